@@ -1,0 +1,16 @@
+// Three kinds of test (see docs/STYLE.md): pure unit specs, integration specs against real
+// servers, and black-box end-to-end specs that drive the built services over HTTP.
+const swc = ['@swc/jest', { ...require('./swc-jest.json') }];
+const common = {
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: { '^@lbaas/([a-z-]+)$': '<rootDir>/libs/$1/src' },
+  testEnvironment: 'node',
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+};
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/src/**/*.spec.ts'], testPathIgnorePatterns: ['\\.int\\.spec\\.ts$'] },
+    { ...common, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/src/**/*.int.spec.ts'], testTimeout: 60000 },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'], testTimeout: 180000 },
+  ],
+};

@@ -1,0 +1,147 @@
+/**
+ * The Neutron API representation of every resource, exactly as the v1 LBaaS and core
+ * network APIs return it. Deciders' `views` produce these; the read models store them;
+ * the api returns them.
+ */
+export type Protocol = 'HTTP' | 'HTTPS' | 'TCP';
+export type LbMethod = 'ROUND_ROBIN' | 'LEAST_CONNECTIONS' | 'SOURCE_IP';
+export type MonitorType = 'PING' | 'TCP' | 'HTTP' | 'HTTPS';
+export type SessionPersistenceType = 'SOURCE_IP' | 'HTTP_COOKIE' | 'APP_COOKIE';
+export type LbStatus = 'PENDING_CREATE' | 'PENDING_UPDATE' | 'PENDING_DELETE' | 'ACTIVE' | 'INACTIVE' | 'DOWN' | 'ERROR';
+
+export interface PoolResource {
+  id: string;
+  tenant_id: string;
+  vip_id: string | null;
+  name: string;
+  description: string;
+  subnet_id: string;
+  protocol: Protocol;
+  lb_method: LbMethod;
+  health_monitors: string[];
+  health_monitors_status: { monitor_id: string; status: LbStatus; status_description: string | null }[];
+  members: string[];
+  admin_state_up: boolean;
+  status: LbStatus;
+  status_description: string | null;
+  provider: string;
+}
+
+export interface MemberResource {
+  id: string;
+  tenant_id: string;
+  pool_id: string;
+  address: string;
+  protocol_port: number;
+  weight: number;
+  admin_state_up: boolean;
+  status: LbStatus;
+  status_description: string | null;
+}
+
+export interface SessionPersistence {
+  type: SessionPersistenceType;
+  cookie_name?: string;
+}
+
+export interface VipResource {
+  id: string;
+  tenant_id: string;
+  name: string;
+  description: string;
+  subnet_id: string;
+  address: string;
+  port_id: string;
+  protocol_port: number;
+  protocol: Protocol;
+  pool_id: string;
+  session_persistence: SessionPersistence | null;
+  connection_limit: number;
+  admin_state_up: boolean;
+  status: LbStatus;
+  status_description: string | null;
+}
+
+export interface HealthMonitorResource {
+  id: string;
+  tenant_id: string;
+  type: MonitorType;
+  delay: number;
+  timeout: number;
+  max_retries: number;
+  http_method: string;
+  url_path: string;
+  expected_codes: string;
+  admin_state_up: boolean;
+  pools: { pool_id: string; status: LbStatus; status_description: string | null }[];
+  status: LbStatus;
+  status_description: string | null;
+}
+
+export interface NetworkResource {
+  id: string;
+  tenant_id: string;
+  name: string;
+  admin_state_up: boolean;
+  status: 'ACTIVE' | 'DOWN';
+  subnets: string[];
+  shared: boolean;
+  'router:external': boolean;
+}
+
+export interface SubnetResource {
+  id: string;
+  tenant_id: string;
+  network_id: string;
+  name: string;
+  ip_version: 4;
+  cidr: string;
+  gateway_ip: string | null;
+  allocation_pools: { start: string; end: string }[];
+  enable_dhcp: boolean;
+  dns_nameservers: string[];
+  host_routes: { destination: string; nexthop: string }[];
+}
+
+export interface PortResource {
+  id: string;
+  tenant_id: string;
+  network_id: string;
+  name: string;
+  admin_state_up: boolean;
+  status: 'ACTIVE' | 'DOWN';
+  mac_address: string;
+  fixed_ips: { subnet_id: string; ip_address: string }[];
+  device_id: string;
+  device_owner: string;
+}
+
+export interface FloatingIpResource {
+  id: string;
+  tenant_id: string;
+  floating_network_id: string;
+  floating_ip_address: string;
+  port_id: string | null;
+  fixed_ip_address: string | null;
+  router_id: string | null;
+  status: 'ACTIVE' | 'DOWN';
+}
+
+/** Resource collections by their Neutron plural name, which is also the read-model table name. */
+export interface ResourceByCollection {
+  pools: PoolResource;
+  members: MemberResource;
+  vips: VipResource;
+  health_monitors: HealthMonitorResource;
+  networks: NetworkResource;
+  subnets: SubnetResource;
+  ports: PortResource;
+  floatingips: FloatingIpResource;
+}
+export type Collection = keyof ResourceByCollection;
+export const COLLECTIONS: readonly Collection[] = [
+  'pools', 'members', 'vips', 'health_monitors', 'networks', 'subnets', 'ports', 'floatingips',
+];
+
+/** The rows one aggregate contributes to the read models in its current state. */
+export type ResourceRows = { [C in Collection]?: ResourceByCollection[C][] };
