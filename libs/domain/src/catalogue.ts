@@ -1,0 +1,63 @@
+import type { AggregateType } from './envelope';
+import type { FloatingIpEvent } from './floatingip/events';
+import type { HealthMonitorEvent } from './healthmonitor/events';
+import type { NetworkEvent } from './network/events';
+import type { PoolEvent } from './pool/events';
+import type { PortEvent } from './port/events';
+import type { SubnetEvent } from './subnet/events';
+import type { VipEvent } from './vip/events';
+
+/** Every event the system appends, as a discriminated union on `type`. */
+export type LbaasEvent = NetworkEvent | SubnetEvent | PortEvent | FloatingIpEvent | PoolEvent | VipEvent | HealthMonitorEvent;
+export type LbaasEventType = LbaasEvent['type'];
+
+const entry = <T extends LbaasEventType>(type: T, version: Extract<LbaasEvent, { type: T }>['version'], aggregate: AggregateType, description: string) =>
+  ({ type, version, aggregate, description }) as const;
+
+/** The event catalogue's source: docs/events.md lists exactly these (a test checks it). */
+export const EVENT_TYPES = [
+  entry('NetworkCreated', 1, 'network', 'A network was created.'),
+  entry('NetworkUpdated', 1, 'network', 'A network\'s name, admin state or sharing changed; carries the new values.'),
+  entry('NetworkSubnetAttached', 1, 'network', 'A subnet\'s cidr was reserved on its network (before SubnetCreated).'),
+  entry('NetworkSubnetDetached', 1, 'network', 'A deleted subnet\'s reservation was released.'),
+  entry('NetworkDeleted', 1, 'network', 'A network without subnets was deleted.'),
+  entry('SubnetCreated', 1, 'subnet', 'A subnet was created with its gateway and allocation pools.'),
+  entry('SubnetUpdated', 1, 'subnet', 'A subnet\'s settings changed; carries the new values.'),
+  entry('SubnetAddressAllocated', 1, 'subnet', 'An address of the subnet was given to a port or floating IP.'),
+  entry('SubnetAddressReleased', 1, 'subnet', 'An address of the subnet was freed.'),
+  entry('SubnetDeleted', 1, 'subnet', 'A subnet without allocations was deleted.'),
+  entry('PortCreated', 1, 'port', 'A port was created (for a VIP) with its fixed address and MAC.'),
+  entry('PortDeleted', 1, 'port', 'A port was deleted.'),
+  entry('FloatingIpCreated', 1, 'floatingip', 'A floating IP was allocated on an external network.'),
+  entry('FloatingIpAssociated', 1, 'floatingip', 'A floating IP now forwards to a port\'s fixed address.'),
+  entry('FloatingIpDisassociated', 1, 'floatingip', 'A floating IP no longer forwards to a port.'),
+  entry('FloatingIpDeleted', 1, 'floatingip', 'A floating IP was released.'),
+  entry('PoolCreated', 1, 'pool', 'A pool was created (PENDING_CREATE).'),
+  entry('PoolUpdated', 1, 'pool', 'A pool\'s name, description, lb method or admin state changed; carries the new values.'),
+  entry('PoolStatusChanged', 1, 'pool', 'The data plane reported the pool\'s provisioning status.'),
+  entry('MemberAdded', 1, 'pool', 'A member was added to a pool.'),
+  entry('MemberUpdated', 1, 'pool', 'A member\'s weight or admin state changed; carries the new values.'),
+  entry('MemberRemoved', 1, 'pool', 'A member left its pool.'),
+  entry('MemberStatusChanged', 1, 'pool', 'Health checks moved a member between ACTIVE and INACTIVE.'),
+  entry('PoolVipBound', 1, 'pool', 'A VIP claimed the pool (one VIP per pool).'),
+  entry('PoolVipUnbound', 1, 'pool', 'The pool\'s VIP was deleted or moved to another pool.'),
+  entry('PoolMonitorAssociated', 1, 'pool', 'A health monitor was associated with the pool.'),
+  entry('PoolMonitorDisassociated', 1, 'pool', 'A health monitor was disassociated from the pool.'),
+  entry('PoolDeleted', 1, 'pool', 'A pool without a VIP was deleted, with its members.'),
+  entry('VipCreated', 1, 'vip', 'A VIP was created on its port and bound to its pool (PENDING_CREATE).'),
+  entry('VipUpdated', 1, 'vip', 'A VIP\'s settings changed; carries the new values.'),
+  entry('VipPoolChanged', 1, 'vip', 'A VIP was moved to another pool.'),
+  entry('VipStatusChanged', 1, 'vip', 'The data plane reported the VIP\'s provisioning status.'),
+  entry('VipDeleted', 1, 'vip', 'A VIP was deleted.'),
+  entry('HealthMonitorCreated', 1, 'healthmonitor', 'A health monitor was created.'),
+  entry('HealthMonitorUpdated', 1, 'healthmonitor', 'A health monitor\'s settings changed; carries the new values.'),
+  entry('HealthMonitorAssociated', 1, 'healthmonitor', 'The monitor\'s side of an association with a pool.'),
+  entry('HealthMonitorDisassociated', 1, 'healthmonitor', 'The monitor\'s side of a disassociation from a pool.'),
+  entry('HealthMonitorDeleted', 1, 'healthmonitor', 'A health monitor without pools was deleted.'),
+] as const;
+
+/** Compile-time proof that the catalogue lists every member of the union and nothing else. */
+type Listed = (typeof EVENT_TYPES)[number]['type'];
+const everyEventListed: Exclude<LbaasEventType, Listed> extends never ? true : false = true;
+const nothingElseListed: Exclude<Listed, LbaasEventType> extends never ? true : false = true;
+export const CATALOGUE_IS_COMPLETE = everyEventListed && nothingElseListed;

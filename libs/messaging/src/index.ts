@@ -1,0 +1,3 @@
+export * from './commit-codec';
+export * from './nats-connection';
+export * from './subjects';

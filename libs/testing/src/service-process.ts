@@ -1,0 +1,57 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+
+export interface ServiceProcess {
+  readonly name: string;
+  readonly pid: () => number | undefined;
+  readonly logs: () => string;
+  readonly running: () => boolean;
+  /** Starts the process again with the same script and environment. */
+  start(): void;
+  /** SIGTERM, then SIGKILL after a bound; resolves when it has exited. */
+  stop(): Promise<void>;
+  /** SIGKILL: a crash, for crash-consistency tests. */
+  kill(): Promise<void>;
+}
+
+const MAX_LOG = 2_000_000;
+
+/** Runs a built node service (`apps/<app>/dist/main.js`) with its logs captured in memory. */
+export function spawnService(name: string, script: string, env: Record<string, string>, args: string[] = []): ServiceProcess {
+  let child: ChildProcess | undefined;
+  let output = '';
+  const append = (d: Buffer): void => {
+    output += d.toString();
+    if (output.length > MAX_LOG) output = output.slice(-MAX_LOG / 2);
+  };
+  const isRunning = (): boolean => !!child && child.exitCode === null && child.signalCode === null;
+  const halt = (signal: NodeJS.Signals, graceMs: number): Promise<void> =>
+    new Promise((resolve) => {
+      const proc = child;
+      if (!proc || !isRunning()) return resolve();
+      const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+      proc.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      proc.kill(signal);
+    });
+  const start = (): void => {
+    if (isRunning()) return;
+    child = spawn(process.execPath, [script, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', append);
+    child.stderr?.on('data', append);
+  };
+  start();
+  return {
+    name,
+    pid: () => child?.pid,
+    logs: () => output,
+    running: isRunning,
+    start,
+    stop: () => halt('SIGTERM', 10_000),
+    kill: () => halt('SIGKILL', 0),
+  };
+}
