@@ -3,7 +3,7 @@
  * `NeutronError.type`; only the edge maps the class to a status code.
  */
 export abstract class DomainError extends Error {
-  abstract readonly status: 400 | 404 | 409 | 503;
+  abstract readonly status: 400 | 403 | 404 | 409 | 503;
   constructor(readonly neutronType: string, message: string, readonly detail = '') {
     super(message);
     this.name = new.target.name;
@@ -14,6 +14,14 @@ export class ValidationError extends DomainError {
   readonly status = 400 as const;
   constructor(message: string, neutronType = 'HTTPBadRequest', detail = '') {
     super(neutronType, message, detail);
+  }
+}
+
+/** A policy forbids the action for this caller (for example a tenant_id that is not the caller's). */
+export class Forbidden extends DomainError {
+  readonly status = 403 as const;
+  constructor(message: string) {
+    super('PolicyNotAuthorized', message);
   }
 }
 

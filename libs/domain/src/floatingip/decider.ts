@@ -22,11 +22,9 @@ export function decideFloatingIp(command: FloatingIpCommand, state: FloatingIpSt
     case 'AssociateFloatingIp': {
       const fip = live(state, KIND, command.data.floatingIpId);
       if (fip.portId === command.data.portId && fip.fixedIpAddress === command.data.fixedIpAddress) return [];
-      if (fip.portId !== null) {
-        throw new Conflict('FloatingIPPortAlreadyAssociated',
-          `Cannot associate floating IP ${fip.floatingIpAddress} (${fip.id}) with port ${command.data.portId}: it is already associated with port ${fip.portId}.`);
-      }
-      return [{ type: 'FloatingIpAssociated', version: 1, data: command.data }];
+      // Neutron moves an associated floating IP to the new port in one update.
+      const release: FloatingIpEvent[] = fip.portId === null ? [] : [{ type: 'FloatingIpDisassociated', version: 1, data: { floatingIpId: fip.id, portId: fip.portId } }];
+      return [...release, { type: 'FloatingIpAssociated', version: 1, data: command.data }];
     }
     case 'DisassociateFloatingIp': {
       const fip = live(state, KIND, command.data.floatingIpId);

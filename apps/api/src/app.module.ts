@@ -1,0 +1,34 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ClientsModule, Transport } from '@nestjs/microservices';
+import type { JetStreamEventStore } from '@lbaas/event-store';
+import type { Logger } from 'pino';
+import { LbaasCommandService } from './commands/command-service';
+import { EventSourcedCommandService } from './commands/event-sourced-commands';
+import { EVENT_STORE, RESOURCE_LOOKUP } from './commands/tokens';
+import type { ApiConfig } from './config';
+import { NeutronApi, TOKEN_STORE } from './http/neutron-api';
+import { TokenStore } from './http/token-store';
+import { API_LOGGER } from './logger';
+import { PROJECTIONS_CLIENT, ReadSide, WriteProgress } from './read-side';
+
+@Module({})
+export class ApiModule {
+  static forRoot(config: ApiConfig, store: JetStreamEventStore, logger: Logger): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ClientsModule.register([{ name: PROJECTIONS_CLIENT, transport: Transport.NATS, options: { servers: [config.natsUrl], name: 'lbaas-api-queries' } }]),
+      ],
+      providers: [
+        { provide: EVENT_STORE, useValue: store },
+        { provide: TOKEN_STORE, useValue: new TokenStore(config.tokensFile) },
+        { provide: API_LOGGER, useValue: logger },
+        WriteProgress,
+        ReadSide,
+        { provide: RESOURCE_LOOKUP, useExisting: ReadSide },
+        { provide: LbaasCommandService, useClass: EventSourcedCommandService },
+        NeutronApi,
+      ],
+    };
+  }
+}

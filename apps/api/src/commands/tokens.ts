@@ -1,0 +1,5 @@
+/** Injection tokens for the ports the command service depends on. */
+export const EVENT_STORE = Symbol('EVENT_STORE');
+export const RESOURCE_LOOKUP = Symbol('RESOURCE_LOOKUP');
+/** A clock and id source, so tests can make time and ids exact. */
+export const COMMAND_ENVIRONMENT = Symbol('COMMAND_ENVIRONMENT');

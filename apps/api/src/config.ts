@@ -1,0 +1,21 @@
+import { join } from 'node:path';
+
+export interface ApiConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly natsUrl: string;
+  readonly tokensFile: string;
+  readonly logLevel: string;
+}
+
+export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const port = Number(env.LBAAS_API_PORT ?? 9696);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`LBAAS_API_PORT must be a port number, not '${env.LBAAS_API_PORT}'`);
+  return {
+    host: env.LBAAS_API_HOST ?? '127.0.0.1',
+    port,
+    natsUrl: env.LBAAS_NATS_URL ?? 'nats://127.0.0.1:4222',
+    tokensFile: env.LBAAS_TOKENS_FILE ?? join(process.cwd(), '.lbaas', 'dev-tokens.json'),
+    logLevel: env.LBAAS_LOG_LEVEL ?? 'info',
+  };
+}

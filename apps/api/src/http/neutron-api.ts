@@ -1,0 +1,181 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type Collection, Forbidden } from '@lbaas/domain';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { v4 as uuidv4 } from 'uuid';
+import { LbaasCommandService, type RequestContext } from '../commands/command-service';
+import type * as In from '../commands/inputs';
+import { API_LOGGER } from '../logger';
+import { openApiDocument, openApiHtml } from '../openapi/openapi-document';
+import { ReadSide, WriteProgress } from '../read-side';
+import { HttpError, toNeutronError } from './errors';
+import { parseResourceBody, readBody } from './request-body';
+import { matchRoute, RESOURCES, type RouteSpec } from './route-table';
+import { type Caller, TokenStore } from './token-store';
+
+export const TOKEN_STORE = Symbol('TOKEN_STORE');
+
+interface Call {
+  readonly route: RouteSpec;
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  readonly caller: Caller;
+  readonly ctx: RequestContext;
+  readonly body: unknown;
+}
+interface Answer {
+  readonly status: number;
+  readonly body?: unknown;
+}
+
+/** Query keys that shape a list rather than filter it. */
+const NON_FILTER_KEYS = new Set(['fields', 'limit', 'marker', 'page_reverse', 'sort_key', 'sort_dir']);
+
+/**
+ * The Neutron v1 HTTP edge: request id, auth, routing, body validation, then the command
+ * service for writes and the read side for reads; every failure is a NeutronError body.
+ */
+@Injectable()
+export class NeutronApi {
+  constructor(
+    private readonly commands: LbaasCommandService,
+    private readonly reads: ReadSide,
+    private readonly progress: WriteProgress,
+    @Inject(TOKEN_STORE) private readonly tokens: TokenStore,
+    @Inject(API_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = process.hrtime.bigint();
+    const requestId = `req-${uuidv4()}`;
+    res.setHeader('X-Openstack-Request-Id', requestId);
+    const url = new URL(req.url ?? '/', 'http://api.invalid');
+    const method = req.method ?? 'GET';
+    let answer: Answer;
+    try {
+      answer = await this.answer(req, method, url, requestId);
+    } catch (error) {
+      const { status, body, unexpected } = toNeutronError(error);
+      if (unexpected) this.logger.error({ correlationId: requestId, err: error }, 'unexpected error');
+      answer = { status, body };
+    }
+    if (answer.status === 204 || answer.body === undefined) res.writeHead(answer.status).end();
+    else {
+      const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+      res.writeHead(answer.status, { 'Content-Type': typeof answer.body === 'string' ? 'text/html; charset=utf-8' : 'application/json' }).end(text);
+    }
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    this.logger.info({ correlationId: requestId, method, path: url.pathname, status: answer.status, ms: Math.round(ms * 100) / 100 }, 'request');
+  }
+
+  private async answer(req: IncomingMessage, method: string, url: URL, requestId: string): Promise<Answer> {
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    if (method === 'GET' && path === '/healthz') return { status: 200, body: { status: 'ok' } };
+    if (method === 'GET' && path === '/readyz') return this.ready();
+    if (method === 'GET' && path === '/docs/openapi.json') return { status: 200, body: openApiDocument() };
+    if (method === 'GET' && path === '/docs') return { status: 200, body: openApiHtml() };
+    const matched = matchRoute(method, path);
+    if (matched === null) throw new HttpError(404, 'HTTPNotFound', `The resource could not be found: ${path}`);
+    if ('allowed' in matched) throw new HttpError(405, 'HTTPMethodNotAllowed', `Method ${method} is not allowed on ${path}; allowed: ${matched.allowed.join(', ')}.`);
+    const caller = this.tokens.authenticate(req.headers['x-auth-token'] as string | undefined);
+    const isAdmin = caller.roles.includes('admin');
+    if (method !== 'GET' && !isAdmin && !caller.roles.includes('member')) {
+      throw new Forbidden(`The role(s) ${caller.roles.join(', ') || 'none'} of ${caller.actor} may only read.`);
+    }
+    const { route, params } = matched;
+    const raw = route.body ? await readBody(req) : '';
+    const body = route.body ? parseResourceBody(raw, route.body.key, route.body.schema) : undefined;
+    const key = req.headers['idempotency-key'];
+    const ctx: RequestContext = {
+      tenantId: caller.tenantId, isAdmin, actor: caller.actor, correlationId: requestId,
+      idempotencyKey: method === 'POST' && typeof key === 'string' && key.length > 0 ? key.slice(0, 255) : null,
+    };
+    return this.dispatch({ route, params, query: url.searchParams, caller, ctx, body });
+  }
+
+  private async ready(): Promise<Answer> {
+    try {
+      const status = await this.reads.status();
+      return { status: 200, body: { status: 'ready', projections: status } };
+    } catch (error) {
+      return { status: 503, body: { status: 'not ready', reason: error instanceof Error ? error.message : String(error) } };
+    }
+  }
+
+  private async dispatch(call: Call): Promise<Answer> {
+    const { route, params, ctx } = call;
+    const id = params.id ?? '';
+    const op = route.operationId;
+    const scope = ctx.isAdmin ? null : ctx.tenantId;
+    if (op === 'showPoolStats') return { status: 200, body: { stats: await this.reads.poolStats(id, scope) } };
+    if (op === 'associateHealthMonitor') {
+      const written = await this.commands.associateHealthMonitor(ctx, id, (call.body as { id: string }).id);
+      this.progress.note(written.seq);
+      return { status: 201, body: { health_monitor: {} } };
+    }
+    if (op === 'disassociateHealthMonitor') {
+      this.progress.note((await this.commands.disassociateHealthMonitor(ctx, id, params.monitor_id ?? '')).seq);
+      return { status: 204 };
+    }
+    const resource = RESOURCES.find((r) => op.endsWith(r.title) || op.endsWith(`${r.title}s`));
+    if (!resource) throw new HttpError(404, 'HTTPNotFound', `No handler for ${op}.`);
+    const verb = op.slice(0, op.length - resource.title.length - (op.endsWith(`${resource.title}s`) ? 1 : 0));
+    const fields = call.query.getAll('fields').filter((f) => f.length > 0);
+    switch (verb) {
+      case 'list':
+        return { status: 200, body: { [resource.collection]: await this.reads.list(resource.collection, scope, filtersOf(call.query), fields) } };
+      case 'show':
+        return { status: 200, body: { [resource.singular]: await this.reads.get(resource.collection, id, scope, fields) } };
+      case 'create':
+      case 'update': {
+        const written = await this.write(resource.collection, verb, ctx, id, call.body);
+        this.progress.note(written.seq);
+        return { status: route.status, body: { [resource.singular]: written.resource } };
+      }
+      case 'delete':
+        this.progress.note((await this.remove(resource.collection, ctx, id)).seq);
+        return { status: 204 };
+      default:
+        throw new HttpError(404, 'HTTPNotFound', `No handler for ${op}.`);
+    }
+  }
+
+  private write(collection: Collection, verb: 'create' | 'update', ctx: RequestContext, id: string, body: unknown): Promise<{ resource: object; seq: number }> {
+    const c = this.commands;
+    switch (collection) {
+      case 'networks': return verb === 'create' ? c.createNetwork(ctx, body as In.CreateNetworkInput) : c.updateNetwork(ctx, id, body as In.UpdateNetworkInput);
+      case 'subnets': return verb === 'create' ? c.createSubnet(ctx, body as In.CreateSubnetInput) : c.updateSubnet(ctx, id, body as In.UpdateSubnetInput);
+      case 'floatingips': return verb === 'create' ? c.createFloatingIp(ctx, body as In.CreateFloatingIpInput) : c.updateFloatingIp(ctx, id, body as In.UpdateFloatingIpInput);
+      case 'pools': return verb === 'create' ? c.createPool(ctx, body as In.CreatePoolInput) : c.updatePool(ctx, id, body as In.UpdatePoolInput);
+      case 'members': return verb === 'create' ? c.createMember(ctx, body as In.CreateMemberInput) : c.updateMember(ctx, id, body as In.UpdateMemberInput);
+      case 'vips': return verb === 'create' ? c.createVip(ctx, body as In.CreateVipInput) : c.updateVip(ctx, id, body as In.UpdateVipInput);
+      case 'health_monitors':
+        return verb === 'create' ? c.createHealthMonitor(ctx, body as In.CreateHealthMonitorInput) : c.updateHealthMonitor(ctx, id, body as In.UpdateHealthMonitorInput);
+      case 'ports': throw new HttpError(405, 'HTTPMethodNotAllowed', 'Ports are created with their VIP and are read-only here.');
+    }
+  }
+
+  private remove(collection: Collection, ctx: RequestContext, id: string): Promise<{ seq: number }> {
+    const c = this.commands;
+    switch (collection) {
+      case 'networks': return c.deleteNetwork(ctx, id);
+      case 'subnets': return c.deleteSubnet(ctx, id);
+      case 'floatingips': return c.deleteFloatingIp(ctx, id);
+      case 'pools': return c.deletePool(ctx, id);
+      case 'members': return c.deleteMember(ctx, id);
+      case 'vips': return c.deleteVip(ctx, id);
+      case 'health_monitors': return c.deleteHealthMonitor(ctx, id);
+      case 'ports': throw new HttpError(405, 'HTTPMethodNotAllowed', 'Ports are deleted with their VIP.');
+    }
+  }
+}
+
+/** `?name=a&name=b&tenant_id=t` as {name: [a, b], tenant_id: [t]}, without the keys that shape the list. */
+export function filtersOf(query: URLSearchParams): Record<string, string[]> {
+  const filters: Record<string, string[]> = {};
+  for (const [key, value] of query) {
+    if (NON_FILTER_KEYS.has(key)) continue;
+    (filters[key] ??= []).push(value);
+  }
+  return filters;
+}

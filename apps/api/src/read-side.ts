@@ -1,0 +1,84 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { ClientProxy } from '@nestjs/microservices';
+import { type Collection, NotFound, Unavailable } from '@lbaas/domain';
+import { type GetReply, type ListReply, type PoolStatsReply, QUERY_PATTERNS, type QueryError, type StatusReply } from '@lbaas/read-models';
+import { firstValueFrom, timeout } from 'rxjs';
+import type { ResourceLookup } from './commands/command-service';
+import { HttpError } from './http/errors';
+
+export const PROJECTIONS_CLIENT = Symbol('PROJECTIONS_CLIENT');
+const QUERY_TIMEOUT_MS = 10_000;
+
+type Row = Record<string, unknown>;
+
+const KIND: Record<Collection, string> = {
+  networks: 'Network', subnets: 'Subnet', ports: 'Port', floatingips: 'FloatingIP', pools: 'Pool', members: 'Member', vips: 'Vip',
+  health_monitors: 'HealthMonitor',
+};
+
+/** The highest stream sequence this api process appended: reads wait for the projections to reach it. */
+@Injectable()
+export class WriteProgress {
+  private seq = 0;
+  get minSeq(): number {
+    return this.seq;
+  }
+  note(seq: number): void {
+    if (seq > this.seq) this.seq = seq;
+  }
+}
+
+/** Reads from the projections service over NATS request/reply, with read-your-writes. */
+@Injectable()
+export class ReadSide implements ResourceLookup, OnApplicationShutdown {
+  constructor(@Inject(PROJECTIONS_CLIENT) private readonly client: ClientProxy, private readonly progress: WriteProgress) {}
+
+  async list(collection: Collection, tenantId: string | null, filters: Record<string, string[]>, fields: string[]): Promise<Row[]> {
+    const reply = await this.ask<ListReply>(QUERY_PATTERNS.list, { collection, tenantId, filters, fields, minSeq: this.progress.minSeq });
+    return reply.items;
+  }
+
+  async get(collection: Collection, id: string, tenantId: string | null, fields: string[]): Promise<Row> {
+    const reply = await this.ask<GetReply>(QUERY_PATTERNS.get, { collection, id, tenantId, fields, minSeq: this.progress.minSeq });
+    if (reply.item === null) throw new NotFound(KIND[collection], id);
+    return reply.item;
+  }
+
+  async poolStats(poolId: string, tenantId: string | null): Promise<Row> {
+    const reply = await this.ask<PoolStatsReply>(QUERY_PATTERNS.poolStats, { poolId, tenantId, minSeq: this.progress.minSeq });
+    if (reply.stats === null) throw new NotFound('Pool', poolId);
+    return reply.stats;
+  }
+
+  async status(): Promise<StatusReply> {
+    return this.ask<StatusReply>(QUERY_PATTERNS.status, {});
+  }
+
+  async memberPoolId(memberId: string): Promise<string | null> {
+    const reply = await this.ask<GetReply>(QUERY_PATTERNS.get, { collection: 'members', id: memberId, tenantId: null, fields: ['pool_id'], minSeq: this.progress.minSeq });
+    return typeof reply.item?.pool_id === 'string' ? reply.item.pool_id : null;
+  }
+
+  async floatingIpIdsOnPort(portId: string): Promise<string[]> {
+    const items = await this.list('floatingips', null, { port_id: [portId] }, ['id']);
+    return items.map((i) => String(i.id));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client.close();
+  }
+
+  private async ask<R extends object>(pattern: string, payload: object): Promise<Exclude<R, QueryError>> {
+    let reply: R | QueryError;
+    try {
+      reply = await firstValueFrom(this.client.send<R | QueryError>(pattern, payload).pipe(timeout(QUERY_TIMEOUT_MS)));
+    } catch (error) {
+      throw new Unavailable(`The read models did not answer (${error instanceof Error ? error.message : String(error)}); retry shortly.`);
+    }
+    if ('error' in reply) {
+      if (reply.error.status === 503) throw new Unavailable(reply.error.message);
+      throw new HttpError(reply.error.status, reply.error.type, reply.error.message);
+    }
+    return reply as Exclude<R, QueryError>;
+  }
+}
