@@ -52,7 +52,7 @@ export function parseResourceBody<T>(raw: string, key: string, schema: BodySchem
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw new HttpError(400, 'HTTPBadRequest', 'Malformed request body: it is not valid JSON.');
+    throw new HttpError(400, 'MalformedRequestBody', 'Malformed request body: it is not valid JSON.');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new HttpError(400, 'HTTPBadRequest', `Malformed request body: expected an object with the key '${key}'.`);

@@ -1,0 +1,103 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort, waitFor } from './free-port';
+import { type NatsServerHandle, startNatsServer } from './nats-server';
+import { type ServiceProcess, spawnService } from './service-process';
+
+export interface DevToken {
+  readonly token: string;
+  readonly tenant_id: string;
+  readonly roles: readonly string[];
+}
+export interface StackTokens {
+  readonly admin: DevToken;
+  readonly demo: DevToken;
+  readonly other: DevToken;
+  readonly reader: DevToken;
+}
+export type StackService = 'api' | 'projections';
+
+export interface Stack {
+  readonly apiUrl: string;
+  readonly projectionsUrl: string;
+  readonly tokens: StackTokens;
+  readonly nats: NatsServerHandle;
+  readonly dir: string;
+  readonly services: Readonly<Record<StackService, ServiceProcess>>;
+  /** SIGKILL a service (a crash). */
+  killService(name: StackService): Promise<void>;
+  /** Start a stopped or killed service again and wait until it is healthy. */
+  startService(name: StackService): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const REPO = resolve(__dirname, '..', '..', '..');
+export const builtService = (app: string): string => join(REPO, 'apps', app, 'dist', 'main.js');
+
+const token = (tenant: string, roles: string[]): DevToken => ({ token: randomBytes(24).toString('hex'), tenant_id: tenant, roles });
+const tenant = (): string => randomUUID().replace(/-/g, '');
+
+async function healthy(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url, { signal: AbortSignal.timeout(1000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The system as black-box tests see it: a real nats-server and the BUILT projections and api
+ * on free loopback ports, with a throw-away SQLite read model and token file.
+ */
+export async function startStack(options: { env?: Record<string, string> } = {}): Promise<Stack> {
+  const dir = mkdtempSync(join(tmpdir(), 'lbt-stack-'));
+  const nats = await startNatsServer();
+  const [apiPort, projectionsPort] = [await freePort(), await freePort()];
+  const demoTenant = tenant();
+  const tokens: StackTokens = {
+    admin: token(tenant(), ['admin']),
+    demo: token(demoTenant, ['member']),
+    other: token(tenant(), ['member']),
+    reader: token(demoTenant, ['reader']),
+  };
+  const tokensFile = join(dir, 'tokens.json');
+  writeFileSync(tokensFile, JSON.stringify(tokens, null, 2), { mode: 0o600 });
+  const common = { LBAAS_NATS_URL: nats.url, LBAAS_LOG_LEVEL: 'info', ...options.env };
+  const services: Record<StackService, ServiceProcess> = {
+    projections: spawnService('projections', builtService('projections'), {
+      ...common, LBAAS_PROJECTIONS_PORT: String(projectionsPort), LBAAS_DB_PATH: join(dir, 'read-models.sqlite'),
+    }),
+    api: spawnService('api', builtService('api'), { ...common, LBAAS_API_PORT: String(apiPort), LBAAS_TOKENS_FILE: tokensFile }),
+  };
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const projectionsUrl = `http://127.0.0.1:${projectionsPort}`;
+  const health: Record<StackService, string> = { api: `${apiUrl}/readyz`, projections: `${projectionsUrl}/healthz` };
+  const waitHealthy = (name: StackService): Promise<void> =>
+    waitFor(`${name} to be healthy`, async () => {
+      if (!services[name].running()) throw new Error(`${name} exited:\n${services[name].logs().slice(-3000)}`);
+      return healthy(health[name]);
+    }, 60_000, 100);
+  const stop = async (): Promise<void> => {
+    await Promise.all(Object.values(services).map((s) => s.stop()));
+    await nats.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitHealthy('projections');
+    await waitHealthy('api');
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    apiUrl, projectionsUrl, tokens, nats, dir, services,
+    killService: (name) => services[name].kill(),
+    startService: async (name) => {
+      services[name].start();
+      await waitHealthy(name);
+    },
+    stop,
+  };
+}
