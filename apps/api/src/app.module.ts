@@ -4,7 +4,7 @@ import type { JetStreamEventStore } from '@lbaas/event-store';
 import type { Logger } from 'pino';
 import { LbaasCommandService } from './commands/command-service';
 import { EventSourcedCommandService } from './commands/event-sourced-commands';
-import { EVENT_STORE, RESOURCE_LOOKUP } from './commands/tokens';
+import { APPEND_OBSERVER, EVENT_STORE, RESOURCE_LOOKUP } from './commands/tokens';
 import type { ApiConfig } from './config';
 import { NeutronApi, TOKEN_STORE } from './http/neutron-api';
 import { TokenStore } from './http/token-store';
@@ -26,6 +26,7 @@ export class ApiModule {
         WriteProgress,
         ReadSide,
         { provide: RESOURCE_LOOKUP, useExisting: ReadSide },
+        { provide: APPEND_OBSERVER, useExisting: WriteProgress },
         { provide: LbaasCommandService, useClass: EventSourcedCommandService },
         NeutronApi,
       ],

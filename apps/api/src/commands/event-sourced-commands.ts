@@ -10,7 +10,7 @@ import type { EventStore } from '@lbaas/event-store';
 import { type CommandEnvironment, systemCommandEnvironment } from './command-environment';
 import { type Deleted, LbaasCommandService, type RequestContext, type ResourceLookup, type Written } from './command-service';
 import type * as In from './inputs';
-import { COMMAND_ENVIRONMENT, EVENT_STORE, RESOURCE_LOOKUP } from './tokens';
+import { APPEND_OBSERVER, COMMAND_ENVIRONMENT, EVENT_STORE, RESOURCE_LOOKUP } from './tokens';
 
 const ATTEMPTS = 3;
 const KIND: Record<AggregateType, string> = {
@@ -18,6 +18,11 @@ const KIND: Record<AggregateType, string> = {
 };
 
 type AnyEvent = DomainEvent<string, number, unknown>;
+
+/** Told of every stored commit's sequence, including those of a request that fails. */
+export interface AppendObserver {
+  note(seq: number): void;
+}
 type Owned = Lifecycle<{ tenantId: string }>;
 
 interface Outcome<S> {
@@ -47,6 +52,7 @@ export class EventSourcedCommandService extends LbaasCommandService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(RESOURCE_LOOKUP) private readonly lookup: ResourceLookup,
     @Optional() @Inject(COMMAND_ENVIRONMENT) private readonly env: CommandEnvironment = systemCommandEnvironment,
+    @Optional() @Inject(APPEND_OBSERVER) private readonly observer: AppendObserver | null = null,
   ) {
     super();
   }
@@ -82,6 +88,8 @@ export class EventSourcedCommandService extends LbaasCommandService {
       }));
       try {
         const { seq } = await this.store.append(decider.aggregate, id, envelopes, { expectedVersion: version, commitId: this.env.newId() });
+        // Failed sagas append too (reservations, compensations): reads after them must see it.
+        this.observer?.note(seq);
         return { state: events.reduce(decider.evolve, state), seq, appended: true };
       } catch (error) {
         if (!(error instanceof ConcurrencyConflict) || attempt >= ATTEMPTS) throw error;

@@ -48,6 +48,7 @@ function describe(error: ErrorObject): string {
 
 /** Parses `{"<key>": {...}}` and validates the inner object against its schema; 400 with Neutron's wording otherwise. */
 export function parseResourceBody<T>(raw: string, key: string, schema: BodySchemaName): T {
+  if (raw.trim() === '') throw new HttpError(400, 'HTTPBadRequest', `Resource body required: send {"${key}": {...}}.`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
