@@ -57,3 +57,19 @@ export interface RebuildReply {
   readonly commits: number;
   readonly seconds: number;
 }
+
+/** A rebuild answers its totals, or an error (409 RebuildInProgress when one is already running). */
+export type RebuildResult = RebuildReply | QueryError;
+
+/** Core NATS subject on which a running rebuild publishes a `RebuildProgressMessage` after each batch. */
+export const REBUILD_PROGRESS_SUBJECT = 'lbaas.projections.rebuild.progress';
+
+export interface RebuildProgressMessage {
+  /** Events and commits replayed so far, and the stream sequence reached. */
+  readonly events: number;
+  readonly commits: number;
+  readonly position: number;
+  /** The stream's last sequence when the rebuild started: `position / total` is the fraction done. */
+  readonly total: number;
+  readonly eventsPerSecond: number;
+}

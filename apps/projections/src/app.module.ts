@@ -1,0 +1,40 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AGGREGATES, upcast } from '@lbaas/domain';
+import { openReadModels, Projector, QueryService, type ReadModelConnections } from '@lbaas/read-models';
+import type { Logger } from 'pino';
+import { CheckpointGate } from './checkpoint-gate';
+import { PROJECTIONS_CONFIG, type ProjectionsConfig } from './config';
+import { EVENT_LOG } from './event-log';
+import { HealthController } from './health.controller';
+import { JetStreamEventLog } from './jetstream-event-log';
+import { LiveProjection, READ_MODEL_CONNECTIONS } from './live-projection';
+import { LOGGER } from './logger';
+import { QueryController } from './query.controller';
+
+@Module({})
+export class ProjectionsModule {
+  static forRoot(config: ProjectionsConfig, logger: Logger): DynamicModule {
+    return {
+      module: ProjectionsModule,
+      controllers: [QueryController, HealthController],
+      providers: [
+        { provide: PROJECTIONS_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: READ_MODEL_CONNECTIONS, useFactory: () => openReadModels(config.database) },
+        { provide: EVENT_LOG, useFactory: () => JetStreamEventLog.connect(config.natsUrl, logger) },
+        {
+          provide: Projector,
+          useFactory: (connections: ReadModelConnections) => new Projector(connections.writer, { aggregates: AGGREGATES, upcast }),
+          inject: [READ_MODEL_CONNECTIONS],
+        },
+        {
+          provide: QueryService,
+          useFactory: (connections: ReadModelConnections) => new QueryService(connections.reader),
+          inject: [READ_MODEL_CONNECTIONS],
+        },
+        { provide: CheckpointGate, useValue: new CheckpointGate() },
+        LiveProjection,
+      ],
+    };
+  }
+}

@@ -1,0 +1,27 @@
+import type { ProjectableCommit } from '@lbaas/read-models';
+
+/** A running durable subscription; `stop` returns once the commit in hand is handled and acknowledged. */
+export interface RunningConsumer {
+  stop(): Promise<void>;
+  /** Resolves (never rejects) when the subscription has ended, stopped or on its own. */
+  readonly done: Promise<void>;
+}
+
+/** What the projections service needs of the JetStream event log. */
+export interface EventLog {
+  readonly connected: boolean;
+  ensureStream(): Promise<void>;
+  lastSeq(): Promise<number>;
+  /**
+   * Delivers commits from `fromSeq` in stream order, one at a time, to `handle`; a commit is
+   * acknowledged after `handle` resolves and redelivered after a delay when it throws.
+   */
+  consume(fromSeq: number, handle: (stored: ProjectableCommit) => Promise<void>): Promise<RunningConsumer>;
+  /** Every commit from sequence 1 up to the stream's last sequence when the replay starts. */
+  replay(): AsyncIterable<ProjectableCommit>;
+  /** Publishes on core NATS (not the stream). */
+  publish(subject: string, payload: unknown): void;
+  close(): Promise<void>;
+}
+
+export const EVENT_LOG = Symbol('EVENT_LOG');

@@ -1,0 +1,127 @@
+import { JetStreamEventStore } from '@lbaas/event-store';
+import { ALL_EVENTS_SUBJECT, connectNats, decodeCommit, STREAM_NAME } from '@lbaas/messaging';
+import type { ProjectableCommit } from '@lbaas/read-models';
+import {
+  AckPolicy, DeliverPolicy, Events, type JetStreamClient, type JetStreamManager, type JsMsg, JSONCodec, type NatsConnection, nanos,
+} from 'nats';
+import type { Logger } from 'pino';
+import type { EventLog, RunningConsumer } from './event-log';
+
+const DURABLE = 'projections';
+const json = JSONCodec<unknown>();
+
+/** The event log over JetStream: the durable `projections` consumer and ordered replays. */
+export class JetStreamEventLog implements EventLog {
+  private disconnected = false;
+
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly store: JetStreamEventStore,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly logger: Logger,
+  ) {
+    void this.watchConnection();
+  }
+
+  static async connect(url: string, logger: Logger): Promise<JetStreamEventLog> {
+    const nc = await connectNats('lbaas-projections', url);
+    return new JetStreamEventLog(nc, await JetStreamEventStore.create(nc), nc.jetstream(), await nc.jetstreamManager(), logger);
+  }
+
+  get connected(): boolean {
+    return !this.disconnected && !this.nc.isClosed() && !this.nc.isDraining();
+  }
+
+  private async watchConnection(): Promise<void> {
+    for await (const status of this.nc.status()) {
+      if (status.type === Events.Disconnect) {
+        this.disconnected = true;
+        this.logger.warn({ server: status.data }, 'NATS disconnected');
+      } else if (status.type === Events.Reconnect) {
+        this.disconnected = false;
+        this.logger.info({ server: status.data }, 'NATS reconnected');
+      }
+    }
+  }
+
+  ensureStream(): Promise<void> {
+    return this.store.ensureStream();
+  }
+
+  lastSeq(): Promise<number> {
+    return this.store.lastSeq();
+  }
+
+  async consume(fromSeq: number, handle: (stored: ProjectableCommit) => Promise<void>): Promise<RunningConsumer> {
+    // The read models' checkpoint says where to resume, so the consumer is recreated to start there:
+    // a fresh or rebuilt database never misses commits an earlier consumer had acknowledged.
+    await this.jsm.consumers.delete(STREAM_NAME, DURABLE).catch(() => undefined);
+    await this.jsm.consumers.add(STREAM_NAME, {
+      durable_name: DURABLE, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: fromSeq, filter_subject: ALL_EVENTS_SUBJECT, max_ack_pending: 1, ack_wait: nanos(30_000),
+    });
+    const consumer = await this.js.consumers.get(STREAM_NAME, DURABLE);
+    const messages = await consumer.consume({ max_messages: 1 });
+    const done = (async () => {
+      try {
+        for await (const message of messages) {
+          try {
+            await handle(this.decodeOrReport(message));
+            message.ack();
+          } catch (error) {
+            this.logger.error({ seq: message.seq, subject: message.subject, err: error }, 'projecting a commit failed: redelivery in 5 s');
+            message.nak(5000);
+          }
+        }
+      } catch (error) {
+        this.logger.error({ err: error }, 'the durable consumer failed');
+      }
+    })();
+    return {
+      done,
+      stop: async () => {
+        messages.stop();
+        await done;
+      },
+    };
+  }
+
+  async *replay(): AsyncIterable<ProjectableCommit> {
+    const last = await this.lastSeq();
+    if (last === 0) return;
+    const consumer = await this.js.consumers.get(STREAM_NAME, {
+      filterSubjects: ALL_EVENTS_SUBJECT, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: 1,
+    });
+    const messages = await consumer.consume({ max_messages: 10_000 });
+    try {
+      for await (const message of messages) {
+        yield this.decodeOrReport(message);
+        if (message.seq >= last || message.info.pending === 0) break;
+      }
+    } finally {
+      messages.stop();
+    }
+  }
+
+  /**
+   * A message that is not a commit is projected as a commit without events: reported, and
+   * passed over by the checkpoint the same way live and in a rebuild, so both give the same rows.
+   */
+  private decodeOrReport(message: JsMsg): ProjectableCommit {
+    try {
+      return { seq: message.seq, subject: message.subject, commit: decodeCommit(message.data) };
+    } catch (error) {
+      this.logger.error({ seq: message.seq, subject: message.subject, err: error }, 'undecodable commit passed over');
+      return { seq: message.seq, subject: message.subject, commit: { commitId: `undecodable-${message.seq}`, events: [] } };
+    }
+  }
+
+  publish(subject: string, payload: unknown): void {
+    this.nc.publish(subject, json.encode(payload));
+  }
+
+  async close(): Promise<void> {
+    if (!this.nc.isClosed()) await this.nc.drain();
+  }
+}

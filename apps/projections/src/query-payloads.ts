@@ -1,0 +1,40 @@
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import type { Collection } from '@lbaas/domain';
+import { type QueryError, RESOURCE_TABLES } from '@lbaas/read-models';
+
+const Sequence = Type.Integer({ minimum: 0 });
+const TenantId = Type.Union([Type.String({ maxLength: 255 }), Type.Null()]);
+const CollectionName = Type.Union((Object.keys(RESOURCE_TABLES) as Collection[]).map((name) => Type.Literal(name)));
+const Fields = Type.Array(Type.String({ maxLength: 255 }), { maxItems: 100 });
+
+export const ListQuerySchema = Type.Object({
+  collection: CollectionName,
+  tenantId: TenantId,
+  filters: Type.Record(Type.String({ maxLength: 255 }), Type.Array(Type.String({ maxLength: 1024 }), { maxItems: 1000 })),
+  fields: Fields,
+  minSeq: Sequence,
+});
+export const GetQuerySchema = Type.Object({
+  collection: CollectionName,
+  id: Type.String({ maxLength: 255 }),
+  tenantId: TenantId,
+  fields: Fields,
+  minSeq: Sequence,
+});
+export const PoolStatsQuerySchema = Type.Object({
+  poolId: Type.String({ maxLength: 255 }),
+  tenantId: TenantId,
+  minSeq: Sequence,
+});
+
+/** A payload off the wire as the schema's type, or the QueryError that says what is wrong with it. */
+export function parsePayload<S extends TSchema>(schema: S, payload: unknown): Static<S> | QueryError {
+  if (Value.Check(schema, payload)) return payload;
+  const first = Value.Errors(schema, payload).First();
+  const where = first ? `${first.path || '/'}: ${first.message}` : 'malformed';
+  return { error: { status: 400, type: 'InvalidQuery', message: `Invalid query payload (${where}).` } };
+}
+
+export const isQueryError = (value: unknown): value is QueryError =>
+  typeof value === 'object' && value !== null && 'error' in value;

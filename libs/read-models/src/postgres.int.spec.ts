@@ -1,0 +1,97 @@
+import type { DataSource } from 'typeorm';
+import { CommitLog, FAKE_DOMAIN, memberResource, networkResource, OTHER_TENANT, poolResource, replay, TENANT } from '../test/fake-domain';
+import { testPostgres, type TestPostgres } from '../test/throwaway-postgres';
+import { createDataSource, databaseFromEnv } from './data-source';
+import { Projector } from './projector';
+import { QueryService } from './query-service';
+import { snapshotTables } from './snapshot';
+import { PoolStats } from './tables/bookkeeping-tables';
+
+jest.setTimeout(60_000);
+
+const pool = (n: number) => `${n}0000000-0000-4000-8000-000000000000`;
+const member = (p: number, m: number) => `${p}${m}000000-0000-4000-8000-000000000000`;
+
+/** A history touching every kind of column: creates, renames, members in and out, a delete, networks. */
+function history(): CommitLog {
+  const log = new CommitLog();
+  for (let p = 1; p <= 4; p++) log.append('pool', pool(p), ['PoolCreated', 1, poolResource(pool(p), { admin_state_up: p % 2 === 0 })]);
+  for (let p = 1; p <= 4; p++) {
+    for (let m = 1; m <= 3; m++) log.append('pool', pool(p), ['MemberAdded', 1, memberResource(member(p, m), pool(p), { weight: m * 10, protocol_port: 8000 + m })]);
+  }
+  log.append('pool', pool(2), ['PoolRenamed', 1, { title: 'renamed' }]);
+  log.append('pool', pool(3), ['MemberRemoved', 1, { memberId: member(3, 2) }]);
+  log.append('pool', pool(4), ['PoolDeleted', 1, {}]);
+  log.append('network', '90000000-0000-4000-8000-000000000000', ['NetworkCreated', 1, networkResource('90000000-0000-4000-8000-000000000000', { 'router:external': true, tenant_id: OTHER_TENANT })]);
+  log.append('network', '91000000-0000-4000-8000-000000000000', ['NetworkCreated', 1, networkResource('91000000-0000-4000-8000-000000000000', { tenant_id: OTHER_TENANT })]);
+  return log;
+}
+
+describe('the read models on PostgreSQL', () => {
+  let server: TestPostgres;
+  let pg: DataSource | null = null;
+
+  beforeAll(async () => {
+    server = await testPostgres();
+    if ('skipped' in server) {
+      console.warn(`SKIPPED the PostgreSQL read-model tests: ${server.skipped}`);
+      return;
+    }
+    pg = await createDataSource({ url: server.url }).initialize();
+  }, 90_000);
+
+  afterAll(async () => {
+    await pg?.destroy();
+    if ('stop' in server) await server.stop();
+  });
+
+  it('takes its URL from LBAAS_DB_URL over LBAAS_DB_PATH', () => {
+    expect(databaseFromEnv({ LBAAS_DB_URL: 'postgres://u@127.0.0.1:5432/lbaas', LBAAS_DB_PATH: '/tmp/x.sqlite' })).toEqual({ url: 'postgres://u@127.0.0.1:5432/lbaas' });
+    expect(databaseFromEnv({ LBAAS_DB_PATH: '/tmp/x.sqlite' })).toEqual({ sqlitePath: '/tmp/x.sqlite' });
+  });
+
+  it('projects commit by commit into exactly the rows a SQLite rebuild has', async () => {
+    if (!pg) return;
+    const log = history();
+    const projector = new Projector(pg, FAKE_DOMAIN);
+    await projector.rebuild(replay([]));
+    for (const commit of log.commits) await projector.applyCommits([commit, commit]);
+    const sqlite = await createDataSource({ sqlitePath: ':memory:' }).initialize();
+    try {
+      await new Projector(sqlite, FAKE_DOMAIN).rebuild(replay(log.commits), { batchEvents: 4 });
+      const [onPostgres, onSqlite] = [await snapshotTables(pg), await snapshotTables(sqlite)];
+      expect(onPostgres.members).toHaveLength(8);
+      expect(onPostgres).toEqual(onSqlite);
+    } finally {
+      await sqlite.destroy();
+    }
+  });
+
+  it('rebuilds in place to the same rows', async () => {
+    if (!pg) return;
+    const before = await snapshotTables(pg);
+    await new Projector(pg, FAKE_DOMAIN).rebuild(replay(history().commits), { batchEvents: 5 });
+    expect(await snapshotTables(pg)).toEqual(before);
+  });
+
+  it('answers queries with the same scoping, filters and projection as on SQLite', async () => {
+    if (!pg) return;
+    const queries = new QueryService(pg);
+    const list = (collection: 'pools' | 'members' | 'networks', filters: Record<string, string[]>, tenantId: string | null = TENANT, fields: string[] = ['id']) =>
+      queries.list({ collection, tenantId, filters, fields, minSeq: 0 });
+
+    expect(await list('pools', {})).toEqual({ items: [{ id: pool(1) }, { id: pool(2) }, { id: pool(3) }] });
+    expect(await list('pools', { admin_state_up: ['True'] }, TENANT, ['id', 'name'])).toEqual({ items: [{ id: pool(2), name: 'renamed' }] });
+    expect(await list('members', { weight: ['10', '30'], pool_id: [pool(3)] })).toEqual({ items: [{ id: member(3, 1) }, { id: member(3, 3) }] });
+    expect(await list('members', { weight: ['x'] })).toMatchObject({ error: { status: 400, type: 'InvalidInput' } });
+    expect(await list('networks', {})).toEqual({ items: [{ id: '90000000-0000-4000-8000-000000000000' }] });
+    expect(await list('networks', { 'router:external': ['false'] }, null)).toEqual({ items: [{ id: '91000000-0000-4000-8000-000000000000' }] });
+    expect(await list('pools', {}, OTHER_TENANT)).toEqual({ items: [] });
+
+    await pg.getRepository(PoolStats).save({ pool_id: pool(1), bytes_in: 2 ** 40, bytes_out: 1, active_connections: 2, total_connections: 3 });
+    expect(await queries.poolStats({ poolId: pool(1), tenantId: TENANT, minSeq: 0 })).toEqual({
+      stats: { bytes_in: 2 ** 40, bytes_out: 1, active_connections: 2, total_connections: 3 },
+    });
+    expect(await queries.poolStats({ poolId: pool(1), tenantId: OTHER_TENANT, minSeq: 0 })).toEqual({ stats: null });
+  });
+});

@@ -1,0 +1,161 @@
+import type { Collection, ResourceByCollection, SubnetResource } from '@lbaas/domain';
+import type { DataSource } from 'typeorm';
+import { memberResource, networkResource, OTHER_TENANT, poolResource, TENANT } from '../test/fake-domain';
+import { createDataSource } from './data-source';
+import type { ListQuery } from './query-contract';
+import { QueryService } from './query-service';
+import { PoolStats } from './tables/bookkeeping-tables';
+import { RESOURCE_TABLES } from './tables/resource-tables';
+
+const P1 = '10000000-0000-4000-8000-000000000001';
+const P2 = '20000000-0000-4000-8000-000000000002';
+const P3 = '30000000-0000-4000-8000-000000000003';
+const M1 = '40000000-0000-4000-8000-000000000004';
+const OWN_NET = '50000000-0000-4000-8000-000000000005';
+const SHARED_NET = '60000000-0000-4000-8000-000000000006';
+const EXTERNAL_NET = '70000000-0000-4000-8000-000000000007';
+const OTHER_NET = '80000000-0000-4000-8000-000000000008';
+
+const subnet = (id: string, networkId: string, tenant: string): SubnetResource => ({
+  id, tenant_id: tenant, network_id: networkId, name: '', ip_version: 4, cidr: '198.18.1.0/24', gateway_ip: '198.18.1.1',
+  allocation_pools: [{ start: '198.18.1.2', end: '198.18.1.254' }], enable_dhcp: true, dns_nameservers: [], host_routes: [],
+});
+
+let db: DataSource;
+let queries: QueryService;
+
+async function insert<C extends Collection>(collection: C, ...resources: ResourceByCollection[C][]): Promise<void> {
+  const table = RESOURCE_TABLES[collection];
+  await db.getRepository(table.entity).save(resources.map((resource) => table.toRow(resource)));
+}
+
+const listQuery = (collection: Collection, fields: Partial<ListQuery> = {}): ListQuery =>
+  ({ collection, tenantId: TENANT, filters: {}, fields: [], minSeq: 0, ...fields });
+const ids = async (query: ListQuery) => {
+  const reply = await queries.list(query);
+  if ('error' in reply) throw new Error(JSON.stringify(reply));
+  return reply.items.map((item) => item.id);
+};
+
+beforeEach(async () => {
+  db = await createDataSource({ sqlitePath: ':memory:' }).initialize();
+  queries = new QueryService(db);
+  await insert('pools',
+    poolResource(P2, { name: 'web', lb_method: 'LEAST_CONNECTIONS' }),
+    poolResource(P1, { name: 'api', admin_state_up: false }),
+    poolResource(P3, { name: 'web', tenant_id: OTHER_TENANT }));
+  await insert('members', memberResource(M1, P1, { weight: 7, protocol_port: 8080 }));
+  await insert('networks',
+    networkResource(OWN_NET),
+    networkResource(SHARED_NET, { tenant_id: OTHER_TENANT, shared: true }),
+    networkResource(EXTERNAL_NET, { tenant_id: OTHER_TENANT, 'router:external': true }),
+    networkResource(OTHER_NET, { tenant_id: OTHER_TENANT }));
+  await insert('subnets',
+    subnet('a1000000-0000-4000-8000-000000000000', OWN_NET, TENANT),
+    subnet('a2000000-0000-4000-8000-000000000000', SHARED_NET, OTHER_TENANT),
+    subnet('a3000000-0000-4000-8000-000000000000', EXTERNAL_NET, OTHER_TENANT),
+    subnet('a4000000-0000-4000-8000-000000000000', OTHER_NET, OTHER_TENANT));
+});
+afterEach(() => db.destroy());
+
+describe('QueryService', () => {
+  describe('list', () => {
+    it("returns the tenant's rows ordered by id, every field in Neutron's names", async () => {
+      expect(await queries.list(listQuery('pools'))).toEqual({
+        items: [poolResource(P1, { name: 'api', admin_state_up: false }), poolResource(P2, { name: 'web', lb_method: 'LEAST_CONNECTIONS' })],
+      });
+    });
+
+    it('returns every tenant to the admin (tenant null)', async () => {
+      expect(await ids(listQuery('pools', { tenantId: null }))).toEqual([P1, P2, P3]);
+    });
+
+    it.each([
+      ['one value', { name: ['web'] }, [P2]],
+      ['repeated keys as IN', { name: ['web', 'api'] }, [P1, P2]],
+      ['two keys as AND', { name: ['web', 'api'], lb_method: ['LEAST_CONNECTIONS'] }, [P2]],
+      ['a boolean as True', { admin_state_up: ['True'] }, [P2]],
+      ['a boolean as false', { admin_state_up: ['false'] }, [P1]],
+      ['an unknown key, ignored', { color: ['blue'] }, [P1, P2]],
+      ['a list field, ignored', { members: [M1] }, [P1, P2]],
+      ['an empty value list, ignored', { name: [] }, [P1, P2]],
+      ['tenant_id of another tenant, still scoped', { tenant_id: [OTHER_TENANT] }, []],
+    ])('filters pools by %s', async (_desc, filters, expected) => {
+      expect(await ids(listQuery('pools', { filters }))).toEqual(expected);
+    });
+
+    it('lets the admin filter by tenant_id', async () => {
+      expect(await ids(listQuery('pools', { tenantId: null, filters: { tenant_id: [OTHER_TENANT] } }))).toEqual([P3]);
+    });
+
+    it('parses integer filters', async () => {
+      expect(await ids(listQuery('members', { filters: { protocol_port: ['8080'], weight: ['7', '8'] } }))).toEqual([M1]);
+      expect(await ids(listQuery('members', { filters: { protocol_port: ['80'] } }))).toEqual([]);
+    });
+
+    it.each([
+      ['a boolean', 'pools', { admin_state_up: ['maybe'] }],
+      ['an integer', 'members', { weight: ['heavy'] }],
+    ] as const)('rejects a filter value that is not %s with InvalidInput', async (_desc, collection, filters) => {
+      expect(await queries.list(listQuery(collection, { filters }))).toEqual({
+        error: { status: 400, type: 'InvalidInput', message: expect.stringContaining('Invalid input for operation') },
+      });
+    });
+
+    it('returns only the fields asked for, and none that do not exist', async () => {
+      expect(await queries.list(listQuery('pools', { fields: ['name', 'id', 'bogus'] }))).toEqual({
+        items: [{ id: P1, name: 'api' }, { id: P2, name: 'web' }],
+      });
+    });
+
+    it('filters on router:external', async () => {
+      expect(await ids(listQuery('networks', { tenantId: null, filters: { 'router:external': ['True'] } }))).toEqual([EXTERNAL_NET]);
+    });
+
+    it('shows shared and external networks to every tenant, and the subnets of shared networks only', async () => {
+      expect(await ids(listQuery('networks'))).toEqual([OWN_NET, SHARED_NET, EXTERNAL_NET]);
+      expect(await ids(listQuery('subnets'))).toEqual(['a1000000-0000-4000-8000-000000000000', 'a2000000-0000-4000-8000-000000000000']);
+    });
+
+    it('answers an unknown collection with an error, not an exception', async () => {
+      expect(await queries.list(listQuery('volumes' as Collection))).toMatchObject({ error: { status: 400 } });
+    });
+  });
+
+  describe('get', () => {
+    it('returns the row, projected', async () => {
+      expect(await queries.get({ collection: 'members', id: M1, tenantId: TENANT, fields: [], minSeq: 0 })).toEqual({
+        item: memberResource(M1, P1, { weight: 7, protocol_port: 8080 }),
+      });
+      expect(await queries.get({ collection: 'members', id: M1, tenantId: null, fields: ['pool_id'], minSeq: 0 })).toEqual({
+        item: { pool_id: P1 },
+      });
+    });
+
+    it("returns null for a missing row and for another tenant's", async () => {
+      expect(await queries.get({ collection: 'pools', id: P3, tenantId: TENANT, fields: [], minSeq: 0 })).toEqual({ item: null });
+      expect(await queries.get({ collection: 'pools', id: 'nope', tenantId: null, fields: [], minSeq: 0 })).toEqual({ item: null });
+      expect(await queries.get({ collection: 'pools', id: P3, tenantId: null, fields: ['id'], minSeq: 0 })).toEqual({ item: { id: P3 } });
+    });
+
+    it("shows a shared network to another tenant", async () => {
+      expect(await queries.get({ collection: 'networks', id: SHARED_NET, tenantId: TENANT, fields: ['id'], minSeq: 0 })).toEqual({ item: { id: SHARED_NET } });
+      expect(await queries.get({ collection: 'networks', id: OTHER_NET, tenantId: TENANT, fields: [], minSeq: 0 })).toEqual({ item: null });
+    });
+  });
+
+  describe('poolStats', () => {
+    it('reads zeros until the data plane reports, then its counters', async () => {
+      const zeros = { bytes_in: 0, bytes_out: 0, active_connections: 0, total_connections: 0 };
+      expect(await queries.poolStats({ poolId: P1, tenantId: TENANT, minSeq: 0 })).toEqual({ stats: zeros });
+      const reported = { bytes_in: 2 ** 40, bytes_out: 12, active_connections: 3, total_connections: 99 };
+      await db.getRepository(PoolStats).save({ pool_id: P1, ...reported });
+      expect(await queries.poolStats({ poolId: P1, tenantId: TENANT, minSeq: 0 })).toEqual({ stats: reported });
+    });
+
+    it("is null for a missing pool and for another tenant's", async () => {
+      expect(await queries.poolStats({ poolId: P3, tenantId: TENANT, minSeq: 0 })).toEqual({ stats: null });
+      expect(await queries.poolStats({ poolId: 'nope', tenantId: null, minSeq: 0 })).toEqual({ stats: null });
+    });
+  });
+});

@@ -1,0 +1,117 @@
+import type { Collection, ResourceByCollection } from '@lbaas/domain';
+import { EntitySchema, type EntitySchemaColumnOptions, type EntitySchemaIndexOptions } from 'typeorm';
+
+/** How one Neutron field is stored: a typed column for scalars, JSON text for lists and objects. */
+export interface FieldSpec {
+  readonly type: 'string' | 'integer' | 'boolean' | 'json';
+  readonly nullable: boolean;
+  /** Secondary index for the look-ups the api routes with (a member's pool, a port's floating IPs). */
+  readonly indexed: boolean;
+  /** The SQL column; Neutron's name unless that is not a safe identifier (`router:external`). */
+  readonly column: string;
+}
+
+const field = (type: FieldSpec['type'], options: Partial<Omit<FieldSpec, 'type'>> = {}) =>
+  ({ nullable: false, indexed: false, column: '', ...options, type }) as const;
+const text = field('string');
+const textOrNull = field('string', { nullable: true });
+const reference = field('string', { indexed: true });
+const referenceOrNull = field('string', { nullable: true, indexed: true });
+const integer = field('integer');
+const boolean = field('boolean');
+const json = field('json');
+const jsonOrNull = field('json', { nullable: true });
+
+/** Every field of the resource, so a field added to resources.ts without a column fails to compile. */
+type FieldsOf<C extends Collection> = { readonly [K in keyof ResourceByCollection[C] & string]-?: ReturnType<typeof field> };
+
+const FIELDS: { readonly [C in Collection]: FieldsOf<C> } = {
+  pools: {
+    id: text, tenant_id: reference, vip_id: textOrNull, name: text, description: text, subnet_id: reference,
+    protocol: text, lb_method: text, health_monitors: json, health_monitors_status: json, members: json,
+    admin_state_up: boolean, status: text, status_description: textOrNull, provider: text,
+  },
+  members: {
+    id: text, tenant_id: reference, pool_id: reference, address: text, protocol_port: integer, weight: integer,
+    admin_state_up: boolean, status: text, status_description: textOrNull,
+  },
+  vips: {
+    id: text, tenant_id: reference, name: text, description: text, subnet_id: reference, address: text,
+    port_id: reference, protocol_port: integer, protocol: text, pool_id: reference, session_persistence: jsonOrNull,
+    connection_limit: integer, admin_state_up: boolean, status: text, status_description: textOrNull,
+  },
+  health_monitors: {
+    id: text, tenant_id: reference, type: text, delay: integer, timeout: integer, max_retries: integer,
+    http_method: text, url_path: text, expected_codes: text, admin_state_up: boolean, pools: json, status: text,
+    status_description: textOrNull,
+  },
+  networks: {
+    id: text, tenant_id: reference, name: text, admin_state_up: boolean, status: text, subnets: json,
+    shared: boolean, 'router:external': field('boolean', { column: 'router_external' }),
+  },
+  subnets: {
+    id: text, tenant_id: reference, network_id: reference, name: text, ip_version: integer, cidr: text,
+    gateway_ip: textOrNull, allocation_pools: json, enable_dhcp: boolean, dns_nameservers: json, host_routes: json,
+  },
+  ports: {
+    id: text, tenant_id: reference, network_id: reference, name: text, admin_state_up: boolean, status: text,
+    mac_address: text, fixed_ips: json, device_id: reference, device_owner: text,
+  },
+  floatingips: {
+    id: text, tenant_id: reference, floating_network_id: reference, floating_ip_address: text,
+    port_id: referenceOrNull, fixed_ip_address: textOrNull, router_id: textOrNull, status: text,
+  },
+};
+
+/** A read-model row keyed by column name. */
+export type ResourceRow = Record<string, unknown>;
+
+/** One collection's table: its fields in Neutron order and the conversions between resource and row. */
+export interface ResourceTable {
+  readonly collection: Collection;
+  readonly entity: EntitySchema<ResourceRow>;
+  /** Neutron field name -> storage. */
+  readonly fields: ReadonlyMap<string, FieldSpec>;
+  toRow(resource: object): ResourceRow;
+  toResource(row: ResourceRow): Record<string, unknown>;
+}
+
+const COLUMN_TYPES = { string: 'varchar', integer: 'integer', boolean: 'boolean', json: 'simple-json' } as const;
+
+function resourceTable(collection: Collection): ResourceTable {
+  const fields = new Map<string, FieldSpec>(
+    Object.entries(FIELDS[collection] as Record<string, FieldSpec>).map(([name, spec]) => [name, { ...spec, column: spec.column || name }]),
+  );
+  const columns: Record<string, EntitySchemaColumnOptions> = {};
+  const indices: EntitySchemaIndexOptions[] = [];
+  for (const spec of fields.values()) {
+    columns[spec.column] = { type: COLUMN_TYPES[spec.type], nullable: spec.nullable, primary: spec.column === 'id' };
+    if (spec.indexed) indices.push({ name: `idx_${collection}_${spec.column}`, columns: [spec.column] });
+  }
+  const entries = [...fields.entries()];
+  return {
+    collection,
+    entity: new EntitySchema<ResourceRow>({ name: collection, tableName: collection, columns, indices }),
+    fields,
+    toRow: (resource) => {
+      const source = resource as Record<string, unknown>;
+      return Object.fromEntries(entries.map(([name, spec]) => [spec.column, source[name] ?? null]));
+    },
+    toResource: (row) => Object.fromEntries(entries.map(([name, spec]) => [name, row[spec.column] ?? null])),
+  };
+}
+
+/** The read-model table of every Neutron collection, named after it. */
+export const RESOURCE_TABLES: { readonly [C in Collection]: ResourceTable } = {
+  pools: resourceTable('pools'),
+  members: resourceTable('members'),
+  vips: resourceTable('vips'),
+  health_monitors: resourceTable('health_monitors'),
+  networks: resourceTable('networks'),
+  subnets: resourceTable('subnets'),
+  ports: resourceTable('ports'),
+  floatingips: resourceTable('floatingips'),
+};
+
+export const isCollection = (name: unknown): name is Collection =>
+  typeof name === 'string' && Object.prototype.hasOwnProperty.call(RESOURCE_TABLES, name);
