@@ -25,6 +25,7 @@ down:
 	@scripts/down.sh --purge
 
 test: build
+	@scripts/install-deps.sh --test
 	@scripts/run-tests.sh
 
 clean: down

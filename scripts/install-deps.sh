@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the project needs and a fresh Debian machine lacks: Debian's nats-server,
 # haproxy, keepalived, iproute2 and iptables, then the npm packages. Does nothing twice.
+# --test adds what only the tests use: the real python-neutronclient for test/compat.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(nats-server haproxy keepalived iproute2 iptables)
+[[ ${1:-} == --test ]] && packages+=(python3-neutronclient)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

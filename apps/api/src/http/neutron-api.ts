@@ -8,6 +8,7 @@ import type * as In from '../commands/inputs';
 import { API_LOGGER } from '../logger';
 import { openApiDocument, openApiHtml } from '../openapi/openapi-document';
 import { ReadSide, WriteProgress } from '../read-side';
+import { extensionDocument, extensionsDocument, resourcesDocument, versionsDocument } from './discovery';
 import { HttpError, toNeutronError } from './errors';
 import { parseResourceBody, readBody } from './request-body';
 import { matchRoute, RESOURCES, type RouteSpec } from './route-table';
@@ -74,6 +75,17 @@ export class NeutronApi {
     if (method === 'GET' && path === '/readyz') return this.ready();
     if (method === 'GET' && path === '/docs/openapi.json') return { status: 200, body: openApiDocument() };
     if (method === 'GET' && path === '/docs') return { status: 200, body: openApiHtml() };
+    const base = `http://${req.headers.host ?? '127.0.0.1:9696'}`;
+    if (method === 'GET' && path === '/') return { status: 200, body: versionsDocument(base) };
+    if (method === 'GET' && path.startsWith('/v2.0') && /^\/v2\.0(\/extensions(\/[^/]+)?)?(\.json)?$/.test(path)) {
+      this.tokens.authenticate(req.headers['x-auth-token'] as string | undefined);
+      const bare = path.replace(/\.json$/, '');
+      if (bare === '/v2.0') return { status: 200, body: resourcesDocument(base) };
+      if (bare === '/v2.0/extensions') return { status: 200, body: extensionsDocument() };
+      const extension = extensionDocument(bare.slice('/v2.0/extensions/'.length));
+      if (!extension) throw new HttpError(404, 'HTTPNotFound', `Extension ${bare.slice('/v2.0/extensions/'.length)} not found.`);
+      return { status: 200, body: extension };
+    }
     const matched = matchRoute(method, path);
     if (matched === null) throw new HttpError(404, 'HTTPNotFound', `The resource could not be found: ${path}`);
     if ('allowed' in matched) throw new HttpError(405, 'HTTPMethodNotAllowed', `Method ${method} is not allowed on ${path}; allowed: ${matched.allowed.join(', ')}.`);

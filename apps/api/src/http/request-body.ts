@@ -2,11 +2,12 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from './errors';
-import { type BodySchemaName, bodySchemas } from './schemas';
+import { type BodyInputs, type BodySchemaName, bodySchemas } from './schemas';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-const ajv = new Ajv({ allErrors: false, strict: true, coerceTypes: false, useDefaults: false });
+// verbose: the errors carry the offending value, which the messages quote like Neutron's do.
+const ajv = new Ajv({ allErrors: false, strict: true, coerceTypes: false, useDefaults: false, verbose: true });
 addFormats(ajv, ['ipv4', 'uuid']);
 const validators = new Map<BodySchemaName, ValidateFunction>(
   (Object.keys(bodySchemas) as BodySchemaName[]).map((name) => [name, ajv.compile(bodySchemas[name])]),
@@ -38,16 +39,38 @@ export function readBody(req: IncomingMessage): Promise<string> {
 const tooLarge = (): HttpError =>
   new HttpError(413, 'HTTPRequestEntityTooLarge', `Request body is larger than the limit of ${MAX_BODY_BYTES} bytes.`);
 
-function describe(error: ErrorObject): string {
-  const field = error.instancePath.split('/').filter(Boolean).join('.') || String(error.params.missingProperty ?? 'body');
-  if (error.keyword === 'additionalProperties') return `Unrecognized attribute(s) '${String(error.params.additionalProperty)}'`;
-  if (error.keyword === 'required') return `Failed to parse request. Required attribute '${String(error.params.missingProperty)}' not specified`;
-  const allowed = error.keyword === 'const' ? ` (allowed: ${JSON.stringify(error.params.allowedValue)})` : '';
-  return `Invalid input for ${field}. Reason: ${error.message ?? 'invalid value'}${allowed}.`;
+/** A client's value in a message: quoted, and cut short so an error never echoes a large body. */
+function shown(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const cut = text.length > 64 ? `${text.slice(0, 64)}...` : text;
+  return typeof value === 'string' ? `'${cut}'` : cut;
+}
+
+const FORMAT_NAMES: Readonly<Record<string, string>> = { ipv4: 'IPv4 address', uuid: 'UUID' };
+
+/**
+ * Neutron's wording for the first thing wrong with a body. A union (an enum of literals, a
+ * value or null) fails once per alternative: those errors are reported together.
+ */
+function describe(errors: readonly ErrorObject[]): string {
+  const first = errors[0];
+  const field = first.instancePath.split('/').filter(Boolean).join('.') || String(first.params.missingProperty ?? 'body');
+  if (first.keyword === 'additionalProperties') return `Unrecognized attribute(s) '${String(first.params.additionalProperty)}'`;
+  if (first.keyword === 'required') return `Failed to parse request. Required attribute '${String(first.params.missingProperty)}' not specified`;
+  const here = errors.filter((e) => e.instancePath === first.instancePath);
+  const allowed = here.filter((e) => e.keyword === 'const').map((e) => shown(e.params.allowedValue));
+  if (allowed.length > 0) return `Invalid input for ${field}. Reason: ${shown(first.data)} is not in [${allowed.join(', ')}].`;
+  const types = here.filter((e) => e.keyword === 'type').map((e) => String(e.params.type));
+  if (types.length > 1) return `Invalid input for ${field}. Reason: ${shown(first.data)} is not a ${types.join(' or ')}.`;
+  if (first.keyword === 'format') {
+    const format = String(first.params.format);
+    return `Invalid input for ${field}. Reason: ${shown(first.data)} is not a valid ${FORMAT_NAMES[format] ?? format}.`;
+  }
+  return `Invalid input for ${field}. Reason: ${shown(first.data)} ${first.message ?? 'is not valid'}.`;
 }
 
 /** Parses `{"<key>": {...}}` and validates the inner object against its schema; 400 with Neutron's wording otherwise. */
-export function parseResourceBody<T>(raw: string, key: string, schema: BodySchemaName): T {
+export function parseResourceBody<N extends BodySchemaName>(raw: string, key: string, schema: N): BodyInputs[N] {
   if (raw.trim() === '') throw new HttpError(400, 'HTTPBadRequest', `Resource body required: send {"${key}": {...}}.`);
   let parsed: unknown;
   try {
@@ -69,8 +92,9 @@ export function parseResourceBody<T>(raw: string, key: string, schema: BodySchem
   const validate = validators.get(schema);
   if (!validate) throw new Error(`no validator for ${schema}`);
   if (!validate(inner)) {
-    const first = validate.errors?.[0];
-    throw new HttpError(400, 'HTTPBadRequest', first ? describe(first) : `Invalid input for ${key}.`);
+    const errors = validate.errors ?? [];
+    throw new HttpError(400, 'HTTPBadRequest', errors.length > 0 ? describe(errors) : `Invalid input for ${key}.`);
   }
-  return inner as T;
+  // The schema validated it, and BodiesFitInputs proves each schema's type fits its input.
+  return inner as BodyInputs[N];
 }

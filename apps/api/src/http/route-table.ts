@@ -88,7 +88,18 @@ export function matchRoute(method: string, path: string): MatchedRoute | { allow
       allowed.push(c.route.method);
       continue;
     }
-    return { route: c.route, params: Object.fromEntries(c.names.map((n, i) => [n, decodeURIComponent(m[i + 1])])) };
+    const params = decodedParams(c.names, m.slice(1));
+    // A parameter that is not valid percent-encoding names nothing: the path does not exist.
+    if (params === null) return null;
+    return { route: c.route, params };
   }
   return allowed.length ? { allowed } : null;
+}
+
+function decodedParams(names: readonly string[], values: readonly string[]): Record<string, string> | null {
+  try {
+    return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(values[i])]));
+  } catch {
+    return null;
+  }
 }

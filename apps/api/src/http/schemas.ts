@@ -1,4 +1,5 @@
-import { type TSchema, Type } from '@sinclair/typebox';
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import type * as In from '../commands/inputs';
 
 /**
  * Request bodies as TypeBox schemas: Ajv validates with them at the edge and the OpenAPI
@@ -88,3 +89,27 @@ export const bodySchemas = {
 } satisfies Record<string, TSchema>;
 
 export type BodySchemaName = keyof typeof bodySchemas;
+
+/** What the command service takes for each validated body. */
+export interface BodyInputs {
+  createNetwork: In.CreateNetworkInput; updateNetwork: In.UpdateNetworkInput;
+  createSubnet: In.CreateSubnetInput; updateSubnet: In.UpdateSubnetInput;
+  createFloatingIp: In.CreateFloatingIpInput; updateFloatingIp: In.UpdateFloatingIpInput;
+  createPool: In.CreatePoolInput; updatePool: In.UpdatePoolInput;
+  createMember: In.CreateMemberInput; updateMember: In.UpdateMemberInput;
+  createVip: In.CreateVipInput; updateVip: In.UpdateVipInput;
+  createHealthMonitor: In.CreateHealthMonitorInput; updateHealthMonitor: In.UpdateHealthMonitorInput;
+  associateHealthMonitor: { id: string };
+}
+
+type MustHold<T extends true> = T;
+type Every<B extends boolean> = false extends B ? false : true;
+/**
+ * Fails to compile when a schema accepts a body its input type does not describe, or when a
+ * schema and an input are missing from each other, so the edge cannot hand the command service
+ * something else than it declares.
+ */
+export type BodiesFitInputs = MustHold<Every<
+  | { [N in BodySchemaName]: Static<(typeof bodySchemas)[N]> extends BodyInputs[N] ? true : false }[BodySchemaName]
+  | ([Exclude<keyof BodyInputs, BodySchemaName>] extends [never] ? true : false)
+>>;
