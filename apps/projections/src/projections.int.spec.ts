@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import { ClientProxyFactory, type ClientProxy, Transport } from '@nestjs/microservices';
 import { AGGREGATES, networkDecider, type PoolCommand, poolDecider, type PoolState, subnetDecider, upcast } from '@lbaas/domain';
 import { JetStreamEventStore } from '@lbaas/event-store';
@@ -115,6 +116,8 @@ describe('the projections service (built), against a real nats-server', () => {
 
   beforeAll(async () => {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first (npx tsc -b apps/projections)`);
+    // The test's own query client would log every NATS reconnect in the test output.
+    Logger.overrideLogger(false);
     dir = mkdtempSync(join(tmpdir(), 'lbt-projections-'));
     nats = await startNatsServer();
     nc = await connectNats('lbt-writer', nats.url);
@@ -195,6 +198,25 @@ describe('the projections service (built), against a real nats-server', () => {
         error: { status: 503, type: 'ProjectionLagging', message: expect.any(String) },
       });
       expect(await ask(QUERY_PATTERNS.list, { collection: 'pools' })).toEqual({ error: { status: 400, type: 'InvalidQuery', message: expect.any(String) } });
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('carries on consuming after the NATS server restarts', async () => {
+    const { service, url } = await startProjections({ LBAAS_DB_PATH: join(dir, 'nats-restart.sqlite') });
+    try {
+      const writer = new Writer(store);
+      await writer.pool(1999);
+      await waitFor('the projection to catch up', caughtUp, 60_000, 100);
+      await nats.restart();
+      await waitFor('the writer to reconnect', async () => {
+        await writer.pool(2000);
+        return true;
+      }, 30_000, 250);
+      for (let n = 1; n <= 5; n++) await writer.pool(2000 + n);
+      await waitFor('the projection to catch up after the restart', caughtUp, 60_000, 100);
+      await waitFor('readiness after the restart', async () => (await fetch(`${url}/readyz`)).status === 200);
     } finally {
       await service.stop();
     }
