@@ -7,8 +7,9 @@ import { EventSourcedCommandService } from './commands/event-sourced-commands';
 import { APPEND_OBSERVER, EVENT_STORE, RESOURCE_LOOKUP } from './commands/tokens';
 import type { ApiConfig } from './config';
 import { NeutronApi, TOKEN_STORE } from './http/neutron-api';
-import { TokenStore } from './http/token-store';
+import { NoAuth, TokenStore } from './http/token-store';
 import { API_LOGGER } from './logger';
+import { NatsConnectionState } from './nats-connection-state';
 import { PROJECTIONS_CLIENT, ReadSide, WriteProgress } from './read-side';
 
 @Module({})
@@ -21,7 +22,8 @@ export class ApiModule {
       ],
       providers: [
         { provide: EVENT_STORE, useValue: store },
-        { provide: TOKEN_STORE, useValue: new TokenStore(config.tokensFile) },
+        { provide: TOKEN_STORE, useValue: config.noAuth ? new NoAuth(config.noAuthTenant) : new TokenStore(config.tokensFile) },
+        { provide: NatsConnectionState, useValue: new NatsConnectionState(store.nc) },
         { provide: API_LOGGER, useValue: logger },
         WriteProgress,
         ReadSide,

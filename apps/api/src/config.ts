@@ -6,6 +6,9 @@ export interface ApiConfig {
   readonly natsUrl: string;
   readonly tokensFile: string;
   readonly logLevel: string;
+  /** LBAAS_NOAUTH=1: no token checks, every caller is an admin of `noAuthTenant`. Development only. */
+  readonly noAuth: boolean;
+  readonly noAuthTenant: string;
 }
 
 export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -17,5 +20,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     natsUrl: env.LBAAS_NATS_URL ?? 'nats://127.0.0.1:4222',
     tokensFile: env.LBAAS_TOKENS_FILE ?? join(process.cwd(), '.lbaas', 'dev-tokens.json'),
     logLevel: env.LBAAS_LOG_LEVEL ?? 'info',
+    noAuth: env.LBAAS_NOAUTH === '1',
+    noAuthTenant: env.LBAAS_NOAUTH_TENANT ?? 'noauth',
   };
 }

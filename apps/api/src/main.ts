@@ -14,18 +14,28 @@ async function bootstrap(): Promise<void> {
   const nc = await connectNats('lbaas-api', config.natsUrl);
   const store = await JetStreamEventStore.create(nc);
   await store.ensureStream();
+  if (config.noAuth) logger.warn({ tenantId: config.noAuthTenant }, 'LBAAS_NOAUTH=1: no token checks, every caller is an admin; development only');
   const app = await NestFactory.create(ApiModule.forRoot(config, store, logger), { bodyParser: false, logger: ['error', 'warn'] });
   const api = app.get(NeutronApi);
   // Every path is the Neutron API's: one handler owns routing, so 404/405 answer in Neutron's format.
-  app.use((req: IncomingMessage, res: ServerResponse) => void api.handle(req, res));
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  app.use((req: IncomingMessage, res: ServerResponse) => {
+    api.handle(req, res).catch((error: unknown) => {
+      // handle() answers every error itself; this is a failure to write the answer (client gone).
+      logger.warn({ err: error, path: req.url }, 'could not answer a request');
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  });
+  // SIGTERM: stop accepting, finish the requests in flight, close the projections client, drain NATS, exit 0.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.listen(config.port, config.host);
   logger.info({ url: `http://${config.host}:${config.port}`, nats: config.natsUrl }, 'api ready');
-  const close = async (): Promise<void> => {
-    await nc.drain().catch(() => undefined);
-  };
-  process.once('beforeExit', () => void close());
 }
+
+// An unexpected rejection is a bug to log, not a reason to drop every other request in flight.
+process.on('unhandledRejection', (reason: unknown) => {
+  console.error(JSON.stringify({ level: 'error', service: 'api', msg: 'unhandled rejection', err: String((reason as Error)?.stack ?? reason) }));
+});
 
 bootstrap().catch((error: unknown) => {
   console.error(JSON.stringify({ level: 'fatal', msg: 'api failed to start', err: String((error as Error)?.stack ?? error) }));

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import { type Collection, NotFound, Unavailable } from '@lbaas/domain';
-import { type GetReply, type ListReply, type PoolStatsReply, QUERY_PATTERNS, type QueryError, type StatusReply } from '@lbaas/read-models';
+import { type GetReply, type ListQuery, type ListReply, type PoolStatsReply, QUERY_PATTERNS, type QueryError, type StatusReply } from '@lbaas/read-models';
 import { firstValueFrom, timeout } from 'rxjs';
 import type { ResourceLookup } from './commands/command-service';
 import { HttpError } from './http/errors';
@@ -33,9 +33,16 @@ export class WriteProgress {
 export class ReadSide implements ResourceLookup, OnApplicationShutdown {
   constructor(@Inject(PROJECTIONS_CLIENT) private readonly client: ClientProxy, private readonly progress: WriteProgress) {}
 
-  async list(collection: Collection, tenantId: string | null, filters: Record<string, string[]>, fields: string[]): Promise<Row[]> {
-    const reply = await this.ask<ListReply>(QUERY_PATTERNS.list, { collection, tenantId, filters, fields, minSeq: this.progress.minSeq });
-    return reply.items;
+  async list(
+    collection: Collection, tenantId: string | null, filters: Record<string, string[]>, fields: string[],
+    shape: Pick<ListQuery, 'sort' | 'page'> = {},
+  ): Promise<{ items: Row[]; ids: string[]; more: boolean }> {
+    // Links need ids even when ?fields= leaves them out; they are dropped again below.
+    const withId = shape.page && fields.length > 0 && !fields.includes('id') ? [...fields, 'id'] : fields;
+    const reply = await this.ask<ListReply>(QUERY_PATTERNS.list, { collection, tenantId, filters, fields: withId, minSeq: this.progress.minSeq, ...shape });
+    const ids = reply.items.map((i) => String(i.id));
+    const items = withId === fields ? reply.items : reply.items.map(({ id: _id, ...rest }) => rest);
+    return { items, ids, more: reply.more ?? false };
   }
 
   async get(collection: Collection, id: string, tenantId: string | null, fields: string[]): Promise<Row> {
@@ -60,7 +67,7 @@ export class ReadSide implements ResourceLookup, OnApplicationShutdown {
   }
 
   async floatingIpIdsOnPort(portId: string): Promise<string[]> {
-    const items = await this.list('floatingips', null, { port_id: [portId] }, ['id']);
+    const { items } = await this.list('floatingips', null, { port_id: [portId] }, ['id']);
     return items.map((i) => String(i.id));
   }
 

@@ -14,6 +14,8 @@ export const ListQuerySchema = Type.Object({
   filters: Type.Record(Type.String({ maxLength: 255 }), Type.Array(Type.String({ maxLength: 1024 }), { maxItems: 1000 })),
   fields: Fields,
   minSeq: Sequence,
+  sort: Type.Optional(Type.Array(Type.Object({ key: Type.String({ maxLength: 255 }), dir: Type.Union([Type.Literal('asc'), Type.Literal('desc')]) }), { maxItems: 16 })),
+  page: Type.Optional(Type.Object({ limit: Type.Integer({ minimum: 0 }), marker: Type.Union([Type.String({ maxLength: 255 }), Type.Null()]), pageReverse: Type.Boolean() })),
 });
 export const GetQuerySchema = Type.Object({
   collection: CollectionName,

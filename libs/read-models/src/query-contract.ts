@@ -22,6 +22,10 @@ export interface ListQuery {
   /** `?fields=` projection; empty = all fields. */
   readonly fields: readonly string[];
   readonly minSeq: number;
+  /** Neutron's sorting: `sort_key`/`sort_dir` pairs, id always last as the tie-breaker. */
+  readonly sort?: readonly { readonly key: string; readonly dir: 'asc' | 'desc' }[];
+  /** Neutron's pagination: at most `limit` items after (or, with `pageReverse`, before) the `marker` id. */
+  readonly page?: { readonly limit: number; readonly marker: string | null; readonly pageReverse: boolean };
 }
 
 export interface GetQuery {
@@ -41,7 +45,8 @@ export interface PoolStatsQuery {
 export interface QueryError {
   readonly error: { readonly type: string; readonly message: string; readonly status: number };
 }
-export type ListReply = { readonly items: Record<string, unknown>[] } | QueryError;
+/** `more`: a paged list has items beyond this page in the direction it was read. */
+export type ListReply = { readonly items: Record<string, unknown>[]; readonly more?: boolean } | QueryError;
 export type GetReply = { readonly item: Record<string, unknown> | null } | QueryError;
 export type PoolStatsReply =
   | { readonly stats: { bytes_in: number; bytes_out: number; active_connections: number; total_connections: number } | null }

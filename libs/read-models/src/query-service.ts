@@ -59,8 +59,37 @@ export class QueryService {
       const parameter = `filter${index++}`;
       builder.andWhere(`r.${spec.column} IN (:...${parameter})`, { [parameter]: coerced.values });
     }
-    const rows = await builder.orderBy('r.id', 'ASC').getMany();
-    return { items: rows.map((row) => project(table.toResource(row), query.fields)) };
+    const order: { column: string; dir: 'asc' | 'desc' }[] = [];
+    for (const { key, dir } of query.sort ?? []) {
+      const spec = table.fields.get(key);
+      if (!spec || spec.type === 'json') return queryError(400, 'HTTPBadRequest', `Attribute '${key}' not allowed in sort.`);
+      if (key !== 'id') order.push({ column: spec.column, dir });
+    }
+    order.push({ column: 'id', dir: query.sort?.find((s) => s.key === 'id')?.dir ?? 'asc' });
+    const page = query.page;
+    // Reading backwards (page_reverse) flips every direction; the page is put back in order below.
+    const flip = (dir: 'asc' | 'desc'): 'ASC' | 'DESC' => ((dir === 'asc') !== !!page?.pageReverse ? 'ASC' : 'DESC');
+    if (page?.marker) {
+      const marker = await this.db.createQueryBuilder(table.entity, 'm').where('m.id = :marker', { marker: page.marker }).getOne();
+      if (!marker) return queryError(400, 'HTTPBadRequest', `Invalid marker ${page.marker}: no such ${query.collection} item.`);
+      const values = marker as unknown as Record<string, unknown>;
+      // Keyset pagination: rows strictly after the marker in the (possibly flipped) sort order.
+      builder.andWhere(new Brackets((or) => {
+        order.forEach((o, i) => {
+          or.orWhere(new Brackets((and) => {
+            order.slice(0, i).forEach((prev, j) => and.andWhere(`r.${prev.column} = :m${i}_${j}`, { [`m${i}_${j}`]: values[prev.column] }));
+            and.andWhere(`r.${o.column} ${flip(o.dir) === 'ASC' ? '>' : '<'} :m${i}`, { [`m${i}`]: values[o.column] });
+          }));
+        });
+      }));
+    }
+    order.forEach((o, i) => (i === 0 ? builder.orderBy(`r.${o.column}`, flip(o.dir)) : builder.addOrderBy(`r.${o.column}`, flip(o.dir))));
+    if (page && page.limit > 0) builder.take(page.limit + 1);
+    const rows = await builder.getMany();
+    const more = !!page && page.limit > 0 && rows.length > page.limit;
+    const kept = more ? rows.slice(0, page.limit) : rows;
+    if (page?.pageReverse) kept.reverse();
+    return { items: kept.map((row) => project(table.toResource(row), query.fields)), ...(page ? { more } : {}) };
   }
 
   async get(query: GetQuery): Promise<GetReply> {

@@ -17,6 +17,7 @@ import { type Caller, TokenStore } from './token-store';
 export const TOKEN_STORE = Symbol('TOKEN_STORE');
 
 interface Call {
+  readonly url: URL;
   readonly route: RouteSpec;
   readonly params: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
@@ -102,7 +103,7 @@ export class NeutronApi {
       tenantId: caller.tenantId, isAdmin, actor: caller.actor, correlationId: requestId,
       idempotencyKey: method === 'POST' && typeof key === 'string' && key.length > 0 ? key.slice(0, 255) : null,
     };
-    return this.dispatch({ route, params, query: url.searchParams, caller, ctx, body });
+    return this.dispatch({ url, route, params, query: url.searchParams, caller, ctx, body });
   }
 
   private async ready(): Promise<Answer> {
@@ -134,8 +135,12 @@ export class NeutronApi {
     const verb = op.slice(0, op.length - resource.title.length - (op.endsWith(`${resource.title}s`) ? 1 : 0));
     const fields = call.query.getAll('fields').filter((f) => f.length > 0);
     switch (verb) {
-      case 'list':
-        return { status: 200, body: { [resource.collection]: await this.reads.list(resource.collection, scope, filtersOf(call.query), fields) } };
+      case 'list': {
+        const shape = listShapeOf(call.query);
+        const { items, ids, more } = await this.reads.list(resource.collection, scope, filtersOf(call.query), fields, shape);
+        const links = shape.page ? pageLinks(call.url, shape.page, ids, more) : [];
+        return { status: 200, body: { [resource.collection]: items, ...(links.length ? { [`${resource.collection}_links`]: links } : {}) } };
+      }
       case 'show':
         return { status: 200, body: { [resource.singular]: await this.reads.get(resource.collection, id, scope, fields) } };
       case 'create':
@@ -180,6 +185,53 @@ export class NeutronApi {
       case 'ports': throw new HttpError(405, 'HTTPMethodNotAllowed', 'Ports are deleted with their VIP.');
     }
   }
+}
+
+type Page = NonNullable<ListShape['page']>;
+export interface ListShape {
+  readonly sort: { key: string; dir: 'asc' | 'desc' }[];
+  readonly page?: { limit: number; marker: string | null; pageReverse: boolean };
+}
+
+/** Neutron's `sort_key`/`sort_dir` (repeatable, paired) and `limit`/`marker`/`page_reverse`. */
+export function listShapeOf(query: URLSearchParams): ListShape {
+  const keys = query.getAll('sort_key');
+  const dirs = query.getAll('sort_dir');
+  if (dirs.length > 0 && dirs.length !== keys.length) {
+    throw new HttpError(400, 'HTTPBadRequest', 'The number of sort_keys and sort_dirs must be same.');
+  }
+  const sort = keys.map((key, i) => {
+    const dir = dirs[i] ?? 'asc';
+    if (dir !== 'asc' && dir !== 'desc') throw new HttpError(400, 'HTTPBadRequest', `${dir} is invalid value for sort_dir, valid values are 'asc' and 'desc'.`);
+    return { key, dir } as const;
+  });
+  const rawLimit = query.get('limit');
+  const marker = query.get('marker');
+  const pageReverse = /^(true|1)$/i.test(query.get('page_reverse') ?? '');
+  if (rawLimit === null && marker === null) return { sort };
+  const limit = rawLimit === null ? 0 : Number(rawLimit);
+  if (!/^\d{1,9}$/.test(rawLimit ?? '0')) throw new HttpError(400, 'HTTPBadRequest', `Limit must be a non-negative integer, not '${rawLimit}'.`);
+  return { sort, page: { limit, marker, pageReverse } };
+}
+
+/** `next`/`previous` links as Neutron builds them: the same query with a new marker. */
+function pageLinks(url: URL, page: Page, ids: string[], more: boolean): { rel: string; href: string }[] {
+  if (page.limit === 0 || ids.length === 0) return [];
+  const link = (rel: string, marker: unknown, reverse: boolean) => {
+    const next = new URL(url.toString());
+    next.searchParams.set('marker', String(marker));
+    next.searchParams.delete('page_reverse');
+    if (reverse) next.searchParams.set('page_reverse', 'True');
+    return { rel, href: `${next.pathname}${next.search}` };
+  };
+  const first = ids[0];
+  const last = ids[ids.length - 1];
+  const links: { rel: string; href: string }[] = [];
+  const hasNext = page.pageReverse ? page.marker !== null : more;
+  const hasPrevious = page.pageReverse ? more : page.marker !== null;
+  if (hasNext && last !== undefined) links.push(link('next', last, false));
+  if (hasPrevious && first !== undefined) links.push(link('previous', first, true));
+  return links;
 }
 
 /** `?name=a&name=b&tenant_id=t` as {name: [a, b], tenant_id: [t]}, without the keys that shape the list. */

@@ -61,7 +61,7 @@ function describe(errors: readonly ErrorObject[]): string {
   const allowed = here.filter((e) => e.keyword === 'const').map((e) => shown(e.params.allowedValue));
   if (allowed.length > 0) return `Invalid input for ${field}. Reason: ${shown(first.data)} is not in [${allowed.join(', ')}].`;
   const types = here.filter((e) => e.keyword === 'type').map((e) => String(e.params.type));
-  if (types.length > 1) return `Invalid input for ${field}. Reason: ${shown(first.data)} is not a ${types.join(' or ')}.`;
+  if (types.length > 1) return `Invalid input for ${field}. Reason: ${shown(first.data)} is not of type ${types.join(' or ')}.`;
   if (first.keyword === 'format') {
     const format = String(first.params.format);
     return `Invalid input for ${field}. Reason: ${shown(first.data)} is not a valid ${FORMAT_NAMES[format] ?? format}.`;

@@ -72,7 +72,8 @@ const compiled = ROUTES.map((route) => {
   const names: string[] = [];
   const source = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
     names.push(name);
-    return '([^/]+)';
+    // Lazy, so that a `.json` suffix is the format and not part of the id.
+    return '([^/]+?)';
   });
   // Older neutronclients append the format to the path (`/v2.0/lb/pools.json`).
   return { route, names, pattern: new RegExp(`^${source}(?:\\.json)?$`) };
