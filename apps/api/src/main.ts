@@ -5,12 +5,15 @@ import { connectNats } from '@lbaas/messaging';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiModule } from './app.module';
 import { apiConfigFromEnv } from './config';
+import { toNeutronError } from './http/errors';
 import { NeutronApi } from './http/neutron-api';
 import { createApiLogger } from './logger';
 
 async function bootstrap(): Promise<void> {
   const config = apiConfigFromEnv();
   const logger = createApiLogger(config.logLevel);
+  // An unexpected rejection is a bug to log, not a reason to drop every other request in flight.
+  process.on('unhandledRejection', (reason: unknown) => logger.error({ err: reason }, 'unhandled rejection'));
   const nc = await connectNats('lbaas-api', config.natsUrl);
   const store = await JetStreamEventStore.create(nc);
   await store.ensureStream();
@@ -22,8 +25,8 @@ async function bootstrap(): Promise<void> {
     api.handle(req, res).catch((error: unknown) => {
       // handle() answers every error itself; this is a failure to write the answer (client gone).
       logger.warn({ err: error, path: req.url }, 'could not answer a request');
-      if (!res.headersSent) res.writeHead(500).end();
-      else res.destroy();
+      if (res.headersSent) res.destroy();
+      else res.writeHead(500, { 'Content-Type': 'application/json' }).end(JSON.stringify(toNeutronError(error).body));
     });
   });
   // SIGTERM: stop accepting, finish the requests in flight, close the projections client, drain NATS, exit 0.
@@ -31,11 +34,6 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.port, config.host);
   logger.info({ url: `http://${config.host}:${config.port}`, nats: config.natsUrl }, 'api ready');
 }
-
-// An unexpected rejection is a bug to log, not a reason to drop every other request in flight.
-process.on('unhandledRejection', (reason: unknown) => {
-  console.error(JSON.stringify({ level: 'error', service: 'api', msg: 'unhandled rejection', err: String((reason as Error)?.stack ?? reason) }));
-});
 
 bootstrap().catch((error: unknown) => {
   console.error(JSON.stringify({ level: 'fatal', msg: 'api failed to start', err: String((error as Error)?.stack ?? error) }));
