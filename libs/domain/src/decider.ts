@@ -1,5 +1,5 @@
 import type { AggregateType, DomainEvent } from './envelope';
-import type { ResourceRows } from './resources';
+import type { Collection, ResourceByCollection, ResourceRows } from './resources';
 
 /**
  * One aggregate's behaviour as pure functions. `decide` throws a DomainError to reject;
@@ -12,3 +12,11 @@ export interface Decider<C, S, E extends DomainEvent<string, number, unknown>> {
   evolve(state: S, event: E): S;
   views(state: S): ResourceRows;
 }
+
+/** `views` for an aggregate that shows as one row of one collection while it is live. */
+export const singleRowViews =
+  <S, C extends Collection>(collection: C, view: (state: S) => ResourceByCollection[C] | null) =>
+  (state: S): ResourceRows => {
+    const row = view(state);
+    return row ? ({ [collection]: [row] } as ResourceRows) : {};
+  };

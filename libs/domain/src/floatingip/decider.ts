@@ -1,4 +1,4 @@
-import type { Decider } from '../decider';
+import { type Decider, singleRowViews } from '../decider';
 import { Conflict } from '../errors';
 import { ABSENT, DELETED, type Lifecycle, live } from '../lifecycle';
 import type { FloatingIpResource } from '../resources';
@@ -71,8 +71,5 @@ export const floatingIpDecider: Decider<FloatingIpCommand, FloatingIpState, Floa
   initialState: ABSENT,
   decide: decideFloatingIp,
   evolve: evolveFloatingIp,
-  views: (state) => {
-    const view = floatingIpView(state);
-    return view ? { floatingips: [view] } : {};
-  },
+  views: singleRowViews('floatingips', floatingIpView),
 };

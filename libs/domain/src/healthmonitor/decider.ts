@@ -1,4 +1,4 @@
-import type { Decider } from '../decider';
+import { type Decider, singleRowViews } from '../decider';
 import { Conflict, NotFound, ValidationError } from '../errors';
 import { ABSENT, DELETED, type Lifecycle, live } from '../lifecycle';
 import type { HealthMonitorResource, MonitorType } from '../resources';
@@ -127,8 +127,5 @@ export const healthMonitorDecider: Decider<HealthMonitorCommand, HealthMonitorSt
   initialState: ABSENT,
   decide: decideHealthMonitor,
   evolve: evolveHealthMonitor,
-  views: (state) => {
-    const view = healthMonitorView(state);
-    return view ? { health_monitors: [view] } : {};
-  },
+  views: singleRowViews('health_monitors', healthMonitorView),
 };

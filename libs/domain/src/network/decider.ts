@@ -1,4 +1,4 @@
-import type { Decider } from '../decider';
+import { type Decider, singleRowViews } from '../decider';
 import { Conflict, ValidationError } from '../errors';
 import { cidrsOverlap, parseCidr } from '../ipv4';
 import { ABSENT, DELETED, type Lifecycle, live } from '../lifecycle';
@@ -101,8 +101,5 @@ export const networkDecider: Decider<NetworkCommand, NetworkState, NetworkEvent>
   initialState: ABSENT,
   decide: decideNetwork,
   evolve: evolveNetwork,
-  views: (state) => {
-    const view = networkView(state);
-    return view ? { networks: [view] } : {};
-  },
+  views: singleRowViews('networks', networkView),
 };

@@ -1,4 +1,4 @@
-import type { Decider } from '../decider';
+import { type Decider, singleRowViews } from '../decider';
 import { Conflict } from '../errors';
 import { ABSENT, DELETED, type Lifecycle, live } from '../lifecycle';
 import type { PortResource } from '../resources';
@@ -59,8 +59,5 @@ export const portDecider: Decider<PortCommand, PortState, PortEvent> = {
   initialState: ABSENT,
   decide: decidePort,
   evolve: evolvePort,
-  views: (state) => {
-    const view = portView(state);
-    return view ? { ports: [view] } : {};
-  },
+  views: singleRowViews('ports', portView),
 };

@@ -1,4 +1,4 @@
-import type { Decider } from '../decider';
+import { type Decider, singleRowViews } from '../decider';
 import { Conflict, ValidationError } from '../errors';
 import { cidrContains, firstHost, intToIp, ipToInt, isIpv4, lastHost, parseCidr } from '../ipv4';
 import { ABSENT, DELETED, type Lifecycle, live } from '../lifecycle';
@@ -163,8 +163,5 @@ export const subnetDecider: Decider<SubnetCommand, SubnetState, SubnetEvent> = {
   initialState: ABSENT,
   decide: decideSubnet,
   evolve: evolveSubnet,
-  views: (state) => {
-    const view = subnetView(state);
-    return view ? { subnets: [view] } : {};
-  },
+  views: singleRowViews('subnets', subnetView),
 };

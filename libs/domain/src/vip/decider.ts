@@ -1,4 +1,4 @@
-import type { Decider } from '../decider';
+import { type Decider, singleRowViews } from '../decider';
 import { Conflict, ValidationError } from '../errors';
 import { ABSENT, DELETED, type Lifecycle, live } from '../lifecycle';
 import type { LbStatus, SessionPersistence, VipResource } from '../resources';
@@ -106,8 +106,5 @@ export const vipDecider: Decider<VipCommand, VipState, VipEvent> = {
   initialState: ABSENT,
   decide: decideVip,
   evolve: evolveVip,
-  views: (state) => {
-    const view = vipView(state);
-    return view ? { vips: [view] } : {};
-  },
+  views: singleRowViews('vips', vipView),
 };
