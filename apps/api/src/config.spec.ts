@@ -1,0 +1,34 @@
+import { join } from 'node:path';
+import { apiConfigFromEnv } from './config';
+
+describe('apiConfigFromEnv', () => {
+  it('defaults to Neutron\'s port on loopback, a local NATS and the dev tokens', () => {
+    expect(apiConfigFromEnv({})).toEqual({
+      host: '127.0.0.1',
+      port: 9696,
+      natsUrl: 'nats://127.0.0.1:4222',
+      tokensFile: join(process.cwd(), '.lbaas', 'dev-tokens.json'),
+      logLevel: 'info',
+      noAuth: false,
+      noAuthTenant: 'noauth',
+    });
+  });
+
+  it('reads every setting from the environment', () => {
+    const config = apiConfigFromEnv({
+      LBAAS_API_HOST: '127.0.0.2', LBAAS_API_PORT: '19696', LBAAS_NATS_URL: 'nats://127.0.0.1:14222', LBAAS_TOKENS_FILE: '/tmp/t.json',
+      LBAAS_LOG_LEVEL: 'debug', LBAAS_NOAUTH: '1', LBAAS_NOAUTH_TENANT: 'dev',
+    });
+    expect(config).toEqual({
+      host: '127.0.0.2', port: 19696, natsUrl: 'nats://127.0.0.1:14222', tokensFile: '/tmp/t.json', logLevel: 'debug', noAuth: true, noAuthTenant: 'dev',
+    });
+  });
+
+  it.each(['true', 'yes', '0', ''])('keeps authentication on unless LBAAS_NOAUTH is exactly 1 (not %p)', (value) => {
+    expect(apiConfigFromEnv({ LBAAS_NOAUTH: value }).noAuth).toBe(false);
+  });
+
+  it.each(['0', '65536', 'http', '80.5'])('refuses LBAAS_API_PORT=%s', (port) => {
+    expect(() => apiConfigFromEnv({ LBAAS_API_PORT: port })).toThrow(/LBAAS_API_PORT/);
+  });
+});
