@@ -26,7 +26,7 @@ interface Fixtures {
   otherTenant: string;
 }
 
-type Caller = 'demo' | 'other' | 'admin' | 'no token' | 'unknown token';
+type Caller = 'demo' | 'other' | 'admin' | 'reader' | 'no token' | 'unknown token';
 
 interface BadRequest {
   readonly desc: string;
@@ -60,8 +60,11 @@ const monitorBody = (fields: Record<string, unknown> = {}) => ({
   health_monitor: { type: 'HTTP', delay: 20, timeout: 10, max_retries: 3, ...fields },
 });
 
-// Schema and cross-field validation errors; the edge reports them as Neutron's generic 400.
+// A value that fails an attribute's validation: Neutron raises webob's HTTPBadRequest.
 const INVALID = 'HTTPBadRequest';
+// A value that does not convert to the attribute's type (convert_to_int, convert_to_boolean):
+// Neutron raises InvalidInput. Neutron would convert "3" and 80.5; issue 3 asks for a 400.
+const NOT_CONVERTIBLE = 'InvalidInput';
 
 const ROWS: readonly BadRequest[] = [
   // unknown enum values
@@ -94,10 +97,10 @@ const ROWS: readonly BadRequest[] = [
   { desc: 'envelope is null', method: 'POST', path: pools, body: () => ({ pool: null }), status: 400, type: INVALID },
   { desc: 'wrong envelope key (member on pools)', method: 'POST', path: pools, body: (f) => ({ member: poolBody(f).pool }), status: 400, type: INVALID },
   { desc: 'plural envelope key on create', method: 'POST', path: pools, body: (f) => ({ pools: poolBody(f).pool }), status: 400, type: INVALID },
-  { desc: 'weight as a string "3"', method: 'POST', path: members, body: (f) => memberBody(f, { weight: '3' }), status: 400, type: INVALID },
-  { desc: 'admin_state_up "yes"', method: 'POST', path: pools, body: (f) => poolBody(f, { admin_state_up: 'yes' }), status: 400, type: INVALID },
-  { desc: 'protocol_port 80.5', method: 'POST', path: members, body: (f) => memberBody(f, { protocol_port: 80.5 }), status: 400, type: INVALID },
-  { desc: 'connection_limit "many"', method: 'POST', path: vips, body: (f) => vipBody(f, { connection_limit: 'many' }), status: 400, type: INVALID },
+  { desc: 'weight as a string "3"', method: 'POST', path: members, body: (f) => memberBody(f, { weight: '3' }), status: 400, type: NOT_CONVERTIBLE },
+  { desc: 'admin_state_up "yes"', method: 'POST', path: pools, body: (f) => poolBody(f, { admin_state_up: 'yes' }), status: 400, type: NOT_CONVERTIBLE },
+  { desc: 'protocol_port 80.5', method: 'POST', path: members, body: (f) => memberBody(f, { protocol_port: 80.5 }), status: 400, type: NOT_CONVERTIBLE },
+  { desc: 'connection_limit "many"', method: 'POST', path: vips, body: (f) => vipBody(f, { connection_limit: 'many' }), status: 400, type: NOT_CONVERTIBLE },
   { desc: 'member address not an IP', method: 'POST', path: members, body: (f) => memberBody(f, { address: 'backend-1' }), status: 400, type: INVALID },
   { desc: 'pool_id not a uuid', method: 'POST', path: members, body: (f) => memberBody(f, { pool_id: 'mypool' }), status: 400, type: INVALID },
   { desc: 'unknown field on create', method: 'POST', path: pools, body: (f) => poolBody(f, { colour: 'blue' }), status: 400, type: INVALID },
@@ -108,7 +111,9 @@ const ROWS: readonly BadRequest[] = [
   { desc: 'missing monitor type', method: 'POST', path: monitors, body: () => ({ health_monitor: { delay: 20, timeout: 10, max_retries: 3 } }), status: 400, type: INVALID },
   { desc: 'association without a monitor id', method: 'POST', path: (f) => `/v2.0/lb/pools/${f.sparePool.id}/health_monitors`, body: () => ({ health_monitor: {} }), status: 400, type: INVALID },
   { desc: 'a body over 1 MiB', method: 'POST', path: pools, raw: () => JSON.stringify({ pool: { name: 'big', description: 'x'.repeat(1_100_000) } }), status: 413, type: 'HTTPRequestEntityTooLarge' },
-  { desc: 'another tenant_id without admin role', method: 'POST', path: pools, body: (f) => poolBody(f, { tenant_id: f.otherTenant }), status: 403, type: 'PolicyNotAuthorized' },
+  // Neutron's _populate_tenant_id: "Specifying 'tenant_id' other than authenticated tenant in request requires admin privileges".
+  { desc: 'another tenant_id without admin role', method: 'POST', path: pools, body: (f) => poolBody(f, { tenant_id: f.otherTenant }), status: 400, type: INVALID },
+  { desc: 'a write with the reader role', method: 'POST', as: 'reader', path: pools, body: (f) => poolBody(f), status: 403, type: 'PolicyNotAuthorized' },
   // addresses
   { desc: 'subnet cidr with a /33 prefix', method: 'POST', path: () => '/v2.0/subnets', body: (f) => ({ subnet: { network_id: f.poolNet.id, cidr: '198.18.3.0/33', ip_version: 4 } }), status: 400, type: INVALID },
   { desc: 'subnet cidr that is not one', method: 'POST', path: () => '/v2.0/subnets', body: (f) => ({ subnet: { network_id: f.poolNet.id, cidr: 'not-a-cidr', ip_version: 4 } }), status: 400, type: INVALID },
@@ -167,6 +172,7 @@ describe('bad requests change nothing', () => {
     apis = {
       demo, admin,
       other: demo.as(stack.tokens.other.token),
+      reader: demo.as(stack.tokens.reader.token),
       'no token': demo.as(null),
       'unknown token': demo.as(`not-a-token-${absentId()}`),
     };

@@ -141,7 +141,8 @@ function parseJson(text: string): unknown {
 }
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-export const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
+/** Neutron's default base_mac is fa:16:3e:00:00:00. */
+export const MAC = /^fa:16:3e(:[0-9a-f]{2}){3}$/;
 export const anUuid = (): unknown => expect.stringMatching(UUID);
 
 /** A random v4 uuid that names nothing, for 404 rows. */

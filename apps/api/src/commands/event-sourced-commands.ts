@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
-  type AggregateType, ConcurrencyConflict, type Decider, type DomainEvent, type EventEnvelope, Forbidden, NotFound, ValidationError,
+  type AggregateType, ConcurrencyConflict, type Decider, type DomainEvent, type EventEnvelope, NotFound, ValidationError,
   floatingIpDecider, type FloatingIpResource, type FloatingIpState, healthMonitorDecider, type HealthMonitorResource, type HealthMonitorState,
   healthMonitorView, memberViews, type MemberResource, networkDecider, type NetworkResource, type NetworkState, networkView, poolDecider,
   type PoolResource, type PoolState, poolView, portDecider, type PortState, subnetDecider, type SubnetResource, type SubnetState, subnetView,
@@ -110,7 +110,9 @@ export class EventSourcedCommandService extends LbaasCommandService {
 
   private tenantFor(ctx: RequestContext, requested: string | undefined): string {
     if (requested === undefined || requested === ctx.tenantId) return ctx.tenantId;
-    if (!ctx.isAdmin) throw new Forbidden(`Tenant ${ctx.tenantId} may not create resources for tenant ${requested}.`);
+    if (!ctx.isAdmin) {
+      throw new ValidationError(`Specifying 'tenant_id' other than authenticated tenant in request requires admin privileges`, 'HTTPBadRequest');
+    }
     return requested;
   }
 

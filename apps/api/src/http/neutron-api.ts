@@ -6,13 +6,14 @@ import { v4 as uuidv4 } from 'uuid';
 import { LbaasCommandService, type RequestContext } from '../commands/command-service';
 import type * as In from '../commands/inputs';
 import { API_LOGGER } from '../logger';
+import { NatsConnectionState } from '../nats-connection-state';
 import { openApiDocument, openApiHtml } from '../openapi/openapi-document';
 import { ReadSide, WriteProgress } from '../read-side';
 import { extensionDocument, extensionsDocument, resourcesDocument, versionsDocument } from './discovery';
 import { HttpError, toNeutronError } from './errors';
 import { parseResourceBody, readBody } from './request-body';
 import { matchRoute, RESOURCES, type RouteSpec } from './route-table';
-import { type Caller, TokenStore } from './token-store';
+import type { Authenticator, Caller } from './token-store';
 
 export const TOKEN_STORE = Symbol('TOKEN_STORE');
 
@@ -43,8 +44,9 @@ export class NeutronApi {
     private readonly commands: LbaasCommandService,
     private readonly reads: ReadSide,
     private readonly progress: WriteProgress,
-    @Inject(TOKEN_STORE) private readonly tokens: TokenStore,
+    @Inject(TOKEN_STORE) private readonly tokens: Authenticator,
     @Inject(API_LOGGER) private readonly logger: Logger,
+    private readonly nats: NatsConnectionState,
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -107,6 +109,7 @@ export class NeutronApi {
   }
 
   private async ready(): Promise<Answer> {
+    if (!this.nats.connected) return { status: 503, body: { status: 'not ready', reason: 'not connected to NATS' } };
     try {
       const status = await this.reads.status();
       return { status: 200, body: { status: 'ready', projections: status } };

@@ -93,7 +93,9 @@ export function parseResourceBody<N extends BodySchemaName>(raw: string, key: st
   if (!validate) throw new Error(`no validator for ${schema}`);
   if (!validate(inner)) {
     const errors = validate.errors ?? [];
-    throw new HttpError(400, 'HTTPBadRequest', errors.length > 0 ? describe(errors) : `Invalid input for ${key}.`);
+    // Neutron's converters fail with InvalidInput; its range and enum checks with HTTPBadRequest.
+    const unconvertible = errors[0]?.keyword === 'type' && ['integer', 'boolean'].includes(String(errors[0].params.type));
+    throw new HttpError(400, unconvertible ? 'InvalidInput' : 'HTTPBadRequest', errors.length > 0 ? describe(errors) : `Invalid input for ${key}.`);
   }
   // The schema validated it, and BodiesFitInputs proves each schema's type fits its input.
   return inner as BodyInputs[N];

@@ -27,7 +27,7 @@ const SessionPersistence = Type.Union([
 const ConnectionLimit = Type.Integer({ minimum: -1, maximum: 1_000_000 });
 const HttpMethod = Type.Union(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE', 'CONNECT'].map((m) => Type.Literal(m)));
 const UrlPath = Type.String({ minLength: 1, maxLength: 255, pattern: '^/[^\\s"\'#\\\\]*$' });
-const ExpectedCodes = Type.String({ maxLength: 64, pattern: '^([1-5][0-9]{2})(,[1-5][0-9]{2})*$|^[1-5][0-9]{2}-[1-5][0-9]{2}$' });
+const ExpectedCodes = Type.String({ maxLength: 64, pattern: '^([1-5][0-9]{2})(\\s*,\\s*[1-5][0-9]{2})*$|^[1-5][0-9]{2}-[1-5][0-9]{2}$' });
 const Seconds = Type.Integer({ minimum: 1, maximum: 86_400 });
 const Cidr = Type.String({ maxLength: 18, pattern: '^([0-9]{1,3}\\.){3}[0-9]{1,3}/(3[0-2]|[12]?[0-9])$' });
 const AllocationPools = Type.Array(Type.Object({ start: Ipv4, end: Ipv4 }, strict), { maxItems: 16 });
