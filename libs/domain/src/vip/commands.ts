@@ -1,0 +1,22 @@
+import type { VipCreated, VipSettings } from './events';
+
+/** The last step of the VIP saga: the pool is bound, the address allocated and the port created before this. */
+export interface CreateVip {
+  readonly type: 'CreateVip';
+  readonly data: VipCreated['data'];
+}
+export interface UpdateVip {
+  readonly type: 'UpdateVip';
+  readonly data: Partial<VipSettings> & { vipId: string };
+}
+/** Follows the new pool's BindVip; the old pool is unbound after it. */
+export interface ChangeVipPool {
+  readonly type: 'ChangeVipPool';
+  readonly data: { vipId: string; poolId: string };
+}
+export interface DeleteVip {
+  readonly type: 'DeleteVip';
+  readonly data: { vipId: string };
+}
+
+export type VipCommand = CreateVip | UpdateVip | ChangeVipPool | DeleteVip;

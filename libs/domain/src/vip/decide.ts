@@ -1,0 +1,70 @@
+import { Conflict, ValidationError } from '../errors';
+import { live } from '../lifecycle';
+import type { SessionPersistence } from '../resources';
+import type { ChangeVipPool, CreateVip, DeleteVip, UpdateVip, VipCommand } from './commands';
+import type { VipCreated, VipDeleted, VipEvent, VipPoolChanged, VipSettings, VipUpdated } from './events';
+import type { VipState } from './state';
+
+const KIND = 'Vip';
+/** Cookie names reach haproxy.cfg: RFC 6265 token characters only. */
+const COOKIE_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,64}$/;
+
+const badPersistence = (reason: string): ValidationError =>
+  new ValidationError(`Invalid input for session_persistence. Reason: ${reason}.`, 'HTTPBadRequest');
+
+export function checkSessionPersistence(sp: SessionPersistence | null): void {
+  if (sp === null) return;
+  if (sp.type !== 'APP_COOKIE') {
+    if (sp.cookie_name !== undefined) throw badPersistence(`cookie_name is only allowed with APP_COOKIE, not ${sp.type}`);
+    return;
+  }
+  if (sp.cookie_name === undefined || sp.cookie_name === '') throw badPersistence('cookie_name is required for APP_COOKIE persistence');
+  if (!COOKIE_NAME.test(sp.cookie_name)) throw badPersistence(`'${sp.cookie_name}' is not a valid cookie name`);
+}
+
+function checkSettings(s: Pick<VipSettings, 'connectionLimit' | 'sessionPersistence'>): void {
+  if (!Number.isInteger(s.connectionLimit) || s.connectionLimit < -1) {
+    throw new ValidationError(`Invalid input for connection_limit. Reason: '${s.connectionLimit}' must be -1 (unlimited) or a non-negative integer.`, 'HTTPBadRequest');
+  }
+  checkSessionPersistence(s.sessionPersistence);
+}
+
+const createVip = ({ data }: CreateVip, state: VipState): [VipCreated] => {
+  if (state.kind !== 'absent') throw new Conflict('VipExists', `Vip ${data.vipId} already exists.`);
+  checkSettings(data);
+  return [{ type: 'VipCreated', version: 1, data }];
+};
+
+const updateVip = ({ data }: UpdateVip, state: VipState): [VipUpdated] => {
+  const vip = live(state, KIND, data.vipId);
+  const settings: VipUpdated['data'] = {
+    vipId: vip.id, name: data.name ?? vip.name, description: data.description ?? vip.description,
+    sessionPersistence: data.sessionPersistence === undefined ? vip.sessionPersistence : data.sessionPersistence,
+    connectionLimit: data.connectionLimit ?? vip.connectionLimit, adminStateUp: data.adminStateUp ?? vip.adminStateUp,
+  };
+  checkSettings(settings);
+  return [{ type: 'VipUpdated', version: 1, data: settings }];
+};
+
+const changeVipPool = ({ data }: ChangeVipPool, state: VipState): VipPoolChanged[] => {
+  const vip = live(state, KIND, data.vipId);
+  return vip.poolId === data.poolId ? [] : [{ type: 'VipPoolChanged', version: 1, data: { vipId: vip.id, poolId: data.poolId, previousPoolId: vip.poolId } }];
+};
+
+const deleteVip = ({ data }: DeleteVip, state: VipState): [VipDeleted] => {
+  live(state, KIND, data.vipId);
+  return [{ type: 'VipDeleted', version: 1, data }];
+};
+
+export function decideVip(command: VipCommand, state: VipState): VipEvent[] {
+  switch (command.type) {
+    case 'CreateVip': return createVip(command, state);
+    case 'UpdateVip': return updateVip(command, state);
+    case 'ChangeVipPool': return changeVipPool(command, state);
+    case 'DeleteVip': return deleteVip(command, state);
+    default: {
+      const unhandled: never = command;
+      throw new Error(`unknown command ${JSON.stringify(unhandled)}`);
+    }
+  }
+}

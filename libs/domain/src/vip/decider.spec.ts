@@ -1,0 +1,147 @@
+import { Conflict, NotFound, ValidationError } from '../errors';
+import type { SessionPersistence } from '../resources';
+import { given } from '../testing/given-when-then';
+import { vipDecider } from './decider';
+import type { VipCreated, VipDeleted, VipEvent, VipPoolChanged, VipStatusChanged, VipUpdated } from './events';
+
+const VIP = 'vip-1';
+const createdData: VipCreated['data'] = {
+  vipId: VIP, tenantId: 'tenant-a', subnetId: 'sub-1', address: '198.18.1.5', portId: 'port-1', protocolPort: 80, protocol: 'HTTP',
+  poolId: 'pool-1', name: 'web-vip', description: '', sessionPersistence: null, connectionLimit: -1, adminStateUp: true,
+};
+const created: VipCreated = { type: 'VipCreated', version: 1, data: createdData };
+const updated = (change: Partial<VipUpdated['data']>): VipUpdated => ({
+  type: 'VipUpdated', version: 1,
+  data: { vipId: VIP, name: 'web-vip', description: '', sessionPersistence: null, connectionLimit: -1, adminStateUp: true, ...change },
+});
+const poolChanged = (poolId: string, previousPoolId: string): VipPoolChanged => ({ type: 'VipPoolChanged', version: 1, data: { vipId: VIP, poolId, previousPoolId } });
+const statusChanged: VipStatusChanged = { type: 'VipStatusChanged', version: 1, data: { vipId: VIP, status: 'ACTIVE', statusDescription: 'serving' } };
+const deleted: VipDeleted = { type: 'VipDeleted', version: 1, data: { vipId: VIP } };
+
+const fold = (events: VipEvent[]) => given(vipDecider, events).state;
+const view = (events: VipEvent[]) => vipDecider.views(fold(events)).vips?.[0] ?? null;
+
+const validPersistence: { desc: string; sp: SessionPersistence | null }[] = [
+  { desc: 'no persistence', sp: null },
+  { desc: 'SOURCE_IP', sp: { type: 'SOURCE_IP' } },
+  { desc: 'HTTP_COOKIE', sp: { type: 'HTTP_COOKIE' } },
+  { desc: 'APP_COOKIE with a cookie name', sp: { type: 'APP_COOKIE', cookie_name: 'JSESSIONID' } },
+  { desc: 'APP_COOKIE with a 64 character token', sp: { type: 'APP_COOKIE', cookie_name: 'a'.repeat(64) } },
+];
+const invalidPersistence: { desc: string; sp: SessionPersistence }[] = [
+  { desc: 'APP_COOKIE without a cookie name', sp: { type: 'APP_COOKIE' } },
+  { desc: 'APP_COOKIE with an empty cookie name', sp: { type: 'APP_COOKIE', cookie_name: '' } },
+  { desc: 'a cookie name with a space', sp: { type: 'APP_COOKIE', cookie_name: 'my cookie' } },
+  { desc: 'a cookie name with a semicolon', sp: { type: 'APP_COOKIE', cookie_name: 'a;b' } },
+  { desc: 'a cookie name of 65 characters', sp: { type: 'APP_COOKIE', cookie_name: 'a'.repeat(65) } },
+  { desc: 'SOURCE_IP with a cookie name', sp: { type: 'SOURCE_IP', cookie_name: 'JSESSIONID' } },
+  { desc: 'HTTP_COOKIE with a cookie name', sp: { type: 'HTTP_COOKIE', cookie_name: 'JSESSIONID' } },
+];
+const invalidConnectionLimits = [{ limit: -2 }, { limit: 1.5 }, { limit: Number.NaN }];
+
+describe('vip decide', () => {
+  describe('CreateVip', () => {
+    it.each(validPersistence)('creates a VIP with $desc', ({ sp }) => {
+      const data = { ...createdData, sessionPersistence: sp };
+      given(vipDecider).when({ type: 'CreateVip', data }).then([{ type: 'VipCreated', version: 1, data }]);
+    });
+
+    it.each([{ limit: -1 }, { limit: 0 }, { limit: 5000 }])('accepts connection_limit $limit', ({ limit }) => {
+      const data = { ...createdData, connectionLimit: limit };
+      given(vipDecider).when({ type: 'CreateVip', data }).then([{ type: 'VipCreated', version: 1, data }]);
+    });
+
+    it.each(invalidPersistence)('rejects $desc', ({ sp }) =>
+      given(vipDecider).when({ type: 'CreateVip', data: { ...createdData, sessionPersistence: sp } }).thenThrows(ValidationError, 'HTTPBadRequest'));
+
+    it.each(invalidConnectionLimits)('rejects connection_limit $limit', ({ limit }) =>
+      given(vipDecider).when({ type: 'CreateVip', data: { ...createdData, connectionLimit: limit } }).thenThrows(ValidationError, 'HTTPBadRequest'));
+
+    it.each([
+      { desc: 'a live VIP', history: [created] },
+      { desc: 'a deleted VIP (ids are never reused)', history: [created, deleted] },
+    ])('rejects creating $desc', ({ history }) =>
+      given(vipDecider, history).when({ type: 'CreateVip', data: createdData }).thenThrows(Conflict, 'VipExists'));
+  });
+
+  describe('UpdateVip', () => {
+    it.each([
+      { desc: 'the name', change: { name: 'renamed' } },
+      { desc: 'the description', change: { description: 'front door' } },
+      { desc: 'the connection limit', change: { connectionLimit: 100 } },
+      { desc: 'the admin state', change: { adminStateUp: false } },
+      { desc: 'the session persistence', change: { sessionPersistence: { type: 'APP_COOKIE' as const, cookie_name: 'sid' } } },
+      { desc: 'nothing', change: {} },
+    ])('carries every setting when changing $desc', ({ change }) =>
+      given(vipDecider, [created]).when({ type: 'UpdateVip', data: { vipId: VIP, ...change } }).then([updated(change)]));
+
+    it('keeps the session persistence when the update leaves it out, and clears it when it is null', () => {
+      const sticky = updated({ sessionPersistence: { type: 'SOURCE_IP' } });
+      given(vipDecider, [created, sticky]).when({ type: 'UpdateVip', data: { vipId: VIP, name: 'n' } })
+        .then([updated({ name: 'n', sessionPersistence: { type: 'SOURCE_IP' } })]);
+      given(vipDecider, [created, sticky]).when({ type: 'UpdateVip', data: { vipId: VIP, sessionPersistence: null } }).then([updated({})]);
+    });
+
+    it.each(invalidPersistence)('rejects $desc', ({ sp }) =>
+      given(vipDecider, [created]).when({ type: 'UpdateVip', data: { vipId: VIP, sessionPersistence: sp } }).thenThrows(ValidationError, 'HTTPBadRequest'));
+
+    it.each(invalidConnectionLimits)('rejects connection_limit $limit', ({ limit }) =>
+      given(vipDecider, [created]).when({ type: 'UpdateVip', data: { vipId: VIP, connectionLimit: limit } }).thenThrows(ValidationError, 'HTTPBadRequest'));
+  });
+
+  describe('ChangeVipPool', () => {
+    it('moves the VIP to another pool, naming the previous one', () =>
+      given(vipDecider, [created]).when({ type: 'ChangeVipPool', data: { vipId: VIP, poolId: 'pool-2' } }).then([poolChanged('pool-2', 'pool-1')]));
+
+    it('starts from the pool it was last moved to', () =>
+      given(vipDecider, [created, poolChanged('pool-2', 'pool-1')])
+        .when({ type: 'ChangeVipPool', data: { vipId: VIP, poolId: 'pool-3' } })
+        .then([poolChanged('pool-3', 'pool-2')]));
+
+    it('is a no-op for the pool it is on', () =>
+      given(vipDecider, [created]).when({ type: 'ChangeVipPool', data: { vipId: VIP, poolId: 'pool-1' } }).then([]));
+  });
+
+  describe('DeleteVip', () => {
+    it('deletes a live VIP', () => given(vipDecider, [created]).when({ type: 'DeleteVip', data: { vipId: VIP } }).then([deleted]));
+  });
+
+  describe.each([
+    { desc: 'absent', history: [] as VipEvent[] },
+    { desc: 'deleted', history: [created, deleted] },
+  ])('on a VIP that is $desc', ({ history }) => {
+    it.each([
+      { type: 'UpdateVip', data: { vipId: VIP, name: 'n' } },
+      { type: 'ChangeVipPool', data: { vipId: VIP, poolId: 'pool-2' } },
+      { type: 'DeleteVip', data: { vipId: VIP } },
+    ] as const)('$type is VipNotFound', (command) => given(vipDecider, history).when(command).thenThrows(NotFound, 'VipNotFound'));
+  });
+});
+
+describe('vip evolve and view', () => {
+  it('shows a created VIP as PENDING_CREATE in Neutron shape', () =>
+    expect(vipDecider.views(fold([created]))).toEqual({
+      vips: [{
+        id: VIP, tenant_id: 'tenant-a', name: 'web-vip', description: '', subnet_id: 'sub-1', address: '198.18.1.5', port_id: 'port-1',
+        protocol_port: 80, protocol: 'HTTP', pool_id: 'pool-1', session_persistence: null, connection_limit: -1, admin_state_up: true,
+        status: 'PENDING_CREATE', status_description: null,
+      }],
+    }));
+
+  it('applies updates, pool moves and status reports', () =>
+    expect(view([created, updated({ name: 'n', connectionLimit: 10, sessionPersistence: { type: 'HTTP_COOKIE' } }), poolChanged('pool-2', 'pool-1'), statusChanged]))
+      .toMatchObject({
+        name: 'n', connection_limit: 10, session_persistence: { type: 'HTTP_COOKIE' }, pool_id: 'pool-2', status: 'ACTIVE', status_description: 'serving',
+      }));
+
+  it('shows nothing for an absent or deleted VIP', () => {
+    expect(vipDecider.views(fold([]))).toEqual({});
+    expect(vipDecider.views(fold([created, deleted]))).toEqual({});
+  });
+
+  it.each([
+    { desc: 'an update', event: updated({ name: 'n' }) },
+    { desc: 'a pool move', event: poolChanged('pool-2', 'pool-1') },
+    { desc: 'a status report', event: statusChanged },
+  ])('ignores $desc after the deletion', ({ event }) => expect(fold([created, deleted, event])).toEqual({ kind: 'deleted' }));
+});

@@ -1,0 +1,7 @@
+import { ABSENT, type Lifecycle } from '../lifecycle';
+import type { LbStatus } from '../resources';
+import type { VipCreated } from './events';
+
+export type VipState = Lifecycle<Omit<VipCreated['data'], 'vipId'> & { id: string; status: LbStatus; statusDescription: string | null }>;
+
+export const initialVipState: VipState = ABSENT;
