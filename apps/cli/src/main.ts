@@ -1,105 +1,64 @@
 #!/usr/bin/env node
-import 'reflect-metadata';
-import { ClientProxyFactory, Transport } from '@nestjs/microservices';
-import { connectNats } from '@lbaas/messaging';
-import { QUERY_PATTERNS, REBUILD_PROGRESS_SUBJECT, type RebuildProgressMessage, type RebuildResult, type StatusReply } from '@lbaas/read-models';
-import { JSONCodec } from 'nats';
 import { parseArgs } from 'node:util';
-import { firstValueFrom, timeout } from 'rxjs';
+import { UsageError } from './cli-errors';
+import { splitVerb } from './command-line';
+import { GLOBAL_OPTIONS, mainHelp } from './help';
+import { runVerb } from './verb-runner';
+import { VERB_GROUPS, findVerb } from './verbs/catalogue';
 
-const HELP = `lbaas: the LBaaS command line
-
-Usage:
-  lbaas status                     services' health and the projections' lag behind the event log
-  lbaas projections rebuild        drop the read models and replay the whole event log, with progress
-  lbaas --help
-
-Environment:
-  LBAAS_NATS_URL   NATS server (default nats://127.0.0.1:4222)
-  LBAAS_API_URL    API base URL (default http://127.0.0.1:9696)
-
-The Neutron-style resource verbs (lb-pool-create, ...) come with issue 6.
-`;
-
-const natsUrl = process.env.LBAAS_NATS_URL ?? 'nats://127.0.0.1:4222';
-const apiUrl = process.env.LBAAS_API_URL ?? 'http://127.0.0.1:9696';
-
-function queries(requestTimeoutMs: number) {
-  const client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [natsUrl], name: 'lbaas-cli' } });
-  return {
-    ask: <R>(pattern: string, data: object): Promise<R> => firstValueFrom(client.send<R>(pattern, data).pipe(timeout(requestTimeoutMs))),
-    close: () => client.close(),
-  };
-}
-
-async function probe(url: string): Promise<string> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-    return res.ok ? 'up' : `answers ${res.status}`;
-  } catch {
-    return 'down';
-  }
-}
-
-async function status(): Promise<number> {
-  const rows: [string, string][] = [['api', await probe(`${apiUrl}/healthz`)]];
-  const q = queries(3000);
-  try {
-    const s = await q.ask<StatusReply>(QUERY_PATTERNS.status, {});
-    rows.push(['projections', `up, at sequence ${s.checkpoint} of ${s.streamLastSeq} (lag ${s.streamLastSeq - s.checkpoint})`]);
-  } catch (error) {
-    rows.push(['projections', `no answer over NATS (${error instanceof Error ? error.message : String(error)})`]);
-  } finally {
-    await q.close();
-  }
-  for (const [name, state] of rows) console.log(`${name.padEnd(14)}${state}`);
-  return rows.every(([, s]) => s.startsWith('up')) ? 0 : 1;
-}
-
-function bar(fraction: number, width = 30): string {
-  const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
-  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
-}
-
-async function rebuild(): Promise<number> {
-  const nc = await connectNats('lbaas-cli-progress', natsUrl);
-  const codec = JSONCodec<RebuildProgressMessage>();
-  const progress = nc.subscribe(REBUILD_PROGRESS_SUBJECT);
-  void (async () => {
-    for await (const m of progress) {
-      const p = codec.decode(m.data);
-      const fraction = p.total > 0 ? p.position / p.total : 1;
-      process.stderr.write(`\r${bar(fraction)} ${(fraction * 100).toFixed(0).padStart(3)}%  ${p.events} events  ${Math.round(p.eventsPerSecond)} events/s   `);
-    }
-  })();
-  const q = queries(30 * 60_000);
-  try {
-    const result = await q.ask<RebuildResult>(QUERY_PATTERNS.rebuild, {});
-    process.stderr.write('\n');
-    if ('error' in result) {
-      console.error(`rebuild failed: ${result.error.type}: ${result.error.message}`);
-      return 1;
-    }
-    const rate = result.seconds > 0 ? Math.round(result.events / result.seconds) : result.events;
-    console.log(`rebuilt the read models from ${result.events} events in ${result.commits} commits in ${result.seconds.toFixed(2)} s (${rate} events/s)`);
-    return 0;
-  } finally {
-    progress.unsubscribe();
-    await q.close();
-    await nc.close();
-  }
-}
+const HELP = mainHelp(VERB_GROUPS);
 
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: { help: { type: 'boolean', short: 'h' } } });
+  const natsUrl = process.env.LBAAS_NATS_URL?.trim() || 'nats://127.0.0.1:4222';
+  const apiUrl = process.env.LBAAS_API_URL?.trim() || 'http://127.0.0.1:9696';
+  let split: { verb: string | undefined; rest: string[] };
+  try {
+    split = splitVerb(argv, GLOBAL_OPTIONS);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`lbaas: ${error.message}; \`lbaas --help\` lists the commands and options.`);
+    return 2;
+  }
+  const helpFor = split.verb === 'help' ? findVerb(split.rest[0] ?? '') : undefined;
+  if (helpFor) return runVerb(helpFor, ['--help']);
+  const neutronVerb = split.verb === undefined ? undefined : findVerb(split.verb);
+  if (neutronVerb) return runVerb(neutronVerb, split.rest);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
+  } catch (error) {
+    console.error(`lbaas: ${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
+    return 2;
+  }
+  const { positionals, values } = parsed;
   const command = positionals.join(' ');
   if (values.help || command === '' || command === 'help') {
     console.log(HELP);
     return 0;
   }
-  if (command === 'status') return status();
-  if (command === 'projections rebuild') return rebuild();
-  console.error(`lbaas: unknown command '${command}'\n\n${HELP}`);
+  // The operations load NestJS, NATS and TypeORM (about a second); the resource verbs need none of them.
+  if (command === 'status') {
+    await import('reflect-metadata');
+    const { collectStatus, formatStatus, statusExitCode } = await import('./status');
+    const rows = await collectStatus(apiUrl, natsUrl);
+    console.log(formatStatus(rows));
+    return statusExitCode(rows);
+  }
+  if (command === 'projections rebuild') {
+    await import('reflect-metadata');
+    const { rebuild } = await import('./rebuild');
+    const interactive = process.stderr.isTTY;
+    const result = await rebuild(natsUrl, {
+      // On a terminal one line redrawn in place; in a log, a line per batch.
+      progress: (line) => process.stderr.write(interactive ? `\r${line}   ` : `${line}\n`),
+      result: (line) => {
+        if (interactive) process.stderr.write('\n');
+        console.log(line);
+      },
+    });
+    return 'error' in result ? 1 : 0;
+  }
+  console.error(`lbaas: unknown command '${command}'; \`lbaas --help\` lists the commands.`);
   return 2;
 }
 
