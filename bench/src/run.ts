@@ -1,0 +1,29 @@
+import { apiCreate } from './api-create.bench';
+
+interface Bench {
+  readonly name: string;
+  /** Owns everything it starts and stops it before resolving or rejecting; `signal` asks it to wind down early. */
+  run(signal: AbortSignal): Promise<void>;
+}
+
+const BENCHES: readonly Bench[] = [apiCreate];
+
+/** Runs every bench in sequence; each prints its table and writes bench/results/<name>.json. */
+async function main(): Promise<void> {
+  const interrupt = new AbortController();
+  // A bench interrupted from the terminal still stops the nats-server and services it started.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => interrupt.abort(new Error(`${signal} received`)));
+  }
+  for (const bench of BENCHES) {
+    if (interrupt.signal.aborted) break;
+    console.log(`\n== bench ${bench.name}`);
+    await bench.run(interrupt.signal);
+  }
+  if (interrupt.signal.aborted) throw interrupt.signal.reason;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack ?? error.message : error);
+  process.exitCode = 1;
+});
