@@ -1,50 +1,28 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
-  type AggregateType, ConcurrencyConflict, type Decider, type DomainEvent, type EventEnvelope, NotFound, ValidationError,
-  floatingIpDecider, type FloatingIpResource, type FloatingIpState, healthMonitorDecider, type HealthMonitorResource, type HealthMonitorState,
-  healthMonitorView, memberViews, type MemberResource, networkDecider, type NetworkResource, type NetworkState, networkView, poolDecider,
-  type PoolResource, type PoolState, poolView, portDecider, type PortState, subnetDecider, type SubnetResource, type SubnetState, subnetView,
-  upcast, vipDecider, type VipResource, type VipState, vipView, floatingIpView, type Lifecycle,
+  addressOf, ConcurrencyConflict, type CreateSubnet, type CreateVip, type Decider, floatingIpDecider, type FloatingIpResource,
+  floatingIpView, healthMonitorDecider, type HealthMonitorResource, healthMonitorView, type HealthMonitorState, type MemberResource,
+  memberViews, networkDecider, type NetworkResource, networkView, NotFound, poolDecider, type PoolResource, type PoolState, poolView,
+  portDecider, type PortState, subnetDecider, type SubnetResource, type SubnetState, subnetView, ValidationError, vipDecider,
+  type VipResource, vipView, type FloatingIpState,
 } from '@lbaas/domain';
 import type { EventStore } from '@lbaas/event-store';
+import { API_LOGGER } from '../logger';
 import { type CommandEnvironment, systemCommandEnvironment } from './command-environment';
+import { type AnyEvent, type AppendObserver, CommandRun, type CompensationLog, type Live } from './command-run';
 import { type Deleted, LbaasCommandService, type RequestContext, type ResourceLookup, type Written } from './command-service';
 import type * as In from './inputs';
 import { APPEND_OBSERVER, COMMAND_ENVIRONMENT, EVENT_STORE, RESOURCE_LOOKUP } from './tokens';
 
-const ATTEMPTS = 3;
-const KIND: Record<AggregateType, string> = {
-  network: 'Network', subnet: 'Subnet', port: 'Port', floatingip: 'FloatingIP', pool: 'Pool', vip: 'Vip', healthmonitor: 'HealthMonitor',
-};
-
-type AnyEvent = DomainEvent<string, number, unknown>;
-
-/** Told of every stored commit's sequence, including those of a request that fails. */
-export interface AppendObserver {
-  note(seq: number): void;
-}
-type Owned = Lifecycle<{ tenantId: string }>;
-
-interface Outcome<S> {
-  readonly state: S;
-  /** Stream sequence of the commit, or the version read when nothing had to be appended. */
-  readonly seq: number;
-  readonly appended: boolean;
-}
-
-/** Tracks the highest sequence a request appended, for read-your-writes. */
-class Progress {
-  seq = 0;
-  note<S>(outcome: Outcome<S>): Outcome<S> {
-    if (outcome.appended) this.seq = Math.max(this.seq, outcome.seq);
-    return outcome;
-  }
-}
+/** Neutron's device owner for the port a VIP's address lives on. */
+export const VIP_PORT_OWNER = 'neutron:LOADBALANCER';
 
 /**
- * The api's write side: read an aggregate's stream, fold, decide, append with optimistic
- * concurrency (decide again on a conflict), and run the sagas that span aggregates, reserving
- * first where the invariant lives and compensating when a later step is rejected.
+ * The api's write side: every write reads the aggregates' streams, decides, and appends with
+ * optimistic concurrency (see CommandRun). Operations that span aggregates are sagas that
+ * reserve first in the aggregate guarding the invariant and compensate when a later step is
+ * rejected; a create with an Idempotency-Key derives its ids from the key, so a retry returns
+ * the first result or resumes a saga that a crash interrupted.
  */
 @Injectable()
 export class EventSourcedCommandService extends LbaasCommandService {
@@ -53,61 +31,16 @@ export class EventSourcedCommandService extends LbaasCommandService {
     @Inject(RESOURCE_LOOKUP) private readonly lookup: ResourceLookup,
     @Optional() @Inject(COMMAND_ENVIRONMENT) private readonly env: CommandEnvironment = systemCommandEnvironment,
     @Optional() @Inject(APPEND_OBSERVER) private readonly observer: AppendObserver | null = null,
+    @Optional() @Inject(API_LOGGER) private readonly log: CompensationLog | null = null,
   ) {
     super();
   }
 
-  // ---- the core loop -------------------------------------------------------------------------
-
-  private async load<S>(decider: Decider<unknown, S, AnyEvent>, id: string): Promise<{ state: S; version: number }> {
-    const history = await this.store.read(decider.aggregate, id);
-    const state = history.events.map(upcast).reduce((s, e) => decider.evolve(s, e as AnyEvent), decider.initialState);
-    return { state, version: history.version };
+  private begin(ctx: RequestContext): CommandRun {
+    return new CommandRun(ctx, this.store, this.env, this.observer ?? null, this.log ?? null);
   }
 
-  /** Reads the aggregate, checks the caller may see it, and returns its live state or throws NotFound. */
-  private async visible<S extends Owned>(ctx: RequestContext, decider: Decider<unknown, S, AnyEvent>, id: string): Promise<Extract<S, { kind: 'live' }>> {
-    const { state } = await this.load(decider, id);
-    if (state.kind !== 'live' || (!ctx.isAdmin && state.tenantId !== ctx.tenantId)) throw new NotFound(KIND[decider.aggregate], id);
-    return state as Extract<S, { kind: 'live' }>;
-  }
-
-  private async execute<C, S extends Owned, E extends AnyEvent>(
-    ctx: RequestContext, decider: Decider<C, S, E>, id: string, command: NoInfer<(state: S) => C | null>, scoped = true,
-  ): Promise<Outcome<S>> {
-    for (let attempt = 1; ; attempt++) {
-      const { state, version } = await this.load(decider, id);
-      if (scoped && state.kind === 'live' && !ctx.isAdmin && state.tenantId !== ctx.tenantId) throw new NotFound(KIND[decider.aggregate], id);
-      const cmd = command(state);
-      const events = cmd === null ? [] : decider.decide(cmd, state);
-      if (events.length === 0) return { state, seq: version, appended: false };
-      const tenantId = state.kind === 'live' ? state.tenantId : ctx.tenantId;
-      const envelopes: EventEnvelope[] = events.map((e) => ({
-        id: this.env.eventId(), type: e.type, version: e.version, aggregate: decider.aggregate, aggregateId: id, tenantId,
-        actor: ctx.actor, occurredAt: this.env.now(), correlationId: ctx.correlationId, causationId: null, data: e.data,
-      }));
-      try {
-        const { seq } = await this.store.append(decider.aggregate, id, envelopes, { expectedVersion: version, commitId: this.env.newId() });
-        // Failed sagas append too (reservations, compensations): reads after them must see it.
-        this.observer?.note(seq);
-        return { state: events.reduce(decider.evolve, state), seq, appended: true };
-      } catch (error) {
-        if (!(error instanceof ConcurrencyConflict) || attempt >= ATTEMPTS) throw error;
-      }
-    }
-  }
-
-  /** Runs compensations (newest first) when a saga step fails, then rethrows the failure. */
-  private async saga<T>(steps: (undo: (compensate: () => Promise<unknown>) => void) => Promise<T>): Promise<T> {
-    const undos: (() => Promise<unknown>)[] = [];
-    try {
-      return await steps((compensate) => undos.unshift(compensate));
-    } catch (error) {
-      for (const undo of undos) await undo().catch(() => undefined);
-      throw error;
-    }
-  }
-
+  /** Neutron: only an admin may create resources for another tenant. */
   private tenantFor(ctx: RequestContext, requested: string | undefined): string {
     if (requested === undefined || requested === ctx.tenantId) return ctx.tenantId;
     if (!ctx.isAdmin) {
@@ -116,378 +49,472 @@ export class EventSourcedCommandService extends LbaasCommandService {
     return requested;
   }
 
+  /** A fresh id, or with an Idempotency-Key the same id for every retry of the same tenant's request. */
   private newId(ctx: RequestContext, kind: string): string {
     return ctx.idempotencyKey ? this.env.derivedId(`${ctx.tenantId}/${kind}/${ctx.idempotencyKey}`) : this.env.newId();
   }
 
-  private written<S, R>(progress: Progress, state: S, view: (s: S) => R | null, kind: string, id: string): Written<R> {
-    const resource = view(state);
-    if (resource === null) throw new NotFound(kind, id);
-    return { resource, seq: progress.seq };
+  /** With an Idempotency-Key, the aggregate an earlier try of this request created, if it exists. */
+  private async replay<C, S extends { kind: string }, E extends AnyEvent>(
+    run: CommandRun, decider: Decider<C, S, E>, id: string,
+  ): Promise<Live<S> | null> {
+    if (!run.ctx.idempotencyKey) return null;
+    const { state, version } = await run.load(decider, id);
+    if (state.kind !== 'live') return null;
+    run.observed(version);
+    return state as Live<S>;
+  }
+
+  private written<R>(run: CommandRun, resource: R | null | undefined, kind: string, id: string): Written<R> {
+    if (resource === null || resource === undefined) throw new NotFound(kind, id);
+    return { resource, seq: run.seq };
   }
 
   // ---- networks and subnets ------------------------------------------------------------------
 
   async createNetwork(ctx: RequestContext, input: In.CreateNetworkInput): Promise<Written<NetworkResource>> {
-    const p = new Progress();
+    const run = this.begin(ctx);
     const networkId = this.newId(ctx, 'network');
     const tenantId = this.tenantFor(ctx, input.tenant_id);
-    const out = p.note(await this.execute(ctx, networkDecider, networkId, (s: NetworkState) => (s.kind === 'live' && ctx.idempotencyKey ? null : {
+    const earlier = await this.replay(run, networkDecider, networkId);
+    if (earlier) return this.written(run, networkView(earlier), 'Network', networkId);
+    const out = await run.execute(networkDecider, networkId, (s) => (s.kind === 'live' && ctx.idempotencyKey ? null : {
       type: 'CreateNetwork',
-      data: { networkId, tenantId, name: input.name ?? '', adminStateUp: input.admin_state_up ?? true, shared: input.shared ?? false, external: input['router:external'] ?? false },
-    })));
-    return this.written(p, out.state, networkView, 'Network', networkId);
+      data: {
+        networkId, tenantId, name: input.name ?? '', adminStateUp: input.admin_state_up ?? true, shared: input.shared ?? false,
+        external: input['router:external'] ?? false,
+      },
+    }));
+    return this.written(run, networkView(out.state), 'Network', networkId);
   }
 
   async updateNetwork(ctx: RequestContext, id: string, input: In.UpdateNetworkInput): Promise<Written<NetworkResource>> {
-    const p = new Progress();
-    const out = p.note(await this.execute(ctx, networkDecider, id, () => ({
+    const run = this.begin(ctx);
+    const out = await run.execute(networkDecider, id, () => ({
       type: 'UpdateNetwork', data: { networkId: id, name: input.name, adminStateUp: input.admin_state_up, shared: input.shared },
-    })));
-    return this.written(p, out.state, networkView, 'Network', id);
+    }));
+    return this.written(run, networkView(out.state), 'Network', id);
   }
 
   async deleteNetwork(ctx: RequestContext, id: string): Promise<Deleted> {
-    const p = new Progress();
-    p.note(await this.execute(ctx, networkDecider, id, () => ({ type: 'DeleteNetwork', data: { networkId: id } })));
-    return { seq: p.seq };
+    const run = this.begin(ctx);
+    await run.execute(networkDecider, id, () => ({ type: 'DeleteNetwork', data: { networkId: id } }));
+    return { seq: run.seq };
   }
 
+  /** Network (reserve the cidr: overlap is decided there) -> subnet; the reservation is released if the subnet is rejected. */
   async createSubnet(ctx: RequestContext, input: In.CreateSubnetInput): Promise<Written<SubnetResource>> {
-    const p = new Progress();
+    const run = this.begin(ctx);
     const subnetId = this.newId(ctx, 'subnet');
     const tenantId = this.tenantFor(ctx, input.tenant_id);
-    const existing = await this.load(subnetDecider, subnetId);
-    if (ctx.idempotencyKey && existing.state.kind === 'live') return this.written(p, existing.state, subnetView, 'Subnet', subnetId);
-    const command = {
-      type: 'CreateSubnet' as const,
+    const earlier = await this.replay(run, subnetDecider, subnetId);
+    if (earlier) return this.written(run, subnetView(earlier), 'Subnet', subnetId);
+    const create: CreateSubnet = {
+      type: 'CreateSubnet',
       data: {
         subnetId, tenantId, networkId: input.network_id, cidr: input.cidr, name: input.name, gatewayIp: input.gateway_ip,
         allocationPools: input.allocation_pools, enableDhcp: input.enable_dhcp, dnsNameservers: input.dns_nameservers, hostRoutes: input.host_routes,
       },
     };
-    subnetDecider.decide(command, subnetDecider.initialState); // reject bad settings before reserving anything
-    await this.visible(ctx, networkDecider, input.network_id);
-    const out = await this.saga(async (undo) => {
-      p.note(await this.execute(ctx, networkDecider, input.network_id, () => ({ type: 'AttachSubnet', data: { networkId: input.network_id, subnetId, cidr: input.cidr } })));
-      undo(() => this.execute(ctx, networkDecider, input.network_id, () => ({ type: 'DetachSubnet', data: { networkId: input.network_id, subnetId } }), false));
-      return p.note(await this.execute(ctx, subnetDecider, subnetId, () => command));
+    subnetDecider.decide(create, subnetDecider.initialState); // reject bad settings before reserving anything
+    const network = await run.visible(networkDecider, input.network_id);
+    const out = await run.saga(async (saga) => {
+      saga.compensate(
+        await run.execute(networkDecider, network.id, () => ({ type: 'AttachSubnet', data: { networkId: network.id, subnetId, cidr: input.cidr } })),
+        () => run.execute(networkDecider, network.id, () => ({ type: 'DetachSubnet', data: { networkId: network.id, subnetId } }), { scoped: false }),
+      );
+      return run.execute(subnetDecider, subnetId, (s) => (s.kind === 'live' ? null : create));
     });
-    return this.written(p, out.state, subnetView, 'Subnet', subnetId);
+    return this.written(run, subnetView(out.state), 'Subnet', subnetId);
   }
 
   async updateSubnet(ctx: RequestContext, id: string, input: In.UpdateSubnetInput): Promise<Written<SubnetResource>> {
-    const p = new Progress();
-    const out = p.note(await this.execute(ctx, subnetDecider, id, () => ({
+    const run = this.begin(ctx);
+    const out = await run.execute(subnetDecider, id, () => ({
       type: 'UpdateSubnet',
-      data: { subnetId: id, name: input.name, gatewayIp: input.gateway_ip, enableDhcp: input.enable_dhcp, dnsNameservers: input.dns_nameservers, hostRoutes: input.host_routes },
-    })));
-    return this.written(p, out.state, subnetView, 'Subnet', id);
+      data: {
+        subnetId: id, name: input.name, gatewayIp: input.gateway_ip, enableDhcp: input.enable_dhcp, dnsNameservers: input.dns_nameservers,
+        hostRoutes: input.host_routes,
+      },
+    }));
+    return this.written(run, subnetView(out.state), 'Subnet', id);
   }
 
+  /** Subnet (SubnetInUse is decided there) -> the network's reservation released. */
   async deleteSubnet(ctx: RequestContext, id: string): Promise<Deleted> {
-    const p = new Progress();
-    const subnet = await this.visible(ctx, subnetDecider, id);
-    p.note(await this.execute(ctx, subnetDecider, id, () => ({ type: 'DeleteSubnet', data: { subnetId: id } })));
-    p.note(await this.execute(ctx, networkDecider, subnet.networkId, () => ({ type: 'DetachSubnet', data: { networkId: subnet.networkId, subnetId: id } }), false));
-    return { seq: p.seq };
+    const run = this.begin(ctx);
+    const subnet = await run.visible(subnetDecider, id);
+    await run.execute(subnetDecider, id, () => ({ type: 'DeleteSubnet', data: { subnetId: id } }));
+    await run.execute(networkDecider, subnet.networkId, (s) => (s.kind === 'live' ? { type: 'DetachSubnet', data: { networkId: subnet.networkId, subnetId: id } } : null), { scoped: false });
+    return { seq: run.seq };
   }
 
   // ---- floating IPs ------------------------------------------------------------------------
 
-  private async portAddress(ctx: RequestContext, portId: string, fixedIp: string | null | undefined): Promise<string> {
-    const port = await this.visible(ctx, portDecider, portId);
+  private async portAddress(run: CommandRun, portId: string, fixedIp: string | null | undefined): Promise<string> {
+    const port = await run.visible(portDecider, portId);
     if (fixedIp !== undefined && fixedIp !== null && fixedIp !== port.ipAddress) {
       throw new ValidationError(`Port ${portId} does not have fixed ip ${fixedIp}.`, 'BadRequest');
     }
     return port.ipAddress;
   }
 
+  /** External subnet (allocate the address) -> floating IP; the address is released if the floating IP is rejected. */
   async createFloatingIp(ctx: RequestContext, input: In.CreateFloatingIpInput): Promise<Written<FloatingIpResource>> {
-    const p = new Progress();
+    const run = this.begin(ctx);
     const floatingIpId = this.newId(ctx, 'floatingip');
     const tenantId = this.tenantFor(ctx, input.tenant_id);
-    const existing = await this.load(floatingIpDecider, floatingIpId);
-    if (ctx.idempotencyKey && existing.state.kind === 'live') return this.written(p, existing.state, floatingIpView, 'FloatingIP', floatingIpId);
-    const network = (await this.load(networkDecider, input.floating_network_id)).state;
-    if (network.kind !== 'live') throw new NotFound('Network', input.floating_network_id);
+    const earlier = await this.replay(run, floatingIpDecider, floatingIpId);
+    if (earlier) return this.written(run, floatingIpView(earlier), 'FloatingIP', floatingIpId);
+    // Every tenant may allocate from an external network; any other network must be the caller's to be named at all.
+    const { state: network } = await run.load(networkDecider, input.floating_network_id);
+    const usable = network.kind === 'live' && (network.external || network.shared || ctx.isAdmin || network.tenantId === ctx.tenantId);
+    if (network.kind !== 'live' || !usable) throw new NotFound('Network', input.floating_network_id);
     if (!network.external) throw new ValidationError(`Network ${network.id} is not a valid external network.`, 'BadRequest');
     const subnetId = network.subnets[0]?.subnetId;
     if (subnetId === undefined) throw new ValidationError(`External network ${network.id} has no subnet to allocate from.`, 'BadRequest');
-    const fixedIpAddress = input.port_id ? await this.portAddress(ctx, input.port_id, input.fixed_ip_address) : null;
-    const out = await this.saga(async (undo) => {
-      const allocated = p.note(await this.execute(ctx, subnetDecider, subnetId, () => ({
-        type: 'AllocateAddress', data: { subnetId, ownerId: floatingIpId, ipAddress: input.floating_ip_address },
-      }), false));
-      undo(() => this.execute(ctx, subnetDecider, subnetId, () => ({ type: 'ReleaseAddress', data: { subnetId, ownerId: floatingIpId } }), false));
-      const allocations = allocated.state.kind === 'live' ? allocated.state.allocations : {};
-      const floatingIpAddress = Object.entries(allocations).find(([, owner]) => owner === floatingIpId)?.[0];
-      if (floatingIpAddress === undefined) throw new ConcurrencyConflict(`subnet ${subnetId}`);
-      return p.note(await this.execute(ctx, floatingIpDecider, floatingIpId, () => ({
+    const fixedIpAddress = input.port_id ? await this.portAddress(run, input.port_id, input.fixed_ip_address) : null;
+    const out = await run.saga(async (saga) => {
+      const allocated = saga.compensate(
+        await run.execute(subnetDecider, subnetId, () => ({
+          type: 'AllocateAddress', data: { subnetId, ownerId: floatingIpId, ipAddress: input.floating_ip_address },
+        }), { scoped: false }),
+        () => run.execute(subnetDecider, subnetId, () => ({ type: 'ReleaseAddress', data: { subnetId, ownerId: floatingIpId } }), { scoped: false }),
+      );
+      const floatingIpAddress = this.allocatedTo(allocated.state, floatingIpId);
+      return run.execute(floatingIpDecider, floatingIpId, (s) => (s.kind === 'live' ? null : {
         type: 'CreateFloatingIp',
-        data: { floatingIpId, tenantId, floatingNetworkId: network.id, floatingSubnetId: subnetId, floatingIpAddress, portId: input.port_id ?? null, fixedIpAddress },
-      })));
+        data: {
+          floatingIpId, tenantId, floatingNetworkId: network.id, floatingSubnetId: subnetId, floatingIpAddress,
+          portId: input.port_id ?? null, fixedIpAddress,
+        },
+      }));
     });
-    return this.written(p, out.state, floatingIpView, 'FloatingIP', floatingIpId);
+    return this.written(run, floatingIpView(out.state), 'FloatingIP', floatingIpId);
+  }
+
+  /** The address the subnet gave `ownerId`; a step that just allocated (or found) it cannot miss it. */
+  private allocatedTo(subnet: SubnetState, ownerId: string): string {
+    const address = addressOf(subnet, ownerId);
+    if (address === undefined) throw new ConcurrencyConflict(`subnet ${subnet.kind === 'live' ? subnet.id : ownerId}`);
+    return address;
   }
 
   async updateFloatingIp(ctx: RequestContext, id: string, input: In.UpdateFloatingIpInput): Promise<Written<FloatingIpResource>> {
-    const p = new Progress();
-    await this.visible(ctx, floatingIpDecider, id);
+    const run = this.begin(ctx);
+    await run.visible(floatingIpDecider, id);
     const portId = input.port_id;
-    const fixedIpAddress = portId === null ? null : await this.portAddress(ctx, portId, input.fixed_ip_address);
-    const out = p.note(await this.execute(ctx, floatingIpDecider, id, () =>
+    const fixedIpAddress = portId === null ? null : await this.portAddress(run, portId, input.fixed_ip_address);
+    const out = await run.execute(floatingIpDecider, id, () =>
       portId === null || fixedIpAddress === null
         ? { type: 'DisassociateFloatingIp', data: { floatingIpId: id } }
-        : { type: 'AssociateFloatingIp', data: { floatingIpId: id, portId, fixedIpAddress } }));
-    return this.written(p, out.state, floatingIpView, 'FloatingIP', id);
+        : { type: 'AssociateFloatingIp', data: { floatingIpId: id, portId, fixedIpAddress } });
+    return this.written(run, floatingIpView(out.state), 'FloatingIP', id);
   }
 
   async deleteFloatingIp(ctx: RequestContext, id: string): Promise<Deleted> {
-    const p = new Progress();
-    const fip = await this.visible(ctx, floatingIpDecider, id);
-    p.note(await this.execute(ctx, floatingIpDecider, id, () => ({ type: 'DeleteFloatingIp', data: { floatingIpId: id } })));
-    p.note(await this.execute(ctx, subnetDecider, fip.floatingSubnetId, () => ({ type: 'ReleaseAddress', data: { subnetId: fip.floatingSubnetId, ownerId: id } }), false));
-    return { seq: p.seq };
+    const run = this.begin(ctx);
+    const fip = await run.visible(floatingIpDecider, id);
+    await run.execute(floatingIpDecider, id, () => ({ type: 'DeleteFloatingIp', data: { floatingIpId: id } }));
+    await run.execute(subnetDecider, fip.floatingSubnetId, (s) =>
+      (s.kind === 'live' ? { type: 'ReleaseAddress', data: { subnetId: fip.floatingSubnetId, ownerId: id } } : null), { scoped: false });
+    return { seq: run.seq };
   }
 
   // ---- pools and members -------------------------------------------------------------------
 
   async createPool(ctx: RequestContext, input: In.CreatePoolInput): Promise<Written<PoolResource>> {
-    const p = new Progress();
+    const run = this.begin(ctx);
     const poolId = this.newId(ctx, 'pool');
     const tenantId = this.tenantFor(ctx, input.tenant_id);
-    await this.visible(ctx, subnetDecider, input.subnet_id);
-    const out = p.note(await this.execute(ctx, poolDecider, poolId, (s: PoolState) => (s.kind === 'live' && ctx.idempotencyKey ? null : {
+    const earlier = await this.replay(run, poolDecider, poolId);
+    if (earlier) return this.written(run, poolView(earlier), 'Pool', poolId);
+    await run.visible(subnetDecider, input.subnet_id);
+    const out = await run.execute(poolDecider, poolId, (s) => (s.kind === 'live' && ctx.idempotencyKey ? null : {
       type: 'CreatePool',
       data: {
         poolId, tenantId, name: input.name ?? '', description: input.description ?? '', subnetId: input.subnet_id, protocol: input.protocol,
         lbMethod: input.lb_method, adminStateUp: input.admin_state_up ?? true, provider: input.provider ?? 'haproxy',
       },
-    })));
-    return this.written(p, out.state, poolView, 'Pool', poolId);
+    }));
+    return this.written(run, poolView(out.state), 'Pool', poolId);
   }
 
   async updatePool(ctx: RequestContext, id: string, input: In.UpdatePoolInput): Promise<Written<PoolResource>> {
-    const p = new Progress();
-    const out = p.note(await this.execute(ctx, poolDecider, id, () => ({
+    const run = this.begin(ctx);
+    const out = await run.execute(poolDecider, id, () => ({
       type: 'UpdatePool', data: { poolId: id, name: input.name, description: input.description, lbMethod: input.lb_method, adminStateUp: input.admin_state_up },
-    })));
-    return this.written(p, out.state, poolView, 'Pool', id);
+    }));
+    return this.written(run, poolView(out.state), 'Pool', id);
   }
 
+  /** Pool (PoolInUse is decided there; members go with it) -> each monitor's side of its associations. */
   async deletePool(ctx: RequestContext, id: string): Promise<Deleted> {
-    const p = new Progress();
-    const pool = await this.visible(ctx, poolDecider, id);
-    p.note(await this.execute(ctx, poolDecider, id, () => ({ type: 'DeletePool', data: { poolId: id } })));
-    for (const monitorId of pool.monitorIds) {
-      await this.execute(ctx, healthMonitorDecider, monitorId, (s: HealthMonitorState) =>
-        s.kind === 'live' && s.poolIds.includes(id) ? { type: 'DisassociatePool', data: { monitorId, poolId: id } } : null, false)
-        .then((o) => p.note(o));
-    }
-    return { seq: p.seq };
+    const run = this.begin(ctx);
+    let monitorIds: string[] = [];
+    await run.execute(poolDecider, id, (s) => {
+      monitorIds = s.kind === 'live' ? s.monitorIds : [];
+      return { type: 'DeletePool', data: { poolId: id } };
+    });
+    for (const monitorId of monitorIds) await this.releaseMonitorSide(run, monitorId, id);
+    return { seq: run.seq };
   }
 
-  private memberWritten(p: Progress, state: PoolState, memberId: string): Written<MemberResource> {
-    const resource = memberViews(state).find((m) => m.id === memberId);
-    if (!resource) throw new NotFound('Member', memberId);
-    return { resource, seq: p.seq };
+  private releaseMonitorSide(run: CommandRun, monitorId: string, poolId: string) {
+    return run.execute(healthMonitorDecider, monitorId, (s: HealthMonitorState) =>
+      (s.kind === 'live' && s.poolIds.includes(poolId) ? { type: 'DisassociatePool', data: { monitorId, poolId } } : null), { scoped: false });
+  }
+
+  private memberWritten(run: CommandRun, state: PoolState, memberId: string): Written<MemberResource> {
+    return this.written(run, memberViews(state).find((m) => m.id === memberId), 'Member', memberId);
   }
 
   async createMember(ctx: RequestContext, input: In.CreateMemberInput): Promise<Written<MemberResource>> {
-    const p = new Progress();
+    const run = this.begin(ctx);
     const memberId = this.newId(ctx, 'member');
-    this.tenantFor(ctx, input.tenant_id);
-    const pool = await this.visible(ctx, poolDecider, input.pool_id);
-    const out = p.note(await this.execute(ctx, poolDecider, pool.id, (s: PoolState) =>
-      s.kind === 'live' && ctx.idempotencyKey && s.members.some((m) => m.id === memberId) ? null : {
+    const requestedTenant = input.tenant_id === undefined ? undefined : this.tenantFor(ctx, input.tenant_id);
+    const pool = await run.visible(poolDecider, input.pool_id);
+    const out = await run.execute(poolDecider, pool.id, (s) => {
+      if (ctx.idempotencyKey && s.kind === 'live' && s.members.some((m) => m.id === memberId)) return null;
+      return {
         type: 'AddMember',
         data: {
-          poolId: pool.id, memberId, tenantId: pool.tenantId, address: input.address, protocolPort: input.protocol_port,
+          // A member belongs to its pool's tenant unless an admin says otherwise.
+          poolId: pool.id, memberId, tenantId: requestedTenant ?? pool.tenantId, address: input.address, protocolPort: input.protocol_port,
           weight: input.weight ?? 1, adminStateUp: input.admin_state_up ?? true,
         },
-      }));
-    return this.memberWritten(p, out.state, memberId);
+      };
+    });
+    if (!out.appended) run.observed(out.seq);
+    return this.memberWritten(run, out.state, memberId);
   }
 
-  private async memberPool(ctx: RequestContext, memberId: string): Promise<Extract<PoolState, { kind: 'live' }>> {
+  /**
+   * Members live in their pool's stream; the read side says which pool, and the pool's stream
+   * confirms it (a member that moved or left is NotFound, never acted on in the wrong pool).
+   */
+  private async memberPool(run: CommandRun, memberId: string): Promise<Live<PoolState>> {
     const poolId = await this.lookup.memberPoolId(memberId);
     if (poolId === null) throw new NotFound('Member', memberId);
-    const pool = await this.visible(ctx, poolDecider, poolId).catch(() => null);
+    const pool = await run.visible(poolDecider, poolId).catch((error: unknown) => {
+      if (error instanceof NotFound) return null;
+      throw error;
+    });
     if (!pool || !pool.members.some((m) => m.id === memberId)) throw new NotFound('Member', memberId);
     return pool;
   }
 
   async updateMember(ctx: RequestContext, id: string, input: In.UpdateMemberInput): Promise<Written<MemberResource>> {
-    const p = new Progress();
-    const pool = await this.memberPool(ctx, id);
-    if (input.pool_id !== undefined && input.pool_id !== pool.id) return this.moveMember(ctx, p, pool, id, input.pool_id, input);
-    const out = p.note(await this.execute(ctx, poolDecider, pool.id, () => ({
+    const run = this.begin(ctx);
+    const pool = await this.memberPool(run, id);
+    if (input.pool_id !== undefined && input.pool_id !== pool.id) return this.moveMember(run, pool, id, input.pool_id, input);
+    const out = await run.execute(poolDecider, pool.id, () => ({
       type: 'UpdateMember', data: { poolId: pool.id, memberId: id, weight: input.weight, adminStateUp: input.admin_state_up },
-    })));
-    return this.memberWritten(p, out.state, id);
+    }));
+    return this.memberWritten(run, out.state, id);
   }
 
+  /** Target pool (address:port uniqueness is decided there) -> source pool; the target is undone if the source rejects. */
   private async moveMember(
-    ctx: RequestContext, p: Progress, from: Extract<PoolState, { kind: 'live' }>, memberId: string, toPoolId: string, input: In.UpdateMemberInput,
+    run: CommandRun, from: Live<PoolState>, memberId: string, toPoolId: string, input: In.UpdateMemberInput,
   ): Promise<Written<MemberResource>> {
-    const target = await this.visible(ctx, poolDecider, toPoolId);
+    const target = await run.visible(poolDecider, toPoolId);
     const current = from.members.find((m) => m.id === memberId);
     if (!current) throw new NotFound('Member', memberId);
-    const added = await this.saga(async (undo) => {
-      const out = p.note(await this.execute(ctx, poolDecider, target.id, () => ({
-        type: 'AddMember',
-        data: {
-          poolId: target.id, memberId, tenantId: current.tenantId, address: current.address, protocolPort: current.protocolPort,
-          weight: input.weight ?? current.weight, adminStateUp: input.admin_state_up ?? current.adminStateUp,
-        },
-      })));
-      undo(() => this.execute(ctx, poolDecider, target.id, () => ({ type: 'RemoveMember', data: { poolId: target.id, memberId } })));
-      p.note(await this.execute(ctx, poolDecider, from.id, () => ({ type: 'RemoveMember', data: { poolId: from.id, memberId } })));
+    const added = await run.saga(async (saga) => {
+      const out = saga.compensate(
+        await run.execute(poolDecider, target.id, () => ({
+          type: 'AddMember',
+          data: {
+            poolId: target.id, memberId, tenantId: current.tenantId, address: current.address, protocolPort: current.protocolPort,
+            weight: input.weight ?? current.weight, adminStateUp: input.admin_state_up ?? current.adminStateUp,
+          },
+        })),
+        () => run.execute(poolDecider, target.id, () => ({ type: 'RemoveMember', data: { poolId: target.id, memberId } }), { scoped: false }),
+      );
+      await run.execute(poolDecider, from.id, () => ({ type: 'RemoveMember', data: { poolId: from.id, memberId } }));
       return out;
     });
-    return this.memberWritten(p, added.state, memberId);
+    return this.memberWritten(run, added.state, memberId);
   }
 
   async deleteMember(ctx: RequestContext, id: string): Promise<Deleted> {
-    const p = new Progress();
-    const pool = await this.memberPool(ctx, id);
-    p.note(await this.execute(ctx, poolDecider, pool.id, () => ({ type: 'RemoveMember', data: { poolId: pool.id, memberId: id } })));
-    return { seq: p.seq };
+    const run = this.begin(ctx);
+    const pool = await this.memberPool(run, id);
+    await run.execute(poolDecider, pool.id, () => ({ type: 'RemoveMember', data: { poolId: pool.id, memberId: id } }));
+    return { seq: run.seq };
   }
 
   // ---- VIPs --------------------------------------------------------------------------------
 
+  /**
+   * Pool (bind: one VIP per pool, protocols match) -> subnet (allocate the address) -> port -> VIP.
+   * Each step is idempotent for the same ids, so a retry with the same Idempotency-Key resumes.
+   */
   async createVip(ctx: RequestContext, input: In.CreateVipInput): Promise<Written<VipResource>> {
-    const p = new Progress();
+    const run = this.begin(ctx);
     const vipId = this.newId(ctx, 'vip');
-    const portId = this.env.derivedId(`${vipId}/port`);
     const tenantId = this.tenantFor(ctx, input.tenant_id);
-    const existing = await this.load(vipDecider, vipId);
-    if (ctx.idempotencyKey && existing.state.kind === 'live') return this.written(p, existing.state, vipView, 'Vip', vipId);
-    const settings = {
-      name: input.name ?? '', description: input.description ?? '', sessionPersistence: input.session_persistence ?? null,
-      connectionLimit: input.connection_limit ?? -1, adminStateUp: input.admin_state_up ?? true,
+    const earlier = await this.replay(run, vipDecider, vipId);
+    if (earlier) return this.written(run, vipView(earlier), 'Vip', vipId);
+    const portId = await this.vipPortId(run, vipId);
+    const draft: CreateVip['data'] = {
+      vipId, tenantId, subnetId: input.subnet_id, address: input.address ?? '', portId, protocolPort: input.protocol_port,
+      protocol: input.protocol, poolId: input.pool_id, name: input.name ?? '', description: input.description ?? '',
+      sessionPersistence: input.session_persistence ?? null, connectionLimit: input.connection_limit ?? -1, adminStateUp: input.admin_state_up ?? true,
     };
-    const draft = {
-      vipId, tenantId, subnetId: input.subnet_id, address: input.address ?? '0.0.0.0', portId, protocolPort: input.protocol_port,
-      protocol: input.protocol, poolId: input.pool_id, ...settings,
-    };
-    vipDecider.decide({ type: 'CreateVip', data: draft }, vipDecider.initialState); // reject bad settings before reserving anything
-    const pool = await this.visible(ctx, poolDecider, input.pool_id);
-    const subnet = await this.visible(ctx, subnetDecider, input.subnet_id);
-    const out = await this.saga(async (undo) => {
-      p.note(await this.execute(ctx, poolDecider, pool.id, () => ({ type: 'BindVip', data: { poolId: pool.id, vipId, protocol: input.protocol } })));
-      undo(() => this.execute(ctx, poolDecider, pool.id, () => ({ type: 'UnbindVip', data: { poolId: pool.id, vipId } }), false));
-      const allocated = p.note(await this.execute(ctx, subnetDecider, subnet.id, () => ({
-        type: 'AllocateAddress', data: { subnetId: subnet.id, ownerId: portId, ipAddress: input.address },
-      }), false));
-      undo(() => this.execute(ctx, subnetDecider, subnet.id, () => ({ type: 'ReleaseAddress', data: { subnetId: subnet.id, ownerId: portId } }), false));
-      const allocations = allocated.state.kind === 'live' ? allocated.state.allocations : {};
-      const address = Object.entries(allocations).find(([, owner]) => owner === portId)?.[0];
-      if (address === undefined) throw new ConcurrencyConflict(`subnet ${subnet.id}`);
-      p.note(await this.execute(ctx, portDecider, portId, (s: PortState) => (s.kind === 'live' ? null : {
-        type: 'CreatePort',
-        data: {
-          portId, tenantId, networkId: subnet.networkId, subnetId: subnet.id, ipAddress: address, name: `vip-${vipId}`,
-          deviceId: vipId, deviceOwner: 'neutron:LOADBALANCER',
-        },
-      })));
-      undo(() => this.execute(ctx, portDecider, portId, () => ({ type: 'DeletePort', data: { portId } }), false));
-      return p.note(await this.execute(ctx, vipDecider, vipId, () => ({ type: 'CreateVip', data: { ...draft, address } })));
+    // Reject what can be known now before reserving anything; every step decides again on fresh state.
+    vipDecider.decide({ type: 'CreateVip', data: draft }, vipDecider.initialState);
+    const pool = await run.visible(poolDecider, input.pool_id);
+    const subnet = await run.visible(subnetDecider, input.subnet_id);
+    poolDecider.decide({ type: 'BindVip', data: { poolId: pool.id, vipId, protocol: input.protocol } }, pool);
+    subnetDecider.decide({ type: 'AllocateAddress', data: { subnetId: subnet.id, ownerId: portId, ipAddress: input.address } }, subnet);
+    const out = await run.saga(async (saga) => {
+      saga.compensate(
+        await run.execute(poolDecider, pool.id, () => ({ type: 'BindVip', data: { poolId: pool.id, vipId, protocol: input.protocol } })),
+        () => run.execute(poolDecider, pool.id, () => ({ type: 'UnbindVip', data: { poolId: pool.id, vipId } }), { scoped: false }),
+      );
+      const allocated = saga.compensate(
+        await run.execute(subnetDecider, subnet.id, () => ({
+          type: 'AllocateAddress', data: { subnetId: subnet.id, ownerId: portId, ipAddress: input.address },
+        }), { scoped: false }),
+        () => run.execute(subnetDecider, subnet.id, () => ({ type: 'ReleaseAddress', data: { subnetId: subnet.id, ownerId: portId } }), { scoped: false }),
+      );
+      const address = this.allocatedTo(allocated.state, portId);
+      saga.compensate(
+        await run.execute(portDecider, portId, (s: PortState) => (s.kind === 'live' ? null : {
+          type: 'CreatePort',
+          data: {
+            portId, tenantId, networkId: subnet.networkId, subnetId: subnet.id, ipAddress: address, name: `vip-${vipId}`,
+            deviceId: vipId, deviceOwner: VIP_PORT_OWNER,
+          },
+        })),
+        () => run.execute(portDecider, portId, (s: PortState) => (s.kind === 'live' ? { type: 'DeletePort', data: { portId } } : null), { scoped: false }),
+      );
+      return run.execute(vipDecider, vipId, () => ({ type: 'CreateVip', data: { ...draft, address } }));
     });
-    return this.written(p, out.state, vipView, 'Vip', vipId);
+    return this.written(run, vipView(out.state), 'Vip', vipId);
   }
 
+  /**
+   * The VIP's port id, derived from the VIP id so that a retry finds the port of an interrupted
+   * try. A port that a rolled-back try created and deleted is never reused: the next one is taken.
+   */
+  private async vipPortId(run: CommandRun, vipId: string): Promise<string> {
+    for (let generation = 1; ; generation++) {
+      const portId = this.env.derivedId(generation === 1 ? `${vipId}/port` : `${vipId}/port/${generation}`);
+      if ((await run.load(portDecider, portId)).state.kind !== 'deleted') return portId;
+    }
+  }
+
+  /** A new pool_id moves the VIP: new pool (bind) -> VIP -> old pool (unbind); then the other settings. */
   async updateVip(ctx: RequestContext, id: string, input: In.UpdateVipInput): Promise<Written<VipResource>> {
-    const p = new Progress();
-    const vip = await this.visible(ctx, vipDecider, id);
+    const run = this.begin(ctx);
+    const vip = await run.visible(vipDecider, id);
+    const changes = {
+      name: input.name, description: input.description, sessionPersistence: input.session_persistence,
+      connectionLimit: input.connection_limit, adminStateUp: input.admin_state_up,
+    };
+    const changesSettings = Object.values(changes).some((v) => v !== undefined);
+    if (changesSettings) vipDecider.decide({ type: 'UpdateVip', data: { vipId: id, ...changes } }, vip);
     if (input.pool_id !== undefined && input.pool_id !== vip.poolId) {
-      const target = await this.visible(ctx, poolDecider, input.pool_id);
-      await this.saga(async (undo) => {
-        p.note(await this.execute(ctx, poolDecider, target.id, () => ({ type: 'BindVip', data: { poolId: target.id, vipId: id, protocol: vip.protocol } })));
-        undo(() => this.execute(ctx, poolDecider, target.id, () => ({ type: 'UnbindVip', data: { poolId: target.id, vipId: id } }), false));
-        p.note(await this.execute(ctx, vipDecider, id, () => ({ type: 'ChangeVipPool', data: { vipId: id, poolId: target.id } })));
+      const target = await run.visible(poolDecider, input.pool_id);
+      await run.saga(async (saga) => {
+        saga.compensate(
+          await run.execute(poolDecider, target.id, () => ({ type: 'BindVip', data: { poolId: target.id, vipId: id, protocol: vip.protocol } })),
+          () => run.execute(poolDecider, target.id, () => ({ type: 'UnbindVip', data: { poolId: target.id, vipId: id } }), { scoped: false }),
+        );
+        await run.execute(vipDecider, id, () => ({ type: 'ChangeVipPool', data: { vipId: id, poolId: target.id } }));
       });
-      p.note(await this.execute(ctx, poolDecider, vip.poolId, () => ({ type: 'UnbindVip', data: { poolId: vip.poolId, vipId: id } }), false));
+      await run.execute(poolDecider, vip.poolId, () => ({ type: 'UnbindVip', data: { poolId: vip.poolId, vipId: id } }), { scoped: false });
     }
-    const out = p.note(await this.execute(ctx, vipDecider, id, (s: VipState) => {
-      const changes = {
-        name: input.name, description: input.description, sessionPersistence: input.session_persistence,
-        connectionLimit: input.connection_limit, adminStateUp: input.admin_state_up,
-      };
-      return s.kind === 'live' && Object.values(changes).every((v) => v === undefined) ? null : { type: 'UpdateVip', data: { vipId: id, ...changes } };
-    }));
-    return this.written(p, out.state, vipView, 'Vip', id);
+    const out = await run.execute(vipDecider, id, () => (changesSettings ? { type: 'UpdateVip', data: { vipId: id, ...changes } } : null));
+    return this.written(run, vipView(out.state), 'Vip', id);
   }
 
+  /** VIP -> floating IPs on its port disassociated -> port -> address released -> pool unbound. */
   async deleteVip(ctx: RequestContext, id: string): Promise<Deleted> {
-    const p = new Progress();
-    const vip = await this.visible(ctx, vipDecider, id);
-    p.note(await this.execute(ctx, vipDecider, id, () => ({ type: 'DeleteVip', data: { vipId: id } })));
+    const run = this.begin(ctx);
+    const vip = await run.visible(vipDecider, id);
+    await run.execute(vipDecider, id, () => ({ type: 'DeleteVip', data: { vipId: id } }));
     for (const floatingIpId of await this.lookup.floatingIpIdsOnPort(vip.portId)) {
-      p.note(await this.execute(ctx, floatingIpDecider, floatingIpId, (s: FloatingIpState) =>
-        s.kind === 'live' && s.portId === vip.portId ? { type: 'DisassociateFloatingIp', data: { floatingIpId } } : null, false));
+      await run.execute(floatingIpDecider, floatingIpId, (s: FloatingIpState) =>
+        (s.kind === 'live' && s.portId === vip.portId ? { type: 'DisassociateFloatingIp', data: { floatingIpId } } : null), { scoped: false });
     }
-    p.note(await this.execute(ctx, portDecider, vip.portId, (s: PortState) => (s.kind === 'live' ? { type: 'DeletePort', data: { portId: vip.portId } } : null), false));
-    p.note(await this.execute(ctx, subnetDecider, vip.subnetId, (s: SubnetState) =>
-      s.kind === 'live' ? { type: 'ReleaseAddress', data: { subnetId: vip.subnetId, ownerId: vip.portId } } : null, false));
-    p.note(await this.execute(ctx, poolDecider, vip.poolId, () => ({ type: 'UnbindVip', data: { poolId: vip.poolId, vipId: id } }), false));
-    return { seq: p.seq };
+    await run.execute(portDecider, vip.portId, (s: PortState) => (s.kind === 'live' ? { type: 'DeletePort', data: { portId: vip.portId } } : null), { scoped: false });
+    await run.execute(subnetDecider, vip.subnetId, (s: SubnetState) =>
+      (s.kind === 'live' ? { type: 'ReleaseAddress', data: { subnetId: vip.subnetId, ownerId: vip.portId } } : null), { scoped: false });
+    await run.execute(poolDecider, vip.poolId, () => ({ type: 'UnbindVip', data: { poolId: vip.poolId, vipId: id } }), { scoped: false });
+    return { seq: run.seq };
   }
 
   // ---- health monitors -----------------------------------------------------------------------
 
   async createHealthMonitor(ctx: RequestContext, input: In.CreateHealthMonitorInput): Promise<Written<HealthMonitorResource>> {
-    const p = new Progress();
+    const run = this.begin(ctx);
     const monitorId = this.newId(ctx, 'healthmonitor');
     const tenantId = this.tenantFor(ctx, input.tenant_id);
-    const out = p.note(await this.execute(ctx, healthMonitorDecider, monitorId, (s: HealthMonitorState) => (s.kind === 'live' && ctx.idempotencyKey ? null : {
+    const earlier = await this.replay(run, healthMonitorDecider, monitorId);
+    if (earlier) return this.written(run, healthMonitorView(earlier), 'HealthMonitor', monitorId);
+    const out = await run.execute(healthMonitorDecider, monitorId, (s) => (s.kind === 'live' && ctx.idempotencyKey ? null : {
       type: 'CreateHealthMonitor',
       data: {
         monitorId, tenantId, type: input.type, delay: input.delay, timeout: input.timeout, maxRetries: input.max_retries,
         httpMethod: input.http_method, urlPath: input.url_path, expectedCodes: input.expected_codes, adminStateUp: input.admin_state_up,
       },
-    })));
-    return this.written(p, out.state, healthMonitorView, 'HealthMonitor', monitorId);
+    }));
+    return this.written(run, healthMonitorView(out.state), 'HealthMonitor', monitorId);
   }
 
   async updateHealthMonitor(ctx: RequestContext, id: string, input: In.UpdateHealthMonitorInput): Promise<Written<HealthMonitorResource>> {
-    const p = new Progress();
-    const out = p.note(await this.execute(ctx, healthMonitorDecider, id, () => ({
+    const run = this.begin(ctx);
+    const out = await run.execute(healthMonitorDecider, id, () => ({
       type: 'UpdateHealthMonitor',
       data: {
         monitorId: id, delay: input.delay, timeout: input.timeout, maxRetries: input.max_retries, httpMethod: input.http_method,
         urlPath: input.url_path, expectedCodes: input.expected_codes, adminStateUp: input.admin_state_up,
       },
-    })));
-    return this.written(p, out.state, healthMonitorView, 'HealthMonitor', id);
+    }));
+    return this.written(run, healthMonitorView(out.state), 'HealthMonitor', id);
   }
 
+  /** HealthMonitorInUse is decided in the monitor's stream, which records its associations. */
   async deleteHealthMonitor(ctx: RequestContext, id: string): Promise<Deleted> {
-    const p = new Progress();
-    p.note(await this.execute(ctx, healthMonitorDecider, id, () => ({ type: 'DeleteHealthMonitor', data: { monitorId: id } })));
-    return { seq: p.seq };
+    const run = this.begin(ctx);
+    await run.execute(healthMonitorDecider, id, () => ({ type: 'DeleteHealthMonitor', data: { monitorId: id } }));
+    return { seq: run.seq };
   }
 
+  /**
+   * Monitor (reserve: a monitor in use cannot be deleted) -> pool; the reservation is undone if
+   * the pool rejects. A monitor side left by an interrupted association is completed, not doubled.
+   */
   async associateHealthMonitor(ctx: RequestContext, poolId: string, monitorId: string): Promise<Deleted> {
-    const p = new Progress();
-    await this.visible(ctx, poolDecider, poolId);
-    await this.visible(ctx, healthMonitorDecider, monitorId);
-    await this.saga(async (undo) => {
-      p.note(await this.execute(ctx, healthMonitorDecider, monitorId, () => ({ type: 'AssociatePool', data: { monitorId, poolId } })));
-      undo(() => this.execute(ctx, healthMonitorDecider, monitorId, () => ({ type: 'DisassociatePool', data: { monitorId, poolId } }), false));
-      p.note(await this.execute(ctx, poolDecider, poolId, () => ({ type: 'AssociateMonitor', data: { poolId, monitorId } })));
+    const run = this.begin(ctx);
+    const pool = await run.visible(poolDecider, poolId);
+    await run.visible(healthMonitorDecider, monitorId);
+    poolDecider.decide({ type: 'AssociateMonitor', data: { poolId, monitorId } }, pool);
+    await run.saga(async (saga) => {
+      saga.compensate(
+        await run.execute(healthMonitorDecider, monitorId, (s) =>
+          (s.kind === 'live' && s.poolIds.includes(poolId) ? null : { type: 'AssociatePool', data: { monitorId, poolId } })),
+        () => this.releaseMonitorSide(run, monitorId, poolId),
+      );
+      await run.execute(poolDecider, poolId, () => ({ type: 'AssociateMonitor', data: { poolId, monitorId } }));
     });
-    return { seq: p.seq };
+    return { seq: run.seq };
   }
 
+  /** Pool -> monitor (the reservation is released last). Either side alone is enough to find the association. */
   async disassociateHealthMonitor(ctx: RequestContext, poolId: string, monitorId: string): Promise<Deleted> {
-    const p = new Progress();
-    await this.visible(ctx, poolDecider, poolId);
-    p.note(await this.execute(ctx, poolDecider, poolId, () => ({ type: 'DisassociateMonitor', data: { poolId, monitorId } })));
-    p.note(await this.execute(ctx, healthMonitorDecider, monitorId, (s: HealthMonitorState) =>
-      s.kind === 'live' && s.poolIds.includes(poolId) ? { type: 'DisassociatePool', data: { monitorId, poolId } } : null, false));
-    return { seq: p.seq };
+    const run = this.begin(ctx);
+    await run.visible(poolDecider, poolId);
+    const poolSide = await run.execute(poolDecider, poolId, (s) =>
+      (s.kind === 'live' && !s.monitorIds.includes(monitorId) ? null : { type: 'DisassociateMonitor', data: { poolId, monitorId } }));
+    const monitorSide = await this.releaseMonitorSide(run, monitorId, poolId);
+    if (!poolSide.appended && !monitorSide.appended) {
+      throw new NotFound('PoolMonitorAssociation', monitorId, `Monitor ${monitorId} is not associated with Pool ${poolId}`);
+    }
+    return { seq: run.seq };
   }
 }

@@ -31,6 +31,9 @@ function checkSettings(s: Pick<VipSettings, 'connectionLimit' | 'sessionPersiste
 
 const createVip = ({ data }: CreateVip, state: VipState): [VipCreated] => {
   if (state.kind !== 'absent') throw new Conflict('VipExists', `Vip ${data.vipId} already exists.`);
+  if (!Number.isInteger(data.protocolPort) || data.protocolPort < 1 || data.protocolPort > 65535) {
+    throw new ValidationError(`Invalid input for protocol_port. Reason: '${data.protocolPort}' is not a valid port number.`, 'HTTPBadRequest');
+  }
   checkSettings(data);
   return [{ type: 'VipCreated', version: 1, data }];
 };

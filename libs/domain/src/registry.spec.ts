@@ -1,0 +1,142 @@
+import fc from 'fast-check';
+import { EVENT_TYPES, type LbaasEvent, type LbaasEventType } from './catalogue';
+import { AGGREGATE_TYPES, type AggregateType, type EventEnvelope } from './envelope';
+import { floatingIpDecider } from './floatingip/decider';
+import { healthMonitorDecider } from './healthmonitor/decider';
+import { networkDecider } from './network/decider';
+import { poolDecider } from './pool/decider';
+import { portDecider } from './port/decider';
+import { AGGREGATES, foldEvents, upcast } from './registry';
+import { subnetDecider } from './subnet/decider';
+import { vipDecider } from './vip/decider';
+
+const T = 'tenant-a';
+type Payloads = { [K in LbaasEventType]: Extract<LbaasEvent, { type: K }>['data'] };
+
+/** One payload per event type, all of one small load balancer; the mapped type makes the list exhaustive. */
+const SAMPLE: Payloads = {
+  NetworkCreated: { networkId: 'net', tenantId: T, name: 'n', adminStateUp: true, shared: false, external: false },
+  NetworkUpdated: { networkId: 'net', name: 'n2', adminStateUp: false, shared: true },
+  NetworkSubnetAttached: { networkId: 'net', subnetId: 'sub', cidr: '198.18.1.0/24' },
+  NetworkSubnetDetached: { networkId: 'net', subnetId: 'sub' },
+  NetworkDeleted: { networkId: 'net' },
+  SubnetCreated: {
+    subnetId: 'sub', tenantId: T, networkId: 'net', cidr: '198.18.1.0/24', name: '', gatewayIp: '198.18.1.1',
+    allocationPools: [{ start: '198.18.1.2', end: '198.18.1.254' }], enableDhcp: true, dnsNameservers: [], hostRoutes: [],
+  },
+  SubnetUpdated: { subnetId: 'sub', name: 's', gatewayIp: null, enableDhcp: false, dnsNameservers: ['198.18.0.53'], hostRoutes: [] },
+  SubnetAddressAllocated: { subnetId: 'sub', ipAddress: '198.18.1.2', ownerId: 'port' },
+  SubnetAddressReleased: { subnetId: 'sub', ipAddress: '198.18.1.2', ownerId: 'port' },
+  SubnetDeleted: { subnetId: 'sub' },
+  PortCreated: {
+    portId: 'port', tenantId: T, networkId: 'net', subnetId: 'sub', ipAddress: '198.18.1.2', macAddress: 'fa:16:3e:00:00:01', name: 'vip-vip',
+    deviceId: 'vip', deviceOwner: 'neutron:LOADBALANCER',
+  },
+  PortDeleted: { portId: 'port' },
+  FloatingIpCreated: {
+    floatingIpId: 'fip', tenantId: T, floatingNetworkId: 'pub', floatingSubnetId: 'pubsub', floatingIpAddress: '198.19.0.2', portId: null, fixedIpAddress: null,
+  },
+  FloatingIpAssociated: { floatingIpId: 'fip', portId: 'port', fixedIpAddress: '198.18.1.2' },
+  FloatingIpDisassociated: { floatingIpId: 'fip', portId: 'port' },
+  FloatingIpDeleted: { floatingIpId: 'fip' },
+  PoolCreated: {
+    poolId: 'pool', tenantId: T, name: 'p', description: '', subnetId: 'sub', protocol: 'HTTP', lbMethod: 'ROUND_ROBIN', adminStateUp: true, provider: 'haproxy',
+  },
+  PoolUpdated: { poolId: 'pool', name: 'p2', description: 'd', lbMethod: 'SOURCE_IP', adminStateUp: false },
+  PoolStatusChanged: { poolId: 'pool', status: 'ACTIVE', statusDescription: null },
+  MemberAdded: { poolId: 'pool', memberId: 'm', tenantId: T, address: '198.18.2.10', protocolPort: 80, weight: 1, adminStateUp: true },
+  MemberUpdated: { poolId: 'pool', memberId: 'm', weight: 7, adminStateUp: false },
+  MemberRemoved: { poolId: 'pool', memberId: 'm' },
+  MemberStatusChanged: { poolId: 'pool', memberId: 'm', status: 'INACTIVE', statusDescription: 'health check failed' },
+  PoolVipBound: { poolId: 'pool', vipId: 'vip' },
+  PoolVipUnbound: { poolId: 'pool', vipId: 'vip' },
+  PoolMonitorAssociated: { poolId: 'pool', monitorId: 'hm' },
+  PoolMonitorDisassociated: { poolId: 'pool', monitorId: 'hm' },
+  PoolDeleted: { poolId: 'pool' },
+  VipCreated: {
+    vipId: 'vip', tenantId: T, subnetId: 'sub', address: '198.18.1.2', portId: 'port', protocolPort: 80, protocol: 'HTTP', poolId: 'pool', name: 'v',
+    description: '', sessionPersistence: null, connectionLimit: -1, adminStateUp: true,
+  },
+  VipUpdated: { vipId: 'vip', name: 'v2', description: 'd', sessionPersistence: { type: 'APP_COOKIE', cookie_name: 'S' }, connectionLimit: 10, adminStateUp: false },
+  VipPoolChanged: { vipId: 'vip', poolId: 'pool2', previousPoolId: 'pool' },
+  VipStatusChanged: { vipId: 'vip', status: 'ERROR', statusDescription: 'no node' },
+  VipDeleted: { vipId: 'vip' },
+  HealthMonitorCreated: {
+    monitorId: 'hm', tenantId: T, type: 'HTTP', delay: 20, timeout: 10, maxRetries: 3, httpMethod: 'GET', urlPath: '/', expectedCodes: '200', adminStateUp: true,
+  },
+  HealthMonitorUpdated: { monitorId: 'hm', delay: 30, timeout: 5, maxRetries: 2, httpMethod: 'HEAD', urlPath: '/h', expectedCodes: '200-204', adminStateUp: false },
+  HealthMonitorAssociated: { monitorId: 'hm', poolId: 'pool' },
+  HealthMonitorDisassociated: { monitorId: 'hm', poolId: 'pool' },
+  HealthMonitorDeleted: { monitorId: 'hm' },
+};
+
+const ID_OF: Record<AggregateType, string> = {
+  network: 'net', subnet: 'sub', port: 'port', floatingip: 'fip', pool: 'pool', vip: 'vip', healthmonitor: 'hm',
+};
+
+const envelope = (type: LbaasEventType, seq = 0): EventEnvelope => {
+  const info = EVENT_TYPES.find((e) => e.type === type);
+  if (!info) throw new Error(`${type} is not in EVENT_TYPES`);
+  return {
+    id: `event-${seq}`, type, version: info.version, aggregate: info.aggregate, aggregateId: ID_OF[info.aggregate], tenantId: T, actor: 'test',
+    occurredAt: '2026-01-01T00:00:00.000Z', correlationId: 'corr', causationId: null, data: SAMPLE[type],
+  };
+};
+
+const typesOf = (aggregate: AggregateType): LbaasEventType[] => EVENT_TYPES.filter((e) => e.aggregate === aggregate).map((e) => e.type);
+
+describe('the aggregate registry', () => {
+  it('has one behaviour per aggregate type, each for its own aggregate', () => {
+    expect(Object.keys(AGGREGATES).sort()).toEqual([...AGGREGATE_TYPES].sort());
+    for (const aggregate of AGGREGATE_TYPES) expect(AGGREGATES[aggregate].aggregate).toBe(aggregate);
+  });
+
+  it.each([
+    networkDecider, subnetDecider, portDecider, floatingIpDecider, poolDecider, vipDecider, healthMonitorDecider,
+  ].map((decider) => [decider.aggregate, decider] as const))('folds and views %s events exactly as its decider does', (aggregate, decider) => {
+    const history = typesOf(aggregate).map((type, i) => envelope(type, i));
+    for (let n = 0; n <= history.length; n++) {
+      const events = history.slice(0, n);
+      const direct = events.reduce((s: unknown, e) => (decider.evolve as (s: unknown, e: unknown) => unknown)(s, e), decider.initialState);
+      expect(foldEvents(aggregate, events)).toEqual(direct);
+      expect(AGGREGATES[aggregate].views(foldEvents(aggregate, events))).toEqual((decider.views as (s: unknown) => unknown)(direct));
+    }
+  });
+
+  it('shows a created aggregate as rows of its collections and a deleted one as none', () => {
+    expect(AGGREGATES.pool.views(foldEvents('pool', [envelope('PoolCreated'), envelope('MemberAdded')]))).toEqual({
+      pools: [expect.objectContaining({ id: 'pool', members: ['m'] })], members: [expect.objectContaining({ id: 'm', pool_id: 'pool' })],
+    });
+    expect(AGGREGATES.pool.views(foldEvents('pool', [envelope('PoolCreated'), envelope('MemberAdded'), envelope('PoolDeleted')]))).toEqual({});
+    expect(AGGREGATES.vip.views(AGGREGATES.vip.initialState)).toEqual({});
+  });
+});
+
+describe('upcast', () => {
+  it.each(EVENT_TYPES.map((e) => [e.type, e.version] as const))('returns %s v%i, the latest version, unchanged', (type) => {
+    const stored = envelope(type);
+    expect(upcast(stored)).toEqual(envelope(type));
+  });
+
+  it('keeps events of types it does not know as they are, for evolve to ignore', () => {
+    const future = { ...envelope('PoolCreated'), type: 'PoolRenamedInTheFuture', version: 3 };
+    expect(upcast(future)).toEqual(future);
+    const state = foldEvents('pool', [envelope('PoolCreated')]);
+    expect(AGGREGATES.pool.evolve(state, future)).toBe(state);
+  });
+});
+
+describe('evolve never throws', () => {
+  // Events are facts: any order of an aggregate's events (duplicates, events before creation, after deletion) folds.
+  it.each(AGGREGATE_TYPES.map((a) => [a] as const))('folds any sequence of %s events and views the result', (aggregate) => {
+    const types = typesOf(aggregate);
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...types), { maxLength: 25 }), (sequence) => {
+        const state = foldEvents(aggregate, sequence.map((type, i) => envelope(type, i)));
+        const rows = AGGREGATES[aggregate].views(state);
+        expect(typeof rows).toBe('object');
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
