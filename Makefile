@@ -1,13 +1,16 @@
-# The two commands of the README: `make up` and `make test`. Run as root on Debian.
+# The README's two commands, `make up` and `make test`, and their companions. Run as root on
+# Debian (the first run apt-installs what is missing).
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 .PHONY: help deps build up down stop test clean
 
 help:
-	@echo "make up     install what is missing, build, start NATS and every service, print URLs and dev tokens"
-	@echo "make down   stop everything and remove what 'make up' created (.lbaas/: event log, read models, tokens, logs)"
-	@echo "make stop   stop everything, keep .lbaas/ (the next 'make up' resumes with the same data)"
+	@echo "make up     install what is missing, build, start NATS and every service; print URLs and dev tokens"
+	@echo "make down   stop everything 'make up' started and remove what it created (.lbaas/: event log, read models, tokens, logs)"
+	@echo "make stop   stop everything 'make up' started; keep the data in .lbaas/ for the next 'make up'"
 	@echo "make test   install what is missing, build, run every test; ends with 'N passed, M failed'"
+	@echo "make build  install what is missing and compile every app and library"
+	@echo "make clean  'make down', then remove the build output"
 
 deps:
 	@scripts/install-deps.sh
@@ -18,15 +21,16 @@ build: deps
 up: build
 	@scripts/up.sh
 
-stop:
-	@scripts/down.sh
-
 down:
 	@scripts/down.sh --purge
+
+stop:
+	@scripts/down.sh
 
 test: build
 	@scripts/install-deps.sh --test
 	@scripts/run-tests.sh
 
-clean: down
-	rm -rf node_modules apps/*/dist libs/*/dist bench/dist
+clean:
+	@scripts/down.sh --purge
+	rm -rf apps/*/dist libs/*/dist bench/dist .test-results jest-results.json

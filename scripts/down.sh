@@ -1,29 +1,15 @@
 #!/usr/bin/env bash
-# Stops every process `make up` started (by its pid file: TERM, then KILL after 10 s).
-# With --purge it also removes .lbaas/ (event log, read models, tokens, logs).
+# Stops every process `make up` started from this checkout (SIGTERM, SIGKILL after 10 s), with
+# or without its pid file, and removes the runtime files (.lbaas/run/, .lbaas/nats.url).
+# Keeps the data: the event log (.lbaas/nats/), read models, dev tokens and logs, so the next
+# `make up` resumes where this one stopped (make stop). `--purge` (make down) removes .lbaas/ entirely.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-purge=0 quiet=0
-for a in "$@"; do
-  case $a in --purge) purge=1 ;; --quiet) quiet=1 ;; esac
-done
-run=.lbaas/run
-stopped=0
-if [[ -d $run ]]; then
-  for f in "$run"/*.pid; do
-    [[ -e $f ]] || continue
-    pid=$(cat "$f")
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-      stopped=$((stopped + 1))
-    fi
-    rm -f "$f"
-  done
-fi
-((quiet)) || echo "stopped $stopped process(es)"
-if ((purge)); then
-  rm -rf .lbaas
-  ((quiet)) || echo "removed .lbaas/"
+source scripts/owned-processes.sh
+
+stopped=$(stop_stack)
+echo "stopped $stopped process(es)"
+if [[ ${1:-} == --purge ]]; then
+  rm -rf "$STATE_DIR"
+  echo "removed .lbaas/ (event log, read models, dev tokens, logs)"
 fi

@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
-# Installs what the project needs and a fresh Debian machine lacks: Debian's nats-server,
-# haproxy, keepalived, iproute2 and iptables, then the npm packages. Does nothing twice.
+# Installs what the project needs and a fresh Debian machine lacks, and nothing twice:
+# Debian's nats-server, haproxy, keepalived, iproute2, iptables (the last four for the data
+# plane of later issues) and curl (the README's walk-through), then the npm packages.
 # --test adds what only the tests use: the real python-neutronclient for test/compat.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(nats-server haproxy keepalived iproute2 iptables)
-[[ ${1:-} == --test ]] && packages+=(python3-neutronclient)
+if ! command -v node >/dev/null || (($(node -p 'process.versions.node.split(".")[0]') < 20)); then
+  echo "Node.js 20 or newer is required (found: $(node --version 2>/dev/null || echo none)); see https://nodejs.org or NodeSource's Debian packages" >&2
+  exit 1
+fi
+
+# package:command; a package counts as present when dpkg has it or its command is on PATH.
+wanted=(nats-server:nats-server haproxy:haproxy keepalived:keepalived iproute2:ip iptables:iptables curl:curl)
+[[ ${1:-} == --test ]] && wanted+=(python3-neutronclient:)
 missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+for w in "${wanted[@]}"; do
+  package=${w%%:*} command=${w#*:}
+  [[ -n $command ]] && PATH=$PATH:/usr/sbin:/sbin command -v "$command" >/dev/null && continue
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' && continue
+  missing+=("$package")
 done
 if ((${#missing[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
@@ -17,8 +27,9 @@ if ((${#missing[@]})); then
     exit 1
   fi
   echo "installing Debian packages: ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 # npm ci when node_modules is missing or older than the lock file.

@@ -1,80 +1,121 @@
 #!/usr/bin/env bash
-# Starts the whole system on this machine: nats-server with JetStream (store under .lbaas/),
-# then every service, each in the background with a pid file and a log under .lbaas/.
+# Starts the whole system on this machine from the build: nats-server with JetStream (store in
+# .lbaas/nats), then projections, api and the services still to come, each in the background
+# with a pid file in .lbaas/run/ and a log in .lbaas/logs/. Run by `make up` after the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
-state=.lbaas
-run=$state/run
-logs=$state/logs
-mkdir -p "$run" "$logs" "$state/nats"
-chmod 700 "$state"
+source scripts/owned-processes.sh
 
-alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# name  app  health port  [arguments]
+SERVICES=(
+  "projections projections 9697"
+  "api api 9696"
+  "scheduler scheduler 9700"
+  "config-renderer config-renderer 9701"
+  "audit audit 9698"
+  "dashboard dashboard 9702"
+  "compute-node-1 node-agent 9711 compute-node-1"
+  "compute-node-2 node-agent 9712 compute-node-2"
+  "compute-node-3 node-agent 9713 compute-node-3"
+)
+API_URL=http://127.0.0.1:9696
+DASHBOARD_URL=http://127.0.0.1:9697/
 
-# Already up? Then say so. A partial set (a crashed run) is swept and started afresh.
-expected=(nats projections api scheduler config-renderer audit dashboard node-agent-1 node-agent-2 node-agent-3)
-up=0
-for s in "${expected[@]}"; do alive "$run/$s.pid" && up=$((up + 1)); done
-if ((up == ${#expected[@]})); then
-  echo "already running (make down to stop)"
-else
-  ((up > 0)) && echo "sweeping a partial run ($up of ${#expected[@]} processes alive)"
-  scripts/down.sh --quiet
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+answers() { node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(1000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$1"; }
 
-  node scripts/dev-tokens.js "$state/dev-tokens.json"
-
-  port=4222
-  if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
-    port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-    echo "port 4222 is taken: nats-server listens on $port"
-  fi
-  cat > "$state/nats.conf" <<CONF
-server_name: lb-nats
-listen: 127.0.0.1:$port
-http: 127.0.0.1:$((port + 4000))
-jetstream { store_dir: "$root/$state/nats" }
-CONF
-  echo "nats://127.0.0.1:$port" > "$state/nats.url"
-  nohup nats-server -c "$state/nats.conf" >"$logs/nats.log" 2>&1 &
-  echo $! >"$run/nats.pid"
-  for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
-
-  export LBAAS_NATS_URL="nats://127.0.0.1:$port"
-  export LBAAS_TOKENS_FILE="$root/$state/dev-tokens.json"
-  export LBAAS_DB_PATH="$root/$state/read-models.sqlite"
-  start() { # name app [args...]
-    local name=$1 app=$2; shift 2
-    nohup node --title="lb-$name" "apps/$app/dist/main.js" "$@" >"$logs/$name.log" 2>&1 &
-    echo $! >"$run/$name.pid"
-  }
-  start projections projections
-  start api api
-  start scheduler scheduler
-  start config-renderer config-renderer
-  start audit audit
-  LBAAS_HEALTH_PORT=9702 start dashboard dashboard
-  for n in 1 2 3; do LBAAS_HEALTH_PORT=$((9710 + n)) start "node-agent-$n" node-agent "compute-node-$n"; done
-
-  ready=0
-  for _ in $(seq 300); do
-    if curl -fsS -o /dev/null http://127.0.0.1:9696/readyz 2>/dev/null; then ready=1; break; fi
+# wait_for NAME SECONDS CHECK...: runs CHECK until it succeeds, for at most SECONDS; gives up at
+# once when the process of pid file NAME has exited.
+wait_for() {
+  local name=$1 deadline=$((SECONDS + $2)); shift 2
+  while ((SECONDS < deadline)); do
+    # alive, not owned: right after the fork the child may not have exec'd with its marker yet.
+    alive "$(<"$RUN_DIR/$name.pid")" || { echo "$name exited" >&2; return 1; }
+    "$@" && return 0
     sleep 0.2
   done
-  if ((ready == 0)); then
-    echo "the api did not become ready; last lines of its log and the projections':" >&2
-    tail -n 20 "$logs/api.log" "$logs/projections.log" >&2
-    exit 1
-  fi
+  echo "$name: no answer within $2 s" >&2
+  return 1
+}
+
+fail() {
+  echo "make up failed: $1" >&2
+  [[ -n ${2:-} && -f $LOG_DIR/$2.log ]] && { echo "--- last lines of $LOG_DIR/$2.log" >&2; tail -n 30 "$LOG_DIR/$2.log" >&2; }
+  echo "stopping what was started; logs stay in $LOG_DIR/" >&2
+  stop_stack >/dev/null
+  exit 1
+}
+
+print_summary() {
+  echo
+  echo "API:        $API_URL   (Neutron LBaaS v1; OpenAPI document at $API_URL/docs)"
+  echo "Dashboard:  with issue 6, at $DASHBOARD_URL (the projections service, which serves /healthz and /readyz there today)"
+  echo "NATS:       $(cat "$STATE_DIR/nats.url")"
+  echo "Logs:       .lbaas/logs/   pids: .lbaas/run/   CLI: bin/lbaas status"
+  echo "Dev tokens (.lbaas/dev-tokens.json), send as X-Auth-Token:"
+  node -e '
+    const tokens = require(process.argv[1]);
+    for (const [name, t] of Object.entries(tokens))
+      console.log(`  ${name.padEnd(6)} ${t.token}  tenant_id ${t.tenant_id}  roles ${t.roles.join(",")}`);
+  ' "$STATE_DIR/dev-tokens.json"
+}
+
+# Everything already up: say so and change nothing.
+alive_count=0
+for entry in nats "${SERVICES[@]}"; do
+  running_pid "${entry%% *}" >/dev/null && alive_count=$((alive_count + 1))
+done
+if ((alive_count == ${#SERVICES[@]} + 1)) && [[ -f $STATE_DIR/nats.url ]]; then
+  echo "already running ($alive_count processes; 'make down' stops them)"
+  print_summary
+  exit 0
 fi
 
-echo
-echo "API:        http://127.0.0.1:9696   (Neutron LBaaS v1; OpenAPI at http://127.0.0.1:9696/docs)"
-echo "Dashboard:  http://127.0.0.1:9697/"
-echo "NATS:       $(cat "$state/nats.url")"
-echo "Logs:       $state/logs/   CLI: bin/lbaas status"
-echo "Dev tokens ($state/dev-tokens.json):"
-node -e '
-const t = require(process.argv[1]);
-for (const [name, e] of Object.entries(t)) console.log(`  ${name.padEnd(6)} X-Auth-Token: ${e.token}  tenant_id: ${e.tenant_id}  roles: ${e.roles.join(",")}`);
-' "$root/$state/dev-tokens.json"
+# A crashed or partial run: stop whatever of it is left, pid file or not.
+leftovers=$(stop_stack)
+((leftovers == 0)) || echo "stopped $leftovers process(es) left over from an earlier run"
+
+for entry in "${SERVICES[@]}"; do
+  read -r name _ port _ <<<"$entry"
+  listening "$port" && fail "127.0.0.1:$port (for $name) is taken by another process: $(ss -Hltnp "sport = :$port" 2>/dev/null | awk '{print $NF}')"
+done
+
+mkdir -p "$RUN_DIR" "$LOG_DIR" "$STATE_DIR/nats"
+chmod 700 "$STATE_DIR"
+node scripts/dev-tokens.js "$STATE_DIR/dev-tokens.json"
+
+nats_port=4222
+if listening "$nats_port"; then
+  nats_port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
+  echo "127.0.0.1:4222 is taken: nats-server listens on $nats_port"
+fi
+cat >"$STATE_DIR/nats.conf" <<CONF
+server_name: lb-nats
+listen: 127.0.0.1:$nats_port
+jetstream { store_dir: "$STATE_DIR/nats" }
+CONF
+# Each run starts fresh logs; the previous run's stay beside them as *.log.1.
+for log in "$LOG_DIR"/*.log; do [[ -e $log ]] && mv -f "$log" "$log.1"; done
+LBAAS_STACK=$STATE_DIR nohup nats-server -c "$STATE_DIR/nats.conf" >"$LOG_DIR/nats.log" 2>&1 &
+echo $! >"$RUN_DIR/nats.pid"
+wait_for nats 20 listening "$nats_port" || fail "nats-server did not start" nats
+echo "nats://127.0.0.1:$nats_port" >"$STATE_DIR/nats.url"
+
+export LBAAS_NATS_URL="nats://127.0.0.1:$nats_port"
+export LBAAS_TOKENS_FILE="$STATE_DIR/dev-tokens.json"
+export LBAAS_DB_PATH="$STATE_DIR/read-models.sqlite"
+for entry in "${SERVICES[@]}"; do
+  read -r name app port args <<<"$entry"
+  # shellcheck disable=SC2086 # args is a word list by design
+  LBAAS_STACK=$STATE_DIR LBAAS_HEALTH_PORT=$port nohup node --title="lb-$name" "apps/$app/dist/main.js" $args >"$LOG_DIR/$name.log" 2>&1 &
+  echo $! >"$RUN_DIR/$name.pid"
+  case $name in
+    # The api needs the projections to answer reads, and is ready once it can reach them.
+    projections) wait_for "$name" 60 answers "http://127.0.0.1:$port/healthz" || fail "projections did not start" "$name" ;;
+    api) wait_for "$name" 60 answers "$API_URL/readyz" || fail "the api did not become ready" "$name" ;;
+    *) wait_for "$name" 30 answers "http://127.0.0.1:$port/healthz" || fail "$name did not start" "$name" ;;
+  esac
+done
+
+echo "started nats-server and ${#SERVICES[@]} services"
+print_summary

@@ -1,3 +1,3 @@
 import { runPlannedService } from '@lbaas/service-health';
 
-void runPlannedService('audit', 9698, 6, 'the tamper-evident audit trail');
+void runPlannedService({ name: 'audit', defaultPort: 9698, issue: 6, what: 'the append-only, tamper-evident audit trail' });

@@ -1,3 +1,3 @@
 import { runPlannedService } from '@lbaas/service-health';
 
-void runPlannedService('config-renderer', 9701, 4, 'rendering and checking haproxy.cfg and keepalived.conf');
+void runPlannedService({ name: 'config-renderer', defaultPort: 9701, issue: 4, what: 'rendering and checking haproxy.cfg and keepalived.conf' });

@@ -1,3 +1,3 @@
 import { runPlannedService } from '@lbaas/service-health';
 
-void runPlannedService('scheduler', 9700, 4, 'placement of active/standby service instances and node liveness');
+void runPlannedService({ name: 'scheduler', defaultPort: 9700, issue: 4, what: 'placement of active/standby service instances, node liveness, failover' });

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort, waitFor } from './free-port';
+import { freePort } from './free-port';
 import { type NatsServerHandle, startNatsServer } from './nats-server';
 import { type ServiceProcess, spawnService } from './service-process';
 
@@ -30,9 +30,13 @@ export interface Stack {
   killService(name: StackService): Promise<void>;
   /** Start a stopped or killed service again and wait until it is healthy. */
   startService(name: StackService): Promise<void>;
+  /** SIGTERM a service (a graceful stop), start it again and wait until it is healthy. */
+  restartService(name: StackService): Promise<void>;
   stop(): Promise<void>;
 }
 
+/** A bound for a loaded CI machine, not an expectation: both services start in about a second. */
+const HEALTHY_WITHIN_MS = 60_000;
 const REPO = resolve(__dirname, '..', '..', '..');
 export const builtService = (app: string): string => join(REPO, 'apps', app, 'dist', 'main.js');
 
@@ -52,6 +56,9 @@ async function healthy(url: string): Promise<boolean> {
  * on free loopback ports, with a throw-away SQLite read model and token file.
  */
 export async function startStack(options: { env?: Record<string, string> } = {}): Promise<Stack> {
+  for (const app of ['projections', 'api']) {
+    if (!existsSync(builtService(app))) throw new Error(`${builtService(app)} is missing: build first (npm run build; make test does)`);
+  }
   const dir = mkdtempSync(join(tmpdir(), 'lbt-stack-'));
   const nats = await startNatsServer();
   const [apiPort, projectionsPort] = [await freePort(), await freePort()];
@@ -64,7 +71,12 @@ export async function startStack(options: { env?: Record<string, string> } = {})
   };
   const tokensFile = join(dir, 'tokens.json');
   writeFileSync(tokensFile, JSON.stringify(tokens, null, 2), { mode: 0o600 });
-  const common = { LBAAS_NATS_URL: nats.url, LBAAS_LOG_LEVEL: 'info', ...options.env };
+  // Settings of the developer's shell must not leak in: a test never reaches a PostgreSQL it was
+  // not given, never runs without auth, never binds beyond loopback.
+  const common = {
+    LBAAS_NATS_URL: nats.url, LBAAS_LOG_LEVEL: 'info', LBAAS_DB_URL: '', LBAAS_NOAUTH: '',
+    LBAAS_API_HOST: '127.0.0.1', LBAAS_PROJECTIONS_HOST: '127.0.0.1', ...options.env,
+  };
   const services: Record<StackService, ServiceProcess> = {
     projections: spawnService('projections', builtService('projections'), {
       ...common, LBAAS_PROJECTIONS_PORT: String(projectionsPort), LBAAS_DB_PATH: join(dir, 'read-models.sqlite'),
@@ -74,11 +86,16 @@ export async function startStack(options: { env?: Record<string, string> } = {})
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const projectionsUrl = `http://127.0.0.1:${projectionsPort}`;
   const health: Record<StackService, string> = { api: `${apiUrl}/readyz`, projections: `${projectionsUrl}/healthz` };
-  const waitHealthy = (name: StackService): Promise<void> =>
-    waitFor(`${name} to be healthy`, async () => {
+  // A service that exits fails the wait at once, with its last log lines, rather than at the bound.
+  const waitHealthy = async (name: StackService): Promise<void> => {
+    const deadline = Date.now() + HEALTHY_WITHIN_MS;
+    while (Date.now() < deadline) {
       if (!services[name].running()) throw new Error(`${name} exited:\n${services[name].logs().slice(-3000)}`);
-      return healthy(health[name]);
-    }, 60_000, 100);
+      if (await healthy(health[name])) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${name} was not healthy within ${HEALTHY_WITHIN_MS} ms:\n${services[name].logs().slice(-3000)}`);
+  };
   const stop = async (): Promise<void> => {
     await Promise.all(Object.values(services).map((s) => s.stop()));
     await nats.stop();
@@ -95,6 +112,11 @@ export async function startStack(options: { env?: Record<string, string> } = {})
     apiUrl, projectionsUrl, tokens, nats, dir, services,
     killService: (name) => services[name].kill(),
     startService: async (name) => {
+      services[name].start();
+      await waitHealthy(name);
+    },
+    restartService: async (name) => {
+      await services[name].stop();
       services[name].start();
       await waitHealthy(name);
     },
