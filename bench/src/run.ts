@@ -1,4 +1,5 @@
 import { apiCreate } from './api-create.bench';
+import { listPaging } from './list-paging.bench';
 
 interface Bench {
   readonly name: string;
@@ -6,16 +7,18 @@ interface Bench {
   run(signal: AbortSignal): Promise<void>;
 }
 
-const BENCHES: readonly Bench[] = [apiCreate];
+const BENCHES: readonly Bench[] = [apiCreate, listPaging];
 
 /** Runs every bench in sequence; each prints its table and writes bench/results/<name>.json. */
 async function main(): Promise<void> {
+  // `npm run bench -- list-paging` runs only the benches named.
+  const only = process.argv.slice(2);
   const interrupt = new AbortController();
   // A bench interrupted from the terminal still stops the nats-server and services it started.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => interrupt.abort(new Error(`${signal} received`)));
   }
-  for (const bench of BENCHES) {
+  for (const bench of BENCHES.filter((b) => only.length === 0 || only.includes(b.name))) {
     if (interrupt.signal.aborted) break;
     console.log(`\n== bench ${bench.name}`);
     await bench.run(interrupt.signal);
