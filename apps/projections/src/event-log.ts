@@ -13,10 +13,11 @@ export interface EventLog {
   ensureStream(): Promise<void>;
   lastSeq(): Promise<number>;
   /**
-   * Delivers commits from `fromSeq` in stream order, one at a time, to `handle`; a commit is
-   * acknowledged after `handle` resolves and redelivered after a delay when it throws.
+   * Delivers commits from `fromSeq` in stream order, in batches of what has arrived, to `handle`;
+   * a batch is acknowledged after `handle` resolves. When it throws, the subscription ends (its
+   * `done` resolves) and the caller starts again from its checkpoint, so order is never broken.
    */
-  consume(fromSeq: number, handle: (stored: ProjectableCommit) => Promise<void>): Promise<RunningConsumer>;
+  consume(fromSeq: number, handle: (batch: ProjectableCommit[]) => Promise<void>): Promise<RunningConsumer>;
   /** Every commit from sequence 1 up to the stream's last sequence when the replay starts. */
   replay(): AsyncIterable<ProjectableCommit>;
   /** Publishes on core NATS (not the stream). */

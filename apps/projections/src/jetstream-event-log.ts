@@ -8,6 +8,8 @@ import type { Logger } from 'pino';
 import type { EventLog, RunningConsumer } from './event-log';
 
 const DURABLE = 'projections';
+/** Most commits applied in one transaction, and most delivered but not yet acknowledged. */
+const BATCH_LIMIT = 500;
 const json = JSONCodec<unknown>();
 
 /** The event log over JetStream: the durable `projections` consumer and ordered replays. */
@@ -53,35 +55,65 @@ export class JetStreamEventLog implements EventLog {
     return this.store.lastSeq();
   }
 
-  async consume(fromSeq: number, handle: (stored: ProjectableCommit) => Promise<void>): Promise<RunningConsumer> {
+  async consume(fromSeq: number, handle: (batch: ProjectableCommit[]) => Promise<void>): Promise<RunningConsumer> {
     // The read models' checkpoint says where to resume, so the consumer is recreated to start there:
     // a fresh or rebuilt database never misses commits an earlier consumer had acknowledged.
     await this.jsm.consumers.delete(STREAM_NAME, DURABLE).catch(() => undefined);
     await this.jsm.consumers.add(STREAM_NAME, {
       durable_name: DURABLE, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: fromSeq, filter_subject: ALL_EVENTS_SUBJECT, max_ack_pending: 1, ack_wait: nanos(30_000),
+      opt_start_seq: fromSeq, filter_subject: ALL_EVENTS_SUBJECT, max_ack_pending: BATCH_LIMIT, ack_wait: nanos(30_000),
     });
     const consumer = await this.js.consumers.get(STREAM_NAME, DURABLE);
-    const messages = await consumer.consume({ max_messages: 1 });
-    const done = (async () => {
+    const messages = await consumer.consume({ max_messages: BATCH_LIMIT });
+    // Commits that arrive while a transaction runs wait here and go into the next one together:
+    // one commit per transaction when the log is quiet, large batches under a burst.
+    const queue: JsMsg[] = [];
+    const waiting: { wake: (() => void) | null } = { wake: null };
+    let ended = false;
+    let stopping = false;
+    const reader = (async () => {
       try {
         for await (const message of messages) {
-          try {
-            await handle(this.decodeOrReport(message));
-            message.ack();
-          } catch (error) {
-            this.logger.error({ seq: message.seq, subject: message.subject, err: error }, 'projecting a commit failed: redelivery in 5 s');
-            message.nak(5000);
-          }
+          queue.push(message);
+          waiting.wake?.();
         }
       } catch (error) {
         this.logger.error({ err: error }, 'the durable consumer failed');
+      } finally {
+        ended = true;
+        waiting.wake?.();
+      }
+    })();
+    const done = (async () => {
+      try {
+        while (!stopping) {
+          if (queue.length === 0) {
+            if (ended) break;
+            await new Promise<void>((resolve) => (waiting.wake = resolve));
+            waiting.wake = null;
+            continue;
+          }
+          const batch = queue.splice(0, BATCH_LIMIT);
+          try {
+            await handle(batch.map((message) => this.decodeOrReport(message)));
+          } catch (error) {
+            // Order matters more than this batch: end the subscription; the caller resumes from the checkpoint.
+            this.logger.error({ from: batch[0]?.seq, to: batch[batch.length - 1]?.seq, err: error }, 'projecting commits failed');
+            break;
+          }
+          for (const message of batch) message.ack();
+        }
+      } finally {
+        messages.stop();
+        await reader;
       }
     })();
     return {
       done,
       stop: async () => {
+        stopping = true;
         messages.stop();
+        waiting.wake?.();
         await done;
       },
     };

@@ -20,7 +20,7 @@ export interface Readiness {
 export class RebuildInProgress extends Error {}
 
 /**
- * Feeds the projector from the durable consumer, one commit per transaction, and tells the
+ * Feeds the projector from the durable consumer, a batch of commits per transaction, and tells the
  * checkpoint gate after each commit. The database's checkpoint decides where the consumer
  * starts, so a fresh or rebuilt database never misses what an older consumer had acknowledged.
  */
@@ -103,8 +103,8 @@ export class LiveProjection implements OnApplicationBootstrap, OnApplicationShut
       this.gate.moveTo(position);
       this.catchUpTarget = await this.log.lastSeq();
       this.logger.info({ checkpoint: position, streamLastSeq: this.catchUpTarget }, 'consuming the event log');
-      const consumer = await this.log.consume(position + 1, async (stored) => {
-        const result = await this.projector.applyCommits([stored]);
+      const consumer = await this.log.consume(position + 1, async (batch) => {
+        const result = await this.projector.applyCommits(batch);
         this.gate.moveTo(result.position);
       });
       this.consumer = consumer;
