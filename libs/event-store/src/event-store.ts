@@ -26,9 +26,5 @@ export interface EventStore {
   append(aggregate: AggregateType, id: string, events: readonly EventEnvelope[], options: AppendOptions): Promise<AppendResult>;
 }
 
-/** A commit as a consumer receives it, with its stream sequence. */
-export interface StoredCommit {
-  readonly seq: number;
-  readonly subject: string;
-  readonly commit: Commit;
-}
+/** A commit as a consumer receives it, with its stream sequence (defined beside the codec that makes it). */
+export type { StoredCommit } from '@lbaas/messaging';

@@ -1,5 +1,5 @@
-import { ConcurrencyConflict, type EventEnvelope } from '@lbaas/domain';
-import { connectNats } from '@lbaas/messaging';
+import { ConcurrencyConflict, type EventEnvelope, Unavailable } from '@lbaas/domain';
+import { connectNats, MalformedCommit } from '@lbaas/messaging';
 import { startNatsServer, type NatsServerHandle, waitFor } from '@lbaas/testing';
 import type { NatsConnection } from 'nats';
 import { randomUUID } from 'node:crypto';
@@ -61,6 +61,69 @@ describe('JetStreamEventStore against a real nats-server', () => {
     expect((await store.read('network', id)).events).toHaveLength(1);
   });
 
+  it('lets exactly one of ten concurrent appends from separate connections win', async () => {
+    const id = randomUUID();
+    const connections = await Promise.all(Array.from({ length: 10 }, (_, i) => connectNats(`lbt-writer-${i}`, nats.url)));
+    try {
+      const stores = await Promise.all(connections.map((c) => JetStreamEventStore.create(c)));
+      const results = await Promise.allSettled(
+        stores.map((s, n) => s.append('network', id, [envelope(id, n)], { expectedVersion: 0, commitId: randomUUID() })),
+      );
+      const won = results.flatMap((r, n) => (r.status === 'fulfilled' ? [n] : []));
+      expect(won).toHaveLength(1);
+      expect(results.filter((r) => r.status === 'rejected' && r.reason instanceof ConcurrencyConflict)).toHaveLength(9);
+      expect((await store.read('network', id)).events.map((e) => (e.data as { n: number }).n)).toEqual(won);
+    } finally {
+      await Promise.all(connections.map((c) => c.close()));
+    }
+  });
+
+  it('sees what another client appended since its last read', async () => {
+    const id = randomUUID();
+    const other = await JetStreamEventStore.create(nc);
+    const a = await store.append('network', id, [envelope(id, 1)], { expectedVersion: 0, commitId: randomUUID() });
+    expect((await store.read('network', id)).version).toBe(a.seq);
+    const b = await other.append('network', id, [envelope(id, 2), envelope(id, 3)], { expectedVersion: a.seq, commitId: randomUUID() });
+    const c = await other.append('network', id, [envelope(id, 4)], { expectedVersion: b.seq, commitId: randomUUID() });
+    const history = await store.read('network', id);
+    expect(history.version).toBe(c.seq);
+    expect(history.events.map((e) => (e.data as { n: number }).n)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('keeps the histories of aggregates whose commits interleave apart', async () => {
+    const [x, y] = [randomUUID(), randomUUID()];
+    let [vx, vy] = [0, 0];
+    for (let n = 0; n < 4; n++) {
+      vx = (await store.append('network', x, [envelope(x, n)], { expectedVersion: vx, commitId: randomUUID() })).seq;
+      vy = (await store.append('network', y, [envelope(y, 10 + n)], { expectedVersion: vy, commitId: randomUUID() })).seq;
+    }
+    const fresh = await JetStreamEventStore.create(nc);
+    expect(await fresh.read('network', x)).toEqual({ version: vx, events: (await store.read('network', x)).events });
+    expect((await fresh.read('network', x)).events.map((e) => (e.data as { n: number }).n)).toEqual([0, 1, 2, 3]);
+    expect((await fresh.read('network', y)).events.map((e) => (e.data as { n: number }).n)).toEqual([10, 11, 12, 13]);
+    expect((await fresh.read('network', y)).version).toBe(vy);
+  });
+
+  it('refuses to write events of another aggregate on a subject, which consumers would reject', async () => {
+    const [id, stranger] = [randomUUID(), randomUUID()];
+    const before = await store.lastSeq();
+    await expect(store.append('network', id, [envelope(stranger, 1)], { expectedVersion: 0, commitId: randomUUID() }))
+      .rejects.toBeInstanceOf(MalformedCommit);
+    await expect(store.append('network', id, [], { expectedVersion: 0, commitId: randomUUID() }))
+      .rejects.toBeInstanceOf(MalformedCommit);
+    expect(await store.lastSeq()).toBe(before);
+  });
+
+  it('answers Unavailable when its connection is closed', async () => {
+    const closed = await connectNats('lbt-closed', nats.url);
+    const orphan = await JetStreamEventStore.create(closed);
+    await closed.close();
+    const id = randomUUID();
+    await expect(orphan.read('network', id)).rejects.toBeInstanceOf(Unavailable);
+    await expect(orphan.append('network', id, [envelope(id, 1)], { expectedVersion: 0, commitId: randomUUID() }))
+      .rejects.toBeInstanceOf(Unavailable);
+  });
+
   it('rejects a stale expected version even from a second client with its own cache', async () => {
     const id = randomUUID();
     const other = await JetStreamEventStore.create(nc);
@@ -97,5 +160,33 @@ describe('JetStreamEventStore against a real nats-server', () => {
     for (const id of ids) {
       expect((await fresh.read('network', id)).events.map((e) => (e.data as { n: number }).n)).toEqual([0, 1, 2, 3, 4]);
     }
+  });
+
+  it('keeps every acknowledged event across a crash of the server (SIGKILL)', async () => {
+    const id = randomUUID();
+    let version = 0;
+    for (let n = 0; n < 10; n++) {
+      version = (await store.append('network', id, [envelope(id, n)], { expectedVersion: version, commitId: randomUUID() })).seq;
+    }
+    await nats.kill();
+    await nats.start();
+    const fresh = await JetStreamEventStore.create(nc);
+    await waitFor('the stream after the crash', async () => (await fresh.lastSeq()) >= version, 30_000, 200);
+    const history = await fresh.read('network', id);
+    expect(history.version).toBe(version);
+    expect(history.events.map((e) => (e.data as { n: number }).n)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('answers Unavailable while the server is down, and works again when it is back', async () => {
+    const id = randomUUID();
+    await nats.kill();
+    await expect(store.append('network', id, [envelope(id, 1)], { expectedVersion: 0, commitId: randomUUID() }))
+      .rejects.toBeInstanceOf(Unavailable);
+    await nats.start();
+    await waitFor('an append after the server is back', async () => {
+      await store.append('network', id, [envelope(id, 2)], { expectedVersion: (await store.read('network', id)).version, commitId: randomUUID() });
+      return true;
+    }, 30_000, 200);
+    expect((await store.read('network', id)).events.length).toBeGreaterThanOrEqual(1);
   });
 });

@@ -2,35 +2,34 @@ import {
   type AggregateType, type Commit, ConcurrencyConflict, type EventEnvelope, Unavailable,
 } from '@lbaas/domain';
 import {
-  ALL_EVENTS_SUBJECT, decodeCommit, encodeCommit, eventSubject, STREAM_NAME,
+  apiErrorCode, checkCommitSubject, decodeCommit, encodeCommit, ensureEventStream, eventSubject, JetStreamApiError,
+  STREAM_NAME, streamLastSeq,
 } from '@lbaas/messaging';
-import {
-  type JetStreamClient, type JetStreamManager, type NatsConnection, NatsError, headers, nanos, StorageType, type StoredMsg,
-} from 'nats';
+import { type JetStreamClient, type JetStreamManager, type NatsConnection, NatsError, headers, type StoredMsg } from 'nats';
 import type { DirectStreamAPI } from 'nats/lib/jetstream/types';
 import type { AggregateHistory, AppendOptions, AppendResult, EventStore } from './event-store';
 
-/** JetStream's API error for a failed `Nats-Expected-Last-Subject-Sequence` check. */
-export const WRONG_LAST_SEQUENCE = 10071;
-const NO_MESSAGE_FOUND = 10037;
 const CACHE_LIMIT = 20_000;
 
 interface CachedHistory {
   readonly version: number;
-  readonly events: EventEnvelope[];
+  readonly events: readonly EventEnvelope[];
 }
 
-const apiErrorCode = (error: unknown): number | undefined =>
-  error instanceof NatsError ? error.api_error?.err_code : undefined;
-
-function unavailable(error: unknown): Unavailable {
-  return new Unavailable(`The event log is not reachable: ${error instanceof Error ? error.message : String(error)}`);
+/** Connection trouble (closed, timed out, no responders, JetStream down) is a 503; other errors stay what they are. */
+function unavailableIfNats(error: unknown): unknown {
+  return error instanceof NatsError
+    ? new Unavailable(`The event log is not reachable: ${error.message}`)
+    : error;
 }
 
 /**
  * The event log on the JetStream stream LBAAS_EVENTS (ARCHITECTURE.md section 3). Histories
  * are cached per subject and validated against the subject's last sequence on every read,
  * so an unchanged aggregate costs one round trip and the cache is never a source of truth.
+ *
+ * Construct it on a connection the caller owns and closes:
+ * `JetStreamEventStore.create(await connectNats('lbaas-api', url))`, then `ensureStream()` once.
  */
 export class JetStreamEventStore implements EventStore {
   private readonly cache = new Map<string, CachedHistory>();
@@ -39,7 +38,7 @@ export class JetStreamEventStore implements EventStore {
   private constructor(
     readonly nc: NatsConnection,
     private readonly js: JetStreamClient,
-    private readonly jsm: JetStreamManager,
+    jsm: JetStreamManager,
   ) {
     // The client's manager has the direct-get API; its published interface does not list it.
     this.direct = (jsm as JetStreamManager & { direct: DirectStreamAPI }).direct;
@@ -51,27 +50,14 @@ export class JetStreamEventStore implements EventStore {
 
   /** Creates the stream, or brings its configuration up to date. Safe to call from every service. */
   async ensureStream(replicas = 1): Promise<void> {
-    const config = {
-      name: STREAM_NAME,
-      subjects: [ALL_EVENTS_SUBJECT],
-      storage: StorageType.File,
-      num_replicas: replicas,
-      duplicate_window: nanos(120_000),
-      allow_direct: true,
-    };
     try {
-      const info = await this.jsm.streams.info(STREAM_NAME);
-      if (!info.config.allow_direct) await this.jsm.streams.update(STREAM_NAME, { ...info.config, allow_direct: true });
+      await ensureEventStream(this.nc, replicas);
     } catch (error) {
-      if (apiErrorCode(error) !== 10059) throw error; // 10059: stream not found
-      try {
-        await this.jsm.streams.add(config);
-      } catch (addError) {
-        if (apiErrorCode(addError) !== 10058) throw addError; // another service created it first
-      }
+      throw unavailableIfNats(error);
     }
   }
 
+  /** Every event of the aggregate, in order, and the subject sequence of its last commit (0 for none). */
   async read(aggregate: AggregateType, id: string): Promise<AggregateHistory> {
     const subject = eventSubject(aggregate, id);
     try {
@@ -82,28 +68,41 @@ export class JetStreamEventStore implements EventStore {
       }
       const cached = this.cache.get(subject);
       if (cached?.version === last.seq) return cached;
-      const events = cached && cached.version < last.seq ? [...cached.events] : [];
-      let from = cached && cached.version < last.seq ? cached.version + 1 : 1;
+      // A cache behind the subject is extended; one ahead of it (the stream was recreated) is dropped.
+      const extend = cached !== undefined && cached.version < last.seq;
+      const events = extend ? [...cached.events] : [];
+      let from = extend ? cached.version + 1 : 1;
       for (;;) {
-        const message = await this.direct.getMessage(STREAM_NAME, { seq: from, next_by_subj: subject });
-        events.push(...decodeCommit(message.data).events);
+        const message = from === last.seq ? last : await this.direct.getMessage(STREAM_NAME, { seq: from, next_by_subj: subject });
+        const commit = decodeCommit(message.data);
+        checkCommitSubject(subject, commit);
+        events.push(...commit.events);
         if (message.seq >= last.seq) break;
         from = message.seq + 1;
       }
       return this.remember(subject, { version: last.seq, events });
     } catch (error) {
-      throw error instanceof NatsError ? unavailable(error) : error;
+      throw unavailableIfNats(error);
     }
   }
 
+  /**
+   * Appends one commit with `Nats-Expected-Last-Subject-Sequence` = `expectedVersion` and
+   * `Nats-Msg-Id` = `commitId`. Throws ConcurrencyConflict when someone appended since that
+   * version, Unavailable when the log cannot be reached; a retry with the same commit id within
+   * the duplicate window returns the first copy's sequence with `duplicate: true`.
+   */
   async append(aggregate: AggregateType, id: string, events: readonly EventEnvelope[], options: AppendOptions): Promise<AppendResult> {
     const subject = eventSubject(aggregate, id);
     const commit: Commit = { commitId: options.commitId, events };
+    const data = encodeCommit(commit);
+    // The store never writes what its consumers would terminate as poison.
+    checkCommitSubject(subject, decodeCommit(data));
     const h = headers();
     // Header form of the expectation so that 0 ("no message yet on this subject") is sent too.
     h.set('Nats-Expected-Last-Subject-Sequence', String(options.expectedVersion));
     try {
-      const ack = await this.js.publish(subject, encodeCommit(commit), { msgID: options.commitId, headers: h });
+      const ack = await this.js.publish(subject, data, { msgID: options.commitId, headers: h });
       if (!ack.duplicate) {
         const cached = this.cache.get(subject);
         if (cached && cached.version === options.expectedVersion) {
@@ -112,17 +111,17 @@ export class JetStreamEventStore implements EventStore {
       }
       return { seq: ack.seq, duplicate: ack.duplicate };
     } catch (error) {
-      if (apiErrorCode(error) === WRONG_LAST_SEQUENCE) throw new ConcurrencyConflict(subject);
-      throw error instanceof NatsError ? unavailable(error) : error;
+      if (apiErrorCode(error) === JetStreamApiError.WrongLastSequence) throw new ConcurrencyConflict(subject);
+      throw unavailableIfNats(error);
     }
   }
 
   /** The stream's last sequence: how far a consumer has to read to be caught up. */
   async lastSeq(): Promise<number> {
     try {
-      return (await this.jsm.streams.info(STREAM_NAME)).state.last_seq;
+      return await streamLastSeq(this.nc);
     } catch (error) {
-      throw error instanceof NatsError ? unavailable(error) : error;
+      throw unavailableIfNats(error);
     }
   }
 
@@ -130,7 +129,8 @@ export class JetStreamEventStore implements EventStore {
     try {
       return await this.direct.getMessage(STREAM_NAME, { last_by_subj: subject });
     } catch (error) {
-      if (apiErrorCode(error) === NO_MESSAGE_FOUND || (error instanceof NatsError && error.code === '404')) return null;
+      // A direct get answers "not found" with a 404 status rather than an API error.
+      if (apiErrorCode(error) === JetStreamApiError.NoMessageFound || (error instanceof NatsError && error.code === '404')) return null;
       throw error;
     }
   }

@@ -1,20 +1,36 @@
-import type { Commit, EventEnvelope } from '@lbaas/domain';
+import { AGGREGATE_TYPES, type Commit, type EventEnvelope } from '@lbaas/domain';
+import { parseEventSubject } from './subjects';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-export class MalformedCommit extends Error {}
+/**
+ * A message on the event stream that is not a commit of the aggregate its subject names: a poison
+ * message. Consumers terminate it rather than retry it; a handler may throw it for a commit it
+ * cannot use either.
+ */
+export class MalformedCommit extends Error {
+  override readonly name = 'MalformedCommit';
+}
+
+/** A commit as consumers receive it: with its stream sequence and its subject. */
+export interface StoredCommit {
+  readonly seq: number;
+  readonly subject: string;
+  readonly commit: Commit;
+}
 
 export const encodeCommit = (commit: Commit): Uint8Array => encoder.encode(JSON.stringify(commit));
 
-const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 
 function isEnvelope(v: unknown): v is EventEnvelope {
-  if (typeof v !== 'object' || v === null) return false;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const e = v as Record<string, unknown>;
-  return isString(e.id) && isString(e.type) && typeof e.version === 'number' && isString(e.aggregate) &&
-    isString(e.aggregateId) && typeof e.tenantId === 'string' && typeof e.actor === 'string' &&
-    isString(e.occurredAt) && typeof e.correlationId === 'string' && 'data' in e;
+  return isText(e.id) && isText(e.type) && Number.isInteger(e.version) && (e.version as number) >= 1 &&
+    AGGREGATE_TYPES.some((a) => a === e.aggregate) && isText(e.aggregateId) && typeof e.tenantId === 'string' &&
+    typeof e.actor === 'string' && isText(e.occurredAt) && typeof e.correlationId === 'string' &&
+    (e.causationId === null || typeof e.causationId === 'string') && 'data' in e;
 }
 
 /** Decodes and checks the shape of a stored commit; anything else is a poison message. */
@@ -26,8 +42,26 @@ export function decodeCommit(data: Uint8Array): Commit {
     throw new MalformedCommit(`commit is not JSON: ${String(error)}`);
   }
   const c = parsed as Partial<Commit> | null;
-  if (!c || !isString(c.commitId) || !Array.isArray(c.events) || c.events.length === 0 || !c.events.every(isEnvelope)) {
+  if (!c || typeof c !== 'object' || !isText(c.commitId) || !Array.isArray(c.events) || c.events.length === 0 ||
+    !c.events.every(isEnvelope)) {
     throw new MalformedCommit('commit does not have the shape {commitId, events: EventEnvelope[]}');
   }
   return c as Commit;
+}
+
+/** Throws MalformedCommit unless every event of `commit` belongs to the aggregate `subject` names. */
+export function checkCommitSubject(subject: string, commit: Commit): void {
+  const owner = parseEventSubject(subject);
+  if (!owner) throw new MalformedCommit(`${subject} is not an aggregate's event subject`);
+  const stranger = commit.events.find((e) => e.aggregate !== owner.aggregate || e.aggregateId !== owner.id);
+  if (stranger) {
+    throw new MalformedCommit(`event ${stranger.id} of ${stranger.aggregate} ${stranger.aggregateId} is stored on ${subject}`);
+  }
+}
+
+/** Decodes a message of the event stream: a commit whose events all belong to its subject's aggregate. */
+export function decodeStoredCommit(message: { readonly seq: number; readonly subject: string; readonly data: Uint8Array }): StoredCommit {
+  const commit = decodeCommit(message.data);
+  checkCommitSubject(message.subject, commit);
+  return { seq: message.seq, subject: message.subject, commit };
 }

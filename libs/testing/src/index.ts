@@ -1,4 +1,5 @@
 export * from './free-port';
+export * from './exit-cleanup';
 export * from './nats-server';
 export * from './service-process';
 export * from './stack';

@@ -3,7 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitFor } from './free-port';
+import { freePort } from './free-port';
+import { killOnExit, removeOnExit } from './exit-cleanup';
+
+/** A bound for a loaded machine; the server is usually ready in a few milliseconds. */
+const READY_WITHIN_MS = 15_000;
 
 export const NATS_SERVER_BIN = process.env.LBAAS_NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
 
@@ -49,6 +53,7 @@ function exited(child: ChildProcess): Promise<void> {
 export async function startNatsServer(options: { port?: number; name?: string } = {}): Promise<NatsServerHandle> {
   const port = options.port ?? (await freePort());
   const storeDir = mkdtempSync(join(tmpdir(), 'lbt-nats-'));
+  const cancelExitRemoval = removeOnExit(storeDir);
   const config = join(storeDir, 'nats.conf');
   writeFileSync(
     config,
@@ -65,12 +70,23 @@ export async function startNatsServer(options: { port?: number; name?: string } 
   const start = async (): Promise<void> => {
     const proc = spawn(NATS_SERVER_BIN, ['-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
+    killOnExit(proc);
     proc.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     proc.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    await waitFor(`nats-server on port ${port}`, async () => {
-      if (proc.exitCode !== null) throw new Error(`nats-server exited: ${output.slice(-2000)}`);
-      return (await acceptsConnections(port)) && output.includes('Server is ready');
-    });
+    const readyMark = output.length;
+    const deadline = Date.now() + READY_WITHIN_MS;
+    try {
+      while (!(output.includes('Server is ready', readyMark) && (await acceptsConnections(port)))) {
+        // An exit (the port taken meanwhile, a bad store) fails at once, with the server's own words.
+        if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`nats-server exited: ${output.slice(readyMark).slice(-2000)}`);
+        if (Date.now() > deadline) throw new Error(`nats-server was not ready on port ${port} within ${READY_WITHIN_MS} ms: ${output.slice(-2000)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    } catch (error) {
+      proc.kill('SIGKILL');
+      await exited(proc);
+      throw error;
+    }
   };
   const halt = async (signal: NodeJS.Signals): Promise<void> => {
     const proc = child;
@@ -81,7 +97,13 @@ export async function startNatsServer(options: { port?: number; name?: string } 
     clearTimeout(timer);
   };
 
-  await start();
+  try {
+    await start();
+  } catch (error) {
+    rmSync(storeDir, { recursive: true, force: true });
+    cancelExitRemoval();
+    throw error;
+  }
   return {
     url: `nats://127.0.0.1:${port}`,
     port,
@@ -97,6 +119,7 @@ export async function startNatsServer(options: { port?: number; name?: string } 
     stop: async () => {
       await halt('SIGTERM');
       rmSync(storeDir, { recursive: true, force: true });
+      cancelExitRemoval();
     },
   };
 }

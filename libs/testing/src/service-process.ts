@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { killOnExit } from './exit-cleanup';
 
 export interface ServiceProcess {
   readonly name: string;
@@ -41,6 +42,7 @@ export function spawnService(name: string, script: string, env: Record<string, s
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    killOnExit(child);
     child.stdout?.on('data', append);
     child.stderr?.on('data', append);
   };
