@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
-import { type Collection, NotFound, Unavailable } from '@lbaas/domain';
+import { type Collection, NotFound, RESOURCE_KIND, Unavailable } from '@lbaas/domain';
 import { type GetReply, type ListQuery, type ListReply, type PoolStatsReply, QUERY_PATTERNS, type QueryError, type StatusReply } from '@lbaas/read-models';
 import { firstValueFrom, timeout } from 'rxjs';
 import type { ResourceLookup } from './commands/command-service';
@@ -10,11 +10,6 @@ export const PROJECTIONS_CLIENT = Symbol('PROJECTIONS_CLIENT');
 const QUERY_TIMEOUT_MS = 10_000;
 
 type Row = Record<string, unknown>;
-
-const KIND: Record<Collection, string> = {
-  networks: 'Network', subnets: 'Subnet', ports: 'Port', floatingips: 'FloatingIP', pools: 'Pool', members: 'Member', vips: 'Vip',
-  health_monitors: 'HealthMonitor',
-};
 
 /** The highest stream sequence this api process appended: reads wait for the projections to reach it. */
 @Injectable()
@@ -47,7 +42,7 @@ export class ReadSide implements ResourceLookup, OnApplicationShutdown {
 
   async get(collection: Collection, id: string, tenantId: string | null, fields: string[]): Promise<Row> {
     const reply = await this.ask<GetReply>(QUERY_PATTERNS.get, { collection, id, tenantId, fields, minSeq: this.progress.minSeq });
-    if (reply.item === null) throw new NotFound(KIND[collection], id);
+    if (reply.item === null) throw new NotFound(RESOURCE_KIND[collection], id);
     return reply.item;
   }
 

@@ -2,6 +2,11 @@
 export const AGGREGATE_TYPES = ['network', 'subnet', 'port', 'floatingip', 'pool', 'vip', 'healthmonitor'] as const;
 export type AggregateType = (typeof AGGREGATE_TYPES)[number];
 
+/** Neutron's resource class name per aggregate: the `<Kind>` of `<Kind>NotFound`. */
+export const AGGREGATE_KIND: { readonly [A in AggregateType]: string } = {
+  network: 'Network', subnet: 'Subnet', port: 'Port', floatingip: 'FloatingIP', pool: 'Pool', vip: 'Vip', healthmonitor: 'HealthMonitor',
+};
+
 /** What a decider returns: a fact with its payload, before the command handler stamps the envelope. */
 export interface DomainEvent<T extends string, V extends number, D> {
   readonly type: T;

@@ -143,5 +143,11 @@ export const COLLECTIONS: readonly Collection[] = [
   'pools', 'members', 'vips', 'health_monitors', 'networks', 'subnets', 'ports', 'floatingips',
 ];
 
+/** Neutron's resource class name per collection: the `<Kind>` of `<Kind>NotFound`. */
+export const RESOURCE_KIND: { readonly [C in Collection]: string } = {
+  pools: 'Pool', members: 'Member', vips: 'Vip', health_monitors: 'HealthMonitor', networks: 'Network', subnets: 'Subnet',
+  ports: 'Port', floatingips: 'FloatingIP',
+};
+
 /** The rows one aggregate contributes to the read models in its current state. */
 export type ResourceRows = { [C in Collection]?: ResourceByCollection[C][] };

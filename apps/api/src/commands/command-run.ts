@@ -1,5 +1,5 @@
 import {
-  type AggregateType, ConcurrencyConflict, type Decider, type DomainEvent, type EventEnvelope, type Lifecycle, NotFound, upcast,
+  AGGREGATE_KIND, type AggregateType, ConcurrencyConflict, type Decider, type DomainEvent, type EventEnvelope, type Lifecycle, NotFound, upcast,
 } from '@lbaas/domain';
 import type { EventStore } from '@lbaas/event-store';
 import type { CommandEnvironment } from './command-environment';
@@ -7,11 +7,6 @@ import type { RequestContext } from './command-service';
 
 /** Reads, decides and appends are retried this many times in all when another writer got there first. */
 export const APPEND_ATTEMPTS = 3;
-
-/** Neutron's resource class names, for `<Kind>NotFound`. */
-export const KIND: Record<AggregateType, string> = {
-  network: 'Network', subnet: 'Subnet', port: 'Port', floatingip: 'FloatingIP', pool: 'Pool', vip: 'Vip', healthmonitor: 'HealthMonitor',
-};
 
 export type AnyEvent = DomainEvent<string, number, unknown>;
 type Owned = Lifecycle<{ tenantId: string }>;
@@ -90,7 +85,7 @@ export class CommandRun {
   /** The live state if the caller may see it; another tenant's object is NotFound, never Forbidden. */
   async visible<C, S extends Owned, E extends AnyEvent>(decider: Decider<C, S, E>, id: string): Promise<Live<S>> {
     const { state } = await this.load(decider, id);
-    if (state.kind !== 'live' || this.hidden(state)) throw new NotFound(KIND[decider.aggregate], id);
+    if (state.kind !== 'live' || this.hidden(state)) throw new NotFound(AGGREGATE_KIND[decider.aggregate], id);
     return state as Live<S>;
   }
 
@@ -103,7 +98,7 @@ export class CommandRun {
   ): Promise<Outcome<S>> {
     for (let attempt = 1; ; attempt++) {
       const { state, version } = await this.load(decider, id);
-      if ((options.scoped ?? true) && this.hidden(state)) throw new NotFound(KIND[decider.aggregate], id);
+      if ((options.scoped ?? true) && this.hidden(state)) throw new NotFound(AGGREGATE_KIND[decider.aggregate], id);
       const cmd = command(state);
       const events = cmd === null ? [] : decider.decide(cmd, state);
       if (events.length === 0) return { state, seq: version, appended: false };

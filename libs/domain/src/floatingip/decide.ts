@@ -1,10 +1,11 @@
+import { AGGREGATE_KIND } from '../envelope';
 import { Conflict } from '../errors';
 import { live } from '../lifecycle';
 import type { AssociateFloatingIp, CreateFloatingIp, DeleteFloatingIp, DisassociateFloatingIp, FloatingIpCommand } from './commands';
 import type { FloatingIpCreated, FloatingIpDeleted, FloatingIpDisassociated, FloatingIpEvent } from './events';
 import type { FloatingIpState } from './state';
 
-const KIND = 'FloatingIP';
+const KIND = AGGREGATE_KIND.floatingip;
 
 const createFloatingIp = ({ data }: CreateFloatingIp, state: FloatingIpState): [FloatingIpCreated] => {
   if (state.kind !== 'absent') throw new Conflict('FloatingIPExists', `Floating IP ${data.floatingIpId} already exists.`);

@@ -1,3 +1,4 @@
+import { AGGREGATE_KIND } from '../envelope';
 import { Conflict, NotFound, ValidationError } from '../errors';
 import { live } from '../lifecycle';
 import type {
@@ -9,7 +10,7 @@ import type {
 } from './events';
 import type { HealthMonitorState } from './state';
 
-const KIND = 'HealthMonitor';
+const KIND = AGGREGATE_KIND.healthmonitor;
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE', 'CONNECT'] as const;
 export const MONITOR_DEFAULTS = { httpMethod: 'GET', urlPath: '/', expectedCodes: '200', adminStateUp: true } as const;
 /** `200`, `200,202`, `200-204`: what Neutron accepts and what the renderer can turn into an rstatus regex. */

@@ -1,3 +1,4 @@
+import { AGGREGATE_KIND } from '../envelope';
 import { Conflict, ValidationError } from '../errors';
 import { cidrsOverlap, parseCidr } from '../ipv4';
 import { live } from '../lifecycle';
@@ -7,7 +8,7 @@ import type {
 } from './events';
 import type { NetworkState } from './state';
 
-const KIND = 'Network';
+const KIND = AGGREGATE_KIND.network;
 
 const createNetwork = ({ data }: CreateNetwork, state: NetworkState): [NetworkCreated] => {
   if (state.kind !== 'absent') throw new Conflict('NetworkExists', `Network ${data.networkId} already exists.`);

@@ -1,3 +1,4 @@
+import { AGGREGATE_KIND } from '../envelope';
 import { Conflict, NotFound, ValidationError } from '../errors';
 import { isIpv4 } from '../ipv4';
 import { live } from '../lifecycle';
@@ -11,7 +12,7 @@ import type {
 } from './events';
 import type { LivePool, MemberState, PoolState } from './state';
 
-const KIND = 'Pool';
+const KIND = AGGREGATE_KIND.pool;
 export const MAX_MEMBER_WEIGHT = 256;
 
 function checkWeight(weight: number): void {

@@ -1,3 +1,4 @@
+import { AGGREGATE_KIND } from '../envelope';
 import { Conflict, ValidationError } from '../errors';
 import { type Cidr, firstHost, intToIp, ipToInt, isIpv4, lastHost, parseCidr } from '../ipv4';
 import { live } from '../lifecycle';
@@ -7,7 +8,7 @@ import type {
 } from './events';
 import { addressOf, type SubnetState } from './state';
 
-const KIND = 'Subnet';
+const KIND = AGGREGATE_KIND.subnet;
 type Range = { start: string; end: string };
 
 const isHost = (cidrText: string, ip: string): boolean => {

@@ -1,3 +1,4 @@
+import { AGGREGATE_KIND } from '../envelope';
 import { Conflict, ValidationError } from '../errors';
 import { live } from '../lifecycle';
 import type { SessionPersistence } from '../resources';
@@ -5,7 +6,7 @@ import type { ChangeVipPool, CreateVip, DeleteVip, UpdateVip, VipCommand } from 
 import type { VipCreated, VipDeleted, VipEvent, VipPoolChanged, VipSettings, VipUpdated } from './events';
 import type { VipState } from './state';
 
-const KIND = 'Vip';
+const KIND = AGGREGATE_KIND.vip;
 /** Cookie names reach haproxy.cfg: RFC 6265 token characters only. */
 const COOKIE_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,64}$/;
 
