@@ -4,9 +4,6 @@ import { once } from 'node:events';
 
 /** The services whose issues are still open run as placeholders that say so, and stop cleanly. */
 const PLANNED = [
-  { app: 'scheduler', issue: 4, args: [] },
-  { app: 'config-renderer', issue: 4, args: [] },
-  { app: 'node-agent', issue: 5, args: ['compute-node-1'] },
   { app: 'dashboard', issue: 6, args: [] },
   { app: 'audit', issue: 6, args: [] },
 ];

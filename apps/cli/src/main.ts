@@ -23,6 +23,10 @@ async function main(argv: string[]): Promise<number> {
   if (helpFor) return runVerb(helpFor, ['--help']);
   const neutronVerb = split.verb === undefined ? undefined : findVerb(split.verb);
   if (neutronVerb) return runVerb(neutronVerb, split.rest);
+  if (argv[0] === 'dev' && argv[1] === 'nodes') {
+    const { runDevNodes } = await import('./dev-nodes');
+    return runDevNodes(argv.slice(2), natsUrl);
+  }
   let parsed;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });

@@ -2,13 +2,16 @@ import type { AggregateType } from './envelope';
 import type { FloatingIpEvent } from './floatingip/events';
 import type { HealthMonitorEvent } from './healthmonitor/events';
 import type { NetworkEvent } from './network/events';
+import type { NodeEvent } from './node/events';
 import type { PoolEvent } from './pool/events';
 import type { PortEvent } from './port/events';
+import type { ServiceInstanceEvent } from './serviceinstance/events';
 import type { SubnetEvent } from './subnet/events';
 import type { VipEvent } from './vip/events';
 
 /** Every event the system appends, as a discriminated union on `type`. */
-export type LbaasEvent = NetworkEvent | SubnetEvent | PortEvent | FloatingIpEvent | PoolEvent | VipEvent | HealthMonitorEvent;
+export type LbaasEvent = NetworkEvent | SubnetEvent | PortEvent | FloatingIpEvent | PoolEvent | VipEvent | HealthMonitorEvent
+  | ServiceInstanceEvent | NodeEvent;
 export type LbaasEventType = LbaasEvent['type'];
 
 const entry = <T extends LbaasEventType>(type: T, version: Extract<LbaasEvent, { type: T }>['version'], aggregate: AggregateType, description: string) =>
@@ -54,6 +57,21 @@ export const EVENT_TYPES = [
   entry('HealthMonitorAssociated', 1, 'healthmonitor', 'The monitor\'s side of an association with a pool.'),
   entry('HealthMonitorDisassociated', 1, 'healthmonitor', 'The monitor\'s side of a disassociation from a pool.'),
   entry('HealthMonitorDeleted', 1, 'healthmonitor', 'A health monitor without pools was deleted.'),
+  entry('ServiceInstanceCreated', 1, 'serviceinstance', 'The scheduler created the HAProxy pair that serves a VIP and its pool, with its VRRP router id.'),
+  entry('ServiceInstancePoolChanged', 1, 'serviceinstance', 'The instance\'s VIP was moved to another pool.'),
+  entry('InstancePlaced', 1, 'serviceinstance', 'A placement (active 200 or standby 100) was put on a live compute node.'),
+  entry('InstanceFailedOver', 1, 'serviceinstance', 'The active\'s node was lost; the standby was promoted to active.'),
+  entry('InstanceReprotected', 1, 'serviceinstance', 'A new standby was placed after the instance lost one.'),
+  entry('InstancePlacementLost', 1, 'serviceinstance', 'A placement\'s node was lost with no standby to take over from it.'),
+  entry('InstanceUnplaceable', 1, 'serviceinstance', 'No live node can take the placement the instance needs (ERROR with the reason).'),
+  entry('InstanceDeletionRequested', 1, 'serviceinstance', 'The VIP was deleted; the instance waits for its placements to be removed.'),
+  entry('InstancePlacementReleased', 1, 'serviceinstance', 'A node reported a placement of a deleted instance as removed.'),
+  entry('ServiceInstanceDeleted', 1, 'serviceinstance', 'Every placement of a deleted instance is gone.'),
+  entry('InstanceConfigRendered', 1, 'serviceinstance', 'New haproxy.cfg and keepalived.conf passed their checks; content hashes per placement (texts in the object store).'),
+  entry('InstanceConfigRejected', 1, 'serviceinstance', 'A rendered file failed haproxy -c or keepalived -t; the last good configuration stays.'),
+  entry('NodeRegistered', 1, 'node', 'A compute node\'s first heartbeat arrived.'),
+  entry('NodeLost', 1, 'node', 'A compute node was silent for longer than the configured time.'),
+  entry('NodeRecovered', 1, 'node', 'A lost compute node heartbeats again.'),
 ] as const;
 
 /** Compile-time proof that the catalogue lists every member of the union and nothing else. */

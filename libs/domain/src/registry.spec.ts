@@ -68,10 +68,29 @@ const SAMPLE: Payloads = {
   HealthMonitorAssociated: { monitorId: 'hm', poolId: 'pool' },
   HealthMonitorDisassociated: { monitorId: 'hm', poolId: 'pool' },
   HealthMonitorDeleted: { monitorId: 'hm' },
+  ServiceInstanceCreated: { instanceId: 'si', tenantId: T, vipId: 'vip', poolId: 'pool', createTs: 1413336206921338, virtualRouterId: 7 },
+  ServiceInstancePoolChanged: { instanceId: 'si', poolId: 'pool2' },
+  InstancePlaced: { instanceId: 'si', vmId: 'vm1', nodeId: 'compute-node-1', role: 'active', priority: 200, vrrpAddress: '198.19.192.1' },
+  InstanceFailedOver: {
+    instanceId: 'si', fromVmId: 'vm1', fromNodeId: 'compute-node-1', toVmId: 'vm2', toNodeId: 'compute-node-2', reason: 'node lost', at: '2026-11-25T10:00:00.000Z',
+  },
+  InstanceReprotected: {
+    instanceId: 'si', vmId: 'vm3', nodeId: 'compute-node-3', role: 'standby', priority: 100, vrrpAddress: '198.19.192.3', at: '2026-11-25T10:00:01.000Z',
+  },
+  InstancePlacementLost: { instanceId: 'si', vmId: 'vm3', nodeId: 'compute-node-3', role: 'standby', reason: 'node lost', at: '2026-11-25T10:00:02.000Z' },
+  InstanceUnplaceable: { instanceId: 'si', reason: 'no live compute node' },
+  InstanceDeletionRequested: { instanceId: 'si' },
+  InstancePlacementReleased: { instanceId: 'si', vmId: 'vm2', nodeId: 'compute-node-2' },
+  ServiceInstanceDeleted: { instanceId: 'si' },
+  InstanceConfigRendered: { instanceId: 'si', placements: [{ vmId: 'vm2', haproxyHash: 'a'.repeat(64), keepalivedHash: 'b'.repeat(64) }] },
+  InstanceConfigRejected: { instanceId: 'si', vmId: 'vm2', file: 'haproxy.cfg', hash: 'c'.repeat(64), message: 'parse error' },
+  NodeRegistered: { nodeId: 'compute-node-1' },
+  NodeLost: { nodeId: 'compute-node-1', silenceMs: 3000 },
+  NodeRecovered: { nodeId: 'compute-node-1' },
 };
 
 const ID_OF: Record<AggregateType, string> = {
-  network: 'net', subnet: 'sub', port: 'port', floatingip: 'fip', pool: 'pool', vip: 'vip', healthmonitor: 'hm',
+  network: 'net', subnet: 'sub', port: 'port', floatingip: 'fip', pool: 'pool', vip: 'vip', healthmonitor: 'hm', serviceinstance: 'si', node: 'compute-node-1',
 };
 
 const envelope = (type: LbaasEventType, seq = 0): EventEnvelope => {

@@ -3,9 +3,11 @@ import type { AggregateType, DomainEvent, EventEnvelope } from './envelope';
 import { floatingIpDecider } from './floatingip/decider';
 import { healthMonitorDecider } from './healthmonitor/decider';
 import { networkDecider } from './network/decider';
+import { nodeDecider } from './node/decider';
 import { poolDecider } from './pool/decider';
 import { portDecider } from './port/decider';
 import type { AggregateBehaviour, AggregateRegistry, Upcaster } from './registry-contract';
+import { serviceInstanceDecider } from './serviceinstance/decider';
 import { subnetDecider } from './subnet/decider';
 import { vipDecider } from './vip/decider';
 
@@ -25,6 +27,8 @@ export const AGGREGATES: AggregateRegistry = {
   pool: behaviour(poolDecider),
   vip: behaviour(vipDecider),
   healthmonitor: behaviour(healthMonitorDecider),
+  serviceinstance: behaviour(serviceInstanceDecider),
+  node: behaviour(nodeDecider),
 };
 
 /** Every event type is at version 1, so there is nothing to upcast yet; new versions add their step here. */

@@ -127,6 +127,31 @@ export interface FloatingIpResource {
   status: 'ACTIVE' | 'DOWN';
 }
 
+/** A compute node as the scheduler sees it (admin only). */
+export interface NodeResource {
+  id: string;
+  name: string;
+  status: 'UP' | 'LOST';
+  status_description: string | null;
+}
+
+/** An HAProxy pair serving one VIP, in the seed system's shape plus what operators need (admin only). */
+export interface ServiceInstanceResource {
+  id: string;
+  tenant_id: string;
+  vip_id: string;
+  pool_id: string;
+  status: LbStatus;
+  status_description: string | null;
+  degraded: boolean;
+  vm_list: { uuid: string; vr_name: string; ha: string }[];
+  create_ts: number;
+  st_name: string;
+  virtual_router_id: number;
+  failover_history: { at: string; event: string; from_node: string | null; to_node: string | null; reason: string }[];
+  config: { uuid: string; haproxy_sha256: string; keepalived_sha256: string }[];
+}
+
 /** Resource collections by their Neutron plural name, which is also the read-model table name. */
 export interface ResourceByCollection {
   pools: PoolResource;
@@ -137,16 +162,18 @@ export interface ResourceByCollection {
   subnets: SubnetResource;
   ports: PortResource;
   floatingips: FloatingIpResource;
+  service_instances: ServiceInstanceResource;
+  nodes: NodeResource;
 }
 export type Collection = keyof ResourceByCollection;
 export const COLLECTIONS: readonly Collection[] = [
-  'pools', 'members', 'vips', 'health_monitors', 'networks', 'subnets', 'ports', 'floatingips',
+  'pools', 'members', 'vips', 'health_monitors', 'networks', 'subnets', 'ports', 'floatingips', 'service_instances', 'nodes',
 ];
 
 /** Neutron's resource class name per collection: the `<Kind>` of `<Kind>NotFound`. */
 export const RESOURCE_KIND: { readonly [C in Collection]: string } = {
   pools: 'Pool', members: 'Member', vips: 'Vip', health_monitors: 'HealthMonitor', networks: 'Network', subnets: 'Subnet',
-  ports: 'Port', floatingips: 'FloatingIP',
+  ports: 'Port', floatingips: 'FloatingIP', service_instances: 'ServiceInstance', nodes: 'Node',
 };
 
 /** The rows one aggregate contributes to the read models in its current state. */

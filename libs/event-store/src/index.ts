@@ -1,2 +1,3 @@
 export * from './event-store';
 export * from './jetstream-event-store';
+export * from './system-command';

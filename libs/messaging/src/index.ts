@@ -5,3 +5,6 @@ export * from './event-stream';
 export * from './jetstream-errors';
 export * from './nats-connection';
 export * from './subjects';
+export * from './commit-follower';
+export * from './node-heartbeat';
+export * from './leader-lease';

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { APPEND_ATTEMPTS } from './command-run';
 import {
   AGGREGATES, type AggregateType, type Collection, ConcurrencyConflict, Conflict, type DomainError, type EventEnvelope, NotFound,
   type ResourceByCollection, Unavailable, upcast, ValidationError,
@@ -779,7 +780,7 @@ describe('EventSourcedCommandService', () => {
       await expectRejected(h.service.createMember(demo, { pool_id: pool.id, address: '198.18.2.60', protocol_port: 80 }), Conflict, 'MemberExists');
     });
 
-    it(`gives up after ${3} attempts with a 409 Conflict`, async () => {
+    it(`gives up after ${APPEND_ATTEMPTS} attempts with a 409 Conflict`, async () => {
       const h = harness();
       const { pool } = await loadBalancerGround(h);
       let attempts = 0;
@@ -792,7 +793,7 @@ describe('EventSourcedCommandService', () => {
       });
       const error = await expectRejected(h.service.updatePool(demo, pool.id, { name: 'mine' }), ConcurrencyConflict, 'Conflict');
       expect(error.status).toBe(409);
-      expect(attempts).toBe(3);
+      expect(attempts).toBe(APPEND_ATTEMPTS);
       expect(h.store.events('pool', pool.id).map((e) => (e.data as { name?: string }).name).filter((n) => n === 'mine')).toEqual([]);
     });
 

@@ -135,6 +135,7 @@ export class NeutronApi {
     }
     const resource = RESOURCES.find((r) => op.endsWith(r.title) || op.endsWith(`${r.title}s`));
     if (!resource) throw new HttpError(404, 'HTTPNotFound', `No handler for ${op}.`);
+    if (resource.adminOnly && !ctx.isAdmin) throw new Forbidden(`Only administrators may read ${resource.collection}.`);
     const verb = op.slice(0, op.length - resource.title.length - (op.endsWith(`${resource.title}s`) ? 1 : 0));
     const fields = call.query.getAll('fields').filter((f) => f.length > 0);
     switch (verb) {
@@ -172,6 +173,8 @@ export class NeutronApi {
       case 'health_monitors':
         return verb === 'create' ? c.createHealthMonitor(ctx, body as In.CreateHealthMonitorInput) : c.updateHealthMonitor(ctx, id, body as In.UpdateHealthMonitorInput);
       case 'ports': throw new HttpError(405, 'HTTPMethodNotAllowed', 'Ports are created with their VIP and are read-only here.');
+      case 'service_instances':
+      case 'nodes': throw new HttpError(405, 'HTTPMethodNotAllowed', `The scheduler owns ${collection}; they are read-only here.`);
     }
   }
 
@@ -186,6 +189,8 @@ export class NeutronApi {
       case 'vips': return c.deleteVip(ctx, id);
       case 'health_monitors': return c.deleteHealthMonitor(ctx, id);
       case 'ports': throw new HttpError(405, 'HTTPMethodNotAllowed', 'Ports are deleted with their VIP.');
+      case 'service_instances':
+      case 'nodes': throw new HttpError(405, 'HTTPMethodNotAllowed', `The scheduler owns ${collection}; they are read-only here.`);
     }
   }
 }

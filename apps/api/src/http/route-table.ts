@@ -22,6 +22,8 @@ interface ResourceSpec {
   readonly path: string;
   readonly title: string;
   readonly writable: boolean;
+  /** Operator views (placement, nodes): other roles get 403, since the collection's existence is no secret. */
+  readonly adminOnly?: boolean;
 }
 
 export const RESOURCES: readonly ResourceSpec[] = [
@@ -33,6 +35,8 @@ export const RESOURCES: readonly ResourceSpec[] = [
   { collection: 'members', singular: 'member', path: '/v2.0/lb/members', title: 'Member', writable: true },
   { collection: 'vips', singular: 'vip', path: '/v2.0/lb/vips', title: 'Vip', writable: true },
   { collection: 'health_monitors', singular: 'health_monitor', path: '/v2.0/lb/health_monitors', title: 'HealthMonitor', writable: true },
+  { collection: 'service_instances', singular: 'service_instance', path: '/v2.0/lb/service_instances', title: 'ServiceInstance', writable: false, adminOnly: true },
+  { collection: 'nodes', singular: 'node', path: '/v2.0/lb/nodes', title: 'Node', writable: false, adminOnly: true },
 ];
 
 function resourceRoutes(r: ResourceSpec): RouteSpec[] {

@@ -61,6 +61,11 @@ const FIELDS: { readonly [C in Collection]: FieldsOf<C> } = {
     id: text, tenant_id: reference, floating_network_id: reference, floating_ip_address: text,
     port_id: referenceOrNull, fixed_ip_address: textOrNull, router_id: textOrNull, status: text,
   },
+  service_instances: {
+    id: text, tenant_id: reference, vip_id: reference, pool_id: reference, status: text, status_description: textOrNull,
+    degraded: boolean, vm_list: json, create_ts: integer, st_name: text, virtual_router_id: integer, failover_history: json, config: json,
+  },
+  nodes: { id: text, name: text, status: text, status_description: textOrNull },
 };
 
 /** A read-model row keyed by column name. */
@@ -111,6 +116,8 @@ export const RESOURCE_TABLES: { readonly [C in Collection]: ResourceTable } = {
   subnets: resourceTable('subnets'),
   ports: resourceTable('ports'),
   floatingips: resourceTable('floatingips'),
+  service_instances: resourceTable('service_instances'),
+  nodes: resourceTable('nodes'),
 };
 
 export const isCollection = (name: unknown): name is Collection =>

@@ -1,0 +1,50 @@
+import { runSimulatedNodes } from '@lbaas/dataplane';
+import { NODE_NAME } from '@lbaas/domain';
+import { connectNats } from '@lbaas/messaging';
+import { parseArgs } from 'node:util';
+
+const MAX_NODES = 2000;
+
+/**
+ * `lbaas dev nodes --count N`: simulated compute nodes (the fake driver) that heartbeat until
+ * Ctrl-C, so the scheduler can place instances before real node agents exist on a machine.
+ */
+export async function runDevNodes(args: string[], natsUrl: string): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args, options: { count: { type: 'string' }, prefix: { type: 'string' }, 'heartbeat-ms': { type: 'string' } } }));
+  } catch (error) {
+    console.error(`lbaas dev nodes: ${error instanceof Error ? error.message : String(error)}`);
+    return 2;
+  }
+  const count = Number(values.count ?? '3');
+  const prefix = values.prefix ?? 'sim-node';
+  const heartbeatMs = Number(values['heartbeat-ms'] ?? '1000');
+  if (!Number.isInteger(count) || count < 1 || count > MAX_NODES) {
+    console.error(`lbaas dev nodes: --count must be an integer from 1 to ${MAX_NODES}`);
+    return 2;
+  }
+  if (!NODE_NAME.test(`${prefix}-${count}`)) {
+    console.error(`lbaas dev nodes: --prefix '${prefix}' must be lower-case letters, digits and '-'`);
+    return 2;
+  }
+  if (!Number.isInteger(heartbeatMs) || heartbeatMs < 50 || heartbeatMs > 60_000) {
+    console.error('lbaas dev nodes: --heartbeat-ms must be an integer from 50 to 60000');
+    return 2;
+  }
+  const nc = await connectNats('lbaas-dev-nodes', natsUrl);
+  const nodeIds = Array.from({ length: count }, (_, i) => `${prefix}-${i + 1}`);
+  const nodes = await runSimulatedNodes({
+    nc, nodeIds, heartbeatMs,
+    onRelease: (r) => console.log(`${r.nodeId}: removed placement ${r.vmId} of ${r.instanceId}`),
+    onError: (error) => console.error(`lbaas dev nodes: ${error instanceof Error ? error.message : String(error)}`),
+  });
+  console.log(`${count} simulated node(s) heartbeating every ${heartbeatMs} ms: ${nodeIds.join(', ')}; Ctrl-C stops them`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await nodes.stop();
+  await nc.drain().catch(() => undefined);
+  return 0;
+}

@@ -1,0 +1,43 @@
+import type { InstanceConfigRejected, RenderedPlacementConfig, ServiceInstanceCreated } from './events';
+
+export interface CreateServiceInstance {
+  readonly type: 'CreateServiceInstance';
+  readonly data: ServiceInstanceCreated['data'];
+}
+export interface ChangeInstancePool {
+  readonly type: 'ChangeInstancePool';
+  readonly data: { instanceId: string; poolId: string };
+}
+/** Fills the missing role: the active first, then the standby. */
+export interface PlaceInstance {
+  readonly type: 'PlaceInstance';
+  readonly data: { instanceId: string; vmId: string; nodeId: string; vrrpAddress: string; at: string };
+}
+export interface HandleNodeLost {
+  readonly type: 'HandleNodeLost';
+  readonly data: { instanceId: string; nodeId: string; reason: string; at: string };
+}
+export interface MarkUnplaceable {
+  readonly type: 'MarkUnplaceable';
+  readonly data: { instanceId: string; reason: string };
+}
+export interface RequestInstanceDeletion {
+  readonly type: 'RequestInstanceDeletion';
+  readonly data: { instanceId: string };
+}
+export interface ReleasePlacement {
+  readonly type: 'ReleasePlacement';
+  readonly data: { instanceId: string; vmId: string };
+}
+export interface RecordConfigRendered {
+  readonly type: 'RecordConfigRendered';
+  readonly data: { instanceId: string; placements: RenderedPlacementConfig[] };
+}
+export interface RecordConfigRejected {
+  readonly type: 'RecordConfigRejected';
+  readonly data: InstanceConfigRejected['data'];
+}
+
+export type ServiceInstanceCommand =
+  | CreateServiceInstance | ChangeInstancePool | PlaceInstance | HandleNodeLost | MarkUnplaceable | RequestInstanceDeletion
+  | ReleasePlacement | RecordConfigRendered | RecordConfigRejected;

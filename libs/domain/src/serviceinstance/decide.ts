@@ -1,0 +1,115 @@
+import { AGGREGATE_KIND } from '../envelope';
+import { Conflict } from '../errors';
+import { live } from '../lifecycle';
+import type {
+  ChangeInstancePool, CreateServiceInstance, HandleNodeLost, MarkUnplaceable, PlaceInstance, RecordConfigRejected, RecordConfigRendered,
+  ReleasePlacement, RequestInstanceDeletion, ServiceInstanceCommand,
+} from './commands';
+import { PRIORITY, type RenderedPlacementConfig, type ServiceInstanceEvent } from './events';
+import type { ServiceInstanceState } from './state';
+
+const KIND = AGGREGATE_KIND.serviceinstance;
+type Live = Extract<ServiceInstanceState, { kind: 'live' }>;
+
+/**
+ * Every command here is sent by a service (scheduler, config renderer, node agent) that may
+ * decide twice, after a crash or a lost lease: a command whose effect is already in the
+ * state appends nothing instead of failing.
+ */
+const createServiceInstance = ({ data }: CreateServiceInstance, state: ServiceInstanceState): ServiceInstanceEvent[] => {
+  if (state.kind === 'live' && state.vipId === data.vipId) return [];
+  if (state.kind !== 'absent') throw new Conflict('ServiceInstanceExists', `Service instance ${data.instanceId} already exists.`);
+  return [{ type: 'ServiceInstanceCreated', version: 1, data }];
+};
+
+const changeInstancePool = ({ data }: ChangeInstancePool, state: ServiceInstanceState): ServiceInstanceEvent[] => {
+  const si = live(state, KIND, data.instanceId);
+  return si.poolId === data.poolId ? [] : [{ type: 'ServiceInstancePoolChanged', version: 1, data }];
+};
+
+const placeInstance = ({ data }: PlaceInstance, state: ServiceInstanceState): ServiceInstanceEvent[] => {
+  const si = live(state, KIND, data.instanceId);
+  if (si.deleting || si.placements.length >= 2 || si.placements.some((p) => p.vmId === data.vmId)) return [];
+  if (si.placements.some((p) => p.nodeId === data.nodeId)) {
+    throw new Conflict('PlacementNodeTaken', `Service instance ${si.id} already has a placement on ${data.nodeId}; active and standby need distinct nodes.`);
+  }
+  const role = si.placements.some((p) => p.role === 'active') ? 'standby' : 'active';
+  const placement = { instanceId: si.id, vmId: data.vmId, nodeId: data.nodeId, role, priority: PRIORITY[role], vrrpAddress: data.vrrpAddress } as const;
+  if (role === 'standby' && si.history.length > 0) return [{ type: 'InstanceReprotected', version: 1, data: { ...placement, at: data.at } }];
+  return [{ type: 'InstancePlaced', version: 1, data: placement }];
+};
+
+const deletedWhenEmpty = (si: Live, remaining: number): ServiceInstanceEvent[] =>
+  si.deleting && remaining === 0 ? [{ type: 'ServiceInstanceDeleted', version: 1, data: { instanceId: si.id } }] : [];
+
+const handleNodeLost = ({ data }: HandleNodeLost, state: ServiceInstanceState): ServiceInstanceEvent[] => {
+  if (state.kind !== 'live') return [];
+  const lost = state.placements.find((p) => p.nodeId === data.nodeId);
+  if (!lost) return [];
+  const standby = state.placements.find((p) => p.role === 'standby');
+  const remaining = state.placements.length - 1;
+  if (lost.role === 'active' && standby && !state.deleting) {
+    return [{
+      type: 'InstanceFailedOver', version: 1,
+      data: { instanceId: state.id, fromVmId: lost.vmId, fromNodeId: lost.nodeId, toVmId: standby.vmId, toNodeId: standby.nodeId, reason: data.reason, at: data.at },
+    }];
+  }
+  return [
+    { type: 'InstancePlacementLost', version: 1, data: { instanceId: state.id, vmId: lost.vmId, nodeId: lost.nodeId, role: lost.role, reason: data.reason, at: data.at } },
+    ...deletedWhenEmpty(state, remaining),
+  ];
+};
+
+const markUnplaceable = ({ data }: MarkUnplaceable, state: ServiceInstanceState): ServiceInstanceEvent[] => {
+  const si = live(state, KIND, data.instanceId);
+  if (si.deleting || si.placements.length > 0 || si.unplaceableReason === data.reason) return [];
+  return [{ type: 'InstanceUnplaceable', version: 1, data }];
+};
+
+const requestInstanceDeletion = ({ data }: RequestInstanceDeletion, state: ServiceInstanceState): ServiceInstanceEvent[] => {
+  if (state.kind !== 'live' || state.deleting) return [];
+  return [{ type: 'InstanceDeletionRequested', version: 1, data }, ...deletedWhenEmpty({ ...state, deleting: true }, state.placements.length)];
+};
+
+const releasePlacement = ({ data }: ReleasePlacement, state: ServiceInstanceState): ServiceInstanceEvent[] => {
+  if (state.kind !== 'live' || !state.deleting) return [];
+  const placement = state.placements.find((p) => p.vmId === data.vmId);
+  if (!placement) return [];
+  return [
+    { type: 'InstancePlacementReleased', version: 1, data: { instanceId: state.id, vmId: placement.vmId, nodeId: placement.nodeId } },
+    ...deletedWhenEmpty(state, state.placements.length - 1),
+  ];
+};
+
+const sameConfigs = (a: readonly RenderedPlacementConfig[], b: readonly RenderedPlacementConfig[]): boolean =>
+  a.length === b.length && a.every((x, i) => x.vmId === b[i].vmId && x.haproxyHash === b[i].haproxyHash && x.keepalivedHash === b[i].keepalivedHash);
+
+const recordConfigRendered = ({ data }: RecordConfigRendered, state: ServiceInstanceState): ServiceInstanceEvent[] => {
+  if (state.kind !== 'live' || state.deleting || sameConfigs(state.rendered, data.placements)) return [];
+  return [{ type: 'InstanceConfigRendered', version: 1, data }];
+};
+
+const recordConfigRejected = ({ data }: RecordConfigRejected, state: ServiceInstanceState): ServiceInstanceEvent[] => {
+  if (state.kind !== 'live' || state.deleting) return [];
+  const last = state.lastRejection;
+  if (last && last.vmId === data.vmId && last.file === data.file && last.hash === data.hash) return [];
+  return [{ type: 'InstanceConfigRejected', version: 1, data }];
+};
+
+export function decideServiceInstance(command: ServiceInstanceCommand, state: ServiceInstanceState): ServiceInstanceEvent[] {
+  switch (command.type) {
+    case 'CreateServiceInstance': return createServiceInstance(command, state);
+    case 'ChangeInstancePool': return changeInstancePool(command, state);
+    case 'PlaceInstance': return placeInstance(command, state);
+    case 'HandleNodeLost': return handleNodeLost(command, state);
+    case 'MarkUnplaceable': return markUnplaceable(command, state);
+    case 'RequestInstanceDeletion': return requestInstanceDeletion(command, state);
+    case 'ReleasePlacement': return releasePlacement(command, state);
+    case 'RecordConfigRendered': return recordConfigRendered(command, state);
+    case 'RecordConfigRejected': return recordConfigRejected(command, state);
+    default: {
+      const unhandled: never = command;
+      throw new Error(`unknown command ${JSON.stringify(unhandled)}`);
+    }
+  }
+}

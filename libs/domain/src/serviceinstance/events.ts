@@ -1,0 +1,59 @@
+import type { DomainEvent } from '../envelope';
+
+export type PlacementRole = 'active' | 'standby';
+/** VRRP priorities of the seed system: the active wins elections while it is alive. */
+export const PRIORITY: { readonly [R in PlacementRole]: number } = { active: 200, standby: 100 };
+
+export interface PlacementData {
+  /** Names the placement's network namespace (`lb-<vmId>`), as the seed's vm_list uuid does. */
+  vmId: string;
+  nodeId: string;
+  role: PlacementRole;
+  priority: number;
+  /** The placement's own address on the fabric, the source and peer of its VRRP adverts. */
+  vrrpAddress: string;
+}
+
+export interface RenderedPlacementConfig {
+  vmId: string;
+  haproxyHash: string;
+  keepalivedHash: string;
+}
+
+/** The scheduler created the instance that serves a VIP and its pool (status PENDING_CREATE until placed). */
+export type ServiceInstanceCreated = DomainEvent<'ServiceInstanceCreated', 1, {
+  instanceId: string; tenantId: string; vipId: string; poolId: string;
+  /** Microseconds since the epoch, as the seed's create_ts. */
+  createTs: number;
+  virtualRouterId: number;
+}>;
+export type ServiceInstancePoolChanged = DomainEvent<'ServiceInstancePoolChanged', 1, { instanceId: string; poolId: string }>;
+export type InstancePlaced = DomainEvent<'InstancePlaced', 1, PlacementData & { instanceId: string }>;
+/** The active's node was lost: the standby is the active now; the lost placement is gone. */
+export type InstanceFailedOver = DomainEvent<'InstanceFailedOver', 1, {
+  instanceId: string; fromVmId: string; fromNodeId: string; toVmId: string; toNodeId: string; reason: string; at: string;
+}>;
+/** A new standby was placed for an instance that had lost one. */
+export type InstanceReprotected = DomainEvent<'InstanceReprotected', 1, PlacementData & { instanceId: string; at: string }>;
+/** A placement's node was lost with no standby to take over from it (a standby, or an active running alone). */
+export type InstancePlacementLost = DomainEvent<'InstancePlacementLost', 1, {
+  instanceId: string; vmId: string; nodeId: string; role: PlacementRole; reason: string; at: string;
+}>;
+/** No live node can take a placement the instance needs: ERROR with the reason until nodes return. */
+export type InstanceUnplaceable = DomainEvent<'InstanceUnplaceable', 1, { instanceId: string; reason: string }>;
+/** The VIP is gone: the instance waits for its placements to be removed (PENDING_DELETE). */
+export type InstanceDeletionRequested = DomainEvent<'InstanceDeletionRequested', 1, { instanceId: string }>;
+/** A node reported a placement of an instance being deleted as removed. */
+export type InstancePlacementReleased = DomainEvent<'InstancePlacementReleased', 1, { instanceId: string; vmId: string; nodeId: string }>;
+export type ServiceInstanceDeleted = DomainEvent<'ServiceInstanceDeleted', 1, { instanceId: string }>;
+/** The config renderer checked new files for every placement; the texts are stored by these hashes. */
+export type InstanceConfigRendered = DomainEvent<'InstanceConfigRendered', 1, { instanceId: string; placements: RenderedPlacementConfig[] }>;
+/** A rendered file failed its check; the last good configuration stays in force. */
+export type InstanceConfigRejected = DomainEvent<'InstanceConfigRejected', 1, {
+  instanceId: string; vmId: string; file: 'haproxy.cfg' | 'keepalived.conf'; hash: string; message: string;
+}>;
+
+export type ServiceInstanceEvent =
+  | ServiceInstanceCreated | ServiceInstancePoolChanged | InstancePlaced | InstanceFailedOver | InstanceReprotected
+  | InstancePlacementLost | InstanceUnplaceable | InstanceDeletionRequested | InstancePlacementReleased | ServiceInstanceDeleted
+  | InstanceConfigRendered | InstanceConfigRejected;

@@ -1,0 +1,59 @@
+import { DELETED } from '../lifecycle';
+import { PRIORITY, type ServiceInstanceEvent } from './events';
+import type { PlacementHistoryEntry, ServiceInstanceState } from './state';
+
+/** A node that flaps for months must not grow the state without bound; the log keeps everything. */
+const HISTORY_KEPT = 50;
+const withHistory = (history: PlacementHistoryEntry[], entry: PlacementHistoryEntry) => [...history, entry].slice(-HISTORY_KEPT);
+
+export function evolveServiceInstance(state: ServiceInstanceState, event: ServiceInstanceEvent): ServiceInstanceState {
+  if (event.type === 'ServiceInstanceCreated') {
+    const { instanceId, ...rest } = event.data;
+    return { kind: 'live', id: instanceId, ...rest, placements: [], unplaceableReason: null, deleting: false, history: [], rendered: [], lastRejection: null };
+  }
+  if (state.kind !== 'live') return state;
+  switch (event.type) {
+    case 'ServiceInstancePoolChanged':
+      return { ...state, poolId: event.data.poolId };
+    case 'InstancePlaced': {
+      const { instanceId: _id, ...placement } = event.data;
+      return { ...state, placements: [...state.placements, placement].sort((a, b) => b.priority - a.priority), unplaceableReason: null };
+    }
+    case 'InstanceReprotected': {
+      const { instanceId: _id, at, ...placement } = event.data;
+      const active = state.placements.find((p) => p.role === 'active');
+      return {
+        ...state, placements: [...state.placements, placement].sort((a, b) => b.priority - a.priority), unplaceableReason: null,
+        history: withHistory(state.history, { at, event: 'reprotected', fromNode: active?.nodeId ?? null, toNode: placement.nodeId, reason: 'standby placed' }),
+      };
+    }
+    case 'InstanceFailedOver': {
+      const d = event.data;
+      const placements = state.placements
+        .filter((p) => p.vmId !== d.fromVmId)
+        .map((p) => (p.vmId === d.toVmId ? { ...p, role: 'active' as const, priority: PRIORITY.active } : p));
+      return { ...state, placements, history: withHistory(state.history, { at: d.at, event: 'failed_over', fromNode: d.fromNodeId, toNode: d.toNodeId, reason: d.reason }) };
+    }
+    case 'InstancePlacementLost': {
+      const d = event.data;
+      return {
+        ...state, placements: state.placements.filter((p) => p.vmId !== d.vmId),
+        history: withHistory(state.history, { at: d.at, event: 'placement_lost', fromNode: d.nodeId, toNode: null, reason: d.reason }),
+      };
+    }
+    case 'InstanceUnplaceable':
+      return { ...state, unplaceableReason: event.data.reason };
+    case 'InstanceDeletionRequested':
+      return { ...state, deleting: true };
+    case 'InstancePlacementReleased':
+      return { ...state, placements: state.placements.filter((p) => p.vmId !== event.data.vmId) };
+    case 'ServiceInstanceDeleted':
+      return DELETED;
+    case 'InstanceConfigRendered':
+      return { ...state, rendered: event.data.placements };
+    case 'InstanceConfigRejected':
+      return { ...state, lastRejection: event.data };
+    default:
+      return state;
+  }
+}

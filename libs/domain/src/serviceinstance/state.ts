@@ -1,0 +1,24 @@
+import { ABSENT, type Lifecycle } from '../lifecycle';
+import type { InstanceConfigRejected, PlacementData, RenderedPlacementConfig, ServiceInstanceCreated } from './events';
+
+/** One line of the instance's history: how its placements changed after creation. */
+export interface PlacementHistoryEntry {
+  at: string;
+  event: 'failed_over' | 'placement_lost' | 'reprotected';
+  fromNode: string | null;
+  toNode: string | null;
+  reason: string;
+}
+
+export type ServiceInstanceState = Lifecycle<Omit<ServiceInstanceCreated['data'], 'instanceId'> & {
+  id: string;
+  /** The active first, then the standby. */
+  placements: PlacementData[];
+  unplaceableReason: string | null;
+  deleting: boolean;
+  history: PlacementHistoryEntry[];
+  rendered: RenderedPlacementConfig[];
+  lastRejection: InstanceConfigRejected['data'] | null;
+}>;
+
+export const initialServiceInstanceState: ServiceInstanceState = ABSENT;

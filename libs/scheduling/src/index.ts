@@ -1,0 +1,4 @@
+export * from './address-pool';
+export * from './scheduling-model';
+export * from './seeded-random';
+export * from './simulation';
