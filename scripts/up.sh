@@ -104,6 +104,9 @@ echo "nats://127.0.0.1:$nats_port" >"$STATE_DIR/nats.url"
 export LBAAS_NATS_URL="nats://127.0.0.1:$nats_port"
 export LBAAS_TOKENS_FILE="$STATE_DIR/dev-tokens.json"
 export LBAAS_DB_PATH="$STATE_DIR/read-models.sqlite"
+# The deployment key (stats passwords derive from it; TLS keys will be sealed with it): made once, mode 0600.
+export LBAAS_SECRET_KEY_FILE="$STATE_DIR/secret.key"
+export LBAAS_RUN_DIR="$STATE_DIR/run/placements"
 for entry in "${SERVICES[@]}"; do
   read -r name app port args <<<"$entry"
   # shellcheck disable=SC2086 # args is a word list by design

@@ -1,5 +1,6 @@
 import { apiCreate } from './api-create.bench';
 import { listPaging } from './list-paging.bench';
+import { placementRender } from './placement-render.bench';
 
 interface Bench {
   readonly name: string;
@@ -7,7 +8,7 @@ interface Bench {
   run(signal: AbortSignal): Promise<void>;
 }
 
-const BENCHES: readonly Bench[] = [apiCreate, listPaging];
+const BENCHES: readonly Bench[] = [apiCreate, listPaging, placementRender];
 
 /** Runs every bench in sequence; each prints its table and writes bench/results/<name>.json. */
 async function main(): Promise<void> {

@@ -1,3 +1,18 @@
-import { runPlannedService } from '@lbaas/service-health';
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import pino from 'pino';
+import { ConfigRendererModule } from './app.module';
+import { rendererConfigFromEnv } from './config';
 
-void runPlannedService({ name: 'config-renderer', defaultPort: 9701, issue: 4, what: 'rendering and checking haproxy.cfg and keepalived.conf' });
+async function bootstrap(): Promise<void> {
+  const config = rendererConfigFromEnv();
+  const logger = pino({ level: config.logLevel, base: { service: 'config-renderer' } });
+  const app = await NestFactory.createApplicationContext(ConfigRendererModule.forRoot(config, logger), { logger: ['error', 'warn'] });
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  logger.info({ nats: config.natsUrl, health: `${config.healthHost}:${config.healthPort}`, runRoot: config.runRoot }, 'config renderer started');
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error(JSON.stringify({ level: 'fatal', service: 'config-renderer', msg: 'config renderer failed to start', err: String((error as Error)?.stack ?? error) }));
+  process.exit(1);
+});

@@ -150,6 +150,8 @@ export interface ServiceInstanceResource {
   virtual_router_id: number;
   failover_history: { at: string; event: string; from_node: string | null; to_node: string | null; reason: string }[];
   config: { uuid: string; haproxy_sha256: string; keepalived_sha256: string }[];
+  /** The last file a checker refused (the configuration before it stays in force), or null. */
+  config_rejection: { uuid: string; file: string; sha256: string; message: string } | null;
 }
 
 /** Resource collections by their Neutron plural name, which is also the read-model table name. */

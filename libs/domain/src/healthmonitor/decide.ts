@@ -16,7 +16,7 @@ export const MONITOR_DEFAULTS = { httpMethod: 'GET', urlPath: '/', expectedCodes
 /** `200`, `200,202`, `200-204`: what Neutron accepts and what the renderer can turn into an rstatus regex. */
 const EXPECTED_CODES = /^([1-5]\d\d)(\s*,\s*[1-5]\d\d)*$|^([1-5]\d\d)-([1-5]\d\d)$/;
 /** url_path reaches haproxy.cfg: an absolute path of visible ASCII, without spaces or quotes. */
-const URL_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]{0,254}$/;
+const URL_PATH = /^\/[A-Za-z0-9\-._~!$&()*+,;=:@%/?]{0,254}$/;
 
 const bad = (field: string, reason: string): ValidationError =>
   new ValidationError(`Invalid input for ${field}. Reason: ${reason}.`, 'HTTPBadRequest');

@@ -50,7 +50,7 @@ export function evolveServiceInstance(state: ServiceInstanceState, event: Servic
     case 'ServiceInstanceDeleted':
       return DELETED;
     case 'InstanceConfigRendered':
-      return { ...state, rendered: event.data.placements };
+      return { ...state, rendered: event.data.placements, lastRejection: null };
     case 'InstanceConfigRejected':
       return { ...state, lastRejection: event.data };
     default:

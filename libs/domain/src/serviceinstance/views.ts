@@ -15,6 +15,12 @@ function statusOf(si: Live): { status: LbStatus; description: string | null } {
   return { status: 'PENDING_CREATE', description: null };
 }
 
+/** Cleared by the next rendering that passes its checks (evolve), so it is always news. */
+function rejectionAfterLastRendering(si: Live): ServiceInstanceResource['config_rejection'] {
+  const r = si.lastRejection;
+  return r === null ? null : { uuid: r.vmId, file: r.file, sha256: r.hash, message: r.message };
+}
+
 export function serviceInstanceView(state: ServiceInstanceState): ServiceInstanceResource | null {
   if (state.kind !== 'live') return null;
   const { status, description } = statusOf(state);
@@ -25,6 +31,7 @@ export function serviceInstanceView(state: ServiceInstanceState): ServiceInstanc
     create_ts: state.createTs, st_name: SERVICE_TEMPLATE, virtual_router_id: state.virtualRouterId,
     failover_history: state.history.map((h) => ({ at: h.at, event: h.event, from_node: h.fromNode, to_node: h.toNode, reason: h.reason })),
     config: state.rendered.map((r) => ({ uuid: r.vmId, haproxy_sha256: r.haproxyHash, keepalived_sha256: r.keepalivedHash })),
+    config_rejection: rejectionAfterLastRendering(state),
   };
 }
 

@@ -7,8 +7,8 @@ import type { VipCreated, VipDeleted, VipEvent, VipPoolChanged, VipSettings, Vip
 import type { VipState } from './state';
 
 const KIND = AGGREGATE_KIND.vip;
-/** Cookie names reach haproxy.cfg: RFC 6265 token characters only. */
-const COOKIE_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,64}$/;
+/** Cookie names reach haproxy.cfg: RFC 6265 token characters, less ' and # (quoting and comments there). */
+const COOKIE_NAME = /^[A-Za-z0-9!$%&*+\-.^_`|~]{1,64}$/;
 
 const badPersistence = (reason: string): ValidationError =>
   new ValidationError(`Invalid input for session_persistence. Reason: ${reason}.`, 'HTTPBadRequest');

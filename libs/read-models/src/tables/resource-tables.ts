@@ -64,6 +64,7 @@ const FIELDS: { readonly [C in Collection]: FieldsOf<C> } = {
   service_instances: {
     id: text, tenant_id: reference, vip_id: reference, pool_id: reference, status: text, status_description: textOrNull,
     degraded: boolean, vm_list: json, create_ts: integer, st_name: text, virtual_router_id: integer, failover_history: json, config: json,
+    config_rejection: jsonOrNull,
   },
   nodes: { id: text, name: text, status: text, status_description: textOrNull },
 };

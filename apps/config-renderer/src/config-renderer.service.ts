@@ -1,0 +1,244 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  AGGREGATES, type AggregateType, DomainError, type EventEnvelope, type HealthMonitorState, type PoolState, serviceInstanceDecider,
+  type ServiceInstanceState, type SubnetState, upcast, type VipState,
+} from '@lbaas/domain';
+import { executeSystemCommand, JetStreamEventStore } from '@lbaas/event-store';
+import { InvalidRenderInput, configHash } from '@lbaas/haproxy';
+import { type CommitFollower, connectNats, followCommits, holdLeaderLease, type LeaderLease } from '@lbaas/messaging';
+import { serveHealth } from '@lbaas/service-health';
+import type { NatsConnection, ObjectStore } from 'nats';
+import { createHmac } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import { v4 as uuidv4 } from 'uuid';
+import { ConfigChecker } from './config-checker';
+import type { RendererConfig } from './config';
+import { type ConfigSources, renderInstance } from './instance-config';
+
+export const RENDERER_CONFIG = Symbol('RENDERER_CONFIG');
+export const LOGGER = Symbol('LOGGER');
+/** Rendered files by content hash; agents fetch what InstanceConfigRendered names. */
+export const CONFIG_BUCKET = 'lbaas_configs';
+
+const FOLDED: readonly AggregateType[] = ['vip', 'pool', 'healthmonitor', 'subnet', 'serviceinstance'];
+
+/**
+ * Folds the aggregates a configuration depends on, re-renders only the instances an event
+ * touches, checks every new file with the real haproxy and keepalived, stores it by hash and
+ * appends InstanceConfigRendered, or InstanceConfigRejected with the checker's message (the last
+ * good configuration stays). An event that changes no file appends nothing.
+ */
+@Injectable()
+export class ConfigRendererService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private nc: NatsConnection | null = null;
+  private store: JetStreamEventStore | null = null;
+  private objects: ObjectStore | null = null;
+  private follower: CommitFollower | null = null;
+  private lease: LeaderLease | null = null;
+  private health: Server | null = null;
+  private readonly checker: ConfigChecker;
+  private readonly states = new Map<string, unknown>();
+  private readonly dirty = new Set<string>();
+  /** vip id or pool id -> the live instances on it, kept as instances are folded. */
+  private readonly byVip = new Map<string, Set<string>>();
+  private readonly byPool = new Map<string, Set<string>>();
+  private caughtUp = false;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopping = false;
+  private timer: NodeJS.Timeout | null = null;
+  private rendered = 0;
+  private rejected = 0;
+
+  constructor(@Inject(RENDERER_CONFIG) private readonly config: RendererConfig, @Inject(LOGGER) private readonly log: Logger) {
+    this.checker = new ConfigChecker(config.haproxyBin, config.keepalivedBin);
+  }
+
+  private state<S>(aggregate: AggregateType, id: string): S | undefined {
+    return this.states.get(`${aggregate}/${id}`) as S | undefined;
+  }
+
+  private readonly sources: ConfigSources = {
+    vip: (id) => this.state<VipState>('vip', id),
+    pool: (id) => this.state<PoolState>('pool', id),
+    monitor: (id) => this.state<HealthMonitorState>('healthmonitor', id),
+    subnet: (id) => this.state<SubnetState>('subnet', id),
+  };
+
+  async onApplicationBootstrap(): Promise<void> {
+    const c = this.config;
+    this.health = await serveHealth({
+      name: 'config-renderer', host: c.healthHost, port: c.healthPort,
+      notReady: () => (this.nc === null || this.nc.isClosed() ? 'not connected to NATS' : this.caughtUp ? null : 'folding the event log'),
+      details: () => ({ leading: this.lease?.leading() ?? false, position: this.follower?.seq() ?? 0, rendered: this.rendered, rejected: this.rejected }),
+    });
+    const unchecked = await this.checker.start();
+    if (unchecked) this.log.warn(unchecked);
+    const nc = await connectNats('lbaas-config-renderer', c.natsUrl);
+    this.nc = nc;
+    const store = await JetStreamEventStore.create(nc);
+    await store.ensureStream();
+    this.store = store;
+    this.objects = await nc.jetstream().views.os(CONFIG_BUCKET);
+    this.follower = await followCommits({
+      nc,
+      onCommit: ({ commit }) => {
+        for (const event of commit.events) this.fold(event);
+        this.kick();
+      },
+      onPoison: (p) => this.log.error({ seq: p.seq, subject: p.subject, err: p.error }, 'passed over a message that is not a commit'),
+    });
+    this.lease = await holdLeaderLease({
+      nc, role: 'config-renderer', holder: `config-renderer pid ${process.pid}`, ttlMs: c.leaseTtlMs,
+      onChange: (leading) => {
+        this.log.info({ leading }, leading ? 'leading: rendering configurations' : 'following: another renderer leads');
+        this.kick();
+      },
+    });
+    await this.follower.caughtUp;
+    this.caughtUp = true;
+    this.log.info({ position: this.follower.seq() }, 'config renderer caught up with the event log');
+    // Retries of failed appends (NATS restarting) happen on this tick; rendering itself is event driven.
+    this.timer = setInterval(() => this.kick(), 1000);
+    this.kick();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+    await this.lease?.release();
+    await this.follower?.stop();
+    await this.nc?.drain().catch(() => undefined);
+    await this.checker.stop();
+    await new Promise<void>((resolve) => (this.health ? this.health.close(() => resolve()) : resolve()));
+  }
+
+  private fold(event: EventEnvelope): void {
+    if (!FOLDED.includes(event.aggregate)) return;
+    const key = `${event.aggregate}/${event.aggregateId}`;
+    const behaviour = AGGREGATES[event.aggregate];
+    const before = this.states.get(key);
+    const next = behaviour.evolve(this.states.has(key) ? before : behaviour.initialState, upcast(event));
+    this.states.set(key, next);
+    if (event.aggregate === 'serviceinstance') this.reindex(before as ServiceInstanceState | undefined, next as ServiceInstanceState);
+    for (const id of this.affectedInstances(event.aggregate, event.aggregateId, next)) this.dirty.add(id);
+  }
+
+  private reindex(before: ServiceInstanceState | undefined, after: ServiceInstanceState): void {
+    const edit = (index: Map<string, Set<string>>, key: string, id: string, add: boolean) => {
+      let set = index.get(key);
+      if (!set) index.set(key, (set = new Set()));
+      if (add) set.add(id);
+      else set.delete(id);
+    };
+    if (before?.kind === 'live') {
+      edit(this.byVip, before.vipId, before.id, false);
+      edit(this.byPool, before.poolId, before.id, false);
+    }
+    if (after.kind === 'live') {
+      edit(this.byVip, after.vipId, after.id, true);
+      edit(this.byPool, after.poolId, after.id, true);
+    }
+  }
+
+  /** The instances whose files may change with an event of this aggregate. */
+  private affectedInstances(aggregate: AggregateType, id: string, state: unknown): string[] {
+    switch (aggregate) {
+      case 'serviceinstance': return [id];
+      case 'vip': return [...(this.byVip.get(id) ?? [])];
+      case 'pool': return [...(this.byPool.get(id) ?? [])];
+      case 'healthmonitor': {
+        const hm = state as HealthMonitorState;
+        return hm.kind === 'live' ? hm.poolIds.flatMap((poolId) => [...(this.byPool.get(poolId) ?? [])]) : [];
+      }
+      default: return [];
+    }
+  }
+
+  private kick(): void {
+    if (this.stopping) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.round()
+      .catch((error: unknown) => this.log.error({ err: error }, 'rendering round failed; retrying'))
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  private async round(): Promise<void> {
+    if (!this.caughtUp || !this.lease?.leading() || this.dirty.size === 0) return;
+    const ids = [...this.dirty];
+    this.dirty.clear();
+    let last = 0;
+    for (const id of ids) {
+      try {
+        last = Math.max(last, await this.renderOne(id));
+      } catch (error) {
+        this.dirty.add(id);
+        this.log.error({ instanceId: id, err: error }, 'could not record the rendering; retried');
+      }
+    }
+    // The next round must see its own appends folded in, or it would render the same files again.
+    if (last > 0) await this.follower?.waitFor(last);
+  }
+
+  private statsPassword = (instanceId: string): string =>
+    createHmac('sha256', this.config.secretKey).update(`stats-password/${instanceId}`).digest('base64url').slice(0, 32);
+
+  /** Returns the sequence appended, or 0 when nothing was. */
+  private async renderOne(instanceId: string): Promise<number> {
+    const si = this.state<ServiceInstanceState>('serviceinstance', instanceId);
+    if (!si || si.kind !== 'live') return 0;
+    const who = { actor: 'config-renderer', correlationId: uuidv4(), causationId: null, tenantId: si.tenantId };
+    const settings = { runRoot: this.config.runRoot, pingCheckCommand: this.config.pingCheckCommand, statsPassword: this.statsPassword };
+    let rendering;
+    try {
+      rendering = renderInstance(si, this.sources, settings);
+    } catch (error) {
+      if (!(error instanceof InvalidRenderInput)) throw error;
+      return this.reject(instanceId, si.placements[0]?.vmId ?? instanceId, 'haproxy.cfg', configHash(error.message), `not rendered: ${error.message}`, who);
+    }
+    if (rendering.kind === 'nothing') return 0;
+    const placements = si.placements.map((p) => {
+      const of = (file: string) => rendering.files.find((f) => f.vmId === p.vmId && f.file === file)?.hash ?? '';
+      return { vmId: p.vmId, haproxyHash: of('haproxy.cfg'), keepalivedHash: of('keepalived.conf') };
+    });
+    const known = new Set(si.rendered.flatMap((r) => [r.haproxyHash, r.keepalivedHash]));
+    for (const f of rendering.files) {
+      if (known.has(f.hash)) continue;
+      const result = await this.checker.check(f.file, f.text, f.hash);
+      if (!result.ok) return this.reject(instanceId, f.vmId, f.file, f.hash, result.message, who);
+      if (!(await this.objects?.info(f.hash))) await this.objects?.putBlob({ name: f.hash, description: `${f.file} of ${instanceId}` }, new TextEncoder().encode(f.text));
+    }
+    const result = await executeSystemCommand(this.store as JetStreamEventStore, serviceInstanceDecider, instanceId, { type: 'RecordConfigRendered', data: { instanceId, placements } }, who);
+    if (result.events.length > 0) {
+      this.rendered++;
+      this.log.info({ correlationId: who.correlationId, instanceId, placements, seq: result.seq }, 'InstanceConfigRendered');
+    }
+    return result.events.length > 0 ? result.seq : 0;
+  }
+
+  private async reject(instanceId: string, vmId: string, file: 'haproxy.cfg' | 'keepalived.conf', hash: string, message: string, who: Parameters<typeof executeSystemCommand>[4]): Promise<number> {
+    try {
+      const result = await executeSystemCommand(this.store as JetStreamEventStore, serviceInstanceDecider, instanceId,
+        { type: 'RecordConfigRejected', data: { instanceId, vmId, file, hash, message } }, who);
+      if (result.events.length > 0) {
+        this.rejected++;
+        this.log.warn({ correlationId: who.correlationId, instanceId, vmId, file, message }, 'InstanceConfigRejected: the last good configuration stays');
+      }
+      return result.events.length > 0 ? result.seq : 0;
+    } catch (error) {
+      if (error instanceof DomainError) return 0;
+      throw error;
+    }
+  }
+}

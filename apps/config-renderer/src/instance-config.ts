@@ -1,0 +1,83 @@
+import type { HealthMonitorState, PoolState, ServiceInstanceState, SubnetState, VipState } from '@lbaas/domain';
+import { configHash, type HaproxyInput, type KeepalivedInput, renderHaproxyConfig, renderKeepalivedConfig } from '@lbaas/haproxy';
+
+/** The interface the node agent gives every placement's namespace: VRRP and the VIP live on it. */
+export const PLACEMENT_INTERFACE = 'lbv0';
+/** HAProxy's statistics listener inside each placement's namespace (the seed's port). */
+export const STATS_PORT = 5937;
+
+export interface RenderSettings {
+  /** Parent of the placements' runtime directories (`<runRoot>/<vm uuid>`). */
+  readonly runRoot: string;
+  readonly pingCheckCommand: string;
+  /** Per-instance statistics password, derived from the deployment key: never stored in an event. */
+  readonly statsPassword: (instanceId: string) => string;
+}
+
+/** What the renderer reads of the folded log. */
+export interface ConfigSources {
+  vip(id: string): VipState | undefined;
+  pool(id: string): PoolState | undefined;
+  monitor(id: string): HealthMonitorState | undefined;
+  subnet(id: string): SubnetState | undefined;
+}
+
+export interface RenderedFile {
+  readonly vmId: string;
+  readonly file: 'haproxy.cfg' | 'keepalived.conf';
+  readonly text: string;
+  readonly hash: string;
+}
+
+export type InstanceRendering =
+  | { readonly kind: 'files'; readonly files: readonly RenderedFile[] }
+  /** Not renderable yet or any more (VIP or pool not folded, instance deleting or unplaced). */
+  | { readonly kind: 'nothing' };
+
+/**
+ * The files of every placement of one instance, from the folded log: pure, so the unit tests
+ * and the property tests run it without NATS. Throws InvalidRenderInput when a value does not
+ * have the shape a file allows.
+ */
+export function renderInstance(si: ServiceInstanceState, sources: ConfigSources, settings: RenderSettings): InstanceRendering {
+  if (si.kind !== 'live' || si.deleting || si.placements.length === 0) return { kind: 'nothing' };
+  const vip = sources.vip(si.vipId);
+  const pool = sources.pool(si.poolId);
+  if (vip?.kind !== 'live' || pool?.kind !== 'live') return { kind: 'nothing' };
+  const subnet = sources.subnet(vip.subnetId);
+  const prefixLength = subnet?.kind === 'live' ? Number(subnet.cidr.split('/')[1]) : 32;
+  const monitors = pool.monitorIds.flatMap((id) => {
+    const hm = sources.monitor(id);
+    return hm?.kind === 'live' ? [{
+      id: hm.id, type: hm.type, delay: hm.delay, timeout: hm.timeout, maxRetries: hm.maxRetries, httpMethod: hm.httpMethod, urlPath: hm.urlPath,
+      expectedCodes: hm.expectedCodes, adminStateUp: hm.adminStateUp,
+    }] : [];
+  });
+  const sp = vip.sessionPersistence;
+  const files: RenderedFile[] = [];
+  for (const p of si.placements) {
+    const runDir = `${settings.runRoot}/${p.vmId}`;
+    const haproxy: HaproxyInput = {
+      instanceId: si.id,
+      vip: {
+        id: vip.id, address: vip.address, protocolPort: vip.protocolPort, protocol: vip.protocol, connectionLimit: vip.connectionLimit,
+        adminStateUp: vip.adminStateUp, sessionPersistence: sp === null ? null : { type: sp.type, ...(sp.cookie_name === undefined ? {} : { cookieName: sp.cookie_name }) },
+      },
+      pool: { id: pool.id, protocol: pool.protocol, lbMethod: pool.lbMethod, adminStateUp: pool.adminStateUp },
+      members: pool.members.map((m) => ({ id: m.id, address: m.address, protocolPort: m.protocolPort, weight: m.weight, adminStateUp: m.adminStateUp })),
+      monitors,
+      stats: { address: '127.0.0.1', port: STATS_PORT, user: 'lbstats', password: settings.statsPassword(si.id) },
+      runDir,
+      pingCheckCommand: settings.pingCheckCommand,
+    };
+    const peer = si.placements.find((other) => other.vmId !== p.vmId);
+    const keepalived: KeepalivedInput = {
+      instanceId: si.id, vmId: p.vmId, role: p.role, priority: p.priority, virtualRouterId: si.virtualRouterId, interface: PLACEMENT_INTERFACE,
+      vrrpAddress: p.vrrpAddress, peerAddress: peer?.vrrpAddress ?? null, vip: { address: vip.address, prefixLength }, runDir,
+    };
+    for (const [file, text] of [['haproxy.cfg', renderHaproxyConfig(haproxy)], ['keepalived.conf', renderKeepalivedConfig(keepalived)]] as const) {
+      files.push({ vmId: p.vmId, file, text, hash: configHash(text) });
+    }
+  }
+  return { kind: 'files', files };
+}

@@ -1,0 +1,19 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { baseHaproxyInput, baseKeepalivedInput, HAPROXY_CASES, KEEPALIVED_CASES } from './golden-cases';
+import { renderHaproxyConfig } from './haproxy-config';
+import { renderKeepalivedConfig } from './keepalived-config';
+
+const GOLDEN = join(__dirname, 'golden');
+const update = process.env.UPDATE_GOLDEN === '1';
+
+function compare(name: string, text: string): void {
+  const path = join(GOLDEN, name);
+  if (update || !existsSync(path)) writeFileSync(path, text);
+  expect(text).toBe(readFileSync(path, 'utf8'));
+}
+
+describe('golden configuration files (UPDATE_GOLDEN=1 rewrites them; review the diff by hand)', () => {
+  it.each(Object.keys(HAPROXY_CASES))('haproxy.cfg: %s', (name) => compare(`${name}.haproxy.cfg`, renderHaproxyConfig(HAPROXY_CASES[name](baseHaproxyInput()))));
+  it.each(Object.keys(KEEPALIVED_CASES))('keepalived.conf: %s', (name) => compare(`${name}.keepalived.conf`, renderKeepalivedConfig(KEEPALIVED_CASES[name](baseKeepalivedInput()))));
+});
