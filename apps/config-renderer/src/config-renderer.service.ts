@@ -6,7 +6,7 @@ import {
 import { executeSystemCommand, JetStreamEventStore } from '@lbaas/event-store';
 import { InvalidRenderInput, configHash } from '@lbaas/haproxy';
 import { type CommitFollower, connectNats, followCommits, holdLeaderLease, type LeaderLease } from '@lbaas/messaging';
-import { serveHealth } from '@lbaas/service-health';
+import { CoalescedRounds, serveHealth } from '@lbaas/service-health';
 import type { NatsConnection, ObjectStore } from 'nats';
 import { createHmac } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -44,9 +44,7 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
   private readonly byVip = new Map<string, Set<string>>();
   private readonly byPool = new Map<string, Set<string>>();
   private caughtUp = false;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopping = false;
+  private readonly rounds = new CoalescedRounds(() => this.round(), (error: unknown) => this.log.error({ err: error }, 'rendering round failed; retrying'));
   private timer: NodeJS.Timeout | null = null;
   private rendered = 0;
   private rejected = 0;
@@ -85,7 +83,7 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
       nc,
       onCommit: ({ commit }) => {
         for (const event of commit.events) this.fold(event);
-        this.kick();
+        this.rounds.kick();
       },
       onPoison: (p) => this.log.error({ seq: p.seq, subject: p.subject, err: p.error }, 'passed over a message that is not a commit'),
     });
@@ -93,21 +91,20 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
       nc, role: 'config-renderer', holder: `config-renderer pid ${process.pid}`, ttlMs: c.leaseTtlMs,
       onChange: (leading) => {
         this.log.info({ leading }, leading ? 'leading: rendering configurations' : 'following: another renderer leads');
-        this.kick();
+        this.rounds.kick();
       },
     });
     await this.follower.caughtUp;
     this.caughtUp = true;
     this.log.info({ position: this.follower.seq() }, 'config renderer caught up with the event log');
     // Retries of failed appends (NATS restarting) happen on this tick; rendering itself is event driven.
-    this.timer = setInterval(() => this.kick(), 1000);
-    this.kick();
+    this.timer = setInterval(() => this.rounds.kick(), 1000);
+    this.rounds.kick();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+    await this.rounds.stop();
     await this.lease?.release();
     await this.follower?.stop();
     await this.nc?.drain().catch(() => undefined);
@@ -155,23 +152,6 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
       }
       default: return [];
     }
-  }
-
-  private kick(): void {
-    if (this.stopping) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.round()
-      .catch((error: unknown) => this.log.error({ err: error }, 'rendering round failed; retrying'))
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
   }
 
   private async round(): Promise<void> {

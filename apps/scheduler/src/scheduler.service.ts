@@ -5,7 +5,7 @@ import {
   type CommitFollower, connectNats, followCommits, holdLeaderLease, type LeaderLease, nodesBucket, parseHeartbeat,
 } from '@lbaas/messaging';
 import { planNodeLiveness, type PlannedCommand, SchedulingModel, seededRandom } from '@lbaas/scheduling';
-import { serveHealth } from '@lbaas/service-health';
+import { CoalescedRounds, serveHealth } from '@lbaas/service-health';
 import type { NatsConnection } from 'nats';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
@@ -37,10 +37,8 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   private readonly random: () => number;
   private watchingSince = Date.now();
   private caughtUp = false;
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly rounds = new CoalescedRounds(() => this.round(), (error: unknown) => this.log.error({ err: error }, 'planning round failed; retrying on the next tick'));
   private timer: NodeJS.Timeout | null = null;
-  private stopping = false;
 
   constructor(@Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig, @Inject(LOGGER) private readonly log: Logger) {
     this.model = new SchedulingModel(config.vrrpCidr);
@@ -63,7 +61,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       nc,
       onCommit: (stored) => {
         for (const event of stored.commit.events) this.model.apply(event);
-        this.kick();
+        this.rounds.kick();
       },
       onPoison: (p) => this.log.error({ seq: p.seq, subject: p.subject, err: p.error }, 'passed over a message that is not a commit'),
     });
@@ -72,20 +70,19 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       nc, role: 'scheduler', holder: `scheduler pid ${process.pid}`, ttlMs: c.leaseTtlMs,
       onChange: (leading) => {
         this.log.info({ leading }, leading ? 'leading: placing service instances' : 'following: another scheduler leads');
-        this.kick();
+        this.rounds.kick();
       },
     });
     await this.follower.caughtUp;
     this.caughtUp = true;
     this.log.info({ position: this.follower.seq(), instances: this.model.instances.size, nodes: this.model.nodes.size }, 'scheduler caught up with the event log');
-    this.timer = setInterval(() => this.kick(), c.tickMs);
-    this.kick();
+    this.timer = setInterval(() => this.rounds.kick(), c.tickMs);
+    this.rounds.kick();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+    await this.rounds.stop();
     await this.lease?.release();
     await this.follower?.stop();
     await this.nc?.drain().catch(() => undefined);
@@ -106,23 +103,6 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /** Runs a planning round now, or once more after the one in progress. */
-  private kick(): void {
-    if (this.stopping) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.round()
-      .catch((error: unknown) => this.log.error({ err: error }, 'planning round failed; retrying on the next tick'))
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
-  }
-
   private async round(): Promise<void> {
     if (!this.caughtUp || !this.lease?.leading() || !this.store || !this.follower) {
       this.watchingSince = Date.now();
@@ -133,7 +113,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       nodes: this.model.nodes, lastHeartbeat: this.lastHeartbeat, watchingSince: this.watchingSince, now, silenceMs: this.config.nodeSilenceMs,
     });
     // Liveness first: placements are decided on the nodes as the log will know them.
-    if (liveness.length > 0 && (await this.execute(liveness)) > 0) return this.kick();
+    if (liveness.length > 0 && (await this.execute(liveness)) > 0) return this.rounds.kick();
     if (!this.model.pendingWork) return;
     const planned = this.model.plan({
       random: this.random, newVmId: () => uuidv4(), instanceIdFor: instanceIdForVip, now: new Date(now),

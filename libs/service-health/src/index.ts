@@ -1,2 +1,3 @@
 export * from './health-endpoints';
 export * from './planned-service';
+export * from './coalesced-rounds';
