@@ -97,7 +97,7 @@ describe('rendering haproxy.cfg and keepalived.conf for placed instances', () =>
       expect(cfg).toContain('maxconn 1000');
       expect(cfg).toContain('balance leastconn');
       expect(cfg).toContain('option httpchk GET /healthz');
-      expect(cfg).toContain('http-check expect rstatus ^(200|201|202|203|204)$');
+      expect(cfg).toContain('http-check expect rstatus ^20[0-4]$');
       expect(cfg).toContain('stick match req.cook(JSESSIONID)');
       expect(cfg).toContain(`server ${memberIds[0]} 198.18.6.10:8080 weight 3 check inter 5s fall 2`);
       expect(cfg).toContain(`stats socket /run/lbaas/${c.uuid}/haproxy.sock`);

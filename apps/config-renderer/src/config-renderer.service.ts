@@ -4,7 +4,7 @@ import {
   type ServiceInstanceState, type SubnetState, upcast, type VipState,
 } from '@lbaas/domain';
 import { executeSystemCommand, JetStreamEventStore } from '@lbaas/event-store';
-import { InvalidRenderInput, configHash } from '@lbaas/haproxy';
+import { InvalidRenderInput, contentHash } from '@lbaas/haproxy';
 import { type CommitFollower, connectNats, followCommits, holdLeaderLease, type LeaderLease } from '@lbaas/messaging';
 import { CoalescedRounds, serveHealth } from '@lbaas/service-health';
 import type { NatsConnection, ObjectStore } from 'nats';
@@ -185,7 +185,7 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
       rendering = renderInstance(si, this.sources, settings);
     } catch (error) {
       if (!(error instanceof InvalidRenderInput)) throw error;
-      return this.reject(instanceId, si.placements[0]?.vmId ?? instanceId, 'haproxy.cfg', configHash(error.message), `not rendered: ${error.message}`, who);
+      return this.reject(instanceId, si.placements[0]?.vmId ?? instanceId, 'haproxy.cfg', contentHash(error.message), `not rendered: ${error.message}`, who);
     }
     if (rendering.kind === 'nothing') return 0;
     const placements = si.placements.map((p) => {

@@ -1,5 +1,5 @@
 import type { HealthMonitorState, PoolState, ServiceInstanceState, SubnetState, VipState } from '@lbaas/domain';
-import { configHash, type HaproxyInput, type KeepalivedInput, renderHaproxyConfig, renderKeepalivedConfig } from '@lbaas/haproxy';
+import { contentHash, type HaproxyInput, type KeepalivedInput, renderHaproxyConfig, renderKeepalivedConfig } from '@lbaas/haproxy';
 
 /** The interface the node agent gives every placement's namespace: VRRP and the VIP live on it. */
 export const PLACEMENT_INTERFACE = 'lbv0';
@@ -76,7 +76,7 @@ export function renderInstance(si: ServiceInstanceState, sources: ConfigSources,
       vrrpAddress: p.vrrpAddress, peerAddress: peer?.vrrpAddress ?? null, vip: { address: vip.address, prefixLength }, runDir,
     };
     for (const [file, text] of [['haproxy.cfg', renderHaproxyConfig(haproxy)], ['keepalived.conf', renderKeepalivedConfig(keepalived)]] as const) {
-      files.push({ vmId: p.vmId, file, text, hash: configHash(text) });
+      files.push({ vmId: p.vmId, file, text, hash: contentHash(text) });
     }
   }
   return { kind: 'files', files };

@@ -1,19 +1,20 @@
 import type { HaproxyInput, KeepalivedInput, RenderedMonitor } from './model';
 
-/** Fixed ids, so the golden files read well: 0000...0001 is the instance, ...0002 the VIP, and so on. */
+/** Fixed ids, so the golden files read well: ...0001 is the instance, ...0002 the VIP, ...0003 the pool, ...004x members, ...006x monitors. */
 export const uuidOf = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
-const monitor = (type: RenderedMonitor['type'], change: Partial<RenderedMonitor> = {}): RenderedMonitor => ({
+export const monitorOf = (type: RenderedMonitor['type'], change: Partial<RenderedMonitor> = {}): RenderedMonitor => ({
   id: uuidOf(60), type, delay: 5, timeout: 3, maxRetries: 3, httpMethod: 'GET', urlPath: '/', expectedCodes: '200', adminStateUp: true, ...change,
 });
 
+/** A valid input for tests and benchmarks; members are deliberately out of id order. */
 export const baseHaproxyInput = (): HaproxyInput => ({
   instanceId: uuidOf(1),
   vip: { id: uuidOf(2), address: '198.18.1.10', protocolPort: 80, protocol: 'HTTP', connectionLimit: -1, adminStateUp: true, sessionPersistence: null },
   pool: { id: uuidOf(3), protocol: 'HTTP', lbMethod: 'ROUND_ROBIN', adminStateUp: true },
   members: [
-    { id: uuidOf(41), address: '198.18.2.10', protocolPort: 8080, weight: 1, adminStateUp: true },
     { id: uuidOf(42), address: '198.18.2.11', protocolPort: 8080, weight: 1, adminStateUp: true },
+    { id: uuidOf(41), address: '198.18.2.10', protocolPort: 8080, weight: 1, adminStateUp: true },
   ],
   monitors: [],
   stats: { address: '127.0.0.1', port: 5937, user: 'lbstats', password: 'Zm9vYmFyYmF6cXV4cXV1eA' },
@@ -24,29 +25,42 @@ export const baseHaproxyInput = (): HaproxyInput => ({
 type Change = (i: HaproxyInput) => HaproxyInput;
 const withVip = (v: Partial<HaproxyInput['vip']>): Change => (i) => ({ ...i, vip: { ...i.vip, ...v } });
 const withPool = (p: Partial<HaproxyInput['pool']>): Change => (i) => ({ ...i, pool: { ...i.pool, ...p } });
+const withMonitors = (...monitors: RenderedMonitor[]): Change => (i) => ({ ...i, monitors });
+const withWeights = (...weights: number[]): Change => (i) => ({ ...i, members: i.members.map((m, n) => ({ ...m, weight: weights[n] })) });
+const both = (protocol: HaproxyInput['vip']['protocol'], protocolPort: number): Change => (i) => withPool({ protocol })(withVip({ protocol, protocolPort })(i));
+const all = (...changes: Change[]): Change => (i) => changes.reduce((acc, change) => change(acc), i);
 
-/** One file per feature combination of ARCHITECTURE.md section 6; each golden was read against HAProxy 2.6's configuration manual. */
+/** One haproxy.cfg per feature combination of ARCHITECTURE.md section 6. */
 export const HAPROXY_CASES: Record<string, Change> = {
-  'round-robin-weights': (i) => ({ ...i, members: [{ ...i.members[0], weight: 3 }, { ...i.members[1], weight: 1 }] }),
-  'least-connections': withPool({ lbMethod: 'LEAST_CONNECTIONS' }),
-  'source-ip': withPool({ lbMethod: 'SOURCE_IP' }),
+  'round-robin-weights': withWeights(3, 1),
+  'least-connections-weights': all(withPool({ lbMethod: 'LEAST_CONNECTIONS' }), withWeights(5, 0)),
+  'source-ip-weights': all(withPool({ lbMethod: 'SOURCE_IP' }), withWeights(256, 2)),
   'persistence-source-ip': withVip({ sessionPersistence: { type: 'SOURCE_IP' } }),
   'persistence-http-cookie': withVip({ sessionPersistence: { type: 'HTTP_COOKIE' } }),
   'persistence-app-cookie': withVip({ sessionPersistence: { type: 'APP_COOKIE', cookieName: 'JSESSIONID' } }),
   'connection-limit': withVip({ connectionLimit: 1000 }),
-  'monitor-http-list': (i) => ({ ...i, monitors: [monitor('HTTP', { httpMethod: 'HEAD', urlPath: '/healthz?full=1', expectedCodes: '200, 202,301' })] }),
-  'monitor-http-range': (i) => ({ ...i, monitors: [monitor('HTTP', { delay: 10, timeout: 5, maxRetries: 5, expectedCodes: '200-204' })] }),
-  'monitor-https': (i) => ({ ...i, monitors: [monitor('HTTPS', { urlPath: '/status' })] }),
-  'monitor-tcp': (i) => ({ ...i, monitors: [monitor('TCP')] }),
-  'monitor-ping': (i) => ({ ...i, monitors: [monitor('PING')] }),
-  'monitor-disabled': (i) => ({ ...i, monitors: [monitor('HTTP', { adminStateUp: false })] }),
+  'monitor-http-list': withMonitors(monitorOf('HTTP', { httpMethod: 'HEAD', urlPath: '/healthz?full=1&x=%20', expectedCodes: '202, 200,301' })),
+  'monitor-http-range': withMonitors(monitorOf('HTTP', { delay: 10, timeout: 5, maxRetries: 5, expectedCodes: '200-204' })),
+  'monitor-http-wide-range': withMonitors(monitorOf('HTTP', { httpMethod: 'POST', delay: 1, timeout: 1, maxRetries: 1, expectedCodes: '150-420' })),
+  'monitor-https': withMonitors(monitorOf('HTTPS', { urlPath: '/status', maxRetries: 10, expectedCodes: '200-299' })),
+  'monitor-tcp': withMonitors(monitorOf('TCP', { delay: 30, timeout: 10, maxRetries: 2 })),
+  'monitor-ping': withMonitors(monitorOf('PING')),
+  'monitor-disabled': withMonitors(monitorOf('HTTP', { adminStateUp: false })),
+  'monitors-several': withMonitors(
+    monitorOf('HTTP', { id: uuidOf(63), urlPath: '/third' }),
+    monitorOf('TCP', { id: uuidOf(61), adminStateUp: false }),
+    monitorOf('HTTP', { id: uuidOf(62), urlPath: '/second-and-chosen' }),
+  ),
   'member-disabled': (i) => ({ ...i, members: [i.members[0], { ...i.members[1], adminStateUp: false }] }),
   'vip-disabled': withVip({ adminStateUp: false }),
   'pool-disabled': withPool({ adminStateUp: false }),
-  'tcp-vip': (i) => withPool({ protocol: 'TCP' })(withVip({ protocol: 'TCP', protocolPort: 5432 })(i)),
-  'https-passthrough': (i) => withPool({ protocol: 'HTTPS' })(withVip({ protocol: 'HTTPS', protocolPort: 443 })(i)),
-  'tcp-with-cookie-persistence': (i) => withPool({ protocol: 'TCP' })(withVip({ protocol: 'TCP', sessionPersistence: { type: 'HTTP_COOKIE' } })(i)),
+  'tcp-vip': all(both('TCP', 5432), withMonitors(monitorOf('TCP'))),
+  'tcp-source-ip-persistence': all(both('TCP', 5432), withVip({ sessionPersistence: { type: 'SOURCE_IP' } })),
+  'tcp-http-cookie-persistence': all(both('TCP', 5432), withVip({ sessionPersistence: { type: 'HTTP_COOKIE' } })),
+  'https-passthrough': all(both('HTTPS', 443), withMonitors(monitorOf('HTTPS', { urlPath: '/status' }))),
+  'https-passthrough-app-cookie': all(both('HTTPS', 443), withVip({ sessionPersistence: { type: 'APP_COOKIE', cookieName: 'SID' } })),
   'no-members': (i) => ({ ...i, members: [] }),
+  'no-members-monitored-cookie': (i) => ({ ...withVip({ sessionPersistence: { type: 'HTTP_COOKIE' } })(i), members: [], monitors: [monitorOf('PING')] }),
 };
 
 export const baseKeepalivedInput = (): KeepalivedInput => ({
@@ -55,8 +69,9 @@ export const baseKeepalivedInput = (): KeepalivedInput => ({
   runDir: '/run/lbaas/00000000-0000-4000-8000-000000000071',
 });
 
+/** One keepalived.conf per role, and the degraded instance that has no peer. */
 export const KEEPALIVED_CASES: Record<string, (i: KeepalivedInput) => KeepalivedInput> = {
   active: (i) => i,
-  standby: (i) => ({ ...i, vmId: uuidOf(72), role: 'standby', priority: 100, vrrpAddress: '198.19.192.2', peerAddress: '198.19.192.1' }),
+  standby: (i) => ({ ...i, vmId: uuidOf(72), role: 'standby', priority: 100, vrrpAddress: '198.19.192.2', peerAddress: '198.19.192.1', runDir: '/run/lbaas/00000000-0000-4000-8000-000000000072' }),
   degraded: (i) => ({ ...i, peerAddress: null }),
 };

@@ -1,7 +1,7 @@
-export * from './config-hash';
-export * from './config-input-checks';
+export * from './content-hash';
+export * from './expected-codes';
 export { baseHaproxyInput, baseKeepalivedInput } from './golden-cases';
-export * from './haproxy-config';
-export * from './keepalived-config';
 export * from './model';
-export * from './status-code-regex';
+export * from './render-haproxy';
+export * from './render-keepalived';
+export * from './validate';

@@ -1,0 +1,47 @@
+import type { KeepalivedInput } from './model';
+import { validateKeepalivedInput } from './validate';
+
+/**
+ * keepalived.conf of one placement for keepalived 2.2.7: VRRP v3 between the pair over unicast,
+ * adverts every 100 ms, the VIP as the virtual address, and HAProxy's liveness tracked so a
+ * placement whose HAProxy died gives the VIP up. Deterministic, like the haproxy.cfg renderer.
+ * Throws InvalidRenderInput, before producing any text, when a value is not of the shape the
+ * file allows.
+ */
+export function renderKeepalivedConfig(input: KeepalivedInput): string {
+  validateKeepalivedInput(input);
+  const lines = [
+    `# keepalived.conf of placement ${input.vmId} (${input.role}) of service instance ${input.instanceId}, rendered by lbaas; do not edit`,
+    'global_defs {',
+    `    router_id ${input.vmId}`,
+    '    vrrp_version 3',
+    '    enable_script_security',
+    '    script_user root',
+    '}',
+    // pgrep -F exits 0 only while the pid in the file runs: HAProxy's master, whose death is HAProxy's.
+    'vrrp_script haproxy_alive {',
+    `    script "/usr/bin/pgrep -F ${input.runDir}/haproxy.pid"`,
+    '    interval 1',
+    '    fall 2',
+    '    rise 1',
+    '}',
+    `vrrp_instance lb-${input.instanceId} {`,
+    // Both start as BACKUP and neither is nopreempt: the election decides, and the active's
+    // higher priority wins the VIP back when it returns.
+    '    state BACKUP',
+    `    interface ${input.interface}`,
+    `    virtual_router_id ${input.virtualRouterId}`,
+    `    priority ${input.priority}`,
+    '    advert_int 0.1',
+    // keepalived 2.2.7 rejects unicast_src_ip without peers (-t fails), so a lone placement adverts by multicast.
+    ...(input.peerAddress === null ? [] : [`    unicast_src_ip ${input.vrrpAddress}`, '    unicast_peer {', `        ${input.peerAddress}`, '    }']),
+    '    virtual_ipaddress {',
+    `        ${input.vip.address}/${input.vip.prefixLength} dev ${input.interface}`,
+    '    }',
+    '    track_script {',
+    '        haproxy_alive',
+    '    }',
+    '}',
+  ];
+  return `${lines.join('\n')}\n`;
+}
