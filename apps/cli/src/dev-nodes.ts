@@ -1,4 +1,4 @@
-import { runSimulatedNodes } from '@lbaas/dataplane';
+import { FakeDriver, runNodeAgent } from '@lbaas/dataplane';
 import { NODE_NAME } from '@lbaas/domain';
 import { connectNats } from '@lbaas/messaging';
 import { parseArgs } from 'node:util';
@@ -34,17 +34,18 @@ export async function runDevNodes(args: string[], natsUrl: string): Promise<numb
   }
   const nc = await connectNats('lbaas-dev-nodes', natsUrl);
   const nodeIds = Array.from({ length: count }, (_, i) => `${prefix}-${i + 1}`);
-  const nodes = await runSimulatedNodes({
-    nc, nodeIds, heartbeatMs,
-    onRelease: (r) => console.log(`${r.nodeId}: removed placement ${r.vmId} of ${r.instanceId}`),
-    onError: (error) => console.error(`lbaas dev nodes: ${error instanceof Error ? error.message : String(error)}`),
-  });
+  const nodes = await Promise.all(nodeIds.map((nodeId) => runNodeAgent({
+    nc, nodeId, driver: new FakeDriver(), heartbeatMs, reconcileMs: 5000,
+    log: (level, fields, message) => {
+      if (level !== 'info' || message !== 'placement applied') console.log(`${nodeId}: ${message} ${JSON.stringify(fields)}`);
+    },
+  })));
   console.log(`${count} simulated node(s) heartbeating every ${heartbeatMs} ms: ${nodeIds.join(', ')}; Ctrl-C stops them`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  await nodes.stop();
+  await Promise.all(nodes.map((n) => n.stop()));
   await nc.drain().catch(() => undefined);
   return 0;
 }

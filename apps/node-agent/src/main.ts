@@ -1,33 +1,41 @@
-import { runSimulatedNodes } from '@lbaas/dataplane';
+import { FakeDriver, NetnsDriver, type PlacementDriver, runNodeAgent } from '@lbaas/dataplane';
 import { NODE_NAME } from '@lbaas/domain';
 import { connectNats } from '@lbaas/messaging';
 import { serveHealth } from '@lbaas/service-health';
 import pino from 'pino';
 
 /**
- * One compute node's agent. The `fake` driver heartbeats and acknowledges removals without a
- * data plane; the `netns` and `process` drivers that run HAProxy and keepalived come with the
- * node-agent issue (5), and refuse to start until then rather than pretend.
+ * One compute node's agent. `netns` (root) runs each placement in its own namespace on the
+ * fabric with HAProxy and keepalived; `fake` runs nothing and reports success, for simulations.
  */
 async function main(): Promise<void> {
   const nodeId = process.argv[2] ?? '';
   const log = pino({ level: process.env.LBAAS_LOG_LEVEL?.trim() || 'info', base: { service: 'node-agent', node: nodeId } });
   if (!NODE_NAME.test(nodeId)) throw new Error(`usage: node-agent <node name>; '${nodeId}' is not lower-case letters, digits and '-'`);
-  const driver = process.env.LBAAS_NODE_DRIVER?.trim() || 'fake';
-  if (driver !== 'fake') throw new Error(`LBAAS_NODE_DRIVER=${driver} is not available yet (issue 5 builds the netns and process drivers); use fake`);
-  const heartbeatMs = Number(process.env.LBAAS_HEARTBEAT_MS?.trim() || 1000);
+  const env = process.env;
+  const driverName = env.LBAAS_NODE_DRIVER?.trim() || 'fake';
+  let driver: PlacementDriver;
+  if (driverName === 'netns') {
+    if (process.getuid?.() !== 0) throw new Error('LBAAS_NODE_DRIVER=netns needs root (network namespaces); use fake without root');
+    driver = new NetnsDriver({ prefix: env.LBAAS_NS_PREFIX?.trim() || 'lb-', runRoot: env.LBAAS_RUN_DIR?.trim() || '/run/lbaas' });
+  } else if (driverName === 'fake') {
+    driver = new FakeDriver();
+  } else {
+    throw new Error(`LBAAS_NODE_DRIVER=${driverName} is not a driver: netns or fake (the no-root process driver is not built yet)`);
+  }
+  const heartbeatMs = Number(env.LBAAS_HEARTBEAT_MS?.trim() || 1000);
+  const reconcileMs = Number(env.LBAAS_RECONCILE_MS?.trim() || 2000);
   const nc = await connectNats(`lbaas-node-agent-${nodeId}`);
-  const nodes = await runSimulatedNodes({
-    nc, nodeIds: [nodeId], heartbeatMs,
-    onRelease: (r) => log.info(r, 'placement removed'),
-    onError: (error) => log.error({ err: error }, 'could not report a removal; retried when the instance changes'),
+  const nodes = await runNodeAgent({
+    nc, nodeId, driver, heartbeatMs, reconcileMs,
+    log: (level, fields, message) => log[level](fields, message),
   });
   const server = await serveHealth({
     name: 'node-agent', host: process.env.LBAAS_HEALTH_HOST?.trim() || '127.0.0.1', port: Number(process.env.LBAAS_HEALTH_PORT?.trim() || 9710),
     notReady: () => (nc.isClosed() ? 'not connected to NATS' : null),
-    details: () => ({ node: nodeId, driver }),
+    details: () => ({ node: nodeId, driver: driverName }),
   });
-  log.info({ driver, heartbeatMs }, 'node agent heartbeating');
+  log.info({ driver: driverName, heartbeatMs }, 'node agent heartbeating');
   const stop = async (signal: string): Promise<void> => {
     log.info({ signal }, 'stopping');
     await nodes.stop();

@@ -1,1 +1,4 @@
-export * from './simulated-nodes';
+export * from './netns-driver';
+export * from './node-agent-loop';
+export * from './placement-driver';
+export * from './fabric';

@@ -69,6 +69,8 @@ export const EVENT_TYPES = [
   entry('ServiceInstanceDeleted', 1, 'serviceinstance', 'Every placement of a deleted instance is gone.'),
   entry('InstanceConfigRendered', 1, 'serviceinstance', 'New haproxy.cfg and keepalived.conf passed their checks; content hashes per placement (texts in the object store).'),
   entry('InstanceConfigRejected', 1, 'serviceinstance', 'A rendered file failed haproxy -c or keepalived -t; the last good configuration stays.'),
+  entry('InstanceApplied', 1, 'serviceinstance', 'A node agent runs a placement with the named files (namespace, VIP interface, HAProxy, keepalived).'),
+  entry('InstanceFailed', 1, 'serviceinstance', 'A node agent could not apply a placement\'s files; it retries and says why.'),
   entry('NodeRegistered', 1, 'node', 'A compute node\'s first heartbeat arrived.'),
   entry('NodeLost', 1, 'node', 'A compute node was silent for longer than the configured time.'),
   entry('NodeRecovered', 1, 'node', 'A lost compute node heartbeats again.'),

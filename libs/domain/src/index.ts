@@ -7,6 +7,7 @@ export * from './lifecycle';
 export * from './registry';
 export * from './registry-contract';
 export * from './resources';
+export * from './text';
 export * from './network/commands';
 export * from './network/decide';
 export * from './network/decider';

@@ -84,6 +84,8 @@ const SAMPLE: Payloads = {
   ServiceInstanceDeleted: { instanceId: 'si' },
   InstanceConfigRendered: { instanceId: 'si', placements: [{ vmId: 'vm2', haproxyHash: 'a'.repeat(64), keepalivedHash: 'b'.repeat(64) }] },
   InstanceConfigRejected: { instanceId: 'si', vmId: 'vm2', file: 'haproxy.cfg', hash: 'c'.repeat(64), message: 'parse error' },
+  InstanceApplied: { instanceId: 'si', vmId: 'vm2', nodeId: 'compute-node-2', haproxyHash: 'a'.repeat(64), keepalivedHash: 'b'.repeat(64) },
+  InstanceFailed: { instanceId: 'si', vmId: 'vm2', nodeId: 'compute-node-2', haproxyHash: 'a'.repeat(64), reason: 'haproxy exited' },
   NodeRegistered: { nodeId: 'compute-node-1' },
   NodeLost: { nodeId: 'compute-node-1', silenceMs: 3000 },
   NodeRecovered: { nodeId: 'compute-node-1' },

@@ -144,7 +144,8 @@ export interface ServiceInstanceResource {
   status: LbStatus;
   status_description: string | null;
   degraded: boolean;
-  vm_list: { uuid: string; vr_name: string; ha: string }[];
+  /** The seed's vm_list, plus what each placement's node reports: APPLIED (running the current files), PENDING, or FAILED with why. */
+  vm_list: { uuid: string; vr_name: string; ha: string; status: 'APPLIED' | 'PENDING' | 'FAILED'; status_description: string | null }[];
   create_ts: number;
   st_name: string;
   virtual_router_id: number;

@@ -1,4 +1,4 @@
-import type { LbMethod, Protocol } from '../resources';
+import type { LbMethod, LbStatus, Protocol } from '../resources';
 import type { MemberAdded, PoolCreated } from './events';
 
 export interface CreatePool {
@@ -44,5 +44,11 @@ export interface DisassociateMonitor {
   readonly data: { poolId: string; monitorId: string };
 }
 
+/** The data plane's report: idempotent, and a no-op once the pool is gone. */
+export interface RecordPoolStatus {
+  readonly type: 'RecordPoolStatus';
+  readonly data: { poolId: string; status: LbStatus; statusDescription: string | null };
+}
+
 export type PoolCommand =
-  | CreatePool | UpdatePool | DeletePool | AddMember | UpdateMember | RemoveMember | BindVip | UnbindVip | AssociateMonitor | DisassociateMonitor;
+  | CreatePool | UpdatePool | DeletePool | AddMember | UpdateMember | RemoveMember | BindVip | UnbindVip | AssociateMonitor | DisassociateMonitor | RecordPoolStatus;

@@ -3,8 +3,8 @@ import { Conflict, NotFound, ValidationError } from '../errors';
 import { isIpv4 } from '../ipv4';
 import { live } from '../lifecycle';
 import type {
-  AddMember, AssociateMonitor, BindVip, CreatePool, DeletePool, DisassociateMonitor, PoolCommand, RemoveMember, UnbindVip, UpdateMember,
-  UpdatePool,
+  AddMember, AssociateMonitor, BindVip, CreatePool, DeletePool, DisassociateMonitor, PoolCommand, RecordPoolStatus, RemoveMember, UnbindVip,
+  UpdateMember, UpdatePool,
 } from './commands';
 import type {
   MemberAdded, MemberRemoved, MemberUpdated, PoolCreated, PoolDeleted, PoolEvent, PoolMonitorAssociated, PoolMonitorDisassociated,
@@ -110,6 +110,10 @@ const disassociateMonitor = ({ data }: DisassociateMonitor, state: PoolState): [
   return [{ type: 'PoolMonitorDisassociated', version: 1, data }];
 };
 
+const recordPoolStatus = ({ data }: RecordPoolStatus, state: PoolState): PoolEvent[] =>
+  state.kind === 'live' && (state.status !== data.status || state.statusDescription !== data.statusDescription)
+    ? [{ type: 'PoolStatusChanged', version: 1, data }] : [];
+
 export function decidePool(command: PoolCommand, state: PoolState): PoolEvent[] {
   switch (command.type) {
     case 'CreatePool': return createPool(command, state);
@@ -122,6 +126,7 @@ export function decidePool(command: PoolCommand, state: PoolState): PoolEvent[] 
     case 'UnbindVip': return unbindVip(command, state);
     case 'AssociateMonitor': return associateMonitor(command, state);
     case 'DisassociateMonitor': return disassociateMonitor(command, state);
+    case 'RecordPoolStatus': return recordPoolStatus(command, state);
     default: {
       const unhandled: never = command;
       throw new Error(`unknown command ${JSON.stringify(unhandled)}`);

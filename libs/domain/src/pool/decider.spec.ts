@@ -274,3 +274,13 @@ describe('pool evolve and views', () => {
     { desc: 'a VIP binding', event: bound('vip-1') },
   ])('ignores $desc of an absent pool', ({ event }) => expect(fold([event])).toEqual({ kind: 'absent' }));
 });
+
+describe('the data plane\'s status reports', () => {
+  const report = { poolId: POOL, status: 'ACTIVE' as const, statusDescription: null };
+  it('change the pool\'s status when it differs, once, and nothing for a pool that is gone', () => {
+    const changed = { type: 'PoolStatusChanged' as const, version: 1 as const, data: report };
+    given(poolDecider, [created]).when({ type: 'RecordPoolStatus', data: report }).then([changed]);
+    given(poolDecider, [created, changed]).when({ type: 'RecordPoolStatus', data: report }).then([]);
+    given(poolDecider, []).when({ type: 'RecordPoolStatus', data: report }).then([]);
+  });
+});

@@ -1,4 +1,4 @@
-import type { InstanceConfigRejected, RenderedPlacementConfig, ServiceInstanceCreated } from './events';
+import type { InstanceApplied, InstanceConfigRejected, InstanceFailed, RenderedPlacementConfig, ServiceInstanceCreated } from './events';
 
 export interface CreateServiceInstance {
   readonly type: 'CreateServiceInstance';
@@ -38,6 +38,15 @@ export interface RecordConfigRejected {
   readonly data: InstanceConfigRejected['data'];
 }
 
+export interface RecordApplied {
+  readonly type: 'RecordApplied';
+  readonly data: InstanceApplied['data'];
+}
+export interface RecordFailed {
+  readonly type: 'RecordFailed';
+  readonly data: InstanceFailed['data'];
+}
+
 export type ServiceInstanceCommand =
   | CreateServiceInstance | ChangeInstancePool | PlaceInstance | HandleNodeLost | MarkUnplaceable | RequestInstanceDeletion
-  | ReleasePlacement | RecordConfigRendered | RecordConfigRejected;
+  | ReleasePlacement | RecordConfigRendered | RecordConfigRejected | RecordApplied | RecordFailed;

@@ -2,8 +2,8 @@ import { AGGREGATE_KIND } from '../envelope';
 import { Conflict } from '../errors';
 import { live } from '../lifecycle';
 import type {
-  ChangeInstancePool, CreateServiceInstance, HandleNodeLost, MarkUnplaceable, PlaceInstance, RecordConfigRejected, RecordConfigRendered,
-  ReleasePlacement, RequestInstanceDeletion, ServiceInstanceCommand,
+  ChangeInstancePool, CreateServiceInstance, HandleNodeLost, MarkUnplaceable, PlaceInstance, RecordApplied, RecordConfigRejected,
+  RecordConfigRendered, RecordFailed, ReleasePlacement, RequestInstanceDeletion, ServiceInstanceCommand,
 } from './commands';
 import { PRIORITY, type RenderedPlacementConfig, type ServiceInstanceEvent } from './events';
 import type { ServiceInstanceState } from './state';
@@ -96,6 +96,19 @@ const recordConfigRejected = ({ data }: RecordConfigRejected, state: ServiceInst
   return [{ type: 'InstanceConfigRejected', version: 1, data }];
 };
 
+/** Reports of placements the instance no longer has (a node back from the dead) change nothing. */
+const recordApplied = ({ data }: RecordApplied, state: ServiceInstanceState): ServiceInstanceEvent[] => {
+  if (state.kind !== 'live' || !state.placements.some((p) => p.vmId === data.vmId && p.nodeId === data.nodeId)) return [];
+  const now = state.applied[data.vmId];
+  if (now && now.haproxyHash === data.haproxyHash && now.keepalivedHash === data.keepalivedHash && !(data.vmId in state.failures)) return [];
+  return [{ type: 'InstanceApplied', version: 1, data }];
+};
+
+const recordFailed = ({ data }: RecordFailed, state: ServiceInstanceState): ServiceInstanceEvent[] => {
+  if (state.kind !== 'live' || !state.placements.some((p) => p.vmId === data.vmId && p.nodeId === data.nodeId)) return [];
+  return state.failures[data.vmId] === data.reason ? [] : [{ type: 'InstanceFailed', version: 1, data }];
+};
+
 export function decideServiceInstance(command: ServiceInstanceCommand, state: ServiceInstanceState): ServiceInstanceEvent[] {
   switch (command.type) {
     case 'CreateServiceInstance': return createServiceInstance(command, state);
@@ -107,6 +120,8 @@ export function decideServiceInstance(command: ServiceInstanceCommand, state: Se
     case 'ReleasePlacement': return releasePlacement(command, state);
     case 'RecordConfigRendered': return recordConfigRendered(command, state);
     case 'RecordConfigRejected': return recordConfigRejected(command, state);
+    case 'RecordApplied': return recordApplied(command, state);
+    case 'RecordFailed': return recordFailed(command, state);
     default: {
       const unhandled: never = command;
       throw new Error(`unknown command ${JSON.stringify(unhandled)}`);

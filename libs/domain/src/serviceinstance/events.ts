@@ -53,7 +53,12 @@ export type InstanceConfigRejected = DomainEvent<'InstanceConfigRejected', 1, {
   instanceId: string; vmId: string; file: 'haproxy.cfg' | 'keepalived.conf'; hash: string; message: string;
 }>;
 
+/** A node agent runs a placement with these files (namespace, VIP interface, HAProxy, keepalived). */
+export type InstanceApplied = DomainEvent<'InstanceApplied', 1, { instanceId: string; vmId: string; nodeId: string; haproxyHash: string; keepalivedHash: string }>;
+/** A node agent could not apply a placement's files; it keeps retrying and says why. */
+export type InstanceFailed = DomainEvent<'InstanceFailed', 1, { instanceId: string; vmId: string; nodeId: string; haproxyHash: string; reason: string }>;
+
 export type ServiceInstanceEvent =
   | ServiceInstanceCreated | ServiceInstancePoolChanged | InstancePlaced | InstanceFailedOver | InstanceReprotected
   | InstancePlacementLost | InstanceUnplaceable | InstanceDeletionRequested | InstancePlacementReleased | ServiceInstanceDeleted
-  | InstanceConfigRendered | InstanceConfigRejected;
+  | InstanceConfigRendered | InstanceConfigRejected | InstanceApplied | InstanceFailed;

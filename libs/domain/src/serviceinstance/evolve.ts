@@ -9,7 +9,7 @@ const withHistory = (history: PlacementHistoryEntry[], entry: PlacementHistoryEn
 export function evolveServiceInstance(state: ServiceInstanceState, event: ServiceInstanceEvent): ServiceInstanceState {
   if (event.type === 'ServiceInstanceCreated') {
     const { instanceId, ...rest } = event.data;
-    return { kind: 'live', id: instanceId, ...rest, placements: [], unplaceableReason: null, deleting: false, history: [], rendered: [], lastRejection: null };
+    return { kind: 'live', id: instanceId, ...rest, placements: [], unplaceableReason: null, deleting: false, history: [], rendered: [], lastRejection: null, applied: {}, failures: {} };
   }
   if (state.kind !== 'live') return state;
   switch (event.type) {
@@ -53,6 +53,13 @@ export function evolveServiceInstance(state: ServiceInstanceState, event: Servic
       return { ...state, rendered: event.data.placements, lastRejection: null };
     case 'InstanceConfigRejected':
       return { ...state, lastRejection: event.data };
+    case 'InstanceApplied': {
+      const { vmId, haproxyHash, keepalivedHash } = event.data;
+      const { [vmId]: _cleared, ...failures } = state.failures;
+      return { ...state, applied: { ...state.applied, [vmId]: { haproxyHash, keepalivedHash } }, failures };
+    }
+    case 'InstanceFailed':
+      return { ...state, failures: { ...state.failures, [event.data.vmId]: event.data.reason } };
     default:
       return state;
   }

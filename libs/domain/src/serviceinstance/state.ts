@@ -19,6 +19,10 @@ export type ServiceInstanceState = Lifecycle<Omit<ServiceInstanceCreated['data']
   history: PlacementHistoryEntry[];
   rendered: RenderedPlacementConfig[];
   lastRejection: InstanceConfigRejected['data'] | null;
+  /** What each placement's node last reported running, by vm uuid. */
+  applied: Record<string, { haproxyHash: string; keepalivedHash: string }>;
+  /** The last failure each placement's node reported, until it applies again. */
+  failures: Record<string, string>;
 }>;
 
 export const initialServiceInstanceState: ServiceInstanceState = ABSENT;

@@ -1,3 +1,4 @@
+import type { LbStatus } from '../resources';
 import type { VipCreated, VipSettings } from './events';
 
 /** The last step of the VIP saga: the pool is bound, the address allocated and the port created before this. */
@@ -19,4 +20,10 @@ export interface DeleteVip {
   readonly data: { vipId: string };
 }
 
-export type VipCommand = CreateVip | UpdateVip | ChangeVipPool | DeleteVip;
+/** The data plane's report: idempotent, and a no-op once the VIP is gone. */
+export interface RecordVipStatus {
+  readonly type: 'RecordVipStatus';
+  readonly data: { vipId: string; status: LbStatus; statusDescription: string | null };
+}
+
+export type VipCommand = CreateVip | UpdateVip | ChangeVipPool | DeleteVip | RecordVipStatus;

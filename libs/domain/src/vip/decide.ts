@@ -2,7 +2,7 @@ import { AGGREGATE_KIND } from '../envelope';
 import { Conflict, ValidationError } from '../errors';
 import { live } from '../lifecycle';
 import type { SessionPersistence } from '../resources';
-import type { ChangeVipPool, CreateVip, DeleteVip, UpdateVip, VipCommand } from './commands';
+import type { ChangeVipPool, CreateVip, DeleteVip, RecordVipStatus, UpdateVip, VipCommand } from './commands';
 import type { VipCreated, VipDeleted, VipEvent, VipPoolChanged, VipSettings, VipUpdated } from './events';
 import type { VipState } from './state';
 
@@ -60,12 +60,17 @@ const deleteVip = ({ data }: DeleteVip, state: VipState): [VipDeleted] => {
   return [{ type: 'VipDeleted', version: 1, data }];
 };
 
+const recordVipStatus = ({ data }: RecordVipStatus, state: VipState): VipEvent[] =>
+  state.kind === 'live' && (state.status !== data.status || state.statusDescription !== data.statusDescription)
+    ? [{ type: 'VipStatusChanged', version: 1, data }] : [];
+
 export function decideVip(command: VipCommand, state: VipState): VipEvent[] {
   switch (command.type) {
     case 'CreateVip': return createVip(command, state);
     case 'UpdateVip': return updateVip(command, state);
     case 'ChangeVipPool': return changeVipPool(command, state);
     case 'DeleteVip': return deleteVip(command, state);
+    case 'RecordVipStatus': return recordVipStatus(command, state);
     default: {
       const unhandled: never = command;
       throw new Error(`unknown command ${JSON.stringify(unhandled)}`);

@@ -145,3 +145,16 @@ describe('vip evolve and view', () => {
     { desc: 'a status report', event: statusChanged },
   ])('ignores $desc after the deletion', ({ event }) => expect(fold([created, deleted, event])).toEqual({ kind: 'deleted' }));
 });
+
+describe('the data plane\'s status reports', () => {
+  const report = { vipId: VIP, status: 'ACTIVE' as const, statusDescription: 'serving' };
+  it('change the VIP\'s status when it differs, and append nothing when it is already so', () => {
+    given(vipDecider, [created]).when({ type: 'RecordVipStatus', data: report }).then([{ ...statusChanged, data: report }]);
+    given(vipDecider, [created, statusChanged]).when({ type: 'RecordVipStatus', data: report }).then([]);
+  });
+
+  it('append nothing for a VIP that is gone', () => {
+    given(vipDecider, [created, deleted]).when({ type: 'RecordVipStatus', data: report }).then([]);
+    given(vipDecider, []).when({ type: 'RecordVipStatus', data: report }).then([]);
+  });
+});

@@ -1,0 +1,180 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fnv1a } from '@lbaas/domain';
+import type { DesiredPlacement, PlacementDriver } from './placement-driver';
+
+const exec = promisify(execFile);
+
+export interface NetnsDriverOptions {
+  /** Prefix of every namespace (`lb-` for make up, `lbt<hex>-` per test run). */
+  readonly prefix: string;
+  /** Parent of the placements' runtime directories; the config renderer writes the same paths into the files. */
+  readonly runRoot: string;
+  readonly haproxyBin?: string;
+  readonly keepalivedBin?: string;
+}
+
+/** The interface inside each placement's namespace; the rendered files name it. */
+export const PLACEMENT_INTERFACE = 'lbv0';
+export const FABRIC_BRIDGE = 'lbbr0';
+/** Every namespace address is on-link for the whole fabric range: one flat L2 segment. */
+const FABRIC_PREFIX_LENGTH = 15;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export const fabricNamespace = (prefix: string): string => `${prefix}fabric`;
+/** Linux interface names have 15 characters: the fabric side of a veth is named by a hash of what it plugs in. */
+export const fabricVeth = (name: string): string => `lbv${fnv1a(name)}`;
+
+export async function ip(...args: string[]): Promise<string> {
+  try {
+    return (await exec('ip', args, { timeout: 20_000 })).stdout;
+  } catch (error) {
+    const failure = error as { stderr?: string; message?: string };
+    throw new Error(`ip ${args.join(' ')}: ${(failure.stderr ?? failure.message ?? String(error)).trim()}`);
+  }
+}
+
+const ignoreExisting = (error: unknown): void => {
+  if (!/File exists|already exists/.test(String(error))) throw error;
+};
+
+function alive(pidFile: string, binary: string): number | null {
+  try {
+    const pid = Number(readFileSync(pidFile, 'utf8').trim().split('\n')[0]);
+    if (!Number.isInteger(pid) || pid <= 1) return null;
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(binary) ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+async function waitGone(pid: number, withinMs: number): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  while (Date.now() < deadline) {
+    if (!existsSync(`/proc/${pid}`)) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
+
+async function waitFor(what: string, check: () => boolean, withinMs: number): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (Date.now() < deadline) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`${what} within ${withinMs} ms`);
+}
+
+/**
+ * The real data plane (root): a namespace `<prefix><vm uuid>` per placement, plugged into the
+ * fabric bridge by a veth, with its VRRP address; HAProxy in master-worker mode and keepalived
+ * run inside it as daemons, so they outlive an agent restart and are adopted by their pid files.
+ * New files reach a running HAProxy by a seamless reload (SIGUSR2 to the master) and keepalived
+ * by SIGHUP.
+ */
+export class NetnsDriver implements PlacementDriver {
+  readonly name = 'netns';
+  private readonly haproxyBin: string;
+  private readonly keepalivedBin: string;
+
+  constructor(private readonly o: NetnsDriverOptions) {
+    this.haproxyBin = o.haproxyBin ?? '/usr/sbin/haproxy';
+    this.keepalivedBin = o.keepalivedBin ?? '/usr/sbin/keepalived';
+  }
+
+  private ns(vmId: string): string {
+    return `${this.o.prefix}${vmId}`;
+  }
+
+  private runDir(vmId: string): string {
+    return join(this.o.runRoot, vmId);
+  }
+
+  async present(): Promise<string[]> {
+    const out = await ip('netns', 'list');
+    return out.split('\n').map((l) => l.trim().split(' ')[0]).filter((n) => n.startsWith(this.o.prefix))
+      .map((n) => n.slice(this.o.prefix.length)).filter((id) => UUID.test(id));
+  }
+
+  private async plumb(p: DesiredPlacement): Promise<void> {
+    const ns = this.ns(p.vmId);
+    const fabric = fabricNamespace(this.o.prefix);
+    const addresses = await ip('-n', ns, '-o', 'addr', 'show', 'dev', PLACEMENT_INTERFACE).catch(() => null);
+    if (addresses?.includes(`${p.vrrpAddress}/${FABRIC_PREFIX_LENGTH}`)) return;
+    if (!(await ip('netns', 'list')).split('\n').some((l) => l.trim().split(' ')[0] === fabric)) {
+      throw new Error(`the fabric namespace ${fabric} does not exist (make up, or the test's fabric, creates it)`);
+    }
+    await ip('netns', 'add', ns).catch(ignoreExisting);
+    const veth = fabricVeth(p.vmId);
+    if (addresses === null) {
+      await ip('-n', fabric, 'link', 'del', veth).catch(() => undefined);
+      await ip('link', 'add', veth, 'netns', fabric, 'type', 'veth', 'peer', 'name', PLACEMENT_INTERFACE, 'netns', ns);
+    }
+    await ip('-n', fabric, 'link', 'set', veth, 'master', FABRIC_BRIDGE, 'up');
+    await ip('-n', ns, 'addr', 'add', `${p.vrrpAddress}/${FABRIC_PREFIX_LENGTH}`, 'dev', PLACEMENT_INTERFACE).catch(ignoreExisting);
+    await ip('-n', ns, 'link', 'set', PLACEMENT_INTERFACE, 'up');
+    await ip('-n', ns, 'link', 'set', 'lo', 'up');
+    // The standby's HAProxy binds the VIP before keepalived gives it the address.
+    await exec('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv4.ip_nonlocal_bind=1']);
+  }
+
+  async apply(p: DesiredPlacement): Promise<void> {
+    await this.plumb(p);
+    const dir = this.runDir(p.vmId);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const ns = this.ns(p.vmId);
+    await this.converge(ns, dir, 'haproxy', p.haproxy, ['-W', '-D', '-f', join(dir, 'haproxy.cfg')], 'SIGUSR2');
+    await this.converge(ns, dir, 'keepalived', p.keepalived,
+      ['-f', join(dir, 'keepalived.conf'), '-p', join(dir, 'keepalived.pid'), '-r', join(dir, 'vrrp.pid'), '--vrrp'], 'SIGHUP');
+  }
+
+  /** Starts the daemon when it is not running, reloads it when it runs older files, leaves it alone otherwise. */
+  private async converge(ns: string, dir: string, daemon: 'haproxy' | 'keepalived', file: { hash: string; text: string }, args: string[], reload: NodeJS.Signals): Promise<void> {
+    const config = join(dir, daemon === 'haproxy' ? 'haproxy.cfg' : 'keepalived.conf');
+    const appliedFile = join(dir, `${daemon}.applied`);
+    const pidFile = join(dir, `${daemon}.pid`);
+    const bin = daemon === 'haproxy' ? this.haproxyBin : this.keepalivedBin;
+    const applied = existsSync(appliedFile) ? readFileSync(appliedFile, 'utf8') : '';
+    if (!existsSync(config) || readFileSync(config, 'utf8') !== file.text) writeFileSync(config, file.text, { mode: 0o600 });
+    const pid = alive(pidFile, daemon);
+    if (pid !== null && applied === file.hash) return;
+    if (pid !== null) {
+      process.kill(pid, reload);
+    } else {
+      rmSync(pidFile, { force: true });
+      await exec('ip', ['netns', 'exec', ns, bin, ...args], { timeout: 20_000 }).catch((error: { stderr?: string }) => {
+        throw new Error(`${daemon} did not start in ${ns}: ${(error.stderr ?? String(error)).trim().slice(0, 500)}`);
+      });
+      await waitFor(`${daemon} writes its pid file`, () => alive(pidFile, daemon) !== null, 5000);
+    }
+    writeFileSync(appliedFile, file.hash, { mode: 0o600 });
+  }
+
+  async remove(vmId: string): Promise<void> {
+    const dir = this.runDir(vmId);
+    for (const daemon of ['keepalived', 'haproxy'] as const) {
+      const pid = alive(join(dir, `${daemon}.pid`), daemon);
+      if (pid === null) continue;
+      process.kill(pid, 'SIGTERM');
+      if (!(await waitGone(pid, 3000))) process.kill(pid, 'SIGKILL');
+    }
+    // Anything else left inside (a check script) goes with the namespace.
+    const ns = this.ns(vmId);
+    const pids = await ip('netns', 'pids', ns).catch(() => '');
+    for (const pid of pids.split('\n').map(Number).filter((n) => n > 1)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await ip('netns', 'del', ns).catch((error: unknown) => {
+      if (!/No such file|not found|Cannot remove/.test(String(error))) throw error;
+    });
+    await ip('-n', fabricNamespace(this.o.prefix), 'link', 'del', fabricVeth(vmId)).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,200 @@
+import {
+  poolDecider, serviceInstanceDecider, type ServiceInstanceEvent, type ServiceInstanceState, upcast, vipDecider,
+} from '@lbaas/domain';
+import { executeSystemCommand, JetStreamEventStore, type SystemActor } from '@lbaas/event-store';
+import { type CommitFollower, followCommits, type HeartbeatSender, sendHeartbeats } from '@lbaas/messaging';
+import type { NatsConnection, ObjectStore } from 'nats';
+import { v4 as uuidv4 } from 'uuid';
+import type { DesiredPlacement, PlacementDriver } from './placement-driver';
+
+/** Rendered files by content hash, as the config renderer stores them. */
+export const CONFIG_BUCKET = 'lbaas_configs';
+
+export interface NodeAgentOptions {
+  readonly nc: NatsConnection;
+  readonly nodeId: string;
+  readonly driver: PlacementDriver;
+  readonly heartbeatMs: number;
+  /** The level-triggered pass that repairs what events alone would not (a daemon that died, a deleted namespace). */
+  readonly reconcileMs: number;
+  readonly log: (level: 'info' | 'warn' | 'error', fields: Record<string, unknown>, message: string) => void;
+}
+
+export interface NodeAgent {
+  /** Stops heartbeating, as if the host died; the scheduler declares the node lost after the silence. */
+  silence(): Promise<void>;
+  revive(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+type Live = Extract<ServiceInstanceState, { kind: 'live' }>;
+
+/**
+ * One compute node: heartbeats, and a reconcile loop that makes the driver run exactly the
+ * placements the log gives this node, reports InstanceApplied / InstanceFailed, marks the VIP
+ * and pool ACTIVE once the active placement runs, removes what no placement owns any more and
+ * releases the placements of deleted instances.
+ */
+export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
+  const { nc, nodeId, driver, log } = o;
+  const store = await JetStreamEventStore.create(nc);
+  await store.ensureStream();
+  const objects: ObjectStore = await nc.jetstream().views.os(CONFIG_BUCKET);
+  let heartbeat: HeartbeatSender | null = await sendHeartbeats(nc, nodeId, o.heartbeatMs, { driver: driver.name, pid: process.pid });
+
+  const instances = new Map<string, Live>();
+  /** Every placement the log ever put on this node: only those may this agent tear down. */
+  const ours = new Map<string, string>();
+  const texts = new Map<string, string>();
+  let caughtUp = false;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+
+  const who = (): SystemActor => ({ actor: `node-agent ${nodeId}`, correlationId: uuidv4(), causationId: null, tenantId: 'system' });
+
+  const text = async (hash: string): Promise<string> => {
+    const cached = texts.get(hash);
+    if (cached !== undefined) return cached;
+    const blob = await objects.getBlob(hash);
+    if (blob === null) throw new Error(`rendered file ${hash} is not in the object store ${CONFIG_BUCKET}`);
+    const value = new TextDecoder().decode(blob);
+    texts.set(hash, value);
+    return value;
+  };
+
+  const applyOne = async (si: Live, vmId: string): Promise<void> => {
+    const placement = si.placements.find((p) => p.vmId === vmId);
+    const rendered = si.rendered.find((r) => r.vmId === vmId);
+    if (!placement || !rendered) return;
+    try {
+      const desired: DesiredPlacement = {
+        instanceId: si.id, vmId, vrrpAddress: placement.vrrpAddress,
+        haproxy: { hash: rendered.haproxyHash, text: await text(rendered.haproxyHash) },
+        keepalived: { hash: rendered.keepalivedHash, text: await text(rendered.keepalivedHash) },
+      };
+      await driver.apply(desired);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      log('error', { instanceId: si.id, vmId, err: reason }, 'placement not applied; retrying');
+      await executeSystemCommand(store, serviceInstanceDecider, si.id,
+        { type: 'RecordFailed', data: { instanceId: si.id, vmId, nodeId, haproxyHash: rendered.haproxyHash, reason: reason.slice(0, 1000) } }, who());
+      if (placement.role === 'active') {
+        await executeSystemCommand(store, vipDecider, si.vipId, { type: 'RecordVipStatus', data: { vipId: si.vipId, status: 'ERROR', statusDescription: reason.slice(0, 255) } }, who());
+      }
+      return;
+    }
+    const current = si.applied[vmId];
+    if (!current || current.haproxyHash !== rendered.haproxyHash || current.keepalivedHash !== rendered.keepalivedHash || vmId in si.failures) {
+      const result = await executeSystemCommand(store, serviceInstanceDecider, si.id,
+        { type: 'RecordApplied', data: { instanceId: si.id, vmId, nodeId, haproxyHash: rendered.haproxyHash, keepalivedHash: rendered.keepalivedHash } }, who());
+      if (result.events.length > 0) log('info', { instanceId: si.id, vmId, haproxyHash: rendered.haproxyHash }, 'placement applied');
+    }
+    if (placement.role === 'active') {
+      // The decider appends only when the status differs, so repeating this each pass costs reads, never events.
+      await executeSystemCommand(store, vipDecider, si.vipId, { type: 'RecordVipStatus', data: { vipId: si.vipId, status: 'ACTIVE', statusDescription: null } }, who());
+      await executeSystemCommand(store, poolDecider, si.poolId, { type: 'RecordPoolStatus', data: { poolId: si.poolId, status: 'ACTIVE', statusDescription: null } }, who());
+    }
+  };
+
+  /** Which placements of this node changed since the last pass, so an event costs work for its instances only. */
+  const touched = new Set<string>();
+  let full = true;
+
+  const pass = async (): Promise<void> => {
+    if (!caughtUp) return;
+    const everything = full;
+    full = false;
+    const only = new Set(touched);
+    touched.clear();
+    const wanted = new Set<string>();
+    for (const si of instances.values()) {
+      for (const p of si.placements) {
+        if (p.nodeId !== nodeId) continue;
+        if (!si.deleting) wanted.add(p.vmId);
+        if (!everything && !only.has(si.id)) continue;
+        if (si.deleting) {
+          await driver.remove(p.vmId);
+          await executeSystemCommand(store, serviceInstanceDecider, si.id, { type: 'ReleasePlacement', data: { instanceId: si.id, vmId: p.vmId } }, who());
+          log('info', { instanceId: si.id, vmId: p.vmId }, 'placement removed');
+        } else {
+          await applyOne(si, p.vmId);
+        }
+      }
+    }
+    if (!everything && only.size === 0) return;
+    for (const vmId of await driver.present()) {
+      if (!wanted.has(vmId) && ours.has(vmId)) {
+        await driver.remove(vmId);
+        log('info', { vmId, instanceId: ours.get(vmId) }, 'removed a placement this node no longer has');
+      }
+    }
+  };
+
+  const kick = (): void => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = pass()
+      .catch((error: unknown) => {
+        full = true;
+        log('error', { err: error instanceof Error ? error.message : String(error) }, 'reconcile pass failed; retrying');
+      })
+      .finally(() => {
+        running = null;
+        if (again) {
+          again = false;
+          kick();
+        }
+      });
+  };
+
+  const follower: CommitFollower = await followCommits({
+    nc,
+    onCommit: ({ commit }) => {
+      for (const event of commit.events) {
+        if (event.aggregate !== 'serviceinstance') continue;
+        const e = upcast(event) as unknown as ServiceInstanceEvent;
+        const before = instances.get(event.aggregateId) ?? serviceInstanceDecider.initialState;
+        const after = serviceInstanceDecider.evolve(before, e);
+        if (after.kind === 'live') instances.set(event.aggregateId, after);
+        else instances.delete(event.aggregateId);
+        if ((e.type === 'InstancePlaced' || e.type === 'InstanceReprotected') && e.data.nodeId === nodeId) ours.set(e.data.vmId, event.aggregateId);
+        const mine = (before.kind === 'live' && before.placements.some((p) => p.nodeId === nodeId)) || (after.kind === 'live' && after.placements.some((p) => p.nodeId === nodeId));
+        if (mine) {
+          touched.add(event.aggregateId);
+          // A placement that left this node (failover to elsewhere, loss) is removed on the full pass.
+          if (after.kind !== 'live' || !after.placements.some((p) => p.nodeId === nodeId)) full = true;
+        }
+      }
+      if (caughtUp && touched.size > 0) kick();
+    },
+  });
+  await follower.caughtUp;
+  caughtUp = true;
+  full = true;
+  kick();
+  const timer = setInterval(() => {
+    full = true;
+    kick();
+  }, o.reconcileMs);
+
+  return {
+    silence: async () => {
+      await heartbeat?.stop();
+      heartbeat = null;
+    },
+    revive: async () => {
+      heartbeat ??= await sendHeartbeats(nc, nodeId, o.heartbeatMs, { driver: driver.name, pid: process.pid });
+    },
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await heartbeat?.stop();
+      await running;
+      await follower.stop();
+    },
+  };
+}

@@ -1,0 +1,39 @@
+/** What a node agent wants running for one placement: its identity, fabric address and the files by hash. */
+export interface DesiredPlacement {
+  readonly instanceId: string;
+  readonly vmId: string;
+  readonly vrrpAddress: string;
+  readonly haproxy: { readonly hash: string; readonly text: string };
+  readonly keepalived: { readonly hash: string; readonly text: string };
+}
+
+/**
+ * How a node runs placements. Every call is idempotent and level-triggered: `apply` brings the
+ * machine to the desired placement whatever it finds (nothing, half-made, running older files,
+ * running the same files after an agent restart), `remove` takes away whatever is there.
+ */
+export interface PlacementDriver {
+  readonly name: string;
+  apply(placement: DesiredPlacement): Promise<void>;
+  remove(vmId: string): Promise<void>;
+  /** The vm uuids of placements this driver finds on the machine. */
+  present(): Promise<string[]>;
+}
+
+/** No data plane: for simulations and for the scheduler's tests. */
+export class FakeDriver implements PlacementDriver {
+  readonly name = 'fake';
+  private readonly running = new Set<string>();
+
+  async apply(placement: DesiredPlacement): Promise<void> {
+    this.running.add(placement.vmId);
+  }
+
+  async remove(vmId: string): Promise<void> {
+    this.running.delete(vmId);
+  }
+
+  async present(): Promise<string[]> {
+    return [...this.running];
+  }
+}

@@ -1,0 +1,175 @@
+import { ensureFabric, inNamespace, plugNamespace, removeNamespaces } from '@lbaas/dataplane';
+import { builtService, freePort, type ServiceProcess, spawnService, type Stack, startStack, waitFor } from '@lbaas/testing';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NeutronApi, type Pool, type Vip } from '../acceptance/neutron-api';
+
+interface ServiceInstance {
+  id: string; vip_id: string; vm_list: { uuid: string; vr_name: string; ha: string; status: string; status_description: string | null }[];
+  config: { uuid: string; haproxy_sha256: string }[];
+}
+
+/** A fabric of this run's own: `lbt<pid hex>-`, so it never meets `make up` or another run. */
+const PREFIX = `lbt${process.pid.toString(16)}-`;
+const ROOT = process.getuid?.() === 0;
+
+/** Namespaces of earlier runs whose process is gone (a crash, SIGKILL of jest). */
+function sweepDeadRuns(): void {
+  const out = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+  const dead = new Set<string>();
+  for (const line of out.split('\n')) {
+    const m = /^(lbt([0-9a-f]+)-)/.exec(line.trim());
+    if (m && !existsSync(`/proc/${parseInt(m[2], 16)}`)) dead.add(m[1]);
+  }
+  for (const prefix of dead) void removeNamespaces(prefix);
+}
+
+const BACKEND = (name: string, address: string) =>
+  `require('http').createServer((q, r) => { r.setHeader('content-type', 'text/plain'); r.end('${name}\\n'); }).listen(80, '${address}')`;
+
+/**
+ * The product as a tenant sees it: API calls to a VIP, then HTTP through it from a client
+ * namespace to backend namespaces, over real HAProxy and keepalived in namespaces on a bridge.
+ */
+(ROOT ? describe : describe.skip)('traffic through a VIP (netns driver, three nodes)', () => {
+  let stack: Stack;
+  let demo: NeutronApi;
+  let admin: NeutronApi;
+  let runRoot: string;
+  const services: ServiceProcess[] = [];
+  const backends: ChildProcess[] = [];
+  let client: string;
+  let vip: Vip;
+  let pool: Pool;
+  const members: string[] = [];
+
+  const get = async (): Promise<string | null> => {
+    try {
+      const { stdout } = await inNamespace(client, 'curl', ['-s', '-f', '-m', '2', `http://${vip.address}/`], 5000);
+      return stdout.trim();
+    } catch {
+      return null;
+    }
+  };
+  const instance = async (): Promise<ServiceInstance | undefined> =>
+    (await admin.get<{ service_instances: ServiceInstance[] }>(`/v2.0/lb/service_instances?vip_id=${vip.id}`)).body.service_instances[0];
+  const allApplied = async (): Promise<boolean> => {
+    const si = await instance();
+    return si !== undefined && si.vm_list.length === 2 && si.vm_list.every((vm) => vm.status === 'APPLIED');
+  };
+  const counts = async (n: number): Promise<Map<string, number>> => {
+    const seen = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const who = (await get()) ?? 'failed';
+      seen.set(who, (seen.get(who) ?? 0) + 1);
+    }
+    return seen;
+  };
+
+  beforeAll(async () => {
+    sweepDeadRuns();
+    await ensureFabric(PREFIX);
+    for (const [name, address] of [['be-1', '198.18.2.11'], ['be-2', '198.18.2.12']]) {
+      const ns = await plugNamespace(PREFIX, name, address);
+      const child = spawn('ip', ['netns', 'exec', ns, process.execPath, `--title=lb-${name}`, '-e', BACKEND(name, address)], { stdio: 'ignore' });
+      backends.push(child);
+    }
+    client = await plugNamespace(PREFIX, 'client', '198.18.255.250');
+    stack = await startStack();
+    demo = new NeutronApi(stack.apiUrl, stack.tokens.demo.token);
+    admin = demo.as(stack.tokens.admin.token);
+    runRoot = mkdtempSync(join(tmpdir(), 'lbt-run-'));
+    const env = { LBAAS_NATS_URL: stack.nats.url, LBAAS_RUN_DIR: runRoot, LBAAS_SECRET_KEY_FILE: join(runRoot, 'secret.key'), LBAAS_NODE_SILENCE_MS: '2000' };
+    services.push(spawnService('scheduler', builtService('scheduler'), { ...env, LBAAS_HEALTH_PORT: String(await freePort()), LBAAS_SCHEDULER_SEED: '5' }));
+    services.push(spawnService('config-renderer', builtService('config-renderer'), { ...env, LBAAS_HEALTH_PORT: String(await freePort()) }));
+    for (const n of [1, 2, 3]) {
+      services.push(spawnService(`node-${n}`, builtService('node-agent'), {
+        ...env, LBAAS_HEALTH_PORT: String(await freePort()), LBAAS_NODE_DRIVER: 'netns', LBAAS_NS_PREFIX: PREFIX, LBAAS_HEARTBEAT_MS: '300', LBAAS_RECONCILE_MS: '1000',
+      }, [`compute-node-${n}`]));
+    }
+    for (const s of services) s.start();
+  }, 180_000);
+
+  afterAll(async () => {
+    await Promise.all(services.map((s) => s.stop()));
+    for (const b of backends) b.kill('SIGKILL');
+    await removeNamespaces(PREFIX);
+    await stack?.stop();
+    if (runRoot) rmSync(runRoot, { recursive: true, force: true });
+  }, 60_000);
+
+  it('answers HTTP 200 through the VIP from both members, round robin', async () => {
+    const vipNet = await demo.create<{ id: string }>('/v2.0/networks', 'network', { name: 'vipnet' });
+    const vipSubnet = await demo.create<{ id: string }>('/v2.0/subnets', 'subnet', { network_id: vipNet.id, cidr: '198.18.1.0/24', ip_version: 4 });
+    const poolNet = await demo.create<{ id: string }>('/v2.0/networks', 'network', { name: 'poolnet' });
+    const poolSubnet = await demo.create<{ id: string }>('/v2.0/subnets', 'subnet', { network_id: poolNet.id, cidr: '198.18.2.0/24', ip_version: 4 });
+    pool = await demo.create<Pool>('/v2.0/lb/pools', 'pool', { name: 'mypool', subnet_id: poolSubnet.id, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' });
+    for (const address of ['198.18.2.11', '198.18.2.12']) {
+      members.push((await demo.create<{ id: string }>('/v2.0/lb/members', 'member', { pool_id: pool.id, address, protocol_port: 80 })).id);
+    }
+    const hm = await demo.create<{ id: string }>('/v2.0/lb/health_monitors', 'health_monitor', { type: 'HTTP', delay: 2, timeout: 1, max_retries: 2 });
+    expect((await demo.post(`/v2.0/lb/pools/${pool.id}/health_monitors`, { health_monitor: { id: hm.id } })).status).toBe(201);
+    vip = await demo.create<Vip>('/v2.0/lb/vips', 'vip', { name: 'myvip', subnet_id: vipSubnet.id, protocol: 'HTTP', protocol_port: 80, pool_id: pool.id });
+    expect(vip.status).toBe('PENDING_CREATE');
+
+    await waitFor('the VIP ACTIVE', async () => (await demo.get<{ vip: Vip }>(`/v2.0/lb/vips/${vip.id}`)).body.vip.status === 'ACTIVE', 60_000, 250);
+    expect((await demo.get<{ pool: Pool }>(`/v2.0/lb/pools/${pool.id}`)).body.pool.status).toBe('ACTIVE');
+    await waitFor('both placements applied', allApplied, 60_000, 250);
+    await waitFor('a first answer through the VIP', async () => (await get()) !== null, 30_000, 200);
+    const seen = await counts(20);
+    expect(seen.get('failed')).toBeUndefined();
+    expect(seen.get('be-1')).toBe(10);
+    expect(seen.get('be-2')).toBe(10);
+  });
+
+  it('sends three requests to a member of weight 3 for each one to a member of weight 1', async () => {
+    const before = (await instance())?.config.map((c) => c.haproxy_sha256);
+    expect((await demo.put(`/v2.0/lb/members/${members[0]}`, { member: { weight: 3 } })).status).toBe(200);
+    await waitFor('the new files applied', async () => {
+      const si = await instance();
+      return si !== undefined && JSON.stringify(si.config.map((c) => c.haproxy_sha256)) !== JSON.stringify(before) && (await allApplied());
+    }, 30_000, 200);
+    const seen = await counts(40);
+    expect(seen.get('failed')).toBeUndefined();
+    expect(seen.get('be-1')).toBe(30);
+    expect(seen.get('be-2')).toBe(10);
+  });
+
+  it('keeps answering when the active placement\'s HAProxy and keepalived are killed', async () => {
+    const si = await instance();
+    const active = si?.vm_list.find((vm) => vm.ha === 'active: 200');
+    if (!active) throw new Error('no active placement');
+    const dir = join(runRoot, active.uuid);
+    for (const daemon of ['keepalived', 'haproxy']) process.kill(Number(readFileSync(join(dir, `${daemon}.pid`), 'utf8').trim()), 'SIGKILL');
+    const started = Date.now();
+    let firstOk = 0;
+    let failures = 0;
+    for (let i = 0; i < 100 && firstOk === 0; i++) {
+      if ((await get()) !== null) firstOk = Date.now();
+      else failures++;
+    }
+    expect(firstOk).toBeGreaterThan(0);
+    console.log(`failover: first answer ${firstOk - started} ms after the kill, ${failures} failed requests before it`);
+    const seen = await counts(8);
+    expect(seen.get('failed')).toBeUndefined();
+  });
+
+  it('removes every namespace, link and process of the instance when the VIP, members and pool are deleted', async () => {
+    const si = await instance();
+    const vms = si?.vm_list.map((vm) => vm.uuid) ?? [];
+    expect(vms).toHaveLength(2);
+    expect((await demo.delete(`/v2.0/lb/vips/${vip.id}`)).status).toBe(204);
+    for (const m of members) expect((await demo.delete(`/v2.0/lb/members/${m}`)).status).toBe(204);
+    expect((await demo.delete(`/v2.0/lb/pools/${pool.id}`)).status).toBe(204);
+    await waitFor('the namespaces gone', async () => {
+      const list = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+      return vms.every((vm) => !list.includes(vm));
+    }, 30_000, 200);
+    await waitFor('the instance gone', async () => (await admin.get(`/v2.0/lb/service_instances/${si?.id}`)).status === 404, 30_000, 200);
+    for (const vm of vms) expect(existsSync(join(runRoot, vm))).toBe(false);
+    const processes = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
+    for (const vm of vms) expect(processes).not.toContain(vm);
+  });
+});
