@@ -64,6 +64,8 @@ stop_stack() {
   done
   stop_pids "${services[@]}"
   stop_pids "${nats[@]}"
+  # The fabric's namespaces (lb-*) go with the processes; the agents make them again at the next start.
+  if [[ $(id -u) == 0 && -f apps/cli/dist/main.js ]]; then node apps/cli/dist/main.js dev fabric down >&2 || true; fi
   rm -rf "$RUN_DIR" "$STATE_DIR/nats.url"
   echo $((${#services[@]} + ${#nats[@]}))
 }

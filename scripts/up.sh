@@ -52,6 +52,7 @@ print_summary() {
   echo "Dashboard:  with issue 6, at $DASHBOARD_URL (the projections service, which serves /healthz and /readyz there today)"
   echo "NATS:       $(cat "$STATE_DIR/nats.url")"
   echo "Logs:       .lbaas/logs/   pids: .lbaas/run/   CLI: bin/lbaas status"
+  [[ ${LBAAS_NODE_DRIVER:-} == netns ]] && echo "Fabric:     lb-fabric; backends lb-be-1..3 at 198.18.2.11-13:80; send traffic with: ip netns exec lb-client curl http://<VIP address>/"
   echo "Dev tokens (.lbaas/dev-tokens.json), send as X-Auth-Token:"
   node -e '
     const tokens = require(process.argv[1]);
@@ -107,6 +108,21 @@ export LBAAS_DB_PATH="$STATE_DIR/read-models.sqlite"
 # The deployment key (stats passwords derive from it; TLS keys will be sealed with it): made once, mode 0600.
 export LBAAS_SECRET_KEY_FILE="$STATE_DIR/secret.key"
 export LBAAS_RUN_DIR="$STATE_DIR/run/placements"
+
+# The local fabric (root): lb-fabric with its bridge, backends lb-be-1..3 answering HTTP with their
+# name on port 80, and lb-client to send traffic from. Without root the agents run the fake driver.
+if [[ $(id -u) == 0 ]]; then
+  node apps/cli/dist/main.js dev fabric up || fail "could not build the fabric" nats
+  for n in 1 2 3; do
+    LBAAS_STACK=$STATE_DIR nohup ip netns exec "lb-be-$n" node --title="lb-be-$n" -e \
+      "require('http').createServer((q, r) => r.end('lb-be-$n\\n')).listen(80, '198.18.2.1$n')" >"$LOG_DIR/be-$n.log" 2>&1 &
+    echo $! >"$RUN_DIR/be-$n.pid"
+  done
+  export LBAAS_NODE_DRIVER=netns
+else
+  echo "not root: the node agents run the fake driver (no namespaces, no traffic)" >&2
+  export LBAAS_NODE_DRIVER=fake
+fi
 for entry in "${SERVICES[@]}"; do
   read -r name app port args <<<"$entry"
   # shellcheck disable=SC2086 # args is a word list by design
