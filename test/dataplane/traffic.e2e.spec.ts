@@ -39,7 +39,10 @@ const BACKEND = (name: string, address: string) =>
   let admin: NeutronApi;
   let runRoot: string;
   const services: ServiceProcess[] = [];
-  const backends: ChildProcess[] = [];
+  const backends = new Map<string, ChildProcess>();
+  const startBackend = (name: string, ns: string, address: string): void => {
+    backends.set(name, spawn('ip', ['netns', 'exec', ns, process.execPath, `--title=lb-${name}`, '-e', BACKEND(name, address)], { stdio: 'ignore' }));
+  };
   let client: string;
   let vip: Vip;
   let pool: Pool;
@@ -72,9 +75,7 @@ const BACKEND = (name: string, address: string) =>
     sweepDeadRuns();
     await ensureFabric(PREFIX);
     for (const [name, address] of [['be-1', '198.18.2.11'], ['be-2', '198.18.2.12']]) {
-      const ns = await plugNamespace(PREFIX, name, address);
-      const child = spawn('ip', ['netns', 'exec', ns, process.execPath, `--title=lb-${name}`, '-e', BACKEND(name, address)], { stdio: 'ignore' });
-      backends.push(child);
+      startBackend(name, await plugNamespace(PREFIX, name, address), address);
     }
     client = await plugNamespace(PREFIX, 'client', '198.18.255.250');
     stack = await startStack();
@@ -94,7 +95,7 @@ const BACKEND = (name: string, address: string) =>
 
   afterAll(async () => {
     await Promise.all(services.map((s) => s.stop()));
-    for (const b of backends) b.kill('SIGKILL');
+    for (const b of backends.values()) b.kill('SIGKILL');
     await removeNamespaces(PREFIX);
     await stack?.stop();
     if (runRoot) rmSync(runRoot, { recursive: true, force: true });
@@ -115,7 +116,7 @@ const BACKEND = (name: string, address: string) =>
     expect(vip.status).toBe('PENDING_CREATE');
 
     await waitFor('the VIP ACTIVE', async () => (await demo.get<{ vip: Vip }>(`/v2.0/lb/vips/${vip.id}`)).body.vip.status === 'ACTIVE', 60_000, 250);
-    expect((await demo.get<{ pool: Pool }>(`/v2.0/lb/pools/${pool.id}`)).body.pool.status).toBe('ACTIVE');
+    await waitFor('the pool ACTIVE', async () => (await demo.get<{ pool: Pool }>(`/v2.0/lb/pools/${pool.id}`)).body.pool.status === 'ACTIVE', 10_000, 100);
     await waitFor('both placements applied', allApplied, 60_000, 250);
     await waitFor('a first answer through the VIP', async () => (await get()) !== null, 30_000, 200);
     const seen = await counts(20);
@@ -135,6 +136,30 @@ const BACKEND = (name: string, address: string) =>
     expect(seen.get('failed')).toBeUndefined();
     expect(seen.get('be-1')).toBe(30);
     expect(seen.get('be-2')).toBe(10);
+  });
+
+  const memberStatus = async (id: string): Promise<string> =>
+    (await demo.get<{ member: { status: string } }>(`/v2.0/lb/members/${id}`)).body.member.status;
+
+  it('shows members ACTIVE from the health checks, and the pool\'s live counters', async () => {
+    await waitFor('both members ACTIVE', async () => (await memberStatus(members[0])) === 'ACTIVE' && (await memberStatus(members[1])) === 'ACTIVE', 30_000, 200);
+    // Counters are the running HAProxy's: a reload (the weight change) starts them again from zero.
+    expect((await counts(10)).get('failed')).toBeUndefined();
+    await waitFor('counters of the requests sent', async () => {
+      const stats = (await demo.get<{ stats: { total_connections: number; bytes_out: number; bytes_in: number; active_connections: number } }>(`/v2.0/lb/pools/${pool.id}/stats`)).body.stats;
+      return stats.total_connections >= 10 && stats.bytes_out > 0 && stats.bytes_in > 0;
+    }, 30_000, 250);
+  });
+
+  it('turns a member whose server stops INACTIVE, sends it nothing, and ACTIVE again when it returns', async () => {
+    backends.get('be-2')?.kill('SIGKILL');
+    // delay 2 s x max_retries 2, plus one interval, plus the agent's 1 s observation.
+    await waitFor('member 2 INACTIVE', async () => (await memberStatus(members[1])) === 'INACTIVE', 30_000, 200);
+    const seen = await counts(12);
+    expect([...seen.entries()]).toEqual([['be-1', 12]]);
+    startBackend('be-2', `${PREFIX}be-2`, '198.18.2.12');
+    await waitFor('member 2 ACTIVE again', async () => (await memberStatus(members[1])) === 'ACTIVE', 30_000, 200);
+    await waitFor('be-2 answering again', async () => (await counts(4)).has('be-2'), 10_000, 100);
   });
 
   it('keeps answering when the active placement\'s HAProxy and keepalived are killed', async () => {

@@ -35,7 +35,7 @@ export async function runDevNodes(args: string[], natsUrl: string): Promise<numb
   const nc = await connectNats('lbaas-dev-nodes', natsUrl);
   const nodeIds = Array.from({ length: count }, (_, i) => `${prefix}-${i + 1}`);
   const nodes = await Promise.all(nodeIds.map((nodeId) => runNodeAgent({
-    nc, nodeId, driver: new FakeDriver(), heartbeatMs, reconcileMs: 5000,
+    nc, nodeId, driver: new FakeDriver(), heartbeatMs, reconcileMs: 5000, observeMs: 5000,
     log: (level, fields, message) => {
       if (level !== 'info' || message !== 'placement applied') console.log(`${nodeId}: ${message} ${JSON.stringify(fields)}`);
     },

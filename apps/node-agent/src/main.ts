@@ -25,9 +25,10 @@ async function main(): Promise<void> {
   }
   const heartbeatMs = Number(env.LBAAS_HEARTBEAT_MS?.trim() || 1000);
   const reconcileMs = Number(env.LBAAS_RECONCILE_MS?.trim() || 2000);
+  const observeMs = Number(env.LBAAS_OBSERVE_MS?.trim() || 1000);
   const nc = await connectNats(`lbaas-node-agent-${nodeId}`);
   const nodes = await runNodeAgent({
-    nc, nodeId, driver, heartbeatMs, reconcileMs,
+    nc, nodeId, driver, heartbeatMs, reconcileMs, observeMs,
     log: (level, fields, message) => log[level](fields, message),
   });
   const server = await serveHealth({

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { connect } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -153,6 +154,10 @@ export class NetnsDriver implements PlacementDriver {
     writeFileSync(appliedFile, file.hash, { mode: 0o600 });
   }
 
+  showStat(vmId: string): Promise<string | null> {
+    return runtimeCommand(join(this.runDir(vmId), 'haproxy.sock'), 'show stat');
+  }
+
   async remove(vmId: string): Promise<void> {
     const dir = this.runDir(vmId);
     for (const daemon of ['keepalived', 'haproxy'] as const) {
@@ -177,4 +182,21 @@ export class NetnsDriver implements PlacementDriver {
     await ip('-n', fabricNamespace(this.o.prefix), 'link', 'del', fabricVeth(vmId)).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** One command on HAProxy's runtime API (the stats socket); null when nothing answers there. */
+export function runtimeCommand(socket: string, command: string, timeoutMs = 2000): Promise<string | null> {
+  return new Promise((resolve) => {
+    if (!existsSync(socket)) return resolve(null);
+    let out = '';
+    const conn = connect(socket);
+    const timer = setTimeout(() => conn.destroy(), timeoutMs);
+    conn.on('connect', () => conn.end(`${command}\n`));
+    conn.on('data', (d: Buffer) => (out += d.toString()));
+    conn.on('error', () => resolve(null));
+    conn.on('close', () => {
+      clearTimeout(timer);
+      resolve(out);
+    });
+  });
 }

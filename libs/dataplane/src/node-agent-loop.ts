@@ -2,7 +2,8 @@ import {
   poolDecider, serviceInstanceDecider, type ServiceInstanceEvent, type ServiceInstanceState, upcast, vipDecider,
 } from '@lbaas/domain';
 import { executeSystemCommand, JetStreamEventStore, type SystemActor } from '@lbaas/event-store';
-import { type CommitFollower, followCommits, type HeartbeatSender, sendHeartbeats } from '@lbaas/messaging';
+import { memberHealth, parseShowStat } from '@lbaas/haproxy';
+import { type CommitFollower, followCommits, type HeartbeatSender, type PoolStatsSample, poolStatsSubject, sendHeartbeats } from '@lbaas/messaging';
 import type { NatsConnection, ObjectStore } from 'nats';
 import { v4 as uuidv4 } from 'uuid';
 import type { DesiredPlacement, PlacementDriver } from './placement-driver';
@@ -17,6 +18,8 @@ export interface NodeAgentOptions {
   readonly heartbeatMs: number;
   /** The level-triggered pass that repairs what events alone would not (a daemon that died, a deleted namespace). */
   readonly reconcileMs: number;
+  /** How often the active placements' HAProxy is asked for member health and counters. */
+  readonly observeMs: number;
   readonly log: (level: 'info' | 'warn' | 'error', fields: Record<string, unknown>, message: string) => void;
 }
 
@@ -151,6 +154,44 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
       });
   };
 
+  /** What this agent last reported per pool member, so a steady member costs no reads of the log. */
+  const reported = new Map<string, string>();
+  const MEMBER_STATUS_REASON: Record<string, string | null> = { ACTIVE: null, INACTIVE: 'failed its health checks', DOWN: 'admin_state_up is false' };
+  let observing = false;
+  /** Member health from HAProxy's checks (events on transitions only) and the pool's counters (samples on core NATS). */
+  const observe = async (): Promise<void> => {
+    if (observing || !caughtUp) return;
+    observing = true;
+    try {
+      for (const si of instances.values()) {
+        const active = si.placements.find((p) => p.role === 'active' && p.nodeId === nodeId);
+        if (si.deleting || !active) continue;
+        const csv = await driver.showStat(active.vmId);
+        if (!csv) continue;
+        for (const row of parseShowStat(csv).filter((r) => r.pxname === si.poolId)) {
+          if (row.svname === 'BACKEND') {
+            const sample: PoolStatsSample = {
+              poolId: si.poolId, bytesIn: row.bytesIn, bytesOut: row.bytesOut, activeConnections: row.currentSessions, totalConnections: row.totalSessions,
+            };
+            nc.publish(poolStatsSubject(si.poolId), JSON.stringify(sample));
+            continue;
+          }
+          const status = memberHealth(row.status);
+          const key = `${si.poolId}/${row.svname}`;
+          if (reported.get(key) === status) continue;
+          await executeSystemCommand(store, poolDecider, si.poolId, {
+            type: 'RecordMemberStatus', data: { poolId: si.poolId, memberId: row.svname, status, statusDescription: MEMBER_STATUS_REASON[status] },
+          }, who());
+          reported.set(key, status);
+        }
+      }
+    } catch (error) {
+      log('warn', { err: error instanceof Error ? error.message : String(error) }, 'could not read member health; retrying');
+    } finally {
+      observing = false;
+    }
+  };
+
   const follower: CommitFollower = await followCommits({
     nc,
     onCommit: ({ commit }) => {
@@ -181,6 +222,8 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     kick();
   }, o.reconcileMs);
 
+  const observer = setInterval(() => void observe(), o.observeMs);
+
   return {
     silence: async () => {
       await heartbeat?.stop();
@@ -192,6 +235,7 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     stop: async () => {
       stopped = true;
       clearInterval(timer);
+      clearInterval(observer);
       await heartbeat?.stop();
       await running;
       await follower.stop();

@@ -18,6 +18,8 @@ export interface PlacementDriver {
   remove(vmId: string): Promise<void>;
   /** The vm uuids of placements this driver finds on the machine. */
   present(): Promise<string[]>;
+  /** HAProxy's `show stat` of a running placement, or null when there is no HAProxy to ask. */
+  showStat(vmId: string): Promise<string | null>;
 }
 
 /** No data plane: for simulations and for the scheduler's tests. */
@@ -35,5 +37,9 @@ export class FakeDriver implements PlacementDriver {
 
   async present(): Promise<string[]> {
     return [...this.running];
+  }
+
+  async showStat(): Promise<string | null> {
+    return null;
   }
 }

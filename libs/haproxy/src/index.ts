@@ -5,3 +5,4 @@ export * from './model';
 export * from './render-haproxy';
 export * from './render-keepalived';
 export * from './validate';
+export * from './show-stat';

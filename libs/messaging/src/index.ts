@@ -8,3 +8,4 @@ export * from './subjects';
 export * from './commit-follower';
 export * from './node-heartbeat';
 export * from './leader-lease';
+export * from './pool-stats';

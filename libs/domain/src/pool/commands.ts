@@ -50,5 +50,11 @@ export interface RecordPoolStatus {
   readonly data: { poolId: string; status: LbStatus; statusDescription: string | null };
 }
 
+/** Health checks' report of a member: idempotent, and a no-op for a member or pool that is gone. */
+export interface RecordMemberStatus {
+  readonly type: 'RecordMemberStatus';
+  readonly data: { poolId: string; memberId: string; status: LbStatus; statusDescription: string | null };
+}
+
 export type PoolCommand =
-  | CreatePool | UpdatePool | DeletePool | AddMember | UpdateMember | RemoveMember | BindVip | UnbindVip | AssociateMonitor | DisassociateMonitor | RecordPoolStatus;
+  | CreatePool | UpdatePool | DeletePool | AddMember | UpdateMember | RemoveMember | BindVip | UnbindVip | AssociateMonitor | DisassociateMonitor | RecordPoolStatus | RecordMemberStatus;

@@ -3,7 +3,7 @@ import { Conflict, NotFound, ValidationError } from '../errors';
 import { isIpv4 } from '../ipv4';
 import { live } from '../lifecycle';
 import type {
-  AddMember, AssociateMonitor, BindVip, CreatePool, DeletePool, DisassociateMonitor, PoolCommand, RecordPoolStatus, RemoveMember, UnbindVip,
+  AddMember, AssociateMonitor, BindVip, CreatePool, DeletePool, DisassociateMonitor, PoolCommand, RecordMemberStatus, RecordPoolStatus, RemoveMember, UnbindVip,
   UpdateMember, UpdatePool,
 } from './commands';
 import type {
@@ -114,6 +114,12 @@ const recordPoolStatus = ({ data }: RecordPoolStatus, state: PoolState): PoolEve
   state.kind === 'live' && (state.status !== data.status || state.statusDescription !== data.statusDescription)
     ? [{ type: 'PoolStatusChanged', version: 1, data }] : [];
 
+const recordMemberStatus = ({ data }: RecordMemberStatus, state: PoolState): PoolEvent[] => {
+  const member = state.kind === 'live' ? state.members.find((m) => m.id === data.memberId) : undefined;
+  return member && (member.status !== data.status || member.statusDescription !== data.statusDescription)
+    ? [{ type: 'MemberStatusChanged', version: 1, data }] : [];
+};
+
 export function decidePool(command: PoolCommand, state: PoolState): PoolEvent[] {
   switch (command.type) {
     case 'CreatePool': return createPool(command, state);
@@ -127,6 +133,7 @@ export function decidePool(command: PoolCommand, state: PoolState): PoolEvent[] 
     case 'AssociateMonitor': return associateMonitor(command, state);
     case 'DisassociateMonitor': return disassociateMonitor(command, state);
     case 'RecordPoolStatus': return recordPoolStatus(command, state);
+    case 'RecordMemberStatus': return recordMemberStatus(command, state);
     default: {
       const unhandled: never = command;
       throw new Error(`unknown command ${JSON.stringify(unhandled)}`);

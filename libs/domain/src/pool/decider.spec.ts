@@ -284,3 +284,13 @@ describe('the data plane\'s status reports', () => {
     given(poolDecider, []).when({ type: 'RecordPoolStatus', data: report }).then([]);
   });
 });
+
+describe('health checks\' member status reports', () => {
+  const report = { poolId: POOL, memberId: 'member-1', status: 'INACTIVE' as const, statusDescription: 'health check failed' };
+  it('change a member\'s status on a transition only, and nothing for a member that is gone', () => {
+    const changed = { type: 'MemberStatusChanged' as const, version: 1 as const, data: report };
+    given(poolDecider, [created, m1]).when({ type: 'RecordMemberStatus', data: report }).then([changed]);
+    given(poolDecider, [created, m1, changed]).when({ type: 'RecordMemberStatus', data: report }).then([]);
+    given(poolDecider, [created, m1, removed('member-1')]).when({ type: 'RecordMemberStatus', data: report }).then([]);
+  });
+});
