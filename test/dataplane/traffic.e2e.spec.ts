@@ -151,6 +151,31 @@ const BACKEND = (name: string, address: string) =>
     }, 30_000, 250);
   });
 
+  const poolStats = async () =>
+    (await demo.get<{ stats: { total_connections: number } }>(`/v2.0/lb/pools/${pool.id}/stats`)).body.stats;
+  const workers = (vmId: string): string => {
+    const master = readFileSync(join(runRoot, vmId, 'haproxy.pid'), 'utf8').trim();
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', master], { encoding: 'utf8' }).trim();
+  };
+
+  it('changes weights and disables members through the runtime API, without a reload', async () => {
+    const si = await instance();
+    const vms = si?.vm_list.map((vm) => vm.uuid) ?? [];
+    const before = vms.map(workers);
+    expect((await counts(8)).get('failed')).toBeUndefined();
+    const total = (await poolStats()).total_connections;
+    expect((await demo.put(`/v2.0/lb/members/${members[0]}`, { member: { weight: 1 } })).status).toBe(200);
+    await waitFor('the weight applied', async () => (await allApplied()) && (await counts(4)).get('be-2') === 2, 30_000, 200);
+    expect((await demo.put(`/v2.0/lb/members/${members[1]}`, { member: { admin_state_up: false } })).status).toBe(200);
+    await waitFor('member 2 disabled', async () => (await allApplied()) && (await counts(4)).get('be-1') === 4, 30_000, 200);
+    await waitFor('member 2 DOWN', async () => (await memberStatus(members[1])) === 'DOWN', 30_000, 200);
+    expect((await demo.put(`/v2.0/lb/members/${members[1]}`, { member: { admin_state_up: true } })).status).toBe(200);
+    await waitFor('member 2 enabled', async () => (await allApplied()) && ((await counts(4)).get('be-2') ?? 0) > 0, 30_000, 200);
+    // Same worker processes, and counters that kept counting: nothing was reloaded.
+    expect(vms.map(workers)).toEqual(before);
+    expect((await poolStats()).total_connections).toBeGreaterThan(total);
+  });
+
   it('turns a member whose server stops INACTIVE, sends it nothing, and ACTIVE again when it returns', async () => {
     backends.get('be-2')?.kill('SIGKILL');
     // delay 2 s x max_retries 2, plus one interval, plus the agent's 1 s observation.

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fnv1a } from '@lbaas/domain';
+import { contentHash, runtimeChanges } from '@lbaas/haproxy';
 import type { DesiredPlacement, PlacementDriver } from './placement-driver';
 
 const exec = promisify(execFile);
@@ -139,11 +140,15 @@ export class NetnsDriver implements PlacementDriver {
     const pidFile = join(dir, `${daemon}.pid`);
     const bin = daemon === 'haproxy' ? this.haproxyBin : this.keepalivedBin;
     const applied = existsSync(appliedFile) ? readFileSync(appliedFile, 'utf8') : '';
-    if (!existsSync(config) || readFileSync(config, 'utf8') !== file.text) writeFileSync(config, file.text, { mode: 0o600 });
+    const previous = existsSync(config) ? readFileSync(config, 'utf8') : '';
+    if (previous !== file.text) writeFileSync(config, file.text, { mode: 0o600 });
     const pid = alive(pidFile, daemon);
     if (pid !== null && applied === file.hash) return;
     if (pid !== null) {
-      process.kill(pid, reload);
+      // Weights and enable/disable go to the live process; anything else is a seamless reload.
+      // Only against the file the process runs: the one on disk may be from an apply that failed half-way.
+      const commands = daemon === 'haproxy' && contentHash(previous) === applied ? runtimeChanges(previous, file.text) : null;
+      if (commands === null || !(await this.runtime(dir, commands))) process.kill(pid, reload);
     } else {
       rmSync(pidFile, { force: true });
       await exec('ip', ['netns', 'exec', ns, bin, ...args], { timeout: 20_000 }).catch((error: { stderr?: string }) => {
@@ -152,6 +157,15 @@ export class NetnsDriver implements PlacementDriver {
       await waitFor(`${daemon} writes its pid file`, () => alive(pidFile, daemon) !== null, 5000);
     }
     writeFileSync(appliedFile, file.hash, { mode: 0o600 });
+  }
+
+  /** True when HAProxy took every command (the runtime API answers nothing on success). */
+  private async runtime(dir: string, commands: readonly string[]): Promise<boolean> {
+    for (const command of commands) {
+      const answer = await runtimeCommand(join(dir, 'haproxy.sock'), command);
+      if (answer === null || answer.trim() !== '') return false;
+    }
+    return true;
   }
 
   showStat(vmId: string): Promise<string | null> {

@@ -6,3 +6,4 @@ export * from './render-haproxy';
 export * from './render-keepalived';
 export * from './validate';
 export * from './show-stat';
+export * from './runtime-changes';
