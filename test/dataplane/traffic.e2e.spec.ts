@@ -187,6 +187,48 @@ const BACKEND = (name: string, address: string) =>
     await waitFor('be-2 answering again', async () => (await counts(4)).has('be-2'), 10_000, 100);
   });
 
+  it('SOURCE_IP sends one client always to the same member; HTTP_COOKIE keeps a client that returns its cookie on its member', async () => {
+    const filesChange = async (change: () => Promise<unknown>): Promise<void> => {
+      const before = JSON.stringify((await instance())?.config);
+      await change();
+      await waitFor('the new files applied', async () => JSON.stringify((await instance())?.config) !== before && (await allApplied()), 30_000, 200);
+    };
+    await filesChange(() => demo.put(`/v2.0/lb/pools/${pool.id}`, { pool: { lb_method: 'SOURCE_IP' } }));
+    const bySource = await counts(10);
+    expect(bySource.size).toBe(1);
+    expect(bySource.has('failed')).toBe(false);
+
+    await filesChange(() => demo.put(`/v2.0/lb/pools/${pool.id}`, { pool: { lb_method: 'ROUND_ROBIN' } }));
+    await filesChange(() => demo.put(`/v2.0/lb/vips/${vip.id}`, { vip: { session_persistence: { type: 'HTTP_COOKIE' } } }));
+    const jar = join(runRoot, 'cookies.txt');
+    const withCookie = async (): Promise<string> =>
+      (await inNamespace(client, 'curl', ['-s', '-f', '-m', '2', '-b', jar, '-c', jar, `http://${vip.address}/`], 5000)).stdout.trim();
+    const first = await withCookie();
+    for (let i = 0; i < 8; i++) expect(await withCookie()).toBe(first);
+    expect((await counts(4)).size).toBe(2);
+    await filesChange(() => demo.put(`/v2.0/lb/vips/${vip.id}`, { vip: { session_persistence: null } }));
+  });
+
+  it('adopts the running HAProxy and keepalived after a SIGKILL of its agent, and traffic never stops', async () => {
+    const si = await instance();
+    const active = si?.vm_list.find((vm) => vm.ha === 'active: 200');
+    if (!active) throw new Error('no active placement');
+    const agent = services.find((s) => s.name === `node-${active.vr_name.split('-').pop()}`);
+    if (!agent) throw new Error(`no agent for ${active.vr_name}`);
+    const pids = ['haproxy', 'keepalived'].map((d) => readFileSync(join(runRoot, active.uuid, `${d}.pid`), 'utf8').trim());
+    await agent.kill();
+    const during = await counts(10);
+    agent.start();
+    await waitFor('the agent back', async () => agent.running() && agent.logs().includes('node agent heartbeating'), 30_000, 100);
+    const after = await counts(10);
+    expect(during.has('failed')).toBe(false);
+    expect(after.has('failed')).toBe(false);
+    // Two full reconcile passes later, the same processes still run.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(['haproxy', 'keepalived'].map((d) => readFileSync(join(runRoot, active.uuid, `${d}.pid`), 'utf8').trim())).toEqual(pids);
+    expect(await allApplied()).toBe(true);
+  });
+
   it('keeps answering when the active placement\'s HAProxy and keepalived are killed', async () => {
     const si = await instance();
     const active = si?.vm_list.find((vm) => vm.ha === 'active: 200');
