@@ -248,6 +248,23 @@ const BACKEND = (name: string, address: string) =>
     expect(seen.get('failed')).toBeUndefined();
   });
 
+  let floatingAddress = '';
+  const natRules = (): string => execFileSync('ip', ['netns', 'exec', `${PREFIX}fabric`, 'iptables', '-t', 'nat', '-S'], { encoding: 'utf8' });
+
+  it('answers through a floating IP associated with the VIP\'s port', async () => {
+    const publicNet = await admin.create<{ id: string }>('/v2.0/networks', 'network', { name: 'Public', 'router:external': true, shared: true });
+    await admin.create('/v2.0/subnets', 'subnet', { network_id: publicNet.id, cidr: '198.19.0.0/24', ip_version: 4 });
+    const fip = await demo.create<{ id: string; floating_ip_address: string }>('/v2.0/floatingips', 'floatingip', { floating_network_id: publicNet.id });
+    floatingAddress = fip.floating_ip_address;
+    expect((await demo.put(`/v2.0/floatingips/${fip.id}`, { floatingip: { port_id: vip.port_id } })).status).toBe(200);
+    const viaFloating = async () => (await inNamespace(client, 'curl', ['-s', '-f', '-m', '2', `http://${floatingAddress}/`], 5000).catch(() => ({ stdout: '' }))).stdout.trim();
+    await waitFor('an answer through the floating IP', async () => (await viaFloating()).startsWith('be-'), 30_000, 200);
+    const seen = new Set<string>();
+    for (let i = 0; i < 6; i++) seen.add(await viaFloating());
+    expect([...seen].sort()).toEqual(['be-1', 'be-2']);
+    expect(natRules()).toContain(`lbfip-${fip.id}`);
+  });
+
   it('removes every namespace, link and process of the instance when the VIP, members and pool are deleted', async () => {
     const si = await instance();
     const vms = si?.vm_list.map((vm) => vm.uuid) ?? [];
@@ -261,6 +278,8 @@ const BACKEND = (name: string, address: string) =>
     }, 30_000, 200);
     await waitFor('the instance gone', async () => (await admin.get(`/v2.0/lb/service_instances/${si?.id}`)).status === 404, 30_000, 200);
     for (const vm of vms) expect(existsSync(join(runRoot, vm))).toBe(false);
+    // Deleting the VIP disassociated its floating IP: the forwarding is gone too.
+    await waitFor('the floating IP no longer forwarded', async () => !natRules().includes('lbfip-'), 30_000, 200);
     const processes = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
     for (const vm of vms) expect(processes).not.toContain(vm);
   });

@@ -23,6 +23,8 @@ export const PLACEMENT_INTERFACE = 'lbv0';
 export const FABRIC_BRIDGE = 'lbbr0';
 /** Every namespace address is on-link for the whole fabric range: one flat L2 segment. */
 const FABRIC_PREFIX_LENGTH = 15;
+/** The fabric's range (the project's 198.18.0.0/15): the fabric namespace routes it onto its bridge. */
+const FABRIC_RANGE = '198.18.0.0/15';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export const fabricNamespace = (prefix: string): string => `${prefix}fabric`;
@@ -157,6 +159,47 @@ export class NetnsDriver implements PlacementDriver {
       await waitFor(`${daemon} writes its pid file`, () => alive(pidFile, daemon) !== null, 5000);
     }
     writeFileSync(appliedFile, file.hash, { mode: 0o600 });
+  }
+
+  /**
+   * A floating IP is an address of the fabric's bridge with a DNAT to the VIP, and a masquerade
+   * so replies come back through the fabric to be translated (ARCHITECTURE.md section 7).
+   * Rules carry the comment `lbfip-<id>` so they are found again after any restart.
+   */
+  async ensureFloatingIp(floatingIpId: string, floatingAddress: string, vipAddress: string): Promise<void> {
+    const fabric = fabricNamespace(this.o.prefix);
+    const tag = `lbfip-${floatingIpId}`;
+    await ip('-n', fabric, 'addr', 'add', `${floatingAddress}/32`, 'dev', FABRIC_BRIDGE).catch(ignoreExisting);
+    await ip('-n', fabric, 'route', 'replace', FABRIC_RANGE, 'dev', FABRIC_BRIDGE);
+    // Hairpin routing on the bridge: forward, and never tell clients to go around the translation.
+    await exec('ip', ['netns', 'exec', fabric, 'sysctl', '-qw', 'net.ipv4.ip_forward=1', 'net.ipv4.conf.all.send_redirects=0', `net.ipv4.conf.${FABRIC_BRIDGE}.send_redirects=0`]);
+    const rules: [string, string[]][] = [
+      ['PREROUTING', ['-d', `${floatingAddress}/32`, '-m', 'comment', '--comment', tag, '-j', 'DNAT', '--to-destination', vipAddress]],
+      ['POSTROUTING', ['-d', `${vipAddress}/32`, '-m', 'comment', '--comment', tag, '-j', 'MASQUERADE']],
+    ];
+    for (const [chain, rule] of rules) {
+      const present = await exec('ip', ['netns', 'exec', fabric, 'iptables', '-t', 'nat', '-C', chain, ...rule]).then(() => true, () => false);
+      if (!present) await exec('ip', ['netns', 'exec', fabric, 'iptables', '-t', 'nat', '-A', chain, ...rule]);
+    }
+  }
+
+  async removeFloatingIp(floatingIpId: string): Promise<void> {
+    const fabric = fabricNamespace(this.o.prefix);
+    const tag = `lbfip-${floatingIpId}`;
+    for (const line of (await this.natRules()).filter((l) => l.includes(`--comment ${tag} `))) {
+      const floating = / PREROUTING -d (\S+)\/32 /.exec(line);
+      await exec('ip', ['netns', 'exec', fabric, 'iptables', '-t', 'nat', ...line.replace(/^-A /, '-D ').split(' ')]);
+      if (floating) await ip('-n', fabric, 'addr', 'del', `${floating[1]}/32`, 'dev', FABRIC_BRIDGE).catch(() => undefined);
+    }
+  }
+
+  async floatingIps(): Promise<string[]> {
+    return [...new Set((await this.natRules()).flatMap((l) => /--comment lbfip-(\S+) /.exec(l)?.[1] ?? []))];
+  }
+
+  private async natRules(): Promise<string[]> {
+    const { stdout } = await exec('ip', ['netns', 'exec', fabricNamespace(this.o.prefix), 'iptables', '-t', 'nat', '-S']).catch(() => ({ stdout: '' }));
+    return stdout.split('\n').filter((l) => l.startsWith('-A '));
   }
 
   /** True when HAProxy took every command (the runtime API answers nothing on success). */

@@ -1,5 +1,6 @@
 import {
-  poolDecider, serviceInstanceDecider, type ServiceInstanceEvent, type ServiceInstanceState, upcast, vipDecider,
+  floatingIpDecider, type FloatingIpEvent, type FloatingIpState, poolDecider, serviceInstanceDecider, type ServiceInstanceEvent,
+  type ServiceInstanceState, upcast, vipDecider, type VipEvent, type VipState,
 } from '@lbaas/domain';
 import { executeSystemCommand, JetStreamEventStore, type SystemActor } from '@lbaas/event-store';
 import { memberHealth, parseShowStat } from '@lbaas/haproxy';
@@ -46,6 +47,9 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
   let heartbeat: HeartbeatSender | null = await sendHeartbeats(nc, nodeId, o.heartbeatMs, { driver: driver.name, pid: process.pid });
 
   const instances = new Map<string, Live>();
+  /** VIPs and floating IPs: which floating address forwards to which VIP. */
+  const vips = new Map<string, VipState>();
+  const floatingIps = new Map<string, FloatingIpState>();
   /** Every placement the log ever put on this node: only those may this agent tear down. */
   const ours = new Map<string, string>();
   const texts = new Map<string, string>();
@@ -100,6 +104,30 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     }
   };
 
+  /**
+   * The agent of a VIP's active placement makes its floating IPs forward to it; any agent
+   * removes the forwarding of a floating IP the log no longer associates with a VIP.
+   */
+  const forwardFloatingIps = async (): Promise<void> => {
+    const instanceOfVip = new Map([...instances.values()].map((si) => [si.vipId, si]));
+    const vipOfPort = new Map([...vips.values()].flatMap((v) => (v.kind === 'live' ? [[v.portId, v] as const] : [])));
+    const forwarded = new Set<string>();
+    for (const fip of floatingIps.values()) {
+      if (fip.kind !== 'live' || fip.portId === null || fip.fixedIpAddress === null) continue;
+      const vip = vipOfPort.get(fip.portId);
+      if (!vip) continue;
+      forwarded.add(fip.id);
+      const si = instanceOfVip.get(vip.id);
+      if (si?.placements.some((p) => p.role === 'active' && p.nodeId === nodeId)) await driver.ensureFloatingIp(fip.id, fip.floatingIpAddress, vip.address);
+    }
+    for (const id of await driver.floatingIps()) {
+      if (!forwarded.has(id)) {
+        await driver.removeFloatingIp(id);
+        log('info', { floatingIpId: id }, 'floating IP no longer forwarded');
+      }
+    }
+  };
+
   /** Which placements of this node changed since the last pass, so an event costs work for its instances only. */
   const touched = new Set<string>();
   let full = true;
@@ -126,6 +154,7 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
       }
     }
     if (!everything && only.size === 0) return;
+    if (everything) await forwardFloatingIps();
     for (const vmId of await driver.present()) {
       if (!wanted.has(vmId) && ours.has(vmId)) {
         await driver.remove(vmId);
@@ -196,6 +225,13 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     nc,
     onCommit: ({ commit }) => {
       for (const event of commit.events) {
+        if (event.aggregate === 'vip' || event.aggregate === 'floatingip') {
+          const e = upcast(event);
+          if (event.aggregate === 'vip') vips.set(event.aggregateId, vipDecider.evolve(vips.get(event.aggregateId) ?? vipDecider.initialState, e as unknown as VipEvent));
+          else floatingIps.set(event.aggregateId, floatingIpDecider.evolve(floatingIps.get(event.aggregateId) ?? floatingIpDecider.initialState, e as unknown as FloatingIpEvent));
+          if (event.aggregate === 'floatingip') full = true;
+          continue;
+        }
         if (event.aggregate !== 'serviceinstance') continue;
         const e = upcast(event) as unknown as ServiceInstanceEvent;
         const before = instances.get(event.aggregateId) ?? serviceInstanceDecider.initialState;
@@ -210,7 +246,7 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
           if (after.kind !== 'live' || !after.placements.some((p) => p.nodeId === nodeId)) full = true;
         }
       }
-      if (caughtUp && touched.size > 0) kick();
+      if (caughtUp && (touched.size > 0 || full)) kick();
     },
   });
   await follower.caughtUp;

@@ -20,6 +20,11 @@ export interface PlacementDriver {
   present(): Promise<string[]>;
   /** HAProxy's `show stat` of a running placement, or null when there is no HAProxy to ask. */
   showStat(vmId: string): Promise<string | null>;
+  /** Makes the floating address forward to the VIP's address (idempotent). */
+  ensureFloatingIp(floatingIpId: string, floatingAddress: string, vipAddress: string): Promise<void>;
+  removeFloatingIp(floatingIpId: string): Promise<void>;
+  /** Ids of the floating IPs this driver forwards. */
+  floatingIps(): Promise<string[]>;
 }
 
 /** No data plane: for simulations and for the scheduler's tests. */
@@ -41,5 +46,13 @@ export class FakeDriver implements PlacementDriver {
 
   async showStat(): Promise<string | null> {
     return null;
+  }
+
+  async ensureFloatingIp(): Promise<void> {}
+
+  async removeFloatingIp(): Promise<void> {}
+
+  async floatingIps(): Promise<string[]> {
+    return [];
   }
 }
