@@ -1,4 +1,5 @@
 import { apiCreate } from './api-create.bench';
+import { dataplane } from './dataplane.bench';
 import { listPaging } from './list-paging.bench';
 import { placementRender } from './placement-render.bench';
 
@@ -8,7 +9,7 @@ interface Bench {
   run(signal: AbortSignal): Promise<void>;
 }
 
-const BENCHES: readonly Bench[] = [apiCreate, listPaging, placementRender];
+const BENCHES: readonly Bench[] = [apiCreate, listPaging, placementRender, dataplane];
 
 /** Runs every bench in sequence; each prints its table and writes bench/results/<name>.json. */
 async function main(): Promise<void> {
