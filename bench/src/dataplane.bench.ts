@@ -16,10 +16,15 @@ const POLL_MS = 20;
 const BUDGET_MS = 8 * 60_000;
 
 const BACKEND = (name: string, address: string) => `require('http').createServer((q, r) => r.end('${name}\\n')).listen(80, '${address}')`;
-/** A bounded client in the client namespace: 4 workers, until the stop file exists or 60 s pass; prints {ok, failed}. */
+/**
+ * A bounded client in the client namespace: 4 workers, a new connection per request, until the
+ * stop file exists or 60 s pass; prints {ok, failed}. New connections, because an idle keep-alive
+ * connection that the old HAProxy process closes at a reload races the client's next request on
+ * it (ECONNRESET) on any HTTP server; clients retry those, and they would hide what this counts.
+ */
 const LOAD = (url: string, stopFile: string) => `
 const http = require('http'); const fs = require('fs'); let ok = 0, failed = 0; const end = Date.now() + 60000;
-const one = () => new Promise((res) => { const q = http.get('${url}', { timeout: 2000 }, (r) => { r.resume(); r.on('end', () => { r.statusCode === 200 ? ok++ : failed++; res(); }); });
+const one = () => new Promise((res) => { const q = http.get('${url}', { timeout: 2000, agent: false }, (r) => { r.resume(); r.on('end', () => { r.statusCode === 200 ? ok++ : failed++; res(); }); });
   q.on('error', () => { failed++; res(); }); q.on('timeout', () => q.destroy()); });
 const worker = async () => { while (!fs.existsSync('${stopFile}') && Date.now() < end) await one(); };
 Promise.all([worker(), worker(), worker(), worker()]).then(() => console.log(JSON.stringify({ ok, failed })));`;
@@ -218,7 +223,10 @@ async function run(signal: AbortSignal): Promise<void> {
       { metric: `requests failed across ${MEMBER_CHANGES} member changes and ${RELOADS} reloads`, value: loadResult.failed, unit: 'requests' },
       { metric: 'requests answered during those changes', value: loadResult.ok, unit: 'requests' },
     ];
-    report('dataplane', rows, { runs: RUNS, failovers: FAILOVERS, pollMs: POLL_MS, instances: instances.service_instances.length });
+    report('dataplane', rows, {
+      runs: RUNS, failovers: FAILOVERS, pollMs: POLL_MS, instances: instances.service_instances.length,
+      vipToAnswerMs: vipToAnswer.map(Math.round), failoverGapMs: failoverGap.map(Math.round), plainGapMs: plainGap.map(Math.round),
+    });
   } finally {
     await Promise.all(services.map((p) => p.stop()));
     for (const c of children) c.kill('SIGKILL');

@@ -139,19 +139,21 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     const only = new Set(touched);
     touched.clear();
     const wanted = new Set<string>();
+    const releases: { si: Live; vmId: string }[] = [];
+    // Applies first: a new VIP must not wait behind the teardown of a deleted one (keepalived takes a while to leave).
     for (const si of instances.values()) {
       for (const p of si.placements) {
         if (p.nodeId !== nodeId) continue;
         if (!si.deleting) wanted.add(p.vmId);
         if (!everything && !only.has(si.id)) continue;
-        if (si.deleting) {
-          await driver.remove(p.vmId);
-          await executeSystemCommand(store, serviceInstanceDecider, si.id, { type: 'ReleasePlacement', data: { instanceId: si.id, vmId: p.vmId } }, who());
-          log('info', { instanceId: si.id, vmId: p.vmId }, 'placement removed');
-        } else {
-          await applyOne(si, p.vmId);
-        }
+        if (si.deleting) releases.push({ si, vmId: p.vmId });
+        else await applyOne(si, p.vmId);
       }
+    }
+    for (const { si, vmId } of releases) {
+      await driver.remove(vmId);
+      await executeSystemCommand(store, serviceInstanceDecider, si.id, { type: 'ReleasePlacement', data: { instanceId: si.id, vmId } }, who());
+      log('info', { instanceId: si.id, vmId }, 'placement removed');
     }
     if (!everything && only.size === 0) return;
     if (everything) await forwardFloatingIps();
