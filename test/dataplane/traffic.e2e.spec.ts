@@ -26,8 +26,9 @@ function sweepDeadRuns(): void {
   for (const prefix of dead) void removeNamespaces(prefix);
 }
 
+/** Answers its name; `/slow` after 3 s, to hold a connection open for LEAST_CONNECTIONS. */
 const BACKEND = (name: string, address: string) =>
-  `require('http').createServer((q, r) => { r.setHeader('content-type', 'text/plain'); r.end('${name}\\n'); }).listen(80, '${address}')`;
+  `require('http').createServer((q, r) => { r.setHeader('content-type', 'text/plain'); setTimeout(() => r.end('${name}\\n'), q.url === '/slow' ? 3000 : 0); }).listen(80, '${address}')`;
 
 /**
  * The product as a tenant sees it: API calls to a VIP, then HTTP through it from a client
@@ -47,6 +48,7 @@ const BACKEND = (name: string, address: string) =>
   let vip: Vip;
   let pool: Pool;
   const members: string[] = [];
+  let httpMonitor = '';
 
   const get = async (): Promise<string | null> => {
     try {
@@ -111,6 +113,7 @@ const BACKEND = (name: string, address: string) =>
       members.push((await demo.create<{ id: string }>('/v2.0/lb/members', 'member', { pool_id: pool.id, address, protocol_port: 80 })).id);
     }
     const hm = await demo.create<{ id: string }>('/v2.0/lb/health_monitors', 'health_monitor', { type: 'HTTP', delay: 2, timeout: 1, max_retries: 2 });
+    httpMonitor = hm.id;
     expect((await demo.post(`/v2.0/lb/pools/${pool.id}/health_monitors`, { health_monitor: { id: hm.id } })).status).toBe(201);
     vip = await demo.create<Vip>('/v2.0/lb/vips', 'vip', { name: 'myvip', subnet_id: vipSubnet.id, protocol: 'HTTP', protocol_port: 80, pool_id: pool.id });
     expect(vip.status).toBe('PENDING_CREATE');
@@ -185,6 +188,35 @@ const BACKEND = (name: string, address: string) =>
     startBackend('be-2', `${PREFIX}be-2`, '198.18.2.12');
     await waitFor('member 2 ACTIVE again', async () => (await memberStatus(members[1])) === 'ACTIVE', 30_000, 200);
     await waitFor('be-2 answering again', async () => (await counts(4)).has('be-2'), 10_000, 100);
+  });
+
+  it('takes a member out with a TCP monitor too, and brings it back', async () => {
+    const tcp = await demo.create<{ id: string }>('/v2.0/lb/health_monitors', 'health_monitor', { type: 'TCP', delay: 2, timeout: 1, max_retries: 2 });
+    const before = JSON.stringify((await instance())?.config);
+    expect((await demo.delete(`/v2.0/lb/pools/${pool.id}/health_monitors/${httpMonitor}`)).status).toBe(204);
+    expect((await demo.post(`/v2.0/lb/pools/${pool.id}/health_monitors`, { health_monitor: { id: tcp.id } })).status).toBe(201);
+    await waitFor('the TCP check applied', async () => JSON.stringify((await instance())?.config) !== before && (await allApplied()), 30_000, 200);
+    backends.get('be-2')?.kill('SIGKILL');
+    await waitFor('member 2 INACTIVE', async () => (await memberStatus(members[1])) === 'INACTIVE', 30_000, 200);
+    expect([...(await counts(6)).entries()]).toEqual([['be-1', 6]]);
+    startBackend('be-2', `${PREFIX}be-2`, '198.18.2.12');
+    await waitFor('member 2 ACTIVE again', async () => (await memberStatus(members[1])) === 'ACTIVE', 30_000, 200);
+  });
+
+  it('LEAST_CONNECTIONS sends new requests to the member without a connection in progress', async () => {
+    const before = JSON.stringify((await instance())?.config);
+    expect((await demo.put(`/v2.0/lb/pools/${pool.id}`, { pool: { lb_method: 'LEAST_CONNECTIONS' } })).status).toBe(200);
+    await waitFor('leastconn applied', async () => JSON.stringify((await instance())?.config) !== before && (await allApplied()), 30_000, 200);
+    await waitFor('both members answering', async () => (await counts(4)).size === 2, 10_000, 100);
+    const slow = inNamespace(client, 'curl', ['-s', '-m', '10', `http://${vip.address}/slow`], 15_000);
+    await new Promise((r) => setTimeout(r, 500));
+    const quick = await counts(6);
+    const busy = (await slow).stdout.trim();
+    expect(['be-1', 'be-2']).toContain(busy);
+    expect([...quick.entries()]).toEqual([[busy === 'be-1' ? 'be-2' : 'be-1', 6]]);
+    const back = JSON.stringify((await instance())?.config);
+    expect((await demo.put(`/v2.0/lb/pools/${pool.id}`, { pool: { lb_method: 'ROUND_ROBIN' } })).status).toBe(200);
+    await waitFor('round robin again', async () => JSON.stringify((await instance())?.config) !== back && (await allApplied()), 30_000, 200);
   });
 
   it('SOURCE_IP sends one client always to the same member; HTTP_COOKIE keeps a client that returns its cookie on its member', async () => {
