@@ -12,7 +12,7 @@ if ! command -v node >/dev/null || (($(node -p 'process.versions.node.split(".")
 fi
 
 # package:command; a package counts as present when dpkg has it or its command is on PATH.
-wanted=(nats-server:nats-server haproxy:haproxy keepalived:keepalived iproute2:ip iptables:iptables curl:curl procps:pgrep)
+wanted=(nats-server:nats-server haproxy:haproxy keepalived:keepalived iproute2:ip iptables:iptables curl:curl procps:pgrep iputils-ping:ping)
 [[ ${1:-} == --test ]] && wanted+=(python3-neutronclient:)
 missing=()
 for w in "${wanted[@]}"; do

@@ -203,6 +203,21 @@ const BACKEND = (name: string, address: string) =>
     await waitFor('member 2 ACTIVE again', async () => (await memberStatus(members[1])) === 'ACTIVE', 30_000, 200);
   });
 
+  it('takes an unreachable member out with a PING monitor (a real ICMP echo), and brings it back', async () => {
+    const ping = await demo.create<{ id: string }>('/v2.0/lb/health_monitors', 'health_monitor', { type: 'PING', delay: 2, timeout: 1, max_retries: 2 });
+    const tcp = (await demo.get<{ pool: Pool }>(`/v2.0/lb/pools/${pool.id}`)).body.pool.health_monitors[0];
+    const before = JSON.stringify((await instance())?.config);
+    expect((await demo.delete(`/v2.0/lb/pools/${pool.id}/health_monitors/${tcp}`)).status).toBe(204);
+    expect((await demo.post(`/v2.0/lb/pools/${pool.id}/health_monitors`, { health_monitor: { id: ping.id } })).status).toBe(201);
+    await waitFor('the PING check applied', async () => JSON.stringify((await instance())?.config) !== before && (await allApplied()), 30_000, 200);
+    await waitFor('both members ACTIVE by ping', async () => (await memberStatus(members[0])) === 'ACTIVE' && (await memberStatus(members[1])) === 'ACTIVE', 30_000, 200);
+    // A server that still runs but cannot be reached: only an ICMP check can tell from the HTTP server's side.
+    execFileSync('ip', ['-n', `${PREFIX}be-2`, 'link', 'set', 'lbv0', 'down']);
+    await waitFor('member 2 INACTIVE', async () => (await memberStatus(members[1])) === 'INACTIVE', 30_000, 200);
+    execFileSync('ip', ['-n', `${PREFIX}be-2`, 'link', 'set', 'lbv0', 'up']);
+    await waitFor('member 2 ACTIVE again', async () => (await memberStatus(members[1])) === 'ACTIVE', 30_000, 200);
+  });
+
   it('LEAST_CONNECTIONS sends new requests to the member without a connection in progress', async () => {
     const before = JSON.stringify((await instance())?.config);
     expect((await demo.put(`/v2.0/lb/pools/${pool.id}`, { pool: { lb_method: 'LEAST_CONNECTIONS' } })).status).toBe(200);

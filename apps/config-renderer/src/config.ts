@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 export interface RendererConfig {
   readonly natsUrl: string;
@@ -38,7 +38,8 @@ export function rendererConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ren
     healthPort: port,
     leaseTtlMs: ttl,
     runRoot: env.LBAAS_RUN_DIR?.trim() || '/run/lbaas',
-    pingCheckCommand: env.LBAAS_PING_CHECK_COMMAND?.trim() || '/usr/local/lib/lbaas/ping-check',
+    // The checkout's own script (also in the Docker image); a packaged install points elsewhere.
+    pingCheckCommand: env.LBAAS_PING_CHECK_COMMAND?.trim() || resolve(__dirname, '..', '..', '..', 'scripts', 'lbaas-ping-check'),
     secretKey: deploymentKey(env.LBAAS_SECRET_KEY_FILE?.trim() || '/etc/lbaas/secret.key'),
     logLevel: env.LBAAS_LOG_LEVEL?.trim() || 'info',
     haproxyBin: env.LBAAS_HAPROXY_BIN?.trim() || '/usr/sbin/haproxy',

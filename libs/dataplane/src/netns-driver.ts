@@ -121,8 +121,9 @@ export class NetnsDriver implements PlacementDriver {
     await ip('-n', ns, 'addr', 'add', `${p.vrrpAddress}/${FABRIC_PREFIX_LENGTH}`, 'dev', PLACEMENT_INTERFACE).catch(ignoreExisting);
     await ip('-n', ns, 'link', 'set', PLACEMENT_INTERFACE, 'up');
     await ip('-n', ns, 'link', 'set', 'lo', 'up');
-    // The standby's HAProxy binds the VIP before keepalived gives it the address.
-    await exec('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv4.ip_nonlocal_bind=1']);
+    // The standby's HAProxy binds the VIP before keepalived gives it the address; PING monitors
+    // run ping as HAProxy's user (nobody, no new privileges), which needs unprivileged ICMP sockets.
+    await exec('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv4.ip_nonlocal_bind=1', 'net.ipv4.ping_group_range=0 2147483647']);
   }
 
   async apply(p: DesiredPlacement): Promise<void> {
