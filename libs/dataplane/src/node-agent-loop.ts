@@ -4,6 +4,7 @@ import {
 } from '@lbaas/domain';
 import { executeSystemCommand, JetStreamEventStore, type SystemActor } from '@lbaas/event-store';
 import { memberHealth, parseShowStat } from '@lbaas/haproxy';
+import { CoalescedRounds } from '@lbaas/service-health';
 import { type CommitFollower, followCommits, type HeartbeatSender, type PoolStatsSample, poolStatsSubject, sendHeartbeats } from '@lbaas/messaging';
 import type { NatsConnection, ObjectStore } from 'nats';
 import { v4 as uuidv4 } from 'uuid';
@@ -54,9 +55,6 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
   const ours = new Map<string, string>();
   const texts = new Map<string, string>();
   let caughtUp = false;
-  let running: Promise<void> | null = null;
-  let again = false;
-  let stopped = false;
 
   const who = (): SystemActor => ({ actor: `node-agent ${nodeId}`, correlationId: uuidv4(), causationId: null, tenantId: 'system' });
 
@@ -165,25 +163,11 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     }
   };
 
-  const kick = (): void => {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = pass()
-      .catch((error: unknown) => {
-        full = true;
-        log('error', { err: error instanceof Error ? error.message : String(error) }, 'reconcile pass failed; retrying');
-      })
-      .finally(() => {
-        running = null;
-        if (again) {
-          again = false;
-          kick();
-        }
-      });
-  };
+  const passes = new CoalescedRounds(pass, (error: unknown) => {
+    full = true;
+    log('error', { err: error instanceof Error ? error.message : String(error) }, 'reconcile pass failed; retrying');
+  });
+  const kick = (): void => passes.kick();
 
   /** What this agent last reported per pool member, so a steady member costs no reads of the log. */
   const reported = new Map<string, string>();
@@ -271,11 +255,10 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
       heartbeat ??= await sendHeartbeats(nc, nodeId, o.heartbeatMs, { driver: driver.name, pid: process.pid });
     },
     stop: async () => {
-      stopped = true;
       clearInterval(timer);
       clearInterval(observer);
       await heartbeat?.stop();
-      await running;
+      await passes.stop();
       await follower.stop();
     },
   };
