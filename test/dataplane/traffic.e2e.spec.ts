@@ -1,4 +1,4 @@
-import { ensureFabric, inNamespace, plugNamespace, removeNamespaces } from '@lbaas/dataplane';
+import { ensureFabric, fabricVeth, inNamespace, plugNamespace, removeNamespaces } from '@lbaas/dataplane';
 import { builtService, freePort, type ServiceProcess, spawnService, type Stack, startStack, waitFor } from '@lbaas/testing';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -293,6 +293,45 @@ const BACKEND = (name: string, address: string) =>
     console.log(`failover: first answer ${firstOk - started} ms after the kill, ${failures} failed requests before it`);
     const seen = await counts(8);
     expect(seen.get('failed')).toBeUndefined();
+  });
+
+  it('fails over when the active\'s whole node dies, records it, re-protects on the third node, and cleans up when the node returns', async () => {
+    await waitFor('both placements applied', allApplied, 30_000, 200);
+    const si = await instance();
+    const active = si?.vm_list.find((vm) => vm.ha === 'active: 200');
+    const standby = si?.vm_list.find((vm) => vm.ha === 'standby: 100');
+    if (!active || !standby) throw new Error('no pair');
+    const agent = services.find((s) => s.name === `node-${active.vr_name.split('-').pop()}`);
+    if (!agent) throw new Error(`no agent for ${active.vr_name}`);
+    const holdsVip = (vmId: string) => execFileSync('ip', ['-n', `${PREFIX}${vmId}`, '-o', 'addr', 'show', 'dev', 'lbv0'], { encoding: 'utf8' }).includes(` ${vip.address}/`);
+    // Priority 200 wins the VIP back once the active's daemons run again (the previous test killed them).
+    await waitFor('the active placement holding the VIP', async () => holdsVip(active.uuid) && !holdsVip(standby.uuid), 15_000, 100);
+    // The node dies as the network sees it: its agent stops and its placement's link goes dark,
+    // so its keepalived can say nothing on the way out (a kill would let it send a farewell advert).
+    await agent.kill();
+    execFileSync('ip', ['-n', `${PREFIX}fabric`, 'link', 'set', fabricVeth(active.uuid), 'down']);
+    const killed = Date.now();
+    let firstOk = 0;
+    let failed = 0;
+    for (let i = 0; i < 50 && firstOk === 0; i++) {
+      if ((await get()) !== null) firstOk = Date.now();
+      else failed++;
+    }
+    expect(firstOk).toBeGreaterThan(0);
+    console.log(`node failover: first answer ${firstOk - killed} ms after the node died, ${failed} failed requests before it`);
+    await waitFor('the failover recorded and a new standby applied on the third node', async () => {
+      const now = await instance();
+      return now !== undefined && now.vm_list.length === 2 && now.vm_list[0].uuid === standby.uuid && now.vm_list[0].ha === 'active: 200'
+        && !now.vm_list.some((vm) => vm.vr_name === active.vr_name) && now.vm_list.every((vm) => vm.status === 'APPLIED');
+    }, 60_000, 250);
+    const history = (await admin.get<{ service_instance: { failover_history: { event: string; from_node: string | null }[] } }>(`/v2.0/lb/service_instances/${si?.id}`))
+      .body.service_instance.failover_history;
+    expect(history.map((h) => h.event)).toEqual(expect.arrayContaining(['failed_over', 'reprotected']));
+    expect(history.find((h) => h.event === 'failed_over')?.from_node).toBe(active.vr_name);
+    expect((await counts(6)).has('failed')).toBe(false);
+    // The node comes back: its agent removes the placement it no longer has.
+    agent.start();
+    await waitFor('the dead placement\'s namespace removed', async () => !execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).includes(active.uuid), 30_000, 200);
   });
 
   let floatingAddress = '';
