@@ -72,37 +72,48 @@ if ((alive_count == ${#SERVICES[@]} + 1)) && [[ -f $STATE_DIR/nats.url ]]; then
   exit 0
 fi
 
-# A crashed or partial run: stop whatever of it is left, pid file or not.
-leftovers=$(stop_stack)
-((leftovers == 0)) || echo "stopped $leftovers process(es) left over from an earlier run"
-
-for entry in "${SERVICES[@]}"; do
-  read -r name _ port _ <<<"$entry"
-  listening "$port" && fail "127.0.0.1:$port (for $name) is taken by another process: $(ss -Hltnp "sport = :$port" 2>/dev/null | awk '{print $NF}')"
-done
-
-mkdir -p "$RUN_DIR" "$LOG_DIR" "$STATE_DIR/nats"
-chmod 700 "$STATE_DIR"
-node scripts/dev-tokens.js "$STATE_DIR/dev-tokens.json"
-
-nats_port=4222
-if listening "$nats_port"; then
-  nats_port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
-  echo "127.0.0.1:4222 is taken: nats-server listens on $nats_port"
+# NATS up with some services gone (one crashed, or `lbaas dev kill-node` took a node): start only
+# those, so the rest, and the event log, keep running. Anything else partial starts from scratch.
+partial=0
+if running_pid nats >/dev/null && [[ -f $STATE_DIR/nats.url && -f $STATE_DIR/dev-tokens.json ]]; then
+  partial=1
+  echo "nats-server and $((alive_count - 1)) of ${#SERVICES[@]} services run: starting the others"
 fi
-cat >"$STATE_DIR/nats.conf" <<CONF
+
+if ((partial == 0)); then
+  # A crashed or partial run: stop whatever of it is left, pid file or not.
+  leftovers=$(stop_stack)
+  ((leftovers == 0)) || echo "stopped $leftovers process(es) left over from an earlier run"
+
+  for entry in "${SERVICES[@]}"; do
+    read -r name _ port _ <<<"$entry"
+    listening "$port" && fail "127.0.0.1:$port (for $name) is taken by another process: $(ss -Hltnp "sport = :$port" 2>/dev/null | awk '{print $NF}')"
+  done
+
+  mkdir -p "$RUN_DIR" "$LOG_DIR" "$STATE_DIR/nats"
+  chmod 700 "$STATE_DIR"
+  node scripts/dev-tokens.js "$STATE_DIR/dev-tokens.json"
+
+  nats_port=4222
+  if listening "$nats_port"; then
+    nats_port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
+    echo "127.0.0.1:4222 is taken: nats-server listens on $nats_port"
+  fi
+  cat >"$STATE_DIR/nats.conf" <<CONF
 server_name: lb-nats
 listen: 127.0.0.1:$nats_port
 jetstream { store_dir: "$STATE_DIR/nats" }
 CONF
-# Each run starts fresh logs; the previous run's stay beside them as *.log.1.
-for log in "$LOG_DIR"/*.log; do [[ -e $log ]] && mv -f "$log" "$log.1"; done
-LBAAS_STACK=$STATE_DIR nohup nats-server -c "$STATE_DIR/nats.conf" >"$LOG_DIR/nats.log" 2>&1 &
-echo $! >"$RUN_DIR/nats.pid"
-wait_for nats 20 listening "$nats_port" || fail "nats-server did not start" nats
-echo "nats://127.0.0.1:$nats_port" >"$STATE_DIR/nats.url"
+  # Each run starts fresh logs; the previous run's stay beside them as *.log.1.
+  for log in "$LOG_DIR"/*.log; do [[ -e $log ]] && mv -f "$log" "$log.1"; done
+  LBAAS_STACK=$STATE_DIR nohup nats-server -c "$STATE_DIR/nats.conf" >"$LOG_DIR/nats.log" 2>&1 &
+  echo $! >"$RUN_DIR/nats.pid"
+  wait_for nats 20 listening "$nats_port" || fail "nats-server did not start" nats
+  echo "nats://127.0.0.1:$nats_port" >"$STATE_DIR/nats.url"
+fi
 
-export LBAAS_NATS_URL="nats://127.0.0.1:$nats_port"
+LBAAS_NATS_URL=$(<"$STATE_DIR/nats.url")
+export LBAAS_NATS_URL
 export LBAAS_TOKENS_FILE="$STATE_DIR/dev-tokens.json"
 export LBAAS_DB_PATH="$STATE_DIR/read-models.sqlite"
 # The deployment key (stats passwords derive from it; TLS keys will be sealed with it): made once, mode 0600.
@@ -114,6 +125,7 @@ export LBAAS_RUN_DIR="$STATE_DIR/run/placements"
 if [[ $(id -u) == 0 ]]; then
   node apps/cli/dist/main.js dev fabric up || fail "could not build the fabric" nats
   for n in 1 2 3; do
+    running_pid "be-$n" >/dev/null && continue
     LBAAS_STACK=$STATE_DIR nohup ip netns exec "lb-be-$n" node --title="lb-be-$n" -e \
       "require('http').createServer((q, r) => r.end('lb-be-$n\\n')).listen(80, '198.18.2.1$n')" >"$LOG_DIR/be-$n.log" 2>&1 &
     echo $! >"$RUN_DIR/be-$n.pid"
@@ -125,6 +137,8 @@ else
 fi
 for entry in "${SERVICES[@]}"; do
   read -r name app port args <<<"$entry"
+  running_pid "$name" >/dev/null && continue
+  [[ -e $LOG_DIR/$name.log ]] && mv -f "$LOG_DIR/$name.log" "$LOG_DIR/$name.log.1"
   # shellcheck disable=SC2086 # args is a word list by design
   LBAAS_STACK=$STATE_DIR LBAAS_HEALTH_PORT=$port nohup node --title="lb-$name" "apps/$app/dist/main.js" $args >"$LOG_DIR/$name.log" 2>&1 &
   echo $! >"$RUN_DIR/$name.pid"
@@ -136,5 +150,5 @@ for entry in "${SERVICES[@]}"; do
   esac
 done
 
-echo "started nats-server and ${#SERVICES[@]} services"
+if ((partial)); then echo "started the services that were not running"; else echo "started nats-server and ${#SERVICES[@]} services"; fi
 print_summary

@@ -1,4 +1,4 @@
-import { ensureFabric, fabricVeth, inNamespace, plugNamespace, removeNamespaces } from '@lbaas/dataplane';
+import { ensureFabric, inNamespace, plugNamespace, removeNamespaces, runtimeCommand } from '@lbaas/dataplane';
 import { builtService, freePort, type ServiceProcess, spawnService, type Stack, startStack, waitFor } from '@lbaas/testing';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -190,32 +190,58 @@ const BACKEND = (name: string, address: string) =>
     await waitFor('be-2 answering again', async () => (await counts(4)).has('be-2'), 10_000, 100);
   });
 
+  /** Swaps the pool's one monitor and waits until every placement runs a file that `applied` accepts. */
+  const swapMonitor = async (next: string, what: string, applied: (file: string) => boolean): Promise<void> => {
+    const current = (await demo.get<{ pool: Pool }>(`/v2.0/lb/pools/${pool.id}`)).body.pool.health_monitors[0];
+    expect((await demo.delete(`/v2.0/lb/pools/${pool.id}/health_monitors/${current}`)).status).toBe(204);
+    expect((await demo.post(`/v2.0/lb/pools/${pool.id}/health_monitors`, { health_monitor: { id: next } })).status).toBe(201);
+    // Not just "the files changed": the pool passes through a file with no monitor on the way.
+    await waitFor(`${what} applied`, async () => {
+      const si = await instance();
+      return si !== undefined && (await allApplied()) && si.vm_list.every((vm) => applied(readFileSync(join(runRoot, vm.uuid, 'haproxy.cfg'), 'utf8')));
+    }, 30_000, 200);
+  };
+  /** What each placement's HAProxy says of the members, for a failure message. */
+  const checkerView = async (): Promise<string> => {
+    const si = await instance();
+    const views = await Promise.all((si?.vm_list ?? []).map(async (vm) => {
+      const [header, ...lines] = ((await runtimeCommand(join(runRoot, vm.uuid, 'haproxy.sock'), 'show stat')) ?? '').split('\n');
+      const columns = header.replace(/^# /, '').split(',');
+      const shown = ['svname', 'status', 'check_status', 'last_chk'].map((name) => columns.indexOf(name));
+      const rows = lines.filter((line) => line.startsWith(pool.id)).map((line) => shown.map((i) => line.split(',')[i]).join(' '));
+      return `${vm.ha} ${vm.vr_name}: ${rows.join(' | ') || 'no answer'}`;
+    }));
+    return views.join('\n');
+  };
+  const explained = async (wait: Promise<void>): Promise<void> =>
+    wait.catch(async (error: Error) => { throw new Error(`${error.message}\n${await checkerView()}`); });
+
   it('takes a member out with a TCP monitor too, and brings it back', async () => {
     const tcp = await demo.create<{ id: string }>('/v2.0/lb/health_monitors', 'health_monitor', { type: 'TCP', delay: 2, timeout: 1, max_retries: 2 });
-    const before = JSON.stringify((await instance())?.config);
-    expect((await demo.delete(`/v2.0/lb/pools/${pool.id}/health_monitors/${httpMonitor}`)).status).toBe(204);
-    expect((await demo.post(`/v2.0/lb/pools/${pool.id}/health_monitors`, { health_monitor: { id: tcp.id } })).status).toBe(201);
-    await waitFor('the TCP check applied', async () => JSON.stringify((await instance())?.config) !== before && (await allApplied()), 30_000, 200);
+    // A TCP check is a bare `check` on each server, with no httpchk.
+    await swapMonitor(tcp.id, 'the TCP check', (file) => file.includes('check inter') && !file.includes('httpchk'));
     backends.get('be-2')?.kill('SIGKILL');
-    await waitFor('member 2 INACTIVE', async () => (await memberStatus(members[1])) === 'INACTIVE', 30_000, 200);
+    await explained(waitFor('member 2 INACTIVE', async () => (await memberStatus(members[1])) === 'INACTIVE', 30_000, 200));
     expect([...(await counts(6)).entries()]).toEqual([['be-1', 6]]);
     startBackend('be-2', `${PREFIX}be-2`, '198.18.2.12');
-    await waitFor('member 2 ACTIVE again', async () => (await memberStatus(members[1])) === 'ACTIVE', 30_000, 200);
+    await explained(waitFor('member 2 ACTIVE again', async () => (await memberStatus(members[1])) === 'ACTIVE', 30_000, 200));
   });
 
   it('takes an unreachable member out with a PING monitor (a real ICMP echo), and brings it back', async () => {
     const ping = await demo.create<{ id: string }>('/v2.0/lb/health_monitors', 'health_monitor', { type: 'PING', delay: 2, timeout: 1, max_retries: 2 });
-    const tcp = (await demo.get<{ pool: Pool }>(`/v2.0/lb/pools/${pool.id}`)).body.pool.health_monitors[0];
-    const before = JSON.stringify((await instance())?.config);
-    expect((await demo.delete(`/v2.0/lb/pools/${pool.id}/health_monitors/${tcp}`)).status).toBe(204);
-    expect((await demo.post(`/v2.0/lb/pools/${pool.id}/health_monitors`, { health_monitor: { id: ping.id } })).status).toBe(201);
-    await waitFor('the PING check applied', async () => JSON.stringify((await instance())?.config) !== before && (await allApplied()), 30_000, 200);
-    await waitFor('both members ACTIVE by ping', async () => (await memberStatus(members[0])) === 'ACTIVE' && (await memberStatus(members[1])) === 'ACTIVE', 30_000, 200);
+    await swapMonitor(ping.id, 'the PING check', (file) => file.includes('option external-check'));
+    await explained(waitFor('both members ACTIVE by ping', async () => (await memberStatus(members[0])) === 'ACTIVE' && (await memberStatus(members[1])) === 'ACTIVE', 30_000, 200));
     // A server that still runs but cannot be reached: only an ICMP check can tell from the HTTP server's side.
     execFileSync('ip', ['-n', `${PREFIX}be-2`, 'link', 'set', 'lbv0', 'down']);
-    await waitFor('member 2 INACTIVE', async () => (await memberStatus(members[1])) === 'INACTIVE', 30_000, 200);
-    execFileSync('ip', ['-n', `${PREFIX}be-2`, 'link', 'set', 'lbv0', 'up']);
-    await waitFor('member 2 ACTIVE again', async () => (await memberStatus(members[1])) === 'ACTIVE', 30_000, 200);
+    try {
+      await explained(waitFor('member 2 INACTIVE', async () => (await memberStatus(members[1])) === 'INACTIVE', 30_000, 200));
+    } finally {
+      execFileSync('ip', ['-n', `${PREFIX}be-2`, 'link', 'set', 'lbv0', 'up']);
+    }
+    await explained(waitFor('member 2 ACTIVE again', async () => (await memberStatus(members[1])) === 'ACTIVE', 30_000, 200));
+    // The tests after this one send HTTP: an HTTP check takes the pool back.
+    await swapMonitor(httpMonitor, 'the HTTP check', (file) => file.includes('option httpchk'));
+    await explained(waitFor('both members ACTIVE by HTTP', async () => (await memberStatus(members[0])) === 'ACTIVE' && (await memberStatus(members[1])) === 'ACTIVE', 30_000, 200));
   });
 
   it('LEAST_CONNECTIONS sends new requests to the member without a connection in progress', async () => {
@@ -306,11 +332,15 @@ const BACKEND = (name: string, address: string) =>
     const holdsVip = (vmId: string) => execFileSync('ip', ['-n', `${PREFIX}${vmId}`, '-o', 'addr', 'show', 'dev', 'lbv0'], { encoding: 'utf8' }).includes(` ${vip.address}/`);
     // Priority 200 wins the VIP back once the active's daemons run again (the previous test killed them).
     await waitFor('the active placement holding the VIP', async () => holdsVip(active.uuid) && !holdsVip(standby.uuid), 15_000, 100);
-    // The node dies as the network sees it: its agent stops and its placement's link goes dark,
-    // so its keepalived can say nothing on the way out (a kill would let it send a farewell advert).
-    await agent.kill();
-    execFileSync('ip', ['-n', `${PREFIX}fabric`, 'link', 'set', fabricVeth(active.uuid), 'down']);
+    // The node dies as a power cut would have it: agent, link and processes, with no farewell advert.
+    const said = execFileSync(process.execPath, [builtService('cli'), 'dev', 'kill-node', active.vr_name], {
+      encoding: 'utf8', env: { ...process.env, LBAAS_NATS_URL: stack.nats.url },
+    });
     const killed = Date.now();
+    expect(said).toMatch(new RegExp(`${active.vr_name}: agent pid \\d+ killed`));
+    expect(said).toMatch(new RegExp(`active +${active.uuid} of instance ${si?.id}: link down, [1-9]\\d* process\\(es\\) killed`));
+    await waitFor('the agent gone', () => !agent.running(), 5000, 50);
+    await waitFor('nothing left running in the placement', () => execFileSync('ip', ['netns', 'pids', `${PREFIX}${active.uuid}`], { encoding: 'utf8' }).trim() === '', 5000, 50);
     let firstOk = 0;
     let failed = 0;
     for (let i = 0; i < 50 && firstOk === 0; i++) {

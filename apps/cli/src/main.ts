@@ -27,6 +27,10 @@ async function main(argv: string[]): Promise<number> {
     const { runDevFabric } = await import('./dev-fabric');
     return runDevFabric(argv.slice(2));
   }
+  if (argv[0] === 'dev' && argv[1] === 'kill-node') {
+    const { runDevKillNode } = await import('./dev-kill-node');
+    return runDevKillNode(argv.slice(2), natsUrl);
+  }
   if (argv[0] === 'dev' && argv[1] === 'nodes') {
     const { runDevNodes } = await import('./dev-nodes');
     return runDevNodes(argv.slice(2), natsUrl);

@@ -63,10 +63,10 @@ async function waitGone(pid: number, withinMs: number): Promise<boolean> {
   return false;
 }
 
-async function waitFor(what: string, check: () => boolean, withinMs: number): Promise<void> {
+async function waitFor(what: string, check: () => boolean | Promise<boolean>, withinMs: number): Promise<void> {
   const deadline = Date.now() + withinMs;
   while (Date.now() < deadline) {
-    if (check()) return;
+    if (await check()) return;
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`${what} within ${withinMs} ms`);
@@ -151,7 +151,15 @@ export class NetnsDriver implements PlacementDriver {
       // Weights and enable/disable go to the live process; anything else is a seamless reload.
       // Only against the file the process runs: the one on disk may be from an apply that failed half-way.
       const commands = daemon === 'haproxy' && contentHash(previous) === applied ? runtimeChanges(previous, file.text) : null;
-      if (commands === null || !(await this.runtime(dir, commands))) process.kill(pid, reload);
+      if (commands === null || !(await this.runtime(dir, commands))) {
+        const before = daemon === 'haproxy' ? await servingWorker(dir) : null;
+        process.kill(pid, reload);
+        // Applied means serving: the master answers SIGUSR2 at once but starts the new worker
+        // later, and keeps the old one if the file does not load.
+        if (before !== null) {
+          await waitFor('HAProxy serving the new file', async () => ((await servingWorker(dir)) ?? before) !== before, 10_000);
+        }
+      }
     } else {
       rmSync(pidFile, { force: true });
       await exec('ip', ['netns', 'exec', ns, bin, ...args], { timeout: 20_000 }).catch((error: { stderr?: string }) => {
@@ -240,6 +248,12 @@ export class NetnsDriver implements PlacementDriver {
     await ip('-n', fabricNamespace(this.o.prefix), 'link', 'del', fabricVeth(vmId)).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The pid of the worker that answers on the placement's stats socket, or null when none does. */
+async function servingWorker(dir: string): Promise<number | null> {
+  const pid = /^Pid: (\d+)$/m.exec((await runtimeCommand(join(dir, 'haproxy.sock'), 'show info')) ?? '');
+  return pid ? Number(pid[1]) : null;
 }
 
 /** One command on HAProxy's runtime API (the stats socket); null when nothing answers there. */
