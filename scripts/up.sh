@@ -52,7 +52,11 @@ print_summary() {
   echo "Dashboard:  with issue 6, at $DASHBOARD_URL (the projections service, which serves /healthz and /readyz there today)"
   echo "NATS:       $(cat "$STATE_DIR/nats.url")"
   echo "Logs:       .lbaas/logs/   pids: .lbaas/run/   CLI: bin/lbaas status"
-  [[ ${LBAAS_NODE_DRIVER:-} == netns ]] && echo "Fabric:     lb-fabric; backends lb-be-1..3 at 198.18.2.11-13:80; send traffic with: ip netns exec lb-client curl http://<VIP address>/"
+  if [[ $(id -u) == 0 ]]; then
+    echo "Fabric:     lb-fabric; backends lb-be-1..3 at 198.18.2.11-13:80; send traffic with: ip netns exec lb-client curl http://<VIP address>/"
+  else
+    echo "Data plane: process driver (not root); backends at 127.18.2.11-13:20080 serve members 198.18.2.11-13:80; a VIP 198.18.a.b:80 answers at http://127.18.a.b:20080/"
+  fi
   echo "Dev tokens (.lbaas/dev-tokens.json), send as X-Auth-Token:"
   node -e '
     const tokens = require(process.argv[1]);
@@ -132,8 +136,15 @@ if [[ $(id -u) == 0 ]]; then
   done
   export LBAAS_NODE_DRIVER=netns
 else
-  echo "not root: the node agents run the fake driver (no namespaces, no traffic)" >&2
-  export LBAAS_NODE_DRIVER=fake
+  # Without root: the process driver, HAProxy on 127/8 (198.18.a.b:80 is served at 127.18.a.b:20080),
+  # and the backends where it sends their traffic.
+  export LBAAS_NODE_DRIVER=process LBAAS_PROCESS_PORT_OFFSET=20000
+  for n in 1 2 3; do
+    running_pid "be-$n" >/dev/null && continue
+    LBAAS_STACK=$STATE_DIR nohup node --title="lb-be-$n" -e \
+      "require('http').createServer((q, r) => r.end('lb-be-$n\\n')).listen(20080, '127.18.2.1$n')" >"$LOG_DIR/be-$n.log" 2>&1 &
+    echo $! >"$RUN_DIR/be-$n.pid"
+  done
 fi
 for entry in "${SERVICES[@]}"; do
   read -r name app port args <<<"$entry"

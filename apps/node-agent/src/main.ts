@@ -1,4 +1,4 @@
-import { FakeDriver, NetnsDriver, type PlacementDriver, runNodeAgent } from '@lbaas/dataplane';
+import { FakeDriver, NetnsDriver, type PlacementDriver, ProcessDriver, runNodeAgent } from '@lbaas/dataplane';
 import { NODE_NAME } from '@lbaas/domain';
 import { connectNats } from '@lbaas/messaging';
 import { serveHealth } from '@lbaas/service-health';
@@ -6,7 +6,9 @@ import pino from 'pino';
 
 /**
  * One compute node's agent. `netns` (root) runs each placement in its own namespace on the
- * fabric with HAProxy and keepalived; `fake` runs nothing and reports success, for simulations.
+ * fabric with HAProxy and keepalived; `process` (no root) runs HAProxy on the loopback image of
+ * the fabric's addresses and fails over only when the scheduler does; `fake` runs nothing and
+ * reports success, for simulations.
  */
 async function main(): Promise<void> {
   const nodeId = process.argv[2] ?? '';
@@ -14,14 +16,17 @@ async function main(): Promise<void> {
   if (!NODE_NAME.test(nodeId)) throw new Error(`usage: node-agent <node name>; '${nodeId}' is not lower-case letters, digits and '-'`);
   const env = process.env;
   const driverName = env.LBAAS_NODE_DRIVER?.trim() || 'fake';
+  const runRoot = env.LBAAS_RUN_DIR?.trim() || '/run/lbaas';
   let driver: PlacementDriver;
   if (driverName === 'netns') {
-    if (process.getuid?.() !== 0) throw new Error('LBAAS_NODE_DRIVER=netns needs root (network namespaces); use fake without root');
-    driver = new NetnsDriver({ prefix: env.LBAAS_NS_PREFIX?.trim() || 'lb-', runRoot: env.LBAAS_RUN_DIR?.trim() || '/run/lbaas' });
+    if (process.getuid?.() !== 0) throw new Error('LBAAS_NODE_DRIVER=netns needs root (network namespaces); use process or fake without root');
+    driver = new NetnsDriver({ prefix: env.LBAAS_NS_PREFIX?.trim() || 'lb-', runRoot });
+  } else if (driverName === 'process') {
+    driver = new ProcessDriver({ runRoot, portOffset: Number(env.LBAAS_PROCESS_PORT_OFFSET?.trim() || 20000), root: process.getuid?.() === 0 });
   } else if (driverName === 'fake') {
     driver = new FakeDriver();
   } else {
-    throw new Error(`LBAAS_NODE_DRIVER=${driverName} is not a driver: netns or fake (the no-root process driver is not built yet)`);
+    throw new Error(`LBAAS_NODE_DRIVER=${driverName} is not a driver: netns (root), process (no root) or fake`);
   }
   const heartbeatMs = Number(env.LBAAS_HEARTBEAT_MS?.trim() || 1000);
   const reconcileMs = Number(env.LBAAS_RECONCILE_MS?.trim() || 2000);

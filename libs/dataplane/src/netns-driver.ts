@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
-import { connect } from 'node:net';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fnv1a } from '@lbaas/domain';
-import { contentHash, runtimeChanges } from '@lbaas/haproxy';
+import { alive, configFileOf, convergeDaemon, runtimeCommand, terminate } from './daemons';
 import type { DesiredPlacement, PlacementDriver } from './placement-driver';
 
 const exec = promisify(execFile);
@@ -43,34 +42,6 @@ export async function ip(...args: string[]): Promise<string> {
 const ignoreExisting = (error: unknown): void => {
   if (!/File exists|already exists/.test(String(error))) throw error;
 };
-
-function alive(pidFile: string, binary: string): number | null {
-  try {
-    const pid = Number(readFileSync(pidFile, 'utf8').trim().split('\n')[0]);
-    if (!Number.isInteger(pid) || pid <= 1) return null;
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(binary) ? pid : null;
-  } catch {
-    return null;
-  }
-}
-
-async function waitGone(pid: number, withinMs: number): Promise<boolean> {
-  const deadline = Date.now() + withinMs;
-  while (Date.now() < deadline) {
-    if (!existsSync(`/proc/${pid}`)) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return false;
-}
-
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, withinMs: number): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`${what} within ${withinMs} ms`);
-}
 
 /**
  * The real data plane (root): a namespace `<prefix><vm uuid>` per placement, plugged into the
@@ -131,43 +102,15 @@ export class NetnsDriver implements PlacementDriver {
     const dir = this.runDir(p.vmId);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const ns = this.ns(p.vmId);
-    await this.converge(ns, dir, 'haproxy', p.haproxy, ['-W', '-D', '-f', join(dir, 'haproxy.cfg')], 'SIGUSR2');
-    await this.converge(ns, dir, 'keepalived', p.keepalived,
-      ['-f', join(dir, 'keepalived.conf'), '-p', join(dir, 'keepalived.pid'), '-r', join(dir, 'vrrp.pid'), '--vrrp'], 'SIGHUP');
-  }
-
-  /** Starts the daemon when it is not running, reloads it when it runs older files, leaves it alone otherwise. */
-  private async converge(ns: string, dir: string, daemon: 'haproxy' | 'keepalived', file: { hash: string; text: string }, args: string[], reload: NodeJS.Signals): Promise<void> {
-    const config = join(dir, daemon === 'haproxy' ? 'haproxy.cfg' : 'keepalived.conf');
-    const appliedFile = join(dir, `${daemon}.applied`);
-    const pidFile = join(dir, `${daemon}.pid`);
-    const bin = daemon === 'haproxy' ? this.haproxyBin : this.keepalivedBin;
-    const applied = existsSync(appliedFile) ? readFileSync(appliedFile, 'utf8') : '';
-    const previous = existsSync(config) ? readFileSync(config, 'utf8') : '';
-    if (previous !== file.text) writeFileSync(config, file.text, { mode: 0o600 });
-    const pid = alive(pidFile, daemon);
-    if (pid !== null && applied === file.hash) return;
-    if (pid !== null) {
-      // Weights and enable/disable go to the live process; anything else is a seamless reload.
-      // Only against the file the process runs: the one on disk may be from an apply that failed half-way.
-      const commands = daemon === 'haproxy' && contentHash(previous) === applied ? runtimeChanges(previous, file.text) : null;
-      if (commands === null || !(await this.runtime(dir, commands))) {
-        const before = daemon === 'haproxy' ? await servingWorker(dir) : null;
-        process.kill(pid, reload);
-        // Applied means serving: the master answers SIGUSR2 at once but starts the new worker
-        // later, and keeps the old one if the file does not load.
-        if (before !== null) {
-          await waitFor('HAProxy serving the new file', async () => ((await servingWorker(dir)) ?? before) !== before, 10_000);
-        }
-      }
-    } else {
-      rmSync(pidFile, { force: true });
-      await exec('ip', ['netns', 'exec', ns, bin, ...args], { timeout: 20_000 }).catch((error: { stderr?: string }) => {
-        throw new Error(`${daemon} did not start in ${ns}: ${(error.stderr ?? String(error)).trim().slice(0, 500)}`);
-      });
-      await waitFor(`${daemon} writes its pid file`, () => alive(pidFile, daemon) !== null, 5000);
-    }
-    writeFileSync(appliedFile, file.hash, { mode: 0o600 });
+    const where = `in ${ns}`;
+    await convergeDaemon({
+      dir, daemon: 'haproxy', file: p.haproxy, reload: 'SIGUSR2', where,
+      start: ['ip', 'netns', 'exec', ns, this.haproxyBin, '-W', '-D', '-f', configFileOf(dir, 'haproxy')],
+    });
+    await convergeDaemon({
+      dir, daemon: 'keepalived', file: p.keepalived, reload: 'SIGHUP', where,
+      start: ['ip', 'netns', 'exec', ns, this.keepalivedBin, '-f', configFileOf(dir, 'keepalived'), '-p', join(dir, 'keepalived.pid'), '-r', join(dir, 'vrrp.pid'), '--vrrp'],
+    });
   }
 
   /**
@@ -211,15 +154,6 @@ export class NetnsDriver implements PlacementDriver {
     return stdout.split('\n').filter((l) => l.startsWith('-A '));
   }
 
-  /** True when HAProxy took every command (the runtime API answers nothing on success). */
-  private async runtime(dir: string, commands: readonly string[]): Promise<boolean> {
-    for (const command of commands) {
-      const answer = await runtimeCommand(join(dir, 'haproxy.sock'), command);
-      if (answer === null || answer.trim() !== '') return false;
-    }
-    return true;
-  }
-
   showStat(vmId: string): Promise<string | null> {
     return runtimeCommand(join(this.runDir(vmId), 'haproxy.sock'), 'show stat');
   }
@@ -228,9 +162,7 @@ export class NetnsDriver implements PlacementDriver {
     const dir = this.runDir(vmId);
     for (const daemon of ['keepalived', 'haproxy'] as const) {
       const pid = alive(join(dir, `${daemon}.pid`), daemon);
-      if (pid === null) continue;
-      process.kill(pid, 'SIGTERM');
-      if (!(await waitGone(pid, 3000))) process.kill(pid, 'SIGKILL');
+      if (pid !== null) await terminate([pid], 3000);
     }
     // Anything else left inside (a check script) goes with the namespace.
     const ns = this.ns(vmId);
@@ -248,27 +180,4 @@ export class NetnsDriver implements PlacementDriver {
     await ip('-n', fabricNamespace(this.o.prefix), 'link', 'del', fabricVeth(vmId)).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** The pid of the worker that answers on the placement's stats socket, or null when none does. */
-async function servingWorker(dir: string): Promise<number | null> {
-  const pid = /^Pid: (\d+)$/m.exec((await runtimeCommand(join(dir, 'haproxy.sock'), 'show info')) ?? '');
-  return pid ? Number(pid[1]) : null;
-}
-
-/** One command on HAProxy's runtime API (the stats socket); null when nothing answers there. */
-export function runtimeCommand(socket: string, command: string, timeoutMs = 2000): Promise<string | null> {
-  return new Promise((resolve) => {
-    if (!existsSync(socket)) return resolve(null);
-    let out = '';
-    const conn = connect(socket);
-    const timer = setTimeout(() => conn.destroy(), timeoutMs);
-    conn.on('connect', () => conn.end(`${command}\n`));
-    conn.on('data', (d: Buffer) => (out += d.toString()));
-    conn.on('error', () => resolve(null));
-    conn.on('close', () => {
-      clearTimeout(timer);
-      resolve(out);
-    });
-  });
 }

@@ -74,7 +74,7 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     if (!placement || !rendered) return;
     try {
       const desired: DesiredPlacement = {
-        instanceId: si.id, vmId, vrrpAddress: placement.vrrpAddress,
+        instanceId: si.id, vmId, role: placement.role, vrrpAddress: placement.vrrpAddress,
         haproxy: { hash: rendered.haproxyHash, text: await text(rendered.haproxyHash) },
         keepalived: { hash: rendered.keepalivedHash, text: await text(rendered.keepalivedHash) },
       };
@@ -130,6 +130,28 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
   const touched = new Set<string>();
   let full = true;
 
+  /**
+   * Teardowns run beside the passes rather than in them: keepalived takes about a second to say
+   * goodbye, and a new VIP on this node must not wait behind the one deleted just before it.
+   */
+  const removing = new Map<string, Promise<void>>();
+  const removeBeside = (vmId: string, fields: Record<string, string>, message: string, then?: () => Promise<unknown>): void => {
+    if (removing.has(vmId)) return;
+    removing.set(vmId, (async () => {
+      try {
+        await driver.remove(vmId);
+        await then?.();
+        log('info', fields, message);
+      } catch (error) {
+        // The next full pass finds the placement still there and tries again.
+        full = true;
+        log('error', { ...fields, err: error instanceof Error ? error.message : String(error) }, 'could not remove a placement; retrying');
+      } finally {
+        removing.delete(vmId);
+      }
+    })());
+  };
+
   const pass = async (): Promise<void> => {
     if (!caughtUp) return;
     const everything = full;
@@ -137,29 +159,23 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     const only = new Set(touched);
     touched.clear();
     const wanted = new Set<string>();
-    const releases: { si: Live; vmId: string }[] = [];
-    // Applies first: a new VIP must not wait behind the teardown of a deleted one (keepalived takes a while to leave).
     for (const si of instances.values()) {
       for (const p of si.placements) {
         if (p.nodeId !== nodeId) continue;
         if (!si.deleting) wanted.add(p.vmId);
         if (!everything && !only.has(si.id)) continue;
-        if (si.deleting) releases.push({ si, vmId: p.vmId });
-        else await applyOne(si, p.vmId);
+        if (!si.deleting) {
+          await applyOne(si, p.vmId);
+          continue;
+        }
+        const release = { type: 'ReleasePlacement', data: { instanceId: si.id, vmId: p.vmId } } as const;
+        removeBeside(p.vmId, { instanceId: si.id, vmId: p.vmId }, 'placement removed', () => executeSystemCommand(store, serviceInstanceDecider, si.id, release, who()));
       }
-    }
-    for (const { si, vmId } of releases) {
-      await driver.remove(vmId);
-      await executeSystemCommand(store, serviceInstanceDecider, si.id, { type: 'ReleasePlacement', data: { instanceId: si.id, vmId } }, who());
-      log('info', { instanceId: si.id, vmId }, 'placement removed');
     }
     if (!everything && only.size === 0) return;
     if (everything) await forwardFloatingIps();
     for (const vmId of await driver.present()) {
-      if (!wanted.has(vmId) && ours.has(vmId)) {
-        await driver.remove(vmId);
-        log('info', { vmId, instanceId: ours.get(vmId) }, 'removed a placement this node no longer has');
-      }
+      if (!wanted.has(vmId) && ours.has(vmId)) removeBeside(vmId, { vmId, instanceId: ours.get(vmId) ?? '' }, 'removed a placement this node no longer has');
     }
   };
 
@@ -259,6 +275,7 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
       clearInterval(observer);
       await heartbeat?.stop();
       await passes.stop();
+      await Promise.all(removing.values());
       await follower.stop();
     },
   };

@@ -1,7 +1,11 @@
-/** What a node agent wants running for one placement: its identity, fabric address and the files by hash. */
+import type { PlacementRole } from '@lbaas/domain';
+
+/** What a node agent wants running for one placement: its identity, role, fabric address and the files by hash. */
 export interface DesiredPlacement {
   readonly instanceId: string;
   readonly vmId: string;
+  /** The scheduler's word on which placement serves: the process driver listens on the VIP for the active only; with VRRP (netns) keepalived decides. */
+  readonly role: PlacementRole;
   readonly vrrpAddress: string;
   readonly haproxy: { readonly hash: string; readonly text: string };
   readonly keepalived: { readonly hash: string; readonly text: string };

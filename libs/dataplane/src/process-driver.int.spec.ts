@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { baseHaproxyInput, contentHash, type HaproxyInput, renderHaproxyConfig } from '@lbaas/haproxy';
+import { processesWithArgument, waitFor } from './daemons';
+import type { DesiredPlacement } from './placement-driver';
+import { ProcessDriver } from './process-driver';
+
+/** This run's own corner of the fabric, so parallel runs never share a loopback address. */
+const NET = 100 + (process.pid % 100);
+const VIP = `198.18.${NET}.10`;
+const MEMBERS = [`198.18.${NET}.11`, `198.18.${NET}.12`];
+const FLOATING = `198.19.${NET}.7`;
+/** Not 10000: fetch, like browsers, refuses port 10080. */
+const OFFSET = 20000;
+const ROOT = process.getuid?.() === 0;
+
+const runRoot = mkdtempSync(join(tmpdir(), 'lbp-driver-'));
+const instanceId = randomUUID();
+const vmId = randomUUID();
+
+const config = (weights: readonly number[]): { hash: string; text: string } => {
+  const base = baseHaproxyInput();
+  const input: HaproxyInput = {
+    ...base, instanceId, runDir: join(runRoot, vmId),
+    vip: { ...base.vip, address: VIP, protocolPort: 80 },
+    members: MEMBERS.map((address, i) => ({ id: `00000000-0000-4000-8000-00000000004${i + 1}`, address, protocolPort: 80, weight: weights[i], adminStateUp: true })),
+  };
+  const text = renderHaproxyConfig(input);
+  return { hash: contentHash(text), text };
+};
+const placement = (role: DesiredPlacement['role'], weights: readonly number[] = [1, 1]): DesiredPlacement => ({
+  instanceId, vmId, role, vrrpAddress: `198.19.${NET}.201`, haproxy: config(weights), keepalived: { hash: 'unused', text: '' },
+});
+
+const get = async (address: string): Promise<string | null> => {
+  try {
+    const response = await fetch(`http://${address}:${80 + OFFSET}/`, { signal: AbortSignal.timeout(2000) });
+    return response.ok ? (await response.text()).trim() : null;
+  } catch {
+    return null;
+  }
+};
+const pidFile = join(runRoot, vmId, 'haproxy.pid');
+const master = (): string => readFileSync(pidFile, 'utf8').trim();
+const workers = (): number[] => processesWithArgument(join(runRoot, vmId, 'haproxy.cfg')).filter((pid) => String(pid) !== master()).sort();
+const frontendStatus = async (driver: ProcessDriver): Promise<string | undefined> =>
+  (await driver.showStat(vmId))?.split('\n').find((l) => l.startsWith(`${baseHaproxyInput().vip.id},FRONTEND,`))?.split(',')[17];
+
+describe('ProcessDriver against a real HAProxy (no root needed)', () => {
+  const backends: Server[] = [];
+  let driver = new ProcessDriver({ runRoot, portOffset: OFFSET, root: ROOT });
+
+  beforeAll(async () => {
+    for (const [i, address] of MEMBERS.map((m) => m.replace('198.', '127.')).entries()) {
+      const server = createServer((_q, r) => r.end(`be-${i + 1}\n`));
+      await new Promise<void>((resolve) => server.listen(80 + OFFSET, address, resolve));
+      backends.push(server);
+    }
+  });
+
+  afterAll(async () => {
+    await driver.remove(vmId).catch(() => undefined);
+    for (const pid of processesWithArgument(join(runRoot, vmId, 'haproxy.cfg'))) process.kill(pid, 'SIGKILL');
+    await Promise.all(backends.map((s) => new Promise((resolve) => s.close(resolve))));
+    rmSync(runRoot, { recursive: true, force: true });
+  });
+
+  it('runs the standby with its frontend stopped: nothing listens on the VIP', async () => {
+    await driver.apply(placement('standby'));
+    expect(await driver.present()).toEqual([vmId]);
+    // A disabled proxy is not even in show stat.
+    expect(await frontendStatus(driver)).toBeUndefined();
+    expect(await get(VIP.replace('198.', '127.'))).toBeNull();
+    expect(readFileSync(join(runRoot, vmId, 'haproxy.cfg'), 'utf8')).toMatch(/^# loopback data plane of the process driver: role standby/);
+  });
+
+  it('promotes it by a reload of the same master: the VIP answers from both members in turn', async () => {
+    const before = master();
+    await driver.apply(placement('active'));
+    expect(master()).toBe(before);
+    expect(await frontendStatus(driver)).toBe('OPEN');
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await get(VIP.replace('198.', '127.')));
+    expect(answers.sort()).toEqual(['be-1', 'be-1', 'be-2', 'be-2']);
+  });
+
+  it('does nothing when applied again, nor when a new driver (an agent restart) applies the same placement', async () => {
+    const [pid, serving, applied] = [master(), workers(), readFileSync(join(runRoot, vmId, 'haproxy.applied'), 'utf8')];
+    await driver.apply(placement('active'));
+    driver = new ProcessDriver({ runRoot, portOffset: OFFSET, root: ROOT });
+    await driver.apply(placement('active'));
+    expect([master(), workers(), readFileSync(join(runRoot, vmId, 'haproxy.applied'), 'utf8')]).toEqual([pid, serving, applied]);
+  });
+
+  it('changes a weight through the runtime API, without a reload', async () => {
+    const serving = workers();
+    await driver.apply(placement('active', [3, 1]));
+    expect(workers()).toEqual(serving);
+    const seen = new Map<string, number>();
+    for (let i = 0; i < 8; i++) {
+      const who = (await get(VIP.replace('198.', '127.'))) ?? 'failed';
+      seen.set(who, (seen.get(who) ?? 0) + 1);
+    }
+    expect(Object.fromEntries(seen)).toEqual({ 'be-1': 6, 'be-2': 2 });
+  });
+
+  it('listens on a floating IP\'s loopback address while it forwards, and stops when it no longer does', async () => {
+    const floatingIpId = randomUUID();
+    await driver.ensureFloatingIp(floatingIpId, FLOATING, VIP);
+    expect(await driver.floatingIps()).toEqual([floatingIpId]);
+    expect(await get(FLOATING.replace('198.', '127.'))).toMatch(/^be-/);
+    await driver.ensureFloatingIp(floatingIpId, FLOATING, VIP);
+    await driver.removeFloatingIp(floatingIpId);
+    expect(await driver.floatingIps()).toEqual([]);
+    expect(await get(FLOATING.replace('198.', '127.'))).toBeNull();
+    expect(await get(VIP.replace('198.', '127.'))).toMatch(/^be-/);
+  });
+
+  it('refuses a floating address outside the fabric', async () => {
+    await expect(driver.ensureFloatingIp(randomUUID(), '203.0.113.9', VIP)).rejects.toThrow(/outside the fabric/);
+  });
+
+  it('starts HAProxy again when it died, and removes every process and file of the placement', async () => {
+    const dead = Number(master());
+    process.kill(-dead, 'SIGKILL');
+    // Gone, or a zombie nobody reaps: either way its command line is empty.
+    await waitFor('the killed master gone', () => !existsSync(`/proc/${dead}/cmdline`) || readFileSync(`/proc/${dead}/cmdline`, 'utf8') === '', 5000);
+    await driver.apply(placement('active'));
+    expect(await get(VIP.replace('198.', '127.'))).toMatch(/^be-/);
+    await driver.remove(vmId);
+    expect(processesWithArgument(join(runRoot, vmId, 'haproxy.cfg'))).toEqual([]);
+    expect(existsSync(join(runRoot, vmId))).toBe(false);
+    expect(await driver.present()).toEqual([]);
+    await driver.remove(vmId);
+  });
+});
