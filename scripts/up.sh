@@ -120,6 +120,7 @@ LBAAS_NATS_URL=$(<"$STATE_DIR/nats.url")
 export LBAAS_NATS_URL
 export LBAAS_TOKENS_FILE="$STATE_DIR/dev-tokens.json"
 export LBAAS_DB_PATH="$STATE_DIR/read-models.sqlite"
+export LBAAS_AUDIT_DB="$STATE_DIR/audit.sqlite"
 # The deployment key (stats passwords derive from it; TLS keys will be sealed with it): made once, mode 0600.
 export LBAAS_SECRET_KEY_FILE="$STATE_DIR/secret.key"
 export LBAAS_RUN_DIR="$STATE_DIR/run/placements"

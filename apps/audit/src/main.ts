@@ -1,3 +1,19 @@
-import { runPlannedService } from '@lbaas/service-health';
+import 'reflect-metadata';
+import { describeAuditDatabase } from '@lbaas/audit-store';
+import { NestFactory } from '@nestjs/core';
+import pino from 'pino';
+import { AuditModule } from './app.module';
+import { auditConfigFromEnv } from './config';
 
-void runPlannedService({ name: 'audit', defaultPort: 9698, issue: 6, what: 'the append-only, tamper-evident audit trail' });
+async function bootstrap(): Promise<void> {
+  const config = auditConfigFromEnv();
+  const logger = pino({ level: config.logLevel, base: { service: 'audit' } });
+  const app = await NestFactory.createApplicationContext(AuditModule.forRoot(config, logger), { logger: ['error', 'warn'] });
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  logger.info({ nats: config.natsUrl, health: `${config.healthHost}:${config.healthPort}`, database: describeAuditDatabase(config.database) }, 'audit started');
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error(JSON.stringify({ level: 'fatal', service: 'audit', msg: 'audit failed to start', err: String((error as Error)?.stack ?? error) }));
+  process.exit(1);
+});

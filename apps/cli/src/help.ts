@@ -52,6 +52,7 @@ export function mainHelp(groups: readonly VerbGroup[]): string {
     ...describe([
       ['status', "health of every service, and how far the projections are behind the event log"],
       ['projections rebuild', 'drop the read models and replay the whole event log, showing progress'],
+      ['audit [verify]', 'the audit trail: verify its hash chain, or list events by --object ID, --tenant ID, --since TIME'],
       ['dev fabric up|down', 'make or remove the local fabric of make up: lb-fabric, backends lb-be-1..3, client lb-client (root)'],
       ['dev kill-node NODE', 'kill a compute node as a power cut would: its agent, its placements\' links and processes (root for netns)'],
       ['dev nodes --count N', 'run N simulated compute nodes (sim-node-1...; --prefix NAME, --heartbeat-ms MS) until Ctrl-C'],

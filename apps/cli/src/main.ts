@@ -23,6 +23,10 @@ async function main(argv: string[]): Promise<number> {
   if (helpFor) return runVerb(helpFor, ['--help']);
   const neutronVerb = split.verb === undefined ? undefined : findVerb(split.verb);
   if (neutronVerb) return runVerb(neutronVerb, split.rest);
+  if (split.verb === 'audit') {
+    const { runAudit } = await import('./audit');
+    return runAudit(split.rest);
+  }
   if (argv[0] === 'dev' && argv[1] === 'fabric') {
     const { runDevFabric } = await import('./dev-fabric');
     return runDevFabric(argv.slice(2));
