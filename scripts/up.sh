@@ -19,7 +19,7 @@ SERVICES=(
   "compute-node-3 node-agent 9713 compute-node-3"
 )
 API_URL=http://127.0.0.1:9696
-DASHBOARD_URL=http://127.0.0.1:9697/
+DASHBOARD_URL=http://127.0.0.1:9702/
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 answers() { node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(1000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$1"; }
@@ -49,7 +49,7 @@ fail() {
 print_summary() {
   echo
   echo "API:        $API_URL   (Neutron LBaaS v1; OpenAPI document at $API_URL/docs)"
-  echo "Dashboard:  with issue 6, at $DASHBOARD_URL (the projections service, which serves /healthz and /readyz there today)"
+  echo "Dashboard:  $DASHBOARD_URL   (sign in with a dev token below, or open $DASHBOARD_URL?token=<token>)"
   echo "NATS:       $(cat "$STATE_DIR/nats.url")"
   echo "Logs:       .lbaas/logs/   pids: .lbaas/run/   CLI: bin/lbaas status"
   if [[ $(id -u) == 0 ]]; then

@@ -9,7 +9,7 @@ describe('lbaas status', () => {
 
   it.each([
     { desc: 'everything up', rows: [row('api', true, true), row('projections', true, true), row('scheduler', true, false)], code: 0 },
-    { desc: 'a placeholder down', rows: [row('api', true, true), row('projections', true, true), row('scheduler', false, false)], code: 0 },
+    { desc: 'another service down', rows: [row('api', true, true), row('projections', true, true), row('scheduler', false, false)], code: 0 },
     { desc: 'the api down', rows: [row('api', false, true), row('projections', true, true)], code: 1 },
     { desc: 'the projections down', rows: [row('api', true, true), row('projections', false, true)], code: 1 },
   ])('exit code with $desc', ({ rows, code }) => {

@@ -1,8 +1,8 @@
 import { QUERY_PATTERNS, type StatusReply } from '@lbaas/read-models';
 import { projectionsClient } from './projections-client';
 
-/** The services still to come answer /healthz on their own port with what they will do and when. */
-const PLANNED_SERVICES: readonly (readonly [string, number])[] = [
+/** The services beside the api and the projections, each answering /healthz on its own port. */
+const OTHER_SERVICES: readonly (readonly [string, number])[] = [
   ['scheduler', 9700],
   ['config-renderer', 9701],
   ['audit', 9698],
@@ -12,11 +12,6 @@ const PLANNED_SERVICES: readonly (readonly [string, number])[] = [
   ['compute-node-3', 9713],
 ];
 
-interface PlannedHealth {
-  readonly implemented?: boolean;
-  readonly issue?: number;
-}
-
 export interface StatusRow {
   readonly name: string;
   readonly state: string;
@@ -25,20 +20,15 @@ export interface StatusRow {
   readonly up: boolean;
 }
 
-async function probe(url: string): Promise<{ up: boolean; state: string; body?: unknown }> {
+async function probe(url: string): Promise<{ up: boolean; state: string }> {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-    const body: unknown = await res.json().catch(() => undefined);
-    return res.ok ? { up: true, state: 'up', body } : { up: false, state: `answers ${res.status}` };
+    await res.body?.cancel();
+    return res.ok ? { up: true, state: 'up' } : { up: false, state: `answers ${res.status}` };
   } catch {
     return { up: false, state: 'down' };
   }
 }
-
-const describePlanned = (body: unknown): string => {
-  const health = (typeof body === 'object' && body !== null ? body : {}) as PlannedHealth;
-  return health.implemented === false ? `up, a placeholder until issue ${health.issue}` : 'up';
-};
 
 export async function collectStatus(apiUrl: string, natsUrl: string): Promise<StatusRow[]> {
   const api = await probe(`${apiUrl}/healthz`);
@@ -54,9 +44,9 @@ export async function collectStatus(apiUrl: string, natsUrl: string): Promise<St
   } finally {
     await client.close();
   }
-  for (const [name, port] of PLANNED_SERVICES) {
+  for (const [name, port] of OTHER_SERVICES) {
     const p = await probe(`http://127.0.0.1:${port}/healthz`);
-    rows.push({ name, state: p.up ? describePlanned(p.body) : p.state, required: false, up: p.up });
+    rows.push({ name, state: p.state, required: false, up: p.up });
   }
   return rows;
 }

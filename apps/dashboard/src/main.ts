@@ -1,5 +1,18 @@
-import { runPlannedService } from '@lbaas/service-health';
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import pino from 'pino';
+import { DashboardModule } from './app.module';
+import { dashboardConfigFromEnv } from './config';
 
-// The dashboard page will be served by the projections service at :9697; this process keeps
-// the dashboard's place in the layout and answers health checks on its own port.
-void runPlannedService({ name: 'dashboard', defaultPort: 9702, issue: 6, what: 'the ops web page on the projections' });
+async function bootstrap(): Promise<void> {
+  const config = dashboardConfigFromEnv();
+  const logger = pino({ level: config.logLevel, base: { service: 'dashboard' } });
+  const app = await NestFactory.createApplicationContext(DashboardModule.forRoot(config, logger), { logger: ['error', 'warn'] });
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  logger.info({ nats: config.natsUrl, url: `http://${config.host}:${config.port}/`, tokens: config.tokensFile }, 'dashboard started');
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error(JSON.stringify({ level: 'fatal', service: 'dashboard', msg: 'dashboard failed to start', err: String((error as Error)?.stack ?? error) }));
+  process.exit(1);
+});

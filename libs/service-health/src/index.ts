@@ -1,3 +1,2 @@
 export * from './health-endpoints';
-export * from './planned-service';
 export * from './coalesced-rounds';

@@ -1,0 +1,31 @@
+import { join } from 'node:path';
+
+export interface DashboardConfig {
+  readonly natsUrl: string;
+  /** The page and its health checks share one port, the one `make up` gives every service (LBAAS_HEALTH_PORT). */
+  readonly host: string;
+  readonly port: number;
+  /** The api's token file: the dashboard accepts the api's tokens and nothing else. */
+  readonly tokensFile: string;
+  readonly logLevel: string;
+}
+
+function port(raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`LBAAS_HEALTH_PORT must be a port number, got ${raw}`);
+  return value;
+}
+
+export function dashboardConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DashboardConfig {
+  return {
+    natsUrl: env.LBAAS_NATS_URL?.trim() || 'nats://127.0.0.1:4222',
+    host: env.LBAAS_HEALTH_HOST?.trim() || '127.0.0.1',
+    port: port(env.LBAAS_HEALTH_PORT, 9702),
+    tokensFile: env.LBAAS_TOKENS_FILE?.trim() || join(process.cwd(), '.lbaas', 'dev-tokens.json'),
+    logLevel: env.LBAAS_LOG_LEVEL?.trim() || 'info',
+  };
+}
+
+export const DASHBOARD_CONFIG = Symbol('DASHBOARD_CONFIG');
+export const LOGGER = Symbol('LOGGER');

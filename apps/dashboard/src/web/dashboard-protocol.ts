@@ -1,0 +1,87 @@
+import type { AggregateType, ResourceByCollection } from '@lbaas/domain';
+
+/**
+ * What the dashboard server sends the page: types only, shared by the server (Node) and the
+ * page (browser), so both sides of the wire are checked against one definition.
+ */
+
+/** The read-model collections on the page; service instances and nodes reach administrators only, as in the api. */
+export type DashboardCollection = 'vips' | 'pools' | 'members' | 'health_monitors' | 'floatingips' | 'service_instances' | 'nodes';
+
+export type DashboardRows = { [C in DashboardCollection]: ResourceByCollection[C][] };
+
+/** The caller a token names. */
+export interface Viewer {
+  readonly actor: string;
+  readonly tenantId: string;
+  readonly admin: boolean;
+}
+
+/** One event of the log as the timeline shows it, without its payload. */
+export interface EventRecord {
+  readonly seq: number;
+  readonly id: string;
+  readonly type: string;
+  readonly aggregate: AggregateType;
+  readonly aggregateId: string;
+  readonly tenantId: string;
+  readonly actor: string;
+  readonly occurredAt: string;
+  readonly correlationId: string;
+  readonly causationId: string | null;
+  /** The objects the event shaped: its aggregate and every id its payload names (a member, a node, a VIP...). */
+  readonly refs: readonly string[];
+}
+
+/** A row that appeared, changed (`row` is its new value) or went away (`row` is null). */
+export type RowChange = {
+  [C in DashboardCollection]: { readonly collection: C; readonly id: string; readonly tenantId: string | null; readonly row: ResourceByCollection[C] | null };
+}[DashboardCollection];
+
+/** One sample of a pool's HAProxy counters, stamped when the dashboard received it (ms since the epoch). */
+export interface PoolStatsPoint {
+  readonly at: number;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  readonly activeConnections: number;
+  readonly totalConnections: number;
+}
+
+/** SSE `snapshot`: the first message of every connection; the page replaces what it had with it. */
+export interface SnapshotMessage {
+  readonly viewer: Viewer;
+  readonly seq: number;
+  readonly rows: DashboardRows;
+  readonly stats: Readonly<Record<string, readonly PoolStatsPoint[]>>;
+}
+
+/** SSE `commit`: one commit of the log, with the rows it changed. */
+export interface CommitMessage {
+  readonly seq: number;
+  readonly events: readonly EventRecord[];
+  readonly changes: readonly RowChange[];
+}
+
+/** SSE `stats`: a pool's newest sample. */
+export interface StatsMessage {
+  readonly poolId: string;
+  readonly point: PoolStatsPoint;
+}
+
+/** GET /api/timeline?id=: the events that shaped an object (a VIP's include its service instance's). */
+export interface TimelineReply {
+  readonly id: string;
+  readonly relatedIds: readonly string[];
+  /** Oldest first; only the newest ones when there are very many (`total` says how many). */
+  readonly events: readonly EventRecord[];
+  readonly total: number;
+}
+
+/** GET /api/session: whether a token is accepted, and as whom. */
+export interface SessionReply {
+  readonly viewer: Viewer;
+}
+
+export interface ErrorReply {
+  readonly error: string;
+}

@@ -1,0 +1,172 @@
+import type {
+  FloatingIpResource, HealthMonitorResource, MemberResource, NodeResource, PoolResource, ResourceByCollection, ServiceInstanceResource, VipResource,
+} from '@lbaas/domain';
+import type { CommitMessage, DashboardCollection, PoolStatsPoint, SnapshotMessage, StatsMessage, Viewer } from './dashboard-protocol';
+
+type Rows = { [C in DashboardCollection]: Map<string, ResourceByCollection[C]> };
+
+/** As many samples as the server keeps, so a long-open page charts the same span as a new one. */
+const POINTS_PER_POOL = 120;
+
+export interface VipPlacements {
+  readonly active: string | null;
+  readonly standby: string | null;
+  readonly degraded: boolean;
+}
+
+export interface NodeLoad {
+  readonly active: number;
+  readonly standby: number;
+}
+
+/** What the page shows, narrowed by the tenant picker (administrators) and the search box. */
+export interface ViewFilter {
+  /** null: every tenant the viewer may see. */
+  readonly tenant: string | null;
+  readonly search: string;
+}
+
+export interface FilteredView {
+  readonly vips: VipResource[];
+  readonly pools: PoolResource[];
+  readonly monitors: HealthMonitorResource[];
+  readonly nodes: NodeResource[];
+}
+
+const byName = <R extends { name: string; id: string }>(a: R, b: R): number => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
+const byId = <R extends { id: string }>(a: R, b: R): number => a.id.localeCompare(b.id);
+
+/** Whether any of `fields` contains the search text, ignoring case; an empty search matches everything. */
+export function matchesSearch(search: string, ...fields: readonly (string | null)[]): boolean {
+  const wanted = search.trim().toLowerCase();
+  return wanted === '' || fields.some((field) => field !== null && field.toLowerCase().includes(wanted));
+}
+
+/**
+ * The page's copy of the read models: replaced by each snapshot, then changed row by row by the
+ * commits the server pushes, never fetched whole again.
+ */
+export class DashboardStore {
+  viewer: Viewer | null = null;
+  seq = 0;
+  readonly rows: Rows = {
+    vips: new Map(), pools: new Map(), members: new Map(), health_monitors: new Map(), floatingips: new Map(),
+    service_instances: new Map(), nodes: new Map(),
+  };
+  readonly stats = new Map<string, PoolStatsPoint[]>();
+
+  applySnapshot(snapshot: SnapshotMessage): void {
+    this.viewer = snapshot.viewer;
+    this.seq = snapshot.seq;
+    for (const collection of Object.keys(this.rows) as DashboardCollection[]) this.replaceRows(collection, snapshot.rows[collection]);
+    this.stats.clear();
+    for (const [poolId, points] of Object.entries(snapshot.stats)) this.stats.set(poolId, [...points]);
+  }
+
+  applyCommit(message: CommitMessage): void {
+    for (const change of message.changes) {
+      // The server sends a row of the change's collection; the union cannot say so per member.
+      const rows = this.rows[change.collection] as Map<string, ResourceByCollection[DashboardCollection]>;
+      if (change.row === null) rows.delete(change.id);
+      else rows.set(change.id, change.row);
+      if (change.collection === 'pools' && change.row === null) this.stats.delete(change.id);
+    }
+    this.seq = message.seq;
+  }
+
+  applyStats({ poolId, point }: StatsMessage): void {
+    const points = this.stats.get(poolId) ?? [];
+    points.push(point);
+    if (points.length > POINTS_PER_POOL) points.splice(0, points.length - POINTS_PER_POOL);
+    this.stats.set(poolId, points);
+  }
+
+  /** The tenants that own something the viewer sees, for the administrators' tenant picker. */
+  tenants(): string[] {
+    const tenants = new Set<string>();
+    for (const collection of ['vips', 'pools', 'health_monitors', 'floatingips'] as const) {
+      for (const row of this.rows[collection].values()) tenants.add(row.tenant_id);
+    }
+    return [...tenants].sort();
+  }
+
+  serviceInstanceOf(vipId: string): ServiceInstanceResource | undefined {
+    return [...this.rows.service_instances.values()].find((si) => si.vip_id === vipId);
+  }
+
+  /** The nodes that run a VIP's HAProxy pair, from its service instance's vm_list (`ha` is "active: 200" or "standby: 100"). */
+  placementsOf(vipId: string): VipPlacements | null {
+    const instance = this.serviceInstanceOf(vipId);
+    if (!instance) return null;
+    const nodeIn = (role: string): string | null => instance.vm_list.find((vm) => vm.ha.startsWith(`${role}:`))?.vr_name ?? null;
+    return { active: nodeIn('active'), standby: nodeIn('standby'), degraded: instance.degraded };
+  }
+
+  floatingIpsOf(vip: VipResource): FloatingIpResource[] {
+    return [...this.rows.floatingips.values()].filter((fip) => fip.port_id === vip.port_id).sort(byId);
+  }
+
+  membersOf(poolId: string): MemberResource[] {
+    return [...this.rows.members.values()]
+      .filter((member) => member.pool_id === poolId)
+      .sort((a, b) => a.address.localeCompare(b.address, undefined, { numeric: true }) || a.protocol_port - b.protocol_port || a.id.localeCompare(b.id));
+  }
+
+  monitorsOf(pool: PoolResource): HealthMonitorResource[] {
+    return pool.health_monitors.flatMap((id) => this.rows.health_monitors.get(id) ?? []);
+  }
+
+  /** Placements per compute node, by role: the load the scheduler balances. */
+  nodeLoads(): Map<string, NodeLoad> {
+    const loads = new Map<string, NodeLoad>();
+    for (const instance of this.rows.service_instances.values()) {
+      for (const vm of instance.vm_list) {
+        const load = loads.get(vm.vr_name) ?? { active: 0, standby: 0 };
+        const active = vm.ha.startsWith('active:');
+        loads.set(vm.vr_name, { active: load.active + (active ? 1 : 0), standby: load.standby + (active ? 0 : 1) });
+      }
+    }
+    return loads;
+  }
+
+  /** The objects whose events make up `id`'s timeline: a VIP's include its port's and its service instance's. */
+  relatedIds(id: string): string[] {
+    const port = this.rows.vips.get(id)?.port_id;
+    const instance = this.serviceInstanceOf(id);
+    return [id, ...(port ? [port] : []), ...(instance ? [instance.id] : [])];
+  }
+
+  /** A short human name for an object the viewer sees, for the timeline's heading. */
+  describe(id: string): string {
+    const vip = this.rows.vips.get(id);
+    if (vip) return `VIP ${vip.name || vip.id}`;
+    const pool = this.rows.pools.get(id);
+    if (pool) return `pool ${pool.name || pool.id}`;
+    const member = this.rows.members.get(id);
+    if (member) return `member ${member.address}:${member.protocol_port}`;
+    const monitor = this.rows.health_monitors.get(id);
+    if (monitor) return `${monitor.type} health monitor`;
+    if (this.rows.nodes.has(id)) return `compute node ${id}`;
+    return id;
+  }
+
+  filtered(filter: ViewFilter): FilteredView {
+    const inTenant = (row: { tenant_id: string }): boolean => filter.tenant === null || row.tenant_id === filter.tenant;
+    const s = filter.search;
+    const vips = [...this.rows.vips.values()]
+      .filter((vip) => inTenant(vip) && matchesSearch(s, vip.name, vip.id, vip.address, ...this.floatingIpsOf(vip).map((fip) => fip.floating_ip_address)))
+      .sort(byName);
+    const pools = [...this.rows.pools.values()]
+      .filter((pool) => inTenant(pool) && (matchesSearch(s, pool.name, pool.id) || this.membersOf(pool.id).some((m) => matchesSearch(s, m.id, m.address))))
+      .sort(byName);
+    const monitors = [...this.rows.health_monitors.values()].filter((m) => inTenant(m) && matchesSearch(s, m.id, m.type, m.url_path)).sort(byId);
+    const nodes = [...this.rows.nodes.values()].filter((node) => matchesSearch(s, node.id)).sort(byId);
+    return { vips, pools, monitors, nodes };
+  }
+
+  private replaceRows<C extends DashboardCollection>(collection: C, rows: readonly ResourceByCollection[C][]): void {
+    const map: Map<string, ResourceByCollection[C]> = this.rows[collection];
+    map.clear();
+    for (const row of rows) map.set(row.id, row);
+  }
+}
