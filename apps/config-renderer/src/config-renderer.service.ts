@@ -193,10 +193,14 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
       return { vmId: p.vmId, haproxyHash: of('haproxy.cfg'), keepalivedHash: of('keepalived.conf') };
     });
     const known = new Set(si.rendered.flatMap((r) => [r.haproxyHash, r.keepalivedHash]));
-    for (const f of rendering.files) {
-      if (known.has(f.hash)) continue;
-      const result = await this.checker.check(f.file, f.text, f.hash);
-      if (!result.ok) return this.reject(instanceId, f.vmId, f.file, f.hash, result.message, who);
+    // The checks run side by side: each is a process start (haproxy -c, keepalived -t), and a new
+    // VIP waits for all four of them.
+    // Both placements may share a file (the same haproxy.cfg): check each text once.
+    const fresh = [...new Map(rendering.files.filter((f) => !known.has(f.hash)).map((f) => [f.hash, f])).values()];
+    const results = await Promise.all(fresh.map((f) => this.checker.check(f.file, f.text, f.hash)));
+    const failed = results.findIndex((r) => !r.ok);
+    if (failed >= 0) return this.reject(instanceId, fresh[failed].vmId, fresh[failed].file, fresh[failed].hash, results[failed].message, who);
+    for (const f of fresh) {
       if (!(await this.objects?.info(f.hash))) await this.objects?.putBlob({ name: f.hash, description: `${f.file} of ${instanceId}` }, new TextEncoder().encode(f.text));
     }
     const result = await executeSystemCommand(this.store as JetStreamEventStore, serviceInstanceDecider, instanceId, { type: 'RecordConfigRendered', data: { instanceId, placements } }, who);

@@ -195,7 +195,7 @@ const KEEPALIVED_LINES = [
   `# keepalived\\.conf of placement ${UUID} \\((active|standby)\\) of service instance ${UUID}, rendered by lbaas; do not edit`,
   'global_defs \\{', ` {4}router_id ${UUID}`, ' {4}vrrp_version 3', ' {4}enable_script_security', ' {4}script_user root', '\\}',
   'vrrp_script haproxy_alive \\{', ` {4}script "/usr/bin/pgrep -F ${PATH}/haproxy\\.pid"`, ' {4}interval 1', ' {4}fall 2', ' {4}rise 1',
-  `vrrp_instance lb-${UUID} \\{`, ' {4}state BACKUP', ' {4}interface [A-Za-z0-9_.-]+', ' {4}virtual_router_id [0-9]+', ' {4}priority [0-9]+',
+  `vrrp_instance lb-${UUID} \\{`, ' {4}state (MASTER|BACKUP)', ' {4}interface [A-Za-z0-9_.-]+', ' {4}virtual_router_id [0-9]+', ' {4}priority [0-9]+',
   ' {4}advert_int 0\\.1', ` {4}unicast_src_ip ${IP}`, ' {4}unicast_peer \\{', ` {8}${IP}`, ' {4}\\}', ' {4}virtual_ipaddress \\{',
   ` {8}${IP}/[0-9]+ dev [A-Za-z0-9_.-]+`, ' {4}track_script \\{', ' {8}haproxy_alive',
 ].map((line) => new RegExp(`^${line}$`));

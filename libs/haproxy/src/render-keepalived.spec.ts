@@ -29,7 +29,7 @@ describe('renderKeepalivedConfig', () => {
   it('vrrp_instance named from the instance id: both BACKUP without nopreempt, 100 ms adverts to the unicast peer, the VIP, the tracked script', () => {
     const text = render();
     expect(block(text, INSTANCE)).toEqual([
-      'state BACKUP', 'interface lbv0', 'virtual_router_id 7', 'priority 200', 'advert_int 0.1',
+      'state MASTER', 'interface lbv0', 'virtual_router_id 7', 'priority 200', 'advert_int 0.1',
       'unicast_src_ip 198.19.192.1', 'unicast_peer {', '198.19.192.2', '}',
       'virtual_ipaddress {', '198.18.1.10/24 dev lbv0', '}', 'track_script {', 'haproxy_alive', '}',
     ]);
@@ -47,7 +47,7 @@ describe('renderKeepalivedConfig', () => {
   it('degraded (no peer): neither unicast_src_ip nor unicast_peer, which keepalived refuses without peers', () => {
     const text = render({ peerAddress: null });
     expect(text).not.toMatch(/unicast/);
-    expect(block(text, INSTANCE).slice(0, 6)).toEqual(['state BACKUP', 'interface lbv0', 'virtual_router_id 7', 'priority 200', 'advert_int 0.1', 'virtual_ipaddress {']);
+    expect(block(text, INSTANCE).slice(0, 6)).toEqual(['state MASTER', 'interface lbv0', 'virtual_router_id 7', 'priority 200', 'advert_int 0.1', 'virtual_ipaddress {']);
   });
 
   it('is deterministic', () => expect(render()).toBe(render()));

@@ -26,9 +26,9 @@ export function renderKeepalivedConfig(input: KeepalivedInput): string {
     '    rise 1',
     '}',
     `vrrp_instance lb-${input.instanceId} {`,
-    // Both start as BACKUP and neither is nopreempt: the election decides, and the active's
-    // higher priority wins the VIP back when it returns.
-    '    state BACKUP',
+    // The active starts as MASTER so a new VIP answers without waiting out an election (three
+    // adverts); neither is nopreempt, so the higher priority holds the VIP whenever both run.
+    `    state ${input.role === 'active' ? 'MASTER' : 'BACKUP'}`,
     `    interface ${input.interface}`,
     `    virtual_router_id ${input.virtualRouterId}`,
     `    priority ${input.priority}`,
