@@ -120,6 +120,16 @@ describe('QueryService', () => {
     it('answers an unknown collection with an error, not an exception', async () => {
       expect(await queries.list(listQuery('volumes' as Collection))).toMatchObject({ error: { status: 400 } });
     });
+
+    it("pages after a marker, and rejects another tenant's id as a marker exactly like a missing one", async () => {
+      const page = (marker: string) => ({ page: { limit: 1, marker, pageReverse: false } });
+      expect(await ids(listQuery('pools', page(P1)))).toEqual([P2]);
+      const missing = await queries.list(listQuery('pools', page('90000000-0000-4000-8000-000000000009')));
+      const foreign = await queries.list(listQuery('pools', page(P3)));
+      expect(missing).toMatchObject({ error: { status: 400, type: 'HTTPBadRequest' } });
+      expect(JSON.stringify(foreign).replace(P3, 'ID')).toEqual(JSON.stringify(missing).replace('90000000-0000-4000-8000-000000000009', 'ID'));
+      expect(await ids(listQuery('pools', { tenantId: null, ...page(P2) }))).toEqual([P3]);
+    });
   });
 
   describe('get', () => {

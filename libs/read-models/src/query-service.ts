@@ -70,7 +70,8 @@ export class QueryService {
     // Reading backwards (page_reverse) flips every direction; the page is put back in order below.
     const flip = (dir: 'asc' | 'desc'): 'ASC' | 'DESC' => ((dir === 'asc') !== !!page?.pageReverse ? 'ASC' : 'DESC');
     if (page?.marker) {
-      const marker = await this.db.createQueryBuilder(table.entity, 'm').where('m.id = :marker', { marker: page.marker }).getOne();
+      // Only a row the tenant may see can be a marker: another tenant's id must fail like a missing one.
+      const marker = await this.visible(query.collection, query.tenantId).andWhere('r.id = :marker', { marker: page.marker }).getOne();
       if (!marker) return queryError(400, 'HTTPBadRequest', `Invalid marker ${page.marker}: no such ${query.collection} item.`);
       const values = marker as unknown as Record<string, unknown>;
       // Keyset pagination: rows strictly after the marker in the (possibly flipped) sort order.

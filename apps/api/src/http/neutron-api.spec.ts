@@ -320,11 +320,28 @@ describe('the Neutron HTTP edge', () => {
       ['PUT on a collection', 'PUT', '/v2.0/lb/pools', JSON.stringify(createPool), 405, 'HTTPMethodNotAllowed'],
       ['PATCH on a pool', 'PATCH', `/v2.0/lb/pools/${POOL}`, JSON.stringify({ pool: { name: 'p' } }), 405, 'HTTPMethodNotAllowed'],
       ['creating a port', 'POST', '/v2.0/ports', JSON.stringify({ port: {} }), 405, 'HTTPMethodNotAllowed'],
+      // Path ids end up in NATS subjects: wildcards answered 500 and whitespace 503 after a timeout.
+      ['a wildcard as a pool id', 'DELETE', '/v2.0/lb/pools/*', undefined, 404, 'PoolNotFound'],
+      ['a tail wildcard as a pool id', 'PUT', '/v2.0/lb/pools/%3E', JSON.stringify({ pool: { name: 'n' } }), 404, 'PoolNotFound'],
+      ['whitespace in a pool id', 'POST', '/v2.0/lb/pools/a%20b/health_monitors', JSON.stringify({ health_monitor: { id: MONITOR } }), 404, 'PoolNotFound'],
+      ['a line break as a monitor id', 'DELETE', `/v2.0/lb/pools/${POOL}/health_monitors/%0D%0A`, undefined, 404, 'PoolMonitorAssociationNotFound'],
+      ['a member id that is not a UUID', 'PUT', '/v2.0/lb/members/a.b', JSON.stringify({ member: { weight: 2 } }), 404, 'MemberNotFound'],
+      // new URL('//v2.0/...', base) reads a host there and threw outside the error handling: a 500.
+      ['a target that starts with //', 'GET', '//v2.0/lb/pools', undefined, 404, 'HTTPNotFound'],
+      // Quoting the value in the message overflowed JSON.stringify's stack: a 500.
+      ['a deeply nested value', 'POST', '/v2.0/lb/pools', `{"pool": {"name": ${'['.repeat(200_000)}${']'.repeat(200_000)}}}`, 400, 'HTTPBadRequest'],
     ])('answers %s with %s %s and touches nothing', async (_desc, method, path, raw, status, type) => {
       const reply = await call(method, path, { raw });
       expectError(reply, status, type);
       expect(reply.headers.get('x-openstack-request-id')).toMatch(REQUEST_ID);
       expect(commands.calls).toEqual([]);
+    });
+
+    it('answers a show by an id that is not a UUID without asking the projections, except for operator views named otherwise', async () => {
+      expectError(await call('GET', '/v2.0/lb/pools/mypool'), 404, 'PoolNotFound');
+      expect(queries.queries).toEqual([]);
+      queries.replies['lbaas.query.get'] = () => of({ item: { id: 'compute-node-1' } });
+      expect((await call('GET', '/v2.0/lb/nodes/compute-node-1', { token: ADMIN })).status).toBe(200);
     });
 
     it('still answers after all of them', async () => {
@@ -383,5 +400,11 @@ describe('filtersOf', () => {
     ['router%3Aexternal=True', { 'router:external': ['True'] }],
   ])('reads ?%s as %j', (query, filters) => {
     expect(filtersOf(new URLSearchParams(query))).toEqual(filters);
+  });
+
+  // `{}[key] ??= []` found Object.prototype's members there, and push on them threw: a 500.
+  it('reads keys named like members of Object.prototype as filters', () => {
+    const filters = filtersOf(new URLSearchParams('constructor=a&__proto__=b&toString=c&toString=d'));
+    expect(Object.entries(filters)).toEqual([['constructor', ['a']], ['__proto__', ['b']], ['toString', ['c', 'd']]]);
   });
 });

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Collection, Forbidden } from '@lbaas/domain';
+import { type Collection, Forbidden, NotFound, RESOURCE_KIND } from '@lbaas/domain';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { v4 as uuidv4 } from 'uuid';
@@ -53,10 +53,12 @@ export class NeutronApi {
     const started = process.hrtime.bigint();
     const requestId = `req-${uuidv4()}`;
     res.setHeader('X-Openstack-Request-Id', requestId);
-    const url = new URL(req.url ?? '/', 'http://api.invalid');
     const method = req.method ?? 'GET';
+    let path = req.url ?? '/';
     let answer: Answer;
     try {
+      const url = requestUrl(path);
+      path = url.pathname;
       answer = await this.answer(req, method, url, requestId);
     } catch (error) {
       const { status, body, unexpected } = toNeutronError(error);
@@ -69,7 +71,7 @@ export class NeutronApi {
       res.writeHead(answer.status, { 'Content-Type': typeof answer.body === 'string' ? 'text/html; charset=utf-8' : 'application/json' }).end(text);
     }
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    this.logger.info({ correlationId: requestId, method, path: url.pathname, status: answer.status, ms: Math.round(ms * 100) / 100 }, 'request');
+    this.logger.info({ correlationId: requestId, method, path, status: answer.status, ms: Math.round(ms * 100) / 100 }, 'request');
   }
 
   private async answer(req: IncomingMessage, method: string, url: URL, requestId: string): Promise<Answer> {
@@ -120,6 +122,7 @@ export class NeutronApi {
 
   private async dispatch(call: Call): Promise<Answer> {
     const { route, params, ctx } = call;
+    requireApiIds(route, params);
     const id = params.id ?? '';
     const op = route.operationId;
     const scope = ctx.isAdmin ? null : ctx.tenantId;
@@ -244,10 +247,40 @@ function pageLinks(url: URL, page: Page, ids: string[], more: boolean): { rel: s
 
 /** `?name=a&name=b&tenant_id=t` as {name: [a, b], tenant_id: [t]}, without the keys that shape the list. */
 export function filtersOf(query: URLSearchParams): Record<string, string[]> {
-  const filters: Record<string, string[]> = {};
+  // A Map, not an object literal: keys such as `constructor` or `__proto__` are the client's, not Object's.
+  const filters = new Map<string, string[]>();
   for (const [key, value] of query) {
     if (NON_FILTER_KEYS.has(key)) continue;
-    (filters[key] ??= []).push(value);
+    const values = filters.get(key);
+    if (values) values.push(value);
+    else filters.set(key, [value]);
   }
-  return filters;
+  return Object.fromEntries(filters);
+}
+
+/** The request target as a URL: `//x` stays a path (not a host), and a target that does not parse is a 400. */
+function requestUrl(target: string): URL {
+  try {
+    return target.startsWith('/') ? new URL(`http://api.invalid${target}`) : new URL(target);
+  } catch {
+    throw new HttpError(400, 'HTTPBadRequest', 'The request target is not a valid URL.');
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * This API hands out UUIDs only, so another path id names nothing and is a 404 like a missing
+ * object. It must never reach the event log: in a NATS subject '*' and '>' are wildcards and
+ * whitespace ends the subject. Operator views (nodes) are named otherwise and only ever read.
+ */
+function requireApiIds(route: RouteSpec, params: Readonly<Record<string, string>>): void {
+  const owner = RESOURCES.find((r) => route.path.startsWith(`${r.path}/`));
+  if (!owner || owner.adminOnly) return;
+  const id = params.id ?? '';
+  if (!UUID.test(id)) throw new NotFound(RESOURCE_KIND[owner.collection], id);
+  const monitorId = params.monitor_id;
+  if (monitorId !== undefined && !UUID.test(monitorId)) {
+    throw new NotFound('PoolMonitorAssociation', monitorId, `Monitor ${monitorId} is not associated with Pool ${id}`);
+  }
 }

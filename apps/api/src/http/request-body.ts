@@ -41,9 +41,18 @@ const tooLarge = (): HttpError =>
 
 /** A client's value in a message: quoted, and cut short so an error never echoes a large body. */
 function shown(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? value : jsonText(value);
   const cut = text.length > 64 ? `${text.slice(0, 64)}...` : text;
   return typeof value === 'string' ? `'${cut}'` : cut;
+}
+
+/** JSON.parse takes nesting that JSON.stringify overflows the stack on: such a value is named, not quoted. */
+function jsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Array.isArray(value) ? 'a deeply nested array' : 'a deeply nested object';
+  }
 }
 
 const FORMAT_NAMES: Readonly<Record<string, string>> = { ipv4: 'IPv4 address', uuid: 'UUID' };

@@ -14,6 +14,8 @@ export interface RouteSpec {
   readonly body?: { readonly key: string; readonly schema: BodySchemaName };
   /** The envelope key and collection of the resource(s) answered, for the OpenAPI response. */
   readonly answers?: { readonly key: string; readonly collection: Collection; readonly many: boolean };
+  /** Only administrators may call it; documented as a 403 for everyone else. */
+  readonly adminOnly?: boolean;
 }
 
 interface ResourceSpec {
@@ -41,9 +43,10 @@ export const RESOURCES: readonly ResourceSpec[] = [
 
 function resourceRoutes(r: ResourceSpec): RouteSpec[] {
   const one = { key: r.singular, collection: r.collection, many: false };
+  const access = r.adminOnly ? { adminOnly: true } : {};
   const read: RouteSpec[] = [
-    { operationId: `list${r.title}s`, method: 'GET', path: r.path, summary: `List ${r.collection}`, status: 200, answers: { key: r.collection, collection: r.collection, many: true } },
-    { operationId: `show${r.title}`, method: 'GET', path: `${r.path}/{id}`, summary: `Show a ${r.singular}`, status: 200, answers: one },
+    { operationId: `list${r.title}s`, method: 'GET', path: r.path, summary: `List ${r.collection}`, status: 200, answers: { key: r.collection, collection: r.collection, many: true }, ...access },
+    { operationId: `show${r.title}`, method: 'GET', path: `${r.path}/{id}`, summary: `Show a ${r.singular}`, status: 200, answers: one, ...access },
   ];
   if (!r.writable) return read;
   return [

@@ -30,6 +30,8 @@ export function openApiDocument(): object {
       401: errorResponse('Missing or unknown X-Auth-Token.'),
       404: errorResponse('Not found, or owned by another tenant.'),
     };
+    if (route.method !== 'GET') responses[403] = errorResponse('The caller may only read (role reader).');
+    if (route.adminOnly) responses[403] = errorResponse('Only administrators may call this.');
     if (route.method !== 'GET') responses[409] = errorResponse('Conflict with the current state.');
     if (route.body) responses[413] = errorResponse('Body larger than 1 MiB.');
     const operation: Record<string, unknown> = {
