@@ -1,7 +1,8 @@
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { serviceLogger } from '@lbaas/service-health';
 
 export const API_LOGGER = Symbol('API_LOGGER');
 
 /** JSON lines on stdout, one per request with its correlation id; secrets never reach it. */
 export const createApiLogger = (level = process.env.LBAAS_LOG_LEVEL ?? 'info'): Logger =>
-  pino({ name: 'lbaas-api', level, base: { service: 'api' }, redact: ['headers["x-auth-token"]', '*.token'] });
+  serviceLogger('api', { name: 'lbaas-api', level, redact: ['headers["x-auth-token"]', '*.token'] });

@@ -2,9 +2,12 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { JetStreamEventStore } from '@lbaas/event-store';
 import { connectNats } from '@lbaas/messaging';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServiceMetrics } from '@lbaas/service-health';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApiModule } from './app.module';
 import { apiConfigFromEnv } from './config';
+import { apiMetricsMiddleware } from './http-metrics';
+import { answerClientError } from './http/client-error';
 import { toNeutronError } from './http/errors';
 import { NeutronApi } from './http/neutron-api';
 import { createApiLogger } from './logger';
@@ -15,11 +18,13 @@ async function bootstrap(): Promise<void> {
   // An unexpected rejection is a bug to log, not a reason to drop every other request in flight.
   process.on('unhandledRejection', (reason: unknown) => logger.error({ err: reason }, 'unhandled rejection'));
   const nc = await connectNats('lbaas-api', config.natsUrl);
-  const store = await JetStreamEventStore.create(nc);
+  const metrics = new ServiceMetrics('api');
+  const store = await JetStreamEventStore.create(nc, { onAppended: metrics.countAppended });
   await store.ensureStream();
   if (config.noAuth) logger.warn({ tenantId: config.noAuthTenant }, 'LBAAS_NOAUTH=1: no token checks, every caller is an admin; development only');
   const app = await NestFactory.create(ApiModule.forRoot(config, store, logger), { bodyParser: false, logger: ['error', 'warn'] });
   const api = app.get(NeutronApi);
+  app.use(apiMetricsMiddleware(metrics));
   // Every path is the Neutron API's: one handler owns routing, so 404/405 answer in Neutron's format.
   app.use((req: IncomingMessage, res: ServerResponse) => {
     api.handle(req, res).catch((error: unknown) => {
@@ -29,6 +34,7 @@ async function bootstrap(): Promise<void> {
       else res.writeHead(500, { 'Content-Type': 'application/json' }).end(JSON.stringify(toNeutronError(error).body));
     });
   });
+  (app.getHttpServer() as Server).on('clientError', answerClientError);
   // SIGTERM: stop accepting, finish the requests in flight, close the projections client, drain NATS, exit 0.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.listen(config.port, config.host);

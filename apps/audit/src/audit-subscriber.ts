@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type AuditedMessage, AuditStore, describeAuditDatabase } from '@lbaas/audit-store';
 import { ALL_EVENTS_SUBJECT, connectNats, ensureEventStream, STREAM_NAME, streamLastSeq } from '@lbaas/messaging';
-import { serveHealth } from '@lbaas/service-health';
+import { serveHealth, ServiceMetrics } from '@lbaas/service-health';
 import { type ConsumerMessages, DeliverPolicy, type NatsConnection } from 'nats';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
@@ -39,6 +39,10 @@ export class AuditSubscriber implements OnApplicationBootstrap, OnApplicationShu
   /** The stream's last sequence when the subscription started: ready once the store reaches it. */
   private catchUpTarget = Number.POSITIVE_INFINITY;
   private caughtUpLogged = false;
+  private readonly metrics = new ServiceMetrics('audit');
+  private readonly consumed = this.metrics.trackConsumer('audit', {
+    position: () => this.position, streamLastSeq: () => (this.nc ? streamLastSeq(this.nc) : Promise.reject(new Error('not connected to NATS'))),
+  });
 
   constructor(@Inject(AUDIT_CONFIG) private readonly config: AuditConfig, @Inject(LOGGER) private readonly log: Logger) {}
 
@@ -48,6 +52,7 @@ export class AuditSubscriber implements OnApplicationBootstrap, OnApplicationShu
       name: 'audit', host: c.healthHost, port: c.healthPort,
       notReady: () => this.notReady(),
       details: () => ({ position: this.position, records: this.records }),
+      metrics: this.metrics,
     });
     this.store = await AuditStore.open(c.database);
     this.nc = await connectNats('lbaas-audit', c.natsUrl);
@@ -93,7 +98,9 @@ export class AuditSubscriber implements OnApplicationBootstrap, OnApplicationShu
     const write = async (): Promise<void> => {
       try {
         while (queue.length > 0) {
-          const head = await store.append(queue.splice(0, BATCH_LIMIT));
+          const batch = queue.splice(0, BATCH_LIMIT);
+          const head = await store.append(batch);
+          for (const message of batch) if ('commit' in message) this.consumed(message.commit.events);
           this.position = head.position;
           this.records = head.records;
           this.noteCaughtUp();

@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { describeAuditDatabase } from '@lbaas/audit-store';
 import { NestFactory } from '@nestjs/core';
-import pino from 'pino';
 import { AuditModule } from './app.module';
 import { auditConfigFromEnv } from './config';
+import { serviceLogger } from '@lbaas/service-health';
 
 async function bootstrap(): Promise<void> {
   const config = auditConfigFromEnv();
-  const logger = pino({ level: config.logLevel, base: { service: 'audit' } });
+  const logger = serviceLogger('audit', { level: config.logLevel });
   const app = await NestFactory.createApplicationContext(AuditModule.forRoot(config, logger), { logger: ['error', 'warn'] });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   logger.info({ nats: config.natsUrl, health: `${config.healthHost}:${config.healthPort}`, database: describeAuditDatabase(config.database) }, 'audit started');

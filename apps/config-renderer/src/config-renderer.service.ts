@@ -3,15 +3,14 @@ import {
   AGGREGATES, type AggregateType, DomainError, type EventEnvelope, type HealthMonitorState, type PoolState, serviceInstanceDecider,
   type ServiceInstanceState, type SubnetState, upcast, type VipState,
 } from '@lbaas/domain';
-import { executeSystemCommand, JetStreamEventStore } from '@lbaas/event-store';
+import { type CausingEvent, executeSystemCommand, JetStreamEventStore, type SystemActor, systemActor } from '@lbaas/event-store';
 import { InvalidRenderInput, contentHash } from '@lbaas/haproxy';
-import { type CommitFollower, connectNats, followCommits, holdLeaderLease, type LeaderLease } from '@lbaas/messaging';
-import { CoalescedRounds, serveHealth } from '@lbaas/service-health';
+import { type CommitFollower, connectNats, followCommits, holdLeaderLease, type LeaderLease, streamLastSeq } from '@lbaas/messaging';
+import { CoalescedRounds, serveHealth, ServiceMetrics } from '@lbaas/service-health';
 import type { NatsConnection, ObjectStore } from 'nats';
 import { createHmac } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
-import { v4 as uuidv4 } from 'uuid';
 import { ConfigChecker } from './config-checker';
 import type { RendererConfig } from './config';
 import { type ConfigSources, renderInstance } from './instance-config';
@@ -39,7 +38,9 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
   private health: Server | null = null;
   private readonly checker: ConfigChecker;
   private readonly states = new Map<string, unknown>();
-  private readonly dirty = new Set<string>();
+  /** The instances to render again, each with the last event that reached it: what the rendering answers. */
+  private readonly dirty = new Map<string, CausingEvent>();
+  private readonly metrics = new ServiceMetrics('config-renderer');
   /** vip id or pool id -> the live instances on it, kept as instances are folded. */
   private readonly byVip = new Map<string, Set<string>>();
   private readonly byPool = new Map<string, Set<string>>();
@@ -70,19 +71,22 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
       name: 'config-renderer', host: c.healthHost, port: c.healthPort,
       notReady: () => (this.nc === null || this.nc.isClosed() ? 'not connected to NATS' : this.caughtUp ? null : 'folding the event log'),
       details: () => ({ leading: this.lease?.leading() ?? false, position: this.follower?.seq() ?? 0, rendered: this.rendered, rejected: this.rejected }),
+      metrics: this.metrics,
     });
     const unchecked = await this.checker.start();
     if (unchecked) this.log.warn(unchecked);
     const nc = await connectNats('lbaas-config-renderer', c.natsUrl);
     this.nc = nc;
-    const store = await JetStreamEventStore.create(nc);
+    const store = await JetStreamEventStore.create(nc, { onAppended: this.metrics.countAppended });
     await store.ensureStream();
     this.store = store;
     this.objects = await nc.jetstream().views.os(CONFIG_BUCKET);
+    const consumed = this.metrics.trackConsumer('config-renderer', { position: () => this.follower?.seq() ?? 0, streamLastSeq: () => streamLastSeq(nc) });
     this.follower = await followCommits({
       nc,
-      onCommit: ({ commit }) => {
-        for (const event of commit.events) this.fold(event);
+      onCommit: ({ seq, commit }) => {
+        for (const event of commit.events) this.fold(event, seq);
+        consumed(commit.events);
         this.rounds.kick();
       },
       onPoison: (p) => this.log.error({ seq: p.seq, subject: p.subject, err: p.error }, 'passed over a message that is not a commit'),
@@ -112,7 +116,7 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     await new Promise<void>((resolve) => (this.health ? this.health.close(() => resolve()) : resolve()));
   }
 
-  private fold(event: EventEnvelope): void {
+  private fold(event: EventEnvelope, seq: number): void {
     if (!FOLDED.includes(event.aggregate)) return;
     const key = `${event.aggregate}/${event.aggregateId}`;
     const behaviour = AGGREGATES[event.aggregate];
@@ -120,7 +124,12 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     const next = behaviour.evolve(this.states.has(key) ? before : behaviour.initialState, upcast(event));
     this.states.set(key, next);
     if (event.aggregate === 'serviceinstance') this.reindex(before as ServiceInstanceState | undefined, next as ServiceInstanceState);
-    for (const id of this.affectedInstances(event.aggregate, event.aggregateId, next)) this.dirty.add(id);
+    const affected = this.affectedInstances(event.aggregate, event.aggregateId, next);
+    for (const id of affected) this.dirty.set(id, { id: event.id, correlationId: event.correlationId });
+    // Replaying the log at start is not acting on it.
+    if (affected.length > 0 && this.caughtUp) {
+      this.log.info({ correlationId: event.correlationId, eventId: event.id, type: event.type, aggregate: event.aggregate, id: event.aggregateId, seq, instanceIds: affected }, 'event');
+    }
   }
 
   private reindex(before: ServiceInstanceState | undefined, after: ServiceInstanceState): void {
@@ -156,15 +165,16 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
 
   private async round(): Promise<void> {
     if (!this.caughtUp || !this.lease?.leading() || this.dirty.size === 0) return;
-    const ids = [...this.dirty];
+    const work = [...this.dirty];
     this.dirty.clear();
     let last = 0;
-    for (const id of ids) {
+    for (const [id, cause] of work) {
       try {
-        last = Math.max(last, await this.renderOne(id));
+        last = Math.max(last, await this.renderOne(id, cause));
       } catch (error) {
-        this.dirty.add(id);
-        this.log.error({ instanceId: id, err: error }, 'could not record the rendering; retried');
+        // A newer event that reached the instance meanwhile is the better cause.
+        if (!this.dirty.has(id)) this.dirty.set(id, cause);
+        this.log.error({ correlationId: cause.correlationId, instanceId: id, err: error }, 'could not record the rendering; retried');
       }
     }
     // The next round must see its own appends folded in, or it would render the same files again.
@@ -175,10 +185,10 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     createHmac('sha256', this.config.secretKey).update(`stats-password/${instanceId}`).digest('base64url').slice(0, 32);
 
   /** Returns the sequence appended, or 0 when nothing was. */
-  private async renderOne(instanceId: string): Promise<number> {
+  private async renderOne(instanceId: string, cause: CausingEvent): Promise<number> {
     const si = this.state<ServiceInstanceState>('serviceinstance', instanceId);
     if (!si || si.kind !== 'live') return 0;
-    const who = { actor: 'config-renderer', correlationId: uuidv4(), causationId: null, tenantId: si.tenantId };
+    const who = systemActor('config-renderer', si.tenantId, cause);
     const settings = { runRoot: this.config.runRoot, pingCheckCommand: this.config.pingCheckCommand, statsPassword: this.statsPassword };
     let rendering;
     try {
@@ -206,18 +216,18 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     const result = await executeSystemCommand(this.store as JetStreamEventStore, serviceInstanceDecider, instanceId, { type: 'RecordConfigRendered', data: { instanceId, placements } }, who);
     if (result.events.length > 0) {
       this.rendered++;
-      this.log.info({ correlationId: who.correlationId, instanceId, placements, seq: result.seq }, 'InstanceConfigRendered');
+      this.log.info({ correlationId: who.correlationId, causationId: who.causationId, instanceId, placements, seq: result.seq }, 'InstanceConfigRendered');
     }
     return result.events.length > 0 ? result.seq : 0;
   }
 
-  private async reject(instanceId: string, vmId: string, file: 'haproxy.cfg' | 'keepalived.conf', hash: string, message: string, who: Parameters<typeof executeSystemCommand>[4]): Promise<number> {
+  private async reject(instanceId: string, vmId: string, file: 'haproxy.cfg' | 'keepalived.conf', hash: string, message: string, who: SystemActor): Promise<number> {
     try {
       const result = await executeSystemCommand(this.store as JetStreamEventStore, serviceInstanceDecider, instanceId,
         { type: 'RecordConfigRejected', data: { instanceId, vmId, file, hash, message } }, who);
       if (result.events.length > 0) {
         this.rejected++;
-        this.log.warn({ correlationId: who.correlationId, instanceId, vmId, file, message }, 'InstanceConfigRejected: the last good configuration stays');
+        this.log.warn({ correlationId: who.correlationId, causationId: who.causationId, instanceId, vmId, file, message }, 'InstanceConfigRejected: the last good configuration stays');
       }
       return result.events.length > 0 ? result.seq : 0;
     } catch (error) {

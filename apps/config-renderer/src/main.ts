@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import pino from 'pino';
 import { ConfigRendererModule } from './app.module';
 import { rendererConfigFromEnv } from './config';
+import { serviceLogger } from '@lbaas/service-health';
 
 async function bootstrap(): Promise<void> {
   const config = rendererConfigFromEnv();
-  const logger = pino({ level: config.logLevel, base: { service: 'config-renderer' } });
+  const logger = serviceLogger('config-renderer', { level: config.logLevel });
   const app = await NestFactory.createApplicationContext(ConfigRendererModule.forRoot(config, logger), { logger: ['error', 'warn'] });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   logger.info({ nats: config.natsUrl, health: `${config.healthHost}:${config.healthPort}`, runRoot: config.runRoot }, 'config renderer started');

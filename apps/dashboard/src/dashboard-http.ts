@@ -1,3 +1,4 @@
+import type { ServiceMetrics } from '@lbaas/service-health';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
@@ -22,6 +23,8 @@ export interface DashboardHttpOptions {
   readonly tokens: TokenFile;
   readonly source: DashboardSource;
   readonly hub: LiveStreamHub;
+  /** Served at `/metrics`, beside the health checks. */
+  readonly metrics: ServiceMetrics;
   /** index.html and the style sheet. */
   readonly staticDir: string;
   /** The page's compiled scripts. */
@@ -52,7 +55,7 @@ function tokenOf(req: IncomingMessage, url: URL): string | null {
   return bearer?.[1] ?? url.searchParams.get('token');
 }
 
-/** The page, its assets, its data (`/api/...`) and the health checks, on one port. */
+/** The page, its assets, its data (`/api/...`), the health checks and the metrics, on one port. */
 export function serveDashboard(options: DashboardHttpOptions): Promise<Server> {
   const { tokens, source, hub } = options;
   const json = (res: ServerResponse, status: number, body: SessionReply | TimelineReply | ErrorReply | Record<string, unknown>): void => {
@@ -76,6 +79,7 @@ export function serveDashboard(options: DashboardHttpOptions): Promise<Server> {
       const reason = source.notReady();
       return json(res, reason === null ? 200 : 503, { status: reason === null ? 'ready' : 'not ready', service: 'dashboard', reason });
     }
+    if (path === '/metrics') return options.metrics.respond(res);
     if (path === '/' || path === '/index.html') return file(res, join(options.staticDir, 'index.html'));
     if (path.startsWith('/assets/')) {
       const name = path.slice('/assets/'.length);

@@ -1,6 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { JetStreamEventStore } from '@lbaas/event-store';
-import { type CommitFollower, connectNats, followCommits, parsePoolStatsSample, POOL_STATS_SUBJECT_PREFIX, type StoredCommit } from '@lbaas/messaging';
+import {
+  type CommitFollower, connectNats, followCommits, parsePoolStatsSample, POOL_STATS_SUBJECT_PREFIX, type StoredCommit, streamLastSeq,
+} from '@lbaas/messaging';
+import { ServiceMetrics } from '@lbaas/service-health';
 import type { NatsConnection } from 'nats';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
@@ -22,6 +25,10 @@ export class DashboardService implements DashboardSource, OnApplicationBootstrap
   private readonly model = new DashboardModel();
   private readonly stats = new PoolStatsHistory();
   private readonly hub = new LiveStreamHub();
+  private readonly metrics = new ServiceMetrics('dashboard');
+  private readonly consumed = this.metrics.trackConsumer('dashboard', {
+    position: () => this.follower?.seq() ?? 0, streamLastSeq: () => (this.nc ? streamLastSeq(this.nc) : Promise.reject(new Error('not connected to NATS'))),
+  });
   private nc: NatsConnection | null = null;
   private follower: CommitFollower | null = null;
   private server: Server | null = null;
@@ -34,7 +41,7 @@ export class DashboardService implements DashboardSource, OnApplicationBootstrap
   async onApplicationBootstrap(): Promise<void> {
     const c = this.config;
     this.server = await serveDashboard({
-      host: c.host, port: c.port, tokens: new TokenFile(c.tokensFile), source: this, hub: this.hub,
+      host: c.host, port: c.port, tokens: new TokenFile(c.tokensFile), source: this, hub: this.hub, metrics: this.metrics,
       staticDir: join(__dirname, '..', 'static'), scriptDir: join(__dirname, 'web'),
     });
     const nc = await connectNats('lbaas-dashboard', c.natsUrl);
@@ -91,6 +98,7 @@ export class DashboardService implements DashboardSource, OnApplicationBootstrap
 
   private onCommit(stored: StoredCommit): void {
     const message = this.model.apply(stored);
+    this.consumed(stored.commit.events);
     for (const change of message.changes) if (change.collection === 'pools' && change.row === null) this.stats.forget(change.id);
     this.hub.send('commit', (viewer) => this.model.forViewer(message, viewer));
   }

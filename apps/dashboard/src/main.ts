@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import pino from 'pino';
 import { DashboardModule } from './app.module';
 import { dashboardConfigFromEnv } from './config';
+import { serviceLogger } from '@lbaas/service-health';
 
 async function bootstrap(): Promise<void> {
   const config = dashboardConfigFromEnv();
-  const logger = pino({ level: config.logLevel, base: { service: 'dashboard' } });
+  const logger = serviceLogger('dashboard', { level: config.logLevel });
   const app = await NestFactory.createApplicationContext(DashboardModule.forRoot(config, logger), { logger: ['error', 'warn'] });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   logger.info({ nats: config.natsUrl, url: `http://${config.host}:${config.port}/`, tokens: config.tokensFile }, 'dashboard started');

@@ -1,8 +1,7 @@
-import { FakeDriver, NetnsDriver, type PlacementDriver, ProcessDriver, runNodeAgent } from '@lbaas/dataplane';
+import { FakeDriver, NetnsDriver, NodeAgentMetrics, type PlacementDriver, ProcessDriver, runNodeAgent } from '@lbaas/dataplane';
 import { NODE_NAME } from '@lbaas/domain';
 import { connectNats } from '@lbaas/messaging';
-import { serveHealth } from '@lbaas/service-health';
-import pino from 'pino';
+import { serveHealth, ServiceMetrics, serviceLogger } from '@lbaas/service-health';
 
 /**
  * One compute node's agent. `netns` (root) runs each placement in its own namespace on the
@@ -12,7 +11,7 @@ import pino from 'pino';
  */
 async function main(): Promise<void> {
   const nodeId = process.argv[2] ?? '';
-  const log = pino({ level: process.env.LBAAS_LOG_LEVEL?.trim() || 'info', base: { service: 'node-agent', node: nodeId } });
+  const log = serviceLogger('node-agent', { base: { node: nodeId } });
   if (!NODE_NAME.test(nodeId)) throw new Error(`usage: node-agent <node name>; '${nodeId}' is not lower-case letters, digits and '-'`);
   const env = process.env;
   const driverName = env.LBAAS_NODE_DRIVER?.trim() || 'fake';
@@ -32,14 +31,16 @@ async function main(): Promise<void> {
   const reconcileMs = Number(env.LBAAS_RECONCILE_MS?.trim() || 2000);
   const observeMs = Number(env.LBAAS_OBSERVE_MS?.trim() || 1000);
   const nc = await connectNats(`lbaas-node-agent-${nodeId}`);
+  const metrics = new NodeAgentMetrics(new ServiceMetrics('node-agent', { node: nodeId }));
   const nodes = await runNodeAgent({
-    nc, nodeId, driver, heartbeatMs, reconcileMs, observeMs,
+    nc, nodeId, driver, heartbeatMs, reconcileMs, observeMs, metrics,
     log: (level, fields, message) => log[level](fields, message),
   });
   const server = await serveHealth({
     name: 'node-agent', host: process.env.LBAAS_HEALTH_HOST?.trim() || '127.0.0.1', port: Number(process.env.LBAAS_HEALTH_PORT?.trim() || 9710),
     notReady: () => (nc.isClosed() ? 'not connected to NATS' : null),
     details: () => ({ node: nodeId, driver: driverName }),
+    metrics: metrics.service,
   });
   log.info({ driver: driverName, heartbeatMs }, 'node agent heartbeating');
   const stop = async (signal: string): Promise<void> => {

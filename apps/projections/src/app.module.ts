@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AGGREGATES, upcast } from '@lbaas/domain';
 import { openReadModels, Projector, QueryService, type ReadModelConnections } from '@lbaas/read-models';
+import { ServiceMetrics } from '@lbaas/service-health';
 import type { Logger } from 'pino';
 import { CheckpointGate } from './checkpoint-gate';
 import { PROJECTIONS_CONFIG, type ProjectionsConfig } from './config';
@@ -21,6 +22,7 @@ export class ProjectionsModule {
       providers: [
         { provide: PROJECTIONS_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
+        { provide: ServiceMetrics, useValue: new ServiceMetrics('projections') },
         { provide: READ_MODEL_CONNECTIONS, useFactory: () => openReadModels(config.database) },
         { provide: EVENT_LOG, useFactory: () => JetStreamEventLog.connect(config.natsUrl, logger) },
         {

@@ -1,9 +1,11 @@
-import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ServiceMetrics } from '@lbaas/service-health';
+import type { ServerResponse } from 'node:http';
 import { LiveProjection, type Readiness } from './live-projection';
 
 @Controller()
 export class HealthController {
-  constructor(private readonly live: LiveProjection) {}
+  constructor(private readonly live: LiveProjection, private readonly metrics: ServiceMetrics) {}
 
   /** The process is up and serving HTTP. */
   @Get('healthz')
@@ -17,5 +19,11 @@ export class HealthController {
     const readiness = this.live.readiness();
     if (!readiness.ready) throw new ServiceUnavailableException(readiness);
     return readiness;
+  }
+
+  /** Prometheus's scrape, on the same port as the health checks. */
+  @Get('metrics')
+  metricsText(@Res() res: ServerResponse): Promise<void> {
+    return this.metrics.respond(res);
   }
 }

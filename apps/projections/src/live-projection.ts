@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import {
   Projector, type ReadModelConnections, REBUILD_PROGRESS_SUBJECT, type RebuildProgressMessage, type RebuildReply,
 } from '@lbaas/read-models';
+import { type CountConsumed, ServiceMetrics } from '@lbaas/service-health';
 import type { Logger } from 'pino';
 import { CheckpointGate } from './checkpoint-gate';
 import { EVENT_LOG, type EventLog, type RunningConsumer } from './event-log';
@@ -33,6 +34,7 @@ export class LiveProjection implements OnApplicationBootstrap, OnApplicationShut
   private stopping = false;
   /** The stream's last sequence when the consumer started; ready once the checkpoint reaches it. */
   private catchUpTarget = Number.POSITIVE_INFINITY;
+  private readonly consumed: CountConsumed;
 
   constructor(
     @Inject(EVENT_LOG) private readonly log: EventLog,
@@ -40,7 +42,11 @@ export class LiveProjection implements OnApplicationBootstrap, OnApplicationShut
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly projector: Projector,
     private readonly gate: CheckpointGate,
-  ) {}
+    metrics: ServiceMetrics,
+  ) {
+    // The checkpoint is the committed position: what a restart would resume after.
+    this.consumed = metrics.trackConsumer('projections', { position: () => this.gate.checkpoint, streamLastSeq: () => this.log.lastSeq() });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.log.ensureStream();
@@ -106,6 +112,7 @@ export class LiveProjection implements OnApplicationBootstrap, OnApplicationShut
       const consumer = await this.log.consume(position + 1, async (batch) => {
         const result = await this.projector.applyCommits(batch);
         this.gate.moveTo(result.position);
+        for (const { commit } of batch) this.consumed(commit.events);
       });
       this.consumer = consumer;
       void consumer.done.then(() => {

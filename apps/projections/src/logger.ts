@@ -1,8 +1,9 @@
 import type { LoggerService } from '@nestjs/common';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { serviceLogger } from '@lbaas/service-health';
 
 export function createLogger(level: string): Logger {
-  return pino({ level, base: { service: 'projections' } });
+  return serviceLogger('projections', { level });
 }
 
 /** Routes NestJS's own messages into the same JSON log. */

@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import pino from 'pino';
 import { SchedulerModule } from './app.module';
 import { schedulerConfigFromEnv } from './config';
+import { serviceLogger } from '@lbaas/service-health';
 
 async function bootstrap(): Promise<void> {
   const config = schedulerConfigFromEnv();
-  const logger = pino({ level: config.logLevel, base: { service: 'scheduler' } });
+  const logger = serviceLogger('scheduler', { level: config.logLevel });
   const app = await NestFactory.createApplicationContext(SchedulerModule.forRoot(config, logger), { logger: ['error', 'warn'] });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   logger.info({ nats: config.natsUrl, health: `${config.healthHost}:${config.healthPort}`, silenceMs: config.nodeSilenceMs }, 'scheduler started');

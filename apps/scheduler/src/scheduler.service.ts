@@ -1,15 +1,16 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DomainError, nodeDecider, serviceInstanceDecider } from '@lbaas/domain';
-import { executeSystemCommand, JetStreamEventStore } from '@lbaas/event-store';
+import { DomainError, type EventEnvelope, nodeDecider, serviceInstanceDecider } from '@lbaas/domain';
+import { executeSystemCommand, JetStreamEventStore, systemActor } from '@lbaas/event-store';
 import {
-  type CommitFollower, connectNats, followCommits, holdLeaderLease, type LeaderLease, nodesBucket, parseHeartbeat,
+  type CommitFollower, connectNats, followCommits, holdLeaderLease, type LeaderLease, nodesBucket, parseHeartbeat, streamLastSeq,
 } from '@lbaas/messaging';
 import { planNodeLiveness, type PlannedCommand, SchedulingModel, seededRandom } from '@lbaas/scheduling';
-import { CoalescedRounds, serveHealth } from '@lbaas/service-health';
+import { CoalescedRounds, serveHealth, ServiceMetrics } from '@lbaas/service-health';
 import type { NatsConnection } from 'nats';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { v4 as uuidv4, v5 as uuidv5 } from 'uuid';
+import { CommandCauses } from './command-causes';
 import type { SchedulerConfig } from './config';
 
 export const SCHEDULER_CONFIG = Symbol('SCHEDULER_CONFIG');
@@ -34,6 +35,8 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   private health: Server | null = null;
   private readonly model: SchedulingModel;
   private readonly lastHeartbeat = new Map<string, number>();
+  private readonly causes = new CommandCauses(instanceIdForVip);
+  private readonly metrics = new ServiceMetrics('scheduler');
   private readonly random: () => number;
   private watchingSince = Date.now();
   private caughtUp = false;
@@ -51,16 +54,19 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       name: 'scheduler', host: c.healthHost, port: c.healthPort,
       notReady: () => (this.nc === null || this.nc.isClosed() ? 'not connected to NATS' : this.caughtUp ? null : 'folding the event log'),
       details: () => ({ leading: this.lease?.leading() ?? false, position: this.follower?.seq() ?? 0, nodes: this.model.liveNodes().length, instances: this.model.instances.size }),
+      metrics: this.metrics,
     });
     const nc = await connectNats('lbaas-scheduler', c.natsUrl);
     this.nc = nc;
-    const store = await JetStreamEventStore.create(nc);
+    const store = await JetStreamEventStore.create(nc, { onAppended: this.metrics.countAppended });
     await store.ensureStream();
     this.store = store;
+    const consumed = this.metrics.trackConsumer('scheduler', { position: () => this.follower?.seq() ?? 0, streamLastSeq: () => streamLastSeq(nc) });
     this.follower = await followCommits({
       nc,
       onCommit: (stored) => {
-        for (const event of stored.commit.events) this.model.apply(event);
+        for (const event of stored.commit.events) this.fold(event, stored.seq);
+        consumed(stored.commit.events);
         this.rounds.kick();
       },
       onPoison: (p) => this.log.error({ seq: p.seq, subject: p.subject, err: p.error }, 'passed over a message that is not a commit'),
@@ -87,6 +93,12 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     await this.follower?.stop();
     await this.nc?.drain().catch(() => undefined);
     await new Promise<void>((resolve) => (this.health ? this.health.close(() => resolve()) : resolve()));
+  }
+
+  private fold(event: EventEnvelope, seq: number): void {
+    this.model.apply(event);
+    // Replaying the log at start is not acting on it.
+    if (this.causes.note(event) && this.caughtUp) this.log.info({ correlationId: event.correlationId, eventId: event.id, type: event.type, aggregate: event.aggregate, id: event.aggregateId, seq }, 'event');
   }
 
   private async watchHeartbeats(nc: NatsConnection): Promise<void> {
@@ -126,16 +138,16 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     const store = this.store;
     const follower = this.follower;
     if (!store || !follower) return 0;
-    const who = { actor: 'scheduler', correlationId: uuidv4(), causationId: null, tenantId: 'system' };
     let last = 0;
     for (const p of planned) {
+      const who = systemActor('scheduler', 'system', this.causes.of(p));
       try {
         const result = p.aggregate === 'node'
           ? await executeSystemCommand(store, nodeDecider, p.id, p.command, who)
           : await executeSystemCommand(store, serviceInstanceDecider, p.id, p.command, who);
         if (result.events.length > 0) {
           last = Math.max(last, result.seq);
-          this.log.info({ correlationId: who.correlationId, aggregate: p.aggregate, id: p.id, events: result.events.map((e) => e.type), seq: result.seq }, p.command.type);
+          this.log.info({ correlationId: who.correlationId, causationId: who.causationId, aggregate: p.aggregate, id: p.id, events: result.events.map((e) => e.type), seq: result.seq }, p.command.type);
         }
       } catch (error) {
         this.model.retry(p);

@@ -5,3 +5,4 @@ export * from './node-agent-loop';
 export * from './placement-driver';
 export * from './process-driver';
 export * from './fabric';
+export * from './node-agent-metrics';

@@ -2,12 +2,14 @@ import {
   floatingIpDecider, type FloatingIpEvent, type FloatingIpState, poolDecider, serviceInstanceDecider, type ServiceInstanceEvent,
   type ServiceInstanceState, upcast, vipDecider, type VipEvent, type VipState,
 } from '@lbaas/domain';
-import { executeSystemCommand, JetStreamEventStore, type SystemActor } from '@lbaas/event-store';
+import { type CausingEvent, executeSystemCommand, JetStreamEventStore, type SystemActor, systemActor } from '@lbaas/event-store';
 import { memberHealth, parseShowStat } from '@lbaas/haproxy';
 import { CoalescedRounds } from '@lbaas/service-health';
-import { type CommitFollower, followCommits, type HeartbeatSender, type PoolStatsSample, poolStatsSubject, sendHeartbeats } from '@lbaas/messaging';
+import {
+  type CommitFollower, followCommits, type HeartbeatSender, type PoolStatsSample, poolStatsSubject, sendHeartbeats, streamLastSeq,
+} from '@lbaas/messaging';
 import type { NatsConnection, ObjectStore } from 'nats';
-import { v4 as uuidv4 } from 'uuid';
+import type { NodeAgentMetrics } from './node-agent-metrics';
 import type { DesiredPlacement, PlacementDriver } from './placement-driver';
 
 /** Rendered files by content hash, as the config renderer stores them. */
@@ -23,6 +25,8 @@ export interface NodeAgentOptions {
   /** How often the active placements' HAProxy is asked for member health and counters. */
   readonly observeMs: number;
   readonly log: (level: 'info' | 'warn' | 'error', fields: Record<string, unknown>, message: string) => void;
+  /** The process's metrics; absent where many simulated agents share a process (`lbaas dev nodes`). */
+  readonly metrics?: NodeAgentMetrics;
 }
 
 export interface NodeAgent {
@@ -41,8 +45,8 @@ type Live = Extract<ServiceInstanceState, { kind: 'live' }>;
  * releases the placements of deleted instances.
  */
 export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
-  const { nc, nodeId, driver, log } = o;
-  const store = await JetStreamEventStore.create(nc);
+  const { nc, nodeId, driver, log, metrics } = o;
+  const store = await JetStreamEventStore.create(nc, { onAppended: metrics?.service.countAppended });
   await store.ensureStream();
   const objects: ObjectStore = await nc.jetstream().views.os(CONFIG_BUCKET);
   let heartbeat: HeartbeatSender | null = await sendHeartbeats(nc, nodeId, o.heartbeatMs, { driver: driver.name, pid: process.pid });
@@ -56,7 +60,11 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
   const texts = new Map<string, string>();
   let caughtUp = false;
 
-  const who = (): SystemActor => ({ actor: `node-agent ${nodeId}`, correlationId: uuidv4(), causationId: null, tenantId: 'system' });
+  /** Acting on `cause` keeps its correlation id; with none (a timer's pass, a health check), a new one starts. */
+  const who = (cause: CausingEvent | null): SystemActor => systemActor(`node-agent ${nodeId}`, 'system', cause);
+  const appended = (actor: SystemActor, fields: Record<string, unknown>, events: readonly { type: string }[]): void => {
+    if (events.length > 0) log('info', { correlationId: actor.correlationId, causationId: actor.causationId, ...fields, events: events.map((e) => e.type) }, 'appended');
+  };
 
   const text = async (hash: string): Promise<string> => {
     const cached = texts.get(hash);
@@ -68,7 +76,8 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     return value;
   };
 
-  const applyOne = async (si: Live, vmId: string): Promise<void> => {
+  const applyOne = async (si: Live, vmId: string, cause: CausingEvent | null): Promise<void> => {
+    const actor = who(cause);
     const placement = si.placements.find((p) => p.vmId === vmId);
     const rendered = si.rendered.find((r) => r.vmId === vmId);
     if (!placement || !rendered) return;
@@ -81,24 +90,30 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
       await driver.apply(desired);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      log('error', { instanceId: si.id, vmId, err: reason }, 'placement not applied; retrying');
-      await executeSystemCommand(store, serviceInstanceDecider, si.id,
-        { type: 'RecordFailed', data: { instanceId: si.id, vmId, nodeId, haproxyHash: rendered.haproxyHash, reason: reason.slice(0, 1000) } }, who());
+      log('error', { correlationId: actor.correlationId, instanceId: si.id, vmId, err: reason }, 'placement not applied; retrying');
+      const failed = await executeSystemCommand(store, serviceInstanceDecider, si.id,
+        { type: 'RecordFailed', data: { instanceId: si.id, vmId, nodeId, haproxyHash: rendered.haproxyHash, reason: reason.slice(0, 1000) } }, actor);
+      appended(actor, { instanceId: si.id, vmId }, failed.events);
       if (placement.role === 'active') {
-        await executeSystemCommand(store, vipDecider, si.vipId, { type: 'RecordVipStatus', data: { vipId: si.vipId, status: 'ERROR', statusDescription: reason.slice(0, 255) } }, who());
+        const vip = await executeSystemCommand(store, vipDecider, si.vipId, { type: 'RecordVipStatus', data: { vipId: si.vipId, status: 'ERROR', statusDescription: reason.slice(0, 255) } }, actor);
+        appended(actor, { vipId: si.vipId }, vip.events);
       }
       return;
     }
     const current = si.applied[vmId];
     if (!current || current.haproxyHash !== rendered.haproxyHash || current.keepalivedHash !== rendered.keepalivedHash || vmId in si.failures) {
       const result = await executeSystemCommand(store, serviceInstanceDecider, si.id,
-        { type: 'RecordApplied', data: { instanceId: si.id, vmId, nodeId, haproxyHash: rendered.haproxyHash, keepalivedHash: rendered.keepalivedHash } }, who());
-      if (result.events.length > 0) log('info', { instanceId: si.id, vmId, haproxyHash: rendered.haproxyHash }, 'placement applied');
+        { type: 'RecordApplied', data: { instanceId: si.id, vmId, nodeId, haproxyHash: rendered.haproxyHash, keepalivedHash: rendered.keepalivedHash } }, actor);
+      if (result.events.length > 0) {
+        log('info', { correlationId: actor.correlationId, causationId: actor.causationId, instanceId: si.id, vmId, haproxyHash: rendered.haproxyHash }, 'placement applied');
+      }
     }
     if (placement.role === 'active') {
       // The decider appends only when the status differs, so repeating this each pass costs reads, never events.
-      await executeSystemCommand(store, vipDecider, si.vipId, { type: 'RecordVipStatus', data: { vipId: si.vipId, status: 'ACTIVE', statusDescription: null } }, who());
-      await executeSystemCommand(store, poolDecider, si.poolId, { type: 'RecordPoolStatus', data: { poolId: si.poolId, status: 'ACTIVE', statusDescription: null } }, who());
+      const vip = await executeSystemCommand(store, vipDecider, si.vipId, { type: 'RecordVipStatus', data: { vipId: si.vipId, status: 'ACTIVE', statusDescription: null } }, actor);
+      appended(actor, { vipId: si.vipId }, vip.events);
+      const pool = await executeSystemCommand(store, poolDecider, si.poolId, { type: 'RecordPoolStatus', data: { poolId: si.poolId, status: 'ACTIVE', statusDescription: null } }, actor);
+      appended(actor, { poolId: si.poolId }, pool.events);
     }
   };
 
@@ -126,8 +141,11 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     }
   };
 
-  /** Which placements of this node changed since the last pass, so an event costs work for its instances only. */
-  const touched = new Set<string>();
+  /**
+   * Which instances with placements on this node changed since the last pass, so an event costs
+   * work for its instances only, each with the last event that reached it: what the pass answers.
+   */
+  const touched = new Map<string, CausingEvent>();
   let full = true;
 
   /**
@@ -156,26 +174,34 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     if (!caughtUp) return;
     const everything = full;
     full = false;
-    const only = new Set(touched);
+    const only = new Map(touched);
     touched.clear();
-    const wanted = new Set<string>();
-    for (const si of instances.values()) {
-      for (const p of si.placements) {
-        if (p.nodeId !== nodeId) continue;
-        if (!si.deleting) wanted.add(p.vmId);
-        if (!everything && !only.has(si.id)) continue;
-        if (!si.deleting) {
-          await applyOne(si, p.vmId);
-          continue;
-        }
-        const release = { type: 'ReleasePlacement', data: { instanceId: si.id, vmId: p.vmId } } as const;
-        removeBeside(p.vmId, { instanceId: si.id, vmId: p.vmId }, 'placement removed', () => executeSystemCommand(store, serviceInstanceDecider, si.id, release, who()));
-      }
-    }
     if (!everything && only.size === 0) return;
-    if (everything) await forwardFloatingIps();
-    for (const vmId of await driver.present()) {
-      if (!wanted.has(vmId) && ours.has(vmId)) removeBeside(vmId, { vmId, instanceId: ours.get(vmId) ?? '' }, 'removed a placement this node no longer has');
+    const timed = metrics?.startPass(everything ? 'full' : 'events');
+    try {
+      const wanted = new Set<string>();
+      for (const si of instances.values()) {
+        for (const p of si.placements) {
+          if (p.nodeId !== nodeId) continue;
+          if (!si.deleting) wanted.add(p.vmId);
+          if (!everything && !only.has(si.id)) continue;
+          const cause = only.get(si.id) ?? null;
+          if (!si.deleting) {
+            await applyOne(si, p.vmId, cause);
+            continue;
+          }
+          const release = { type: 'ReleasePlacement', data: { instanceId: si.id, vmId: p.vmId } } as const;
+          const actor = who(cause);
+          removeBeside(p.vmId, { correlationId: actor.correlationId, instanceId: si.id, vmId: p.vmId }, 'placement removed',
+            () => executeSystemCommand(store, serviceInstanceDecider, si.id, release, actor));
+        }
+      }
+      if (everything) await forwardFloatingIps();
+      for (const vmId of await driver.present()) {
+        if (!wanted.has(vmId) && ours.has(vmId)) removeBeside(vmId, { vmId, instanceId: ours.get(vmId) ?? '' }, 'removed a placement this node no longer has');
+      }
+    } finally {
+      timed?.();
     }
   };
 
@@ -194,6 +220,7 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     if (observing || !caughtUp) return;
     observing = true;
     try {
+      const samples: PoolStatsSample[] = [];
       for (const si of instances.values()) {
         const active = si.placements.find((p) => p.role === 'active' && p.nodeId === nodeId);
         if (si.deleting || !active) continue;
@@ -205,17 +232,21 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
               poolId: si.poolId, bytesIn: row.bytesIn, bytesOut: row.bytesOut, activeConnections: row.currentSessions, totalConnections: row.totalSessions,
             };
             nc.publish(poolStatsSubject(si.poolId), JSON.stringify(sample));
+            samples.push(sample);
             continue;
           }
           const status = memberHealth(row.status);
           const key = `${si.poolId}/${row.svname}`;
           if (reported.get(key) === status) continue;
-          await executeSystemCommand(store, poolDecider, si.poolId, {
+          const actor = who(null);
+          const result = await executeSystemCommand(store, poolDecider, si.poolId, {
             type: 'RecordMemberStatus', data: { poolId: si.poolId, memberId: row.svname, status, statusDescription: MEMBER_STATUS_REASON[status] },
-          }, who());
+          }, actor);
+          appended(actor, { poolId: si.poolId, memberId: row.svname }, result.events);
           reported.set(key, status);
         }
       }
+      metrics?.recordPoolTraffic(samples);
     } catch (error) {
       log('warn', { err: error instanceof Error ? error.message : String(error) }, 'could not read member health; retrying');
     } finally {
@@ -223,9 +254,11 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     }
   };
 
+  const consumed = metrics?.service.trackConsumer('node-agent', { position: () => follower.seq(), streamLastSeq: () => streamLastSeq(nc) });
   const follower: CommitFollower = await followCommits({
     nc,
-    onCommit: ({ commit }) => {
+    onCommit: ({ seq, commit }) => {
+      consumed?.(commit.events);
       for (const event of commit.events) {
         if (event.aggregate === 'vip' || event.aggregate === 'floatingip') {
           const e = upcast(event);
@@ -243,7 +276,9 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
         if ((e.type === 'InstancePlaced' || e.type === 'InstanceReprotected') && e.data.nodeId === nodeId) ours.set(e.data.vmId, event.aggregateId);
         const mine = (before.kind === 'live' && before.placements.some((p) => p.nodeId === nodeId)) || (after.kind === 'live' && after.placements.some((p) => p.nodeId === nodeId));
         if (mine) {
-          touched.add(event.aggregateId);
+          touched.set(event.aggregateId, { id: event.id, correlationId: event.correlationId });
+          // Replaying the log at start is not acting on it.
+          if (caughtUp) log('info', { correlationId: event.correlationId, eventId: event.id, type: event.type, instanceId: event.aggregateId, seq }, 'event');
           // A placement that left this node (failover to elsewhere, loss) is removed on the full pass.
           if (after.kind !== 'live' || !after.placements.some((p) => p.nodeId === nodeId)) full = true;
         }

@@ -23,6 +23,11 @@ function unavailableIfNats(error: unknown): unknown {
     : error;
 }
 
+export interface JetStreamEventStoreOptions {
+  /** Told of every commit this store wrote (a retry the stream recognised as a duplicate is not one), for metrics. */
+  readonly onAppended?: (events: readonly EventEnvelope[]) => void;
+}
+
 /**
  * The event log on the JetStream stream LBAAS_EVENTS (ARCHITECTURE.md section 3). Histories
  * are cached per subject and validated against the subject's last sequence on every read,
@@ -39,13 +44,14 @@ export class JetStreamEventStore implements EventStore {
     readonly nc: NatsConnection,
     private readonly js: JetStreamClient,
     jsm: JetStreamManager,
+    private readonly options: JetStreamEventStoreOptions,
   ) {
     // The client's manager has the direct-get API; its published interface does not list it.
     this.direct = (jsm as JetStreamManager & { direct: DirectStreamAPI }).direct;
   }
 
-  static async create(nc: NatsConnection): Promise<JetStreamEventStore> {
-    return new JetStreamEventStore(nc, nc.jetstream(), await nc.jetstreamManager({ checkAPI: false }));
+  static async create(nc: NatsConnection, options: JetStreamEventStoreOptions = {}): Promise<JetStreamEventStore> {
+    return new JetStreamEventStore(nc, nc.jetstream(), await nc.jetstreamManager({ checkAPI: false }), options);
   }
 
   /** Creates the stream, or brings its configuration up to date. Safe to call from every service. */
@@ -104,6 +110,7 @@ export class JetStreamEventStore implements EventStore {
     try {
       const ack = await this.js.publish(subject, data, { msgID: options.commitId, headers: h });
       if (!ack.duplicate) {
+        this.options.onAppended?.(events);
         const cached = this.cache.get(subject);
         if (cached && cached.version === options.expectedVersion) {
           this.remember(subject, { version: ack.seq, events: [...cached.events, ...events] });

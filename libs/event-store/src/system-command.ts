@@ -1,5 +1,5 @@
 import { type AggregateType, ConcurrencyConflict, type Decider, type DomainEvent, type EventEnvelope, type Lifecycle, upcast } from '@lbaas/domain';
-import { v7 as uuidv7 } from 'uuid';
+import { v4 as uuidv4, v7 as uuidv7 } from 'uuid';
 import type { EventStore } from './event-store';
 
 /** Who appends and why: a service acting on what it saw in the log, not a tenant's request. */
@@ -11,6 +11,19 @@ export interface SystemActor {
   /** The owner when the aggregate does not carry one (nodes belong to the operator). */
   readonly tenantId: string;
 }
+
+/** The event a service acts on: what it appends in response carries its correlation id. */
+export type CausingEvent = Pick<EventEnvelope, 'id' | 'correlationId'>;
+
+/**
+ * The actor of a system command: in response to `cause`, it shares the cause's correlation id and
+ * names the cause as its causation; without one (a timer, a heartbeat, a health check), a new
+ * correlation id starts.
+ */
+export const systemActor = (actor: string, tenantId: string, cause: CausingEvent | null): SystemActor =>
+  cause === null
+    ? { actor, tenantId, correlationId: uuidv4(), causationId: null }
+    : { actor, tenantId, correlationId: cause.correlationId, causationId: cause.id };
 
 export interface SystemCommandResult<S> {
   readonly state: S;

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serveHealth } from './health-endpoints';
+import { ServiceMetrics } from './service-metrics';
 
 describe('serveHealth', () => {
   let server: Server;
@@ -15,6 +16,7 @@ describe('serveHealth', () => {
         return notReady;
       },
       details: () => ({ issue: 4 }),
+      metrics: new ServiceMetrics('lb-test'),
     });
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -46,8 +48,15 @@ describe('serveHealth', () => {
     expect(await get('/readyz')).toMatchObject({ status: 503, body: { status: 'not ready', reason: 'Error: boom' } });
   });
 
+  it('answers /metrics in the Prometheus text format, labelled with the service', async () => {
+    const res = await fetch(`${base}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(await res.text()).toMatch(/^process_cpu_user_seconds_total\{service="lb-test"\} \d/m);
+  });
+
   it.each([
-    { desc: 'an unknown path', path: '/metrics', method: 'GET', status: 404 },
+    { desc: 'an unknown path', path: '/varz', method: 'GET', status: 404 },
     { desc: 'a write', path: '/healthz', method: 'POST', status: 405 },
   ])('rejects $desc', async ({ path, method, status }) => {
     expect((await get(path, method)).status).toBe(status);
@@ -55,6 +64,6 @@ describe('serveHealth', () => {
 
   it('fails to start on a port that is taken, instead of crashing later', async () => {
     const port = (server.address() as AddressInfo).port;
-    await expect(serveHealth({ name: 'lb-twin', host: '127.0.0.1', port, notReady: () => null })).rejects.toThrow(/EADDRINUSE/);
+    await expect(serveHealth({ name: 'lb-twin', host: '127.0.0.1', port, notReady: () => null, metrics: new ServiceMetrics('lb-twin') })).rejects.toThrow(/EADDRINUSE/);
   });
 });

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import type { ServiceMetrics } from './service-metrics';
 
 export interface HealthEndpoints {
   readonly name: string;
@@ -7,9 +8,11 @@ export interface HealthEndpoints {
   /** Why the service is not ready, or null when it is. */
   readonly notReady: () => Promise<string | null> | string | null;
   readonly details?: () => Record<string, unknown>;
+  /** Served at `/metrics` for Prometheus, on the same port. */
+  readonly metrics: ServiceMetrics;
 }
 
-/** `/healthz` (the process is alive) and `/readyz` (it can do its work) for headless services. */
+/** `/healthz` (the process is alive), `/readyz` (it can do its work) and `/metrics` for headless services. */
 export function serveHealth(endpoints: HealthEndpoints): Promise<Server> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -25,6 +28,10 @@ export function serveHealth(endpoints: HealthEndpoints): Promise<Server> {
           (reason) => reply(reason === null ? 200 : 503, { status: reason === null ? 'ready' : 'not ready', service: endpoints.name, reason }),
           (error: unknown) => reply(503, { status: 'not ready', service: endpoints.name, reason: String(error) }),
         );
+      return;
+    }
+    if (path === '/metrics') {
+      void endpoints.metrics.respond(res);
       return;
     }
     reply(404, { error: 'not found' });

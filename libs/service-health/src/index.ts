@@ -1,2 +1,4 @@
 export * from './health-endpoints';
 export * from './coalesced-rounds';
+export * from './service-metrics';
+export * from './service-logger';

@@ -3,3 +3,4 @@ export * from './exit-cleanup';
 export * from './nats-server';
 export * from './service-process';
 export * from './stack';
+export * from './prometheus-text';

@@ -30,9 +30,16 @@ export function spawnService(name: string, script: string, env: Record<string, s
       const proc = child;
       if (!proc || !isRunning()) return resolve();
       const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+      // 'exit' can come before the last lines written to stdout have been read: wait for the
+      // pipes to close too, but not for ever, since a daemon the service started may hold them.
       proc.once('exit', () => {
         clearTimeout(timer);
-        resolve();
+        const drained = setTimeout(resolve, 1000);
+        if (proc.stdout?.closed !== false && proc.stderr?.closed !== false) return resolve();
+        proc.once('close', () => {
+          clearTimeout(drained);
+          resolve();
+        });
       });
       proc.kill(signal);
     });
