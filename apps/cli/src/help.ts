@@ -23,6 +23,9 @@ function describe(entries: readonly (readonly [string, string])[]): string[] {
   return entries.map(([label, text]) => (label.length > width ? `  ${label}\n  ${' '.repeat(width)}  ${text}` : `  ${label.padEnd(width)}  ${text}`));
 }
 
+/** The options of a command that is no Neutron verb (`lbaas events tail`), a line each. */
+export const optionLines = (specs: OptionSpecs): string[] => describe(Object.entries(specs).map(([name, spec]) => [optionLabel(name, spec), spec.help]));
+
 /** `usage: lbaas VERB --required X ... [options] POSITIONAL [OPTIONAL]`. */
 export function verbUsage(verb: Verb): string {
   const required = Object.entries(verb.options).filter(([, spec]) => spec.required).map(([name, spec]) => optionLabel(name, spec));
@@ -50,7 +53,8 @@ export function mainHelp(groups: readonly VerbGroup[]): string {
     '',
     'Operations:',
     ...describe([
-      ['status', "health of every service, and how far the projections are behind the event log"],
+      ['status', 'health of every service, how far each consumer is behind the event log, and the compute nodes\' heartbeats'],
+      ['events tail', 'follow the event log live, a line per event (--aggregate ID, --type EVENT_TYPE, --from-start, -f json) until Ctrl-C'],
       ['projections rebuild', 'drop the read models and replay the whole event log, showing progress'],
       ['audit [verify]', 'the audit trail: verify its hash chain, or list events by --object ID, --tenant ID, --since TIME'],
       ['dev fabric up|down', 'make or remove the local fabric of make up: lb-fabric, backends lb-be-1..3, client lb-client (root)'],
@@ -72,7 +76,7 @@ export function mainHelp(groups: readonly VerbGroup[]): string {
       ['LBAAS_API_URL', `API base URL (default ${DEFAULT_API_URL})`],
       ['OS_TOKEN, LBAAS_TOKEN', 'auth token, when --os-token and --os-tenant are not given'],
       ['LBAAS_TOKENS_FILE', 'the dev tokens file (default .lbaas/dev-tokens.json, written by `make up`)'],
-      ['LBAAS_NATS_URL', 'NATS server for status and projections rebuild (default nats://127.0.0.1:4222; bin/lbaas reads .lbaas/nats.url)'],
+      ['LBAAS_NATS_URL', 'NATS server for status, events tail and projections rebuild (default nats://127.0.0.1:4222; bin/lbaas reads .lbaas/nats.url)'],
     ]),
     '',
     'The seed\'s walk-through ("Load Balancer as a Service in Contrail", 2015), with `neutron` replaced by `lbaas`:',

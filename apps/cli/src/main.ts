@@ -27,6 +27,10 @@ async function main(argv: string[]): Promise<number> {
     const { runAudit } = await import('./audit');
     return runAudit(split.rest);
   }
+  if (split.verb === 'events') {
+    const { runEvents } = await import('./events-tail');
+    return runEvents(split.rest, natsUrl);
+  }
   if (argv[0] === 'dev' && argv[1] === 'fabric') {
     const { runDevFabric } = await import('./dev-fabric');
     return runDevFabric(argv.slice(2));
@@ -55,10 +59,10 @@ async function main(argv: string[]): Promise<number> {
   // The operations load NestJS, NATS and TypeORM (about a second); the resource verbs need none of them.
   if (command === 'status') {
     await import('reflect-metadata');
-    const { collectStatus, formatStatus, statusExitCode } = await import('./status');
-    const rows = await collectStatus(apiUrl, natsUrl);
-    console.log(formatStatus(rows));
-    return statusExitCode(rows);
+    const { collectStatus, formatReport, nodeSilenceMs, statusExitCode } = await import('./status');
+    const report = await collectStatus(apiUrl, natsUrl);
+    console.log(formatReport(report, Date.now(), nodeSilenceMs(process.env)));
+    return statusExitCode(report.services);
   }
   if (command === 'projections rebuild') {
     await import('reflect-metadata');

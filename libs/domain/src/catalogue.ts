@@ -1,12 +1,22 @@
+import type { TSchema } from '@sinclair/typebox';
 import type { AggregateType } from './envelope';
+import { FLOATING_IP_EVENT_SCHEMAS } from './floatingip/event-schemas';
 import type { FloatingIpEvent } from './floatingip/events';
+import { HEALTH_MONITOR_EVENT_SCHEMAS } from './healthmonitor/event-schemas';
 import type { HealthMonitorEvent } from './healthmonitor/events';
+import { NETWORK_EVENT_SCHEMAS } from './network/event-schemas';
 import type { NetworkEvent } from './network/events';
+import { NODE_EVENT_SCHEMAS } from './node/event-schemas';
 import type { NodeEvent } from './node/events';
+import { POOL_EVENT_SCHEMAS } from './pool/event-schemas';
 import type { PoolEvent } from './pool/events';
+import { PORT_EVENT_SCHEMAS } from './port/event-schemas';
 import type { PortEvent } from './port/events';
+import { SERVICE_INSTANCE_EVENT_SCHEMAS } from './serviceinstance/event-schemas';
 import type { ServiceInstanceEvent } from './serviceinstance/events';
+import { SUBNET_EVENT_SCHEMAS } from './subnet/event-schemas';
 import type { SubnetEvent } from './subnet/events';
+import { VIP_EVENT_SCHEMAS } from './vip/event-schemas';
 import type { VipEvent } from './vip/events';
 
 /** Every event the system appends, as a discriminated union on `type`. */
@@ -17,7 +27,7 @@ export type LbaasEventType = LbaasEvent['type'];
 const entry = <T extends LbaasEventType>(type: T, version: Extract<LbaasEvent, { type: T }>['version'], aggregate: AggregateType, description: string) =>
   ({ type, version, aggregate, description }) as const;
 
-/** The event catalogue's source: docs/events.md lists exactly these (a test checks it). */
+/** The event catalogue's source: `npm run asyncapi` writes docs/asyncapi.json and docs/events.md from it. */
 export const EVENT_TYPES = [
   entry('NetworkCreated', 1, 'network', 'A network was created.'),
   entry('NetworkUpdated', 1, 'network', 'A network\'s name, admin state or sharing changed; carries the new values.'),
@@ -81,3 +91,56 @@ type Listed = (typeof EVENT_TYPES)[number]['type'];
 const everyEventListed: Exclude<LbaasEventType, Listed> extends never ? true : false = true;
 const nothingElseListed: Exclude<Listed, LbaasEventType> extends never ? true : false = true;
 export const CATALOGUE_IS_COMPLETE = everyEventListed && nothingElseListed;
+
+/** The payload schema of every event type at its version, each checked against its type where it is written. */
+export const EVENT_PAYLOAD_SCHEMAS: { readonly [T in LbaasEventType]: TSchema } = {
+  ...NETWORK_EVENT_SCHEMAS, ...SUBNET_EVENT_SCHEMAS, ...PORT_EVENT_SCHEMAS, ...FLOATING_IP_EVENT_SCHEMAS, ...POOL_EVENT_SCHEMAS,
+  ...VIP_EVENT_SCHEMAS, ...HEALTH_MONITOR_EVENT_SCHEMAS, ...SERVICE_INSTANCE_EVENT_SCHEMAS, ...NODE_EVENT_SCHEMAS,
+};
+
+export interface AggregateCatalogueEntry {
+  readonly title: string;
+  /** The name of the id that ends the aggregate's subject, `lbaas.events.<aggregate>.<idName>`. */
+  readonly idName: string;
+  /** What the aggregate's stream decides and who appends to it (Markdown). */
+  readonly description: string;
+}
+
+export const AGGREGATE_CATALOGUE: { readonly [A in AggregateType]: AggregateCatalogueEntry } = {
+  network: {
+    title: 'Network', idName: 'networkId',
+    description: 'A network reserves the cidrs of its subnets, so cidr overlap and `NetworkInUse` are decided in its stream: the subnet saga appends `NetworkSubnetAttached` before `SubnetCreated`, and `NetworkSubnetDetached` after `SubnetDeleted`.',
+  },
+  subnet: {
+    title: 'Subnet', idName: 'subnetId',
+    description: 'A subnet owns its address allocations: an address is given once per subnet, and an owner (a port or a floating IP) holds at most one. A subnet with allocations cannot be deleted (`SubnetInUse`).',
+  },
+  port: {
+    title: 'Port', idName: 'portId',
+    description: 'Ports exist for VIPs: the VIP saga creates one with the address allocated from the VIP\'s subnet. `macAddress` is derived from the port id, so it is the same on every replay.',
+  },
+  floatingip: {
+    title: 'Floating IP', idName: 'floatingIpId',
+    description: 'A floating IP\'s address is allocated on the external subnet (a `SubnetAddressAllocated` owned by the floating IP) before `FloatingIpCreated`. Moving it to another port appends `FloatingIpDisassociated` and `FloatingIpAssociated` in one commit.',
+  },
+  pool: {
+    title: 'Pool (with its members)', idName: 'poolId',
+    description: 'A pool owns its members, its VIP binding and its side of its monitor associations: member address and port are unique in a pool, a pool has at most one VIP (`PoolVipBound` is the reservation, appended before the VIP\'s stream), and a pool with a VIP cannot be deleted (`PoolInUse`). Deleting a pool appends `PoolMonitorDisassociated` and `MemberRemoved` for each association and member, then `PoolDeleted`, in one commit. `PoolStatusChanged` and `MemberStatusChanged` come from the data plane.',
+  },
+  vip: {
+    title: 'VIP', idName: 'vipId',
+    description: '`VipCreated` is the last step of the VIP saga (pool bound, address allocated, port created). `VipStatusChanged` comes from the data plane.',
+  },
+  healthmonitor: {
+    title: 'Health monitor', idName: 'monitorId',
+    description: 'A health monitor records the pools it is associated with in its own stream (`HealthMonitorAssociated` is appended before the pool\'s `PoolMonitorAssociated`), so deleting a monitor in use is rejected there (`HealthMonitorInUse`).',
+  },
+  serviceinstance: {
+    title: 'Service instance', idName: 'instanceId',
+    description: 'Appended by the scheduler (creation, placement, failover, deletion), the config renderer (`InstanceConfigRendered`, `InstanceConfigRejected`) and the node agents (`InstanceApplied`, `InstanceFailed`, `InstancePlacementReleased`). The instance id is derived from the VIP\'s id (uuid v5), so a scheduler that decides twice writes to the same stream and its second decision appends nothing. Status is derived: PENDING_CREATE until the first placement, ACTIVE with two placements, ACTIVE and `degraded` with one, ERROR with the reason of `InstanceUnplaceable` with none, PENDING_DELETE after `InstanceDeletionRequested`.',
+  },
+  node: {
+    title: 'Compute node', idName: 'nodeId',
+    description: 'Appended by the scheduler\'s leader from the heartbeats in the KV bucket `lbaas_nodes`; the node\'s name is its id.',
+  },
+};

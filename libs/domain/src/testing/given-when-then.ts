@@ -1,6 +1,7 @@
 import type { Decider } from '../decider';
 import type { DomainEvent } from '../envelope';
 import type { DomainError } from '../errors';
+import { catalogueMismatches } from '../event-payload-check';
 
 /**
  * Given/when/then for deciders, used by the domain's specs only. It needs no test-runner
@@ -30,6 +31,9 @@ export function given<C extends { type: string }, S, E extends DomainEvent<strin
       then(expected: readonly E[]): void {
         const actual = decider.decide(command, state);
         if (!sameData(actual, expected)) throw new Error(`${command.type} decided\n${show(actual)}\nbut expected\n${show(expected)}`);
+        // Every event a spec sees decided is a sample for the catalogue's payload schemas.
+        const mismatches = actual.flatMap(catalogueMismatches);
+        if (mismatches.length > 0) throw new Error(`${command.type} decided events the catalogue does not describe:\n${mismatches.join('\n')}`);
       },
       thenThrows(errorClass: DomainErrorClass, neutronType?: string): void {
         let actual: E[];
