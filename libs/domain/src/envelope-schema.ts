@@ -19,7 +19,7 @@ export const EventEnvelopeSchema = Type.Object({
   actor: Type.String({ description: 'Who issued the command (the actor name of the caller\'s token, or the service).' }),
   correlationId: Type.String({ description: 'The id of the request that started the work; every event of a saga shares it.' }),
   causationId: Type.Union([Type.String(), Type.Null()], {
-    description: 'The id of the event appended just before this one for the same request (across the aggregates of a saga); null for a request\'s first event.',
+    description: 'In a request\'s saga, the id of the event appended just before this one (null for its first); in a service\'s answer to an event (scheduler, config renderer, node agent), the id of that event; null for work no event caused (a timer, a health check).',
   }),
   data: Type.Unknown({ description: 'The payload: the schema of the event type at its version.' }),
 }, {
