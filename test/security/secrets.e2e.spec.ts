@@ -1,0 +1,105 @@
+import { builtService, freePort, type ServiceProcess, spawnService, type Stack, startStack, waitFor } from '@lbaas/testing';
+import { connect, type NatsConnection } from 'nats';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NeutronApi } from '../acceptance/neutron-api';
+
+interface ServiceInstance { id: string; config: { uuid: string; haproxy_sha256: string }[] }
+
+/**
+ * The stats password of every HAProxy pair and the deployment key it derives from live in two
+ * places only: the rendered haproxy.cfg and the key file. A grep of everything else a user or an
+ * operator can read (the event log, every service's log, API responses, the dashboard's stream,
+ * the audit and read-model databases) finds neither.
+ */
+describe('secrets stay out of events, logs, API responses, the dashboard and the stores', () => {
+  let stack: Stack;
+  let nc: NatsConnection;
+  let dir: string;
+  const services: ServiceProcess[] = [];
+  let dashboardUrl = '';
+
+  beforeAll(async () => {
+    stack = await startStack();
+    dir = mkdtempSync(join(tmpdir(), 'lbt-secrets-'));
+    const tokensFile = join(dir, 'tokens.json');
+    writeFileSync(tokensFile, JSON.stringify(stack.tokens), { mode: 0o600 });
+    const env = { LBAAS_NATS_URL: stack.nats.url, LBAAS_SECRET_KEY_FILE: join(dir, 'secret.key'), LBAAS_RUN_DIR: join(dir, 'run'), LBAAS_NODE_SILENCE_MS: '2000' };
+    const dashboardPort = await freePort();
+    dashboardUrl = `http://127.0.0.1:${dashboardPort}`;
+    services.push(
+      spawnService('scheduler', builtService('scheduler'), { ...env, LBAAS_HEALTH_PORT: String(await freePort()) }),
+      spawnService('config-renderer', builtService('config-renderer'), { ...env, LBAAS_HEALTH_PORT: String(await freePort()) }),
+      spawnService('audit', builtService('audit'), { ...env, LBAAS_HEALTH_PORT: String(await freePort()), LBAAS_AUDIT_DB: join(dir, 'audit.sqlite') }),
+      spawnService('dashboard', builtService('dashboard'), { ...env, LBAAS_HEALTH_PORT: String(dashboardPort), LBAAS_TOKENS_FILE: tokensFile }),
+    );
+    for (const n of [1, 2]) {
+      services.push(spawnService(`node-${n}`, builtService('node-agent'), {
+        ...env, LBAAS_HEALTH_PORT: String(await freePort()), LBAAS_NODE_DRIVER: 'fake', LBAAS_HEARTBEAT_MS: '300',
+      }, [`secret-node-${n}`]));
+    }
+    nc = await connect({ servers: stack.nats.url });
+  }, 120_000);
+
+  afterAll(async () => {
+    await nc?.close();
+    await Promise.all(services.map((s) => s.stop()));
+    await stack?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('finds the stats password only in the rendered haproxy.cfg', async () => {
+    const demo = new NeutronApi(stack.apiUrl, stack.tokens.demo.token);
+    const admin = demo.as(stack.tokens.admin.token);
+    const net = await demo.create<{ id: string }>('/v2.0/networks', 'network', { name: 'secrets' });
+    const subnet = await demo.create<{ id: string }>('/v2.0/subnets', 'subnet', { network_id: net.id, cidr: '198.18.30.0/24', ip_version: 4 });
+    const pool = await demo.create<{ id: string }>('/v2.0/lb/pools', 'pool', { name: 'p', subnet_id: subnet.id, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' });
+    await demo.create('/v2.0/lb/members', 'member', { pool_id: pool.id, address: '198.18.30.11', protocol_port: 80 });
+    const vip = await demo.create<{ id: string }>('/v2.0/lb/vips', 'vip', { name: 'v', subnet_id: subnet.id, protocol: 'HTTP', protocol_port: 80, pool_id: pool.id });
+    await waitFor('the VIP ACTIVE on the fake nodes', async () => (await demo.get<{ vip: { status: string } }>(`/v2.0/lb/vips/${vip.id}`)).body.vip.status === 'ACTIVE', 60_000, 200);
+    const si = (await admin.get<{ service_instances: ServiceInstance[] }>(`/v2.0/lb/service_instances?vip_id=${vip.id}`)).body.service_instances[0];
+
+    // The positive control: the password is in the file HAProxy reads.
+    const configs = await nc.jetstream().views.os('lbaas_configs');
+    const file = new TextDecoder().decode((await configs.getBlob(si.config[0].haproxy_sha256)) ?? new Uint8Array());
+    const password = /stats auth \S+:(\S+)/.exec(file)?.[1] ?? '';
+    expect(password.length).toBeGreaterThanOrEqual(20);
+    const key = readFileSync(join(dir, 'secret.key')).toString('utf8').trim();
+
+    const places: [string, string][] = [];
+    // Every message of the event log, as stored.
+    const jsm = await nc.jetstreamManager();
+    const { state } = await jsm.streams.info('LBAAS_EVENTS');
+    const auditVerify = (): string => {
+      try {
+        return execFileSync(process.execPath, [builtService('cli'), 'audit', 'verify'], { encoding: 'utf8', env: { ...process.env, LBAAS_AUDIT_DB: join(dir, 'audit.sqlite') } });
+      } catch {
+        return '';
+      }
+    };
+    await waitFor('the audit trail holding the whole log', () => auditVerify().includes(`to ${state.last_seq} contiguous`), 30_000, 200);
+    for (let seq = state.first_seq; seq <= state.last_seq; seq++) {
+      places.push([`event log seq ${seq}`, new TextDecoder().decode((await jsm.streams.getMessage('LBAAS_EVENTS', { seq })).data)]);
+    }
+    for (const s of [...services, stack.services.api, stack.services.projections]) places.push([`${s.name}'s log`, s.logs()]);
+    for (const path of ['/v2.0/lb/vips', '/v2.0/lb/pools', '/v2.0/lb/members', '/v2.0/lb/health_monitors', '/v2.0/lb/service_instances', '/v2.0/lb/nodes',
+      `/v2.0/lb/service_instances/${si.id}`, `/v2.0/lb/pools/${pool.id}/stats`, '/v2.0/ports', '/v2.0/networks', '/v2.0/subnets']) {
+      places.push([`GET ${path}`, JSON.stringify((await admin.get(path)).body)]);
+    }
+    const stream = await fetch(`${dashboardUrl}/api/stream`, { headers: { 'X-Auth-Token': stack.tokens.admin.token } });
+    const reader = stream.body?.getReader();
+    places.push(['the dashboard\'s snapshot', new TextDecoder().decode((await reader?.read())?.value)]);
+    await reader?.cancel();
+    places.push(['the dashboard\'s timeline', await (await fetch(`${dashboardUrl}/api/timeline?id=${vip.id}`, { headers: { 'X-Auth-Token': stack.tokens.admin.token } })).text()]);
+    // A SQLite file in WAL mode keeps its newest pages beside it.
+    const database = (path: string): string => [path, `${path}-wal`].filter(existsSync).map((p) => readFileSync(p).toString('latin1')).join('');
+    places.push(['the audit store', database(join(dir, 'audit.sqlite'))]);
+    places.push(['the read models', database(join(stack.dir, 'read-models.sqlite'))]);
+
+    expect(places.filter(([, text]) => text.includes(password)).map(([where]) => where)).toEqual([]);
+    expect(places.filter(([, text]) => text.includes(key)).map(([where]) => where)).toEqual([]);
+    expect(places.find(([where]) => where === 'the dashboard\'s snapshot')?.[1]).toContain(vip.id);
+  });
+});
