@@ -6,6 +6,7 @@ SHELL := /bin/bash
 
 help:
 	@echo "make up     install what is missing, build, start NATS and every service; print URLs and dev tokens"
+	@echo "make up CLUSTER=3   the same with the event log on a three-node NATS JetStream cluster (R3 streams)"
 	@echo "make down   stop everything 'make up' started and remove what it created (.lbaas/: event log, read models, tokens, logs)"
 	@echo "make stop   stop everything 'make up' started; keep the data in .lbaas/ for the next 'make up'"
 	@echo "make test   install what is missing, build, run every test; ends with 'N passed, M failed'"
@@ -19,7 +20,7 @@ build: deps
 	@npm run --silent build
 
 up: build
-	@scripts/up.sh
+	@CLUSTER=$(CLUSTER) scripts/up.sh
 
 down:
 	@scripts/down.sh --purge

@@ -2,6 +2,8 @@
 # Starts the whole system on this machine from the build: nats-server with JetStream (store in
 # .lbaas/nats), then projections, api and the services still to come, each in the background
 # with a pid file in .lbaas/run/ and a log in .lbaas/logs/. Run by `make up` after the build.
+# CLUSTER=3 (`make up CLUSTER=3`): the event log on three nats-servers lb-nats-1..3 forming one
+# JetStream cluster (stores in .lbaas/nats-1..3), every stream and bucket with three replicas.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/owned-processes.sh
@@ -20,6 +22,17 @@ SERVICES=(
 )
 API_URL=http://127.0.0.1:9696
 DASHBOARD_URL=http://127.0.0.1:9702/
+
+CLUSTER=${CLUSTER:-}
+if [[ -z $CLUSTER || $CLUSTER == 1 ]]; then
+  NATS_NODES=(nats)
+  export LBAAS_STREAM_REPLICAS=1
+else
+  # Fewer than three nodes cannot lose one and keep a quorum; JetStream allows at most five replicas.
+  [[ $CLUSTER =~ ^[0-9]+$ ]] && ((CLUSTER >= 3 && CLUSTER <= 5)) || { echo "make up: CLUSTER is the number of NATS nodes, 3 to 5, not '$CLUSTER'" >&2; exit 1; }
+  mapfile -t NATS_NODES < <(seq -f 'nats-%g' "$CLUSTER")
+  export LBAAS_STREAM_REPLICAS=3
+fi
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 answers() { node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(1000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$1"; }
@@ -51,6 +64,9 @@ print_summary() {
   echo "API:        $API_URL   (Neutron LBaaS v1; OpenAPI document at $API_URL/docs)"
   echo "Dashboard:  $DASHBOARD_URL   (sign in with a dev token below, or open $DASHBOARD_URL?token=<token>)"
   echo "NATS:       $(cat "$STATE_DIR/nats.url")"
+  if ((${#NATS_NODES[@]} > 1)); then
+    echo "            JetStream cluster of ${#NATS_NODES[@]} nodes (lb-nats-1..${#NATS_NODES[@]}, stores in .lbaas/nats-N/); streams and buckets with $LBAAS_STREAM_REPLICAS replicas"
+  fi
   echo "Logs:       .lbaas/logs/   pids: .lbaas/run/   CLI: bin/lbaas status"
   if [[ $(id -u) == 0 ]]; then
     echo "Fabric:     lb-fabric; backends lb-be-1..3 at 198.18.2.11-13:80; send traffic with: ip netns exec lb-client curl http://<VIP address>/"
@@ -65,23 +81,50 @@ print_summary() {
   ' "$STATE_DIR/dev-tokens.json"
 }
 
+# start_nats NAME: the nats-server of .lbaas/NAME.conf, logging to .lbaas/logs/NAME.log.
+start_nats() {
+  LBAAS_STACK=$STATE_DIR nohup nats-server -c "$STATE_DIR/$1.conf" >"$LOG_DIR/$1.log" 2>&1 &
+  echo $! >"$RUN_DIR/$1.pid"
+}
+metadata_leader_elected() {
+  local node
+  for node in "${NATS_NODES[@]}"; do grep -qs 'metadata leader' "$LOG_DIR/$node.log" && return 0; done
+  return 1
+}
+client_port() { sed -n 's/^listen: 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$STATE_DIR/$1.conf"; }
+
 # Everything already up: say so and change nothing.
 alive_count=0
-for entry in nats "${SERVICES[@]}"; do
+nats_alive=0
+for node in "${NATS_NODES[@]}"; do
+  running_pid "$node" >/dev/null && nats_alive=$((nats_alive + 1))
+done
+for entry in "${SERVICES[@]}"; do
   running_pid "${entry%% *}" >/dev/null && alive_count=$((alive_count + 1))
 done
-if ((alive_count == ${#SERVICES[@]} + 1)) && [[ -f $STATE_DIR/nats.url ]]; then
-  echo "already running ($alive_count processes; 'make down' stops them)"
+if ((alive_count == ${#SERVICES[@]} && nats_alive == ${#NATS_NODES[@]})) && [[ -f $STATE_DIR/nats.url ]]; then
+  echo "already running ($((alive_count + nats_alive)) processes; 'make down' stops them)"
   print_summary
   exit 0
 fi
 
 # NATS up with some services gone (one crashed, or `lbaas dev kill-node` took a node): start only
-# those, so the rest, and the event log, keep running. Anything else partial starts from scratch.
+# those, so the rest, and the event log, keep running; in a cluster, nodes that went away rejoin
+# it with their stores. Anything else partial starts from scratch.
 partial=0
-if running_pid nats >/dev/null && [[ -f $STATE_DIR/nats.url && -f $STATE_DIR/dev-tokens.json ]]; then
+if ((nats_alive > 0)) && [[ -f $STATE_DIR/nats.url && -f $STATE_DIR/dev-tokens.json ]]; then
   partial=1
-  echo "nats-server and $((alive_count - 1)) of ${#SERVICES[@]} services run: starting the others"
+  if ((${#NATS_NODES[@]} == 1)); then
+    echo "nats-server and $alive_count of ${#SERVICES[@]} services run: starting the others"
+  else
+    echo "$nats_alive of ${#NATS_NODES[@]} nats-servers and $alive_count of ${#SERVICES[@]} services run: starting the others"
+    for node in "${NATS_NODES[@]}"; do
+      running_pid "$node" >/dev/null && continue
+      [[ -e $LOG_DIR/$node.log ]] && mv -f "$LOG_DIR/$node.log" "$LOG_DIR/$node.log.1"
+      start_nats "$node"
+      wait_for "$node" 20 listening "$(client_port "$node")" || fail "$node did not start" "$node"
+    done
+  fi
 fi
 
 if ((partial == 0)); then
@@ -94,26 +137,68 @@ if ((partial == 0)); then
     listening "$port" && fail "127.0.0.1:$port (for $name) is taken by another process: $(ss -Hltnp "sport = :$port" 2>/dev/null | awk '{print $NF}')"
   done
 
-  mkdir -p "$RUN_DIR" "$LOG_DIR" "$STATE_DIR/nats"
+  mkdir -p "$RUN_DIR" "$LOG_DIR"
   chmod 700 "$STATE_DIR"
   node scripts/dev-tokens.js "$STATE_DIR/dev-tokens.json"
+  # Each run starts fresh logs; the previous run's stay beside them as *.log.1.
+  for log in "$LOG_DIR"/*.log; do [[ -e $log ]] && mv -f "$log" "$log.1"; done
 
-  nats_port=4222
-  if listening "$nats_port"; then
-    nats_port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
-    echo "127.0.0.1:4222 is taken: nats-server listens on $nats_port"
-  fi
-  cat >"$STATE_DIR/nats.conf" <<CONF
+  if ((${#NATS_NODES[@]} == 1)); then
+    mkdir -p "$STATE_DIR/nats"
+    nats_port=4222
+    if listening "$nats_port"; then
+      nats_port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
+      echo "127.0.0.1:4222 is taken: nats-server listens on $nats_port"
+    fi
+    cat >"$STATE_DIR/nats.conf" <<CONF
 server_name: lb-nats
 listen: 127.0.0.1:$nats_port
 jetstream { store_dir: "$STATE_DIR/nats" }
 CONF
-  # Each run starts fresh logs; the previous run's stay beside them as *.log.1.
-  for log in "$LOG_DIR"/*.log; do [[ -e $log ]] && mv -f "$log" "$log.1"; done
-  LBAAS_STACK=$STATE_DIR nohup nats-server -c "$STATE_DIR/nats.conf" >"$LOG_DIR/nats.log" 2>&1 &
-  echo $! >"$RUN_DIR/nats.pid"
-  wait_for nats 20 listening "$nats_port" || fail "nats-server did not start" nats
-  echo "nats://127.0.0.1:$nats_port" >"$STATE_DIR/nats.url"
+    start_nats nats
+    wait_for nats 20 listening "$nats_port" || fail "nats-server did not start" nats
+    echo "nats://127.0.0.1:$nats_port" >"$STATE_DIR/nats.url"
+  else
+    # A client and a route port per node, all free and all different: the listeners are held
+    # open together until every port is known.
+    read -r -a ports <<<"$(node -e '
+      const n = Number(process.argv[1]);
+      const servers = Array.from({ length: n }, () => require("net").createServer());
+      let bound = 0;
+      for (const s of servers) s.listen(0, "127.0.0.1", () => {
+        if (++bound < n) return;
+        console.log(servers.map((t) => t.address().port).join(" "));
+        for (const t of servers) t.close();
+      });
+    ' $((2 * ${#NATS_NODES[@]})))"
+    nodes=${#NATS_NODES[@]}
+    route_urls=()
+    for ((i = 0; i < nodes; i++)); do route_urls+=("nats-route://127.0.0.1:${ports[nodes + i]}"); done
+    routes=$(IFS=,; echo "${route_urls[*]}")
+    urls=()
+    for ((i = 0; i < nodes; i++)); do
+      node_name=${NATS_NODES[i]}
+      mkdir -p "$STATE_DIR/$node_name"
+      cat >"$STATE_DIR/$node_name.conf" <<CONF
+server_name: lb-$node_name
+listen: 127.0.0.1:${ports[i]}
+jetstream { store_dir: "$STATE_DIR/$node_name" }
+cluster {
+  name: lb-nats
+  listen: 127.0.0.1:${ports[nodes + i]}
+  routes: [${routes}]
+}
+CONF
+      start_nats "$node_name"
+      urls+=("nats://127.0.0.1:${ports[i]}")
+    done
+    for node_name in "${NATS_NODES[@]}"; do
+      wait_for "$node_name" 20 listening "$(client_port "$node_name")" || fail "$node_name did not start" "$node_name"
+    done
+    # Streams with three replicas can be created only once the nodes have elected a metadata leader.
+    wait_for "${NATS_NODES[0]}" 30 metadata_leader_elected || fail "the NATS nodes did not form a JetStream cluster" "${NATS_NODES[0]}"
+    (IFS=,; echo "${urls[*]}") >"$STATE_DIR/nats.url"
+  fi
 fi
 
 LBAAS_NATS_URL=$(<"$STATE_DIR/nats.url")
@@ -162,5 +247,11 @@ for entry in "${SERVICES[@]}"; do
   esac
 done
 
-if ((partial)); then echo "started the services that were not running"; else echo "started nats-server and ${#SERVICES[@]} services"; fi
+if ((partial)); then
+  echo "started the services that were not running"
+elif ((${#NATS_NODES[@]} == 1)); then
+  echo "started nats-server and ${#SERVICES[@]} services"
+else
+  echo "started ${#NATS_NODES[@]} nats-servers and ${#SERVICES[@]} services"
+fi
 print_summary

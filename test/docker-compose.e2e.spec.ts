@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 
@@ -9,7 +11,7 @@ interface ComposeService {
   command?: string[];
   privileged?: boolean;
   ports?: string[];
-  volumes?: string[];
+  volumes?: (string | { type: string; source: string; target: string; read_only?: boolean; volume?: { subpath?: string } })[];
   environment?: Record<string, string>;
   depends_on?: string[] | Record<string, { condition: string }>;
 }
@@ -20,10 +22,37 @@ const services = Object.entries(compose.services);
 const ours = services.filter(([name]) => name !== 'nats');
 
 describe('docker-compose.yml', () => {
-  it('runs NATS with JetStream on a volume', () => {
-    expect(compose.services.nats.image).toMatch(/^nats:2\./);
-    expect(compose.services.nats.command).toContain('-js');
-    expect(compose.services.nats.volumes?.length).toBe(1);
+  it('runs NATS with JetStream on a volume, configured with the users nats-credentials writes first', () => {
+    const nats = compose.services.nats;
+    expect(nats.image).toMatch(/^nats:2\./);
+    expect(nats.command).toEqual(['-c', '/etc/nats/nats.conf']);
+    expect(nats.depends_on).toMatchObject({ 'nats-credentials': { condition: 'service_completed_successfully' } });
+    expect(nats.volumes).toContainEqual('nats-data:/data');
+    expect(nats.volumes).toContainEqual(expect.objectContaining({ source: 'nats-credentials', target: '/etc/nats', read_only: true, volume: { subpath: 'server' } }));
+  });
+
+  it('signs every service in to NATS as its own user, with a password mount of its own', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lbt-compose-'));
+    try {
+      execFileSync(process.execPath, [join(root, 'scripts', 'nats-credentials.js'), dir]);
+      const users = readdirSync(dir).filter((d) => d !== 'server');
+      const natsClients = ours.filter(([, s]) => s.command?.[1]?.startsWith('apps/'));
+      expect(natsClients.length).toBe(9);
+      for (const [name, service] of natsClients) {
+        const user = service.environment?.LBAAS_NATS_USER;
+        expect([name, user]).toEqual([name, name]);
+        expect(users).toContain(user);
+        const mounts = (service.volumes ?? []).filter((v) => typeof v !== 'string' && v.source === 'nats-credentials');
+        expect(mounts).toEqual([expect.objectContaining({ target: '/run/lbaas-nats', read_only: true, volume: { subpath: user } })]);
+        expect(service.environment?.LBAAS_NATS_PASSWORD_FILE).toBe('/run/lbaas-nats/password');
+      }
+      // The readers of the log may not append to it.
+      const conf = readFileSync(join(dir, 'server', 'users.conf'), 'utf8');
+      for (const reader of ['projections', 'audit', 'dashboard']) expect(conf).toMatch(new RegExp(`user: "${reader}".*deny: \\["lbaas\\.events\\.>"\\]`));
+      expect(conf).not.toMatch(/user: "api".*deny/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each(ours)('%s runs a file of the build, from the image the Dockerfile builds', (_name, service) => {
@@ -48,7 +77,7 @@ describe('docker-compose.yml', () => {
     expect(api.depends_on).toMatchObject({ tokens: { condition: 'service_completed_successfully' } });
     const written = tokens.command?.[2] ?? '';
     expect(api.environment?.LBAAS_TOKENS_FILE).toBe(written);
-    const volumeAt = (s: ComposeService, dir: string) => s.volumes?.find((v) => v.split(':')[1] === dir)?.split(':')[0];
+    const volumeAt = (s: ComposeService, dir: string) => s.volumes?.flatMap((v) => (typeof v === 'string' ? [v] : [])).find((v) => v.split(':')[1] === dir)?.split(':')[0];
     const dir = written.slice(0, written.lastIndexOf('/'));
     expect(volumeAt(api, dir)).toBeDefined();
     expect(volumeAt(api, dir)).toBe(volumeAt(tokens, dir));

@@ -43,6 +43,8 @@ export interface FloorOptions {
   /** Each phase stops at this bound even when its count is not reached. */
   readonly phaseBudgetMs: number;
   readonly signal: AbortSignal;
+  /** Copies of the floor stream: 3 on a cluster, like LBAAS_EVENTS there. */
+  readonly replicas?: number;
 }
 
 /**
@@ -50,18 +52,31 @@ export interface FloorOptions {
  * carries `Nats-Msg-Id` and `Nats-Expected-Last-Subject-Sequence` on a stream configured like
  * LBAAS_EVENTS, and the read is an ordered consumer like the projections' replay.
  */
-export async function measureJetStreamFloors(nc: NatsConnection, options: FloorOptions): Promise<JetStreamFloors> {
-  const jsm = await nc.jetstreamManager();
-  const js = nc.jetstream();
-  await jsm.streams.add({
-    name: FLOOR_STREAM, subjects: [FLOOR_SUBJECTS], storage: StorageType.File, num_replicas: 1,
-    duplicate_window: nanos(120_000), allow_direct: true,
-  });
-  try {
+export function measureJetStreamFloors(nc: NatsConnection, options: FloorOptions): Promise<JetStreamFloors> {
+  return onFloorStream(nc, options, async (js, jsm) => {
     const awaited = await publishFloor(js, 'awaited', 1, options.awaitedCount, options);
     const inFlight = await publishFloor(js, 'inflight', options.inFlightWindow, options.inFlightCount, options);
     const orderedRead = await orderedReadFloor(js, jsm, options);
     return { awaited, inFlight, orderedRead };
+  });
+}
+
+/** The publish floors alone, for benches that compare appends only. */
+export function measurePublishFloors(nc: NatsConnection, options: FloorOptions): Promise<Omit<JetStreamFloors, 'orderedRead'>> {
+  return onFloorStream(nc, options, async (js) => ({
+    awaited: await publishFloor(js, 'awaited', 1, options.awaitedCount, options),
+    inFlight: await publishFloor(js, 'inflight', options.inFlightWindow, options.inFlightCount, options),
+  }));
+}
+
+async function onFloorStream<T>(nc: NatsConnection, options: FloorOptions, measure: (js: JetStreamClient, jsm: JetStreamManager) => Promise<T>): Promise<T> {
+  const jsm = await nc.jetstreamManager();
+  await jsm.streams.add({
+    name: FLOOR_STREAM, subjects: [FLOOR_SUBJECTS], storage: StorageType.File, num_replicas: options.replicas ?? 1,
+    duplicate_window: nanos(120_000), allow_direct: true,
+  });
+  try {
+    return await measure(nc.jetstream(), jsm);
   } finally {
     await jsm.streams.delete(FLOOR_STREAM);
   }

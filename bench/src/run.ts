@@ -1,3 +1,4 @@
+import { apiCluster } from './api-cluster.bench';
 import { apiCreate } from './api-create.bench';
 import { dataplane } from './dataplane.bench';
 import { listPaging } from './list-paging.bench';
@@ -9,7 +10,7 @@ interface Bench {
   run(signal: AbortSignal): Promise<void>;
 }
 
-const BENCHES: readonly Bench[] = [apiCreate, listPaging, placementRender, dataplane];
+const BENCHES: readonly Bench[] = [apiCreate, apiCluster, listPaging, placementRender, dataplane];
 
 /** Runs every bench in sequence; each prints its table and writes bench/results/<name>.json. */
 async function main(): Promise<void> {

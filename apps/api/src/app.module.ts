@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ClientsModule, Transport } from '@nestjs/microservices';
 import type { JetStreamEventStore } from '@lbaas/event-store';
+import { natsCredentialsFromEnv, natsServers, RECONNECT_FOREVER } from '@lbaas/messaging';
 import type { Logger } from 'pino';
 import { LbaasCommandService } from './commands/command-service';
 import { EventSourcedCommandService } from './commands/event-sourced-commands';
@@ -18,7 +19,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [
-        ClientsModule.register([{ name: PROJECTIONS_CLIENT, transport: Transport.NATS, options: { servers: [config.natsUrl], name: 'lbaas-api-queries' } }]),
+        ClientsModule.register([{ name: PROJECTIONS_CLIENT, transport: Transport.NATS, options: { servers: natsServers(config.natsUrl), ...natsCredentialsFromEnv(), ...RECONNECT_FOREVER, name: 'lbaas-api-queries' } }]),
       ],
       providers: [
         { provide: EVENT_STORE, useValue: store },

@@ -5,7 +5,7 @@ import {
 } from '@lbaas/domain';
 import { type CausingEvent, executeSystemCommand, JetStreamEventStore, type SystemActor, systemActor } from '@lbaas/event-store';
 import { InvalidRenderInput, contentHash } from '@lbaas/haproxy';
-import { type CommitFollower, connectNats, followCommits, holdLeaderLease, type LeaderLease, streamLastSeq } from '@lbaas/messaging';
+import { type CommitFollower, connectNats, followCommits, holdLeaderLease, type LeaderLease, streamLastSeq, streamReplicasFromEnv } from '@lbaas/messaging';
 import { CoalescedRounds, serveHealth, ServiceMetrics } from '@lbaas/service-health';
 import type { NatsConnection, ObjectStore } from 'nats';
 import { createHmac } from 'node:crypto';
@@ -80,7 +80,7 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     const store = await JetStreamEventStore.create(nc, { onAppended: this.metrics.countAppended });
     await store.ensureStream();
     this.store = store;
-    this.objects = await nc.jetstream().views.os(CONFIG_BUCKET);
+    this.objects = await nc.jetstream().views.os(CONFIG_BUCKET, { replicas: streamReplicasFromEnv() });
     const consumed = this.metrics.trackConsumer('config-renderer', { position: () => this.follower?.seq() ?? 0, streamLastSeq: () => streamLastSeq(nc) });
     this.follower = await followCommits({
       nc,

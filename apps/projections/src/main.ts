@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { natsCredentialsFromEnv, natsServers, RECONNECT_FOREVER } from '@lbaas/messaging';
 import { ProjectionsModule } from './app.module';
 import { configFromEnv } from './config';
 import { createLogger, PinoNestLogger } from './logger';
@@ -13,7 +14,7 @@ async function bootstrap(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const app = await NestFactory.create(ProjectionsModule.forRoot(config, logger), { logger: new PinoNestLogger(logger) });
   app.connectMicroservice<MicroserviceOptions>(
-    { transport: Transport.NATS, options: { servers: [config.natsUrl], queue: QUERY_QUEUE_GROUP, name: 'lbaas-projections-queries' } },
+    { transport: Transport.NATS, options: { servers: natsServers(config.natsUrl), ...natsCredentialsFromEnv(), ...RECONNECT_FOREVER, queue: QUERY_QUEUE_GROUP, name: 'lbaas-projections-queries' } },
     { inheritAppConfig: true },
   );
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });

@@ -3,7 +3,7 @@ import {
 } from '@lbaas/domain';
 import {
   apiErrorCode, checkCommitSubject, decodeCommit, encodeCommit, ensureEventStream, eventSubject, JetStreamApiError,
-  STREAM_NAME, streamLastSeq,
+  STREAM_NAME, streamLastSeq, streamReplicasFromEnv,
 } from '@lbaas/messaging';
 import { type JetStreamClient, type JetStreamManager, type NatsConnection, NatsError, headers, type StoredMsg } from 'nats';
 import type { DirectStreamAPI } from 'nats/lib/jetstream/types';
@@ -16,10 +16,15 @@ interface CachedHistory {
   readonly events: readonly EventEnvelope[];
 }
 
-/** Connection trouble (closed, timed out, no responders, JetStream down) is a 503; other errors stay what they are. */
+/**
+ * Connection trouble (closed, timed out, no responders, JetStream down, a stream without a
+ * leader because its cluster lost quorum) is a 503; other errors stay what they are. A write
+ * that timed out may still have been stored: a retry with the same Idempotency-Key finds it
+ * rather than creating a second object.
+ */
 function unavailableIfNats(error: unknown): unknown {
   return error instanceof NatsError
-    ? new Unavailable(`The event log is not reachable: ${error.message}`)
+    ? new Unavailable(`The event log is unavailable (NATS is unreachable or has no quorum); retry later. (${error.message})`)
     : error;
 }
 
@@ -55,7 +60,7 @@ export class JetStreamEventStore implements EventStore {
   }
 
   /** Creates the stream, or brings its configuration up to date. Safe to call from every service. */
-  async ensureStream(replicas = 1): Promise<void> {
+  async ensureStream(replicas = streamReplicasFromEnv()): Promise<void> {
     try {
       await ensureEventStream(this.nc, replicas);
     } catch (error) {

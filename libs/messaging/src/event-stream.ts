@@ -1,5 +1,6 @@
 import { type NatsConnection, nanos, StorageType, type StreamConfig } from 'nats';
 import { apiErrorCode, JetStreamApiError } from './jetstream-errors';
+import { streamReplicasFromEnv } from './nats-connection';
 import { ALL_EVENTS_SUBJECT, STREAM_NAME } from './subjects';
 
 /** How long JetStream remembers a `Nats-Msg-Id`: a retried append within it is stored once. */
@@ -18,18 +19,20 @@ export const eventStreamConfig = (replicas = 1): Partial<StreamConfig> & { name:
 
 /**
  * Creates LBAAS_EVENTS, or brings the settings this system relies on up to date. Safe to call
- * from every service at start-up, concurrently.
+ * from every service at start-up, concurrently. Replicas only ever grow here: a service started
+ * without LBAAS_STREAM_REPLICAS must not shrink a clustered log to one copy.
  */
-export async function ensureEventStream(nc: NatsConnection, replicas = 1): Promise<void> {
+export async function ensureEventStream(nc: NatsConnection, replicas = streamReplicasFromEnv()): Promise<void> {
   const jsm = await nc.jetstreamManager({ checkAPI: false });
   const wanted = eventStreamConfig(replicas);
   try {
     const { config } = await jsm.streams.info(STREAM_NAME);
     const current = config.subjects.length === 1 && config.subjects[0] === ALL_EVENTS_SUBJECT &&
-      config.duplicate_window === wanted.duplicate_window && config.allow_direct === true;
+      config.duplicate_window === wanted.duplicate_window && config.allow_direct === true && config.num_replicas >= replicas;
     if (!current) {
       await jsm.streams.update(STREAM_NAME, {
         ...config, subjects: wanted.subjects, duplicate_window: wanted.duplicate_window, allow_direct: true,
+        num_replicas: Math.max(config.num_replicas, replicas),
       });
     }
   } catch (error) {

@@ -1,4 +1,5 @@
 import type { NatsConnection } from 'nats';
+import { streamReplicasFromEnv } from './nats-connection';
 
 export interface LeaderLeaseOptions {
   readonly nc: NatsConnection;
@@ -24,7 +25,7 @@ export interface LeaderLease {
  */
 export async function holdLeaderLease(options: LeaderLeaseOptions): Promise<LeaderLease> {
   const { nc, role, holder, ttlMs, onChange } = options;
-  const kv = await nc.jetstream().views.kv(`lbaas_lease_${role}`, { history: 1, ttl: ttlMs });
+  const kv = await nc.jetstream().views.kv(`lbaas_lease_${role}`, { history: 1, ttl: ttlMs, replicas: streamReplicasFromEnv() });
   let revision: number | null = null;
   let stopped = false;
   const set = (next: number | null): void => {

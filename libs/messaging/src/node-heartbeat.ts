@@ -1,4 +1,5 @@
 import { type KV, type NatsConnection } from 'nats';
+import { streamReplicasFromEnv } from './nats-connection';
 
 /** One key per compute node, its value the node's latest heartbeat (ARCHITECTURE.md section 5). */
 export const NODES_BUCKET = 'lbaas_nodes';
@@ -16,7 +17,7 @@ export interface Heartbeat {
 const HEARTBEAT_HISTORY_MS = 10 * 60_000;
 
 export async function nodesBucket(nc: NatsConnection): Promise<KV> {
-  return nc.jetstream().views.kv(NODES_BUCKET, { history: 1, ttl: HEARTBEAT_HISTORY_MS });
+  return nc.jetstream().views.kv(NODES_BUCKET, { history: 1, ttl: HEARTBEAT_HISTORY_MS, replicas: streamReplicasFromEnv() });
 }
 
 export interface HeartbeatSender {

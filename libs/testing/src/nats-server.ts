@@ -46,15 +46,24 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
+/** A node's place in a JetStream cluster: the cluster's name, its own route port and every node's. */
+export interface NatsClusterRoutes {
+  readonly name: string;
+  readonly port: number;
+  readonly routePorts: readonly number[];
+}
+
 /**
  * A real nats-server with JetStream on a free loopback port and a temporary store, for tests.
- * The caller stops it in afterAll; the store directory goes with it.
+ * The caller stops it in afterAll; the store directory goes with it. With `cluster` it is one
+ * node of a JetStream cluster (see startNatsCluster).
  */
-export async function startNatsServer(options: { port?: number; name?: string } = {}): Promise<NatsServerHandle> {
+export async function startNatsServer(options: { port?: number; name?: string; cluster?: NatsClusterRoutes } = {}): Promise<NatsServerHandle> {
   const port = options.port ?? (await freePort());
   const storeDir = mkdtempSync(join(tmpdir(), 'lbt-nats-'));
   const cancelExitRemoval = removeOnExit(storeDir);
   const config = join(storeDir, 'nats.conf');
+  const cluster = options.cluster;
   writeFileSync(
     config,
     [
@@ -62,6 +71,11 @@ export async function startNatsServer(options: { port?: number; name?: string } 
       `listen: 127.0.0.1:${port}`,
       `jetstream { store_dir: "${join(storeDir, 'js')}" }`,
       `max_payload: 8MB`,
+      ...(cluster
+        ? [
+          `cluster { name: ${cluster.name}, listen: 127.0.0.1:${cluster.port}, routes: [${cluster.routePorts.map((p) => `nats-route://127.0.0.1:${p}`).join(', ')}] }`,
+        ]
+        : []),
     ].join('\n') + '\n',
   );
   let child: ChildProcess | undefined;

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from './free-port';
+import { type NatsClusterHandle, startNatsCluster } from './nats-cluster';
 import { type NatsServerHandle, startNatsServer } from './nats-server';
 import { type ServiceProcess, spawnService } from './service-process';
 
@@ -19,11 +20,12 @@ export interface StackTokens {
 }
 export type StackService = 'api' | 'projections';
 
-export interface Stack {
+/** The stack's event log: one nats-server, or a cluster whose `url` lists every node. */
+export interface Stack<Nats extends NatsServerHandle | NatsClusterHandle = NatsServerHandle> {
   readonly apiUrl: string;
   readonly projectionsUrl: string;
   readonly tokens: StackTokens;
-  readonly nats: NatsServerHandle;
+  readonly nats: Nats;
   readonly dir: string;
   readonly services: Readonly<Record<StackService, ServiceProcess>>;
   /** SIGKILL a service (a crash). */
@@ -51,16 +53,24 @@ async function healthy(url: string): Promise<boolean> {
   }
 }
 
+export interface StackOptions {
+  readonly env?: Record<string, string>;
+}
+
 /**
  * The system as black-box tests see it: a real nats-server and the BUILT projections and api
- * on free loopback ports, with a throw-away SQLite read model and token file.
+ * on free loopback ports, with a throw-away SQLite read model and token file. With `cluster: n`
+ * the event log is an n-node JetStream cluster and every stream and bucket has n replicas.
  */
-export async function startStack(options: { env?: Record<string, string> } = {}): Promise<Stack> {
+// The plain form last: `ReturnType<typeof startStack>`, which tests use for their stack, takes the last overload.
+export function startStack(options: StackOptions & { cluster: number }): Promise<Stack<NatsClusterHandle>>;
+export function startStack(options?: StackOptions): Promise<Stack>;
+export async function startStack(options: StackOptions & { cluster?: number } = {}): Promise<Stack<NatsServerHandle | NatsClusterHandle>> {
   for (const app of ['projections', 'api']) {
     if (!existsSync(builtService(app))) throw new Error(`${builtService(app)} is missing: build first (npm run build; make test does)`);
   }
   const dir = mkdtempSync(join(tmpdir(), 'lbt-stack-'));
-  const nats = await startNatsServer();
+  const nats = options.cluster === undefined ? await startNatsServer() : await startNatsCluster(options.cluster);
   const [apiPort, projectionsPort] = [await freePort(), await freePort()];
   const demoTenant = tenant();
   const tokens: StackTokens = {
@@ -74,7 +84,7 @@ export async function startStack(options: { env?: Record<string, string> } = {})
   // Settings of the developer's shell must not leak in: a test never reaches a PostgreSQL it was
   // not given, never runs without auth, never binds beyond loopback.
   const common = {
-    LBAAS_NATS_URL: nats.url, LBAAS_LOG_LEVEL: 'info', LBAAS_DB_URL: '', LBAAS_NOAUTH: '',
+    LBAAS_NATS_URL: nats.url, LBAAS_STREAM_REPLICAS: String(options.cluster ?? 1), LBAAS_LOG_LEVEL: 'info', LBAAS_DB_URL: '', LBAAS_NOAUTH: '',
     LBAAS_API_HOST: '127.0.0.1', LBAAS_PROJECTIONS_HOST: '127.0.0.1', ...options.env,
   };
   const services: Record<StackService, ServiceProcess> = {
