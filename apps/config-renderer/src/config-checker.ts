@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -22,10 +22,14 @@ const CHECK_TIMEOUT_MS = 20_000;
  * keepalived check is skipped, as the log says once at start.
  */
 export class ConfigChecker {
-  private readonly dir = mkdtempSync(join(tmpdir(), 'lbck-'));
+  private readonly dir: string;
   private namespace: string | null = null;
 
-  constructor(private readonly haproxyBin = '/usr/sbin/haproxy', private readonly keepalivedBin = '/usr/sbin/keepalived') {}
+  constructor(private readonly haproxyBin = '/usr/sbin/haproxy', private readonly keepalivedBin = '/usr/sbin/keepalived') {
+    sweepCheckDirectories(tmpdir());
+    // The pid in the name lets a later renderer remove it when this one is killed before stop().
+    this.dir = mkdtempSync(join(tmpdir(), `lbck-${process.pid}-`));
+  }
 
   /** Sets up the keepalived check namespace; returns why keepalived files will not be checked, or null. */
   async start(): Promise<string | null> {
@@ -64,6 +68,24 @@ export class ConfigChecker {
     } finally {
       rmSync(path, { force: true });
     }
+  }
+}
+
+/** Check directories in `parent` of renderers that died without removing theirs (a crash, SIGKILL). */
+export function sweepCheckDirectories(parent: string): void {
+  for (const entry of readdirSync(parent)) {
+    const m = /^lbck-(\d+)-/.exec(entry);
+    if (m && !processExists(Number(m[1]))) rmSync(join(parent, entry), { recursive: true, force: true });
+  }
+}
+
+/** EPERM means the process exists under another user: only ESRCH says it is gone. */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
 

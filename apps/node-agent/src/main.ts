@@ -16,12 +16,14 @@ async function main(): Promise<void> {
   const env = process.env;
   const driverName = env.LBAAS_NODE_DRIVER?.trim() || 'fake';
   const runRoot = env.LBAAS_RUN_DIR?.trim() || '/run/lbaas';
+  // Unset means the drivers' default, /usr/sbin/haproxy.
+  const haproxyBin = env.LBAAS_HAPROXY_BIN?.trim() || undefined;
   let driver: PlacementDriver;
   if (driverName === 'netns') {
     if (process.getuid?.() !== 0) throw new Error('LBAAS_NODE_DRIVER=netns needs root (network namespaces); use process or fake without root');
-    driver = new NetnsDriver({ prefix: env.LBAAS_NS_PREFIX?.trim() || 'lb-', runRoot });
+    driver = new NetnsDriver({ prefix: env.LBAAS_NS_PREFIX?.trim() || 'lb-', runRoot, haproxyBin });
   } else if (driverName === 'process') {
-    driver = new ProcessDriver({ runRoot, portOffset: Number(env.LBAAS_PROCESS_PORT_OFFSET?.trim() || 20000), root: process.getuid?.() === 0 });
+    driver = new ProcessDriver({ runRoot, portOffset: Number(env.LBAAS_PROCESS_PORT_OFFSET?.trim() || 20000), root: process.getuid?.() === 0, haproxyBin });
   } else if (driverName === 'fake') {
     driver = new FakeDriver();
   } else {

@@ -8,6 +8,8 @@ export interface SchedulerConfig {
   readonly leaseTtlMs: number;
   /** How often liveness is checked and left-over work retried, besides reacting to each event. */
   readonly tickMs: number;
+  /** A VIP or pool PENDING_CREATE / PENDING_UPDATE for longer goes to ERROR with what it waits for (section 19). */
+  readonly pendingDeadlineMs: number;
   /** Fixes the random choice among equally loaded nodes (tests, benchmarks); unset means a random seed. */
   readonly seed: number | null;
   /** Where placements' VRRP addresses come from: inside 198.18.0.0/15, apart from tenant subnets. */
@@ -32,6 +34,7 @@ export function schedulerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Sc
     nodeSilenceMs: integer(env, 'LBAAS_NODE_SILENCE_MS', 3000, 100, 3_600_000),
     leaseTtlMs: integer(env, 'LBAAS_LEASE_TTL_MS', 3000, 300, 600_000),
     tickMs: integer(env, 'LBAAS_SCHEDULER_TICK_MS', 250, 10, 60_000),
+    pendingDeadlineMs: integer(env, 'LBAAS_PENDING_DEADLINE_MS', 60_000, 100, 86_400_000),
     seed: seed ? integer(env, 'LBAAS_SCHEDULER_SEED', 0, 0, 2 ** 32 - 1) : null,
     vrrpCidr: env.LBAAS_VRRP_CIDR?.trim() || '198.19.192.0/18',
     logLevel: env.LBAAS_LOG_LEVEL?.trim() || 'info',

@@ -9,7 +9,7 @@ async function bootstrap(): Promise<void> {
   const logger = serviceLogger('scheduler', { level: config.logLevel });
   const app = await NestFactory.createApplicationContext(SchedulerModule.forRoot(config, logger), { logger: ['error', 'warn'] });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
-  logger.info({ nats: config.natsUrl, health: `${config.healthHost}:${config.healthPort}`, silenceMs: config.nodeSilenceMs }, 'scheduler started');
+  logger.info({ nats: config.natsUrl, health: `${config.healthHost}:${config.healthPort}`, silenceMs: config.nodeSilenceMs, pendingDeadlineMs: config.pendingDeadlineMs }, 'scheduler started');
 }
 
 bootstrap().catch((error: unknown) => {

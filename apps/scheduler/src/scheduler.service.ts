@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DomainError, type EventEnvelope, nodeDecider, serviceInstanceDecider } from '@lbaas/domain';
+import { DomainError, type EventEnvelope, nodeDecider, poolDecider, serviceInstanceDecider, vipDecider } from '@lbaas/domain';
 import { executeSystemCommand, JetStreamEventStore, systemActor } from '@lbaas/event-store';
 import {
   type CommitFollower, connectNats, followCommits, holdLeaderLease, type LeaderLease, nodesBucket, parseHeartbeat, streamLastSeq,
 } from '@lbaas/messaging';
-import { planNodeLiveness, type PlannedCommand, SchedulingModel, seededRandom } from '@lbaas/scheduling';
+import { type DeadlineCommand, PendingWatch, planNodeLiveness, type PlannedCommand, SchedulingModel, seededRandom } from '@lbaas/scheduling';
 import { CoalescedRounds, serveHealth, ServiceMetrics } from '@lbaas/service-health';
 import type { NatsConnection } from 'nats';
 import type { Server } from 'node:http';
@@ -34,6 +34,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   private lease: LeaderLease | null = null;
   private health: Server | null = null;
   private readonly model: SchedulingModel;
+  private readonly pending = new PendingWatch();
   private readonly lastHeartbeat = new Map<string, number>();
   private readonly causes = new CommandCauses(instanceIdForVip);
   private readonly metrics = new ServiceMetrics('scheduler');
@@ -53,7 +54,10 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     this.health = await serveHealth({
       name: 'scheduler', host: c.healthHost, port: c.healthPort,
       notReady: () => (this.nc === null || this.nc.isClosed() ? 'not connected to NATS' : this.caughtUp ? null : 'folding the event log'),
-      details: () => ({ leading: this.lease?.leading() ?? false, position: this.follower?.seq() ?? 0, nodes: this.model.liveNodes().length, instances: this.model.instances.size }),
+      details: () => ({
+        leading: this.lease?.leading() ?? false, position: this.follower?.seq() ?? 0, nodes: this.model.liveNodes().length, instances: this.model.instances.size,
+        pending: this.pending.pending().length,
+      }),
       metrics: this.metrics,
     });
     const nc = await connectNats('lbaas-scheduler', c.natsUrl);
@@ -97,6 +101,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
 
   private fold(event: EventEnvelope, seq: number): void {
     this.model.apply(event);
+    this.pending.apply(event);
     // Replaying the log at start is not acting on it.
     if (this.causes.note(event) && this.caughtUp) this.log.info({ correlationId: event.correlationId, eventId: event.id, type: event.type, aggregate: event.aggregate, id: event.aggregateId, seq }, 'event');
   }
@@ -126,11 +131,40 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     });
     // Liveness first: placements are decided on the nodes as the log will know them.
     if (liveness.length > 0 && (await this.execute(liveness)) > 0) return this.rounds.kick();
+    await this.expire(this.pending.overdue({
+      now, deadlineMs: this.config.pendingDeadlineMs, instanceOf: (vipId) => this.model.instances.get(instanceIdForVip(vipId)),
+    }));
     if (!this.model.pendingWork) return;
     const planned = this.model.plan({
       random: this.random, newVmId: () => uuidv4(), instanceIdFor: instanceIdForVip, now: new Date(now),
     });
     await this.execute(planned);
+  }
+
+  /**
+   * Ends waits past the deadline in ERROR. Each is decided again on its stream and appends only
+   * while the object is still pending; one that fails is due again on the next tick.
+   */
+  private async expire(due: readonly DeadlineCommand[]): Promise<void> {
+    const store = this.store;
+    if (!store || due.length === 0) return;
+    let last = 0;
+    for (const d of due) {
+      const who = systemActor('scheduler', 'system', d.cause);
+      try {
+        const result = d.aggregate === 'vip'
+          ? await executeSystemCommand(store, vipDecider, d.id, d.command, who)
+          : await executeSystemCommand(store, poolDecider, d.id, d.command, who);
+        if (result.events.length > 0) {
+          last = Math.max(last, result.seq);
+          this.log.warn({ correlationId: who.correlationId, causationId: who.causationId, aggregate: d.aggregate, id: d.id, statusDescription: d.command.data.statusDescription, seq: result.seq }, d.command.type);
+        }
+      } catch (error) {
+        this.log.error({ correlationId: who.correlationId, aggregate: d.aggregate, id: d.id, command: d.command.type, err: error }, 'pending deadline not recorded; retried on the next round');
+      }
+    }
+    // The watch must fold its own expiries before the next round, or it would decide them again.
+    if (last > 0) await this.follower?.waitFor(last);
   }
 
   /** Executes in order and waits until the model has folded what was appended; returns the last sequence appended (0 for none). */

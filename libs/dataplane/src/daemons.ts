@@ -133,7 +133,8 @@ export async function convergeDaemon(s: DaemonSpec): Promise<void> {
     rmSync(pidFile, { force: true });
     const [command, ...args] = s.start;
     await exec(command, args, { timeout: 20_000 }).catch((error: { stderr?: string }) => {
-      throw new Error(`${s.daemon} did not start ${s.where}: ${(error.stderr ?? String(error)).trim().slice(0, 500)}`);
+      // A binary that cannot even be run (ENOENT, EACCES) writes nothing: then the error itself says why.
+      throw new Error(`${s.daemon} did not start ${s.where}: ${(error.stderr?.trim() || String(error)).trim().slice(0, 500)}`);
     });
     await waitFor(`${s.daemon} writes its pid file`, () => alive(pidFile, s.daemon) !== null, 5000);
     // Applied means serving here too; and the master writes its pid file before it listens for signals.

@@ -7,6 +7,7 @@ import { memberHealth, parseShowStat } from '@lbaas/haproxy';
 import { CoalescedRounds } from '@lbaas/service-health';
 import {
   type CommitFollower, followCommits, type HeartbeatSender, type PoolStatsSample, poolStatsSubject, sendHeartbeats, streamLastSeq,
+  streamReplicasFromEnv,
 } from '@lbaas/messaging';
 import type { NatsConnection, ObjectStore } from 'nats';
 import type { NodeAgentMetrics } from './node-agent-metrics';
@@ -48,7 +49,7 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
   const { nc, nodeId, driver, log, metrics } = o;
   const store = await JetStreamEventStore.create(nc, { onAppended: metrics?.service.countAppended });
   await store.ensureStream();
-  const objects: ObjectStore = await nc.jetstream().views.os(CONFIG_BUCKET);
+  const objects: ObjectStore = await nc.jetstream().views.os(CONFIG_BUCKET, { replicas: streamReplicasFromEnv() });
   let heartbeat: HeartbeatSender | null = await sendHeartbeats(nc, nodeId, o.heartbeatMs, { driver: driver.name, pid: process.pid });
 
   const instances = new Map<string, Live>();
@@ -76,11 +77,29 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     return value;
   };
 
+  /** The VIP's and the pool's status as the agent of the active placement sees it; the deciders append only a change. */
+  const reportStatus = async (si: Live, status: 'ACTIVE' | 'ERROR', description: string | null, actor: SystemActor): Promise<void> => {
+    const statusDescription = description === null ? null : description.slice(0, 255);
+    const vip = await executeSystemCommand(store, vipDecider, si.vipId, { type: 'RecordVipStatus', data: { vipId: si.vipId, status, statusDescription } }, actor);
+    appended(actor, { vipId: si.vipId }, vip.events);
+    const pool = await executeSystemCommand(store, poolDecider, si.poolId, { type: 'RecordPoolStatus', data: { poolId: si.poolId, status, statusDescription } }, actor);
+    appended(actor, { poolId: si.poolId }, pool.events);
+  };
+  /** A rejected rendering leaves the last good files serving, which is not what the tenant asked for: ERROR until a rendering passes. */
+  const rejectionOf = (si: Live): string | null => (si.lastRejection === null ? null
+    : `${si.lastRejection.file} was rejected by its check (the last good configuration stays in force): ${si.lastRejection.message}`);
+
   const applyOne = async (si: Live, vmId: string, cause: CausingEvent | null): Promise<void> => {
     const actor = who(cause);
     const placement = si.placements.find((p) => p.vmId === vmId);
     const rendered = si.rendered.find((r) => r.vmId === vmId);
-    if (!placement || !rendered) return;
+    if (!placement) return;
+    if (!rendered) {
+      // A first rendering that failed its check: there is nothing to run, and no other report would say why.
+      const rejection = rejectionOf(si);
+      if (placement.role === 'active' && rejection !== null) await reportStatus(si, 'ERROR', rejection, actor);
+      return;
+    }
     try {
       const desired: DesiredPlacement = {
         instanceId: si.id, vmId, role: placement.role, vrrpAddress: placement.vrrpAddress,
@@ -94,10 +113,7 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
       const failed = await executeSystemCommand(store, serviceInstanceDecider, si.id,
         { type: 'RecordFailed', data: { instanceId: si.id, vmId, nodeId, haproxyHash: rendered.haproxyHash, reason: reason.slice(0, 1000) } }, actor);
       appended(actor, { instanceId: si.id, vmId }, failed.events);
-      if (placement.role === 'active') {
-        const vip = await executeSystemCommand(store, vipDecider, si.vipId, { type: 'RecordVipStatus', data: { vipId: si.vipId, status: 'ERROR', statusDescription: reason.slice(0, 255) } }, actor);
-        appended(actor, { vipId: si.vipId }, vip.events);
-      }
+      if (placement.role === 'active') await reportStatus(si, 'ERROR', reason, actor);
       return;
     }
     const current = si.applied[vmId];
@@ -109,11 +125,9 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
       }
     }
     if (placement.role === 'active') {
-      // The decider appends only when the status differs, so repeating this each pass costs reads, never events.
-      const vip = await executeSystemCommand(store, vipDecider, si.vipId, { type: 'RecordVipStatus', data: { vipId: si.vipId, status: 'ACTIVE', statusDescription: null } }, actor);
-      appended(actor, { vipId: si.vipId }, vip.events);
-      const pool = await executeSystemCommand(store, poolDecider, si.poolId, { type: 'RecordPoolStatus', data: { poolId: si.poolId, status: 'ACTIVE', statusDescription: null } }, actor);
-      appended(actor, { poolId: si.poolId }, pool.events);
+      // Repeating this each pass costs reads, never events.
+      const rejection = rejectionOf(si);
+      await reportStatus(si, rejection === null ? 'ACTIVE' : 'ERROR', rejection, actor);
     }
   };
 

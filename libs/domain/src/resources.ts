@@ -8,6 +8,8 @@ export type LbMethod = 'ROUND_ROBIN' | 'LEAST_CONNECTIONS' | 'SOURCE_IP';
 export type MonitorType = 'PING' | 'TCP' | 'HTTP' | 'HTTPS';
 export type SessionPersistenceType = 'SOURCE_IP' | 'HTTP_COOKIE' | 'APP_COOKIE';
 export type LbStatus = 'PENDING_CREATE' | 'PENDING_UPDATE' | 'PENDING_DELETE' | 'ACTIVE' | 'INACTIVE' | 'DOWN' | 'ERROR';
+/** Waiting for the data plane to deploy a change: ends in ACTIVE, or in ERROR at the pending deadline. */
+export const isProvisioning = (status: LbStatus): boolean => status === 'PENDING_CREATE' || status === 'PENDING_UPDATE';
 
 export interface PoolResource {
   id: string;

@@ -95,6 +95,27 @@ export class CommandRun {
   }
 
   /**
+   * The live state of an aggregate the caller may see or, once it is deleted, its state before the
+   * commit that deleted it. A deletion that spans aggregates deletes the aggregate first: when a
+   * crash cuts it short, the retry finds the aggregate deleted and completes the remaining steps
+   * from this state.
+   */
+  async lastSeen<C, S extends Owned, E extends AnyEvent>(decider: Decider<C, S, E>, id: string): Promise<{ state: Live<S>; deleted: boolean }> {
+    const events = (await this.store.read(decider.aggregate, id)).events.map(upcast);
+    let state = decider.initialState;
+    let seen: Live<S> | null = null;
+    events.forEach((event, i) => {
+      // Taken before each commit (within one, each event names the one before as its cause, see stamp):
+      // a deletion's commit also undoes parts of the state, a pool's monitor associations for one.
+      if (state.kind === 'live' && event.causationId !== events[i - 1]?.id) seen = state as Live<S>;
+      state = decider.evolve(state, event as unknown as E);
+    });
+    if (state.kind === 'live') seen = state as Live<S>;
+    if (seen === null || this.hidden(seen)) throw new NotFound(AGGREGATE_KIND[decider.aggregate], id);
+    return { state: seen, deleted: state.kind === 'deleted' };
+  }
+
+  /**
    * Decides `command(state)` against the stream and appends the events. `command` returns null
    * when there is nothing to do (a resumed saga step, a replayed create).
    */
@@ -105,6 +126,9 @@ export class CommandRun {
       const { state, version } = await this.load(decider, id);
       if ((options.scoped ?? true) && this.hidden(state)) throw new NotFound(AGGREGATE_KIND[decider.aggregate], id);
       const cmd = command(state);
+      // A step whose work is already done (a concurrent retry with the same Idempotency-Key got
+      // there first) answers with what is stored at `version`: reads after it must wait for that.
+      if (cmd === null) this.observed(version);
       const events = cmd === null ? [] : decider.decide(cmd, state);
       if (events.length === 0) return { state, seq: version, appended: false };
       const next = events.reduce((s, e) => decider.evolve(s, e), state);
@@ -119,7 +143,11 @@ export class CommandRun {
         this.observer?.note(seq);
         return { state: next, seq, appended: true };
       } catch (error) {
-        if (!(error instanceof ConcurrencyConflict) || attempt >= APPEND_ATTEMPTS) throw error;
+        if (!(error instanceof ConcurrencyConflict)) throw error;
+        if (attempt >= APPEND_ATTEMPTS) {
+          throw new ConcurrencyConflict(error.stream,
+            `${AGGREGATE_KIND[decider.aggregate]} ${id} was changed by other requests each of the ${APPEND_ATTEMPTS} times this request decided on it, so the request was not completed: retry it.`);
+        }
         await new Promise((resolve) => setTimeout(resolve, Math.random() * RETRY_JITTER_MS * attempt));
       }
     }

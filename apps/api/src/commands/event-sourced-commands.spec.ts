@@ -502,6 +502,83 @@ describe('EventSourcedCommandService', () => {
     });
   });
 
+  describe('deletions a crash interrupted', () => {
+    /** The api process dies right after the deletion's first append: nothing after it is written until `restart`. */
+    function crashAfterFirstAppendTo(h: Harness, aggregate: AggregateType): { restart(): void } {
+      const process = { alive: false, firstDone: false };
+      h.store.intercept((a) => {
+        if (process.alive) return;
+        if (process.firstDone) throw new Error('process died');
+        if (a === aggregate) process.firstDone = true;
+      });
+      return { restart: () => (process.alive = true) };
+    }
+
+    it('completes a VIP deletion on retry: port, address and pool released, then NotFound', async () => {
+      const h = harness();
+      const g = await loadBalancerGround(h);
+      const vip = (await h.service.createVip(demo, { protocol_port: 80, protocol: 'HTTP', subnet_id: g.vipSubnet.id, pool_id: g.pool.id })).resource;
+      const crash = crashAfterFirstAppendTo(h, 'vip');
+      await expect(h.service.deleteVip(demo, vip.id)).rejects.toThrow('process died');
+      expect(h.lookup.rows('pools')[0].vip_id).toBe(vip.id);
+      crash.restart();
+      const since = h.store.lastSeq;
+      await expectRejected(h.service.deleteVip(demo, vip.id), NotFound, 'VipNotFound');
+      expect(typesAppended(h, since)).toEqual(['port:PortDeleted', 'subnet:SubnetAddressReleased', 'pool:PoolVipUnbound']);
+      await h.service.deletePool(demo, g.pool.id);
+      expect(h.lookup.rows('ports')).toEqual([]);
+      const again = h.store.lastSeq;
+      await expectRejected(h.service.deleteVip(demo, vip.id), NotFound, 'VipNotFound');
+      expect(h.store.lastSeq).toBe(again);
+    });
+
+    it("completes a pool deletion on retry: the monitor's side released, so the monitor can go", async () => {
+      const h = harness();
+      const { pool, monitor } = await loadBalancerGround(h);
+      await h.service.associateHealthMonitor(demo, pool.id, monitor.id);
+      const crash = crashAfterFirstAppendTo(h, 'pool');
+      await expect(h.service.deletePool(demo, pool.id)).rejects.toThrow('process died');
+      crash.restart();
+      await expectRejected(h.service.deleteHealthMonitor(demo, monitor.id), Conflict, 'HealthMonitorInUse');
+      await expectRejected(h.service.deletePool(demo, pool.id), NotFound, 'PoolNotFound');
+      await h.service.deleteHealthMonitor(demo, monitor.id);
+      expect(h.lookup.rows('health_monitors')).toEqual([]);
+    });
+
+    it("completes a subnet deletion on retry: the network's reservation released", async () => {
+      const h = harness();
+      const net = (await h.service.createNetwork(demo, { name: 'n' })).resource;
+      const subnet = (await h.service.createSubnet(demo, { network_id: net.id, cidr: '198.18.3.0/24' })).resource;
+      const crash = crashAfterFirstAppendTo(h, 'subnet');
+      await expect(h.service.deleteSubnet(demo, subnet.id)).rejects.toThrow('process died');
+      crash.restart();
+      await expectRejected(h.service.deleteSubnet(demo, subnet.id), NotFound, 'SubnetNotFound');
+      await h.service.deleteNetwork(demo, net.id);
+      expect(h.lookup.rows('networks')).toEqual([]);
+    });
+
+    it('completes a floating IP deletion on retry: its address released', async () => {
+      const h = harness();
+      const { net, subnet } = await publicNetwork(h);
+      const fip = (await h.service.createFloatingIp(demo, { floating_network_id: net.id })).resource;
+      const crash = crashAfterFirstAppendTo(h, 'floatingip');
+      await expect(h.service.deleteFloatingIp(demo, fip.id)).rejects.toThrow('process died');
+      crash.restart();
+      await expectRejected(h.service.deleteFloatingIp(demo, fip.id), NotFound, 'FloatingIPNotFound');
+      expect(h.store.events('subnet', subnet.id).map((e) => e.type)).toEqual(['SubnetCreated', 'SubnetAddressAllocated', 'SubnetAddressReleased']);
+    });
+
+    it("lets no other tenant resume a deletion: NotFound, nothing appended", async () => {
+      const h = harness();
+      const g = await loadBalancerGround(h);
+      const vip = (await h.service.createVip(demo, { protocol_port: 80, protocol: 'HTTP', subnet_id: g.vipSubnet.id, pool_id: g.pool.id })).resource;
+      const crash = crashAfterFirstAppendTo(h, 'vip');
+      await expect(h.service.deleteVip(demo, vip.id)).rejects.toThrow('process died');
+      crash.restart();
+      await expectNothingAppended(h, () => h.service.deleteVip(other, vip.id), NotFound, 'VipNotFound');
+    });
+  });
+
   describe('moving things between pools', () => {
     it('moves a member to another pool: added there first, then removed here', async () => {
       const h = harness();
@@ -692,6 +769,20 @@ describe('EventSourcedCommandService', () => {
       expect(h.store.lastSeq).toBe(appended);
     });
 
+    it('answers concurrent creates of a VIP with one key alike: one VIP, one address, one port', async () => {
+      const h = harness();
+      const g = await loadBalancerGround(h);
+      const body = { protocol_port: 80, protocol: 'HTTP', subnet_id: g.vipSubnet.id, pool_id: g.pool.id } as const;
+      const answers = await Promise.all(Array.from({ length: 5 }, () => h.service.createVip(withKey(demo, 'parallel'), body)));
+      expect(new Set(answers.map((a) => a.resource.id)).size).toBe(1);
+      // Every answer, the winner's or a loser's that found the VIP made, lets reads wait for the VIP.
+      const created = h.store.commits().find((c) => c.commit.events.some((e) => e.type === 'VipCreated'))?.seq ?? Infinity;
+      for (const a of answers) expect(a.seq).toBeGreaterThanOrEqual(created);
+      expect(h.store.events().filter((e) => e.type === 'VipCreated')).toHaveLength(1);
+      expect(h.store.events().filter((e) => e.type === 'SubnetAddressAllocated')).toHaveLength(1);
+      expect(h.lookup.rows('ports')).toHaveLength(1);
+    });
+
     it('derives different ids for the same key in different tenants', async () => {
       const h = harness();
       const mine = (await h.service.createNetwork(withKey(demo, 'shared-key'), {})).resource;
@@ -793,6 +884,7 @@ describe('EventSourcedCommandService', () => {
       });
       const error = await expectRejected(h.service.updatePool(demo, pool.id, { name: 'mine' }), ConcurrencyConflict, 'Conflict');
       expect(error.status).toBe(409);
+      expect(error.message).toBe(`Pool ${pool.id} was changed by other requests each of the ${APPEND_ATTEMPTS} times this request decided on it, so the request was not completed: retry it.`);
       expect(attempts).toBe(APPEND_ATTEMPTS);
       expect(h.store.events('pool', pool.id).map((e) => (e.data as { name?: string }).name).filter((n) => n === 'mine')).toEqual([]);
     });

@@ -140,12 +140,13 @@ export class EventSourcedCommandService extends LbaasCommandService {
     return this.written(run, subnetView(out.state), 'Subnet', id);
   }
 
-  /** Subnet (SubnetInUse is decided there) -> the network's reservation released. */
+  /** Subnet (SubnetInUse is decided there) -> the network's reservation released. A retry completes an interrupted deletion, then answers NotFound. */
   async deleteSubnet(ctx: RequestContext, id: string): Promise<Deleted> {
     const run = this.begin(ctx);
-    const subnet = await run.visible(subnetDecider, id);
-    await run.execute(subnetDecider, id, () => ({ type: 'DeleteSubnet', data: { subnetId: id } }));
+    const { state: subnet, deleted } = await run.lastSeen(subnetDecider, id);
+    if (!deleted) await run.execute(subnetDecider, id, () => ({ type: 'DeleteSubnet', data: { subnetId: id } }));
     await run.execute(networkDecider, subnet.networkId, (s) => (s.kind === 'live' ? { type: 'DetachSubnet', data: { networkId: subnet.networkId, subnetId: id } } : null), { scoped: false });
+    if (deleted) throw new NotFound('Subnet', id);
     return { seq: run.seq };
   }
 
@@ -212,12 +213,14 @@ export class EventSourcedCommandService extends LbaasCommandService {
     return this.written(run, floatingIpView(out.state), 'FloatingIP', id);
   }
 
+  /** Floating IP -> its address released. A retry completes an interrupted deletion, then answers NotFound. */
   async deleteFloatingIp(ctx: RequestContext, id: string): Promise<Deleted> {
     const run = this.begin(ctx);
-    const fip = await run.visible(floatingIpDecider, id);
-    await run.execute(floatingIpDecider, id, () => ({ type: 'DeleteFloatingIp', data: { floatingIpId: id } }));
+    const { state: fip, deleted } = await run.lastSeen(floatingIpDecider, id);
+    if (!deleted) await run.execute(floatingIpDecider, id, () => ({ type: 'DeleteFloatingIp', data: { floatingIpId: id } }));
     await run.execute(subnetDecider, fip.floatingSubnetId, (s) =>
       (s.kind === 'live' ? { type: 'ReleaseAddress', data: { subnetId: fip.floatingSubnetId, ownerId: id } } : null), { scoped: false });
+    if (deleted) throw new NotFound('FloatingIP', id);
     return { seq: run.seq };
   }
 
@@ -248,15 +251,22 @@ export class EventSourcedCommandService extends LbaasCommandService {
     return this.written(run, poolView(out.state), 'Pool', id);
   }
 
-  /** Pool (PoolInUse is decided there; members go with it) -> each monitor's side of its associations. */
+  /**
+   * Pool (PoolInUse is decided there; members go with it) -> each monitor's side of its associations.
+   * A retry completes an interrupted deletion, then answers NotFound.
+   */
   async deletePool(ctx: RequestContext, id: string): Promise<Deleted> {
     const run = this.begin(ctx);
-    let monitorIds: string[] = [];
-    await run.execute(poolDecider, id, (s) => {
-      monitorIds = s.kind === 'live' ? s.monitorIds : [];
-      return { type: 'DeletePool', data: { poolId: id } };
-    });
+    const { state: last, deleted } = await run.lastSeen(poolDecider, id);
+    let monitorIds = last.monitorIds;
+    if (!deleted) {
+      await run.execute(poolDecider, id, (s) => {
+        monitorIds = s.kind === 'live' ? s.monitorIds : [];
+        return { type: 'DeletePool', data: { poolId: id } };
+      });
+    }
     for (const monitorId of monitorIds) await this.releaseMonitorSide(run, monitorId, id);
+    if (deleted) throw new NotFound('Pool', id);
     return { seq: run.seq };
   }
 
@@ -391,7 +401,8 @@ export class EventSourcedCommandService extends LbaasCommandService {
         })),
         () => run.execute(portDecider, portId, (s: PortState) => (s.kind === 'live' ? { type: 'DeletePort', data: { portId } } : null), { scoped: false }),
       );
-      return run.execute(vipDecider, vipId, () => ({ type: 'CreateVip', data: { ...draft, address } }));
+      // A concurrent try with the same Idempotency-Key may have finished first: its VIP is this one.
+      return run.execute(vipDecider, vipId, (s) => (s.kind === 'live' && ctx.idempotencyKey ? null : { type: 'CreateVip', data: { ...draft, address } }));
     });
     return this.written(run, vipView(out.state), 'Vip', vipId);
   }
@@ -432,11 +443,15 @@ export class EventSourcedCommandService extends LbaasCommandService {
     return this.written(run, vipView(out.state), 'Vip', id);
   }
 
-  /** VIP -> floating IPs on its port disassociated -> port -> address released -> pool unbound. */
+  /**
+   * VIP -> floating IPs on its port disassociated -> port -> address released -> pool unbound.
+   * A retry completes a deletion that a crash (or an unanswered read) interrupted, then answers
+   * NotFound: otherwise the pool would stay bound to a VIP that is gone, and in use for ever.
+   */
   async deleteVip(ctx: RequestContext, id: string): Promise<Deleted> {
     const run = this.begin(ctx);
-    const vip = await run.visible(vipDecider, id);
-    await run.execute(vipDecider, id, () => ({ type: 'DeleteVip', data: { vipId: id } }));
+    const { state: vip, deleted } = await run.lastSeen(vipDecider, id);
+    if (!deleted) await run.execute(vipDecider, id, () => ({ type: 'DeleteVip', data: { vipId: id } }));
     for (const floatingIpId of await this.lookup.floatingIpIdsOnPort(vip.portId)) {
       await run.execute(floatingIpDecider, floatingIpId, (s: FloatingIpState) =>
         (s.kind === 'live' && s.portId === vip.portId ? { type: 'DisassociateFloatingIp', data: { floatingIpId } } : null), { scoped: false });
@@ -445,6 +460,7 @@ export class EventSourcedCommandService extends LbaasCommandService {
     await run.execute(subnetDecider, vip.subnetId, (s: SubnetState) =>
       (s.kind === 'live' ? { type: 'ReleaseAddress', data: { subnetId: vip.subnetId, ownerId: vip.portId } } : null), { scoped: false });
     await run.execute(poolDecider, vip.poolId, () => ({ type: 'UnbindVip', data: { poolId: vip.poolId, vipId: id } }), { scoped: false });
+    if (deleted) throw new NotFound('Vip', id);
     return { seq: run.seq };
   }
 

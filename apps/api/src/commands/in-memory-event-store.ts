@@ -21,6 +21,10 @@ export class InMemoryEventStore implements EventStore {
   }
 
   async read(aggregate: AggregateType, id: string): Promise<AggregateHistory> {
+    return this.history(aggregate, id);
+  }
+
+  private history(aggregate: AggregateType, id: string): AggregateHistory {
     const mine = this.stored.filter((c) => c.subject === subjectOf(aggregate, id));
     return { events: mine.flatMap((c) => c.commit.events), version: mine.at(-1)?.seq ?? 0 };
   }
@@ -29,7 +33,8 @@ export class InMemoryEventStore implements EventStore {
     const seen = this.seqByCommitId.get(options.commitId);
     if (seen !== undefined) return { seq: seen, duplicate: true };
     for (const interceptor of [...this.interceptors]) await interceptor(aggregate, id, events);
-    const { version } = await this.read(aggregate, id);
+    // Checked and stored in one turn of the event loop, as the stream does atomically: concurrent appends must conflict.
+    const { version } = this.history(aggregate, id);
     if (version !== options.expectedVersion) throw new ConcurrencyConflict(subjectOf(aggregate, id));
     return { seq: this.store(aggregate, id, events, options.commitId), duplicate: false };
   }

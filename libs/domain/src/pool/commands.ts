@@ -56,5 +56,15 @@ export interface RecordMemberStatus {
   readonly data: { poolId: string; memberId: string; status: LbStatus; statusDescription: string | null };
 }
 
+/**
+ * The pending deadline passed (the scheduler's watch): ERROR with what the pool was waiting for,
+ * only if it is still pending, so a watch behind the log never overwrites a later report.
+ */
+export interface ExpirePoolPending {
+  readonly type: 'ExpirePoolPending';
+  readonly data: { poolId: string; statusDescription: string };
+}
+
 export type PoolCommand =
-  | CreatePool | UpdatePool | DeletePool | AddMember | UpdateMember | RemoveMember | BindVip | UnbindVip | AssociateMonitor | DisassociateMonitor | RecordPoolStatus | RecordMemberStatus;
+  | CreatePool | UpdatePool | DeletePool | AddMember | UpdateMember | RemoveMember | BindVip | UnbindVip | AssociateMonitor | DisassociateMonitor | RecordPoolStatus | RecordMemberStatus
+  | ExpirePoolPending;

@@ -2,8 +2,9 @@ import { AGGREGATE_KIND } from '../envelope';
 import { Conflict, NotFound, ValidationError } from '../errors';
 import { isIpv4 } from '../ipv4';
 import { live } from '../lifecycle';
+import { isProvisioning } from '../resources';
 import type {
-  AddMember, AssociateMonitor, BindVip, CreatePool, DeletePool, DisassociateMonitor, PoolCommand, RecordMemberStatus, RecordPoolStatus, RemoveMember, UnbindVip,
+  AddMember, AssociateMonitor, BindVip, CreatePool, DeletePool, DisassociateMonitor, ExpirePoolPending, PoolCommand, RecordMemberStatus, RecordPoolStatus, RemoveMember, UnbindVip,
   UpdateMember, UpdatePool,
 } from './commands';
 import type {
@@ -114,6 +115,10 @@ const recordPoolStatus = ({ data }: RecordPoolStatus, state: PoolState): PoolEve
   state.kind === 'live' && (state.status !== data.status || state.statusDescription !== data.statusDescription)
     ? [{ type: 'PoolStatusChanged', version: 1, data }] : [];
 
+const expirePoolPending = ({ data }: ExpirePoolPending, state: PoolState): PoolEvent[] =>
+  state.kind === 'live' && isProvisioning(state.status)
+    ? [{ type: 'PoolStatusChanged', version: 1, data: { poolId: state.id, status: 'ERROR', statusDescription: data.statusDescription } }] : [];
+
 const recordMemberStatus = ({ data }: RecordMemberStatus, state: PoolState): PoolEvent[] => {
   const member = state.kind === 'live' ? state.members.find((m) => m.id === data.memberId) : undefined;
   return member && (member.status !== data.status || member.statusDescription !== data.statusDescription)
@@ -134,6 +139,7 @@ export function decidePool(command: PoolCommand, state: PoolState): PoolEvent[] 
     case 'DisassociateMonitor': return disassociateMonitor(command, state);
     case 'RecordPoolStatus': return recordPoolStatus(command, state);
     case 'RecordMemberStatus': return recordMemberStatus(command, state);
+    case 'ExpirePoolPending': return expirePoolPending(command, state);
     default: {
       const unhandled: never = command;
       throw new Error(`unknown command ${JSON.stringify(unhandled)}`);

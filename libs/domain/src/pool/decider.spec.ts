@@ -285,6 +285,31 @@ describe('the data plane\'s status reports', () => {
   });
 });
 
+describe('the pending deadline', () => {
+  const expire = { type: 'ExpirePoolPending', data: { poolId: POOL, statusDescription: 'PENDING_CREATE past its deadline: waiting for a placement' } } as const;
+  const status = (s: PoolStatusChanged['data']['status'], description: string | null = null): PoolStatusChanged =>
+    ({ type: 'PoolStatusChanged', version: 1, data: { poolId: POOL, status: s, statusDescription: description } });
+  const expired = status('ERROR', expire.data.statusDescription);
+
+  it.each([
+    { desc: 'a pool still PENDING_CREATE', history: [created] },
+    { desc: 'a pool PENDING_UPDATE', history: [created, status('ACTIVE'), status('PENDING_UPDATE')] },
+  ])('ends $desc in ERROR with what it was waiting for', ({ history }) => {
+    given(poolDecider, history).when(expire).then([expired]);
+    expect(given(poolDecider, [...history, expired]).state).toMatchObject({ status: 'ERROR', statusDescription: expire.data.statusDescription });
+  });
+
+  it.each([
+    { desc: 'ACTIVE (the data plane got there first)', history: [created, status('ACTIVE')] },
+    { desc: 'ERROR with the data plane\'s reason', history: [created, status('ERROR', 'haproxy did not start')] },
+    { desc: 'already expired', history: [created, expired] },
+    { desc: 'deleted', history: [created, deleted] },
+    { desc: 'absent', history: [] },
+  ])('leaves a pool that is $desc alone', ({ history }) => {
+    given(poolDecider, history).when(expire).then([]);
+  });
+});
+
 describe('health checks\' member status reports', () => {
   const report = { poolId: POOL, memberId: 'member-1', status: 'INACTIVE' as const, statusDescription: 'health check failed' };
   it('change a member\'s status on a transition only, and nothing for a member that is gone', () => {

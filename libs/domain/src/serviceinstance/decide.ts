@@ -84,8 +84,9 @@ const releasePlacement = ({ data }: ReleasePlacement, state: ServiceInstanceStat
 const sameConfigs = (a: readonly RenderedPlacementConfig[], b: readonly RenderedPlacementConfig[]): boolean =>
   a.length === b.length && a.every((x, i) => x.vmId === b[i].vmId && x.haproxyHash === b[i].haproxyHash && x.keepalivedHash === b[i].keepalivedHash);
 
+/** The same files again still clear a rejection: a fix that goes back to the files in force must say the rejection is over. */
 const recordConfigRendered = ({ data }: RecordConfigRendered, state: ServiceInstanceState): ServiceInstanceEvent[] => {
-  if (state.kind !== 'live' || state.deleting || sameConfigs(state.rendered, data.placements)) return [];
+  if (state.kind !== 'live' || state.deleting || (sameConfigs(state.rendered, data.placements) && state.lastRejection === null)) return [];
   return [{ type: 'InstanceConfigRendered', version: 1, data }];
 };
 

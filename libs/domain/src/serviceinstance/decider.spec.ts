@@ -51,6 +51,16 @@ describe('service instance decider', () => {
     given(serviceInstanceDecider, [...pair, failed]).when({ type: 'RecordFailed', data: failed.data as never }).then([]);
   });
 
+  it('records the same files again only to end a rejection: a fix back to the files in force clears it', () => {
+    const again = { type: 'RecordConfigRendered', data: rendered.data as never } as const;
+    const rejected: ServiceInstanceEvent = {
+      type: 'InstanceConfigRejected', version: 1, data: { instanceId: SI, vmId: 'vm-a', file: 'haproxy.cfg', hash: 'h9', message: '[ALERT] refused' },
+    };
+    given(serviceInstanceDecider, pair).when(again).then([]);
+    given(serviceInstanceDecider, [...pair, rejected]).when(again).then([rendered]);
+    expect(serviceInstanceView(given(serviceInstanceDecider, [...pair, rejected, rendered]).state)?.config_rejection).toBeNull();
+  });
+
   it('ignores reports for placements the instance does not have on that node', () => {
     given(serviceInstanceDecider, pair).when({ type: 'RecordApplied', data: applied('vm-a', 'n2', 'h1', 'k1').data as never }).then([]);
     given(serviceInstanceDecider, pair).when({ type: 'RecordFailed', data: { instanceId: SI, vmId: 'vm-x', nodeId: 'n1', haproxyHash: 'h', reason: 'r' } }).then([]);

@@ -26,4 +26,13 @@ export interface RecordVipStatus {
   readonly data: { vipId: string; status: LbStatus; statusDescription: string | null };
 }
 
-export type VipCommand = CreateVip | UpdateVip | ChangeVipPool | DeleteVip | RecordVipStatus;
+/**
+ * The pending deadline passed (the scheduler's watch): ERROR with what the VIP was waiting for,
+ * only if it is still pending, so a watch behind the log never overwrites a later report.
+ */
+export interface ExpireVipPending {
+  readonly type: 'ExpireVipPending';
+  readonly data: { vipId: string; statusDescription: string };
+}
+
+export type VipCommand = CreateVip | UpdateVip | ChangeVipPool | DeleteVip | RecordVipStatus | ExpireVipPending;

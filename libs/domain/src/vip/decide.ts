@@ -1,8 +1,8 @@
 import { AGGREGATE_KIND } from '../envelope';
 import { Conflict, ValidationError } from '../errors';
 import { live } from '../lifecycle';
-import type { SessionPersistence } from '../resources';
-import type { ChangeVipPool, CreateVip, DeleteVip, RecordVipStatus, UpdateVip, VipCommand } from './commands';
+import { isProvisioning, type SessionPersistence } from '../resources';
+import type { ChangeVipPool, CreateVip, DeleteVip, ExpireVipPending, RecordVipStatus, UpdateVip, VipCommand } from './commands';
 import type { VipCreated, VipDeleted, VipEvent, VipPoolChanged, VipSettings, VipUpdated } from './events';
 import type { VipState } from './state';
 
@@ -64,6 +64,10 @@ const recordVipStatus = ({ data }: RecordVipStatus, state: VipState): VipEvent[]
   state.kind === 'live' && (state.status !== data.status || state.statusDescription !== data.statusDescription)
     ? [{ type: 'VipStatusChanged', version: 1, data }] : [];
 
+const expireVipPending = ({ data }: ExpireVipPending, state: VipState): VipEvent[] =>
+  state.kind === 'live' && isProvisioning(state.status)
+    ? [{ type: 'VipStatusChanged', version: 1, data: { vipId: state.id, status: 'ERROR', statusDescription: data.statusDescription } }] : [];
+
 export function decideVip(command: VipCommand, state: VipState): VipEvent[] {
   switch (command.type) {
     case 'CreateVip': return createVip(command, state);
@@ -71,6 +75,7 @@ export function decideVip(command: VipCommand, state: VipState): VipEvent[] {
     case 'ChangeVipPool': return changeVipPool(command, state);
     case 'DeleteVip': return deleteVip(command, state);
     case 'RecordVipStatus': return recordVipStatus(command, state);
+    case 'ExpireVipPending': return expireVipPending(command, state);
     default: {
       const unhandled: never = command;
       throw new Error(`unknown command ${JSON.stringify(unhandled)}`);

@@ -158,3 +158,33 @@ describe('the data plane\'s status reports', () => {
     given(vipDecider, []).when({ type: 'RecordVipStatus', data: report }).then([]);
   });
 });
+
+describe('the pending deadline', () => {
+  const expire = { type: 'ExpireVipPending', data: { vipId: VIP, statusDescription: 'PENDING_CREATE past its deadline: waiting for a placement' } } as const;
+  const status = (s: VipStatusChanged['data']['status'], description: string | null = null): VipStatusChanged =>
+    ({ type: 'VipStatusChanged', version: 1, data: { vipId: VIP, status: s, statusDescription: description } });
+  const expired = status('ERROR', expire.data.statusDescription);
+
+  it.each([
+    { desc: 'a VIP still PENDING_CREATE', history: [created] },
+    { desc: 'a VIP PENDING_UPDATE', history: [created, status('ACTIVE'), status('PENDING_UPDATE')] },
+  ])('ends $desc in ERROR with what it was waiting for', ({ history }) => {
+    given(vipDecider, history).when(expire).then([expired]);
+    expect(view([...history, expired])).toMatchObject({ status: 'ERROR', status_description: expire.data.statusDescription });
+  });
+
+  it.each([
+    { desc: 'ACTIVE (the data plane got there first)', history: [created, status('ACTIVE')] },
+    { desc: 'ERROR with the data plane\'s reason', history: [created, status('ERROR', 'haproxy did not start')] },
+    { desc: 'already expired', history: [created, expired] },
+    { desc: 'DOWN', history: [created, status('DOWN')] },
+    { desc: 'deleted', history: [created, deleted] },
+    { desc: 'absent', history: [] },
+  ])('leaves a VIP that is $desc alone', ({ history }) => {
+    given(vipDecider, history).when(expire).then([]);
+  });
+
+  it('is undone by the next report of the data plane', () => {
+    expect(view([created, expired, status('ACTIVE')])).toMatchObject({ status: 'ACTIVE', status_description: null });
+  });
+});
