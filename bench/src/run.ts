@@ -1,5 +1,6 @@
 import { apiCluster } from './api-cluster.bench';
 import { apiCreate } from './api-create.bench';
+import { chaosSoak } from './chaos-soak.bench';
 import { dataplane } from './dataplane.bench';
 import { listPaging } from './list-paging.bench';
 import { placementRender } from './placement-render.bench';
@@ -10,7 +11,7 @@ interface Bench {
   run(signal: AbortSignal): Promise<void>;
 }
 
-const BENCHES: readonly Bench[] = [apiCreate, apiCluster, listPaging, placementRender, dataplane];
+const BENCHES: readonly Bench[] = [apiCreate, apiCluster, listPaging, placementRender, dataplane, chaosSoak];
 
 /** Runs every bench in sequence; each prints its table and writes bench/results/<name>.json. */
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 import { builtService, freePort, type ServiceProcess, spawnService, type Stack, startStack, waitFor } from '@lbaas/testing';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, DeliverPolicy, type NatsConnection } from 'nats';
@@ -17,7 +17,13 @@ const PORT_OFFSET = 21000 + (process.pid % 50) * 100;
 const CLIENTS = 3;
 /** Each client runs rounds until every service has been killed and restarted: at least this many, at most that many. */
 const MIN_ROUNDS = 2;
-const MAX_ROUNDS = 24;
+/**
+ * How many times every service is killed: 1 in CI; `npm run bench -- chaos-soak` asks for more
+ * (a longer soak) and for 0 (the same load without kills, its floor), and reads the report.
+ */
+const CYCLES = Math.min(20, Math.max(0, Number(process.env.LBAAS_CHAOS_CYCLES ?? 1) || 0));
+const REPORT = process.env.LBAAS_CHAOS_REPORT ?? '';
+const MAX_ROUNDS = 24 * Math.max(1, CYCLES);
 /** Acknowledged writes between two kills (a round is about a dozen writes). */
 const KILL_EVERY = 10;
 /** A client retries a request it got no answer to for this many attempts (a minute), then fails the test. */
@@ -383,8 +389,9 @@ describe('crash consistency (every service SIGKILLed in turn under load, process
     const load = Promise.all(tokens.map((token, c) => tenantLoad(new ChaosClient(stack.apiUrl, token, tally), c, () => chaosEnded)))
       .finally(() => (loadEnded = true));
     const killedMidLoad: string[] = [];
+    const loadStarted = Date.now();
     const chaos = (async () => {
-      for (const victim of victims) {
+      for (const victim of Array.from({ length: CYCLES }, () => victims).flat()) {
         const mark = tally.acknowledged.length;
         await waitFor(`${KILL_EVERY} more acknowledged writes before killing ${victim.name}`, () => loadEnded || tally.acknowledged.length >= mark + KILL_EVERY, 120_000, 20);
         if (loadEnded) return;
@@ -397,7 +404,8 @@ describe('crash consistency (every service SIGKILLed in turn under load, process
       }
     })().finally(() => (chaosEnded = true));
     await Promise.all([load, chaos]);
-    expect(killedMidLoad).toEqual(victims.map((v) => v.name));
+    const loadSeconds = (Date.now() - loadStarted) / 1000;
+    expect(killedMidLoad).toEqual(Array.from({ length: CYCLES }, () => victims.map((v) => v.name)).flat());
     expect(tally.failures).toEqual([]);
     const remaining = remainingVips();
     expect(remaining.size).toBeGreaterThanOrEqual(CLIENTS);
@@ -430,6 +438,9 @@ describe('crash consistency (every service SIGKILLed in turn under load, process
     for (const gone of tally.deletedUnacknowledged) {
       const deletions = events.filter(about(gone.collection, gone.id)).filter((e) => e.type === DELETED[gone.collection]).length;
       if (deletions !== 1) misses.push(`unanswered delete ${gone.collection} ${gone.id}: ${deletions} events`);
+    }
+    if (REPORT !== '') {
+      writeFileSync(REPORT, JSON.stringify({ cycles: CYCLES, kills: killedMidLoad.length, acknowledged: tally.acknowledged.length, lost: misses.length, loadSeconds }));
     }
     expect(misses).toEqual([]);
 
