@@ -23,8 +23,9 @@ describe('spawnService', () => {
     writeFileSync(
       join(dir, 'main.js'),
       [
-        "console.log(`started ${process.env.LBT_GREETING} ${process.argv[2]}`);",
+        // The handler first: a SIGTERM sent as soon as the greeting is read must find it.
         "process.on('SIGTERM', () => { console.log('stopping'); process.exit(0); });",
+        "console.log(`started ${process.env.LBT_GREETING} ${process.argv[2]}`);",
         'setInterval(() => undefined, 1000);',
       ].join('\n'),
     );
