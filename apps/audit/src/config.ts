@@ -1,4 +1,5 @@
 import { type AuditDatabase, auditDatabaseFromEnv } from '@lbaas/audit-store';
+import { portFromEnv } from '@lbaas/service-health';
 
 export interface AuditConfig {
   readonly natsUrl: string;
@@ -9,9 +10,7 @@ export interface AuditConfig {
 }
 
 export function auditConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuditConfig {
-  const rawPort = env.LBAAS_HEALTH_PORT?.trim() || '9698';
-  const port = Number(rawPort);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`LBAAS_HEALTH_PORT must be a port number, got '${rawPort}'`);
+  const port = portFromEnv(env, 'LBAAS_HEALTH_PORT', 9698);
   return {
     natsUrl: env.LBAAS_NATS_URL?.trim() || 'nats://127.0.0.1:4222',
     healthHost: env.LBAAS_HEALTH_HOST?.trim() || '127.0.0.1',

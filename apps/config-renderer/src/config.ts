@@ -1,3 +1,4 @@
+import { portFromEnv } from '@lbaas/service-health';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -28,8 +29,7 @@ export function deploymentKey(path: string): Buffer {
 }
 
 export function rendererConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RendererConfig {
-  const port = Number(env.LBAAS_HEALTH_PORT?.trim() || 9701);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`LBAAS_HEALTH_PORT must be a port number, got '${env.LBAAS_HEALTH_PORT}'`);
+  const port = portFromEnv(env, 'LBAAS_HEALTH_PORT', 9701);
   const ttl = Number(env.LBAAS_LEASE_TTL_MS?.trim() || 3000);
   if (!Number.isInteger(ttl) || ttl < 300) throw new Error(`LBAAS_LEASE_TTL_MS must be an integer of at least 300, got '${env.LBAAS_LEASE_TTL_MS}'`);
   return {

@@ -1,3 +1,4 @@
+import { portFromEnv } from '@lbaas/service-health';
 import { join } from 'node:path';
 
 export interface DashboardConfig {
@@ -10,18 +11,11 @@ export interface DashboardConfig {
   readonly logLevel: string;
 }
 
-function port(raw: string | undefined, fallback: number): number {
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`LBAAS_HEALTH_PORT must be a port number, got ${raw}`);
-  return value;
-}
-
 export function dashboardConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DashboardConfig {
   return {
     natsUrl: env.LBAAS_NATS_URL?.trim() || 'nats://127.0.0.1:4222',
     host: env.LBAAS_HEALTH_HOST?.trim() || '127.0.0.1',
-    port: port(env.LBAAS_HEALTH_PORT, 9702),
+    port: portFromEnv(env, 'LBAAS_HEALTH_PORT', 9702),
     tokensFile: env.LBAAS_TOKENS_FILE?.trim() || join(process.cwd(), '.lbaas', 'dev-tokens.json'),
     logLevel: env.LBAAS_LOG_LEVEL?.trim() || 'info',
   };

@@ -1,4 +1,5 @@
 import { databaseFromEnv, type ReadModelDatabase } from '@lbaas/read-models';
+import { portFromEnv } from '@lbaas/service-health';
 
 export interface ProjectionsConfig {
   readonly natsUrl: string;
@@ -10,18 +11,11 @@ export interface ProjectionsConfig {
   readonly minSeqWaitMs: number;
 }
 
-function port(raw: string | undefined, fallback: number): number {
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`LBAAS_PROJECTIONS_PORT must be a port number, got ${raw}`);
-  return value;
-}
-
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ProjectionsConfig {
   return {
     natsUrl: env.LBAAS_NATS_URL?.trim() || 'nats://127.0.0.1:4222',
     host: env.LBAAS_PROJECTIONS_HOST?.trim() || '127.0.0.1',
-    port: port(env.LBAAS_PROJECTIONS_PORT, 9697),
+    port: portFromEnv(env, 'LBAAS_PROJECTIONS_PORT', 9697),
     database: databaseFromEnv(env),
     logLevel: env.LBAAS_LOG_LEVEL?.trim() || 'info',
     minSeqWaitMs: 5000,

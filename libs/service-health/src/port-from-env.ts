@@ -1,0 +1,8 @@
+/** A listening port from the environment: `fallback` when unset or blank, 0 for any free port. */
+export function portFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]?.trim() ?? '';
+  if (raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name} must be a port number, got '${raw}'`);
+  return port;
+}
