@@ -161,7 +161,8 @@ describe('fuzzing every route', () => {
       collection === undefined ? fc.uuid() : fc.constant(theirs[collection].id),
       fc.uuid(),
       // Short enough for the request line to stay within Node's header limit; longer ones are a 431 (see `route`).
-      hostileString.filter((s) => s.length > 0 && s.length <= 1000).map(encoded),
+      // Not a dot segment: a URL parser resolves `vips/.` to the collection, where DELETE is a 405.
+      hostileString.filter((s) => s.length > 0 && s.length <= 1000 && s !== '.' && s !== '..').map(encoded),
       fc.constantFrom('*', '%3E', 'a.b', '%20', '%0D%0A', "'%3B--", '.json', 'mypool', '%E2%80%AE'),
     );
 
