@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the project needs and a fresh Debian machine lacks, and nothing twice:
 # Debian's nats-server, haproxy, keepalived, iproute2, iptables (the last four for the data
-# plane of later issues) and curl (the README's walk-through), then the npm packages.
+# plane of later issues), curl (the README's walk-through) and openssl (the config renderer's
+# stand-in certificate for haproxy -c; the tests' certificate authority), then the npm packages.
 # --test adds what only the tests use: the real python-neutronclient for test/compat and
 # Debian's chromium, which the dashboard's browser test drives through playwright-core.
 set -euo pipefail
@@ -13,7 +14,7 @@ if ! command -v node >/dev/null || (($(node -p 'process.versions.node.split(".")
 fi
 
 # package:command; a package counts as present when dpkg has it or its command is on PATH.
-wanted=(nats-server:nats-server haproxy:haproxy keepalived:keepalived iproute2:ip iptables:iptables curl:curl procps:pgrep iputils-ping:ping)
+wanted=(nats-server:nats-server haproxy:haproxy keepalived:keepalived iproute2:ip iptables:iptables curl:curl procps:pgrep iputils-ping:ping openssl:openssl)
 [[ ${1:-} == --test ]] && wanted+=(python3-neutronclient: chromium:chromium)
 missing=()
 for w in "${wanted[@]}"; do

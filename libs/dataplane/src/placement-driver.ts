@@ -9,6 +9,8 @@ export interface DesiredPlacement {
   readonly vrrpAddress: string;
   readonly haproxy: { readonly hash: string; readonly text: string };
   readonly keepalived: { readonly hash: string; readonly text: string };
+  /** The TLS files haproxy.cfg names (`crt <path>`), certificate chain and opened key: written mode 0600 before HAProxy starts or reloads. */
+  readonly tlsFiles: readonly { readonly path: string; readonly pem: string }[];
 }
 
 /**

@@ -1,4 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
+import { CERTIFICATE_EVENT_SCHEMAS } from './certificate/event-schemas';
+import type { CertificateEvent } from './certificate/events';
 import type { AggregateType } from './envelope';
 import { FLOATING_IP_EVENT_SCHEMAS } from './floatingip/event-schemas';
 import type { FloatingIpEvent } from './floatingip/events';
@@ -21,7 +23,7 @@ import type { VipEvent } from './vip/events';
 
 /** Every event the system appends, as a discriminated union on `type`. */
 export type LbaasEvent = NetworkEvent | SubnetEvent | PortEvent | FloatingIpEvent | PoolEvent | VipEvent | HealthMonitorEvent
-  | ServiceInstanceEvent | NodeEvent;
+  | CertificateEvent | ServiceInstanceEvent | NodeEvent;
 export type LbaasEventType = LbaasEvent['type'];
 
 const entry = <T extends LbaasEventType>(type: T, version: Extract<LbaasEvent, { type: T }>['version'], aggregate: AggregateType, description: string) =>
@@ -60,6 +62,7 @@ export const EVENT_TYPES = [
   entry('VipCreated', 1, 'vip', 'A VIP was created on its port and bound to its pool (PENDING_CREATE).'),
   entry('VipUpdated', 1, 'vip', 'A VIP\'s settings changed; carries the new values.'),
   entry('VipPoolChanged', 1, 'vip', 'A VIP was moved to another pool.'),
+  entry('VipCertificateChanged', 1, 'vip', 'An HTTP VIP terminates TLS with another certificate from now on, or with none (null); in the commit of VipCreated when the VIP is created with one.'),
   entry('VipStatusChanged', 1, 'vip', 'The data plane reported the VIP\'s provisioning status (ERROR with the reason when it cannot be served), or the scheduler ended a wait past the pending deadline in ERROR with what the VIP waited for.'),
   entry('VipDeleted', 1, 'vip', 'A VIP was deleted.'),
   entry('HealthMonitorCreated', 1, 'healthmonitor', 'A health monitor was created.'),
@@ -67,6 +70,12 @@ export const EVENT_TYPES = [
   entry('HealthMonitorAssociated', 1, 'healthmonitor', 'The monitor\'s side of an association with a pool.'),
   entry('HealthMonitorDisassociated', 1, 'healthmonitor', 'The monitor\'s side of a disassociation from a pool.'),
   entry('HealthMonitorDeleted', 1, 'healthmonitor', 'A health monitor without pools was deleted.'),
+  entry('CertificateCreated', 1, 'certificate', 'A tenant uploaded a certificate chain and its private key, sealed with the deployment\'s certificate key.'),
+  entry('CertificateUpdated', 1, 'certificate', 'A certificate\'s name or description changed; carries the new values.'),
+  entry('CertificateReplaced', 1, 'certificate', 'A certificate\'s chain and key were replaced (rotation); every VIP using it serves the new one after a seamless reload.'),
+  entry('CertificateVipAttached', 1, 'certificate', 'A VIP started using the certificate (before the VIP\'s VipCertificateChanged).'),
+  entry('CertificateVipDetached', 1, 'certificate', 'A VIP stopped using the certificate, or was deleted.'),
+  entry('CertificateDeleted', 1, 'certificate', 'A certificate no VIP uses was deleted, with its sealed key.'),
   entry('ServiceInstanceCreated', 1, 'serviceinstance', 'The scheduler created the HAProxy pair that serves a VIP and its pool, with its VRRP router id.'),
   entry('ServiceInstancePoolChanged', 1, 'serviceinstance', 'The instance\'s VIP was moved to another pool.'),
   entry('InstancePlaced', 1, 'serviceinstance', 'A placement (active 200 or standby 100) was put on a live compute node.'),
@@ -95,7 +104,7 @@ export const CATALOGUE_IS_COMPLETE = everyEventListed && nothingElseListed;
 /** The payload schema of every event type at its version, each checked against its type where it is written. */
 export const EVENT_PAYLOAD_SCHEMAS: { readonly [T in LbaasEventType]: TSchema } = {
   ...NETWORK_EVENT_SCHEMAS, ...SUBNET_EVENT_SCHEMAS, ...PORT_EVENT_SCHEMAS, ...FLOATING_IP_EVENT_SCHEMAS, ...POOL_EVENT_SCHEMAS,
-  ...VIP_EVENT_SCHEMAS, ...HEALTH_MONITOR_EVENT_SCHEMAS, ...SERVICE_INSTANCE_EVENT_SCHEMAS, ...NODE_EVENT_SCHEMAS,
+  ...VIP_EVENT_SCHEMAS, ...HEALTH_MONITOR_EVENT_SCHEMAS, ...CERTIFICATE_EVENT_SCHEMAS, ...SERVICE_INSTANCE_EVENT_SCHEMAS, ...NODE_EVENT_SCHEMAS,
 };
 
 export interface AggregateCatalogueEntry {
@@ -129,11 +138,15 @@ export const AGGREGATE_CATALOGUE: { readonly [A in AggregateType]: AggregateCata
   },
   vip: {
     title: 'VIP', idName: 'vipId',
-    description: '`VipCreated` is the last step of the VIP saga (pool bound, address allocated, port created). `VipStatusChanged` comes from the data plane.',
+    description: '`VipCreated` is the last step of the VIP saga (pool bound, address allocated, port created); a VIP created with a certificate has `VipCertificateChanged` in the same commit. `VipStatusChanged` comes from the data plane.',
   },
   healthmonitor: {
     title: 'Health monitor', idName: 'monitorId',
     description: 'A health monitor records the pools it is associated with in its own stream (`HealthMonitorAssociated` is appended before the pool\'s `PoolMonitorAssociated`), so deleting a monitor in use is rejected there (`HealthMonitorInUse`).',
+  },
+  certificate: {
+    title: 'TLS certificate', idName: 'certificateId',
+    description: 'A tenant\'s certificate chain and private key, which HTTP VIPs terminate TLS with. The api validates the bundle and seals the key (AES-256-GCM, `SealedSecret`) with the deployment\'s certificate key before anything is appended, so the key is never in plain text in the log; only the node agents of a VIP using it open it. The certificate records the VIPs that use it in its own stream (`CertificateVipAttached` is appended before the VIP\'s `VipCertificateChanged`, `CertificateVipDetached` after it), so deleting a certificate in use is rejected there (`CertificateInUse`).',
   },
   serviceinstance: {
     title: 'Service instance', idName: 'instanceId',

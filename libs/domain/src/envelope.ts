@@ -1,10 +1,11 @@
 /** The kinds of aggregate that own a stream `lbaas.events.<aggregate>.<id>`. */
-export const AGGREGATE_TYPES = ['network', 'subnet', 'port', 'floatingip', 'pool', 'vip', 'healthmonitor', 'serviceinstance', 'node'] as const;
+export const AGGREGATE_TYPES = ['network', 'subnet', 'port', 'floatingip', 'pool', 'vip', 'healthmonitor', 'certificate', 'serviceinstance', 'node'] as const;
 export type AggregateType = (typeof AGGREGATE_TYPES)[number];
 
 /** Neutron's resource class name per aggregate: the `<Kind>` of `<Kind>NotFound`. */
 export const AGGREGATE_KIND: { readonly [A in AggregateType]: string } = {
-  network: 'Network', subnet: 'Subnet', port: 'Port', floatingip: 'FloatingIP', pool: 'Pool', vip: 'Vip', healthmonitor: 'HealthMonitor', serviceinstance: 'ServiceInstance', node: 'Node',
+  network: 'Network', subnet: 'Subnet', port: 'Port', floatingip: 'FloatingIP', pool: 'Pool', vip: 'Vip', healthmonitor: 'HealthMonitor', certificate: 'Certificate',
+  serviceinstance: 'ServiceInstance', node: 'Node',
 };
 
 /** What a decider returns: a fact with its payload, before the command handler stamps the envelope. */

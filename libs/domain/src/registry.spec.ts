@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { EVENT_TYPES, type LbaasEvent, type LbaasEventType } from './catalogue';
+import { certificateDecider } from './certificate/decider';
+import type { CertificateMaterial } from './certificate/events';
 import { AGGREGATE_TYPES, type AggregateType, type EventEnvelope } from './envelope';
 import { floatingIpDecider } from './floatingip/decider';
 import { healthMonitorDecider } from './healthmonitor/decider';
@@ -12,6 +14,12 @@ import { vipDecider } from './vip/decider';
 
 const T = 'tenant-a';
 type Payloads = { [K in LbaasEventType]: Extract<LbaasEvent, { type: K }>['data'] };
+const material = (serial: string): CertificateMaterial => ({
+  certificate: `-----BEGIN CERTIFICATE-----\n${serial}\n-----END CERTIFICATE-----\n`,
+  privateKey: { algorithm: 'AES-256-GCM', keyId: '0123456789abcdef', iv: 'aXY=', tag: 'dGFn', ciphertext: serial },
+  fingerprint: serial.repeat(64), subject: 'www.example.test', hostnames: ['www.example.test'],
+  notBefore: '2026-01-01T00:00:00.000Z', notAfter: '2027-01-01T00:00:00.000Z',
+});
 
 /** One payload per event type, all of one small load balancer; the mapped type makes the list exhaustive. */
 const SAMPLE: Payloads = {
@@ -61,6 +69,7 @@ const SAMPLE: Payloads = {
   VipPoolChanged: { vipId: 'vip', poolId: 'pool2', previousPoolId: 'pool' },
   VipStatusChanged: { vipId: 'vip', status: 'ERROR', statusDescription: 'no node' },
   VipDeleted: { vipId: 'vip' },
+  VipCertificateChanged: { vipId: 'vip', certificateId: 'cert', previousCertificateId: null },
   HealthMonitorCreated: {
     monitorId: 'hm', tenantId: T, type: 'HTTP', delay: 20, timeout: 10, maxRetries: 3, httpMethod: 'GET', urlPath: '/', expectedCodes: '200', adminStateUp: true,
   },
@@ -68,6 +77,12 @@ const SAMPLE: Payloads = {
   HealthMonitorAssociated: { monitorId: 'hm', poolId: 'pool' },
   HealthMonitorDisassociated: { monitorId: 'hm', poolId: 'pool' },
   HealthMonitorDeleted: { monitorId: 'hm' },
+  CertificateCreated: { certificateId: 'cert', tenantId: T, name: 'www', description: '', ...material('a') },
+  CertificateUpdated: { certificateId: 'cert', name: 'www2', description: 'd' },
+  CertificateReplaced: { certificateId: 'cert', ...material('b') },
+  CertificateVipAttached: { certificateId: 'cert', vipId: 'vip' },
+  CertificateVipDetached: { certificateId: 'cert', vipId: 'vip' },
+  CertificateDeleted: { certificateId: 'cert' },
   ServiceInstanceCreated: { instanceId: 'si', tenantId: T, vipId: 'vip', poolId: 'pool', createTs: 1413336206921338, virtualRouterId: 7 },
   ServiceInstancePoolChanged: { instanceId: 'si', poolId: 'pool2' },
   InstancePlaced: { instanceId: 'si', vmId: 'vm1', nodeId: 'compute-node-1', role: 'active', priority: 200, vrrpAddress: '198.19.192.1' },
@@ -92,7 +107,8 @@ const SAMPLE: Payloads = {
 };
 
 const ID_OF: Record<AggregateType, string> = {
-  network: 'net', subnet: 'sub', port: 'port', floatingip: 'fip', pool: 'pool', vip: 'vip', healthmonitor: 'hm', serviceinstance: 'si', node: 'compute-node-1',
+  network: 'net', subnet: 'sub', port: 'port', floatingip: 'fip', pool: 'pool', vip: 'vip', healthmonitor: 'hm', certificate: 'cert', serviceinstance: 'si',
+  node: 'compute-node-1',
 };
 
 const envelope = (type: LbaasEventType, seq = 0): EventEnvelope => {
@@ -113,7 +129,7 @@ describe('the aggregate registry', () => {
   });
 
   it.each([
-    networkDecider, subnetDecider, portDecider, floatingIpDecider, poolDecider, vipDecider, healthMonitorDecider,
+    networkDecider, subnetDecider, portDecider, floatingIpDecider, poolDecider, vipDecider, healthMonitorDecider, certificateDecider,
   ].map((decider) => [decider.aggregate, decider] as const))('folds and views %s events exactly as its decider does', (aggregate, decider) => {
     const history = typesOf(aggregate).map((type, i) => envelope(type, i));
     for (let n = 0; n <= history.length; n++) {

@@ -1,3 +1,4 @@
+import { certificateDecider } from './certificate/decider';
 import type { Decider } from './decider';
 import type { AggregateType, DomainEvent, EventEnvelope } from './envelope';
 import { floatingIpDecider } from './floatingip/decider';
@@ -27,6 +28,7 @@ export const AGGREGATES: AggregateRegistry = {
   pool: behaviour(poolDecider),
   vip: behaviour(vipDecider),
   healthmonitor: behaviour(healthMonitorDecider),
+  certificate: behaviour(certificateDecider),
   serviceinstance: behaviour(serviceInstanceDecider),
   node: behaviour(nodeDecider),
 };

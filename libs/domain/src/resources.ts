@@ -59,9 +59,29 @@ export interface VipResource {
   pool_id: string;
   session_persistence: SessionPersistence | null;
   connection_limit: number;
+  /** The certificate an HTTP VIP terminates TLS with, or null for plain HTTP. */
+  tls_certificate_id: string | null;
   admin_state_up: boolean;
   status: LbStatus;
   status_description: string | null;
+}
+
+/** A tenant's TLS certificate: everything public of it. The private key is never shown, sealed or not. */
+export interface CertificateResource {
+  id: string;
+  tenant_id: string;
+  name: string;
+  description: string;
+  /** PEM: the leaf first, then its chain. */
+  certificate: string;
+  /** SHA-256 of the leaf's DER, lower-case hex. */
+  fingerprint: string;
+  subject: string;
+  hostnames: string[];
+  not_before: string;
+  not_after: string;
+  /** The VIPs that terminate TLS with it: a certificate in use cannot be deleted. */
+  vip_ids: string[];
 }
 
 export interface HealthMonitorResource {
@@ -163,6 +183,7 @@ export interface ResourceByCollection {
   members: MemberResource;
   vips: VipResource;
   health_monitors: HealthMonitorResource;
+  certificates: CertificateResource;
   networks: NetworkResource;
   subnets: SubnetResource;
   ports: PortResource;
@@ -172,12 +193,12 @@ export interface ResourceByCollection {
 }
 export type Collection = keyof ResourceByCollection;
 export const COLLECTIONS: readonly Collection[] = [
-  'pools', 'members', 'vips', 'health_monitors', 'networks', 'subnets', 'ports', 'floatingips', 'service_instances', 'nodes',
+  'pools', 'members', 'vips', 'health_monitors', 'certificates', 'networks', 'subnets', 'ports', 'floatingips', 'service_instances', 'nodes',
 ];
 
 /** Neutron's resource class name per collection: the `<Kind>` of `<Kind>NotFound`. */
 export const RESOURCE_KIND: { readonly [C in Collection]: string } = {
-  pools: 'Pool', members: 'Member', vips: 'Vip', health_monitors: 'HealthMonitor', networks: 'Network', subnets: 'Subnet',
+  pools: 'Pool', members: 'Member', vips: 'Vip', health_monitors: 'HealthMonitor', certificates: 'Certificate', networks: 'Network', subnets: 'Subnet',
   ports: 'Port', floatingips: 'FloatingIP', service_instances: 'ServiceInstance', nodes: 'Node',
 };
 

@@ -36,6 +36,11 @@ export interface HaproxyInput {
     connectionLimit: number;
     adminStateUp: boolean;
     sessionPersistence: { type: SessionPersistenceType; cookieName?: string } | null;
+    /**
+     * TLS termination (an HTTP VIP with a certificate): the PEM file (chain and key) the node
+     * agent writes, mode 0600, before HAProxy reads it; see tlsCertificatePath.
+     */
+    tls: { certificatePath: string } | null;
   };
   pool: { id: string; protocol: Protocol; lbMethod: LbMethod; adminStateUp: boolean };
   members: readonly RenderedMember[];

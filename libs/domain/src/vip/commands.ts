@@ -5,6 +5,8 @@ import type { VipCreated, VipSettings } from './events';
 export interface CreateVip {
   readonly type: 'CreateVip';
   readonly data: VipCreated['data'];
+  /** A certificate to terminate TLS with (already attached by the saga): VipCertificateChanged follows VipCreated in the same commit. */
+  readonly tlsCertificateId?: string | null;
 }
 export interface UpdateVip {
   readonly type: 'UpdateVip';
@@ -14,6 +16,11 @@ export interface UpdateVip {
 export interface ChangeVipPool {
   readonly type: 'ChangeVipPool';
   readonly data: { vipId: string; poolId: string };
+}
+/** After the new certificate's AttachCertificateVip; the old one is detached after it. */
+export interface ChangeVipCertificate {
+  readonly type: 'ChangeVipCertificate';
+  readonly data: { vipId: string; certificateId: string | null };
 }
 export interface DeleteVip {
   readonly type: 'DeleteVip';
@@ -35,4 +42,4 @@ export interface ExpireVipPending {
   readonly data: { vipId: string; statusDescription: string };
 }
 
-export type VipCommand = CreateVip | UpdateVip | ChangeVipPool | DeleteVip | RecordVipStatus | ExpireVipPending;
+export type VipCommand = CreateVip | UpdateVip | ChangeVipPool | ChangeVipCertificate | DeleteVip | RecordVipStatus | ExpireVipPending;

@@ -1,9 +1,9 @@
 import { AGGREGATE_KIND } from '../envelope';
 import { Conflict, ValidationError } from '../errors';
 import { live } from '../lifecycle';
-import { isProvisioning, type SessionPersistence } from '../resources';
-import type { ChangeVipPool, CreateVip, DeleteVip, ExpireVipPending, RecordVipStatus, UpdateVip, VipCommand } from './commands';
-import type { VipCreated, VipDeleted, VipEvent, VipPoolChanged, VipSettings, VipUpdated } from './events';
+import { isProvisioning, type Protocol, type SessionPersistence } from '../resources';
+import type { ChangeVipCertificate, ChangeVipPool, CreateVip, DeleteVip, ExpireVipPending, RecordVipStatus, UpdateVip, VipCommand } from './commands';
+import type { VipCertificateChanged, VipCreated, VipDeleted, VipEvent, VipPoolChanged, VipSettings, VipUpdated } from './events';
 import type { VipState } from './state';
 
 const KIND = AGGREGATE_KIND.vip;
@@ -30,13 +30,32 @@ function checkSettings(s: Pick<VipSettings, 'connectionLimit' | 'sessionPersiste
   checkSessionPersistence(s.sessionPersistence);
 }
 
-const createVip = ({ data }: CreateVip, state: VipState): [VipCreated] => {
+/** What each protocol does with TLS, for a message that says why a certificate does not fit it. */
+const WITHOUT_TERMINATION: { readonly [P in Exclude<Protocol, 'HTTP'>]: string } = {
+  HTTPS: 'a VIP of protocol HTTPS passes TLS through to its members untouched',
+  TCP: 'a VIP of protocol TCP forwards its connections to its members untouched',
+};
+
+function checkCertificateFits(protocol: Protocol): void {
+  if (protocol === 'HTTP') return;
+  throw new ValidationError(
+    `Invalid input for tls_certificate_id. Reason: a certificate terminates TLS on an HTTP VIP; ${WITHOUT_TERMINATION[protocol]}.`, 'HTTPBadRequest',
+  );
+}
+
+const certificateChanged = (vipId: string, certificateId: string | null, previousCertificateId: string | null): VipCertificateChanged =>
+  ({ type: 'VipCertificateChanged', version: 1, data: { vipId, certificateId, previousCertificateId } });
+
+const createVip = ({ data, tlsCertificateId }: CreateVip, state: VipState): VipEvent[] => {
   if (state.kind !== 'absent') throw new Conflict('VipExists', `Vip ${data.vipId} already exists.`);
   if (!Number.isInteger(data.protocolPort) || data.protocolPort < 1 || data.protocolPort > 65535) {
     throw new ValidationError(`Invalid input for protocol_port. Reason: '${data.protocolPort}' is not a valid port number.`, 'HTTPBadRequest');
   }
   checkSettings(data);
-  return [{ type: 'VipCreated', version: 1, data }];
+  const created: VipCreated = { type: 'VipCreated', version: 1, data };
+  if (tlsCertificateId === undefined || tlsCertificateId === null) return [created];
+  checkCertificateFits(data.protocol);
+  return [created, certificateChanged(data.vipId, tlsCertificateId, null)];
 };
 
 const updateVip = ({ data }: UpdateVip, state: VipState): [VipUpdated] => {
@@ -53,6 +72,13 @@ const updateVip = ({ data }: UpdateVip, state: VipState): [VipUpdated] => {
 const changeVipPool = ({ data }: ChangeVipPool, state: VipState): VipPoolChanged[] => {
   const vip = live(state, KIND, data.vipId);
   return vip.poolId === data.poolId ? [] : [{ type: 'VipPoolChanged', version: 1, data: { vipId: vip.id, poolId: data.poolId, previousPoolId: vip.poolId } }];
+};
+
+const changeVipCertificate = ({ data }: ChangeVipCertificate, state: VipState): VipCertificateChanged[] => {
+  const vip = live(state, KIND, data.vipId);
+  if (vip.tlsCertificateId === data.certificateId) return [];
+  if (data.certificateId !== null) checkCertificateFits(vip.protocol);
+  return [certificateChanged(vip.id, data.certificateId, vip.tlsCertificateId)];
 };
 
 const deleteVip = ({ data }: DeleteVip, state: VipState): [VipDeleted] => {
@@ -73,6 +99,7 @@ export function decideVip(command: VipCommand, state: VipState): VipEvent[] {
     case 'CreateVip': return createVip(command, state);
     case 'UpdateVip': return updateVip(command, state);
     case 'ChangeVipPool': return changeVipPool(command, state);
+    case 'ChangeVipCertificate': return changeVipCertificate(command, state);
     case 'DeleteVip': return deleteVip(command, state);
     case 'RecordVipStatus': return recordVipStatus(command, state);
     case 'ExpireVipPending': return expireVipPending(command, state);

@@ -2,7 +2,7 @@ import { Conflict, NotFound, ValidationError } from '../errors';
 import type { SessionPersistence } from '../resources';
 import { given } from '../testing/given-when-then';
 import { vipDecider } from './decider';
-import type { VipCreated, VipDeleted, VipEvent, VipPoolChanged, VipStatusChanged, VipUpdated } from './events';
+import type { VipCertificateChanged, VipCreated, VipDeleted, VipEvent, VipPoolChanged, VipStatusChanged, VipUpdated } from './events';
 
 const VIP = 'vip-1';
 const createdData: VipCreated['data'] = {
@@ -17,6 +17,8 @@ const updated = (change: Partial<VipUpdated['data']>): VipUpdated => ({
 const poolChanged = (poolId: string, previousPoolId: string): VipPoolChanged => ({ type: 'VipPoolChanged', version: 1, data: { vipId: VIP, poolId, previousPoolId } });
 const statusChanged: VipStatusChanged = { type: 'VipStatusChanged', version: 1, data: { vipId: VIP, status: 'ACTIVE', statusDescription: 'serving' } };
 const deleted: VipDeleted = { type: 'VipDeleted', version: 1, data: { vipId: VIP } };
+const certificateChanged = (certificateId: string | null, previousCertificateId: string | null): VipCertificateChanged =>
+  ({ type: 'VipCertificateChanged', version: 1, data: { vipId: VIP, certificateId, previousCertificateId } });
 
 const fold = (events: VipEvent[]) => given(vipDecider, events).state;
 const view = (events: VipEvent[]) => vipDecider.views(fold(events)).vips?.[0] ?? null;
@@ -104,6 +106,9 @@ describe('vip decide', () => {
 
   describe('DeleteVip', () => {
     it('deletes a live VIP', () => given(vipDecider, [created]).when({ type: 'DeleteVip', data: { vipId: VIP } }).then([deleted]));
+
+    it('deletes a VIP that terminates TLS', () =>
+      given(vipDecider, [created, certificateChanged('cert-1', null)]).when({ type: 'DeleteVip', data: { vipId: VIP } }).then([deleted]));
   });
 
   describe.each([
@@ -113,9 +118,86 @@ describe('vip decide', () => {
     it.each([
       { type: 'UpdateVip', data: { vipId: VIP, name: 'n' } },
       { type: 'ChangeVipPool', data: { vipId: VIP, poolId: 'pool-2' } },
+      { type: 'ChangeVipCertificate', data: { vipId: VIP, certificateId: 'cert-1' } },
+      { type: 'ChangeVipCertificate', data: { vipId: VIP, certificateId: null } },
       { type: 'DeleteVip', data: { vipId: VIP } },
     ] as const)('$type is VipNotFound', (command) => given(vipDecider, history).when(command).thenThrows(NotFound, 'VipNotFound'));
   });
+});
+
+describe('TLS termination', () => {
+  const https = { ...createdData, protocol: 'HTTPS' as const };
+  const tcp = { ...createdData, protocol: 'TCP' as const };
+  const httpsCreated: VipCreated = { type: 'VipCreated', version: 1, data: https };
+  const tcpCreated: VipCreated = { type: 'VipCreated', version: 1, data: tcp };
+
+  describe('CreateVip', () => {
+    it('appends the certificate with the VIP, in one commit', () =>
+      given(vipDecider).when({ type: 'CreateVip', data: createdData, tlsCertificateId: 'cert-1' }).then([created, certificateChanged('cert-1', null)]));
+
+    it.each([
+      { desc: 'a null certificate', tlsCertificateId: null },
+      { desc: 'no certificate', tlsCertificateId: undefined },
+    ])('creates a plain VIP with $desc', ({ tlsCertificateId }) =>
+      given(vipDecider).when({ type: 'CreateVip', data: createdData, tlsCertificateId }).then([created]));
+
+    it.each([
+      { desc: 'HTTPS (passed through to the members)', data: https },
+      { desc: 'TCP', data: tcp },
+    ])('refuses a certificate on a VIP of protocol $desc', ({ data }) =>
+      given(vipDecider).when({ type: 'CreateVip', data, tlsCertificateId: 'cert-1' }).thenThrows(ValidationError, 'HTTPBadRequest'));
+
+    it.each([
+      { data: https, reason: 'a VIP of protocol HTTPS passes TLS through to its members untouched' },
+      { data: tcp, reason: 'a VIP of protocol TCP forwards its connections to its members untouched' },
+    ])('says why a certificate does not fit $data.protocol', ({ data, reason }) =>
+      expect(() => vipDecider.decide({ type: 'CreateVip', data, tlsCertificateId: 'cert-1' }, vipDecider.initialState)).toThrow(
+        `Invalid input for tls_certificate_id. Reason: a certificate terminates TLS on an HTTP VIP; ${reason}.`,
+      ));
+
+    it.each([
+      { desc: 'HTTPS', data: https },
+      { desc: 'TCP', data: tcp },
+    ])('creates a $desc VIP without a certificate', ({ data }) =>
+      given(vipDecider).when({ type: 'CreateVip', data, tlsCertificateId: null }).then([{ type: 'VipCreated', version: 1, data }]));
+  });
+
+  describe('ChangeVipCertificate', () => {
+    const change = (certificateId: string | null) => ({ type: 'ChangeVipCertificate', data: { vipId: VIP, certificateId } }) as const;
+
+    it.each([
+      { desc: 'starts terminating TLS', history: [created], to: 'cert-1', expected: certificateChanged('cert-1', null) },
+      { desc: 'moves to another certificate', history: [created, certificateChanged('cert-1', null)], to: 'cert-2', expected: certificateChanged('cert-2', 'cert-1') },
+      { desc: 'stops terminating TLS', history: [created, certificateChanged('cert-1', null)], to: null, expected: certificateChanged(null, 'cert-1') },
+      {
+        desc: 'starts from the certificate it last changed to', history: [created, certificateChanged('cert-1', null), certificateChanged('cert-2', 'cert-1')],
+        to: 'cert-3', expected: certificateChanged('cert-3', 'cert-2'),
+      },
+    ])('$desc, naming the previous certificate', ({ history, to, expected }) => given(vipDecider, history).when(change(to)).then([expected]));
+
+    it.each([
+      { desc: 'the certificate it uses', history: [created, certificateChanged('cert-1', null)], to: 'cert-1' },
+      { desc: 'no certificate on a plain VIP', history: [created], to: null },
+      { desc: 'no certificate on an HTTPS VIP', history: [httpsCreated], to: null },
+      { desc: 'no certificate after it stopped using one', history: [created, certificateChanged('cert-1', null), certificateChanged(null, 'cert-1')], to: null },
+    ])('is a no-op for $desc', ({ history, to }) => given(vipDecider, history).when(change(to)).then([]));
+
+    it.each([
+      { desc: 'HTTPS', history: [httpsCreated] },
+      { desc: 'TCP', history: [tcpCreated] },
+    ])('refuses a certificate on a $desc VIP', ({ history }) =>
+      given(vipDecider, history).when(change('cert-1')).thenThrows(ValidationError, 'HTTPBadRequest'));
+  });
+
+  it('shows the certificate a VIP terminates TLS with, and null once it stops', () => {
+    expect(view([created, certificateChanged('cert-1', null)])).toMatchObject({ tls_certificate_id: 'cert-1' });
+    expect(view([created, certificateChanged('cert-1', null), certificateChanged('cert-2', 'cert-1')])).toMatchObject({ tls_certificate_id: 'cert-2' });
+    expect(view([created, certificateChanged('cert-1', null), certificateChanged(null, 'cert-1')])).toMatchObject({ tls_certificate_id: null });
+  });
+
+  it('keeps the certificate through updates, pool moves and status reports', () =>
+    expect(view([created, certificateChanged('cert-1', null), updated({ name: 'n' }), poolChanged('pool-2', 'pool-1'), statusChanged]))
+      .toMatchObject({ tls_certificate_id: 'cert-1', name: 'n', pool_id: 'pool-2', status: 'ACTIVE' }));
 });
 
 describe('vip evolve and view', () => {
@@ -123,7 +205,7 @@ describe('vip evolve and view', () => {
     expect(vipDecider.views(fold([created]))).toEqual({
       vips: [{
         id: VIP, tenant_id: 'tenant-a', name: 'web-vip', description: '', subnet_id: 'sub-1', address: '198.18.1.5', port_id: 'port-1',
-        protocol_port: 80, protocol: 'HTTP', pool_id: 'pool-1', session_persistence: null, connection_limit: -1, admin_state_up: true,
+        protocol_port: 80, protocol: 'HTTP', pool_id: 'pool-1', session_persistence: null, connection_limit: -1, tls_certificate_id: null, admin_state_up: true,
         status: 'PENDING_CREATE', status_description: null,
       }],
     }));
@@ -143,6 +225,7 @@ describe('vip evolve and view', () => {
     { desc: 'an update', event: updated({ name: 'n' }) },
     { desc: 'a pool move', event: poolChanged('pool-2', 'pool-1') },
     { desc: 'a status report', event: statusChanged },
+    { desc: 'a certificate change', event: certificateChanged('cert-1', null) },
   ])('ignores $desc after the deletion', ({ event }) => expect(fold([created, deleted, event])).toEqual({ kind: 'deleted' }));
 });
 

@@ -17,4 +17,9 @@ export const VIP_EVENT_SCHEMAS = payloadSchemas<VipEvent>()({
   VipPoolChanged: payloadObject({ vipId: Type.String(), poolId: Type.String(), previousPoolId: Type.String() }),
   VipStatusChanged: payloadObject({ vipId: Type.String(), status: LbStatusSchema, statusDescription: nullable(Type.String()) }),
   VipDeleted: payloadObject({ vipId: Type.String() }),
+  VipCertificateChanged: payloadObject({
+    vipId: Type.String(),
+    certificateId: nullable(Type.String({ description: 'The certificate the VIP terminates TLS with from now on; null: plain HTTP.' })),
+    previousCertificateId: nullable(Type.String()),
+  }),
 });

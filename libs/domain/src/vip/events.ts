@@ -11,5 +11,9 @@ export type VipUpdated = DomainEvent<'VipUpdated', 1, VipSettings & { vipId: str
 export type VipPoolChanged = DomainEvent<'VipPoolChanged', 1, { vipId: string; poolId: string; previousPoolId: string }>;
 export type VipStatusChanged = DomainEvent<'VipStatusChanged', 1, { vipId: string; status: LbStatus; statusDescription: string | null }>;
 export type VipDeleted = DomainEvent<'VipDeleted', 1, { vipId: string }>;
+/** The VIP terminates TLS with this certificate from now on (null: no longer). Appended with VipCreated when a VIP is created with one. */
+export type VipCertificateChanged = DomainEvent<'VipCertificateChanged', 1, {
+  vipId: string; certificateId: string | null; previousCertificateId: string | null;
+}>;
 
-export type VipEvent = VipCreated | VipUpdated | VipPoolChanged | VipStatusChanged | VipDeleted;
+export type VipEvent = VipCreated | VipUpdated | VipPoolChanged | VipStatusChanged | VipDeleted | VipCertificateChanged;

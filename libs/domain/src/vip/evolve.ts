@@ -7,7 +7,7 @@ export function evolveVip(state: VipState, event: VipEvent): VipState {
   switch (event.type) {
     case 'VipCreated': {
       const { vipId, ...rest } = event.data;
-      return { kind: 'live', id: vipId, ...rest, status: 'PENDING_CREATE', statusDescription: null };
+      return { kind: 'live', id: vipId, ...rest, status: 'PENDING_CREATE', statusDescription: null, tlsCertificateId: null };
     }
     case 'VipUpdated': {
       if (state.kind !== 'live') return state;
@@ -16,6 +16,8 @@ export function evolveVip(state: VipState, event: VipEvent): VipState {
     }
     case 'VipPoolChanged':
       return state.kind === 'live' ? { ...state, poolId: event.data.poolId } : state;
+    case 'VipCertificateChanged':
+      return state.kind === 'live' ? { ...state, tlsCertificateId: event.data.certificateId } : state;
     case 'VipStatusChanged':
       return state.kind === 'live' ? { ...state, status: event.data.status, statusDescription: event.data.statusDescription } : state;
     case 'VipDeleted':

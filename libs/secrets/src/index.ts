@@ -1,0 +1,3 @@
+export * from './certificate-bundle';
+export * from './deployment-key';
+export * from './key-ring';
