@@ -1,6 +1,9 @@
-import { startStack } from '@lbaas/testing';
+import { type IssuedCertificate, makeTestCa, startStack } from '@lbaas/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
-  FloatingIp, HealthMonitor, Member, NeutronApi, Network, Pool, Subnet, Vip, absentId, expectNeutronError,
+  Certificate, FloatingIp, HealthMonitor, Member, NeutronApi, Network, Pool, Subnet, Vip, absentId, expectNeutronError,
 } from './neutron-api';
 
 /**
@@ -24,6 +27,9 @@ interface Fixtures {
   looseMonitor: HealthMonitor;
   floatingIp: FloatingIp;
   otherTenant: string;
+  /** The certificate `vip` terminates TLS with, and the PEM it was made of. */
+  certificate: Certificate;
+  pem: IssuedCertificate;
 }
 
 type Caller = 'demo' | 'other' | 'admin' | 'reader' | 'no token' | 'unknown token';
@@ -46,6 +52,7 @@ const pools = () => '/v2.0/lb/pools';
 const members = () => '/v2.0/lb/members';
 const vips = () => '/v2.0/lb/vips';
 const monitors = () => '/v2.0/lb/health_monitors';
+const certificates = () => '/v2.0/lb/certificates';
 
 const poolBody = (f: Fixtures, fields: Record<string, unknown> = {}) => ({
   pool: { name: 'bad', protocol: 'HTTP', lb_method: 'ROUND_ROBIN', subnet_id: f.poolSubnet.id, ...fields },
@@ -157,6 +164,18 @@ const ROWS: readonly BadRequest[] = [
   { desc: 'unknown sub-resource', method: 'GET', path: (f) => `/v2.0/lb/pools/${f.pool.id}/listeners`, status: 404, type: 'HTTPNotFound' },
   { desc: 'PUT on a collection', method: 'PUT', path: pools, body: (f) => poolBody(f), status: 405, type: 'HTTPMethodNotAllowed' },
   { desc: 'PATCH on a pool', method: 'PATCH', path: (f) => `/v2.0/lb/pools/${f.pool.id}`, body: () => ({ pool: { name: 'patched' } }), status: 405, type: 'HTTPMethodNotAllowed' },
+  // certificates and TLS termination
+  { desc: 'certificate that is not PEM', method: 'POST', path: certificates, body: (f) => ({ certificate: { certificate: 'hello', private_key: f.pem.privateKeyPem } }), status: 400, type: INVALID },
+  { desc: 'certificate without private_key', method: 'POST', path: certificates, body: (f) => ({ certificate: { certificate: f.pem.certificatePem } }), status: 400, type: INVALID },
+  { desc: 'private_key that is not a string', method: 'POST', path: certificates, body: (f) => ({ certificate: { certificate: f.pem.certificatePem, private_key: 42 } }), status: 400, type: INVALID },
+  { desc: 'certificate replaced without its key', method: 'PUT', path: (f) => `/v2.0/lb/certificates/${f.certificate.id}`, body: (f) => ({ certificate: { certificate: f.pem.certificatePem } }), status: 400, type: INVALID },
+  { desc: 'VIP tls_certificate_id not a uuid', method: 'POST', path: vips, body: (f) => vipBody(f, { tls_certificate_id: 'mycert' }), status: 400, type: INVALID },
+  { desc: 'certificate on a TCP VIP', method: 'POST', path: vips, body: (f) => vipBody(f, { protocol: 'TCP', tls_certificate_id: f.certificate.id }), status: 400, type: INVALID },
+  { desc: 'VIP with a missing certificate', method: 'POST', path: vips, body: (f) => vipBody(f, { tls_certificate_id: absentId() }), status: 404, type: 'CertificateNotFound' },
+  { desc: "show another tenant's certificate", method: 'GET', as: 'other', path: (f) => `/v2.0/lb/certificates/${f.certificate.id}`, status: 404, type: 'CertificateNotFound' },
+  { desc: 'delete a certificate in use by a VIP', method: 'DELETE', path: (f) => `/v2.0/lb/certificates/${f.certificate.id}`, status: 409, type: 'CertificateInUse' },
+  { desc: 'reseal as a member', method: 'PUT', path: (f) => `/v2.0/lb/certificates/${f.certificate.id}/reseal`, status: 403, type: 'PolicyNotAuthorized' },
+  { desc: 'reseal with a body', method: 'PUT', as: 'admin', path: (f) => `/v2.0/lb/certificates/${f.certificate.id}/reseal`, body: () => ({ certificate: {} }), status: 400, type: INVALID },
 ];
 
 describe('bad requests change nothing', () => {
@@ -164,8 +183,10 @@ describe('bad requests change nothing', () => {
   let apis: Record<Caller, NeutronApi>;
   let admin: NeutronApi;
   let f: Fixtures;
+  const caDir = mkdtempSync(join(tmpdir(), 'lbt-bad-requests-ca-'));
 
   beforeAll(async () => {
+    const pem = await (await makeTestCa(caDir)).issue(['www.example.test']);
     stack = await startStack();
     const demo = new NeutronApi(stack.apiUrl, stack.tokens.demo.token);
     admin = demo.as(stack.tokens.admin.token);
@@ -176,10 +197,11 @@ describe('bad requests change nothing', () => {
       'no token': demo.as(null),
       'unknown token': demo.as(`not-a-token-${absentId()}`),
     };
-    f = await createFixtures(demo, admin, stack.tokens.other.tenant_id);
+    f = await createFixtures(demo, admin, stack.tokens.other.tenant_id, pem);
   }, 180_000);
 
   afterAll(async () => {
+    rmSync(caDir, { recursive: true, force: true });
     await stack?.stop();
   }, 60_000);
 
@@ -206,7 +228,7 @@ describe('bad requests change nothing', () => {
   });
 });
 
-async function createFixtures(demo: NeutronApi, admin: NeutronApi, otherTenant: string): Promise<Fixtures> {
+async function createFixtures(demo: NeutronApi, admin: NeutronApi, otherTenant: string, pem: IssuedCertificate): Promise<Fixtures> {
   const vipNet = await demo.create<Network>('/v2.0/networks', 'network', { name: 'vipnet' });
   const vipSubnet = await demo.create<Subnet>('/v2.0/subnets', 'subnet', { name: 'vipsubnet', network_id: vipNet.id, cidr: '198.18.1.0/24', ip_version: 4 });
   const poolNet = await demo.create<Network>('/v2.0/networks', 'network', { name: 'poolnet' });
@@ -217,12 +239,15 @@ async function createFixtures(demo: NeutronApi, admin: NeutronApi, otherTenant: 
   const pool = await demo.create<Pool>('/v2.0/lb/pools', 'pool', { name: 'mypool', protocol: 'HTTP', lb_method: 'ROUND_ROBIN', subnet_id: poolSubnet.id });
   const sparePool = await demo.create<Pool>('/v2.0/lb/pools', 'pool', { name: 'sparepool', protocol: 'HTTP', lb_method: 'ROUND_ROBIN', subnet_id: poolSubnet.id });
   const member = await demo.create<Member>('/v2.0/lb/members', 'member', { pool_id: pool.id, address: '198.18.2.11', protocol_port: 80 });
-  const vip = await demo.create<Vip>('/v2.0/lb/vips', 'vip', { name: 'myvip', protocol: 'HTTP', protocol_port: 80, subnet_id: vipSubnet.id, pool_id: pool.id, address: '198.18.1.10' });
+  const certificate = await demo.create<Certificate>('/v2.0/lb/certificates', 'certificate', { name: 'site', certificate: pem.certificatePem, private_key: pem.privateKeyPem });
+  const vip = await demo.create<Vip>('/v2.0/lb/vips', 'vip', {
+    name: 'myvip', protocol: 'HTTP', protocol_port: 80, subnet_id: vipSubnet.id, pool_id: pool.id, address: '198.18.1.10', tls_certificate_id: certificate.id,
+  });
   const associatedMonitor = await demo.create<HealthMonitor>('/v2.0/lb/health_monitors', 'health_monitor', monitorBody().health_monitor);
   const looseMonitor = await demo.create<HealthMonitor>('/v2.0/lb/health_monitors', 'health_monitor', { type: 'TCP', delay: 5, timeout: 3, max_retries: 2 });
   const associated = await demo.post(`/v2.0/lb/pools/${pool.id}/health_monitors`, { health_monitor: { id: associatedMonitor.id } });
   if (associated.status !== 201) throw new Error(`associate monitor: ${associated.status} ${associated.text}`);
   const floatingIp = await demo.create<FloatingIp>('/v2.0/floatingips', 'floatingip', { floating_network_id: publicNet.id });
 
-  return { vipNet, vipSubnet, poolNet, poolSubnet, publicNet, pool, sparePool, member, vip, associatedMonitor, looseMonitor, floatingIp, otherTenant };
+  return { vipNet, vipSubnet, poolNet, poolSubnet, publicNet, pool, sparePool, member, vip, associatedMonitor, looseMonitor, floatingIp, otherTenant, certificate, pem };
 }

@@ -24,6 +24,8 @@ export interface JsonSchema {
 
 interface OpenApiOperation {
   readonly operationId: string;
+  /** Set on the routes only administrators may call: operator views, and writes such as resealing a certificate. */
+  readonly 'x-admin-only'?: boolean;
   readonly responses: Readonly<Record<string, unknown>>;
   readonly requestBody?: { readonly content: { readonly 'application/json': { readonly schema: JsonSchema } } };
 }
@@ -38,7 +40,7 @@ export interface Operation {
   readonly path: string;
   /** The collection whose ids `{id}` takes; undefined for operator views, which are not in LIST_PATHS. */
   readonly collection?: CollectionName;
-  /** A GET documented with a 403 is for administrators only. */
+  /** Only administrators may call it (`x-admin-only`): a member gets 403 whatever the ids. */
   readonly adminOnly: boolean;
   /** The envelope key, the schema of what it holds, and the schema of the whole body. */
   readonly body?: { readonly key: string; readonly schema: JsonSchema; readonly envelope: JsonSchema };
@@ -47,7 +49,10 @@ export interface Operation {
 /** Body properties that name another object, and the collection they name. */
 export const REFERENCES: Readonly<Record<string, CollectionName>> = {
   network_id: 'networks', floating_network_id: 'networks', subnet_id: 'subnets', pool_id: 'pools', port_id: 'ports', id: 'health_monitors',
+  tls_certificate_id: 'certificates',
 };
+/** Optional references every request of a spec names anyway, so that the objects they name are checked too. */
+export const ALWAYS_NAMED: readonly string[] = ['tls_certificate_id'];
 /** Path parameters, and the collection they name (`{id}` names the route's own). */
 export const PATH_REFERENCES: Readonly<Record<string, CollectionName>> = { monitor_id: 'health_monitors' };
 
@@ -62,7 +67,7 @@ export async function documentedOperations(anonymous: NeutronApi): Promise<Opera
     const schema = key === undefined ? undefined : envelope?.properties?.[key];
     return {
       operationId: op.operationId, method: method.toUpperCase() as Operation['method'], path, collection,
-      adminOnly: method === 'get' && '403' in op.responses,
+      adminOnly: op['x-admin-only'] === true,
       body: key !== undefined && schema !== undefined && envelope !== undefined ? { key, schema, envelope } : undefined,
     };
   }));

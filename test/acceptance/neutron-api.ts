@@ -37,7 +37,12 @@ export interface Member {
 export interface Vip {
   id: string; tenant_id: string; name: string; description: string; subnet_id: string; address: string; port_id: string;
   protocol_port: number; protocol: Protocol; pool_id: string; session_persistence: { type: string; cookie_name?: string } | null;
-  connection_limit: number; admin_state_up: boolean; status: LbStatus; status_description: string | null;
+  connection_limit: number; tls_certificate_id: string | null; admin_state_up: boolean; status: LbStatus; status_description: string | null;
+}
+/** A tenant's TLS certificate as reads show it: never its private key. */
+export interface Certificate {
+  id: string; tenant_id: string; name: string; description: string; certificate: string; fingerprint: string; subject: string;
+  hostnames: string[]; not_before: string; not_after: string; vip_ids: string[];
 }
 export interface HealthMonitor {
   id: string; tenant_id: string; type: string; delay: number; timeout: number; max_retries: number;
@@ -58,6 +63,7 @@ export const LIST_PATHS = {
   members: '/v2.0/lb/members',
   vips: '/v2.0/lb/vips',
   health_monitors: '/v2.0/lb/health_monitors',
+  certificates: '/v2.0/lb/certificates',
 } as const;
 export type CollectionName = keyof typeof LIST_PATHS;
 

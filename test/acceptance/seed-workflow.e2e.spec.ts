@@ -206,7 +206,7 @@ describe('seed workflow (Neutron LBaaS v1)', () => {
         vip: {
           id: anUuid(), tenant_id: demoTenant, name: 'myvip', description: '', subnet_id: vipSubnet.id,
           address: expect.any(String), port_id: anUuid(), protocol_port: 80, protocol: 'HTTP', pool_id: pool.id,
-          session_persistence: null, connection_limit: -1, admin_state_up: true, status: 'PENDING_CREATE',
+          session_persistence: null, connection_limit: -1, tls_certificate_id: null, admin_state_up: true, status: 'PENDING_CREATE',
           status_description: null,
         },
       });
@@ -421,7 +421,7 @@ describe('seed workflow (Neutron LBaaS v1)', () => {
     it('leaves nothing behind', async () => {
       const snapshot = await admin.snapshot();
       expect(snapshot).toEqual({
-        networks: [], subnets: [], ports: [], floatingips: [], pools: [], members: [], vips: [], health_monitors: [],
+        networks: [], subnets: [], ports: [], floatingips: [], pools: [], members: [], vips: [], health_monitors: [], certificates: [],
       });
     });
   });

@@ -1,6 +1,9 @@
-import { startStack } from '@lbaas/testing';
+import { makeTestCa, startStack } from '@lbaas/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
-  documentedOperations, isUuidReference, type JsonSchema, type Operation, pathParameterCollection, pathParameters, REFERENCES,
+  ALWAYS_NAMED, documentedOperations, isUuidReference, type JsonSchema, type Operation, pathParameterCollection, pathParameters, REFERENCES,
 } from './documented-routes';
 import { type CollectionName, LIST_PATHS, NeutronApi, type Reply, absentId, expectNeutronError } from './neutron-api';
 import { createEstate, createPublicNetwork, type Estate } from './tenant-estate';
@@ -38,13 +41,14 @@ function slotsOf(op: Operation): Record<string, CollectionName> {
   return slots;
 }
 
-/** The required properties, or for an update (nothing required) one harmless setting. */
+/** The required properties, or for an update (nothing required) one harmless setting; and the references always named. */
 function bodyProperties(op: Operation): string[] {
   const schema = op.body?.schema;
   if (!schema) return [];
-  if (schema.required && schema.required.length > 0) return [...schema.required];
   const properties = Object.keys(schema.properties ?? {});
-  return [properties.includes('admin_state_up') ? 'admin_state_up' : properties[0]];
+  const always = ALWAYS_NAMED.filter((name) => properties.includes(name));
+  if (schema.required && schema.required.length > 0) return [...schema.required, ...always];
+  return [properties.includes('admin_state_up') ? 'admin_state_up' : properties[0], ...always];
 }
 
 function valueFor(name: string, schema: JsonSchema): unknown {
@@ -86,8 +90,10 @@ describe('roles and tenant isolation on every route', () => {
   let theirs: Estate;
   let demoTenant: string;
   let otherTenant: string;
+  const caDir = mkdtempSync(join(tmpdir(), 'lbt-isolation-ca-'));
 
   beforeAll(async () => {
+    const ca = await makeTestCa(caDir);
     stack = await startStack();
     demo = new NeutronApi(stack.apiUrl, stack.tokens.demo.token);
     other = demo.as(stack.tokens.other.token);
@@ -97,12 +103,13 @@ describe('roles and tenant isolation on every route', () => {
     otherTenant = stack.tokens.other.tenant_id;
     operations = await documentedOperations(demo.as(null));
     const publicNet = await createPublicNetwork(admin);
-    mine = await createEstate(demo, 'demo', 1, publicNet);
-    theirs = await createEstate(other, 'other', 2, publicNet);
+    mine = await createEstate(demo, 'demo', 1, publicNet, await ca.issue(['demo.example.test']));
+    theirs = await createEstate(other, 'other', 2, publicNet, await ca.issue(['other.example.test']));
   }, 180_000);
 
   afterAll(async () => {
     await stack?.stop();
+    rmSync(caDir, { recursive: true, force: true });
   }, 60_000);
 
   /** The visible state and the stream's last sequence, so that a refused write can be shown to have changed nothing. */
@@ -114,6 +121,7 @@ describe('roles and tenant isolation on every route', () => {
   it('walks the documented routes, writes and operator views among them', () => {
     expect(operations.filter((op) => op.method !== 'GET').length).toBeGreaterThan(10);
     expect(operations.filter((op) => op.adminOnly).map((op) => op.path)).toEqual(expect.arrayContaining(['/v2.0/lb/nodes', '/v2.0/lb/service_instances']));
+    expect(operations.filter((op) => op.adminOnly && op.method !== 'GET').map((op) => op.operationId)).toEqual(['resealCertificate']);
   });
 
   it("answers another tenant's ids, in the path and in the body, exactly like ids that name nothing", async () => {
@@ -140,6 +148,7 @@ describe('roles and tenant isolation on every route', () => {
     expect(compared).toEqual(expect.arrayContaining([
       'showPort path:id', 'updateFloatingIp body:port_id', 'createVip body:pool_id', 'associateHealthMonitor body:id',
       'disassociateHealthMonitor path:monitor_id', 'showPoolStats path:id', 'deleteMember path:id',
+      'showCertificate path:id', 'updateCertificate path:id', 'deleteCertificate path:id', 'createVip body:tls_certificate_id', 'updateVip body:tls_certificate_id',
     ]));
     expect(await state()).toEqual(before);
   });
@@ -169,12 +178,19 @@ describe('roles and tenant isolation on every route', () => {
     expect(await state()).toEqual(before);
   });
 
-  it('keeps operator views for administrators: 403 for members and readers, answered for the admin', async () => {
+  it('keeps operator views and administrators\' writes for administrators: 403 for members and readers, answered for the admin', async () => {
+    const before = await state();
     for (const op of operations.filter((o) => o.adminOnly)) {
       const path = op.path.replace(/\{(\w+)\}/g, () => absentId());
-      for (const caller of [demo, other, reader]) expectNeutronError(await caller.get(path), 403, 'PolicyNotAuthorized');
-      expect((await admin.get(path)).status).toBe(path === op.path ? 200 : 404);
+      for (const caller of [demo, other, reader]) expectNeutronError(await caller.request(op.method, path), 403, 'PolicyNotAuthorized');
+      expect((await admin.request(op.method, path)).status).toBe(path === op.path ? 200 : 404);
     }
+    // Members get the same 403 for their own objects as for anything else.
+    for (const op of operations.filter((o) => o.adminOnly && o.method !== 'GET')) {
+      const { path } = requestFor(op, Object.fromEntries(Object.entries(slotsOf(op)).map(([s, c]) => [s, mine[c].id])), absentId());
+      expectNeutronError(await demo.request(op.method, path), 403, 'PolicyNotAuthorized');
+    }
+    expect(await state()).toEqual(before);
   });
 
   it('shows every object to the admin and to its own tenant', async () => {

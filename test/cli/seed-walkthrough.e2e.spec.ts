@@ -174,7 +174,7 @@ describe('the seed walk-through with the lbaas CLI', () => {
       expect(vip).toEqual({
         id: expect.stringMatching(UUID), tenant_id: demoTenant, name: 'myvip', description: '', subnet_id: vipSubnet.id,
         address: '198.18.1.2', port_id: expect.stringMatching(UUID), protocol_port: 80, protocol: 'HTTP', pool_id: pool.id,
-        session_persistence: null, connection_limit: -1, admin_state_up: true, status: 'PENDING_CREATE', status_description: null,
+        session_persistence: null, connection_limit: -1, tls_certificate_id: null, admin_state_up: true, status: 'PENDING_CREATE', status_description: null,
       });
       expect((await json<Pool>(['lb-pool-show', 'mypool'])).vip_id).toBe(vip.id);
 

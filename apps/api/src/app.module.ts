@@ -2,10 +2,11 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ClientsModule, Transport } from '@nestjs/microservices';
 import type { JetStreamEventStore } from '@lbaas/event-store';
 import { natsCredentialsFromEnv, natsServers, RECONNECT_FOREVER } from '@lbaas/messaging';
+import type { KeyRing } from '@lbaas/secrets';
 import type { Logger } from 'pino';
 import { LbaasCommandService } from './commands/command-service';
 import { EventSourcedCommandService } from './commands/event-sourced-commands';
-import { APPEND_OBSERVER, EVENT_STORE, RESOURCE_LOOKUP } from './commands/tokens';
+import { APPEND_OBSERVER, CERTIFICATE_KEY_RING, EVENT_STORE, RESOURCE_LOOKUP } from './commands/tokens';
 import type { ApiConfig } from './config';
 import { NeutronApi, TOKEN_STORE } from './http/neutron-api';
 import { NoAuth, TokenStore } from './http/token-store';
@@ -15,7 +16,7 @@ import { PROJECTIONS_CLIENT, ReadSide, WriteProgress } from './read-side';
 
 @Module({})
 export class ApiModule {
-  static forRoot(config: ApiConfig, store: JetStreamEventStore, logger: Logger): DynamicModule {
+  static forRoot(config: ApiConfig, store: JetStreamEventStore, logger: Logger, keyRing: KeyRing): DynamicModule {
     return {
       module: ApiModule,
       imports: [
@@ -26,6 +27,7 @@ export class ApiModule {
         { provide: TOKEN_STORE, useValue: config.noAuth ? new NoAuth(config.noAuthTenant) : new TokenStore(config.tokensFile) },
         { provide: NatsConnectionState, useValue: new NatsConnectionState(store.nc) },
         { provide: API_LOGGER, useValue: logger },
+        { provide: CERTIFICATE_KEY_RING, useValue: keyRing },
         WriteProgress,
         ReadSide,
         { provide: RESOURCE_LOOKUP, useExisting: ReadSide },

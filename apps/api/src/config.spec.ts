@@ -11,16 +11,18 @@ describe('apiConfigFromEnv', () => {
       logLevel: 'info',
       noAuth: false,
       noAuthTenant: 'noauth',
+      certificateKeyFile: '/etc/lbaas/certificate.key',
     });
   });
 
   it('reads every setting from the environment', () => {
     const config = apiConfigFromEnv({
       LBAAS_API_HOST: '127.0.0.2', LBAAS_API_PORT: '19696', LBAAS_NATS_URL: 'nats://127.0.0.1:14222', LBAAS_TOKENS_FILE: '/tmp/t.json',
-      LBAAS_LOG_LEVEL: 'debug', LBAAS_NOAUTH: '1', LBAAS_NOAUTH_TENANT: 'dev',
+      LBAAS_LOG_LEVEL: 'debug', LBAAS_NOAUTH: '1', LBAAS_NOAUTH_TENANT: 'dev', LBAAS_CERTIFICATE_KEY_FILE: '/tmp/certificate.key',
     });
     expect(config).toEqual({
       host: '127.0.0.2', port: 19696, natsUrl: 'nats://127.0.0.1:14222', tokensFile: '/tmp/t.json', logLevel: 'debug', noAuth: true, noAuthTenant: 'dev',
+      certificateKeyFile: '/tmp/certificate.key',
     });
   });
 

@@ -9,7 +9,15 @@ export interface ApiConfig {
   /** LBAAS_NOAUTH=1: no token checks, every caller is an admin of `noAuthTenant`. Development only. */
   readonly noAuth: boolean;
   readonly noAuthTenant: string;
+  /**
+   * The deployment's certificate key (LBAAS_CERTIFICATE_KEY_FILE; `<file>.previous` beside it
+   * during a key rotation): tenants' private keys are sealed with it. Only the api and the node
+   * agents hold it, apart from LBAAS_SECRET_KEY_FILE (the stats passwords' key).
+   */
+  readonly certificateKeyFile: string;
 }
+
+export const DEFAULT_CERTIFICATE_KEY_FILE = '/etc/lbaas/certificate.key';
 
 export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const port = Number(env.LBAAS_API_PORT ?? 9696);
@@ -22,5 +30,6 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     logLevel: env.LBAAS_LOG_LEVEL ?? 'info',
     noAuth: env.LBAAS_NOAUTH === '1',
     noAuthTenant: env.LBAAS_NOAUTH_TENANT ?? 'noauth',
+    certificateKeyFile: env.LBAAS_CERTIFICATE_KEY_FILE?.trim() || DEFAULT_CERTIFICATE_KEY_FILE,
   };
 }

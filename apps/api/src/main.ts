@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { JetStreamEventStore } from '@lbaas/event-store';
 import { connectNats } from '@lbaas/messaging';
+import { type KeyRing, loadKeyRing } from '@lbaas/secrets';
 import { ServiceMetrics } from '@lbaas/service-health';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApiModule } from './app.module';
@@ -15,6 +16,7 @@ import { createApiLogger } from './logger';
 async function bootstrap(): Promise<void> {
   const config = apiConfigFromEnv();
   const logger = createApiLogger(config.logLevel);
+  const keyRing = certificateKeyRing(config.certificateKeyFile);
   // An unexpected rejection is a bug to log, not a reason to drop every other request in flight.
   process.on('unhandledRejection', (reason: unknown) => logger.error({ err: reason }, 'unhandled rejection'));
   const nc = await connectNats('lbaas-api', config.natsUrl);
@@ -22,7 +24,7 @@ async function bootstrap(): Promise<void> {
   const store = await JetStreamEventStore.create(nc, { onAppended: metrics.countAppended });
   await store.ensureStream();
   if (config.noAuth) logger.warn({ tenantId: config.noAuthTenant }, 'LBAAS_NOAUTH=1: no token checks, every caller is an admin; development only');
-  const app = await NestFactory.create(ApiModule.forRoot(config, store, logger), { bodyParser: false, logger: ['error', 'warn'] });
+  const app = await NestFactory.create(ApiModule.forRoot(config, store, logger, keyRing), { bodyParser: false, logger: ['error', 'warn'] });
   const api = app.get(NeutronApi);
   app.use(apiMetricsMiddleware(metrics));
   // Every path is the Neutron API's: one handler owns routing, so 404/405 answer in Neutron's format.
@@ -38,7 +40,16 @@ async function bootstrap(): Promise<void> {
   // SIGTERM: stop accepting, finish the requests in flight, close the projections client, drain NATS, exit 0.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.listen(config.port, config.host);
-  logger.info({ url: `http://${config.host}:${config.port}`, nats: config.natsUrl }, 'api ready');
+  logger.info({ url: `http://${config.host}:${config.port}`, nats: config.natsUrl, certificateKey: keyRing.current.id }, 'api ready');
+}
+
+/** The ring tenants' private keys are sealed with (its file is created on first use); a file that is not a key stops the api here. */
+function certificateKeyRing(path: string): KeyRing {
+  try {
+    return loadKeyRing(path);
+  } catch (error) {
+    throw new Error(`LBAAS_CERTIFICATE_KEY_FILE: cannot load the certificate key ring from ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,3 +1,4 @@
+import type { CertificateResource } from '@lbaas/domain';
 import type { DataSource } from 'typeorm';
 import { CommitLog, FAKE_DOMAIN, memberResource, networkResource, OTHER_TENANT, poolResource, replay, TENANT } from '../test/fake-domain';
 import { testPostgres, type TestPostgres } from '../test/throwaway-postgres';
@@ -6,6 +7,7 @@ import { Projector } from './projector';
 import { QueryService } from './query-service';
 import { snapshotTables } from './snapshot';
 import { PoolStats } from './tables/bookkeeping-tables';
+import { RESOURCE_TABLES } from './tables/resource-tables';
 
 jest.setTimeout(60_000);
 
@@ -93,5 +95,29 @@ describe('the read models on PostgreSQL', () => {
       stats: { bytes_in: 2 ** 40, bytes_out: 1, active_connections: 2, total_connections: 3 },
     });
     expect(await queries.poolStats({ poolId: pool(1), tenantId: OTHER_TENANT, minSeq: 0 })).toEqual({ stats: null });
+  });
+
+  it('stores a certificate with a long chain, its lists and a VIP naming it, and reads them back as on SQLite', async () => {
+    if (!pg) return;
+    const id = 'c0000000-0000-4000-8000-000000000000';
+    const block = `-----BEGIN CERTIFICATE-----\n${'MIIB'.repeat(16).concat('\n').repeat(40)}-----END CERTIFICATE-----\n`;
+    const certificate: CertificateResource = {
+      id, tenant_id: TENANT, name: 'site', description: 'a chain of ten', certificate: block.repeat(10), fingerprint: 'ab'.repeat(32), subject: 'www.example.test',
+      hostnames: ['www.example.test', '*.example.test'], not_before: '2026-01-01T00:00:00.000Z', not_after: '2027-01-01T00:00:00.000Z', vip_ids: [pool(9)],
+    };
+    const table = RESOURCE_TABLES.certificates;
+    await pg.getRepository(table.entity).save(table.toRow(certificate));
+    const queries = new QueryService(pg);
+    expect(await queries.get({ collection: 'certificates', id, tenantId: TENANT, fields: [], minSeq: 0 })).toEqual({ item: certificate });
+    expect(await queries.list({ collection: 'certificates', tenantId: TENANT, filters: { fingerprint: ['ab'.repeat(32)] }, fields: ['id'], minSeq: 0 }))
+      .toEqual({ items: [{ id }] });
+    expect(await queries.get({ collection: 'certificates', id, tenantId: OTHER_TENANT, fields: [], minSeq: 0 })).toEqual({ item: null });
+    const vips = RESOURCE_TABLES.vips;
+    await pg.getRepository(vips.entity).save(vips.toRow({
+      id: pool(9), tenant_id: TENANT, name: '', description: '', subnet_id: pool(8), address: '198.18.1.5', port_id: pool(7), protocol_port: 443, protocol: 'HTTP',
+      pool_id: pool(1), session_persistence: null, connection_limit: -1, tls_certificate_id: id, admin_state_up: true, status: 'ACTIVE', status_description: null,
+    }));
+    expect(await queries.list({ collection: 'vips', tenantId: TENANT, filters: { tls_certificate_id: [id] }, fields: ['id', 'tls_certificate_id'], minSeq: 0 }))
+      .toEqual({ items: [{ id: pool(9), tls_certificate_id: id }] });
   });
 });

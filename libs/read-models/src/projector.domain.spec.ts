@@ -1,5 +1,6 @@
 import {
-  AGGREGATES, type Collection, floatingIpDecider, healthMonitorDecider, networkDecider, poolDecider, portDecider, subnetDecider, upcast, vipDecider,
+  AGGREGATES, certificateDecider, type CertificateMaterial, type Collection, floatingIpDecider, healthMonitorDecider, networkDecider, poolDecider, portDecider,
+  subnetDecider, upcast, vipDecider,
 } from '@lbaas/domain';
 import type { DataSource } from 'typeorm';
 import { DomainHistory, TENANT } from '../test/domain-history';
@@ -10,7 +11,15 @@ import { RESOURCE_TABLES } from './tables/resource-tables';
 
 const DOMAIN = { aggregates: AGGREGATES, upcast };
 const id = (n: number) => `${String(n).padStart(8, '0')}-0000-4000-8000-000000000000`;
-const [VIP_NET, VIP_SUBNET, POOL, M1, M2, MONITOR, VIP, PORT, PUBLIC_NET, PUBLIC_SUBNET, FIP] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map(id);
+const [VIP_NET, VIP_SUBNET, POOL, M1, M2, MONITOR, VIP, PORT, PUBLIC_NET, PUBLIC_SUBNET, FIP, CERT, CERT2] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13].map(id);
+/** Stands for the AES-256-GCM ciphertext of a key: what must never reach a read-model table. */
+const SEALED = 'c2VhbGVkIGtleSBieXRlcyB0aGF0IG5vIHRhYmxlIG1heSBob2xk';
+const material = (n: number): CertificateMaterial => ({
+  certificate: `-----BEGIN CERTIFICATE-----\nMIIB${n}\n-----END CERTIFICATE-----\n`,
+  privateKey: { algorithm: 'AES-256-GCM', keyId: '0123456789abcdef', iv: 'aXY=', tag: 'dGFn', ciphertext: `${SEALED}${n}` },
+  fingerprint: String(n).repeat(64).slice(0, 64), subject: `www${n}.example.test`, hostnames: [`www${n}.example.test`],
+  notBefore: '2026-01-01T00:00:00.000Z', notAfter: '2027-01-01T00:00:00.000Z',
+});
 
 /** The seed's workflow, aggregate by aggregate, through the real deciders. */
 function seedWorkflow(): DomainHistory {
@@ -31,6 +40,8 @@ function seedWorkflow(): DomainHistory {
   h.run(healthMonitorDecider, MONITOR, { type: 'CreateHealthMonitor', data: { monitorId: MONITOR, tenantId, type: 'HTTP', delay: 20, timeout: 10, maxRetries: 3 } });
   h.run(healthMonitorDecider, MONITOR, { type: 'AssociatePool', data: { monitorId: MONITOR, poolId: POOL } });
   h.run(poolDecider, POOL, { type: 'AssociateMonitor', data: { poolId: POOL, monitorId: MONITOR } });
+  h.run(certificateDecider, CERT, { type: 'CreateCertificate', data: { certificateId: CERT, tenantId, name: 'site', description: '', ...material(1) } });
+  h.run(certificateDecider, CERT, { type: 'AttachCertificateVip', data: { certificateId: CERT, vipId: VIP } });
   h.run(poolDecider, POOL, { type: 'BindVip', data: { poolId: POOL, vipId: VIP, protocol: 'HTTP' } });
   h.run(subnetDecider, VIP_SUBNET, { type: 'AllocateAddress', data: { subnetId: VIP_SUBNET, ownerId: PORT, ipAddress: '198.18.1.100' } });
   h.run(portDecider, PORT, {
@@ -43,7 +54,11 @@ function seedWorkflow(): DomainHistory {
       vipId: VIP, tenantId, subnetId: VIP_SUBNET, address: '198.18.1.100', portId: PORT, protocolPort: 80, protocol: 'HTTP', poolId: POOL,
       name: 'vip', description: '', sessionPersistence: { type: 'APP_COOKIE', cookie_name: 'session' }, connectionLimit: -1, adminStateUp: true,
     },
+    tlsCertificateId: CERT,
   });
+  h.run(certificateDecider, CERT, { type: 'ReplaceCertificate', data: { certificateId: CERT, ...material(2) } });
+  h.run(certificateDecider, CERT2, { type: 'CreateCertificate', data: { certificateId: CERT2, tenantId, name: 'spare', description: '', ...material(3) } });
+  h.run(certificateDecider, CERT2, { type: 'UpdateCertificate', data: { certificateId: CERT2, name: 'renamed' } });
   h.run(floatingIpDecider, FIP, {
     type: 'CreateFloatingIp',
     data: { floatingIpId: FIP, tenantId, floatingNetworkId: PUBLIC_NET, floatingSubnetId: PUBLIC_SUBNET, floatingIpAddress: '198.19.0.5', portId: PORT, fixedIpAddress: '198.18.1.100' },
@@ -91,14 +106,36 @@ describe('Projector with the domain registry', () => {
       expect.objectContaining({ id: VIP_NET, subnets: [VIP_SUBNET], 'router:external': false }),
       expect.objectContaining({ id: PUBLIC_NET, 'router:external': true }),
     ]);
-    expect(rows.vips).toEqual([expect.objectContaining({ id: VIP, session_persistence: { type: 'APP_COOKIE', cookie_name: 'session' } })]);
+    expect(rows.vips).toEqual([expect.objectContaining({ id: VIP, session_persistence: { type: 'APP_COOKIE', cookie_name: 'session' }, tls_certificate_id: CERT })]);
+    expect(rows.certificates).toEqual([
+      {
+        id: CERT, tenant_id: TENANT, name: 'site', description: '', certificate: material(2).certificate, fingerprint: material(2).fingerprint,
+        subject: 'www2.example.test', hostnames: ['www2.example.test'], not_before: '2026-01-01T00:00:00.000Z', not_after: '2027-01-01T00:00:00.000Z',
+        vip_ids: [VIP],
+      },
+      expect.objectContaining({ id: CERT2, name: 'renamed', vip_ids: [] }),
+    ]);
     expect(rows.floatingips).toEqual([expect.objectContaining({ id: FIP, port_id: PORT, fixed_ip_address: '198.18.1.100' })]);
+  });
+
+  it('keeps no private key, sealed or not, in any table: rows or folded states', async () => {
+    const history = seedWorkflow();
+    const db = await freshDatabase();
+    const projector = new Projector(db, DOMAIN);
+    for (const commit of history.commits) await projector.applyCommits([commit]);
+    const everything = JSON.stringify(await snapshotTables(db));
+    expect(everything).not.toContain(SEALED);
+    expect(everything).not.toMatch(/privateKey|private_key/);
+    expect(everything).toContain(material(2).fingerprint);
   });
 
   it('empties the tables as the seed deletes everything, keeping the deleted states', async () => {
     const history = seedWorkflow();
     history.run(floatingIpDecider, FIP, { type: 'DeleteFloatingIp', data: { floatingIpId: FIP } });
     history.run(vipDecider, VIP, { type: 'DeleteVip', data: { vipId: VIP } });
+    history.run(certificateDecider, CERT, { type: 'DetachCertificateVip', data: { certificateId: CERT, vipId: VIP } });
+    history.run(certificateDecider, CERT, { type: 'DeleteCertificate', data: { certificateId: CERT } });
+    history.run(certificateDecider, CERT2, { type: 'DeleteCertificate', data: { certificateId: CERT2 } });
     history.run(portDecider, PORT, { type: 'DeletePort', data: { portId: PORT } });
     history.run(subnetDecider, VIP_SUBNET, { type: 'ReleaseAddress', data: { subnetId: VIP_SUBNET, ownerId: PORT } });
     history.run(poolDecider, POOL, { type: 'UnbindVip', data: { poolId: POOL, vipId: VIP } });
@@ -117,7 +154,7 @@ describe('Projector with the domain registry', () => {
       subnets: [expect.objectContaining({ id: PUBLIC_SUBNET })],
     });
     const states = (await snapshotTables(db)).aggregate_states.map((row) => JSON.parse(String(row.state)).kind);
-    expect(states.filter((kind) => kind === 'deleted')).toHaveLength(7);
+    expect(states.filter((kind) => kind === 'deleted')).toHaveLength(9);
   });
 
   it('rebuilds to the same tables as the live projection, in any batch size', async () => {

@@ -173,8 +173,9 @@ export class Projector {
         if (item.seq <= loaded.version) continue;
         let next = loaded.state;
         for (const event of item.commit.events) next = behaviour.evolve(next, this.domain.upcast(event));
-        // A JSON round trip per commit makes a rebuilt state identical to one stored and reloaded live.
-        next = JSON.parse(JSON.stringify(next ?? null));
+        // A JSON round trip per commit makes a rebuilt state identical to one stored and reloaded live;
+        // it leaves secrets out, which no view shows.
+        next = JSON.parse(JSON.stringify(next ?? null, withoutSecrets));
         const rows = viewRows(behaviour.views(next));
         changes.diff(loaded.rows, rows);
         Object.assign(loaded, { version: item.seq, state: next, rows, changed: true });
@@ -208,6 +209,13 @@ export class Projector {
     return states;
   }
 }
+
+/**
+ * Fields named like a secret (a certificate's sealed private key) are no part of any view, so
+ * the stored states keep none: the read-model database holds no key, sealed or not.
+ */
+const SECRET_FIELD = /password|passphrase|secret|private_?key/i;
+const withoutSecrets = (key: string, value: unknown): unknown => (SECRET_FIELD.test(key) ? undefined : value);
 
 /** The net change of a batch per table: the last row written wins, null deletes. */
 class RowChanges {

@@ -1,4 +1,4 @@
-import type { Collection, ResourceByCollection, SubnetResource } from '@lbaas/domain';
+import type { CertificateResource, Collection, ResourceByCollection, SubnetResource, VipResource } from '@lbaas/domain';
 import type { DataSource } from 'typeorm';
 import { memberResource, networkResource, OTHER_TENANT, poolResource, TENANT } from '../test/fake-domain';
 import { createDataSource } from './data-source';
@@ -151,6 +151,49 @@ describe('QueryService', () => {
     it("shows a shared network to another tenant", async () => {
       expect(await queries.get({ collection: 'networks', id: SHARED_NET, tenantId: TENANT, fields: ['id'], minSeq: 0 })).toEqual({ item: { id: SHARED_NET } });
       expect(await queries.get({ collection: 'networks', id: OTHER_NET, tenantId: TENANT, fields: [], minSeq: 0 })).toEqual({ item: null });
+    });
+  });
+
+  describe('certificates', () => {
+    const C1 = 'c1000000-0000-4000-8000-000000000001';
+    const C2 = 'c2000000-0000-4000-8000-000000000002';
+    const certificate = (id: string, tenant: string, fields: Partial<CertificateResource> = {}): CertificateResource => ({
+      id, tenant_id: tenant, name: 'site', description: '', certificate: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+      fingerprint: id.replace(/-/g, '').padEnd(64, '0'), subject: 'www.example.test', hostnames: ['www.example.test', 'example.test'],
+      not_before: '2026-01-01T00:00:00.000Z', not_after: '2027-01-01T00:00:00.000Z', vip_ids: [], ...fields,
+    });
+
+    beforeEach(() => insert('certificates', certificate(C1, TENANT, { vip_ids: [P1] }), certificate(C2, OTHER_TENANT, { name: 'theirs' })));
+
+    it("lists and shows the tenant's certificates whole, lists included, and another tenant's to no one but the admin", async () => {
+      expect(await queries.list(listQuery('certificates'))).toEqual({ items: [certificate(C1, TENANT, { vip_ids: [P1] })] });
+      expect(await ids(listQuery('certificates', { tenantId: null }))).toEqual([C1, C2]);
+      expect(await queries.get({ collection: 'certificates', id: C2, tenantId: TENANT, fields: [], minSeq: 0 })).toEqual({ item: null });
+      expect(await queries.get({ collection: 'certificates', id: C2, tenantId: null, fields: ['name'], minSeq: 0 })).toEqual({ item: { name: 'theirs' } });
+    });
+
+    it.each([
+      ['name', { name: ['site'] }, [C1]],
+      ['fingerprint', { fingerprint: [certificate(C1, TENANT).fingerprint] }, [C1]],
+      ['another tenant, still scoped', { name: ['theirs'] }, []],
+      ['hostnames, a list, ignored', { hostnames: ['nope'] }, [C1]],
+    ])('filters by %s', async (_desc, filters, expected) => {
+      expect(await ids(listQuery('certificates', { filters }))).toEqual(expected);
+    });
+
+    it('has no column for a private key', () => {
+      expect([...RESOURCE_TABLES.certificates.fields.keys()].filter((name) => /key|secret/i.test(name))).toEqual([]);
+    });
+
+    it("filters VIPs by tls_certificate_id", async () => {
+      const vip = (id: string, tls: string | null): VipResource => ({
+        id, tenant_id: TENANT, name: '', description: '', subnet_id: P1, address: '198.18.1.5', port_id: P2, protocol_port: 443, protocol: 'HTTP', pool_id: P1,
+        session_persistence: null, connection_limit: -1, tls_certificate_id: tls, admin_state_up: true, status: 'ACTIVE', status_description: null,
+      });
+      await insert('vips', vip('d1000000-0000-4000-8000-000000000001', C1), vip('d2000000-0000-4000-8000-000000000002', null));
+      expect(await ids(listQuery('vips', { filters: { tls_certificate_id: [C1] } }))).toEqual(['d1000000-0000-4000-8000-000000000001']);
+      expect((await queries.get({ collection: 'vips', id: 'd2000000-0000-4000-8000-000000000002', tenantId: TENANT, fields: ['tls_certificate_id'], minSeq: 0 })))
+        .toEqual({ item: { tls_certificate_id: null } });
     });
   });
 

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { type Stack, startStack } from './stack';
 
 const alive = (pid: number | undefined): boolean => {
@@ -51,6 +52,13 @@ describe('startStack', () => {
     await stack.restartService('api');
     expect(stack.services.api.pid()).not.toBe(before);
     expect((await networks('demo')).status).toBe(200);
+  });
+
+  it('gives the api a certificate key of its own, in a 0600 file the node agents can be given', () => {
+    expect(dirname(stack.certificateKeyFile)).toBe(stack.dir);
+    expect(readFileSync(stack.certificateKeyFile, 'utf8')).toMatch(/^[0-9a-f]{64}$/);
+    expect(statSync(stack.certificateKeyFile).mode & 0o777).toBe(0o600);
+    expect(stack.services.api.logs()).not.toContain(readFileSync(stack.certificateKeyFile, 'utf8'));
   });
 
   it('stops every process it started and removes its directories', async () => {

@@ -27,6 +27,11 @@ export interface Stack<Nats extends NatsServerHandle | NatsClusterHandle = NatsS
   readonly tokens: StackTokens;
   readonly nats: Nats;
   readonly dir: string;
+  /**
+   * The deployment's certificate key (64 hex characters, mode 0600) the api seals tenants'
+   * private keys with: give node agents the same file as LBAAS_CERTIFICATE_KEY_FILE.
+   */
+  readonly certificateKeyFile: string;
   readonly services: Readonly<Record<StackService, ServiceProcess>>;
   /** SIGKILL a service (a crash). */
   killService(name: StackService): Promise<void>;
@@ -81,6 +86,8 @@ export async function startStack(options: StackOptions & { cluster?: number } = 
   };
   const tokensFile = join(dir, 'tokens.json');
   writeFileSync(tokensFile, JSON.stringify(tokens, null, 2), { mode: 0o600 });
+  const certificateKeyFile = options.env?.LBAAS_CERTIFICATE_KEY_FILE ?? join(dir, 'certificate.key');
+  if (!existsSync(certificateKeyFile)) writeFileSync(certificateKeyFile, randomBytes(32).toString('hex'), { mode: 0o600 });
   // Settings of the developer's shell must not leak in: a test never reaches a PostgreSQL it was
   // not given, never runs without auth, never binds beyond loopback.
   const common = {
@@ -91,7 +98,9 @@ export async function startStack(options: StackOptions & { cluster?: number } = 
     projections: spawnService('projections', builtService('projections'), {
       ...common, LBAAS_PROJECTIONS_PORT: String(projectionsPort), LBAAS_DB_PATH: join(dir, 'read-models.sqlite'),
     }),
-    api: spawnService('api', builtService('api'), { ...common, LBAAS_API_PORT: String(apiPort), LBAAS_TOKENS_FILE: tokensFile }),
+    api: spawnService('api', builtService('api'), {
+      ...common, LBAAS_API_PORT: String(apiPort), LBAAS_TOKENS_FILE: tokensFile, LBAAS_CERTIFICATE_KEY_FILE: certificateKeyFile,
+    }),
   };
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const projectionsUrl = `http://127.0.0.1:${projectionsPort}`;
@@ -119,7 +128,7 @@ export async function startStack(options: StackOptions & { cluster?: number } = 
     throw error;
   }
   return {
-    apiUrl, projectionsUrl, tokens, nats, dir, services,
+    apiUrl, projectionsUrl, tokens, nats, dir, certificateKeyFile, services,
     killService: (name) => services[name].kill(),
     startService: async (name) => {
       services[name].start();

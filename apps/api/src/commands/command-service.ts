@@ -1,5 +1,5 @@
 import type {
-  FloatingIpResource, HealthMonitorResource, MemberResource, NetworkResource, PoolResource, SubnetResource, VipResource,
+  CertificateResource, FloatingIpResource, HealthMonitorResource, MemberResource, NetworkResource, PoolResource, SubnetResource, VipResource,
 } from '@lbaas/domain';
 import type * as In from './inputs';
 
@@ -65,4 +65,11 @@ export abstract class LbaasCommandService {
   /** POST /v2.0/lb/pools/{id}/health_monitors: answers `{"health_monitor": {}}` like Neutron. */
   abstract associateHealthMonitor(ctx: RequestContext, poolId: string, monitorId: string): Promise<Deleted>;
   abstract disassociateHealthMonitor(ctx: RequestContext, poolId: string, monitorId: string): Promise<Deleted>;
+
+  /** The private key is validated with the certificate and sealed before anything is appended; no answer carries it. */
+  abstract createCertificate(ctx: RequestContext, input: In.CreateCertificateInput): Promise<Written<CertificateResource>>;
+  abstract updateCertificate(ctx: RequestContext, id: string, input: In.UpdateCertificateInput): Promise<Written<CertificateResource>>;
+  abstract deleteCertificate(ctx: RequestContext, id: string): Promise<Deleted>;
+  /** Admin only: opens the sealed key with the key ring and seals it with the current key (a deployment key rotation). */
+  abstract resealCertificate(ctx: RequestContext, id: string): Promise<Written<CertificateResource>>;
 }

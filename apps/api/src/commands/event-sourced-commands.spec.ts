@@ -1,16 +1,23 @@
 import 'reflect-metadata';
 import { APPEND_ATTEMPTS } from './command-run';
 import {
-  AGGREGATES, type AggregateType, type Collection, ConcurrencyConflict, Conflict, type DomainError, type EventEnvelope, NotFound,
-  type ResourceByCollection, Unavailable, upcast, ValidationError,
+  AGGREGATES, type AggregateType, type Collection, ConcurrencyConflict, Conflict, type DomainError, type EventEnvelope, Forbidden, NotFound,
+  type ResourceByCollection, type SealedSecret, Unavailable, upcast, ValidationError,
 } from '@lbaas/domain';
+import { type KeyRing, loadKeyRing, openSecret } from '@lbaas/secrets';
+import { type IssuedCertificate, makeTestCa, type TestCa } from '@lbaas/testing';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { createPrivateKey, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { v7 as uuidv7, validate as isUuid, version as uuidVersion } from 'uuid';
 import { type CommandEnvironment, systemCommandEnvironment } from './command-environment';
 import { LbaasCommandService, type RequestContext, type ResourceLookup } from './command-service';
 import { EventSourcedCommandService, VIP_PORT_OWNER } from './event-sourced-commands';
 import { InMemoryEventStore } from './in-memory-event-store';
+import type * as In from './inputs';
 import { APPEND_OBSERVER, COMMAND_ENVIRONMENT, EVENT_STORE, RESOURCE_LOOKUP } from './tokens';
 
 const DEMO = 'd0000000-0000-4000-8000-00000000000d';
@@ -51,7 +58,7 @@ class ProjectedLookup implements ResourceLookup {
 
   everything(): Record<Collection, unknown[]> {
     const all = {} as Record<Collection, unknown[]>;
-    for (const c of ['pools', 'members', 'vips', 'health_monitors', 'networks', 'subnets', 'ports', 'floatingips'] as const) all[c] = this.rows(c);
+    for (const c of ['pools', 'members', 'vips', 'health_monitors', 'certificates', 'networks', 'subnets', 'ports', 'floatingips'] as const) all[c] = this.rows(c);
     return all;
   }
 
@@ -72,14 +79,19 @@ interface Harness {
   logged: { fields: Record<string, unknown>; message: string }[];
 }
 
-function harness(): Harness {
+/** Key files of the deployment's certificate key ring, in a directory of this run's. */
+const keyDir = mkdtempSync(join(tmpdir(), 'lbaas-api-keys-'));
+afterAll(() => rmSync(keyDir, { recursive: true, force: true }));
+const TEST_RING = loadKeyRing(join(keyDir, 'certificate.key'));
+
+function harness(ring: KeyRing = TEST_RING): Harness {
   const store = new InMemoryEventStore();
   const lookup = new ProjectedLookup(store);
   const noted: number[] = [];
   const logged: Harness['logged'] = [];
   const service = new EventSourcedCommandService(store, lookup, new TestEnvironment(), { note: (seq) => noted.push(seq) }, {
     error: (fields, message) => logged.push({ fields, message }),
-  });
+  }, ring);
   return { store, lookup, service, noted, logged };
 }
 
@@ -100,10 +112,13 @@ async function expectRejected(promise: Promise<unknown>, errorClass: new (...arg
 }
 
 /** A rejection that its pre-checks catch appends nothing at all. */
-async function expectNothingAppended(h: Harness, attempt: () => Promise<unknown>, errorClass: new (...args: never[]) => DomainError, neutronType: string) {
+async function expectNothingAppended(
+  h: Harness, attempt: () => Promise<unknown>, errorClass: new (...args: never[]) => DomainError, neutronType: string,
+): Promise<DomainError> {
   const before = h.store.lastSeq;
-  await expectRejected(attempt(), errorClass, neutronType);
+  const error = await expectRejected(attempt(), errorClass, neutronType);
   expect(h.store.lastSeq).toBe(before);
+  return error;
 }
 
 /** A rejection after a reservation appends the reservation and its compensation, and changes nothing anyone can read. */
@@ -230,7 +245,7 @@ describe('EventSourcedCommandService', () => {
       expect(vip.resource).toEqual({
         id: expect.any(String), tenant_id: DEMO, name: 'myvip', description: '', subnet_id: vipSubnet.resource.id, address: '198.18.1.2',
         port_id: expect.any(String), protocol_port: 80, protocol: 'HTTP', pool_id: poolId, session_persistence: null, connection_limit: -1,
-        admin_state_up: true, status: 'PENDING_CREATE', status_description: null,
+        tls_certificate_id: null, admin_state_up: true, status: 'PENDING_CREATE', status_description: null,
       });
       expect(vip.seq).toBe(h.store.lastSeq);
       expect(h.lookup.rows('pools')[0].vip_id).toBe(vip.resource.id);
@@ -900,6 +915,372 @@ describe('EventSourcedCommandService', () => {
       };
       await expectRejected(h.service.createMember(demo, { pool_id: pool.id, address: '198.18.2.11', protocol_port: 80 }), Conflict, 'MemberExists');
       expect(reads).toBe(2); // the visibility check, then one decision
+    });
+  });
+});
+
+describe('certificates and TLS termination on VIPs', () => {
+  let ca: TestCa;
+  let site: IssuedCertificate;
+  let renewed: IssuedCertificate;
+  let chained: IssuedCertificate;
+  let expired: IssuedCertificate;
+  const caDir = mkdtempSync(join(tmpdir(), 'lbaas-api-ca-'));
+
+  beforeAll(async () => {
+    ca = await makeTestCa(caDir);
+    [site, renewed, chained, expired] = await Promise.all([
+      ca.issue(['www.example.test', 'example.test']), ca.issue(['www.example.test']), ca.issue(['chained.example.test'], { intermediate: true }),
+      ca.issue(['old.example.test'], { expired: true }),
+    ]);
+  }, 60_000);
+  afterAll(() => rmSync(caDir, { recursive: true, force: true }));
+
+  const bundle = (c: IssuedCertificate, fields: Partial<In.CreateCertificateInput> = {}): In.CreateCertificateInput =>
+    ({ name: 'site', certificate: c.certificatePem, private_key: c.privateKeyPem, ...fields });
+  /** The base64 body of a PEM key: what a leak would carry even without its armour. */
+  const keyBody = (pem: string) => pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
+  const sealedKeyOf = (h: Harness, certificateId: string) => {
+    const last = h.store.events('certificate', certificateId).filter((e) => e.type === 'CertificateCreated' || e.type === 'CertificateReplaced').at(-1);
+    return (last?.data as { privateKey: SealedSecret }).privateKey;
+  };
+
+  describe('create, update, replace, delete', () => {
+    it('creates a certificate from a leaf and its key: the key sealed in the event, never in the answer', async () => {
+      const h = harness();
+      const { resource } = await h.service.createCertificate(demo, bundle(site, { description: 'the shop' }));
+      expect(resource).toEqual({
+        id: expect.any(String), tenant_id: DEMO, name: 'site', description: 'the shop', certificate: site.certificatePem, fingerprint: site.fingerprint,
+        subject: 'www.example.test', hostnames: ['www.example.test', 'example.test'], not_before: expect.any(String), not_after: expect.any(String), vip_ids: [],
+      });
+      expect(typesAppended(h, 0)).toEqual(['certificate:CertificateCreated']);
+      const sealed = sealedKeyOf(h, resource.id);
+      expect(sealed).toEqual({ algorithm: 'AES-256-GCM', keyId: TEST_RING.current.id, iv: expect.any(String), tag: expect.any(String), ciphertext: expect.any(String) });
+      expect(createPrivateKey(openSecret(sealed, TEST_RING)).export({ type: 'pkcs8', format: 'der' }))
+        .toEqual(createPrivateKey(site.privateKeyPem).export({ type: 'pkcs8', format: 'der' }));
+      const everything = JSON.stringify([h.store.events(), resource, h.lookup.everything()]);
+      expect(everything).not.toContain('PRIVATE KEY');
+      expect(everything).not.toContain(keyBody(site.privateKeyPem).slice(0, 40));
+    });
+
+    it('keeps a chain in order, leaf first', async () => {
+      const h = harness();
+      const { resource } = await h.service.createCertificate(demo, bundle(chained));
+      expect(resource.certificate).toBe(chained.certificatePem);
+      expect(resource.hostnames).toEqual(['chained.example.test']);
+    });
+
+    const invalid: { desc: string; input: () => In.CreateCertificateInput; message: RegExp }[] = [
+      { desc: 'garbage instead of PEM', input: () => bundle(site, { certificate: 'not a certificate' }), message: /certificate/ },
+      { desc: 'a key of another certificate', input: () => bundle(site, { private_key: renewed.privateKeyPem }), message: /does not match/ },
+      {
+        desc: 'a chain in the wrong order',
+        input: () => {
+          const [leaf, intermediate] = chained.certificatePem.split(/(?<=-----END CERTIFICATE-----\n)/);
+          return bundle(chained, { certificate: intermediate + leaf });
+        },
+        message: /did not issue/,
+      },
+      { desc: 'an expired certificate', input: () => bundle(expired), message: /expired/ },
+      {
+        desc: 'a key encrypted with a passphrase',
+        input: () => bundle(site, {
+          private_key: createPrivateKey(site.privateKeyPem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'hunter2' }).toString(),
+        }),
+        message: /encrypted/,
+      },
+    ];
+
+    it.each(invalid)('refuses $desc with a 400 and appends nothing', async ({ input, message }) => {
+      const h = harness();
+      const error = await rejection((async () => {
+        await h.service.createCertificate(demo, input());
+      })());
+      expect({ type: error.neutronType, status: error.status }).toEqual({ type: 'HTTPBadRequest', status: 400 });
+      expect(error.message).toMatch(message);
+      expect(error.message).not.toContain('PRIVATE KEY');
+      expect(h.store.lastSeq).toBe(0);
+    });
+
+    it("refuses another tenant's tenant_id to a member, and creates for it as an admin", async () => {
+      const h = harness();
+      await expectNothingAppended(h, () => h.service.createCertificate(demo, bundle(site, { tenant_id: OTHER })), ValidationError, 'HTTPBadRequest');
+      const { resource } = await h.service.createCertificate(admin, bundle(site, { tenant_id: OTHER }));
+      expect(resource.tenant_id).toBe(OTHER);
+      expect(h.store.events('certificate', resource.id)[0].tenantId).toBe(OTHER);
+    });
+
+    it('answers a retried create with the same Idempotency-Key with the first certificate', async () => {
+      const h = harness();
+      const first = await h.service.createCertificate(withKey(demo, 'cert-1'), bundle(site));
+      const again = await h.service.createCertificate(withKey(demo, 'cert-1'), bundle(site));
+      expect(again.resource).toEqual(first.resource);
+      expect(h.store.events('certificate').map((e) => e.type)).toEqual(['CertificateCreated']);
+    });
+
+    it('renames, and replaces the certificate and key in place (rotation), sealing the new key', async () => {
+      const h = harness();
+      const { resource } = await h.service.createCertificate(demo, bundle(site));
+      const renamed = await h.service.updateCertificate(demo, resource.id, { name: 'shop', description: 'renamed' });
+      expect(renamed.resource).toEqual({ ...resource, name: 'shop', description: 'renamed' });
+      const since = h.store.lastSeq;
+      const replaced = await h.service.updateCertificate(demo, resource.id, { certificate: renewed.certificatePem, private_key: renewed.privateKeyPem });
+      expect(typesAppended(h, since)).toEqual(['certificate:CertificateReplaced']);
+      expect(replaced.resource).toEqual({ ...renamed.resource, certificate: renewed.certificatePem, fingerprint: renewed.fingerprint, hostnames: ['www.example.test'],
+        not_before: expect.any(String), not_after: expect.any(String) });
+      expect(createPrivateKey(openSecret(sealedKeyOf(h, resource.id), TEST_RING)).export({ type: 'pkcs8', format: 'der' }))
+        .toEqual(createPrivateKey(renewed.privateKeyPem).export({ type: 'pkcs8', format: 'der' }));
+      const both = await h.service.updateCertificate(demo, resource.id, { name: 'both', certificate: site.certificatePem, private_key: site.privateKeyPem });
+      expect(both.resource).toMatchObject({ name: 'both', fingerprint: site.fingerprint });
+      expect(JSON.stringify(h.store.events())).not.toContain('PRIVATE KEY');
+    });
+
+    it.each([
+      { desc: 'a certificate without its key', input: () => ({ certificate: renewed.certificatePem }) },
+      { desc: 'a key without its certificate', input: () => ({ private_key: renewed.privateKeyPem, name: 'x' }) },
+      { desc: 'a replacement that does not validate', input: () => ({ certificate: renewed.certificatePem, private_key: site.privateKeyPem }) },
+    ])('refuses $desc with a 400 and appends nothing', async ({ input }) => {
+      const h = harness();
+      const { resource } = await h.service.createCertificate(demo, bundle(site));
+      await expectNothingAppended(h, () => h.service.updateCertificate(demo, resource.id, input()), ValidationError, 'HTTPBadRequest');
+    });
+
+    it("is another tenant's NotFound for every write, appending nothing", async () => {
+      const h = harness();
+      const { resource } = await h.service.createCertificate(demo, bundle(site));
+      await expectNothingAppended(h, () => h.service.updateCertificate(other, resource.id, { name: 'mine' }), NotFound, 'CertificateNotFound');
+      await expectNothingAppended(h, () => h.service.updateCertificate(other, resource.id, bundle(renewed)), NotFound, 'CertificateNotFound');
+      await expectNothingAppended(h, () => h.service.deleteCertificate(other, resource.id), NotFound, 'CertificateNotFound');
+      await expectNothingAppended(h, () => h.service.updateCertificate(demo, ABSENT, { name: 'x' }), NotFound, 'CertificateNotFound');
+    });
+
+    it('deletes a certificate no VIP uses', async () => {
+      const h = harness();
+      const { resource } = await h.service.createCertificate(demo, bundle(site));
+      await h.service.deleteCertificate(demo, resource.id);
+      expect(h.lookup.rows('certificates')).toEqual([]);
+      await expectRejected(h.service.deleteCertificate(demo, resource.id), NotFound, 'CertificateNotFound');
+    });
+  });
+
+  describe('VIPs that terminate TLS', () => {
+    async function ground(h: Harness) {
+      const g = await loadBalancerGround(h);
+      const certificate = (await h.service.createCertificate(demo, bundle(site))).resource;
+      const vipInput = (fields: Partial<In.CreateVipInput> = {}): In.CreateVipInput =>
+        ({ protocol_port: 443, protocol: 'HTTP', subnet_id: g.vipSubnet.id, pool_id: g.pool.id, tls_certificate_id: certificate.id, ...fields });
+      return { ...g, certificate, vipInput };
+    }
+
+    it('attaches the certificate first, then creates the VIP with it in the same commit', async () => {
+      const h = harness();
+      const g = await ground(h);
+      const since = h.store.lastSeq;
+      const vip = (await h.service.createVip(demo, g.vipInput())).resource;
+      expect(typesAppended(h, since)).toEqual([
+        'certificate:CertificateVipAttached', 'pool:PoolVipBound', 'subnet:SubnetAddressAllocated', 'port:PortCreated', 'vip:VipCreated', 'vip:VipCertificateChanged',
+      ]);
+      expect(vip.tls_certificate_id).toBe(g.certificate.id);
+      expect(h.lookup.rows('certificates')[0].vip_ids).toEqual([vip.id]);
+      await expectNothingAppended(h, () => h.service.deleteCertificate(demo, g.certificate.id), Conflict, 'CertificateInUse');
+    });
+
+    it.each([
+      { desc: 'TCP', protocol: 'TCP' as const },
+      { desc: 'HTTPS (passthrough)', protocol: 'HTTPS' as const },
+    ])('refuses a certificate on a $desc VIP with a 400 before anything is appended', async ({ protocol }) => {
+      const h = harness();
+      const g = await ground(h);
+      const tcpPool = (await h.service.createPool(demo, { subnet_id: g.poolSubnet.id, protocol, lb_method: 'ROUND_ROBIN' })).resource;
+      const error = await expectRejected(h.service.createVip(demo, g.vipInput({ protocol, pool_id: tcpPool.id })), ValidationError, 'HTTPBadRequest');
+      expect(error.message).toMatch(/tls_certificate_id/);
+      const before = h.store.lastSeq;
+      await expectNothingAppended(h, () => h.service.createVip(demo, g.vipInput({ protocol, pool_id: tcpPool.id })), ValidationError, 'HTTPBadRequest');
+      expect(h.store.lastSeq).toBe(before);
+    });
+
+    it("answers a missing or another tenant's certificate with CertificateNotFound, appending nothing", async () => {
+      const h = harness();
+      const g = await ground(h);
+      const theirs = (await h.service.createCertificate(other, bundle(renewed))).resource;
+      await expectNothingAppended(h, () => h.service.createVip(demo, g.vipInput({ tls_certificate_id: ABSENT })), NotFound, 'CertificateNotFound');
+      const foreign = await expectRejected(h.service.createVip(demo, g.vipInput({ tls_certificate_id: theirs.id })), NotFound, 'CertificateNotFound');
+      expect(foreign.message).toBe(`Certificate ${theirs.id} could not be found.`);
+      await expectNothingAppended(h, () => h.service.createVip(admin, g.vipInput({ tls_certificate_id: theirs.id })), ValidationError, 'HTTPBadRequest');
+    });
+
+    it('detaches the certificate again when a later step of the creation is rejected', async () => {
+      const h = harness();
+      const g = await ground(h);
+      failAppendsTo(h, 'vip');
+      const since = h.store.lastSeq;
+      const before = h.lookup.everything();
+      await expectRejected(h.service.createVip(demo, g.vipInput()), Unavailable, 'ServiceUnavailable');
+      expect(typesAppended(h, since)).toEqual([
+        'certificate:CertificateVipAttached', 'pool:PoolVipBound', 'subnet:SubnetAddressAllocated', 'port:PortCreated',
+        'port:PortDeleted', 'subnet:SubnetAddressReleased', 'pool:PoolVipUnbound', 'certificate:CertificateVipDetached',
+      ]);
+      expect(h.lookup.everything()).toEqual(before);
+    });
+
+    it("detaches the certificate when the VIP's own step is refused after the attach", async () => {
+      const h = harness();
+      const g = await ground(h);
+      // Another writer stores a VIP of that id after the certificate is attached: the VIP decider refuses the creation (VipExists).
+      let raced = false;
+      h.store.intercept((aggregate, id) => {
+        if (aggregate !== 'vip' || raced) return;
+        raced = true;
+        h.store.appendAsAnotherWriter('vip', id, [envelope('vip', id, 'VipCreated', {
+          vipId: id, tenantId: DEMO, subnetId: g.vipSubnet.id, address: '198.18.1.99', portId: ABSENT, protocolPort: 80, protocol: 'TCP', poolId: ABSENT,
+          name: 'intruder', description: '', sessionPersistence: null, connectionLimit: -1, adminStateUp: true,
+        })], 'c-intruder-vip');
+      });
+      const since = h.store.lastSeq;
+      await expectRejected(h.service.createVip(demo, g.vipInput()), Conflict, 'VipExists');
+      expect(typesAppended(h, since).filter((t) => t.startsWith('certificate:'))).toEqual(['certificate:CertificateVipAttached', 'certificate:CertificateVipDetached']);
+      expect(h.lookup.rows('certificates')[0].vip_ids).toEqual([]);
+    });
+
+    it('resumes an interrupted creation with the same Idempotency-Key: one attachment', async () => {
+      const h = harness();
+      const g = await ground(h);
+      let [crashed, dead] = [false, false];
+      h.store.intercept((aggregate) => {
+        // The process dies before the port's step: nothing after it, compensations included, is written.
+        if (aggregate === 'port' && !crashed) [crashed, dead] = [true, true];
+        if (dead) throw new Error('process died');
+      });
+      await expect(h.service.createVip(withKey(demo, 'tls-vip'), g.vipInput())).rejects.toThrow('process died');
+      expect(h.lookup.rows('certificates')[0].vip_ids).toHaveLength(1);
+      dead = false; // restarted
+      const since = h.store.lastSeq;
+      const vip = (await h.service.createVip(withKey(demo, 'tls-vip'), g.vipInput())).resource;
+      expect(typesAppended(h, since)).toEqual(['port:PortCreated', 'vip:VipCreated', 'vip:VipCertificateChanged']);
+      expect(h.store.events('certificate', g.certificate.id).map((e) => e.type).filter((t) => t === 'CertificateVipAttached')).toHaveLength(1);
+      expect(h.lookup.rows('certificates')[0].vip_ids).toEqual([vip.id]);
+    });
+
+    it('changes, then removes, the certificate of a VIP: attach the new one, change the VIP, detach the old one', async () => {
+      const h = harness();
+      const g = await ground(h);
+      const vip = (await h.service.createVip(demo, g.vipInput({ tls_certificate_id: null }))).resource;
+      expect(vip.tls_certificate_id).toBeNull();
+      const second = (await h.service.createCertificate(demo, bundle(renewed))).resource;
+      let since = h.store.lastSeq;
+      expect((await h.service.updateVip(demo, vip.id, { tls_certificate_id: g.certificate.id })).resource.tls_certificate_id).toBe(g.certificate.id);
+      expect(typesAppended(h, since)).toEqual(['certificate:CertificateVipAttached', 'vip:VipCertificateChanged']);
+      since = h.store.lastSeq;
+      const moved = await h.service.updateVip(demo, vip.id, { tls_certificate_id: second.id, name: 'renamed' });
+      expect(moved.resource).toMatchObject({ tls_certificate_id: second.id, name: 'renamed' });
+      expect(typesAppended(h, since)).toEqual(['certificate:CertificateVipAttached', 'vip:VipCertificateChanged', 'certificate:CertificateVipDetached', 'vip:VipUpdated']);
+      since = h.store.lastSeq;
+      expect((await h.service.updateVip(demo, vip.id, { tls_certificate_id: second.id })).resource.tls_certificate_id).toBe(second.id);
+      expect(typesAppended(h, since)).toEqual([]);
+      expect((await h.service.updateVip(demo, vip.id, { tls_certificate_id: null })).resource.tls_certificate_id).toBeNull();
+      expect(typesAppended(h, since)).toEqual(['vip:VipCertificateChanged', 'certificate:CertificateVipDetached']);
+      expect(h.lookup.rows('certificates').map((c) => c.vip_ids)).toEqual([[], []]);
+      await h.service.deleteCertificate(demo, g.certificate.id);
+      await h.service.deleteCertificate(demo, second.id);
+    });
+
+    it('refuses a certificate on a TCP VIP, a missing one and another tenant\'s on update, appending nothing', async () => {
+      const h = harness();
+      const g = await ground(h);
+      const tcpPool = (await h.service.createPool(demo, { subnet_id: g.poolSubnet.id, protocol: 'TCP', lb_method: 'ROUND_ROBIN' })).resource;
+      const tcpVip = (await h.service.createVip(demo, g.vipInput({ protocol: 'TCP', pool_id: tcpPool.id, tls_certificate_id: undefined }))).resource;
+      const httpVip = (await h.service.createVip(demo, g.vipInput({ tls_certificate_id: null }))).resource;
+      const theirs = (await h.service.createCertificate(other, bundle(renewed))).resource;
+      await expectNothingAppended(h, () => h.service.updateVip(demo, tcpVip.id, { tls_certificate_id: g.certificate.id, name: 'x' }), ValidationError, 'HTTPBadRequest');
+      await expectNothingAppended(h, () => h.service.updateVip(demo, httpVip.id, { tls_certificate_id: ABSENT }), NotFound, 'CertificateNotFound');
+      await expectNothingAppended(h, () => h.service.updateVip(demo, httpVip.id, { tls_certificate_id: theirs.id }), NotFound, 'CertificateNotFound');
+      await expectNothingAppended(h, () => h.service.updateVip(demo, httpVip.id, { pool_id: ABSENT, tls_certificate_id: g.certificate.id }), NotFound, 'PoolNotFound');
+    });
+
+    it('detaches the certificate when the VIP is deleted, so the certificate can go', async () => {
+      const h = harness();
+      const g = await ground(h);
+      const vip = (await h.service.createVip(demo, g.vipInput())).resource;
+      const since = h.store.lastSeq;
+      await h.service.deleteVip(demo, vip.id);
+      expect(typesAppended(h, since)).toEqual([
+        'vip:VipDeleted', 'port:PortDeleted', 'subnet:SubnetAddressReleased', 'pool:PoolVipUnbound', 'certificate:CertificateVipDetached',
+      ]);
+      await h.service.deleteCertificate(demo, g.certificate.id);
+      expect(h.lookup.rows('certificates')).toEqual([]);
+    });
+
+    it('completes a VIP deletion a crash interrupted, certificate included, on retry', async () => {
+      const h = harness();
+      const g = await ground(h);
+      const vip = (await h.service.createVip(demo, g.vipInput())).resource;
+      let firstDone = false;
+      let alive = false;
+      h.store.intercept((aggregate) => {
+        if (alive) return;
+        if (firstDone) throw new Error('process died');
+        if (aggregate === 'vip') firstDone = true;
+      });
+      await expect(h.service.deleteVip(demo, vip.id)).rejects.toThrow('process died');
+      alive = true;
+      const since = h.store.lastSeq;
+      await expectRejected(h.service.deleteVip(demo, vip.id), NotFound, 'VipNotFound');
+      expect(typesAppended(h, since)).toEqual(['port:PortDeleted', 'subnet:SubnetAddressReleased', 'pool:PoolVipUnbound', 'certificate:CertificateVipDetached']);
+    });
+
+    it('releases the attachment of a VIP whose deletion never finished when the certificate is deleted, but not of a live VIP', async () => {
+      const h = harness();
+      const g = await ground(h);
+      const gone = (await h.service.createVip(demo, g.vipInput())).resource;
+      let cut = false;
+      h.store.intercept((aggregate) => {
+        if (cut && aggregate !== 'vip') throw new Error('process died');
+        if (aggregate === 'vip') cut = true;
+      });
+      await expect(h.service.deleteVip(demo, gone.id)).rejects.toThrow('process died');
+      cut = false;
+      expect(h.lookup.rows('certificates')[0].vip_ids).toEqual([gone.id]);
+      const since = h.store.lastSeq;
+      await h.service.deleteCertificate(demo, g.certificate.id);
+      expect(typesAppended(h, since)).toEqual(['certificate:CertificateVipDetached', 'certificate:CertificateDeleted']);
+    });
+  });
+
+  describe('resealing after a rotation of the deployment key', () => {
+    it('opens the key with the previous deployment key and seals it with the new one; the certificate stays', async () => {
+      const dir = mkdtempSync(join(keyDir, 'rotation-'));
+      const keyFile = join(dir, 'certificate.key');
+      const oldRing = loadKeyRing(keyFile);
+      const h = harness(oldRing);
+      const { resource } = await h.service.createCertificate(demo, bundle(site));
+      writeFileSync(`${keyFile}.previous`, readFileSync(keyFile));
+      writeFileSync(keyFile, randomBytes(32).toString('hex'));
+      const newRing = loadKeyRing(keyFile);
+      expect(newRing.current.id).not.toBe(oldRing.current.id);
+      const rotated = new EventSourcedCommandService(h.store, h.lookup, new TestEnvironment(), null, null, newRing);
+      await expectNothingAppended(h, () => rotated.resealCertificate(demo, resource.id), Forbidden, 'PolicyNotAuthorized');
+      const since = h.store.lastSeq;
+      const resealed = await rotated.resealCertificate(admin, resource.id);
+      expect(resealed.resource).toEqual(resource);
+      expect(typesAppended(h, since)).toEqual(['certificate:CertificateReplaced']);
+      const sealed = sealedKeyOf(h, resource.id);
+      expect(sealed.keyId).toBe(newRing.current.id);
+      expect(createPrivateKey(openSecret(sealed, newRing)).export({ type: 'pkcs8', format: 'der' }))
+        .toEqual(createPrivateKey(site.privateKeyPem).export({ type: 'pkcs8', format: 'der' }));
+      // Once every certificate is resealed, the .previous key can go.
+      rmSync(`${keyFile}.previous`);
+      expect(openSecret(sealed, loadKeyRing(keyFile))).toBe(openSecret(sealed, newRing));
+      await expectRejected(rotated.resealCertificate(admin, ABSENT), NotFound, 'CertificateNotFound');
+    });
+
+    it('answers 409 CertificateKeyUnavailable when no key of the ring opens it, appending nothing', async () => {
+      const h = harness();
+      const { resource } = await h.service.createCertificate(demo, bundle(site));
+      const stranger = loadKeyRing(join(mkdtempSync(join(keyDir, 'stranger-')), 'certificate.key'));
+      const service = new EventSourcedCommandService(h.store, h.lookup, new TestEnvironment(), null, null, stranger);
+      const error = await expectNothingAppended(h, () => service.resealCertificate(admin, resource.id), Conflict, 'CertificateKeyUnavailable');
+      expect(error.message).toContain(TEST_RING.current.id);
+      expect(error.message).toMatch(/\.previous/);
     });
   });
 });

@@ -1,18 +1,20 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
-  addressOf, ConcurrencyConflict, type CreateSubnet, type CreateVip, type Decider, floatingIpDecider, type FloatingIpResource,
+  addressOf, type CertificateMaterial, certificateDecider, type CertificateResource, type CertificateState, certificateView, ConcurrencyConflict,
+  Conflict, type CreateSubnet, type CreateVip, type Decider, floatingIpDecider, type FloatingIpResource, Forbidden, Unavailable,
   floatingIpView, healthMonitorDecider, type HealthMonitorResource, healthMonitorView, type HealthMonitorState, type MemberResource,
   memberViews, networkDecider, type NetworkResource, networkView, NotFound, poolDecider, type PoolResource, type PoolState, poolView,
   portDecider, type PortState, subnetDecider, type SubnetResource, type SubnetState, subnetView, ValidationError, vipDecider,
   type VipResource, vipView, type FloatingIpState,
 } from '@lbaas/domain';
 import type { EventStore } from '@lbaas/event-store';
+import { type KeyRing, openSecret, readCertificateBundle, sealCertificateBundle, sealSecret, SecretUnreadable } from '@lbaas/secrets';
 import { API_LOGGER } from '../logger';
 import { type CommandEnvironment, systemCommandEnvironment } from './command-environment';
 import { type AnyEvent, type AppendObserver, CommandRun, type CompensationLog, type Live } from './command-run';
 import { type Deleted, LbaasCommandService, type RequestContext, type ResourceLookup, type Written } from './command-service';
 import type * as In from './inputs';
-import { APPEND_OBSERVER, COMMAND_ENVIRONMENT, EVENT_STORE, RESOURCE_LOOKUP } from './tokens';
+import { APPEND_OBSERVER, CERTIFICATE_KEY_RING, COMMAND_ENVIRONMENT, EVENT_STORE, RESOURCE_LOOKUP } from './tokens';
 
 /** Neutron's device owner for the port a VIP's address lives on. */
 export const VIP_PORT_OWNER = 'neutron:LOADBALANCER';
@@ -32,6 +34,7 @@ export class EventSourcedCommandService extends LbaasCommandService {
     @Optional() @Inject(COMMAND_ENVIRONMENT) private readonly env: CommandEnvironment = systemCommandEnvironment,
     @Optional() @Inject(APPEND_OBSERVER) private readonly observer: AppendObserver | null = null,
     @Optional() @Inject(API_LOGGER) private readonly log: CompensationLog | null = null,
+    @Optional() @Inject(CERTIFICATE_KEY_RING) private readonly keyRing: KeyRing | null = null,
   ) {
     super();
   }
@@ -373,13 +376,21 @@ export class EventSourcedCommandService extends LbaasCommandService {
       protocol: input.protocol, poolId: input.pool_id, name: input.name ?? '', description: input.description ?? '',
       sessionPersistence: input.session_persistence ?? null, connectionLimit: input.connection_limit ?? -1, adminStateUp: input.admin_state_up ?? true,
     };
+    const certificateId = input.tls_certificate_id ?? null;
     // Reject what can be known now before reserving anything; every step decides again on fresh state.
-    vipDecider.decide({ type: 'CreateVip', data: draft }, vipDecider.initialState);
+    vipDecider.decide({ type: 'CreateVip', data: draft, tlsCertificateId: certificateId }, vipDecider.initialState);
     const pool = await run.visible(poolDecider, input.pool_id);
     const subnet = await run.visible(subnetDecider, input.subnet_id);
+    if (certificateId !== null) await this.usableCertificate(run, certificateId, tenantId);
     poolDecider.decide({ type: 'BindVip', data: { poolId: pool.id, vipId, protocol: input.protocol } }, pool);
     subnetDecider.decide({ type: 'AllocateAddress', data: { subnetId: subnet.id, ownerId: portId, ipAddress: input.address } }, subnet);
     const out = await run.saga(async (saga) => {
+      if (certificateId !== null) {
+        saga.compensate(
+          await run.execute(certificateDecider, certificateId, () => ({ type: 'AttachCertificateVip', data: { certificateId, vipId } })),
+          () => this.detachCertificate(run, certificateId, vipId),
+        );
+      }
       saga.compensate(
         await run.execute(poolDecider, pool.id, () => ({ type: 'BindVip', data: { poolId: pool.id, vipId, protocol: input.protocol } })),
         () => run.execute(poolDecider, pool.id, () => ({ type: 'UnbindVip', data: { poolId: pool.id, vipId } }), { scoped: false }),
@@ -402,7 +413,9 @@ export class EventSourcedCommandService extends LbaasCommandService {
         () => run.execute(portDecider, portId, (s: PortState) => (s.kind === 'live' ? { type: 'DeletePort', data: { portId } } : null), { scoped: false }),
       );
       // A concurrent try with the same Idempotency-Key may have finished first: its VIP is this one.
-      return run.execute(vipDecider, vipId, (s) => (s.kind === 'live' && ctx.idempotencyKey ? null : { type: 'CreateVip', data: { ...draft, address } }));
+      return run.execute(vipDecider, vipId, (s) => (s.kind === 'live' && ctx.idempotencyKey ? null : {
+        type: 'CreateVip', data: { ...draft, address }, tlsCertificateId: certificateId,
+      }));
     });
     return this.written(run, vipView(out.state), 'Vip', vipId);
   }
@@ -418,7 +431,11 @@ export class EventSourcedCommandService extends LbaasCommandService {
     }
   }
 
-  /** A new pool_id moves the VIP: new pool (bind) -> VIP -> old pool (unbind); then the other settings. */
+  /**
+   * A new pool_id moves the VIP: new pool (bind) -> VIP -> old pool (unbind). A new
+   * tls_certificate_id likewise: new certificate (attach) -> VIP -> old certificate (detach).
+   * Then the other settings. Everything that can be refused is checked before the first step.
+   */
   async updateVip(ctx: RequestContext, id: string, input: In.UpdateVipInput): Promise<Written<VipResource>> {
     const run = this.begin(ctx);
     const vip = await run.visible(vipDecider, id);
@@ -428,8 +445,12 @@ export class EventSourcedCommandService extends LbaasCommandService {
     };
     const changesSettings = Object.values(changes).some((v) => v !== undefined);
     if (changesSettings) vipDecider.decide({ type: 'UpdateVip', data: { vipId: id, ...changes } }, vip);
-    if (input.pool_id !== undefined && input.pool_id !== vip.poolId) {
-      const target = await run.visible(poolDecider, input.pool_id);
+    const newCertificate = input.tls_certificate_id;
+    const changesCertificate = newCertificate !== undefined && newCertificate !== vip.tlsCertificateId;
+    if (changesCertificate) vipDecider.decide({ type: 'ChangeVipCertificate', data: { vipId: id, certificateId: newCertificate } }, vip);
+    const target = input.pool_id !== undefined && input.pool_id !== vip.poolId ? await run.visible(poolDecider, input.pool_id) : null;
+    if (changesCertificate && newCertificate !== null) await this.usableCertificate(run, newCertificate, vip.tenantId);
+    if (target) {
       await run.saga(async (saga) => {
         saga.compensate(
           await run.execute(poolDecider, target.id, () => ({ type: 'BindVip', data: { poolId: target.id, vipId: id, protocol: vip.protocol } })),
@@ -439,6 +460,7 @@ export class EventSourcedCommandService extends LbaasCommandService {
       });
       await run.execute(poolDecider, vip.poolId, () => ({ type: 'UnbindVip', data: { poolId: vip.poolId, vipId: id } }), { scoped: false });
     }
+    if (changesCertificate) await this.changeVipCertificate(run, id, newCertificate);
     const out = await run.execute(vipDecider, id, () => (changesSettings ? { type: 'UpdateVip', data: { vipId: id, ...changes } } : null));
     return this.written(run, vipView(out.state), 'Vip', id);
   }
@@ -460,8 +482,43 @@ export class EventSourcedCommandService extends LbaasCommandService {
     await run.execute(subnetDecider, vip.subnetId, (s: SubnetState) =>
       (s.kind === 'live' ? { type: 'ReleaseAddress', data: { subnetId: vip.subnetId, ownerId: vip.portId } } : null), { scoped: false });
     await run.execute(poolDecider, vip.poolId, () => ({ type: 'UnbindVip', data: { poolId: vip.poolId, vipId: id } }), { scoped: false });
+    // A no-op when the certificate is gone or no longer names the VIP: the deletion completes regardless.
+    if (vip.tlsCertificateId !== null) await this.detachCertificate(run, vip.tlsCertificateId, id);
     if (deleted) throw new NotFound('Vip', id);
     return { seq: run.seq };
+  }
+
+  /** New certificate (attach: the guard against its deletion) -> VIP -> the certificate it used before (detach). */
+  private async changeVipCertificate(run: CommandRun, vipId: string, certificateId: string | null): Promise<void> {
+    const seen: { previous: string | null } = { previous: null };
+    await run.saga(async (saga) => {
+      if (certificateId !== null) {
+        saga.compensate(
+          await run.execute(certificateDecider, certificateId, () => ({ type: 'AttachCertificateVip', data: { certificateId, vipId } })),
+          () => this.detachCertificate(run, certificateId, vipId),
+        );
+      }
+      await run.execute(vipDecider, vipId, (s) => {
+        // The certificate as it is when the change is appended, not as the request first read it.
+        seen.previous = s.kind === 'live' ? s.tlsCertificateId : null;
+        return { type: 'ChangeVipCertificate', data: { vipId, certificateId } };
+      });
+    });
+    if (seen.previous !== null && seen.previous !== certificateId) await this.detachCertificate(run, seen.previous, vipId);
+  }
+
+  /** The certificate a VIP of `tenantId` may terminate TLS with: visible to the caller (else CertificateNotFound) and the VIP's tenant's. */
+  private async usableCertificate(run: CommandRun, certificateId: string, tenantId: string): Promise<void> {
+    const certificate = await run.visible(certificateDecider, certificateId);
+    if (certificate.tenantId !== tenantId) {
+      throw new ValidationError(`Certificate ${certificateId} belongs to another tenant than the VIP (${tenantId}); a VIP serves only its own tenant's certificates.`, 'HTTPBadRequest');
+    }
+  }
+
+  /** Idempotent, and a no-op once the certificate is gone: compensations and deletions converge whatever they find. */
+  private detachCertificate(run: CommandRun, certificateId: string, vipId: string) {
+    return run.execute(certificateDecider, certificateId, (s: CertificateState) =>
+      (s.kind === 'live' && s.vipIds.includes(vipId) ? { type: 'DetachCertificateVip', data: { certificateId, vipId } } : null), { scoped: false });
   }
 
   // ---- health monitors -----------------------------------------------------------------------
@@ -532,5 +589,101 @@ export class EventSourcedCommandService extends LbaasCommandService {
       throw new NotFound('PoolMonitorAssociation', monitorId, `Monitor ${monitorId} is not associated with Pool ${poolId}`);
     }
     return { seq: run.seq };
+  }
+
+  // ---- certificates ---------------------------------------------------------------------------
+
+  private ring(): KeyRing {
+    if (this.keyRing === null) throw new Unavailable('This api has no certificate key ring (LBAAS_CERTIFICATE_KEY_FILE), so it cannot take private keys.');
+    return this.keyRing;
+  }
+
+  /**
+   * Reads the bundle as the edge must (a parsable leaf and chain in order, a key that matches
+   * the leaf, valid now, no passphrase) and seals the key: only the sealed key leaves this call.
+   */
+  private material(certificatePem: string, privateKeyPem: string): CertificateMaterial {
+    const ring = this.ring();
+    return sealCertificateBundle(readCertificateBundle(certificatePem, privateKeyPem, new Date()), ring);
+  }
+
+  async createCertificate(ctx: RequestContext, input: In.CreateCertificateInput): Promise<Written<CertificateResource>> {
+    const run = this.begin(ctx);
+    const certificateId = this.newId(ctx, 'certificate');
+    const tenantId = this.tenantFor(ctx, input.tenant_id);
+    const earlier = await this.replay(run, certificateDecider, certificateId);
+    if (earlier) return this.written(run, certificateView(earlier), 'Certificate', certificateId);
+    const material = this.material(input.certificate, input.private_key);
+    const out = await run.execute(certificateDecider, certificateId, (s) => (s.kind === 'live' && ctx.idempotencyKey ? null : {
+      type: 'CreateCertificate',
+      data: { certificateId, tenantId, name: input.name ?? '', description: input.description ?? '', ...material },
+    }));
+    return this.written(run, certificateView(out.state), 'Certificate', certificateId);
+  }
+
+  /**
+   * Name and description, and a replacement in place (rotation: every VIP using it is served
+   * the new pair): certificate and private_key come together. The material is checked before
+   * anything is appended.
+   */
+  async updateCertificate(ctx: RequestContext, id: string, input: In.UpdateCertificateInput): Promise<Written<CertificateResource>> {
+    const run = this.begin(ctx);
+    await run.visible(certificateDecider, id);
+    const { certificate, private_key: privateKey } = input;
+    if ((certificate === undefined) !== (privateKey === undefined)) {
+      throw new ValidationError(
+        `Invalid input for certificate. Reason: a certificate is replaced together with its private key; send both certificate and private_key, or neither.`,
+        'HTTPBadRequest',
+      );
+    }
+    const material = certificate !== undefined && privateKey !== undefined ? this.material(certificate, privateKey) : null;
+    let out = material === null ? null : await run.execute(certificateDecider, id, () => ({ type: 'ReplaceCertificate', data: { certificateId: id, ...material } }));
+    if (out === null || input.name !== undefined || input.description !== undefined) {
+      out = await run.execute(certificateDecider, id, () => ({ type: 'UpdateCertificate', data: { certificateId: id, name: input.name, description: input.description } }));
+    }
+    return this.written(run, certificateView(out.state), 'Certificate', id);
+  }
+
+  /**
+   * CertificateInUse is decided in the certificate's stream. Attachments of VIPs that are
+   * deleted (a VIP deletion cut short before its last step) are released first; a VIP being
+   * created or moved to it is not deleted, so its attachment stands.
+   */
+  async deleteCertificate(ctx: RequestContext, id: string): Promise<Deleted> {
+    const run = this.begin(ctx);
+    const certificate = await run.visible(certificateDecider, id);
+    for (const vipId of certificate.vipIds) {
+      if ((await run.load(vipDecider, vipId)).state.kind === 'deleted') await this.detachCertificate(run, id, vipId);
+    }
+    await run.execute(certificateDecider, id, () => ({ type: 'DeleteCertificate', data: { certificateId: id } }));
+    return { seq: run.seq };
+  }
+
+  /** Opens the sealed key with the ring (current or previous key) and seals it with the current key; the certificate stays as it is. */
+  async resealCertificate(ctx: RequestContext, id: string): Promise<Written<CertificateResource>> {
+    if (!ctx.isAdmin) throw new Forbidden('Only administrators may reseal certificates.');
+    const run = this.begin(ctx);
+    const ring = this.ring();
+    const out = await run.execute(certificateDecider, id, (s) => {
+      if (s.kind !== 'live') throw new NotFound('Certificate', id);
+      let plain: string;
+      try {
+        plain = openSecret(s.privateKey, ring);
+      } catch (error) {
+        if (!(error instanceof SecretUnreadable)) throw error;
+        // The ring's message names key ids only, never key material.
+        throw new Conflict('CertificateKeyUnavailable',
+          `The private key of certificate ${id} cannot be opened with the api's certificate key ring (LBAAS_CERTIFICATE_KEY_FILE and its .previous): `
+          + `${error.message}; then restart the api and reseal again.`);
+      }
+      return {
+        type: 'ReplaceCertificate',
+        data: {
+          certificateId: id, certificate: s.certificate, privateKey: sealSecret(plain, ring), fingerprint: s.fingerprint, subject: s.subject,
+          hostnames: [...s.hostnames], notBefore: s.notBefore, notAfter: s.notAfter,
+        },
+      };
+    });
+    return this.written(run, certificateView(out.state), 'Certificate', id);
   }
 }

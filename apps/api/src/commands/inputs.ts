@@ -36,9 +36,11 @@ export interface UpdateMemberInput { pool_id?: string; weight?: number; admin_st
 export interface CreateVipInput {
   tenant_id?: string; name?: string; description?: string; subnet_id: string; address?: string; protocol_port: number;
   protocol: Protocol; pool_id: string; session_persistence?: SessionPersistence | null; connection_limit?: number; admin_state_up?: boolean;
+  tls_certificate_id?: string | null;
 }
 export interface UpdateVipInput {
   name?: string; description?: string; pool_id?: string; session_persistence?: SessionPersistence | null; connection_limit?: number; admin_state_up?: boolean;
+  tls_certificate_id?: string | null;
 }
 
 export interface CreateHealthMonitorInput {
@@ -48,3 +50,8 @@ export interface CreateHealthMonitorInput {
 export interface UpdateHealthMonitorInput {
   delay?: number; timeout?: number; max_retries?: number; http_method?: string; url_path?: string; expected_codes?: string; admin_state_up?: boolean;
 }
+
+/** PEM text: `certificate` is the leaf then its chain; `private_key` is sealed before anything is appended and never shown again. */
+export interface CreateCertificateInput { tenant_id?: string; name?: string; description?: string; certificate: string; private_key: string }
+/** `certificate` and `private_key` come together or not at all: a replacement in place (rotation). */
+export interface UpdateCertificateInput { name?: string; description?: string; certificate?: string; private_key?: string }

@@ -214,6 +214,93 @@ describe('the Neutron HTTP edge', () => {
     });
   });
 
+  describe('certificates', () => {
+    const CERTIFICATE = '3b5d7f90-1a2c-4e6f-8b0d-2f4a6c8e0a1b';
+    const PEM = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n';
+    const KEY = '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgSECRETSECRETSECRET\n-----END PRIVATE KEY-----\n';
+    const shown = { id: CERTIFICATE, tenant_id: 'tenant-demo', name: 'site', certificate: PEM, vip_ids: [] };
+
+    it('routes create, update, delete and reads of /v2.0/lb/certificates like every collection', async () => {
+      commands.next = { resource: shown, seq: 3 };
+      const created = await call('POST', '/v2.0/lb/certificates', { json: { certificate: { name: 'site', certificate: PEM, private_key: KEY } } });
+      expect({ status: created.status, body: created.json }).toEqual({ status: 201, body: { certificate: shown } });
+      await call('PUT', `/v2.0/lb/certificates/${CERTIFICATE}`, { json: { certificate: { certificate: PEM, private_key: KEY } } });
+      expect((await call('DELETE', `/v2.0/lb/certificates/${CERTIFICATE}`)).status).toBe(204);
+      expect(commands.calls.map((c) => [c.method, ...c.args])).toEqual([
+        ['createCertificate', { name: 'site', certificate: PEM, private_key: KEY }],
+        ['updateCertificate', CERTIFICATE, { certificate: PEM, private_key: KEY }],
+        ['deleteCertificate', CERTIFICATE],
+      ]);
+      queries.replies['lbaas.query.list'] = () => of({ items: [shown] });
+      expect((await call('GET', '/v2.0/lb/certificates?name=site')).json).toEqual({ certificates: [shown] });
+      expect(queries.last('lbaas.query.list')).toMatchObject({ collection: 'certificates', tenantId: 'tenant-demo', filters: { name: ['site'] } });
+      queries.replies['lbaas.query.get'] = () => of({ item: null });
+      expectError(await call('GET', `/v2.0/lb/certificates/${CERTIFICATE}`), 404, 'CertificateNotFound');
+      expectError(await call('DELETE', '/v2.0/lb/certificates/*'), 404, 'CertificateNotFound');
+    });
+
+    it.each([
+      ['too long', { certificate: PEM, private_key: KEY + 'A'.repeat(70_000) }],
+      ['not a string', { certificate: PEM, private_key: [KEY] }],
+      ['empty', { certificate: PEM, private_key: '' }],
+    ])('never quotes a private key in a message (%s)', async (_desc, fields) => {
+      const reply = await call('POST', '/v2.0/lb/certificates', { json: { certificate: fields } });
+      expectError(reply, 400, 'HTTPBadRequest');
+      expect(reply.json?.NeutronError.message).toMatch(/^Invalid input for private_key\./);
+      expect(reply.text).not.toMatch(/PRIVATE KEY|SECRET|MIGHAgEA/);
+      expect(JSON.stringify(logLines)).not.toMatch(/PRIVATE KEY|SECRET|MIGHAgEA/);
+      expect(commands.calls).toEqual([]);
+    });
+
+    it('still quotes a certificate, which is public, like any other value', async () => {
+      const reply = await call('POST', '/v2.0/lb/certificates', { json: { certificate: { certificate: 'x'.repeat(70_000), private_key: KEY } } });
+      expect(reply.json?.NeutronError.message).toMatch(/^Invalid input for certificate\. Reason: 'xxxx/);
+    });
+
+    it('passes tls_certificate_id of a VIP on, null included, and refuses one that is not a UUID', async () => {
+      commands.next = { resource: { id: POOL }, seq: 2 };
+      const vip = { subnet_id: SUBNET, protocol: 'HTTP', protocol_port: 443, pool_id: POOL, tls_certificate_id: CERTIFICATE };
+      expect((await call('POST', '/v2.0/lb/vips', { json: { vip } })).status).toBe(201);
+      expect((await call('PUT', `/v2.0/lb/vips/${POOL}`, { json: { vip: { tls_certificate_id: null } } })).status).toBe(200);
+      expect(commands.calls.map((c) => [c.method, ...c.args])).toEqual([['createVip', vip], ['updateVip', POOL, { tls_certificate_id: null }]]);
+      expectError(await call('PUT', `/v2.0/lb/vips/${POOL}`, { json: { vip: { tls_certificate_id: 'mycert' } } }), 400, 'HTTPBadRequest');
+    });
+
+    describe('reseal', () => {
+      const path = `/v2.0/lb/certificates/${CERTIFICATE}/reseal`;
+
+      it.each([
+        ['no body', undefined],
+        ['an empty object', '{}'],
+        ['an empty object and whitespace', ' {}\n'],
+      ])('reseals for an administrator with %s, answering the certificate', async (_desc, raw) => {
+        commands.next = { resource: shown, seq: 9 };
+        const reply = await call('PUT', path, { token: ADMIN, raw });
+        expect({ status: reply.status, body: reply.json }).toEqual({ status: 200, body: { certificate: shown } });
+        expect(commands.calls.map((c) => [c.method, c.ctx.isAdmin, ...c.args])).toEqual([['resealCertificate', true, CERTIFICATE]]);
+      });
+
+      it.each([
+        ['a member', DEMO, undefined, 403, 'PolicyNotAuthorized'],
+        ['a reader', READER, undefined, 403, 'PolicyNotAuthorized'],
+        ['a member, whatever the body', DEMO, 'not json', 403, 'PolicyNotAuthorized'],
+        ['a body with fields', ADMIN, JSON.stringify({ certificate: {} }), 400, 'HTTPBadRequest'],
+        ['an array', ADMIN, '[]', 400, 'HTTPBadRequest'],
+        ['malformed JSON', ADMIN, '{', 400, 'MalformedRequestBody'],
+        ['a body over 1 MiB', ADMIN, `{"x": "${'x'.repeat(1_100_000)}"}`, 413, 'HTTPRequestEntityTooLarge'],
+      ])('refuses %s', async (_desc, token, raw, status, type) => {
+        expectError(await call('PUT', path, { token, raw }), status, type);
+        expect(commands.calls).toEqual([]);
+      });
+
+      it('answers an id that is not a UUID with CertificateNotFound, and other methods with 405', async () => {
+        expectError(await call('PUT', '/v2.0/lb/certificates/mycert/reseal', { token: ADMIN }), 404, 'CertificateNotFound');
+        expectError(await call('POST', path, { token: ADMIN }), 405, 'HTTPMethodNotAllowed');
+        expect(commands.calls).toEqual([]);
+      });
+    });
+  });
+
   describe('reads', () => {
     it('lists through the projections with filters (repeated keys), fields and the tenant', async () => {
       queries.replies['lbaas.query.list'] = () => of({ items: [{ id: POOL, name: 'a' }] });

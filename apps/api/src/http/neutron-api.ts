@@ -11,7 +11,7 @@ import { openApiDocument, openApiHtml } from '../openapi/openapi-document';
 import { ReadSide, WriteProgress } from '../read-side';
 import { extensionDocument, extensionsDocument, resourcesDocument, versionsDocument } from './discovery';
 import { HttpError, toNeutronError } from './errors';
-import { parseResourceBody, readBody } from './request-body';
+import { parseResourceBody, readBody, requireNoBody } from './request-body';
 import { matchRoute, RESOURCES, type RouteSpec } from './route-table';
 import type { Authenticator, Caller } from './token-store';
 
@@ -100,8 +100,11 @@ export class NeutronApi {
       throw new Forbidden(`The role(s) ${caller.roles.join(', ') || 'none'} of ${caller.actor} may only read.`);
     }
     const { route, params } = matched;
-    const raw = route.body ? await readBody(req) : '';
-    const body = route.body ? parseResourceBody(raw, route.body.key, route.body.schema) : undefined;
+    // Operator views keep their own 403 below; an administrators' write is refused before its body is read.
+    if (route.adminOnly && method !== 'GET' && !isAdmin) throw new Forbidden(`Only administrators may call ${route.operationId}.`);
+    const takesBody = route.body !== undefined || method === 'POST' || method === 'PUT';
+    const raw = takesBody ? await readBody(req) : '';
+    const body = route.body ? parseResourceBody(raw, route.body.key, route.body.schema) : takesBody ? requireNoBody(raw) : undefined;
     const key = req.headers['idempotency-key'];
     const ctx: RequestContext = {
       tenantId: caller.tenantId, isAdmin, actor: caller.actor, correlationId: requestId,
@@ -135,6 +138,11 @@ export class NeutronApi {
     if (op === 'disassociateHealthMonitor') {
       this.progress.note((await this.commands.disassociateHealthMonitor(ctx, id, params.monitor_id ?? '')).seq);
       return { status: 204 };
+    }
+    if (op === 'resealCertificate') {
+      const written = await this.commands.resealCertificate(ctx, id);
+      this.progress.note(written.seq);
+      return { status: 200, body: { certificate: written.resource } };
     }
     const resource = RESOURCES.find((r) => op.endsWith(r.title) || op.endsWith(`${r.title}s`));
     if (!resource) throw new HttpError(404, 'HTTPNotFound', `No handler for ${op}.`);
@@ -175,6 +183,8 @@ export class NeutronApi {
       case 'vips': return verb === 'create' ? c.createVip(ctx, body as In.CreateVipInput) : c.updateVip(ctx, id, body as In.UpdateVipInput);
       case 'health_monitors':
         return verb === 'create' ? c.createHealthMonitor(ctx, body as In.CreateHealthMonitorInput) : c.updateHealthMonitor(ctx, id, body as In.UpdateHealthMonitorInput);
+      case 'certificates':
+        return verb === 'create' ? c.createCertificate(ctx, body as In.CreateCertificateInput) : c.updateCertificate(ctx, id, body as In.UpdateCertificateInput);
       case 'ports': throw new HttpError(405, 'HTTPMethodNotAllowed', 'Ports are created with their VIP and are read-only here.');
       case 'service_instances':
       case 'nodes': throw new HttpError(405, 'HTTPMethodNotAllowed', `The scheduler owns ${collection}; they are read-only here.`);
@@ -191,6 +201,7 @@ export class NeutronApi {
       case 'members': return c.deleteMember(ctx, id);
       case 'vips': return c.deleteVip(ctx, id);
       case 'health_monitors': return c.deleteHealthMonitor(ctx, id);
+      case 'certificates': return c.deleteCertificate(ctx, id);
       case 'ports': throw new HttpError(405, 'HTTPMethodNotAllowed', 'Ports are deleted with their VIP.');
       case 'service_instances':
       case 'nodes': throw new HttpError(405, 'HTTPMethodNotAllowed', `The scheduler owns ${collection}; they are read-only here.`);

@@ -40,7 +40,7 @@ const tooLarge = (): HttpError =>
   new HttpError(413, 'HTTPRequestEntityTooLarge', `Request body is larger than the limit of ${MAX_BODY_BYTES} bytes.`);
 
 /** A client's value in a message: quoted, and cut short so an error never echoes a large body. */
-function shown(value: unknown): string {
+function quoted(value: unknown): string {
   const text = typeof value === 'string' ? value : jsonText(value);
   const cut = text.length > 64 ? `${text.slice(0, 64)}...` : text;
   return typeof value === 'string' ? `'${cut}'` : cut;
@@ -55,6 +55,9 @@ function jsonText(value: unknown): string {
   }
 }
 
+/** Fields whose value no message may quote, not even its first characters. */
+const SECRET_FIELDS: ReadonlySet<string> = new Set(['private_key']);
+
 const FORMAT_NAMES: Readonly<Record<string, string>> = { ipv4: 'IPv4 address', uuid: 'UUID' };
 
 /**
@@ -63,11 +66,14 @@ const FORMAT_NAMES: Readonly<Record<string, string>> = { ipv4: 'IPv4 address', u
  */
 function describe(errors: readonly ErrorObject[]): string {
   const first = errors[0];
-  const field = first.instancePath.split('/').filter(Boolean).join('.') || String(first.params.missingProperty ?? 'body');
+  const path = first.instancePath.split('/').filter(Boolean);
+  const field = path.join('.') || String(first.params.missingProperty ?? 'body');
+  const secret = SECRET_FIELDS.has(path[path.length - 1] ?? '');
+  const shown = (value: unknown): string => (secret ? 'the value (not shown: it is secret)' : quoted(value));
   if (first.keyword === 'additionalProperties') return `Unrecognized attribute(s) '${String(first.params.additionalProperty)}'`;
   if (first.keyword === 'required') return `Failed to parse request. Required attribute '${String(first.params.missingProperty)}' not specified`;
   const here = errors.filter((e) => e.instancePath === first.instancePath);
-  const allowed = here.filter((e) => e.keyword === 'const').map((e) => shown(e.params.allowedValue));
+  const allowed = here.filter((e) => e.keyword === 'const').map((e) => quoted(e.params.allowedValue));
   if (allowed.length > 0) return `Invalid input for ${field}. Reason: ${shown(first.data)} is not in [${allowed.join(', ')}].`;
   const types = here.filter((e) => e.keyword === 'type').map((e) => String(e.params.type));
   if (types.length > 1) return `Invalid input for ${field}. Reason: ${shown(first.data)} is not of type ${types.join(' or ')}.`;
@@ -108,4 +114,20 @@ export function parseResourceBody<N extends BodySchemaName>(raw: string, key: st
   }
   // The schema validated it, and BodiesFitInputs proves each schema's type fits its input.
   return inner as BodyInputs[N];
+}
+
+/** A write that takes no body (an action on the object in the path) accepts none, or an empty JSON object. */
+export function requireNoBody(raw: string): undefined {
+  const text = raw.trim();
+  if (text === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'MalformedRequestBody', 'Malformed request body: it is not valid JSON.');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.keys(parsed).length > 0) {
+    throw new HttpError(400, 'HTTPBadRequest', 'This request takes no body: send none, or an empty JSON object {}.');
+  }
+  return undefined;
 }

@@ -10,6 +10,8 @@ export interface RouteSpec {
   /** With `{id}`-style parameters, as OpenAPI writes them. */
   readonly path: string;
   readonly summary: string;
+  /** The longer story, for the OpenAPI document. */
+  readonly description?: string;
   readonly status: 200 | 201 | 204;
   readonly body?: { readonly key: string; readonly schema: BodySchemaName };
   /** The envelope key and collection of the resource(s) answered, for the OpenAPI response. */
@@ -37,6 +39,7 @@ export const RESOURCES: readonly ResourceSpec[] = [
   { collection: 'members', singular: 'member', path: '/v2.0/lb/members', title: 'Member', writable: true },
   { collection: 'vips', singular: 'vip', path: '/v2.0/lb/vips', title: 'Vip', writable: true },
   { collection: 'health_monitors', singular: 'health_monitor', path: '/v2.0/lb/health_monitors', title: 'HealthMonitor', writable: true },
+  { collection: 'certificates', singular: 'certificate', path: '/v2.0/lb/certificates', title: 'Certificate', writable: true },
   { collection: 'service_instances', singular: 'service_instance', path: '/v2.0/lb/service_instances', title: 'ServiceInstance', writable: false, adminOnly: true },
   { collection: 'nodes', singular: 'node', path: '/v2.0/lb/nodes', title: 'Node', writable: false, adminOnly: true },
 ];
@@ -68,6 +71,14 @@ export const ROUTES: readonly RouteSpec[] = [
     summary: 'Disassociate a health monitor from a pool', status: 204,
   },
   { operationId: 'showPoolStats', method: 'GET', path: '/v2.0/lb/pools/{id}/stats', summary: 'Traffic counters of a pool', status: 200 },
+  {
+    operationId: 'resealCertificate', method: 'PUT', path: '/v2.0/lb/certificates/{id}/reseal', summary: "Seal a certificate's private key again with the current deployment key",
+    description: 'Finishes a rotation of the deployment\'s certificate key (LBAAS_CERTIFICATE_KEY_FILE). Put the new key in that file and the old one in '
+      + '`<file>.previous`, restart the api and the node agents, then reseal every certificate: each private key is opened with the key ring and sealed '
+      + 'again with the current key (CertificateReplaced with the same certificate), after which the `.previous` file can go. Takes no body (or `{}`). '
+      + '409 CertificateKeyUnavailable when no key of the ring opens it.',
+    status: 200, answers: { key: 'certificate', collection: 'certificates', many: false }, adminOnly: true,
+  },
 ];
 
 export interface MatchedRoute {

@@ -33,6 +33,19 @@ const Cidr = Type.String({ maxLength: 18, pattern: '^([0-9]{1,3}\\.){3}[0-9]{1,3
 const AllocationPools = Type.Array(Type.Object({ start: Ipv4, end: Ipv4 }, strict), { maxItems: 16 });
 const HostRoutes = Type.Array(Type.Object({ destination: Cidr, nexthop: Ipv4 }, strict), { maxItems: 32 });
 const Nameservers = Type.Array(Ipv4, { maxItems: 8 });
+/** PEM fields are bounded well below the 1 MiB body limit: a leaf with a long chain fits in a few KiB. */
+export const MAX_PEM_CHARS = 64 * 1024;
+const CertificatePem = Type.String({
+  minLength: 1, maxLength: MAX_PEM_CHARS,
+  description: 'PEM: the leaf certificate first, then each certificate of its chain, each issued by the next.',
+});
+const PrivateKeyPem = Type.String({
+  minLength: 1, maxLength: MAX_PEM_CHARS,
+  description: 'PEM, unencrypted (PKCS#8 or the traditional RSA/EC form), matching the leaf. Sealed before it is stored, never returned.',
+});
+const TlsCertificateId = Type.Union([Id, Type.Null()], {
+  description: 'A certificate (see /v2.0/lb/certificates) to terminate TLS with: HTTP VIPs only. null: plain HTTP.',
+});
 
 export const bodySchemas = {
   createNetwork: Type.Object({
@@ -70,10 +83,12 @@ export const bodySchemas = {
     tenant_id: Type.Optional(TenantId), name: Type.Optional(Name), description: Type.Optional(Description), subnet_id: Id,
     address: Type.Optional(Ipv4), protocol_port: Port, protocol: Protocol, pool_id: Id, session_persistence: Type.Optional(SessionPersistence),
     connection_limit: Type.Optional(ConnectionLimit), admin_state_up: Type.Optional(Type.Boolean()),
+    tls_certificate_id: Type.Optional(TlsCertificateId),
   }, strict),
   updateVip: Type.Object({
     name: Type.Optional(Name), description: Type.Optional(Description), pool_id: Type.Optional(Id),
     session_persistence: Type.Optional(SessionPersistence), connection_limit: Type.Optional(ConnectionLimit), admin_state_up: Type.Optional(Type.Boolean()),
+    tls_certificate_id: Type.Optional(TlsCertificateId),
   }, strict),
   createHealthMonitor: Type.Object({
     tenant_id: Type.Optional(TenantId), type: MonitorType, delay: Seconds, timeout: Seconds, max_retries: Type.Integer({ minimum: 1, maximum: 10 }),
@@ -86,6 +101,13 @@ export const bodySchemas = {
     admin_state_up: Type.Optional(Type.Boolean()),
   }, strict),
   associateHealthMonitor: Type.Object({ id: Id }, strict),
+  createCertificate: Type.Object({
+    tenant_id: Type.Optional(TenantId), name: Type.Optional(Name), description: Type.Optional(Description),
+    certificate: CertificatePem, private_key: PrivateKeyPem,
+  }, strict),
+  updateCertificate: Type.Object({
+    name: Type.Optional(Name), description: Type.Optional(Description), certificate: Type.Optional(CertificatePem), private_key: Type.Optional(PrivateKeyPem),
+  }, strict),
 } satisfies Record<string, TSchema>;
 
 export type BodySchemaName = keyof typeof bodySchemas;
@@ -100,6 +122,7 @@ export interface BodyInputs {
   createVip: In.CreateVipInput; updateVip: In.UpdateVipInput;
   createHealthMonitor: In.CreateHealthMonitorInput; updateHealthMonitor: In.UpdateHealthMonitorInput;
   associateHealthMonitor: { id: string };
+  createCertificate: In.CreateCertificateInput; updateCertificate: In.UpdateCertificateInput;
 }
 
 type MustHold<T extends true> = T;

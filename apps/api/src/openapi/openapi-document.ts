@@ -33,10 +33,13 @@ export function openApiDocument(): object {
     if (route.method !== 'GET') responses[403] = errorResponse('The caller may only read (role reader).');
     if (route.adminOnly) responses[403] = errorResponse('Only administrators may call this.');
     if (route.method !== 'GET') responses[409] = errorResponse('Conflict with the current state.');
-    if (route.body) responses[413] = errorResponse('Body larger than 1 MiB.');
+    // Writes without a documented body read one too (it must be empty), with the same bound.
+    if (route.body || route.method === 'POST' || route.method === 'PUT') responses[413] = errorResponse('Body larger than 1 MiB.');
     const operation: Record<string, unknown> = {
-      operationId: route.operationId, summary: route.summary, parameters,
+      operationId: route.operationId, summary: route.summary, ...(route.description ? { description: route.description } : {}), parameters,
       security: [{ token: [] }], responses,
+      // Machine-readable, for clients and the black-box specs: a write may be refused to members too.
+      ...(route.adminOnly ? { 'x-admin-only': true } : {}),
     };
     if (route.body) {
       operation.requestBody = {
@@ -55,7 +58,9 @@ export function openApiDocument(): object {
     info: {
       title: 'LBaaS: Neutron LBaaS v1 API',
       version: '1.0.0',
-      description: 'Pools, members, VIPs and health monitors under /v2.0/lb/, with the networks, subnets, ports and floating IPs the workflow needs. Errors use Neutron\'s {"NeutronError": {type, message, detail}}.',
+      description: 'Pools, members, VIPs, health monitors and TLS certificates under /v2.0/lb/, with the networks, subnets, ports and floating IPs the workflow needs. '
+        + 'A certificate\'s private key is sealed with the deployment\'s certificate key before it is stored and is never returned. '
+        + 'Errors use Neutron\'s {"NeutronError": {type, message, detail}}.',
     },
     servers: [{ url: 'http://127.0.0.1:9696' }],
     components: { securitySchemes: { token: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' } }, schemas: { NeutronError: plain(NeutronError) } },

@@ -38,7 +38,7 @@ const FIELDS: { readonly [C in Collection]: FieldsOf<C> } = {
   vips: {
     id: text, tenant_id: reference, name: text, description: text, subnet_id: reference, address: text,
     port_id: reference, protocol_port: integer, protocol: text, pool_id: reference, session_persistence: jsonOrNull,
-    connection_limit: integer, admin_state_up: boolean, status: text, status_description: textOrNull,
+    connection_limit: integer, tls_certificate_id: referenceOrNull, admin_state_up: boolean, status: text, status_description: textOrNull,
   },
   health_monitors: {
     id: text, tenant_id: reference, type: text, delay: integer, timeout: integer, max_retries: integer,
@@ -67,6 +67,11 @@ const FIELDS: { readonly [C in Collection]: FieldsOf<C> } = {
     config_rejection: jsonOrNull,
   },
   nodes: { id: text, name: text, status: text, status_description: textOrNull },
+  // The public half only: the sealed private key is no field of the resource, so it has no column.
+  certificates: {
+    id: text, tenant_id: reference, name: text, description: text, certificate: text, fingerprint: reference, subject: text,
+    hostnames: json, not_before: text, not_after: text, vip_ids: json,
+  },
 };
 
 /** A read-model row keyed by column name. */
@@ -119,6 +124,7 @@ export const RESOURCE_TABLES: { readonly [C in Collection]: ResourceTable } = {
   floatingips: resourceTable('floatingips'),
   service_instances: resourceTable('service_instances'),
   nodes: resourceTable('nodes'),
+  certificates: resourceTable('certificates'),
 };
 
 export const isCollection = (name: unknown): name is Collection =>
