@@ -6,8 +6,9 @@ COPY . .
 RUN npm ci --no-audit --no-fund && npm run build
 
 FROM node:20-bookworm-slim
-# The node agents drive Debian's HAProxy and keepalived in network namespaces; PING monitors run iputils-ping.
-RUN apt-get update && apt-get install -y --no-install-recommends haproxy keepalived iproute2 iptables iputils-ping curl && rm -rf /var/lib/apt/lists/*
+# The node agents drive Debian's HAProxy and keepalived in network namespaces; PING monitors run iputils-ping;
+# the config renderer makes a throwaway certificate with openssl to check TLS frontends.
+RUN apt-get update && apt-get install -y --no-install-recommends haproxy keepalived iproute2 iptables iputils-ping curl openssl && rm -rf /var/lib/apt/lists/*
 WORKDIR /srv/lbaas
 COPY --from=build /srv/lbaas /srv/lbaas
 ENV LBAAS_NATS_URL=nats://nats:4222

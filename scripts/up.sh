@@ -71,7 +71,7 @@ print_summary() {
   if [[ $(id -u) == 0 ]]; then
     echo "Fabric:     lb-fabric; backends lb-be-1..3 at 198.18.2.11-13:80; send traffic with: ip netns exec lb-client curl http://<VIP address>/"
   else
-    echo "Data plane: process driver (not root); backends at 127.18.2.11-13:20080 serve members 198.18.2.11-13:80; a VIP 198.18.a.b:80 answers at http://127.18.a.b:20080/"
+    echo "Data plane: process driver (not root); backends at 127.18.2.11-13:20080 serve members 198.18.2.11-13:80; a VIP 198.18.a.b:80 answers at http://127.18.a.b:20080/, one on 443 with a certificate at https://127.18.a.b:20443/"
   fi
   echo "Dev tokens (.lbaas/dev-tokens.json), send as X-Auth-Token:"
   node -e '
@@ -206,8 +206,11 @@ export LBAAS_NATS_URL
 export LBAAS_TOKENS_FILE="$STATE_DIR/dev-tokens.json"
 export LBAAS_DB_PATH="$STATE_DIR/read-models.sqlite"
 export LBAAS_AUDIT_DB="$STATE_DIR/audit.sqlite"
-# The deployment key (stats passwords derive from it; TLS keys will be sealed with it): made once, mode 0600.
+# The deployment key (the config renderer derives stats passwords from it): made once, mode 0600.
 export LBAAS_SECRET_KEY_FILE="$STATE_DIR/secret.key"
+# The certificate key: the api seals tenants' private keys with it (and makes it, mode 0600), the
+# agents open them to write each placement's <run dir>/tls/*.pem. Only those services get it.
+CERTIFICATE_KEY_FILE="$STATE_DIR/certificate.key"
 export LBAAS_RUN_DIR="$STATE_DIR/run/placements"
 
 # The local fabric (root): lb-fabric with its bridge, backends lb-be-1..3 answering HTTP with their
@@ -236,8 +239,10 @@ for entry in "${SERVICES[@]}"; do
   read -r name app port args <<<"$entry"
   running_pid "$name" >/dev/null && continue
   [[ -e $LOG_DIR/$name.log ]] && mv -f "$LOG_DIR/$name.log" "$LOG_DIR/$name.log.1"
+  only_for=()
+  case $app in api | node-agent) only_for=("LBAAS_CERTIFICATE_KEY_FILE=$CERTIFICATE_KEY_FILE") ;; esac
   # shellcheck disable=SC2086 # args is a word list by design
-  LBAAS_STACK=$STATE_DIR LBAAS_HEALTH_PORT=$port nohup node --title="lb-$name" "apps/$app/dist/main.js" $args >"$LOG_DIR/$name.log" 2>&1 &
+  LBAAS_STACK=$STATE_DIR LBAAS_HEALTH_PORT=$port nohup env "${only_for[@]}" node --title="lb-$name" "apps/$app/dist/main.js" $args >"$LOG_DIR/$name.log" 2>&1 &
   echo $! >"$RUN_DIR/$name.pid"
   case $name in
     # The api needs the projections to answer reads, and is ready once it can reach them.

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sweepCheckDirectories } from './config-checker';
+import { checkerWords, replaceCertificatePaths, sweepCheckDirectories } from './config-checker';
 
 describe('sweepCheckDirectories', () => {
   let parent: string;
@@ -17,5 +17,46 @@ describe('sweepCheckDirectories', () => {
     for (const dir of [dead, mine, unrelated]) mkdirSync(dir);
     sweepCheckDirectories(parent);
     expect([dead, mine, unrelated].map((dir) => existsSync(dir))).toEqual([false, true, true]);
+  });
+});
+
+describe('replaceCertificatePaths', () => {
+  it('replaces the crt file of every bind and lists the paths it replaced, once each', () => {
+    const text = [
+      'frontend x',
+      '    bind 198.18.1.10:443 ssl crt /run/lbaas/vm/tls/c-0123456789abcdef.pem alpn h2,http/1.1',
+      '    bind 198.19.1.7:443 ssl crt /run/lbaas/vm/tls/c-0123456789abcdef.pem alpn h2,http/1.1',
+      '    mode http',
+      '    # crt /not/a/bind.pem',
+    ].join('\n');
+    expect(replaceCertificatePaths(text, '/tmp/throwaway.pem')).toEqual({
+      paths: ['/run/lbaas/vm/tls/c-0123456789abcdef.pem'],
+      text: text.replaceAll('/run/lbaas/vm/tls/c-0123456789abcdef.pem', '/tmp/throwaway.pem'),
+    });
+  });
+
+  it('leaves a file without TLS as it is', () => {
+    const text = 'listen stats\n    bind 127.0.0.1:5937\n    mode http\n';
+    expect(replaceCertificatePaths(text, '/tmp/t.pem')).toEqual({ paths: [], text });
+  });
+});
+
+describe('checkerWords', () => {
+  it('keeps the alerts without notices and pids, so a refusal reads the same every time', () => {
+    const output = [
+      '[NOTICE]   (26927) : haproxy version is 2.6.12-1+deb12u4',
+      '[NOTICE]   (26927) : path to executable is /usr/sbin/haproxy',
+      "[ALERT]    (26927) : config : parsing [haproxy.cfg:5] : 'bind 127.0.0.1:1' in section 'frontend': unknown keyword 'foo'.",
+      '[ALERT]    (26927) : config : Fatal errors found in configuration.',
+      '',
+    ].join('\n');
+    expect(checkerWords(output)).toBe([
+      "[ALERT] config : parsing [haproxy.cfg:5] : 'bind 127.0.0.1:1' in section 'frontend': unknown keyword 'foo'.",
+      '[ALERT] config : Fatal errors found in configuration.',
+    ].join('\n'));
+  });
+
+  it('keeps words in another shape (a wrapper script) as they are', () => {
+    expect(checkerWords('[ALERT] injected refusal\n')).toBe('[ALERT] injected refusal');
   });
 });

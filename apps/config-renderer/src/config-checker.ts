@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { writeThrowawayCertificate } from '@lbaas/haproxy';
 import { PLACEMENT_INTERFACE } from './instance-config';
 
 const run = promisify(execFile);
@@ -15,24 +16,59 @@ export interface CheckResult {
 
 const CHECK_TIMEOUT_MS = 20_000;
 
+/** Every `crt <path>` of the bind lines: the paths, and the text with each of them replaced by `by`. */
+export function replaceCertificatePaths(text: string, by: string): { paths: string[]; text: string } {
+  const paths = new Set<string>();
+  const lines = text.split('\n').map((line) => {
+    const words = line.split(' ');
+    if (words.find((w) => w !== '') !== 'bind') return line;
+    return words.map((word, i) => {
+      if (i === 0 || words[i - 1] !== 'crt') return word;
+      paths.add(word);
+      return by;
+    }).join(' ');
+  });
+  return { paths: [...paths], text: lines.join('\n') };
+}
+
 /**
  * Runs the real checkers on rendered files: `haproxy -c -f` always, `keepalived -t -f` inside a
  * namespace of its own (`lbck-<pid>`) that holds the placement interface, since keepalived
  * refuses a file naming an interface it cannot see. Without root there is no namespace and the
- * keepalived check is skipped, as the log says once at start.
+ * keepalived check is skipped, as the log says once at start. A TLS frontend names a file with
+ * the tenant's key, which only node agents can open: the checked copy names a throwaway
+ * self-signed certificate instead, made at start, so `haproxy -c` checks everything else.
  */
 export class ConfigChecker {
   private readonly dir: string;
+  private readonly throwaway: string;
+  /** Why there is no throwaway certificate (openssl failed), or null once it is there. */
+  private noThrowaway: string | null = 'the checker has not started';
   private namespace: string | null = null;
 
-  constructor(private readonly haproxyBin = '/usr/sbin/haproxy', private readonly keepalivedBin = '/usr/sbin/keepalived') {
+  constructor(private readonly haproxyBin = '/usr/sbin/haproxy', private readonly keepalivedBin = '/usr/sbin/keepalived', private readonly opensslBin = '/usr/bin/openssl') {
     sweepCheckDirectories(tmpdir());
     // The pid in the name lets a later renderer remove it when this one is killed before stop().
     this.dir = mkdtempSync(join(tmpdir(), `lbck-${process.pid}-`));
+    this.throwaway = join(this.dir, 'throwaway-certificate.pem');
   }
 
-  /** Sets up the keepalived check namespace; returns why keepalived files will not be checked, or null. */
+  /** Makes the throwaway certificate and the keepalived check namespace; returns what will not be checked, or null. */
   async start(): Promise<string | null> {
+    const unchecked: string[] = [];
+    try {
+      await writeThrowawayCertificate(this.throwaway, this.opensslBin);
+      this.noThrowaway = null;
+    } catch (error) {
+      this.noThrowaway = error instanceof Error ? error.message : String(error);
+      unchecked.push(`no throwaway certificate (${this.noThrowaway}): a haproxy.cfg that terminates TLS is rejected`);
+    }
+    const keepalived = await this.startNamespace();
+    if (keepalived !== null) unchecked.push(keepalived);
+    return unchecked.length > 0 ? unchecked.join('; ') : null;
+  }
+
+  private async startNamespace(): Promise<string | null> {
     if (process.getuid?.() !== 0) return 'not root: keepalived.conf is rendered but not checked with keepalived -t';
     await sweepCheckNamespaces();
     const ns = `lbck-${process.pid}`;
@@ -56,19 +92,31 @@ export class ConfigChecker {
 
   async check(file: 'haproxy.cfg' | 'keepalived.conf', text: string, hash: string): Promise<CheckResult> {
     const path = join(this.dir, `${hash}-${file}`);
-    writeFileSync(path, text, { mode: 0o600 });
+    const tls = file === 'haproxy.cfg' ? replaceCertificatePaths(text, this.throwaway) : { paths: [], text };
+    if (tls.paths.length > 0 && this.noThrowaway !== null) {
+      return { ok: false, message: `cannot check a TLS frontend without a throwaway certificate: ${this.noThrowaway}`.slice(0, 2000) };
+    }
+    // A refusal that names the stand-in names the file the agent will write.
+    const certificateName = tls.paths.length === 1 ? tls.paths[0] : 'the certificate file';
+    writeFileSync(path, tls.text, { mode: 0o600 });
     try {
-      if (file === 'haproxy.cfg') await run(this.haproxyBin, ['-c', '-q', '-f', path], { timeout: CHECK_TIMEOUT_MS });
+      // Not -q: it silences the alerts too, and the rejection must say why.
+      if (file === 'haproxy.cfg') await run(this.haproxyBin, ['-c', '-f', path], { timeout: CHECK_TIMEOUT_MS });
       else if (this.namespace) await run('ip', ['netns', 'exec', this.namespace, this.keepalivedBin, '-t', '-f', path], { timeout: CHECK_TIMEOUT_MS });
       return { ok: true, message: '' };
     } catch (error) {
       const failure = error as { stderr?: string; stdout?: string; message?: string };
-      const message = `${failure.stderr ?? ''}${failure.stdout ?? ''}`.trim() || failure.message || String(error);
-      return { ok: false, message: message.replaceAll(path, file).slice(0, 2000) };
+      const message = checkerWords(`${failure.stderr ?? ''}${failure.stdout ?? ''}`) || failure.message || String(error);
+      return { ok: false, message: message.replaceAll(path, file).replaceAll(this.throwaway, certificateName).slice(0, 2000) };
     } finally {
       rmSync(path, { force: true });
     }
   }
+}
+
+/** HAProxy's alerts and warnings without its notices (version, path) and pids, so one refusal reads the same each time. */
+export function checkerWords(output: string): string {
+  return output.split('\n').filter((line) => !line.startsWith('[NOTICE]')).map((line) => line.replace(/^\[(\w+)\] +\(\d+\) : /, '[$1] ')).join('\n').trim();
 }
 
 /** Check directories in `parent` of renderers that died without removing theirs (a crash, SIGKILL). */

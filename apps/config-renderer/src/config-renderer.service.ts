@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import {
-  AGGREGATES, type AggregateType, DomainError, type EventEnvelope, type HealthMonitorState, type PoolState, serviceInstanceDecider,
+  AGGREGATES, type AggregateType, type CertificateState, DomainError, type EventEnvelope, type HealthMonitorState, type PoolState, serviceInstanceDecider,
   type ServiceInstanceState, type SubnetState, upcast, type VipState,
 } from '@lbaas/domain';
 import { type CausingEvent, executeSystemCommand, JetStreamEventStore, type SystemActor, systemActor } from '@lbaas/event-store';
@@ -20,7 +20,15 @@ export const LOGGER = Symbol('LOGGER');
 /** Rendered files by content hash; agents fetch what InstanceConfigRendered names. */
 export const CONFIG_BUCKET = 'lbaas_configs';
 
-const FOLDED: readonly AggregateType[] = ['vip', 'pool', 'healthmonitor', 'subnet', 'serviceinstance'];
+const FOLDED: readonly AggregateType[] = ['vip', 'pool', 'healthmonitor', 'subnet', 'certificate', 'serviceinstance'];
+
+function edit(index: Map<string, Set<string>>, key: string, id: string, add: boolean): void {
+  let set = index.get(key);
+  if (!set) index.set(key, (set = new Set()));
+  if (add) set.add(id);
+  else set.delete(id);
+  if (set.size === 0) index.delete(key);
+}
 
 /**
  * Folds the aggregates a configuration depends on, re-renders only the instances an event
@@ -44,6 +52,8 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
   /** vip id or pool id -> the live instances on it, kept as instances are folded. */
   private readonly byVip = new Map<string, Set<string>>();
   private readonly byPool = new Map<string, Set<string>>();
+  /** certificate id -> the VIPs that terminate TLS with it, kept as VIPs are folded: a replaced certificate renders their instances again. */
+  private readonly byCertificate = new Map<string, Set<string>>();
   private caughtUp = false;
   private readonly rounds = new CoalescedRounds(() => this.round(), (error: unknown) => this.log.error({ err: error }, 'rendering round failed; retrying'));
   private timer: NodeJS.Timeout | null = null;
@@ -51,7 +61,7 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
   private rejected = 0;
 
   constructor(@Inject(RENDERER_CONFIG) private readonly config: RendererConfig, @Inject(LOGGER) private readonly log: Logger) {
-    this.checker = new ConfigChecker(config.haproxyBin, config.keepalivedBin);
+    this.checker = new ConfigChecker(config.haproxyBin, config.keepalivedBin, config.opensslBin);
   }
 
   private state<S>(aggregate: AggregateType, id: string): S | undefined {
@@ -63,6 +73,7 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     pool: (id) => this.state<PoolState>('pool', id),
     monitor: (id) => this.state<HealthMonitorState>('healthmonitor', id),
     subnet: (id) => this.state<SubnetState>('subnet', id),
+    certificate: (id) => this.state<CertificateState>('certificate', id),
   };
 
   async onApplicationBootstrap(): Promise<void> {
@@ -124,6 +135,7 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     const next = behaviour.evolve(this.states.has(key) ? before : behaviour.initialState, upcast(event));
     this.states.set(key, next);
     if (event.aggregate === 'serviceinstance') this.reindex(before as ServiceInstanceState | undefined, next as ServiceInstanceState);
+    if (event.aggregate === 'vip') this.reindexCertificate(event.aggregateId, before as VipState | undefined, next as VipState);
     const affected = this.affectedInstances(event.aggregate, event.aggregateId, next);
     for (const id of affected) this.dirty.set(id, { id: event.id, correlationId: event.correlationId });
     // Replaying the log at start is not acting on it.
@@ -133,12 +145,6 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
   }
 
   private reindex(before: ServiceInstanceState | undefined, after: ServiceInstanceState): void {
-    const edit = (index: Map<string, Set<string>>, key: string, id: string, add: boolean) => {
-      let set = index.get(key);
-      if (!set) index.set(key, (set = new Set()));
-      if (add) set.add(id);
-      else set.delete(id);
-    };
     if (before?.kind === 'live') {
       edit(this.byVip, before.vipId, before.id, false);
       edit(this.byPool, before.poolId, before.id, false);
@@ -149,12 +155,22 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     }
   }
 
+  private reindexCertificate(vipId: string, before: VipState | undefined, after: VipState): void {
+    const was = before?.kind === 'live' ? before.tlsCertificateId : null;
+    const is = after.kind === 'live' ? after.tlsCertificateId : null;
+    if (was === is) return;
+    if (was !== null) edit(this.byCertificate, was, vipId, false);
+    if (is !== null) edit(this.byCertificate, is, vipId, true);
+  }
+
   /** The instances whose files may change with an event of this aggregate. */
   private affectedInstances(aggregate: AggregateType, id: string, state: unknown): string[] {
     switch (aggregate) {
       case 'serviceinstance': return [id];
       case 'vip': return [...(this.byVip.get(id) ?? [])];
       case 'pool': return [...(this.byPool.get(id) ?? [])];
+      // A replacement (rotation) changes the file name, and so haproxy.cfg, of every instance whose VIP uses it.
+      case 'certificate': return [...(this.byCertificate.get(id) ?? [])].flatMap((vipId) => [...(this.byVip.get(vipId) ?? [])]);
       case 'healthmonitor': {
         const hm = state as HealthMonitorState;
         return hm.kind === 'live' ? hm.poolIds.flatMap((poolId) => [...(this.byPool.get(poolId) ?? [])]) : [];

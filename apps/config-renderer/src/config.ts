@@ -1,7 +1,6 @@
+import { deploymentKey } from '@lbaas/secrets';
 import { portFromEnv } from '@lbaas/service-health';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 
 export interface RendererConfig {
   readonly natsUrl: string;
@@ -15,17 +14,8 @@ export interface RendererConfig {
   readonly logLevel: string;
   readonly haproxyBin: string;
   readonly keepalivedBin: string;
-}
-
-/** Reads the deployment key, creating it (32 random bytes, mode 0600) on first start. */
-export function deploymentKey(path: string): Buffer {
-  if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    writeFileSync(path, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
-  }
-  const key = readFileSync(path, 'utf8').trim();
-  if (!/^[0-9a-f]{64}$/.test(key)) throw new Error(`${path} must hold 64 hexadecimal characters (32 bytes)`);
-  return Buffer.from(key, 'hex');
+  /** Makes the throwaway certificate `haproxy -c` loads in place of a tenant's (Debian's openssl package). */
+  readonly opensslBin: string;
 }
 
 export function rendererConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RendererConfig {
@@ -44,5 +34,6 @@ export function rendererConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ren
     logLevel: env.LBAAS_LOG_LEVEL?.trim() || 'info',
     haproxyBin: env.LBAAS_HAPROXY_BIN?.trim() || '/usr/sbin/haproxy',
     keepalivedBin: env.LBAAS_KEEPALIVED_BIN?.trim() || '/usr/sbin/keepalived',
+    opensslBin: env.LBAAS_OPENSSL_BIN?.trim() || '/usr/bin/openssl',
   };
 }

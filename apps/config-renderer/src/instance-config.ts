@@ -1,5 +1,7 @@
-import type { HealthMonitorState, PoolState, ServiceInstanceState, SubnetState, VipState } from '@lbaas/domain';
-import { contentHash, type HaproxyInput, type KeepalivedInput, renderHaproxyConfig, renderKeepalivedConfig } from '@lbaas/haproxy';
+import type { CertificateState, HealthMonitorState, PoolState, ServiceInstanceState, SubnetState, VipState } from '@lbaas/domain';
+import {
+  contentHash, type HaproxyInput, type KeepalivedInput, renderHaproxyConfig, renderKeepalivedConfig, tlsCertificatePath,
+} from '@lbaas/haproxy';
 
 /** The interface the node agent gives every placement's namespace: VRRP and the VIP live on it. */
 export const PLACEMENT_INTERFACE = 'lbv0';
@@ -20,6 +22,7 @@ export interface ConfigSources {
   pool(id: string): PoolState | undefined;
   monitor(id: string): HealthMonitorState | undefined;
   subnet(id: string): SubnetState | undefined;
+  certificate(id: string): CertificateState | undefined;
 }
 
 export interface RenderedFile {
@@ -31,7 +34,7 @@ export interface RenderedFile {
 
 export type InstanceRendering =
   | { readonly kind: 'files'; readonly files: readonly RenderedFile[] }
-  /** Not renderable yet or any more (VIP or pool not folded, instance deleting or unplaced). */
+  /** Not renderable yet or any more (VIP, pool or the VIP's certificate not folded, instance deleting or unplaced). */
   | { readonly kind: 'nothing' };
 
 /**
@@ -44,6 +47,13 @@ export function renderInstance(si: ServiceInstanceState, sources: ConfigSources,
   const vip = sources.vip(si.vipId);
   const pool = sources.pool(si.poolId);
   if (vip?.kind !== 'live' || pool?.kind !== 'live') return { kind: 'nothing' };
+  const certificate = vip.tlsCertificateId === null ? null : sources.certificate(vip.tlsCertificateId);
+  // A VIP names a certificate that is not folded (or gone): rendering without TLS would serve
+  // plain HTTP where the tenant asked for TLS, and move every client off the last good files.
+  // Nothing new is rendered, so the files in force stay; the certificate's own events render the
+  // instance again once it is there. (The api attaches a certificate before the VIP names it and
+  // a certificate in use cannot be deleted, so this is a short wait.)
+  if (certificate !== null && certificate?.kind !== 'live') return { kind: 'nothing' };
   const subnet = sources.subnet(vip.subnetId);
   const prefixLength = subnet?.kind === 'live' ? Number(subnet.cidr.split('/')[1]) : 32;
   const monitors = pool.monitorIds.flatMap((id) => {
@@ -62,6 +72,8 @@ export function renderInstance(si: ServiceInstanceState, sources: ConfigSources,
       vip: {
         id: vip.id, address: vip.address, protocolPort: vip.protocolPort, protocol: vip.protocol, connectionLimit: vip.connectionLimit,
         adminStateUp: vip.adminStateUp, sessionPersistence: sp === null ? null : { type: sp.type, ...(sp.cookie_name === undefined ? {} : { cookieName: sp.cookie_name }) },
+        // The agent writes the chain and the opened key there; the name changes with the fingerprint, so a rotation reloads.
+        tls: certificate === null ? null : { certificatePath: tlsCertificatePath(runDir, certificate.id, certificate.fingerprint) },
       },
       pool: { id: pool.id, protocol: pool.protocol, lbMethod: pool.lbMethod, adminStateUp: pool.adminStateUp },
       members: pool.members.map((m) => ({ id: m.id, address: m.address, protocolPort: m.protocolPort, weight: m.weight, adminStateUp: m.adminStateUp })),

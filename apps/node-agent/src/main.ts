@@ -1,4 +1,6 @@
-import { FakeDriver, NetnsDriver, NodeAgentMetrics, type PlacementDriver, ProcessDriver, runNodeAgent } from '@lbaas/dataplane';
+import {
+  certificateKeyFile, FakeDriver, NetnsDriver, NodeAgentMetrics, type PlacementDriver, ProcessDriver, runNodeAgent,
+} from '@lbaas/dataplane';
 import { NODE_NAME } from '@lbaas/domain';
 import { connectNats } from '@lbaas/messaging';
 import { serveHealth, ServiceMetrics, serviceLogger } from '@lbaas/service-health';
@@ -29,13 +31,17 @@ async function main(): Promise<void> {
   } else {
     throw new Error(`LBAAS_NODE_DRIVER=${driverName} is not a driver: netns (root), process (no root) or fake`);
   }
+  // Opens the private keys of the certificates this node's VIPs terminate TLS with: the api's key
+  // file, read when a certificate first needs it. The fake driver writes no file, so needs none.
+  const certificateKeyPath = env.LBAAS_CERTIFICATE_KEY_FILE?.trim() || '/etc/lbaas/certificate.key';
+  const certificateKeys = driverName === 'fake' ? undefined : certificateKeyFile(certificateKeyPath);
   const heartbeatMs = Number(env.LBAAS_HEARTBEAT_MS?.trim() || 1000);
   const reconcileMs = Number(env.LBAAS_RECONCILE_MS?.trim() || 2000);
   const observeMs = Number(env.LBAAS_OBSERVE_MS?.trim() || 1000);
   const nc = await connectNats(`lbaas-node-agent-${nodeId}`);
   const metrics = new NodeAgentMetrics(new ServiceMetrics('node-agent', { node: nodeId }));
   const nodes = await runNodeAgent({
-    nc, nodeId, driver, heartbeatMs, reconcileMs, observeMs, metrics,
+    nc, nodeId, driver, heartbeatMs, reconcileMs, observeMs, metrics, certificateKeys,
     log: (level, fields, message) => log[level](fields, message),
   });
   const server = await serveHealth({

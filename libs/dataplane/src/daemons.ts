@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { contentHash, runtimeChanges } from '@lbaas/haproxy';
+import { pruneTlsFiles, type TlsFile, writeTlsFiles } from './tls-files';
 
 const exec = promisify(execFile);
 
@@ -87,6 +88,8 @@ export interface DaemonSpec {
   readonly reload: NodeJS.Signals;
   /** Where it runs, for error messages: `in lb-<uuid>`. */
   readonly where: string;
+  /** HAProxy's certificate files (`<dir>/tls`): written before it starts or reloads, the others removed once it serves. */
+  readonly tlsFiles?: readonly TlsFile[];
 }
 
 /** How long a reload may take before the master is asked again; a second reload of the same file is harmless. */
@@ -105,12 +108,18 @@ export async function convergeDaemon(s: DaemonSpec): Promise<void> {
   const pidFile = join(s.dir, `${s.daemon}.pid`);
   const applied = existsSync(appliedFile) ? readFileSync(appliedFile, 'utf8') : '';
   const previous = existsSync(config) ? readFileSync(config, 'utf8') : '';
+  // Before the file that names them, so HAProxy never starts or reloads without its certificates.
+  const reread = s.tlsFiles ? writeTlsFiles(s.dir, s.tlsFiles) : false;
   if (previous !== s.file.text) writeFileSync(config, s.file.text, { mode: 0o600 });
   const pid = alive(pidFile, s.daemon);
-  if (pid !== null && applied === s.file.hash) return;
+  if (pid !== null && applied === s.file.hash && !reread) {
+    if (s.tlsFiles) pruneTlsFiles(s.dir, s.tlsFiles);
+    return;
+  }
   if (pid !== null) {
     // Only against the file the process runs: the one on disk may be from an apply that failed half-way.
-    const commands = s.daemon === 'haproxy' && contentHash(previous) === applied ? runtimeChanges(previous, s.file.text) : null;
+    // New bytes in a certificate file it loaded need a reload: the runtime API cannot say so.
+    const commands = s.daemon === 'haproxy' && !reread && contentHash(previous) === applied ? runtimeChanges(previous, s.file.text) : null;
     if (commands === null || !(await runtime(s.dir, commands))) {
       const before = s.daemon === 'haproxy' ? await servingWorker(s.dir) : null;
       process.kill(pid, s.reload);
@@ -141,6 +150,8 @@ export async function convergeDaemon(s: DaemonSpec): Promise<void> {
     if (s.daemon === 'haproxy') await waitFor('HAProxy serving', async () => (await servingWorker(s.dir)) !== null, 10_000);
   }
   writeFileSync(appliedFile, s.file.hash, { mode: 0o600 });
+  // The old worker loaded its certificates at its start: once the new one serves, their files can go.
+  if (s.tlsFiles) pruneTlsFiles(s.dir, s.tlsFiles);
 }
 
 /** True when HAProxy took every command (the runtime API answers nothing on success). */

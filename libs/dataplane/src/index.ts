@@ -6,3 +6,5 @@ export * from './placement-driver';
 export * from './process-driver';
 export * from './fabric';
 export * from './node-agent-metrics';
+export * from './tls-files';
+export * from './placement-tls';

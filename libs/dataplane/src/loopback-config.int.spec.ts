@@ -1,20 +1,29 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { baseHaproxyInput, tlsCertificatePaths, writeThrowawayCertificate } from '@lbaas/haproxy';
 import { loopbackConfig, type LoopbackOptions } from './loopback-config';
 
 const run = promisify(execFile);
 const GOLDEN = join(__dirname, '..', '..', 'haproxy', 'src', 'golden');
 const goldens = readdirSync(GOLDEN).filter((f) => f.endsWith('.haproxy.cfg'));
 const dir = mkdtempSync(join(tmpdir(), 'lbp-loopback-'));
+const certificate = join(dir, 'throwaway.pem');
+beforeAll(() => writeThrowawayCertificate(certificate));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** `haproxy -c` with every warning an error (-dW), as the golden spec checks the rendered files. */
 async function check(name: string, text: string): Promise<{ code: number; output: string }> {
   const path = join(dir, name);
-  writeFileSync(path, text);
+  // The placement's runDir moved into this run's directory, with a certificate where a TLS frontend names one.
+  const moved = text.replaceAll(baseHaproxyInput().runDir, dir);
+  for (const { path: crt } of tlsCertificatePaths(moved)) {
+    mkdirSync(join(crt, '..'), { recursive: true });
+    copyFileSync(certificate, crt);
+  }
+  writeFileSync(path, moved);
   try {
     const { stdout, stderr } = await run('/usr/sbin/haproxy', ['-c', '-dW', '-f', path], { timeout: 20_000 });
     return { code: 0, output: `${stderr}${stdout}`.trim() };

@@ -158,6 +158,23 @@ ${BACKEND}
     expect(() => loopbackConfig(render((i) => ({ ...i, vip: { ...i.vip, address: '203.0.113.7' } })), ACTIVE)).toThrow(/203\.0\.113\.7:80 is outside the fabric/);
   });
 
+  describe('a TLS frontend', () => {
+    const tls = golden('tls-termination');
+    const crt = '/run/lbaas/00000000-0000-4000-8000-000000000071/tls/00000000-0000-4000-8000-000000000080-5f3a09c2e1b47d86.pem';
+
+    it('keeps ssl, the certificate file and alpn on the VIP\'s bind, with 443 moved by the offset', () => {
+      expect(sectionOf(loopbackConfig(tls, ACTIVE), FRONTEND).slice(0, 2)).toEqual([`    bind 127.18.1.10:10443 ssl crt ${crt} alpn h2,http/1.1`, '    mode http']);
+      expect(sectionOf(loopbackConfig(tls, STANDBY), FRONTEND).slice(0, 2)).toEqual([`    bind 127.18.1.10:10443 ssl crt ${crt} alpn h2,http/1.1`, '    disabled']);
+    });
+
+    it('terminates TLS on a floating IP\'s bind too', () => {
+      const floatingIps = [{ floatingAddress: '198.19.0.7', vipAddress: '198.18.1.10' }];
+      expect(sectionOf(loopbackConfig(tls, { ...ACTIVE, floatingIps }), FRONTEND).slice(0, 2)).toEqual([
+        `    bind 127.18.1.10:10443 ssl crt ${crt} alpn h2,http/1.1`, `    bind 127.19.0.7:10443 ssl crt ${crt} alpn h2,http/1.1`,
+      ]);
+    });
+  });
+
   describe('floating IPs', () => {
     const floatingIps = [
       { floatingAddress: '198.19.0.7', vipAddress: '198.18.1.10' },

@@ -83,7 +83,8 @@ export function loopbackConfig(text: string, o: LoopbackOptions): string {
       if (!vip || !address) throw new Error(`the VIP ${argument} is outside the fabric (198.18.0.0/15): the process driver listens only on the fabric's image in 127/8`);
       const port = loopbackPort(Number(vip[2]), o.portOffset);
       const floating = o.role === 'active' ? floatingAddressesOf(vip[1], o.floatingIps) : [];
-      out.push(...[address, ...floating].map((a) => `${INDENT}bind ${a}:${port}`));
+      // The rest of the bind (ssl crt <file> alpn ...) goes with every address.
+      out.push(...[address, ...floating].map((a) => [`${INDENT}bind ${a}:${port}`, ...rest].join(' ')));
       if (o.role === 'standby' && !standbyDisabled) {
         out.push(`${INDENT}disabled`);
         standbyDisabled = true;

@@ -104,7 +104,7 @@ export class NetnsDriver implements PlacementDriver {
     const ns = this.ns(p.vmId);
     const where = `in ${ns}`;
     await convergeDaemon({
-      dir, daemon: 'haproxy', file: p.haproxy, reload: 'SIGUSR2', where,
+      dir, daemon: 'haproxy', file: p.haproxy, reload: 'SIGUSR2', where, tlsFiles: p.tlsFiles,
       start: ['ip', 'netns', 'exec', ns, this.haproxyBin, '-W', '-D', '-f', configFileOf(dir, 'haproxy')],
     });
     await convergeDaemon({

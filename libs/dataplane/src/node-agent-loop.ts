@@ -1,6 +1,6 @@
 import {
-  floatingIpDecider, type FloatingIpEvent, type FloatingIpState, poolDecider, serviceInstanceDecider, type ServiceInstanceEvent,
-  type ServiceInstanceState, upcast, vipDecider, type VipEvent, type VipState,
+  certificateDecider, type CertificateEvent, type CertificateState, floatingIpDecider, type FloatingIpEvent, type FloatingIpState, poolDecider,
+  serviceInstanceDecider, type ServiceInstanceEvent, type ServiceInstanceState, upcast, vipDecider, type VipEvent, type VipState,
 } from '@lbaas/domain';
 import { type CausingEvent, executeSystemCommand, JetStreamEventStore, type SystemActor, systemActor } from '@lbaas/event-store';
 import { memberHealth, parseShowStat } from '@lbaas/haproxy';
@@ -12,6 +12,7 @@ import {
 import type { NatsConnection, ObjectStore } from 'nats';
 import type { NodeAgentMetrics } from './node-agent-metrics';
 import type { DesiredPlacement, PlacementDriver } from './placement-driver';
+import { CertificateVersions, placementTlsFiles, type SecretOpener } from './placement-tls';
 
 /** Rendered files by content hash, as the config renderer stores them. */
 export const CONFIG_BUCKET = 'lbaas_configs';
@@ -28,6 +29,12 @@ export interface NodeAgentOptions {
   readonly log: (level: 'info' | 'warn' | 'error', fields: Record<string, unknown>, message: string) => void;
   /** The process's metrics; absent where many simulated agents share a process (`lbaas dev nodes`). */
   readonly metrics?: NodeAgentMetrics;
+  /**
+   * Opens the private keys of the certificates this node serves (certificateKeyFile of
+   * LBAAS_CERTIFICATE_KEY_FILE). Without it placements get no TLS files: only for a driver that
+   * runs nothing (fake).
+   */
+  readonly certificateKeys?: SecretOpener;
 }
 
 export interface NodeAgent {
@@ -56,6 +63,9 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
   /** VIPs and floating IPs: which floating address forwards to which VIP. */
   const vips = new Map<string, VipState>();
   const floatingIps = new Map<string, FloatingIpState>();
+  /** Certificates with their recent versions, so the file a rendering names can be written until the next one names another. */
+  const certificates = new Map<string, CertificateState>();
+  const versions = new CertificateVersions();
   /** Every placement the log ever put on this node: only those may this agent tear down. */
   const ours = new Map<string, string>();
   const texts = new Map<string, string>();
@@ -101,10 +111,17 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
       return;
     }
     try {
+      const haproxy = { hash: rendered.haproxyHash, text: await text(rendered.haproxyHash) };
+      const tls = placementTlsFiles(haproxy.text, { vipId: si.vipId, vip: vips.get(si.vipId), certificates, versions, keys: o.certificateKeys });
+      if (tls.kind === 'wait') {
+        // Never start or reload HAProxy without a file its configuration names: what runs stays, a later pass retries.
+        log('info', { correlationId: actor.correlationId, instanceId: si.id, vmId, reason: tls.reason }, 'placement not applied yet');
+        return;
+      }
       const desired: DesiredPlacement = {
-        instanceId: si.id, vmId, role: placement.role, vrrpAddress: placement.vrrpAddress,
-        haproxy: { hash: rendered.haproxyHash, text: await text(rendered.haproxyHash) },
+        instanceId: si.id, vmId, role: placement.role, vrrpAddress: placement.vrrpAddress, haproxy,
         keepalived: { hash: rendered.keepalivedHash, text: await text(rendered.keepalivedHash) },
+        tlsFiles: tls.files,
       };
       await driver.apply(desired);
     } catch (error) {
@@ -274,6 +291,19 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     onCommit: ({ seq, commit }) => {
       consumed?.(commit.events);
       for (const event of commit.events) {
+        if (event.aggregate === 'certificate') {
+          const after = certificateDecider.evolve(certificates.get(event.aggregateId) ?? certificateDecider.initialState, upcast(event) as unknown as CertificateEvent);
+          certificates.set(event.aggregateId, after);
+          versions.record(event.aggregateId, after);
+          // A new chain may keep the leaf, and so the file name: the placements serving it write it again.
+          for (const si of instances.values()) {
+            const vip = vips.get(si.vipId);
+            if (vip?.kind === 'live' && vip.tlsCertificateId === event.aggregateId && si.placements.some((p) => p.nodeId === nodeId)) {
+              touched.set(si.id, { id: event.id, correlationId: event.correlationId });
+            }
+          }
+          continue;
+        }
         if (event.aggregate === 'vip' || event.aggregate === 'floatingip') {
           const e = upcast(event);
           if (event.aggregate === 'vip') vips.set(event.aggregateId, vipDecider.evolve(vips.get(event.aggregateId) ?? vipDecider.initialState, e as unknown as VipEvent));

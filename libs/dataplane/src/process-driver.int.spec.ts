@@ -32,7 +32,7 @@ const config = (weights: readonly number[]): { hash: string; text: string } => {
   return { hash: contentHash(text), text };
 };
 const placement = (role: DesiredPlacement['role'], weights: readonly number[] = [1, 1]): DesiredPlacement => ({
-  instanceId, vmId, role, vrrpAddress: `198.19.${NET}.201`, haproxy: config(weights), keepalived: { hash: 'unused', text: '' },
+  instanceId, vmId, role, vrrpAddress: `198.19.${NET}.201`, haproxy: config(weights), keepalived: { hash: 'unused', text: '' }, tlsFiles: [],
 });
 
 const get = async (address: string): Promise<string | null> => {

@@ -74,7 +74,7 @@ export class ProcessDriver implements PlacementDriver {
     const dir = this.runDir(p.vmId);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     await convergeDaemon({
-      dir, daemon: 'haproxy', file: { hash: contentHash(text), text }, reload: 'SIGUSR2', where: `for placement ${p.vmId}`,
+      dir, daemon: 'haproxy', file: { hash: contentHash(text), text }, reload: 'SIGUSR2', where: `for placement ${p.vmId}`, tlsFiles: p.tlsFiles,
       start: [this.haproxyBin, '-W', '-D', '-f', configFileOf(dir, 'haproxy')],
     });
     this.applied.set(p.vmId, p);

@@ -1,4 +1,5 @@
 import type { HaproxyInput, KeepalivedInput, RenderedMonitor } from './model';
+import { tlsCertificatePath } from './tls';
 
 /** Fixed ids, so the golden files read well: ...0001 is the instance, ...0002 the VIP, ...0003 the pool, ...004x members, ...006x monitors. */
 export const uuidOf = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -10,7 +11,7 @@ export const monitorOf = (type: RenderedMonitor['type'], change: Partial<Rendere
 /** A valid input for tests and benchmarks; members are deliberately out of id order. */
 export const baseHaproxyInput = (): HaproxyInput => ({
   instanceId: uuidOf(1),
-  vip: { id: uuidOf(2), address: '198.18.1.10', protocolPort: 80, protocol: 'HTTP', connectionLimit: -1, adminStateUp: true, sessionPersistence: null },
+  vip: { id: uuidOf(2), address: '198.18.1.10', protocolPort: 80, protocol: 'HTTP', connectionLimit: -1, adminStateUp: true, sessionPersistence: null, tls: null },
   pool: { id: uuidOf(3), protocol: 'HTTP', lbMethod: 'ROUND_ROBIN', adminStateUp: true },
   members: [
     { id: uuidOf(42), address: '198.18.2.11', protocolPort: 8080, weight: 1, adminStateUp: true },
@@ -29,6 +30,8 @@ const withMonitors = (...monitors: RenderedMonitor[]): Change => (i) => ({ ...i,
 const withWeights = (...weights: number[]): Change => (i) => ({ ...i, members: i.members.map((m, n) => ({ ...m, weight: weights[n] })) });
 const both = (protocol: HaproxyInput['vip']['protocol'], protocolPort: number): Change => (i) => withPool({ protocol })(withVip({ protocol, protocolPort })(i));
 const all = (...changes: Change[]): Change => (i) => changes.reduce((acc, change) => change(acc), i);
+/** TLS termination on 443 with certificate ...0080, whose fingerprint starts 5f3a...; the file is in the placement's runDir. */
+const terminated: Change = (i) => withVip({ protocolPort: 443, tls: { certificatePath: tlsCertificatePath(i.runDir, uuidOf(80), `5f3a09c2e1b47d86${'0'.repeat(48)}`) } })(i);
 
 /** One haproxy.cfg per feature combination of ARCHITECTURE.md section 6. */
 export const HAPROXY_CASES: Record<string, Change> = {
@@ -59,6 +62,8 @@ export const HAPROXY_CASES: Record<string, Change> = {
   'tcp-http-cookie-persistence': all(both('TCP', 5432), withVip({ sessionPersistence: { type: 'HTTP_COOKIE' } })),
   'https-passthrough': all(both('HTTPS', 443), withMonitors(monitorOf('HTTPS', { urlPath: '/status' }))),
   'https-passthrough-app-cookie': all(both('HTTPS', 443), withVip({ sessionPersistence: { type: 'APP_COOKIE', cookieName: 'SID' } })),
+  'tls-termination': all(terminated, withMonitors(monitorOf('HTTP', { urlPath: '/healthz' }))),
+  'tls-termination-cookie-limit': all(terminated, withVip({ sessionPersistence: { type: 'HTTP_COOKIE' }, connectionLimit: 500 })),
   'no-members': (i) => ({ ...i, members: [] }),
   'no-members-monitored-cookie': (i) => ({ ...withVip({ sessionPersistence: { type: 'HTTP_COOKIE' } })(i), members: [], monitors: [monitorOf('PING')] }),
 };

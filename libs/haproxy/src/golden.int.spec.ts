@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,6 +7,8 @@ import { baseHaproxyInput, baseKeepalivedInput, monitorOf, uuidOf } from './gold
 import { outcome } from './checker-outcome';
 import { renderHaproxyConfig } from './render-haproxy';
 import { renderKeepalivedConfig } from './render-keepalived';
+import { writeThrowawayCertificate } from './throwaway-certificate';
+import { tlsCertificatePaths } from './tls';
 
 const run = promisify(execFile);
 const HAPROXY = '/usr/sbin/haproxy';
@@ -17,13 +19,23 @@ const VALID = { code: 0, output: 'Configuration file is valid' };
 const GOLDEN = join(__dirname, 'golden');
 const goldens = readdirSync(GOLDEN);
 const dir = mkdtempSync(join(tmpdir(), 'lbt-golden-'));
+const certificate = join(dir, 'throwaway.pem');
+beforeAll(() => writeThrowawayCertificate(certificate));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 
-/** Golden text with the placement's runDir moved to an existing temp directory, written out. */
+/**
+ * Golden text with the placement's runDir moved to an existing temp directory, written out,
+ * with a certificate at every `crt` path it names, as the node agent would have written them.
+ */
 function writeChecked(name: string, text: string): string {
   const path = join(dir, name);
-  writeFileSync(path, text.replaceAll(baseHaproxyInput().runDir, dir));
+  const moved = text.replaceAll(baseHaproxyInput().runDir, dir);
+  for (const { path: crt } of tlsCertificatePaths(moved)) {
+    mkdirSync(join(crt, '..'), { recursive: true });
+    copyFileSync(certificate, crt);
+  }
+  writeFileSync(path, moved);
   return path;
 }
 
@@ -49,6 +61,15 @@ describe('haproxy -c on every golden haproxy.cfg', () => {
       stats: { ...input.stats, user: 'A-z_0', password: '-_-' },
     }));
     expect(await haproxyCheck(path)).toEqual(VALID);
+  });
+
+  it('refuses a TLS frontend whose certificate file is missing, so the node agent must write it first', async () => {
+    const text = readFileSync(join(GOLDEN, 'tls-termination.haproxy.cfg'), 'utf8').replaceAll(baseHaproxyInput().runDir, join(dir, 'nowhere'));
+    const path = join(dir, 'tls-missing.cfg');
+    writeFileSync(path, text);
+    const result = await haproxyCheck(path);
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(/unable to load SSL certificate|No such file/);
   });
 
   it('refuses a broken file, so the checks above can fail', async () => {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,10 +9,14 @@ import type { HaproxyInput, KeepalivedInput, RenderedMember, RenderedMonitor } f
 import { outcome } from './checker-outcome';
 import { renderHaproxyConfig } from './render-haproxy';
 import { renderKeepalivedConfig } from './render-keepalived';
+import { writeThrowawayCertificate } from './throwaway-certificate';
+import { tlsCertificatePath, tlsCertificatePaths } from './tls';
 import { InvalidRenderInput } from './validate';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'lbt-hostile-'));
+const certificate = join(dir, 'throwaway.pem');
+beforeAll(() => writeThrowawayCertificate(certificate));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 
@@ -43,6 +47,8 @@ const HAPROXY_STRINGS: Record<string, Put<HaproxyInput>> = {
   'vip.address': (i, v) => ({ ...i, vip: { ...i.vip, address: `198.18.1.10${v}` } }),
   'vip.protocol': (i, v) => ({ ...i, vip: { ...i.vip, protocol: v as HaproxyInput['vip']['protocol'] } }),
   'vip.sessionPersistence.type': (i, v) => ({ ...i, vip: { ...i.vip, sessionPersistence: { type: v as 'APP_COOKIE', cookieName: 'SID' } } }),
+  'vip.tls.certificatePath': (i, v) => ({ ...i, vip: { ...i.vip, tls: { certificatePath: `${i.runDir}/tls/${v}.pem` } } }),
+  'vip.tls.certificatePath (bare)': (i, v) => ({ ...i, vip: { ...i.vip, tls: { certificatePath: v } } }),
   'vip.sessionPersistence.cookieName': (i, v) => ({ ...i, vip: { ...i.vip, sessionPersistence: { type: 'APP_COOKIE', cookieName: `SID${v}` } } }),
   'pool.id': (i, v) => ({ ...i, pool: { ...i.pool, id: `${i.pool.id}${v}` } }),
   'pool.protocol': (i, v) => ({ ...i, pool: { ...i.pool, protocol: v as HaproxyInput['pool']['protocol'] } }),
@@ -141,6 +147,7 @@ const validHaproxyInput: fc.Arbitrary<HaproxyInput> = fc.record({
     fc.constantFrom({ type: 'SOURCE_IP' as const }, { type: 'HTTP_COOKIE' as const }),
     fromChars(`${ALNUM}!$%&*+-.^_\`|~`, 1, 64).map((cookieName) => ({ type: 'APP_COOKIE' as const, cookieName })),
   )),
+  tls: fc.option(fc.tuple(uuid, hexDigits(64))),
   pool: fc.record({ id: uuid, lbMethod: fc.constantFrom('ROUND_ROBIN' as const, 'LEAST_CONNECTIONS' as const, 'SOURCE_IP' as const), adminStateUp: fc.boolean() }),
   members: fc.uniqueArray(memberArb, { maxLength: 20, selector: (m) => m.id }),
   monitors: fc.array(monitorArb, { maxLength: 3 }),
@@ -148,7 +155,11 @@ const validHaproxyInput: fc.Arbitrary<HaproxyInput> = fc.record({
   pingCheckCommand: fromChars(`${ALNUM}._-`, 1, 30).map((name) => `/usr/local/lib/${name}`),
 }).map((r) => ({
   instanceId: r.instanceId,
-  vip: { ...r.vip, protocol: r.protocol, sessionPersistence: r.persistence },
+  // A certificate only on HTTP VIPs, as the domain allows; its file lies in the run directory.
+  vip: {
+    ...r.vip, protocol: r.protocol, sessionPersistence: r.persistence,
+    tls: r.protocol === 'HTTP' && r.tls ? { certificatePath: tlsCertificatePath(dir, r.tls[0], r.tls[1].toLowerCase()) } : null,
+  },
   pool: { ...r.pool, protocol: r.protocol },
   members: r.members,
   monitors: r.monitors,
@@ -181,7 +192,8 @@ const HAPROXY_LINES = [
     'master-worker', 'user nobody', 'group nogroup', 'log stdout format raw local0 notice', `pidfile ${PATH}/haproxy\\.pid`,
     `stats socket ${PATH}/haproxy\\.sock mode 600 level admin expose-fd listeners`, 'external-check', 'insecure-fork-wanted',
     'log global', 'retries 3', 'option redispatch', 'timeout (connect|client|server) [0-9]+',
-    `bind ${IP}:[0-9]+`, 'mode (http|tcp)', 'stats enable', 'stats uri /', 'stats auth [A-Za-z0-9_-]+:[A-Za-z0-9_-]+',
+    `bind ${IP}:[0-9]+( ssl crt ${PATH}\\.pem alpn h2,http/1\\.1)?`, 'mode (http|tcp)',
+    'http-request set-header X-Forwarded-Proto https', 'http-request set-header X-Forwarded-Port [0-9]+', 'stats enable', 'stats uri /', 'stats auth [A-Za-z0-9_-]+:[A-Za-z0-9_-]+',
     'option forwardfor', 'maxconn [0-9]+', 'disabled', `default_backend ${UUID}`, 'balance (roundrobin|leastconn|source)',
     'stick-table type ip size 10k', 'stick on src', 'cookie SRV insert indirect nocache', 'stick-table type string len 64 size 10k',
     'stick store-response res\\.cook\\([!$%&*+.^_`|~0-9A-Za-z-]+\\)', 'stick match req\\.cook\\([!$%&*+.^_`|~0-9A-Za-z-]+\\)',
@@ -230,6 +242,10 @@ describe('random valid input', () => {
     const results = await inPairs(inputs, async (input, n) => {
       const path = join(dir, `random-${n}.cfg`);
       const text = renderHaproxyConfig(input);
+      for (const crt of tlsCertificatePaths(text)) {
+        mkdirSync(join(crt.path, '..'), { recursive: true });
+        copyFileSync(certificate, crt.path);
+      }
       writeFileSync(path, text);
       const result = await outcome('/usr/sbin/haproxy', ['-c', '-dW', '-f', path]);
       return { ...result, text: result.code === 0 ? '' : text };

@@ -7,3 +7,5 @@ export * from './render-keepalived';
 export * from './validate';
 export * from './show-stat';
 export * from './runtime-changes';
+export * from './tls';
+export * from './throwaway-certificate';

@@ -55,6 +55,30 @@ describe('renderHaproxyConfig', () => {
     expect(section(text, BACKEND)).toContain('mode tcp');
   });
 
+  describe('TLS termination (an HTTP VIP with a certificate)', () => {
+    const crt = `${baseHaproxyInput().runDir}/tls/${uuidOf(80)}-0123456789abcdef.pem`;
+    const tls = vip({ protocolPort: 443, tls: { certificatePath: crt } });
+
+    it('binds with ssl and the placement\'s certificate file, in http mode, telling the members the client spoke https', () => {
+      expect(section(render(tls), FRONTEND)).toEqual([
+        `bind 198.18.1.10:443 ssl crt ${crt} alpn h2,http/1.1`, 'mode http', 'option forwardfor',
+        'http-request set-header X-Forwarded-Proto https', 'http-request set-header X-Forwarded-Port 443', `default_backend ${uuidOf(3)}`,
+      ]);
+      expect(section(render(tls), BACKEND).slice(0, 2)).toEqual(['mode http', 'balance roundrobin']);
+    });
+
+    it('keeps cookies, maxconn and disabled as for plain HTTP', () => {
+      const text = render(tls, vip({ connectionLimit: 20, adminStateUp: false, sessionPersistence: { type: 'HTTP_COOKIE' } }));
+      expect(section(text, FRONTEND).slice(-3)).toEqual(['maxconn 20', 'disabled', `default_backend ${uuidOf(3)}`]);
+      expect(section(text, BACKEND)).toContain('cookie SRV insert indirect nocache');
+    });
+
+    it('changes nothing for a VIP without a certificate', () => {
+      expect(render()).not.toMatch(/ssl|X-Forwarded-Proto/);
+      expect(render(protocol('HTTPS'))).not.toMatch(/ssl|X-Forwarded-Proto/);
+    });
+  });
+
   it.each([[1000, ['maxconn 1000']], [0, []], [-1, []]] as const)('connection_limit %d gives %j', (limit, expected) => {
     expect(section(render(vip({ connectionLimit: limit })), FRONTEND).filter((l) => l.startsWith('maxconn'))).toEqual(expected);
   });

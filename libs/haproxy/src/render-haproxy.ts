@@ -81,17 +81,22 @@ export function renderHaproxyConfig(input: HaproxyInput): string {
   validateHaproxyInput(input);
   const { vip, pool, stats } = input;
   const monitor = effectiveMonitor(input.monitors);
-  // Neutron's HTTPS VIP is not terminated here: its bytes pass through in tcp mode.
+  // Neutron's HTTPS VIP is not terminated here: its bytes pass through in tcp mode. An HTTP VIP
+  // with a certificate is terminated: HAProxy speaks TLS to the client and plain HTTP behind.
   const mode = vip.protocol === 'HTTP' ? 'http' : 'tcp';
+  const tls = vip.tls;
   const lines = [
     `# haproxy.cfg of service instance ${input.instanceId}, rendered by lbaas; do not edit`,
     ...globalSection(input, monitor),
     ...section('defaults', ['log global', 'retries 3', 'option redispatch', 'timeout connect 5000', 'timeout client 50000', 'timeout server 50000']),
     ...section('listen stats', [`bind ${stats.address}:${stats.port}`, 'mode http', 'stats enable', 'stats uri /', `stats auth ${stats.user}:${stats.password}`]),
     ...section(`frontend ${vip.id}`, [
-      `bind ${vip.address}:${vip.protocolPort}`,
+      tls === null ? `bind ${vip.address}:${vip.protocolPort}` : `bind ${vip.address}:${vip.protocolPort} ssl crt ${tls.certificatePath} alpn h2,http/1.1`,
       `mode ${mode}`,
       mode === 'http' && 'option forwardfor',
+      // set, not add: a client's own X-Forwarded-Proto must not reach the members.
+      tls !== null && 'http-request set-header X-Forwarded-Proto https',
+      tls !== null && `http-request set-header X-Forwarded-Port ${vip.protocolPort}`,
       vip.connectionLimit > 0 && `maxconn ${vip.connectionLimit}`,
       !vip.adminStateUp && 'disabled',
       `default_backend ${pool.id}`,

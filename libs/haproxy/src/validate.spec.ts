@@ -41,6 +41,7 @@ describe('validateHaproxyInput', () => {
     ['no members and no monitors', (i) => ({ ...i, members: [], monitors: [] })],
     ['connection limit -1 (unlimited)', vip({ connectionLimit: -1 })],
     ['a disabled monitor with a PING type', (i) => ({ ...i, monitors: [monitorOf('PING', { adminStateUp: false })] })],
+    ['a TLS certificate path on an HTTP VIP', vip({ tls: { certificatePath: `/run/lbaas/${uuidOf(71)}/tls/${uuidOf(80)}-0123456789abcdef.pem` } })],
   ])('accepts %s', (_, change) => expect(() => validateHaproxyInput(change(baseHaproxyInput()))).not.toThrow());
 
   it.each<[string, Change<HaproxyInput>, string]>([
@@ -92,6 +93,16 @@ describe('validateHaproxyInput', () => {
     ['a runDir with ..', (i) => ({ ...i, runDir: '/run/../etc' }), 'runDir'],
     ['a runDir of 85 characters', (i) => ({ ...i, runDir: `/${'r'.repeat(84)}` }), 'runDir'],
     ['a ping command with a space', (i) => ({ ...i, pingCheckCommand: '/bin/ping -c1' }), 'pingCheckCommand'],
+    ['TLS on a TCP VIP', (i) => vip({ protocol: 'TCP', tls: { certificatePath: '/run/x.pem' } })(i), 'vip.tls'],
+    ['TLS on an HTTPS VIP (passed through, not terminated)', vip({ protocol: 'HTTPS', tls: { certificatePath: '/run/x.pem' } }), 'vip.tls'],
+    ['tls missing (undefined)', vip({ tls: bad<null>(undefined) }), 'vip.tls'],
+    ['tls as a string', vip({ tls: bad<null>('/run/x.pem') }), 'vip.tls'],
+    ['a relative certificate path', vip({ tls: { certificatePath: 'tls/x.pem' } }), 'vip.tls.certificatePath'],
+    ['a certificate path with a space', vip({ tls: { certificatePath: '/run/x.pem alpn h2' } }), 'vip.tls.certificatePath'],
+    ['a certificate path with a newline', vip({ tls: { certificatePath: '/run/x.pem\n    bind 0.0.0.0:1' } }), 'vip.tls.certificatePath'],
+    ['a certificate path with ..', vip({ tls: { certificatePath: '/run/../etc/ssl/private/x.pem' } }), 'vip.tls.certificatePath'],
+    ['a certificate path with a quote', vip({ tls: { certificatePath: "/run/x'.pem" } }), 'vip.tls.certificatePath'],
+    ['a certificate path of 201 characters', vip({ tls: { certificatePath: `/${'c'.repeat(200)}` } }), 'vip.tls.certificatePath'],
   ])('refuses %s, naming the field', (_, change, field) => {
     const error = refusal(() => validateHaproxyInput(change(baseHaproxyInput())));
     expect(error.field).toBe(field);

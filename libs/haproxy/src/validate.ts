@@ -73,6 +73,13 @@ export function validateHaproxyInput(input: HaproxyInput): void {
       check(matches(vip.sessionPersistence.cookieName, COOKIE_NAME), 'vip.sessionPersistence.cookieName', 'must be 1 to 64 cookie token characters, without \' and #');
     }
   }
+  const tls: unknown = vip.tls;
+  check(tls === null || (typeof tls === 'object' && !Array.isArray(tls)), 'vip.tls', 'must be null or an object');
+  if (vip.tls !== null) {
+    // HAProxy terminates TLS for an HTTP VIP only; an HTTPS VIP passes its bytes through untouched.
+    check(vip.protocol === 'HTTP', 'vip.tls', 'is allowed on an HTTP VIP only');
+    absolutePath(vip.tls.certificatePath, 'vip.tls.certificatePath', 200);
+  }
   uuid(pool.id, 'pool.id');
   oneOf(pool.protocol, 'pool.protocol', ['HTTP', 'HTTPS', 'TCP']);
   oneOf(pool.lbMethod, 'pool.lbMethod', ['ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP']);
