@@ -4,6 +4,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RUN_PREFIX as PREFIX, sweepDeadRuns } from './run-fabric';
 import { NeutronApi, type Pool, type Vip } from '../acceptance/neutron-api';
 
 interface ServiceInstance {
@@ -11,20 +12,7 @@ interface ServiceInstance {
   config: { uuid: string; haproxy_sha256: string }[];
 }
 
-/** A fabric of this run's own: `lbt<pid hex>-`, so it never meets `make up` or another run. */
-const PREFIX = `lbt${process.pid.toString(16)}-`;
 const ROOT = process.getuid?.() === 0;
-
-/** Namespaces of earlier runs whose process is gone (a crash, SIGKILL of jest). */
-function sweepDeadRuns(): void {
-  const out = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
-  const dead = new Set<string>();
-  for (const line of out.split('\n')) {
-    const m = /^(lbt([0-9a-f]+)-)/.exec(line.trim());
-    if (m && !existsSync(`/proc/${parseInt(m[2], 16)}`)) dead.add(m[1]);
-  }
-  for (const prefix of dead) void removeNamespaces(prefix);
-}
 
 /** Answers its name; `/slow` after 3 s, to hold a connection open for LEAST_CONNECTIONS. */
 const BACKEND = (name: string, address: string) =>

@@ -5,3 +5,5 @@ export * from './nats-cluster';
 export * from './service-process';
 export * from './stack';
 export * from './prometheus-text';
+export * from './backends';
+export * from './test-ca';
