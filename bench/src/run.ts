@@ -4,6 +4,7 @@ import { chaosSoak } from './chaos-soak.bench';
 import { dataplane } from './dataplane.bench';
 import { listPaging } from './list-paging.bench';
 import { placementRender } from './placement-render.bench';
+import { tls } from './tls.bench';
 
 interface Bench {
   readonly name: string;
@@ -11,7 +12,7 @@ interface Bench {
   run(signal: AbortSignal): Promise<void>;
 }
 
-const BENCHES: readonly Bench[] = [apiCreate, apiCluster, listPaging, placementRender, dataplane, chaosSoak];
+const BENCHES: readonly Bench[] = [apiCreate, apiCluster, listPaging, placementRender, dataplane, tls, chaosSoak];
 
 /** Runs every bench in sequence; each prints its table and writes bench/results/<name>.json. */
 async function main(): Promise<void> {
