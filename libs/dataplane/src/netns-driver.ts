@@ -74,6 +74,11 @@ export class NetnsDriver implements PlacementDriver {
       .map((n) => n.slice(this.o.prefix.length)).filter((id) => UUID.test(id));
   }
 
+  async holdsVip(vmId: string, vipAddress: string): Promise<boolean> {
+    const addresses = await ip('-n', this.ns(vmId), '-o', 'addr', 'show', 'dev', PLACEMENT_INTERFACE).catch(() => '');
+    return addresses.includes(` ${vipAddress}/`);
+  }
+
   private async plumb(p: DesiredPlacement): Promise<void> {
     const ns = this.ns(p.vmId);
     const fabric = fabricNamespace(this.o.prefix);

@@ -16,6 +16,8 @@ import { CertificateVersions, placementTlsFiles, type SecretOpener } from './pla
 
 /** Rendered files by content hash, as the config renderer stores them. */
 export const CONFIG_BUCKET = 'lbaas_configs';
+/** How soon a pass looks again at an active placement that VRRP has not given the VIP's address yet. */
+const VIP_RECHECK_MS = 100;
 
 export interface NodeAgentOptions {
   readonly nc: NatsConnection;
@@ -144,8 +146,26 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     if (placement.role === 'active') {
       // Repeating this each pass costs reads, never events.
       const rejection = rejectionOf(si);
+      if (rejection === null && !(await holdsVip(si, vmId))) {
+        // ACTIVE promises traffic reaches this placement: a connection the standby took while
+        // VRRP settled would be reset when the active takes the address over.
+        touched.set(si.id, cause);
+        recheckSoon();
+        return;
+      }
       await reportStatus(si, rejection === null ? 'ACTIVE' : 'ERROR', rejection, actor);
     }
+  };
+  const holdsVip = async (si: Live, vmId: string): Promise<boolean> => {
+    const vip = vips.get(si.vipId);
+    return driver.holdsVip === undefined || vip?.kind !== 'live' || driver.holdsVip(vmId, vip.address);
+  };
+  let recheck: NodeJS.Timeout | null = null;
+  const recheckSoon = (): void => {
+    recheck ??= setTimeout(() => {
+      recheck = null;
+      kick();
+    }, VIP_RECHECK_MS);
   };
 
   /**
@@ -176,7 +196,7 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
    * Which instances with placements on this node changed since the last pass, so an event costs
    * work for its instances only, each with the last event that reached it: what the pass answers.
    */
-  const touched = new Map<string, CausingEvent>();
+  const touched = new Map<string, CausingEvent | null>();
   let full = true;
 
   /**
@@ -351,6 +371,7 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     },
     stop: async () => {
       clearInterval(timer);
+      if (recheck) clearTimeout(recheck);
       clearInterval(observer);
       await heartbeat?.stop();
       await passes.stop();

@@ -24,6 +24,12 @@ export interface PlacementDriver {
   remove(vmId: string): Promise<void>;
   /** The vm uuids of placements this driver finds on the machine. */
   present(): Promise<string[]>;
+  /**
+   * Whether the placement holds the VIP's address now. With VRRP (netns) the address follows
+   * keepalived's election, a moment after the files are applied; a driver without it leaves
+   * this out and its active placement serves as soon as it is applied.
+   */
+  holdsVip?(vmId: string, vipAddress: string): Promise<boolean>;
   /** HAProxy's `show stat` of a running placement, or null when there is no HAProxy to ask. */
   showStat(vmId: string): Promise<string | null>;
   /** Makes the floating address forward to the VIP's address (idempotent). */
