@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { connect, type NatsConnection } from 'nats';
+import { poolDecider, serviceInstanceDecider, vipDecider, type VipState } from '@lbaas/domain';
+import { executeSystemCommand, JetStreamEventStore, systemActor } from '@lbaas/event-store';
+import { baseHaproxyInput, contentHash, renderHaproxyConfig } from '@lbaas/haproxy';
+import { type NatsServerHandle, startNatsServer } from '@lbaas/testing';
+import { waitFor } from './daemons';
+import { CONFIG_BUCKET, type NodeAgent, runNodeAgent } from './node-agent-loop';
+import { FakeDriver } from './placement-driver';
+
+/** Runs nothing; holds the VIP's address only once the test says VRRP has given it. */
+class ElectionDriver extends FakeDriver {
+  holding = false;
+  readonly asked: string[] = [];
+  async holdsVip(vmId: string, vipAddress: string): Promise<boolean> {
+    this.asked.push(`${vmId} ${vipAddress}`);
+    return this.holding;
+  }
+}
+
+/**
+ * ACTIVE promises that traffic reaches the active placement: with VRRP the agent reports it
+ * only once the active holds the VIP's address, not the moment its files are applied.
+ */
+describe('node agent with a VRRP driver (real nats-server)', () => {
+  let nats: NatsServerHandle;
+  let nc: NatsConnection;
+  let store: JetStreamEventStore;
+  let agent: NodeAgent;
+  const driver = new ElectionDriver();
+  const [tenantId, poolId, vipId, instanceId, vmId] = ['t1', randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+  const who = systemActor('test', tenantId, null);
+  const vip = async (): Promise<VipState> => {
+    const { events } = await store.read('vip', vipId);
+    return events.reduce((s, e) => vipDecider.evolve(s, e as never), vipDecider.initialState);
+  };
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    nc = await connect({ servers: nats.url });
+    store = await JetStreamEventStore.create(nc);
+    await store.ensureStream();
+    const objects = await nc.jetstream().views.os(CONFIG_BUCKET);
+    await executeSystemCommand(store, poolDecider, poolId, {
+      type: 'CreatePool',
+      data: { poolId, tenantId, name: 'web', description: '', subnetId: randomUUID(), protocol: 'HTTP', lbMethod: 'ROUND_ROBIN', adminStateUp: true, provider: 'haproxy' },
+    }, who);
+    await executeSystemCommand(store, vipDecider, vipId, {
+      type: 'CreateVip',
+      data: {
+        vipId, tenantId, subnetId: randomUUID(), address: '198.18.1.10', portId: randomUUID(), protocolPort: 80, protocol: 'HTTP', poolId,
+        name: 'web', description: '', sessionPersistence: null, connectionLimit: -1, adminStateUp: true,
+      },
+    }, who);
+    await executeSystemCommand(store, serviceInstanceDecider, instanceId, {
+      type: 'CreateServiceInstance', data: { instanceId, tenantId, vipId, poolId, createTs: 1, virtualRouterId: 7 },
+    }, who);
+    await executeSystemCommand(store, serviceInstanceDecider, instanceId, {
+      type: 'PlaceInstance', data: { instanceId, vmId, nodeId: 'compute-node-1', vrrpAddress: '198.19.192.1', at: new Date().toISOString() },
+    }, who);
+    const base = baseHaproxyInput();
+    const files = [renderHaproxyConfig({ ...base, instanceId, runDir: `/run/lbaas-test/${vmId}`, pool: { ...base.pool, id: poolId }, vip: { ...base.vip, id: vipId } }), '# keepalived\n'];
+    for (const t of files) await objects.putBlob({ name: contentHash(t) }, new TextEncoder().encode(t));
+    await executeSystemCommand(store, serviceInstanceDecider, instanceId, {
+      type: 'RecordConfigRendered', data: { instanceId, placements: [{ vmId, haproxyHash: contentHash(files[0]), keepalivedHash: contentHash(files[1]) }] },
+    }, who);
+    agent = await runNodeAgent({ nc, nodeId: 'compute-node-1', driver, heartbeatMs: 300, reconcileMs: 500, observeMs: 60_000, log: () => undefined });
+  });
+
+  afterAll(async () => {
+    await agent?.stop();
+    await nc?.close();
+    await nats?.stop();
+  });
+
+  it('keeps the VIP PENDING_CREATE while the active placement does not hold the address, and reports ACTIVE once it does', async () => {
+    await waitFor('the agent asking again and again whether the active holds the VIP', () => driver.asked.length >= 5, 20_000);
+    expect(driver.asked[0]).toBe(`${vmId} 198.18.1.10`);
+    expect(await vip()).toMatchObject({ status: 'PENDING_CREATE' });
+    driver.holding = true;
+    await waitFor('the VIP ACTIVE', async () => {
+      const v = await vip();
+      return v.kind === 'live' && v.status === 'ACTIVE';
+    }, 20_000);
+  });
+});
