@@ -1,7 +1,9 @@
-import { type Stack, startStack } from '@lbaas/testing';
+import { type IssuedCertificate, makeTestCa, type Stack, startStack } from '@lbaas/testing';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FloatingIp, HealthMonitor, Member, Network, Pool, PoolStats, Port, Subnet, Vip } from '../acceptance/neutron-api';
+import type { Certificate, FloatingIp, HealthMonitor, Member, Network, Pool, PoolStats, Port, Subnet, Vip } from '../acceptance/neutron-api';
 
 const CLI = join(__dirname, '..', '..', 'apps', 'cli', 'dist', 'main.js');
 /** A bound for one command on a loaded machine, not an expectation. */
@@ -277,6 +279,82 @@ describe('the seed walk-through with the lbaas CLI', () => {
     it("uses the demo token of the tokens file when no token is given", async () => {
       const pools = await json<{ id: string }[]>(['lb-pool-list', '-c', 'id'], { OS_TOKEN: undefined, LBAAS_TOKENS_FILE: tokensFile() });
       expect(pools).toEqual([{ id: pool.id }]);
+    });
+  });
+
+  describe('TLS certificates (an extension: the seed has none)', () => {
+    const caDir = mkdtempSync(join(tmpdir(), 'lbt-cli-certificates-'));
+    let site: IssuedCertificate;
+    let renewed: IssuedCertificate;
+    let certificate: Certificate;
+    const adminEnv = () => ({ LBAAS_TOKENS_FILE: tokensFile() });
+
+    beforeAll(async () => {
+      const ca = await makeTestCa(caDir);
+      [site, renewed] = await Promise.all([ca.issue(['www.example.test']), ca.issue(['www.example.test'])]);
+    }, 60_000);
+
+    afterAll(() => rmSync(caDir, { recursive: true, force: true }));
+
+    /** `lbaas ARGS`, whose output must hold neither private key. */
+    async function keyless(args: readonly string[], env: Env = {}): Promise<Run> {
+      const run = await lbaas(args, env);
+      for (const { privateKeyPem } of [site, renewed]) {
+        for (const line of privateKeyPem.split('\n').filter((l) => l && !l.startsWith('-----'))) expect(`${run.stdout}${run.stderr}`).not.toContain(line);
+      }
+      return run;
+    }
+    const keylessJson = async <T>(args: readonly string[], env: Env = {}): Promise<T> => {
+      const run = await keyless([...args, '-f', 'json'], env);
+      expect({ args, code: run.code, stderr: run.stderr }).toEqual({ args, code: 0, stderr: '' });
+      return JSON.parse(run.stdout) as T;
+    };
+
+    it('uploads a chain and key from their files and shows it by name, never the key (lb-certificate-create, -show, -list)', async () => {
+      const created = await keyless(['lb-certificate-create', 'www', '--certificate-file', site.certPath, '--private-key-file', site.keyPath]);
+      expect({ code: created.code, stderr: created.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(created.stdout).toMatch(/^Created a new certificate:\n/);
+      expect(created.stdout).toMatch(row('fingerprint', site.fingerprint));
+      certificate = await keylessJson<Certificate>(['lb-certificate-show', 'www']);
+      expect(certificate).toMatchObject({
+        id: expect.stringMatching(UUID), tenant_id: demoTenant, name: 'www', fingerprint: site.fingerprint, hostnames: ['www.example.test'], vip_ids: [],
+      });
+      expect(await keylessJson<unknown[]>(['lb-certificate-list'])).toEqual([
+        { id: certificate.id, name: 'www', hostnames: ['www.example.test'], not_after: certificate.not_after },
+      ]);
+    });
+
+    it('names the file it cannot read, and sends nothing', async () => {
+      const absent = join(caDir, 'absent.key');
+      await expectFailure(['lb-certificate-create', 'nokey', '--certificate-file', site.certPath, '--private-key-file', absent],
+        `--private-key-file ${absent} cannot be read: ENOENT: no such file or directory, open '${absent}'`);
+      expect(await keylessJson<{ name: string }[]>(['lb-certificate-list', '-c', 'name'])).toEqual([{ name: 'www' }]);
+    });
+
+    it('terminates TLS on the VIP with it, by name, and keeps it while the VIP uses it (lb-vip-update --tls-certificate)', async () => {
+      expect(await keylessJson<Vip>(['lb-vip-update', 'myvip', '--tls-certificate', 'www'])).toMatchObject({ id: vip.id, tls_certificate_id: certificate.id });
+      expect((await keylessJson<Certificate>(['lb-certificate-show', certificate.id])).vip_ids).toEqual([vip.id]);
+      const inUse = await keyless(['lb-certificate-delete', 'www']);
+      expect({ code: inUse.code, stdout: inUse.stdout }).toEqual({ code: 1, stdout: '' });
+      expect(inUse.stderr).toContain(vip.id);
+    });
+
+    it('replaces the chain and key in place, then an admin reseals it (lb-certificate-update, lb-certificate-reseal)', async () => {
+      const replaced = await keylessJson<Certificate>([
+        'lb-certificate-update', 'www', '--certificate-file', renewed.certPath, '--private-key-file', renewed.keyPath, '--description', 'renewed',
+      ]);
+      expect(replaced).toMatchObject({ id: certificate.id, fingerprint: renewed.fingerprint, description: 'renewed', vip_ids: [vip.id] });
+      const refused = await keyless(['lb-certificate-reseal', 'www']);
+      expect({ code: refused.code, stdout: refused.stdout }).toEqual({ code: 1, stdout: '' });
+      expect(await keylessJson<Certificate>(['lb-certificate-reseal', 'www', '--os-tenant', 'admin'], adminEnv())).toMatchObject({
+        id: certificate.id, fingerprint: renewed.fingerprint,
+      });
+    });
+
+    it('takes it off the VIP and deletes it (lb-vip-update --no-tls-certificate, lb-certificate-delete)', async () => {
+      expect(await keylessJson<Vip>(['lb-vip-update', 'myvip', '--no-tls-certificate'])).toMatchObject({ id: vip.id, tls_certificate_id: null });
+      expect(await keyless(['lb-certificate-delete', 'www'])).toEqual({ code: 0, stdout: 'Deleted certificate: www\n', stderr: '' });
+      expect(await keylessJson<unknown[]>(['lb-certificate-list'])).toEqual([]);
     });
   });
 

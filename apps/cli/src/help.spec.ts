@@ -35,8 +35,19 @@ describe('help', () => {
     expect(create && verbUsage(create)).toBe(
       'usage: lbaas lb-vip-create --name NAME --protocol-port PROTOCOL_PORT --protocol {HTTP,HTTPS,TCP} --subnet-id SUBNET [options] POOL',
     );
+    const certificate = findVerb('lb-certificate-create');
+    expect(certificate && verbUsage(certificate)).toBe('usage: lbaas lb-certificate-create --certificate-file FILE --private-key-file FILE [options] NAME');
     const subnet = findVerb('subnet-create');
     expect(subnet && verbUsage(subnet)).toBe('usage: lbaas subnet-create [options] NETWORK [CIDR]');
+  });
+
+  it('offers the certificate verbs and the VIP options that use them', () => {
+    const help = mainHelp(VERB_GROUPS);
+    for (const name of ['create', 'list', 'show', 'update', 'delete', 'reseal']) expect(help).toContain(`  lb-certificate-${name}  `);
+    const update = findVerb('lb-vip-update');
+    const updateHelp = update ? verbHelp(update) : '';
+    expect(updateHelp).toContain('--tls-certificate CERTIFICATE');
+    expect(updateHelp).toContain('--no-tls-certificate');
   });
 
   it('describes every option of a verb and the global ones', () => {

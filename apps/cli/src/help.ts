@@ -65,7 +65,7 @@ export function mainHelp(groups: readonly VerbGroup[]): string {
   for (const group of groups) lines.push('', `${group.title}:`, ...describe(group.verbs.map((v) => [v.name, v.summary])));
   lines.push(
     '',
-    'Every name of a network, subnet, port, pool or VIP may be given instead of its id.',
+    'Every name of a network, subnet, port, pool, VIP or certificate may be given instead of its id.',
     'Creating or updating a pool or a VIP with --wait waits (--timeout SECONDS, default 60) until its status leaves PENDING_*.',
     '',
     'Output and authentication (every verb above):',

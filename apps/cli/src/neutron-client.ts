@@ -56,8 +56,8 @@ export class NeutronClient {
     await this.request('DELETE', `${kind.path}/${encodeURIComponent(id)}`);
   }
 
-  /** A sub-resource call (`/lb/pools/{id}/stats`, `/lb/pools/{id}/health_monitors`): the answer's `key` object. */
-  async call(method: 'GET' | 'POST' | 'DELETE', path: string, key: string | null, body?: Row): Promise<Row> {
+  /** A sub-resource call (`/lb/pools/{id}/stats`, `/lb/certificates/{id}/reseal`): the answer's `key` object. */
+  async call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, key: string | null, body?: Row): Promise<Row> {
     const answer = await this.request(method, path, body);
     return key === null ? {} : this.unwrap(key, answer);
   }

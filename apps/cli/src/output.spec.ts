@@ -31,6 +31,14 @@ describe('renderResource', () => {
   it('rejects columns of which none exists', () => {
     expect(() => renderResource(POOL, 'table', ['nosuch'])).toThrow(new UsageError("No recognized column names in 'nosuch'"));
   });
+
+  it('never prints a private key, even one an answer carried or -c asked for', () => {
+    const certificate = { id: 'c1', name: 'www', private_key: '-----BEGIN PRIVATE KEY-----' };
+    for (const format of ['table', 'json', 'value'] as const) expect(renderResource(certificate, format)).not.toContain('PRIVATE KEY');
+    expect(JSON.parse(renderResource(certificate, 'json', ['id', 'private_key']))).toEqual({ id: 'c1' });
+    expect(() => renderResource(certificate, 'value', ['private_key'])).toThrow(UsageError);
+    expect(JSON.parse(renderList([certificate], 'json', ['id'], ['id', 'private_key']))).toEqual([{ id: 'c1' }]);
+  });
 });
 
 describe('renderList', () => {

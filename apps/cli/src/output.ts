@@ -5,10 +5,14 @@ export const FORMATS = ['table', 'json', 'value'] as const;
 export type Format = (typeof FORMATS)[number];
 export type Row = Record<string, unknown>;
 
+// The API never answers a certificate's private key; should one ever come back, it is still not printed.
+const NEVER_SHOWN: ReadonlySet<string> = new Set(['private_key']);
+const showable = (field: string) => !NEVER_SHOWN.has(field);
+
 /** The fields to show: the ones asked for with -c (in that order), else all of them, sorted. */
 function fieldsOf(resource: Row, columns: readonly string[]): string[] {
-  if (columns.length === 0) return Object.keys(resource).sort();
-  const known = columns.filter((c) => c in resource);
+  if (columns.length === 0) return Object.keys(resource).filter(showable).sort();
+  const known = columns.filter((c) => c in resource && showable(c));
   if (known.length === 0) throw new UsageError(`No recognized column names in ${columns.map((c) => `'${c}'`).join(', ')}`);
   return known;
 }
@@ -34,7 +38,7 @@ export function renderList(
   rows: readonly Row[], format: Format, defaults: readonly string[], columns: readonly string[] = [],
   shown: (row: Row, column: string) => unknown = (row, column) => row[column],
 ): string {
-  const picked = columns.length > 0 ? columns : defaults;
+  const picked = (columns.length > 0 ? columns : defaults).filter(showable);
   switch (format) {
     case 'json':
       return JSON.stringify(rows.map((row) => Object.fromEntries(picked.map((c) => [c, row[c] ?? null]))), null, 2);

@@ -34,3 +34,6 @@ export const VIP: ResourceKind = {
 export const HEALTH_MONITOR: ResourceKind = {
   key: 'health_monitor', collection: 'health_monitors', path: '/v2.0/lb/health_monitors', lookup: null, listColumns: ['id', 'type', 'admin_state_up'],
 };
+export const CERTIFICATE: ResourceKind = {
+  key: 'certificate', collection: 'certificates', path: '/v2.0/lb/certificates', lookup: 'name', listColumns: ['id', 'name', 'hostnames', 'not_after'],
+};

@@ -1,3 +1,4 @@
+import { CERTIFICATE_VERBS } from './certificates';
 import { FLOATING_IP_VERBS } from './floating-ips';
 import { HEALTH_MONITOR_VERBS } from './health-monitors';
 import { MEMBER_VERBS } from './members';
@@ -17,6 +18,7 @@ export const VERB_GROUPS: readonly VerbGroup[] = [
   { title: 'Pools', verbs: POOL_VERBS },
   { title: 'Members', verbs: MEMBER_VERBS },
   { title: 'VIPs', verbs: VIP_VERBS },
+  { title: 'TLS certificates', verbs: CERTIFICATE_VERBS },
   { title: 'Health monitors', verbs: HEALTH_MONITOR_VERBS },
   { title: 'Floating IPs', verbs: FLOATING_IP_VERBS },
 ];

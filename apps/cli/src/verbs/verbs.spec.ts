@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CommandError, UsageError } from '../cli-errors';
 import { parseCommandLine } from '../command-line';
 import { GLOBAL_OPTIONS } from '../help';
@@ -49,6 +52,7 @@ const SUB = '22222222-2222-4222-8222-222222222222';
 const POOL_ID = '33333333-3333-4333-8333-333333333333';
 const HM = '44444444-4444-4444-8444-444444444444';
 const FIP = '55555555-5555-4555-8555-555555555555';
+const CERT = '66666666-6666-4666-8666-666666666666';
 
 function verb(name: string): Verb {
   const found = findVerb(name);
@@ -58,7 +62,7 @@ function verb(name: string): Verb {
 
 /** Names resolve to the ids above; a POST or PUT answers its body back with an id and a status. */
 function api(extra: (request: SentRequest) => Answer | undefined = () => undefined) {
-  const ids: Record<string, string> = { vipnet: NET, vipsubnet: SUB, mypool: POOL_ID };
+  const ids: Record<string, string> = { vipnet: NET, vipsubnet: SUB, mypool: POOL_ID, www: CERT };
   return (request: SentRequest): Answer => {
     const answered = extra(request);
     if (answered) return answered;
@@ -214,5 +218,113 @@ describe('lb-healthmonitor-create', () => {
       method: 'POST', path: '/v2.0/lb/health_monitors', body: { health_monitor: { type: 'HTTP', delay: 20, timeout: 10, max_retries: 3 } },
     }]);
     expect(run.status).toBe(0);
+  });
+});
+
+describe('certificates', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lbaas-cli-certificates-'));
+  const CHAIN = '-----BEGIN CERTIFICATE-----\nMIIBleaf\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nMIIBintermediate\n-----END CERTIFICATE-----\n';
+  const KEY = '-----BEGIN PRIVATE KEY-----\nMIGHsecretkeymaterial\n-----END PRIVATE KEY-----\n';
+  const chainFile = join(dir, 'www.pem');
+  const keyFile = join(dir, 'www.key');
+  const emptyFile = join(dir, 'empty.key');
+  const absentFile = join(dir, 'absent.key');
+  const nothingSent = () => {
+    throw new Error('nothing may be sent');
+  };
+
+  beforeAll(() => {
+    writeFileSync(chainFile, CHAIN);
+    writeFileSync(keyFile, KEY);
+    writeFileSync(emptyFile, '');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('creates one from the two files, and prints no key even when an answer carries one', async () => {
+    const run = await runAgainst(verb('lb-certificate-create'), ['www', '--certificate-file', chainFile, '--private-key-file', keyFile, '--description', 'site'], api());
+    expect(run.requests).toEqual([{
+      method: 'POST', path: '/v2.0/lb/certificates', body: { certificate: { name: 'www', description: 'site', certificate: CHAIN, private_key: KEY } },
+    }]);
+    expect(JSON.parse(run.stdout)).toMatchObject({ name: 'www', certificate: CHAIN });
+    expect(`${run.stdout}${run.stderr}`).not.toContain('secretkeymaterial');
+    expect(run.status).toBe(0);
+  });
+
+  it.each([
+    { desc: 'an absent key file', argv: ['--certificate-file', chainFile, '--private-key-file', absentFile],
+      message: `--private-key-file ${absentFile} cannot be read: ENOENT: no such file or directory, open '${absentFile}'` },
+    { desc: 'an empty key file', argv: ['--certificate-file', chainFile, '--private-key-file', emptyFile], message: `--private-key-file ${emptyFile} is empty.` },
+    { desc: 'a directory for the chain', argv: ['--certificate-file', dir, '--private-key-file', keyFile], message: `--certificate-file ${dir} cannot be read: EISDIR: illegal operation on a directory, read` },
+  ])('refuses $desc with the option and the path, before anything is sent', async ({ argv, message }) => {
+    await expect(runAgainst(verb('lb-certificate-create'), ['www', ...argv], nothingSent)).rejects.toEqual(new CommandError(message));
+  });
+
+  it('refuses a file larger than the API takes, without sending it', async () => {
+    const big = join(dir, 'big.pem');
+    writeFileSync(big, 'x'.repeat(64 * 1024 + 1));
+    await expect(runAgainst(verb('lb-certificate-create'), ['www', '--certificate-file', big, '--private-key-file', keyFile], nothingSent))
+      .rejects.toEqual(new CommandError(`--certificate-file ${big} holds more than 64 KiB, more than the API takes.`));
+  });
+
+  it('renames one found by name, sending no material', async () => {
+    const run = await runAgainst(verb('lb-certificate-update'), ['www', '--name', 'www-2026'], api());
+    expect(run.requests.at(-1)).toEqual({ method: 'PUT', path: `/v2.0/lb/certificates/${CERT}`, body: { certificate: { name: 'www-2026' } } });
+  });
+
+  it('replaces the chain and key together', async () => {
+    const run = await runAgainst(verb('lb-certificate-update'), ['www', '--certificate-file', chainFile, '--private-key-file', keyFile], api());
+    expect(run.requests.at(-1)).toEqual({ method: 'PUT', path: `/v2.0/lb/certificates/${CERT}`, body: { certificate: { certificate: CHAIN, private_key: KEY } } });
+    expect(`${run.stdout}${run.stderr}`).not.toContain('secretkeymaterial');
+  });
+
+  it.each([
+    { desc: 'a chain without its key', argv: ['--certificate-file', chainFile], message: 'argument --certificate-file: goes with --private-key-file' },
+    { desc: 'a key without its chain', argv: ['--private-key-file', keyFile], message: 'argument --private-key-file: goes with --certificate-file' },
+  ])('refuses $desc before anything is sent', async ({ argv, message }) => {
+    await expect(runAgainst(verb('lb-certificate-update'), ['www', ...argv], nothingSent)).rejects.toEqual(new UsageError(message));
+  });
+
+  it('refuses an update without new values', async () => {
+    await expect(runAgainst(verb('lb-certificate-update'), ['www'], api())).rejects.toEqual(new CommandError('Must specify new values to update certificate'));
+  });
+
+  it('lists, shows and deletes by name', async () => {
+    const listed = await runAgainst(verb('lb-certificate-list'), [], api((r) => r.path === '/v2.0/lb/certificates'
+      ? { status: 200, body: { certificates: [{ id: CERT, name: 'www', hostnames: ['www.example.test'], not_after: '2026-04-01T00:00:00.000Z', fingerprint: 'ab' }] } }
+      : undefined));
+    expect(JSON.parse(listed.stdout)).toEqual([{ id: CERT, name: 'www', hostnames: ['www.example.test'], not_after: '2026-04-01T00:00:00.000Z' }]);
+    const shown = await runAgainst(verb('lb-certificate-show'), ['www'], api((r) => r.path === `/v2.0/lb/certificates/${CERT}`
+      ? { status: 200, body: { certificate: { id: CERT, name: 'www', vip_ids: [] } } }
+      : undefined));
+    expect(JSON.parse(shown.stdout)).toEqual({ id: CERT, name: 'www', vip_ids: [] });
+    const deleted = await runAgainst(verb('lb-certificate-delete'), ['www'], api());
+    expect(deleted.requests.at(-1)).toEqual({ method: 'DELETE', path: `/v2.0/lb/certificates/${CERT}`, body: undefined });
+    expect(deleted.stdout).toBe('Deleted certificate: www\n');
+  });
+
+  it('reseals one by name with a bodiless PUT', async () => {
+    const run = await runAgainst(verb('lb-certificate-reseal'), ['www'], api((r) => r.method === 'PUT'
+      ? { status: 200, body: { certificate: { id: CERT, name: 'www' } } }
+      : undefined));
+    expect(run.requests.at(-1)).toEqual({ method: 'PUT', path: `/v2.0/lb/certificates/${CERT}/reseal`, body: undefined });
+    expect(JSON.parse(run.stdout)).toEqual({ id: CERT, name: 'www' });
+  });
+
+  it('puts a certificate on a new VIP by name', async () => {
+    const run = await runAgainst(verb('lb-vip-create'), [
+      '--name', 'www', '--protocol-port', '443', '--protocol', 'HTTP', '--subnet-id', 'vipsubnet', 'mypool', '--tls-certificate', 'www',
+    ], api());
+    expect(run.requests.at(-1)?.body).toEqual({
+      vip: { name: 'www', protocol_port: 443, protocol: 'HTTP', subnet_id: SUB, pool_id: POOL_ID, tls_certificate_id: CERT },
+    });
+  });
+
+  it('changes and removes the certificate of a VIP', async () => {
+    const changed = await runAgainst(verb('lb-vip-update'), ['mypool', '--tls-certificate', 'www'], api());
+    expect(changed.requests.at(-1)?.body).toEqual({ vip: { tls_certificate_id: CERT } });
+    const removed = await runAgainst(verb('lb-vip-update'), ['mypool', '--no-tls-certificate'], api());
+    expect(removed.requests.at(-1)?.body).toEqual({ vip: { tls_certificate_id: null } });
+    await expect(runAgainst(verb('lb-vip-update'), ['mypool', '--tls-certificate', 'www', '--no-tls-certificate'], nothingSent))
+      .rejects.toEqual(new CommandError('--tls-certificate and --no-tls-certificate cannot go together.'));
   });
 });

@@ -1,7 +1,7 @@
 import { CommandError } from '../cli-errors';
 import type { ParsedArgs } from '../command-line';
 import { type SessionPersistence, choiceValue, integerValue, sessionPersistenceValue } from '../option-values';
-import { POOL, SUBNET, VIP } from '../resources';
+import { CERTIFICATE, POOL, SUBNET, VIP } from '../resources';
 import {
   ADMIN_STATE_DOWN_OPTION, ADMIN_STATE_UP_OPTION, TENANT_OPTION, WAIT_OPTIONS, adminStateUp, createAndShow, deleteVerb, given, listVerb, resolved,
   showVerb, updateAndShow, waitSeconds,
@@ -10,6 +10,7 @@ import type { Verb } from './verb';
 
 const PROTOCOLS = ['HTTP', 'HTTPS', 'TCP'] as const;
 const PERSISTENCE_HELP = 'type=SOURCE_IP, type=HTTP_COOKIE or type=APP_COOKIE,cookie_name=NAME.';
+const TLS_HELP = 'Terminate TLS with this certificate (ID or name; see lb-certificate-create): HTTP VIPs only, usually on port 443.';
 
 function sessionPersistenceOf(args: ParsedArgs): SessionPersistence | undefined {
   const text = args.string('session-persistence');
@@ -35,6 +36,7 @@ const vipCreate: Verb = {
     protocol: { type: 'string', required: true, metavar: '{HTTP,HTTPS,TCP}', help: 'Protocol the VIP speaks.' },
     'subnet-id': { type: 'string', required: true, metavar: 'SUBNET', help: 'ID or name of the subnet the VIP address comes from.' },
     'session-persistence': { type: 'string', metavar: 'type=TYPE[,cookie_name=NAME]', help: PERSISTENCE_HELP },
+    'tls-certificate': { type: 'string', metavar: 'CERTIFICATE', help: TLS_HELP },
     ...WAIT_OPTIONS,
   },
   async run(ctx, args) {
@@ -48,6 +50,7 @@ const vipCreate: Verb = {
     return createAndShow(ctx, VIP, given({
       name: args.requiredOption('name'), protocol_port: port, protocol, subnet_id: subnetId, pool_id: poolId,
       address: args.string('address'), description: args.string('description'), connection_limit: limit, session_persistence: persistence,
+      tls_certificate_id: await resolved(ctx, CERTIFICATE, args.string('tls-certificate')),
       admin_state_up: args.flag('admin-state-down') ? false : undefined,
       tenant_id: args.string('tenant-id'),
     }), waitFor);
@@ -65,6 +68,8 @@ const vipUpdate: Verb = {
     'connection-limit': { type: 'string', metavar: 'CONNECTION_LIMIT', help: 'Most connections at once; -1 for no limit.' },
     'session-persistence': { type: 'string', metavar: 'type=TYPE[,cookie_name=NAME]', help: PERSISTENCE_HELP },
     'no-session-persistence': { type: 'boolean', help: 'Remove session persistence.' },
+    'tls-certificate': { type: 'string', metavar: 'CERTIFICATE', help: 'Terminate TLS with this certificate instead (ID or name; HTTP VIPs only).' },
+    'no-tls-certificate': { type: 'boolean', help: 'Stop terminating TLS: serve plain HTTP.' },
     ...ADMIN_STATE_UP_OPTION,
     ...WAIT_OPTIONS,
   },
@@ -74,12 +79,17 @@ const vipUpdate: Verb = {
     if (persistence !== undefined && args.flag('no-session-persistence')) {
       throw new CommandError('--session-persistence and --no-session-persistence cannot go together.');
     }
+    const certificate = args.string('tls-certificate');
+    if (certificate !== undefined && args.flag('no-tls-certificate')) {
+      throw new CommandError('--tls-certificate and --no-tls-certificate cannot go together.');
+    }
     const limit = connectionLimit(args);
     return updateAndShow(ctx, VIP, args.required('VIP'), given({
       name: args.string('name'), description: args.string('description'), connection_limit: limit,
       session_persistence: args.flag('no-session-persistence') ? null : persistence,
       admin_state_up: adminStateUp(args),
       pool_id: await resolved(ctx, POOL, args.string('pool-id')),
+      tls_certificate_id: args.flag('no-tls-certificate') ? null : await resolved(ctx, CERTIFICATE, certificate),
     }), waitFor);
   },
 };
