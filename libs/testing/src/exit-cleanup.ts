@@ -1,5 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const children = new Set<ChildProcess>();
 const dirs = new Set<string>();
@@ -28,4 +30,27 @@ export function removeOnExit(dir: string): () => void {
   hook();
   dirs.add(dir);
   return () => dirs.delete(dir);
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * A temporary directory named for this process, `lbt-<kind>-<pid>-…`, made after removing the
+ * ones of test runs that are gone: a SIGKILLed jest never runs its exit hook.
+ */
+export function runTemporaryDirectory(kind: string): string {
+  const parent = tmpdir();
+  const ours = new RegExp(`^lbt-${kind}-(\\d+)-`);
+  for (const entry of readdirSync(parent)) {
+    const m = ours.exec(entry);
+    if (m && !alive(Number(m[1]))) rmSync(join(parent, entry), { recursive: true, force: true });
+  }
+  return mkdtempSync(join(parent, `lbt-${kind}-${process.pid}-`));
 }

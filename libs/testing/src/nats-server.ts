@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port';
-import { killOnExit, removeOnExit } from './exit-cleanup';
+import { killOnExit, removeOnExit, runTemporaryDirectory } from './exit-cleanup';
 
 /** A bound for a loaded machine; the server is usually ready in a few milliseconds. */
 const READY_WITHIN_MS = 15_000;
@@ -60,7 +59,7 @@ export interface NatsClusterRoutes {
  */
 export async function startNatsServer(options: { port?: number; name?: string; cluster?: NatsClusterRoutes } = {}): Promise<NatsServerHandle> {
   const port = options.port ?? (await freePort());
-  const storeDir = mkdtempSync(join(tmpdir(), 'lbt-nats-'));
+  const storeDir = runTemporaryDirectory('nats');
   const cancelExitRemoval = removeOnExit(storeDir);
   const config = join(storeDir, 'nats.conf');
   const cluster = options.cluster;

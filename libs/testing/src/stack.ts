@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { runTemporaryDirectory } from './exit-cleanup';
 import { freePort } from './free-port';
 import { type NatsClusterHandle, startNatsCluster } from './nats-cluster';
 import { type NatsServerHandle, startNatsServer } from './nats-server';
@@ -74,7 +74,7 @@ export async function startStack(options: StackOptions & { cluster?: number } = 
   for (const app of ['projections', 'api']) {
     if (!existsSync(builtService(app))) throw new Error(`${builtService(app)} is missing: build first (npm run build; make test does)`);
   }
-  const dir = mkdtempSync(join(tmpdir(), 'lbt-stack-'));
+  const dir = runTemporaryDirectory('stack');
   const nats = options.cluster === undefined ? await startNatsServer() : await startNatsCluster(options.cluster);
   const [apiPort, projectionsPort] = [await freePort(), await freePort()];
   const demoTenant = tenant();
