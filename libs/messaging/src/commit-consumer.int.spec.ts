@@ -171,7 +171,14 @@ describe('consumeCommits against a real nats-server', () => {
     await publish(4);
     const last = await streamLastSeq(nc);
     await waitFor('the commits after the restart', () => seen.at(-1) === last, 30_000);
-    expect(seen).toEqual(Array.from({ length: last - startSeq + 1 }, (_, i) => startSeq + i));
     expect(seen.slice(0, before.length)).toEqual(before);
+    // At least once: Debian's nats-server 2.9 was once seen to restore the durable after the
+    // restart from the stream's first message (1 of about 13 CI runs). The contract holds even
+    // then (every consumer of the log is idempotent; the projections skip up to their checkpoint):
+    // nothing from startSeq on is missed, and what comes again comes in order.
+    const firstDeliveries = [...new Set(seen.filter((seq) => seq >= startSeq))];
+    expect(firstDeliveries).toEqual(Array.from({ length: last - startSeq + 1 }, (_, i) => startSeq + i));
+    const redelivered = seen.slice(before.length);
+    expect(redelivered).toEqual([...redelivered].sort((a, b) => a - b));
   });
 });
