@@ -1,10 +1,10 @@
 import {
-  builtService, freePort, parsePrometheusText, type PrometheusSample, sampleValue, type ServiceProcess, spawnService, type Stack, startStack, waitFor,
+  builtService, freePort, makeTestCa, parsePrometheusText, type PrometheusSample, sampleValue, type ServiceProcess, spawnService, type Stack, startStack, waitFor,
 } from '@lbaas/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NeutronApi, type Pool, type Vip } from '../acceptance/neutron-api';
+import { type Certificate, NeutronApi, type Pool, type Vip } from '../acceptance/neutron-api';
 
 /** A JSON log line as the services write them (pino); only what the test reads. */
 interface LogLine { service?: string; msg?: string; correlationId?: string; causationId?: string | null }
@@ -162,5 +162,19 @@ describe('metrics and request correlation across the services', () => {
       // The fake driver runs no HAProxy: the counters are declared, with no pool to report yet.
       for (const name of ['bytes_in', 'bytes_out', 'current_sessions', 'total_sessions']) expect(text).toContain(`# TYPE lbaas_haproxy_pool_${name} gauge`);
     }
+  });
+
+  it('reports when each tenant certificate expires, from the projections, until it is deleted', async () => {
+    const ca = await makeTestCa(join(dir, 'ca'));
+    const issued = await ca.issue(['www.lbaas.test']);
+    const certificate = await demo.create<Certificate>('/v2.0/lb/certificates', 'certificate', {
+      name: 'www', certificate: issued.certificatePem, private_key: issued.privateKeyPem,
+    });
+    const labels = { service: 'projections', certificate_id: certificate.id, tenant_id: certificate.tenant_id };
+    const expiry = async (): Promise<number | undefined> => sampleValue(await scrape(`${stack.projectionsUrl}/metrics`), 'lbaas_certificate_not_after_seconds', labels);
+    // A write answers before the projections have folded it; the gauge follows them.
+    await waitFor('the expiry of the new certificate', async () => (await expiry()) === Date.parse(certificate.not_after) / 1000, 10_000, 100);
+    expect((await demo.delete(`/v2.0/lb/certificates/${certificate.id}`)).status).toBe(204);
+    await waitFor('no expiry for the deleted certificate', async () => (await expiry()) === undefined, 10_000, 100);
   });
 });

@@ -3,6 +3,7 @@ import { AGGREGATES, upcast } from '@lbaas/domain';
 import { openReadModels, Projector, QueryService, type ReadModelConnections } from '@lbaas/read-models';
 import { ServiceMetrics } from '@lbaas/service-health';
 import type { Logger } from 'pino';
+import { CERTIFICATE_EXPIRY, registerCertificateExpiry } from './certificate-expiry';
 import { CheckpointGate } from './checkpoint-gate';
 import { PROJECTIONS_CONFIG, type ProjectionsConfig } from './config';
 import { EVENT_LOG } from './event-log';
@@ -34,6 +35,11 @@ export class ProjectionsModule {
           provide: QueryService,
           useFactory: (connections: ReadModelConnections) => new QueryService(connections.reader),
           inject: [READ_MODEL_CONNECTIONS],
+        },
+        {
+          provide: CERTIFICATE_EXPIRY,
+          useFactory: (metrics: ServiceMetrics, connections: ReadModelConnections) => registerCertificateExpiry(metrics, connections.reader),
+          inject: [ServiceMetrics, READ_MODEL_CONNECTIONS],
         },
         { provide: CheckpointGate, useValue: new CheckpointGate() },
         LiveProjection,
