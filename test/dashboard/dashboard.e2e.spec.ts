@@ -193,8 +193,9 @@ describe('the ops dashboard in a real browser', () => {
     await shows(adminPage, 'the demo tenant\'s VIP', vipRow('web-vip'));
 
     await adminPage.locator('#search').fill(pool.id.slice(0, 13));
-    await shows(adminPage, 'the pool found by id', 'article.pool[data-pool-name="web"]');
-    expect(await adminPage.locator('article.pool').count()).toBe(1);
+    // The web pool shows before the search is applied too: wait for the others to go.
+    await waitFor('only the pool found by id', async () => (await adminPage.locator('article.pool').count()) === 1, 30_000, 100);
+    expect(await adminPage.locator('article.pool[data-pool-name="web"]').count()).toBe(1);
 
     await adminPage.locator('#search').fill('no-such-load-balancer');
     await shows(adminPage, 'the empty state of a search', '#empty-state', (t) => t === 'Nothing matches “no-such-load-balancer”.');
