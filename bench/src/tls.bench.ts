@@ -1,17 +1,17 @@
-import { ensureFabric, plugNamespace, removeNamespaces } from '@lbaas/dataplane';
+import { ensureFabric, plugNamespace, removeDeadRuns, removeNamespaces } from '@lbaas/dataplane';
 import {
   builtService, freePort, killOnExit, makeTestCa, type IssuedCertificate, type ServiceProcess, spawnService, type Stack, startBackend, startStack, waitFor,
 } from '@lbaas/testing';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type BenchRow, percentile, report } from './report';
 
 /** Apart from the e2e runs (`lbt`), the dataplane bench (`lbb`) and the other suites (`lbc`, `lbp`, `lbs`). */
-const PREFIX = `lbk${process.pid.toString(16)}-`;
-const OWN_RUNS = /^(lbk([0-9a-f]+)-)/;
+const RUN_TAG = 'lbk';
+const PREFIX = `${RUN_TAG}${process.pid.toString(16)}-`;
 const HOST = 'www.lbaas.test';
 const CLIENT_ADDRESS = '198.18.255.250';
 const RAW_ADDRESS = '198.18.3.10';
@@ -137,16 +137,6 @@ const wallClock = (): number => performance.timeOrigin + performance.now();
 const sorted = (xs: readonly number[]) => [...xs].sort((a, b) => a - b);
 const pemOf = (leaf: IssuedCertificate): string => `${leaf.certificatePem.trimEnd()}\n${leaf.privateKeyPem.trimEnd()}\n`;
 
-/** The namespaces of earlier runs of this bench whose process is gone (a SIGKILL, a crash). */
-async function sweepDeadRuns(): Promise<void> {
-  const dead = new Set<string>();
-  for (const line of execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n')) {
-    const m = OWN_RUNS.exec(line.trim());
-    if (m && !existsSync(`/proc/${parseInt(m[2], 16)}`)) dead.add(m[1]);
-  }
-  for (const prefix of dead) await removeNamespaces(prefix);
-}
-
 /** A node program in namespace `ns`, titled `lb-<title>`, SIGKILLed if the bench exits first. */
 function spawnIn(ns: string, title: string, program: string, args: string[]): ChildProcess {
   const child = spawn('ip', ['netns', 'exec', ns, process.execPath, `--title=lb-${title}`, '-e', program, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -220,7 +210,7 @@ async function run(signal: AbortSignal): Promise<void> {
   let stack: Stack | null = null;
   const work = mkdtempSync(join(tmpdir(), 'lbk-tls-'));
   try {
-    await sweepDeadRuns();
+    await removeDeadRuns(RUN_TAG);
     const ca = await makeTestCa(join(work, 'ca'));
     const caFile = ca.certPath;
     // Leaves from the intermediate, so each handshake sends and verifies a chain, as most sites do.

@@ -148,7 +148,7 @@ interface LoadResult { ok: number; failed: number; errors: string[]; seen: Recor
   };
 
   beforeAll(async () => {
-    sweepDeadRuns();
+    await sweepDeadRuns();
     work = mkdtempSync(join(tmpdir(), 'lbt-tls-'));
     const ca = await makeTestCa(join(work, 'ca'));
     // The client trusts the root only: a leaf issued by the intermediate verifies only when the

@@ -62,7 +62,7 @@ const BACKEND = (name: string, address: string) =>
   };
 
   beforeAll(async () => {
-    sweepDeadRuns();
+    await sweepDeadRuns();
     await ensureFabric(PREFIX);
     for (const [name, address] of [['be-1', '198.18.2.11'], ['be-2', '198.18.2.12']]) {
       startBackend(name, await plugNamespace(PREFIX, name, address), address);

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { FABRIC_BRIDGE, fabricNamespace, fabricVeth, ip } from './netns-driver';
 
@@ -38,6 +39,20 @@ export async function plugNamespace(prefix: string, name: string, address: strin
   await ip('-n', ns, 'link', 'set', PLUGGED_INTERFACE, 'up');
   await ip('-n', ns, 'link', 'set', 'lo', 'up');
   return ns;
+}
+
+/**
+ * Removes the namespaces of the runs named `<tag><pid in hex>-` (a test file's or a bench's own
+ * fabric) whose process is gone: a SIGKILLed or crashed run leaves its namespaces behind.
+ */
+export async function removeDeadRuns(tag: string): Promise<void> {
+  const ours = new RegExp(`^(${tag}([0-9a-f]+)-)`);
+  const dead = new Set<string>();
+  for (const ns of await namespaces()) {
+    const m = ours.exec(ns);
+    if (m && !existsSync(`/proc/${parseInt(m[2], 16)}`)) dead.add(m[1]);
+  }
+  for (const prefix of dead) await removeNamespaces(prefix);
 }
 
 /**
