@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { writeThrowawayCertificate } from '@lbaas/haproxy';
+import { tlsCertificatePaths, writeThrowawayCertificate } from '@lbaas/haproxy';
 import { PLACEMENT_INTERFACE } from './instance-config';
 
 const run = promisify(execFile);
@@ -18,17 +18,8 @@ const CHECK_TIMEOUT_MS = 20_000;
 
 /** Every `crt <path>` of the bind lines: the paths, and the text with each of them replaced by `by`. */
 export function replaceCertificatePaths(text: string, by: string): { paths: string[]; text: string } {
-  const paths = new Set<string>();
-  const lines = text.split('\n').map((line) => {
-    const words = line.split(' ');
-    if (words.find((w) => w !== '') !== 'bind') return line;
-    return words.map((word, i) => {
-      if (i === 0 || words[i - 1] !== 'crt') return word;
-      paths.add(word);
-      return by;
-    }).join(' ');
-  });
-  return { paths: [...paths], text: lines.join('\n') };
+  const paths = tlsCertificatePaths(text).map((ref) => ref.path);
+  return { paths, text: paths.reduce((replaced, path) => replaced.replaceAll(`crt ${path}`, `crt ${by}`), text) };
 }
 
 /**
@@ -143,13 +134,6 @@ async function sweepCheckNamespaces(): Promise<void> {
   for (const line of stdout.split('\n')) {
     const m = /^lbck-(\d+)\b/.exec(line.trim());
     if (!m) continue;
-    const pid = Number(m[1]);
-    let alive = true;
-    try {
-      process.kill(pid, 0);
-    } catch {
-      alive = false;
-    }
-    if (!alive) await run('ip', ['netns', 'del', `lbck-${pid}`]).catch(() => undefined);
+    if (!processExists(Number(m[1]))) await run('ip', ['netns', 'del', `lbck-${m[1]}`]).catch(() => undefined);
   }
 }
