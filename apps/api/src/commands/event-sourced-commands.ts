@@ -11,7 +11,7 @@ import type { EventStore } from '@lbaas/event-store';
 import { type KeyRing, openSecret, readCertificateBundle, sealCertificateBundle, sealSecret, SecretUnreadable } from '@lbaas/secrets';
 import { API_LOGGER } from '../logger';
 import { type CommandEnvironment, systemCommandEnvironment } from './command-environment';
-import { type AnyEvent, type AppendObserver, CommandRun, type CompensationLog, type Live } from './command-run';
+import { type AnyEvent, type AppendObserver, CommandRun, type CompensationLog, type Live, type Saga } from './command-run';
 import { type Deleted, LbaasCommandService, type RequestContext, type ResourceLookup, type Written } from './command-service';
 import type * as In from './inputs';
 import { APPEND_OBSERVER, CERTIFICATE_KEY_RING, COMMAND_ENVIRONMENT, EVENT_STORE, RESOURCE_LOOKUP } from './tokens';
@@ -385,12 +385,7 @@ export class EventSourcedCommandService extends LbaasCommandService {
     poolDecider.decide({ type: 'BindVip', data: { poolId: pool.id, vipId, protocol: input.protocol } }, pool);
     subnetDecider.decide({ type: 'AllocateAddress', data: { subnetId: subnet.id, ownerId: portId, ipAddress: input.address } }, subnet);
     const out = await run.saga(async (saga) => {
-      if (certificateId !== null) {
-        saga.compensate(
-          await run.execute(certificateDecider, certificateId, () => ({ type: 'AttachCertificateVip', data: { certificateId, vipId } })),
-          () => this.detachCertificate(run, certificateId, vipId),
-        );
-      }
+      if (certificateId !== null) await this.attachCertificate(run, saga, certificateId, vipId);
       saga.compensate(
         await run.execute(poolDecider, pool.id, () => ({ type: 'BindVip', data: { poolId: pool.id, vipId, protocol: input.protocol } })),
         () => run.execute(poolDecider, pool.id, () => ({ type: 'UnbindVip', data: { poolId: pool.id, vipId } }), { scoped: false }),
@@ -492,12 +487,7 @@ export class EventSourcedCommandService extends LbaasCommandService {
   private async changeVipCertificate(run: CommandRun, vipId: string, certificateId: string | null): Promise<void> {
     const seen: { previous: string | null } = { previous: null };
     await run.saga(async (saga) => {
-      if (certificateId !== null) {
-        saga.compensate(
-          await run.execute(certificateDecider, certificateId, () => ({ type: 'AttachCertificateVip', data: { certificateId, vipId } })),
-          () => this.detachCertificate(run, certificateId, vipId),
-        );
-      }
+      if (certificateId !== null) await this.attachCertificate(run, saga, certificateId, vipId);
       await run.execute(vipDecider, vipId, (s) => {
         // The certificate as it is when the change is appended, not as the request first read it.
         seen.previous = s.kind === 'live' ? s.tlsCertificateId : null;
@@ -513,6 +503,14 @@ export class EventSourcedCommandService extends LbaasCommandService {
     if (certificate.tenantId !== tenantId) {
       throw new ValidationError(`Certificate ${certificateId} belongs to another tenant than the VIP (${tenantId}); a VIP serves only its own tenant's certificates.`, 'HTTPBadRequest');
     }
+  }
+
+  /** The guard against the certificate's deletion while the VIP uses it; detached again if a later step of the saga is refused. */
+  private async attachCertificate(run: CommandRun, saga: Saga, certificateId: string, vipId: string): Promise<void> {
+    saga.compensate(
+      await run.execute(certificateDecider, certificateId, () => ({ type: 'AttachCertificateVip', data: { certificateId, vipId } })),
+      () => this.detachCertificate(run, certificateId, vipId),
+    );
   }
 
   /** Idempotent, and a no-op once the certificate is gone: compensations and deletions converge whatever they find. */
