@@ -1,6 +1,6 @@
 import { ensureFabric, inNamespace, plugNamespace, removeNamespaces, runtimeCommand } from '@lbaas/dataplane';
-import { builtService, freePort, type ServiceProcess, spawnService, type Stack, startStack, waitFor } from '@lbaas/testing';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { builtService, freePort, type ServiceProcess, spawnService, type Stack, startBackend as runBackend, startStack, waitFor } from '@lbaas/testing';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,10 +14,6 @@ interface ServiceInstance {
 
 const ROOT = process.getuid?.() === 0;
 
-/** Answers its name; `/slow` after 3 s, to hold a connection open for LEAST_CONNECTIONS. */
-const BACKEND = (name: string, address: string) =>
-  `require('http').createServer((q, r) => { r.setHeader('content-type', 'text/plain'); setTimeout(() => r.end('${name}\\n'), q.url === '/slow' ? 3000 : 0); }).listen(80, '${address}')`;
-
 /**
  * The product as a tenant sees it: API calls to a VIP, then HTTP through it from a client
  * namespace to backend namespaces, over real HAProxy and keepalived in namespaces on a bridge.
@@ -29,8 +25,9 @@ const BACKEND = (name: string, address: string) =>
   let runRoot: string;
   const services: ServiceProcess[] = [];
   const backends = new Map<string, ChildProcess>();
+  // A backend answers its name; `/slow` after 3 s, to hold a connection open for LEAST_CONNECTIONS.
   const startBackend = (name: string, ns: string, address: string): void => {
-    backends.set(name, spawn('ip', ['netns', 'exec', ns, process.execPath, `--title=lb-${name}`, '-e', BACKEND(name, address)], { stdio: 'ignore' }));
+    backends.set(name, runBackend(ns, { name, address }));
   };
   let client: string;
   let vip: Vip;
