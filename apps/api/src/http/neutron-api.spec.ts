@@ -11,7 +11,7 @@ import type { LbaasCommandService, RequestContext } from '../commands/command-se
 import type { NatsConnectionState } from '../nats-connection-state';
 import { ReadSide, WriteProgress } from '../read-side';
 import { filtersOf, NeutronApi } from './neutron-api';
-import { TokenStore } from './token-store';
+import { TokenFileAuthenticator } from '@lbaas/identity';
 
 /**
  * The HTTP edge over real HTTP, with the command service and the projections' NATS client
@@ -93,7 +93,7 @@ describe('the Neutron HTTP edge', () => {
     logLines = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) });
     const progress = new WriteProgress();
-    const api = new NeutronApi(commands.service, new ReadSide(queries.client, progress), progress, new TokenStore(tokens), logger, nats as NatsConnectionState);
+    const api = new NeutronApi(commands.service, new ReadSide(queries.client, progress), progress, new TokenFileAuthenticator(tokens), logger, nats as NatsConnectionState);
     server = createServer((req, res) => void api.handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

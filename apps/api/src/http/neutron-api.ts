@@ -13,7 +13,7 @@ import { extensionDocument, extensionsDocument, resourcesDocument, versionsDocum
 import { HttpError, toNeutronError } from './errors';
 import { parseResourceBody, readBody, requireNoBody } from './request-body';
 import { matchRoute, RESOURCES, type RouteSpec } from './route-table';
-import type { Authenticator, Caller } from './token-store';
+import { allows, type Authenticator, type Principal } from '@lbaas/identity';
 
 export const TOKEN_STORE = Symbol('TOKEN_STORE');
 
@@ -22,7 +22,7 @@ interface Call {
   readonly route: RouteSpec;
   readonly params: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
-  readonly caller: Caller;
+  readonly caller: Principal;
   readonly ctx: RequestContext;
   readonly body: unknown;
 }
@@ -61,8 +61,9 @@ export class NeutronApi {
       path = url.pathname;
       answer = await this.answer(req, method, url, requestId);
     } catch (error) {
-      const { status, body, unexpected } = toNeutronError(error);
+      const { status, body, unexpected, challenge } = toNeutronError(error);
       if (unexpected) this.logger.error({ correlationId: requestId, err: error }, 'unexpected error');
+      if (challenge) res.setHeader('WWW-Authenticate', challenge);
       answer = { status, body };
     }
     if (answer.status === 204 || answer.body === undefined) res.writeHead(answer.status).end();
@@ -83,7 +84,7 @@ export class NeutronApi {
     const base = `http://${req.headers.host ?? '127.0.0.1:9696'}`;
     if (method === 'GET' && path === '/') return { status: 200, body: versionsDocument(base) };
     if (method === 'GET' && path.startsWith('/v2.0') && /^\/v2\.0(\/extensions(\/[^/]+)?)?(\.json)?$/.test(path)) {
-      this.tokens.authenticate(req.headers['x-auth-token'] as string | undefined);
+      await this.tokens.authenticate(req.headers['x-auth-token'] as string | undefined);
       const bare = path.replace(/\.json$/, '');
       if (bare === '/v2.0') return { status: 200, body: resourcesDocument(base) };
       if (bare === '/v2.0/extensions') return { status: 200, body: extensionsDocument() };
@@ -94,9 +95,9 @@ export class NeutronApi {
     const matched = matchRoute(method, path);
     if (matched === null) throw new HttpError(404, 'HTTPNotFound', `The resource could not be found: ${path}`);
     if ('allowed' in matched) throw new HttpError(405, 'HTTPMethodNotAllowed', `Method ${method} is not allowed on ${path}; allowed: ${matched.allowed.join(', ')}.`);
-    const caller = this.tokens.authenticate(req.headers['x-auth-token'] as string | undefined);
-    const isAdmin = caller.roles.includes('admin');
-    if (method !== 'GET' && !isAdmin && !caller.roles.includes('member')) {
+    const caller = await this.tokens.authenticate(req.headers['x-auth-token'] as string | undefined);
+    const isAdmin = allows(caller, 'neutron:all-projects');
+    if (method !== 'GET' && !allows(caller, 'neutron:write')) {
       throw new Forbidden(`The role(s) ${caller.roles.join(', ') || 'none'} of ${caller.actor} may only read.`);
     }
     const { route, params } = matched;

@@ -1,34 +1,24 @@
 import { readFileSync, statSync } from 'node:fs';
-import { HttpError } from './errors';
+import { AuthenticationError, type Authenticator, type Principal } from './principal';
 
-export type Role = 'admin' | 'member' | 'reader';
-export interface Caller {
-  readonly actor: string;
-  readonly tenantId: string;
-  readonly roles: readonly Role[];
-}
+const ROLES: readonly string[] = ['admin', 'member', 'reader'];
 
-const ROLES: readonly Role[] = ['admin', 'member', 'reader'];
-
-function parseTokenFile(text: string, path: string): Map<string, Caller> {
+function parseTokenFile(text: string, path: string): Map<string, Principal> {
   const parsed: unknown = JSON.parse(text);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${path}: expected an object of named tokens`);
-  const tokens = new Map<string, Caller>();
+  const tokens = new Map<string, Principal>();
   for (const [actor, entry] of Object.entries(parsed as Record<string, unknown>)) {
     const e = entry as { token?: unknown; tenant_id?: unknown; roles?: unknown };
     if (typeof e?.token !== 'string' || e.token.length < 16 || typeof e.tenant_id !== 'string') {
       throw new Error(`${path}: entry '${actor}' needs a token of at least 16 characters and a tenant_id`);
     }
-    const roles = Array.isArray(e.roles) ? e.roles.filter((r): r is Role => ROLES.includes(r as Role)) : ['member' as const];
-    tokens.set(e.token, { actor, tenantId: e.tenant_id, roles });
+    const roles = Array.isArray(e.roles) ? e.roles.filter((r): r is string => ROLES.includes(r as string)) : ['member'];
+    tokens.set(e.token, { actor, tenantId: e.tenant_id, roles, source: 'tokens', userId: null, userName: null });
   }
   return tokens;
 }
 
-/** Who sends an `X-Auth-Token`; throws a 401 HttpError for a missing or unknown token. */
-export interface Authenticator {
-  authenticate(token: string | undefined): Caller;
-}
+export const TOKEN_REQUIRED = 'Authentication required: send a valid X-Auth-Token header.';
 
 /**
  * `X-Auth-Token` to tenant and roles, from a JSON file (`{"name": {"token", "tenant_id", "roles"}}`).
@@ -36,23 +26,28 @@ export interface Authenticator {
  * unreadable at start stops the service; one that breaks later (a half-written edit) keeps the
  * last good tokens until it is whole again.
  */
-export class TokenStore implements Authenticator {
-  private tokens = new Map<string, Caller>();
+export class TokenFileAuthenticator implements Authenticator {
+  private tokens = new Map<string, Principal>();
   private mtimeMs = -1;
 
   constructor(private readonly path: string) {
     this.reload();
   }
 
-  authenticate(token: string | undefined): Caller {
+  /** The principal a token names, or null: for callers (the dashboard) that try several sources. */
+  lookup(token: string | undefined): Principal | null {
     try {
       this.reload();
     } catch {
       // Keep serving with the tokens read last; the next request tries the file again.
     }
-    const caller = token ? this.tokens.get(token) : undefined;
-    if (!caller) throw new HttpError(401, 'HTTPUnauthorized', 'Authentication required: send a valid X-Auth-Token header.');
-    return caller;
+    return (token && this.tokens.get(token)) || null;
+  }
+
+  async authenticate(token: string | undefined): Promise<Principal> {
+    const principal = this.lookup(token);
+    if (!principal) throw new AuthenticationError('unauthenticated', TOKEN_REQUIRED);
+    return principal;
   }
 
   private reload(): void {
@@ -67,14 +62,14 @@ export class TokenStore implements Authenticator {
  * LBAAS_NOAUTH=1, for development only: every request, with or without a token, is an admin
  * of one tenant, like Neutron's noauth strategy.
  */
-export class NoAuth implements Authenticator {
-  private readonly caller: Caller;
+export class NoAuthAuthenticator implements Authenticator {
+  private readonly principal: Principal;
 
   constructor(tenantId: string) {
-    this.caller = { actor: 'noauth', tenantId, roles: ['admin'] };
+    this.principal = { actor: 'noauth', tenantId, roles: ['admin'], source: 'noauth', userId: null, userName: null };
   }
 
-  authenticate(): Caller {
-    return this.caller;
+  async authenticate(): Promise<Principal> {
+    return this.principal;
   }
 }

@@ -1,0 +1,3 @@
+export * from './principal';
+export * from './token-file';
+export * from './policy';
