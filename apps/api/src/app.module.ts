@@ -9,7 +9,7 @@ import { EventSourcedCommandService } from './commands/event-sourced-commands';
 import { APPEND_OBSERVER, CERTIFICATE_KEY_RING, EVENT_STORE, RESOURCE_LOOKUP } from './commands/tokens';
 import type { ApiConfig } from './config';
 import { NeutronApi, TOKEN_STORE } from './http/neutron-api';
-import { NoAuthAuthenticator, TokenFileAuthenticator } from '@lbaas/identity';
+import { authenticatorFromEnv } from '@lbaas/identity';
 import { API_LOGGER } from './logger';
 import { NatsConnectionState } from './nats-connection-state';
 import { PROJECTIONS_CLIENT, ReadSide, WriteProgress } from './read-side';
@@ -24,7 +24,7 @@ export class ApiModule {
       ],
       providers: [
         { provide: EVENT_STORE, useValue: store },
-        { provide: TOKEN_STORE, useValue: config.noAuth ? new NoAuthAuthenticator(config.noAuthTenant) : new TokenFileAuthenticator(config.tokensFile) },
+        { provide: TOKEN_STORE, useValue: authenticatorFromEnv() },
         { provide: NatsConnectionState, useValue: new NatsConnectionState(store.nc) },
         { provide: API_LOGGER, useValue: logger },
         { provide: CERTIFICATE_KEY_RING, useValue: keyRing },
