@@ -30,7 +30,7 @@ describe('rendering haproxy.cfg and keepalived.conf for placed instances', () =>
   const others: ServiceProcess[] = [];
   let vip: Vip;
   let pool: Pool;
-  let memberIds: string[] = [];
+  const memberIds: string[] = [];
 
   const instance = async (): Promise<ServiceInstance | undefined> =>
     (await admin.get<{ service_instances: ServiceInstance[] }>(`/v2.0/lb/service_instances?vip_id=${vip.id}`)).body.service_instances[0];

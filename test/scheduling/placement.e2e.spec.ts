@@ -26,7 +26,7 @@ describe('placing service instances (two schedulers, five simulated nodes, fifty
   const healthPorts: number[] = [];
   let keptNodes: ServiceProcess;
   let doomedNodes: ServiceProcess;
-  let vips: Vip[] = [];
+  const vips: Vip[] = [];
 
   const instances = async (): Promise<ServiceInstance[]> => {
     const reply = await admin.get<{ service_instances: ServiceInstance[] }>('/v2.0/lb/service_instances');
