@@ -1,4 +1,5 @@
 import { UsageError } from './cli-errors';
+import { SESSION_PERSISTENCE_TYPES, type SessionPersistence } from '@lbaas/domain';
 
 /** `true`/`false` in any case, as `--admin-state-up True` is written in Neutron's docs. */
 export function booleanValue(option: string, text: string): boolean {
@@ -46,17 +47,14 @@ export function keyValues(option: string, text: string, allowed: readonly string
   return pairs;
 }
 
-export const PERSISTENCE_TYPES = ['SOURCE_IP', 'HTTP_COOKIE', 'APP_COOKIE'] as const;
-export interface SessionPersistence {
-  type: (typeof PERSISTENCE_TYPES)[number];
-  cookie_name?: string;
-}
+/** An option's metavar listing its choices, as argparse prints them: `{A,B,C}`. */
+export const choicesMetavar = (values: readonly string[]): string => `{${values.join(',')}}`;
 
 /** `type=HTTP_COOKIE` or `type=APP_COOKIE,cookie_name=X`; only APP_COOKIE takes (and needs) a cookie name. */
 export function sessionPersistenceValue(text: string): SessionPersistence {
   const option = 'session-persistence';
   const pairs = keyValues(option, text, ['type', 'cookie_name'], ['type']);
-  const type = choiceValue(option, pairs.type, PERSISTENCE_TYPES);
+  const type = choiceValue(option, pairs.type, SESSION_PERSISTENCE_TYPES);
   if (type === 'APP_COOKIE') {
     if (!pairs.cookie_name) throw new UsageError(`argument --${option}: type=APP_COOKIE needs cookie_name=NAME`);
     return { type, cookie_name: pairs.cookie_name };

@@ -3,11 +3,17 @@
  * network APIs return it. Deciders' `views` produce these; the read models store them;
  * the api returns them.
  */
-export type Protocol = 'HTTP' | 'HTTPS' | 'TCP';
-export type LbMethod = 'ROUND_ROBIN' | 'LEAST_CONNECTIONS' | 'SOURCE_IP';
-export type MonitorType = 'PING' | 'TCP' | 'HTTP' | 'HTTPS';
-export type SessionPersistenceType = 'SOURCE_IP' | 'HTTP_COOKIE' | 'APP_COOKIE';
-export type LbStatus = 'PENDING_CREATE' | 'PENDING_UPDATE' | 'PENDING_DELETE' | 'ACTIVE' | 'INACTIVE' | 'DOWN' | 'ERROR';
+// Each enumeration's values are written here once; the schemas, the api, the renderer and the CLI take them from here.
+export const PROTOCOLS = ['HTTP', 'HTTPS', 'TCP'] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+export const LB_METHODS = ['ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP'] as const;
+export type LbMethod = (typeof LB_METHODS)[number];
+export const MONITOR_TYPES = ['PING', 'TCP', 'HTTP', 'HTTPS'] as const;
+export type MonitorType = (typeof MONITOR_TYPES)[number];
+export const SESSION_PERSISTENCE_TYPES = ['SOURCE_IP', 'HTTP_COOKIE', 'APP_COOKIE'] as const;
+export type SessionPersistenceType = (typeof SESSION_PERSISTENCE_TYPES)[number];
+export const LB_STATUSES = ['PENDING_CREATE', 'PENDING_UPDATE', 'PENDING_DELETE', 'ACTIVE', 'INACTIVE', 'DOWN', 'ERROR'] as const;
+export type LbStatus = (typeof LB_STATUSES)[number];
 /** Waiting for the data plane to deploy a change: ends in ACTIVE, or in ERROR at the pending deadline. */
 export const isProvisioning = (status: LbStatus): boolean => status === 'PENDING_CREATE' || status === 'PENDING_UPDATE';
 

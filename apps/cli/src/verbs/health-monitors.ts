@@ -1,12 +1,12 @@
 import type { OptionSpecs, ParsedArgs } from '../command-line';
-import { choiceValue, integerValue } from '../option-values';
+import { MONITOR_TYPES } from '@lbaas/domain';
+import { choiceValue, choicesMetavar, integerValue } from '../option-values';
 import { HEALTH_MONITOR, POOL } from '../resources';
 import {
   ADMIN_STATE_DOWN_OPTION, ADMIN_STATE_UP_OPTION, TENANT_OPTION, adminStateUp, createAndShow, deleteVerb, given, listVerb, showVerb, updateAndShow,
 } from './crud';
 import type { Verb } from './verb';
 
-const TYPES = ['PING', 'TCP', 'HTTP', 'HTTPS'] as const;
 
 const PROBE_OPTIONS: OptionSpecs = {
   'http-method': { type: 'string', metavar: 'HTTP_METHOD', help: 'HTTP method of the probe (default GET).' },
@@ -35,11 +35,11 @@ const monitorCreate: Verb = {
     delay: { type: 'string', required: true, metavar: 'DELAY', help: 'Seconds between probes.' },
     timeout: { type: 'string', required: true, metavar: 'TIMEOUT', help: 'Seconds a probe may take.' },
     'max-retries': { type: 'string', required: true, metavar: 'MAX_RETRIES', help: 'Failed probes, 1-10, before a member is marked down.' },
-    type: { type: 'string', required: true, metavar: '{PING,TCP,HTTP,HTTPS}', help: 'Kind of probe.' },
+    type: { type: 'string', required: true, metavar: choicesMetavar(MONITOR_TYPES), help: 'Kind of probe.' },
     ...PROBE_OPTIONS,
   },
   run: (ctx, args) => createAndShow(ctx, HEALTH_MONITOR, given({
-    type: choiceValue('type', args.requiredOption('type'), TYPES),
+    type: choiceValue('type', args.requiredOption('type'), MONITOR_TYPES),
     ...probeFields(args),
     admin_state_up: args.flag('admin-state-down') ? false : undefined,
     tenant_id: args.string('tenant-id'),

@@ -1,13 +1,11 @@
-import { choiceValue } from '../option-values';
+import { LB_METHODS, PROTOCOLS } from '@lbaas/domain';
+import { choiceValue, choicesMetavar } from '../option-values';
 import { POOL, SUBNET } from '../resources';
 import {
   ADMIN_STATE_DOWN_OPTION, ADMIN_STATE_UP_OPTION, TENANT_OPTION, WAIT_OPTIONS, adminStateUp, createAndShow, deleteVerb, given, listVerb, showVerb,
   updateAndShow, waitSeconds,
 } from './crud';
 import type { Verb } from './verb';
-
-const LB_METHODS = ['ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP'] as const;
-const PROTOCOLS = ['HTTP', 'HTTPS', 'TCP'] as const;
 
 const poolCreate: Verb = {
   name: 'lb-pool-create',
@@ -16,9 +14,9 @@ const poolCreate: Verb = {
   options: {
     ...TENANT_OPTION, ...ADMIN_STATE_DOWN_OPTION,
     description: { type: 'string', metavar: 'DESCRIPTION', help: 'Description of the pool.' },
-    'lb-method': { type: 'string', required: true, metavar: '{ROUND_ROBIN,LEAST_CONNECTIONS,SOURCE_IP}', help: 'The algorithm that spreads the load.' },
+    'lb-method': { type: 'string', required: true, metavar: choicesMetavar(LB_METHODS), help: 'The algorithm that spreads the load.' },
     name: { type: 'string', required: true, metavar: 'NAME', help: 'Name of the pool.' },
-    protocol: { type: 'string', required: true, metavar: '{HTTP,HTTPS,TCP}', help: 'Protocol to the members.' },
+    protocol: { type: 'string', required: true, metavar: choicesMetavar(PROTOCOLS), help: 'Protocol to the members.' },
     'subnet-id': { type: 'string', required: true, metavar: 'SUBNET', help: 'ID or name of the subnet of the members.' },
     provider: { type: 'string', metavar: 'PROVIDER', help: 'Provider name of the load balancer service (haproxy).' },
     ...WAIT_OPTIONS,
@@ -46,7 +44,7 @@ const poolUpdate: Verb = {
   options: {
     name: { type: 'string', metavar: 'NAME', help: 'New name.' },
     description: { type: 'string', metavar: 'DESCRIPTION', help: 'New description.' },
-    'lb-method': { type: 'string', metavar: '{ROUND_ROBIN,LEAST_CONNECTIONS,SOURCE_IP}', help: 'New algorithm.' },
+    'lb-method': { type: 'string', metavar: choicesMetavar(LB_METHODS), help: 'New algorithm.' },
     ...ADMIN_STATE_UP_OPTION,
     ...WAIT_OPTIONS,
   },

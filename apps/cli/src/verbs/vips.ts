@@ -1,6 +1,7 @@
 import { CommandError } from '../cli-errors';
 import type { ParsedArgs } from '../command-line';
-import { type SessionPersistence, choiceValue, integerValue, sessionPersistenceValue } from '../option-values';
+import { PROTOCOLS, type SessionPersistence } from '@lbaas/domain';
+import { choiceValue, choicesMetavar, integerValue, sessionPersistenceValue } from '../option-values';
 import { CERTIFICATE, POOL, SUBNET, VIP } from '../resources';
 import {
   ADMIN_STATE_DOWN_OPTION, ADMIN_STATE_UP_OPTION, TENANT_OPTION, WAIT_OPTIONS, adminStateUp, createAndShow, deleteVerb, given, listVerb, resolved,
@@ -8,7 +9,6 @@ import {
 } from './crud';
 import type { Verb } from './verb';
 
-const PROTOCOLS = ['HTTP', 'HTTPS', 'TCP'] as const;
 const PERSISTENCE_HELP = 'type=SOURCE_IP, type=HTTP_COOKIE or type=APP_COOKIE,cookie_name=NAME.';
 const TLS_HELP = 'Terminate TLS with this certificate (ID or name; see lb-certificate-create): HTTP VIPs only, usually on port 443.';
 
@@ -33,7 +33,7 @@ const vipCreate: Verb = {
     description: { type: 'string', metavar: 'DESCRIPTION', help: 'Description of the VIP.' },
     name: { type: 'string', required: true, metavar: 'NAME', help: 'Name of the VIP.' },
     'protocol-port': { type: 'string', required: true, metavar: 'PROTOCOL_PORT', help: 'Port the VIP listens on.' },
-    protocol: { type: 'string', required: true, metavar: '{HTTP,HTTPS,TCP}', help: 'Protocol the VIP speaks.' },
+    protocol: { type: 'string', required: true, metavar: choicesMetavar(PROTOCOLS), help: 'Protocol the VIP speaks.' },
     'subnet-id': { type: 'string', required: true, metavar: 'SUBNET', help: 'ID or name of the subnet the VIP address comes from.' },
     'session-persistence': { type: 'string', metavar: 'type=TYPE[,cookie_name=NAME]', help: PERSISTENCE_HELP },
     'tls-certificate': { type: 'string', metavar: 'CERTIFICATE', help: TLS_HELP },
