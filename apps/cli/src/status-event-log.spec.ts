@@ -10,7 +10,7 @@ const store = (over: Partial<StoreFacts>): StoreFacts => ({
 });
 const clustered = store({
   messages: 1200, bytes: 3 * 1024 * 1024, firstSeq: 1, lastSeq: 1200, replicas: 3, leader: 'lb-nats-1',
-  followers: [{ name: 'lb-nats-2', current: true, offline: false, lag: 0 }, { name: 'lb-nats-3', current: false, offline: false, lag: 12 }],
+  followers: [{ name: 'lb-nats-2', current: true, offline: false, lag: 0, seenAgoMs: 300 }, { name: 'lb-nats-3', current: false, offline: false, lag: 12, seenAgoMs: 900 }],
 });
 
 describe('lbaas status: the event log\'s servers', () => {
@@ -29,9 +29,12 @@ describe('lbaas status: the event log\'s servers', () => {
     { desc: 'a server before any service made the stream', name: 'lb-nats', log: undefined, role: ', no LBAAS_EVENTS yet' },
   ])('names the part of $desc', ({ name, log, role }) => expect(serverRole(server(name, 4222), log)).toBe(role));
 
-  it('says so of an offline follower and of a server without JetStream', () => {
-    const offline = store({ ...clustered, followers: [{ name: 'lb-nats-2', current: false, offline: true, lag: 0 }] });
+  it('says so of an offline follower, one the leader has not heard from for a while, and a server without JetStream', () => {
+    const offline = store({ ...clustered, followers: [{ name: 'lb-nats-2', current: false, offline: true, lag: 0, seenAgoMs: 0 }] });
     expect(serverRole(server('lb-nats-2', 4223), offline)).toBe(', follower of LBAAS_EVENTS (offline)');
+    // A dead follower stays `current` as it last was.
+    const silent = store({ ...clustered, followers: [{ name: 'lb-nats-2', current: true, offline: false, lag: 0, seenAgoMs: 7400 }] });
+    expect(serverRole(server('lb-nats-2', 4223), silent)).toBe(', follower of LBAAS_EVENTS (not heard from for 7 s)');
     expect(serverRole({ ...server('plain', 4222), jetstream: false }, clustered)).toBe(', JetStream off');
   });
 

@@ -25,7 +25,15 @@ export interface FollowerFacts {
   readonly offline: boolean;
   /** Operations behind the leader. */
   readonly lag: number;
+  /** Since the leader last heard from it. */
+  readonly seenAgoMs: number;
 }
+
+/**
+ * The leader hears from a live follower every second or so; `current` keeps its last value after a
+ * follower dies, so silence this long says more. Below JetStream's 10 s before a group counts a peer lost.
+ */
+const SILENT_FOLLOWER_MS = 5000;
 
 export type StoreKind = 'stream' | 'kv' | 'object store';
 
@@ -102,7 +110,9 @@ export function storeFacts(info: StreamInfo, objects: number | null): StoreFacts
   return {
     kind, name, objects, messages: info.state.messages, bytes: info.state.bytes, firstSeq: info.state.first_seq, lastSeq: info.state.last_seq,
     replicas: info.config.num_replicas, leader: info.cluster?.leader ?? null,
-    followers: (info.cluster?.replicas ?? []).map((p) => ({ name: p.name, current: p.current, offline: p.offline === true, lag: p.lag ?? 0 })),
+    followers: (info.cluster?.replicas ?? []).map((p) => ({
+      name: p.name, current: p.current, offline: p.offline === true, lag: p.lag ?? 0, seenAgoMs: Math.round(p.active / 1e6),
+    })),
   };
 }
 
@@ -157,7 +167,8 @@ export function byteSize(bytes: number): string {
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-const followerState = (f: FollowerFacts): string => (f.offline ? 'offline' : f.current ? 'current' : `${f.lag} behind`);
+const followerState = (f: FollowerFacts): string =>
+  f.offline ? 'offline' : f.seenAgoMs >= SILENT_FOLLOWER_MS ? `not heard from for ${Math.floor(f.seenAgoMs / 1000)} s` : f.current ? 'current' : `${f.lag} behind`;
 
 /** A server's part in the event log: the stream's leader, a follower and how far behind, or none. */
 export function serverRole(server: NatsServerFacts, log: StoreFacts | undefined): string {
