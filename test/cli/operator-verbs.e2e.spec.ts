@@ -140,5 +140,8 @@ describe('lbaas events tail and lbaas status', () => {
     expect(text).toMatch(/^projections +up, at sequence \d+ of \d+ \(lag \d+\)$/m);
     expect(text).toMatch(/^compute nodes \(heartbeats in KV lbaas_nodes\):\ne2e-node-1 +alive, last heartbeat \d+\.\d s ago \(driver fake\)\ne2e-node-2 +alive/m);
     expect(text).toMatch(/^consumers of LBAAS_EVENTS:\nprojections +durable, delivered up to \d+ \(lag \d+: \d+ pending, \d+ unacknowledged\)$/m);
+    expect(text).toMatch(/^NATS servers \(JetStream: \d+ streams?, \d+ consumers?, .+ on disk, .+ in memory\):\n\S+ +nats:\/\/127\.0\.0\.1:\d+: up, version \d+\.\d+\.\d+, no cluster, holds LBAAS_EVENTS$/m);
+    expect(text).toMatch(/^streams, KV buckets and object stores:\nLBAAS_EVENTS +stream, \d+ messages \(sequences 1 to \d+\), .+, 1 replica$/m);
+    expect(text).toMatch(/^lbaas_nodes +KV, \d+ values?, .+, 1 replica$/m);
   });
 });

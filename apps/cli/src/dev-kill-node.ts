@@ -1,5 +1,5 @@
 import { fabricVeth } from '@lbaas/dataplane';
-import { NODE_NAME, type PlacementData, type ServiceInstanceEvent, serviceInstanceDecider, type ServiceInstanceState, upcast } from '@lbaas/domain';
+import { fold, NODE_NAME, type PlacementData, serviceInstanceDecider, type ServiceInstanceState } from '@lbaas/domain';
 import { connectNats, followCommits } from '@lbaas/messaging';
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -104,8 +104,7 @@ async function foldInstances(natsUrl: string): Promise<Map<string, ServiceInstan
       onCommit: ({ commit }) => {
         for (const event of commit.events) {
           if (event.aggregate !== 'serviceinstance') continue;
-          const before = instances.get(event.aggregateId) ?? serviceInstanceDecider.initialState;
-          instances.set(event.aggregateId, serviceInstanceDecider.evolve(before, upcast(event) as unknown as ServiceInstanceEvent));
+          instances.set(event.aggregateId, fold(serviceInstanceDecider, [event], instances.get(event.aggregateId)));
         }
       },
     });

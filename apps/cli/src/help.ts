@@ -53,7 +53,7 @@ export function mainHelp(groups: readonly VerbGroup[]): string {
     '',
     'Operations:',
     ...describe([
-      ['status', 'health of every service, how far each consumer is behind the event log, and the compute nodes\' heartbeats'],
+      ['status', 'health of every service, how far each consumer is behind the event log, the compute nodes\' heartbeats, each NATS server (up, version, cluster, leader or follower of the event log) and the streams, KV buckets and object stores (size, replicas, leader)'],
       ['events tail', 'follow the event log live, a line per event (--aggregate ID, --type EVENT_TYPE, --from-start, -f json) until Ctrl-C'],
       ['projections rebuild', 'drop the read models and replay the whole event log, showing progress'],
       ['audit [verify]', 'the audit trail: verify its hash chain, or list events by --object ID, --tenant ID, --since TIME'],

@@ -62,12 +62,43 @@ describe('lbaas status: consumers and compute nodes', () => {
 
   it('prints services, nodes and consumers as sections, and says why the NATS part is missing', () => {
     const services = [row('api', true, true)];
-    expect(formatReport({ services, heartbeats: [], consumers: [], natsProblem: null }, now, 3000)).toBe(
+    expect(formatReport({ services, heartbeats: [], consumers: [], eventLog: null, natsProblem: null }, now, 3000)).toBe(
       'api              up\n\ncompute nodes (heartbeats in KV lbaas_nodes):\nnone has heartbeaten\n\nconsumers of LBAAS_EVENTS:\nnone',
     );
-    expect(formatReport({ services, heartbeats: null, consumers: null, natsProblem: 'cannot reach NATS' }, now, 3000)).toBe(
+    expect(formatReport({ services, heartbeats: null, consumers: null, eventLog: null, natsProblem: 'cannot reach NATS' }, now, 3000)).toBe(
       'api              up\n\ncompute nodes and consumers unknown: cannot reach NATS',
     );
+  });
+
+  it('adds the event log\'s servers and stores after the consumers, and the servers each down when NATS cannot be reached', () => {
+    const services = [row('api', true, true)];
+    const up = { url: 'nats://127.0.0.1:4222', name: 'lb-nats', version: '2.9.10', cluster: null, jetstream: true, problem: null };
+    const events = {
+      kind: 'stream' as const, name: 'LBAAS_EVENTS', messages: 3, objects: null, bytes: 300, firstSeq: 1, lastSeq: 3, replicas: 1, leader: null, followers: [],
+    };
+    expect(formatReport({
+      services, heartbeats: [], consumers: [], natsProblem: null,
+      eventLog: { servers: [up], account: { streams: 1, consumers: 0, storageBytes: 300, memoryBytes: 0 }, stores: [events], problem: null },
+    }, now, 3000)).toBe([
+      'api              up', '',
+      'compute nodes (heartbeats in KV lbaas_nodes):', 'none has heartbeaten', '',
+      'consumers of LBAAS_EVENTS:', 'none', '',
+      'NATS servers (JetStream: 1 stream, 0 consumers, 300 B on disk, 0 B in memory):',
+      'lb-nats          nats://127.0.0.1:4222: up, version 2.9.10, no cluster, holds LBAAS_EVENTS', '',
+      'streams, KV buckets and object stores:',
+      'LBAAS_EVENTS     stream, 3 messages (sequences 1 to 3), 300 B, 1 replica',
+    ].join('\n'));
+    const down = { url: 'nats://127.0.0.1:4222', name: null, version: null, cluster: null, jetstream: false, problem: 'CONNECTION_REFUSED' };
+    expect(formatReport({
+      services, heartbeats: null, consumers: null, natsProblem: 'cannot reach NATS',
+      eventLog: { servers: [down], account: null, stores: [], problem: 'cannot reach NATS' },
+    }, now, 3000)).toBe([
+      'api              up', '',
+      'compute nodes and consumers unknown: cannot reach NATS', '',
+      'NATS servers:',
+      '?                nats://127.0.0.1:4222: down (CONNECTION_REFUSED)', '',
+      'streams, KV buckets and object stores unknown: cannot reach NATS',
+    ].join('\n'));
   });
 
   it.each([

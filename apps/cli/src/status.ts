@@ -1,8 +1,9 @@
-import { apiErrorCode, type Heartbeat, JetStreamApiError, NODES_BUCKET, parseHeartbeat, STREAM_NAME, streamLastSeq } from '@lbaas/messaging';
+import { apiErrorCode, type Heartbeat, JetStreamApiError, natsServers, NODES_BUCKET, parseHeartbeat, STREAM_NAME, streamLastSeq } from '@lbaas/messaging';
 import { QUERY_PATTERNS, type StatusReply } from '@lbaas/read-models';
 import type { NatsConnection } from 'nats';
 import { connectCommand } from './nats-connection';
 import { projectionsClient } from './projections-client';
+import { collectEventLogFacts, type EventLogFacts, formatEventLog, probeServers } from './status-event-log';
 
 /** The services beside the api and the projections, each answering /healthz on its own port. */
 const OTHER_SERVICES: readonly (readonly [string, number])[] = [
@@ -41,6 +42,8 @@ export interface StatusReport {
   /** Null when NATS could not be asked. */
   readonly heartbeats: readonly Heartbeat[] | null;
   readonly consumers: readonly ConsumerLag[] | null;
+  /** The event log's servers, streams and stores; with NATS unreachable, only the servers, each down. */
+  readonly eventLog: EventLogFacts | null;
   /** Why the NATS part is missing, or null. */
   readonly natsProblem: string | null;
 }
@@ -108,17 +111,26 @@ interface LogFacts {
   readonly lastSeq: number | null;
   readonly heartbeats: Heartbeat[] | null;
   readonly consumers: ConsumerLag[] | null;
+  readonly eventLog: EventLogFacts | null;
   readonly problem: string | null;
 }
 
-/** What NATS itself says: the stream's end, the nodes' heartbeats, the consumers; a problem in place of what it could not say. */
+/**
+ * What NATS itself says: the stream's end, the nodes' heartbeats, the consumers, the servers and
+ * stores; a problem in place of what it could not say.
+ */
 async function logFacts(natsUrl: string): Promise<LogFacts> {
   let nc: NatsConnection | null = null;
+  let eventLog: EventLogFacts | null = null;
   try {
     nc = await connectCommand('lbaas-cli-status', natsUrl);
-    return { lastSeq: await streamLastSeq(nc), heartbeats: await heartbeatsOf(nc), consumers: await consumersOf(nc), problem: null };
+    eventLog = await collectEventLogFacts(nc, natsUrl);
+    return { lastSeq: await streamLastSeq(nc), heartbeats: await heartbeatsOf(nc), consumers: await consumersOf(nc), eventLog, problem: null };
   } catch (error) {
-    return { lastSeq: null, heartbeats: null, consumers: null, problem: error instanceof Error ? error.message : String(error) };
+    const problem = error instanceof Error ? error.message : String(error);
+    // When no server could be reached, each says why.
+    eventLog ??= { servers: await probeServers(natsServers(natsUrl)), account: null, stores: [], problem };
+    return { lastSeq: null, heartbeats: null, consumers: null, eventLog, problem };
   } finally {
     await nc?.close();
   }
@@ -143,7 +155,7 @@ export async function collectStatus(apiUrl: string, natsUrl: string): Promise<St
     const position = reportedPosition(p.body);
     services.push({ name, state: position === null ? p.state : `${p.state}, ${positionText(position, facts.lastSeq)}`, required: false, up: p.up });
   }
-  return { services, heartbeats: facts.heartbeats, consumers: facts.consumers, natsProblem: facts.problem };
+  return { services, heartbeats: facts.heartbeats, consumers: facts.consumers, eventLog: facts.eventLog, natsProblem: facts.problem };
 }
 
 const seconds = (ms: number): string => `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
@@ -170,7 +182,7 @@ export function formatConsumers(consumers: readonly ConsumerLag[]): string[] {
 
 export const formatStatus = (rows: readonly StatusRow[]): string => rows.map((r) => `${r.name.padEnd(17)}${r.state}`).join('\n');
 
-/** The whole report: services, then compute nodes, then the consumers' lag. */
+/** The whole report: services, compute nodes, the consumers' lag, then the event log's servers and stores. */
 export function formatReport(report: StatusReport, now: number, silenceMs: number): string {
   const sections = [formatStatus(report.services)];
   if (report.natsProblem !== null) sections.push(`compute nodes and consumers unknown: ${report.natsProblem}`);
@@ -182,6 +194,7 @@ export function formatReport(report: StatusReport, now: number, silenceMs: numbe
     const consumers = formatConsumers(report.consumers);
     sections.push([`consumers of ${STREAM_NAME}:`, ...(consumers.length > 0 ? consumers : ['none'])].join('\n'));
   }
+  if (report.eventLog !== null) sections.push(...formatEventLog(report.eventLog));
   return sections.join('\n\n');
 }
 

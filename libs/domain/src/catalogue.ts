@@ -21,12 +21,30 @@ import type { SubnetEvent } from './subnet/events';
 import { VIP_EVENT_SCHEMAS } from './vip/event-schemas';
 import type { VipEvent } from './vip/events';
 
+/** Each aggregate's events, the union its decider emits and folds. */
+interface EventsByAggregate {
+  network: NetworkEvent;
+  subnet: SubnetEvent;
+  port: PortEvent;
+  floatingip: FloatingIpEvent;
+  pool: PoolEvent;
+  vip: VipEvent;
+  healthmonitor: HealthMonitorEvent;
+  certificate: CertificateEvent;
+  serviceinstance: ServiceInstanceEvent;
+  node: NodeEvent;
+}
+/** The events of aggregate `A` at their latest versions. */
+export type EventOf<A extends AggregateType> = EventsByAggregate[A];
+
 /** Every event the system appends, as a discriminated union on `type`. */
-export type LbaasEvent = NetworkEvent | SubnetEvent | PortEvent | FloatingIpEvent | PoolEvent | VipEvent | HealthMonitorEvent
-  | CertificateEvent | ServiceInstanceEvent | NodeEvent;
+export type LbaasEvent = EventOf<AggregateType>;
 export type LbaasEventType = LbaasEvent['type'];
 
-const entry = <T extends LbaasEventType>(type: T, version: Extract<LbaasEvent, { type: T }>['version'], aggregate: AggregateType, description: string) =>
+/** The aggregate whose union holds event type `T`: the catalogue cannot file an event under another. */
+type AggregateOf<T extends LbaasEventType> = { [A in AggregateType]: T extends EventOf<A>['type'] ? A : never }[AggregateType];
+
+const entry = <T extends LbaasEventType>(type: T, version: Extract<LbaasEvent, { type: T }>['version'], aggregate: AggregateOf<T>, description: string) =>
   ({ type, version, aggregate, description }) as const;
 
 /** The event catalogue's source: `npm run asyncapi` writes docs/asyncapi.json and docs/events.md from it. */

@@ -4,9 +4,10 @@ import type { Collection, ResourceByCollection, ResourceRows } from './resources
 /**
  * One aggregate's behaviour as pure functions. `decide` throws a DomainError to reject;
  * `evolve` never throws (an event is a fact); `views` is what the read models show of the state.
+ * `A` names the aggregate in the type too, so `fold` knows which stored events are `E`.
  */
-export interface Decider<C, S, E extends DomainEvent<string, number, unknown>> {
-  readonly aggregate: AggregateType;
+export interface Decider<C, S, E extends DomainEvent<string, number, unknown>, A extends AggregateType = AggregateType> {
+  readonly aggregate: A;
   readonly initialState: S;
   decide(command: C, state: S): E[];
   evolve(state: S, event: E): S;

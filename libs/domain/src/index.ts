@@ -4,6 +4,7 @@ export * from './envelope';
 export * from './envelope-schema';
 export * from './errors';
 export * from './event-payload-check';
+export * from './fold';
 export * from './ipv4';
 export * from './lifecycle';
 export * from './payload-schema';

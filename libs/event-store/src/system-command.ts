@@ -1,16 +1,14 @@
-import { type AggregateType, ConcurrencyConflict, type Decider, type DomainEvent, type EventEnvelope, type Lifecycle, upcast } from '@lbaas/domain';
-import { v4 as uuidv4, v7 as uuidv7 } from 'uuid';
+import type { AggregateType, Decider, EventEnvelope, EventMetadata, EventOf, Lifecycle } from '@lbaas/domain';
+import { v4 as uuidv4 } from 'uuid';
+import { type CommandResult, handleCommand } from './command-handler';
 import type { EventStore } from './event-store';
 
-/** Who appends and why: a service acting on what it saw in the log, not a tenant's request. */
-export interface SystemActor {
-  /** The service, for example `scheduler`. */
-  readonly actor: string;
-  readonly correlationId: string;
-  readonly causationId: string | null;
-  /** The owner when the aggregate does not carry one (nodes belong to the operator). */
-  readonly tenantId: string;
-}
+/**
+ * Who appends and why: a service acting on what it saw in the log, not a tenant's request.
+ * `actor` is the service (for example `scheduler`); `tenantId` the owner when the aggregate does
+ * not carry one (nodes belong to the operator).
+ */
+export type SystemActor = EventMetadata;
 
 /** The event a service acts on: what it appends in response carries its correlation id. */
 export type CausingEvent = Pick<EventEnvelope, 'id' | 'correlationId'>;
@@ -25,52 +23,12 @@ export const systemActor = (actor: string, tenantId: string, cause: CausingEvent
     ? { actor, tenantId, correlationId: uuidv4(), causationId: null }
     : { actor, tenantId, correlationId: cause.correlationId, causationId: cause.id };
 
-export interface SystemCommandResult<S> {
-  readonly state: S;
-  readonly events: readonly EventEnvelope[];
-  /** Stream sequence of the commit, or the version read when nothing was appended. */
-  readonly seq: number;
-}
-
-const ATTEMPTS = 5;
-type AnyEvent = DomainEvent<string, number, unknown>;
+export type SystemCommandResult<S> = CommandResult<S>;
 
 /**
- * Reads the aggregate, decides, appends with optimistic concurrency and decides again after a
- * conflict. Service commands are idempotent in the domain, so a second decision after a
- * concurrent writer usually appends nothing.
+ * `handleCommand` for a service's command. Service commands are idempotent in the domain, so a
+ * second decision after a concurrent writer usually appends nothing.
  */
-export async function executeSystemCommand<C, S extends Lifecycle<object>, E extends AnyEvent>(
-  store: EventStore, decider: Decider<C, S, E>, id: string, command: C, who: SystemActor,
-): Promise<SystemCommandResult<S>> {
-  for (let attempt = 1; ; attempt++) {
-    const history = await store.read(decider.aggregate, id);
-    const state = history.events.map(upcast).reduce((s, e) => decider.evolve(s, e as unknown as E), decider.initialState);
-    const events = decider.decide(command, state);
-    if (events.length === 0) return { state, events: [], seq: history.version };
-    const next = events.reduce((s, e) => decider.evolve(s, e), state);
-    const envelopes = stamp(decider.aggregate, id, ownerOf(next) ?? ownerOf(state) ?? who.tenantId, events, who);
-    try {
-      const { seq } = await store.append(decider.aggregate, id, envelopes, { expectedVersion: history.version, commitId: uuidv7() });
-      return { state: next, events: envelopes, seq };
-    } catch (error) {
-      if (!(error instanceof ConcurrencyConflict) || attempt >= ATTEMPTS) throw error;
-    }
-  }
-}
-
-const ownerOf = (state: Lifecycle<object>): string | null =>
-  state.kind === 'live' && 'tenantId' in state && typeof state.tenantId === 'string' ? state.tenantId : null;
-
-function stamp(aggregate: AggregateType, aggregateId: string, tenantId: string, events: readonly AnyEvent[], who: SystemActor): EventEnvelope[] {
-  const occurredAt = new Date().toISOString();
-  let causationId = who.causationId;
-  return events.map((e) => {
-    const envelope: EventEnvelope = {
-      id: uuidv7(), type: e.type, version: e.version, aggregate, aggregateId, tenantId, actor: who.actor, occurredAt,
-      correlationId: who.correlationId, causationId, data: e.data,
-    };
-    causationId = envelope.id;
-    return envelope;
-  });
-}
+export const executeSystemCommand = <C extends { readonly type: string }, S extends Lifecycle<object>, A extends AggregateType>(
+  store: EventStore, decider: Decider<C, S, EventOf<A>, A>, id: string, command: C, who: SystemActor,
+): Promise<SystemCommandResult<S>> => handleCommand(store, decider, id, command, who);

@@ -1,6 +1,6 @@
 import {
-  type EventEnvelope, type ExpirePoolPending, type ExpireVipPending, isProvisioning, type LbStatus, poolDecider, type PoolEvent, type PoolState,
-  type ServiceInstanceState, upcast, vipDecider, type VipEvent, type VipState,
+  type EventEnvelope, type ExpirePoolPending, type ExpireVipPending, fold, isProvisioning, type LbStatus, poolDecider, type PoolState,
+  type ServiceInstanceState, vipDecider, type VipState,
 } from '@lbaas/domain';
 
 type LiveInstance = Extract<ServiceInstanceState, { kind: 'live' }>;
@@ -69,12 +69,11 @@ export class PendingWatch {
 
   apply(event: EventEnvelope): void {
     if (event.aggregate === 'vip') {
-      // The subject names the aggregate, so its events are that aggregate's (after upcasting).
-      const vip = vipDecider.evolve(this.vips.get(event.aggregateId) ?? vipDecider.initialState, upcast(event) as unknown as VipEvent);
+      const vip = fold(vipDecider, [event], this.vips.get(event.aggregateId));
       this.keep(this.vips, event.aggregateId, vip);
       this.track('vip', event, vip.kind === 'live' && isProvisioning(vip.status) ? { status: vip.status, vipId: vip.id } : null);
     } else if (event.aggregate === 'pool') {
-      const pool = poolDecider.evolve(this.pools.get(event.aggregateId) ?? poolDecider.initialState, upcast(event) as unknown as PoolEvent);
+      const pool = fold(poolDecider, [event], this.pools.get(event.aggregateId));
       this.keep(this.pools, event.aggregateId, pool);
       this.track('pool', event, pool.kind === 'live' && pool.vipId !== null && isProvisioning(pool.status) ? { status: pool.status, vipId: pool.vipId } : null);
     }

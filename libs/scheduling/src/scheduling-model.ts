@@ -1,6 +1,6 @@
 import {
-  type EventEnvelope, type NodeCommand, nodeDecider, type NodeEvent, type NodeState, type ServiceInstanceCommand, serviceInstanceDecider,
-  type ServiceInstanceEvent, type ServiceInstanceState, vipDecider, type VipEvent, type VipState, upcast,
+  type EventEnvelope, fold, type NodeCommand, nodeDecider, type NodeState, type ServiceInstanceCommand, serviceInstanceDecider, type ServiceInstanceState,
+  vipDecider, type VipState,
 } from '@lbaas/domain';
 import { AddressPool } from './address-pool';
 
@@ -50,10 +50,9 @@ export class SchedulingModel {
 
   apply(event: EventEnvelope): void {
     switch (event.aggregate) {
-      // The subject names the aggregate, so its events are that aggregate's (after upcasting).
-      case 'vip': return this.applyVip(event.aggregateId, upcast(event) as unknown as VipEvent);
-      case 'serviceinstance': return this.applyInstance(event.aggregateId, upcast(event) as unknown as ServiceInstanceEvent);
-      case 'node': return this.applyNode(event.aggregateId, upcast(event) as unknown as NodeEvent);
+      case 'vip': return this.applyVip(event.aggregateId, event);
+      case 'serviceinstance': return this.applyInstance(event.aggregateId, event);
+      case 'node': return this.applyNode(event.aggregateId, event);
       default: return undefined;
     }
   }
@@ -77,18 +76,17 @@ export class SchedulingModel {
     return this.load.get(nodeId) ?? 0;
   }
 
-  private applyVip(id: string, event: VipEvent): void {
-    const before: VipState = this.vips.get(id) ?? vipDecider.initialState;
-    const after = vipDecider.evolve(before, event);
+  private applyVip(id: string, event: EventEnvelope): void {
+    const after = fold(vipDecider, [event], this.vips.get(id));
     if (after.kind === 'live') this.vips.set(id, after);
     else this.vips.delete(id);
     this.dirtyVips.add(id);
   }
 
-  private applyInstance(id: string, event: ServiceInstanceEvent): void {
+  private applyInstance(id: string, event: EventEnvelope): void {
     if (this.deletedInstances.has(id)) return;
     const before = this.instances.get(id);
-    const after = serviceInstanceDecider.evolve(before ?? serviceInstanceDecider.initialState, event);
+    const after = fold(serviceInstanceDecider, [event], before);
     if (before) this.unindex(before);
     if (after.kind === 'live') {
       this.instances.set(id, after);
@@ -100,9 +98,9 @@ export class SchedulingModel {
     this.dirtyInstances.add(id);
   }
 
-  private applyNode(id: string, event: NodeEvent): void {
+  private applyNode(id: string, event: EventEnvelope): void {
     const before = this.nodes.get(id);
-    const after = nodeDecider.evolve(before ?? nodeDecider.initialState, event);
+    const after = fold(nodeDecider, [event], before);
     if (after.kind !== 'live') return;
     this.nodes.set(after.id, after);
     if (before?.alive === after.alive) return;

@@ -6,7 +6,7 @@ import { evolveCertificate } from './evolve';
 import { type CertificateState, initialCertificateState } from './state';
 import { certificateViews } from './views';
 
-export const certificateDecider: Decider<CertificateCommand, CertificateState, CertificateEvent> = {
+export const certificateDecider: Decider<CertificateCommand, CertificateState, CertificateEvent, 'certificate'> = {
   aggregate: 'certificate',
   initialState: initialCertificateState,
   decide: decideCertificate,

@@ -6,7 +6,7 @@ import { evolveFloatingIp } from './evolve';
 import { type FloatingIpState, initialFloatingIpState } from './state';
 import { floatingIpViews } from './views';
 
-export const floatingIpDecider: Decider<FloatingIpCommand, FloatingIpState, FloatingIpEvent> = {
+export const floatingIpDecider: Decider<FloatingIpCommand, FloatingIpState, FloatingIpEvent, 'floatingip'> = {
   aggregate: 'floatingip',
   initialState: initialFloatingIpState,
   decide: decideFloatingIp,

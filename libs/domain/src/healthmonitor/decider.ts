@@ -6,7 +6,7 @@ import { evolveHealthMonitor } from './evolve';
 import { type HealthMonitorState, initialHealthMonitorState } from './state';
 import { healthMonitorViews } from './views';
 
-export const healthMonitorDecider: Decider<HealthMonitorCommand, HealthMonitorState, HealthMonitorEvent> = {
+export const healthMonitorDecider: Decider<HealthMonitorCommand, HealthMonitorState, HealthMonitorEvent, 'healthmonitor'> = {
   aggregate: 'healthmonitor',
   initialState: initialHealthMonitorState,
   decide: decideHealthMonitor,

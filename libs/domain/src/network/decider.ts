@@ -6,7 +6,7 @@ import { evolveNetwork } from './evolve';
 import { initialNetworkState, type NetworkState } from './state';
 import { networkViews } from './views';
 
-export const networkDecider: Decider<NetworkCommand, NetworkState, NetworkEvent> = {
+export const networkDecider: Decider<NetworkCommand, NetworkState, NetworkEvent, 'network'> = {
   aggregate: 'network',
   initialState: initialNetworkState,
   decide: decideNetwork,

@@ -6,7 +6,7 @@ import { evolveNode } from './evolve';
 import { initialNodeState, type NodeState } from './state';
 import { nodeViews } from './views';
 
-export const nodeDecider: Decider<NodeCommand, NodeState, NodeEvent> = {
+export const nodeDecider: Decider<NodeCommand, NodeState, NodeEvent, 'node'> = {
   aggregate: 'node',
   initialState: initialNodeState,
   decide: decideNode,

@@ -6,7 +6,7 @@ import { evolvePool } from './evolve';
 import { initialPoolState, type PoolState } from './state';
 import { poolViews } from './views';
 
-export const poolDecider: Decider<PoolCommand, PoolState, PoolEvent> = {
+export const poolDecider: Decider<PoolCommand, PoolState, PoolEvent, 'pool'> = {
   aggregate: 'pool',
   initialState: initialPoolState,
   decide: decidePool,

@@ -6,7 +6,7 @@ import { evolvePort } from './evolve';
 import { initialPortState, type PortState } from './state';
 import { portViews } from './views';
 
-export const portDecider: Decider<PortCommand, PortState, PortEvent> = {
+export const portDecider: Decider<PortCommand, PortState, PortEvent, 'port'> = {
   aggregate: 'port',
   initialState: initialPortState,
   decide: decidePort,

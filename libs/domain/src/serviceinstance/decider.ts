@@ -6,7 +6,7 @@ import { evolveServiceInstance } from './evolve';
 import { initialServiceInstanceState, type ServiceInstanceState } from './state';
 import { serviceInstanceViews } from './views';
 
-export const serviceInstanceDecider: Decider<ServiceInstanceCommand, ServiceInstanceState, ServiceInstanceEvent> = {
+export const serviceInstanceDecider: Decider<ServiceInstanceCommand, ServiceInstanceState, ServiceInstanceEvent, 'serviceinstance'> = {
   aggregate: 'serviceinstance',
   initialState: initialServiceInstanceState,
   decide: decideServiceInstance,

@@ -6,7 +6,7 @@ import { evolveSubnet } from './evolve';
 import { initialSubnetState, type SubnetState } from './state';
 import { subnetViews } from './views';
 
-export const subnetDecider: Decider<SubnetCommand, SubnetState, SubnetEvent> = {
+export const subnetDecider: Decider<SubnetCommand, SubnetState, SubnetEvent, 'subnet'> = {
   aggregate: 'subnet',
   initialState: initialSubnetState,
   decide: decideSubnet,

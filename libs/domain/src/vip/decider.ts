@@ -6,7 +6,7 @@ import { evolveVip } from './evolve';
 import { initialVipState, type VipState } from './state';
 import { vipViews } from './views';
 
-export const vipDecider: Decider<VipCommand, VipState, VipEvent> = {
+export const vipDecider: Decider<VipCommand, VipState, VipEvent, 'vip'> = {
   aggregate: 'vip',
   initialState: initialVipState,
   decide: decideVip,
