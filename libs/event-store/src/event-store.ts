@@ -1,4 +1,4 @@
-import type { AggregateType, Commit, EventEnvelope } from '@lbaas/domain';
+import type { AggregateType, EventEnvelope } from '@lbaas/domain';
 
 /** An aggregate's history and the subject sequence it was read at (0 when the stream is empty). */
 export interface AggregateHistory {

@@ -6,10 +6,17 @@ import {
   STREAM_NAME, streamLastSeq, streamReplicasFromEnv,
 } from '@lbaas/messaging';
 import { type JetStreamClient, type JetStreamManager, type NatsConnection, NatsError, headers, type StoredMsg } from 'nats';
-import type { DirectStreamAPI } from 'nats/lib/jetstream/types';
 import type { AggregateHistory, AppendOptions, AppendResult, EventStore } from './event-store';
 
 const CACHE_LIMIT = 20_000;
+
+/**
+ * The direct gets this store makes. nats.js 2.x has them on its manager but exports neither the
+ * property nor its type, so the shape is named here instead of importing the package's private path.
+ */
+interface DirectGet {
+  getMessage(stream: string, query: { seq: number; next_by_subj: string } | { last_by_subj: string }): Promise<StoredMsg>;
+}
 
 interface CachedHistory {
   readonly version: number;
@@ -43,7 +50,7 @@ export interface JetStreamEventStoreOptions {
  */
 export class JetStreamEventStore implements EventStore {
   private readonly cache = new Map<string, CachedHistory>();
-  private readonly direct: DirectStreamAPI;
+  private readonly direct: DirectGet;
 
   private constructor(
     readonly nc: NatsConnection,
@@ -51,8 +58,7 @@ export class JetStreamEventStore implements EventStore {
     jsm: JetStreamManager,
     private readonly options: JetStreamEventStoreOptions,
   ) {
-    // The client's manager has the direct-get API; its published interface does not list it.
-    this.direct = (jsm as JetStreamManager & { direct: DirectStreamAPI }).direct;
+    this.direct = (jsm as JetStreamManager & { direct: DirectGet }).direct;
   }
 
   static async create(nc: NatsConnection, options: JetStreamEventStoreOptions = {}): Promise<JetStreamEventStore> {
