@@ -4,19 +4,21 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { ClientProxyFactory, type ClientProxy, Transport } from '@nestjs/microservices';
-import { AGGREGATES, networkDecider, type PoolCommand, poolDecider, type PoolState, subnetDecider, upcast } from '@lbaas/domain';
-import { JetStreamEventStore } from '@lbaas/event-store';
+import {
+  AGGREGATES, type AggregateType, type Decider, type EventOf, type Lifecycle, networkDecider, poolDecider, subnetDecider, upcast,
+} from '@lbaas/domain';
+import { handleCommand, JetStreamEventStore } from '@lbaas/event-store';
 import { connectNats } from '@lbaas/messaging';
 import {
   createDataSource, type ListReply, Projector, QUERY_PATTERNS, REBUILD_PROGRESS_SUBJECT, type RebuildProgressMessage,
   type RebuildResult, type ReadModelDatabase, snapshotTables, type StatusReply, type TableSnapshot,
 } from '@lbaas/read-models';
-import { builtService, freePort, type NatsServerHandle, type ServiceProcess, spawnService, startNatsServer, waitFor } from '@lbaas/testing';
+import {
+  builtService, freePort, type NatsServerHandle, type ServiceProcess, spawnService, startNatsServer, testPostgres, type TestPostgres, waitFor,
+} from '@lbaas/testing';
 import type { NatsConnection } from 'nats';
 import pino from 'pino';
 import { firstValueFrom, timeout } from 'rxjs';
-import { stamp, TENANT } from '../../../libs/read-models/test/domain-history';
-import { testPostgres, type TestPostgres } from '../../../libs/read-models/test/throwaway-postgres';
 import { JetStreamEventLog } from './jetstream-event-log';
 
 jest.setTimeout(180_000);
@@ -30,6 +32,8 @@ const SUBNET = randomUUID();
  * Writes like the api does: decide against the aggregate's history, append with the version read.
  * Each pool gets three members; some members are then reweighted or removed, some pools deleted.
  */
+const TENANT = 'a0000000-0000-4000-8000-00000000000a';
+
 class Writer {
   appended = 0;
   constructor(private readonly store: JetStreamEventStore) {}
@@ -55,11 +59,10 @@ class Writer {
     if (n % 11 === 0) await this.run(poolDecider, poolId, { type: 'DeletePool', data: { poolId } });
   }
 
-  private async run<C, S>(decider: { aggregate: 'network' | 'subnet' | 'pool'; decide(c: C, s: S): { type: string; version: number; data: unknown }[]; evolve(s: S, e: never): S; initialState: S }, id: string, command: C): Promise<void> {
-    const history = await this.store.read(decider.aggregate, id);
-    const state = history.events.reduce((s, e) => decider.evolve(s, e as never), decider.initialState);
-    const events = decider.decide(command, state);
-    await this.store.append(decider.aggregate, id, stamp(decider.aggregate, id, events), { expectedVersion: history.version, commitId: randomUUID() });
+  private async run<C extends { readonly type: string }, S extends Lifecycle<object>, A extends AggregateType>(
+    decider: Decider<C, S, EventOf<A>, A>, id: string, command: C,
+  ): Promise<void> {
+    await handleCommand(this.store, decider, id, command, { actor: 'test', tenantId: TENANT, correlationId: 'corr', causationId: null });
     this.appended++;
   }
 }

@@ -1,5 +1,5 @@
 // The read models' throw-away PostgreSQL (the environment's, a local one, or a cluster of its own).
-import { testPostgres, type TestPostgres } from '../../read-models/test/throwaway-postgres';
+import { testPostgres, type TestPostgres } from '@lbaas/testing';
 import type { EventEnvelope } from '@lbaas/domain';
 import { chainHash, GENESIS_HASH } from './audit-chain';
 import { AuditStore } from './audit-store';

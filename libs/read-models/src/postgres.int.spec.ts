@@ -1,7 +1,7 @@
 import type { CertificateResource } from '@lbaas/domain';
 import type { DataSource } from 'typeorm';
 import { CommitLog, FAKE_DOMAIN, memberResource, networkResource, OTHER_TENANT, poolResource, replay, TENANT } from '../test/fake-domain';
-import { testPostgres, type TestPostgres } from '../test/throwaway-postgres';
+import { testPostgres, type TestPostgres } from '@lbaas/testing';
 import { createDataSource, databaseFromEnv } from './data-source';
 import { Projector } from './projector';
 import { QueryService } from './query-service';
