@@ -1,3 +1,4 @@
+import { natsUrlFromEnv } from '@lbaas/messaging';
 import { type AuditDatabase, auditDatabaseFromEnv } from '@lbaas/audit-store';
 import { portFromEnv } from '@lbaas/service-health';
 
@@ -12,7 +13,7 @@ export interface AuditConfig {
 export function auditConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuditConfig {
   const port = portFromEnv(env, 'LBAAS_HEALTH_PORT', 9698);
   return {
-    natsUrl: env.LBAAS_NATS_URL?.trim() || 'nats://127.0.0.1:4222',
+    natsUrl: natsUrlFromEnv(env),
     healthHost: env.LBAAS_HEALTH_HOST?.trim() || '127.0.0.1',
     healthPort: port,
     database: auditDatabaseFromEnv(env),

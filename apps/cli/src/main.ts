@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { natsUrlFromEnv } from '@lbaas/messaging';
 import { parseArgs } from 'node:util';
 import { UsageError } from './cli-errors';
 import { splitVerb } from './command-line';
@@ -9,7 +10,7 @@ import { VERB_GROUPS, findVerb } from './verbs/catalogue';
 const HELP = mainHelp(VERB_GROUPS);
 
 async function main(argv: string[]): Promise<number> {
-  const natsUrl = process.env.LBAAS_NATS_URL?.trim() || 'nats://127.0.0.1:4222';
+  const natsUrl = natsUrlFromEnv();
   const apiUrl = process.env.LBAAS_API_URL?.trim() || 'http://127.0.0.1:9696';
   let split: { verb: string | undefined; rest: string[] };
   try {

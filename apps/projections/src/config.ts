@@ -1,3 +1,4 @@
+import { natsUrlFromEnv } from '@lbaas/messaging';
 import { databaseFromEnv, type ReadModelDatabase } from '@lbaas/read-models';
 import { portFromEnv } from '@lbaas/service-health';
 
@@ -13,7 +14,7 @@ export interface ProjectionsConfig {
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ProjectionsConfig {
   return {
-    natsUrl: env.LBAAS_NATS_URL?.trim() || 'nats://127.0.0.1:4222',
+    natsUrl: natsUrlFromEnv(env),
     host: env.LBAAS_PROJECTIONS_HOST?.trim() || '127.0.0.1',
     port: portFromEnv(env, 'LBAAS_PROJECTIONS_PORT', 9697),
     database: databaseFromEnv(env),

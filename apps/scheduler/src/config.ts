@@ -1,3 +1,4 @@
+import { natsUrlFromEnv } from '@lbaas/messaging';
 export interface SchedulerConfig {
   readonly natsUrl: string;
   readonly healthHost: string;
@@ -28,7 +29,7 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
 export function schedulerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SchedulerConfig {
   const seed = env.LBAAS_SCHEDULER_SEED?.trim();
   return {
-    natsUrl: env.LBAAS_NATS_URL?.trim() || 'nats://127.0.0.1:4222',
+    natsUrl: natsUrlFromEnv(env),
     healthHost: env.LBAAS_HEALTH_HOST?.trim() || '127.0.0.1',
     healthPort: integer(env, 'LBAAS_HEALTH_PORT', 9700, 0, 65535),
     nodeSilenceMs: integer(env, 'LBAAS_NODE_SILENCE_MS', 3000, 100, 3_600_000),

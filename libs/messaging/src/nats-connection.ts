@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { connect, type ConnectionOptions, type NatsConnection } from 'nats';
 
-export const natsUrlFromEnv = (): string => process.env.LBAAS_NATS_URL ?? 'nats://127.0.0.1:4222';
+/** Where `make up` runs nats-server; every service and the CLI default to it. */
+export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
+
+/** LBAAS_NATS_URL (blank counts as unset), else the default. */
+export const natsUrlFromEnv = (env: NodeJS.ProcessEnv = process.env): string => env.LBAAS_NATS_URL?.trim() || DEFAULT_NATS_URL;
 
 /** LBAAS_NATS_URL may list every server of a cluster, comma-separated; any one of them is a way in. */
 export const natsServers = (url: string): string[] => url.split(',').map((server) => server.trim()).filter((server) => server.length > 0);
