@@ -6,6 +6,7 @@ export * from './render-haproxy';
 export * from './render-keepalived';
 export * from './validate';
 export * from './show-stat';
+export * from './placement-bundle';
 export * from './runtime-changes';
 export * from './tls';
 export * from './throwaway-certificate';
