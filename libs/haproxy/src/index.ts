@@ -1,6 +1,6 @@
 export * from './content-hash';
 export * from './expected-codes';
-export { baseHaproxyInput, baseKeepalivedInput } from './golden-cases';
+export { baseHaproxyInput, baseKeepalivedInput, HAPROXY_CASES } from './golden-cases';
 export * from './model';
 export * from './render-haproxy';
 export * from './render-keepalived';
