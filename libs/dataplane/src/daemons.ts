@@ -144,7 +144,6 @@ export function observeDaemons(dir: string, keepalived: boolean): Pick<ObservedP
 async function startDaemon(daemon: 'haproxy' | 'keepalived', s: DaemonSpec): Promise<void> {
   writeFileSync(configFileOf(s.dir, daemon), s.text, { mode: 0o600 });
   const pidFile = join(s.dir, `${daemon}.pid`);
-  if (alive(pidFile, daemon) !== null) throw new Error(`${daemon} already runs ${s.where}`);
   rmSync(pidFile, { force: true });
   const [command, ...args] = s.start;
   await exec(command, args, { timeout: 20_000 }).catch((error: { stderr?: string }) => {
@@ -154,8 +153,12 @@ async function startDaemon(daemon: 'haproxy' | 'keepalived', s: DaemonSpec): Pro
   await waitFor(`${daemon} writes its pid file`, () => alive(pidFile, daemon) !== null, 5000);
 }
 
-/** Starts HAProxy on the file; applied means serving, and the master writes its pid file before it listens for signals. */
+/**
+ * Starts HAProxy on the file; applied means serving, and the master writes its pid file before
+ * it listens for signals. One that runs already (it came back since it was observed) is reloaded.
+ */
 export async function startHaproxy(s: HaproxySpec): Promise<void> {
+  if (alive(join(s.dir, 'haproxy.pid'), 'haproxy') !== null) return reloadHaproxy(s);
   // Before the file that names them, so HAProxy never starts without its certificates.
   writeTlsFiles(s.dir, s.tlsFiles);
   await startDaemon('haproxy', s);
@@ -168,11 +171,12 @@ export async function startHaproxy(s: HaproxySpec): Promise<void> {
  * Reloads a running HAProxy on the file, seamlessly (SIGUSR2 to the master). Applied means
  * serving: the master answers SIGUSR2 at once but starts the new worker later, and keeps the old
  * one if the file does not load. It also drops a SIGUSR2 that comes while it still starts up
- * (just after a start or the last reload): so it is asked again.
+ * (just after a start or the last reload): so it is asked again. One that died since it was
+ * observed is started.
  */
 export async function reloadHaproxy(s: HaproxySpec): Promise<void> {
   const pid = alive(join(s.dir, 'haproxy.pid'), 'haproxy');
-  if (pid === null) throw new Error(`HAProxy does not run ${s.where}: nothing to reload`);
+  if (pid === null) return startHaproxy(s);
   writeTlsFiles(s.dir, s.tlsFiles);
   writeFileSync(configFileOf(s.dir, 'haproxy'), s.text, { mode: 0o600 });
   const before = await servingWorker(s.dir);
@@ -205,14 +209,15 @@ export async function updateHaproxyServers(s: HaproxySpec, commands: readonly st
 }
 
 export async function startKeepalived(s: KeepalivedSpec): Promise<void> {
+  if (alive(join(s.dir, 'keepalived.pid'), 'keepalived') !== null) return reloadKeepalived(s);
   await startDaemon('keepalived', s);
   writeRecord(s.dir, KEEPALIVED_APPLIED, s.hash);
 }
 
-/** keepalived reads its file again on SIGHUP. */
+/** keepalived reads its file again on SIGHUP; one that died since it was observed is started. */
 export async function reloadKeepalived(s: KeepalivedSpec): Promise<void> {
   const pid = alive(join(s.dir, 'keepalived.pid'), 'keepalived');
-  if (pid === null) throw new Error(`keepalived does not run ${s.where}: nothing to reload`);
+  if (pid === null) return startKeepalived(s);
   writeFileSync(configFileOf(s.dir, 'keepalived'), s.text, { mode: 0o600 });
   process.kill(pid, 'SIGHUP');
   writeRecord(s.dir, KEEPALIVED_APPLIED, s.hash);

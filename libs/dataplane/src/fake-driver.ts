@@ -64,16 +64,17 @@ export class FakeDriver implements PlacementDriver {
     else this.placements.set(p.vmId, { spec: p, addresses: [p.vrrpAddress], haproxy: { running: false, record: null }, keepalived: { running: false, hash: null }, tlsFiles: new Set() });
   }
 
+  /** Runs HAProxy on the spec's files, whether it ran or not (as the real drivers: a start finds it running, a reload finds it dead). */
   async startHaproxy(p: PlacementSpec): Promise<void> {
-    const found = this.placement(p);
-    if (found.haproxy.running) throw new Error(`haproxy already runs for placement ${p.vmId}`);
-    found.haproxy = { running: true, record: this.record(p) };
-    found.tlsFiles = new Set(p.tlsFiles.map((f) => f.path));
+    this.runHaproxy(p);
   }
 
   async reloadHaproxy(p: PlacementSpec): Promise<void> {
+    this.runHaproxy(p);
+  }
+
+  private runHaproxy(p: PlacementSpec): void {
     const found = this.placement(p);
-    if (!found.haproxy.running) throw new Error(`HAProxy does not run for placement ${p.vmId}: nothing to reload`);
     found.haproxy = { running: true, record: this.record(p) };
     found.tlsFiles = new Set(p.tlsFiles.map((f) => f.path));
   }
@@ -94,9 +95,7 @@ export class FakeDriver implements PlacementDriver {
   }
 
   async reloadKeepalived(p: PlacementSpec): Promise<void> {
-    const found = this.placement(p);
-    if (!found.keepalived.running) throw new Error(`keepalived does not run for placement ${p.vmId}: nothing to reload`);
-    found.keepalived = { running: true, hash: p.keepalived.hash };
+    this.placement(p).keepalived = { running: true, hash: p.keepalived.hash };
   }
 
   async remove(vmId: string): Promise<void> {

@@ -75,9 +75,9 @@ export interface PlacementDriver {
   observe(vmIds?: readonly string[]): Promise<ObservedNode>;
   /** The placement's network (netns: namespace, veth, VRRP address) and run directory. */
   plumb(p: PlacementSpec): Promise<void>;
-  /** Writes the TLS files and haproxy.cfg, starts HAProxy and returns once it serves, recorded. */
+  /** Writes the TLS files and haproxy.cfg, starts HAProxy (reloads it if it runs already) and returns once it serves, recorded. */
   startHaproxy(p: PlacementSpec): Promise<void>;
-  /** Writes the TLS files and haproxy.cfg and reloads seamlessly; returns once a new worker serves, recorded, older TLS files removed. */
+  /** Writes the TLS files and haproxy.cfg and reloads seamlessly (starts it if it died); returns once a new worker serves, recorded, older TLS files removed. */
   reloadHaproxy(p: PlacementSpec): Promise<void>;
   /** Runtime API commands (weights, enable/disable); true, and recorded, when HAProxy took them all. */
   updateServers(p: PlacementSpec, commands: readonly string[]): Promise<boolean>;
