@@ -1,13 +1,16 @@
-import { FakeDriver, runNodeAgent } from '@lbaas/dataplane';
+import { FakeDriver } from '@lbaas/dataplane';
 import { NODE_NAME } from '@lbaas/domain';
 import { connectNats } from '@lbaas/messaging';
+import { runNodeAgent } from '@lbaas/node-agent';
 import { parseArgs } from 'node:util';
 
 const MAX_NODES = 2000;
 
 /**
- * `lbaas dev nodes --count N`: simulated compute nodes (the fake driver) that heartbeat until
- * Ctrl-C, so the scheduler can place instances before real node agents exist on a machine.
+ * `lbaas dev nodes --count N`: simulated compute nodes that heartbeat until Ctrl-C, so the
+ * scheduler can place instances before real node agents exist on a machine. Each runs the node
+ * agent of the real ones (libs/node-agent) on the fake driver, which keeps the machine it
+ * pretends to have in memory.
  */
 export async function runDevNodes(args: string[], natsUrl: string): Promise<number> {
   let values;

@@ -1,10 +1,12 @@
-import { baseHaproxyInput, renderHaproxyConfig, tlsCertificatePath } from '@lbaas/haproxy';
+import { baseHaproxyInput, haproxyFacts, type HaproxyInput, renderHaproxyConfig } from '@lbaas/haproxy';
 import { existsSync } from 'node:fs';
 import { ConfigChecker } from './config-checker';
 
 const input = baseHaproxyInput();
-const crt = tlsCertificatePath(input.runDir, '00000000-0000-4000-8000-000000000080', `0123456789abcdef${'0'.repeat(48)}`);
-const terminated = renderHaproxyConfig({ ...input, vip: { ...input.vip, protocolPort: 443, tls: { certificatePath: crt } } });
+const tlsInput: HaproxyInput = { ...input, vip: { ...input.vip, protocolPort: 443, tls: { certificateId: '00000000-0000-4000-8000-000000000080', fingerprint: `0123456789abcdef${'0'.repeat(48)}` } } };
+const terminated = renderHaproxyConfig(tlsInput);
+const crts = haproxyFacts(tlsInput, '').tlsFiles.map((f) => f.path);
+const crt = crts[0];
 
 describe('ConfigChecker on a haproxy.cfg that terminates TLS (real haproxy and openssl)', () => {
   const checker = new ConfigChecker();
@@ -17,12 +19,12 @@ describe('ConfigChecker on a haproxy.cfg that terminates TLS (real haproxy and o
 
   it('accepts it without the tenant\'s certificate or key: the checked copy loads a throwaway one', async () => {
     expect(existsSync(crt)).toBe(false);
-    expect(await checker.check('haproxy.cfg', terminated, 'h1')).toEqual({ ok: true, message: '' });
+    expect(await checker.check('haproxy.cfg', terminated, 'h1', crts)).toEqual({ ok: true, message: '' });
   });
 
   it('refuses a broken one with haproxy\'s words, naming the file and the certificate the agent writes, not the stand-in', async () => {
     const broken = terminated.replace('alpn h2,http/1.1', 'alpn h2,http/1.1 no-such-bind-option');
-    const result = await checker.check('haproxy.cfg', broken, 'h2');
+    const result = await checker.check('haproxy.cfg', broken, 'h2', crts);
     expect(result.ok).toBe(false);
     expect(result.message).toMatch(/no-such-bind-option/);
     expect(result.message).not.toMatch(/throwaway|lbck-|NOTICE/);
@@ -40,7 +42,7 @@ describe('ConfigChecker without openssl', () => {
 
   it('says at start that TLS frontends will be rejected, and rejects them with the reason', async () => {
     expect(unchecked).toMatch(/no throwaway certificate .*\/nonexistent\/openssl.*a haproxy.cfg that terminates TLS is rejected/);
-    const result = await checker.check('haproxy.cfg', terminated, 'h3');
+    const result = await checker.check('haproxy.cfg', terminated, 'h3', crts);
     expect(result).toEqual({ ok: false, message: expect.stringMatching(/^cannot check a TLS frontend without a throwaway certificate: /) });
   });
 

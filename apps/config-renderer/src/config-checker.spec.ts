@@ -21,23 +21,15 @@ describe('sweepCheckDirectories', () => {
 });
 
 describe('replaceCertificatePaths', () => {
-  it('replaces the crt file of every bind and lists the paths it replaced, once each', () => {
-    const text = [
-      'frontend x',
-      '    bind 198.18.1.10:443 ssl crt /run/lbaas/vm/tls/c-0123456789abcdef.pem alpn h2,http/1.1',
-      '    bind 198.19.1.7:443 ssl crt /run/lbaas/vm/tls/c-0123456789abcdef.pem alpn h2,http/1.1',
-      '    mode http',
-      '    # crt /not/a/bind.pem',
-    ].join('\n');
-    expect(replaceCertificatePaths(text, '/tmp/throwaway.pem')).toEqual({
-      paths: ['/run/lbaas/vm/tls/c-0123456789abcdef.pem'],
-      text: text.replaceAll('/run/lbaas/vm/tls/c-0123456789abcdef.pem', '/tmp/throwaway.pem'),
-    });
+  it('names the stand-in in place of every crt file the bundle lists, on every bind', () => {
+    const crt = '/run/lbaas/vm/tls/c-0123456789abcdef.pem';
+    const text = ['frontend x', `    bind 198.18.1.10:443 ssl crt ${crt} alpn h2,http/1.1`, `    bind 198.19.1.7:443 ssl crt ${crt} alpn h2,http/1.1`, '    mode http'].join('\n');
+    expect(replaceCertificatePaths(text, [crt], '/tmp/throwaway.pem')).toBe(text.replaceAll(crt, '/tmp/throwaway.pem'));
   });
 
   it('leaves a file without TLS as it is', () => {
     const text = 'listen stats\n    bind 127.0.0.1:5937\n    mode http\n';
-    expect(replaceCertificatePaths(text, '/tmp/t.pem')).toEqual({ paths: [], text });
+    expect(replaceCertificatePaths(text, [], '/tmp/t.pem')).toBe(text);
   });
 });
 

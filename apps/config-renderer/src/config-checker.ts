@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { tlsCertificatePaths, writeThrowawayCertificate } from '@lbaas/haproxy';
+import { writeThrowawayCertificate } from '@lbaas/haproxy';
 import { PLACEMENT_INTERFACE } from './instance-config';
 
 const run = promisify(execFile);
@@ -16,11 +16,9 @@ export interface CheckResult {
 
 const CHECK_TIMEOUT_MS = 20_000;
 
-/** Every `crt <path>` of the bind lines: the paths, and the text with each of them replaced by `by`. */
-export function replaceCertificatePaths(text: string, by: string): { paths: string[]; text: string } {
-  const paths = tlsCertificatePaths(text).map((ref) => ref.path);
-  return { paths, text: paths.reduce((replaced, path) => replaced.replaceAll(`crt ${path}`, `crt ${by}`), text) };
-}
+/** The text with each `crt <path>` of `paths` (the bundle's TLS files) naming `by` instead. */
+export const replaceCertificatePaths = (text: string, paths: readonly string[], by: string): string =>
+  paths.reduce((replaced, path) => replaced.replaceAll(`crt ${path}`, `crt ${by}`), text);
 
 /**
  * Runs the real checkers on rendered files: `haproxy -c -f` always, `keepalived -t -f` inside a
@@ -81,15 +79,15 @@ export class ConfigChecker {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  async check(file: 'haproxy.cfg' | 'keepalived.conf', text: string, hash: string): Promise<CheckResult> {
+  /** Checks one rendered file; `tlsPaths` are the certificate files a haproxy.cfg names (its bundle's TLS files). */
+  async check(file: 'haproxy.cfg' | 'keepalived.conf', text: string, hash: string, tlsPaths: readonly string[] = []): Promise<CheckResult> {
     const path = join(this.dir, `${hash}-${file}`);
-    const tls = file === 'haproxy.cfg' ? replaceCertificatePaths(text, this.throwaway) : { paths: [], text };
-    if (tls.paths.length > 0 && this.noThrowaway !== null) {
+    if (tlsPaths.length > 0 && this.noThrowaway !== null) {
       return { ok: false, message: `cannot check a TLS frontend without a throwaway certificate: ${this.noThrowaway}`.slice(0, 2000) };
     }
     // A refusal that names the stand-in names the file the agent will write.
-    const certificateName = tls.paths.length === 1 ? tls.paths[0] : 'the certificate file';
-    writeFileSync(path, tls.text, { mode: 0o600 });
+    const certificateName = tlsPaths.length === 1 ? tlsPaths[0] : 'the certificate file';
+    writeFileSync(path, replaceCertificatePaths(text, tlsPaths, this.throwaway), { mode: 0o600 });
     try {
       // Not -q: it silences the alerts too, and the rejection must say why.
       if (file === 'haproxy.cfg') await run(this.haproxyBin, ['-c', '-f', path], { timeout: CHECK_TIMEOUT_MS });

@@ -4,7 +4,7 @@ import {
   type ServiceInstanceState, type SubnetState, upcast, type VipState,
 } from '@lbaas/domain';
 import { type CausingEvent, executeSystemCommand, JetStreamEventStore, type SystemActor, systemActor } from '@lbaas/event-store';
-import { InvalidRenderInput, contentHash } from '@lbaas/haproxy';
+import { canonicalJson, contentHash, InvalidRenderInput, placementBundleName } from '@lbaas/haproxy';
 import { type CommitFollower, connectNats, followCommits, holdLeaderLease, type LeaderLease, streamLastSeq, streamReplicasFromEnv } from '@lbaas/messaging';
 import { CoalescedRounds, serveHealth, ServiceMetrics } from '@lbaas/service-health';
 import type { NatsConnection, ObjectStore } from 'nats';
@@ -17,7 +17,7 @@ import { type ConfigSources, renderInstance } from './instance-config';
 
 export const RENDERER_CONFIG = Symbol('RENDERER_CONFIG');
 export const LOGGER = Symbol('LOGGER');
-/** Rendered files by content hash; agents fetch what InstanceConfigRendered names. */
+/** Rendered files by content hash, and each placement's bundle by both its files' hashes; agents fetch what InstanceConfigRendered names. */
 export const CONFIG_BUCKET = 'lbaas_configs';
 
 const FOLDED: readonly AggregateType[] = ['vip', 'pool', 'healthmonitor', 'subnet', 'certificate', 'serviceinstance'];
@@ -223,11 +223,17 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     // VIP waits for all four of them.
     // Both placements may share a file (the same haproxy.cfg): check each text once.
     const fresh = [...new Map(rendering.files.filter((f) => !known.has(f.hash)).map((f) => [f.hash, f])).values()];
-    const results = await Promise.all(fresh.map((f) => this.checker.check(f.file, f.text, f.hash)));
+    const tlsPaths = (vmId: string): string[] => rendering.bundles.find((b) => b.vmId === vmId)?.haproxy.tlsFiles.map((t) => t.path) ?? [];
+    const results = await Promise.all(fresh.map((f) => this.checker.check(f.file, f.text, f.hash, f.file === 'haproxy.cfg' ? tlsPaths(f.vmId) : [])));
     const failed = results.findIndex((r) => !r.ok);
     if (failed >= 0) return this.reject(instanceId, fresh[failed].vmId, fresh[failed].file, fresh[failed].hash, results[failed].message, who);
     for (const f of fresh) {
       if (!(await this.objects?.info(f.hash))) await this.objects?.putBlob({ name: f.hash, description: `${f.file} of ${instanceId}` }, new TextEncoder().encode(f.text));
+    }
+    // Every placement's, not only new files': a rendering recorded before bundles existed gets its bundle when it is rendered again (at start).
+    for (const b of rendering.bundles) {
+      const name = placementBundleName(b.haproxy.hash, b.keepalived.hash);
+      if (!(await this.objects?.info(name))) await this.objects?.putBlob({ name, description: `placement bundle of ${b.vmId} of ${instanceId}` }, new TextEncoder().encode(canonicalJson(b)));
     }
     const result = await executeSystemCommand(this.store as JetStreamEventStore, serviceInstanceDecider, instanceId, { type: 'RecordConfigRendered', data: { instanceId, placements } }, who);
     if (result.events.length > 0) {

@@ -1,5 +1,4 @@
 import type { CertificateState, HealthMonitorState, PoolState, ServiceInstanceState, SubnetState, VipState } from '@lbaas/domain';
-import { tlsCertificatePaths } from '@lbaas/haproxy';
 import { type ConfigSources, type InstanceRendering, renderInstance, type RenderSettings } from './instance-config';
 
 const id = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -42,6 +41,7 @@ const sources = (v: VipState, certificates: Record<string, CertificateState> = {
 });
 const settings: RenderSettings = { runRoot: '/run/lbaas', pingCheckCommand: '/usr/local/lib/lbaas/ping-check', statsPassword: () => 'statspw' };
 
+const tlsFilesOf = (r: InstanceRendering, vmId: string) => (r.kind === 'files' ? r.bundles.find((b) => b.vmId === vmId)?.haproxy.tlsFiles : undefined);
 const haproxyOf = (r: InstanceRendering, vmId: string): string => {
   if (r.kind !== 'files') throw new Error('nothing rendered');
   const file = r.files.find((f) => f.vmId === vmId && f.file === 'haproxy.cfg');
@@ -51,9 +51,9 @@ const haproxyOf = (r: InstanceRendering, vmId: string): string => {
 
 describe('renderInstance with TLS termination', () => {
   it('renders a plain HTTP frontend for a VIP without a certificate', () => {
-    const text = haproxyOf(renderInstance(instance, sources(vip(null)), settings), ACTIVE_VM);
-    expect(text).toContain('\n    bind 198.18.1.10:443\n');
-    expect(tlsCertificatePaths(text)).toEqual([]);
+    const rendering = renderInstance(instance, sources(vip(null)), settings);
+    expect(haproxyOf(rendering, ACTIVE_VM)).toContain('\n    bind 198.18.1.10:443\n');
+    expect(tlsFilesOf(rendering, ACTIVE_VM)).toEqual([]);
   });
 
   it('binds with ssl and a certificate file in each placement\'s own run directory, named by id and fingerprint', () => {
@@ -63,7 +63,7 @@ describe('renderInstance with TLS termination', () => {
       const text = haproxyOf(rendering, vmId);
       expect(text).toContain(`\n    bind 198.18.1.10:443 ssl crt ${path} alpn h2,http/1.1\n`);
       expect(text).toContain('\n    http-request set-header X-Forwarded-Proto https\n');
-      expect(tlsCertificatePaths(text)).toEqual([{ path, certificateId: CERT, fingerprintPrefix: '5f3a09c2e1b47d86' }]);
+      expect(tlsFilesOf(rendering, vmId)).toEqual([{ path, certificateId: CERT, fingerprintPrefix: '5f3a09c2e1b47d86' }]);
     }
   });
 
@@ -71,6 +71,7 @@ describe('renderInstance with TLS termination', () => {
     const rendering = renderInstance(instance, sources(vip(CERT), { [CERT]: certificate(FINGERPRINT) }), settings);
     if (rendering.kind !== 'files') throw new Error('nothing rendered');
     for (const f of rendering.files) expect(f.text).not.toMatch(/BEGIN CERTIFICATE|c2VjcmV0|MIIB/);
+    expect(JSON.stringify(rendering.bundles)).not.toMatch(/BEGIN CERTIFICATE|c2VjcmV0|MIIB/);
   });
 
   it('changes haproxy.cfg, and so its hash, when the certificate is replaced (rotation), and keepalived.conf not', () => {
@@ -89,5 +90,19 @@ describe('renderInstance with TLS termination', () => {
     ['absent', { [CERT]: { kind: 'absent' } }],
   ])('renders nothing while the VIP\'s certificate is %s, so the files in force stay rather than plain HTTP', (_, certificates) => {
     expect(renderInstance(instance, sources(vip(CERT), certificates), settings)).toEqual({ kind: 'nothing' });
+  });
+});
+
+describe('renderInstance bundles', () => {
+  it('gives each placement the bundle of its own two files, with its VRRP settings', () => {
+    const rendering = renderInstance(instance, sources(vip(null)), settings);
+    if (rendering.kind !== 'files') throw new Error('nothing rendered');
+    for (const [vmId, role, peer] of [[ACTIVE_VM, 'active', '198.19.192.2'], [STANDBY_VM, 'standby', '198.19.192.1']] as const) {
+      const hashOf = (file: string) => rendering.files.find((f) => f.vmId === vmId && f.file === file)?.hash;
+      expect(rendering.bundles.find((b) => b.vmId === vmId)).toMatchObject({
+        instanceId: INSTANCE, haproxy: { hash: hashOf('haproxy.cfg'), backend: { id: POOL, servers: [{ id: id(41), weight: 1, enabled: true }] } },
+        keepalived: { hash: hashOf('keepalived.conf'), role, peerAddress: peer, virtualRouterId: 7, vip: { address: '198.18.1.10', prefixLength: 24 } },
+      });
+    }
   });
 });

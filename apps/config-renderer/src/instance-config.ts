@@ -1,7 +1,5 @@
 import type { CertificateState, HealthMonitorState, PoolState, ServiceInstanceState, SubnetState, VipState } from '@lbaas/domain';
-import {
-  contentHash, type HaproxyInput, type KeepalivedInput, renderHaproxyConfig, renderKeepalivedConfig, tlsCertificatePath,
-} from '@lbaas/haproxy';
+import { type HaproxyInput, type KeepalivedInput, type PlacementBundle, renderPlacement } from '@lbaas/haproxy';
 
 /** The interface the node agent gives every placement's namespace: VRRP and the VIP live on it. */
 export const PLACEMENT_INTERFACE = 'lbv0';
@@ -33,7 +31,8 @@ export interface RenderedFile {
 }
 
 export type InstanceRendering =
-  | { readonly kind: 'files'; readonly files: readonly RenderedFile[] }
+  /** Both files of every placement, and each placement's bundle: the facts its agent reads instead of the text. */
+  | { readonly kind: 'files'; readonly files: readonly RenderedFile[]; readonly bundles: readonly PlacementBundle[] }
   /** Not renderable yet or any more (VIP, pool or the VIP's certificate not folded, instance deleting or unplaced). */
   | { readonly kind: 'nothing' };
 
@@ -65,6 +64,7 @@ export function renderInstance(si: ServiceInstanceState, sources: ConfigSources,
   });
   const sp = vip.sessionPersistence;
   const files: RenderedFile[] = [];
+  const bundles: PlacementBundle[] = [];
   for (const p of si.placements) {
     const runDir = `${settings.runRoot}/${p.vmId}`;
     const haproxy: HaproxyInput = {
@@ -72,8 +72,8 @@ export function renderInstance(si: ServiceInstanceState, sources: ConfigSources,
       vip: {
         id: vip.id, address: vip.address, protocolPort: vip.protocolPort, protocol: vip.protocol, connectionLimit: vip.connectionLimit,
         adminStateUp: vip.adminStateUp, sessionPersistence: sp === null ? null : { type: sp.type, ...(sp.cookie_name === undefined ? {} : { cookieName: sp.cookie_name }) },
-        // The agent writes the chain and the opened key there; the name changes with the fingerprint, so a rotation reloads.
-        tls: certificate === null ? null : { certificatePath: tlsCertificatePath(runDir, certificate.id, certificate.fingerprint) },
+        // The agent writes the chain and the opened key in the run directory; the file's name changes with the fingerprint, so a rotation reloads.
+        tls: certificate === null ? null : { certificateId: certificate.id, fingerprint: certificate.fingerprint },
       },
       pool: { id: pool.id, protocol: pool.protocol, lbMethod: pool.lbMethod, adminStateUp: pool.adminStateUp },
       members: pool.members.map((m) => ({ id: m.id, address: m.address, protocolPort: m.protocolPort, weight: m.weight, adminStateUp: m.adminStateUp })),
@@ -87,9 +87,9 @@ export function renderInstance(si: ServiceInstanceState, sources: ConfigSources,
       instanceId: si.id, vmId: p.vmId, role: p.role, priority: p.priority, virtualRouterId: si.virtualRouterId, interface: PLACEMENT_INTERFACE,
       vrrpAddress: p.vrrpAddress, peerAddress: peer?.vrrpAddress ?? null, vip: { address: vip.address, prefixLength }, runDir,
     };
-    for (const [file, text] of [['haproxy.cfg', renderHaproxyConfig(haproxy)], ['keepalived.conf', renderKeepalivedConfig(keepalived)]] as const) {
-      files.push({ vmId: p.vmId, file, text, hash: contentHash(text) });
-    }
+    const rendered = renderPlacement(haproxy, keepalived);
+    files.push({ vmId: p.vmId, file: 'haproxy.cfg', ...rendered.haproxy }, { vmId: p.vmId, file: 'keepalived.conf', ...rendered.keepalived });
+    bundles.push(rendered.bundle);
   }
-  return { kind: 'files', files };
+  return { kind: 'files', files, bundles };
 }

@@ -1,8 +1,7 @@
-import {
-  certificateKeyFile, FakeDriver, NetnsDriver, NodeAgentMetrics, type PlacementDriver, ProcessDriver, runNodeAgent,
-} from '@lbaas/dataplane';
+import { FakeDriver, NetnsDriver, type PlacementDriver, ProcessDriver } from '@lbaas/dataplane';
 import { NODE_NAME } from '@lbaas/domain';
 import { connectNats } from '@lbaas/messaging';
+import { certificateKeyFile, NodeAgentMetrics, runNodeAgent } from '@lbaas/node-agent';
 import { serveHealth, ServiceMetrics, serviceLogger } from '@lbaas/service-health';
 
 /**

@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { connect } from 'node:net';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { contentHash, runtimeChanges } from '@lbaas/haproxy';
-import { pruneTlsFiles, type TlsFile, writeTlsFiles } from './tls-files';
+import { contentHash } from '@lbaas/haproxy';
+import type { HaproxyRecord, ObservedPlacement, PlacementSpec, TlsFile } from './placement-driver';
+import { pruneTlsFiles, tlsDirOf, writeTlsFiles } from './tls-files';
 
 const exec = promisify(execFile);
 
@@ -76,82 +77,150 @@ export async function terminate(pids: readonly number[], graceMs: number): Promi
   }
 }
 
+/** One daemon of a placement, as a driver runs it. */
 export interface DaemonSpec {
-  /** The placement's runtime directory: the config file, `<daemon>.pid` and `<daemon>.applied` live there. */
+  /** The placement's runtime directory: the config file, `<daemon>.pid` and the record of what runs live there. */
   readonly dir: string;
-  readonly daemon: 'haproxy' | 'keepalived';
-  /** What the daemon must run; `hash` is what `<daemon>.applied` records once it does. */
-  readonly file: { readonly hash: string; readonly text: string };
+  /** The file it must run: the driver's own, which the process driver derives from the rendered one. */
+  readonly text: string;
   /** The command that starts the daemon (it forks into the background and writes its pid file). */
   readonly start: readonly [string, ...string[]];
-  /** The signal that makes a running daemon read its file again. */
-  readonly reload: NodeJS.Signals;
   /** Where it runs, for error messages: `in lb-<uuid>`. */
   readonly where: string;
-  /** HAProxy's certificate files (`<dir>/tls`): written before it starts or reloads, the others removed once it serves. */
-  readonly tlsFiles?: readonly TlsFile[];
+}
+
+export interface HaproxySpec extends DaemonSpec {
+  /** Written once HAProxy serves the file. */
+  readonly record: HaproxyRecord;
+  /** Its certificate files (`<dir>/tls`): written before it starts or reloads, the others removed once it serves. */
+  readonly tlsFiles: readonly TlsFile[];
+}
+
+export interface KeepalivedSpec extends DaemonSpec {
+  readonly hash: string;
 }
 
 /** How long a reload may take before the master is asked again; a second reload of the same file is harmless. */
 const RESIGNAL_MS = 1000;
+const HAPROXY_RECORD = 'haproxy.record.json';
+const KEEPALIVED_APPLIED = 'keepalived.applied';
 
-export const configFileOf = (dir: string, daemon: DaemonSpec['daemon']): string => join(dir, daemon === 'haproxy' ? 'haproxy.cfg' : 'keepalived.conf');
+export const configFileOf = (dir: string, daemon: 'haproxy' | 'keepalived'): string => join(dir, daemon === 'haproxy' ? 'haproxy.cfg' : 'keepalived.conf');
+
+/** What the driver brings HAProxy to for `p`, as it records it. */
+export const haproxyRecordOf = (p: PlacementSpec, variant: string): HaproxyRecord => ({
+  facts: p.bundle.haproxy, variant, tlsFiles: p.tlsFiles.map((f) => ({ path: f.path, hash: contentHash(f.pem) })),
+});
+
+const isRecord = (v: unknown): v is HaproxyRecord => typeof v === 'object' && v !== null && 'facts' in v && 'variant' in v && 'tlsFiles' in v
+  && typeof v.variant === 'string' && Array.isArray(v.tlsFiles) && typeof v.facts === 'object' && v.facts !== null && 'hash' in v.facts;
+
+/** The record of what HAProxy runs in `dir`; null when there is none or it cannot be read (then the agent reloads to be sure). */
+export function readHaproxyRecord(dir: string): HaproxyRecord | null {
+  try {
+    const value: unknown = JSON.parse(readFileSync(join(dir, HAPROXY_RECORD), 'utf8'));
+    return isRecord(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeRecord(dir: string, name: string, text: string): void {
+  writeFileSync(join(dir, `${name}.tmp`), text, { mode: 0o600 });
+  renameSync(join(dir, `${name}.tmp`), join(dir, name));
+}
+
+/** HAProxy and keepalived of one run directory as they are: running or not, and what they were last brought to. */
+export function observeDaemons(dir: string, keepalived: boolean): Pick<ObservedPlacement, 'haproxy' | 'keepalived' | 'tlsFiles'> {
+  const applied = join(dir, KEEPALIVED_APPLIED);
+  const tls = tlsDirOf(dir);
+  return {
+    haproxy: { running: alive(join(dir, 'haproxy.pid'), 'haproxy') !== null, record: readHaproxyRecord(dir) },
+    keepalived: keepalived ? { running: alive(join(dir, 'keepalived.pid'), 'keepalived') !== null, hash: existsSync(applied) ? readFileSync(applied, 'utf8') : null } : null,
+    tlsFiles: existsSync(tls) ? readdirSync(tls).map((name) => join(tls, name)) : [],
+  };
+}
+
+async function startDaemon(daemon: 'haproxy' | 'keepalived', s: DaemonSpec): Promise<void> {
+  writeFileSync(configFileOf(s.dir, daemon), s.text, { mode: 0o600 });
+  const pidFile = join(s.dir, `${daemon}.pid`);
+  rmSync(pidFile, { force: true });
+  const [command, ...args] = s.start;
+  await exec(command, args, { timeout: 20_000 }).catch((error: { stderr?: string }) => {
+    // A binary that cannot even be run (ENOENT, EACCES) writes nothing: then the error itself says why.
+    throw new Error(`${daemon} did not start ${s.where}: ${(error.stderr?.trim() || String(error)).trim().slice(0, 500)}`);
+  });
+  await waitFor(`${daemon} writes its pid file`, () => alive(pidFile, daemon) !== null, 5000);
+}
 
 /**
- * Starts the daemon when it is not running, brings it to the new file when it runs an older
- * one, and leaves it alone otherwise. HAProxy takes weight and enable/disable changes through
- * its runtime API and anything else by the reload signal.
+ * Starts HAProxy on the file; applied means serving, and the master writes its pid file before
+ * it listens for signals. One that runs already (it came back since it was observed) is reloaded.
  */
-export async function convergeDaemon(s: DaemonSpec): Promise<void> {
-  const config = configFileOf(s.dir, s.daemon);
-  const appliedFile = join(s.dir, `${s.daemon}.applied`);
-  const pidFile = join(s.dir, `${s.daemon}.pid`);
-  const applied = existsSync(appliedFile) ? readFileSync(appliedFile, 'utf8') : '';
-  const previous = existsSync(config) ? readFileSync(config, 'utf8') : '';
-  // Before the file that names them, so HAProxy never starts or reloads without its certificates.
-  const reread = s.tlsFiles ? writeTlsFiles(s.dir, s.tlsFiles) : false;
-  if (previous !== s.file.text) writeFileSync(config, s.file.text, { mode: 0o600 });
-  const pid = alive(pidFile, s.daemon);
-  if (pid !== null && applied === s.file.hash && !reread) {
-    if (s.tlsFiles) pruneTlsFiles(s.dir, s.tlsFiles);
-    return;
-  }
-  if (pid !== null) {
-    // Only against the file the process runs: the one on disk may be from an apply that failed half-way.
-    // New bytes in a certificate file it loaded need a reload: the runtime API cannot say so.
-    const commands = s.daemon === 'haproxy' && !reread && contentHash(previous) === applied ? runtimeChanges(previous, s.file.text) : null;
-    if (commands === null || !(await runtime(s.dir, commands))) {
-      const before = s.daemon === 'haproxy' ? await servingWorker(s.dir) : null;
-      process.kill(pid, s.reload);
-      let signalled = Date.now();
-      // Applied means serving: the master answers SIGUSR2 at once but starts the new worker
-      // later, and keeps the old one if the file does not load. It also drops a SIGUSR2 that
-      // comes while it still starts up (just after a start or the last reload): so ask again.
-      if (before !== null) {
-        await waitFor('HAProxy serving the new file', async () => {
-          if (((await servingWorker(s.dir)) ?? before) !== before) return true;
-          if (Date.now() - signalled >= RESIGNAL_MS) {
-            process.kill(pid, s.reload);
-            signalled = Date.now();
-          }
-          return false;
-        }, 10_000);
+export async function startHaproxy(s: HaproxySpec): Promise<void> {
+  if (alive(join(s.dir, 'haproxy.pid'), 'haproxy') !== null) return reloadHaproxy(s);
+  // Before the file that names them, so HAProxy never starts without its certificates.
+  writeTlsFiles(s.dir, s.tlsFiles);
+  await startDaemon('haproxy', s);
+  await waitFor('HAProxy serving', async () => (await servingWorker(s.dir)) !== null, 10_000);
+  writeRecord(s.dir, HAPROXY_RECORD, JSON.stringify(s.record));
+  pruneTlsFiles(s.dir, s.tlsFiles);
+}
+
+/**
+ * Reloads a running HAProxy on the file, seamlessly (SIGUSR2 to the master). Applied means
+ * serving: the master answers SIGUSR2 at once but starts the new worker later, and keeps the old
+ * one if the file does not load. It also drops a SIGUSR2 that comes while it still starts up
+ * (just after a start or the last reload): so it is asked again. One that died since it was
+ * observed is started.
+ */
+export async function reloadHaproxy(s: HaproxySpec): Promise<void> {
+  const pid = alive(join(s.dir, 'haproxy.pid'), 'haproxy');
+  if (pid === null) return startHaproxy(s);
+  writeTlsFiles(s.dir, s.tlsFiles);
+  writeFileSync(configFileOf(s.dir, 'haproxy'), s.text, { mode: 0o600 });
+  const before = await servingWorker(s.dir);
+  process.kill(pid, 'SIGUSR2');
+  let signalled = Date.now();
+  if (before !== null) {
+    await waitFor('HAProxy serving the new file', async () => {
+      if (((await servingWorker(s.dir)) ?? before) !== before) return true;
+      if (Date.now() - signalled >= RESIGNAL_MS) {
+        process.kill(pid, 'SIGUSR2');
+        signalled = Date.now();
       }
-    }
-  } else {
-    rmSync(pidFile, { force: true });
-    const [command, ...args] = s.start;
-    await exec(command, args, { timeout: 20_000 }).catch((error: { stderr?: string }) => {
-      // A binary that cannot even be run (ENOENT, EACCES) writes nothing: then the error itself says why.
-      throw new Error(`${s.daemon} did not start ${s.where}: ${(error.stderr?.trim() || String(error)).trim().slice(0, 500)}`);
-    });
-    await waitFor(`${s.daemon} writes its pid file`, () => alive(pidFile, s.daemon) !== null, 5000);
-    // Applied means serving here too; and the master writes its pid file before it listens for signals.
-    if (s.daemon === 'haproxy') await waitFor('HAProxy serving', async () => (await servingWorker(s.dir)) !== null, 10_000);
+      return false;
+    }, 10_000);
   }
-  writeFileSync(appliedFile, s.file.hash, { mode: 0o600 });
+  writeRecord(s.dir, HAPROXY_RECORD, JSON.stringify(s.record));
   // The old worker loaded its certificates at its start: once the new one serves, their files can go.
-  if (s.tlsFiles) pruneTlsFiles(s.dir, s.tlsFiles);
+  pruneTlsFiles(s.dir, s.tlsFiles);
+}
+
+/**
+ * Sends runtime API commands to the running HAProxy; true when it took every one, and then the
+ * file on disk and the record say what runs (a later start reads the same file).
+ */
+export async function updateHaproxyServers(s: HaproxySpec, commands: readonly string[]): Promise<boolean> {
+  if (!(await runtime(s.dir, commands))) return false;
+  writeFileSync(configFileOf(s.dir, 'haproxy'), s.text, { mode: 0o600 });
+  writeRecord(s.dir, HAPROXY_RECORD, JSON.stringify(s.record));
+  return true;
+}
+
+export async function startKeepalived(s: KeepalivedSpec): Promise<void> {
+  if (alive(join(s.dir, 'keepalived.pid'), 'keepalived') !== null) return reloadKeepalived(s);
+  await startDaemon('keepalived', s);
+  writeRecord(s.dir, KEEPALIVED_APPLIED, s.hash);
+}
+
+/** keepalived reads its file again on SIGHUP; one that died since it was observed is started. */
+export async function reloadKeepalived(s: KeepalivedSpec): Promise<void> {
+  const pid = alive(join(s.dir, 'keepalived.pid'), 'keepalived');
+  if (pid === null) return startKeepalived(s);
+  writeFileSync(configFileOf(s.dir, 'keepalived'), s.text, { mode: 0o600 });
+  process.kill(pid, 'SIGHUP');
+  writeRecord(s.dir, KEEPALIVED_APPLIED, s.hash);
 }
 
 /** True when HAProxy took every command (the runtime API answers nothing on success). */

@@ -1,10 +1,8 @@
-export { runtimeCommand } from './daemons';
+export { runtimeCommand, waitFor } from './daemons';
+export * from './fabric';
+export * from './fake-driver';
 export * from './loopback-config';
 export * from './netns-driver';
-export * from './node-agent-loop';
 export * from './placement-driver';
 export * from './process-driver';
-export * from './fabric';
-export * from './node-agent-metrics';
 export * from './tls-files';
-export * from './placement-tls';

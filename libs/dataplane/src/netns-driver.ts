@@ -3,8 +3,12 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fnv1a } from '@lbaas/domain';
-import { alive, configFileOf, convergeDaemon, runtimeCommand, terminate } from './daemons';
-import type { DesiredPlacement, PlacementDriver } from './placement-driver';
+import {
+  alive, configFileOf, type HaproxySpec, haproxyRecordOf, type KeepalivedSpec, observeDaemons, reloadHaproxy, reloadKeepalived, runtimeCommand,
+  startHaproxy, startKeepalived, terminate, updateHaproxyServers,
+} from './daemons';
+import type { ObservedFloatingIp, ObservedNode, PlacementDriver, PlacementSpec } from './placement-driver';
+import { pruneTlsFiles } from './tls-files';
 
 const exec = promisify(execFile);
 
@@ -52,6 +56,7 @@ const ignoreExisting = (error: unknown): void => {
  */
 export class NetnsDriver implements PlacementDriver {
   readonly name = 'netns';
+  readonly vrrp = true;
   private readonly haproxyBin: string;
   private readonly keepalivedBin: string;
 
@@ -68,18 +73,34 @@ export class NetnsDriver implements PlacementDriver {
     return join(this.o.runRoot, vmId);
   }
 
-  async present(): Promise<string[]> {
+  private async present(): Promise<string[]> {
     const out = await ip('netns', 'list');
     return out.split('\n').map((l) => l.trim().split(' ')[0]).filter((n) => n.startsWith(this.o.prefix))
       .map((n) => n.slice(this.o.prefix.length)).filter((id) => UUID.test(id));
   }
 
-  async holdsVip(vmId: string, vipAddress: string): Promise<boolean> {
-    const addresses = await ip('-n', this.ns(vmId), '-o', 'addr', 'show', 'dev', PLACEMENT_INTERFACE).catch(() => '');
-    return addresses.includes(` ${vipAddress}/`);
+  /** The haproxy.cfg runs as rendered: VRRP moves the VIP, and NAT in the fabric forwards floating addresses. */
+  haproxyVariant(): string {
+    return '';
   }
 
-  private async plumb(p: DesiredPlacement): Promise<void> {
+  /** The IPv4 addresses on the placement's interface (its VRRP address, and the VIP while keepalived holds it), or null without one. */
+  private async addresses(vmId: string): Promise<string[] | null> {
+    const out = await ip('-n', this.ns(vmId), '-o', '-4', 'addr', 'show', 'dev', PLACEMENT_INTERFACE).catch(() => null);
+    return out === null ? null : [...out.matchAll(/ inet (\d+\.\d+\.\d+\.\d+)\//g)].map((m) => m[1]);
+  }
+
+  async observe(vmIds?: readonly string[]): Promise<ObservedNode> {
+    const present = await this.present();
+    const wanted = vmIds === undefined ? present : present.filter((id) => vmIds.includes(id));
+    const placements = await Promise.all(wanted.map(async (vmId) => ({
+      vmId, network: { kind: 'own' as const, addresses: await this.addresses(vmId) }, ...observeDaemons(this.runDir(vmId), true),
+    })));
+    // The fabric's NAT rules are shared by every placement: read on a look at the whole node only.
+    return { placements, floatingIps: vmIds === undefined ? await this.forwardedFloatingIps() : [] };
+  }
+
+  async plumb(p: PlacementSpec): Promise<void> {
     const ns = this.ns(p.vmId);
     const fabric = fabricNamespace(this.o.prefix);
     const addresses = await ip('-n', ns, '-o', 'addr', 'show', 'dev', PLACEMENT_INTERFACE).catch(() => null);
@@ -100,22 +121,49 @@ export class NetnsDriver implements PlacementDriver {
     // The standby's HAProxy binds the VIP before keepalived gives it the address; PING monitors
     // run ping as HAProxy's user (nobody, no new privileges), which needs unprivileged ICMP sockets.
     await exec('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv4.ip_nonlocal_bind=1', 'net.ipv4.ping_group_range=0 2147483647']);
+    mkdirSync(this.runDir(p.vmId), { recursive: true, mode: 0o700 });
   }
 
-  async apply(p: DesiredPlacement): Promise<void> {
-    await this.plumb(p);
+  private haproxySpec(p: PlacementSpec): HaproxySpec {
     const dir = this.runDir(p.vmId);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
     const ns = this.ns(p.vmId);
-    const where = `in ${ns}`;
-    await convergeDaemon({
-      dir, daemon: 'haproxy', file: p.haproxy, reload: 'SIGUSR2', where, tlsFiles: p.tlsFiles,
+    return {
+      dir, text: p.haproxy.text, where: `in ${ns}`, record: haproxyRecordOf(p, this.haproxyVariant()), tlsFiles: p.tlsFiles,
       start: ['ip', 'netns', 'exec', ns, this.haproxyBin, '-W', '-D', '-f', configFileOf(dir, 'haproxy')],
-    });
-    await convergeDaemon({
-      dir, daemon: 'keepalived', file: p.keepalived, reload: 'SIGHUP', where,
+    };
+  }
+
+  private keepalivedSpec(p: PlacementSpec): KeepalivedSpec {
+    const dir = this.runDir(p.vmId);
+    const ns = this.ns(p.vmId);
+    return {
+      dir, text: p.keepalived.text, hash: p.keepalived.hash, where: `in ${ns}`,
       start: ['ip', 'netns', 'exec', ns, this.keepalivedBin, '-f', configFileOf(dir, 'keepalived'), '-p', join(dir, 'keepalived.pid'), '-r', join(dir, 'vrrp.pid'), '--vrrp'],
-    });
+    };
+  }
+
+  async startHaproxy(p: PlacementSpec): Promise<void> {
+    await startHaproxy(this.haproxySpec(p));
+  }
+
+  async reloadHaproxy(p: PlacementSpec): Promise<void> {
+    await reloadHaproxy(this.haproxySpec(p));
+  }
+
+  async updateServers(p: PlacementSpec, commands: readonly string[]): Promise<boolean> {
+    return updateHaproxyServers(this.haproxySpec(p), commands);
+  }
+
+  async pruneTlsFiles(p: PlacementSpec): Promise<void> {
+    pruneTlsFiles(this.runDir(p.vmId), p.tlsFiles);
+  }
+
+  async startKeepalived(p: PlacementSpec): Promise<void> {
+    await startKeepalived(this.keepalivedSpec(p));
+  }
+
+  async reloadKeepalived(p: PlacementSpec): Promise<void> {
+    await reloadKeepalived(this.keepalivedSpec(p));
   }
 
   /**
@@ -150,8 +198,17 @@ export class NetnsDriver implements PlacementDriver {
     }
   }
 
-  async floatingIps(): Promise<string[]> {
-    return [...new Set((await this.natRules()).flatMap((l) => /--comment lbfip-(\S+) /.exec(l)?.[1] ?? []))];
+  /** The floating IPs whose DNAT rule is in the fabric: `-A PREROUTING -d <floating>/32 -m comment --comment lbfip-<id> -j DNAT --to-destination <vip>`. */
+  private async forwardedFloatingIps(): Promise<ObservedFloatingIp[]> {
+    const found = new Map<string, ObservedFloatingIp>();
+    for (const line of await this.natRules()) {
+      const dnat = /^-A PREROUTING -d (\S+)\/32 -m comment --comment lbfip-(\S+) -j DNAT --to-destination (\S+)$/.exec(line.trim());
+      if (dnat) found.set(dnat[2], { id: dnat[2], floatingAddress: dnat[1], vipAddress: dnat[3] });
+      // A rule left without its DNAT (a removal cut short) is a forwarding that is not whole: it is made again or removed.
+      const id = /--comment lbfip-(\S+) /.exec(line)?.[1];
+      if (id !== undefined && !found.has(id)) found.set(id, { id, floatingAddress: '', vipAddress: '' });
+    }
+    return [...found.values()];
   }
 
   private async natRules(): Promise<string[]> {

@@ -1,7 +1,14 @@
 import type { PlacementRole } from '@lbaas/domain';
+import type { HaproxyFacts, PlacementBundle } from '@lbaas/haproxy';
 
-/** What a node agent wants running for one placement: its identity, role, fabric address and the files by hash. */
-export interface DesiredPlacement {
+/** A certificate file a haproxy.cfg names: the chain, then the opened private key; written mode 0600 before HAProxy reads it. */
+export interface TlsFile {
+  readonly path: string;
+  readonly pem: string;
+}
+
+/** What a node agent wants running for one placement: its identity, role, fabric address, files and the facts of them. */
+export interface PlacementSpec {
   readonly instanceId: string;
   readonly vmId: string;
   /** The scheduler's word on which placement serves: the process driver listens on the VIP for the active only; with VRRP (netns) keepalived decides. */
@@ -9,62 +16,80 @@ export interface DesiredPlacement {
   readonly vrrpAddress: string;
   readonly haproxy: { readonly hash: string; readonly text: string };
   readonly keepalived: { readonly hash: string; readonly text: string };
-  /** The TLS files haproxy.cfg names (`crt <path>`), certificate chain and opened key: written mode 0600 before HAProxy starts or reloads. */
-  readonly tlsFiles: readonly { readonly path: string; readonly pem: string }[];
+  readonly bundle: PlacementBundle;
+  /** The floating addresses that forward to this placement's VIP while it is the active; a driver without NAT (process) listens on them. */
+  readonly floatingAddresses: readonly string[];
+  /** The TLS files the bundle names, certificate chain and opened key. */
+  readonly tlsFiles: readonly TlsFile[];
+}
+
+/** What a driver last brought a placement's HAProxy to: written once it serves, read back after any restart. */
+export interface HaproxyRecord {
+  /** The facts of the rendered haproxy.cfg it runs. */
+  readonly facts: HaproxyFacts;
+  /** The driver's own part of the file it runs (haproxyVariant). */
+  readonly variant: string;
+  /** The content hash of each TLS file as HAProxy loaded it: new bytes under the same name need a reload. */
+  readonly tlsFiles: readonly { readonly path: string; readonly hash: string }[];
+}
+
+/** What a driver finds of one placement on the machine. */
+export interface ObservedPlacement {
+  readonly vmId: string;
+  /**
+   * `own`: the placement has an interface of its own (netns), with these addresses, or null when
+   * it is missing; `shared`: placements share the host's stack (process, fake), nothing to plumb.
+   */
+  readonly network: { readonly kind: 'own'; readonly addresses: readonly string[] | null } | { readonly kind: 'shared' };
+  readonly haproxy: { readonly running: boolean; readonly record: HaproxyRecord | null };
+  /** Null when the driver runs no keepalived. */
+  readonly keepalived: { readonly running: boolean; readonly hash: string | null } | null;
+  /** The files present in the placement's TLS directory. */
+  readonly tlsFiles: readonly string[];
+}
+
+export interface ObservedFloatingIp {
+  readonly id: string;
+  readonly floatingAddress: string;
+  readonly vipAddress: string;
+}
+
+/** Everything a driver finds on the machine, or of the placements asked about. */
+export interface ObservedNode {
+  readonly placements: readonly ObservedPlacement[];
+  readonly floatingIps: readonly ObservedFloatingIp[];
 }
 
 /**
- * How a node runs placements. Every call is idempotent and level-triggered: `apply` brings the
- * machine to the desired placement whatever it finds (nothing, half-made, running older files,
- * running the same files after an agent restart), `remove` takes away whatever is there.
+ * How a node runs placements: it observes the machine and does one thing per call. The node
+ * agent plans the calls from what it observed (libs/node-agent); a call checks before it acts,
+ * so a call repeated after a crash is harmless.
  */
 export interface PlacementDriver {
   readonly name: string;
-  apply(placement: DesiredPlacement): Promise<void>;
+  /** Placements run keepalived (VRRP), and the VIP's address follows its election rather than being there once applied. */
+  readonly vrrp: boolean;
+  /** This driver's part of the HAProxy file beyond the rendered one (the process driver: role, floating addresses); '' when none. */
+  haproxyVariant(role: PlacementRole, floatingAddresses: readonly string[]): string;
+  /** Every placement of this driver on the machine, or only those of `vmIds`, and the floating IPs it forwards. */
+  observe(vmIds?: readonly string[]): Promise<ObservedNode>;
+  /** The placement's network (netns: namespace, veth, VRRP address) and run directory. */
+  plumb(p: PlacementSpec): Promise<void>;
+  /** Writes the TLS files and haproxy.cfg, starts HAProxy (reloads it if it runs already) and returns once it serves, recorded. */
+  startHaproxy(p: PlacementSpec): Promise<void>;
+  /** Writes the TLS files and haproxy.cfg and reloads seamlessly (starts it if it died); returns once a new worker serves, recorded, older TLS files removed. */
+  reloadHaproxy(p: PlacementSpec): Promise<void>;
+  /** Runtime API commands (weights, enable/disable); true, and recorded, when HAProxy took them all. */
+  updateServers(p: PlacementSpec, commands: readonly string[]): Promise<boolean>;
+  /** Removes the TLS files `p` does not name. */
+  pruneTlsFiles(p: PlacementSpec): Promise<void>;
+  startKeepalived(p: PlacementSpec): Promise<void>;
+  reloadKeepalived(p: PlacementSpec): Promise<void>;
+  /** Takes away whatever is there of the placement. */
   remove(vmId: string): Promise<void>;
-  /** The vm uuids of placements this driver finds on the machine. */
-  present(): Promise<string[]>;
-  /**
-   * Whether the placement holds the VIP's address now. With VRRP (netns) the address follows
-   * keepalived's election, a moment after the files are applied; a driver without it leaves
-   * this out and its active placement serves as soon as it is applied.
-   */
-  holdsVip?(vmId: string, vipAddress: string): Promise<boolean>;
   /** HAProxy's `show stat` of a running placement, or null when there is no HAProxy to ask. */
   showStat(vmId: string): Promise<string | null>;
-  /** Makes the floating address forward to the VIP's address (idempotent). */
+  /** Makes the floating address forward to the VIP's address. */
   ensureFloatingIp(floatingIpId: string, floatingAddress: string, vipAddress: string): Promise<void>;
   removeFloatingIp(floatingIpId: string): Promise<void>;
-  /** Ids of the floating IPs this driver forwards. */
-  floatingIps(): Promise<string[]>;
-}
-
-/** No data plane: for simulations and for the scheduler's tests. */
-export class FakeDriver implements PlacementDriver {
-  readonly name = 'fake';
-  private readonly running = new Set<string>();
-
-  async apply(placement: DesiredPlacement): Promise<void> {
-    this.running.add(placement.vmId);
-  }
-
-  async remove(vmId: string): Promise<void> {
-    this.running.delete(vmId);
-  }
-
-  async present(): Promise<string[]> {
-    return [...this.running];
-  }
-
-  async showStat(): Promise<string | null> {
-    return null;
-  }
-
-  async ensureFloatingIp(): Promise<void> {}
-
-  async removeFloatingIp(): Promise<void> {}
-
-  async floatingIps(): Promise<string[]> {
-    return [];
-  }
 }

@@ -7,10 +7,10 @@ import { connect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { baseHaproxyInput, contentHash, type HaproxyInput, renderHaproxyConfig, tlsCertificatePath } from '@lbaas/haproxy';
+import { baseHaproxyInput, baseKeepalivedInput, type HaproxyInput, renderPlacement } from '@lbaas/haproxy';
 import { type IssuedCertificate, makeTestCa, type TestCa } from '@lbaas/testing';
 import { processesWithArgument } from './daemons';
-import type { DesiredPlacement } from './placement-driver';
+import type { PlacementSpec } from './placement-driver';
 import { ProcessDriver } from './process-driver';
 
 const run = promisify(execFile);
@@ -33,18 +33,19 @@ const vmId = randomUUID();
 const certificateId = randomUUID();
 const runDir = join(runRoot, vmId);
 
-const placement = (leaf: IssuedCertificate): DesiredPlacement => {
+const memberId = randomUUID();
+const placement = (leaf: IssuedCertificate): PlacementSpec => {
   const base = baseHaproxyInput();
-  const certificatePath = tlsCertificatePath(runDir, certificateId, leaf.fingerprint);
   const input: HaproxyInput = {
     ...base, instanceId, runDir,
-    vip: { ...base.vip, address: VIP, protocolPort: 443, tls: { certificatePath } },
-    members: [{ id: randomUUID(), address: MEMBER, protocolPort: MEMBER_PORT, weight: 1, adminStateUp: true }],
+    vip: { ...base.vip, address: VIP, protocolPort: 443, tls: { certificateId, fingerprint: leaf.fingerprint } },
+    members: [{ id: memberId, address: MEMBER, protocolPort: MEMBER_PORT, weight: 1, adminStateUp: true }],
   };
-  const text = renderHaproxyConfig(input);
+  const vrrpAddress = `198.19.${NET}.171`;
+  const r = renderPlacement(input, { ...baseKeepalivedInput(), instanceId, vmId, runDir, vrrpAddress, vip: { address: VIP, prefixLength: 24 } });
   return {
-    instanceId, vmId, role: 'active', vrrpAddress: `198.19.${NET}.171`, haproxy: { hash: contentHash(text), text }, keepalived: { hash: 'unused', text: '' },
-    tlsFiles: [{ path: certificatePath, pem: leaf.certificatePem + leaf.privateKeyPem }],
+    instanceId, vmId, role: 'active', vrrpAddress, haproxy: r.haproxy, keepalived: r.keepalived, bundle: r.bundle, floatingAddresses: [],
+    tlsFiles: r.bundle.haproxy.tlsFiles.map((f) => ({ path: f.path, pem: leaf.certificatePem + leaf.privateKeyPem })),
   };
 };
 
@@ -110,7 +111,8 @@ describe('ProcessDriver terminating TLS with a tenant certificate (real HAProxy,
   });
 
   it('serves https with the certificate to a client that trusts the CA, plain http to the member, which sees X-Forwarded-Proto https', async () => {
-    await driver.apply(placement(first));
+    await driver.plumb(placement(first));
+    await driver.startHaproxy(placement(first));
     expect(await curl(ca)).toEqual({ status: '200', body: 'plain http behind the VIP' });
     expect(seen.at(-1)).toEqual({ proto: 'https', port: '443', for: '127.0.0.1' });
     expect(await servedFingerprint(ca)).toBe(first.fingerprint);
@@ -137,7 +139,7 @@ describe('ProcessDriver terminating TLS with a tenant certificate (real HAProxy,
         if (failure !== null) failures.push(failure);
       }
     })();
-    await driver.apply(placement(second));
+    await driver.reloadHaproxy(placement(second));
     // A few more after the reload, which the new worker serves.
     for (let i = 0; i < 5; i++) {
       const failure = await httpsGet(ca);
@@ -159,17 +161,17 @@ describe('ProcessDriver terminating TLS with a tenant certificate (real HAProxy,
     const before = workers();
     const p = placement(second);
     const rechained = { ...p, tlsFiles: [{ ...p.tlsFiles[0], pem: second.certificatePem + ca.certificatePem + second.privateKeyPem }] };
-    await driver.apply(rechained);
+    await driver.reloadHaproxy(rechained);
     expect(workers()).not.toEqual(before);
     expect(readFileSync(p.tlsFiles[0].path, 'utf8')).toBe(rechained.tlsFiles[0].pem);
     expect(await curl(ca)).toEqual({ status: '200', body: 'plain http behind the VIP' });
-    await driver.apply(p);
+    await driver.reloadHaproxy(p);
   });
 
   it('refuses a TLS file outside the placement\'s run directory, and the running HAProxy keeps serving', async () => {
     const p = placement(second);
     const outside = { ...p, tlsFiles: [{ path: join(work, 'elsewhere.pem'), pem: p.tlsFiles[0].pem }] };
-    await expect(driver.apply(outside)).rejects.toThrow(/refusing the TLS file .*elsewhere\.pem.*: not a \.pem file in /);
+    await expect(driver.reloadHaproxy(outside)).rejects.toThrow(/refusing the TLS file .*elsewhere\.pem.*: not a \.pem file in /);
     expect(existsSync(join(work, 'elsewhere.pem'))).toBe(false);
     expect(await servedFingerprint(ca)).toBe(second.fingerprint);
   });

@@ -3,9 +3,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { baseHaproxyInput, contentHash, type HaproxyInput, renderHaproxyConfig } from '@lbaas/haproxy';
+import type { PlacementRole } from '@lbaas/domain';
+import { baseHaproxyInput, baseKeepalivedInput, type HaproxyInput, renderPlacement, runtimeChanges } from '@lbaas/haproxy';
 import { processesWithArgument, waitFor } from './daemons';
-import type { DesiredPlacement } from './placement-driver';
+import type { PlacementSpec } from './placement-driver';
 import { ProcessDriver } from './process-driver';
 
 /** This run's own corner of the fabric, so parallel runs never share a loopback address. */
@@ -13,6 +14,7 @@ const NET = 100 + (process.pid % 100);
 const VIP = `198.18.${NET}.10`;
 const MEMBERS = [`198.18.${NET}.11`, `198.18.${NET}.12`];
 const FLOATING = `198.19.${NET}.7`;
+const VRRP = `198.19.${NET}.201`;
 /** Not 10000: fetch, like browsers, refuses port 10080. */
 const OFFSET = 20000;
 const ROOT = process.getuid?.() === 0;
@@ -21,20 +23,16 @@ const runRoot = mkdtempSync(join(tmpdir(), 'lbp-driver-'));
 const instanceId = randomUUID();
 const vmId = randomUUID();
 
-const config = (weights: readonly number[]): { hash: string; text: string } => {
+const specOf = (role: PlacementRole, weights: readonly number[] = [1, 1], floatingAddresses: readonly string[] = []): PlacementSpec => {
   const base = baseHaproxyInput();
-  const input: HaproxyInput = {
+  const haproxy: HaproxyInput = {
     ...base, instanceId, runDir: join(runRoot, vmId),
     vip: { ...base.vip, address: VIP, protocolPort: 80 },
     members: MEMBERS.map((address, i) => ({ id: `00000000-0000-4000-8000-00000000004${i + 1}`, address, protocolPort: 80, weight: weights[i], adminStateUp: true })),
   };
-  const text = renderHaproxyConfig(input);
-  return { hash: contentHash(text), text };
+  const r = renderPlacement(haproxy, { ...baseKeepalivedInput(), instanceId, vmId, role, runDir: join(runRoot, vmId), vrrpAddress: VRRP, vip: { address: VIP, prefixLength: 24 } });
+  return { instanceId, vmId, role, vrrpAddress: VRRP, haproxy: r.haproxy, keepalived: r.keepalived, bundle: r.bundle, floatingAddresses, tlsFiles: [] };
 };
-const placement = (role: DesiredPlacement['role'], weights: readonly number[] = [1, 1]): DesiredPlacement => ({
-  instanceId, vmId, role, vrrpAddress: `198.19.${NET}.201`, haproxy: config(weights), keepalived: { hash: 'unused', text: '' }, tlsFiles: [],
-});
-
 const get = async (address: string): Promise<string | null> => {
   try {
     const response = await fetch(`http://${address}:${80 + OFFSET}/`, { signal: AbortSignal.timeout(2000) });
@@ -69,8 +67,9 @@ describe('ProcessDriver against a real HAProxy (no root needed)', () => {
   });
 
   it('runs the standby with its frontend stopped: nothing listens on the VIP', async () => {
-    await driver.apply(placement('standby'));
-    expect(await driver.present()).toEqual([vmId]);
+    await driver.plumb(specOf('standby'));
+    await driver.startHaproxy(specOf('standby'));
+    expect((await driver.observe()).placements.map((p) => p.vmId)).toEqual([vmId]);
     // A disabled proxy is not even in show stat.
     expect(await frontendStatus(driver)).toBeUndefined();
     expect(await get(VIP.replace('198.', '127.'))).toBeNull();
@@ -79,7 +78,7 @@ describe('ProcessDriver against a real HAProxy (no root needed)', () => {
 
   it('promotes it by a reload of the same master: the VIP answers from both members in turn', async () => {
     const before = master();
-    await driver.apply(placement('active'));
+    await driver.reloadHaproxy(specOf('active'));
     expect(master()).toBe(before);
     expect(await frontendStatus(driver)).toBe('OPEN');
     const answers = [];
@@ -87,18 +86,22 @@ describe('ProcessDriver against a real HAProxy (no root needed)', () => {
     expect(answers.sort()).toEqual(['be-1', 'be-1', 'be-2', 'be-2']);
   });
 
-  it('does nothing when applied again, nor when a new driver (an agent restart) applies the same placement', async () => {
-    const [pid, serving, applied] = [master(), workers(), readFileSync(join(runRoot, vmId, 'haproxy.applied'), 'utf8')];
-    await driver.apply(placement('active'));
+  it('records what it runs, and a new driver (an agent restart) finds the same: nothing for the agent to do', async () => {
+    const spec = specOf('active');
+    const seen = { vmId, network: { kind: 'shared' }, keepalived: null, tlsFiles: [],
+      haproxy: { running: true, record: { facts: spec.bundle.haproxy, variant: driver.haproxyVariant('active', []), tlsFiles: [] } } };
+    expect((await driver.observe()).placements).toEqual([seen]);
     driver = new ProcessDriver({ runRoot, portOffset: OFFSET, root: ROOT });
-    await driver.apply(placement('active'));
-    expect([master(), workers(), readFileSync(join(runRoot, vmId, 'haproxy.applied'), 'utf8')]).toEqual([pid, serving, applied]);
+    expect((await driver.observe([vmId])).placements).toEqual([seen]);
+    expect(driver.haproxyVariant('standby', [FLOATING])).not.toBe(driver.haproxyVariant('active', []));
   });
 
   it('changes a weight through the runtime API, without a reload', async () => {
     const serving = workers();
-    await driver.apply(placement('active', [3, 1]));
+    const commands = runtimeChanges(specOf('active').bundle.haproxy, specOf('active', [3, 1]).bundle.haproxy) ?? [];
+    expect(await driver.updateServers(specOf('active', [3, 1]), commands)).toBe(true);
     expect(workers()).toEqual(serving);
+    expect((await driver.observe()).placements[0].haproxy.record?.facts.hash).toBe(specOf('active', [3, 1]).haproxy.hash);
     const seen = new Map<string, number>();
     for (let i = 0; i < 8; i++) {
       const who = (await get(VIP.replace('198.', '127.'))) ?? 'failed';
@@ -110,17 +113,19 @@ describe('ProcessDriver against a real HAProxy (no root needed)', () => {
   it('listens on a floating IP\'s loopback address while it forwards, and stops when it no longer does', async () => {
     const floatingIpId = randomUUID();
     await driver.ensureFloatingIp(floatingIpId, FLOATING, VIP);
-    expect(await driver.floatingIps()).toEqual([floatingIpId]);
+    await driver.reloadHaproxy(specOf('active', [3, 1], [FLOATING]));
+    expect((await driver.observe()).floatingIps).toEqual([{ id: floatingIpId, floatingAddress: FLOATING, vipAddress: VIP }]);
     expect(await get(FLOATING.replace('198.', '127.'))).toMatch(/^be-/);
-    await driver.ensureFloatingIp(floatingIpId, FLOATING, VIP);
     await driver.removeFloatingIp(floatingIpId);
-    expect(await driver.floatingIps()).toEqual([]);
+    await driver.reloadHaproxy(specOf('active', [3, 1]));
+    expect((await driver.observe()).floatingIps).toEqual([]);
     expect(await get(FLOATING.replace('198.', '127.'))).toBeNull();
     expect(await get(VIP.replace('198.', '127.'))).toMatch(/^be-/);
   });
 
   it('refuses a floating address outside the fabric', async () => {
     await expect(driver.ensureFloatingIp(randomUUID(), '203.0.113.9', VIP)).rejects.toThrow(/outside the fabric/);
+    await expect(driver.reloadHaproxy(specOf('active', [3, 1], ['203.0.113.9']))).rejects.toThrow(/outside the fabric/);
   });
 
   it('starts HAProxy again when it died, and removes every process and file of the placement', async () => {
@@ -128,12 +133,13 @@ describe('ProcessDriver against a real HAProxy (no root needed)', () => {
     process.kill(-dead, 'SIGKILL');
     // Gone, or a zombie nobody reaps: either way its command line is empty.
     await waitFor('the killed master gone', () => !existsSync(`/proc/${dead}/cmdline`) || readFileSync(`/proc/${dead}/cmdline`, 'utf8') === '', 5000);
-    await driver.apply(placement('active'));
+    expect((await driver.observe()).placements[0].haproxy.running).toBe(false);
+    await driver.startHaproxy(specOf('active'));
     expect(await get(VIP.replace('198.', '127.'))).toMatch(/^be-/);
     await driver.remove(vmId);
     expect(processesWithArgument(join(runRoot, vmId, 'haproxy.cfg'))).toEqual([]);
     expect(existsSync(join(runRoot, vmId))).toBe(false);
-    expect(await driver.present()).toEqual([]);
+    expect((await driver.observe()).placements).toEqual([]);
     await driver.remove(vmId);
   });
 });

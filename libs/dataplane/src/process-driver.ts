@@ -1,9 +1,13 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { contentHash } from '@lbaas/haproxy';
-import { alive, configFileOf, convergeDaemon, processesWithArgument, runtimeCommand, terminate } from './daemons';
-import { checkPortOffset, loopbackAddress, loopbackConfig, type LoopbackOptions } from './loopback-config';
-import type { DesiredPlacement, PlacementDriver } from './placement-driver';
+import type { PlacementRole } from '@lbaas/domain';
+import {
+  alive, configFileOf, type HaproxySpec, haproxyRecordOf, observeDaemons, processesWithArgument, reloadHaproxy, runtimeCommand, startHaproxy,
+  terminate, updateHaproxyServers,
+} from './daemons';
+import { checkPortOffset, loopbackAddress, loopbackConfig } from './loopback-config';
+import type { ObservedFloatingIp, ObservedNode, PlacementDriver, PlacementSpec } from './placement-driver';
+import { pruneTlsFiles } from './tls-files';
 
 export interface ProcessDriverOptions {
   /** Parent of the placements' runtime directories; the config renderer writes the same paths into the files. */
@@ -19,16 +23,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Floating IPs are recorded beside the placements, in a directory no vm uuid can name. */
 const FLOATING_DIR = 'floating-ips';
 
-type FloatingIp = LoopbackOptions['floatingIps'][number];
+type FloatingRecord = Omit<ObservedFloatingIp, 'id'>;
 
-const isFloatingIp = (v: unknown): v is FloatingIp =>
+const isFloatingRecord = (v: unknown): v is FloatingRecord =>
   typeof v === 'object' && v !== null && 'floatingAddress' in v && 'vipAddress' in v
   && typeof v.floatingAddress === 'string' && typeof v.vipAddress === 'string';
 
-function readFloatingIp(file: string): FloatingIp | null {
+function readFloatingIp(file: string): FloatingRecord | null {
   try {
     const value: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    return isFloatingIp(value) ? value : null;
+    return isFloatingRecord(value) ? value : null;
   } catch {
     return null;
   }
@@ -37,16 +41,15 @@ function readFloatingIp(file: string): FloatingIp | null {
 /**
  * The data plane without root, for laptops and docker-compose (ARCHITECTURE.md sections 7 and
  * 13): every placement is an HAProxy in master-worker mode on the machine's own network stack,
- * listening on the loopback image of its fabric addresses (see loopbackConfig). There is no
+ * listening on the loopback image of its fabric addresses (see loopbackHaproxy). There is no
  * VRRP: only the active placement's frontend listens, and the standby's starts listening by a
  * seamless reload when the scheduler's failover makes it active. HAProxy runs as a daemon with
  * its pid file in `<runRoot>/<vm uuid>/`, so it outlives the agent and is adopted after a restart.
  */
 export class ProcessDriver implements PlacementDriver {
   readonly name = 'process';
+  readonly vrrp = false;
   private readonly haproxyBin: string;
-  /** What each placement was last brought to, so a floating IP change can bring its HAProxy along. */
-  private readonly applied = new Map<string, DesiredPlacement>();
 
   constructor(private readonly o: ProcessDriverOptions) {
     checkPortOffset(o.portOffset);
@@ -61,24 +64,60 @@ export class ProcessDriver implements PlacementDriver {
     return join(this.o.runRoot, FLOATING_DIR);
   }
 
-  async present(): Promise<string[]> {
-    if (!existsSync(this.o.runRoot)) return [];
-    return readdirSync(this.o.runRoot, { withFileTypes: true }).filter((d) => d.isDirectory() && UUID.test(d.name)).map((d) => d.name);
+  /** Role, offset, user and the floating addresses the active listens on are all in the file this driver runs. */
+  haproxyVariant(role: PlacementRole, floatingAddresses: readonly string[]): string {
+    const floating = role === 'active' ? [...new Set(floatingAddresses)].sort().join(',') : '';
+    return `loopback role ${role} offset ${this.o.portOffset} ${this.o.root ? 'root' : 'user'} floating ${floating}`;
   }
 
-  async apply(p: DesiredPlacement): Promise<void> {
+  async observe(vmIds?: readonly string[]): Promise<ObservedNode> {
+    const present = existsSync(this.o.runRoot)
+      ? readdirSync(this.o.runRoot, { withFileTypes: true }).filter((d) => d.isDirectory() && UUID.test(d.name)).map((d) => d.name) : [];
+    const wanted = vmIds === undefined ? present : present.filter((id) => vmIds.includes(id));
+    return {
+      placements: wanted.map((vmId) => ({ vmId, network: { kind: 'shared' as const }, ...observeDaemons(this.runDir(vmId), false) })),
+      floatingIps: vmIds === undefined ? this.floatingIps() : [],
+    };
+  }
+
+  async plumb(p: PlacementSpec): Promise<void> {
+    if (loopbackAddress(p.vrrpAddress) === null) throw new Error(`the placement address ${p.vrrpAddress} is outside the fabric (198.18.0.0/15), so it has no loopback image`);
+    mkdirSync(this.runDir(p.vmId), { recursive: true, mode: 0o700 });
+  }
+
+  private haproxySpec(p: PlacementSpec): HaproxySpec {
     const statsAddress = loopbackAddress(p.vrrpAddress);
     if (statsAddress === null) throw new Error(`the placement address ${p.vrrpAddress} is outside the fabric (198.18.0.0/15), so it has no loopback image`);
-    const floatingIps = (await this.floatingIps()).flatMap((id) => readFloatingIp(join(this.floatingDir, id)) ?? []);
-    const text = loopbackConfig(p.haproxy.text, { role: p.role, portOffset: this.o.portOffset, root: this.o.root, statsAddress, floatingIps });
-    const dir = this.runDir(p.vmId);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    await convergeDaemon({
-      dir, daemon: 'haproxy', file: { hash: contentHash(text), text }, reload: 'SIGUSR2', where: `for placement ${p.vmId}`, tlsFiles: p.tlsFiles,
-      start: [this.haproxyBin, '-W', '-D', '-f', configFileOf(dir, 'haproxy')],
+    const text = loopbackConfig(p.bundle.haproxy.input, {
+      role: p.role, portOffset: this.o.portOffset, root: this.o.root, statsAddress, floatingAddresses: p.floatingAddresses,
     });
-    this.applied.set(p.vmId, p);
+    const dir = this.runDir(p.vmId);
+    return {
+      dir, text, where: `for placement ${p.vmId}`, record: haproxyRecordOf(p, this.haproxyVariant(p.role, p.floatingAddresses)), tlsFiles: p.tlsFiles,
+      start: [this.haproxyBin, '-W', '-D', '-f', configFileOf(dir, 'haproxy')],
+    };
   }
+
+  async startHaproxy(p: PlacementSpec): Promise<void> {
+    await startHaproxy(this.haproxySpec(p));
+  }
+
+  async reloadHaproxy(p: PlacementSpec): Promise<void> {
+    await reloadHaproxy(this.haproxySpec(p));
+  }
+
+  async updateServers(p: PlacementSpec, commands: readonly string[]): Promise<boolean> {
+    return updateHaproxyServers(this.haproxySpec(p), commands);
+  }
+
+  async pruneTlsFiles(p: PlacementSpec): Promise<void> {
+    pruneTlsFiles(this.runDir(p.vmId), p.tlsFiles);
+  }
+
+  /** There is no keepalived without VRRP; the agent never asks (vrrp is false). */
+  async startKeepalived(): Promise<void> {}
+
+  async reloadKeepalived(): Promise<void> {}
 
   showStat(vmId: string): Promise<string | null> {
     return runtimeCommand(join(this.runDir(vmId), 'haproxy.sock'), 'show stat');
@@ -91,12 +130,12 @@ export class ProcessDriver implements PlacementDriver {
     // Workers of a master that was killed outright live on; they still name the file they run.
     await terminate(processesWithArgument(configFileOf(dir, 'haproxy')), 1000);
     rmSync(dir, { recursive: true, force: true });
-    this.applied.delete(vmId);
   }
 
   /**
    * Without root there is no NAT: the active placement's frontend listens on the floating
-   * address's loopback image too. The record on disk outlives the agent; every apply reads it.
+   * address's loopback image too (its spec's floatingAddresses). The record on disk says which
+   * floating IPs the agents of this machine forward, so any of them can take one away.
    */
   async ensureFloatingIp(floatingIpId: string, floatingAddress: string, vipAddress: string): Promise<void> {
     if (!UUID.test(floatingIpId)) throw new Error(`floating IP id ${floatingIpId} is not a uuid`);
@@ -104,32 +143,19 @@ export class ProcessDriver implements PlacementDriver {
       throw new Error(`floating address ${floatingAddress} is outside the fabric (198.18.0.0/15): the process driver cannot listen on it`);
     }
     const file = join(this.floatingDir, floatingIpId);
-    const record: FloatingIp = { floatingAddress, vipAddress };
-    if (JSON.stringify(readFloatingIp(file)) !== JSON.stringify(record)) {
-      mkdirSync(this.floatingDir, { recursive: true, mode: 0o700 });
-      // Agents of one machine share the directory: a rename is never seen half-written.
-      writeFileSync(`${file}.tmp`, JSON.stringify(record), { mode: 0o600 });
-      renameSync(`${file}.tmp`, file);
-    }
-    await this.reapply(vipAddress);
+    mkdirSync(this.floatingDir, { recursive: true, mode: 0o700 });
+    // Agents of one machine share the directory: a rename is never seen half-written.
+    writeFileSync(`${file}.tmp`, JSON.stringify({ floatingAddress, vipAddress } satisfies FloatingRecord), { mode: 0o600 });
+    renameSync(`${file}.tmp`, file);
   }
 
   async removeFloatingIp(floatingIpId: string): Promise<void> {
-    const file = join(this.floatingDir, floatingIpId);
-    const record = readFloatingIp(file);
-    rmSync(file, { force: true });
-    if (record) await this.reapply(record.vipAddress);
+    rmSync(join(this.floatingDir, floatingIpId), { force: true });
   }
 
-  async floatingIps(): Promise<string[]> {
+  private floatingIps(): ObservedFloatingIp[] {
     if (!existsSync(this.floatingDir)) return [];
-    return readdirSync(this.floatingDir).filter((name) => UUID.test(name));
-  }
-
-  /** Brings this agent's placements of the VIP to the floating IPs on disk; the others follow on their next apply. */
-  private async reapply(vipAddress: string): Promise<void> {
-    for (const p of [...this.applied.values()]) {
-      if (p.haproxy.text.includes(`\n    bind ${vipAddress}:`)) await this.apply(p);
-    }
+    return readdirSync(this.floatingDir).filter((name) => UUID.test(name))
+      .map((id) => ({ id, ...(readFloatingIp(join(this.floatingDir, id)) ?? { floatingAddress: '', vipAddress: '' }) }));
   }
 }

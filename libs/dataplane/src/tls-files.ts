@@ -1,9 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { TLS_DIR } from '@lbaas/haproxy';
-import type { DesiredPlacement } from './placement-driver';
-
-export type TlsFile = DesiredPlacement['tlsFiles'][number];
+import type { TlsFile } from './placement-driver';
 
 const FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,199}\.pem$/;
 

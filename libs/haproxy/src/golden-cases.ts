@@ -1,5 +1,4 @@
 import type { HaproxyInput, KeepalivedInput, RenderedMonitor } from './model';
-import { tlsCertificatePath } from './tls';
 
 /** Fixed ids, so the golden files read well: ...0001 is the instance, ...0002 the VIP, ...0003 the pool, ...004x members, ...006x monitors. */
 export const uuidOf = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -31,7 +30,7 @@ const withWeights = (...weights: number[]): Change => (i) => ({ ...i, members: i
 const both = (protocol: HaproxyInput['vip']['protocol'], protocolPort: number): Change => (i) => withPool({ protocol })(withVip({ protocol, protocolPort })(i));
 const all = (...changes: Change[]): Change => (i) => changes.reduce((acc, change) => change(acc), i);
 /** TLS termination on 443 with certificate ...0080, whose fingerprint starts 5f3a...; the file is in the placement's runDir. */
-const terminated: Change = (i) => withVip({ protocolPort: 443, tls: { certificatePath: tlsCertificatePath(i.runDir, uuidOf(80), `5f3a09c2e1b47d86${'0'.repeat(48)}`) } })(i);
+const terminated: Change = withVip({ protocolPort: 443, tls: { certificateId: uuidOf(80), fingerprint: `5f3a09c2e1b47d86${'0'.repeat(48)}` } });
 
 /** One haproxy.cfg per feature combination of ARCHITECTURE.md section 6. */
 export const HAPROXY_CASES: Record<string, Change> = {

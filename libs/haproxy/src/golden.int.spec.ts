@@ -8,7 +8,7 @@ import { outcome } from './checker-outcome';
 import { renderHaproxyConfig } from './render-haproxy';
 import { renderKeepalivedConfig } from './render-keepalived';
 import { writeThrowawayCertificate } from './throwaway-certificate';
-import { tlsCertificatePaths } from './tls';
+import { tlsCertificatePath } from './tls';
 
 const run = promisify(execFile);
 const HAPROXY = '/usr/sbin/haproxy';
@@ -20,21 +20,23 @@ const GOLDEN = join(__dirname, 'golden');
 const goldens = readdirSync(GOLDEN);
 const dir = mkdtempSync(join(tmpdir(), 'lbt-golden-'));
 const certificate = join(dir, 'throwaway.pem');
-beforeAll(() => writeThrowawayCertificate(certificate));
+/** Where the golden TLS cases' certificate file lies once their runDir is moved to `dir`. */
+const goldenCrt = tlsCertificatePath(dir, uuidOf(80), `5f3a09c2e1b47d86${'0'.repeat(48)}`);
+beforeAll(async () => {
+  await writeThrowawayCertificate(certificate);
+  mkdirSync(join(goldenCrt, '..'), { recursive: true });
+  copyFileSync(certificate, goldenCrt);
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 
 /**
- * Golden text with the placement's runDir moved to an existing temp directory, written out,
- * with a certificate at every `crt` path it names, as the node agent would have written them.
+ * Golden text with the placement's runDir moved to an existing temp directory, where the
+ * certificate the TLS cases name is, as the node agent would have written it.
  */
 function writeChecked(name: string, text: string): string {
   const path = join(dir, name);
   const moved = text.replaceAll(baseHaproxyInput().runDir, dir);
-  for (const { path: crt } of tlsCertificatePaths(moved)) {
-    mkdirSync(join(crt, '..'), { recursive: true });
-    copyFileSync(certificate, crt);
-  }
   writeFileSync(path, moved);
   return path;
 }

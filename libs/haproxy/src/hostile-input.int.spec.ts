@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
-import { baseHaproxyInput, baseKeepalivedInput, monitorOf } from './golden-cases';
+import { baseHaproxyInput, baseKeepalivedInput, monitorOf, uuidOf } from './golden-cases';
 import type { HaproxyInput, KeepalivedInput, RenderedMember, RenderedMonitor } from './model';
 import { outcome } from './checker-outcome';
 import { renderHaproxyConfig } from './render-haproxy';
 import { renderKeepalivedConfig } from './render-keepalived';
 import { writeThrowawayCertificate } from './throwaway-certificate';
-import { tlsCertificatePath, tlsCertificatePaths } from './tls';
+import { haproxyFacts } from './placement-bundle';
 import { InvalidRenderInput } from './validate';
 
 const run = promisify(execFile);
@@ -47,8 +47,8 @@ const HAPROXY_STRINGS: Record<string, Put<HaproxyInput>> = {
   'vip.address': (i, v) => ({ ...i, vip: { ...i.vip, address: `198.18.1.10${v}` } }),
   'vip.protocol': (i, v) => ({ ...i, vip: { ...i.vip, protocol: v as HaproxyInput['vip']['protocol'] } }),
   'vip.sessionPersistence.type': (i, v) => ({ ...i, vip: { ...i.vip, sessionPersistence: { type: v as 'APP_COOKIE', cookieName: 'SID' } } }),
-  'vip.tls.certificatePath': (i, v) => ({ ...i, vip: { ...i.vip, tls: { certificatePath: `${i.runDir}/tls/${v}.pem` } } }),
-  'vip.tls.certificatePath (bare)': (i, v) => ({ ...i, vip: { ...i.vip, tls: { certificatePath: v } } }),
+  'vip.tls.certificateId': (i, v) => ({ ...i, vip: { ...i.vip, tls: { certificateId: `${uuidOf(80)}${v}`, fingerprint: 'f'.repeat(64) } } }),
+  'vip.tls.fingerprint': (i, v) => ({ ...i, vip: { ...i.vip, tls: { certificateId: uuidOf(80), fingerprint: `${'f'.repeat(64)}${v}` } } }),
   'vip.sessionPersistence.cookieName': (i, v) => ({ ...i, vip: { ...i.vip, sessionPersistence: { type: 'APP_COOKIE', cookieName: `SID${v}` } } }),
   'pool.id': (i, v) => ({ ...i, pool: { ...i.pool, id: `${i.pool.id}${v}` } }),
   'pool.protocol': (i, v) => ({ ...i, pool: { ...i.pool, protocol: v as HaproxyInput['pool']['protocol'] } }),
@@ -158,7 +158,7 @@ const validHaproxyInput: fc.Arbitrary<HaproxyInput> = fc.record({
   // A certificate only on HTTP VIPs, as the domain allows; its file lies in the run directory.
   vip: {
     ...r.vip, protocol: r.protocol, sessionPersistence: r.persistence,
-    tls: r.protocol === 'HTTP' && r.tls ? { certificatePath: tlsCertificatePath(dir, r.tls[0], r.tls[1].toLowerCase()) } : null,
+    tls: r.protocol === 'HTTP' && r.tls ? { certificateId: r.tls[0], fingerprint: r.tls[1].toLowerCase() } : null,
   },
   pool: { ...r.pool, protocol: r.protocol },
   members: r.members,
@@ -242,7 +242,7 @@ describe('random valid input', () => {
     const results = await inPairs(inputs, async (input, n) => {
       const path = join(dir, `random-${n}.cfg`);
       const text = renderHaproxyConfig(input);
-      for (const crt of tlsCertificatePaths(text)) {
+      for (const crt of haproxyFacts(input, '').tlsFiles) {
         mkdirSync(join(crt.path, '..'), { recursive: true });
         copyFileSync(certificate, crt.path);
       }

@@ -1,11 +1,12 @@
 export * from './content-hash';
 export * from './expected-codes';
-export { baseHaproxyInput, baseKeepalivedInput } from './golden-cases';
+export { baseHaproxyInput, baseKeepalivedInput, HAPROXY_CASES } from './golden-cases';
 export * from './model';
 export * from './render-haproxy';
 export * from './render-keepalived';
 export * from './validate';
 export * from './show-stat';
+export * from './placement-bundle';
 export * from './runtime-changes';
 export * from './tls';
 export * from './throwaway-certificate';

@@ -37,10 +37,11 @@ export interface HaproxyInput {
     adminStateUp: boolean;
     sessionPersistence: { type: SessionPersistenceType; cookieName?: string } | null;
     /**
-     * TLS termination (an HTTP VIP with a certificate): the PEM file (chain and key) the node
-     * agent writes, mode 0600, before HAProxy reads it; see tlsCertificatePath.
+     * TLS termination (an HTTP VIP with a certificate): the certificate whose chain and key the
+     * node agent writes, mode 0600, before HAProxy reads them, at tlsCertificatePath(runDir,
+     * certificateId, fingerprint).
      */
-    tls: { certificatePath: string } | null;
+    tls: { certificateId: string; fingerprint: string } | null;
   };
   pool: { id: string; protocol: Protocol; lbMethod: LbMethod; adminStateUp: boolean };
   members: readonly RenderedMember[];

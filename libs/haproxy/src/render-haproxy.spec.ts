@@ -57,7 +57,7 @@ describe('renderHaproxyConfig', () => {
 
   describe('TLS termination (an HTTP VIP with a certificate)', () => {
     const crt = `${baseHaproxyInput().runDir}/tls/${uuidOf(80)}-0123456789abcdef.pem`;
-    const tls = vip({ protocolPort: 443, tls: { certificatePath: crt } });
+    const tls = vip({ protocolPort: 443, tls: { certificateId: uuidOf(80), fingerprint: `0123456789abcdef${'0'.repeat(48)}` } });
 
     it('binds with ssl and the placement\'s certificate file, in http mode, telling the members the client spoke https', () => {
       expect(section(render(tls), FRONTEND)).toEqual([
@@ -192,5 +192,29 @@ describe('renderHaproxyConfig', () => {
   it('refuses invalid input with InvalidRenderInput instead of rendering', () => {
     expect(() => render(vip({ id: 'x\nbackend y' }))).toThrow(InvalidRenderInput);
     expect(() => render(monitors(monitorOf('HTTP', { urlPath: '/a b' })))).toThrow(InvalidRenderInput);
+  });
+});
+
+describe('a variant of the same placement (the process driver\'s loopback image)', () => {
+  const variant = { comment: 'loopback data plane: role active', asInvokingUser: true, binds: [{ address: '127.18.1.10', port: 20443 }, { address: '127.19.0.7', port: 20443 }] };
+  const terminated = vip({ protocolPort: 443, tls: { certificateId: uuidOf(80), fingerprint: `0123456789abcdef${'0'.repeat(48)}` } });
+
+  it('starts with its comment, runs as its invoker and listens where it says, with the certificate on every bind', () => {
+    const text = renderHaproxyConfig(terminated(baseHaproxyInput()), variant);
+    expect(text.split('\n').slice(0, 2)).toEqual(['# loopback data plane: role active', `# haproxy.cfg of service instance ${uuidOf(1)}, rendered by lbaas; do not edit`]);
+    expect(text).not.toMatch(/user nobody|group nogroup/);
+    const crt = `${baseHaproxyInput().runDir}/tls/${uuidOf(80)}-0123456789abcdef.pem`;
+    expect(section(text, FRONTEND).slice(0, 2)).toEqual([`bind 127.18.1.10:20443 ssl crt ${crt} alpn h2,http/1.1`, `bind 127.19.0.7:20443 ssl crt ${crt} alpn h2,http/1.1`]);
+    // The members still hear of the port the client asked for.
+    expect(section(text, FRONTEND)).toContain('http-request set-header X-Forwarded-Port 443');
+  });
+
+  it.each<[string, Partial<typeof variant>, string]>([
+    ['a comment with a newline', { comment: 'x\nuser root' }, 'variant.comment'],
+    ['no bind', { binds: [] }, 'variant.binds'],
+    ['a bind address with a space', { binds: [{ address: '127.0.0.1 ssl', port: 1 }] }, 'variant.binds[0].address'],
+    ['a bind port out of range', { binds: [{ address: '127.0.0.1', port: 70000 }] }, 'variant.binds[0].port'],
+  ])('refuses %s', (_what, change, field) => {
+    expect(() => renderHaproxyConfig(baseHaproxyInput(), { ...variant, ...change })).toThrow(new RegExp(`^${field.replace(/[[\].]/g, '\\$&')}: `));
   });
 });

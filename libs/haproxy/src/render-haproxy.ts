@@ -1,6 +1,7 @@
 import { expectedCodesRegex } from './expected-codes';
 import type { HaproxyInput, RenderedMember, RenderedMonitor } from './model';
-import { validateHaproxyInput } from './validate';
+import { tlsCertificatePath } from './tls';
+import { InvalidRenderInput, validateHaproxyInput } from './validate';
 
 const BALANCE = { ROUND_ROBIN: 'roundrobin', LEAST_CONNECTIONS: 'leastconn', SOURCE_IP: 'source' } as const;
 
@@ -18,12 +19,38 @@ export function effectiveMonitor(monitors: readonly RenderedMonitor[]): Rendered
 type Lines = (string | false)[];
 const section = (header: string, body: Lines): string[] => [header, ...body.filter((l): l is string => l !== false).map((l) => `    ${l}`)];
 
-function globalSection(input: HaproxyInput, monitor: RenderedMonitor | null): string[] {
+/**
+ * The same placement run another way than in its own namespace: the process driver runs it on
+ * the loopback image of the fabric (libs/dataplane loopback-config), from the input the bundle
+ * keeps, so no driver edits rendered text.
+ */
+export interface HaproxyVariant {
+  /** A first line saying how this file differs from the rendered one (so a new variant is a new file, and hash). */
+  readonly comment: string;
+  /** Runs as whoever starts it: no `user` and `group`, which only root can switch to. */
+  readonly asInvokingUser: boolean;
+  /** Where the frontend listens instead of the VIP's address and port; `X-Forwarded-Port` still says the VIP's port. */
+  readonly binds: readonly { readonly address: string; readonly port: number }[];
+}
+
+const COMMENT = /^[ -~]{0,200}$/;
+const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/;
+
+function validateVariant(v: HaproxyVariant): void {
+  if (!COMMENT.test(v.comment)) throw new InvalidRenderInput('variant.comment', 'must be at most 200 printable ASCII characters');
+  if (v.binds.length === 0) throw new InvalidRenderInput('variant.binds', 'must name at least one address');
+  v.binds.forEach((b, i) => {
+    if (typeof b.address !== 'string' || !IPV4.test(b.address)) throw new InvalidRenderInput(`variant.binds[${i}].address`, 'must be a dotted-quad IPv4 address');
+    if (!Number.isInteger(b.port) || b.port < 1 || b.port > 65535) throw new InvalidRenderInput(`variant.binds[${i}].port`, 'must be an integer from 1 to 65535');
+  });
+}
+
+function globalSection(input: HaproxyInput, monitor: RenderedMonitor | null, asInvokingUser: boolean): string[] {
   const ping = monitor?.type === 'PING';
   return section('global', [
     'master-worker',
-    'user nobody',
-    'group nogroup',
+    !asInvokingUser && 'user nobody',
+    !asInvokingUser && 'group nogroup',
     // The agent reads stdout; notice and above carries server state changes, not one line per request.
     'log stdout format raw local0 notice',
     `pidfile ${input.runDir}/haproxy.pid`,
@@ -77,21 +104,25 @@ function backendSection(input: HaproxyInput, mode: 'http' | 'tcp', monitor: Rend
  * Throws InvalidRenderInput, before producing any text, when a value is not of the shape the
  * file allows.
  */
-export function renderHaproxyConfig(input: HaproxyInput): string {
+export function renderHaproxyConfig(input: HaproxyInput, variant?: HaproxyVariant): string {
   validateHaproxyInput(input);
+  if (variant) validateVariant(variant);
   const { vip, pool, stats } = input;
   const monitor = effectiveMonitor(input.monitors);
   // Neutron's HTTPS VIP is not terminated here: its bytes pass through in tcp mode. An HTTP VIP
   // with a certificate is terminated: HAProxy speaks TLS to the client and plain HTTP behind.
   const mode = vip.protocol === 'HTTP' ? 'http' : 'tcp';
   const tls = vip.tls;
+  const ssl = tls === null ? '' : ` ssl crt ${tlsCertificatePath(input.runDir, tls.certificateId, tls.fingerprint)} alpn h2,http/1.1`;
+  const binds = variant?.binds ?? [{ address: vip.address, port: vip.protocolPort }];
   const lines = [
+    ...(variant ? [`# ${variant.comment}`] : []),
     `# haproxy.cfg of service instance ${input.instanceId}, rendered by lbaas; do not edit`,
-    ...globalSection(input, monitor),
+    ...globalSection(input, monitor, variant?.asInvokingUser ?? false),
     ...section('defaults', ['log global', 'retries 3', 'option redispatch', 'timeout connect 5000', 'timeout client 50000', 'timeout server 50000']),
     ...section('listen stats', [`bind ${stats.address}:${stats.port}`, 'mode http', 'stats enable', 'stats uri /', `stats auth ${stats.user}:${stats.password}`]),
     ...section(`frontend ${vip.id}`, [
-      tls === null ? `bind ${vip.address}:${vip.protocolPort}` : `bind ${vip.address}:${vip.protocolPort} ssl crt ${tls.certificatePath} alpn h2,http/1.1`,
+      ...binds.map((b) => `bind ${b.address}:${b.port}${ssl}`),
       `mode ${mode}`,
       mode === 'http' && 'option forwardfor',
       // set, not add: a client's own X-Forwarded-Proto must not reach the members.

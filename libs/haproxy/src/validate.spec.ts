@@ -2,6 +2,8 @@ import { baseHaproxyInput, baseKeepalivedInput, monitorOf, uuidOf } from './gold
 import type { HaproxyInput, KeepalivedInput } from './model';
 import { InvalidRenderInput, validateHaproxyInput, validateKeepalivedInput } from './validate';
 
+const TLS = { certificateId: uuidOf(80), fingerprint: `0123456789abcdef${'0'.repeat(48)}` };
+
 type Change<I> = (i: I) => I;
 const vip = (v: Partial<HaproxyInput['vip']>): Change<HaproxyInput> => (i) => ({ ...i, vip: { ...i.vip, ...v } });
 const pool = (p: Partial<HaproxyInput['pool']>): Change<HaproxyInput> => (i) => ({ ...i, pool: { ...i.pool, ...p } });
@@ -41,7 +43,7 @@ describe('validateHaproxyInput', () => {
     ['no members and no monitors', (i) => ({ ...i, members: [], monitors: [] })],
     ['connection limit -1 (unlimited)', vip({ connectionLimit: -1 })],
     ['a disabled monitor with a PING type', (i) => ({ ...i, monitors: [monitorOf('PING', { adminStateUp: false })] })],
-    ['a TLS certificate path on an HTTP VIP', vip({ tls: { certificatePath: `/run/lbaas/${uuidOf(71)}/tls/${uuidOf(80)}-0123456789abcdef.pem` } })],
+    ['a TLS certificate on an HTTP VIP', vip({ tls: { certificateId: uuidOf(80), fingerprint: `0123456789abcdef${'0'.repeat(48)}` } })],
   ])('accepts %s', (_, change) => expect(() => validateHaproxyInput(change(baseHaproxyInput()))).not.toThrow());
 
   it.each<[string, Change<HaproxyInput>, string]>([
@@ -93,16 +95,15 @@ describe('validateHaproxyInput', () => {
     ['a runDir with ..', (i) => ({ ...i, runDir: '/run/../etc' }), 'runDir'],
     ['a runDir of 85 characters', (i) => ({ ...i, runDir: `/${'r'.repeat(84)}` }), 'runDir'],
     ['a ping command with a space', (i) => ({ ...i, pingCheckCommand: '/bin/ping -c1' }), 'pingCheckCommand'],
-    ['TLS on a TCP VIP', (i) => vip({ protocol: 'TCP', tls: { certificatePath: '/run/x.pem' } })(i), 'vip.tls'],
-    ['TLS on an HTTPS VIP (passed through, not terminated)', vip({ protocol: 'HTTPS', tls: { certificatePath: '/run/x.pem' } }), 'vip.tls'],
+    ['TLS on a TCP VIP', (i) => vip({ protocol: 'TCP', tls: TLS })(i), 'vip.tls'],
+    ['TLS on an HTTPS VIP (passed through, not terminated)', vip({ protocol: 'HTTPS', tls: TLS }), 'vip.tls'],
     ['tls missing (undefined)', vip({ tls: bad<null>(undefined) }), 'vip.tls'],
     ['tls as a string', vip({ tls: bad<null>('/run/x.pem') }), 'vip.tls'],
-    ['a relative certificate path', vip({ tls: { certificatePath: 'tls/x.pem' } }), 'vip.tls.certificatePath'],
-    ['a certificate path with a space', vip({ tls: { certificatePath: '/run/x.pem alpn h2' } }), 'vip.tls.certificatePath'],
-    ['a certificate path with a newline', vip({ tls: { certificatePath: '/run/x.pem\n    bind 0.0.0.0:1' } }), 'vip.tls.certificatePath'],
-    ['a certificate path with ..', vip({ tls: { certificatePath: '/run/../etc/ssl/private/x.pem' } }), 'vip.tls.certificatePath'],
-    ['a certificate path with a quote', vip({ tls: { certificatePath: "/run/x'.pem" } }), 'vip.tls.certificatePath'],
-    ['a certificate path of 201 characters', vip({ tls: { certificatePath: `/${'c'.repeat(200)}` } }), 'vip.tls.certificatePath'],
+    ['a certificate id that is not a UUID', vip({ tls: { ...TLS, certificateId: 'x.pem alpn h2' } }), 'vip.tls.certificateId'],
+    ['a certificate id with a path in it', vip({ tls: { ...TLS, certificateId: `../${uuidOf(80)}` } }), 'vip.tls.certificateId'],
+    ['a fingerprint with a newline', vip({ tls: { ...TLS, fingerprint: `${TLS.fingerprint.slice(1)}\n` } }), 'vip.tls.fingerprint'],
+    ['a fingerprint in upper case', vip({ tls: { ...TLS, fingerprint: TLS.fingerprint.toUpperCase().replace('0', 'A') } }), 'vip.tls.fingerprint'],
+    ['a fingerprint of 63 digits', vip({ tls: { ...TLS, fingerprint: TLS.fingerprint.slice(1) } }), 'vip.tls.fingerprint'],
   ])('refuses %s, naming the field', (_, change, field) => {
     const error = refusal(() => validateHaproxyInput(change(baseHaproxyInput())));
     expect(error.field).toBe(field);

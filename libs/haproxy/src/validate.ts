@@ -21,6 +21,7 @@ const EXPECTED_CODES_RANGE = new RegExp(`^(${CODE})-(${CODE})$`);
 const COOKIE_NAME = /^[A-Za-z0-9!$%&*+\-.^_`|~]{1,64}$/;
 const CREDENTIAL = /^[A-Za-z0-9_-]{1,64}$/;
 const ABSOLUTE_PATH = /^\/[A-Za-z0-9._/-]{1,200}$/;
+const FINGERPRINT = /^[0-9a-f]{64}$/;
 const INTERFACE = /^[A-Za-z0-9_.-]{1,15}$/;
 // HAProxy 2.6 refuses a stats socket path longer than 97 bytes; runDir is followed by "/haproxy.sock".
 const MAX_RUN_DIR = 97 - '/haproxy.sock'.length;
@@ -78,7 +79,8 @@ export function validateHaproxyInput(input: HaproxyInput): void {
   if (vip.tls !== null) {
     // HAProxy terminates TLS for an HTTP VIP only; an HTTPS VIP passes its bytes through untouched.
     check(vip.protocol === 'HTTP', 'vip.tls', 'is allowed on an HTTP VIP only');
-    absolutePath(vip.tls.certificatePath, 'vip.tls.certificatePath', 200);
+    uuid(vip.tls.certificateId, 'vip.tls.certificateId');
+    check(matches(vip.tls.fingerprint, FINGERPRINT), 'vip.tls.fingerprint', 'must be 64 lower-case hexadecimal digits (SHA-256)');
   }
   uuid(pool.id, 'pool.id');
   oneOf(pool.protocol, 'pool.protocol', ['HTTP', 'HTTPS', 'TCP']);

@@ -2,19 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 import { poolDecider, serviceInstanceDecider, vipDecider, type VipState } from '@lbaas/domain';
 import { executeSystemCommand, JetStreamEventStore, systemActor } from '@lbaas/event-store';
-import { baseHaproxyInput, contentHash, renderHaproxyConfig } from '@lbaas/haproxy';
+import { FakeDriver, waitFor } from '@lbaas/dataplane';
+import { baseHaproxyInput, baseKeepalivedInput, canonicalJson, placementBundleName, renderPlacement } from '@lbaas/haproxy';
 import { type NatsServerHandle, startNatsServer } from '@lbaas/testing';
-import { waitFor } from './daemons';
-import { CONFIG_BUCKET, type NodeAgent, runNodeAgent } from './node-agent-loop';
-import { FakeDriver } from './placement-driver';
+import { CONFIG_BUCKET } from './config-files';
+import { type NodeAgent, runNodeAgent } from './node-agent';
 
-/** Runs nothing; holds the VIP's address only once the test says VRRP has given it. */
+/** Runs nothing; with VRRP, the active holds the VIP's address only once the test says the election has given it. */
 class ElectionDriver extends FakeDriver {
   holding = false;
   readonly asked: string[] = [];
-  async holdsVip(vmId: string, vipAddress: string): Promise<boolean> {
-    this.asked.push(`${vmId} ${vipAddress}`);
-    return this.holding;
+  constructor() {
+    super({ vrrp: true });
+    this.holdsVip = (vmId, vipAddress) => {
+      this.asked.push(`${vmId} ${vipAddress}`);
+      return this.holding;
+    };
   }
 }
 
@@ -59,10 +62,15 @@ describe('node agent with a VRRP driver (real nats-server)', () => {
       type: 'PlaceInstance', data: { instanceId, vmId, nodeId: 'compute-node-1', vrrpAddress: '198.19.192.1', at: new Date().toISOString() },
     }, who);
     const base = baseHaproxyInput();
-    const files = [renderHaproxyConfig({ ...base, instanceId, runDir: `/run/lbaas-test/${vmId}`, pool: { ...base.pool, id: poolId }, vip: { ...base.vip, id: vipId } }), '# keepalived\n'];
-    for (const t of files) await objects.putBlob({ name: contentHash(t) }, new TextEncoder().encode(t));
+    const runDir = `/run/lbaas-test/${vmId}`;
+    const r = renderPlacement(
+      { ...base, instanceId, runDir, pool: { ...base.pool, id: poolId }, vip: { ...base.vip, id: vipId } },
+      { ...baseKeepalivedInput(), instanceId, vmId, runDir, vrrpAddress: '198.19.192.1', virtualRouterId: 7, vip: { address: '198.18.1.10', prefixLength: 24 } },
+    );
+    for (const f of [r.haproxy, r.keepalived]) await objects.putBlob({ name: f.hash }, new TextEncoder().encode(f.text));
+    await objects.putBlob({ name: placementBundleName(r.haproxy.hash, r.keepalived.hash) }, new TextEncoder().encode(canonicalJson(r.bundle)));
     await executeSystemCommand(store, serviceInstanceDecider, instanceId, {
-      type: 'RecordConfigRendered', data: { instanceId, placements: [{ vmId, haproxyHash: contentHash(files[0]), keepalivedHash: contentHash(files[1]) }] },
+      type: 'RecordConfigRendered', data: { instanceId, placements: [{ vmId, haproxyHash: r.haproxy.hash, keepalivedHash: r.keepalived.hash }] },
     }, who);
     agent = await runNodeAgent({ nc, nodeId: 'compute-node-1', driver, heartbeatMs: 300, reconcileMs: 500, observeMs: 60_000, log: () => undefined });
   });

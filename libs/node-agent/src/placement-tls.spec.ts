@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CertificateState, VipState } from '@lbaas/domain';
-import { baseHaproxyInput, renderHaproxyConfig, tlsCertificatePath } from '@lbaas/haproxy';
+import { baseHaproxyInput, FINGERPRINT_PREFIX_LENGTH, tlsCertificatePath, type TlsFileFact } from '@lbaas/haproxy';
 import { loadKeyRing, sealSecret } from '@lbaas/secrets';
 import { CertificateVersions, certificateKeyFile, placementTlsFiles, type PlacementTlsContext } from './placement-tls';
 
@@ -23,10 +23,8 @@ describe('placementTlsFiles', () => {
 
   const runDir = baseHaproxyInput().runDir;
   const pathOf = (fp: string) => tlsCertificatePath(runDir, CERT, fp);
-  const cfg = (fp: string | null): string => {
-    const base = baseHaproxyInput();
-    return renderHaproxyConfig({ ...base, vip: { ...base.vip, protocolPort: 443, tls: fp === null ? null : { certificatePath: pathOf(fp) } } });
-  };
+  /** The TLS files of a placement's bundle: its certificate's, or none. */
+  const cfg = (fp: string | null): TlsFileFact[] => (fp === null ? [] : [{ path: pathOf(fp), certificateId: CERT, fingerprintPrefix: fp.slice(0, FINGERPRINT_PREFIX_LENGTH) }]);
   const certificate = (fp: string, change: Partial<Extract<CertificateState, { kind: 'live' }>> = {}): CertificateState => ({
     kind: 'live', id: CERT, tenantId: 't', name: 'www', description: '', certificate: `-----BEGIN CERTIFICATE-----\nLEAF ${fp.slice(0, 4)}\n-----END CERTIFICATE-----\n`,
     privateKey: sealSecret(KEY_PEM, loadKeyRing(keyFile)), fingerprint: fp, subject: 'CN=www.lbaas.test', hostnames: ['www.lbaas.test'],
@@ -96,11 +94,6 @@ describe('placementTlsFiles', () => {
     if (sealed.kind !== 'live') throw new Error('live');
     const tampered = { ...sealed, privateKey: { ...sealed.privateKey, ciphertext: Buffer.from('x'.repeat(40)).toString('base64') } };
     expect(() => placementTlsFiles(cfg(fp), context([tampered]))).toThrow(/^cannot open the private key of certificate .*altered/);
-  });
-
-  it('throws for a crt path the renderer does not make', () => {
-    const text = cfg(null).replace(/bind (\S+)/, 'bind $1 ssl crt /etc/ssl/private/host.pem');
-    expect(() => placementTlsFiles(text, context([certificate(fingerprint('a'))]))).toThrow(/names the certificate file \/etc\/ssl\/private\/host\.pem/);
   });
 
   it('writes no file without a key opener (the fake driver)', () => {

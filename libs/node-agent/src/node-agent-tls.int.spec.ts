@@ -7,24 +7,29 @@ import {
   certificateDecider, type CertificateMaterial, poolDecider, serviceInstanceDecider, vipDecider, type VipState,
 } from '@lbaas/domain';
 import { executeSystemCommand, JetStreamEventStore, systemActor } from '@lbaas/event-store';
-import { baseHaproxyInput, contentHash, renderHaproxyConfig, tlsCertificatePath } from '@lbaas/haproxy';
+import { FakeDriver, type PlacementSpec, waitFor } from '@lbaas/dataplane';
+import { baseHaproxyInput, baseKeepalivedInput, canonicalJson, placementBundleName, renderPlacement } from '@lbaas/haproxy';
 import { type KeyRing, loadKeyRing, sealSecret } from '@lbaas/secrets';
 import { type NatsServerHandle, startNatsServer } from '@lbaas/testing';
-import { waitFor } from './daemons';
-import { CONFIG_BUCKET, type NodeAgent, runNodeAgent } from './node-agent-loop';
+import { CONFIG_BUCKET } from './config-files';
+import { type NodeAgent, runNodeAgent } from './node-agent';
 import { certificateKeyFile } from './placement-tls';
-import { type DesiredPlacement, FakeDriver } from './placement-driver';
 
 const NODE = 'compute-node-1';
 const KEY_PEM = '-----BEGIN PRIVATE KEY-----\nTHE-TENANT-KEY-MATERIAL\n-----END PRIVATE KEY-----\n';
 const certificatePem = (n: number) => `-----BEGIN CERTIFICATE-----\nLEAF-${n}\n-----END CERTIFICATE-----\n`;
 
-/** Runs nothing and records what it was asked to run. */
+/** Runs nothing and records what HAProxy was started or reloaded with. */
 class RecordingDriver extends FakeDriver {
-  readonly applied: DesiredPlacement[] = [];
-  override async apply(placement: DesiredPlacement): Promise<void> {
+  readonly applied: PlacementSpec[] = [];
+  override async startHaproxy(placement: PlacementSpec): Promise<void> {
     this.applied.push(placement);
-    await super.apply(placement);
+    await super.startHaproxy(placement);
+  }
+
+  override async reloadHaproxy(placement: PlacementSpec): Promise<void> {
+    this.applied.push(placement);
+    await super.reloadHaproxy(placement);
   }
 }
 
@@ -52,20 +57,20 @@ describe('node agent with a TLS VIP (real nats-server, recording driver)', () =>
     hostnames: ['www.lbaas.test'], notBefore: '2026-01-01T00:00:00.000Z', notAfter: '2027-01-01T00:00:00.000Z',
   });
 
-  /** What the config renderer would do: the placement's haproxy.cfg naming the certificate, stored and recorded. */
+  /** What the config renderer would do: the placement's files naming the certificate and their bundle, stored and recorded. */
   const render = async (n: number): Promise<string> => {
     const base = baseHaproxyInput();
     const runDir = `${runRoot}/${vmId}`;
-    const text = renderHaproxyConfig({
+    const r = renderPlacement({
       ...base, instanceId, runDir, pool: { ...base.pool, id: poolId },
-      vip: { ...base.vip, id: vipId, protocolPort: 443, tls: { certificatePath: tlsCertificatePath(runDir, certificateId, fingerprint(n)) } },
-    });
-    const keepalived = `# keepalived ${n}\n`;
-    for (const t of [text, keepalived]) await objects.putBlob({ name: contentHash(t) }, new TextEncoder().encode(t));
+      vip: { ...base.vip, id: vipId, protocolPort: 443, tls: { certificateId, fingerprint: fingerprint(n) } },
+    }, { ...baseKeepalivedInput(), instanceId, vmId, runDir, vrrpAddress: '198.19.192.1', virtualRouterId: 7 });
+    for (const f of [r.haproxy, r.keepalived]) await objects.putBlob({ name: f.hash }, new TextEncoder().encode(f.text));
+    await objects.putBlob({ name: placementBundleName(r.haproxy.hash, r.keepalived.hash) }, new TextEncoder().encode(canonicalJson(r.bundle)));
     await executeSystemCommand(store, serviceInstanceDecider, instanceId, {
-      type: 'RecordConfigRendered', data: { instanceId, placements: [{ vmId, haproxyHash: contentHash(text), keepalivedHash: contentHash(keepalived) }] },
+      type: 'RecordConfigRendered', data: { instanceId, placements: [{ vmId, haproxyHash: r.haproxy.hash, keepalivedHash: r.keepalived.hash }] },
     }, who);
-    return contentHash(text);
+    return r.haproxy.hash;
   };
   const vip = async (): Promise<VipState> => {
     const { events } = await store.read('vip', vipId);

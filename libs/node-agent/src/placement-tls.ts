@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { CertificateState, SealedSecret, VipState } from '@lbaas/domain';
-import { FINGERPRINT_PREFIX_LENGTH, tlsCertificatePaths } from '@lbaas/haproxy';
+import type { TlsFile } from '@lbaas/dataplane';
+import { FINGERPRINT_PREFIX_LENGTH, type TlsFileFact } from '@lbaas/haproxy';
 import { type KeyRing, loadKeyRing, openSecret, SecretUnreadable } from '@lbaas/secrets';
-import type { TlsFile } from './tls-files';
 
 /** Opens the sealed private keys of certificates; throws with a message that never holds key material. */
 export interface SecretOpener {
@@ -89,20 +89,15 @@ export type PlacementTls =
   | { readonly kind: 'wait'; readonly reason: string };
 
 /**
- * The certificate files a placement's haproxy.cfg names (`crt <path>`), each the certificate
- * chain followed by its opened private key, for a certificate the placement's VIP uses.
- * Throws, with a reason fit for status_description that names the certificate and never holds
- * key material, when a key cannot be opened (not sealed with a key this agent holds, tampered)
- * or a path is not one the renderer makes.
+ * The certificate files a placement's bundle names, each the certificate chain followed by its
+ * opened private key, for a certificate the placement's VIP uses. Throws, with a reason fit for
+ * status_description that names the certificate and never holds key material, when a key cannot
+ * be opened (not sealed with a key this agent holds, tampered).
  */
-export function placementTlsFiles(haproxyCfg: string, c: PlacementTlsContext): PlacementTls {
-  const refs = tlsCertificatePaths(haproxyCfg);
+export function placementTlsFiles(refs: readonly TlsFileFact[], c: PlacementTlsContext): PlacementTls {
   if (refs.length === 0 || c.keys === undefined) return { kind: 'files', files: [] };
   const files: TlsFile[] = [];
   for (const ref of refs) {
-    if (ref.certificateId === null || ref.fingerprintPrefix === null) {
-      throw new Error(`haproxy.cfg names the certificate file ${ref.path}, which is not the file of a certificate`);
-    }
     const id = ref.certificateId;
     const certificate = c.certificates.get(id);
     if (certificate?.kind !== 'live') return { kind: 'wait', reason: `certificate ${id} is not in the log as read so far` };

@@ -1,0 +1,124 @@
+import { contentHash } from '@lbaas/haproxy';
+import type { HaproxyRecord, ObservedFloatingIp, ObservedNode, ObservedPlacement, PlacementDriver, PlacementSpec } from './placement-driver';
+
+interface FakePlacement {
+  spec: PlacementSpec;
+  /** The VRRP address, once plumbed (a driver with VRRP). */
+  addresses: string[];
+  haproxy: { running: boolean; record: HaproxyRecord | null };
+  keepalived: { running: boolean; hash: string | null };
+  tlsFiles: Set<string>;
+}
+
+export interface FakeDriverOptions {
+  /** Pretends to run keepalived: the VIP's address is on a placement only while `holdsVip` says so (by default the active's). */
+  readonly vrrp?: boolean;
+}
+
+/**
+ * No data plane, but the machine's state in memory as a real driver would leave it: for
+ * simulations (`lbaas dev nodes`), the scheduler's tests and the node agent's specs.
+ */
+export class FakeDriver implements PlacementDriver {
+  readonly name: string = 'fake';
+  readonly vrrp: boolean;
+  /** With VRRP: whether keepalived has given the placement the VIP's address now. */
+  holdsVip: (vmId: string, vipAddress: string) => boolean = (vmId) => this.placements.get(vmId)?.spec.role === 'active';
+  private readonly placements = new Map<string, FakePlacement>();
+  private readonly forwarded = new Map<string, ObservedFloatingIp>();
+
+  constructor(o: FakeDriverOptions = {}) {
+    this.vrrp = o.vrrp ?? false;
+  }
+
+  haproxyVariant(): string {
+    return '';
+  }
+
+  async observe(vmIds?: readonly string[]): Promise<ObservedNode> {
+    const placements: ObservedPlacement[] = [...this.placements.entries()].filter(([vmId]) => vmIds === undefined || vmIds.includes(vmId)).map(([vmId, p]) => {
+      const vip = p.spec.bundle.keepalived.vip.address;
+      const addresses = p.keepalived.running && this.holdsVip(vmId, vip) ? [...p.addresses, vip] : p.addresses;
+      return {
+        vmId, network: this.vrrp ? { kind: 'own', addresses } : { kind: 'shared' }, haproxy: { ...p.haproxy },
+        keepalived: this.vrrp ? { ...p.keepalived } : null, tlsFiles: [...p.tlsFiles],
+      };
+    });
+    return { placements, floatingIps: vmIds === undefined ? [...this.forwarded.values()] : [] };
+  }
+
+  private placement(p: PlacementSpec): FakePlacement {
+    const found = this.placements.get(p.vmId);
+    if (!found) throw new Error(`placement ${p.vmId} is not plumbed`);
+    found.spec = p;
+    return found;
+  }
+
+  private record(p: PlacementSpec): HaproxyRecord {
+    return { facts: p.bundle.haproxy, variant: '', tlsFiles: p.tlsFiles.map((f) => ({ path: f.path, hash: contentHash(f.pem) })) };
+  }
+
+  async plumb(p: PlacementSpec): Promise<void> {
+    const found = this.placements.get(p.vmId);
+    if (found) found.addresses = [p.vrrpAddress];
+    else this.placements.set(p.vmId, { spec: p, addresses: [p.vrrpAddress], haproxy: { running: false, record: null }, keepalived: { running: false, hash: null }, tlsFiles: new Set() });
+  }
+
+  /** Runs HAProxy on the spec's files, whether it ran or not (as the real drivers: a start finds it running, a reload finds it dead). */
+  async startHaproxy(p: PlacementSpec): Promise<void> {
+    this.runHaproxy(p);
+  }
+
+  async reloadHaproxy(p: PlacementSpec): Promise<void> {
+    this.runHaproxy(p);
+  }
+
+  private runHaproxy(p: PlacementSpec): void {
+    const found = this.placement(p);
+    found.haproxy = { running: true, record: this.record(p) };
+    found.tlsFiles = new Set(p.tlsFiles.map((f) => f.path));
+  }
+
+  async updateServers(p: PlacementSpec): Promise<boolean> {
+    const found = this.placement(p);
+    if (!found.haproxy.running) return false;
+    found.haproxy = { running: true, record: this.record(p) };
+    return true;
+  }
+
+  async pruneTlsFiles(p: PlacementSpec): Promise<void> {
+    this.placement(p).tlsFiles = new Set(p.tlsFiles.map((f) => f.path));
+  }
+
+  async startKeepalived(p: PlacementSpec): Promise<void> {
+    this.placement(p).keepalived = { running: true, hash: p.keepalived.hash };
+  }
+
+  async reloadKeepalived(p: PlacementSpec): Promise<void> {
+    this.placement(p).keepalived = { running: true, hash: p.keepalived.hash };
+  }
+
+  async remove(vmId: string): Promise<void> {
+    this.placements.delete(vmId);
+  }
+
+  async showStat(): Promise<string | null> {
+    return null;
+  }
+
+  async ensureFloatingIp(id: string, floatingAddress: string, vipAddress: string): Promise<void> {
+    this.forwarded.set(id, { id, floatingAddress, vipAddress });
+  }
+
+  async removeFloatingIp(id: string): Promise<void> {
+    this.forwarded.delete(id);
+  }
+
+  /** Stops a placement's daemons as a crash would, leaving its files and records. */
+  crash(vmId: string): void {
+    const found = this.placements.get(vmId);
+    if (!found) return;
+    found.haproxy = { ...found.haproxy, running: false };
+    found.keepalived = { ...found.keepalived, running: false };
+  }
+}

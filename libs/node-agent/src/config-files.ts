@@ -1,0 +1,50 @@
+import type { RenderedPlacementConfig } from '@lbaas/domain';
+import { placementBundleName, readPlacementBundle } from '@lbaas/haproxy';
+import type { ObjectStore } from 'nats';
+import type { PlacementFiles } from './desired';
+
+/** Rendered files by content hash, and each placement's bundle by both hashes, as the config renderer stores them. */
+export const CONFIG_BUCKET = 'lbaas_configs';
+
+/**
+ * Fetches a placement's rendered files and bundle from the object store, keeping what it fetched
+ * (content-addressed, so never stale) until a pass over the whole node no longer needs it.
+ */
+export class ConfigFiles {
+  private readonly texts = new Map<string, string>();
+  private readonly bundles = new Map<string, PlacementFiles['bundle']>();
+
+  constructor(private readonly objects: ObjectStore) {}
+
+  private async blob(name: string, what: string): Promise<string> {
+    const blob = await this.objects.getBlob(name);
+    if (blob === null) throw new Error(`${what} ${name} is not in the object store ${CONFIG_BUCKET}`);
+    return new TextDecoder().decode(blob);
+  }
+
+  private async text(hash: string): Promise<string> {
+    const cached = this.texts.get(hash) ?? (await this.blob(hash, 'rendered file'));
+    this.texts.set(hash, cached);
+    return cached;
+  }
+
+  /** Throws, saying what is missing or wrong, when they cannot be had. */
+  async get(r: RenderedPlacementConfig): Promise<PlacementFiles> {
+    const name = placementBundleName(r.haproxyHash, r.keepalivedHash);
+    const [haproxy, keepalived] = [{ hash: r.haproxyHash, text: await this.text(r.haproxyHash) }, { hash: r.keepalivedHash, text: await this.text(r.keepalivedHash) }];
+    let bundle = this.bundles.get(name);
+    if (bundle === undefined) {
+      bundle = readPlacementBundle(await this.blob(name, 'placement bundle'), r);
+      this.bundles.set(name, bundle);
+    }
+    return { haproxy, keepalived, bundle };
+  }
+
+  /** Forgets everything but the files of these renderings. */
+  retain(renderings: readonly RenderedPlacementConfig[]): void {
+    const hashes = new Set(renderings.flatMap((r) => [r.haproxyHash, r.keepalivedHash]));
+    const names = new Set(renderings.map((r) => placementBundleName(r.haproxyHash, r.keepalivedHash)));
+    for (const hash of this.texts.keys()) if (!hashes.has(hash)) this.texts.delete(hash);
+    for (const name of this.bundles.keys()) if (!names.has(name)) this.bundles.delete(name);
+  }
+}

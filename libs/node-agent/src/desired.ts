@@ -1,0 +1,105 @@
+import type { ObservedFloatingIp, PlacementDriver, PlacementSpec } from '@lbaas/dataplane';
+import type { PlacementRole } from '@lbaas/domain';
+import type { PlacementBundle } from '@lbaas/haproxy';
+import type { NodeLog } from './node-log';
+import { placementTlsFiles, type SecretOpener } from './placement-tls';
+
+/** A placement's rendered files and bundle, as fetched from the object store. */
+export interface PlacementFiles {
+  readonly haproxy: { readonly hash: string; readonly text: string };
+  readonly keepalived: { readonly hash: string; readonly text: string };
+  readonly bundle: PlacementBundle;
+}
+
+/** What should run for a placement this pass, or why nothing new does. */
+export type PlacementRun =
+  | { readonly kind: 'run'; readonly spec: PlacementSpec; readonly haproxyVariant: string }
+  /** Nothing rendered yet (or only rejected renderings): nothing to run. */
+  | { readonly kind: 'unrendered' }
+  /** Not yet (a certificate the rendering names is not folded): what runs stays, a later pass looks again. */
+  | { readonly kind: 'wait'; readonly reason: string }
+  /** Cannot be run as rendered (files missing from the store, a key that cannot be opened): reported, looked at again later. */
+  | { readonly kind: 'fail'; readonly reason: string };
+
+export interface DesiredPlacement {
+  readonly instanceId: string;
+  readonly vmId: string;
+  readonly role: PlacementRole;
+  readonly run: PlacementRun;
+}
+
+/** What this node should run, for the instances a pass looks at or for the whole node. */
+export interface DesiredNode {
+  /** Placements get keepalived, and the VIP's address follows VRRP. */
+  readonly vrrp: boolean;
+  /** The pass looks at the whole node: placements no longer wanted anywhere, and floating IPs. */
+  readonly whole: boolean;
+  /** This node's placements of live instances that are not being deleted. */
+  readonly placements: readonly DesiredPlacement[];
+  /** vm uuids of every placement the log ever put on this node: the only ones this agent may remove. */
+  readonly ours: ReadonlySet<string>;
+  readonly floatingIps: {
+    /** Those whose VIP's active placement is on this node: they forward to it. */
+    readonly forward: readonly ObservedFloatingIp[];
+    /** Every floating IP the log associates with a live VIP: any other forwarding is removed. */
+    readonly associated: ReadonlySet<string>;
+  };
+}
+
+export interface DesiredInputs {
+  readonly log: NodeLog;
+  /** The instances this pass looks at; null for the whole node. */
+  readonly scope: ReadonlySet<string> | null;
+  /** The fetched files of a placement (by vm uuid) for its current rendering, why they could not be fetched, or undefined when not rendered. */
+  readonly files: (vmId: string) => PlacementFiles | { readonly error: string } | undefined;
+  /** Opens certificates' keys; absent for a driver that runs nothing (fake). */
+  readonly keys: SecretOpener | undefined;
+  readonly driver: Pick<PlacementDriver, 'vrrp' | 'haproxyVariant'>;
+}
+
+/**
+ * The node's desired state from the folded log and the fetched files: per placement of this
+ * node, the files, bundle, role, TLS files (opened) and floating addresses to run, or why none;
+ * and the floating IPs to forward. Pure, given its inputs.
+ */
+export function desiredNode(i: DesiredInputs): DesiredNode {
+  const { log } = i;
+  const floating = log.associatedFloatingIps();
+  const placements: DesiredPlacement[] = [];
+  const forward: ObservedFloatingIp[] = [];
+  for (const si of log.instances.values()) {
+    const activeHere = si.placements.some((p) => p.role === 'active' && p.nodeId === log.nodeId);
+    const addresses = floating.filter((f) => f.vipId === si.vipId);
+    if (activeHere && !si.deleting) forward.push(...addresses.map(({ id, floatingAddress, vipAddress }) => ({ id, floatingAddress, vipAddress })));
+    if (si.deleting || (i.scope !== null && !i.scope.has(si.id))) continue;
+    for (const p of si.placements) {
+      if (p.nodeId !== log.nodeId) continue;
+      const floatingAddresses = p.role === 'active' ? addresses.map((f) => f.floatingAddress) : [];
+      placements.push({ instanceId: si.id, vmId: p.vmId, role: p.role, run: runOf(i, si.id, si.vipId, p.vmId, p.role, p.vrrpAddress, floatingAddresses) });
+    }
+  }
+  return {
+    vrrp: i.driver.vrrp, whole: i.scope === null, placements, ours: new Set(log.ours.keys()),
+    floatingIps: { forward, associated: new Set(floating.map((f) => f.id)) },
+  };
+}
+
+function runOf(i: DesiredInputs, instanceId: string, vipId: string, vmId: string, role: PlacementRole, vrrpAddress: string, floatingAddresses: string[]): PlacementRun {
+  const files = i.files(vmId);
+  if (files === undefined) return { kind: 'unrendered' };
+  if ('error' in files) return { kind: 'fail', reason: files.error };
+  let tls;
+  try {
+    tls = placementTlsFiles(files.bundle.haproxy.tlsFiles, {
+      vipId, vip: i.log.vips.get(vipId), certificates: i.log.certificates, versions: i.log.versions, keys: i.keys,
+    });
+  } catch (error) {
+    return { kind: 'fail', reason: error instanceof Error ? error.message : String(error) };
+  }
+  // Never start or reload HAProxy without a file its configuration names: what runs stays.
+  if (tls.kind === 'wait') return { kind: 'wait', reason: tls.reason };
+  const spec: PlacementSpec = {
+    instanceId, vmId, role, vrrpAddress, haproxy: files.haproxy, keepalived: files.keepalived, bundle: files.bundle, floatingAddresses, tlsFiles: tls.files,
+  };
+  return { kind: 'run', spec, haproxyVariant: i.driver.haproxyVariant(role, floatingAddresses) };
+}

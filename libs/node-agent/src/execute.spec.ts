@@ -1,0 +1,124 @@
+import { FakeDriver, type PlacementSpec } from '@lbaas/dataplane';
+import { Executor } from './execute';
+import { plan } from './plan';
+import { desiredOf, notRunning, running, specOf, uuidOf, VM } from './plan-fixtures';
+
+/** The fake driver, with a way to make one call fail and a record of the calls. */
+class ScriptedDriver extends FakeDriver {
+  readonly calls: string[] = [];
+  failing: string | null = null;
+  runtimeRefused = false;
+
+  private call(what: string, vmId: string): void {
+    this.calls.push(`${what} ${vmId}`);
+    if (this.failing === what) throw new Error(`${what} failed for ${vmId}`);
+  }
+
+  override async startHaproxy(p: PlacementSpec): Promise<void> {
+    this.call('startHaproxy', p.vmId);
+    await super.startHaproxy(p);
+  }
+
+  override async reloadHaproxy(p: PlacementSpec): Promise<void> {
+    this.call('reloadHaproxy', p.vmId);
+    await super.reloadHaproxy(p);
+  }
+
+  override async updateServers(p: PlacementSpec): Promise<boolean> {
+    this.call('updateServers', p.vmId);
+    return this.runtimeRefused ? false : super.updateServers(p);
+  }
+
+  override async startKeepalived(p: PlacementSpec): Promise<void> {
+    this.call('startKeepalived', p.vmId);
+    await super.startKeepalived(p);
+  }
+
+  override async ensureFloatingIp(id: string, floating: string, vip: string): Promise<void> {
+    this.call('ensureFloatingIp', id);
+    await super.ensureFloatingIp(id, floating, vip);
+  }
+}
+
+const reconcile = async (executor: Executor, driver: FakeDriver, desired: ReturnType<typeof desiredOf>) => {
+  const observed = await driver.observe();
+  return executor.execute(desired, observed, plan(desired, observed));
+};
+
+describe('Executor with the fake driver', () => {
+  let driver: ScriptedDriver;
+  let executor: Executor;
+  const removed: [string, string | null][] = [];
+  beforeEach(() => {
+    driver = new ScriptedDriver({ vrrp: true });
+    removed.length = 0;
+    executor = new Executor(driver, { onRemoved: (vmId, error) => removed.push([vmId, error]) });
+  });
+
+  it('brings new placements up and says the active holds the VIP (the standby not); a second pass finds nothing to do', async () => {
+    const desired = desiredOf([running(specOf(VM.a)), running(specOf(VM.b, { role: 'standby' }))]);
+    const first = await reconcile(executor, driver, desired);
+    expect(Object.fromEntries(first.outcomes)).toEqual({
+      [VM.a]: { kind: 'converged', stepsTaken: 3, holdsVip: true }, [VM.b]: { kind: 'converged', stepsTaken: 3, holdsVip: false },
+    });
+    expect(plan(desired, await driver.observe())).toEqual([]);
+    const second = await reconcile(executor, driver, desired);
+    expect(second.outcomes.get(VM.a)).toEqual({ kind: 'converged', stepsTaken: 0, holdsVip: true });
+  });
+
+  it('looks again after its steps whether VRRP gave the active the VIP', async () => {
+    driver.holdsVip = () => false;
+    const desired = desiredOf([running(specOf(VM.a))]);
+    expect((await reconcile(executor, driver, desired)).outcomes.get(VM.a)).toEqual({ kind: 'converged', stepsTaken: 3, holdsVip: false });
+    driver.holdsVip = () => true;
+    expect((await reconcile(executor, driver, desired)).outcomes.get(VM.a)).toEqual({ kind: 'converged', stepsTaken: 0, holdsVip: true });
+  });
+
+  it('stops a placement\'s steps at the first failure, with the driver\'s words, and goes on with the others', async () => {
+    driver.failing = 'startKeepalived';
+    const outcomes = (await reconcile(executor, driver, desiredOf([running(specOf(VM.a)), running(specOf(VM.c))]))).outcomes;
+    expect(outcomes.get(VM.a)).toEqual({ kind: 'failed', reason: `startKeepalived failed for ${VM.a}` });
+    expect(outcomes.get(VM.c)).toEqual({ kind: 'failed', reason: `startKeepalived failed for ${VM.c}` });
+    driver.failing = null;
+    const again = await reconcile(executor, driver, desiredOf([running(specOf(VM.a)), running(specOf(VM.c))]));
+    expect(again.outcomes.get(VM.a)).toEqual({ kind: 'converged', stepsTaken: 1, holdsVip: true });
+  });
+
+  it('reloads when the runtime API refuses a change', async () => {
+    await reconcile(executor, driver, desiredOf([running(specOf(VM.a))]));
+    driver.runtimeRefused = true;
+    const heavier = specOf(VM.a, { haproxy: (i) => ({ ...i, members: i.members.map((m) => ({ ...m, weight: 9 })) }) });
+    driver.calls.length = 0;
+    expect((await reconcile(executor, driver, desiredOf([running(heavier)]))).outcomes.get(VM.a)).toMatchObject({ kind: 'converged' });
+    expect(driver.calls).toEqual([`updateServers ${VM.a}`, `reloadHaproxy ${VM.a}`]);
+  });
+
+  it('does nothing for a placement that waits or cannot run, and says so', async () => {
+    const outcomes = (await reconcile(executor, driver, desiredOf([
+      notRunning(VM.a, { kind: 'wait', reason: 'not folded' }), notRunning(VM.b, { kind: 'fail', reason: 'no key' }), notRunning(VM.c, { kind: 'unrendered' }),
+    ]))).outcomes;
+    expect(Object.fromEntries(outcomes)).toEqual({
+      [VM.a]: { kind: 'waiting', reason: 'not folded' }, [VM.b]: { kind: 'failed', reason: 'no key' }, [VM.c]: { kind: 'unrendered' },
+    });
+    expect(driver.calls).toEqual([]);
+  });
+
+  it('removes beside the pass, once, and says when it is done', async () => {
+    await reconcile(executor, driver, desiredOf([running(specOf(VM.a))]));
+    const gone = desiredOf([], { ours: [VM.a] });
+    await reconcile(executor, driver, gone);
+    await reconcile(executor, driver, gone);
+    await executor.settle();
+    expect(removed).toEqual([[VM.a, null]]);
+    expect(executor.removing(VM.a)).toBe(false);
+    expect((await driver.observe()).placements).toEqual([]);
+  });
+
+  it('forwards floating IPs after the placements, and reports a forwarding that failed without failing the placements', async () => {
+    driver.failing = 'ensureFloatingIp';
+    const fip = { id: uuidOf(90), floatingAddress: '198.19.0.7', vipAddress: '198.18.1.10' };
+    const result = await reconcile(executor, driver, desiredOf([running(specOf(VM.a))], { forward: [fip] }));
+    expect(result.outcomes.get(VM.a)).toMatchObject({ kind: 'converged' });
+    expect(result.floatingIpFailures).toEqual([`floating IP ${fip.id}: ensureFloatingIp failed for ${fip.id}`]);
+  });
+});

@@ -1,0 +1,68 @@
+import type { PlacementDriver } from '@lbaas/dataplane';
+import { poolDecider } from '@lbaas/domain';
+import { executeSystemCommand, type JetStreamEventStore, systemActor } from '@lbaas/event-store';
+import { memberHealth, parseShowStat } from '@lbaas/haproxy';
+import { type PoolStatsSample, poolStatsSubject } from '@lbaas/messaging';
+import type { NatsConnection } from 'nats';
+import type { AgentLog } from './agent-log';
+import type { NodeAgentMetrics } from './node-agent-metrics';
+import type { NodeLog } from './node-log';
+
+const MEMBER_STATUS_REASON: Record<string, string | null> = { ACTIVE: null, INACTIVE: 'failed its health checks', DOWN: 'admin_state_up is false' };
+
+/**
+ * Member health from HAProxy's checks on this node's active placements, appended on transitions
+ * only, and each pool's counters, published as samples on core NATS and kept as metrics.
+ */
+export class HealthObserver {
+  /** What this agent last reported per pool member, so a steady member costs no reads of the log. */
+  private readonly reported = new Map<string, string>();
+  private observing = false;
+
+  constructor(private readonly o: {
+    readonly nc: NatsConnection; readonly store: JetStreamEventStore; readonly log: NodeLog; readonly driver: PlacementDriver;
+    readonly agentLog: AgentLog; readonly metrics?: NodeAgentMetrics;
+  }) {}
+
+  async observe(): Promise<void> {
+    if (this.observing) return;
+    this.observing = true;
+    const { nc, store, log, driver, agentLog, metrics } = this.o;
+    try {
+      const samples: PoolStatsSample[] = [];
+      for (const si of log.instances.values()) {
+        const active = si.placements.find((p) => p.role === 'active' && p.nodeId === log.nodeId);
+        if (si.deleting || !active) continue;
+        const csv = await driver.showStat(active.vmId);
+        if (!csv) continue;
+        for (const row of parseShowStat(csv).filter((r) => r.pxname === si.poolId)) {
+          if (row.svname === 'BACKEND') {
+            const sample: PoolStatsSample = {
+              poolId: si.poolId, bytesIn: row.bytesIn, bytesOut: row.bytesOut, activeConnections: row.currentSessions, totalConnections: row.totalSessions,
+            };
+            nc.publish(poolStatsSubject(si.poolId), JSON.stringify(sample));
+            samples.push(sample);
+            continue;
+          }
+          const status = memberHealth(row.status);
+          const key = `${si.poolId}/${row.svname}`;
+          if (this.reported.get(key) === status) continue;
+          // A health check is no event's consequence: a new correlation id.
+          const actor = systemActor(`node-agent ${log.nodeId}`, 'system', null);
+          const result = await executeSystemCommand(store, poolDecider, si.poolId, {
+            type: 'RecordMemberStatus', data: { poolId: si.poolId, memberId: row.svname, status, statusDescription: MEMBER_STATUS_REASON[status] },
+          }, actor);
+          if (result.events.length > 0) {
+            agentLog('info', { correlationId: actor.correlationId, causationId: actor.causationId, poolId: si.poolId, memberId: row.svname, events: result.events.map((e) => e.type) }, 'appended');
+          }
+          this.reported.set(key, status);
+        }
+      }
+      metrics?.recordPoolTraffic(samples);
+    } catch (error) {
+      agentLog('warn', { err: error instanceof Error ? error.message : String(error) }, 'could not read member health; retrying');
+    } finally {
+      this.observing = false;
+    }
+  }
+}

@@ -1,0 +1,10 @@
+export * from './agent-log';
+export { CONFIG_BUCKET } from './config-files';
+export * from './desired';
+export * from './execute';
+export * from './node-agent';
+export * from './node-agent-metrics';
+export * from './node-log';
+export * from './placement-tls';
+export * from './plan';
+export * from './reports';

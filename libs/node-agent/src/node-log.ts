@@ -1,0 +1,84 @@
+import {
+  certificateDecider, type CertificateEvent, type CertificateState, type EventEnvelope, floatingIpDecider, type FloatingIpEvent, type FloatingIpState,
+  serviceInstanceDecider, type ServiceInstanceEvent, type ServiceInstanceState, upcast, vipDecider, type VipEvent, type VipState,
+} from '@lbaas/domain';
+import { CertificateVersions } from './placement-tls';
+
+export type LiveInstance = Extract<ServiceInstanceState, { kind: 'live' }>;
+
+/** What an event asks the agent to look at again: some instances, or the whole node. */
+export interface Touched {
+  readonly instances: readonly string[];
+  /** A placement left this node, or a floating IP changed: orphans and forwarding are looked at on a pass over the whole node. */
+  readonly node: boolean;
+}
+
+/**
+ * The part of the log one node agent needs, folded: service instances, VIPs, floating IPs and
+ * certificates (with their recent versions), and every placement the log ever gave this node.
+ * No I/O: the specs fold events by hand.
+ */
+export class NodeLog {
+  readonly instances = new Map<string, LiveInstance>();
+  readonly vips = new Map<string, VipState>();
+  readonly floatingIps = new Map<string, FloatingIpState>();
+  readonly certificates = new Map<string, CertificateState>();
+  readonly versions = new CertificateVersions();
+  /** vm uuid -> instance id of every placement the log ever put on this node: only those may this agent tear down. */
+  readonly ours = new Map<string, string>();
+
+  constructor(readonly nodeId: string) {}
+
+  /** Whether the instance has a placement on this node. */
+  mine(si: ServiceInstanceState | undefined): boolean {
+    return si?.kind === 'live' && si.placements.some((p) => p.nodeId === this.nodeId);
+  }
+
+  /** Folds one event; says which instances (or the whole node) it may change the wanted state of. */
+  apply(event: EventEnvelope): Touched {
+    switch (event.aggregate) {
+      case 'certificate': {
+        const after = certificateDecider.evolve(this.certificates.get(event.aggregateId) ?? certificateDecider.initialState, upcast(event) as unknown as CertificateEvent);
+        this.certificates.set(event.aggregateId, after);
+        this.versions.record(event.aggregateId, after);
+        // A new chain may keep the leaf, and so the file name: the placements serving it write it again.
+        const instances = [...this.instances.values()].filter((si) => {
+          const vip = this.vips.get(si.vipId);
+          return vip?.kind === 'live' && vip.tlsCertificateId === event.aggregateId && this.mine(si);
+        }).map((si) => si.id);
+        return { instances, node: false };
+      }
+      case 'vip':
+        this.vips.set(event.aggregateId, vipDecider.evolve(this.vips.get(event.aggregateId) ?? vipDecider.initialState, upcast(event) as unknown as VipEvent));
+        return { instances: [], node: false };
+      case 'floatingip':
+        this.floatingIps.set(event.aggregateId, floatingIpDecider.evolve(this.floatingIps.get(event.aggregateId) ?? floatingIpDecider.initialState, upcast(event) as unknown as FloatingIpEvent));
+        return { instances: [], node: true };
+      case 'serviceinstance':
+        return this.applyInstance(event.aggregateId, upcast(event) as unknown as ServiceInstanceEvent);
+      default:
+        return { instances: [], node: false };
+    }
+  }
+
+  private applyInstance(id: string, e: ServiceInstanceEvent): Touched {
+    const before = this.instances.get(id) ?? serviceInstanceDecider.initialState;
+    const after = serviceInstanceDecider.evolve(before, e);
+    if (after.kind === 'live') this.instances.set(id, after);
+    else this.instances.delete(id);
+    if ((e.type === 'InstancePlaced' || e.type === 'InstanceReprotected') && e.data.nodeId === this.nodeId) this.ours.set(e.data.vmId, id);
+    if (!this.mine(before) && !this.mine(after)) return { instances: [], node: false };
+    // A placement that left this node (failover to elsewhere, loss) goes on a pass over the whole node too.
+    return { instances: [id], node: !this.mine(after) };
+  }
+
+  /** The VIPs' live floating IPs: floating IP id -> its address and the VIP's address it forwards to, with the VIP's id. */
+  associatedFloatingIps(): { readonly id: string; readonly floatingAddress: string; readonly vipId: string; readonly vipAddress: string }[] {
+    const vipOfPort = new Map([...this.vips.values()].flatMap((v) => (v.kind === 'live' ? [[v.portId, v] as const] : [])));
+    return [...this.floatingIps.values()].flatMap((fip) => {
+      if (fip.kind !== 'live' || fip.portId === null || fip.fixedIpAddress === null) return [];
+      const vip = vipOfPort.get(fip.portId);
+      return vip ? [{ id: fip.id, floatingAddress: fip.floatingIpAddress, vipId: vip.id, vipAddress: vip.address }] : [];
+    });
+  }
+}

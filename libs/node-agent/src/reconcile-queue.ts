@@ -1,0 +1,63 @@
+import type { CausingEvent } from '@lbaas/event-store';
+
+/** What one pass reconciles: some instances, each with the last event that reached it (what the pass answers), or the whole node. */
+export interface ReconcileBatch {
+  readonly whole: boolean;
+  readonly instances: ReadonlyMap<string, CausingEvent | null>;
+}
+
+/**
+ * Keys waiting to be reconciled, as controller-runtime's work queue: an event or a timer adds a
+ * key (an instance id, or the whole node) and never says what to do; adding a key that waits
+ * already only refreshes its cause; a key may come back after a delay (a VIP VRRP has not moved
+ * yet).
+ */
+export class ReconcileQueue {
+  private whole = false;
+  private readonly instances = new Map<string, CausingEvent | null>();
+  private readonly later = new Map<string, NodeJS.Timeout>();
+
+  constructor(private readonly onAdded: () => void) {}
+
+  addWhole(): void {
+    this.whole = true;
+    this.onAdded();
+  }
+
+  add(instanceId: string, cause: CausingEvent | null): void {
+    // A cause is kept over none: a timer's look again still answers the event.
+    this.instances.set(instanceId, cause ?? this.instances.get(instanceId) ?? null);
+    this.onAdded();
+  }
+
+  addAfter(instanceId: string, delayMs: number, cause: CausingEvent | null): void {
+    if (this.later.has(instanceId)) return;
+    this.later.set(instanceId, setTimeout(() => {
+      this.later.delete(instanceId);
+      this.add(instanceId, cause);
+    }, delayMs));
+  }
+
+  /** Whether anything waits (not counting delayed keys). */
+  get pending(): boolean {
+    return this.whole || this.instances.size > 0;
+  }
+
+  take(): ReconcileBatch {
+    const batch = { whole: this.whole, instances: new Map(this.instances) };
+    this.whole = false;
+    this.instances.clear();
+    return batch;
+  }
+
+  /** Puts a batch back, for a pass that failed before it was done. */
+  putBack(batch: ReconcileBatch): void {
+    if (batch.whole) this.whole = true;
+    for (const [id, cause] of batch.instances) if (!this.instances.has(id)) this.instances.set(id, cause);
+  }
+
+  stop(): void {
+    for (const timer of this.later.values()) clearTimeout(timer);
+    this.later.clear();
+  }
+}
