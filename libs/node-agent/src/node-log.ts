@@ -1,6 +1,6 @@
 import {
-  certificateDecider, type CertificateEvent, type CertificateState, type EventEnvelope, floatingIpDecider, type FloatingIpEvent, type FloatingIpState,
-  serviceInstanceDecider, type ServiceInstanceEvent, type ServiceInstanceState, upcast, vipDecider, type VipEvent, type VipState,
+  certificateDecider, type CertificateState, type EventEnvelope, floatingIpDecider, type FloatingIpState, fold, serviceInstanceDecider,
+  type ServiceInstanceEvent, type ServiceInstanceState, upcastTo, vipDecider, type VipState,
 } from '@lbaas/domain';
 import { CertificateVersions } from './placement-tls';
 
@@ -38,7 +38,7 @@ export class NodeLog {
   apply(event: EventEnvelope): Touched {
     switch (event.aggregate) {
       case 'certificate': {
-        const after = certificateDecider.evolve(this.certificates.get(event.aggregateId) ?? certificateDecider.initialState, upcast(event) as unknown as CertificateEvent);
+        const after = fold(certificateDecider, [event], this.certificates.get(event.aggregateId));
         this.certificates.set(event.aggregateId, after);
         this.versions.record(event.aggregateId, after);
         // A new chain may keep the leaf, and so the file name: the placements serving it write it again.
@@ -49,13 +49,15 @@ export class NodeLog {
         return { instances, node: false };
       }
       case 'vip':
-        this.vips.set(event.aggregateId, vipDecider.evolve(this.vips.get(event.aggregateId) ?? vipDecider.initialState, upcast(event) as unknown as VipEvent));
+        this.vips.set(event.aggregateId, fold(vipDecider, [event], this.vips.get(event.aggregateId)));
         return { instances: [], node: false };
       case 'floatingip':
-        this.floatingIps.set(event.aggregateId, floatingIpDecider.evolve(this.floatingIps.get(event.aggregateId) ?? floatingIpDecider.initialState, upcast(event) as unknown as FloatingIpEvent));
+        this.floatingIps.set(event.aggregateId, fold(floatingIpDecider, [event], this.floatingIps.get(event.aggregateId)));
         return { instances: [], node: true };
-      case 'serviceinstance':
-        return this.applyInstance(event.aggregateId, upcast(event) as unknown as ServiceInstanceEvent);
+      case 'serviceinstance': {
+        const latest = upcastTo('serviceinstance', event);
+        return latest === null ? { instances: [], node: false } : this.applyInstance(event.aggregateId, latest);
+      }
       default:
         return { instances: [], node: false };
     }
