@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Commit } from '@lbaas/domain';
-import { connectNats, encodeCommit } from '@lbaas/messaging';
+import { connectNats, encodeCommit } from '@lbaas/event-log';
 import { type NatsClusterHandle, type NatsServerHandle, type Stack, startStack } from '@lbaas/testing';
 import type { NatsConnection } from 'nats';
 import { measurePublishFloors } from './jetstream-floors';

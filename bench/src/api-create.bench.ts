@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
 import { type ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
 import type { Commit } from '@lbaas/domain';
-import { ALL_EVENTS_SUBJECT, connectNats, decodeCommit, encodeCommit, STREAM_NAME } from '@lbaas/messaging';
+import { ALL_EVENTS_SUBJECT, connectNats, decodeCommit, encodeCommit, STREAM_NAME } from '@lbaas/event-log';
 import { QUERY_PATTERNS, type RebuildResult, type StatusReply } from '@lbaas/read-models';
 import { type Stack, startStack, waitFor } from '@lbaas/testing';
 import { DeliverPolicy, type JetStreamManager, type NatsConnection } from 'nats';

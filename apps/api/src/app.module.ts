@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ClientsModule, Transport } from '@nestjs/microservices';
-import type { JetStreamEventStore } from '@lbaas/event-store';
-import { natsCredentialsFromEnv, natsServers, RECONNECT_FOREVER } from '@lbaas/messaging';
+import type { JetStreamEventStore } from '@lbaas/event-log';
+import { natsCredentialsFromEnv, natsServers, RECONNECT_FOREVER } from '@lbaas/event-log';
 import type { KeyRing } from '@lbaas/secrets';
 import type { Logger } from 'pino';
 import { LbaasCommandService } from './commands/command-service';

@@ -1,4 +1,4 @@
-import type { ServiceMetrics } from '@lbaas/service-health';
+import type { ServiceMetrics } from '@lbaas/service-shell';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Histogram } from 'prom-client';
 import { matchRoute } from './http/route-table';

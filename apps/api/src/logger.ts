@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { serviceLogger } from '@lbaas/service-health';
+import { serviceLogger } from '@lbaas/service-shell';
 
 export const API_LOGGER = Symbol('API_LOGGER');
 

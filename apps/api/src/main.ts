@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { JetStreamEventStore } from '@lbaas/event-store';
-import { connectNats } from '@lbaas/messaging';
+import { JetStreamEventStore } from '@lbaas/event-log';
+import { connectNats } from '@lbaas/event-log';
 import { type KeyRing, loadKeyRing } from '@lbaas/secrets';
-import { ServiceMetrics } from '@lbaas/service-health';
+import { ServiceMetrics } from '@lbaas/service-shell';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApiModule } from './app.module';
 import { apiConfigFromEnv } from './config';

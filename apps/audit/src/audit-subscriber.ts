@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type AuditedMessage, AuditStore, describeAuditDatabase } from '@lbaas/audit-store';
-import { ALL_EVENTS_SUBJECT, connectNats, ensureEventStream, STREAM_NAME, streamLastSeq } from '@lbaas/messaging';
-import { serveHealth, ServiceMetrics } from '@lbaas/service-health';
+import { ALL_EVENTS_SUBJECT, connectNats, ensureEventStream, STREAM_NAME, streamLastSeq } from '@lbaas/event-log';
+import { serveHealth, ServiceMetrics } from '@lbaas/service-shell';
 import { type ConsumerMessages, DeliverPolicy, type NatsConnection } from 'nats';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';

@@ -1,5 +1,5 @@
 import type { AuditedMessage } from '@lbaas/audit-store';
-import { decodeStoredCommit } from '@lbaas/messaging';
+import { decodeStoredCommit } from '@lbaas/event-log';
 import { createHash } from 'node:crypto';
 
 /** The parts of a JetStream message the audit trail keeps. */

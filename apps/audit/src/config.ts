@@ -1,6 +1,6 @@
-import { natsUrlFromEnv } from '@lbaas/messaging';
+import { natsUrlFromEnv } from '@lbaas/event-log';
 import { type AuditDatabase, auditDatabaseFromEnv } from '@lbaas/audit-store';
-import { portFromEnv } from '@lbaas/service-health';
+import { portFromEnv } from '@lbaas/service-shell';
 
 export interface AuditConfig {
   readonly natsUrl: string;

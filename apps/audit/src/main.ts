@@ -3,7 +3,7 @@ import { describeAuditDatabase } from '@lbaas/audit-store';
 import { NestFactory } from '@nestjs/core';
 import { AuditModule } from './app.module';
 import { auditConfigFromEnv } from './config';
-import { serviceLogger } from '@lbaas/service-health';
+import { serviceLogger } from '@lbaas/service-shell';
 
 async function bootstrap(): Promise<void> {
   const config = auditConfigFromEnv();

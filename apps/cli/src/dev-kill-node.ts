@@ -1,6 +1,6 @@
 import { fabricVeth } from '@lbaas/dataplane';
 import { fold, NODE_NAME, type PlacementData, serviceInstanceDecider, type ServiceInstanceState } from '@lbaas/domain';
-import { connectNats, followCommits } from '@lbaas/messaging';
+import { connectNats, followCommits } from '@lbaas/event-log';
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 import { FakeDriver } from '@lbaas/dataplane';
 import { NODE_NAME } from '@lbaas/domain';
-import { connectNats } from '@lbaas/messaging';
+import { connectNats } from '@lbaas/event-log';
 import { runNodeAgent } from '@lbaas/node-agent';
 import { parseArgs } from 'node:util';
 

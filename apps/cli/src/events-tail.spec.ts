@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@lbaas/domain';
-import type { StoredCommit } from '@lbaas/messaging';
+import type { StoredCommit } from '@lbaas/event-log';
 import { UsageError } from './cli-errors';
 import { eventJsonLine, eventLine, eventTypeValue, tailedEvents } from './events-tail';
 

@@ -1,5 +1,5 @@
 import { EVENT_TYPES, type EventEnvelope } from '@lbaas/domain';
-import { followCommits, STREAM_NAME, type StoredCommit, streamLastSeq } from '@lbaas/messaging';
+import { followCommits, STREAM_NAME, type StoredCommit, streamLastSeq } from '@lbaas/event-log';
 import type { NatsConnection } from 'nats';
 import { CommandError, UsageError } from './cli-errors';
 import { type OptionSpecs, parseCommandLine, type PositionalSpec } from './command-line';

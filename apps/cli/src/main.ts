@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { natsUrlFromEnv } from '@lbaas/messaging';
+import { natsUrlFromEnv } from '@lbaas/event-log';
 import { parseArgs } from 'node:util';
 import { UsageError } from './cli-errors';
 import { splitVerb } from './command-line';

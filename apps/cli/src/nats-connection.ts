@@ -1,5 +1,5 @@
 import { connect, type NatsConnection } from 'nats';
-import { natsCredentialsFromEnv } from '@lbaas/messaging';
+import { natsCredentialsFromEnv } from '@lbaas/event-log';
 import { CommandError } from './cli-errors';
 
 /**

@@ -1,4 +1,4 @@
-import { connectNats } from '@lbaas/messaging';
+import { connectNats } from '@lbaas/event-log';
 import { QUERY_PATTERNS, REBUILD_PROGRESS_SUBJECT, type RebuildProgressMessage, type RebuildResult } from '@lbaas/read-models';
 import { JSONCodec } from 'nats';
 import { projectionsClient } from './projections-client';

@@ -1,4 +1,4 @@
-import { connectNats, ensureEventStream, eventSubject } from '@lbaas/messaging';
+import { connectNats, ensureEventStream, eventSubject } from '@lbaas/event-log';
 import { type NatsClusterHandle, type NatsServerHandle, startNatsCluster, startNatsServer } from '@lbaas/testing';
 import type { NatsConnection } from 'nats';
 import { collectEventLogFacts, formatEventLog, probeServers } from './status-event-log';

@@ -1,4 +1,4 @@
-import { natsCredentialsFromEnv, natsServers, STREAM_NAME } from '@lbaas/messaging';
+import { natsCredentialsFromEnv, natsServers, STREAM_NAME } from '@lbaas/event-log';
 import { connect, type NatsConnection, type StreamInfo } from 'nats';
 
 /**

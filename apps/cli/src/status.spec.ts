@@ -1,4 +1,4 @@
-import type { Heartbeat } from '@lbaas/messaging';
+import type { Heartbeat } from '@lbaas/coordination';
 import {
   type ConsumerLag, formatConsumers, formatNodes, formatReport, formatStatus, nodeSilenceMs, positionText, reportedPosition, type StatusRow, statusExitCode,
 } from './status';

@@ -1,4 +1,5 @@
-import { apiErrorCode, type Heartbeat, JetStreamApiError, natsServers, NODES_BUCKET, parseHeartbeat, STREAM_NAME, streamLastSeq } from '@lbaas/messaging';
+import { apiErrorCode, JetStreamApiError, natsServers, STREAM_NAME, streamLastSeq } from '@lbaas/event-log';
+import { type Heartbeat, NODES_BUCKET, parseHeartbeat } from '@lbaas/coordination';
 import { QUERY_PATTERNS, type StatusReply } from '@lbaas/read-models';
 import type { NatsConnection } from 'nats';
 import { connectCommand } from './nats-connection';

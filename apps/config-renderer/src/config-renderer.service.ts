@@ -3,10 +3,11 @@ import {
   AGGREGATES, type AggregateType, type CertificateState, DomainError, type EventEnvelope, type HealthMonitorState, type PoolState, serviceInstanceDecider,
   type ServiceInstanceState, type SubnetState, upcast, type VipState,
 } from '@lbaas/domain';
-import { type CausingEvent, executeSystemCommand, JetStreamEventStore, type SystemActor, systemActor } from '@lbaas/event-store';
+import { type CausingEvent, executeSystemCommand, JetStreamEventStore, type SystemActor, systemActor } from '@lbaas/event-log';
 import { canonicalJson, contentHash, InvalidRenderInput, placementBundleName } from '@lbaas/haproxy';
-import { type CommitFollower, connectNats, followCommits, holdLeaderLease, type LeaderLease, streamLastSeq, streamReplicasFromEnv } from '@lbaas/messaging';
-import { CoalescedRounds, serveHealth, ServiceMetrics } from '@lbaas/service-health';
+import { type CommitFollower, connectNats, followCommits, streamLastSeq, streamReplicasFromEnv } from '@lbaas/event-log';
+import { holdLeaderLease, type LeaderLease } from '@lbaas/coordination';
+import { CoalescedRounds, serveHealth, ServiceMetrics } from '@lbaas/service-shell';
 import type { NatsConnection, ObjectStore } from 'nats';
 import { createHmac } from 'node:crypto';
 import type { Server } from 'node:http';

@@ -1,5 +1,5 @@
 import { deploymentKey } from '@lbaas/secrets';
-import { portFromEnv } from '@lbaas/service-health';
+import { portFromEnv } from '@lbaas/service-shell';
 import { resolve } from 'node:path';
 
 export interface RendererConfig {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ConfigRendererModule } from './app.module';
 import { rendererConfigFromEnv } from './config';
-import { serviceLogger } from '@lbaas/service-health';
+import { serviceLogger } from '@lbaas/service-shell';
 
 async function bootstrap(): Promise<void> {
   const config = rendererConfigFromEnv();

@@ -1,4 +1,4 @@
-import { portFromEnv } from '@lbaas/service-health';
+import { portFromEnv } from '@lbaas/service-shell';
 import { join } from 'node:path';
 
 export interface DashboardConfig {

@@ -1,4 +1,4 @@
-import type { ServiceMetrics } from '@lbaas/service-health';
+import type { ServiceMetrics } from '@lbaas/service-shell';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   type Decider, type DomainEvent, nodeDecider, poolDecider, portDecider, serviceInstanceDecider, vipDecider,
 } from '@lbaas/domain';
-import type { StoredCommit } from '@lbaas/messaging';
+import type { StoredCommit } from '@lbaas/event-log';
 import { DashboardModel } from './dashboard-model';
 import type { Viewer } from './web/dashboard-protocol';
 

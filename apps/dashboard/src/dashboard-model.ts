@@ -1,5 +1,5 @@
 import { AGGREGATES, type AggregateType, type ResourceByCollection, type ResourceRows, upcast } from '@lbaas/domain';
-import type { StoredCommit } from '@lbaas/messaging';
+import type { StoredCommit } from '@lbaas/event-log';
 import { EventTimelineIndex, eventRecord } from './event-timeline-index';
 import type {
   CommitMessage, DashboardCollection, DashboardRows, EventRecord, PoolStatsPoint, RowChange, SnapshotMessage, TimelineReply, Viewer,

@@ -1,9 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { JetStreamEventStore } from '@lbaas/event-store';
-import {
-  type CommitFollower, connectNats, followCommits, parsePoolStatsSample, POOL_STATS_SUBJECT_PREFIX, type StoredCommit, streamLastSeq,
-} from '@lbaas/messaging';
-import { ServiceMetrics } from '@lbaas/service-health';
+import { JetStreamEventStore } from '@lbaas/event-log';
+import { type CommitFollower, connectNats, followCommits, type StoredCommit, streamLastSeq } from '@lbaas/event-log';
+import { parsePoolStatsSample, POOL_STATS_SUBJECT_PREFIX } from '@lbaas/coordination';
+import { ServiceMetrics } from '@lbaas/service-shell';
 import type { NatsConnection } from 'nats';
 import type { Server } from 'node:http';
 import { join } from 'node:path';

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { DashboardModule } from './app.module';
 import { dashboardConfigFromEnv } from './config';
-import { serviceLogger } from '@lbaas/service-health';
+import { serviceLogger } from '@lbaas/service-shell';
 
 async function bootstrap(): Promise<void> {
   const config = dashboardConfigFromEnv();

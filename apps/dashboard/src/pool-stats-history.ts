@@ -1,4 +1,4 @@
-import type { PoolStatsSample } from '@lbaas/messaging';
+import type { PoolStatsSample } from '@lbaas/coordination';
 import type { PoolStatsPoint } from './web/dashboard-protocol';
 
 /** Samples arrive about once a second per pool; two minutes is what the page's charts span. */

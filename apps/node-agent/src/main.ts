@@ -1,8 +1,8 @@
 import { FakeDriver, NetnsDriver, type PlacementDriver, ProcessDriver } from '@lbaas/dataplane';
 import { NODE_NAME } from '@lbaas/domain';
-import { connectNats } from '@lbaas/messaging';
+import { connectNats } from '@lbaas/event-log';
 import { certificateKeyFile, NodeAgentMetrics, runNodeAgent } from '@lbaas/node-agent';
-import { serveHealth, ServiceMetrics, serviceLogger } from '@lbaas/service-health';
+import { serveHealth, ServiceMetrics, serviceLogger } from '@lbaas/service-shell';
 
 /**
  * One compute node's agent. `netns` (root) runs each placement in its own namespace on the

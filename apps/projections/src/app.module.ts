@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AGGREGATES, upcast } from '@lbaas/domain';
 import { openReadModels, Projector, QueryService, type ReadModelConnections } from '@lbaas/read-models';
-import { ServiceMetrics } from '@lbaas/service-health';
+import { ServiceMetrics } from '@lbaas/service-shell';
 import type { Logger } from 'pino';
 import { CERTIFICATE_EXPIRY, registerCertificateExpiry } from './certificate-expiry';
 import { CheckpointGate } from './checkpoint-gate';

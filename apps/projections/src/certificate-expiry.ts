@@ -1,5 +1,5 @@
 import { RESOURCE_TABLES } from '@lbaas/read-models';
-import type { ServiceMetrics } from '@lbaas/service-health';
+import type { ServiceMetrics } from '@lbaas/service-shell';
 import { Gauge } from 'prom-client';
 import type { DataSource } from 'typeorm';
 

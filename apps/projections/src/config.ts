@@ -1,6 +1,6 @@
-import { natsUrlFromEnv } from '@lbaas/messaging';
+import { natsUrlFromEnv } from '@lbaas/event-log';
 import { databaseFromEnv, type ReadModelDatabase } from '@lbaas/read-models';
-import { portFromEnv } from '@lbaas/service-health';
+import { portFromEnv } from '@lbaas/service-shell';
 
 export interface ProjectionsConfig {
   readonly natsUrl: string;

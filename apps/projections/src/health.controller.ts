@@ -1,5 +1,5 @@
 import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ServiceMetrics } from '@lbaas/service-health';
+import { ServiceMetrics } from '@lbaas/service-shell';
 import type { ServerResponse } from 'node:http';
 import { LiveProjection, type Readiness } from './live-projection';
 

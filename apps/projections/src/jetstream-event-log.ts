@@ -1,5 +1,5 @@
-import { JetStreamEventStore } from '@lbaas/event-store';
-import { ALL_EVENTS_SUBJECT, connectNats, decodeCommit, STREAM_NAME } from '@lbaas/messaging';
+import { JetStreamEventStore } from '@lbaas/event-log';
+import { ALL_EVENTS_SUBJECT, connectNats, decodeCommit, STREAM_NAME } from '@lbaas/event-log';
 import type { ProjectableCommit } from '@lbaas/read-models';
 import {
   AckPolicy, DeliverPolicy, Events, type JetStreamClient, type JetStreamManager, type JsMsg, JSONCodec, type NatsConnection, nanos,

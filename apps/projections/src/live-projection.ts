@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import {
   Projector, type ReadModelConnections, REBUILD_PROGRESS_SUBJECT, type RebuildProgressMessage, type RebuildReply,
 } from '@lbaas/read-models';
-import { type CountConsumed, ServiceMetrics } from '@lbaas/service-health';
+import { type CountConsumed, ServiceMetrics } from '@lbaas/service-shell';
 import type { Logger } from 'pino';
 import { CheckpointGate } from './checkpoint-gate';
 import { EVENT_LOG, type EventLog, type RunningConsumer } from './event-log';

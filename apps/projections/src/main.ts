@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
-import { natsCredentialsFromEnv, natsServers, RECONNECT_FOREVER } from '@lbaas/messaging';
+import { natsCredentialsFromEnv, natsServers, RECONNECT_FOREVER } from '@lbaas/event-log';
 import { ProjectionsModule } from './app.module';
 import { configFromEnv } from './config';
 import { createLogger, PinoNestLogger } from './logger';

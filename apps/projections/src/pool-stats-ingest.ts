@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { connectNats, parsePoolStatsSample, POOL_STATS_SUBJECT_PREFIX } from '@lbaas/messaging';
+import { connectNats } from '@lbaas/event-log';
+import { parsePoolStatsSample, POOL_STATS_SUBJECT_PREFIX } from '@lbaas/coordination';
 import { PoolStats, type ReadModelConnections } from '@lbaas/read-models';
 import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@lbaas/domain';
-import type { CausingEvent } from '@lbaas/event-store';
+import type { CausingEvent } from '@lbaas/event-log';
 import type { PlannedCommand } from '@lbaas/scheduling';
 
 /**

@@ -1,4 +1,4 @@
-import { natsUrlFromEnv } from '@lbaas/messaging';
+import { natsUrlFromEnv } from '@lbaas/event-log';
 export interface SchedulerConfig {
   readonly natsUrl: string;
   readonly healthHost: string;

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { SchedulerModule } from './app.module';
 import { schedulerConfigFromEnv } from './config';
-import { serviceLogger } from '@lbaas/service-health';
+import { serviceLogger } from '@lbaas/service-shell';
 
 async function bootstrap(): Promise<void> {
   const config = schedulerConfigFromEnv();

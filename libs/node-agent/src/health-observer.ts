@@ -1,8 +1,8 @@
 import type { PlacementDriver } from '@lbaas/dataplane';
 import { poolDecider } from '@lbaas/domain';
-import { executeSystemCommand, type JetStreamEventStore, systemActor } from '@lbaas/event-store';
+import { executeSystemCommand, type JetStreamEventStore, systemActor } from '@lbaas/event-log';
 import { memberHealth, parseShowStat } from '@lbaas/haproxy';
-import { type PoolStatsSample, poolStatsSubject } from '@lbaas/messaging';
+import { type PoolStatsSample, poolStatsSubject } from '@lbaas/coordination';
 import type { NatsConnection } from 'nats';
 import type { AgentLog } from './agent-log';
 import type { NodeAgentMetrics } from './node-agent-metrics';

@@ -1,4 +1,4 @@
-import { ServiceMetrics } from '@lbaas/service-health';
+import { ServiceMetrics } from '@lbaas/service-shell';
 import { parsePrometheusText, sampleValue } from '@lbaas/testing';
 import { NodeAgentMetrics } from './node-agent-metrics';
 

@@ -1,5 +1,5 @@
-import type { PoolStatsSample } from '@lbaas/messaging';
-import type { ServiceMetrics } from '@lbaas/service-health';
+import type { PoolStatsSample } from '@lbaas/coordination';
+import type { ServiceMetrics } from '@lbaas/service-shell';
 import { Gauge, Histogram } from 'prom-client';
 
 export type ReconcilePassKind = 'full' | 'events';

@@ -6,7 +6,7 @@ import { connect, type NatsConnection, type ObjectStore } from 'nats';
 import {
   certificateDecider, type CertificateMaterial, poolDecider, serviceInstanceDecider, vipDecider, type VipState,
 } from '@lbaas/domain';
-import { executeSystemCommand, JetStreamEventStore, systemActor } from '@lbaas/event-store';
+import { executeSystemCommand, JetStreamEventStore, systemActor } from '@lbaas/event-log';
 import { FakeDriver, type PlacementSpec, waitFor } from '@lbaas/dataplane';
 import { baseHaproxyInput, baseKeepalivedInput, canonicalJson, placementBundleName, renderPlacement } from '@lbaas/haproxy';
 import { type KeyRing, loadKeyRing, sealSecret } from '@lbaas/secrets';

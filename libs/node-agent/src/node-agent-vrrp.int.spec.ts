@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 import { poolDecider, serviceInstanceDecider, vipDecider, type VipState } from '@lbaas/domain';
-import { executeSystemCommand, JetStreamEventStore, systemActor } from '@lbaas/event-store';
+import { executeSystemCommand, JetStreamEventStore, systemActor } from '@lbaas/event-log';
 import { FakeDriver, waitFor } from '@lbaas/dataplane';
 import { baseHaproxyInput, baseKeepalivedInput, canonicalJson, placementBundleName, renderPlacement } from '@lbaas/haproxy';
 import { type NatsServerHandle, startNatsServer } from '@lbaas/testing';

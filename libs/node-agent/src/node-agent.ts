@@ -1,7 +1,8 @@
 import type { PlacementDriver } from '@lbaas/dataplane';
-import { type CausingEvent, JetStreamEventStore, type SystemActor, systemActor } from '@lbaas/event-store';
-import { CoalescedRounds } from '@lbaas/service-health';
-import { type CommitFollower, followCommits, type HeartbeatSender, sendHeartbeats, streamLastSeq, streamReplicasFromEnv } from '@lbaas/messaging';
+import { type CausingEvent, JetStreamEventStore, type SystemActor, systemActor } from '@lbaas/event-log';
+import { CoalescedRounds } from '@lbaas/service-shell';
+import { type CommitFollower, followCommits, streamLastSeq, streamReplicasFromEnv } from '@lbaas/event-log';
+import { type HeartbeatSender, sendHeartbeats } from '@lbaas/coordination';
 import type { NatsConnection } from 'nats';
 import type { AgentLog } from './agent-log';
 import { CONFIG_BUCKET, ConfigFiles } from './config-files';

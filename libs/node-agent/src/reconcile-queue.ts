@@ -1,4 +1,4 @@
-import type { CausingEvent } from '@lbaas/event-store';
+import type { CausingEvent } from '@lbaas/event-log';
 
 /** What one pass reconciles: some instances, each with the last event that reached it (what the pass answers), or the whole node. */
 export interface ReconcileBatch {

@@ -1,5 +1,5 @@
 import { poolDecider, serviceInstanceDecider, vipDecider } from '@lbaas/domain';
-import { executeSystemCommand, type JetStreamEventStore, type SystemActor } from '@lbaas/event-store';
+import { executeSystemCommand, type JetStreamEventStore, type SystemActor } from '@lbaas/event-log';
 import type { AgentLog } from './agent-log';
 import type { Report } from './reports';
 

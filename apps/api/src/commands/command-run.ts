@@ -1,7 +1,7 @@
 import {
   AGGREGATE_KIND, type AggregateType, ConcurrencyConflict, type Decider, type DomainEvent, type EventEnvelope, type Lifecycle, NotFound, upcast,
 } from '@lbaas/domain';
-import type { EventStore } from '@lbaas/event-store';
+import type { EventStore } from '@lbaas/event-log';
 import type { CommandEnvironment } from './command-environment';
 import type { RequestContext } from './command-service';
 

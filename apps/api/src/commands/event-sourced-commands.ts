@@ -7,7 +7,7 @@ import {
   portDecider, type PortState, subnetDecider, type SubnetResource, type SubnetState, subnetView, ValidationError, vipDecider,
   type VipResource, vipView, type FloatingIpState,
 } from '@lbaas/domain';
-import type { EventStore } from '@lbaas/event-store';
+import type { EventStore } from '@lbaas/event-log';
 import { type KeyRing, openSecret, readCertificateBundle, sealCertificateBundle, sealSecret, SecretUnreadable } from '@lbaas/secrets';
 import { API_LOGGER } from '../logger';
 import { type CommandEnvironment, systemCommandEnvironment } from './command-environment';

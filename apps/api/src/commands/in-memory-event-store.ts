@@ -1,5 +1,5 @@
 import { type AggregateType, ConcurrencyConflict, type EventEnvelope } from '@lbaas/domain';
-import type { AggregateHistory, AppendOptions, AppendResult, EventStore, StoredCommit } from '@lbaas/event-store';
+import type { AggregateHistory, AppendOptions, AppendResult, EventStore, StoredCommit } from '@lbaas/event-log';
 
 /** Runs before an append is checked; it may append "concurrently" itself or throw to fail the append. */
 export type AppendInterceptor = (aggregate: AggregateType, id: string, events: readonly EventEnvelope[]) => Promise<void> | void;

@@ -1,5 +1,6 @@
 import { ConcurrencyConflict, type EventEnvelope, Unavailable } from '@lbaas/domain';
-import { connectNats, MalformedCommit } from '@lbaas/messaging';
+import { connectNats } from './nats-connection';
+import { MalformedCommit } from './commit-codec';
 import { startNatsServer, type NatsServerHandle, waitFor } from '@lbaas/testing';
 import type { NatsConnection } from 'nats';
 import { randomUUID } from 'node:crypto';

@@ -1,10 +1,11 @@
 import {
   type AggregateType, type Commit, ConcurrencyConflict, type EventEnvelope, Unavailable,
 } from '@lbaas/domain';
-import {
-  apiErrorCode, checkCommitSubject, decodeCommit, encodeCommit, ensureEventStream, eventSubject, JetStreamApiError,
-  STREAM_NAME, streamLastSeq, streamReplicasFromEnv,
-} from '@lbaas/messaging';
+import { apiErrorCode, JetStreamApiError } from './jetstream-errors';
+import { checkCommitSubject, decodeCommit, encodeCommit } from './commit-codec';
+import { ensureEventStream, streamLastSeq } from './event-stream';
+import { eventSubject, STREAM_NAME } from './subjects';
+import { streamReplicasFromEnv } from './nats-connection';
 import { type JetStreamClient, type JetStreamManager, type NatsConnection, NatsError, headers, type StoredMsg } from 'nats';
 import type { AggregateHistory, AppendOptions, AppendResult, EventStore } from './event-store';
 

@@ -1,5 +1,5 @@
 import { type KV, type NatsConnection } from 'nats';
-import { streamReplicasFromEnv } from './nats-connection';
+import { streamReplicasFromEnv } from '@lbaas/event-log';
 
 /** One key per compute node, its value the node's latest heartbeat (ARCHITECTURE.md section 5). */
 export const NODES_BUCKET = 'lbaas_nodes';

@@ -27,4 +27,4 @@ export interface EventStore {
 }
 
 /** A commit as a consumer receives it, with its stream sequence (defined beside the codec that makes it). */
-export type { StoredCommit } from '@lbaas/messaging';
+export type { StoredCommit } from './commit-codec';

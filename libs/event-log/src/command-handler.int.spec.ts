@@ -1,5 +1,5 @@
 import { fold, poolDecider } from '@lbaas/domain';
-import { connectNats } from '@lbaas/messaging';
+import { connectNats } from './nats-connection';
 import { type NatsServerHandle, startNatsServer } from '@lbaas/testing';
 import type { NatsConnection } from 'nats';
 import { randomUUID } from 'node:crypto';

@@ -1,5 +1,5 @@
 import type { NatsConnection } from 'nats';
-import { streamReplicasFromEnv } from './nats-connection';
+import { streamReplicasFromEnv } from '@lbaas/event-log';
 
 export interface LeaderLeaseOptions {
   readonly nc: NatsConnection;

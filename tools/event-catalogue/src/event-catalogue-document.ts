@@ -3,8 +3,8 @@ import {
   SHARED_PAYLOAD_SCHEMAS,
 } from '@lbaas/domain';
 import type { TSchema } from '@sinclair/typebox';
-import { DUPLICATE_WINDOW_MS } from './event-stream';
-import { EVENT_SUBJECT_PREFIX, STREAM_NAME } from './subjects';
+import { DUPLICATE_WINDOW_MS } from '@lbaas/event-log';
+import { EVENT_SUBJECT_PREFIX, STREAM_NAME } from '@lbaas/event-log';
 
 /** The part of JSON Schema the catalogue's schemas use. */
 export interface JsonSchema {

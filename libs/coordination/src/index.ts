@@ -1,0 +1,4 @@
+// What services tell each other beside the log: node heartbeats, leader leases, live pool stats samples.
+export * from './leader-lease';
+export * from './node-heartbeat';
+export * from './pool-stats';

@@ -1,5 +1,0 @@
-export * from './health-endpoints';
-export * from './coalesced-rounds';
-export * from './service-metrics';
-export * from './service-logger';
-export * from './port-from-env';
