@@ -53,7 +53,7 @@ export const EDGE_PROVIDERS: Provider[] = [
 ];
 
 /** The write side, by resource; each takes one CommandRuns. */
-export const COMMAND_PROVIDERS: Provider[] = [
+export const COMMAND_PROVIDERS: Type[] = [
   CommandRuns, NetworkCommands, FloatingIpCommands, PoolCommands, MemberCommands, VipCommands, HealthMonitorCommands, CertificateCommands,
 ];
 
