@@ -1,11 +1,12 @@
 import type { ServiceMetrics } from '@lbaas/service-shell';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Histogram } from 'prom-client';
+import { DISCOVERY_PATH, FIXED_PATHS } from './http/request-target';
 import { matchRoute } from './http/route-table';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
-/** Paths outside the route table that answer the same for every caller. */
-const FIXED_PATHS = new Set(['/', '/healthz', '/readyz', '/docs', '/docs/openapi.json']);
+
+/** The method as a label: the usual ones by name, every other as OTHER, so a client cannot mint label values. */
+export const methodLabel = (method: string): string => (METHODS.has(method) ? method : 'OTHER');
 
 /**
  * The route a request took as a template (`/v2.0/lb/pools/{id}`), so that ids never become
@@ -14,8 +15,7 @@ const FIXED_PATHS = new Set(['/', '/healthz', '/readyz', '/docs', '/docs/openapi
 export function routeTemplateOf(method: string, rawPath: string): string {
   const path = rawPath.replace(/\/+$/, '') || '/';
   if (FIXED_PATHS.has(path)) return path;
-  // Discovery documents, with the format suffix older neutronclients append.
-  const discovery = /^\/v2\.0(\/extensions(\/[^/]+?)?)?(\.json)?$/.exec(path);
+  const discovery = DISCOVERY_PATH.exec(path);
   if (discovery) return discovery[2] !== undefined ? '/v2.0/extensions/{alias}' : discovery[1] !== undefined ? '/v2.0/extensions' : '/v2.0';
   const matched = matchRoute(method, path);
   if (matched === null) return 'unmatched';
@@ -25,24 +25,10 @@ export function routeTemplateOf(method: string, rawPath: string): string {
   return other !== null && 'route' in other ? other.route.path : 'unmatched';
 }
 
-/**
- * Answers `GET /metrics` and times every other request by method, route template and status, for
- * the api's express app, ahead of the Neutron handler.
- */
-export function apiMetricsMiddleware(metrics: ServiceMetrics): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
-  const duration = new Histogram({
+/** `lbaas_http_request_duration_seconds` by method, route template and status, in the api's registry. */
+export function requestDurations(metrics: ServiceMetrics): Histogram<'method' | 'route' | 'status'> {
+  return new Histogram({
     name: 'lbaas_http_request_duration_seconds', help: 'Time to answer an API request, by method, route template and status.',
     labelNames: ['method', 'route', 'status'], registers: [metrics.registry],
   });
-  return (req, res, next) => {
-    const method = METHODS.has(req.method ?? '') ? (req.method as string) : 'OTHER';
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (method === 'GET' && path === '/metrics') {
-      void metrics.respond(res);
-      return;
-    }
-    const end = duration.startTimer({ method, route: routeTemplateOf(method, path) });
-    res.once('finish', () => end({ status: String(res.statusCode) }));
-    next();
-  };
 }

@@ -1,16 +1,11 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 import { JetStreamEventStore } from '@lbaas/event-log';
 import { connectNats } from '@lbaas/event-log';
 import { type KeyRing, loadKeyRing } from '@lbaas/secrets';
 import { ServiceMetrics } from '@lbaas/service-shell';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApiModule } from './app.module';
 import { apiConfigFromEnv } from './config';
-import { apiMetricsMiddleware } from './http-metrics';
-import { answerClientError } from './http/client-error';
-import { toNeutronError } from './http/errors';
-import { NeutronApi } from './http/neutron-api';
+import { createApiServer } from './http/api-server';
 import { createApiLogger } from './logger';
 
 async function bootstrap(): Promise<void> {
@@ -24,19 +19,7 @@ async function bootstrap(): Promise<void> {
   const store = await JetStreamEventStore.create(nc, { onAppended: metrics.countAppended });
   await store.ensureStream();
   if (config.noAuth) logger.warn({ tenantId: config.noAuthTenant }, 'LBAAS_NOAUTH=1: no token checks, every caller is an admin; development only');
-  const app = await NestFactory.create(ApiModule.forRoot(config, store, logger, keyRing), { bodyParser: false, logger: ['error', 'warn'] });
-  const api = app.get(NeutronApi);
-  app.use(apiMetricsMiddleware(metrics));
-  // Every path is the Neutron API's: one handler owns routing, so 404/405 answer in Neutron's format.
-  app.use((req: IncomingMessage, res: ServerResponse) => {
-    api.handle(req, res).catch((error: unknown) => {
-      // handle() answers every error itself; this is a failure to write the answer (client gone).
-      logger.warn({ err: error, path: req.url }, 'could not answer a request');
-      if (res.headersSent) res.destroy();
-      else res.writeHead(500, { 'Content-Type': 'application/json' }).end(JSON.stringify(toNeutronError(error).body));
-    });
-  });
-  (app.getHttpServer() as Server).on('clientError', answerClientError);
+  const app = await createApiServer(ApiModule.forRoot(config, store, logger, keyRing, metrics), { logger, metrics });
   // SIGTERM: stop accepting, finish the requests in flight, close the projections client, drain NATS, exit 0.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.listen(config.port, config.host);

@@ -3,7 +3,7 @@ import { ClientProxy } from '@nestjs/microservices';
 import { type Collection, NotFound, RESOURCE_KIND, Unavailable } from '@lbaas/domain';
 import { type GetReply, type ListQuery, type ListReply, type PoolStatsReply, QUERY_PATTERNS, type QueryError, type StatusReply } from '@lbaas/read-models';
 import { firstValueFrom, timeout } from 'rxjs';
-import type { ResourceLookup } from './commands/command-service';
+import type { ResourceLookup } from './commands/request-context';
 import { HttpError } from './http/errors';
 
 export const PROJECTIONS_CLIENT = Symbol('PROJECTIONS_CLIENT');

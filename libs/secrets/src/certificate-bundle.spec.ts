@@ -19,7 +19,7 @@ function rejection(read: () => unknown): string {
     read();
   } catch (error) {
     expect(error).toBeInstanceOf(ValidationError);
-    expect(error).toMatchObject({ neutronType: 'HTTPBadRequest', status: 400 });
+    expect(error).toMatchObject({ neutronType: 'HTTPBadRequest', kind: 'invalid' });
     return (error as ValidationError).message;
   }
   throw new Error('the bundle was accepted');

@@ -3,7 +3,7 @@ import {
 } from '@lbaas/domain';
 import type { EventStore } from '@lbaas/event-log';
 import type { CommandEnvironment } from './command-environment';
-import type { RequestContext } from './command-service';
+import type { RequestContext } from './request-context';
 
 /**
  * Reads, decides and appends are retried this many times in all when another writer got there

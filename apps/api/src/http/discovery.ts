@@ -1,4 +1,4 @@
-import { RESOURCES } from './route-table';
+import { RESOURCE_LIST } from './route-table';
 
 /**
  * Neutron's discovery documents, so clients that probe for the API version and the LBaaS
@@ -10,7 +10,7 @@ export function versionsDocument(baseUrl: string): object {
 
 export function resourcesDocument(baseUrl: string): object {
   return {
-    resources: RESOURCES.map((r) => ({
+    resources: RESOURCE_LIST.map((r) => ({
       name: r.singular,
       collection: r.collection,
       links: [{ href: `${baseUrl}${r.path}`, rel: 'self' }],

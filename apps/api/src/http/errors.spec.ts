@@ -1,5 +1,6 @@
 import { Conflict, ConcurrencyConflict, Forbidden, NotFound, Unavailable, ValidationError } from '@lbaas/domain';
-import { HttpError, toNeutronError } from './errors';
+import { AuthenticationError } from '@lbaas/identity';
+import { HttpError, STATUS_OF_KIND, toNeutronError } from './errors';
 
 describe('toNeutronError', () => {
   it.each([
@@ -35,5 +36,18 @@ describe('toNeutronError', () => {
     expect(mapped.body.NeutronError.type).toBe('HTTPInternalServerError');
     const text = JSON.stringify(mapped.body);
     expect(text).not.toMatch(/at |TypeError|undefined|boom|s3cr3t/);
+  });
+
+  it('answers an authentication failure 401 with its challenge, and an identity source that cannot answer 503', () => {
+    expect(toNeutronError(new AuthenticationError('unauthenticated', 'Authentication required', 'Keystone uri="http://127.0.0.1:5000"'))).toEqual({
+      status: 401, body: { NeutronError: { type: 'HTTPUnauthorized', message: 'Authentication required', detail: '' } }, unexpected: false,
+      challenge: 'Keystone uri="http://127.0.0.1:5000"',
+    });
+    expect(toNeutronError(new AuthenticationError('unauthenticated', 'Authentication required'))).not.toHaveProperty('challenge');
+    expect(toNeutronError(new AuthenticationError('unavailable', 'Keystone is not answering')).status).toBe(503);
+  });
+
+  it('maps every kind of domain error to a status', () => {
+    expect(STATUS_OF_KIND).toEqual({ invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409, unavailable: 503 });
   });
 });

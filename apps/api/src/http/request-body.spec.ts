@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from './errors';
-import { MAX_BODY_BYTES, parseResourceBody, readBody } from './request-body';
+import { MAX_BODY_BYTES, MAX_DISCARDED_BYTES, parseResourceBody, readBody } from './request-body';
 import type { BodySchemaName } from './schemas';
 
 const POOL = '0f4d3e4a-6c2b-4a51-9b7e-2d8c1f0a9b31';
@@ -214,8 +214,19 @@ describe('readBody', () => {
     await expect(read).resolves.toHaveLength(MAX_BODY_BYTES);
   });
 
-  it('answers 413 for a declared length over 1 MiB without reading it', async () => {
-    const { req } = request({ 'content-length': String(MAX_BODY_BYTES + 1) });
+  it('answers 413 for a declared length over 1 MiB once it has read and dropped the rest, so the client can read the answer', async () => {
+    const { req, stream } = request({ 'content-length': String(3 * MAX_BODY_BYTES) });
+    let settled = false;
+    const read = readBody(req).finally(() => (settled = true));
+    stream.write(Buffer.alloc(2 * MAX_BODY_BYTES, 0x20));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    stream.end(Buffer.alloc(MAX_BODY_BYTES, 0x20));
+    await expect(read).rejects.toMatchObject({ status: 413, type: 'HTTPRequestEntityTooLarge' });
+  });
+
+  it('answers 413 at once, without reading, for a declared length beyond what it would drop', async () => {
+    const { req } = request({ 'content-length': String(MAX_BODY_BYTES + MAX_DISCARDED_BYTES + 1) });
     await expect(readBody(req)).rejects.toMatchObject({ status: 413, type: 'HTTPRequestEntityTooLarge' });
   });
 
@@ -224,6 +235,13 @@ describe('readBody', () => {
     const read = readBody(req);
     for (let i = 0; i < 5; i++) stream.write(Buffer.alloc(256 * 1024 + 1, 0x20));
     stream.end();
+    await expect(read).rejects.toMatchObject({ status: 413, type: 'HTTPRequestEntityTooLarge' });
+  });
+
+  it('stops reading a streamed body once it passes the bound of what it drops', async () => {
+    const { req, stream } = request();
+    const read = readBody(req);
+    stream.write(Buffer.alloc(MAX_BODY_BYTES + MAX_DISCARDED_BYTES + 1, 0x20));
     await expect(read).rejects.toMatchObject({ status: 413, type: 'HTTPRequestEntityTooLarge' });
   });
 });

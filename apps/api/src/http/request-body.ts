@@ -1,37 +1,46 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from './errors';
-import { type BodyInputs, type BodySchemaName, bodySchemas } from './schemas';
+import { type BodyOf, type BodySchemaName, bodySchemas } from './schemas';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 // verbose: the errors carry the offending value, which the messages quote like Neutron's do.
 const ajv = new Ajv({ allErrors: false, strict: true, coerceTypes: false, useDefaults: false, verbose: true });
 addFormats(ajv, ['ipv4', 'uuid']);
-const validators = new Map<BodySchemaName, ValidateFunction>(
-  (Object.keys(bodySchemas) as BodySchemaName[]).map((name) => [name, ajv.compile(bodySchemas[name])]),
-);
+/**
+ * Bodies past this many bytes beyond the limit are not read to their end: the connection is
+ * closed after the 413 instead, so a client cannot keep the api reading for ever.
+ */
+export const MAX_DISCARDED_BYTES = 16 * 1024 * 1024;
 
-/** Reads the raw body with a size bound: a larger one is a 413, whatever its Content-Length says. */
+/**
+ * Reads the raw body with a size bound: a larger one is a 413, whatever its Content-Length says.
+ * The rest of an oversized body is read and dropped before the 413 is answered (up to
+ * MAX_DISCARDED_BYTES more): a client that writes its whole body before it reads the answer
+ * would otherwise find the connection reset under it and never see the 413.
+ */
 export function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > MAX_BODY_BYTES) {
+    if (declared > MAX_BODY_BYTES + MAX_DISCARDED_BYTES) {
       req.resume();
       return reject(tooLarge());
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        req.removeAllListeners('data');
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      else if (size > MAX_BODY_BYTES + MAX_DISCARDED_BYTES) {
+        req.off('data', onData);
         req.resume();
         reject(tooLarge());
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      }
+    };
+    req.on('data', onData);
+    req.on('end', () => (size > MAX_BODY_BYTES ? reject(tooLarge()) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
   });
 }
@@ -85,7 +94,19 @@ function describe(errors: readonly ErrorObject[]): string {
 }
 
 /** Parses `{"<key>": {...}}` and validates the inner object against its schema; 400 with Neutron's wording otherwise. */
-export function parseResourceBody<N extends BodySchemaName>(raw: string, key: string, schema: N): BodyInputs[N] {
+export function parseResourceBody<N extends BodySchemaName>(raw: string, key: string, schema: N): BodyOf<N> {
+  const inner = resourceOf(raw, key);
+  // Ajv compiles each schema once and keeps it.
+  const validate = ajv.compile<BodyOf<N>>(bodySchemas[schema]);
+  if (validate(inner)) return inner;
+  const errors = validate.errors ?? [];
+  // Neutron's converters fail with InvalidInput; its range and enum checks with HTTPBadRequest.
+  const unconvertible = errors[0]?.keyword === 'type' && ['integer', 'boolean'].includes(String(errors[0].params.type));
+  throw new HttpError(400, unconvertible ? 'InvalidInput' : 'HTTPBadRequest', errors.length > 0 ? describe(errors) : `Invalid input for ${key}.`);
+}
+
+/** The object under `key`, the envelope's only key. */
+function resourceOf(raw: string, key: string): Record<string, unknown> {
   if (raw.trim() === '') throw new HttpError(400, 'HTTPBadRequest', `Resource body required: send {"${key}": {...}}.`);
   let parsed: unknown;
   try {
@@ -100,20 +121,11 @@ export function parseResourceBody<N extends BodySchemaName>(raw: string, key: st
   if (keys.length !== 1 || keys[0] !== key) {
     throw new HttpError(400, 'HTTPBadRequest', `Unable to find '${key}' in request body${keys.length > 1 ? ' (it must be the only key)' : ''}.`);
   }
-  const inner = (parsed as Record<string, unknown>)[key];
+  const inner: unknown = (parsed as Record<string, unknown>)[key];
   if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) {
     throw new HttpError(400, 'HTTPBadRequest', `Invalid input for ${key}: expected an object.`);
   }
-  const validate = validators.get(schema);
-  if (!validate) throw new Error(`no validator for ${schema}`);
-  if (!validate(inner)) {
-    const errors = validate.errors ?? [];
-    // Neutron's converters fail with InvalidInput; its range and enum checks with HTTPBadRequest.
-    const unconvertible = errors[0]?.keyword === 'type' && ['integer', 'boolean'].includes(String(errors[0].params.type));
-    throw new HttpError(400, unconvertible ? 'InvalidInput' : 'HTTPBadRequest', errors.length > 0 ? describe(errors) : `Invalid input for ${key}.`);
-  }
-  // The schema validated it, and BodiesFitInputs proves each schema's type fits its input.
-  return inner as BodyInputs[N];
+  return inner as Record<string, unknown>;
 }
 
 /** A write that takes no body (an action on the object in the path) accepts none, or an empty JSON object. */

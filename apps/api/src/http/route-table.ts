@@ -3,7 +3,11 @@ import type { BodySchemaName } from './schemas';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
-/** One route of the API: the single place that ties a path to its body schema, for validation and OpenAPI alike. */
+/**
+ * One route of the API: the single place that ties a path to its body schema and its answer,
+ * for the controller that serves it (see `Endpoint`), the OpenAPI document, the metrics' route
+ * templates and the 405s of paths that exist with other methods.
+ */
 export interface RouteSpec {
   readonly operationId: string;
   readonly method: Method;
@@ -20,58 +24,90 @@ export interface RouteSpec {
   readonly adminOnly?: boolean;
 }
 
-interface ResourceSpec {
+/** A route whose body is validated against a schema. */
+export type BodyRoute<N extends BodySchemaName = BodySchemaName> = RouteSpec & { readonly body: { readonly key: string; readonly schema: N } };
+
+export interface ResourceSpec {
   readonly collection: Collection;
   readonly singular: string;
   readonly path: string;
   readonly title: string;
-  readonly writable: boolean;
   /** Operator views (placement, nodes): other roles get 403, since the collection's existence is no secret. */
   readonly adminOnly?: boolean;
 }
 
-export const RESOURCES: readonly ResourceSpec[] = [
-  { collection: 'networks', singular: 'network', path: '/v2.0/networks', title: 'Network', writable: true },
-  { collection: 'subnets', singular: 'subnet', path: '/v2.0/subnets', title: 'Subnet', writable: true },
-  { collection: 'ports', singular: 'port', path: '/v2.0/ports', title: 'Port', writable: false },
-  { collection: 'floatingips', singular: 'floatingip', path: '/v2.0/floatingips', title: 'FloatingIp', writable: true },
-  { collection: 'pools', singular: 'pool', path: '/v2.0/lb/pools', title: 'Pool', writable: true },
-  { collection: 'members', singular: 'member', path: '/v2.0/lb/members', title: 'Member', writable: true },
-  { collection: 'vips', singular: 'vip', path: '/v2.0/lb/vips', title: 'Vip', writable: true },
-  { collection: 'health_monitors', singular: 'health_monitor', path: '/v2.0/lb/health_monitors', title: 'HealthMonitor', writable: true },
-  { collection: 'certificates', singular: 'certificate', path: '/v2.0/lb/certificates', title: 'Certificate', writable: true },
-  { collection: 'service_instances', singular: 'service_instance', path: '/v2.0/lb/service_instances', title: 'ServiceInstance', writable: false, adminOnly: true },
-  { collection: 'nodes', singular: 'node', path: '/v2.0/lb/nodes', title: 'Node', writable: false, adminOnly: true },
-];
+const resource = (collection: Collection, singular: string, path: string, title: string, adminOnly = false): ResourceSpec =>
+  ({ collection, singular, path, title, ...(adminOnly ? { adminOnly } : {}) });
 
-function resourceRoutes(r: ResourceSpec): RouteSpec[] {
-  const one = { key: r.singular, collection: r.collection, many: false };
-  const access = r.adminOnly ? { adminOnly: true } : {};
-  const read: RouteSpec[] = [
-    { operationId: `list${r.title}s`, method: 'GET', path: r.path, summary: `List ${r.collection}`, status: 200, answers: { key: r.collection, collection: r.collection, many: true }, ...access },
-    { operationId: `show${r.title}`, method: 'GET', path: `${r.path}/{id}`, summary: `Show a ${r.singular}`, status: 200, answers: one, ...access },
-  ];
-  if (!r.writable) return read;
-  return [
-    ...read,
-    { operationId: `create${r.title}`, method: 'POST', path: r.path, summary: `Create a ${r.singular}`, status: 201, body: { key: r.singular, schema: `create${r.title}` as BodySchemaName }, answers: one },
-    { operationId: `update${r.title}`, method: 'PUT', path: `${r.path}/{id}`, summary: `Update a ${r.singular}`, status: 200, body: { key: r.singular, schema: `update${r.title}` as BodySchemaName }, answers: one },
-    { operationId: `delete${r.title}`, method: 'DELETE', path: `${r.path}/{id}`, summary: `Delete a ${r.singular}`, status: 204 },
-  ];
+export const RESOURCES = {
+  networks: resource('networks', 'network', '/v2.0/networks', 'Network'),
+  subnets: resource('subnets', 'subnet', '/v2.0/subnets', 'Subnet'),
+  ports: resource('ports', 'port', '/v2.0/ports', 'Port'),
+  floatingips: resource('floatingips', 'floatingip', '/v2.0/floatingips', 'FloatingIp'),
+  pools: resource('pools', 'pool', '/v2.0/lb/pools', 'Pool'),
+  members: resource('members', 'member', '/v2.0/lb/members', 'Member'),
+  vips: resource('vips', 'vip', '/v2.0/lb/vips', 'Vip'),
+  health_monitors: resource('health_monitors', 'health_monitor', '/v2.0/lb/health_monitors', 'HealthMonitor'),
+  certificates: resource('certificates', 'certificate', '/v2.0/lb/certificates', 'Certificate'),
+  service_instances: resource('service_instances', 'service_instance', '/v2.0/lb/service_instances', 'ServiceInstance', true),
+  nodes: resource('nodes', 'node', '/v2.0/lb/nodes', 'Node', true),
+} as const satisfies Record<string, ResourceSpec>;
+
+/** Every collection in the order discovery (`GET /v2.0`) lists them. */
+export const RESOURCE_LIST: readonly ResourceSpec[] = Object.values(RESOURCES);
+
+interface ReadRoutes {
+  readonly list: RouteSpec;
+  readonly show: RouteSpec;
+}
+interface WriteRoutes<C extends BodySchemaName, U extends BodySchemaName> extends ReadRoutes {
+  readonly create: BodyRoute<C>;
+  readonly update: BodyRoute<U>;
+  readonly delete: RouteSpec;
 }
 
-export const ROUTES: readonly RouteSpec[] = [
-  ...RESOURCES.flatMap(resourceRoutes),
-  {
+function readRoutes(r: ResourceSpec): ReadRoutes {
+  const access = r.adminOnly ? { adminOnly: true } : {};
+  return {
+    list: { operationId: `list${r.title}s`, method: 'GET', path: r.path, summary: `List ${r.collection}`, status: 200, answers: { key: r.collection, collection: r.collection, many: true }, ...access },
+    show: { operationId: `show${r.title}`, method: 'GET', path: `${r.path}/{id}`, summary: `Show a ${r.singular}`, status: 200, answers: { key: r.singular, collection: r.collection, many: false }, ...access },
+  };
+}
+
+function writeRoutes<C extends BodySchemaName, U extends BodySchemaName>(r: ResourceSpec, create: C, update: U): WriteRoutes<C, U> {
+  const one = { key: r.singular, collection: r.collection, many: false };
+  return {
+    ...readRoutes(r),
+    create: { operationId: create, method: 'POST', path: r.path, summary: `Create a ${r.singular}`, status: 201, body: { key: r.singular, schema: create }, answers: one },
+    update: { operationId: update, method: 'PUT', path: `${r.path}/{id}`, summary: `Update a ${r.singular}`, status: 200, body: { key: r.singular, schema: update }, answers: one },
+    delete: { operationId: `delete${r.title}`, method: 'DELETE', path: `${r.path}/{id}`, summary: `Delete a ${r.singular}`, status: 204 },
+  };
+}
+
+export const NETWORK_ROUTES = writeRoutes(RESOURCES.networks, 'createNetwork', 'updateNetwork');
+export const SUBNET_ROUTES = writeRoutes(RESOURCES.subnets, 'createSubnet', 'updateSubnet');
+export const PORT_ROUTES = readRoutes(RESOURCES.ports);
+export const FLOATING_IP_ROUTES = writeRoutes(RESOURCES.floatingips, 'createFloatingIp', 'updateFloatingIp');
+export const POOL_ROUTES = writeRoutes(RESOURCES.pools, 'createPool', 'updatePool');
+export const MEMBER_ROUTES = writeRoutes(RESOURCES.members, 'createMember', 'updateMember');
+export const VIP_ROUTES = writeRoutes(RESOURCES.vips, 'createVip', 'updateVip');
+export const HEALTH_MONITOR_ROUTES = writeRoutes(RESOURCES.health_monitors, 'createHealthMonitor', 'updateHealthMonitor');
+export const CERTIFICATE_ROUTES = writeRoutes(RESOURCES.certificates, 'createCertificate', 'updateCertificate');
+export const SERVICE_INSTANCE_ROUTES = readRoutes(RESOURCES.service_instances);
+export const NODE_ROUTES = readRoutes(RESOURCES.nodes);
+
+/** Routes beyond a collection's list, show, create, update and delete. */
+export const ACTION_ROUTES = {
+  associateHealthMonitor: {
     operationId: 'associateHealthMonitor', method: 'POST', path: '/v2.0/lb/pools/{id}/health_monitors', summary: 'Associate a health monitor with a pool',
     status: 201, body: { key: 'health_monitor', schema: 'associateHealthMonitor' },
   },
-  {
+  disassociateHealthMonitor: {
     operationId: 'disassociateHealthMonitor', method: 'DELETE', path: '/v2.0/lb/pools/{id}/health_monitors/{monitor_id}',
     summary: 'Disassociate a health monitor from a pool', status: 204,
   },
-  { operationId: 'showPoolStats', method: 'GET', path: '/v2.0/lb/pools/{id}/stats', summary: 'Traffic counters of a pool', status: 200 },
-  {
+  showPoolStats: { operationId: 'showPoolStats', method: 'GET', path: '/v2.0/lb/pools/{id}/stats', summary: 'Traffic counters of a pool', status: 200 },
+  resealCertificate: {
     operationId: 'resealCertificate', method: 'PUT', path: '/v2.0/lb/certificates/{id}/reseal', summary: "Seal a certificate's private key again with the current deployment key",
     description: 'Finishes a rotation of the deployment\'s certificate key (LBAAS_CERTIFICATE_KEY_FILE). Put the new key in that file and the old one in '
       + '`<file>.previous`, restart the api and the node agents, then reseal every certificate: each private key is opened with the key ring and sealed '
@@ -79,6 +115,16 @@ export const ROUTES: readonly RouteSpec[] = [
       + '409 CertificateKeyUnavailable when no key of the ring opens it.',
     status: 200, answers: { key: 'certificate', collection: 'certificates', many: false }, adminOnly: true,
   },
+} as const satisfies Record<string, RouteSpec>;
+
+const crud = (routes: ReadRoutes | WriteRoutes<BodySchemaName, BodySchemaName>): RouteSpec[] =>
+  ('create' in routes ? [routes.list, routes.show, routes.create, routes.update, routes.delete] : [routes.list, routes.show]);
+
+/** Every route, in the order the OpenAPI document lists them. */
+export const ROUTES: readonly RouteSpec[] = [
+  ...crud(NETWORK_ROUTES), ...crud(SUBNET_ROUTES), ...crud(PORT_ROUTES), ...crud(FLOATING_IP_ROUTES), ...crud(POOL_ROUTES), ...crud(MEMBER_ROUTES),
+  ...crud(VIP_ROUTES), ...crud(HEALTH_MONITOR_ROUTES), ...crud(CERTIFICATE_ROUTES), ...crud(SERVICE_INSTANCE_ROUTES), ...crud(NODE_ROUTES),
+  ...Object.values(ACTION_ROUTES),
 ];
 
 export interface MatchedRoute {
@@ -97,7 +143,10 @@ const compiled = ROUTES.map((route) => {
   return { route, names, pattern: new RegExp(`^${source}(?:\\.json)?$`) };
 });
 
-/** The route for a path, or, when the path exists with other methods, the methods it allows. */
+/**
+ * The route for a path, or, when the path exists with other methods, the methods it allows. The
+ * router serves the requests; this answers what it does not route: 405s and metric labels.
+ */
 export function matchRoute(method: string, path: string): MatchedRoute | { allowed: Method[] } | null {
   const allowed: Method[] = [];
   for (const c of compiled) {

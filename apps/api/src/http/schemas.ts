@@ -1,5 +1,5 @@
+import { HTTP_METHODS, LbMethodSchema, MonitorTypeSchema, ProtocolSchema, SessionPersistenceSchema } from '@lbaas/domain';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
-import type * as In from '../commands/inputs';
 
 /**
  * Request bodies as TypeBox schemas: Ajv validates with them at the edge and the OpenAPI
@@ -13,19 +13,20 @@ const Name = Type.String({ maxLength: 255 });
 const Description = Type.String({ maxLength: 255 });
 const Ipv4 = Type.String({ format: 'ipv4', maxLength: 15 });
 const Port = Type.Integer({ minimum: 1, maximum: 65535 });
-const Protocol = Type.Union([Type.Literal('HTTP'), Type.Literal('HTTPS'), Type.Literal('TCP')]);
-const LbMethod = Type.Union([Type.Literal('ROUND_ROBIN'), Type.Literal('LEAST_CONNECTIONS'), Type.Literal('SOURCE_IP')]);
-const MonitorType = Type.Union([Type.Literal('PING'), Type.Literal('TCP'), Type.Literal('HTTP'), Type.Literal('HTTPS')]);
+// The enumerations are the domain's, without the title and description its event catalogue gives them.
+const Protocol = Type.Union([...ProtocolSchema.anyOf]);
+const LbMethod = Type.Union([...LbMethodSchema.anyOf]);
+const MonitorType = Type.Union([...MonitorTypeSchema.anyOf]);
 const Weight = Type.Integer({ minimum: 0, maximum: 256 });
 const SessionPersistence = Type.Union([
   Type.Object({
-    type: Type.Union([Type.Literal('SOURCE_IP'), Type.Literal('HTTP_COOKIE'), Type.Literal('APP_COOKIE')]),
+    type: Type.Union([...SessionPersistenceSchema.properties.type.anyOf]),
     cookie_name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   }, strict),
   Type.Null(),
 ]);
 const ConnectionLimit = Type.Integer({ minimum: -1, maximum: 1_000_000 });
-const HttpMethod = Type.Union(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE', 'CONNECT'].map((m) => Type.Literal(m)));
+const HttpMethod = Type.Union(HTTP_METHODS.map((m) => Type.Literal(m)));
 const UrlPath = Type.String({ minLength: 1, maxLength: 255, pattern: '^/[^\\s"\'#\\\\]*$' });
 const ExpectedCodes = Type.String({ maxLength: 64, pattern: '^([1-5][0-9]{2})(\\s*,\\s*[1-5][0-9]{2})*$|^[1-5][0-9]{2}-[1-5][0-9]{2}$' });
 const Seconds = Type.Integer({ minimum: 1, maximum: 86_400 });
@@ -112,27 +113,5 @@ export const bodySchemas = {
 
 export type BodySchemaName = keyof typeof bodySchemas;
 
-/** What the command service takes for each validated body. */
-export interface BodyInputs {
-  createNetwork: In.CreateNetworkInput; updateNetwork: In.UpdateNetworkInput;
-  createSubnet: In.CreateSubnetInput; updateSubnet: In.UpdateSubnetInput;
-  createFloatingIp: In.CreateFloatingIpInput; updateFloatingIp: In.UpdateFloatingIpInput;
-  createPool: In.CreatePoolInput; updatePool: In.UpdatePoolInput;
-  createMember: In.CreateMemberInput; updateMember: In.UpdateMemberInput;
-  createVip: In.CreateVipInput; updateVip: In.UpdateVipInput;
-  createHealthMonitor: In.CreateHealthMonitorInput; updateHealthMonitor: In.UpdateHealthMonitorInput;
-  associateHealthMonitor: { id: string };
-  createCertificate: In.CreateCertificateInput; updateCertificate: In.UpdateCertificateInput;
-}
-
-type MustHold<T extends true> = T;
-type Every<B extends boolean> = false extends B ? false : true;
-/**
- * Fails to compile when a schema accepts a body its input type does not describe, or when a
- * schema and an input are missing from each other, so the edge cannot hand the command service
- * something else than it declares.
- */
-export type BodiesFitInputs = MustHold<Every<
-  | { [N in BodySchemaName]: Static<(typeof bodySchemas)[N]> extends BodyInputs[N] ? true : false }[BodySchemaName]
-  | ([Exclude<keyof BodyInputs, BodySchemaName>] extends [never] ? true : false)
->>;
+/** A request body as its schema validated it: the one type the controllers and the commands take. */
+export type BodyOf<N extends BodySchemaName> = Static<(typeof bodySchemas)[N]>;

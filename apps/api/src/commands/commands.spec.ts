@@ -13,12 +13,20 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { v7 as uuidv7, validate as isUuid, version as uuidVersion } from 'uuid';
+import type { BodyOf } from '../http/schemas';
+import type { AppendObserver, CompensationLog } from './command-run';
 import { type CommandEnvironment, systemCommandEnvironment } from './command-environment';
-import { LbaasCommandService, type RequestContext, type ResourceLookup } from './command-service';
-import { EventSourcedCommandService, VIP_PORT_OWNER } from './event-sourced-commands';
+import { CertificateCommands } from './certificate-commands';
+import { CommandRuns } from './command-runs';
+import { FloatingIpCommands } from './floating-ip-commands';
+import { HealthMonitorCommands } from './health-monitor-commands';
 import { InMemoryEventStore } from './in-memory-event-store';
-import type * as In from './inputs';
-import { APPEND_OBSERVER, COMMAND_ENVIRONMENT, EVENT_STORE, RESOURCE_LOOKUP } from './tokens';
+import { MemberCommands } from './member-commands';
+import { NetworkCommands } from './network-commands';
+import { PoolCommands } from './pool-commands';
+import type { RequestContext, ResourceLookup } from './request-context';
+import { APPEND_OBSERVER, CERTIFICATE_KEY_RING, COMMAND_ENVIRONMENT, EVENT_STORE, RESOURCE_LOOKUP } from './tokens';
+import { VIP_PORT_OWNER, VipCommands } from './vip-commands';
 
 const DEMO = 'd0000000-0000-4000-8000-00000000000d';
 const OTHER = 'e0000000-0000-4000-8000-00000000000e';
@@ -71,10 +79,30 @@ class ProjectedLookup implements ResourceLookup {
   }
 }
 
+/** Every write, whatever resource's commands hold it: the specs below read as one write side. */
+type WriteSide = NetworkCommands & FloatingIpCommands & PoolCommands & MemberCommands & VipCommands & HealthMonitorCommands & CertificateCommands;
+
+function writeSide(
+  store: InMemoryEventStore, lookup: ResourceLookup, env: CommandEnvironment, observer: AppendObserver | null, log: CompensationLog | null, ring: KeyRing | null,
+): WriteSide {
+  const runs = new CommandRuns(store, env, observer, log);
+  const parts: object[] = [
+    new NetworkCommands(runs), new FloatingIpCommands(runs), new PoolCommands(runs), new MemberCommands(runs, lookup), new VipCommands(runs, lookup),
+    new HealthMonitorCommands(runs), new CertificateCommands(runs, ring),
+  ];
+  return new Proxy({}, {
+    get: (_target, name) => {
+      const part = parts.find((p) => typeof (p as Record<string | symbol, unknown>)[name] === 'function') as Record<string | symbol, (...args: unknown[]) => unknown> | undefined;
+      if (part === undefined) throw new Error(`no command ${String(name)}`);
+      return part[name].bind(part);
+    },
+  }) as WriteSide;
+}
+
 interface Harness {
   store: InMemoryEventStore;
   lookup: ProjectedLookup;
-  service: LbaasCommandService;
+  service: WriteSide;
   noted: number[];
   logged: { fields: Record<string, unknown>; message: string }[];
 }
@@ -89,7 +117,7 @@ function harness(ring: KeyRing = TEST_RING): Harness {
   const lookup = new ProjectedLookup(store);
   const noted: number[] = [];
   const logged: Harness['logged'] = [];
-  const service = new EventSourcedCommandService(store, lookup, new TestEnvironment(), { note: (seq) => noted.push(seq) }, {
+  const service = writeSide(store, lookup, new TestEnvironment(), { note: (seq) => noted.push(seq) }, {
     error: (fields, message) => logged.push({ fields, message }),
   }, ring);
   return { store, lookup, service, noted, logged };
@@ -150,8 +178,8 @@ async function publicNetwork(h: Harness) {
   return { net, subnet };
 }
 
-describe('EventSourcedCommandService', () => {
-  it('is a NestJS provider of LbaasCommandService built from the EVENT_STORE and RESOURCE_LOOKUP tokens', async () => {
+describe('the command side', () => {
+  it('is NestJS providers built from the EVENT_STORE, RESOURCE_LOOKUP and CERTIFICATE_KEY_RING tokens', async () => {
     const store = new InMemoryEventStore();
     @Module({
       providers: [
@@ -159,16 +187,17 @@ describe('EventSourcedCommandService', () => {
         { provide: RESOURCE_LOOKUP, useValue: new ProjectedLookup(store) },
         { provide: COMMAND_ENVIRONMENT, useValue: new TestEnvironment() },
         { provide: APPEND_OBSERVER, useValue: { note: () => undefined } },
-        { provide: LbaasCommandService, useClass: EventSourcedCommandService },
+        { provide: CERTIFICATE_KEY_RING, useValue: TEST_RING },
+        CommandRuns, NetworkCommands, FloatingIpCommands, PoolCommands, MemberCommands, VipCommands, HealthMonitorCommands, CertificateCommands,
       ],
     })
     class CommandsModule {}
     const app = await NestFactory.createApplicationContext(CommandsModule, { logger: false });
     try {
-      const service = app.get(LbaasCommandService);
-      expect(service).toBeInstanceOf(EventSourcedCommandService);
-      const { resource } = await service.createNetwork(demo, { name: 'n' });
+      const { resource } = await app.get(NetworkCommands).createNetwork(demo, { name: 'n' });
       expect((await store.read('network', resource.id)).events.map((e) => e.type)).toEqual(['NetworkCreated']);
+      const pool = await app.get(PoolCommands).createPool(demo, { subnet_id: ABSENT, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' }).catch((e: unknown) => e);
+      expect(pool).toBeInstanceOf(NotFound);
     } finally {
       await app.close();
     }
@@ -898,7 +927,7 @@ describe('EventSourcedCommandService', () => {
         })], `c-race-${attempts}`);
       });
       const error = await expectRejected(h.service.updatePool(demo, pool.id, { name: 'mine' }), ConcurrencyConflict, 'Conflict');
-      expect(error.status).toBe(409);
+      expect(error.kind).toBe('conflict');
       expect(error.message).toBe(`Pool ${pool.id} was changed by other requests each of the ${APPEND_ATTEMPTS} times this request decided on it, so the request was not completed: retry it.`);
       expect(attempts).toBe(APPEND_ATTEMPTS);
       expect(h.store.events('pool', pool.id).map((e) => (e.data as { name?: string }).name).filter((n) => n === 'mine')).toEqual([]);
@@ -936,7 +965,7 @@ describe('certificates and TLS termination on VIPs', () => {
   }, 60_000);
   afterAll(() => rmSync(caDir, { recursive: true, force: true }));
 
-  const bundle = (c: IssuedCertificate, fields: Partial<In.CreateCertificateInput> = {}): In.CreateCertificateInput =>
+  const bundle = (c: IssuedCertificate, fields: Partial<BodyOf<'createCertificate'>> = {}): BodyOf<'createCertificate'> =>
     ({ name: 'site', certificate: c.certificatePem, private_key: c.privateKeyPem, ...fields });
   /** The base64 body of a PEM key: what a leak would carry even without its armour. */
   const keyBody = (pem: string) => pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
@@ -970,7 +999,7 @@ describe('certificates and TLS termination on VIPs', () => {
       expect(resource.hostnames).toEqual(['chained.example.test']);
     });
 
-    const invalid: { desc: string; input: () => In.CreateCertificateInput; message: RegExp }[] = [
+    const invalid: { desc: string; input: () => BodyOf<'createCertificate'>; message: RegExp }[] = [
       { desc: 'garbage instead of PEM', input: () => bundle(site, { certificate: 'not a certificate' }), message: /certificate/ },
       { desc: 'a key of another certificate', input: () => bundle(site, { private_key: renewed.privateKeyPem }), message: /does not match/ },
       {
@@ -996,7 +1025,7 @@ describe('certificates and TLS termination on VIPs', () => {
       const error = await rejection((async () => {
         await h.service.createCertificate(demo, input());
       })());
-      expect({ type: error.neutronType, status: error.status }).toEqual({ type: 'HTTPBadRequest', status: 400 });
+      expect({ type: error.neutronType, kind: error.kind }).toEqual({ type: 'HTTPBadRequest', kind: 'invalid' });
       expect(error.message).toMatch(message);
       expect(error.message).not.toContain('PRIVATE KEY');
       expect(h.store.lastSeq).toBe(0);
@@ -1067,7 +1096,7 @@ describe('certificates and TLS termination on VIPs', () => {
     async function ground(h: Harness) {
       const g = await loadBalancerGround(h);
       const certificate = (await h.service.createCertificate(demo, bundle(site))).resource;
-      const vipInput = (fields: Partial<In.CreateVipInput> = {}): In.CreateVipInput =>
+      const vipInput = (fields: Partial<BodyOf<'createVip'>> = {}): BodyOf<'createVip'> =>
         ({ protocol_port: 443, protocol: 'HTTP', subnet_id: g.vipSubnet.id, pool_id: g.pool.id, tls_certificate_id: certificate.id, ...fields });
       return { ...g, certificate, vipInput };
     }
@@ -1257,7 +1286,7 @@ describe('certificates and TLS termination on VIPs', () => {
       writeFileSync(keyFile, randomBytes(32).toString('hex'));
       const newRing = loadKeyRing(keyFile);
       expect(newRing.current.id).not.toBe(oldRing.current.id);
-      const rotated = new EventSourcedCommandService(h.store, h.lookup, new TestEnvironment(), null, null, newRing);
+      const rotated = writeSide(h.store, h.lookup, new TestEnvironment(), null, null, newRing);
       await expectNothingAppended(h, () => rotated.resealCertificate(demo, resource.id), Forbidden, 'PolicyNotAuthorized');
       const since = h.store.lastSeq;
       const resealed = await rotated.resealCertificate(admin, resource.id);
@@ -1277,7 +1306,7 @@ describe('certificates and TLS termination on VIPs', () => {
       const h = harness();
       const { resource } = await h.service.createCertificate(demo, bundle(site));
       const stranger = loadKeyRing(join(mkdtempSync(join(keyDir, 'stranger-')), 'certificate.key'));
-      const service = new EventSourcedCommandService(h.store, h.lookup, new TestEnvironment(), null, null, stranger);
+      const service = writeSide(h.store, h.lookup, new TestEnvironment(), null, null, stranger);
       const error = await expectNothingAppended(h, () => service.resealCertificate(admin, resource.id), Conflict, 'CertificateKeyUnavailable');
       expect(error.message).toContain(TEST_RING.current.id);
       expect(error.message).toMatch(/\.previous/);

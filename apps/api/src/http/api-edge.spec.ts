@@ -1,21 +1,29 @@
+import 'reflect-metadata';
 import { Conflict, NotFound } from '@lbaas/domain';
+import { TokenFileAuthenticator } from '@lbaas/identity';
+import { ServiceMetrics } from '@lbaas/service-shell';
+import { parsePrometheusText, sampleValue } from '@lbaas/testing';
 import type { ClientProxy } from '@nestjs/microservices';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { defer, type Observable, of } from 'rxjs';
-import type { LbaasCommandService, RequestContext } from '../commands/command-service';
-import type { NatsConnectionState } from '../nats-connection-state';
-import { ReadSide, WriteProgress } from '../read-side';
-import { filtersOf, NeutronApi } from './neutron-api';
-import { TokenFileAuthenticator } from '@lbaas/identity';
+import { API_CONTROLLERS, COMMAND_PROVIDERS, EDGE_PROVIDERS } from '../app.module';
+import type { RequestContext } from '../commands/request-context';
+import { API_METRICS } from '../controllers/service-endpoints.controller';
+import { API_LOGGER } from '../logger';
+import { NatsConnectionState } from '../nats-connection-state';
+import { PROJECTIONS_CLIENT, ReadSide, WriteProgress } from '../read-side';
+import { createApiServer } from './api-server';
+import { filtersOf } from './list-query';
+import { AUTHENTICATOR } from './policy.guard';
 
 /**
- * The HTTP edge over real HTTP, with the command service and the projections' NATS client
- * replaced by recorders: what reaches them, and what the client gets back.
+ * The HTTP edge (controllers, guard, pipes, filter) over real HTTP on Fastify, with the command
+ * side and the projections' NATS client replaced by recorders: what reaches them, and what the
+ * client gets back.
  */
 
 const DEMO = 'demo-token-0123456789abcdef';
@@ -36,18 +44,20 @@ interface Query {
   readonly payload: Record<string, unknown>;
 }
 
-/** Answers every command with `next` (a value, or an error to throw) and records the call. */
+/** Answers every command of every resource with `next` (a value, or an error to throw) and records the call. */
 class RecordingCommands {
   readonly calls: CommandCall[] = [];
   next: { resource?: object; seq: number } | Error = { seq: 1 };
 
-  readonly service = new Proxy({}, {
-    get: (_target, method) => async (ctx: RequestContext, ...args: unknown[]) => {
-      this.calls.push({ method: String(method), ctx, args });
-      if (this.next instanceof Error) throw this.next;
-      return this.next;
-    },
-  }) as LbaasCommandService;
+  // Only command names: Nest probes a provider for lifecycle hooks and `then`.
+  readonly service: object = new Proxy({}, {
+    get: (_target, method) => (typeof method !== 'string' || !/^(create|update|delete|associate|disassociate|reseal)[A-Z]/.test(method) ? undefined
+      : async (ctx: RequestContext, ...args: unknown[]) => {
+        this.calls.push({ method, ctx, args });
+        if (this.next instanceof Error) throw this.next;
+        return this.next;
+      }),
+  });
 }
 
 /** The projections' side of NATS request/reply: a canned reply per pattern. */
@@ -73,8 +83,9 @@ class RecordingQueries {
 
 describe('the Neutron HTTP edge', () => {
   let dir: string;
-  let server: Server;
+  let app: NestFastifyApplication;
   let base: string;
+  let metrics: ServiceMetrics;
   let commands: RecordingCommands;
   let queries: RecordingQueries;
   let logLines: Record<string, unknown>[];
@@ -92,15 +103,27 @@ describe('the Neutron HTTP edge', () => {
     queries = new RecordingQueries();
     logLines = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) });
-    const progress = new WriteProgress();
-    const api = new NeutronApi(commands.service, new ReadSide(queries.client, progress), progress, new TokenFileAuthenticator(tokens), logger, nats as NatsConnectionState);
-    server = createServer((req, res) => void api.handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    metrics = new ServiceMetrics('api');
+    class EdgeUnderTest {}
+    const commandStandIns = COMMAND_PROVIDERS.map((provide) => ({ provide, useValue: commands.service }));
+    app = await createApiServer({
+      module: EdgeUnderTest,
+      controllers: API_CONTROLLERS,
+      providers: [
+        ...EDGE_PROVIDERS, ...commandStandIns, WriteProgress, ReadSide,
+        { provide: PROJECTIONS_CLIENT, useValue: queries.client },
+        { provide: AUTHENTICATOR, useValue: new TokenFileAuthenticator(tokens) },
+        { provide: API_LOGGER, useValue: logger },
+        { provide: API_METRICS, useValue: metrics },
+        { provide: NatsConnectionState, useValue: nats },
+      ],
+    }, { logger, metrics });
+    await app.listen(0, '127.0.0.1');
+    base = await app.getUrl();
   });
 
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
+    await app.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -415,11 +438,21 @@ describe('the Neutron HTTP edge', () => {
       ['a member id that is not a UUID', 'PUT', '/v2.0/lb/members/a.b', JSON.stringify({ member: { weight: 2 } }), 404, 'MemberNotFound'],
       // new URL('//v2.0/...', base) reads a host there and threw outside the error handling: a 500.
       ['a target that starts with //', 'GET', '//v2.0/lb/pools', undefined, 404, 'HTTPNotFound'],
+      // The body is judged before the path id, whatever order Nest resolves a handler's parameters in.
+      ['a bad body on a wildcard id', 'PUT', '/v2.0/lb/pools/%3E', JSON.stringify({ pool: { colour: 'blue' } }), 400, 'HTTPBadRequest'],
+      ['malformed JSON on a wildcard id', 'PUT', '/v2.0/lb/pools/*', '{', 400, 'MalformedRequestBody'],
+      ['a body over 1 MiB on a wildcard id', 'PUT', '/v2.0/lb/pools/*', 'x'.repeat(1_100_000), 413, 'HTTPRequestEntityTooLarge'],
+      ['a bad monitor body on a pool id that is not a UUID', 'POST', '/v2.0/lb/pools/p/health_monitors', '{"health_monitor": {}}', 400, 'HTTPBadRequest'],
+      ['a body on reseal of a certificate id that is not a UUID', 'PUT', '/v2.0/lb/certificates/c/reseal', '{"a": 1}', 403, 'PolicyNotAuthorized'],
+      // A static segment the client percent-encoded is not the segment: the router must not decode it.
+      ['an escaped letter in a fixed segment', 'GET', '/v2.0/lb/p%6Fols', undefined, 404, 'HTTPNotFound'],
+      ['HEAD on a collection', 'HEAD', '/v2.0/lb/pools', undefined, 405, ''],
       // Quoting the value in the message overflowed JSON.stringify's stack: a 500.
       ['a deeply nested value', 'POST', '/v2.0/lb/pools', `{"pool": {"name": ${'['.repeat(200_000)}${']'.repeat(200_000)}}}`, 400, 'HTTPBadRequest'],
     ])('answers %s with %s %s and touches nothing', async (_desc, method, path, raw, status, type) => {
       const reply = await call(method, path, { raw });
-      expectError(reply, status, type);
+      if (method === 'HEAD') expect(reply.status).toBe(status);
+      else expectError(reply, status, type);
       expect(reply.headers.get('x-openstack-request-id')).toMatch(REQUEST_ID);
       expect(commands.calls).toEqual([]);
     });
@@ -466,6 +499,41 @@ describe('the Neutron HTTP edge', () => {
       expect(page.headers.get('content-type')).toMatch(/text\/html/);
       expect(page.text).toContain('/docs/openapi.json');
       expect(page.text).not.toMatch(/<script[^>]+src=["']https?:/);
+    });
+
+    it('answers JSON as plain application/json and the page as HTML, with no framework header', async () => {
+      const health = await call('GET', '/healthz', { token: null });
+      expect(health.headers.get('content-type')).toBe('application/json');
+      expect(health.headers.get('x-powered-by')).toBeNull();
+      expect((await call('GET', '/docs', { token: null })).headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect((await call('DELETE', `/v2.0/lb/vips/${POOL}`)).headers.get('content-type')).toBeNull();
+    });
+
+    it('logs one line per request with its id, method, path and status', async () => {
+      const reply = await call('GET', '/v2.0/lb/pizzas?x=1');
+      const requestId = reply.headers.get('x-openstack-request-id');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(logLines.filter((l) => l.msg === 'request' && l.correlationId === requestId))
+        .toEqual([expect.objectContaining({ method: 'GET', path: '/v2.0/lb/pizzas', status: 404, ms: expect.any(Number) })]);
+    });
+
+    it('counts every answered request by method, route template and status, and serves them at /metrics, uncounted', async () => {
+      queries.replies['lbaas.query.list'] = () => of({ items: [] });
+      queries.replies['lbaas.query.get'] = () => of({ item: null });
+      await call('GET', '/v2.0/lb/pools?name=web');
+      await call('GET', '/v2.0/lb/pools/');
+      await call('GET', `/v2.0/lb/pools/${POOL}`);
+      await call('PATCH', `/v2.0/lb/members/${POOL}`);
+      const scrape = await call('GET', '/metrics', { token: null });
+      expect(scrape.status).toBe(200);
+      expect(scrape.headers.get('x-openstack-request-id')).toBeNull();
+      const samples = parsePrometheusText(scrape.text);
+      const count = 'lbaas_http_request_duration_seconds_count';
+      expect(sampleValue(samples, count, { method: 'GET', route: '/v2.0/lb/pools', status: '200', service: 'api' })).toBeGreaterThanOrEqual(2);
+      expect(sampleValue(samples, count, { method: 'GET', route: '/v2.0/lb/pools/{id}', status: '404' })).toBeGreaterThanOrEqual(1);
+      expect(sampleValue(samples, count, { method: 'PATCH', route: '/v2.0/lb/members/{id}', status: '405' })).toBe(1);
+      expect(scrape.text).not.toContain(POOL);
+      expect(samples.filter((s) => s.labels.route === '/metrics')).toEqual([]);
     });
 
     it('gives every response a fresh request id', async () => {

@@ -1,0 +1,43 @@
+import { Controller } from '@nestjs/common';
+import { RESOURCE_KIND } from '@lbaas/domain';
+import { FloatingIpCommands } from '../commands/floating-ip-commands';
+import type { RequestContext } from '../commands/request-context';
+import { CollectionReads, Fields, ListQuery, type ListRequest } from '../http/list-query';
+import { BodyForId, Caller, type ObjectWrite, PathId, ResourceBody } from '../http/request-input';
+import { Endpoint, Requires } from '../http/route-metadata';
+import { FLOATING_IP_ROUTES as ROUTE, RESOURCES } from '../http/route-table';
+import type { BodyOf } from '../http/schemas';
+import { WriteAnswers } from '../http/write-answers';
+
+const KIND = RESOURCE_KIND.floatingips;
+
+/** Floating IPs: `/v2.0/floatingips`, the part of the L3 extension this service implements. */
+@Controller()
+export class FloatingIpsController {
+  constructor(private readonly commands: FloatingIpCommands, private readonly reads: CollectionReads, private readonly answers: WriteAnswers) {}
+
+  @Endpoint(ROUTE.list) @Requires('neutron:read')
+  list(@Caller() caller: RequestContext, @ListQuery() query: ListRequest) {
+    return this.reads.list(RESOURCES.floatingips, caller, query);
+  }
+
+  @Endpoint(ROUTE.show) @Requires('neutron:read')
+  show(@PathId(KIND) id: string, @Fields() fields: string[], @Caller() caller: RequestContext) {
+    return this.reads.show(RESOURCES.floatingips, id, caller, fields);
+  }
+
+  @Endpoint(ROUTE.create) @Requires('neutron:write')
+  async create(@ResourceBody(ROUTE.create) body: BodyOf<'createFloatingIp'>, @Caller() caller: RequestContext) {
+    return this.answers.envelope('floatingip', await this.commands.createFloatingIp(caller, body));
+  }
+
+  @Endpoint(ROUTE.update) @Requires('neutron:write')
+  async update(@BodyForId(ROUTE.update, KIND) { id, body }: ObjectWrite<BodyOf<'updateFloatingIp'>>, @Caller() caller: RequestContext) {
+    return this.answers.envelope('floatingip', await this.commands.updateFloatingIp(caller, id, body));
+  }
+
+  @Endpoint(ROUTE.delete) @Requires('neutron:write')
+  async delete(@PathId(KIND) id: string, @Caller() caller: RequestContext): Promise<void> {
+    this.answers.done(await this.commands.deleteFloatingIp(caller, id));
+  }
+}

@@ -1,0 +1,75 @@
+import type { DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { ServiceMetrics } from '@lbaas/service-shell';
+import type { FastifyInstance } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import type { Logger } from 'pino';
+import { v4 as uuidv4 } from 'uuid';
+import { methodLabel, requestDurations, routeTemplateOf } from '../http-metrics';
+import { answerClientError } from './client-error';
+import './edge-request';
+import { parseTarget, routedUrl } from './request-target';
+
+export interface EdgeDependencies {
+  readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
+}
+
+/**
+ * The api's NestJS application on Fastify. The route table decides which paths exist (the router
+ * sees `routedUrl`), bodies are left unread until the PolicyGuard has passed the caller, and
+ * requests Node's parser refuses get a Neutron error body too.
+ */
+export async function createApiServer(module: DynamicModule, deps: EdgeDependencies): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    rewriteUrl: (req: IncomingMessage) => routedUrl(req.method ?? 'GET', req.url ?? '/'),
+    // HEAD is a 405 like every method a path does not list.
+    exposeHeadRoutes: false,
+    // Path ids of any length reach the controllers, which answer 404 for anything but a UUID.
+    maxParamLength: 65_536,
+    clientErrorHandler: answerClientError,
+    // During a graceful stop, requests on open connections are still answered by the API.
+    return503OnClosing: false,
+    // Node's own default, which clients of the api have always seen (Fastify's is 72 s).
+    keepAliveTimeout: 5_000,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bodyParser: false, logger: ['error', 'warn'] });
+  installEdgeHooks(app.getHttpAdapter().getInstance(), deps);
+  return app;
+}
+
+/**
+ * Around every request, routed or not: its id (X-Openstack-Request-Id, the correlation id of
+ * what it appends), one log line and one histogram sample when it is answered. `GET /metrics`
+ * is neither: a scrape is not an API request.
+ */
+function installEdgeHooks(fastify: FastifyInstance, { logger, metrics }: EdgeDependencies): void {
+  const durations = requestDurations(metrics);
+  const scrape = (method: string, url: string): boolean => method === 'GET' && url === '/metrics';
+  // Bodies are read by the BodyReaderInterceptor, after the guard; any content type is taken as text.
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', (_request, _payload, done) => done(null));
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const requestId = `req-${uuidv4()}`;
+    request.edge = { requestId, startedAt: process.hrtime.bigint(), principal: null, rawBody: null };
+    if (!scrape(request.method, request.url)) void reply.header('X-Openstack-Request-Id', requestId);
+    done();
+  });
+  // Neutron's JSON is plain application/json, without the charset Fastify adds.
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (reply.getHeader('content-type') === 'application/json; charset=utf-8') void reply.header('content-type', 'application/json');
+    done(null, payload);
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    if (scrape(request.method, request.url)) return done();
+    const seconds = Number(process.hrtime.bigint() - request.edge.startedAt) / 1e9;
+    const method = methodLabel(request.method);
+    const rawPath = request.originalUrl.split('?')[0] ?? '/';
+    durations.observe({ method, route: routeTemplateOf(method, rawPath), status: String(reply.statusCode) }, seconds);
+    const path = parseTarget(request.originalUrl)?.pathname ?? request.originalUrl;
+    logger.info({ correlationId: request.edge.requestId, method: request.method, path, status: reply.statusCode, ms: Math.round(seconds * 1e5) / 100 }, 'request');
+    done();
+  });
+}
+
