@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The house rules that are not jest specs: lint (module boundaries, no private imports), the
-// format check, and the size of source files. Each is one check in the totals of `make test`:
+// type check of specs and tests (the build compiles sources only), the format check, and the size
+// of source files. Each is one check in the totals of `make test`:
 // it writes a summary in the shape of jest's JSON (numPassedTests/numFailedTests) that
 // scripts/test-summary.js adds up, and prints what failed.
 const { spawnSync } = require('node:child_process');
@@ -16,6 +17,12 @@ function lint() {
   if (graph.status !== 0) return `nx could not compute the project graph:\n${graph.stdout}${graph.stderr}`;
   const eslint = run('npx', ['eslint', '--max-warnings', '0', '.']);
   return eslint.status === 0 ? null : `${eslint.stdout}${eslint.stderr}`;
+}
+
+function typecheck() {
+  // The build compiles sources only; specs, end-to-end suites and tools are checked here.
+  const tsc = run('npx', ['tsc', '-p', 'tsconfig.specs.json']);
+  return tsc.status === 0 ? null : `${tsc.stdout}${tsc.stderr}`;
 }
 
 function format() {
@@ -38,7 +45,7 @@ function sourceSizes() {
   return long.length === 0 ? null : `source files over ${MAX_SOURCE_LINES} lines (split them):\n${long.map(([f, n]) => `  ${f}: ${n}`).join('\n')}`;
 }
 
-const checks = { lint, format, 'source file size': sourceSizes };
+const checks = { lint, 'specs type-check': typecheck, format, 'source file size': sourceSizes };
 const results = Object.entries(checks).map(([name, check]) => {
   const failure = check();
   console.log(`${failure === null ? 'PASS' : 'FAIL'} house check: ${name}`);

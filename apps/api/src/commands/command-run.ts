@@ -1,19 +1,8 @@
-import {
-  AGGREGATE_KIND, type AggregateType, ConcurrencyConflict, type Decider, type DomainEvent, type EventEnvelope, type Lifecycle, NotFound, upcast,
-} from '@lbaas/domain';
-import type { EventStore } from '@lbaas/event-log';
+import { AGGREGATE_KIND, type AggregateType, type Decider, type EventOf, fold, type Lifecycle, NotFound, upcastTo } from '@lbaas/domain';
+import { type EventStore, handleCommand } from '@lbaas/event-log';
 import type { CommandEnvironment } from './command-environment';
 import type { RequestContext } from './request-context';
 
-/**
- * Reads, decides and appends are retried this many times in all when another writer got there
- * first. Creates on one subnet all allocate in its stream, so ten clients at once meet there.
- */
-export const APPEND_ATTEMPTS = 8;
-/** Upper bound of the random pause before a retry, so colliding writers spread out instead of colliding again. */
-const RETRY_JITTER_MS = 20;
-
-export type AnyEvent = DomainEvent<string, number, unknown>;
 type Owned = Lifecycle<{ tenantId: string }>;
 export type Live<S> = Extract<S, { kind: 'live' }>;
 
@@ -76,11 +65,9 @@ export class CommandRun {
     this.highest = Math.max(this.highest, seq);
   }
 
-  async load<C, S, E extends AnyEvent>(decider: Decider<C, S, E>, id: string): Promise<{ state: S; version: number }> {
+  async load<C, S, A extends AggregateType>(decider: Decider<C, S, EventOf<A>, A>, id: string): Promise<{ state: S; version: number }> {
     const history = await this.store.read(decider.aggregate, id);
-    // The subject names the aggregate, so its stored events are this decider's (after upcasting to the latest versions).
-    const state = history.events.map(upcast).reduce((s, e) => decider.evolve(s, e as unknown as E), decider.initialState);
-    return { state, version: history.version };
+    return { state: fold(decider, history.events), version: history.version };
   }
 
   private hidden(state: Owned): boolean {
@@ -88,7 +75,7 @@ export class CommandRun {
   }
 
   /** The live state if the caller may see it; another tenant's object is NotFound, never Forbidden. */
-  async visible<C, S extends Owned, E extends AnyEvent>(decider: Decider<C, S, E>, id: string): Promise<Live<S>> {
+  async visible<C, S extends Owned, A extends AggregateType>(decider: Decider<C, S, EventOf<A>, A>, id: string): Promise<Live<S>> {
     const { state } = await this.load(decider, id);
     if (state.kind !== 'live' || this.hidden(state)) throw new NotFound(AGGREGATE_KIND[decider.aggregate], id);
     return state as Live<S>;
@@ -100,15 +87,16 @@ export class CommandRun {
    * crash cuts it short, the retry finds the aggregate deleted and completes the remaining steps
    * from this state.
    */
-  async lastSeen<C, S extends Owned, E extends AnyEvent>(decider: Decider<C, S, E>, id: string): Promise<{ state: Live<S>; deleted: boolean }> {
-    const events = (await this.store.read(decider.aggregate, id)).events.map(upcast);
+  async lastSeen<C, S extends Owned, A extends AggregateType>(decider: Decider<C, S, EventOf<A>, A>, id: string): Promise<{ state: Live<S>; deleted: boolean }> {
+    const events = (await this.store.read(decider.aggregate, id)).events;
     let state = decider.initialState;
     let seen: Live<S> | null = null;
-    events.forEach((event, i) => {
-      // Taken before each commit (within one, each event names the one before as its cause, see stamp):
+    events.forEach((stored, i) => {
+      // Taken before each commit (within one, each event names the one before as its cause, see handleCommand):
       // a deletion's commit also undoes parts of the state, a pool's monitor associations for one.
-      if (state.kind === 'live' && event.causationId !== events[i - 1]?.id) seen = state as Live<S>;
-      state = decider.evolve(state, event as unknown as E);
+      if (state.kind === 'live' && stored.causationId !== events[i - 1]?.id) seen = state as Live<S>;
+      const event = upcastTo(decider.aggregate, stored);
+      if (event !== null) state = decider.evolve(state, event);
     });
     if (state.kind === 'live') seen = state as Live<S>;
     if (seen === null || this.hidden(seen)) throw new NotFound(AGGREGATE_KIND[decider.aggregate], id);
@@ -116,54 +104,33 @@ export class CommandRun {
   }
 
   /**
-   * Decides `command(state)` against the stream and appends the events. `command` returns null
-   * when there is nothing to do (a resumed saga step, a replayed create).
+   * Decides `command(state)` against the stream and appends the events, through the one command
+   * handler (`handleCommand`, libs/event-log). `command` returns null when there is nothing to do
+   * (a resumed saga step, a replayed create).
    */
-  async execute<C, S extends Owned, E extends AnyEvent>(
-    decider: Decider<C, S, E>, id: string, command: NoInfer<(state: S) => C | null>, options: ExecuteOptions = {},
+  async execute<C extends { readonly type: string }, S extends Owned, A extends AggregateType>(
+    decider: Decider<C, S, EventOf<A>, A>, id: string, command: NoInfer<(state: S) => C | null>, options: ExecuteOptions = {},
   ): Promise<Outcome<S>> {
-    for (let attempt = 1; ; attempt++) {
-      const { state, version } = await this.load(decider, id);
+    let nothingToDo = false;
+    const result = await handleCommand(this.store, decider, id, (state: S) => {
       if ((options.scoped ?? true) && this.hidden(state)) throw new NotFound(AGGREGATE_KIND[decider.aggregate], id);
       const cmd = command(state);
-      // A step whose work is already done (a concurrent retry with the same Idempotency-Key got
-      // there first) answers with what is stored at `version`: reads after it must wait for that.
-      if (cmd === null) this.observed(version);
-      const events = cmd === null ? [] : decider.decide(cmd, state);
-      if (events.length === 0) return { state, seq: version, appended: false };
-      const next = events.reduce((s, e) => decider.evolve(s, e), state);
-      // Events carry the owner's tenant, also when an admin acts or creates for another tenant.
-      const owner = next.kind === 'live' ? next.tenantId : state.kind === 'live' ? state.tenantId : this.ctx.tenantId;
-      const envelopes = this.stamp(decider.aggregate, id, owner, events);
-      try {
-        const { seq } = await this.store.append(decider.aggregate, id, envelopes, { expectedVersion: version, commitId: this.env.newId() });
-        this.highest = Math.max(this.highest, seq);
-        this.lastEventId = envelopes[envelopes.length - 1].id;
-        // Failed sagas append too (reservations, compensations): reads after them must see it.
-        this.observer?.note(seq);
-        return { state: next, seq, appended: true };
-      } catch (error) {
-        if (!(error instanceof ConcurrencyConflict)) throw error;
-        if (attempt >= APPEND_ATTEMPTS) {
-          throw new ConcurrencyConflict(error.stream,
-            `${AGGREGATE_KIND[decider.aggregate]} ${id} was changed by other requests each of the ${APPEND_ATTEMPTS} times this request decided on it, so the request was not completed: retry it.`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * RETRY_JITTER_MS * attempt));
-      }
-    }
-  }
-
-  private stamp(aggregate: AggregateType, aggregateId: string, tenantId: string, events: readonly AnyEvent[]): EventEnvelope[] {
-    const occurredAt = this.env.now();
-    let causationId = this.lastEventId;
-    return events.map((e) => {
-      const envelope: EventEnvelope = {
-        id: this.env.eventId(), type: e.type, version: e.version, aggregate, aggregateId, tenantId, actor: this.ctx.actor, occurredAt,
-        correlationId: this.ctx.correlationId, causationId, data: e.data,
-      };
-      causationId = envelope.id;
-      return envelope;
+      nothingToDo = cmd === null;
+      return cmd;
+    }, { actor: this.ctx.actor, tenantId: this.ctx.tenantId, correlationId: this.ctx.correlationId, causationId: this.lastEventId }, {
+      now: () => this.env.now(), eventId: () => this.env.eventId(), commitId: () => this.env.newId(),
     });
+    if (!result.appended) {
+      // A step whose work is already done (a concurrent retry with the same Idempotency-Key got
+      // there first) answers with what is stored at that version: reads after it must wait for it.
+      if (nothingToDo) this.observed(result.seq);
+      return { state: result.state, seq: result.seq, appended: false };
+    }
+    this.highest = Math.max(this.highest, result.seq);
+    this.lastEventId = result.events[result.events.length - 1].id;
+    // Failed sagas append too (reservations, compensations): reads after them must see it.
+    this.observer?.note(result.seq);
+    return { state: result.state, seq: result.seq, appended: true };
   }
 
   /**

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { type Decider, NotFound, ValidationError } from '@lbaas/domain';
+import { type AggregateType, type Decider, type EventOf, NotFound, ValidationError } from '@lbaas/domain';
 import type { EventStore } from '@lbaas/event-log';
 import { API_LOGGER } from '../logger';
 import { type CommandEnvironment, systemCommandEnvironment } from './command-environment';
-import { type AnyEvent, type AppendObserver, CommandRun, type CompensationLog, type Live } from './command-run';
+import { type AppendObserver, CommandRun, type CompensationLog, type Live } from './command-run';
 import type { RequestContext, Written } from './request-context';
 import { APPEND_OBSERVER, COMMAND_ENVIRONMENT, EVENT_STORE } from './tokens';
 
@@ -41,7 +41,7 @@ export function tenantFor(ctx: RequestContext, requested: string | undefined): s
 }
 
 /** With an Idempotency-Key, the aggregate an earlier try of this request created, if it exists. */
-export async function replay<C, S extends { kind: string }, E extends AnyEvent>(run: CommandRun, decider: Decider<C, S, E>, id: string): Promise<Live<S> | null> {
+export async function replay<C, S extends { kind: string }, A extends AggregateType>(run: CommandRun, decider: Decider<C, S, EventOf<A>, A>, id: string): Promise<Live<S> | null> {
   if (!run.ctx.idempotencyKey) return null;
   const { state, version } = await run.load(decider, id);
   if (state.kind !== 'live') return null;

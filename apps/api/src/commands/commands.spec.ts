@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { APPEND_ATTEMPTS } from './command-run';
+import { APPEND_ATTEMPTS } from '@lbaas/event-log';
 import {
   AGGREGATES, type AggregateType, type Collection, ConcurrencyConflict, Conflict, type DomainError, type EventEnvelope, Forbidden, NotFound,
   type ResourceByCollection, type SealedSecret, Unavailable, upcast, ValidationError,
@@ -79,8 +79,11 @@ class ProjectedLookup implements ResourceLookup {
   }
 }
 
+/** A class's public members: an intersection of classes with private members of one name would be `never`. */
+type PublicOf<T> = { [K in keyof T]: T[K] };
 /** Every write, whatever resource's commands hold it: the specs below read as one write side. */
-type WriteSide = NetworkCommands & FloatingIpCommands & PoolCommands & MemberCommands & VipCommands & HealthMonitorCommands & CertificateCommands;
+type WriteSide = PublicOf<NetworkCommands> & PublicOf<FloatingIpCommands> & PublicOf<PoolCommands> & PublicOf<MemberCommands> & PublicOf<VipCommands>
+  & PublicOf<HealthMonitorCommands> & PublicOf<CertificateCommands>;
 
 function writeSide(
   store: InMemoryEventStore, lookup: ResourceLookup, env: CommandEnvironment, observer: AppendObserver | null, log: CompensationLog | null, ring: KeyRing | null,
@@ -737,21 +740,21 @@ describe('the command side', () => {
 
   describe('tenancy', () => {
     it.each([
-      ['update a pool', 'PoolNotFound', (s: LbaasCommandService, g: Ground) => s.updatePool(other, g.pool.id, { name: 'mine' })],
-      ['delete a pool', 'PoolNotFound', (s: LbaasCommandService, g: Ground) => s.deletePool(other, g.pool.id)],
-      ['add a member to a pool', 'PoolNotFound', (s: LbaasCommandService, g: Ground) => s.createMember(other, { pool_id: g.pool.id, address: '198.18.2.99', protocol_port: 80 })],
-      ['update a member', 'MemberNotFound', (s: LbaasCommandService, g: Ground) => s.updateMember(other, g.member.id, { weight: 3 })],
-      ['delete a member', 'MemberNotFound', (s: LbaasCommandService, g: Ground) => s.deleteMember(other, g.member.id)],
-      ['create a pool on a subnet', 'SubnetNotFound', (s: LbaasCommandService, g: Ground) => s.createPool(other, { subnet_id: g.poolSubnet.id, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' })],
-      ['create a subnet on a network', 'NetworkNotFound', (s: LbaasCommandService, g: Ground) => s.createSubnet(other, { network_id: g.poolNet.id, cidr: '198.18.9.0/24' })],
-      ['delete a network', 'NetworkNotFound', (s: LbaasCommandService, g: Ground) => s.deleteNetwork(other, g.vipNet.id)],
-      ['update a subnet', 'SubnetNotFound', (s: LbaasCommandService, g: Ground) => s.updateSubnet(other, g.vipSubnet.id, { name: 'x' })],
-      ['delete a subnet', 'SubnetNotFound', (s: LbaasCommandService, g: Ground) => s.deleteSubnet(other, g.vipSubnet.id)],
-      ['update a monitor', 'HealthMonitorNotFound', (s: LbaasCommandService, g: Ground) => s.updateHealthMonitor(other, g.monitor.id, { delay: 30 })],
-      ['delete a monitor', 'HealthMonitorNotFound', (s: LbaasCommandService, g: Ground) => s.deleteHealthMonitor(other, g.monitor.id)],
-      ['associate a monitor', 'PoolNotFound', (s: LbaasCommandService, g: Ground) => s.associateHealthMonitor(other, g.pool.id, g.monitor.id)],
-      ['create a VIP on a pool', 'PoolNotFound', (s: LbaasCommandService, g: Ground) => s.createVip(other, { protocol_port: 80, protocol: 'HTTP', subnet_id: g.vipSubnet.id, pool_id: g.pool.id })],
-      ['create a floating IP on a private network', 'NetworkNotFound', (s: LbaasCommandService, g: Ground) => s.createFloatingIp(other, { floating_network_id: g.vipNet.id })],
+      ['update a pool', 'PoolNotFound', (s: WriteSide, g: Ground) => s.updatePool(other, g.pool.id, { name: 'mine' })],
+      ['delete a pool', 'PoolNotFound', (s: WriteSide, g: Ground) => s.deletePool(other, g.pool.id)],
+      ['add a member to a pool', 'PoolNotFound', (s: WriteSide, g: Ground) => s.createMember(other, { pool_id: g.pool.id, address: '198.18.2.99', protocol_port: 80 })],
+      ['update a member', 'MemberNotFound', (s: WriteSide, g: Ground) => s.updateMember(other, g.member.id, { weight: 3 })],
+      ['delete a member', 'MemberNotFound', (s: WriteSide, g: Ground) => s.deleteMember(other, g.member.id)],
+      ['create a pool on a subnet', 'SubnetNotFound', (s: WriteSide, g: Ground) => s.createPool(other, { subnet_id: g.poolSubnet.id, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' })],
+      ['create a subnet on a network', 'NetworkNotFound', (s: WriteSide, g: Ground) => s.createSubnet(other, { network_id: g.poolNet.id, cidr: '198.18.9.0/24' })],
+      ['delete a network', 'NetworkNotFound', (s: WriteSide, g: Ground) => s.deleteNetwork(other, g.vipNet.id)],
+      ['update a subnet', 'SubnetNotFound', (s: WriteSide, g: Ground) => s.updateSubnet(other, g.vipSubnet.id, { name: 'x' })],
+      ['delete a subnet', 'SubnetNotFound', (s: WriteSide, g: Ground) => s.deleteSubnet(other, g.vipSubnet.id)],
+      ['update a monitor', 'HealthMonitorNotFound', (s: WriteSide, g: Ground) => s.updateHealthMonitor(other, g.monitor.id, { delay: 30 })],
+      ['delete a monitor', 'HealthMonitorNotFound', (s: WriteSide, g: Ground) => s.deleteHealthMonitor(other, g.monitor.id)],
+      ['associate a monitor', 'PoolNotFound', (s: WriteSide, g: Ground) => s.associateHealthMonitor(other, g.pool.id, g.monitor.id)],
+      ['create a VIP on a pool', 'PoolNotFound', (s: WriteSide, g: Ground) => s.createVip(other, { protocol_port: 80, protocol: 'HTTP', subnet_id: g.vipSubnet.id, pool_id: g.pool.id })],
+      ['create a floating IP on a private network', 'NetworkNotFound', (s: WriteSide, g: Ground) => s.createFloatingIp(other, { floating_network_id: g.vipNet.id })],
     ] as const)("answers another tenant's attempt to %s with NotFound and appends nothing", async (_desc, neutronType, attempt) => {
       const h = harness();
       const g = await groundWithPublic(h);
@@ -783,10 +786,10 @@ describe('the command side', () => {
     });
 
     it.each([
-      ['a network', (s: LbaasCommandService) => s.createNetwork(demo, { tenant_id: OTHER })],
-      ['a pool', (s: LbaasCommandService) => s.createPool(demo, { tenant_id: OTHER, subnet_id: ABSENT, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' })],
-      ['a monitor', (s: LbaasCommandService) => s.createHealthMonitor(demo, { tenant_id: OTHER, type: 'PING', delay: 1, timeout: 1, max_retries: 1 })],
-      ['a member', (s: LbaasCommandService) => s.createMember(demo, { tenant_id: OTHER, pool_id: ABSENT, address: '198.18.2.5', protocol_port: 1 })],
+      ['a network', (s: WriteSide) => s.createNetwork(demo, { tenant_id: OTHER })],
+      ['a pool', (s: WriteSide) => s.createPool(demo, { tenant_id: OTHER, subnet_id: ABSENT, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' })],
+      ['a monitor', (s: WriteSide) => s.createHealthMonitor(demo, { tenant_id: OTHER, type: 'PING', delay: 1, timeout: 1, max_retries: 1 })],
+      ['a member', (s: WriteSide) => s.createMember(demo, { tenant_id: OTHER, pool_id: ABSENT, address: '198.18.2.5', protocol_port: 1 })],
     ] as const)("rejects a non-admin creating %s for another tenant with Neutron's 400", async (_desc, attempt) => {
       const h = harness();
       await expectNothingAppended(h, () => attempt(h.service), ValidationError, 'HTTPBadRequest');
@@ -795,13 +798,13 @@ describe('the command side', () => {
 
   describe('Idempotency-Key', () => {
     it.each([
-      ['network', async (s: LbaasCommandService, ctx: RequestContext, _g: Ground) => (await s.createNetwork(ctx, { name: 'n' })).resource],
-      ['subnet', async (s: LbaasCommandService, ctx: RequestContext, g: Ground) => (await s.createSubnet(ctx, { network_id: g.poolNet.id, cidr: '198.18.7.0/24' })).resource],
-      ['pool', async (s: LbaasCommandService, ctx: RequestContext, g: Ground) => (await s.createPool(ctx, { subnet_id: g.poolSubnet.id, protocol: 'TCP', lb_method: 'ROUND_ROBIN' })).resource],
-      ['member', async (s: LbaasCommandService, ctx: RequestContext, g: Ground) => (await s.createMember(ctx, { pool_id: g.pool.id, address: '198.18.2.30', protocol_port: 8080 })).resource],
-      ['monitor', async (s: LbaasCommandService, ctx: RequestContext, _g: Ground) => (await s.createHealthMonitor(ctx, { type: 'TCP', delay: 3, timeout: 2, max_retries: 2 })).resource],
-      ['VIP', async (s: LbaasCommandService, ctx: RequestContext, g: Ground) => (await s.createVip(ctx, { protocol_port: 80, protocol: 'HTTP', subnet_id: g.vipSubnet.id, pool_id: g.pool.id })).resource],
-      ['floating IP', async (s: LbaasCommandService, ctx: RequestContext, g: Ground) => (await s.createFloatingIp(ctx, { floating_network_id: g.publicNetId })).resource],
+      ['network', async (s: WriteSide, ctx: RequestContext, _g: Ground) => (await s.createNetwork(ctx, { name: 'n' })).resource],
+      ['subnet', async (s: WriteSide, ctx: RequestContext, g: Ground) => (await s.createSubnet(ctx, { network_id: g.poolNet.id, cidr: '198.18.7.0/24' })).resource],
+      ['pool', async (s: WriteSide, ctx: RequestContext, g: Ground) => (await s.createPool(ctx, { subnet_id: g.poolSubnet.id, protocol: 'TCP', lb_method: 'ROUND_ROBIN' })).resource],
+      ['member', async (s: WriteSide, ctx: RequestContext, g: Ground) => (await s.createMember(ctx, { pool_id: g.pool.id, address: '198.18.2.30', protocol_port: 8080 })).resource],
+      ['monitor', async (s: WriteSide, ctx: RequestContext, _g: Ground) => (await s.createHealthMonitor(ctx, { type: 'TCP', delay: 3, timeout: 2, max_retries: 2 })).resource],
+      ['VIP', async (s: WriteSide, ctx: RequestContext, g: Ground) => (await s.createVip(ctx, { protocol_port: 80, protocol: 'HTTP', subnet_id: g.vipSubnet.id, pool_id: g.pool.id })).resource],
+      ['floating IP', async (s: WriteSide, ctx: RequestContext, g: Ground) => (await s.createFloatingIp(ctx, { floating_network_id: g.publicNetId })).resource],
     ] as const)('answers a retried create of a %s with the first result and appends nothing more', async (_kind, create) => {
       const h = harness();
       const g = await groundWithPublic(h);
