@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { natsUrlFromEnv } from '@lbaas/event-log';
 
 export interface ApiConfig {
   readonly host: string;
@@ -25,7 +26,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
   return {
     host: env.LBAAS_API_HOST ?? '127.0.0.1',
     port,
-    natsUrl: env.LBAAS_NATS_URL ?? 'nats://127.0.0.1:4222',
+    natsUrl: natsUrlFromEnv(env),
     tokensFile: env.LBAAS_TOKENS_FILE ?? join(process.cwd(), '.lbaas', 'dev-tokens.json'),
     logLevel: env.LBAAS_LOG_LEVEL ?? 'info',
     noAuth: env.LBAAS_NOAUTH === '1',

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { JetStreamEventStore } from '@lbaas/event-log';
-import { connectNats } from '@lbaas/event-log';
+import { JetStreamEventStore, connectNats } from '@lbaas/event-log';
 import { type KeyRing, loadKeyRing } from '@lbaas/secrets';
 import { ServiceMetrics } from '@lbaas/service-shell';
 import { ApiModule } from './app.module';

@@ -1,6 +1,7 @@
 import { fabricVeth } from '@lbaas/dataplane';
 import { fold, NODE_NAME, type PlacementData, serviceInstanceDecider, type ServiceInstanceState } from '@lbaas/domain';
 import { connectNats, followCommits } from '@lbaas/event-log';
+import { runRootFromEnv } from '@lbaas/service-shell';
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -157,7 +158,7 @@ export async function runDevKillNode(args: string[], natsUrl: string): Promise<n
   // The agent's own settings say where its placements live; without it, this shell's or the defaults.
   const settings = agents[0]?.env ?? process.env;
   const prefix = settings.LBAAS_NS_PREFIX?.trim() || 'lb-';
-  const runRoot = settings.LBAAS_RUN_DIR?.trim() || '/run/lbaas';
+  const runRoot = runRootFromEnv(settings);
   const killedAgents = kill(agents.map((a) => a.pid));
   console.log(`${nodeId}: agent ${killedAgents.length ? `pid ${killedAgents.join(', ')} killed` : 'not running'}`);
   for (const { instanceId, placement } of placements) {

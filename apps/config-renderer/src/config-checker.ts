@@ -3,8 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { writeThrowawayCertificate } from '@lbaas/haproxy';
-import { PLACEMENT_INTERFACE } from './instance-config';
+import { PLACEMENT_INTERFACE, writeThrowawayCertificate } from '@lbaas/haproxy';
 
 const run = promisify(execFile);
 

@@ -3,10 +3,9 @@ import {
   AGGREGATES, type AggregateType, type CertificateState, DomainError, type EventEnvelope, type HealthMonitorState, type PoolState, serviceInstanceDecider,
   type ServiceInstanceState, type SubnetState, upcast, type VipState,
 } from '@lbaas/domain';
-import { type CausingEvent, executeSystemCommand, JetStreamEventStore, type SystemActor, systemActor } from '@lbaas/event-log';
+import { type CausingEvent, executeSystemCommand, JetStreamEventStore, type SystemActor, systemActor, type CommitFollower, connectNats, followCommits, streamLastSeq } from '@lbaas/event-log';
 import { canonicalJson, contentHash, InvalidRenderInput, placementBundleName } from '@lbaas/haproxy';
-import { type CommitFollower, connectNats, followCommits, streamLastSeq, streamReplicasFromEnv } from '@lbaas/event-log';
-import { holdLeaderLease, type LeaderLease } from '@lbaas/coordination';
+import { configStore, holdLeaderLease, type LeaderLease } from '@lbaas/coordination';
 import { CoalescedRounds, serveHealth, ServiceMetrics } from '@lbaas/service-shell';
 import type { NatsConnection, ObjectStore } from 'nats';
 import { createHmac } from 'node:crypto';
@@ -19,7 +18,6 @@ import { type ConfigSources, renderInstance } from './instance-config';
 export const RENDERER_CONFIG = Symbol('RENDERER_CONFIG');
 export const LOGGER = Symbol('LOGGER');
 /** Rendered files by content hash, and each placement's bundle by both its files' hashes; agents fetch what InstanceConfigRendered names. */
-export const CONFIG_BUCKET = 'lbaas_configs';
 
 const FOLDED: readonly AggregateType[] = ['vip', 'pool', 'healthmonitor', 'subnet', 'certificate', 'serviceinstance'];
 
@@ -92,7 +90,7 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     const store = await JetStreamEventStore.create(nc, { onAppended: this.metrics.countAppended });
     await store.ensureStream();
     this.store = store;
-    this.objects = await nc.jetstream().views.os(CONFIG_BUCKET, { replicas: streamReplicasFromEnv() });
+    this.objects = await configStore(nc);
     const consumed = this.metrics.trackConsumer('config-renderer', { position: () => this.follower?.seq() ?? 0, streamLastSeq: () => streamLastSeq(nc) });
     this.follower = await followCommits({
       nc,

@@ -1,5 +1,6 @@
 import { deploymentKey } from '@lbaas/secrets';
-import { portFromEnv } from '@lbaas/service-shell';
+import { natsUrlFromEnv } from '@lbaas/event-log';
+import { portFromEnv, runRootFromEnv } from '@lbaas/service-shell';
 import { resolve } from 'node:path';
 
 export interface RendererConfig {
@@ -23,11 +24,11 @@ export function rendererConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ren
   const ttl = Number(env.LBAAS_LEASE_TTL_MS?.trim() || 3000);
   if (!Number.isInteger(ttl) || ttl < 300) throw new Error(`LBAAS_LEASE_TTL_MS must be an integer of at least 300, got '${env.LBAAS_LEASE_TTL_MS}'`);
   return {
-    natsUrl: env.LBAAS_NATS_URL?.trim() || 'nats://127.0.0.1:4222',
+    natsUrl: natsUrlFromEnv(env),
     healthHost: env.LBAAS_HEALTH_HOST?.trim() || '127.0.0.1',
     healthPort: port,
     leaseTtlMs: ttl,
-    runRoot: env.LBAAS_RUN_DIR?.trim() || '/run/lbaas',
+    runRoot: runRootFromEnv(env),
     // The checkout's own script (also in the Docker image); a packaged install points elsewhere.
     pingCheckCommand: env.LBAAS_PING_CHECK_COMMAND?.trim() || resolve(__dirname, '..', '..', '..', 'scripts', 'lbaas-ping-check'),
     secretKey: deploymentKey(env.LBAAS_SECRET_KEY_FILE?.trim() || '/etc/lbaas/secret.key'),

@@ -1,8 +1,6 @@
 import type { CertificateState, HealthMonitorState, PoolState, ServiceInstanceState, SubnetState, VipState } from '@lbaas/domain';
-import { type HaproxyInput, type KeepalivedInput, type PlacementBundle, renderPlacement } from '@lbaas/haproxy';
+import { type HaproxyInput, type KeepalivedInput, PLACEMENT_INTERFACE, type PlacementBundle, renderPlacement } from '@lbaas/haproxy';
 
-/** The interface the node agent gives every placement's namespace: VRRP and the VIP live on it. */
-export const PLACEMENT_INTERFACE = 'lbv0';
 /** HAProxy's statistics listener inside each placement's namespace (the seed's port). */
 export const STATS_PORT = 5937;
 

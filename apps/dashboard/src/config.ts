@@ -1,3 +1,4 @@
+import { natsUrlFromEnv } from '@lbaas/event-log';
 import { portFromEnv } from '@lbaas/service-shell';
 import { join } from 'node:path';
 
@@ -13,7 +14,7 @@ export interface DashboardConfig {
 
 export function dashboardConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DashboardConfig {
   return {
-    natsUrl: env.LBAAS_NATS_URL?.trim() || 'nats://127.0.0.1:4222',
+    natsUrl: natsUrlFromEnv(env),
     host: env.LBAAS_HEALTH_HOST?.trim() || '127.0.0.1',
     port: portFromEnv(env, 'LBAAS_HEALTH_PORT', 9702),
     tokensFile: env.LBAAS_TOKENS_FILE?.trim() || join(process.cwd(), '.lbaas', 'dev-tokens.json'),

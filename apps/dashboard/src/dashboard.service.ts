@@ -1,6 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { JetStreamEventStore } from '@lbaas/event-log';
-import { type CommitFollower, connectNats, followCommits, type StoredCommit, streamLastSeq } from '@lbaas/event-log';
+import { JetStreamEventStore, type CommitFollower, connectNats, followCommits, type StoredCommit, streamLastSeq } from '@lbaas/event-log';
 import { parsePoolStatsSample, POOL_STATS_SUBJECT_PREFIX } from '@lbaas/coordination';
 import { ServiceMetrics } from '@lbaas/service-shell';
 import type { NatsConnection } from 'nats';

@@ -2,7 +2,7 @@ import { FakeDriver, NetnsDriver, type PlacementDriver, ProcessDriver } from '@l
 import { NODE_NAME } from '@lbaas/domain';
 import { connectNats } from '@lbaas/event-log';
 import { certificateKeyFile, NodeAgentMetrics, runNodeAgent } from '@lbaas/node-agent';
-import { serveHealth, ServiceMetrics, serviceLogger } from '@lbaas/service-shell';
+import { runRootFromEnv, serveHealth, ServiceMetrics, serviceLogger } from '@lbaas/service-shell';
 
 /**
  * One compute node's agent. `netns` (root) runs each placement in its own namespace on the
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   if (!NODE_NAME.test(nodeId)) throw new Error(`usage: node-agent <node name>; '${nodeId}' is not lower-case letters, digits and '-'`);
   const env = process.env;
   const driverName = env.LBAAS_NODE_DRIVER?.trim() || 'fake';
-  const runRoot = env.LBAAS_RUN_DIR?.trim() || '/run/lbaas';
+  const runRoot = runRootFromEnv(env);
   // Unset means the drivers' default, /usr/sbin/haproxy.
   const haproxyBin = env.LBAAS_HAPROXY_BIN?.trim() || undefined;
   let driver: PlacementDriver;

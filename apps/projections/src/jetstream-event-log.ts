@@ -1,5 +1,4 @@
-import { JetStreamEventStore } from '@lbaas/event-log';
-import { ALL_EVENTS_SUBJECT, connectNats, decodeCommit, STREAM_NAME } from '@lbaas/event-log';
+import { JetStreamEventStore, ALL_EVENTS_SUBJECT, connectNats, decodeCommit, STREAM_NAME } from '@lbaas/event-log';
 import type { ProjectableCommit } from '@lbaas/read-models';
 import {
   AckPolicy, DeliverPolicy, Events, type JetStreamClient, type JetStreamManager, type JsMsg, JSONCodec, type NatsConnection, nanos,

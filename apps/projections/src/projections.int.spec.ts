@@ -7,8 +7,7 @@ import { ClientProxyFactory, type ClientProxy, Transport } from '@nestjs/microse
 import {
   AGGREGATES, type AggregateType, type Decider, type EventOf, type Lifecycle, networkDecider, poolDecider, subnetDecider, upcast,
 } from '@lbaas/domain';
-import { handleCommand, JetStreamEventStore } from '@lbaas/event-log';
-import { connectNats } from '@lbaas/event-log';
+import { handleCommand, JetStreamEventStore, connectNats } from '@lbaas/event-log';
 import {
   createDataSource, type ListReply, Projector, QUERY_PATTERNS, REBUILD_PROGRESS_SUBJECT, type RebuildProgressMessage,
   type RebuildResult, type ReadModelDatabase, snapshotTables, type StatusReply, type TableSnapshot,

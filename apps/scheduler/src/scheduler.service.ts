@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DomainError, type EventEnvelope, nodeDecider, poolDecider, serviceInstanceDecider, vipDecider } from '@lbaas/domain';
-import { executeSystemCommand, JetStreamEventStore, systemActor } from '@lbaas/event-log';
-import { type CommitFollower, connectNats, followCommits, streamLastSeq } from '@lbaas/event-log';
+import { executeSystemCommand, JetStreamEventStore, systemActor, type CommitFollower, connectNats, followCommits, streamLastSeq } from '@lbaas/event-log';
 import { holdLeaderLease, type LeaderLease, nodesBucket, parseHeartbeat } from '@lbaas/coordination';
 import { type DeadlineCommand, PendingWatch, planNodeLiveness, type PlannedCommand, SchedulingModel, seededRandom } from '@lbaas/scheduling';
 import { CoalescedRounds, serveHealth, ServiceMetrics } from '@lbaas/service-shell';

@@ -1,12 +1,10 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { PLACEMENT_INTERFACE } from '@lbaas/haproxy';
 import { FABRIC_BRIDGE, fabricNamespace, fabricVeth, ip } from './netns-driver';
 
 const exec = promisify(execFile);
-
-/** The interface of a namespace plugged into the fabric (backends, clients), as in placements. */
-export const PLUGGED_INTERFACE = 'lbv0';
 
 const namespaces = async (): Promise<string[]> =>
   (await ip('netns', 'list')).split('\n').map((l) => l.trim().split(' ')[0]).filter((n) => n.length > 0);
@@ -32,11 +30,11 @@ export async function plugNamespace(prefix: string, name: string, address: strin
   const fabric = fabricNamespace(prefix);
   if (!(await namespaces()).includes(ns)) await ip('netns', 'add', ns);
   const veth = fabricVeth(ns);
-  const has = await ip('-n', ns, '-o', 'addr', 'show', 'dev', PLUGGED_INTERFACE).catch(() => null);
-  if (has === null) await ip('link', 'add', veth, 'netns', fabric, 'type', 'veth', 'peer', 'name', PLUGGED_INTERFACE, 'netns', ns);
+  const has = await ip('-n', ns, '-o', 'addr', 'show', 'dev', PLACEMENT_INTERFACE).catch(() => null);
+  if (has === null) await ip('link', 'add', veth, 'netns', fabric, 'type', 'veth', 'peer', 'name', PLACEMENT_INTERFACE, 'netns', ns);
   await ip('-n', fabric, 'link', 'set', veth, 'master', FABRIC_BRIDGE, 'up');
-  if (!has?.includes(`${address}/15`)) await ip('-n', ns, 'addr', 'add', `${address}/15`, 'dev', PLUGGED_INTERFACE);
-  await ip('-n', ns, 'link', 'set', PLUGGED_INTERFACE, 'up');
+  if (!has?.includes(`${address}/15`)) await ip('-n', ns, 'addr', 'add', `${address}/15`, 'dev', PLACEMENT_INTERFACE);
+  await ip('-n', ns, 'link', 'set', PLACEMENT_INTERFACE, 'up');
   await ip('-n', ns, 'link', 'set', 'lo', 'up');
   return ns;
 }

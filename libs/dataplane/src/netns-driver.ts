@@ -3,6 +3,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fnv1a } from '@lbaas/domain';
+import { PLACEMENT_INTERFACE } from '@lbaas/haproxy';
 import {
   alive, configFileOf, type HaproxySpec, haproxyRecordOf, type KeepalivedSpec, observeDaemons, reloadHaproxy, reloadKeepalived, runtimeCommand,
   startHaproxy, startKeepalived, terminate, updateHaproxyServers,
@@ -21,8 +22,6 @@ export interface NetnsDriverOptions {
   readonly keepalivedBin?: string;
 }
 
-/** The interface inside each placement's namespace; the rendered files name it. */
-export const PLACEMENT_INTERFACE = 'lbv0';
 export const FABRIC_BRIDGE = 'lbbr0';
 /** Every namespace address is on-link for the whole fabric range: one flat L2 segment. */
 const FABRIC_PREFIX_LENGTH = 15;

@@ -1,4 +1,4 @@
-import type { HaproxyInput, KeepalivedInput, RenderedMonitor } from './model';
+import { type HaproxyInput, type KeepalivedInput, PLACEMENT_INTERFACE, type RenderedMonitor } from './model';
 
 /** Fixed ids, so the golden files read well: ...0001 is the instance, ...0002 the VIP, ...0003 the pool, ...004x members, ...006x monitors. */
 export const uuidOf = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -68,7 +68,7 @@ export const HAPROXY_CASES: Record<string, Change> = {
 };
 
 export const baseKeepalivedInput = (): KeepalivedInput => ({
-  instanceId: uuidOf(1), vmId: uuidOf(71), role: 'active', priority: 200, virtualRouterId: 7, interface: 'lbv0',
+  instanceId: uuidOf(1), vmId: uuidOf(71), role: 'active', priority: 200, virtualRouterId: 7, interface: PLACEMENT_INTERFACE,
   vrrpAddress: '198.19.192.1', peerAddress: '198.19.192.2', vip: { address: '198.18.1.10', prefixLength: 24 },
   runDir: '/run/lbaas/00000000-0000-4000-8000-000000000071',
 });

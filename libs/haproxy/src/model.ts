@@ -55,6 +55,12 @@ export interface HaproxyInput {
   pingCheckCommand: string;
 }
 
+/**
+ * The name of a namespace's end of its veth into the fabric: a placement's (keepalived runs VRRP
+ * on it) and every other host's the project plugs in.
+ */
+export const PLACEMENT_INTERFACE = 'lbv0';
+
 export interface KeepalivedInput {
   instanceId: string;
   /** The placement this file is for: its namespace uuid and role. */

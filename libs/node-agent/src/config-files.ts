@@ -1,10 +1,8 @@
 import type { RenderedPlacementConfig } from '@lbaas/domain';
 import { placementBundleName, readPlacementBundle } from '@lbaas/haproxy';
+import { CONFIG_BUCKET } from '@lbaas/coordination';
 import type { ObjectStore } from 'nats';
 import type { PlacementFiles } from './desired';
-
-/** Rendered files by content hash, and each placement's bundle by both hashes, as the config renderer stores them. */
-export const CONFIG_BUCKET = 'lbaas_configs';
 
 /**
  * Fetches a placement's rendered files and bundle from the object store, keeping what it fetched

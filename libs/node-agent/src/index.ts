@@ -1,5 +1,4 @@
 export * from './agent-log';
-export { CONFIG_BUCKET } from './config-files';
 export * from './desired';
 export * from './execute';
 export * from './node-agent';

@@ -11,7 +11,7 @@ import { FakeDriver, type PlacementSpec, waitFor } from '@lbaas/dataplane';
 import { baseHaproxyInput, baseKeepalivedInput, canonicalJson, placementBundleName, renderPlacement } from '@lbaas/haproxy';
 import { type KeyRing, loadKeyRing, sealSecret } from '@lbaas/secrets';
 import { type NatsServerHandle, startNatsServer } from '@lbaas/testing';
-import { CONFIG_BUCKET } from './config-files';
+import { CONFIG_BUCKET } from '@lbaas/coordination';
 import { type NodeAgent, runNodeAgent } from './node-agent';
 import { certificateKeyFile } from './placement-tls';
 

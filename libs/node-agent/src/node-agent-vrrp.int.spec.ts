@@ -5,7 +5,7 @@ import { executeSystemCommand, JetStreamEventStore, systemActor } from '@lbaas/e
 import { FakeDriver, waitFor } from '@lbaas/dataplane';
 import { baseHaproxyInput, baseKeepalivedInput, canonicalJson, placementBundleName, renderPlacement } from '@lbaas/haproxy';
 import { type NatsServerHandle, startNatsServer } from '@lbaas/testing';
-import { CONFIG_BUCKET } from './config-files';
+import { CONFIG_BUCKET } from '@lbaas/coordination';
 import { type NodeAgent, runNodeAgent } from './node-agent';
 
 /** Runs nothing; with VRRP, the active holds the VIP's address only once the test says the election has given it. */

@@ -1,11 +1,10 @@
 import type { PlacementDriver } from '@lbaas/dataplane';
-import { type CausingEvent, JetStreamEventStore, type SystemActor, systemActor } from '@lbaas/event-log';
+import { type CausingEvent, JetStreamEventStore, type SystemActor, systemActor, type CommitFollower, followCommits, streamLastSeq } from '@lbaas/event-log';
 import { CoalescedRounds } from '@lbaas/service-shell';
-import { type CommitFollower, followCommits, streamLastSeq, streamReplicasFromEnv } from '@lbaas/event-log';
-import { type HeartbeatSender, sendHeartbeats } from '@lbaas/coordination';
+import { configStore, type HeartbeatSender, sendHeartbeats } from '@lbaas/coordination';
 import type { NatsConnection } from 'nats';
 import type { AgentLog } from './agent-log';
-import { CONFIG_BUCKET, ConfigFiles } from './config-files';
+import { ConfigFiles } from './config-files';
 import { desiredNode, type PlacementFiles } from './desired';
 import { Executor } from './execute';
 import { HealthObserver } from './health-observer';
@@ -60,7 +59,7 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
   const { nc, nodeId, driver, log, metrics } = o;
   const store = await JetStreamEventStore.create(nc, { onAppended: metrics?.service.countAppended });
   await store.ensureStream();
-  const files = new ConfigFiles(await nc.jetstream().views.os(CONFIG_BUCKET, { replicas: streamReplicasFromEnv() }));
+  const files = new ConfigFiles(await configStore(nc));
   let heartbeat: HeartbeatSender | null = await sendHeartbeats(nc, nodeId, o.heartbeatMs, { driver: driver.name, pid: process.pid });
   const nodeLog = new NodeLog(nodeId);
   const writer = new ReportWriter(store, nodeId, log);

@@ -3,8 +3,7 @@ import {
   SHARED_PAYLOAD_SCHEMAS,
 } from '@lbaas/domain';
 import type { TSchema } from '@sinclair/typebox';
-import { DUPLICATE_WINDOW_MS } from '@lbaas/event-log';
-import { EVENT_SUBJECT_PREFIX, STREAM_NAME } from '@lbaas/event-log';
+import { DUPLICATE_WINDOW_MS, DEFAULT_NATS_URL, EVENT_SUBJECT_PREFIX, STREAM_NAME } from '@lbaas/event-log';
 
 /** The part of JSON Schema the catalogue's schemas use. */
 export interface JsonSchema {
@@ -219,7 +218,7 @@ export function eventCatalogueDocument(): EventCatalogueDocument {
     info: { title: 'LBaaS event log', version: '1.0.0', description: DESCRIPTION },
     defaultContentType: 'application/json',
     servers: {
-      local: { host: '127.0.0.1:4222', protocol: 'nats', description: 'The nats-server of make up, with JetStream (a free port when 4222 is taken: .lbaas/nats.url).' },
+      local: { host: new URL(DEFAULT_NATS_URL).host, protocol: 'nats', description: 'The nats-server of make up, with JetStream (a free port when 4222 is taken: .lbaas/nats.url).' },
     },
     channels,
     operations,

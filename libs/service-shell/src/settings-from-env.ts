@@ -6,3 +6,9 @@ export function portFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: numb
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name} must be a port number, got '${raw}'`);
   return port;
 }
+
+/** Where `make up` and the node agents keep the placements' runtime directories, unless LBAAS_RUN_DIR says otherwise. */
+export const DEFAULT_RUN_ROOT = '/run/lbaas';
+
+/** The placements' runtime root: LBAAS_RUN_DIR, blank counting as unset. */
+export const runRootFromEnv = (env: NodeJS.ProcessEnv): string => env.LBAAS_RUN_DIR?.trim() || DEFAULT_RUN_ROOT;

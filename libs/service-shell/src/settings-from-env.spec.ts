@@ -1,4 +1,4 @@
-import { portFromEnv } from './port-from-env';
+import { portFromEnv } from './settings-from-env';
 
 describe('portFromEnv', () => {
   it.each([
