@@ -9,7 +9,8 @@
 #   keystone.sh init DIR URL
 #       configure when DIR has no keystone.conf, then db_sync (the database in WAL mode), fernet
 #       and credential keys, and bootstrap: user admin in project admin with role admin, region
-#       RegionOne, the identity endpoints at URL/v3; admin's password in DIR/passwords.json (0600)
+#       RegionOne, the identity endpoints at URL/v3; admin's password in DIR/passwords.json (0600);
+#       DIR/initialised when all of it succeeded
 #   keystone.sh serve DIR PORT [NAME]
 #       replaces itself with uwsgi serving Keystone on 127.0.0.1:PORT, processes named NAME
 #       (lb-keystone), its log (one line per request) in DIR/uwsgi.log
@@ -91,6 +92,8 @@ init() {
     --bootstrap-username admin --bootstrap-project-name admin --bootstrap-role-name admin \
     --bootstrap-service-name keystone --bootstrap-region-id RegionOne \
     --bootstrap-public-url "$url/v3" --bootstrap-internal-url "$url/v3" --bootstrap-admin-url "$url/v3"
+  # Every step above can run again on a half-initialised DIR; this file says none has to.
+  touch "$DIR/initialised"
 }
 
 serve() {
