@@ -68,7 +68,7 @@ export class ApiModule {
       controllers: API_CONTROLLERS,
       providers: [
         { provide: EVENT_STORE, useValue: store },
-        { provide: AUTHENTICATOR, useValue: authenticatorFromEnv() },
+        { provide: AUTHENTICATOR, useValue: authenticatorFromEnv(process.env, logger) },
         { provide: NatsConnectionState, useValue: new NatsConnectionState(store.nc) },
         { provide: API_LOGGER, useValue: logger },
         { provide: API_METRICS, useValue: metrics },

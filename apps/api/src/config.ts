@@ -1,11 +1,9 @@
-import { join } from 'node:path';
 import { natsUrlFromEnv } from '@lbaas/event-log';
 
 export interface ApiConfig {
   readonly host: string;
   readonly port: number;
   readonly natsUrl: string;
-  readonly tokensFile: string;
   readonly logLevel: string;
   /** LBAAS_NOAUTH=1: no token checks, every caller is an admin of `noAuthTenant`. Development only. */
   readonly noAuth: boolean;
@@ -27,7 +25,6 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     host: env.LBAAS_API_HOST ?? '127.0.0.1',
     port,
     natsUrl: natsUrlFromEnv(env),
-    tokensFile: env.LBAAS_TOKENS_FILE ?? join(process.cwd(), '.lbaas', 'dev-tokens.json'),
     logLevel: env.LBAAS_LOG_LEVEL ?? 'info',
     noAuth: env.LBAAS_NOAUTH === '1',
     noAuthTenant: env.LBAAS_NOAUTH_TENANT ?? 'noauth',

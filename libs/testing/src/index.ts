@@ -8,3 +8,4 @@ export * from './prometheus-text';
 export * from './backends';
 export * from './test-ca';
 export * from './throwaway-postgres';
+export * from './keystone';

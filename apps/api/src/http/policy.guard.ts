@@ -43,5 +43,7 @@ function refusal(rule: PolicyRule, principal: Principal, route: RouteSpec | unde
       return route?.method === 'GET' && route.answers
         ? `Only administrators may read ${route.answers.collection}.`
         : `Only administrators may call ${route?.operationId ?? 'this'}.`;
+    default:
+      return `Policy does not allow ${rule} to be performed.`;
   }
 }
