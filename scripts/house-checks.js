@@ -25,6 +25,11 @@ function typecheck() {
   return tsc.status === 0 ? null : `${tsc.stdout}${tsc.stderr}`;
 }
 
+function dependencyGraph() {
+  const check = run('node', ['scripts/dependency-graph.js', '--check']);
+  return check.status === 0 ? null : `${check.stdout}${check.stderr}`;
+}
+
 function format() {
   const prettier = run('npx', ['prettier', '--check', '--log-level', 'warn', '.']);
   return prettier.status === 0 ? null : `${prettier.stdout}${prettier.stderr}\nRun \`npm run format\` to fix.`;
@@ -45,7 +50,7 @@ function sourceSizes() {
   return long.length === 0 ? null : `source files over ${MAX_SOURCE_LINES} lines (split them):\n${long.map(([f, n]) => `  ${f}: ${n}`).join('\n')}`;
 }
 
-const checks = { lint, 'specs type-check': typecheck, format, 'source file size': sourceSizes };
+const checks = { lint, 'specs type-check': typecheck, format, 'source file size': sourceSizes, 'dependency graph in docs': dependencyGraph };
 const results = Object.entries(checks).map(([name, check]) => {
   const failure = check();
   console.log(`${failure === null ? 'PASS' : 'FAIL'} house check: ${name}`);
