@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type AuditedMessage, AuditStore, describeAuditDatabase } from '@lbaas/audit-store';
-import { ALL_EVENTS_SUBJECT, connectNats, ensureEventStream, STREAM_NAME, streamLastSeq } from '@lbaas/event-log';
-import { serveHealth, ServiceMetrics } from '@lbaas/service-shell';
+import { ALL_EVENTS_SUBJECT, STREAM_NAME, streamLastSeq } from '@lbaas/event-log';
+import { type CountConsumed, ServiceMetrics } from '@lbaas/service-shell';
+import { ServiceLifetime } from '@lbaas/worker-shell';
 import { type ConsumerMessages, DeliverPolicy, type NatsConnection } from 'nats';
-import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { auditedMessageOf } from './audited-message';
 import type { AuditConfig } from './config';
@@ -20,6 +20,12 @@ interface Subscription {
   readonly reading: Promise<void>;
 }
 
+interface Connected {
+  readonly store: AuditStore;
+  readonly nc: NatsConnection;
+  readonly consumed: CountConsumed;
+}
+
 /**
  * Writes every message of the event log to the audit store. The store's checkpoint is the only
  * position: an ordered consumer starts after it, and each batch's records go in with the new
@@ -28,9 +34,8 @@ interface Subscription {
  */
 @Injectable()
 export class AuditSubscriber implements OnApplicationBootstrap, OnApplicationShutdown {
-  private health: Server | null = null;
-  private store: AuditStore | null = null;
-  private nc: NatsConnection | null = null;
+  private lifetime: ServiceLifetime | null = null;
+  private connected: Connected | null = null;
   private subscription: Subscription | null = null;
   private restartTimer: NodeJS.Timeout | null = null;
   private stopping = false;
@@ -40,36 +45,30 @@ export class AuditSubscriber implements OnApplicationBootstrap, OnApplicationShu
   private catchUpTarget = Number.POSITIVE_INFINITY;
   private caughtUpLogged = false;
   private readonly metrics = new ServiceMetrics('audit');
-  private readonly consumed = this.metrics.trackConsumer('audit', {
-    position: () => this.position, streamLastSeq: () => (this.nc ? streamLastSeq(this.nc) : Promise.reject(new Error('not connected to NATS'))),
-  });
 
   constructor(@Inject(AUDIT_CONFIG) private readonly config: AuditConfig, @Inject(LOGGER) private readonly log: Logger) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const c = this.config;
-    this.health = await serveHealth({
-      name: 'audit', host: c.healthHost, port: c.healthPort,
-      notReady: () => this.notReady(),
+    const lifetime = await ServiceLifetime.serve({
+      name: 'audit', health: { host: c.healthHost, port: c.healthPort }, metrics: this.metrics, position: () => this.position,
+      notReady: () => (this.position < this.catchUpTarget ? `catching up with the event log: at ${this.position} of ${this.catchUpTarget}` : null),
       details: () => ({ position: this.position, records: this.records }),
-      metrics: this.metrics,
     });
-    this.store = await AuditStore.open(c.database);
-    this.nc = await connectNats('lbaas-audit', c.natsUrl);
-    await ensureEventStream(this.nc);
+    this.lifetime = lifetime;
+    const store = await AuditStore.open(c.database);
+    lifetime.onStop(() => store.close());
+    // It appends nothing, so nothing waits to be drained: the connection closes at once.
+    const { nc } = await lifetime.connect(c.natsUrl, 'close');
+    this.connected = { store, nc, consumed: lifetime.consumed };
+    lifetime.onStop(() => this.stopReading());
     await this.subscribe();
   }
 
-  private notReady(): string | null {
-    if (this.nc === null || this.nc.isClosed()) return 'not connected to NATS';
-    if (this.position < this.catchUpTarget) return `catching up with the event log: at ${this.position} of ${this.catchUpTarget}`;
-    return null;
-  }
-
   private async subscribe(): Promise<void> {
-    const store = this.store;
-    const nc = this.nc;
-    if (!store || !nc || this.stopping) return;
+    const connected = this.connected;
+    if (!connected || this.stopping) return;
+    const { store, nc } = connected;
     const head = await store.head();
     this.position = head?.position ?? 0;
     this.records = head?.records ?? 0;
@@ -84,7 +83,7 @@ export class AuditSubscriber implements OnApplicationBootstrap, OnApplicationShu
     const messages = await consumer.consume({ max_messages: BATCH_LIMIT });
     // A restart that was under way when shutdown began ends here rather than outliving it.
     if (this.stopping) messages.stop();
-    this.subscription = { messages, reading: this.read(store, messages) };
+    this.subscription = { messages, reading: this.read(connected, messages) };
     this.noteCaughtUp();
   }
 
@@ -92,7 +91,7 @@ export class AuditSubscriber implements OnApplicationBootstrap, OnApplicationShu
    * Messages that arrive while a transaction runs wait and go into the next one together: one
    * message per transaction when the log is quiet, large batches while catching up.
    */
-  private async read(store: AuditStore, messages: ConsumerMessages): Promise<void> {
+  private async read({ store, consumed }: Connected, messages: ConsumerMessages): Promise<void> {
     const queue: AuditedMessage[] = [];
     let writing: Promise<void> | null = null;
     const write = async (): Promise<void> => {
@@ -100,7 +99,7 @@ export class AuditSubscriber implements OnApplicationBootstrap, OnApplicationShu
         while (queue.length > 0) {
           const batch = queue.splice(0, BATCH_LIMIT);
           const head = await store.append(batch);
-          for (const message of batch) if ('commit' in message) this.consumed(message.commit.events);
+          for (const message of batch) if ('commit' in message) consumed(message.commit.events);
           this.position = head.position;
           this.records = head.records;
           this.noteCaughtUp();
@@ -146,16 +145,17 @@ export class AuditSubscriber implements OnApplicationBootstrap, OnApplicationShu
     }, RESTART_DELAY_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  private async stopReading(): Promise<void> {
     this.stopping = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     const subscription = this.subscription;
     subscription?.messages.stop();
     // The transaction in progress commits; what was read beyond it is read again on the next start.
     await subscription?.reading;
-    await this.nc?.close();
-    await this.store?.close();
-    await new Promise<void>((resolve) => (this.health ? this.health.close(() => resolve()) : resolve()));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.lifetime?.stop();
     this.log.info({ position: this.position, records: this.records }, 'audit stopped');
   }
 }

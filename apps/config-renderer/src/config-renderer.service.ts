@@ -3,13 +3,13 @@ import {
   AGGREGATES, type AggregateType, type CertificateState, DomainError, type EventEnvelope, type HealthMonitorState, type PoolState, serviceInstanceDecider,
   type ServiceInstanceState, type SubnetState, upcast, type VipState,
 } from '@lbaas/domain';
-import { type CausingEvent, executeSystemCommand, JetStreamEventStore, type SystemActor, systemActor, type CommitFollower, connectNats, followCommits, streamLastSeq } from '@lbaas/event-log';
+import { configStore } from '@lbaas/coordination';
+import { type CausingEvent, executeSystemCommand, type JetStreamEventStore, type SystemActor, systemActor } from '@lbaas/event-log';
 import { canonicalJson, contentHash, InvalidRenderInput, placementBundleName } from '@lbaas/haproxy';
-import { configStore, holdLeaderLease, type LeaderLease } from '@lbaas/coordination';
-import { CoalescedRounds, serveHealth, ServiceMetrics } from '@lbaas/service-shell';
-import type { NatsConnection, ObjectStore } from 'nats';
+import { ServiceMetrics } from '@lbaas/service-shell';
+import { type LeaderWorker, runLeaderWorker } from '@lbaas/worker-shell';
+import type { ObjectStore } from 'nats';
 import { createHmac } from 'node:crypto';
-import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { ConfigChecker } from './config-checker';
 import type { RendererConfig } from './config';
@@ -17,7 +17,6 @@ import { type ConfigSources, renderInstance } from './instance-config';
 
 export const RENDERER_CONFIG = Symbol('RENDERER_CONFIG');
 export const LOGGER = Symbol('LOGGER');
-/** Rendered files by content hash, and each placement's bundle by both its files' hashes; agents fetch what InstanceConfigRendered names. */
 
 const FOLDED: readonly AggregateType[] = ['vip', 'pool', 'healthmonitor', 'subnet', 'certificate', 'serviceinstance'];
 
@@ -37,12 +36,8 @@ function edit(index: Map<string, Set<string>>, key: string, id: string, add: boo
  */
 @Injectable()
 export class ConfigRendererService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private nc: NatsConnection | null = null;
-  private store: JetStreamEventStore | null = null;
+  private worker: LeaderWorker | null = null;
   private objects: ObjectStore | null = null;
-  private follower: CommitFollower | null = null;
-  private lease: LeaderLease | null = null;
-  private health: Server | null = null;
   private readonly checker: ConfigChecker;
   private readonly states = new Map<string, unknown>();
   /** The instances to render again, each with the last event that reached it: what the rendering answers. */
@@ -53,9 +48,6 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
   private readonly byPool = new Map<string, Set<string>>();
   /** certificate id -> the VIPs that terminate TLS with it, kept as VIPs are folded: a replaced certificate renders their instances again. */
   private readonly byCertificate = new Map<string, Set<string>>();
-  private caughtUp = false;
-  private readonly rounds = new CoalescedRounds(() => this.round(), (error: unknown) => this.log.error({ err: error }, 'rendering round failed; retrying'));
-  private timer: NodeJS.Timeout | null = null;
   private rendered = 0;
   private rejected = 0;
 
@@ -77,56 +69,31 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
 
   async onApplicationBootstrap(): Promise<void> {
     const c = this.config;
-    this.health = await serveHealth({
-      name: 'config-renderer', host: c.healthHost, port: c.healthPort,
-      notReady: () => (this.nc === null || this.nc.isClosed() ? 'not connected to NATS' : this.caughtUp ? null : 'folding the event log'),
-      details: () => ({ leading: this.lease?.leading() ?? false, position: this.follower?.seq() ?? 0, rendered: this.rendered, rejected: this.rejected }),
-      metrics: this.metrics,
-    });
-    const unchecked = await this.checker.start();
-    if (unchecked) this.log.warn(unchecked);
-    const nc = await connectNats('lbaas-config-renderer', c.natsUrl);
-    this.nc = nc;
-    const store = await JetStreamEventStore.create(nc, { onAppended: this.metrics.countAppended });
-    await store.ensureStream();
-    this.store = store;
-    this.objects = await configStore(nc);
-    const consumed = this.metrics.trackConsumer('config-renderer', { position: () => this.follower?.seq() ?? 0, streamLastSeq: () => streamLastSeq(nc) });
-    this.follower = await followCommits({
-      nc,
-      onCommit: ({ seq, commit }) => {
-        for (const event of commit.events) this.fold(event, seq);
-        consumed(commit.events);
-        this.rounds.kick();
+    this.worker = await runLeaderWorker({
+      name: 'config-renderer', title: 'config renderer', natsUrl: c.natsUrl, health: { host: c.healthHost, port: c.healthPort },
+      leaseTtlMs: c.leaseTtlMs, log: this.log, metrics: this.metrics,
+      // Retries of failed appends (NATS restarting) happen on this tick; rendering itself is event driven.
+      tickMs: 1000,
+      says: { leading: 'leading: rendering configurations', following: 'following: another renderer leads', roundFailed: 'rendering round failed; retrying' },
+      fold: (event, seq, live) => this.fold(event, seq, live),
+      round: (worker) => this.round(worker),
+      details: () => ({ rendered: this.rendered, rejected: this.rejected }),
+      beforeConnect: async (lifetime) => {
+        const unchecked = await this.checker.start();
+        if (unchecked) this.log.warn(unchecked);
+        lifetime.onStop(() => this.checker.stop());
       },
-      onPoison: (p) => this.log.error({ seq: p.seq, subject: p.subject, err: p.error }, 'passed over a message that is not a commit'),
-    });
-    this.lease = await holdLeaderLease({
-      nc, role: 'config-renderer', holder: `config-renderer pid ${process.pid}`, ttlMs: c.leaseTtlMs,
-      onChange: (leading) => {
-        this.log.info({ leading }, leading ? 'leading: rendering configurations' : 'following: another renderer leads');
-        this.rounds.kick();
+      onConnected: async ({ nc }) => {
+        this.objects = await configStore(nc);
       },
     });
-    await this.follower.caughtUp;
-    this.caughtUp = true;
-    this.log.info({ position: this.follower.seq() }, 'config renderer caught up with the event log');
-    // Retries of failed appends (NATS restarting) happen on this tick; rendering itself is event driven.
-    this.timer = setInterval(() => this.rounds.kick(), 1000);
-    this.rounds.kick();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.rounds.stop();
-    await this.lease?.release();
-    await this.follower?.stop();
-    await this.nc?.drain().catch(() => undefined);
-    await this.checker.stop();
-    await new Promise<void>((resolve) => (this.health ? this.health.close(() => resolve()) : resolve()));
+    await this.worker?.stop();
   }
 
-  private fold(event: EventEnvelope, seq: number): void {
+  private fold(event: EventEnvelope, seq: number, live: boolean): void {
     if (!FOLDED.includes(event.aggregate)) return;
     const key = `${event.aggregate}/${event.aggregateId}`;
     const behaviour = AGGREGATES[event.aggregate];
@@ -138,7 +105,7 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     const affected = this.affectedInstances(event.aggregate, event.aggregateId, next);
     for (const id of affected) this.dirty.set(id, { id: event.id, correlationId: event.correlationId });
     // Replaying the log at start is not acting on it.
-    if (affected.length > 0 && this.caughtUp) {
+    if (affected.length > 0 && live) {
       this.log.info({ correlationId: event.correlationId, eventId: event.id, type: event.type, aggregate: event.aggregate, id: event.aggregateId, seq, instanceIds: affected }, 'event');
     }
   }
@@ -178,14 +145,14 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     }
   }
 
-  private async round(): Promise<void> {
-    if (!this.caughtUp || !this.lease?.leading() || this.dirty.size === 0) return;
+  private async round(worker: LeaderWorker): Promise<void> {
+    if (this.dirty.size === 0) return;
     const work = [...this.dirty];
     this.dirty.clear();
     let last = 0;
     for (const [id, cause] of work) {
       try {
-        last = Math.max(last, await this.renderOne(id, cause));
+        last = Math.max(last, await this.renderOne(worker.store, id, cause));
       } catch (error) {
         // A newer event that reached the instance meanwhile is the better cause.
         if (!this.dirty.has(id)) this.dirty.set(id, cause);
@@ -193,14 +160,14 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
       }
     }
     // The next round must see its own appends folded in, or it would render the same files again.
-    if (last > 0) await this.follower?.waitFor(last);
+    if (last > 0) await worker.waitFor(last);
   }
 
   private statsPassword = (instanceId: string): string =>
     createHmac('sha256', this.config.secretKey).update(`stats-password/${instanceId}`).digest('base64url').slice(0, 32);
 
   /** Returns the sequence appended, or 0 when nothing was. */
-  private async renderOne(instanceId: string, cause: CausingEvent): Promise<number> {
+  private async renderOne(store: JetStreamEventStore, instanceId: string, cause: CausingEvent): Promise<number> {
     const si = this.state<ServiceInstanceState>('serviceinstance', instanceId);
     if (!si || si.kind !== 'live') return 0;
     const who = systemActor('config-renderer', si.tenantId, cause);
@@ -210,7 +177,7 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
       rendering = renderInstance(si, this.sources, settings);
     } catch (error) {
       if (!(error instanceof InvalidRenderInput)) throw error;
-      return this.reject(instanceId, si.placements[0]?.vmId ?? instanceId, 'haproxy.cfg', contentHash(error.message), `not rendered: ${error.message}`, who);
+      return this.reject(store, instanceId, si.placements[0]?.vmId ?? instanceId, 'haproxy.cfg', contentHash(error.message), `not rendered: ${error.message}`, who);
     }
     if (rendering.kind === 'nothing') return 0;
     const placements = si.placements.map((p) => {
@@ -225,7 +192,7 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     const tlsPaths = (vmId: string): string[] => rendering.bundles.find((b) => b.vmId === vmId)?.haproxy.tlsFiles.map((t) => t.path) ?? [];
     const results = await Promise.all(fresh.map((f) => this.checker.check(f.file, f.text, f.hash, f.file === 'haproxy.cfg' ? tlsPaths(f.vmId) : [])));
     const failed = results.findIndex((r) => !r.ok);
-    if (failed >= 0) return this.reject(instanceId, fresh[failed].vmId, fresh[failed].file, fresh[failed].hash, results[failed].message, who);
+    if (failed >= 0) return this.reject(store, instanceId, fresh[failed].vmId, fresh[failed].file, fresh[failed].hash, results[failed].message, who);
     for (const f of fresh) {
       if (!(await this.objects?.info(f.hash))) await this.objects?.putBlob({ name: f.hash, description: `${f.file} of ${instanceId}` }, new TextEncoder().encode(f.text));
     }
@@ -234,7 +201,7 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
       const name = placementBundleName(b.haproxy.hash, b.keepalived.hash);
       if (!(await this.objects?.info(name))) await this.objects?.putBlob({ name, description: `placement bundle of ${b.vmId} of ${instanceId}` }, new TextEncoder().encode(canonicalJson(b)));
     }
-    const result = await executeSystemCommand(this.store as JetStreamEventStore, serviceInstanceDecider, instanceId, { type: 'RecordConfigRendered', data: { instanceId, placements } }, who);
+    const result = await executeSystemCommand(store, serviceInstanceDecider, instanceId, { type: 'RecordConfigRendered', data: { instanceId, placements } }, who);
     if (result.events.length > 0) {
       this.rendered++;
       this.log.info({ correlationId: who.correlationId, causationId: who.causationId, instanceId, placements, seq: result.seq }, 'InstanceConfigRendered');
@@ -242,9 +209,9 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     return result.events.length > 0 ? result.seq : 0;
   }
 
-  private async reject(instanceId: string, vmId: string, file: 'haproxy.cfg' | 'keepalived.conf', hash: string, message: string, who: SystemActor): Promise<number> {
+  private async reject(store: JetStreamEventStore, instanceId: string, vmId: string, file: 'haproxy.cfg' | 'keepalived.conf', hash: string, message: string, who: SystemActor): Promise<number> {
     try {
-      const result = await executeSystemCommand(this.store as JetStreamEventStore, serviceInstanceDecider, instanceId,
+      const result = await executeSystemCommand(store, serviceInstanceDecider, instanceId,
         { type: 'RecordConfigRejected', data: { instanceId, vmId, file, hash, message } }, who);
       if (result.events.length > 0) {
         this.rejected++;

@@ -1,18 +1,9 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
+import { bootstrapService } from '@lbaas/worker-shell';
 import { DashboardModule } from './app.module';
 import { dashboardConfigFromEnv } from './config';
-import { serviceLogger } from '@lbaas/service-shell';
 
-async function bootstrap(): Promise<void> {
-  const config = dashboardConfigFromEnv();
-  const logger = serviceLogger('dashboard', { level: config.logLevel });
-  const app = await NestFactory.createApplicationContext(DashboardModule.forRoot(config, logger), { logger: ['error', 'warn'] });
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
-  logger.info({ nats: config.natsUrl, url: `http://${config.host}:${config.port}/`, tokens: config.tokensFile }, 'dashboard started');
-}
-
-bootstrap().catch((error: unknown) => {
-  console.error(JSON.stringify({ level: 'fatal', service: 'dashboard', msg: 'dashboard failed to start', err: String((error as Error)?.stack ?? error) }));
-  process.exit(1);
+bootstrapService({
+  name: 'dashboard', title: 'dashboard', config: dashboardConfigFromEnv, module: (config, logger) => DashboardModule.forRoot(config, logger),
+  started: (c) => ({ nats: c.natsUrl, url: `http://${c.host}:${c.port}/`, tokens: c.tokensFile }),
 });

@@ -1,11 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DomainError, type EventEnvelope, nodeDecider, poolDecider, serviceInstanceDecider, vipDecider } from '@lbaas/domain';
-import { executeSystemCommand, JetStreamEventStore, systemActor, type CommitFollower, connectNats, followCommits, streamLastSeq } from '@lbaas/event-log';
-import { holdLeaderLease, type LeaderLease, nodesBucket, parseHeartbeat } from '@lbaas/coordination';
+import { executeSystemCommand, systemActor } from '@lbaas/event-log';
+import { nodesBucket, parseHeartbeat } from '@lbaas/coordination';
 import { type DeadlineCommand, PendingWatch, planNodeLiveness, type PlannedCommand, SchedulingModel, seededRandom } from '@lbaas/scheduling';
-import { CoalescedRounds, serveHealth, ServiceMetrics } from '@lbaas/service-shell';
+import { ServiceMetrics } from '@lbaas/service-shell';
+import { type LeaderWorker, runLeaderWorker } from '@lbaas/worker-shell';
 import type { NatsConnection } from 'nats';
-import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { v4 as uuidv4, v5 as uuidv5 } from 'uuid';
 import { CommandCauses } from './command-causes';
@@ -19,18 +19,14 @@ const INSTANCE_NAMESPACE = '5b0f2f5e-8a55-4c43-9c3e-6d1f0f3b7a21';
 export const instanceIdForVip = (vipId: string): string => uuidv5(`service-instance/${vipId}`, INSTANCE_NAMESPACE);
 
 /**
- * The thin shell around the pure SchedulingModel: folds the log into it, watches heartbeats,
- * holds the leader lease, and while leading executes what the model plans. Every command is
- * decided again against its stream with optimistic concurrency, so a stale plan or a second
- * leader costs a retry and never a wrong placement.
+ * The pure SchedulingModel in a leader worker: folds the log into it, watches heartbeats, and
+ * while leading executes what the model plans. Every command is decided again against its stream
+ * with optimistic concurrency, so a stale plan or a second leader costs a retry and never a
+ * wrong placement.
  */
 @Injectable()
 export class SchedulerService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private nc: NatsConnection | null = null;
-  private store: JetStreamEventStore | null = null;
-  private follower: CommitFollower | null = null;
-  private lease: LeaderLease | null = null;
-  private health: Server | null = null;
+  private worker: LeaderWorker | null = null;
   private readonly model: SchedulingModel;
   private readonly pending = new PendingWatch();
   private readonly lastHeartbeat = new Map<string, number>();
@@ -38,9 +34,6 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   private readonly metrics = new ServiceMetrics('scheduler');
   private readonly random: () => number;
   private watchingSince = Date.now();
-  private caughtUp = false;
-  private readonly rounds = new CoalescedRounds(() => this.round(), (error: unknown) => this.log.error({ err: error }, 'planning round failed; retrying on the next tick'));
-  private timer: NodeJS.Timeout | null = null;
 
   constructor(@Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig, @Inject(LOGGER) private readonly log: Logger) {
     this.model = new SchedulingModel(config.vrrpCidr);
@@ -49,59 +42,30 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationBootstrap(): Promise<void> {
     const c = this.config;
-    this.health = await serveHealth({
-      name: 'scheduler', host: c.healthHost, port: c.healthPort,
-      notReady: () => (this.nc === null || this.nc.isClosed() ? 'not connected to NATS' : this.caughtUp ? null : 'folding the event log'),
-      details: () => ({
-        leading: this.lease?.leading() ?? false, position: this.follower?.seq() ?? 0, nodes: this.model.liveNodes().length, instances: this.model.instances.size,
-        pending: this.pending.pending().length,
-      }),
-      metrics: this.metrics,
-    });
-    const nc = await connectNats('lbaas-scheduler', c.natsUrl);
-    this.nc = nc;
-    const store = await JetStreamEventStore.create(nc, { onAppended: this.metrics.countAppended });
-    await store.ensureStream();
-    this.store = store;
-    const consumed = this.metrics.trackConsumer('scheduler', { position: () => this.follower?.seq() ?? 0, streamLastSeq: () => streamLastSeq(nc) });
-    this.follower = await followCommits({
-      nc,
-      onCommit: (stored) => {
-        for (const event of stored.commit.events) this.fold(event, stored.seq);
-        consumed(stored.commit.events);
-        this.rounds.kick();
+    this.worker = await runLeaderWorker({
+      name: 'scheduler', title: 'scheduler', natsUrl: c.natsUrl, health: { host: c.healthHost, port: c.healthPort },
+      leaseTtlMs: c.leaseTtlMs, tickMs: c.tickMs, log: this.log, metrics: this.metrics,
+      says: { leading: 'leading: placing service instances', following: 'following: another scheduler leads', roundFailed: 'planning round failed; retrying on the next tick' },
+      fold: (event, seq, live) => this.fold(event, seq, live),
+      round: (worker) => this.round(worker),
+      idle: () => {
+        this.watchingSince = Date.now();
       },
-      onPoison: (p) => this.log.error({ seq: p.seq, subject: p.subject, err: p.error }, 'passed over a message that is not a commit'),
+      details: () => ({ nodes: this.model.liveNodes().length, instances: this.model.instances.size, pending: this.pending.pending().length }),
+      caughtUpDetails: () => ({ instances: this.model.instances.size, nodes: this.model.nodes.size }),
+      onConnected: ({ nc }) => this.watchHeartbeats(nc),
     });
-    await this.watchHeartbeats(nc);
-    this.lease = await holdLeaderLease({
-      nc, role: 'scheduler', holder: `scheduler pid ${process.pid}`, ttlMs: c.leaseTtlMs,
-      onChange: (leading) => {
-        this.log.info({ leading }, leading ? 'leading: placing service instances' : 'following: another scheduler leads');
-        this.rounds.kick();
-      },
-    });
-    await this.follower.caughtUp;
-    this.caughtUp = true;
-    this.log.info({ position: this.follower.seq(), instances: this.model.instances.size, nodes: this.model.nodes.size }, 'scheduler caught up with the event log');
-    this.timer = setInterval(() => this.rounds.kick(), c.tickMs);
-    this.rounds.kick();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.rounds.stop();
-    await this.lease?.release();
-    await this.follower?.stop();
-    await this.nc?.drain().catch(() => undefined);
-    await new Promise<void>((resolve) => (this.health ? this.health.close(() => resolve()) : resolve()));
+    await this.worker?.stop();
   }
 
-  private fold(event: EventEnvelope, seq: number): void {
+  private fold(event: EventEnvelope, seq: number, live: boolean): void {
     this.model.apply(event);
     this.pending.apply(event);
     // Replaying the log at start is not acting on it.
-    if (this.causes.note(event) && this.caughtUp) this.log.info({ correlationId: event.correlationId, eventId: event.id, type: event.type, aggregate: event.aggregate, id: event.aggregateId, seq }, 'event');
+    if (this.causes.note(event) && live) this.log.info({ correlationId: event.correlationId, eventId: event.id, type: event.type, aggregate: event.aggregate, id: event.aggregateId, seq }, 'event');
   }
 
   private async watchHeartbeats(nc: NatsConnection): Promise<void> {
@@ -117,42 +81,37 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     })().catch((error: unknown) => this.log.error({ err: error }, 'heartbeat watch ended'));
   }
 
-  /** Runs a planning round now, or once more after the one in progress. */
-  private async round(): Promise<void> {
-    if (!this.caughtUp || !this.lease?.leading() || !this.store || !this.follower) {
-      this.watchingSince = Date.now();
-      return;
-    }
+  /** A planning round: the worker runs it once the log is folded and while this replica leads. */
+  private async round(worker: LeaderWorker): Promise<void> {
     const now = Date.now();
     const liveness = planNodeLiveness({
       nodes: this.model.nodes, lastHeartbeat: this.lastHeartbeat, watchingSince: this.watchingSince, now, silenceMs: this.config.nodeSilenceMs,
     });
     // Liveness first: placements are decided on the nodes as the log will know them.
-    if (liveness.length > 0 && (await this.execute(liveness)) > 0) return this.rounds.kick();
-    await this.expire(this.pending.overdue({
+    if (liveness.length > 0 && (await this.execute(worker, liveness)) > 0) return worker.kick();
+    await this.expire(worker, this.pending.overdue({
       now, deadlineMs: this.config.pendingDeadlineMs, instanceOf: (vipId) => this.model.instances.get(instanceIdForVip(vipId)),
     }));
     if (!this.model.pendingWork) return;
     const planned = this.model.plan({
       random: this.random, newVmId: () => uuidv4(), instanceIdFor: instanceIdForVip, now: new Date(now),
     });
-    await this.execute(planned);
+    await this.execute(worker, planned);
   }
 
   /**
    * Ends waits past the deadline in ERROR. Each is decided again on its stream and appends only
    * while the object is still pending; one that fails is due again on the next tick.
    */
-  private async expire(due: readonly DeadlineCommand[]): Promise<void> {
-    const store = this.store;
-    if (!store || due.length === 0) return;
+  private async expire(worker: LeaderWorker, due: readonly DeadlineCommand[]): Promise<void> {
+    if (due.length === 0) return;
     let last = 0;
     for (const d of due) {
       const who = systemActor('scheduler', 'system', d.cause);
       try {
         const result = d.aggregate === 'vip'
-          ? await executeSystemCommand(store, vipDecider, d.id, d.command, who)
-          : await executeSystemCommand(store, poolDecider, d.id, d.command, who);
+          ? await executeSystemCommand(worker.store, vipDecider, d.id, d.command, who)
+          : await executeSystemCommand(worker.store, poolDecider, d.id, d.command, who);
         if (result.events.length > 0) {
           last = Math.max(last, result.seq);
           this.log.warn({ correlationId: who.correlationId, causationId: who.causationId, aggregate: d.aggregate, id: d.id, statusDescription: d.command.data.statusDescription, seq: result.seq }, d.command.type);
@@ -162,21 +121,18 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       }
     }
     // The watch must fold its own expiries before the next round, or it would decide them again.
-    if (last > 0) await this.follower?.waitFor(last);
+    if (last > 0) await worker.waitFor(last);
   }
 
   /** Executes in order and waits until the model has folded what was appended; returns the last sequence appended (0 for none). */
-  private async execute(planned: readonly PlannedCommand[]): Promise<number> {
-    const store = this.store;
-    const follower = this.follower;
-    if (!store || !follower) return 0;
+  private async execute(worker: LeaderWorker, planned: readonly PlannedCommand[]): Promise<number> {
     let last = 0;
     for (const p of planned) {
       const who = systemActor('scheduler', 'system', this.causes.of(p));
       try {
         const result = p.aggregate === 'node'
-          ? await executeSystemCommand(store, nodeDecider, p.id, p.command, who)
-          : await executeSystemCommand(store, serviceInstanceDecider, p.id, p.command, who);
+          ? await executeSystemCommand(worker.store, nodeDecider, p.id, p.command, who)
+          : await executeSystemCommand(worker.store, serviceInstanceDecider, p.id, p.command, who);
         if (result.events.length > 0) {
           last = Math.max(last, result.seq);
           this.log.info({ correlationId: who.correlationId, causationId: who.causationId, aggregate: p.aggregate, id: p.id, events: result.events.map((e) => e.type), seq: result.seq }, p.command.type);
@@ -187,7 +143,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
         this.log[level]({ correlationId: who.correlationId, aggregate: p.aggregate, id: p.id, command: p.command.type, err: error }, 'command not applied; retried on the next round');
       }
     }
-    if (last > 0) await follower.waitFor(last);
+    if (last > 0) await worker.waitFor(last);
     return last;
   }
 }
