@@ -2,7 +2,7 @@ import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeOnExit, runTemporaryDirectory } from './exit-cleanup';
 import { freePort } from './free-port';
-import { type KeystoneIds, keystoneProcess, keystoneStep, seedKeystone, servedRequests, sweepOrphanedKeystones } from './keystone-process';
+import { type KeystoneIds, keystoneProcess, keystoneStep, seedKeystone, servedRequests, sweepOrphanedKeystones, uwsgiLog } from './keystone-process';
 import { DEFAULT_API_URL, keystoneTemplate } from './keystone-template';
 
 export type { KeystoneIds } from './keystone-process';
@@ -57,7 +57,7 @@ export interface KeystoneHandle {
   revoke(token: string): Promise<void>;
   /** Points the catalog's network and load-balancer services at these URLs (only those given). */
   setCatalog(catalog: { apiUrl?: string; octaviaUrl?: string }): Promise<void>;
-  /** How many HTTP requests Keystone has served since it started, across kill() and start(). */
+  /** How many HTTP requests Keystone has served since it started, across kill() and start(), once the count holds still for 150 ms. */
   requestCount(): Promise<number>;
   /** SIGKILL of the uwsgi master and its workers, keeping the state; `start()` brings it back. */
   kill(): Promise<void>;
@@ -126,9 +126,10 @@ export async function startKeystone(options: KeystoneOptions = {}): Promise<Keys
     }
   } catch (error) {
     await keystone.kill();
+    const log = uwsgiLog(dir).split('\n').slice(-30).join('\n');
     rmSync(dir, { recursive: true, force: true });
     cancelExitRemoval();
-    throw error;
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- the last lines of uwsgi's log:\n${log}`);
   }
   const passwords = JSON.parse(readFileSync(join(dir, 'passwords.json'), 'utf8')) as Record<KeystoneUser, string>;
   const passwordFile = join(dir, 'service-password');
