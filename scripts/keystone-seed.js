@@ -57,12 +57,20 @@ function writeSecret(path, text) {
 function keystoneClient(url) {
   let token;
   let renewal; // the sign-in under way, shared by every call that met an expired token
-  const send = (method, path, body, authToken) =>
+  const attempt = (method, path, body, authToken) =>
     fetch(`${url}/v3${path}`, {
       method,
       headers: { 'Content-Type': 'application/json', ...(authToken ? { 'X-Auth-Token': authToken } : {}) },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+  // A connection closed without an answer (seen a few times on a loaded machine) is tried once
+  // more when repeating the request is harmless: anything but a POST that creates.
+  const send = (method, path, body, authToken) =>
+    attempt(method, path, body, authToken).catch((error) => {
+      const repeatable = method !== 'POST' || path === '/auth/tokens';
+      if (!repeatable || !['UND_ERR_SOCKET', 'ECONNRESET'].includes(error.cause?.code)) throw error;
+      return attempt(method, path, body, authToken);
     });
   const check = async (method, path, response) => {
     const text = await response.text();
