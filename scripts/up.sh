@@ -248,7 +248,11 @@ start_keystone() {
   [[ -e $LOG_DIR/keystone.log ]] && mv -f "$LOG_DIR/keystone.log" "$LOG_DIR/keystone.log.1"
   LBAAS_STACK=$STATE_DIR nohup scripts/keystone.sh serve "$KEYSTONE_DIR" "$port" lb-keystone >"$LOG_DIR/keystone.log" 2>&1 &
   echo $! >"$RUN_DIR/keystone.pid"
-  wait_for keystone 60 answers "$url/v3" || fail "Keystone did not start" keystone
+  if ! wait_for keystone 60 answers "$url/v3"; then
+    echo "--- last lines of .lbaas/keystone/uwsgi.log" >&2
+    tail -n 30 "$KEYSTONE_DIR/uwsgi.log" >&2 2>/dev/null || true
+    fail "Keystone did not start" keystone
+  fi
   node scripts/keystone-seed.js "$KEYSTONE_DIR" "$url" --api-url "$API_URL" >/dev/null || fail "could not seed Keystone" keystone
   install -m 600 "$KEYSTONE_DIR/clouds.yaml" "$STATE_DIR/clouds.yaml"
   echo "$url" >"$KEYSTONE_URL_FILE"

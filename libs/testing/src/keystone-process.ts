@@ -13,6 +13,9 @@ const SEED_SCRIPT = join(REPO, 'scripts', 'keystone-seed.js');
 /** A bound for a loaded machine: Keystone usually answers about 2 s after uwsgi starts. */
 const READY_WITHIN_MS = 60_000;
 const STOP_WITHIN_MS = 10_000;
+/** A count of requests is final once two reads this far apart agree (at most this many reads). */
+const SETTLE_MS = 150;
+const SETTLE_READS = 50;
 /** Every uwsgi a test starts carries this in its environment, naming the test process that owns it. */
 const OWNER_MARKER = 'LBAAS_TESTING_KEYSTONE_OWNER';
 
@@ -104,7 +107,8 @@ const exited = (child: ChildProcess): Promise<void> =>
     else child.once('exit', () => done());
   });
 
-const uwsgiLog = (dir: string): string => {
+/** uwsgi's log of the Keystone in `dir` (its own messages and one line per request). */
+export const uwsgiLog = (dir: string): string => {
   try {
     return readFileSync(join(dir, 'uwsgi.log'), 'utf8');
   } catch {
@@ -112,10 +116,25 @@ const uwsgiLog = (dir: string): string => {
   }
 };
 
-/** How many requests the Keystone of `dir` has served: uwsgi logs one line per request. */
-export async function servedRequests(dir: string): Promise<number> {
+const loggedRequests = async (dir: string): Promise<number> => {
   const log = await readFile(join(dir, 'uwsgi.log'), 'utf8').catch(() => '');
   return log.match(/^\[pid: \d+\|app: \d+\|req: /gm)?.length ?? 0;
+};
+
+/**
+ * How many requests the Keystone of `dir` has served: uwsgi logs one line per request, just
+ * after the response has gone, so the count is read until it holds still for a moment (a client
+ * can have its answer before the line is written).
+ */
+export async function servedRequests(dir: string): Promise<number> {
+  let count = await loggedRequests(dir);
+  for (let reads = 0; reads < SETTLE_READS; reads++) {
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    const again = await loggedRequests(dir);
+    if (again === count) return count;
+    count = again;
+  }
+  return count;
 }
 
 async function answers(url: string): Promise<boolean> {

@@ -2,7 +2,7 @@ import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeOnExit, runTemporaryDirectory } from './exit-cleanup';
 import { freePort } from './free-port';
-import { type KeystoneIds, keystoneProcess, keystoneStep, seedKeystone, servedRequests, sweepOrphanedKeystones } from './keystone-process';
+import { type KeystoneIds, keystoneProcess, keystoneStep, seedKeystone, servedRequests, sweepOrphanedKeystones, uwsgiLog } from './keystone-process';
 import { DEFAULT_API_URL, keystoneTemplate } from './keystone-template';
 
 export type { KeystoneIds } from './keystone-process';
@@ -19,6 +19,8 @@ export const KEYSTONE_USER_PROJECT: Readonly<Record<KeystoneUser, keyof Keystone
   other: 'other',
 };
 
+/** A bound for a loaded machine: Keystone answers in well under a second. */
+const REQUEST_WITHIN_MS = 60_000;
 /** Keystone's own default `[token] expiration`. */
 const DEFAULT_TOKEN_EXPIRATION_S = 3600;
 
@@ -55,7 +57,7 @@ export interface KeystoneHandle {
   revoke(token: string): Promise<void>;
   /** Points the catalog's network and load-balancer services at these URLs (only those given). */
   setCatalog(catalog: { apiUrl?: string; octaviaUrl?: string }): Promise<void>;
-  /** How many HTTP requests Keystone has served since it started, across kill() and start(). */
+  /** How many HTTP requests Keystone has served since it started, across kill() and start(), once the count holds still for 150 ms. */
   requestCount(): Promise<number>;
   /** SIGKILL of the uwsgi master and its workers, keeping the state; `start()` brings it back. */
   kill(): Promise<void>;
@@ -75,7 +77,7 @@ async function issueToken(url: string, user: KeystoneUser, password: string): Pr
         scope: { project: { name: KEYSTONE_USER_PROJECT[user], domain: { id: 'default' } } },
       },
     }),
-    signal: AbortSignal.timeout(10_000),
+    signal: AbortSignal.timeout(REQUEST_WITHIN_MS),
   });
   const token = response.headers.get('x-subject-token');
   await response.text();
@@ -87,7 +89,7 @@ async function revokeToken(url: string, token: string): Promise<void> {
   const response = await fetch(`${url}/v3/auth/tokens`, {
     method: 'DELETE',
     headers: { 'X-Auth-Token': token, 'X-Subject-Token': token },
-    signal: AbortSignal.timeout(10_000),
+    signal: AbortSignal.timeout(REQUEST_WITHIN_MS),
   });
   await response.text();
   // 401/404: expired, revoked already, or never valid; nothing left to revoke.
@@ -124,9 +126,10 @@ export async function startKeystone(options: KeystoneOptions = {}): Promise<Keys
     }
   } catch (error) {
     await keystone.kill();
+    const log = uwsgiLog(dir).split('\n').slice(-30).join('\n');
     rmSync(dir, { recursive: true, force: true });
     cancelExitRemoval();
-    throw error;
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- the last lines of uwsgi's log:\n${log}`);
   }
   const passwords = JSON.parse(readFileSync(join(dir, 'passwords.json'), 'utf8')) as Record<KeystoneUser, string>;
   const passwordFile = join(dir, 'service-password');
