@@ -5,11 +5,19 @@ import { promisify } from 'node:util';
 import { fnv1a } from '@lbaas/domain';
 import { PLACEMENT_INTERFACE } from '@lbaas/haproxy';
 import {
-  alive, configFileOf, type HaproxySpec, haproxyRecordOf, type KeepalivedSpec, observeDaemons, reloadHaproxy, reloadKeepalived, runtimeCommand,
-  startHaproxy, startKeepalived, terminate, updateHaproxyServers,
+  alive,
+  configFileOf,
+  type HaproxySpec,
+  haproxyRecordOf,
+  type KeepalivedSpec,
+  observeDaemons,
+  reloadKeepalived,
+  runtimeCommand,
+  startKeepalived,
+  terminate,
 } from './daemons';
 import type { ObservedFloatingIp, ObservedNode, PlacementDriver, PlacementSpec } from './placement-driver';
-import { pruneTlsFiles } from './tls-files';
+import { HaproxyPlacementDriver } from './haproxy-placement-driver';
 
 const exec = promisify(execFile);
 
@@ -53,13 +61,14 @@ const ignoreExisting = (error: unknown): void => {
  * New files reach a running HAProxy by a seamless reload (SIGUSR2 to the master) and keepalived
  * by SIGHUP.
  */
-export class NetnsDriver implements PlacementDriver {
+export class NetnsDriver extends HaproxyPlacementDriver implements PlacementDriver {
   readonly name = 'netns';
   readonly vrrp = true;
   private readonly haproxyBin: string;
   private readonly keepalivedBin: string;
 
   constructor(private readonly o: NetnsDriverOptions) {
+    super(o.runRoot);
     this.haproxyBin = o.haproxyBin ?? '/usr/sbin/haproxy';
     this.keepalivedBin = o.keepalivedBin ?? '/usr/sbin/keepalived';
   }
@@ -68,14 +77,14 @@ export class NetnsDriver implements PlacementDriver {
     return `${this.o.prefix}${vmId}`;
   }
 
-  private runDir(vmId: string): string {
-    return join(this.o.runRoot, vmId);
-  }
-
   private async present(): Promise<string[]> {
     const out = await ip('netns', 'list');
-    return out.split('\n').map((l) => l.trim().split(' ')[0]).filter((n) => n.startsWith(this.o.prefix))
-      .map((n) => n.slice(this.o.prefix.length)).filter((id) => UUID.test(id));
+    return out
+      .split('\n')
+      .map((l) => l.trim().split(' ')[0])
+      .filter((n) => n.startsWith(this.o.prefix))
+      .map((n) => n.slice(this.o.prefix.length))
+      .filter((id) => UUID.test(id));
   }
 
   /** The haproxy.cfg runs as rendered: VRRP moves the VIP, and NAT in the fabric forwards floating addresses. */
@@ -92,9 +101,13 @@ export class NetnsDriver implements PlacementDriver {
   async observe(vmIds?: readonly string[]): Promise<ObservedNode> {
     const present = await this.present();
     const wanted = vmIds === undefined ? present : present.filter((id) => vmIds.includes(id));
-    const placements = await Promise.all(wanted.map(async (vmId) => ({
-      vmId, network: { kind: 'own' as const, addresses: await this.addresses(vmId) }, ...observeDaemons(this.runDir(vmId), true),
-    })));
+    const placements = await Promise.all(
+      wanted.map(async (vmId) => ({
+        vmId,
+        network: { kind: 'own' as const, addresses: await this.addresses(vmId) },
+        ...observeDaemons(this.runDir(vmId), true),
+      })),
+    );
     // The fabric's NAT rules are shared by every placement: read on a look at the whole node only.
     return { placements, floatingIps: vmIds === undefined ? await this.forwardedFloatingIps() : [] };
   }
@@ -123,11 +136,15 @@ export class NetnsDriver implements PlacementDriver {
     mkdirSync(this.runDir(p.vmId), { recursive: true, mode: 0o700 });
   }
 
-  private haproxySpec(p: PlacementSpec): HaproxySpec {
+  protected haproxySpec(p: PlacementSpec): HaproxySpec {
     const dir = this.runDir(p.vmId);
     const ns = this.ns(p.vmId);
     return {
-      dir, text: p.haproxy.text, where: `in ${ns}`, record: haproxyRecordOf(p, this.haproxyVariant()), tlsFiles: p.tlsFiles,
+      dir,
+      text: p.haproxy.text,
+      where: `in ${ns}`,
+      record: haproxyRecordOf(p, this.haproxyVariant()),
+      tlsFiles: p.tlsFiles,
       start: ['ip', 'netns', 'exec', ns, this.haproxyBin, '-W', '-D', '-f', configFileOf(dir, 'haproxy')],
     };
   }
@@ -136,25 +153,25 @@ export class NetnsDriver implements PlacementDriver {
     const dir = this.runDir(p.vmId);
     const ns = this.ns(p.vmId);
     return {
-      dir, text: p.keepalived.text, hash: p.keepalived.hash, where: `in ${ns}`,
-      start: ['ip', 'netns', 'exec', ns, this.keepalivedBin, '-f', configFileOf(dir, 'keepalived'), '-p', join(dir, 'keepalived.pid'), '-r', join(dir, 'vrrp.pid'), '--vrrp'],
+      dir,
+      text: p.keepalived.text,
+      hash: p.keepalived.hash,
+      where: `in ${ns}`,
+      start: [
+        'ip',
+        'netns',
+        'exec',
+        ns,
+        this.keepalivedBin,
+        '-f',
+        configFileOf(dir, 'keepalived'),
+        '-p',
+        join(dir, 'keepalived.pid'),
+        '-r',
+        join(dir, 'vrrp.pid'),
+        '--vrrp',
+      ],
     };
-  }
-
-  async startHaproxy(p: PlacementSpec): Promise<void> {
-    await startHaproxy(this.haproxySpec(p));
-  }
-
-  async reloadHaproxy(p: PlacementSpec): Promise<void> {
-    await reloadHaproxy(this.haproxySpec(p));
-  }
-
-  async updateServers(p: PlacementSpec, commands: readonly string[]): Promise<boolean> {
-    return updateHaproxyServers(this.haproxySpec(p), commands);
-  }
-
-  async pruneTlsFiles(p: PlacementSpec): Promise<void> {
-    pruneTlsFiles(this.runDir(p.vmId), p.tlsFiles);
   }
 
   async startKeepalived(p: PlacementSpec): Promise<void> {
@@ -176,13 +193,25 @@ export class NetnsDriver implements PlacementDriver {
     await ip('-n', fabric, 'addr', 'add', `${floatingAddress}/32`, 'dev', FABRIC_BRIDGE).catch(ignoreExisting);
     await ip('-n', fabric, 'route', 'replace', FABRIC_RANGE, 'dev', FABRIC_BRIDGE);
     // Hairpin routing on the bridge: forward, and never tell clients to go around the translation.
-    await exec('ip', ['netns', 'exec', fabric, 'sysctl', '-qw', 'net.ipv4.ip_forward=1', 'net.ipv4.conf.all.send_redirects=0', `net.ipv4.conf.${FABRIC_BRIDGE}.send_redirects=0`]);
+    await exec('ip', [
+      'netns',
+      'exec',
+      fabric,
+      'sysctl',
+      '-qw',
+      'net.ipv4.ip_forward=1',
+      'net.ipv4.conf.all.send_redirects=0',
+      `net.ipv4.conf.${FABRIC_BRIDGE}.send_redirects=0`,
+    ]);
     const rules: [string, string[]][] = [
       ['PREROUTING', ['-d', `${floatingAddress}/32`, '-m', 'comment', '--comment', tag, '-j', 'DNAT', '--to-destination', vipAddress]],
       ['POSTROUTING', ['-d', `${vipAddress}/32`, '-m', 'comment', '--comment', tag, '-j', 'MASQUERADE']],
     ];
     for (const [chain, rule] of rules) {
-      const present = await exec('ip', ['netns', 'exec', fabric, 'iptables', '-t', 'nat', '-C', chain, ...rule]).then(() => true, () => false);
+      const present = await exec('ip', ['netns', 'exec', fabric, 'iptables', '-t', 'nat', '-C', chain, ...rule]).then(
+        () => true,
+        () => false,
+      );
       if (!present) await exec('ip', ['netns', 'exec', fabric, 'iptables', '-t', 'nat', '-A', chain, ...rule]);
     }
   }
@@ -211,7 +240,9 @@ export class NetnsDriver implements PlacementDriver {
   }
 
   private async natRules(): Promise<string[]> {
-    const { stdout } = await exec('ip', ['netns', 'exec', fabricNamespace(this.o.prefix), 'iptables', '-t', 'nat', '-S']).catch(() => ({ stdout: '' }));
+    const { stdout } = await exec('ip', ['netns', 'exec', fabricNamespace(this.o.prefix), 'iptables', '-t', 'nat', '-S']).catch(() => ({
+      stdout: '',
+    }));
     return stdout.split('\n').filter((l) => l.startsWith('-A '));
   }
 
@@ -228,7 +259,10 @@ export class NetnsDriver implements PlacementDriver {
     // Anything else left inside (a check script) goes with the namespace.
     const ns = this.ns(vmId);
     const pids = await ip('netns', 'pids', ns).catch(() => '');
-    for (const pid of pids.split('\n').map(Number).filter((n) => n > 1)) {
+    for (const pid of pids
+      .split('\n')
+      .map(Number)
+      .filter((n) => n > 1)) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {

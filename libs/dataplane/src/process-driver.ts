@@ -2,12 +2,18 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import type { PlacementRole } from '@lbaas/domain';
 import {
-  alive, configFileOf, type HaproxySpec, haproxyRecordOf, observeDaemons, processesWithArgument, reloadHaproxy, runtimeCommand, startHaproxy,
-  terminate, updateHaproxyServers,
+  alive,
+  configFileOf,
+  type HaproxySpec,
+  haproxyRecordOf,
+  observeDaemons,
+  processesWithArgument,
+  runtimeCommand,
+  terminate,
 } from './daemons';
 import { checkPortOffset, loopbackAddress, loopbackConfig } from './loopback-config';
 import type { ObservedFloatingIp, ObservedNode, PlacementDriver, PlacementSpec } from './placement-driver';
-import { pruneTlsFiles } from './tls-files';
+import { HaproxyPlacementDriver } from './haproxy-placement-driver';
 
 export interface ProcessDriverOptions {
   /** Parent of the placements' runtime directories; the config renderer writes the same paths into the files. */
@@ -26,8 +32,12 @@ const FLOATING_DIR = 'floating-ips';
 type FloatingRecord = Omit<ObservedFloatingIp, 'id'>;
 
 const isFloatingRecord = (v: unknown): v is FloatingRecord =>
-  typeof v === 'object' && v !== null && 'floatingAddress' in v && 'vipAddress' in v
-  && typeof v.floatingAddress === 'string' && typeof v.vipAddress === 'string';
+  typeof v === 'object' &&
+  v !== null &&
+  'floatingAddress' in v &&
+  'vipAddress' in v &&
+  typeof v.floatingAddress === 'string' &&
+  typeof v.vipAddress === 'string';
 
 function readFloatingIp(file: string): FloatingRecord | null {
   try {
@@ -46,18 +56,15 @@ function readFloatingIp(file: string): FloatingRecord | null {
  * seamless reload when the scheduler's failover makes it active. HAProxy runs as a daemon with
  * its pid file in `<runRoot>/<vm uuid>/`, so it outlives the agent and is adopted after a restart.
  */
-export class ProcessDriver implements PlacementDriver {
+export class ProcessDriver extends HaproxyPlacementDriver implements PlacementDriver {
   readonly name = 'process';
   readonly vrrp = false;
   private readonly haproxyBin: string;
 
   constructor(private readonly o: ProcessDriverOptions) {
+    super(o.runRoot);
     checkPortOffset(o.portOffset);
     this.haproxyBin = o.haproxyBin ?? '/usr/sbin/haproxy';
-  }
-
-  private runDir(vmId: string): string {
-    return join(this.o.runRoot, vmId);
   }
 
   private get floatingDir(): string {
@@ -72,7 +79,10 @@ export class ProcessDriver implements PlacementDriver {
 
   async observe(vmIds?: readonly string[]): Promise<ObservedNode> {
     const present = existsSync(this.o.runRoot)
-      ? readdirSync(this.o.runRoot, { withFileTypes: true }).filter((d) => d.isDirectory() && UUID.test(d.name)).map((d) => d.name) : [];
+      ? readdirSync(this.o.runRoot, { withFileTypes: true })
+          .filter((d) => d.isDirectory() && UUID.test(d.name))
+          .map((d) => d.name)
+      : [];
     const wanted = vmIds === undefined ? present : present.filter((id) => vmIds.includes(id));
     return {
       placements: wanted.map((vmId) => ({ vmId, network: { kind: 'shared' as const }, ...observeDaemons(this.runDir(vmId), false) })),
@@ -81,37 +91,31 @@ export class ProcessDriver implements PlacementDriver {
   }
 
   async plumb(p: PlacementSpec): Promise<void> {
-    if (loopbackAddress(p.vrrpAddress) === null) throw new Error(`the placement address ${p.vrrpAddress} is outside the fabric (198.18.0.0/15), so it has no loopback image`);
+    if (loopbackAddress(p.vrrpAddress) === null)
+      throw new Error(`the placement address ${p.vrrpAddress} is outside the fabric (198.18.0.0/15), so it has no loopback image`);
     mkdirSync(this.runDir(p.vmId), { recursive: true, mode: 0o700 });
   }
 
-  private haproxySpec(p: PlacementSpec): HaproxySpec {
+  protected haproxySpec(p: PlacementSpec): HaproxySpec {
     const statsAddress = loopbackAddress(p.vrrpAddress);
-    if (statsAddress === null) throw new Error(`the placement address ${p.vrrpAddress} is outside the fabric (198.18.0.0/15), so it has no loopback image`);
+    if (statsAddress === null)
+      throw new Error(`the placement address ${p.vrrpAddress} is outside the fabric (198.18.0.0/15), so it has no loopback image`);
     const text = loopbackConfig(p.bundle.haproxy.input, {
-      role: p.role, portOffset: this.o.portOffset, root: this.o.root, statsAddress, floatingAddresses: p.floatingAddresses,
+      role: p.role,
+      portOffset: this.o.portOffset,
+      root: this.o.root,
+      statsAddress,
+      floatingAddresses: p.floatingAddresses,
     });
     const dir = this.runDir(p.vmId);
     return {
-      dir, text, where: `for placement ${p.vmId}`, record: haproxyRecordOf(p, this.haproxyVariant(p.role, p.floatingAddresses)), tlsFiles: p.tlsFiles,
+      dir,
+      text,
+      where: `for placement ${p.vmId}`,
+      record: haproxyRecordOf(p, this.haproxyVariant(p.role, p.floatingAddresses)),
+      tlsFiles: p.tlsFiles,
       start: [this.haproxyBin, '-W', '-D', '-f', configFileOf(dir, 'haproxy')],
     };
-  }
-
-  async startHaproxy(p: PlacementSpec): Promise<void> {
-    await startHaproxy(this.haproxySpec(p));
-  }
-
-  async reloadHaproxy(p: PlacementSpec): Promise<void> {
-    await reloadHaproxy(this.haproxySpec(p));
-  }
-
-  async updateServers(p: PlacementSpec, commands: readonly string[]): Promise<boolean> {
-    return updateHaproxyServers(this.haproxySpec(p), commands);
-  }
-
-  async pruneTlsFiles(p: PlacementSpec): Promise<void> {
-    pruneTlsFiles(this.runDir(p.vmId), p.tlsFiles);
   }
 
   /** There is no keepalived without VRRP; the agent never asks (vrrp is false). */
@@ -155,7 +159,8 @@ export class ProcessDriver implements PlacementDriver {
 
   private floatingIps(): ObservedFloatingIp[] {
     if (!existsSync(this.floatingDir)) return [];
-    return readdirSync(this.floatingDir).filter((name) => UUID.test(name))
+    return readdirSync(this.floatingDir)
+      .filter((name) => UUID.test(name))
       .map((id) => ({ id, ...(readFloatingIp(join(this.floatingDir, id)) ?? { floatingAddress: '', vipAddress: '' }) }));
   }
 }

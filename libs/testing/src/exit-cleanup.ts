@@ -32,7 +32,8 @@ export function removeOnExit(dir: string): () => void {
   return () => dirs.delete(dir);
 }
 
-const alive = (pid: number): boolean => {
+/** Whether a process with this pid exists (one of another user's counts too). */
+export const processAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
     return true;
@@ -50,7 +51,7 @@ export function runTemporaryDirectory(kind: string): string {
   const ours = new RegExp(`^lbt-${kind}-(\\d+)-`);
   for (const entry of readdirSync(parent)) {
     const m = ours.exec(entry);
-    if (m && !alive(Number(m[1]))) rmSync(join(parent, entry), { recursive: true, force: true });
+    if (m && !processAlive(Number(m[1]))) rmSync(join(parent, entry), { recursive: true, force: true });
   }
   return mkdtempSync(join(parent, `lbt-${kind}-${process.pid}-`));
 }

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { killOnExit } from './exit-cleanup';
+import { killOnExit, processAlive } from './exit-cleanup';
 
 // The steps themselves live in the checkout's scripts, shared with `make up KEYSTONE=1`.
 const REPO = resolve(__dirname, '..', '..', '..');
@@ -21,14 +21,6 @@ const OWNER_MARKER = 'LBAAS_TESTING_KEYSTONE_OWNER';
 
 const run = promisify(execFile);
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /** The live (not zombie) processes of process group `pgid`. */
 function groupMembers(pgid: number): number[] {
@@ -62,7 +54,7 @@ export function sweepOrphanedKeystones(): void {
       continue;
     }
     const owner = marker.exec(environ);
-    if (owner && !alive(Number(owner[1]))) {
+    if (owner && !processAlive(Number(owner[1]))) {
       try {
         process.kill(Number(entry), 'SIGKILL');
       } catch {

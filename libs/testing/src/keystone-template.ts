@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { removeOnExit, runTemporaryDirectory } from './exit-cleanup';
+import { removeOnExit, runTemporaryDirectory, processAlive } from './exit-cleanup';
 import { freePort } from './free-port';
 import { keystoneProcess, keystoneStep, seedKeystone } from './keystone-process';
 
@@ -12,14 +12,6 @@ export const DEFAULT_API_URL = 'http://127.0.0.1:9696';
 /** A lock without the pid of its holder yet is this young at most. */
 const LOCK_PID_WRITTEN_WITHIN_MS = 5_000;
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /**
  * The process a test run's template belongs to: for jest's workers (child processes connected to
@@ -41,7 +33,7 @@ function tryLock(lock: string): boolean {
 
 function lockAbandoned(lock: string): boolean {
   try {
-    return !alive(Number(readFileSync(join(lock, 'pid'), 'utf8')));
+    return !processAlive(Number(readFileSync(join(lock, 'pid'), 'utf8')));
   } catch {
     try {
       return Date.now() - statSync(lock).mtimeMs > LOCK_PID_WRITTEN_WITHIN_MS;
