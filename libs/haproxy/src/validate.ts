@@ -1,3 +1,4 @@
+import { HTTP_METHODS, LB_METHODS, MONITOR_TYPES, PROTOCOLS, SESSION_PERSISTENCE_TYPES } from '@lbaas/domain';
 import type { HaproxyInput, KeepalivedInput } from './model';
 
 /** A value that would reach a configuration file but is not of the strict shape allowed there. */
@@ -11,7 +12,6 @@ export class InvalidRenderInput extends Error {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
 const IPV4 = new RegExp(`^${OCTET}(\\.${OCTET}){3}$`);
-const HTTP_METHODS: readonly string[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE', 'CONNECT'];
 // RFC 3986 path and query characters without the single quote: haproxy.cfg reads ' as strong quoting.
 const URL_PATH = /^\/[A-Za-z0-9\-._~!$&()*+,;=:@%/?]{0,254}$/;
 const CODE = '[1-5][0-9][0-9]';
@@ -63,13 +63,13 @@ export function validateHaproxyInput(input: HaproxyInput): void {
   uuid(vip.id, 'vip.id');
   ipv4(vip.address, 'vip.address');
   port(vip.protocolPort, 'vip.protocolPort');
-  oneOf(vip.protocol, 'vip.protocol', ['HTTP', 'HTTPS', 'TCP']);
+  oneOf(vip.protocol, 'vip.protocol', PROTOCOLS);
   int(vip.connectionLimit, 'vip.connectionLimit', -1, 1_000_000);
   bool(vip.adminStateUp, 'vip.adminStateUp');
   const persistence: unknown = vip.sessionPersistence;
   check(persistence === null || typeof persistence === 'object', 'vip.sessionPersistence', 'must be null or an object');
   if (vip.sessionPersistence !== null) {
-    oneOf(vip.sessionPersistence.type, 'vip.sessionPersistence.type', ['SOURCE_IP', 'HTTP_COOKIE', 'APP_COOKIE']);
+    oneOf(vip.sessionPersistence.type, 'vip.sessionPersistence.type', SESSION_PERSISTENCE_TYPES);
     if (vip.sessionPersistence.type === 'APP_COOKIE') {
       check(matches(vip.sessionPersistence.cookieName, COOKIE_NAME), 'vip.sessionPersistence.cookieName', 'must be 1 to 64 cookie token characters, without \' and #');
     }
@@ -83,8 +83,8 @@ export function validateHaproxyInput(input: HaproxyInput): void {
     check(matches(vip.tls.fingerprint, FINGERPRINT), 'vip.tls.fingerprint', 'must be 64 lower-case hexadecimal digits (SHA-256)');
   }
   uuid(pool.id, 'pool.id');
-  oneOf(pool.protocol, 'pool.protocol', ['HTTP', 'HTTPS', 'TCP']);
-  oneOf(pool.lbMethod, 'pool.lbMethod', ['ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP']);
+  oneOf(pool.protocol, 'pool.protocol', PROTOCOLS);
+  oneOf(pool.lbMethod, 'pool.lbMethod', LB_METHODS);
   bool(pool.adminStateUp, 'pool.adminStateUp');
   check(Array.isArray(input.members), 'members', 'must be an array');
   const serverNames = new Set<string>();
@@ -101,7 +101,7 @@ export function validateHaproxyInput(input: HaproxyInput): void {
   check(Array.isArray(input.monitors), 'monitors', 'must be an array');
   input.monitors.forEach((hm, i) => {
     uuid(hm.id, `monitors[${i}].id`);
-    oneOf(hm.type, `monitors[${i}].type`, ['PING', 'TCP', 'HTTP', 'HTTPS']);
+    oneOf(hm.type, `monitors[${i}].type`, MONITOR_TYPES);
     int(hm.delay, `monitors[${i}].delay`, 1, 86_400);
     int(hm.timeout, `monitors[${i}].timeout`, 1, 86_400);
     int(hm.maxRetries, `monitors[${i}].maxRetries`, 1, 10);
