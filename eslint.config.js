@@ -30,8 +30,14 @@ module.exports = tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@lbaas/*/src', '@lbaas/*/src/*', '@lbaas/*/dist', '@lbaas/*/dist/*'], message: 'Import a library by its public entry point (@lbaas/<lib>).' },
-            { group: ['**/libs/*/src/*', '**/apps/*/src/*', '**/libs/*/dist/*', '**/apps/*/dist/*'], message: 'Import another project by its public entry point, never by a relative path into it.' },
+            {
+              group: ['@lbaas/*/src', '@lbaas/*/src/*', '@lbaas/*/dist', '@lbaas/*/dist/*'],
+              message: 'Import a library by its public entry point (@lbaas/<lib>).',
+            },
+            {
+              group: ['**/libs/*/src/*', '**/apps/*/src/*', '**/libs/*/dist/*', '**/apps/*/dist/*'],
+              message: 'Import another project by its public entry point, never by a relative path into it.',
+            },
             { group: ['nats/lib/*', 'nats/lib/**'], message: "Private paths of the nats package are not its API; import from 'nats'." },
           ],
         },

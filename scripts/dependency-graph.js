@@ -13,11 +13,16 @@ const END = '<!-- end of dependency graph -->';
 
 const dir = mkdtempSync(join(tmpdir(), 'lbaas-graph-'));
 try {
-  execFileSync('npx', ['nx', 'graph', `--file=${join(dir, 'graph.json')}`], { env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' }, stdio: 'ignore' });
+  execFileSync('npx', ['nx', 'graph', `--file=${join(dir, 'graph.json')}`], {
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+    stdio: 'ignore',
+  });
   const { nodes, dependencies } = JSON.parse(readFileSync(join(dir, 'graph.json'), 'utf8')).graph;
   const tagOf = (name) => (nodes[name].data.tags ?? []).find((t) => t.startsWith('type:'))?.slice(5) ?? 'other';
   const layers = { app: 'apps', tool: 'tools', lib: 'libs', domain: 'domain' };
-  const names = Object.keys(nodes).filter((n) => !['e2e', 'bench'].includes(n)).sort();
+  const names = Object.keys(nodes)
+    .filter((n) => !['e2e', 'bench'].includes(n))
+    .sort();
   const lines = ['```mermaid', 'flowchart TD'];
   for (const [layer, title] of Object.entries(layers)) {
     const members = names.filter((n) => tagOf(n) === layer);

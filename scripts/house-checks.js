@@ -31,12 +31,14 @@ function dependencyGraph() {
 }
 
 function format() {
-  const prettier = run('npx', ['prettier', '--check', '--log-level', 'warn', '.']);
+  const prettier = run('npx', ['prettier', '--check', '--log-level', 'warn', '**/*.{ts,js}']);
   return prettier.status === 0 ? null : `${prettier.stdout}${prettier.stderr}\nRun \`npm run format\` to fix.`;
 }
 
 function sourceSizes() {
-  const files = run('git', ['ls-files', '--cached', '--others', '--exclude-standard', 'apps/*/src/**.ts', 'libs/*/src/**.ts']).stdout.split('\n');
+  const files = run('git', ['ls-files', '--cached', '--others', '--exclude-standard', 'apps/*/src/**.ts', 'libs/*/src/**.ts']).stdout.split(
+    '\n',
+  );
   const long = files
     .filter((f) => f && !f.endsWith('.spec.ts') && !f.includes('/golden/'))
     .map((f) => {
@@ -47,10 +49,18 @@ function sourceSizes() {
       }
     })
     .filter(([, lines]) => lines > MAX_SOURCE_LINES);
-  return long.length === 0 ? null : `source files over ${MAX_SOURCE_LINES} lines (split them):\n${long.map(([f, n]) => `  ${f}: ${n}`).join('\n')}`;
+  return long.length === 0
+    ? null
+    : `source files over ${MAX_SOURCE_LINES} lines (split them):\n${long.map(([f, n]) => `  ${f}: ${n}`).join('\n')}`;
 }
 
-const checks = { lint, 'specs type-check': typecheck, format, 'source file size': sourceSizes, 'dependency graph in docs': dependencyGraph };
+const checks = {
+  lint,
+  'specs type-check': typecheck,
+  format,
+  'source file size': sourceSizes,
+  'dependency graph in docs': dependencyGraph,
+};
 const results = Object.entries(checks).map(([name, check]) => {
   const failure = check();
   console.log(`${failure === null ? 'PASS' : 'FAIL'} house check: ${name}`);
@@ -65,7 +75,12 @@ if (out) {
     JSON.stringify({
       numPassedTests: results.length - failed,
       numFailedTests: failed,
-      testResults: [{ status: failed ? 'failed' : 'passed', assertionResults: results.map((r) => ({ title: r.name, status: r.failure === null ? 'passed' : 'failed' })) }],
+      testResults: [
+        {
+          status: failed ? 'failed' : 'passed',
+          assertionResults: results.map((r) => ({ title: r.name, status: r.failure === null ? 'passed' : 'failed' })),
+        },
+      ],
     }),
   );
 }

@@ -23,12 +23,24 @@ const { join } = require('node:path');
 const REGION = 'RegionOne';
 const DOMAIN = 'default';
 const INTERFACES = ['public', 'internal', 'admin'];
-const ROLES = ['service', 'load-balancer_observer', 'load-balancer_global_observer', 'load-balancer_member', 'load-balancer_quota_admin', 'load-balancer_admin'];
+const ROLES = [
+  'service',
+  'load-balancer_observer',
+  'load-balancer_global_observer',
+  'load-balancer_member',
+  'load-balancer_quota_admin',
+  'load-balancer_admin',
+];
 const PROJECTS = ['service', 'demo', 'other'];
 // user: [project, role]
 const USERS = { lbaas: ['service', 'service'], demo: ['demo', 'member'], 'demo-reader': ['demo', 'reader'], other: ['other', 'member'] };
 // clouds.yaml: cloud name, user, project
-const CLOUDS = [['lbaas-admin', 'admin', 'admin'], ['lbaas-demo', 'demo', 'demo'], ['lbaas-demo-reader', 'demo-reader', 'demo'], ['lbaas-other', 'other', 'other']];
+const CLOUDS = [
+  ['lbaas-admin', 'admin', 'admin'],
+  ['lbaas-demo', 'demo', 'demo'],
+  ['lbaas-demo-reader', 'demo-reader', 'demo'],
+  ['lbaas-other', 'other', 'other'],
+];
 // A bound for a loaded machine, where requests queue for the three workers; a request takes well under a second.
 const REQUEST_TIMEOUT_MS = 60_000;
 
@@ -123,7 +135,10 @@ async function ensureService(keystone, catalog, name, type, url) {
   await Promise.all(
     INTERFACES.map((iface) => {
       const endpoint = existing?.endpoints.find((e) => e.interface === iface && e.region_id === REGION);
-      if (!endpoint) return keystone.call('POST', '/endpoints', { endpoint: { service_id: serviceId, interface: iface, region_id: REGION, url, enabled: true } });
+      if (!endpoint)
+        return keystone.call('POST', '/endpoints', {
+          endpoint: { service_id: serviceId, interface: iface, region_id: REGION, url, enabled: true },
+        });
       return endpoint.url === url ? undefined : keystone.call('PATCH', `/endpoints/${endpoint.id}`, { endpoint: { url } });
     }),
   );
@@ -200,7 +215,8 @@ async function ensureUsers(keystone, dir, passwords, roles) {
   await Promise.all(
     Object.entries(USERS).map(async ([user, [project, role]]) => {
       // A user made by someone else, whose password the file did not have, gets the one it has now.
-      if (!known.has(user) && !created.has(user)) await keystone.call('PATCH', `/users/${users[user]}`, { user: { password: passwords[user] } });
+      if (!known.has(user) && !created.has(user))
+        await keystone.call('PATCH', `/users/${users[user]}`, { user: { password: passwords[user] } });
       await keystone.call('PUT', `/projects/${projects[project]}/users/${users[user]}/roles/${roles[role]}`);
     }),
   );
@@ -230,7 +246,7 @@ async function seed({ dir, url, apiUrl, octaviaUrl }) {
 seed(parseArguments(process.argv.slice(2))).then(
   (ids) => console.log(JSON.stringify(ids)),
   (error) => {
-    console.error(`keystone-seed: ${error.message}${error.cause ? ` (${error.cause.code ?? error.cause.message})` : ""}`);
+    console.error(`keystone-seed: ${error.message}${error.cause ? ` (${error.cause.code ?? error.cause.message})` : ''}`);
     process.exit(1);
   },
 );

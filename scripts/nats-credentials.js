@@ -25,11 +25,9 @@ if (!existsSync(join(dir, 'server', 'users.conf'))) {
   }
   mkdirSync(join(dir, 'server'), { recursive: true });
   writeFileSync(join(dir, 'server', 'users.conf'), `authorization {\n  users: [\n${users.join('\n')}\n  ]\n}\n`, { mode: 0o600 });
-  writeFileSync(join(dir, 'server', 'nats.conf'), [
-    'server_name: lb-nats',
-    'listen: 0.0.0.0:4222',
-    'jetstream { store_dir: "/data" }',
-    'include ./users.conf',
-    '',
-  ].join('\n'), { mode: 0o600 });
+  writeFileSync(
+    join(dir, 'server', 'nats.conf'),
+    ['server_name: lb-nats', 'listen: 0.0.0.0:4222', 'jetstream { store_dir: "/data" }', 'include ./users.conf', ''].join('\n'),
+    { mode: 0o600 },
+  );
 }

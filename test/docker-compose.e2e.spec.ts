@@ -28,7 +28,9 @@ describe('docker-compose.yml', () => {
     expect(nats.command).toEqual(['-c', '/etc/nats/nats.conf']);
     expect(nats.depends_on).toMatchObject({ 'nats-credentials': { condition: 'service_completed_successfully' } });
     expect(nats.volumes).toContainEqual('nats-data:/data');
-    expect(nats.volumes).toContainEqual(expect.objectContaining({ source: 'nats-credentials', target: '/etc/nats', read_only: true, volume: { subpath: 'server' } }));
+    expect(nats.volumes).toContainEqual(
+      expect.objectContaining({ source: 'nats-credentials', target: '/etc/nats', read_only: true, volume: { subpath: 'server' } }),
+    );
   });
 
   it('signs every service in to NATS as its own user, with a password mount of its own', () => {
@@ -48,7 +50,8 @@ describe('docker-compose.yml', () => {
       }
       // The readers of the log may not append to it.
       const conf = readFileSync(join(dir, 'server', 'users.conf'), 'utf8');
-      for (const reader of ['projections', 'audit', 'dashboard']) expect(conf).toMatch(new RegExp(`user: "${reader}".*deny: \\["lbaas\\.events\\.>"\\]`));
+      for (const reader of ['projections', 'audit', 'dashboard'])
+        expect(conf).toMatch(new RegExp(`user: "${reader}".*deny: \\["lbaas\\.events\\.>"\\]`));
       expect(conf).not.toMatch(/user: "api".*deny/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -77,7 +80,11 @@ describe('docker-compose.yml', () => {
     expect(api.depends_on).toMatchObject({ tokens: { condition: 'service_completed_successfully' } });
     const written = tokens.command?.[2] ?? '';
     expect(api.environment?.LBAAS_TOKENS_FILE).toBe(written);
-    const volumeAt = (s: ComposeService, dir: string) => s.volumes?.flatMap((v) => (typeof v === 'string' ? [v] : [])).find((v) => v.split(':')[1] === dir)?.split(':')[0];
+    const volumeAt = (s: ComposeService, dir: string) =>
+      s.volumes
+        ?.flatMap((v) => (typeof v === 'string' ? [v] : []))
+        .find((v) => v.split(':')[1] === dir)
+        ?.split(':')[0];
     const dir = written.slice(0, written.lastIndexOf('/'));
     expect(volumeAt(api, dir)).toBeDefined();
     expect(volumeAt(api, dir)).toBe(volumeAt(tokens, dir));

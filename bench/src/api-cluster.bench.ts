@@ -36,14 +36,31 @@ function poolCommit(): Uint8Array {
   const tenantId = randomUUID().replace(/-/g, '');
   const commit: Commit = {
     commitId: randomUUID(),
-    events: [{
-      id: randomUUID(), type: 'PoolCreated', version: 1, aggregate: 'pool', aggregateId: poolId, tenantId, actor: tenantId,
-      occurredAt: new Date().toISOString(), correlationId: `req-${randomUUID()}`, causationId: null,
-      data: {
-        poolId, tenantId, name: 'bench-pool', description: '', subnetId: randomUUID(), protocol: 'HTTP', lbMethod: 'ROUND_ROBIN',
-        adminStateUp: true, provider: 'haproxy',
+    events: [
+      {
+        id: randomUUID(),
+        type: 'PoolCreated',
+        version: 1,
+        aggregate: 'pool',
+        aggregateId: poolId,
+        tenantId,
+        actor: tenantId,
+        occurredAt: new Date().toISOString(),
+        correlationId: `req-${randomUUID()}`,
+        causationId: null,
+        data: {
+          poolId,
+          tenantId,
+          name: 'bench-pool',
+          description: '',
+          subnetId: randomUUID(),
+          protocol: 'HTTP',
+          lbMethod: 'ROUND_ROBIN',
+          adminStateUp: true,
+          provider: 'haproxy',
+        },
       },
-    }],
+    ],
   };
   return encodeCommit(commit);
 }
@@ -56,13 +73,17 @@ async function post(apiUrl: string, token: string, path: string, resource: strin
     signal: AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
   });
   const text = await response.text();
-  const id: unknown = response.status === 201 ? (JSON.parse(text) as Record<string, { id?: unknown } | undefined>)[resource]?.id : undefined;
+  const id: unknown =
+    response.status === 201 ? (JSON.parse(text) as Record<string, { id?: unknown } | undefined>)[resource]?.id : undefined;
   if (typeof id !== 'string') throw new Error(`POST /v2.0/${path} -> ${response.status} ${text.slice(0, 300)}`);
   return id;
 }
 
 /** WORKERS clients creating pools on one subnet, each request timed from send to the last byte of its answer. */
-async function createPools(stack: Stack<NatsServerHandle> | Stack<NatsClusterHandle>, signal: AbortSignal): Promise<Pick<Measured, 'createMs' | 'seconds' | 'failures'>> {
+async function createPools(
+  stack: Stack<NatsServerHandle> | Stack<NatsClusterHandle>,
+  signal: AbortSignal,
+): Promise<Pick<Measured, 'createMs' | 'seconds' | 'failures'>> {
   const token = stack.tokens.demo.token;
   const networkId = await post(stack.apiUrl, token, 'networks', 'network', { name: 'bench-net' }, signal);
   const subnetId = await post(stack.apiUrl, token, 'subnets', 'subnet', { network_id: networkId, cidr: '198.18.0.0/16' }, signal);
@@ -75,7 +96,14 @@ async function createPools(stack: Stack<NatsServerHandle> | Stack<NatsClusterHan
       const n = next++;
       const sent = performance.now();
       try {
-        await post(stack.apiUrl, token, 'lb/pools', 'pool', { name: `bench-pool-${n}`, protocol: 'HTTP', lb_method: 'ROUND_ROBIN', subnet_id: subnetId }, signal);
+        await post(
+          stack.apiUrl,
+          token,
+          'lb/pools',
+          'pool',
+          { name: `bench-pool-${n}`, protocol: 'HTTP', lb_method: 'ROUND_ROBIN', subnet_id: subnetId },
+          signal,
+        );
         createMs.push(performance.now() - sent);
       } catch (error) {
         failures.push(error instanceof Error ? error.message : String(error));
@@ -93,7 +121,9 @@ async function measure(topology: Topology, signal: AbortSignal): Promise<Measure
   try {
     stack = await topology.start();
     nc = await connectNats('lb-bench-cluster', stack.nats.url);
-    console.log(`${topology.name}: floors (${FLOOR.awaitedCount} awaited publishes, ${FLOOR.inFlightCount} with ${FLOOR.inFlightWindow} in flight, R${topology.replicas})`);
+    console.log(
+      `${topology.name}: floors (${FLOOR.awaitedCount} awaited publishes, ${FLOOR.inFlightCount} with ${FLOOR.inFlightWindow} in flight, R${topology.replicas})`,
+    );
     const floors = await measurePublishFloors(nc, { ...FLOOR, payload: poolCommit(), signal, replicas: topology.replicas });
     console.log(`${topology.name}: load (${POOLS} pool creates, ${WORKERS} workers, at most ${LOAD_BUDGET_MS / 1000} s)`);
     const load = await createPools(stack, signal);
@@ -111,10 +141,22 @@ const rowsOf = (m: Measured): BenchRow[] => {
   return [
     { metric: `floor: JetStream publish awaited p99 ${at}`, value: awaitedP99, unit: 'ms' },
     { metric: `floor: JetStream publish, ${WORKERS} in flight ${at}`, value: m.floors.inFlight.perSecond, unit: 'publish/s' },
-    { metric: `pool create p50 ${at}`, value: percentile(m.createMs, 50), unit: 'ms', floor: { metric: 'awaited publish p50', value: awaitedP50 } },
-    { metric: `pool create p99 ${at}`, value: percentile(m.createMs, 99), unit: 'ms', floor: { metric: 'awaited publish p99', value: awaitedP99 } },
     {
-      metric: `pool creates/s, ${WORKERS} workers ${at}`, value: m.createMs.length / m.seconds, unit: 'creates/s',
+      metric: `pool create p50 ${at}`,
+      value: percentile(m.createMs, 50),
+      unit: 'ms',
+      floor: { metric: 'awaited publish p50', value: awaitedP50 },
+    },
+    {
+      metric: `pool create p99 ${at}`,
+      value: percentile(m.createMs, 99),
+      unit: 'ms',
+      floor: { metric: 'awaited publish p99', value: awaitedP99 },
+    },
+    {
+      metric: `pool creates/s, ${WORKERS} workers ${at}`,
+      value: m.createMs.length / m.seconds,
+      unit: 'creates/s',
       floor: { metric: `publish/s, ${WORKERS} in flight`, value: m.floors.inFlight.perSecond },
     },
   ];
@@ -138,7 +180,9 @@ async function run(signal: AbortSignal): Promise<void> {
   const rows = measured.flatMap(rowsOf);
   if (single && cluster) {
     rows.push({
-      metric: 'pool creates/s, cluster vs one node', value: cluster.createMs.length / cluster.seconds, unit: 'creates/s',
+      metric: 'pool creates/s, cluster vs one node',
+      value: cluster.createMs.length / cluster.seconds,
+      unit: 'creates/s',
       floor: { metric: 'pool creates/s on one node', value: single.createMs.length / single.seconds },
     });
   }
@@ -147,7 +191,10 @@ async function run(signal: AbortSignal): Promise<void> {
     machine: { cpus: cpus().length, node: process.version, natsServer: measured[0]?.natsServer ?? 'unknown' },
     load: { pools: POOLS, workers: WORKERS, budgetSeconds: LOAD_BUDGET_MS / 1000 },
     runs: measured.map((m) => ({
-      topology: m.topology, created: m.createMs.length, seconds: m.seconds, failures: m.failures.slice(0, 10),
+      topology: m.topology,
+      created: m.createMs.length,
+      seconds: m.seconds,
+      failures: m.failures.slice(0, 10),
       floors: {
         awaited: { count: m.floors.awaited.count, seconds: m.floors.awaited.seconds },
         inFlight: { window: FLOOR.inFlightWindow, count: m.floors.inFlight.count, seconds: m.floors.inFlight.seconds },

@@ -30,7 +30,11 @@ interface Timed {
 
 /** Creates over the public API as one tenant, timing each request from send to the last byte of its body. */
 class NeutronCreates {
-  constructor(private readonly apiUrl: string, private readonly token: string, private readonly signal: AbortSignal) {}
+  constructor(
+    private readonly apiUrl: string,
+    private readonly token: string,
+    private readonly signal: AbortSignal,
+  ) {}
 
   async create(path: string, resource: string, body: Record<string, unknown>): Promise<Timed> {
     const sent = performance.now();
@@ -55,11 +59,21 @@ function representativeCommit(): Uint8Array {
   const tenantId = randomUUID().replace(/-/g, '');
   const commit: Commit = {
     commitId: randomUUID(),
-    events: [{
-      id: randomUUID(), type: 'MemberAdded', version: 1, aggregate: 'pool', aggregateId: poolId, tenantId, actor: tenantId,
-      occurredAt: new Date().toISOString(), correlationId: `req-${randomUUID()}`, causationId: null,
-      data: { poolId, memberId: randomUUID(), tenantId, address: '198.18.0.1', protocolPort: 80, weight: 1, adminStateUp: true },
-    }],
+    events: [
+      {
+        id: randomUUID(),
+        type: 'MemberAdded',
+        version: 1,
+        aggregate: 'pool',
+        aggregateId: poolId,
+        tenantId,
+        actor: tenantId,
+        occurredAt: new Date().toISOString(),
+        correlationId: `req-${randomUUID()}`,
+        causationId: null,
+        data: { poolId, memberId: randomUUID(), tenantId, address: '198.18.0.1', protocolPort: 80, weight: 1, adminStateUp: true },
+      },
+    ],
   };
   return encodeCommit(commit);
 }
@@ -88,11 +102,18 @@ async function createPoolsWithMembers(api: NeutronCreates, subnetId: string, sig
       const n = next++;
       if (n >= POOLS) return;
       try {
-        const pool = await api.create('lb/pools', 'pool', { name: `bench-pool-${n}`, protocol: 'HTTP', lb_method: 'ROUND_ROBIN', subnet_id: subnetId });
+        const pool = await api.create('lb/pools', 'pool', {
+          name: `bench-pool-${n}`,
+          protocol: 'HTTP',
+          lb_method: 'ROUND_ROBIN',
+          subnet_id: subnetId,
+        });
         poolMs.push(pool.ms);
         for (let m = 0; m < MEMBERS_PER_POOL; m++) {
           const member = await api.create('lb/members', 'member', {
-            pool_id: pool.id, address: memberAddress(n * MEMBERS_PER_POOL + m), protocol_port: 80,
+            pool_id: pool.id,
+            address: memberAddress(n * MEMBERS_PER_POOL + m),
+            protocol_port: 80,
           });
           memberMs.push(member.ms);
         }
@@ -105,7 +126,10 @@ async function createPoolsWithMembers(api: NeutronCreates, subnetId: string, sig
   await Promise.all(Array.from({ length: WORKERS }, worker));
   const seconds = (performance.now() - started) / 1000;
   return {
-    poolMs: poolMs.sort((a, b) => a - b), memberMs: memberMs.sort((a, b) => a - b), seconds, failures,
+    poolMs: poolMs.sort((a, b) => a - b),
+    memberMs: memberMs.sort((a, b) => a - b),
+    seconds,
+    failures,
     stoppedEarly: poolMs.length < POOLS && failures.length === 0,
   };
 }
@@ -117,7 +141,9 @@ async function countAppended(nc: NatsConnection, from: number, to: number): Prom
   const totals = { commits: 0, events: 0, bytes: 0 };
   if (to <= from) return totals;
   const consumer = await nc.jetstream().consumers.get(STREAM_NAME, {
-    filterSubjects: ALL_EVENTS_SUBJECT, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from + 1,
+    filterSubjects: ALL_EVENTS_SUBJECT,
+    deliver_policy: DeliverPolicy.StartSequence,
+    opt_start_seq: from + 1,
   });
   const messages = await consumer.consume({ max_messages: 10_000 });
   const bound = setTimeout(() => messages.stop(), 60_000);
@@ -153,7 +179,9 @@ async function run(signal: AbortSignal): Promise<void> {
     await client.connect();
 
     const payload = representativeCommit();
-    console.log(`floors: ${FLOOR.awaitedCount} awaited publishes, ${FLOOR.inFlightCount} with ${FLOOR.inFlightWindow} in flight, one ordered read`);
+    console.log(
+      `floors: ${FLOOR.awaitedCount} awaited publishes, ${FLOOR.inFlightCount} with ${FLOOR.inFlightWindow} in flight, one ordered read`,
+    );
     const floors: JetStreamFloors = await measureJetStreamFloors(nc, { ...FLOOR, payload, signal });
 
     const api = new NeutronCreates(stack.apiUrl, stack.tokens.demo.token, signal);
@@ -169,10 +197,15 @@ async function run(signal: AbortSignal): Promise<void> {
 
     const loadEnded = performance.now();
     const queryClient = client;
-    await waitFor('the projections to catch up with the load', async () => {
-      const status = await ask<StatusReply>(queryClient, QUERY_PATTERNS.status, 2000);
-      return status.checkpoint >= seqAfter;
-    }, CATCH_UP_BUDGET_MS, 100);
+    await waitFor(
+      'the projections to catch up with the load',
+      async () => {
+        const status = await ask<StatusReply>(queryClient, QUERY_PATTERNS.status, 2000);
+        return status.checkpoint >= seqAfter;
+      },
+      CATCH_UP_BUDGET_MS,
+      100,
+    );
     const catchUpMs = performance.now() - loadEnded;
 
     console.log(`rebuild: ${seqAfter} commits in the stream`);
@@ -185,24 +218,36 @@ async function run(signal: AbortSignal): Promise<void> {
     const readFloor = { metric: 'ordered read msgs/s', value: floors.orderedRead.perSecond };
     const rows: BenchRow[] = [
       { metric: 'floor: JetStream publish, expected seq, awaited one at a time', value: floors.awaited.perSecond, unit: 'publish/s' },
-      { metric: `floor: JetStream publish, expected seq, ${FLOOR.inFlightWindow} in flight`, value: floors.inFlight.perSecond, unit: 'publish/s' },
+      {
+        metric: `floor: JetStream publish, expected seq, ${FLOOR.inFlightWindow} in flight`,
+        value: floors.inFlight.perSecond,
+        unit: 'publish/s',
+      },
       { metric: 'floor: JetStream ordered consumer read', value: floors.orderedRead.perSecond, unit: 'msgs/s' },
       { metric: 'floor: awaited publish latency p50', value: percentile(floors.awaited.latenciesMs, 50), unit: 'ms' },
       { metric: 'floor: awaited publish latency p99', value: percentile(floors.awaited.latenciesMs, 99), unit: 'ms' },
       {
-        metric: 'pool create latency p50', value: percentile(load.poolMs, 50), unit: 'ms',
+        metric: 'pool create latency p50',
+        value: percentile(load.poolMs, 50),
+        unit: 'ms',
         floor: { metric: 'awaited publish p50', value: percentile(floors.awaited.latenciesMs, 50) },
       },
       {
-        metric: 'pool create latency p99', value: percentile(load.poolMs, 99), unit: 'ms',
+        metric: 'pool create latency p99',
+        value: percentile(load.poolMs, 99),
+        unit: 'ms',
         floor: { metric: 'awaited publish p99', value: percentile(floors.awaited.latenciesMs, 99) },
       },
       {
-        metric: 'member create latency p50', value: percentile(load.memberMs, 50), unit: 'ms',
+        metric: 'member create latency p50',
+        value: percentile(load.memberMs, 50),
+        unit: 'ms',
         floor: { metric: 'awaited publish p50', value: percentile(floors.awaited.latenciesMs, 50) },
       },
       {
-        metric: 'member create latency p99', value: percentile(load.memberMs, 99), unit: 'ms',
+        metric: 'member create latency p99',
+        value: percentile(load.memberMs, 99),
+        unit: 'ms',
         floor: { metric: 'awaited publish p99', value: percentile(floors.awaited.latenciesMs, 99) },
       },
       { metric: `creates/s (pools + members, ${WORKERS} workers)`, value: creates / load.seconds, unit: 'creates/s', floor: awaitedFloor },
@@ -214,10 +259,21 @@ async function run(signal: AbortSignal): Promise<void> {
       complete: creates === POOLS * (1 + MEMBERS_PER_POOL),
       machine: { cpus: cpus().length, node: process.version, natsServer: nc.info?.version ?? 'unknown' },
       load: {
-        pools: POOLS, membersPerPool: MEMBERS_PER_POOL, workers: WORKERS, budgetSeconds: LOAD_BUDGET_MS / 1000,
-        poolsCreated: load.poolMs.length, membersCreated: load.memberMs.length, seconds: load.seconds, stoppedEarly: load.stoppedEarly,
+        pools: POOLS,
+        membersPerPool: MEMBERS_PER_POOL,
+        workers: WORKERS,
+        budgetSeconds: LOAD_BUDGET_MS / 1000,
+        poolsCreated: load.poolMs.length,
+        membersCreated: load.memberMs.length,
+        seconds: load.seconds,
+        stoppedEarly: load.stoppedEarly,
         failures: load.failures.slice(0, 10),
-        appended: { fromSeq: seqBefore, toSeq: seqAfter, ...appended, meanCommitBytes: appended.commits ? appended.bytes / appended.commits : 0 },
+        appended: {
+          fromSeq: seqBefore,
+          toSeq: seqAfter,
+          ...appended,
+          meanCommitBytes: appended.commits ? appended.bytes / appended.commits : 0,
+        },
         projectionCatchUpMsAfterLoad: catchUpMs,
       },
       floors: {
@@ -229,7 +285,8 @@ async function run(signal: AbortSignal): Promise<void> {
       rebuild: { ...rebuild, wallSeconds: rebuildWallSeconds },
     });
     if (load.failures.length > 0) throw new Error(`${load.failures.length} create(s) failed, the first: ${load.failures[0]}`);
-    if (load.stoppedEarly) console.warn(`the load stopped early (its ${LOAD_BUDGET_MS / 1000} s bound or an interrupt) after ${creates} creates`);
+    if (load.stoppedEarly)
+      console.warn(`the load stopped early (its ${LOAD_BUDGET_MS / 1000} s bound or an interrupt) after ${creates} creates`);
   } finally {
     await client?.close();
     await nc?.close();

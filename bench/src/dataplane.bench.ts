@@ -34,13 +34,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** SIGKILL of the process in a pid file, waiting (bounded) for the file: an agent may be restarting the daemon. */
 async function killFromPidFile(path: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    const pid = Number((() => {
-      try {
-        return readFileSync(path, 'utf8').trim();
-      } catch {
-        return '';
-      }
-    })());
+    const pid = Number(
+      (() => {
+        try {
+          return readFileSync(path, 'utf8').trim();
+        } catch {
+          return '';
+        }
+      })(),
+    );
     if (pid > 1) {
       process.kill(pid, 'SIGKILL');
       return;
@@ -55,7 +57,10 @@ async function untilAnswer(ns: string, url: string, deadlineMs = 30_000): Promis
   while (performance.now() - start < deadlineMs) {
     // A SYN to an address nobody holds yet goes unanswered: give up on it after 0.1 s, so the
     // time to the first answer is measured to about that, not to a whole request timeout.
-    const ok = await inNamespace(ns, 'curl', ['-s', '-f', '--connect-timeout', '0.1', '-m', '2', url], 3000).then(() => true, () => false);
+    const ok = await inNamespace(ns, 'curl', ['-s', '-f', '--connect-timeout', '0.1', '-m', '2', url], 3000).then(
+      () => true,
+      () => false,
+    );
     if (ok) return performance.now() - start;
     await sleep(POLL_MS);
   }
@@ -79,9 +84,14 @@ async function run(signal: AbortSignal): Promise<void> {
   const runRoot = mkdtempSync(join(tmpdir(), 'lbb-run-'));
   try {
     await ensureFabric(PREFIX);
-    for (const [name, address] of [['be-1', '198.18.2.11'], ['be-2', '198.18.2.12']]) {
+    for (const [name, address] of [
+      ['be-1', '198.18.2.11'],
+      ['be-2', '198.18.2.12'],
+    ]) {
       const ns = await plugNamespace(PREFIX, name, address);
-      children.push(spawn('ip', ['netns', 'exec', ns, process.execPath, `--title=lb-${name}`, '-e', BACKEND(name, address)], { stdio: 'ignore' }));
+      children.push(
+        spawn('ip', ['netns', 'exec', ns, process.execPath, `--title=lb-${name}`, '-e', BACKEND(name, address)], { stdio: 'ignore' }),
+      );
     }
     const client = await plugNamespace(PREFIX, 'client', '198.18.255.250');
 
@@ -95,9 +105,27 @@ async function run(signal: AbortSignal): Promise<void> {
       const ns = await plugNamespace(PREFIX, `floor-${i}`, address);
       const dir = join(runRoot, `floor-${i}`);
       mkdirSync(dir);
-      writeFileSync(join(dir, 'haproxy.cfg'), ['global', '    master-worker', `    pidfile ${dir}/haproxy.pid`, 'defaults', '    mode http', '    timeout connect 5000',
-        '    timeout client 50000', '    timeout server 50000', 'frontend f', `    bind ${address}:80`, '    default_backend b', 'backend b', '    balance roundrobin',
-        '    server s1 198.18.2.11:80 weight 1', '    server s2 198.18.2.12:80 weight 1', ''].join('\n'));
+      writeFileSync(
+        join(dir, 'haproxy.cfg'),
+        [
+          'global',
+          '    master-worker',
+          `    pidfile ${dir}/haproxy.pid`,
+          'defaults',
+          '    mode http',
+          '    timeout connect 5000',
+          '    timeout client 50000',
+          '    timeout server 50000',
+          'frontend f',
+          `    bind ${address}:80`,
+          '    default_backend b',
+          'backend b',
+          '    balance roundrobin',
+          '    server s1 198.18.2.11:80 weight 1',
+          '    server s2 198.18.2.12:80 weight 1',
+          '',
+        ].join('\n'),
+      );
       execFileSync('ip', ['netns', 'exec', ns, '/usr/sbin/haproxy', '-W', '-D', '-f', join(dir, 'haproxy.cfg')], { stdio: 'ignore' });
       await untilAnswer(client, `http://${address}/`);
       floorStart.push(performance.now() - started);
@@ -105,19 +133,39 @@ async function run(signal: AbortSignal): Promise<void> {
     }
 
     stack = await startStack();
-    const env = { LBAAS_NATS_URL: stack.nats.url, LBAAS_RUN_DIR: runRoot, LBAAS_SECRET_KEY_FILE: join(runRoot, 'secret.key'), LBAAS_NODE_SILENCE_MS: '2000' };
+    const env = {
+      LBAAS_NATS_URL: stack.nats.url,
+      LBAAS_RUN_DIR: runRoot,
+      LBAAS_SECRET_KEY_FILE: join(runRoot, 'secret.key'),
+      LBAAS_NODE_SILENCE_MS: '2000',
+    };
     services.push(spawnService('scheduler', builtService('scheduler'), { ...env, LBAAS_HEALTH_PORT: String(await freePort()) }));
-    services.push(spawnService('config-renderer', builtService('config-renderer'), { ...env, LBAAS_HEALTH_PORT: String(await freePort()) }));
+    services.push(
+      spawnService('config-renderer', builtService('config-renderer'), { ...env, LBAAS_HEALTH_PORT: String(await freePort()) }),
+    );
     for (const n of [1, 2, 3]) {
-      services.push(spawnService(`node-${n}`, builtService('node-agent'), {
-        ...env, LBAAS_HEALTH_PORT: String(await freePort()), LBAAS_NODE_DRIVER: 'netns', LBAAS_NS_PREFIX: PREFIX, LBAAS_HEARTBEAT_MS: '300',
-      }, [`compute-node-${n}`]));
+      services.push(
+        spawnService(
+          `node-${n}`,
+          builtService('node-agent'),
+          {
+            ...env,
+            LBAAS_HEALTH_PORT: String(await freePort()),
+            LBAAS_NODE_DRIVER: 'netns',
+            LBAAS_NS_PREFIX: PREFIX,
+            LBAAS_HEARTBEAT_MS: '300',
+          },
+          [`compute-node-${n}`],
+        ),
+      );
     }
     for (const s of services) s.start();
     const s = stack;
     const call = async <T>(method: string, path: string, body?: object): Promise<T> => {
       const res = await fetch(`${s.apiUrl}${path}`, {
-        method, headers: { 'X-Auth-Token': s.tokens.demo.token, 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined,
+        method,
+        headers: { 'X-Auth-Token': s.tokens.demo.token, 'Content-Type': 'application/json' },
+        body: body ? JSON.stringify(body) : undefined,
       });
       const text = await res.text();
       if (res.status >= 300) throw new Error(`${method} ${path} -> ${res.status} ${text.slice(0, 300)}`);
@@ -125,12 +173,21 @@ async function run(signal: AbortSignal): Promise<void> {
     };
     await sleep(3000);
     const net = await call<{ network: { id: string } }>('POST', '/v2.0/networks', { network: { name: 'bench' } });
-    const subnet = (await call<{ subnet: { id: string } }>('POST', '/v2.0/subnets', { subnet: { network_id: net.network.id, cidr: '198.18.0.0/16' } })).subnet.id;
+    const subnet = (
+      await call<{ subnet: { id: string } }>('POST', '/v2.0/subnets', { subnet: { network_id: net.network.id, cidr: '198.18.0.0/16' } })
+    ).subnet.id;
     const newPool = async (): Promise<{ pool: string; members: string[] }> => {
-      const pool = (await call<{ pool: { id: string } }>('POST', '/v2.0/lb/pools', { pool: { subnet_id: subnet, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' } })).pool.id;
+      const pool = (
+        await call<{ pool: { id: string } }>('POST', '/v2.0/lb/pools', {
+          pool: { subnet_id: subnet, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' },
+        })
+      ).pool.id;
       const members: string[] = [];
       for (const address of ['198.18.2.11', '198.18.2.12']) {
-        members.push((await call<{ member: { id: string } }>('POST', '/v2.0/lb/members', { member: { pool_id: pool, address, protocol_port: 80 } })).member.id);
+        members.push(
+          (await call<{ member: { id: string } }>('POST', '/v2.0/lb/members', { member: { pool_id: pool, address, protocol_port: 80 } }))
+            .member.id,
+        );
       }
       return { pool, members };
     };
@@ -141,15 +198,20 @@ async function run(signal: AbortSignal): Promise<void> {
       check();
       const { pool } = await newPool();
       const started = performance.now();
-      const vip = (await call<{ vip: { id: string; address: string } }>('POST', '/v2.0/lb/vips', { vip: { subnet_id: subnet, protocol: 'HTTP', protocol_port: 80, pool_id: pool } })).vip;
+      const vip = (
+        await call<{ vip: { id: string; address: string } }>('POST', '/v2.0/lb/vips', {
+          vip: { subnet_id: subnet, protocol: 'HTTP', protocol_port: 80, pool_id: pool },
+        })
+      ).vip;
       await untilAnswer(client, `http://${vip.address}/`);
       vipToAnswer.push(performance.now() - started);
       if (i < RUNS - 1) await call('DELETE', `/v2.0/lb/vips/${vip.id}`);
     }
 
     // The last VIP stays for the failover and change measurements.
-    const instances = await fetch(`${s.apiUrl}/v2.0/lb/service_instances`, { headers: { 'X-Auth-Token': s.tokens.admin.token } }).then((r) => r.json()) as
-      { service_instances: { vip_id: string; vm_list: { uuid: string; ha: string }[] }[] };
+    const instances = (await fetch(`${s.apiUrl}/v2.0/lb/service_instances`, { headers: { 'X-Auth-Token': s.tokens.admin.token } }).then(
+      (r) => r.json(),
+    )) as { service_instances: { vip_id: string; vm_list: { uuid: string; ha: string }[] }[] };
     const vips = await call<{ vips: { id: string; address: string; pool_id: string }[] }>('GET', '/v2.0/lb/vips');
     const lastVip = vips.vips[0];
     const url = `http://${lastVip.address}/`;
@@ -157,8 +219,11 @@ async function run(signal: AbortSignal): Promise<void> {
     const failoverGap: number[] = [];
     for (let i = 0; i < FAILOVERS; i++) {
       check();
-      const current = (await fetch(`${s.apiUrl}/v2.0/lb/service_instances?vip_id=${lastVip.id}`, { headers: { 'X-Auth-Token': s.tokens.admin.token } })
-        .then((r) => r.json()) as typeof instances).service_instances[0];
+      const current = (
+        (await fetch(`${s.apiUrl}/v2.0/lb/service_instances?vip_id=${lastVip.id}`, {
+          headers: { 'X-Auth-Token': s.tokens.admin.token },
+        }).then((r) => r.json())) as typeof instances
+      ).service_instances[0];
       const active = current.vm_list.find((vm) => vm.ha === 'active: 200');
       if (!active) throw new Error('no active placement');
       // keepalived's parent and its VRRP child, and HAProxy's master (its workers follow).
@@ -172,20 +237,72 @@ async function run(signal: AbortSignal): Promise<void> {
     const plainGap: number[] = [];
     for (let i = 0; i < FAILOVERS; i++) {
       check();
-      const pair = await Promise.all(['a', 'b'].map(async (x, k) => {
-        const ns = await plugNamespace(PREFIX, `ka-${i}-${x}`, `198.19.250.${10 * i + k + 1}`);
-        execFileSync('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv4.ip_nonlocal_bind=1']);
-        const dir = join(runRoot, `ka-${i}-${x}`);
-        mkdirSync(dir);
-        writeFileSync(join(dir, 'haproxy.cfg'), ['global', '    master-worker', `    pidfile ${dir}/haproxy.pid`, 'defaults', '    mode http', '    timeout connect 5000',
-          '    timeout client 50000', '    timeout server 50000', 'frontend f', `    bind 198.18.4.${10 + i}:80`, '    default_backend b', 'backend b', '    server s1 198.18.2.11:80', ''].join('\n'));
-        writeFileSync(join(dir, 'keepalived.conf'), ['global_defs {', `    router_id ka${x}`, '    vrrp_version 3', '}', 'vrrp_instance plain {', `    state ${k === 0 ? 'MASTER' : 'BACKUP'}`, '    interface lbv0',
-          '    virtual_router_id 250', `    priority ${k === 0 ? 200 : 100}`, '    advert_int 0.1', `    unicast_src_ip 198.19.250.${10 * i + k + 1}`, '    unicast_peer {', `        198.19.250.${10 * i + 2 - k}`, '    }',
-          '    virtual_ipaddress {', `        198.18.4.${10 + i}/24 dev lbv0`, '    }', '}', ''].join('\n'));
-        execFileSync('ip', ['netns', 'exec', ns, '/usr/sbin/haproxy', '-W', '-D', '-f', join(dir, 'haproxy.cfg')], { stdio: 'ignore' });
-        execFileSync('ip', ['netns', 'exec', ns, '/usr/sbin/keepalived', '-f', join(dir, 'keepalived.conf'), '-p', join(dir, 'k.pid'), '-r', join(dir, 'v.pid'), '--vrrp']);
-        return { ns, dir };
-      }));
+      const pair = await Promise.all(
+        ['a', 'b'].map(async (x, k) => {
+          const ns = await plugNamespace(PREFIX, `ka-${i}-${x}`, `198.19.250.${10 * i + k + 1}`);
+          execFileSync('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv4.ip_nonlocal_bind=1']);
+          const dir = join(runRoot, `ka-${i}-${x}`);
+          mkdirSync(dir);
+          writeFileSync(
+            join(dir, 'haproxy.cfg'),
+            [
+              'global',
+              '    master-worker',
+              `    pidfile ${dir}/haproxy.pid`,
+              'defaults',
+              '    mode http',
+              '    timeout connect 5000',
+              '    timeout client 50000',
+              '    timeout server 50000',
+              'frontend f',
+              `    bind 198.18.4.${10 + i}:80`,
+              '    default_backend b',
+              'backend b',
+              '    server s1 198.18.2.11:80',
+              '',
+            ].join('\n'),
+          );
+          writeFileSync(
+            join(dir, 'keepalived.conf'),
+            [
+              'global_defs {',
+              `    router_id ka${x}`,
+              '    vrrp_version 3',
+              '}',
+              'vrrp_instance plain {',
+              `    state ${k === 0 ? 'MASTER' : 'BACKUP'}`,
+              '    interface lbv0',
+              '    virtual_router_id 250',
+              `    priority ${k === 0 ? 200 : 100}`,
+              '    advert_int 0.1',
+              `    unicast_src_ip 198.19.250.${10 * i + k + 1}`,
+              '    unicast_peer {',
+              `        198.19.250.${10 * i + 2 - k}`,
+              '    }',
+              '    virtual_ipaddress {',
+              `        198.18.4.${10 + i}/24 dev lbv0`,
+              '    }',
+              '}',
+              '',
+            ].join('\n'),
+          );
+          execFileSync('ip', ['netns', 'exec', ns, '/usr/sbin/haproxy', '-W', '-D', '-f', join(dir, 'haproxy.cfg')], { stdio: 'ignore' });
+          execFileSync('ip', [
+            'netns',
+            'exec',
+            ns,
+            '/usr/sbin/keepalived',
+            '-f',
+            join(dir, 'keepalived.conf'),
+            '-p',
+            join(dir, 'k.pid'),
+            '-r',
+            join(dir, 'v.pid'),
+            '--vrrp',
+          ]);
+          return { ns, dir };
+        }),
+      );
       await untilAnswer(client, `http://198.18.4.${10 + i}/`);
       await sleep(1000);
       for (const f of ['k.pid', 'v.pid', 'haproxy.pid']) await killFromPidFile(join(pair[0].dir, f));
@@ -197,7 +314,9 @@ async function run(signal: AbortSignal): Promise<void> {
     const poolOf = lastVip.pool_id;
     const members = (await call<{ members: { id: string }[] }>('GET', `/v2.0/lb/members?pool_id=${poolOf}`)).members.map((m) => m.id);
     const stopFile = join(runRoot, 'stop-load');
-    const load = spawn('ip', ['netns', 'exec', client, process.execPath, '-e', LOAD(url, stopFile)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const load = spawn('ip', ['netns', 'exec', client, process.execPath, '-e', LOAD(url, stopFile)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let loadOut = '';
     load.stdout.on('data', (d: Buffer) => (loadOut += d.toString()));
     await sleep(500);
@@ -218,16 +337,45 @@ async function run(signal: AbortSignal): Promise<void> {
 
     const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
     const rows: BenchRow[] = [
-      { metric: 'POST vip -> first 200, p50', value: percentile(sorted(vipToAnswer), 50), unit: 'ms', floor: { metric: 'namespace + HAProxy by hand, p50 (ms)', value: percentile(sorted(floorStart), 50) } },
-      { metric: 'POST vip -> first 200, p95', value: percentile(sorted(vipToAnswer), 95), unit: 'ms', floor: { metric: 'namespace + HAProxy by hand, p95 (ms)', value: percentile(sorted(floorStart), 95) } },
-      { metric: 'failover gap (kill active HAProxy + keepalived), p50', value: percentile(sorted(failoverGap), 50), unit: 'ms', floor: { metric: 'plain keepalived pair, p50 (ms)', value: percentile(sorted(plainGap), 50) } },
-      { metric: 'failover gap, max', value: Math.max(...failoverGap), unit: 'ms', floor: { metric: 'plain keepalived pair, max (ms)', value: Math.max(...plainGap) } },
-      { metric: `requests failed across ${MEMBER_CHANGES} member changes and ${RELOADS} reloads`, value: loadResult.failed, unit: 'requests' },
+      {
+        metric: 'POST vip -> first 200, p50',
+        value: percentile(sorted(vipToAnswer), 50),
+        unit: 'ms',
+        floor: { metric: 'namespace + HAProxy by hand, p50 (ms)', value: percentile(sorted(floorStart), 50) },
+      },
+      {
+        metric: 'POST vip -> first 200, p95',
+        value: percentile(sorted(vipToAnswer), 95),
+        unit: 'ms',
+        floor: { metric: 'namespace + HAProxy by hand, p95 (ms)', value: percentile(sorted(floorStart), 95) },
+      },
+      {
+        metric: 'failover gap (kill active HAProxy + keepalived), p50',
+        value: percentile(sorted(failoverGap), 50),
+        unit: 'ms',
+        floor: { metric: 'plain keepalived pair, p50 (ms)', value: percentile(sorted(plainGap), 50) },
+      },
+      {
+        metric: 'failover gap, max',
+        value: Math.max(...failoverGap),
+        unit: 'ms',
+        floor: { metric: 'plain keepalived pair, max (ms)', value: Math.max(...plainGap) },
+      },
+      {
+        metric: `requests failed across ${MEMBER_CHANGES} member changes and ${RELOADS} reloads`,
+        value: loadResult.failed,
+        unit: 'requests',
+      },
       { metric: 'requests answered during those changes', value: loadResult.ok, unit: 'requests' },
     ];
     report('dataplane', rows, {
-      runs: RUNS, failovers: FAILOVERS, pollMs: POLL_MS, instances: instances.service_instances.length,
-      vipToAnswerMs: vipToAnswer.map(Math.round), failoverGapMs: failoverGap.map(Math.round), plainGapMs: plainGap.map(Math.round),
+      runs: RUNS,
+      failovers: FAILOVERS,
+      pollMs: POLL_MS,
+      instances: instances.service_instances.length,
+      vipToAnswerMs: vipToAnswer.map(Math.round),
+      failoverGapMs: failoverGap.map(Math.round),
+      plainGapMs: plainGap.map(Math.round),
     });
   } finally {
     await Promise.all(services.map((p) => p.stop()));

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import {
-  DeliverPolicy, headers, type JetStreamClient, type JetStreamManager, type NatsConnection, nanos, StorageType,
-} from 'nats';
+import { DeliverPolicy, headers, type JetStreamClient, type JetStreamManager, type NatsConnection, nanos, StorageType } from 'nats';
 
 /**
  * A stream of its own, outside `lbaas.events.>`: the projections consume that subject space,
@@ -69,11 +67,19 @@ export function measurePublishFloors(nc: NatsConnection, options: FloorOptions):
   }));
 }
 
-async function onFloorStream<T>(nc: NatsConnection, options: FloorOptions, measure: (js: JetStreamClient, jsm: JetStreamManager) => Promise<T>): Promise<T> {
+async function onFloorStream<T>(
+  nc: NatsConnection,
+  options: FloorOptions,
+  measure: (js: JetStreamClient, jsm: JetStreamManager) => Promise<T>,
+): Promise<T> {
   const jsm = await nc.jetstreamManager();
   await jsm.streams.add({
-    name: FLOOR_STREAM, subjects: [FLOOR_SUBJECTS], storage: StorageType.File, num_replicas: options.replicas ?? 1,
-    duplicate_window: nanos(120_000), allow_direct: true,
+    name: FLOOR_STREAM,
+    subjects: [FLOOR_SUBJECTS],
+    storage: StorageType.File,
+    num_replicas: options.replicas ?? 1,
+    duplicate_window: nanos(120_000),
+    allow_direct: true,
   });
   try {
     return await measure(nc.jetstream(), jsm);
@@ -96,7 +102,8 @@ async function publishFloor(js: JetStreamClient, run: string, window: number, to
       h.set('Nats-Expected-Last-Subject-Sequence', String(lastOnSubject));
       const sent = performance.now();
       const ack = await js.publish(`benchfloor.${run}.${p}.${Math.floor(i / COMMITS_PER_SUBJECT)}`, options.payload, {
-        msgID: randomUUID(), headers: h,
+        msgID: randomUUID(),
+        headers: h,
       });
       latencies.push(performance.now() - sent);
       lastOnSubject = ack.seq;
@@ -111,7 +118,9 @@ async function orderedReadFloor(js: JetStreamClient, jsm: JetStreamManager, opti
   const last = (await jsm.streams.info(FLOOR_STREAM)).state.last_seq;
   const started = performance.now();
   const consumer = await js.consumers.get(FLOOR_STREAM, {
-    filterSubjects: FLOOR_SUBJECTS, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: 1,
+    filterSubjects: FLOOR_SUBJECTS,
+    deliver_policy: DeliverPolicy.StartSequence,
+    opt_start_seq: 1,
   });
   const messages = await consumer.consume({ max_messages: 10_000 });
   const stop = (): void => messages.stop();

@@ -22,8 +22,10 @@ async function run(signal: AbortSignal): Promise<void> {
     if (signal.aborted || Date.now() > deadline) throw new Error('list-paging: out of time or interrupted');
     const sent = performance.now();
     const res = await fetch(`${stack.apiUrl}${path}`, {
-      method, headers: { 'X-Auth-Token': stack.tokens.demo.token, 'Content-Type': 'application/json' },
-      body: body ? JSON.stringify(body) : undefined, signal: AbortSignal.timeout(60_000),
+      method,
+      headers: { 'X-Auth-Token': stack.tokens.demo.token, 'Content-Type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+      signal: AbortSignal.timeout(60_000),
     });
     const text = await res.text();
     if (res.status >= 300) throw new Error(`${method} ${path} -> ${res.status} ${text.slice(0, 200)}`);
@@ -31,7 +33,9 @@ async function run(signal: AbortSignal): Promise<void> {
   };
   try {
     const net = await call<{ network: { id: string } }>('POST', '/v2.0/networks', { network: { name: 'bench' } });
-    const subnet = await call<{ subnet: { id: string } }>('POST', '/v2.0/subnets', { subnet: { network_id: net.body.network.id, cidr: '198.18.0.0/16' } });
+    const subnet = await call<{ subnet: { id: string } }>('POST', '/v2.0/subnets', {
+      subnet: { network_id: net.body.network.id, cidr: '198.18.0.0/16' },
+    });
     let next = 0;
     const worker = async (): Promise<void> => {
       for (let p = next++; p < POOLS; p = next++) {
@@ -39,7 +43,9 @@ async function run(signal: AbortSignal): Promise<void> {
           pool: { subnet_id: subnet.body.subnet.id, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' },
         });
         for (let m = 0; m < MEMBERS_PER_POOL; m++) {
-          await call('POST', '/v2.0/lb/members', { member: { pool_id: pool.body.pool.id, address: `198.18.${p + 1}.${m + 1}`, protocol_port: 80 } });
+          await call('POST', '/v2.0/lb/members', {
+            member: { pool_id: pool.body.pool.id, address: `198.18.${p + 1}.${m + 1}`, protocol_port: 80 },
+          });
         }
       }
     };
@@ -70,8 +76,12 @@ async function run(signal: AbortSignal): Promise<void> {
     };
     const byId = await walk(`/v2.0/lb/members?limit=${PAGE}`);
     const byAddress = await walk(`/v2.0/lb/members?limit=${PAGE}&sort_key=address&sort_dir=desc`);
-    for (const [name, w] of [['by id', byId], ['by address desc', byAddress]] as const) {
-      if (w.ids.length !== TOTAL || new Set(w.ids).size !== TOTAL) throw new Error(`paging ${name} saw ${w.ids.length} items, ${new Set(w.ids).size} distinct`);
+    for (const [name, w] of [
+      ['by id', byId],
+      ['by address desc', byAddress],
+    ] as const) {
+      if (w.ids.length !== TOTAL || new Set(w.ids).size !== TOTAL)
+        throw new Error(`paging ${name} saw ${w.ids.length} items, ${new Set(w.ids).size} distinct`);
     }
     const sorted = [...byId.pageMs].sort((a, b) => a - b);
     const perItemWhole = whole.ms / TOTAL;
@@ -82,10 +92,30 @@ async function run(signal: AbortSignal): Promise<void> {
     const rows: BenchRow[] = [
       { metric: 'floor: one unpaged list of all members', value: whole.ms, unit: 'ms' },
       { metric: 'floor: unpaged list, items/s', value: TOTAL / (whole.ms / 1000), unit: 'items/s' },
-      { metric: `page of ${PAGE} latency p50`, value: percentile(sorted, 50), unit: 'ms', floor: { metric: `unpaged ms per ${PAGE} items`, value: perItemWhole * PAGE } },
-      { metric: `page of ${PAGE} latency p99`, value: percentile(sorted, 99), unit: 'ms', floor: { metric: `unpaged ms per ${PAGE} items`, value: perItemWhole * PAGE } },
-      { metric: 'paged walk, items/s', value: pagedItemsPerSecond, unit: 'items/s', floor: { metric: 'unpaged items/s', value: TOTAL / (whole.ms / 1000) } },
-      { metric: 'last 10 pages mean latency', value: mean(lastPages), unit: 'ms', floor: { metric: 'first 10 pages mean', value: mean(firstPages) } },
+      {
+        metric: `page of ${PAGE} latency p50`,
+        value: percentile(sorted, 50),
+        unit: 'ms',
+        floor: { metric: `unpaged ms per ${PAGE} items`, value: perItemWhole * PAGE },
+      },
+      {
+        metric: `page of ${PAGE} latency p99`,
+        value: percentile(sorted, 99),
+        unit: 'ms',
+        floor: { metric: `unpaged ms per ${PAGE} items`, value: perItemWhole * PAGE },
+      },
+      {
+        metric: 'paged walk, items/s',
+        value: pagedItemsPerSecond,
+        unit: 'items/s',
+        floor: { metric: 'unpaged items/s', value: TOTAL / (whole.ms / 1000) },
+      },
+      {
+        metric: 'last 10 pages mean latency',
+        value: mean(lastPages),
+        unit: 'ms',
+        floor: { metric: 'first 10 pages mean', value: mean(firstPages) },
+      },
       { metric: 'pages walked (by id, by address desc)', value: byId.pageMs.length + byAddress.pageMs.length, unit: 'pages' },
     ];
     report('list-paging', rows, { members: TOTAL, pageSize: PAGE, correct: true });

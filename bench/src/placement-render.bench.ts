@@ -24,7 +24,13 @@ async function run(): Promise<void> {
   const base = baseHaproxyInput();
   const input = {
     ...base,
-    members: Array.from({ length: MEMBERS }, (_, i) => ({ id: uuid(i + 100), address: `198.18.${Math.floor(i / 250)}.${(i % 250) + 2}`, protocolPort: 8080, weight: 1 + (i % 5), adminStateUp: true })),
+    members: Array.from({ length: MEMBERS }, (_, i) => ({
+      id: uuid(i + 100),
+      address: `198.18.${Math.floor(i / 250)}.${(i % 250) + 2}`,
+      protocolPort: 8080,
+      weight: 1 + (i % 5),
+      adminStateUp: true,
+    })),
   };
   renderHaproxyConfig(input);
   const render = timed(() => renderHaproxyConfig(input));
@@ -33,9 +39,23 @@ async function run(): Promise<void> {
   const sim = new SchedulingSimulation('198.19.0.0/16');
   for (let n = 1; n <= NODES; n++) sim.record('node', `node-${n}`, [{ type: 'NodeRegistered', version: 1, data: { nodeId: `node-${n}` } }]);
   const vipEvents: VipCreated[] = Array.from({ length: VIPS }, (_, i) => ({
-    type: 'VipCreated', version: 1,
-    data: { vipId: uuid(i + 1), tenantId: 't', subnetId: 's', address: '198.18.1.10', portId: 'p', protocolPort: 80, protocol: 'HTTP', poolId: uuid(i + 50_000),
-      name: '', description: '', sessionPersistence: null, connectionLimit: -1, adminStateUp: true },
+    type: 'VipCreated',
+    version: 1,
+    data: {
+      vipId: uuid(i + 1),
+      tenantId: 't',
+      subnetId: 's',
+      address: '198.18.1.10',
+      portId: 'p',
+      protocolPort: 80,
+      protocol: 'HTTP',
+      poolId: uuid(i + 50_000),
+      name: '',
+      description: '',
+      sessionPersistence: null,
+      connectionLimit: -1,
+      adminStateUp: true,
+    },
   }));
   const loop = timed(() => {
     let n = 0;
@@ -45,14 +65,30 @@ async function run(): Promise<void> {
   for (const e of vipEvents) sim.record('vip', e.data.vipId, [e]);
   const random = seededRandom(1);
   let vm = 0;
-  const place = timed(() => sim.settle(() => ({ random, newVmId: () => uuid(++vm + 100_000), instanceIdFor: (vipId) => `si-${vipId}`, now: new Date() })));
+  const place = timed(() =>
+    sim.settle(() => ({ random, newVmId: () => uuid(++vm + 100_000), instanceIdFor: (vipId) => `si-${vipId}`, now: new Date() })),
+  );
   const loads = Array.from({ length: NODES }, (_, n) => sim.model.loadOf(`node-${n + 1}`));
-  report('placement-render', [
-    { metric: `render haproxy.cfg, ${MEMBERS} members`, value: render.ms, unit: 'ms', floor: { metric: 'same server lines, no logic (ms)', value: floor.ms } },
-    { metric: `place ${VIPS} VIPs on ${NODES} nodes`, value: place.ms, unit: 'ms', floor: { metric: 'empty loop over the VIP events (ms)', value: Math.max(loop.ms, 0.01) } },
-    { metric: 'events appended by placement', value: place.value, unit: 'events' },
-    { metric: 'node load spread (max - min)', value: Math.max(...loads) - Math.min(...loads), unit: 'instances' },
-  ], { members: MEMBERS, nodes: NODES, vips: VIPS, configBytes: render.value.length });
+  report(
+    'placement-render',
+    [
+      {
+        metric: `render haproxy.cfg, ${MEMBERS} members`,
+        value: render.ms,
+        unit: 'ms',
+        floor: { metric: 'same server lines, no logic (ms)', value: floor.ms },
+      },
+      {
+        metric: `place ${VIPS} VIPs on ${NODES} nodes`,
+        value: place.ms,
+        unit: 'ms',
+        floor: { metric: 'empty loop over the VIP events (ms)', value: Math.max(loop.ms, 0.01) },
+      },
+      { metric: 'events appended by placement', value: place.value, unit: 'events' },
+      { metric: 'node load spread (max - min)', value: Math.max(...loads) - Math.min(...loads), unit: 'instances' },
+    ],
+    { members: MEMBERS, nodes: NODES, vips: VIPS, configBytes: render.value.length },
+  );
 }
 
 export const placementRender = { name: 'placement-render', run };

@@ -1,6 +1,16 @@
 import { ensureFabric, plugNamespace, removeDeadRuns, removeNamespaces } from '@lbaas/dataplane';
 import {
-  builtService, freePort, killOnExit, makeTestCa, type IssuedCertificate, type ServiceProcess, spawnService, type Stack, startBackend, startStack, waitFor,
+  builtService,
+  freePort,
+  killOnExit,
+  makeTestCa,
+  type IssuedCertificate,
+  type ServiceProcess,
+  spawnService,
+  type Stack,
+  startBackend,
+  startStack,
+  waitFor,
 } from '@lbaas/testing';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -63,7 +73,17 @@ const worker = async () => { while (sent < Number(max) && performance.now() < de
 Promise.all(Array.from({ length: Number(workers) }, worker)).then(() =>
   console.log(JSON.stringify({ ok, failed, resumed, errors, elapsedMs: performance.now() - started, cpuMs: ((c) => (c.user + c.system) / 1000)(process.cpuUsage(cpu0)), latencies: latencies.map((l) => Math.round(l * 1000) / 1000), protocol, cipher })));
 `;
-interface Measured { ok: number; failed: number; resumed: number; errors: string[]; elapsedMs: number; cpuMs: number; latencies: number[]; protocol: string | null; cipher: string | null }
+interface Measured {
+  ok: number;
+  failed: number;
+  resumed: number;
+  errors: string[];
+  elapsedMs: number;
+  cpuMs: number;
+  latencies: number[];
+  protocol: string | null;
+  cipher: string | null;
+}
 
 /**
  * A watcher in the client namespace, driven by lines on stdin: \`watch <address> <port> <sha256 hex> <maxMs>\`
@@ -99,7 +119,12 @@ rl.on('line', async (line) => {
 rl.on('close', () => process.exit(0));
 setTimeout(() => process.exit(0), 3600000).unref();
 `;
-interface Watched { at: number | null; attempts: number; errors: number; last: string | null }
+interface Watched {
+  at: number | null;
+  attempts: number;
+  errors: number;
+  last: string | null;
+}
 
 /**
  * A bounded HTTPS load in the client namespace: `workers` loops of one request per new connection,
@@ -128,9 +153,17 @@ const pause = () => new Promise((r) => setTimeout(r, Number(pauseMs)));
 const worker = async () => { while (sent < Number(max) && Date.now() < deadline && !fs.existsSync(stopFile)) { sent++; await one(); await pause(); } };
 Promise.all(Array.from({ length: Number(workers) }, worker)).then(() => console.log(JSON.stringify({ ok, failed, failures, seen })));
 `;
-interface LoadResult { ok: number; failed: number; failures: { at: number; why: string }[]; seen: Record<string, number> }
+interface LoadResult {
+  ok: number;
+  failed: number;
+  failures: { at: number; why: string }[];
+  seen: Record<string, number>;
+}
 
-interface ServiceInstance { vm_list: { uuid: string; ha: string; status: string }[]; config: unknown[] }
+interface ServiceInstance {
+  vm_list: { uuid: string; ha: string; status: string }[];
+  config: unknown[];
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const wallClock = (): number => performance.timeOrigin + performance.now();
@@ -139,7 +172,9 @@ const pemOf = (leaf: IssuedCertificate): string => `${leaf.certificatePem.trimEn
 
 /** A node program in namespace `ns`, titled `lb-<title>`, SIGKILLed if the bench exits first. */
 function spawnIn(ns: string, title: string, program: string, args: string[]): ChildProcess {
-  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, `--title=lb-${title}`, '-e', program, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, `--title=lb-${title}`, '-e', program, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   killOnExit(child);
   return child;
 }
@@ -228,59 +263,122 @@ async function run(signal: AbortSignal): Promise<void> {
 
     stack = await startStack();
     const runRoot = join(work, 'run');
-    const env = { LBAAS_NATS_URL: stack.nats.url, LBAAS_RUN_DIR: runRoot, LBAAS_SECRET_KEY_FILE: join(work, 'secret.key'), LBAAS_NODE_SILENCE_MS: '2000' };
+    const env = {
+      LBAAS_NATS_URL: stack.nats.url,
+      LBAAS_RUN_DIR: runRoot,
+      LBAAS_SECRET_KEY_FILE: join(work, 'secret.key'),
+      LBAAS_NODE_SILENCE_MS: '2000',
+    };
     services.push(spawnService('scheduler', builtService('scheduler'), { ...env, LBAAS_HEALTH_PORT: String(await freePort()) }));
-    services.push(spawnService('config-renderer', builtService('config-renderer'), { ...env, LBAAS_HEALTH_PORT: String(await freePort()) }));
+    services.push(
+      spawnService('config-renderer', builtService('config-renderer'), { ...env, LBAAS_HEALTH_PORT: String(await freePort()) }),
+    );
     for (const n of [1, 2]) {
-      services.push(spawnService(`node-${n}`, builtService('node-agent'), {
-        ...env, LBAAS_HEALTH_PORT: String(await freePort()), LBAAS_NODE_DRIVER: 'netns', LBAAS_NS_PREFIX: PREFIX, LBAAS_HEARTBEAT_MS: '300',
-        LBAAS_CERTIFICATE_KEY_FILE: stack.certificateKeyFile,
-      }, [`compute-node-${n}`]));
+      services.push(
+        spawnService(
+          `node-${n}`,
+          builtService('node-agent'),
+          {
+            ...env,
+            LBAAS_HEALTH_PORT: String(await freePort()),
+            LBAAS_NODE_DRIVER: 'netns',
+            LBAAS_NS_PREFIX: PREFIX,
+            LBAAS_HEARTBEAT_MS: '300',
+            LBAAS_CERTIFICATE_KEY_FILE: stack.certificateKeyFile,
+          },
+          [`compute-node-${n}`],
+        ),
+      );
     }
     const s = stack;
     const call = async <T>(method: string, path: string, body?: object, token = s.tokens.demo.token): Promise<T> => {
       const res = await fetch(`${s.apiUrl}${path}`, {
-        method, headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined,
+        method,
+        headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' },
+        body: body ? JSON.stringify(body) : undefined,
       });
       const text = await res.text();
       if (res.status >= 300) throw new Error(`${method} ${path} -> ${res.status} ${text.slice(0, 300)}`);
       return (text ? JSON.parse(text) : {}) as T;
     };
     const instance = async (vipId: string): Promise<ServiceInstance | undefined> =>
-      (await call<{ service_instances: ServiceInstance[] }>('GET', `/v2.0/lb/service_instances?vip_id=${vipId}`, undefined, s.tokens.admin.token)).service_instances[0];
-    const allApplied = (si: ServiceInstance | undefined): boolean => si !== undefined && si.vm_list.length === 2 && si.vm_list.every((vm) => vm.status === 'APPLIED');
+      (
+        await call<{ service_instances: ServiceInstance[] }>(
+          'GET',
+          `/v2.0/lb/service_instances?vip_id=${vipId}`,
+          undefined,
+          s.tokens.admin.token,
+        )
+      ).service_instances[0];
+    const allApplied = (si: ServiceInstance | undefined): boolean =>
+      si !== undefined && si.vm_list.length === 2 && si.vm_list.every((vm) => vm.status === 'APPLIED');
     const holdsVip = (vmId: string, address: string): boolean =>
       execFileSync('ip', ['-n', `${PREFIX}${vmId}`, '-o', 'addr', 'show', 'dev', 'lbv0'], { encoding: 'utf8' }).includes(` ${address}/`);
     const guarded = (what: string, test: () => boolean | Promise<boolean>, withinMs: number, everyMs: number) =>
-      waitFor(what, async () => {
-        check();
-        return test();
-      }, withinMs, everyMs);
+      waitFor(
+        what,
+        async () => {
+          check();
+          return test();
+        },
+        withinMs,
+        everyMs,
+      );
     /** Both placements applied and the VIP on the active only: VRRP may still move it just after a start, which resets connections. */
     const settled = async (vipId: string, address: string): Promise<void> => {
       await guarded('both placements applied', async () => allApplied(await instance(vipId)), 60_000, 250);
-      await guarded('the VIP on the active placement only', async () => {
-        const si = await instance(vipId);
-        const active = si?.vm_list.find((vm) => vm.ha.startsWith('active'));
-        const standby = si?.vm_list.find((vm) => vm.ha.startsWith('standby'));
-        return active !== undefined && standby !== undefined && holdsVip(active.uuid, address) && !holdsVip(standby.uuid, address);
-      }, 30_000, 100);
+      await guarded(
+        'the VIP on the active placement only',
+        async () => {
+          const si = await instance(vipId);
+          const active = si?.vm_list.find((vm) => vm.ha.startsWith('active'));
+          const standby = si?.vm_list.find((vm) => vm.ha.startsWith('standby'));
+          return active !== undefined && standby !== undefined && holdsVip(active.uuid, address) && !holdsVip(standby.uuid, address);
+        },
+        30_000,
+        100,
+      );
     };
 
     const vipNet = (await call<{ network: { id: string } }>('POST', '/v2.0/networks', { network: { name: 'vipnet' } })).network.id;
-    const vipSubnet = (await call<{ subnet: { id: string } }>('POST', '/v2.0/subnets', { subnet: { network_id: vipNet, cidr: '198.18.1.0/24', ip_version: 4 } })).subnet.id;
+    const vipSubnet = (
+      await call<{ subnet: { id: string } }>('POST', '/v2.0/subnets', {
+        subnet: { network_id: vipNet, cidr: '198.18.1.0/24', ip_version: 4 },
+      })
+    ).subnet.id;
     const poolNet = (await call<{ network: { id: string } }>('POST', '/v2.0/networks', { network: { name: 'poolnet' } })).network.id;
-    const poolSubnet = (await call<{ subnet: { id: string } }>('POST', '/v2.0/subnets', { subnet: { network_id: poolNet, cidr: '198.18.2.0/24', ip_version: 4 } })).subnet.id;
+    const poolSubnet = (
+      await call<{ subnet: { id: string } }>('POST', '/v2.0/subnets', {
+        subnet: { network_id: poolNet, cidr: '198.18.2.0/24', ip_version: 4 },
+      })
+    ).subnet.id;
     const upload = async (name: string, leaf: IssuedCertificate): Promise<string> =>
-      (await call<{ certificate: { id: string } }>('POST', '/v2.0/lb/certificates', { certificate: { name, certificate: leaf.certificatePem, private_key: leaf.privateKeyPem } })).certificate.id;
+      (
+        await call<{ certificate: { id: string } }>('POST', '/v2.0/lb/certificates', {
+          certificate: { name, certificate: leaf.certificatePem, private_key: leaf.privateKeyPem },
+        })
+      ).certificate.id;
     const certA = await upload('bench-a', leafA);
     const certB = await upload('bench-b', leafB);
     const newVip = async (name: string, port: number, certificate: string | null): Promise<{ id: string; address: string }> => {
-      const pool = (await call<{ pool: { id: string } }>('POST', '/v2.0/lb/pools', { pool: { name, subnet_id: poolSubnet, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' } })).pool.id;
+      const pool = (
+        await call<{ pool: { id: string } }>('POST', '/v2.0/lb/pools', {
+          pool: { name, subnet_id: poolSubnet, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' },
+        })
+      ).pool.id;
       for (const address of MEMBERS) await call('POST', '/v2.0/lb/members', { member: { pool_id: pool, address, protocol_port: 80 } });
-      return (await call<{ vip: { id: string; address: string } }>('POST', '/v2.0/lb/vips', {
-        vip: { name, subnet_id: vipSubnet, protocol: 'HTTP', protocol_port: port, pool_id: pool, ...(certificate ? { tls_certificate_id: certificate } : {}) },
-      })).vip;
+      return (
+        await call<{ vip: { id: string; address: string } }>('POST', '/v2.0/lb/vips', {
+          vip: {
+            name,
+            subnet_id: vipSubnet,
+            protocol: 'HTTP',
+            protocol_port: port,
+            pool_id: pool,
+            ...(certificate ? { tls_certificate_id: certificate } : {}),
+          },
+        })
+      ).vip;
     };
     const tlsVip = await newVip('tls', 443, certA);
     const plainVip = await newVip('plain', 80, null);
@@ -292,14 +390,35 @@ async function run(signal: AbortSignal): Promise<void> {
     mkdirSync(join(rawDir, 'tls'), { recursive: true, mode: 0o700 });
     const rawCrt = join(rawDir, 'tls', 'www.pem');
     writeFileSync(rawCrt, pemOf(leafA), { mode: 0o600 });
-    writeFileSync(join(rawDir, 'haproxy.cfg'), [
-      'global', '    master-worker', '    user nobody', '    group nogroup', `    pidfile ${rawDir}/haproxy.pid`,
-      `    stats socket ${rawDir}/haproxy.sock mode 600 level admin expose-fd listeners`,
-      'defaults', '    retries 3', '    option redispatch', '    timeout connect 5000', '    timeout client 50000', '    timeout server 50000',
-      'frontend f', `    bind ${RAW_ADDRESS}:443 ssl crt ${rawCrt} alpn h2,http/1.1`, '    mode http', '    option forwardfor',
-      '    http-request set-header X-Forwarded-Proto https', '    http-request set-header X-Forwarded-Port 443', '    default_backend b',
-      'backend b', '    mode http', '    balance roundrobin', ...MEMBERS.map((a, i) => `    server s${i + 1} ${a}:80 weight 1`), '',
-    ].join('\n'));
+    writeFileSync(
+      join(rawDir, 'haproxy.cfg'),
+      [
+        'global',
+        '    master-worker',
+        '    user nobody',
+        '    group nogroup',
+        `    pidfile ${rawDir}/haproxy.pid`,
+        `    stats socket ${rawDir}/haproxy.sock mode 600 level admin expose-fd listeners`,
+        'defaults',
+        '    retries 3',
+        '    option redispatch',
+        '    timeout connect 5000',
+        '    timeout client 50000',
+        '    timeout server 50000',
+        'frontend f',
+        `    bind ${RAW_ADDRESS}:443 ssl crt ${rawCrt} alpn h2,http/1.1`,
+        '    mode http',
+        '    option forwardfor',
+        '    http-request set-header X-Forwarded-Proto https',
+        '    http-request set-header X-Forwarded-Port 443',
+        '    default_backend b',
+        'backend b',
+        '    mode http',
+        '    balance roundrobin',
+        ...MEMBERS.map((a, i) => `    server s${i + 1} ${a}:80 weight 1`),
+        '',
+      ].join('\n'),
+    );
     execFileSync('ip', ['netns', 'exec', raw, '/usr/sbin/haproxy', '-W', '-D', '-f', join(rawDir, 'haproxy.cfg')], { stdio: 'ignore' });
     const rawPid = (): number => {
       try {
@@ -329,7 +448,10 @@ async function run(signal: AbortSignal): Promise<void> {
       const warm = await measure(v, WARMUP_REQUESTS, ROUND_MS, 1);
       if (warm.ok === 0) throw new Error(`no answer from the ${v} variant: ${warm.errors.join('; ')}`);
     }
-    const measured: Record<Variant, { ok: number; failed: number; elapsedMs: number; cpuMs: number; latencies: number[]; errors: string[] }> = {
+    const measured: Record<
+      Variant,
+      { ok: number; failed: number; elapsedMs: number; cpuMs: number; latencies: number[]; errors: string[] }
+    > = {
       vip: { ok: 0, failed: 0, elapsedMs: 0, cpuMs: 0, latencies: [], errors: [] },
       plain: { ok: 0, failed: 0, elapsedMs: 0, cpuMs: 0, latencies: [], errors: [] },
       raw: { ok: 0, failed: 0, elapsedMs: 0, cpuMs: 0, latencies: [], errors: [] },
@@ -360,7 +482,16 @@ async function run(signal: AbortSignal): Promise<void> {
     children.push(watcher.child);
     const underLoad = async (address: string, name: string, body: () => Promise<void>): Promise<LoadResult> => {
       const stopFile = join(work, `stop-${name}`);
-      const load = spawnIn(client, `tls-load-${name}`, LOAD, [caFile, address, HOST, stopFile, String(LOAD_MAX_REQUESTS), String(LOAD_MAX_MS), String(LOAD_WORKERS), String(LOAD_PAUSE_MS)]);
+      const load = spawnIn(client, `tls-load-${name}`, LOAD, [
+        caFile,
+        address,
+        HOST,
+        stopFile,
+        String(LOAD_MAX_REQUESTS),
+        String(LOAD_MAX_MS),
+        String(LOAD_WORKERS),
+        String(LOAD_PAUSE_MS),
+      ]);
       children.push(load);
       const result = runToEnd<LoadResult>(load);
       try {
@@ -376,14 +507,21 @@ async function run(signal: AbortSignal): Promise<void> {
       return result;
     };
     /** Wall-clock time from `act` starting to the first handshake presenting `fingerprint`; `actedMs`: until `act` returned (the API's answer). */
-    const timed = async (address: string, fingerprint: string, act: () => Promise<void>): Promise<{ ms: number; actedMs: number; startedAt: number }> => {
+    const timed = async (
+      address: string,
+      fingerprint: string,
+      act: () => Promise<void>,
+    ): Promise<{ ms: number; actedMs: number; startedAt: number }> => {
       check();
       const seen = watcher.watch(address, 443, fingerprint);
       const startedAt = wallClock();
       await act();
       const actedMs = wallClock() - startedAt;
       const w = await seen;
-      if (w.at === null) throw new Error(`${address} did not present ${fingerprint.slice(0, 16)}... within ${ROTATION_WITHIN_MS} ms (${w.attempts} handshakes, ${w.errors} failed, last: ${w.last})`);
+      if (w.at === null)
+        throw new Error(
+          `${address} did not present ${fingerprint.slice(0, 16)}... within ${ROTATION_WITHIN_MS} ms (${w.attempts} handshakes, ${w.errors} failed, last: ${w.last})`,
+        );
       return { ms: w.at - startedAt, actedMs, startedAt };
     };
     type Rotation = { kind: string; ms: number; actedMs: number; startedAt: number };
@@ -392,12 +530,15 @@ async function run(signal: AbortSignal): Promise<void> {
     const rawLoad = await underLoad(RAW_ADDRESS, 'raw', async () => {
       for (let i = 0; i < ROTATIONS; i++) {
         const leaf = i % 2 === 0 ? leafB : leafA;
-        rawRotations.push({ kind: 'crt file + SIGUSR2', ...await timed(RAW_ADDRESS, leaf.fingerprint, async () => {
-          // As the agents write it: a temporary file renamed over the old one.
-          writeFileSync(`${rawCrt}.tmp`, pemOf(leaf), { mode: 0o600 });
-          renameSync(`${rawCrt}.tmp`, rawCrt);
-          process.kill(rawMaster, 'SIGUSR2');
-        }) });
+        rawRotations.push({
+          kind: 'crt file + SIGUSR2',
+          ...(await timed(RAW_ADDRESS, leaf.fingerprint, async () => {
+            // As the agents write it: a temporary file renamed over the old one.
+            writeFileSync(`${rawCrt}.tmp`, pemOf(leaf), { mode: 0o600 });
+            renameSync(`${rawCrt}.tmp`, rawCrt);
+            process.kill(rawMaster, 'SIGUSR2');
+          })),
+        });
         await sleep(SETTLE_MS);
       }
     });
@@ -406,10 +547,15 @@ async function run(signal: AbortSignal): Promise<void> {
     const materialRotations: Rotation[] = [];
     /** The placements' files changed from `before` and both applied again, then a pause: the next rotation starts from a settled VIP. */
     const applied = async (before: string): Promise<void> => {
-      await guarded('the new files applied on both placements', async () => {
-        const si = await instance(tlsVip.id);
-        return JSON.stringify(si?.config) !== before && allApplied(si);
-      }, 60_000, 100);
+      await guarded(
+        'the new files applied on both placements',
+        async () => {
+          const si = await instance(tlsVip.id);
+          return JSON.stringify(si?.config) !== before && allApplied(si);
+        },
+        60_000,
+        100,
+      );
       await sleep(SETTLE_MS);
     };
     let inUse = certA;
@@ -417,17 +563,25 @@ async function run(signal: AbortSignal): Promise<void> {
       for (let i = 0; i < ROTATIONS; i++) {
         const [next, leaf] = inUse === certA ? [certB, leafB] : [certA, leafA];
         const before = JSON.stringify((await instance(tlsVip.id))?.config);
-        vipRotations.push({ kind: 'PUT vip', ...await timed(tlsVip.address, leaf.fingerprint, async () => {
-          await call('PUT', `/v2.0/lb/vips/${tlsVip.id}`, { vip: { tls_certificate_id: next } });
-        }) });
+        vipRotations.push({
+          kind: 'PUT vip',
+          ...(await timed(tlsVip.address, leaf.fingerprint, async () => {
+            await call('PUT', `/v2.0/lb/vips/${tlsVip.id}`, { vip: { tls_certificate_id: next } });
+          })),
+        });
         inUse = next;
         await applied(before);
       }
       for (const leaf of replacements) {
         const before = JSON.stringify((await instance(tlsVip.id))?.config);
-        materialRotations.push({ kind: 'PUT certificate', ...await timed(tlsVip.address, leaf.fingerprint, async () => {
-          await call('PUT', `/v2.0/lb/certificates/${inUse}`, { certificate: { certificate: leaf.certificatePem, private_key: leaf.privateKeyPem } });
-        }) });
+        materialRotations.push({
+          kind: 'PUT certificate',
+          ...(await timed(tlsVip.address, leaf.fingerprint, async () => {
+            await call('PUT', `/v2.0/lb/certificates/${inUse}`, {
+              certificate: { certificate: leaf.certificatePem, private_key: leaf.privateKeyPem },
+            });
+          })),
+        });
         await applied(before);
       }
     });
@@ -435,42 +589,112 @@ async function run(signal: AbortSignal): Promise<void> {
     // A failure is told by the rotation it fell into: what the bench then looks into.
     const phaseOf = (at: number, rotations: readonly Rotation[]): string => {
       const i = rotations.findIndex((r, k) => at >= r.startedAt && at < (rotations[k + 1]?.startedAt ?? Infinity));
-      return i < 0 ? 'before the first rotation' : `${rotations[i].kind} #${i + 1} +${Math.round(at - rotations[i].startedAt)} ms (served new at +${Math.round(rotations[i].ms)} ms)`;
+      return i < 0
+        ? 'before the first rotation'
+        : `${rotations[i].kind} #${i + 1} +${Math.round(at - rotations[i].startedAt)} ms (served new at +${Math.round(rotations[i].ms)} ms)`;
     };
     const allVipRotations = [...vipRotations, ...materialRotations];
     const ms = (rs: readonly Rotation[]) => rs.map((r) => r.ms);
     const rawMs = ms(rawRotations);
 
     const rows: BenchRow[] = [
-      { metric: 'HTTPS via VIP, new TLS connection per request', value: rps('vip'), unit: 'requests/s', floor: { metric: 'HAProxy by hand, same TLS bind (req/s)', value: rps('raw') } },
-      { metric: 'HTTPS via VIP, new TLS connection per request', value: rps('vip'), unit: 'requests/s', floor: { metric: 'plain HTTP via VIP (req/s)', value: rps('plain') } },
-      { metric: 'HTTPS via VIP, p50', value: p('vip', 50), unit: 'ms', floor: { metric: 'HAProxy by hand, p50 (ms)', value: p('raw', 50) } },
-      { metric: 'HTTPS via VIP, p50', value: p('vip', 50), unit: 'ms', floor: { metric: 'plain HTTP via VIP, p50 (ms)', value: p('plain', 50) } },
-      { metric: 'HTTPS via VIP, p99', value: p('vip', 99), unit: 'ms', floor: { metric: 'HAProxy by hand, p99 (ms)', value: p('raw', 99) } },
-      { metric: 'HTTPS via VIP, p99', value: p('vip', 99), unit: 'ms', floor: { metric: 'plain HTTP via VIP, p99 (ms)', value: p('plain', 99) } },
-      { metric: 'PUT vip (other certificate) -> new certificate served, p50', value: percentile(sorted(ms(vipRotations)), 50), unit: 'ms', floor: { metric: 'crt replaced + SIGUSR2 by hand, p50 (ms)', value: percentile(sorted(rawMs), 50) } },
-      { metric: 'PUT vip (other certificate) -> new certificate served, max', value: Math.max(...ms(vipRotations)), unit: 'ms', floor: { metric: 'crt replaced + SIGUSR2 by hand, max (ms)', value: Math.max(...rawMs) } },
-      { metric: 'PUT certificate (new material) -> new certificate served, p50', value: percentile(sorted(ms(materialRotations)), 50), unit: 'ms', floor: { metric: 'crt replaced + SIGUSR2 by hand, p50 (ms)', value: percentile(sorted(rawMs), 50) } },
-      { metric: 'PUT certificate (new material) -> new certificate served, max', value: Math.max(...ms(materialRotations)), unit: 'ms', floor: { metric: 'crt replaced + SIGUSR2 by hand, max (ms)', value: Math.max(...rawMs) } },
+      {
+        metric: 'HTTPS via VIP, new TLS connection per request',
+        value: rps('vip'),
+        unit: 'requests/s',
+        floor: { metric: 'HAProxy by hand, same TLS bind (req/s)', value: rps('raw') },
+      },
+      {
+        metric: 'HTTPS via VIP, new TLS connection per request',
+        value: rps('vip'),
+        unit: 'requests/s',
+        floor: { metric: 'plain HTTP via VIP (req/s)', value: rps('plain') },
+      },
+      {
+        metric: 'HTTPS via VIP, p50',
+        value: p('vip', 50),
+        unit: 'ms',
+        floor: { metric: 'HAProxy by hand, p50 (ms)', value: p('raw', 50) },
+      },
+      {
+        metric: 'HTTPS via VIP, p50',
+        value: p('vip', 50),
+        unit: 'ms',
+        floor: { metric: 'plain HTTP via VIP, p50 (ms)', value: p('plain', 50) },
+      },
+      {
+        metric: 'HTTPS via VIP, p99',
+        value: p('vip', 99),
+        unit: 'ms',
+        floor: { metric: 'HAProxy by hand, p99 (ms)', value: p('raw', 99) },
+      },
+      {
+        metric: 'HTTPS via VIP, p99',
+        value: p('vip', 99),
+        unit: 'ms',
+        floor: { metric: 'plain HTTP via VIP, p99 (ms)', value: p('plain', 99) },
+      },
+      {
+        metric: 'PUT vip (other certificate) -> new certificate served, p50',
+        value: percentile(sorted(ms(vipRotations)), 50),
+        unit: 'ms',
+        floor: { metric: 'crt replaced + SIGUSR2 by hand, p50 (ms)', value: percentile(sorted(rawMs), 50) },
+      },
+      {
+        metric: 'PUT vip (other certificate) -> new certificate served, max',
+        value: Math.max(...ms(vipRotations)),
+        unit: 'ms',
+        floor: { metric: 'crt replaced + SIGUSR2 by hand, max (ms)', value: Math.max(...rawMs) },
+      },
+      {
+        metric: 'PUT certificate (new material) -> new certificate served, p50',
+        value: percentile(sorted(ms(materialRotations)), 50),
+        unit: 'ms',
+        floor: { metric: 'crt replaced + SIGUSR2 by hand, p50 (ms)', value: percentile(sorted(rawMs), 50) },
+      },
+      {
+        metric: 'PUT certificate (new material) -> new certificate served, max',
+        value: Math.max(...ms(materialRotations)),
+        unit: 'ms',
+        floor: { metric: 'crt replaced + SIGUSR2 by hand, max (ms)', value: Math.max(...rawMs) },
+      },
       { metric: `requests failed across ${allVipRotations.length} VIP rotations under load`, value: vipLoad.failed, unit: 'requests' },
       { metric: 'requests made during those rotations', value: vipLoad.ok + vipLoad.failed, unit: 'requests' },
-      { metric: `requests failed across ${rawRotations.length} by-hand reloads under the same load`, value: rawLoad.failed, unit: 'requests' },
+      {
+        metric: `requests failed across ${rawRotations.length} by-hand reloads under the same load`,
+        value: rawLoad.failed,
+        unit: 'requests',
+      },
       { metric: 'requests made during those reloads', value: rawLoad.ok + rawLoad.failed, unit: 'requests' },
     ];
     report('tls', rows, {
-      haproxy: execFileSync('/usr/sbin/haproxy', ['-v'], { encoding: 'utf8' }).split('\n')[0], negotiated, certificate: 'EC P-256 leaf + intermediate, verified against the root',
+      haproxy: execFileSync('/usr/sbin/haproxy', ['-v'], { encoding: 'utf8' }).split('\n')[0],
+      negotiated,
+      certificate: 'EC P-256 leaf + intermediate, verified against the root',
       requests: { rounds: ROUNDS, perRound: ROUND_REQUESTS, roundMs: ROUND_MS, workers: WORKERS, newConnectionEach: true },
       answered: { vip: measured.vip.ok, plain: measured.plain.ok, raw: measured.raw.ok },
       // 0: every HTTPS request was a full handshake.
       tlsSessionsResumed: resumed,
       // Of one core: near 1, the client, not what it measures, bounds requests/s.
       clientCpuShare: Object.fromEntries(variantNames.map((v) => [v, Math.round((measured[v].cpuMs / measured[v].elapsedMs) * 100) / 100])),
-      clientCpuPerRequestMs: Object.fromEntries(variantNames.map((v) => [v, Math.round((measured[v].cpuMs / Math.max(1, measured[v].ok)) * 100) / 100])),
-      failedInThroughput: { vip: measured.vip.failed, plain: measured.plain.failed, raw: measured.raw.failed, errors: [...measured.vip.errors, ...measured.plain.errors, ...measured.raw.errors].slice(0, 10) },
-      pollMs: POLL_MS, settleMs: SETTLE_MS, load: { workers: LOAD_WORKERS, pauseMs: LOAD_PAUSE_MS },
-      vipRotationMs: ms(vipRotations).map(Math.round), materialRotationMs: ms(materialRotations).map(Math.round), rawRotationMs: rawMs.map(Math.round),
+      clientCpuPerRequestMs: Object.fromEntries(
+        variantNames.map((v) => [v, Math.round((measured[v].cpuMs / Math.max(1, measured[v].ok)) * 100) / 100]),
+      ),
+      failedInThroughput: {
+        vip: measured.vip.failed,
+        plain: measured.plain.failed,
+        raw: measured.raw.failed,
+        errors: [...measured.vip.errors, ...measured.plain.errors, ...measured.raw.errors].slice(0, 10),
+      },
+      pollMs: POLL_MS,
+      settleMs: SETTLE_MS,
+      load: { workers: LOAD_WORKERS, pauseMs: LOAD_PAUSE_MS },
+      vipRotationMs: ms(vipRotations).map(Math.round),
+      materialRotationMs: ms(materialRotations).map(Math.round),
+      rawRotationMs: rawMs.map(Math.round),
       // Of those: until the API answered the PUT.
-      vipPutAnsweredMs: vipRotations.map((r) => Math.round(r.actedMs)), certificatePutAnsweredMs: materialRotations.map((r) => Math.round(r.actedMs)),
+      vipPutAnsweredMs: vipRotations.map((r) => Math.round(r.actedMs)),
+      certificatePutAnsweredMs: materialRotations.map((r) => Math.round(r.actedMs)),
       certificatesServedToTheLoad: { vip: Object.keys(vipLoad.seen).length, raw: Object.keys(rawLoad.seen).length },
       vipLoadFailures: vipLoad.failures.map((f) => ({ why: f.why, when: phaseOf(f.at, allVipRotations) })),
       rawLoadFailures: rawLoad.failures.map((f) => ({ why: f.why, when: phaseOf(f.at, rawRotations) })),

@@ -4,8 +4,19 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  absentId, anUuid, type Certificate, expectNeutronError, NeutronApi, type NeutronErrorBody, type Network, type Pool, type Port, type Reply,
-  type RequestOptions, type Subnet, type Vip,
+  absentId,
+  anUuid,
+  type Certificate,
+  expectNeutronError,
+  NeutronApi,
+  type NeutronErrorBody,
+  type Network,
+  type Pool,
+  type Port,
+  type Reply,
+  type RequestOptions,
+  type Subnet,
+  type Vip,
 } from './neutron-api';
 
 /**
@@ -29,7 +40,19 @@ class RecordingApi extends NeutronApi {
 const CERTIFICATES = '/v2.0/lb/certificates';
 /** A PEM private key with its material: messages may name the armour (what the field must hold), never carry a key. */
 const KEY_MATERIAL = /-----BEGIN [A-Z ]*PRIVATE KEY-----\s*[A-Za-z0-9+/=]{16}/;
-const CERTIFICATE_FIELDS = ['certificate', 'description', 'fingerprint', 'hostnames', 'id', 'name', 'not_after', 'not_before', 'subject', 'tenant_id', 'vip_ids'];
+const CERTIFICATE_FIELDS = [
+  'certificate',
+  'description',
+  'fingerprint',
+  'hostnames',
+  'id',
+  'name',
+  'not_after',
+  'not_before',
+  'subject',
+  'tenant_id',
+  'vip_ids',
+];
 
 describe('TLS certificates', () => {
   let stack: Awaited<ReturnType<typeof startStack>>;
@@ -50,8 +73,11 @@ describe('TLS certificates', () => {
   beforeAll(async () => {
     ca = await makeTestCa(caDir);
     [site, renewed, chained, expired, rsa] = await Promise.all([
-      ca.issue(['www.example.test', 'example.test']), ca.issue(['www.example.test']), ca.issue(['chained.example.test'], { intermediate: true }),
-      ca.issue(['old.example.test'], { expired: true }), ca.issue(['rsa.example.test'], { keyType: 'rsa' }),
+      ca.issue(['www.example.test', 'example.test']),
+      ca.issue(['www.example.test']),
+      ca.issue(['chained.example.test'], { intermediate: true }),
+      ca.issue(['old.example.test'], { expired: true }),
+      ca.issue(['rsa.example.test'], { keyType: 'rsa' }),
     ]);
     stack = await startStack();
     demo = new RecordingApi(stack.apiUrl, stack.tokens.demo.token);
@@ -70,8 +96,9 @@ describe('TLS certificates', () => {
     rmSync(caDir, { recursive: true, force: true });
   }, 60_000);
 
-  const body = (c: IssuedCertificate, fields: Record<string, unknown> = {}) =>
-    ({ certificate: { name: 'site', certificate: c.certificatePem, private_key: c.privateKeyPem, ...fields } });
+  const body = (c: IssuedCertificate, fields: Record<string, unknown> = {}) => ({
+    certificate: { name: 'site', certificate: c.certificatePem, private_key: c.privateKeyPem, ...fields },
+  });
   const create = async (api: NeutronApi, c: IssuedCertificate, fields: Record<string, unknown> = {}): Promise<Certificate> =>
     api.create<Certificate>(CERTIFICATES, 'certificate', body(c, fields).certificate);
 
@@ -87,9 +114,17 @@ describe('TLS certificates', () => {
       expect(reply.status).toBe(201);
       const created = reply.body.certificate;
       expect(created).toEqual({
-        id: anUuid(), tenant_id: stack.tokens.demo.tenant_id, name: 'site', description: 'the shop', certificate: site.certificatePem,
-        fingerprint: site.fingerprint, subject: 'www.example.test', hostnames: ['www.example.test', 'example.test'],
-        not_before: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), not_after: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), vip_ids: [],
+        id: anUuid(),
+        tenant_id: stack.tokens.demo.tenant_id,
+        name: 'site',
+        description: 'the shop',
+        certificate: site.certificatePem,
+        fingerprint: site.fingerprint,
+        subject: 'www.example.test',
+        hostnames: ['www.example.test', 'example.test'],
+        not_before: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        not_after: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        vip_ids: [],
       });
       expect(Object.keys(created).sort()).toEqual(CERTIFICATE_FIELDS);
       expect(new Date(created.not_after).getTime()).toBeGreaterThan(Date.now());
@@ -98,20 +133,30 @@ describe('TLS certificates', () => {
       expect((await reader.get(`${CERTIFICATES}/${created.id}`)).body).toEqual({ certificate: created });
       const listed = await demo.get<{ certificates: Certificate[] }>(CERTIFICATES);
       expect(listed.body.certificates).toContainEqual(created);
-      const byFingerprint = await demo.get<{ certificates: Partial<Certificate>[] }>(`${CERTIFICATES}?fingerprint=${site.fingerprint}&fields=id&fields=fingerprint`);
+      const byFingerprint = await demo.get<{ certificates: Partial<Certificate>[] }>(
+        `${CERTIFICATES}?fingerprint=${site.fingerprint}&fields=id&fields=fingerprint`,
+      );
       expect(byFingerprint.body.certificates).toEqual([{ id: created.id, fingerprint: site.fingerprint }]);
-      expect((await demo.get<{ certificates: unknown[] }>(`${CERTIFICATES}?fields=private_key`)).body.certificates.every((c) => Object.keys(c as object).length === 0))
-        .toBe(true);
+      expect(
+        (await demo.get<{ certificates: unknown[] }>(`${CERTIFICATES}?fields=private_key`)).body.certificates.every(
+          (c) => Object.keys(c as object).length === 0,
+        ),
+      ).toBe(true);
       const asAdmin = await admin.get<{ certificates: Certificate[] }>(CERTIFICATES);
       expect(asAdmin.body.certificates).toContainEqual(created);
       // Reads never hold a key, nor even the word for one.
-      for (const read of [reply, listed, asAdmin, await demo.get(`${CERTIFICATES}/${created.id}`)]) expect(read.text).not.toContain('PRIVATE KEY');
+      for (const read of [reply, listed, asAdmin, await demo.get(`${CERTIFICATES}/${created.id}`)])
+        expect(read.text).not.toContain('PRIVATE KEY');
       expect((await demo.delete(`${CERTIFICATES}/${created.id}`)).status).toBe(204);
     });
 
     it('takes a chain in order and RSA keys, and creates for another tenant as an admin', async () => {
       const withChain = await create(demo, chained);
-      expect(withChain).toMatchObject({ certificate: chained.certificatePem, hostnames: ['chained.example.test'], fingerprint: chained.fingerprint });
+      expect(withChain).toMatchObject({
+        certificate: chained.certificatePem,
+        hostnames: ['chained.example.test'],
+        fingerprint: chained.fingerprint,
+      });
       const forDemo = await create(admin, rsa, { tenant_id: stack.tokens.demo.tenant_id });
       expect(forDemo.tenant_id).toBe(stack.tokens.demo.tenant_id);
       expect((await demo.get(`${CERTIFICATES}/${forDemo.id}`)).status).toBe(200);
@@ -120,15 +165,24 @@ describe('TLS certificates', () => {
 
     it('renames it, and replaces certificate and key together in place (rotation)', async () => {
       const created = await create(demo, site);
-      const renamed = await demo.put<{ certificate: Certificate }>(`${CERTIFICATES}/${created.id}`, { certificate: { name: 'shop', description: 'renamed' } });
-      expect({ status: renamed.status, body: renamed.body }).toEqual({ status: 200, body: { certificate: { ...created, name: 'shop', description: 'renamed' } } });
+      const renamed = await demo.put<{ certificate: Certificate }>(`${CERTIFICATES}/${created.id}`, {
+        certificate: { name: 'shop', description: 'renamed' },
+      });
+      expect({ status: renamed.status, body: renamed.body }).toEqual({
+        status: 200,
+        body: { certificate: { ...created, name: 'shop', description: 'renamed' } },
+      });
       const replaced = await demo.put<{ certificate: Certificate }>(`${CERTIFICATES}/${created.id}`, {
         certificate: { certificate: renewed.certificatePem, private_key: renewed.privateKeyPem },
       });
       expect(replaced.status).toBe(200);
       expect(replaced.body.certificate).toEqual({
-        ...renamed.body.certificate, certificate: renewed.certificatePem, fingerprint: renewed.fingerprint, hostnames: ['www.example.test'],
-        not_before: expect.any(String), not_after: expect.any(String),
+        ...renamed.body.certificate,
+        certificate: renewed.certificatePem,
+        fingerprint: renewed.fingerprint,
+        hostnames: ['www.example.test'],
+        not_before: expect.any(String),
+        not_after: expect.any(String),
       });
       expect((await demo.get(`${CERTIFICATES}/${created.id}`)).body).toEqual(replaced.body);
       expect((await demo.delete(`${CERTIFICATES}/${created.id}`)).status).toBe(204);
@@ -138,23 +192,78 @@ describe('TLS certificates', () => {
   });
 
   describe('validation at the edge', () => {
-    const [leafOf, intermediateOf] = [(pem: string) => pem.split(/(?<=-----END CERTIFICATE-----\n)/)[0], (pem: string) => pem.split(/(?<=-----END CERTIFICATE-----\n)/)[1]];
+    const [leafOf, intermediateOf] = [
+      (pem: string) => pem.split(/(?<=-----END CERTIFICATE-----\n)/)[0],
+      (pem: string) => pem.split(/(?<=-----END CERTIFICATE-----\n)/)[1],
+    ];
     const encryptedKey = () =>
-      createPrivateKey(site.privateKeyPem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'hunter2' }).toString();
+      createPrivateKey(site.privateKeyPem)
+        .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'hunter2' })
+        .toString();
     const CREATES: { desc: string; fields: () => Record<string, unknown>; type: string; message: RegExp }[] = [
-      { desc: 'garbage instead of a PEM certificate', fields: () => ({ certificate: 'hello world' }), type: 'HTTPBadRequest', message: /^Invalid input for certificate\. Reason: no PEM certificate/ },
-      { desc: 'garbage instead of a PEM key', fields: () => ({ private_key: 'hello world' }), type: 'HTTPBadRequest', message: /^Invalid input for private_key\. Reason: no PEM private key/ },
-      { desc: 'a truncated certificate', fields: () => ({ certificate: site.certificatePem.slice(0, 200) }), type: 'HTTPBadRequest', message: /^Invalid input for certificate\./ },
-      { desc: 'the key of another certificate', fields: () => ({ private_key: renewed.privateKeyPem }), type: 'HTTPBadRequest', message: /does not match the certificate/ },
       {
-        desc: 'a chain in the wrong order', fields: () => ({ certificate: intermediateOf(chained.certificatePem) + leafOf(chained.certificatePem), private_key: chained.privateKeyPem }),
-        type: 'HTTPBadRequest', message: /did not issue certificate 1 .*send the leaf first/,
+        desc: 'garbage instead of a PEM certificate',
+        fields: () => ({ certificate: 'hello world' }),
+        type: 'HTTPBadRequest',
+        message: /^Invalid input for certificate\. Reason: no PEM certificate/,
       },
-      { desc: 'an expired certificate', fields: () => ({ certificate: expired.certificatePem, private_key: expired.privateKeyPem }), type: 'HTTPBadRequest', message: /expired on/ },
-      { desc: 'a key encrypted with a passphrase', fields: () => ({ private_key: encryptedKey() }), type: 'HTTPBadRequest', message: /encrypted with a passphrase/ },
-      { desc: 'the key inside the certificate field', fields: () => ({ certificate: site.certificatePem + site.privateKeyPem }), type: 'HTTPBadRequest', message: /holds a private key/ },
-      { desc: 'no private key', fields: () => ({ private_key: undefined }), type: 'HTTPBadRequest', message: /Required attribute 'private_key'/ },
-      { desc: 'a PEM field over 64 KiB', fields: () => ({ certificate: site.certificatePem.repeat(200) }), type: 'HTTPBadRequest', message: /^Invalid input for certificate\./ },
+      {
+        desc: 'garbage instead of a PEM key',
+        fields: () => ({ private_key: 'hello world' }),
+        type: 'HTTPBadRequest',
+        message: /^Invalid input for private_key\. Reason: no PEM private key/,
+      },
+      {
+        desc: 'a truncated certificate',
+        fields: () => ({ certificate: site.certificatePem.slice(0, 200) }),
+        type: 'HTTPBadRequest',
+        message: /^Invalid input for certificate\./,
+      },
+      {
+        desc: 'the key of another certificate',
+        fields: () => ({ private_key: renewed.privateKeyPem }),
+        type: 'HTTPBadRequest',
+        message: /does not match the certificate/,
+      },
+      {
+        desc: 'a chain in the wrong order',
+        fields: () => ({
+          certificate: intermediateOf(chained.certificatePem) + leafOf(chained.certificatePem),
+          private_key: chained.privateKeyPem,
+        }),
+        type: 'HTTPBadRequest',
+        message: /did not issue certificate 1 .*send the leaf first/,
+      },
+      {
+        desc: 'an expired certificate',
+        fields: () => ({ certificate: expired.certificatePem, private_key: expired.privateKeyPem }),
+        type: 'HTTPBadRequest',
+        message: /expired on/,
+      },
+      {
+        desc: 'a key encrypted with a passphrase',
+        fields: () => ({ private_key: encryptedKey() }),
+        type: 'HTTPBadRequest',
+        message: /encrypted with a passphrase/,
+      },
+      {
+        desc: 'the key inside the certificate field',
+        fields: () => ({ certificate: site.certificatePem + site.privateKeyPem }),
+        type: 'HTTPBadRequest',
+        message: /holds a private key/,
+      },
+      {
+        desc: 'no private key',
+        fields: () => ({ private_key: undefined }),
+        type: 'HTTPBadRequest',
+        message: /Required attribute 'private_key'/,
+      },
+      {
+        desc: 'a PEM field over 64 KiB',
+        fields: () => ({ certificate: site.certificatePem.repeat(200) }),
+        type: 'HTTPBadRequest',
+        message: /^Invalid input for certificate\./,
+      },
       { desc: 'an unknown field', fields: () => ({ passphrase: 'x' }), type: 'HTTPBadRequest', message: /Unrecognized attribute/ },
     ];
 
@@ -170,7 +279,10 @@ describe('TLS certificates', () => {
     it.each([
       { desc: 'a certificate without its key', fields: () => ({ certificate: renewed.certificatePem }) },
       { desc: 'a key without its certificate', fields: () => ({ private_key: renewed.privateKeyPem, name: 'x' }) },
-      { desc: 'a replacement whose key does not match', fields: () => ({ certificate: renewed.certificatePem, private_key: site.privateKeyPem }) },
+      {
+        desc: 'a replacement whose key does not match',
+        fields: () => ({ certificate: renewed.certificatePem, private_key: site.privateKeyPem }),
+      },
       { desc: 'an expired replacement', fields: () => ({ certificate: expired.certificatePem, private_key: expired.privateKeyPem }) },
     ])('refuses to replace with $desc with a 400, and changes nothing', async ({ fields }) => {
       const created = await create(demo, site, { name: 'replace-me' });
@@ -185,13 +297,19 @@ describe('TLS certificates', () => {
 
     it('says that both come together when only one is sent', async () => {
       const created = await create(demo, site);
-      const reply = await demo.put<NeutronErrorBody>(`${CERTIFICATES}/${created.id}`, { certificate: { certificate: renewed.certificatePem } });
+      const reply = await demo.put<NeutronErrorBody>(`${CERTIFICATES}/${created.id}`, {
+        certificate: { certificate: renewed.certificatePem },
+      });
       expect(reply.body.NeutronError.message).toMatch(/send both certificate and private_key, or neither/);
       expect((await demo.delete(`${CERTIFICATES}/${created.id}`)).status).toBe(204);
     });
 
     it('refuses a body over 1 MiB with a 413', async () => {
-      expectNeutronError(await demo.post(CERTIFICATES, body(site, { description: 'x'.repeat(1024 * 1024) })), 413, 'HTTPRequestEntityTooLarge');
+      expectNeutronError(
+        await demo.post(CERTIFICATES, body(site, { description: 'x'.repeat(1024 * 1024) })),
+        413,
+        'HTTPRequestEntityTooLarge',
+      );
     });
   });
 
@@ -231,8 +349,16 @@ describe('TLS certificates', () => {
   });
 
   describe('VIPs that terminate TLS', () => {
-    const vipBody = (protocol: 'HTTP' | 'HTTPS' | 'TCP', tls: string | null) =>
-      ({ vip: { name: `tls-${protocol}`, protocol, protocol_port: 443, subnet_id: vipSubnet.id, pool_id: pools[protocol].id, tls_certificate_id: tls } });
+    const vipBody = (protocol: 'HTTP' | 'HTTPS' | 'TCP', tls: string | null) => ({
+      vip: {
+        name: `tls-${protocol}`,
+        protocol,
+        protocol_port: 443,
+        subnet_id: vipSubnet.id,
+        pool_id: pools[protocol].id,
+        tls_certificate_id: tls,
+      },
+    });
 
     it('creates an HTTP VIP with tls_certificate_id, and keeps the certificate while the VIP uses it', async () => {
       const certificate = await create(demo, site);
@@ -241,8 +367,12 @@ describe('TLS certificates', () => {
       const vip = created.body.vip;
       expect(vip).toMatchObject({ protocol: 'HTTP', tls_certificate_id: certificate.id, pool_id: pools.HTTP.id });
       expect((await demo.get<{ vip: Vip }>(`/v2.0/lb/vips/${vip.id}`)).body.vip.tls_certificate_id).toBe(certificate.id);
-      expect((await demo.get<{ vips: Vip[] }>(`/v2.0/lb/vips?tls_certificate_id=${certificate.id}`)).body.vips.map((v) => v.id)).toEqual([vip.id]);
-      expect((await demo.get<{ certificate: Certificate }>(`${CERTIFICATES}/${certificate.id}`)).body.certificate.vip_ids).toEqual([vip.id]);
+      expect((await demo.get<{ vips: Vip[] }>(`/v2.0/lb/vips?tls_certificate_id=${certificate.id}`)).body.vips.map((v) => v.id)).toEqual([
+        vip.id,
+      ]);
+      expect((await demo.get<{ certificate: Certificate }>(`${CERTIFICATES}/${certificate.id}`)).body.certificate.vip_ids).toEqual([
+        vip.id,
+      ]);
 
       const before = await state();
       const inUse = await demo.delete(`${CERTIFICATES}/${certificate.id}`);
@@ -264,25 +394,34 @@ describe('TLS certificates', () => {
       expect((await demo.delete(`${CERTIFICATES}/${second.id}`)).status).toBe(204);
     });
 
-    it.each(['TCP', 'HTTPS'] as const)('refuses a certificate on a %s VIP with a 400 and leaves nothing behind: no port, no address, no attachment', async (protocol) => {
-      const certificate = await create(demo, site);
-      const before = await state();
-      const reply = await demo.post<NeutronErrorBody>('/v2.0/lb/vips', vipBody(protocol, certificate.id));
-      expectNeutronError(reply, 400, 'HTTPBadRequest');
-      expect(reply.body.NeutronError.message).toMatch(/^Invalid input for tls_certificate_id\. Reason: a certificate terminates TLS on an HTTP VIP/);
-      expect(await state()).toEqual(before);
-      expect((await demo.get<{ ports: Port[] }>('/v2.0/ports')).body.ports.filter((p) => p.name.startsWith('vip-'))).toEqual([]);
-      expect((await demo.get<{ pool: Pool }>(`/v2.0/lb/pools/${pools[protocol].id}`)).body.pool.vip_id).toBeNull();
-      expect((await demo.get<{ certificate: Certificate }>(`${CERTIFICATES}/${certificate.id}`)).body.certificate.vip_ids).toEqual([]);
+    it.each(['TCP', 'HTTPS'] as const)(
+      'refuses a certificate on a %s VIP with a 400 and leaves nothing behind: no port, no address, no attachment',
+      async (protocol) => {
+        const certificate = await create(demo, site);
+        const before = await state();
+        const reply = await demo.post<NeutronErrorBody>('/v2.0/lb/vips', vipBody(protocol, certificate.id));
+        expectNeutronError(reply, 400, 'HTTPBadRequest');
+        expect(reply.body.NeutronError.message).toMatch(
+          /^Invalid input for tls_certificate_id\. Reason: a certificate terminates TLS on an HTTP VIP/,
+        );
+        expect(await state()).toEqual(before);
+        expect((await demo.get<{ ports: Port[] }>('/v2.0/ports')).body.ports.filter((p) => p.name.startsWith('vip-'))).toEqual([]);
+        expect((await demo.get<{ pool: Pool }>(`/v2.0/lb/pools/${pools[protocol].id}`)).body.pool.vip_id).toBeNull();
+        expect((await demo.get<{ certificate: Certificate }>(`${CERTIFICATES}/${certificate.id}`)).body.certificate.vip_ids).toEqual([]);
 
-      // Nor can a VIP of that protocol start using one.
-      const vip = await demo.create<Vip>('/v2.0/lb/vips', 'vip', vipBody(protocol, null).vip);
-      const changed = await state();
-      expectNeutronError(await demo.put(`/v2.0/lb/vips/${vip.id}`, { vip: { tls_certificate_id: certificate.id } }), 400, 'HTTPBadRequest');
-      expect(await state()).toEqual(changed);
-      expect((await demo.delete(`/v2.0/lb/vips/${vip.id}`)).status).toBe(204);
-      expect((await demo.delete(`${CERTIFICATES}/${certificate.id}`)).status).toBe(204);
-    });
+        // Nor can a VIP of that protocol start using one.
+        const vip = await demo.create<Vip>('/v2.0/lb/vips', 'vip', vipBody(protocol, null).vip);
+        const changed = await state();
+        expectNeutronError(
+          await demo.put(`/v2.0/lb/vips/${vip.id}`, { vip: { tls_certificate_id: certificate.id } }),
+          400,
+          'HTTPBadRequest',
+        );
+        expect(await state()).toEqual(changed);
+        expect((await demo.delete(`/v2.0/lb/vips/${vip.id}`)).status).toBe(204);
+        expect((await demo.delete(`${CERTIFICATES}/${certificate.id}`)).status).toBe(204);
+      },
+    );
 
     it("refuses another tenant's or a missing certificate on a VIP with CertificateNotFound, and changes nothing", async () => {
       const theirs = await create(other, renewed);
@@ -305,7 +444,11 @@ describe('TLS certificates', () => {
       const before = await state();
       for (const caller of [demo, other, reader]) expectNeutronError(await reseal(caller, certificate.id), 403, 'PolicyNotAuthorized');
       expectNeutronError(await reseal(admin, absentId()), 404, 'CertificateNotFound');
-      expectNeutronError(await admin.put(`${CERTIFICATES}/${certificate.id}/reseal`, { certificate: { name: 'x' } }), 400, 'HTTPBadRequest');
+      expectNeutronError(
+        await admin.put(`${CERTIFICATES}/${certificate.id}/reseal`, { certificate: { name: 'x' } }),
+        400,
+        'HTTPBadRequest',
+      );
       expect(await state()).toEqual(before);
       const resealed = await admin.request<{ certificate: Certificate }>('PUT', `${CERTIFICATES}/${certificate.id}/reseal`);
       expect({ status: resealed.status, body: resealed.body }).toEqual({ status: 200, body: { certificate } });

@@ -8,13 +8,22 @@ interface StoredPoolEvent {
   readonly correlationId: string;
   readonly data: { name?: string; description?: string; lbMethod?: string; adminStateUp?: boolean };
 }
-interface PoolSettings { name: string; description: string; lb_method: string; admin_state_up: boolean }
+interface PoolSettings {
+  name: string;
+  description: string;
+  lb_method: string;
+  admin_state_up: boolean;
+}
 
 const CLIENTS = 50;
 const LB_METHODS = ['ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP'] as const;
 
-const settingsOf = (pool: Pool): PoolSettings =>
-  ({ name: pool.name, description: pool.description, lb_method: pool.lb_method, admin_state_up: pool.admin_state_up });
+const settingsOf = (pool: Pool): PoolSettings => ({
+  name: pool.name,
+  description: pool.description,
+  lb_method: pool.lb_method,
+  admin_state_up: pool.admin_state_up,
+});
 
 /** PoolCreated and PoolUpdated carry every setting, so the fold of the settings is the last one's values. */
 const foldSettings = (state: PoolSettings | null, event: StoredPoolEvent): PoolSettings | null => {
@@ -39,7 +48,9 @@ describe('concurrent writers', () => {
   async function poolEvents(poolId: string): Promise<StoredPoolEvent[]> {
     const subject = `lbaas.events.pool.${poolId}`;
     const last = (await (await nc.jetstreamManager()).streams.getMessage('LBAAS_EVENTS', { last_by_subj: subject })).seq;
-    const consumer = await nc.jetstream().consumers.get('LBAAS_EVENTS', { filterSubjects: subject, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: 1 });
+    const consumer = await nc
+      .jetstream()
+      .consumers.get('LBAAS_EVENTS', { filterSubjects: subject, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: 1 });
     const events: StoredPoolEvent[] = [];
     for await (const message of await consumer.consume()) {
       events.push(...message.json<{ events: StoredPoolEvent[] }>().events);
@@ -53,7 +64,8 @@ describe('concurrent writers', () => {
     nc = await connect({ servers: stack.nats.url });
     demo = new NeutronApi(stack.apiUrl, stack.tokens.demo.token);
     const net = await demo.create<{ id: string }>('/v2.0/networks', 'network', { name: 'concurrency' });
-    subnetId = (await demo.create<{ id: string }>('/v2.0/subnets', 'subnet', { network_id: net.id, cidr: '198.18.30.0/24', ip_version: 4 })).id;
+    subnetId = (await demo.create<{ id: string }>('/v2.0/subnets', 'subnet', { network_id: net.id, cidr: '198.18.30.0/24', ip_version: 4 }))
+      .id;
   }, 120_000);
 
   afterAll(async () => {
@@ -62,11 +74,21 @@ describe('concurrent writers', () => {
   }, 60_000);
 
   it(`applies or answers 409 each of ${CLIENTS} simultaneous updates of one pool, and the pool is the fold of the accepted ones`, async () => {
-    const pool = await demo.create<Pool>('/v2.0/lb/pools', 'pool', { name: 'contended', subnet_id: subnetId, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' });
+    const pool = await demo.create<Pool>('/v2.0/lb/pools', 'pool', {
+      name: 'contended',
+      subnet_id: subnetId,
+      protocol: 'HTTP',
+      lb_method: 'ROUND_ROBIN',
+    });
     const asked = Array.from({ length: CLIENTS }, (_, i): PoolSettings => ({
-      name: `client-${i}`, description: `written by client ${i}`, lb_method: LB_METHODS[i % LB_METHODS.length], admin_state_up: i % 2 === 0,
+      name: `client-${i}`,
+      description: `written by client ${i}`,
+      lb_method: LB_METHODS[i % LB_METHODS.length],
+      admin_state_up: i % 2 === 0,
     }));
-    const replies = await Promise.all(asked.map((settings) => demo.put<{ pool: Pool } | NeutronErrorBody>(`/v2.0/lb/pools/${pool.id}`, { pool: settings })));
+    const replies = await Promise.all(
+      asked.map((settings) => demo.put<{ pool: Pool } | NeutronErrorBody>(`/v2.0/lb/pools/${pool.id}`, { pool: settings })),
+    );
 
     const requestId = (reply: Reply<unknown>): string => reply.headers.get('x-openstack-request-id') ?? '';
     const accepted = replies.filter((r) => r.status === 200);
@@ -104,8 +126,15 @@ describe('concurrent writers', () => {
 
   it('creates one pool for ten simultaneous POSTs with one Idempotency-Key, and answers each with it', async () => {
     const key = { 'Idempotency-Key': `pool-${Date.now()}` };
-    const replies = await Promise.all(Array.from({ length: 10 }, () =>
-      demo.post<{ pool: Pool }>('/v2.0/lb/pools', { pool: { name: 'once', subnet_id: subnetId, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' } }, key)));
+    const replies = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        demo.post<{ pool: Pool }>(
+          '/v2.0/lb/pools',
+          { pool: { name: 'once', subnet_id: subnetId, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' } },
+          key,
+        ),
+      ),
+    );
     expect(replies.map((r) => r.status)).toEqual(Array(10).fill(201));
     const ids = new Set(replies.map((r) => r.body.pool.id));
     expect(ids.size).toBe(1);
@@ -117,15 +146,29 @@ describe('concurrent writers', () => {
   });
 
   it('creates one VIP for ten simultaneous POSTs with one Idempotency-Key: one address, one port', async () => {
-    const pool = await demo.create<Pool>('/v2.0/lb/pools', 'pool', { name: 'for-vip', subnet_id: subnetId, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' });
+    const pool = await demo.create<Pool>('/v2.0/lb/pools', 'pool', {
+      name: 'for-vip',
+      subnet_id: subnetId,
+      protocol: 'HTTP',
+      lb_method: 'ROUND_ROBIN',
+    });
     const key = { 'Idempotency-Key': `vip-${Date.now()}` };
-    const replies = await Promise.all(Array.from({ length: 10 }, () =>
-      demo.post<{ vip: Vip }>('/v2.0/lb/vips', { vip: { name: 'once', subnet_id: subnetId, protocol: 'HTTP', protocol_port: 80, pool_id: pool.id } }, key)));
+    const replies = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        demo.post<{ vip: Vip }>(
+          '/v2.0/lb/vips',
+          { vip: { name: 'once', subnet_id: subnetId, protocol: 'HTTP', protocol_port: 80, pool_id: pool.id } },
+          key,
+        ),
+      ),
+    );
     expect(replies.map((r) => r.status)).toEqual(Array(10).fill(201));
     expect(new Set(replies.map((r) => JSON.stringify([r.body.vip.id, r.body.vip.address, r.body.vip.port_id]))).size).toBe(1);
     const vip = replies[0].body.vip;
     expect((await demo.get<{ vips: Vip[] }>('/v2.0/lb/vips?name=once')).body.vips.map((v) => v.id)).toEqual([vip.id]);
-    const ports = (await demo.get<{ ports: { id: string; device_id: string }[] }>('/v2.0/ports')).body.ports.filter((p) => p.device_id === vip.id);
+    const ports = (await demo.get<{ ports: { id: string; device_id: string }[] }>('/v2.0/ports')).body.ports.filter(
+      (p) => p.device_id === vip.id,
+    );
     expect(ports.map((p) => p.id)).toEqual([vip.port_id]);
     expect((await demo.get<{ pool: Pool }>(`/v2.0/lb/pools/${pool.id}`)).body.pool.vip_id).toBe(vip.id);
   });

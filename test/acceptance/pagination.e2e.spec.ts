@@ -1,7 +1,10 @@
 import { type Stack, startStack } from '@lbaas/testing';
 import { NeutronApi } from './neutron-api';
 
-interface Page { members: { id: string; weight: number }[]; members_links?: { rel: string; href: string }[] }
+interface Page {
+  members: { id: string; weight: number }[];
+  members_links?: { rel: string; href: string }[];
+}
 
 /** Neutron's sorting and pagination on lists: sort_key/sort_dir, limit, marker, page_reverse, links. */
 describe('sorting and pagination', () => {
@@ -20,13 +23,22 @@ describe('sorting and pagination', () => {
   beforeAll(async () => {
     stack = await startStack();
     api = new NeutronApi(stack.apiUrl, stack.tokens.demo.token);
-    const net = (await api.request<{ network: { id: string } }>('POST', '/v2.0/networks', { json: { network: { name: 'n' } } })).body.network;
-    const subnet = (await api.request<{ subnet: { id: string } }>('POST', '/v2.0/subnets', { json: { subnet: { network_id: net.id, cidr: '198.18.8.0/24' } } })).body.subnet;
-    const pool = (await api.request<{ pool: { id: string } }>('POST', '/v2.0/lb/pools', {
-      json: { pool: { subnet_id: subnet.id, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' } },
-    })).body.pool;
+    const net = (await api.request<{ network: { id: string } }>('POST', '/v2.0/networks', { json: { network: { name: 'n' } } })).body
+      .network;
+    const subnet = (
+      await api.request<{ subnet: { id: string } }>('POST', '/v2.0/subnets', {
+        json: { subnet: { network_id: net.id, cidr: '198.18.8.0/24' } },
+      })
+    ).body.subnet;
+    const pool = (
+      await api.request<{ pool: { id: string } }>('POST', '/v2.0/lb/pools', {
+        json: { pool: { subnet_id: subnet.id, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' } },
+      })
+    ).body.pool;
     for (let i = 0; i < COUNT; i++) {
-      await api.request('POST', '/v2.0/lb/members', { json: { member: { pool_id: pool.id, address: `198.18.8.${10 + i}`, protocol_port: 80, weight: i % 5 } } });
+      await api.request('POST', '/v2.0/lb/members', {
+        json: { member: { pool_id: pool.id, address: `198.18.8.${10 + i}`, protocol_port: 80, weight: i % 5 } },
+      });
     }
     all = (await get('/v2.0/lb/members')).members;
   });
@@ -73,7 +85,14 @@ describe('sorting and pagination', () => {
   });
 
   it('rejects bad sorting and paging parameters with 400', async () => {
-    for (const query of ['sort_key=members', 'sort_key=weight&sort_dir=up', 'sort_key=a&sort_key=b&sort_dir=asc', 'limit=-1', 'limit=x', 'limit=5&marker=nope']) {
+    for (const query of [
+      'sort_key=members',
+      'sort_key=weight&sort_dir=up',
+      'sort_key=a&sort_key=b&sort_dir=asc',
+      'limit=-1',
+      'limit=x',
+      'limit=5&marker=nope',
+    ]) {
       const reply = await api.request<{ NeutronError: { type: string } }>('GET', `/v2.0/lb/members?${query}`);
       expect([query, reply.status]).toEqual([query, 400]);
     }

@@ -1,7 +1,20 @@
 import { startStack } from '@lbaas/testing';
 import {
-  FloatingIp, HealthMonitor, MAC, Member, NeutronApi, Network, Pool, PoolStats, Port, Subnet, Vip,
-  absentId, anUuid, expectNeutronError, inRange,
+  FloatingIp,
+  HealthMonitor,
+  MAC,
+  Member,
+  NeutronApi,
+  Network,
+  Pool,
+  PoolStats,
+  Port,
+  Subnet,
+  Vip,
+  absentId,
+  anUuid,
+  expectNeutronError,
+  inRange,
 } from './neutron-api';
 
 // Neutron v1 stores no status for a monitor of its own (it is shared by pools; each association has one).
@@ -48,13 +61,29 @@ describe('seed workflow (Neutron LBaaS v1)', () => {
   }, 60_000);
 
   const networkShape = (fields: Partial<Network>): Network => ({
-    id: anUuid() as string, tenant_id: demoTenant, name: '', admin_state_up: true, status: 'ACTIVE',
-    subnets: [], shared: false, 'router:external': false, ...fields,
+    id: anUuid() as string,
+    tenant_id: demoTenant,
+    name: '',
+    admin_state_up: true,
+    status: 'ACTIVE',
+    subnets: [],
+    shared: false,
+    'router:external': false,
+    ...fields,
   });
   const subnetShape = (prefix: string, fields: Partial<Subnet>): Subnet => ({
-    id: anUuid() as string, tenant_id: demoTenant, network_id: '', name: '', ip_version: 4, cidr: `${prefix}.0/24`,
-    gateway_ip: `${prefix}.1`, allocation_pools: [{ start: `${prefix}.2`, end: `${prefix}.254` }], enable_dhcp: true,
-    dns_nameservers: [], host_routes: [], ...fields,
+    id: anUuid() as string,
+    tenant_id: demoTenant,
+    network_id: '',
+    name: '',
+    ip_version: 4,
+    cidr: `${prefix}.0/24`,
+    gateway_ip: `${prefix}.1`,
+    allocation_pools: [{ start: `${prefix}.2`, end: `${prefix}.254` }],
+    enable_dhcp: true,
+    dns_nameservers: [],
+    host_routes: [],
+    ...fields,
   });
 
   /** Read-your-writes: the object a POST or PUT returned is what a GET right after it shows. */
@@ -90,7 +119,10 @@ describe('seed workflow (Neutron LBaaS v1)', () => {
       poolNet = await demo.create<Network>('/v2.0/networks', 'network', { name: 'poolnet' });
       expect(poolNet).toEqual(networkShape({ name: 'poolnet' }));
       poolSubnet = await demo.create<Subnet>('/v2.0/subnets', 'subnet', {
-        name: 'poolsubnet', network_id: poolNet.id, cidr: '198.18.2.0/24', ip_version: 4,
+        name: 'poolsubnet',
+        network_id: poolNet.id,
+        cidr: '198.18.2.0/24',
+        ip_version: 4,
       });
       expect(poolSubnet).toEqual(subnetShape('198.18.2', { name: 'poolsubnet', network_id: poolNet.id }));
       poolNet = { ...poolNet, subnets: [poolSubnet.id] };
@@ -101,7 +133,11 @@ describe('seed workflow (Neutron LBaaS v1)', () => {
       publicNet = await admin.create<Network>('/v2.0/networks', 'network', { name: 'Public', 'router:external': true });
       expect(publicNet).toEqual(networkShape({ name: 'Public', tenant_id: adminTenant, 'router:external': true }));
       publicSubnet = await admin.create<Subnet>('/v2.0/subnets', 'subnet', {
-        name: 'public-subnet', network_id: publicNet.id, cidr: '198.19.0.0/24', ip_version: 4, enable_dhcp: false,
+        name: 'public-subnet',
+        network_id: publicNet.id,
+        cidr: '198.19.0.0/24',
+        ip_version: 4,
+        enable_dhcp: false,
       });
       expect(publicSubnet).toEqual(
         subnetShape('198.19.0', { name: 'public-subnet', network_id: publicNet.id, tenant_id: adminTenant, enable_dhcp: false }),
@@ -120,9 +156,21 @@ describe('seed workflow (Neutron LBaaS v1)', () => {
       expect(reply.status).toBe(201);
       expect(reply.body).toEqual({
         pool: {
-          id: anUuid(), tenant_id: demoTenant, vip_id: null, name: 'mypool', description: '', subnet_id: poolSubnet.id,
-          protocol: 'HTTP', lb_method: 'ROUND_ROBIN', health_monitors: [], health_monitors_status: [], members: [],
-          admin_state_up: true, status: 'PENDING_CREATE', status_description: null, provider: 'haproxy',
+          id: anUuid(),
+          tenant_id: demoTenant,
+          vip_id: null,
+          name: 'mypool',
+          description: '',
+          subnet_id: poolSubnet.id,
+          protocol: 'HTTP',
+          lb_method: 'ROUND_ROBIN',
+          health_monitors: [],
+          health_monitors_status: [],
+          members: [],
+          admin_state_up: true,
+          status: 'PENDING_CREATE',
+          status_description: null,
+          provider: 'haproxy',
         },
       });
       expect(reply.headers.get('x-openstack-request-id')).toMatch(/^req-[0-9a-f-]{36}$/);
@@ -139,8 +187,15 @@ describe('seed workflow (Neutron LBaaS v1)', () => {
         expect(reply.status).toBe(201);
         expect(reply.body).toEqual({
           member: {
-            id: anUuid(), tenant_id: demoTenant, pool_id: pool.id, address, protocol_port: 80, weight: 1,
-            admin_state_up: true, status: 'PENDING_CREATE', status_description: null,
+            id: anUuid(),
+            tenant_id: demoTenant,
+            pool_id: pool.id,
+            address,
+            protocol_port: 80,
+            weight: 1,
+            admin_state_up: true,
+            status: 'PENDING_CREATE',
+            status_description: null,
           },
         });
         members.push(reply.body.member);
@@ -162,9 +217,19 @@ describe('seed workflow (Neutron LBaaS v1)', () => {
       expect(reply.status).toBe(201);
       expect(reply.body).toEqual({
         health_monitor: {
-          id: anUuid(), tenant_id: demoTenant, type: 'HTTP', delay: 20, timeout: 10, max_retries: 3,
-          http_method: 'GET', url_path: '/', expected_codes: '200', admin_state_up: true, pools: [],
-          status: MONITOR_STATUS, status_description: null,
+          id: anUuid(),
+          tenant_id: demoTenant,
+          type: 'HTTP',
+          delay: 20,
+          timeout: 10,
+          max_retries: 3,
+          http_method: 'GET',
+          url_path: '/',
+          expected_codes: '200',
+          admin_state_up: true,
+          pools: [],
+          status: MONITOR_STATUS,
+          status_description: null,
         },
       });
       monitor = reply.body.health_monitor;
@@ -179,12 +244,14 @@ describe('seed workflow (Neutron LBaaS v1)', () => {
       expect({ status: reply.status, body: reply.body }).toEqual({ status: 201, body: { health_monitor: {} } });
 
       pool = {
-        ...pool, health_monitors: [monitor.id],
+        ...pool,
+        health_monitors: [monitor.id],
         health_monitors_status: [{ monitor_id: monitor.id, status: 'PENDING_CREATE', status_description: null }],
       };
       await expectShown(`/v2.0/lb/pools/${pool.id}`, 'pool', pool);
       await expectShown(`/v2.0/lb/health_monitors/${monitor.id}`, 'health_monitor', {
-        ...monitor, pools: [{ pool_id: pool.id, status: 'PENDING_CREATE', status_description: null }],
+        ...monitor,
+        pools: [{ pool_id: pool.id, status: 'PENDING_CREATE', status_description: null }],
       });
     });
 
@@ -204,9 +271,21 @@ describe('seed workflow (Neutron LBaaS v1)', () => {
       expect(reply.status).toBe(201);
       expect(reply.body).toEqual({
         vip: {
-          id: anUuid(), tenant_id: demoTenant, name: 'myvip', description: '', subnet_id: vipSubnet.id,
-          address: expect.any(String), port_id: anUuid(), protocol_port: 80, protocol: 'HTTP', pool_id: pool.id,
-          session_persistence: null, connection_limit: -1, tls_certificate_id: null, admin_state_up: true, status: 'PENDING_CREATE',
+          id: anUuid(),
+          tenant_id: demoTenant,
+          name: 'myvip',
+          description: '',
+          subnet_id: vipSubnet.id,
+          address: expect.any(String),
+          port_id: anUuid(),
+          protocol_port: 80,
+          protocol: 'HTTP',
+          pool_id: pool.id,
+          session_persistence: null,
+          connection_limit: -1,
+          tls_certificate_id: null,
+          admin_state_up: true,
+          status: 'PENDING_CREATE',
           status_description: null,
         },
       });
@@ -223,10 +302,16 @@ describe('seed workflow (Neutron LBaaS v1)', () => {
 
     it("shows the VIP's port in /v2.0/ports, owned by the load balancer, holding the VIP address", async () => {
       const expectedPort = {
-        id: vip.port_id, tenant_id: demoTenant, network_id: vipNet.id, name: `vip-${vip.id}`,
-        admin_state_up: true, status: expect.stringMatching(/^(ACTIVE|DOWN)$/),
-        mac_address: expect.stringMatching(MAC), fixed_ips: [{ subnet_id: vipSubnet.id, ip_address: vip.address }],
-        device_id: vip.id, device_owner: 'neutron:LOADBALANCER',
+        id: vip.port_id,
+        tenant_id: demoTenant,
+        network_id: vipNet.id,
+        name: `vip-${vip.id}`,
+        admin_state_up: true,
+        status: expect.stringMatching(/^(ACTIVE|DOWN)$/),
+        mac_address: expect.stringMatching(MAC),
+        fixed_ips: [{ subnet_id: vipSubnet.id, ip_address: vip.address }],
+        device_id: vip.id,
+        device_owner: 'neutron:LOADBALANCER',
       };
       const listed = await demo.get<{ ports: Port[] }>('/v2.0/ports');
       expect(listed.status).toBe(200);
@@ -243,8 +328,14 @@ describe('seed workflow (Neutron LBaaS v1)', () => {
       expect(created.status).toBe(201);
       expect(created.body).toEqual({
         floatingip: {
-          id: anUuid(), tenant_id: demoTenant, floating_network_id: publicNet.id, floating_ip_address: expect.any(String),
-          port_id: null, fixed_ip_address: null, router_id: null, status: 'DOWN',
+          id: anUuid(),
+          tenant_id: demoTenant,
+          floating_network_id: publicNet.id,
+          floating_ip_address: expect.any(String),
+          port_id: null,
+          fixed_ip_address: null,
+          router_id: null,
+          status: 'DOWN',
         },
       });
       const [allocation] = publicSubnet.allocation_pools;
@@ -258,7 +349,9 @@ describe('seed workflow (Neutron LBaaS v1)', () => {
       expect(associated.status).toBe(200);
       expect(associated.body).toEqual({
         floatingip: {
-          ...created.body.floatingip, port_id: vip.port_id, fixed_ip_address: vip.address,
+          ...created.body.floatingip,
+          port_id: vip.port_id,
+          fixed_ip_address: vip.address,
           status: expect.stringMatching(/^(ACTIVE|DOWN)$/),
         },
       });
@@ -269,7 +362,8 @@ describe('seed workflow (Neutron LBaaS v1)', () => {
     it('reports zero statistics for the pool until a data plane reports', async () => {
       const reply = await demo.get<{ stats: PoolStats }>(`/v2.0/lb/pools/${pool.id}/stats`);
       expect({ status: reply.status, body: reply.body }).toEqual({
-        status: 200, body: { stats: { bytes_in: 0, bytes_out: 0, active_connections: 0, total_connections: 0 } },
+        status: 200,
+        body: { stats: { bytes_in: 0, bytes_out: 0, active_connections: 0, total_connections: 0 } },
       });
     });
   });
@@ -277,7 +371,10 @@ describe('seed workflow (Neutron LBaaS v1)', () => {
   describe('queries, tenancy and idempotency on the running load balancer', () => {
     it('filters lists on any field, with repeated keys meaning any of the values', async () => {
       const second = await demo.create<Pool>('/v2.0/lb/pools', 'pool', {
-        name: 'otherpool', protocol: 'TCP', lb_method: 'SOURCE_IP', subnet_id: poolSubnet.id,
+        name: 'otherpool',
+        protocol: 'TCP',
+        lb_method: 'SOURCE_IP',
+        subnet_id: poolSubnet.id,
       });
       try {
         const byName = await demo.get<{ pools: Pool[] }>('/v2.0/lb/pools?name=mypool');
@@ -308,7 +405,8 @@ describe('seed workflow (Neutron LBaaS v1)', () => {
     it('projects the fields asked for with ?fields=', async () => {
       const listed = await demo.get<{ pools: Record<string, unknown>[] }>('/v2.0/lb/pools?fields=name&fields=id');
       expect({ status: listed.status, body: listed.body }).toEqual({
-        status: 200, body: { pools: [{ id: pool.id, name: 'mypool' }] },
+        status: 200,
+        body: { pools: [{ id: pool.id, name: 'mypool' }] },
       });
       const shown = await demo.get<{ vip: Record<string, unknown> }>(`/v2.0/lb/vips/${vip.id}?fields=address&fields=port_id`);
       expect(shown.body).toEqual({ vip: { address: vip.address, port_id: vip.port_id } });
@@ -319,7 +417,15 @@ describe('seed workflow (Neutron LBaaS v1)', () => {
       expectNeutronError(await other.get(`/v2.0/lb/vips/${vip.id}`), 404, 'VipNotFound');
       expectNeutronError(await other.get(`/v2.0/lb/members/${members[0].id}`), 404, 'MemberNotFound');
       expectNeutronError(await other.get(`/v2.0/networks/${vipNet.id}`), 404, 'NetworkNotFound');
-      for (const path of ['/v2.0/lb/pools', '/v2.0/lb/members', '/v2.0/lb/vips', '/v2.0/lb/health_monitors', '/v2.0/ports', '/v2.0/floatingips', '/v2.0/subnets']) {
+      for (const path of [
+        '/v2.0/lb/pools',
+        '/v2.0/lb/members',
+        '/v2.0/lb/vips',
+        '/v2.0/lb/health_monitors',
+        '/v2.0/ports',
+        '/v2.0/floatingips',
+        '/v2.0/subnets',
+      ]) {
         const listed = await other.get<Record<string, unknown[]>>(path);
         expect({ path, status: listed.status, items: Object.values(listed.body ?? {}).flat() }).toEqual({ path, status: 200, items: [] });
       }
@@ -351,7 +457,15 @@ describe('seed workflow (Neutron LBaaS v1)', () => {
     it("accepts expected_codes in each of Neutron's forms, spaces after commas included", async () => {
       for (const expected_codes of ['200', '200,202', '200, 202 ,204', '200-204']) {
         const reply = await demo.post<{ health_monitor: HealthMonitor }>('/v2.0/lb/health_monitors', {
-          health_monitor: { type: 'HTTPS', delay: 5, timeout: 5, max_retries: 10, http_method: 'HEAD', url_path: '/health', expected_codes },
+          health_monitor: {
+            type: 'HTTPS',
+            delay: 5,
+            timeout: 5,
+            max_retries: 10,
+            http_method: 'HEAD',
+            url_path: '/health',
+            expected_codes,
+          },
         });
         expect({ status: reply.status, codes: reply.body.health_monitor?.expected_codes }).toEqual({ status: 201, codes: expected_codes });
         expect((await demo.delete(`/v2.0/lb/health_monitors/${reply.body.health_monitor.id}`)).status).toBe(204);
@@ -359,7 +473,11 @@ describe('seed workflow (Neutron LBaaS v1)', () => {
     });
 
     it('tags every response, errors included, with an X-Openstack-Request-Id', async () => {
-      for (const reply of [await demo.get('/v2.0/lb/pools'), await demo.get(`/v2.0/lb/pools/${absentId()}`), await demo.as(null).get('/v2.0/lb/pools')]) {
+      for (const reply of [
+        await demo.get('/v2.0/lb/pools'),
+        await demo.get(`/v2.0/lb/pools/${absentId()}`),
+        await demo.as(null).get('/v2.0/lb/pools'),
+      ]) {
         expect(reply.headers.get('x-openstack-request-id')).toMatch(/^req-[0-9a-f-]{36}$/);
       }
     });
@@ -421,7 +539,15 @@ describe('seed workflow (Neutron LBaaS v1)', () => {
     it('leaves nothing behind', async () => {
       const snapshot = await admin.snapshot();
       expect(snapshot).toEqual({
-        networks: [], subnets: [], ports: [], floatingips: [], pools: [], members: [], vips: [], health_monitors: [], certificates: [],
+        networks: [],
+        subnets: [],
+        ports: [],
+        floatingips: [],
+        pools: [],
+        members: [],
+        vips: [],
+        health_monitors: [],
+        certificates: [],
       });
     });
   });

@@ -16,28 +16,69 @@ export interface Pem {
  */
 export async function createEstate(api: NeutronApi, tag: string, octet: number, publicNet: Network, pem: Pem): Promise<Estate> {
   const network = await api.create<Network>('/v2.0/networks', 'network', { name: `${tag}-net` });
-  const subnet = await api.create<Subnet>('/v2.0/subnets', 'subnet', { name: `${tag}-subnet`, network_id: network.id, cidr: `198.18.${octet}.0/24`, ip_version: 4 });
-  const pool = await api.create<Pool>('/v2.0/lb/pools', 'pool', { name: `${tag}-pool`, protocol: 'HTTP', lb_method: 'ROUND_ROBIN', subnet_id: subnet.id });
-  const member = await api.create<Member>('/v2.0/lb/members', 'member', { pool_id: pool.id, address: `198.18.${octet}.11`, protocol_port: 80 });
+  const subnet = await api.create<Subnet>('/v2.0/subnets', 'subnet', {
+    name: `${tag}-subnet`,
+    network_id: network.id,
+    cidr: `198.18.${octet}.0/24`,
+    ip_version: 4,
+  });
+  const pool = await api.create<Pool>('/v2.0/lb/pools', 'pool', {
+    name: `${tag}-pool`,
+    protocol: 'HTTP',
+    lb_method: 'ROUND_ROBIN',
+    subnet_id: subnet.id,
+  });
+  const member = await api.create<Member>('/v2.0/lb/members', 'member', {
+    pool_id: pool.id,
+    address: `198.18.${octet}.11`,
+    protocol_port: 80,
+  });
   const certificate = await api.create<Certificate>('/v2.0/lb/certificates', 'certificate', {
-    name: `${tag}-certificate`, certificate: pem.certificatePem, private_key: pem.privateKeyPem,
+    name: `${tag}-certificate`,
+    certificate: pem.certificatePem,
+    private_key: pem.privateKeyPem,
   });
   const vip = await api.create<Vip>('/v2.0/lb/vips', 'vip', {
-    name: `${tag}-vip`, protocol: 'HTTP', protocol_port: 80, subnet_id: subnet.id, pool_id: pool.id, tls_certificate_id: certificate.id,
+    name: `${tag}-vip`,
+    protocol: 'HTTP',
+    protocol_port: 80,
+    subnet_id: subnet.id,
+    pool_id: pool.id,
+    tls_certificate_id: certificate.id,
   });
-  const monitor = await api.create<HealthMonitor>('/v2.0/lb/health_monitors', 'health_monitor', { type: 'TCP', delay: 5, timeout: 3, max_retries: 2 });
+  const monitor = await api.create<HealthMonitor>('/v2.0/lb/health_monitors', 'health_monitor', {
+    type: 'TCP',
+    delay: 5,
+    timeout: 3,
+    max_retries: 2,
+  });
   const associated = await api.post(`/v2.0/lb/pools/${pool.id}/health_monitors`, { health_monitor: { id: monitor.id } });
   if (associated.status !== 201) throw new Error(`associate: ${associated.status} ${associated.text}`);
-  const floatingIp = await api.create<FloatingIp>('/v2.0/floatingips', 'floatingip', { floating_network_id: publicNet.id, port_id: vip.port_id });
+  const floatingIp = await api.create<FloatingIp>('/v2.0/floatingips', 'floatingip', {
+    floating_network_id: publicNet.id,
+    port_id: vip.port_id,
+  });
   return {
-    networks: network, subnets: subnet, ports: { id: vip.port_id, name: `vip-${vip.id}` }, floatingips: floatingIp, pools: pool,
-    members: member, vips: vip, health_monitors: monitor, certificates: certificate,
+    networks: network,
+    subnets: subnet,
+    ports: { id: vip.port_id, name: `vip-${vip.id}` },
+    floatingips: floatingIp,
+    pools: pool,
+    members: member,
+    vips: vip,
+    health_monitors: monitor,
+    certificates: certificate,
   };
 }
 
 /** The external network every tenant allocates floating IPs from, created by an admin. */
 export async function createPublicNetwork(admin: NeutronApi): Promise<Network> {
   const publicNet = await admin.create<Network>('/v2.0/networks', 'network', { name: 'public', 'router:external': true });
-  await admin.create<Subnet>('/v2.0/subnets', 'subnet', { name: 'public-subnet', network_id: publicNet.id, cidr: '198.19.0.0/24', ip_version: 4 });
+  await admin.create<Subnet>('/v2.0/subnets', 'subnet', {
+    name: 'public-subnet',
+    network_id: publicNet.id,
+    cidr: '198.19.0.0/24',
+    ip_version: 4,
+  });
   return publicNet;
 }

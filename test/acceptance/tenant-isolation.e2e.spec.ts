@@ -3,7 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  ALWAYS_NAMED, documentedOperations, isUuidReference, type JsonSchema, type Operation, pathParameterCollection, pathParameters, REFERENCES,
+  ALWAYS_NAMED,
+  documentedOperations,
+  isUuidReference,
+  type JsonSchema,
+  type Operation,
+  pathParameterCollection,
+  pathParameters,
+  REFERENCES,
 } from './documented-routes';
 import { type CollectionName, LIST_PATHS, NeutronApi, type Reply, absentId, expectNeutronError } from './neutron-api';
 import { createEstate, createPublicNetwork, type Estate } from './tenant-estate';
@@ -120,7 +127,9 @@ describe('roles and tenant isolation on every route', () => {
 
   it('walks the documented routes, writes and operator views among them', () => {
     expect(operations.filter((op) => op.method !== 'GET').length).toBeGreaterThan(10);
-    expect(operations.filter((op) => op.adminOnly).map((op) => op.path)).toEqual(expect.arrayContaining(['/v2.0/lb/nodes', '/v2.0/lb/service_instances']));
+    expect(operations.filter((op) => op.adminOnly).map((op) => op.path)).toEqual(
+      expect.arrayContaining(['/v2.0/lb/nodes', '/v2.0/lb/service_instances']),
+    );
     expect(operations.filter((op) => op.adminOnly && op.method !== 'GET').map((op) => op.operationId)).toEqual(['resealCertificate']);
   });
 
@@ -145,11 +154,22 @@ describe('roles and tenant isolation on every route', () => {
       }
     }
     expect(mismatches).toEqual([]);
-    expect(compared).toEqual(expect.arrayContaining([
-      'showPort path:id', 'updateFloatingIp body:port_id', 'createVip body:pool_id', 'associateHealthMonitor body:id',
-      'disassociateHealthMonitor path:monitor_id', 'showPoolStats path:id', 'deleteMember path:id',
-      'showCertificate path:id', 'updateCertificate path:id', 'deleteCertificate path:id', 'createVip body:tls_certificate_id', 'updateVip body:tls_certificate_id',
-    ]));
+    expect(compared).toEqual(
+      expect.arrayContaining([
+        'showPort path:id',
+        'updateFloatingIp body:port_id',
+        'createVip body:pool_id',
+        'associateHealthMonitor body:id',
+        'disassociateHealthMonitor path:monitor_id',
+        'showPoolStats path:id',
+        'deleteMember path:id',
+        'showCertificate path:id',
+        'updateCertificate path:id',
+        'deleteCertificate path:id',
+        'createVip body:tls_certificate_id',
+        'updateVip body:tls_certificate_id',
+      ]),
+    );
     expect(await state()).toEqual(before);
   });
 
@@ -161,8 +181,10 @@ describe('roles and tenant isolation on every route', () => {
       const { path, json } = requestFor(op, slots, absentId());
       const asReader = await reader.request(op.method, path, { json });
       const type = (asReader.body as { NeutronError?: { type?: string } } | null)?.NeutronError?.type;
-      if (op.method !== 'GET' && (asReader.status !== 403 || type !== 'PolicyNotAuthorized')) mismatches.push({ operation: op.operationId, status: asReader.status, type });
-      if (op.method === 'GET' && !op.adminOnly && asReader.status !== 200) mismatches.push({ operation: op.operationId, status: asReader.status, text: asReader.text });
+      if (op.method !== 'GET' && (asReader.status !== 403 || type !== 'PolicyNotAuthorized'))
+        mismatches.push({ operation: op.operationId, status: asReader.status, type });
+      if (op.method === 'GET' && !op.adminOnly && asReader.status !== 200)
+        mismatches.push({ operation: op.operationId, status: asReader.status, text: asReader.text });
     }
     expect(mismatches).toEqual([]);
     expect(await state()).toEqual(before);
@@ -178,7 +200,7 @@ describe('roles and tenant isolation on every route', () => {
     expect(await state()).toEqual(before);
   });
 
-  it('keeps operator views and administrators\' writes for administrators: 403 for members and readers, answered for the admin', async () => {
+  it("keeps operator views and administrators' writes for administrators: 403 for members and readers, answered for the admin", async () => {
     const before = await state();
     for (const op of operations.filter((o) => o.adminOnly)) {
       const path = op.path.replace(/\{(\w+)\}/g, () => absentId());
@@ -195,9 +217,17 @@ describe('roles and tenant isolation on every route', () => {
 
   it('shows every object to the admin and to its own tenant', async () => {
     for (const op of operations.filter((o) => o.method === 'GET' && !o.adminOnly && o.path.includes('{'))) {
-      for (const [caller, estate] of [[admin, mine], [admin, theirs], [demo, mine], [other, theirs]] as const) {
+      for (const [caller, estate] of [
+        [admin, mine],
+        [admin, theirs],
+        [demo, mine],
+        [other, theirs],
+      ] as const) {
         const { path } = requestFor(op, Object.fromEntries(Object.entries(slotsOf(op)).map(([s, c]) => [s, estate[c].id])), absentId());
-        expect({ operationId: op.operationId, status: (await caller.get(path)).status }).toEqual({ operationId: op.operationId, status: 200 });
+        expect({ operationId: op.operationId, status: (await caller.get(path)).status }).toEqual({
+          operationId: op.operationId,
+          status: 200,
+        });
       }
     }
   });
@@ -208,10 +238,17 @@ describe('roles and tenant isolation on every route', () => {
     const leaks: unknown[] = [];
     for (const op of lists) {
       const collection = op.collection as CollectionName;
-      for (const [caller, stranger, strangerTenant, strangerEstate] of [[other, 'demo', demoTenant, mine], [demo, 'other', otherTenant, theirs]] as const) {
+      for (const [caller, stranger, strangerTenant, strangerEstate] of [
+        [other, 'demo', demoTenant, mine],
+        [demo, 'other', otherTenant, theirs],
+      ] as const) {
         const target = strangerEstate[collection];
         const queries = [
-          '', `?tenant_id=${strangerTenant}`, `?id=${target.id}`, `?id=${target.id}&fields=id&fields=tenant_id`, `?tenant_id=${strangerTenant}&limit=1`,
+          '',
+          `?tenant_id=${strangerTenant}`,
+          `?id=${target.id}`,
+          `?id=${target.id}&fields=id&fields=tenant_id`,
+          `?tenant_id=${strangerTenant}&limit=1`,
           ...(target.name === undefined ? [] : [`?name=${encodeURIComponent(target.name)}`]),
         ];
         for (const query of queries) {
@@ -224,7 +261,8 @@ describe('roles and tenant isolation on every route', () => {
         const missing = absentId();
         const foreignMarker = normalized(await caller.get(`${op.path}?limit=1&marker=${target.id}`), { marker: target.id });
         const missingMarker = normalized(await caller.get(`${op.path}?limit=1&marker=${missing}`), { marker: missing });
-        if (foreignMarker.text !== missingMarker.text || foreignMarker.status !== missingMarker.status) leaks.push({ path: op.path, foreignMarker, missingMarker });
+        if (foreignMarker.text !== missingMarker.text || foreignMarker.status !== missingMarker.status)
+          leaks.push({ path: op.path, foreignMarker, missingMarker });
       }
       const everyone = await admin.get<Record<string, { id: string }[]>>(`${op.path}?tenant_id=${demoTenant}&tenant_id=${otherTenant}`);
       expect(everyone.body[collection].map((r) => r.id)).toEqual(expect.arrayContaining([mine[collection].id, theirs[collection].id]));

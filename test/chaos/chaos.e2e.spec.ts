@@ -33,9 +33,21 @@ const RETRYABLE = new Set([502, 503, 504]);
 
 type Collection = 'networks' | 'subnets' | 'pools' | 'members' | 'health_monitors' | 'vips';
 /** A write the API answered with 2xx: the client may rely on it, so the log must hold it. */
-interface Acknowledged { verb: 'create' | 'update' | 'delete' | 'associate'; collection: Collection; id: string; requestId: string; monitorId?: string }
+interface Acknowledged {
+  verb: 'create' | 'update' | 'delete' | 'associate';
+  collection: Collection;
+  id: string;
+  requestId: string;
+  monitorId?: string;
+}
 /** A write the API refused, or a VIP that never became ACTIVE. */
-interface Failure { method: string; path: string; status: number; text: string; afterUncertainAttempt: boolean }
+interface Failure {
+  method: string;
+  path: string;
+  status: number;
+  text: string;
+  afterUncertainAttempt: boolean;
+}
 /** What the load did, shared by its clients and watched by the chaos loop. */
 interface Tally {
   attempts: number;
@@ -44,36 +56,89 @@ interface Tally {
   readonly deletedUnacknowledged: { collection: Collection; id: string }[];
   readonly failures: Failure[];
 }
-interface Answer { status: number; body: Record<string, { id: string }> | null; text: string; requestId: string; afterUncertainAttempt: boolean }
+interface Answer {
+  status: number;
+  body: Record<string, { id: string }> | null;
+  text: string;
+  requestId: string;
+  afterUncertainAttempt: boolean;
+}
 
 /** The log's own names for what each acknowledged write must have appended, and the payload key naming the object. */
 const ID_KEY: Record<Collection, string> = {
-  networks: 'networkId', subnets: 'subnetId', pools: 'poolId', members: 'memberId', health_monitors: 'monitorId', vips: 'vipId',
+  networks: 'networkId',
+  subnets: 'subnetId',
+  pools: 'poolId',
+  members: 'memberId',
+  health_monitors: 'monitorId',
+  vips: 'vipId',
 };
 const CREATED: Record<Collection, string> = {
-  networks: 'NetworkCreated', subnets: 'SubnetCreated', pools: 'PoolCreated', members: 'MemberAdded', health_monitors: 'HealthMonitorCreated', vips: 'VipCreated',
+  networks: 'NetworkCreated',
+  subnets: 'SubnetCreated',
+  pools: 'PoolCreated',
+  members: 'MemberAdded',
+  health_monitors: 'HealthMonitorCreated',
+  vips: 'VipCreated',
 };
 const UPDATED: Record<Collection, string> = {
-  networks: 'NetworkUpdated', subnets: 'SubnetUpdated', pools: 'PoolUpdated', members: 'MemberUpdated', health_monitors: 'HealthMonitorUpdated', vips: 'VipUpdated',
+  networks: 'NetworkUpdated',
+  subnets: 'SubnetUpdated',
+  pools: 'PoolUpdated',
+  members: 'MemberUpdated',
+  health_monitors: 'HealthMonitorUpdated',
+  vips: 'VipUpdated',
 };
 const DELETED: Record<Collection, string> = {
-  networks: 'NetworkDeleted', subnets: 'SubnetDeleted', pools: 'PoolDeleted', members: 'MemberRemoved', health_monitors: 'HealthMonitorDeleted', vips: 'VipDeleted',
+  networks: 'NetworkDeleted',
+  subnets: 'SubnetDeleted',
+  pools: 'PoolDeleted',
+  members: 'MemberRemoved',
+  health_monitors: 'HealthMonitorDeleted',
+  vips: 'VipDeleted',
 };
 const PATH: Record<Collection, string> = {
-  networks: '/v2.0/networks', subnets: '/v2.0/subnets', pools: '/v2.0/lb/pools', members: '/v2.0/lb/members',
-  health_monitors: '/v2.0/lb/health_monitors', vips: '/v2.0/lb/vips',
+  networks: '/v2.0/networks',
+  subnets: '/v2.0/subnets',
+  pools: '/v2.0/lb/pools',
+  members: '/v2.0/lb/members',
+  health_monitors: '/v2.0/lb/health_monitors',
+  vips: '/v2.0/lb/vips',
 };
 /** Every list a projection serves, admin views included; each snapshot is sorted by id. */
 const SNAPSHOT_PATHS: Record<string, string> = {
-  networks: '/v2.0/networks', subnets: '/v2.0/subnets', ports: '/v2.0/ports', floatingips: '/v2.0/floatingips', pools: '/v2.0/lb/pools',
-  members: '/v2.0/lb/members', vips: '/v2.0/lb/vips', health_monitors: '/v2.0/lb/health_monitors',
-  service_instances: '/v2.0/lb/service_instances', nodes: '/v2.0/lb/nodes',
+  networks: '/v2.0/networks',
+  subnets: '/v2.0/subnets',
+  ports: '/v2.0/ports',
+  floatingips: '/v2.0/floatingips',
+  pools: '/v2.0/lb/pools',
+  members: '/v2.0/lb/members',
+  vips: '/v2.0/lb/vips',
+  health_monitors: '/v2.0/lb/health_monitors',
+  service_instances: '/v2.0/lb/service_instances',
+  nodes: '/v2.0/lb/nodes',
 };
 
 /** An event as a client reads it from the stream (written from the issue, not imported). */
-interface LoggedEvent { seq: number; index: number; id: string; type: string; correlationId: string; data: Record<string, unknown> }
-interface ServiceInstance { id: string; vip_id: string; status: string; status_description: string | null; vm_list: { uuid: string; vr_name: string; status: string }[] }
-interface StatusRow { id: string; status: string }
+interface LoggedEvent {
+  seq: number;
+  index: number;
+  id: string;
+  type: string;
+  correlationId: string;
+  data: Record<string, unknown>;
+}
+interface ServiceInstance {
+  id: string;
+  vip_id: string;
+  status: string;
+  status_description: string | null;
+  vm_list: { uuid: string; vr_name: string; status: string }[];
+}
+interface StatusRow {
+  id: string;
+  status: string;
+}
 
 class RoundFailed extends Error {}
 
@@ -82,7 +147,11 @@ class RoundFailed extends Error {}
  * Idempotency-Key on a POST, so a retry gets the first result), and records each acknowledged write.
  */
 class ChaosClient {
-  constructor(private readonly baseUrl: string, private readonly token: string, private readonly tally: Tally) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+    private readonly tally: Tally,
+  ) {}
 
   async create(collection: Collection, key: string, fields: Record<string, unknown>): Promise<string> {
     const answer = await this.send('POST', PATH[collection], { [key]: fields }, randomUUID());
@@ -123,13 +192,20 @@ class ChaosClient {
   async associate(poolId: string, monitorId: string): Promise<void> {
     const path = `/v2.0/lb/pools/${poolId}/health_monitors`;
     const answer = await this.send('POST', path, { health_monitor: { id: monitorId } });
-    if (answer.status === 201) this.tally.acknowledged.push({ verb: 'associate', collection: 'pools', id: poolId, requestId: answer.requestId, monitorId });
+    if (answer.status === 201)
+      this.tally.acknowledged.push({ verb: 'associate', collection: 'pools', id: poolId, requestId: answer.requestId, monitorId });
     // The attempt that got no answer associated them: the retry finds the pair already made.
     else if (!(answer.status === 409 && answer.afterUncertainAttempt)) throw this.fail('POST', path, answer);
   }
 
   private fail(method: string, path: string, answer: Answer): RoundFailed {
-    this.tally.failures.push({ method, path, status: answer.status, text: answer.text.slice(0, 300), afterUncertainAttempt: answer.afterUncertainAttempt });
+    this.tally.failures.push({
+      method,
+      path,
+      status: answer.status,
+      text: answer.text.slice(0, 300),
+      afterUncertainAttempt: answer.afterUncertainAttempt,
+    });
     return new RoundFailed(`${method} ${path}: ${answer.status} ${answer.text}`);
   }
 
@@ -142,12 +218,21 @@ class ChaosClient {
       this.tally.attempts++;
       try {
         const response = await fetch(`${this.baseUrl}${path}`, {
-          method, headers, body: json === undefined ? undefined : JSON.stringify(json), signal: AbortSignal.timeout(20_000),
+          method,
+          headers,
+          body: json === undefined ? undefined : JSON.stringify(json),
+          signal: AbortSignal.timeout(20_000),
         });
         const text = await response.text();
         if (!RETRYABLE.has(response.status)) {
           const body = text === '' ? null : (JSON.parse(text) as Answer['body']);
-          return { status: response.status, body, text, requestId: response.headers.get('x-openstack-request-id') ?? '', afterUncertainAttempt };
+          return {
+            status: response.status,
+            body,
+            text,
+            requestId: response.headers.get('x-openstack-request-id') ?? '',
+            afterUncertainAttempt,
+          };
         }
       } catch {
         // No answer: the api died or was unreachable; the write may or may not have happened.
@@ -170,7 +255,13 @@ async function tenantLoad(client: ChaosClient, c: number, chaosOver: () => boole
       const pool = await client.create('pools', 'pool', { name: tag, subnet_id: subnet, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' });
       const members: string[] = [];
       for (const k of [1, 2]) {
-        members.push(await client.create('members', 'member', { pool_id: pool, address: `198.18.${subnetOctet}.${100 + r * 2 + k}`, protocol_port: 80 }));
+        members.push(
+          await client.create('members', 'member', {
+            pool_id: pool,
+            address: `198.18.${subnetOctet}.${100 + r * 2 + k}`,
+            protocol_port: 80,
+          }),
+        );
       }
       const monitor = await client.create('health_monitors', 'health_monitor', { type: 'HTTP', delay: 1, timeout: 1, max_retries: 2 });
       await client.associate(pool, monitor);
@@ -195,9 +286,9 @@ async function tenantLoad(client: ChaosClient, c: number, chaosOver: () => boole
 
 function sql<T>(path: string, statement: string): Promise<T[]> {
   const db = new Database(path);
-  return new Promise<T[]>((resolve, reject) => db.all(statement, [], (error, rows) => (error ? reject(error) : resolve(rows as T[])))).finally(
-    () => new Promise<void>((resolve) => db.close(() => resolve())),
-  );
+  return new Promise<T[]>((resolve, reject) =>
+    db.all(statement, [], (error, rows) => (error ? reject(error) : resolve(rows as T[]))),
+  ).finally(() => new Promise<void>((resolve) => db.close(() => resolve())));
 }
 
 async function healthy(url: string): Promise<boolean> {
@@ -209,7 +300,11 @@ async function healthy(url: string): Promise<boolean> {
 }
 
 /** A service the chaos loop SIGKILLs and brings back. */
-interface Victim { readonly name: string; kill(): Promise<void>; start(): Promise<void> }
+interface Victim {
+  readonly name: string;
+  kill(): Promise<void>;
+  start(): Promise<void>;
+}
 
 /**
  * Crash consistency, black-box: a bounded load of concurrent creates, updates and deletes runs
@@ -229,8 +324,11 @@ describe('crash consistency (every service SIGKILLed in turn under load, process
 
   /** HAProxy masters and workers of this run: their command lines name its run directory. */
   const haproxyProcesses = (): string[] =>
-    execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n').filter((line) => runRoot !== '' && line.includes(runRoot));
-  const lbaas = (args: string[], env: Record<string, string>) => spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, encoding: 'utf8' });
+    execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => runRoot !== '' && line.includes(runRoot));
+  const lbaas = (args: string[], env: Record<string, string>) =>
+    spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, encoding: 'utf8' });
   const service = (name: string): ServiceProcess => {
     const found = services.find((s) => s.name === name);
     if (!found) throw new Error(`no service ${name}`);
@@ -243,10 +341,15 @@ describe('crash consistency (every service SIGKILLed in turn under load, process
     healthUrls.set(proc, `http://127.0.0.1:${port}`);
   };
   const waitHealthy = async (proc: ServiceProcess): Promise<void> => {
-    await waitFor(`${proc.name} healthy`, async () => {
-      if (!proc.running()) throw new Error(`${proc.name} exited:\n${proc.logs().slice(-3000)}`);
-      return healthy(`${healthUrls.get(proc)}/healthz`);
-    }, 60_000, 100);
+    await waitFor(
+      `${proc.name} healthy`,
+      async () => {
+        if (!proc.running()) throw new Error(`${proc.name} exited:\n${proc.logs().slice(-3000)}`);
+        return healthy(`${healthUrls.get(proc)}/healthz`);
+      },
+      60_000,
+      100,
+    );
   };
   const headlessVictim = (name: string): Victim => ({
     name,
@@ -259,12 +362,16 @@ describe('crash consistency (every service SIGKILLed in turn under load, process
 
   const streamLastSeq = async (): Promise<number> => (await (await nc.jetstreamManager()).streams.info('LBAAS_EVENTS')).state.last_seq;
   async function loggedEvents(last: number): Promise<LoggedEvent[]> {
-    const consumer = await nc.jetstream().consumers.get('LBAAS_EVENTS', { filterSubjects: 'lbaas.events.>', deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: 1 });
+    const consumer = await nc
+      .jetstream()
+      .consumers.get('LBAAS_EVENTS', { filterSubjects: 'lbaas.events.>', deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: 1 });
     const messages = await consumer.consume();
     const events: LoggedEvent[] = [];
     for await (const message of messages) {
       const commit = message.json<{ events: Omit<LoggedEvent, 'seq' | 'index'>[] }>();
-      commit.events.forEach((event, index) => events.push({ seq: message.seq, index, id: event.id, type: event.type, correlationId: event.correlationId, data: event.data }));
+      commit.events.forEach((event, index) =>
+        events.push({ seq: message.seq, index, id: event.id, type: event.type, correlationId: event.correlationId, data: event.data }),
+      );
       if (message.seq >= last) break;
     }
     messages.stop();
@@ -297,17 +404,25 @@ describe('crash consistency (every service SIGKILLed in turn under load, process
     const problems: string[] = [];
     const instances = await list<ServiceInstance>('service_instances');
     for (const si of instances) {
-      if (si.status !== 'ACTIVE' || si.status_description !== null || si.vm_list.length !== 2 || si.vm_list.some((vm) => vm.status !== 'APPLIED')) {
+      if (
+        si.status !== 'ACTIVE' ||
+        si.status_description !== null ||
+        si.vm_list.length !== 2 ||
+        si.vm_list.some((vm) => vm.status !== 'APPLIED')
+      ) {
         problems.push(`instance of VIP ${si.vip_id}: ${si.status} ${si.status_description ?? ''} ${JSON.stringify(si.vm_list)}`);
       }
     }
     const vips = await list<StatusRow>('vips');
     const expected = [...remainingVips()].sort();
-    if (JSON.stringify(vips.map((v) => v.id).sort()) !== JSON.stringify(expected)) problems.push(`VIPs ${JSON.stringify(vips.map((v) => v.id))}, expected ${JSON.stringify(expected)}`);
-    if (JSON.stringify(instances.map((si) => si.vip_id).sort()) !== JSON.stringify(expected)) problems.push(`instances of VIPs ${JSON.stringify(instances.map((si) => si.vip_id))}`);
+    if (JSON.stringify(vips.map((v) => v.id).sort()) !== JSON.stringify(expected))
+      problems.push(`VIPs ${JSON.stringify(vips.map((v) => v.id))}, expected ${JSON.stringify(expected)}`);
+    if (JSON.stringify(instances.map((si) => si.vip_id).sort()) !== JSON.stringify(expected))
+      problems.push(`instances of VIPs ${JSON.stringify(instances.map((si) => si.vip_id))}`);
     for (const vip of vips) if (vip.status !== 'ACTIVE') problems.push(`VIP ${vip.id} ${vip.status}`);
     for (const collection of ['pools', 'members']) {
-      for (const row of await list<StatusRow>(collection)) if (row.status.startsWith('PENDING_')) problems.push(`${collection} ${row.id} ${row.status}`);
+      for (const row of await list<StatusRow>(collection))
+        if (row.status.startsWith('PENDING_')) problems.push(`${collection} ${row.id} ${row.status}`);
     }
     return problems;
   }
@@ -322,7 +437,8 @@ describe('crash consistency (every service SIGKILLed in turn under load, process
       if (!dirs.includes(vm)) problems.push(`placement ${vm} has no run directory`);
       if (!processes.some((line) => line.includes(join(runRoot, vm)))) problems.push(`placement ${vm} has no HAProxy`);
     }
-    for (const line of processes) if (![...placements].some((vm) => line.includes(join(runRoot, vm)))) problems.push(`HAProxy of no placement: ${line.trim()}`);
+    for (const line of processes)
+      if (![...placements].some((vm) => line.includes(join(runRoot, vm)))) problems.push(`HAProxy of no placement: ${line.trim()}`);
     return problems;
   }
   async function waitUntilNone(what: string, problems: () => Promise<string[]>, timeoutMs: number): Promise<void> {
@@ -342,20 +458,39 @@ describe('crash consistency (every service SIGKILLed in turn under load, process
     auditDb = join(stack.dir, 'audit.sqlite');
     // Short deadlines so that crashes are noticed and recovered from within the test's budget.
     const env = {
-      LBAAS_NATS_URL: stack.nats.url, LBAAS_RUN_DIR: runRoot, LBAAS_SECRET_KEY_FILE: join(stack.dir, 'secret.key'), LBAAS_LOG_LEVEL: 'info',
-      LBAAS_NODE_SILENCE_MS: '1500', LBAAS_LEASE_TTL_MS: '1000', LBAAS_VRRP_CIDR: VRRP_CIDR,
+      LBAAS_NATS_URL: stack.nats.url,
+      LBAAS_RUN_DIR: runRoot,
+      LBAAS_SECRET_KEY_FILE: join(stack.dir, 'secret.key'),
+      LBAAS_LOG_LEVEL: 'info',
+      LBAAS_NODE_SILENCE_MS: '1500',
+      LBAAS_LEASE_TTL_MS: '1000',
+      LBAAS_VRRP_CIDR: VRRP_CIDR,
     };
     await spawnHeadless('scheduler', 'scheduler', { ...env, LBAAS_SCHEDULER_SEED: '11' });
     await spawnHeadless('config-renderer', 'config-renderer', env);
     await spawnHeadless('audit', 'audit', { ...env, LBAAS_AUDIT_DB: auditDb });
     for (const n of [1, 2, 3]) {
-      await spawnHeadless(`node-${n}`, 'node-agent', {
-        ...env, LBAAS_NODE_DRIVER: 'process', LBAAS_PROCESS_PORT_OFFSET: String(PORT_OFFSET),
-        LBAAS_HEARTBEAT_MS: '300', LBAAS_RECONCILE_MS: '1000', LBAAS_OBSERVE_MS: '500',
-      }, [`${RUN}-node-${n}`]);
+      await spawnHeadless(
+        `node-${n}`,
+        'node-agent',
+        {
+          ...env,
+          LBAAS_NODE_DRIVER: 'process',
+          LBAAS_PROCESS_PORT_OFFSET: String(PORT_OFFSET),
+          LBAAS_HEARTBEAT_MS: '300',
+          LBAAS_RECONCILE_MS: '1000',
+          LBAAS_OBSERVE_MS: '500',
+        },
+        [`${RUN}-node-${n}`],
+      );
     }
     await Promise.all(services.map(waitHealthy));
-    await waitFor('three live nodes', async () => (await list<StatusRow>('nodes')).filter((n) => n.status === 'UP').length === 3, 60_000, 200);
+    await waitFor(
+      'three live nodes',
+      async () => (await list<StatusRow>('nodes')).filter((n) => n.status === 'UP').length === 3,
+      60_000,
+      200,
+    );
   }, 180_000);
 
   afterAll(async () => {
@@ -386,14 +521,20 @@ describe('crash consistency (every service SIGKILLed in turn under load, process
     const tokens = Array.from({ length: CLIENTS }, (_, c) => (c % 2 === 1 ? stack.tokens.other : stack.tokens.demo).token);
     let loadEnded = false;
     let chaosEnded = false;
-    const load = Promise.all(tokens.map((token, c) => tenantLoad(new ChaosClient(stack.apiUrl, token, tally), c, () => chaosEnded)))
-      .finally(() => (loadEnded = true));
+    const load = Promise.all(
+      tokens.map((token, c) => tenantLoad(new ChaosClient(stack.apiUrl, token, tally), c, () => chaosEnded)),
+    ).finally(() => (loadEnded = true));
     const killedMidLoad: string[] = [];
     const loadStarted = Date.now();
     const chaos = (async () => {
       for (const victim of Array.from({ length: CYCLES }, () => victims).flat()) {
         const mark = tally.acknowledged.length;
-        await waitFor(`${KILL_EVERY} more acknowledged writes before killing ${victim.name}`, () => loadEnded || tally.acknowledged.length >= mark + KILL_EVERY, 120_000, 20);
+        await waitFor(
+          `${KILL_EVERY} more acknowledged writes before killing ${victim.name}`,
+          () => loadEnded || tally.acknowledged.length >= mark + KILL_EVERY,
+          120_000,
+          20,
+        );
         if (loadEnded) return;
         const attempts = tally.attempts;
         await victim.kill();
@@ -426,31 +567,55 @@ describe('crash consistency (every service SIGKILLed in turn under load, process
     for (const ack of tally.acknowledged) {
       const matching = events.filter(about(ack.collection, ack.id)).filter((e) => {
         switch (ack.verb) {
-          case 'create': return e.type === CREATED[ack.collection];
-          case 'update': return e.type === UPDATED[ack.collection] && e.correlationId === ack.requestId;
-          case 'delete': return e.type === DELETED[ack.collection];
-          case 'associate': return e.type === 'PoolMonitorAssociated' && e.data.monitorId === ack.monitorId;
+          case 'create':
+            return e.type === CREATED[ack.collection];
+          case 'update':
+            return e.type === UPDATED[ack.collection] && e.correlationId === ack.requestId;
+          case 'delete':
+            return e.type === DELETED[ack.collection];
+          case 'associate':
+            return e.type === 'PoolMonitorAssociated' && e.data.monitorId === ack.monitorId;
         }
       });
       if (matching.length !== 1) misses.push(`${ack.verb} ${ack.collection} ${ack.id}: ${matching.length} events`);
-      else if (ack.verb === 'delete' && matching[0].correlationId !== ack.requestId) misses.push(`delete ${ack.collection} ${ack.id} by another request`);
+      else if (ack.verb === 'delete' && matching[0].correlationId !== ack.requestId)
+        misses.push(`delete ${ack.collection} ${ack.id} by another request`);
     }
     for (const gone of tally.deletedUnacknowledged) {
       const deletions = events.filter(about(gone.collection, gone.id)).filter((e) => e.type === DELETED[gone.collection]).length;
       if (deletions !== 1) misses.push(`unanswered delete ${gone.collection} ${gone.id}: ${deletions} events`);
     }
     if (REPORT !== '') {
-      writeFileSync(REPORT, JSON.stringify({ cycles: CYCLES, kills: killedMidLoad.length, acknowledged: tally.acknowledged.length, lost: misses.length, loadSeconds }));
+      writeFileSync(
+        REPORT,
+        JSON.stringify({
+          cycles: CYCLES,
+          kills: killedMidLoad.length,
+          acknowledged: tally.acknowledged.length,
+          lost: misses.length,
+          loadSeconds,
+        }),
+      );
     }
     expect(misses).toEqual([]);
 
     // The audit trail has one chained record per event, and verifies.
-    await waitFor('the audit trail at the end of the log', async () => {
-      const health = (await (await fetch(`${healthUrls.get(service('audit'))}/healthz`)).json()) as { position: number };
-      return health.position === lastSeq;
-    }, 60_000, 100);
-    const records = await sql<{ stream_seq: number; event_index: number; event_id: string }>(auditDb, 'SELECT stream_seq, event_index, event_id FROM audit_records ORDER BY stream_seq, event_index');
-    expect(records.map((r) => ({ seq: r.stream_seq, index: r.event_index, id: r.event_id }))).toEqual(events.map((e) => ({ seq: e.seq, index: e.index, id: e.id })));
+    await waitFor(
+      'the audit trail at the end of the log',
+      async () => {
+        const health = (await (await fetch(`${healthUrls.get(service('audit'))}/healthz`)).json()) as { position: number };
+        return health.position === lastSeq;
+      },
+      60_000,
+      100,
+    );
+    const records = await sql<{ stream_seq: number; event_index: number; event_id: string }>(
+      auditDb,
+      'SELECT stream_seq, event_index, event_id FROM audit_records ORDER BY stream_seq, event_index',
+    );
+    expect(records.map((r) => ({ seq: r.stream_seq, index: r.event_index, id: r.event_id }))).toEqual(
+      events.map((e) => ({ seq: e.seq, index: e.index, id: e.id })),
+    );
     const verify = lbaas(['audit', 'verify'], { LBAAS_AUDIT_DB: auditDb });
     expect(verify.stderr).toBe('');
     expect(verify.status).toBe(0);
@@ -462,8 +627,12 @@ describe('crash consistency (every service SIGKILLed in turn under load, process
     await stack.services.projections.stop();
     const port = await freePort();
     freshProjections = spawnService('projections-fresh', builtService('projections'), {
-      LBAAS_NATS_URL: stack.nats.url, LBAAS_DB_URL: '', LBAAS_PROJECTIONS_HOST: '127.0.0.1', LBAAS_PROJECTIONS_PORT: String(port),
-      LBAAS_DB_PATH: join(stack.dir, 'fresh-read-models.sqlite'), LBAAS_LOG_LEVEL: 'info',
+      LBAAS_NATS_URL: stack.nats.url,
+      LBAAS_DB_URL: '',
+      LBAAS_PROJECTIONS_HOST: '127.0.0.1',
+      LBAAS_PROJECTIONS_PORT: String(port),
+      LBAAS_DB_PATH: join(stack.dir, 'fresh-read-models.sqlite'),
+      LBAAS_LOG_LEVEL: 'info',
     });
     await waitFor('the fresh projections caught up', () => healthy(`http://127.0.0.1:${port}/readyz`), 60_000, 100);
     expect(await snapshot()).toEqual(live);

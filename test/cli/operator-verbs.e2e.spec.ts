@@ -36,12 +36,29 @@ describe('lbaas events tail and lbaas status', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    const inherited = Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !SHELL_SETTINGS.includes(e[0]));
-    env = { ...Object.fromEntries(inherited), LBAAS_API_URL: stack.apiUrl, LBAAS_NATS_URL: stack.nats.url, OS_TOKEN: stack.tokens.demo.token };
-    nodes = spawnService('nodes', builtService('cli'), { LBAAS_NATS_URL: stack.nats.url }, ['dev', 'nodes', '--count', '2', '--prefix', 'e2e-node', '--heartbeat-ms', '200']);
+    const inherited = Object.entries(process.env).filter(
+      (e): e is [string, string] => e[1] !== undefined && !SHELL_SETTINGS.includes(e[0]),
+    );
+    env = {
+      ...Object.fromEntries(inherited),
+      LBAAS_API_URL: stack.apiUrl,
+      LBAAS_NATS_URL: stack.nats.url,
+      OS_TOKEN: stack.tokens.demo.token,
+    };
+    nodes = spawnService('nodes', builtService('cli'), { LBAAS_NATS_URL: stack.nats.url }, [
+      'dev',
+      'nodes',
+      '--count',
+      '2',
+      '--prefix',
+      'e2e-node',
+      '--heartbeat-ms',
+      '200',
+    ]);
     demo = new NeutronApi(stack.apiUrl, stack.tokens.demo.token);
     const net = await demo.create<{ id: string }>('/v2.0/networks', 'network', { name: 'poolnet' });
-    subnetId = (await demo.create<{ id: string }>('/v2.0/subnets', 'subnet', { network_id: net.id, cidr: '198.18.2.0/24', ip_version: 4 })).id;
+    subnetId = (await demo.create<{ id: string }>('/v2.0/subnets', 'subnet', { network_id: net.id, cidr: '198.18.2.0/24', ip_version: 4 }))
+      .id;
   }, 180_000);
 
   afterAll(async () => {
@@ -58,10 +75,12 @@ describe('lbaas events tail and lbaas status', () => {
     child.stdout.on('data', (chunk: Buffer) => (out.stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (out.stderr += chunk.toString()));
     let closed = false;
-    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => {
-      closed = true;
-      resolve(code);
-    }));
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('close', (code) => {
+        closed = true;
+        resolve(code);
+      }),
+    );
     return {
       stdout: () => out.stdout,
       stderr: () => out.stderr,
@@ -84,11 +103,12 @@ describe('lbaas events tail and lbaas status', () => {
 
   const createPool = (name: string) =>
     demo.create<Pool>('/v2.0/lb/pools', 'pool', { name, subnet_id: subnetId, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' });
-  const renamePool = async (id: string, name: string) => expect((await demo.put(`/v2.0/lb/pools/${id}`, { pool: { name } })).status).toBe(200);
+  const renamePool = async (id: string, name: string) =>
+    expect((await demo.put(`/v2.0/lb/pools/${id}`, { pool: { name } })).status).toBe(200);
   const lineOf = (poolId: string, typeAndVersion: string) =>
     new RegExp(`^\\d+  \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z  pool/${poolId}  ${typeAndVersion}  \\S+  \\S+$`);
 
-  it('events tail --aggregate POOL prints that pool\'s events appended while it runs, and stops on Ctrl-C', async () => {
+  it("events tail --aggregate POOL prints that pool's events appended while it runs, and stops on Ctrl-C", async () => {
     const watched = await createPool('watched');
     const other = await createPool('other');
     const tail = lbaas(['events', 'tail', '--aggregate', watched.id]);
@@ -109,16 +129,27 @@ describe('lbaas events tail and lbaas status', () => {
     expect(seqAdded).toBeGreaterThan(seqUpdated);
   });
 
-  it('events tail --from-start --type PoolCreated -f json replays the log and prints the pool\'s creation as JSON', async () => {
+  it("events tail --from-start --type PoolCreated -f json replays the log and prints the pool's creation as JSON", async () => {
     const pool = await createPool('replayed');
     const tail = lbaas(['events', 'tail', '--from-start', '--aggregate', pool.id, '--type', 'PoolCreated', '-f', 'json']);
     await tail.waitFor('stdout', /\n/);
     expect(await tail.interrupt()).toBe(0);
-    const printed = tail.stdout().trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(printed).toEqual([expect.objectContaining({
-      seq: expect.any(Number), type: 'PoolCreated', version: 1, aggregate: 'pool', aggregateId: pool.id, tenantId: stack.tokens.demo.tenant_id,
-      data: expect.objectContaining({ poolId: pool.id, name: 'replayed', protocol: 'HTTP', lbMethod: 'ROUND_ROBIN' }),
-    })]);
+    const printed = tail
+      .stdout()
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(printed).toEqual([
+      expect.objectContaining({
+        seq: expect.any(Number),
+        type: 'PoolCreated',
+        version: 1,
+        aggregate: 'pool',
+        aggregateId: pool.id,
+        tenantId: stack.tokens.demo.tenant_id,
+        data: expect.objectContaining({ poolId: pool.id, name: 'replayed', protocol: 'HTTP', lbMethod: 'ROUND_ROBIN' }),
+      }),
+    ]);
   });
 
   it('events tail refuses an event type the catalogue does not have', async () => {
@@ -127,7 +158,7 @@ describe('lbaas events tail and lbaas status', () => {
     expect(tail.stderr()).toMatch(/unknown event type 'PoolRenamed'/);
   });
 
-  it('status lists the compute nodes by their heartbeats and the consumers\' lag', async () => {
+  it("status lists the compute nodes by their heartbeats and the consumers' lag", async () => {
     // The nodes heartbeat every 200 ms from their start; the bound only covers a slow start of their process.
     let status = lbaas(['status']);
     const deadline = Date.now() + WITHIN_MS;
@@ -138,10 +169,18 @@ describe('lbaas events tail and lbaas status', () => {
     const text = status.stdout();
     expect(text).toMatch(/^api +up$/m);
     expect(text).toMatch(/^projections +up, at sequence \d+ of \d+ \(lag \d+\)$/m);
-    expect(text).toMatch(/^compute nodes \(heartbeats in KV lbaas_nodes\):\ne2e-node-1 +alive, last heartbeat \d+\.\d s ago \(driver fake\)\ne2e-node-2 +alive/m);
-    expect(text).toMatch(/^consumers of LBAAS_EVENTS:\nprojections +durable, delivered up to \d+ \(lag \d+: \d+ pending, \d+ unacknowledged\)$/m);
-    expect(text).toMatch(/^NATS servers \(JetStream: \d+ streams?, \d+ consumers?, .+ on disk, .+ in memory\):\n\S+ +nats:\/\/127\.0\.0\.1:\d+: up, version \d+\.\d+\.\d+, no cluster, holds LBAAS_EVENTS$/m);
-    expect(text).toMatch(/^streams, KV buckets and object stores:\nLBAAS_EVENTS +stream, \d+ messages \(sequences 1 to \d+\), .+, 1 replica$/m);
+    expect(text).toMatch(
+      /^compute nodes \(heartbeats in KV lbaas_nodes\):\ne2e-node-1 +alive, last heartbeat \d+\.\d s ago \(driver fake\)\ne2e-node-2 +alive/m,
+    );
+    expect(text).toMatch(
+      /^consumers of LBAAS_EVENTS:\nprojections +durable, delivered up to \d+ \(lag \d+: \d+ pending, \d+ unacknowledged\)$/m,
+    );
+    expect(text).toMatch(
+      /^NATS servers \(JetStream: \d+ streams?, \d+ consumers?, .+ on disk, .+ in memory\):\n\S+ +nats:\/\/127\.0\.0\.1:\d+: up, version \d+\.\d+\.\d+, no cluster, holds LBAAS_EVENTS$/m,
+    );
+    expect(text).toMatch(
+      /^streams, KV buckets and object stores:\nLBAAS_EVENTS +stream, \d+ messages \(sequences 1 to \d+\), .+, 1 replica$/m,
+    );
     expect(text).toMatch(/^lbaas_nodes +KV, \d+ values?, .+, 1 replica$/m);
   });
 });

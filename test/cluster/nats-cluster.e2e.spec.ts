@@ -1,5 +1,12 @@
 import {
-  builtService, freePort, type NatsClusterHandle, type ServiceProcess, spawnService, type Stack, startStack, waitFor,
+  builtService,
+  freePort,
+  type NatsClusterHandle,
+  type ServiceProcess,
+  spawnService,
+  type Stack,
+  startStack,
+  waitFor,
 } from '@lbaas/testing';
 import { connect, type NatsConnection } from 'nats';
 import { randomUUID } from 'node:crypto';
@@ -47,9 +54,10 @@ describe('a clustered event log (three nats-servers, R3)', () => {
   /** One logical create: retried with the same Idempotency-Key on 503, as a careful client does. */
   const create = async (kind: Acknowledged['kind'], n: number): Promise<void> => {
     const key = randomUUID();
-    const [path, body] = kind === 'network'
-      ? ['/v2.0/networks', { network: { name: `cluster-net-${n}` } }]
-      : ['/v2.0/lb/pools', { pool: { name: `cluster-pool-${n}`, protocol: 'HTTP', lb_method: 'ROUND_ROBIN', subnet_id: subnetId } }];
+    const [path, body] =
+      kind === 'network'
+        ? ['/v2.0/networks', { network: { name: `cluster-net-${n}` } }]
+        : ['/v2.0/lb/pools', { pool: { name: `cluster-pool-${n}`, protocol: 'HTTP', lb_method: 'ROUND_ROBIN', subnet_id: subnetId } }];
     for (let attempt = 0; attempt < TRIES_PER_CREATE; attempt++) {
       let reply: { status: number; text: string; body: Record<string, { id?: unknown } | undefined> };
       try {
@@ -82,11 +90,19 @@ describe('a clustered event log (three nats-servers, R3)', () => {
   beforeAll(async () => {
     stack = await startStack({ cluster: 3 });
     demo = new NeutronApi(stack.apiUrl, stack.tokens.demo.token);
-    nc = await connect({ servers: stack.nats.url.split(','), name: 'lbt-cluster-observer', maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+    nc = await connect({
+      servers: stack.nats.url.split(','),
+      name: 'lbt-cluster-observer',
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+    });
     const healthPort = await freePort();
     schedulerHealth = `http://127.0.0.1:${healthPort}/readyz`;
     scheduler = spawnService('scheduler', builtService('scheduler'), {
-      LBAAS_NATS_URL: stack.nats.url, LBAAS_STREAM_REPLICAS: '3', LBAAS_HEALTH_PORT: String(healthPort), LBAAS_HEALTH_HOST: '127.0.0.1',
+      LBAAS_NATS_URL: stack.nats.url,
+      LBAAS_STREAM_REPLICAS: '3',
+      LBAAS_HEALTH_PORT: String(healthPort),
+      LBAAS_HEALTH_HOST: '127.0.0.1',
     });
     await waitFor('the scheduler to be ready', () => ready(schedulerHealth), RECOVERY_WITHIN_MS);
     const network = await demo.create<{ id: string }>('/v2.0/networks', 'network', { name: 'cluster-base' });
@@ -127,7 +143,11 @@ describe('a clustered event log (three nats-servers, R3)', () => {
     const writesGoOn = async (what: string): Promise<void> => {
       const from = acknowledged.length;
       wanted = from + WRITES_PER_PHASE;
-      await waitFor(`${WRITES_PER_PHASE} acknowledged creates ${what}`, () => acknowledged.length >= from + WRITES_PER_PHASE || next >= MAX_CREATES, PHASE_WITHIN_MS);
+      await waitFor(
+        `${WRITES_PER_PHASE} acknowledged creates ${what}`,
+        () => acknowledged.length >= from + WRITES_PER_PHASE || next >= MAX_CREATES,
+        PHASE_WITHIN_MS,
+      );
     };
     try {
       await writesGoOn('with three nodes');
@@ -161,11 +181,16 @@ describe('a clustered event log (three nats-servers, R3)', () => {
     // Every acknowledged object is in the read models (the api's reads wait for its own writes)...
     const listed = async (path: string, collection: string): Promise<Set<string>> => {
       let ids = new Set<string>();
-      await waitFor(`a list of ${collection}`, async () => {
-        const reply = await demo.get<Record<string, { id: string }[]>>(`${path}?fields=id`);
-        if (reply.status === 200) ids = new Set(reply.body[collection].map((r) => r.id));
-        return reply.status === 200;
-      }, RECOVERY_WITHIN_MS, 200);
+      await waitFor(
+        `a list of ${collection}`,
+        async () => {
+          const reply = await demo.get<Record<string, { id: string }[]>>(`${path}?fields=id`);
+          if (reply.status === 200) ids = new Set(reply.body[collection].map((r) => r.id));
+          return reply.status === 200;
+        },
+        RECOVERY_WITHIN_MS,
+        200,
+      );
       return ids;
     };
     const networks = await listed('/v2.0/networks', 'networks');
@@ -190,18 +215,27 @@ describe('a clustered event log (three nats-servers, R3)', () => {
   it('answers 503 saying the event log has no quorum while two of three nodes are down, and recovers when one returns', async () => {
     const statuses: number[] = [];
     const post = async (): Promise<{ status: number; body: NeutronErrorBody }> => {
-      const reply = await demo.post<NeutronErrorBody>('/v2.0/networks', { network: { name: 'cluster-no-quorum' } }, { 'Idempotency-Key': randomUUID() });
+      const reply = await demo.post<NeutronErrorBody>(
+        '/v2.0/networks',
+        { network: { name: 'cluster-no-quorum' } },
+        { 'Idempotency-Key': randomUUID() },
+      );
       statuses.push(reply.status);
       return reply;
     };
     const [a, b] = [0, 1];
     await Promise.all([stack.nats.nodes[a].kill(), stack.nats.nodes[b].kill()]);
     let refused: NeutronErrorBody | undefined;
-    await waitFor('a write to be refused', async () => {
-      const reply = await post();
-      if (reply.status === 503) refused = reply.body;
-      return reply.status === 503;
-    }, RECOVERY_WITHIN_MS, 200);
+    await waitFor(
+      'a write to be refused',
+      async () => {
+        const reply = await post();
+        if (reply.status === 503) refused = reply.body;
+        return reply.status === 503;
+      },
+      RECOVERY_WITHIN_MS,
+      200,
+    );
     expect(refused?.NeutronError.type).toBe('ServiceUnavailable');
     expect(refused?.NeutronError.message).toMatch(/event log is unavailable.*no quorum.*retry later/i);
 
@@ -219,7 +253,9 @@ describe('a clustered event log (three nats-servers, R3)', () => {
     const { first_seq, last_seq } = (await jsm.streams.info(STREAM)).state;
     const counts = new Map<string, number>();
     for (let seq = first_seq; seq <= last_seq; seq++) {
-      const commit = (await jsm.streams.getMessage(STREAM, { seq })).json<{ events: { type: string; data: { networkId?: string; poolId?: string } }[] }>();
+      const commit = (await jsm.streams.getMessage(STREAM, { seq })).json<{
+        events: { type: string; data: { networkId?: string; poolId?: string } }[];
+      }>();
       for (const event of commit.events) {
         const id = event.type === 'NetworkCreated' ? event.data.networkId : event.type === 'PoolCreated' ? event.data.poolId : undefined;
         if (id) counts.set(id, (counts.get(id) ?? 0) + 1);

@@ -8,16 +8,43 @@ import { promisify } from 'node:util';
 const PYTHON = '/usr/bin/python3';
 const run = promisify(execFile);
 
-interface Rejection { class: string; status: number; message: string }
+interface Rejection {
+  class: string;
+  status: number;
+  message: string;
+}
 type Row = Record<string, unknown>;
 interface WorkflowResult {
-  associate: Row; pool_with_monitor: Row; fip_associated: Row; vip: Row; stats: { stats: Row };
-  list_pools_by_name: string[]; list_members_of_pool: string[]; list_vips: string[]; list_monitors: string[];
-  list_networks_by_name: string[]; list_subnets: string[]; list_ports: string[]; list_floatingips: (string | null)[];
-  show_member: Row; show_vip: Row; show_monitor: Row; show_network: Row; show_subnet: Row; show_port: Row; show_floatingip: Row;
-  update_pool: Row; update_member: Row; update_vip: Row; update_monitor: Row; update_network: Row; update_subnet: Row;
+  associate: Row;
+  pool_with_monitor: Row;
+  fip_associated: Row;
+  vip: Row;
+  stats: { stats: Row };
+  list_pools_by_name: string[];
+  list_members_of_pool: string[];
+  list_vips: string[];
+  list_monitors: string[];
+  list_networks_by_name: string[];
+  list_subnets: string[];
+  list_ports: string[];
+  list_floatingips: (string | null)[];
+  show_member: Row;
+  show_vip: Row;
+  show_monitor: Row;
+  show_network: Row;
+  show_subnet: Row;
+  show_port: Row;
+  show_floatingip: Row;
+  update_pool: Row;
+  update_member: Row;
+  update_vip: Row;
+  update_monitor: Row;
+  update_network: Row;
+  update_subnet: Row;
   rejections: Record<string, Rejection | null>;
-  extensions: string[]; lbaas_extension: string; left_after_deletes: Record<string, number>;
+  extensions: string[];
+  lbaas_extension: string;
+  left_after_deletes: Record<string, number>;
 }
 
 describe('the real python-neutronclient drives the API unchanged', () => {
@@ -29,7 +56,11 @@ describe('the real python-neutronclient drives the API unchanged', () => {
       throw new Error('python3-neutronclient is not installed: `make test` installs it (scripts/install-deps.sh --test)');
     }
     stack = await startStack();
-    const { stdout } = await run(PYTHON, [join(__dirname, 'neutron_workflow.py'), stack.apiUrl, stack.tokens.demo.token, stack.tokens.admin.token], { timeout: 120_000 });
+    const { stdout } = await run(
+      PYTHON,
+      [join(__dirname, 'neutron_workflow.py'), stack.apiUrl, stack.tokens.demo.token, stack.tokens.admin.token],
+      { timeout: 120_000 },
+    );
     result = JSON.parse(stdout) as WorkflowResult;
   });
   afterAll(() => stack?.stop());

@@ -3,7 +3,16 @@ import { connect, type NatsConnection } from 'nats';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { type FloatingIp, type HealthMonitor, type Member, type Network, NeutronApi, type Pool, type Subnet, type Vip } from '../acceptance/neutron-api';
+import {
+  type FloatingIp,
+  type HealthMonitor,
+  type Member,
+  type Network,
+  NeutronApi,
+  type Pool,
+  type Subnet,
+  type Vip,
+} from '../acceptance/neutron-api';
 
 /** Debian's chromium (scripts/install-deps.sh --test); playwright-core brings no browser of its own. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -57,15 +66,39 @@ describe('the ops dashboard in a real browser', () => {
     const port = await freePort();
     dashboardUrl = `http://127.0.0.1:${port}`;
     dashboard = spawnService('dashboard', builtService('dashboard'), {
-      LBAAS_NATS_URL: stack.nats.url, LBAAS_HEALTH_HOST: '127.0.0.1', LBAAS_HEALTH_PORT: String(port), LBAAS_TOKENS_FILE: tokensFile,
+      LBAAS_NATS_URL: stack.nats.url,
+      LBAAS_HEALTH_HOST: '127.0.0.1',
+      LBAAS_HEALTH_PORT: String(port),
+      LBAAS_TOKENS_FILE: tokensFile,
     });
     scheduler = spawnService('scheduler', builtService('scheduler'), {
-      LBAAS_NATS_URL: stack.nats.url, LBAAS_HEALTH_PORT: String(await freePort()), LBAAS_NODE_SILENCE_MS: '1500', LBAAS_LEASE_TTL_MS: '1500', LBAAS_SCHEDULER_SEED: '7',
+      LBAAS_NATS_URL: stack.nats.url,
+      LBAAS_HEALTH_PORT: String(await freePort()),
+      LBAAS_NODE_SILENCE_MS: '1500',
+      LBAAS_LEASE_TTL_MS: '1500',
+      LBAAS_SCHEDULER_SEED: '7',
     });
     for (const prefix of NODE_PREFIXES) {
-      nodes.set(`${prefix}-1`, spawnService(prefix, CLI, { LBAAS_NATS_URL: stack.nats.url }, ['dev', 'nodes', '--count', '1', '--prefix', prefix, '--heartbeat-ms', '300']));
+      nodes.set(
+        `${prefix}-1`,
+        spawnService(prefix, CLI, { LBAAS_NATS_URL: stack.nats.url }, [
+          'dev',
+          'nodes',
+          '--count',
+          '1',
+          '--prefix',
+          prefix,
+          '--heartbeat-ms',
+          '300',
+        ]),
+      );
     }
-    await waitFor('the dashboard to be ready', async () => (await fetch(`${dashboardUrl}/readyz`).catch(() => null))?.ok === true, 60_000, 100);
+    await waitFor(
+      'the dashboard to be ready',
+      async () => (await fetch(`${dashboardUrl}/readyz`).catch(() => null))?.ok === true,
+      60_000,
+      100,
+    );
     nc = await connect({ servers: stack.nats.url });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   }, 180_000);
@@ -88,17 +121,37 @@ describe('the ops dashboard in a real browser', () => {
     adminPage = await open(stack.tokens.admin.token, adminPageProblems);
     await shows(adminPage, 'the live stream', '#connection', (t) => t === 'live');
     await shows(adminPage, 'three live compute nodes', '#nodes', () => true);
-    await waitFor('three nodes UP', async () => (await adminPage.locator('#nodes tr.node .liveness', { hasText: 'UP' }).count()) === 3, 30_000, 100);
+    await waitFor(
+      'three nodes UP',
+      async () => (await adminPage.locator('#nodes tr.node .liveness', { hasText: 'UP' }).count()) === 3,
+      30_000,
+      100,
+    );
     // A reload would lose this; it must survive everything below.
     await adminPage.locator('body').evaluate((body) => body.setAttribute('data-loaded-once', 'yes'));
 
     const network = await demo.create<Network>('/v2.0/networks', 'network', { name: 'dashnet' });
     const subnet = await demo.create<Subnet>('/v2.0/subnets', 'subnet', { network_id: network.id, cidr: '198.18.6.0/24', ip_version: 4 });
-    pool = await demo.create<Pool>('/v2.0/lb/pools', 'pool', { name: 'web', subnet_id: subnet.id, protocol: 'HTTP', lb_method: 'LEAST_CONNECTIONS' });
-    await shows(adminPage, 'the pool with its lb method', `article.pool[data-pool-name="web"] .lb-method`, (t) => t === 'LEAST_CONNECTIONS');
+    pool = await demo.create<Pool>('/v2.0/lb/pools', 'pool', {
+      name: 'web',
+      subnet_id: subnet.id,
+      protocol: 'HTTP',
+      lb_method: 'LEAST_CONNECTIONS',
+    });
+    await shows(
+      adminPage,
+      'the pool with its lb method',
+      `article.pool[data-pool-name="web"] .lb-method`,
+      (t) => t === 'LEAST_CONNECTIONS',
+    );
     const hostile = '<img src=x onerror="document.body.dataset.owned=1">';
     await demo.create<Pool>('/v2.0/lb/pools', 'pool', { name: hostile, subnet_id: subnet.id, protocol: 'TCP', lb_method: 'SOURCE_IP' });
-    await waitFor('the hostile name shown as text', async () => (await adminPage.locator('article.pool h3', { hasText: hostile }).count()) === 1, 30_000, 100);
+    await waitFor(
+      'the hostile name shown as text',
+      async () => (await adminPage.locator('article.pool h3', { hasText: hostile }).count()) === 1,
+      30_000,
+      100,
+    );
     expect(await adminPage.locator('article.pool img').count()).toBe(0);
     expect(await adminPage.locator('body').getAttribute('data-owned')).toBeNull();
 
@@ -112,12 +165,24 @@ describe('the ops dashboard in a real browser', () => {
       expect(await text(adminPage, `${row} .health`)).toBe(member.status);
     }
 
-    const monitor = await demo.create<HealthMonitor>('/v2.0/lb/health_monitors', 'health_monitor', { type: 'HTTP', delay: 5, timeout: 3, max_retries: 2 });
+    const monitor = await demo.create<HealthMonitor>('/v2.0/lb/health_monitors', 'health_monitor', {
+      type: 'HTTP',
+      delay: 5,
+      timeout: 3,
+      max_retries: 2,
+    });
     expect((await demo.post(`/v2.0/lb/pools/${pool.id}/health_monitors`, { health_monitor: { id: monitor.id } })).status).toBe(201);
-    await shows(adminPage, 'the monitor in the monitors table', `#monitors tr.object[data-object-id="${monitor.id}"]`, (t) => t.includes('HTTP') && t.includes('web'));
+    await shows(
+      adminPage,
+      'the monitor in the monitors table',
+      `#monitors tr.object[data-object-id="${monitor.id}"]`,
+      (t) => t.includes('HTTP') && t.includes('web'),
+    );
     await shows(adminPage, 'the monitor on the pool', 'article.pool[data-pool-name="web"] .monitor-chip', (t) => t === 'HTTP every 5s');
 
-    const created = await demo.post<{ vip: Vip }>('/v2.0/lb/vips', { vip: { name: 'web-vip', subnet_id: subnet.id, protocol: 'HTTP', protocol_port: 80, pool_id: pool.id } });
+    const created = await demo.post<{ vip: Vip }>('/v2.0/lb/vips', {
+      vip: { name: 'web-vip', subnet_id: subnet.id, protocol: 'HTTP', protocol_port: 80, pool_id: pool.id },
+    });
     expect(created.status).toBe(201);
     vip = created.body.vip;
     vipRequestId = created.headers.get('x-openstack-request-id') ?? '';
@@ -125,13 +190,24 @@ describe('the ops dashboard in a real browser', () => {
     await shows(adminPage, 'the VIP with its address', `${vipRow('web-vip')} .address`, (t) => t.startsWith(`${vip.address}:80`));
     await shows(adminPage, 'the VIP on an active node', `${vipRow('web-vip')} .active-node`, (t) => nodes.has(t));
     await shows(adminPage, 'the VIP on a standby node', `${vipRow('web-vip')} .standby-node`, (t) => nodes.has(t));
-    expect(await text(adminPage, `${vipRow('web-vip')} .active-node`)).not.toBe(await text(adminPage, `${vipRow('web-vip')} .standby-node`));
-    await waitFor('one active and one standby placement counted on the nodes', async () =>
-      (await adminPage.locator('#nodes td.load-active', { hasText: '1' }).count()) === 1 && (await adminPage.locator('#nodes td.load-standby', { hasText: '1' }).count()) === 1, 30_000, 100);
+    expect(await text(adminPage, `${vipRow('web-vip')} .active-node`)).not.toBe(
+      await text(adminPage, `${vipRow('web-vip')} .standby-node`),
+    );
+    await waitFor(
+      'one active and one standby placement counted on the nodes',
+      async () =>
+        (await adminPage.locator('#nodes td.load-active', { hasText: '1' }).count()) === 1 &&
+        (await adminPage.locator('#nodes td.load-standby', { hasText: '1' }).count()) === 1,
+      30_000,
+      100,
+    );
 
     const publicNet = await admin.create<Network>('/v2.0/networks', 'network', { name: 'Public', 'router:external': true, shared: true });
     await admin.create<Subnet>('/v2.0/subnets', 'subnet', { network_id: publicNet.id, cidr: '198.19.6.0/24', ip_version: 4 });
-    const floating = await demo.create<FloatingIp>('/v2.0/floatingips', 'floatingip', { floating_network_id: publicNet.id, port_id: vip.port_id });
+    const floating = await demo.create<FloatingIp>('/v2.0/floatingips', 'floatingip', {
+      floating_network_id: publicNet.id,
+      port_id: vip.port_id,
+    });
     await shows(adminPage, 'the floating IP on the VIP', `${vipRow('web-vip')} .floating-ip`, (t) => t === floating.floating_ip_address);
 
     expect(await adminPage.locator('body').getAttribute('data-loaded-once')).toBe('yes');
@@ -148,20 +224,40 @@ describe('the ops dashboard in a real browser', () => {
     for (const [n, sample] of samples.entries()) {
       nc.publish(`lbaas.stats.pool.${pool.id}`, JSON.stringify({ poolId: pool.id, bytesIn: 1000 * n, bytesOut: 5000 * n, ...sample }));
       await nc.flush();
-      await waitFor(`sample ${n + 1} charted`, async () => (await adminPage.locator(chart('Active connections')).getAttribute('data-points')) === String(n + 1), 30_000, 50);
+      await waitFor(
+        `sample ${n + 1} charted`,
+        async () => (await adminPage.locator(chart('Active connections')).getAttribute('data-points')) === String(n + 1),
+        30_000,
+        50,
+      );
     }
     expect(await text(adminPage, `${chart('Active connections')} figcaption`)).toBe('Active connections: 6.0');
     expect(await adminPage.locator(chart('Requests')).getAttribute('data-points')).toBe('2');
-    expect(await adminPage.locator(`${chart('Requests')} polyline`).getAttribute('points')).toMatch(/^\d+(\.\d)?,\d+(\.\d)? \d+(\.\d)?,\d+(\.\d)?$/);
+    expect(await adminPage.locator(`${chart('Requests')} polyline`).getAttribute('points')).toMatch(
+      /^\d+(\.\d)?,\d+(\.\d)? \d+(\.\d)?,\d+(\.\d)?$/,
+    );
   });
 
   it('opens the timeline of a VIP with every event that shaped it, and shows a failover as it happens', async () => {
     await adminPage.locator(vipRow('web-vip')).click();
     await shows(adminPage, 'the timeline of the VIP', '#timeline h2', (t) => t === 'Timeline of VIP web-vip');
-    await waitFor('the VIP saga and its placement in the timeline', async () => {
-      const types = await adminPage.locator('#timeline tr.event').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-type')));
-      return ['PoolVipBound', 'SubnetAddressAllocated', 'PortCreated', 'VipCreated', 'ServiceInstanceCreated', 'InstancePlaced', 'FloatingIpCreated'].every((type) => types.includes(type));
-    }, 30_000, 100);
+    await waitFor(
+      'the VIP saga and its placement in the timeline',
+      async () => {
+        const types = await adminPage.locator('#timeline tr.event').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-type')));
+        return [
+          'PoolVipBound',
+          'SubnetAddressAllocated',
+          'PortCreated',
+          'VipCreated',
+          'ServiceInstanceCreated',
+          'InstancePlaced',
+          'FloatingIpCreated',
+        ].every((type) => types.includes(type));
+      },
+      30_000,
+      100,
+    );
     const vipCreated = adminPage.locator('#timeline tr.event[data-type="VipCreated"]');
     expect(await vipCreated.locator('.correlation-id').textContent()).toBe(vipRequestId);
     expect(await vipCreated.locator('.actor').textContent()).toBe('demo');
@@ -173,7 +269,12 @@ describe('the ops dashboard in a real browser', () => {
     await shows(adminPage, 'the standby promoted to active', `${vipRow('web-vip')} .active-node`, (t) => t === standby);
     await shows(adminPage, 'the failover in the open timeline', '#timeline tr.event[data-type="InstanceFailedOver"]');
     await shows(adminPage, 'the lost node', `#nodes tr.node[data-node="${active}"] .liveness`, (t) => t.startsWith('LOST'));
-    await shows(adminPage, 'a new standby on the third node', `${vipRow('web-vip')} .standby-node`, (t) => nodes.has(t) && t !== active && t !== standby);
+    await shows(
+      adminPage,
+      'a new standby on the third node',
+      `${vipRow('web-vip')} .standby-node`,
+      (t) => nodes.has(t) && t !== active && t !== standby,
+    );
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await adminPage.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
@@ -190,7 +291,7 @@ describe('the ops dashboard in a real browser', () => {
     const picker = adminPage.locator('#tenant-filter');
     expect(await picker.isVisible()).toBe(true);
     await picker.selectOption(stack.tokens.demo.tenant_id);
-    await shows(adminPage, 'the demo tenant\'s VIP', vipRow('web-vip'));
+    await shows(adminPage, "the demo tenant's VIP", vipRow('web-vip'));
 
     await adminPage.locator('#search').fill(pool.id.slice(0, 13));
     // The web pool shows before the search is applied too: wait for the others to go.
@@ -209,7 +310,7 @@ describe('the ops dashboard in a real browser', () => {
 
   it('shows a tenant only its own objects, without nodes or placements, and an empty page to another tenant', async () => {
     const demoPage = await open(stack.tokens.demo.token);
-    await shows(demoPage, 'the demo tenant\'s VIP', vipRow('web-vip'));
+    await shows(demoPage, "the demo tenant's VIP", vipRow('web-vip'));
     expect(await demoPage.locator('#tenant-filter').isVisible()).toBe(false);
     expect(await demoPage.locator('#nodes').count()).toBe(0);
     expect(await demoPage.locator(`${vipRow('web-vip')} .active-node`).count()).toBe(0);

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { NeutronApi, type Pool, type Vip } from '../acceptance/neutron-api';
 
 interface ServiceInstance {
-  id: string; vip_id: string; vm_list: { uuid: string; vr_name: string; ha: string; status: string }[];
+  id: string;
+  vip_id: string;
+  vm_list: { uuid: string; vr_name: string; ha: string; status: string }[];
 }
 
 /** This run's own corner of the fabric and of the VRRP range, so its loopback addresses meet no other run's. */
@@ -27,25 +29,27 @@ const BACKEND = (name: string, address: string) =>
   `require('http').createServer((q, r) => r.end('${name}\\n')).listen(${80 + OFFSET}, '${loopback(address)}')`;
 
 /** One request on a connection of its own, so HAProxy balances each one. */
-const get = (address: string): Promise<string | null> => new Promise((resolve) => {
-  const request = httpGet({ host: loopback(address), port: 80 + OFFSET, path: '/', agent: false, timeout: 2000 }, (response) => {
-    let body = '';
-    response.on('data', (d: Buffer) => (body += d.toString()));
-    response.on('end', () => resolve(response.statusCode === 200 ? body.trim() : null));
+const get = (address: string): Promise<string | null> =>
+  new Promise((resolve) => {
+    const request = httpGet({ host: loopback(address), port: 80 + OFFSET, path: '/', agent: false, timeout: 2000 }, (response) => {
+      let body = '';
+      response.on('data', (d: Buffer) => (body += d.toString()));
+      response.on('end', () => resolve(response.statusCode === 200 ? body.trim() : null));
+    });
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolve(null));
   });
-  request.on('timeout', () => request.destroy());
-  request.on('error', () => resolve(null));
-});
 
 /** `show stat` on a placement's stats socket, '' when nothing answers. */
-const showStat = (socket: string): Promise<string> => new Promise((resolve) => {
-  if (!existsSync(socket)) return resolve('');
-  let out = '';
-  const conn = connect(socket, () => conn.end('show stat\n'));
-  conn.on('data', (d: Buffer) => (out += d.toString()));
-  conn.on('error', () => resolve(''));
-  conn.on('close', () => resolve(out));
-});
+const showStat = (socket: string): Promise<string> =>
+  new Promise((resolve) => {
+    if (!existsSync(socket)) return resolve('');
+    let out = '';
+    const conn = connect(socket, () => conn.end('show stat\n'));
+    conn.on('data', (d: Buffer) => (out += d.toString()));
+    conn.on('error', () => resolve(''));
+    conn.on('close', () => resolve(out));
+  });
 
 /**
  * The no-root data plane as a tenant sees it: HAProxy per placement on the loopback image of
@@ -66,7 +70,8 @@ describe('traffic through a VIP (process driver, three nodes, no root needed)', 
   const placements = new Set<string>();
 
   const instance = async (): Promise<ServiceInstance | undefined> => {
-    const si = (await admin.get<{ service_instances: ServiceInstance[] }>(`/v2.0/lb/service_instances?vip_id=${vip.id}`)).body.service_instances[0];
+    const si = (await admin.get<{ service_instances: ServiceInstance[] }>(`/v2.0/lb/service_instances?vip_id=${vip.id}`)).body
+      .service_instances[0];
     si?.vm_list.forEach((vm) => placements.add(vm.uuid));
     return si;
   };
@@ -85,7 +90,10 @@ describe('traffic through a VIP (process driver, three nodes, no root needed)', 
   const frontendOf = async (vmId: string): Promise<string | undefined> =>
     (await showStat(join(runRoot, vmId, 'haproxy.sock'))).split('\n').find((l) => l.startsWith(`${vip.id},FRONTEND,`));
   /** Processes whose command line names this run's directory: HAProxy masters and workers. */
-  const ours = (): string[] => execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n').filter((l) => runRoot !== '' && l.includes(runRoot));
+  const ours = (): string[] =>
+    execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => runRoot !== '' && l.includes(runRoot));
   const agentOf = (nodeName: string): ServiceProcess => {
     const agent = services.find((s) => s.name === `node-${nodeName.split('-').pop()}`);
     if (!agent) throw new Error(`no agent for ${nodeName}`);
@@ -101,16 +109,38 @@ describe('traffic through a VIP (process driver, three nodes, no root needed)', 
     demo = new NeutronApi(stack.apiUrl, stack.tokens.demo.token);
     admin = demo.as(stack.tokens.admin.token);
     const env = {
-      LBAAS_NATS_URL: stack.nats.url, LBAAS_RUN_DIR: runRoot, LBAAS_SECRET_KEY_FILE: join(stack.dir, 'secret.key'),
-      LBAAS_NODE_SILENCE_MS: '2000', LBAAS_VRRP_CIDR: VRRP_CIDR,
+      LBAAS_NATS_URL: stack.nats.url,
+      LBAAS_RUN_DIR: runRoot,
+      LBAAS_SECRET_KEY_FILE: join(stack.dir, 'secret.key'),
+      LBAAS_NODE_SILENCE_MS: '2000',
+      LBAAS_VRRP_CIDR: VRRP_CIDR,
     };
-    services.push(spawnService('scheduler', builtService('scheduler'), { ...env, LBAAS_HEALTH_PORT: String(await freePort()), LBAAS_SCHEDULER_SEED: '5' }));
-    services.push(spawnService('config-renderer', builtService('config-renderer'), { ...env, LBAAS_HEALTH_PORT: String(await freePort()) }));
+    services.push(
+      spawnService('scheduler', builtService('scheduler'), {
+        ...env,
+        LBAAS_HEALTH_PORT: String(await freePort()),
+        LBAAS_SCHEDULER_SEED: '5',
+      }),
+    );
+    services.push(
+      spawnService('config-renderer', builtService('config-renderer'), { ...env, LBAAS_HEALTH_PORT: String(await freePort()) }),
+    );
     for (const n of [1, 2, 3]) {
-      services.push(spawnService(`node-${n}`, builtService('node-agent'), {
-        ...env, LBAAS_HEALTH_PORT: String(await freePort()), LBAAS_NODE_DRIVER: 'process', LBAAS_PROCESS_PORT_OFFSET: String(OFFSET),
-        LBAAS_HEARTBEAT_MS: '300', LBAAS_RECONCILE_MS: '1000',
-      }, [`compute-node-${n}`]));
+      services.push(
+        spawnService(
+          `node-${n}`,
+          builtService('node-agent'),
+          {
+            ...env,
+            LBAAS_HEALTH_PORT: String(await freePort()),
+            LBAAS_NODE_DRIVER: 'process',
+            LBAAS_PROCESS_PORT_OFFSET: String(OFFSET),
+            LBAAS_HEARTBEAT_MS: '300',
+            LBAAS_RECONCILE_MS: '1000',
+          },
+          [`compute-node-${n}`],
+        ),
+      );
     }
   }, 180_000);
 
@@ -129,20 +159,49 @@ describe('traffic through a VIP (process driver, three nodes, no root needed)', 
     if (runRoot) rmSync(runRoot, { recursive: true, force: true });
   }, 60_000);
 
-  it('answers HTTP 200 on the VIP\'s loopback address from both members, round robin, and only the active placement listens', async () => {
+  it("answers HTTP 200 on the VIP's loopback address from both members, round robin, and only the active placement listens", async () => {
     const vipNet = await demo.create<{ id: string }>('/v2.0/networks', 'network', { name: 'vipnet' });
-    const vipSubnet = await demo.create<{ id: string }>('/v2.0/subnets', 'subnet', { network_id: vipNet.id, cidr: VIP_CIDR, ip_version: 4 });
+    const vipSubnet = await demo.create<{ id: string }>('/v2.0/subnets', 'subnet', {
+      network_id: vipNet.id,
+      cidr: VIP_CIDR,
+      ip_version: 4,
+    });
     const poolNet = await demo.create<{ id: string }>('/v2.0/networks', 'network', { name: 'poolnet' });
-    const poolSubnet = await demo.create<{ id: string }>('/v2.0/subnets', 'subnet', { network_id: poolNet.id, cidr: `198.18.${NET + 1}.0/24`, ip_version: 4 });
-    pool = await demo.create<Pool>('/v2.0/lb/pools', 'pool', { name: 'mypool', subnet_id: poolSubnet.id, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' });
+    const poolSubnet = await demo.create<{ id: string }>('/v2.0/subnets', 'subnet', {
+      network_id: poolNet.id,
+      cidr: `198.18.${NET + 1}.0/24`,
+      ip_version: 4,
+    });
+    pool = await demo.create<Pool>('/v2.0/lb/pools', 'pool', {
+      name: 'mypool',
+      subnet_id: poolSubnet.id,
+      protocol: 'HTTP',
+      lb_method: 'ROUND_ROBIN',
+    });
     for (const address of MEMBERS) {
       members.push((await demo.create<{ id: string }>('/v2.0/lb/members', 'member', { pool_id: pool.id, address, protocol_port: 80 })).id);
     }
-    const hm = await demo.create<{ id: string }>('/v2.0/lb/health_monitors', 'health_monitor', { type: 'HTTP', delay: 1, timeout: 1, max_retries: 2 });
+    const hm = await demo.create<{ id: string }>('/v2.0/lb/health_monitors', 'health_monitor', {
+      type: 'HTTP',
+      delay: 1,
+      timeout: 1,
+      max_retries: 2,
+    });
     expect((await demo.post(`/v2.0/lb/pools/${pool.id}/health_monitors`, { health_monitor: { id: hm.id } })).status).toBe(201);
-    vip = await demo.create<Vip>('/v2.0/lb/vips', 'vip', { name: 'myvip', subnet_id: vipSubnet.id, protocol: 'HTTP', protocol_port: 80, pool_id: pool.id });
+    vip = await demo.create<Vip>('/v2.0/lb/vips', 'vip', {
+      name: 'myvip',
+      subnet_id: vipSubnet.id,
+      protocol: 'HTTP',
+      protocol_port: 80,
+      pool_id: pool.id,
+    });
 
-    await waitFor('the VIP ACTIVE', async () => (await demo.get<{ vip: Vip }>(`/v2.0/lb/vips/${vip.id}`)).body.vip.status === 'ACTIVE', 60_000, 250);
+    await waitFor(
+      'the VIP ACTIVE',
+      async () => (await demo.get<{ vip: Vip }>(`/v2.0/lb/vips/${vip.id}`)).body.vip.status === 'ACTIVE',
+      60_000,
+      250,
+    );
     await waitFor('both placements applied', allApplied, 60_000, 250);
     await waitFor('a first answer through the VIP', async () => (await get(vip.address)) !== null, 30_000, 200);
     const seen = await counts(20);
@@ -161,11 +220,17 @@ describe('traffic through a VIP (process driver, three nodes, no root needed)', 
   });
 
   it('shows members ACTIVE from the health checks', async () => {
-    const status = async (id: string): Promise<string> => (await demo.get<{ member: { status: string } }>(`/v2.0/lb/members/${id}`)).body.member.status;
-    await waitFor('both members ACTIVE', async () => (await status(members[0])) === 'ACTIVE' && (await status(members[1])) === 'ACTIVE', 30_000, 200);
+    const status = async (id: string): Promise<string> =>
+      (await demo.get<{ member: { status: string } }>(`/v2.0/lb/members/${id}`)).body.member.status;
+    await waitFor(
+      'both members ACTIVE',
+      async () => (await status(members[0])) === 'ACTIVE' && (await status(members[1])) === 'ACTIVE',
+      30_000,
+      200,
+    );
   });
 
-  it('fails over when the active\'s whole node dies, once the scheduler declares the node lost, and its agent clears the dead placement on return', async () => {
+  it("fails over when the active's whole node dies, once the scheduler declares the node lost, and its agent clears the dead placement on return", async () => {
     const si = await instance();
     const active = si?.vm_list.find((vm) => vm.ha === 'active: 200');
     const standby = si?.vm_list.find((vm) => vm.ha === 'standby: 100');
@@ -177,11 +242,22 @@ describe('traffic through a VIP (process driver, three nodes, no root needed)', 
     // No VRRP: nothing answers until the scheduler has noticed the silence.
     expect(await get(vip.address)).toBeNull();
     await waitFor('an answer from the promoted standby', async () => (await get(vip.address)) !== null, 60_000, 200);
-    await waitFor('the failover recorded and a new standby applied on the third node', async () => {
-      const now = await instance();
-      return now !== undefined && now.vm_list.length === 2 && now.vm_list[0].uuid === standby.uuid && now.vm_list[0].ha === 'active: 200'
-        && !now.vm_list.some((vm) => vm.vr_name === active.vr_name) && now.vm_list.every((vm) => vm.status === 'APPLIED');
-    }, 60_000, 250);
+    await waitFor(
+      'the failover recorded and a new standby applied on the third node',
+      async () => {
+        const now = await instance();
+        return (
+          now !== undefined &&
+          now.vm_list.length === 2 &&
+          now.vm_list[0].uuid === standby.uuid &&
+          now.vm_list[0].ha === 'active: 200' &&
+          !now.vm_list.some((vm) => vm.vr_name === active.vr_name) &&
+          now.vm_list.every((vm) => vm.status === 'APPLIED')
+        );
+      },
+      60_000,
+      250,
+    );
     expect((await frontendOf(standby.uuid))?.split(',')[17]).toBe('OPEN');
     const seen = await counts(10);
     expect(seen.get('failed')).toBeUndefined();
@@ -190,13 +266,19 @@ describe('traffic through a VIP (process driver, three nodes, no root needed)', 
     // The node returns: its agent removes the placement the log took away from it.
     expect(existsSync(join(runRoot, active.uuid))).toBe(true);
     agent.start();
-    await waitFor('the dead placement\'s run directory removed', () => !existsSync(join(runRoot, active.uuid)), 30_000, 200);
+    await waitFor("the dead placement's run directory removed", () => !existsSync(join(runRoot, active.uuid)), 30_000, 200);
   });
 
-  it('answers on a floating IP\'s loopback address while it is associated with the VIP\'s port', async () => {
-    const publicNet = await admin.create<{ id: string }>('/v2.0/networks', 'network', { name: 'Public', 'router:external': true, shared: true });
+  it("answers on a floating IP's loopback address while it is associated with the VIP's port", async () => {
+    const publicNet = await admin.create<{ id: string }>('/v2.0/networks', 'network', {
+      name: 'Public',
+      'router:external': true,
+      shared: true,
+    });
     await admin.create('/v2.0/subnets', 'subnet', { network_id: publicNet.id, cidr: PUBLIC_CIDR, ip_version: 4 });
-    const fip = await demo.create<{ id: string; floating_ip_address: string }>('/v2.0/floatingips', 'floatingip', { floating_network_id: publicNet.id });
+    const fip = await demo.create<{ id: string; floating_ip_address: string }>('/v2.0/floatingips', 'floatingip', {
+      floating_network_id: publicNet.id,
+    });
     expect((await demo.put(`/v2.0/floatingips/${fip.id}`, { floatingip: { port_id: vip.port_id } })).status).toBe(200);
     await waitFor('an answer on the floating address', async () => (await get(fip.floating_ip_address)) !== null, 30_000, 200);
     const seen = await counts(6, fip.floating_ip_address);
@@ -212,7 +294,12 @@ describe('traffic through a VIP (process driver, three nodes, no root needed)', 
     await waitFor('every run directory gone', () => [...placements].every((vm) => !existsSync(join(runRoot, vm))), 30_000, 200);
     expect(placements.size).toBe(3);
     // Deleting the VIP disassociated its floating IP: nothing forwards it any more.
-    await waitFor('the floating IP no longer forwarded', () => !existsSync(join(runRoot, 'floating-ips')) || readdirSync(join(runRoot, 'floating-ips')).length === 0, 30_000, 200);
+    await waitFor(
+      'the floating IP no longer forwarded',
+      () => !existsSync(join(runRoot, 'floating-ips')) || readdirSync(join(runRoot, 'floating-ips')).length === 0,
+      30_000,
+      200,
+    );
     expect(ours()).toEqual([]);
     expect(await get(vip.address)).toBeNull();
   });

@@ -1,5 +1,15 @@
 import { ensureFabric, inNamespace, plugNamespace, removeNamespaces } from '@lbaas/dataplane';
-import { builtService, freePort, makeTestCa, type ServiceProcess, spawnService, type Stack, startBackend, startStack, waitFor } from '@lbaas/testing';
+import {
+  builtService,
+  freePort,
+  makeTestCa,
+  type ServiceProcess,
+  spawnService,
+  type Stack,
+  startBackend,
+  startStack,
+  waitFor,
+} from '@lbaas/testing';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,11 +18,19 @@ import { RUN_PREFIX as PREFIX, sweepDeadRuns } from './run-fabric';
 import { type Certificate, NeutronApi, type Pool, type Vip } from '../acceptance/neutron-api';
 
 interface ServiceInstance {
-  id: string; vip_id: string; vm_list: { uuid: string; vr_name: string; ha: string; status: string }[];
+  id: string;
+  vip_id: string;
+  vm_list: { uuid: string; vr_name: string; ha: string; status: string }[];
   config: { uuid: string; haproxy_sha256: string }[];
 }
 /** A leaf as this spec uses it: what the api gets, and what a client should see. */
-interface Leaf { certificate: string; privateKey: string; certFile: string; keyFile: string; fingerprint: string }
+interface Leaf {
+  certificate: string;
+  privateKey: string;
+  certFile: string;
+  keyFile: string;
+  fingerprint: string;
+}
 
 const ROOT = process.getuid?.() === 0;
 const CLIENT_ADDRESS = '198.18.255.250';
@@ -63,7 +81,12 @@ const report = () => { fs.writeFileSync(progressFile + '.tmp', JSON.stringify({ 
 const worker = async () => { while (sent < Number(max) && Date.now() < deadline && !fs.existsSync(stopFile)) { sent++; await one(); report(); await pause(); } };
 Promise.all(Array.from({ length: Number(workers) }, worker)).then(() => console.log(JSON.stringify({ ok, failed, errors, seen })));
 `;
-interface LoadResult { ok: number; failed: number; errors: string[]; seen: Record<string, number> }
+interface LoadResult {
+  ok: number;
+  failed: number;
+  errors: string[];
+  seen: Record<string, number>;
+}
 
 /**
  * TLS as a tenant sees it: a certificate resource, an HTTP VIP on 443 that terminates TLS with
@@ -99,8 +122,15 @@ interface LoadResult { ok: number; failed: number; errors: string[]; seen: Recor
   const https = (address: string, host: string, path = '/') => curl(['--resolve', `${host}:443:${address}`, `https://${host}${path}`]);
   /** The SHA-256 fingerprint of the certificate served at address:443 for `host`, as openssl s_client sees it. */
   const served = async (address: string, host: string): Promise<string> => {
-    const { stdout } = await inNamespace(client, 'sh', ['-c',
-      `openssl s_client -connect ${address}:443 -servername ${host} </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256`], 10_000);
+    const { stdout } = await inNamespace(
+      client,
+      'sh',
+      [
+        '-c',
+        `openssl s_client -connect ${address}:443 -servername ${host} </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256`,
+      ],
+      10_000,
+    );
     return stdout.trim().split('=')[1] ?? '';
   };
   const instance = async (vipId: string): Promise<ServiceInstance | undefined> =>
@@ -118,28 +148,41 @@ interface LoadResult { ok: number; failed: number; errors: string[]; seen: Recor
    */
   const settled = async (v: Vip): Promise<void> => {
     await waitFor('both placements applied', () => allApplied(v.id), 60_000, 250);
-    await waitFor('the VIP on the active placement only', async () => {
-      const si = await instance(v.id);
-      const active = si?.vm_list.find((vm) => vm.ha.startsWith('active'));
-      const standby = si?.vm_list.find((vm) => vm.ha.startsWith('standby'));
-      return active !== undefined && standby !== undefined && holdsVip(active.uuid, v.address) && !holdsVip(standby.uuid, v.address);
-    }, 30_000, 100);
+    await waitFor(
+      'the VIP on the active placement only',
+      async () => {
+        const si = await instance(v.id);
+        const active = si?.vm_list.find((vm) => vm.ha.startsWith('active'));
+        const standby = si?.vm_list.find((vm) => vm.ha.startsWith('standby'));
+        return active !== undefined && standby !== undefined && holdsVip(active.uuid, v.address) && !holdsVip(standby.uuid, v.address);
+      },
+      30_000,
+      100,
+    );
   };
   const vipStatus = async (id: string): Promise<string> => (await demo.get<{ vip: Vip }>(`/v2.0/lb/vips/${id}`)).body.vip.status;
   /** The `crt` files each placement's haproxy.cfg names, by placement. */
   const crtFiles = async (vipId: string): Promise<Map<string, string[]>> => {
     const si = await instance(vipId);
-    return new Map((si?.vm_list ?? []).map((vm) => {
-      const cfg = readFileSync(join(runRoot, vm.uuid, 'haproxy.cfg'), 'utf8');
-      return [vm.uuid, [...cfg.matchAll(/ crt (\S+)/g)].map((m) => m[1])];
-    }));
+    return new Map(
+      (si?.vm_list ?? []).map((vm) => {
+        const cfg = readFileSync(join(runRoot, vm.uuid, 'haproxy.cfg'), 'utf8');
+        return [vm.uuid, [...cfg.matchAll(/ crt (\S+)/g)].map((m) => m[1])];
+      }),
+    );
   };
   /** Waits until both placements run files other than `before` (a config hash list), all applied. */
   const newFilesApplied = async (vipId: string, before: string): Promise<void> =>
-    waitFor('the new files applied on both placements', async () =>
-      JSON.stringify((await instance(vipId))?.config) !== before && (await allApplied(vipId)), 60_000, 200);
+    waitFor(
+      'the new files applied on both placements',
+      async () => JSON.stringify((await instance(vipId))?.config) !== before && (await allApplied(vipId)),
+      60_000,
+      200,
+    );
   const upload = async (name: string, leaf: Leaf): Promise<Certificate> => {
-    const reply = await demo.post<{ certificate: Certificate }>('/v2.0/lb/certificates', { certificate: { name, certificate: leaf.certificate, private_key: leaf.privateKey } });
+    const reply = await demo.post<{ certificate: Certificate }>('/v2.0/lb/certificates', {
+      certificate: { name, certificate: leaf.certificate, private_key: leaf.privateKey },
+    });
     if (reply.status !== 201) throw new Error(`POST /v2.0/lb/certificates: ${reply.status} ${reply.text}`);
     expect(reply.text).not.toContain('PRIVATE KEY');
     expect(reply.text).not.toContain(pemBody(leaf.privateKey).slice(0, 64));
@@ -157,7 +200,13 @@ interface LoadResult { ok: number; failed: number; errors: string[]; seen: Recor
     // Each its own key pair: the rotation must change what is served, not only the file name.
     const issue = async (hosts: string[], intermediate: boolean): Promise<Leaf> => {
       const leaf = await ca.issue(hosts, { intermediate });
-      return { certificate: leaf.certificatePem, privateKey: leaf.privateKeyPem, certFile: leaf.certPath, keyFile: leaf.keyPath, fingerprint: colons(leaf.fingerprint) };
+      return {
+        certificate: leaf.certificatePem,
+        privateKey: leaf.privateKeyPem,
+        certFile: leaf.certPath,
+        keyFile: leaf.keyPath,
+        fingerprint: colons(leaf.fingerprint),
+      };
     };
     leaves.first = await issue([HOST], true);
     leaves.second = await issue([HOST], false);
@@ -165,31 +214,65 @@ interface LoadResult { ok: number; failed: number; errors: string[]; seen: Recor
     leaves.backend = await issue([BACKEND_HOST], false);
 
     await ensureFabric(PREFIX);
-    for (const [name, address] of [['be-1', '198.18.2.11'], ['be-2', '198.18.2.12']]) {
+    for (const [name, address] of [
+      ['be-1', '198.18.2.11'],
+      ['be-2', '198.18.2.12'],
+    ]) {
       const ns = await plugNamespace(PREFIX, name, address);
       backends.push(startBackend(ns, { name, address }));
       // A member's own TLS server, for passthrough: the client must see its certificate.
-      backends.push(startBackend(ns, { name, address, port: 443, tls: { certFile: leaves.backend.certFile, keyFile: leaves.backend.keyFile } }));
+      backends.push(
+        startBackend(ns, { name, address, port: 443, tls: { certFile: leaves.backend.certFile, keyFile: leaves.backend.keyFile } }),
+      );
     }
     client = await plugNamespace(PREFIX, 'client', CLIENT_ADDRESS);
     stack = await startStack();
     demo = new NeutronApi(stack.apiUrl, stack.tokens.demo.token);
     admin = demo.as(stack.tokens.admin.token);
     runRoot = join(work, 'run');
-    const env = { LBAAS_NATS_URL: stack.nats.url, LBAAS_RUN_DIR: runRoot, LBAAS_SECRET_KEY_FILE: join(work, 'secret.key'), LBAAS_NODE_SILENCE_MS: '2000' };
-    services.push(spawnService('scheduler', builtService('scheduler'), { ...env, LBAAS_HEALTH_PORT: String(await freePort()), LBAAS_SCHEDULER_SEED: '7' }));
-    services.push(spawnService('config-renderer', builtService('config-renderer'), { ...env, LBAAS_HEALTH_PORT: String(await freePort()) }));
+    const env = {
+      LBAAS_NATS_URL: stack.nats.url,
+      LBAAS_RUN_DIR: runRoot,
+      LBAAS_SECRET_KEY_FILE: join(work, 'secret.key'),
+      LBAAS_NODE_SILENCE_MS: '2000',
+    };
+    services.push(
+      spawnService('scheduler', builtService('scheduler'), {
+        ...env,
+        LBAAS_HEALTH_PORT: String(await freePort()),
+        LBAAS_SCHEDULER_SEED: '7',
+      }),
+    );
+    services.push(
+      spawnService('config-renderer', builtService('config-renderer'), { ...env, LBAAS_HEALTH_PORT: String(await freePort()) }),
+    );
     for (const n of [1, 2]) {
       // Only the agents, which host the VIPs, get the key that opens the certificates' keys.
-      services.push(spawnService(`node-${n}`, builtService('node-agent'), {
-        ...env, LBAAS_HEALTH_PORT: String(await freePort()), LBAAS_NODE_DRIVER: 'netns', LBAAS_NS_PREFIX: PREFIX, LBAAS_HEARTBEAT_MS: '300',
-        LBAAS_RECONCILE_MS: '1000', LBAAS_CERTIFICATE_KEY_FILE: stack.certificateKeyFile,
-      }, [`compute-node-${n}`]));
+      services.push(
+        spawnService(
+          `node-${n}`,
+          builtService('node-agent'),
+          {
+            ...env,
+            LBAAS_HEALTH_PORT: String(await freePort()),
+            LBAAS_NODE_DRIVER: 'netns',
+            LBAAS_NS_PREFIX: PREFIX,
+            LBAAS_HEARTBEAT_MS: '300',
+            LBAAS_RECONCILE_MS: '1000',
+            LBAAS_CERTIFICATE_KEY_FILE: stack.certificateKeyFile,
+          },
+          [`compute-node-${n}`],
+        ),
+      );
     }
     const vipNet = await demo.create<{ id: string }>('/v2.0/networks', 'network', { name: 'vipnet' });
-    vipSubnet = (await demo.create<{ id: string }>('/v2.0/subnets', 'subnet', { network_id: vipNet.id, cidr: '198.18.1.0/24', ip_version: 4 })).id;
+    vipSubnet = (
+      await demo.create<{ id: string }>('/v2.0/subnets', 'subnet', { network_id: vipNet.id, cidr: '198.18.1.0/24', ip_version: 4 })
+    ).id;
     const poolNet = await demo.create<{ id: string }>('/v2.0/networks', 'network', { name: 'poolnet' });
-    poolSubnet = (await demo.create<{ id: string }>('/v2.0/subnets', 'subnet', { network_id: poolNet.id, cidr: '198.18.2.0/24', ip_version: 4 })).id;
+    poolSubnet = (
+      await demo.create<{ id: string }>('/v2.0/subnets', 'subnet', { network_id: poolNet.id, cidr: '198.18.2.0/24', ip_version: 4 })
+    ).id;
   }, 180_000);
 
   afterAll(async () => {
@@ -201,12 +284,18 @@ interface LoadResult { ok: number; failed: number; errors: string[]; seen: Recor
   }, 60_000);
 
   const poolOf = async (protocol: 'HTTP' | 'HTTPS', port: number): Promise<Pool> => {
-    const pool = await demo.create<Pool>('/v2.0/lb/pools', 'pool', { name: `${protocol.toLowerCase()}-pool`, subnet_id: poolSubnet, protocol, lb_method: 'ROUND_ROBIN' });
-    for (const address of ['198.18.2.11', '198.18.2.12']) await demo.create('/v2.0/lb/members', 'member', { pool_id: pool.id, address, protocol_port: port });
+    const pool = await demo.create<Pool>('/v2.0/lb/pools', 'pool', {
+      name: `${protocol.toLowerCase()}-pool`,
+      subnet_id: poolSubnet,
+      protocol,
+      lb_method: 'ROUND_ROBIN',
+    });
+    for (const address of ['198.18.2.11', '198.18.2.12'])
+      await demo.create('/v2.0/lb/members', 'member', { pool_id: pool.id, address, protocol_port: port });
     return pool;
   };
 
-  it('terminates TLS on 443 with the VIP\'s certificate and sends plain HTTP to the members, with X-Forwarded-Proto and X-Forwarded-For', async () => {
+  it("terminates TLS on 443 with the VIP's certificate and sends plain HTTP to the members, with X-Forwarded-Proto and X-Forwarded-For", async () => {
     const certificate = await upload('www', leaves.first);
     // Reads show the certificate, never its key.
     for (const path of ['/v2.0/lb/certificates', `/v2.0/lb/certificates/${certificate.id}`]) {
@@ -218,7 +307,12 @@ interface LoadResult { ok: number; failed: number; errors: string[]; seen: Recor
     }
     const pool = await poolOf('HTTP', 80);
     vip = await demo.create<Vip>('/v2.0/lb/vips', 'vip', {
-      name: 'www', subnet_id: vipSubnet, protocol: 'HTTP', protocol_port: 443, pool_id: pool.id, tls_certificate_id: certificate.id,
+      name: 'www',
+      subnet_id: vipSubnet,
+      protocol: 'HTTP',
+      protocol_port: 443,
+      pool_id: pool.id,
+      tls_certificate_id: certificate.id,
     });
     expect(vip.tls_certificate_id).toBe(certificate.id);
     await waitFor('the VIP ACTIVE', async () => (await vipStatus(vip.id)) === 'ACTIVE', 60_000, 250);
@@ -241,7 +335,7 @@ interface LoadResult { ok: number; failed: number; errors: string[]; seen: Recor
     expect(await served(vip.address, HOST)).toBe(leaves.first.fingerprint);
   });
 
-  it('keeps the chain and key of the certificate in the placements\' run directories, mode 0600, and nowhere in haproxy.cfg', async () => {
+  it("keeps the chain and key of the certificate in the placements' run directories, mode 0600, and nowhere in haproxy.cfg", async () => {
     const files = await crtFiles(vip.id);
     expect(files.size).toBe(2);
     for (const [vm, paths] of files) {
@@ -267,12 +361,23 @@ interface LoadResult { ok: number; failed: number; errors: string[]; seen: Recor
     expect((await demo.delete(`/v2.0/lb/certificates/${vip.tls_certificate_id}`)).status).toBe(409);
   });
 
-  it('passes TLS through in TCP mode on an HTTPS VIP without a certificate: the client sees the member\'s own certificate', async () => {
+  it("passes TLS through in TCP mode on an HTTPS VIP without a certificate: the client sees the member's own certificate", async () => {
     const pool = await poolOf('HTTPS', 443);
-    passthrough = await demo.create<Vip>('/v2.0/lb/vips', 'vip', { name: 'passthrough', subnet_id: vipSubnet, protocol: 'HTTPS', protocol_port: 443, pool_id: pool.id });
+    passthrough = await demo.create<Vip>('/v2.0/lb/vips', 'vip', {
+      name: 'passthrough',
+      subnet_id: vipSubnet,
+      protocol: 'HTTPS',
+      protocol_port: 443,
+      pool_id: pool.id,
+    });
     await waitFor('the passthrough VIP ACTIVE', async () => (await vipStatus(passthrough.id)) === 'ACTIVE', 60_000, 250);
     await settled(passthrough);
-    await waitFor('a first answer through the passthrough VIP', async () => (await https(passthrough.address, BACKEND_HOST)).code === 0, 30_000, 200);
+    await waitFor(
+      'a first answer through the passthrough VIP',
+      async () => (await https(passthrough.address, BACKEND_HOST)).code === 0,
+      30_000,
+      200,
+    );
 
     const si = await instance(passthrough.id);
     for (const vm of si?.vm_list ?? []) {
@@ -300,19 +405,34 @@ interface LoadResult { ok: number; failed: number; errors: string[]; seen: Recor
     const mastersBefore = await masters();
     const stopFile = join(work, 'stop-load');
     const progressFile = join(work, 'load-progress.json');
-    const loader = spawn('ip', ['netns', 'exec', client, process.execPath, '-e', LOAD, caFile, vip.address, HOST, stopFile, progressFile, '30000', '150000', '4'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const loader = spawn(
+      'ip',
+      ['netns', 'exec', client, process.execPath, '-e', LOAD, caFile, vip.address, HOST, stopFile, progressFile, '30000', '150000', '4'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
-    loader.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    loader.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    loader.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    loader.stderr.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     const finished = new Promise<void>((resolve) => loader.once('close', () => resolve()));
-    const progress = (): LoadResult | null => (existsSync(progressFile) ? JSON.parse(readFileSync(progressFile, 'utf8')) as LoadResult : null);
+    const progress = (): LoadResult | null =>
+      existsSync(progressFile) ? (JSON.parse(readFileSync(progressFile, 'utf8')) as LoadResult) : null;
     /** Each phase carries load of its own: the load must have been served this certificate some times before the next step. */
-    const loadSaw = (leaf: Leaf, what: string): Promise<void> => waitFor(`the load served ${what}`, () => {
-      if (loader.exitCode !== null) throw new Error(`the load ended early: ${out}`);
-      return (progress()?.seen[leaf.fingerprint] ?? 0) >= 10;
-    }, 60_000, 100);
+    const loadSaw = (leaf: Leaf, what: string): Promise<void> =>
+      waitFor(
+        `the load served ${what}`,
+        () => {
+          if (loader.exitCode !== null) throw new Error(`the load ended early: ${out}`);
+          return (progress()?.seen[leaf.fingerprint] ?? 0) >= 10;
+        },
+        60_000,
+        100,
+      );
     try {
       await loadSaw(leaves.first, 'the first certificate');
       // A new certificate for the VIP.
@@ -321,7 +441,12 @@ interface LoadResult { ok: number; failed: number; errors: string[]; seen: Recor
       expect(updated.status).toBe(200);
       expect(updated.body.vip.tls_certificate_id).toBe(second.id);
       await newFilesApplied(vip.id, before);
-      await waitFor('the second certificate served', async () => (await served(vip.address, HOST)) === leaves.second.fingerprint, 30_000, 200);
+      await waitFor(
+        'the second certificate served',
+        async () => (await served(vip.address, HOST)) === leaves.second.fingerprint,
+        30_000,
+        200,
+      );
       await loadSaw(leaves.second, 'the second certificate');
       // New material in place: same certificate id, the third key pair.
       before = JSON.stringify((await instance(vip.id))?.config);
@@ -331,14 +456,21 @@ interface LoadResult { ok: number; failed: number; errors: string[]; seen: Recor
       expect(replaced.status).toBe(200);
       expect(replaced.text).not.toContain('PRIVATE KEY');
       await newFilesApplied(vip.id, before);
-      await waitFor('the third certificate served', async () => (await served(vip.address, HOST)) === leaves.third.fingerprint, 30_000, 200);
+      await waitFor(
+        'the third certificate served',
+        async () => (await served(vip.address, HOST)) === leaves.third.fingerprint,
+        30_000,
+        200,
+      );
       await loadSaw(leaves.third, 'the third certificate');
     } finally {
       writeFileSync(stopFile, '');
       await finished;
     }
     const result = JSON.parse(out.trim().split('\n').pop() ?? '{}') as LoadResult;
-    console.log(`rotation under load: ${result.ok} requests answered, ${result.failed} failed${result.errors.length ? ` (${result.errors.join('; ')})` : ''}; served ${JSON.stringify(result.seen)}`);
+    console.log(
+      `rotation under load: ${result.ok} requests answered, ${result.failed} failed${result.errors.length ? ` (${result.errors.join('; ')})` : ''}; served ${JSON.stringify(result.seen)}`,
+    );
     expect(result.failed).toBe(0);
     expect(result.ok).toBeGreaterThan(0);
     // The load itself saw each certificate in turn: the rotations happened while it ran.
@@ -347,24 +479,39 @@ interface LoadResult { ok: number; failed: number; errors: string[]; seen: Recor
     // Reloads, not restarts: the same HAProxy masters started new workers with the new files.
     expect(await masters()).toEqual(mastersBefore);
     // Once the new worker serves, only the current key stays on the nodes.
-    await waitFor('only the current key on disk', async () => {
-      const si = await instance(vip.id);
-      return (si?.vm_list ?? []).every((vm) => {
-        const keys = filesUnder(join(runRoot, vm.uuid)).filter(holdsKey);
-        return keys.length === 1 && readFileSync(keys[0], 'utf8').replace(/\s+/g, '').includes(pemBody(leaves.third.certificate.split('-----END CERTIFICATE-----')[0]));
-      });
-    }, 30_000, 200);
+    await waitFor(
+      'only the current key on disk',
+      async () => {
+        const si = await instance(vip.id);
+        return (si?.vm_list ?? []).every((vm) => {
+          const keys = filesUnder(join(runRoot, vm.uuid)).filter(holdsKey);
+          return (
+            keys.length === 1 &&
+            readFileSync(keys[0], 'utf8')
+              .replace(/\s+/g, '')
+              .includes(pemBody(leaves.third.certificate.split('-----END CERTIFICATE-----')[0]))
+          );
+        });
+      },
+      30_000,
+      200,
+    );
     for (const [, paths] of await crtFiles(vip.id)) for (const path of paths) expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 
   it('removes the key files with the VIP, and then lets the certificates be deleted', async () => {
-    const vms = [...(await instance(vip.id))?.vm_list ?? [], ...(await instance(passthrough.id))?.vm_list ?? []].map((vm) => vm.uuid);
+    const vms = [...((await instance(vip.id))?.vm_list ?? []), ...((await instance(passthrough.id))?.vm_list ?? [])].map((vm) => vm.uuid);
     expect(vms).toHaveLength(4);
     for (const v of [vip, passthrough]) expect((await demo.delete(`/v2.0/lb/vips/${v.id}`)).status).toBe(204);
-    await waitFor('the namespaces gone', async () => {
-      const list = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
-      return vms.every((vm) => !list.includes(vm));
-    }, 30_000, 200);
+    await waitFor(
+      'the namespaces gone',
+      async () => {
+        const list = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+        return vms.every((vm) => !list.includes(vm));
+      },
+      30_000,
+      200,
+    );
     await waitFor('the run directories gone', () => vms.every((vm) => !existsSync(join(runRoot, vm))), 30_000, 200);
     expect(filesUnder(runRoot).filter(holdsKey)).toEqual([]);
     for (const c of certificates) expect((await demo.delete(`/v2.0/lb/certificates/${c.id}`)).status).toBe(204);

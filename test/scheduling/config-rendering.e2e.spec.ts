@@ -7,7 +7,10 @@ import { connect, type NatsConnection } from 'nats';
 import { NeutronApi, type Pool, type Vip } from '../acceptance/neutron-api';
 
 interface ServiceInstance {
-  id: string; vip_id: string; status: string; vm_list: { uuid: string; vr_name: string; ha: string }[];
+  id: string;
+  vip_id: string;
+  status: string;
+  vm_list: { uuid: string; vr_name: string; ha: string }[];
   config: { uuid: string; haproxy_sha256: string; keepalived_sha256: string }[];
   config_rejection: { uuid: string; file: string; sha256: string; message: string } | null;
 }
@@ -50,14 +53,20 @@ describe('rendering haproxy.cfg and keepalived.conf for placed instances', () =>
     nc = await connect({ servers: stack.nats.url });
     dir = mkdtempSync(join(tmpdir(), 'lbt-render-'));
     // A checker that refuses while a marker file exists, and is the real haproxy otherwise.
-    writeFileSync(join(dir, 'haproxy'), `#!/bin/sh\nif [ -e ${dir}/refuse ]; then echo "[ALERT] injected refusal" >&2; exit 1; fi\nexec /usr/sbin/haproxy "$@"\n`);
+    writeFileSync(
+      join(dir, 'haproxy'),
+      `#!/bin/sh\nif [ -e ${dir}/refuse ]; then echo "[ALERT] injected refusal" >&2; exit 1; fi\nexec /usr/sbin/haproxy "$@"\n`,
+    );
     chmodSync(join(dir, 'haproxy'), 0o755);
     const env = { LBAAS_NATS_URL: stack.nats.url };
     const scheduler = spawnService('scheduler', builtService('scheduler'), { ...env, LBAAS_HEALTH_PORT: String(await freePort()) });
     const nodes = spawnService('nodes', CLI, env, ['dev', 'nodes', '--count', '2', '--prefix', 'render', '--heartbeat-ms', '300']);
     rendererHealth = await freePort();
     renderer = spawnService('config-renderer', builtService('config-renderer'), {
-      ...env, LBAAS_HEALTH_PORT: String(rendererHealth), LBAAS_SECRET_KEY_FILE: join(dir, 'secret.key'), LBAAS_RUN_DIR: '/run/lbaas',
+      ...env,
+      LBAAS_HEALTH_PORT: String(rendererHealth),
+      LBAAS_SECRET_KEY_FILE: join(dir, 'secret.key'),
+      LBAAS_RUN_DIR: '/run/lbaas',
       LBAAS_HAPROXY_BIN: join(dir, 'haproxy'),
     });
     others.push(scheduler, nodes);
@@ -73,17 +82,41 @@ describe('rendering haproxy.cfg and keepalived.conf for placed instances', () =>
 
   it('renders checked files for both placements, stored by their hashes', async () => {
     const net = await demo.create<{ id: string }>('/v2.0/networks', 'network', { name: 'vipnet' });
-    const subnet = await demo.create<{ id: string }>('/v2.0/subnets', 'subnet', { network_id: net.id, cidr: '198.18.6.0/24', ip_version: 4 });
-    pool = await demo.create<Pool>('/v2.0/lb/pools', 'pool', { name: 'web', subnet_id: subnet.id, protocol: 'HTTP', lb_method: 'LEAST_CONNECTIONS' });
-    for (const [address, weight] of [['198.18.6.10', 3], ['198.18.6.11', 1]] as const) {
-      memberIds.push((await demo.create<{ id: string }>('/v2.0/lb/members', 'member', { pool_id: pool.id, address, protocol_port: 8080, weight })).id);
+    const subnet = await demo.create<{ id: string }>('/v2.0/subnets', 'subnet', {
+      network_id: net.id,
+      cidr: '198.18.6.0/24',
+      ip_version: 4,
+    });
+    pool = await demo.create<Pool>('/v2.0/lb/pools', 'pool', {
+      name: 'web',
+      subnet_id: subnet.id,
+      protocol: 'HTTP',
+      lb_method: 'LEAST_CONNECTIONS',
+    });
+    for (const [address, weight] of [
+      ['198.18.6.10', 3],
+      ['198.18.6.11', 1],
+    ] as const) {
+      memberIds.push(
+        (await demo.create<{ id: string }>('/v2.0/lb/members', 'member', { pool_id: pool.id, address, protocol_port: 8080, weight })).id,
+      );
     }
     const hm = await demo.create<{ id: string }>('/v2.0/lb/health_monitors', 'health_monitor', {
-      type: 'HTTP', delay: 5, timeout: 3, max_retries: 2, url_path: '/healthz', expected_codes: '200-204',
+      type: 'HTTP',
+      delay: 5,
+      timeout: 3,
+      max_retries: 2,
+      url_path: '/healthz',
+      expected_codes: '200-204',
     });
     expect((await demo.post(`/v2.0/lb/pools/${pool.id}/health_monitors`, { health_monitor: { id: hm.id } })).status).toBe(201);
     vip = await demo.create<Vip>('/v2.0/lb/vips', 'vip', {
-      name: 'web-vip', subnet_id: subnet.id, protocol: 'HTTP', protocol_port: 80, pool_id: pool.id, connection_limit: 1000,
+      name: 'web-vip',
+      subnet_id: subnet.id,
+      protocol: 'HTTP',
+      protocol_port: 80,
+      pool_id: pool.id,
+      connection_limit: 1000,
       session_persistence: { type: 'APP_COOKIE', cookie_name: 'JSESSIONID' },
     });
     await waitFor('files for both placements', async () => (await instance())?.config.length === 2, 60_000, 250);
@@ -121,12 +154,17 @@ describe('rendering haproxy.cfg and keepalived.conf for placed instances', () =>
     const count = await renderedCount();
     expect((await demo.put(`/v2.0/lb/vips/${vip.id}`, { vip: { name: 'renamed', description: 'never in a file' } })).status).toBe(200);
     expect((await demo.put(`/v2.0/lb/members/${memberIds[1]}`, { member: { weight: 6 } })).status).toBe(200);
-    await waitFor('the weight change rendered', async () => (await fileText((await instance())?.config[0].haproxy_sha256 ?? '')).includes('weight 6'), 30_000, 200);
+    await waitFor(
+      'the weight change rendered',
+      async () => (await fileText((await instance())?.config[0].haproxy_sha256 ?? '')).includes('weight 6'),
+      30_000,
+      200,
+    );
     // The rename and the weight change were both folded; only the weight change made new files.
     expect(await renderedCount()).toBe(count + 1);
   });
 
-  it('records a refused file with the checker\'s words and keeps the last good configuration', async () => {
+  it("records a refused file with the checker's words and keeps the last good configuration", async () => {
     const good = (await instance())?.config;
     writeFileSync(join(dir, 'refuse'), '');
     expect((await demo.put(`/v2.0/lb/members/${memberIds[0]}`, { member: { weight: 7 } })).status).toBe(200);

@@ -4,11 +4,24 @@ import { NeutronApi, type Pool, type Vip } from '../acceptance/neutron-api';
 
 /** The admin view of a service instance, in the seed system's shape (written from the issue, not imported). */
 interface ServiceInstance {
-  id: string; tenant_id: string; vip_id: string; pool_id: string; status: string; status_description: string | null; degraded: boolean;
-  vm_list: { uuid: string; vr_name: string; ha: string }[]; create_ts: number; st_name: string; virtual_router_id: number;
+  id: string;
+  tenant_id: string;
+  vip_id: string;
+  pool_id: string;
+  status: string;
+  status_description: string | null;
+  degraded: boolean;
+  vm_list: { uuid: string; vr_name: string; ha: string }[];
+  create_ts: number;
+  st_name: string;
+  virtual_router_id: number;
   failover_history: { at: string; event: string; from_node: string | null; to_node: string | null; reason: string }[];
 }
-interface Node { id: string; name: string; status: string }
+interface Node {
+  id: string;
+  name: string;
+  status: string;
+}
 
 const CLI = join(__dirname, '..', '..', 'apps', 'cli', 'dist', 'main.js');
 const VIPS = 50;
@@ -47,7 +60,12 @@ describe('placing service instances (two schedulers, five simulated nodes, fifty
     stack = await startStack();
     demo = new NeutronApi(stack.apiUrl, stack.tokens.demo.token);
     admin = demo.as(stack.tokens.admin.token);
-    const env = { LBAAS_NATS_URL: stack.nats.url, LBAAS_NODE_SILENCE_MS: String(SILENCE_MS), LBAAS_LEASE_TTL_MS: '1500', LBAAS_SCHEDULER_SEED: '7' };
+    const env = {
+      LBAAS_NATS_URL: stack.nats.url,
+      LBAAS_NODE_SILENCE_MS: String(SILENCE_MS),
+      LBAAS_LEASE_TTL_MS: '1500',
+      LBAAS_SCHEDULER_SEED: '7',
+    };
     for (const name of ['scheduler-a', 'scheduler-b']) {
       const port = await freePort();
       healthPorts.push(port);
@@ -55,14 +73,37 @@ describe('placing service instances (two schedulers, five simulated nodes, fifty
       s.start();
       schedulers.push(s);
     }
-    keptNodes = spawnService('nodes-kept', CLI, { LBAAS_NATS_URL: stack.nats.url }, ['dev', 'nodes', '--count', '3', '--prefix', 'kept', '--heartbeat-ms', '300']);
-    doomedNodes = spawnService('nodes-doomed', CLI, { LBAAS_NATS_URL: stack.nats.url }, ['dev', 'nodes', '--count', '2', '--prefix', 'doomed', '--heartbeat-ms', '300']);
+    keptNodes = spawnService('nodes-kept', CLI, { LBAAS_NATS_URL: stack.nats.url }, [
+      'dev',
+      'nodes',
+      '--count',
+      '3',
+      '--prefix',
+      'kept',
+      '--heartbeat-ms',
+      '300',
+    ]);
+    doomedNodes = spawnService('nodes-doomed', CLI, { LBAAS_NATS_URL: stack.nats.url }, [
+      'dev',
+      'nodes',
+      '--count',
+      '2',
+      '--prefix',
+      'doomed',
+      '--heartbeat-ms',
+      '300',
+    ]);
     keptNodes.start();
     doomedNodes.start();
-    await waitFor('five live nodes', async () => {
-      const reply = await admin.get<{ nodes: Node[] }>('/v2.0/lb/nodes');
-      return reply.status === 200 && reply.body.nodes.filter((n) => n.status === 'UP').length === 5;
-    }, 60_000, 200);
+    await waitFor(
+      'five live nodes',
+      async () => {
+        const reply = await admin.get<{ nodes: Node[] }>('/v2.0/lb/nodes');
+        return reply.status === 200 && reply.body.nodes.filter((n) => n.status === 'UP').length === 5;
+      },
+      60_000,
+      200,
+    );
   }, 180_000);
 
   afterAll(async () => {
@@ -72,22 +113,50 @@ describe('placing service instances (two schedulers, five simulated nodes, fifty
 
   it('creates fifty VIPs through the API and places each on two distinct nodes, load balanced within one', async () => {
     const net = await demo.create<{ id: string }>('/v2.0/networks', 'network', { name: 'vipnet' });
-    const subnet = await demo.create<{ id: string }>('/v2.0/subnets', 'subnet', { network_id: net.id, cidr: '198.18.4.0/24', ip_version: 4 });
+    const subnet = await demo.create<{ id: string }>('/v2.0/subnets', 'subnet', {
+      network_id: net.id,
+      cidr: '198.18.4.0/24',
+      ip_version: 4,
+    });
     for (let batch = 0; batch < VIPS; batch += 10) {
-      vips.push(...(await Promise.all(Array.from({ length: 10 }, async (_, i) => {
-        const pool = await demo.create<Pool>('/v2.0/lb/pools', 'pool', { name: `pool-${batch + i}`, subnet_id: subnet.id, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' });
-        return demo.create<Vip>('/v2.0/lb/vips', 'vip', { name: `vip-${batch + i}`, subnet_id: subnet.id, protocol: 'HTTP', protocol_port: 80, pool_id: pool.id });
-      }))));
+      vips.push(
+        ...(await Promise.all(
+          Array.from({ length: 10 }, async (_, i) => {
+            const pool = await demo.create<Pool>('/v2.0/lb/pools', 'pool', {
+              name: `pool-${batch + i}`,
+              subnet_id: subnet.id,
+              protocol: 'HTTP',
+              lb_method: 'ROUND_ROBIN',
+            });
+            return demo.create<Vip>('/v2.0/lb/vips', 'vip', {
+              name: `vip-${batch + i}`,
+              subnet_id: subnet.id,
+              protocol: 'HTTP',
+              protocol_port: 80,
+              pool_id: pool.id,
+            });
+          }),
+        )),
+      );
     }
-    await waitFor('fifty protected instances', async () => {
-      const all = await instances();
-      return all.length === VIPS && all.every((si) => si.status === 'ACTIVE' && !si.degraded);
-    }, 60_000, 250);
+    await waitFor(
+      'fifty protected instances',
+      async () => {
+        const all = await instances();
+        return all.length === VIPS && all.every((si) => si.status === 'ACTIVE' && !si.degraded);
+      },
+      60_000,
+      250,
+    );
     const all = await instances();
     expect(new Set(all.map((si) => si.vip_id))).toEqual(new Set(vips.map((v) => v.id)));
     const load = new Map<string, number>();
     for (const si of all) {
-      expect(si).toMatchObject({ st_name: 'default-domain:haproxy-loadbalancer-template', tenant_id: stack.tokens.demo.tenant_id, degraded: false });
+      expect(si).toMatchObject({
+        st_name: 'default-domain:haproxy-loadbalancer-template',
+        tenant_id: stack.tokens.demo.tenant_id,
+        degraded: false,
+      });
       expect(si.vm_list.map((vm) => vm.ha)).toEqual(['active: 200', 'standby: 100']);
       expect(new Set(nodesOf(si)).size).toBe(2);
       expect(si.create_ts).toBeGreaterThan(Date.parse('2026-01-01') * 1000);
@@ -113,12 +182,25 @@ describe('placing service instances (two schedulers, five simulated nodes, fifty
   it('moves every instance off two lost nodes, recording the failovers', async () => {
     const before = new Map((await instances()).map((si) => [si.id, si]));
     await doomedNodes.kill();
-    await waitFor('two lost nodes and every instance on two live nodes', async () => {
-      const all = await instances();
-      return all.length === VIPS && all.every((si) => !si.degraded && si.vm_list.length === 2 && nodesOf(si).every((n) => n.startsWith('kept-')));
-    }, 60_000, 250);
+    await waitFor(
+      'two lost nodes and every instance on two live nodes',
+      async () => {
+        const all = await instances();
+        return (
+          all.length === VIPS &&
+          all.every((si) => !si.degraded && si.vm_list.length === 2 && nodesOf(si).every((n) => n.startsWith('kept-')))
+        );
+      },
+      60_000,
+      250,
+    );
     const nodes = (await admin.get<{ nodes: Node[] }>('/v2.0/lb/nodes')).body.nodes;
-    expect(nodes.filter((n) => n.status === 'LOST').map((n) => n.id).sort()).toEqual(['doomed-1', 'doomed-2']);
+    expect(
+      nodes
+        .filter((n) => n.status === 'LOST')
+        .map((n) => n.id)
+        .sort(),
+    ).toEqual(['doomed-1', 'doomed-2']);
     let failovers = 0;
     for (const si of await instances()) {
       expect(new Set(nodesOf(si)).size).toBe(2);
@@ -139,11 +221,30 @@ describe('placing service instances (two schedulers, five simulated nodes, fifty
     expect(leader).toBeGreaterThanOrEqual(0);
     await schedulers[leader].kill();
     const net = await demo.create<{ id: string }>('/v2.0/networks', 'network', { name: 'late' });
-    const subnet = await demo.create<{ id: string }>('/v2.0/subnets', 'subnet', { network_id: net.id, cidr: '198.18.5.0/24', ip_version: 4 });
-    const pool = await demo.create<Pool>('/v2.0/lb/pools', 'pool', { name: 'late', subnet_id: subnet.id, protocol: 'TCP', lb_method: 'SOURCE_IP' });
-    const vip = await demo.create<Vip>('/v2.0/lb/vips', 'vip', { name: 'late', subnet_id: subnet.id, protocol: 'TCP', protocol_port: 5432, pool_id: pool.id });
-    await waitFor('the late VIP placed by the other scheduler', async () =>
-      (await instances()).some((si) => si.vip_id === vip.id && si.vm_list.length === 2), 60_000, 250);
+    const subnet = await demo.create<{ id: string }>('/v2.0/subnets', 'subnet', {
+      network_id: net.id,
+      cidr: '198.18.5.0/24',
+      ip_version: 4,
+    });
+    const pool = await demo.create<Pool>('/v2.0/lb/pools', 'pool', {
+      name: 'late',
+      subnet_id: subnet.id,
+      protocol: 'TCP',
+      lb_method: 'SOURCE_IP',
+    });
+    const vip = await demo.create<Vip>('/v2.0/lb/vips', 'vip', {
+      name: 'late',
+      subnet_id: subnet.id,
+      protocol: 'TCP',
+      protocol_port: 5432,
+      pool_id: pool.id,
+    });
+    await waitFor(
+      'the late VIP placed by the other scheduler',
+      async () => (await instances()).some((si) => si.vip_id === vip.id && si.vm_list.length === 2),
+      60_000,
+      250,
+    );
     expect(await leaderIndex()).toBe(1 - leader);
     vips.push(vip);
   });

@@ -39,8 +39,18 @@ import { NatsConnectionState } from './nats-connection-state';
 import { PROJECTIONS_CLIENT, ReadSide, WriteProgress } from './read-side';
 
 export const API_CONTROLLERS: Type[] = [
-  DiscoveryController, ServiceEndpointsController, NetworksController, SubnetsController, PortsController, FloatingIpsController, PoolsController,
-  MembersController, VipsController, HealthMonitorsController, CertificatesController, OperatorViewsController,
+  DiscoveryController,
+  ServiceEndpointsController,
+  NetworksController,
+  SubnetsController,
+  PortsController,
+  FloatingIpsController,
+  PoolsController,
+  MembersController,
+  VipsController,
+  HealthMonitorsController,
+  CertificatesController,
+  OperatorViewsController,
 ];
 
 /** The HTTP edge around the controllers: the guard, the body reader, the error filter, and the answers they build. */
@@ -54,7 +64,14 @@ export const EDGE_PROVIDERS: Provider[] = [
 
 /** The write side, by resource; each takes one CommandRuns. */
 export const COMMAND_PROVIDERS: Type[] = [
-  CommandRuns, NetworkCommands, FloatingIpCommands, PoolCommands, MemberCommands, VipCommands, HealthMonitorCommands, CertificateCommands,
+  CommandRuns,
+  NetworkCommands,
+  FloatingIpCommands,
+  PoolCommands,
+  MemberCommands,
+  VipCommands,
+  HealthMonitorCommands,
+  CertificateCommands,
 ];
 
 @Module({})
@@ -63,7 +80,13 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [
-        ClientsModule.register([{ name: PROJECTIONS_CLIENT, transport: Transport.NATS, options: { servers: natsServers(config.natsUrl), ...natsCredentialsFromEnv(), ...RECONNECT_FOREVER, name: 'lbaas-api-queries' } }]),
+        ClientsModule.register([
+          {
+            name: PROJECTIONS_CLIENT,
+            transport: Transport.NATS,
+            options: { servers: natsServers(config.natsUrl), ...natsCredentialsFromEnv(), ...RECONNECT_FOREVER, name: 'lbaas-api-queries' },
+          },
+        ]),
       ],
       controllers: API_CONTROLLERS,
       providers: [

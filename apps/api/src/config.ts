@@ -20,7 +20,8 @@ export const DEFAULT_CERTIFICATE_KEY_FILE = '/etc/lbaas/certificate.key';
 
 export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const port = Number(env.LBAAS_API_PORT ?? 9696);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`LBAAS_API_PORT must be a port number, not '${env.LBAAS_API_PORT}'`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Error(`LBAAS_API_PORT must be a port number, not '${env.LBAAS_API_PORT}'`);
   return {
     host: env.LBAAS_API_HOST ?? '127.0.0.1',
     port,

@@ -6,7 +6,12 @@ describe('routeTemplateOf', () => {
   it.each([
     { desc: 'a collection', method: 'GET', path: '/v2.0/lb/pools', route: '/v2.0/lb/pools' },
     { desc: 'an object, never its id', method: 'PUT', path: `/v2.0/lb/pools/${ID}`, route: '/v2.0/lb/pools/{id}' },
-    { desc: 'a nested route', method: 'DELETE', path: `/v2.0/lb/pools/${ID}/health_monitors/${ID}`, route: '/v2.0/lb/pools/{id}/health_monitors/{monitor_id}' },
+    {
+      desc: 'a nested route',
+      method: 'DELETE',
+      path: `/v2.0/lb/pools/${ID}/health_monitors/${ID}`,
+      route: '/v2.0/lb/pools/{id}/health_monitors/{monitor_id}',
+    },
     { desc: 'the format suffix', method: 'GET', path: `/v2.0/lb/vips/${ID}.json`, route: '/v2.0/lb/vips/{id}' },
     { desc: 'a trailing slash', method: 'GET', path: '/v2.0/networks/', route: '/v2.0/networks' },
     { desc: 'a method the path does not allow', method: 'PATCH', path: `/v2.0/lb/members/${ID}`, route: '/v2.0/lb/members/{id}' },
@@ -22,7 +27,12 @@ describe('routeTemplateOf', () => {
 
 // What /metrics serves and what it counts is tested through the api's HTTP edge (http/api-edge.spec.ts).
 describe('methodLabel', () => {
-  it.each([['GET', 'GET'], ['PATCH', 'PATCH'], ['PROPFIND', 'OTHER'], ['TRACE', 'OTHER']])('labels %s as %s', (method, label) => {
+  it.each([
+    ['GET', 'GET'],
+    ['PATCH', 'PATCH'],
+    ['PROPFIND', 'OTHER'],
+    ['TRACE', 'OTHER'],
+  ])('labels %s as %s', (method, label) => {
     expect(methodLabel(method)).toBe(label);
   });
 });

@@ -28,7 +28,9 @@ export function routeTemplateOf(method: string, rawPath: string): string {
 /** `lbaas_http_request_duration_seconds` by method, route template and status, in the api's registry. */
 export function requestDurations(metrics: ServiceMetrics): Histogram<'method' | 'route' | 'status'> {
   return new Histogram({
-    name: 'lbaas_http_request_duration_seconds', help: 'Time to answer an API request, by method, route template and status.',
-    labelNames: ['method', 'route', 'status'], registers: [metrics.registry],
+    name: 'lbaas_http_request_duration_seconds',
+    help: 'Time to answer an API request, by method, route template and status.',
+    labelNames: ['method', 'route', 'status'],
+    registers: [metrics.registry],
   });
 }

@@ -17,7 +17,8 @@ async function bootstrap(): Promise<void> {
   const metrics = new ServiceMetrics('api');
   const store = await JetStreamEventStore.create(nc, { onAppended: metrics.countAppended });
   await store.ensureStream();
-  if (config.noAuth) logger.warn({ tenantId: config.noAuthTenant }, 'LBAAS_NOAUTH=1: no token checks, every caller is an admin; development only');
+  if (config.noAuth)
+    logger.warn({ tenantId: config.noAuthTenant }, 'LBAAS_NOAUTH=1: no token checks, every caller is an admin; development only');
   const app = await createApiServer(ApiModule.forRoot(config, store, logger, keyRing, metrics), { logger, metrics });
   // SIGTERM: stop accepting, finish the requests in flight, close the projections client, drain NATS, exit 0.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
@@ -30,7 +31,9 @@ function certificateKeyRing(path: string): KeyRing {
   try {
     return loadKeyRing(path);
   } catch (error) {
-    throw new Error(`LBAAS_CERTIFICATE_KEY_FILE: cannot load the certificate key ring from ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `LBAAS_CERTIFICATE_KEY_FILE: cannot load the certificate key ring from ${path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 

@@ -1,7 +1,15 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import { type Collection, NotFound, RESOURCE_KIND, Unavailable } from '@lbaas/domain';
-import { type GetReply, type ListQuery, type ListReply, type PoolStatsReply, QUERY_PATTERNS, type QueryError, type StatusReply } from '@lbaas/read-models';
+import {
+  type GetReply,
+  type ListQuery,
+  type ListReply,
+  type PoolStatsReply,
+  QUERY_PATTERNS,
+  type QueryError,
+  type StatusReply,
+} from '@lbaas/read-models';
 import { firstValueFrom, timeout } from 'rxjs';
 import type { ResourceLookup } from './commands/request-context';
 import { HttpError } from './http/errors';
@@ -26,15 +34,28 @@ export class WriteProgress {
 /** Reads from the projections service over NATS request/reply, with read-your-writes. */
 @Injectable()
 export class ReadSide implements ResourceLookup, OnApplicationShutdown {
-  constructor(@Inject(PROJECTIONS_CLIENT) private readonly client: ClientProxy, private readonly progress: WriteProgress) {}
+  constructor(
+    @Inject(PROJECTIONS_CLIENT) private readonly client: ClientProxy,
+    private readonly progress: WriteProgress,
+  ) {}
 
   async list(
-    collection: Collection, tenantId: string | null, filters: Record<string, string[]>, fields: string[],
+    collection: Collection,
+    tenantId: string | null,
+    filters: Record<string, string[]>,
+    fields: string[],
     shape: Pick<ListQuery, 'sort' | 'page'> = {},
   ): Promise<{ items: Row[]; ids: string[]; more: boolean }> {
     // Links need ids even when ?fields= leaves them out; they are dropped again below.
     const withId = shape.page && fields.length > 0 && !fields.includes('id') ? [...fields, 'id'] : fields;
-    const reply = await this.ask<ListReply>(QUERY_PATTERNS.list, { collection, tenantId, filters, fields: withId, minSeq: this.progress.minSeq, ...shape });
+    const reply = await this.ask<ListReply>(QUERY_PATTERNS.list, {
+      collection,
+      tenantId,
+      filters,
+      fields: withId,
+      minSeq: this.progress.minSeq,
+      ...shape,
+    });
     const ids = reply.items.map((i) => String(i.id));
     const items = withId === fields ? reply.items : reply.items.map(({ id: _id, ...rest }) => rest);
     return { items, ids, more: reply.more ?? false };
@@ -57,7 +78,13 @@ export class ReadSide implements ResourceLookup, OnApplicationShutdown {
   }
 
   async memberPoolId(memberId: string): Promise<string | null> {
-    const reply = await this.ask<GetReply>(QUERY_PATTERNS.get, { collection: 'members', id: memberId, tenantId: null, fields: ['pool_id'], minSeq: this.progress.minSeq });
+    const reply = await this.ask<GetReply>(QUERY_PATTERNS.get, {
+      collection: 'members',
+      id: memberId,
+      tenantId: null,
+      fields: ['pool_id'],
+      minSeq: this.progress.minSeq,
+    });
     return typeof reply.item?.pool_id === 'string' ? reply.item.pool_id : null;
   }
 

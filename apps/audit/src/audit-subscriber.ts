@@ -46,13 +46,20 @@ export class AuditSubscriber implements OnApplicationBootstrap, OnApplicationShu
   private caughtUpLogged = false;
   private readonly metrics = new ServiceMetrics('audit');
 
-  constructor(@Inject(AUDIT_CONFIG) private readonly config: AuditConfig, @Inject(LOGGER) private readonly log: Logger) {}
+  constructor(
+    @Inject(AUDIT_CONFIG) private readonly config: AuditConfig,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const c = this.config;
     const lifetime = await ServiceLifetime.serve({
-      name: 'audit', health: { host: c.healthHost, port: c.healthPort }, metrics: this.metrics, position: () => this.position,
-      notReady: () => (this.position < this.catchUpTarget ? `catching up with the event log: at ${this.position} of ${this.catchUpTarget}` : null),
+      name: 'audit',
+      health: { host: c.healthHost, port: c.healthPort },
+      metrics: this.metrics,
+      position: () => this.position,
+      notReady: () =>
+        this.position < this.catchUpTarget ? `catching up with the event log: at ${this.position} of ${this.catchUpTarget}` : null,
       details: () => ({ position: this.position, records: this.records }),
     });
     this.lifetime = lifetime;
@@ -73,7 +80,15 @@ export class AuditSubscriber implements OnApplicationBootstrap, OnApplicationShu
     this.position = head?.position ?? 0;
     this.records = head?.records ?? 0;
     this.catchUpTarget = await streamLastSeq(nc);
-    this.log.info({ position: this.position, records: this.records, streamLastSeq: this.catchUpTarget, database: describeAuditDatabase(this.config.database) }, 'auditing the event log');
+    this.log.info(
+      {
+        position: this.position,
+        records: this.records,
+        streamLastSeq: this.catchUpTarget,
+        database: describeAuditDatabase(this.config.database),
+      },
+      'auditing the event log',
+    );
     const consumer = await nc.jetstream().consumers.get(STREAM_NAME, {
       filterSubjects: ALL_EVENTS_SUBJECT,
       // Never DeliverPolicy.All: the client keeps its opt_start_seq, which the server refuses with that policy.
@@ -137,7 +152,10 @@ export class AuditSubscriber implements OnApplicationBootstrap, OnApplicationShu
 
   /** What was not committed is read again from the stream, after the checkpoint. */
   private restart(error: unknown): void {
-    this.log.error({ err: error, position: this.position }, `writing the audit trail failed: resuming from the checkpoint in ${RESTART_DELAY_MS} ms`);
+    this.log.error(
+      { err: error, position: this.position },
+      `writing the audit trail failed: resuming from the checkpoint in ${RESTART_DELAY_MS} ms`,
+    );
     this.subscription = null;
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;

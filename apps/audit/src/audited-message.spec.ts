@@ -7,11 +7,21 @@ const SUBJECT = `lbaas.events.network.${NETWORK}`;
 const TIMESTAMP_NANOS = Date.parse('2026-01-15T09:30:00.250Z') * 1e6;
 const commit: Commit = {
   commitId: 'c-1',
-  events: [{
-    id: 'e-1', type: 'NetworkCreated', version: 1, aggregate: 'network', aggregateId: NETWORK, occurredAt: '2026-01-15T09:30:00.000Z',
-    tenantId: 't-1', actor: 'demo', correlationId: 'req-1', causationId: null,
-    data: { networkId: NETWORK, tenantId: 't-1', name: 'net', adminStateUp: true, shared: false, external: false },
-  }],
+  events: [
+    {
+      id: 'e-1',
+      type: 'NetworkCreated',
+      version: 1,
+      aggregate: 'network',
+      aggregateId: NETWORK,
+      occurredAt: '2026-01-15T09:30:00.000Z',
+      tenantId: 't-1',
+      actor: 'demo',
+      correlationId: 'req-1',
+      causationId: null,
+      data: { networkId: NETWORK, tenantId: 't-1', name: 'net', adminStateUp: true, shared: false, external: false },
+    },
+  ],
 };
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -23,11 +33,18 @@ describe('auditedMessageOf', () => {
 
   it.each([
     { desc: 'not JSON', text: 'password=hunter2', subject: SUBJECT, reason: /not JSON/ },
-    { desc: 'a commit stored on another aggregate\'s subject', text: JSON.stringify(commit), subject: 'lbaas.events.pool.p-1', reason: /is stored on/ },
+    {
+      desc: "a commit stored on another aggregate's subject",
+      text: JSON.stringify(commit),
+      subject: 'lbaas.events.pool.p-1',
+      reason: /is stored on/,
+    },
   ])('keeps a message that is $desc as its digest and size, never its bytes', ({ text, subject, reason }) => {
     const audited = auditedMessageOf({ seq: 4, subject, data: bytes(text), info: { timestampNanos: TIMESTAMP_NANOS } });
     expect(audited).toEqual({
-      seq: 4, subject, storedAt: '2026-01-15T09:30:00.250Z',
+      seq: 4,
+      subject,
+      storedAt: '2026-01-15T09:30:00.250Z',
       undecodable: { reason: expect.stringMatching(reason), sha256: createHash('sha256').update(text).digest('hex'), bytes: text.length },
     });
     expect(JSON.stringify(audited)).not.toContain('hunter2');

@@ -18,7 +18,12 @@ export function auditedMessageOf(message: StreamMessage): AuditedMessage {
     return { seq, subject, storedAt, commit: decodeStoredCommit(message).commit };
   } catch (error) {
     const reason = undecodableReason(message.data, error);
-    return { seq, subject, storedAt, undecodable: { reason, sha256: createHash('sha256').update(message.data).digest('hex'), bytes: message.data.length } };
+    return {
+      seq,
+      subject,
+      storedAt,
+      undecodable: { reason, sha256: createHash('sha256').update(message.data).digest('hex'), bytes: message.data.length },
+    };
   }
 }
 

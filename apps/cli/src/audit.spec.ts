@@ -8,10 +8,21 @@ import { runAudit, sinceValue } from './audit';
 
 const commit = (aggregateId: string, type: string, occurredAt: string): Commit => ({
   commitId: `c-${aggregateId}-${type}`,
-  events: [{
-    id: `${aggregateId}-${type}`, type, version: 1, aggregate: 'network', aggregateId, occurredAt, tenantId: `tenant-of-${aggregateId}`,
-    actor: 'demo', correlationId: 'req-1', causationId: null, data: { networkId: aggregateId },
-  }],
+  events: [
+    {
+      id: `${aggregateId}-${type}`,
+      type,
+      version: 1,
+      aggregate: 'network',
+      aggregateId,
+      occurredAt,
+      tenantId: `tenant-of-${aggregateId}`,
+      actor: 'demo',
+      correlationId: 'req-1',
+      causationId: null,
+      data: { networkId: aggregateId },
+    },
+  ],
 });
 
 describe('lbaas audit', () => {
@@ -23,8 +34,19 @@ describe('lbaas audit', () => {
 
   beforeAll(async () => {
     const store = await AuditStore.open({ sqlitePath: path });
-    const commits = [commit('n-1', 'NetworkCreated', '2026-01-01T00:00:01.000Z'), commit('n-2', 'NetworkCreated', '2026-01-01T00:00:02.000Z'), commit('n-1', 'NetworkDeleted', '2026-01-01T00:00:03.000Z')];
-    await store.append(commits.map((c, i) => ({ seq: i + 1, subject: `lbaas.events.network.${c.events[0].aggregateId}`, storedAt: c.events[0].occurredAt, commit: c })));
+    const commits = [
+      commit('n-1', 'NetworkCreated', '2026-01-01T00:00:01.000Z'),
+      commit('n-2', 'NetworkCreated', '2026-01-01T00:00:02.000Z'),
+      commit('n-1', 'NetworkDeleted', '2026-01-01T00:00:03.000Z'),
+    ];
+    await store.append(
+      commits.map((c, i) => ({
+        seq: i + 1,
+        subject: `lbaas.events.network.${c.events[0].aggregateId}`,
+        storedAt: c.events[0].occurredAt,
+        commit: c,
+      })),
+    );
     await store.close();
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,17 +58,23 @@ describe('lbaas audit', () => {
   });
   afterEach(() => jest.restoreAllMocks());
 
-  it('lists an object\'s events as a table', async () => {
+  it("lists an object's events as a table", async () => {
     expect(await runAudit(['--object', 'n-1'], env)).toBe(0);
     const lines = stdout.trim().split('\n');
-    expect(lines[1]).toMatch(/\| stream_seq \| event_index \| occurred_at +\| event_type +\| aggregate \| aggregate_id \| tenant_id +\| actor \|/);
+    expect(lines[1]).toMatch(
+      /\| stream_seq \| event_index \| occurred_at +\| event_type +\| aggregate \| aggregate_id \| tenant_id +\| actor \|/,
+    );
     expect(lines.filter((l) => l.includes('n-1 '))).toHaveLength(2);
     expect(stdout).not.toContain('n-2');
   });
 
   it.each([
     { desc: 'a tenant', args: ['--tenant', 'tenant-of-n-2'], events: ['n-2-NetworkCreated'] },
-    { desc: 'a start time, in any ISO 8601 form', args: ['--since', '2026-01-01T01:00:02+01:00'], events: ['n-2-NetworkCreated', 'n-1-NetworkDeleted'] },
+    {
+      desc: 'a start time, in any ISO 8601 form',
+      args: ['--since', '2026-01-01T01:00:02+01:00'],
+      events: ['n-2-NetworkCreated', 'n-1-NetworkDeleted'],
+    },
     { desc: 'nothing', args: [], events: ['n-1-NetworkCreated', 'n-2-NetworkCreated', 'n-1-NetworkDeleted'] },
   ])('filters by $desc, every field and the payload as an object in JSON', async ({ args, events }) => {
     expect(await runAudit([...args, '-f', 'json'], env)).toBe(0);
@@ -66,7 +94,9 @@ describe('lbaas audit', () => {
     await new Promise<void>((resolve, reject) => db.run('VACUUM INTO ?', [copy], (error) => (error ? reject(error) : resolve())));
     await new Promise<void>((resolve) => db.close(() => resolve()));
     const tampered = new Database(copy);
-    await new Promise<void>((resolve, reject) => tampered.run("UPDATE audit_records SET actor = 'admin' WHERE stream_seq = 2", (error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      tampered.run("UPDATE audit_records SET actor = 'admin' WHERE stream_seq = 2", (error) => (error ? reject(error) : resolve())),
+    );
     await new Promise<void>((resolve) => tampered.close(() => resolve()));
     expect(await runAudit(['verify'], { LBAAS_AUDIT_DB: copy })).toBe(1);
     expect(stdout).toMatch(/^audit trail BROKEN at stream sequence 2 event 0 \(event id n-2-NetworkCreated\): its hash does not match/);

@@ -66,17 +66,24 @@ describe('parseCommandLine', () => {
   });
 
   it('collects every value of a repeatable option, and keeps the last of another', () => {
-    const args = parse(['--subnet-id', 's', 'n', '--dns-nameserver', '198.18.0.53', '--name', 'a', '--dns-nameserver=198.18.0.54', '--name', 'b']);
+    const args = parse([
+      '--subnet-id',
+      's',
+      'n',
+      '--dns-nameserver',
+      '198.18.0.53',
+      '--name',
+      'a',
+      '--dns-nameserver=198.18.0.54',
+      '--name',
+      'b',
+    ]);
     expect(args.strings('dns-nameserver')).toEqual(['198.18.0.53', '198.18.0.54']);
     expect(args.string('name')).toBe('b');
     expect(args.strings('name')).toEqual([]);
   });
 
-  it.each([
-    ['\u2013-name'],
-    ['\u2014name'],
-    ['\u2013name'],
-  ])('restores a typographic dash pasted from a web page: %s', (dash) => {
+  it.each([['\u2013-name'], ['\u2014name'], ['\u2013name']])('restores a typographic dash pasted from a web page: %s', (dash) => {
     expect(parse([dash, 'vipsubnet', '--subnet-id', 's', 'vipnet']).string('name')).toBe('vipsubnet');
   });
 
@@ -107,7 +114,11 @@ describe('parseCommandLine', () => {
 });
 
 describe('splitVerb', () => {
-  const globals: OptionSpecs = { 'os-url': { type: 'string', help: '' }, format: { type: 'string', short: 'f', help: '' }, help: { type: 'boolean', short: 'h', help: '' } };
+  const globals: OptionSpecs = {
+    'os-url': { type: 'string', help: '' },
+    format: { type: 'string', short: 'f', help: '' },
+    help: { type: 'boolean', short: 'h', help: '' },
+  };
 
   it.each([
     [['net-list'], 'net-list', []],

@@ -148,7 +148,9 @@ export function parseCommandLine(argv: readonly string[], specs: OptionSpecs, po
     if (value !== undefined) named.set(p.name, value);
   });
   const missing = [
-    ...Object.keys(specs).filter((name) => specs[name].required && !options.has(name)).map((name) => `--${name}`),
+    ...Object.keys(specs)
+      .filter((name) => specs[name].required && !options.has(name))
+      .map((name) => `--${name}`),
     ...positionals.filter((p) => p.required && !named.has(p.name)).map((p) => p.name),
   ];
   if (missing.length > 0) throw new UsageError(`the following arguments are required: ${missing.join(', ')}`);

@@ -31,6 +31,8 @@ export async function runDevFabric(args: string[]): Promise<number> {
   }
   await ensureFabric(DEV_PREFIX);
   for (const plug of [...DEV_BACKENDS, DEV_CLIENT]) await plugNamespace(DEV_PREFIX, plug.name, plug.address);
-  console.log(`fabric ${DEV_PREFIX}fabric with ${DEV_BACKENDS.map((b) => `${DEV_PREFIX}${b.name} (${b.address})`).join(', ')} and ${DEV_PREFIX}${DEV_CLIENT.name} (${DEV_CLIENT.address})`);
+  console.log(
+    `fabric ${DEV_PREFIX}fabric with ${DEV_BACKENDS.map((b) => `${DEV_PREFIX}${b.name} (${b.address})`).join(', ')} and ${DEV_PREFIX}${DEV_CLIENT.name} (${DEV_CLIENT.address})`,
+  );
   return 0;
 }

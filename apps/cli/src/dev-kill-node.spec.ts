@@ -2,16 +2,37 @@ import { initialServiceInstanceState, type PlacementData, type ServiceInstanceSt
 import { isNodeAgent, placementsOnNode, type ProcessView, withDescendants } from './dev-kill-node';
 
 const NATS = 'nats://127.0.0.1:4222';
-const proc = (pid: number, ppid: number, argv: string[], env: Record<string, string> = { LBAAS_NATS_URL: NATS }): ProcessView => ({ pid, ppid, argv, env });
+const proc = (pid: number, ppid: number, argv: string[], env: Record<string, string> = { LBAAS_NATS_URL: NATS }): ProcessView => ({
+  pid,
+  ppid,
+  argv,
+  env,
+});
 
 const placement = (vmId: string, nodeId: string, role: 'active' | 'standby'): PlacementData => ({
-  vmId, nodeId, role, priority: role === 'active' ? 200 : 100, vrrpAddress: '198.19.192.10',
+  vmId,
+  nodeId,
+  role,
+  priority: role === 'active' ? 200 : 100,
+  vrrpAddress: '198.19.192.10',
 });
 
 function liveInstance(id: string, placements: PlacementData[]): ServiceInstanceState {
   return {
-    kind: 'live', id, vipId: `vip-${id}`, poolId: `pool-${id}`, tenantId: 't', createdAt: '2026-11-29T00:00:00.000Z',
-    placements, unplaceableReason: null, deleting: false, history: [], rendered: [], lastRejection: null, applied: {}, failures: {},
+    kind: 'live',
+    id,
+    vipId: `vip-${id}`,
+    poolId: `pool-${id}`,
+    tenantId: 't',
+    createdAt: '2026-11-29T00:00:00.000Z',
+    placements,
+    unplaceableReason: null,
+    deleting: false,
+    history: [],
+    rendered: [],
+    lastRejection: null,
+    applied: {},
+    failures: {},
   } as unknown as ServiceInstanceState;
 }
 
@@ -23,12 +44,19 @@ describe('lbaas dev kill-node', () => {
         liveInstance('b', [placement('vm-b1', 'compute-node-2', 'active'), placement('vm-b2', 'compute-node-3', 'standby')]),
         liveInstance('c', [placement('vm-c1', 'compute-node-1', 'active'), placement('vm-c2', 'compute-node-3', 'standby')]),
       ];
-      expect(placementsOnNode(instances, 'compute-node-2').map((p) => [p.instanceId, p.placement.vmId, p.placement.role]))
-        .toEqual([['a', 'vm-a2', 'standby'], ['b', 'vm-b1', 'active']]);
+      expect(placementsOnNode(instances, 'compute-node-2').map((p) => [p.instanceId, p.placement.vmId, p.placement.role])).toEqual([
+        ['a', 'vm-a2', 'standby'],
+        ['b', 'vm-b1', 'active'],
+      ]);
     });
 
     it('finds nothing on a node with no placement, and skips instances that are gone', () => {
-      expect(placementsOnNode([initialServiceInstanceState, liveInstance('a', [placement('vm-a1', 'compute-node-1', 'active')])], 'compute-node-9')).toEqual([]);
+      expect(
+        placementsOnNode(
+          [initialServiceInstanceState, liveInstance('a', [placement('vm-a1', 'compute-node-1', 'active')])],
+          'compute-node-9',
+        ),
+      ).toEqual([]);
     });
   });
 
@@ -38,7 +66,9 @@ describe('lbaas dev kill-node', () => {
     });
 
     it('knows an agent started by its script, with the node as its argument', () => {
-      expect(isNodeAgent(proc(10, 1, ['/usr/bin/node', '/repo/apps/node-agent/dist/main.js', 'compute-node-2']), 'compute-node-2', NATS)).toBe(true);
+      expect(
+        isNodeAgent(proc(10, 1, ['/usr/bin/node', '/repo/apps/node-agent/dist/main.js', 'compute-node-2']), 'compute-node-2', NATS),
+      ).toBe(true);
     });
 
     it.each([
@@ -46,7 +76,10 @@ describe('lbaas dev kill-node', () => {
       { desc: 'another node by argument', p: proc(10, 1, ['/usr/bin/node', '/repo/apps/node-agent/dist/main.js', 'compute-node-3']) },
       { desc: 'another stack on the same machine', p: proc(10, 1, ['lb-compute-node-2'], { LBAAS_NATS_URL: 'nats://127.0.0.1:4999' }) },
       { desc: 'a process with no NATS URL', p: proc(10, 1, ['lb-compute-node-2'], {}) },
-      { desc: 'another service with the node name as argument', p: proc(10, 1, ['/usr/bin/node', '/repo/apps/scheduler/dist/main.js', 'compute-node-2']) },
+      {
+        desc: 'another service with the node name as argument',
+        p: proc(10, 1, ['/usr/bin/node', '/repo/apps/scheduler/dist/main.js', 'compute-node-2']),
+      },
     ])('leaves alone $desc', ({ p }) => {
       expect(isNodeAgent(p, 'compute-node-2', NATS)).toBe(false);
     });

@@ -61,7 +61,9 @@ export function withDescendants(roots: readonly number[], processes: readonly Pr
 }
 
 function nulSeparated(path: string): string[] {
-  return readFileSync(path, 'utf8').split('\0').filter((part) => part !== '');
+  return readFileSync(path, 'utf8')
+    .split('\0')
+    .filter((part) => part !== '');
 }
 
 function processes(): ProcessView[] {
@@ -166,10 +168,15 @@ export async function runDevKillNode(args: string[], natsUrl: string): Promise<n
     const inNamespace = await namespaceExists(namespace);
     if (inNamespace) await exec('ip', ['-n', `${prefix}fabric`, 'link', 'set', fabricVeth(placement.vmId), 'down']).catch(() => undefined);
     const roots = inNamespace
-      ? (await exec('ip', ['netns', 'pids', namespace])).stdout.split('\n').filter((l) => l.trim() !== '').map(Number)
+      ? (await exec('ip', ['netns', 'pids', namespace])).stdout
+          .split('\n')
+          .filter((l) => l.trim() !== '')
+          .map(Number)
       : pidFiles(join(runRoot, placement.vmId));
     const killed = kill(withDescendants(roots, processes()));
-    console.log(`  ${placement.role.padEnd(7)} ${placement.vmId} of instance ${instanceId}: ${inNamespace ? 'link down, ' : ''}${killed.length} process(es) killed`);
+    console.log(
+      `  ${placement.role.padEnd(7)} ${placement.vmId} of instance ${instanceId}: ${inNamespace ? 'link down, ' : ''}${killed.length} process(es) killed`,
+    );
   }
   console.log(`the scheduler declares ${nodeId} lost after its silence (LBAAS_NODE_SILENCE_MS); \`make up\` starts its agent again`);
   return 0;

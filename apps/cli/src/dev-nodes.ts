@@ -15,7 +15,10 @@ const MAX_NODES = 2000;
 export async function runDevNodes(args: string[], natsUrl: string): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args, options: { count: { type: 'string' }, prefix: { type: 'string' }, 'heartbeat-ms': { type: 'string' } } }));
+    ({ values } = parseArgs({
+      args,
+      options: { count: { type: 'string' }, prefix: { type: 'string' }, 'heartbeat-ms': { type: 'string' } },
+    }));
   } catch (error) {
     console.error(`lbaas dev nodes: ${error instanceof Error ? error.message : String(error)}`);
     return 2;
@@ -37,12 +40,21 @@ export async function runDevNodes(args: string[], natsUrl: string): Promise<numb
   }
   const nc = await connectNats('lbaas-dev-nodes', natsUrl);
   const nodeIds = Array.from({ length: count }, (_, i) => `${prefix}-${i + 1}`);
-  const nodes = await Promise.all(nodeIds.map((nodeId) => runNodeAgent({
-    nc, nodeId, driver: new FakeDriver(), heartbeatMs, reconcileMs: 5000, observeMs: 5000,
-    log: (level, fields, message) => {
-      if (level !== 'info' || message !== 'placement applied') console.log(`${nodeId}: ${message} ${JSON.stringify(fields)}`);
-    },
-  })));
+  const nodes = await Promise.all(
+    nodeIds.map((nodeId) =>
+      runNodeAgent({
+        nc,
+        nodeId,
+        driver: new FakeDriver(),
+        heartbeatMs,
+        reconcileMs: 5000,
+        observeMs: 5000,
+        log: (level, fields, message) => {
+          if (level !== 'info' || message !== 'placement applied') console.log(`${nodeId}: ${message} ${JSON.stringify(fields)}`);
+        },
+      }),
+    ),
+  );
   console.log(`${count} simulated node(s) heartbeating every ${heartbeatMs} ms: ${nodeIds.join(', ')}; Ctrl-C stops them`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

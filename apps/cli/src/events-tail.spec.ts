@@ -4,11 +4,23 @@ import { UsageError } from './cli-errors';
 import { eventJsonLine, eventLine, eventTypeValue, tailedEvents } from './events-tail';
 
 const envelope = (type: string, aggregateId: string, change: Partial<EventEnvelope> = {}): EventEnvelope => ({
-  id: `event-${type}`, type, version: 1, aggregate: 'pool', aggregateId, occurredAt: '2026-01-15T09:30:00.000Z',
-  tenantId: 'tenant-a', actor: 'demo', correlationId: 'req-42', causationId: null, data: { poolId: aggregateId }, ...change,
+  id: `event-${type}`,
+  type,
+  version: 1,
+  aggregate: 'pool',
+  aggregateId,
+  occurredAt: '2026-01-15T09:30:00.000Z',
+  tenantId: 'tenant-a',
+  actor: 'demo',
+  correlationId: 'req-42',
+  causationId: null,
+  data: { poolId: aggregateId },
+  ...change,
 });
 const stored = (seq: number, events: EventEnvelope[]): StoredCommit => ({
-  seq, subject: `lbaas.events.pool.${events[0].aggregateId}`, commit: { commitId: `commit-${seq}`, events },
+  seq,
+  subject: `lbaas.events.pool.${events[0].aggregateId}`,
+  commit: { commitId: `commit-${seq}`, events },
 });
 
 describe('lbaas events tail', () => {
@@ -22,14 +34,16 @@ describe('lbaas events tail', () => {
     { desc: 'several types', filter: { types: ['PoolCreated', 'MemberRemoved', 'PoolDeleted'] }, types: ['MemberRemoved', 'PoolDeleted'] },
     { desc: 'a type it does not carry', filter: { types: ['PoolCreated'] }, types: [] },
     { desc: 'its aggregate and a type', filter: { aggregateId: 'pool-1', types: ['MemberRemoved'] }, types: ['MemberRemoved'] },
-  ])('passes on the events of a commit for $desc, each with the commit\'s sequence', ({ filter, types }) => {
+  ])("passes on the events of a commit for $desc, each with the commit's sequence", ({ filter, types }) => {
     const tailed = tailedEvents(deletion, filter);
     expect(tailed.map((t) => t.event.type)).toEqual(types);
     expect(tailed.every((t) => t.seq === 7)).toBe(true);
   });
 
   it('prints a line: sequence, time, aggregate/id, type and version, actor, correlation id', () => {
-    expect(eventLine({ seq: 12, event: envelope('PoolCreated', 'pool-1') })).toBe('12  2026-01-15T09:30:00.000Z  pool/pool-1  PoolCreated v1  demo  req-42');
+    expect(eventLine({ seq: 12, event: envelope('PoolCreated', 'pool-1') })).toBe(
+      '12  2026-01-15T09:30:00.000Z  pool/pool-1  PoolCreated v1  demo  req-42',
+    );
   });
 
   it('shows an empty actor or correlation id as -', () => {
@@ -45,7 +59,7 @@ describe('lbaas events tail', () => {
     expect(JSON.parse(line)).toEqual({ seq: 12, ...event });
   });
 
-  it('takes --type in any case, in the catalogue\'s spelling', () => expect(eventTypeValue('poolupdated')).toBe('PoolUpdated'));
+  it("takes --type in any case, in the catalogue's spelling", () => expect(eventTypeValue('poolupdated')).toBe('PoolUpdated'));
 
   it('refuses a --type the catalogue does not have, rather than wait for it for ever', () => {
     expect(() => eventTypeValue('PoolRenamed')).toThrow(UsageError);

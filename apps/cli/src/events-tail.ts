@@ -12,9 +12,21 @@ type TailFormat = (typeof TAIL_FORMATS)[number];
 
 const OPTIONS: OptionSpecs = {
   aggregate: { type: 'string', metavar: 'ID', help: 'Only the events of this aggregate (a pool, VIP, network, ... id).' },
-  type: { type: 'string', multiple: true, metavar: 'EVENT_TYPE', help: 'Only events of this type, e.g. PoolUpdated (repeatable; docs/events.md lists them).' },
-  'from-start': { type: 'boolean', help: 'Replay the log from its first event, then follow it (default: only events appended from now on).' },
-  format: { ...GLOBAL_OPTIONS.format, metavar: '{table,json}', help: 'A line per event (default), or a JSON object per line with the payload.' },
+  type: {
+    type: 'string',
+    multiple: true,
+    metavar: 'EVENT_TYPE',
+    help: 'Only events of this type, e.g. PoolUpdated (repeatable; docs/events.md lists them).',
+  },
+  'from-start': {
+    type: 'boolean',
+    help: 'Replay the log from its first event, then follow it (default: only events appended from now on).',
+  },
+  format: {
+    ...GLOBAL_OPTIONS.format,
+    metavar: '{table,json}',
+    help: 'A line per event (default), or a JSON object per line with the payload.',
+  },
   help: GLOBAL_OPTIONS.help,
 };
 const POSITIONALS: readonly PositionalSpec[] = [{ name: 'COMMAND', required: true, help: 'tail' }];
@@ -43,15 +55,25 @@ export interface TailedEvent {
 /** The events of a stored commit that the filter lets through, each with the commit's stream sequence. */
 export function tailedEvents(stored: StoredCommit, filter: TailFilter): TailedEvent[] {
   return stored.commit.events
-    .filter((e) => (filter.aggregateId === undefined || e.aggregateId === filter.aggregateId) && (filter.types.length === 0 || filter.types.includes(e.type)))
+    .filter(
+      (e) =>
+        (filter.aggregateId === undefined || e.aggregateId === filter.aggregateId) &&
+        (filter.types.length === 0 || filter.types.includes(e.type)),
+    )
     .map((event) => ({ seq: stored.seq, event }));
 }
 
 /** `12  2026-01-15T09:30:00.000Z  pool/6f1c...  PoolCreated v1  demo  req-42`; an empty field shows as `-`. */
 export function eventLine({ seq, event }: TailedEvent): string {
   const shown = (text: string) => (text === '' ? '-' : text);
-  return [String(seq), event.occurredAt, `${event.aggregate}/${event.aggregateId}`, `${event.type} v${event.version}`, shown(event.actor), shown(event.correlationId)]
-    .join('  ');
+  return [
+    String(seq),
+    event.occurredAt,
+    `${event.aggregate}/${event.aggregateId}`,
+    `${event.type} v${event.version}`,
+    shown(event.actor),
+    shown(event.correlationId),
+  ].join('  ');
 }
 
 /** JSON Lines: the envelope as stored, payload included, with the commit's stream sequence. */

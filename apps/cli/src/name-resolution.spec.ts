@@ -24,7 +24,10 @@ describe('resolveId', () => {
   });
 
   it('finds a name with one list by name', async () => {
-    const list = lister([{ id: ID, name: 'mypool' }, { id: OTHER, name: 'otherpool' }]);
+    const list = lister([
+      { id: ID, name: 'mypool' },
+      { id: OTHER, name: 'otherpool' },
+    ]);
     await expect(resolveId(list, POOL, 'mypool')).resolves.toBe(ID);
     expect(list.asked).toEqual(['pools?name=mypool']);
   });
@@ -40,21 +43,31 @@ describe('resolveId', () => {
   });
 
   it('asks for the id when a name matches several objects', async () => {
-    const list = lister([{ id: ID, name: 'vipnet' }, { id: OTHER, name: 'vipnet' }]);
-    await expect(resolveId(list, NETWORK, 'vipnet'))
-      .rejects.toEqual(new CommandError("Multiple network matches found for name 'vipnet', use an ID to be more specific."));
+    const list = lister([
+      { id: ID, name: 'vipnet' },
+      { id: OTHER, name: 'vipnet' },
+    ]);
+    await expect(resolveId(list, NETWORK, 'vipnet')).rejects.toEqual(
+      new CommandError("Multiple network matches found for name 'vipnet', use an ID to be more specific."),
+    );
   });
 
   it('takes only ids for a kind without names, never listing by a field the API would ignore', async () => {
     const list = lister([{ id: ID }]);
-    await expect(resolveId(list, HEALTH_MONITOR, 'mymonitor')).rejects.toEqual(new CommandError("Unable to find health_monitor with id 'mymonitor'"));
-    await expect(resolveId(list, HEALTH_MONITOR, OTHER)).rejects.toEqual(new CommandError(`Unable to find health_monitor with id '${OTHER}'`));
+    await expect(resolveId(list, HEALTH_MONITOR, 'mymonitor')).rejects.toEqual(
+      new CommandError("Unable to find health_monitor with id 'mymonitor'"),
+    );
+    await expect(resolveId(list, HEALTH_MONITOR, OTHER)).rejects.toEqual(
+      new CommandError(`Unable to find health_monitor with id '${OTHER}'`),
+    );
     expect(list.asked).toEqual([`health_monitors?id=${OTHER}`]);
   });
 
   it('finds a floating IP by its address', async () => {
     const list = lister([{ id: ID, floating_ip_address: '198.19.0.2' }]);
     await expect(resolveId(list, FLOATING_IP, '198.19.0.2')).resolves.toBe(ID);
-    await expect(resolveId(list, FLOATING_IP, '198.19.0.3')).rejects.toEqual(new CommandError("Unable to find floatingip with floating_ip_address '198.19.0.3'"));
+    await expect(resolveId(list, FLOATING_IP, '198.19.0.3')).rejects.toEqual(
+      new CommandError("Unable to find floatingip with floating_ip_address '198.19.0.3'"),
+    );
   });
 });

@@ -20,6 +20,7 @@ export async function resolveId(list: IdLister, kind: ResourceKind, nameOrId: st
   const matches = await list(kind, kind.lookup, nameOrId);
   const [only] = matches;
   if (only === undefined) throw new CommandError(`Unable to find ${kind.key} with ${kind.lookup} '${nameOrId}'`);
-  if (matches.length > 1) throw new CommandError(`Multiple ${kind.key} matches found for ${kind.lookup} '${nameOrId}', use an ID to be more specific.`);
+  if (matches.length > 1)
+    throw new CommandError(`Multiple ${kind.key} matches found for ${kind.lookup} '${nameOrId}', use an ID to be more specific.`);
   return String(only.id);
 }

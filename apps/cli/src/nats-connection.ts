@@ -8,7 +8,14 @@ import { CommandError } from './cli-errors';
  */
 export async function connectCommand(name: string, natsUrl: string): Promise<NatsConnection> {
   try {
-    return await connect({ servers: natsUrl.split(','), name, ...natsCredentialsFromEnv(), timeout: 3000, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+    return await connect({
+      servers: natsUrl.split(','),
+      name,
+      ...natsCredentialsFromEnv(),
+      timeout: 3000,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+    });
   } catch (error) {
     throw new CommandError(`cannot reach NATS at ${natsUrl} (LBAAS_NATS_URL): ${error instanceof Error ? error.message : String(error)}`);
   }

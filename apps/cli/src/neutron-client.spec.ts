@@ -13,7 +13,12 @@ interface Sent {
 function fakeFetch(status: number, body: string): typeof fetch & { sent: Sent[] } {
   const sent: Sent[] = [];
   const impl = async (url: string | URL | Request, init?: RequestInit) => {
-    sent.push({ url: String(url), method: init?.method ?? 'GET', headers: init?.headers as Record<string, string>, body: init?.body as string | undefined });
+    sent.push({
+      url: String(url),
+      method: init?.method ?? 'GET',
+      headers: init?.headers as Record<string, string>,
+      body: init?.body as string | undefined,
+    });
     return new Response(status === 204 ? null : body, { status });
   };
   return Object.assign(impl as typeof fetch, { sent });
@@ -23,15 +28,30 @@ describe('NeutronClient', () => {
   it('lists with the query, sending the token', async () => {
     const fetch = fakeFetch(200, JSON.stringify({ pools: [{ id: 'p1' }] }));
     const client = new NeutronClient('http://127.0.0.1:9696/', 'tok', fetch);
-    await expect(client.list(POOL, [['name', 'my pool'], ['fields', 'id']])).resolves.toEqual([{ id: 'p1' }]);
-    expect(fetch.sent).toEqual([{ url: 'http://127.0.0.1:9696/v2.0/lb/pools?name=my+pool&fields=id', method: 'GET', headers: { 'X-Auth-Token': 'tok', Accept: 'application/json' } }]);
+    await expect(
+      client.list(POOL, [
+        ['name', 'my pool'],
+        ['fields', 'id'],
+      ]),
+    ).resolves.toEqual([{ id: 'p1' }]);
+    expect(fetch.sent).toEqual([
+      {
+        url: 'http://127.0.0.1:9696/v2.0/lb/pools?name=my+pool&fields=id',
+        method: 'GET',
+        headers: { 'X-Auth-Token': 'tok', Accept: 'application/json' },
+      },
+    ]);
   });
 
   it('wraps a create in its envelope and unwraps the answer', async () => {
     const fetch = fakeFetch(201, JSON.stringify({ pool: { id: 'p1', name: 'mypool' } }));
     const client = new NeutronClient('http://127.0.0.1:9696', 'tok', fetch);
     await expect(client.create(POOL, { name: 'mypool' })).resolves.toEqual({ id: 'p1', name: 'mypool' });
-    expect(fetch.sent[0]).toMatchObject({ method: 'POST', body: '{"pool":{"name":"mypool"}}', headers: { 'Content-Type': 'application/json' } });
+    expect(fetch.sent[0]).toMatchObject({
+      method: 'POST',
+      body: '{"pool":{"name":"mypool"}}',
+      headers: { 'Content-Type': 'application/json' },
+    });
   });
 
   it('accepts the empty answer of a delete', async () => {
@@ -61,6 +81,8 @@ describe('NeutronClient', () => {
       throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:9') });
     }, {}) as unknown as typeof fetch;
     const client = new NeutronClient('http://127.0.0.1:9', 'tok', refused);
-    await expect(client.list(POOL)).rejects.toEqual(new CommandError('Unable to establish connection to http://127.0.0.1:9/v2.0/lb/pools: connect ECONNREFUSED 127.0.0.1:9'));
+    await expect(client.list(POOL)).rejects.toEqual(
+      new CommandError('Unable to establish connection to http://127.0.0.1:9/v2.0/lb/pools: connect ECONNREFUSED 127.0.0.1:9'),
+    );
   });
 });

@@ -2,10 +2,13 @@ import { CommandError } from './cli-errors';
 import type { Row } from './output';
 import type { ResourceKind } from './resources';
 
-
 /** The API's NeutronError, its message as the neutron CLI prints it. */
 export class ApiError extends CommandError {
-  constructor(readonly status: number, readonly type: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -30,7 +33,11 @@ function neutronError(status: number, text: string): ApiError {
 
 /** The Neutron v2.0 REST API as the CLI uses it: JSON in envelopes, the token in X-Auth-Token. */
 export class NeutronClient {
-  constructor(private readonly baseUrl: string, private readonly token: string, private readonly fetchImpl: Fetch = fetch) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+    private readonly fetchImpl: Fetch = fetch,
+  ) {}
 
   async list(kind: ResourceKind, query: readonly (readonly [string, string])[] = []): Promise<Row[]> {
     const search = new URLSearchParams(query.map(([k, v]): [string, string] => [k, v])).toString();
@@ -79,7 +86,12 @@ export class NeutronClient {
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch (error) {
-      const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
+      const cause =
+        error instanceof Error && error.cause instanceof Error
+          ? error.cause.message
+          : error instanceof Error
+            ? error.message
+            : String(error);
       throw new CommandError(`Unable to establish connection to ${url}: ${cause}`);
     }
     const text = await response.text();

@@ -2,15 +2,25 @@ import { UsageError } from './cli-errors';
 import { booleanValue, choiceValue, integerValue, keyValues, secondsValue, sessionPersistenceValue } from './option-values';
 
 describe('option values', () => {
-  it.each([['true', true], ['True', true], ['FALSE', false]])('reads %s as a boolean', (text, expected) => {
+  it.each([
+    ['true', true],
+    ['True', true],
+    ['FALSE', false],
+  ])('reads %s as a boolean', (text, expected) => {
     expect(booleanValue('admin-state-up', text)).toBe(expected);
   });
 
   it('rejects a boolean that is neither', () => {
-    expect(() => booleanValue('admin-state-up', 'yes')).toThrow(new UsageError("argument --admin-state-up: invalid choice: 'yes' (choose from 'true', 'false')"));
+    expect(() => booleanValue('admin-state-up', 'yes')).toThrow(
+      new UsageError("argument --admin-state-up: invalid choice: 'yes' (choose from 'true', 'false')"),
+    );
   });
 
-  it.each([['80', 80], ['-1', -1], ['0', 0]])('reads the integer %s', (text, expected) => {
+  it.each([
+    ['80', 80],
+    ['-1', -1],
+    ['0', 0],
+  ])('reads the integer %s', (text, expected) => {
     expect(integerValue('weight', text)).toBe(expected);
   });
 
@@ -18,7 +28,10 @@ describe('option values', () => {
     expect(() => integerValue('weight', text)).toThrow(UsageError);
   });
 
-  it.each([['60', 60], ['0.5', 0.5]])('reads %s seconds', (text, expected) => {
+  it.each([
+    ['60', 60],
+    ['0.5', 0.5],
+  ])('reads %s seconds', (text, expected) => {
     expect(secondsValue('timeout', text)).toBe(expected);
   });
 
@@ -28,13 +41,16 @@ describe('option values', () => {
 
   it('matches a choice in any case and answers in its own spelling', () => {
     expect(choiceValue('lb-method', 'round_robin', ['ROUND_ROBIN', 'SOURCE_IP'])).toBe('ROUND_ROBIN');
-    expect(() => choiceValue('lb-method', 'RANDOM', ['ROUND_ROBIN', 'SOURCE_IP']))
-      .toThrow(new UsageError("argument --lb-method: invalid choice: 'RANDOM' (choose from 'ROUND_ROBIN', 'SOURCE_IP')"));
+    expect(() => choiceValue('lb-method', 'RANDOM', ['ROUND_ROBIN', 'SOURCE_IP'])).toThrow(
+      new UsageError("argument --lb-method: invalid choice: 'RANDOM' (choose from 'ROUND_ROBIN', 'SOURCE_IP')"),
+    );
   });
 
   it('reads key=value pairs with the keys allowed and needed', () => {
-    expect(keyValues('allocation-pool', 'start=198.18.1.10, end=198.18.1.20', ['start', 'end'], ['start', 'end']))
-      .toEqual({ start: '198.18.1.10', end: '198.18.1.20' });
+    expect(keyValues('allocation-pool', 'start=198.18.1.10, end=198.18.1.20', ['start', 'end'], ['start', 'end'])).toEqual({
+      start: '198.18.1.10',
+      end: '198.18.1.20',
+    });
   });
 
   it.each([

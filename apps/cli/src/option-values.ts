@@ -18,14 +18,16 @@ export function integerValue(option: string, text: string): number {
 /** A number of seconds greater than zero, fractions allowed. */
 export function secondsValue(option: string, text: string): number {
   const value = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text) || value <= 0) throw new UsageError(`argument --${option}: expected a number of seconds greater than 0, not '${text}'`);
+  if (!/^\d+(\.\d+)?$/.test(text) || value <= 0)
+    throw new UsageError(`argument --${option}: expected a number of seconds greater than 0, not '${text}'`);
   return value;
 }
 
 /** One of a fixed set of words, matched case-insensitively and answered in the set's spelling. */
 export function choiceValue<T extends string>(option: string, text: string, choices: readonly T[]): T {
   const found = choices.find((c) => c.toLowerCase() === text.toLowerCase());
-  if (found === undefined) throw new UsageError(`argument --${option}: invalid choice: '${text}' (choose from ${choices.map((c) => `'${c}'`).join(', ')})`);
+  if (found === undefined)
+    throw new UsageError(`argument --${option}: invalid choice: '${text}' (choose from ${choices.map((c) => `'${c}'`).join(', ')})`);
   return found;
 }
 

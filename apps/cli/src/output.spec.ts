@@ -5,18 +5,20 @@ const POOL = { name: 'mypool', id: 'p1', admin_state_up: true, members: ['m1', '
 
 describe('renderResource', () => {
   it('shows the fields sorted in a Field | Value table', () => {
-    expect(renderResource(POOL, 'table')).toBe([
-      '+----------------+--------+',
-      '| Field          | Value  |',
-      '+----------------+--------+',
-      '| admin_state_up | True   |',
-      '| id             | p1     |',
-      '| members        | m1     |',
-      '|                | m2     |',
-      '| name           | mypool |',
-      '| vip_id         |        |',
-      '+----------------+--------+',
-    ].join('\n'));
+    expect(renderResource(POOL, 'table')).toBe(
+      [
+        '+----------------+--------+',
+        '| Field          | Value  |',
+        '+----------------+--------+',
+        '| admin_state_up | True   |',
+        '| id             | p1     |',
+        '| members        | m1     |',
+        '|                | m2     |',
+        '| name           | mypool |',
+        '| vip_id         |        |',
+        '+----------------+--------+',
+      ].join('\n'),
+    );
   });
 
   it('writes JSON with the raw values', () => {
@@ -48,14 +50,9 @@ describe('renderList', () => {
   ];
 
   it('shows the default columns in a table', () => {
-    expect(renderList(rows, 'table', ['id', 'name'])).toBe([
-      '+----+---------+',
-      '| id | name    |',
-      '+----+---------+',
-      '| n1 | vipnet  |',
-      '| n2 | poolnet |',
-      '+----+---------+',
-    ].join('\n'));
+    expect(renderList(rows, 'table', ['id', 'name'])).toBe(
+      ['+----+---------+', '| id | name    |', '+----+---------+', '| n1 | vipnet  |', '| n2 | poolnet |', '+----+---------+'].join('\n'),
+    );
   });
 
   it('prints nothing for an empty list in a table, and [] in JSON', () => {
@@ -85,7 +82,16 @@ describe('Output', () => {
   function capture(format: 'table' | 'json' | 'value') {
     const stdout: string[] = [];
     const stderr: string[] = [];
-    return { out: new Output(format, [], (t) => stdout.push(t), (t) => stderr.push(t)), stdout, stderr };
+    return {
+      out: new Output(
+        format,
+        [],
+        (t) => stdout.push(t),
+        (t) => stderr.push(t),
+      ),
+      stdout,
+      stderr,
+    };
   }
 
   it('puts the heading above a table only, so that JSON stays parseable', () => {

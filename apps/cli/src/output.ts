@@ -26,7 +26,10 @@ export function renderResource(resource: Row, format: Format, columns: readonly 
     case 'value':
       return fields.map((f) => cellText(resource[f])).join('\n');
     case 'table':
-      return renderTable(['Field', 'Value'], fields.map((f) => [f, cellText(resource[f])]));
+      return renderTable(
+        ['Field', 'Value'],
+        fields.map((f) => [f, cellText(resource[f])]),
+      );
   }
 }
 
@@ -35,18 +38,30 @@ export function renderResource(resource: Row, format: Format, columns: readonly 
  * `shown` gives the table and value formats a friendlier text for a raw field; JSON keeps the raw one.
  */
 export function renderList(
-  rows: readonly Row[], format: Format, defaults: readonly string[], columns: readonly string[] = [],
+  rows: readonly Row[],
+  format: Format,
+  defaults: readonly string[],
+  columns: readonly string[] = [],
   shown: (row: Row, column: string) => unknown = (row, column) => row[column],
 ): string {
   const picked = (columns.length > 0 ? columns : defaults).filter(showable);
   switch (format) {
     case 'json':
-      return JSON.stringify(rows.map((row) => Object.fromEntries(picked.map((c) => [c, row[c] ?? null]))), null, 2);
+      return JSON.stringify(
+        rows.map((row) => Object.fromEntries(picked.map((c) => [c, row[c] ?? null]))),
+        null,
+        2,
+      );
     case 'value':
       return rows.map((row) => picked.map((c) => cellText(shown(row, c))).join(' ')).join('\n');
     case 'table':
       // Like the neutron CLI, an empty list prints nothing at all.
-      return rows.length === 0 ? '' : renderTable(picked, rows.map((row) => picked.map((c) => cellText(shown(row, c)))));
+      return rows.length === 0
+        ? ''
+        : renderTable(
+            picked,
+            rows.map((row) => picked.map((c) => cellText(shown(row, c)))),
+          );
   }
 }
 

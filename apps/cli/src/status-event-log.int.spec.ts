@@ -71,7 +71,11 @@ describe('lbaas status: the event log on a three-node cluster', () => {
     const log = facts.stores.find((s) => s.name === 'LBAAS_EVENTS');
     expect(log).toMatchObject({ replicas: 3, leader: expect.stringMatching(/^lbt-nats-\d$/) });
     expect(log?.followers.map((f) => f.name).sort()).toEqual(['lbt-nats-1', 'lbt-nats-2', 'lbt-nats-3'].filter((n) => n !== log?.leader));
-    expect(facts.stores.map((s) => [s.name, s.replicas])).toEqual([['LBAAS_EVENTS', 3], ['lbaas_nodes', 3], ['lbaas_configs', 3]]);
+    expect(facts.stores.map((s) => [s.name, s.replicas])).toEqual([
+      ['LBAAS_EVENTS', 3],
+      ['lbaas_nodes', 3],
+      ['lbaas_configs', 3],
+    ]);
     const [servers] = formatEventLog(facts);
     expect(servers.match(/leader of LBAAS_EVENTS/g)).toHaveLength(1);
     expect(servers.match(/follower of LBAAS_EVENTS/g)).toHaveLength(2);
@@ -84,7 +88,12 @@ describe('lbaas status: the event log on a three-node cluster', () => {
     try {
       const facts = await collectEventLogFacts(nc, cluster.url);
       expect(facts.servers.find((s) => s.url === victim.url)).toMatchObject({ name: null, problem: expect.any(String) });
-      expect(facts.servers.filter((s) => s.name !== null).map((s) => s.name).sort()).toEqual(['lbt-nats-1', 'lbt-nats-2']);
+      expect(
+        facts.servers
+          .filter((s) => s.name !== null)
+          .map((s) => s.name)
+          .sort(),
+      ).toEqual(['lbt-nats-1', 'lbt-nats-2']);
     } finally {
       await victim.start();
     }

@@ -69,7 +69,11 @@ export interface EventLogFacts {
   readonly problem: string | null;
 }
 
-const hostPort = (url: string): string => url.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '').toLowerCase();
+const hostPort = (url: string): string =>
+  url
+    .replace(/^[a-z]+:\/\//i, '')
+    .replace(/\/.*$/, '')
+    .toLowerCase();
 const natsUrl = (url: string): string => (/^[a-z]+:\/\//i.test(url) ? url : `nats://${url}`);
 
 /** The servers the URL lists, then those the cluster announces (INFO's `connect_urls`), each once. */
@@ -85,11 +89,32 @@ export function serverUrls(configured: string, announced: readonly string[]): st
 async function probeServer(url: string): Promise<NatsServerFacts> {
   let nc: NatsConnection | null = null;
   try {
-    nc = await connect({ servers: url, name: 'lbaas-cli-status-probe', ...natsCredentialsFromEnv(), timeout: 2000, reconnect: false, ignoreClusterUpdates: true });
+    nc = await connect({
+      servers: url,
+      name: 'lbaas-cli-status-probe',
+      ...natsCredentialsFromEnv(),
+      timeout: 2000,
+      reconnect: false,
+      ignoreClusterUpdates: true,
+    });
     const info = nc.info;
-    return { url, name: info?.server_name ?? null, version: info?.version ?? null, cluster: info?.cluster ?? null, jetstream: info?.jetstream === true, problem: null };
+    return {
+      url,
+      name: info?.server_name ?? null,
+      version: info?.version ?? null,
+      cluster: info?.cluster ?? null,
+      jetstream: info?.jetstream === true,
+      problem: null,
+    };
   } catch (error) {
-    return { url, name: null, version: null, cluster: null, jetstream: false, problem: error instanceof Error ? error.message : String(error) };
+    return {
+      url,
+      name: null,
+      version: null,
+      cluster: null,
+      jetstream: false,
+      problem: error instanceof Error ? error.message : String(error),
+    };
   } finally {
     await nc?.close().catch(() => undefined);
   }
@@ -108,10 +133,21 @@ function storeKind(stream: string): { kind: StoreKind; name: string } {
 export function storeFacts(info: StreamInfo, objects: number | null): StoreFacts {
   const { kind, name } = storeKind(info.config.name);
   return {
-    kind, name, objects, messages: info.state.messages, bytes: info.state.bytes, firstSeq: info.state.first_seq, lastSeq: info.state.last_seq,
-    replicas: info.config.num_replicas, leader: info.cluster?.leader ?? null,
+    kind,
+    name,
+    objects,
+    messages: info.state.messages,
+    bytes: info.state.bytes,
+    firstSeq: info.state.first_seq,
+    lastSeq: info.state.last_seq,
+    replicas: info.config.num_replicas,
+    leader: info.cluster?.leader ?? null,
     followers: (info.cluster?.replicas ?? []).map((p) => ({
-      name: p.name, current: p.current, offline: p.offline === true, lag: p.lag ?? 0, seenAgoMs: Math.round(p.active / 1e6),
+      name: p.name,
+      current: p.current,
+      offline: p.offline === true,
+      lag: p.lag ?? 0,
+      seenAgoMs: Math.round(p.active / 1e6),
     })),
   };
 }
@@ -168,7 +204,13 @@ export function byteSize(bytes: number): string {
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 const followerState = (f: FollowerFacts): string =>
-  f.offline ? 'offline' : f.seenAgoMs >= SILENT_FOLLOWER_MS ? `not heard from for ${Math.floor(f.seenAgoMs / 1000)} s` : f.current ? 'current' : `${f.lag} behind`;
+  f.offline
+    ? 'offline'
+    : f.seenAgoMs >= SILENT_FOLLOWER_MS
+      ? `not heard from for ${Math.floor(f.seenAgoMs / 1000)} s`
+      : f.current
+        ? 'current'
+        : `${f.lag} behind`;
 
 /** A server's part in the event log: the stream's leader, a follower and how far behind, or none. */
 export function serverRole(server: NatsServerFacts, log: StoreFacts | undefined): string {
@@ -185,18 +227,26 @@ export function serverRole(server: NatsServerFacts, log: StoreFacts | undefined)
 /** A line per server: name, address, up with version and cluster and its role, or down and why. */
 export function formatServers(servers: readonly NatsServerFacts[], log: StoreFacts | undefined): string[] {
   const ordered = [...servers].sort((a, b) => (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff') || a.url.localeCompare(b.url));
-  return ordered.map((s) => s.name === null
-    ? `${'?'.padEnd(17)}${s.url}: down (${s.problem ?? 'no answer'})`
-    : `${s.name.padEnd(17)}${s.url}: up, version ${s.version ?? '?'}${s.cluster === null ? ', no cluster' : `, cluster ${s.cluster}`}${serverRole(s, log)}`);
+  return ordered.map((s) =>
+    s.name === null
+      ? `${'?'.padEnd(17)}${s.url}: down (${s.problem ?? 'no answer'})`
+      : `${s.name.padEnd(17)}${s.url}: up, version ${s.version ?? '?'}${s.cluster === null ? ', no cluster' : `, cluster ${s.cluster}`}${serverRole(s, log)}`,
+  );
 }
 
 /** A line per stream, KV bucket and object store: size, replicas, and in a cluster its leader and followers. */
 export function formatStores(stores: readonly StoreFacts[]): string[] {
   return stores.map((s) => {
-    const content = s.kind === 'kv' ? `KV, ${plural(s.messages, 'value')}`
-      : s.kind === 'object store' ? `object store, ${plural(s.objects ?? 0, 'object')}`
-        : `stream, ${plural(s.messages, 'message')}${s.messages > 0 ? ` (sequences ${s.firstSeq} to ${s.lastSeq})` : ''}`;
-    const raft = s.leader === null ? '' : `, leader ${s.leader}${s.followers.length > 0 ? ` (${s.followers.map((f) => `${f.name} ${followerState(f)}`).join(', ')})` : ''}`;
+    const content =
+      s.kind === 'kv'
+        ? `KV, ${plural(s.messages, 'value')}`
+        : s.kind === 'object store'
+          ? `object store, ${plural(s.objects ?? 0, 'object')}`
+          : `stream, ${plural(s.messages, 'message')}${s.messages > 0 ? ` (sequences ${s.firstSeq} to ${s.lastSeq})` : ''}`;
+    const raft =
+      s.leader === null
+        ? ''
+        : `, leader ${s.leader}${s.followers.length > 0 ? ` (${s.followers.map((f) => `${f.name} ${followerState(f)}`).join(', ')})` : ''}`;
     return `${s.name.padEnd(17)}${content}, ${byteSize(s.bytes)}, ${plural(s.replicas, 'replica')}${raft}`;
   });
 }
@@ -204,8 +254,11 @@ export function formatStores(stores: readonly StoreFacts[]): string[] {
 /** The two sections of the event log: its servers with JetStream's totals, then its streams and stores. */
 export function formatEventLog(facts: EventLogFacts): string[] {
   const log = facts.stores.find((s) => s.kind === 'stream' && s.name === STREAM_NAME);
-  const account = facts.account === null ? '' : ` (JetStream: ${plural(facts.account.streams, 'stream')}, ${plural(facts.account.consumers, 'consumer')}, `
-    + `${byteSize(facts.account.storageBytes)} on disk, ${byteSize(facts.account.memoryBytes)} in memory)`;
+  const account =
+    facts.account === null
+      ? ''
+      : ` (JetStream: ${plural(facts.account.streams, 'stream')}, ${plural(facts.account.consumers, 'consumer')}, ` +
+        `${byteSize(facts.account.storageBytes)} on disk, ${byteSize(facts.account.memoryBytes)} in memory)`;
   const servers = formatServers(facts.servers, log);
   const stores = formatStores(facts.stores);
   return [

@@ -1,6 +1,15 @@
 import type { Heartbeat } from '@lbaas/coordination';
 import {
-  type ConsumerLag, formatConsumers, formatNodes, formatReport, formatStatus, nodeSilenceMs, positionText, reportedPosition, type StatusRow, statusExitCode,
+  type ConsumerLag,
+  formatConsumers,
+  formatNodes,
+  formatReport,
+  formatStatus,
+  nodeSilenceMs,
+  positionText,
+  reportedPosition,
+  type StatusRow,
+  statusExitCode,
 } from './status';
 
 const row = (name: string, up: boolean, required: boolean): StatusRow => ({ name, up, required, state: up ? 'up' : 'down' });
@@ -12,7 +21,11 @@ describe('lbaas status', () => {
 
   it.each([
     { desc: 'everything up', rows: [row('api', true, true), row('projections', true, true), row('scheduler', true, false)], code: 0 },
-    { desc: 'another service down', rows: [row('api', true, true), row('projections', true, true), row('scheduler', false, false)], code: 0 },
+    {
+      desc: 'another service down',
+      rows: [row('api', true, true), row('projections', true, true), row('scheduler', false, false)],
+      code: 0,
+    },
     { desc: 'the api down', rows: [row('api', false, true), row('projections', true, true)], code: 1 },
     { desc: 'the projections down', rows: [row('api', true, true), row('projections', false, true)], code: 1 },
   ])('exit code with $desc', ({ rows, code }) => {
@@ -24,8 +37,8 @@ describe('lbaas status: consumers and compute nodes', () => {
   it.each([
     { desc: 'behind', position: 10, last: 12, text: 'at sequence 10 of 12 (lag 2)' },
     { desc: 'caught up', position: 12, last: 12, text: 'at sequence 12 of 12 (lag 0)' },
-    { desc: 'with the stream\'s end unknown', position: 10, last: null, text: 'at sequence 10' },
-  ])('shows a consumer\'s position $desc', ({ position, last, text }) => expect(positionText(position, last)).toBe(text));
+    { desc: "with the stream's end unknown", position: 10, last: null, text: 'at sequence 10' },
+  ])("shows a consumer's position $desc", ({ position, last, text }) => expect(positionText(position, last)).toBe(text));
 
   it.each([
     { desc: 'a position', health: { status: 'ok', service: 'audit', position: 41, records: 40 }, position: 41 },
@@ -38,10 +51,16 @@ describe('lbaas status: consumers and compute nodes', () => {
   const beat = (nodeId: string, at: string, info: Heartbeat['info'] = {}): Heartbeat => ({ nodeId, at, info });
 
   it('lists the nodes by name: alive within the silence, silent beyond it', () => {
-    expect(formatNodes([
-      beat('compute-node-2', '2026-01-15T09:30:00.000Z'),
-      beat('compute-node-1', '2026-01-15T09:30:09.600Z', { driver: 'process', pid: 4242 }),
-    ], now, 3000)).toEqual([
+    expect(
+      formatNodes(
+        [
+          beat('compute-node-2', '2026-01-15T09:30:00.000Z'),
+          beat('compute-node-1', '2026-01-15T09:30:09.600Z', { driver: 'process', pid: 4242 }),
+        ],
+        now,
+        3000,
+      ),
+    ).toEqual([
       'compute-node-1   alive, last heartbeat 0.4 s ago (driver process)',
       'compute-node-2   silent for 10.0 s, lost after 3.0 s',
     ]);
@@ -51,7 +70,13 @@ describe('lbaas status: consumers and compute nodes', () => {
     expect(formatNodes([beat('n1', '2026-01-15T09:30:07.000Z')], now, 3000)).toEqual(['n1               alive, last heartbeat 3.0 s ago']);
   });
 
-  const consumer = (name: string, durable: boolean, pending: number, ackPending = 0): ConsumerLag => ({ name, durable, deliveredSeq: 100 - pending, pending, ackPending });
+  const consumer = (name: string, durable: boolean, pending: number, ackPending = 0): ConsumerLag => ({
+    name,
+    durable,
+    deliveredSeq: 100 - pending,
+    pending,
+    ackPending,
+  });
 
   it('names durable consumers with their lag, and sums up the ordered ones', () => {
     expect(formatConsumers([consumer('xk3fa', false, 0), consumer('projections', true, 2, 1), consumer('b81qz', false, 5)])).toEqual([
@@ -70,35 +95,87 @@ describe('lbaas status: consumers and compute nodes', () => {
     );
   });
 
-  it('adds the event log\'s servers and stores after the consumers, and the servers each down when NATS cannot be reached', () => {
+  it("adds the event log's servers and stores after the consumers, and the servers each down when NATS cannot be reached", () => {
     const services = [row('api', true, true)];
     const up = { url: 'nats://127.0.0.1:4222', name: 'lb-nats', version: '2.9.10', cluster: null, jetstream: true, problem: null };
     const events = {
-      kind: 'stream' as const, name: 'LBAAS_EVENTS', messages: 3, objects: null, bytes: 300, firstSeq: 1, lastSeq: 3, replicas: 1, leader: null, followers: [],
+      kind: 'stream' as const,
+      name: 'LBAAS_EVENTS',
+      messages: 3,
+      objects: null,
+      bytes: 300,
+      firstSeq: 1,
+      lastSeq: 3,
+      replicas: 1,
+      leader: null,
+      followers: [],
     };
-    expect(formatReport({
-      services, heartbeats: [], consumers: [], natsProblem: null,
-      eventLog: { servers: [up], account: { streams: 1, consumers: 0, storageBytes: 300, memoryBytes: 0 }, stores: [events], problem: null },
-    }, now, 3000)).toBe([
-      'api              up', '',
-      'compute nodes (heartbeats in KV lbaas_nodes):', 'none has heartbeaten', '',
-      'consumers of LBAAS_EVENTS:', 'none', '',
-      'NATS servers (JetStream: 1 stream, 0 consumers, 300 B on disk, 0 B in memory):',
-      'lb-nats          nats://127.0.0.1:4222: up, version 2.9.10, no cluster, holds LBAAS_EVENTS', '',
-      'streams, KV buckets and object stores:',
-      'LBAAS_EVENTS     stream, 3 messages (sequences 1 to 3), 300 B, 1 replica',
-    ].join('\n'));
-    const down = { url: 'nats://127.0.0.1:4222', name: null, version: null, cluster: null, jetstream: false, problem: 'CONNECTION_REFUSED' };
-    expect(formatReport({
-      services, heartbeats: null, consumers: null, natsProblem: 'cannot reach NATS',
-      eventLog: { servers: [down], account: null, stores: [], problem: 'cannot reach NATS' },
-    }, now, 3000)).toBe([
-      'api              up', '',
-      'compute nodes and consumers unknown: cannot reach NATS', '',
-      'NATS servers:',
-      '?                nats://127.0.0.1:4222: down (CONNECTION_REFUSED)', '',
-      'streams, KV buckets and object stores unknown: cannot reach NATS',
-    ].join('\n'));
+    expect(
+      formatReport(
+        {
+          services,
+          heartbeats: [],
+          consumers: [],
+          natsProblem: null,
+          eventLog: {
+            servers: [up],
+            account: { streams: 1, consumers: 0, storageBytes: 300, memoryBytes: 0 },
+            stores: [events],
+            problem: null,
+          },
+        },
+        now,
+        3000,
+      ),
+    ).toBe(
+      [
+        'api              up',
+        '',
+        'compute nodes (heartbeats in KV lbaas_nodes):',
+        'none has heartbeaten',
+        '',
+        'consumers of LBAAS_EVENTS:',
+        'none',
+        '',
+        'NATS servers (JetStream: 1 stream, 0 consumers, 300 B on disk, 0 B in memory):',
+        'lb-nats          nats://127.0.0.1:4222: up, version 2.9.10, no cluster, holds LBAAS_EVENTS',
+        '',
+        'streams, KV buckets and object stores:',
+        'LBAAS_EVENTS     stream, 3 messages (sequences 1 to 3), 300 B, 1 replica',
+      ].join('\n'),
+    );
+    const down = {
+      url: 'nats://127.0.0.1:4222',
+      name: null,
+      version: null,
+      cluster: null,
+      jetstream: false,
+      problem: 'CONNECTION_REFUSED',
+    };
+    expect(
+      formatReport(
+        {
+          services,
+          heartbeats: null,
+          consumers: null,
+          natsProblem: 'cannot reach NATS',
+          eventLog: { servers: [down], account: null, stores: [], problem: 'cannot reach NATS' },
+        },
+        now,
+        3000,
+      ),
+    ).toBe(
+      [
+        'api              up',
+        '',
+        'compute nodes and consumers unknown: cannot reach NATS',
+        '',
+        'NATS servers:',
+        '?                nats://127.0.0.1:4222: down (CONNECTION_REFUSED)',
+        '',
+        'streams, KV buckets and object stores unknown: cannot reach NATS',
+      ].join('\n'),
+    );
   });
 
   it.each([

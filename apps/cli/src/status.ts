@@ -64,7 +64,9 @@ async function probe(url: string): Promise<{ up: boolean; state: string; body: u
 
 /** `at sequence 10 of 12 (lag 2)`, or only the position when the stream's end is unknown. */
 export function positionText(position: number, streamLastSeq: number | null): string {
-  return streamLastSeq === null ? `at sequence ${position}` : `at sequence ${position} of ${streamLastSeq} (lag ${Math.max(0, streamLastSeq - position)})`;
+  return streamLastSeq === null
+    ? `at sequence ${position}`
+    : `at sequence ${position} of ${streamLastSeq} (lag ${Math.max(0, streamLastSeq - position)})`;
 }
 
 /** The event log position a service's /healthz reports (the scheduler, config renderer, audit and dashboard do). */
@@ -101,8 +103,11 @@ async function consumersOf(nc: NatsConnection): Promise<ConsumerLag[]> {
   const found: ConsumerLag[] = [];
   for await (const info of jsm.consumers.list(STREAM_NAME)) {
     found.push({
-      name: info.name, durable: info.config.durable_name !== undefined, deliveredSeq: info.delivered.stream_seq,
-      pending: info.num_pending, ackPending: info.num_ack_pending,
+      name: info.name,
+      durable: info.config.durable_name !== undefined,
+      deliveredSeq: info.delivered.stream_seq,
+      pending: info.num_pending,
+      ackPending: info.num_ack_pending,
     });
   }
   return found;
@@ -126,7 +131,13 @@ async function logFacts(natsUrl: string): Promise<LogFacts> {
   try {
     nc = await connectCommand('lbaas-cli-status', natsUrl);
     eventLog = await collectEventLogFacts(nc, natsUrl);
-    return { lastSeq: await streamLastSeq(nc), heartbeats: await heartbeatsOf(nc), consumers: await consumersOf(nc), eventLog, problem: null };
+    return {
+      lastSeq: await streamLastSeq(nc),
+      heartbeats: await heartbeatsOf(nc),
+      consumers: await consumersOf(nc),
+      eventLog,
+      problem: null,
+    };
   } catch (error) {
     const problem = error instanceof Error ? error.message : String(error);
     // When no server could be reached, each says why.
@@ -154,7 +165,12 @@ export async function collectStatus(apiUrl: string, natsUrl: string): Promise<St
   for (const [name, port] of OTHER_SERVICES) {
     const p = await probe(`http://127.0.0.1:${port}/healthz`);
     const position = reportedPosition(p.body);
-    services.push({ name, state: position === null ? p.state : `${p.state}, ${positionText(position, facts.lastSeq)}`, required: false, up: p.up });
+    services.push({
+      name,
+      state: position === null ? p.state : `${p.state}, ${positionText(position, facts.lastSeq)}`,
+      required: false,
+      up: p.up,
+    });
   }
   return { services, heartbeats: facts.heartbeats, consumers: facts.consumers, eventLog: facts.eventLog, natsProblem: facts.problem };
 }
@@ -163,22 +179,35 @@ const seconds = (ms: number): string => `${(Math.max(0, ms) / 1000).toFixed(1)} 
 
 /** A line per node: alive while its last heartbeat is younger than the silence after which the scheduler declares it lost. */
 export function formatNodes(heartbeats: readonly Heartbeat[], now: number, silenceMs: number): string[] {
-  return [...heartbeats].sort((a, b) => a.nodeId.localeCompare(b.nodeId)).map((beat) => {
-    const age = now - Date.parse(beat.at);
-    const driver = typeof beat.info.driver === 'string' ? ` (driver ${beat.info.driver})` : '';
-    const state = age <= silenceMs ? `alive, last heartbeat ${seconds(age)} ago${driver}` : `silent for ${seconds(age)}, lost after ${seconds(silenceMs)}${driver}`;
-    return `${beat.nodeId.padEnd(17)}${state}`;
-  });
+  return [...heartbeats]
+    .sort((a, b) => a.nodeId.localeCompare(b.nodeId))
+    .map((beat) => {
+      const age = now - Date.parse(beat.at);
+      const driver = typeof beat.info.driver === 'string' ? ` (driver ${beat.info.driver})` : '';
+      const state =
+        age <= silenceMs
+          ? `alive, last heartbeat ${seconds(age)} ago${driver}`
+          : `silent for ${seconds(age)}, lost after ${seconds(silenceMs)}${driver}`;
+      return `${beat.nodeId.padEnd(17)}${state}`;
+    });
 }
 
 /** Durable consumers by name; the ordered ones (random names) in one line, with the one furthest behind. */
 export function formatConsumers(consumers: readonly ConsumerLag[]): string[] {
   const lag = (c: ConsumerLag) => c.pending + c.ackPending;
-  const durable = [...consumers].filter((c) => c.durable).sort((a, b) => a.name.localeCompare(b.name))
-    .map((c) => `${c.name.padEnd(17)}durable, delivered up to ${c.deliveredSeq} (lag ${lag(c)}: ${c.pending} pending, ${c.ackPending} unacknowledged)`);
+  const durable = [...consumers]
+    .filter((c) => c.durable)
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map(
+      (c) =>
+        `${c.name.padEnd(17)}durable, delivered up to ${c.deliveredSeq} (lag ${lag(c)}: ${c.pending} pending, ${c.ackPending} unacknowledged)`,
+    );
   const ordered = consumers.filter((c) => !c.durable);
   if (ordered.length === 0) return durable;
-  return [...durable, `${'ordered'.padEnd(17)}${ordered.length} ordered consumer(s), the furthest behind has ${Math.max(...ordered.map(lag))} pending`];
+  return [
+    ...durable,
+    `${'ordered'.padEnd(17)}${ordered.length} ordered consumer(s), the furthest behind has ${Math.max(...ordered.map(lag))} pending`,
+  ];
 }
 
 export const formatStatus = (rows: readonly StatusRow[]): string => rows.map((r) => `${r.name.padEnd(17)}${r.state}`).join('\n');
@@ -189,7 +218,9 @@ export function formatReport(report: StatusReport, now: number, silenceMs: numbe
   if (report.natsProblem !== null) sections.push(`compute nodes and consumers unknown: ${report.natsProblem}`);
   if (report.heartbeats !== null) {
     const nodes = formatNodes(report.heartbeats, now, silenceMs);
-    sections.push([`compute nodes (heartbeats in KV ${NODES_BUCKET}):`, ...(nodes.length > 0 ? nodes : ['none has heartbeaten'])].join('\n'));
+    sections.push(
+      [`compute nodes (heartbeats in KV ${NODES_BUCKET}):`, ...(nodes.length > 0 ? nodes : ['none has heartbeaten'])].join('\n'),
+    );
   }
   if (report.consumers !== null) {
     const consumers = formatConsumers(report.consumers);

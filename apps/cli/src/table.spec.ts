@@ -25,26 +25,46 @@ describe('pythonJson', () => {
 
 describe('renderTable', () => {
   it('draws a boxed table sized to its widest cells', () => {
-    expect(renderTable(['Field', 'Value'], [['name', 'mypool'], ['admin_state_up', 'True']])).toBe([
-      '+----------------+--------+',
-      '| Field          | Value  |',
-      '+----------------+--------+',
-      '| name           | mypool |',
-      '| admin_state_up | True   |',
-      '+----------------+--------+',
-    ].join('\n'));
+    expect(
+      renderTable(
+        ['Field', 'Value'],
+        [
+          ['name', 'mypool'],
+          ['admin_state_up', 'True'],
+        ],
+      ),
+    ).toBe(
+      [
+        '+----------------+--------+',
+        '| Field          | Value  |',
+        '+----------------+--------+',
+        '| name           | mypool |',
+        '| admin_state_up | True   |',
+        '+----------------+--------+',
+      ].join('\n'),
+    );
   });
 
   it('spreads a cell of several lines over several text lines of one row', () => {
-    expect(renderTable(['Field', 'Value'], [['members', 'm1\nm2'], ['name', 'p']])).toBe([
-      '+---------+-------+',
-      '| Field   | Value |',
-      '+---------+-------+',
-      '| members | m1    |',
-      '|         | m2    |',
-      '| name    | p     |',
-      '+---------+-------+',
-    ].join('\n'));
+    expect(
+      renderTable(
+        ['Field', 'Value'],
+        [
+          ['members', 'm1\nm2'],
+          ['name', 'p'],
+        ],
+      ),
+    ).toBe(
+      [
+        '+---------+-------+',
+        '| Field   | Value |',
+        '+---------+-------+',
+        '| members | m1    |',
+        '|         | m2    |',
+        '| name    | p     |',
+        '+---------+-------+',
+      ].join('\n'),
+    );
   });
 
   it('draws only the headers when there are no rows', () => {

@@ -21,11 +21,16 @@ function reads(...statuses: string[]): () => Promise<Row> {
 }
 
 describe('isSettled', () => {
-  it.each([['ACTIVE', true], ['ERROR', true], ['INACTIVE', true], ['PENDING_CREATE', false], ['PENDING_UPDATE', false], [undefined, false]])(
-    '%s is settled: %s', (status, expected) => {
-      expect(isSettled(status)).toBe(expected);
-    },
-  );
+  it.each([
+    ['ACTIVE', true],
+    ['ERROR', true],
+    ['INACTIVE', true],
+    ['PENDING_CREATE', false],
+    ['PENDING_UPDATE', false],
+    [undefined, false],
+  ])('%s is settled: %s', (status, expected) => {
+    expect(isSettled(status)).toBe(expected);
+  });
 });
 
 describe('waitForStatus', () => {
@@ -39,11 +44,23 @@ describe('waitForStatus', () => {
   it('polls, less often as time goes on, until the status settles, reporting every read', async () => {
     const clock = fakeClock();
     const seen: [string, number][] = [];
-    const result = await waitForStatus(reads('PENDING_CREATE', 'PENDING_CREATE', 'PENDING_CREATE', 'PENDING_CREATE', 'PENDING_CREATE', 'ERROR'), 60_000, clock, (s, ms) => seen.push([s, ms]));
+    const result = await waitForStatus(
+      reads('PENDING_CREATE', 'PENDING_CREATE', 'PENDING_CREATE', 'PENDING_CREATE', 'PENDING_CREATE', 'ERROR'),
+      60_000,
+      clock,
+      (s, ms) => seen.push([s, ms]),
+    );
     expect(result.outcome).toBe('settled');
     expect(result.resource.status).toBe('ERROR');
     expect(clock.sleeps).toEqual([250, 500, 1000, 2000, 2000]);
-    expect(seen).toEqual([['PENDING_CREATE', 0], ['PENDING_CREATE', 250], ['PENDING_CREATE', 750], ['PENDING_CREATE', 1750], ['PENDING_CREATE', 3750], ['ERROR', 5750]]);
+    expect(seen).toEqual([
+      ['PENDING_CREATE', 0],
+      ['PENDING_CREATE', 250],
+      ['PENDING_CREATE', 750],
+      ['PENDING_CREATE', 1750],
+      ['PENDING_CREATE', 3750],
+      ['ERROR', 5750],
+    ]);
   });
 
   it('gives up at the timeout with the last resource read, never sleeping past it', async () => {

@@ -25,7 +25,9 @@ export function isSettled(status: unknown): boolean {
  * polling sooner at first and less often later; `onStatus` hears every read.
  */
 export async function waitForStatus(
-  read: () => Promise<Row>, timeoutMs: number, clock: WaitClock,
+  read: () => Promise<Row>,
+  timeoutMs: number,
+  clock: WaitClock,
   onStatus: (status: string, elapsedMs: number) => void,
 ): Promise<WaitOutcome> {
   const started = clock.now();

@@ -3,7 +3,14 @@ import { existsSync } from 'node:fs';
 import { ConfigChecker } from './config-checker';
 
 const input = baseHaproxyInput();
-const tlsInput: HaproxyInput = { ...input, vip: { ...input.vip, protocolPort: 443, tls: { certificateId: '00000000-0000-4000-8000-000000000080', fingerprint: `0123456789abcdef${'0'.repeat(48)}` } } };
+const tlsInput: HaproxyInput = {
+  ...input,
+  vip: {
+    ...input.vip,
+    protocolPort: 443,
+    tls: { certificateId: '00000000-0000-4000-8000-000000000080', fingerprint: `0123456789abcdef${'0'.repeat(48)}` },
+  },
+};
 const terminated = renderHaproxyConfig(tlsInput);
 const crts = haproxyFacts(tlsInput, '').tlsFiles.map((f) => f.path);
 const crt = crts[0];
@@ -17,12 +24,12 @@ describe('ConfigChecker on a haproxy.cfg that terminates TLS (real haproxy and o
   });
   afterAll(() => checker.stop());
 
-  it('accepts it without the tenant\'s certificate or key: the checked copy loads a throwaway one', async () => {
+  it("accepts it without the tenant's certificate or key: the checked copy loads a throwaway one", async () => {
     expect(existsSync(crt)).toBe(false);
     expect(await checker.check('haproxy.cfg', terminated, 'h1', crts)).toEqual({ ok: true, message: '' });
   });
 
-  it('refuses a broken one with haproxy\'s words, naming the file and the certificate the agent writes, not the stand-in', async () => {
+  it("refuses a broken one with haproxy's words, naming the file and the certificate the agent writes, not the stand-in", async () => {
     const broken = terminated.replace('alpn h2,http/1.1', 'alpn h2,http/1.1 no-such-bind-option');
     const result = await checker.check('haproxy.cfg', broken, 'h2', crts);
     expect(result.ok).toBe(false);

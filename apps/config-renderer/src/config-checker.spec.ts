@@ -9,7 +9,7 @@ describe('sweepCheckDirectories', () => {
   beforeEach(() => (parent = mkdtempSync(join(tmpdir(), 'lbck-sweep-test-'))));
   afterEach(() => rmSync(parent, { recursive: true, force: true }));
 
-  it("removes the check directories of renderers that died, and nothing else", () => {
+  it('removes the check directories of renderers that died, and nothing else', () => {
     const deadPid = spawnSync(process.execPath, ['-e', '']).pid;
     const dead = join(parent, `lbck-${deadPid}-AbC123`);
     const mine = join(parent, `lbck-${process.pid}-XyZ789`);
@@ -23,7 +23,12 @@ describe('sweepCheckDirectories', () => {
 describe('replaceCertificatePaths', () => {
   it('names the stand-in in place of every crt file the bundle lists, on every bind', () => {
     const crt = '/run/lbaas/vm/tls/c-0123456789abcdef.pem';
-    const text = ['frontend x', `    bind 198.18.1.10:443 ssl crt ${crt} alpn h2,http/1.1`, `    bind 198.19.1.7:443 ssl crt ${crt} alpn h2,http/1.1`, '    mode http'].join('\n');
+    const text = [
+      'frontend x',
+      `    bind 198.18.1.10:443 ssl crt ${crt} alpn h2,http/1.1`,
+      `    bind 198.19.1.7:443 ssl crt ${crt} alpn h2,http/1.1`,
+      '    mode http',
+    ].join('\n');
     expect(replaceCertificatePaths(text, [crt], '/tmp/throwaway.pem')).toBe(text.replaceAll(crt, '/tmp/throwaway.pem'));
   });
 
@@ -42,10 +47,12 @@ describe('checkerWords', () => {
       '[ALERT]    (26927) : config : Fatal errors found in configuration.',
       '',
     ].join('\n');
-    expect(checkerWords(output)).toBe([
-      "[ALERT] config : parsing [haproxy.cfg:5] : 'bind 127.0.0.1:1' in section 'frontend': unknown keyword 'foo'.",
-      '[ALERT] config : Fatal errors found in configuration.',
-    ].join('\n'));
+    expect(checkerWords(output)).toBe(
+      [
+        "[ALERT] config : parsing [haproxy.cfg:5] : 'bind 127.0.0.1:1' in section 'frontend': unknown keyword 'foo'.",
+        '[ALERT] config : Fatal errors found in configuration.',
+      ].join('\n'),
+    );
   });
 
   it('keeps words in another shape (a wrapper script) as they are', () => {

@@ -34,7 +34,11 @@ export class ConfigChecker {
   private noThrowaway: string | null = 'the checker has not started';
   private namespace: string | null = null;
 
-  constructor(private readonly haproxyBin = '/usr/sbin/haproxy', private readonly keepalivedBin = '/usr/sbin/keepalived', private readonly opensslBin = '/usr/bin/openssl') {
+  constructor(
+    private readonly haproxyBin = '/usr/sbin/haproxy',
+    private readonly keepalivedBin = '/usr/sbin/keepalived',
+    private readonly opensslBin = '/usr/bin/openssl',
+  ) {
     sweepCheckDirectories(tmpdir());
     // The pid in the name lets a later renderer remove it when this one is killed before stop().
     this.dir = mkdtempSync(join(tmpdir(), `lbck-${process.pid}-`));
@@ -90,7 +94,8 @@ export class ConfigChecker {
     try {
       // Not -q: it silences the alerts too, and the rejection must say why.
       if (file === 'haproxy.cfg') await run(this.haproxyBin, ['-c', '-f', path], { timeout: CHECK_TIMEOUT_MS });
-      else if (this.namespace) await run('ip', ['netns', 'exec', this.namespace, this.keepalivedBin, '-t', '-f', path], { timeout: CHECK_TIMEOUT_MS });
+      else if (this.namespace)
+        await run('ip', ['netns', 'exec', this.namespace, this.keepalivedBin, '-t', '-f', path], { timeout: CHECK_TIMEOUT_MS });
       return { ok: true, message: '' };
     } catch (error) {
       const failure = error as { stderr?: string; stdout?: string; message?: string };
@@ -104,7 +109,12 @@ export class ConfigChecker {
 
 /** HAProxy's alerts and warnings without its notices (version, path) and pids, so one refusal reads the same each time. */
 export function checkerWords(output: string): string {
-  return output.split('\n').filter((line) => !line.startsWith('[NOTICE]')).map((line) => line.replace(/^\[(\w+)\] +\(\d+\) : /, '[$1] ')).join('\n').trim();
+  return output
+    .split('\n')
+    .filter((line) => !line.startsWith('[NOTICE]'))
+    .map((line) => line.replace(/^\[(\w+)\] +\(\d+\) : /, '[$1] '))
+    .join('\n')
+    .trim();
 }
 
 /** Check directories in `parent` of renderers that died without removing theirs (a crash, SIGKILL). */

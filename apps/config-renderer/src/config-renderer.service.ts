@@ -1,7 +1,17 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import {
-  AGGREGATES, type AggregateType, type CertificateState, DomainError, type EventEnvelope, type HealthMonitorState, type PoolState, serviceInstanceDecider,
-  type ServiceInstanceState, type SubnetState, upcast, type VipState,
+  AGGREGATES,
+  type AggregateType,
+  type CertificateState,
+  DomainError,
+  type EventEnvelope,
+  type HealthMonitorState,
+  type PoolState,
+  serviceInstanceDecider,
+  type ServiceInstanceState,
+  type SubnetState,
+  upcast,
+  type VipState,
 } from '@lbaas/domain';
 import { configStore } from '@lbaas/coordination';
 import { type CausingEvent, executeSystemCommand, type JetStreamEventStore, type SystemActor, systemActor } from '@lbaas/event-log';
@@ -51,7 +61,10 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
   private rendered = 0;
   private rejected = 0;
 
-  constructor(@Inject(RENDERER_CONFIG) private readonly config: RendererConfig, @Inject(LOGGER) private readonly log: Logger) {
+  constructor(
+    @Inject(RENDERER_CONFIG) private readonly config: RendererConfig,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {
     this.checker = new ConfigChecker(config.haproxyBin, config.keepalivedBin, config.opensslBin);
   }
 
@@ -70,11 +83,20 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
   async onApplicationBootstrap(): Promise<void> {
     const c = this.config;
     this.worker = await runLeaderWorker({
-      name: 'config-renderer', title: 'config renderer', natsUrl: c.natsUrl, health: { host: c.healthHost, port: c.healthPort },
-      leaseTtlMs: c.leaseTtlMs, log: this.log, metrics: this.metrics,
+      name: 'config-renderer',
+      title: 'config renderer',
+      natsUrl: c.natsUrl,
+      health: { host: c.healthHost, port: c.healthPort },
+      leaseTtlMs: c.leaseTtlMs,
+      log: this.log,
+      metrics: this.metrics,
       // Retries of failed appends (NATS restarting) happen on this tick; rendering itself is event driven.
       tickMs: 1000,
-      says: { leading: 'leading: rendering configurations', following: 'following: another renderer leads', roundFailed: 'rendering round failed; retrying' },
+      says: {
+        leading: 'leading: rendering configurations',
+        following: 'following: another renderer leads',
+        roundFailed: 'rendering round failed; retrying',
+      },
       fold: (event, seq, live) => this.fold(event, seq, live),
       round: (worker) => this.round(worker),
       details: () => ({ rendered: this.rendered, rejected: this.rejected }),
@@ -106,7 +128,18 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     for (const id of affected) this.dirty.set(id, { id: event.id, correlationId: event.correlationId });
     // Replaying the log at start is not acting on it.
     if (affected.length > 0 && live) {
-      this.log.info({ correlationId: event.correlationId, eventId: event.id, type: event.type, aggregate: event.aggregate, id: event.aggregateId, seq, instanceIds: affected }, 'event');
+      this.log.info(
+        {
+          correlationId: event.correlationId,
+          eventId: event.id,
+          type: event.type,
+          aggregate: event.aggregate,
+          id: event.aggregateId,
+          seq,
+          instanceIds: affected,
+        },
+        'event',
+      );
     }
   }
 
@@ -132,16 +165,21 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
   /** The instances whose files may change with an event of this aggregate. */
   private affectedInstances(aggregate: AggregateType, id: string, state: unknown): string[] {
     switch (aggregate) {
-      case 'serviceinstance': return [id];
-      case 'vip': return [...(this.byVip.get(id) ?? [])];
-      case 'pool': return [...(this.byPool.get(id) ?? [])];
+      case 'serviceinstance':
+        return [id];
+      case 'vip':
+        return [...(this.byVip.get(id) ?? [])];
+      case 'pool':
+        return [...(this.byPool.get(id) ?? [])];
       // A replacement (rotation) changes the file name, and so haproxy.cfg, of every instance whose VIP uses it.
-      case 'certificate': return [...(this.byCertificate.get(id) ?? [])].flatMap((vipId) => [...(this.byVip.get(vipId) ?? [])]);
+      case 'certificate':
+        return [...(this.byCertificate.get(id) ?? [])].flatMap((vipId) => [...(this.byVip.get(vipId) ?? [])]);
       case 'healthmonitor': {
         const hm = state as HealthMonitorState;
         return hm.kind === 'live' ? hm.poolIds.flatMap((poolId) => [...(this.byPool.get(poolId) ?? [])]) : [];
       }
-      default: return [];
+      default:
+        return [];
     }
   }
 
@@ -177,7 +215,15 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
       rendering = renderInstance(si, this.sources, settings);
     } catch (error) {
       if (!(error instanceof InvalidRenderInput)) throw error;
-      return this.reject(store, instanceId, si.placements[0]?.vmId ?? instanceId, 'haproxy.cfg', contentHash(error.message), `not rendered: ${error.message}`, who);
+      return this.reject(
+        store,
+        instanceId,
+        si.placements[0]?.vmId ?? instanceId,
+        'haproxy.cfg',
+        contentHash(error.message),
+        `not rendered: ${error.message}`,
+        who,
+      );
     }
     if (rendering.kind === 'nothing') return 0;
     const placements = si.placements.map((p) => {
@@ -190,32 +236,65 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     // Both placements may share a file (the same haproxy.cfg): check each text once.
     const fresh = [...new Map(rendering.files.filter((f) => !known.has(f.hash)).map((f) => [f.hash, f])).values()];
     const tlsPaths = (vmId: string): string[] => rendering.bundles.find((b) => b.vmId === vmId)?.haproxy.tlsFiles.map((t) => t.path) ?? [];
-    const results = await Promise.all(fresh.map((f) => this.checker.check(f.file, f.text, f.hash, f.file === 'haproxy.cfg' ? tlsPaths(f.vmId) : [])));
+    const results = await Promise.all(
+      fresh.map((f) => this.checker.check(f.file, f.text, f.hash, f.file === 'haproxy.cfg' ? tlsPaths(f.vmId) : [])),
+    );
     const failed = results.findIndex((r) => !r.ok);
-    if (failed >= 0) return this.reject(store, instanceId, fresh[failed].vmId, fresh[failed].file, fresh[failed].hash, results[failed].message, who);
+    if (failed >= 0)
+      return this.reject(store, instanceId, fresh[failed].vmId, fresh[failed].file, fresh[failed].hash, results[failed].message, who);
     for (const f of fresh) {
-      if (!(await this.objects?.info(f.hash))) await this.objects?.putBlob({ name: f.hash, description: `${f.file} of ${instanceId}` }, new TextEncoder().encode(f.text));
+      if (!(await this.objects?.info(f.hash)))
+        await this.objects?.putBlob({ name: f.hash, description: `${f.file} of ${instanceId}` }, new TextEncoder().encode(f.text));
     }
     // Every placement's, not only new files': a rendering recorded before bundles existed gets its bundle when it is rendered again (at start).
     for (const b of rendering.bundles) {
       const name = placementBundleName(b.haproxy.hash, b.keepalived.hash);
-      if (!(await this.objects?.info(name))) await this.objects?.putBlob({ name, description: `placement bundle of ${b.vmId} of ${instanceId}` }, new TextEncoder().encode(canonicalJson(b)));
+      if (!(await this.objects?.info(name)))
+        await this.objects?.putBlob(
+          { name, description: `placement bundle of ${b.vmId} of ${instanceId}` },
+          new TextEncoder().encode(canonicalJson(b)),
+        );
     }
-    const result = await executeSystemCommand(store, serviceInstanceDecider, instanceId, { type: 'RecordConfigRendered', data: { instanceId, placements } }, who);
+    const result = await executeSystemCommand(
+      store,
+      serviceInstanceDecider,
+      instanceId,
+      { type: 'RecordConfigRendered', data: { instanceId, placements } },
+      who,
+    );
     if (result.events.length > 0) {
       this.rendered++;
-      this.log.info({ correlationId: who.correlationId, causationId: who.causationId, instanceId, placements, seq: result.seq }, 'InstanceConfigRendered');
+      this.log.info(
+        { correlationId: who.correlationId, causationId: who.causationId, instanceId, placements, seq: result.seq },
+        'InstanceConfigRendered',
+      );
     }
     return result.events.length > 0 ? result.seq : 0;
   }
 
-  private async reject(store: JetStreamEventStore, instanceId: string, vmId: string, file: 'haproxy.cfg' | 'keepalived.conf', hash: string, message: string, who: SystemActor): Promise<number> {
+  private async reject(
+    store: JetStreamEventStore,
+    instanceId: string,
+    vmId: string,
+    file: 'haproxy.cfg' | 'keepalived.conf',
+    hash: string,
+    message: string,
+    who: SystemActor,
+  ): Promise<number> {
     try {
-      const result = await executeSystemCommand(store, serviceInstanceDecider, instanceId,
-        { type: 'RecordConfigRejected', data: { instanceId, vmId, file, hash, message } }, who);
+      const result = await executeSystemCommand(
+        store,
+        serviceInstanceDecider,
+        instanceId,
+        { type: 'RecordConfigRejected', data: { instanceId, vmId, file, hash, message } },
+        who,
+      );
       if (result.events.length > 0) {
         this.rejected++;
-        this.log.warn({ correlationId: who.correlationId, causationId: who.causationId, instanceId, vmId, file, message }, 'InstanceConfigRejected: the last good configuration stays');
+        this.log.warn(
+          { correlationId: who.correlationId, causationId: who.causationId, instanceId, vmId, file, message },
+          'InstanceConfigRejected: the last good configuration stays',
+        );
       }
       return result.events.length > 0 ? result.seq : 0;
     } catch (error) {

@@ -22,7 +22,8 @@ export interface RendererConfig {
 export function rendererConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RendererConfig {
   const port = portFromEnv(env, 'LBAAS_HEALTH_PORT', 9701);
   const ttl = Number(env.LBAAS_LEASE_TTL_MS?.trim() || 3000);
-  if (!Number.isInteger(ttl) || ttl < 300) throw new Error(`LBAAS_LEASE_TTL_MS must be an integer of at least 300, got '${env.LBAAS_LEASE_TTL_MS}'`);
+  if (!Number.isInteger(ttl) || ttl < 300)
+    throw new Error(`LBAAS_LEASE_TTL_MS must be an integer of at least 300, got '${env.LBAAS_LEASE_TTL_MS}'`);
   return {
     natsUrl: natsUrlFromEnv(env),
     healthHost: env.LBAAS_HEALTH_HOST?.trim() || '127.0.0.1',

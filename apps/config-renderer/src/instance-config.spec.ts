@@ -7,28 +7,85 @@ const FINGERPRINT = `5f3a09c2e1b47d86${'0'.repeat(48)}`;
 const ROTATED = `a1b2c3d4e5f60718${'1'.repeat(48)}`;
 
 const instance: ServiceInstanceState = {
-  kind: 'live', id: INSTANCE, tenantId: 't', vipId: VIP, poolId: POOL, createTs: 1, virtualRouterId: 7,
+  kind: 'live',
+  id: INSTANCE,
+  tenantId: 't',
+  vipId: VIP,
+  poolId: POOL,
+  createTs: 1,
+  virtualRouterId: 7,
   placements: [
     { vmId: ACTIVE_VM, nodeId: 'compute-node-1', role: 'active', priority: 200, vrrpAddress: '198.19.192.1' },
     { vmId: STANDBY_VM, nodeId: 'compute-node-2', role: 'standby', priority: 100, vrrpAddress: '198.19.192.2' },
   ],
-  unplaceableReason: null, deleting: false, history: [], rendered: [], lastRejection: null, applied: {}, failures: {},
+  unplaceableReason: null,
+  deleting: false,
+  history: [],
+  rendered: [],
+  lastRejection: null,
+  applied: {},
+  failures: {},
 };
 const vip = (tlsCertificateId: string | null): VipState => ({
-  kind: 'live', id: VIP, tenantId: 't', name: 'web', description: '', subnetId: SUBNET, address: '198.18.1.10', portId: id(5),
-  protocolPort: 443, protocol: 'HTTP', poolId: POOL, sessionPersistence: null, connectionLimit: -1, adminStateUp: true,
-  status: 'ACTIVE', statusDescription: null, tlsCertificateId,
+  kind: 'live',
+  id: VIP,
+  tenantId: 't',
+  name: 'web',
+  description: '',
+  subnetId: SUBNET,
+  address: '198.18.1.10',
+  portId: id(5),
+  protocolPort: 443,
+  protocol: 'HTTP',
+  poolId: POOL,
+  sessionPersistence: null,
+  connectionLimit: -1,
+  adminStateUp: true,
+  status: 'ACTIVE',
+  statusDescription: null,
+  tlsCertificateId,
 });
 const pool: PoolState = {
-  kind: 'live', id: POOL, tenantId: 't', name: 'p', description: '', subnetId: SUBNET, protocol: 'HTTP', lbMethod: 'ROUND_ROBIN', adminStateUp: true,
-  provider: 'haproxy', status: 'ACTIVE', statusDescription: null, vipId: VIP, monitorIds: [],
-  members: [{ id: id(41), tenantId: 't', address: '198.18.2.10', protocolPort: 8080, weight: 1, adminStateUp: true, status: 'ACTIVE', statusDescription: null }],
+  kind: 'live',
+  id: POOL,
+  tenantId: 't',
+  name: 'p',
+  description: '',
+  subnetId: SUBNET,
+  protocol: 'HTTP',
+  lbMethod: 'ROUND_ROBIN',
+  adminStateUp: true,
+  provider: 'haproxy',
+  status: 'ACTIVE',
+  statusDescription: null,
+  vipId: VIP,
+  monitorIds: [],
+  members: [
+    {
+      id: id(41),
+      tenantId: 't',
+      address: '198.18.2.10',
+      protocolPort: 8080,
+      weight: 1,
+      adminStateUp: true,
+      status: 'ACTIVE',
+      statusDescription: null,
+    },
+  ],
 };
 const certificate = (fingerprint: string): CertificateState => ({
-  kind: 'live', id: CERT, tenantId: 't', name: 'www', description: '',
+  kind: 'live',
+  id: CERT,
+  tenantId: 't',
+  name: 'www',
+  description: '',
   certificate: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
   privateKey: { algorithm: 'AES-256-GCM', keyId: 'k1', iv: 'aXY=', tag: 'dGFn', ciphertext: 'c2VjcmV0' },
-  fingerprint, subject: 'CN=www.lbaas.test', hostnames: ['www.lbaas.test'], notBefore: '2026-01-01T00:00:00Z', notAfter: '2027-01-01T00:00:00Z',
+  fingerprint,
+  subject: 'CN=www.lbaas.test',
+  hostnames: ['www.lbaas.test'],
+  notBefore: '2026-01-01T00:00:00Z',
+  notAfter: '2027-01-01T00:00:00Z',
   vipIds: [VIP],
 });
 
@@ -36,12 +93,17 @@ const sources = (v: VipState, certificates: Record<string, CertificateState> = {
   vip: (x) => (x === VIP ? v : undefined),
   pool: (x) => (x === POOL ? pool : undefined),
   monitor: (): HealthMonitorState | undefined => undefined,
-  subnet: (): SubnetState | undefined => ({ kind: 'live', id: SUBNET, cidr: '198.18.1.0/24' } as SubnetState),
+  subnet: (): SubnetState | undefined => ({ kind: 'live', id: SUBNET, cidr: '198.18.1.0/24' }) as SubnetState,
   certificate: (x) => certificates[x],
 });
-const settings: RenderSettings = { runRoot: '/run/lbaas', pingCheckCommand: '/usr/local/lib/lbaas/ping-check', statsPassword: () => 'statspw' };
+const settings: RenderSettings = {
+  runRoot: '/run/lbaas',
+  pingCheckCommand: '/usr/local/lib/lbaas/ping-check',
+  statsPassword: () => 'statspw',
+};
 
-const tlsFilesOf = (r: InstanceRendering, vmId: string) => (r.kind === 'files' ? r.bundles.find((b) => b.vmId === vmId)?.haproxy.tlsFiles : undefined);
+const tlsFilesOf = (r: InstanceRendering, vmId: string) =>
+  r.kind === 'files' ? r.bundles.find((b) => b.vmId === vmId)?.haproxy.tlsFiles : undefined;
 const haproxyOf = (r: InstanceRendering, vmId: string): string => {
   if (r.kind !== 'files') throw new Error('nothing rendered');
   const file = r.files.find((f) => f.vmId === vmId && f.file === 'haproxy.cfg');
@@ -56,7 +118,7 @@ describe('renderInstance with TLS termination', () => {
     expect(tlsFilesOf(rendering, ACTIVE_VM)).toEqual([]);
   });
 
-  it('binds with ssl and a certificate file in each placement\'s own run directory, named by id and fingerprint', () => {
+  it("binds with ssl and a certificate file in each placement's own run directory, named by id and fingerprint", () => {
     const rendering = renderInstance(instance, sources(vip(CERT), { [CERT]: certificate(FINGERPRINT) }), settings);
     for (const vmId of [ACTIVE_VM, STANDBY_VM]) {
       const path = `/run/lbaas/${vmId}/tls/${CERT}-5f3a09c2e1b47d86.pem`;
@@ -88,7 +150,7 @@ describe('renderInstance with TLS termination', () => {
     ['not folded yet', {}],
     ['deleted', { [CERT]: { kind: 'deleted' } }],
     ['absent', { [CERT]: { kind: 'absent' } }],
-  ])('renders nothing while the VIP\'s certificate is %s, so the files in force stay rather than plain HTTP', (_, certificates) => {
+  ])("renders nothing while the VIP's certificate is %s, so the files in force stay rather than plain HTTP", (_, certificates) => {
     expect(renderInstance(instance, sources(vip(CERT), certificates), settings)).toEqual({ kind: 'nothing' });
   });
 });
@@ -97,11 +159,21 @@ describe('renderInstance bundles', () => {
   it('gives each placement the bundle of its own two files, with its VRRP settings', () => {
     const rendering = renderInstance(instance, sources(vip(null)), settings);
     if (rendering.kind !== 'files') throw new Error('nothing rendered');
-    for (const [vmId, role, peer] of [[ACTIVE_VM, 'active', '198.19.192.2'], [STANDBY_VM, 'standby', '198.19.192.1']] as const) {
+    for (const [vmId, role, peer] of [
+      [ACTIVE_VM, 'active', '198.19.192.2'],
+      [STANDBY_VM, 'standby', '198.19.192.1'],
+    ] as const) {
       const hashOf = (file: string) => rendering.files.find((f) => f.vmId === vmId && f.file === file)?.hash;
       expect(rendering.bundles.find((b) => b.vmId === vmId)).toMatchObject({
-        instanceId: INSTANCE, haproxy: { hash: hashOf('haproxy.cfg'), backend: { id: POOL, servers: [{ id: id(41), weight: 1, enabled: true }] } },
-        keepalived: { hash: hashOf('keepalived.conf'), role, peerAddress: peer, virtualRouterId: 7, vip: { address: '198.18.1.10', prefixLength: 24 } },
+        instanceId: INSTANCE,
+        haproxy: { hash: hashOf('haproxy.cfg'), backend: { id: POOL, servers: [{ id: id(41), weight: 1, enabled: true }] } },
+        keepalived: {
+          hash: hashOf('keepalived.conf'),
+          role,
+          peerAddress: peer,
+          virtualRouterId: 7,
+          vip: { address: '198.18.1.10', prefixLength: 24 },
+        },
       });
     }
   });

@@ -55,10 +55,21 @@ export function renderInstance(si: ServiceInstanceState, sources: ConfigSources,
   const prefixLength = subnet?.kind === 'live' ? Number(subnet.cidr.split('/')[1]) : 32;
   const monitors = pool.monitorIds.flatMap((id) => {
     const hm = sources.monitor(id);
-    return hm?.kind === 'live' ? [{
-      id: hm.id, type: hm.type, delay: hm.delay, timeout: hm.timeout, maxRetries: hm.maxRetries, httpMethod: hm.httpMethod, urlPath: hm.urlPath,
-      expectedCodes: hm.expectedCodes, adminStateUp: hm.adminStateUp,
-    }] : [];
+    return hm?.kind === 'live'
+      ? [
+          {
+            id: hm.id,
+            type: hm.type,
+            delay: hm.delay,
+            timeout: hm.timeout,
+            maxRetries: hm.maxRetries,
+            httpMethod: hm.httpMethod,
+            urlPath: hm.urlPath,
+            expectedCodes: hm.expectedCodes,
+            adminStateUp: hm.adminStateUp,
+          },
+        ]
+      : [];
   });
   const sp = vip.sessionPersistence;
   const files: RenderedFile[] = [];
@@ -68,13 +79,24 @@ export function renderInstance(si: ServiceInstanceState, sources: ConfigSources,
     const haproxy: HaproxyInput = {
       instanceId: si.id,
       vip: {
-        id: vip.id, address: vip.address, protocolPort: vip.protocolPort, protocol: vip.protocol, connectionLimit: vip.connectionLimit,
-        adminStateUp: vip.adminStateUp, sessionPersistence: sp === null ? null : { type: sp.type, ...(sp.cookie_name === undefined ? {} : { cookieName: sp.cookie_name }) },
+        id: vip.id,
+        address: vip.address,
+        protocolPort: vip.protocolPort,
+        protocol: vip.protocol,
+        connectionLimit: vip.connectionLimit,
+        adminStateUp: vip.adminStateUp,
+        sessionPersistence: sp === null ? null : { type: sp.type, ...(sp.cookie_name === undefined ? {} : { cookieName: sp.cookie_name }) },
         // The agent writes the chain and the opened key in the run directory; the file's name changes with the fingerprint, so a rotation reloads.
         tls: certificate === null ? null : { certificateId: certificate.id, fingerprint: certificate.fingerprint },
       },
       pool: { id: pool.id, protocol: pool.protocol, lbMethod: pool.lbMethod, adminStateUp: pool.adminStateUp },
-      members: pool.members.map((m) => ({ id: m.id, address: m.address, protocolPort: m.protocolPort, weight: m.weight, adminStateUp: m.adminStateUp })),
+      members: pool.members.map((m) => ({
+        id: m.id,
+        address: m.address,
+        protocolPort: m.protocolPort,
+        weight: m.weight,
+        adminStateUp: m.adminStateUp,
+      })),
       monitors,
       stats: { address: '127.0.0.1', port: STATS_PORT, user: 'lbstats', password: settings.statsPassword(si.id) },
       runDir,
@@ -82,11 +104,22 @@ export function renderInstance(si: ServiceInstanceState, sources: ConfigSources,
     };
     const peer = si.placements.find((other) => other.vmId !== p.vmId);
     const keepalived: KeepalivedInput = {
-      instanceId: si.id, vmId: p.vmId, role: p.role, priority: p.priority, virtualRouterId: si.virtualRouterId, interface: PLACEMENT_INTERFACE,
-      vrrpAddress: p.vrrpAddress, peerAddress: peer?.vrrpAddress ?? null, vip: { address: vip.address, prefixLength }, runDir,
+      instanceId: si.id,
+      vmId: p.vmId,
+      role: p.role,
+      priority: p.priority,
+      virtualRouterId: si.virtualRouterId,
+      interface: PLACEMENT_INTERFACE,
+      vrrpAddress: p.vrrpAddress,
+      peerAddress: peer?.vrrpAddress ?? null,
+      vip: { address: vip.address, prefixLength },
+      runDir,
     };
     const rendered = renderPlacement(haproxy, keepalived);
-    files.push({ vmId: p.vmId, file: 'haproxy.cfg', ...rendered.haproxy }, { vmId: p.vmId, file: 'keepalived.conf', ...rendered.keepalived });
+    files.push(
+      { vmId: p.vmId, file: 'haproxy.cfg', ...rendered.haproxy },
+      { vmId: p.vmId, file: 'keepalived.conf', ...rendered.keepalived },
+    );
     bundles.push(rendered.bundle);
   }
   return { kind: 'files', files, bundles };

@@ -2,11 +2,25 @@ import { AGGREGATES, type AggregateType, type ResourceByCollection, type Resourc
 import type { StoredCommit } from '@lbaas/event-log';
 import { EventTimelineIndex, eventRecord } from './event-timeline-index';
 import type {
-  CommitMessage, DashboardCollection, DashboardRows, EventRecord, PoolStatsPoint, RowChange, SnapshotMessage, TimelineReply, Viewer,
+  CommitMessage,
+  DashboardCollection,
+  DashboardRows,
+  EventRecord,
+  PoolStatsPoint,
+  RowChange,
+  SnapshotMessage,
+  TimelineReply,
+  Viewer,
 } from './web/dashboard-protocol';
 
 export const DASHBOARD_COLLECTIONS: readonly DashboardCollection[] = [
-  'vips', 'pools', 'members', 'health_monitors', 'floatingips', 'service_instances', 'nodes',
+  'vips',
+  'pools',
+  'members',
+  'health_monitors',
+  'floatingips',
+  'service_instances',
+  'nodes',
 ];
 /** The api shows these to administrators only; so does the dashboard, rows and events alike. */
 const ADMIN_ONLY_COLLECTIONS: ReadonlySet<DashboardCollection> = new Set(['service_instances', 'nodes']);
@@ -32,8 +46,13 @@ const canSeeEvent = (viewer: Viewer, event: EventRecord): boolean =>
 export class DashboardModel {
   private readonly aggregates = new Map<string, { readonly state: unknown; readonly views: ResourceRows }>();
   private readonly rows: RowsByCollection = {
-    vips: new Map(), pools: new Map(), members: new Map(), health_monitors: new Map(), floatingips: new Map(),
-    service_instances: new Map(), nodes: new Map(),
+    vips: new Map(),
+    pools: new Map(),
+    members: new Map(),
+    health_monitors: new Map(),
+    floatingips: new Map(),
+    service_instances: new Map(),
+    nodes: new Map(),
   };
   private readonly timeline = new EventTimelineIndex();
   private position = 0;
@@ -63,8 +82,13 @@ export class DashboardModel {
     const visible = <C extends DashboardCollection>(collection: C): ResourceByCollection[C][] =>
       [...this.rows[collection].values()].filter((row) => canSeeRow(viewer, collection, tenantOf(row)));
     const rows: DashboardRows = {
-      vips: visible('vips'), pools: visible('pools'), members: visible('members'), health_monitors: visible('health_monitors'),
-      floatingips: visible('floatingips'), service_instances: visible('service_instances'), nodes: visible('nodes'),
+      vips: visible('vips'),
+      pools: visible('pools'),
+      members: visible('members'),
+      health_monitors: visible('health_monitors'),
+      floatingips: visible('floatingips'),
+      service_instances: visible('service_instances'),
+      nodes: visible('nodes'),
     };
     const visibleStats = Object.fromEntries(Object.entries(stats).filter(([poolId]) => this.canSeePool(viewer, poolId)));
     return { viewer, seq: this.position, rows, stats: visibleStats };

@@ -18,8 +18,16 @@ function referencedIds(event: EventEnvelope): string[] {
 
 export function eventRecord(seq: number, event: EventEnvelope): EventRecord {
   return {
-    seq, id: event.id, type: event.type, aggregate: event.aggregate, aggregateId: event.aggregateId, tenantId: event.tenantId,
-    actor: event.actor, occurredAt: event.occurredAt, correlationId: event.correlationId, causationId: event.causationId,
+    seq,
+    id: event.id,
+    type: event.type,
+    aggregate: event.aggregate,
+    aggregateId: event.aggregateId,
+    tenantId: event.tenantId,
+    actor: event.actor,
+    occurredAt: event.occurredAt,
+    correlationId: event.correlationId,
+    causationId: event.causationId,
     refs: referencedIds(event),
   };
 }

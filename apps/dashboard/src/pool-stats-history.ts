@@ -10,7 +10,11 @@ export class PoolStatsHistory {
 
   add(sample: PoolStatsSample, at: number): PoolStatsPoint {
     const point: PoolStatsPoint = {
-      at, bytesIn: sample.bytesIn, bytesOut: sample.bytesOut, activeConnections: sample.activeConnections, totalConnections: sample.totalConnections,
+      at,
+      bytesIn: sample.bytesIn,
+      bytesOut: sample.bytesOut,
+      activeConnections: sample.activeConnections,
+      totalConnections: sample.totalConnections,
     };
     const points = this.byPool.get(sample.poolId) ?? [];
     points.push(point);

@@ -21,10 +21,16 @@ async function main(): Promise<void> {
   const haproxyBin = env.LBAAS_HAPROXY_BIN?.trim() || undefined;
   let driver: PlacementDriver;
   if (driverName === 'netns') {
-    if (process.getuid?.() !== 0) throw new Error('LBAAS_NODE_DRIVER=netns needs root (network namespaces); use process or fake without root');
+    if (process.getuid?.() !== 0)
+      throw new Error('LBAAS_NODE_DRIVER=netns needs root (network namespaces); use process or fake without root');
     driver = new NetnsDriver({ prefix: env.LBAAS_NS_PREFIX?.trim() || 'lb-', runRoot, haproxyBin });
   } else if (driverName === 'process') {
-    driver = new ProcessDriver({ runRoot, portOffset: Number(env.LBAAS_PROCESS_PORT_OFFSET?.trim() || 20000), root: process.getuid?.() === 0, haproxyBin });
+    driver = new ProcessDriver({
+      runRoot,
+      portOffset: Number(env.LBAAS_PROCESS_PORT_OFFSET?.trim() || 20000),
+      root: process.getuid?.() === 0,
+      haproxyBin,
+    });
   } else if (driverName === 'fake') {
     driver = new FakeDriver();
   } else {
@@ -40,11 +46,20 @@ async function main(): Promise<void> {
   const nc = await connectNats(`lbaas-node-agent-${nodeId}`);
   const metrics = new NodeAgentMetrics(new ServiceMetrics('node-agent', { node: nodeId }));
   const nodes = await runNodeAgent({
-    nc, nodeId, driver, heartbeatMs, reconcileMs, observeMs, metrics, certificateKeys,
+    nc,
+    nodeId,
+    driver,
+    heartbeatMs,
+    reconcileMs,
+    observeMs,
+    metrics,
+    certificateKeys,
     log: (level, fields, message) => log[level](fields, message),
   });
   const server = await serveHealth({
-    name: 'node-agent', host: process.env.LBAAS_HEALTH_HOST?.trim() || '127.0.0.1', port: Number(process.env.LBAAS_HEALTH_PORT?.trim() || 9710),
+    name: 'node-agent',
+    host: process.env.LBAAS_HEALTH_HOST?.trim() || '127.0.0.1',
+    port: Number(process.env.LBAAS_HEALTH_PORT?.trim() || 9710),
     notReady: () => (nc.isClosed() ? 'not connected to NATS' : null),
     details: () => ({ node: nodeId, driver: driverName }),
     metrics: metrics.service,

@@ -38,7 +38,8 @@ export class ProjectionsModule {
         },
         {
           provide: CERTIFICATE_EXPIRY,
-          useFactory: (metrics: ServiceMetrics, connections: ReadModelConnections) => registerCertificateExpiry(metrics, connections.reader),
+          useFactory: (metrics: ServiceMetrics, connections: ReadModelConnections) =>
+            registerCertificateExpiry(metrics, connections.reader),
           inject: [ServiceMetrics, READ_MODEL_CONNECTIONS],
         },
         { provide: CheckpointGate, useValue: new CheckpointGate() },

@@ -18,7 +18,9 @@ export function registerCertificateExpiry(metrics: ServiceMetrics, reader: DataS
     labelNames: ['certificate_id', 'tenant_id'],
     registers: [metrics.registry],
     async collect() {
-      const rows = await reader.getRepository(RESOURCE_TABLES.certificates.entity).find({ select: { id: true, tenant_id: true, not_after: true } });
+      const rows = await reader
+        .getRepository(RESOURCE_TABLES.certificates.entity)
+        .find({ select: { id: true, tenant_id: true, not_after: true } });
       // A deleted certificate must stop being reported, not keep its last value.
       this.reset();
       for (const row of rows) {

@@ -5,7 +5,10 @@ import { LiveProjection, type Readiness } from './live-projection';
 
 @Controller()
 export class HealthController {
-  constructor(private readonly live: LiveProjection, private readonly metrics: ServiceMetrics) {}
+  constructor(
+    private readonly live: LiveProjection,
+    private readonly metrics: ServiceMetrics,
+  ) {}
 
   /** The process is up and serving HTTP. */
   @Get('healthz')

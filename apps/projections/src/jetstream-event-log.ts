@@ -1,7 +1,15 @@
 import { JetStreamEventStore, ALL_EVENTS_SUBJECT, connectNats, decodeCommit, STREAM_NAME } from '@lbaas/event-log';
 import type { ProjectableCommit } from '@lbaas/read-models';
 import {
-  AckPolicy, DeliverPolicy, Events, type JetStreamClient, type JetStreamManager, type JsMsg, JSONCodec, type NatsConnection, nanos,
+  AckPolicy,
+  DeliverPolicy,
+  Events,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+  JSONCodec,
+  type NatsConnection,
+  nanos,
 } from 'nats';
 import type { Logger } from 'pino';
 import type { EventLog, RunningConsumer } from './event-log';
@@ -59,8 +67,13 @@ export class JetStreamEventLog implements EventLog {
     // a fresh or rebuilt database never misses commits an earlier consumer had acknowledged.
     await this.jsm.consumers.delete(STREAM_NAME, DURABLE).catch(() => undefined);
     await this.jsm.consumers.add(STREAM_NAME, {
-      durable_name: DURABLE, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: fromSeq, filter_subject: ALL_EVENTS_SUBJECT, max_ack_pending: BATCH_LIMIT, ack_wait: nanos(30_000),
+      durable_name: DURABLE,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: fromSeq,
+      filter_subject: ALL_EVENTS_SUBJECT,
+      max_ack_pending: BATCH_LIMIT,
+      ack_wait: nanos(30_000),
     });
     const consumer = await this.js.consumers.get(STREAM_NAME, DURABLE);
     const messages = await consumer.consume({ max_messages: BATCH_LIMIT });
@@ -122,7 +135,9 @@ export class JetStreamEventLog implements EventLog {
     const last = await this.lastSeq();
     if (last === 0) return;
     const consumer = await this.js.consumers.get(STREAM_NAME, {
-      filterSubjects: ALL_EVENTS_SUBJECT, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: 1,
+      filterSubjects: ALL_EVENTS_SUBJECT,
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: 1,
     });
     const messages = await consumer.consume({ max_messages: 10_000 });
     try {

@@ -1,6 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import {
-  Projector, type ReadModelConnections, REBUILD_PROGRESS_SUBJECT, type RebuildProgressMessage, type RebuildReply,
+  Projector,
+  type ReadModelConnections,
+  REBUILD_PROGRESS_SUBJECT,
+  type RebuildProgressMessage,
+  type RebuildReply,
 } from '@lbaas/read-models';
 import { type CountConsumed, ServiceMetrics } from '@lbaas/service-shell';
 import type { Logger } from 'pino';
@@ -56,7 +60,13 @@ export class LiveProjection implements OnApplicationBootstrap, OnApplicationShut
   readiness(): Readiness {
     const caughtUp = this.gate.checkpoint >= this.catchUpTarget;
     const natsConnected = this.log.connected;
-    return { ready: natsConnected && caughtUp && !this.rebuilding, natsConnected, caughtUp, rebuilding: this.rebuilding, checkpoint: this.gate.checkpoint };
+    return {
+      ready: natsConnected && caughtUp && !this.rebuilding,
+      natsConnected,
+      caughtUp,
+      rebuilding: this.rebuilding,
+      checkpoint: this.gate.checkpoint,
+    };
   }
 
   /** Pauses the live consumer, replays the whole stream into emptied tables, resumes. */
@@ -72,7 +82,13 @@ export class LiveProjection implements OnApplicationBootstrap, OnApplicationShut
         onProgress: (progress) => {
           this.gate.moveTo(progress.position);
           const eventsPerSecond = progress.seconds > 0 ? Math.round(progress.events / progress.seconds) : 0;
-          const message: RebuildProgressMessage = { events: progress.events, commits: progress.commits, position: progress.position, total, eventsPerSecond };
+          const message: RebuildProgressMessage = {
+            events: progress.events,
+            commits: progress.commits,
+            position: progress.position,
+            total,
+            eventsPerSecond,
+          };
           this.log.publish(REBUILD_PROGRESS_SUBJECT, message);
         },
       });

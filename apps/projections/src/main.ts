@@ -14,7 +14,16 @@ async function bootstrap(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const app = await NestFactory.create(ProjectionsModule.forRoot(config, logger), { logger: new PinoNestLogger(logger) });
   app.connectMicroservice<MicroserviceOptions>(
-    { transport: Transport.NATS, options: { servers: natsServers(config.natsUrl), ...natsCredentialsFromEnv(), ...RECONNECT_FOREVER, queue: QUERY_QUEUE_GROUP, name: 'lbaas-projections-queries' } },
+    {
+      transport: Transport.NATS,
+      options: {
+        servers: natsServers(config.natsUrl),
+        ...natsCredentialsFromEnv(),
+        ...RECONNECT_FOREVER,
+        queue: QUERY_QUEUE_GROUP,
+        name: 'lbaas-projections-queries',
+      },
+    },
     { inheritAppConfig: true },
   );
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });

@@ -31,11 +31,19 @@ export class PoolStatsIngest implements OnApplicationBootstrap, OnApplicationShu
       for await (const message of subscription) {
         const sample = parsePoolStatsSample(message.data);
         if (!sample) continue;
-        await repository.save({
-          pool_id: sample.poolId, bytes_in: sample.bytesIn, bytes_out: sample.bytesOut,
-          active_connections: sample.activeConnections, total_connections: sample.totalConnections,
-          // The projector's batches hold the one SQLite connection in a transaction; this write joins no transaction of its own.
-        }, { transaction: false }).catch((error: unknown) => this.logger.warn({ err: error, poolId: sample.poolId }, 'pool stats sample not stored'));
+        await repository
+          .save(
+            {
+              pool_id: sample.poolId,
+              bytes_in: sample.bytesIn,
+              bytes_out: sample.bytesOut,
+              active_connections: sample.activeConnections,
+              total_connections: sample.totalConnections,
+              // The projector's batches hold the one SQLite connection in a transaction; this write joins no transaction of its own.
+            },
+            { transaction: false },
+          )
+          .catch((error: unknown) => this.logger.warn({ err: error, poolId: sample.poolId }, 'pool stats sample not stored'));
       }
     })();
   }

@@ -5,15 +5,40 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { ClientProxyFactory, type ClientProxy, Transport } from '@nestjs/microservices';
 import {
-  AGGREGATES, type AggregateType, type Decider, type EventOf, type Lifecycle, networkDecider, poolDecider, subnetDecider, upcast,
+  AGGREGATES,
+  type AggregateType,
+  type Decider,
+  type EventOf,
+  type Lifecycle,
+  networkDecider,
+  poolDecider,
+  subnetDecider,
+  upcast,
 } from '@lbaas/domain';
 import { handleCommand, JetStreamEventStore, connectNats } from '@lbaas/event-log';
 import {
-  createDataSource, type ListReply, Projector, QUERY_PATTERNS, REBUILD_PROGRESS_SUBJECT, type RebuildProgressMessage,
-  type RebuildResult, type ReadModelDatabase, snapshotTables, type StatusReply, type TableSnapshot,
+  createDataSource,
+  type ListReply,
+  Projector,
+  QUERY_PATTERNS,
+  REBUILD_PROGRESS_SUBJECT,
+  type RebuildProgressMessage,
+  type RebuildResult,
+  type ReadModelDatabase,
+  snapshotTables,
+  type StatusReply,
+  type TableSnapshot,
 } from '@lbaas/read-models';
 import {
-  builtService, freePort, type NatsServerHandle, type ServiceProcess, spawnService, startNatsServer, testPostgres, type TestPostgres, waitFor,
+  builtService,
+  freePort,
+  type NatsServerHandle,
+  type ServiceProcess,
+  spawnService,
+  startNatsServer,
+  testPostgres,
+  type TestPostgres,
+  waitFor,
 } from '@lbaas/testing';
 import type { NatsConnection } from 'nats';
 import pino from 'pino';
@@ -38,20 +63,42 @@ class Writer {
   constructor(private readonly store: JetStreamEventStore) {}
 
   async prepareNetwork(): Promise<void> {
-    await this.run(networkDecider, NETWORK, { type: 'CreateNetwork', data: { networkId: NETWORK, tenantId: TENANT, name: 'poolnet', adminStateUp: true, shared: false, external: false } });
-    await this.run(subnetDecider, SUBNET, { type: 'CreateSubnet', data: { subnetId: SUBNET, tenantId: TENANT, networkId: NETWORK, cidr: '198.18.2.0/24' } });
-    await this.run(networkDecider, NETWORK, { type: 'AttachSubnet', data: { networkId: NETWORK, subnetId: SUBNET, cidr: '198.18.2.0/24' } });
+    await this.run(networkDecider, NETWORK, {
+      type: 'CreateNetwork',
+      data: { networkId: NETWORK, tenantId: TENANT, name: 'poolnet', adminStateUp: true, shared: false, external: false },
+    });
+    await this.run(subnetDecider, SUBNET, {
+      type: 'CreateSubnet',
+      data: { subnetId: SUBNET, tenantId: TENANT, networkId: NETWORK, cidr: '198.18.2.0/24' },
+    });
+    await this.run(networkDecider, NETWORK, {
+      type: 'AttachSubnet',
+      data: { networkId: NETWORK, subnetId: SUBNET, cidr: '198.18.2.0/24' },
+    });
   }
 
   async pool(n: number): Promise<void> {
     const poolId = randomUUID();
     await this.run(poolDecider, poolId, {
       type: 'CreatePool',
-      data: { poolId, tenantId: TENANT, name: `pool-${n}`, description: '', subnetId: SUBNET, protocol: 'HTTP', lbMethod: 'ROUND_ROBIN', adminStateUp: true, provider: 'haproxy' },
+      data: {
+        poolId,
+        tenantId: TENANT,
+        name: `pool-${n}`,
+        description: '',
+        subnetId: SUBNET,
+        protocol: 'HTTP',
+        lbMethod: 'ROUND_ROBIN',
+        adminStateUp: true,
+        provider: 'haproxy',
+      },
     });
     const members = [randomUUID(), randomUUID(), randomUUID()];
     for (const [i, memberId] of members.entries()) {
-      await this.run(poolDecider, poolId, { type: 'AddMember', data: { poolId, memberId, tenantId: TENANT, address: `198.18.2.${10 + i}`, protocolPort: 80, weight: 1, adminStateUp: true } });
+      await this.run(poolDecider, poolId, {
+        type: 'AddMember',
+        data: { poolId, memberId, tenantId: TENANT, address: `198.18.2.${10 + i}`, protocolPort: 80, weight: 1, adminStateUp: true },
+      });
     }
     if (n % 5 === 0) await this.run(poolDecider, poolId, { type: 'UpdateMember', data: { poolId, memberId: members[0], weight: 9 } });
     if (n % 7 === 0) await this.run(poolDecider, poolId, { type: 'RemoveMember', data: { poolId, memberId: members[1] } });
@@ -59,7 +106,9 @@ class Writer {
   }
 
   private async run<C extends { readonly type: string }, S extends Lifecycle<object>, A extends AggregateType>(
-    decider: Decider<C, S, EventOf<A>, A>, id: string, command: C,
+    decider: Decider<C, S, EventOf<A>, A>,
+    id: string,
+    command: C,
   ): Promise<void> {
     await handleCommand(this.store, decider, id, command, { actor: 'test', tenantId: TENANT, correlationId: 'corr', causationId: null });
     this.appended++;
@@ -107,12 +156,21 @@ describe('the projections service (built), against a real nats-server', () => {
   };
   const startProjections = async (env: Record<string, string>): Promise<{ service: ServiceProcess; url: string }> => {
     const port = await freePort();
-    const service = spawnService('projections', MAIN, { LBAAS_NATS_URL: nats.url, LBAAS_PROJECTIONS_PORT: String(port), LBAAS_LOG_LEVEL: 'info', ...env });
+    const service = spawnService('projections', MAIN, {
+      LBAAS_NATS_URL: nats.url,
+      LBAAS_PROJECTIONS_PORT: String(port),
+      LBAAS_LOG_LEVEL: 'info',
+      ...env,
+    });
     const url = `http://127.0.0.1:${port}`;
-    await waitFor('projections to answer /healthz', async () => {
-      if (!service.running()) throw new Error(`projections exited:\n${service.logs().slice(-3000)}`);
-      return (await fetch(`${url}/healthz`).catch(() => null))?.ok ?? false;
-    }, 30_000);
+    await waitFor(
+      'projections to answer /healthz',
+      async () => {
+        if (!service.running()) throw new Error(`projections exited:\n${service.logs().slice(-3000)}`);
+        return (await fetch(`${url}/healthz`).catch(() => null))?.ok ?? false;
+      },
+      30_000,
+    );
     return { service, url };
   };
 
@@ -144,16 +202,22 @@ describe('the projections service (built), against a real nats-server', () => {
       await writer.prepareNetwork();
       const POOLS = 300;
       let next = 0;
-      const burst = Promise.all(Array.from({ length: 8 }, async () => {
-        while (next < POOLS) await writer.pool(next++);
-      }));
+      const burst = Promise.all(
+        Array.from({ length: 8 }, async () => {
+          while (next < POOLS) await writer.pool(next++);
+        }),
+      );
 
       let killedAt: StatusReply | null = null;
-      await waitFor('the projection to be well into the burst', async () => {
-        const status = await ask<StatusReply>(QUERY_PATTERNS.status, {}, 500);
-        if (status && status.checkpoint >= 100) killedAt = status;
-        return killedAt !== null;
-      }, 60_000);
+      await waitFor(
+        'the projection to be well into the burst',
+        async () => {
+          const status = await ask<StatusReply>(QUERY_PATTERNS.status, {}, 500);
+          if (status && status.checkpoint >= 100) killedAt = status;
+          return killedAt !== null;
+        },
+        60_000,
+      );
       await service.kill();
       const appendedAtKill = writer.appended;
       ({ service, url } = await startProjections({ LBAAS_DB_PATH: live.sqlitePath }));
@@ -162,11 +226,23 @@ describe('the projections service (built), against a real nats-server', () => {
       expect(killedAt!.checkpoint).toBeLessThan(writer.appended);
 
       await waitFor('the restarted projection to catch up', caughtUp, 120_000, 100);
-      const last = (await store.lastSeq());
+      const last = await store.lastSeq();
       expect((await fetch(`${url}/readyz`)).status).toBe(200);
-      const pools = await ask<ListReply>(QUERY_PATTERNS.list, { collection: 'pools', tenantId: TENANT, filters: {}, fields: ['id'], minSeq: last });
+      const pools = await ask<ListReply>(QUERY_PATTERNS.list, {
+        collection: 'pools',
+        tenantId: TENANT,
+        filters: {},
+        fields: ['id'],
+        minSeq: last,
+      });
       expect(pools && 'items' in pools ? pools.items.length : pools).toBe(POOLS - Math.ceil(POOLS / 11));
-      const reweighted = await ask<ListReply>(QUERY_PATTERNS.list, { collection: 'members', tenantId: null, filters: { weight: ['9'] }, fields: [], minSeq: last });
+      const reweighted = await ask<ListReply>(QUERY_PATTERNS.list, {
+        collection: 'members',
+        tenantId: null,
+        filters: { weight: ['9'] },
+        fields: [],
+        minSeq: last,
+      });
       expect(reweighted && 'items' in reweighted ? reweighted.items.length : reweighted).toBe(
         Array.from({ length: POOLS }, (_, n) => n).filter((n) => n % 5 === 0 && n % 11 !== 0).length,
       );
@@ -177,7 +253,9 @@ describe('the projections service (built), against a real nats-server', () => {
       expect(rebuilt).toEqual(liveRows);
 
       const progress: RebuildProgressMessage[] = [];
-      const subscription = nc.subscribe(REBUILD_PROGRESS_SUBJECT, { callback: (_error, message) => progress.push(message.json<RebuildProgressMessage>()) });
+      const subscription = nc.subscribe(REBUILD_PROGRESS_SUBJECT, {
+        callback: (_error, message) => progress.push(message.json<RebuildProgressMessage>()),
+      });
       const reply = await ask<RebuildResult>(QUERY_PATTERNS.rebuild, {}, 120_000);
       await nc.flush();
       subscription.unsubscribe();
@@ -196,10 +274,14 @@ describe('the projections service (built), against a real nats-server', () => {
     try {
       await waitFor('the projection to catch up', caughtUp, 60_000, 100);
       const last = await store.lastSeq();
-      expect(await ask(QUERY_PATTERNS.get, { collection: 'pools', id: 'x', tenantId: null, fields: [], minSeq: last + 1000 }, 10_000)).toEqual({
+      expect(
+        await ask(QUERY_PATTERNS.get, { collection: 'pools', id: 'x', tenantId: null, fields: [], minSeq: last + 1000 }, 10_000),
+      ).toEqual({
         error: { status: 503, type: 'ProjectionLagging', message: expect.any(String) },
       });
-      expect(await ask(QUERY_PATTERNS.list, { collection: 'pools' })).toEqual({ error: { status: 400, type: 'InvalidQuery', message: expect.any(String) } });
+      expect(await ask(QUERY_PATTERNS.list, { collection: 'pools' })).toEqual({
+        error: { status: 400, type: 'InvalidQuery', message: expect.any(String) },
+      });
     } finally {
       await service.stop();
     }
@@ -212,10 +294,15 @@ describe('the projections service (built), against a real nats-server', () => {
       await writer.pool(1999);
       await waitFor('the projection to catch up', caughtUp, 60_000, 100);
       await nats.restart();
-      await waitFor('the writer to reconnect', async () => {
-        await writer.pool(2000);
-        return true;
-      }, 30_000, 250);
+      await waitFor(
+        'the writer to reconnect',
+        async () => {
+          await writer.pool(2000);
+          return true;
+        },
+        30_000,
+        250,
+      );
       for (let n = 1; n <= 5; n++) await writer.pool(2000 + n);
       await waitFor('the projection to catch up after the restart', caughtUp, 60_000, 100);
       await waitFor('readiness after the restart', async () => (await fetch(`${url}/readyz`)).status === 200);

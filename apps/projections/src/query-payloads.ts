@@ -14,8 +14,18 @@ export const ListQuerySchema = Type.Object({
   filters: Type.Record(Type.String({ maxLength: 255 }), Type.Array(Type.String({ maxLength: 1024 }), { maxItems: 1000 })),
   fields: Fields,
   minSeq: Sequence,
-  sort: Type.Optional(Type.Array(Type.Object({ key: Type.String({ maxLength: 255 }), dir: Type.Union([Type.Literal('asc'), Type.Literal('desc')]) }), { maxItems: 16 })),
-  page: Type.Optional(Type.Object({ limit: Type.Integer({ minimum: 0 }), marker: Type.Union([Type.String({ maxLength: 255 }), Type.Null()]), pageReverse: Type.Boolean() })),
+  sort: Type.Optional(
+    Type.Array(Type.Object({ key: Type.String({ maxLength: 255 }), dir: Type.Union([Type.Literal('asc'), Type.Literal('desc')]) }), {
+      maxItems: 16,
+    }),
+  ),
+  page: Type.Optional(
+    Type.Object({
+      limit: Type.Integer({ minimum: 0 }),
+      marker: Type.Union([Type.String({ maxLength: 255 }), Type.Null()]),
+      pageReverse: Type.Boolean(),
+    }),
+  ),
 });
 export const GetQuerySchema = Type.Object({
   collection: CollectionName,
@@ -38,5 +48,4 @@ export function parsePayload<S extends TSchema>(schema: S, payload: unknown): St
   return { error: { status: 400, type: 'InvalidQuery', message: `Invalid query payload (${where}).` } };
 }
 
-export const isQueryError = (value: unknown): value is QueryError =>
-  typeof value === 'object' && value !== null && 'error' in value;
+export const isQueryError = (value: unknown): value is QueryError => typeof value === 'object' && value !== null && 'error' in value;

@@ -9,8 +9,14 @@ import { QueryController } from './query.controller';
 
 const TENANT = 'a0000000-0000-4000-8000-00000000000a';
 const NETWORK = {
-  id: '50000000-0000-4000-8000-000000000005', tenant_id: TENANT, name: 'vipnet', admin_state_up: true, status: 'ACTIVE',
-  subnets: [], shared: false, 'router:external': false,
+  id: '50000000-0000-4000-8000-000000000005',
+  tenant_id: TENANT,
+  name: 'vipnet',
+  admin_state_up: true,
+  status: 'ACTIVE',
+  subnets: [],
+  shared: false,
+  'router:external': false,
 };
 
 describe('QueryController', () => {
@@ -69,6 +75,8 @@ describe('QueryController', () => {
 
   it('answers a second rebuild with RebuildInProgress (409)', async () => {
     rebuild.mockRejectedValueOnce(new RebuildInProgress('A rebuild is already running.'));
-    expect(await controller.rebuild()).toEqual({ error: { status: 409, type: 'RebuildInProgress', message: 'A rebuild is already running.' } });
+    expect(await controller.rebuild()).toEqual({
+      error: { status: 409, type: 'RebuildInProgress', message: 'A rebuild is already running.' },
+    });
   });
 });

@@ -1,7 +1,14 @@
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
-  type GetReply, type ListReply, type PoolStatsReply, QUERY_PATTERNS, type QueryError, QueryService, type RebuildResult, type StatusReply,
+  type GetReply,
+  type ListReply,
+  type PoolStatsReply,
+  QUERY_PATTERNS,
+  type QueryError,
+  QueryService,
+  type RebuildResult,
+  type StatusReply,
 } from '@lbaas/read-models';
 import type { Logger } from 'pino';
 import { CheckpointGate } from './checkpoint-gate';
@@ -12,7 +19,11 @@ import { LOGGER } from './logger';
 import { GetQuerySchema, isQueryError, ListQuerySchema, parsePayload, PoolStatsQuerySchema } from './query-payloads';
 
 const lagging = (minSeq: number, checkpoint: number): QueryError => ({
-  error: { status: 503, type: 'ProjectionLagging', message: `The read models are at sequence ${checkpoint}, not yet at ${minSeq}; retry shortly.` },
+  error: {
+    status: 503,
+    type: 'ProjectionLagging',
+    message: `The read models are at sequence ${checkpoint}, not yet at ${minSeq}; retry shortly.`,
+  },
 });
 const internal: QueryError = { error: { status: 500, type: 'InternalError', message: 'The query failed; see the projections log.' } };
 

@@ -32,10 +32,14 @@ export class CommandCauses {
 
   private keyOf(event: EventEnvelope): string | null {
     switch (event.aggregate) {
-      case 'vip': return `instance/${this.instanceIdForVip(event.aggregateId)}`;
-      case 'serviceinstance': return `instance/${event.aggregateId}`;
-      case 'node': return `node/${event.aggregateId}`;
-      default: return null;
+      case 'vip':
+        return `instance/${this.instanceIdForVip(event.aggregateId)}`;
+      case 'serviceinstance':
+        return `instance/${event.aggregateId}`;
+      case 'node':
+        return `node/${event.aggregateId}`;
+      default:
+        return null;
     }
   }
 }

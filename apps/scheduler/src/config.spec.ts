@@ -2,11 +2,20 @@ import { schedulerConfigFromEnv } from './config';
 
 describe('scheduler configuration', () => {
   it('has defaults for a local run: a 3 s silence, a random seed and VRRP addresses inside 198.18.0.0/15', () => {
-    expect(schedulerConfigFromEnv({})).toMatchObject({ nodeSilenceMs: 3000, seed: null, vrrpCidr: '198.19.192.0/18', healthPort: 9700, pendingDeadlineMs: 60_000 });
+    expect(schedulerConfigFromEnv({})).toMatchObject({
+      nodeSilenceMs: 3000,
+      seed: null,
+      vrrpCidr: '198.19.192.0/18',
+      healthPort: 9700,
+      pendingDeadlineMs: 60_000,
+    });
   });
 
   it('takes a seed and a silence from the environment', () => {
-    expect(schedulerConfigFromEnv({ LBAAS_SCHEDULER_SEED: '42', LBAAS_NODE_SILENCE_MS: '800' })).toMatchObject({ seed: 42, nodeSilenceMs: 800 });
+    expect(schedulerConfigFromEnv({ LBAAS_SCHEDULER_SEED: '42', LBAAS_NODE_SILENCE_MS: '800' })).toMatchObject({
+      seed: 42,
+      nodeSilenceMs: 800,
+    });
   });
 
   it('takes the pending deadline from the environment', () => {

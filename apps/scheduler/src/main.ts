@@ -4,6 +4,14 @@ import { SchedulerModule } from './app.module';
 import { schedulerConfigFromEnv } from './config';
 
 bootstrapService({
-  name: 'scheduler', title: 'scheduler', config: schedulerConfigFromEnv, module: (config, logger) => SchedulerModule.forRoot(config, logger),
-  started: (c) => ({ nats: c.natsUrl, health: `${c.healthHost}:${c.healthPort}`, silenceMs: c.nodeSilenceMs, pendingDeadlineMs: c.pendingDeadlineMs }),
+  name: 'scheduler',
+  title: 'scheduler',
+  config: schedulerConfigFromEnv,
+  module: (config, logger) => SchedulerModule.forRoot(config, logger),
+  started: (c) => ({
+    nats: c.natsUrl,
+    health: `${c.healthHost}:${c.healthPort}`,
+    silenceMs: c.nodeSilenceMs,
+    pendingDeadlineMs: c.pendingDeadlineMs,
+  }),
 });

@@ -2,7 +2,14 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { DomainError, type EventEnvelope, nodeDecider, poolDecider, serviceInstanceDecider, vipDecider } from '@lbaas/domain';
 import { executeSystemCommand, systemActor } from '@lbaas/event-log';
 import { nodesBucket, parseHeartbeat } from '@lbaas/coordination';
-import { type DeadlineCommand, PendingWatch, planNodeLiveness, type PlannedCommand, SchedulingModel, seededRandom } from '@lbaas/scheduling';
+import {
+  type DeadlineCommand,
+  PendingWatch,
+  planNodeLiveness,
+  type PlannedCommand,
+  SchedulingModel,
+  seededRandom,
+} from '@lbaas/scheduling';
 import { ServiceMetrics } from '@lbaas/service-shell';
 import { type LeaderWorker, runLeaderWorker } from '@lbaas/worker-shell';
 import type { NatsConnection } from 'nats';
@@ -35,7 +42,10 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   private readonly random: () => number;
   private watchingSince = Date.now();
 
-  constructor(@Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig, @Inject(LOGGER) private readonly log: Logger) {
+  constructor(
+    @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {
     this.model = new SchedulingModel(config.vrrpCidr);
     this.random = seededRandom(config.seed ?? Math.floor(Math.random() * 2 ** 32));
   }
@@ -43,15 +53,29 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationBootstrap(): Promise<void> {
     const c = this.config;
     this.worker = await runLeaderWorker({
-      name: 'scheduler', title: 'scheduler', natsUrl: c.natsUrl, health: { host: c.healthHost, port: c.healthPort },
-      leaseTtlMs: c.leaseTtlMs, tickMs: c.tickMs, log: this.log, metrics: this.metrics,
-      says: { leading: 'leading: placing service instances', following: 'following: another scheduler leads', roundFailed: 'planning round failed; retrying on the next tick' },
+      name: 'scheduler',
+      title: 'scheduler',
+      natsUrl: c.natsUrl,
+      health: { host: c.healthHost, port: c.healthPort },
+      leaseTtlMs: c.leaseTtlMs,
+      tickMs: c.tickMs,
+      log: this.log,
+      metrics: this.metrics,
+      says: {
+        leading: 'leading: placing service instances',
+        following: 'following: another scheduler leads',
+        roundFailed: 'planning round failed; retrying on the next tick',
+      },
       fold: (event, seq, live) => this.fold(event, seq, live),
       round: (worker) => this.round(worker),
       idle: () => {
         this.watchingSince = Date.now();
       },
-      details: () => ({ nodes: this.model.liveNodes().length, instances: this.model.instances.size, pending: this.pending.pending().length }),
+      details: () => ({
+        nodes: this.model.liveNodes().length,
+        instances: this.model.instances.size,
+        pending: this.pending.pending().length,
+      }),
       caughtUpDetails: () => ({ instances: this.model.instances.size, nodes: this.model.nodes.size }),
       onConnected: ({ nc }) => this.watchHeartbeats(nc),
     });
@@ -65,7 +89,11 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     this.model.apply(event);
     this.pending.apply(event);
     // Replaying the log at start is not acting on it.
-    if (this.causes.note(event) && live) this.log.info({ correlationId: event.correlationId, eventId: event.id, type: event.type, aggregate: event.aggregate, id: event.aggregateId, seq }, 'event');
+    if (this.causes.note(event) && live)
+      this.log.info(
+        { correlationId: event.correlationId, eventId: event.id, type: event.type, aggregate: event.aggregate, id: event.aggregateId, seq },
+        'event',
+      );
   }
 
   private async watchHeartbeats(nc: NatsConnection): Promise<void> {
@@ -85,16 +113,28 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   private async round(worker: LeaderWorker): Promise<void> {
     const now = Date.now();
     const liveness = planNodeLiveness({
-      nodes: this.model.nodes, lastHeartbeat: this.lastHeartbeat, watchingSince: this.watchingSince, now, silenceMs: this.config.nodeSilenceMs,
+      nodes: this.model.nodes,
+      lastHeartbeat: this.lastHeartbeat,
+      watchingSince: this.watchingSince,
+      now,
+      silenceMs: this.config.nodeSilenceMs,
     });
     // Liveness first: placements are decided on the nodes as the log will know them.
     if (liveness.length > 0 && (await this.execute(worker, liveness)) > 0) return worker.kick();
-    await this.expire(worker, this.pending.overdue({
-      now, deadlineMs: this.config.pendingDeadlineMs, instanceOf: (vipId) => this.model.instances.get(instanceIdForVip(vipId)),
-    }));
+    await this.expire(
+      worker,
+      this.pending.overdue({
+        now,
+        deadlineMs: this.config.pendingDeadlineMs,
+        instanceOf: (vipId) => this.model.instances.get(instanceIdForVip(vipId)),
+      }),
+    );
     if (!this.model.pendingWork) return;
     const planned = this.model.plan({
-      random: this.random, newVmId: () => uuidv4(), instanceIdFor: instanceIdForVip, now: new Date(now),
+      random: this.random,
+      newVmId: () => uuidv4(),
+      instanceIdFor: instanceIdForVip,
+      now: new Date(now),
     });
     await this.execute(worker, planned);
   }
@@ -109,15 +149,29 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     for (const d of due) {
       const who = systemActor('scheduler', 'system', d.cause);
       try {
-        const result = d.aggregate === 'vip'
-          ? await executeSystemCommand(worker.store, vipDecider, d.id, d.command, who)
-          : await executeSystemCommand(worker.store, poolDecider, d.id, d.command, who);
+        const result =
+          d.aggregate === 'vip'
+            ? await executeSystemCommand(worker.store, vipDecider, d.id, d.command, who)
+            : await executeSystemCommand(worker.store, poolDecider, d.id, d.command, who);
         if (result.events.length > 0) {
           last = Math.max(last, result.seq);
-          this.log.warn({ correlationId: who.correlationId, causationId: who.causationId, aggregate: d.aggregate, id: d.id, statusDescription: d.command.data.statusDescription, seq: result.seq }, d.command.type);
+          this.log.warn(
+            {
+              correlationId: who.correlationId,
+              causationId: who.causationId,
+              aggregate: d.aggregate,
+              id: d.id,
+              statusDescription: d.command.data.statusDescription,
+              seq: result.seq,
+            },
+            d.command.type,
+          );
         }
       } catch (error) {
-        this.log.error({ correlationId: who.correlationId, aggregate: d.aggregate, id: d.id, command: d.command.type, err: error }, 'pending deadline not recorded; retried on the next round');
+        this.log.error(
+          { correlationId: who.correlationId, aggregate: d.aggregate, id: d.id, command: d.command.type, err: error },
+          'pending deadline not recorded; retried on the next round',
+        );
       }
     }
     // The watch must fold its own expiries before the next round, or it would decide them again.
@@ -130,17 +184,31 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     for (const p of planned) {
       const who = systemActor('scheduler', 'system', this.causes.of(p));
       try {
-        const result = p.aggregate === 'node'
-          ? await executeSystemCommand(worker.store, nodeDecider, p.id, p.command, who)
-          : await executeSystemCommand(worker.store, serviceInstanceDecider, p.id, p.command, who);
+        const result =
+          p.aggregate === 'node'
+            ? await executeSystemCommand(worker.store, nodeDecider, p.id, p.command, who)
+            : await executeSystemCommand(worker.store, serviceInstanceDecider, p.id, p.command, who);
         if (result.events.length > 0) {
           last = Math.max(last, result.seq);
-          this.log.info({ correlationId: who.correlationId, causationId: who.causationId, aggregate: p.aggregate, id: p.id, events: result.events.map((e) => e.type), seq: result.seq }, p.command.type);
+          this.log.info(
+            {
+              correlationId: who.correlationId,
+              causationId: who.causationId,
+              aggregate: p.aggregate,
+              id: p.id,
+              events: result.events.map((e) => e.type),
+              seq: result.seq,
+            },
+            p.command.type,
+          );
         }
       } catch (error) {
         this.model.retry(p);
         const level = error instanceof DomainError ? 'warn' : 'error';
-        this.log[level]({ correlationId: who.correlationId, aggregate: p.aggregate, id: p.id, command: p.command.type, err: error }, 'command not applied; retried on the next round');
+        this.log[level](
+          { correlationId: who.correlationId, aggregate: p.aggregate, id: p.id, command: p.command.type, err: error },
+          'command not applied; retried on the next round',
+        );
       }
     }
     if (last > 0) await worker.waitFor(last);

@@ -2,9 +2,21 @@ import { type ChainedRecord, chainHash, type ChainHead, GENESIS_HASH, verifyChai
 import type { AuditFields } from './record-mapping';
 
 const fields = (seq: number, index: number, payload = `{"n":${seq}}`): AuditFields => ({
-  stream_seq: seq, event_index: index, event_id: `e-${seq}-${index}`, commit_id: `c-${seq}`, event_type: 'PoolUpdated', event_version: 1,
-  aggregate: 'pool', aggregate_id: 'p-1', tenant_id: 't-1', actor: 'demo', correlation_id: 'req-1', causation_id: null,
-  occurred_at: '2026-01-15T09:30:00.000Z', stored_at: '2026-01-15T09:30:00.001Z', payload,
+  stream_seq: seq,
+  event_index: index,
+  event_id: `e-${seq}-${index}`,
+  commit_id: `c-${seq}`,
+  event_type: 'PoolUpdated',
+  event_version: 1,
+  aggregate: 'pool',
+  aggregate_id: 'p-1',
+  tenant_id: 't-1',
+  actor: 'demo',
+  correlation_id: 'req-1',
+  causation_id: null,
+  occurred_at: '2026-01-15T09:30:00.000Z',
+  stored_at: '2026-01-15T09:30:00.001Z',
+  payload,
 });
 
 /** A well-formed trail: commits 1..5, commit 3 with two events. */
@@ -16,7 +28,9 @@ function trail(): ChainedRecord[] {
   });
 }
 const headOf = (records: ChainedRecord[]): ChainHead => ({
-  position: records[records.length - 1].stream_seq, head_hash: records[records.length - 1].hash, records: records.length,
+  position: records[records.length - 1].stream_seq,
+  head_hash: records[records.length - 1].hash,
+  records: records.length,
 });
 
 describe('the audit hash chain', () => {
@@ -29,7 +43,13 @@ describe('the audit hash chain', () => {
 
   it('verifies an untouched trail and its head', async () => {
     const records = trail();
-    expect(await verifyChain(records, headOf(records))).toEqual({ ok: true, checked: 6, firstSeq: 1, lastSeq: 5, headHash: records[5].hash });
+    expect(await verifyChain(records, headOf(records))).toEqual({
+      ok: true,
+      checked: 6,
+      firstSeq: 1,
+      lastSeq: 5,
+      headHash: records[5].hash,
+    });
   });
 
   it('verifies an empty trail without a head', async () => {
@@ -44,35 +64,57 @@ describe('the audit hash chain', () => {
 
   it.each([
     {
-      desc: 'a changed payload', at: { stream_seq: 3, event_index: 1 }, checked: 3, reason: /hash does not match/,
+      desc: 'a changed payload',
+      at: { stream_seq: 3, event_index: 1 },
+      checked: 3,
+      reason: /hash does not match/,
       tamper: (r: ChainedRecord[]) => r.map((x) => (x.stream_seq === 3 && x.event_index === 1 ? { ...x, payload: '{"n":"forged"}' } : x)),
     },
     {
-      desc: 'a changed payload with its hash recomputed', at: { stream_seq: 3, event_index: 1 }, checked: 3, reason: /hash does not match/,
-      tamper: (r: ChainedRecord[]) => r.map((x, i) => {
-        if (i !== 2) return x;
-        const { hash: _, ...forged } = { ...x, payload: '{"n":"forged"}' };
-        return { ...forged, hash: chainHash(r[1].hash, forged) };
-      }),
+      desc: 'a changed payload with its hash recomputed',
+      at: { stream_seq: 3, event_index: 1 },
+      checked: 3,
+      reason: /hash does not match/,
+      tamper: (r: ChainedRecord[]) =>
+        r.map((x, i) => {
+          if (i !== 2) return x;
+          const { hash: _, ...forged } = { ...x, payload: '{"n":"forged"}' };
+          return { ...forged, hash: chainHash(r[1].hash, forged) };
+        }),
     },
     {
-      desc: 'a deleted record', at: { stream_seq: 3, event_index: 0 }, checked: 1, reason: /follows stream sequence 1 event 0/,
+      desc: 'a deleted record',
+      at: { stream_seq: 3, event_index: 0 },
+      checked: 1,
+      reason: /follows stream sequence 1 event 0/,
       tamper: (r: ChainedRecord[]) => r.filter((x) => x.stream_seq !== 2),
     },
     {
-      desc: 'the deleted second event of a commit', at: { stream_seq: 4, event_index: 0 }, checked: 3, reason: /hash does not match/,
+      desc: 'the deleted second event of a commit',
+      at: { stream_seq: 4, event_index: 0 },
+      checked: 3,
+      reason: /hash does not match/,
       tamper: (r: ChainedRecord[]) => r.filter((x) => !(x.stream_seq === 3 && x.event_index === 1)),
     },
     {
-      desc: 'a deleted first record', at: { stream_seq: 2, event_index: 0 }, checked: 0, reason: /hash does not match/,
+      desc: 'a deleted first record',
+      at: { stream_seq: 2, event_index: 0 },
+      checked: 0,
+      reason: /hash does not match/,
       tamper: (r: ChainedRecord[]) => r.slice(1),
     },
     {
-      desc: 'reordered records', at: { stream_seq: 4, event_index: 0 }, checked: 2, reason: /out of order/,
+      desc: 'reordered records',
+      at: { stream_seq: 4, event_index: 0 },
+      checked: 2,
+      reason: /out of order/,
       tamper: (r: ChainedRecord[]) => [r[0], r[1], r[4], r[2], r[3], r[5]],
     },
     {
-      desc: 'two records that swapped contents but kept their places', at: { stream_seq: 1, event_index: 0 }, checked: 0, reason: /hash does not match/,
+      desc: 'two records that swapped contents but kept their places',
+      at: { stream_seq: 1, event_index: 0 },
+      checked: 0,
+      reason: /hash does not match/,
       tamper: (r: ChainedRecord[]) => [{ ...r[1], stream_seq: 1 }, { ...r[0], stream_seq: 2 }, ...r.slice(2)],
     },
   ])('names the first broken record after $desc', async ({ tamper, at, checked, reason }) => {

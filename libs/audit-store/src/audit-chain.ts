@@ -30,14 +30,21 @@ export interface ChainBreak {
 }
 
 export type ChainVerification =
-  | { readonly ok: true; readonly checked: number; readonly firstSeq: number | null; readonly lastSeq: number | null; readonly headHash: string }
+  | {
+      readonly ok: true;
+      readonly checked: number;
+      readonly firstSeq: number | null;
+      readonly lastSeq: number | null;
+      readonly headHash: string;
+    }
   | { readonly ok: false; readonly checked: number; readonly broken: ChainBreak };
 
 const at = (r: Pick<AuditFields, 'stream_seq' | 'event_index'>): string => `stream sequence ${r.stream_seq} event ${r.event_index}`;
 
 /** Why `record` cannot follow `previous`, if it cannot: no stream sequence or event may be missing. */
 function continuityProblem(previous: AuditFields | null, record: AuditFields): string | null {
-  if (previous === null) return record.event_index === 0 ? null : `the first record is event ${record.event_index} of its commit, not event 0`;
+  if (previous === null)
+    return record.event_index === 0 ? null : `the first record is event ${record.event_index} of its commit, not event 0`;
   const sameCommit = record.stream_seq === previous.stream_seq && record.event_index === previous.event_index + 1;
   const nextCommit = record.stream_seq === previous.stream_seq + 1 && record.event_index === 0;
   if (sameCommit || nextCommit) return null;
@@ -49,13 +56,18 @@ function continuityProblem(previous: AuditFields | null, record: AuditFields): s
  * removed, inserted or reordered record breaks the chain at the first record it touches. The head
  * catches records removed from the end. Reads one record at a time, so a store of any size fits.
  */
-export async function verifyChain(records: AsyncIterable<ChainedRecord> | Iterable<ChainedRecord>, head: ChainHead | null): Promise<ChainVerification> {
+export async function verifyChain(
+  records: AsyncIterable<ChainedRecord> | Iterable<ChainedRecord>,
+  head: ChainHead | null,
+): Promise<ChainVerification> {
   let previous: ChainedRecord | null = null;
   let firstSeq: number | null = null;
   let checked = 0;
   for await (const record of records) {
     const broken = (reason: string): ChainVerification => ({
-      ok: false, checked, broken: { stream_seq: record.stream_seq, event_index: record.event_index, event_id: record.event_id, reason },
+      ok: false,
+      checked,
+      broken: { stream_seq: record.stream_seq, event_index: record.event_index, event_id: record.event_id, reason },
     });
     const gap = continuityProblem(previous, record);
     if (gap) return broken(gap);
@@ -71,10 +83,14 @@ export async function verifyChain(records: AsyncIterable<ChainedRecord> | Iterab
   const lastSeq = previous?.stream_seq ?? null;
   if (head && (head.position !== (lastSeq ?? 0) || head.head_hash !== headHash || head.records !== checked)) {
     return {
-      ok: false, checked,
+      ok: false,
+      checked,
       broken: {
-        stream_seq: head.position, event_index: 0, event_id: null,
-        reason: `the checkpoint says ${head.records} records up to stream sequence ${head.position} ending in hash ${head.head_hash}, ` +
+        stream_seq: head.position,
+        event_index: 0,
+        event_id: null,
+        reason:
+          `the checkpoint says ${head.records} records up to stream sequence ${head.position} ending in hash ${head.head_hash}, ` +
           `but the records end at ${lastSeq === null ? 'nothing' : `stream sequence ${lastSeq}`} (${checked} records) with hash ${headHash}: records were removed from the end`,
       },
     };

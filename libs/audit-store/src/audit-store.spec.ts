@@ -6,8 +6,17 @@ import { AuditStore, auditDatabaseFromEnv, DEFAULT_AUDIT_DB } from './audit-stor
 import type { AuditedMessage } from './record-mapping';
 
 const event = (aggregateId: string, tenantId: string, type: string, data: Record<string, unknown>, occurredAt: string): EventEnvelope => ({
-  id: `${aggregateId}-${type}`, type, version: 1, aggregate: 'pool', aggregateId, occurredAt, tenantId, actor: 'demo',
-  correlationId: 'req-1', causationId: null, data,
+  id: `${aggregateId}-${type}`,
+  type,
+  version: 1,
+  aggregate: 'pool',
+  aggregateId,
+  occurredAt,
+  tenantId,
+  actor: 'demo',
+  correlationId: 'req-1',
+  causationId: null,
+  data,
 });
 const message = (seq: number, ...events: EventEnvelope[]): AuditedMessage => {
   const commit: Commit = { commitId: `c-${seq}`, events };
@@ -17,9 +26,11 @@ const message = (seq: number, ...events: EventEnvelope[]): AuditedMessage => {
 const HISTORY = [
   message(1, event('p-1', 't-a', 'PoolCreated', { poolId: 'p-1' }, '2026-01-01T00:00:01.000Z')),
   message(2, event('p-2', 't-b', 'PoolCreated', { poolId: 'p-2' }, '2026-01-01T00:00:02.000Z')),
-  message(3,
+  message(
+    3,
     event('p-1', 't-a', 'MemberAdded', { poolId: 'p-1', memberId: 'm_1%' }, '2026-01-01T00:00:03.000Z'),
-    event('p-1', 't-a', 'MemberUpdated', { poolId: 'p-1', memberId: 'm_1%' }, '2026-01-01T00:00:03.000Z')),
+    event('p-1', 't-a', 'MemberUpdated', { poolId: 'p-1', memberId: 'm_1%' }, '2026-01-01T00:00:03.000Z'),
+  ),
   message(4, event('p-2', 't-b', 'PoolDeleted', { poolId: 'p-2' }, '2026-01-01T00:00:04.000Z')),
 ];
 
@@ -36,7 +47,11 @@ describe('AuditStore', () => {
     expect(head).toEqual({ position: 4, head_hash: expect.stringMatching(/^[0-9a-f]{64}$/), records: 5 });
     expect(await store.head()).toEqual(head);
     expect((await store.find({})).map((r) => [r.stream_seq, r.event_index, r.event_type])).toEqual([
-      [1, 0, 'PoolCreated'], [2, 0, 'PoolCreated'], [3, 0, 'MemberAdded'], [3, 1, 'MemberUpdated'], [4, 0, 'PoolDeleted'],
+      [1, 0, 'PoolCreated'],
+      [2, 0, 'PoolCreated'],
+      [3, 0, 'MemberAdded'],
+      [3, 1, 'MemberUpdated'],
+      [4, 0, 'PoolDeleted'],
     ]);
     expect(await store.verify()).toEqual({ ok: true, checked: 5, firstSeq: 1, lastSeq: 4, headHash: head.head_hash });
   });
@@ -58,11 +73,23 @@ describe('AuditStore', () => {
 
   it.each([
     { desc: 'an object: its own events and those naming it', query: { object: 'p-2' }, events: ['p-2-PoolCreated', 'p-2-PoolDeleted'] },
-    { desc: 'an object named only in payloads, with LIKE wildcards taken literally', query: { object: 'm_1%' }, events: ['p-1-MemberAdded', 'p-1-MemberUpdated'] },
+    {
+      desc: 'an object named only in payloads, with LIKE wildcards taken literally',
+      query: { object: 'm_1%' },
+      events: ['p-1-MemberAdded', 'p-1-MemberUpdated'],
+    },
     { desc: 'no object with a wildcard-like id', query: { object: 'm%' }, events: [] },
     { desc: 'a tenant', query: { tenant: 't-a' }, events: ['p-1-PoolCreated', 'p-1-MemberAdded', 'p-1-MemberUpdated'] },
-    { desc: 'a start time', query: { since: '2026-01-01T00:00:03.000Z' }, events: ['p-1-MemberAdded', 'p-1-MemberUpdated', 'p-2-PoolDeleted'] },
-    { desc: 'every filter at once', query: { object: 'p-1', tenant: 't-a', since: '2026-01-01T00:00:02.000Z' }, events: ['p-1-MemberAdded', 'p-1-MemberUpdated'] },
+    {
+      desc: 'a start time',
+      query: { since: '2026-01-01T00:00:03.000Z' },
+      events: ['p-1-MemberAdded', 'p-1-MemberUpdated', 'p-2-PoolDeleted'],
+    },
+    {
+      desc: 'every filter at once',
+      query: { object: 'p-1', tenant: 't-a', since: '2026-01-01T00:00:02.000Z' },
+      events: ['p-1-MemberAdded', 'p-1-MemberUpdated'],
+    },
   ])('finds the records of $desc', async ({ query, events }) => {
     await store.append(HISTORY);
     expect((await store.find(query)).map((r) => r.event_id)).toEqual(events);

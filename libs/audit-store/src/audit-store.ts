@@ -63,8 +63,12 @@ export class AuditStore {
         mkdirSync(dirname(sqlitePath), { recursive: true });
       }
       source = new DataSource({
-        ...common, type: 'sqlite', driver: quietSqlite, database: sqlitePath,
-        enableWAL: !readOnly && sqlitePath !== ':memory:', busyTimeout: 10_000,
+        ...common,
+        type: 'sqlite',
+        driver: quietSqlite,
+        database: sqlitePath,
+        enableWAL: !readOnly && sqlitePath !== ':memory:',
+        busyTimeout: 10_000,
       });
     }
     await source.initialize();
@@ -91,7 +95,8 @@ export class AuditStore {
       let hash = before.head_hash;
       const rows: AuditRecord[] = [];
       for (const message of fresh) {
-        if (message.seq <= position) throw new Error(`stream sequence ${message.seq} arrived after ${position}: messages must come in stream order`);
+        if (message.seq <= position)
+          throw new Error(`stream sequence ${message.seq} arrived after ${position}: messages must come in stream order`);
         position = message.seq;
         for (const fields of auditFieldsOf(message)) {
           hash = chainHash(hash, fields);
@@ -110,9 +115,13 @@ export class AuditStore {
     const q = this.db.manager.createQueryBuilder(AuditRecord, 'r').orderBy('r.stream_seq', 'ASC').addOrderBy('r.event_index', 'ASC');
     if (query.object !== undefined) {
       const object = query.object;
-      q.andWhere(new Brackets((either) => either
-        .where('r.aggregate_id = :object', { object })
-        .orWhere("r.payload LIKE :named ESCAPE '\\'", { named: `%${likeLiteral(JSON.stringify(object))}%` })));
+      q.andWhere(
+        new Brackets((either) =>
+          either
+            .where('r.aggregate_id = :object', { object })
+            .orWhere("r.payload LIKE :named ESCAPE '\\'", { named: `%${likeLiteral(JSON.stringify(object))}%` }),
+        ),
+      );
     }
     if (query.tenant !== undefined) q.andWhere('r.tenant_id = :tenant', { tenant: query.tenant });
     if (query.since !== undefined) q.andWhere('r.occurred_at >= :since', { since: query.since });
@@ -127,12 +136,18 @@ export class AuditStore {
   private async *pages(): AsyncIterable<AuditRecord> {
     let after: { seq: number; index: number } | null = null;
     for (;;) {
-      const q = this.db.manager.createQueryBuilder(AuditRecord, 'r').orderBy('r.stream_seq', 'ASC').addOrderBy('r.event_index', 'ASC').limit(VERIFY_PAGE);
+      const q = this.db.manager
+        .createQueryBuilder(AuditRecord, 'r')
+        .orderBy('r.stream_seq', 'ASC')
+        .addOrderBy('r.event_index', 'ASC')
+        .limit(VERIFY_PAGE);
       if (after) {
         const { seq, index } = after;
-        q.where(new Brackets((page) => page
-          .where('r.stream_seq > :seq', { seq })
-          .orWhere('r.stream_seq = :seq AND r.event_index > :index', { seq, index })));
+        q.where(
+          new Brackets((page) =>
+            page.where('r.stream_seq > :seq', { seq }).orWhere('r.stream_seq = :seq AND r.event_index > :index', { seq, index }),
+          ),
+        );
       }
       const page = await q.getMany();
       yield* page;

@@ -2,7 +2,11 @@ import { canonicalJson } from './canonical-json';
 
 describe('canonicalJson', () => {
   it.each([
-    { desc: 'sorts keys at every depth', value: { b: 1, a: { d: [2, { z: 1, y: 2 }], c: null } }, text: '{"a":{"c":null,"d":[2,{"y":2,"z":1}]},"b":1}' },
+    {
+      desc: 'sorts keys at every depth',
+      value: { b: 1, a: { d: [2, { z: 1, y: 2 }], c: null } },
+      text: '{"a":{"c":null,"d":[2,{"y":2,"z":1}]},"b":1}',
+    },
     { desc: 'keeps array order', value: [3, 1, 2], text: '[3,1,2]' },
     { desc: 'leaves out undefined members, as JSON.stringify does', value: { a: undefined, b: 'x' }, text: '{"b":"x"}' },
     { desc: 'escapes strings as JSON', value: { 'k"': 'line\nbreak' }, text: '{"k\\"":"line\\nbreak"}' },

@@ -8,12 +8,31 @@ import { type AuditedMessage, auditFieldsOf } from './record-mapping';
 jest.setTimeout(60_000);
 
 const event = (id: string, data: Record<string, unknown>): EventEnvelope => ({
-  id, type: 'PoolCreated', version: 1, aggregate: 'pool', aggregateId: 'p-1', occurredAt: '2026-01-01T00:00:01.000Z',
-  tenantId: 't-1', actor: 'demo', correlationId: 'req-1', causationId: null, data,
+  id,
+  type: 'PoolCreated',
+  version: 1,
+  aggregate: 'pool',
+  aggregateId: 'p-1',
+  occurredAt: '2026-01-01T00:00:01.000Z',
+  tenantId: 't-1',
+  actor: 'demo',
+  correlationId: 'req-1',
+  causationId: null,
+  data,
 });
 const HISTORY: AuditedMessage[] = [
-  { seq: 1, subject: 'lbaas.events.pool.p-1', storedAt: '2026-01-01T00:00:01.000Z', commit: { commitId: 'c-1', events: [event('e-1', { poolId: 'p-1' }), event('e-2', { memberId: 'm_1' })] } },
-  { seq: 2, subject: 'lbaas.events.pool.p-1', storedAt: '2026-01-01T00:00:02.000Z', undecodable: { reason: 'the message is not JSON', sha256: 'ab'.repeat(32), bytes: 3 } },
+  {
+    seq: 1,
+    subject: 'lbaas.events.pool.p-1',
+    storedAt: '2026-01-01T00:00:01.000Z',
+    commit: { commitId: 'c-1', events: [event('e-1', { poolId: 'p-1' }), event('e-2', { memberId: 'm_1' })] },
+  },
+  {
+    seq: 2,
+    subject: 'lbaas.events.pool.p-1',
+    storedAt: '2026-01-01T00:00:02.000Z',
+    undecodable: { reason: 'the message is not JSON', sha256: 'ab'.repeat(32), bytes: 3 },
+  },
 ];
 
 describe('the audit store on PostgreSQL', () => {

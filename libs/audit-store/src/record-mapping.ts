@@ -58,12 +58,25 @@ export function auditFieldsOf(message: AuditedMessage): AuditFields[] {
   const { seq, storedAt } = message;
   if ('undecodable' in message) {
     const [, , aggregate = '', aggregateId = ''] = message.subject.split('.');
-    return [{
-      stream_seq: seq, event_index: 0, event_id: `undecodable-${seq}`, commit_id: `undecodable-${seq}`,
-      event_type: UNDECODABLE_MESSAGE, event_version: 1, aggregate, aggregate_id: aggregateId, tenant_id: '', actor: '',
-      correlation_id: '', causation_id: null, occurred_at: storedAt, stored_at: storedAt,
-      payload: canonicalJson({ subject: message.subject, ...message.undecodable }),
-    }];
+    return [
+      {
+        stream_seq: seq,
+        event_index: 0,
+        event_id: `undecodable-${seq}`,
+        commit_id: `undecodable-${seq}`,
+        event_type: UNDECODABLE_MESSAGE,
+        event_version: 1,
+        aggregate,
+        aggregate_id: aggregateId,
+        tenant_id: '',
+        actor: '',
+        correlation_id: '',
+        causation_id: null,
+        occurred_at: storedAt,
+        stored_at: storedAt,
+        payload: canonicalJson({ subject: message.subject, ...message.undecodable }),
+      },
+    ];
   }
   return message.commit.events.map((event, index) => ({
     stream_seq: seq,

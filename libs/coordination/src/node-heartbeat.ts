@@ -28,7 +28,12 @@ export interface HeartbeatSender {
  * Puts the node's heartbeat every `intervalMs`. A failed put (NATS restarting) is retried at the
  * next tick: a node is declared lost by silence, so a late heartbeat is the only signal needed.
  */
-export async function sendHeartbeats(nc: NatsConnection, nodeId: string, intervalMs: number, info: Heartbeat['info'] = {}): Promise<HeartbeatSender> {
+export async function sendHeartbeats(
+  nc: NatsConnection,
+  nodeId: string,
+  intervalMs: number,
+  info: Heartbeat['info'] = {},
+): Promise<HeartbeatSender> {
   const kv = await nodesBucket(nc);
   const beat = async (): Promise<void> => {
     const heartbeat: Heartbeat = { nodeId, at: new Date().toISOString(), info };
@@ -46,7 +51,9 @@ export async function sendHeartbeats(nc: NatsConnection, nodeId: string, interva
 export function parseHeartbeat(value: Uint8Array): Heartbeat | null {
   try {
     const parsed = JSON.parse(new TextDecoder().decode(value)) as Partial<Heartbeat>;
-    return typeof parsed.nodeId === 'string' && typeof parsed.at === 'string' ? { nodeId: parsed.nodeId, at: parsed.at, info: parsed.info ?? {} } : null;
+    return typeof parsed.nodeId === 'string' && typeof parsed.at === 'string'
+      ? { nodeId: parsed.nodeId, at: parsed.at, info: parsed.info ?? {} }
+      : null;
   } catch {
     return null;
   }

@@ -105,15 +105,27 @@ const RESIGNAL_MS = 1000;
 const HAPROXY_RECORD = 'haproxy.record.json';
 const KEEPALIVED_APPLIED = 'keepalived.applied';
 
-export const configFileOf = (dir: string, daemon: 'haproxy' | 'keepalived'): string => join(dir, daemon === 'haproxy' ? 'haproxy.cfg' : 'keepalived.conf');
+export const configFileOf = (dir: string, daemon: 'haproxy' | 'keepalived'): string =>
+  join(dir, daemon === 'haproxy' ? 'haproxy.cfg' : 'keepalived.conf');
 
 /** What the driver brings HAProxy to for `p`, as it records it. */
 export const haproxyRecordOf = (p: PlacementSpec, variant: string): HaproxyRecord => ({
-  facts: p.bundle.haproxy, variant, tlsFiles: p.tlsFiles.map((f) => ({ path: f.path, hash: contentHash(f.pem) })),
+  facts: p.bundle.haproxy,
+  variant,
+  tlsFiles: p.tlsFiles.map((f) => ({ path: f.path, hash: contentHash(f.pem) })),
 });
 
-const isRecord = (v: unknown): v is HaproxyRecord => typeof v === 'object' && v !== null && 'facts' in v && 'variant' in v && 'tlsFiles' in v
-  && typeof v.variant === 'string' && Array.isArray(v.tlsFiles) && typeof v.facts === 'object' && v.facts !== null && 'hash' in v.facts;
+const isRecord = (v: unknown): v is HaproxyRecord =>
+  typeof v === 'object' &&
+  v !== null &&
+  'facts' in v &&
+  'variant' in v &&
+  'tlsFiles' in v &&
+  typeof v.variant === 'string' &&
+  Array.isArray(v.tlsFiles) &&
+  typeof v.facts === 'object' &&
+  v.facts !== null &&
+  'hash' in v.facts;
 
 /** The record of what HAProxy runs in `dir`; null when there is none or it cannot be read (then the agent reloads to be sure). */
 export function readHaproxyRecord(dir: string): HaproxyRecord | null {
@@ -136,7 +148,12 @@ export function observeDaemons(dir: string, keepalived: boolean): Pick<ObservedP
   const tls = tlsDirOf(dir);
   return {
     haproxy: { running: alive(join(dir, 'haproxy.pid'), 'haproxy') !== null, record: readHaproxyRecord(dir) },
-    keepalived: keepalived ? { running: alive(join(dir, 'keepalived.pid'), 'keepalived') !== null, hash: existsSync(applied) ? readFileSync(applied, 'utf8') : null } : null,
+    keepalived: keepalived
+      ? {
+          running: alive(join(dir, 'keepalived.pid'), 'keepalived') !== null,
+          hash: existsSync(applied) ? readFileSync(applied, 'utf8') : null,
+        }
+      : null,
     tlsFiles: existsSync(tls) ? readdirSync(tls).map((name) => join(tls, name)) : [],
   };
 }
@@ -183,14 +200,18 @@ export async function reloadHaproxy(s: HaproxySpec): Promise<void> {
   process.kill(pid, 'SIGUSR2');
   let signalled = Date.now();
   if (before !== null) {
-    await waitFor('HAProxy serving the new file', async () => {
-      if (((await servingWorker(s.dir)) ?? before) !== before) return true;
-      if (Date.now() - signalled >= RESIGNAL_MS) {
-        process.kill(pid, 'SIGUSR2');
-        signalled = Date.now();
-      }
-      return false;
-    }, 10_000);
+    await waitFor(
+      'HAProxy serving the new file',
+      async () => {
+        if (((await servingWorker(s.dir)) ?? before) !== before) return true;
+        if (Date.now() - signalled >= RESIGNAL_MS) {
+          process.kill(pid, 'SIGUSR2');
+          signalled = Date.now();
+        }
+        return false;
+      },
+      10_000,
+    );
   }
   writeRecord(s.dir, HAPROXY_RECORD, JSON.stringify(s.record));
   // The old worker loaded its certificates at its start: once the new one serves, their files can go.

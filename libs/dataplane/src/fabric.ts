@@ -7,7 +7,10 @@ import { FABRIC_BRIDGE, fabricNamespace, fabricVeth, ip } from './netns-driver';
 const exec = promisify(execFile);
 
 const namespaces = async (): Promise<string[]> =>
-  (await ip('netns', 'list')).split('\n').map((l) => l.trim().split(' ')[0]).filter((n) => n.length > 0);
+  (await ip('netns', 'list'))
+    .split('\n')
+    .map((l) => l.trim().split(' ')[0])
+    .filter((n) => n.length > 0);
 
 /**
  * The local fabric of ARCHITECTURE.md section 7: a namespace `<prefix>fabric` holding the bridge
@@ -63,7 +66,10 @@ export async function removeNamespaces(prefix: string): Promise<string[]> {
   doomed.sort((a, b) => Number(a === fabricNamespace(prefix)) - Number(b === fabricNamespace(prefix)));
   for (const ns of doomed) {
     const pids = await ip('netns', 'pids', ns).catch(() => '');
-    for (const pid of pids.split('\n').map(Number).filter((n) => n > 1)) {
+    for (const pid of pids
+      .split('\n')
+      .map(Number)
+      .filter((n) => n > 1)) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {
@@ -76,6 +82,11 @@ export async function removeNamespaces(prefix: string): Promise<string[]> {
 }
 
 /** Runs a command inside a namespace. */
-export async function inNamespace(ns: string, command: string, args: string[], timeoutMs = 10_000): Promise<{ stdout: string; stderr: string }> {
+export async function inNamespace(
+  ns: string,
+  command: string,
+  args: string[],
+  timeoutMs = 10_000,
+): Promise<{ stdout: string; stderr: string }> {
   return exec('ip', ['netns', 'exec', ns, command, ...args], { timeout: timeoutMs });
 }

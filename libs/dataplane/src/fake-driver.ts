@@ -1,5 +1,12 @@
 import { contentHash } from '@lbaas/haproxy';
-import type { HaproxyRecord, ObservedFloatingIp, ObservedNode, ObservedPlacement, PlacementDriver, PlacementSpec } from './placement-driver';
+import type {
+  HaproxyRecord,
+  ObservedFloatingIp,
+  ObservedNode,
+  ObservedPlacement,
+  PlacementDriver,
+  PlacementSpec,
+} from './placement-driver';
 
 interface FakePlacement {
   spec: PlacementSpec;
@@ -36,14 +43,19 @@ export class FakeDriver implements PlacementDriver {
   }
 
   async observe(vmIds?: readonly string[]): Promise<ObservedNode> {
-    const placements: ObservedPlacement[] = [...this.placements.entries()].filter(([vmId]) => vmIds === undefined || vmIds.includes(vmId)).map(([vmId, p]) => {
-      const vip = p.spec.bundle.keepalived.vip.address;
-      const addresses = p.keepalived.running && this.holdsVip(vmId, vip) ? [...p.addresses, vip] : p.addresses;
-      return {
-        vmId, network: this.vrrp ? { kind: 'own', addresses } : { kind: 'shared' }, haproxy: { ...p.haproxy },
-        keepalived: this.vrrp ? { ...p.keepalived } : null, tlsFiles: [...p.tlsFiles],
-      };
-    });
+    const placements: ObservedPlacement[] = [...this.placements.entries()]
+      .filter(([vmId]) => vmIds === undefined || vmIds.includes(vmId))
+      .map(([vmId, p]) => {
+        const vip = p.spec.bundle.keepalived.vip.address;
+        const addresses = p.keepalived.running && this.holdsVip(vmId, vip) ? [...p.addresses, vip] : p.addresses;
+        return {
+          vmId,
+          network: this.vrrp ? { kind: 'own', addresses } : { kind: 'shared' },
+          haproxy: { ...p.haproxy },
+          keepalived: this.vrrp ? { ...p.keepalived } : null,
+          tlsFiles: [...p.tlsFiles],
+        };
+      });
     return { placements, floatingIps: vmIds === undefined ? [...this.forwarded.values()] : [] };
   }
 
@@ -61,7 +73,14 @@ export class FakeDriver implements PlacementDriver {
   async plumb(p: PlacementSpec): Promise<void> {
     const found = this.placements.get(p.vmId);
     if (found) found.addresses = [p.vrrpAddress];
-    else this.placements.set(p.vmId, { spec: p, addresses: [p.vrrpAddress], haproxy: { running: false, record: null }, keepalived: { running: false, hash: null }, tlsFiles: new Set() });
+    else
+      this.placements.set(p.vmId, {
+        spec: p,
+        addresses: [p.vrrpAddress],
+        haproxy: { running: false, record: null },
+        keepalived: { running: false, hash: null },
+        tlsFiles: new Set(),
+      });
   }
 
   /** Runs HAProxy on the spec's files, whether it ran or not (as the real drivers: a start finds it running, a reload finds it dead). */

@@ -60,7 +60,7 @@ describe('loopbackPort and the port offset', () => {
 });
 
 describe('loopbackConfig', () => {
-  it('rewrites the active placement\'s file: VIP, members and stats on loopback, privileged ports offset, HAProxy keeps the agent\'s user', () => {
+  it("rewrites the active placement's file: VIP, members and stats on loopback, privileged ports offset, HAProxy keeps the agent's user", () => {
     expect(loopbackConfig(render(), ACTIVE)).toBe(`# loopback data plane of the process driver: role active, port offset 10000
 # haproxy.cfg of service instance 00000000-0000-4000-8000-000000000001, rendered by lbaas; do not edit
 global
@@ -94,19 +94,25 @@ ${BACKEND}
 `);
   });
 
-  it('disables the standby\'s frontend, and nothing else differs from the active\'s file but the first line and the stats address', () => {
+  it("disables the standby's frontend, and nothing else differs from the active's file but the first line and the stats address", () => {
     const active = loopbackConfig(render(), ACTIVE).split('\n');
     const standby = loopbackConfig(render(), STANDBY).split('\n');
     expect(standby[0]).toBe('# loopback data plane of the process driver: role standby, port offset 10000');
     expect(sectionOf(standby.join('\n'), FRONTEND)).toEqual([
-      '    bind 127.18.1.10:10080', '    mode http', '    option forwardfor', '    disabled', '    default_backend 00000000-0000-4000-8000-000000000003',
+      '    bind 127.18.1.10:10080',
+      '    mode http',
+      '    option forwardfor',
+      '    disabled',
+      '    default_backend 00000000-0000-4000-8000-000000000003',
     ]);
     const differences = standby.filter((line) => !active.includes(line));
     expect(differences).toEqual([standby[0], '    bind 127.19.192.2:5937', '    disabled']);
   });
 
   it('says the role in the file, so a failover changes its hash', () => {
-    expect(contentHash(loopbackConfig(render(), ACTIVE))).not.toBe(contentHash(loopbackConfig(render(), { ...STANDBY, statsAddress: ACTIVE.statsAddress })));
+    expect(contentHash(loopbackConfig(render(), ACTIVE))).not.toBe(
+      contentHash(loopbackConfig(render(), { ...STANDBY, statsAddress: ACTIVE.statsAddress })),
+    );
   });
 
   it('keeps one disabled line when the VIP itself is disabled, for either role', () => {
@@ -130,7 +136,16 @@ ${BACKEND}
   });
 
   it('offsets privileged member ports and leaves the others', () => {
-    const text = loopbackConfig(render((i) => ({ ...i, members: [{ ...i.members[0], protocolPort: 80 }, { ...i.members[1], protocolPort: 1024 }] })), ACTIVE);
+    const text = loopbackConfig(
+      render((i) => ({
+        ...i,
+        members: [
+          { ...i.members[0], protocolPort: 80 },
+          { ...i.members[1], protocolPort: 1024 },
+        ],
+      })),
+      ACTIVE,
+    );
     expect(sectionOf(text, BACKEND).filter((l) => l.includes('server'))).toEqual([
       '    server 00000000-0000-4000-8000-000000000041 127.18.2.10:1024 weight 1',
       '    server 00000000-0000-4000-8000-000000000042 127.18.2.11:10080 weight 1',
@@ -138,36 +153,55 @@ ${BACKEND}
   });
 
   it('leaves a member outside the fabric as it is, port included: it is reached where it is', () => {
-    const text = loopbackConfig(render((i) => ({ ...i, members: [{ ...i.members[0], address: '127.0.0.1', protocolPort: 80 }] })), ACTIVE);
+    const text = loopbackConfig(
+      render((i) => ({ ...i, members: [{ ...i.members[0], address: '127.0.0.1', protocolPort: 80 }] })),
+      ACTIVE,
+    );
     expect(sectionOf(text, BACKEND)).toContain('    server 00000000-0000-4000-8000-000000000042 127.0.0.1:80 weight 1');
   });
 
   it('keeps everything after the address of a server line: check, cookie, disabled', () => {
     const text = loopbackConfig(golden('persistence-http-cookie'), ACTIVE);
-    expect(sectionOf(text, BACKEND)).toContain('    server 00000000-0000-4000-8000-000000000041 127.18.2.10:8080 weight 1 cookie 00000000-0000-4000-8000-000000000041');
-    expect(sectionOf(loopbackConfig(golden('member-disabled'), ACTIVE), BACKEND)).toContain('    server 00000000-0000-4000-8000-000000000041 127.18.2.10:8080 weight 1 disabled');
-    expect(sectionOf(loopbackConfig(golden('monitor-http-list'), ACTIVE), BACKEND))
-      .toContain('    server 00000000-0000-4000-8000-000000000041 127.18.2.10:8080 weight 1 check inter 5s fall 3 rise 3');
+    expect(sectionOf(text, BACKEND)).toContain(
+      '    server 00000000-0000-4000-8000-000000000041 127.18.2.10:8080 weight 1 cookie 00000000-0000-4000-8000-000000000041',
+    );
+    expect(sectionOf(loopbackConfig(golden('member-disabled'), ACTIVE), BACKEND)).toContain(
+      '    server 00000000-0000-4000-8000-000000000041 127.18.2.10:8080 weight 1 disabled',
+    );
+    expect(sectionOf(loopbackConfig(golden('monitor-http-list'), ACTIVE), BACKEND)).toContain(
+      '    server 00000000-0000-4000-8000-000000000041 127.18.2.10:8080 weight 1 check inter 5s fall 3 rise 3',
+    );
   });
 
   it('refuses a VIP outside the fabric: there is no loopback address to listen on', () => {
-    expect(() => loopbackConfig(render((i) => ({ ...i, vip: { ...i.vip, address: '203.0.113.7' } })), ACTIVE)).toThrow(/203\.0\.113\.7:80 is outside the fabric/);
+    expect(() =>
+      loopbackConfig(
+        render((i) => ({ ...i, vip: { ...i.vip, address: '203.0.113.7' } })),
+        ACTIVE,
+      ),
+    ).toThrow(/203\.0\.113\.7:80 is outside the fabric/);
   });
 
   describe('a TLS frontend', () => {
     const tls = golden('tls-termination');
     const crt = '/run/lbaas/00000000-0000-4000-8000-000000000071/tls/00000000-0000-4000-8000-000000000080-5f3a09c2e1b47d86.pem';
 
-    it('keeps ssl, the certificate file and alpn on the VIP\'s bind, with 443 moved by the offset', () => {
-      expect(sectionOf(loopbackConfig(tls, ACTIVE), FRONTEND).slice(0, 2)).toEqual([`    bind 127.18.1.10:10443 ssl crt ${crt} alpn h2,http/1.1`, '    mode http']);
-      expect(sectionOf(loopbackConfig(tls, STANDBY), FRONTEND)).toEqual(expect.arrayContaining([`    bind 127.18.1.10:10443 ssl crt ${crt} alpn h2,http/1.1`, '    disabled']));
+    it("keeps ssl, the certificate file and alpn on the VIP's bind, with 443 moved by the offset", () => {
+      expect(sectionOf(loopbackConfig(tls, ACTIVE), FRONTEND).slice(0, 2)).toEqual([
+        `    bind 127.18.1.10:10443 ssl crt ${crt} alpn h2,http/1.1`,
+        '    mode http',
+      ]);
+      expect(sectionOf(loopbackConfig(tls, STANDBY), FRONTEND)).toEqual(
+        expect.arrayContaining([`    bind 127.18.1.10:10443 ssl crt ${crt} alpn h2,http/1.1`, '    disabled']),
+      );
       // The members hear of the port the client asked for, not the loopback one.
       expect(sectionOf(loopbackConfig(tls, ACTIVE), FRONTEND)).toContain('    http-request set-header X-Forwarded-Port 443');
     });
 
-    it('terminates TLS on a floating IP\'s bind too', () => {
+    it("terminates TLS on a floating IP's bind too", () => {
       expect(sectionOf(loopbackConfig(tls, { ...ACTIVE, floatingAddresses: ['198.19.0.7'] }), FRONTEND).slice(0, 2)).toEqual([
-        `    bind 127.18.1.10:10443 ssl crt ${crt} alpn h2,http/1.1`, `    bind 127.19.0.7:10443 ssl crt ${crt} alpn h2,http/1.1`,
+        `    bind 127.18.1.10:10443 ssl crt ${crt} alpn h2,http/1.1`,
+        `    bind 127.19.0.7:10443 ssl crt ${crt} alpn h2,http/1.1`,
       ]);
     });
   });
@@ -175,14 +209,19 @@ ${BACKEND}
   describe('floating IPs', () => {
     const floatingAddresses = ['198.19.0.7', '198.19.0.3', '198.19.0.3'];
 
-    it('listen on the active placement\'s frontend, at the VIP\'s port, once each, in a stable order', () => {
+    it("listen on the active placement's frontend, at the VIP's port, once each, in a stable order", () => {
       expect(sectionOf(loopbackConfig(render(), { ...ACTIVE, floatingAddresses }), FRONTEND).slice(0, 4)).toEqual([
-        '    bind 127.18.1.10:10080', '    bind 127.19.0.3:10080', '    bind 127.19.0.7:10080', '    mode http',
+        '    bind 127.18.1.10:10080',
+        '    bind 127.19.0.3:10080',
+        '    bind 127.19.0.7:10080',
+        '    mode http',
       ]);
-      expect(loopbackConfig(render(), { ...ACTIVE, floatingAddresses })).toBe(loopbackConfig(render(), { ...ACTIVE, floatingAddresses: [...floatingAddresses].reverse() }));
+      expect(loopbackConfig(render(), { ...ACTIVE, floatingAddresses })).toBe(
+        loopbackConfig(render(), { ...ACTIVE, floatingAddresses: [...floatingAddresses].reverse() }),
+      );
     });
 
-    it('do not reach the standby\'s file, which stays the same with or without them', () => {
+    it("do not reach the standby's file, which stays the same with or without them", () => {
       expect(loopbackConfig(render(), { ...STANDBY, floatingAddresses })).toBe(loopbackConfig(render(), STANDBY));
     });
 
@@ -195,14 +234,23 @@ ${BACKEND}
     const input = golden(name);
     const text = renderHaproxyConfig(input);
     it.each([
-      ['active', ACTIVE], ['standby', STANDBY], ['active, as root with offset 0', { ...ACTIVE, root: true, portOffset: 0 }],
+      ['active', ACTIVE],
+      ['standby', STANDBY],
+      ['active, as root with offset 0', { ...ACTIVE, root: true, portOffset: 0 }],
     ] as const)('leaves no fabric address nor shared stats address, and every other line as it was (%s)', (_role, options) => {
       const out = loopbackConfig(input, options);
       expect(out).not.toMatch(/198\.1[89]\./);
       expect(out).not.toContain('127.0.0.1:5937');
       const touched = /^ {4}(bind|server|user|group|disabled)( |$)/;
-      expect(out.split('\n').slice(1).filter((l) => !touched.test(l))).toEqual(text.split('\n').filter((l) => !touched.test(l)));
-      expect(out.split('\n').filter((l) => l.startsWith('    server ')).length).toBe(text.split('\n').filter((l) => l.startsWith('    server ')).length);
+      expect(
+        out
+          .split('\n')
+          .slice(1)
+          .filter((l) => !touched.test(l)),
+      ).toEqual(text.split('\n').filter((l) => !touched.test(l)));
+      expect(out.split('\n').filter((l) => l.startsWith('    server ')).length).toBe(
+        text.split('\n').filter((l) => l.startsWith('    server ')).length,
+      );
     });
   });
 });

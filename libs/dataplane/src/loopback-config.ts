@@ -56,15 +56,25 @@ function loopbackMember(m: RenderedMember, offset: number): RenderedMember {
  * line names the role and the offset, so a role change is a change of the file, and so of its
  * hash. Pure; throws for a VIP or floating address outside the fabric.
  */
-export function loopbackHaproxy(input: HaproxyInput, o: LoopbackOptions): { readonly input: HaproxyInput; readonly variant: HaproxyVariant } {
+export function loopbackHaproxy(
+  input: HaproxyInput,
+  o: LoopbackOptions,
+): { readonly input: HaproxyInput; readonly variant: HaproxyVariant } {
   checkPortOffset(o.portOffset);
   const vip = loopbackAddress(input.vip.address);
-  if (vip === null) throw new Error(`the VIP ${input.vip.address}:${input.vip.protocolPort} is outside the fabric (198.18.0.0/15): the process driver listens only on the fabric's image in 127/8`);
-  const floating = o.role === 'active' ? o.floatingAddresses.map((f) => {
-    const address = loopbackAddress(f);
-    if (address === null) throw new Error(`floating address ${f} is outside the fabric (198.18.0.0/15): the process driver cannot listen on it`);
-    return address;
-  }) : [];
+  if (vip === null)
+    throw new Error(
+      `the VIP ${input.vip.address}:${input.vip.protocolPort} is outside the fabric (198.18.0.0/15): the process driver listens only on the fabric's image in 127/8`,
+    );
+  const floating =
+    o.role === 'active'
+      ? o.floatingAddresses.map((f) => {
+          const address = loopbackAddress(f);
+          if (address === null)
+            throw new Error(`floating address ${f} is outside the fabric (198.18.0.0/15): the process driver cannot listen on it`);
+          return address;
+        })
+      : [];
   const port = loopbackPort(input.vip.protocolPort, o.portOffset);
   return {
     input: {

@@ -37,14 +37,30 @@ const memberId = randomUUID();
 const placement = (leaf: IssuedCertificate): PlacementSpec => {
   const base = baseHaproxyInput();
   const input: HaproxyInput = {
-    ...base, instanceId, runDir,
+    ...base,
+    instanceId,
+    runDir,
     vip: { ...base.vip, address: VIP, protocolPort: 443, tls: { certificateId, fingerprint: leaf.fingerprint } },
     members: [{ id: memberId, address: MEMBER, protocolPort: MEMBER_PORT, weight: 1, adminStateUp: true }],
   };
   const vrrpAddress = `198.19.${NET}.171`;
-  const r = renderPlacement(input, { ...baseKeepalivedInput(), instanceId, vmId, runDir, vrrpAddress, vip: { address: VIP, prefixLength: 24 } });
+  const r = renderPlacement(input, {
+    ...baseKeepalivedInput(),
+    instanceId,
+    vmId,
+    runDir,
+    vrrpAddress,
+    vip: { address: VIP, prefixLength: 24 },
+  });
   return {
-    instanceId, vmId, role: 'active', vrrpAddress, haproxy: r.haproxy, keepalived: r.keepalived, bundle: r.bundle, floatingAddresses: [],
+    instanceId,
+    vmId,
+    role: 'active',
+    vrrpAddress,
+    haproxy: r.haproxy,
+    keepalived: r.keepalived,
+    bundle: r.bundle,
+    floatingAddresses: [],
     tlsFiles: r.bundle.haproxy.tlsFiles.map((f) => ({ path: f.path, pem: leaf.certificatePem + leaf.privateKeyPem })),
   };
 };
@@ -52,7 +68,16 @@ const placement = (leaf: IssuedCertificate): PlacementSpec => {
 /** curl as a client of the fabric would: the VIP's name resolved to its loopback image, the test CA trusted. */
 async function curl(ca: TestCa): Promise<{ status: string; body: string }> {
   const { stdout } = await run('curl', [
-    '-sS', '--max-time', '5', '--cacert', ca.certPath, '--resolve', `${HOST}:${PORT}:${LOOPBACK_VIP}`, '-w', '\n%{http_code}', `https://${HOST}:${PORT}/`,
+    '-sS',
+    '--max-time',
+    '5',
+    '--cacert',
+    ca.certPath,
+    '--resolve',
+    `${HOST}:${PORT}:${LOOPBACK_VIP}`,
+    '-w',
+    '\n%{http_code}',
+    `https://${HOST}:${PORT}/`,
   ]);
   const lines = stdout.trimEnd().split('\n');
   return { status: lines.pop() ?? '', body: lines.join('\n').trimEnd() };
@@ -73,10 +98,13 @@ function servedFingerprint(ca: TestCa): Promise<string> {
 /** One HTTPS request on a new connection; the error's message when it fails. */
 function httpsGet(ca: TestCa): Promise<string | null> {
   return new Promise((resolve) => {
-    const req = request({ host: LOOPBACK_VIP, port: PORT, servername: HOST, ca: ca.certificatePem, headers: { host: HOST }, agent: false, timeout: 5000 }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode === 200 ? null : `status ${res.statusCode}`));
-    });
+    const req = request(
+      { host: LOOPBACK_VIP, port: PORT, servername: HOST, ca: ca.certificatePem, headers: { host: HOST }, agent: false, timeout: 5000 },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode === 200 ? null : `status ${res.statusCode}`));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', (error) => resolve(error.message));
     req.end();
@@ -97,7 +125,11 @@ describe('ProcessDriver terminating TLS with a tenant certificate (real HAProxy,
     ca = await makeTestCa(join(work, 'ca'));
     [first, second] = [await ca.issue([HOST]), await ca.issue([HOST], { intermediate: true })];
     backend = createServer((req, res) => {
-      seen.push({ proto: req.headers['x-forwarded-proto'] as string, port: req.headers['x-forwarded-port'] as string, for: req.headers['x-forwarded-for'] as string });
+      seen.push({
+        proto: req.headers['x-forwarded-proto'] as string,
+        port: req.headers['x-forwarded-port'] as string,
+        for: req.headers['x-forwarded-for'] as string,
+      });
       res.end(`plain http behind the VIP\n`);
     });
     await new Promise<void>((resolve) => backend.listen(MEMBER_PORT, MEMBER.replace('198.', '127.'), resolve));
@@ -157,7 +189,10 @@ describe('ProcessDriver terminating TLS with a tenant certificate (real HAProxy,
 
   it('reloads when the same certificate file gets other bytes (a new chain for the same leaf), which the runtime API cannot apply', async () => {
     const master = readFileSync(join(runDir, 'haproxy.pid'), 'utf8').trim();
-    const workers = () => processesWithArgument(join(runDir, 'haproxy.cfg')).filter((pid) => String(pid) !== master).sort();
+    const workers = () =>
+      processesWithArgument(join(runDir, 'haproxy.cfg'))
+        .filter((pid) => String(pid) !== master)
+        .sort();
     const before = workers();
     const p = placement(second);
     const rechained = { ...p, tlsFiles: [{ ...p.tlsFiles[0], pem: second.certificatePem + ca.certificatePem + second.privateKeyPem }] };
@@ -168,7 +203,7 @@ describe('ProcessDriver terminating TLS with a tenant certificate (real HAProxy,
     await driver.reloadHaproxy(p);
   });
 
-  it('refuses a TLS file outside the placement\'s run directory, and the running HAProxy keeps serving', async () => {
+  it("refuses a TLS file outside the placement's run directory, and the running HAProxy keeps serving", async () => {
     const p = placement(second);
     const outside = { ...p, tlsFiles: [{ path: join(work, 'elsewhere.pem'), pem: p.tlsFiles[0].pem }] };
     await expect(driver.reloadHaproxy(outside)).rejects.toThrow(/refusing the TLS file .*elsewhere\.pem.*: not a \.pem file in /);

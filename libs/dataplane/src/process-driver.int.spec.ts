@@ -26,12 +26,38 @@ const vmId = randomUUID();
 const specOf = (role: PlacementRole, weights: readonly number[] = [1, 1], floatingAddresses: readonly string[] = []): PlacementSpec => {
   const base = baseHaproxyInput();
   const haproxy: HaproxyInput = {
-    ...base, instanceId, runDir: join(runRoot, vmId),
+    ...base,
+    instanceId,
+    runDir: join(runRoot, vmId),
     vip: { ...base.vip, address: VIP, protocolPort: 80 },
-    members: MEMBERS.map((address, i) => ({ id: `00000000-0000-4000-8000-00000000004${i + 1}`, address, protocolPort: 80, weight: weights[i], adminStateUp: true })),
+    members: MEMBERS.map((address, i) => ({
+      id: `00000000-0000-4000-8000-00000000004${i + 1}`,
+      address,
+      protocolPort: 80,
+      weight: weights[i],
+      adminStateUp: true,
+    })),
   };
-  const r = renderPlacement(haproxy, { ...baseKeepalivedInput(), instanceId, vmId, role, runDir: join(runRoot, vmId), vrrpAddress: VRRP, vip: { address: VIP, prefixLength: 24 } });
-  return { instanceId, vmId, role, vrrpAddress: VRRP, haproxy: r.haproxy, keepalived: r.keepalived, bundle: r.bundle, floatingAddresses, tlsFiles: [] };
+  const r = renderPlacement(haproxy, {
+    ...baseKeepalivedInput(),
+    instanceId,
+    vmId,
+    role,
+    runDir: join(runRoot, vmId),
+    vrrpAddress: VRRP,
+    vip: { address: VIP, prefixLength: 24 },
+  });
+  return {
+    instanceId,
+    vmId,
+    role,
+    vrrpAddress: VRRP,
+    haproxy: r.haproxy,
+    keepalived: r.keepalived,
+    bundle: r.bundle,
+    floatingAddresses,
+    tlsFiles: [],
+  };
 };
 const get = async (address: string): Promise<string | null> => {
   try {
@@ -43,9 +69,15 @@ const get = async (address: string): Promise<string | null> => {
 };
 const pidFile = join(runRoot, vmId, 'haproxy.pid');
 const master = (): string => readFileSync(pidFile, 'utf8').trim();
-const workers = (): number[] => processesWithArgument(join(runRoot, vmId, 'haproxy.cfg')).filter((pid) => String(pid) !== master()).sort();
+const workers = (): number[] =>
+  processesWithArgument(join(runRoot, vmId, 'haproxy.cfg'))
+    .filter((pid) => String(pid) !== master())
+    .sort();
 const frontendStatus = async (driver: ProcessDriver): Promise<string | undefined> =>
-  (await driver.showStat(vmId))?.split('\n').find((l) => l.startsWith(`${baseHaproxyInput().vip.id},FRONTEND,`))?.split(',')[17];
+  (await driver.showStat(vmId))
+    ?.split('\n')
+    .find((l) => l.startsWith(`${baseHaproxyInput().vip.id},FRONTEND,`))
+    ?.split(',')[17];
 
 describe('ProcessDriver against a real HAProxy (no root needed)', () => {
   const backends: Server[] = [];
@@ -88,8 +120,13 @@ describe('ProcessDriver against a real HAProxy (no root needed)', () => {
 
   it('records what it runs, and a new driver (an agent restart) finds the same: nothing for the agent to do', async () => {
     const spec = specOf('active');
-    const seen = { vmId, network: { kind: 'shared' }, keepalived: null, tlsFiles: [],
-      haproxy: { running: true, record: { facts: spec.bundle.haproxy, variant: driver.haproxyVariant('active', []), tlsFiles: [] } } };
+    const seen = {
+      vmId,
+      network: { kind: 'shared' },
+      keepalived: null,
+      tlsFiles: [],
+      haproxy: { running: true, record: { facts: spec.bundle.haproxy, variant: driver.haproxyVariant('active', []), tlsFiles: [] } },
+    };
     expect((await driver.observe()).placements).toEqual([seen]);
     driver = new ProcessDriver({ runRoot, portOffset: OFFSET, root: ROOT });
     expect((await driver.observe([vmId])).placements).toEqual([seen]);
@@ -110,7 +147,7 @@ describe('ProcessDriver against a real HAProxy (no root needed)', () => {
     expect(Object.fromEntries(seen)).toEqual({ 'be-1': 6, 'be-2': 2 });
   });
 
-  it('listens on a floating IP\'s loopback address while it forwards, and stops when it no longer does', async () => {
+  it("listens on a floating IP's loopback address while it forwards, and stops when it no longer does", async () => {
     const floatingIpId = randomUUID();
     await driver.ensureFloatingIp(floatingIpId, FLOATING, VIP);
     await driver.reloadHaproxy(specOf('active', [3, 1], [FLOATING]));
@@ -132,7 +169,11 @@ describe('ProcessDriver against a real HAProxy (no root needed)', () => {
     const dead = Number(master());
     process.kill(-dead, 'SIGKILL');
     // Gone, or a zombie nobody reaps: either way its command line is empty.
-    await waitFor('the killed master gone', () => !existsSync(`/proc/${dead}/cmdline`) || readFileSync(`/proc/${dead}/cmdline`, 'utf8') === '', 5000);
+    await waitFor(
+      'the killed master gone',
+      () => !existsSync(`/proc/${dead}/cmdline`) || readFileSync(`/proc/${dead}/cmdline`, 'utf8') === '',
+      5000,
+    );
     expect((await driver.observe()).placements[0].haproxy.running).toBe(false);
     await driver.startHaproxy(specOf('active'));
     expect(await get(VIP.replace('198.', '127.'))).toMatch(/^be-/);

@@ -44,71 +44,120 @@ export type LbaasEventType = LbaasEvent['type'];
 /** The aggregate whose union holds event type `T`: the catalogue cannot file an event under another. */
 type AggregateOf<T extends LbaasEventType> = { [A in AggregateType]: T extends EventOf<A>['type'] ? A : never }[AggregateType];
 
-const entry = <T extends LbaasEventType>(type: T, version: Extract<LbaasEvent, { type: T }>['version'], aggregate: AggregateOf<T>, description: string) =>
-  ({ type, version, aggregate, description }) as const;
+const entry = <T extends LbaasEventType>(
+  type: T,
+  version: Extract<LbaasEvent, { type: T }>['version'],
+  aggregate: AggregateOf<T>,
+  description: string,
+) => ({ type, version, aggregate, description }) as const;
 
 /** The event catalogue's source: `npm run asyncapi` writes docs/asyncapi.json and docs/events.md from it. */
 export const EVENT_TYPES = [
   entry('NetworkCreated', 1, 'network', 'A network was created.'),
-  entry('NetworkUpdated', 1, 'network', 'A network\'s name, admin state or sharing changed; carries the new values.'),
-  entry('NetworkSubnetAttached', 1, 'network', 'A subnet\'s cidr was reserved on its network (before SubnetCreated).'),
-  entry('NetworkSubnetDetached', 1, 'network', 'A deleted subnet\'s reservation was released.'),
+  entry('NetworkUpdated', 1, 'network', "A network's name, admin state or sharing changed; carries the new values."),
+  entry('NetworkSubnetAttached', 1, 'network', "A subnet's cidr was reserved on its network (before SubnetCreated)."),
+  entry('NetworkSubnetDetached', 1, 'network', "A deleted subnet's reservation was released."),
   entry('NetworkDeleted', 1, 'network', 'A network without subnets was deleted.'),
   entry('SubnetCreated', 1, 'subnet', 'A subnet was created with its gateway and allocation pools.'),
-  entry('SubnetUpdated', 1, 'subnet', 'A subnet\'s settings changed; carries the new values.'),
+  entry('SubnetUpdated', 1, 'subnet', "A subnet's settings changed; carries the new values."),
   entry('SubnetAddressAllocated', 1, 'subnet', 'An address of the subnet was given to a port or floating IP.'),
   entry('SubnetAddressReleased', 1, 'subnet', 'An address of the subnet was freed.'),
   entry('SubnetDeleted', 1, 'subnet', 'A subnet without allocations was deleted.'),
   entry('PortCreated', 1, 'port', 'A port was created (for a VIP) with its fixed address and MAC.'),
   entry('PortDeleted', 1, 'port', 'A port was deleted.'),
   entry('FloatingIpCreated', 1, 'floatingip', 'A floating IP was allocated on an external network.'),
-  entry('FloatingIpAssociated', 1, 'floatingip', 'A floating IP now forwards to a port\'s fixed address.'),
+  entry('FloatingIpAssociated', 1, 'floatingip', "A floating IP now forwards to a port's fixed address."),
   entry('FloatingIpDisassociated', 1, 'floatingip', 'A floating IP no longer forwards to a port.'),
   entry('FloatingIpDeleted', 1, 'floatingip', 'A floating IP was released.'),
   entry('PoolCreated', 1, 'pool', 'A pool was created (PENDING_CREATE).'),
-  entry('PoolUpdated', 1, 'pool', 'A pool\'s name, description, lb method or admin state changed; carries the new values.'),
-  entry('PoolStatusChanged', 1, 'pool', 'The data plane reported the pool\'s provisioning status (ERROR with the reason when its VIP cannot be served), or the scheduler ended a wait past the pending deadline in ERROR with what the pool waited for.'),
+  entry('PoolUpdated', 1, 'pool', "A pool's name, description, lb method or admin state changed; carries the new values."),
+  entry(
+    'PoolStatusChanged',
+    1,
+    'pool',
+    "The data plane reported the pool's provisioning status (ERROR with the reason when its VIP cannot be served), or the scheduler ended a wait past the pending deadline in ERROR with what the pool waited for.",
+  ),
   entry('MemberAdded', 1, 'pool', 'A member was added to a pool.'),
-  entry('MemberUpdated', 1, 'pool', 'A member\'s weight or admin state changed; carries the new values.'),
+  entry('MemberUpdated', 1, 'pool', "A member's weight or admin state changed; carries the new values."),
   entry('MemberRemoved', 1, 'pool', 'A member left its pool.'),
   entry('MemberStatusChanged', 1, 'pool', 'Health checks moved a member between ACTIVE and INACTIVE.'),
   entry('PoolVipBound', 1, 'pool', 'A VIP claimed the pool (one VIP per pool).'),
-  entry('PoolVipUnbound', 1, 'pool', 'The pool\'s VIP was deleted or moved to another pool.'),
+  entry('PoolVipUnbound', 1, 'pool', "The pool's VIP was deleted or moved to another pool."),
   entry('PoolMonitorAssociated', 1, 'pool', 'A health monitor was associated with the pool.'),
   entry('PoolMonitorDisassociated', 1, 'pool', 'A health monitor was disassociated from the pool.'),
   entry('PoolDeleted', 1, 'pool', 'A pool without a VIP was deleted, with its members.'),
   entry('VipCreated', 1, 'vip', 'A VIP was created on its port and bound to its pool (PENDING_CREATE).'),
-  entry('VipUpdated', 1, 'vip', 'A VIP\'s settings changed; carries the new values.'),
+  entry('VipUpdated', 1, 'vip', "A VIP's settings changed; carries the new values."),
   entry('VipPoolChanged', 1, 'vip', 'A VIP was moved to another pool.'),
-  entry('VipCertificateChanged', 1, 'vip', 'An HTTP VIP terminates TLS with another certificate from now on, or with none (null); in the commit of VipCreated when the VIP is created with one.'),
-  entry('VipStatusChanged', 1, 'vip', 'The data plane reported the VIP\'s provisioning status (ERROR with the reason when it cannot be served), or the scheduler ended a wait past the pending deadline in ERROR with what the VIP waited for.'),
+  entry(
+    'VipCertificateChanged',
+    1,
+    'vip',
+    'An HTTP VIP terminates TLS with another certificate from now on, or with none (null); in the commit of VipCreated when the VIP is created with one.',
+  ),
+  entry(
+    'VipStatusChanged',
+    1,
+    'vip',
+    "The data plane reported the VIP's provisioning status (ERROR with the reason when it cannot be served), or the scheduler ended a wait past the pending deadline in ERROR with what the VIP waited for.",
+  ),
   entry('VipDeleted', 1, 'vip', 'A VIP was deleted.'),
   entry('HealthMonitorCreated', 1, 'healthmonitor', 'A health monitor was created.'),
-  entry('HealthMonitorUpdated', 1, 'healthmonitor', 'A health monitor\'s settings changed; carries the new values.'),
-  entry('HealthMonitorAssociated', 1, 'healthmonitor', 'The monitor\'s side of an association with a pool.'),
-  entry('HealthMonitorDisassociated', 1, 'healthmonitor', 'The monitor\'s side of a disassociation from a pool.'),
+  entry('HealthMonitorUpdated', 1, 'healthmonitor', "A health monitor's settings changed; carries the new values."),
+  entry('HealthMonitorAssociated', 1, 'healthmonitor', "The monitor's side of an association with a pool."),
+  entry('HealthMonitorDisassociated', 1, 'healthmonitor', "The monitor's side of a disassociation from a pool."),
   entry('HealthMonitorDeleted', 1, 'healthmonitor', 'A health monitor without pools was deleted.'),
-  entry('CertificateCreated', 1, 'certificate', 'A tenant uploaded a certificate chain and its private key, sealed with the deployment\'s certificate key.'),
-  entry('CertificateUpdated', 1, 'certificate', 'A certificate\'s name or description changed; carries the new values.'),
-  entry('CertificateReplaced', 1, 'certificate', 'A certificate\'s chain and key were replaced (rotation); every VIP using it serves the new one after a seamless reload.'),
-  entry('CertificateVipAttached', 1, 'certificate', 'A VIP started using the certificate (before the VIP\'s VipCertificateChanged).'),
+  entry(
+    'CertificateCreated',
+    1,
+    'certificate',
+    "A tenant uploaded a certificate chain and its private key, sealed with the deployment's certificate key.",
+  ),
+  entry('CertificateUpdated', 1, 'certificate', "A certificate's name or description changed; carries the new values."),
+  entry(
+    'CertificateReplaced',
+    1,
+    'certificate',
+    "A certificate's chain and key were replaced (rotation); every VIP using it serves the new one after a seamless reload.",
+  ),
+  entry('CertificateVipAttached', 1, 'certificate', "A VIP started using the certificate (before the VIP's VipCertificateChanged)."),
   entry('CertificateVipDetached', 1, 'certificate', 'A VIP stopped using the certificate, or was deleted.'),
   entry('CertificateDeleted', 1, 'certificate', 'A certificate no VIP uses was deleted, with its sealed key.'),
-  entry('ServiceInstanceCreated', 1, 'serviceinstance', 'The scheduler created the HAProxy pair that serves a VIP and its pool, with its VRRP router id.'),
-  entry('ServiceInstancePoolChanged', 1, 'serviceinstance', 'The instance\'s VIP was moved to another pool.'),
+  entry(
+    'ServiceInstanceCreated',
+    1,
+    'serviceinstance',
+    'The scheduler created the HAProxy pair that serves a VIP and its pool, with its VRRP router id.',
+  ),
+  entry('ServiceInstancePoolChanged', 1, 'serviceinstance', "The instance's VIP was moved to another pool."),
   entry('InstancePlaced', 1, 'serviceinstance', 'A placement (active 200 or standby 100) was put on a live compute node.'),
-  entry('InstanceFailedOver', 1, 'serviceinstance', 'The active\'s node was lost; the standby was promoted to active.'),
+  entry('InstanceFailedOver', 1, 'serviceinstance', "The active's node was lost; the standby was promoted to active."),
   entry('InstanceReprotected', 1, 'serviceinstance', 'A new standby was placed after the instance lost one.'),
-  entry('InstancePlacementLost', 1, 'serviceinstance', 'A placement\'s node was lost with no standby to take over from it.'),
+  entry('InstancePlacementLost', 1, 'serviceinstance', "A placement's node was lost with no standby to take over from it."),
   entry('InstanceUnplaceable', 1, 'serviceinstance', 'No live node can take the placement the instance needs (ERROR with the reason).'),
   entry('InstanceDeletionRequested', 1, 'serviceinstance', 'The VIP was deleted; the instance waits for its placements to be removed.'),
   entry('InstancePlacementReleased', 1, 'serviceinstance', 'A node reported a placement of a deleted instance as removed.'),
   entry('ServiceInstanceDeleted', 1, 'serviceinstance', 'Every placement of a deleted instance is gone.'),
-  entry('InstanceConfigRendered', 1, 'serviceinstance', 'New haproxy.cfg and keepalived.conf passed their checks; content hashes per placement (texts in the object store).'),
-  entry('InstanceConfigRejected', 1, 'serviceinstance', 'A rendered file failed haproxy -c or keepalived -t; the last good configuration stays.'),
-  entry('InstanceApplied', 1, 'serviceinstance', 'A node agent runs a placement with the named files (namespace, VIP interface, HAProxy, keepalived).'),
-  entry('InstanceFailed', 1, 'serviceinstance', 'A node agent could not apply a placement\'s files; it retries and says why.'),
-  entry('NodeRegistered', 1, 'node', 'A compute node\'s first heartbeat arrived.'),
+  entry(
+    'InstanceConfigRendered',
+    1,
+    'serviceinstance',
+    'New haproxy.cfg and keepalived.conf passed their checks; content hashes per placement (texts in the object store).',
+  ),
+  entry(
+    'InstanceConfigRejected',
+    1,
+    'serviceinstance',
+    'A rendered file failed haproxy -c or keepalived -t; the last good configuration stays.',
+  ),
+  entry(
+    'InstanceApplied',
+    1,
+    'serviceinstance',
+    'A node agent runs a placement with the named files (namespace, VIP interface, HAProxy, keepalived).',
+  ),
+  entry('InstanceFailed', 1, 'serviceinstance', "A node agent could not apply a placement's files; it retries and says why."),
+  entry('NodeRegistered', 1, 'node', "A compute node's first heartbeat arrived."),
   entry('NodeLost', 1, 'node', 'A compute node was silent for longer than the configured time.'),
   entry('NodeRecovered', 1, 'node', 'A lost compute node heartbeats again.'),
 ] as const;
@@ -121,8 +170,16 @@ export const CATALOGUE_IS_COMPLETE = everyEventListed && nothingElseListed;
 
 /** The payload schema of every event type at its version, each checked against its type where it is written. */
 export const EVENT_PAYLOAD_SCHEMAS: { readonly [T in LbaasEventType]: TSchema } = {
-  ...NETWORK_EVENT_SCHEMAS, ...SUBNET_EVENT_SCHEMAS, ...PORT_EVENT_SCHEMAS, ...FLOATING_IP_EVENT_SCHEMAS, ...POOL_EVENT_SCHEMAS,
-  ...VIP_EVENT_SCHEMAS, ...HEALTH_MONITOR_EVENT_SCHEMAS, ...CERTIFICATE_EVENT_SCHEMAS, ...SERVICE_INSTANCE_EVENT_SCHEMAS, ...NODE_EVENT_SCHEMAS,
+  ...NETWORK_EVENT_SCHEMAS,
+  ...SUBNET_EVENT_SCHEMAS,
+  ...PORT_EVENT_SCHEMAS,
+  ...FLOATING_IP_EVENT_SCHEMAS,
+  ...POOL_EVENT_SCHEMAS,
+  ...VIP_EVENT_SCHEMAS,
+  ...HEALTH_MONITOR_EVENT_SCHEMAS,
+  ...CERTIFICATE_EVENT_SCHEMAS,
+  ...SERVICE_INSTANCE_EVENT_SCHEMAS,
+  ...NODE_EVENT_SCHEMAS,
 };
 
 export interface AggregateCatalogueEntry {
@@ -135,43 +192,62 @@ export interface AggregateCatalogueEntry {
 
 export const AGGREGATE_CATALOGUE: { readonly [A in AggregateType]: AggregateCatalogueEntry } = {
   network: {
-    title: 'Network', idName: 'networkId',
-    description: 'A network reserves the cidrs of its subnets, so cidr overlap and `NetworkInUse` are decided in its stream: the subnet saga appends `NetworkSubnetAttached` before `SubnetCreated`, and `NetworkSubnetDetached` after `SubnetDeleted`.',
+    title: 'Network',
+    idName: 'networkId',
+    description:
+      'A network reserves the cidrs of its subnets, so cidr overlap and `NetworkInUse` are decided in its stream: the subnet saga appends `NetworkSubnetAttached` before `SubnetCreated`, and `NetworkSubnetDetached` after `SubnetDeleted`.',
   },
   subnet: {
-    title: 'Subnet', idName: 'subnetId',
-    description: 'A subnet owns its address allocations: an address is given once per subnet, and an owner (a port or a floating IP) holds at most one. A subnet with allocations cannot be deleted (`SubnetInUse`).',
+    title: 'Subnet',
+    idName: 'subnetId',
+    description:
+      'A subnet owns its address allocations: an address is given once per subnet, and an owner (a port or a floating IP) holds at most one. A subnet with allocations cannot be deleted (`SubnetInUse`).',
   },
   port: {
-    title: 'Port', idName: 'portId',
-    description: 'Ports exist for VIPs: the VIP saga creates one with the address allocated from the VIP\'s subnet. `macAddress` is derived from the port id, so it is the same on every replay.',
+    title: 'Port',
+    idName: 'portId',
+    description:
+      "Ports exist for VIPs: the VIP saga creates one with the address allocated from the VIP's subnet. `macAddress` is derived from the port id, so it is the same on every replay.",
   },
   floatingip: {
-    title: 'Floating IP', idName: 'floatingIpId',
-    description: 'A floating IP\'s address is allocated on the external subnet (a `SubnetAddressAllocated` owned by the floating IP) before `FloatingIpCreated`. Moving it to another port appends `FloatingIpDisassociated` and `FloatingIpAssociated` in one commit.',
+    title: 'Floating IP',
+    idName: 'floatingIpId',
+    description:
+      "A floating IP's address is allocated on the external subnet (a `SubnetAddressAllocated` owned by the floating IP) before `FloatingIpCreated`. Moving it to another port appends `FloatingIpDisassociated` and `FloatingIpAssociated` in one commit.",
   },
   pool: {
-    title: 'Pool (with its members)', idName: 'poolId',
-    description: 'A pool owns its members, its VIP binding and its side of its monitor associations: member address and port are unique in a pool, a pool has at most one VIP (`PoolVipBound` is the reservation, appended before the VIP\'s stream), and a pool with a VIP cannot be deleted (`PoolInUse`). Deleting a pool appends `PoolMonitorDisassociated` and `MemberRemoved` for each association and member, then `PoolDeleted`, in one commit. `PoolStatusChanged` and `MemberStatusChanged` come from the data plane.',
+    title: 'Pool (with its members)',
+    idName: 'poolId',
+    description:
+      "A pool owns its members, its VIP binding and its side of its monitor associations: member address and port are unique in a pool, a pool has at most one VIP (`PoolVipBound` is the reservation, appended before the VIP's stream), and a pool with a VIP cannot be deleted (`PoolInUse`). Deleting a pool appends `PoolMonitorDisassociated` and `MemberRemoved` for each association and member, then `PoolDeleted`, in one commit. `PoolStatusChanged` and `MemberStatusChanged` come from the data plane.",
   },
   vip: {
-    title: 'VIP', idName: 'vipId',
-    description: '`VipCreated` is the last step of the VIP saga (pool bound, address allocated, port created); a VIP created with a certificate has `VipCertificateChanged` in the same commit. `VipStatusChanged` comes from the data plane.',
+    title: 'VIP',
+    idName: 'vipId',
+    description:
+      '`VipCreated` is the last step of the VIP saga (pool bound, address allocated, port created); a VIP created with a certificate has `VipCertificateChanged` in the same commit. `VipStatusChanged` comes from the data plane.',
   },
   healthmonitor: {
-    title: 'Health monitor', idName: 'monitorId',
-    description: 'A health monitor records the pools it is associated with in its own stream (`HealthMonitorAssociated` is appended before the pool\'s `PoolMonitorAssociated`), so deleting a monitor in use is rejected there (`HealthMonitorInUse`).',
+    title: 'Health monitor',
+    idName: 'monitorId',
+    description:
+      "A health monitor records the pools it is associated with in its own stream (`HealthMonitorAssociated` is appended before the pool's `PoolMonitorAssociated`), so deleting a monitor in use is rejected there (`HealthMonitorInUse`).",
   },
   certificate: {
-    title: 'TLS certificate', idName: 'certificateId',
-    description: 'A tenant\'s certificate chain and private key, which HTTP VIPs terminate TLS with. The api validates the bundle and seals the key (AES-256-GCM, `SealedSecret`) with the deployment\'s certificate key before anything is appended, so the key is never in plain text in the log; only the node agents of a VIP using it open it. The certificate records the VIPs that use it in its own stream (`CertificateVipAttached` is appended before the VIP\'s `VipCertificateChanged`, `CertificateVipDetached` after it), so deleting a certificate in use is rejected there (`CertificateInUse`).',
+    title: 'TLS certificate',
+    idName: 'certificateId',
+    description:
+      "A tenant's certificate chain and private key, which HTTP VIPs terminate TLS with. The api validates the bundle and seals the key (AES-256-GCM, `SealedSecret`) with the deployment's certificate key before anything is appended, so the key is never in plain text in the log; only the node agents of a VIP using it open it. The certificate records the VIPs that use it in its own stream (`CertificateVipAttached` is appended before the VIP's `VipCertificateChanged`, `CertificateVipDetached` after it), so deleting a certificate in use is rejected there (`CertificateInUse`).",
   },
   serviceinstance: {
-    title: 'Service instance', idName: 'instanceId',
-    description: 'Appended by the scheduler (creation, placement, failover, deletion), the config renderer (`InstanceConfigRendered`, `InstanceConfigRejected`) and the node agents (`InstanceApplied`, `InstanceFailed`, `InstancePlacementReleased`). The instance id is derived from the VIP\'s id (uuid v5), so a scheduler that decides twice writes to the same stream and its second decision appends nothing. Status is derived: PENDING_CREATE until the first placement, ACTIVE with two placements, ACTIVE and `degraded` with one, ERROR with the reason of `InstanceUnplaceable` with none, PENDING_DELETE after `InstanceDeletionRequested`.',
+    title: 'Service instance',
+    idName: 'instanceId',
+    description:
+      "Appended by the scheduler (creation, placement, failover, deletion), the config renderer (`InstanceConfigRendered`, `InstanceConfigRejected`) and the node agents (`InstanceApplied`, `InstanceFailed`, `InstancePlacementReleased`). The instance id is derived from the VIP's id (uuid v5), so a scheduler that decides twice writes to the same stream and its second decision appends nothing. Status is derived: PENDING_CREATE until the first placement, ACTIVE with two placements, ACTIVE and `degraded` with one, ERROR with the reason of `InstanceUnplaceable` with none, PENDING_DELETE after `InstanceDeletionRequested`.",
   },
   node: {
-    title: 'Compute node', idName: 'nodeId',
-    description: 'Appended by the scheduler\'s leader from the heartbeats in the KV bucket `lbaas_nodes`; the node\'s name is its id.',
+    title: 'Compute node',
+    idName: 'nodeId',
+    description: "Appended by the scheduler's leader from the heartbeats in the KV bucket `lbaas_nodes`; the node's name is its id.",
   },
 };

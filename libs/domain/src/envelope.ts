@@ -1,11 +1,30 @@
 /** The kinds of aggregate that own a stream `lbaas.events.<aggregate>.<id>`. */
-export const AGGREGATE_TYPES = ['network', 'subnet', 'port', 'floatingip', 'pool', 'vip', 'healthmonitor', 'certificate', 'serviceinstance', 'node'] as const;
+export const AGGREGATE_TYPES = [
+  'network',
+  'subnet',
+  'port',
+  'floatingip',
+  'pool',
+  'vip',
+  'healthmonitor',
+  'certificate',
+  'serviceinstance',
+  'node',
+] as const;
 export type AggregateType = (typeof AGGREGATE_TYPES)[number];
 
 /** Neutron's resource class name per aggregate: the `<Kind>` of `<Kind>NotFound`. */
 export const AGGREGATE_KIND: { readonly [A in AggregateType]: string } = {
-  network: 'Network', subnet: 'Subnet', port: 'Port', floatingip: 'FloatingIP', pool: 'Pool', vip: 'Vip', healthmonitor: 'HealthMonitor', certificate: 'Certificate',
-  serviceinstance: 'ServiceInstance', node: 'Node',
+  network: 'Network',
+  subnet: 'Subnet',
+  port: 'Port',
+  floatingip: 'FloatingIP',
+  pool: 'Pool',
+  vip: 'Vip',
+  healthmonitor: 'HealthMonitor',
+  certificate: 'Certificate',
+  serviceinstance: 'ServiceInstance',
+  node: 'Node',
 };
 
 /** What a decider returns: a fact with its payload, before the command handler stamps the envelope. */
@@ -24,8 +43,9 @@ export interface EventMetadata {
 }
 
 /** An event as stored in the log (ARCHITECTURE.md section 3). */
-export interface EventEnvelope<E extends DomainEvent<string, number, unknown> = DomainEvent<string, number, unknown>>
-  extends EventMetadata {
+export interface EventEnvelope<
+  E extends DomainEvent<string, number, unknown> = DomainEvent<string, number, unknown>,
+> extends EventMetadata {
   readonly id: string;
   readonly type: E['type'];
   readonly version: E['version'];

@@ -11,7 +11,11 @@ export type DomainErrorKind = 'invalid' | 'forbidden' | 'not-found' | 'conflict'
  */
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
-  constructor(readonly neutronType: string, message: string, readonly detail = '') {
+  constructor(
+    readonly neutronType: string,
+    message: string,
+    readonly detail = '',
+  ) {
     super(message);
     this.name = new.target.name;
   }
@@ -35,7 +39,11 @@ export class Forbidden extends DomainError {
 export class NotFound extends DomainError {
   readonly kind = 'not-found' as const;
   /** `resource` is Neutron's resource class name, so the type reads `PoolNotFound`, `VipNotFound`. */
-  constructor(readonly resource: string, readonly id: string, message = `${resource} ${id} could not be found.`) {
+  constructor(
+    readonly resource: string,
+    readonly id: string,
+    message = `${resource} ${id} could not be found.`,
+  ) {
     super(`${resource}NotFound`, message);
   }
 }
@@ -50,7 +58,10 @@ export class Conflict extends DomainError {
 /** Someone else appended to the stream between our read and our write; the handler decides again. */
 export class ConcurrencyConflict extends DomainError {
   readonly kind = 'conflict' as const;
-  constructor(readonly stream: string, message = `Concurrent update of ${stream}; retry the request.`) {
+  constructor(
+    readonly stream: string,
+    message = `Concurrent update of ${stream}; retry the request.`,
+  ) {
     super('Conflict', message);
   }
 }

@@ -33,7 +33,9 @@ export function upcastTo<A extends AggregateType>(aggregate: A, stored: EventEnv
  * state unless given): each is upcast first, and events the aggregate does not know are left out.
  */
 export function fold<C, S, A extends AggregateType>(
-  decider: Decider<C, S, EventOf<A>, A>, envelopes: readonly EventEnvelope[], state: S = decider.initialState,
+  decider: Decider<C, S, EventOf<A>, A>,
+  envelopes: readonly EventEnvelope[],
+  state: S = decider.initialState,
 ): S {
   let folded = state;
   for (const stored of envelopes) {

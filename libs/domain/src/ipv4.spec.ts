@@ -43,8 +43,7 @@ describe('ipToInt and intToIp', () => {
     expect(intToIp(n)).toBe(ip);
   });
 
-  it('keeps address order as number order, across octet boundaries', () =>
-    expect(ipToInt('198.18.1.0') - ipToInt('198.18.0.255')).toBe(1));
+  it('keeps address order as number order, across octet boundaries', () => expect(ipToInt('198.18.1.0') - ipToInt('198.18.0.255')).toBe(1));
 
   it('rejects what is not an address as invalid input', () => {
     const error = thrownBy(() => ipToInt('198.18.0.300'));
@@ -59,8 +58,7 @@ describe('parseCidr', () => {
     { cidr: '198.18.1.0/24', network: '198.18.1.0', prefix: 24, size: 256 },
     { cidr: '198.18.1.4/30', network: '198.18.1.4', prefix: 30, size: 4 },
     { cidr: '198.0.0.0/8', network: '198.0.0.0', prefix: 8, size: 2 ** 24 },
-  ])('parses $cidr', ({ cidr, network, prefix, size }) =>
-    expect(parseCidr(cidr)).toEqual({ network: ipToInt(network), prefix, size }));
+  ])('parses $cidr', ({ cidr, network, prefix, size }) => expect(parseCidr(cidr)).toEqual({ network: ipToInt(network), prefix, size }));
 
   it.each([
     { desc: 'no prefix', cidr: '198.18.1.0' },
@@ -74,12 +72,16 @@ describe('parseCidr', () => {
   ])('rejects $desc as invalid input', ({ cidr }) => {
     const error = thrownBy(() => parseCidr(cidr));
     expect(error).toBeInstanceOf(ValidationError);
-    expect(error).toMatchObject({ neutronType: 'InvalidInput', message: expect.stringContaining('is not a valid IPv4 CIDR with a prefix between 8 and 30') });
+    expect(error).toMatchObject({
+      neutronType: 'InvalidInput',
+      message: expect.stringContaining('is not a valid IPv4 CIDR with a prefix between 8 and 30'),
+    });
   });
 
   it('rejects host bits as invalid input and names the network address to use instead', () =>
     expect(thrownBy(() => parseCidr('198.18.1.7/15'))).toMatchObject({
-      neutronType: 'InvalidInput', message: expect.stringContaining("'198.18.1.7/15' isn't a recommended CIDR, use 198.18.0.0/15."),
+      neutronType: 'InvalidInput',
+      message: expect.stringContaining("'198.18.1.7/15' isn't a recommended CIDR, use 198.18.0.0/15."),
     }));
 });
 

@@ -24,12 +24,18 @@ export function parseCidr(cidr: string): Cidr {
   const match = /^([0-9.]+)\/(\d{1,2})$/.exec(cidr);
   const prefix = match ? Number(match[2]) : NaN;
   if (!match || !isIpv4(match[1]) || prefix < 8 || prefix > 30) {
-    throw new ValidationError(`Invalid input for cidr. Reason: '${cidr}' is not a valid IPv4 CIDR with a prefix between 8 and 30.`, 'InvalidInput');
+    throw new ValidationError(
+      `Invalid input for cidr. Reason: '${cidr}' is not a valid IPv4 CIDR with a prefix between 8 and 30.`,
+      'InvalidInput',
+    );
   }
   const size = 2 ** (32 - prefix);
   const network = ipToInt(match[1]);
   if (network % size !== 0) {
-    throw new ValidationError(`Invalid input for cidr. Reason: '${cidr}' isn't a recommended CIDR, use ${intToIp(network - (network % size))}/${prefix}.`, 'InvalidInput');
+    throw new ValidationError(
+      `Invalid input for cidr. Reason: '${cidr}' isn't a recommended CIDR, use ${intToIp(network - (network % size))}/${prefix}.`,
+      'InvalidInput',
+    );
   }
   return { network, prefix, size };
 }

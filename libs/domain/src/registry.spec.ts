@@ -17,8 +17,11 @@ type Payloads = { [K in LbaasEventType]: Extract<LbaasEvent, { type: K }>['data'
 const material = (serial: string): CertificateMaterial => ({
   certificate: `-----BEGIN CERTIFICATE-----\n${serial}\n-----END CERTIFICATE-----\n`,
   privateKey: { algorithm: 'AES-256-GCM', keyId: '0123456789abcdef', iv: 'aXY=', tag: 'dGFn', ciphertext: serial },
-  fingerprint: serial.repeat(64), subject: 'www.example.test', hostnames: ['www.example.test'],
-  notBefore: '2026-01-01T00:00:00.000Z', notAfter: '2027-01-01T00:00:00.000Z',
+  fingerprint: serial.repeat(64),
+  subject: 'www.example.test',
+  hostnames: ['www.example.test'],
+  notBefore: '2026-01-01T00:00:00.000Z',
+  notAfter: '2027-01-01T00:00:00.000Z',
 });
 
 /** One payload per event type, all of one small load balancer; the mapped type makes the list exhaustive. */
@@ -29,26 +32,55 @@ const SAMPLE: Payloads = {
   NetworkSubnetDetached: { networkId: 'net', subnetId: 'sub' },
   NetworkDeleted: { networkId: 'net' },
   SubnetCreated: {
-    subnetId: 'sub', tenantId: T, networkId: 'net', cidr: '198.18.1.0/24', name: '', gatewayIp: '198.18.1.1',
-    allocationPools: [{ start: '198.18.1.2', end: '198.18.1.254' }], enableDhcp: true, dnsNameservers: [], hostRoutes: [],
+    subnetId: 'sub',
+    tenantId: T,
+    networkId: 'net',
+    cidr: '198.18.1.0/24',
+    name: '',
+    gatewayIp: '198.18.1.1',
+    allocationPools: [{ start: '198.18.1.2', end: '198.18.1.254' }],
+    enableDhcp: true,
+    dnsNameservers: [],
+    hostRoutes: [],
   },
   SubnetUpdated: { subnetId: 'sub', name: 's', gatewayIp: null, enableDhcp: false, dnsNameservers: ['198.18.0.53'], hostRoutes: [] },
   SubnetAddressAllocated: { subnetId: 'sub', ipAddress: '198.18.1.2', ownerId: 'port' },
   SubnetAddressReleased: { subnetId: 'sub', ipAddress: '198.18.1.2', ownerId: 'port' },
   SubnetDeleted: { subnetId: 'sub' },
   PortCreated: {
-    portId: 'port', tenantId: T, networkId: 'net', subnetId: 'sub', ipAddress: '198.18.1.2', macAddress: 'fa:16:3e:00:00:01', name: 'vip-vip',
-    deviceId: 'vip', deviceOwner: 'neutron:LOADBALANCER',
+    portId: 'port',
+    tenantId: T,
+    networkId: 'net',
+    subnetId: 'sub',
+    ipAddress: '198.18.1.2',
+    macAddress: 'fa:16:3e:00:00:01',
+    name: 'vip-vip',
+    deviceId: 'vip',
+    deviceOwner: 'neutron:LOADBALANCER',
   },
   PortDeleted: { portId: 'port' },
   FloatingIpCreated: {
-    floatingIpId: 'fip', tenantId: T, floatingNetworkId: 'pub', floatingSubnetId: 'pubsub', floatingIpAddress: '198.19.0.2', portId: null, fixedIpAddress: null,
+    floatingIpId: 'fip',
+    tenantId: T,
+    floatingNetworkId: 'pub',
+    floatingSubnetId: 'pubsub',
+    floatingIpAddress: '198.19.0.2',
+    portId: null,
+    fixedIpAddress: null,
   },
   FloatingIpAssociated: { floatingIpId: 'fip', portId: 'port', fixedIpAddress: '198.18.1.2' },
   FloatingIpDisassociated: { floatingIpId: 'fip', portId: 'port' },
   FloatingIpDeleted: { floatingIpId: 'fip' },
   PoolCreated: {
-    poolId: 'pool', tenantId: T, name: 'p', description: '', subnetId: 'sub', protocol: 'HTTP', lbMethod: 'ROUND_ROBIN', adminStateUp: true, provider: 'haproxy',
+    poolId: 'pool',
+    tenantId: T,
+    name: 'p',
+    description: '',
+    subnetId: 'sub',
+    protocol: 'HTTP',
+    lbMethod: 'ROUND_ROBIN',
+    adminStateUp: true,
+    provider: 'haproxy',
   },
   PoolUpdated: { poolId: 'pool', name: 'p2', description: 'd', lbMethod: 'SOURCE_IP', adminStateUp: false },
   PoolStatusChanged: { poolId: 'pool', status: 'ACTIVE', statusDescription: null },
@@ -62,18 +94,54 @@ const SAMPLE: Payloads = {
   PoolMonitorDisassociated: { poolId: 'pool', monitorId: 'hm' },
   PoolDeleted: { poolId: 'pool' },
   VipCreated: {
-    vipId: 'vip', tenantId: T, subnetId: 'sub', address: '198.18.1.2', portId: 'port', protocolPort: 80, protocol: 'HTTP', poolId: 'pool', name: 'v',
-    description: '', sessionPersistence: null, connectionLimit: -1, adminStateUp: true,
+    vipId: 'vip',
+    tenantId: T,
+    subnetId: 'sub',
+    address: '198.18.1.2',
+    portId: 'port',
+    protocolPort: 80,
+    protocol: 'HTTP',
+    poolId: 'pool',
+    name: 'v',
+    description: '',
+    sessionPersistence: null,
+    connectionLimit: -1,
+    adminStateUp: true,
   },
-  VipUpdated: { vipId: 'vip', name: 'v2', description: 'd', sessionPersistence: { type: 'APP_COOKIE', cookie_name: 'S' }, connectionLimit: 10, adminStateUp: false },
+  VipUpdated: {
+    vipId: 'vip',
+    name: 'v2',
+    description: 'd',
+    sessionPersistence: { type: 'APP_COOKIE', cookie_name: 'S' },
+    connectionLimit: 10,
+    adminStateUp: false,
+  },
   VipPoolChanged: { vipId: 'vip', poolId: 'pool2', previousPoolId: 'pool' },
   VipStatusChanged: { vipId: 'vip', status: 'ERROR', statusDescription: 'no node' },
   VipDeleted: { vipId: 'vip' },
   VipCertificateChanged: { vipId: 'vip', certificateId: 'cert', previousCertificateId: null },
   HealthMonitorCreated: {
-    monitorId: 'hm', tenantId: T, type: 'HTTP', delay: 20, timeout: 10, maxRetries: 3, httpMethod: 'GET', urlPath: '/', expectedCodes: '200', adminStateUp: true,
+    monitorId: 'hm',
+    tenantId: T,
+    type: 'HTTP',
+    delay: 20,
+    timeout: 10,
+    maxRetries: 3,
+    httpMethod: 'GET',
+    urlPath: '/',
+    expectedCodes: '200',
+    adminStateUp: true,
   },
-  HealthMonitorUpdated: { monitorId: 'hm', delay: 30, timeout: 5, maxRetries: 2, httpMethod: 'HEAD', urlPath: '/h', expectedCodes: '200-204', adminStateUp: false },
+  HealthMonitorUpdated: {
+    monitorId: 'hm',
+    delay: 30,
+    timeout: 5,
+    maxRetries: 2,
+    httpMethod: 'HEAD',
+    urlPath: '/h',
+    expectedCodes: '200-204',
+    adminStateUp: false,
+  },
   HealthMonitorAssociated: { monitorId: 'hm', poolId: 'pool' },
   HealthMonitorDisassociated: { monitorId: 'hm', poolId: 'pool' },
   HealthMonitorDeleted: { monitorId: 'hm' },
@@ -87,12 +155,31 @@ const SAMPLE: Payloads = {
   ServiceInstancePoolChanged: { instanceId: 'si', poolId: 'pool2' },
   InstancePlaced: { instanceId: 'si', vmId: 'vm1', nodeId: 'compute-node-1', role: 'active', priority: 200, vrrpAddress: '198.19.192.1' },
   InstanceFailedOver: {
-    instanceId: 'si', fromVmId: 'vm1', fromNodeId: 'compute-node-1', toVmId: 'vm2', toNodeId: 'compute-node-2', reason: 'node lost', at: '2026-11-25T10:00:00.000Z',
+    instanceId: 'si',
+    fromVmId: 'vm1',
+    fromNodeId: 'compute-node-1',
+    toVmId: 'vm2',
+    toNodeId: 'compute-node-2',
+    reason: 'node lost',
+    at: '2026-11-25T10:00:00.000Z',
   },
   InstanceReprotected: {
-    instanceId: 'si', vmId: 'vm3', nodeId: 'compute-node-3', role: 'standby', priority: 100, vrrpAddress: '198.19.192.3', at: '2026-11-25T10:00:01.000Z',
+    instanceId: 'si',
+    vmId: 'vm3',
+    nodeId: 'compute-node-3',
+    role: 'standby',
+    priority: 100,
+    vrrpAddress: '198.19.192.3',
+    at: '2026-11-25T10:00:01.000Z',
   },
-  InstancePlacementLost: { instanceId: 'si', vmId: 'vm3', nodeId: 'compute-node-3', role: 'standby', reason: 'node lost', at: '2026-11-25T10:00:02.000Z' },
+  InstancePlacementLost: {
+    instanceId: 'si',
+    vmId: 'vm3',
+    nodeId: 'compute-node-3',
+    role: 'standby',
+    reason: 'node lost',
+    at: '2026-11-25T10:00:02.000Z',
+  },
   InstanceUnplaceable: { instanceId: 'si', reason: 'no live compute node' },
   InstanceDeletionRequested: { instanceId: 'si' },
   InstancePlacementReleased: { instanceId: 'si', vmId: 'vm2', nodeId: 'compute-node-2' },
@@ -107,7 +194,15 @@ const SAMPLE: Payloads = {
 };
 
 const ID_OF: Record<AggregateType, string> = {
-  network: 'net', subnet: 'sub', port: 'port', floatingip: 'fip', pool: 'pool', vip: 'vip', healthmonitor: 'hm', certificate: 'cert', serviceinstance: 'si',
+  network: 'net',
+  subnet: 'sub',
+  port: 'port',
+  floatingip: 'fip',
+  pool: 'pool',
+  vip: 'vip',
+  healthmonitor: 'hm',
+  certificate: 'cert',
+  serviceinstance: 'si',
   node: 'compute-node-1',
 };
 
@@ -115,8 +210,17 @@ const envelope = (type: LbaasEventType, seq = 0): EventEnvelope => {
   const info = EVENT_TYPES.find((e) => e.type === type);
   if (!info) throw new Error(`${type} is not in EVENT_TYPES`);
   return {
-    id: `event-${seq}`, type, version: info.version, aggregate: info.aggregate, aggregateId: ID_OF[info.aggregate], tenantId: T, actor: 'test',
-    occurredAt: '2026-01-01T00:00:00.000Z', correlationId: 'corr', causationId: null, data: SAMPLE[type],
+    id: `event-${seq}`,
+    type,
+    version: info.version,
+    aggregate: info.aggregate,
+    aggregateId: ID_OF[info.aggregate],
+    tenantId: T,
+    actor: 'test',
+    occurredAt: '2026-01-01T00:00:00.000Z',
+    correlationId: 'corr',
+    causationId: null,
+    data: SAMPLE[type],
   };
 };
 
@@ -128,9 +232,11 @@ describe('the aggregate registry', () => {
     for (const aggregate of AGGREGATE_TYPES) expect(AGGREGATES[aggregate].aggregate).toBe(aggregate);
   });
 
-  it.each([
-    networkDecider, subnetDecider, portDecider, floatingIpDecider, poolDecider, vipDecider, healthMonitorDecider, certificateDecider,
-  ].map((decider) => [decider.aggregate, decider] as const))('folds and views %s events exactly as its decider does', (aggregate, decider) => {
+  it.each(
+    [networkDecider, subnetDecider, portDecider, floatingIpDecider, poolDecider, vipDecider, healthMonitorDecider, certificateDecider].map(
+      (decider) => [decider.aggregate, decider] as const,
+    ),
+  )('folds and views %s events exactly as its decider does', (aggregate, decider) => {
     const history = typesOf(aggregate).map((type, i) => envelope(type, i));
     for (let n = 0; n <= history.length; n++) {
       const events = history.slice(0, n);
@@ -142,9 +248,12 @@ describe('the aggregate registry', () => {
 
   it('shows a created aggregate as rows of its collections and a deleted one as none', () => {
     expect(AGGREGATES.pool.views(foldEvents('pool', [envelope('PoolCreated'), envelope('MemberAdded')]))).toEqual({
-      pools: [expect.objectContaining({ id: 'pool', members: ['m'] })], members: [expect.objectContaining({ id: 'm', pool_id: 'pool' })],
+      pools: [expect.objectContaining({ id: 'pool', members: ['m'] })],
+      members: [expect.objectContaining({ id: 'm', pool_id: 'pool' })],
     });
-    expect(AGGREGATES.pool.views(foldEvents('pool', [envelope('PoolCreated'), envelope('MemberAdded'), envelope('PoolDeleted')]))).toEqual({});
+    expect(AGGREGATES.pool.views(foldEvents('pool', [envelope('PoolCreated'), envelope('MemberAdded'), envelope('PoolDeleted')]))).toEqual(
+      {},
+    );
     expect(AGGREGATES.vip.views(AGGREGATES.vip.initialState)).toEqual({});
   });
 });
@@ -169,7 +278,10 @@ describe('evolve never throws', () => {
     const types = typesOf(aggregate);
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...types), { maxLength: 25 }), (sequence) => {
-        const state = foldEvents(aggregate, sequence.map((type, i) => envelope(type, i)));
+        const state = foldEvents(
+          aggregate,
+          sequence.map((type, i) => envelope(type, i)),
+        );
         const rows = AGGREGATES[aggregate].views(state);
         expect(typeof rows).toBe('object');
       }),

@@ -199,13 +199,32 @@ export interface ResourceByCollection {
 }
 export type Collection = keyof ResourceByCollection;
 export const COLLECTIONS: readonly Collection[] = [
-  'pools', 'members', 'vips', 'health_monitors', 'certificates', 'networks', 'subnets', 'ports', 'floatingips', 'service_instances', 'nodes',
+  'pools',
+  'members',
+  'vips',
+  'health_monitors',
+  'certificates',
+  'networks',
+  'subnets',
+  'ports',
+  'floatingips',
+  'service_instances',
+  'nodes',
 ];
 
 /** Neutron's resource class name per collection: the `<Kind>` of `<Kind>NotFound`. */
 export const RESOURCE_KIND: { readonly [C in Collection]: string } = {
-  pools: 'Pool', members: 'Member', vips: 'Vip', health_monitors: 'HealthMonitor', certificates: 'Certificate', networks: 'Network', subnets: 'Subnet',
-  ports: 'Port', floatingips: 'FloatingIP', service_instances: 'ServiceInstance', nodes: 'Node',
+  pools: 'Pool',
+  members: 'Member',
+  vips: 'Vip',
+  health_monitors: 'HealthMonitor',
+  certificates: 'Certificate',
+  networks: 'Network',
+  subnets: 'Subnet',
+  ports: 'Port',
+  floatingips: 'FloatingIP',
+  service_instances: 'ServiceInstance',
+  nodes: 'Node',
 };
 
 /** The rows one aggregate contributes to the read models in its current state. */

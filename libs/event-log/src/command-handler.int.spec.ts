@@ -27,23 +27,63 @@ describe('handleCommand against a real nats-server', () => {
     const poolId = randomUUID();
     const metadata = { actor: 'test', tenantId: 't1', correlationId: 'req-create', causationId: null };
     const first = await JetStreamEventStore.create(nc);
-    await handleCommand(first, poolDecider, poolId, {
-      type: 'CreatePool',
-      data: { poolId, tenantId: 't1', name: 'web', description: '', subnetId: randomUUID(), protocol: 'HTTP', lbMethod: 'ROUND_ROBIN', adminStateUp: true, provider: 'haproxy' },
-    }, metadata);
+    await handleCommand(
+      first,
+      poolDecider,
+      poolId,
+      {
+        type: 'CreatePool',
+        data: {
+          poolId,
+          tenantId: 't1',
+          name: 'web',
+          description: '',
+          subnetId: randomUUID(),
+          protocol: 'HTTP',
+          lbMethod: 'ROUND_ROBIN',
+          adminStateUp: true,
+          provider: 'haproxy',
+        },
+      },
+      metadata,
+    );
     const stores = await Promise.all(Array.from({ length: WRITERS }, () => JetStreamEventStore.create(nc)));
     // Every store reads the pool first, so all of them start from the same stale version.
     await Promise.all(stores.map((store) => store.read('pool', poolId)));
-    const results = await Promise.all(stores.map((store, i) => handleCommand(store, poolDecider, poolId, {
-      type: 'AddMember',
-      data: { poolId, memberId: `member-${i}`, tenantId: 't1', address: `198.18.3.${i + 10}`, protocolPort: 80, weight: 1, adminStateUp: true },
-    }, { ...metadata, correlationId: `req-${i}` })));
+    const results = await Promise.all(
+      stores.map((store, i) =>
+        handleCommand(
+          store,
+          poolDecider,
+          poolId,
+          {
+            type: 'AddMember',
+            data: {
+              poolId,
+              memberId: `member-${i}`,
+              tenantId: 't1',
+              address: `198.18.3.${i + 10}`,
+              protocolPort: 80,
+              weight: 1,
+              adminStateUp: true,
+            },
+          },
+          { ...metadata, correlationId: `req-${i}` },
+        ),
+      ),
+    );
     expect(results.every((r) => r.appended)).toBe(true);
     expect(new Set(results.map((r) => r.seq)).size).toBe(WRITERS);
     const history = await first.read('pool', poolId);
-    expect(history.events.filter((e) => e.type === 'MemberAdded').map((e) => e.correlationId).sort())
-      .toEqual(Array.from({ length: WRITERS }, (_, i) => `req-${i}`).sort());
+    expect(
+      history.events
+        .filter((e) => e.type === 'MemberAdded')
+        .map((e) => e.correlationId)
+        .sort(),
+    ).toEqual(Array.from({ length: WRITERS }, (_, i) => `req-${i}`).sort());
     const pool = fold(poolDecider, history.events);
-    expect(pool.kind === 'live' ? pool.members.map((m) => m.id).sort() : []).toEqual(Array.from({ length: WRITERS }, (_, i) => `member-${i}`).sort());
+    expect(pool.kind === 'live' ? pool.members.map((m) => m.id).sort() : []).toEqual(
+      Array.from({ length: WRITERS }, (_, i) => `member-${i}`).sort(),
+    );
   });
 });

@@ -1,5 +1,12 @@
 import {
-  type AggregateType, ConcurrencyConflict, type EventEnvelope, type EventMetadata, nodeDecider, type PoolCommand, poolDecider, type PoolState,
+  type AggregateType,
+  ConcurrencyConflict,
+  type EventEnvelope,
+  type EventMetadata,
+  nodeDecider,
+  type PoolCommand,
+  poolDecider,
+  type PoolState,
   Unavailable,
 } from '@lbaas/domain';
 import { APPEND_ATTEMPTS, handleCommand } from './command-handler';
@@ -53,16 +60,49 @@ class InMemoryStore implements EventStore {
 const POOL = 'pool-1';
 const ADMIN: EventMetadata = { actor: 'admin-user', tenantId: 'admin-tenant', correlationId: 'req-42', causationId: null };
 const envelope = (type: string, data: unknown, seq: number): EventEnvelope => ({
-  id: `stored-${seq}`, type, version: 1, aggregate: 'pool', aggregateId: POOL, tenantId: 'tenant-a', actor: 'someone', occurredAt: '2026-01-01T00:00:00.000Z',
-  correlationId: `other-${seq}`, causationId: null, data,
+  id: `stored-${seq}`,
+  type,
+  version: 1,
+  aggregate: 'pool',
+  aggregateId: POOL,
+  tenantId: 'tenant-a',
+  actor: 'someone',
+  occurredAt: '2026-01-01T00:00:00.000Z',
+  correlationId: `other-${seq}`,
+  causationId: null,
+  data,
 });
-const poolCreated = envelope('PoolCreated', {
-  poolId: POOL, tenantId: 'tenant-a', name: 'web', description: '', subnetId: 'sub', protocol: 'HTTP', lbMethod: 'ROUND_ROBIN', adminStateUp: true, provider: 'haproxy',
-}, 1);
-const memberAdded = (memberId: string, seq: number) => envelope('MemberAdded', {
-  poolId: POOL, memberId, tenantId: 'tenant-a', address: `198.18.2.${seq}`, protocolPort: 80, weight: 1, adminStateUp: true,
-}, seq);
-const otherUpdate = (seq: number) => envelope('PoolUpdated', { poolId: POOL, name: 'web', description: '', lbMethod: 'LEAST_CONNECTIONS', adminStateUp: true }, seq);
+const poolCreated = envelope(
+  'PoolCreated',
+  {
+    poolId: POOL,
+    tenantId: 'tenant-a',
+    name: 'web',
+    description: '',
+    subnetId: 'sub',
+    protocol: 'HTTP',
+    lbMethod: 'ROUND_ROBIN',
+    adminStateUp: true,
+    provider: 'haproxy',
+  },
+  1,
+);
+const memberAdded = (memberId: string, seq: number) =>
+  envelope(
+    'MemberAdded',
+    {
+      poolId: POOL,
+      memberId,
+      tenantId: 'tenant-a',
+      address: `198.18.2.${seq}`,
+      protocolPort: 80,
+      weight: 1,
+      adminStateUp: true,
+    },
+    seq,
+  );
+const otherUpdate = (seq: number) =>
+  envelope('PoolUpdated', { poolId: POOL, name: 'web', description: '', lbMethod: 'LEAST_CONNECTIONS', adminStateUp: true }, seq);
 
 const rename: PoolCommand = { type: 'UpdatePool', data: { poolId: POOL, name: 'ours' } };
 const noPause = { pause: async () => undefined };
@@ -97,7 +137,9 @@ describe('handleCommand', () => {
     store.interleave = () => store.otherWriter('pool', POOL, [otherUpdate(seq++)]);
     const handled = handleCommand(store, poolDecider, POOL, rename, ADMIN, { pause: async (attempt) => void pauses.push(attempt) });
     await expect(handled).rejects.toThrow(ConcurrencyConflict);
-    await expect(handled).rejects.toThrow(`Pool ${POOL} was changed by other requests each of the 8 times this request decided on it, so the request was not completed: retry it.`);
+    await expect(handled).rejects.toThrow(
+      `Pool ${POOL} was changed by other requests each of the 8 times this request decided on it, so the request was not completed: retry it.`,
+    );
     expect(store.reads).toBe(APPEND_ATTEMPTS);
     expect(pauses).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(store.commits.flatMap((c) => c.events).every((e) => e.actor === 'someone')).toBe(true);
@@ -107,7 +149,9 @@ describe('handleCommand', () => {
     const store = storeWithPool();
     let seq = 2;
     store.interleave = () => store.otherWriter('pool', POOL, [otherUpdate(seq++)]);
-    await expect(handleCommand(store, poolDecider, POOL, rename, ADMIN, { ...noPause, attempts: 3 })).rejects.toThrow('each of the 3 times');
+    await expect(handleCommand(store, poolDecider, POOL, rename, ADMIN, { ...noPause, attempts: 3 })).rejects.toThrow(
+      'each of the 3 times',
+    );
     expect(store.reads).toBe(3);
   });
 
@@ -118,19 +162,33 @@ describe('handleCommand', () => {
     expect(store.reads).toBe(1);
   });
 
-  it('stamps every event: the correlation id, a causation chain from the cause, the owner\'s tenant, one time and injected ids', async () => {
+  it("stamps every event: the correlation id, a causation chain from the cause, the owner's tenant, one time and injected ids", async () => {
     const store = storeWithPool(memberAdded('m1', 2), memberAdded('m2', 3));
     let n = 0;
-    const result = await handleCommand(store, poolDecider, POOL, { type: 'DeletePool', data: { poolId: POOL } },
+    const result = await handleCommand(
+      store,
+      poolDecider,
+      POOL,
+      { type: 'DeletePool', data: { poolId: POOL } },
       { ...ADMIN, causationId: 'cause-7' },
-      { now: () => '2026-02-03T04:05:06.000Z', eventId: () => `event-${++n}`, commitId: () => 'commit-1' });
+      { now: () => '2026-02-03T04:05:06.000Z', eventId: () => `event-${++n}`, commitId: () => 'commit-1' },
+    );
     const [m1, m2, deleted] = result.events;
     expect(result.events.map((e) => [e.type, e.id, e.causationId])).toEqual([
-      ['MemberRemoved', 'event-1', 'cause-7'], ['MemberRemoved', 'event-2', 'event-1'], ['PoolDeleted', 'event-3', 'event-2'],
+      ['MemberRemoved', 'event-1', 'cause-7'],
+      ['MemberRemoved', 'event-2', 'event-1'],
+      ['PoolDeleted', 'event-3', 'event-2'],
     ]);
     for (const e of [m1, m2, deleted]) {
       // An admin acts in the owner's name; the pool is deleted after the commit, so its owner comes from before it.
-      expect(e).toMatchObject({ aggregate: 'pool', aggregateId: POOL, tenantId: 'tenant-a', actor: 'admin-user', correlationId: 'req-42', occurredAt: '2026-02-03T04:05:06.000Z' });
+      expect(e).toMatchObject({
+        aggregate: 'pool',
+        aggregateId: POOL,
+        tenantId: 'tenant-a',
+        actor: 'admin-user',
+        correlationId: 'req-42',
+        occurredAt: '2026-02-03T04:05:06.000Z',
+      });
     }
     expect(store.commits.at(-1)).toMatchObject({ commitId: 'commit-1', events: result.events });
     expect(result.state).toEqual({ kind: 'deleted' });
@@ -138,29 +196,53 @@ describe('handleCommand', () => {
 
   it('stamps the tenant of the metadata when the aggregate carries none', async () => {
     const store = new InMemoryStore();
-    const result = await handleCommand(store, nodeDecider, 'compute-node-1', { type: 'RecordHeartbeat', data: { nodeId: 'compute-node-1' } },
-      { actor: 'scheduler', tenantId: 'system', correlationId: 'corr-1', causationId: null });
-    expect(result.events).toEqual([expect.objectContaining({ type: 'NodeRegistered', tenantId: 'system', aggregate: 'node', causationId: null })]);
+    const result = await handleCommand(
+      store,
+      nodeDecider,
+      'compute-node-1',
+      { type: 'RecordHeartbeat', data: { nodeId: 'compute-node-1' } },
+      { actor: 'scheduler', tenantId: 'system', correlationId: 'corr-1', causationId: null },
+    );
+    expect(result.events).toEqual([
+      expect.objectContaining({ type: 'NodeRegistered', tenantId: 'system', aggregate: 'node', causationId: null }),
+    ]);
   });
 
   it.each([
     { desc: 'the command function finds nothing to do', command: (): PoolCommand | null => null },
-    { desc: 'the decider decides nothing', command: { type: 'RecordPoolStatus', data: { poolId: POOL, status: 'PENDING_CREATE', statusDescription: null } } as const },
+    {
+      desc: 'the decider decides nothing',
+      command: { type: 'RecordPoolStatus', data: { poolId: POOL, status: 'PENDING_CREATE', statusDescription: null } } as const,
+    },
   ])('appends nothing when $desc, and answers the state and the version read', async ({ command }) => {
     const store = storeWithPool(memberAdded('m1', 2));
     const before = store.commits.length;
     const result = await handleCommand(store, poolDecider, POOL, command, ADMIN, noPause);
     expect(store.commits).toHaveLength(before);
-    expect(result).toMatchObject({ appended: false, events: [], seq: 1, state: { kind: 'live', members: [expect.objectContaining({ id: 'm1' })] } });
+    expect(result).toMatchObject({
+      appended: false,
+      events: [],
+      seq: 1,
+      state: { kind: 'live', members: [expect.objectContaining({ id: 'm1' })] },
+    });
   });
 
   it('makes the command from the state it read, and a refusal there appends nothing', async () => {
     const store = storeWithPool();
     const seen: PoolState[] = [];
-    await expect(handleCommand(store, poolDecider, POOL, (state) => {
-      seen.push(state);
-      throw new Unavailable('refused before deciding');
-    }, ADMIN, noPause)).rejects.toThrow('refused before deciding');
+    await expect(
+      handleCommand(
+        store,
+        poolDecider,
+        POOL,
+        (state) => {
+          seen.push(state);
+          throw new Unavailable('refused before deciding');
+        },
+        ADMIN,
+        noPause,
+      ),
+    ).rejects.toThrow('refused before deciding');
     expect(seen).toEqual([expect.objectContaining({ kind: 'live', name: 'web' })]);
     expect(store.commits).toHaveLength(1);
   });

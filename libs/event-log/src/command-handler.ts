@@ -1,5 +1,13 @@
 import {
-  AGGREGATE_KIND, type AggregateType, ConcurrencyConflict, type Decider, type DomainEvent, type EventEnvelope, type EventMetadata, type EventOf, fold,
+  AGGREGATE_KIND,
+  type AggregateType,
+  ConcurrencyConflict,
+  type Decider,
+  type DomainEvent,
+  type EventEnvelope,
+  type EventMetadata,
+  type EventOf,
+  fold,
   type Lifecycle,
 } from '@lbaas/domain';
 import { v7 as uuidv7 } from 'uuid';
@@ -62,7 +70,11 @@ const ownerOf = (state: Lifecycle<object>): string | null =>
  * `metadata.causationId`, each later one the event before it.
  */
 export async function handleCommand<C extends { readonly type: string }, S extends Lifecycle<object>, A extends AggregateType>(
-  store: EventStore, decider: Decider<C, S, EventOf<A>, A>, id: string, command: CommandInput<C, S>, metadata: EventMetadata,
+  store: EventStore,
+  decider: Decider<C, S, EventOf<A>, A>,
+  id: string,
+  command: CommandInput<C, S>,
+  metadata: EventMetadata,
   options: HandleCommandOptions = {},
 ): Promise<CommandResult<S>> {
   const attempts = options.attempts ?? APPEND_ATTEMPTS;
@@ -82,8 +94,10 @@ export async function handleCommand<C extends { readonly type: string }, S exten
     } catch (error) {
       if (!(error instanceof ConcurrencyConflict)) throw error;
       if (attempt >= attempts) {
-        throw new ConcurrencyConflict(error.stream,
-          `${AGGREGATE_KIND[decider.aggregate]} ${id} was changed by other requests each of the ${attempts} times this request decided on it, so the request was not completed: retry it.`);
+        throw new ConcurrencyConflict(
+          error.stream,
+          `${AGGREGATE_KIND[decider.aggregate]} ${id} was changed by other requests each of the ${attempts} times this request decided on it, so the request was not completed: retry it.`,
+        );
       }
       await (options.pause ?? jitteredPause)(attempt);
     }
@@ -91,14 +105,27 @@ export async function handleCommand<C extends { readonly type: string }, S exten
 }
 
 function stamp(
-  aggregate: AggregateType, aggregateId: string, events: readonly DomainEvent<string, number, unknown>[], metadata: EventMetadata, options: HandleCommandOptions,
+  aggregate: AggregateType,
+  aggregateId: string,
+  events: readonly DomainEvent<string, number, unknown>[],
+  metadata: EventMetadata,
+  options: HandleCommandOptions,
 ): EventEnvelope[] {
   const occurredAt = options.now?.() ?? new Date().toISOString();
   let causationId = metadata.causationId;
   return events.map((e) => {
     const envelope: EventEnvelope = {
-      id: options.eventId?.() ?? uuidv7(), type: e.type, version: e.version, aggregate, aggregateId, tenantId: metadata.tenantId, actor: metadata.actor,
-      occurredAt, correlationId: metadata.correlationId, causationId, data: e.data,
+      id: options.eventId?.() ?? uuidv7(),
+      type: e.type,
+      version: e.version,
+      aggregate,
+      aggregateId,
+      tenantId: metadata.tenantId,
+      actor: metadata.actor,
+      occurredAt,
+      correlationId: metadata.correlationId,
+      causationId,
+      data: e.data,
     };
     causationId = envelope.id;
     return envelope;

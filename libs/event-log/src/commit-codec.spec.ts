@@ -23,8 +23,11 @@ describe('commit codec', () => {
   });
 
   it('decodes a stored message with its sequence and subject', () => {
-    expect(decodeStoredCommit({ seq: 7, subject: 'lbaas.events.network.net-1', data: encodeCommit(commit) }))
-      .toEqual({ seq: 7, subject: 'lbaas.events.network.net-1', commit });
+    expect(decodeStoredCommit({ seq: 7, subject: 'lbaas.events.network.net-1', data: encodeCommit(commit) })).toEqual({
+      seq: 7,
+      subject: 'lbaas.events.network.net-1',
+      commit,
+    });
   });
 
   const { data: _data, ...withoutData } = event;

@@ -27,10 +27,20 @@ const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 
 function isEnvelope(v: unknown): v is EventEnvelope {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const e = v as Record<string, unknown>;
-  return isText(e.id) && isText(e.type) && Number.isInteger(e.version) && (e.version as number) >= 1 &&
-    AGGREGATE_TYPES.some((a) => a === e.aggregate) && isText(e.aggregateId) && typeof e.tenantId === 'string' &&
-    typeof e.actor === 'string' && isText(e.occurredAt) && typeof e.correlationId === 'string' &&
-    (e.causationId === null || typeof e.causationId === 'string') && 'data' in e;
+  return (
+    isText(e.id) &&
+    isText(e.type) &&
+    Number.isInteger(e.version) &&
+    (e.version as number) >= 1 &&
+    AGGREGATE_TYPES.some((a) => a === e.aggregate) &&
+    isText(e.aggregateId) &&
+    typeof e.tenantId === 'string' &&
+    typeof e.actor === 'string' &&
+    isText(e.occurredAt) &&
+    typeof e.correlationId === 'string' &&
+    (e.causationId === null || typeof e.causationId === 'string') &&
+    'data' in e
+  );
 }
 
 /** Decodes and checks the shape of a stored commit; anything else is a poison message. */
@@ -42,8 +52,14 @@ export function decodeCommit(data: Uint8Array): Commit {
     throw new MalformedCommit(`commit is not JSON: ${String(error)}`);
   }
   const c = parsed as Partial<Commit> | null;
-  if (!c || typeof c !== 'object' || !isText(c.commitId) || !Array.isArray(c.events) || c.events.length === 0 ||
-    !c.events.every(isEnvelope)) {
+  if (
+    !c ||
+    typeof c !== 'object' ||
+    !isText(c.commitId) ||
+    !Array.isArray(c.events) ||
+    c.events.length === 0 ||
+    !c.events.every(isEnvelope)
+  ) {
     throw new MalformedCommit('commit does not have the shape {commitId, events: EventEnvelope[]}');
   }
   return c as Commit;

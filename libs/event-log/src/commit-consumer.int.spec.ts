@@ -10,10 +10,21 @@ import { eventSubject, STREAM_NAME } from './subjects';
 
 const commitOf = (aggregate: AggregateType, id: string, n: number): Commit => ({
   commitId: randomUUID(),
-  events: [{
-    id: randomUUID(), type: 'Probed', version: 1, aggregate, aggregateId: id, tenantId: 't1', actor: 'test',
-    occurredAt: new Date(0).toISOString(), correlationId: 'req-test', causationId: null, data: { n },
-  }],
+  events: [
+    {
+      id: randomUUID(),
+      type: 'Probed',
+      version: 1,
+      aggregate,
+      aggregateId: id,
+      tenantId: 't1',
+      actor: 'test',
+      occurredAt: new Date(0).toISOString(),
+      correlationId: 'req-test',
+      causationId: null,
+      data: { n },
+    },
+  ],
 });
 
 /** Deferred: a promise and its resolver, to hold a handler at a known point. */
@@ -62,7 +73,8 @@ describe('consumeCommits against a real nats-server', () => {
     const ninth = gate();
     const ninthInHand = gate();
     const a = await consume({
-      durable: 'lbt-resume', startSeq,
+      durable: 'lbt-resume',
+      startSeq,
       handler: async ({ seq }) => {
         if (seen.length === 8) {
           ninthInHand.open();
@@ -103,7 +115,10 @@ describe('consumeCommits against a real nats-server', () => {
     const problems: ConsumerProblem[] = [];
     let failures = 0;
     await consume({
-      durable: 'lbt-retry', startSeq, retryDelayMs: 100, onProblem: (p) => problems.push(p),
+      durable: 'lbt-retry',
+      startSeq,
+      retryDelayMs: 100,
+      onProblem: (p) => problems.push(p),
       handler: async ({ seq }) => {
         if (seq === published[2] && failures++ < 2) throw new Error('the database is busy');
         seen.push(seq);
@@ -111,7 +126,10 @@ describe('consumeCommits against a real nats-server', () => {
     });
     await waitFor('every commit', () => seen.length === published.length);
     expect(seen).toEqual(published);
-    expect(problems.map((p) => p.kind === 'retry' && [p.seq, p.deliveries])).toEqual([[published[2], 1], [published[2], 2]]);
+    expect(problems.map((p) => p.kind === 'retry' && [p.seq, p.deliveries])).toEqual([
+      [published[2], 1],
+      [published[2], 2],
+    ]);
   });
 
   it('terminates a poison message instead of delivering it again', async () => {
@@ -126,7 +144,10 @@ describe('consumeCommits against a real nats-server', () => {
     const seen: number[] = [];
     const problems: ConsumerProblem[] = [];
     const consumer = await consume({
-      durable: 'lbt-poison', startSeq, retryDelayMs: 100, onProblem: (p) => problems.push(p),
+      durable: 'lbt-poison',
+      startSeq,
+      retryDelayMs: 100,
+      onProblem: (p) => problems.push(p),
       handler: async ({ seq }) => {
         if (seq === refused) throw new MalformedCommit('not a commit this handler can use');
         seen.push(seq);
@@ -134,8 +155,11 @@ describe('consumeCommits against a real nats-server', () => {
     });
     await waitFor('the commit after the poison', () => seen.includes(after));
     expect(seen).toEqual([good, after]);
-    expect(problems.map((p) => `${p.kind} ${p.kind === 'interrupted' ? '' : p.seq}`))
-      .toEqual([`poison ${notJson}`, `poison ${foreign}`, `poison ${refused}`]);
+    expect(problems.map((p) => `${p.kind} ${p.kind === 'interrupted' ? '' : p.seq}`)).toEqual([
+      `poison ${notJson}`,
+      `poison ${foreign}`,
+      `poison ${refused}`,
+    ]);
 
     await consumer.stop();
     const info = await (await nc.jetstreamManager()).consumers.info(STREAM_NAME, 'lbt-poison');
@@ -149,7 +173,12 @@ describe('consumeCommits against a real nats-server', () => {
     const before = await publish(3);
     const seen: number[] = [];
     const problems: ConsumerProblem[] = [];
-    await consume({ durable: 'lbt-recreate', startSeq, onProblem: (p) => problems.push(p), handler: async ({ seq }) => void seen.push(seq) });
+    await consume({
+      durable: 'lbt-recreate',
+      startSeq,
+      onProblem: (p) => problems.push(p),
+      handler: async ({ seq }) => void seen.push(seq),
+    });
     await waitFor('the first commits', () => seen.length === before.length);
     await (await nc.jetstreamManager()).consumers.delete(STREAM_NAME, 'lbt-recreate');
     await waitFor('the loss of the durable to be noticed', () => problems.some((p) => p.kind === 'interrupted'));

@@ -1,6 +1,4 @@
-import {
-  AckPolicy, type ConsumerMessages, DeliverPolicy, type JetStreamManager, type JsMsg, type NatsConnection, nanos,
-} from 'nats';
+import { AckPolicy, type ConsumerMessages, DeliverPolicy, type JetStreamManager, type JsMsg, type NatsConnection, nanos } from 'nats';
 import { decodeStoredCommit, MalformedCommit, type StoredCommit } from './commit-codec';
 import { apiErrorCode, JetStreamApiError } from './jetstream-errors';
 import { ALL_EVENTS_SUBJECT, STREAM_NAME } from './subjects';
@@ -41,7 +39,11 @@ export interface CommitConsumer {
 
 const RESUBSCRIBE_DELAY_MS = 1000;
 
-async function ensureDurable(jsm: JetStreamManager, o: Required<Omit<ConsumeCommitsOptions, 'onProblem'>>, resumeSeq: number): Promise<void> {
+async function ensureDurable(
+  jsm: JetStreamManager,
+  o: Required<Omit<ConsumeCommitsOptions, 'onProblem'>>,
+  resumeSeq: number,
+): Promise<void> {
   try {
     const { config } = await jsm.consumers.info(STREAM_NAME, o.durable);
     if (config.max_ack_pending !== o.maxAckPending || config.ack_wait !== nanos(o.ackWaitMs)) {
@@ -69,7 +71,12 @@ async function ensureDurable(jsm: JetStreamManager, o: Required<Omit<ConsumeComm
  */
 export async function consumeCommits(options: ConsumeCommitsOptions): Promise<CommitConsumer> {
   const o = {
-    maxAckPending: 1, startSeq: 1, filterSubject: ALL_EVENTS_SUBJECT, retryDelayMs: 5000, ackWaitMs: 30_000, ...options,
+    maxAckPending: 1,
+    startSeq: 1,
+    filterSubject: ALL_EVENTS_SUBJECT,
+    retryDelayMs: 5000,
+    ackWaitMs: 30_000,
+    ...options,
   };
   const { nc } = o;
   const report = (problem: ConsumerProblem): void => o.onProblem?.(problem);

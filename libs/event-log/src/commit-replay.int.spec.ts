@@ -10,10 +10,21 @@ import { ALL_EVENTS_SUBJECT, eventSubject, STREAM_NAME } from './subjects';
 
 const commitOf = (aggregate: AggregateType, id: string, n: number): Commit => ({
   commitId: randomUUID(),
-  events: [{
-    id: randomUUID(), type: 'Probed', version: 1, aggregate, aggregateId: id, tenantId: 't1', actor: 'test',
-    occurredAt: new Date(0).toISOString(), correlationId: 'req-test', causationId: null, data: { n },
-  }],
+  events: [
+    {
+      id: randomUUID(),
+      type: 'Probed',
+      version: 1,
+      aggregate,
+      aggregateId: id,
+      tenantId: 't1',
+      actor: 'test',
+      occurredAt: new Date(0).toISOString(),
+      correlationId: 'req-test',
+      causationId: null,
+      data: { n },
+    },
+  ],
 });
 
 describe('the event stream and its replay against a real nats-server', () => {
@@ -25,10 +36,12 @@ describe('the event stream and its replay against a real nats-server', () => {
     const js = nc.jetstream();
     const ids = Array.from({ length: 7 }, () => randomUUID());
     for (let from = 0; from < count; from += 500) {
-      await Promise.all(Array.from({ length: Math.min(500, count - from) }, (_, i) => {
-        const id = ids[(from + i) % ids.length];
-        return js.publish(eventSubject('pool', id), encodeCommit(commitOf('pool', id, from + i)));
-      }));
+      await Promise.all(
+        Array.from({ length: Math.min(500, count - from) }, (_, i) => {
+          const id = ids[(from + i) % ids.length];
+          return js.publish(eventSubject('pool', id), encodeCommit(commitOf('pool', id, from + i)));
+        }),
+      );
     }
   };
 
@@ -52,7 +65,10 @@ describe('the event stream and its replay against a real nats-server', () => {
     await Promise.all([ensureEventStream(nc), ensureEventStream(nc), ensureEventStream(nc)]);
     const { config } = await (await nc.jetstreamManager()).streams.info(STREAM_NAME);
     expect(config).toMatchObject({
-      subjects: [ALL_EVENTS_SUBJECT], storage: 'file', duplicate_window: nanos(DUPLICATE_WINDOW_MS), allow_direct: true,
+      subjects: [ALL_EVENTS_SUBJECT],
+      storage: 'file',
+      duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+      allow_direct: true,
     });
   });
 
@@ -86,7 +102,8 @@ describe('the event stream and its replay against a real nats-server', () => {
   it('stops at the last sequence the log had when it started, while appends go on', async () => {
     let seen = 0;
     const result = await replayCommits({
-      nc, batchSize: 500,
+      nc,
+      batchSize: 500,
       onBatch: async (b) => {
         if (seen === 0) await publish(50);
         seen += b.length;
@@ -104,7 +121,10 @@ describe('the event stream and its replay against a real nats-server', () => {
     const reported: number[] = [];
     const seqs: number[] = [];
     const result = await replayCommits({
-      nc, fromSeq: poison - 1, onBatch: async (b) => void seqs.push(...b.map((c) => c.seq)), onPoison: (p) => reported.push(p.seq),
+      nc,
+      fromSeq: poison - 1,
+      onBatch: async (b) => void seqs.push(...b.map((c) => c.seq)),
+      onPoison: (p) => reported.push(p.seq),
     });
     expect(result).toEqual({ throughSeq: poison + 1, commits: 2, poison: 1 });
     expect(seqs).toEqual([poison - 1, poison + 1]);

@@ -27,11 +27,18 @@ export async function ensureEventStream(nc: NatsConnection, replicas = streamRep
   const wanted = eventStreamConfig(replicas);
   try {
     const { config } = await jsm.streams.info(STREAM_NAME);
-    const current = config.subjects.length === 1 && config.subjects[0] === ALL_EVENTS_SUBJECT &&
-      config.duplicate_window === wanted.duplicate_window && config.allow_direct === true && config.num_replicas >= replicas;
+    const current =
+      config.subjects.length === 1 &&
+      config.subjects[0] === ALL_EVENTS_SUBJECT &&
+      config.duplicate_window === wanted.duplicate_window &&
+      config.allow_direct === true &&
+      config.num_replicas >= replicas;
     if (!current) {
       await jsm.streams.update(STREAM_NAME, {
-        ...config, subjects: wanted.subjects, duplicate_window: wanted.duplicate_window, allow_direct: true,
+        ...config,
+        subjects: wanted.subjects,
+        duplicate_window: wanted.duplicate_window,
+        allow_direct: true,
         num_replicas: Math.max(config.num_replicas, replicas),
       });
     }

@@ -11,5 +11,4 @@ export const JetStreamApiError = {
 } as const;
 
 /** The JetStream API error code carried by `error`, if it is one. */
-export const apiErrorCode = (error: unknown): number | undefined =>
-  error instanceof NatsError ? error.api_error?.err_code : undefined;
+export const apiErrorCode = (error: unknown): number | undefined => (error instanceof NatsError ? error.api_error?.err_code : undefined);

@@ -108,10 +108,10 @@ describe('JetStreamEventStore against a real nats-server', () => {
   it('refuses to write events of another aggregate on a subject, which consumers would reject', async () => {
     const [id, stranger] = [randomUUID(), randomUUID()];
     const before = await store.lastSeq();
-    await expect(store.append('network', id, [envelope(stranger, 1)], { expectedVersion: 0, commitId: randomUUID() }))
-      .rejects.toBeInstanceOf(MalformedCommit);
-    await expect(store.append('network', id, [], { expectedVersion: 0, commitId: randomUUID() }))
-      .rejects.toBeInstanceOf(MalformedCommit);
+    await expect(
+      store.append('network', id, [envelope(stranger, 1)], { expectedVersion: 0, commitId: randomUUID() }),
+    ).rejects.toBeInstanceOf(MalformedCommit);
+    await expect(store.append('network', id, [], { expectedVersion: 0, commitId: randomUUID() })).rejects.toBeInstanceOf(MalformedCommit);
     expect(await store.lastSeq()).toBe(before);
   });
 
@@ -121,8 +121,9 @@ describe('JetStreamEventStore against a real nats-server', () => {
     await closed.close();
     const id = randomUUID();
     await expect(orphan.read('network', id)).rejects.toBeInstanceOf(Unavailable);
-    await expect(orphan.append('network', id, [envelope(id, 1)], { expectedVersion: 0, commitId: randomUUID() }))
-      .rejects.toBeInstanceOf(Unavailable);
+    await expect(orphan.append('network', id, [envelope(id, 1)], { expectedVersion: 0, commitId: randomUUID() })).rejects.toBeInstanceOf(
+      Unavailable,
+    );
   });
 
   it('rejects a stale expected version even from a second client with its own cache', async () => {
@@ -130,8 +131,9 @@ describe('JetStreamEventStore against a real nats-server', () => {
     const other = await JetStreamEventStore.create(nc);
     const a = await store.append('network', id, [envelope(id, 1)], { expectedVersion: 0, commitId: randomUUID() });
     await other.append('network', id, [envelope(id, 2)], { expectedVersion: a.seq, commitId: randomUUID() });
-    await expect(store.append('network', id, [envelope(id, 3)], { expectedVersion: a.seq, commitId: randomUUID() }))
-      .rejects.toBeInstanceOf(ConcurrencyConflict);
+    await expect(store.append('network', id, [envelope(id, 3)], { expectedVersion: a.seq, commitId: randomUUID() })).rejects.toBeInstanceOf(
+      ConcurrencyConflict,
+    );
     expect((await store.read('network', id)).events.map((e) => (e.data as { n: number }).n)).toEqual([1, 2]);
   });
 
@@ -181,13 +183,22 @@ describe('JetStreamEventStore against a real nats-server', () => {
   it('answers Unavailable while the server is down, and works again when it is back', async () => {
     const id = randomUUID();
     await nats.kill();
-    await expect(store.append('network', id, [envelope(id, 1)], { expectedVersion: 0, commitId: randomUUID() }))
-      .rejects.toBeInstanceOf(Unavailable);
+    await expect(store.append('network', id, [envelope(id, 1)], { expectedVersion: 0, commitId: randomUUID() })).rejects.toBeInstanceOf(
+      Unavailable,
+    );
     await nats.start();
-    await waitFor('an append after the server is back', async () => {
-      await store.append('network', id, [envelope(id, 2)], { expectedVersion: (await store.read('network', id)).version, commitId: randomUUID() });
-      return true;
-    }, 30_000, 200);
+    await waitFor(
+      'an append after the server is back',
+      async () => {
+        await store.append('network', id, [envelope(id, 2)], {
+          expectedVersion: (await store.read('network', id)).version,
+          commitId: randomUUID(),
+        });
+        return true;
+      },
+      30_000,
+      200,
+    );
     expect((await store.read('network', id)).events.length).toBeGreaterThanOrEqual(1);
   });
 });

@@ -1,6 +1,4 @@
-import {
-  type AggregateType, type Commit, ConcurrencyConflict, type EventEnvelope, Unavailable,
-} from '@lbaas/domain';
+import { type AggregateType, type Commit, ConcurrencyConflict, type EventEnvelope, Unavailable } from '@lbaas/domain';
 import { apiErrorCode, JetStreamApiError } from './jetstream-errors';
 import { checkCommitSubject, decodeCommit, encodeCommit } from './commit-codec';
 import { ensureEventStream, streamLastSeq } from './event-stream';

@@ -3,8 +3,16 @@ import { natsServers, streamReplicasFromEnv } from './nats-connection';
 describe('natsServers', () => {
   it.each([
     { desc: 'one server', url: 'nats://127.0.0.1:4222', servers: ['nats://127.0.0.1:4222'] },
-    { desc: 'every node of a cluster', url: 'nats://127.0.0.1:1,nats://127.0.0.1:2,nats://127.0.0.1:3', servers: ['nats://127.0.0.1:1', 'nats://127.0.0.1:2', 'nats://127.0.0.1:3'] },
-    { desc: 'spaces and an empty entry from a hand-written list', url: ' nats://127.0.0.1:1 , ,nats://127.0.0.1:2,', servers: ['nats://127.0.0.1:1', 'nats://127.0.0.1:2'] },
+    {
+      desc: 'every node of a cluster',
+      url: 'nats://127.0.0.1:1,nats://127.0.0.1:2,nats://127.0.0.1:3',
+      servers: ['nats://127.0.0.1:1', 'nats://127.0.0.1:2', 'nats://127.0.0.1:3'],
+    },
+    {
+      desc: 'spaces and an empty entry from a hand-written list',
+      url: ' nats://127.0.0.1:1 , ,nats://127.0.0.1:2,',
+      servers: ['nats://127.0.0.1:1', 'nats://127.0.0.1:2'],
+    },
   ])('$desc', ({ url, servers }) => {
     expect(natsServers(url)).toEqual(servers);
   });

@@ -8,14 +8,22 @@ export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 export const natsUrlFromEnv = (env: NodeJS.ProcessEnv = process.env): string => env.LBAAS_NATS_URL?.trim() || DEFAULT_NATS_URL;
 
 /** LBAAS_NATS_URL may list every server of a cluster, comma-separated; any one of them is a way in. */
-export const natsServers = (url: string): string[] => url.split(',').map((server) => server.trim()).filter((server) => server.length > 0);
+export const natsServers = (url: string): string[] =>
+  url
+    .split(',')
+    .map((server) => server.trim())
+    .filter((server) => server.length > 0);
 
 /**
  * Reconnect for as long as the service lives: a cluster node that goes away moves the client to
  * another, and a lone server that restarts is found again. The wait between rounds over the
  * servers stays short so that a write waits for a new stream leader rather than for the client.
  */
-export const RECONNECT_FOREVER = { maxReconnectAttempts: -1, reconnectTimeWait: 250, reconnectJitter: 100 } as const satisfies ConnectionOptions;
+export const RECONNECT_FOREVER = {
+  maxReconnectAttempts: -1,
+  reconnectTimeWait: 250,
+  reconnectJitter: 100,
+} as const satisfies ConnectionOptions;
 
 /**
  * LBAAS_STREAM_REPLICAS: how many copies JetStream keeps of the event stream, the KV buckets and

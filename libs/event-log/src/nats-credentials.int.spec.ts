@@ -23,7 +23,10 @@ describe('per-service NATS credentials', () => {
     process.env.LBAAS_NATS_PASSWORD_FILE = passwordFile;
     try {
       // A bound for a refused connection, which would otherwise be retried for ever.
-      const nc = await Promise.race([connectNats(`test-${user}`, url), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('not connected')), 3000))]);
+      const nc = await Promise.race([
+        connectNats(`test-${user}`, url),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('not connected')), 3000)),
+      ]);
       open.push(nc);
       return nc;
     } finally {
@@ -37,10 +40,22 @@ describe('per-service NATS credentials', () => {
     const port = await freePort();
     url = `nats://127.0.0.1:${port}`;
     // The generated nats.conf is the container's; this one listens on loopback with the same users.
-    writeFileSync(join(dir, 'server', 'test.conf'), `server_name: lb-nats-cred-test\nlisten: 127.0.0.1:${port}\njetstream { store_dir: "${join(dir, 'js')}" }\ninclude ./users.conf\n`);
+    writeFileSync(
+      join(dir, 'server', 'test.conf'),
+      `server_name: lb-nats-cred-test\nlisten: 127.0.0.1:${port}\njetstream { store_dir: "${join(dir, 'js')}" }\ninclude ./users.conf\n`,
+    );
     server = spawn('nats-server', ['-c', join(dir, 'server', 'test.conf')], { stdio: 'ignore' });
     killOnExit(server);
-    await waitFor('nats-server up', async () => (await as('api').then((nc) => nc.close().then(() => true), () => false)), 15_000, 100);
+    await waitFor(
+      'nats-server up',
+      async () =>
+        await as('api').then(
+          (nc) => nc.close().then(() => true),
+          () => false,
+        ),
+      15_000,
+      100,
+    );
   });
 
   afterAll(async () => {
@@ -54,12 +69,14 @@ describe('per-service NATS credentials', () => {
     await (await api.jetstreamManager()).streams.add({ name: 'LBAAS_CRED_TEST', subjects: ['lbaas.events.>'] });
     await expect(api.jetstream().publish('lbaas.events.pool.x', new Uint8Array([1]))).resolves.toMatchObject({ seq: 1 });
     const dashboard = await as('dashboard');
-    await expect(dashboard.jetstream().publish('lbaas.events.pool.x', new Uint8Array([2]), { timeout: 1500 })).rejects.toThrow(/permission|timeout/i);
+    await expect(dashboard.jetstream().publish('lbaas.events.pool.x', new Uint8Array([2]), { timeout: 1500 })).rejects.toThrow(
+      /permission|timeout/i,
+    );
     // Reading the log is what a reader is for.
     expect((await (await dashboard.jetstreamManager()).streams.info('LBAAS_CRED_TEST')).state.messages).toBe(1);
   });
 
-  it('refuses a wrong password, and another service\'s password', async () => {
+  it("refuses a wrong password, and another service's password", async () => {
     const wrong = join(dir, 'wrong');
     writeFileSync(wrong, 'not-the-password\n');
     await expect(as('api', wrong)).rejects.toThrow();
@@ -70,7 +87,9 @@ describe('per-service NATS credentials', () => {
     expect(natsCredentialsFromEnv({})).toEqual({});
     expect(() => natsCredentialsFromEnv({ LBAAS_NATS_USER: 'api' })).toThrow('set both or neither');
     expect(() => natsCredentialsFromEnv({ LBAAS_NATS_PASSWORD_FILE: '/x' })).toThrow('set both or neither');
-    expect(() => natsCredentialsFromEnv({ LBAAS_NATS_USER: 'api', LBAAS_NATS_PASSWORD_FILE: join(dir, 'missing') })).toThrow('cannot read LBAAS_NATS_PASSWORD_FILE');
+    expect(() => natsCredentialsFromEnv({ LBAAS_NATS_USER: 'api', LBAAS_NATS_PASSWORD_FILE: join(dir, 'missing') })).toThrow(
+      'cannot read LBAAS_NATS_PASSWORD_FILE',
+    );
     const empty = join(dir, 'empty');
     writeFileSync(empty, '\n');
     expect(() => natsCredentialsFromEnv({ LBAAS_NATS_USER: 'api', LBAAS_NATS_PASSWORD_FILE: empty })).toThrow('is empty');

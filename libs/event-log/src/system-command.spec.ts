@@ -21,7 +21,10 @@ const VIP_CREATED = { id: '01934f2a-8c1e-7b3d-9a45-6e2f1c0d8b7a', correlationId:
 describe('systemActor', () => {
   it('carries the correlation id of the event it acts on, and names that event as the cause', () => {
     expect(systemActor('scheduler', 'system', VIP_CREATED)).toEqual({
-      actor: 'scheduler', tenantId: 'system', correlationId: 'req-42', causationId: VIP_CREATED.id,
+      actor: 'scheduler',
+      tenantId: 'system',
+      correlationId: 'req-42',
+      causationId: VIP_CREATED.id,
     });
   });
 
@@ -35,9 +38,21 @@ describe('systemActor', () => {
 describe('executeSystemCommand', () => {
   it('stamps the appended events with the cause: its correlation id, and a causation chain starting at it', async () => {
     const store = new OneStreamStore();
-    await executeSystemCommand(store, nodeDecider, 'compute-node-1', { type: 'RecordHeartbeat', data: { nodeId: 'compute-node-1' } }, systemActor('scheduler', 'system', VIP_CREATED));
+    await executeSystemCommand(
+      store,
+      nodeDecider,
+      'compute-node-1',
+      { type: 'RecordHeartbeat', data: { nodeId: 'compute-node-1' } },
+      systemActor('scheduler', 'system', VIP_CREATED),
+    );
     expect(store.appended).toEqual([
-      expect.objectContaining({ type: 'NodeRegistered', actor: 'scheduler', correlationId: 'req-42', causationId: VIP_CREATED.id, tenantId: 'system' }),
+      expect.objectContaining({
+        type: 'NodeRegistered',
+        actor: 'scheduler',
+        correlationId: 'req-42',
+        causationId: VIP_CREATED.id,
+        tenantId: 'system',
+      }),
     ]);
   });
 });

@@ -30,5 +30,9 @@ export type SystemCommandResult<S> = CommandResult<S>;
  * second decision after a concurrent writer usually appends nothing.
  */
 export const executeSystemCommand = <C extends { readonly type: string }, S extends Lifecycle<object>, A extends AggregateType>(
-  store: EventStore, decider: Decider<C, S, EventOf<A>, A>, id: string, command: C, who: SystemActor,
+  store: EventStore,
+  decider: Decider<C, S, EventOf<A>, A>,
+  id: string,
+  command: C,
+  who: SystemActor,
 ): Promise<SystemCommandResult<S>> => handleCommand(store, decider, id, command, who);

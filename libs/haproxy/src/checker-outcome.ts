@@ -3,7 +3,10 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-export interface Outcome { code: number; output: string }
+export interface Outcome {
+  code: number;
+  output: string;
+}
 
 /** Runs a checker (haproxy -c, keepalived -t) and gives its exit code and words, never throwing; for the specs against the real binaries. */
 export async function outcome(command: string, args: string[]): Promise<Outcome> {

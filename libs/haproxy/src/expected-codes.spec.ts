@@ -30,7 +30,10 @@ describe('expectedCodesRegex', () => {
   ])('the list %s matches exactly %j of 100..599', (codes, expected) => expect(matching(codes)).toEqual(expected));
 
   // Every range whose ends are digit boundaries, where range-to-regex splits go wrong.
-  const EDGES = [100, 101, 109, 110, 119, 189, 190, 199, 200, 201, 204, 209, 210, 250, 289, 290, 299, 300, 301, 399, 400, 404, 409, 499, 500, 501, 509, 590, 598, 599];
+  const EDGES = [
+    100, 101, 109, 110, 119, 189, 190, 199, 200, 201, 204, 209, 210, 250, 289, 290, 299, 300, 301, 399, 400, 404, 409, 499, 500, 501, 509,
+    590, 598, 599,
+  ];
   const EDGE_RANGES = EDGES.flatMap((lo) => EDGES.filter((hi) => hi >= lo).map((hi) => [lo, hi] as const));
   it(`each of ${EDGE_RANGES.length} ranges between digit boundaries matches exactly its codes of 100..599`, () => {
     for (const [lo, hi] of EDGE_RANGES) expect({ lo, hi, codes: matching(`${lo}-${hi}`) }).toEqual({ lo, hi, codes: between(lo, hi) });
@@ -38,13 +41,19 @@ describe('expectedCodesRegex', () => {
 
   it('a random range or list matches exactly its codes of 100..599', () => {
     const code = fc.integer({ min: 100, max: 599 });
-    fc.assert(fc.property(code, code, (a, b) => {
-      const [lo, hi] = a <= b ? [a, b] : [b, a];
-      expect(matching(`${lo}-${hi}`)).toEqual(between(lo, hi));
-    }), { numRuns: 300 });
-    fc.assert(fc.property(fc.array(code, { minLength: 1, maxLength: 8 }), (codes) => {
-      expect(matching(codes.join(','))).toEqual([...new Set(codes)].sort((x, y) => x - y));
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(code, code, (a, b) => {
+        const [lo, hi] = a <= b ? [a, b] : [b, a];
+        expect(matching(`${lo}-${hi}`)).toEqual(between(lo, hi));
+      }),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(fc.array(code, { minLength: 1, maxLength: 8 }), (codes) => {
+        expect(matching(codes.join(','))).toEqual([...new Set(codes)].sort((x, y) => x - y));
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('is anchored: longer, shorter or prefixed strings never match', () => {

@@ -33,8 +33,6 @@ function sameLengthRange(lo: string, hi: string): string[] {
 export function expectedCodesRegex(codes: string): string {
   validateExpectedCodes(codes, 'expectedCodes');
   const range = /^([0-9]{3})-([0-9]{3})$/.exec(codes);
-  const alternatives = range
-    ? sameLengthRange(range[1], range[2])
-    : [...new Set(codes.split(',').map((c) => c.trim()))].sort();
+  const alternatives = range ? sameLengthRange(range[1], range[2]) : [...new Set(codes.split(',').map((c) => c.trim()))].sort();
   return alternatives.length === 1 ? `^${alternatives[0]}$` : `^(${alternatives.join('|')})$`;
 }

@@ -29,7 +29,6 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-
 /**
  * Golden text with the placement's runDir moved to an existing temp directory, where the
  * certificate the TLS cases name is, as the node agent would have written it.
@@ -56,17 +55,23 @@ describe('haproxy -c on every golden haproxy.cfg', () => {
 
   it('accepts every character the validators let into a cookie name, a URL path and credentials', async () => {
     const input = baseHaproxyInput();
-    const path = writeChecked('all-characters.cfg', renderHaproxyConfig({
-      ...input,
-      vip: { ...input.vip, sessionPersistence: { type: 'APP_COOKIE', cookieName: 'Az09!$%&*+-.^_`|~' } },
-      monitors: [{ ...monitorOf('HTTP'), urlPath: '/AZaz09-._~!$&()*+,;=:@%/?x=%41' }],
-      stats: { ...input.stats, user: 'A-z_0', password: '-_-' },
-    }));
+    const path = writeChecked(
+      'all-characters.cfg',
+      renderHaproxyConfig({
+        ...input,
+        vip: { ...input.vip, sessionPersistence: { type: 'APP_COOKIE', cookieName: 'Az09!$%&*+-.^_`|~' } },
+        monitors: [{ ...monitorOf('HTTP'), urlPath: '/AZaz09-._~!$&()*+,;=:@%/?x=%41' }],
+        stats: { ...input.stats, user: 'A-z_0', password: '-_-' },
+      }),
+    );
     expect(await haproxyCheck(path)).toEqual(VALID);
   });
 
   it('refuses a TLS frontend whose certificate file is missing, so the node agent must write it first', async () => {
-    const text = readFileSync(join(GOLDEN, 'tls-termination.haproxy.cfg'), 'utf8').replaceAll(baseHaproxyInput().runDir, join(dir, 'nowhere'));
+    const text = readFileSync(join(GOLDEN, 'tls-termination.haproxy.cfg'), 'utf8').replaceAll(
+      baseHaproxyInput().runDir,
+      join(dir, 'nowhere'),
+    );
     const path = join(dir, 'tls-missing.cfg');
     writeFileSync(path, text);
     const result = await haproxyCheck(path);
@@ -82,7 +87,10 @@ describe('haproxy -c on every golden haproxy.cfg', () => {
   it('refuses the longest runDir plus one character, the limit validateHaproxyInput enforces', async () => {
     const longest = `/${'r'.repeat(83)}`;
     const ok = writeChecked('longest.cfg', renderHaproxyConfig({ ...baseHaproxyInput(), runDir: longest }));
-    const tooLong = writeChecked('too-long.cfg', renderHaproxyConfig({ ...baseHaproxyInput(), runDir: longest }).replaceAll(longest, `${longest}r`));
+    const tooLong = writeChecked(
+      'too-long.cfg',
+      renderHaproxyConfig({ ...baseHaproxyInput(), runDir: longest }).replaceAll(longest, `${longest}r`),
+    );
     expect(await haproxyCheck(ok)).toEqual(VALID);
     expect((await haproxyCheck(tooLong)).code).not.toBe(0);
   });
@@ -114,7 +122,10 @@ if (!root) console.warn('golden.int.spec: not root, so keepalived -t is skipped 
   });
 
   it('refuses a file naming an interface the namespace does not have', async () => {
-    const path = writeChecked('other-interface.conf', renderKeepalivedConfig({ ...baseKeepalivedInput(), instanceId: uuidOf(9), interface: 'nosuch0' }));
+    const path = writeChecked(
+      'other-interface.conf',
+      renderKeepalivedConfig({ ...baseKeepalivedInput(), instanceId: uuidOf(9), interface: 'nosuch0' }),
+    );
     expect((await inNs(path)).code).not.toBe(0);
   });
 });

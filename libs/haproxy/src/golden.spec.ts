@@ -14,11 +14,18 @@ function compare(name: string, text: string): void {
 }
 
 describe('golden configuration files (UPDATE_GOLDEN=1 rewrites them; review the diff by hand)', () => {
-  it.each(Object.keys(HAPROXY_CASES))('haproxy.cfg: %s', (name) => compare(`${name}.haproxy.cfg`, renderHaproxyConfig(HAPROXY_CASES[name](baseHaproxyInput()))));
-  it.each(Object.keys(KEEPALIVED_CASES))('keepalived.conf: %s', (name) => compare(`${name}.keepalived.conf`, renderKeepalivedConfig(KEEPALIVED_CASES[name](baseKeepalivedInput()))));
+  it.each(Object.keys(HAPROXY_CASES))('haproxy.cfg: %s', (name) =>
+    compare(`${name}.haproxy.cfg`, renderHaproxyConfig(HAPROXY_CASES[name](baseHaproxyInput()))),
+  );
+  it.each(Object.keys(KEEPALIVED_CASES))('keepalived.conf: %s', (name) =>
+    compare(`${name}.keepalived.conf`, renderKeepalivedConfig(KEEPALIVED_CASES[name](baseKeepalivedInput()))),
+  );
 
   it('has no golden file without a case, so a removed case leaves nothing stale behind', () => {
-    const expected = [...Object.keys(HAPROXY_CASES).map((n) => `${n}.haproxy.cfg`), ...Object.keys(KEEPALIVED_CASES).map((n) => `${n}.keepalived.conf`)];
+    const expected = [
+      ...Object.keys(HAPROXY_CASES).map((n) => `${n}.haproxy.cfg`),
+      ...Object.keys(KEEPALIVED_CASES).map((n) => `${n}.keepalived.conf`),
+    ];
     expect(readdirSync(GOLDEN).sort()).toEqual(expected.sort());
   });
 });

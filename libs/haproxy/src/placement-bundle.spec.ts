@@ -1,7 +1,12 @@
 import { contentHash } from './content-hash';
 import { baseHaproxyInput, baseKeepalivedInput, uuidOf } from './golden-cases';
 import {
-  canonicalJson, InvalidPlacementBundle, PLACEMENT_BUNDLE_VERSION, placementBundleName, readPlacementBundle, renderPlacement,
+  canonicalJson,
+  InvalidPlacementBundle,
+  PLACEMENT_BUNDLE_VERSION,
+  placementBundleName,
+  readPlacementBundle,
+  renderPlacement,
 } from './placement-bundle';
 import { renderHaproxyConfig } from './render-haproxy';
 import { renderKeepalivedConfig } from './render-keepalived';
@@ -24,28 +29,44 @@ describe('renderPlacement', () => {
   it('states the facts an agent needs: binds with their certificate file, servers by id, stats, VRRP', () => {
     const { bundle, haproxy, keepalived } = rendered();
     const runDir = baseHaproxyInput().runDir;
-    const tls = { path: `${runDir}/tls/${uuidOf(80)}-5f3a09c2e1b47d86.pem`, certificateId: uuidOf(80), fingerprintPrefix: '5f3a09c2e1b47d86' };
+    const tls = {
+      path: `${runDir}/tls/${uuidOf(80)}-5f3a09c2e1b47d86.pem`,
+      certificateId: uuidOf(80),
+      fingerprintPrefix: '5f3a09c2e1b47d86',
+    };
     expect(bundle).toMatchObject({
-      version: PLACEMENT_BUNDLE_VERSION, instanceId: uuidOf(1), vmId: uuidOf(71),
+      version: PLACEMENT_BUNDLE_VERSION,
+      instanceId: uuidOf(1),
+      vmId: uuidOf(71),
       haproxy: {
         hash: haproxy.hash,
         frontend: { id: uuidOf(2), enabled: true, binds: [{ address: '198.18.1.10', port: 443, tls }] },
         backend: {
-          id: uuidOf(3), enabled: true,
+          id: uuidOf(3),
+          enabled: true,
           servers: [
             { id: uuidOf(41), address: '198.18.2.10', port: 8080, weight: 1, enabled: true },
             { id: uuidOf(42), address: '198.18.2.11', port: 8080, weight: 1, enabled: true },
           ],
         },
-        tlsFiles: [tls], statsSocket: `${runDir}/haproxy.sock`, stats: { address: '127.0.0.1', port: 5937 },
+        tlsFiles: [tls],
+        statsSocket: `${runDir}/haproxy.sock`,
+        stats: { address: '127.0.0.1', port: 5937 },
       },
-      keepalived: { hash: keepalived.hash, role: 'active', priority: 200, virtualRouterId: 7, vrrpAddress: '198.19.192.1', peerAddress: '198.19.192.2' },
+      keepalived: {
+        hash: keepalived.hash,
+        role: 'active',
+        priority: 200,
+        virtualRouterId: 7,
+        vrrpAddress: '198.19.192.1',
+        peerAddress: '198.19.192.2',
+      },
     });
     // The crt path of the facts is the one in the file.
     expect(haproxy.text).toContain(`ssl crt ${tls.path} alpn`);
   });
 
-  it('names the bundle by both files\' hashes', () => {
+  it("names the bundle by both files' hashes", () => {
     const r = rendered();
     expect(placementBundleName(r.haproxy.hash, r.keepalived.hash)).toMatch(/^bundle-[0-9a-f]{64}$/);
     expect(placementBundleName(r.haproxy.hash, r.keepalived.hash)).not.toBe(placementBundleName(r.haproxy.hash, r.haproxy.hash));
@@ -67,15 +88,49 @@ describe('readPlacementBundle', () => {
   };
 
   it.each<[string, (b: Record<string, any>) => void, RegExp]>([
-    ['another version', (b) => { b.version = 2; }, /version 2/],
-    ['the bundle of other files', (b) => { b.haproxy.hash = 'f'.repeat(64); }, /not [0-9a-f]{64} and/],
-    ['a server id that would be a second runtime command', (b) => {
-      b.haproxy.backend.servers[0].id = `${uuidOf(41)}\nshutdown sessions`;
-      b.haproxy.input.members[1].id = b.haproxy.backend.servers[0].id;
-    }, /members\[1\]\.id/],
-    ['facts that are not those of the input', (b) => { b.haproxy.backend.servers[0].weight = 99; }, /facts are not those of its input/],
-    ['a keepalived input the validator refuses', (b) => { b.keepalived.interface = 'lbv0 x'; }, /interface/],
-    ['ids that disagree', (b) => { b.vmId = uuidOf(99); }, /ids do not agree/],
+    [
+      'another version',
+      (b) => {
+        b.version = 2;
+      },
+      /version 2/,
+    ],
+    [
+      'the bundle of other files',
+      (b) => {
+        b.haproxy.hash = 'f'.repeat(64);
+      },
+      /not [0-9a-f]{64} and/,
+    ],
+    [
+      'a server id that would be a second runtime command',
+      (b) => {
+        b.haproxy.backend.servers[0].id = `${uuidOf(41)}\nshutdown sessions`;
+        b.haproxy.input.members[1].id = b.haproxy.backend.servers[0].id;
+      },
+      /members\[1\]\.id/,
+    ],
+    [
+      'facts that are not those of the input',
+      (b) => {
+        b.haproxy.backend.servers[0].weight = 99;
+      },
+      /facts are not those of its input/,
+    ],
+    [
+      'a keepalived input the validator refuses',
+      (b) => {
+        b.keepalived.interface = 'lbv0 x';
+      },
+      /interface/,
+    ],
+    [
+      'ids that disagree',
+      (b) => {
+        b.vmId = uuidOf(99);
+      },
+      /ids do not agree/,
+    ],
   ])('refuses %s', (_what, change, message) => {
     expect(tampered(change)).toThrow(InvalidPlacementBundle);
     expect(tampered(change)).toThrow(message);

@@ -74,17 +74,23 @@ const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1
 /** The facts of the haproxy.cfg rendered from `input` (whose content hash is `hash`), in the file's order. */
 export function haproxyFacts(input: HaproxyInput, hash: string): HaproxyFacts {
   const { vip, pool, stats } = input;
-  const tls = vip.tls === null ? null : {
-    path: tlsCertificatePath(input.runDir, vip.tls.certificateId, vip.tls.fingerprint),
-    certificateId: vip.tls.certificateId,
-    fingerprintPrefix: vip.tls.fingerprint.slice(0, FINGERPRINT_PREFIX_LENGTH),
-  };
+  const tls =
+    vip.tls === null
+      ? null
+      : {
+          path: tlsCertificatePath(input.runDir, vip.tls.certificateId, vip.tls.fingerprint),
+          certificateId: vip.tls.certificateId,
+          fingerprintPrefix: vip.tls.fingerprint.slice(0, FINGERPRINT_PREFIX_LENGTH),
+        };
   return {
     hash,
     frontend: { id: vip.id, enabled: vip.adminStateUp, binds: [{ address: vip.address, port: vip.protocolPort, tls }] },
     backend: {
-      id: pool.id, enabled: pool.adminStateUp,
-      servers: [...input.members].sort(byId).map((m) => ({ id: m.id, address: m.address, port: m.protocolPort, weight: m.weight, enabled: m.adminStateUp })),
+      id: pool.id,
+      enabled: pool.adminStateUp,
+      servers: [...input.members]
+        .sort(byId)
+        .map((m) => ({ id: m.id, address: m.address, port: m.protocolPort, weight: m.weight, enabled: m.adminStateUp })),
     },
     tlsFiles: tls === null ? [] : [tls],
     statsSocket: `${input.runDir}/haproxy.sock`,
@@ -100,24 +106,33 @@ export function haproxyFacts(input: HaproxyInput, hash: string): HaproxyFacts {
 export function renderPlacement(haproxy: HaproxyInput, keepalived: KeepalivedInput): RenderedPlacement {
   const haproxyText = renderHaproxyConfig(haproxy);
   const keepalivedText = renderKeepalivedConfig(keepalived);
-  const files = { haproxy: { text: haproxyText, hash: contentHash(haproxyText) }, keepalived: { text: keepalivedText, hash: contentHash(keepalivedText) } };
+  const files = {
+    haproxy: { text: haproxyText, hash: contentHash(haproxyText) },
+    keepalived: { text: keepalivedText, hash: contentHash(keepalivedText) },
+  };
   return {
     ...files,
     bundle: {
-      version: PLACEMENT_BUNDLE_VERSION, instanceId: haproxy.instanceId, vmId: keepalived.vmId,
-      haproxy: haproxyFacts(haproxy, files.haproxy.hash), keepalived: { ...keepalived, hash: files.keepalived.hash },
+      version: PLACEMENT_BUNDLE_VERSION,
+      instanceId: haproxy.instanceId,
+      vmId: keepalived.vmId,
+      haproxy: haproxyFacts(haproxy, files.haproxy.hash),
+      keepalived: { ...keepalived, hash: files.keepalived.hash },
     },
   };
 }
 
 /** The object-store name of the bundle of the placement whose files have these hashes. */
-export const placementBundleName = (haproxyHash: string, keepalivedHash: string): string => `bundle-${contentHash(`${haproxyHash}/${keepalivedHash}`)}`;
+export const placementBundleName = (haproxyHash: string, keepalivedHash: string): string =>
+  `bundle-${contentHash(`${haproxyHash}/${keepalivedHash}`)}`;
 
 /** JSON with the keys of every object sorted: equal values give equal text whatever order they were built in. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v)
-    ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-    : v));
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }
 
 /** A stored bundle that is not one this reader can trust for the files it was asked about. */
@@ -136,7 +151,10 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * against those derived again from its input, so a server id that reaches a runtime API command
  * is one the validators let into the file. Throws InvalidPlacementBundle.
  */
-export function readPlacementBundle(json: string, expected: { readonly haproxyHash: string; readonly keepalivedHash: string }): PlacementBundle {
+export function readPlacementBundle(
+  json: string,
+  expected: { readonly haproxyHash: string; readonly keepalivedHash: string },
+): PlacementBundle {
   let value: unknown;
   try {
     value = JSON.parse(json);
@@ -144,11 +162,14 @@ export function readPlacementBundle(json: string, expected: { readonly haproxyHa
     throw new InvalidPlacementBundle(`not JSON (${error instanceof Error ? error.message : String(error)})`);
   }
   if (!isRecord(value)) throw new InvalidPlacementBundle('not an object');
-  if (value.version !== PLACEMENT_BUNDLE_VERSION) throw new InvalidPlacementBundle(`version ${String(value.version)}, where this reader knows ${PLACEMENT_BUNDLE_VERSION}`);
+  if (value.version !== PLACEMENT_BUNDLE_VERSION)
+    throw new InvalidPlacementBundle(`version ${String(value.version)}, where this reader knows ${PLACEMENT_BUNDLE_VERSION}`);
   const { haproxy, keepalived } = value;
   if (!isRecord(haproxy) || !isRecord(keepalived)) throw new InvalidPlacementBundle('no haproxy or keepalived facts');
   if (haproxy.hash !== expected.haproxyHash || keepalived.hash !== expected.keepalivedHash) {
-    throw new InvalidPlacementBundle(`it is of the files ${String(haproxy.hash)} and ${String(keepalived.hash)}, not ${expected.haproxyHash} and ${expected.keepalivedHash}`);
+    throw new InvalidPlacementBundle(
+      `it is of the files ${String(haproxy.hash)} and ${String(keepalived.hash)}, not ${expected.haproxyHash} and ${expected.keepalivedHash}`,
+    );
   }
   const { hash: _hash, ...keepalivedInput } = keepalived;
   try {
@@ -158,7 +179,8 @@ export function readPlacementBundle(json: string, expected: { readonly haproxyHa
     throw new InvalidPlacementBundle(error instanceof Error ? error.message : String(error));
   }
   const input = haproxy.input as HaproxyInput;
-  if (canonicalJson(haproxyFacts(input, expected.haproxyHash)) !== canonicalJson(haproxy)) throw new InvalidPlacementBundle('its haproxy facts are not those of its input');
+  if (canonicalJson(haproxyFacts(input, expected.haproxyHash)) !== canonicalJson(haproxy))
+    throw new InvalidPlacementBundle('its haproxy facts are not those of its input');
   if (value.instanceId !== input.instanceId || value.vmId !== keepalivedInput.vmId || keepalivedInput.instanceId !== input.instanceId) {
     throw new InvalidPlacementBundle('its instance and placement ids do not agree');
   }

@@ -4,10 +4,19 @@ import { effectiveMonitor, renderHaproxyConfig } from './render-haproxy';
 import { InvalidRenderInput } from './validate';
 
 type Change = (i: HaproxyInput) => HaproxyInput;
-const vip = (v: Partial<HaproxyInput['vip']>): Change => (i) => ({ ...i, vip: { ...i.vip, ...v } });
-const pool = (p: Partial<HaproxyInput['pool']>): Change => (i) => ({ ...i, pool: { ...i.pool, ...p } });
-const protocol = (p: HaproxyInput['vip']['protocol']): Change => (i) => pool({ protocol: p })(vip({ protocol: p })(i));
-const monitors = (...m: HaproxyInput['monitors']): Change => (i) => ({ ...i, monitors: m });
+const vip =
+  (v: Partial<HaproxyInput['vip']>): Change =>
+  (i) => ({ ...i, vip: { ...i.vip, ...v } });
+const pool =
+  (p: Partial<HaproxyInput['pool']>): Change =>
+  (i) => ({ ...i, pool: { ...i.pool, ...p } });
+const protocol =
+  (p: HaproxyInput['vip']['protocol']): Change =>
+  (i) =>
+    pool({ protocol: p })(vip({ protocol: p })(i));
+const monitors =
+  (...m: HaproxyInput['monitors']): Change =>
+  (i) => ({ ...i, monitors: m });
 const render = (...changes: Change[]): string => renderHaproxyConfig(changes.reduce((acc, c) => c(acc), baseHaproxyInput()));
 
 /** The directives of one section, without their indentation. */
@@ -16,7 +25,10 @@ function section(text: string, header: string): string[] {
   const start = lines.indexOf(header);
   if (start < 0) throw new Error(`no section ${header}`);
   const end = lines.findIndex((l, n) => n > start && l !== '' && !l.startsWith(' '));
-  return lines.slice(start + 1, end < 0 ? undefined : end).filter((l) => l !== '').map((l) => l.trim());
+  return lines
+    .slice(start + 1, end < 0 ? undefined : end)
+    .filter((l) => l !== '')
+    .map((l) => l.trim());
 }
 const FRONTEND = `frontend ${uuidOf(2)}`;
 const BACKEND = `backend ${uuidOf(3)}`;
@@ -31,18 +43,34 @@ describe('renderHaproxyConfig', () => {
 
   it('global: master-worker as nobody:nogroup, pid file and admin socket in runDir, logs to stdout', () => {
     expect(section(render(), 'global')).toEqual([
-      'master-worker', 'user nobody', 'group nogroup', 'log stdout format raw local0 notice',
+      'master-worker',
+      'user nobody',
+      'group nogroup',
+      'log stdout format raw local0 notice',
       `pidfile ${baseHaproxyInput().runDir}/haproxy.pid`,
       `stats socket ${baseHaproxyInput().runDir}/haproxy.sock mode 600 level admin expose-fd listeners`,
     ]);
   });
 
   it('defaults: the seed timeouts, three retries and redispatch', () => {
-    expect(section(render(), 'defaults')).toEqual(['log global', 'retries 3', 'option redispatch', 'timeout connect 5000', 'timeout client 50000', 'timeout server 50000']);
+    expect(section(render(), 'defaults')).toEqual([
+      'log global',
+      'retries 3',
+      'option redispatch',
+      'timeout connect 5000',
+      'timeout client 50000',
+      'timeout server 50000',
+    ]);
   });
 
   it('listen stats: on the node-local address and port, with the per-instance credentials', () => {
-    expect(section(render(), 'listen stats')).toEqual(['bind 127.0.0.1:5937', 'mode http', 'stats enable', 'stats uri /', 'stats auth lbstats:Zm9vYmFyYmF6cXV4cXV1eA']);
+    expect(section(render(), 'listen stats')).toEqual([
+      'bind 127.0.0.1:5937',
+      'mode http',
+      'stats enable',
+      'stats uri /',
+      'stats auth lbstats:Zm9vYmFyYmF6cXV4cXV1eA',
+    ]);
   });
 
   it('frontend for an HTTP VIP: http mode with X-Forwarded-For, no maxconn when unlimited', () => {
@@ -59,10 +87,14 @@ describe('renderHaproxyConfig', () => {
     const crt = `${baseHaproxyInput().runDir}/tls/${uuidOf(80)}-0123456789abcdef.pem`;
     const tls = vip({ protocolPort: 443, tls: { certificateId: uuidOf(80), fingerprint: `0123456789abcdef${'0'.repeat(48)}` } });
 
-    it('binds with ssl and the placement\'s certificate file, in http mode, telling the members the client spoke https', () => {
+    it("binds with ssl and the placement's certificate file, in http mode, telling the members the client spoke https", () => {
       expect(section(render(tls), FRONTEND)).toEqual([
-        `bind 198.18.1.10:443 ssl crt ${crt} alpn h2,http/1.1`, 'mode http', 'option forwardfor',
-        'http-request set-header X-Forwarded-Proto https', 'http-request set-header X-Forwarded-Port 443', `default_backend ${uuidOf(3)}`,
+        `bind 198.18.1.10:443 ssl crt ${crt} alpn h2,http/1.1`,
+        'mode http',
+        'option forwardfor',
+        'http-request set-header X-Forwarded-Proto https',
+        'http-request set-header X-Forwarded-Port 443',
+        `default_backend ${uuidOf(3)}`,
       ]);
       expect(section(render(tls), BACKEND).slice(0, 2)).toEqual(['mode http', 'balance roundrobin']);
     });
@@ -79,7 +111,11 @@ describe('renderHaproxyConfig', () => {
     });
   });
 
-  it.each([[1000, ['maxconn 1000']], [0, []], [-1, []]] as const)('connection_limit %d gives %j', (limit, expected) => {
+  it.each([
+    [1000, ['maxconn 1000']],
+    [0, []],
+    [-1, []],
+  ] as const)('connection_limit %d gives %j', (limit, expected) => {
     expect(section(render(vip({ connectionLimit: limit })), FRONTEND).filter((l) => l.startsWith('maxconn'))).toEqual(expected);
   });
 
@@ -88,7 +124,11 @@ describe('renderHaproxyConfig', () => {
     expect(section(render(), FRONTEND)).not.toContain('disabled');
   });
 
-  it.each([['ROUND_ROBIN', 'roundrobin'], ['LEAST_CONNECTIONS', 'leastconn'], ['SOURCE_IP', 'source']] as const)('lb_method %s is balance %s', (method, balance) => {
+  it.each([
+    ['ROUND_ROBIN', 'roundrobin'],
+    ['LEAST_CONNECTIONS', 'leastconn'],
+    ['SOURCE_IP', 'source'],
+  ] as const)('lb_method %s is balance %s', (method, balance) => {
     expect(section(render(pool({ lbMethod: method })), BACKEND).slice(0, 2)).toEqual(['mode http', `balance ${balance}`]);
   });
 
@@ -98,7 +138,13 @@ describe('renderHaproxyConfig', () => {
   });
 
   it('one server per member, sorted by id, with address, port and weight; disabled when the member is down', () => {
-    const text = render((i) => ({ ...i, members: [{ ...i.members[0], weight: 7 }, { ...i.members[1], adminStateUp: false }] }));
+    const text = render((i) => ({
+      ...i,
+      members: [
+        { ...i.members[0], weight: 7 },
+        { ...i.members[1], adminStateUp: false },
+      ],
+    }));
     expect(servers(text)).toEqual([
       `server ${uuidOf(41)} 198.18.2.10:8080 weight 1 disabled`,
       `server ${uuidOf(42)} 198.18.2.11:8080 weight 7`,
@@ -106,14 +152,21 @@ describe('renderHaproxyConfig', () => {
   });
 
   it('a pool without members has a backend without servers', () => {
-    expect(section(render((i) => ({ ...i, members: [] })), BACKEND)).toEqual(['mode http', 'balance roundrobin']);
+    expect(
+      section(
+        render((i) => ({ ...i, members: [] })),
+        BACKEND,
+      ),
+    ).toEqual(['mode http', 'balance roundrobin']);
   });
 
   describe('session persistence', () => {
     it('SOURCE_IP: a stick table of source addresses, in http and tcp mode alike', () => {
       for (const p of ['HTTP', 'TCP', 'HTTPS'] as const) {
         expect(section(render(protocol(p), vip({ sessionPersistence: { type: 'SOURCE_IP' } })), BACKEND).slice(2)).toEqual([
-          'stick-table type ip size 10k', 'stick on src', ...servers(render(protocol(p))),
+          'stick-table type ip size 10k',
+          'stick on src',
+          ...servers(render(protocol(p))),
         ]);
       }
     });
@@ -129,13 +182,25 @@ describe('renderHaproxyConfig', () => {
 
     it('APP_COOKIE: the named cookie learnt from responses and matched on requests', () => {
       const text = render(vip({ sessionPersistence: { type: 'APP_COOKIE', cookieName: 'JSESSIONID' } }));
-      expect(section(text, BACKEND).slice(2, 5)).toEqual(['stick-table type string len 64 size 10k', 'stick store-response res.cook(JSESSIONID)', 'stick match req.cook(JSESSIONID)']);
+      expect(section(text, BACKEND).slice(2, 5)).toEqual([
+        'stick-table type string len 64 size 10k',
+        'stick store-response res.cook(JSESSIONID)',
+        'stick match req.cook(JSESSIONID)',
+      ]);
     });
 
-    it.each([['TCP', 'HTTP_COOKIE'], ['HTTPS', 'HTTP_COOKIE'], ['TCP', 'APP_COOKIE'], ['HTTPS', 'APP_COOKIE']] as const)('%s VIP with %s: a comment instead, since tcp mode cannot see cookies', (p, type) => {
+    it.each([
+      ['TCP', 'HTTP_COOKIE'],
+      ['HTTPS', 'HTTP_COOKIE'],
+      ['TCP', 'APP_COOKIE'],
+      ['HTTPS', 'APP_COOKIE'],
+    ] as const)('%s VIP with %s: a comment instead, since tcp mode cannot see cookies', (p, type) => {
       const text = render(protocol(p), vip({ sessionPersistence: { type, cookieName: 'SID' } }));
       expect(section(text, BACKEND)).toEqual([
-        'mode tcp', 'balance roundrobin', `# no ${type} persistence: VIP protocol ${p} is proxied in tcp mode, where HAProxy cannot see cookies`, ...servers(render(protocol(p))),
+        'mode tcp',
+        'balance roundrobin',
+        `# no ${type} persistence: VIP protocol ${p} is proxied in tcp mode, where HAProxy cannot see cookies`,
+        ...servers(render(protocol(p))),
       ]);
       expect(text).not.toMatch(/cookie SRV|cook\(/);
     });
@@ -143,8 +208,16 @@ describe('renderHaproxyConfig', () => {
 
   describe('health monitors', () => {
     it('HTTP: check timeout, httpchk with method and path, rstatus from expected codes, check on each server', () => {
-      const text = render(monitors(monitorOf('HTTP', { delay: 7, timeout: 4, maxRetries: 6, httpMethod: 'HEAD', urlPath: '/healthz?x=1', expectedCodes: '200-204' })));
-      expect(section(text, BACKEND).slice(2, 5)).toEqual(['timeout check 4s', 'option httpchk HEAD /healthz?x=1', 'http-check expect rstatus ^20[0-4]$']);
+      const text = render(
+        monitors(
+          monitorOf('HTTP', { delay: 7, timeout: 4, maxRetries: 6, httpMethod: 'HEAD', urlPath: '/healthz?x=1', expectedCodes: '200-204' }),
+        ),
+      );
+      expect(section(text, BACKEND).slice(2, 5)).toEqual([
+        'timeout check 4s',
+        'option httpchk HEAD /healthz?x=1',
+        'http-check expect rstatus ^20[0-4]$',
+      ]);
       expect(servers(text)).toEqual([
         `server ${uuidOf(41)} 198.18.2.10:8080 weight 1 check inter 7s fall 6 rise 6`,
         `server ${uuidOf(42)} 198.18.2.11:8080 weight 1 check inter 7s fall 6 rise 6`,
@@ -167,7 +240,11 @@ describe('renderHaproxyConfig', () => {
     it('PING: an external check running the ping command, allowed in global', () => {
       const text = render(monitors(monitorOf('PING')));
       expect(section(text, 'global').slice(-2)).toEqual(['external-check', 'insecure-fork-wanted']);
-      expect(section(text, BACKEND).slice(2, 5)).toEqual(['timeout check 3s', 'option external-check', 'external-check command /usr/local/lib/lbaas/ping-check']);
+      expect(section(text, BACKEND).slice(2, 5)).toEqual([
+        'timeout check 3s',
+        'option external-check',
+        'external-check command /usr/local/lib/lbaas/ping-check',
+      ]);
       expect(render()).not.toMatch(/external-check|insecure-fork-wanted/);
     });
 
@@ -176,7 +253,11 @@ describe('renderHaproxyConfig', () => {
     });
 
     it('of several monitors, the first enabled one by id checks the servers, whatever their order', () => {
-      const all = [monitorOf('HTTP', { id: uuidOf(63), urlPath: '/c' }), monitorOf('TCP', { id: uuidOf(61), adminStateUp: false }), monitorOf('HTTP', { id: uuidOf(62), urlPath: '/b' })];
+      const all = [
+        monitorOf('HTTP', { id: uuidOf(63), urlPath: '/c' }),
+        monitorOf('TCP', { id: uuidOf(61), adminStateUp: false }),
+        monitorOf('HTTP', { id: uuidOf(62), urlPath: '/b' }),
+      ];
       expect(effectiveMonitor(all)?.id).toBe(uuidOf(62));
       expect(effectiveMonitor([])).toBeNull();
       expect(render(monitors(...all))).toBe(render(monitors(...[...all].reverse())));
@@ -195,16 +276,29 @@ describe('renderHaproxyConfig', () => {
   });
 });
 
-describe('a variant of the same placement (the process driver\'s loopback image)', () => {
-  const variant = { comment: 'loopback data plane: role active', asInvokingUser: true, binds: [{ address: '127.18.1.10', port: 20443 }, { address: '127.19.0.7', port: 20443 }] };
+describe("a variant of the same placement (the process driver's loopback image)", () => {
+  const variant = {
+    comment: 'loopback data plane: role active',
+    asInvokingUser: true,
+    binds: [
+      { address: '127.18.1.10', port: 20443 },
+      { address: '127.19.0.7', port: 20443 },
+    ],
+  };
   const terminated = vip({ protocolPort: 443, tls: { certificateId: uuidOf(80), fingerprint: `0123456789abcdef${'0'.repeat(48)}` } });
 
   it('starts with its comment, runs as its invoker and listens where it says, with the certificate on every bind', () => {
     const text = renderHaproxyConfig(terminated(baseHaproxyInput()), variant);
-    expect(text.split('\n').slice(0, 2)).toEqual(['# loopback data plane: role active', `# haproxy.cfg of service instance ${uuidOf(1)}, rendered by lbaas; do not edit`]);
+    expect(text.split('\n').slice(0, 2)).toEqual([
+      '# loopback data plane: role active',
+      `# haproxy.cfg of service instance ${uuidOf(1)}, rendered by lbaas; do not edit`,
+    ]);
     expect(text).not.toMatch(/user nobody|group nogroup/);
     const crt = `${baseHaproxyInput().runDir}/tls/${uuidOf(80)}-0123456789abcdef.pem`;
-    expect(section(text, FRONTEND).slice(0, 2)).toEqual([`bind 127.18.1.10:20443 ssl crt ${crt} alpn h2,http/1.1`, `bind 127.19.0.7:20443 ssl crt ${crt} alpn h2,http/1.1`]);
+    expect(section(text, FRONTEND).slice(0, 2)).toEqual([
+      `bind 127.18.1.10:20443 ssl crt ${crt} alpn h2,http/1.1`,
+      `bind 127.19.0.7:20443 ssl crt ${crt} alpn h2,http/1.1`,
+    ]);
     // The members still hear of the port the client asked for.
     expect(section(text, FRONTEND)).toContain('http-request set-header X-Forwarded-Port 443');
   });
@@ -215,6 +309,8 @@ describe('a variant of the same placement (the process driver\'s loopback image)
     ['a bind address with a space', { binds: [{ address: '127.0.0.1 ssl', port: 1 }] }, 'variant.binds[0].address'],
     ['a bind port out of range', { binds: [{ address: '127.0.0.1', port: 70000 }] }, 'variant.binds[0].port'],
   ])('refuses %s', (_what, change, field) => {
-    expect(() => renderHaproxyConfig(baseHaproxyInput(), { ...variant, ...change })).toThrow(new RegExp(`^${field.replace(/[[\].]/g, '\\$&')}: `));
+    expect(() => renderHaproxyConfig(baseHaproxyInput(), { ...variant, ...change })).toThrow(
+      new RegExp(`^${field.replace(/[[\].]/g, '\\$&')}: `),
+    );
   });
 });

@@ -40,8 +40,10 @@ function validateVariant(v: HaproxyVariant): void {
   if (!COMMENT.test(v.comment)) throw new InvalidRenderInput('variant.comment', 'must be at most 200 printable ASCII characters');
   if (v.binds.length === 0) throw new InvalidRenderInput('variant.binds', 'must name at least one address');
   v.binds.forEach((b, i) => {
-    if (typeof b.address !== 'string' || !IPV4.test(b.address)) throw new InvalidRenderInput(`variant.binds[${i}].address`, 'must be a dotted-quad IPv4 address');
-    if (!Number.isInteger(b.port) || b.port < 1 || b.port > 65535) throw new InvalidRenderInput(`variant.binds[${i}].port`, 'must be an integer from 1 to 65535');
+    if (typeof b.address !== 'string' || !IPV4.test(b.address))
+      throw new InvalidRenderInput(`variant.binds[${i}].address`, 'must be a dotted-quad IPv4 address');
+    if (!Number.isInteger(b.port) || b.port < 1 || b.port > 65535)
+      throw new InvalidRenderInput(`variant.binds[${i}].port`, 'must be an integer from 1 to 65535');
   });
 }
 
@@ -69,7 +71,9 @@ function backendSection(input: HaproxyInput, mode: 'http' | 'tcp', monitor: Rend
   if (persistence?.type === 'SOURCE_IP') {
     lines.push('stick-table type ip size 10k', 'stick on src');
   } else if (persistence && mode === 'tcp') {
-    lines.push(`# no ${persistence.type} persistence: VIP protocol ${vip.protocol} is proxied in tcp mode, where HAProxy cannot see cookies`);
+    lines.push(
+      `# no ${persistence.type} persistence: VIP protocol ${vip.protocol} is proxied in tcp mode, where HAProxy cannot see cookies`,
+    );
   } else if (persistence?.type === 'HTTP_COOKIE') {
     lines.push('cookie SRV insert indirect nocache');
   } else if (persistence?.type === 'APP_COOKIE') {
@@ -79,19 +83,25 @@ function backendSection(input: HaproxyInput, mode: 'http' | 'tcp', monitor: Rend
   if (monitor) {
     lines.push(`timeout check ${monitor.timeout}s`);
     if (monitor.type === 'HTTP' || monitor.type === 'HTTPS') {
-      lines.push(`option httpchk ${monitor.httpMethod} ${monitor.urlPath}`, `http-check expect rstatus ${expectedCodesRegex(monitor.expectedCodes)}`);
+      lines.push(
+        `option httpchk ${monitor.httpMethod} ${monitor.urlPath}`,
+        `http-check expect rstatus ${expectedCodesRegex(monitor.expectedCodes)}`,
+      );
     } else if (monitor.type === 'PING') {
       lines.push('option external-check', `external-check command ${input.pingCheckCommand}`);
     }
   }
-  const server = (m: RenderedMember): string => [
-    `server ${m.id} ${m.address}:${m.protocolPort} weight ${m.weight}`,
-    // rise as fall, as Octavia does: a server comes back after as many good checks as took it out.
-    monitor && `check inter ${monitor.delay}s fall ${monitor.maxRetries} rise ${monitor.maxRetries}`,
-    monitor?.type === 'HTTPS' && 'check-ssl verify none',
-    cookieServers && `cookie ${m.id}`,
-    !m.adminStateUp && 'disabled',
-  ].filter((part): part is string => typeof part === 'string').join(' ');
+  const server = (m: RenderedMember): string =>
+    [
+      `server ${m.id} ${m.address}:${m.protocolPort} weight ${m.weight}`,
+      // rise as fall, as Octavia does: a server comes back after as many good checks as took it out.
+      monitor && `check inter ${monitor.delay}s fall ${monitor.maxRetries} rise ${monitor.maxRetries}`,
+      monitor?.type === 'HTTPS' && 'check-ssl verify none',
+      cookieServers && `cookie ${m.id}`,
+      !m.adminStateUp && 'disabled',
+    ]
+      .filter((part): part is string => typeof part === 'string')
+      .join(' ');
   lines.push(...[...input.members].sort(byId).map(server));
   return section(`backend ${pool.id}`, lines);
 }
@@ -119,8 +129,21 @@ export function renderHaproxyConfig(input: HaproxyInput, variant?: HaproxyVarian
     ...(variant ? [`# ${variant.comment}`] : []),
     `# haproxy.cfg of service instance ${input.instanceId}, rendered by lbaas; do not edit`,
     ...globalSection(input, monitor, variant?.asInvokingUser ?? false),
-    ...section('defaults', ['log global', 'retries 3', 'option redispatch', 'timeout connect 5000', 'timeout client 50000', 'timeout server 50000']),
-    ...section('listen stats', [`bind ${stats.address}:${stats.port}`, 'mode http', 'stats enable', 'stats uri /', `stats auth ${stats.user}:${stats.password}`]),
+    ...section('defaults', [
+      'log global',
+      'retries 3',
+      'option redispatch',
+      'timeout connect 5000',
+      'timeout client 50000',
+      'timeout server 50000',
+    ]),
+    ...section('listen stats', [
+      `bind ${stats.address}:${stats.port}`,
+      'mode http',
+      'stats enable',
+      'stats uri /',
+      `stats auth ${stats.user}:${stats.password}`,
+    ]),
     ...section(`frontend ${vip.id}`, [
       ...binds.map((b) => `bind ${b.address}:${b.port}${ssl}`),
       `mode ${mode}`,

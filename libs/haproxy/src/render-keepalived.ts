@@ -34,7 +34,9 @@ export function renderKeepalivedConfig(input: KeepalivedInput): string {
     `    priority ${input.priority}`,
     '    advert_int 0.1',
     // keepalived 2.2.7 rejects unicast_src_ip without peers (-t fails), so a lone placement adverts by multicast.
-    ...(input.peerAddress === null ? [] : [`    unicast_src_ip ${input.vrrpAddress}`, '    unicast_peer {', `        ${input.peerAddress}`, '    }']),
+    ...(input.peerAddress === null
+      ? []
+      : [`    unicast_src_ip ${input.vrrpAddress}`, '    unicast_peer {', `        ${input.peerAddress}`, '    }']),
     '    virtual_ipaddress {',
     `        ${input.vip.address}/${input.vip.prefixLength} dev ${input.interface}`,
     '    }',

@@ -2,10 +2,13 @@ import type { HaproxyInput } from './model';
 import { canonicalJson, type HaproxyFacts } from './placement-bundle';
 
 /** The input with what the runtime API can change taken out: equal shapes render files that differ in nothing else. */
-const reloadShape = (input: HaproxyInput): string => canonicalJson({
-  ...input,
-  members: [...input.members].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(({ weight: _weight, adminStateUp: _admin, ...member }) => member),
-});
+const reloadShape = (input: HaproxyInput): string =>
+  canonicalJson({
+    ...input,
+    members: [...input.members]
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map(({ weight: _weight, adminStateUp: _admin, ...member }) => member),
+  });
 
 /**
  * The runtime API commands that turn a HAProxy running `before` into one running `after` without

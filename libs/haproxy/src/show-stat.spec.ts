@@ -13,7 +13,16 @@ describe('show stat', () => {
   it('reads the rows by header name, numbers as numbers', () => {
     const rows = parseShowStat(CSV);
     expect(rows).toHaveLength(4);
-    expect(rows[3]).toEqual({ pxname: 'pool-1', svname: 'BACKEND', status: 'UP', bytesIn: 1050, bytesOut: 20900, currentSessions: 2, totalSessions: 128, weight: 4 });
+    expect(rows[3]).toEqual({
+      pxname: 'pool-1',
+      svname: 'BACKEND',
+      status: 'UP',
+      bytesIn: 1050,
+      bytesOut: 20900,
+      currentSessions: 2,
+      totalSessions: 128,
+      weight: 4,
+    });
     expect(rows[2]).toMatchObject({ svname: 'm-2', status: 'DOWN 1/2', weight: 1 });
   });
 
@@ -22,7 +31,12 @@ describe('show stat', () => {
   });
 
   it.each([
-    ['UP', 'ACTIVE'], ['UP 1/3', 'ACTIVE'], ['no check', 'ACTIVE'], ['DOWN', 'INACTIVE'], ['DOWN 1/2', 'INACTIVE'], ['MAINT', 'DOWN'],
+    ['UP', 'ACTIVE'],
+    ['UP 1/3', 'ACTIVE'],
+    ['no check', 'ACTIVE'],
+    ['DOWN', 'INACTIVE'],
+    ['DOWN 1/2', 'INACTIVE'],
+    ['MAINT', 'DOWN'],
     ['MAINT (via pool/x)', 'DOWN'],
   ])('maps the server status %s to the member status %s', (status, expected) => expect(memberHealth(status)).toBe(expected));
 });

@@ -25,13 +25,21 @@ export function parseShowStat(csv: string): StatRow[] {
   const at = (name: string) => columns.indexOf(name);
   const [px, sv, st, bin, bout, scur, stot, weight] = ['pxname', 'svname', 'status', 'bin', 'bout', 'scur', 'stot', 'weight'].map(at);
   const num = (cells: string[], i: number) => (i >= 0 && /^\d+$/.test(cells[i] ?? '') ? Number(cells[i]) : 0);
-  return lines.filter((l) => !l.startsWith('#')).map((line) => {
-    const cells = line.split(',');
-    return {
-      pxname: cells[px] ?? '', svname: cells[sv] ?? '', status: cells[st] ?? '',
-      bytesIn: num(cells, bin), bytesOut: num(cells, bout), currentSessions: num(cells, scur), totalSessions: num(cells, stot), weight: num(cells, weight),
-    };
-  });
+  return lines
+    .filter((l) => !l.startsWith('#'))
+    .map((line) => {
+      const cells = line.split(',');
+      return {
+        pxname: cells[px] ?? '',
+        svname: cells[sv] ?? '',
+        status: cells[st] ?? '',
+        bytesIn: num(cells, bin),
+        bytesOut: num(cells, bout),
+        currentSessions: num(cells, scur),
+        totalSessions: num(cells, stot),
+        weight: num(cells, weight),
+      };
+    });
 }
 
 export type MemberHealth = 'ACTIVE' | 'INACTIVE' | 'DOWN';

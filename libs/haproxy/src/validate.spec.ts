@@ -5,12 +5,23 @@ import { InvalidRenderInput, validateHaproxyInput, validateKeepalivedInput } fro
 const TLS = { certificateId: uuidOf(80), fingerprint: `0123456789abcdef${'0'.repeat(48)}` };
 
 type Change<I> = (i: I) => I;
-const vip = (v: Partial<HaproxyInput['vip']>): Change<HaproxyInput> => (i) => ({ ...i, vip: { ...i.vip, ...v } });
-const pool = (p: Partial<HaproxyInput['pool']>): Change<HaproxyInput> => (i) => ({ ...i, pool: { ...i.pool, ...p } });
-const member = (m: Partial<HaproxyInput['members'][number]>): Change<HaproxyInput> => (i) => ({ ...i, members: [{ ...i.members[0], ...m }] });
-const monitor = (m: Partial<HaproxyInput['monitors'][number]>): Change<HaproxyInput> => (i) => ({ ...i, monitors: [monitorOf('HTTP', m)] });
-const stats = (s: Partial<HaproxyInput['stats']>): Change<HaproxyInput> => (i) => ({ ...i, stats: { ...i.stats, ...s } });
-const cookie = (cookieName: string | undefined): Change<HaproxyInput> => vip({ sessionPersistence: { type: 'APP_COOKIE', ...(cookieName === undefined ? {} : { cookieName }) } });
+const vip =
+  (v: Partial<HaproxyInput['vip']>): Change<HaproxyInput> =>
+  (i) => ({ ...i, vip: { ...i.vip, ...v } });
+const pool =
+  (p: Partial<HaproxyInput['pool']>): Change<HaproxyInput> =>
+  (i) => ({ ...i, pool: { ...i.pool, ...p } });
+const member =
+  (m: Partial<HaproxyInput['members'][number]>): Change<HaproxyInput> =>
+  (i) => ({ ...i, members: [{ ...i.members[0], ...m }] });
+const monitor =
+  (m: Partial<HaproxyInput['monitors'][number]>): Change<HaproxyInput> =>
+  (i) => ({ ...i, monitors: [monitorOf('HTTP', m)] });
+const stats =
+  (s: Partial<HaproxyInput['stats']>): Change<HaproxyInput> =>
+  (i) => ({ ...i, stats: { ...i.stats, ...s } });
+const cookie = (cookieName: string | undefined): Change<HaproxyInput> =>
+  vip({ sessionPersistence: { type: 'APP_COOKIE', ...(cookieName === undefined ? {} : { cookieName }) } });
 const bad = <T>(v: unknown) => v as T;
 
 function refusal(validate: () => void): InvalidRenderInput {
@@ -28,7 +39,16 @@ describe('validateHaproxyInput', () => {
 
   it.each<[string, Change<HaproxyInput>]>([
     ['an upper-case UUID', (i) => ({ ...i, instanceId: 'ABCDEF01-2345-4789-ABCD-EF0123456789' })],
-    ['weights 0 and 256', (i) => ({ ...i, members: [{ ...i.members[0], weight: 0 }, { ...i.members[1], weight: 256 }] })],
+    [
+      'weights 0 and 256',
+      (i) => ({
+        ...i,
+        members: [
+          { ...i.members[0], weight: 0 },
+          { ...i.members[1], weight: 256 },
+        ],
+      }),
+    ],
     ['ports 1 and 65535', (i) => member({ protocolPort: 1 })(vip({ protocolPort: 65535 })(i))],
     ['max retries 1', monitor({ maxRetries: 1 })],
     ['max retries 10', monitor({ maxRetries: 10 })],
@@ -102,7 +122,11 @@ describe('validateHaproxyInput', () => {
     ['a certificate id that is not a UUID', vip({ tls: { ...TLS, certificateId: 'x.pem alpn h2' } }), 'vip.tls.certificateId'],
     ['a certificate id with a path in it', vip({ tls: { ...TLS, certificateId: `../${uuidOf(80)}` } }), 'vip.tls.certificateId'],
     ['a fingerprint with a newline', vip({ tls: { ...TLS, fingerprint: `${TLS.fingerprint.slice(1)}\n` } }), 'vip.tls.fingerprint'],
-    ['a fingerprint in upper case', vip({ tls: { ...TLS, fingerprint: TLS.fingerprint.toUpperCase().replace('0', 'A') } }), 'vip.tls.fingerprint'],
+    [
+      'a fingerprint in upper case',
+      vip({ tls: { ...TLS, fingerprint: TLS.fingerprint.toUpperCase().replace('0', 'A') } }),
+      'vip.tls.fingerprint',
+    ],
     ['a fingerprint of 63 digits', vip({ tls: { ...TLS, fingerprint: TLS.fingerprint.slice(1) } }), 'vip.tls.fingerprint'],
   ])('refuses %s, naming the field', (_, change, field) => {
     const error = refusal(() => validateHaproxyInput(change(baseHaproxyInput())));
@@ -117,7 +141,8 @@ describe('validateKeepalivedInput', () => {
     expect(() => validateKeepalivedInput({ ...baseKeepalivedInput(), peerAddress: null })).not.toThrow();
   });
 
-  it('accepts a 15-character interface name', () => expect(() => validateKeepalivedInput({ ...baseKeepalivedInput(), interface: 'veth.lb_0123-ab' })).not.toThrow());
+  it('accepts a 15-character interface name', () =>
+    expect(() => validateKeepalivedInput({ ...baseKeepalivedInput(), interface: 'veth.lb_0123-ab' })).not.toThrow());
 
   it.each<[string, Change<KeepalivedInput>, string]>([
     ['a non-UUID vm id', (i) => ({ ...i, vmId: 'vm-1' }), 'vmId'],

@@ -3,7 +3,10 @@ import type { HaproxyInput, KeepalivedInput } from './model';
 
 /** A value that would reach a configuration file but is not of the strict shape allowed there. */
 export class InvalidRenderInput extends Error {
-  constructor(readonly field: string, reason: string) {
+  constructor(
+    readonly field: string,
+    reason: string,
+  ) {
     super(`${field}: ${reason}`);
     this.name = 'InvalidRenderInput';
   }
@@ -38,15 +41,22 @@ const int = (v: unknown, field: string, min: number, max: number) =>
   check(typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max, field, `must be an integer from ${min} to ${max}`);
 const port = (v: unknown, field: string) => int(v, field, 1, 65535);
 const bool = (v: unknown, field: string) => check(typeof v === 'boolean', field, 'must be a boolean');
-const oneOf = (v: unknown, field: string, allowed: readonly string[]) => check(isString(v) && allowed.includes(v), field, `must be one of ${allowed.join(', ')}`);
+const oneOf = (v: unknown, field: string, allowed: readonly string[]) =>
+  check(isString(v) && allowed.includes(v), field, `must be one of ${allowed.join(', ')}`);
 const absolutePath = (v: unknown, field: string, maxLength: number) =>
-  check(matches(v, ABSOLUTE_PATH) && (v as string).length <= maxLength && !(v as string).split('/').includes('..'), field,
-    `must be an absolute path of at most ${maxLength} letters, digits, ., _, - and /, without ..`);
+  check(
+    matches(v, ABSOLUTE_PATH) && (v as string).length <= maxLength && !(v as string).split('/').includes('..'),
+    field,
+    `must be an absolute path of at most ${maxLength} letters, digits, ., _, - and /, without ..`,
+  );
 
 /** Neutron's expected_codes: one status code, a comma list (`200, 202`) or a range (`200-204`), codes 100 to 599. */
 export function validateExpectedCodes(v: unknown, field: string): void {
-  check(isString(v) && v.length <= 64 && (EXPECTED_CODES_LIST.test(v) || EXPECTED_CODES_RANGE.test(v)), field,
-    'must be a status code from 100 to 599, a list like 200,202 or a range like 200-204');
+  check(
+    isString(v) && v.length <= 64 && (EXPECTED_CODES_LIST.test(v) || EXPECTED_CODES_RANGE.test(v)),
+    field,
+    'must be a status code from 100 to 599, a list like 200,202 or a range like 200-204',
+  );
   const range = EXPECTED_CODES_RANGE.exec(v as string);
   check(!range || Number(range[1]) <= Number(range[2]), field, 'a range must run from the lower code to the higher');
 }
@@ -71,7 +81,11 @@ export function validateHaproxyInput(input: HaproxyInput): void {
   if (vip.sessionPersistence !== null) {
     oneOf(vip.sessionPersistence.type, 'vip.sessionPersistence.type', SESSION_PERSISTENCE_TYPES);
     if (vip.sessionPersistence.type === 'APP_COOKIE') {
-      check(matches(vip.sessionPersistence.cookieName, COOKIE_NAME), 'vip.sessionPersistence.cookieName', 'must be 1 to 64 cookie token characters, without \' and #');
+      check(
+        matches(vip.sessionPersistence.cookieName, COOKIE_NAME),
+        'vip.sessionPersistence.cookieName',
+        "must be 1 to 64 cookie token characters, without ' and #",
+      );
     }
   }
   const tls: unknown = vip.tls;
@@ -106,7 +120,11 @@ export function validateHaproxyInput(input: HaproxyInput): void {
     int(hm.timeout, `monitors[${i}].timeout`, 1, 86_400);
     int(hm.maxRetries, `monitors[${i}].maxRetries`, 1, 10);
     oneOf(hm.httpMethod, `monitors[${i}].httpMethod`, HTTP_METHODS);
-    check(matches(hm.urlPath, URL_PATH), `monitors[${i}].urlPath`, 'must be an absolute URL path of at most 255 characters without spaces, quotes, #, \\ or control characters');
+    check(
+      matches(hm.urlPath, URL_PATH),
+      `monitors[${i}].urlPath`,
+      'must be an absolute URL path of at most 255 characters without spaces, quotes, #, \\ or control characters',
+    );
     validateExpectedCodes(hm.expectedCodes, `monitors[${i}].expectedCodes`);
     bool(hm.adminStateUp, `monitors[${i}].adminStateUp`);
   });

@@ -20,7 +20,12 @@ describe('authenticatorFromEnv', () => {
     writeFileSync(join(dir, 'tokens.json'), JSON.stringify({ dev: { token: DEV, tenant_id: 'tenant-dev', roles: ['member'] } }));
     writeFileSync(join(dir, 'service-password'), 'secret\n', { mode: 0o600 });
     // A port nothing listens on: constructing must not need Keystone.
-    env = { LBAAS_TOKENS_FILE: join(dir, 'tokens.json'), LBAAS_KEYSTONE_PASSWORD_FILE: join(dir, 'service-password'), LBAAS_KEYSTONE_URL: 'http://127.0.0.1:9', LBAAS_KEYSTONE_TIMEOUT_MS: '500' };
+    env = {
+      LBAAS_TOKENS_FILE: join(dir, 'tokens.json'),
+      LBAAS_KEYSTONE_PASSWORD_FILE: join(dir, 'service-password'),
+      LBAAS_KEYSTONE_URL: 'http://127.0.0.1:9',
+      LBAAS_KEYSTONE_TIMEOUT_MS: '500',
+    };
   });
 
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -40,7 +45,9 @@ describe('authenticatorFromEnv', () => {
   });
 
   it.each(['ldap', 'Keystone', 'tokens+keystone', 'keystone,tokens'])('refuses to start with LBAAS_AUTH=%s', (mode) => {
-    expect(() => authenticatorFromEnv({ ...env, LBAAS_AUTH: mode })).toThrow(`LBAAS_AUTH must be one of tokens, keystone, keystone+tokens, not '${mode}'`);
+    expect(() => authenticatorFromEnv({ ...env, LBAAS_AUTH: mode })).toThrow(
+      `LBAAS_AUTH must be one of tokens, keystone, keystone+tokens, not '${mode}'`,
+    );
   });
 
   it.each(['keystone', 'keystone+tokens'])('refuses to start in %s mode without the service password file, naming it', (mode) => {
@@ -53,7 +60,9 @@ describe('authenticatorFromEnv', () => {
   });
 
   it('refuses to start in keystone+tokens mode without the token file', () => {
-    expect(() => authenticatorFromEnv({ ...env, LBAAS_AUTH: 'keystone+tokens', LBAAS_TOKENS_FILE: join(dir, 'none.json') })).toThrow(/ENOENT/);
+    expect(() => authenticatorFromEnv({ ...env, LBAAS_AUTH: 'keystone+tokens', LBAAS_TOKENS_FILE: join(dir, 'none.json') })).toThrow(
+      /ENOENT/,
+    );
   });
 
   it.each([
@@ -66,16 +75,36 @@ describe('authenticatorFromEnv', () => {
     expect(() => authenticatorFromEnv({ ...env, LBAAS_AUTH: 'keystone', [name]: value })).toThrow(message);
   });
 
-  it('reads the contract\'s defaults, and a base URL with or without /v3', () => {
+  it("reads the contract's defaults, and a base URL with or without /v3", () => {
     expect(keystoneOptionsFromEnv({ LBAAS_KEYSTONE_PASSWORD_FILE: env.LBAAS_KEYSTONE_PASSWORD_FILE }, quiet)).toEqual({
-      url: 'http://127.0.0.1:5000', publicUrl: 'http://127.0.0.1:5000', cacheTtlS: 300, negativeTtlS: 10, timeoutMs: 3000, log: quiet,
+      url: 'http://127.0.0.1:5000',
+      publicUrl: 'http://127.0.0.1:5000',
+      cacheTtlS: 300,
+      negativeTtlS: 10,
+      timeoutMs: 3000,
+      log: quiet,
       serviceUser: { name: 'lbaas', project: 'service', domain: 'Default', passwordFile: env.LBAAS_KEYSTONE_PASSWORD_FILE },
     });
-    const options = keystoneOptionsFromEnv({
-      ...env, LBAAS_KEYSTONE_URL: 'https://keystone.lbaas.test/identity/v3/', LBAAS_KEYSTONE_PUBLIC_URL: 'https://id.lbaas.test/v3', LBAAS_KEYSTONE_SERVICE_USER: 'octavia',
-      LBAAS_KEYSTONE_SERVICE_PROJECT: 'services', LBAAS_KEYSTONE_SERVICE_DOMAIN: 'ops', LBAAS_KEYSTONE_CACHE_TTL_S: '0', LBAAS_KEYSTONE_NEGATIVE_TTL_S: '60',
-    }, quiet);
-    expect(options).toMatchObject({ url: 'https://keystone.lbaas.test/identity', publicUrl: 'https://id.lbaas.test/v3', cacheTtlS: 0, negativeTtlS: 60, timeoutMs: 500 });
+    const options = keystoneOptionsFromEnv(
+      {
+        ...env,
+        LBAAS_KEYSTONE_URL: 'https://keystone.lbaas.test/identity/v3/',
+        LBAAS_KEYSTONE_PUBLIC_URL: 'https://id.lbaas.test/v3',
+        LBAAS_KEYSTONE_SERVICE_USER: 'octavia',
+        LBAAS_KEYSTONE_SERVICE_PROJECT: 'services',
+        LBAAS_KEYSTONE_SERVICE_DOMAIN: 'ops',
+        LBAAS_KEYSTONE_CACHE_TTL_S: '0',
+        LBAAS_KEYSTONE_NEGATIVE_TTL_S: '60',
+      },
+      quiet,
+    );
+    expect(options).toMatchObject({
+      url: 'https://keystone.lbaas.test/identity',
+      publicUrl: 'https://id.lbaas.test/v3',
+      cacheTtlS: 0,
+      negativeTtlS: 60,
+      timeoutMs: 500,
+    });
     expect(options.serviceUser).toMatchObject({ name: 'octavia', project: 'services', domain: 'ops' });
   });
 
@@ -85,7 +114,10 @@ describe('authenticatorFromEnv', () => {
     beforeEach(async () => {
       keystone = await new FakeKeystone().start();
       writeFileSync(join(dir, 'service-password'), keystone.password);
-      keystone.tokens.set(KEYSTONE_TOKEN, tokenBody({ id: 'u1', name: 'demo' }, { project: { id: 'p1', name: 'demo' } }, Date.now() + 3_600_000, ['reader']));
+      keystone.tokens.set(
+        KEYSTONE_TOKEN,
+        tokenBody({ id: 'u1', name: 'demo' }, { project: { id: 'p1', name: 'demo' } }, Date.now() + 3_600_000, ['reader']),
+      );
     });
 
     afterEach(() => keystone.stop().catch(() => undefined));

@@ -12,7 +12,10 @@ export type AuthMode = (typeof AUTH_MODES)[number];
  * Keystone, so a Keystone outage does not stop it.
  */
 export class TokenFileThenKeystone implements Authenticator {
-  constructor(private readonly file: TokenFileAuthenticator, private readonly keystone: KeystoneAuthenticator) {}
+  constructor(
+    private readonly file: TokenFileAuthenticator,
+    private readonly keystone: KeystoneAuthenticator,
+  ) {}
 
   async authenticate(token: string | undefined): Promise<Principal> {
     return this.file.lookup(token) ?? this.keystone.authenticate(token);
@@ -23,7 +26,8 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   const value = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min) throw new Error(`${name} must be a whole number of at least ${min}, not '${raw}'`);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min)
+    throw new Error(`${name} must be a whole number of at least ${min}, not '${raw}'`);
   return value;
 }
 
@@ -50,7 +54,9 @@ export function keystoneOptionsFromEnv(env: NodeJS.ProcessEnv, log: IdentityLog 
   try {
     readServicePassword(passwordFile);
   } catch (error) {
-    throw new Error(`LBAAS_KEYSTONE_PASSWORD_FILE: cannot read the Keystone service user's password from ${passwordFile}: ${(error as { message?: unknown }).message ?? String(error)}`);
+    throw new Error(
+      `LBAAS_KEYSTONE_PASSWORD_FILE: cannot read the Keystone service user's password from ${passwordFile}: ${(error as { message?: unknown }).message ?? String(error)}`,
+    );
   }
   return {
     url,

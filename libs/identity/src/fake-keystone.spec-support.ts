@@ -79,7 +79,12 @@ export class FakeKeystone {
 
   private answer(req: IncomingMessage, res: ServerResponse): void {
     const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
-    this.requests.push({ method: req.method ?? '', url: req.url ?? '', authToken: header('x-auth-token'), subjectToken: header('x-subject-token') });
+    this.requests.push({
+      method: req.method ?? '',
+      url: req.url ?? '',
+      authToken: header('x-auth-token'),
+      subjectToken: header('x-subject-token'),
+    });
     let raw = '';
     req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
     req.on('end', () => {
@@ -100,7 +105,9 @@ export class FakeKeystone {
     const token = `gAAAAAservice${++this.issued}`;
     this.serviceTokens.add(token);
     const expiresAt = new Date(this.clock() + this.serviceTokenLifeMs).toISOString();
-    res.writeHead(201, { 'Content-Type': 'application/json', 'X-Subject-Token': token }).end(JSON.stringify({ token: { expires_at: expiresAt } }));
+    res
+      .writeHead(201, { 'Content-Type': 'application/json', 'X-Subject-Token': token })
+      .end(JSON.stringify({ token: { expires_at: expiresAt } }));
   }
 
   private validate(authToken: string | undefined, subjectToken: string | undefined, res: ServerResponse): void {
@@ -113,7 +120,12 @@ export class FakeKeystone {
 }
 
 /** The body Keystone answers a validation with, for a user's token scoped as given. */
-export function tokenBody(user: { id: string; name: string }, scope: Record<string, unknown>, expiresAtMs: number, roles: string[] = []): { body: unknown } {
+export function tokenBody(
+  user: { id: string; name: string },
+  scope: Record<string, unknown>,
+  expiresAtMs: number,
+  roles: string[] = [],
+): { body: unknown } {
   return {
     body: {
       token: {

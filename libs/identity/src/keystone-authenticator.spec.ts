@@ -23,9 +23,15 @@ describe('KeystoneAuthenticator', () => {
 
   function authenticator(options: Partial<KeystoneAuthenticatorOptions> = {}): KeystoneAuthenticator {
     return new KeystoneAuthenticator({
-      url: keystone.url, publicUrl: 'http://keystone.lbaas.test:5000/v3', cacheTtlS: 300, negativeTtlS: 10, timeoutMs: 2000,
+      url: keystone.url,
+      publicUrl: 'http://keystone.lbaas.test:5000/v3',
+      cacheTtlS: 300,
+      negativeTtlS: 10,
+      timeoutMs: 2000,
       serviceUser: { name: 'lbaas', project: 'service', domain: 'Default', passwordFile: join(dir, 'service-password') },
-      clock: () => now, log, ...options,
+      clock: () => now,
+      log,
+      ...options,
     });
   }
 
@@ -49,7 +55,14 @@ describe('KeystoneAuthenticator', () => {
 
   it('makes a principal of a project-scoped token, asking Keystone as the service user', async () => {
     const principal: Principal = await authenticator().authenticate(DEMO);
-    expect(principal).toEqual({ actor: 'keystone:u-demo:demo', tenantId: 'p-demo', roles: ['member', 'reader'], source: 'keystone', userId: 'u-demo', userName: 'demo' });
+    expect(principal).toEqual({
+      actor: 'keystone:u-demo:demo',
+      tenantId: 'p-demo',
+      roles: ['member', 'reader'],
+      source: 'keystone',
+      userId: 'u-demo',
+      userName: 'demo',
+    });
     expect(keystone.logins()).toBe(1);
     const validation = keystone.requests.find((r) => r.method === 'GET');
     expect(validation).toEqual({ method: 'GET', url: '/v3/auth/tokens?nocatalog', authToken: 'gAAAAAservice1', subjectToken: DEMO });
@@ -99,7 +112,9 @@ describe('KeystoneAuthenticator', () => {
     const auth = authenticator({ negativeTtlS: 10 });
     const errors = await Promise.all(Array.from({ length: 50 }, () => rejection(auth.authenticate(BAD))));
     for (let i = 0; i < 50; i++) errors.push(await rejection(auth.authenticate(BAD)));
-    expect(errors.every((e) => e.kind === 'unauthenticated' && e.challenge === 'Keystone uri="http://keystone.lbaas.test:5000/v3"')).toBe(true);
+    expect(errors.every((e) => e.kind === 'unauthenticated' && e.challenge === 'Keystone uri="http://keystone.lbaas.test:5000/v3"')).toBe(
+      true,
+    );
     expect(keystone.validations(BAD)).toBe(1);
     now += 10_000;
     keystone.tokens.set(BAD, demoProject());

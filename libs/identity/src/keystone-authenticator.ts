@@ -97,7 +97,8 @@ export class KeystoneAuthenticator implements Authenticator {
       validation = await this.ask(token);
     } catch (error) {
       if (!(error instanceof KeystoneUnavailable)) throw error;
-      if (!this.keystoneDown) this.log.error({ keystone: this.options.url, reason: error.message }, 'Keystone is unavailable: only cached tokens are accepted');
+      if (!this.keystoneDown)
+        this.log.error({ keystone: this.options.url, reason: error.message }, 'Keystone is unavailable: only cached tokens are accepted');
       this.keystoneDown = true;
       throw new AuthenticationError('unavailable', KEYSTONE_UNAVAILABLE);
     }
@@ -120,7 +121,7 @@ export class KeystoneAuthenticator implements Authenticator {
     if (first.status !== 'service-token-rejected') return first;
     this.session.invalidate(serviceToken);
     const second = await this.client.validate(await this.session.token(), token);
-    if (second.status === 'service-token-rejected') throw new KeystoneUnavailable('Keystone refuses the service user\'s new token (401)');
+    if (second.status === 'service-token-rejected') throw new KeystoneUnavailable("Keystone refuses the service user's new token (401)");
     return second;
   }
 

@@ -16,8 +16,10 @@ export interface IdentityLog {
 
 /** JSON lines on stderr, for a service that passes no logger of its own. */
 export const stderrLog: IdentityLog = {
-  warn: (fields, message) => process.stderr.write(`${JSON.stringify({ level: 'warn', time: Date.now(), component: 'identity', ...fields, msg: message })}\n`),
-  error: (fields, message) => process.stderr.write(`${JSON.stringify({ level: 'error', time: Date.now(), component: 'identity', ...fields, msg: message })}\n`),
+  warn: (fields, message) =>
+    process.stderr.write(`${JSON.stringify({ level: 'warn', time: Date.now(), component: 'identity', ...fields, msg: message })}\n`),
+  error: (fields, message) =>
+    process.stderr.write(`${JSON.stringify({ level: 'error', time: Date.now(), component: 'identity', ...fields, msg: message })}\n`),
 };
 
 /** The service user that validates tokens; its password is read from a file, never from env or argv. */
@@ -51,7 +53,10 @@ export function readServicePassword(path: string): string {
 export class KeystoneClient {
   private readonly tokensUrl: string;
 
-  constructor(baseUrl: string, private readonly timeoutMs: number) {
+  constructor(
+    baseUrl: string,
+    private readonly timeoutMs: number,
+  ) {
     // The catalog is not needed to authorize a request, and is most of a token body.
     this.tokensUrl = `${baseUrl}/v3/auth/tokens?nocatalog`;
   }
@@ -62,7 +67,9 @@ export class KeystoneClient {
     try {
       password = readServicePassword(user.passwordFile);
     } catch (error) {
-      throw new KeystoneUnavailable(`cannot read the service user's password: ${(error as { message?: unknown }).message ?? String(error)}`);
+      throw new KeystoneUnavailable(
+        `cannot read the service user's password: ${(error as { message?: unknown }).message ?? String(error)}`,
+      );
     }
     const body = JSON.stringify({
       auth: {
@@ -76,7 +83,7 @@ export class KeystoneClient {
       throw new KeystoneUnavailable(`the service user '${user.name}' cannot log in: Keystone answered ${response.status}`);
     }
     const expiresAt = expiresAtOf(await this.json(response));
-    if (expiresAt === null) throw new KeystoneUnavailable('Keystone answered the service user\'s login without an expires_at');
+    if (expiresAt === null) throw new KeystoneUnavailable("Keystone answered the service user's login without an expires_at");
     return { token, expiresAtMs: expiresAt };
   }
 
@@ -123,7 +130,11 @@ function expiresAtOf(body: unknown): number | null {
 /** A fetch failure's cause (ECONNREFUSED, a timeout), which fetch hides behind "fetch failed". */
 function reasonOf(error: unknown): string {
   // An abort is a DOMException, not an Error in every realm: tell it by its name.
-  const { name, message, cause } = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; message?: unknown; cause?: unknown };
+  const { name, message, cause } = (typeof error === 'object' && error !== null ? error : {}) as {
+    name?: unknown;
+    message?: unknown;
+    cause?: unknown;
+  };
   if (name === 'TimeoutError') return 'timed out';
   if (typeof cause === 'object' && cause !== null) {
     const { code, message: causeMessage } = cause as { code?: unknown; message?: unknown };

@@ -18,15 +18,26 @@ describe('KeystoneAuthenticator when Keystone fails', () => {
   let dir: string;
   let now: number;
   let logged: [Record<string, unknown>, string][];
-  const log: IdentityLog = { warn: (fields, message) => logged.push([fields, message]), error: (fields, message) => logged.push([fields, message]) };
+  const log: IdentityLog = {
+    warn: (fields, message) => logged.push([fields, message]),
+    error: (fields, message) => logged.push([fields, message]),
+  };
   const project = (name: string): FakeAnswer =>
-    tokenBody({ id: `u-${name}`, name }, { project: { id: `p-${name}`, name, domain: { id: 'default', name: 'Default' } } }, now + HOUR, ['member']);
+    tokenBody({ id: `u-${name}`, name }, { project: { id: `p-${name}`, name, domain: { id: 'default', name: 'Default' } } }, now + HOUR, [
+      'member',
+    ]);
 
   function authenticator(options: Partial<KeystoneAuthenticatorOptions> = {}): KeystoneAuthenticator {
     return new KeystoneAuthenticator({
-      url: keystone.url, publicUrl: keystone.url, cacheTtlS: 300, negativeTtlS: 10, timeoutMs: 2000,
+      url: keystone.url,
+      publicUrl: keystone.url,
+      cacheTtlS: 300,
+      negativeTtlS: 10,
+      timeoutMs: 2000,
       serviceUser: { name: 'lbaas', project: 'service', domain: 'Default', passwordFile: join(dir, 'service-password') },
-      clock: () => now, log, ...options,
+      clock: () => now,
+      log,
+      ...options,
     });
   }
 
@@ -67,7 +78,10 @@ describe('KeystoneAuthenticator when Keystone fails', () => {
     await restartKeystone();
     expect((await auth.authenticate(FRESH)).tenantId).toBe('p-fresh');
     expect(keystone.logins()).toBe(1);
-    expect(logged.map(([, message]) => message)).toEqual(['Keystone is unavailable: only cached tokens are accepted', 'Keystone answers again']);
+    expect(logged.map(([, message]) => message)).toEqual([
+      'Keystone is unavailable: only cached tokens are accepted',
+      'Keystone answers again',
+    ]);
   });
 
   it.each([
@@ -136,7 +150,13 @@ describe('KeystoneAuthenticator when Keystone fails', () => {
     expect((await rejection(auth.authenticate(FRESH))).kind).toBe('unavailable');
     expect((await rejection(auth.authenticate(CACHED))).kind).toBe('unavailable');
     expect(keystone.requests.length).toBe(1);
-    expect(logged).toEqual([[{ serviceUser: 'lbaas', reason: "the service user 'lbaas' cannot log in: Keystone answered 401" }, expect.stringContaining('cannot log in')], expect.anything()]);
+    expect(logged).toEqual([
+      [
+        { serviceUser: 'lbaas', reason: "the service user 'lbaas' cannot log in: Keystone answered 401" },
+        expect.stringContaining('cannot log in'),
+      ],
+      expect.anything(),
+    ]);
     writeFileSync(join(dir, 'service-password'), `${keystone.password}\n`);
     now += LOGIN_RETRY_MS;
     expect((await auth.authenticate(FRESH)).tenantId).toBe('p-fresh');
@@ -163,7 +183,17 @@ describe('KeystoneAuthenticator when Keystone fails', () => {
     await collect(auth.authenticate(fernet('down')));
     const text = JSON.stringify([messages, logged]);
     expect(logged.length).toBeGreaterThan(0);
-    for (const secret of [CACHED, FRESH, fernet('unknown'), fernet('garbage'), fernet('domain'), fernet('down'), keystone.password, 'gAAAAAservice', 'gAAAAAB']) {
+    for (const secret of [
+      CACHED,
+      FRESH,
+      fernet('unknown'),
+      fernet('garbage'),
+      fernet('domain'),
+      fernet('down'),
+      keystone.password,
+      'gAAAAAservice',
+      'gAAAAAB',
+    ]) {
       expect(text).not.toContain(secret);
     }
   });

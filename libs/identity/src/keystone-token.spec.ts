@@ -6,10 +6,29 @@ const at = (ms: number) => new Date(ms).toISOString();
 
 describe('tokenOutcome', () => {
   it('takes the project as tenant and every role name Keystone lists, implied ones included', () => {
-    const body = { token: { user, project: { id: 'p1', name: 'demo' }, roles: [{ id: 'r1', name: 'admin' }, { id: 'r2', name: 'member' }, { id: 'r3', name: 'reader' }], expires_at: at(NOW + 1000) } };
+    const body = {
+      token: {
+        user,
+        project: { id: 'p1', name: 'demo' },
+        roles: [
+          { id: 'r1', name: 'admin' },
+          { id: 'r2', name: 'member' },
+          { id: 'r3', name: 'reader' },
+        ],
+        expires_at: at(NOW + 1000),
+      },
+    };
     expect(tokenOutcome(body, NOW)).toEqual({
-      kind: 'principal', expiresAtMs: NOW + 1000,
-      principal: { actor: 'keystone:u1:demo', tenantId: 'p1', roles: ['admin', 'member', 'reader'], source: 'keystone', userId: 'u1', userName: 'demo' },
+      kind: 'principal',
+      expiresAtMs: NOW + 1000,
+      principal: {
+        actor: 'keystone:u1:demo',
+        tenantId: 'p1',
+        roles: ['admin', 'member', 'reader'],
+        source: 'keystone',
+        userId: 'u1',
+        userName: 'demo',
+      },
     });
   });
 
@@ -36,18 +55,20 @@ describe('tokenOutcome', () => {
     ['no', {}, 'this token is unscoped'],
   ])('refuses a token with %s scope until it expires', (_desc, scope, why) => {
     expect(tokenOutcome({ token: { user, ...scope, roles: [{ id: 'r', name: 'admin' }], expires_at: at(NOW + 5) } }, NOW)).toEqual({
-      kind: 'refused', message: `A project-scoped token is required: ${why}.`, expiresAtMs: NOW + 5,
+      kind: 'refused',
+      message: `A project-scoped token is required: ${why}.`,
+      expiresAtMs: NOW + 5,
     });
   });
 });
 
 describe('isPlausibleToken', () => {
-  it.each([
-    'gAAAAABmZ2x1c3Rlcg-_abc',
-    'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln',
-    'MIIB+/abc==',
-    'x'.repeat(MAX_TOKEN_LENGTH),
-  ])('takes %s', (token) => expect(isPlausibleToken(token)).toBe(true));
+  it.each(['gAAAAABmZ2x1c3Rlcg-_abc', 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln', 'MIIB+/abc==', 'x'.repeat(MAX_TOKEN_LENGTH)])(
+    'takes %s',
+    (token) => expect(isPlausibleToken(token)).toBe(true),
+  );
 
-  it.each(['', 'x'.repeat(MAX_TOKEN_LENGTH + 1), 'a b', 'a=b', 'é', 'a\u0000', 'a;b', 'a,b', '"a"'])('refuses %j', (token) => expect(isPlausibleToken(token)).toBe(false));
+  it.each(['', 'x'.repeat(MAX_TOKEN_LENGTH + 1), 'a b', 'a=b', 'é', 'a\u0000', 'a;b', 'a,b', '"a"'])('refuses %j', (token) =>
+    expect(isPlausibleToken(token)).toBe(false),
+  );
 });

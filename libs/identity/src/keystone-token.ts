@@ -32,7 +32,9 @@ interface Named {
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const named = (value: unknown): Named | null =>
-  isRecord(value) && typeof value.id === 'string' && value.id !== '' && typeof value.name === 'string' ? { id: value.id, name: value.name } : null;
+  isRecord(value) && typeof value.id === 'string' && value.id !== '' && typeof value.name === 'string'
+    ? { id: value.id, name: value.name }
+    : null;
 
 /** Whether a system or domain scope, the two Keystone scopes that are not a project's, is set. */
 function otherScope(token: Record<string, unknown>): string | null {
@@ -56,10 +58,22 @@ export function tokenOutcome(body: unknown, nowMs: number): TokenOutcome {
     const scope = otherScope(token) ?? 'this token is unscoped';
     return { kind: 'refused', message: `${PROJECT_SCOPE_REQUIRED}: ${scope}.`, expiresAtMs };
   }
-  const roles = Array.isArray(token.roles) ? token.roles.map(named).filter((role): role is Named => role !== null).map((role) => role.name) : [];
+  const roles = Array.isArray(token.roles)
+    ? token.roles
+        .map(named)
+        .filter((role): role is Named => role !== null)
+        .map((role) => role.name)
+    : [];
   return {
     kind: 'principal',
     expiresAtMs,
-    principal: { actor: `keystone:${user.id}:${user.name}`, tenantId: project.id, roles, source: 'keystone', userId: user.id, userName: user.name },
+    principal: {
+      actor: `keystone:${user.id}:${user.name}`,
+      tenantId: project.id,
+      roles,
+      source: 'keystone',
+      userId: user.id,
+      userName: user.name,
+    },
   };
 }

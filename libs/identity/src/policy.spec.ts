@@ -48,14 +48,28 @@ describe('the policy table', () => {
     member: { 'neutron:read': 'own', 'neutron:write': 'own', 'neutron:admin': 'none', 'neutron:all-projects': 'none' },
     admin: { 'neutron:read': 'any', 'neutron:write': 'any', 'neutron:admin': 'any', 'neutron:all-projects': 'any' },
     'load-balancer_observer': { 'neutron:read': 'none', 'neutron:write': 'none', 'neutron:admin': 'none', 'neutron:all-projects': 'none' },
-    'load-balancer_global_observer': { 'neutron:read': 'none', 'neutron:write': 'none', 'neutron:admin': 'none', 'neutron:all-projects': 'none' },
+    'load-balancer_global_observer': {
+      'neutron:read': 'none',
+      'neutron:write': 'none',
+      'neutron:admin': 'none',
+      'neutron:all-projects': 'none',
+    },
     'load-balancer_member': { 'neutron:read': 'none', 'neutron:write': 'none', 'neutron:admin': 'none', 'neutron:all-projects': 'none' },
-    'load-balancer_quota_admin': { 'neutron:read': 'none', 'neutron:write': 'none', 'neutron:admin': 'none', 'neutron:all-projects': 'none' },
+    'load-balancer_quota_admin': {
+      'neutron:read': 'none',
+      'neutron:write': 'none',
+      'neutron:admin': 'none',
+      'neutron:all-projects': 'none',
+    },
     'load-balancer_admin': { 'neutron:read': 'none', 'neutron:write': 'none', 'neutron:admin': 'none', 'neutron:all-projects': 'none' },
   };
 
   it('lists every Neutron v1 rule here', () => {
-    expect(Object.keys(POLICY).filter((rule) => !rule.startsWith('os_load-balancer_api:')).sort()).toEqual(Object.keys(neutron.admin).sort());
+    expect(
+      Object.keys(POLICY)
+        .filter((rule) => !rule.startsWith('os_load-balancer_api:'))
+        .sort(),
+    ).toEqual(Object.keys(neutron.admin).sort());
   });
 
   describe.each(Object.keys(neutron.admin) as (keyof (typeof neutron)['admin'])[])('%s', (rule) => {
@@ -64,7 +78,7 @@ describe('the policy table', () => {
     });
   });
 
-  it('takes the principal\'s own project when no target is named (the v1 API\'s calls)', () => {
+  it("takes the principal's own project when no target is named (the v1 API's calls)", () => {
     expect(allows({ roles: ['member'], tenantId: OWN }, 'neutron:write')).toBe(true);
     expect(allows({ roles: ['reader'], tenantId: OWN }, 'neutron:write')).toBe(false);
     expect(allows({ roles: ['load-balancer_member'], tenantId: OWN }, 'os_load-balancer_api:loadbalancer:post')).toBe(true);

@@ -57,7 +57,10 @@ export class ServiceSession {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       this.failure = { reason, retryAtMs: this.clock() + LOGIN_RETRY_MS };
-      this.log.error({ serviceUser: this.user.name, reason }, 'the Keystone service user cannot log in; tokens not in the cache cannot be validated');
+      this.log.error(
+        { serviceUser: this.user.name, reason },
+        'the Keystone service user cannot log in; tokens not in the cache cannot be validated',
+      );
       throw error instanceof KeystoneUnavailable ? error : new KeystoneUnavailable(reason);
     }
   }

@@ -5,7 +5,8 @@ const ROLES: readonly string[] = ['admin', 'member', 'reader'];
 
 function parseTokenFile(text: string, path: string): Map<string, Principal> {
   const parsed: unknown = JSON.parse(text);
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${path}: expected an object of named tokens`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error(`${path}: expected an object of named tokens`);
   const tokens = new Map<string, Principal>();
   for (const [actor, entry] of Object.entries(parsed as Record<string, unknown>)) {
     const e = entry as { token?: unknown; tenant_id?: unknown; roles?: unknown };

@@ -29,7 +29,10 @@ export class ConfigFiles {
   /** Throws, saying what is missing or wrong, when they cannot be had. */
   async get(r: RenderedPlacementConfig): Promise<PlacementFiles> {
     const name = placementBundleName(r.haproxyHash, r.keepalivedHash);
-    const [haproxy, keepalived] = [{ hash: r.haproxyHash, text: await this.text(r.haproxyHash) }, { hash: r.keepalivedHash, text: await this.text(r.keepalivedHash) }];
+    const [haproxy, keepalived] = [
+      { hash: r.haproxyHash, text: await this.text(r.haproxyHash) },
+      { hash: r.keepalivedHash, text: await this.text(r.keepalivedHash) },
+    ];
     let bundle = this.bundles.get(name);
     if (bundle === undefined) {
       bundle = readPlacementBundle(await this.blob(name, 'placement bundle'), r);

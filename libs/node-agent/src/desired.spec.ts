@@ -7,26 +7,72 @@ const NODE = 'compute-node-1';
 const [INSTANCE, VIP, POOL, PORT, FIP, CERT] = [uuidOf(1), uuidOf(2), uuidOf(3), uuidOf(4), uuidOf(90), uuidOf(80)];
 let n = 0;
 const event = (aggregate: AggregateType, aggregateId: string, type: string, data: unknown): EventEnvelope => ({
-  id: `e${++n}`, type, version: 1, aggregate, aggregateId, occurredAt: '2026-01-01T00:00:00Z', data,
-  tenantId: 't', actor: 'test', correlationId: `c${n}`, causationId: null,
+  id: `e${++n}`,
+  type,
+  version: 1,
+  aggregate,
+  aggregateId,
+  occurredAt: '2026-01-01T00:00:00Z',
+  data,
+  tenantId: 't',
+  actor: 'test',
+  correlationId: `c${n}`,
+  causationId: null,
 });
-const placed = (vmId: string, nodeId: string, role: 'active' | 'standby') => event('serviceinstance', INSTANCE, 'InstancePlaced', {
-  instanceId: INSTANCE, vmId, nodeId, role, priority: role === 'active' ? 200 : 100, vrrpAddress: role === 'active' ? '198.19.192.1' : '198.19.192.2',
-});
-const created = () => event('serviceinstance', INSTANCE, 'ServiceInstanceCreated', { instanceId: INSTANCE, tenantId: 't', vipId: VIP, poolId: POOL, createTs: 1, virtualRouterId: 7 });
+const placed = (vmId: string, nodeId: string, role: 'active' | 'standby') =>
+  event('serviceinstance', INSTANCE, 'InstancePlaced', {
+    instanceId: INSTANCE,
+    vmId,
+    nodeId,
+    role,
+    priority: role === 'active' ? 200 : 100,
+    vrrpAddress: role === 'active' ? '198.19.192.1' : '198.19.192.2',
+  });
+const created = () =>
+  event('serviceinstance', INSTANCE, 'ServiceInstanceCreated', {
+    instanceId: INSTANCE,
+    tenantId: 't',
+    vipId: VIP,
+    poolId: POOL,
+    createTs: 1,
+    virtualRouterId: 7,
+  });
 const vipCreated = (tls = false) => [
   event('vip', VIP, 'VipCreated', {
-    vipId: VIP, tenantId: 't', subnetId: uuidOf(9), address: '198.18.1.10', portId: PORT, protocolPort: 443, protocol: 'HTTP', poolId: POOL,
-    name: 'v', description: '', sessionPersistence: null, connectionLimit: -1, adminStateUp: true,
+    vipId: VIP,
+    tenantId: 't',
+    subnetId: uuidOf(9),
+    address: '198.18.1.10',
+    portId: PORT,
+    protocolPort: 443,
+    protocol: 'HTTP',
+    poolId: POOL,
+    name: 'v',
+    description: '',
+    sessionPersistence: null,
+    connectionLimit: -1,
+    adminStateUp: true,
   }),
   ...(tls ? [event('vip', VIP, 'VipCertificateChanged', { vipId: VIP, certificateId: CERT, previousCertificateId: null })] : []),
 ];
-const rendered = () => event('serviceinstance', INSTANCE, 'InstanceConfigRendered', {
-  instanceId: INSTANCE, placements: [{ vmId: VM.a, haproxyHash: 'h', keepalivedHash: 'k' }, { vmId: VM.b, haproxyHash: 'h', keepalivedHash: 'k' }],
-});
-const floatingIp = () => event('floatingip', FIP, 'FloatingIpCreated', {
-  floatingIpId: FIP, tenantId: 't', floatingNetworkId: uuidOf(10), floatingSubnetId: uuidOf(11), floatingIpAddress: '198.19.0.7', portId: PORT, fixedIpAddress: '198.18.1.10',
-});
+const rendered = () =>
+  event('serviceinstance', INSTANCE, 'InstanceConfigRendered', {
+    instanceId: INSTANCE,
+    placements: [
+      { vmId: VM.a, haproxyHash: 'h', keepalivedHash: 'k' },
+      { vmId: VM.b, haproxyHash: 'h', keepalivedHash: 'k' },
+    ],
+  });
+const floatingIp = () =>
+  event('floatingip', FIP, 'FloatingIpCreated', {
+    floatingIpId: FIP,
+    tenantId: 't',
+    floatingNetworkId: uuidOf(10),
+    floatingSubnetId: uuidOf(11),
+    floatingIpAddress: '198.19.0.7',
+    portId: PORT,
+    fixedIpAddress: '198.18.1.10',
+  });
 
 const fold = (...events: EventEnvelope[]) => {
   const log = new NodeLog(NODE);
@@ -38,19 +84,37 @@ const filesOf = (vmId: string): PlacementFiles => {
   return { haproxy: spec.haproxy, keepalived: spec.keepalived, bundle: spec.bundle };
 };
 const inputs = (log: NodeLog, change: Partial<DesiredInputs> = {}): DesiredInputs => ({
-  log, scope: null, files: filesOf, keys: undefined, driver: { vrrp: true, haproxyVariant: () => '' }, ...change,
+  log,
+  scope: null,
+  files: filesOf,
+  keys: undefined,
+  driver: { vrrp: true, haproxyVariant: () => '' },
+  ...change,
 });
 
 describe('NodeLog', () => {
   it('names the instances an event may change for this node, and the whole node when a placement leaves it', () => {
     const { log, touched } = fold(
-      created(), placed(VM.a, NODE, 'active'), placed(VM.b, 'compute-node-2', 'standby'),
-      event('serviceinstance', INSTANCE, 'InstanceFailedOver', { instanceId: INSTANCE, fromVmId: VM.a, fromNodeId: NODE, toVmId: VM.b, toNodeId: 'compute-node-2', reason: 'lost', at: 'x' }),
+      created(),
+      placed(VM.a, NODE, 'active'),
+      placed(VM.b, 'compute-node-2', 'standby'),
+      event('serviceinstance', INSTANCE, 'InstanceFailedOver', {
+        instanceId: INSTANCE,
+        fromVmId: VM.a,
+        fromNodeId: NODE,
+        toVmId: VM.b,
+        toNodeId: 'compute-node-2',
+        reason: 'lost',
+        at: 'x',
+      }),
       floatingIp(),
     );
     expect(touched).toEqual([
-      { instances: [], node: false }, { instances: [INSTANCE], node: false }, { instances: [INSTANCE], node: false },
-      { instances: [INSTANCE], node: true }, { instances: [], node: true },
+      { instances: [], node: false },
+      { instances: [INSTANCE], node: false },
+      { instances: [INSTANCE], node: false },
+      { instances: [INSTANCE], node: true },
+      { instances: [], node: true },
     ]);
     // Placed here once: only this agent may tear it down.
     expect([...log.ours]).toEqual([[VM.a, INSTANCE]]);
@@ -62,20 +126,32 @@ describe('NodeLog', () => {
 });
 
 describe('desiredNode', () => {
-  const both = () => fold(created(), ...vipCreated(), placed(VM.a, NODE, 'active'), placed(VM.b, NODE, 'standby'), rendered(), floatingIp()).log;
+  const both = () =>
+    fold(created(), ...vipCreated(), placed(VM.a, NODE, 'active'), placed(VM.b, NODE, 'standby'), rendered(), floatingIp()).log;
 
-  it('runs each placement of this node with its rendering, role and VRRP address, and forwards the VIP\'s floating IPs from the active', () => {
+  it("runs each placement of this node with its rendering, role and VRRP address, and forwards the VIP's floating IPs from the active", () => {
     const desired = desiredNode(inputs(both()));
-    expect(desired.placements.map((p) => [p.vmId, p.role, p.run.kind])).toEqual([[VM.a, 'active', 'run'], [VM.b, 'standby', 'run']]);
-    expect(desired.placements[0].run).toMatchObject({ spec: { vrrpAddress: '198.19.192.1', floatingAddresses: ['198.19.0.7'], tlsFiles: [] } });
+    expect(desired.placements.map((p) => [p.vmId, p.role, p.run.kind])).toEqual([
+      [VM.a, 'active', 'run'],
+      [VM.b, 'standby', 'run'],
+    ]);
+    expect(desired.placements[0].run).toMatchObject({
+      spec: { vrrpAddress: '198.19.192.1', floatingAddresses: ['198.19.0.7'], tlsFiles: [] },
+    });
     expect(desired.placements[1].run).toMatchObject({ spec: { floatingAddresses: [] } });
-    expect(desired.floatingIps).toEqual({ forward: [{ id: FIP, floatingAddress: '198.19.0.7', vipAddress: '198.18.1.10' }], associated: new Set([FIP]) });
+    expect(desired.floatingIps).toEqual({
+      forward: [{ id: FIP, floatingAddress: '198.19.0.7', vipAddress: '198.18.1.10' }],
+      associated: new Set([FIP]),
+    });
     expect(desired.ours).toEqual(new Set([VM.a, VM.b]));
   });
 
-  it('asks the driver for its variant of each placement\'s file', () => {
+  it("asks the driver for its variant of each placement's file", () => {
     const desired = desiredNode(inputs(both(), { driver: { vrrp: false, haproxyVariant: processVariant } }));
-    expect(desired.placements.map((p) => (p.run.kind === 'run' ? p.run.haproxyVariant : ''))).toEqual([processVariant('active', ['198.19.0.7']), processVariant('standby', [])]);
+    expect(desired.placements.map((p) => (p.run.kind === 'run' ? p.run.haproxyVariant : ''))).toEqual([
+      processVariant('active', ['198.19.0.7']),
+      processVariant('standby', []),
+    ]);
   });
 
   it('looks only at the instances of its scope', () => {
@@ -83,20 +159,32 @@ describe('desiredNode', () => {
   });
 
   it('wants nothing of an instance being deleted, and forwards nothing to it', () => {
-    const { log } = fold(created(), ...vipCreated(), placed(VM.a, NODE, 'active'), rendered(), floatingIp(), event('serviceinstance', INSTANCE, 'InstanceDeletionRequested', { instanceId: INSTANCE }));
+    const { log } = fold(
+      created(),
+      ...vipCreated(),
+      placed(VM.a, NODE, 'active'),
+      rendered(),
+      floatingIp(),
+      event('serviceinstance', INSTANCE, 'InstanceDeletionRequested', { instanceId: INSTANCE }),
+    );
     expect(desiredNode(inputs(log))).toMatchObject({ placements: [], floatingIps: { forward: [] } });
   });
 
   it('says why a placement runs nothing: not rendered, files that cannot be had, a certificate not folded', () => {
     expect(desiredNode(inputs(both(), { files: () => undefined })).placements[0].run).toEqual({ kind: 'unrendered' });
-    expect(desiredNode(inputs(both(), { files: () => ({ error: 'placement bundle bundle-x is not in the object store lbaas_configs' }) })).placements[0].run)
-      .toEqual({ kind: 'fail', reason: 'placement bundle bundle-x is not in the object store lbaas_configs' });
+    expect(
+      desiredNode(inputs(both(), { files: () => ({ error: 'placement bundle bundle-x is not in the object store lbaas_configs' }) }))
+        .placements[0].run,
+    ).toEqual({ kind: 'fail', reason: 'placement bundle bundle-x is not in the object store lbaas_configs' });
     const { log } = fold(created(), ...vipCreated(true), placed(VM.a, NODE, 'active'), rendered());
     const tls = (vmId: string): PlacementFiles => {
       const spec = specOf(vmId, { tls: { fingerprint: 'f'.repeat(64), pem: '' } });
       return { haproxy: spec.haproxy, keepalived: spec.keepalived, bundle: spec.bundle };
     };
     const opener = { open: () => 'KEY' };
-    expect(desiredNode(inputs(log, { files: tls, keys: opener })).placements[0].run).toEqual({ kind: 'wait', reason: expect.stringMatching(/certificate .* is not in the log as read so far/) });
+    expect(desiredNode(inputs(log, { files: tls, keys: opener })).placements[0].run).toEqual({
+      kind: 'wait',
+      reason: expect.stringMatching(/certificate .* is not in the log as read so far/),
+    });
   });
 });

@@ -70,28 +70,49 @@ export function desiredNode(i: DesiredInputs): DesiredNode {
   for (const si of log.instances.values()) {
     const activeHere = si.placements.some((p) => p.role === 'active' && p.nodeId === log.nodeId);
     const addresses = floating.filter((f) => f.vipId === si.vipId);
-    if (activeHere && !si.deleting) forward.push(...addresses.map(({ id, floatingAddress, vipAddress }) => ({ id, floatingAddress, vipAddress })));
+    if (activeHere && !si.deleting)
+      forward.push(...addresses.map(({ id, floatingAddress, vipAddress }) => ({ id, floatingAddress, vipAddress })));
     if (si.deleting || (i.scope !== null && !i.scope.has(si.id))) continue;
     for (const p of si.placements) {
       if (p.nodeId !== log.nodeId) continue;
       const floatingAddresses = p.role === 'active' ? addresses.map((f) => f.floatingAddress) : [];
-      placements.push({ instanceId: si.id, vmId: p.vmId, role: p.role, run: runOf(i, si.id, si.vipId, p.vmId, p.role, p.vrrpAddress, floatingAddresses) });
+      placements.push({
+        instanceId: si.id,
+        vmId: p.vmId,
+        role: p.role,
+        run: runOf(i, si.id, si.vipId, p.vmId, p.role, p.vrrpAddress, floatingAddresses),
+      });
     }
   }
   return {
-    vrrp: i.driver.vrrp, whole: i.scope === null, placements, ours: new Set(log.ours.keys()),
+    vrrp: i.driver.vrrp,
+    whole: i.scope === null,
+    placements,
+    ours: new Set(log.ours.keys()),
     floatingIps: { forward, associated: new Set(floating.map((f) => f.id)) },
   };
 }
 
-function runOf(i: DesiredInputs, instanceId: string, vipId: string, vmId: string, role: PlacementRole, vrrpAddress: string, floatingAddresses: string[]): PlacementRun {
+function runOf(
+  i: DesiredInputs,
+  instanceId: string,
+  vipId: string,
+  vmId: string,
+  role: PlacementRole,
+  vrrpAddress: string,
+  floatingAddresses: string[],
+): PlacementRun {
   const files = i.files(vmId);
   if (files === undefined) return { kind: 'unrendered' };
   if ('error' in files) return { kind: 'fail', reason: files.error };
   let tls;
   try {
     tls = placementTlsFiles(files.bundle.haproxy.tlsFiles, {
-      vipId, vip: i.log.vips.get(vipId), certificates: i.log.certificates, versions: i.log.versions, keys: i.keys,
+      vipId,
+      vip: i.log.vips.get(vipId),
+      certificates: i.log.certificates,
+      versions: i.log.versions,
+      keys: i.keys,
     });
   } catch (error) {
     return { kind: 'fail', reason: error instanceof Error ? error.message : String(error) };
@@ -99,7 +120,15 @@ function runOf(i: DesiredInputs, instanceId: string, vipId: string, vmId: string
   // Never start or reload HAProxy without a file its configuration names: what runs stays.
   if (tls.kind === 'wait') return { kind: 'wait', reason: tls.reason };
   const spec: PlacementSpec = {
-    instanceId, vmId, role, vrrpAddress, haproxy: files.haproxy, keepalived: files.keepalived, bundle: files.bundle, floatingAddresses, tlsFiles: tls.files,
+    instanceId,
+    vmId,
+    role,
+    vrrpAddress,
+    haproxy: files.haproxy,
+    keepalived: files.keepalived,
+    bundle: files.bundle,
+    floatingAddresses,
+    tlsFiles: tls.files,
   };
   return { kind: 'run', spec, haproxyVariant: i.driver.haproxyVariant(role, floatingAddresses) };
 }

@@ -59,7 +59,8 @@ describe('Executor with the fake driver', () => {
     const desired = desiredOf([running(specOf(VM.a)), running(specOf(VM.b, { role: 'standby' }))]);
     const first = await reconcile(executor, driver, desired);
     expect(Object.fromEntries(first.outcomes)).toEqual({
-      [VM.a]: { kind: 'converged', stepsTaken: 3, holdsVip: true }, [VM.b]: { kind: 'converged', stepsTaken: 3, holdsVip: false },
+      [VM.a]: { kind: 'converged', stepsTaken: 3, holdsVip: true },
+      [VM.b]: { kind: 'converged', stepsTaken: 3, holdsVip: false },
     });
     expect(plan(desired, await driver.observe())).toEqual([]);
     const second = await reconcile(executor, driver, desired);
@@ -74,7 +75,7 @@ describe('Executor with the fake driver', () => {
     expect((await reconcile(executor, driver, desired)).outcomes.get(VM.a)).toEqual({ kind: 'converged', stepsTaken: 0, holdsVip: true });
   });
 
-  it('stops a placement\'s steps at the first failure, with the driver\'s words, and goes on with the others', async () => {
+  it("stops a placement's steps at the first failure, with the driver's words, and goes on with the others", async () => {
     driver.failing = 'startKeepalived';
     const outcomes = (await reconcile(executor, driver, desiredOf([running(specOf(VM.a)), running(specOf(VM.c))]))).outcomes;
     expect(outcomes.get(VM.a)).toEqual({ kind: 'failed', reason: `startKeepalived failed for ${VM.a}` });
@@ -94,11 +95,21 @@ describe('Executor with the fake driver', () => {
   });
 
   it('does nothing for a placement that waits or cannot run, and says so', async () => {
-    const outcomes = (await reconcile(executor, driver, desiredOf([
-      notRunning(VM.a, { kind: 'wait', reason: 'not folded' }), notRunning(VM.b, { kind: 'fail', reason: 'no key' }), notRunning(VM.c, { kind: 'unrendered' }),
-    ]))).outcomes;
+    const outcomes = (
+      await reconcile(
+        executor,
+        driver,
+        desiredOf([
+          notRunning(VM.a, { kind: 'wait', reason: 'not folded' }),
+          notRunning(VM.b, { kind: 'fail', reason: 'no key' }),
+          notRunning(VM.c, { kind: 'unrendered' }),
+        ]),
+      )
+    ).outcomes;
     expect(Object.fromEntries(outcomes)).toEqual({
-      [VM.a]: { kind: 'waiting', reason: 'not folded' }, [VM.b]: { kind: 'failed', reason: 'no key' }, [VM.c]: { kind: 'unrendered' },
+      [VM.a]: { kind: 'waiting', reason: 'not folded' },
+      [VM.b]: { kind: 'failed', reason: 'no key' },
+      [VM.c]: { kind: 'unrendered' },
     });
     expect(driver.calls).toEqual([]);
   });

@@ -38,7 +38,10 @@ const holdsAddress = (seen: ObservedPlacement | undefined, address: string): boo
 export class Executor {
   private readonly removals = new Map<string, Promise<void>>();
 
-  constructor(private readonly driver: PlacementDriver, private readonly o: ExecutorOptions) {}
+  constructor(
+    private readonly driver: PlacementDriver,
+    private readonly o: ExecutorOptions,
+  ) {}
 
   /** Whether a removal of the placement is under way. */
   removing(vmId: string): boolean {
@@ -61,13 +64,20 @@ export class Executor {
         if (step.kind === 'ensureFloatingIp') await this.driver.ensureFloatingIp(step.floatingIpId, step.floatingAddress, step.vipAddress);
         else if (step.kind === 'removeFloatingIp') await this.driver.removeFloatingIp(step.floatingIpId);
       } catch (error) {
-        floatingIpFailures.push(`floating IP ${step.kind === 'ensureFloatingIp' || step.kind === 'removeFloatingIp' ? step.floatingIpId : ''}: ${reasonOf(error)}`);
+        floatingIpFailures.push(
+          `floating IP ${step.kind === 'ensureFloatingIp' || step.kind === 'removeFloatingIp' ? step.floatingIpId : ''}: ${reasonOf(error)}`,
+        );
       }
     }
     return { outcomes, floatingIpFailures };
   }
 
-  private async bring(d: DesiredPlacement, vrrp: boolean, steps: readonly Step[], seen: ObservedPlacement | undefined): Promise<PlacementOutcome> {
+  private async bring(
+    d: DesiredPlacement,
+    vrrp: boolean,
+    steps: readonly Step[],
+    seen: ObservedPlacement | undefined,
+  ): Promise<PlacementOutcome> {
     if (d.run.kind === 'unrendered') return { kind: 'unrendered' };
     if (d.run.kind === 'wait') return { kind: 'waiting', reason: d.run.reason };
     if (d.run.kind === 'fail') return { kind: 'failed', reason: d.run.reason };
@@ -85,16 +95,22 @@ export class Executor {
 
   private async apply(step: Step): Promise<void> {
     switch (step.kind) {
-      case 'plumb': return this.driver.plumb(step.spec);
-      case 'startHaproxy': return this.driver.startHaproxy(step.spec);
-      case 'reloadHaproxy': return this.driver.reloadHaproxy(step.spec);
+      case 'plumb':
+        return this.driver.plumb(step.spec);
+      case 'startHaproxy':
+        return this.driver.startHaproxy(step.spec);
+      case 'reloadHaproxy':
+        return this.driver.reloadHaproxy(step.spec);
       case 'updateServers':
         // The runtime API refused a command (a server it does not know): the reload reads the whole file.
         if (!(await this.driver.updateServers(step.spec, step.commands))) await this.driver.reloadHaproxy(step.spec);
         return;
-      case 'pruneTlsFiles': return this.driver.pruneTlsFiles(step.spec);
-      case 'startKeepalived': return this.driver.startKeepalived(step.spec);
-      case 'reloadKeepalived': return this.driver.reloadKeepalived(step.spec);
+      case 'pruneTlsFiles':
+        return this.driver.pruneTlsFiles(step.spec);
+      case 'startKeepalived':
+        return this.driver.startKeepalived(step.spec);
+      case 'reloadKeepalived':
+        return this.driver.reloadKeepalived(step.spec);
       case 'removePlacement':
       case 'ensureFloatingIp':
       case 'removeFloatingIp':
@@ -108,17 +124,20 @@ export class Executor {
 
   private removeBeside(vmId: string): void {
     if (this.removals.has(vmId)) return;
-    this.removals.set(vmId, (async () => {
-      let failure: string | null = null;
-      try {
-        await this.driver.remove(vmId);
-      } catch (error) {
-        failure = reasonOf(error);
-      } finally {
-        this.removals.delete(vmId);
-      }
-      this.o.onRemoved(vmId, failure);
-    })());
+    this.removals.set(
+      vmId,
+      (async () => {
+        let failure: string | null = null;
+        try {
+          await this.driver.remove(vmId);
+        } catch (error) {
+          failure = reasonOf(error);
+        } finally {
+          this.removals.delete(vmId);
+        }
+        this.o.onRemoved(vmId, failure);
+      })(),
+    );
   }
 
   /** Waits for the removals under way. */

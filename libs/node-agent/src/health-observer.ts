@@ -8,7 +8,11 @@ import type { AgentLog } from './agent-log';
 import type { NodeAgentMetrics } from './node-agent-metrics';
 import type { NodeLog } from './node-log';
 
-const MEMBER_STATUS_REASON: Record<string, string | null> = { ACTIVE: null, INACTIVE: 'failed its health checks', DOWN: 'admin_state_up is false' };
+const MEMBER_STATUS_REASON: Record<string, string | null> = {
+  ACTIVE: null,
+  INACTIVE: 'failed its health checks',
+  DOWN: 'admin_state_up is false',
+};
 
 /**
  * Member health from HAProxy's checks on this node's active placements, appended on transitions
@@ -19,10 +23,16 @@ export class HealthObserver {
   private readonly reported = new Map<string, string>();
   private observing = false;
 
-  constructor(private readonly o: {
-    readonly nc: NatsConnection; readonly store: JetStreamEventStore; readonly log: NodeLog; readonly driver: PlacementDriver;
-    readonly agentLog: AgentLog; readonly metrics?: NodeAgentMetrics;
-  }) {}
+  constructor(
+    private readonly o: {
+      readonly nc: NatsConnection;
+      readonly store: JetStreamEventStore;
+      readonly log: NodeLog;
+      readonly driver: PlacementDriver;
+      readonly agentLog: AgentLog;
+      readonly metrics?: NodeAgentMetrics;
+    },
+  ) {}
 
   async observe(): Promise<void> {
     if (this.observing) return;
@@ -38,7 +48,11 @@ export class HealthObserver {
         for (const row of parseShowStat(csv).filter((r) => r.pxname === si.poolId)) {
           if (row.svname === 'BACKEND') {
             const sample: PoolStatsSample = {
-              poolId: si.poolId, bytesIn: row.bytesIn, bytesOut: row.bytesOut, activeConnections: row.currentSessions, totalConnections: row.totalSessions,
+              poolId: si.poolId,
+              bytesIn: row.bytesIn,
+              bytesOut: row.bytesOut,
+              activeConnections: row.currentSessions,
+              totalConnections: row.totalSessions,
             };
             nc.publish(poolStatsSubject(si.poolId), JSON.stringify(sample));
             samples.push(sample);
@@ -49,11 +63,28 @@ export class HealthObserver {
           if (this.reported.get(key) === status) continue;
           // A health check is no event's consequence: a new correlation id.
           const actor = systemActor(`node-agent ${log.nodeId}`, 'system', null);
-          const result = await executeSystemCommand(store, poolDecider, si.poolId, {
-            type: 'RecordMemberStatus', data: { poolId: si.poolId, memberId: row.svname, status, statusDescription: MEMBER_STATUS_REASON[status] },
-          }, actor);
+          const result = await executeSystemCommand(
+            store,
+            poolDecider,
+            si.poolId,
+            {
+              type: 'RecordMemberStatus',
+              data: { poolId: si.poolId, memberId: row.svname, status, statusDescription: MEMBER_STATUS_REASON[status] },
+            },
+            actor,
+          );
           if (result.events.length > 0) {
-            agentLog('info', { correlationId: actor.correlationId, causationId: actor.causationId, poolId: si.poolId, memberId: row.svname, events: result.events.map((e) => e.type) }, 'appended');
+            agentLog(
+              'info',
+              {
+                correlationId: actor.correlationId,
+                causationId: actor.causationId,
+                poolId: si.poolId,
+                memberId: row.svname,
+                events: result.events.map((e) => e.type),
+              },
+              'appended',
+            );
           }
           this.reported.set(key, status);
         }

@@ -13,15 +13,21 @@ export class NodeAgentMetrics {
   constructor(readonly service: ServiceMetrics) {
     const registers = [service.registry];
     this.passes = new Histogram({
-      name: 'lbaas_reconcile_pass_duration_seconds', help: 'How long a reconcile pass took: a full pass, or one for the placements events touched.',
-      labelNames: ['pass'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers,
+      name: 'lbaas_reconcile_pass_duration_seconds',
+      help: 'How long a reconcile pass took: a full pass, or one for the placements events touched.',
+      labelNames: ['pass'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
     });
     const gauge = (name: string, help: string): Gauge<'pool_id'> => new Gauge({ name, help, labelNames: ['pool_id'], registers });
     this.traffic = {
       bytesIn: gauge('lbaas_haproxy_pool_bytes_in', "Bytes received by a pool's backend on this node's active placement (HAProxy bin)."),
       bytesOut: gauge('lbaas_haproxy_pool_bytes_out', "Bytes sent by a pool's backend on this node's active placement (HAProxy bout)."),
       currentSessions: gauge('lbaas_haproxy_pool_current_sessions', "Sessions open on a pool's backend now (HAProxy scur)."),
-      totalSessions: gauge('lbaas_haproxy_pool_total_sessions', "Sessions a pool's backend has served since HAProxy's last reload (HAProxy stot)."),
+      totalSessions: gauge(
+        'lbaas_haproxy_pool_total_sessions',
+        "Sessions a pool's backend has served since HAProxy's last reload (HAProxy stot).",
+      ),
     };
   }
 

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type NatsConnection, type ObjectStore } from 'nats';
 import {
-  certificateDecider, type CertificateMaterial, poolDecider, serviceInstanceDecider, vipDecider, type VipState,
+  certificateDecider,
+  type CertificateMaterial,
+  poolDecider,
+  serviceInstanceDecider,
+  vipDecider,
+  type VipState,
 } from '@lbaas/domain';
 import { executeSystemCommand, JetStreamEventStore, systemActor } from '@lbaas/event-log';
 import { FakeDriver, type PlacementSpec, waitFor } from '@lbaas/dataplane';
@@ -48,28 +53,56 @@ describe('node agent with a TLS VIP (real nats-server, recording driver)', () =>
   let ring: KeyRing;
   const driver = new RecordingDriver();
   const logs: string[] = [];
-  const [tenantId, poolId, vipId, certificateId, instanceId, vmId] = ['t1', randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+  const [tenantId, poolId, vipId, certificateId, instanceId, vmId] = [
+    't1',
+    randomUUID(),
+    randomUUID(),
+    randomUUID(),
+    randomUUID(),
+    randomUUID(),
+  ];
   const runRoot = '/run/lbaas-test';
   const who = systemActor('test', tenantId, null);
   const fingerprint = (n: number) => `${String(n).repeat(16)}${'e'.repeat(48)}`;
   const material = (n: number, sealedWith: KeyRing): CertificateMaterial => ({
-    certificate: certificatePem(n), privateKey: sealSecret(KEY_PEM, sealedWith), fingerprint: fingerprint(n), subject: 'CN=www.lbaas.test',
-    hostnames: ['www.lbaas.test'], notBefore: '2026-01-01T00:00:00.000Z', notAfter: '2027-01-01T00:00:00.000Z',
+    certificate: certificatePem(n),
+    privateKey: sealSecret(KEY_PEM, sealedWith),
+    fingerprint: fingerprint(n),
+    subject: 'CN=www.lbaas.test',
+    hostnames: ['www.lbaas.test'],
+    notBefore: '2026-01-01T00:00:00.000Z',
+    notAfter: '2027-01-01T00:00:00.000Z',
   });
 
   /** What the config renderer would do: the placement's files naming the certificate and their bundle, stored and recorded. */
   const render = async (n: number): Promise<string> => {
     const base = baseHaproxyInput();
     const runDir = `${runRoot}/${vmId}`;
-    const r = renderPlacement({
-      ...base, instanceId, runDir, pool: { ...base.pool, id: poolId },
-      vip: { ...base.vip, id: vipId, protocolPort: 443, tls: { certificateId, fingerprint: fingerprint(n) } },
-    }, { ...baseKeepalivedInput(), instanceId, vmId, runDir, vrrpAddress: '198.19.192.1', virtualRouterId: 7 });
+    const r = renderPlacement(
+      {
+        ...base,
+        instanceId,
+        runDir,
+        pool: { ...base.pool, id: poolId },
+        vip: { ...base.vip, id: vipId, protocolPort: 443, tls: { certificateId, fingerprint: fingerprint(n) } },
+      },
+      { ...baseKeepalivedInput(), instanceId, vmId, runDir, vrrpAddress: '198.19.192.1', virtualRouterId: 7 },
+    );
     for (const f of [r.haproxy, r.keepalived]) await objects.putBlob({ name: f.hash }, new TextEncoder().encode(f.text));
-    await objects.putBlob({ name: placementBundleName(r.haproxy.hash, r.keepalived.hash) }, new TextEncoder().encode(canonicalJson(r.bundle)));
-    await executeSystemCommand(store, serviceInstanceDecider, instanceId, {
-      type: 'RecordConfigRendered', data: { instanceId, placements: [{ vmId, haproxyHash: r.haproxy.hash, keepalivedHash: r.keepalived.hash }] },
-    }, who);
+    await objects.putBlob(
+      { name: placementBundleName(r.haproxy.hash, r.keepalived.hash) },
+      new TextEncoder().encode(canonicalJson(r.bundle)),
+    );
+    await executeSystemCommand(
+      store,
+      serviceInstanceDecider,
+      instanceId,
+      {
+        type: 'RecordConfigRendered',
+        data: { instanceId, placements: [{ vmId, haproxyHash: r.haproxy.hash, keepalivedHash: r.keepalived.hash }] },
+      },
+      who,
+    );
     return r.haproxy.hash;
   };
   const vip = async (): Promise<VipState> => {
@@ -85,30 +118,97 @@ describe('node agent with a TLS VIP (real nats-server, recording driver)', () =>
     store = await JetStreamEventStore.create(nc);
     await store.ensureStream();
     objects = await nc.jetstream().views.os(CONFIG_BUCKET);
-    await executeSystemCommand(store, poolDecider, poolId, {
-      type: 'CreatePool',
-      data: { poolId, tenantId, name: 'web', description: '', subnetId: randomUUID(), protocol: 'HTTP', lbMethod: 'ROUND_ROBIN', adminStateUp: true, provider: 'haproxy' },
-    }, who);
-    await executeSystemCommand(store, certificateDecider, certificateId, {
-      type: 'CreateCertificate', data: { certificateId, tenantId, name: 'www', description: '', ...material(1, ring) },
-    }, who);
-    await executeSystemCommand(store, certificateDecider, certificateId, { type: 'AttachCertificateVip', data: { certificateId, vipId } }, who);
-    await executeSystemCommand(store, vipDecider, vipId, {
-      type: 'CreateVip', tlsCertificateId: certificateId,
-      data: {
-        vipId, tenantId, subnetId: randomUUID(), address: '198.18.1.10', portId: randomUUID(), protocolPort: 443, protocol: 'HTTP', poolId,
-        name: 'www', description: '', sessionPersistence: null, connectionLimit: -1, adminStateUp: true,
+    await executeSystemCommand(
+      store,
+      poolDecider,
+      poolId,
+      {
+        type: 'CreatePool',
+        data: {
+          poolId,
+          tenantId,
+          name: 'web',
+          description: '',
+          subnetId: randomUUID(),
+          protocol: 'HTTP',
+          lbMethod: 'ROUND_ROBIN',
+          adminStateUp: true,
+          provider: 'haproxy',
+        },
       },
-    }, who);
-    await executeSystemCommand(store, serviceInstanceDecider, instanceId, {
-      type: 'CreateServiceInstance', data: { instanceId, tenantId, vipId, poolId, createTs: 1, virtualRouterId: 7 },
-    }, who);
-    await executeSystemCommand(store, serviceInstanceDecider, instanceId, {
-      type: 'PlaceInstance', data: { instanceId, vmId, nodeId: NODE, vrrpAddress: '198.19.192.1', at: new Date().toISOString() },
-    }, who);
+      who,
+    );
+    await executeSystemCommand(
+      store,
+      certificateDecider,
+      certificateId,
+      {
+        type: 'CreateCertificate',
+        data: { certificateId, tenantId, name: 'www', description: '', ...material(1, ring) },
+      },
+      who,
+    );
+    await executeSystemCommand(
+      store,
+      certificateDecider,
+      certificateId,
+      { type: 'AttachCertificateVip', data: { certificateId, vipId } },
+      who,
+    );
+    await executeSystemCommand(
+      store,
+      vipDecider,
+      vipId,
+      {
+        type: 'CreateVip',
+        tlsCertificateId: certificateId,
+        data: {
+          vipId,
+          tenantId,
+          subnetId: randomUUID(),
+          address: '198.18.1.10',
+          portId: randomUUID(),
+          protocolPort: 443,
+          protocol: 'HTTP',
+          poolId,
+          name: 'www',
+          description: '',
+          sessionPersistence: null,
+          connectionLimit: -1,
+          adminStateUp: true,
+        },
+      },
+      who,
+    );
+    await executeSystemCommand(
+      store,
+      serviceInstanceDecider,
+      instanceId,
+      {
+        type: 'CreateServiceInstance',
+        data: { instanceId, tenantId, vipId, poolId, createTs: 1, virtualRouterId: 7 },
+      },
+      who,
+    );
+    await executeSystemCommand(
+      store,
+      serviceInstanceDecider,
+      instanceId,
+      {
+        type: 'PlaceInstance',
+        data: { instanceId, vmId, nodeId: NODE, vrrpAddress: '198.19.192.1', at: new Date().toISOString() },
+      },
+      who,
+    );
     await render(1);
     agent = await runNodeAgent({
-      nc, nodeId: NODE, driver, heartbeatMs: 300, reconcileMs: 500, observeMs: 60_000, certificateKeys: certificateKeyFile(join(dir, 'certificate.key')),
+      nc,
+      nodeId: NODE,
+      driver,
+      heartbeatMs: 300,
+      reconcileMs: 500,
+      observeMs: 60_000,
+      certificateKeys: certificateKeyFile(join(dir, 'certificate.key')),
       log: (level, fields, message) => logs.push(JSON.stringify({ level, ...fields, message })),
     });
   });
@@ -122,15 +222,27 @@ describe('node agent with a TLS VIP (real nats-server, recording driver)', () =>
 
   it('gives the driver the chain and the opened key at the path haproxy.cfg names, and the VIP goes ACTIVE', async () => {
     await waitFor('the placement applied with its TLS file', () => driver.applied.length > 0, 20_000);
-    expect(driver.applied[0].tlsFiles).toEqual([{ path: `${runRoot}/${vmId}/tls/${certificateId}-1111111111111111.pem`, pem: `${certificatePem(1)}${KEY_PEM}` }]);
-    await waitFor('the VIP ACTIVE', async () => {
-      const v = await vip();
-      return v.kind === 'live' && v.status === 'ACTIVE';
-    }, 20_000);
+    expect(driver.applied[0].tlsFiles).toEqual([
+      { path: `${runRoot}/${vmId}/tls/${certificateId}-1111111111111111.pem`, pem: `${certificatePem(1)}${KEY_PEM}` },
+    ]);
+    await waitFor(
+      'the VIP ACTIVE',
+      async () => {
+        const v = await vip();
+        return v.kind === 'live' && v.status === 'ACTIVE';
+      },
+      20_000,
+    );
   });
 
   it('applies the replacement once a rendering names it', async () => {
-    await executeSystemCommand(store, certificateDecider, certificateId, { type: 'ReplaceCertificate', data: { certificateId, ...material(2, ring) } }, who);
+    await executeSystemCommand(
+      store,
+      certificateDecider,
+      certificateId,
+      { type: 'ReplaceCertificate', data: { certificateId, ...material(2, ring) } },
+      who,
+    );
     const hash = await render(2);
     await waitFor('the replacement applied', () => driver.applied.some((p) => p.haproxy.hash === hash), 20_000);
     expect(driver.applied.find((p) => p.haproxy.hash === hash)?.tlsFiles).toEqual([
@@ -140,15 +252,27 @@ describe('node agent with a TLS VIP (real nats-server, recording driver)', () =>
 
   it('makes the VIP ERROR with a reason naming the certificate when its key was sealed with a key the agent lacks, and applies nothing', async () => {
     const other = loadKeyRing(join(dir, 'other-deployment.key'));
-    await executeSystemCommand(store, certificateDecider, certificateId, { type: 'ReplaceCertificate', data: { certificateId, ...material(3, other) } }, who);
+    await executeSystemCommand(
+      store,
+      certificateDecider,
+      certificateId,
+      { type: 'ReplaceCertificate', data: { certificateId, ...material(3, other) } },
+      who,
+    );
     const hash = await render(3);
-    await waitFor('the VIP ERROR', async () => {
-      const v = await vip();
-      return v.kind === 'live' && v.status === 'ERROR';
-    }, 20_000);
+    await waitFor(
+      'the VIP ERROR',
+      async () => {
+        const v = await vip();
+        return v.kind === 'live' && v.status === 'ERROR';
+      },
+      20_000,
+    );
     const v = await vip();
     if (v.kind !== 'live') throw new Error('the VIP is gone');
-    expect(v.statusDescription).toMatch(new RegExp(`^cannot open the private key of certificate ${certificateId}: the secret was sealed with key ${other.current.id}`));
+    expect(v.statusDescription).toMatch(
+      new RegExp(`^cannot open the private key of certificate ${certificateId}: the secret was sealed with key ${other.current.id}`),
+    );
     expect(driver.applied.some((p) => p.haproxy.hash === hash)).toBe(false);
     expect(logs.join('\n')).not.toMatch(/THE-TENANT-KEY-MATERIAL|PRIVATE KEY/);
   });

@@ -44,35 +44,108 @@ describe('node agent with a VRRP driver (real nats-server)', () => {
     store = await JetStreamEventStore.create(nc);
     await store.ensureStream();
     const objects = await nc.jetstream().views.os(CONFIG_BUCKET);
-    await executeSystemCommand(store, poolDecider, poolId, {
-      type: 'CreatePool',
-      data: { poolId, tenantId, name: 'web', description: '', subnetId: randomUUID(), protocol: 'HTTP', lbMethod: 'ROUND_ROBIN', adminStateUp: true, provider: 'haproxy' },
-    }, who);
-    await executeSystemCommand(store, vipDecider, vipId, {
-      type: 'CreateVip',
-      data: {
-        vipId, tenantId, subnetId: randomUUID(), address: '198.18.1.10', portId: randomUUID(), protocolPort: 80, protocol: 'HTTP', poolId,
-        name: 'web', description: '', sessionPersistence: null, connectionLimit: -1, adminStateUp: true,
+    await executeSystemCommand(
+      store,
+      poolDecider,
+      poolId,
+      {
+        type: 'CreatePool',
+        data: {
+          poolId,
+          tenantId,
+          name: 'web',
+          description: '',
+          subnetId: randomUUID(),
+          protocol: 'HTTP',
+          lbMethod: 'ROUND_ROBIN',
+          adminStateUp: true,
+          provider: 'haproxy',
+        },
       },
-    }, who);
-    await executeSystemCommand(store, serviceInstanceDecider, instanceId, {
-      type: 'CreateServiceInstance', data: { instanceId, tenantId, vipId, poolId, createTs: 1, virtualRouterId: 7 },
-    }, who);
-    await executeSystemCommand(store, serviceInstanceDecider, instanceId, {
-      type: 'PlaceInstance', data: { instanceId, vmId, nodeId: 'compute-node-1', vrrpAddress: '198.19.192.1', at: new Date().toISOString() },
-    }, who);
+      who,
+    );
+    await executeSystemCommand(
+      store,
+      vipDecider,
+      vipId,
+      {
+        type: 'CreateVip',
+        data: {
+          vipId,
+          tenantId,
+          subnetId: randomUUID(),
+          address: '198.18.1.10',
+          portId: randomUUID(),
+          protocolPort: 80,
+          protocol: 'HTTP',
+          poolId,
+          name: 'web',
+          description: '',
+          sessionPersistence: null,
+          connectionLimit: -1,
+          adminStateUp: true,
+        },
+      },
+      who,
+    );
+    await executeSystemCommand(
+      store,
+      serviceInstanceDecider,
+      instanceId,
+      {
+        type: 'CreateServiceInstance',
+        data: { instanceId, tenantId, vipId, poolId, createTs: 1, virtualRouterId: 7 },
+      },
+      who,
+    );
+    await executeSystemCommand(
+      store,
+      serviceInstanceDecider,
+      instanceId,
+      {
+        type: 'PlaceInstance',
+        data: { instanceId, vmId, nodeId: 'compute-node-1', vrrpAddress: '198.19.192.1', at: new Date().toISOString() },
+      },
+      who,
+    );
     const base = baseHaproxyInput();
     const runDir = `/run/lbaas-test/${vmId}`;
     const r = renderPlacement(
       { ...base, instanceId, runDir, pool: { ...base.pool, id: poolId }, vip: { ...base.vip, id: vipId } },
-      { ...baseKeepalivedInput(), instanceId, vmId, runDir, vrrpAddress: '198.19.192.1', virtualRouterId: 7, vip: { address: '198.18.1.10', prefixLength: 24 } },
+      {
+        ...baseKeepalivedInput(),
+        instanceId,
+        vmId,
+        runDir,
+        vrrpAddress: '198.19.192.1',
+        virtualRouterId: 7,
+        vip: { address: '198.18.1.10', prefixLength: 24 },
+      },
     );
     for (const f of [r.haproxy, r.keepalived]) await objects.putBlob({ name: f.hash }, new TextEncoder().encode(f.text));
-    await objects.putBlob({ name: placementBundleName(r.haproxy.hash, r.keepalived.hash) }, new TextEncoder().encode(canonicalJson(r.bundle)));
-    await executeSystemCommand(store, serviceInstanceDecider, instanceId, {
-      type: 'RecordConfigRendered', data: { instanceId, placements: [{ vmId, haproxyHash: r.haproxy.hash, keepalivedHash: r.keepalived.hash }] },
-    }, who);
-    agent = await runNodeAgent({ nc, nodeId: 'compute-node-1', driver, heartbeatMs: 300, reconcileMs: 500, observeMs: 60_000, log: () => undefined });
+    await objects.putBlob(
+      { name: placementBundleName(r.haproxy.hash, r.keepalived.hash) },
+      new TextEncoder().encode(canonicalJson(r.bundle)),
+    );
+    await executeSystemCommand(
+      store,
+      serviceInstanceDecider,
+      instanceId,
+      {
+        type: 'RecordConfigRendered',
+        data: { instanceId, placements: [{ vmId, haproxyHash: r.haproxy.hash, keepalivedHash: r.keepalived.hash }] },
+      },
+      who,
+    );
+    agent = await runNodeAgent({
+      nc,
+      nodeId: 'compute-node-1',
+      driver,
+      heartbeatMs: 300,
+      reconcileMs: 500,
+      observeMs: 60_000,
+      log: () => undefined,
+    });
   });
 
   afterAll(async () => {
@@ -86,9 +159,13 @@ describe('node agent with a VRRP driver (real nats-server)', () => {
     expect(driver.asked[0]).toBe(`${vmId} 198.18.1.10`);
     expect(await vip()).toMatchObject({ status: 'PENDING_CREATE' });
     driver.holding = true;
-    await waitFor('the VIP ACTIVE', async () => {
-      const v = await vip();
-      return v.kind === 'live' && v.status === 'ACTIVE';
-    }, 20_000);
+    await waitFor(
+      'the VIP ACTIVE',
+      async () => {
+        const v = await vip();
+        return v.kind === 'live' && v.status === 'ACTIVE';
+      },
+      20_000,
+    );
   });
 });

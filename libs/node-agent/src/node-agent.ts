@@ -1,5 +1,13 @@
 import type { PlacementDriver } from '@lbaas/dataplane';
-import { type CausingEvent, JetStreamEventStore, type SystemActor, systemActor, type CommitFollower, followCommits, streamLastSeq } from '@lbaas/event-log';
+import {
+  type CausingEvent,
+  JetStreamEventStore,
+  type SystemActor,
+  systemActor,
+  type CommitFollower,
+  followCommits,
+  streamLastSeq,
+} from '@lbaas/event-log';
 import { CoalescedRounds } from '@lbaas/service-shell';
 import { configStore, type HeartbeatSender, sendHeartbeats } from '@lbaas/coordination';
 import type { NatsConnection } from 'nats';
@@ -46,7 +54,8 @@ export interface NodeAgent {
   stop(): Promise<void>;
 }
 
-const describeStep = (s: Step): string => `${s.kind}${s.kind === 'reloadHaproxy' ? ` (${s.why})` : ''} ${vmIdOf(s) ?? (s.kind === 'ensureFloatingIp' || s.kind === 'removeFloatingIp' ? s.floatingIpId : '')}`;
+const describeStep = (s: Step): string =>
+  `${s.kind}${s.kind === 'reloadHaproxy' ? ` (${s.why})` : ''} ${vmIdOf(s) ?? (s.kind === 'ensureFloatingIp' || s.kind === 'removeFloatingIp' ? s.floatingIpId : '')}`;
 
 /**
  * One compute node, as a level-triggered reconciler: it folds the log into what this node
@@ -67,7 +76,10 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
 
   /** Acting on `cause` keeps its correlation id; with none (a timer's pass), a new one starts. */
   const who = (cause: CausingEvent | null): SystemActor => systemActor(`node-agent ${nodeId}`, 'system', cause);
-  const passes = new CoalescedRounds(() => pass(), (error: unknown) => log('error', { err: error instanceof Error ? error.message : String(error) }, 'reconcile pass failed; retrying'));
+  const passes = new CoalescedRounds(
+    () => pass(),
+    (error: unknown) => log('error', { err: error instanceof Error ? error.message : String(error) }, 'reconcile pass failed; retrying'),
+  );
   const queue = new ReconcileQueue(() => {
     if (caughtUp) passes.kick();
   });
@@ -104,14 +116,20 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     for (const si of mine.filter((s) => !s.deleting)) {
       for (const r of si.rendered) {
         if (!si.placements.some((p) => p.vmId === r.vmId && p.nodeId === nodeId)) continue;
-        fetched.set(r.vmId, await files.get(r).catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) })));
+        fetched.set(
+          r.vmId,
+          await files.get(r).catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) })),
+        );
       }
     }
     const desired = desiredNode({ log: nodeLog, scope, files: (vmId) => fetched.get(vmId), keys: o.certificateKeys, driver });
-    const vmIds = scope === null ? undefined : [
-      ...mine.flatMap((si) => si.placements.filter((p) => p.nodeId === nodeId).map((p) => p.vmId)),
-      ...[...nodeLog.ours].filter(([, instanceId]) => scope.has(instanceId)).map(([vmId]) => vmId),
-    ];
+    const vmIds =
+      scope === null
+        ? undefined
+        : [
+            ...mine.flatMap((si) => si.placements.filter((p) => p.nodeId === nodeId).map((p) => p.vmId)),
+            ...[...nodeLog.ours].filter(([, instanceId]) => scope.has(instanceId)).map(([vmId]) => vmId),
+          ];
     const observed = await driver.observe(vmIds);
     const steps = plan(desired, observed);
     if (steps.length > 0) log('info', { steps: steps.map(describeStep) }, 'reconciling');
@@ -124,14 +142,20 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
       const cause = batch.instances.get(si.id) ?? null;
       const outcome = result.outcomes.get(d.vmId) ?? { kind: 'unrendered' };
       const actor = who(cause);
-      if (outcome.kind === 'waiting') log('info', { correlationId: actor.correlationId, instanceId: si.id, vmId: d.vmId, reason: outcome.reason }, 'placement not applied yet');
+      if (outcome.kind === 'waiting')
+        log(
+          'info',
+          { correlationId: actor.correlationId, instanceId: si.id, vmId: d.vmId, reason: outcome.reason },
+          'placement not applied yet',
+        );
       const { reports, recheckVip } = reportsFor(si, d, outcome);
       for (const report of reports) await writer.write(report, actor);
       if (recheckVip) queue.addAfter(si.id, VIP_RECHECK_MS, cause);
     }
     const present = new Set(observed.placements.map((p) => p.vmId));
     for (const si of mine) {
-      for (const report of releasesFor(si, nodeId, present, (vmId) => executor.removing(vmId))) await writer.write(report, who(batch.instances.get(si.id) ?? null));
+      for (const report of releasesFor(si, nodeId, present, (vmId) => executor.removing(vmId)))
+        await writer.write(report, who(batch.instances.get(si.id) ?? null));
     }
     if (batch.whole) files.retain(mine.flatMap((si) => si.rendered));
   };
@@ -149,7 +173,11 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
         if (touched.node) queue.addWhole();
         // Replaying the log at start is not acting on it.
         if (caughtUp && event.aggregate === 'serviceinstance' && touched.instances.length > 0) {
-          log('info', { correlationId: event.correlationId, eventId: event.id, type: event.type, instanceId: event.aggregateId, seq }, 'event');
+          log(
+            'info',
+            { correlationId: event.correlationId, eventId: event.id, type: event.type, instanceId: event.aggregateId, seq },
+            'event',
+          );
         }
       }
     },

@@ -1,6 +1,16 @@
 import {
-  certificateDecider, type CertificateState, type EventEnvelope, floatingIpDecider, type FloatingIpState, fold, serviceInstanceDecider,
-  type ServiceInstanceEvent, type ServiceInstanceState, upcastTo, vipDecider, type VipState,
+  certificateDecider,
+  type CertificateState,
+  type EventEnvelope,
+  floatingIpDecider,
+  type FloatingIpState,
+  fold,
+  serviceInstanceDecider,
+  type ServiceInstanceEvent,
+  type ServiceInstanceState,
+  upcastTo,
+  vipDecider,
+  type VipState,
 } from '@lbaas/domain';
 import { CertificateVersions } from './placement-tls';
 
@@ -42,10 +52,12 @@ export class NodeLog {
         this.certificates.set(event.aggregateId, after);
         this.versions.record(event.aggregateId, after);
         // A new chain may keep the leaf, and so the file name: the placements serving it write it again.
-        const instances = [...this.instances.values()].filter((si) => {
-          const vip = this.vips.get(si.vipId);
-          return vip?.kind === 'live' && vip.tlsCertificateId === event.aggregateId && this.mine(si);
-        }).map((si) => si.id);
+        const instances = [...this.instances.values()]
+          .filter((si) => {
+            const vip = this.vips.get(si.vipId);
+            return vip?.kind === 'live' && vip.tlsCertificateId === event.aggregateId && this.mine(si);
+          })
+          .map((si) => si.id);
         return { instances, node: false };
       }
       case 'vip':
@@ -75,7 +87,12 @@ export class NodeLog {
   }
 
   /** The VIPs' live floating IPs: floating IP id -> its address and the VIP's address it forwards to, with the VIP's id. */
-  associatedFloatingIps(): { readonly id: string; readonly floatingAddress: string; readonly vipId: string; readonly vipAddress: string }[] {
+  associatedFloatingIps(): {
+    readonly id: string;
+    readonly floatingAddress: string;
+    readonly vipId: string;
+    readonly vipAddress: string;
+  }[] {
     const vipOfPort = new Map([...this.vips.values()].flatMap((v) => (v.kind === 'live' ? [[v.portId, v] as const] : [])));
     return [...this.floatingIps.values()].flatMap((fip) => {
       if (fip.kind !== 'live' || fip.portId === null || fip.fixedIpAddress === null) return [];

@@ -24,17 +24,36 @@ describe('placementTlsFiles', () => {
   const runDir = baseHaproxyInput().runDir;
   const pathOf = (fp: string) => tlsCertificatePath(runDir, CERT, fp);
   /** The TLS files of a placement's bundle: its certificate's, or none. */
-  const cfg = (fp: string | null): TlsFileFact[] => (fp === null ? [] : [{ path: pathOf(fp), certificateId: CERT, fingerprintPrefix: fp.slice(0, FINGERPRINT_PREFIX_LENGTH) }]);
+  const cfg = (fp: string | null): TlsFileFact[] =>
+    fp === null ? [] : [{ path: pathOf(fp), certificateId: CERT, fingerprintPrefix: fp.slice(0, FINGERPRINT_PREFIX_LENGTH) }];
   const certificate = (fp: string, change: Partial<Extract<CertificateState, { kind: 'live' }>> = {}): CertificateState => ({
-    kind: 'live', id: CERT, tenantId: 't', name: 'www', description: '', certificate: `-----BEGIN CERTIFICATE-----\nLEAF ${fp.slice(0, 4)}\n-----END CERTIFICATE-----\n`,
-    privateKey: sealSecret(KEY_PEM, loadKeyRing(keyFile)), fingerprint: fp, subject: 'CN=www.lbaas.test', hostnames: ['www.lbaas.test'],
-    notBefore: '2026-01-01T00:00:00Z', notAfter: '2027-01-01T00:00:00Z', vipIds: [VIP], ...change,
+    kind: 'live',
+    id: CERT,
+    tenantId: 't',
+    name: 'www',
+    description: '',
+    certificate: `-----BEGIN CERTIFICATE-----\nLEAF ${fp.slice(0, 4)}\n-----END CERTIFICATE-----\n`,
+    privateKey: sealSecret(KEY_PEM, loadKeyRing(keyFile)),
+    fingerprint: fp,
+    subject: 'CN=www.lbaas.test',
+    hostnames: ['www.lbaas.test'],
+    notBefore: '2026-01-01T00:00:00Z',
+    notAfter: '2027-01-01T00:00:00Z',
+    vipIds: [VIP],
+    ...change,
   });
-  const vip = (tlsCertificateId: string | null) => ({ kind: 'live', id: VIP, tlsCertificateId } as unknown as VipState);
+  const vip = (tlsCertificateId: string | null) => ({ kind: 'live', id: VIP, tlsCertificateId }) as unknown as VipState;
   const context = (states: CertificateState[], change: Partial<PlacementTlsContext> = {}): PlacementTlsContext => {
     const versions = new CertificateVersions();
     for (const s of states) versions.record(CERT, s);
-    return { vipId: VIP, vip: vip(CERT), certificates: new Map([[CERT, states[states.length - 1]]]), versions, keys: certificateKeyFile(keyFile), ...change };
+    return {
+      vipId: VIP,
+      vip: vip(CERT),
+      certificates: new Map([[CERT, states[states.length - 1]]]),
+      versions,
+      keys: certificateKeyFile(keyFile),
+      ...change,
+    };
   };
 
   it('writes no file for a configuration without TLS', () => {
@@ -44,15 +63,22 @@ describe('placementTlsFiles', () => {
   it('gives the chain then the opened key at the path the configuration names', () => {
     const fp = fingerprint('a');
     expect(placementTlsFiles(cfg(fp), context([certificate(fp)]))).toEqual({
-      kind: 'files', files: [{ path: pathOf(fp), pem: `-----BEGIN CERTIFICATE-----\nLEAF aaaa\n-----END CERTIFICATE-----\n${KEY_PEM}` }],
+      kind: 'files',
+      files: [{ path: pathOf(fp), pem: `-----BEGIN CERTIFICATE-----\nLEAF aaaa\n-----END CERTIFICATE-----\n${KEY_PEM}` }],
     });
   });
 
   it('still writes the version the running configuration names after a replacement, until a rendering names the new one', () => {
     const [old, now] = [fingerprint('a'), fingerprint('b')];
     const c = context([certificate(old), certificate(now)]);
-    expect(placementTlsFiles(cfg(old), c)).toMatchObject({ kind: 'files', files: [{ path: pathOf(old), pem: expect.stringContaining('LEAF aaaa') }] });
-    expect(placementTlsFiles(cfg(now), c)).toMatchObject({ kind: 'files', files: [{ path: pathOf(now), pem: expect.stringContaining('LEAF bbbb') }] });
+    expect(placementTlsFiles(cfg(old), c)).toMatchObject({
+      kind: 'files',
+      files: [{ path: pathOf(old), pem: expect.stringContaining('LEAF aaaa') }],
+    });
+    expect(placementTlsFiles(cfg(now), c)).toMatchObject({
+      kind: 'files',
+      files: [{ path: pathOf(now), pem: expect.stringContaining('LEAF bbbb') }],
+    });
   });
 
   it('keeps the last four versions of a certificate', () => {
@@ -62,10 +88,22 @@ describe('placementTlsFiles', () => {
   });
 
   it.each<[string, (fp: string) => PlacementTlsContext, RegExp]>([
-    ['a certificate not folded yet', () => ({ ...context([certificate(fingerprint('a'))]), certificates: new Map() }), /is not in the log as read so far/],
+    [
+      'a certificate not folded yet',
+      () => ({ ...context([certificate(fingerprint('a'))]), certificates: new Map() }),
+      /is not in the log as read so far/,
+    ],
     ['a version not folded yet', () => context([certificate(fingerprint('b'))]), /fingerprint aaaaaaaaaaaaaaaa\.\.\. is not in the log/],
-    ['a deleted certificate', (fp) => ({ ...context([certificate(fp)]), certificates: new Map([[CERT, { kind: 'deleted' } as CertificateState]]) }), /not in the log/],
-    ['a certificate the VIP no longer uses', (fp) => context([certificate(fp, { vipIds: [OTHER_VIP] })], { vip: vip(id(81)) }), /no longer used by VIP/],
+    [
+      'a deleted certificate',
+      (fp) => ({ ...context([certificate(fp)]), certificates: new Map([[CERT, { kind: 'deleted' } as CertificateState]]) }),
+      /not in the log/,
+    ],
+    [
+      'a certificate the VIP no longer uses',
+      (fp) => context([certificate(fp, { vipIds: [OTHER_VIP] })], { vip: vip(id(81)) }),
+      /no longer used by VIP/,
+    ],
   ])('waits (applies nothing) for %s', (_, c, reason) => {
     const fp = fingerprint('a');
     expect(placementTlsFiles(cfg(fp), c(fp))).toEqual({ kind: 'wait', reason: expect.stringMatching(reason) });
@@ -80,7 +118,9 @@ describe('placementTlsFiles', () => {
   it('throws a reason naming the certificate, without key material, when the key was sealed with a key this agent lacks', () => {
     const fp = fingerprint('a');
     const sealedElsewhere = certificate(fp, { privateKey: sealSecret(KEY_PEM, loadKeyRing(join(dir, 'other.key'))) });
-    expect(() => placementTlsFiles(cfg(fp), context([sealedElsewhere]))).toThrow(new RegExp(`^cannot open the private key of certificate ${CERT}: .*not in this deployment's key ring`));
+    expect(() => placementTlsFiles(cfg(fp), context([sealedElsewhere]))).toThrow(
+      new RegExp(`^cannot open the private key of certificate ${CERT}: .*not in this deployment's key ring`),
+    );
     try {
       placementTlsFiles(cfg(fp), context([sealedElsewhere]));
     } catch (error) {
@@ -107,9 +147,11 @@ describe('certificateKeyFile', () => {
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'lbt-key-file-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('never creates the key file: an agent\'s own key would open nothing', () => {
+  it("never creates the key file: an agent's own key would open nothing", () => {
     const keys = certificateKeyFile(join(dir, 'certificate.key'));
-    expect(() => keys.open(sealSecret('x', loadKeyRing(join(dir, 'api.key'))))).toThrow(/there is no certificate key file .*certificate\.key \(LBAAS_CERTIFICATE_KEY_FILE\)/);
+    expect(() => keys.open(sealSecret('x', loadKeyRing(join(dir, 'api.key'))))).toThrow(
+      /there is no certificate key file .*certificate\.key \(LBAAS_CERTIFICATE_KEY_FILE\)/,
+    );
   });
 
   it('reads the files again when a key names a key id it lacks: a rotation needs no agent restart', () => {

@@ -18,7 +18,8 @@ export interface SecretOpener {
 export function certificateKeyFile(path: string): SecretOpener {
   let ring: KeyRing | null = null;
   const load = (): KeyRing => {
-    if (!existsSync(path)) throw new Error(`there is no certificate key file ${path} (LBAAS_CERTIFICATE_KEY_FILE); it must hold the api's key`);
+    if (!existsSync(path))
+      throw new Error(`there is no certificate key file ${path} (LBAAS_CERTIFICATE_KEY_FILE); it must hold the api's key`);
     ring = loadKeyRing(path);
     return ring;
   };
@@ -103,9 +104,11 @@ export function placementTlsFiles(refs: readonly TlsFileFact[], c: PlacementTlsC
     if (certificate?.kind !== 'live') return { kind: 'wait', reason: `certificate ${id} is not in the log as read so far` };
     // Only certificates of the VIP this placement serves; a switch to another one is on its way to a new rendering.
     const used = (c.vip?.kind === 'live' && c.vip.tlsCertificateId === id) || certificate.vipIds.includes(c.vipId);
-    if (!used) return { kind: 'wait', reason: `certificate ${id} is no longer used by VIP ${c.vipId}: waiting for the rendering without it` };
+    if (!used)
+      return { kind: 'wait', reason: `certificate ${id} is no longer used by VIP ${c.vipId}: waiting for the rendering without it` };
     const material = c.versions.get(id, ref.fingerprintPrefix);
-    if (!material) return { kind: 'wait', reason: `certificate ${id} with fingerprint ${ref.fingerprintPrefix}... is not in the log as read so far` };
+    if (!material)
+      return { kind: 'wait', reason: `certificate ${id} with fingerprint ${ref.fingerprintPrefix}... is not in the log as read so far` };
     let key: string;
     try {
       key = c.keys.open(material.privateKey);

@@ -1,6 +1,13 @@
 import type { HaproxyRecord, ObservedFloatingIp, ObservedNode, ObservedPlacement, PlacementSpec, TlsFile } from '@lbaas/dataplane';
 import type { PlacementRole } from '@lbaas/domain';
-import { baseHaproxyInput, baseKeepalivedInput, contentHash, type HaproxyInput, type KeepalivedInput, renderPlacement } from '@lbaas/haproxy';
+import {
+  baseHaproxyInput,
+  baseKeepalivedInput,
+  contentHash,
+  type HaproxyInput,
+  type KeepalivedInput,
+  renderPlacement,
+} from '@lbaas/haproxy';
 import type { DesiredNode, DesiredPlacement, PlacementRun } from './desired';
 import type { Step } from './plan';
 
@@ -12,7 +19,12 @@ import type { Step } from './plan';
 export const uuidOf = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 export const VM = { a: uuidOf(71), b: uuidOf(72), c: uuidOf(73), theirs: uuidOf(79) } as const;
 export const INSTANCE = { a: uuidOf(1), b: uuidOf(5), c: uuidOf(6) } as const;
-const VRRP: Record<string, string> = { [VM.a]: '198.19.192.1', [VM.b]: '198.19.192.2', [VM.c]: '198.19.192.3', [VM.theirs]: '198.19.192.9' };
+const VRRP: Record<string, string> = {
+  [VM.a]: '198.19.192.1',
+  [VM.b]: '198.19.192.2',
+  [VM.c]: '198.19.192.3',
+  [VM.theirs]: '198.19.192.9',
+};
 export const VIP_ADDRESS = baseHaproxyInput().vip.address;
 export const FINGERPRINT = { first: `5f3a09c2e1b47d86${'0'.repeat(48)}`, second: `a1b2c3d4e5f60718${'1'.repeat(48)}` };
 
@@ -31,24 +43,57 @@ export function specOf(vmId: string, o: SpecOptions = {}): PlacementSpec {
   const base = baseHaproxyInput();
   const instanceId = vmId === VM.b ? INSTANCE.b : vmId === VM.c ? INSTANCE.c : INSTANCE.a;
   const tls = o.tls ? { certificateId: uuidOf(80), fingerprint: o.tls.fingerprint } : null;
-  const haproxy = (o.haproxy ?? ((i) => i))({ ...base, instanceId, runDir: `/run/lbaas/${vmId}`, vip: { ...base.vip, ...(tls ? { protocolPort: 443, tls } : {}) } });
+  const haproxy = (o.haproxy ?? ((i) => i))({
+    ...base,
+    instanceId,
+    runDir: `/run/lbaas/${vmId}`,
+    vip: { ...base.vip, ...(tls ? { protocolPort: 443, tls } : {}) },
+  });
   const keepalived: KeepalivedInput = {
-    ...baseKeepalivedInput(), instanceId, vmId, role, priority: role === 'active' ? 200 : 100, vrrpAddress: VRRP[vmId], runDir: `/run/lbaas/${vmId}`, ...o.keepalived,
+    ...baseKeepalivedInput(),
+    instanceId,
+    vmId,
+    role,
+    priority: role === 'active' ? 200 : 100,
+    vrrpAddress: VRRP[vmId],
+    runDir: `/run/lbaas/${vmId}`,
+    ...o.keepalived,
   };
   const r = renderPlacement(haproxy, keepalived);
   const tlsFiles: TlsFile[] = o.tls ? r.bundle.haproxy.tlsFiles.map((f) => ({ path: f.path, pem: o.tls?.pem ?? '' })) : [];
-  return { instanceId, vmId, role, vrrpAddress: VRRP[vmId], haproxy: r.haproxy, keepalived: r.keepalived, bundle: r.bundle, floatingAddresses: o.floatingAddresses ?? [], tlsFiles };
+  return {
+    instanceId,
+    vmId,
+    role,
+    vrrpAddress: VRRP[vmId],
+    haproxy: r.haproxy,
+    keepalived: r.keepalived,
+    bundle: r.bundle,
+    floatingAddresses: o.floatingAddresses ?? [],
+    tlsFiles,
+  };
 }
 
 /** The process driver's kind of variant: the role and the floating addresses are in the file it runs. */
-export const processVariant = (role: PlacementRole, floating: readonly string[]): string => `role ${role} floating ${[...floating].sort().join(',')}`;
+export const processVariant = (role: PlacementRole, floating: readonly string[]): string =>
+  `role ${role} floating ${[...floating].sort().join(',')}`;
 
 export const running = (spec: PlacementSpec, variant = ''): DesiredPlacement => ({
-  instanceId: spec.instanceId, vmId: spec.vmId, role: spec.role, run: { kind: 'run', spec, haproxyVariant: variant },
+  instanceId: spec.instanceId,
+  vmId: spec.vmId,
+  role: spec.role,
+  run: { kind: 'run', spec, haproxyVariant: variant },
 });
 
-export const notRunning = (vmId: string, run: Exclude<PlacementRun, { kind: 'run' }>, role: PlacementRole = 'active'): DesiredPlacement => ({
-  instanceId: vmId === VM.b ? INSTANCE.b : INSTANCE.a, vmId, role, run,
+export const notRunning = (
+  vmId: string,
+  run: Exclude<PlacementRun, { kind: 'run' }>,
+  role: PlacementRole = 'active',
+): DesiredPlacement => ({
+  instanceId: vmId === VM.b ? INSTANCE.b : INSTANCE.a,
+  vmId,
+  role,
+  run,
 });
 
 export interface NodeOptions {
@@ -60,13 +105,17 @@ export interface NodeOptions {
 }
 
 export const desiredOf = (placements: readonly DesiredPlacement[], o: NodeOptions = {}): DesiredNode => ({
-  vrrp: o.vrrp ?? true, whole: o.whole ?? true, placements,
+  vrrp: o.vrrp ?? true,
+  whole: o.whole ?? true,
+  placements,
   ours: new Set(o.ours ?? [...placements.map((p) => p.vmId)]),
   floatingIps: { forward: o.forward ?? [], associated: new Set(o.associated ?? (o.forward ?? []).map((f) => f.id)) },
 });
 
 export const recordOf = (spec: PlacementSpec, variant = ''): HaproxyRecord => ({
-  facts: spec.bundle.haproxy, variant, tlsFiles: spec.tlsFiles.map((f) => ({ path: f.path, hash: contentHash(f.pem) })),
+  facts: spec.bundle.haproxy,
+  variant,
+  tlsFiles: spec.tlsFiles.map((f) => ({ path: f.path, hash: contentHash(f.pem) })),
 });
 
 export interface SeenOptions {
@@ -84,7 +133,10 @@ export interface SeenOptions {
 /** A placement as a driver finds it after running `spec`, changed by `o`. */
 export function seen(spec: PlacementSpec, o: SeenOptions = {}): ObservedPlacement {
   const vrrp = o.vrrp ?? true;
-  const addresses = o.addresses !== undefined ? o.addresses : [spec.vrrpAddress, ...(o.holdsVip ?? spec.role === 'active' ? [spec.bundle.keepalived.vip.address] : [])];
+  const addresses =
+    o.addresses !== undefined
+      ? o.addresses
+      : [spec.vrrpAddress, ...((o.holdsVip ?? spec.role === 'active') ? [spec.bundle.keepalived.vip.address] : [])];
   return {
     vmId: spec.vmId,
     network: vrrp ? { kind: 'own', addresses } : { kind: 'shared' },
@@ -94,7 +146,10 @@ export function seen(spec: PlacementSpec, o: SeenOptions = {}): ObservedPlacemen
   };
 }
 
-export const observedOf = (placements: readonly ObservedPlacement[], floatingIps: readonly ObservedFloatingIp[] = []): ObservedNode => ({ placements, floatingIps });
+export const observedOf = (placements: readonly ObservedPlacement[], floatingIps: readonly ObservedFloatingIp[] = []): ObservedNode => ({
+  placements,
+  floatingIps,
+});
 
 /**
  * What each step does to the machine, as the driver contract says (placement-driver.ts): what
@@ -116,16 +171,31 @@ export function afterSteps(desired: DesiredNode, observed: ObservedNode, steps: 
     switch (step.kind) {
       case 'plumb': {
         const p = placements.get(step.spec.vmId);
-        const network: ObservedPlacement['network'] = desired.vrrp ? { kind: 'own', addresses: [step.spec.vrrpAddress] } : { kind: 'shared' };
-        placements.set(step.spec.vmId, p ? { ...p, network } : {
-          vmId: step.spec.vmId, network, haproxy: { running: false, record: null }, keepalived: desired.vrrp ? { running: false, hash: null } : null, tlsFiles: [],
-        });
+        const network: ObservedPlacement['network'] = desired.vrrp
+          ? { kind: 'own', addresses: [step.spec.vrrpAddress] }
+          : { kind: 'shared' };
+        placements.set(
+          step.spec.vmId,
+          p
+            ? { ...p, network }
+            : {
+                vmId: step.spec.vmId,
+                network,
+                haproxy: { running: false, record: null },
+                keepalived: desired.vrrp ? { running: false, hash: null } : null,
+                tlsFiles: [],
+              },
+        );
         break;
       }
       case 'startHaproxy':
       case 'reloadHaproxy':
       case 'updateServers':
-        update(step.spec, (p) => ({ ...p, haproxy: { running: true, record: recordOf(step.spec, variantOf(step.spec)) }, tlsFiles: step.spec.tlsFiles.map((f) => f.path) }));
+        update(step.spec, (p) => ({
+          ...p,
+          haproxy: { running: true, record: recordOf(step.spec, variantOf(step.spec)) },
+          tlsFiles: step.spec.tlsFiles.map((f) => f.path),
+        }));
         break;
       case 'pruneTlsFiles':
         update(step.spec, (p) => ({ ...p, tlsFiles: p.tlsFiles.filter((path) => step.spec.tlsFiles.some((f) => f.path === path)) }));
@@ -153,11 +223,17 @@ const label = (vmId: string): string => Object.entries(VM).find(([, id]) => id =
 /** A step in a few words, for the tables. */
 export function summary(step: Step): string {
   switch (step.kind) {
-    case 'reloadHaproxy': return `reloadHaproxy ${label(step.spec.vmId)}: ${step.why}`;
-    case 'updateServers': return `updateServers ${label(step.spec.vmId)}: ${step.commands.join('; ')}`;
-    case 'removePlacement': return `removePlacement ${label(step.vmId)}`;
-    case 'ensureFloatingIp': return `ensureFloatingIp ${step.floatingIpId} ${step.floatingAddress} -> ${step.vipAddress}`;
-    case 'removeFloatingIp': return `removeFloatingIp ${step.floatingIpId}`;
-    default: return `${step.kind} ${label(step.spec.vmId)}`;
+    case 'reloadHaproxy':
+      return `reloadHaproxy ${label(step.spec.vmId)}: ${step.why}`;
+    case 'updateServers':
+      return `updateServers ${label(step.spec.vmId)}: ${step.commands.join('; ')}`;
+    case 'removePlacement':
+      return `removePlacement ${label(step.vmId)}`;
+    case 'ensureFloatingIp':
+      return `ensureFloatingIp ${step.floatingIpId} ${step.floatingAddress} -> ${step.vipAddress}`;
+    case 'removeFloatingIp':
+      return `removeFloatingIp ${step.floatingIpId}`;
+    default:
+      return `${step.kind} ${label(step.spec.vmId)}`;
   }
 }

@@ -18,10 +18,13 @@ export type Step =
 /** The vm uuid a step is about, or null for a floating IP's. */
 export const vmIdOf = (step: Step): string | null => {
   switch (step.kind) {
-    case 'removePlacement': return step.vmId;
+    case 'removePlacement':
+      return step.vmId;
     case 'ensureFloatingIp':
-    case 'removeFloatingIp': return null;
-    default: return step.spec.vmId;
+    case 'removeFloatingIp':
+      return null;
+    default:
+      return step.spec.vmId;
   }
 };
 
@@ -42,7 +45,8 @@ function haproxySteps(spec: PlacementSpec, variant: string, seen: ObservedPlacem
   const sameTls = sameTlsFiles(record, spec);
   if (record.facts.hash === spec.bundle.haproxy.hash && record.variant === variant && sameTls) return prune;
   if (!sameTls) return [{ kind: 'reloadHaproxy', spec, why: 'new certificate files' }];
-  if (record.variant !== variant) return [{ kind: 'reloadHaproxy', spec, why: 'the driver runs it otherwise now (role, floating addresses)' }];
+  if (record.variant !== variant)
+    return [{ kind: 'reloadHaproxy', spec, why: 'the driver runs it otherwise now (role, floating addresses)' }];
   const commands = runtimeChanges(record.facts, spec.bundle.haproxy);
   if (commands !== null && commands.length > 0) return [{ kind: 'updateServers', spec, commands }, ...prune];
   return [{ kind: 'reloadHaproxy', spec, why: 'a new haproxy.cfg' }];
@@ -51,7 +55,8 @@ function haproxySteps(spec: PlacementSpec, variant: string, seen: ObservedPlacem
 function placementSteps(d: DesiredPlacement, vrrp: boolean, seen: ObservedPlacement | undefined): Step[] {
   if (d.run.kind !== 'run') return [];
   const { spec, haproxyVariant } = d.run;
-  if (!seen) return [{ kind: 'plumb', spec }, { kind: 'startHaproxy', spec }, ...(vrrp ? [{ kind: 'startKeepalived', spec } as const] : [])];
+  if (!seen)
+    return [{ kind: 'plumb', spec }, { kind: 'startHaproxy', spec }, ...(vrrp ? [{ kind: 'startKeepalived', spec } as const] : [])];
   const network = seen.network;
   const plumbed = network.kind === 'shared' || (network.addresses?.includes(spec.vrrpAddress) ?? false);
   const steps: Step[] = plumbed ? [] : [{ kind: 'plumb', spec }];

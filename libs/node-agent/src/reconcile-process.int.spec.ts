@@ -23,15 +23,43 @@ const specOf = (weights: readonly number[]): PlacementSpec => {
   const base = baseHaproxyInput();
   const runDir = join(runRoot, vmId);
   const haproxy: HaproxyInput = {
-    ...base, instanceId, runDir, vip: { ...base.vip, address: VIP, protocolPort: 80 },
+    ...base,
+    instanceId,
+    runDir,
+    vip: { ...base.vip, address: VIP, protocolPort: 80 },
     members: MEMBERS.map((address, i) => ({ id: memberIds[i], address, protocolPort: 80, weight: weights[i], adminStateUp: true })),
   };
-  const r = renderPlacement(haproxy, { ...baseKeepalivedInput(), instanceId, vmId, runDir, vrrpAddress: `198.19.${NET}.30`, vip: { address: VIP, prefixLength: 24 } });
-  return { instanceId, vmId, role: 'active', vrrpAddress: `198.19.${NET}.30`, haproxy: r.haproxy, keepalived: r.keepalived, bundle: r.bundle, floatingAddresses: [], tlsFiles: [] };
+  const r = renderPlacement(haproxy, {
+    ...baseKeepalivedInput(),
+    instanceId,
+    vmId,
+    runDir,
+    vrrpAddress: `198.19.${NET}.30`,
+    vip: { address: VIP, prefixLength: 24 },
+  });
+  return {
+    instanceId,
+    vmId,
+    role: 'active',
+    vrrpAddress: `198.19.${NET}.30`,
+    haproxy: r.haproxy,
+    keepalived: r.keepalived,
+    bundle: r.bundle,
+    floatingAddresses: [],
+    tlsFiles: [],
+  };
 };
 const desiredOf = (driver: ProcessDriver, specs: PlacementSpec[]): DesiredNode => ({
-  vrrp: false, whole: true, ours: new Set([vmId]), floatingIps: { forward: [], associated: new Set() },
-  placements: specs.map((spec) => ({ instanceId, vmId, role: 'active', run: { kind: 'run', spec, haproxyVariant: driver.haproxyVariant('active', []) } })),
+  vrrp: false,
+  whole: true,
+  ours: new Set([vmId]),
+  floatingIps: { forward: [], associated: new Set() },
+  placements: specs.map((spec) => ({
+    instanceId,
+    vmId,
+    role: 'active',
+    run: { kind: 'run', spec, haproxyVariant: driver.haproxyVariant('active', []) },
+  })),
 });
 const get = async (): Promise<string | null> => {
   try {

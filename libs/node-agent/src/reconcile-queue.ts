@@ -32,10 +32,13 @@ export class ReconcileQueue {
 
   addAfter(instanceId: string, delayMs: number, cause: CausingEvent | null): void {
     if (this.later.has(instanceId)) return;
-    this.later.set(instanceId, setTimeout(() => {
-      this.later.delete(instanceId);
-      this.add(instanceId, cause);
-    }, delayMs));
+    this.later.set(
+      instanceId,
+      setTimeout(() => {
+        this.later.delete(instanceId);
+        this.add(instanceId, cause);
+      }, delayMs),
+    );
   }
 
   /** Whether anything waits (not counting delayed keys). */

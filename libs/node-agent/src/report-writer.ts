@@ -8,10 +8,19 @@ import type { Report } from './reports';
  * holds appends nothing: reporting the same state every pass costs reads, never events.
  */
 export class ReportWriter {
-  constructor(private readonly store: JetStreamEventStore, private readonly nodeId: string, private readonly log: AgentLog) {}
+  constructor(
+    private readonly store: JetStreamEventStore,
+    private readonly nodeId: string,
+    private readonly log: AgentLog,
+  ) {}
 
   private appended(actor: SystemActor, fields: Record<string, unknown>, events: readonly { type: string }[]): void {
-    if (events.length > 0) this.log('info', { correlationId: actor.correlationId, causationId: actor.causationId, ...fields, events: events.map((e) => e.type) }, 'appended');
+    if (events.length > 0)
+      this.log(
+        'info',
+        { correlationId: actor.correlationId, causationId: actor.causationId, ...fields, events: events.map((e) => e.type) },
+        'appended',
+      );
   }
 
   async write(report: Report, actor: SystemActor): Promise<void> {
@@ -19,30 +28,64 @@ export class ReportWriter {
     switch (report.kind) {
       case 'applied': {
         const { instanceId, vmId, haproxyHash, keepalivedHash } = report;
-        const result = await executeSystemCommand(store, serviceInstanceDecider, instanceId,
-          { type: 'RecordApplied', data: { instanceId, vmId, nodeId, haproxyHash, keepalivedHash } }, actor);
-        if (result.events.length > 0) this.log('info', { correlationId: actor.correlationId, causationId: actor.causationId, instanceId, vmId, haproxyHash }, 'placement applied');
+        const result = await executeSystemCommand(
+          store,
+          serviceInstanceDecider,
+          instanceId,
+          { type: 'RecordApplied', data: { instanceId, vmId, nodeId, haproxyHash, keepalivedHash } },
+          actor,
+        );
+        if (result.events.length > 0)
+          this.log(
+            'info',
+            { correlationId: actor.correlationId, causationId: actor.causationId, instanceId, vmId, haproxyHash },
+            'placement applied',
+          );
         return;
       }
       case 'failed': {
         const { instanceId, vmId, haproxyHash, reason } = report;
         this.log('error', { correlationId: actor.correlationId, instanceId, vmId, err: reason }, 'placement not applied; retrying');
-        const result = await executeSystemCommand(store, serviceInstanceDecider, instanceId, { type: 'RecordFailed', data: { instanceId, vmId, nodeId, haproxyHash, reason } }, actor);
+        const result = await executeSystemCommand(
+          store,
+          serviceInstanceDecider,
+          instanceId,
+          { type: 'RecordFailed', data: { instanceId, vmId, nodeId, haproxyHash, reason } },
+          actor,
+        );
         this.appended(actor, { instanceId, vmId }, result.events);
         return;
       }
       case 'status': {
         const { vipId, poolId, status } = report;
         const statusDescription = report.description === null ? null : report.description.slice(0, 255);
-        const vip = await executeSystemCommand(store, vipDecider, vipId, { type: 'RecordVipStatus', data: { vipId, status, statusDescription } }, actor);
+        const vip = await executeSystemCommand(
+          store,
+          vipDecider,
+          vipId,
+          { type: 'RecordVipStatus', data: { vipId, status, statusDescription } },
+          actor,
+        );
         this.appended(actor, { vipId }, vip.events);
-        const pool = await executeSystemCommand(store, poolDecider, poolId, { type: 'RecordPoolStatus', data: { poolId, status, statusDescription } }, actor);
+        const pool = await executeSystemCommand(
+          store,
+          poolDecider,
+          poolId,
+          { type: 'RecordPoolStatus', data: { poolId, status, statusDescription } },
+          actor,
+        );
         this.appended(actor, { poolId }, pool.events);
         return;
       }
       case 'released': {
         const { instanceId, vmId } = report;
-        const result = await executeSystemCommand(store, serviceInstanceDecider, instanceId, { type: 'ReleasePlacement', data: { instanceId, vmId } }, actor);
+        const result = await executeSystemCommand(
+          store,
+          serviceInstanceDecider,
+          instanceId,
+          { type: 'ReleasePlacement', data: { instanceId, vmId } },
+          actor,
+        );
         this.appended(actor, { instanceId, vmId }, result.events);
         return;
       }

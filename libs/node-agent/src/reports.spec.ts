@@ -7,42 +7,133 @@ import { releasesFor, type Report, reportsFor } from './reports';
 const [VIP, POOL] = [uuidOf(2), uuidOf(3)];
 const HASHES = { haproxyHash: 'h'.repeat(64), keepalivedHash: 'k'.repeat(64) };
 const instance = (change: Partial<LiveInstance> = {}): LiveInstance => ({
-  kind: 'live', id: INSTANCE.a, tenantId: 't', vipId: VIP, poolId: POOL, createTs: 1, virtualRouterId: 7,
+  kind: 'live',
+  id: INSTANCE.a,
+  tenantId: 't',
+  vipId: VIP,
+  poolId: POOL,
+  createTs: 1,
+  virtualRouterId: 7,
   placements: [
     { vmId: VM.a, nodeId: 'compute-node-1', role: 'active', priority: 200, vrrpAddress: '198.19.192.1' },
     { vmId: VM.b, nodeId: 'compute-node-1', role: 'standby', priority: 100, vrrpAddress: '198.19.192.2' },
   ],
-  unplaceableReason: null, deleting: false, history: [],
-  rendered: [{ vmId: VM.a, ...HASHES }, { vmId: VM.b, ...HASHES }],
-  lastRejection: null, applied: {}, failures: {}, ...change,
+  unplaceableReason: null,
+  deleting: false,
+  history: [],
+  rendered: [
+    { vmId: VM.a, ...HASHES },
+    { vmId: VM.b, ...HASHES },
+  ],
+  lastRejection: null,
+  applied: {},
+  failures: {},
+  ...change,
 });
-const rejected = { lastRejection: { instanceId: INSTANCE.a, vmId: VM.a, file: 'haproxy.cfg' as const, hash: 'x', message: '[ALERT] balance source refused' } };
+const rejected = {
+  lastRejection: { instanceId: INSTANCE.a, vmId: VM.a, file: 'haproxy.cfg' as const, hash: 'x', message: '[ALERT] balance source refused' },
+};
 const REJECTION = 'haproxy.cfg was rejected by its check (the last good configuration stays in force): [ALERT] balance source refused';
 const activeHere: DesiredPlacement = running(specOf(VM.a));
 const standbyHere: DesiredPlacement = running(specOf(VM.b, { role: 'standby' }));
 const converged = (holdsVip = true): PlacementOutcome => ({ kind: 'converged', stepsTaken: 1, holdsVip });
 const applied = (vmId: string): Report => ({ kind: 'applied', instanceId: INSTANCE.a, vmId, ...HASHES });
-const status = (s: 'ACTIVE' | 'ERROR', description: string | null): Report => ({ kind: 'status', instanceId: INSTANCE.a, vipId: VIP, poolId: POOL, status: s, description });
+const status = (s: 'ACTIVE' | 'ERROR', description: string | null): Report => ({
+  kind: 'status',
+  instanceId: INSTANCE.a,
+  vipId: VIP,
+  poolId: POOL,
+  status: s,
+  description,
+});
 
-describe('reportsFor: what a placement\'s outcome appends', () => {
+describe("reportsFor: what a placement's outcome appends", () => {
   it.each<[string, LiveInstance, DesiredPlacement, PlacementOutcome, Report[], boolean]>([
-    ['a new rendering applied on the active that holds the VIP: applied, then ACTIVE', instance(), activeHere, converged(), [applied(VM.a), status('ACTIVE', null)], false],
-    ['the same files again: ACTIVE only (the decider appends nothing when it already is)', instance({ applied: { [VM.a]: HASHES } }), activeHere, converged(), [status('ACTIVE', null)], false],
-    ['applied after a failure: applied again, to clear the failure', instance({ applied: { [VM.a]: HASHES }, failures: { [VM.a]: 'boom' } }), activeHere, converged(),
-      [applied(VM.a), status('ACTIVE', null)], false],
-    ['applied on the active before VRRP gave it the VIP: applied, no status yet, look again soon', instance(), activeHere, converged(false), [applied(VM.a)], true],
-    ['applied on the standby: no status, that is the active\'s to say', instance(), standbyHere, converged(false), [applied(VM.b)], false],
-    ['applied while the last rendering was rejected: ERROR with the checker\'s words, whether or not it holds the VIP', instance({ applied: { [VM.a]: HASHES }, ...rejected }), activeHere,
-      converged(false), [status('ERROR', REJECTION)], false],
-    ['failed on the active: InstanceFailed, and ERROR with the reason', instance(), activeHere, { kind: 'failed', reason: 'spawn /nope ENOENT' },
-      [{ kind: 'failed', instanceId: INSTANCE.a, vmId: VM.a, haproxyHash: HASHES.haproxyHash, reason: 'spawn /nope ENOENT' }, status('ERROR', 'spawn /nope ENOENT')], false],
-    ['failed on the standby: InstanceFailed only', instance(), standbyHere, { kind: 'failed', reason: 'no fabric' },
-      [{ kind: 'failed', instanceId: INSTANCE.a, vmId: VM.b, haproxyHash: HASHES.haproxyHash, reason: 'no fabric' }], false],
+    [
+      'a new rendering applied on the active that holds the VIP: applied, then ACTIVE',
+      instance(),
+      activeHere,
+      converged(),
+      [applied(VM.a), status('ACTIVE', null)],
+      false,
+    ],
+    [
+      'the same files again: ACTIVE only (the decider appends nothing when it already is)',
+      instance({ applied: { [VM.a]: HASHES } }),
+      activeHere,
+      converged(),
+      [status('ACTIVE', null)],
+      false,
+    ],
+    [
+      'applied after a failure: applied again, to clear the failure',
+      instance({ applied: { [VM.a]: HASHES }, failures: { [VM.a]: 'boom' } }),
+      activeHere,
+      converged(),
+      [applied(VM.a), status('ACTIVE', null)],
+      false,
+    ],
+    [
+      'applied on the active before VRRP gave it the VIP: applied, no status yet, look again soon',
+      instance(),
+      activeHere,
+      converged(false),
+      [applied(VM.a)],
+      true,
+    ],
+    ["applied on the standby: no status, that is the active's to say", instance(), standbyHere, converged(false), [applied(VM.b)], false],
+    [
+      "applied while the last rendering was rejected: ERROR with the checker's words, whether or not it holds the VIP",
+      instance({ applied: { [VM.a]: HASHES }, ...rejected }),
+      activeHere,
+      converged(false),
+      [status('ERROR', REJECTION)],
+      false,
+    ],
+    [
+      'failed on the active: InstanceFailed, and ERROR with the reason',
+      instance(),
+      activeHere,
+      { kind: 'failed', reason: 'spawn /nope ENOENT' },
+      [
+        { kind: 'failed', instanceId: INSTANCE.a, vmId: VM.a, haproxyHash: HASHES.haproxyHash, reason: 'spawn /nope ENOENT' },
+        status('ERROR', 'spawn /nope ENOENT'),
+      ],
+      false,
+    ],
+    [
+      'failed on the standby: InstanceFailed only',
+      instance(),
+      standbyHere,
+      { kind: 'failed', reason: 'no fabric' },
+      [{ kind: 'failed', instanceId: INSTANCE.a, vmId: VM.b, haproxyHash: HASHES.haproxyHash, reason: 'no fabric' }],
+      false,
+    ],
     ['waiting for a certificate: nothing', instance(), activeHere, { kind: 'waiting', reason: 'certificate not folded' }, [], false],
-    ['nothing rendered, the first rendering rejected: ERROR on the active, saying why', instance({ rendered: [], ...rejected }), notRunning(VM.a, { kind: 'unrendered' }),
-      { kind: 'unrendered' }, [status('ERROR', REJECTION)], false],
-    ['nothing rendered yet: nothing', instance({ rendered: [] }), notRunning(VM.a, { kind: 'unrendered' }), { kind: 'unrendered' }, [], false],
-    ['nothing rendered, on the standby: nothing', instance({ rendered: [], ...rejected }), notRunning(VM.b, { kind: 'unrendered' }, 'standby'), { kind: 'unrendered' }, [], false],
+    [
+      'nothing rendered, the first rendering rejected: ERROR on the active, saying why',
+      instance({ rendered: [], ...rejected }),
+      notRunning(VM.a, { kind: 'unrendered' }),
+      { kind: 'unrendered' },
+      [status('ERROR', REJECTION)],
+      false,
+    ],
+    [
+      'nothing rendered yet: nothing',
+      instance({ rendered: [] }),
+      notRunning(VM.a, { kind: 'unrendered' }),
+      { kind: 'unrendered' },
+      [],
+      false,
+    ],
+    [
+      'nothing rendered, on the standby: nothing',
+      instance({ rendered: [], ...rejected }),
+      notRunning(VM.b, { kind: 'unrendered' }, 'standby'),
+      { kind: 'unrendered' },
+      [],
+      false,
+    ],
   ])('%s', (_desc, si, d, outcome, reports, recheckVip) => {
     expect(reportsFor(si, d, outcome)).toEqual({ reports, recheckVip });
   });
@@ -57,12 +148,15 @@ describe('releasesFor', () => {
   const deleting = instance({ deleting: true });
   const none = () => false;
   it('releases the placements of an instance being deleted that are gone from this node', () => {
-    expect(releasesFor(deleting, 'compute-node-1', new Set([VM.b]), none)).toEqual([{ kind: 'released', instanceId: INSTANCE.a, vmId: VM.a }]);
+    expect(releasesFor(deleting, 'compute-node-1', new Set([VM.b]), none)).toEqual([
+      { kind: 'released', instanceId: INSTANCE.a, vmId: VM.a },
+    ]);
   });
-  it('waits for a removal under way', () => expect(releasesFor(deleting, 'compute-node-1', new Set(), (vmId) => vmId === VM.a)).toEqual([
-    { kind: 'released', instanceId: INSTANCE.a, vmId: VM.b },
-  ]));
-  it('releases nothing of an instance not being deleted, nor another node\'s placements', () => {
+  it('waits for a removal under way', () =>
+    expect(releasesFor(deleting, 'compute-node-1', new Set(), (vmId) => vmId === VM.a)).toEqual([
+      { kind: 'released', instanceId: INSTANCE.a, vmId: VM.b },
+    ]));
+  it("releases nothing of an instance not being deleted, nor another node's placements", () => {
     expect(releasesFor(instance(), 'compute-node-1', new Set(), none)).toEqual([]);
     expect(releasesFor(deleting, 'compute-node-2', new Set(), none)).toEqual([]);
   });

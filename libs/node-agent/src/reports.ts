@@ -4,10 +4,23 @@ import type { LiveInstance } from './node-log';
 
 /** An event this agent appends about one placement, derived from its outcome; the deciders append only what changes. */
 export type Report =
-  | { readonly kind: 'applied'; readonly instanceId: string; readonly vmId: string; readonly haproxyHash: string; readonly keepalivedHash: string }
+  | {
+      readonly kind: 'applied';
+      readonly instanceId: string;
+      readonly vmId: string;
+      readonly haproxyHash: string;
+      readonly keepalivedHash: string;
+    }
   | { readonly kind: 'failed'; readonly instanceId: string; readonly vmId: string; readonly haproxyHash: string; readonly reason: string }
   /** The VIP's and the pool's status, as the agent of the active placement sees it. */
-  | { readonly kind: 'status'; readonly instanceId: string; readonly vipId: string; readonly poolId: string; readonly status: 'ACTIVE' | 'ERROR'; readonly description: string | null }
+  | {
+      readonly kind: 'status';
+      readonly instanceId: string;
+      readonly vipId: string;
+      readonly poolId: string;
+      readonly status: 'ACTIVE' | 'ERROR';
+      readonly description: string | null;
+    }
   /** A placement of an instance being deleted is gone from this node. */
   | { readonly kind: 'released'; readonly instanceId: string; readonly vmId: string };
 
@@ -19,8 +32,10 @@ export interface PlacementReports {
 }
 
 /** A rejected rendering leaves the last good files serving, which is not what the tenant asked for: ERROR until a rendering passes. */
-export const rejectionOf = (si: LiveInstance): string | null => (si.lastRejection === null ? null
-  : `${si.lastRejection.file} was rejected by its check (the last good configuration stays in force): ${si.lastRejection.message}`);
+export const rejectionOf = (si: LiveInstance): string | null =>
+  si.lastRejection === null
+    ? null
+    : `${si.lastRejection.file} was rejected by its check (the last good configuration stays in force): ${si.lastRejection.message}`;
 
 /**
  * What to append for one placement of this node after a pass: InstanceApplied once per new
@@ -31,7 +46,14 @@ export const rejectionOf = (si: LiveInstance): string | null => (si.lastRejectio
 export function reportsFor(si: LiveInstance, d: DesiredPlacement, outcome: PlacementOutcome): PlacementReports {
   const rendered = si.rendered.find((r) => r.vmId === d.vmId);
   const active = d.role === 'active';
-  const status = (s: 'ACTIVE' | 'ERROR', description: string | null): Report => ({ kind: 'status', instanceId: si.id, vipId: si.vipId, poolId: si.poolId, status: s, description });
+  const status = (s: 'ACTIVE' | 'ERROR', description: string | null): Report => ({
+    kind: 'status',
+    instanceId: si.id,
+    vipId: si.vipId,
+    poolId: si.poolId,
+    status: s,
+    description,
+  });
   const rejection = rejectionOf(si);
   switch (outcome.kind) {
     case 'waiting':
@@ -40,14 +62,32 @@ export function reportsFor(si: LiveInstance, d: DesiredPlacement, outcome: Place
       // A first rendering that failed its check: there is nothing to run, and no other report would say why.
       return { reports: active && rejection !== null ? [status('ERROR', rejection)] : [], recheckVip: false };
     case 'failed': {
-      const failed: Report = { kind: 'failed', instanceId: si.id, vmId: d.vmId, haproxyHash: rendered?.haproxyHash ?? '', reason: outcome.reason.slice(0, 1000) };
+      const failed: Report = {
+        kind: 'failed',
+        instanceId: si.id,
+        vmId: d.vmId,
+        haproxyHash: rendered?.haproxyHash ?? '',
+        reason: outcome.reason.slice(0, 1000),
+      };
       return { reports: active ? [failed, status('ERROR', outcome.reason)] : [failed], recheckVip: false };
     }
     case 'converged': {
       const reports: Report[] = [];
       const current = si.applied[d.vmId];
-      if (rendered && (!current || current.haproxyHash !== rendered.haproxyHash || current.keepalivedHash !== rendered.keepalivedHash || d.vmId in si.failures)) {
-        reports.push({ kind: 'applied', instanceId: si.id, vmId: d.vmId, haproxyHash: rendered.haproxyHash, keepalivedHash: rendered.keepalivedHash });
+      if (
+        rendered &&
+        (!current ||
+          current.haproxyHash !== rendered.haproxyHash ||
+          current.keepalivedHash !== rendered.keepalivedHash ||
+          d.vmId in si.failures)
+      ) {
+        reports.push({
+          kind: 'applied',
+          instanceId: si.id,
+          vmId: d.vmId,
+          haproxyHash: rendered.haproxyHash,
+          keepalivedHash: rendered.keepalivedHash,
+        });
       }
       if (!active) return { reports, recheckVip: false };
       // ACTIVE promises traffic reaches this placement: a connection the standby took while VRRP
@@ -68,6 +108,7 @@ export function reportsFor(si: LiveInstance, d: DesiredPlacement, outcome: Place
  */
 export function releasesFor(si: LiveInstance, nodeId: string, present: ReadonlySet<string>, removing: (vmId: string) => boolean): Report[] {
   if (!si.deleting) return [];
-  return si.placements.filter((p) => p.nodeId === nodeId && !present.has(p.vmId) && !removing(p.vmId))
+  return si.placements
+    .filter((p) => p.nodeId === nodeId && !present.has(p.vmId) && !removing(p.vmId))
     .map((p) => ({ kind: 'released', instanceId: si.id, vmId: p.vmId }));
 }

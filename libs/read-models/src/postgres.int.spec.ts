@@ -19,13 +19,22 @@ function history(): CommitLog {
   const log = new CommitLog();
   for (let p = 1; p <= 4; p++) log.append('pool', pool(p), ['PoolCreated', 1, poolResource(pool(p), { admin_state_up: p % 2 === 0 })]);
   for (let p = 1; p <= 4; p++) {
-    for (let m = 1; m <= 3; m++) log.append('pool', pool(p), ['MemberAdded', 1, memberResource(member(p, m), pool(p), { weight: m * 10, protocol_port: 8000 + m })]);
+    for (let m = 1; m <= 3; m++)
+      log.append('pool', pool(p), ['MemberAdded', 1, memberResource(member(p, m), pool(p), { weight: m * 10, protocol_port: 8000 + m })]);
   }
   log.append('pool', pool(2), ['PoolRenamed', 1, { title: 'renamed' }]);
   log.append('pool', pool(3), ['MemberRemoved', 1, { memberId: member(3, 2) }]);
   log.append('pool', pool(4), ['PoolDeleted', 1, {}]);
-  log.append('network', '90000000-0000-4000-8000-000000000000', ['NetworkCreated', 1, networkResource('90000000-0000-4000-8000-000000000000', { 'router:external': true, tenant_id: OTHER_TENANT })]);
-  log.append('network', '91000000-0000-4000-8000-000000000000', ['NetworkCreated', 1, networkResource('91000000-0000-4000-8000-000000000000', { tenant_id: OTHER_TENANT })]);
+  log.append('network', '90000000-0000-4000-8000-000000000000', [
+    'NetworkCreated',
+    1,
+    networkResource('90000000-0000-4000-8000-000000000000', { 'router:external': true, tenant_id: OTHER_TENANT }),
+  ]);
+  log.append('network', '91000000-0000-4000-8000-000000000000', [
+    'NetworkCreated',
+    1,
+    networkResource('91000000-0000-4000-8000-000000000000', { tenant_id: OTHER_TENANT }),
+  ]);
   return log;
 }
 
@@ -48,7 +57,9 @@ describe('the read models on PostgreSQL', () => {
   });
 
   it('takes its URL from LBAAS_DB_URL over LBAAS_DB_PATH', () => {
-    expect(databaseFromEnv({ LBAAS_DB_URL: 'postgres://u@127.0.0.1:5432/lbaas', LBAAS_DB_PATH: '/tmp/x.sqlite' })).toEqual({ url: 'postgres://u@127.0.0.1:5432/lbaas' });
+    expect(databaseFromEnv({ LBAAS_DB_URL: 'postgres://u@127.0.0.1:5432/lbaas', LBAAS_DB_PATH: '/tmp/x.sqlite' })).toEqual({
+      url: 'postgres://u@127.0.0.1:5432/lbaas',
+    });
     expect(databaseFromEnv({ LBAAS_DB_PATH: '/tmp/x.sqlite' })).toEqual({ sqlitePath: '/tmp/x.sqlite' });
   });
 
@@ -79,18 +90,30 @@ describe('the read models on PostgreSQL', () => {
   it('answers queries with the same scoping, filters and projection as on SQLite', async () => {
     if (!pg) return;
     const queries = new QueryService(pg);
-    const list = (collection: 'pools' | 'members' | 'networks', filters: Record<string, string[]>, tenantId: string | null = TENANT, fields: string[] = ['id']) =>
-      queries.list({ collection, tenantId, filters, fields, minSeq: 0 });
+    const list = (
+      collection: 'pools' | 'members' | 'networks',
+      filters: Record<string, string[]>,
+      tenantId: string | null = TENANT,
+      fields: string[] = ['id'],
+    ) => queries.list({ collection, tenantId, filters, fields, minSeq: 0 });
 
     expect(await list('pools', {})).toEqual({ items: [{ id: pool(1) }, { id: pool(2) }, { id: pool(3) }] });
-    expect(await list('pools', { admin_state_up: ['True'] }, TENANT, ['id', 'name'])).toEqual({ items: [{ id: pool(2), name: 'renamed' }] });
-    expect(await list('members', { weight: ['10', '30'], pool_id: [pool(3)] })).toEqual({ items: [{ id: member(3, 1) }, { id: member(3, 3) }] });
+    expect(await list('pools', { admin_state_up: ['True'] }, TENANT, ['id', 'name'])).toEqual({
+      items: [{ id: pool(2), name: 'renamed' }],
+    });
+    expect(await list('members', { weight: ['10', '30'], pool_id: [pool(3)] })).toEqual({
+      items: [{ id: member(3, 1) }, { id: member(3, 3) }],
+    });
     expect(await list('members', { weight: ['x'] })).toMatchObject({ error: { status: 400, type: 'InvalidInput' } });
     expect(await list('networks', {})).toEqual({ items: [{ id: '90000000-0000-4000-8000-000000000000' }] });
-    expect(await list('networks', { 'router:external': ['false'] }, null)).toEqual({ items: [{ id: '91000000-0000-4000-8000-000000000000' }] });
+    expect(await list('networks', { 'router:external': ['false'] }, null)).toEqual({
+      items: [{ id: '91000000-0000-4000-8000-000000000000' }],
+    });
     expect(await list('pools', {}, OTHER_TENANT)).toEqual({ items: [] });
 
-    await pg.getRepository(PoolStats).save({ pool_id: pool(1), bytes_in: 2 ** 40, bytes_out: 1, active_connections: 2, total_connections: 3 });
+    await pg
+      .getRepository(PoolStats)
+      .save({ pool_id: pool(1), bytes_in: 2 ** 40, bytes_out: 1, active_connections: 2, total_connections: 3 });
     expect(await queries.poolStats({ poolId: pool(1), tenantId: TENANT, minSeq: 0 })).toEqual({
       stats: { bytes_in: 2 ** 40, bytes_out: 1, active_connections: 2, total_connections: 3 },
     });
@@ -102,22 +125,61 @@ describe('the read models on PostgreSQL', () => {
     const id = 'c0000000-0000-4000-8000-000000000000';
     const block = `-----BEGIN CERTIFICATE-----\n${'MIIB'.repeat(16).concat('\n').repeat(40)}-----END CERTIFICATE-----\n`;
     const certificate: CertificateResource = {
-      id, tenant_id: TENANT, name: 'site', description: 'a chain of ten', certificate: block.repeat(10), fingerprint: 'ab'.repeat(32), subject: 'www.example.test',
-      hostnames: ['www.example.test', '*.example.test'], not_before: '2026-01-01T00:00:00.000Z', not_after: '2027-01-01T00:00:00.000Z', vip_ids: [pool(9)],
+      id,
+      tenant_id: TENANT,
+      name: 'site',
+      description: 'a chain of ten',
+      certificate: block.repeat(10),
+      fingerprint: 'ab'.repeat(32),
+      subject: 'www.example.test',
+      hostnames: ['www.example.test', '*.example.test'],
+      not_before: '2026-01-01T00:00:00.000Z',
+      not_after: '2027-01-01T00:00:00.000Z',
+      vip_ids: [pool(9)],
     };
     const table = RESOURCE_TABLES.certificates;
     await pg.getRepository(table.entity).save(table.toRow(certificate));
     const queries = new QueryService(pg);
     expect(await queries.get({ collection: 'certificates', id, tenantId: TENANT, fields: [], minSeq: 0 })).toEqual({ item: certificate });
-    expect(await queries.list({ collection: 'certificates', tenantId: TENANT, filters: { fingerprint: ['ab'.repeat(32)] }, fields: ['id'], minSeq: 0 }))
-      .toEqual({ items: [{ id }] });
+    expect(
+      await queries.list({
+        collection: 'certificates',
+        tenantId: TENANT,
+        filters: { fingerprint: ['ab'.repeat(32)] },
+        fields: ['id'],
+        minSeq: 0,
+      }),
+    ).toEqual({ items: [{ id }] });
     expect(await queries.get({ collection: 'certificates', id, tenantId: OTHER_TENANT, fields: [], minSeq: 0 })).toEqual({ item: null });
     const vips = RESOURCE_TABLES.vips;
-    await pg.getRepository(vips.entity).save(vips.toRow({
-      id: pool(9), tenant_id: TENANT, name: '', description: '', subnet_id: pool(8), address: '198.18.1.5', port_id: pool(7), protocol_port: 443, protocol: 'HTTP',
-      pool_id: pool(1), session_persistence: null, connection_limit: -1, tls_certificate_id: id, admin_state_up: true, status: 'ACTIVE', status_description: null,
-    }));
-    expect(await queries.list({ collection: 'vips', tenantId: TENANT, filters: { tls_certificate_id: [id] }, fields: ['id', 'tls_certificate_id'], minSeq: 0 }))
-      .toEqual({ items: [{ id: pool(9), tls_certificate_id: id }] });
+    await pg.getRepository(vips.entity).save(
+      vips.toRow({
+        id: pool(9),
+        tenant_id: TENANT,
+        name: '',
+        description: '',
+        subnet_id: pool(8),
+        address: '198.18.1.5',
+        port_id: pool(7),
+        protocol_port: 443,
+        protocol: 'HTTP',
+        pool_id: pool(1),
+        session_persistence: null,
+        connection_limit: -1,
+        tls_certificate_id: id,
+        admin_state_up: true,
+        status: 'ACTIVE',
+        status_description: null,
+      }),
+    );
+    expect(
+      await queries.list({
+        collection: 'vips',
+        tenantId: TENANT,
+        filters: { tls_certificate_id: [id] },
+        fields: ['id', 'tls_certificate_id'],
+        minSeq: 0,
+      }),
+    ).toEqual({ items: [{ id: pool(9), tls_certificate_id: id }] });
   });
 });

@@ -1,6 +1,16 @@
 import {
-  AGGREGATES, certificateDecider, type CertificateMaterial, type Collection, floatingIpDecider, healthMonitorDecider, networkDecider, poolDecider, portDecider,
-  subnetDecider, upcast, vipDecider,
+  AGGREGATES,
+  certificateDecider,
+  type CertificateMaterial,
+  type Collection,
+  floatingIpDecider,
+  healthMonitorDecider,
+  networkDecider,
+  poolDecider,
+  portDecider,
+  subnetDecider,
+  upcast,
+  vipDecider,
 } from '@lbaas/domain';
 import type { DataSource } from 'typeorm';
 import { DomainHistory, TENANT } from '../test/domain-history';
@@ -11,57 +21,127 @@ import { RESOURCE_TABLES } from './tables/resource-tables';
 
 const DOMAIN = { aggregates: AGGREGATES, upcast };
 const id = (n: number) => `${String(n).padStart(8, '0')}-0000-4000-8000-000000000000`;
-const [VIP_NET, VIP_SUBNET, POOL, M1, M2, MONITOR, VIP, PORT, PUBLIC_NET, PUBLIC_SUBNET, FIP, CERT, CERT2] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13].map(id);
+const [VIP_NET, VIP_SUBNET, POOL, M1, M2, MONITOR, VIP, PORT, PUBLIC_NET, PUBLIC_SUBNET, FIP, CERT, CERT2] = [
+  1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
+].map(id);
 /** Stands for the AES-256-GCM ciphertext of a key: what must never reach a read-model table. */
 const SEALED = 'c2VhbGVkIGtleSBieXRlcyB0aGF0IG5vIHRhYmxlIG1heSBob2xk';
 const material = (n: number): CertificateMaterial => ({
   certificate: `-----BEGIN CERTIFICATE-----\nMIIB${n}\n-----END CERTIFICATE-----\n`,
   privateKey: { algorithm: 'AES-256-GCM', keyId: '0123456789abcdef', iv: 'aXY=', tag: 'dGFn', ciphertext: `${SEALED}${n}` },
-  fingerprint: String(n).repeat(64).slice(0, 64), subject: `www${n}.example.test`, hostnames: [`www${n}.example.test`],
-  notBefore: '2026-01-01T00:00:00.000Z', notAfter: '2027-01-01T00:00:00.000Z',
+  fingerprint: String(n).repeat(64).slice(0, 64),
+  subject: `www${n}.example.test`,
+  hostnames: [`www${n}.example.test`],
+  notBefore: '2026-01-01T00:00:00.000Z',
+  notAfter: '2027-01-01T00:00:00.000Z',
 });
 
 /** The seed's workflow, aggregate by aggregate, through the real deciders. */
 function seedWorkflow(): DomainHistory {
   const h = new DomainHistory();
   const tenantId = TENANT;
-  h.run(networkDecider, VIP_NET, { type: 'CreateNetwork', data: { networkId: VIP_NET, tenantId, name: 'vipnet', adminStateUp: true, shared: false, external: false } });
-  h.run(subnetDecider, VIP_SUBNET, { type: 'CreateSubnet', data: { subnetId: VIP_SUBNET, tenantId, networkId: VIP_NET, cidr: '198.18.1.0/24', name: 'vipsubnet' } });
+  h.run(networkDecider, VIP_NET, {
+    type: 'CreateNetwork',
+    data: { networkId: VIP_NET, tenantId, name: 'vipnet', adminStateUp: true, shared: false, external: false },
+  });
+  h.run(subnetDecider, VIP_SUBNET, {
+    type: 'CreateSubnet',
+    data: { subnetId: VIP_SUBNET, tenantId, networkId: VIP_NET, cidr: '198.18.1.0/24', name: 'vipsubnet' },
+  });
   h.run(networkDecider, VIP_NET, { type: 'AttachSubnet', data: { networkId: VIP_NET, subnetId: VIP_SUBNET, cidr: '198.18.1.0/24' } });
-  h.run(networkDecider, PUBLIC_NET, { type: 'CreateNetwork', data: { networkId: PUBLIC_NET, tenantId: 'admin', name: 'Public', adminStateUp: true, shared: false, external: true } });
-  h.run(subnetDecider, PUBLIC_SUBNET, { type: 'CreateSubnet', data: { subnetId: PUBLIC_SUBNET, tenantId: 'admin', networkId: PUBLIC_NET, cidr: '198.19.0.0/24' } });
+  h.run(networkDecider, PUBLIC_NET, {
+    type: 'CreateNetwork',
+    data: { networkId: PUBLIC_NET, tenantId: 'admin', name: 'Public', adminStateUp: true, shared: false, external: true },
+  });
+  h.run(subnetDecider, PUBLIC_SUBNET, {
+    type: 'CreateSubnet',
+    data: { subnetId: PUBLIC_SUBNET, tenantId: 'admin', networkId: PUBLIC_NET, cidr: '198.19.0.0/24' },
+  });
   h.run(poolDecider, POOL, {
     type: 'CreatePool',
-    data: { poolId: POOL, tenantId, name: 'mypool', description: '', subnetId: VIP_SUBNET, protocol: 'HTTP', lbMethod: 'ROUND_ROBIN', adminStateUp: true, provider: 'haproxy' },
+    data: {
+      poolId: POOL,
+      tenantId,
+      name: 'mypool',
+      description: '',
+      subnetId: VIP_SUBNET,
+      protocol: 'HTTP',
+      lbMethod: 'ROUND_ROBIN',
+      adminStateUp: true,
+      provider: 'haproxy',
+    },
   });
-  for (const [memberId, address] of [[M1, '198.18.1.10'], [M2, '198.18.1.11']]) {
-    h.run(poolDecider, POOL, { type: 'AddMember', data: { poolId: POOL, memberId, tenantId, address, protocolPort: 80, weight: 1, adminStateUp: true } });
+  for (const [memberId, address] of [
+    [M1, '198.18.1.10'],
+    [M2, '198.18.1.11'],
+  ]) {
+    h.run(poolDecider, POOL, {
+      type: 'AddMember',
+      data: { poolId: POOL, memberId, tenantId, address, protocolPort: 80, weight: 1, adminStateUp: true },
+    });
   }
-  h.run(healthMonitorDecider, MONITOR, { type: 'CreateHealthMonitor', data: { monitorId: MONITOR, tenantId, type: 'HTTP', delay: 20, timeout: 10, maxRetries: 3 } });
+  h.run(healthMonitorDecider, MONITOR, {
+    type: 'CreateHealthMonitor',
+    data: { monitorId: MONITOR, tenantId, type: 'HTTP', delay: 20, timeout: 10, maxRetries: 3 },
+  });
   h.run(healthMonitorDecider, MONITOR, { type: 'AssociatePool', data: { monitorId: MONITOR, poolId: POOL } });
   h.run(poolDecider, POOL, { type: 'AssociateMonitor', data: { poolId: POOL, monitorId: MONITOR } });
-  h.run(certificateDecider, CERT, { type: 'CreateCertificate', data: { certificateId: CERT, tenantId, name: 'site', description: '', ...material(1) } });
+  h.run(certificateDecider, CERT, {
+    type: 'CreateCertificate',
+    data: { certificateId: CERT, tenantId, name: 'site', description: '', ...material(1) },
+  });
   h.run(certificateDecider, CERT, { type: 'AttachCertificateVip', data: { certificateId: CERT, vipId: VIP } });
   h.run(poolDecider, POOL, { type: 'BindVip', data: { poolId: POOL, vipId: VIP, protocol: 'HTTP' } });
   h.run(subnetDecider, VIP_SUBNET, { type: 'AllocateAddress', data: { subnetId: VIP_SUBNET, ownerId: PORT, ipAddress: '198.18.1.100' } });
   h.run(portDecider, PORT, {
     type: 'CreatePort',
-    data: { portId: PORT, tenantId, networkId: VIP_NET, subnetId: VIP_SUBNET, ipAddress: '198.18.1.100', name: `vip-${VIP}`, deviceId: VIP, deviceOwner: 'neutron:LOADBALANCER' },
+    data: {
+      portId: PORT,
+      tenantId,
+      networkId: VIP_NET,
+      subnetId: VIP_SUBNET,
+      ipAddress: '198.18.1.100',
+      name: `vip-${VIP}`,
+      deviceId: VIP,
+      deviceOwner: 'neutron:LOADBALANCER',
+    },
   });
   h.run(vipDecider, VIP, {
     type: 'CreateVip',
     data: {
-      vipId: VIP, tenantId, subnetId: VIP_SUBNET, address: '198.18.1.100', portId: PORT, protocolPort: 80, protocol: 'HTTP', poolId: POOL,
-      name: 'vip', description: '', sessionPersistence: { type: 'APP_COOKIE', cookie_name: 'session' }, connectionLimit: -1, adminStateUp: true,
+      vipId: VIP,
+      tenantId,
+      subnetId: VIP_SUBNET,
+      address: '198.18.1.100',
+      portId: PORT,
+      protocolPort: 80,
+      protocol: 'HTTP',
+      poolId: POOL,
+      name: 'vip',
+      description: '',
+      sessionPersistence: { type: 'APP_COOKIE', cookie_name: 'session' },
+      connectionLimit: -1,
+      adminStateUp: true,
     },
     tlsCertificateId: CERT,
   });
   h.run(certificateDecider, CERT, { type: 'ReplaceCertificate', data: { certificateId: CERT, ...material(2) } });
-  h.run(certificateDecider, CERT2, { type: 'CreateCertificate', data: { certificateId: CERT2, tenantId, name: 'spare', description: '', ...material(3) } });
+  h.run(certificateDecider, CERT2, {
+    type: 'CreateCertificate',
+    data: { certificateId: CERT2, tenantId, name: 'spare', description: '', ...material(3) },
+  });
   h.run(certificateDecider, CERT2, { type: 'UpdateCertificate', data: { certificateId: CERT2, name: 'renamed' } });
   h.run(floatingIpDecider, FIP, {
     type: 'CreateFloatingIp',
-    data: { floatingIpId: FIP, tenantId, floatingNetworkId: PUBLIC_NET, floatingSubnetId: PUBLIC_SUBNET, floatingIpAddress: '198.19.0.5', portId: PORT, fixedIpAddress: '198.18.1.100' },
+    data: {
+      floatingIpId: FIP,
+      tenantId,
+      floatingNetworkId: PUBLIC_NET,
+      floatingSubnetId: PUBLIC_SUBNET,
+      floatingIpAddress: '198.19.0.5',
+      portId: PORT,
+      fixedIpAddress: '198.18.1.100',
+    },
   });
   h.run(poolDecider, POOL, { type: 'UpdateMember', data: { poolId: POOL, memberId: M2, weight: 7 } });
   h.run(poolDecider, POOL, { type: 'RemoveMember', data: { poolId: POOL, memberId: M1 } });
@@ -106,11 +186,21 @@ describe('Projector with the domain registry', () => {
       expect.objectContaining({ id: VIP_NET, subnets: [VIP_SUBNET], 'router:external': false }),
       expect.objectContaining({ id: PUBLIC_NET, 'router:external': true }),
     ]);
-    expect(rows.vips).toEqual([expect.objectContaining({ id: VIP, session_persistence: { type: 'APP_COOKIE', cookie_name: 'session' }, tls_certificate_id: CERT })]);
+    expect(rows.vips).toEqual([
+      expect.objectContaining({ id: VIP, session_persistence: { type: 'APP_COOKIE', cookie_name: 'session' }, tls_certificate_id: CERT }),
+    ]);
     expect(rows.certificates).toEqual([
       {
-        id: CERT, tenant_id: TENANT, name: 'site', description: '', certificate: material(2).certificate, fingerprint: material(2).fingerprint,
-        subject: 'www2.example.test', hostnames: ['www2.example.test'], not_before: '2026-01-01T00:00:00.000Z', not_after: '2027-01-01T00:00:00.000Z',
+        id: CERT,
+        tenant_id: TENANT,
+        name: 'site',
+        description: '',
+        certificate: material(2).certificate,
+        fingerprint: material(2).fingerprint,
+        subject: 'www2.example.test',
+        hostnames: ['www2.example.test'],
+        not_before: '2026-01-01T00:00:00.000Z',
+        not_after: '2027-01-01T00:00:00.000Z',
         vip_ids: [VIP],
       },
       expect.objectContaining({ id: CERT2, name: 'renamed', vip_ids: [] }),

@@ -24,7 +24,10 @@ afterEach(async () => {
 });
 
 const rows = (db: DataSource, collection: keyof typeof RESOURCE_TABLES) =>
-  db.getRepository(RESOURCE_TABLES[collection].entity).find({ order: { id: 'ASC' } }).then((found) => found.map(RESOURCE_TABLES[collection].toResource));
+  db
+    .getRepository(RESOURCE_TABLES[collection].entity)
+    .find({ order: { id: 'ASC' } })
+    .then((found) => found.map(RESOURCE_TABLES[collection].toResource));
 
 describe('Projector', () => {
   it('writes one row for a commit delivered twice, and skips the redelivery', async () => {
@@ -56,7 +59,9 @@ describe('Projector', () => {
     const projector = new Projector(db, FAKE_DOMAIN);
     const log = new CommitLog();
     await projector.applyCommits([log.append('pool', P1, ['PoolCreated', 1, poolResource(P1)])]);
-    await projector.applyCommits([log.append('pool', P1, ['MemberAdded', 1, memberResource(M1, P1)], ['MemberAdded', 1, memberResource(M2, P1, { weight: 5 })])]);
+    await projector.applyCommits([
+      log.append('pool', P1, ['MemberAdded', 1, memberResource(M1, P1)], ['MemberAdded', 1, memberResource(M2, P1, { weight: 5 })]),
+    ]);
     await projector.applyCommits([log.append('pool', P1, ['PoolRenamed', 2, { name: 'web' }])]);
 
     expect(await rows(db, 'pools')).toEqual([poolResource(P1, { name: 'web', members: [M1, M2] })]);
@@ -76,12 +81,21 @@ describe('Projector', () => {
     const db = await freshDatabase();
     const projector = new Projector(db, FAKE_DOMAIN);
     const log = new CommitLog();
-    log.append('pool', P1, ['PoolCreated', 1, poolResource(P1)], ['MemberAdded', 1, memberResource(M1, P1)], ['MemberAdded', 1, memberResource(M2, P1)]);
+    log.append(
+      'pool',
+      P1,
+      ['PoolCreated', 1, poolResource(P1)],
+      ['MemberAdded', 1, memberResource(M1, P1)],
+      ['MemberAdded', 1, memberResource(M2, P1)],
+    );
     log.append('pool', P2, ['PoolCreated', 1, poolResource(P2)]);
     log.append('pool', P1, ['MemberRemoved', 1, { memberId: M1 }]);
     for (const commit of log.commits) await projector.applyCommits([commit]);
     expect(await rows(db, 'members')).toEqual([memberResource(M2, P1)]);
-    expect((await rows(db, 'pools')).map((pool) => [pool.id, pool.members])).toEqual([[P1, [M2]], [P2, []]]);
+    expect((await rows(db, 'pools')).map((pool) => [pool.id, pool.members])).toEqual([
+      [P1, [M2]],
+      [P2, []],
+    ]);
 
     await projector.applyCommits([log.append('pool', P1, ['PoolDeleted', 1, {}])]);
     expect(await rows(db, 'members')).toEqual([]);
@@ -168,7 +182,12 @@ describe('Projector', () => {
     const step: fc.Arbitrary<Step> = fc.oneof(
       fc.record({ kind: fc.constant('create' as const), pool: fc.integer({ min: 1, max: 3 }) }),
       fc.record({ kind: fc.constant('rename' as const), pool: fc.integer({ min: 1, max: 3 }), name: fc.string({ maxLength: 8 }) }),
-      fc.record({ kind: fc.constant('add' as const), pool: fc.integer({ min: 1, max: 3 }), member: fc.integer({ min: 1, max: 9 }), weight: fc.integer({ min: 0, max: 256 }) }),
+      fc.record({
+        kind: fc.constant('add' as const),
+        pool: fc.integer({ min: 1, max: 3 }),
+        member: fc.integer({ min: 1, max: 9 }),
+        weight: fc.integer({ min: 0, max: 256 }),
+      }),
       fc.record({ kind: fc.constant('remove' as const), pool: fc.integer({ min: 1, max: 3 }), member: fc.integer({ min: 1, max: 9 }) }),
       fc.record({ kind: fc.constant('delete' as const), pool: fc.integer({ min: 1, max: 3 }) }),
     );
@@ -178,7 +197,8 @@ describe('Projector', () => {
         const id = poolId(s.pool);
         if (s.kind === 'create') log.append('pool', id, ['PoolCreated', 1, poolResource(id)]);
         if (s.kind === 'rename') log.append('pool', id, ['PoolRenamed', 2, { name: s.name }]);
-        if (s.kind === 'add') log.append('pool', id, ['MemberAdded', 1, memberResource(memberId(s.pool, s.member), id, { weight: s.weight })]);
+        if (s.kind === 'add')
+          log.append('pool', id, ['MemberAdded', 1, memberResource(memberId(s.pool, s.member), id, { weight: s.weight })]);
         if (s.kind === 'remove') log.append('pool', id, ['MemberRemoved', 1, { memberId: memberId(s.pool, s.member) }]);
         if (s.kind === 'delete') log.append('pool', id, ['PoolDeleted', 1, {}]);
       }
@@ -187,25 +207,30 @@ describe('Projector', () => {
 
     it('holds for random histories', async () => {
       await fc.assert(
-        fc.asyncProperty(fc.array(step, { maxLength: 25 }), fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1 }), fc.integer({ min: 1, max: 10 }), async (steps, redeliveries, batchEvents) => {
-          const commits = toCommits(steps);
-          const live = await createDataSource({ sqlitePath: ':memory:' }).initialize();
-          const rebuilt = await createDataSource({ sqlitePath: ':memory:' }).initialize();
-          try {
-            const projector = new Projector(live, FAKE_DOMAIN);
-            let at = 0;
-            for (let i = 0; at < commits.length; i++) {
-              const take = redeliveries[i % redeliveries.length];
-              // Each delivery re-sends the last commit already applied, as a redelivery after a crash would.
-              await projector.applyCommits(commits.slice(Math.max(0, at - 1), at + take));
-              at += take;
+        fc.asyncProperty(
+          fc.array(step, { maxLength: 25 }),
+          fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1 }),
+          fc.integer({ min: 1, max: 10 }),
+          async (steps, redeliveries, batchEvents) => {
+            const commits = toCommits(steps);
+            const live = await createDataSource({ sqlitePath: ':memory:' }).initialize();
+            const rebuilt = await createDataSource({ sqlitePath: ':memory:' }).initialize();
+            try {
+              const projector = new Projector(live, FAKE_DOMAIN);
+              let at = 0;
+              for (let i = 0; at < commits.length; i++) {
+                const take = redeliveries[i % redeliveries.length];
+                // Each delivery re-sends the last commit already applied, as a redelivery after a crash would.
+                await projector.applyCommits(commits.slice(Math.max(0, at - 1), at + take));
+                at += take;
+              }
+              await new Projector(rebuilt, FAKE_DOMAIN).rebuild(replay(commits), { batchEvents });
+              expect(await snapshotTables(live)).toEqual(await snapshotTables(rebuilt));
+            } finally {
+              await Promise.all([live.destroy(), rebuilt.destroy()]);
             }
-            await new Projector(rebuilt, FAKE_DOMAIN).rebuild(replay(commits), { batchEvents });
-            expect(await snapshotTables(live)).toEqual(await snapshotTables(rebuilt));
-          } finally {
-            await Promise.all([live.destroy(), rebuilt.destroy()]);
-          }
-        }),
+          },
+        ),
         { numRuns: 40 },
       );
     });

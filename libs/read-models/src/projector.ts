@@ -243,7 +243,12 @@ class RowChanges {
         else deletes.push(id);
       }
       for (const chunk of chunks(deletes, 500)) {
-        await tx.createQueryBuilder().delete().from(table.entity).where({ id: In(chunk) }).execute();
+        await tx
+          .createQueryBuilder()
+          .delete()
+          .from(table.entity)
+          .where({ id: In(chunk) })
+          .execute();
       }
       await upsert(tx, table.entity, upserts, ['id']);
     }
@@ -271,7 +276,12 @@ async function saveStates(tx: EntityManager, states: ReadonlyMap<string, LoadedS
  * Written out rather than through the query builder, whose parameter bookkeeping dominated
  * the cost of a rebuild; values still go through the driver's column conversions.
  */
-async function upsert<T extends ObjectLiteral>(tx: EntityManager, target: EntityTarget<T>, rows: readonly T[], key: readonly string[]): Promise<void> {
+async function upsert<T extends ObjectLiteral>(
+  tx: EntityManager,
+  target: EntityTarget<T>,
+  rows: readonly T[],
+  key: readonly string[],
+): Promise<void> {
   if (rows.length === 0) return;
   const { driver } = tx.connection;
   const metadata = tx.connection.getMetadata(target);

@@ -49,8 +49,7 @@ export interface QueryError {
 export type ListReply = { readonly items: Record<string, unknown>[]; readonly more?: boolean } | QueryError;
 export type GetReply = { readonly item: Record<string, unknown> | null } | QueryError;
 export type PoolStatsReply =
-  | { readonly stats: { bytes_in: number; bytes_out: number; active_connections: number; total_connections: number } | null }
-  | QueryError;
+  { readonly stats: { bytes_in: number; bytes_out: number; active_connections: number; total_connections: number } | null } | QueryError;
 
 export interface StatusReply {
   readonly checkpoint: number;

@@ -17,8 +17,17 @@ const EXTERNAL_NET = '70000000-0000-4000-8000-000000000007';
 const OTHER_NET = '80000000-0000-4000-8000-000000000008';
 
 const subnet = (id: string, networkId: string, tenant: string): SubnetResource => ({
-  id, tenant_id: tenant, network_id: networkId, name: '', ip_version: 4, cidr: '198.18.1.0/24', gateway_ip: '198.18.1.1',
-  allocation_pools: [{ start: '198.18.1.2', end: '198.18.1.254' }], enable_dhcp: true, dns_nameservers: [], host_routes: [],
+  id,
+  tenant_id: tenant,
+  network_id: networkId,
+  name: '',
+  ip_version: 4,
+  cidr: '198.18.1.0/24',
+  gateway_ip: '198.18.1.1',
+  allocation_pools: [{ start: '198.18.1.2', end: '198.18.1.254' }],
+  enable_dhcp: true,
+  dns_nameservers: [],
+  host_routes: [],
 });
 
 let db: DataSource;
@@ -29,8 +38,14 @@ async function insert<C extends Collection>(collection: C, ...resources: Resourc
   await db.getRepository(table.entity).save(resources.map((resource) => table.toRow(resource)));
 }
 
-const listQuery = (collection: Collection, fields: Partial<ListQuery> = {}): ListQuery =>
-  ({ collection, tenantId: TENANT, filters: {}, fields: [], minSeq: 0, ...fields });
+const listQuery = (collection: Collection, fields: Partial<ListQuery> = {}): ListQuery => ({
+  collection,
+  tenantId: TENANT,
+  filters: {},
+  fields: [],
+  minSeq: 0,
+  ...fields,
+});
 const ids = async (query: ListQuery) => {
   const reply = await queries.list(query);
   if ('error' in reply) throw new Error(JSON.stringify(reply));
@@ -40,21 +55,27 @@ const ids = async (query: ListQuery) => {
 beforeEach(async () => {
   db = await createDataSource({ sqlitePath: ':memory:' }).initialize();
   queries = new QueryService(db);
-  await insert('pools',
+  await insert(
+    'pools',
     poolResource(P2, { name: 'web', lb_method: 'LEAST_CONNECTIONS' }),
     poolResource(P1, { name: 'api', admin_state_up: false }),
-    poolResource(P3, { name: 'web', tenant_id: OTHER_TENANT }));
+    poolResource(P3, { name: 'web', tenant_id: OTHER_TENANT }),
+  );
   await insert('members', memberResource(M1, P1, { weight: 7, protocol_port: 8080 }));
-  await insert('networks',
+  await insert(
+    'networks',
     networkResource(OWN_NET),
     networkResource(SHARED_NET, { tenant_id: OTHER_TENANT, shared: true }),
     networkResource(EXTERNAL_NET, { tenant_id: OTHER_TENANT, 'router:external': true }),
-    networkResource(OTHER_NET, { tenant_id: OTHER_TENANT }));
-  await insert('subnets',
+    networkResource(OTHER_NET, { tenant_id: OTHER_TENANT }),
+  );
+  await insert(
+    'subnets',
     subnet('a1000000-0000-4000-8000-000000000000', OWN_NET, TENANT),
     subnet('a2000000-0000-4000-8000-000000000000', SHARED_NET, OTHER_TENANT),
     subnet('a3000000-0000-4000-8000-000000000000', EXTERNAL_NET, OTHER_TENANT),
-    subnet('a4000000-0000-4000-8000-000000000000', OTHER_NET, OTHER_TENANT));
+    subnet('a4000000-0000-4000-8000-000000000000', OTHER_NET, OTHER_TENANT),
+  );
 });
 afterEach(() => db.destroy());
 
@@ -62,7 +83,10 @@ describe('QueryService', () => {
   describe('list', () => {
     it("returns the tenant's rows ordered by id, every field in Neutron's names", async () => {
       expect(await queries.list(listQuery('pools'))).toEqual({
-        items: [poolResource(P1, { name: 'api', admin_state_up: false }), poolResource(P2, { name: 'web', lb_method: 'LEAST_CONNECTIONS' })],
+        items: [
+          poolResource(P1, { name: 'api', admin_state_up: false }),
+          poolResource(P2, { name: 'web', lb_method: 'LEAST_CONNECTIONS' }),
+        ],
       });
     });
 
@@ -104,7 +128,10 @@ describe('QueryService', () => {
 
     it('returns only the fields asked for, and none that do not exist', async () => {
       expect(await queries.list(listQuery('pools', { fields: ['name', 'id', 'bogus'] }))).toEqual({
-        items: [{ id: P1, name: 'api' }, { id: P2, name: 'web' }],
+        items: [
+          { id: P1, name: 'api' },
+          { id: P2, name: 'web' },
+        ],
       });
     });
 
@@ -127,7 +154,9 @@ describe('QueryService', () => {
       const missing = await queries.list(listQuery('pools', page('90000000-0000-4000-8000-000000000009')));
       const foreign = await queries.list(listQuery('pools', page(P3)));
       expect(missing).toMatchObject({ error: { status: 400, type: 'HTTPBadRequest' } });
-      expect(JSON.stringify(foreign).replace(P3, 'ID')).toEqual(JSON.stringify(missing).replace('90000000-0000-4000-8000-000000000009', 'ID'));
+      expect(JSON.stringify(foreign).replace(P3, 'ID')).toEqual(
+        JSON.stringify(missing).replace('90000000-0000-4000-8000-000000000009', 'ID'),
+      );
       expect(await ids(listQuery('pools', { tenantId: null, ...page(P2) }))).toEqual([P3]);
     });
   });
@@ -148,8 +177,10 @@ describe('QueryService', () => {
       expect(await queries.get({ collection: 'pools', id: P3, tenantId: null, fields: ['id'], minSeq: 0 })).toEqual({ item: { id: P3 } });
     });
 
-    it("shows a shared network to another tenant", async () => {
-      expect(await queries.get({ collection: 'networks', id: SHARED_NET, tenantId: TENANT, fields: ['id'], minSeq: 0 })).toEqual({ item: { id: SHARED_NET } });
+    it('shows a shared network to another tenant', async () => {
+      expect(await queries.get({ collection: 'networks', id: SHARED_NET, tenantId: TENANT, fields: ['id'], minSeq: 0 })).toEqual({
+        item: { id: SHARED_NET },
+      });
       expect(await queries.get({ collection: 'networks', id: OTHER_NET, tenantId: TENANT, fields: [], minSeq: 0 })).toEqual({ item: null });
     });
   });
@@ -158,9 +189,18 @@ describe('QueryService', () => {
     const C1 = 'c1000000-0000-4000-8000-000000000001';
     const C2 = 'c2000000-0000-4000-8000-000000000002';
     const certificate = (id: string, tenant: string, fields: Partial<CertificateResource> = {}): CertificateResource => ({
-      id, tenant_id: tenant, name: 'site', description: '', certificate: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
-      fingerprint: id.replace(/-/g, '').padEnd(64, '0'), subject: 'www.example.test', hostnames: ['www.example.test', 'example.test'],
-      not_before: '2026-01-01T00:00:00.000Z', not_after: '2027-01-01T00:00:00.000Z', vip_ids: [], ...fields,
+      id,
+      tenant_id: tenant,
+      name: 'site',
+      description: '',
+      certificate: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+      fingerprint: id.replace(/-/g, '').padEnd(64, '0'),
+      subject: 'www.example.test',
+      hostnames: ['www.example.test', 'example.test'],
+      not_before: '2026-01-01T00:00:00.000Z',
+      not_after: '2027-01-01T00:00:00.000Z',
+      vip_ids: [],
+      ...fields,
     });
 
     beforeEach(() => insert('certificates', certificate(C1, TENANT, { vip_ids: [P1] }), certificate(C2, OTHER_TENANT, { name: 'theirs' })));
@@ -169,7 +209,9 @@ describe('QueryService', () => {
       expect(await queries.list(listQuery('certificates'))).toEqual({ items: [certificate(C1, TENANT, { vip_ids: [P1] })] });
       expect(await ids(listQuery('certificates', { tenantId: null }))).toEqual([C1, C2]);
       expect(await queries.get({ collection: 'certificates', id: C2, tenantId: TENANT, fields: [], minSeq: 0 })).toEqual({ item: null });
-      expect(await queries.get({ collection: 'certificates', id: C2, tenantId: null, fields: ['name'], minSeq: 0 })).toEqual({ item: { name: 'theirs' } });
+      expect(await queries.get({ collection: 'certificates', id: C2, tenantId: null, fields: ['name'], minSeq: 0 })).toEqual({
+        item: { name: 'theirs' },
+      });
     });
 
     it.each([
@@ -185,15 +227,36 @@ describe('QueryService', () => {
       expect([...RESOURCE_TABLES.certificates.fields.keys()].filter((name) => /key|secret/i.test(name))).toEqual([]);
     });
 
-    it("filters VIPs by tls_certificate_id", async () => {
+    it('filters VIPs by tls_certificate_id', async () => {
       const vip = (id: string, tls: string | null): VipResource => ({
-        id, tenant_id: TENANT, name: '', description: '', subnet_id: P1, address: '198.18.1.5', port_id: P2, protocol_port: 443, protocol: 'HTTP', pool_id: P1,
-        session_persistence: null, connection_limit: -1, tls_certificate_id: tls, admin_state_up: true, status: 'ACTIVE', status_description: null,
+        id,
+        tenant_id: TENANT,
+        name: '',
+        description: '',
+        subnet_id: P1,
+        address: '198.18.1.5',
+        port_id: P2,
+        protocol_port: 443,
+        protocol: 'HTTP',
+        pool_id: P1,
+        session_persistence: null,
+        connection_limit: -1,
+        tls_certificate_id: tls,
+        admin_state_up: true,
+        status: 'ACTIVE',
+        status_description: null,
       });
       await insert('vips', vip('d1000000-0000-4000-8000-000000000001', C1), vip('d2000000-0000-4000-8000-000000000002', null));
       expect(await ids(listQuery('vips', { filters: { tls_certificate_id: [C1] } }))).toEqual(['d1000000-0000-4000-8000-000000000001']);
-      expect((await queries.get({ collection: 'vips', id: 'd2000000-0000-4000-8000-000000000002', tenantId: TENANT, fields: ['tls_certificate_id'], minSeq: 0 })))
-        .toEqual({ item: { tls_certificate_id: null } });
+      expect(
+        await queries.get({
+          collection: 'vips',
+          id: 'd2000000-0000-4000-8000-000000000002',
+          tenantId: TENANT,
+          fields: ['tls_certificate_id'],
+          minSeq: 0,
+        }),
+      ).toEqual({ item: { tls_certificate_id: null } });
     });
   });
 

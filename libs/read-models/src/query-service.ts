@@ -1,8 +1,6 @@
 import type { Collection } from '@lbaas/domain';
 import { Brackets, type DataSource, type SelectQueryBuilder } from 'typeorm';
-import type {
-  GetQuery, GetReply, ListQuery, ListReply, PoolStatsQuery, PoolStatsReply, QueryError,
-} from './query-contract';
+import type { GetQuery, GetReply, ListQuery, ListReply, PoolStatsQuery, PoolStatsReply, QueryError } from './query-contract';
 import { PoolStats } from './tables/bookkeeping-tables';
 import { type FieldSpec, isCollection, RESOURCE_TABLES, type ResourceRow } from './tables/resource-tables';
 
@@ -24,7 +22,8 @@ function coerceFilter(name: string, spec: FieldSpec, raw: readonly string[]): Co
       const lowered = value.trim().toLowerCase();
       if (lowered === 'true' || lowered === '1') values.push(true);
       else if (lowered === 'false' || lowered === '0') values.push(false);
-      else return queryError(400, 'InvalidInput', `Invalid input for operation: '${value}' cannot be converted to boolean (filter ${name}).`);
+      else
+        return queryError(400, 'InvalidInput', `Invalid input for operation: '${value}' cannot be converted to boolean (filter ${name}).`);
     }
   }
   return { values };
@@ -75,14 +74,20 @@ export class QueryService {
       if (!marker) return queryError(400, 'HTTPBadRequest', `Invalid marker ${page.marker}: no such ${query.collection} item.`);
       const values = marker as unknown as Record<string, unknown>;
       // Keyset pagination: rows strictly after the marker in the (possibly flipped) sort order.
-      builder.andWhere(new Brackets((or) => {
-        order.forEach((o, i) => {
-          or.orWhere(new Brackets((and) => {
-            order.slice(0, i).forEach((prev, j) => and.andWhere(`r.${prev.column} = :m${i}_${j}`, { [`m${i}_${j}`]: values[prev.column] }));
-            and.andWhere(`r.${o.column} ${flip(o.dir) === 'ASC' ? '>' : '<'} :m${i}`, { [`m${i}`]: values[o.column] });
-          }));
-        });
-      }));
+      builder.andWhere(
+        new Brackets((or) => {
+          order.forEach((o, i) => {
+            or.orWhere(
+              new Brackets((and) => {
+                order
+                  .slice(0, i)
+                  .forEach((prev, j) => and.andWhere(`r.${prev.column} = :m${i}_${j}`, { [`m${i}_${j}`]: values[prev.column] }));
+                and.andWhere(`r.${o.column} ${flip(o.dir) === 'ASC' ? '>' : '<'} :m${i}`, { [`m${i}`]: values[o.column] });
+              }),
+            );
+          });
+        }),
+      );
     }
     order.forEach((o, i) => (i === 0 ? builder.orderBy(`r.${o.column}`, flip(o.dir)) : builder.addOrderBy(`r.${o.column}`, flip(o.dir))));
     if (page && page.limit > 0) builder.take(page.limit + 1);

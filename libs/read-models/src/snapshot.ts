@@ -9,9 +9,7 @@ export async function snapshotTables(db: DataSource): Promise<TableSnapshot> {
   for (const metadata of tables) {
     const rows = (await db.getRepository(metadata.target).find()) as Record<string, unknown>[];
     const key = (row: Record<string, unknown>) => JSON.stringify(metadata.primaryColumns.map((column) => column.getEntityValue(row)));
-    snapshot[metadata.tableName] = rows
-      .map((row) => ({ ...row }))
-      .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    snapshot[metadata.tableName] = rows.map((row) => ({ ...row })).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   }
   return snapshot;
 }

@@ -1,16 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import {
-  AGGREGATES, type AggregateType, type Collection, type Decider, type DomainEvent, type EventEnvelope, type ResourceRows,
+  AGGREGATES,
+  type AggregateType,
+  type Collection,
+  type Decider,
+  type DomainEvent,
+  type EventEnvelope,
+  type ResourceRows,
 } from '@lbaas/domain';
 import type { ProjectableCommit } from '../src/projector';
 
 export const TENANT = 'a0000000-0000-4000-8000-00000000000a';
 
 /** Wraps a decider's events in the envelope the command handler stamps on them. */
-export function stamp(aggregate: AggregateType, aggregateId: string, events: readonly DomainEvent<string, number, unknown>[], tenantId = TENANT): EventEnvelope[] {
+export function stamp(
+  aggregate: AggregateType,
+  aggregateId: string,
+  events: readonly DomainEvent<string, number, unknown>[],
+  tenantId = TENANT,
+): EventEnvelope[] {
   return events.map((event) => ({
-    ...event, id: randomUUID(), aggregate, aggregateId, tenantId, actor: 'test', occurredAt: '2025-01-01T00:00:00.000Z',
-    correlationId: 'corr', causationId: null,
+    ...event,
+    id: randomUUID(),
+    aggregate,
+    aggregateId,
+    tenantId,
+    actor: 'test',
+    occurredAt: '2025-01-01T00:00:00.000Z',
+    correlationId: 'corr',
+    causationId: null,
   }));
 }
 
@@ -41,7 +59,8 @@ export class DomainHistory {
     const rows: Record<string, Record<string, unknown>[]> = {};
     for (const { aggregate, state } of this.states.values()) {
       const views: ResourceRows = AGGREGATES[aggregate].views(state);
-      for (const [collection, resources] of Object.entries(views)) (rows[collection] ??= []).push(...(resources as unknown as Record<string, unknown>[]));
+      for (const [collection, resources] of Object.entries(views))
+        (rows[collection] ??= []).push(...(resources as unknown as Record<string, unknown>[]));
     }
     for (const list of Object.values(rows)) list.sort((a, b) => String(a.id).localeCompare(String(b.id)));
     return rows;

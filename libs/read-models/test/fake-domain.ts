@@ -1,5 +1,12 @@
 import type {
-  AggregateBehaviour, AggregateType, Commit, DomainEvent, EventEnvelope, MemberResource, NetworkResource, PoolResource,
+  AggregateBehaviour,
+  AggregateType,
+  Commit,
+  DomainEvent,
+  EventEnvelope,
+  MemberResource,
+  NetworkResource,
+  PoolResource,
 } from '@lbaas/domain';
 import type { ProjectableCommit, ProjectorDomain } from '../src/projector';
 
@@ -64,19 +71,47 @@ export const TENANT = 'a0000000-0000-4000-8000-00000000000a';
 export const OTHER_TENANT = 'b0000000-0000-4000-8000-00000000000b';
 
 export const poolResource = (id: string, fields: Partial<PoolResource> = {}): PoolResource => ({
-  id, tenant_id: TENANT, vip_id: null, name: `pool-${id.slice(0, 4)}`, description: '', subnet_id: 'c0000000-0000-4000-8000-00000000000c',
-  protocol: 'HTTP', lb_method: 'ROUND_ROBIN', health_monitors: [], health_monitors_status: [], members: [],
-  admin_state_up: true, status: 'PENDING_CREATE', status_description: null, provider: 'haproxy', ...fields,
+  id,
+  tenant_id: TENANT,
+  vip_id: null,
+  name: `pool-${id.slice(0, 4)}`,
+  description: '',
+  subnet_id: 'c0000000-0000-4000-8000-00000000000c',
+  protocol: 'HTTP',
+  lb_method: 'ROUND_ROBIN',
+  health_monitors: [],
+  health_monitors_status: [],
+  members: [],
+  admin_state_up: true,
+  status: 'PENDING_CREATE',
+  status_description: null,
+  provider: 'haproxy',
+  ...fields,
 });
 
 export const memberResource = (id: string, poolId: string, fields: Partial<MemberResource> = {}): MemberResource => ({
-  id, tenant_id: TENANT, pool_id: poolId, address: '198.18.2.10', protocol_port: 80, weight: 1,
-  admin_state_up: true, status: 'PENDING_CREATE', status_description: null, ...fields,
+  id,
+  tenant_id: TENANT,
+  pool_id: poolId,
+  address: '198.18.2.10',
+  protocol_port: 80,
+  weight: 1,
+  admin_state_up: true,
+  status: 'PENDING_CREATE',
+  status_description: null,
+  ...fields,
 });
 
 export const networkResource = (id: string, fields: Partial<NetworkResource> = {}): NetworkResource => ({
-  id, tenant_id: TENANT, name: `net-${id.slice(0, 4)}`, admin_state_up: true, status: 'ACTIVE', subnets: [],
-  shared: false, 'router:external': false, ...fields,
+  id,
+  tenant_id: TENANT,
+  name: `net-${id.slice(0, 4)}`,
+  admin_state_up: true,
+  status: 'ACTIVE',
+  subnets: [],
+  shared: false,
+  'router:external': false,
+  ...fields,
 });
 
 /** Builds stored commits with increasing stream sequences, as a consumer would receive them. */
@@ -87,8 +122,17 @@ export class CommitLog {
 
   append(aggregate: AggregateType, aggregateId: string, ...events: [type: string, version: number, data: unknown][]): ProjectableCommit {
     const envelopes: EventEnvelope[] = events.map(([type, version, data]) => ({
-      id: `event-${++this.counter}`, type, version, aggregate, aggregateId, tenantId: TENANT, actor: 'test',
-      occurredAt: '2025-01-01T00:00:00.000Z', correlationId: 'corr', causationId: null, data,
+      id: `event-${++this.counter}`,
+      type,
+      version,
+      aggregate,
+      aggregateId,
+      tenantId: TENANT,
+      actor: 'test',
+      occurredAt: '2025-01-01T00:00:00.000Z',
+      correlationId: 'corr',
+      causationId: null,
+      data,
     }));
     const commit: Commit = { commitId: `commit-${this.counter}`, events: envelopes };
     const stored = { seq: ++this.seq, subject: `lbaas.events.${aggregate}.${aggregateId}`, commit };

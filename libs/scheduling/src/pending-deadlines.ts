@@ -1,6 +1,15 @@
 import {
-  type EventEnvelope, type ExpirePoolPending, type ExpireVipPending, fold, isProvisioning, type LbStatus, poolDecider, type PoolState,
-  type ServiceInstanceState, vipDecider, type VipState,
+  type EventEnvelope,
+  type ExpirePoolPending,
+  type ExpireVipPending,
+  fold,
+  isProvisioning,
+  type LbStatus,
+  poolDecider,
+  type PoolState,
+  type ServiceInstanceState,
+  vipDecider,
+  type VipState,
 } from '@lbaas/domain';
 
 type LiveInstance = Extract<ServiceInstanceState, { kind: 'live' }>;
@@ -41,7 +50,8 @@ export interface DeadlineContext {
 export function awaitedStep(si: LiveInstance | undefined): string {
   if (!si) return 'the scheduler to create its service instance';
   const active = si.placements.find((p) => p.role === 'active');
-  if (!active) return si.unplaceableReason === null ? 'a compute node to place it on' : `a compute node to place it on (${si.unplaceableReason})`;
+  if (!active)
+    return si.unplaceableReason === null ? 'a compute node to place it on' : `a compute node to place it on (${si.unplaceableReason})`;
   if (si.lastRejection !== null) {
     return `a configuration that passes its check (${si.lastRejection.file} was rejected: ${si.lastRejection.message})`;
   }
@@ -75,7 +85,11 @@ export class PendingWatch {
     } else if (event.aggregate === 'pool') {
       const pool = fold(poolDecider, [event], this.pools.get(event.aggregateId));
       this.keep(this.pools, event.aggregateId, pool);
-      this.track('pool', event, pool.kind === 'live' && pool.vipId !== null && isProvisioning(pool.status) ? { status: pool.status, vipId: pool.vipId } : null);
+      this.track(
+        'pool',
+        event,
+        pool.kind === 'live' && pool.vipId !== null && isProvisioning(pool.status) ? { status: pool.status, vipId: pool.vipId } : null,
+      );
     }
   }
 
@@ -89,11 +103,26 @@ export class PendingWatch {
     const due: DeadlineCommand[] = [];
     for (const wait of this.pending()) {
       if (ctx.now - Date.parse(wait.since) <= ctx.deadlineMs) continue;
-      const description = `${wait.status} for longer than ${formatSeconds(ctx.deadlineMs)}: waiting for ${awaitedStep(ctx.instanceOf(wait.vipId))}`
-        .slice(0, DESCRIPTION_LIMIT);
-      due.push(wait.aggregate === 'vip'
-        ? { aggregate: 'vip', id: wait.id, command: { type: 'ExpireVipPending', data: { vipId: wait.id, statusDescription: description } }, cause: wait.cause }
-        : { aggregate: 'pool', id: wait.id, command: { type: 'ExpirePoolPending', data: { poolId: wait.id, statusDescription: description } }, cause: wait.cause });
+      const description =
+        `${wait.status} for longer than ${formatSeconds(ctx.deadlineMs)}: waiting for ${awaitedStep(ctx.instanceOf(wait.vipId))}`.slice(
+          0,
+          DESCRIPTION_LIMIT,
+        );
+      due.push(
+        wait.aggregate === 'vip'
+          ? {
+              aggregate: 'vip',
+              id: wait.id,
+              command: { type: 'ExpireVipPending', data: { vipId: wait.id, statusDescription: description } },
+              cause: wait.cause,
+            }
+          : {
+              aggregate: 'pool',
+              id: wait.id,
+              command: { type: 'ExpirePoolPending', data: { poolId: wait.id, statusDescription: description } },
+              cause: wait.cause,
+            },
+      );
     }
     return due;
   }
@@ -113,7 +142,11 @@ export class PendingWatch {
     const before = this.waits.get(key);
     if (before && before.status === now.status && before.vipId === now.vipId) return;
     this.waits.set(key, {
-      aggregate, id: event.aggregateId, status: now.status, vipId: now.vipId, since: event.occurredAt,
+      aggregate,
+      id: event.aggregateId,
+      status: now.status,
+      vipId: now.vipId,
+      since: event.occurredAt,
       cause: { id: event.id, correlationId: event.correlationId },
     });
   }

@@ -4,10 +4,22 @@ import { seededRandom } from './seeded-random';
 import { SchedulingSimulation } from './simulation';
 
 const vipCreated = (vipId: string, poolId = `pool-${vipId}`): VipCreated => ({
-  type: 'VipCreated', version: 1,
+  type: 'VipCreated',
+  version: 1,
   data: {
-    vipId, tenantId: 'tenant-a', subnetId: 'subnet', address: '198.18.1.10', portId: `port-${vipId}`, protocolPort: 80, protocol: 'HTTP', poolId,
-    name: vipId, description: '', sessionPersistence: null, connectionLimit: -1, adminStateUp: true,
+    vipId,
+    tenantId: 'tenant-a',
+    subnetId: 'subnet',
+    address: '198.18.1.10',
+    portId: `port-${vipId}`,
+    protocolPort: 80,
+    protocol: 'HTTP',
+    poolId,
+    name: vipId,
+    description: '',
+    sessionPersistence: null,
+    connectionLimit: -1,
+    adminStateUp: true,
   },
 });
 
@@ -16,14 +28,23 @@ function harness(seed = 7) {
   const random = seededRandom(seed);
   let vm = 0;
   let clock = Date.parse('2026-11-25T10:00:00Z');
-  const ctx = (): PlanningContext => ({ random, newVmId: () => `vm-${++vm}`, instanceIdFor: (vipId) => `si-${vipId}`, now: new Date((clock += 1000)) });
-  const nodes = (...ids: string[]) => ids.forEach((id) => sim.record('node', id, [{ type: 'NodeRegistered', version: 1, data: { nodeId: id } }]));
-  const lose = (...ids: string[]) => ids.forEach((id) => sim.record('node', id, [{ type: 'NodeLost', version: 1, data: { nodeId: id, silenceMs: 3000 } }]));
-  const recover = (...ids: string[]) => ids.forEach((id) => sim.record('node', id, [{ type: 'NodeRecovered', version: 1, data: { nodeId: id } }]));
-  const vips = (count: number) => Array.from({ length: count }, (_, i) => {
-    sim.record('vip', `vip-${i}`, [vipCreated(`vip-${i}`)]);
-    return `si-vip-${i}`;
+  const ctx = (): PlanningContext => ({
+    random,
+    newVmId: () => `vm-${++vm}`,
+    instanceIdFor: (vipId) => `si-${vipId}`,
+    now: new Date((clock += 1000)),
   });
+  const nodes = (...ids: string[]) =>
+    ids.forEach((id) => sim.record('node', id, [{ type: 'NodeRegistered', version: 1, data: { nodeId: id } }]));
+  const lose = (...ids: string[]) =>
+    ids.forEach((id) => sim.record('node', id, [{ type: 'NodeLost', version: 1, data: { nodeId: id, silenceMs: 3000 } }]));
+  const recover = (...ids: string[]) =>
+    ids.forEach((id) => sim.record('node', id, [{ type: 'NodeRecovered', version: 1, data: { nodeId: id } }]));
+  const vips = (count: number) =>
+    Array.from({ length: count }, (_, i) => {
+      sim.record('vip', `vip-${i}`, [vipCreated(`vip-${i}`)]);
+      return `si-vip-${i}`;
+    });
   const live = (id: string) => {
     const s = sim.instanceState(id);
     if (s.kind !== 'live') throw new Error(`${id} is ${s.kind}`);
@@ -36,13 +57,19 @@ function harness(seed = 7) {
 const nodesOf = (s: Extract<ServiceInstanceState, { kind: 'live' }>) => s.placements.map((p) => p.nodeId);
 
 describe('scheduling service instances', () => {
-  it('places every VIP on two distinct nodes, the active at 200 and the standby at 100, in the seed\'s shape', () => {
+  it("places every VIP on two distinct nodes, the active at 200 and the standby at 100, in the seed's shape", () => {
     const h = harness();
     h.nodes('compute-node-1', 'compute-node-2', 'compute-node-3');
     const [id] = h.vips(1);
     h.settle();
     const v = h.view(id);
-    expect(v).toMatchObject({ status: 'ACTIVE', degraded: false, vip_id: 'vip-0', pool_id: 'pool-vip-0', st_name: 'default-domain:haproxy-loadbalancer-template' });
+    expect(v).toMatchObject({
+      status: 'ACTIVE',
+      degraded: false,
+      vip_id: 'vip-0',
+      pool_id: 'pool-vip-0',
+      st_name: 'default-domain:haproxy-loadbalancer-template',
+    });
     expect(v?.vm_list.map((vm) => vm.ha)).toEqual(['active: 200', 'standby: 100']);
     expect(new Set(v?.vm_list.map((vm) => vm.vr_name)).size).toBe(2);
     expect(v?.create_ts).toBe(Date.parse('2026-11-25T10:00:01Z') * 1000);
@@ -137,7 +164,12 @@ describe('scheduling service instances', () => {
     h.recover('n1');
     h.settle();
     expect(h.view(id)).toMatchObject({ status: 'ACTIVE', degraded: false });
-    expect(h.view(id)?.vm_list.map((vm) => vm.vr_name).sort()).toEqual(['n1', 'n2']);
+    expect(
+      h
+        .view(id)
+        ?.vm_list.map((vm) => vm.vr_name)
+        .sort(),
+    ).toEqual(['n1', 'n2']);
   });
 
   it('is in ERROR from the start when no node is live, and placed once one registers', () => {
@@ -166,7 +198,7 @@ describe('scheduling service instances', () => {
     expect(h.sim.model.loadOf(a.nodeId) + h.sim.model.loadOf(b.nodeId)).toBe(0);
   });
 
-  it('completes a deletion when a placement\'s node is lost instead of releasing it', () => {
+  it("completes a deletion when a placement's node is lost instead of releasing it", () => {
     const h = harness();
     h.nodes('n1', 'n2', 'n3');
     const [id] = h.vips(1);
@@ -178,7 +210,15 @@ describe('scheduling service instances', () => {
     h.lose(b.nodeId);
     h.settle();
     expect(h.sim.instanceState(id).kind).toBe('deleted');
-    expect(h.sim.log.some((e) => e.type === 'InstancePlaced' && e.data !== null && (e.data as { nodeId: string }).nodeId !== a.nodeId && (e.data as { nodeId: string }).nodeId !== b.nodeId)).toBe(false);
+    expect(
+      h.sim.log.some(
+        (e) =>
+          e.type === 'InstancePlaced' &&
+          e.data !== null &&
+          (e.data as { nodeId: string }).nodeId !== a.nodeId &&
+          (e.data as { nodeId: string }).nodeId !== b.nodeId,
+      ),
+    ).toBe(false);
   });
 
   it('follows a VIP moved to another pool', () => {
@@ -186,7 +226,9 @@ describe('scheduling service instances', () => {
     h.nodes('n1', 'n2');
     const [id] = h.vips(1);
     h.settle();
-    h.sim.record('vip', 'vip-0', [{ type: 'VipPoolChanged', version: 1, data: { vipId: 'vip-0', poolId: 'pool-2', previousPoolId: 'pool-vip-0' } }]);
+    h.sim.record('vip', 'vip-0', [
+      { type: 'VipPoolChanged', version: 1, data: { vipId: 'vip-0', poolId: 'pool-2', previousPoolId: 'pool-vip-0' } },
+    ]);
     h.settle();
     expect(h.view(id)?.pool_id).toBe('pool-2');
   });
@@ -210,18 +252,38 @@ describe('node liveness', () => {
   const base = { watchingSince: 0, now: 10_000, silenceMs: 3000 };
 
   it('registers a node whose heartbeat is recent and that the log does not know', () => {
-    expect(planNodeLiveness({ ...base, nodes: new Map(), lastHeartbeat: new Map([['n1', 9000]]) }))
-      .toEqual([{ aggregate: 'node', id: 'n1', command: { type: 'RecordHeartbeat', data: { nodeId: 'n1' } } }]);
+    expect(planNodeLiveness({ ...base, nodes: new Map(), lastHeartbeat: new Map([['n1', 9000]]) })).toEqual([
+      { aggregate: 'node', id: 'n1', command: { type: 'RecordHeartbeat', data: { nodeId: 'n1' } } },
+    ]);
   });
 
   it('recovers a lost node that heartbeats again, and ignores a stale heartbeat', () => {
     const nodes = new Map([node('n1', false), node('n2', false)]);
-    expect(planNodeLiveness({ ...base, nodes, lastHeartbeat: new Map([['n1', 9500], ['n2', 1000]]) }).map((c) => c.id)).toEqual(['n1']);
+    expect(
+      planNodeLiveness({
+        ...base,
+        nodes,
+        lastHeartbeat: new Map([
+          ['n1', 9500],
+          ['n2', 1000],
+        ]),
+      }).map((c) => c.id),
+    ).toEqual(['n1']);
   });
 
   it('declares a live node lost after the silence, counting from when this scheduler started watching', () => {
     const nodes = new Map([node('n1', true), node('n2', true), node('n3', true)]);
-    const planned = planNodeLiveness({ ...base, watchingSince: 8000, nodes, lastHeartbeat: new Map([['n1', 9000], ['n2', 6000]]) });
-    expect(planned).toEqual([{ aggregate: 'node', id: 'n2', command: { type: 'DeclareNodeLost', data: { nodeId: 'n2', silenceMs: 4000 } } }]);
+    const planned = planNodeLiveness({
+      ...base,
+      watchingSince: 8000,
+      nodes,
+      lastHeartbeat: new Map([
+        ['n1', 9000],
+        ['n2', 6000],
+      ]),
+    });
+    expect(planned).toEqual([
+      { aggregate: 'node', id: 'n2', command: { type: 'DeclareNodeLost', data: { nodeId: 'n2', silenceMs: 4000 } } },
+    ]);
   });
 });

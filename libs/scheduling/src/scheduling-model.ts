@@ -1,6 +1,14 @@
 import {
-  type EventEnvelope, fold, type NodeCommand, nodeDecider, type NodeState, type ServiceInstanceCommand, serviceInstanceDecider, type ServiceInstanceState,
-  vipDecider, type VipState,
+  type EventEnvelope,
+  fold,
+  type NodeCommand,
+  nodeDecider,
+  type NodeState,
+  type ServiceInstanceCommand,
+  serviceInstanceDecider,
+  type ServiceInstanceState,
+  vipDecider,
+  type VipState,
 } from '@lbaas/domain';
 import { AddressPool } from './address-pool';
 
@@ -50,10 +58,14 @@ export class SchedulingModel {
 
   apply(event: EventEnvelope): void {
     switch (event.aggregate) {
-      case 'vip': return this.applyVip(event.aggregateId, event);
-      case 'serviceinstance': return this.applyInstance(event.aggregateId, event);
-      case 'node': return this.applyNode(event.aggregateId, event);
-      default: return undefined;
+      case 'vip':
+        return this.applyVip(event.aggregateId, event);
+      case 'serviceinstance':
+        return this.applyInstance(event.aggregateId, event);
+      case 'node':
+        return this.applyNode(event.aggregateId, event);
+      default:
+        return undefined;
     }
   }
 
@@ -166,7 +178,14 @@ export class SchedulingModel {
       if (!vip || si || this.deletedInstances.has(instanceId)) continue;
       const create: ServiceInstanceCommand = {
         type: 'CreateServiceInstance',
-        data: { instanceId, tenantId: vip.tenantId, vipId, poolId: vip.poolId, createTs: ctx.now.getTime() * 1000, virtualRouterId: this.takeVrid() },
+        data: {
+          instanceId,
+          tenantId: vip.tenantId,
+          vipId,
+          poolId: vip.poolId,
+          createTs: ctx.now.getTime() * 1000,
+          virtualRouterId: this.takeVrid(),
+        },
       };
       const state = simulate(serviceInstanceDecider.initialState, create);
       if (state.kind !== 'live') continue;
@@ -195,13 +214,18 @@ export class SchedulingModel {
       if (state.kind !== 'live' || state.deleting) continue;
       while (state.kind === 'live' && state.placements.length < 2) {
         const taken = new Set(state.placements.map((p) => p.nodeId));
-        const nodeId = leastLoaded(live.filter((n) => !taken.has(n)), loadOf, ctx.random);
+        const nodeId = leastLoaded(
+          live.filter((n) => !taken.has(n)),
+          loadOf,
+          ctx.random,
+        );
         const vrrpAddress = nodeId === null ? null : this.addresses.take();
         if (nodeId === null || vrrpAddress === null) break;
         push({ type: 'PlaceInstance', data: { instanceId, vmId: ctx.newVmId(), nodeId, vrrpAddress, at } });
         plannedLoad.set(nodeId, (plannedLoad.get(nodeId) ?? 0) + 1);
       }
-      if (state.kind === 'live' && state.placements.length === 0) push({ type: 'MarkUnplaceable', data: { instanceId, reason: NO_LIVE_NODE } });
+      if (state.kind === 'live' && state.placements.length === 0)
+        push({ type: 'MarkUnplaceable', data: { instanceId, reason: NO_LIVE_NODE } });
     }
     return commands;
   }
@@ -255,7 +279,11 @@ export function planNodeLiveness(input: LivenessInput): PlannedCommand[] {
     if (!node.alive) continue;
     const silence = input.now - (input.lastHeartbeat.get(node.id) ?? input.watchingSince);
     if (silence > input.silenceMs) {
-      commands.push({ aggregate: 'node', id: node.id, command: { type: 'DeclareNodeLost', data: { nodeId: node.id, silenceMs: Math.round(silence) } } });
+      commands.push({
+        aggregate: 'node',
+        id: node.id,
+        command: { type: 'DeclareNodeLost', data: { nodeId: node.id, silenceMs: Math.round(silence) } },
+      });
     }
   }
   return commands;

@@ -1,5 +1,11 @@
 import {
-  type AggregateType, type DomainEvent, type EventEnvelope, nodeDecider, type NodeState, serviceInstanceDecider, type ServiceInstanceState,
+  type AggregateType,
+  type DomainEvent,
+  type EventEnvelope,
+  nodeDecider,
+  type NodeState,
+  serviceInstanceDecider,
+  type ServiceInstanceState,
 } from '@lbaas/domain';
 import { type PlannedCommand, type PlanningContext, SchedulingModel } from './scheduling-model';
 
@@ -22,8 +28,17 @@ export class SchedulingSimulation {
   record(aggregate: AggregateType, aggregateId: string, events: readonly DomainEvent<string, number, unknown>[]): void {
     for (const e of events) {
       const envelope: EventEnvelope = {
-        id: `e${this.log.length + 1}`, type: e.type, version: e.version, aggregate, aggregateId, tenantId: 'tenant', actor: 'simulation',
-        occurredAt: new Date(0).toISOString(), correlationId: 'simulation', causationId: null, data: e.data,
+        id: `e${this.log.length + 1}`,
+        type: e.type,
+        version: e.version,
+        aggregate,
+        aggregateId,
+        tenantId: 'tenant',
+        actor: 'simulation',
+        occurredAt: new Date(0).toISOString(),
+        correlationId: 'simulation',
+        causationId: null,
+        data: e.data,
       };
       this.log.push(envelope);
       if (aggregate === 'serviceinstance') {
@@ -45,9 +60,10 @@ export class SchedulingSimulation {
     for (const planned of commands) {
       let events: DomainEvent<string, number, unknown>[] = [];
       try {
-        events = planned.aggregate === 'node'
-          ? nodeDecider.decide(planned.command, this.nodeStates.get(planned.id) ?? nodeDecider.initialState)
-          : serviceInstanceDecider.decide(planned.command, this.instanceState(planned.id));
+        events =
+          planned.aggregate === 'node'
+            ? nodeDecider.decide(planned.command, this.nodeStates.get(planned.id) ?? nodeDecider.initialState)
+            : serviceInstanceDecider.decide(planned.command, this.instanceState(planned.id));
       } catch {
         continue;
       }

@@ -40,7 +40,12 @@ interface PemBlock {
   readonly text: string;
 }
 
-function pemBlocks(pem: string, bad: (reason: string) => ValidationError, maxBlocks: number, tooMany: (blocks: number) => string): PemBlock[] {
+function pemBlocks(
+  pem: string,
+  bad: (reason: string) => ValidationError,
+  maxBlocks: number,
+  tooMany: (blocks: number) => string,
+): PemBlock[] {
   // Counted before the blocks are matched: each BEGIN costs a scan of the rest of the text.
   const begins = (pem.match(PEM_BEGIN) ?? []).length;
   if (begins > maxBlocks) throw bad(tooMany(begins));
@@ -51,7 +56,10 @@ function pemBlocks(pem: string, bad: (reason: string) => ValidationError, maxBlo
 }
 
 function commonName(certificate: X509Certificate): string | undefined {
-  return certificate.subject.split('\n').find((rdn) => rdn.startsWith('CN='))?.slice(3);
+  return certificate.subject
+    .split('\n')
+    .find((rdn) => rdn.startsWith('CN='))
+    ?.slice(3);
 }
 
 const subjectName = (certificate: X509Certificate) => commonName(certificate) ?? certificate.subject.split('\n').join(', ');
@@ -84,10 +92,14 @@ function readCertificates(certificatePem: string, now: Date): X509Certificate[] 
   const bytes = Buffer.byteLength(certificatePem, 'utf8');
   if (bytes > MAX_PEM_BYTES) throw badCertificate(`it is ${bytes} bytes, more than the ${MAX_PEM_BYTES} allowed`);
   const blocks = pemBlocks(
-    certificatePem, badCertificate, MAX_CHAIN_CERTIFICATES, (n) => `it holds ${n} PEM blocks, more than the ${MAX_CHAIN_CERTIFICATES} certificates a chain may have`,
+    certificatePem,
+    badCertificate,
+    MAX_CHAIN_CERTIFICATES,
+    (n) => `it holds ${n} PEM blocks, more than the ${MAX_CHAIN_CERTIFICATES} certificates a chain may have`,
   );
   const foreign = blocks.find((b) => b.label !== 'CERTIFICATE');
-  if (foreign?.label.endsWith('PRIVATE KEY')) throw badCertificate('it holds a private key, which is sent as private_key, never with the certificate');
+  if (foreign?.label.endsWith('PRIVATE KEY'))
+    throw badCertificate('it holds a private key, which is sent as private_key, never with the certificate');
   if (foreign) throw badCertificate(`it holds a ${foreign.label} PEM block; only certificates (-----BEGIN CERTIFICATE-----) are allowed`);
   if (blocks.length === 0) throw badCertificate('no PEM certificate (-----BEGIN CERTIFICATE-----) was found');
   const certificates = blocks.map((block, i) => {
@@ -126,12 +138,19 @@ function issuedBy(subject: X509Certificate, issuer: X509Certificate): boolean {
 function readPrivateKey(privateKeyPem: string, leaf: X509Certificate): KeyObject {
   const bytes = Buffer.byteLength(privateKeyPem, 'utf8');
   if (bytes > MAX_PEM_BYTES) throw badKey(`it is ${bytes} bytes, more than the ${MAX_PEM_BYTES} allowed`);
-  const blocks = pemBlocks(privateKeyPem, badKey, MAX_KEY_BLOCKS, (n) => `it holds ${n} PEM blocks; send the private key of the certificate alone`)
-    .filter((b) => b.label.endsWith('PRIVATE KEY'));
+  const blocks = pemBlocks(
+    privateKeyPem,
+    badKey,
+    MAX_KEY_BLOCKS,
+    (n) => `it holds ${n} PEM blocks; send the private key of the certificate alone`,
+  ).filter((b) => b.label.endsWith('PRIVATE KEY'));
   if (blocks.length === 0) throw badKey('no PEM private key (-----BEGIN PRIVATE KEY-----) was found');
   if (blocks.length > 1) throw badKey(`it holds ${blocks.length} private keys; send the one of the certificate`);
   const [block] = blocks;
-  const encrypted = () => badKey('the private key is encrypted with a passphrase; send it unencrypted (it is sealed with the deployment\'s key before it is stored)');
+  const encrypted = () =>
+    badKey(
+      "the private key is encrypted with a passphrase; send it unencrypted (it is sealed with the deployment's key before it is stored)",
+    );
   if (block.label === 'ENCRYPTED PRIVATE KEY' || /^Proc-Type:.*ENCRYPTED/m.test(block.text)) throw encrypted();
   let key: KeyObject;
   try {
@@ -142,7 +161,8 @@ function readPrivateKey(privateKeyPem: string, leaf: X509Certificate): KeyObject
   }
   const details = key.asymmetricKeyDetails ?? {};
   if (key.asymmetricKeyType === 'rsa') {
-    if ((details.modulusLength ?? 0) < MIN_RSA_BITS) throw badKey(`an RSA key of ${details.modulusLength} bits is too short; it needs at least ${MIN_RSA_BITS}`);
+    if ((details.modulusLength ?? 0) < MIN_RSA_BITS)
+      throw badKey(`an RSA key of ${details.modulusLength} bits is too short; it needs at least ${MIN_RSA_BITS}`);
   } else if (key.asymmetricKeyType === 'ec') {
     if (EC_CURVES[details.namedCurve ?? ''] === undefined) {
       throw badKey(`an EC key on curve ${details.namedCurve} is not supported; use ${Object.values(EC_CURVES).join(', ')}`);

@@ -45,20 +45,33 @@ describe('deploymentKey', () => {
 
   it('gives every one of many processes that create it at once the same key', async () => {
     const module = join(dir, 'deployment-key.js');
-    writeFileSync(module, transpileModule(readFileSync(join(__dirname, 'deployment-key.ts'), 'utf8'), { compilerOptions: { module: 1 } }).outputText);
+    writeFileSync(
+      module,
+      transpileModule(readFileSync(join(__dirname, 'deployment-key.ts'), 'utf8'), { compilerOptions: { module: 1 } }).outputText,
+    );
     const path = join(dir, 'shared', 'secret.key');
     // Each process waits for the same instant, so their creations overlap.
     const start = Date.now() + 500;
     const script = `while (Date.now() < ${start}); process.stdout.write(require(${JSON.stringify(module)}).deploymentKey(${JSON.stringify(path)}).toString('hex'));`;
-    const keys = await Promise.all(Array.from({ length: 8 }, () => new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, ['-e', script]);
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
-      child.stderr.on('data', (chunk: Buffer) => { err += chunk.toString(); });
-      child.on('error', reject);
-      child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}: ${err}`))));
-    })));
+    const keys = await Promise.all(
+      Array.from(
+        { length: 8 },
+        () =>
+          new Promise<string>((resolve, reject) => {
+            const child = spawn(process.execPath, ['-e', script]);
+            let out = '';
+            let err = '';
+            child.stdout.on('data', (chunk: Buffer) => {
+              out += chunk.toString();
+            });
+            child.stderr.on('data', (chunk: Buffer) => {
+              err += chunk.toString();
+            });
+            child.on('error', reject);
+            child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}: ${err}`))));
+          }),
+      ),
+    );
     expect(new Set(keys)).toEqual(new Set([readFileSync(path, 'utf8')]));
     expect(readdirSync(join(dir, 'shared'))).toEqual(['secret.key']);
   });

@@ -83,7 +83,11 @@ describe('the certificate key ring', () => {
 
     it('names the current key, in base64 fields with a 12-byte iv and a 16-byte tag, without the plain text', () => {
       expect(sealed).toEqual({
-        algorithm: 'AES-256-GCM', keyId: ring.current.id, iv: expect.any(String), tag: expect.any(String), ciphertext: expect.any(String),
+        algorithm: 'AES-256-GCM',
+        keyId: ring.current.id,
+        iv: expect.any(String),
+        tag: expect.any(String),
+        ciphertext: expect.any(String),
       });
       expect(Buffer.from(sealed.iv, 'base64')).toHaveLength(12);
       expect(Buffer.from(sealed.tag, 'base64')).toHaveLength(16);
@@ -101,7 +105,10 @@ describe('the certificate key ring', () => {
       { desc: 'the ciphertext', tamper: (s: SealedSecret) => ({ ...s, ciphertext: flipped(s.ciphertext) }) },
       { desc: 'the tag', tamper: (s: SealedSecret) => ({ ...s, tag: flipped(s.tag) }) },
       { desc: 'the iv', tamper: (s: SealedSecret) => ({ ...s, iv: flipped(s.iv) }) },
-      { desc: 'a truncated ciphertext', tamper: (s: SealedSecret) => ({ ...s, ciphertext: Buffer.from(s.ciphertext, 'base64').subarray(1).toString('base64') }) },
+      {
+        desc: 'a truncated ciphertext',
+        tamper: (s: SealedSecret) => ({ ...s, ciphertext: Buffer.from(s.ciphertext, 'base64').subarray(1).toString('base64') }),
+      },
     ])('refuses a secret whose $desc was altered, naming its key', ({ tamper }) => {
       const open = () => openSecret(tamper(sealed), ring);
       expect(open).toThrow(SecretUnreadable);
@@ -109,7 +116,10 @@ describe('the certificate key ring', () => {
     });
 
     it.each([
-      { desc: 'a short tag (GCM would check only its bytes)', tamper: (s: SealedSecret) => ({ ...s, tag: Buffer.from(s.tag, 'base64').subarray(0, 4).toString('base64') }) },
+      {
+        desc: 'a short tag (GCM would check only its bytes)',
+        tamper: (s: SealedSecret) => ({ ...s, tag: Buffer.from(s.tag, 'base64').subarray(0, 4).toString('base64') }),
+      },
       { desc: 'a short iv', tamper: (s: SealedSecret) => ({ ...s, iv: Buffer.from(s.iv, 'base64').subarray(0, 8).toString('base64') }) },
       { desc: 'another algorithm', tamper: (s: SealedSecret) => ({ ...s, algorithm: 'AES-128-GCM' }) as unknown as SealedSecret },
     ])('refuses $desc', ({ tamper }) => {
@@ -138,7 +148,8 @@ describe('the certificate key ring', () => {
       }
       expect(error).toBeInstanceOf(SecretUnreadable);
       expect(error).toMatchObject({
-        name: 'SecretUnreadable', keyId: foreign.keyId,
+        name: 'SecretUnreadable',
+        keyId: foreign.keyId,
         message: `the secret was sealed with key ${foreign.keyId}, which is not in this deployment's key ring (${ring.current.id}): put the deployment key that sealed it in the key file's .previous file`,
       });
     });
@@ -162,7 +173,9 @@ describe('the certificate key ring', () => {
     it('no longer opens what the old key sealed once .previous is gone', () => {
       const sealedBefore = sealSecret(PLAINTEXT, loadKeyRing(path));
       renameSync(path, join(dir, 'retired.key'));
-      expect(() => openSecret(sealedBefore, loadKeyRing(path))).toThrow(`the secret was sealed with key ${sealedBefore.keyId}, which is not in`);
+      expect(() => openSecret(sealedBefore, loadKeyRing(path))).toThrow(
+        `the secret was sealed with key ${sealedBefore.keyId}, which is not in`,
+      );
     });
   });
 });

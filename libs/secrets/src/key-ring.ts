@@ -18,7 +18,10 @@ export interface KeyRing {
 
 /** A sealed secret that this key ring cannot open; the message names the key that sealed it. */
 export class SecretUnreadable extends Error {
-  constructor(readonly keyId: string, message: string) {
+  constructor(
+    readonly keyId: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'SecretUnreadable';
   }
@@ -45,10 +48,14 @@ function previousKeys(path: string): RingKey[] {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  return text.split('\n').map((line) => line.trim()).filter((line) => line !== '').map((line, i) => {
-    if (!HEX_KEY.test(line)) throw new Error(`${path} line ${i + 1} must hold 64 hexadecimal characters (32 bytes)`);
-    return ringKey(Buffer.from(line, 'hex'));
-  });
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .map((line, i) => {
+      if (!HEX_KEY.test(line)) throw new Error(`${path} line ${i + 1} must hold 64 hexadecimal characters (32 bytes)`);
+      return ringKey(Buffer.from(line, 'hex'));
+    });
 }
 
 /**
@@ -67,7 +74,10 @@ export function sealSecret(plaintext: string, ring: KeyRing): SealedSecret {
   cipher.setAAD(Buffer.from(ring.current.id, 'utf8'));
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   return {
-    algorithm: 'AES-256-GCM', keyId: ring.current.id, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'),
+    algorithm: 'AES-256-GCM',
+    keyId: ring.current.id,
+    iv: iv.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
     ciphertext: ciphertext.toString('base64'),
   };
 }
@@ -78,13 +88,19 @@ export function openSecret(sealed: SealedSecret, ring: KeyRing): string {
   const match = keys.find((k) => k.id === sealed.keyId);
   if (!match) {
     const held = keys.map((k) => k.id).join(', ');
-    throw new SecretUnreadable(sealed.keyId, `the secret was sealed with key ${sealed.keyId}, which is not in this deployment's key ring (${held}): `
-      + 'put the deployment key that sealed it in the key file\'s .previous file');
+    throw new SecretUnreadable(
+      sealed.keyId,
+      `the secret was sealed with key ${sealed.keyId}, which is not in this deployment's key ring (${held}): ` +
+        "put the deployment key that sealed it in the key file's .previous file",
+    );
   }
   const iv = Buffer.from(sealed.iv, 'base64');
   const tag = Buffer.from(sealed.tag, 'base64');
   if (sealed.algorithm !== 'AES-256-GCM' || iv.length !== IV_BYTES || tag.length !== TAG_BYTES) {
-    throw new SecretUnreadable(sealed.keyId, `the secret sealed with key ${sealed.keyId} is not an AES-256-GCM secret with a 12-byte iv and a 16-byte tag`);
+    throw new SecretUnreadable(
+      sealed.keyId,
+      `the secret sealed with key ${sealed.keyId} is not an AES-256-GCM secret with a 12-byte iv and a 16-byte tag`,
+    );
   }
   try {
     const decipher = createDecipheriv(ALGORITHM, match.key, iv, { authTagLength: TAG_BYTES });
@@ -92,6 +108,9 @@ export function openSecret(sealed: SealedSecret, ring: KeyRing): string {
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, 'base64')), decipher.final()]).toString('utf8');
   } catch {
-    throw new SecretUnreadable(sealed.keyId, `the secret sealed with key ${sealed.keyId} failed authentication: it was altered after it was sealed`);
+    throw new SecretUnreadable(
+      sealed.keyId,
+      `the secret sealed with key ${sealed.keyId} failed authentication: it was altered after it was sealed`,
+    );
   }
 }

@@ -7,7 +7,10 @@ export class CoalescedRounds {
   private again = false;
   private stopped = false;
 
-  constructor(private readonly round: () => Promise<void>, private readonly onError: (error: unknown) => void) {}
+  constructor(
+    private readonly round: () => Promise<void>,
+    private readonly onError: (error: unknown) => void,
+  ) {}
 
   kick(): void {
     if (this.stopped) return;

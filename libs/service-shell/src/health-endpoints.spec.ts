@@ -10,7 +10,9 @@ describe('serveHealth', () => {
 
   beforeAll(async () => {
     server = await serveHealth({
-      name: 'lb-test', host: '127.0.0.1', port: 0,
+      name: 'lb-test',
+      host: '127.0.0.1',
+      port: 0,
       notReady: () => {
         if (notReady instanceof Error) throw notReady;
         return notReady;
@@ -40,7 +42,10 @@ describe('serveHealth', () => {
 
   it('says why it is not ready', async () => {
     notReady = 'NATS is not connected';
-    expect(await get('/readyz')).toEqual({ status: 503, body: { status: 'not ready', service: 'lb-test', reason: 'NATS is not connected' } });
+    expect(await get('/readyz')).toEqual({
+      status: 503,
+      body: { status: 'not ready', service: 'lb-test', reason: 'NATS is not connected' },
+    });
   });
 
   it('is not ready when the readiness check itself fails', async () => {
@@ -64,6 +69,8 @@ describe('serveHealth', () => {
 
   it('fails to start on a port that is taken, instead of crashing later', async () => {
     const port = (server.address() as AddressInfo).port;
-    await expect(serveHealth({ name: 'lb-twin', host: '127.0.0.1', port, notReady: () => null, metrics: new ServiceMetrics('lb-twin') })).rejects.toThrow(/EADDRINUSE/);
+    await expect(
+      serveHealth({ name: 'lb-twin', host: '127.0.0.1', port, notReady: () => null, metrics: new ServiceMetrics('lb-twin') }),
+    ).rejects.toThrow(/EADDRINUSE/);
   });
 });

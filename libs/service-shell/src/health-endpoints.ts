@@ -25,7 +25,8 @@ export function serveHealth(endpoints: HealthEndpoints): Promise<Server> {
       void Promise.resolve()
         .then(endpoints.notReady)
         .then(
-          (reason) => reply(reason === null ? 200 : 503, { status: reason === null ? 'ready' : 'not ready', service: endpoints.name, reason }),
+          (reason) =>
+            reply(reason === null ? 200 : 503, { status: reason === null ? 'ready' : 'not ready', service: endpoints.name, reason }),
           (error: unknown) => reply(503, { status: 'not ready', service: endpoints.name, reason: String(error) }),
         );
       return;

@@ -7,5 +7,8 @@ import pino, { type Logger, type LoggerOptions } from 'pino';
  */
 export function serviceLogger(service: string, options: Omit<LoggerOptions, 'base'> & { base?: Record<string, unknown> } = {}): Logger {
   const { base, ...rest } = options;
-  return pino({ level: process.env.LBAAS_LOG_LEVEL?.trim() || 'info', ...rest, base: { service, ...base } }, pino.destination({ dest: 1, sync: true }));
+  return pino(
+    { level: process.env.LBAAS_LOG_LEVEL?.trim() || 'info', ...rest, base: { service, ...base } },
+    pino.destination({ dest: 1, sync: true }),
+  );
 }

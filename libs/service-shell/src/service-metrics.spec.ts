@@ -6,7 +6,10 @@ type Sample = { labels: Record<string, string | number>; value: number };
 const samplesOf = async (metrics: ServiceMetrics, name: string): Promise<Sample[]> => {
   const metric = (await metrics.registry.getMetricsAsJSON()).find((m) => m.name === name);
   if (!metric) throw new Error(`${name} is not registered`);
-  return (metric as unknown as { values: Sample[] }).values.map(({ labels: { service: _service, node: _node, ...labels }, value }) => ({ labels, value }));
+  return (metric as unknown as { values: Sample[] }).values.map(({ labels: { service: _service, node: _node, ...labels }, value }) => ({
+    labels,
+    value,
+  }));
 };
 
 describe('ServiceMetrics', () => {
@@ -46,10 +49,13 @@ describe('ServiceMetrics', () => {
   it('drops the lag of a consumer whose stream cannot be read, and still answers the scrape', async () => {
     const metrics = new ServiceMetrics('dashboard');
     let reachable = true;
-    metrics.trackConsumer('dashboard', { position: () => 1, streamLastSeq: async () => {
-      if (!reachable) throw new Error('no responders');
-      return 5;
-    } });
+    metrics.trackConsumer('dashboard', {
+      position: () => 1,
+      streamLastSeq: async () => {
+        if (!reachable) throw new Error('no responders');
+        return 5;
+      },
+    });
     expect(await samplesOf(metrics, 'lbaas_consumer_lag')).toEqual([{ labels: { consumer: 'dashboard' }, value: 4 }]);
     reachable = false;
     expect(await samplesOf(metrics, 'lbaas_consumer_lag')).toEqual([]);

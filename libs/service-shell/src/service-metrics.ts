@@ -26,28 +26,44 @@ export class ServiceMetrics {
     this.registry.setDefaultLabels({ ...labels, service });
     collectDefaultMetrics({ register: this.registry });
     const registers = [this.registry];
-    this.appended = new Counter({ name: 'lbaas_events_appended_total', help: 'Events this process appended to the event log, by type.', labelNames: ['type'], registers });
+    this.appended = new Counter({
+      name: 'lbaas_events_appended_total',
+      help: 'Events this process appended to the event log, by type.',
+      labelNames: ['type'],
+      registers,
+    });
     this.consumed = new Counter({
-      name: 'lbaas_events_consumed_total', help: 'Events a consumer of the event log has handled, by type.', labelNames: ['consumer', 'type'], registers,
+      name: 'lbaas_events_consumed_total',
+      help: 'Events a consumer of the event log has handled, by type.',
+      labelNames: ['consumer', 'type'],
+      registers,
     });
     const consumers = this.consumers;
     new Gauge({
-      name: 'lbaas_consumer_position', help: 'The last stream sequence a consumer of the event log has handled.', labelNames: ['consumer'], registers,
+      name: 'lbaas_consumer_position',
+      help: 'The last stream sequence a consumer of the event log has handled.',
+      labelNames: ['consumer'],
+      registers,
       collect() {
         for (const [consumer, progress] of consumers) this.set({ consumer }, progress.position());
       },
     });
     new Gauge({
-      name: 'lbaas_consumer_lag', help: "The stream's last sequence minus a consumer's position: commits it has yet to handle.", labelNames: ['consumer'], registers,
+      name: 'lbaas_consumer_lag',
+      help: "The stream's last sequence minus a consumer's position: commits it has yet to handle.",
+      labelNames: ['consumer'],
+      registers,
       async collect() {
-        await Promise.all([...consumers].map(async ([consumer, progress]) => {
-          try {
-            this.set({ consumer }, Math.max(0, (await progress.streamLastSeq()) - progress.position()));
-          } catch {
-            // NATS unreachable: no value is better than a stale one; /readyz says why.
-            this.remove({ consumer });
-          }
-        }));
+        await Promise.all(
+          [...consumers].map(async ([consumer, progress]) => {
+            try {
+              this.set({ consumer }, Math.max(0, (await progress.streamLastSeq()) - progress.position()));
+            } catch {
+              // NATS unreachable: no value is better than a stale one; /readyz says why.
+              this.remove({ consumer });
+            }
+          }),
+        );
       },
     });
   }

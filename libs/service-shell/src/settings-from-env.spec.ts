@@ -12,6 +12,8 @@ describe('portFromEnv', () => {
   });
 
   it.each(['65536', '-1', '80.5', 'http', '1e3x'])('refuses %s, naming the setting', (raw) => {
-    expect(() => portFromEnv({ LBAAS_PROJECTIONS_PORT: raw }, 'LBAAS_PROJECTIONS_PORT', 9697)).toThrow(`LBAAS_PROJECTIONS_PORT must be a port number, got '${raw}'`);
+    expect(() => portFromEnv({ LBAAS_PROJECTIONS_PORT: raw }, 'LBAAS_PROJECTIONS_PORT', 9697)).toThrow(
+      `LBAAS_PROJECTIONS_PORT must be a port number, got '${raw}'`,
+    );
   });
 });

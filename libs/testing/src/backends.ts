@@ -35,7 +35,9 @@ export function backendProgram(options: BackendOptions): string {
 
 /** Runs a test backend inside the network namespace `ns` (root); SIGKILLed if this process exits first. */
 export function startBackend(ns: string, options: BackendOptions): ChildProcess {
-  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, `--title=lb-${options.name}`, '-e', backendProgram(options)], { stdio: 'ignore' });
+  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, `--title=lb-${options.name}`, '-e', backendProgram(options)], {
+    stdio: 'ignore',
+  });
   killOnExit(child);
   return child;
 }

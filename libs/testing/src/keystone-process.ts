@@ -21,7 +21,6 @@ const OWNER_MARKER = 'LBAAS_TESTING_KEYSTONE_OWNER';
 
 const run = promisify(execFile);
 
-
 /** The live (not zombie) processes of process group `pgid`. */
 function groupMembers(pgid: number): number[] {
   const members: number[] = [];

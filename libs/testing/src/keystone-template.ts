@@ -12,7 +12,6 @@ export const DEFAULT_API_URL = 'http://127.0.0.1:9696';
 /** A lock without the pid of its holder yet is this young at most. */
 const LOCK_PID_WRITTEN_WITHIN_MS = 5_000;
 
-
 /**
  * The process a test run's template belongs to: for jest's workers (child processes connected to
  * it by IPC) jest itself, so that every worker of one run shares it; this process otherwise.
@@ -93,7 +92,8 @@ export async function keystoneTemplate(): Promise<string> {
       break;
     }
     if (lockAbandoned(lock)) rmSync(lock, { recursive: true, force: true });
-    else if (Date.now() > deadline) throw new Error(`no Keystone template at ${ready} within ${BUILT_WITHIN_MS} ms (another process holds ${lock})`);
+    else if (Date.now() > deadline)
+      throw new Error(`no Keystone template at ${ready} within ${BUILT_WITHIN_MS} ms (another process holds ${lock})`);
     else await new Promise((r) => setTimeout(r, 200));
   }
   return ready;

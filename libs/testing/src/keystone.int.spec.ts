@@ -15,7 +15,10 @@ interface ValidatedToken {
     readonly project: { readonly id: string; readonly name: string };
     readonly user: { readonly id: string; readonly name: string };
     readonly roles: readonly { readonly name: string }[];
-    readonly catalog: readonly { readonly type: string; readonly endpoints: readonly { readonly interface: string; readonly url: string }[] }[];
+    readonly catalog: readonly {
+      readonly type: string;
+      readonly endpoints: readonly { readonly interface: string; readonly url: string }[];
+    }[];
   };
 }
 
@@ -93,7 +96,9 @@ describe('startKeystone', () => {
   it('moves the catalog when asked', async () => {
     await keystone.setCatalog({ octaviaUrl: 'http://127.0.0.1:9876' });
     const { token } = await validate(keystone, serviceToken, await keystone.token('demo'));
-    expect(token?.catalog.find((s) => s.type === 'load-balancer')?.endpoints.map((e) => e.url)).toEqual(Array(3).fill('http://127.0.0.1:9876'));
+    expect(token?.catalog.find((s) => s.type === 'load-balancer')?.endpoints.map((e) => e.url)).toEqual(
+      Array(3).fill('http://127.0.0.1:9876'),
+    );
     expect(token?.catalog.find((s) => s.type === 'network')?.endpoints[0].url).toBe(API_URL);
   });
 

@@ -2,7 +2,15 @@ import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeOnExit, runTemporaryDirectory } from './exit-cleanup';
 import { freePort } from './free-port';
-import { type KeystoneIds, keystoneProcess, keystoneStep, seedKeystone, servedRequests, sweepOrphanedKeystones, uwsgiLog } from './keystone-process';
+import {
+  type KeystoneIds,
+  keystoneProcess,
+  keystoneStep,
+  seedKeystone,
+  servedRequests,
+  sweepOrphanedKeystones,
+  uwsgiLog,
+} from './keystone-process';
 import { DEFAULT_API_URL, keystoneTemplate } from './keystone-template';
 
 export type { KeystoneIds } from './keystone-process';

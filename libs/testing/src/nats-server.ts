@@ -57,7 +57,9 @@ export interface NatsClusterRoutes {
  * The caller stops it in afterAll; the store directory goes with it. With `cluster` it is one
  * node of a JetStream cluster (see startNatsCluster).
  */
-export async function startNatsServer(options: { port?: number; name?: string; cluster?: NatsClusterRoutes } = {}): Promise<NatsServerHandle> {
+export async function startNatsServer(
+  options: { port?: number; name?: string; cluster?: NatsClusterRoutes } = {},
+): Promise<NatsServerHandle> {
   const port = options.port ?? (await freePort());
   const storeDir = runTemporaryDirectory('nats');
   const cancelExitRemoval = removeOnExit(storeDir);
@@ -72,8 +74,8 @@ export async function startNatsServer(options: { port?: number; name?: string; c
       `max_payload: 8MB`,
       ...(cluster
         ? [
-          `cluster { name: ${cluster.name}, listen: 127.0.0.1:${cluster.port}, routes: [${cluster.routePorts.map((p) => `nats-route://127.0.0.1:${p}`).join(', ')}] }`,
-        ]
+            `cluster { name: ${cluster.name}, listen: 127.0.0.1:${cluster.port}, routes: [${cluster.routePorts.map((p) => `nats-route://127.0.0.1:${p}`).join(', ')}] }`,
+          ]
         : []),
     ].join('\n') + '\n',
   );
@@ -91,8 +93,10 @@ export async function startNatsServer(options: { port?: number; name?: string; c
     try {
       while (!(output.includes('Server is ready', readyMark) && (await acceptsConnections(port)))) {
         // An exit (the port taken meanwhile, a bad store) fails at once, with the server's own words.
-        if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`nats-server exited: ${output.slice(readyMark).slice(-2000)}`);
-        if (Date.now() > deadline) throw new Error(`nats-server was not ready on port ${port} within ${READY_WITHIN_MS} ms: ${output.slice(-2000)}`);
+        if (proc.exitCode !== null || proc.signalCode !== null)
+          throw new Error(`nats-server exited: ${output.slice(readyMark).slice(-2000)}`);
+        if (Date.now() > deadline)
+          throw new Error(`nats-server was not ready on port ${port} within ${READY_WITHIN_MS} ms: ${output.slice(-2000)}`);
         await new Promise((r) => setTimeout(r, 20));
       }
     } catch (error) {

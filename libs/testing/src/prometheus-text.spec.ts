@@ -2,16 +2,18 @@ import { parsePrometheusText, sampleValue } from './prometheus-text';
 
 describe('parsePrometheusText', () => {
   it('reads samples with their labels, escapes and special values', () => {
-    const samples = parsePrometheusText([
-      '# HELP lbaas_events_appended_total Events appended.',
-      '# TYPE lbaas_events_appended_total counter',
-      'lbaas_events_appended_total{type="VipCreated",service="api"} 3',
-      'lbaas_http_request_duration_seconds_bucket{le="+Inf",route="/v2.0/lb/pools/{id}"} 7',
-      'process_start_time_seconds 1767000000',
-      'odd{text="a \\"quoted\\", back\\\\slash"} NaN',
-      'nodejs_eventloop_lag_mean_seconds Nan',
-      '',
-    ].join('\n'));
+    const samples = parsePrometheusText(
+      [
+        '# HELP lbaas_events_appended_total Events appended.',
+        '# TYPE lbaas_events_appended_total counter',
+        'lbaas_events_appended_total{type="VipCreated",service="api"} 3',
+        'lbaas_http_request_duration_seconds_bucket{le="+Inf",route="/v2.0/lb/pools/{id}"} 7',
+        'process_start_time_seconds 1767000000',
+        'odd{text="a \\"quoted\\", back\\\\slash"} NaN',
+        'nodejs_eventloop_lag_mean_seconds Nan',
+        '',
+      ].join('\n'),
+    );
     expect(samples).toEqual([
       { name: 'lbaas_events_appended_total', labels: { type: 'VipCreated', service: 'api' }, value: 3 },
       { name: 'lbaas_http_request_duration_seconds_bucket', labels: { le: '+Inf', route: '/v2.0/lb/pools/{id}' }, value: 7 },

@@ -43,7 +43,11 @@ function floatOf(text: string): number | null {
 }
 
 /** The value of the one sample with this name whose labels include `labels`; undefined when there is none. */
-export function sampleValue(samples: readonly PrometheusSample[], name: string, labels: Readonly<Record<string, string>> = {}): number | undefined {
+export function sampleValue(
+  samples: readonly PrometheusSample[],
+  name: string,
+  labels: Readonly<Record<string, string>> = {},
+): number | undefined {
   const found = samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
   if (found.length > 1) throw new Error(`${found.length} samples of ${name} match ${JSON.stringify(labels)}`);
   return found[0]?.value;

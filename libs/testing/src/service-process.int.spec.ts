@@ -25,7 +25,7 @@ describe('spawnService', () => {
       [
         // The handler first: a SIGTERM sent as soon as the greeting is read must find it.
         "process.on('SIGTERM', () => { console.log('stopping'); process.exit(0); });",
-        "console.log(`started ${process.env.LBT_GREETING} ${process.argv[2]}`);",
+        'console.log(`started ${process.env.LBT_GREETING} ${process.argv[2]}`);',
         'setInterval(() => undefined, 1000);',
       ].join('\n'),
     );

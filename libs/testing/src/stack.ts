@@ -91,15 +91,26 @@ export async function startStack(options: StackOptions & { cluster?: number } = 
   // Settings of the developer's shell must not leak in: a test never reaches a PostgreSQL it was
   // not given, never runs without auth, never binds beyond loopback.
   const common = {
-    LBAAS_NATS_URL: nats.url, LBAAS_STREAM_REPLICAS: String(options.cluster ?? 1), LBAAS_LOG_LEVEL: 'info', LBAAS_DB_URL: '', LBAAS_NOAUTH: '',
-    LBAAS_API_HOST: '127.0.0.1', LBAAS_PROJECTIONS_HOST: '127.0.0.1', ...options.env,
+    LBAAS_NATS_URL: nats.url,
+    LBAAS_STREAM_REPLICAS: String(options.cluster ?? 1),
+    LBAAS_LOG_LEVEL: 'info',
+    LBAAS_DB_URL: '',
+    LBAAS_NOAUTH: '',
+    LBAAS_API_HOST: '127.0.0.1',
+    LBAAS_PROJECTIONS_HOST: '127.0.0.1',
+    ...options.env,
   };
   const services: Record<StackService, ServiceProcess> = {
     projections: spawnService('projections', builtService('projections'), {
-      ...common, LBAAS_PROJECTIONS_PORT: String(projectionsPort), LBAAS_DB_PATH: join(dir, 'read-models.sqlite'),
+      ...common,
+      LBAAS_PROJECTIONS_PORT: String(projectionsPort),
+      LBAAS_DB_PATH: join(dir, 'read-models.sqlite'),
     }),
     api: spawnService('api', builtService('api'), {
-      ...common, LBAAS_API_PORT: String(apiPort), LBAAS_TOKENS_FILE: tokensFile, LBAAS_CERTIFICATE_KEY_FILE: certificateKeyFile,
+      ...common,
+      LBAAS_API_PORT: String(apiPort),
+      LBAAS_TOKENS_FILE: tokensFile,
+      LBAAS_CERTIFICATE_KEY_FILE: certificateKeyFile,
     }),
   };
   const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -128,7 +139,13 @@ export async function startStack(options: StackOptions & { cluster?: number } = 
     throw error;
   }
   return {
-    apiUrl, projectionsUrl, tokens, nats, dir, certificateKeyFile, services,
+    apiUrl,
+    projectionsUrl,
+    tokens,
+    nats,
+    dir,
+    certificateKeyFile,
+    services,
     killService: (name) => services[name].kill(),
     startService: async (name) => {
       services[name].start();

@@ -71,7 +71,7 @@ const DAY_MS = 86_400_000;
 /** `openssl ca`'s GeneralizedTime, YYYYMMDDHHMMSSZ. */
 const asn1Time = (at: Date) => `${at.toISOString().slice(0, 19).replace(/[-T:]/g, '')}Z`;
 const validity = (expired: boolean, now = Date.now()) =>
-  (expired ? { start: now - 2 * DAY_MS, end: now - DAY_MS } : { start: now - 3_600_000, end: now + 90 * DAY_MS });
+  expired ? { start: now - 2 * DAY_MS, end: now - DAY_MS } : { start: now - 3_600_000, end: now + 90 * DAY_MS };
 
 interface Issuer {
   readonly certPath: string;
@@ -101,7 +101,10 @@ export async function makeTestCa(dir: string): Promise<TestCa> {
   };
 
   const newKey = async (path: string, keyType: 'rsa' | 'ec') => {
-    const algorithm = keyType === 'rsa' ? ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'] : ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'];
+    const algorithm =
+      keyType === 'rsa'
+        ? ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048']
+        : ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'];
     await openssl('genpkey', ...algorithm, '-out', path);
   };
 
@@ -111,10 +114,31 @@ export async function makeTestCa(dir: string): Promise<TestCa> {
     await openssl('req', '-new', '-config', config, '-key', `${base}.key`, '-subj', `/CN=${commonName}`, '-out', `${base}.csr`);
     const { start, end } = validity(expired);
     await writeFile(`${base}.ext`, `[ ext ]\n${extensions.join('\n')}\n`);
-    await serialized(() => openssl(
-      'ca', '-batch', '-notext', '-config', config, '-cert', issuer.certPath, '-keyfile', issuer.keyPath, '-in', `${base}.csr`,
-      '-out', `${base}.crt`, '-extfile', `${base}.ext`, '-extensions', 'ext', '-startdate', asn1Time(new Date(start)), '-enddate', asn1Time(new Date(end)),
-    ));
+    await serialized(() =>
+      openssl(
+        'ca',
+        '-batch',
+        '-notext',
+        '-config',
+        config,
+        '-cert',
+        issuer.certPath,
+        '-keyfile',
+        issuer.keyPath,
+        '-in',
+        `${base}.csr`,
+        '-out',
+        `${base}.crt`,
+        '-extfile',
+        `${base}.ext`,
+        '-extensions',
+        'ext',
+        '-startdate',
+        asn1Time(new Date(start)),
+        '-enddate',
+        asn1Time(new Date(end)),
+      ),
+    );
     return { certPath: `${base}.crt`, keyPath: `${base}.key`, pem: await readFile(`${base}.crt`, 'utf8') };
   };
 
@@ -122,8 +146,21 @@ export async function makeTestCa(dir: string): Promise<TestCa> {
   const rootCert = join(dir, 'root.crt');
   await newKey(rootKey, 'ec');
   await openssl(
-    'req', '-x509', '-new', '-config', config, '-extensions', 'root_ext', '-key', rootKey, '-subj', '/CN=LBaaS Test Root CA', '-days', '3650',
-    '-out', rootCert,
+    'req',
+    '-x509',
+    '-new',
+    '-config',
+    config,
+    '-extensions',
+    'root_ext',
+    '-key',
+    rootKey,
+    '-subj',
+    '/CN=LBaaS Test Root CA',
+    '-days',
+    '3650',
+    '-out',
+    rootCert,
   );
   const root: Issuer = { certPath: rootCert, keyPath: rootKey, pem: await readFile(rootCert, 'utf8') };
 
@@ -131,10 +168,19 @@ export async function makeTestCa(dir: string): Promise<TestCa> {
   const intermediate = (expired: boolean): Promise<Issuer> => {
     const known = intermediates.get(expired);
     if (known) return known;
-    const made = sign(expired ? 'intermediate-expired' : 'intermediate', `LBaaS Test Intermediate CA${expired ? ' (expired)' : ''}`, root, 'ec', expired, [
-      'basicConstraints = critical,CA:TRUE,pathlen:0', 'keyUsage = critical,keyCertSign,cRLSign', 'subjectKeyIdentifier = hash',
-      'authorityKeyIdentifier = keyid:always',
-    ]);
+    const made = sign(
+      expired ? 'intermediate-expired' : 'intermediate',
+      `LBaaS Test Intermediate CA${expired ? ' (expired)' : ''}`,
+      root,
+      'ec',
+      expired,
+      [
+        'basicConstraints = critical,CA:TRUE,pathlen:0',
+        'keyUsage = critical,keyCertSign,cRLSign',
+        'subjectKeyIdentifier = hash',
+        'authorityKeyIdentifier = keyid:always',
+      ],
+    );
     intermediates.set(expired, made);
     made.catch(() => intermediates.delete(expired));
     return made;
@@ -143,17 +189,24 @@ export async function makeTestCa(dir: string): Promise<TestCa> {
   const issue = async (dnsNames: readonly string[], options: IssueOptions = {}): Promise<IssuedCertificate> => {
     const commonName = options.commonName ?? dnsNames[0];
     if (commonName === undefined) throw new Error('a leaf needs a DNS name or a common name');
-    for (const name of [commonName, ...dnsNames]) if (!NAME.test(name)) throw new Error(`'${name}' is not a host name the test CA issues for`);
+    for (const name of [commonName, ...dnsNames])
+      if (!NAME.test(name)) throw new Error(`'${name}' is not a host name the test CA issues for`);
     const chained = options.intermediate === true || options.intermediateExpired === true;
     const issuer = chained ? await intermediate(options.intermediateExpired === true) : root;
     const leaf = await sign(`leaf-${++leaves}`, commonName, issuer, options.keyType ?? 'ec', options.expired === true, [
-      'basicConstraints = CA:FALSE', 'extendedKeyUsage = serverAuth', 'subjectKeyIdentifier = hash', 'authorityKeyIdentifier = keyid:always',
+      'basicConstraints = CA:FALSE',
+      'extendedKeyUsage = serverAuth',
+      'subjectKeyIdentifier = hash',
+      'authorityKeyIdentifier = keyid:always',
       ...(dnsNames.length > 0 ? [`subjectAltName = ${dnsNames.map((n) => `DNS:${n}`).join(',')}`] : []),
     ]);
     const certificatePem = chained ? leaf.pem + issuer.pem : leaf.pem;
     await writeFile(leaf.certPath, certificatePem);
     return {
-      certificatePem, privateKeyPem: await readFile(leaf.keyPath, 'utf8'), certPath: leaf.certPath, keyPath: leaf.keyPath,
+      certificatePem,
+      privateKeyPem: await readFile(leaf.keyPath, 'utf8'),
+      certPath: leaf.certPath,
+      keyPath: leaf.keyPath,
       fingerprint: new X509Certificate(leaf.pem).fingerprint256.replace(/:/g, '').toLowerCase(),
     };
   };

@@ -29,7 +29,10 @@ const portOpen = (port: number) =>
       socket.destroy();
       resolve(open);
     };
-    socket.once('connect', () => settle(true)).once('error', () => settle(false)).once('timeout', () => settle(false));
+    socket
+      .once('connect', () => settle(true))
+      .once('error', () => settle(false))
+      .once('timeout', () => settle(false));
     socket.connect(port, '127.0.0.1');
   });
 
@@ -58,7 +61,9 @@ function onPath(program: string): string | null {
 /** PostgreSQL refuses to run as root: use the `postgres` account when the test runs as root. */
 function serverAccount(): { uid: number; gid: number } | null | 'none' {
   if (process.getuid?.() !== 0) return null;
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((entry) => entry.startsWith('postgres:'));
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((entry) => entry.startsWith('postgres:'));
   if (!line) return 'none';
   const [, , uid, gid] = line.split(':');
   return { uid: Number(uid), gid: Number(gid) };
@@ -67,7 +72,8 @@ function serverAccount(): { uid: number; gid: number } | null | 'none' {
 async function startCluster(): Promise<TestPostgres> {
   const initdb = onPath('initdb');
   const postgres = onPath('postgres');
-  if (!initdb || !postgres) return { skipped: 'no PostgreSQL reachable (LBAAS_TEST_PG_URL unset, nothing on 127.0.0.1:5432) and no initdb on PATH' };
+  if (!initdb || !postgres)
+    return { skipped: 'no PostgreSQL reachable (LBAAS_TEST_PG_URL unset, nothing on 127.0.0.1:5432) and no initdb on PATH' };
   const account = serverAccount();
   if (account === 'none') return { skipped: 'running as root without a postgres account to run a throw-away cluster' };
   const dir = mkdtempSync(join(tmpdir(), 'lbt-pg-'));
@@ -133,7 +139,9 @@ async function withOwnDatabase(server: { url: string; stop(): Promise<void> }): 
 export async function testPostgres(): Promise<TestPostgres> {
   const given = process.env.LBAAS_TEST_PG_URL;
   if (given) {
-    return (await canConnect(given)) ? withOwnDatabase({ url: given, stop: async () => undefined }) : { skipped: 'LBAAS_TEST_PG_URL is set but unreachable' };
+    return (await canConnect(given))
+      ? withOwnDatabase({ url: given, stop: async () => undefined })
+      : { skipped: 'LBAAS_TEST_PG_URL is set but unreachable' };
   }
   const local = 'postgres://postgres@127.0.0.1:5432/postgres';
   if ((await portOpen(5432)) && (await canConnect(local))) return withOwnDatabase({ url: local, stop: async () => undefined });

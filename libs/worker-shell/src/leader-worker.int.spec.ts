@@ -37,8 +37,17 @@ describe('the service shell against a real nats-server', () => {
   const publish = async (): Promise<number> => {
     const id = randomUUID();
     const event: EventEnvelope = {
-      id: randomUUID(), type: 'Probed', version: 1, aggregate: 'pool', aggregateId: id, tenantId: 't1', actor: 'test',
-      occurredAt: new Date(0).toISOString(), correlationId: 'req-test', causationId: null, data: {},
+      id: randomUUID(),
+      type: 'Probed',
+      version: 1,
+      aggregate: 'pool',
+      aggregateId: id,
+      tenantId: 't1',
+      actor: 'test',
+      occurredAt: new Date(0).toISOString(),
+      correlationId: 'req-test',
+      causationId: null,
+      data: {},
     };
     return (await nc.jetstream().publish(eventSubject('pool', id), encodeCommit({ commitId: randomUUID(), events: [event] }))).seq;
   };
@@ -49,7 +58,14 @@ describe('the service shell against a real nats-server', () => {
     const log = pino({ base: null }, { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
     const seen: Omit<Replica, 'worker'> = { port, folded: [], lines, stops: [], rounds: 0, idles: 0 };
     const worker = await runLeaderWorker({
-      name: role, title: `${role} worker`, natsUrl: nats.url, health: { host: '127.0.0.1', port }, leaseTtlMs: 600, tickMs: 50, log, metrics: new ServiceMetrics(role),
+      name: role,
+      title: `${role} worker`,
+      natsUrl: nats.url,
+      health: { host: '127.0.0.1', port },
+      leaseTtlMs: 600,
+      tickMs: 50,
+      log,
+      metrics: new ServiceMetrics(role),
       says: { leading: 'leading', following: 'following', roundFailed: 'round failed' },
       fold: (_event, seq, live) => void seen.folded.push({ seq, live }),
       round: async () => void seen.rounds++,
@@ -78,10 +94,18 @@ describe('the service shell against a real nats-server', () => {
     const before = [await publish(), await publish(), await publish()];
     const r = await replica('lbt-alone');
     expect(r.folded.filter((f) => before.includes(f.seq)).every((f) => !f.live)).toBe(true);
-    expect(r.lines.find((l) => l.msg === 'lbt-alone worker caught up with the event log')).toMatchObject({ position: before[2], folded: r.folded.length });
+    expect(r.lines.find((l) => l.msg === 'lbt-alone worker caught up with the event log')).toMatchObject({
+      position: before[2],
+      folded: r.folded.length,
+    });
     expect(r.lines.find((l) => l.msg === 'leading')).toMatchObject({ leading: true });
     expect(await getJson(r.port, '/readyz')).toMatchObject({ status: 200, body: { status: 'ready', service: 'lbt-alone' } });
-    expect((await getJson(r.port, '/healthz')).body).toMatchObject({ status: 'ok', service: 'lbt-alone', leading: true, position: before[2] });
+    expect((await getJson(r.port, '/healthz')).body).toMatchObject({
+      status: 'ok',
+      service: 'lbt-alone',
+      leading: true,
+      position: before[2],
+    });
 
     const roundsBefore = r.rounds;
     const seq = await publish();
@@ -94,9 +118,12 @@ describe('the service shell against a real nats-server', () => {
 
   it('stops the rounds, the lease, the following and NATS before what it registered before NATS, and the health endpoints last', async () => {
     const r = await replica('lbt-stop', {
-      beforeConnect: async (lifetime) => lifetime.onStop(async () => {
-        r.stops.push(`before NATS: nc closed ${r.worker.nc.isClosed()}, leading ${r.worker.leading()}, readyz ${(await getJson(r.port, '/readyz')).status}`);
-      }),
+      beforeConnect: async (lifetime) =>
+        lifetime.onStop(async () => {
+          r.stops.push(
+            `before NATS: nc closed ${r.worker.nc.isClosed()}, leading ${r.worker.leading()}, readyz ${(await getJson(r.port, '/readyz')).status}`,
+          );
+        }),
     });
     await r.worker.stop();
     expect(r.stops).toEqual(['before NATS: nc closed true, leading false, readyz 503']);
@@ -125,8 +152,12 @@ describe('ServiceLifetime', () => {
       const port = await freePort();
       let reason: string | null = 'still folding';
       const lifetime = await ServiceLifetime.serve({
-        name: 'lbt-lifetime', health: { host: '127.0.0.1', port }, metrics: new ServiceMetrics('lbt-lifetime'), position: () => 0,
-        notReady: () => reason, details: () => ({}),
+        name: 'lbt-lifetime',
+        health: { host: '127.0.0.1', port },
+        metrics: new ServiceMetrics('lbt-lifetime'),
+        position: () => 0,
+        notReady: () => reason,
+        details: () => ({}),
       });
       expect((await getJson(port, '/readyz')).body).toMatchObject({ reason: 'not connected to NATS' });
       const { nc: connected } = await lifetime.connect(nats.url, 'close');

@@ -61,7 +61,10 @@ export async function runLeaderWorker(options: LeaderWorkerOptions): Promise<Lea
   const position = (): number => follower?.seq() ?? 0;
   const leading = (): boolean => lease?.leading() ?? false;
   const lifetime = await ServiceLifetime.serve({
-    name, health: options.health, metrics: options.metrics, position,
+    name,
+    health: options.health,
+    metrics: options.metrics,
+    position,
     notReady: () => (caughtUp ? null : 'folding the event log'),
     details: () => ({ leading: leading(), position: position(), ...options.details() }),
   });
@@ -69,15 +72,20 @@ export async function runLeaderWorker(options: LeaderWorkerOptions): Promise<Lea
   const connection = await lifetime.connect(options.natsUrl, 'drain');
   await options.onConnected?.(connection);
   const worker: LeaderWorker = {
-    ...connection, leading, position,
+    ...connection,
+    leading,
+    position,
     waitFor: (seq) => follower?.waitFor(seq) ?? Promise.resolve(),
     kick: () => rounds.kick(),
     stop: () => lifetime.stop(),
   };
-  const rounds = new CoalescedRounds(async () => {
-    if (caughtUp && leading()) await options.round(worker);
-    else options.idle?.();
-  }, (error: unknown) => log.error({ err: error }, says.roundFailed));
+  const rounds = new CoalescedRounds(
+    async () => {
+      if (caughtUp && leading()) await options.round(worker);
+      else options.idle?.();
+    },
+    (error: unknown) => log.error({ err: error }, says.roundFailed),
+  );
 
   const following = await followCommits({
     nc: connection.nc,
@@ -91,7 +99,10 @@ export async function runLeaderWorker(options: LeaderWorkerOptions): Promise<Lea
   follower = following;
   lifetime.onStop(() => following.stop());
   const held = await holdLeaderLease({
-    nc: connection.nc, role: name, holder: `${name} pid ${process.pid}`, ttlMs: options.leaseTtlMs,
+    nc: connection.nc,
+    role: name,
+    holder: `${name} pid ${process.pid}`,
+    ttlMs: options.leaseTtlMs,
     onChange: (isLeading) => {
       log.info({ leading: isLeading }, isLeading ? says.leading : says.following);
       rounds.kick();

@@ -1,5 +1,11 @@
 import {
-  AGGREGATE_CATALOGUE, AGGREGATE_TYPES, type AggregateType, CommitSchema, EVENT_PAYLOAD_SCHEMAS, EVENT_TYPES, EventEnvelopeSchema,
+  AGGREGATE_CATALOGUE,
+  AGGREGATE_TYPES,
+  type AggregateType,
+  CommitSchema,
+  EVENT_PAYLOAD_SCHEMAS,
+  EVENT_TYPES,
+  EventEnvelopeSchema,
   SHARED_PAYLOAD_SCHEMAS,
 } from '@lbaas/domain';
 import type { TSchema } from '@sinclair/typebox';
@@ -91,7 +97,8 @@ function hoisted(schema: JsonSchema, named: Map<string, JsonSchema>, top: boolea
     return schemaRef(schema.title);
   }
   const each = (list: readonly JsonSchema[] | undefined) => list?.map((s) => hoisted(s, named, false));
-  const properties = schema.properties && Object.fromEntries(Object.entries(schema.properties).map(([k, s]) => [k, hoisted(s, named, false)]));
+  const properties =
+    schema.properties && Object.fromEntries(Object.entries(schema.properties).map(([k, s]) => [k, hoisted(s, named, false)]));
   return {
     ...schema,
     ...(properties && { properties }),
@@ -112,8 +119,10 @@ const HEADERS: JsonSchema = {
       description: `The commit id: JetStream stores a commit once within the stream's duplicate window (${DUPLICATE_WINDOW_MS / 1000} s), so a retried append is harmless.`,
     },
     'Nats-Expected-Last-Subject-Sequence': {
-      type: 'string', pattern: '^[0-9]+$',
-      description: 'Optimistic concurrency: the last sequence of the subject the decider read (0 for a new aggregate). JetStream refuses the commit with API error 10071 when someone appended since; the command is decided again.',
+      type: 'string',
+      pattern: '^[0-9]+$',
+      description:
+        'Optimistic concurrency: the last sequence of the subject the decider read (0 for a new aggregate). JetStream refuses the commit with API error 10071 when someone appended since; the command is decided again.',
     },
   },
 };
@@ -121,19 +130,35 @@ const HEADERS: JsonSchema = {
 /** The first commit of a pool's stream, checked against the document by its unit test. */
 const POOL_CREATED_EXAMPLE: MessageExample = {
   name: 'first-commit-of-a-pool',
-  summary: 'An example, the first commit of a pool\'s stream (on `lbaas.events.pool.6f1c0d2e-7a4b-4c1d-9e8f-0a1b2c3d4e5f`):',
+  summary: "An example, the first commit of a pool's stream (on `lbaas.events.pool.6f1c0d2e-7a4b-4c1d-9e8f-0a1b2c3d4e5f`):",
   headers: { 'Nats-Msg-Id': '0b3e9a4c-2f61-4d7a-9c58-3e1f7a2b6d90', 'Nats-Expected-Last-Subject-Sequence': '0' },
   payload: {
     commitId: '0b3e9a4c-2f61-4d7a-9c58-3e1f7a2b6d90',
-    events: [{
-      id: '01934f2a-8c1e-7b3d-9a45-6e2f1c0d8b7a', type: 'PoolCreated', version: 1,
-      aggregate: 'pool', aggregateId: '6f1c0d2e-7a4b-4c1d-9e8f-0a1b2c3d4e5f', occurredAt: '2026-01-15T09:30:00.000Z',
-      tenantId: 'demo-tenant', actor: 'demo', correlationId: 'req-42', causationId: null,
-      data: {
-        poolId: '6f1c0d2e-7a4b-4c1d-9e8f-0a1b2c3d4e5f', tenantId: 'demo-tenant', name: 'web', description: '',
-        subnetId: '2d4f6a8c-1b3d-4e5f-8a9b-0c1d2e3f4a5b', protocol: 'HTTP', lbMethod: 'ROUND_ROBIN', adminStateUp: true, provider: 'haproxy',
+    events: [
+      {
+        id: '01934f2a-8c1e-7b3d-9a45-6e2f1c0d8b7a',
+        type: 'PoolCreated',
+        version: 1,
+        aggregate: 'pool',
+        aggregateId: '6f1c0d2e-7a4b-4c1d-9e8f-0a1b2c3d4e5f',
+        occurredAt: '2026-01-15T09:30:00.000Z',
+        tenantId: 'demo-tenant',
+        actor: 'demo',
+        correlationId: 'req-42',
+        causationId: null,
+        data: {
+          poolId: '6f1c0d2e-7a4b-4c1d-9e8f-0a1b2c3d4e5f',
+          tenantId: 'demo-tenant',
+          name: 'web',
+          description: '',
+          subnetId: '2d4f6a8c-1b3d-4e5f-8a9b-0c1d2e3f4a5b',
+          protocol: 'HTTP',
+          lbMethod: 'ROUND_ROBIN',
+          adminStateUp: true,
+          provider: 'haproxy',
+        },
       },
-    }],
+    ],
   },
 };
 const EXAMPLES: Readonly<Record<string, readonly MessageExample[]>> = { PoolCreated: [POOL_CREATED_EXAMPLE] };
@@ -171,12 +196,18 @@ export function eventCatalogueDocument(): EventCatalogueDocument {
     schemas[entry.type] = {
       title: `${entry.type} v${entry.version}`,
       description: entry.description,
-      allOf: [schemaRef('EventEnvelope'), {
-        type: 'object',
-        properties: {
-          type: { const: entry.type }, version: { const: entry.version }, aggregate: { const: entry.aggregate }, data: schemaRef(payloadName(entry.type)),
+      allOf: [
+        schemaRef('EventEnvelope'),
+        {
+          type: 'object',
+          properties: {
+            type: { const: entry.type },
+            version: { const: entry.version },
+            aggregate: { const: entry.aggregate },
+            data: schemaRef(payloadName(entry.type)),
+          },
         },
-      }],
+      ],
     };
     messages[entry.type] = {
       name: entry.type,
@@ -184,7 +215,12 @@ export function eventCatalogueDocument(): EventCatalogueDocument {
       summary: entry.description,
       contentType: 'application/json',
       headers: schemaRef('CommitHeaders'),
-      payload: { allOf: [schemaRef(commitName(entry.aggregate)), { type: 'object', properties: { events: { type: 'array', contains: schemaRef(entry.type) } } }] },
+      payload: {
+        allOf: [
+          schemaRef(commitName(entry.aggregate)),
+          { type: 'object', properties: { events: { type: 'array', contains: schemaRef(entry.type) } } },
+        ],
+      },
       'x-event-version': entry.version,
       ...(EXAMPLES[entry.type] && { examples: EXAMPLES[entry.type] }),
     };
@@ -193,38 +229,59 @@ export function eventCatalogueDocument(): EventCatalogueDocument {
   for (const aggregate of AGGREGATE_TYPES) {
     schemas[commitName(aggregate)] = {
       title: `A commit of a ${aggregate} stream`,
-      allOf: [schemaRef('Commit'), { type: 'object', properties: { events: { type: 'array', items: { oneOf: ofAggregate(aggregate).map((e) => schemaRef(e.type)) } } } }],
+      allOf: [
+        schemaRef('Commit'),
+        {
+          type: 'object',
+          properties: { events: { type: 'array', items: { oneOf: ofAggregate(aggregate).map((e) => schemaRef(e.type)) } } },
+        },
+      ],
     };
   }
-  const channels = Object.fromEntries(AGGREGATE_TYPES.map((aggregate) => {
-    const { title, idName, description } = AGGREGATE_CATALOGUE[aggregate];
-    const channel: CatalogueChannel = {
-      address: `${EVENT_SUBJECT_PREFIX}.${aggregate}.{${idName}}`,
-      title, description,
-      parameters: { [idName]: { description: `The ${aggregate}'s id: one subject, one sequence of commits, per ${aggregate}.` } },
-      messages: Object.fromEntries(ofAggregate(aggregate).map((e) => [e.type, { $ref: `#/components/messages/${e.type}` }])),
-    };
-    return [aggregate, channel];
-  })) as { [A in AggregateType]: CatalogueChannel };
-  const operations = Object.fromEntries(AGGREGATE_TYPES.map((aggregate) => [`append${commitName(aggregate)}`, {
-    action: 'send',
-    channel: { $ref: `#/channels/${aggregate}` },
-    title: `Append a commit to a ${aggregate}'s stream`,
-    summary: 'Through the event store only (libs/event-store): decide on the stream as read, append with the expected last subject sequence, decide again on a conflict.',
-    messages: ofAggregate(aggregate).map((e) => ({ $ref: `#/channels/${aggregate}/messages/${e.type}` })),
-  } satisfies CatalogueOperation]));
+  const channels = Object.fromEntries(
+    AGGREGATE_TYPES.map((aggregate) => {
+      const { title, idName, description } = AGGREGATE_CATALOGUE[aggregate];
+      const channel: CatalogueChannel = {
+        address: `${EVENT_SUBJECT_PREFIX}.${aggregate}.{${idName}}`,
+        title,
+        description,
+        parameters: { [idName]: { description: `The ${aggregate}'s id: one subject, one sequence of commits, per ${aggregate}.` } },
+        messages: Object.fromEntries(ofAggregate(aggregate).map((e) => [e.type, { $ref: `#/components/messages/${e.type}` }])),
+      };
+      return [aggregate, channel];
+    }),
+  ) as { [A in AggregateType]: CatalogueChannel };
+  const operations = Object.fromEntries(
+    AGGREGATE_TYPES.map((aggregate) => [
+      `append${commitName(aggregate)}`,
+      {
+        action: 'send',
+        channel: { $ref: `#/channels/${aggregate}` },
+        title: `Append a commit to a ${aggregate}'s stream`,
+        summary:
+          'Through the event store only (libs/event-store): decide on the stream as read, append with the expected last subject sequence, decide again on a conflict.',
+        messages: ofAggregate(aggregate).map((e) => ({ $ref: `#/channels/${aggregate}/messages/${e.type}` })),
+      } satisfies CatalogueOperation,
+    ]),
+  );
   cached = {
     asyncapi: '3.0.0',
     info: { title: 'LBaaS event log', version: '1.0.0', description: DESCRIPTION },
     defaultContentType: 'application/json',
     servers: {
-      local: { host: new URL(DEFAULT_NATS_URL).host, protocol: 'nats', description: 'The nats-server of make up, with JetStream (a free port when 4222 is taken: .lbaas/nats.url).' },
+      local: {
+        host: new URL(DEFAULT_NATS_URL).host,
+        protocol: 'nats',
+        description: 'The nats-server of make up, with JetStream (a free port when 4222 is taken: .lbaas/nats.url).',
+      },
     },
     channels,
     operations,
     components: {
       schemas: {
-        ...Object.fromEntries([...named].sort(([a], [b]) => a.localeCompare(b))), CommitHeaders: HEADERS, ...schemas,
+        ...Object.fromEntries([...named].sort(([a], [b]) => a.localeCompare(b))),
+        CommitHeaders: HEADERS,
+        ...schemas,
       },
       messages,
     },

@@ -10,7 +10,10 @@ import type { CommandRun, Saga } from './command-run';
 export async function usableCertificate(run: CommandRun, certificateId: string, tenantId: string): Promise<void> {
   const certificate = await run.visible(certificateDecider, certificateId);
   if (certificate.tenantId !== tenantId) {
-    throw new ValidationError(`Certificate ${certificateId} belongs to another tenant than the VIP (${tenantId}); a VIP serves only its own tenant's certificates.`, 'HTTPBadRequest');
+    throw new ValidationError(
+      `Certificate ${certificateId} belongs to another tenant than the VIP (${tenantId}); a VIP serves only its own tenant's certificates.`,
+      'HTTPBadRequest',
+    );
   }
 }
 
@@ -24,6 +27,11 @@ export async function attachCertificate(run: CommandRun, saga: Saga, certificate
 
 /** Idempotent, and a no-op once the certificate is gone: compensations and deletions converge whatever they find. */
 export function detachCertificate(run: CommandRun, certificateId: string, vipId: string) {
-  return run.execute(certificateDecider, certificateId, (s: CertificateState) =>
-    (s.kind === 'live' && s.vipIds.includes(vipId) ? { type: 'DetachCertificateVip', data: { certificateId, vipId } } : null), { scoped: false });
+  return run.execute(
+    certificateDecider,
+    certificateId,
+    (s: CertificateState) =>
+      s.kind === 'live' && s.vipIds.includes(vipId) ? { type: 'DetachCertificateVip', data: { certificateId, vipId } } : null,
+    { scoped: false },
+  );
 }

@@ -1,6 +1,14 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
-  type CertificateMaterial, certificateDecider, type CertificateResource, certificateView, Conflict, Forbidden, NotFound, Unavailable, ValidationError,
+  type CertificateMaterial,
+  certificateDecider,
+  type CertificateResource,
+  certificateView,
+  Conflict,
+  Forbidden,
+  NotFound,
+  Unavailable,
+  ValidationError,
   vipDecider,
 } from '@lbaas/domain';
 import { type KeyRing, openSecret, readCertificateBundle, sealCertificateBundle, sealSecret, SecretUnreadable } from '@lbaas/secrets';
@@ -13,10 +21,14 @@ import { CERTIFICATE_KEY_RING } from './tokens';
 /** TLS certificates: the private key is sealed with the deployment's key ring before anything is appended. */
 @Injectable()
 export class CertificateCommands {
-  constructor(private readonly runs: CommandRuns, @Optional() @Inject(CERTIFICATE_KEY_RING) private readonly keyRing: KeyRing | null = null) {}
+  constructor(
+    private readonly runs: CommandRuns,
+    @Optional() @Inject(CERTIFICATE_KEY_RING) private readonly keyRing: KeyRing | null = null,
+  ) {}
 
   private ring(): KeyRing {
-    if (this.keyRing === null) throw new Unavailable('This api has no certificate key ring (LBAAS_CERTIFICATE_KEY_FILE), so it cannot take private keys.');
+    if (this.keyRing === null)
+      throw new Unavailable('This api has no certificate key ring (LBAAS_CERTIFICATE_KEY_FILE), so it cannot take private keys.');
     return this.keyRing;
   }
 
@@ -36,10 +48,14 @@ export class CertificateCommands {
     const earlier = await replay(run, certificateDecider, certificateId);
     if (earlier) return written(run, certificateView(earlier), 'Certificate', certificateId);
     const material = this.material(input.certificate, input.private_key);
-    const out = await run.execute(certificateDecider, certificateId, (s) => (s.kind === 'live' && ctx.idempotencyKey ? null : {
-      type: 'CreateCertificate',
-      data: { certificateId, tenantId, name: input.name ?? '', description: input.description ?? '', ...material },
-    }));
+    const out = await run.execute(certificateDecider, certificateId, (s) =>
+      s.kind === 'live' && ctx.idempotencyKey
+        ? null
+        : {
+            type: 'CreateCertificate',
+            data: { certificateId, tenantId, name: input.name ?? '', description: input.description ?? '', ...material },
+          },
+    );
     return written(run, certificateView(out.state), 'Certificate', certificateId);
   }
 
@@ -59,9 +75,15 @@ export class CertificateCommands {
       );
     }
     const material = certificate !== undefined && privateKey !== undefined ? this.material(certificate, privateKey) : null;
-    let out = material === null ? null : await run.execute(certificateDecider, id, () => ({ type: 'ReplaceCertificate', data: { certificateId: id, ...material } }));
+    let out =
+      material === null
+        ? null
+        : await run.execute(certificateDecider, id, () => ({ type: 'ReplaceCertificate', data: { certificateId: id, ...material } }));
     if (out === null || input.name !== undefined || input.description !== undefined) {
-      out = await run.execute(certificateDecider, id, () => ({ type: 'UpdateCertificate', data: { certificateId: id, name: input.name, description: input.description } }));
+      out = await run.execute(certificateDecider, id, () => ({
+        type: 'UpdateCertificate',
+        data: { certificateId: id, name: input.name, description: input.description },
+      }));
     }
     return written(run, certificateView(out.state), 'Certificate', id);
   }
@@ -94,15 +116,23 @@ export class CertificateCommands {
       } catch (error) {
         if (!(error instanceof SecretUnreadable)) throw error;
         // The ring's message names key ids only, never key material.
-        throw new Conflict('CertificateKeyUnavailable',
-          `The private key of certificate ${id} cannot be opened with the api's certificate key ring (LBAAS_CERTIFICATE_KEY_FILE and its .previous): `
-          + `${error.message}; then restart the api and reseal again.`);
+        throw new Conflict(
+          'CertificateKeyUnavailable',
+          `The private key of certificate ${id} cannot be opened with the api's certificate key ring (LBAAS_CERTIFICATE_KEY_FILE and its .previous): ` +
+            `${error.message}; then restart the api and reseal again.`,
+        );
       }
       return {
         type: 'ReplaceCertificate',
         data: {
-          certificateId: id, certificate: s.certificate, privateKey: sealSecret(plain, ring), fingerprint: s.fingerprint, subject: s.subject,
-          hostnames: [...s.hostnames], notBefore: s.notBefore, notAfter: s.notAfter,
+          certificateId: id,
+          certificate: s.certificate,
+          privateKey: sealSecret(plain, ring),
+          fingerprint: s.fingerprint,
+          subject: s.subject,
+          hostnames: [...s.hostnames],
+          notBefore: s.notBefore,
+          notAfter: s.notAfter,
         },
       };
     });

@@ -87,7 +87,10 @@ export class CommandRun {
    * crash cuts it short, the retry finds the aggregate deleted and completes the remaining steps
    * from this state.
    */
-  async lastSeen<C, S extends Owned, A extends AggregateType>(decider: Decider<C, S, EventOf<A>, A>, id: string): Promise<{ state: Live<S>; deleted: boolean }> {
+  async lastSeen<C, S extends Owned, A extends AggregateType>(
+    decider: Decider<C, S, EventOf<A>, A>,
+    id: string,
+  ): Promise<{ state: Live<S>; deleted: boolean }> {
     const events = (await this.store.read(decider.aggregate, id)).events;
     let state = decider.initialState;
     let seen: Live<S> | null = null;
@@ -109,17 +112,29 @@ export class CommandRun {
    * (a resumed saga step, a replayed create).
    */
   async execute<C extends { readonly type: string }, S extends Owned, A extends AggregateType>(
-    decider: Decider<C, S, EventOf<A>, A>, id: string, command: NoInfer<(state: S) => C | null>, options: ExecuteOptions = {},
+    decider: Decider<C, S, EventOf<A>, A>,
+    id: string,
+    command: NoInfer<(state: S) => C | null>,
+    options: ExecuteOptions = {},
   ): Promise<Outcome<S>> {
     let nothingToDo = false;
-    const result = await handleCommand(this.store, decider, id, (state: S) => {
-      if ((options.scoped ?? true) && this.hidden(state)) throw new NotFound(AGGREGATE_KIND[decider.aggregate], id);
-      const cmd = command(state);
-      nothingToDo = cmd === null;
-      return cmd;
-    }, { actor: this.ctx.actor, tenantId: this.ctx.tenantId, correlationId: this.ctx.correlationId, causationId: this.lastEventId }, {
-      now: () => this.env.now(), eventId: () => this.env.eventId(), commitId: () => this.env.newId(),
-    });
+    const result = await handleCommand(
+      this.store,
+      decider,
+      id,
+      (state: S) => {
+        if ((options.scoped ?? true) && this.hidden(state)) throw new NotFound(AGGREGATE_KIND[decider.aggregate], id);
+        const cmd = command(state);
+        nothingToDo = cmd === null;
+        return cmd;
+      },
+      { actor: this.ctx.actor, tenantId: this.ctx.tenantId, correlationId: this.ctx.correlationId, causationId: this.lastEventId },
+      {
+        now: () => this.env.now(),
+        eventId: () => this.env.eventId(),
+        commitId: () => this.env.newId(),
+      },
+    );
     if (!result.appended) {
       // A step whose work is already done (a concurrent retry with the same Idempotency-Key got
       // there first) answers with what is stored at that version: reads after it must wait for it.
@@ -151,7 +166,8 @@ export class CommandRun {
     } catch (error) {
       for (const undo of undos) {
         await undo().catch((failure: unknown) =>
-          this.log?.error({ correlationId: this.ctx.correlationId, err: failure, cause: String(error) }, 'saga compensation failed'));
+          this.log?.error({ correlationId: this.ctx.correlationId, err: failure, cause: String(error) }, 'saga compensation failed'),
+        );
       }
       throw error;
     }

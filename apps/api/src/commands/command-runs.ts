@@ -35,13 +35,20 @@ export class CommandRuns {
 export function tenantFor(ctx: RequestContext, requested: string | undefined): string {
   if (requested === undefined || requested === ctx.tenantId) return ctx.tenantId;
   if (!ctx.isAdmin) {
-    throw new ValidationError(`Specifying 'tenant_id' other than authenticated tenant in request requires admin privileges`, 'HTTPBadRequest');
+    throw new ValidationError(
+      `Specifying 'tenant_id' other than authenticated tenant in request requires admin privileges`,
+      'HTTPBadRequest',
+    );
   }
   return requested;
 }
 
 /** With an Idempotency-Key, the aggregate an earlier try of this request created, if it exists. */
-export async function replay<C, S extends { kind: string }, A extends AggregateType>(run: CommandRun, decider: Decider<C, S, EventOf<A>, A>, id: string): Promise<Live<S> | null> {
+export async function replay<C, S extends { kind: string }, A extends AggregateType>(
+  run: CommandRun,
+  decider: Decider<C, S, EventOf<A>, A>,
+  id: string,
+): Promise<Live<S> | null> {
   if (!run.ctx.idempotencyKey) return null;
   const { state, version } = await run.load(decider, id);
   if (state.kind !== 'live') return null;

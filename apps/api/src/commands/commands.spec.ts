@@ -1,8 +1,20 @@
 import 'reflect-metadata';
 import { APPEND_ATTEMPTS } from '@lbaas/event-log';
 import {
-  AGGREGATES, type AggregateType, type Collection, ConcurrencyConflict, Conflict, type DomainError, type EventEnvelope, Forbidden, NotFound,
-  type ResourceByCollection, type SealedSecret, Unavailable, upcast, ValidationError,
+  AGGREGATES,
+  type AggregateType,
+  type Collection,
+  ConcurrencyConflict,
+  Conflict,
+  type DomainError,
+  type EventEnvelope,
+  Forbidden,
+  NotFound,
+  type ResourceByCollection,
+  type SealedSecret,
+  Unavailable,
+  upcast,
+  ValidationError,
 } from '@lbaas/domain';
 import { type KeyRing, loadKeyRing, openSecret } from '@lbaas/secrets';
 import { type IssuedCertificate, makeTestCa, type TestCa } from '@lbaas/testing';
@@ -34,8 +46,13 @@ const ADMIN = 'a0000000-0000-4000-8000-00000000000a';
 const NOW = '2026-01-02T03:04:05.678Z';
 const ABSENT = 'f0000000-0000-4000-8000-0000000000ff';
 
-const context = (tenantId: string, actor: string, isAdmin = false): RequestContext =>
-  ({ tenantId, isAdmin, actor, correlationId: `req-${actor}`, idempotencyKey: null });
+const context = (tenantId: string, actor: string, isAdmin = false): RequestContext => ({
+  tenantId,
+  isAdmin,
+  actor,
+  correlationId: `req-${actor}`,
+  idempotencyKey: null,
+});
 const demo = context(DEMO, 'demo');
 const other = context(OTHER, 'other');
 const admin = context(ADMIN, 'admin', true);
@@ -61,12 +78,15 @@ class ProjectedLookup implements ResourceLookup {
       const behaviour = AGGREGATES[event.aggregate];
       states.set(key, { aggregate: event.aggregate, state: behaviour.evolve(states.get(key)?.state ?? behaviour.initialState, event) });
     }
-    return [...states.values()].flatMap(({ aggregate, state }) => (AGGREGATES[aggregate].views(state)[collection] ?? []) as ResourceByCollection[C][]);
+    return [...states.values()].flatMap(
+      ({ aggregate, state }) => (AGGREGATES[aggregate].views(state)[collection] ?? []) as ResourceByCollection[C][],
+    );
   }
 
   everything(): Record<Collection, unknown[]> {
     const all = {} as Record<Collection, unknown[]>;
-    for (const c of ['pools', 'members', 'vips', 'health_monitors', 'certificates', 'networks', 'subnets', 'ports', 'floatingips'] as const) all[c] = this.rows(c);
+    for (const c of ['pools', 'members', 'vips', 'health_monitors', 'certificates', 'networks', 'subnets', 'ports', 'floatingips'] as const)
+      all[c] = this.rows(c);
     return all;
   }
 
@@ -75,31 +95,52 @@ class ProjectedLookup implements ResourceLookup {
   }
 
   async floatingIpIdsOnPort(portId: string): Promise<string[]> {
-    return this.rows('floatingips').filter((f) => f.port_id === portId).map((f) => f.id);
+    return this.rows('floatingips')
+      .filter((f) => f.port_id === portId)
+      .map((f) => f.id);
   }
 }
 
 /** A class's public members: an intersection of classes with private members of one name would be `never`. */
 type PublicOf<T> = { [K in keyof T]: T[K] };
 /** Every write, whatever resource's commands hold it: the specs below read as one write side. */
-type WriteSide = PublicOf<NetworkCommands> & PublicOf<FloatingIpCommands> & PublicOf<PoolCommands> & PublicOf<MemberCommands> & PublicOf<VipCommands>
-  & PublicOf<HealthMonitorCommands> & PublicOf<CertificateCommands>;
+type WriteSide = PublicOf<NetworkCommands> &
+  PublicOf<FloatingIpCommands> &
+  PublicOf<PoolCommands> &
+  PublicOf<MemberCommands> &
+  PublicOf<VipCommands> &
+  PublicOf<HealthMonitorCommands> &
+  PublicOf<CertificateCommands>;
 
 function writeSide(
-  store: InMemoryEventStore, lookup: ResourceLookup, env: CommandEnvironment, observer: AppendObserver | null, log: CompensationLog | null, ring: KeyRing | null,
+  store: InMemoryEventStore,
+  lookup: ResourceLookup,
+  env: CommandEnvironment,
+  observer: AppendObserver | null,
+  log: CompensationLog | null,
+  ring: KeyRing | null,
 ): WriteSide {
   const runs = new CommandRuns(store, env, observer, log);
   const parts: object[] = [
-    new NetworkCommands(runs), new FloatingIpCommands(runs), new PoolCommands(runs), new MemberCommands(runs, lookup), new VipCommands(runs, lookup),
-    new HealthMonitorCommands(runs), new CertificateCommands(runs, ring),
+    new NetworkCommands(runs),
+    new FloatingIpCommands(runs),
+    new PoolCommands(runs),
+    new MemberCommands(runs, lookup),
+    new VipCommands(runs, lookup),
+    new HealthMonitorCommands(runs),
+    new CertificateCommands(runs, ring),
   ];
-  return new Proxy({}, {
-    get: (_target, name) => {
-      const part = parts.find((p) => typeof (p as Record<string | symbol, unknown>)[name] === 'function') as Record<string | symbol, (...args: unknown[]) => unknown> | undefined;
-      if (part === undefined) throw new Error(`no command ${String(name)}`);
-      return part[name].bind(part);
+  return new Proxy(
+    {},
+    {
+      get: (_target, name) => {
+        const part = parts.find((p) => typeof (p as Record<string | symbol, unknown>)[name] === 'function') as
+          Record<string | symbol, (...args: unknown[]) => unknown> | undefined;
+        if (part === undefined) throw new Error(`no command ${String(name)}`);
+        return part[name].bind(part);
+      },
     },
-  }) as WriteSide;
+  ) as WriteSide;
 }
 
 interface Harness {
@@ -120,9 +161,16 @@ function harness(ring: KeyRing = TEST_RING): Harness {
   const lookup = new ProjectedLookup(store);
   const noted: number[] = [];
   const logged: Harness['logged'] = [];
-  const service = writeSide(store, lookup, new TestEnvironment(), { note: (seq) => noted.push(seq) }, {
-    error: (fields, message) => logged.push({ fields, message }),
-  }, ring);
+  const service = writeSide(
+    store,
+    lookup,
+    new TestEnvironment(),
+    { note: (seq) => noted.push(seq) },
+    {
+      error: (fields, message) => logged.push({ fields, message }),
+    },
+    ring,
+  );
   return { store, lookup, service, noted, logged };
 }
 
@@ -135,7 +183,11 @@ async function rejection(promise: Promise<unknown>): Promise<DomainError> {
   throw new Error('expected a rejection');
 }
 
-async function expectRejected(promise: Promise<unknown>, errorClass: new (...args: never[]) => DomainError, neutronType: string): Promise<DomainError> {
+async function expectRejected(
+  promise: Promise<unknown>,
+  errorClass: new (...args: never[]) => DomainError,
+  neutronType: string,
+): Promise<DomainError> {
   const error = await rejection(promise);
   expect(error).toBeInstanceOf(errorClass);
   expect(error.neutronType).toBe(neutronType);
@@ -144,7 +196,10 @@ async function expectRejected(promise: Promise<unknown>, errorClass: new (...arg
 
 /** A rejection that its pre-checks catch appends nothing at all. */
 async function expectNothingAppended(
-  h: Harness, attempt: () => Promise<unknown>, errorClass: new (...args: never[]) => DomainError, neutronType: string,
+  h: Harness,
+  attempt: () => Promise<unknown>,
+  errorClass: new (...args: never[]) => DomainError,
+  neutronType: string,
 ): Promise<DomainError> {
   const before = h.store.lastSeq;
   const error = await expectRejected(attempt(), errorClass, neutronType);
@@ -153,14 +208,22 @@ async function expectNothingAppended(
 }
 
 /** A rejection after a reservation appends the reservation and its compensation, and changes nothing anyone can read. */
-async function expectNothingVisibleChanged(h: Harness, attempt: () => Promise<unknown>, errorClass: new (...args: never[]) => DomainError, neutronType: string) {
+async function expectNothingVisibleChanged(
+  h: Harness,
+  attempt: () => Promise<unknown>,
+  errorClass: new (...args: never[]) => DomainError,
+  neutronType: string,
+) {
   const before = h.lookup.everything();
   await expectRejected(attempt(), errorClass, neutronType);
   expect(h.lookup.everything()).toEqual(before);
 }
 
 const typesAppended = (h: Harness, since: number) =>
-  h.store.commits().filter((c) => c.seq > since).flatMap((c) => c.commit.events.map((e) => `${e.aggregate}:${e.type}`));
+  h.store
+    .commits()
+    .filter((c) => c.seq > since)
+    .flatMap((c) => c.commit.events.map((e) => `${e.aggregate}:${e.type}`));
 
 /** Networks, subnets and an HTTP pool with one member, the common ground of most tests. */
 async function loadBalancerGround(h: Harness, ctx: RequestContext = demo) {
@@ -191,7 +254,14 @@ describe('the command side', () => {
         { provide: COMMAND_ENVIRONMENT, useValue: new TestEnvironment() },
         { provide: APPEND_OBSERVER, useValue: { note: () => undefined } },
         { provide: CERTIFICATE_KEY_RING, useValue: TEST_RING },
-        CommandRuns, NetworkCommands, FloatingIpCommands, PoolCommands, MemberCommands, VipCommands, HealthMonitorCommands, CertificateCommands,
+        CommandRuns,
+        NetworkCommands,
+        FloatingIpCommands,
+        PoolCommands,
+        MemberCommands,
+        VipCommands,
+        HealthMonitorCommands,
+        CertificateCommands,
       ],
     })
     class CommandsModule {}
@@ -199,7 +269,10 @@ describe('the command side', () => {
     try {
       const { resource } = await app.get(NetworkCommands).createNetwork(demo, { name: 'n' });
       expect((await store.read('network', resource.id)).events.map((e) => e.type)).toEqual(['NetworkCreated']);
-      const pool = await app.get(PoolCommands).createPool(demo, { subnet_id: ABSENT, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' }).catch((e: unknown) => e);
+      const pool = await app
+        .get(PoolCommands)
+        .createPool(demo, { subnet_id: ABSENT, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' })
+        .catch((e: unknown) => e);
       expect(pool).toBeInstanceOf(NotFound);
     } finally {
       await app.close();
@@ -213,13 +286,34 @@ describe('the command side', () => {
 
       const vipNet = await s.createNetwork(demo, { name: 'vipnet' });
       expect(vipNet.resource).toEqual({
-        id: expect.any(String), tenant_id: DEMO, name: 'vipnet', admin_state_up: true, status: 'ACTIVE', subnets: [], shared: false, 'router:external': false,
+        id: expect.any(String),
+        tenant_id: DEMO,
+        name: 'vipnet',
+        admin_state_up: true,
+        status: 'ACTIVE',
+        subnets: [],
+        shared: false,
+        'router:external': false,
       });
       expect(vipNet.seq).toBe(1);
-      const vipSubnet = await s.createSubnet(demo, { network_id: vipNet.resource.id, cidr: '198.18.1.0/24', name: 'vipsubnet', ip_version: 4 });
+      const vipSubnet = await s.createSubnet(demo, {
+        network_id: vipNet.resource.id,
+        cidr: '198.18.1.0/24',
+        name: 'vipsubnet',
+        ip_version: 4,
+      });
       expect(vipSubnet.resource).toEqual({
-        id: expect.any(String), tenant_id: DEMO, network_id: vipNet.resource.id, name: 'vipsubnet', ip_version: 4, cidr: '198.18.1.0/24',
-        gateway_ip: '198.18.1.1', allocation_pools: [{ start: '198.18.1.2', end: '198.18.1.254' }], enable_dhcp: true, dns_nameservers: [], host_routes: [],
+        id: expect.any(String),
+        tenant_id: DEMO,
+        network_id: vipNet.resource.id,
+        name: 'vipsubnet',
+        ip_version: 4,
+        cidr: '198.18.1.0/24',
+        gateway_ip: '198.18.1.1',
+        allocation_pools: [{ start: '198.18.1.2', end: '198.18.1.254' }],
+        enable_dhcp: true,
+        dns_nameservers: [],
+        host_routes: [],
       });
       expect(typesAppended(h, 1)).toEqual(['network:NetworkSubnetAttached', 'subnet:SubnetCreated']);
       expect(vipSubnet.seq).toBe(3);
@@ -229,13 +323,34 @@ describe('the command side', () => {
       const poolSubnet = await s.createSubnet(demo, { network_id: poolNet.resource.id, cidr: '198.18.2.0/24', name: 'poolsubnet' });
       const { net: publicNet, subnet: publicSubnet } = await publicNetwork(h);
       expect(publicNet).toMatchObject({ tenant_id: ADMIN, 'router:external': true });
-      expect(publicSubnet).toMatchObject({ tenant_id: ADMIN, enable_dhcp: false, allocation_pools: [{ start: '198.19.0.2', end: '198.19.0.254' }] });
+      expect(publicSubnet).toMatchObject({
+        tenant_id: ADMIN,
+        enable_dhcp: false,
+        allocation_pools: [{ start: '198.19.0.2', end: '198.19.0.254' }],
+      });
 
-      const pool = await s.createPool(demo, { name: 'mypool', subnet_id: poolSubnet.resource.id, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' });
+      const pool = await s.createPool(demo, {
+        name: 'mypool',
+        subnet_id: poolSubnet.resource.id,
+        protocol: 'HTTP',
+        lb_method: 'ROUND_ROBIN',
+      });
       expect(pool.resource).toEqual({
-        id: expect.any(String), tenant_id: DEMO, vip_id: null, name: 'mypool', description: '', subnet_id: poolSubnet.resource.id, protocol: 'HTTP',
-        lb_method: 'ROUND_ROBIN', health_monitors: [], health_monitors_status: [], members: [], admin_state_up: true, status: 'PENDING_CREATE',
-        status_description: null, provider: 'haproxy',
+        id: expect.any(String),
+        tenant_id: DEMO,
+        vip_id: null,
+        name: 'mypool',
+        description: '',
+        subnet_id: poolSubnet.resource.id,
+        protocol: 'HTTP',
+        lb_method: 'ROUND_ROBIN',
+        health_monitors: [],
+        health_monitors_status: [],
+        members: [],
+        admin_state_up: true,
+        status: 'PENDING_CREATE',
+        status_description: null,
+        provider: 'haproxy',
       });
       const poolId = pool.resource.id;
 
@@ -243,16 +358,34 @@ describe('the command side', () => {
       for (const address of ['198.18.2.11', '198.18.2.12']) {
         const member = await s.createMember(demo, { pool_id: poolId, address, protocol_port: 80 });
         expect(member.resource).toEqual({
-          id: expect.any(String), tenant_id: DEMO, pool_id: poolId, address, protocol_port: 80, weight: 1, admin_state_up: true,
-          status: 'PENDING_CREATE', status_description: null,
+          id: expect.any(String),
+          tenant_id: DEMO,
+          pool_id: poolId,
+          address,
+          protocol_port: 80,
+          weight: 1,
+          admin_state_up: true,
+          status: 'PENDING_CREATE',
+          status_description: null,
         });
         members.push(member.resource);
       }
 
       const monitor = await s.createHealthMonitor(demo, { type: 'HTTP', delay: 20, timeout: 10, max_retries: 3 });
       expect(monitor.resource).toEqual({
-        id: expect.any(String), tenant_id: DEMO, type: 'HTTP', delay: 20, timeout: 10, max_retries: 3, http_method: 'GET', url_path: '/',
-        expected_codes: '200', admin_state_up: true, pools: [], status: 'ACTIVE', status_description: null,
+        id: expect.any(String),
+        tenant_id: DEMO,
+        type: 'HTTP',
+        delay: 20,
+        timeout: 10,
+        max_retries: 3,
+        http_method: 'GET',
+        url_path: '/',
+        expected_codes: '200',
+        admin_state_up: true,
+        pools: [],
+        status: 'ACTIVE',
+        status_description: null,
       });
       const monitorId = monitor.resource.id;
 
@@ -261,7 +394,8 @@ describe('the command side', () => {
       expect(typesAppended(h, seq)).toEqual(['healthmonitor:HealthMonitorAssociated', 'pool:PoolMonitorAssociated']);
       expect(associated.seq).toBe(h.store.lastSeq);
       expect(h.lookup.rows('pools')[0]).toMatchObject({
-        health_monitors: [monitorId], health_monitors_status: [{ monitor_id: monitorId, status: 'PENDING_CREATE', status_description: null }],
+        health_monitors: [monitorId],
+        health_monitors_status: [{ monitor_id: monitorId, status: 'PENDING_CREATE', status_description: null }],
       });
       expect(h.lookup.rows('health_monitors')[0].pools).toEqual([{ pool_id: poolId, status: 'PENDING_CREATE', status_description: null }]);
 
@@ -272,33 +406,76 @@ describe('the command side', () => {
       expect(h.lookup.rows('health_monitors')[0].pools).toEqual([]);
 
       seq = h.store.lastSeq;
-      const vip = await s.createVip(demo, { name: 'myvip', protocol_port: 80, protocol: 'HTTP', subnet_id: vipSubnet.resource.id, pool_id: poolId });
+      const vip = await s.createVip(demo, {
+        name: 'myvip',
+        protocol_port: 80,
+        protocol: 'HTTP',
+        subnet_id: vipSubnet.resource.id,
+        pool_id: poolId,
+      });
       expect(typesAppended(h, seq)).toEqual(['pool:PoolVipBound', 'subnet:SubnetAddressAllocated', 'port:PortCreated', 'vip:VipCreated']);
       expect(vip.resource).toEqual({
-        id: expect.any(String), tenant_id: DEMO, name: 'myvip', description: '', subnet_id: vipSubnet.resource.id, address: '198.18.1.2',
-        port_id: expect.any(String), protocol_port: 80, protocol: 'HTTP', pool_id: poolId, session_persistence: null, connection_limit: -1,
-        tls_certificate_id: null, admin_state_up: true, status: 'PENDING_CREATE', status_description: null,
+        id: expect.any(String),
+        tenant_id: DEMO,
+        name: 'myvip',
+        description: '',
+        subnet_id: vipSubnet.resource.id,
+        address: '198.18.1.2',
+        port_id: expect.any(String),
+        protocol_port: 80,
+        protocol: 'HTTP',
+        pool_id: poolId,
+        session_persistence: null,
+        connection_limit: -1,
+        tls_certificate_id: null,
+        admin_state_up: true,
+        status: 'PENDING_CREATE',
+        status_description: null,
       });
       expect(vip.seq).toBe(h.store.lastSeq);
       expect(h.lookup.rows('pools')[0].vip_id).toBe(vip.resource.id);
-      expect(h.lookup.rows('ports')).toEqual([{
-        id: vip.resource.port_id, tenant_id: DEMO, network_id: vipNet.resource.id, name: `vip-${vip.resource.id}`, admin_state_up: true,
-        status: 'ACTIVE', mac_address: expect.stringMatching(/^fa:16:3e(:[0-9a-f]{2}){3}$/),
-        fixed_ips: [{ subnet_id: vipSubnet.resource.id, ip_address: '198.18.1.2' }], device_id: vip.resource.id, device_owner: VIP_PORT_OWNER,
-      }]);
+      expect(h.lookup.rows('ports')).toEqual([
+        {
+          id: vip.resource.port_id,
+          tenant_id: DEMO,
+          network_id: vipNet.resource.id,
+          name: `vip-${vip.resource.id}`,
+          admin_state_up: true,
+          status: 'ACTIVE',
+          mac_address: expect.stringMatching(/^fa:16:3e(:[0-9a-f]{2}){3}$/),
+          fixed_ips: [{ subnet_id: vipSubnet.resource.id, ip_address: '198.18.1.2' }],
+          device_id: vip.resource.id,
+          device_owner: VIP_PORT_OWNER,
+        },
+      ]);
 
       const fip = await s.createFloatingIp(demo, { floating_network_id: publicNet.id });
       expect(fip.resource).toEqual({
-        id: expect.any(String), tenant_id: DEMO, floating_network_id: publicNet.id, floating_ip_address: '198.19.0.2', port_id: null,
-        fixed_ip_address: null, router_id: null, status: 'DOWN',
+        id: expect.any(String),
+        tenant_id: DEMO,
+        floating_network_id: publicNet.id,
+        floating_ip_address: '198.19.0.2',
+        port_id: null,
+        fixed_ip_address: null,
+        router_id: null,
+        status: 'DOWN',
       });
       const fipAssociated = await s.updateFloatingIp(demo, fip.resource.id, { port_id: vip.resource.port_id });
-      expect(fipAssociated.resource).toEqual({ ...fip.resource, port_id: vip.resource.port_id, fixed_ip_address: '198.18.1.2', status: 'ACTIVE' });
+      expect(fipAssociated.resource).toEqual({
+        ...fip.resource,
+        port_id: vip.resource.port_id,
+        fixed_ip_address: '198.18.1.2',
+        status: 'ACTIVE',
+      });
 
       seq = h.store.lastSeq;
       await s.deleteVip(demo, vip.resource.id);
       expect(typesAppended(h, seq)).toEqual([
-        'vip:VipDeleted', 'floatingip:FloatingIpDisassociated', 'port:PortDeleted', 'subnet:SubnetAddressReleased', 'pool:PoolVipUnbound',
+        'vip:VipDeleted',
+        'floatingip:FloatingIpDisassociated',
+        'port:PortDeleted',
+        'subnet:SubnetAddressReleased',
+        'pool:PoolVipUnbound',
       ]);
       expect(h.lookup.rows('floatingips')[0]).toMatchObject({ port_id: null, fixed_ip_address: null, status: 'DOWN' });
       expect(h.lookup.rows('pools')[0].vip_id).toBeNull();
@@ -325,8 +502,14 @@ describe('the command side', () => {
       const h = harness();
       const { pool, vipSubnet } = await loadBalancerGround(h);
       const since = h.store.lastSeq;
-      await h.service.createVip({ ...demo, correlationId: 'req-vip' }, { protocol_port: 80, protocol: 'HTTP', subnet_id: vipSubnet.id, pool_id: pool.id });
-      const events = h.store.commits().filter((c) => c.seq > since).flatMap((c) => c.commit.events);
+      await h.service.createVip(
+        { ...demo, correlationId: 'req-vip' },
+        { protocol_port: 80, protocol: 'HTTP', subnet_id: vipSubnet.id, pool_id: pool.id },
+      );
+      const events = h.store
+        .commits()
+        .filter((c) => c.seq > since)
+        .flatMap((c) => c.commit.events);
       expect(events).toHaveLength(4);
       for (const e of events) {
         expect(isUuid(e.id) && uuidVersion(e.id)).toBe(7);
@@ -334,7 +517,10 @@ describe('the command side', () => {
       }
       expect(events.map((e) => e.causationId)).toEqual([null, ...events.slice(0, -1).map((e) => e.id)]);
       expect(events.map((e) => [e.aggregate, e.aggregateId])).toEqual([
-        ['pool', pool.id], ['subnet', vipSubnet.id], ['port', events[2].aggregateId], ['vip', events[3].aggregateId],
+        ['pool', pool.id],
+        ['subnet', vipSubnet.id],
+        ['port', events[2].aggregateId],
+        ['vip', events[3].aggregateId],
       ]);
     });
 
@@ -346,7 +532,8 @@ describe('the command side', () => {
       const net = (await h.service.createNetwork(admin, { tenant_id: OTHER })).resource;
       await h.service.deleteNetwork(admin, net.id);
       expect(h.store.events('network', net.id).map((e) => [e.type, e.tenantId, e.actor])).toEqual([
-        ['NetworkCreated', OTHER, 'admin'], ['NetworkDeleted', OTHER, 'admin'],
+        ['NetworkCreated', OTHER, 'admin'],
+        ['NetworkDeleted', OTHER, 'admin'],
       ]);
     });
 
@@ -402,7 +589,8 @@ describe('the command side', () => {
       const s = h.service;
       const g = await loadBalancerGround(h);
       const { net: publicNet } = await publicNetwork(h);
-      const vip = (await s.createVip(demo, { protocol_port: 80, protocol: 'HTTP', subnet_id: g.vipSubnet.id, pool_id: g.pool.id })).resource;
+      const vip = (await s.createVip(demo, { protocol_port: 80, protocol: 'HTTP', subnet_id: g.vipSubnet.id, pool_id: g.pool.id }))
+        .resource;
       const tcpPool = (await s.createPool(demo, { subnet_id: g.poolSubnet.id, protocol: 'TCP', lb_method: 'SOURCE_IP' })).resource;
       const fip = (await s.createFloatingIp(demo, { floating_network_id: publicNet.id })).resource;
       const deletedNet = (await s.createNetwork(demo, { name: 'gone' })).resource;
@@ -411,10 +599,12 @@ describe('the command side', () => {
       await s.associateHealthMonitor(demo, g.pool.id, associatedMonitor.id);
       const vipOn = (overrides: object) => () =>
         s.createVip(demo, { protocol_port: 80, protocol: 'TCP', subnet_id: g.vipSubnet.id, pool_id: tcpPool.id, ...overrides });
-      const monitor = (overrides: object) => () => s.createHealthMonitor(demo, { type: 'HTTP', delay: 20, timeout: 10, max_retries: 3, ...overrides });
+      const monitor = (overrides: object) => () =>
+        s.createHealthMonitor(demo, { type: 'HTTP', delay: 20, timeout: 10, max_retries: 3, ...overrides });
 
       const attempts: Record<typeof desc, () => Promise<unknown>> = {
-        'a second VIP on a pool': () => s.createVip(demo, { protocol_port: 81, protocol: 'HTTP', subnet_id: g.vipSubnet.id, pool_id: g.pool.id }),
+        'a second VIP on a pool': () =>
+          s.createVip(demo, { protocol_port: 81, protocol: 'HTTP', subnet_id: g.vipSubnet.id, pool_id: g.pool.id }),
         'a VIP whose protocol does not match its pool': vipOn({ protocol: 'HTTP' }),
         'a VIP on an address in use': vipOn({ address: vip.address }),
         'a VIP on an address outside its subnet': vipOn({ address: '198.18.2.50' }),
@@ -422,7 +612,8 @@ describe('the command side', () => {
         'a VIP on a missing subnet': vipOn({ subnet_id: ABSENT }),
         'a VIP with a cookie name but no APP_COOKIE': vipOn({ session_persistence: { type: 'HTTP_COOKIE', cookie_name: 'c' } }),
         'a duplicate member address:port': () => s.createMember(demo, { pool_id: g.pool.id, address: g.member.address, protocol_port: 80 }),
-        'a member with weight 300': () => s.createMember(demo, { pool_id: g.pool.id, address: '198.18.2.40', protocol_port: 80, weight: 300 }),
+        'a member with weight 300': () =>
+          s.createMember(demo, { pool_id: g.pool.id, address: '198.18.2.40', protocol_port: 80, weight: 300 }),
         'a member of a missing pool': () => s.createMember(demo, { pool_id: ABSENT, address: '198.18.2.40', protocol_port: 80 }),
         'deleting a pool in use by a VIP': () => s.deletePool(demo, g.pool.id),
         'deleting an associated monitor': () => s.deleteHealthMonitor(demo, associatedMonitor.id),
@@ -437,7 +628,12 @@ describe('the command side', () => {
         'a subnet overlapping another on its network': () => s.createSubnet(demo, { network_id: g.vipNet.id, cidr: '198.18.1.128/25' }),
         'a subnet on a missing network': () => s.createSubnet(demo, { network_id: ABSENT, cidr: '198.18.3.0/24' }),
         'a subnet whose gateway is inside its allocation pool': () =>
-          s.createSubnet(demo, { network_id: g.poolNet.id, cidr: '198.18.3.0/24', gateway_ip: '198.18.3.20', allocation_pools: [{ start: '198.18.3.10', end: '198.18.3.30' }] }),
+          s.createSubnet(demo, {
+            network_id: g.poolNet.id,
+            cidr: '198.18.3.0/24',
+            gateway_ip: '198.18.3.20',
+            allocation_pools: [{ start: '198.18.3.10', end: '198.18.3.30' }],
+          }),
         'a pool on a missing subnet': () => s.createPool(demo, { subnet_id: ABSENT, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' }),
         'updating a missing pool': () => s.updatePool(demo, ABSENT, { name: 'x' }),
         'updating a missing member': () => s.updateMember(demo, ABSENT, { weight: 2 }),
@@ -460,17 +656,37 @@ describe('the command side', () => {
       const h = harness();
       const { pool, vipSubnet } = await loadBalancerGround(h);
       h.store.intercept((aggregate, id) => {
-        if (aggregate !== 'subnet' || h.store.events('subnet', id).some((e) => e.data && (e.data as { ownerId?: string }).ownerId === 'intruder')) return;
-        h.store.appendAsAnotherWriter('subnet', id, [envelope('subnet', id, 'SubnetAddressAllocated', { subnetId: id, ipAddress: '198.18.1.7', ownerId: 'intruder' })], 'c-intruder');
+        if (
+          aggregate !== 'subnet' ||
+          h.store.events('subnet', id).some((e) => e.data && (e.data as { ownerId?: string }).ownerId === 'intruder')
+        )
+          return;
+        h.store.appendAsAnotherWriter(
+          'subnet',
+          id,
+          [envelope('subnet', id, 'SubnetAddressAllocated', { subnetId: id, ipAddress: '198.18.1.7', ownerId: 'intruder' })],
+          'c-intruder',
+        );
       });
       const since = h.store.lastSeq;
       const before = h.lookup.rows('pools');
       await expectRejected(
-        h.service.createVip(demo, { protocol_port: 80, protocol: 'HTTP', subnet_id: vipSubnet.id, pool_id: pool.id, address: '198.18.1.7' }),
-        Conflict, 'IpAddressInUse',
+        h.service.createVip(demo, {
+          protocol_port: 80,
+          protocol: 'HTTP',
+          subnet_id: vipSubnet.id,
+          pool_id: pool.id,
+          address: '198.18.1.7',
+        }),
+        Conflict,
+        'IpAddressInUse',
       );
       expect(typesAppended(h, since)).toEqual(['pool:PoolVipBound', 'subnet:SubnetAddressAllocated', 'pool:PoolVipUnbound']);
-      expect(h.store.events('subnet', vipSubnet.id).at(-1)?.data).toEqual({ subnetId: vipSubnet.id, ipAddress: '198.18.1.7', ownerId: 'intruder' });
+      expect(h.store.events('subnet', vipSubnet.id).at(-1)?.data).toEqual({
+        subnetId: vipSubnet.id,
+        ipAddress: '198.18.1.7',
+        ownerId: 'intruder',
+      });
       expect(h.lookup.rows('pools')).toEqual(before);
       expect(h.lookup.rows('vips')).toEqual([]);
       expect(h.noted.at(-1)).toBe(h.store.lastSeq);
@@ -478,14 +694,28 @@ describe('the command side', () => {
 
     it.each([
       ['port', ['pool:PoolVipBound', 'subnet:SubnetAddressAllocated', 'subnet:SubnetAddressReleased', 'pool:PoolVipUnbound']],
-      ['vip', ['pool:PoolVipBound', 'subnet:SubnetAddressAllocated', 'port:PortCreated', 'port:PortDeleted', 'subnet:SubnetAddressReleased', 'pool:PoolVipUnbound']],
+      [
+        'vip',
+        [
+          'pool:PoolVipBound',
+          'subnet:SubnetAddressAllocated',
+          'port:PortCreated',
+          'port:PortDeleted',
+          'subnet:SubnetAddressReleased',
+          'pool:PoolVipUnbound',
+        ],
+      ],
     ] as const)('undoes every earlier step of a VIP creation, newest first, when the %s step fails', async (failing, expected) => {
       const h = harness();
       const { pool, vipSubnet } = await loadBalancerGround(h);
       failAppendsTo(h, failing);
       const since = h.store.lastSeq;
       const before = h.lookup.everything();
-      await expectRejected(h.service.createVip(demo, { protocol_port: 80, protocol: 'HTTP', subnet_id: vipSubnet.id, pool_id: pool.id }), Unavailable, 'ServiceUnavailable');
+      await expectRejected(
+        h.service.createVip(demo, { protocol_port: 80, protocol: 'HTTP', subnet_id: vipSubnet.id, pool_id: pool.id }),
+        Unavailable,
+        'ServiceUnavailable',
+      );
       expect(typesAppended(h, since)).toEqual(expected);
       expect(h.lookup.everything()).toEqual(before);
     });
@@ -494,16 +724,34 @@ describe('the command side', () => {
       const h = harness();
       const net = (await h.service.createNetwork(demo, { name: 'n' })).resource;
       failAppendsTo(h, 'subnet');
-      await expectNothingVisibleChanged(h, () => h.service.createSubnet(demo, { network_id: net.id, cidr: '198.18.5.0/24' }), Unavailable, 'ServiceUnavailable');
-      expect(h.store.events('network', net.id).map((e) => e.type)).toEqual(['NetworkCreated', 'NetworkSubnetAttached', 'NetworkSubnetDetached']);
+      await expectNothingVisibleChanged(
+        h,
+        () => h.service.createSubnet(demo, { network_id: net.id, cidr: '198.18.5.0/24' }),
+        Unavailable,
+        'ServiceUnavailable',
+      );
+      expect(h.store.events('network', net.id).map((e) => e.type)).toEqual([
+        'NetworkCreated',
+        'NetworkSubnetAttached',
+        'NetworkSubnetDetached',
+      ]);
     });
 
     it('releases the external address when the floating IP cannot be stored', async () => {
       const h = harness();
       const { net, subnet } = await publicNetwork(h);
       failAppendsTo(h, 'floatingip');
-      await expectNothingVisibleChanged(h, () => h.service.createFloatingIp(demo, { floating_network_id: net.id }), Unavailable, 'ServiceUnavailable');
-      expect(h.store.events('subnet', subnet.id).map((e) => e.type)).toEqual(['SubnetCreated', 'SubnetAddressAllocated', 'SubnetAddressReleased']);
+      await expectNothingVisibleChanged(
+        h,
+        () => h.service.createFloatingIp(demo, { floating_network_id: net.id }),
+        Unavailable,
+        'ServiceUnavailable',
+      );
+      expect(h.store.events('subnet', subnet.id).map((e) => e.type)).toEqual([
+        'SubnetCreated',
+        'SubnetAddressAllocated',
+        'SubnetAddressReleased',
+      ]);
     });
 
     it("releases the monitor's reservation when the pool is deleted before its side of the association", async () => {
@@ -516,7 +764,9 @@ describe('the command side', () => {
       });
       await expectRejected(h.service.associateHealthMonitor(demo, pool.id, monitor.id), NotFound, 'PoolNotFound');
       expect(h.store.events('healthmonitor', monitor.id).map((e) => e.type)).toEqual([
-        'HealthMonitorCreated', 'HealthMonitorAssociated', 'HealthMonitorDisassociated',
+        'HealthMonitorCreated',
+        'HealthMonitorAssociated',
+        'HealthMonitorDisassociated',
       ]);
       expect(h.lookup.rows('health_monitors')[0].pools).toEqual([]);
     });
@@ -530,7 +780,12 @@ describe('the command side', () => {
         if (events.some((e) => e.type === 'MemberAdded')) adds++;
         if (aggregate === 'pool' && id === member.pool_id) throw new Unavailable('the log is not accepting writes');
       });
-      await expectNothingVisibleChanged(h, () => h.service.updateMember(demo, member.id, { pool_id: target.id }), Unavailable, 'ServiceUnavailable');
+      await expectNothingVisibleChanged(
+        h,
+        () => h.service.updateMember(demo, member.id, { pool_id: target.id }),
+        Unavailable,
+        'ServiceUnavailable',
+      );
       expect(adds).toBe(1);
       expect(h.store.events('pool', target.id).map((e) => e.type)).toEqual(['PoolCreated', 'MemberAdded', 'MemberRemoved']);
     });
@@ -543,8 +798,18 @@ describe('the command side', () => {
         if (events.some((e) => e.type === 'SubnetAddressReleased')) throw new Error('release failed');
       });
       const since = h.store.lastSeq;
-      await expectRejected(h.service.createVip(demo, { protocol_port: 80, protocol: 'HTTP', subnet_id: vipSubnet.id, pool_id: pool.id }), Unavailable, 'ServiceUnavailable');
-      expect(typesAppended(h, since)).toEqual(['pool:PoolVipBound', 'subnet:SubnetAddressAllocated', 'port:PortCreated', 'port:PortDeleted', 'pool:PoolVipUnbound']);
+      await expectRejected(
+        h.service.createVip(demo, { protocol_port: 80, protocol: 'HTTP', subnet_id: vipSubnet.id, pool_id: pool.id }),
+        Unavailable,
+        'ServiceUnavailable',
+      );
+      expect(typesAppended(h, since)).toEqual([
+        'pool:PoolVipBound',
+        'subnet:SubnetAddressAllocated',
+        'port:PortCreated',
+        'port:PortDeleted',
+        'pool:PoolVipUnbound',
+      ]);
       expect(h.logged).toEqual([{ message: 'saga compensation failed', fields: expect.objectContaining({ correlationId: 'req-demo' }) }]);
     });
   });
@@ -564,7 +829,8 @@ describe('the command side', () => {
     it('completes a VIP deletion on retry: port, address and pool released, then NotFound', async () => {
       const h = harness();
       const g = await loadBalancerGround(h);
-      const vip = (await h.service.createVip(demo, { protocol_port: 80, protocol: 'HTTP', subnet_id: g.vipSubnet.id, pool_id: g.pool.id })).resource;
+      const vip = (await h.service.createVip(demo, { protocol_port: 80, protocol: 'HTTP', subnet_id: g.vipSubnet.id, pool_id: g.pool.id }))
+        .resource;
       const crash = crashAfterFirstAppendTo(h, 'vip');
       await expect(h.service.deleteVip(demo, vip.id)).rejects.toThrow('process died');
       expect(h.lookup.rows('pools')[0].vip_id).toBe(vip.id);
@@ -612,13 +878,18 @@ describe('the command side', () => {
       await expect(h.service.deleteFloatingIp(demo, fip.id)).rejects.toThrow('process died');
       crash.restart();
       await expectRejected(h.service.deleteFloatingIp(demo, fip.id), NotFound, 'FloatingIPNotFound');
-      expect(h.store.events('subnet', subnet.id).map((e) => e.type)).toEqual(['SubnetCreated', 'SubnetAddressAllocated', 'SubnetAddressReleased']);
+      expect(h.store.events('subnet', subnet.id).map((e) => e.type)).toEqual([
+        'SubnetCreated',
+        'SubnetAddressAllocated',
+        'SubnetAddressReleased',
+      ]);
     });
 
-    it("lets no other tenant resume a deletion: NotFound, nothing appended", async () => {
+    it('lets no other tenant resume a deletion: NotFound, nothing appended', async () => {
       const h = harness();
       const g = await loadBalancerGround(h);
-      const vip = (await h.service.createVip(demo, { protocol_port: 80, protocol: 'HTTP', subnet_id: g.vipSubnet.id, pool_id: g.pool.id })).resource;
+      const vip = (await h.service.createVip(demo, { protocol_port: 80, protocol: 'HTTP', subnet_id: g.vipSubnet.id, pool_id: g.pool.id }))
+        .resource;
       const crash = crashAfterFirstAppendTo(h, 'vip');
       await expect(h.service.deleteVip(demo, vip.id)).rejects.toThrow('process died');
       crash.restart();
@@ -638,7 +909,7 @@ describe('the command side', () => {
       expect(h.lookup.rows('pools').find((p) => p.id === pool.id)?.members).toEqual([]);
     });
 
-    it("refuses to move a member onto an address:port the other pool has, leaving it where it was", async () => {
+    it('refuses to move a member onto an address:port the other pool has, leaving it where it was', async () => {
       const h = harness();
       const { member, poolSubnet } = await loadBalancerGround(h);
       const target = (await h.service.createPool(demo, { subnet_id: poolSubnet.id, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' })).resource;
@@ -649,27 +920,38 @@ describe('the command side', () => {
     it('moves a VIP to another pool of its protocol: bound there, moved, unbound here', async () => {
       const h = harness();
       const { pool, vipSubnet, poolSubnet } = await loadBalancerGround(h);
-      const vip = (await h.service.createVip(demo, { protocol_port: 80, protocol: 'HTTP', subnet_id: vipSubnet.id, pool_id: pool.id })).resource;
+      const vip = (await h.service.createVip(demo, { protocol_port: 80, protocol: 'HTTP', subnet_id: vipSubnet.id, pool_id: pool.id }))
+        .resource;
       const target = (await h.service.createPool(demo, { subnet_id: poolSubnet.id, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' })).resource;
       const since = h.store.lastSeq;
       const moved = await h.service.updateVip(demo, vip.id, { pool_id: target.id, connection_limit: 100 });
       expect(moved.resource).toEqual({ ...vip, pool_id: target.id, connection_limit: 100 });
       expect(typesAppended(h, since)).toEqual(['pool:PoolVipBound', 'vip:VipPoolChanged', 'pool:PoolVipUnbound', 'vip:VipUpdated']);
-      expect(h.lookup.rows('pools').map((p) => [p.id, p.vip_id])).toEqual([[pool.id, null], [target.id, vip.id]]);
+      expect(h.lookup.rows('pools').map((p) => [p.id, p.vip_id])).toEqual([
+        [pool.id, null],
+        [target.id, vip.id],
+      ]);
     });
 
     it('checks the new settings before it moves a VIP', async () => {
       const h = harness();
       const { pool, vipSubnet, poolSubnet } = await loadBalancerGround(h);
-      const vip = (await h.service.createVip(demo, { protocol_port: 80, protocol: 'HTTP', subnet_id: vipSubnet.id, pool_id: pool.id })).resource;
+      const vip = (await h.service.createVip(demo, { protocol_port: 80, protocol: 'HTTP', subnet_id: vipSubnet.id, pool_id: pool.id }))
+        .resource;
       const target = (await h.service.createPool(demo, { subnet_id: poolSubnet.id, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' })).resource;
-      await expectNothingAppended(h, () => h.service.updateVip(demo, vip.id, { pool_id: target.id, connection_limit: -2 }), ValidationError, 'HTTPBadRequest');
+      await expectNothingAppended(
+        h,
+        () => h.service.updateVip(demo, vip.id, { pool_id: target.id, connection_limit: -2 }),
+        ValidationError,
+        'HTTPBadRequest',
+      );
     });
 
     it('refuses to move a VIP to a pool of another protocol', async () => {
       const h = harness();
       const { pool, vipSubnet, poolSubnet } = await loadBalancerGround(h);
-      const vip = (await h.service.createVip(demo, { protocol_port: 80, protocol: 'HTTP', subnet_id: vipSubnet.id, pool_id: pool.id })).resource;
+      const vip = (await h.service.createVip(demo, { protocol_port: 80, protocol: 'HTTP', subnet_id: vipSubnet.id, pool_id: pool.id }))
+        .resource;
       const tcp = (await h.service.createPool(demo, { subnet_id: poolSubnet.id, protocol: 'TCP', lb_method: 'ROUND_ROBIN' })).resource;
       await expectNothingAppended(h, () => h.service.updateVip(demo, vip.id, { pool_id: tcp.id }), ValidationError, 'ProtocolMismatch');
     });
@@ -680,17 +962,44 @@ describe('the command side', () => {
       const h = harness();
       const s = h.service;
       const g = await loadBalancerGround(h);
-      expect((await s.updateNetwork(demo, g.vipNet.id, { name: 'renamed', shared: true })).resource).toMatchObject({ name: 'renamed', shared: true, admin_state_up: true });
-      expect((await s.updateSubnet(demo, g.vipSubnet.id, { name: 's', dns_nameservers: ['198.18.0.53'] })).resource)
-        .toEqual({ ...g.vipSubnet, name: 's', dns_nameservers: ['198.18.0.53'] });
-      expect((await s.updatePool(demo, g.pool.id, { lb_method: 'LEAST_CONNECTIONS' })).resource).toMatchObject({ lb_method: 'LEAST_CONNECTIONS', name: 'mypool' });
-      expect((await s.updateMember(demo, g.member.id, { weight: 0, admin_state_up: false })).resource).toEqual({ ...g.member, weight: 0, admin_state_up: false });
-      expect((await s.updateHealthMonitor(demo, g.monitor.id, { url_path: '/health', expected_codes: '200-204' })).resource)
-        .toEqual({ ...g.monitor, url_path: '/health', expected_codes: '200-204' });
-      const vip = (await s.createVip(demo, { protocol_port: 80, protocol: 'HTTP', subnet_id: g.vipSubnet.id, pool_id: g.pool.id, address: '198.18.1.50' })).resource;
+      expect((await s.updateNetwork(demo, g.vipNet.id, { name: 'renamed', shared: true })).resource).toMatchObject({
+        name: 'renamed',
+        shared: true,
+        admin_state_up: true,
+      });
+      expect((await s.updateSubnet(demo, g.vipSubnet.id, { name: 's', dns_nameservers: ['198.18.0.53'] })).resource).toEqual({
+        ...g.vipSubnet,
+        name: 's',
+        dns_nameservers: ['198.18.0.53'],
+      });
+      expect((await s.updatePool(demo, g.pool.id, { lb_method: 'LEAST_CONNECTIONS' })).resource).toMatchObject({
+        lb_method: 'LEAST_CONNECTIONS',
+        name: 'mypool',
+      });
+      expect((await s.updateMember(demo, g.member.id, { weight: 0, admin_state_up: false })).resource).toEqual({
+        ...g.member,
+        weight: 0,
+        admin_state_up: false,
+      });
+      expect((await s.updateHealthMonitor(demo, g.monitor.id, { url_path: '/health', expected_codes: '200-204' })).resource).toEqual({
+        ...g.monitor,
+        url_path: '/health',
+        expected_codes: '200-204',
+      });
+      const vip = (
+        await s.createVip(demo, {
+          protocol_port: 80,
+          protocol: 'HTTP',
+          subnet_id: g.vipSubnet.id,
+          pool_id: g.pool.id,
+          address: '198.18.1.50',
+        })
+      ).resource;
       expect(vip.address).toBe('198.18.1.50');
-      expect((await s.updateVip(demo, vip.id, { session_persistence: { type: 'APP_COOKIE', cookie_name: 'SESSION' } })).resource)
-        .toEqual({ ...vip, session_persistence: { type: 'APP_COOKIE', cookie_name: 'SESSION' } });
+      expect((await s.updateVip(demo, vip.id, { session_persistence: { type: 'APP_COOKIE', cookie_name: 'SESSION' } })).resource).toEqual({
+        ...vip,
+        session_persistence: { type: 'APP_COOKIE', cookie_name: 'SESSION' },
+      });
       const unchanged = h.store.lastSeq;
       expect((await s.updateVip(demo, vip.id, {})).resource.session_persistence).toEqual({ type: 'APP_COOKIE', cookie_name: 'SESSION' });
       expect(h.store.lastSeq).toBe(unchanged);
@@ -700,20 +1009,33 @@ describe('the command side', () => {
       const h = harness();
       const g = await loadBalancerGround(h);
       const { net } = await publicNetwork(h);
-      const vip = (await h.service.createVip(demo, { protocol_port: 80, protocol: 'HTTP', subnet_id: g.vipSubnet.id, pool_id: g.pool.id })).resource;
-      const fip = (await h.service.createFloatingIp(demo, { floating_network_id: net.id, port_id: vip.port_id, floating_ip_address: '198.19.0.77' })).resource;
-      expect(fip).toMatchObject({ floating_ip_address: '198.19.0.77', port_id: vip.port_id, fixed_ip_address: vip.address, status: 'ACTIVE' });
+      const vip = (await h.service.createVip(demo, { protocol_port: 80, protocol: 'HTTP', subnet_id: g.vipSubnet.id, pool_id: g.pool.id }))
+        .resource;
+      const fip = (
+        await h.service.createFloatingIp(demo, { floating_network_id: net.id, port_id: vip.port_id, floating_ip_address: '198.19.0.77' })
+      ).resource;
+      expect(fip).toMatchObject({
+        floating_ip_address: '198.19.0.77',
+        port_id: vip.port_id,
+        fixed_ip_address: vip.address,
+        status: 'ACTIVE',
+      });
       const released = (await h.service.updateFloatingIp(demo, fip.id, { port_id: null })).resource;
       expect(released).toEqual({ ...fip, port_id: null, fixed_ip_address: null, status: 'DOWN' });
     });
 
-    it('deletes a pool with its members and the monitors\' side of its associations', async () => {
+    it("deletes a pool with its members and the monitors' side of its associations", async () => {
       const h = harness();
       const { pool, monitor } = await loadBalancerGround(h);
       await h.service.associateHealthMonitor(demo, pool.id, monitor.id);
       const since = h.store.lastSeq;
       await h.service.deletePool(demo, pool.id);
-      expect(typesAppended(h, since)).toEqual(['pool:PoolMonitorDisassociated', 'pool:MemberRemoved', 'pool:PoolDeleted', 'healthmonitor:HealthMonitorDisassociated']);
+      expect(typesAppended(h, since)).toEqual([
+        'pool:PoolMonitorDisassociated',
+        'pool:MemberRemoved',
+        'pool:PoolDeleted',
+        'healthmonitor:HealthMonitorDisassociated',
+      ]);
       await h.service.deleteHealthMonitor(demo, monitor.id);
       expect(h.lookup.rows('health_monitors')).toEqual([]);
     });
@@ -721,17 +1043,27 @@ describe('the command side', () => {
     it("repairs an association that only the monitor's stream records (an interrupted association)", async () => {
       const h = harness();
       const { pool, monitor } = await loadBalancerGround(h);
-      h.store.appendAsAnotherWriter('healthmonitor', monitor.id, [envelope('healthmonitor', monitor.id, 'HealthMonitorAssociated', { monitorId: monitor.id, poolId: pool.id })], 'c-half');
+      h.store.appendAsAnotherWriter(
+        'healthmonitor',
+        monitor.id,
+        [envelope('healthmonitor', monitor.id, 'HealthMonitorAssociated', { monitorId: monitor.id, poolId: pool.id })],
+        'c-half',
+      );
       await expectRejected(h.service.deleteHealthMonitor(demo, monitor.id), Conflict, 'HealthMonitorInUse');
       await h.service.disassociateHealthMonitor(demo, pool.id, monitor.id);
       await h.service.deleteHealthMonitor(demo, monitor.id);
       expect(h.lookup.rows('health_monitors')).toEqual([]);
     });
 
-    it("completes an interrupted association instead of refusing it", async () => {
+    it('completes an interrupted association instead of refusing it', async () => {
       const h = harness();
       const { pool, monitor } = await loadBalancerGround(h);
-      h.store.appendAsAnotherWriter('healthmonitor', monitor.id, [envelope('healthmonitor', monitor.id, 'HealthMonitorAssociated', { monitorId: monitor.id, poolId: pool.id })], 'c-half');
+      h.store.appendAsAnotherWriter(
+        'healthmonitor',
+        monitor.id,
+        [envelope('healthmonitor', monitor.id, 'HealthMonitorAssociated', { monitorId: monitor.id, poolId: pool.id })],
+        'c-half',
+      );
       const since = h.store.lastSeq;
       await h.service.associateHealthMonitor(demo, pool.id, monitor.id);
       expect(typesAppended(h, since)).toEqual(['pool:PoolMonitorAssociated']);
@@ -742,19 +1074,40 @@ describe('the command side', () => {
     it.each([
       ['update a pool', 'PoolNotFound', (s: WriteSide, g: Ground) => s.updatePool(other, g.pool.id, { name: 'mine' })],
       ['delete a pool', 'PoolNotFound', (s: WriteSide, g: Ground) => s.deletePool(other, g.pool.id)],
-      ['add a member to a pool', 'PoolNotFound', (s: WriteSide, g: Ground) => s.createMember(other, { pool_id: g.pool.id, address: '198.18.2.99', protocol_port: 80 })],
+      [
+        'add a member to a pool',
+        'PoolNotFound',
+        (s: WriteSide, g: Ground) => s.createMember(other, { pool_id: g.pool.id, address: '198.18.2.99', protocol_port: 80 }),
+      ],
       ['update a member', 'MemberNotFound', (s: WriteSide, g: Ground) => s.updateMember(other, g.member.id, { weight: 3 })],
       ['delete a member', 'MemberNotFound', (s: WriteSide, g: Ground) => s.deleteMember(other, g.member.id)],
-      ['create a pool on a subnet', 'SubnetNotFound', (s: WriteSide, g: Ground) => s.createPool(other, { subnet_id: g.poolSubnet.id, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' })],
-      ['create a subnet on a network', 'NetworkNotFound', (s: WriteSide, g: Ground) => s.createSubnet(other, { network_id: g.poolNet.id, cidr: '198.18.9.0/24' })],
+      [
+        'create a pool on a subnet',
+        'SubnetNotFound',
+        (s: WriteSide, g: Ground) => s.createPool(other, { subnet_id: g.poolSubnet.id, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' }),
+      ],
+      [
+        'create a subnet on a network',
+        'NetworkNotFound',
+        (s: WriteSide, g: Ground) => s.createSubnet(other, { network_id: g.poolNet.id, cidr: '198.18.9.0/24' }),
+      ],
       ['delete a network', 'NetworkNotFound', (s: WriteSide, g: Ground) => s.deleteNetwork(other, g.vipNet.id)],
       ['update a subnet', 'SubnetNotFound', (s: WriteSide, g: Ground) => s.updateSubnet(other, g.vipSubnet.id, { name: 'x' })],
       ['delete a subnet', 'SubnetNotFound', (s: WriteSide, g: Ground) => s.deleteSubnet(other, g.vipSubnet.id)],
       ['update a monitor', 'HealthMonitorNotFound', (s: WriteSide, g: Ground) => s.updateHealthMonitor(other, g.monitor.id, { delay: 30 })],
       ['delete a monitor', 'HealthMonitorNotFound', (s: WriteSide, g: Ground) => s.deleteHealthMonitor(other, g.monitor.id)],
       ['associate a monitor', 'PoolNotFound', (s: WriteSide, g: Ground) => s.associateHealthMonitor(other, g.pool.id, g.monitor.id)],
-      ['create a VIP on a pool', 'PoolNotFound', (s: WriteSide, g: Ground) => s.createVip(other, { protocol_port: 80, protocol: 'HTTP', subnet_id: g.vipSubnet.id, pool_id: g.pool.id })],
-      ['create a floating IP on a private network', 'NetworkNotFound', (s: WriteSide, g: Ground) => s.createFloatingIp(other, { floating_network_id: g.vipNet.id })],
+      [
+        'create a VIP on a pool',
+        'PoolNotFound',
+        (s: WriteSide, g: Ground) =>
+          s.createVip(other, { protocol_port: 80, protocol: 'HTTP', subnet_id: g.vipSubnet.id, pool_id: g.pool.id }),
+      ],
+      [
+        'create a floating IP on a private network',
+        'NetworkNotFound',
+        (s: WriteSide, g: Ground) => s.createFloatingIp(other, { floating_network_id: g.vipNet.id }),
+      ],
     ] as const)("answers another tenant's attempt to %s with NotFound and appends nothing", async (_desc, neutronType, attempt) => {
       const h = harness();
       const g = await groundWithPublic(h);
@@ -771,13 +1124,19 @@ describe('the command side', () => {
     it('lets every tenant allocate a floating IP on an external network it does not own', async () => {
       const h = harness();
       const { net } = await publicNetwork(h);
-      expect((await h.service.createFloatingIp(other, { floating_network_id: net.id })).resource).toMatchObject({ tenant_id: OTHER, floating_ip_address: '198.19.0.2' });
+      expect((await h.service.createFloatingIp(other, { floating_network_id: net.id })).resource).toMatchObject({
+        tenant_id: OTHER,
+        floating_ip_address: '198.19.0.2',
+      });
     });
 
     it('lets an admin act on any tenant and create for another tenant', async () => {
       const h = harness();
       const g = await loadBalancerGround(h);
-      expect((await h.service.updatePool(admin, g.pool.id, { description: 'by admin' })).resource).toMatchObject({ tenant_id: DEMO, description: 'by admin' });
+      expect((await h.service.updatePool(admin, g.pool.id, { description: 'by admin' })).resource).toMatchObject({
+        tenant_id: DEMO,
+        description: 'by admin',
+      });
       const net = (await h.service.createNetwork(admin, { tenant_id: OTHER, name: 'for-other' })).resource;
       expect(net.tenant_id).toBe(OTHER);
       expect((await h.service.updateNetwork(other, net.id, { name: 'mine-now' })).resource.name).toBe('mine-now');
@@ -788,7 +1147,10 @@ describe('the command side', () => {
     it.each([
       ['a network', (s: WriteSide) => s.createNetwork(demo, { tenant_id: OTHER })],
       ['a pool', (s: WriteSide) => s.createPool(demo, { tenant_id: OTHER, subnet_id: ABSENT, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' })],
-      ['a monitor', (s: WriteSide) => s.createHealthMonitor(demo, { tenant_id: OTHER, type: 'PING', delay: 1, timeout: 1, max_retries: 1 })],
+      [
+        'a monitor',
+        (s: WriteSide) => s.createHealthMonitor(demo, { tenant_id: OTHER, type: 'PING', delay: 1, timeout: 1, max_retries: 1 }),
+      ],
       ['a member', (s: WriteSide) => s.createMember(demo, { tenant_id: OTHER, pool_id: ABSENT, address: '198.18.2.5', protocol_port: 1 })],
     ] as const)("rejects a non-admin creating %s for another tenant with Neutron's 400", async (_desc, attempt) => {
       const h = harness();
@@ -799,12 +1161,36 @@ describe('the command side', () => {
   describe('Idempotency-Key', () => {
     it.each([
       ['network', async (s: WriteSide, ctx: RequestContext, _g: Ground) => (await s.createNetwork(ctx, { name: 'n' })).resource],
-      ['subnet', async (s: WriteSide, ctx: RequestContext, g: Ground) => (await s.createSubnet(ctx, { network_id: g.poolNet.id, cidr: '198.18.7.0/24' })).resource],
-      ['pool', async (s: WriteSide, ctx: RequestContext, g: Ground) => (await s.createPool(ctx, { subnet_id: g.poolSubnet.id, protocol: 'TCP', lb_method: 'ROUND_ROBIN' })).resource],
-      ['member', async (s: WriteSide, ctx: RequestContext, g: Ground) => (await s.createMember(ctx, { pool_id: g.pool.id, address: '198.18.2.30', protocol_port: 8080 })).resource],
-      ['monitor', async (s: WriteSide, ctx: RequestContext, _g: Ground) => (await s.createHealthMonitor(ctx, { type: 'TCP', delay: 3, timeout: 2, max_retries: 2 })).resource],
-      ['VIP', async (s: WriteSide, ctx: RequestContext, g: Ground) => (await s.createVip(ctx, { protocol_port: 80, protocol: 'HTTP', subnet_id: g.vipSubnet.id, pool_id: g.pool.id })).resource],
-      ['floating IP', async (s: WriteSide, ctx: RequestContext, g: Ground) => (await s.createFloatingIp(ctx, { floating_network_id: g.publicNetId })).resource],
+      [
+        'subnet',
+        async (s: WriteSide, ctx: RequestContext, g: Ground) =>
+          (await s.createSubnet(ctx, { network_id: g.poolNet.id, cidr: '198.18.7.0/24' })).resource,
+      ],
+      [
+        'pool',
+        async (s: WriteSide, ctx: RequestContext, g: Ground) =>
+          (await s.createPool(ctx, { subnet_id: g.poolSubnet.id, protocol: 'TCP', lb_method: 'ROUND_ROBIN' })).resource,
+      ],
+      [
+        'member',
+        async (s: WriteSide, ctx: RequestContext, g: Ground) =>
+          (await s.createMember(ctx, { pool_id: g.pool.id, address: '198.18.2.30', protocol_port: 8080 })).resource,
+      ],
+      [
+        'monitor',
+        async (s: WriteSide, ctx: RequestContext, _g: Ground) =>
+          (await s.createHealthMonitor(ctx, { type: 'TCP', delay: 3, timeout: 2, max_retries: 2 })).resource,
+      ],
+      [
+        'VIP',
+        async (s: WriteSide, ctx: RequestContext, g: Ground) =>
+          (await s.createVip(ctx, { protocol_port: 80, protocol: 'HTTP', subnet_id: g.vipSubnet.id, pool_id: g.pool.id })).resource,
+      ],
+      [
+        'floating IP',
+        async (s: WriteSide, ctx: RequestContext, g: Ground) =>
+          (await s.createFloatingIp(ctx, { floating_network_id: g.publicNetId })).resource,
+      ],
     ] as const)('answers a retried create of a %s with the first result and appends nothing more', async (_kind, create) => {
       const h = harness();
       const g = await groundWithPublic(h);
@@ -895,13 +1281,29 @@ describe('the command side', () => {
       h.store.intercept((aggregate, id) => {
         if (aggregate !== 'pool' || raced) return;
         raced = true;
-        h.store.appendAsAnotherWriter('pool', id, [envelope('pool', id, 'PoolUpdated', {
-          poolId: id, name: 'theirs', description: 'concurrent', lbMethod: 'SOURCE_IP', adminStateUp: true,
-        })], 'c-race');
+        h.store.appendAsAnotherWriter(
+          'pool',
+          id,
+          [
+            envelope('pool', id, 'PoolUpdated', {
+              poolId: id,
+              name: 'theirs',
+              description: 'concurrent',
+              lbMethod: 'SOURCE_IP',
+              adminStateUp: true,
+            }),
+          ],
+          'c-race',
+        );
       });
       const updated = await h.service.updatePool(demo, pool.id, { name: 'mine' });
       expect(updated.resource).toMatchObject({ name: 'mine', description: 'concurrent', lb_method: 'SOURCE_IP' });
-      expect(h.store.events('pool', pool.id).slice(-2).map((e) => (e.data as { name: string }).name)).toEqual(['theirs', 'mine']);
+      expect(
+        h.store
+          .events('pool', pool.id)
+          .slice(-2)
+          .map((e) => (e.data as { name: string }).name),
+      ).toEqual(['theirs', 'mine']);
     });
 
     it('decides a second member at the same address:port against the winner and rejects it', async () => {
@@ -911,11 +1313,28 @@ describe('the command side', () => {
       h.store.intercept((aggregate, id) => {
         if (aggregate !== 'pool' || raced) return;
         raced = true;
-        h.store.appendAsAnotherWriter('pool', id, [envelope('pool', id, 'MemberAdded', {
-          poolId: id, memberId: 'winner', tenantId: DEMO, address: '198.18.2.60', protocolPort: 80, weight: 1, adminStateUp: true,
-        })], 'c-winner');
+        h.store.appendAsAnotherWriter(
+          'pool',
+          id,
+          [
+            envelope('pool', id, 'MemberAdded', {
+              poolId: id,
+              memberId: 'winner',
+              tenantId: DEMO,
+              address: '198.18.2.60',
+              protocolPort: 80,
+              weight: 1,
+              adminStateUp: true,
+            }),
+          ],
+          'c-winner',
+        );
       });
-      await expectRejected(h.service.createMember(demo, { pool_id: pool.id, address: '198.18.2.60', protocol_port: 80 }), Conflict, 'MemberExists');
+      await expectRejected(
+        h.service.createMember(demo, { pool_id: pool.id, address: '198.18.2.60', protocol_port: 80 }),
+        Conflict,
+        'MemberExists',
+      );
     });
 
     it(`gives up after ${APPEND_ATTEMPTS} attempts with a 409 Conflict`, async () => {
@@ -925,15 +1344,33 @@ describe('the command side', () => {
       h.store.intercept((aggregate, id) => {
         if (aggregate !== 'pool') return;
         attempts++;
-        h.store.appendAsAnotherWriter('pool', id, [envelope('pool', id, 'PoolUpdated', {
-          poolId: id, name: `theirs-${attempts}`, description: '', lbMethod: 'ROUND_ROBIN', adminStateUp: true,
-        })], `c-race-${attempts}`);
+        h.store.appendAsAnotherWriter(
+          'pool',
+          id,
+          [
+            envelope('pool', id, 'PoolUpdated', {
+              poolId: id,
+              name: `theirs-${attempts}`,
+              description: '',
+              lbMethod: 'ROUND_ROBIN',
+              adminStateUp: true,
+            }),
+          ],
+          `c-race-${attempts}`,
+        );
       });
       const error = await expectRejected(h.service.updatePool(demo, pool.id, { name: 'mine' }), ConcurrencyConflict, 'Conflict');
       expect(error.kind).toBe('conflict');
-      expect(error.message).toBe(`Pool ${pool.id} was changed by other requests each of the ${APPEND_ATTEMPTS} times this request decided on it, so the request was not completed: retry it.`);
+      expect(error.message).toBe(
+        `Pool ${pool.id} was changed by other requests each of the ${APPEND_ATTEMPTS} times this request decided on it, so the request was not completed: retry it.`,
+      );
       expect(attempts).toBe(APPEND_ATTEMPTS);
-      expect(h.store.events('pool', pool.id).map((e) => (e.data as { name?: string }).name).filter((n) => n === 'mine')).toEqual([]);
+      expect(
+        h.store
+          .events('pool', pool.id)
+          .map((e) => (e.data as { name?: string }).name)
+          .filter((n) => n === 'mine'),
+      ).toEqual([]);
     });
 
     it('does not retry a rejection', async () => {
@@ -945,7 +1382,11 @@ describe('the command side', () => {
         if (aggregate === 'pool') reads++;
         return read(aggregate, id);
       };
-      await expectRejected(h.service.createMember(demo, { pool_id: pool.id, address: '198.18.2.11', protocol_port: 80 }), Conflict, 'MemberExists');
+      await expectRejected(
+        h.service.createMember(demo, { pool_id: pool.id, address: '198.18.2.11', protocol_port: 80 }),
+        Conflict,
+        'MemberExists',
+      );
       expect(reads).toBe(2); // the visibility check, then one decision
     });
   });
@@ -962,18 +1403,27 @@ describe('certificates and TLS termination on VIPs', () => {
   beforeAll(async () => {
     ca = await makeTestCa(caDir);
     [site, renewed, chained, expired] = await Promise.all([
-      ca.issue(['www.example.test', 'example.test']), ca.issue(['www.example.test']), ca.issue(['chained.example.test'], { intermediate: true }),
+      ca.issue(['www.example.test', 'example.test']),
+      ca.issue(['www.example.test']),
+      ca.issue(['chained.example.test'], { intermediate: true }),
       ca.issue(['old.example.test'], { expired: true }),
     ]);
   }, 60_000);
   afterAll(() => rmSync(caDir, { recursive: true, force: true }));
 
-  const bundle = (c: IssuedCertificate, fields: Partial<BodyOf<'createCertificate'>> = {}): BodyOf<'createCertificate'> =>
-    ({ name: 'site', certificate: c.certificatePem, private_key: c.privateKeyPem, ...fields });
+  const bundle = (c: IssuedCertificate, fields: Partial<BodyOf<'createCertificate'>> = {}): BodyOf<'createCertificate'> => ({
+    name: 'site',
+    certificate: c.certificatePem,
+    private_key: c.privateKeyPem,
+    ...fields,
+  });
   /** The base64 body of a PEM key: what a leak would carry even without its armour. */
   const keyBody = (pem: string) => pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
   const sealedKeyOf = (h: Harness, certificateId: string) => {
-    const last = h.store.events('certificate', certificateId).filter((e) => e.type === 'CertificateCreated' || e.type === 'CertificateReplaced').at(-1);
+    const last = h.store
+      .events('certificate', certificateId)
+      .filter((e) => e.type === 'CertificateCreated' || e.type === 'CertificateReplaced')
+      .at(-1);
     return (last?.data as { privateKey: SealedSecret }).privateKey;
   };
 
@@ -982,14 +1432,30 @@ describe('certificates and TLS termination on VIPs', () => {
       const h = harness();
       const { resource } = await h.service.createCertificate(demo, bundle(site, { description: 'the shop' }));
       expect(resource).toEqual({
-        id: expect.any(String), tenant_id: DEMO, name: 'site', description: 'the shop', certificate: site.certificatePem, fingerprint: site.fingerprint,
-        subject: 'www.example.test', hostnames: ['www.example.test', 'example.test'], not_before: expect.any(String), not_after: expect.any(String), vip_ids: [],
+        id: expect.any(String),
+        tenant_id: DEMO,
+        name: 'site',
+        description: 'the shop',
+        certificate: site.certificatePem,
+        fingerprint: site.fingerprint,
+        subject: 'www.example.test',
+        hostnames: ['www.example.test', 'example.test'],
+        not_before: expect.any(String),
+        not_after: expect.any(String),
+        vip_ids: [],
       });
       expect(typesAppended(h, 0)).toEqual(['certificate:CertificateCreated']);
       const sealed = sealedKeyOf(h, resource.id);
-      expect(sealed).toEqual({ algorithm: 'AES-256-GCM', keyId: TEST_RING.current.id, iv: expect.any(String), tag: expect.any(String), ciphertext: expect.any(String) });
-      expect(createPrivateKey(openSecret(sealed, TEST_RING)).export({ type: 'pkcs8', format: 'der' }))
-        .toEqual(createPrivateKey(site.privateKeyPem).export({ type: 'pkcs8', format: 'der' }));
+      expect(sealed).toEqual({
+        algorithm: 'AES-256-GCM',
+        keyId: TEST_RING.current.id,
+        iv: expect.any(String),
+        tag: expect.any(String),
+        ciphertext: expect.any(String),
+      });
+      expect(createPrivateKey(openSecret(sealed, TEST_RING)).export({ type: 'pkcs8', format: 'der' })).toEqual(
+        createPrivateKey(site.privateKeyPem).export({ type: 'pkcs8', format: 'der' }),
+      );
       const everything = JSON.stringify([h.store.events(), resource, h.lookup.everything()]);
       expect(everything).not.toContain('PRIVATE KEY');
       expect(everything).not.toContain(keyBody(site.privateKeyPem).slice(0, 40));
@@ -1004,7 +1470,11 @@ describe('certificates and TLS termination on VIPs', () => {
 
     const invalid: { desc: string; input: () => BodyOf<'createCertificate'>; message: RegExp }[] = [
       { desc: 'garbage instead of PEM', input: () => bundle(site, { certificate: 'not a certificate' }), message: /certificate/ },
-      { desc: 'a key of another certificate', input: () => bundle(site, { private_key: renewed.privateKeyPem }), message: /does not match/ },
+      {
+        desc: 'a key of another certificate',
+        input: () => bundle(site, { private_key: renewed.privateKeyPem }),
+        message: /does not match/,
+      },
       {
         desc: 'a chain in the wrong order',
         input: () => {
@@ -1016,18 +1486,23 @@ describe('certificates and TLS termination on VIPs', () => {
       { desc: 'an expired certificate', input: () => bundle(expired), message: /expired/ },
       {
         desc: 'a key encrypted with a passphrase',
-        input: () => bundle(site, {
-          private_key: createPrivateKey(site.privateKeyPem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'hunter2' }).toString(),
-        }),
+        input: () =>
+          bundle(site, {
+            private_key: createPrivateKey(site.privateKeyPem)
+              .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'hunter2' })
+              .toString(),
+          }),
         message: /encrypted/,
       },
     ];
 
     it.each(invalid)('refuses $desc with a 400 and appends nothing', async ({ input, message }) => {
       const h = harness();
-      const error = await rejection((async () => {
-        await h.service.createCertificate(demo, input());
-      })());
+      const error = await rejection(
+        (async () => {
+          await h.service.createCertificate(demo, input());
+        })(),
+      );
       expect({ type: error.neutronType, kind: error.kind }).toEqual({ type: 'HTTPBadRequest', kind: 'invalid' });
       expect(error.message).toMatch(message);
       expect(error.message).not.toContain('PRIVATE KEY');
@@ -1036,7 +1511,12 @@ describe('certificates and TLS termination on VIPs', () => {
 
     it("refuses another tenant's tenant_id to a member, and creates for it as an admin", async () => {
       const h = harness();
-      await expectNothingAppended(h, () => h.service.createCertificate(demo, bundle(site, { tenant_id: OTHER })), ValidationError, 'HTTPBadRequest');
+      await expectNothingAppended(
+        h,
+        () => h.service.createCertificate(demo, bundle(site, { tenant_id: OTHER })),
+        ValidationError,
+        'HTTPBadRequest',
+      );
       const { resource } = await h.service.createCertificate(admin, bundle(site, { tenant_id: OTHER }));
       expect(resource.tenant_id).toBe(OTHER);
       expect(h.store.events('certificate', resource.id)[0].tenantId).toBe(OTHER);
@@ -1056,13 +1536,27 @@ describe('certificates and TLS termination on VIPs', () => {
       const renamed = await h.service.updateCertificate(demo, resource.id, { name: 'shop', description: 'renamed' });
       expect(renamed.resource).toEqual({ ...resource, name: 'shop', description: 'renamed' });
       const since = h.store.lastSeq;
-      const replaced = await h.service.updateCertificate(demo, resource.id, { certificate: renewed.certificatePem, private_key: renewed.privateKeyPem });
+      const replaced = await h.service.updateCertificate(demo, resource.id, {
+        certificate: renewed.certificatePem,
+        private_key: renewed.privateKeyPem,
+      });
       expect(typesAppended(h, since)).toEqual(['certificate:CertificateReplaced']);
-      expect(replaced.resource).toEqual({ ...renamed.resource, certificate: renewed.certificatePem, fingerprint: renewed.fingerprint, hostnames: ['www.example.test'],
-        not_before: expect.any(String), not_after: expect.any(String) });
-      expect(createPrivateKey(openSecret(sealedKeyOf(h, resource.id), TEST_RING)).export({ type: 'pkcs8', format: 'der' }))
-        .toEqual(createPrivateKey(renewed.privateKeyPem).export({ type: 'pkcs8', format: 'der' }));
-      const both = await h.service.updateCertificate(demo, resource.id, { name: 'both', certificate: site.certificatePem, private_key: site.privateKeyPem });
+      expect(replaced.resource).toEqual({
+        ...renamed.resource,
+        certificate: renewed.certificatePem,
+        fingerprint: renewed.fingerprint,
+        hostnames: ['www.example.test'],
+        not_before: expect.any(String),
+        not_after: expect.any(String),
+      });
+      expect(createPrivateKey(openSecret(sealedKeyOf(h, resource.id), TEST_RING)).export({ type: 'pkcs8', format: 'der' })).toEqual(
+        createPrivateKey(renewed.privateKeyPem).export({ type: 'pkcs8', format: 'der' }),
+      );
+      const both = await h.service.updateCertificate(demo, resource.id, {
+        name: 'both',
+        certificate: site.certificatePem,
+        private_key: site.privateKeyPem,
+      });
       expect(both.resource).toMatchObject({ name: 'both', fingerprint: site.fingerprint });
       expect(JSON.stringify(h.store.events())).not.toContain('PRIVATE KEY');
     });
@@ -1070,7 +1564,10 @@ describe('certificates and TLS termination on VIPs', () => {
     it.each([
       { desc: 'a certificate without its key', input: () => ({ certificate: renewed.certificatePem }) },
       { desc: 'a key without its certificate', input: () => ({ private_key: renewed.privateKeyPem, name: 'x' }) },
-      { desc: 'a replacement that does not validate', input: () => ({ certificate: renewed.certificatePem, private_key: site.privateKeyPem }) },
+      {
+        desc: 'a replacement that does not validate',
+        input: () => ({ certificate: renewed.certificatePem, private_key: site.privateKeyPem }),
+      },
     ])('refuses $desc with a 400 and appends nothing', async ({ input }) => {
       const h = harness();
       const { resource } = await h.service.createCertificate(demo, bundle(site));
@@ -1080,8 +1577,18 @@ describe('certificates and TLS termination on VIPs', () => {
     it("is another tenant's NotFound for every write, appending nothing", async () => {
       const h = harness();
       const { resource } = await h.service.createCertificate(demo, bundle(site));
-      await expectNothingAppended(h, () => h.service.updateCertificate(other, resource.id, { name: 'mine' }), NotFound, 'CertificateNotFound');
-      await expectNothingAppended(h, () => h.service.updateCertificate(other, resource.id, bundle(renewed)), NotFound, 'CertificateNotFound');
+      await expectNothingAppended(
+        h,
+        () => h.service.updateCertificate(other, resource.id, { name: 'mine' }),
+        NotFound,
+        'CertificateNotFound',
+      );
+      await expectNothingAppended(
+        h,
+        () => h.service.updateCertificate(other, resource.id, bundle(renewed)),
+        NotFound,
+        'CertificateNotFound',
+      );
       await expectNothingAppended(h, () => h.service.deleteCertificate(other, resource.id), NotFound, 'CertificateNotFound');
       await expectNothingAppended(h, () => h.service.updateCertificate(demo, ABSENT, { name: 'x' }), NotFound, 'CertificateNotFound');
     });
@@ -1099,8 +1606,14 @@ describe('certificates and TLS termination on VIPs', () => {
     async function ground(h: Harness) {
       const g = await loadBalancerGround(h);
       const certificate = (await h.service.createCertificate(demo, bundle(site))).resource;
-      const vipInput = (fields: Partial<BodyOf<'createVip'>> = {}): BodyOf<'createVip'> =>
-        ({ protocol_port: 443, protocol: 'HTTP', subnet_id: g.vipSubnet.id, pool_id: g.pool.id, tls_certificate_id: certificate.id, ...fields });
+      const vipInput = (fields: Partial<BodyOf<'createVip'>> = {}): BodyOf<'createVip'> => ({
+        protocol_port: 443,
+        protocol: 'HTTP',
+        subnet_id: g.vipSubnet.id,
+        pool_id: g.pool.id,
+        tls_certificate_id: certificate.id,
+        ...fields,
+      });
       return { ...g, certificate, vipInput };
     }
 
@@ -1110,7 +1623,12 @@ describe('certificates and TLS termination on VIPs', () => {
       const since = h.store.lastSeq;
       const vip = (await h.service.createVip(demo, g.vipInput())).resource;
       expect(typesAppended(h, since)).toEqual([
-        'certificate:CertificateVipAttached', 'pool:PoolVipBound', 'subnet:SubnetAddressAllocated', 'port:PortCreated', 'vip:VipCreated', 'vip:VipCertificateChanged',
+        'certificate:CertificateVipAttached',
+        'pool:PoolVipBound',
+        'subnet:SubnetAddressAllocated',
+        'port:PortCreated',
+        'vip:VipCreated',
+        'vip:VipCertificateChanged',
       ]);
       expect(vip.tls_certificate_id).toBe(g.certificate.id);
       expect(h.lookup.rows('certificates')[0].vip_ids).toEqual([vip.id]);
@@ -1124,10 +1642,19 @@ describe('certificates and TLS termination on VIPs', () => {
       const h = harness();
       const g = await ground(h);
       const tcpPool = (await h.service.createPool(demo, { subnet_id: g.poolSubnet.id, protocol, lb_method: 'ROUND_ROBIN' })).resource;
-      const error = await expectRejected(h.service.createVip(demo, g.vipInput({ protocol, pool_id: tcpPool.id })), ValidationError, 'HTTPBadRequest');
+      const error = await expectRejected(
+        h.service.createVip(demo, g.vipInput({ protocol, pool_id: tcpPool.id })),
+        ValidationError,
+        'HTTPBadRequest',
+      );
       expect(error.message).toMatch(/tls_certificate_id/);
       const before = h.store.lastSeq;
-      await expectNothingAppended(h, () => h.service.createVip(demo, g.vipInput({ protocol, pool_id: tcpPool.id })), ValidationError, 'HTTPBadRequest');
+      await expectNothingAppended(
+        h,
+        () => h.service.createVip(demo, g.vipInput({ protocol, pool_id: tcpPool.id })),
+        ValidationError,
+        'HTTPBadRequest',
+      );
       expect(h.store.lastSeq).toBe(before);
     });
 
@@ -1135,10 +1662,24 @@ describe('certificates and TLS termination on VIPs', () => {
       const h = harness();
       const g = await ground(h);
       const theirs = (await h.service.createCertificate(other, bundle(renewed))).resource;
-      await expectNothingAppended(h, () => h.service.createVip(demo, g.vipInput({ tls_certificate_id: ABSENT })), NotFound, 'CertificateNotFound');
-      const foreign = await expectRejected(h.service.createVip(demo, g.vipInput({ tls_certificate_id: theirs.id })), NotFound, 'CertificateNotFound');
+      await expectNothingAppended(
+        h,
+        () => h.service.createVip(demo, g.vipInput({ tls_certificate_id: ABSENT })),
+        NotFound,
+        'CertificateNotFound',
+      );
+      const foreign = await expectRejected(
+        h.service.createVip(demo, g.vipInput({ tls_certificate_id: theirs.id })),
+        NotFound,
+        'CertificateNotFound',
+      );
       expect(foreign.message).toBe(`Certificate ${theirs.id} could not be found.`);
-      await expectNothingAppended(h, () => h.service.createVip(admin, g.vipInput({ tls_certificate_id: theirs.id })), ValidationError, 'HTTPBadRequest');
+      await expectNothingAppended(
+        h,
+        () => h.service.createVip(admin, g.vipInput({ tls_certificate_id: theirs.id })),
+        ValidationError,
+        'HTTPBadRequest',
+      );
     });
 
     it('detaches the certificate again when a later step of the creation is rejected', async () => {
@@ -1149,8 +1690,14 @@ describe('certificates and TLS termination on VIPs', () => {
       const before = h.lookup.everything();
       await expectRejected(h.service.createVip(demo, g.vipInput()), Unavailable, 'ServiceUnavailable');
       expect(typesAppended(h, since)).toEqual([
-        'certificate:CertificateVipAttached', 'pool:PoolVipBound', 'subnet:SubnetAddressAllocated', 'port:PortCreated',
-        'port:PortDeleted', 'subnet:SubnetAddressReleased', 'pool:PoolVipUnbound', 'certificate:CertificateVipDetached',
+        'certificate:CertificateVipAttached',
+        'pool:PoolVipBound',
+        'subnet:SubnetAddressAllocated',
+        'port:PortCreated',
+        'port:PortDeleted',
+        'subnet:SubnetAddressReleased',
+        'pool:PoolVipUnbound',
+        'certificate:CertificateVipDetached',
       ]);
       expect(h.lookup.everything()).toEqual(before);
     });
@@ -1163,14 +1710,35 @@ describe('certificates and TLS termination on VIPs', () => {
       h.store.intercept((aggregate, id) => {
         if (aggregate !== 'vip' || raced) return;
         raced = true;
-        h.store.appendAsAnotherWriter('vip', id, [envelope('vip', id, 'VipCreated', {
-          vipId: id, tenantId: DEMO, subnetId: g.vipSubnet.id, address: '198.18.1.99', portId: ABSENT, protocolPort: 80, protocol: 'TCP', poolId: ABSENT,
-          name: 'intruder', description: '', sessionPersistence: null, connectionLimit: -1, adminStateUp: true,
-        })], 'c-intruder-vip');
+        h.store.appendAsAnotherWriter(
+          'vip',
+          id,
+          [
+            envelope('vip', id, 'VipCreated', {
+              vipId: id,
+              tenantId: DEMO,
+              subnetId: g.vipSubnet.id,
+              address: '198.18.1.99',
+              portId: ABSENT,
+              protocolPort: 80,
+              protocol: 'TCP',
+              poolId: ABSENT,
+              name: 'intruder',
+              description: '',
+              sessionPersistence: null,
+              connectionLimit: -1,
+              adminStateUp: true,
+            }),
+          ],
+          'c-intruder-vip',
+        );
       });
       const since = h.store.lastSeq;
       await expectRejected(h.service.createVip(demo, g.vipInput()), Conflict, 'VipExists');
-      expect(typesAppended(h, since).filter((t) => t.startsWith('certificate:'))).toEqual(['certificate:CertificateVipAttached', 'certificate:CertificateVipDetached']);
+      expect(typesAppended(h, since).filter((t) => t.startsWith('certificate:'))).toEqual([
+        'certificate:CertificateVipAttached',
+        'certificate:CertificateVipDetached',
+      ]);
       expect(h.lookup.rows('certificates')[0].vip_ids).toEqual([]);
     });
 
@@ -1189,7 +1757,12 @@ describe('certificates and TLS termination on VIPs', () => {
       const since = h.store.lastSeq;
       const vip = (await h.service.createVip(withKey(demo, 'tls-vip'), g.vipInput())).resource;
       expect(typesAppended(h, since)).toEqual(['port:PortCreated', 'vip:VipCreated', 'vip:VipCertificateChanged']);
-      expect(h.store.events('certificate', g.certificate.id).map((e) => e.type).filter((t) => t === 'CertificateVipAttached')).toHaveLength(1);
+      expect(
+        h.store
+          .events('certificate', g.certificate.id)
+          .map((e) => e.type)
+          .filter((t) => t === 'CertificateVipAttached'),
+      ).toHaveLength(1);
       expect(h.lookup.rows('certificates')[0].vip_ids).toEqual([vip.id]);
     });
 
@@ -1200,12 +1773,19 @@ describe('certificates and TLS termination on VIPs', () => {
       expect(vip.tls_certificate_id).toBeNull();
       const second = (await h.service.createCertificate(demo, bundle(renewed))).resource;
       let since = h.store.lastSeq;
-      expect((await h.service.updateVip(demo, vip.id, { tls_certificate_id: g.certificate.id })).resource.tls_certificate_id).toBe(g.certificate.id);
+      expect((await h.service.updateVip(demo, vip.id, { tls_certificate_id: g.certificate.id })).resource.tls_certificate_id).toBe(
+        g.certificate.id,
+      );
       expect(typesAppended(h, since)).toEqual(['certificate:CertificateVipAttached', 'vip:VipCertificateChanged']);
       since = h.store.lastSeq;
       const moved = await h.service.updateVip(demo, vip.id, { tls_certificate_id: second.id, name: 'renamed' });
       expect(moved.resource).toMatchObject({ tls_certificate_id: second.id, name: 'renamed' });
-      expect(typesAppended(h, since)).toEqual(['certificate:CertificateVipAttached', 'vip:VipCertificateChanged', 'certificate:CertificateVipDetached', 'vip:VipUpdated']);
+      expect(typesAppended(h, since)).toEqual([
+        'certificate:CertificateVipAttached',
+        'vip:VipCertificateChanged',
+        'certificate:CertificateVipDetached',
+        'vip:VipUpdated',
+      ]);
       since = h.store.lastSeq;
       expect((await h.service.updateVip(demo, vip.id, { tls_certificate_id: second.id })).resource.tls_certificate_id).toBe(second.id);
       expect(typesAppended(h, since)).toEqual([]);
@@ -1216,17 +1796,39 @@ describe('certificates and TLS termination on VIPs', () => {
       await h.service.deleteCertificate(demo, second.id);
     });
 
-    it('refuses a certificate on a TCP VIP, a missing one and another tenant\'s on update, appending nothing', async () => {
+    it("refuses a certificate on a TCP VIP, a missing one and another tenant's on update, appending nothing", async () => {
       const h = harness();
       const g = await ground(h);
-      const tcpPool = (await h.service.createPool(demo, { subnet_id: g.poolSubnet.id, protocol: 'TCP', lb_method: 'ROUND_ROBIN' })).resource;
-      const tcpVip = (await h.service.createVip(demo, g.vipInput({ protocol: 'TCP', pool_id: tcpPool.id, tls_certificate_id: undefined }))).resource;
+      const tcpPool = (await h.service.createPool(demo, { subnet_id: g.poolSubnet.id, protocol: 'TCP', lb_method: 'ROUND_ROBIN' }))
+        .resource;
+      const tcpVip = (await h.service.createVip(demo, g.vipInput({ protocol: 'TCP', pool_id: tcpPool.id, tls_certificate_id: undefined })))
+        .resource;
       const httpVip = (await h.service.createVip(demo, g.vipInput({ tls_certificate_id: null }))).resource;
       const theirs = (await h.service.createCertificate(other, bundle(renewed))).resource;
-      await expectNothingAppended(h, () => h.service.updateVip(demo, tcpVip.id, { tls_certificate_id: g.certificate.id, name: 'x' }), ValidationError, 'HTTPBadRequest');
-      await expectNothingAppended(h, () => h.service.updateVip(demo, httpVip.id, { tls_certificate_id: ABSENT }), NotFound, 'CertificateNotFound');
-      await expectNothingAppended(h, () => h.service.updateVip(demo, httpVip.id, { tls_certificate_id: theirs.id }), NotFound, 'CertificateNotFound');
-      await expectNothingAppended(h, () => h.service.updateVip(demo, httpVip.id, { pool_id: ABSENT, tls_certificate_id: g.certificate.id }), NotFound, 'PoolNotFound');
+      await expectNothingAppended(
+        h,
+        () => h.service.updateVip(demo, tcpVip.id, { tls_certificate_id: g.certificate.id, name: 'x' }),
+        ValidationError,
+        'HTTPBadRequest',
+      );
+      await expectNothingAppended(
+        h,
+        () => h.service.updateVip(demo, httpVip.id, { tls_certificate_id: ABSENT }),
+        NotFound,
+        'CertificateNotFound',
+      );
+      await expectNothingAppended(
+        h,
+        () => h.service.updateVip(demo, httpVip.id, { tls_certificate_id: theirs.id }),
+        NotFound,
+        'CertificateNotFound',
+      );
+      await expectNothingAppended(
+        h,
+        () => h.service.updateVip(demo, httpVip.id, { pool_id: ABSENT, tls_certificate_id: g.certificate.id }),
+        NotFound,
+        'PoolNotFound',
+      );
     });
 
     it('detaches the certificate when the VIP is deleted, so the certificate can go', async () => {
@@ -1236,7 +1838,11 @@ describe('certificates and TLS termination on VIPs', () => {
       const since = h.store.lastSeq;
       await h.service.deleteVip(demo, vip.id);
       expect(typesAppended(h, since)).toEqual([
-        'vip:VipDeleted', 'port:PortDeleted', 'subnet:SubnetAddressReleased', 'pool:PoolVipUnbound', 'certificate:CertificateVipDetached',
+        'vip:VipDeleted',
+        'port:PortDeleted',
+        'subnet:SubnetAddressReleased',
+        'pool:PoolVipUnbound',
+        'certificate:CertificateVipDetached',
       ]);
       await h.service.deleteCertificate(demo, g.certificate.id);
       expect(h.lookup.rows('certificates')).toEqual([]);
@@ -1257,7 +1863,12 @@ describe('certificates and TLS termination on VIPs', () => {
       alive = true;
       const since = h.store.lastSeq;
       await expectRejected(h.service.deleteVip(demo, vip.id), NotFound, 'VipNotFound');
-      expect(typesAppended(h, since)).toEqual(['port:PortDeleted', 'subnet:SubnetAddressReleased', 'pool:PoolVipUnbound', 'certificate:CertificateVipDetached']);
+      expect(typesAppended(h, since)).toEqual([
+        'port:PortDeleted',
+        'subnet:SubnetAddressReleased',
+        'pool:PoolVipUnbound',
+        'certificate:CertificateVipDetached',
+      ]);
     });
 
     it('releases the attachment of a VIP whose deletion never finished when the certificate is deleted, but not of a live VIP', async () => {
@@ -1297,8 +1908,9 @@ describe('certificates and TLS termination on VIPs', () => {
       expect(typesAppended(h, since)).toEqual(['certificate:CertificateReplaced']);
       const sealed = sealedKeyOf(h, resource.id);
       expect(sealed.keyId).toBe(newRing.current.id);
-      expect(createPrivateKey(openSecret(sealed, newRing)).export({ type: 'pkcs8', format: 'der' }))
-        .toEqual(createPrivateKey(site.privateKeyPem).export({ type: 'pkcs8', format: 'der' }));
+      expect(createPrivateKey(openSecret(sealed, newRing)).export({ type: 'pkcs8', format: 'der' })).toEqual(
+        createPrivateKey(site.privateKeyPem).export({ type: 'pkcs8', format: 'der' }),
+      );
       // Once every certificate is resealed, the .previous key can go.
       rmSync(`${keyFile}.previous`);
       expect(openSecret(sealed, loadKeyRing(keyFile))).toBe(openSecret(sealed, newRing));
@@ -1310,7 +1922,12 @@ describe('certificates and TLS termination on VIPs', () => {
       const { resource } = await h.service.createCertificate(demo, bundle(site));
       const stranger = loadKeyRing(join(mkdtempSync(join(keyDir, 'stranger-')), 'certificate.key'));
       const service = writeSide(h.store, h.lookup, new TestEnvironment(), null, null, stranger);
-      const error = await expectNothingAppended(h, () => service.resealCertificate(admin, resource.id), Conflict, 'CertificateKeyUnavailable');
+      const error = await expectNothingAppended(
+        h,
+        () => service.resealCertificate(admin, resource.id),
+        Conflict,
+        'CertificateKeyUnavailable',
+      );
       expect(error.message).toContain(TEST_RING.current.id);
       expect(error.message).toMatch(/\.previous/);
     });
@@ -1330,8 +1947,17 @@ let otherWriterEvents = 0;
 function envelope(aggregate: AggregateType, aggregateId: string, type: string, data: unknown): EventEnvelope {
   otherWriterEvents++;
   return {
-    id: uuidv7(), type, version: 1, aggregate, aggregateId, tenantId: DEMO, actor: 'another-writer', occurredAt: NOW,
-    correlationId: `other-${otherWriterEvents}`, causationId: null, data,
+    id: uuidv7(),
+    type,
+    version: 1,
+    aggregate,
+    aggregateId,
+    tenantId: DEMO,
+    actor: 'another-writer',
+    occurredAt: NOW,
+    correlationId: `other-${otherWriterEvents}`,
+    causationId: null,
+    data,
   };
 }
 

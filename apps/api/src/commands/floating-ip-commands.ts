@@ -1,5 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { floatingIpDecider, type FloatingIpResource, floatingIpView, networkDecider, NotFound, portDecider, subnetDecider, ValidationError } from '@lbaas/domain';
+import {
+  floatingIpDecider,
+  type FloatingIpResource,
+  floatingIpView,
+  networkDecider,
+  NotFound,
+  portDecider,
+  subnetDecider,
+  ValidationError,
+} from '@lbaas/domain';
 import type { BodyOf } from '../http/schemas';
 import type { CommandRun } from './command-run';
 import { CommandRuns, replay, tenantFor, written } from './command-runs';
@@ -36,19 +45,37 @@ export class FloatingIpCommands {
     const fixedIpAddress = input.port_id ? await this.portAddress(run, input.port_id, input.fixed_ip_address) : null;
     const out = await run.saga(async (saga) => {
       const allocated = saga.compensate(
-        await run.execute(subnetDecider, subnetId, () => ({
-          type: 'AllocateAddress', data: { subnetId, ownerId: floatingIpId, ipAddress: input.floating_ip_address },
-        }), { scoped: false }),
-        () => run.execute(subnetDecider, subnetId, () => ({ type: 'ReleaseAddress', data: { subnetId, ownerId: floatingIpId } }), { scoped: false }),
+        await run.execute(
+          subnetDecider,
+          subnetId,
+          () => ({
+            type: 'AllocateAddress',
+            data: { subnetId, ownerId: floatingIpId, ipAddress: input.floating_ip_address },
+          }),
+          { scoped: false },
+        ),
+        () =>
+          run.execute(subnetDecider, subnetId, () => ({ type: 'ReleaseAddress', data: { subnetId, ownerId: floatingIpId } }), {
+            scoped: false,
+          }),
       );
       const floatingIpAddress = addressAllocatedTo(allocated.state, floatingIpId);
-      return run.execute(floatingIpDecider, floatingIpId, (s) => (s.kind === 'live' ? null : {
-        type: 'CreateFloatingIp',
-        data: {
-          floatingIpId, tenantId, floatingNetworkId: network.id, floatingSubnetId: subnetId, floatingIpAddress,
-          portId: input.port_id ?? null, fixedIpAddress,
-        },
-      }));
+      return run.execute(floatingIpDecider, floatingIpId, (s) =>
+        s.kind === 'live'
+          ? null
+          : {
+              type: 'CreateFloatingIp',
+              data: {
+                floatingIpId,
+                tenantId,
+                floatingNetworkId: network.id,
+                floatingSubnetId: subnetId,
+                floatingIpAddress,
+                portId: input.port_id ?? null,
+                fixedIpAddress,
+              },
+            },
+      );
     });
     return written(run, floatingIpView(out.state), 'FloatingIP', floatingIpId);
   }
@@ -61,7 +88,8 @@ export class FloatingIpCommands {
     const out = await run.execute(floatingIpDecider, id, () =>
       portId === null || fixedIpAddress === null
         ? { type: 'DisassociateFloatingIp', data: { floatingIpId: id } }
-        : { type: 'AssociateFloatingIp', data: { floatingIpId: id, portId, fixedIpAddress } });
+        : { type: 'AssociateFloatingIp', data: { floatingIpId: id, portId, fixedIpAddress } },
+    );
     return written(run, floatingIpView(out.state), 'FloatingIP', id);
   }
 
@@ -70,8 +98,12 @@ export class FloatingIpCommands {
     const run = this.runs.begin(ctx);
     const { state: fip, deleted } = await run.lastSeen(floatingIpDecider, id);
     if (!deleted) await run.execute(floatingIpDecider, id, () => ({ type: 'DeleteFloatingIp', data: { floatingIpId: id } }));
-    await run.execute(subnetDecider, fip.floatingSubnetId, (s) =>
-      (s.kind === 'live' ? { type: 'ReleaseAddress', data: { subnetId: fip.floatingSubnetId, ownerId: id } } : null), { scoped: false });
+    await run.execute(
+      subnetDecider,
+      fip.floatingSubnetId,
+      (s) => (s.kind === 'live' ? { type: 'ReleaseAddress', data: { subnetId: fip.floatingSubnetId, ownerId: id } } : null),
+      { scoped: false },
+    );
     if (deleted) throw new NotFound('FloatingIP', id);
     return { seq: run.seq };
   }

@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { healthMonitorDecider, type HealthMonitorResource, type HealthMonitorState, healthMonitorView, NotFound, poolDecider } from '@lbaas/domain';
+import {
+  healthMonitorDecider,
+  type HealthMonitorResource,
+  type HealthMonitorState,
+  healthMonitorView,
+  NotFound,
+  poolDecider,
+} from '@lbaas/domain';
 import type { BodyOf } from '../http/schemas';
 import type { CommandRun } from './command-run';
 import { CommandRuns, replay, tenantFor, written } from './command-runs';
@@ -16,23 +23,45 @@ export class HealthMonitorCommands {
     const tenantId = tenantFor(ctx, input.tenant_id);
     const earlier = await replay(run, healthMonitorDecider, monitorId);
     if (earlier) return written(run, healthMonitorView(earlier), 'HealthMonitor', monitorId);
-    const out = await run.execute(healthMonitorDecider, monitorId, (s) => (s.kind === 'live' && ctx.idempotencyKey ? null : {
-      type: 'CreateHealthMonitor',
-      data: {
-        monitorId, tenantId, type: input.type, delay: input.delay, timeout: input.timeout, maxRetries: input.max_retries,
-        httpMethod: input.http_method, urlPath: input.url_path, expectedCodes: input.expected_codes, adminStateUp: input.admin_state_up,
-      },
-    }));
+    const out = await run.execute(healthMonitorDecider, monitorId, (s) =>
+      s.kind === 'live' && ctx.idempotencyKey
+        ? null
+        : {
+            type: 'CreateHealthMonitor',
+            data: {
+              monitorId,
+              tenantId,
+              type: input.type,
+              delay: input.delay,
+              timeout: input.timeout,
+              maxRetries: input.max_retries,
+              httpMethod: input.http_method,
+              urlPath: input.url_path,
+              expectedCodes: input.expected_codes,
+              adminStateUp: input.admin_state_up,
+            },
+          },
+    );
     return written(run, healthMonitorView(out.state), 'HealthMonitor', monitorId);
   }
 
-  async updateHealthMonitor(ctx: RequestContext, id: string, input: BodyOf<'updateHealthMonitor'>): Promise<Written<HealthMonitorResource>> {
+  async updateHealthMonitor(
+    ctx: RequestContext,
+    id: string,
+    input: BodyOf<'updateHealthMonitor'>,
+  ): Promise<Written<HealthMonitorResource>> {
     const run = this.runs.begin(ctx);
     const out = await run.execute(healthMonitorDecider, id, () => ({
       type: 'UpdateHealthMonitor',
       data: {
-        monitorId: id, delay: input.delay, timeout: input.timeout, maxRetries: input.max_retries, httpMethod: input.http_method,
-        urlPath: input.url_path, expectedCodes: input.expected_codes, adminStateUp: input.admin_state_up,
+        monitorId: id,
+        delay: input.delay,
+        timeout: input.timeout,
+        maxRetries: input.max_retries,
+        httpMethod: input.http_method,
+        urlPath: input.url_path,
+        expectedCodes: input.expected_codes,
+        adminStateUp: input.admin_state_up,
       },
     }));
     return written(run, healthMonitorView(out.state), 'HealthMonitor', id);
@@ -57,7 +86,8 @@ export class HealthMonitorCommands {
     await run.saga(async (saga) => {
       saga.compensate(
         await run.execute(healthMonitorDecider, monitorId, (s) =>
-          (s.kind === 'live' && s.poolIds.includes(poolId) ? null : { type: 'AssociatePool', data: { monitorId, poolId } })),
+          s.kind === 'live' && s.poolIds.includes(poolId) ? null : { type: 'AssociatePool', data: { monitorId, poolId } },
+        ),
         () => releaseMonitorSide(run, monitorId, poolId),
       );
       await run.execute(poolDecider, poolId, () => ({ type: 'AssociateMonitor', data: { poolId, monitorId } }));
@@ -70,7 +100,8 @@ export class HealthMonitorCommands {
     const run = this.runs.begin(ctx);
     await run.visible(poolDecider, poolId);
     const poolSide = await run.execute(poolDecider, poolId, (s) =>
-      (s.kind === 'live' && !s.monitorIds.includes(monitorId) ? null : { type: 'DisassociateMonitor', data: { poolId, monitorId } }));
+      s.kind === 'live' && !s.monitorIds.includes(monitorId) ? null : { type: 'DisassociateMonitor', data: { poolId, monitorId } },
+    );
     const monitorSide = await releaseMonitorSide(run, monitorId, poolId);
     if (!poolSide.appended && !monitorSide.appended) {
       throw new NotFound('PoolMonitorAssociation', monitorId, `Monitor ${monitorId} is not associated with Pool ${poolId}`);
@@ -81,6 +112,11 @@ export class HealthMonitorCommands {
 
 /** The monitor's side of an association, released; a no-op when it is gone already. */
 export function releaseMonitorSide(run: CommandRun, monitorId: string, poolId: string) {
-  return run.execute(healthMonitorDecider, monitorId, (s: HealthMonitorState) =>
-    (s.kind === 'live' && s.poolIds.includes(poolId) ? { type: 'DisassociatePool', data: { monitorId, poolId } } : null), { scoped: false });
+  return run.execute(
+    healthMonitorDecider,
+    monitorId,
+    (s: HealthMonitorState) =>
+      s.kind === 'live' && s.poolIds.includes(poolId) ? { type: 'DisassociatePool', data: { monitorId, poolId } } : null,
+    { scoped: false },
+  );
 }

@@ -9,10 +9,18 @@ import { RESOURCE_LOOKUP } from './tokens';
 /** Members, which live in their pool's stream: uniqueness of address and port is decided there. */
 @Injectable()
 export class MemberCommands {
-  constructor(private readonly runs: CommandRuns, @Inject(RESOURCE_LOOKUP) private readonly lookup: ResourceLookup) {}
+  constructor(
+    private readonly runs: CommandRuns,
+    @Inject(RESOURCE_LOOKUP) private readonly lookup: ResourceLookup,
+  ) {}
 
   private memberWritten(run: CommandRun, state: PoolState, memberId: string): Written<MemberResource> {
-    return written(run, memberViews(state).find((m) => m.id === memberId), 'Member', memberId);
+    return written(
+      run,
+      memberViews(state).find((m) => m.id === memberId),
+      'Member',
+      memberId,
+    );
   }
 
   async createMember(ctx: RequestContext, input: BodyOf<'createMember'>): Promise<Written<MemberResource>> {
@@ -26,8 +34,13 @@ export class MemberCommands {
         type: 'AddMember',
         data: {
           // A member belongs to its pool's tenant unless an admin says otherwise.
-          poolId: pool.id, memberId, tenantId: requestedTenant ?? pool.tenantId, address: input.address, protocolPort: input.protocol_port,
-          weight: input.weight ?? 1, adminStateUp: input.admin_state_up ?? true,
+          poolId: pool.id,
+          memberId,
+          tenantId: requestedTenant ?? pool.tenantId,
+          address: input.address,
+          protocolPort: input.protocol_port,
+          weight: input.weight ?? 1,
+          adminStateUp: input.admin_state_up ?? true,
         },
       };
     });
@@ -55,14 +68,19 @@ export class MemberCommands {
     const pool = await this.memberPool(run, id);
     if (input.pool_id !== undefined && input.pool_id !== pool.id) return this.moveMember(run, pool, id, input.pool_id, input);
     const out = await run.execute(poolDecider, pool.id, () => ({
-      type: 'UpdateMember', data: { poolId: pool.id, memberId: id, weight: input.weight, adminStateUp: input.admin_state_up },
+      type: 'UpdateMember',
+      data: { poolId: pool.id, memberId: id, weight: input.weight, adminStateUp: input.admin_state_up },
     }));
     return this.memberWritten(run, out.state, id);
   }
 
   /** Target pool (address:port uniqueness is decided there) -> source pool; the target is undone if the source rejects. */
   private async moveMember(
-    run: CommandRun, from: Live<PoolState>, memberId: string, toPoolId: string, input: BodyOf<'updateMember'>,
+    run: CommandRun,
+    from: Live<PoolState>,
+    memberId: string,
+    toPoolId: string,
+    input: BodyOf<'updateMember'>,
   ): Promise<Written<MemberResource>> {
     const target = await run.visible(poolDecider, toPoolId);
     const current = from.members.find((m) => m.id === memberId);
@@ -72,11 +90,17 @@ export class MemberCommands {
         await run.execute(poolDecider, target.id, () => ({
           type: 'AddMember',
           data: {
-            poolId: target.id, memberId, tenantId: current.tenantId, address: current.address, protocolPort: current.protocolPort,
-            weight: input.weight ?? current.weight, adminStateUp: input.admin_state_up ?? current.adminStateUp,
+            poolId: target.id,
+            memberId,
+            tenantId: current.tenantId,
+            address: current.address,
+            protocolPort: current.protocolPort,
+            weight: input.weight ?? current.weight,
+            adminStateUp: input.admin_state_up ?? current.adminStateUp,
           },
         })),
-        () => run.execute(poolDecider, target.id, () => ({ type: 'RemoveMember', data: { poolId: target.id, memberId } }), { scoped: false }),
+        () =>
+          run.execute(poolDecider, target.id, () => ({ type: 'RemoveMember', data: { poolId: target.id, memberId } }), { scoped: false }),
       );
       await run.execute(poolDecider, from.id, () => ({ type: 'RemoveMember', data: { poolId: from.id, memberId } }));
       return out;

@@ -1,7 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import {
-  addressOf, ConcurrencyConflict, type CreateSubnet, networkDecider, type NetworkResource, networkView, NotFound, subnetDecider, type SubnetResource,
-  type SubnetState, subnetView,
+  addressOf,
+  ConcurrencyConflict,
+  type CreateSubnet,
+  networkDecider,
+  type NetworkResource,
+  networkView,
+  NotFound,
+  subnetDecider,
+  type SubnetResource,
+  type SubnetState,
+  subnetView,
 } from '@lbaas/domain';
 import type { BodyOf } from '../http/schemas';
 import { CommandRuns, replay, tenantFor, written } from './command-runs';
@@ -18,20 +27,29 @@ export class NetworkCommands {
     const tenantId = tenantFor(ctx, input.tenant_id);
     const earlier = await replay(run, networkDecider, networkId);
     if (earlier) return written(run, networkView(earlier), 'Network', networkId);
-    const out = await run.execute(networkDecider, networkId, (s) => (s.kind === 'live' && ctx.idempotencyKey ? null : {
-      type: 'CreateNetwork',
-      data: {
-        networkId, tenantId, name: input.name ?? '', adminStateUp: input.admin_state_up ?? true, shared: input.shared ?? false,
-        external: input['router:external'] ?? false,
-      },
-    }));
+    const out = await run.execute(networkDecider, networkId, (s) =>
+      s.kind === 'live' && ctx.idempotencyKey
+        ? null
+        : {
+            type: 'CreateNetwork',
+            data: {
+              networkId,
+              tenantId,
+              name: input.name ?? '',
+              adminStateUp: input.admin_state_up ?? true,
+              shared: input.shared ?? false,
+              external: input['router:external'] ?? false,
+            },
+          },
+    );
     return written(run, networkView(out.state), 'Network', networkId);
   }
 
   async updateNetwork(ctx: RequestContext, id: string, input: BodyOf<'updateNetwork'>): Promise<Written<NetworkResource>> {
     const run = this.runs.begin(ctx);
     const out = await run.execute(networkDecider, id, () => ({
-      type: 'UpdateNetwork', data: { networkId: id, name: input.name, adminStateUp: input.admin_state_up, shared: input.shared },
+      type: 'UpdateNetwork',
+      data: { networkId: id, name: input.name, adminStateUp: input.admin_state_up, shared: input.shared },
     }));
     return written(run, networkView(out.state), 'Network', id);
   }
@@ -52,16 +70,30 @@ export class NetworkCommands {
     const create: CreateSubnet = {
       type: 'CreateSubnet',
       data: {
-        subnetId, tenantId, networkId: input.network_id, cidr: input.cidr, name: input.name, gatewayIp: input.gateway_ip,
-        allocationPools: input.allocation_pools, enableDhcp: input.enable_dhcp, dnsNameservers: input.dns_nameservers, hostRoutes: input.host_routes,
+        subnetId,
+        tenantId,
+        networkId: input.network_id,
+        cidr: input.cidr,
+        name: input.name,
+        gatewayIp: input.gateway_ip,
+        allocationPools: input.allocation_pools,
+        enableDhcp: input.enable_dhcp,
+        dnsNameservers: input.dns_nameservers,
+        hostRoutes: input.host_routes,
       },
     };
     subnetDecider.decide(create, subnetDecider.initialState); // reject bad settings before reserving anything
     const network = await run.visible(networkDecider, input.network_id);
     const out = await run.saga(async (saga) => {
       saga.compensate(
-        await run.execute(networkDecider, network.id, () => ({ type: 'AttachSubnet', data: { networkId: network.id, subnetId, cidr: input.cidr } })),
-        () => run.execute(networkDecider, network.id, () => ({ type: 'DetachSubnet', data: { networkId: network.id, subnetId } }), { scoped: false }),
+        await run.execute(networkDecider, network.id, () => ({
+          type: 'AttachSubnet',
+          data: { networkId: network.id, subnetId, cidr: input.cidr },
+        })),
+        () =>
+          run.execute(networkDecider, network.id, () => ({ type: 'DetachSubnet', data: { networkId: network.id, subnetId } }), {
+            scoped: false,
+          }),
       );
       return run.execute(subnetDecider, subnetId, (s) => (s.kind === 'live' ? null : create));
     });
@@ -73,7 +105,11 @@ export class NetworkCommands {
     const out = await run.execute(subnetDecider, id, () => ({
       type: 'UpdateSubnet',
       data: {
-        subnetId: id, name: input.name, gatewayIp: input.gateway_ip, enableDhcp: input.enable_dhcp, dnsNameservers: input.dns_nameservers,
+        subnetId: id,
+        name: input.name,
+        gatewayIp: input.gateway_ip,
+        enableDhcp: input.enable_dhcp,
+        dnsNameservers: input.dns_nameservers,
         hostRoutes: input.host_routes,
       },
     }));
@@ -85,7 +121,12 @@ export class NetworkCommands {
     const run = this.runs.begin(ctx);
     const { state: subnet, deleted } = await run.lastSeen(subnetDecider, id);
     if (!deleted) await run.execute(subnetDecider, id, () => ({ type: 'DeleteSubnet', data: { subnetId: id } }));
-    await run.execute(networkDecider, subnet.networkId, (s) => (s.kind === 'live' ? { type: 'DetachSubnet', data: { networkId: subnet.networkId, subnetId: id } } : null), { scoped: false });
+    await run.execute(
+      networkDecider,
+      subnet.networkId,
+      (s) => (s.kind === 'live' ? { type: 'DetachSubnet', data: { networkId: subnet.networkId, subnetId: id } } : null),
+      { scoped: false },
+    );
     if (deleted) throw new NotFound('Subnet', id);
     return { seq: run.seq };
   }

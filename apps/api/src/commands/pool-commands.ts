@@ -17,20 +17,32 @@ export class PoolCommands {
     const earlier = await replay(run, poolDecider, poolId);
     if (earlier) return written(run, poolView(earlier), 'Pool', poolId);
     await run.visible(subnetDecider, input.subnet_id);
-    const out = await run.execute(poolDecider, poolId, (s) => (s.kind === 'live' && ctx.idempotencyKey ? null : {
-      type: 'CreatePool',
-      data: {
-        poolId, tenantId, name: input.name ?? '', description: input.description ?? '', subnetId: input.subnet_id, protocol: input.protocol,
-        lbMethod: input.lb_method, adminStateUp: input.admin_state_up ?? true, provider: input.provider ?? 'haproxy',
-      },
-    }));
+    const out = await run.execute(poolDecider, poolId, (s) =>
+      s.kind === 'live' && ctx.idempotencyKey
+        ? null
+        : {
+            type: 'CreatePool',
+            data: {
+              poolId,
+              tenantId,
+              name: input.name ?? '',
+              description: input.description ?? '',
+              subnetId: input.subnet_id,
+              protocol: input.protocol,
+              lbMethod: input.lb_method,
+              adminStateUp: input.admin_state_up ?? true,
+              provider: input.provider ?? 'haproxy',
+            },
+          },
+    );
     return written(run, poolView(out.state), 'Pool', poolId);
   }
 
   async updatePool(ctx: RequestContext, id: string, input: BodyOf<'updatePool'>): Promise<Written<PoolResource>> {
     const run = this.runs.begin(ctx);
     const out = await run.execute(poolDecider, id, () => ({
-      type: 'UpdatePool', data: { poolId: id, name: input.name, description: input.description, lbMethod: input.lb_method, adminStateUp: input.admin_state_up },
+      type: 'UpdatePool',
+      data: { poolId: id, name: input.name, description: input.description, lbMethod: input.lb_method, adminStateUp: input.admin_state_up },
     }));
     return written(run, poolView(out.state), 'Pool', id);
   }

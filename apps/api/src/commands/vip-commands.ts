@@ -1,7 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  type CreateVip, floatingIpDecider, type FloatingIpState, NotFound, poolDecider, portDecider, type PortState, subnetDecider, type SubnetState, vipDecider,
-  type VipResource, vipView,
+  type CreateVip,
+  floatingIpDecider,
+  type FloatingIpState,
+  NotFound,
+  poolDecider,
+  portDecider,
+  type PortState,
+  subnetDecider,
+  type SubnetState,
+  vipDecider,
+  type VipResource,
+  vipView,
 } from '@lbaas/domain';
 import type { BodyOf } from '../http/schemas';
 import { attachCertificate, detachCertificate, usableCertificate } from './certificate-attachments';
@@ -20,7 +30,10 @@ export const VIP_PORT_OWNER = 'neutron:LOADBALANCER';
  */
 @Injectable()
 export class VipCommands {
-  constructor(private readonly runs: CommandRuns, @Inject(RESOURCE_LOOKUP) private readonly lookup: ResourceLookup) {}
+  constructor(
+    private readonly runs: CommandRuns,
+    @Inject(RESOURCE_LOOKUP) private readonly lookup: ResourceLookup,
+  ) {}
 
   /**
    * Pool (bind: one VIP per pool, protocols match) -> subnet (allocate the address) -> port -> VIP.
@@ -34,9 +47,19 @@ export class VipCommands {
     if (earlier) return written(run, vipView(earlier), 'Vip', vipId);
     const portId = await this.vipPortId(run, vipId);
     const draft: CreateVip['data'] = {
-      vipId, tenantId, subnetId: input.subnet_id, address: input.address ?? '', portId, protocolPort: input.protocol_port,
-      protocol: input.protocol, poolId: input.pool_id, name: input.name ?? '', description: input.description ?? '',
-      sessionPersistence: input.session_persistence ?? null, connectionLimit: input.connection_limit ?? -1, adminStateUp: input.admin_state_up ?? true,
+      vipId,
+      tenantId,
+      subnetId: input.subnet_id,
+      address: input.address ?? '',
+      portId,
+      protocolPort: input.protocol_port,
+      protocol: input.protocol,
+      poolId: input.pool_id,
+      name: input.name ?? '',
+      description: input.description ?? '',
+      sessionPersistence: input.session_persistence ?? null,
+      connectionLimit: input.connection_limit ?? -1,
+      adminStateUp: input.admin_state_up ?? true,
     };
     const certificateId = input.tls_certificate_id ?? null;
     // Reject what can be known now before reserving anything; every step decides again on fresh state.
@@ -53,26 +76,54 @@ export class VipCommands {
         () => run.execute(poolDecider, pool.id, () => ({ type: 'UnbindVip', data: { poolId: pool.id, vipId } }), { scoped: false }),
       );
       const allocated = saga.compensate(
-        await run.execute(subnetDecider, subnet.id, () => ({
-          type: 'AllocateAddress', data: { subnetId: subnet.id, ownerId: portId, ipAddress: input.address },
-        }), { scoped: false }),
-        () => run.execute(subnetDecider, subnet.id, () => ({ type: 'ReleaseAddress', data: { subnetId: subnet.id, ownerId: portId } }), { scoped: false }),
+        await run.execute(
+          subnetDecider,
+          subnet.id,
+          () => ({
+            type: 'AllocateAddress',
+            data: { subnetId: subnet.id, ownerId: portId, ipAddress: input.address },
+          }),
+          { scoped: false },
+        ),
+        () =>
+          run.execute(subnetDecider, subnet.id, () => ({ type: 'ReleaseAddress', data: { subnetId: subnet.id, ownerId: portId } }), {
+            scoped: false,
+          }),
       );
       const address = addressAllocatedTo(allocated.state, portId);
       saga.compensate(
-        await run.execute(portDecider, portId, (s: PortState) => (s.kind === 'live' ? null : {
-          type: 'CreatePort',
-          data: {
-            portId, tenantId, networkId: subnet.networkId, subnetId: subnet.id, ipAddress: address, name: `vip-${vipId}`,
-            deviceId: vipId, deviceOwner: VIP_PORT_OWNER,
-          },
-        })),
-        () => run.execute(portDecider, portId, (s: PortState) => (s.kind === 'live' ? { type: 'DeletePort', data: { portId } } : null), { scoped: false }),
+        await run.execute(portDecider, portId, (s: PortState) =>
+          s.kind === 'live'
+            ? null
+            : {
+                type: 'CreatePort',
+                data: {
+                  portId,
+                  tenantId,
+                  networkId: subnet.networkId,
+                  subnetId: subnet.id,
+                  ipAddress: address,
+                  name: `vip-${vipId}`,
+                  deviceId: vipId,
+                  deviceOwner: VIP_PORT_OWNER,
+                },
+              },
+        ),
+        () =>
+          run.execute(portDecider, portId, (s: PortState) => (s.kind === 'live' ? { type: 'DeletePort', data: { portId } } : null), {
+            scoped: false,
+          }),
       );
       // A concurrent try with the same Idempotency-Key may have finished first: its VIP is this one.
-      return run.execute(vipDecider, vipId, (s) => (s.kind === 'live' && ctx.idempotencyKey ? null : {
-        type: 'CreateVip', data: { ...draft, address }, tlsCertificateId: certificateId,
-      }));
+      return run.execute(vipDecider, vipId, (s) =>
+        s.kind === 'live' && ctx.idempotencyKey
+          ? null
+          : {
+              type: 'CreateVip',
+              data: { ...draft, address },
+              tlsCertificateId: certificateId,
+            },
+      );
     });
     return written(run, vipView(out.state), 'Vip', vipId);
   }
@@ -97,8 +148,11 @@ export class VipCommands {
     const run = this.runs.begin(ctx);
     const vip = await run.visible(vipDecider, id);
     const changes = {
-      name: input.name, description: input.description, sessionPersistence: input.session_persistence,
-      connectionLimit: input.connection_limit, adminStateUp: input.admin_state_up,
+      name: input.name,
+      description: input.description,
+      sessionPersistence: input.session_persistence,
+      connectionLimit: input.connection_limit,
+      adminStateUp: input.admin_state_up,
     };
     const changesSettings = Object.values(changes).some((v) => v !== undefined);
     if (changesSettings) vipDecider.decide({ type: 'UpdateVip', data: { vipId: id, ...changes } }, vip);
@@ -110,8 +164,12 @@ export class VipCommands {
     if (target) {
       await run.saga(async (saga) => {
         saga.compensate(
-          await run.execute(poolDecider, target.id, () => ({ type: 'BindVip', data: { poolId: target.id, vipId: id, protocol: vip.protocol } })),
-          () => run.execute(poolDecider, target.id, () => ({ type: 'UnbindVip', data: { poolId: target.id, vipId: id } }), { scoped: false }),
+          await run.execute(poolDecider, target.id, () => ({
+            type: 'BindVip',
+            data: { poolId: target.id, vipId: id, protocol: vip.protocol },
+          })),
+          () =>
+            run.execute(poolDecider, target.id, () => ({ type: 'UnbindVip', data: { poolId: target.id, vipId: id } }), { scoped: false }),
         );
         await run.execute(vipDecider, id, () => ({ type: 'ChangeVipPool', data: { vipId: id, poolId: target.id } }));
       });
@@ -132,12 +190,26 @@ export class VipCommands {
     const { state: vip, deleted } = await run.lastSeen(vipDecider, id);
     if (!deleted) await run.execute(vipDecider, id, () => ({ type: 'DeleteVip', data: { vipId: id } }));
     for (const floatingIpId of await this.lookup.floatingIpIdsOnPort(vip.portId)) {
-      await run.execute(floatingIpDecider, floatingIpId, (s: FloatingIpState) =>
-        (s.kind === 'live' && s.portId === vip.portId ? { type: 'DisassociateFloatingIp', data: { floatingIpId } } : null), { scoped: false });
+      await run.execute(
+        floatingIpDecider,
+        floatingIpId,
+        (s: FloatingIpState) =>
+          s.kind === 'live' && s.portId === vip.portId ? { type: 'DisassociateFloatingIp', data: { floatingIpId } } : null,
+        { scoped: false },
+      );
     }
-    await run.execute(portDecider, vip.portId, (s: PortState) => (s.kind === 'live' ? { type: 'DeletePort', data: { portId: vip.portId } } : null), { scoped: false });
-    await run.execute(subnetDecider, vip.subnetId, (s: SubnetState) =>
-      (s.kind === 'live' ? { type: 'ReleaseAddress', data: { subnetId: vip.subnetId, ownerId: vip.portId } } : null), { scoped: false });
+    await run.execute(
+      portDecider,
+      vip.portId,
+      (s: PortState) => (s.kind === 'live' ? { type: 'DeletePort', data: { portId: vip.portId } } : null),
+      { scoped: false },
+    );
+    await run.execute(
+      subnetDecider,
+      vip.subnetId,
+      (s: SubnetState) => (s.kind === 'live' ? { type: 'ReleaseAddress', data: { subnetId: vip.subnetId, ownerId: vip.portId } } : null),
+      { scoped: false },
+    );
     await run.execute(poolDecider, vip.poolId, () => ({ type: 'UnbindVip', data: { poolId: vip.poolId, vipId: id } }), { scoped: false });
     // A no-op when the certificate is gone or no longer names the VIP: the deletion completes regardless.
     if (vip.tlsCertificateId !== null) await detachCertificate(run, vip.tlsCertificateId, id);

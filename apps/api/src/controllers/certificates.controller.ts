@@ -14,35 +14,45 @@ const KIND = RESOURCE_KIND.certificates;
 /** TLS certificates (an extension of Neutron v1): `/v2.0/lb/certificates`, and the reseal that finishes a key rotation. */
 @Controller()
 export class CertificatesController {
-  constructor(private readonly commands: CertificateCommands, private readonly reads: CollectionReads, private readonly answers: WriteAnswers) {}
+  constructor(
+    private readonly commands: CertificateCommands,
+    private readonly reads: CollectionReads,
+    private readonly answers: WriteAnswers,
+  ) {}
 
-  @Endpoint(ROUTE.list) @Requires('neutron:read')
+  @Endpoint(ROUTE.list)
+  @Requires('neutron:read')
   list(@Caller() caller: RequestContext, @ListQuery() query: ListRequest) {
     return this.reads.list(RESOURCES.certificates, caller, query);
   }
 
-  @Endpoint(ROUTE.show) @Requires('neutron:read')
+  @Endpoint(ROUTE.show)
+  @Requires('neutron:read')
   show(@PathId(KIND) id: string, @Fields() fields: string[], @Caller() caller: RequestContext) {
     return this.reads.show(RESOURCES.certificates, id, caller, fields);
   }
 
-  @Endpoint(ROUTE.create) @Requires('neutron:write')
+  @Endpoint(ROUTE.create)
+  @Requires('neutron:write')
   async create(@ResourceBody(ROUTE.create) body: BodyOf<'createCertificate'>, @Caller() caller: RequestContext) {
     return this.answers.envelope('certificate', await this.commands.createCertificate(caller, body));
   }
 
-  @Endpoint(ROUTE.update) @Requires('neutron:write')
+  @Endpoint(ROUTE.update)
+  @Requires('neutron:write')
   async update(@BodyForId(ROUTE.update, KIND) { id, body }: ObjectWrite<BodyOf<'updateCertificate'>>, @Caller() caller: RequestContext) {
     return this.answers.envelope('certificate', await this.commands.updateCertificate(caller, id, body));
   }
 
-  @Endpoint(ROUTE.delete) @Requires('neutron:write')
+  @Endpoint(ROUTE.delete)
+  @Requires('neutron:write')
   async delete(@PathId(KIND) id: string, @Caller() caller: RequestContext): Promise<void> {
     this.answers.done(await this.commands.deleteCertificate(caller, id));
   }
 
   /** Admin only; takes no body, or `{}`. */
-  @Endpoint(ACTION_ROUTES.resealCertificate) @Requires('neutron:write', 'neutron:admin')
+  @Endpoint(ACTION_ROUTES.resealCertificate)
+  @Requires('neutron:write', 'neutron:admin')
   async reseal(@NoBodyForId(KIND) { id }: ObjectWrite<undefined>, @Caller() caller: RequestContext) {
     return this.answers.envelope('certificate', await this.commands.resealCertificate(caller, id));
   }

@@ -13,25 +13,31 @@ const baseUrl = (request: FastifyRequest): string => `http://${request.headers.h
  */
 @Controller()
 export class DiscoveryController {
-  @Get('/') @Public()
+  @Get('/')
+  @Public()
   versions(@Req() request: FastifyRequest): object {
     return versionsDocument(baseUrl(request));
   }
 
-  @Get('/v2.0') @Requires()
+  @Get('/v2.0')
+  @Requires()
   resources(@Req() request: FastifyRequest): object {
     return resourcesDocument(baseUrl(request));
   }
 
-  @Get('/v2.0/extensions') @Requires()
+  @Get('/v2.0/extensions')
+  @Requires()
   extensions(): object {
     return extensionsDocument();
   }
 
-  @Get('/v2.0/extensions/:alias') @Requires()
+  @Get('/v2.0/extensions/:alias')
+  @Requires()
   extension(@Req() request: FastifyRequest): object {
     // The alias as the client wrote it, percent-escapes and all, as the message has always quoted it.
-    const alias = answeredPath(requestUrl(request.originalUrl)).replace(/\.json$/, '').slice('/v2.0/extensions/'.length);
+    const alias = answeredPath(requestUrl(request.originalUrl))
+      .replace(/\.json$/, '')
+      .slice('/v2.0/extensions/'.length);
     const extension = extensionDocument(alias);
     if (!extension) throw new HttpError(404, 'HTTPNotFound', `Extension ${alias} not found.`);
     return extension;

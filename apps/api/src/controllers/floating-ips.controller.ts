@@ -14,29 +14,38 @@ const KIND = RESOURCE_KIND.floatingips;
 /** Floating IPs: `/v2.0/floatingips`, the part of the L3 extension this service implements. */
 @Controller()
 export class FloatingIpsController {
-  constructor(private readonly commands: FloatingIpCommands, private readonly reads: CollectionReads, private readonly answers: WriteAnswers) {}
+  constructor(
+    private readonly commands: FloatingIpCommands,
+    private readonly reads: CollectionReads,
+    private readonly answers: WriteAnswers,
+  ) {}
 
-  @Endpoint(ROUTE.list) @Requires('neutron:read')
+  @Endpoint(ROUTE.list)
+  @Requires('neutron:read')
   list(@Caller() caller: RequestContext, @ListQuery() query: ListRequest) {
     return this.reads.list(RESOURCES.floatingips, caller, query);
   }
 
-  @Endpoint(ROUTE.show) @Requires('neutron:read')
+  @Endpoint(ROUTE.show)
+  @Requires('neutron:read')
   show(@PathId(KIND) id: string, @Fields() fields: string[], @Caller() caller: RequestContext) {
     return this.reads.show(RESOURCES.floatingips, id, caller, fields);
   }
 
-  @Endpoint(ROUTE.create) @Requires('neutron:write')
+  @Endpoint(ROUTE.create)
+  @Requires('neutron:write')
   async create(@ResourceBody(ROUTE.create) body: BodyOf<'createFloatingIp'>, @Caller() caller: RequestContext) {
     return this.answers.envelope('floatingip', await this.commands.createFloatingIp(caller, body));
   }
 
-  @Endpoint(ROUTE.update) @Requires('neutron:write')
+  @Endpoint(ROUTE.update)
+  @Requires('neutron:write')
   async update(@BodyForId(ROUTE.update, KIND) { id, body }: ObjectWrite<BodyOf<'updateFloatingIp'>>, @Caller() caller: RequestContext) {
     return this.answers.envelope('floatingip', await this.commands.updateFloatingIp(caller, id, body));
   }
 
-  @Endpoint(ROUTE.delete) @Requires('neutron:write')
+  @Endpoint(ROUTE.delete)
+  @Requires('neutron:write')
   async delete(@PathId(KIND) id: string, @Caller() caller: RequestContext): Promise<void> {
     this.answers.done(await this.commands.deleteFloatingIp(caller, id));
   }

@@ -14,44 +14,56 @@ const KIND = RESOURCE_KIND.health_monitors;
 /** LBaaS v1 health monitors: `/v2.0/lb/health_monitors`, and their association with pools. */
 @Controller()
 export class HealthMonitorsController {
-  constructor(private readonly commands: HealthMonitorCommands, private readonly reads: CollectionReads, private readonly answers: WriteAnswers) {}
+  constructor(
+    private readonly commands: HealthMonitorCommands,
+    private readonly reads: CollectionReads,
+    private readonly answers: WriteAnswers,
+  ) {}
 
-  @Endpoint(ROUTE.list) @Requires('neutron:read')
+  @Endpoint(ROUTE.list)
+  @Requires('neutron:read')
   list(@Caller() caller: RequestContext, @ListQuery() query: ListRequest) {
     return this.reads.list(RESOURCES.health_monitors, caller, query);
   }
 
-  @Endpoint(ROUTE.show) @Requires('neutron:read')
+  @Endpoint(ROUTE.show)
+  @Requires('neutron:read')
   show(@PathId(KIND) id: string, @Fields() fields: string[], @Caller() caller: RequestContext) {
     return this.reads.show(RESOURCES.health_monitors, id, caller, fields);
   }
 
-  @Endpoint(ROUTE.create) @Requires('neutron:write')
+  @Endpoint(ROUTE.create)
+  @Requires('neutron:write')
   async create(@ResourceBody(ROUTE.create) body: BodyOf<'createHealthMonitor'>, @Caller() caller: RequestContext) {
     return this.answers.envelope('health_monitor', await this.commands.createHealthMonitor(caller, body));
   }
 
-  @Endpoint(ROUTE.update) @Requires('neutron:write')
+  @Endpoint(ROUTE.update)
+  @Requires('neutron:write')
   async update(@BodyForId(ROUTE.update, KIND) { id, body }: ObjectWrite<BodyOf<'updateHealthMonitor'>>, @Caller() caller: RequestContext) {
     return this.answers.envelope('health_monitor', await this.commands.updateHealthMonitor(caller, id, body));
   }
 
-  @Endpoint(ROUTE.delete) @Requires('neutron:write')
+  @Endpoint(ROUTE.delete)
+  @Requires('neutron:write')
   async delete(@PathId(KIND) id: string, @Caller() caller: RequestContext): Promise<void> {
     this.answers.done(await this.commands.deleteHealthMonitor(caller, id));
   }
 
   /** Answers `{"health_monitor": {}}` like Neutron. */
-  @Endpoint(ACTION_ROUTES.associateHealthMonitor) @Requires('neutron:write')
+  @Endpoint(ACTION_ROUTES.associateHealthMonitor)
+  @Requires('neutron:write')
   async associate(
-    @BodyForId(ACTION_ROUTES.associateHealthMonitor, RESOURCE_KIND.pools) { id: poolId, body }: ObjectWrite<BodyOf<'associateHealthMonitor'>>,
+    @BodyForId(ACTION_ROUTES.associateHealthMonitor, RESOURCE_KIND.pools)
+    { id: poolId, body }: ObjectWrite<BodyOf<'associateHealthMonitor'>>,
     @Caller() caller: RequestContext,
   ) {
     this.answers.done(await this.commands.associateHealthMonitor(caller, poolId, body.id));
     return { health_monitor: {} };
   }
 
-  @Endpoint(ACTION_ROUTES.disassociateHealthMonitor) @Requires('neutron:write')
+  @Endpoint(ACTION_ROUTES.disassociateHealthMonitor)
+  @Requires('neutron:write')
   async disassociate(@Param(new PoolMonitorIdsPipe()) ids: PoolMonitorIds, @Caller() caller: RequestContext): Promise<void> {
     this.answers.done(await this.commands.disassociateHealthMonitor(caller, ids.id, ids.monitor_id));
   }

@@ -14,29 +14,38 @@ const KIND = RESOURCE_KIND.networks;
 /** Neutron networks: `/v2.0/networks`. */
 @Controller()
 export class NetworksController {
-  constructor(private readonly commands: NetworkCommands, private readonly reads: CollectionReads, private readonly answers: WriteAnswers) {}
+  constructor(
+    private readonly commands: NetworkCommands,
+    private readonly reads: CollectionReads,
+    private readonly answers: WriteAnswers,
+  ) {}
 
-  @Endpoint(ROUTE.list) @Requires('neutron:read')
+  @Endpoint(ROUTE.list)
+  @Requires('neutron:read')
   list(@Caller() caller: RequestContext, @ListQuery() query: ListRequest) {
     return this.reads.list(RESOURCES.networks, caller, query);
   }
 
-  @Endpoint(ROUTE.show) @Requires('neutron:read')
+  @Endpoint(ROUTE.show)
+  @Requires('neutron:read')
   show(@PathId(KIND) id: string, @Fields() fields: string[], @Caller() caller: RequestContext) {
     return this.reads.show(RESOURCES.networks, id, caller, fields);
   }
 
-  @Endpoint(ROUTE.create) @Requires('neutron:write')
+  @Endpoint(ROUTE.create)
+  @Requires('neutron:write')
   async create(@ResourceBody(ROUTE.create) body: BodyOf<'createNetwork'>, @Caller() caller: RequestContext) {
     return this.answers.envelope('network', await this.commands.createNetwork(caller, body));
   }
 
-  @Endpoint(ROUTE.update) @Requires('neutron:write')
+  @Endpoint(ROUTE.update)
+  @Requires('neutron:write')
   async update(@BodyForId(ROUTE.update, KIND) { id, body }: ObjectWrite<BodyOf<'updateNetwork'>>, @Caller() caller: RequestContext) {
     return this.answers.envelope('network', await this.commands.updateNetwork(caller, id, body));
   }
 
-  @Endpoint(ROUTE.delete) @Requires('neutron:write')
+  @Endpoint(ROUTE.delete)
+  @Requires('neutron:write')
   async delete(@PathId(KIND) id: string, @Caller() caller: RequestContext): Promise<void> {
     this.answers.done(await this.commands.deleteNetwork(caller, id));
   }

@@ -13,22 +13,26 @@ import { NODE_ROUTES, RESOURCES, SERVICE_INSTANCE_ROUTES } from '../http/route-t
 export class OperatorViewsController {
   constructor(private readonly reads: CollectionReads) {}
 
-  @Endpoint(SERVICE_INSTANCE_ROUTES.list) @Requires('neutron:read', 'neutron:admin')
+  @Endpoint(SERVICE_INSTANCE_ROUTES.list)
+  @Requires('neutron:read', 'neutron:admin')
   listServiceInstances(@Caller() caller: RequestContext, @ListQuery() query: ListRequest) {
     return this.reads.list(RESOURCES.service_instances, caller, query);
   }
 
-  @Endpoint(SERVICE_INSTANCE_ROUTES.show) @Requires('neutron:read', 'neutron:admin')
+  @Endpoint(SERVICE_INSTANCE_ROUTES.show)
+  @Requires('neutron:read', 'neutron:admin')
   showServiceInstance(@Param('id') id: string, @Fields() fields: string[], @Caller() caller: RequestContext) {
     return this.reads.show(RESOURCES.service_instances, id, caller, fields);
   }
 
-  @Endpoint(NODE_ROUTES.list) @Requires('neutron:read', 'neutron:admin')
+  @Endpoint(NODE_ROUTES.list)
+  @Requires('neutron:read', 'neutron:admin')
   listNodes(@Caller() caller: RequestContext, @ListQuery() query: ListRequest) {
     return this.reads.list(RESOURCES.nodes, caller, query);
   }
 
-  @Endpoint(NODE_ROUTES.show) @Requires('neutron:read', 'neutron:admin')
+  @Endpoint(NODE_ROUTES.show)
+  @Requires('neutron:read', 'neutron:admin')
   showNode(@Param('id') id: string, @Fields() fields: string[], @Caller() caller: RequestContext) {
     return this.reads.show(RESOURCES.nodes, id, caller, fields);
   }

@@ -15,34 +15,45 @@ const KIND = RESOURCE_KIND.pools;
 /** LBaaS v1 pools: `/v2.0/lb/pools`, and a pool's traffic counters. */
 @Controller()
 export class PoolsController {
-  constructor(private readonly commands: PoolCommands, private readonly reads: CollectionReads, private readonly answers: WriteAnswers, private readonly readSide: ReadSide) {}
+  constructor(
+    private readonly commands: PoolCommands,
+    private readonly reads: CollectionReads,
+    private readonly answers: WriteAnswers,
+    private readonly readSide: ReadSide,
+  ) {}
 
-  @Endpoint(ROUTE.list) @Requires('neutron:read')
+  @Endpoint(ROUTE.list)
+  @Requires('neutron:read')
   list(@Caller() caller: RequestContext, @ListQuery() query: ListRequest) {
     return this.reads.list(RESOURCES.pools, caller, query);
   }
 
-  @Endpoint(ROUTE.show) @Requires('neutron:read')
+  @Endpoint(ROUTE.show)
+  @Requires('neutron:read')
   show(@PathId(KIND) id: string, @Fields() fields: string[], @Caller() caller: RequestContext) {
     return this.reads.show(RESOURCES.pools, id, caller, fields);
   }
 
-  @Endpoint(ROUTE.create) @Requires('neutron:write')
+  @Endpoint(ROUTE.create)
+  @Requires('neutron:write')
   async create(@ResourceBody(ROUTE.create) body: BodyOf<'createPool'>, @Caller() caller: RequestContext) {
     return this.answers.envelope('pool', await this.commands.createPool(caller, body));
   }
 
-  @Endpoint(ROUTE.update) @Requires('neutron:write')
+  @Endpoint(ROUTE.update)
+  @Requires('neutron:write')
   async update(@BodyForId(ROUTE.update, KIND) { id, body }: ObjectWrite<BodyOf<'updatePool'>>, @Caller() caller: RequestContext) {
     return this.answers.envelope('pool', await this.commands.updatePool(caller, id, body));
   }
 
-  @Endpoint(ROUTE.delete) @Requires('neutron:write')
+  @Endpoint(ROUTE.delete)
+  @Requires('neutron:write')
   async delete(@PathId(KIND) id: string, @Caller() caller: RequestContext): Promise<void> {
     this.answers.done(await this.commands.deletePool(caller, id));
   }
 
-  @Endpoint(ACTION_ROUTES.showPoolStats) @Requires('neutron:read')
+  @Endpoint(ACTION_ROUTES.showPoolStats)
+  @Requires('neutron:read')
   async stats(@PathId(KIND) id: string, @Caller() caller: RequestContext) {
     return { stats: await this.readSide.poolStats(id, caller.isAdmin ? null : caller.tenantId) };
   }

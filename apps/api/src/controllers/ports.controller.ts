@@ -11,12 +11,14 @@ import { PORT_ROUTES as ROUTE, RESOURCES } from '../http/route-table';
 export class PortsController {
   constructor(private readonly reads: CollectionReads) {}
 
-  @Endpoint(ROUTE.list) @Requires('neutron:read')
+  @Endpoint(ROUTE.list)
+  @Requires('neutron:read')
   list(@Caller() caller: RequestContext, @ListQuery() query: ListRequest) {
     return this.reads.list(RESOURCES.ports, caller, query);
   }
 
-  @Endpoint(ROUTE.show) @Requires('neutron:read')
+  @Endpoint(ROUTE.show)
+  @Requires('neutron:read')
   show(@PathId(RESOURCE_KIND.ports) id: string, @Fields() fields: string[], @Caller() caller: RequestContext) {
     return this.reads.show(RESOURCES.ports, id, caller, fields);
   }

@@ -17,13 +17,15 @@ export class ServiceEndpointsController {
     @Inject(API_METRICS) private readonly metrics: ServiceMetrics,
   ) {}
 
-  @Get('/healthz') @Public()
+  @Get('/healthz')
+  @Public()
   health(): object {
     return { status: 'ok' };
   }
 
   /** Ready when the event log's connection is up and the projections answer; 503 says why not. */
-  @Get('/readyz') @Public()
+  @Get('/readyz')
+  @Public()
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<object> {
     if (!this.nats.connected) return this.notReady(reply, 'not connected to NATS');
     try {
@@ -33,23 +35,30 @@ export class ServiceEndpointsController {
     }
   }
 
-  @Get('/docs/openapi.json') @Public()
+  @Get('/docs/openapi.json')
+  @Public()
   openApi(): object {
     return openApiDocument();
   }
 
-  @Get('/docs') @Public() @Header('Content-Type', 'text/html; charset=utf-8')
+  @Get('/docs')
+  @Public()
+  @Header('Content-Type', 'text/html; charset=utf-8')
   docs(): string {
     return openApiHtml();
   }
 
-  @Get('/metrics') @Public()
+  @Get('/metrics')
+  @Public()
   async scrape(@Res() reply: FastifyReply): Promise<void> {
     try {
       const body = await this.metrics.registry.metrics();
       await reply.header('Content-Type', this.metrics.registry.contentType).send(body);
     } catch (error) {
-      await reply.status(500).header('Content-Type', 'text/plain').send(`metrics could not be collected: ${String(error)}`);
+      await reply
+        .status(500)
+        .header('Content-Type', 'text/plain')
+        .send(`metrics could not be collected: ${String(error)}`);
     }
   }
 

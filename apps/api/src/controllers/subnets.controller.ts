@@ -14,29 +14,38 @@ const KIND = RESOURCE_KIND.subnets;
 /** Neutron subnets: `/v2.0/subnets`; a subnet reserves its cidr in its network. */
 @Controller()
 export class SubnetsController {
-  constructor(private readonly commands: NetworkCommands, private readonly reads: CollectionReads, private readonly answers: WriteAnswers) {}
+  constructor(
+    private readonly commands: NetworkCommands,
+    private readonly reads: CollectionReads,
+    private readonly answers: WriteAnswers,
+  ) {}
 
-  @Endpoint(ROUTE.list) @Requires('neutron:read')
+  @Endpoint(ROUTE.list)
+  @Requires('neutron:read')
   list(@Caller() caller: RequestContext, @ListQuery() query: ListRequest) {
     return this.reads.list(RESOURCES.subnets, caller, query);
   }
 
-  @Endpoint(ROUTE.show) @Requires('neutron:read')
+  @Endpoint(ROUTE.show)
+  @Requires('neutron:read')
   show(@PathId(KIND) id: string, @Fields() fields: string[], @Caller() caller: RequestContext) {
     return this.reads.show(RESOURCES.subnets, id, caller, fields);
   }
 
-  @Endpoint(ROUTE.create) @Requires('neutron:write')
+  @Endpoint(ROUTE.create)
+  @Requires('neutron:write')
   async create(@ResourceBody(ROUTE.create) body: BodyOf<'createSubnet'>, @Caller() caller: RequestContext) {
     return this.answers.envelope('subnet', await this.commands.createSubnet(caller, body));
   }
 
-  @Endpoint(ROUTE.update) @Requires('neutron:write')
+  @Endpoint(ROUTE.update)
+  @Requires('neutron:write')
   async update(@BodyForId(ROUTE.update, KIND) { id, body }: ObjectWrite<BodyOf<'updateSubnet'>>, @Caller() caller: RequestContext) {
     return this.answers.envelope('subnet', await this.commands.updateSubnet(caller, id, body));
   }
 
-  @Endpoint(ROUTE.delete) @Requires('neutron:write')
+  @Endpoint(ROUTE.delete)
+  @Requires('neutron:write')
   async delete(@PathId(KIND) id: string, @Caller() caller: RequestContext): Promise<void> {
     this.answers.done(await this.commands.deleteSubnet(caller, id));
   }

@@ -50,14 +50,19 @@ class RecordingCommands {
   next: { resource?: object; seq: number } | Error = { seq: 1 };
 
   // Only command names: Nest probes a provider for lifecycle hooks and `then`.
-  readonly service: object = new Proxy({}, {
-    get: (_target, method) => (typeof method !== 'string' || !/^(create|update|delete|associate|disassociate|reseal)[A-Z]/.test(method) ? undefined
-      : async (ctx: RequestContext, ...args: unknown[]) => {
-        this.calls.push({ method, ctx, args });
-        if (this.next instanceof Error) throw this.next;
-        return this.next;
-      }),
-  });
+  readonly service: object = new Proxy(
+    {},
+    {
+      get: (_target, method) =>
+        typeof method !== 'string' || !/^(create|update|delete|associate|disassociate|reseal)[A-Z]/.test(method)
+          ? undefined
+          : async (ctx: RequestContext, ...args: unknown[]) => {
+              this.calls.push({ method, ctx, args });
+              if (this.next instanceof Error) throw this.next;
+              return this.next;
+            },
+    },
+  );
 }
 
 /** The projections' side of NATS request/reply: a canned reply per pattern. */
@@ -94,11 +99,14 @@ describe('the Neutron HTTP edge', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lbaas-api-edge-'));
     const tokens = join(dir, 'tokens.json');
-    writeFileSync(tokens, JSON.stringify({
-      demo: { token: DEMO, tenant_id: 'tenant-demo', roles: ['member'] },
-      admin: { token: ADMIN, tenant_id: 'tenant-admin', roles: ['admin'] },
-      auditor: { token: READER, tenant_id: 'tenant-demo', roles: ['reader'] },
-    }));
+    writeFileSync(
+      tokens,
+      JSON.stringify({
+        demo: { token: DEMO, tenant_id: 'tenant-demo', roles: ['member'] },
+        admin: { token: ADMIN, tenant_id: 'tenant-admin', roles: ['admin'] },
+        auditor: { token: READER, tenant_id: 'tenant-demo', roles: ['reader'] },
+      }),
+    );
     commands = new RecordingCommands();
     queries = new RecordingQueries();
     logLines = [];
@@ -106,18 +114,24 @@ describe('the Neutron HTTP edge', () => {
     metrics = new ServiceMetrics('api');
     class EdgeUnderTest {}
     const commandStandIns = COMMAND_PROVIDERS.map((provide) => ({ provide, useValue: commands.service }));
-    app = await createApiServer({
-      module: EdgeUnderTest,
-      controllers: API_CONTROLLERS,
-      providers: [
-        ...EDGE_PROVIDERS, ...commandStandIns, WriteProgress, ReadSide,
-        { provide: PROJECTIONS_CLIENT, useValue: queries.client },
-        { provide: AUTHENTICATOR, useValue: new TokenFileAuthenticator(tokens) },
-        { provide: API_LOGGER, useValue: logger },
-        { provide: API_METRICS, useValue: metrics },
-        { provide: NatsConnectionState, useValue: nats },
-      ],
-    }, { logger, metrics });
+    app = await createApiServer(
+      {
+        module: EdgeUnderTest,
+        controllers: API_CONTROLLERS,
+        providers: [
+          ...EDGE_PROVIDERS,
+          ...commandStandIns,
+          WriteProgress,
+          ReadSide,
+          { provide: PROJECTIONS_CLIENT, useValue: queries.client },
+          { provide: AUTHENTICATOR, useValue: new TokenFileAuthenticator(tokens) },
+          { provide: API_LOGGER, useValue: logger },
+          { provide: API_METRICS, useValue: metrics },
+          { provide: NatsConnectionState, useValue: nats },
+        ],
+      },
+      { logger, metrics },
+    );
     await app.listen(0, '127.0.0.1');
     base = await app.getUrl();
   });
@@ -135,7 +149,11 @@ describe('the Neutron HTTP edge', () => {
     logLines.length = 0;
   });
 
-  async function call(method: string, path: string, options: { token?: string | null; json?: unknown; raw?: string; headers?: Record<string, string> } = {}) {
+  async function call(
+    method: string,
+    path: string,
+    options: { token?: string | null; json?: unknown; raw?: string; headers?: Record<string, string> } = {},
+  ) {
     const headers: Record<string, string> = { ...options.headers };
     const token = options.token === undefined ? DEMO : options.token;
     if (token !== null) headers['X-Auth-Token'] = token;
@@ -170,11 +188,13 @@ describe('the Neutron HTTP edge', () => {
       expect(reply.json).toEqual({ pool });
       const requestId = reply.headers.get('x-openstack-request-id');
       expect(requestId).toMatch(REQUEST_ID);
-      expect(commands.calls).toEqual([{
-        method: 'createPool',
-        ctx: { tenantId: 'tenant-demo', isAdmin: false, actor: 'demo', correlationId: requestId, idempotencyKey: null },
-        args: [createPool.pool],
-      }]);
+      expect(commands.calls).toEqual([
+        {
+          method: 'createPool',
+          ctx: { tenantId: 'tenant-demo', isAdmin: false, actor: 'demo', correlationId: requestId, idempotencyKey: null },
+          args: [createPool.pool],
+        },
+      ]);
     });
 
     it('passes the Idempotency-Key of a POST on, and ignores it elsewhere', async () => {
@@ -240,12 +260,15 @@ describe('the Neutron HTTP edge', () => {
   describe('certificates', () => {
     const CERTIFICATE = '3b5d7f90-1a2c-4e6f-8b0d-2f4a6c8e0a1b';
     const PEM = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n';
-    const KEY = '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgSECRETSECRETSECRET\n-----END PRIVATE KEY-----\n';
+    const KEY =
+      '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgSECRETSECRETSECRET\n-----END PRIVATE KEY-----\n';
     const shown = { id: CERTIFICATE, tenant_id: 'tenant-demo', name: 'site', certificate: PEM, vip_ids: [] };
 
     it('routes create, update, delete and reads of /v2.0/lb/certificates like every collection', async () => {
       commands.next = { resource: shown, seq: 3 };
-      const created = await call('POST', '/v2.0/lb/certificates', { json: { certificate: { name: 'site', certificate: PEM, private_key: KEY } } });
+      const created = await call('POST', '/v2.0/lb/certificates', {
+        json: { certificate: { name: 'site', certificate: PEM, private_key: KEY } },
+      });
       expect({ status: created.status, body: created.json }).toEqual({ status: 201, body: { certificate: shown } });
       await call('PUT', `/v2.0/lb/certificates/${CERTIFICATE}`, { json: { certificate: { certificate: PEM, private_key: KEY } } });
       expect((await call('DELETE', `/v2.0/lb/certificates/${CERTIFICATE}`)).status).toBe(204);
@@ -256,7 +279,11 @@ describe('the Neutron HTTP edge', () => {
       ]);
       queries.replies['lbaas.query.list'] = () => of({ items: [shown] });
       expect((await call('GET', '/v2.0/lb/certificates?name=site')).json).toEqual({ certificates: [shown] });
-      expect(queries.last('lbaas.query.list')).toMatchObject({ collection: 'certificates', tenantId: 'tenant-demo', filters: { name: ['site'] } });
+      expect(queries.last('lbaas.query.list')).toMatchObject({
+        collection: 'certificates',
+        tenantId: 'tenant-demo',
+        filters: { name: ['site'] },
+      });
       queries.replies['lbaas.query.get'] = () => of({ item: null });
       expectError(await call('GET', `/v2.0/lb/certificates/${CERTIFICATE}`), 404, 'CertificateNotFound');
       expectError(await call('DELETE', '/v2.0/lb/certificates/*'), 404, 'CertificateNotFound');
@@ -276,7 +303,9 @@ describe('the Neutron HTTP edge', () => {
     });
 
     it('still quotes a certificate, which is public, like any other value', async () => {
-      const reply = await call('POST', '/v2.0/lb/certificates', { json: { certificate: { certificate: 'x'.repeat(70_000), private_key: KEY } } });
+      const reply = await call('POST', '/v2.0/lb/certificates', {
+        json: { certificate: { certificate: 'x'.repeat(70_000), private_key: KEY } },
+      });
       expect(reply.json?.NeutronError.message).toMatch(/^Invalid input for certificate\. Reason: 'xxxx/);
     });
 
@@ -285,7 +314,10 @@ describe('the Neutron HTTP edge', () => {
       const vip = { subnet_id: SUBNET, protocol: 'HTTP', protocol_port: 443, pool_id: POOL, tls_certificate_id: CERTIFICATE };
       expect((await call('POST', '/v2.0/lb/vips', { json: { vip } })).status).toBe(201);
       expect((await call('PUT', `/v2.0/lb/vips/${POOL}`, { json: { vip: { tls_certificate_id: null } } })).status).toBe(200);
-      expect(commands.calls.map((c) => [c.method, ...c.args])).toEqual([['createVip', vip], ['updateVip', POOL, { tls_certificate_id: null }]]);
+      expect(commands.calls.map((c) => [c.method, ...c.args])).toEqual([
+        ['createVip', vip],
+        ['updateVip', POOL, { tls_certificate_id: null }],
+      ]);
       expectError(await call('PUT', `/v2.0/lb/vips/${POOL}`, { json: { vip: { tls_certificate_id: 'mycert' } } }), 400, 'HTTPBadRequest');
     });
 
@@ -330,7 +362,10 @@ describe('the Neutron HTTP edge', () => {
       const reply = await call('GET', '/v2.0/lb/pools?name=a&name=b&protocol=HTTP&fields=id&fields=name');
       expect({ status: reply.status, body: reply.json }).toEqual({ status: 200, body: { pools: [{ id: POOL, name: 'a' }] } });
       expect(queries.last('lbaas.query.list')).toMatchObject({
-        collection: 'pools', tenantId: 'tenant-demo', filters: { name: ['a', 'b'], protocol: ['HTTP'] }, fields: ['id', 'name'],
+        collection: 'pools',
+        tenantId: 'tenant-demo',
+        filters: { name: ['a', 'b'], protocol: ['HTTP'] },
+        fields: ['id', 'name'],
       });
     });
 
@@ -371,8 +406,18 @@ describe('the Neutron HTTP edge', () => {
     });
 
     it.each([
-      ['a lagging projection', () => of({ error: { status: 503, type: 'ProjectionLagging', message: 'retry shortly' } }), 503, 'ServiceUnavailable'],
-      ['a bad filter value', () => of({ error: { status: 400, type: 'InvalidInput', message: "'x' is not an integer" } }), 400, 'InvalidInput'],
+      [
+        'a lagging projection',
+        () => of({ error: { status: 503, type: 'ProjectionLagging', message: 'retry shortly' } }),
+        503,
+        'ServiceUnavailable',
+      ],
+      [
+        'a bad filter value',
+        () => of({ error: { status: 400, type: 'InvalidInput', message: "'x' is not an integer" } }),
+        400,
+        'InvalidInput',
+      ],
       ['no answer at all', () => defer(() => Promise.reject(new Error('no responders'))), 503, 'ServiceUnavailable'],
     ])('maps %s to a NeutronError', async (_desc, reply, status, type) => {
       queries.replies['lbaas.query.list'] = reply;
@@ -417,13 +462,41 @@ describe('the Neutron HTTP edge', () => {
 
   describe('bad requests', () => {
     it.each([
-      ['an unknown field', 'POST', '/v2.0/lb/pools', JSON.stringify({ pool: { ...createPool.pool, colour: 'blue' } }), 400, 'HTTPBadRequest'],
-      ['weight 300', 'POST', '/v2.0/lb/members', JSON.stringify({ member: { pool_id: POOL, address: '198.18.2.11', protocol_port: 80, weight: 300 } }), 400, 'HTTPBadRequest'],
-      ['max_retries 11', 'PUT', `/v2.0/lb/health_monitors/${MONITOR}`, JSON.stringify({ health_monitor: { max_retries: 11 } }), 400, 'HTTPBadRequest'],
+      [
+        'an unknown field',
+        'POST',
+        '/v2.0/lb/pools',
+        JSON.stringify({ pool: { ...createPool.pool, colour: 'blue' } }),
+        400,
+        'HTTPBadRequest',
+      ],
+      [
+        'weight 300',
+        'POST',
+        '/v2.0/lb/members',
+        JSON.stringify({ member: { pool_id: POOL, address: '198.18.2.11', protocol_port: 80, weight: 300 } }),
+        400,
+        'HTTPBadRequest',
+      ],
+      [
+        'max_retries 11',
+        'PUT',
+        `/v2.0/lb/health_monitors/${MONITOR}`,
+        JSON.stringify({ health_monitor: { max_retries: 11 } }),
+        400,
+        'HTTPBadRequest',
+      ],
       ['malformed JSON', 'POST', '/v2.0/lb/pools', '{"pool": ', 400, 'MalformedRequestBody'],
       ['no body', 'PUT', `/v2.0/lb/vips/${POOL}`, '', 400, 'HTTPBadRequest'],
       ['the wrong envelope', 'POST', '/v2.0/lb/vips', JSON.stringify(createPool), 400, 'HTTPBadRequest'],
-      ['a body over 1 MiB', 'POST', '/v2.0/lb/pools', JSON.stringify({ pool: { ...createPool.pool, description: 'x'.repeat(1_100_000) } }), 413, 'HTTPRequestEntityTooLarge'],
+      [
+        'a body over 1 MiB',
+        'POST',
+        '/v2.0/lb/pools',
+        JSON.stringify({ pool: { ...createPool.pool, description: 'x'.repeat(1_100_000) } }),
+        413,
+        'HTTPRequestEntityTooLarge',
+      ],
       ['an unknown route', 'GET', '/v2.0/lb/pizzas', undefined, 404, 'HTTPNotFound'],
       ['an unknown sub-resource', 'GET', `/v2.0/lb/pools/${POOL}/listeners`, undefined, 404, 'HTTPNotFound'],
       ['a broken percent-encoding', 'GET', '/v2.0/lb/pools/%E0%A4%A', undefined, 404, 'HTTPNotFound'],
@@ -433,8 +506,22 @@ describe('the Neutron HTTP edge', () => {
       // Path ids end up in NATS subjects: wildcards answered 500 and whitespace 503 after a timeout.
       ['a wildcard as a pool id', 'DELETE', '/v2.0/lb/pools/*', undefined, 404, 'PoolNotFound'],
       ['a tail wildcard as a pool id', 'PUT', '/v2.0/lb/pools/%3E', JSON.stringify({ pool: { name: 'n' } }), 404, 'PoolNotFound'],
-      ['whitespace in a pool id', 'POST', '/v2.0/lb/pools/a%20b/health_monitors', JSON.stringify({ health_monitor: { id: MONITOR } }), 404, 'PoolNotFound'],
-      ['a line break as a monitor id', 'DELETE', `/v2.0/lb/pools/${POOL}/health_monitors/%0D%0A`, undefined, 404, 'PoolMonitorAssociationNotFound'],
+      [
+        'whitespace in a pool id',
+        'POST',
+        '/v2.0/lb/pools/a%20b/health_monitors',
+        JSON.stringify({ health_monitor: { id: MONITOR } }),
+        404,
+        'PoolNotFound',
+      ],
+      [
+        'a line break as a monitor id',
+        'DELETE',
+        `/v2.0/lb/pools/${POOL}/health_monitors/%0D%0A`,
+        undefined,
+        404,
+        'PoolMonitorAssociationNotFound',
+      ],
       ['a member id that is not a UUID', 'PUT', '/v2.0/lb/members/a.b', JSON.stringify({ member: { weight: 2 } }), 404, 'MemberNotFound'],
       // new URL('//v2.0/...', base) reads a host there and threw outside the error handling: a 500.
       ['a target that starts with //', 'GET', '//v2.0/lb/pools', undefined, 404, 'HTTPNotFound'],
@@ -442,13 +529,34 @@ describe('the Neutron HTTP edge', () => {
       ['a bad body on a wildcard id', 'PUT', '/v2.0/lb/pools/%3E', JSON.stringify({ pool: { colour: 'blue' } }), 400, 'HTTPBadRequest'],
       ['malformed JSON on a wildcard id', 'PUT', '/v2.0/lb/pools/*', '{', 400, 'MalformedRequestBody'],
       ['a body over 1 MiB on a wildcard id', 'PUT', '/v2.0/lb/pools/*', 'x'.repeat(1_100_000), 413, 'HTTPRequestEntityTooLarge'],
-      ['a bad monitor body on a pool id that is not a UUID', 'POST', '/v2.0/lb/pools/p/health_monitors', '{"health_monitor": {}}', 400, 'HTTPBadRequest'],
-      ['a body on reseal of a certificate id that is not a UUID', 'PUT', '/v2.0/lb/certificates/c/reseal', '{"a": 1}', 403, 'PolicyNotAuthorized'],
+      [
+        'a bad monitor body on a pool id that is not a UUID',
+        'POST',
+        '/v2.0/lb/pools/p/health_monitors',
+        '{"health_monitor": {}}',
+        400,
+        'HTTPBadRequest',
+      ],
+      [
+        'a body on reseal of a certificate id that is not a UUID',
+        'PUT',
+        '/v2.0/lb/certificates/c/reseal',
+        '{"a": 1}',
+        403,
+        'PolicyNotAuthorized',
+      ],
       // A static segment the client percent-encoded is not the segment: the router must not decode it.
       ['an escaped letter in a fixed segment', 'GET', '/v2.0/lb/p%6Fols', undefined, 404, 'HTTPNotFound'],
       ['HEAD on a collection', 'HEAD', '/v2.0/lb/pools', undefined, 405, ''],
       // Quoting the value in the message overflowed JSON.stringify's stack: a 500.
-      ['a deeply nested value', 'POST', '/v2.0/lb/pools', `{"pool": {"name": ${'['.repeat(200_000)}${']'.repeat(200_000)}}}`, 400, 'HTTPBadRequest'],
+      [
+        'a deeply nested value',
+        'POST',
+        '/v2.0/lb/pools',
+        `{"pool": {"name": ${'['.repeat(200_000)}${']'.repeat(200_000)}}}`,
+        400,
+        'HTTPBadRequest',
+      ],
     ])('answers %s with %s %s and touches nothing', async (_desc, method, path, raw, status, type) => {
       const reply = await call(method, path, { raw });
       if (method === 'HEAD') expect(reply.status).toBe(status);
@@ -478,11 +586,17 @@ describe('the Neutron HTTP edge', () => {
     it('is ready when NATS is connected and the projections answer, and says why not otherwise', async () => {
       queries.replies['lbaas.query.status'] = () => of({ checkpoint: 9, streamLastSeq: 9 });
       const ready = await call('GET', '/readyz', { token: null });
-      expect({ status: ready.status, body: ready.json }).toEqual({ status: 200, body: { status: 'ready', projections: { checkpoint: 9, streamLastSeq: 9 } } });
+      expect({ status: ready.status, body: ready.json }).toEqual({
+        status: 200,
+        body: { status: 'ready', projections: { checkpoint: 9, streamLastSeq: 9 } },
+      });
       nats.connected = false;
       try {
         const down = await call('GET', '/readyz', { token: null });
-        expect({ status: down.status, body: down.json }).toEqual({ status: 503, body: { status: 'not ready', reason: 'not connected to NATS' } });
+        expect({ status: down.status, body: down.json }).toEqual({
+          status: 503,
+          body: { status: 'not ready', reason: 'not connected to NATS' },
+        });
       } finally {
         nats.connected = true;
       }
@@ -513,8 +627,9 @@ describe('the Neutron HTTP edge', () => {
       const reply = await call('GET', '/v2.0/lb/pizzas?x=1');
       const requestId = reply.headers.get('x-openstack-request-id');
       await new Promise((resolve) => setImmediate(resolve));
-      expect(logLines.filter((l) => l.msg === 'request' && l.correlationId === requestId))
-        .toEqual([expect.objectContaining({ method: 'GET', path: '/v2.0/lb/pizzas', status: 404, ms: expect.any(Number) })]);
+      expect(logLines.filter((l) => l.msg === 'request' && l.correlationId === requestId)).toEqual([
+        expect.objectContaining({ method: 'GET', path: '/v2.0/lb/pizzas', status: 404, ms: expect.any(Number) }),
+      ]);
     });
 
     it('counts every answered request by method, route template and status, and serves them at /metrics, uncounted', async () => {
@@ -529,7 +644,9 @@ describe('the Neutron HTTP edge', () => {
       expect(scrape.headers.get('x-openstack-request-id')).toBeNull();
       const samples = parsePrometheusText(scrape.text);
       const count = 'lbaas_http_request_duration_seconds_count';
-      expect(sampleValue(samples, count, { method: 'GET', route: '/v2.0/lb/pools', status: '200', service: 'api' })).toBeGreaterThanOrEqual(2);
+      expect(sampleValue(samples, count, { method: 'GET', route: '/v2.0/lb/pools', status: '200', service: 'api' })).toBeGreaterThanOrEqual(
+        2,
+      );
       expect(sampleValue(samples, count, { method: 'GET', route: '/v2.0/lb/pools/{id}', status: '404' })).toBeGreaterThanOrEqual(1);
       expect(sampleValue(samples, count, { method: 'PATCH', route: '/v2.0/lb/members/{id}', status: '405' })).toBe(1);
       expect(scrape.text).not.toContain(POOL);
@@ -537,7 +654,9 @@ describe('the Neutron HTTP edge', () => {
     });
 
     it('gives every response a fresh request id', async () => {
-      const ids = await Promise.all([1, 2, 3].map(async () => (await call('GET', '/healthz', { token: null })).headers.get('x-openstack-request-id')));
+      const ids = await Promise.all(
+        [1, 2, 3].map(async () => (await call('GET', '/healthz', { token: null })).headers.get('x-openstack-request-id')),
+      );
       expect(new Set(ids).size).toBe(3);
     });
   });
@@ -560,6 +679,10 @@ describe('filtersOf', () => {
   // `{}[key] ??= []` found Object.prototype's members there, and push on them threw: a 500.
   it('reads keys named like members of Object.prototype as filters', () => {
     const filters = filtersOf(new URLSearchParams('constructor=a&__proto__=b&toString=c&toString=d'));
-    expect(Object.entries(filters)).toEqual([['constructor', ['a']], ['__proto__', ['b']], ['toString', ['c', 'd']]]);
+    expect(Object.entries(filters)).toEqual([
+      ['constructor', ['a']],
+      ['__proto__', ['b']],
+      ['toString', ['c', 'd']],
+    ]);
   });
 });

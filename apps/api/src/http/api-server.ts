@@ -68,8 +68,16 @@ function installEdgeHooks(fastify: FastifyInstance, { logger, metrics }: EdgeDep
     const rawPath = request.originalUrl.split('?')[0] ?? '/';
     durations.observe({ method, route: routeTemplateOf(method, rawPath), status: String(reply.statusCode) }, seconds);
     const path = parseTarget(request.originalUrl)?.pathname ?? request.originalUrl;
-    logger.info({ correlationId: request.edge.requestId, method: request.method, path, status: reply.statusCode, ms: Math.round(seconds * 1e5) / 100 }, 'request');
+    logger.info(
+      {
+        correlationId: request.edge.requestId,
+        method: request.method,
+        path,
+        status: reply.statusCode,
+        ms: Math.round(seconds * 1e5) / 100,
+      },
+      'request',
+    );
     done();
   });
 }
-

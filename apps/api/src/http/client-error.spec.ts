@@ -16,7 +16,10 @@ async function exchange(port: number, request: string): Promise<string> {
 function parsed(response: string): { status: number; contentType: string | undefined; body: unknown } {
   const [head, body] = response.split('\r\n\r\n');
   const [statusLine, ...headers] = head.split('\r\n');
-  const contentType = headers.find((h) => h.toLowerCase().startsWith('content-type:'))?.slice('content-type:'.length).trim();
+  const contentType = headers
+    .find((h) => h.toLowerCase().startsWith('content-type:'))
+    ?.slice('content-type:'.length)
+    .trim();
   return { status: Number(statusLine.split(' ')[1]), contentType, body: JSON.parse(body) };
 }
 
@@ -37,12 +40,24 @@ describe('answerClientError', () => {
 
   // Found by the fuzz suite: a long query string got Node's bodiless 431.
   it.each([
-    ['a request line over the header limit', `GET /v2.0/lb/pools?name=${'%C3%A9'.repeat(4000)} HTTP/1.1\r\nHost: x\r\n\r\n`, 431, 'HTTPRequestHeaderFieldsTooLarge'],
+    [
+      'a request line over the header limit',
+      `GET /v2.0/lb/pools?name=${'%C3%A9'.repeat(4000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+      431,
+      'HTTPRequestHeaderFieldsTooLarge',
+    ],
     ['an unknown method', 'BREW /v2.0/lb/pools HTTP/1.1\r\nHost: x\r\n\r\n', 400, 'HTTPBadRequest'],
-    ['a header with a control character', 'GET /v2.0/lb/pools HTTP/1.1\r\nHost: x\r\nX-Auth-Token: a\u0001b\r\n\r\n', 400, 'HTTPBadRequest'],
-  ])('answers %s in Neutron\'s format', async (_desc, request, status, type) => {
+    [
+      'a header with a control character',
+      'GET /v2.0/lb/pools HTTP/1.1\r\nHost: x\r\nX-Auth-Token: a\u0001b\r\n\r\n',
+      400,
+      'HTTPBadRequest',
+    ],
+  ])("answers %s in Neutron's format", async (_desc, request, status, type) => {
     expect(parsed(await exchange(port, request))).toEqual({
-      status, contentType: 'application/json', body: { NeutronError: { type, message: expect.any(String), detail: '' } },
+      status,
+      contentType: 'application/json',
+      body: { NeutronError: { type, message: expect.any(String), detail: '' } },
     });
   });
 

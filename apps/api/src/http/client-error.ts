@@ -4,10 +4,17 @@ import type { NeutronErrorBody } from './errors';
 /** Node's HTTP parser codes that have a status of their own; every other parse failure is a 400. */
 const STATUS_BY_CODE: Readonly<Record<string, { status: number; reason: string; type: string; message: string }>> = {
   HPE_HEADER_OVERFLOW: {
-    status: 431, reason: 'Request Header Fields Too Large', type: 'HTTPRequestHeaderFieldsTooLarge',
+    status: 431,
+    reason: 'Request Header Fields Too Large',
+    type: 'HTTPRequestHeaderFieldsTooLarge',
     message: 'The request line and headers are larger than the server accepts.',
   },
-  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, reason: 'Request Timeout', type: 'HTTPRequestTimeout', message: 'The request was not received in time.' },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    reason: 'Request Timeout',
+    type: 'HTTPRequestTimeout',
+    message: 'The request was not received in time.',
+  },
 };
 const MALFORMED = { status: 400, reason: 'Bad Request', type: 'HTTPBadRequest', message: 'Malformed HTTP request.' };
 

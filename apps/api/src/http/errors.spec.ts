@@ -6,15 +6,63 @@ describe('toNeutronError', () => {
   it.each([
     ['a missing pool', new NotFound('Pool', 'p1'), 404, 'PoolNotFound', 'Pool p1 could not be found.'],
     ['a missing floating IP', new NotFound('FloatingIP', 'f1'), 404, 'FloatingIPNotFound', 'FloatingIP f1 could not be found.'],
-    ['a second VIP', new Conflict('VipExists', 'Another Vip already exists for pool p1'), 409, 'VipExists', 'Another Vip already exists for pool p1'],
+    [
+      'a second VIP',
+      new Conflict('VipExists', 'Another Vip already exists for pool p1'),
+      409,
+      'VipExists',
+      'Another Vip already exists for pool p1',
+    ],
     ['a pool in use', new Conflict('PoolInUse', 'Pool p1 is still in use'), 409, 'PoolInUse', 'Pool p1 is still in use'],
-    ['a concurrent update', new ConcurrencyConflict('lbaas.events.pool.p1'), 409, 'Conflict', 'Concurrent update of lbaas.events.pool.p1; retry the request.'],
-    ['a cross-field rule', new ValidationError('delay must be greater than or equal to timeout'), 400, 'HTTPBadRequest', 'delay must be greater than or equal to timeout'],
-    ['a protocol mismatch', new ValidationError('Protocol TCP does not match the pool protocol HTTP', 'ProtocolMismatch'), 400, 'ProtocolMismatch', 'Protocol TCP does not match the pool protocol HTTP'],
-    ['another tenant_id', new Forbidden('Tenant t1 may not create resources for tenant t2.'), 403, 'PolicyNotAuthorized', 'Tenant t1 may not create resources for tenant t2.'],
-    ['an unreachable event log', new Unavailable('The event log is not reachable'), 503, 'ServiceUnavailable', 'The event log is not reachable'],
-    ['an edge error', new HttpError(405, 'HTTPMethodNotAllowed', 'Method PATCH is not allowed'), 405, 'HTTPMethodNotAllowed', 'Method PATCH is not allowed'],
-    ['a missing token', new HttpError(401, 'HTTPUnauthorized', 'Authentication required'), 401, 'HTTPUnauthorized', 'Authentication required'],
+    [
+      'a concurrent update',
+      new ConcurrencyConflict('lbaas.events.pool.p1'),
+      409,
+      'Conflict',
+      'Concurrent update of lbaas.events.pool.p1; retry the request.',
+    ],
+    [
+      'a cross-field rule',
+      new ValidationError('delay must be greater than or equal to timeout'),
+      400,
+      'HTTPBadRequest',
+      'delay must be greater than or equal to timeout',
+    ],
+    [
+      'a protocol mismatch',
+      new ValidationError('Protocol TCP does not match the pool protocol HTTP', 'ProtocolMismatch'),
+      400,
+      'ProtocolMismatch',
+      'Protocol TCP does not match the pool protocol HTTP',
+    ],
+    [
+      'another tenant_id',
+      new Forbidden('Tenant t1 may not create resources for tenant t2.'),
+      403,
+      'PolicyNotAuthorized',
+      'Tenant t1 may not create resources for tenant t2.',
+    ],
+    [
+      'an unreachable event log',
+      new Unavailable('The event log is not reachable'),
+      503,
+      'ServiceUnavailable',
+      'The event log is not reachable',
+    ],
+    [
+      'an edge error',
+      new HttpError(405, 'HTTPMethodNotAllowed', 'Method PATCH is not allowed'),
+      405,
+      'HTTPMethodNotAllowed',
+      'Method PATCH is not allowed',
+    ],
+    [
+      'a missing token',
+      new HttpError(401, 'HTTPUnauthorized', 'Authentication required'),
+      401,
+      'HTTPUnauthorized',
+      'Authentication required',
+    ],
   ])('maps %s to its status and Neutron type', (_desc, error, status, type, message) => {
     expect(toNeutronError(error)).toEqual({ status, body: { NeutronError: { type, message, detail: '' } }, unexpected: false });
   });
@@ -39,8 +87,12 @@ describe('toNeutronError', () => {
   });
 
   it('answers an authentication failure 401 with its challenge, and an identity source that cannot answer 503', () => {
-    expect(toNeutronError(new AuthenticationError('unauthenticated', 'Authentication required', 'Keystone uri="http://127.0.0.1:5000"'))).toEqual({
-      status: 401, body: { NeutronError: { type: 'HTTPUnauthorized', message: 'Authentication required', detail: '' } }, unexpected: false,
+    expect(
+      toNeutronError(new AuthenticationError('unauthenticated', 'Authentication required', 'Keystone uri="http://127.0.0.1:5000"')),
+    ).toEqual({
+      status: 401,
+      body: { NeutronError: { type: 'HTTPUnauthorized', message: 'Authentication required', detail: '' } },
+      unexpected: false,
       challenge: 'Keystone uri="http://127.0.0.1:5000"',
     });
     expect(toNeutronError(new AuthenticationError('unauthenticated', 'Authentication required'))).not.toHaveProperty('challenge');

@@ -49,7 +49,13 @@ export class CollectionReads {
   constructor(private readonly reads: ReadSide) {}
 
   async list(resource: ResourceSpec, caller: RequestContext, query: ListRequest): Promise<Record<string, unknown>> {
-    const { items, ids, more } = await this.reads.list(resource.collection, caller.isAdmin ? null : caller.tenantId, query.filters, query.fields, query.shape);
+    const { items, ids, more } = await this.reads.list(
+      resource.collection,
+      caller.isAdmin ? null : caller.tenantId,
+      query.filters,
+      query.fields,
+      query.shape,
+    );
     const links = query.shape.page ? pageLinks(query.url, query.shape.page, ids, more) : [];
     return { [resource.collection]: items, ...(links.length ? { [`${resource.collection}_links`]: links } : {}) };
   }
@@ -74,7 +80,8 @@ export function listShapeOf(query: URLSearchParams): ListShape {
   }
   const sort = keys.map((key, i) => {
     const dir = dirs[i] ?? 'asc';
-    if (dir !== 'asc' && dir !== 'desc') throw new HttpError(400, 'HTTPBadRequest', `${dir} is invalid value for sort_dir, valid values are 'asc' and 'desc'.`);
+    if (dir !== 'asc' && dir !== 'desc')
+      throw new HttpError(400, 'HTTPBadRequest', `${dir} is invalid value for sort_dir, valid values are 'asc' and 'desc'.`);
     return { key, dir } as const;
   });
   const rawLimit = query.get('limit');
@@ -82,7 +89,8 @@ export function listShapeOf(query: URLSearchParams): ListShape {
   const pageReverse = /^(true|1)$/i.test(query.get('page_reverse') ?? '');
   if (rawLimit === null && marker === null) return { sort };
   const limit = rawLimit === null ? 0 : Number(rawLimit);
-  if (!/^\d{1,9}$/.test(rawLimit ?? '0')) throw new HttpError(400, 'HTTPBadRequest', `Limit must be a non-negative integer, not '${rawLimit}'.`);
+  if (!/^\d{1,9}$/.test(rawLimit ?? '0'))
+    throw new HttpError(400, 'HTTPBadRequest', `Limit must be a non-negative integer, not '${rawLimit}'.`);
   return { sort, page: { limit, marker, pageReverse } };
 }
 

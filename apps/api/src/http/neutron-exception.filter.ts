@@ -34,7 +34,11 @@ function unrouted(method: string, target: string): HttpError {
   const path = answeredPath(url);
   const matched = matchRoute(method, path);
   if (matched !== null && 'allowed' in matched) {
-    return new HttpError(405, 'HTTPMethodNotAllowed', `Method ${method} is not allowed on ${path}; allowed: ${matched.allowed.join(', ')}.`);
+    return new HttpError(
+      405,
+      'HTTPMethodNotAllowed',
+      `Method ${method} is not allowed on ${path}; allowed: ${matched.allowed.join(', ')}.`,
+    );
   }
   return new HttpError(404, 'HTTPNotFound', `The resource could not be found: ${path}`);
 }

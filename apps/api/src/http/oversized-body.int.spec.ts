@@ -41,14 +41,19 @@ function postOversized(url: string, token: string, pace: 'at once' | 'slowly'): 
       resolve({ wroteAll: bodyWritten === BODY_BYTES && writeError === null, writeError, status: Number(head.split(' ')[1] ?? 0), body });
     });
     // Resolves once the bytes are handed to the kernel, or the socket failed (EPIPE, ECONNRESET).
-    const write = (bytes: Buffer | string): Promise<void> => new Promise((done) => socket.write(bytes, (error) => {
-      if (error) writeError ??= (error as NodeJS.ErrnoException).code ?? error.message;
-      else if (typeof bytes !== 'string') bodyWritten += bytes.length;
-      done();
-    }));
+    const write = (bytes: Buffer | string): Promise<void> =>
+      new Promise((done) =>
+        socket.write(bytes, (error) => {
+          if (error) writeError ??= (error as NodeJS.ErrnoException).code ?? error.message;
+          else if (typeof bytes !== 'string') bodyWritten += bytes.length;
+          done();
+        }),
+      );
     socket.on('connect', async () => {
-      await write(`POST /v2.0/networks HTTP/1.1\r\nHost: ${hostname}:${port}\r\nX-Auth-Token: ${token}\r\nContent-Type: application/json\r\n`
-        + `Content-Length: ${BODY_BYTES}\r\nConnection: close\r\n\r\n`);
+      await write(
+        `POST /v2.0/networks HTTP/1.1\r\nHost: ${hostname}:${port}\r\nX-Auth-Token: ${token}\r\nContent-Type: application/json\r\n` +
+          `Content-Length: ${BODY_BYTES}\r\nConnection: close\r\n\r\n`,
+      );
       if (pace === 'at once') {
         await write(Buffer.alloc(BODY_BYTES, 0x78));
       } else {
@@ -69,16 +74,27 @@ describe('a body over the limit', () => {
   });
   afterAll(() => stack?.stop());
 
-  it.each(['slowly', 'at once'] as const)('written %s, is read and dropped, and the client reads the 413 in Neutron\'s format', async (pace) => {
-    const { apiUrl, tokens } = stack as Stack;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const exchange = await postOversized(apiUrl, tokens.demo.token, pace);
-      expect({ wroteAll: exchange.wroteAll, writeError: exchange.writeError, status: exchange.status }).toEqual({ wroteAll: true, writeError: null, status: 413 });
-      expect(JSON.parse(exchange.body)).toEqual({
-        NeutronError: { type: 'HTTPRequestEntityTooLarge', message: 'Request body is larger than the limit of 1048576 bytes.', detail: '' },
-      });
-    }
-  });
+  it.each(['slowly', 'at once'] as const)(
+    "written %s, is read and dropped, and the client reads the 413 in Neutron's format",
+    async (pace) => {
+      const { apiUrl, tokens } = stack as Stack;
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const exchange = await postOversized(apiUrl, tokens.demo.token, pace);
+        expect({ wroteAll: exchange.wroteAll, writeError: exchange.writeError, status: exchange.status }).toEqual({
+          wroteAll: true,
+          writeError: null,
+          status: 413,
+        });
+        expect(JSON.parse(exchange.body)).toEqual({
+          NeutronError: {
+            type: 'HTTPRequestEntityTooLarge',
+            message: 'Request body is larger than the limit of 1048576 bytes.',
+            detail: '',
+          },
+        });
+      }
+    },
+  );
 
   it('leaves the api answering', async () => {
     const { apiUrl } = stack as Stack;

@@ -14,12 +14,16 @@ export const AUTHENTICATOR = Symbol('AUTHENTICATOR');
  */
 @Injectable()
 export class PolicyGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector, @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator) {}
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const access = this.reflector.get<Access | undefined>(ACCESS, context.getHandler());
     // A route that says nothing would be open by accident.
-    if (access === undefined) throw new Error(`${context.getClass().name}.${context.getHandler().name} declares no access (@Requires or @Public)`);
+    if (access === undefined)
+      throw new Error(`${context.getClass().name}.${context.getHandler().name} declares no access (@Requires or @Public)`);
     if (access === 'public') return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const token = request.headers['x-auth-token'];
@@ -36,8 +40,10 @@ export class PolicyGuard implements CanActivate {
 function refusal(rule: PolicyRule, principal: Principal, route: RouteSpec | undefined): string {
   const roles = principal.roles.join(', ') || 'none';
   switch (rule) {
-    case 'neutron:read': return `The role(s) ${roles} of ${principal.actor} may not read.`;
-    case 'neutron:write': return `The role(s) ${roles} of ${principal.actor} may only read.`;
+    case 'neutron:read':
+      return `The role(s) ${roles} of ${principal.actor} may not read.`;
+    case 'neutron:write':
+      return `The role(s) ${roles} of ${principal.actor} may only read.`;
     case 'neutron:admin':
     case 'neutron:all-projects':
       return route?.method === 'GET' && route.answers

@@ -22,14 +22,28 @@ const VALID: Record<BodySchemaName, { key: string; body: Record<string, unknown>
   updateMember: { key: 'member', body: { weight: 0 } },
   createVip: {
     key: 'vip',
-    body: { name: 'myvip', subnet_id: SUBNET, protocol: 'HTTP', protocol_port: 80, pool_id: POOL, session_persistence: { type: 'APP_COOKIE', cookie_name: 'sid' }, connection_limit: -1 },
+    body: {
+      name: 'myvip',
+      subnet_id: SUBNET,
+      protocol: 'HTTP',
+      protocol_port: 80,
+      pool_id: POOL,
+      session_persistence: { type: 'APP_COOKIE', cookie_name: 'sid' },
+      connection_limit: -1,
+    },
   },
   updateVip: { key: 'vip', body: { session_persistence: null, connection_limit: 1000 } },
-  createHealthMonitor: { key: 'health_monitor', body: { type: 'HTTP', delay: 20, timeout: 10, max_retries: 3, expected_codes: '200-204', url_path: '/health' } },
+  createHealthMonitor: {
+    key: 'health_monitor',
+    body: { type: 'HTTP', delay: 20, timeout: 10, max_retries: 3, expected_codes: '200-204', url_path: '/health' },
+  },
   updateHealthMonitor: { key: 'health_monitor', body: { max_retries: 10, expected_codes: '200,202' } },
   associateHealthMonitor: { key: 'health_monitor', body: { id: POOL } },
   // The schema bounds PEM text only; parsing it is readCertificateBundle's (libs/secrets), after the schema.
-  createCertificate: { key: 'certificate', body: { name: 'www', certificate: '-----BEGIN CERTIFICATE-----', private_key: '-----BEGIN PRIVATE KEY-----' } },
+  createCertificate: {
+    key: 'certificate',
+    body: { name: 'www', certificate: '-----BEGIN CERTIFICATE-----', private_key: '-----BEGIN PRIVATE KEY-----' },
+  },
   updateCertificate: { key: 'certificate', body: { description: 'renewed' } },
 };
 
@@ -82,8 +96,20 @@ describe('parseResourceBody', () => {
     ['a read-only field on update', 'updatePool', { protocol: 'TCP' }, [], "Unrecognized attribute(s) 'protocol'"],
     ['the id on create', 'createMember', { id: POOL }, [], "Unrecognized attribute(s) 'id'"],
     ['status on update', 'updateVip', { status: 'ACTIVE' }, [], "Unrecognized attribute(s) 'status'"],
-    ['an unknown field in session_persistence', 'createVip', { session_persistence: { type: 'SOURCE_IP', ttl: 5 } }, [], "Unrecognized attribute(s) 'ttl'"],
-    ['an unknown field in an allocation pool', 'createSubnet', { allocation_pools: [{ start: '198.18.1.2', end: '198.18.1.9', step: 1 }] }, [], "Unrecognized attribute(s) 'step'"],
+    [
+      'an unknown field in session_persistence',
+      'createVip',
+      { session_persistence: { type: 'SOURCE_IP', ttl: 5 } },
+      [],
+      "Unrecognized attribute(s) 'ttl'",
+    ],
+    [
+      'an unknown field in an allocation pool',
+      'createSubnet',
+      { allocation_pools: [{ start: '198.18.1.2', end: '198.18.1.9', step: 1 }] },
+      [],
+      "Unrecognized attribute(s) 'step'",
+    ],
     ['network_id moved on subnet update', 'updateSubnet', { network_id: NET }, [], "Unrecognized attribute(s) 'network_id'"],
     // required fields
     ['no subnet_id', 'createPool', {}, ['subnet_id'], "Required attribute 'subnet_id' not specified"],
@@ -98,7 +124,13 @@ describe('parseResourceBody', () => {
     ['lb_method RANDOM', 'createPool', { lb_method: 'RANDOM' }, [], "'RANDOM' is not in ['ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP']"],
     ['lower-case protocol', 'createVip', { protocol: 'http' }, [], "'http' is not in"],
     ['monitor type UDP', 'createHealthMonitor', { type: 'UDP' }, [], "'UDP' is not in ['PING', 'TCP', 'HTTP', 'HTTPS']"],
-    ['session persistence COOKIE_JAR', 'createVip', { session_persistence: { type: 'COOKIE_JAR' } }, [], "session_persistence.type. Reason: 'COOKIE_JAR' is not in"],
+    [
+      'session persistence COOKIE_JAR',
+      'createVip',
+      { session_persistence: { type: 'COOKIE_JAR' } },
+      [],
+      "session_persistence.type. Reason: 'COOKIE_JAR' is not in",
+    ],
     ['http_method FETCH', 'createHealthMonitor', { http_method: 'FETCH' }, [], "http_method. Reason: 'FETCH' is not in"],
     ['provider octavia', 'createPool', { provider: 'octavia' }, [], "'octavia' is not in ['haproxy']"],
     ['ip_version 6', 'createSubnet', { ip_version: 6 }, [], 'ip_version. Reason: 6 is not in [4]'],
@@ -124,10 +156,22 @@ describe('parseResourceBody', () => {
     ['connection_limit "many"', 'createVip', { connection_limit: 'many' }, [], "connection_limit. Reason: 'many' must be integer"],
     ['name as a number', 'createNetwork', { name: 42 }, [], 'name. Reason: 42 must be string'],
     ['port_id a number', 'updateFloatingIp', { port_id: 5 }, [], 'port_id. Reason: 5 is not of type string or null'],
-    ['session_persistence a string', 'updateVip', { session_persistence: 'SOURCE_IP' }, [], "session_persistence. Reason: 'SOURCE_IP' is not of type object or null"],
+    [
+      'session_persistence a string',
+      'updateVip',
+      { session_persistence: 'SOURCE_IP' },
+      [],
+      "session_persistence. Reason: 'SOURCE_IP' is not of type object or null",
+    ],
     ['dns_nameservers not a list', 'updateSubnet', { dns_nameservers: '198.18.0.53' }, [], 'dns_nameservers. Reason:'],
     // formats
-    ['member address a host name', 'createMember', { address: 'backend-1' }, [], "address. Reason: 'backend-1' is not a valid IPv4 address"],
+    [
+      'member address a host name',
+      'createMember',
+      { address: 'backend-1' },
+      [],
+      "address. Reason: 'backend-1' is not a valid IPv4 address",
+    ],
     ['member address out of range', 'createMember', { address: '198.18.2.300' }, [], "'198.18.2.300' is not a valid IPv4 address"],
     ['an IPv6 VIP address', 'createVip', { address: '2001:db8::1' }, [], "'2001:db8::1' is not a valid IPv4 address"],
     ['pool_id not a uuid', 'createMember', { pool_id: 'mypool' }, [], "pool_id. Reason: 'mypool' is not a valid UUID"],
@@ -141,7 +185,13 @@ describe('parseResourceBody', () => {
     ['expected_codes 600', 'updateHealthMonitor', { expected_codes: '600' }, [], 'expected_codes. Reason:'],
     ['url_path without a slash', 'createHealthMonitor', { url_path: 'health' }, [], 'url_path. Reason:'],
     ['url_path with a space', 'createHealthMonitor', { url_path: '/a b' }, [], 'url_path. Reason:'],
-    ['an empty cookie_name', 'createVip', { session_persistence: { type: 'APP_COOKIE', cookie_name: '' } }, [], 'session_persistence.cookie_name. Reason:'],
+    [
+      'an empty cookie_name',
+      'createVip',
+      { session_persistence: { type: 'APP_COOKIE', cookie_name: '' } },
+      [],
+      'session_persistence.cookie_name. Reason:',
+    ],
     ['a tenant_id with a space', 'createPool', { tenant_id: 'a b' }, [], 'tenant_id. Reason:'],
   ];
 
@@ -176,11 +226,23 @@ describe('parseResourceBody', () => {
       ['an empty object', '{}', 400, 'HTTPBadRequest', "Unable to find 'pool'"],
       ['the wrong key', '{"member": {}}', 400, 'HTTPBadRequest', "Unable to find 'pool'"],
       ['the plural key', '{"pools": {}}', 400, 'HTTPBadRequest', "Unable to find 'pool'"],
-      ['a second key', `{"pool": {"subnet_id": "${SUBNET}", "protocol": "HTTP", "lb_method": "ROUND_ROBIN"}, "extra": 1}`, 400, 'HTTPBadRequest', 'it must be the only key'],
+      [
+        'a second key',
+        `{"pool": {"subnet_id": "${SUBNET}", "protocol": "HTTP", "lb_method": "ROUND_ROBIN"}, "extra": 1}`,
+        400,
+        'HTTPBadRequest',
+        'it must be the only key',
+      ],
       ['a null resource', '{"pool": null}', 400, 'HTTPBadRequest', 'expected an object'],
       ['a list as the resource', '{"pool": []}', 400, 'HTTPBadRequest', 'expected an object'],
       ['a string as the resource', '{"pool": "mypool"}', 400, 'HTTPBadRequest', 'expected an object'],
-      ['__proto__ inside the resource', `{"pool": {"subnet_id": "${SUBNET}", "protocol": "HTTP", "lb_method": "ROUND_ROBIN", "__proto__": {"admin": true}}}`, 400, 'HTTPBadRequest', "Unrecognized attribute(s) '__proto__'"],
+      [
+        '__proto__ inside the resource',
+        `{"pool": {"subnet_id": "${SUBNET}", "protocol": "HTTP", "lb_method": "ROUND_ROBIN", "__proto__": {"admin": true}}}`,
+        400,
+        'HTTPBadRequest',
+        "Unrecognized attribute(s) '__proto__'",
+      ],
     ])('rejects %s', (_desc, raw, status, type, message) => {
       const error = rejection(() => parseResourceBody(raw, 'pool', 'createPool'));
       expect({ status: error.status, type: error.type }).toEqual({ status, type });

@@ -80,7 +80,8 @@ function describe(errors: readonly ErrorObject[]): string {
   const secret = SECRET_FIELDS.has(path[path.length - 1] ?? '');
   const shown = (value: unknown): string => (secret ? 'the value (not shown: it is secret)' : quoted(value));
   if (first.keyword === 'additionalProperties') return `Unrecognized attribute(s) '${String(first.params.additionalProperty)}'`;
-  if (first.keyword === 'required') return `Failed to parse request. Required attribute '${String(first.params.missingProperty)}' not specified`;
+  if (first.keyword === 'required')
+    return `Failed to parse request. Required attribute '${String(first.params.missingProperty)}' not specified`;
   const here = errors.filter((e) => e.instancePath === first.instancePath);
   const allowed = here.filter((e) => e.keyword === 'const').map((e) => quoted(e.params.allowedValue));
   if (allowed.length > 0) return `Invalid input for ${field}. Reason: ${shown(first.data)} is not in [${allowed.join(', ')}].`;
@@ -102,7 +103,11 @@ export function parseResourceBody<N extends BodySchemaName>(raw: string, key: st
   const errors = validate.errors ?? [];
   // Neutron's converters fail with InvalidInput; its range and enum checks with HTTPBadRequest.
   const unconvertible = errors[0]?.keyword === 'type' && ['integer', 'boolean'].includes(String(errors[0].params.type));
-  throw new HttpError(400, unconvertible ? 'InvalidInput' : 'HTTPBadRequest', errors.length > 0 ? describe(errors) : `Invalid input for ${key}.`);
+  throw new HttpError(
+    400,
+    unconvertible ? 'InvalidInput' : 'HTTPBadRequest',
+    errors.length > 0 ? describe(errors) : `Invalid input for ${key}.`,
+  );
 }
 
 /** The object under `key`, the envelope's only key. */
@@ -119,7 +124,11 @@ function resourceOf(raw: string, key: string): Record<string, unknown> {
   }
   const keys = Object.keys(parsed);
   if (keys.length !== 1 || keys[0] !== key) {
-    throw new HttpError(400, 'HTTPBadRequest', `Unable to find '${key}' in request body${keys.length > 1 ? ' (it must be the only key)' : ''}.`);
+    throw new HttpError(
+      400,
+      'HTTPBadRequest',
+      `Unable to find '${key}' in request body${keys.length > 1 ? ' (it must be the only key)' : ''}.`,
+    );
   }
   const inner: unknown = (parsed as Record<string, unknown>)[key];
   if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) {

@@ -1,4 +1,12 @@
-import { type CallHandler, createParamDecorator, type ExecutionContext, Injectable, type NestInterceptor, Param, type PipeTransform } from '@nestjs/common';
+import {
+  type CallHandler,
+  createParamDecorator,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+  Param,
+  type PipeTransform,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { NotFound } from '@lbaas/domain';
 import { allows } from '@lbaas/identity';
@@ -24,14 +32,18 @@ export class BodyReaderInterceptor implements NestInterceptor {
     const route = this.reflector.get<RouteSpec | undefined>(ROUTE_SPEC, context.getHandler());
     if (route === undefined || (route.body === undefined && route.method !== 'POST' && route.method !== 'PUT')) return next.handle();
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    return from(readBody(request.raw)).pipe(mergeMap((raw) => {
-      request.edge.rawBody = raw;
-      return next.handle();
-    }));
+    return from(readBody(request.raw)).pipe(
+      mergeMap((raw) => {
+        request.edge.rawBody = raw;
+        return next.handle();
+      }),
+    );
   }
 }
 
-const RawBody = createParamDecorator((_data: unknown, ctx: ExecutionContext): string => ctx.switchToHttp().getRequest<FastifyRequest>().edge.rawBody ?? '');
+const RawBody = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): string => ctx.switchToHttp().getRequest<FastifyRequest>().edge.rawBody ?? '',
+);
 
 /** Validates `{"<key>": {...}}` against the route's TypeBox schema: the body as `BodyOf<N>`, or a 400 in Neutron's words. */
 export class ResourceBodyPipe<N extends BodySchemaName> implements PipeTransform<string, BodyOf<N>> {
@@ -87,7 +99,10 @@ const RawObjectWrite = createParamDecorator((_data: unknown, ctx: ExecutionConte
  * as it always was. One pipe, because Nest resolves a handler's parameters concurrently.
  */
 export class ObjectWritePipe<B> implements PipeTransform<ObjectWrite<string>, ObjectWrite<B>> {
-  constructor(private readonly body: PipeTransform<string, B>, private readonly id: ApiIdPipe) {}
+  constructor(
+    private readonly body: PipeTransform<string, B>,
+    private readonly id: ApiIdPipe,
+  ) {}
 
   transform(write: ObjectWrite<string>): ObjectWrite<B> {
     const body = this.body.transform(write.body, { type: 'body' });
@@ -111,7 +126,8 @@ export class PoolMonitorIdsPipe implements PipeTransform<Record<string, string>,
   transform(params: Record<string, string>): PoolMonitorIds {
     const id = new ApiIdPipe('Pool').transform(params.id ?? '');
     const monitorId = params.monitor_id ?? '';
-    if (!UUID.test(monitorId)) throw new NotFound('PoolMonitorAssociation', monitorId, `Monitor ${monitorId} is not associated with Pool ${id}`);
+    if (!UUID.test(monitorId))
+      throw new NotFound('PoolMonitorAssociation', monitorId, `Monitor ${monitorId} is not associated with Pool ${id}`);
     return { id, monitor_id: monitorId };
   }
 }
@@ -123,7 +139,10 @@ export const Caller = createParamDecorator((_data: unknown, ctx: ExecutionContex
   if (principal === null) throw new Error('@Caller() on a route that authenticates nobody');
   const key = request.headers['idempotency-key'];
   return {
-    tenantId: principal.tenantId, isAdmin: allows(principal, 'neutron:all-projects'), actor: principal.actor, correlationId: request.edge.requestId,
+    tenantId: principal.tenantId,
+    isAdmin: allows(principal, 'neutron:all-projects'),
+    actor: principal.actor,
+    correlationId: request.edge.requestId,
     idempotencyKey: request.method === 'POST' && typeof key === 'string' && key.length > 0 ? key.slice(0, 255) : null,
   };
 });

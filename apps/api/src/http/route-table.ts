@@ -25,7 +25,9 @@ export interface RouteSpec {
 }
 
 /** A route whose body is validated against a schema. */
-export type BodyRoute<N extends BodySchemaName = BodySchemaName> = RouteSpec & { readonly body: { readonly key: string; readonly schema: N } };
+export type BodyRoute<N extends BodySchemaName = BodySchemaName> = RouteSpec & {
+  readonly body: { readonly key: string; readonly schema: N };
+};
 
 export interface ResourceSpec {
   readonly collection: Collection;
@@ -36,8 +38,13 @@ export interface ResourceSpec {
   readonly adminOnly?: boolean;
 }
 
-const resource = (collection: Collection, singular: string, path: string, title: string, adminOnly = false): ResourceSpec =>
-  ({ collection, singular, path, title, ...(adminOnly ? { adminOnly } : {}) });
+const resource = (collection: Collection, singular: string, path: string, title: string, adminOnly = false): ResourceSpec => ({
+  collection,
+  singular,
+  path,
+  title,
+  ...(adminOnly ? { adminOnly } : {}),
+});
 
 export const RESOURCES = {
   networks: resource('networks', 'network', '/v2.0/networks', 'Network'),
@@ -69,8 +76,24 @@ interface WriteRoutes<C extends BodySchemaName, U extends BodySchemaName> extend
 function readRoutes(r: ResourceSpec): ReadRoutes {
   const access = r.adminOnly ? { adminOnly: true } : {};
   return {
-    list: { operationId: `list${r.title}s`, method: 'GET', path: r.path, summary: `List ${r.collection}`, status: 200, answers: { key: r.collection, collection: r.collection, many: true }, ...access },
-    show: { operationId: `show${r.title}`, method: 'GET', path: `${r.path}/{id}`, summary: `Show a ${r.singular}`, status: 200, answers: { key: r.singular, collection: r.collection, many: false }, ...access },
+    list: {
+      operationId: `list${r.title}s`,
+      method: 'GET',
+      path: r.path,
+      summary: `List ${r.collection}`,
+      status: 200,
+      answers: { key: r.collection, collection: r.collection, many: true },
+      ...access,
+    },
+    show: {
+      operationId: `show${r.title}`,
+      method: 'GET',
+      path: `${r.path}/{id}`,
+      summary: `Show a ${r.singular}`,
+      status: 200,
+      answers: { key: r.singular, collection: r.collection, many: false },
+      ...access,
+    },
   };
 }
 
@@ -78,8 +101,24 @@ function writeRoutes<C extends BodySchemaName, U extends BodySchemaName>(r: Reso
   const one = { key: r.singular, collection: r.collection, many: false };
   return {
     ...readRoutes(r),
-    create: { operationId: create, method: 'POST', path: r.path, summary: `Create a ${r.singular}`, status: 201, body: { key: r.singular, schema: create }, answers: one },
-    update: { operationId: update, method: 'PUT', path: `${r.path}/{id}`, summary: `Update a ${r.singular}`, status: 200, body: { key: r.singular, schema: update }, answers: one },
+    create: {
+      operationId: create,
+      method: 'POST',
+      path: r.path,
+      summary: `Create a ${r.singular}`,
+      status: 201,
+      body: { key: r.singular, schema: create },
+      answers: one,
+    },
+    update: {
+      operationId: update,
+      method: 'PUT',
+      path: `${r.path}/{id}`,
+      summary: `Update a ${r.singular}`,
+      status: 200,
+      body: { key: r.singular, schema: update },
+      answers: one,
+    },
     delete: { operationId: `delete${r.title}`, method: 'DELETE', path: `${r.path}/{id}`, summary: `Delete a ${r.singular}`, status: 204 },
   };
 }
@@ -99,31 +138,59 @@ export const NODE_ROUTES = readRoutes(RESOURCES.nodes);
 /** Routes beyond a collection's list, show, create, update and delete. */
 export const ACTION_ROUTES = {
   associateHealthMonitor: {
-    operationId: 'associateHealthMonitor', method: 'POST', path: '/v2.0/lb/pools/{id}/health_monitors', summary: 'Associate a health monitor with a pool',
-    status: 201, body: { key: 'health_monitor', schema: 'associateHealthMonitor' },
+    operationId: 'associateHealthMonitor',
+    method: 'POST',
+    path: '/v2.0/lb/pools/{id}/health_monitors',
+    summary: 'Associate a health monitor with a pool',
+    status: 201,
+    body: { key: 'health_monitor', schema: 'associateHealthMonitor' },
   },
   disassociateHealthMonitor: {
-    operationId: 'disassociateHealthMonitor', method: 'DELETE', path: '/v2.0/lb/pools/{id}/health_monitors/{monitor_id}',
-    summary: 'Disassociate a health monitor from a pool', status: 204,
+    operationId: 'disassociateHealthMonitor',
+    method: 'DELETE',
+    path: '/v2.0/lb/pools/{id}/health_monitors/{monitor_id}',
+    summary: 'Disassociate a health monitor from a pool',
+    status: 204,
   },
-  showPoolStats: { operationId: 'showPoolStats', method: 'GET', path: '/v2.0/lb/pools/{id}/stats', summary: 'Traffic counters of a pool', status: 200 },
+  showPoolStats: {
+    operationId: 'showPoolStats',
+    method: 'GET',
+    path: '/v2.0/lb/pools/{id}/stats',
+    summary: 'Traffic counters of a pool',
+    status: 200,
+  },
   resealCertificate: {
-    operationId: 'resealCertificate', method: 'PUT', path: '/v2.0/lb/certificates/{id}/reseal', summary: "Seal a certificate's private key again with the current deployment key",
-    description: 'Finishes a rotation of the deployment\'s certificate key (LBAAS_CERTIFICATE_KEY_FILE). Put the new key in that file and the old one in '
-      + '`<file>.previous`, restart the api and the node agents, then reseal every certificate: each private key is opened with the key ring and sealed '
-      + 'again with the current key (CertificateReplaced with the same certificate), after which the `.previous` file can go. Takes no body (or `{}`). '
-      + '409 CertificateKeyUnavailable when no key of the ring opens it.',
-    status: 200, answers: { key: 'certificate', collection: 'certificates', many: false }, adminOnly: true,
+    operationId: 'resealCertificate',
+    method: 'PUT',
+    path: '/v2.0/lb/certificates/{id}/reseal',
+    summary: "Seal a certificate's private key again with the current deployment key",
+    description:
+      "Finishes a rotation of the deployment's certificate key (LBAAS_CERTIFICATE_KEY_FILE). Put the new key in that file and the old one in " +
+      '`<file>.previous`, restart the api and the node agents, then reseal every certificate: each private key is opened with the key ring and sealed ' +
+      'again with the current key (CertificateReplaced with the same certificate), after which the `.previous` file can go. Takes no body (or `{}`). ' +
+      '409 CertificateKeyUnavailable when no key of the ring opens it.',
+    status: 200,
+    answers: { key: 'certificate', collection: 'certificates', many: false },
+    adminOnly: true,
   },
 } as const satisfies Record<string, RouteSpec>;
 
 const crud = (routes: ReadRoutes | WriteRoutes<BodySchemaName, BodySchemaName>): RouteSpec[] =>
-  ('create' in routes ? [routes.list, routes.show, routes.create, routes.update, routes.delete] : [routes.list, routes.show]);
+  'create' in routes ? [routes.list, routes.show, routes.create, routes.update, routes.delete] : [routes.list, routes.show];
 
 /** Every route, in the order the OpenAPI document lists them. */
 export const ROUTES: readonly RouteSpec[] = [
-  ...crud(NETWORK_ROUTES), ...crud(SUBNET_ROUTES), ...crud(PORT_ROUTES), ...crud(FLOATING_IP_ROUTES), ...crud(POOL_ROUTES), ...crud(MEMBER_ROUTES),
-  ...crud(VIP_ROUTES), ...crud(HEALTH_MONITOR_ROUTES), ...crud(CERTIFICATE_ROUTES), ...crud(SERVICE_INSTANCE_ROUTES), ...crud(NODE_ROUTES),
+  ...crud(NETWORK_ROUTES),
+  ...crud(SUBNET_ROUTES),
+  ...crud(PORT_ROUTES),
+  ...crud(FLOATING_IP_ROUTES),
+  ...crud(POOL_ROUTES),
+  ...crud(MEMBER_ROUTES),
+  ...crud(VIP_ROUTES),
+  ...crud(HEALTH_MONITOR_ROUTES),
+  ...crud(CERTIFICATE_ROUTES),
+  ...crud(SERVICE_INSTANCE_ROUTES),
+  ...crud(NODE_ROUTES),
   ...Object.values(ACTION_ROUTES),
 ];
 

@@ -19,10 +19,13 @@ const LbMethod = Type.Union([...LbMethodSchema.anyOf]);
 const MonitorType = Type.Union([...MonitorTypeSchema.anyOf]);
 const Weight = Type.Integer({ minimum: 0, maximum: 256 });
 const SessionPersistence = Type.Union([
-  Type.Object({
-    type: Type.Union([...SessionPersistenceSchema.properties.type.anyOf]),
-    cookie_name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-  }, strict),
+  Type.Object(
+    {
+      type: Type.Union([...SessionPersistenceSchema.properties.type.anyOf]),
+      cookie_name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    },
+    strict,
+  ),
   Type.Null(),
 ]);
 const ConnectionLimit = Type.Integer({ minimum: -1, maximum: 1_000_000 });
@@ -37,11 +40,13 @@ const Nameservers = Type.Array(Ipv4, { maxItems: 8 });
 /** PEM fields are bounded well below the 1 MiB body limit: a leaf with a long chain fits in a few KiB. */
 export const MAX_PEM_CHARS = 64 * 1024;
 const CertificatePem = Type.String({
-  minLength: 1, maxLength: MAX_PEM_CHARS,
+  minLength: 1,
+  maxLength: MAX_PEM_CHARS,
   description: 'PEM: the leaf certificate first, then each certificate of its chain, each issued by the next.',
 });
 const PrivateKeyPem = Type.String({
-  minLength: 1, maxLength: MAX_PEM_CHARS,
+  minLength: 1,
+  maxLength: MAX_PEM_CHARS,
   description: 'PEM, unencrypted (PKCS#8 or the traditional RSA/EC form), matching the leaf. Sealed before it is stored, never returned.',
 });
 const TlsCertificateId = Type.Union([Id, Type.Null()], {
@@ -49,66 +54,171 @@ const TlsCertificateId = Type.Union([Id, Type.Null()], {
 });
 
 export const bodySchemas = {
-  createNetwork: Type.Object({
-    tenant_id: Type.Optional(TenantId), name: Type.Optional(Name), admin_state_up: Type.Optional(Type.Boolean()),
-    shared: Type.Optional(Type.Boolean()), 'router:external': Type.Optional(Type.Boolean()),
-  }, strict),
-  updateNetwork: Type.Object({ name: Type.Optional(Name), admin_state_up: Type.Optional(Type.Boolean()), shared: Type.Optional(Type.Boolean()) }, strict),
-  createSubnet: Type.Object({
-    tenant_id: Type.Optional(TenantId), network_id: Id, cidr: Cidr, name: Type.Optional(Name), ip_version: Type.Optional(Type.Literal(4)),
-    gateway_ip: Type.Optional(Type.Union([Ipv4, Type.Null()])), allocation_pools: Type.Optional(AllocationPools),
-    enable_dhcp: Type.Optional(Type.Boolean()), dns_nameservers: Type.Optional(Nameservers), host_routes: Type.Optional(HostRoutes),
-  }, strict),
-  updateSubnet: Type.Object({
-    name: Type.Optional(Name), gateway_ip: Type.Optional(Type.Union([Ipv4, Type.Null()])), enable_dhcp: Type.Optional(Type.Boolean()),
-    dns_nameservers: Type.Optional(Nameservers), host_routes: Type.Optional(HostRoutes),
-  }, strict),
-  createFloatingIp: Type.Object({
-    tenant_id: Type.Optional(TenantId), floating_network_id: Id, port_id: Type.Optional(Type.Union([Id, Type.Null()])),
-    fixed_ip_address: Type.Optional(Type.Union([Ipv4, Type.Null()])), floating_ip_address: Type.Optional(Ipv4),
-  }, strict),
-  updateFloatingIp: Type.Object({ port_id: Type.Union([Id, Type.Null()]), fixed_ip_address: Type.Optional(Type.Union([Ipv4, Type.Null()])) }, strict),
-  createPool: Type.Object({
-    tenant_id: Type.Optional(TenantId), name: Type.Optional(Name), description: Type.Optional(Description), subnet_id: Id, protocol: Protocol,
-    lb_method: LbMethod, admin_state_up: Type.Optional(Type.Boolean()), provider: Type.Optional(Type.Literal('haproxy')),
-  }, strict),
-  updatePool: Type.Object({
-    name: Type.Optional(Name), description: Type.Optional(Description), lb_method: Type.Optional(LbMethod), admin_state_up: Type.Optional(Type.Boolean()),
-  }, strict),
-  createMember: Type.Object({
-    tenant_id: Type.Optional(TenantId), pool_id: Id, address: Ipv4, protocol_port: Port, weight: Type.Optional(Weight),
-    admin_state_up: Type.Optional(Type.Boolean()),
-  }, strict),
-  updateMember: Type.Object({ pool_id: Type.Optional(Id), weight: Type.Optional(Weight), admin_state_up: Type.Optional(Type.Boolean()) }, strict),
-  createVip: Type.Object({
-    tenant_id: Type.Optional(TenantId), name: Type.Optional(Name), description: Type.Optional(Description), subnet_id: Id,
-    address: Type.Optional(Ipv4), protocol_port: Port, protocol: Protocol, pool_id: Id, session_persistence: Type.Optional(SessionPersistence),
-    connection_limit: Type.Optional(ConnectionLimit), admin_state_up: Type.Optional(Type.Boolean()),
-    tls_certificate_id: Type.Optional(TlsCertificateId),
-  }, strict),
-  updateVip: Type.Object({
-    name: Type.Optional(Name), description: Type.Optional(Description), pool_id: Type.Optional(Id),
-    session_persistence: Type.Optional(SessionPersistence), connection_limit: Type.Optional(ConnectionLimit), admin_state_up: Type.Optional(Type.Boolean()),
-    tls_certificate_id: Type.Optional(TlsCertificateId),
-  }, strict),
-  createHealthMonitor: Type.Object({
-    tenant_id: Type.Optional(TenantId), type: MonitorType, delay: Seconds, timeout: Seconds, max_retries: Type.Integer({ minimum: 1, maximum: 10 }),
-    http_method: Type.Optional(HttpMethod), url_path: Type.Optional(UrlPath), expected_codes: Type.Optional(ExpectedCodes),
-    admin_state_up: Type.Optional(Type.Boolean()),
-  }, strict),
-  updateHealthMonitor: Type.Object({
-    delay: Type.Optional(Seconds), timeout: Type.Optional(Seconds), max_retries: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
-    http_method: Type.Optional(HttpMethod), url_path: Type.Optional(UrlPath), expected_codes: Type.Optional(ExpectedCodes),
-    admin_state_up: Type.Optional(Type.Boolean()),
-  }, strict),
+  createNetwork: Type.Object(
+    {
+      tenant_id: Type.Optional(TenantId),
+      name: Type.Optional(Name),
+      admin_state_up: Type.Optional(Type.Boolean()),
+      shared: Type.Optional(Type.Boolean()),
+      'router:external': Type.Optional(Type.Boolean()),
+    },
+    strict,
+  ),
+  updateNetwork: Type.Object(
+    { name: Type.Optional(Name), admin_state_up: Type.Optional(Type.Boolean()), shared: Type.Optional(Type.Boolean()) },
+    strict,
+  ),
+  createSubnet: Type.Object(
+    {
+      tenant_id: Type.Optional(TenantId),
+      network_id: Id,
+      cidr: Cidr,
+      name: Type.Optional(Name),
+      ip_version: Type.Optional(Type.Literal(4)),
+      gateway_ip: Type.Optional(Type.Union([Ipv4, Type.Null()])),
+      allocation_pools: Type.Optional(AllocationPools),
+      enable_dhcp: Type.Optional(Type.Boolean()),
+      dns_nameservers: Type.Optional(Nameservers),
+      host_routes: Type.Optional(HostRoutes),
+    },
+    strict,
+  ),
+  updateSubnet: Type.Object(
+    {
+      name: Type.Optional(Name),
+      gateway_ip: Type.Optional(Type.Union([Ipv4, Type.Null()])),
+      enable_dhcp: Type.Optional(Type.Boolean()),
+      dns_nameservers: Type.Optional(Nameservers),
+      host_routes: Type.Optional(HostRoutes),
+    },
+    strict,
+  ),
+  createFloatingIp: Type.Object(
+    {
+      tenant_id: Type.Optional(TenantId),
+      floating_network_id: Id,
+      port_id: Type.Optional(Type.Union([Id, Type.Null()])),
+      fixed_ip_address: Type.Optional(Type.Union([Ipv4, Type.Null()])),
+      floating_ip_address: Type.Optional(Ipv4),
+    },
+    strict,
+  ),
+  updateFloatingIp: Type.Object(
+    { port_id: Type.Union([Id, Type.Null()]), fixed_ip_address: Type.Optional(Type.Union([Ipv4, Type.Null()])) },
+    strict,
+  ),
+  createPool: Type.Object(
+    {
+      tenant_id: Type.Optional(TenantId),
+      name: Type.Optional(Name),
+      description: Type.Optional(Description),
+      subnet_id: Id,
+      protocol: Protocol,
+      lb_method: LbMethod,
+      admin_state_up: Type.Optional(Type.Boolean()),
+      provider: Type.Optional(Type.Literal('haproxy')),
+    },
+    strict,
+  ),
+  updatePool: Type.Object(
+    {
+      name: Type.Optional(Name),
+      description: Type.Optional(Description),
+      lb_method: Type.Optional(LbMethod),
+      admin_state_up: Type.Optional(Type.Boolean()),
+    },
+    strict,
+  ),
+  createMember: Type.Object(
+    {
+      tenant_id: Type.Optional(TenantId),
+      pool_id: Id,
+      address: Ipv4,
+      protocol_port: Port,
+      weight: Type.Optional(Weight),
+      admin_state_up: Type.Optional(Type.Boolean()),
+    },
+    strict,
+  ),
+  updateMember: Type.Object(
+    { pool_id: Type.Optional(Id), weight: Type.Optional(Weight), admin_state_up: Type.Optional(Type.Boolean()) },
+    strict,
+  ),
+  createVip: Type.Object(
+    {
+      tenant_id: Type.Optional(TenantId),
+      name: Type.Optional(Name),
+      description: Type.Optional(Description),
+      subnet_id: Id,
+      address: Type.Optional(Ipv4),
+      protocol_port: Port,
+      protocol: Protocol,
+      pool_id: Id,
+      session_persistence: Type.Optional(SessionPersistence),
+      connection_limit: Type.Optional(ConnectionLimit),
+      admin_state_up: Type.Optional(Type.Boolean()),
+      tls_certificate_id: Type.Optional(TlsCertificateId),
+    },
+    strict,
+  ),
+  updateVip: Type.Object(
+    {
+      name: Type.Optional(Name),
+      description: Type.Optional(Description),
+      pool_id: Type.Optional(Id),
+      session_persistence: Type.Optional(SessionPersistence),
+      connection_limit: Type.Optional(ConnectionLimit),
+      admin_state_up: Type.Optional(Type.Boolean()),
+      tls_certificate_id: Type.Optional(TlsCertificateId),
+    },
+    strict,
+  ),
+  createHealthMonitor: Type.Object(
+    {
+      tenant_id: Type.Optional(TenantId),
+      type: MonitorType,
+      delay: Seconds,
+      timeout: Seconds,
+      max_retries: Type.Integer({ minimum: 1, maximum: 10 }),
+      http_method: Type.Optional(HttpMethod),
+      url_path: Type.Optional(UrlPath),
+      expected_codes: Type.Optional(ExpectedCodes),
+      admin_state_up: Type.Optional(Type.Boolean()),
+    },
+    strict,
+  ),
+  updateHealthMonitor: Type.Object(
+    {
+      delay: Type.Optional(Seconds),
+      timeout: Type.Optional(Seconds),
+      max_retries: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
+      http_method: Type.Optional(HttpMethod),
+      url_path: Type.Optional(UrlPath),
+      expected_codes: Type.Optional(ExpectedCodes),
+      admin_state_up: Type.Optional(Type.Boolean()),
+    },
+    strict,
+  ),
   associateHealthMonitor: Type.Object({ id: Id }, strict),
-  createCertificate: Type.Object({
-    tenant_id: Type.Optional(TenantId), name: Type.Optional(Name), description: Type.Optional(Description),
-    certificate: CertificatePem, private_key: PrivateKeyPem,
-  }, strict),
-  updateCertificate: Type.Object({
-    name: Type.Optional(Name), description: Type.Optional(Description), certificate: Type.Optional(CertificatePem), private_key: Type.Optional(PrivateKeyPem),
-  }, strict),
+  createCertificate: Type.Object(
+    {
+      tenant_id: Type.Optional(TenantId),
+      name: Type.Optional(Name),
+      description: Type.Optional(Description),
+      certificate: CertificatePem,
+      private_key: PrivateKeyPem,
+    },
+    strict,
+  ),
+  updateCertificate: Type.Object(
+    {
+      name: Type.Optional(Name),
+      description: Type.Optional(Description),
+      certificate: Type.Optional(CertificatePem),
+      private_key: Type.Optional(PrivateKeyPem),
+    },
+    strict,
+  ),
 } satisfies Record<string, TSchema>;
 
 export type BodySchemaName = keyof typeof bodySchemas;

@@ -15,10 +15,13 @@ describe('the OpenAPI document', () => {
     expect(op?.requestBody !== undefined).toBe(route.body !== undefined);
   });
 
-  it.each(ROUTES.map((r) => [r.method, r.path, r] as const))('documents a 403 on %s %s when a role may be refused', (method, path, route) => {
-    const responses = (doc.paths[path]?.[method.toLowerCase()] as { responses?: Record<string, unknown> } | undefined)?.responses ?? {};
-    expect('403' in responses).toBe(method !== 'GET' || route.adminOnly === true);
-  });
+  it.each(ROUTES.map((r) => [r.method, r.path, r] as const))(
+    'documents a 403 on %s %s when a role may be refused',
+    (method, path, route) => {
+      const responses = (doc.paths[path]?.[method.toLowerCase()] as { responses?: Record<string, unknown> } | undefined)?.responses ?? {};
+      expect('403' in responses).toBe(method !== 'GET' || route.adminOnly === true);
+    },
+  );
 
   it('documents every body schema that validates requests', () => {
     const used = new Set(ROUTES.flatMap((r) => (r.body ? [r.body.schema] : [])));

@@ -36,7 +36,8 @@ async function pemFile(option: string, path: string): Promise<string> {
     throw new CommandError(`--${option} ${path} cannot be read: ${reason}`);
   }
   if (length === 0) throw new CommandError(`--${option} ${path} is empty.`);
-  if (length > MAX_PEM_BYTES) throw new CommandError(`--${option} ${path} holds more than ${MAX_PEM_BYTES / 1024} KiB, more than the API takes.`);
+  if (length > MAX_PEM_BYTES)
+    throw new CommandError(`--${option} ${path} holds more than ${MAX_PEM_BYTES / 1024} KiB, more than the API takes.`);
   return buffer.toString('utf8', 0, length);
 }
 
@@ -62,9 +63,16 @@ const certificateCreate: Verb = {
   },
   async run(ctx, args) {
     const pair = await material(args);
-    return createAndShow(ctx, CERTIFICATE, given({
-      name: args.required('NAME'), description: args.string('description'), ...pair, tenant_id: args.string('tenant-id'),
-    }));
+    return createAndShow(
+      ctx,
+      CERTIFICATE,
+      given({
+        name: args.required('NAME'),
+        description: args.string('description'),
+        ...pair,
+        tenant_id: args.string('tenant-id'),
+      }),
+    );
   },
 };
 
@@ -80,9 +88,16 @@ const certificateUpdate: Verb = {
   },
   async run(ctx, args) {
     const pair = await material(args);
-    return updateAndShow(ctx, CERTIFICATE, args.required('CERTIFICATE'), given({
-      name: args.string('name'), description: args.string('description'), ...pair,
-    }));
+    return updateAndShow(
+      ctx,
+      CERTIFICATE,
+      args.required('CERTIFICATE'),
+      given({
+        name: args.string('name'),
+        description: args.string('description'),
+        ...pair,
+      }),
+    );
   },
 };
 
@@ -103,7 +118,12 @@ const certificateReseal: Verb = {
 export const CERTIFICATE_VERBS: readonly Verb[] = [
   certificateCreate,
   listVerb('lb-certificate-list', CERTIFICATE, 'List the TLS certificates you can see.'),
-  showVerb('lb-certificate-show', CERTIFICATE, 'CERTIFICATE', 'Show a certificate: its chain, fingerprint, names, validity and VIPs, never its key.'),
+  showVerb(
+    'lb-certificate-show',
+    CERTIFICATE,
+    'CERTIFICATE',
+    'Show a certificate: its chain, fingerprint, names, validity and VIPs, never its key.',
+  ),
   certificateUpdate,
   deleteVerb('lb-certificate-delete', CERTIFICATE, 'CERTIFICATE', 'Delete a certificate no VIP uses.'),
   certificateReseal,

@@ -19,7 +19,11 @@ export const ADMIN_STATE_UP_OPTION: OptionSpecs = {
 };
 export const WAIT_OPTIONS: OptionSpecs = {
   wait: { type: 'boolean', help: 'Wait until the status leaves PENDING_* (ACTIVE, ERROR, ...), showing progress.' },
-  timeout: { type: 'string', metavar: 'SECONDS', help: `How long --wait waits (default ${DEFAULT_WAIT_SECONDS}); then it gives up with exit status 1.` },
+  timeout: {
+    type: 'string',
+    metavar: 'SECONDS',
+    help: `How long --wait waits (default ${DEFAULT_WAIT_SECONDS}); then it gives up with exit status 1.`,
+  },
 };
 
 /** The fields that were given, without the undefined ones, for a request body. */
@@ -40,7 +44,10 @@ export async function resolved(ctx: VerbContext, kind: ResourceKind, nameOrId: s
 
 export function listVerb(name: string, kind: ResourceKind, summary: string): Verb {
   return {
-    name, summary, positionals: [], options: {},
+    name,
+    summary,
+    positionals: [],
+    options: {},
     async run(ctx) {
       ctx.out.list(await ctx.api.list(kind), kind.listColumns);
       return 0;
@@ -50,7 +57,10 @@ export function listVerb(name: string, kind: ResourceKind, summary: string): Ver
 
 export function showVerb(name: string, kind: ResourceKind, what: string, summary: string): Verb {
   return {
-    name, summary, positionals: [{ name: what, required: true, help: `ID or ${kind.lookup ?? 'id'} of the ${kind.key} to show.` }], options: {},
+    name,
+    summary,
+    positionals: [{ name: what, required: true, help: `ID or ${kind.lookup ?? 'id'} of the ${kind.key} to show.` }],
+    options: {},
     async run(ctx, args) {
       ctx.out.resource(await ctx.api.show(kind, await ctx.resolve(kind, args.required(what))));
       return 0;
@@ -60,7 +70,10 @@ export function showVerb(name: string, kind: ResourceKind, what: string, summary
 
 export function deleteVerb(name: string, kind: ResourceKind, what: string, summary: string): Verb {
   return {
-    name, summary, positionals: [{ name: what, required: true, help: `ID or ${kind.lookup ?? 'id'} of the ${kind.key} to delete.` }], options: {},
+    name,
+    summary,
+    positionals: [{ name: what, required: true, help: `ID or ${kind.lookup ?? 'id'} of the ${kind.key} to delete.` }],
+    options: {},
     async run(ctx, args) {
       const nameOrId = args.required(what);
       await ctx.api.remove(kind, await ctx.resolve(kind, nameOrId));
@@ -84,19 +97,29 @@ export function waitSeconds(args: ParsedArgs): number | null {
  * With --wait, reads the resource until its status settles, showing each status on stderr;
  * the exit status is 1 on ERROR or when --timeout passes first. Without --wait, `resource` as is.
  */
-async function settled(ctx: VerbContext, kind: ResourceKind, resource: Row, seconds: number | null): Promise<{ resource: Row; status: number }> {
+async function settled(
+  ctx: VerbContext,
+  kind: ResourceKind,
+  resource: Row,
+  seconds: number | null,
+): Promise<{ resource: Row; status: number }> {
   if (seconds === null) return { resource, status: 0 };
   const id = String(resource.id);
   const label = `${kind.key} ${id}`;
   let lastStatus = '';
   let lastLine = '';
-  const result = await waitForStatus(() => ctx.api.show(kind, id), seconds * 1000, ctx.clock, (status, elapsedMs) => {
-    // On a terminal the line counts the seconds; in a log, a line per change of status.
-    if (status === lastStatus && !ctx.stderrIsTerminal) return;
-    lastStatus = status;
-    lastLine = `Waiting for ${label}: ${status} after ${(elapsedMs / 1000).toFixed(1)} s (timeout ${seconds} s)`;
-    ctx.out.progress(lastLine, false, ctx.stderrIsTerminal);
-  });
+  const result = await waitForStatus(
+    () => ctx.api.show(kind, id),
+    seconds * 1000,
+    ctx.clock,
+    (status, elapsedMs) => {
+      // On a terminal the line counts the seconds; in a log, a line per change of status.
+      if (status === lastStatus && !ctx.stderrIsTerminal) return;
+      lastStatus = status;
+      lastLine = `Waiting for ${label}: ${status} after ${(elapsedMs / 1000).toFixed(1)} s (timeout ${seconds} s)`;
+      ctx.out.progress(lastLine, false, ctx.stderrIsTerminal);
+    },
+  );
   if (ctx.stderrIsTerminal) ctx.out.progress(lastLine, true, true);
   const status = String(result.resource.status);
   if (result.outcome === 'timeout') {
@@ -119,7 +142,13 @@ export async function createAndShow(ctx: VerbContext, kind: ResourceKind, fields
 }
 
 /** PUT the given fields (at least one), wait as createAndShow does, then "Updated <kind>: <name>" and the resource. */
-export async function updateAndShow(ctx: VerbContext, kind: ResourceKind, nameOrId: string, fields: Row, waitFor: number | null = null): Promise<number> {
+export async function updateAndShow(
+  ctx: VerbContext,
+  kind: ResourceKind,
+  nameOrId: string,
+  fields: Row,
+  waitFor: number | null = null,
+): Promise<number> {
   if (Object.keys(fields).length === 0) throw new CommandError(`Must specify new values to update ${kind.key}`);
   const id = await ctx.resolve(kind, nameOrId);
   const outcome = await settled(ctx, kind, await ctx.api.update(kind, id, fields), waitFor);

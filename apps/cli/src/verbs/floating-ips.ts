@@ -3,7 +3,11 @@ import { TENANT_OPTION, createAndShow, deleteVerb, given, listVerb, resolved, sh
 import type { Verb } from './verb';
 
 const FIXED_IP_OPTION = {
-  'fixed-ip-address': { type: 'string', metavar: 'FIXED_IP_ADDRESS', help: "Which of the port's addresses to map to (default: its only one)." },
+  'fixed-ip-address': {
+    type: 'string',
+    metavar: 'FIXED_IP_ADDRESS',
+    help: "Which of the port's addresses to map to (default: its only one).",
+  },
 } as const;
 
 const floatingIpCreate: Verb = {
@@ -11,25 +15,30 @@ const floatingIpCreate: Verb = {
   summary: 'Allocate a floating IP on an external network.',
   positionals: [{ name: 'FLOATING_NETWORK', required: true, help: 'ID or name of the external network.' }],
   options: {
-    ...TENANT_OPTION, ...FIXED_IP_OPTION,
+    ...TENANT_OPTION,
+    ...FIXED_IP_OPTION,
     'port-id': { type: 'string', metavar: 'PORT', help: 'Associate it with this port at once (ID or name).' },
     'floating-ip-address': { type: 'string', metavar: 'FLOATING_IP_ADDRESS', help: 'This address rather than the first free one.' },
   },
   async run(ctx, args) {
     const networkId = await ctx.resolve(NETWORK, args.required('FLOATING_NETWORK'));
-    return createAndShow(ctx, FLOATING_IP, given({
-      floating_network_id: networkId,
-      port_id: await resolved(ctx, PORT, args.string('port-id')),
-      fixed_ip_address: args.string('fixed-ip-address'),
-      floating_ip_address: args.string('floating-ip-address'),
-      tenant_id: args.string('tenant-id'),
-    }));
+    return createAndShow(
+      ctx,
+      FLOATING_IP,
+      given({
+        floating_network_id: networkId,
+        port_id: await resolved(ctx, PORT, args.string('port-id')),
+        fixed_ip_address: args.string('fixed-ip-address'),
+        floating_ip_address: args.string('floating-ip-address'),
+        tenant_id: args.string('tenant-id'),
+      }),
+    );
   },
 };
 
 const floatingIpAssociate: Verb = {
   name: 'floatingip-associate',
-  summary: 'Map a floating IP to a port (a VIP\'s port, for a public VIP).',
+  summary: "Map a floating IP to a port (a VIP's port, for a public VIP).",
   positionals: [
     { name: 'FLOATINGIP', required: true, help: 'ID or address of the floating IP.' },
     { name: 'PORT', required: true, help: 'ID or name of the port.' },
@@ -38,7 +47,11 @@ const floatingIpAssociate: Verb = {
   async run(ctx, args) {
     const floatingIpId = await ctx.resolve(FLOATING_IP, args.required('FLOATINGIP'));
     const portId = await ctx.resolve(PORT, args.required('PORT'));
-    const associated = await ctx.api.update(FLOATING_IP, floatingIpId, given({ port_id: portId, fixed_ip_address: args.string('fixed-ip-address') }));
+    const associated = await ctx.api.update(
+      FLOATING_IP,
+      floatingIpId,
+      given({ port_id: portId, fixed_ip_address: args.string('fixed-ip-address') }),
+    );
     ctx.out.resource(associated, `Associated floating IP ${args.required('FLOATINGIP')}`);
     return 0;
   },

@@ -3,15 +3,27 @@ import { MONITOR_TYPES } from '@lbaas/domain';
 import { choiceValue, choicesMetavar, integerValue } from '../option-values';
 import { HEALTH_MONITOR, POOL } from '../resources';
 import {
-  ADMIN_STATE_DOWN_OPTION, ADMIN_STATE_UP_OPTION, TENANT_OPTION, adminStateUp, createAndShow, deleteVerb, given, listVerb, showVerb, updateAndShow,
+  ADMIN_STATE_DOWN_OPTION,
+  ADMIN_STATE_UP_OPTION,
+  TENANT_OPTION,
+  adminStateUp,
+  createAndShow,
+  deleteVerb,
+  given,
+  listVerb,
+  showVerb,
+  updateAndShow,
 } from './crud';
 import type { Verb } from './verb';
-
 
 const PROBE_OPTIONS: OptionSpecs = {
   'http-method': { type: 'string', metavar: 'HTTP_METHOD', help: 'HTTP method of the probe (default GET).' },
   'url-path': { type: 'string', metavar: 'URL_PATH', help: 'Path the probe requests (default /).' },
-  'expected-codes': { type: 'string', metavar: 'EXPECTED_CODES', help: 'Statuses that mean healthy: 200, 200,202 or 200-204 (default 200).' },
+  'expected-codes': {
+    type: 'string',
+    metavar: 'EXPECTED_CODES',
+    help: 'Statuses that mean healthy: 200, 200,202 or 200-204 (default 200).',
+  },
 };
 
 function integerOption(args: ParsedArgs, option: string): number | undefined {
@@ -21,8 +33,12 @@ function integerOption(args: ParsedArgs, option: string): number | undefined {
 
 function probeFields(args: ParsedArgs): Record<string, unknown> {
   return {
-    delay: integerOption(args, 'delay'), timeout: integerOption(args, 'timeout'), max_retries: integerOption(args, 'max-retries'),
-    http_method: args.string('http-method'), url_path: args.string('url-path'), expected_codes: args.string('expected-codes'),
+    delay: integerOption(args, 'delay'),
+    timeout: integerOption(args, 'timeout'),
+    max_retries: integerOption(args, 'max-retries'),
+    http_method: args.string('http-method'),
+    url_path: args.string('url-path'),
+    expected_codes: args.string('expected-codes'),
   };
 }
 
@@ -31,19 +47,25 @@ const monitorCreate: Verb = {
   summary: 'Create a health monitor.',
   positionals: [],
   options: {
-    ...TENANT_OPTION, ...ADMIN_STATE_DOWN_OPTION,
+    ...TENANT_OPTION,
+    ...ADMIN_STATE_DOWN_OPTION,
     delay: { type: 'string', required: true, metavar: 'DELAY', help: 'Seconds between probes.' },
     timeout: { type: 'string', required: true, metavar: 'TIMEOUT', help: 'Seconds a probe may take.' },
     'max-retries': { type: 'string', required: true, metavar: 'MAX_RETRIES', help: 'Failed probes, 1-10, before a member is marked down.' },
     type: { type: 'string', required: true, metavar: choicesMetavar(MONITOR_TYPES), help: 'Kind of probe.' },
     ...PROBE_OPTIONS,
   },
-  run: (ctx, args) => createAndShow(ctx, HEALTH_MONITOR, given({
-    type: choiceValue('type', args.requiredOption('type'), MONITOR_TYPES),
-    ...probeFields(args),
-    admin_state_up: args.flag('admin-state-down') ? false : undefined,
-    tenant_id: args.string('tenant-id'),
-  })),
+  run: (ctx, args) =>
+    createAndShow(
+      ctx,
+      HEALTH_MONITOR,
+      given({
+        type: choiceValue('type', args.requiredOption('type'), MONITOR_TYPES),
+        ...probeFields(args),
+        admin_state_up: args.flag('admin-state-down') ? false : undefined,
+        tenant_id: args.string('tenant-id'),
+      }),
+    ),
 };
 
 const monitorUpdate: Verb = {
@@ -57,7 +79,13 @@ const monitorUpdate: Verb = {
     ...PROBE_OPTIONS,
     ...ADMIN_STATE_UP_OPTION,
   },
-  run: (ctx, args) => updateAndShow(ctx, HEALTH_MONITOR, args.required('HEALTH_MONITOR'), given({ ...probeFields(args), admin_state_up: adminStateUp(args) })),
+  run: (ctx, args) =>
+    updateAndShow(
+      ctx,
+      HEALTH_MONITOR,
+      args.required('HEALTH_MONITOR'),
+      given({ ...probeFields(args), admin_state_up: adminStateUp(args) }),
+    ),
 };
 
 const PAIR = [

@@ -1,7 +1,16 @@
 import { integerValue } from '../option-values';
 import { MEMBER, POOL } from '../resources';
 import {
-  ADMIN_STATE_DOWN_OPTION, ADMIN_STATE_UP_OPTION, TENANT_OPTION, adminStateUp, createAndShow, deleteVerb, given, resolved, showVerb, updateAndShow,
+  ADMIN_STATE_DOWN_OPTION,
+  ADMIN_STATE_UP_OPTION,
+  TENANT_OPTION,
+  adminStateUp,
+  createAndShow,
+  deleteVerb,
+  given,
+  resolved,
+  showVerb,
+  updateAndShow,
 } from './crud';
 import type { Verb } from './verb';
 
@@ -10,7 +19,8 @@ const memberCreate: Verb = {
   summary: 'Add a member to a pool.',
   positionals: [{ name: 'POOL', required: true, help: 'ID or name of the pool the member joins.' }],
   options: {
-    ...TENANT_OPTION, ...ADMIN_STATE_DOWN_OPTION,
+    ...TENANT_OPTION,
+    ...ADMIN_STATE_DOWN_OPTION,
     address: { type: 'string', required: true, metavar: 'ADDRESS', help: 'IP address of the member.' },
     'protocol-port': { type: 'string', required: true, metavar: 'PROTOCOL_PORT', help: 'Port the member listens on.' },
     weight: { type: 'string', metavar: 'WEIGHT', help: 'Share of the load, 0-256 (default 1).' },
@@ -19,12 +29,18 @@ const memberCreate: Verb = {
     const port = integerValue('protocol-port', args.requiredOption('protocol-port'));
     const weight = args.string('weight');
     const poolId = await ctx.resolve(POOL, args.required('POOL'));
-    return createAndShow(ctx, MEMBER, given({
-      pool_id: poolId, address: args.requiredOption('address'), protocol_port: port,
-      weight: weight === undefined ? undefined : integerValue('weight', weight),
-      admin_state_up: args.flag('admin-state-down') ? false : undefined,
-      tenant_id: args.string('tenant-id'),
-    }));
+    return createAndShow(
+      ctx,
+      MEMBER,
+      given({
+        pool_id: poolId,
+        address: args.requiredOption('address'),
+        protocol_port: port,
+        weight: weight === undefined ? undefined : integerValue('weight', weight),
+        admin_state_up: args.flag('admin-state-down') ? false : undefined,
+        tenant_id: args.string('tenant-id'),
+      }),
+    );
   },
 };
 
@@ -51,11 +67,16 @@ const memberUpdate: Verb = {
   },
   async run(ctx, args) {
     const weight = args.string('weight');
-    return updateAndShow(ctx, MEMBER, args.required('MEMBER'), given({
-      weight: weight === undefined ? undefined : integerValue('weight', weight),
-      admin_state_up: adminStateUp(args),
-      pool_id: await resolved(ctx, POOL, args.string('pool-id')),
-    }));
+    return updateAndShow(
+      ctx,
+      MEMBER,
+      args.required('MEMBER'),
+      given({
+        weight: weight === undefined ? undefined : integerValue('weight', weight),
+        admin_state_up: adminStateUp(args),
+        pool_id: await resolved(ctx, POOL, args.string('pool-id')),
+      }),
+    );
   },
 };
 

@@ -5,7 +5,16 @@ import { booleanValue, choiceValue, keyValues } from '../option-values';
 import type { Row } from '../output';
 import { NETWORK, PORT, SUBNET } from '../resources';
 import {
-  ADMIN_STATE_DOWN_OPTION, ADMIN_STATE_UP_OPTION, TENANT_OPTION, adminStateUp, createAndShow, deleteVerb, given, listVerb, showVerb, updateAndShow,
+  ADMIN_STATE_DOWN_OPTION,
+  ADMIN_STATE_UP_OPTION,
+  TENANT_OPTION,
+  adminStateUp,
+  createAndShow,
+  deleteVerb,
+  given,
+  listVerb,
+  showVerb,
+  updateAndShow,
 } from './crud';
 import type { Verb, VerbContext } from './verb';
 
@@ -14,17 +23,23 @@ const netCreate: Verb = {
   summary: 'Create a network.',
   positionals: [{ name: 'NAME', required: true, help: 'Name of the network.' }],
   options: {
-    ...TENANT_OPTION, ...ADMIN_STATE_DOWN_OPTION,
+    ...TENANT_OPTION,
+    ...ADMIN_STATE_DOWN_OPTION,
     'router:external': { type: 'boolean', help: 'An external network, where floating IPs come from (admin only).' },
     shared: { type: 'boolean', help: 'Every tenant may use it (admin only).' },
   },
-  run: (ctx, args) => createAndShow(ctx, NETWORK, given({
-    name: args.required('NAME'),
-    tenant_id: args.string('tenant-id'),
-    admin_state_up: args.flag('admin-state-down') ? false : undefined,
-    'router:external': args.has('router:external') ? args.flag('router:external') : undefined,
-    shared: args.has('shared') ? args.flag('shared') : undefined,
-  })),
+  run: (ctx, args) =>
+    createAndShow(
+      ctx,
+      NETWORK,
+      given({
+        name: args.required('NAME'),
+        tenant_id: args.string('tenant-id'),
+        admin_state_up: args.flag('admin-state-down') ? false : undefined,
+        'router:external': args.has('router:external') ? args.flag('router:external') : undefined,
+        shared: args.has('shared') ? args.flag('shared') : undefined,
+      }),
+    ),
 };
 
 /** net-list shows each subnet as "<id> <cidr>", as the neutron CLI does. */
@@ -37,7 +52,11 @@ const netList: Verb = {
     const networks = await ctx.api.list(NETWORK);
     const cidrs = new Map<string, string>();
     if (ctx.out.format !== 'json' && networks.some((n) => Array.isArray(n.subnets) && n.subnets.length > 0)) {
-      for (const s of await ctx.api.list(SUBNET, [['fields', 'id'], ['fields', 'cidr']])) cidrs.set(String(s.id), String(s.cidr));
+      for (const s of await ctx.api.list(SUBNET, [
+        ['fields', 'id'],
+        ['fields', 'cidr'],
+      ]))
+        cidrs.set(String(s.id), String(s.cidr));
     }
     ctx.out.list(networks, NETWORK.listColumns, (row, column) => {
       if (column !== 'subnets' || !Array.isArray(row.subnets)) return row[column];
@@ -58,9 +77,16 @@ const netUpdate: Verb = {
   },
   run: (ctx, args) => {
     const shared = args.string('shared');
-    return updateAndShow(ctx, NETWORK, args.required('NETWORK'), given({
-      name: args.string('name'), admin_state_up: adminStateUp(args), shared: shared === undefined ? undefined : booleanValue('shared', shared),
-    }));
+    return updateAndShow(
+      ctx,
+      NETWORK,
+      args.required('NETWORK'),
+      given({
+        name: args.string('name'),
+        admin_state_up: adminStateUp(args),
+        shared: shared === undefined ? undefined : booleanValue('shared', shared),
+      }),
+    );
   },
 };
 
@@ -78,7 +104,9 @@ const SUBNET_SHAPE_OPTIONS: OptionSpecs = {
 function subnetShape(args: ParsedArgs): Row {
   if (args.flag('no-gateway') && args.has('gateway')) throw new CommandError('--gateway and --no-gateway cannot go together.');
   if (args.flag('enable-dhcp') && args.flag('disable-dhcp')) throw new CommandError('--enable-dhcp and --disable-dhcp cannot go together.');
-  const routes = args.strings('host-route').map((text) => keyValues('host-route', text, ['destination', 'nexthop'], ['destination', 'nexthop']));
+  const routes = args
+    .strings('host-route')
+    .map((text) => keyValues('host-route', text, ['destination', 'nexthop'], ['destination', 'nexthop']));
   const dns = args.strings('dns-nameserver');
   return given({
     name: args.string('name'),
@@ -109,7 +137,12 @@ const subnetCreate: Verb = {
   options: {
     ...TENANT_OPTION,
     ...SUBNET_SHAPE_OPTIONS,
-    'allocation-pool': { type: 'string', multiple: true, metavar: 'start=IP_ADDR,end=IP_ADDR', help: 'A range to allocate addresses from (repeatable).' },
+    'allocation-pool': {
+      type: 'string',
+      multiple: true,
+      metavar: 'start=IP_ADDR,end=IP_ADDR',
+      help: 'A range to allocate addresses from (repeatable).',
+    },
     'ip-version': { type: 'string', metavar: '4', help: 'IP version; only 4.' },
   },
   async run(ctx, args) {
@@ -117,14 +150,18 @@ const subnetCreate: Verb = {
     if (version !== undefined) choiceValue('ip-version', version, ['4']);
     const pools = args.strings('allocation-pool').map((text) => keyValues('allocation-pool', text, ['start', 'end'], ['start', 'end']));
     const networkId = await ctx.resolve(NETWORK, args.required('NETWORK'));
-    return createAndShow(ctx, SUBNET, given({
-      ...subnetShape(args),
-      network_id: networkId,
-      cidr: await cidrFor(ctx, args.positional('CIDR')),
-      ip_version: 4,
-      tenant_id: args.string('tenant-id'),
-      allocation_pools: pools.length > 0 ? pools : undefined,
-    }));
+    return createAndShow(
+      ctx,
+      SUBNET,
+      given({
+        ...subnetShape(args),
+        network_id: networkId,
+        cidr: await cidrFor(ctx, args.positional('CIDR')),
+        ip_version: 4,
+        tenant_id: args.string('tenant-id'),
+        allocation_pools: pools.length > 0 ? pools : undefined,
+      }),
+    );
   },
 };
 
@@ -137,11 +174,17 @@ const subnetUpdate: Verb = {
     'no-dns-nameservers': { type: 'boolean', help: 'Remove every DNS server.' },
     'no-host-routes': { type: 'boolean', help: 'Remove every host route.' },
   },
-  run: (ctx, args) => updateAndShow(ctx, SUBNET, args.required('SUBNET'), given({
-    ...(args.flag('no-dns-nameservers') ? { dns_nameservers: [] } : {}),
-    ...(args.flag('no-host-routes') ? { host_routes: [] } : {}),
-    ...subnetShape(args),
-  })),
+  run: (ctx, args) =>
+    updateAndShow(
+      ctx,
+      SUBNET,
+      args.required('SUBNET'),
+      given({
+        ...(args.flag('no-dns-nameservers') ? { dns_nameservers: [] } : {}),
+        ...(args.flag('no-host-routes') ? { host_routes: [] } : {}),
+        ...subnetShape(args),
+      }),
+    ),
 };
 
 export const NETWORK_VERBS: readonly Verb[] = [

@@ -2,8 +2,18 @@ import { LB_METHODS, PROTOCOLS } from '@lbaas/domain';
 import { choiceValue, choicesMetavar } from '../option-values';
 import { POOL, SUBNET } from '../resources';
 import {
-  ADMIN_STATE_DOWN_OPTION, ADMIN_STATE_UP_OPTION, TENANT_OPTION, WAIT_OPTIONS, adminStateUp, createAndShow, deleteVerb, given, listVerb, showVerb,
-  updateAndShow, waitSeconds,
+  ADMIN_STATE_DOWN_OPTION,
+  ADMIN_STATE_UP_OPTION,
+  TENANT_OPTION,
+  WAIT_OPTIONS,
+  adminStateUp,
+  createAndShow,
+  deleteVerb,
+  given,
+  listVerb,
+  showVerb,
+  updateAndShow,
+  waitSeconds,
 } from './crud';
 import type { Verb } from './verb';
 
@@ -12,7 +22,8 @@ const poolCreate: Verb = {
   summary: 'Create a pool.',
   positionals: [],
   options: {
-    ...TENANT_OPTION, ...ADMIN_STATE_DOWN_OPTION,
+    ...TENANT_OPTION,
+    ...ADMIN_STATE_DOWN_OPTION,
     description: { type: 'string', metavar: 'DESCRIPTION', help: 'Description of the pool.' },
     'lb-method': { type: 'string', required: true, metavar: choicesMetavar(LB_METHODS), help: 'The algorithm that spreads the load.' },
     name: { type: 'string', required: true, metavar: 'NAME', help: 'Name of the pool.' },
@@ -27,13 +38,21 @@ const poolCreate: Verb = {
     const name = args.requiredOption('name');
     const protocol = choiceValue('protocol', args.requiredOption('protocol'), PROTOCOLS);
     const subnetId = await ctx.resolve(SUBNET, args.requiredOption('subnet-id'));
-    return createAndShow(ctx, POOL, given({
-      name, lb_method: lbMethod, protocol, subnet_id: subnetId,
-      description: args.string('description'),
-      admin_state_up: args.flag('admin-state-down') ? false : undefined,
-      provider: args.string('provider'),
-      tenant_id: args.string('tenant-id'),
-    }), waitFor);
+    return createAndShow(
+      ctx,
+      POOL,
+      given({
+        name,
+        lb_method: lbMethod,
+        protocol,
+        subnet_id: subnetId,
+        description: args.string('description'),
+        admin_state_up: args.flag('admin-state-down') ? false : undefined,
+        provider: args.string('provider'),
+        tenant_id: args.string('tenant-id'),
+      }),
+      waitFor,
+    );
   },
 };
 
@@ -51,11 +70,18 @@ const poolUpdate: Verb = {
   run: (ctx, args) => {
     const waitFor = waitSeconds(args);
     const lbMethod = args.string('lb-method');
-    return updateAndShow(ctx, POOL, args.required('POOL'), given({
-      name: args.string('name'), description: args.string('description'),
-      lb_method: lbMethod === undefined ? undefined : choiceValue('lb-method', lbMethod, LB_METHODS),
-      admin_state_up: adminStateUp(args),
-    }), waitFor);
+    return updateAndShow(
+      ctx,
+      POOL,
+      args.required('POOL'),
+      given({
+        name: args.string('name'),
+        description: args.string('description'),
+        lb_method: lbMethod === undefined ? undefined : choiceValue('lb-method', lbMethod, LB_METHODS),
+        admin_state_up: adminStateUp(args),
+      }),
+      waitFor,
+    );
   },
 };
 

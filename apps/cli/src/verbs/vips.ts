@@ -4,8 +4,19 @@ import { PROTOCOLS, type SessionPersistence } from '@lbaas/domain';
 import { choiceValue, choicesMetavar, integerValue, sessionPersistenceValue } from '../option-values';
 import { CERTIFICATE, POOL, SUBNET, VIP } from '../resources';
 import {
-  ADMIN_STATE_DOWN_OPTION, ADMIN_STATE_UP_OPTION, TENANT_OPTION, WAIT_OPTIONS, adminStateUp, createAndShow, deleteVerb, given, listVerb, resolved,
-  showVerb, updateAndShow, waitSeconds,
+  ADMIN_STATE_DOWN_OPTION,
+  ADMIN_STATE_UP_OPTION,
+  TENANT_OPTION,
+  WAIT_OPTIONS,
+  adminStateUp,
+  createAndShow,
+  deleteVerb,
+  given,
+  listVerb,
+  resolved,
+  showVerb,
+  updateAndShow,
+  waitSeconds,
 } from './crud';
 import type { Verb } from './verb';
 
@@ -27,7 +38,8 @@ const vipCreate: Verb = {
   summary: 'Create a VIP in front of a pool.',
   positionals: [{ name: 'POOL', required: true, help: 'ID or name of the pool the VIP sends to.' }],
   options: {
-    ...TENANT_OPTION, ...ADMIN_STATE_DOWN_OPTION,
+    ...TENANT_OPTION,
+    ...ADMIN_STATE_DOWN_OPTION,
     address: { type: 'string', metavar: 'ADDRESS', help: 'IP address of the VIP (default: the first free one of the subnet).' },
     'connection-limit': { type: 'string', metavar: 'CONNECTION_LIMIT', help: 'Most connections at once; -1 for no limit (default).' },
     description: { type: 'string', metavar: 'DESCRIPTION', help: 'Description of the VIP.' },
@@ -47,13 +59,25 @@ const vipCreate: Verb = {
     const limit = connectionLimit(args);
     const subnetId = await ctx.resolve(SUBNET, args.requiredOption('subnet-id'));
     const poolId = await ctx.resolve(POOL, args.required('POOL'));
-    return createAndShow(ctx, VIP, given({
-      name: args.requiredOption('name'), protocol_port: port, protocol, subnet_id: subnetId, pool_id: poolId,
-      address: args.string('address'), description: args.string('description'), connection_limit: limit, session_persistence: persistence,
-      tls_certificate_id: await resolved(ctx, CERTIFICATE, args.string('tls-certificate')),
-      admin_state_up: args.flag('admin-state-down') ? false : undefined,
-      tenant_id: args.string('tenant-id'),
-    }), waitFor);
+    return createAndShow(
+      ctx,
+      VIP,
+      given({
+        name: args.requiredOption('name'),
+        protocol_port: port,
+        protocol,
+        subnet_id: subnetId,
+        pool_id: poolId,
+        address: args.string('address'),
+        description: args.string('description'),
+        connection_limit: limit,
+        session_persistence: persistence,
+        tls_certificate_id: await resolved(ctx, CERTIFICATE, args.string('tls-certificate')),
+        admin_state_up: args.flag('admin-state-down') ? false : undefined,
+        tenant_id: args.string('tenant-id'),
+      }),
+      waitFor,
+    );
   },
 };
 
@@ -68,7 +92,11 @@ const vipUpdate: Verb = {
     'connection-limit': { type: 'string', metavar: 'CONNECTION_LIMIT', help: 'Most connections at once; -1 for no limit.' },
     'session-persistence': { type: 'string', metavar: 'type=TYPE[,cookie_name=NAME]', help: PERSISTENCE_HELP },
     'no-session-persistence': { type: 'boolean', help: 'Remove session persistence.' },
-    'tls-certificate': { type: 'string', metavar: 'CERTIFICATE', help: 'Terminate TLS with this certificate instead (ID or name; HTTP VIPs only).' },
+    'tls-certificate': {
+      type: 'string',
+      metavar: 'CERTIFICATE',
+      help: 'Terminate TLS with this certificate instead (ID or name; HTTP VIPs only).',
+    },
     'no-tls-certificate': { type: 'boolean', help: 'Stop terminating TLS: serve plain HTTP.' },
     ...ADMIN_STATE_UP_OPTION,
     ...WAIT_OPTIONS,
@@ -84,13 +112,21 @@ const vipUpdate: Verb = {
       throw new CommandError('--tls-certificate and --no-tls-certificate cannot go together.');
     }
     const limit = connectionLimit(args);
-    return updateAndShow(ctx, VIP, args.required('VIP'), given({
-      name: args.string('name'), description: args.string('description'), connection_limit: limit,
-      session_persistence: args.flag('no-session-persistence') ? null : persistence,
-      admin_state_up: adminStateUp(args),
-      pool_id: await resolved(ctx, POOL, args.string('pool-id')),
-      tls_certificate_id: args.flag('no-tls-certificate') ? null : await resolved(ctx, CERTIFICATE, certificate),
-    }), waitFor);
+    return updateAndShow(
+      ctx,
+      VIP,
+      args.required('VIP'),
+      given({
+        name: args.string('name'),
+        description: args.string('description'),
+        connection_limit: limit,
+        session_persistence: args.flag('no-session-persistence') ? null : persistence,
+        admin_state_up: adminStateUp(args),
+        pool_id: await resolved(ctx, POOL, args.string('pool-id')),
+        tls_certificate_id: args.flag('no-tls-certificate') ? null : await resolved(ctx, CERTIFICATE, certificate),
+      }),
+      waitFor,
+    );
   },
 };
 

@@ -1,7 +1,11 @@
 import { activeConnections, polylinePoints, requestRate } from './chart-geometry';
 
 const point = (at: number, totalConnections: number, activeConnectionsNow = 0) => ({
-  at, totalConnections, activeConnections: activeConnectionsNow, bytesIn: 0, bytesOut: 0,
+  at,
+  totalConnections,
+  activeConnections: activeConnectionsNow,
+  bytesIn: 0,
+  bytesOut: 0,
 });
 
 describe('chart geometry', () => {

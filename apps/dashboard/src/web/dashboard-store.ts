@@ -1,5 +1,12 @@
 import type {
-  FloatingIpResource, HealthMonitorResource, MemberResource, NodeResource, PoolResource, ResourceByCollection, ServiceInstanceResource, VipResource,
+  FloatingIpResource,
+  HealthMonitorResource,
+  MemberResource,
+  NodeResource,
+  PoolResource,
+  ResourceByCollection,
+  ServiceInstanceResource,
+  VipResource,
 } from '@lbaas/domain';
 import type { CommitMessage, DashboardCollection, PoolStatsPoint, SnapshotMessage, StatsMessage, Viewer } from './dashboard-protocol';
 
@@ -50,8 +57,13 @@ export class DashboardStore {
   viewer: Viewer | null = null;
   seq = 0;
   readonly rows: Rows = {
-    vips: new Map(), pools: new Map(), members: new Map(), health_monitors: new Map(), floatingips: new Map(),
-    service_instances: new Map(), nodes: new Map(),
+    vips: new Map(),
+    pools: new Map(),
+    members: new Map(),
+    health_monitors: new Map(),
+    floatingips: new Map(),
+    service_instances: new Map(),
+    nodes: new Map(),
   };
   readonly stats = new Map<string, PoolStatsPoint[]>();
 
@@ -109,7 +121,10 @@ export class DashboardStore {
   membersOf(poolId: string): MemberResource[] {
     return [...this.rows.members.values()]
       .filter((member) => member.pool_id === poolId)
-      .sort((a, b) => a.address.localeCompare(b.address, undefined, { numeric: true }) || a.protocol_port - b.protocol_port || a.id.localeCompare(b.id));
+      .sort(
+        (a, b) =>
+          a.address.localeCompare(b.address, undefined, { numeric: true }) || a.protocol_port - b.protocol_port || a.id.localeCompare(b.id),
+      );
   }
 
   monitorsOf(pool: PoolResource): HealthMonitorResource[] {
@@ -154,12 +169,22 @@ export class DashboardStore {
     const inTenant = (row: { tenant_id: string }): boolean => filter.tenant === null || row.tenant_id === filter.tenant;
     const s = filter.search;
     const vips = [...this.rows.vips.values()]
-      .filter((vip) => inTenant(vip) && matchesSearch(s, vip.name, vip.id, vip.address, ...this.floatingIpsOf(vip).map((fip) => fip.floating_ip_address)))
+      .filter(
+        (vip) =>
+          inTenant(vip) &&
+          matchesSearch(s, vip.name, vip.id, vip.address, ...this.floatingIpsOf(vip).map((fip) => fip.floating_ip_address)),
+      )
       .sort(byName);
     const pools = [...this.rows.pools.values()]
-      .filter((pool) => inTenant(pool) && (matchesSearch(s, pool.name, pool.id) || this.membersOf(pool.id).some((m) => matchesSearch(s, m.id, m.address))))
+      .filter(
+        (pool) =>
+          inTenant(pool) &&
+          (matchesSearch(s, pool.name, pool.id) || this.membersOf(pool.id).some((m) => matchesSearch(s, m.id, m.address))),
+      )
       .sort(byName);
-    const monitors = [...this.rows.health_monitors.values()].filter((m) => inTenant(m) && matchesSearch(s, m.id, m.type, m.url_path)).sort(byId);
+    const monitors = [...this.rows.health_monitors.values()]
+      .filter((m) => inTenant(m) && matchesSearch(s, m.id, m.type, m.url_path))
+      .sort(byId);
     const nodes = [...this.rows.nodes.values()].filter((node) => matchesSearch(s, node.id)).sort(byId);
     return { vips, pools, monitors, nodes };
   }

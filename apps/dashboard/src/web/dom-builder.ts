@@ -31,7 +31,11 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: ElementP
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /** Builds an SVG element for the inline charts; attributes are numbers and fixed names only. */
-export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Readonly<Record<string, string | number>>, ...children: Child[]): SVGElementTagNameMap[K] {
+export function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Readonly<Record<string, string | number>>,
+  ...children: Child[]
+): SVGElementTagNameMap[K] {
   const element = document.createElementNS(SVG_NS, tag);
   for (const [name, value] of Object.entries(attrs)) element.setAttribute(name, String(value));
   append(element, children);

@@ -75,19 +75,34 @@ export class TimelinePanel {
     closeButton.addEventListener('click', () => this.close());
     const heading = h('header', {}, h('h2', {}, 'Timeline of ', this.title), closeButton, h('p', { className: 'id' }, this.openId ?? ''));
     if (this.state === 'loading') return this.root.replaceChildren(heading, h('p', { className: 'loading' }, 'Loading the events…'));
-    if (this.state === 'failed') return this.root.replaceChildren(heading, h('p', { className: 'error' }, `Could not load the timeline: ${this.failure}`));
+    if (this.state === 'failed')
+      return this.root.replaceChildren(heading, h('p', { className: 'error' }, `Could not load the timeline: ${this.failure}`));
     // Stable sort: events of one commit keep their order.
     const events = [...this.events.values()].sort((a, b) => a.seq - b.seq);
-    const shown = events.length < this.total ? h('p', { className: 'muted' }, `The newest ${events.length} of ${this.total} events.`) : null;
-    if (events.length === 0) return this.root.replaceChildren(heading, h('p', { className: 'none' }, 'No events you may see shaped this object.'));
-    const rows = events.map((event) => h('tr', { className: 'event', data: { type: event.type, correlationId: event.correlationId } },
-      h('td', { className: 'time' }, time(event.occurredAt)),
-      h('td', { className: 'type' }, event.type),
-      h('td', {}, event.aggregate),
-      h('td', { className: 'actor' }, event.actor),
-      h('td', { className: 'correlation-id' }, event.correlationId)));
-    this.root.replaceChildren(heading, shown ?? '', h('table', {},
-      h('thead', {}, h('tr', {}, ...['Time', 'Event', 'Stream', 'Actor', 'Correlation id'].map((label) => h('th', {}, label)))),
-      h('tbody', {}, ...rows)));
+    const shown =
+      events.length < this.total ? h('p', { className: 'muted' }, `The newest ${events.length} of ${this.total} events.`) : null;
+    if (events.length === 0)
+      return this.root.replaceChildren(heading, h('p', { className: 'none' }, 'No events you may see shaped this object.'));
+    const rows = events.map((event) =>
+      h(
+        'tr',
+        { className: 'event', data: { type: event.type, correlationId: event.correlationId } },
+        h('td', { className: 'time' }, time(event.occurredAt)),
+        h('td', { className: 'type' }, event.type),
+        h('td', {}, event.aggregate),
+        h('td', { className: 'actor' }, event.actor),
+        h('td', { className: 'correlation-id' }, event.correlationId),
+      ),
+    );
+    this.root.replaceChildren(
+      heading,
+      shown ?? '',
+      h(
+        'table',
+        {},
+        h('thead', {}, h('tr', {}, ...['Time', 'Event', 'Stream', 'Actor', 'Correlation id'].map((label) => h('th', {}, label)))),
+        h('tbody', {}, ...rows),
+      ),
+    );
   }
 }

@@ -26,5 +26,5 @@ export interface DeleteCertificate {
   readonly data: { certificateId: string };
 }
 
-export type CertificateCommand = CreateCertificate | UpdateCertificate | ReplaceCertificate | AttachCertificateVip | DetachCertificateVip
-  | DeleteCertificate;
+export type CertificateCommand =
+  CreateCertificate | UpdateCertificate | ReplaceCertificate | AttachCertificateVip | DetachCertificateVip | DeleteCertificate;

@@ -2,10 +2,22 @@ import { AGGREGATE_KIND } from '../envelope';
 import { Conflict } from '../errors';
 import { live } from '../lifecycle';
 import type {
-  AttachCertificateVip, CertificateCommand, CreateCertificate, DeleteCertificate, DetachCertificateVip, ReplaceCertificate, UpdateCertificate,
+  AttachCertificateVip,
+  CertificateCommand,
+  CreateCertificate,
+  DeleteCertificate,
+  DetachCertificateVip,
+  ReplaceCertificate,
+  UpdateCertificate,
 } from './commands';
 import type {
-  CertificateCreated, CertificateDeleted, CertificateEvent, CertificateReplaced, CertificateUpdated, CertificateVipAttached, CertificateVipDetached,
+  CertificateCreated,
+  CertificateDeleted,
+  CertificateEvent,
+  CertificateReplaced,
+  CertificateUpdated,
+  CertificateVipAttached,
+  CertificateVipDetached,
 } from './events';
 import type { CertificateState } from './state';
 
@@ -18,10 +30,17 @@ const createCertificate = ({ data }: CreateCertificate, state: CertificateState)
 
 const updateCertificate = ({ data }: UpdateCertificate, state: CertificateState): [CertificateUpdated] => {
   const certificate = live(state, KIND, data.certificateId);
-  return [{
-    type: 'CertificateUpdated', version: 1,
-    data: { certificateId: certificate.id, name: data.name ?? certificate.name, description: data.description ?? certificate.description },
-  }];
+  return [
+    {
+      type: 'CertificateUpdated',
+      version: 1,
+      data: {
+        certificateId: certificate.id,
+        name: data.name ?? certificate.name,
+        description: data.description ?? certificate.description,
+      },
+    },
+  ];
 };
 
 const replaceCertificate = ({ data }: ReplaceCertificate, state: CertificateState): [CertificateReplaced] => {
@@ -41,19 +60,28 @@ const detachCertificateVip = ({ data }: DetachCertificateVip, state: Certificate
 const deleteCertificate = ({ data }: DeleteCertificate, state: CertificateState): [CertificateDeleted] => {
   const certificate = live(state, KIND, data.certificateId);
   if (certificate.vipIds.length > 0) {
-    throw new Conflict('CertificateInUse', `Certificate ${certificate.id} is used by VIP(s) ${certificate.vipIds.join(', ')} and cannot be deleted.`);
+    throw new Conflict(
+      'CertificateInUse',
+      `Certificate ${certificate.id} is used by VIP(s) ${certificate.vipIds.join(', ')} and cannot be deleted.`,
+    );
   }
   return [{ type: 'CertificateDeleted', version: 1, data }];
 };
 
 export function decideCertificate(command: CertificateCommand, state: CertificateState): CertificateEvent[] {
   switch (command.type) {
-    case 'CreateCertificate': return createCertificate(command, state);
-    case 'UpdateCertificate': return updateCertificate(command, state);
-    case 'ReplaceCertificate': return replaceCertificate(command, state);
-    case 'AttachCertificateVip': return attachCertificateVip(command, state);
-    case 'DetachCertificateVip': return detachCertificateVip(command, state);
-    case 'DeleteCertificate': return deleteCertificate(command, state);
+    case 'CreateCertificate':
+      return createCertificate(command, state);
+    case 'UpdateCertificate':
+      return updateCertificate(command, state);
+    case 'ReplaceCertificate':
+      return replaceCertificate(command, state);
+    case 'AttachCertificateVip':
+      return attachCertificateVip(command, state);
+    case 'DetachCertificateVip':
+      return detachCertificateVip(command, state);
+    case 'DeleteCertificate':
+      return deleteCertificate(command, state);
     default: {
       const unhandled: never = command;
       throw new Error(`unknown command ${JSON.stringify(unhandled)}`);

@@ -3,7 +3,13 @@ import { given } from '../testing/given-when-then';
 import type { CertificateCommand } from './commands';
 import { certificateDecider } from './decider';
 import type {
-  CertificateCreated, CertificateDeleted, CertificateEvent, CertificateMaterial, CertificateReplaced, CertificateUpdated, CertificateVipAttached,
+  CertificateCreated,
+  CertificateDeleted,
+  CertificateEvent,
+  CertificateMaterial,
+  CertificateReplaced,
+  CertificateUpdated,
+  CertificateVipAttached,
   CertificateVipDetached,
 } from './events';
 
@@ -11,17 +17,43 @@ const CERT = 'cert-1';
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 const material = (serial: string): CertificateMaterial => ({
   certificate: PEM.replace('MIIB', `MIIB${serial}`),
-  privateKey: { algorithm: 'AES-256-GCM', keyId: '0123456789abcdef', iv: `iv${serial}`, tag: `tag${serial}`, ciphertext: `sealed${serial}` },
-  fingerprint: serial.repeat(64).slice(0, 64), subject: 'www.example.test', hostnames: ['www.example.test', 'example.test'],
-  notBefore: '2026-01-01T00:00:00.000Z', notAfter: '2027-01-01T00:00:00.000Z',
+  privateKey: {
+    algorithm: 'AES-256-GCM',
+    keyId: '0123456789abcdef',
+    iv: `iv${serial}`,
+    tag: `tag${serial}`,
+    ciphertext: `sealed${serial}`,
+  },
+  fingerprint: serial.repeat(64).slice(0, 64),
+  subject: 'www.example.test',
+  hostnames: ['www.example.test', 'example.test'],
+  notBefore: '2026-01-01T00:00:00.000Z',
+  notAfter: '2027-01-01T00:00:00.000Z',
 });
-const createdData: CertificateCreated['data'] = { certificateId: CERT, tenantId: 'tenant-a', name: 'www', description: '', ...material('a') };
+const createdData: CertificateCreated['data'] = {
+  certificateId: CERT,
+  tenantId: 'tenant-a',
+  name: 'www',
+  description: '',
+  ...material('a'),
+};
 const created: CertificateCreated = { type: 'CertificateCreated', version: 1, data: createdData };
-const updated = (name: string, description: string): CertificateUpdated =>
-  ({ type: 'CertificateUpdated', version: 1, data: { certificateId: CERT, name, description } });
+const updated = (name: string, description: string): CertificateUpdated => ({
+  type: 'CertificateUpdated',
+  version: 1,
+  data: { certificateId: CERT, name, description },
+});
 const replaced: CertificateReplaced = { type: 'CertificateReplaced', version: 1, data: { certificateId: CERT, ...material('b') } };
-const attached = (vipId: string): CertificateVipAttached => ({ type: 'CertificateVipAttached', version: 1, data: { certificateId: CERT, vipId } });
-const detached = (vipId: string): CertificateVipDetached => ({ type: 'CertificateVipDetached', version: 1, data: { certificateId: CERT, vipId } });
+const attached = (vipId: string): CertificateVipAttached => ({
+  type: 'CertificateVipAttached',
+  version: 1,
+  data: { certificateId: CERT, vipId },
+});
+const detached = (vipId: string): CertificateVipDetached => ({
+  type: 'CertificateVipDetached',
+  version: 1,
+  data: { certificateId: CERT, vipId },
+});
 const deleted: CertificateDeleted = { type: 'CertificateDeleted', version: 1, data: { certificateId: CERT } };
 
 const fold = (events: CertificateEvent[]) => given(certificateDecider, events).state;
@@ -36,7 +68,8 @@ describe('certificate decide', () => {
       { desc: 'a live certificate', history: [created] },
       { desc: 'a deleted certificate (ids are never reused)', history: [created, deleted] },
     ])('rejects creating $desc', ({ history }) =>
-      given(certificateDecider, history).when({ type: 'CreateCertificate', data: createdData }).thenThrows(Conflict, 'CertificateExists'));
+      given(certificateDecider, history).when({ type: 'CreateCertificate', data: createdData }).thenThrows(Conflict, 'CertificateExists'),
+    );
   });
 
   describe('UpdateCertificate', () => {
@@ -46,7 +79,10 @@ describe('certificate decide', () => {
       { desc: 'both', change: { name: 'n', description: 'd' }, expected: updated('n', 'd') },
       { desc: 'nothing', change: {}, expected: updated('www', '') },
     ])('carries every value when changing $desc', ({ change, expected }) =>
-      given(certificateDecider, [created]).when({ type: 'UpdateCertificate', data: { certificateId: CERT, ...change } }).then([expected]));
+      given(certificateDecider, [created])
+        .when({ type: 'UpdateCertificate', data: { certificateId: CERT, ...change } })
+        .then([expected]),
+    );
 
     it('starts from the last update', () =>
       given(certificateDecider, [created, updated('n', 'd')])
@@ -59,12 +95,16 @@ describe('certificate decide', () => {
       given(certificateDecider, [created]).when({ type: 'ReplaceCertificate', data: replaced.data }).then([replaced]));
 
     it('replaces a certificate in use: its VIPs are served the new one', () =>
-      given(certificateDecider, [created, attached('vip-1')]).when({ type: 'ReplaceCertificate', data: replaced.data }).then([replaced]));
+      given(certificateDecider, [created, attached('vip-1')])
+        .when({ type: 'ReplaceCertificate', data: replaced.data })
+        .then([replaced]));
   });
 
   describe('AttachCertificateVip', () => {
     it('records a VIP that uses the certificate', () =>
-      given(certificateDecider, [created]).when({ type: 'AttachCertificateVip', data: { certificateId: CERT, vipId: 'vip-1' } }).then([attached('vip-1')]));
+      given(certificateDecider, [created])
+        .when({ type: 'AttachCertificateVip', data: { certificateId: CERT, vipId: 'vip-1' } })
+        .then([attached('vip-1')]));
 
     it('records a second VIP beside the first', () =>
       given(certificateDecider, [created, attached('vip-1')])
@@ -75,7 +115,10 @@ describe('certificate decide', () => {
       { desc: 'attached', history: [created, attached('vip-1')] },
       { desc: 'attached, detached and attached again', history: [created, attached('vip-1'), detached('vip-1'), attached('vip-1')] },
     ])('is a no-op for a VIP already $desc (a retried saga step)', ({ history }) =>
-      given(certificateDecider, history).when({ type: 'AttachCertificateVip', data: { certificateId: CERT, vipId: 'vip-1' } }).then([]));
+      given(certificateDecider, history)
+        .when({ type: 'AttachCertificateVip', data: { certificateId: CERT, vipId: 'vip-1' } })
+        .then([]),
+    );
 
     it('attaches again a VIP that was detached', () =>
       given(certificateDecider, [created, attached('vip-1'), detached('vip-1')])
@@ -95,7 +138,10 @@ describe('certificate decide', () => {
       { desc: 'a deleted certificate', history: [created, deleted] },
       { desc: 'an absent certificate', history: [] },
     ])('is a no-op for $desc, so the VIP deletion saga converges', ({ history }) =>
-      given(certificateDecider, history).when({ type: 'DetachCertificateVip', data: { certificateId: CERT, vipId: 'vip-1' } }).then([]));
+      given(certificateDecider, history)
+        .when({ type: 'DetachCertificateVip', data: { certificateId: CERT, vipId: 'vip-1' } })
+        .then([]),
+    );
   });
 
   describe('DeleteCertificate', () => {
@@ -103,7 +149,10 @@ describe('certificate decide', () => {
       { desc: 'never used', history: [created] },
       { desc: 'no longer used', history: [created, attached('vip-1'), detached('vip-1')] },
     ])('deletes a certificate $desc', ({ history }) =>
-      given(certificateDecider, history).when({ type: 'DeleteCertificate', data: { certificateId: CERT } }).then([deleted]));
+      given(certificateDecider, history)
+        .when({ type: 'DeleteCertificate', data: { certificateId: CERT } })
+        .then([deleted]),
+    );
 
     it.each([
       { desc: 'one VIP', history: [created, attached('vip-1')], vips: 'vip-1' },
@@ -112,7 +161,9 @@ describe('certificate decide', () => {
       const run = () => certificateDecider.decide({ type: 'DeleteCertificate', data: { certificateId: CERT } }, fold(history));
       expect(run).toThrow(Conflict);
       expect(run).toThrow(`Certificate ${CERT} is used by VIP(s) ${vips} and cannot be deleted.`);
-      given(certificateDecider, history).when({ type: 'DeleteCertificate', data: { certificateId: CERT } }).thenThrows(Conflict, 'CertificateInUse');
+      given(certificateDecider, history)
+        .when({ type: 'DeleteCertificate', data: { certificateId: CERT } })
+        .thenThrows(Conflict, 'CertificateInUse');
     });
   });
 
@@ -126,7 +177,8 @@ describe('certificate decide', () => {
       { type: 'AttachCertificateVip', data: { certificateId: CERT, vipId: 'vip-1' } },
       { type: 'DeleteCertificate', data: { certificateId: CERT } },
     ])('$type is CertificateNotFound', (command) =>
-      given(certificateDecider, history).when(command).thenThrows(NotFound, 'CertificateNotFound'));
+      given(certificateDecider, history).when(command).thenThrows(NotFound, 'CertificateNotFound'),
+    );
   });
 });
 
@@ -134,18 +186,34 @@ describe('certificate evolve and view', () => {
   it('shows a created certificate without its private key', () => {
     const row = view([created]);
     expect(row).toEqual({
-      id: CERT, tenant_id: 'tenant-a', name: 'www', description: '', certificate: createdData.certificate, fingerprint: createdData.fingerprint,
-      subject: 'www.example.test', hostnames: ['www.example.test', 'example.test'], not_before: '2026-01-01T00:00:00.000Z',
-      not_after: '2027-01-01T00:00:00.000Z', vip_ids: [],
+      id: CERT,
+      tenant_id: 'tenant-a',
+      name: 'www',
+      description: '',
+      certificate: createdData.certificate,
+      fingerprint: createdData.fingerprint,
+      subject: 'www.example.test',
+      hostnames: ['www.example.test', 'example.test'],
+      not_before: '2026-01-01T00:00:00.000Z',
+      not_after: '2027-01-01T00:00:00.000Z',
+      vip_ids: [],
     });
     expect(JSON.stringify(certificateDecider.views(fold([created])))).not.toContain(createdData.privateKey.ciphertext);
   });
 
   it('applies updates, replacements and the VIPs that use it', () => {
     expect(view([created, updated('n', 'd'), replaced, attached('vip-1'), attached('vip-2'), detached('vip-1')])).toEqual({
-      id: CERT, tenant_id: 'tenant-a', name: 'n', description: 'd', certificate: replaced.data.certificate, fingerprint: replaced.data.fingerprint,
-      subject: 'www.example.test', hostnames: ['www.example.test', 'example.test'], not_before: '2026-01-01T00:00:00.000Z',
-      not_after: '2027-01-01T00:00:00.000Z', vip_ids: ['vip-2'],
+      id: CERT,
+      tenant_id: 'tenant-a',
+      name: 'n',
+      description: 'd',
+      certificate: replaced.data.certificate,
+      fingerprint: replaced.data.fingerprint,
+      subject: 'www.example.test',
+      hostnames: ['www.example.test', 'example.test'],
+      not_before: '2026-01-01T00:00:00.000Z',
+      not_after: '2027-01-01T00:00:00.000Z',
+      vip_ids: ['vip-2'],
     });
     expect(fold([created, replaced])).toMatchObject({ kind: 'live', privateKey: replaced.data.privateKey });
   });

@@ -27,9 +27,16 @@ export interface CertificateMaterial {
   notAfter: string;
 }
 
-export type CertificateCreated = DomainEvent<'CertificateCreated', 1, CertificateMaterial & {
-  certificateId: string; tenantId: string; name: string; description: string;
-}>;
+export type CertificateCreated = DomainEvent<
+  'CertificateCreated',
+  1,
+  CertificateMaterial & {
+    certificateId: string;
+    tenantId: string;
+    name: string;
+    description: string;
+  }
+>;
 export type CertificateUpdated = DomainEvent<'CertificateUpdated', 1, { certificateId: string; name: string; description: string }>;
 /** New certificate and key in place (rotation): every VIP using it is served with the new one after a seamless reload. */
 export type CertificateReplaced = DomainEvent<'CertificateReplaced', 1, CertificateMaterial & { certificateId: string }>;
@@ -38,5 +45,5 @@ export type CertificateVipAttached = DomainEvent<'CertificateVipAttached', 1, { 
 export type CertificateVipDetached = DomainEvent<'CertificateVipDetached', 1, { certificateId: string; vipId: string }>;
 export type CertificateDeleted = DomainEvent<'CertificateDeleted', 1, { certificateId: string }>;
 
-export type CertificateEvent = CertificateCreated | CertificateUpdated | CertificateReplaced | CertificateVipAttached | CertificateVipDetached
-  | CertificateDeleted;
+export type CertificateEvent =
+  CertificateCreated | CertificateUpdated | CertificateReplaced | CertificateVipAttached | CertificateVipDetached | CertificateDeleted;

@@ -17,7 +17,9 @@ export function evolveCertificate(state: CertificateState, event: CertificateEve
       return { ...state, ...material };
     }
     case 'CertificateVipAttached':
-      return state.kind === 'live' && !state.vipIds.includes(event.data.vipId) ? { ...state, vipIds: [...state.vipIds, event.data.vipId] } : state;
+      return state.kind === 'live' && !state.vipIds.includes(event.data.vipId)
+        ? { ...state, vipIds: [...state.vipIds, event.data.vipId] }
+        : state;
     case 'CertificateVipDetached':
       return state.kind === 'live' ? { ...state, vipIds: state.vipIds.filter((id) => id !== event.data.vipId) } : state;
     case 'CertificateDeleted':

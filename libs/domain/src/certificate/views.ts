@@ -6,9 +6,17 @@ import type { CertificateState } from './state';
 export function certificateView(state: CertificateState): CertificateResource | null {
   if (state.kind !== 'live') return null;
   return {
-    id: state.id, tenant_id: state.tenantId, name: state.name, description: state.description, certificate: state.certificate,
-    fingerprint: state.fingerprint, subject: state.subject, hostnames: [...state.hostnames], not_before: state.notBefore,
-    not_after: state.notAfter, vip_ids: [...state.vipIds],
+    id: state.id,
+    tenant_id: state.tenantId,
+    name: state.name,
+    description: state.description,
+    certificate: state.certificate,
+    fingerprint: state.fingerprint,
+    subject: state.subject,
+    hostnames: [...state.hostnames],
+    not_before: state.notBefore,
+    not_after: state.notAfter,
+    vip_ids: [...state.vipIds],
   };
 }
 

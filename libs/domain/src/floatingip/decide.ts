@@ -32,10 +32,14 @@ const deleteFloatingIp = ({ data }: DeleteFloatingIp, state: FloatingIpState): [
 
 export function decideFloatingIp(command: FloatingIpCommand, state: FloatingIpState): FloatingIpEvent[] {
   switch (command.type) {
-    case 'CreateFloatingIp': return createFloatingIp(command, state);
-    case 'AssociateFloatingIp': return associateFloatingIp(command, state);
-    case 'DisassociateFloatingIp': return disassociateFloatingIp(command, state);
-    case 'DeleteFloatingIp': return deleteFloatingIp(command, state);
+    case 'CreateFloatingIp':
+      return createFloatingIp(command, state);
+    case 'AssociateFloatingIp':
+      return associateFloatingIp(command, state);
+    case 'DisassociateFloatingIp':
+      return disassociateFloatingIp(command, state);
+    case 'DeleteFloatingIp':
+      return deleteFloatingIp(command, state);
     default: {
       const unhandled: never = command;
       throw new Error(`unknown command ${JSON.stringify(unhandled)}`);

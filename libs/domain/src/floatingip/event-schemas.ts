@@ -4,8 +4,13 @@ import type { FloatingIpEvent } from './events';
 
 export const FLOATING_IP_EVENT_SCHEMAS = payloadSchemas<FloatingIpEvent>()({
   FloatingIpCreated: payloadObject({
-    floatingIpId: Type.String(), tenantId: Type.String(), floatingNetworkId: Type.String(), floatingSubnetId: Type.String(),
-    floatingIpAddress: Type.String(), portId: nullable(Type.String()), fixedIpAddress: nullable(Type.String()),
+    floatingIpId: Type.String(),
+    tenantId: Type.String(),
+    floatingNetworkId: Type.String(),
+    floatingSubnetId: Type.String(),
+    floatingIpAddress: Type.String(),
+    portId: nullable(Type.String()),
+    fixedIpAddress: nullable(Type.String()),
   }),
   FloatingIpAssociated: payloadObject({ floatingIpId: Type.String(), portId: Type.String(), fixedIpAddress: Type.String() }),
   FloatingIpDisassociated: payloadObject({ floatingIpId: Type.String(), portId: Type.String() }),

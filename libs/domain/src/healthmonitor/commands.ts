@@ -4,9 +4,12 @@ import type { MonitorSettings } from './events';
 /** Omitted settings take Neutron's defaults: GET, `/`, `200`, admin state up. */
 export interface CreateHealthMonitor {
   readonly type: 'CreateHealthMonitor';
-  readonly data: Partial<MonitorSettings> & Pick<MonitorSettings, 'delay' | 'timeout' | 'maxRetries'> & {
-    monitorId: string; tenantId: string; type: MonitorType;
-  };
+  readonly data: Partial<MonitorSettings> &
+    Pick<MonitorSettings, 'delay' | 'timeout' | 'maxRetries'> & {
+      monitorId: string;
+      tenantId: string;
+      type: MonitorType;
+    };
 }
 export interface UpdateHealthMonitor {
   readonly type: 'UpdateHealthMonitor';

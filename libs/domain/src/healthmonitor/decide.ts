@@ -2,10 +2,20 @@ import { AGGREGATE_KIND } from '../envelope';
 import { Conflict, NotFound, ValidationError } from '../errors';
 import { live } from '../lifecycle';
 import type {
-  AssociatePool, CreateHealthMonitor, DeleteHealthMonitor, DisassociatePool, HealthMonitorCommand, UpdateHealthMonitor,
+  AssociatePool,
+  CreateHealthMonitor,
+  DeleteHealthMonitor,
+  DisassociatePool,
+  HealthMonitorCommand,
+  UpdateHealthMonitor,
 } from './commands';
 import type {
-  HealthMonitorAssociated, HealthMonitorCreated, HealthMonitorDeleted, HealthMonitorDisassociated, HealthMonitorEvent, HealthMonitorUpdated,
+  HealthMonitorAssociated,
+  HealthMonitorCreated,
+  HealthMonitorDeleted,
+  HealthMonitorDisassociated,
+  HealthMonitorEvent,
+  HealthMonitorUpdated,
   MonitorSettings,
 } from './events';
 import type { HealthMonitorState } from './state';
@@ -23,14 +33,22 @@ const bad = (field: string, reason: string): ValidationError =>
 
 /** The rules every stored monitor satisfies; the HTTP fields are checked for every type because they are always shown. */
 export function checkMonitorSettings(s: MonitorSettings): void {
-  for (const [field, value] of [['delay', s.delay], ['timeout', s.timeout]] as const) {
+  for (const [field, value] of [
+    ['delay', s.delay],
+    ['timeout', s.timeout],
+  ] as const) {
     if (!Number.isInteger(value) || value < 1) throw bad(field, `'${value}' must be a positive integer`);
   }
-  if (!Number.isInteger(s.maxRetries) || s.maxRetries < 1 || s.maxRetries > 10) throw bad('max_retries', `'${s.maxRetries}' is not in range 1 through 10`);
+  if (!Number.isInteger(s.maxRetries) || s.maxRetries < 1 || s.maxRetries > 10)
+    throw bad('max_retries', `'${s.maxRetries}' is not in range 1 through 10`);
   if (s.delay < s.timeout) {
-    throw new ValidationError(`Invalid input: delay (${s.delay}) must be greater than or equal to timeout (${s.timeout}).`, 'HTTPBadRequest');
+    throw new ValidationError(
+      `Invalid input: delay (${s.delay}) must be greater than or equal to timeout (${s.timeout}).`,
+      'HTTPBadRequest',
+    );
   }
-  if (!(HTTP_METHODS as readonly string[]).includes(s.httpMethod)) throw bad('http_method', `'${s.httpMethod}' is not one of ${HTTP_METHODS.join(', ')}`);
+  if (!(HTTP_METHODS as readonly string[]).includes(s.httpMethod))
+    throw bad('http_method', `'${s.httpMethod}' is not one of ${HTTP_METHODS.join(', ')}`);
   if (!URL_PATH.test(s.urlPath)) throw bad('url_path', `'${s.urlPath}' is not an absolute URL path`);
   const codes = EXPECTED_CODES.exec(s.expectedCodes);
   if (!codes || (codes[3] !== undefined && Number(codes[3]) > Number(codes[4]))) {
@@ -41,9 +59,16 @@ export function checkMonitorSettings(s: MonitorSettings): void {
 const createHealthMonitor = ({ data }: CreateHealthMonitor, state: HealthMonitorState): [HealthMonitorCreated] => {
   if (state.kind !== 'absent') throw new Conflict('HealthMonitorExists', `Health monitor ${data.monitorId} already exists.`);
   const created: HealthMonitorCreated['data'] = {
-    monitorId: data.monitorId, tenantId: data.tenantId, type: data.type, delay: data.delay, timeout: data.timeout, maxRetries: data.maxRetries,
-    httpMethod: data.httpMethod ?? MONITOR_DEFAULTS.httpMethod, urlPath: data.urlPath ?? MONITOR_DEFAULTS.urlPath,
-    expectedCodes: data.expectedCodes ?? MONITOR_DEFAULTS.expectedCodes, adminStateUp: data.adminStateUp ?? MONITOR_DEFAULTS.adminStateUp,
+    monitorId: data.monitorId,
+    tenantId: data.tenantId,
+    type: data.type,
+    delay: data.delay,
+    timeout: data.timeout,
+    maxRetries: data.maxRetries,
+    httpMethod: data.httpMethod ?? MONITOR_DEFAULTS.httpMethod,
+    urlPath: data.urlPath ?? MONITOR_DEFAULTS.urlPath,
+    expectedCodes: data.expectedCodes ?? MONITOR_DEFAULTS.expectedCodes,
+    adminStateUp: data.adminStateUp ?? MONITOR_DEFAULTS.adminStateUp,
   };
   checkMonitorSettings(created);
   return [{ type: 'HealthMonitorCreated', version: 1, data: created }];
@@ -52,8 +77,13 @@ const createHealthMonitor = ({ data }: CreateHealthMonitor, state: HealthMonitor
 const updateHealthMonitor = ({ data }: UpdateHealthMonitor, state: HealthMonitorState): [HealthMonitorUpdated] => {
   const hm = live(state, KIND, data.monitorId);
   const updated: HealthMonitorUpdated['data'] = {
-    monitorId: hm.id, delay: data.delay ?? hm.delay, timeout: data.timeout ?? hm.timeout, maxRetries: data.maxRetries ?? hm.maxRetries,
-    httpMethod: data.httpMethod ?? hm.httpMethod, urlPath: data.urlPath ?? hm.urlPath, expectedCodes: data.expectedCodes ?? hm.expectedCodes,
+    monitorId: hm.id,
+    delay: data.delay ?? hm.delay,
+    timeout: data.timeout ?? hm.timeout,
+    maxRetries: data.maxRetries ?? hm.maxRetries,
+    httpMethod: data.httpMethod ?? hm.httpMethod,
+    urlPath: data.urlPath ?? hm.urlPath,
+    expectedCodes: data.expectedCodes ?? hm.expectedCodes,
     adminStateUp: data.adminStateUp ?? hm.adminStateUp,
   };
   checkMonitorSettings(updated);
@@ -79,18 +109,26 @@ const disassociatePool = ({ data }: DisassociatePool, state: HealthMonitorState)
 const deleteHealthMonitor = ({ data }: DeleteHealthMonitor, state: HealthMonitorState): [HealthMonitorDeleted] => {
   const hm = live(state, KIND, data.monitorId);
   if (hm.poolIds.length > 0) {
-    throw new Conflict('HealthMonitorInUse', `Health monitor ${hm.id} is associated with pools ${hm.poolIds.join(', ')}; disassociate it first.`);
+    throw new Conflict(
+      'HealthMonitorInUse',
+      `Health monitor ${hm.id} is associated with pools ${hm.poolIds.join(', ')}; disassociate it first.`,
+    );
   }
   return [{ type: 'HealthMonitorDeleted', version: 1, data }];
 };
 
 export function decideHealthMonitor(command: HealthMonitorCommand, state: HealthMonitorState): HealthMonitorEvent[] {
   switch (command.type) {
-    case 'CreateHealthMonitor': return createHealthMonitor(command, state);
-    case 'UpdateHealthMonitor': return updateHealthMonitor(command, state);
-    case 'AssociatePool': return associatePool(command, state);
-    case 'DisassociatePool': return disassociatePool(command, state);
-    case 'DeleteHealthMonitor': return deleteHealthMonitor(command, state);
+    case 'CreateHealthMonitor':
+      return createHealthMonitor(command, state);
+    case 'UpdateHealthMonitor':
+      return updateHealthMonitor(command, state);
+    case 'AssociatePool':
+      return associatePool(command, state);
+    case 'DisassociatePool':
+      return disassociatePool(command, state);
+    case 'DeleteHealthMonitor':
+      return deleteHealthMonitor(command, state);
     default: {
       const unhandled: never = command;
       throw new Error(`unknown command ${JSON.stringify(unhandled)}`);

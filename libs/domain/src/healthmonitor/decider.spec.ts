@@ -2,20 +2,43 @@ import { Conflict, NotFound, ValidationError } from '../errors';
 import { given } from '../testing/given-when-then';
 import { healthMonitorDecider } from './decider';
 import type {
-  HealthMonitorAssociated, HealthMonitorCreated, HealthMonitorDeleted, HealthMonitorDisassociated, HealthMonitorEvent, HealthMonitorUpdated,
+  HealthMonitorAssociated,
+  HealthMonitorCreated,
+  HealthMonitorDeleted,
+  HealthMonitorDisassociated,
+  HealthMonitorEvent,
+  HealthMonitorUpdated,
   MonitorSettings,
 } from './events';
 
 const HM = 'hm-1';
 const request = { monitorId: HM, tenantId: 'tenant-a', type: 'HTTP' as const, delay: 20, timeout: 10, maxRetries: 3 };
-const defaults: Omit<MonitorSettings, 'delay' | 'timeout' | 'maxRetries'> = { httpMethod: 'GET', urlPath: '/', expectedCodes: '200', adminStateUp: true };
-const created = (change: Partial<HealthMonitorCreated['data']> = {}): HealthMonitorCreated =>
-  ({ type: 'HealthMonitorCreated', version: 1, data: { ...request, ...defaults, ...change } });
-const updated = (change: Partial<HealthMonitorUpdated['data']>): HealthMonitorUpdated => ({
-  type: 'HealthMonitorUpdated', version: 1, data: { monitorId: HM, delay: 20, timeout: 10, maxRetries: 3, ...defaults, ...change },
+const defaults: Omit<MonitorSettings, 'delay' | 'timeout' | 'maxRetries'> = {
+  httpMethod: 'GET',
+  urlPath: '/',
+  expectedCodes: '200',
+  adminStateUp: true,
+};
+const created = (change: Partial<HealthMonitorCreated['data']> = {}): HealthMonitorCreated => ({
+  type: 'HealthMonitorCreated',
+  version: 1,
+  data: { ...request, ...defaults, ...change },
 });
-const associated = (poolId: string): HealthMonitorAssociated => ({ type: 'HealthMonitorAssociated', version: 1, data: { monitorId: HM, poolId } });
-const disassociated = (poolId: string): HealthMonitorDisassociated => ({ type: 'HealthMonitorDisassociated', version: 1, data: { monitorId: HM, poolId } });
+const updated = (change: Partial<HealthMonitorUpdated['data']>): HealthMonitorUpdated => ({
+  type: 'HealthMonitorUpdated',
+  version: 1,
+  data: { monitorId: HM, delay: 20, timeout: 10, maxRetries: 3, ...defaults, ...change },
+});
+const associated = (poolId: string): HealthMonitorAssociated => ({
+  type: 'HealthMonitorAssociated',
+  version: 1,
+  data: { monitorId: HM, poolId },
+});
+const disassociated = (poolId: string): HealthMonitorDisassociated => ({
+  type: 'HealthMonitorDisassociated',
+  version: 1,
+  data: { monitorId: HM, poolId },
+});
 const deleted: HealthMonitorDeleted = { type: 'HealthMonitorDeleted', version: 1, data: { monitorId: HM } };
 
 const fold = (events: HealthMonitorEvent[]) => given(healthMonitorDecider, events).state;
@@ -60,33 +83,48 @@ const rejected: { desc: string; change: Partial<MonitorSettings> }[] = [
 
 describe('health monitor decide', () => {
   describe('CreateHealthMonitor', () => {
-    it('fills in Neutron\'s defaults: GET, /, 200, admin state up', () =>
+    it("fills in Neutron's defaults: GET, /, 200, admin state up", () =>
       given(healthMonitorDecider).when({ type: 'CreateHealthMonitor', data: request }).then([created()]));
 
     it('keeps every setting it is given', () => {
       const settings = { httpMethod: 'POST', urlPath: '/status', expectedCodes: '200-299', adminStateUp: false };
-      given(healthMonitorDecider).when({ type: 'CreateHealthMonitor', data: { ...request, ...settings } }).then([created(settings)]);
+      given(healthMonitorDecider)
+        .when({ type: 'CreateHealthMonitor', data: { ...request, ...settings } })
+        .then([created(settings)]);
     });
 
     it.each([{ type: 'PING' as const }, { type: 'TCP' as const }, { type: 'HTTPS' as const }])('creates a $type monitor', ({ type }) =>
-      given(healthMonitorDecider).when({ type: 'CreateHealthMonitor', data: { ...request, type } }).then([created({ type })]));
+      given(healthMonitorDecider)
+        .when({ type: 'CreateHealthMonitor', data: { ...request, type } })
+        .then([created({ type })]),
+    );
 
     it.each(accepted)('accepts $desc', ({ change }) =>
-      given(healthMonitorDecider).when({ type: 'CreateHealthMonitor', data: { ...request, ...change } }).then([created(change)]));
+      given(healthMonitorDecider)
+        .when({ type: 'CreateHealthMonitor', data: { ...request, ...change } })
+        .then([created(change)]),
+    );
 
     it.each(rejected)('rejects $desc', ({ change }) =>
-      given(healthMonitorDecider).when({ type: 'CreateHealthMonitor', data: { ...request, ...change } }).thenThrows(ValidationError, 'HTTPBadRequest'));
+      given(healthMonitorDecider)
+        .when({ type: 'CreateHealthMonitor', data: { ...request, ...change } })
+        .thenThrows(ValidationError, 'HTTPBadRequest'),
+    );
 
     it.each([
       { desc: 'a live monitor', history: [created()] },
       { desc: 'a deleted monitor (ids are never reused)', history: [created(), deleted] },
     ])('rejects creating $desc', ({ history }) =>
-      given(healthMonitorDecider, history).when({ type: 'CreateHealthMonitor', data: request }).thenThrows(Conflict, 'HealthMonitorExists'));
+      given(healthMonitorDecider, history).when({ type: 'CreateHealthMonitor', data: request }).thenThrows(Conflict, 'HealthMonitorExists'),
+    );
   });
 
   describe('UpdateHealthMonitor', () => {
     it.each(accepted)('carries every setting when changing to $desc', ({ change }) =>
-      given(healthMonitorDecider, [created()]).when({ type: 'UpdateHealthMonitor', data: { monitorId: HM, ...change } }).then([updated(change)]));
+      given(healthMonitorDecider, [created()])
+        .when({ type: 'UpdateHealthMonitor', data: { monitorId: HM, ...change } })
+        .then([updated(change)]),
+    );
 
     it('carries every setting when changing the admin state', () =>
       given(healthMonitorDecider, [created()])
@@ -96,7 +134,8 @@ describe('health monitor decide', () => {
     it.each(rejected)('rejects $desc', ({ change }) =>
       given(healthMonitorDecider, [created()])
         .when({ type: 'UpdateHealthMonitor', data: { monitorId: HM, ...change } })
-        .thenThrows(ValidationError, 'HTTPBadRequest'));
+        .thenThrows(ValidationError, 'HTTPBadRequest'),
+    );
 
     it('checks the timeout against the stored delay', () =>
       given(healthMonitorDecider, [created()])
@@ -117,19 +156,28 @@ describe('health monitor decide', () => {
       { desc: 'a monitor without pools', history: [created()] },
       { desc: 'a monitor of another pool', history: [created(), associated('pool-2')] },
       { desc: 'a monitor disassociated from the pool before', history: [created(), associated('pool-1'), disassociated('pool-1')] },
-    ])('associates $desc', ({ history }) => given(healthMonitorDecider, history).when(associate).then([associated('pool-1')]));
+    ])('associates $desc', ({ history }) =>
+      given(healthMonitorDecider, history)
+        .when(associate)
+        .then([associated('pool-1')]),
+    );
 
     it('rejects associating the same pool twice', () =>
-      given(healthMonitorDecider, [created(), associated('pool-1')]).when(associate).thenThrows(Conflict, 'PoolMonitorAssociationExists'));
+      given(healthMonitorDecider, [created(), associated('pool-1')])
+        .when(associate)
+        .thenThrows(Conflict, 'PoolMonitorAssociationExists'));
 
     it('disassociates an associated pool', () =>
-      given(healthMonitorDecider, [created(), associated('pool-1'), associated('pool-2')]).when(disassociate).then([disassociated('pool-1')]));
+      given(healthMonitorDecider, [created(), associated('pool-1'), associated('pool-2')])
+        .when(disassociate)
+        .then([disassociated('pool-1')]));
 
     it.each([
       { desc: 'never associated', history: [created(), associated('pool-2')] },
       { desc: 'already disassociated', history: [created(), associated('pool-1'), disassociated('pool-1')] },
     ])('does not find an association $desc', ({ history }) =>
-      given(healthMonitorDecider, history).when(disassociate).thenThrows(NotFound, 'PoolMonitorAssociationNotFound'));
+      given(healthMonitorDecider, history).when(disassociate).thenThrows(NotFound, 'PoolMonitorAssociationNotFound'),
+    );
   });
 
   describe('DeleteHealthMonitor', () => {
@@ -137,7 +185,10 @@ describe('health monitor decide', () => {
       { desc: 'without pools', history: [created()] },
       { desc: 'whose pools were all disassociated', history: [created(), associated('pool-1'), disassociated('pool-1')] },
     ])('deletes a monitor $desc', ({ history }) =>
-      given(healthMonitorDecider, history).when({ type: 'DeleteHealthMonitor', data: { monitorId: HM } }).then([deleted]));
+      given(healthMonitorDecider, history)
+        .when({ type: 'DeleteHealthMonitor', data: { monitorId: HM } })
+        .then([deleted]),
+    );
 
     it('rejects deleting a monitor in use by a pool', () =>
       given(healthMonitorDecider, [created(), associated('pool-1')])
@@ -155,28 +206,65 @@ describe('health monitor decide', () => {
       { type: 'DisassociatePool', data: { monitorId: HM, poolId: 'pool-1' } },
       { type: 'DeleteHealthMonitor', data: { monitorId: HM } },
     ] as const)('$type is HealthMonitorNotFound', (command) =>
-      given(healthMonitorDecider, history).when(command).thenThrows(NotFound, 'HealthMonitorNotFound'));
+      given(healthMonitorDecider, history).when(command).thenThrows(NotFound, 'HealthMonitorNotFound'),
+    );
   });
 });
 
 describe('health monitor evolve and view', () => {
   it('shows a created monitor in Neutron shape, without pools', () =>
     expect(healthMonitorDecider.views(fold([created()]))).toEqual({
-      health_monitors: [{
-        id: HM, tenant_id: 'tenant-a', type: 'HTTP', delay: 20, timeout: 10, max_retries: 3, http_method: 'GET', url_path: '/',
-        expected_codes: '200', admin_state_up: true, pools: [], status: 'ACTIVE', status_description: null,
-      }],
+      health_monitors: [
+        {
+          id: HM,
+          tenant_id: 'tenant-a',
+          type: 'HTTP',
+          delay: 20,
+          timeout: 10,
+          max_retries: 3,
+          http_method: 'GET',
+          url_path: '/',
+          expected_codes: '200',
+          admin_state_up: true,
+          pools: [],
+          status: 'ACTIVE',
+          status_description: null,
+        },
+      ],
     }));
 
   it('lists its pools as pending, once each, without the disassociated ones', () =>
-    expect(view([created(), associated('pool-1'), associated('pool-2'), associated('pool-1'), associated('pool-3'), disassociated('pool-2')])?.pools).toEqual([
+    expect(
+      view([created(), associated('pool-1'), associated('pool-2'), associated('pool-1'), associated('pool-3'), disassociated('pool-2')])
+        ?.pools,
+    ).toEqual([
       { pool_id: 'pool-1', status: 'PENDING_CREATE', status_description: null },
       { pool_id: 'pool-3', status: 'PENDING_CREATE', status_description: null },
     ]));
 
   it('applies updates', () =>
-    expect(view([created(), updated({ delay: 30, timeout: 5, maxRetries: 5, httpMethod: 'HEAD', urlPath: '/ping', expectedCodes: '200-299', adminStateUp: false })]))
-      .toMatchObject({ delay: 30, timeout: 5, max_retries: 5, http_method: 'HEAD', url_path: '/ping', expected_codes: '200-299', admin_state_up: false }));
+    expect(
+      view([
+        created(),
+        updated({
+          delay: 30,
+          timeout: 5,
+          maxRetries: 5,
+          httpMethod: 'HEAD',
+          urlPath: '/ping',
+          expectedCodes: '200-299',
+          adminStateUp: false,
+        }),
+      ]),
+    ).toMatchObject({
+      delay: 30,
+      timeout: 5,
+      max_retries: 5,
+      http_method: 'HEAD',
+      url_path: '/ping',
+      expected_codes: '200-299',
+      admin_state_up: false,
+    }));
 
   it('shows nothing for an absent or deleted monitor', () => {
     expect(healthMonitorDecider.views(fold([]))).toEqual({});

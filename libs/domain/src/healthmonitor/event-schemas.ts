@@ -4,8 +4,13 @@ import { MonitorTypeSchema } from '../resource-schemas';
 import type { HealthMonitorEvent } from './events';
 
 const settings = {
-  delay: Type.Integer({ description: 'Seconds between checks.' }), timeout: Type.Integer({ description: 'Seconds a check may take.' }),
-  maxRetries: Type.Integer(), httpMethod: Type.String(), urlPath: Type.String(), expectedCodes: Type.String(), adminStateUp: Type.Boolean(),
+  delay: Type.Integer({ description: 'Seconds between checks.' }),
+  timeout: Type.Integer({ description: 'Seconds a check may take.' }),
+  maxRetries: Type.Integer(),
+  httpMethod: Type.String(),
+  urlPath: Type.String(),
+  expectedCodes: Type.String(),
+  adminStateUp: Type.Boolean(),
 };
 
 export const HEALTH_MONITOR_EVENT_SCHEMAS = payloadSchemas<HealthMonitorEvent>()({

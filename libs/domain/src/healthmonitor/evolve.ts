@@ -15,7 +15,9 @@ export function evolveHealthMonitor(state: HealthMonitorState, event: HealthMoni
       return { ...state, ...settings };
     }
     case 'HealthMonitorAssociated':
-      return state.kind === 'live' && !state.poolIds.includes(event.data.poolId) ? { ...state, poolIds: [...state.poolIds, event.data.poolId] } : state;
+      return state.kind === 'live' && !state.poolIds.includes(event.data.poolId)
+        ? { ...state, poolIds: [...state.poolIds, event.data.poolId] }
+        : state;
     case 'HealthMonitorDisassociated':
       return state.kind === 'live' ? { ...state, poolIds: state.poolIds.filter((id) => id !== event.data.poolId) } : state;
     case 'HealthMonitorDeleted':

@@ -10,7 +10,9 @@ export function evolveNetwork(state: NetworkState, event: NetworkEvent): Network
       return { kind: 'live', id: networkId, ...rest, subnets: [] };
     }
     case 'NetworkUpdated':
-      return state.kind === 'live' ? { ...state, name: event.data.name, adminStateUp: event.data.adminStateUp, shared: event.data.shared } : state;
+      return state.kind === 'live'
+        ? { ...state, name: event.data.name, adminStateUp: event.data.adminStateUp, shared: event.data.shared }
+        : state;
     case 'NetworkSubnetAttached':
       return state.kind === 'live' && !state.subnets.some((s) => s.subnetId === event.data.subnetId)
         ? { ...state, subnets: [...state.subnets, { subnetId: event.data.subnetId, cidr: event.data.cidr }] }

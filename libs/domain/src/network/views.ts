@@ -5,8 +5,14 @@ import type { NetworkState } from './state';
 export function networkView(state: NetworkState): NetworkResource | null {
   if (state.kind !== 'live') return null;
   return {
-    id: state.id, tenant_id: state.tenantId, name: state.name, admin_state_up: state.adminStateUp,
-    status: 'ACTIVE', subnets: state.subnets.map((s) => s.subnetId), shared: state.shared, 'router:external': state.external,
+    id: state.id,
+    tenant_id: state.tenantId,
+    name: state.name,
+    admin_state_up: state.adminStateUp,
+    status: 'ACTIVE',
+    subnets: state.subnets.map((s) => s.subnetId),
+    shared: state.shared,
+    'router:external': state.external,
   };
 }
 

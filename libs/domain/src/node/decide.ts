@@ -25,8 +25,10 @@ const declareNodeLost = ({ data }: DeclareNodeLost, state: NodeState): NodeEvent
 /** Both commands are idempotent: a scheduler that re-decides after a crash or a lost lease appends nothing new. */
 export function decideNode(command: NodeCommand, state: NodeState): NodeEvent[] {
   switch (command.type) {
-    case 'RecordHeartbeat': return recordHeartbeat(command, state);
-    case 'DeclareNodeLost': return declareNodeLost(command, state);
+    case 'RecordHeartbeat':
+      return recordHeartbeat(command, state);
+    case 'DeclareNodeLost':
+      return declareNodeLost(command, state);
     default: {
       const unhandled: never = command;
       throw new Error(`unknown command ${JSON.stringify(unhandled)}`);

@@ -3,7 +3,7 @@ import { payloadObject, payloadSchemas } from '../payload-schema';
 import type { NodeEvent } from './events';
 
 export const NODE_EVENT_SCHEMAS = payloadSchemas<NodeEvent>()({
-  NodeRegistered: payloadObject({ nodeId: Type.String({ description: 'The node\'s name (compute-node-1...).' }) }),
+  NodeRegistered: payloadObject({ nodeId: Type.String({ description: "The node's name (compute-node-1...)." }) }),
   NodeLost: payloadObject({ nodeId: Type.String(), silenceMs: Type.Integer({ description: 'How long the node had been silent.' }) }),
   NodeRecovered: payloadObject({ nodeId: Type.String() }),
 });

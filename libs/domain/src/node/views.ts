@@ -5,7 +5,9 @@ import type { NodeState } from './state';
 export function nodeView(state: NodeState): NodeResource | null {
   if (state.kind !== 'live') return null;
   return {
-    id: state.id, name: state.id, status: state.alive ? 'UP' : 'LOST',
+    id: state.id,
+    name: state.id,
+    status: state.alive ? 'UP' : 'LOST',
     status_description: state.alive ? null : `no heartbeat for ${state.lostSilenceMs ?? 0} ms`,
   };
 }

@@ -66,5 +66,16 @@ export interface ExpirePoolPending {
 }
 
 export type PoolCommand =
-  | CreatePool | UpdatePool | DeletePool | AddMember | UpdateMember | RemoveMember | BindVip | UnbindVip | AssociateMonitor | DisassociateMonitor | RecordPoolStatus | RecordMemberStatus
+  | CreatePool
+  | UpdatePool
+  | DeletePool
+  | AddMember
+  | UpdateMember
+  | RemoveMember
+  | BindVip
+  | UnbindVip
+  | AssociateMonitor
+  | DisassociateMonitor
+  | RecordPoolStatus
+  | RecordMemberStatus
   | ExpirePoolPending;

@@ -10,7 +10,16 @@ export function evolvePool(state: PoolState, event: PoolEvent): PoolState {
   switch (event.type) {
     case 'PoolCreated': {
       const { poolId, ...rest } = event.data;
-      return { kind: 'live', id: poolId, ...rest, status: 'PENDING_CREATE', statusDescription: null, vipId: null, monitorIds: [], members: [] };
+      return {
+        kind: 'live',
+        id: poolId,
+        ...rest,
+        status: 'PENDING_CREATE',
+        statusDescription: null,
+        vipId: null,
+        monitorIds: [],
+        members: [],
+      };
     }
     case 'PoolUpdated': {
       if (state.kind !== 'live') return state;
@@ -27,7 +36,11 @@ export function evolvePool(state: PoolState, event: PoolEvent): PoolState {
     case 'MemberUpdated':
       return mapMember(state, event.data.memberId, (m) => ({ ...m, weight: event.data.weight, adminStateUp: event.data.adminStateUp }));
     case 'MemberStatusChanged':
-      return mapMember(state, event.data.memberId, (m) => ({ ...m, status: event.data.status, statusDescription: event.data.statusDescription }));
+      return mapMember(state, event.data.memberId, (m) => ({
+        ...m,
+        status: event.data.status,
+        statusDescription: event.data.statusDescription,
+      }));
     case 'MemberRemoved':
       return state.kind === 'live' ? { ...state, members: state.members.filter((m) => m.id !== event.data.memberId) } : state;
     case 'PoolVipBound':

@@ -23,8 +23,10 @@ const deletePort = ({ data }: DeletePort, state: PortState): [PortDeleted] => {
 
 export function decidePort(command: PortCommand, state: PortState): PortEvent[] {
   switch (command.type) {
-    case 'CreatePort': return createPort(command, state);
-    case 'DeletePort': return deletePort(command, state);
+    case 'CreatePort':
+      return createPort(command, state);
+    case 'DeletePort':
+      return deletePort(command, state);
     default: {
       const unhandled: never = command;
       throw new Error(`unknown command ${JSON.stringify(unhandled)}`);

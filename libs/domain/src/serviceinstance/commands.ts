@@ -48,5 +48,14 @@ export interface RecordFailed {
 }
 
 export type ServiceInstanceCommand =
-  | CreateServiceInstance | ChangeInstancePool | PlaceInstance | HandleNodeLost | MarkUnplaceable | RequestInstanceDeletion
-  | ReleasePlacement | RecordConfigRendered | RecordConfigRejected | RecordApplied | RecordFailed;
+  | CreateServiceInstance
+  | ChangeInstancePool
+  | PlaceInstance
+  | HandleNodeLost
+  | MarkUnplaceable
+  | RequestInstanceDeletion
+  | ReleasePlacement
+  | RecordConfigRendered
+  | RecordConfigRejected
+  | RecordApplied
+  | RecordFailed;

@@ -2,8 +2,18 @@ import { AGGREGATE_KIND } from '../envelope';
 import { Conflict } from '../errors';
 import { live } from '../lifecycle';
 import type {
-  ChangeInstancePool, CreateServiceInstance, HandleNodeLost, MarkUnplaceable, PlaceInstance, RecordApplied, RecordConfigRejected,
-  RecordConfigRendered, RecordFailed, ReleasePlacement, RequestInstanceDeletion, ServiceInstanceCommand,
+  ChangeInstancePool,
+  CreateServiceInstance,
+  HandleNodeLost,
+  MarkUnplaceable,
+  PlaceInstance,
+  RecordApplied,
+  RecordConfigRejected,
+  RecordConfigRendered,
+  RecordFailed,
+  ReleasePlacement,
+  RequestInstanceDeletion,
+  ServiceInstanceCommand,
 } from './commands';
 import { PRIORITY, type RenderedPlacementConfig, type ServiceInstanceEvent } from './events';
 import type { ServiceInstanceState } from './state';
@@ -31,11 +41,22 @@ const placeInstance = ({ data }: PlaceInstance, state: ServiceInstanceState): Se
   const si = live(state, KIND, data.instanceId);
   if (si.deleting || si.placements.length >= 2 || si.placements.some((p) => p.vmId === data.vmId)) return [];
   if (si.placements.some((p) => p.nodeId === data.nodeId)) {
-    throw new Conflict('PlacementNodeTaken', `Service instance ${si.id} already has a placement on ${data.nodeId}; active and standby need distinct nodes.`);
+    throw new Conflict(
+      'PlacementNodeTaken',
+      `Service instance ${si.id} already has a placement on ${data.nodeId}; active and standby need distinct nodes.`,
+    );
   }
   const role = si.placements.some((p) => p.role === 'active') ? 'standby' : 'active';
-  const placement = { instanceId: si.id, vmId: data.vmId, nodeId: data.nodeId, role, priority: PRIORITY[role], vrrpAddress: data.vrrpAddress } as const;
-  if (role === 'standby' && si.history.length > 0) return [{ type: 'InstanceReprotected', version: 1, data: { ...placement, at: data.at } }];
+  const placement = {
+    instanceId: si.id,
+    vmId: data.vmId,
+    nodeId: data.nodeId,
+    role,
+    priority: PRIORITY[role],
+    vrrpAddress: data.vrrpAddress,
+  } as const;
+  if (role === 'standby' && si.history.length > 0)
+    return [{ type: 'InstanceReprotected', version: 1, data: { ...placement, at: data.at } }];
   return [{ type: 'InstancePlaced', version: 1, data: placement }];
 };
 
@@ -49,13 +70,28 @@ const handleNodeLost = ({ data }: HandleNodeLost, state: ServiceInstanceState): 
   const standby = state.placements.find((p) => p.role === 'standby');
   const remaining = state.placements.length - 1;
   if (lost.role === 'active' && standby && !state.deleting) {
-    return [{
-      type: 'InstanceFailedOver', version: 1,
-      data: { instanceId: state.id, fromVmId: lost.vmId, fromNodeId: lost.nodeId, toVmId: standby.vmId, toNodeId: standby.nodeId, reason: data.reason, at: data.at },
-    }];
+    return [
+      {
+        type: 'InstanceFailedOver',
+        version: 1,
+        data: {
+          instanceId: state.id,
+          fromVmId: lost.vmId,
+          fromNodeId: lost.nodeId,
+          toVmId: standby.vmId,
+          toNodeId: standby.nodeId,
+          reason: data.reason,
+          at: data.at,
+        },
+      },
+    ];
   }
   return [
-    { type: 'InstancePlacementLost', version: 1, data: { instanceId: state.id, vmId: lost.vmId, nodeId: lost.nodeId, role: lost.role, reason: data.reason, at: data.at } },
+    {
+      type: 'InstancePlacementLost',
+      version: 1,
+      data: { instanceId: state.id, vmId: lost.vmId, nodeId: lost.nodeId, role: lost.role, reason: data.reason, at: data.at },
+    },
     ...deletedWhenEmpty(state, remaining),
   ];
 };
@@ -68,7 +104,10 @@ const markUnplaceable = ({ data }: MarkUnplaceable, state: ServiceInstanceState)
 
 const requestInstanceDeletion = ({ data }: RequestInstanceDeletion, state: ServiceInstanceState): ServiceInstanceEvent[] => {
   if (state.kind !== 'live' || state.deleting) return [];
-  return [{ type: 'InstanceDeletionRequested', version: 1, data }, ...deletedWhenEmpty({ ...state, deleting: true }, state.placements.length)];
+  return [
+    { type: 'InstanceDeletionRequested', version: 1, data },
+    ...deletedWhenEmpty({ ...state, deleting: true }, state.placements.length),
+  ];
 };
 
 const releasePlacement = ({ data }: ReleasePlacement, state: ServiceInstanceState): ServiceInstanceEvent[] => {
@@ -82,7 +121,8 @@ const releasePlacement = ({ data }: ReleasePlacement, state: ServiceInstanceStat
 };
 
 const sameConfigs = (a: readonly RenderedPlacementConfig[], b: readonly RenderedPlacementConfig[]): boolean =>
-  a.length === b.length && a.every((x, i) => x.vmId === b[i].vmId && x.haproxyHash === b[i].haproxyHash && x.keepalivedHash === b[i].keepalivedHash);
+  a.length === b.length &&
+  a.every((x, i) => x.vmId === b[i].vmId && x.haproxyHash === b[i].haproxyHash && x.keepalivedHash === b[i].keepalivedHash);
 
 /** The same files again still clear a rejection: a fix that goes back to the files in force must say the rejection is over. */
 const recordConfigRendered = ({ data }: RecordConfigRendered, state: ServiceInstanceState): ServiceInstanceEvent[] => {
@@ -101,7 +141,8 @@ const recordConfigRejected = ({ data }: RecordConfigRejected, state: ServiceInst
 const recordApplied = ({ data }: RecordApplied, state: ServiceInstanceState): ServiceInstanceEvent[] => {
   if (state.kind !== 'live' || !state.placements.some((p) => p.vmId === data.vmId && p.nodeId === data.nodeId)) return [];
   const now = state.applied[data.vmId];
-  if (now && now.haproxyHash === data.haproxyHash && now.keepalivedHash === data.keepalivedHash && !(data.vmId in state.failures)) return [];
+  if (now && now.haproxyHash === data.haproxyHash && now.keepalivedHash === data.keepalivedHash && !(data.vmId in state.failures))
+    return [];
   return [{ type: 'InstanceApplied', version: 1, data }];
 };
 
@@ -112,17 +153,28 @@ const recordFailed = ({ data }: RecordFailed, state: ServiceInstanceState): Serv
 
 export function decideServiceInstance(command: ServiceInstanceCommand, state: ServiceInstanceState): ServiceInstanceEvent[] {
   switch (command.type) {
-    case 'CreateServiceInstance': return createServiceInstance(command, state);
-    case 'ChangeInstancePool': return changeInstancePool(command, state);
-    case 'PlaceInstance': return placeInstance(command, state);
-    case 'HandleNodeLost': return handleNodeLost(command, state);
-    case 'MarkUnplaceable': return markUnplaceable(command, state);
-    case 'RequestInstanceDeletion': return requestInstanceDeletion(command, state);
-    case 'ReleasePlacement': return releasePlacement(command, state);
-    case 'RecordConfigRendered': return recordConfigRendered(command, state);
-    case 'RecordConfigRejected': return recordConfigRejected(command, state);
-    case 'RecordApplied': return recordApplied(command, state);
-    case 'RecordFailed': return recordFailed(command, state);
+    case 'CreateServiceInstance':
+      return createServiceInstance(command, state);
+    case 'ChangeInstancePool':
+      return changeInstancePool(command, state);
+    case 'PlaceInstance':
+      return placeInstance(command, state);
+    case 'HandleNodeLost':
+      return handleNodeLost(command, state);
+    case 'MarkUnplaceable':
+      return markUnplaceable(command, state);
+    case 'RequestInstanceDeletion':
+      return requestInstanceDeletion(command, state);
+    case 'ReleasePlacement':
+      return releasePlacement(command, state);
+    case 'RecordConfigRendered':
+      return recordConfigRendered(command, state);
+    case 'RecordConfigRejected':
+      return recordConfigRejected(command, state);
+    case 'RecordApplied':
+      return recordApplied(command, state);
+    case 'RecordFailed':
+      return recordFailed(command, state);
     default: {
       const unhandled: never = command;
       throw new Error(`unknown command ${JSON.stringify(unhandled)}`);

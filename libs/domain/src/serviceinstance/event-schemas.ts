@@ -4,27 +4,43 @@ import type { ServiceInstanceEvent } from './events';
 
 const role = Type.Union([Type.Literal('active'), Type.Literal('standby')]);
 const at = Type.String({ description: 'ISO 8601 time of the decision.' });
-const hash = Type.String({ description: 'sha256 hex of the file\'s text, its key in the object store.' });
+const hash = Type.String({ description: "sha256 hex of the file's text, its key in the object store." });
 const placement = {
-  vmId: Type.String({ description: 'Names the placement\'s network namespace, `lb-<vmId>`.' }), nodeId: Type.String(), role,
+  vmId: Type.String({ description: "Names the placement's network namespace, `lb-<vmId>`." }),
+  nodeId: Type.String(),
+  role,
   priority: Type.Integer({ description: 'VRRP priority: 200 active, 100 standby.' }),
-  vrrpAddress: Type.String({ description: 'The placement\'s own fabric address, source and peer of its VRRP adverts.' }),
+  vrrpAddress: Type.String({ description: "The placement's own fabric address, source and peer of its VRRP adverts." }),
 };
 
 export const SERVICE_INSTANCE_EVENT_SCHEMAS = payloadSchemas<ServiceInstanceEvent>()({
   ServiceInstanceCreated: payloadObject({
-    instanceId: Type.String(), tenantId: Type.String(), vipId: Type.String(), poolId: Type.String(),
-    createTs: Type.Integer({ description: 'Microseconds since the epoch, as the seed\'s create_ts.' }), virtualRouterId: Type.Integer(),
+    instanceId: Type.String(),
+    tenantId: Type.String(),
+    vipId: Type.String(),
+    poolId: Type.String(),
+    createTs: Type.Integer({ description: "Microseconds since the epoch, as the seed's create_ts." }),
+    virtualRouterId: Type.Integer(),
   }),
   ServiceInstancePoolChanged: payloadObject({ instanceId: Type.String(), poolId: Type.String() }),
   InstancePlaced: payloadObject({ instanceId: Type.String(), ...placement }),
   InstanceFailedOver: payloadObject({
-    instanceId: Type.String(), fromVmId: Type.String(), fromNodeId: Type.String(), toVmId: Type.String(), toNodeId: Type.String(),
-    reason: Type.String(), at,
+    instanceId: Type.String(),
+    fromVmId: Type.String(),
+    fromNodeId: Type.String(),
+    toVmId: Type.String(),
+    toNodeId: Type.String(),
+    reason: Type.String(),
+    at,
   }),
   InstanceReprotected: payloadObject({ instanceId: Type.String(), ...placement, at }),
   InstancePlacementLost: payloadObject({
-    instanceId: Type.String(), vmId: Type.String(), nodeId: Type.String(), role, reason: Type.String(), at,
+    instanceId: Type.String(),
+    vmId: Type.String(),
+    nodeId: Type.String(),
+    role,
+    reason: Type.String(),
+    at,
   }),
   InstanceUnplaceable: payloadObject({ instanceId: Type.String(), reason: Type.String() }),
   InstanceDeletionRequested: payloadObject({ instanceId: Type.String() }),
@@ -35,9 +51,24 @@ export const SERVICE_INSTANCE_EVENT_SCHEMAS = payloadSchemas<ServiceInstanceEven
     placements: Type.Array(payloadObject({ vmId: Type.String(), haproxyHash: hash, keepalivedHash: hash })),
   }),
   InstanceConfigRejected: payloadObject({
-    instanceId: Type.String(), vmId: Type.String(), file: Type.Union([Type.Literal('haproxy.cfg'), Type.Literal('keepalived.conf')]),
-    hash, message: Type.String({ description: 'What the check said.' }),
+    instanceId: Type.String(),
+    vmId: Type.String(),
+    file: Type.Union([Type.Literal('haproxy.cfg'), Type.Literal('keepalived.conf')]),
+    hash,
+    message: Type.String({ description: 'What the check said.' }),
   }),
-  InstanceApplied: payloadObject({ instanceId: Type.String(), vmId: Type.String(), nodeId: Type.String(), haproxyHash: hash, keepalivedHash: hash }),
-  InstanceFailed: payloadObject({ instanceId: Type.String(), vmId: Type.String(), nodeId: Type.String(), haproxyHash: hash, reason: Type.String() }),
+  InstanceApplied: payloadObject({
+    instanceId: Type.String(),
+    vmId: Type.String(),
+    nodeId: Type.String(),
+    haproxyHash: hash,
+    keepalivedHash: hash,
+  }),
+  InstanceFailed: payloadObject({
+    instanceId: Type.String(),
+    vmId: Type.String(),
+    nodeId: Type.String(),
+    haproxyHash: hash,
+    reason: Type.String(),
+  }),
 });

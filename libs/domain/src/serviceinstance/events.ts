@@ -21,24 +21,50 @@ export interface RenderedPlacementConfig {
 }
 
 /** The scheduler created the instance that serves a VIP and its pool (status PENDING_CREATE until placed). */
-export type ServiceInstanceCreated = DomainEvent<'ServiceInstanceCreated', 1, {
-  instanceId: string; tenantId: string; vipId: string; poolId: string;
-  /** Microseconds since the epoch, as the seed's create_ts. */
-  createTs: number;
-  virtualRouterId: number;
-}>;
+export type ServiceInstanceCreated = DomainEvent<
+  'ServiceInstanceCreated',
+  1,
+  {
+    instanceId: string;
+    tenantId: string;
+    vipId: string;
+    poolId: string;
+    /** Microseconds since the epoch, as the seed's create_ts. */
+    createTs: number;
+    virtualRouterId: number;
+  }
+>;
 export type ServiceInstancePoolChanged = DomainEvent<'ServiceInstancePoolChanged', 1, { instanceId: string; poolId: string }>;
 export type InstancePlaced = DomainEvent<'InstancePlaced', 1, PlacementData & { instanceId: string }>;
 /** The active's node was lost: the standby is the active now; the lost placement is gone. */
-export type InstanceFailedOver = DomainEvent<'InstanceFailedOver', 1, {
-  instanceId: string; fromVmId: string; fromNodeId: string; toVmId: string; toNodeId: string; reason: string; at: string;
-}>;
+export type InstanceFailedOver = DomainEvent<
+  'InstanceFailedOver',
+  1,
+  {
+    instanceId: string;
+    fromVmId: string;
+    fromNodeId: string;
+    toVmId: string;
+    toNodeId: string;
+    reason: string;
+    at: string;
+  }
+>;
 /** A new standby was placed for an instance that had lost one. */
 export type InstanceReprotected = DomainEvent<'InstanceReprotected', 1, PlacementData & { instanceId: string; at: string }>;
 /** A placement's node was lost with no standby to take over from it (a standby, or an active running alone). */
-export type InstancePlacementLost = DomainEvent<'InstancePlacementLost', 1, {
-  instanceId: string; vmId: string; nodeId: string; role: PlacementRole; reason: string; at: string;
-}>;
+export type InstancePlacementLost = DomainEvent<
+  'InstancePlacementLost',
+  1,
+  {
+    instanceId: string;
+    vmId: string;
+    nodeId: string;
+    role: PlacementRole;
+    reason: string;
+    at: string;
+  }
+>;
 /** No live node can take a placement the instance needs: ERROR with the reason until nodes return. */
 export type InstanceUnplaceable = DomainEvent<'InstanceUnplaceable', 1, { instanceId: string; reason: string }>;
 /** The VIP is gone: the instance waits for its placements to be removed (PENDING_DELETE). */
@@ -47,18 +73,49 @@ export type InstanceDeletionRequested = DomainEvent<'InstanceDeletionRequested',
 export type InstancePlacementReleased = DomainEvent<'InstancePlacementReleased', 1, { instanceId: string; vmId: string; nodeId: string }>;
 export type ServiceInstanceDeleted = DomainEvent<'ServiceInstanceDeleted', 1, { instanceId: string }>;
 /** The config renderer checked new files for every placement; the texts are stored by these hashes. */
-export type InstanceConfigRendered = DomainEvent<'InstanceConfigRendered', 1, { instanceId: string; placements: RenderedPlacementConfig[] }>;
+export type InstanceConfigRendered = DomainEvent<
+  'InstanceConfigRendered',
+  1,
+  { instanceId: string; placements: RenderedPlacementConfig[] }
+>;
 /** A rendered file failed its check; the last good configuration stays in force. */
-export type InstanceConfigRejected = DomainEvent<'InstanceConfigRejected', 1, {
-  instanceId: string; vmId: string; file: 'haproxy.cfg' | 'keepalived.conf'; hash: string; message: string;
-}>;
+export type InstanceConfigRejected = DomainEvent<
+  'InstanceConfigRejected',
+  1,
+  {
+    instanceId: string;
+    vmId: string;
+    file: 'haproxy.cfg' | 'keepalived.conf';
+    hash: string;
+    message: string;
+  }
+>;
 
 /** A node agent runs a placement with these files (namespace, VIP interface, HAProxy, keepalived). */
-export type InstanceApplied = DomainEvent<'InstanceApplied', 1, { instanceId: string; vmId: string; nodeId: string; haproxyHash: string; keepalivedHash: string }>;
+export type InstanceApplied = DomainEvent<
+  'InstanceApplied',
+  1,
+  { instanceId: string; vmId: string; nodeId: string; haproxyHash: string; keepalivedHash: string }
+>;
 /** A node agent could not apply a placement's files; it keeps retrying and says why. */
-export type InstanceFailed = DomainEvent<'InstanceFailed', 1, { instanceId: string; vmId: string; nodeId: string; haproxyHash: string; reason: string }>;
+export type InstanceFailed = DomainEvent<
+  'InstanceFailed',
+  1,
+  { instanceId: string; vmId: string; nodeId: string; haproxyHash: string; reason: string }
+>;
 
 export type ServiceInstanceEvent =
-  | ServiceInstanceCreated | ServiceInstancePoolChanged | InstancePlaced | InstanceFailedOver | InstanceReprotected
-  | InstancePlacementLost | InstanceUnplaceable | InstanceDeletionRequested | InstancePlacementReleased | ServiceInstanceDeleted
-  | InstanceConfigRendered | InstanceConfigRejected | InstanceApplied | InstanceFailed;
+  | ServiceInstanceCreated
+  | ServiceInstancePoolChanged
+  | InstancePlaced
+  | InstanceFailedOver
+  | InstanceReprotected
+  | InstancePlacementLost
+  | InstanceUnplaceable
+  | InstanceDeletionRequested
+  | InstancePlacementReleased
+  | ServiceInstanceDeleted
+  | InstanceConfigRendered
+  | InstanceConfigRejected
+  | InstanceApplied
+  | InstanceFailed;

@@ -9,7 +9,19 @@ const withHistory = (history: PlacementHistoryEntry[], entry: PlacementHistoryEn
 export function evolveServiceInstance(state: ServiceInstanceState, event: ServiceInstanceEvent): ServiceInstanceState {
   if (event.type === 'ServiceInstanceCreated') {
     const { instanceId, ...rest } = event.data;
-    return { kind: 'live', id: instanceId, ...rest, placements: [], unplaceableReason: null, deleting: false, history: [], rendered: [], lastRejection: null, applied: {}, failures: {} };
+    return {
+      kind: 'live',
+      id: instanceId,
+      ...rest,
+      placements: [],
+      unplaceableReason: null,
+      deleting: false,
+      history: [],
+      rendered: [],
+      lastRejection: null,
+      applied: {},
+      failures: {},
+    };
   }
   if (state.kind !== 'live') return state;
   switch (event.type) {
@@ -23,8 +35,16 @@ export function evolveServiceInstance(state: ServiceInstanceState, event: Servic
       const { instanceId: _id, at, ...placement } = event.data;
       const active = state.placements.find((p) => p.role === 'active');
       return {
-        ...state, placements: [...state.placements, placement].sort((a, b) => b.priority - a.priority), unplaceableReason: null,
-        history: withHistory(state.history, { at, event: 'reprotected', fromNode: active?.nodeId ?? null, toNode: placement.nodeId, reason: 'standby placed' }),
+        ...state,
+        placements: [...state.placements, placement].sort((a, b) => b.priority - a.priority),
+        unplaceableReason: null,
+        history: withHistory(state.history, {
+          at,
+          event: 'reprotected',
+          fromNode: active?.nodeId ?? null,
+          toNode: placement.nodeId,
+          reason: 'standby placed',
+        }),
       };
     }
     case 'InstanceFailedOver': {
@@ -32,12 +52,23 @@ export function evolveServiceInstance(state: ServiceInstanceState, event: Servic
       const placements = state.placements
         .filter((p) => p.vmId !== d.fromVmId)
         .map((p) => (p.vmId === d.toVmId ? { ...p, role: 'active' as const, priority: PRIORITY.active } : p));
-      return { ...state, placements, history: withHistory(state.history, { at: d.at, event: 'failed_over', fromNode: d.fromNodeId, toNode: d.toNodeId, reason: d.reason }) };
+      return {
+        ...state,
+        placements,
+        history: withHistory(state.history, {
+          at: d.at,
+          event: 'failed_over',
+          fromNode: d.fromNodeId,
+          toNode: d.toNodeId,
+          reason: d.reason,
+        }),
+      };
     }
     case 'InstancePlacementLost': {
       const d = event.data;
       return {
-        ...state, placements: state.placements.filter((p) => p.vmId !== d.vmId),
+        ...state,
+        placements: state.placements.filter((p) => p.vmId !== d.vmId),
         history: withHistory(state.history, { at: d.at, event: 'placement_lost', fromNode: d.nodeId, toNode: null, reason: d.reason }),
       };
     }

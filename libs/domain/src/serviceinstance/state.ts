@@ -10,19 +10,21 @@ export interface PlacementHistoryEntry {
   reason: string;
 }
 
-export type ServiceInstanceState = Lifecycle<Omit<ServiceInstanceCreated['data'], 'instanceId'> & {
-  id: string;
-  /** The active first, then the standby. */
-  placements: PlacementData[];
-  unplaceableReason: string | null;
-  deleting: boolean;
-  history: PlacementHistoryEntry[];
-  rendered: RenderedPlacementConfig[];
-  lastRejection: InstanceConfigRejected['data'] | null;
-  /** What each placement's node last reported running, by vm uuid. */
-  applied: Record<string, { haproxyHash: string; keepalivedHash: string }>;
-  /** The last failure each placement's node reported, until it applies again. */
-  failures: Record<string, string>;
-}>;
+export type ServiceInstanceState = Lifecycle<
+  Omit<ServiceInstanceCreated['data'], 'instanceId'> & {
+    id: string;
+    /** The active first, then the standby. */
+    placements: PlacementData[];
+    unplaceableReason: string | null;
+    deleting: boolean;
+    history: PlacementHistoryEntry[];
+    rendered: RenderedPlacementConfig[];
+    lastRejection: InstanceConfigRejected['data'] | null;
+    /** What each placement's node last reported running, by vm uuid. */
+    applied: Record<string, { haproxyHash: string; keepalivedHash: string }>;
+    /** The last failure each placement's node reported, until it applies again. */
+    failures: Record<string, string>;
+  }
+>;
 
 export const initialServiceInstanceState: ServiceInstanceState = ABSENT;

@@ -4,7 +4,11 @@ import type { SubnetSettings } from './events';
 export interface CreateSubnet {
   readonly type: 'CreateSubnet';
   readonly data: Partial<SubnetSettings> & {
-    subnetId: string; tenantId: string; networkId: string; cidr: string; allocationPools?: { start: string; end: string }[];
+    subnetId: string;
+    tenantId: string;
+    networkId: string;
+    cidr: string;
+    allocationPools?: { start: string; end: string }[];
   };
 }
 export interface UpdateSubnet {

@@ -3,9 +3,7 @@ import { Conflict, ValidationError } from '../errors';
 import { type Cidr, firstHost, intToIp, ipToInt, isIpv4, lastHost, parseCidr } from '../ipv4';
 import { live } from '../lifecycle';
 import type { AllocateAddress, CreateSubnet, DeleteSubnet, ReleaseAddress, SubnetCommand, UpdateSubnet } from './commands';
-import type {
-  SubnetAddressAllocated, SubnetAddressReleased, SubnetCreated, SubnetDeleted, SubnetEvent, SubnetUpdated,
-} from './events';
+import type { SubnetAddressAllocated, SubnetAddressReleased, SubnetCreated, SubnetDeleted, SubnetEvent, SubnetUpdated } from './events';
 import { addressOf, type SubnetState } from './state';
 
 const KIND = AGGREGATE_KIND.subnet;
@@ -19,8 +17,10 @@ const isHost = (cidrText: string, ip: string): boolean => {
 
 /** The gateway must be a host address of the cidr: inside it, and neither its network nor its broadcast address. */
 function checkGateway(cidrText: string, gatewayIp: string): void {
-  if (!isIpv4(gatewayIp)) throw new ValidationError(`Invalid input for gateway_ip. Reason: '${gatewayIp}' is not a valid IP address.`, 'InvalidInput');
-  if (!isHost(cidrText, gatewayIp)) throw new ValidationError(`Invalid input for operation: Gateway ${gatewayIp} is not valid on subnet ${cidrText}.`, 'InvalidInput');
+  if (!isIpv4(gatewayIp))
+    throw new ValidationError(`Invalid input for gateway_ip. Reason: '${gatewayIp}' is not a valid IP address.`, 'InvalidInput');
+  if (!isHost(cidrText, gatewayIp))
+    throw new ValidationError(`Invalid input for operation: Gateway ${gatewayIp} is not valid on subnet ${cidrText}.`, 'InvalidInput');
 }
 
 const inUse = (networkId: string, ip: string): Conflict =>
@@ -32,7 +32,10 @@ const inPool = (pools: readonly Range[], ip: number): Range | undefined =>
 function checkGatewayOutsidePools(gatewayIp: string, pools: readonly Range[]): void {
   const clash = inPool(pools, ipToInt(gatewayIp));
   if (clash) {
-    throw new Conflict('GatewayConflictWithAllocationPools', `Gateway ip ${gatewayIp} conflicts with allocation pool ${clash.start}-${clash.end}.`);
+    throw new Conflict(
+      'GatewayConflictWithAllocationPools',
+      `Gateway ip ${gatewayIp} conflicts with allocation pool ${clash.start}-${clash.end}.`,
+    );
   }
 }
 
@@ -42,14 +45,22 @@ function checkPools(cidrText: string, cidr: Cidr, pools: readonly Range[]): void
       throw new ValidationError(`The allocation pool ${pool.start}-${pool.end} is not valid.`, 'InvalidAllocationPool');
     }
     if (ipToInt(pool.start) < firstHost(cidr) || ipToInt(pool.end) > lastHost(cidr)) {
-      throw new ValidationError(`The allocation pool ${pool.start}-${pool.end} spans beyond the subnet cidr ${cidrText}.`, 'OutOfBoundsAllocationPool');
+      throw new ValidationError(
+        `The allocation pool ${pool.start}-${pool.end} spans beyond the subnet cidr ${cidrText}.`,
+        'OutOfBoundsAllocationPool',
+      );
     }
   }
-  pools.forEach((a, i) => pools.slice(i + 1).forEach((b) => {
-    if (ipToInt(a.start) <= ipToInt(b.end) && ipToInt(b.start) <= ipToInt(a.end)) {
-      throw new Conflict('OverlappingAllocationPools', `Found overlapping allocation pools: ${a.start}-${a.end} ${b.start}-${b.end} for subnet ${cidrText}.`);
-    }
-  }));
+  pools.forEach((a, i) =>
+    pools.slice(i + 1).forEach((b) => {
+      if (ipToInt(a.start) <= ipToInt(b.end) && ipToInt(b.start) <= ipToInt(a.end)) {
+        throw new Conflict(
+          'OverlappingAllocationPools',
+          `Found overlapping allocation pools: ${a.start}-${a.end} ${b.start}-${b.end} for subnet ${cidrText}.`,
+        );
+      }
+    }),
+  );
 }
 
 const createSubnet = ({ data }: CreateSubnet, state: SubnetState): [SubnetCreated] => {
@@ -57,25 +68,41 @@ const createSubnet = ({ data }: CreateSubnet, state: SubnetState): [SubnetCreate
   const cidr = parseCidr(data.cidr);
   const gatewayIp = data.gatewayIp === undefined ? intToIp(firstHost(cidr)) : data.gatewayIp;
   if (gatewayIp !== null) checkGateway(data.cidr, gatewayIp);
-  const allocationPools = data.allocationPools !== undefined && data.allocationPools.length > 0
-    ? data.allocationPools
-    : defaultPools(cidr, gatewayIp);
+  const allocationPools =
+    data.allocationPools !== undefined && data.allocationPools.length > 0 ? data.allocationPools : defaultPools(cidr, gatewayIp);
   checkPools(data.cidr, cidr, allocationPools);
   if (gatewayIp !== null) checkGatewayOutsidePools(gatewayIp, allocationPools);
-  return [{
-    type: 'SubnetCreated', version: 1,
-    data: {
-      subnetId: data.subnetId, tenantId: data.tenantId, networkId: data.networkId, cidr: data.cidr, name: data.name ?? '',
-      gatewayIp, allocationPools, enableDhcp: data.enableDhcp ?? true, dnsNameservers: data.dnsNameservers ?? [], hostRoutes: data.hostRoutes ?? [],
+  return [
+    {
+      type: 'SubnetCreated',
+      version: 1,
+      data: {
+        subnetId: data.subnetId,
+        tenantId: data.tenantId,
+        networkId: data.networkId,
+        cidr: data.cidr,
+        name: data.name ?? '',
+        gatewayIp,
+        allocationPools,
+        enableDhcp: data.enableDhcp ?? true,
+        dnsNameservers: data.dnsNameservers ?? [],
+        hostRoutes: data.hostRoutes ?? [],
+      },
     },
-  }];
+  ];
 };
 
 /** Every host address but the gateway, as Neutron computes it: one range, or two around a gateway in the middle. */
 function defaultPools(cidr: Cidr, gatewayIp: string | null): Range[] {
   const [first, last] = [firstHost(cidr), lastHost(cidr)];
   const gateway = gatewayIp === null ? null : ipToInt(gatewayIp);
-  const ranges: [number, number][] = gateway === null ? [[first, last]] : [[first, gateway - 1], [gateway + 1, last]];
+  const ranges: [number, number][] =
+    gateway === null
+      ? [[first, last]]
+      : [
+          [first, gateway - 1],
+          [gateway + 1, last],
+        ];
   return ranges.filter(([start, end]) => start <= end).map(([start, end]) => ({ start: intToIp(start), end: intToIp(end) }));
 }
 
@@ -87,13 +114,20 @@ const updateSubnet = ({ data }: UpdateSubnet, state: SubnetState): [SubnetUpdate
     checkGatewayOutsidePools(gatewayIp, s.allocationPools);
     if (s.allocations[gatewayIp] !== undefined) throw inUse(s.networkId, gatewayIp);
   }
-  return [{
-    type: 'SubnetUpdated', version: 1,
-    data: {
-      subnetId: s.id, name: data.name ?? s.name, gatewayIp, enableDhcp: data.enableDhcp ?? s.enableDhcp,
-      dnsNameservers: data.dnsNameservers ?? s.dnsNameservers, hostRoutes: data.hostRoutes ?? s.hostRoutes,
+  return [
+    {
+      type: 'SubnetUpdated',
+      version: 1,
+      data: {
+        subnetId: s.id,
+        name: data.name ?? s.name,
+        gatewayIp,
+        enableDhcp: data.enableDhcp ?? s.enableDhcp,
+        dnsNameservers: data.dnsNameservers ?? s.dnsNameservers,
+        hostRoutes: data.hostRoutes ?? s.hostRoutes,
+      },
     },
-  }];
+  ];
 };
 
 /**
@@ -103,13 +137,15 @@ const updateSubnet = ({ data }: UpdateSubnet, state: SubnetState): [SubnetUpdate
 const allocateAddress = ({ data }: AllocateAddress, state: SubnetState): SubnetAddressAllocated[] => {
   const subnet = live(state, KIND, data.subnetId);
   if (addressOf(subnet, data.ownerId) !== undefined) return [];
-  const allocated = (ipAddress: string): [SubnetAddressAllocated] =>
-    [{ type: 'SubnetAddressAllocated', version: 1, data: { subnetId: subnet.id, ipAddress, ownerId: data.ownerId } }];
+  const allocated = (ipAddress: string): [SubnetAddressAllocated] => [
+    { type: 'SubnetAddressAllocated', version: 1, data: { subnetId: subnet.id, ipAddress, ownerId: data.ownerId } },
+  ];
   if (data.ipAddress !== undefined) {
     if (!isIpv4(data.ipAddress) || !isHost(subnet.cidr, data.ipAddress)) {
       throw new ValidationError(`IP address ${data.ipAddress} is not a valid IP for the specified subnet.`, 'InvalidInput');
     }
-    if (subnet.allocations[data.ipAddress] !== undefined || data.ipAddress === subnet.gatewayIp) throw inUse(subnet.networkId, data.ipAddress);
+    if (subnet.allocations[data.ipAddress] !== undefined || data.ipAddress === subnet.gatewayIp)
+      throw inUse(subnet.networkId, data.ipAddress);
     return allocated(data.ipAddress);
   }
   for (const pool of subnet.allocationPools) {
@@ -125,24 +161,34 @@ const allocateAddress = ({ data }: AllocateAddress, state: SubnetState): SubnetA
 const releaseAddress = ({ data }: ReleaseAddress, state: SubnetState): SubnetAddressReleased[] => {
   const s = live(state, KIND, data.subnetId);
   const ipAddress = addressOf(s, data.ownerId);
-  return ipAddress === undefined ? [] : [{ type: 'SubnetAddressReleased', version: 1, data: { subnetId: s.id, ipAddress, ownerId: data.ownerId } }];
+  return ipAddress === undefined
+    ? []
+    : [{ type: 'SubnetAddressReleased', version: 1, data: { subnetId: s.id, ipAddress, ownerId: data.ownerId } }];
 };
 
 const deleteSubnet = ({ data }: DeleteSubnet, state: SubnetState): [SubnetDeleted] => {
   const s = live(state, KIND, data.subnetId);
   if (Object.keys(s.allocations).length > 0) {
-    throw new Conflict('SubnetInUse', `Unable to complete operation on subnet ${s.id}: One or more ports have an IP allocation from this subnet.`);
+    throw new Conflict(
+      'SubnetInUse',
+      `Unable to complete operation on subnet ${s.id}: One or more ports have an IP allocation from this subnet.`,
+    );
   }
   return [{ type: 'SubnetDeleted', version: 1, data: { subnetId: s.id } }];
 };
 
 export function decideSubnet(command: SubnetCommand, state: SubnetState): SubnetEvent[] {
   switch (command.type) {
-    case 'CreateSubnet': return createSubnet(command, state);
-    case 'UpdateSubnet': return updateSubnet(command, state);
-    case 'AllocateAddress': return allocateAddress(command, state);
-    case 'ReleaseAddress': return releaseAddress(command, state);
-    case 'DeleteSubnet': return deleteSubnet(command, state);
+    case 'CreateSubnet':
+      return createSubnet(command, state);
+    case 'UpdateSubnet':
+      return updateSubnet(command, state);
+    case 'AllocateAddress':
+      return allocateAddress(command, state);
+    case 'ReleaseAddress':
+      return releaseAddress(command, state);
+    case 'DeleteSubnet':
+      return deleteSubnet(command, state);
     default: {
       const unhandled: never = command;
       throw new Error(`unknown command ${JSON.stringify(unhandled)}`);

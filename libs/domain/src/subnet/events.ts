@@ -8,9 +8,17 @@ export interface SubnetSettings {
   hostRoutes: { destination: string; nexthop: string }[];
 }
 
-export type SubnetCreated = DomainEvent<'SubnetCreated', 1, SubnetSettings & {
-  subnetId: string; tenantId: string; networkId: string; cidr: string; allocationPools: { start: string; end: string }[];
-}>;
+export type SubnetCreated = DomainEvent<
+  'SubnetCreated',
+  1,
+  SubnetSettings & {
+    subnetId: string;
+    tenantId: string;
+    networkId: string;
+    cidr: string;
+    allocationPools: { start: string; end: string }[];
+  }
+>;
 export type SubnetUpdated = DomainEvent<'SubnetUpdated', 1, SubnetSettings & { subnetId: string }>;
 export type SubnetAddressAllocated = DomainEvent<'SubnetAddressAllocated', 1, { subnetId: string; ipAddress: string; ownerId: string }>;
 export type SubnetAddressReleased = DomainEvent<'SubnetAddressReleased', 1, { subnetId: string; ipAddress: string; ownerId: string }>;

@@ -15,7 +15,9 @@ export function evolveSubnet(state: SubnetState, event: SubnetEvent): SubnetStat
       return { ...state, ...settings };
     }
     case 'SubnetAddressAllocated':
-      return state.kind === 'live' ? { ...state, allocations: { ...state.allocations, [event.data.ipAddress]: event.data.ownerId } } : state;
+      return state.kind === 'live'
+        ? { ...state, allocations: { ...state.allocations, [event.data.ipAddress]: event.data.ownerId } }
+        : state;
     case 'SubnetAddressReleased': {
       if (state.kind !== 'live') return state;
       const { [event.data.ipAddress]: _released, ...allocations } = state.allocations;

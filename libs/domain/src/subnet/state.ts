@@ -1,11 +1,13 @@
 import { ABSENT, type Lifecycle } from '../lifecycle';
 import type { SubnetCreated } from './events';
 
-export type SubnetState = Lifecycle<Omit<SubnetCreated['data'], 'subnetId'> & {
-  id: string;
-  /** ip address -> owner id (a port or a floating IP): an address is allocated once per subnet. */
-  allocations: Record<string, string>;
-}>;
+export type SubnetState = Lifecycle<
+  Omit<SubnetCreated['data'], 'subnetId'> & {
+    id: string;
+    /** ip address -> owner id (a port or a floating IP): an address is allocated once per subnet. */
+    allocations: Record<string, string>;
+  }
+>;
 
 export const initialSubnetState: SubnetState = ABSENT;
 

@@ -33,14 +33,16 @@ export function given<C extends { type: string }, S, E extends DomainEvent<strin
         if (!sameData(actual, expected)) throw new Error(`${command.type} decided\n${show(actual)}\nbut expected\n${show(expected)}`);
         // Every event a spec sees decided is a sample for the catalogue's payload schemas.
         const mismatches = actual.flatMap(catalogueMismatches);
-        if (mismatches.length > 0) throw new Error(`${command.type} decided events the catalogue does not describe:\n${mismatches.join('\n')}`);
+        if (mismatches.length > 0)
+          throw new Error(`${command.type} decided events the catalogue does not describe:\n${mismatches.join('\n')}`);
       },
       thenThrows(errorClass: DomainErrorClass, neutronType?: string): void {
         let actual: E[];
         try {
           actual = decider.decide(command, state);
         } catch (error) {
-          if (!(error instanceof errorClass)) throw new Error(`${command.type} should throw ${errorClass.name}, threw ${String(error)}`, { cause: error });
+          if (!(error instanceof errorClass))
+            throw new Error(`${command.type} should throw ${errorClass.name}, threw ${String(error)}`, { cause: error });
           if (neutronType !== undefined && error.neutronType !== neutronType) {
             throw new Error(`${command.type} threw ${errorClass.name} ${error.neutronType} (${error.message}), expected ${neutronType}`);
           }

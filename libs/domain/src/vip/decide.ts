@@ -2,7 +2,16 @@ import { AGGREGATE_KIND } from '../envelope';
 import { Conflict, ValidationError } from '../errors';
 import { live } from '../lifecycle';
 import { isProvisioning, type Protocol, type SessionPersistence } from '../resources';
-import type { ChangeVipCertificate, ChangeVipPool, CreateVip, DeleteVip, ExpireVipPending, RecordVipStatus, UpdateVip, VipCommand } from './commands';
+import type {
+  ChangeVipCertificate,
+  ChangeVipPool,
+  CreateVip,
+  DeleteVip,
+  ExpireVipPending,
+  RecordVipStatus,
+  UpdateVip,
+  VipCommand,
+} from './commands';
 import type { VipCertificateChanged, VipCreated, VipDeleted, VipEvent, VipPoolChanged, VipSettings, VipUpdated } from './events';
 import type { VipState } from './state';
 
@@ -25,7 +34,10 @@ export function checkSessionPersistence(sp: SessionPersistence | null): void {
 
 function checkSettings(s: Pick<VipSettings, 'connectionLimit' | 'sessionPersistence'>): void {
   if (!Number.isInteger(s.connectionLimit) || s.connectionLimit < -1) {
-    throw new ValidationError(`Invalid input for connection_limit. Reason: '${s.connectionLimit}' must be -1 (unlimited) or a non-negative integer.`, 'HTTPBadRequest');
+    throw new ValidationError(
+      `Invalid input for connection_limit. Reason: '${s.connectionLimit}' must be -1 (unlimited) or a non-negative integer.`,
+      'HTTPBadRequest',
+    );
   }
   checkSessionPersistence(s.sessionPersistence);
 }
@@ -39,17 +51,24 @@ const WITHOUT_TERMINATION: { readonly [P in Exclude<Protocol, 'HTTP'>]: string }
 function checkCertificateFits(protocol: Protocol): void {
   if (protocol === 'HTTP') return;
   throw new ValidationError(
-    `Invalid input for tls_certificate_id. Reason: a certificate terminates TLS on an HTTP VIP; ${WITHOUT_TERMINATION[protocol]}.`, 'HTTPBadRequest',
+    `Invalid input for tls_certificate_id. Reason: a certificate terminates TLS on an HTTP VIP; ${WITHOUT_TERMINATION[protocol]}.`,
+    'HTTPBadRequest',
   );
 }
 
-const certificateChanged = (vipId: string, certificateId: string | null, previousCertificateId: string | null): VipCertificateChanged =>
-  ({ type: 'VipCertificateChanged', version: 1, data: { vipId, certificateId, previousCertificateId } });
+const certificateChanged = (vipId: string, certificateId: string | null, previousCertificateId: string | null): VipCertificateChanged => ({
+  type: 'VipCertificateChanged',
+  version: 1,
+  data: { vipId, certificateId, previousCertificateId },
+});
 
 const createVip = ({ data, tlsCertificateId }: CreateVip, state: VipState): VipEvent[] => {
   if (state.kind !== 'absent') throw new Conflict('VipExists', `Vip ${data.vipId} already exists.`);
   if (!Number.isInteger(data.protocolPort) || data.protocolPort < 1 || data.protocolPort > 65535) {
-    throw new ValidationError(`Invalid input for protocol_port. Reason: '${data.protocolPort}' is not a valid port number.`, 'HTTPBadRequest');
+    throw new ValidationError(
+      `Invalid input for protocol_port. Reason: '${data.protocolPort}' is not a valid port number.`,
+      'HTTPBadRequest',
+    );
   }
   checkSettings(data);
   const created: VipCreated = { type: 'VipCreated', version: 1, data };
@@ -61,9 +80,12 @@ const createVip = ({ data, tlsCertificateId }: CreateVip, state: VipState): VipE
 const updateVip = ({ data }: UpdateVip, state: VipState): [VipUpdated] => {
   const vip = live(state, KIND, data.vipId);
   const settings: VipUpdated['data'] = {
-    vipId: vip.id, name: data.name ?? vip.name, description: data.description ?? vip.description,
+    vipId: vip.id,
+    name: data.name ?? vip.name,
+    description: data.description ?? vip.description,
     sessionPersistence: data.sessionPersistence === undefined ? vip.sessionPersistence : data.sessionPersistence,
-    connectionLimit: data.connectionLimit ?? vip.connectionLimit, adminStateUp: data.adminStateUp ?? vip.adminStateUp,
+    connectionLimit: data.connectionLimit ?? vip.connectionLimit,
+    adminStateUp: data.adminStateUp ?? vip.adminStateUp,
   };
   checkSettings(settings);
   return [{ type: 'VipUpdated', version: 1, data: settings }];
@@ -71,7 +93,9 @@ const updateVip = ({ data }: UpdateVip, state: VipState): [VipUpdated] => {
 
 const changeVipPool = ({ data }: ChangeVipPool, state: VipState): VipPoolChanged[] => {
   const vip = live(state, KIND, data.vipId);
-  return vip.poolId === data.poolId ? [] : [{ type: 'VipPoolChanged', version: 1, data: { vipId: vip.id, poolId: data.poolId, previousPoolId: vip.poolId } }];
+  return vip.poolId === data.poolId
+    ? []
+    : [{ type: 'VipPoolChanged', version: 1, data: { vipId: vip.id, poolId: data.poolId, previousPoolId: vip.poolId } }];
 };
 
 const changeVipCertificate = ({ data }: ChangeVipCertificate, state: VipState): VipCertificateChanged[] => {
@@ -88,21 +112,30 @@ const deleteVip = ({ data }: DeleteVip, state: VipState): [VipDeleted] => {
 
 const recordVipStatus = ({ data }: RecordVipStatus, state: VipState): VipEvent[] =>
   state.kind === 'live' && (state.status !== data.status || state.statusDescription !== data.statusDescription)
-    ? [{ type: 'VipStatusChanged', version: 1, data }] : [];
+    ? [{ type: 'VipStatusChanged', version: 1, data }]
+    : [];
 
 const expireVipPending = ({ data }: ExpireVipPending, state: VipState): VipEvent[] =>
   state.kind === 'live' && isProvisioning(state.status)
-    ? [{ type: 'VipStatusChanged', version: 1, data: { vipId: state.id, status: 'ERROR', statusDescription: data.statusDescription } }] : [];
+    ? [{ type: 'VipStatusChanged', version: 1, data: { vipId: state.id, status: 'ERROR', statusDescription: data.statusDescription } }]
+    : [];
 
 export function decideVip(command: VipCommand, state: VipState): VipEvent[] {
   switch (command.type) {
-    case 'CreateVip': return createVip(command, state);
-    case 'UpdateVip': return updateVip(command, state);
-    case 'ChangeVipPool': return changeVipPool(command, state);
-    case 'ChangeVipCertificate': return changeVipCertificate(command, state);
-    case 'DeleteVip': return deleteVip(command, state);
-    case 'RecordVipStatus': return recordVipStatus(command, state);
-    case 'ExpireVipPending': return expireVipPending(command, state);
+    case 'CreateVip':
+      return createVip(command, state);
+    case 'UpdateVip':
+      return updateVip(command, state);
+    case 'ChangeVipPool':
+      return changeVipPool(command, state);
+    case 'ChangeVipCertificate':
+      return changeVipCertificate(command, state);
+    case 'DeleteVip':
+      return deleteVip(command, state);
+    case 'RecordVipStatus':
+      return recordVipStatus(command, state);
+    case 'ExpireVipPending':
+      return expireVipPending(command, state);
     default: {
       const unhandled: never = command;
       throw new Error(`unknown command ${JSON.stringify(unhandled)}`);

@@ -4,14 +4,24 @@ import { LbStatusSchema, ProtocolSchema, SessionPersistenceSchema } from '../res
 import type { VipEvent } from './events';
 
 const settings = {
-  name: Type.String(), description: Type.String(), sessionPersistence: nullable(SessionPersistenceSchema),
-  connectionLimit: Type.Integer({ description: 'HAProxy maxconn when greater than 0; -1 for no limit.' }), adminStateUp: Type.Boolean(),
+  name: Type.String(),
+  description: Type.String(),
+  sessionPersistence: nullable(SessionPersistenceSchema),
+  connectionLimit: Type.Integer({ description: 'HAProxy maxconn when greater than 0; -1 for no limit.' }),
+  adminStateUp: Type.Boolean(),
 };
 
 export const VIP_EVENT_SCHEMAS = payloadSchemas<VipEvent>()({
   VipCreated: payloadObject({
-    vipId: Type.String(), ...settings, tenantId: Type.String(), subnetId: Type.String(), address: Type.String(), portId: Type.String(),
-    protocolPort: Type.Integer(), protocol: ProtocolSchema, poolId: Type.String(),
+    vipId: Type.String(),
+    ...settings,
+    tenantId: Type.String(),
+    subnetId: Type.String(),
+    address: Type.String(),
+    portId: Type.String(),
+    protocolPort: Type.Integer(),
+    protocol: ProtocolSchema,
+    poolId: Type.String(),
   }),
   VipUpdated: payloadObject({ vipId: Type.String(), ...settings }),
   VipPoolChanged: payloadObject({ vipId: Type.String(), poolId: Type.String(), previousPoolId: Type.String() }),
