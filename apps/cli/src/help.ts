@@ -7,9 +7,10 @@ import type { Verb } from './verbs/verb';
 export const GLOBAL_OPTIONS: OptionSpecs = {
   format: { type: 'string', short: 'f', metavar: '{table,json,value}', help: 'Output format (default table; json for scripts).' },
   column: { type: 'string', short: 'c', multiple: true, metavar: 'COLUMN', help: 'Show only this field or column (repeatable).' },
-  'os-token': { type: 'string', metavar: 'TOKEN', help: 'Auth token (default: $OS_TOKEN, $LBAAS_TOKEN, else the demo token of .lbaas/dev-tokens.json).' },
+  'os-cloud': { type: 'string', metavar: 'CLOUD', help: 'Authenticate with Keystone as this cloud of clouds.yaml (default: $OS_CLOUD).' },
+  'os-token': { type: 'string', metavar: 'TOKEN', help: 'Auth token (default: $OS_TOKEN, $LBAAS_TOKEN, a Keystone token, else the demo token of .lbaas/dev-tokens.json).' },
   'os-tenant': { type: 'string', metavar: '{admin,demo,other}', help: 'Use this entry of .lbaas/dev-tokens.json (or $LBAAS_TOKENS_FILE).' },
-  'os-url': { type: 'string', metavar: 'URL', help: `API endpoint (default: $LBAAS_API_URL, else ${DEFAULT_API_URL}).` },
+  'os-url': { type: 'string', metavar: 'URL', help: `API endpoint (default: $LBAAS_API_URL, else the catalog's network endpoint with Keystone, else ${DEFAULT_API_URL}).` },
   help: { type: 'boolean', short: 'h', help: 'Show this help.' },
 };
 
@@ -74,7 +75,9 @@ export function mainHelp(groups: readonly VerbGroup[]): string {
     'Environment:',
     ...describe([
       ['LBAAS_API_URL', `API base URL (default ${DEFAULT_API_URL})`],
-      ['OS_TOKEN, LBAAS_TOKEN', 'auth token, when --os-token and --os-tenant are not given'],
+      ['OS_TOKEN, LBAAS_TOKEN', 'auth token, when --os-token, --os-tenant and --os-cloud are not given'],
+      ['OS_CLOUD', 'Keystone: a cloud of clouds.yaml ($OS_CLIENT_CONFIG_FILE, ./clouds.yaml, ~/.config/openstack/clouds.yaml, /etc/openstack/clouds.yaml)'],
+      ['OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, OS_PROJECT_NAME', 'Keystone without clouds.yaml (and OS_USER_DOMAIN_NAME, OS_PROJECT_DOMAIN_NAME, OS_REGION_NAME, OS_INTERFACE)'],
       ['LBAAS_TOKENS_FILE', 'the dev tokens file (default .lbaas/dev-tokens.json, written by `make up`)'],
       ['LBAAS_NATS_URL', 'NATS server for status, events tail and projections rebuild (default nats://127.0.0.1:4222; bin/lbaas reads .lbaas/nats.url)'],
     ]),
