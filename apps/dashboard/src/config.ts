@@ -1,13 +1,15 @@
 import { portFromEnv } from '@lbaas/service-health';
-import { join } from 'node:path';
 
 export interface DashboardConfig {
   readonly natsUrl: string;
   /** The page and its health checks share one port, the one `make up` gives every service (LBAAS_HEALTH_PORT). */
   readonly host: string;
   readonly port: number;
-  /** The api's token file: the dashboard accepts the api's tokens and nothing else. */
-  readonly tokensFile: string;
+  /** Which tokens the dashboard takes, as the api (LBAAS_AUTH): named in its start line. */
+  readonly authMode: string;
+  /** Where the sign-in form's user name and password go for a token (LBAAS_KEYSTONE_URL, without /v3). */
+  readonly keystoneUrl: string;
+  readonly keystoneTimeoutMs: number;
   readonly logLevel: string;
 }
 
@@ -16,10 +18,13 @@ export function dashboardConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Da
     natsUrl: env.LBAAS_NATS_URL?.trim() || 'nats://127.0.0.1:4222',
     host: env.LBAAS_HEALTH_HOST?.trim() || '127.0.0.1',
     port: portFromEnv(env, 'LBAAS_HEALTH_PORT', 9702),
-    tokensFile: env.LBAAS_TOKENS_FILE?.trim() || join(process.cwd(), '.lbaas', 'dev-tokens.json'),
+    authMode: env.LBAAS_NOAUTH === '1' ? 'noauth' : env.LBAAS_AUTH?.trim() || 'tokens',
+    keystoneUrl: env.LBAAS_KEYSTONE_URL?.trim() || 'http://127.0.0.1:5000',
+    keystoneTimeoutMs: Number(env.LBAAS_KEYSTONE_TIMEOUT_MS?.trim() || 3000),
     logLevel: env.LBAAS_LOG_LEVEL?.trim() || 'info',
   };
 }
 
 export const DASHBOARD_CONFIG = Symbol('DASHBOARD_CONFIG');
 export const LOGGER = Symbol('LOGGER');
+export const AUTHENTICATOR = Symbol('AUTHENTICATOR');

@@ -10,8 +10,8 @@ const id = (n: number) => `${String(n).padStart(8, '0')}-0000-4000-8000-00000000
 const [SUBNET, POOL, M1, M2, VIP, PORT, INSTANCE, OTHER_POOL] = [1, 2, 3, 4, 5, 6, 7, 8].map(id);
 const TENANT = 'tenant-a';
 const OTHER_TENANT = 'tenant-b';
-const ADMIN: Viewer = { actor: 'admin', tenantId: 'admin-tenant', admin: true };
-const MEMBER: Viewer = { actor: 'demo', tenantId: TENANT, admin: false };
+const ADMIN: Viewer = { actor: 'admin', name: 'admin', tenantId: 'admin-tenant', admin: true };
+const MEMBER: Viewer = { actor: 'demo', name: 'demo', tenantId: TENANT, admin: false };
 
 /** Commits made by the real deciders against their folded state, as the event store would deliver them. */
 class CommitLog {

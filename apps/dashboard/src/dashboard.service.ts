@@ -1,3 +1,4 @@
+import type { Authenticator } from '@lbaas/identity';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { JetStreamEventStore } from '@lbaas/event-store';
 import {
@@ -8,12 +9,12 @@ import type { NatsConnection } from 'nats';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { DASHBOARD_CONFIG, type DashboardConfig, LOGGER } from './config';
+import { AUTHENTICATOR, DASHBOARD_CONFIG, type DashboardConfig, LOGGER } from './config';
 import { type DashboardSource, serveDashboard } from './dashboard-http';
 import { DashboardModel } from './dashboard-model';
+import { KeystoneSignIn } from './keystone-sign-in';
 import { LiveStreamHub } from './live-stream-hub';
 import { PoolStatsHistory } from './pool-stats-history';
-import { TokenFile } from './token-file';
 import type { SnapshotMessage, TimelineReply, Viewer } from './web/dashboard-protocol';
 
 /**
@@ -36,12 +37,17 @@ export class DashboardService implements DashboardSource, OnApplicationBootstrap
   private markCaughtUp: () => void = () => undefined;
   readonly caughtUp = new Promise<void>((resolve) => (this.markCaughtUp = resolve));
 
-  constructor(@Inject(DASHBOARD_CONFIG) private readonly config: DashboardConfig, @Inject(LOGGER) private readonly log: Logger) {}
+  constructor(
+    @Inject(DASHBOARD_CONFIG) private readonly config: DashboardConfig,
+    @Inject(LOGGER) private readonly log: Logger,
+    @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const c = this.config;
     this.server = await serveDashboard({
-      host: c.host, port: c.port, tokens: new TokenFile(c.tokensFile), source: this, hub: this.hub, metrics: this.metrics,
+      host: c.host, port: c.port, authenticator: this.authenticator, keystone: new KeystoneSignIn(c.keystoneUrl, c.keystoneTimeoutMs),
+      source: this, hub: this.hub, metrics: this.metrics,
       staticDir: join(__dirname, '..', 'static'), scriptDir: join(__dirname, 'web'),
     });
     const nc = await connectNats('lbaas-dashboard', c.natsUrl);

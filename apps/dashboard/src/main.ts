@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { authenticatorFromEnv } from '@lbaas/identity';
 import { NestFactory } from '@nestjs/core';
 import { DashboardModule } from './app.module';
 import { dashboardConfigFromEnv } from './config';
@@ -7,9 +8,9 @@ import { serviceLogger } from '@lbaas/service-health';
 async function bootstrap(): Promise<void> {
   const config = dashboardConfigFromEnv();
   const logger = serviceLogger('dashboard', { level: config.logLevel });
-  const app = await NestFactory.createApplicationContext(DashboardModule.forRoot(config, logger), { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(DashboardModule.forRoot(config, logger, authenticatorFromEnv()), { logger: ['error', 'warn'] });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
-  logger.info({ nats: config.natsUrl, url: `http://${config.host}:${config.port}/`, tokens: config.tokensFile }, 'dashboard started');
+  logger.info({ nats: config.natsUrl, url: `http://${config.host}:${config.port}/`, auth: config.authMode }, 'dashboard started');
 }
 
 bootstrap().catch((error: unknown) => {

@@ -12,7 +12,10 @@ export type DashboardRows = { [C in DashboardCollection]: ResourceByCollection[C
 
 /** The caller a token names. */
 export interface Viewer {
+  /** As events record it: a dev token's name, or `keystone:<user id>:<user name>`. */
   readonly actor: string;
+  /** For people: the Keystone user name, else the actor. */
+  readonly name: string;
   readonly tenantId: string;
   readonly admin: boolean;
 }
@@ -80,6 +83,20 @@ export interface TimelineReply {
 /** GET /api/session: whether a token is accepted, and as whom. */
 export interface SessionReply {
   readonly viewer: Viewer;
+}
+
+/** POST /api/sign-in with a Keystone user name and password: the token the page then uses as a pasted one. */
+export interface SignInReply {
+  readonly token: string;
+  readonly viewer: Viewer;
+}
+
+/** POST /api/sign-in's body. */
+export interface SignInRequest {
+  readonly username: string;
+  readonly password: string;
+  readonly project?: string;
+  readonly domain?: string;
 }
 
 export interface ErrorReply {

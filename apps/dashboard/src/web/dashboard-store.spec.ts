@@ -22,7 +22,7 @@ const instance = (vipId: string, active: string, standby: string): ServiceInstan
   create_ts: 1, st_name: 'default-domain:haproxy-loadbalancer-template', virtual_router_id: 1, failover_history: [], config: [], config_rejection: null,
 });
 const snapshot = (rows: Partial<DashboardRows>): SnapshotMessage => ({
-  viewer: { actor: 'admin', tenantId: 't-admin', admin: true },
+  viewer: { actor: 'admin', name: 'admin', tenantId: 't-admin', admin: true },
   seq: 10,
   rows: { vips: [], pools: [], members: [], health_monitors: [], floatingips: [], service_instances: [], nodes: [], ...rows },
   stats: {},
