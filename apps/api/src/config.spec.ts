@@ -1,13 +1,11 @@
-import { join } from 'node:path';
 import { apiConfigFromEnv } from './config';
 
 describe('apiConfigFromEnv', () => {
-  it('defaults to Neutron\'s port on loopback, a local NATS and the dev tokens', () => {
+  it('defaults to Neutron\'s port on loopback and a local NATS', () => {
     expect(apiConfigFromEnv({})).toEqual({
       host: '127.0.0.1',
       port: 9696,
       natsUrl: 'nats://127.0.0.1:4222',
-      tokensFile: join(process.cwd(), '.lbaas', 'dev-tokens.json'),
       logLevel: 'info',
       noAuth: false,
       noAuthTenant: 'noauth',
@@ -17,11 +15,11 @@ describe('apiConfigFromEnv', () => {
 
   it('reads every setting from the environment', () => {
     const config = apiConfigFromEnv({
-      LBAAS_API_HOST: '127.0.0.2', LBAAS_API_PORT: '19696', LBAAS_NATS_URL: 'nats://127.0.0.1:14222', LBAAS_TOKENS_FILE: '/tmp/t.json',
+      LBAAS_API_HOST: '127.0.0.2', LBAAS_API_PORT: '19696', LBAAS_NATS_URL: 'nats://127.0.0.1:14222',
       LBAAS_LOG_LEVEL: 'debug', LBAAS_NOAUTH: '1', LBAAS_NOAUTH_TENANT: 'dev', LBAAS_CERTIFICATE_KEY_FILE: '/tmp/certificate.key',
     });
     expect(config).toEqual({
-      host: '127.0.0.2', port: 19696, natsUrl: 'nats://127.0.0.1:14222', tokensFile: '/tmp/t.json', logLevel: 'debug', noAuth: true, noAuthTenant: 'dev',
+      host: '127.0.0.2', port: 19696, natsUrl: 'nats://127.0.0.1:14222', logLevel: 'debug', noAuth: true, noAuthTenant: 'dev',
       certificateKeyFile: '/tmp/certificate.key',
     });
   });

@@ -1,10 +1,7 @@
-import { join } from 'node:path';
-
 export interface ApiConfig {
   readonly host: string;
   readonly port: number;
   readonly natsUrl: string;
-  readonly tokensFile: string;
   readonly logLevel: string;
   /** LBAAS_NOAUTH=1: no token checks, every caller is an admin of `noAuthTenant`. Development only. */
   readonly noAuth: boolean;
@@ -26,7 +23,6 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     host: env.LBAAS_API_HOST ?? '127.0.0.1',
     port,
     natsUrl: env.LBAAS_NATS_URL ?? 'nats://127.0.0.1:4222',
-    tokensFile: env.LBAAS_TOKENS_FILE ?? join(process.cwd(), '.lbaas', 'dev-tokens.json'),
     logLevel: env.LBAAS_LOG_LEVEL ?? 'info',
     noAuth: env.LBAAS_NOAUTH === '1',
     noAuthTenant: env.LBAAS_NOAUTH_TENANT ?? 'noauth',
