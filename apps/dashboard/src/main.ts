@@ -8,7 +8,7 @@ import { serviceLogger } from '@lbaas/service-health';
 async function bootstrap(): Promise<void> {
   const config = dashboardConfigFromEnv();
   const logger = serviceLogger('dashboard', { level: config.logLevel });
-  const app = await NestFactory.createApplicationContext(DashboardModule.forRoot(config, logger, authenticatorFromEnv()), { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(DashboardModule.forRoot(config, logger, authenticatorFromEnv(process.env, logger)), { logger: ['error', 'warn'] });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   logger.info({ nats: config.natsUrl, url: `http://${config.host}:${config.port}/`, auth: config.authMode }, 'dashboard started');
 }
