@@ -2,6 +2,7 @@ import { apiCluster } from './api-cluster.bench';
 import { apiCreate } from './api-create.bench';
 import { chaosSoak } from './chaos-soak.bench';
 import { dataplane } from './dataplane.bench';
+import { keystone } from './keystone.bench';
 import { listPaging } from './list-paging.bench';
 import { placementRender } from './placement-render.bench';
 import { tls } from './tls.bench';
@@ -12,7 +13,7 @@ interface Bench {
   run(signal: AbortSignal): Promise<void>;
 }
 
-const BENCHES: readonly Bench[] = [apiCreate, apiCluster, listPaging, placementRender, dataplane, tls, chaosSoak];
+const BENCHES: readonly Bench[] = [apiCreate, apiCluster, listPaging, placementRender, dataplane, tls, chaosSoak, keystone];
 
 /** Runs every bench in sequence; each prints its table and writes bench/results/<name>.json. */
 async function main(): Promise<void> {
