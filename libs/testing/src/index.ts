@@ -7,3 +7,4 @@ export * from './stack';
 export * from './prometheus-text';
 export * from './backends';
 export * from './test-ca';
+export * from './keystone';
