@@ -97,7 +97,11 @@ describe('Keystone tokens at the api', () => {
       }
       // One validation of the garbage token (then its negative cache), none of the oversized one,
       // and perhaps a new service token: a handful, never one per request.
-      expect((await ks.keystone.requestCount()) - before).toBeLessThanOrEqual(3);
+      const afterBadTokens = await ks.keystone.requestCount();
+      expect(afterBadTokens - before).toBeLessThanOrEqual(3);
+      // The count's positive control: a new good token's first use is validated at Keystone.
+      expect((await call(api, await ks.keystone.token('demo'), 'GET', '/v2.0/lb/pools')).status).toBe(200);
+      expect(await ks.keystone.requestCount()).toBeGreaterThanOrEqual(afterBadTokens + 2);
     });
 
     it('keeps cached tokens working while Keystone is SIGKILLed, answers 503 for the others, and recovers without a restart', async () => {

@@ -30,17 +30,18 @@ def keystone_session(name):
 
 
 sessions = {name: keystone_session(name) for name in (demo_cloud, admin_cloud)}
-TokenClient = client.Client
+token_client_init = client.Client.__init__
 
 
-def keystone_client(endpoint_url=None, token=None, **kwargs):
+def keystone_client_init(self, endpoint_url=None, token=None, **kwargs):
     # The workflow builds its clients from an endpoint and a token; here its "token" names the
-    # cloud, and the endpoint comes from the catalog, never from the command line.
+    # cloud, and the endpoint comes from the catalog, never from the command line. The class
+    # stays the same (its __init__ calls super(Client, self)), only how it is built changes.
     sess, region = sessions[token]
-    return TokenClient(session=sess, region_name=region, endpoint_type="public")
+    token_client_init(self, session=sess, region_name=region, endpoint_type="public")
 
 
-client.Client = keystone_client
+client.Client.__init__ = keystone_client_init
 workflow = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "compat", "neutron_workflow.py")
 sys.argv = [workflow, "unused: the catalog names the endpoint", demo_cloud, admin_cloud]
 runpy.run_path(workflow, run_name="__main__")
