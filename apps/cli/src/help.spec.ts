@@ -50,6 +50,11 @@ describe('help', () => {
     expect(updateHelp).toContain('--no-tls-certificate');
   });
 
+  it('says how to authenticate with Keystone', () => {
+    const help = mainHelp(VERB_GROUPS);
+    for (const text of ['--os-cloud CLOUD', 'OS_CLOUD', 'OS_CLIENT_CONFIG_FILE', 'OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, OS_PROJECT_NAME']) expect(help).toContain(text);
+  });
+
   it('describes every option of a verb and the global ones', () => {
     const create = findVerb('lb-pool-create');
     const help = create ? verbHelp(create) : '';
