@@ -9,10 +9,11 @@
 #   keystone.sh init DIR URL
 #       configure when DIR has no keystone.conf, then db_sync (the database in WAL mode), fernet
 #       and credential keys, and bootstrap: user admin in project admin with role admin, region
-#       RegionOne, the identity endpoints at URL/v3; admin's password in DIR/passwords.json (0600)
+#       RegionOne, the identity endpoints at URL/v3; admin's password in DIR/passwords.json (0600);
+#       DIR/initialised when all of it succeeded
 #   keystone.sh serve DIR PORT [NAME]
-#       replaces itself with uwsgi serving Keystone on 127.0.0.1:PORT, processes named NAME
-#       (lb-keystone), its log (one line per request) in DIR/uwsgi.log
+#       replaces itself with uwsgi serving Keystone on 127.0.0.1:PORT, its processes named NAME
+#       (lb-keystone) in ps, its log (one line per request) in DIR/uwsgi.log
 #
 # scripts/keystone-seed.js then creates the projects, users, roles and catalog entries.
 # Keystone's tools run on Debian's /usr/bin/python3 through their entry points: the python3
@@ -91,6 +92,8 @@ init() {
     --bootstrap-username admin --bootstrap-project-name admin --bootstrap-role-name admin \
     --bootstrap-service-name keystone --bootstrap-region-id RegionOne \
     --bootstrap-public-url "$url/v3" --bootstrap-internal-url "$url/v3" --bootstrap-admin-url "$url/v3"
+  # Every step above can run again on a half-initialised DIR; this file says none has to.
+  touch "$DIR/initialised"
 }
 
 serve() {
@@ -101,11 +104,13 @@ serve() {
   # --processes 3 --threads 1: single-threaded workers, as SQLite wants them.
   # Connection: close: python-requests clients saw resets on reused connections otherwise.
   # --die-on-term: SIGTERM stops uwsgi 2.0 (without it, it reloads).
-  OS_KEYSTONE_CONFIG_FILES=$dir/keystone.conf exec /usr/bin/uwsgi --plugin python3 \
+  # The name is argv[0] (exec -a), not uwsgi's --procname*: uwsgi writes those titles over the
+  # process's environment block, and with it /proc/PID/environ, where the stack's marker is read.
+  OS_KEYSTONE_CONFIG_FILES=$dir/keystone.conf exec -a "$name" /usr/bin/uwsgi --plugin python3 \
     --master --die-on-term --processes 3 --threads 1 \
     --http-socket "127.0.0.1:$port" --wsgi-file /usr/bin/keystone-wsgi-public \
     --add-header "Connection: close" --buffer-size 65535 \
-    --procname-prefix-spaced "$name" --logto "$dir/uwsgi.log"
+    --logto "$dir/uwsgi.log"
 }
 
 case ${1:-} in

@@ -55,7 +55,8 @@ stop_pids() {
   done
 }
 
-# Stops the whole stack: the services first, so they leave NATS cleanly, then nats-server.
+# Stops the whole stack: the services (Keystone's uwsgi among them) first, so they leave NATS
+# cleanly, then nats-server.
 # Prints how many processes it stopped.
 stop_stack() {
   local pid services=() nats=()
@@ -66,6 +67,6 @@ stop_stack() {
   stop_pids "${nats[@]}"
   # The fabric's namespaces (lb-*) go with the processes; the agents make them again at the next start.
   if [[ $(id -u) == 0 && -f apps/cli/dist/main.js ]]; then node apps/cli/dist/main.js dev fabric down >&2 || true; fi
-  rm -rf "$RUN_DIR" "$STATE_DIR/nats.url"
+  rm -rf "$RUN_DIR" "$STATE_DIR/nats.url" "$STATE_DIR/keystone.url"
   echo $((${#services[@]} + ${#nats[@]}))
 }

@@ -4,6 +4,9 @@
 # with a pid file in .lbaas/run/ and a log in .lbaas/logs/. Run by `make up` after the build.
 # CLUSTER=3 (`make up CLUSTER=3`): the event log on three nats-servers lb-nats-1..3 forming one
 # JetStream cluster (stores in .lbaas/nats-1..3), every stream and bucket with three replicas.
+# KEYSTONE=1 (`make up KEYSTONE=1`): Debian's Keystone too (scripts/keystone.sh, state in
+# .lbaas/keystone), seeded by scripts/keystone-seed.js with the api in its catalog; the api and the
+# dashboard then take its tokens beside the dev tokens, and .lbaas/clouds.yaml serves the clients.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/owned-processes.sh
@@ -33,6 +36,12 @@ else
   mapfile -t NATS_NODES < <(seq -f 'nats-%g' "$CLUSTER")
   export LBAAS_STREAM_REPLICAS=3
 fi
+
+KEYSTONE=${KEYSTONE:-}
+[[ -z $KEYSTONE || $KEYSTONE == 0 || $KEYSTONE == 1 ]] || { echo "make up: KEYSTONE is 1 (with Keystone) or 0, not '$KEYSTONE'" >&2; exit 1; }
+KEYSTONE_DIR=$STATE_DIR/keystone
+# Written once Keystone is up for this stack: the services started with it validate tokens there.
+KEYSTONE_URL_FILE=$STATE_DIR/keystone.url
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 answers() { node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(1000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$1"; }
@@ -73,6 +82,13 @@ print_summary() {
   else
     echo "Data plane: process driver (not root); backends at 127.18.2.11-13:20080 serve members 198.18.2.11-13:80; a VIP 198.18.a.b:80 answers at http://127.18.a.b:20080/, one on 443 with a certificate at https://127.18.a.b:20443/"
   fi
+  if [[ -f $KEYSTONE_URL_FILE ]]; then
+    echo "Keystone:   $(<"$KEYSTONE_URL_FILE")/v3   (state and logs in .lbaas/keystone/); the api and dashboard take its tokens and the dev tokens below (LBAAS_AUTH=keystone+tokens)"
+    echo "            users admin, demo, demo-reader, other with passwords in .lbaas/keystone/passwords.json; one cloud each in .lbaas/clouds.yaml:"
+    echo "              OS_CLIENT_CONFIG_FILE=.lbaas/clouds.yaml openstack --os-cloud lbaas-demo network list"
+    echo "              OS_CLIENT_CONFIG_FILE=.lbaas/clouds.yaml neutron --os-cloud lbaas-demo lb-pool-list"
+    echo "            (clouds lbaas-admin, lbaas-demo, lbaas-demo-reader, lbaas-other; the service user lbaas validates tokens)"
+  fi
   echo "Dev tokens (.lbaas/dev-tokens.json), send as X-Auth-Token:"
   node -e '
     const tokens = require(process.argv[1]);
@@ -102,8 +118,14 @@ done
 for entry in "${SERVICES[@]}"; do
   running_pid "${entry%% *}" >/dev/null && alive_count=$((alive_count + 1))
 done
-if ((alive_count == ${#SERVICES[@]} && nats_alive == ${#NATS_NODES[@]})) && [[ -f $STATE_DIR/nats.url ]]; then
-  echo "already running ($((alive_count + nats_alive)) processes; 'make down' stops them)"
+# With Keystone: asked for, or the running stack's services were started with it.
+with_keystone=0
+[[ $KEYSTONE == 1 ]] && with_keystone=1
+((nats_alive > 0)) && [[ -f $KEYSTONE_URL_FILE ]] && with_keystone=1
+keystone_alive=0
+running_pid keystone >/dev/null && keystone_alive=1
+if ((alive_count == ${#SERVICES[@]} && nats_alive == ${#NATS_NODES[@]} && keystone_alive >= with_keystone)) && [[ -f $STATE_DIR/nats.url ]]; then
+  echo "already running ($((alive_count + nats_alive + keystone_alive)) processes; 'make down' stops them)"
   print_summary
   exit 0
 fi
@@ -114,6 +136,10 @@ fi
 partial=0
 if ((nats_alive > 0)) && [[ -f $STATE_DIR/nats.url && -f $STATE_DIR/dev-tokens.json ]]; then
   partial=1
+  if ((with_keystone)) && [[ ! -f $KEYSTONE_URL_FILE ]] && { running_pid api >/dev/null || running_pid dashboard >/dev/null; }; then
+    echo "make up: the stack runs without Keystone; 'make stop', then 'make up KEYSTONE=1'" >&2
+    exit 1
+  fi
   if ((${#NATS_NODES[@]} == 1)); then
     echo "nats-server and $alive_count of ${#SERVICES[@]} services run: starting the others"
   else
@@ -201,6 +227,45 @@ CONF
   fi
 fi
 
+# Keystone (state in .lbaas/keystone, initialised once and reused), seeded with the api in its
+# catalog, then its clouds.yaml where the README says. A stack that already used it keeps its port.
+start_keystone() {
+  running_pid keystone >/dev/null && return 0
+  local port=5000 url
+  if [[ -f $KEYSTONE_URL_FILE ]]; then
+    url=$(<"$KEYSTONE_URL_FILE")
+    port=${url##*:}
+    listening "$port" && fail "127.0.0.1:$port (Keystone, as the running services know it) is taken by another process"
+  elif listening "$port"; then
+    port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
+    echo "127.0.0.1:5000 is taken: Keystone listens on $port"
+  fi
+  url=http://127.0.0.1:$port
+  if [[ ! -f $KEYSTONE_DIR/initialised ]]; then
+    echo "initialising Keystone in .lbaas/keystone/ (database, keys, bootstrap)"
+    scripts/keystone.sh init "$KEYSTONE_DIR" "$url" || fail "could not initialise Keystone"
+  fi
+  [[ -e $LOG_DIR/keystone.log ]] && mv -f "$LOG_DIR/keystone.log" "$LOG_DIR/keystone.log.1"
+  LBAAS_STACK=$STATE_DIR nohup scripts/keystone.sh serve "$KEYSTONE_DIR" "$port" lb-keystone >"$LOG_DIR/keystone.log" 2>&1 &
+  echo $! >"$RUN_DIR/keystone.pid"
+  if ! wait_for keystone 60 answers "$url/v3"; then
+    echo "--- last lines of .lbaas/keystone/uwsgi.log" >&2
+    tail -n 30 "$KEYSTONE_DIR/uwsgi.log" >&2 2>/dev/null || true
+    fail "Keystone did not start" keystone
+  fi
+  node scripts/keystone-seed.js "$KEYSTONE_DIR" "$url" --api-url "$API_URL" >/dev/null || fail "could not seed Keystone" keystone
+  install -m 600 "$KEYSTONE_DIR/clouds.yaml" "$STATE_DIR/clouds.yaml"
+  echo "$url" >"$KEYSTONE_URL_FILE"
+}
+keystone_env=()
+if ((with_keystone)); then
+  start_keystone
+  keystone_url=$(<"$KEYSTONE_URL_FILE")
+  keystone_env=(LBAAS_AUTH=keystone+tokens "LBAAS_KEYSTONE_URL=$keystone_url" "LBAAS_KEYSTONE_PUBLIC_URL=$keystone_url"
+    LBAAS_KEYSTONE_SERVICE_USER=lbaas LBAAS_KEYSTONE_SERVICE_PROJECT=service LBAAS_KEYSTONE_SERVICE_DOMAIN=Default
+    "LBAAS_KEYSTONE_PASSWORD_FILE=$KEYSTONE_DIR/service-password")
+fi
+
 LBAAS_NATS_URL=$(<"$STATE_DIR/nats.url")
 export LBAAS_NATS_URL
 export LBAAS_TOKENS_FILE="$STATE_DIR/dev-tokens.json"
@@ -241,6 +306,7 @@ for entry in "${SERVICES[@]}"; do
   [[ -e $LOG_DIR/$name.log ]] && mv -f "$LOG_DIR/$name.log" "$LOG_DIR/$name.log.1"
   only_for=()
   case $app in api | node-agent) only_for=("LBAAS_CERTIFICATE_KEY_FILE=$CERTIFICATE_KEY_FILE") ;; esac
+  case $app in api | dashboard) only_for+=("${keystone_env[@]}") ;; esac
   # shellcheck disable=SC2086 # args is a word list by design
   LBAAS_STACK=$STATE_DIR LBAAS_HEALTH_PORT=$port nohup env "${only_for[@]}" node --title="lb-$name" "apps/$app/dist/main.js" $args >"$LOG_DIR/$name.log" 2>&1 &
   echo $! >"$RUN_DIR/$name.pid"
@@ -255,8 +321,8 @@ done
 if ((partial)); then
   echo "started the services that were not running"
 elif ((${#NATS_NODES[@]} == 1)); then
-  echo "started nats-server and ${#SERVICES[@]} services"
+  echo "started nats-server$( ((with_keystone)) && echo ", Keystone") and ${#SERVICES[@]} services"
 else
-  echo "started ${#NATS_NODES[@]} nats-servers and ${#SERVICES[@]} services"
+  echo "started ${#NATS_NODES[@]} nats-servers$( ((with_keystone)) && echo ", Keystone") and ${#SERVICES[@]} services"
 fi
 print_summary

@@ -115,6 +115,21 @@ describe('KeystoneAuthenticator when Keystone fails', () => {
     expect(keystone.requests.at(-1)?.authToken).toBe('gAAAAAservice2');
   });
 
+  it('keeps validating with its old service token while a renewal fails, until that token expires', async () => {
+    keystone.serviceTokenLifeMs = 100_000;
+    const auth = authenticator({ cacheTtlS: 1 });
+    await auth.authenticate(CACHED);
+    keystone.password = 'rotated-in-keystone-first';
+    now += 80_000;
+    expect((await auth.authenticate(FRESH)).tenantId).toBe('p-fresh');
+    expect(keystone.requests.at(-1)?.authToken).toBe('gAAAAAservice1');
+    now += 20_000;
+    expect((await rejection(auth.authenticate(CACHED))).kind).toBe('unavailable');
+    writeFileSync(join(dir, 'service-password'), keystone.password);
+    now += LOGIN_RETRY_MS;
+    expect((await auth.authenticate(CACHED)).tenantId).toBe('p-cached');
+  });
+
   it('does not retry a failed login for a second, and reads a changed password file on the next', async () => {
     writeFileSync(join(dir, 'service-password'), 'wrong-password');
     const auth = authenticator();

@@ -9,7 +9,7 @@ export const LOGIN_RETRY_MS = 1000;
  * when Keystone answers 401 for it. Concurrent callers share one login.
  */
 export class ServiceSession {
-  private current: { token: string; renewAtMs: number } | null = null;
+  private current: { token: string; renewAtMs: number; expiresAtMs: number } | null = null;
   private login: Promise<string> | null = null;
   private failure: { reason: string; retryAtMs: number } | null = null;
 
@@ -24,11 +24,21 @@ export class ServiceSession {
   async token(): Promise<string> {
     const now = this.clock();
     if (this.current && now < this.current.renewAtMs) return this.current.token;
-    if (this.failure && now < this.failure.retryAtMs) throw new KeystoneUnavailable(this.failure.reason);
+    // A renewal that fails (a password changed in Keystone before the file) leaves the old token in use while it lives.
+    const stillValid = this.current && now < this.current.expiresAtMs ? this.current.token : null;
+    if (this.failure && now < this.failure.retryAtMs) {
+      if (stillValid) return stillValid;
+      throw new KeystoneUnavailable(this.failure.reason);
+    }
     this.login ??= this.logIn().finally(() => {
       this.login = null;
     });
-    return this.login;
+    try {
+      return await this.login;
+    } catch (error) {
+      if (stillValid) return stillValid;
+      throw error;
+    }
   }
 
   /** Keystone refused `token` (401): the next caller logs in again, unless another already has. */
@@ -40,14 +50,13 @@ export class ServiceSession {
     const startedAtMs = this.clock();
     try {
       const { token, expiresAtMs } = await this.client.login(this.user);
-      this.current = { token, renewAtMs: startedAtMs + (expiresAtMs - startedAtMs) * 0.75 };
+      this.current = { token, renewAtMs: startedAtMs + (expiresAtMs - startedAtMs) * 0.75, expiresAtMs };
       if (this.failure) this.log.warn({ serviceUser: this.user.name }, 'the Keystone service user is logged in again');
       this.failure = null;
       return token;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       this.failure = { reason, retryAtMs: this.clock() + LOGIN_RETRY_MS };
-      this.current = null;
       this.log.error({ serviceUser: this.user.name, reason }, 'the Keystone service user cannot log in; tokens not in the cache cannot be validated');
       throw error instanceof KeystoneUnavailable ? error : new KeystoneUnavailable(reason);
     }

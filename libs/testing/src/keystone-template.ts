@@ -22,10 +22,11 @@ const alive = (pid: number): boolean => {
 };
 
 /**
- * The process a test run's template belongs to: jest's parent process for its workers (child
- * processes with an IPC channel), so that every worker of one run shares it; this process otherwise.
+ * The process a test run's template belongs to: for jest's workers (child processes connected to
+ * it by IPC) jest itself, so that every worker of one run shares it; this process otherwise.
+ * (`process.send` is no sign: jest's environment defines it in band too.)
  */
-const templateOwner = (): number => (process.env.JEST_WORKER_ID !== undefined && typeof process.send === 'function' ? process.ppid : process.pid);
+const templateOwner = (): number => (process.env.JEST_WORKER_ID !== undefined && process.connected === true ? process.ppid : process.pid);
 
 function tryLock(lock: string): boolean {
   try {

@@ -1,8 +1,9 @@
-import { execFile } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { promisify } from 'node:util';
 import { type KeystoneHandle, startKeystone } from './keystone';
+import { sweepOrphanedKeystones } from './keystone-process';
 
 const run = promisify(execFile);
 
@@ -100,6 +101,17 @@ describe('startKeystone', () => {
     const before = await keystone.requestCount();
     for (let i = 0; i < 3; i++) await (await fetch(`${keystone.url}/v3`)).text();
     expect((await keystone.requestCount()) - before).toBe(3);
+  });
+
+  it('marks its processes with this run, and sweeps those of a run that died', async () => {
+    const environ = readFileSync(`/proc/${keystone.pid()}/environ`, 'latin1').split('\0');
+    expect(environ).toContain(`LBAAS_TESTING_KEYSTONE_OWNER=${process.pid}`);
+    const deadRun = spawnSync(process.execPath, ['-e', '']).pid;
+    const orphan = spawn('sleep', ['60'], { env: { ...process.env, LBAAS_TESTING_KEYSTONE_OWNER: String(deadRun) } });
+    const ended = new Promise((resolve) => orphan.once('exit', (_code, signal) => resolve(signal)));
+    sweepOrphanedKeystones();
+    expect(await ended).toBe('SIGKILL');
+    expect((await fetch(`${keystone.url}/v3`)).status).toBe(200);
   });
 
   it('comes back after kill() on the same port with the same users and keys', async () => {
