@@ -3,6 +3,7 @@ import { apiCreate } from './api-create.bench';
 import { chaosSoak } from './chaos-soak.bench';
 import { dataplane } from './dataplane.bench';
 import { keystone } from './keystone.bench';
+import { keystoneAuth } from './keystone-auth.bench';
 import { listPaging } from './list-paging.bench';
 import { placementRender } from './placement-render.bench';
 import { tls } from './tls.bench';
@@ -13,7 +14,7 @@ interface Bench {
   run(signal: AbortSignal): Promise<void>;
 }
 
-const BENCHES: readonly Bench[] = [apiCreate, apiCluster, listPaging, placementRender, dataplane, tls, chaosSoak, keystone];
+const BENCHES: readonly Bench[] = [apiCreate, apiCluster, listPaging, placementRender, dataplane, tls, chaosSoak, keystoneAuth, keystone];
 
 /** Runs every bench in sequence; each prints its table and writes bench/results/<name>.json. */
 async function main(): Promise<void> {

@@ -15,12 +15,12 @@ async function eventually(check: () => Promise<boolean>, boundMs = 30_000): Prom
   }
 }
 
-/** A token of `user` with another scope than its project: `system` (admin only) or none at all. */
-async function tokenScoped(keystone: KeystoneHandle, user: KeystoneUser, scope: Record<string, unknown> | null): Promise<string> {
+/** A token of `user` with another scope than its project: `system` (admin only) or `'unscoped'` (else Keystone scopes it to the user's default project). */
+async function tokenScoped(keystone: KeystoneHandle, user: KeystoneUser, scope: Record<string, unknown> | 'unscoped'): Promise<string> {
   const response = await fetch(`${keystone.url}/v3/auth/tokens`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: user, domain: { id: 'default' }, password: keystone.passwords[user] } } }, ...(scope ? { scope } : {}) } }),
+    body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: user, domain: { id: 'default' }, password: keystone.passwords[user] } } }, scope } }),
   });
   await response.text();
   const token = response.headers.get('x-subject-token');
@@ -71,7 +71,7 @@ describe('KeystoneAuthenticator against Debian\'s Keystone', () => {
     const auth = authenticator();
     const system = await rejection(auth.authenticate(await tokenScoped(keystone, 'admin', { system: { all: true } })));
     expect(system).toMatchObject({ kind: 'unauthenticated', message: 'A project-scoped token is required: this token is system-scoped.', challenge: `Keystone uri="${keystone.publicUrl}"` });
-    const unscoped = await rejection(auth.authenticate(await tokenScoped(keystone, 'demo', null)));
+    const unscoped = await rejection(auth.authenticate(await tokenScoped(keystone, 'demo', 'unscoped')));
     expect(unscoped.message).toBe('A project-scoped token is required: this token is unscoped.');
   });
 
