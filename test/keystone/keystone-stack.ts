@@ -19,7 +19,7 @@ export interface KeystoneStackOptions extends KeystoneOptions {
  */
 export async function startKeystoneStack(options: KeystoneStackOptions = {}): Promise<KeystoneStack> {
   const keystone = await startKeystone({ tokenExpirationS: options.tokenExpirationS });
-  let stack: Stack;
+  let stack: Stack | undefined;
   try {
     stack = await startStack({
       env: {
@@ -29,16 +29,18 @@ export async function startKeystoneStack(options: KeystoneStackOptions = {}): Pr
         ...options.env,
       },
     });
+    await keystone.setCatalog({ apiUrl: stack.apiUrl });
   } catch (error) {
+    await stack?.stop();
     await keystone.stop();
     throw error;
   }
-  await keystone.setCatalog({ apiUrl: stack.apiUrl });
+  const started = stack;
   return {
     keystone,
-    stack,
+    stack: started,
     stop: async () => {
-      await stack.stop();
+      await started.stop();
       await keystone.stop();
     },
   };
