@@ -26,12 +26,20 @@ async function hammer(auth: Authenticator, token: string, calls: number): Promis
     each.push((performance.now() - t) * 1000);
   }
   const seconds = (performance.now() - start) / 1000;
-  return { perSecond: calls / seconds, p50Us: percentile(each.sort((a, b) => a - b), 50) };
+  return {
+    perSecond: calls / seconds,
+    p50Us: percentile(
+      each.sort((a, b) => a - b),
+      50,
+    ),
+  };
 }
 
 /** GET /v3/auth/tokens as the service user, as directly as fetch allows: the floor of a first validation. */
 async function validateDirectly(keystone: KeystoneHandle, serviceToken: string, token: string): Promise<void> {
-  const response = await fetch(`${keystone.url}/v3/auth/tokens?nocatalog`, { headers: { 'X-Auth-Token': serviceToken, 'X-Subject-Token': token, Accept: 'application/json' } });
+  const response = await fetch(`${keystone.url}/v3/auth/tokens?nocatalog`, {
+    headers: { 'X-Auth-Token': serviceToken, 'X-Subject-Token': token, Accept: 'application/json' },
+  });
   await response.json();
   if (response.status !== 200) throw new Error(`Keystone answered ${response.status}`);
 }
@@ -68,12 +76,41 @@ async function run(signal: AbortSignal): Promise<void> {
     }
     first.sort((x, y) => x - y);
     direct.sort((x, y) => x - y);
-    report('keystone-auth', [
-      { metric: 'cached Keystone token: authenticate() calls/s', value: cachedSeries.perSecond, unit: 'calls/s', floor: { metric: 'dev token file calls/s', value: fileSeries.perSecond } },
-      { metric: 'cached Keystone token: authenticate() p50', value: cachedSeries.p50Us, unit: 'µs', floor: { metric: 'dev token file p50 (µs)', value: fileSeries.p50Us } },
-      { metric: 'new token: first authenticate() p50', value: percentile(first, 50), unit: 'ms', floor: { metric: 'direct GET /v3/auth/tokens p50 (ms)', value: percentile(direct, 50) } },
-      { metric: 'new token: first authenticate() p99', value: percentile(first, 99), unit: 'ms', floor: { metric: 'direct GET /v3/auth/tokens p99 (ms)', value: percentile(direct, 99) } },
-    ], { cachedCalls: CACHED_CALLS, newTokens: first.length, keystone: 'Debian keystone under uwsgi, SQLite, fernet', node: process.version });
+    report(
+      'keystone-auth',
+      [
+        {
+          metric: 'cached Keystone token: authenticate() calls/s',
+          value: cachedSeries.perSecond,
+          unit: 'calls/s',
+          floor: { metric: 'dev token file calls/s', value: fileSeries.perSecond },
+        },
+        {
+          metric: 'cached Keystone token: authenticate() p50',
+          value: cachedSeries.p50Us,
+          unit: 'µs',
+          floor: { metric: 'dev token file p50 (µs)', value: fileSeries.p50Us },
+        },
+        {
+          metric: 'new token: first authenticate() p50',
+          value: percentile(first, 50),
+          unit: 'ms',
+          floor: { metric: 'direct GET /v3/auth/tokens p50 (ms)', value: percentile(direct, 50) },
+        },
+        {
+          metric: 'new token: first authenticate() p99',
+          value: percentile(first, 99),
+          unit: 'ms',
+          floor: { metric: 'direct GET /v3/auth/tokens p99 (ms)', value: percentile(direct, 99) },
+        },
+      ],
+      {
+        cachedCalls: CACHED_CALLS,
+        newTokens: first.length,
+        keystone: 'Debian keystone under uwsgi, SQLite, fernet',
+        node: process.version,
+      },
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await keystone.stop();

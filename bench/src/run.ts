@@ -2,6 +2,7 @@ import { apiCluster } from './api-cluster.bench';
 import { apiCreate } from './api-create.bench';
 import { chaosSoak } from './chaos-soak.bench';
 import { dataplane } from './dataplane.bench';
+import { keystone } from './keystone.bench';
 import { keystoneAuth } from './keystone-auth.bench';
 import { listPaging } from './list-paging.bench';
 import { placementRender } from './placement-render.bench';
@@ -13,7 +14,7 @@ interface Bench {
   run(signal: AbortSignal): Promise<void>;
 }
 
-const BENCHES: readonly Bench[] = [apiCreate, apiCluster, listPaging, placementRender, dataplane, tls, chaosSoak, keystoneAuth];
+const BENCHES: readonly Bench[] = [apiCreate, apiCluster, listPaging, placementRender, dataplane, tls, chaosSoak, keystoneAuth, keystone];
 
 /** Runs every bench in sequence; each prints its table and writes bench/results/<name>.json. */
 async function main(): Promise<void> {
@@ -33,6 +34,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.stack ?? error.message : error);
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exitCode = 1;
 });

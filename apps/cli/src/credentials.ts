@@ -1,4 +1,6 @@
 import { CommandError } from './cli-errors';
+import { networkEndpointOf, requestProjectToken } from './keystone-token';
+import { type CloudsFile, keystoneAuthOf } from './openstack-config';
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:9696';
 export const DEFAULT_TENANT = 'demo';
@@ -7,6 +9,7 @@ export interface CredentialFlags {
   readonly osUrl?: string;
   readonly osToken?: string;
   readonly osTenant?: string;
+  readonly osCloud?: string;
 }
 
 /** A tokens file found on disk: where, and its text. */
@@ -18,6 +21,15 @@ export interface TokensFile {
 export interface Credentials {
   readonly url: string;
   readonly token: string;
+}
+
+/** The files credentials may come from, read only when needed, and the client that asks Keystone. */
+export interface CredentialSources {
+  tokensFile(): TokensFile | null;
+  cloudsFile(): CloudsFile | null;
+  /** Where clouds.yaml was looked for, for the message when it is nowhere. */
+  readonly cloudsSearched: readonly string[];
+  readonly fetch?: typeof fetch;
 }
 
 function tokenOf(file: TokensFile, tenant: string): string {
@@ -36,32 +48,58 @@ function tokenOf(file: TokensFile, tenant: string): string {
   return token;
 }
 
-function checkedUrl(url: string): string {
+function checkedUrl(url: string, from = '--os-url or LBAAS_API_URL'): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new CommandError(`Not a URL: '${url}' (--os-url or LBAAS_API_URL).`);
+    throw new CommandError(`Not a URL: '${url}' (${from}).`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new CommandError(`Not an http(s) URL: '${url}' (--os-url or LBAAS_API_URL).`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new CommandError(`Not an http(s) URL: '${url}' (${from}).`);
   return url.replace(/\/+$/, '');
 }
 
+const explicitUrlOf = (flags: CredentialFlags, env: Readonly<Record<string, string | undefined>>): string | undefined => {
+  const url = flags.osUrl ?? (env.LBAAS_API_URL?.trim() || undefined);
+  return url === undefined ? undefined : checkedUrl(url);
+};
+
 /**
- * The endpoint and token: flags first, then the environment, then the dev tokens file that
- * `make up` writes (its `demo` entry unless --os-tenant names another).
+ * The endpoint and token: a token given (--os-token, then --os-tenant's entry of the dev tokens
+ * file), a Keystone token (--os-cloud, then OS_TOKEN or LBAAS_TOKEN, then OS_CLOUD or OS_AUTH_URL
+ * with a password) whose catalog names the endpoint unless --os-url or LBAAS_API_URL does, else
+ * the dev tokens file that `make up` writes (its `demo` entry).
  */
-export function credentialsOf(flags: CredentialFlags, env: Readonly<Record<string, string | undefined>>, tokensFile: () => TokensFile | null): Credentials {
-  const url = checkedUrl((flags.osUrl ?? env.LBAAS_API_URL?.trim()) || DEFAULT_API_URL);
+export async function credentialsOf(
+  flags: CredentialFlags,
+  env: Readonly<Record<string, string | undefined>>,
+  sources: CredentialSources,
+): Promise<Credentials> {
+  const explicitUrl = explicitUrlOf(flags, env);
+  const url = explicitUrl ?? DEFAULT_API_URL;
   if (flags.osToken) return { url, token: flags.osToken };
   if (flags.osTenant !== undefined) {
-    const file = tokensFile();
-    if (file === null) throw new CommandError(`--os-tenant ${flags.osTenant} reads .lbaas/dev-tokens.json (written by \`make up\`) or LBAAS_TOKENS_FILE; neither was found.`);
+    const file = sources.tokensFile();
+    if (file === null)
+      throw new CommandError(
+        `--os-tenant ${flags.osTenant} reads .lbaas/dev-tokens.json (written by \`make up\`) or LBAAS_TOKENS_FILE; neither was found.`,
+      );
     return { url, token: tokenOf(file, flags.osTenant) };
   }
   const fromEnv = env.OS_TOKEN || env.LBAAS_TOKEN;
-  if (fromEnv) return { url, token: fromEnv };
-  const file = tokensFile();
+  if (fromEnv && !flags.osCloud) return { url, token: fromEnv };
+  const keystone = keystoneAuthOf(flags.osCloud, env, () => sources.cloudsFile(), sources.cloudsSearched);
+  if (keystone !== null) {
+    const issued = await requestProjectToken(keystone, sources.fetch);
+    return {
+      url: explicitUrl ?? checkedUrl(networkEndpointOf(issued, keystone), "the network endpoint of Keystone's catalog"),
+      token: issued.token,
+    };
+  }
+  const file = sources.tokensFile();
   if (file !== null) return { url, token: tokenOf(file, DEFAULT_TENANT) };
-  throw new CommandError('No token: pass --os-token, set OS_TOKEN or LBAAS_TOKEN, or run `make up` to write .lbaas/dev-tokens.json.');
+  throw new CommandError(
+    'No credentials: set OS_CLOUD (clouds.yaml) or OS_AUTH_URL, OS_USERNAME, OS_PASSWORD and OS_PROJECT_NAME for Keystone, ' +
+      'pass --os-token or set OS_TOKEN, or run `make up` to write .lbaas/dev-tokens.json.',
+  );
 }

@@ -1,11 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CommandError, UsageError } from './cli-errors';
 import { type ParsedArgs, parseCommandLine } from './command-line';
-import { type Credentials, type TokensFile, credentialsOf } from './credentials';
+import { type Credentials, type CredentialSources, type TokensFile, credentialsOf } from './credentials';
 import { GLOBAL_OPTIONS, verbHelp, verbUsage } from './help';
 import { resolveId } from './name-resolution';
 import { NeutronClient } from './neutron-client';
+import { type CloudsFile, cloudsFileCandidates } from './openstack-config';
 import { choiceValue } from './option-values';
 import { FORMATS, Output } from './output';
 import type { Verb, VerbContext } from './verbs/verb';
@@ -31,13 +33,48 @@ function findTokensFile(env: NodeJS.ProcessEnv): TokensFile | null {
   return null;
 }
 
+/** The first clouds.yaml of the OpenStack tools' search path; one named by OS_CLIENT_CONFIG_FILE must be readable. */
+function findCloudsFile(candidates: readonly string[], env: NodeJS.ProcessEnv): CloudsFile | null {
+  for (const path of candidates) {
+    if (!existsSync(path)) {
+      if (path === env.OS_CLIENT_CONFIG_FILE?.trim()) throw new CommandError(`OS_CLIENT_CONFIG_FILE=${path} does not exist.`);
+      continue;
+    }
+    try {
+      return { path, text: readFileSync(path, 'utf8') };
+    } catch (error) {
+      throw new CommandError(`${path} cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return null;
+}
+
+function credentialSourcesOf(env: NodeJS.ProcessEnv): CredentialSources {
+  const candidates = cloudsFileCandidates(env, process.cwd(), homedir());
+  return { tokensFile: () => findTokensFile(env), cloudsFile: () => findCloudsFile(candidates, env), cloudsSearched: candidates };
+}
+
 function contextOf(args: ParsedArgs, credentials: Credentials): VerbContext {
   const api = new NeutronClient(credentials.url, credentials.token);
   const format = choiceValue('format', args.string('format') ?? 'table', FORMATS);
   return {
     api,
-    out: new Output(format, args.strings('column'), (text) => process.stdout.write(text), (text) => process.stderr.write(text)),
-    resolve: (kind, nameOrId) => resolveId((k, field, value) => api.list(k, [[field, value], ['fields', 'id']]), kind, nameOrId),
+    out: new Output(
+      format,
+      args.strings('column'),
+      (text) => process.stdout.write(text),
+      (text) => process.stderr.write(text),
+    ),
+    resolve: (kind, nameOrId) =>
+      resolveId(
+        (k, field, value) =>
+          api.list(k, [
+            [field, value],
+            ['fields', 'id'],
+          ]),
+        kind,
+        nameOrId,
+      ),
     clock: systemClock,
     stderrIsTerminal: process.stderr.isTTY === true,
   };
@@ -61,8 +98,15 @@ export async function runVerb(verb: Verb, argv: readonly string[], env: NodeJS.P
   }
   try {
     const args = parseCommandLine(argv, { ...GLOBAL_OPTIONS, ...verb.options }, verb.positionals);
-    const credentials = credentialsOf(
-      { osUrl: args.string('os-url'), osToken: args.string('os-token'), osTenant: args.string('os-tenant') }, env, () => findTokensFile(env),
+    const credentials = await credentialsOf(
+      {
+        osUrl: args.string('os-url'),
+        osToken: args.string('os-token'),
+        osTenant: args.string('os-tenant'),
+        osCloud: args.string('os-cloud'),
+      },
+      env,
+      credentialSourcesOf(env),
     );
     return await verb.run(contextOf(args, credentials), args);
   } catch (error) {

@@ -1,14 +1,16 @@
 import { natsUrlFromEnv } from '@lbaas/event-log';
 import { portFromEnv } from '@lbaas/service-shell';
-import { join } from 'node:path';
 
 export interface DashboardConfig {
   readonly natsUrl: string;
   /** The page and its health checks share one port, the one `make up` gives every service (LBAAS_HEALTH_PORT). */
   readonly host: string;
   readonly port: number;
-  /** The api's token file: the dashboard accepts the api's tokens and nothing else. */
-  readonly tokensFile: string;
+  /** Which tokens the dashboard takes, as the api (LBAAS_AUTH): named in its start line. */
+  readonly authMode: string;
+  /** Where the sign-in form's user name and password go for a token (LBAAS_KEYSTONE_URL, without /v3). */
+  readonly keystoneUrl: string;
+  readonly keystoneTimeoutMs: number;
   readonly logLevel: string;
 }
 
@@ -17,10 +19,14 @@ export function dashboardConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Da
     natsUrl: natsUrlFromEnv(env),
     host: env.LBAAS_HEALTH_HOST?.trim() || '127.0.0.1',
     port: portFromEnv(env, 'LBAAS_HEALTH_PORT', 9702),
-    tokensFile: env.LBAAS_TOKENS_FILE?.trim() || join(process.cwd(), '.lbaas', 'dev-tokens.json'),
+    authMode: env.LBAAS_NOAUTH === '1' ? 'noauth' : env.LBAAS_AUTH?.trim() || 'tokens',
+    // Without /v3, as the contract names it; one with it (as in a clouds.yaml) means the same Keystone.
+    keystoneUrl: (env.LBAAS_KEYSTONE_URL?.trim() || 'http://127.0.0.1:5000').replace(/\/+$/, '').replace(/\/v3$/, ''),
+    keystoneTimeoutMs: Number(env.LBAAS_KEYSTONE_TIMEOUT_MS?.trim() || 3000),
     logLevel: env.LBAAS_LOG_LEVEL?.trim() || 'info',
   };
 }
 
 export const DASHBOARD_CONFIG = Symbol('DASHBOARD_CONFIG');
 export const LOGGER = Symbol('LOGGER');
+export const AUTHENTICATOR = Symbol('AUTHENTICATOR');

@@ -1,10 +1,11 @@
+import { allows, AuthenticationError, type Authenticator, type Principal } from '@lbaas/identity';
 import type { ServiceMetrics } from '@lbaas/service-shell';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
+import type { KeystoneSignIn, PasswordSignIn } from './keystone-sign-in';
 import type { LiveStreamHub } from './live-stream-hub';
-import type { TokenFile } from './token-file';
-import type { ErrorReply, SessionReply, SnapshotMessage, TimelineReply, Viewer } from './web/dashboard-protocol';
+import type { ErrorReply, SessionReply, SignInReply, SnapshotMessage, TimelineReply, Viewer } from './web/dashboard-protocol';
 
 /** What the HTTP edge needs of the rest of the dashboard. */
 export interface DashboardSource {
@@ -20,7 +21,10 @@ export interface DashboardSource {
 export interface DashboardHttpOptions {
   readonly host: string;
   readonly port: number;
-  readonly tokens: TokenFile;
+  /** The one authenticator of every surface (`authenticatorFromEnv`): the api's tokens and nothing else. */
+  readonly authenticator: Authenticator;
+  /** A Keystone user name and password to a token, for the sign-in form. */
+  readonly keystone: KeystoneSignIn;
   readonly source: DashboardSource;
   readonly hub: LiveStreamHub;
   /** Served at `/metrics`, beside the health checks. */
@@ -32,17 +36,22 @@ export interface DashboardHttpOptions {
 }
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
 };
 const ASSET_NAME = /^[a-z][a-z0-9-]*\.(js|css)$/;
 const MAX_ID_LENGTH = 255;
+const MAX_SIGN_IN_BYTES = 16 * 1024;
+const MAX_FIELD_LENGTH = 255;
 /**
  * Every answer: the page runs only its own scripts and styles and talks only to this server, so
  * even a string that slipped past the page's escaping could not load or send anything; the token
  * in the page's address never leaves in a Referer header.
  */
 const SECURITY_HEADERS = {
-  'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
 };
@@ -55,16 +64,69 @@ function tokenOf(req: IncomingMessage, url: URL): string | null {
   return bearer?.[1] ?? url.searchParams.get('token');
 }
 
+/** What the page shows of a principal: an administrator sees every tenant, as in the api. */
+export const viewerOf = (principal: Principal): Viewer => ({
+  actor: principal.actor,
+  name: principal.userName ?? principal.actor,
+  tenantId: principal.tenantId,
+  admin: allows(principal, 'neutron:all-projects'),
+});
+
+class BadSignIn extends Error {}
+
+/** The sign-in form's JSON, bounded; only JSON, so no other site's form can post it. */
+async function signInForm(req: IncomingMessage): Promise<PasswordSignIn> {
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new BadSignIn('send the form as application/json');
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_SIGN_IN_BYTES) throw new BadSignIn('the form is too large');
+    chunks.push(chunk as Buffer);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new BadSignIn('the form is not JSON');
+  }
+  const field = (name: string, required: boolean): string => {
+    const value = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
+    if (value === undefined && !required) return '';
+    if (typeof value !== 'string' || value.length > MAX_FIELD_LENGTH || (required && value === ''))
+      throw new BadSignIn(`${name} must be a string of 1 to ${MAX_FIELD_LENGTH} characters`);
+    return name === 'password' ? value : value.trim();
+  };
+  return {
+    username: field('username', true),
+    password: field('password', true),
+    project: field('project', false),
+    domain: field('domain', false),
+  };
+}
+
 /** The page, its assets, its data (`/api/...`), the health checks and the metrics, on one port. */
 export function serveDashboard(options: DashboardHttpOptions): Promise<Server> {
-  const { tokens, source, hub } = options;
-  const json = (res: ServerResponse, status: number, body: SessionReply | TimelineReply | ErrorReply | Record<string, unknown>): void => {
-    res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify(body));
+  const { authenticator, source, hub } = options;
+  const json = (
+    res: ServerResponse,
+    status: number,
+    body: SessionReply | SignInReply | TimelineReply | ErrorReply | Record<string, unknown>,
+  ): void => {
+    res
+      .writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
+      .end(JSON.stringify(body));
   };
   const file = async (res: ServerResponse, path: string): Promise<void> => {
     try {
       const body = await readFile(path);
-      res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' }).end(body);
+      res
+        .writeHead(200, {
+          ...SECURITY_HEADERS,
+          'Content-Type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
+          'Cache-Control': 'no-cache',
+        })
+        .end(body);
     } catch {
       json(res, 404, { error: 'not found' });
     }
@@ -73,6 +135,7 @@ export function serveDashboard(options: DashboardHttpOptions): Promise<Server> {
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://dashboard');
     const path = url.pathname;
+    if (path === '/api/sign-in' && req.method === 'POST') return signIn(req, res);
     if (req.method !== 'GET') return json(res, 405, { error: 'method not allowed' });
     if (path === '/healthz') return json(res, 200, { status: 'ok', service: 'dashboard', ...source.health() });
     if (path === '/readyz') {
@@ -88,8 +151,12 @@ export function serveDashboard(options: DashboardHttpOptions): Promise<Server> {
     }
     if (!path.startsWith('/api/')) return json(res, 404, { error: 'not found' });
 
-    const viewer = tokens.viewerFor(tokenOf(req, url));
-    if (!viewer) return json(res, 401, { error: 'The token is missing or unknown: use a token of the api (X-Auth-Token).' });
+    let viewer: Viewer;
+    try {
+      viewer = viewerOf(await authenticator.authenticate(tokenOf(req, url) ?? undefined));
+    } catch (error) {
+      return refuse(res, error);
+    }
     if (path === '/api/session') return json(res, 200, { viewer });
     if (path === '/api/timeline') {
       const id = url.searchParams.get('id') ?? '';
@@ -103,6 +170,38 @@ export function serveDashboard(options: DashboardHttpOptions): Promise<Server> {
       return hub.open(res, viewer, 'snapshot', source.snapshot(viewer));
     }
     return json(res, 404, { error: 'not found' });
+  };
+
+  /** A refused token is a 401 (the page asks to sign in again); an identity source that cannot answer, a 503 (the page retries). */
+  const refuse = (res: ServerResponse, error: unknown): void => {
+    if (!(error instanceof AuthenticationError)) throw error;
+    if (error.kind === 'unavailable') return json(res, 503, { error: error.message });
+    json(res, 401, { error: 'The token is missing or unknown: use a token of the api (X-Auth-Token).' });
+  };
+
+  const signIn = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    let form: PasswordSignIn;
+    try {
+      form = await signInForm(req);
+    } catch (error) {
+      if (error instanceof BadSignIn) return json(res, 400, { error: error.message });
+      throw error;
+    }
+    let token: string;
+    try {
+      token = await options.keystone.signIn(form);
+    } catch (error) {
+      if (!(error instanceof AuthenticationError)) throw error;
+      return json(res, error.kind === 'unavailable' ? 503 : 401, { error: error.message });
+    }
+    let viewer: Viewer;
+    try {
+      viewer = viewerOf(await authenticator.authenticate(token));
+    } catch (error) {
+      if (!(error instanceof AuthenticationError) || error.kind === 'unavailable') return refuse(res, error);
+      return json(res, 401, { error: 'Keystone signed you in, but this dashboard does not accept Keystone tokens (see LBAAS_AUTH).' });
+    }
+    return json(res, 200, { token, viewer });
   };
 
   const server = createServer((req, res) => {

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type Decider, type DomainEvent, nodeDecider, poolDecider, portDecider, serviceInstanceDecider, vipDecider,
-} from '@lbaas/domain';
+import { type Decider, type DomainEvent, nodeDecider, poolDecider, portDecider, serviceInstanceDecider, vipDecider } from '@lbaas/domain';
 import type { StoredCommit } from '@lbaas/event-log';
 import { DashboardModel } from './dashboard-model';
 import type { Viewer } from './web/dashboard-protocol';
@@ -10,8 +8,8 @@ const id = (n: number) => `${String(n).padStart(8, '0')}-0000-4000-8000-00000000
 const [SUBNET, POOL, M1, M2, VIP, PORT, INSTANCE, OTHER_POOL] = [1, 2, 3, 4, 5, 6, 7, 8].map(id);
 const TENANT = 'tenant-a';
 const OTHER_TENANT = 'tenant-b';
-const ADMIN: Viewer = { actor: 'admin', tenantId: 'admin-tenant', admin: true };
-const MEMBER: Viewer = { actor: 'demo', tenantId: TENANT, admin: false };
+const ADMIN: Viewer = { actor: 'admin', name: 'admin', tenantId: 'admin-tenant', admin: true };
+const MEMBER: Viewer = { actor: 'demo', name: 'demo', tenantId: TENANT, admin: false };
 
 /** Commits made by the real deciders against their folded state, as the event store would deliver them. */
 class CommitLog {
@@ -20,19 +18,35 @@ class CommitLog {
 
   constructor(private readonly model: DashboardModel) {}
 
-  run<C, S, E extends DomainEvent<string, number, unknown>>(decider: Decider<C, S, E>, aggregateId: string, command: C, tenantId = TENANT, correlationId = 'req-1') {
+  run<C, S, E extends DomainEvent<string, number, unknown>>(
+    decider: Decider<C, S, E>,
+    aggregateId: string,
+    command: C,
+    tenantId = TENANT,
+    correlationId = 'req-1',
+  ) {
     const key = `${decider.aggregate}.${aggregateId}`;
     const before = (this.states.get(key) ?? decider.initialState) as S;
     const events = decider.decide(command, before);
-    this.states.set(key, events.reduce((state, event) => decider.evolve(state, event), before));
+    this.states.set(
+      key,
+      events.reduce((state, event) => decider.evolve(state, event), before),
+    );
     const stored: StoredCommit = {
       seq: ++this.seq,
       subject: `lbaas.events.${decider.aggregate}.${aggregateId}`,
       commit: {
         commitId: randomUUID(),
         events: events.map((event) => ({
-          ...event, id: randomUUID(), aggregate: decider.aggregate, aggregateId, tenantId, actor: 'demo',
-          occurredAt: '2026-01-15T09:30:00.000Z', correlationId, causationId: null,
+          ...event,
+          id: randomUUID(),
+          aggregate: decider.aggregate,
+          aggregateId,
+          tenantId,
+          actor: 'demo',
+          occurredAt: '2026-01-15T09:30:00.000Z',
+          correlationId,
+          causationId: null,
         })),
       },
     };
@@ -40,38 +54,109 @@ class CommitLog {
   }
 
   pool(poolId: string, tenantId = TENANT) {
-    return this.run(poolDecider, poolId, {
-      type: 'CreatePool',
-      data: { poolId, tenantId, name: 'web', description: '', subnetId: SUBNET, protocol: 'HTTP', lbMethod: 'ROUND_ROBIN', adminStateUp: true, provider: 'haproxy' },
-    }, tenantId);
+    return this.run(
+      poolDecider,
+      poolId,
+      {
+        type: 'CreatePool',
+        data: {
+          poolId,
+          tenantId,
+          name: 'web',
+          description: '',
+          subnetId: SUBNET,
+          protocol: 'HTTP',
+          lbMethod: 'ROUND_ROBIN',
+          adminStateUp: true,
+          provider: 'haproxy',
+        },
+      },
+      tenantId,
+    );
   }
 
   member(memberId: string, address: string) {
-    return this.run(poolDecider, POOL, { type: 'AddMember', data: { poolId: POOL, memberId, tenantId: TENANT, address, protocolPort: 80, weight: 1, adminStateUp: true } });
+    return this.run(poolDecider, POOL, {
+      type: 'AddMember',
+      data: { poolId: POOL, memberId, tenantId: TENANT, address, protocolPort: 80, weight: 1, adminStateUp: true },
+    });
   }
 
   /** The VIP saga's steps and a service instance placed on two nodes. */
   vipOnTwoNodes(): void {
     this.run(poolDecider, POOL, { type: 'BindVip', data: { poolId: POOL, vipId: VIP, protocol: 'HTTP' } }, TENANT, 'req-vip');
-    this.run(portDecider, PORT, {
-      type: 'CreatePort',
-      data: { portId: PORT, tenantId: TENANT, networkId: id(9), subnetId: SUBNET, ipAddress: '198.18.1.100', name: `vip-${VIP}`, deviceId: VIP, deviceOwner: 'neutron:LOADBALANCER' },
-    }, TENANT, 'req-vip');
-    this.run(vipDecider, VIP, {
-      type: 'CreateVip',
-      data: {
-        vipId: VIP, tenantId: TENANT, subnetId: SUBNET, address: '198.18.1.100', portId: PORT, protocolPort: 80, protocol: 'HTTP', poolId: POOL,
-        name: 'web-vip', description: '', sessionPersistence: null, connectionLimit: -1, adminStateUp: true,
+    this.run(
+      portDecider,
+      PORT,
+      {
+        type: 'CreatePort',
+        data: {
+          portId: PORT,
+          tenantId: TENANT,
+          networkId: id(9),
+          subnetId: SUBNET,
+          ipAddress: '198.18.1.100',
+          name: `vip-${VIP}`,
+          deviceId: VIP,
+          deviceOwner: 'neutron:LOADBALANCER',
+        },
       },
-    }, TENANT, 'req-vip');
-    for (const node of ['node-1', 'node-2']) this.run(nodeDecider, node, { type: 'RecordHeartbeat', data: { nodeId: node } }, 'system', 'heartbeat');
-    this.run(serviceInstanceDecider, INSTANCE, {
-      type: 'CreateServiceInstance', data: { instanceId: INSTANCE, tenantId: TENANT, vipId: VIP, poolId: POOL, createTs: 1, virtualRouterId: 1 },
-    }, TENANT, 'scheduling');
+      TENANT,
+      'req-vip',
+    );
+    this.run(
+      vipDecider,
+      VIP,
+      {
+        type: 'CreateVip',
+        data: {
+          vipId: VIP,
+          tenantId: TENANT,
+          subnetId: SUBNET,
+          address: '198.18.1.100',
+          portId: PORT,
+          protocolPort: 80,
+          protocol: 'HTTP',
+          poolId: POOL,
+          name: 'web-vip',
+          description: '',
+          sessionPersistence: null,
+          connectionLimit: -1,
+          adminStateUp: true,
+        },
+      },
+      TENANT,
+      'req-vip',
+    );
+    for (const node of ['node-1', 'node-2'])
+      this.run(nodeDecider, node, { type: 'RecordHeartbeat', data: { nodeId: node } }, 'system', 'heartbeat');
+    this.run(
+      serviceInstanceDecider,
+      INSTANCE,
+      {
+        type: 'CreateServiceInstance',
+        data: { instanceId: INSTANCE, tenantId: TENANT, vipId: VIP, poolId: POOL, createTs: 1, virtualRouterId: 1 },
+      },
+      TENANT,
+      'scheduling',
+    );
     for (const [n, node] of ['node-1', 'node-2'].entries()) {
-      this.run(serviceInstanceDecider, INSTANCE, {
-        type: 'PlaceInstance', data: { instanceId: INSTANCE, vmId: id(20 + n), nodeId: node, vrrpAddress: `198.19.192.${n + 1}`, at: '2026-01-15T09:30:01.000Z' },
-      }, TENANT, 'scheduling');
+      this.run(
+        serviceInstanceDecider,
+        INSTANCE,
+        {
+          type: 'PlaceInstance',
+          data: {
+            instanceId: INSTANCE,
+            vmId: id(20 + n),
+            nodeId: node,
+            vrrpAddress: `198.19.192.${n + 1}`,
+            at: '2026-01-15T09:30:01.000Z',
+          },
+        },
+        TENANT,
+        'scheduling',
+      );
     }
   }
 }
@@ -88,11 +173,16 @@ describe('DashboardModel', () => {
 
   it('says which rows a commit changed, and only those', () => {
     const created = log.pool(POOL);
-    expect(created.changes).toEqual([{ collection: 'pools', id: POOL, tenantId: TENANT, row: expect.objectContaining({ id: POOL, name: 'web', members: [] }) }]);
+    expect(created.changes).toEqual([
+      { collection: 'pools', id: POOL, tenantId: TENANT, row: expect.objectContaining({ id: POOL, name: 'web', members: [] }) },
+    ]);
     expect(types(created.events)).toEqual(['PoolCreated']);
 
     const added = log.member(M1, '198.18.2.11');
-    expect(added.changes.map(({ collection, id: rowId }) => [collection, rowId])).toEqual([['pools', POOL], ['members', M1]]);
+    expect(added.changes.map(({ collection, id: rowId }) => [collection, rowId])).toEqual([
+      ['pools', POOL],
+      ['members', M1],
+    ]);
 
     const reweighted = log.run(poolDecider, POOL, { type: 'UpdateMember', data: { poolId: POOL, memberId: M1, weight: 7 } });
     expect(reweighted.changes).toEqual([{ collection: 'members', id: M1, tenantId: TENANT, row: expect.objectContaining({ weight: 7 }) }]);
@@ -122,7 +212,10 @@ describe('DashboardModel', () => {
 
     const all = model.snapshot(ADMIN, {});
     expect(all.rows.pools.map((pool) => pool.id).sort()).toEqual([POOL, OTHER_POOL]);
-    expect(all.rows.service_instances[0].vm_list.map((vm) => [vm.vr_name, vm.ha])).toEqual([['node-1', 'active: 200'], ['node-2', 'standby: 100']]);
+    expect(all.rows.service_instances[0].vm_list.map((vm) => [vm.vr_name, vm.ha])).toEqual([
+      ['node-1', 'active: 200'],
+      ['node-2', 'standby: 100'],
+    ]);
     expect(all.rows.nodes.map((node) => node.id)).toEqual(['node-1', 'node-2']);
   });
 
@@ -135,8 +228,19 @@ describe('DashboardModel', () => {
 
     const vip = model.timelineOf(VIP, ADMIN);
     expect(vip.relatedIds).toEqual([VIP, PORT, INSTANCE]);
-    expect(types(vip.events)).toEqual(['PoolVipBound', 'PortCreated', 'VipCreated', 'ServiceInstanceCreated', 'InstancePlaced', 'InstancePlaced']);
-    expect(vip.events.find((event) => event.type === 'VipCreated')).toMatchObject({ correlationId: 'req-vip', actor: 'demo', aggregate: 'vip' });
+    expect(types(vip.events)).toEqual([
+      'PoolVipBound',
+      'PortCreated',
+      'VipCreated',
+      'ServiceInstanceCreated',
+      'InstancePlaced',
+      'InstancePlaced',
+    ]);
+    expect(vip.events.find((event) => event.type === 'VipCreated')).toMatchObject({
+      correlationId: 'req-vip',
+      actor: 'demo',
+      aggregate: 'vip',
+    });
     expect(vip.total).toBe(6);
     expect(types(model.timelineOf(VIP, MEMBER).events)).toEqual(['PoolVipBound', 'PortCreated', 'VipCreated']);
 

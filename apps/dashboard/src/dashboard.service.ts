@@ -1,3 +1,4 @@
+import type { Authenticator } from '@lbaas/identity';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { JetStreamEventStore, type CommitFollower, connectNats, followCommits, type StoredCommit, streamLastSeq } from '@lbaas/event-log';
 import { parsePoolStatsSample, POOL_STATS_SUBJECT_PREFIX } from '@lbaas/coordination';
@@ -6,12 +7,12 @@ import type { NatsConnection } from 'nats';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { DASHBOARD_CONFIG, type DashboardConfig, LOGGER } from './config';
+import { AUTHENTICATOR, DASHBOARD_CONFIG, type DashboardConfig, LOGGER } from './config';
 import { type DashboardSource, serveDashboard } from './dashboard-http';
 import { DashboardModel } from './dashboard-model';
+import { KeystoneSignIn } from './keystone-sign-in';
 import { LiveStreamHub } from './live-stream-hub';
 import { PoolStatsHistory } from './pool-stats-history';
-import { TokenFile } from './token-file';
 import type { SnapshotMessage, TimelineReply, Viewer } from './web/dashboard-protocol';
 
 /**
@@ -25,7 +26,8 @@ export class DashboardService implements DashboardSource, OnApplicationBootstrap
   private readonly hub = new LiveStreamHub();
   private readonly metrics = new ServiceMetrics('dashboard');
   private readonly consumed = this.metrics.trackConsumer('dashboard', {
-    position: () => this.follower?.seq() ?? 0, streamLastSeq: () => (this.nc ? streamLastSeq(this.nc) : Promise.reject(new Error('not connected to NATS'))),
+    position: () => this.follower?.seq() ?? 0,
+    streamLastSeq: () => (this.nc ? streamLastSeq(this.nc) : Promise.reject(new Error('not connected to NATS'))),
   });
   private nc: NatsConnection | null = null;
   private follower: CommitFollower | null = null;
@@ -34,13 +36,24 @@ export class DashboardService implements DashboardSource, OnApplicationBootstrap
   private markCaughtUp: () => void = () => undefined;
   readonly caughtUp = new Promise<void>((resolve) => (this.markCaughtUp = resolve));
 
-  constructor(@Inject(DASHBOARD_CONFIG) private readonly config: DashboardConfig, @Inject(LOGGER) private readonly log: Logger) {}
+  constructor(
+    @Inject(DASHBOARD_CONFIG) private readonly config: DashboardConfig,
+    @Inject(LOGGER) private readonly log: Logger,
+    @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const c = this.config;
     this.server = await serveDashboard({
-      host: c.host, port: c.port, tokens: new TokenFile(c.tokensFile), source: this, hub: this.hub, metrics: this.metrics,
-      staticDir: join(__dirname, '..', 'static'), scriptDir: join(__dirname, 'web'),
+      host: c.host,
+      port: c.port,
+      authenticator: this.authenticator,
+      keystone: new KeystoneSignIn(c.keystoneUrl, c.keystoneTimeoutMs),
+      source: this,
+      hub: this.hub,
+      metrics: this.metrics,
+      staticDir: join(__dirname, '..', 'static'),
+      scriptDir: join(__dirname, 'web'),
     });
     const nc = await connectNats('lbaas-dashboard', c.natsUrl);
     this.nc = nc;
@@ -61,7 +74,10 @@ export class DashboardService implements DashboardSource, OnApplicationBootstrap
     await this.follower.caughtUp;
     this.isCaughtUp = true;
     this.markCaughtUp();
-    this.log.info({ position: this.model.seq, url: `http://${c.host}:${c.port}/` }, 'dashboard caught up with the event log; serving the page');
+    this.log.info(
+      { position: this.model.seq, url: `http://${c.host}:${c.port}/` },
+      'dashboard caught up with the event log; serving the page',
+    );
   }
 
   notReady(): string | null {

@@ -20,15 +20,24 @@ async function tokenScoped(keystone: KeystoneHandle, user: KeystoneUser, scope: 
   const response = await fetch(`${keystone.url}/v3/auth/tokens`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: user, domain: { id: 'default' }, password: keystone.passwords[user] } } }, scope } }),
+    body: JSON.stringify({
+      auth: {
+        identity: {
+          methods: ['password'],
+          password: { user: { name: user, domain: { id: 'default' }, password: keystone.passwords[user] } },
+        },
+        scope,
+      },
+    }),
   });
   await response.text();
   const token = response.headers.get('x-subject-token');
-  if (response.status !== 201 || !token) throw new Error(`Keystone refused a ${JSON.stringify(scope)} token for ${user}: ${response.status}`);
+  if (response.status !== 201 || !token)
+    throw new Error(`Keystone refused a ${JSON.stringify(scope)} token for ${user}: ${response.status}`);
   return token;
 }
 
-describe('KeystoneAuthenticator against Debian\'s Keystone', () => {
+describe("KeystoneAuthenticator against Debian's Keystone", () => {
   let keystone: KeystoneHandle;
   const logged: unknown[] = [];
   const log: IdentityLog = { warn: (...call) => logged.push(call), error: (...call) => logged.push(call) };
@@ -60,17 +69,26 @@ describe('KeystoneAuthenticator against Debian\'s Keystone', () => {
     ['other', 'other', ['member', 'reader']],
     ['demo-reader', 'demo', ['reader']],
     ['admin', 'admin', ['admin', 'member', 'reader']],
-  ] as const)('makes %s\'s token a principal of project %s with its roles, implied ones included', async (user, project, roles) => {
+  ] as const)("makes %s's token a principal of project %s with its roles, implied ones included", async (user, project, roles) => {
     const principal = await authenticator().authenticate(await keystone.token(user));
     expect({ ...principal, roles: [...principal.roles].sort() }).toEqual({
-      actor: `keystone:${keystone.users[user]}:${user}`, tenantId: keystone.projects[project], roles, source: 'keystone', userId: keystone.users[user], userName: user,
+      actor: `keystone:${keystone.users[user]}:${user}`,
+      tenantId: keystone.projects[project],
+      roles,
+      source: 'keystone',
+      userId: keystone.users[user],
+      userName: user,
     });
   });
 
   it('refuses system-scoped and unscoped tokens, asking for a project-scoped one', async () => {
     const auth = authenticator();
     const system = await rejection(auth.authenticate(await tokenScoped(keystone, 'admin', { system: { all: true } })));
-    expect(system).toMatchObject({ kind: 'unauthenticated', message: 'A project-scoped token is required: this token is system-scoped.', challenge: `Keystone uri="${keystone.publicUrl}"` });
+    expect(system).toMatchObject({
+      kind: 'unauthenticated',
+      message: 'A project-scoped token is required: this token is system-scoped.',
+      challenge: `Keystone uri="${keystone.publicUrl}"`,
+    });
     const unscoped = await rejection(auth.authenticate(await tokenScoped(keystone, 'demo', 'unscoped')));
     expect(unscoped.message).toBe('A project-scoped token is required: this token is unscoped.');
   });
@@ -81,7 +99,13 @@ describe('KeystoneAuthenticator against Debian\'s Keystone', () => {
     await auth.authenticate(token);
     await keystone.revoke(token);
     expect((await auth.authenticate(token)).userName).toBe('demo');
-    await eventually(async () => (await auth.authenticate(token).then(() => 'accepted', (e: { kind?: string }) => e.kind ?? 'error')) === 'unauthenticated');
+    await eventually(
+      async () =>
+        (await auth.authenticate(token).then(
+          () => 'accepted',
+          (e: { kind?: string }) => e.kind ?? 'error',
+        )) === 'unauthenticated',
+    );
   });
 
   it('refuses garbage and oversized tokens without a Keystone request, and a flood of one bad token costs one', async () => {
@@ -131,7 +155,13 @@ describe('KeystoneAuthenticator with short-lived tokens', () => {
     const auth = new KeystoneAuthenticator(keystoneOptionsFromEnv(keystone.env));
     const token = await keystone.token('demo');
     expect((await auth.authenticate(token)).userName).toBe('demo');
-    await eventually(async () => (await auth.authenticate(token).then(() => 'accepted', (e: { kind?: string }) => e.kind ?? 'error')) === 'unauthenticated');
+    await eventually(
+      async () =>
+        (await auth.authenticate(token).then(
+          () => 'accepted',
+          (e: { kind?: string }) => e.kind ?? 'error',
+        )) === 'unauthenticated',
+    );
     // The service token issued with the first request has expired too: validating a new token needs a new one.
     expect((await auth.authenticate(await keystone.token('other'))).userName).toBe('other');
   });

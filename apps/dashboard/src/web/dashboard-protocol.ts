@@ -12,7 +12,10 @@ export type DashboardRows = { [C in DashboardCollection]: ResourceByCollection[C
 
 /** The caller a token names. */
 export interface Viewer {
+  /** As events record it: a dev token's name, or `keystone:<user id>:<user name>`. */
   readonly actor: string;
+  /** For people: the Keystone user name, else the actor. */
+  readonly name: string;
   readonly tenantId: string;
   readonly admin: boolean;
 }
@@ -35,7 +38,12 @@ export interface EventRecord {
 
 /** A row that appeared, changed (`row` is its new value) or went away (`row` is null). */
 export type RowChange = {
-  [C in DashboardCollection]: { readonly collection: C; readonly id: string; readonly tenantId: string | null; readonly row: ResourceByCollection[C] | null };
+  [C in DashboardCollection]: {
+    readonly collection: C;
+    readonly id: string;
+    readonly tenantId: string | null;
+    readonly row: ResourceByCollection[C] | null;
+  };
 }[DashboardCollection];
 
 /** One sample of a pool's HAProxy counters, stamped when the dashboard received it (ms since the epoch). */
@@ -80,6 +88,20 @@ export interface TimelineReply {
 /** GET /api/session: whether a token is accepted, and as whom. */
 export interface SessionReply {
   readonly viewer: Viewer;
+}
+
+/** POST /api/sign-in with a Keystone user name and password: the token the page then uses as a pasted one. */
+export interface SignInReply {
+  readonly token: string;
+  readonly viewer: Viewer;
+}
+
+/** POST /api/sign-in's body. */
+export interface SignInRequest {
+  readonly username: string;
+  readonly password: string;
+  readonly project?: string;
+  readonly domain?: string;
 }
 
 export interface ErrorReply {

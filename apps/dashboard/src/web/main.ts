@@ -1,4 +1,14 @@
-import type { CommitMessage, ErrorReply, SessionReply, SnapshotMessage, StatsMessage, TimelineReply, Viewer } from './dashboard-protocol.js';
+import type {
+  CommitMessage,
+  ErrorReply,
+  SessionReply,
+  SignInReply,
+  SignInRequest,
+  SnapshotMessage,
+  StatsMessage,
+  TimelineReply,
+  Viewer,
+} from './dashboard-protocol.js';
 import { DashboardStore, type ViewFilter } from './dashboard-store.js';
 import { renderDashboard } from './dashboard-view.js';
 import { h } from './dom-builder.js';
@@ -49,10 +59,17 @@ class DashboardPage {
   private readonly tenantPicker = byId('tenant-filter', HTMLSelectElement);
   private readonly search = byId('search', HTMLInputElement);
   private readonly viewerLabel = byId('viewer', HTMLElement);
-  private readonly login = byId('login', HTMLFormElement);
+  private readonly login = byId('login', HTMLElement);
   private readonly loginError = byId('login-error', HTMLElement);
   private readonly tokenInput = byId('token-input', HTMLInputElement);
-  private readonly timeline = new TimelinePanel(byId('timeline', HTMLElement), (id) => this.loadTimeline(id), (id) => this.store.relatedIds(id));
+  private readonly passwordForm = byId('password-login', HTMLFormElement);
+  private readonly usernameInput = byId('username-input', HTMLInputElement);
+  private readonly passwordInput = byId('password-input', HTMLInputElement);
+  private readonly timeline = new TimelinePanel(
+    byId('timeline', HTMLElement),
+    (id) => this.loadTimeline(id),
+    (id) => this.store.relatedIds(id),
+  );
 
   start(): void {
     this.controls.addEventListener('submit', (event) => event.preventDefault());
@@ -69,9 +86,13 @@ class DashboardPage {
       this.stream?.close();
       location.reload();
     });
-    this.login.addEventListener('submit', (event) => {
+    byId('token-login', HTMLFormElement).addEventListener('submit', (event) => {
       event.preventDefault();
       void this.signIn(this.tokenInput.value.trim());
+    });
+    this.passwordForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.signInWithPassword();
     });
     this.content.addEventListener('click', (event) => this.openTimelineAt(event.target));
     this.content.addEventListener('keydown', (event) => {
@@ -80,6 +101,32 @@ class DashboardPage {
     const token = takeTokenFromAddress() ?? sessionStorage.getItem(TOKEN_KEY);
     if (token) void this.signIn(token);
     else this.showLogin(null);
+  }
+
+  /** The dashboard asks Keystone for a token with the user's password; the page then uses it as a pasted one. */
+  private async signInWithPassword(): Promise<void> {
+    const form: SignInRequest = {
+      username: this.usernameInput.value.trim(),
+      password: this.passwordInput.value,
+      project: byId('project-input', HTMLInputElement).value.trim(),
+      domain: byId('domain-input', HTMLInputElement).value.trim(),
+    };
+    if (form.username === '' || form.password === '') return this.showLogin('Enter a user name and a password.');
+    this.setConnection('signing in');
+    let response: Response;
+    try {
+      response = await fetch('/api/sign-in', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(form),
+      });
+    } catch {
+      return this.showLogin('The dashboard does not answer; try again.');
+    }
+    this.passwordInput.value = '';
+    if (!response.ok) return this.showLogin(await errorOf(response));
+    const { token } = (await response.json()) as SignInReply;
+    return this.signIn(token);
   }
 
   private async signIn(token: string): Promise<void> {
@@ -105,7 +152,9 @@ class DashboardPage {
 
   private openStream(): void {
     this.stream?.close();
-    this.content.replaceChildren(h('p', { className: 'loading', attrs: { id: 'loading-state', role: 'status' } }, 'Loading the load balancers…'));
+    this.content.replaceChildren(
+      h('p', { className: 'loading', attrs: { id: 'loading-state', role: 'status' } }, 'Loading the load balancers…'),
+    );
     const stream = new EventSource(`/api/stream?token=${encodeURIComponent(this.token)}`);
     this.stream = stream;
     stream.addEventListener('snapshot', (event) => {
@@ -175,7 +224,9 @@ class DashboardPage {
     this.login.hidden = true;
     this.controls.hidden = false;
     this.tenantPicker.hidden = !viewer.admin;
-    this.viewerLabel.textContent = viewer.admin ? `${viewer.actor} (administrator: every tenant)` : `${viewer.actor} (tenant ${viewer.tenantId})`;
+    this.viewerLabel.textContent = viewer.admin
+      ? `${viewer.name} (administrator: every tenant)`
+      : `${viewer.name} (tenant ${viewer.tenantId})`;
   }
 
   private showLogin(message: string | null): void {
@@ -186,7 +237,7 @@ class DashboardPage {
     this.login.hidden = false;
     this.loginError.textContent = message ?? '';
     this.content.replaceChildren();
-    this.tokenInput.focus();
+    this.usernameInput.focus();
   }
 
   /** A problem the page recovers from by itself: said in the banner, with what it retries. */
