@@ -81,7 +81,7 @@ function keystoneClient(url) {
   const send = (method, path, body, authToken) =>
     attempt(method, path, body, authToken).catch((error) => {
       const repeatable = method !== 'POST' || path === '/auth/tokens';
-      if (!repeatable || !['UND_ERR_SOCKET', 'ECONNRESET'].includes(error.cause?.code)) throw error;
+      if (!repeatable || !connectionLost(error)) throw error;
       return attempt(method, path, body, authToken);
     });
   const check = async (method, path, response) => {
@@ -243,7 +243,21 @@ async function seed({ dir, url, apiUrl, octaviaUrl }) {
   return { projects: { admin: admin.project.id, ...ids.projects }, users: { admin: admin.user.id, ...ids.users } };
 }
 
-seed(parseArguments(process.argv.slice(2))).then(
+/** A connection Keystone closed without an answer (seen on a loaded machine), as opposed to an answer that refuses. */
+const connectionLost = (error) => ['UND_ERR_SOCKET', 'ECONNRESET'].includes(error.cause?.code);
+
+/** Every step finds what exists before it creates, so the whole seed may run again after a lost connection, once. */
+async function seedOnce(options) {
+  try {
+    return await seed(options);
+  } catch (error) {
+    if (!connectionLost(error)) throw error;
+    console.error(`keystone-seed: ${error.message} (${error.cause.code}); seeding again`);
+    return seed(options);
+  }
+}
+
+seedOnce(parseArguments(process.argv.slice(2))).then(
   (ids) => console.log(JSON.stringify(ids)),
   (error) => {
     console.error(`keystone-seed: ${error.message}${error.cause ? ` (${error.cause.code ?? error.cause.message})` : ''}`);
