@@ -259,7 +259,7 @@ export function eventCatalogueDocument(): EventCatalogueDocument {
         channel: { $ref: `#/channels/${aggregate}` },
         title: `Append a commit to a ${aggregate}'s stream`,
         summary:
-          'Through the event store only (libs/event-store): decide on the stream as read, append with the expected last subject sequence, decide again on a conflict.',
+          'Through the one command handler only (handleCommand, libs/event-log): decide on the stream as read, append with the expected last subject sequence, decide again on a conflict.',
         messages: ofAggregate(aggregate).map((e) => ({ $ref: `#/channels/${aggregate}/messages/${e.type}` })),
       } satisfies CatalogueOperation,
     ]),
