@@ -50,7 +50,8 @@ export async function runDevNodes(args: string[], natsUrl: string): Promise<numb
         reconcileMs: 5000,
         observeMs: 5000,
         log: (level, fields, message) => {
-          if (level !== 'info' || message !== 'placement applied') console.log(`${nodeId}: ${message} ${JSON.stringify(fields)}`);
+          if (level !== 'debug' && (level !== 'info' || message !== 'placement applied'))
+            console.log(`${nodeId}: ${message} ${JSON.stringify(fields)}`);
         },
       }),
     ),

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { ObservedNode, ObservedPlacement, PlacementDriver } from '@lbaas/dataplane';
 import type { DesiredNode, DesiredPlacement } from './desired';
 import { type Step, vmIdOf } from './plan';
@@ -22,6 +23,8 @@ export interface ExecutionResult {
 export interface ExecutorOptions {
   /** A removal running beside the passes ended; `error` is null when the placement is gone. */
   readonly onRemoved: (vmId: string, error: string | null) => void;
+  /** A placement's step ended, with how long it took: where a placement's time goes (the dataplane bench reads it). */
+  readonly onStepDone?: (vmId: string, step: Step['kind'], ms: number) => void;
 }
 
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -82,7 +85,11 @@ export class Executor {
     if (d.run.kind === 'wait') return { kind: 'waiting', reason: d.run.reason };
     if (d.run.kind === 'fail') return { kind: 'failed', reason: d.run.reason };
     try {
-      for (const step of steps) await this.apply(step);
+      for (const step of steps) {
+        const started = performance.now();
+        await this.apply(step);
+        this.o.onStepDone?.(d.vmId, step.kind, performance.now() - started);
+      }
     } catch (error) {
       return { kind: 'failed', reason: reasonOf(error) };
     }

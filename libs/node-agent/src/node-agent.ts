@@ -93,6 +93,7 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
       // Its release is reported by a pass that sees it gone.
       if (deleting) queue.add(instanceId, null);
     },
+    onStepDone: (vmId, step, ms) => log('debug', { vmId, step, ms: Math.round(ms * 10) / 10 }, 'step done'),
   });
 
   const pass = async (): Promise<void> => {
