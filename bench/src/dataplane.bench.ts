@@ -1,14 +1,19 @@
 import { ensureFabric, inNamespace, plugNamespace, removeNamespaces } from '@lbaas/dataplane';
+import type { EventEnvelope } from '@lbaas/domain';
+import { type CommitFollower, connectNats, followCommits } from '@lbaas/event-log';
 import { builtService, freePort, type ServiceProcess, spawnService, type Stack, startStack } from '@lbaas/testing';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { type BenchRow, percentile, report } from './report';
+import type { NatsConnection } from 'nats';
+import { handHaproxyConfig, plainKeepalivedConfig } from './dataplane-floors';
+import { type BenchRow, percentile, report, round } from './report';
+import { checkLines, stageTable, stepLines, type VipRun, vipTimeline } from './vip-timeline';
 
 const PREFIX = `lbb${process.pid.toString(16)}-`;
-const RUNS = 20;
+const RUNS = 10;
 const FAILOVERS = 5;
 const MEMBER_CHANGES = 50;
 const RELOADS = 20;
@@ -81,6 +86,8 @@ async function run(signal: AbortSignal): Promise<void> {
   const children: ChildProcess[] = [];
   const services: ServiceProcess[] = [];
   let stack: Stack | null = null;
+  let nc: NatsConnection | null = null;
+  let follower: CommitFollower | null = null;
   const runRoot = mkdtempSync(join(tmpdir(), 'lbb-run-'));
   try {
     await ensureFabric(PREFIX);
@@ -105,27 +112,7 @@ async function run(signal: AbortSignal): Promise<void> {
       const ns = await plugNamespace(PREFIX, `floor-${i}`, address);
       const dir = join(runRoot, `floor-${i}`);
       mkdirSync(dir);
-      writeFileSync(
-        join(dir, 'haproxy.cfg'),
-        [
-          'global',
-          '    master-worker',
-          `    pidfile ${dir}/haproxy.pid`,
-          'defaults',
-          '    mode http',
-          '    timeout connect 5000',
-          '    timeout client 50000',
-          '    timeout server 50000',
-          'frontend f',
-          `    bind ${address}:80`,
-          '    default_backend b',
-          'backend b',
-          '    balance roundrobin',
-          '    server s1 198.18.2.11:80 weight 1',
-          '    server s2 198.18.2.12:80 weight 1',
-          '',
-        ].join('\n'),
-      );
+      writeFileSync(join(dir, 'haproxy.cfg'), handHaproxyConfig(dir, `${address}:80`, ['198.18.2.11:80', '198.18.2.12:80']));
       execFileSync('ip', ['netns', 'exec', ns, '/usr/sbin/haproxy', '-W', '-D', '-f', join(dir, 'haproxy.cfg')], { stdio: 'ignore' });
       await untilAnswer(client, `http://${address}/`);
       floorStart.push(performance.now() - started);
@@ -138,6 +125,8 @@ async function run(signal: AbortSignal): Promise<void> {
       LBAAS_RUN_DIR: runRoot,
       LBAAS_SECRET_KEY_FILE: join(runRoot, 'secret.key'),
       LBAAS_NODE_SILENCE_MS: '2000',
+      // The renderer's `checked` and the agents' `step done` lines: what the stage table is made of.
+      LBAAS_LOG_LEVEL: 'debug',
     };
     services.push(spawnService('scheduler', builtService('scheduler'), { ...env, LBAAS_HEALTH_PORT: String(await freePort()) }));
     services.push(
@@ -172,6 +161,15 @@ async function run(signal: AbortSignal): Promise<void> {
       return (text ? JSON.parse(text) : {}) as T;
     };
     await sleep(3000);
+    // Every event the run appends, for the stage table (their occurredAt).
+    const events: EventEnvelope[] = [];
+    nc = await connectNats('lbaas-bench-dataplane', s.nats.url);
+    follower = await followCommits({
+      nc,
+      onCommit: ({ commit }) => {
+        events.push(...commit.events);
+      },
+    });
     const net = await call<{ network: { id: string } }>('POST', '/v2.0/networks', { network: { name: 'bench' } });
     const subnet = (
       await call<{ subnet: { id: string } }>('POST', '/v2.0/subnets', { subnet: { network_id: net.network.id, cidr: '198.18.0.0/16' } })
@@ -194,9 +192,11 @@ async function run(signal: AbortSignal): Promise<void> {
 
     // The system: POST vip -> first 200 through it.
     const vipToAnswer: number[] = [];
+    const vipRuns: Omit<VipRun, 'events' | 'checks' | 'steps'>[] = [];
     for (let i = 0; i < RUNS; i++) {
       check();
       const { pool } = await newPool();
+      const postedAt = Date.now();
       const started = performance.now();
       const vip = (
         await call<{ vip: { id: string; address: string } }>('POST', '/v2.0/lb/vips', {
@@ -205,6 +205,11 @@ async function run(signal: AbortSignal): Promise<void> {
       ).vip;
       await untilAnswer(client, `http://${vip.address}/`);
       vipToAnswer.push(performance.now() - started);
+      vipRuns.push({ vipId: vip.id, postedAt, answeredAt: Date.now() });
+      // The ACTIVE the active's agent appends once it sees the address (it may come after the answer), before the VIP goes.
+      const isActive = (e: EventEnvelope) =>
+        e.type === 'VipStatusChanged' && e.aggregateId === vip.id && (e.data as { status?: string }).status === 'ACTIVE';
+      for (let w = 0; w < 100 && !events.some(isActive); w++) await sleep(50);
       if (i < RUNS - 1) await call('DELETE', `/v2.0/lb/vips/${vip.id}`);
     }
 
@@ -243,48 +248,11 @@ async function run(signal: AbortSignal): Promise<void> {
           execFileSync('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv4.ip_nonlocal_bind=1']);
           const dir = join(runRoot, `ka-${i}-${x}`);
           mkdirSync(dir);
-          writeFileSync(
-            join(dir, 'haproxy.cfg'),
-            [
-              'global',
-              '    master-worker',
-              `    pidfile ${dir}/haproxy.pid`,
-              'defaults',
-              '    mode http',
-              '    timeout connect 5000',
-              '    timeout client 50000',
-              '    timeout server 50000',
-              'frontend f',
-              `    bind 198.18.4.${10 + i}:80`,
-              '    default_backend b',
-              'backend b',
-              '    server s1 198.18.2.11:80',
-              '',
-            ].join('\n'),
-          );
+          writeFileSync(join(dir, 'haproxy.cfg'), handHaproxyConfig(dir, `198.18.4.${10 + i}:80`, ['198.18.2.11:80']));
+          const own = (n: number) => `198.19.250.${10 * i + n + 1}`;
           writeFileSync(
             join(dir, 'keepalived.conf'),
-            [
-              'global_defs {',
-              `    router_id ka${x}`,
-              '    vrrp_version 3',
-              '}',
-              'vrrp_instance plain {',
-              `    state ${k === 0 ? 'MASTER' : 'BACKUP'}`,
-              '    interface lbv0',
-              '    virtual_router_id 250',
-              `    priority ${k === 0 ? 200 : 100}`,
-              '    advert_int 0.1',
-              `    unicast_src_ip 198.19.250.${10 * i + k + 1}`,
-              '    unicast_peer {',
-              `        198.19.250.${10 * i + 2 - k}`,
-              '    }',
-              '    virtual_ipaddress {',
-              `        198.18.4.${10 + i}/24 dev lbv0`,
-              '    }',
-              '}',
-              '',
-            ].join('\n'),
+            plainKeepalivedConfig({ name: `ka${x}`, master: k === 0, self: own(k), peer: own(1 - k), vip: `198.18.4.${10 + i}` }),
           );
           execFileSync('ip', ['netns', 'exec', ns, '/usr/sbin/haproxy', '-W', '-D', '-f', join(dir, 'haproxy.cfg')], { stdio: 'ignore' });
           execFileSync('ip', [
@@ -336,6 +304,14 @@ async function run(signal: AbortSignal): Promise<void> {
     const loadResult = JSON.parse(loadOut.trim() || '{"ok":0,"failed":-1}') as { ok: number; failed: number };
 
     const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+    const checks = checkLines(services.find((p) => p.name === 'config-renderer')?.logs() ?? '');
+    const steps = services.filter((p) => p.name.startsWith('node-')).flatMap((p) => stepLines(p.logs()));
+    const stages = stageTable(vipRuns.map((r) => vipTimeline({ ...r, events, checks, steps }))).map((r) => ({
+      stage: r.stage,
+      p50: Math.round(r.p50),
+      p95: Math.round(r.p95),
+      share: `${round(r.share).toFixed(1)} %`,
+    }));
     const rows: BenchRow[] = [
       {
         metric: 'POST vip -> first 200, p50',
@@ -376,8 +352,13 @@ async function run(signal: AbortSignal): Promise<void> {
       vipToAnswerMs: vipToAnswer.map(Math.round),
       failoverGapMs: failoverGap.map(Math.round),
       plainGapMs: plainGap.map(Math.round),
+      stagesMs: stages,
     });
+    console.log(`\nPOST vip -> first 200 by stage (ms over ${RUNS} runs)`);
+    console.table(stages);
   } finally {
+    await follower?.stop();
+    await nc?.close();
     await Promise.all(services.map((p) => p.stop()));
     for (const c of children) c.kill('SIGKILL');
     await removeNamespaces(PREFIX);
