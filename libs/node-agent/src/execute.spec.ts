@@ -67,6 +67,20 @@ describe('Executor with the fake driver', () => {
     expect(second.outcomes.get(VM.a)).toEqual({ kind: 'converged', stepsTaken: 0, holdsVip: true });
   });
 
+  it("times each of a placement's steps that ran, in order", async () => {
+    const timed: [string, string][] = [];
+    const timing = new Executor(driver, {
+      onRemoved: () => undefined,
+      onStepDone: (vmId, step, ms) => ms >= 0 && timed.push([vmId, step]),
+    });
+    await reconcile(timing, driver, desiredOf([running(specOf(VM.a))]));
+    expect(timed).toEqual([
+      [VM.a, 'plumb'],
+      [VM.a, 'startHaproxy'],
+      [VM.a, 'startKeepalived'],
+    ]);
+  });
+
   it('looks again after its steps whether VRRP gave the active the VIP', async () => {
     driver.holdsVip = () => false;
     const desired = desiredOf([running(specOf(VM.a))]);
