@@ -51,11 +51,22 @@ interface ViewRow {
 type ViewRowsByCollection = Map<Collection, Map<string, ViewRow>>;
 
 interface LoadedState {
+  readonly behaviour: AggregateBehaviour;
   version: number;
   state: unknown;
+  /** The state as stored: the JSON text the state was last parsed from. */
+  json: string;
+  /** The rows the tables hold for the aggregate: what its views showed when last written. */
   rows: ViewRowsByCollection;
   changed: boolean;
 }
+type LoadedStates = Map<string, LoadedState>;
+
+/**
+ * How many folded states a rebuild keeps between batches. Below it the rebuild reads no state
+ * back (it wrote every one itself); above it, it drops them and reads each batch's back.
+ */
+const MAX_CARRIED_STATES = 100_000;
 
 function viewRows(views: ResourceRows): ViewRowsByCollection {
   const byCollection: ViewRowsByCollection = new Map();
@@ -112,8 +123,11 @@ export class Projector {
       let position = 0;
       let batch: ProjectableCommit[] = [];
       let batchSize = 0;
+      // The tables start empty, so an aggregate the rebuild has not folded yet has no stored state.
+      let carried: LoadedStates | undefined = new Map();
       const flush = async () => {
-        const result = await this.applyBatch(batch);
+        const result = await this.applyBatch(batch, carried);
+        if (carried && carried.size > MAX_CARRIED_STATES) carried = undefined;
         commits += result.commits;
         events += result.events;
         position = result.position;
@@ -145,7 +159,11 @@ export class Projector {
     return run;
   }
 
-  private applyBatch(stored: readonly ProjectableCommit[]): Promise<ApplyResult> {
+  /**
+   * `carried` holds every state stored so far (a rebuild's own), so none is read back; without
+   * it the batch reads the states of the aggregates it touches.
+   */
+  private applyBatch(stored: readonly ProjectableCommit[], carried?: LoadedStates): Promise<ApplyResult> {
     return this.db.transaction(async (tx) => {
       const checkpoint = await readPosition(tx, this.name, true);
       let position = checkpoint;
@@ -157,8 +175,7 @@ export class Projector {
       }
       if (fresh.length === 0) return { position, commits: 0, events: 0 };
 
-      const states = await this.loadStates(tx, fresh);
-      const changes = new RowChanges();
+      const states = carried ?? (await this.loadStates(tx, fresh));
       let events = 0;
       for (const item of fresh) {
         const target = aggregateOf(item);
@@ -167,7 +184,8 @@ export class Projector {
         const key = stateKey(target.aggregate, target.id);
         let loaded = states.get(key);
         if (!loaded) {
-          loaded = { version: 0, state: behaviour.initialState, rows: viewRows(behaviour.views(behaviour.initialState)), changed: false };
+          const { initialState } = behaviour;
+          loaded = { behaviour, version: 0, state: initialState, json: '', rows: viewRows(behaviour.views(initialState)), changed: false };
           states.set(key, loaded);
         }
         if (item.seq <= loaded.version) continue;
@@ -175,27 +193,41 @@ export class Projector {
         for (const event of item.commit.events) next = behaviour.evolve(next, this.domain.upcast(event));
         // A JSON round trip per commit makes a rebuilt state identical to one stored and reloaded live;
         // it leaves secrets out, which no view shows.
-        next = JSON.parse(JSON.stringify(next ?? null, withoutSecrets));
-        const rows = viewRows(behaviour.views(next));
-        changes.diff(loaded.rows, rows);
-        Object.assign(loaded, { version: item.seq, state: next, rows, changed: true });
+        loaded.json = JSON.stringify(next ?? null, withoutSecrets);
+        loaded.state = JSON.parse(loaded.json);
+        loaded.version = item.seq;
+        loaded.changed = true;
         events += item.commit.events.length;
       }
 
+      // Each row belongs to one aggregate, so the rows its last state shows are the batch's net
+      // change to them: the views are drawn once per aggregate and batch, not once per commit.
+      const changes = new RowChanges();
+      const saved: AggregateState[] = [];
+      for (const [key, loaded] of states) {
+        if (!loaded.changed) continue;
+        const rows = viewRows(loaded.behaviour.views(loaded.state));
+        changes.diff(loaded.rows, rows);
+        loaded.rows = rows;
+        loaded.changed = false;
+        const [aggregate, aggregate_id] = splitStateKey(key);
+        saved.push({ aggregate, aggregate_id, version: loaded.version, state: loaded.json });
+      }
+
       await changes.write(tx);
-      await saveStates(tx, states);
+      await upsert(tx, AggregateState, saved, ['aggregate', 'aggregate_id']);
       await upsert(tx, Checkpoint, [{ projection: this.name, position }], ['projection']);
       return { position, commits: fresh.length, events };
     });
   }
 
-  private async loadStates(tx: EntityManager, commits: readonly ProjectableCommit[]): Promise<Map<string, LoadedState>> {
+  private async loadStates(tx: EntityManager, commits: readonly ProjectableCommit[]): Promise<LoadedStates> {
     const wanted = new Map<string, { aggregate: AggregateType; id: string }>();
     for (const item of commits) {
       const target = aggregateOf(item);
       if (target) wanted.set(stateKey(target.aggregate, target.id), target);
     }
-    const states = new Map<string, LoadedState>();
+    const states: LoadedStates = new Map();
     const ids = [...new Set([...wanted.values()].map((target) => target.id))];
     for (const chunk of chunks(ids, 500)) {
       for (const row of await tx.find(AggregateState, { where: { aggregate_id: In(chunk) } })) {
@@ -203,7 +235,14 @@ export class Projector {
         const behaviour = this.domain.aggregates[row.aggregate as AggregateType];
         if (!wanted.has(key) || !behaviour) continue;
         const state: unknown = JSON.parse(row.state);
-        states.set(key, { version: row.version, state, rows: viewRows(behaviour.views(state)), changed: false });
+        states.set(key, {
+          behaviour,
+          version: row.version,
+          state,
+          json: row.state,
+          rows: viewRows(behaviour.views(state)),
+          changed: false,
+        });
       }
     }
     return states;
@@ -259,16 +298,6 @@ class RowChanges {
     if (!pending) this.byCollection.set(collection, (pending = new Map()));
     return pending;
   }
-}
-
-async function saveStates(tx: EntityManager, states: ReadonlyMap<string, LoadedState>): Promise<void> {
-  const rows: AggregateState[] = [];
-  for (const [key, loaded] of states) {
-    if (!loaded.changed) continue;
-    const [aggregate, aggregate_id] = splitStateKey(key);
-    rows.push({ aggregate, aggregate_id, version: loaded.version, state: JSON.stringify(loaded.state) });
-  }
-  await upsert(tx, AggregateState, rows, ['aggregate', 'aggregate_id']);
 }
 
 /**
