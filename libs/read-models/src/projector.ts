@@ -117,7 +117,6 @@ export class Projector {
     return this.exclusive(async () => {
       const started = process.hrtime.bigint();
       const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
-      await this.clear();
       let commits = 0;
       let events = 0;
       let position = 0;
@@ -125,22 +124,36 @@ export class Projector {
       let batchSize = 0;
       // The tables start empty, so an aggregate the rebuild has not folded yet has no stored state.
       let carried: LoadedStates | undefined = new Map();
+      // One write at a time, in order, while the next batch is read off the stream: the read
+      // overlaps the database's work instead of waiting for it.
+      let writing = guarded(this.clear());
       const flush = async () => {
-        const result = await this.applyBatch(batch, carried);
-        if (carried && carried.size > MAX_CARRIED_STATES) carried = undefined;
-        commits += result.commits;
-        events += result.events;
-        position = result.position;
+        const next = batch;
         batch = [];
         batchSize = 0;
-        options.onProgress?.({ commits, events, position, seconds: seconds() });
+        await writing;
+        writing = guarded(
+          this.applyBatch(next, carried).then((result) => {
+            if (carried && carried.size > MAX_CARRIED_STATES) carried = undefined;
+            commits += result.commits;
+            events += result.events;
+            position = result.position;
+            options.onProgress?.({ commits, events, position, seconds: seconds() });
+          }),
+        );
       };
-      for await (const stored of source) {
-        batch.push(stored);
-        batchSize += stored.commit.events.length;
-        if (batchSize >= batchEvents) await flush();
+      try {
+        for await (const stored of source) {
+          batch.push(stored);
+          batchSize += stored.commit.events.length;
+          if (batchSize >= batchEvents) await flush();
+        }
+        if (batch.length > 0) await flush();
+      } finally {
+        // Whatever ended the replay, no write outlives the rebuild's turn.
+        await writing.catch(() => undefined);
       }
-      if (batch.length > 0) await flush();
+      await writing;
       return { commits, events, position, seconds: seconds() };
     });
   }
@@ -247,6 +260,12 @@ export class Projector {
     }
     return states;
   }
+}
+
+/** The same promise, marked handled: its failure surfaces where it is awaited, not as an unhandled rejection before. */
+function guarded<T>(work: Promise<T>): Promise<T> {
+  work.catch(() => undefined);
+  return work;
 }
 
 /**
