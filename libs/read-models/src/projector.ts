@@ -51,11 +51,22 @@ interface ViewRow {
 type ViewRowsByCollection = Map<Collection, Map<string, ViewRow>>;
 
 interface LoadedState {
+  readonly behaviour: AggregateBehaviour;
   version: number;
   state: unknown;
+  /** The state as stored: the JSON text the state was last parsed from. */
+  json: string;
+  /** The rows the tables hold for the aggregate: what its views showed when last written. */
   rows: ViewRowsByCollection;
   changed: boolean;
 }
+type LoadedStates = Map<string, LoadedState>;
+
+/**
+ * How many folded states a rebuild keeps between batches. Below it the rebuild reads no state
+ * back (it wrote every one itself); above it, it drops them and reads each batch's back.
+ */
+const MAX_CARRIED_STATES = 100_000;
 
 function viewRows(views: ResourceRows): ViewRowsByCollection {
   const byCollection: ViewRowsByCollection = new Map();
@@ -106,27 +117,43 @@ export class Projector {
     return this.exclusive(async () => {
       const started = process.hrtime.bigint();
       const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
-      await this.clear();
       let commits = 0;
       let events = 0;
       let position = 0;
       let batch: ProjectableCommit[] = [];
       let batchSize = 0;
+      // The tables start empty, so an aggregate the rebuild has not folded yet has no stored state.
+      let carried: LoadedStates | undefined = new Map();
+      // One write at a time, in order, while the next batch is read off the stream: the read
+      // overlaps the database's work instead of waiting for it.
+      let writing = guarded(this.clear());
       const flush = async () => {
-        const result = await this.applyBatch(batch);
-        commits += result.commits;
-        events += result.events;
-        position = result.position;
+        const next = batch;
         batch = [];
         batchSize = 0;
-        options.onProgress?.({ commits, events, position, seconds: seconds() });
+        await writing;
+        writing = guarded(
+          this.applyBatch(next, carried).then((result) => {
+            if (carried && carried.size > MAX_CARRIED_STATES) carried = undefined;
+            commits += result.commits;
+            events += result.events;
+            position = result.position;
+            options.onProgress?.({ commits, events, position, seconds: seconds() });
+          }),
+        );
       };
-      for await (const stored of source) {
-        batch.push(stored);
-        batchSize += stored.commit.events.length;
-        if (batchSize >= batchEvents) await flush();
+      try {
+        for await (const stored of source) {
+          batch.push(stored);
+          batchSize += stored.commit.events.length;
+          if (batchSize >= batchEvents) await flush();
+        }
+        if (batch.length > 0) await flush();
+      } finally {
+        // Whatever ended the replay, no write outlives the rebuild's turn.
+        await writing.catch(() => undefined);
       }
-      if (batch.length > 0) await flush();
+      await writing;
       return { commits, events, position, seconds: seconds() };
     });
   }
@@ -145,7 +172,11 @@ export class Projector {
     return run;
   }
 
-  private applyBatch(stored: readonly ProjectableCommit[]): Promise<ApplyResult> {
+  /**
+   * `carried` holds every state stored so far (a rebuild's own), so none is read back; without
+   * it the batch reads the states of the aggregates it touches.
+   */
+  private applyBatch(stored: readonly ProjectableCommit[], carried?: LoadedStates): Promise<ApplyResult> {
     return this.db.transaction(async (tx) => {
       const checkpoint = await readPosition(tx, this.name, true);
       let position = checkpoint;
@@ -157,8 +188,7 @@ export class Projector {
       }
       if (fresh.length === 0) return { position, commits: 0, events: 0 };
 
-      const states = await this.loadStates(tx, fresh);
-      const changes = new RowChanges();
+      const states = carried ?? (await this.loadStates(tx, fresh));
       let events = 0;
       for (const item of fresh) {
         const target = aggregateOf(item);
@@ -167,7 +197,8 @@ export class Projector {
         const key = stateKey(target.aggregate, target.id);
         let loaded = states.get(key);
         if (!loaded) {
-          loaded = { version: 0, state: behaviour.initialState, rows: viewRows(behaviour.views(behaviour.initialState)), changed: false };
+          const { initialState } = behaviour;
+          loaded = { behaviour, version: 0, state: initialState, json: '', rows: viewRows(behaviour.views(initialState)), changed: false };
           states.set(key, loaded);
         }
         if (item.seq <= loaded.version) continue;
@@ -175,27 +206,41 @@ export class Projector {
         for (const event of item.commit.events) next = behaviour.evolve(next, this.domain.upcast(event));
         // A JSON round trip per commit makes a rebuilt state identical to one stored and reloaded live;
         // it leaves secrets out, which no view shows.
-        next = JSON.parse(JSON.stringify(next ?? null, withoutSecrets));
-        const rows = viewRows(behaviour.views(next));
-        changes.diff(loaded.rows, rows);
-        Object.assign(loaded, { version: item.seq, state: next, rows, changed: true });
+        loaded.json = storedJson(next);
+        loaded.state = JSON.parse(loaded.json);
+        loaded.version = item.seq;
+        loaded.changed = true;
         events += item.commit.events.length;
       }
 
+      // Each row belongs to one aggregate, so the rows its last state shows are the batch's net
+      // change to them: the views are drawn once per aggregate and batch, not once per commit.
+      const changes = new RowChanges();
+      const saved: AggregateState[] = [];
+      for (const [key, loaded] of states) {
+        if (!loaded.changed) continue;
+        const rows = viewRows(loaded.behaviour.views(loaded.state));
+        changes.diff(loaded.rows, rows);
+        loaded.rows = rows;
+        loaded.changed = false;
+        const [aggregate, aggregate_id] = splitStateKey(key);
+        saved.push({ aggregate, aggregate_id, version: loaded.version, state: loaded.json });
+      }
+
       await changes.write(tx);
-      await saveStates(tx, states);
+      await upsert(tx, AggregateState, saved, ['aggregate', 'aggregate_id']);
       await upsert(tx, Checkpoint, [{ projection: this.name, position }], ['projection']);
       return { position, commits: fresh.length, events };
     });
   }
 
-  private async loadStates(tx: EntityManager, commits: readonly ProjectableCommit[]): Promise<Map<string, LoadedState>> {
+  private async loadStates(tx: EntityManager, commits: readonly ProjectableCommit[]): Promise<LoadedStates> {
     const wanted = new Map<string, { aggregate: AggregateType; id: string }>();
     for (const item of commits) {
       const target = aggregateOf(item);
       if (target) wanted.set(stateKey(target.aggregate, target.id), target);
     }
-    const states = new Map<string, LoadedState>();
+    const states: LoadedStates = new Map();
     const ids = [...new Set([...wanted.values()].map((target) => target.id))];
     for (const chunk of chunks(ids, 500)) {
       for (const row of await tx.find(AggregateState, { where: { aggregate_id: In(chunk) } })) {
@@ -203,11 +248,24 @@ export class Projector {
         const behaviour = this.domain.aggregates[row.aggregate as AggregateType];
         if (!wanted.has(key) || !behaviour) continue;
         const state: unknown = JSON.parse(row.state);
-        states.set(key, { version: row.version, state, rows: viewRows(behaviour.views(state)), changed: false });
+        states.set(key, {
+          behaviour,
+          version: row.version,
+          state,
+          json: row.state,
+          rows: viewRows(behaviour.views(state)),
+          changed: false,
+        });
       }
     }
     return states;
   }
+}
+
+/** The same promise, marked handled: its failure surfaces where it is awaited, not as an unhandled rejection before. */
+function guarded<T>(work: Promise<T>): Promise<T> {
+  work.catch(() => undefined);
+  return work;
 }
 
 /**
@@ -216,6 +274,16 @@ export class Projector {
  */
 const SECRET_FIELD = /password|passphrase|secret|private_?key/i;
 const withoutSecrets = (key: string, value: unknown): unknown => (SECRET_FIELD.test(key) ? undefined : value);
+
+/**
+ * A state's JSON without its secrets. A key keeps its letters verbatim in JSON text, so a text
+ * the pattern does not match has no secret field; only such a rare state pays for the replacer,
+ * which takes JSON.stringify off its fast path.
+ */
+function storedJson(state: unknown): string {
+  const json = JSON.stringify(state ?? null);
+  return SECRET_FIELD.test(json) ? JSON.stringify(state ?? null, withoutSecrets) : json;
+}
 
 /** The net change of a batch per table: the last row written wins, null deletes. */
 class RowChanges {
@@ -259,16 +327,6 @@ class RowChanges {
     if (!pending) this.byCollection.set(collection, (pending = new Map()));
     return pending;
   }
-}
-
-async function saveStates(tx: EntityManager, states: ReadonlyMap<string, LoadedState>): Promise<void> {
-  const rows: AggregateState[] = [];
-  for (const [key, loaded] of states) {
-    if (!loaded.changed) continue;
-    const [aggregate, aggregate_id] = splitStateKey(key);
-    rows.push({ aggregate, aggregate_id, version: loaded.version, state: JSON.stringify(loaded.state) });
-  }
-  await upsert(tx, AggregateState, rows, ['aggregate', 'aggregate_id']);
 }
 
 /**
