@@ -288,6 +288,19 @@ const ROOT = process.getuid?.() === 0;
       200,
     );
   };
+  /** Sessions open to the pool's members, as the active placement's HAProxy counts them. */
+  const sessionsInProgress = async (): Promise<number> => {
+    const active = (await instance())?.vm_list.find((vm) => vm.ha === 'active: 200');
+    if (!active) return 0;
+    const [header, ...lines] = ((await runtimeCommand(join(runRoot, active.uuid, 'haproxy.sock'), 'show stat')) ?? '').split('\n');
+    const columns = header.replace(/^# /, '').split(',');
+    const [name, current] = ['svname', 'scur'].map((column) => columns.indexOf(column));
+    return lines
+      .filter((line) => line.startsWith(`${pool.id},`))
+      .map((line) => line.split(','))
+      .filter((fields) => !['FRONTEND', 'BACKEND'].includes(fields[name]))
+      .reduce((sum, fields) => sum + Number(fields[current] || 0), 0);
+  };
   /** What each placement's HAProxy says of the members, for a failure message. */
   const checkerView = async (): Promise<string> => {
     const si = await instance();
@@ -369,8 +382,9 @@ const ROOT = process.getuid?.() === 0;
       200,
     );
     await waitFor('both members answering', async () => (await counts(4)).size === 2, 10_000, 100);
-    const slow = inNamespace(client, 'curl', ['-s', '-m', '10', `http://${vip.address}/slow`], 15_000);
-    await new Promise((r) => setTimeout(r, 500));
+    // Held long enough for the quick requests on a loaded machine; they start once HAProxy counts it.
+    const slow = inNamespace(client, 'curl', ['-s', '-m', '20', `http://${vip.address}/slow?ms=10000`], 25_000);
+    await waitFor('the slow request in progress', async () => (await sessionsInProgress()) === 1, 10_000, 50);
     const quick = await counts(6);
     const busy = (await slow).stdout.trim();
     expect(['be-1', 'be-2']).toContain(busy);

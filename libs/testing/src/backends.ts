@@ -13,7 +13,7 @@ export interface BackendOptions {
 
 /**
  * The program (for `node -e`) of a test backend: answers `<name>\n` to any path; `/slow` after
- * 3 s, to hold a connection open; `/headers` with `{"name", "headers"}`, the request headers as
+ * 3 s (`/slow?ms=N`: N ms, at most 30 s), to hold a connection open; `/headers` with `{"name", "headers"}`, the request headers as
  * it received them, so a test can see what the load balancer added (X-Forwarded-For, ...).
  */
 export function backendProgram(options: BackendOptions): string {
@@ -27,7 +27,8 @@ export function backendProgram(options: BackendOptions): string {
     `const answer = (q, r) => {`,
     `  if (q.url === '/headers') { r.setHeader('content-type', 'application/json'); return r.end(JSON.stringify({ name, headers: q.headers })); }`,
     `  r.setHeader('content-type', 'text/plain');`,
-    `  setTimeout(() => r.end(name + '\\n'), q.url === '/slow' ? 3000 : 0);`,
+    `  const held = q.url.startsWith('/slow') ? Math.min(Number(new URL(q.url, 'http://backend').searchParams.get('ms')) || 3000, 30000) : 0;`,
+    `  setTimeout(() => r.end(name + '\\n'), held);`,
     `};`,
     `${server}.listen(${Number(port)}, ${JSON.stringify(address)});`,
   ].join('\n');
