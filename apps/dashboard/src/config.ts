@@ -1,4 +1,5 @@
 import { natsUrlFromEnv } from '@lbaas/event-log';
+import { authModeFromEnv, keystoneTimeoutMsFromEnv, keystoneUrlFromEnv } from '@lbaas/identity';
 import { portFromEnv } from '@lbaas/service-shell';
 
 export interface DashboardConfig {
@@ -19,10 +20,9 @@ export function dashboardConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Da
     natsUrl: natsUrlFromEnv(env),
     host: env.LBAAS_HEALTH_HOST?.trim() || '127.0.0.1',
     port: portFromEnv(env, 'LBAAS_HEALTH_PORT', 9702),
-    authMode: env.LBAAS_NOAUTH === '1' ? 'noauth' : env.LBAAS_AUTH?.trim() || 'tokens',
-    // Without /v3, as the contract names it; one with it (as in a clouds.yaml) means the same Keystone.
-    keystoneUrl: (env.LBAAS_KEYSTONE_URL?.trim() || 'http://127.0.0.1:5000').replace(/\/+$/, '').replace(/\/v3$/, ''),
-    keystoneTimeoutMs: Number(env.LBAAS_KEYSTONE_TIMEOUT_MS?.trim() || 3000),
+    authMode: env.LBAAS_NOAUTH === '1' ? 'noauth' : authModeFromEnv(env),
+    keystoneUrl: keystoneUrlFromEnv(env),
+    keystoneTimeoutMs: keystoneTimeoutMsFromEnv(env),
     logLevel: env.LBAAS_LOG_LEVEL?.trim() || 'info',
   };
 }

@@ -43,12 +43,19 @@ function baseUrl(name: string, raw: string): string {
   return raw.trim().replace(/\/+$/, '').replace(/\/v3$/, '');
 }
 
+/** LBAAS_KEYSTONE_URL, checked, without a trailing /v3. */
+export const keystoneUrlFromEnv = (env: NodeJS.ProcessEnv): string =>
+  baseUrl('LBAAS_KEYSTONE_URL', env.LBAAS_KEYSTONE_URL?.trim() || 'http://127.0.0.1:5000');
+
+/** LBAAS_KEYSTONE_TIMEOUT_MS: the deadline of one request to Keystone. */
+export const keystoneTimeoutMsFromEnv = (env: NodeJS.ProcessEnv): number => wholeNumber(env, 'LBAAS_KEYSTONE_TIMEOUT_MS', 3000, 1);
+
 /**
  * Keystone's settings from the environment (docs/ARCHITECTURE.md, "As built: identity"). Reads
  * the service user's password file once to fail at start when it is missing; a request re-reads it.
  */
 export function keystoneOptionsFromEnv(env: NodeJS.ProcessEnv, log: IdentityLog = stderrLog): KeystoneAuthenticatorOptions {
-  const url = baseUrl('LBAAS_KEYSTONE_URL', env.LBAAS_KEYSTONE_URL?.trim() || 'http://127.0.0.1:5000');
+  const url = keystoneUrlFromEnv(env);
   const publicUrl = env.LBAAS_KEYSTONE_PUBLIC_URL?.trim() || url;
   const passwordFile = env.LBAAS_KEYSTONE_PASSWORD_FILE?.trim() || join(process.cwd(), '.lbaas', 'keystone', 'service-password');
   try {
@@ -69,7 +76,7 @@ export function keystoneOptionsFromEnv(env: NodeJS.ProcessEnv, log: IdentityLog 
     },
     cacheTtlS: wholeNumber(env, 'LBAAS_KEYSTONE_CACHE_TTL_S', 300),
     negativeTtlS: wholeNumber(env, 'LBAAS_KEYSTONE_NEGATIVE_TTL_S', 10),
-    timeoutMs: wholeNumber(env, 'LBAAS_KEYSTONE_TIMEOUT_MS', 3000, 1),
+    timeoutMs: keystoneTimeoutMsFromEnv(env),
     log,
   };
 }
