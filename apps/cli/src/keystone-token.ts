@@ -1,3 +1,4 @@
+import { KeystoneUnreachable, type PasswordTokenAnswer, requestPasswordToken } from '@lbaas/identity';
 import { CommandError } from './cli-errors';
 import type { KeystonePasswordAuth } from './openstack-config';
 
@@ -43,27 +44,17 @@ export function tokensUrlOf(authUrl: string): string {
   return /\/v3$/.test(base) ? `${base}/auth/tokens` : `${base}/v3/auth/tokens`;
 }
 
-export function passwordAuthBody(auth: KeystonePasswordAuth): Record<string, unknown> {
-  return {
-    auth: {
-      identity: { methods: ['password'], password: { user: { ...auth.user, password: auth.password } } },
-      scope: { project: auth.project },
-    },
-  };
-}
-
 const who = (auth: KeystonePasswordAuth): string => ('name' in auth.user ? `user '${auth.user.name}'` : `user id ${auth.user.id}`);
 
 /** Keystone's own words: `{"error": {"code", "title", "message"}}`, or the status line. */
-async function keystoneRefusal(response: Response, auth: KeystonePasswordAuth): Promise<CommandError> {
-  const body: unknown = await response.json().catch(() => null);
-  const error = isRecord(body) && isRecord(body.error) ? body.error : null;
-  const message = error && typeof error.message === 'string' ? error.message : response.statusText || 'no reason given';
+function keystoneRefusal(answer: PasswordTokenAnswer, auth: KeystonePasswordAuth): CommandError {
+  const error = isRecord(answer.body) && isRecord(answer.body.error) ? answer.body.error : null;
+  const message = error && typeof error.message === 'string' ? error.message : answer.statusText || 'no reason given';
   const title = error && typeof error.title === 'string' ? ` ${error.title}` : '';
-  if (response.status === 401 || response.status === 403 || response.status === 404) {
-    return new CommandError(`Keystone refused to authenticate ${who(auth)} (${auth.origin}): ${response.status}${title}: ${message}`);
+  if (answer.status === 401 || answer.status === 403 || answer.status === 404) {
+    return new CommandError(`Keystone refused to authenticate ${who(auth)} (${auth.origin}): ${answer.status}${title}: ${message}`);
   }
-  return new CommandError(`Keystone answered ${response.status}${title} to the token request of ${who(auth)}: ${message}`);
+  return new CommandError(`Keystone answered ${answer.status}${title} to the token request of ${who(auth)}: ${message}`);
 }
 
 function catalogOf(value: unknown): CatalogService[] {
@@ -82,28 +73,25 @@ function catalogOf(value: unknown): CatalogService[] {
 /** Asks Keystone for a project-scoped token with the password method. */
 export async function requestProjectToken(auth: KeystonePasswordAuth, fetchImpl: Fetch = fetch): Promise<ProjectToken> {
   const url = tokensUrlOf(auth.authUrl);
-  let response: Response;
+  let answer: PasswordTokenAnswer;
   try {
-    response = await fetchImpl(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify(passwordAuthBody(auth)),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
+    answer = await requestPasswordToken(
+      url,
+      { user: auth.user, password: auth.password, scope: { project: auth.project } },
+      REQUEST_TIMEOUT_MS,
+      fetchImpl,
+    );
   } catch (error) {
-    const cause =
-      error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
-    throw new CommandError(`Unable to reach Keystone at ${url} (${auth.origin}): ${cause}`);
+    if (!(error instanceof KeystoneUnreachable)) throw error;
+    throw new CommandError(`Unable to reach Keystone at ${url} (${auth.origin}): ${error.message}`);
   }
-  if (response.status !== 201 && response.status !== 200) throw await keystoneRefusal(response, auth);
-  const token = response.headers.get('x-subject-token');
-  const body: unknown = await response.json().catch(() => null);
-  const scoped = isRecord(body) && isRecord(body.token) ? body.token : null;
-  if (!token || scoped === null) throw new CommandError(`Keystone at ${url} answered ${response.status} without a token.`);
+  if (answer.status !== 201 && answer.status !== 200) throw keystoneRefusal(answer, auth);
+  const scoped = isRecord(answer.body) && isRecord(answer.body.token) ? answer.body.token : null;
+  if (!answer.token || scoped === null) throw new CommandError(`Keystone at ${url} answered ${answer.status} without a token.`);
   const project = isRecord(scoped.project) ? scoped.project : null;
   if (project === null)
     throw new CommandError(`Keystone gave ${who(auth)} a token without a project; the API needs a project-scoped token.`);
-  return { token, projectName: stringOr(project.name, stringOr(project.id, '')), catalog: catalogOf(scoped.catalog) };
+  return { token: answer.token, projectName: stringOr(project.name, stringOr(project.id, '')), catalog: catalogOf(scoped.catalog) };
 }
 
 /** The API's URL from the catalog: the `network` service's endpoint on the interface (and region) asked for. */

@@ -1,4 +1,4 @@
-import { AuthenticationError } from '@lbaas/identity';
+import { AuthenticationError, causeOf, KeystoneUnreachable, requestPasswordToken } from '@lbaas/identity';
 
 /** What the sign-in form sends: a Keystone user's name and password, and optionally the project and domain. */
 export interface PasswordSignIn {
@@ -51,36 +51,29 @@ export class KeystoneSignIn {
 
   private async call(path: string, init: RequestInit): Promise<Response> {
     try {
-      return await this.fetchImpl(`${this.keystoneUrl.replace(/\/+$/, '')}${path}`, {
-        ...init,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+      return await this.fetchImpl(`${this.base}${path}`, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (error) {
-      const cause =
-        error instanceof Error && error.cause instanceof Error
-          ? error.cause.message
-          : error instanceof Error
-            ? error.message
-            : String(error);
-      throw new AuthenticationError('unavailable', `Keystone does not answer (${cause}); try again shortly.`);
+      throw unreachable(causeOf(error));
     }
   }
 
+  private get base(): string {
+    return this.keystoneUrl.replace(/\/+$/, '');
+  }
+
   private async passwordToken(form: PasswordSignIn, scope: Scope): Promise<{ token: string; scoped: boolean }> {
-    const auth = {
-      identity: { methods: ['password'], password: { user: { name: form.username, domain: domainOf(form), password: form.password } } },
-      ...(scope === null ? {} : { scope }),
-    };
-    const response = await this.call('/v3/auth/tokens', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ auth }),
+    const user = { name: form.username, domain: domainOf(form) };
+    const answer = await requestPasswordToken(
+      `${this.base}/v3/auth/tokens`,
+      { user, password: form.password, scope },
+      this.timeoutMs,
+      this.fetchImpl,
+    ).catch((error: unknown) => {
+      throw error instanceof KeystoneUnreachable ? unreachable(error.message) : error;
     });
-    const body: unknown = await response.json().catch(() => null);
-    if (response.status !== 201) throw refusal(response.status, body);
-    const token = response.headers.get('x-subject-token');
-    if (!token) throw new AuthenticationError('unavailable', 'Keystone answered without a token.');
-    return { token, scoped: isRecord(body) && isRecord(body.token) && isRecord(body.token.project) };
+    if (answer.status !== 201) throw refusal(answer.status, answer.body);
+    if (!answer.token) throw new AuthenticationError('unavailable', 'Keystone answered without a token.');
+    return { token: answer.token, scoped: isRecord(answer.body) && isRecord(answer.body.token) && isRecord(answer.body.token.project) };
   }
 
   private async projectsOf(unscopedToken: string): Promise<{ id: string; name: string }[]> {
@@ -93,6 +86,9 @@ export class KeystoneSignIn {
       .map((p) => ({ id: String(p.id), name: typeof p.name === 'string' ? p.name : String(p.id) }));
   }
 }
+
+const unreachable = (cause: string): AuthenticationError =>
+  new AuthenticationError('unavailable', `Keystone does not answer (${cause}); try again shortly.`);
 
 /** Keystone's `{"error": {"message"}}`: a 4xx is the caller's (a wrong password), anything else Keystone's own trouble. */
 function refusal(status: number, body: unknown): AuthenticationError {

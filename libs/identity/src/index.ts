@@ -5,3 +5,4 @@ export * from './keystone-token';
 export * from './keystone-client';
 export * from './keystone-authenticator';
 export * from './authenticator-from-env';
+export * from './password-token';
