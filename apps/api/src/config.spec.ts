@@ -7,8 +7,7 @@ describe('apiConfigFromEnv', () => {
       port: 9696,
       natsUrl: 'nats://127.0.0.1:4222',
       logLevel: 'info',
-      noAuth: false,
-      noAuthTenant: 'noauth',
+      noAuthTenant: null,
       certificateKeyFile: '/etc/lbaas/certificate.key',
     });
   });
@@ -28,14 +27,13 @@ describe('apiConfigFromEnv', () => {
       port: 19696,
       natsUrl: 'nats://127.0.0.1:14222',
       logLevel: 'debug',
-      noAuth: true,
       noAuthTenant: 'dev',
       certificateKeyFile: '/tmp/certificate.key',
     });
   });
 
   it.each(['true', 'yes', '0', ''])('keeps authentication on unless LBAAS_NOAUTH is exactly 1 (not %p)', (value) => {
-    expect(apiConfigFromEnv({ LBAAS_NOAUTH: value }).noAuth).toBe(false);
+    expect(apiConfigFromEnv({ LBAAS_NOAUTH: value }).noAuthTenant).toBeNull();
   });
 
   it.each(['0', '65536', 'http', '80.5'])('refuses LBAAS_API_PORT=%s', (port) => {

@@ -1,13 +1,13 @@
 import { natsUrlFromEnv } from '@lbaas/event-log';
+import { noAuthTenantFromEnv } from '@lbaas/identity';
 
 export interface ApiConfig {
   readonly host: string;
   readonly port: number;
   readonly natsUrl: string;
   readonly logLevel: string;
-  /** LBAAS_NOAUTH=1: no token checks, every caller is an admin of `noAuthTenant`. Development only. */
-  readonly noAuth: boolean;
-  readonly noAuthTenant: string;
+  /** LBAAS_NOAUTH=1: no token checks, every caller is an admin of this tenant (null: tokens are checked). Development only. */
+  readonly noAuthTenant: string | null;
   /**
    * The deployment's certificate key (LBAAS_CERTIFICATE_KEY_FILE; `<file>.previous` beside it
    * during a key rotation): tenants' private keys are sealed with it. Only the api and the node
@@ -27,8 +27,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     port,
     natsUrl: natsUrlFromEnv(env),
     logLevel: env.LBAAS_LOG_LEVEL ?? 'info',
-    noAuth: env.LBAAS_NOAUTH === '1',
-    noAuthTenant: env.LBAAS_NOAUTH_TENANT ?? 'noauth',
+    noAuthTenant: noAuthTenantFromEnv(env),
     certificateKeyFile: env.LBAAS_CERTIFICATE_KEY_FILE?.trim() || DEFAULT_CERTIFICATE_KEY_FILE,
   };
 }

@@ -17,7 +17,7 @@ async function bootstrap(): Promise<void> {
   const metrics = new ServiceMetrics('api');
   const store = await JetStreamEventStore.create(nc, { onAppended: metrics.countAppended });
   await store.ensureStream();
-  if (config.noAuth)
+  if (config.noAuthTenant !== null)
     logger.warn({ tenantId: config.noAuthTenant }, 'LBAAS_NOAUTH=1: no token checks, every caller is an admin; development only');
   const app = await createApiServer(ApiModule.forRoot(config, store, logger, keyRing, metrics), { logger, metrics });
   // SIGTERM: stop accepting, finish the requests in flight, close the projections client, drain NATS, exit 0.

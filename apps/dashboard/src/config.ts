@@ -1,5 +1,5 @@
 import { natsUrlFromEnv } from '@lbaas/event-log';
-import { authModeFromEnv, keystoneTimeoutMsFromEnv, keystoneUrlFromEnv } from '@lbaas/identity';
+import { authModeFromEnv, keystoneTimeoutMsFromEnv, keystoneUrlFromEnv, noAuthTenantFromEnv } from '@lbaas/identity';
 import { portFromEnv } from '@lbaas/service-shell';
 
 export interface DashboardConfig {
@@ -20,7 +20,7 @@ export function dashboardConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Da
     natsUrl: natsUrlFromEnv(env),
     host: env.LBAAS_HEALTH_HOST?.trim() || '127.0.0.1',
     port: portFromEnv(env, 'LBAAS_HEALTH_PORT', 9702),
-    authMode: env.LBAAS_NOAUTH === '1' ? 'noauth' : authModeFromEnv(env),
+    authMode: noAuthTenantFromEnv(env) === null ? authModeFromEnv(env) : 'noauth',
     keystoneUrl: keystoneUrlFromEnv(env),
     keystoneTimeoutMs: keystoneTimeoutMsFromEnv(env),
     logLevel: env.LBAAS_LOG_LEVEL?.trim() || 'info',

@@ -43,6 +43,10 @@ function baseUrl(name: string, raw: string): string {
   return raw.trim().replace(/\/+$/, '').replace(/\/v3$/, '');
 }
 
+/** LBAAS_NOAUTH=1 (exactly): the tenant every caller is an admin of (LBAAS_NOAUTH_TENANT, default `noauth`); otherwise null. */
+export const noAuthTenantFromEnv = (env: NodeJS.ProcessEnv): string | null =>
+  env.LBAAS_NOAUTH === '1' ? (env.LBAAS_NOAUTH_TENANT ?? 'noauth') : null;
+
 /** LBAAS_KEYSTONE_URL, checked, without a trailing /v3. */
 export const keystoneUrlFromEnv = (env: NodeJS.ProcessEnv): string =>
   baseUrl('LBAAS_KEYSTONE_URL', env.LBAAS_KEYSTONE_URL?.trim() || 'http://127.0.0.1:5000');
@@ -99,7 +103,8 @@ export function authModeFromEnv(env: NodeJS.ProcessEnv): AuthMode {
  * trouble goes to `log` (JSON lines on stderr unless the service passes its logger).
  */
 export function authenticatorFromEnv(env: NodeJS.ProcessEnv = process.env, log: IdentityLog = stderrLog): Authenticator {
-  if (env.LBAAS_NOAUTH === '1') return new NoAuthAuthenticator(env.LBAAS_NOAUTH_TENANT ?? 'noauth');
+  const noAuthTenant = noAuthTenantFromEnv(env);
+  if (noAuthTenant !== null) return new NoAuthAuthenticator(noAuthTenant);
   const mode = authModeFromEnv(env);
   const tokensFile = () => new TokenFileAuthenticator(env.LBAAS_TOKENS_FILE ?? join(process.cwd(), '.lbaas', 'dev-tokens.json'));
   if (mode === 'tokens') return tokensFile();
