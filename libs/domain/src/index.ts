@@ -83,3 +83,8 @@ export * from './node/events';
 export * from './node/evolve';
 export * from './node/state';
 export * from './node/views';
+export * from './loadbalancer/model';
+export * from './loadbalancer/events';
+export * from './loadbalancer/commands';
+export * from './loadbalancer/state';
+export * from './loadbalancer/resources';

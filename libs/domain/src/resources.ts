@@ -1,3 +1,11 @@
+import type {
+  AmphoraResource,
+  LbHealthMonitorResource,
+  LbMemberResource,
+  LbPoolResource,
+  ListenerResource,
+  LoadBalancerResource,
+} from './loadbalancer/resources';
 /**
  * The Neutron API representation of every resource, exactly as the v1 LBaaS and core
  * network APIs return it. Deciders' `views` produce these; the read models store them;
@@ -196,6 +204,12 @@ export interface ResourceByCollection {
   floatingips: FloatingIpResource;
   service_instances: ServiceInstanceResource;
   nodes: NodeResource;
+  loadbalancers: LoadBalancerResource;
+  listeners: ListenerResource;
+  octavia_pools: LbPoolResource;
+  octavia_members: LbMemberResource;
+  octavia_healthmonitors: LbHealthMonitorResource;
+  amphorae: AmphoraResource;
 }
 export type Collection = keyof ResourceByCollection;
 export const COLLECTIONS: readonly Collection[] = [
@@ -210,6 +224,12 @@ export const COLLECTIONS: readonly Collection[] = [
   'floatingips',
   'service_instances',
   'nodes',
+  'loadbalancers',
+  'listeners',
+  'octavia_pools',
+  'octavia_members',
+  'octavia_healthmonitors',
+  'amphorae',
 ];
 
 /** Neutron's resource class name per collection: the `<Kind>` of `<Kind>NotFound`. */
@@ -225,6 +245,12 @@ export const RESOURCE_KIND: { readonly [C in Collection]: string } = {
   floatingips: 'FloatingIP',
   service_instances: 'ServiceInstance',
   nodes: 'Node',
+  loadbalancers: 'LoadBalancer',
+  listeners: 'Listener',
+  octavia_pools: 'Pool',
+  octavia_members: 'Member',
+  octavia_healthmonitors: 'HealthMonitor',
+  amphorae: 'Amphora',
 };
 
 /** The rows one aggregate contributes to the read models in its current state. */
