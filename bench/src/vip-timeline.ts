@@ -52,6 +52,12 @@ export type VipTimeline = Readonly<Record<Stage, number>> & { readonly total: nu
 const at = (e: EventEnvelope): number => Date.parse(e.occurredAt);
 const dataOf = (e: EventEnvelope): Record<string, unknown> =>
   typeof e.data === 'object' && e.data !== null ? (e.data as Record<string, unknown>) : {};
+/** The VIP an instance serves: version 1 of ServiceInstanceCreated names it at the top, version 2 in its source. */
+const vipOfInstance = (e: EventEnvelope): unknown => {
+  const data = dataOf(e);
+  const source = data.source as { vipId?: string } | undefined;
+  return source?.vipId ?? data.vipId;
+};
 
 function first(events: readonly EventEnvelope[], what: string, test: (e: EventEnvelope) => boolean): EventEnvelope {
   const found = events.find(test);
@@ -72,7 +78,7 @@ export function vipTimeline(run: VipRun): VipTimeline {
   const instanceId = first(
     byTime,
     'ServiceInstanceCreated',
-    (e) => e.type === 'ServiceInstanceCreated' && dataOf(e).vipId === run.vipId,
+    (e) => e.type === 'ServiceInstanceCreated' && vipOfInstance(e) === run.vipId,
   ).aggregateId;
   const ofInstance = byTime.filter((e) => e.aggregate === 'serviceinstance' && e.aggregateId === instanceId);
   const activeVm = String(

@@ -145,13 +145,13 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
   }
 
   private reindex(before: ServiceInstanceState | undefined, after: ServiceInstanceState): void {
-    if (before?.kind === 'live') {
-      edit(this.byVip, before.vipId, before.id, false);
-      edit(this.byPool, before.poolId, before.id, false);
+    if (before?.kind === 'live' && before.source.kind === 'vip') {
+      edit(this.byVip, before.source.vipId, before.id, false);
+      edit(this.byPool, before.source.poolId, before.id, false);
     }
-    if (after.kind === 'live') {
-      edit(this.byVip, after.vipId, after.id, true);
-      edit(this.byPool, after.poolId, after.id, true);
+    if (after.kind === 'live' && after.source.kind === 'vip') {
+      edit(this.byVip, after.source.vipId, after.id, true);
+      edit(this.byPool, after.source.poolId, after.id, true);
     }
   }
 
@@ -267,7 +267,7 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
       store,
       serviceInstanceDecider,
       instanceId,
-      { type: 'RecordConfigRendered', data: { instanceId, placements } },
+      { type: 'RecordConfigRendered', data: { instanceId, placements, sourceRevision: null } },
       who,
     );
     if (result.events.length > 0) {

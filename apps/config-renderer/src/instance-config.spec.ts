@@ -10,8 +10,7 @@ const instance: ServiceInstanceState = {
   kind: 'live',
   id: INSTANCE,
   tenantId: 't',
-  vipId: VIP,
-  poolId: POOL,
+  source: { kind: 'vip', vipId: VIP, poolId: POOL },
   createTs: 1,
   virtualRouterId: 7,
   placements: [
@@ -22,6 +21,7 @@ const instance: ServiceInstanceState = {
   deleting: false,
   history: [],
   rendered: [],
+  renderedRevision: null,
   lastRejection: null,
   applied: {},
   failures: {},

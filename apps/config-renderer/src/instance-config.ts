@@ -40,9 +40,9 @@ export type InstanceRendering =
  * have the shape a file allows.
  */
 export function renderInstance(si: ServiceInstanceState, sources: ConfigSources, settings: RenderSettings): InstanceRendering {
-  if (si.kind !== 'live' || si.deleting || si.placements.length === 0) return { kind: 'nothing' };
-  const vip = sources.vip(si.vipId);
-  const pool = sources.pool(si.poolId);
+  if (si.kind !== 'live' || si.deleting || si.placements.length === 0 || si.source.kind !== 'vip') return { kind: 'nothing' };
+  const vip = sources.vip(si.source.vipId);
+  const pool = sources.pool(si.source.poolId);
   if (vip?.kind !== 'live' || pool?.kind !== 'live') return { kind: 'nothing' };
   const certificate = vip.tlsCertificateId === null ? null : sources.certificate(vip.tlsCertificateId);
   // A VIP names a certificate that is not folded (or gone): rendering without TLS would serve

@@ -135,7 +135,13 @@ class CommitLog {
       INSTANCE,
       {
         type: 'CreateServiceInstance',
-        data: { instanceId: INSTANCE, tenantId: TENANT, vipId: VIP, poolId: POOL, createTs: 1, virtualRouterId: 1 },
+        data: {
+          instanceId: INSTANCE,
+          tenantId: TENANT,
+          source: { kind: 'vip', vipId: VIP, poolId: POOL },
+          createTs: 1,
+          virtualRouterId: 1,
+        },
       },
       TENANT,
       'scheduling',

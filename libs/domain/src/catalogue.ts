@@ -125,9 +125,9 @@ export const EVENT_TYPES = [
   entry('CertificateDeleted', 1, 'certificate', 'A certificate no VIP uses was deleted, with its sealed key.'),
   entry(
     'ServiceInstanceCreated',
-    1,
+    2,
     'serviceinstance',
-    'The scheduler created the HAProxy pair that serves a VIP and its pool, with its VRRP router id.',
+    'The scheduler created the HAProxy pair that serves a v1 VIP and its pool, or a v2 load balancer (`source`), with its VRRP router id. Version 1 (VIPs only: `vipId`, `poolId`) is upcast to `source: {kind: "vip"}`.',
   ),
   entry('ServiceInstancePoolChanged', 1, 'serviceinstance', "The instance's VIP was moved to another pool."),
   entry('InstancePlaced', 1, 'serviceinstance', 'A placement (active 200 or standby 100) was put on a live compute node.'),
@@ -140,9 +140,9 @@ export const EVENT_TYPES = [
   entry('ServiceInstanceDeleted', 1, 'serviceinstance', 'Every placement of a deleted instance is gone.'),
   entry(
     'InstanceConfigRendered',
-    1,
+    2,
     'serviceinstance',
-    'New haproxy.cfg and keepalived.conf passed their checks; content hashes per placement (texts in the object store).',
+    "New haproxy.cfg and keepalived.conf passed their checks; content hashes per placement (texts in the object store) and the load balancer's revision they were rendered from (`sourceRevision`, null for a VIP). Version 1 (no revision) is upcast with null.",
   ),
   entry(
     'InstanceConfigRejected',

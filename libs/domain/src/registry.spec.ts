@@ -151,7 +151,7 @@ const SAMPLE: Payloads = {
   CertificateVipAttached: { certificateId: 'cert', vipId: 'vip' },
   CertificateVipDetached: { certificateId: 'cert', vipId: 'vip' },
   CertificateDeleted: { certificateId: 'cert' },
-  ServiceInstanceCreated: { instanceId: 'si', tenantId: T, vipId: 'vip', poolId: 'pool', createTs: 1413336206921338, virtualRouterId: 7 },
+  ServiceInstanceCreated: { instanceId: 'si', tenantId: T, source: { kind: 'vip', vipId: 'vip', poolId: 'pool' }, createTs: 1413336206921338, virtualRouterId: 7 },
   ServiceInstancePoolChanged: { instanceId: 'si', poolId: 'pool2' },
   InstancePlaced: { instanceId: 'si', vmId: 'vm1', nodeId: 'compute-node-1', role: 'active', priority: 200, vrrpAddress: '198.19.192.1' },
   InstanceFailedOver: {
@@ -184,7 +184,11 @@ const SAMPLE: Payloads = {
   InstanceDeletionRequested: { instanceId: 'si' },
   InstancePlacementReleased: { instanceId: 'si', vmId: 'vm2', nodeId: 'compute-node-2' },
   ServiceInstanceDeleted: { instanceId: 'si' },
-  InstanceConfigRendered: { instanceId: 'si', placements: [{ vmId: 'vm2', haproxyHash: 'a'.repeat(64), keepalivedHash: 'b'.repeat(64) }] },
+  InstanceConfigRendered: {
+    instanceId: 'si',
+    placements: [{ vmId: 'vm2', haproxyHash: 'a'.repeat(64), keepalivedHash: 'b'.repeat(64) }],
+    sourceRevision: null,
+  },
   InstanceConfigRejected: { instanceId: 'si', vmId: 'vm2', file: 'haproxy.cfg', hash: 'c'.repeat(64), message: 'parse error' },
   InstanceApplied: { instanceId: 'si', vmId: 'vm2', nodeId: 'compute-node-2', haproxyHash: 'a'.repeat(64), keepalivedHash: 'b'.repeat(64) },
   InstanceFailed: { instanceId: 'si', vmId: 'vm2', nodeId: 'compute-node-2', haproxyHash: 'a'.repeat(64), reason: 'haproxy exited' },

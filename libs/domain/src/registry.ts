@@ -10,6 +10,7 @@ import { portDecider } from './port/decider';
 import type { AggregateBehaviour, AggregateRegistry, Upcaster } from './registry-contract';
 import { serviceInstanceDecider } from './serviceinstance/decider';
 import { subnetDecider } from './subnet/decider';
+import { upcastEvent } from './upcasters';
 import { vipDecider } from './vip/decider';
 
 const behaviour = <C, S, E extends DomainEvent<string, number, unknown>>(d: Decider<C, S, E>): AggregateBehaviour => ({
@@ -33,8 +34,8 @@ export const AGGREGATES: AggregateRegistry = {
   node: behaviour(nodeDecider),
 };
 
-/** Every event type is at version 1, so there is nothing to upcast yet; new versions add their step here. */
-export const upcast: Upcaster = (event: EventEnvelope) => event;
+/** Brings a stored event to its type's latest version (the steps are in upcasters.ts). */
+export const upcast: Upcaster = upcastEvent;
 
 /** Folds stored events into an aggregate's state. */
 export function foldEvents(aggregate: AggregateType, events: readonly EventEnvelope[]): unknown {

@@ -175,8 +175,10 @@ export interface NodeResource {
 export interface ServiceInstanceResource {
   id: string;
   tenant_id: string;
-  vip_id: string;
-  pool_id: string;
+  /** A v1 VIP's instance names its VIP and pool; a v2 load balancer's names the load balancer. */
+  vip_id: string | null;
+  pool_id: string | null;
+  loadbalancer_id: string | null;
   status: LbStatus;
   status_description: string | null;
   degraded: boolean;

@@ -69,7 +69,8 @@ export function desiredNode(i: DesiredInputs): DesiredNode {
   const forward: ObservedFloatingIp[] = [];
   for (const si of log.instances.values()) {
     const activeHere = si.placements.some((p) => p.role === 'active' && p.nodeId === log.nodeId);
-    const addresses = floating.filter((f) => f.vipId === si.vipId);
+    const vipId = si.source.kind === 'vip' ? si.source.vipId : null;
+    const addresses = floating.filter((f) => f.vipId === vipId);
     if (activeHere && !si.deleting)
       forward.push(...addresses.map(({ id, floatingAddress, vipAddress }) => ({ id, floatingAddress, vipAddress })));
     if (si.deleting || (i.scope !== null && !i.scope.has(si.id))) continue;
@@ -80,7 +81,7 @@ export function desiredNode(i: DesiredInputs): DesiredNode {
         instanceId: si.id,
         vmId: p.vmId,
         role: p.role,
-        run: runOf(i, si.id, si.vipId, p.vmId, p.role, p.vrrpAddress, floatingAddresses),
+        run: runOf(i, si.id, vipId, p.vmId, p.role, p.vrrpAddress, floatingAddresses),
       });
     }
   }
@@ -96,7 +97,7 @@ export function desiredNode(i: DesiredInputs): DesiredNode {
 function runOf(
   i: DesiredInputs,
   instanceId: string,
-  vipId: string,
+  vipId: string | null,
   vmId: string,
   role: PlacementRole,
   vrrpAddress: string,
@@ -109,7 +110,7 @@ function runOf(
   try {
     tls = placementTlsFiles(files.bundle.haproxy.tlsFiles, {
       vipId,
-      vip: i.log.vips.get(vipId),
+      vip: vipId === null ? undefined : i.log.vips.get(vipId),
       certificates: i.log.certificates,
       versions: i.log.versions,
       keys: i.keys,

@@ -42,34 +42,35 @@ export class HealthObserver {
       const samples: PoolStatsSample[] = [];
       for (const si of log.instances.values()) {
         const active = si.placements.find((p) => p.role === 'active' && p.nodeId === log.nodeId);
-        if (si.deleting || !active) continue;
+        if (si.deleting || !active || si.source.kind !== 'vip') continue;
+        const poolId = si.source.poolId;
         const csv = await driver.showStat(active.vmId);
         if (!csv) continue;
-        for (const row of parseShowStat(csv).filter((r) => r.pxname === si.poolId)) {
+        for (const row of parseShowStat(csv).filter((r) => r.pxname === poolId)) {
           if (row.svname === 'BACKEND') {
             const sample: PoolStatsSample = {
-              poolId: si.poolId,
+              poolId: poolId,
               bytesIn: row.bytesIn,
               bytesOut: row.bytesOut,
               activeConnections: row.currentSessions,
               totalConnections: row.totalSessions,
             };
-            nc.publish(poolStatsSubject(si.poolId), JSON.stringify(sample));
+            nc.publish(poolStatsSubject(poolId), JSON.stringify(sample));
             samples.push(sample);
             continue;
           }
           const status = memberHealth(row.status);
-          const key = `${si.poolId}/${row.svname}`;
+          const key = `${poolId}/${row.svname}`;
           if (this.reported.get(key) === status) continue;
           // A health check is no event's consequence: a new correlation id.
           const actor = systemActor(`node-agent ${log.nodeId}`, 'system', null);
           const result = await executeSystemCommand(
             store,
             poolDecider,
-            si.poolId,
+            poolId,
             {
               type: 'RecordMemberStatus',
-              data: { poolId: si.poolId, memberId: row.svname, status, statusDescription: MEMBER_STATUS_REASON[status] },
+              data: { poolId: poolId, memberId: row.svname, status, statusDescription: MEMBER_STATUS_REASON[status] },
             },
             actor,
           );
@@ -79,7 +80,7 @@ export class HealthObserver {
               {
                 correlationId: actor.correlationId,
                 causationId: actor.causationId,
-                poolId: si.poolId,
+                poolId: poolId,
                 memberId: row.svname,
                 events: result.events.map((e) => e.type),
               },

@@ -99,7 +99,7 @@ describe('node agent with a TLS VIP (real nats-server, recording driver)', () =>
       instanceId,
       {
         type: 'RecordConfigRendered',
-        data: { instanceId, placements: [{ vmId, haproxyHash: r.haproxy.hash, keepalivedHash: r.keepalived.hash }] },
+        data: { instanceId, placements: [{ vmId, haproxyHash: r.haproxy.hash, keepalivedHash: r.keepalived.hash }], sourceRevision: null },
       },
       who,
     );
@@ -186,7 +186,7 @@ describe('node agent with a TLS VIP (real nats-server, recording driver)', () =>
       instanceId,
       {
         type: 'CreateServiceInstance',
-        data: { instanceId, tenantId, vipId, poolId, createTs: 1, virtualRouterId: 7 },
+        data: { instanceId, tenantId, source: { kind: 'vip', vipId, poolId }, createTs: 1, virtualRouterId: 7 },
       },
       who,
     );

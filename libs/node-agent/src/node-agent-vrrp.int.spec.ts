@@ -94,7 +94,7 @@ describe('node agent with a VRRP driver (real nats-server)', () => {
       instanceId,
       {
         type: 'CreateServiceInstance',
-        data: { instanceId, tenantId, vipId, poolId, createTs: 1, virtualRouterId: 7 },
+        data: { instanceId, tenantId, source: { kind: 'vip', vipId, poolId }, createTs: 1, virtualRouterId: 7 },
       },
       who,
     );
@@ -133,7 +133,7 @@ describe('node agent with a VRRP driver (real nats-server)', () => {
       instanceId,
       {
         type: 'RecordConfigRendered',
-        data: { instanceId, placements: [{ vmId, haproxyHash: r.haproxy.hash, keepalivedHash: r.keepalived.hash }] },
+        data: { instanceId, placements: [{ vmId, haproxyHash: r.haproxy.hash, keepalivedHash: r.keepalived.hash }], sourceRevision: null },
       },
       who,
     );

@@ -54,7 +54,7 @@ export class NodeLog {
         // A new chain may keep the leaf, and so the file name: the placements serving it write it again.
         const instances = [...this.instances.values()]
           .filter((si) => {
-            const vip = this.vips.get(si.vipId);
+            const vip = si.source.kind === 'vip' ? this.vips.get(si.source.vipId) : undefined;
             return vip?.kind === 'live' && vip.tlsCertificateId === event.aggregateId && this.mine(si);
           })
           .map((si) => si.id);

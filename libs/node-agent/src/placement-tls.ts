@@ -75,8 +75,8 @@ export class CertificateVersions {
 }
 
 export interface PlacementTlsContext {
-  /** The VIP of the placement's instance. */
-  readonly vipId: string;
+  /** The VIP of the placement's instance; null for a load balancer's, whose rendering names what its listeners use. */
+  readonly vipId: string | null;
   readonly vip: VipState | undefined;
   readonly certificates: ReadonlyMap<string, CertificateState>;
   readonly versions: CertificateVersions;
@@ -103,7 +103,7 @@ export function placementTlsFiles(refs: readonly TlsFileFact[], c: PlacementTlsC
     const certificate = c.certificates.get(id);
     if (certificate?.kind !== 'live') return { kind: 'wait', reason: `certificate ${id} is not in the log as read so far` };
     // Only certificates of the VIP this placement serves; a switch to another one is on its way to a new rendering.
-    const used = (c.vip?.kind === 'live' && c.vip.tlsCertificateId === id) || certificate.vipIds.includes(c.vipId);
+    const used = c.vipId === null || (c.vip?.kind === 'live' && c.vip.tlsCertificateId === id) || certificate.vipIds.includes(c.vipId);
     if (!used)
       return { kind: 'wait', reason: `certificate ${id} is no longer used by VIP ${c.vipId}: waiting for the rendering without it` };
     const material = c.versions.get(id, ref.fingerprintPrefix);

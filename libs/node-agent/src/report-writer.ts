@@ -57,7 +57,10 @@ export class ReportWriter {
         return;
       }
       case 'status': {
-        const { vipId, poolId, status } = report;
+        // A load balancer's status is written by the v2 pipeline (issue 15), which this build does not create yet.
+        if (report.source.kind !== 'vip') return;
+        const { vipId, poolId } = report.source;
+        const { status } = report;
         const statusDescription = report.description === null ? null : report.description.slice(0, 255);
         const vip = await executeSystemCommand(
           store,

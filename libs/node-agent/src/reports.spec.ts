@@ -10,8 +10,7 @@ const instance = (change: Partial<LiveInstance> = {}): LiveInstance => ({
   kind: 'live',
   id: INSTANCE.a,
   tenantId: 't',
-  vipId: VIP,
-  poolId: POOL,
+  source: { kind: 'vip', vipId: VIP, poolId: POOL },
   createTs: 1,
   virtualRouterId: 7,
   placements: [
@@ -21,6 +20,7 @@ const instance = (change: Partial<LiveInstance> = {}): LiveInstance => ({
   unplaceableReason: null,
   deleting: false,
   history: [],
+  renderedRevision: null,
   rendered: [
     { vmId: VM.a, ...HASHES },
     { vmId: VM.b, ...HASHES },
@@ -41,8 +41,8 @@ const applied = (vmId: string): Report => ({ kind: 'applied', instanceId: INSTAN
 const status = (s: 'ACTIVE' | 'ERROR', description: string | null): Report => ({
   kind: 'status',
   instanceId: INSTANCE.a,
-  vipId: VIP,
-  poolId: POOL,
+  source: { kind: 'vip', vipId: VIP, poolId: POOL },
+  revision: null,
   status: s,
   description,
 });

@@ -1,3 +1,4 @@
+import type { InstanceSource } from '@lbaas/domain';
 import type { DesiredPlacement } from './desired';
 import type { PlacementOutcome } from './execute';
 import type { LiveInstance } from './node-log';
@@ -12,12 +13,15 @@ export type Report =
       readonly keepalivedHash: string;
     }
   | { readonly kind: 'failed'; readonly instanceId: string; readonly vmId: string; readonly haproxyHash: string; readonly reason: string }
-  /** The VIP's and the pool's status, as the agent of the active placement sees it. */
+  /**
+   * The status of what the instance serves (a VIP and its pool, or a load balancer with the
+   * revision of the rendering the placement runs), as the agent of the active placement sees it.
+   */
   | {
       readonly kind: 'status';
       readonly instanceId: string;
-      readonly vipId: string;
-      readonly poolId: string;
+      readonly source: InstanceSource;
+      readonly revision: number | null;
       readonly status: 'ACTIVE' | 'ERROR';
       readonly description: string | null;
     }
@@ -49,8 +53,8 @@ export function reportsFor(si: LiveInstance, d: DesiredPlacement, outcome: Place
   const status = (s: 'ACTIVE' | 'ERROR', description: string | null): Report => ({
     kind: 'status',
     instanceId: si.id,
-    vipId: si.vipId,
-    poolId: si.poolId,
+    source: si.source,
+    revision: si.renderedRevision,
     status: s,
     description,
   });

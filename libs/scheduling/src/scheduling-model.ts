@@ -73,7 +73,8 @@ export class SchedulingModel {
   retry(planned: PlannedCommand): void {
     if (planned.aggregate !== 'serviceinstance') return;
     this.dirtyInstances.add(planned.id);
-    if (planned.command.type === 'CreateServiceInstance') this.dirtyVips.add(planned.command.data.vipId);
+    if (planned.command.type === 'CreateServiceInstance' && planned.command.data.source.kind === 'vip')
+      this.dirtyVips.add(planned.command.data.source.vipId);
   }
 
   get pendingWork(): boolean {
@@ -181,8 +182,7 @@ export class SchedulingModel {
         data: {
           instanceId,
           tenantId: vip.tenantId,
-          vipId,
-          poolId: vip.poolId,
+          source: { kind: 'vip', vipId, poolId: vip.poolId },
           createTs: ctx.now.getTime() * 1000,
           virtualRouterId: this.takeVrid(),
         },
@@ -203,9 +203,12 @@ export class SchedulingModel {
         commands.push({ aggregate: 'serviceinstance', id: instanceId, command });
         state = next;
       };
-      const vip = this.vips.get(state.vipId);
-      if (!vip) push({ type: 'RequestInstanceDeletion', data: { instanceId } });
-      else if (vip.poolId !== state.poolId) push({ type: 'ChangeInstancePool', data: { instanceId, poolId: vip.poolId } });
+      const source = state.source;
+      if (source.kind === 'vip') {
+        const vip = this.vips.get(source.vipId);
+        if (!vip) push({ type: 'RequestInstanceDeletion', data: { instanceId } });
+        else if (vip.poolId !== source.poolId) push({ type: 'ChangeInstancePool', data: { instanceId, poolId: vip.poolId } });
+      }
       for (const p of [...(state.kind === 'live' ? state.placements : [])]) {
         if (this.nodes.get(p.nodeId)?.alive !== true) {
           push({ type: 'HandleNodeLost', data: { instanceId, nodeId: p.nodeId, reason: `compute node ${p.nodeId} was lost`, at } });

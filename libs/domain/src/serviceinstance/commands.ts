@@ -31,7 +31,13 @@ export interface ReleasePlacement {
 }
 export interface RecordConfigRendered {
   readonly type: 'RecordConfigRendered';
-  readonly data: { instanceId: string; placements: RenderedPlacementConfig[] };
+  readonly data: { instanceId: string; placements: RenderedPlacementConfig[]; sourceRevision: number | null };
+}
+/** An operator asked for a failover (Octavia's `PUT .../failover`): the standby becomes the active now, though the active's node lives. */
+export interface FailOverInstance {
+  readonly type: 'FailOverInstance';
+  /** Names the request (the load balancer's FailoverRequested event), so the same request fails over once. */
+  readonly data: { instanceId: string; reason: string; at: string };
 }
 export interface RecordConfigRejected {
   readonly type: 'RecordConfigRejected';
@@ -56,6 +62,7 @@ export type ServiceInstanceCommand =
   | RequestInstanceDeletion
   | ReleasePlacement
   | RecordConfigRendered
+  | FailOverInstance
   | RecordConfigRejected
   | RecordApplied
   | RecordFailed;

@@ -4,6 +4,7 @@ import { live } from '../lifecycle';
 import type {
   ChangeInstancePool,
   CreateServiceInstance,
+  FailOverInstance,
   HandleNodeLost,
   MarkUnplaceable,
   PlaceInstance,
@@ -15,7 +16,7 @@ import type {
   RequestInstanceDeletion,
   ServiceInstanceCommand,
 } from './commands';
-import { PRIORITY, type RenderedPlacementConfig, type ServiceInstanceEvent } from './events';
+import { type InstanceSource, PRIORITY, type RenderedPlacementConfig, type ServiceInstanceEvent } from './events';
 import type { ServiceInstanceState } from './state';
 
 const KIND = AGGREGATE_KIND.serviceinstance;
@@ -26,15 +27,20 @@ type Live = Extract<ServiceInstanceState, { kind: 'live' }>;
  * decide twice, after a crash or a lost lease: a command whose effect is already in the
  * state appends nothing instead of failing.
  */
+const sameSource = (a: InstanceSource, b: InstanceSource): boolean =>
+  a.kind === 'vip' ? b.kind === 'vip' && a.vipId === b.vipId : b.kind === 'loadbalancer' && a.loadBalancerId === b.loadBalancerId;
+
 const createServiceInstance = ({ data }: CreateServiceInstance, state: ServiceInstanceState): ServiceInstanceEvent[] => {
-  if (state.kind === 'live' && state.vipId === data.vipId) return [];
+  if (state.kind === 'live' && sameSource(state.source, data.source)) return [];
   if (state.kind !== 'absent') throw new Conflict('ServiceInstanceExists', `Service instance ${data.instanceId} already exists.`);
-  return [{ type: 'ServiceInstanceCreated', version: 1, data }];
+  return [{ type: 'ServiceInstanceCreated', version: 2, data }];
 };
 
 const changeInstancePool = ({ data }: ChangeInstancePool, state: ServiceInstanceState): ServiceInstanceEvent[] => {
   const si = live(state, KIND, data.instanceId);
-  return si.poolId === data.poolId ? [] : [{ type: 'ServiceInstancePoolChanged', version: 1, data }];
+  // A load balancer's pools are its own business: only a VIP's instance follows the VIP to another pool.
+  if (si.source.kind !== 'vip') return [];
+  return si.source.poolId === data.poolId ? [] : [{ type: 'ServiceInstancePoolChanged', version: 1, data }];
 };
 
 const placeInstance = ({ data }: PlaceInstance, state: ServiceInstanceState): ServiceInstanceEvent[] => {
@@ -96,6 +102,34 @@ const handleNodeLost = ({ data }: HandleNodeLost, state: ServiceInstanceState): 
   ];
 };
 
+/**
+ * The standby becomes the active at once; the old active's node sees its placement gone and removes
+ * it, and the scheduler places a new standby (InstanceReprotected). The reason names the request,
+ * so a scheduler that decides the same request twice (a crash, a lost lease) fails over once. With no
+ * standby there is nothing to move to: nothing is appended.
+ */
+const failOverInstance = ({ data }: FailOverInstance, state: ServiceInstanceState): ServiceInstanceEvent[] => {
+  if (state.kind !== 'live' || state.deleting || state.history.some((h) => h.reason === data.reason)) return [];
+  const active = state.placements.find((p) => p.role === 'active');
+  const standby = state.placements.find((p) => p.role === 'standby');
+  if (!active || !standby) return [];
+  return [
+    {
+      type: 'InstanceFailedOver',
+      version: 1,
+      data: {
+        instanceId: state.id,
+        fromVmId: active.vmId,
+        fromNodeId: active.nodeId,
+        toVmId: standby.vmId,
+        toNodeId: standby.nodeId,
+        reason: data.reason,
+        at: data.at,
+      },
+    },
+  ];
+};
+
 const markUnplaceable = ({ data }: MarkUnplaceable, state: ServiceInstanceState): ServiceInstanceEvent[] => {
   const si = live(state, KIND, data.instanceId);
   if (si.deleting || si.placements.length > 0 || si.unplaceableReason === data.reason) return [];
@@ -126,8 +160,13 @@ const sameConfigs = (a: readonly RenderedPlacementConfig[], b: readonly Rendered
 
 /** The same files again still clear a rejection: a fix that goes back to the files in force must say the rejection is over. */
 const recordConfigRendered = ({ data }: RecordConfigRendered, state: ServiceInstanceState): ServiceInstanceEvent[] => {
-  if (state.kind !== 'live' || state.deleting || (sameConfigs(state.rendered, data.placements) && state.lastRejection === null)) return [];
-  return [{ type: 'InstanceConfigRendered', version: 1, data }];
+  if (
+    state.kind !== 'live' ||
+    state.deleting ||
+    (sameConfigs(state.rendered, data.placements) && state.lastRejection === null && state.renderedRevision === data.sourceRevision)
+  )
+    return [];
+  return [{ type: 'InstanceConfigRendered', version: 2, data }];
 };
 
 const recordConfigRejected = ({ data }: RecordConfigRejected, state: ServiceInstanceState): ServiceInstanceEvent[] => {
@@ -169,6 +208,8 @@ export function decideServiceInstance(command: ServiceInstanceCommand, state: Se
       return releasePlacement(command, state);
     case 'RecordConfigRendered':
       return recordConfigRendered(command, state);
+    case 'FailOverInstance':
+      return failOverInstance(command, state);
     case 'RecordConfigRejected':
       return recordConfigRejected(command, state);
     case 'RecordApplied':

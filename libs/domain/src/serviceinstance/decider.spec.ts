@@ -8,8 +8,8 @@ const SI = 'si-1';
 const AT = '2026-11-25T10:00:00.000Z';
 const created: ServiceInstanceEvent = {
   type: 'ServiceInstanceCreated',
-  version: 1,
-  data: { instanceId: SI, tenantId: 't', vipId: 'vip', poolId: 'pool', createTs: 1, virtualRouterId: 3 },
+  version: 2,
+  data: { instanceId: SI, tenantId: 't', source: { kind: 'vip', vipId: 'vip', poolId: 'pool' }, createTs: 1, virtualRouterId: 3 },
 };
 const placed = (vmId: string, nodeId: string, role: 'active' | 'standby'): ServiceInstanceEvent => ({
   type: 'InstancePlaced',
@@ -18,13 +18,14 @@ const placed = (vmId: string, nodeId: string, role: 'active' | 'standby'): Servi
 });
 const rendered: ServiceInstanceEvent = {
   type: 'InstanceConfigRendered',
-  version: 1,
+  version: 2,
   data: {
     instanceId: SI,
     placements: [
       { vmId: 'vm-a', haproxyHash: 'h1', keepalivedHash: 'k1' },
       { vmId: 'vm-b', haproxyHash: 'h2', keepalivedHash: 'k2' },
     ],
+    sourceRevision: null,
   },
 };
 const pair = [created, placed('vm-a', 'n1', 'active'), placed('vm-b', 'n2', 'standby'), rendered];
@@ -43,7 +44,10 @@ describe('service instance decider', () => {
       .when({ type: 'CreateServiceInstance', data: created.data as never })
       .then([]);
     given(serviceInstanceDecider, [created])
-      .when({ type: 'CreateServiceInstance', data: { ...(created.data as object), vipId: 'other' } as never })
+      .when({
+        type: 'CreateServiceInstance',
+        data: { ...(created.data as object), source: { kind: 'vip', vipId: 'other', poolId: 'pool' } } as never,
+      })
       .thenThrows(Conflict);
   });
 

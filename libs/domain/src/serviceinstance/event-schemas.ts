@@ -17,8 +17,14 @@ export const SERVICE_INSTANCE_EVENT_SCHEMAS = payloadSchemas<ServiceInstanceEven
   ServiceInstanceCreated: payloadObject({
     instanceId: Type.String(),
     tenantId: Type.String(),
-    vipId: Type.String(),
-    poolId: Type.String(),
+    source: Type.Union([
+      payloadObject({ kind: Type.Literal('vip'), vipId: Type.String(), poolId: Type.String() }),
+      payloadObject({
+        kind: Type.Literal('loadbalancer'),
+        loadBalancerId: Type.String(),
+        vipAddress: Type.String({ description: "The load balancer's VIP address (it never changes)." }),
+      }),
+    ]),
     createTs: Type.Integer({ description: "Microseconds since the epoch, as the seed's create_ts." }),
     virtualRouterId: Type.Integer(),
   }),
@@ -49,6 +55,9 @@ export const SERVICE_INSTANCE_EVENT_SCHEMAS = payloadSchemas<ServiceInstanceEven
   InstanceConfigRendered: payloadObject({
     instanceId: Type.String(),
     placements: Type.Array(payloadObject({ vmId: Type.String(), haproxyHash: hash, keepalivedHash: hash })),
+    sourceRevision: Type.Union([Type.Integer(), Type.Null()], {
+      description: "The load balancer's revision the files were rendered from; null for a VIP.",
+    }),
   }),
   InstanceConfigRejected: payloadObject({
     instanceId: Type.String(),

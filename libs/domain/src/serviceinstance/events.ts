@@ -20,15 +20,27 @@ export interface RenderedPlacementConfig {
   keepalivedHash: string;
 }
 
-/** The scheduler created the instance that serves a VIP and its pool (status PENDING_CREATE until placed). */
-export type ServiceInstanceCreated = DomainEvent<
+/**
+ * What an instance serves: a v1 VIP with its pool, or a v2 load balancer (all its listeners and
+ * pools). One pipeline serves both; the config renderer maps either to the same haproxy.cfg model.
+ */
+export type InstanceSource =
+  { kind: 'vip'; vipId: string; poolId: string } | { kind: 'loadbalancer'; loadBalancerId: string; vipAddress: string };
+
+/** Version 1: instances served only VIPs. Stored events of it are upcast to version 2 (libs/domain upcasters.ts). */
+export type ServiceInstanceCreatedV1 = DomainEvent<
   'ServiceInstanceCreated',
   1,
+  { instanceId: string; tenantId: string; vipId: string; poolId: string; createTs: number; virtualRouterId: number }
+>;
+/** The scheduler created the instance that serves a VIP or a load balancer (status PENDING_CREATE until placed). */
+export type ServiceInstanceCreated = DomainEvent<
+  'ServiceInstanceCreated',
+  2,
   {
     instanceId: string;
     tenantId: string;
-    vipId: string;
-    poolId: string;
+    source: InstanceSource;
     /** Microseconds since the epoch, as the seed's create_ts. */
     createTs: number;
     virtualRouterId: number;
@@ -72,11 +84,21 @@ export type InstanceDeletionRequested = DomainEvent<'InstanceDeletionRequested',
 /** A node reported a placement of an instance being deleted as removed. */
 export type InstancePlacementReleased = DomainEvent<'InstancePlacementReleased', 1, { instanceId: string; vmId: string; nodeId: string }>;
 export type ServiceInstanceDeleted = DomainEvent<'ServiceInstanceDeleted', 1, { instanceId: string }>;
-/** The config renderer checked new files for every placement; the texts are stored by these hashes. */
-export type InstanceConfigRendered = DomainEvent<
+/** Version 1: before load balancers, a rendering named no source revision. */
+export type InstanceConfigRenderedV1 = DomainEvent<
   'InstanceConfigRendered',
   1,
   { instanceId: string; placements: RenderedPlacementConfig[] }
+>;
+/**
+ * The config renderer checked new files for every placement; the texts are stored by these hashes.
+ * `sourceRevision`: the load balancer's revision they were rendered from (null for a VIP), which the
+ * agent of the active placement reports back once it serves them.
+ */
+export type InstanceConfigRendered = DomainEvent<
+  'InstanceConfigRendered',
+  2,
+  { instanceId: string; placements: RenderedPlacementConfig[]; sourceRevision: number | null }
 >;
 /** A rendered file failed its check; the last good configuration stays in force. */
 export type InstanceConfigRejected = DomainEvent<

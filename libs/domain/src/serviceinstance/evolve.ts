@@ -18,6 +18,7 @@ export function evolveServiceInstance(state: ServiceInstanceState, event: Servic
       deleting: false,
       history: [],
       rendered: [],
+      renderedRevision: null,
       lastRejection: null,
       applied: {},
       failures: {},
@@ -26,7 +27,7 @@ export function evolveServiceInstance(state: ServiceInstanceState, event: Servic
   if (state.kind !== 'live') return state;
   switch (event.type) {
     case 'ServiceInstancePoolChanged':
-      return { ...state, poolId: event.data.poolId };
+      return state.source.kind === 'vip' ? { ...state, source: { ...state.source, poolId: event.data.poolId } } : state;
     case 'InstancePlaced': {
       const { instanceId: _id, ...placement } = event.data;
       return { ...state, placements: [...state.placements, placement].sort((a, b) => b.priority - a.priority), unplaceableReason: null };
@@ -81,7 +82,7 @@ export function evolveServiceInstance(state: ServiceInstanceState, event: Servic
     case 'ServiceInstanceDeleted':
       return DELETED;
     case 'InstanceConfigRendered':
-      return { ...state, rendered: event.data.placements, lastRejection: null };
+      return { ...state, rendered: event.data.placements, renderedRevision: event.data.sourceRevision, lastRejection: null };
     case 'InstanceConfigRejected':
       return { ...state, lastRejection: event.data };
     case 'InstanceApplied': {

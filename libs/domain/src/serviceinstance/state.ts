@@ -19,6 +19,8 @@ export type ServiceInstanceState = Lifecycle<
     deleting: boolean;
     history: PlacementHistoryEntry[];
     rendered: RenderedPlacementConfig[];
+    /** The load balancer revision the last rendering was made from (null for a VIP, or before the first rendering). */
+    renderedRevision: number | null;
     lastRejection: InstanceConfigRejected['data'] | null;
     /** What each placement's node last reported running, by vm uuid. */
     applied: Record<string, { haproxyHash: string; keepalivedHash: string }>;

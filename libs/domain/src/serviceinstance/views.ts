@@ -1,11 +1,14 @@
-import { singleRowViews } from '../decider';
-import type { LbStatus, ServiceInstanceResource } from '../resources';
+import type { AmphoraResource } from '../loadbalancer/resources';
+import type { LbStatus, ResourceRows, ServiceInstanceResource } from '../resources';
 import type { ServiceInstanceState } from './state';
 
 /** The seed system's service template: every instance is an HAProxy pair made from it. */
 export const SERVICE_TEMPLATE = 'default-domain:haproxy-loadbalancer-template';
 
 type Live = Extract<ServiceInstanceState, { kind: 'live' }>;
+
+/** The placement's interface inside its namespace, as libs/haproxy's PLACEMENT_INTERFACE names it (the domain imports no lib). */
+const PLACEMENT_INTERFACE_NAME = 'lbv0';
 
 function statusOf(si: Live): { status: LbStatus; description: string | null } {
   if (si.deleting) return { status: 'PENDING_DELETE', description: `waiting for ${si.placements.length} placement(s) to be removed` };
@@ -42,8 +45,9 @@ export function serviceInstanceView(state: ServiceInstanceState): ServiceInstanc
   return {
     id: state.id,
     tenant_id: state.tenantId,
-    vip_id: state.vipId,
-    pool_id: state.poolId,
+    vip_id: state.source.kind === 'vip' ? state.source.vipId : null,
+    pool_id: state.source.kind === 'vip' ? state.source.poolId : null,
+    loadbalancer_id: state.source.kind === 'loadbalancer' ? state.source.loadBalancerId : null,
     status,
     status_description: description,
     degraded: !state.deleting && state.placements.length === 1,
@@ -62,4 +66,48 @@ export function serviceInstanceView(state: ServiceInstanceState): ServiceInstanc
   };
 }
 
-export const serviceInstanceViews = singleRowViews('service_instances', serviceInstanceView);
+const AMPHORA_ROLE = { active: 'MASTER', standby: 'BACKUP' } as const;
+
+/**
+ * A load balancer's placements as Octavia shows amphorae: the placement's namespace is the
+ * amphora (its id the vm uuid), its node the compute id, its fabric address the management and
+ * VRRP address, the VIP the HA address.
+ */
+export function amphoraViews(state: ServiceInstanceState): AmphoraResource[] {
+  if (state.kind !== 'live' || state.source.kind !== 'loadbalancer') return [];
+  const { loadBalancerId, vipAddress } = state.source;
+  const createdAt = new Date(Math.floor(state.createTs / 1000)).toISOString();
+  return state.placements.map((p) => {
+    const { status } = placementStatus(state, p.vmId);
+    return {
+      id: p.vmId,
+      loadbalancer_id: loadBalancerId,
+      compute_id: p.nodeId,
+      lb_network_ip: p.vrrpAddress,
+      vrrp_ip: p.vrrpAddress,
+      ha_ip: vipAddress,
+      vrrp_port_id: null,
+      ha_port_id: null,
+      role: AMPHORA_ROLE[p.role],
+      status: state.deleting ? 'PENDING_DELETE' : status === 'APPLIED' ? 'ALLOCATED' : status === 'FAILED' ? 'ERROR' : 'PENDING_CREATE',
+      vrrp_interface: PLACEMENT_INTERFACE_NAME,
+      vrrp_id: state.virtualRouterId,
+      vrrp_priority: p.priority,
+      cached_zone: null,
+      image_id: null,
+      compute_flavor: null,
+      cert_expiration: null,
+      cert_busy: false,
+      created_at: createdAt,
+      updated_at: null,
+    };
+  });
+}
+
+/** An instance shows as its row and, for a load balancer, one amphora per placement. */
+export function serviceInstanceViews(state: ServiceInstanceState): ResourceRows {
+  const row = serviceInstanceView(state);
+  if (!row) return {};
+  const amphorae = amphoraViews(state);
+  return amphorae.length > 0 ? { service_instances: [row], amphorae } : { service_instances: [row] };
+}

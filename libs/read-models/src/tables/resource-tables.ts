@@ -135,8 +135,9 @@ const FIELDS: { readonly [C in Collection]: FieldsOf<C> } = {
   service_instances: {
     id: text,
     tenant_id: reference,
-    vip_id: reference,
-    pool_id: reference,
+    vip_id: referenceOrNull,
+    pool_id: referenceOrNull,
+    loadbalancer_id: referenceOrNull,
     status: text,
     status_description: textOrNull,
     degraded: boolean,
