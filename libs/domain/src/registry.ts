@@ -3,6 +3,7 @@ import type { Decider } from './decider';
 import type { AggregateType, DomainEvent, EventEnvelope } from './envelope';
 import { floatingIpDecider } from './floatingip/decider';
 import { healthMonitorDecider } from './healthmonitor/decider';
+import { loadBalancerDecider } from './loadbalancer/decider';
 import { networkDecider } from './network/decider';
 import { nodeDecider } from './node/decider';
 import { poolDecider } from './pool/decider';
@@ -31,6 +32,7 @@ export const AGGREGATES: AggregateRegistry = {
   certificate: behaviour(certificateDecider),
   serviceinstance: behaviour(serviceInstanceDecider),
   node: behaviour(nodeDecider),
+  loadbalancer: behaviour(loadBalancerDecider),
 };
 
 /** Every event type is at version 1, so there is nothing to upcast yet; new versions add their step here. */
