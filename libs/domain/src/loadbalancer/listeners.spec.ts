@@ -156,7 +156,7 @@ describe('CreateListener', () => {
     }),
   );
 
-  it.each([
+  it.each<{ desc: string; change: Partial<ListenerConfig>; type: string; message: string }>([
     {
       desc: 'on a TCP listener',
       change: { protocol: 'TCP' as const, insertHeaders: { 'X-Forwarded-For': 'true' } },
