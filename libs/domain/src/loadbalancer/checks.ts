@@ -59,7 +59,7 @@ export const distinctTags = (tags: readonly string[]): string[] => [...new Set(t
 export function checkAddress(field: string, address: string): void {
   if (isIpv4(address)) return;
   if (address.includes(':') && /^[0-9A-Fa-f:.]+$/.test(address)) {
-    throw providerLimit(`IPv6 ${field} values; this provider's nodes reach members over IPv4 only`);
+    throw providerLimit(`IPv6 addresses (${field}); this provider's data plane is IPv4 only`);
   }
   throw invalidInput(field, address, 'Value should be IPv4 or IPv6 format');
 }

@@ -88,7 +88,7 @@ describe('CreateLoadBalancer', () => {
       desc: 'an IPv6 VIP',
       change: { vip: { ...sampleLoadBalancer().vip, address: 'fd00::10' } },
       type: 'ProviderUnsupportedOptionError',
-      message: "Provider 'lbaas' does not support a requested option: IPv6 vip_address",
+      message: "Provider 'lbaas' does not support a requested option: IPv6 addresses (vip_address)",
     },
     {
       desc: 'a VIP that is no address',

@@ -88,8 +88,7 @@ describe('CreateLbMember', () => {
   it("refuses an IPv6 member as a limit of the provider 'lbaas'", () =>
     expect(refusalOf(servedHistory(), create(sampleMember('member-3', 'fd00::12')))).toMatchObject({
       neutronType: 'ProviderUnsupportedOptionError',
-      message:
-        "Provider 'lbaas' does not support a requested option: IPv6 address values; this provider's nodes reach members over IPv4 only",
+      message: "Provider 'lbaas' does not support a requested option: IPv6 addresses (address); this provider's data plane is IPv4 only",
     }));
 
   it('takes weight 0, which drains the member', () =>
