@@ -35,7 +35,7 @@ function change(lb: LiveLoadBalancer, at: string, edit: Edit): LiveLoadBalancer 
 function configEdit(event: LoadBalancerEvent): Edit | null {
   switch (event.type) {
     case 'LoadBalancerUpdated':
-      return (lb) => ({ ...lb, ...loadBalancerConfig(event.data.loadBalancer) });
+      return (lb) => ({ ...lb, ...loadBalancerConfig(event.data.loadBalancer), id: lb.id });
     case 'LoadBalancerFailoverRequested':
       return (lb) => ({ ...lb });
     case 'ListenerCreated':
