@@ -6,6 +6,8 @@ import { FLOATING_IP_EVENT_SCHEMAS } from './floatingip/event-schemas';
 import type { FloatingIpEvent } from './floatingip/events';
 import { HEALTH_MONITOR_EVENT_SCHEMAS } from './healthmonitor/event-schemas';
 import type { HealthMonitorEvent } from './healthmonitor/events';
+import { LOAD_BALANCER_EVENT_SCHEMAS } from './loadbalancer/event-schemas';
+import type { LoadBalancerEvent } from './loadbalancer/events';
 import { NETWORK_EVENT_SCHEMAS } from './network/event-schemas';
 import type { NetworkEvent } from './network/events';
 import { NODE_EVENT_SCHEMAS } from './node/event-schemas';
@@ -33,6 +35,7 @@ interface EventsByAggregate {
   certificate: CertificateEvent;
   serviceinstance: ServiceInstanceEvent;
   node: NodeEvent;
+  loadbalancer: LoadBalancerEvent;
 }
 /** The events of aggregate `A` at their latest versions. */
 export type EventOf<A extends AggregateType> = EventsByAggregate[A];
@@ -160,6 +163,60 @@ export const EVENT_TYPES = [
   entry('NodeRegistered', 1, 'node', "A compute node's first heartbeat arrived."),
   entry('NodeLost', 1, 'node', 'A compute node was silent for longer than the configured time.'),
   entry('NodeRecovered', 1, 'node', 'A lost compute node heartbeats again.'),
+  entry(
+    'LoadBalancerCreated',
+    1,
+    'loadbalancer',
+    'An Octavia load balancer was created on its reserved VIP (PENDING_CREATE); a single-call create has its listeners, pools, members and monitors in the same commit.',
+  ),
+  entry(
+    'LoadBalancerUpdated',
+    1,
+    'loadbalancer',
+    "A load balancer's name, description, admin state, tags or VIP QoS policy changed; carries the whole configuration.",
+  ),
+  entry(
+    'LoadBalancerDeleted',
+    1,
+    'loadbalancer',
+    'A load balancer was deleted, with its listeners, pools, members and monitors when `cascade`.',
+  ),
+  entry(
+    'LoadBalancerFailoverRequested',
+    1,
+    'loadbalancer',
+    'An admin asked to move the active placement now: the standby takes over and a new standby is placed.',
+  ),
+  entry('ListenerCreated', 1, 'loadbalancer', 'A listener was created on a port of the load balancer (PENDING_CREATE).'),
+  entry('ListenerUpdated', 1, 'loadbalancer', "A listener's settings changed; carries the whole configuration."),
+  entry('ListenerDeleted', 1, 'loadbalancer', 'A listener was deleted (its default pool stays).'),
+  entry('LbPoolCreated', 1, 'loadbalancer', 'A pool was created, as the default pool of `listenerId` when it names one.'),
+  entry('LbPoolUpdated', 1, 'loadbalancer', "A pool's settings changed; carries the whole configuration."),
+  entry('LbPoolDeleted', 1, 'loadbalancer', 'A pool no listener sends to was deleted, with its members and monitor.'),
+  entry('LbMemberCreated', 1, 'loadbalancer', 'A member was added to a pool (alone, in a single-call create or in a batch replace).'),
+  entry('LbMemberUpdated', 1, 'loadbalancer', "A member's settings changed; carries the whole configuration."),
+  entry('LbMemberDeleted', 1, 'loadbalancer', 'A member left its pool.'),
+  entry('LbHealthMonitorCreated', 1, 'loadbalancer', "A pool's health monitor was created (one per pool)."),
+  entry('LbHealthMonitorUpdated', 1, 'loadbalancer', "A health monitor's settings changed; carries the whole configuration."),
+  entry('LbHealthMonitorDeleted', 1, 'loadbalancer', "A pool's health monitor was deleted; its members' health is unknown again."),
+  entry(
+    'LoadBalancerApplied',
+    1,
+    'loadbalancer',
+    'The active placement serves the rendering of `revision`: every change up to it is ACTIVE.',
+  ),
+  entry(
+    'LoadBalancerErrored',
+    1,
+    'loadbalancer',
+    'The data plane cannot serve the load balancer: it and every pending object are ERROR, with the reason.',
+  ),
+  entry(
+    'LbMemberHealthChanged',
+    1,
+    'loadbalancer',
+    "A member's health checks changed their verdict (ONLINE, ERROR, DRAINING, NO_MONITOR).",
+  ),
 ] as const;
 
 /** Compile-time proof that the catalogue lists every member of the union and nothing else. */
@@ -180,6 +237,7 @@ export const EVENT_PAYLOAD_SCHEMAS: { readonly [T in LbaasEventType]: TSchema } 
   ...CERTIFICATE_EVENT_SCHEMAS,
   ...SERVICE_INSTANCE_EVENT_SCHEMAS,
   ...NODE_EVENT_SCHEMAS,
+  ...LOAD_BALANCER_EVENT_SCHEMAS,
 };
 
 export interface AggregateCatalogueEntry {
@@ -249,5 +307,11 @@ export const AGGREGATE_CATALOGUE: { readonly [A in AggregateType]: AggregateCata
     title: 'Compute node',
     idName: 'nodeId',
     description: "Appended by the scheduler's leader from the heartbeats in the KV bucket `lbaas_nodes`; the node's name is its id.",
+  },
+  loadbalancer: {
+    title: 'Load balancer (Octavia v2, with its listeners, pools, members and health monitors)',
+    idName: 'loadBalancerId',
+    description:
+      "An Octavia v2 load balancer owns its listeners, pools, members and health monitors in one stream, so a protocol_port once per load balancer, one monitor per pool, a member's address and port once per pool, a default pool that cannot go and a single-call create in one commit are decided in one place. Every event that changes what the data plane serves raises the load balancer's revision and leaves the changed object and the load balancer PENDING until `LoadBalancerApplied` names that revision; `LoadBalancerApplied`, `LoadBalancerErrored` and `LbMemberHealthChanged` come from the data plane. Operating status is derived from admin state and health, never stored.",
   },
 };

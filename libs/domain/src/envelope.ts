@@ -10,6 +10,7 @@ export const AGGREGATE_TYPES = [
   'certificate',
   'serviceinstance',
   'node',
+  'loadbalancer',
 ] as const;
 export type AggregateType = (typeof AGGREGATE_TYPES)[number];
 
@@ -25,6 +26,7 @@ export const AGGREGATE_KIND: { readonly [A in AggregateType]: string } = {
   certificate: 'Certificate',
   serviceinstance: 'ServiceInstance',
   node: 'Node',
+  loadbalancer: 'LoadBalancer',
 };
 
 /** What a decider returns: a fact with its payload, before the command handler stamps the envelope. */

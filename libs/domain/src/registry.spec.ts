@@ -5,6 +5,8 @@ import type { CertificateMaterial } from './certificate/events';
 import { AGGREGATE_TYPES, type AggregateType, type EventEnvelope } from './envelope';
 import { floatingIpDecider } from './floatingip/decider';
 import { healthMonitorDecider } from './healthmonitor/decider';
+import { loadBalancerDecider } from './loadbalancer/decider';
+import { sampleListener, sampleLoadBalancer, sampleMember, sampleMonitor, samplePool } from './loadbalancer/samples';
 import { networkDecider } from './network/decider';
 import { poolDecider } from './pool/decider';
 import { portDecider } from './port/decider';
@@ -195,6 +197,39 @@ const SAMPLE: Payloads = {
   NodeRegistered: { nodeId: 'compute-node-1' },
   NodeLost: { nodeId: 'compute-node-1', silenceMs: 3000 },
   NodeRecovered: { nodeId: 'compute-node-1' },
+  LoadBalancerCreated: { loadBalancer: sampleLoadBalancer({ id: 'lb' }), at: '2026-01-01T00:00:00Z' },
+  LoadBalancerUpdated: { loadBalancer: sampleLoadBalancer({ id: 'lb', name: 'renamed' }), at: '2026-01-01T00:00:01Z' },
+  LoadBalancerDeleted: { loadBalancerId: 'lb', cascade: true, at: '2026-01-01T00:00:02Z' },
+  LoadBalancerFailoverRequested: { loadBalancerId: 'lb', at: '2026-01-01T00:00:03Z' },
+  ListenerCreated: { loadBalancerId: 'lb', listener: sampleListener('listener'), at: '2026-01-01T00:00:04Z' },
+  ListenerUpdated: {
+    loadBalancerId: 'lb',
+    listener: sampleListener('listener', 80, { defaultPoolId: 'lbpool' }),
+    at: '2026-01-01T00:00:05Z',
+  },
+  ListenerDeleted: { loadBalancerId: 'lb', listenerId: 'listener', at: '2026-01-01T00:00:06Z' },
+  LbPoolCreated: { loadBalancerId: 'lb', pool: samplePool('lbpool'), listenerId: 'listener', at: '2026-01-01T00:00:07Z' },
+  LbPoolUpdated: { loadBalancerId: 'lb', pool: samplePool('lbpool', { lbAlgorithm: 'SOURCE_IP' }), at: '2026-01-01T00:00:08Z' },
+  LbPoolDeleted: { loadBalancerId: 'lb', poolId: 'lbpool', at: '2026-01-01T00:00:09Z' },
+  LbMemberCreated: { loadBalancerId: 'lb', poolId: 'lbpool', member: sampleMember('lbmember', '198.18.2.10'), at: '2026-01-01T00:00:10Z' },
+  LbMemberUpdated: {
+    loadBalancerId: 'lb',
+    poolId: 'lbpool',
+    member: sampleMember('lbmember', '198.18.2.10', { weight: 0 }),
+    at: '2026-01-01T00:00:11Z',
+  },
+  LbMemberDeleted: { loadBalancerId: 'lb', poolId: 'lbpool', memberId: 'lbmember', at: '2026-01-01T00:00:12Z' },
+  LbHealthMonitorCreated: { loadBalancerId: 'lb', poolId: 'lbpool', monitor: sampleMonitor('lbmonitor'), at: '2026-01-01T00:00:13Z' },
+  LbHealthMonitorUpdated: {
+    loadBalancerId: 'lb',
+    poolId: 'lbpool',
+    monitor: sampleMonitor('lbmonitor', { delay: 10 }),
+    at: '2026-01-01T00:00:14Z',
+  },
+  LbHealthMonitorDeleted: { loadBalancerId: 'lb', poolId: 'lbpool', monitorId: 'lbmonitor', at: '2026-01-01T00:00:15Z' },
+  LoadBalancerApplied: { loadBalancerId: 'lb', revision: 3, at: '2026-01-01T00:00:16Z' },
+  LoadBalancerErrored: { loadBalancerId: 'lb', reason: 'no live compute node', at: '2026-01-01T00:00:17Z' },
+  LbMemberHealthChanged: { loadBalancerId: 'lb', poolId: 'lbpool', memberId: 'lbmember', health: 'ERROR', at: '2026-01-01T00:00:18Z' },
 };
 
 const ID_OF: Record<AggregateType, string> = {
@@ -208,6 +243,7 @@ const ID_OF: Record<AggregateType, string> = {
   certificate: 'cert',
   serviceinstance: 'si',
   node: 'compute-node-1',
+  loadbalancer: 'lb',
 };
 
 const envelope = (type: LbaasEventType, seq = 0): EventEnvelope => {
@@ -237,9 +273,17 @@ describe('the aggregate registry', () => {
   });
 
   it.each(
-    [networkDecider, subnetDecider, portDecider, floatingIpDecider, poolDecider, vipDecider, healthMonitorDecider, certificateDecider].map(
-      (decider) => [decider.aggregate, decider] as const,
-    ),
+    [
+      networkDecider,
+      subnetDecider,
+      portDecider,
+      floatingIpDecider,
+      poolDecider,
+      vipDecider,
+      healthMonitorDecider,
+      certificateDecider,
+      loadBalancerDecider,
+    ].map((decider) => [decider.aggregate, decider] as const),
   )('folds and views %s events exactly as its decider does', (aggregate, decider) => {
     const history = typesOf(aggregate).map((type, i) => envelope(type, i));
     for (let n = 0; n <= history.length; n++) {

@@ -3,6 +3,7 @@ import type { Decider } from './decider';
 import type { AggregateType, DomainEvent, EventEnvelope } from './envelope';
 import { floatingIpDecider } from './floatingip/decider';
 import { healthMonitorDecider } from './healthmonitor/decider';
+import { loadBalancerDecider } from './loadbalancer/decider';
 import { networkDecider } from './network/decider';
 import { nodeDecider } from './node/decider';
 import { poolDecider } from './pool/decider';
@@ -32,6 +33,7 @@ export const AGGREGATES: AggregateRegistry = {
   certificate: behaviour(certificateDecider),
   serviceinstance: behaviour(serviceInstanceDecider),
   node: behaviour(nodeDecider),
+  loadbalancer: behaviour(loadBalancerDecider),
 };
 
 /** Brings a stored event to its type's latest version (the steps are in upcasters.ts). */

@@ -1,0 +1,57 @@
+import { Conflict } from '../errors';
+import { distinctTags, idExists, listenerOf } from './checks';
+import type { ListenerChanges } from './commands';
+import { listenerConfig, sameConfig, withChanges } from './configs';
+import type { ListenerCreated, ListenerDeleted, ListenerUpdated } from './events';
+import type { ListenerConfig, PoolProtocol } from './model';
+import { checkListener } from './object-checks';
+import type { LiveLoadBalancer } from './state';
+
+/** Finds a pool's protocol among the load balancer's pools (and, in a single-call create, among those of the same request). */
+export type PoolProtocolLookup = (poolId: string) => PoolProtocol | undefined;
+
+export const poolProtocolIn =
+  (lb: LiveLoadBalancer): PoolProtocolLookup =>
+  (poolId) =>
+    lb.pools.find((p) => p.id === poolId)?.protocol;
+
+export function listenerCreated(
+  lb: LiveLoadBalancer,
+  given: ListenerConfig,
+  at: string,
+  poolProtocol: PoolProtocolLookup = poolProtocolIn(lb),
+): ListenerCreated {
+  const listener = { ...listenerConfig(given), tags: distinctTags(given.tags) };
+  if (lb.listeners.some((l) => l.id === listener.id)) throw idExists();
+  checkListener(listener, poolProtocol);
+  // Every protocol this provider serves is over TCP, so a port is taken whatever the other listener's protocol.
+  const clash = lb.listeners.find((l) => l.protocolPort === listener.protocolPort);
+  if (clash) {
+    throw new Conflict(
+      'DuplicateListenerEntry',
+      `Another Listener on this Load Balancer is already using protocol ${clash.protocol} and protocol_port ${listener.protocolPort}`,
+    );
+  }
+  return { type: 'ListenerCreated', version: 1, data: { loadBalancerId: lb.id, listener, at } };
+}
+
+export function listenerUpdated(lb: LiveLoadBalancer, listenerId: string, changes: ListenerChanges, at: string): ListenerUpdated[] {
+  const current = listenerOf(lb, listenerId);
+  const before = listenerConfig(current);
+  const merged = withChanges<ListenerConfig>(before, changes);
+  const listener = listenerConfig({
+    ...merged,
+    id: before.id,
+    protocol: before.protocol,
+    protocolPort: before.protocolPort,
+    tags: distinctTags(merged.tags),
+  });
+  checkListener(listener, poolProtocolIn(lb));
+  if (sameConfig(listener, before) && current.provisioningStatus !== 'ERROR') return [];
+  return [{ type: 'ListenerUpdated', version: 1, data: { loadBalancerId: lb.id, listener, at } }];
+}
+
+export function listenerDeleted(lb: LiveLoadBalancer, listenerId: string, at: string): ListenerDeleted {
+  listenerOf(lb, listenerId);
+  return { type: 'ListenerDeleted', version: 1, data: { loadBalancerId: lb.id, listenerId, at } };
+}

@@ -1,0 +1,168 @@
+import { Type } from '@sinclair/typebox';
+import { nullable, payloadObject, payloadSchemas } from '../payload-schema';
+import { literalUnion } from '../resource-schemas';
+import type { LoadBalancerEvent } from './events';
+import { HEALTH_MONITOR_TYPES, LB_ALGORITHMS, LISTENER_PROTOCOLS, POOL_PROTOCOLS } from './model';
+
+/*
+ * Each object's configuration has a title, its TypeScript name: the event catalogue defines it
+ * once and every event that carries the whole object refers to it.
+ */
+const Tags = Type.Array(Type.String());
+const At = Type.String({ description: 'When the change was decided (ISO 8601), as the command gave it.' });
+
+export const LoadBalancerConfigSchema = Type.Object(
+  {
+    id: Type.String(),
+    projectId: Type.String(),
+    name: Type.String(),
+    description: Type.String(),
+    vip: Type.Object(
+      {
+        address: Type.String(),
+        subnetId: Type.String(),
+        networkId: Type.String(),
+        portId: Type.String(),
+        qosPolicyId: nullable(Type.String()),
+      },
+      { additionalProperties: false },
+    ),
+    adminStateUp: Type.Boolean(),
+    provider: Type.String(),
+    flavorId: nullable(Type.String()),
+    availabilityZone: nullable(Type.String()),
+    tags: Tags,
+  },
+  { title: 'LoadBalancerConfig', additionalProperties: false, description: "An Octavia load balancer's settings and its VIP." },
+);
+
+export const ListenerConfigSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    description: Type.String(),
+    protocol: literalUnion(LISTENER_PROTOCOLS),
+    protocolPort: Type.Integer(),
+    connectionLimit: Type.Integer({ description: '-1 for no limit.' }),
+    defaultPoolId: nullable(Type.String()),
+    defaultTlsContainerRef: nullable(Type.String({ description: 'The reference as the client sent it: a certificate id or its URL.' })),
+    defaultTlsCertificateId: nullable(Type.String({ description: 'The certificate the reference names (TERMINATED_HTTPS only).' })),
+    insertHeaders: Type.Record(Type.String(), Type.String()),
+    timeoutClientData: Type.Integer({ description: 'Milliseconds.' }),
+    timeoutMemberConnect: Type.Integer({ description: 'Milliseconds.' }),
+    timeoutMemberData: Type.Integer({ description: 'Milliseconds.' }),
+    timeoutTcpInspect: Type.Integer({ description: 'Milliseconds.' }),
+    adminStateUp: Type.Boolean(),
+    tags: Tags,
+  },
+  { title: 'ListenerConfig', additionalProperties: false, description: "An Octavia listener's settings." },
+);
+
+export const LbPoolConfigSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    description: Type.String(),
+    protocol: literalUnion(POOL_PROTOCOLS),
+    lbAlgorithm: literalUnion(LB_ALGORITHMS),
+    sessionPersistence: nullable(
+      Type.Object(
+        {
+          type: literalUnion(['SOURCE_IP', 'HTTP_COOKIE', 'APP_COOKIE'] as const),
+          cookieName: nullable(Type.String()),
+          persistenceTimeout: nullable(Type.Integer()),
+          persistenceGranularity: nullable(Type.String()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    adminStateUp: Type.Boolean(),
+    tags: Tags,
+  },
+  { title: 'LbPoolConfig', additionalProperties: false, description: "An Octavia pool's settings, without its members and monitor." },
+);
+
+export const LbMemberConfigSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    address: Type.String(),
+    protocolPort: Type.Integer(),
+    weight: Type.Integer({ description: '0..256; 0 drains the member.' }),
+    backup: Type.Boolean(),
+    monitorAddress: nullable(Type.String()),
+    monitorPort: nullable(Type.Integer()),
+    subnetId: nullable(Type.String()),
+    adminStateUp: Type.Boolean(),
+    tags: Tags,
+  },
+  { title: 'LbMemberConfig', additionalProperties: false, description: "An Octavia member's settings." },
+);
+
+export const LbHealthMonitorConfigSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    type: literalUnion(HEALTH_MONITOR_TYPES),
+    delay: Type.Integer({ description: 'Seconds.' }),
+    timeout: Type.Integer({ description: 'Seconds.' }),
+    maxRetries: Type.Integer(),
+    maxRetriesDown: Type.Integer(),
+    httpMethod: nullable(Type.String()),
+    urlPath: nullable(Type.String()),
+    expectedCodes: nullable(Type.String()),
+    httpVersion: nullable(Type.Number()),
+    domainName: nullable(Type.String()),
+    adminStateUp: Type.Boolean(),
+    tags: Tags,
+  },
+  {
+    title: 'LbHealthMonitorConfig',
+    additionalProperties: false,
+    description: "An Octavia health monitor's settings (HTTP fields null unless HTTP or HTTPS).",
+  },
+);
+
+const MemberHealthSchema = literalUnion(['ONLINE', 'ERROR', 'NO_MONITOR', 'DRAINING'] as const, {
+  title: 'MemberHealth',
+  description: "What a member's health checks say.",
+});
+
+const lbId = Type.String();
+
+export const LOAD_BALANCER_EVENT_SCHEMAS = payloadSchemas<LoadBalancerEvent>()({
+  LoadBalancerCreated: payloadObject({ loadBalancer: LoadBalancerConfigSchema, at: At }),
+  LoadBalancerUpdated: payloadObject({ loadBalancer: LoadBalancerConfigSchema, at: At }),
+  LoadBalancerDeleted: payloadObject({ loadBalancerId: lbId, cascade: Type.Boolean(), at: At }),
+  LoadBalancerFailoverRequested: payloadObject({ loadBalancerId: lbId, at: At }),
+  ListenerCreated: payloadObject({ loadBalancerId: lbId, listener: ListenerConfigSchema, at: At }),
+  ListenerUpdated: payloadObject({ loadBalancerId: lbId, listener: ListenerConfigSchema, at: At }),
+  ListenerDeleted: payloadObject({ loadBalancerId: lbId, listenerId: Type.String(), at: At }),
+  LbPoolCreated: payloadObject({
+    loadBalancerId: lbId,
+    pool: LbPoolConfigSchema,
+    listenerId: nullable(Type.String({ description: 'The listener whose default pool the new pool becomes.' })),
+    at: At,
+  }),
+  LbPoolUpdated: payloadObject({ loadBalancerId: lbId, pool: LbPoolConfigSchema, at: At }),
+  LbPoolDeleted: payloadObject({ loadBalancerId: lbId, poolId: Type.String(), at: At }),
+  LbMemberCreated: payloadObject({ loadBalancerId: lbId, poolId: Type.String(), member: LbMemberConfigSchema, at: At }),
+  LbMemberUpdated: payloadObject({ loadBalancerId: lbId, poolId: Type.String(), member: LbMemberConfigSchema, at: At }),
+  LbMemberDeleted: payloadObject({ loadBalancerId: lbId, poolId: Type.String(), memberId: Type.String(), at: At }),
+  LbHealthMonitorCreated: payloadObject({ loadBalancerId: lbId, poolId: Type.String(), monitor: LbHealthMonitorConfigSchema, at: At }),
+  LbHealthMonitorUpdated: payloadObject({ loadBalancerId: lbId, poolId: Type.String(), monitor: LbHealthMonitorConfigSchema, at: At }),
+  LbHealthMonitorDeleted: payloadObject({ loadBalancerId: lbId, poolId: Type.String(), monitorId: Type.String(), at: At }),
+  LoadBalancerApplied: payloadObject({
+    loadBalancerId: lbId,
+    revision: Type.Integer({ description: 'The revision the active placement serves; every change up to it is ACTIVE.' }),
+    at: At,
+  }),
+  LoadBalancerErrored: payloadObject({ loadBalancerId: lbId, reason: Type.String(), at: At }),
+  LbMemberHealthChanged: payloadObject({
+    loadBalancerId: lbId,
+    poolId: Type.String(),
+    memberId: Type.String(),
+    health: MemberHealthSchema,
+    at: At,
+  }),
+});
