@@ -248,6 +248,14 @@ describe('the Octavia v2 API', () => {
         )
       ).listener;
       await ok(v2.request('DELETE', `/v2/lbaas/listeners/${second.id}`), 204);
+      const spare = (
+        await ok(
+          v2.post<{ pool: Obj }>('/v2/lbaas/pools', { pool: { loadbalancer_id: lb.id, protocol: 'TCP', lb_algorithm: 'ROUND_ROBIN' } }),
+          201,
+        )
+      ).pool;
+      await ok(v2.request('DELETE', `/v2/lbaas/pools/${spare.id}`), 204);
+      expect((await v2.get(`/v2/lbaas/pools/${spare.id}`)).body).toEqual(fault(`Pool ${spare.id} not found.`));
       expect((await v2.get(`/v2/lbaas/listeners/${second.id}`)).body).toEqual(fault(`Listener ${second.id} not found.`));
       expect((await v2.request('DELETE', `/v2/lbaas/loadbalancers/${lb.id}`)).status).toBe(400);
     });
