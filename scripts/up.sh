@@ -24,6 +24,7 @@ SERVICES=(
   "compute-node-3 node-agent 9713 compute-node-3"
 )
 API_URL=http://127.0.0.1:9696
+OCTAVIA_URL=http://127.0.0.1:9876
 DASHBOARD_URL=http://127.0.0.1:9702/
 
 CLUSTER=${CLUSTER:-}
@@ -71,6 +72,7 @@ fail() {
 print_summary() {
   echo
   echo "API:        $API_URL   (Neutron LBaaS v1; OpenAPI document at $API_URL/docs)"
+  echo "Octavia:    $OCTAVIA_URL   (Octavia v2 API, same process; OpenAPI document at $OCTAVIA_URL/docs/openapi.json)"
   echo "Dashboard:  $DASHBOARD_URL   (sign in with a dev token below, or open $DASHBOARD_URL?token=<token>)"
   echo "NATS:       $(cat "$STATE_DIR/nats.url")"
   if ((${#NATS_NODES[@]} > 1)); then
@@ -253,7 +255,7 @@ start_keystone() {
     tail -n 30 "$KEYSTONE_DIR/uwsgi.log" >&2 2>/dev/null || true
     fail "Keystone did not start" keystone
   fi
-  node scripts/keystone-seed.js "$KEYSTONE_DIR" "$url" --api-url "$API_URL" >/dev/null || fail "could not seed Keystone" keystone
+  node scripts/keystone-seed.js "$KEYSTONE_DIR" "$url" --api-url "$API_URL" --octavia-url "$OCTAVIA_URL" >/dev/null || fail "could not seed Keystone" keystone
   install -m 600 "$KEYSTONE_DIR/clouds.yaml" "$STATE_DIR/clouds.yaml"
   echo "$url" >"$KEYSTONE_URL_FILE"
 }

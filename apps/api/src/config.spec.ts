@@ -5,6 +5,7 @@ describe('apiConfigFromEnv', () => {
     expect(apiConfigFromEnv({})).toEqual({
       host: '127.0.0.1',
       port: 9696,
+      octaviaPort: 9876,
       natsUrl: 'nats://127.0.0.1:4222',
       logLevel: 'info',
       noAuthTenant: null,
@@ -16,6 +17,7 @@ describe('apiConfigFromEnv', () => {
     const config = apiConfigFromEnv({
       LBAAS_API_HOST: '127.0.0.2',
       LBAAS_API_PORT: '19696',
+      LBAAS_OCTAVIA_PORT: '19876',
       LBAAS_NATS_URL: 'nats://127.0.0.1:14222',
       LBAAS_LOG_LEVEL: 'debug',
       LBAAS_NOAUTH: '1',
@@ -25,6 +27,7 @@ describe('apiConfigFromEnv', () => {
     expect(config).toEqual({
       host: '127.0.0.2',
       port: 19696,
+      octaviaPort: 19876,
       natsUrl: 'nats://127.0.0.1:14222',
       logLevel: 'debug',
       noAuthTenant: 'dev',
@@ -38,5 +41,13 @@ describe('apiConfigFromEnv', () => {
 
   it.each(['0', '65536', 'http', '80.5'])('refuses LBAAS_API_PORT=%s', (port) => {
     expect(() => apiConfigFromEnv({ LBAAS_API_PORT: port })).toThrow(/LBAAS_API_PORT/);
+  });
+
+  it.each(['0', '65536', 'http', '80.5'])('refuses LBAAS_OCTAVIA_PORT=%s', (port) => {
+    expect(() => apiConfigFromEnv({ LBAAS_OCTAVIA_PORT: port })).toThrow(/LBAAS_OCTAVIA_PORT/);
+  });
+
+  it('refuses one port for both applications', () => {
+    expect(() => apiConfigFromEnv({ LBAAS_API_PORT: '9876' })).toThrow(/LBAAS_OCTAVIA_PORT must differ/);
   });
 });

@@ -4,6 +4,8 @@ import { noAuthTenantFromEnv } from '@lbaas/identity';
 export interface ApiConfig {
   readonly host: string;
   readonly port: number;
+  /** Octavia's v2 API, the second application of the process (LBAAS_OCTAVIA_PORT, on the same host). */
+  readonly octaviaPort: number;
   readonly natsUrl: string;
   readonly logLevel: string;
   /** LBAAS_NOAUTH=1: no token checks, every caller is an admin of this tenant (null: tokens are checked). Development only. */
@@ -18,13 +20,20 @@ export interface ApiConfig {
 
 export const DEFAULT_CERTIFICATE_KEY_FILE = '/etc/lbaas/certificate.key';
 
+function portFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const port = Number(env[name] ?? fallback);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${name} must be a port number, not '${env[name]}'`);
+  return port;
+}
+
 export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  const port = Number(env.LBAAS_API_PORT ?? 9696);
-  if (!Number.isInteger(port) || port < 1 || port > 65535)
-    throw new Error(`LBAAS_API_PORT must be a port number, not '${env.LBAAS_API_PORT}'`);
+  const port = portFromEnv(env, 'LBAAS_API_PORT', 9696);
+  const octaviaPort = portFromEnv(env, 'LBAAS_OCTAVIA_PORT', 9876);
+  if (octaviaPort === port) throw new Error(`LBAAS_OCTAVIA_PORT must differ from LBAAS_API_PORT (both ${port})`);
   return {
     host: env.LBAAS_API_HOST ?? '127.0.0.1',
     port,
+    octaviaPort,
     natsUrl: natsUrlFromEnv(env),
     logLevel: env.LBAAS_LOG_LEVEL ?? 'info',
     noAuthTenant: noAuthTenantFromEnv(env),

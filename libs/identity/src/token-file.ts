@@ -1,7 +1,17 @@
 import { readFileSync, statSync } from 'node:fs';
 import { AuthenticationError, type Authenticator, type Principal } from './principal';
 
-const ROLES: readonly string[] = ['admin', 'member', 'reader'];
+/** Neutron's personas and Octavia's own roles, which the v2 API's policy asks for (a dev token can be an Octavia member too). */
+const ROLES: readonly string[] = [
+  'admin',
+  'member',
+  'reader',
+  'load-balancer_admin',
+  'load-balancer_global_observer',
+  'load-balancer_member',
+  'load-balancer_observer',
+  'load-balancer_quota_admin',
+];
 
 function parseTokenFile(text: string, path: string): Map<string, Principal> {
   const parsed: unknown = JSON.parse(text);

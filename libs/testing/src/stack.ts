@@ -23,6 +23,8 @@ export type StackService = 'api' | 'projections';
 /** The stack's event log: one nats-server, or a cluster whose `url` lists every node. */
 export interface Stack<Nats extends NatsServerHandle | NatsClusterHandle = NatsServerHandle> {
   readonly apiUrl: string;
+  /** The api's second application: Octavia's v2 API. */
+  readonly octaviaUrl: string;
   readonly projectionsUrl: string;
   readonly tokens: StackTokens;
   readonly nats: Nats;
@@ -76,7 +78,7 @@ export async function startStack(options: StackOptions & { cluster?: number } = 
   }
   const dir = runTemporaryDirectory('stack');
   const nats = options.cluster === undefined ? await startNatsServer() : await startNatsCluster(options.cluster);
-  const [apiPort, projectionsPort] = [await freePort(), await freePort()];
+  const [apiPort, octaviaPort, projectionsPort] = [await freePort(), await freePort(), await freePort()];
   const demoTenant = tenant();
   const tokens: StackTokens = {
     admin: token(tenant(), ['admin']),
@@ -109,11 +111,13 @@ export async function startStack(options: StackOptions & { cluster?: number } = 
     api: spawnService('api', builtService('api'), {
       ...common,
       LBAAS_API_PORT: String(apiPort),
+      LBAAS_OCTAVIA_PORT: String(octaviaPort),
       LBAAS_TOKENS_FILE: tokensFile,
       LBAAS_CERTIFICATE_KEY_FILE: certificateKeyFile,
     }),
   };
   const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const octaviaUrl = `http://127.0.0.1:${octaviaPort}`;
   const projectionsUrl = `http://127.0.0.1:${projectionsPort}`;
   const health: Record<StackService, string> = { api: `${apiUrl}/readyz`, projections: `${projectionsUrl}/healthz` };
   // A service that exits fails the wait at once, with its last log lines, rather than at the bound.
@@ -140,6 +144,7 @@ export async function startStack(options: StackOptions & { cluster?: number } = 
   }
   return {
     apiUrl,
+    octaviaUrl,
     projectionsUrl,
     tokens,
     nats,

@@ -3,7 +3,9 @@ import { type EventStore, handleCommand } from '@lbaas/event-log';
 import type { CommandEnvironment } from './command-environment';
 import type { RequestContext } from './request-context';
 
-type Owned = Lifecycle<{ tenantId: string }>;
+/** Neutron's aggregates name their owner `tenantId`, Octavia's load balancer `projectId`. */
+type Owned = Lifecycle<{ tenantId: string } | { projectId: string }>;
+const ownerOf = (state: Extract<Owned, { kind: 'live' }>): string => ('tenantId' in state ? state.tenantId : state.projectId);
 export type Live<S> = Extract<S, { kind: 'live' }>;
 
 /** Told of every stored commit's sequence, including those of a request that fails. */
@@ -71,7 +73,7 @@ export class CommandRun {
   }
 
   private hidden(state: Owned): boolean {
-    return state.kind === 'live' && !this.ctx.isAdmin && state.tenantId !== this.ctx.tenantId;
+    return state.kind === 'live' && !this.ctx.isAdmin && ownerOf(state) !== this.ctx.tenantId;
   }
 
   /** The live state if the caller may see it; another tenant's object is NotFound, never Forbidden. */

@@ -1,0 +1,235 @@
+import {
+  type LbHealthMonitorChanges,
+  type LbHealthMonitorConfig,
+  type LbMemberChanges,
+  type LbMemberConfig,
+  type LbPoolChanges,
+  type LbPoolConfig,
+  type LbPoolTree,
+  type LbSessionPersistence,
+  type ListenerChanges,
+  type ListenerConfig,
+  ValidationError,
+} from '@lbaas/domain';
+import type { DefaultPoolBody, ListenerTreeBody, MemberBody, MonitorTreeBody, OctaviaBodyOf, PoolTreeBody } from '../http/octavia-schemas';
+
+/*
+ * Octavia's bodies as the `loadbalancer` aggregate's configurations, with Octavia's defaults for
+ * what a create leaves out. Pure: ids and the resolved TLS certificate come in.
+ */
+
+/** Octavia's listener timeouts' defaults, in milliseconds. */
+export const DEFAULT_TIMEOUTS = { timeoutClientData: 50_000, timeoutMemberConnect: 5_000, timeoutMemberData: 50_000, timeoutTcpInspect: 0 };
+
+/** A listener's resolved `default_tls_container_ref`: the reference as sent and the certificate it names. */
+export interface TlsReference {
+  readonly ref: string | null;
+  readonly certificateId: string | null;
+}
+export const NO_TLS: TlsReference = { ref: null, certificateId: null };
+
+type SessionBody = OctaviaBodyOf<'createPool'>['session_persistence'];
+
+function sessionPersistence(body: SessionBody): LbSessionPersistence | null {
+  if (body === undefined || body === null) return null;
+  return {
+    type: body.type,
+    cookieName: body.cookie_name ?? null,
+    persistenceTimeout: body.persistence_timeout ?? null,
+    persistenceGranularity: body.persistence_granularity ?? null,
+  };
+}
+
+const present = <T extends object>(changes: T): T =>
+  Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as T;
+
+export function listenerConfig(
+  id: string,
+  body: Omit<ListenerTreeBody, 'default_pool'>,
+  defaultPoolId: string | null,
+  tls: TlsReference,
+): ListenerConfig {
+  return {
+    id,
+    name: body.name ?? '',
+    description: body.description ?? '',
+    protocol: body.protocol,
+    protocolPort: body.protocol_port,
+    connectionLimit: body.connection_limit ?? -1,
+    defaultPoolId,
+    defaultTlsContainerRef: tls.ref,
+    defaultTlsCertificateId: tls.certificateId,
+    insertHeaders: body.insert_headers ?? {},
+    adminStateUp: body.admin_state_up ?? true,
+    tags: body.tags ?? [],
+    timeoutClientData: body.timeout_client_data ?? DEFAULT_TIMEOUTS.timeoutClientData,
+    timeoutMemberConnect: body.timeout_member_connect ?? DEFAULT_TIMEOUTS.timeoutMemberConnect,
+    timeoutMemberData: body.timeout_member_data ?? DEFAULT_TIMEOUTS.timeoutMemberData,
+    timeoutTcpInspect: body.timeout_tcp_inspect ?? DEFAULT_TIMEOUTS.timeoutTcpInspect,
+  };
+}
+
+/** A PUT's changes; null resets a setting to Octavia's default, as Octavia's PUT does. */
+export function listenerChanges(body: OctaviaBodyOf<'updateListener'>, tls: TlsReference | undefined): ListenerChanges {
+  const reset = <K extends keyof typeof DEFAULT_TIMEOUTS>(value: number | null | undefined, key: K) =>
+    value === null ? DEFAULT_TIMEOUTS[key] : value;
+  return present({
+    name: body.name === null ? '' : body.name,
+    description: body.description === null ? '' : body.description,
+    connectionLimit: body.connection_limit === null ? -1 : body.connection_limit,
+    defaultPoolId: body.default_pool_id,
+    defaultTlsContainerRef: tls?.ref,
+    defaultTlsCertificateId: tls?.certificateId,
+    insertHeaders: body.insert_headers === null ? {} : body.insert_headers,
+    adminStateUp: body.admin_state_up,
+    tags: body.tags,
+    timeoutClientData: reset(body.timeout_client_data, 'timeoutClientData'),
+    timeoutMemberConnect: reset(body.timeout_member_connect, 'timeoutMemberConnect'),
+    timeoutMemberData: reset(body.timeout_member_data, 'timeoutMemberData'),
+    timeoutTcpInspect: reset(body.timeout_tcp_inspect, 'timeoutTcpInspect'),
+  });
+}
+
+export function poolConfig(id: string, body: Omit<PoolTreeBody, 'members' | 'healthmonitor'>): LbPoolConfig {
+  return {
+    id,
+    name: body.name ?? '',
+    description: body.description ?? '',
+    protocol: body.protocol,
+    lbAlgorithm: body.lb_algorithm,
+    sessionPersistence: sessionPersistence(body.session_persistence),
+    adminStateUp: body.admin_state_up ?? true,
+    tags: body.tags ?? [],
+  };
+}
+
+export function poolChanges(body: OctaviaBodyOf<'updatePool'>): LbPoolChanges {
+  return present({
+    name: body.name === null ? '' : body.name,
+    description: body.description === null ? '' : body.description,
+    lbAlgorithm: body.lb_algorithm,
+    sessionPersistence: body.session_persistence === undefined ? undefined : sessionPersistence(body.session_persistence),
+    adminStateUp: body.admin_state_up,
+    tags: body.tags,
+  });
+}
+
+export function memberConfig(id: string, body: MemberBody): LbMemberConfig {
+  return {
+    id,
+    name: body.name ?? '',
+    address: body.address,
+    protocolPort: body.protocol_port,
+    weight: body.weight ?? 1,
+    backup: body.backup ?? false,
+    monitorAddress: body.monitor_address ?? null,
+    monitorPort: body.monitor_port ?? null,
+    subnetId: body.subnet_id ?? null,
+    adminStateUp: body.admin_state_up ?? true,
+    tags: body.tags ?? [],
+  };
+}
+
+export function memberChanges(body: OctaviaBodyOf<'updateMember'>): LbMemberChanges {
+  return present({
+    name: body.name === null ? '' : body.name,
+    weight: body.weight,
+    backup: body.backup,
+    monitorAddress: body.monitor_address,
+    monitorPort: body.monitor_port,
+    adminStateUp: body.admin_state_up,
+    tags: body.tags,
+  });
+}
+
+const HTTP_MONITORS: ReadonlySet<string> = new Set(['HTTP', 'HTTPS']);
+
+export function monitorConfig(id: string, body: MonitorTreeBody): LbHealthMonitorConfig {
+  const http = HTTP_MONITORS.has(body.type);
+  return {
+    id,
+    name: body.name ?? '',
+    type: body.type,
+    delay: body.delay,
+    timeout: body.timeout,
+    maxRetries: body.max_retries,
+    maxRetriesDown: body.max_retries_down ?? 3,
+    httpMethod: http ? (body.http_method ?? 'GET') : (body.http_method ?? null),
+    urlPath: http ? (body.url_path ?? '/') : (body.url_path ?? null),
+    expectedCodes: http ? (body.expected_codes ?? '200') : (body.expected_codes ?? null),
+    httpVersion: body.http_version ?? null,
+    domainName: body.domain_name ?? null,
+    adminStateUp: body.admin_state_up ?? true,
+    tags: body.tags ?? [],
+  };
+}
+
+export function monitorChanges(body: OctaviaBodyOf<'updateHealthMonitor'>): LbHealthMonitorChanges {
+  return present({
+    name: body.name === null ? '' : body.name,
+    delay: body.delay,
+    timeout: body.timeout,
+    maxRetries: body.max_retries,
+    maxRetriesDown: body.max_retries_down === null ? 3 : body.max_retries_down,
+    httpMethod: body.http_method,
+    urlPath: body.url_path,
+    expectedCodes: body.expected_codes,
+    httpVersion: body.http_version,
+    domainName: body.domain_name,
+    adminStateUp: body.admin_state_up,
+    tags: body.tags,
+  });
+}
+
+const treeInvalid = (detail: string): ValidationError => new ValidationError(`Validation failure: ${detail}`);
+
+/** A whole pool of the single-call create, from `pools` or a listener's `default_pool`. */
+function wholePool(body: PoolTreeBody | DefaultPoolBody): PoolTreeBody {
+  if (body.protocol === undefined || body.lb_algorithm === undefined)
+    throw treeInvalid(`Pool '${body.name ?? ''}' was referenced but no full definition was found.`);
+  return { ...body, protocol: body.protocol, lb_algorithm: body.lb_algorithm };
+}
+
+/**
+ * Octavia's single-call create as the aggregate takes it: every pool (those of `pools` and the
+ * whole default pools of the listeners) with its members and monitor, and every listener with
+ * its default pool resolved by name. Pools must be named and their names unique.
+ */
+export function loadBalancerTree(
+  listeners: readonly ListenerTreeBody[],
+  pools: readonly PoolTreeBody[],
+  newId: () => string,
+  tlsOf: (listener: ListenerTreeBody) => TlsReference,
+): { listeners: ListenerConfig[]; pools: LbPoolTree[] } {
+  const all: PoolTreeBody[] = [...pools];
+  for (const listener of listeners) {
+    const pool = listener.default_pool;
+    if (pool === undefined || pool === null) continue;
+    if (pool.protocol !== undefined || pool.lb_algorithm !== undefined) all.push(wholePool(pool));
+  }
+  const names = all.map((p) => p.name ?? '');
+  if (all.length > 0 && names.some((n) => n === '')) throw treeInvalid('Pools must be named when creating a fully populated loadbalancer.');
+  if (new Set(names).size !== names.length) throw treeInvalid('Pool names must be unique when creating a fully populated loadbalancer.');
+  const poolIds = new Map(names.map((name) => [name, newId()]));
+  const listenerOfPool = new Map<string, string>();
+  const listenerConfigs = listeners.map((listener) => {
+    const id = newId();
+    const poolName = listener.default_pool?.name;
+    const poolId = poolName === undefined ? null : poolIds.get(poolName);
+    if (poolId === undefined) throw treeInvalid(`Pool '${String(poolName)}' was referenced but no full definition was found.`);
+    if (poolId !== null && !listenerOfPool.has(poolId)) listenerOfPool.set(poolId, id);
+    const { default_pool: _pool, ...settings } = listener;
+    return listenerConfig(id, settings, poolId, tlsOf(listener));
+  });
+  const poolTrees = all.map((body): LbPoolTree => {
+    const id = poolIds.get(body.name ?? '') as string;
+    const { members, healthmonitor, ...settings } = body;
+    return {
+      pool: poolConfig(id, settings),
+      listenerId: listenerOfPool.get(id) ?? null,
+      members: (members ?? []).map((m) => memberConfig(newId(), m)),
+      monitor: healthmonitor ? monitorConfig(newId(), healthmonitor) : null,
+    };
+  });
+  return { listeners: listenerConfigs, pools: poolTrees };
+}

@@ -1,0 +1,88 @@
+import { Controller, Inject, Param } from '@nestjs/common';
+import { PROVIDER_NAME } from '@lbaas/domain';
+import { HttpError } from '../../http/errors';
+import { LoadBalancerCommands } from '../commands/loadbalancer-commands';
+import { notImplemented } from '../http/octavia-faults';
+import { Caller, NoBody, notFound, objectId, type OctaviaCaller, OctaviaEndpoint, PathIds, TargetUrl } from '../http/octavia-input';
+import { fieldsOf, octaviaListQuery, pageLinks } from '../http/octavia-query';
+import { AMPHORA_ROUTES, PROVIDER_ROUTES } from '../http/octavia-routes';
+import { OctaviaReads, projected } from '../octavia-reads';
+import { OCTAVIA_SHARED, type OctaviaShared } from '../octavia-shared';
+
+/** What `/v2/lbaas/providers` says of this deployment's one provider: what it does, and what it does not. */
+export const PROVIDER_DESCRIPTION =
+  'lbaas: HAProxy and keepalived in network namespaces, an active and a standby placement per load balancer (VRRP). ' +
+  'Listeners HTTP, HTTPS (passthrough), TCP and TERMINATED_HTTPS; pools HTTP, HTTPS, TCP, PROXY and PROXYV2 with ROUND_ROBIN, LEAST_CONNECTIONS or SOURCE_IP; ' +
+  'health monitors HTTP, HTTPS, PING, TCP and TLS-HELLO. Not supported: UDP and SCTP (no IPVS on the nodes), PROMETHEUS listeners, SOURCE_IP_PORT, ' +
+  'L7 policies and rules, flavors, availability zones, allowed_cidrs, client certificates and TLS options (issue 16).';
+
+const AMPHORA = 'Amphora';
+
+/** The provider list and its capabilities, and the amphorae (admin): each placement of a load balancer. */
+@Controller()
+export class OperatorController {
+  constructor(
+    @Inject(OCTAVIA_SHARED) private readonly shared: OctaviaShared,
+    private readonly reads: OctaviaReads,
+    private readonly commands: LoadBalancerCommands,
+  ) {}
+
+  @OctaviaEndpoint(PROVIDER_ROUTES.list)
+  providers(@TargetUrl() url: URL) {
+    return { providers: [projected({ name: PROVIDER_NAME, description: PROVIDER_DESCRIPTION }, fieldsOf(url.searchParams))] };
+  }
+
+  /** Flavors and availability zones come with issue 16: until then the provider has no capability to offer. */
+  @OctaviaEndpoint(PROVIDER_ROUTES.flavorCapabilities)
+  flavorCapabilities(@Param('provider') provider: string) {
+    knownProvider(provider);
+    return { flavor_capabilities: [] };
+  }
+
+  @OctaviaEndpoint(PROVIDER_ROUTES.availabilityZoneCapabilities)
+  availabilityZoneCapabilities(@Param('provider') provider: string) {
+    knownProvider(provider);
+    return { availability_zone_capabilities: [] };
+  }
+
+  @OctaviaEndpoint(AMPHORA_ROUTES.list)
+  async amphorae(@TargetUrl() url: URL) {
+    const query = octaviaListQuery(url.searchParams);
+    const { items, ids, more } = await this.shared.queries.list('amphorae', null, query);
+    return { amphorae: items, amphorae_links: pageLinks(url, query.page, ids, more) };
+  }
+
+  @OctaviaEndpoint(AMPHORA_ROUTES.show)
+  async amphora(@PathIds(AMPHORA) { id }: { id: string }, @TargetUrl() url: URL) {
+    return { amphora: projected(await this.amphoraRow(id), fieldsOf(url.searchParams)) };
+  }
+
+  /** Fails over the amphora's load balancer: its standby takes over and a new standby is placed. */
+  @OctaviaEndpoint(AMPHORA_ROUTES.failover)
+  async failover(@PathIds(AMPHORA) { id }: { id: string }, @NoBody() _body: undefined, @Caller() caller: OctaviaCaller): Promise<void> {
+    const row = await this.amphoraRow(id);
+    await this.commands.failover(caller, objectId('Load Balancer', String(row.loadbalancer_id)));
+  }
+
+  @OctaviaEndpoint(AMPHORA_ROUTES.stats)
+  async stats(@PathIds(AMPHORA) { id }: { id: string }): Promise<never> {
+    await this.amphoraRow(id);
+    throw notImplemented("Amphora statistics are not kept per amphora here: read the load balancer's or its listeners' stats.");
+  }
+
+  @OctaviaEndpoint(AMPHORA_ROUTES.config)
+  async config(@PathIds(AMPHORA) { id }: { id: string }, @NoBody() _body: undefined): Promise<never> {
+    await this.amphoraRow(id);
+    throw notImplemented('Amphorae here have no agent configuration to push: node agents take their settings from the environment.');
+  }
+
+  private async amphoraRow(id: string): Promise<Record<string, unknown>> {
+    const row = await this.shared.queries.get('amphorae', id);
+    if (row === null) throw notFound(AMPHORA, id);
+    return row;
+  }
+}
+
+function knownProvider(provider: string): void {
+  if (provider !== PROVIDER_NAME) throw new HttpError(400, 'ProviderNotEnabled', `Provider '${provider}' is not enabled.`);
+}

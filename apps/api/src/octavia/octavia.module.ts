@@ -1,0 +1,57 @@
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import type { Authenticator } from '@lbaas/identity';
+import type { Logger } from 'pino';
+import { AUTHENTICATOR, PolicyGuard } from '../http/policy.guard';
+import { BodyReaderInterceptor } from '../http/request-input';
+import { API_LOGGER } from '../logger';
+import { ChildCommands } from './commands/child-commands';
+import { LoadBalancerCommands } from './commands/loadbalancer-commands';
+import { HealthMonitorsController } from './controllers/healthmonitors.controller';
+import { ListenersController } from './controllers/listeners.controller';
+import { LoadBalancersController } from './controllers/loadbalancers.controller';
+import { MembersController } from './controllers/members.controller';
+import { OperatorController } from './controllers/operator.controller';
+import { PoolsController } from './controllers/pools.controller';
+import { OctaviaVersionController } from './controllers/version.controller';
+import { OctaviaExceptionFilter } from './http/octavia-exception.filter';
+import { OctaviaReads } from './octavia-reads';
+import { OCTAVIA_SHARED, type OctaviaShared } from './octavia-shared';
+import { OctaviaStatusReads } from './octavia-status-reads';
+
+export const OCTAVIA_CONTROLLERS: Type[] = [
+  OctaviaVersionController,
+  LoadBalancersController,
+  ListenersController,
+  PoolsController,
+  MembersController,
+  HealthMonitorsController,
+  OperatorController,
+];
+
+/**
+ * Octavia's v2 API: its own controllers, error filter and reads, with the Neutron application's
+ * guard and body reader (the same authenticator instance, so one token cache serves both ports)
+ * and the command and read sides it borrows (`OctaviaShared`).
+ */
+@Module({})
+export class OctaviaModule {
+  static forRoot(shared: OctaviaShared, authenticator: Authenticator, logger: Logger): DynamicModule {
+    return {
+      module: OctaviaModule,
+      controllers: OCTAVIA_CONTROLLERS,
+      providers: [
+        { provide: OCTAVIA_SHARED, useValue: shared },
+        { provide: AUTHENTICATOR, useValue: authenticator },
+        { provide: API_LOGGER, useValue: logger },
+        { provide: APP_GUARD, useClass: PolicyGuard },
+        { provide: APP_INTERCEPTOR, useClass: BodyReaderInterceptor },
+        { provide: APP_FILTER, useClass: OctaviaExceptionFilter },
+        OctaviaReads,
+        OctaviaStatusReads,
+        LoadBalancerCommands,
+        ChildCommands,
+      ],
+    };
+  }
+}
