@@ -66,7 +66,13 @@ async function run(): Promise<void> {
   const random = seededRandom(1);
   let vm = 0;
   const place = timed(() =>
-    sim.settle(() => ({ random, newVmId: () => uuid(++vm + 100_000), instanceIdFor: (vipId) => `si-${vipId}`, now: new Date() })),
+    sim.settle(() => ({
+      random,
+      newVmId: () => uuid(++vm + 100_000),
+      instanceIdFor: (vipId) => `si-${vipId}`,
+      instanceIdForLoadBalancer: (id) => `si-lb-${id}`,
+      now: new Date(),
+    })),
   );
   const loads = Array.from({ length: NODES }, (_, n) => sim.model.loadOf(`node-${n + 1}`));
   report(
