@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { answerOf, insertOctaviaWorld, isIdList, OCTAVIA_LIST_CASES, OCTAVIA_PAGED_SORTS, walk } from '../test/octavia-fixtures';
+import { insertOctaviaWorld } from '../test/octavia-fixtures';
+import { answerOf, isIdList, OCTAVIA_LIST_CASES, OCTAVIA_PAGED_SORTS, walk } from '../test/octavia-list-cases';
 import { createDataSource } from './data-source';
 import { QueryService } from './query-service';
 

@@ -6,16 +6,8 @@ import { createDataSource, databaseFromEnv } from './data-source';
 import { Projector } from './projector';
 import { QueryService } from './query-service';
 import { snapshotTables } from './snapshot';
-import {
-  answerOf,
-  insertOctaviaWorld,
-  isIdList,
-  LB,
-  LISTENER,
-  OCTAVIA_LIST_CASES,
-  OCTAVIA_PAGED_SORTS,
-  walk,
-} from '../test/octavia-fixtures';
+import { insertOctaviaWorld, LB, LISTENER } from '../test/octavia-fixtures';
+import { answerOf, isIdList, OCTAVIA_LIST_CASES, OCTAVIA_PAGED_SORTS, walk } from '../test/octavia-list-cases';
 import { ListenerStats, PoolStats } from './tables/bookkeeping-tables';
 import { RESOURCE_TABLES } from './tables/resource-tables';
 
