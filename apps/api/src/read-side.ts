@@ -7,6 +7,7 @@ import {
   type ListReply,
   type OctaviaStatsReply,
   type PoolStatsReply,
+  type ProjectsReply,
   QUERY_PATTERNS,
   type QueryError,
   type StatusReply,
@@ -90,6 +91,11 @@ export class ReadSide implements ResourceLookup, OnApplicationShutdown {
     });
     if (reply.stats === null) throw new NotFound(RESOURCE_KIND.loadbalancers, loadBalancerId);
     return { ...reply.stats };
+  }
+
+  /** The projects that own anything, after this process's own writes. */
+  async projects(): Promise<readonly string[]> {
+    return (await this.ask<ProjectsReply>(QUERY_PATTERNS.projects, { minSeq: this.progress.minSeq })).projects;
   }
 
   async status(): Promise<StatusReply> {

@@ -52,6 +52,7 @@ export const LoadBalancerStatsQuerySchema = Type.Object({
   tenantId: TenantId,
   minSeq: Sequence,
 });
+export const ProjectsQuerySchema = Type.Object({ minSeq: Sequence });
 
 /** A payload off the wire as the schema's type, or the QueryError that says what is wrong with it. */
 export function parsePayload<S extends TSchema>(schema: S, payload: unknown): Static<S> | QueryError {

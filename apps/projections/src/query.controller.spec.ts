@@ -69,7 +69,7 @@ describe('QueryController', () => {
     expect(await controller.list(payload)).toEqual({ error: { status: 400, type: 'InvalidQuery', message: expect.any(String) } });
   });
 
-  it('serves pool stats and the status', async () => {
+  it('serves pool stats, the projects and the status', async () => {
     gate.moveTo(5);
     expect(await controller.poolStats({ poolId: 'absent', tenantId: TENANT, minSeq: 0 })).toEqual({ stats: null });
     expect(await controller.listenerStats({ listenerId: 'absent', tenantId: TENANT, minSeq: 0 })).toEqual({ stats: null });
@@ -77,6 +77,7 @@ describe('QueryController', () => {
     expect(await controller.loadBalancerStats({ listenerId: 'absent', tenantId: null, minSeq: 0 })).toMatchObject({
       error: { status: 400, type: 'InvalidQuery' },
     });
+    expect(await controller.projects({ minSeq: 5 })).toEqual({ projects: [TENANT] });
     expect(await controller.status()).toEqual({ checkpoint: 5, streamLastSeq: 42 });
   });
 

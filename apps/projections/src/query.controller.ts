@@ -5,6 +5,7 @@ import {
   type ListReply,
   type OctaviaStatsReply,
   type PoolStatsReply,
+  type ProjectsReply,
   QUERY_PATTERNS,
   type QueryError,
   QueryService,
@@ -25,6 +26,7 @@ import {
   LoadBalancerStatsQuerySchema,
   parsePayload,
   PoolStatsQuerySchema,
+  ProjectsQuerySchema,
 } from './query-payloads';
 
 const lagging = (minSeq: number, checkpoint: number): QueryError => ({
@@ -74,6 +76,11 @@ export class QueryController {
   @MessagePattern(QUERY_PATTERNS.loadBalancerStats)
   loadBalancerStats(@Payload() payload: unknown): Promise<OctaviaStatsReply> {
     return this.answer(parsePayload(LoadBalancerStatsQuerySchema, payload), (query) => this.queries.loadBalancerStats(query));
+  }
+
+  @MessagePattern(QUERY_PATTERNS.projects)
+  projects(@Payload() payload: unknown): Promise<ProjectsReply> {
+    return this.answer(parsePayload(ProjectsQuerySchema, payload), () => this.queries.projects());
   }
 
   @MessagePattern(QUERY_PATTERNS.status)

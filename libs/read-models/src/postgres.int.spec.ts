@@ -219,6 +219,11 @@ describe('the read models on PostgreSQL', () => {
       }
     });
 
+    it('names every project that owns anything once', async () => {
+      if (!pg) return;
+      expect(await queries.projects()).toEqual({ projects: [TENANT, OTHER_TENANT].sort() });
+    });
+
     it("sums a load balancer's listeners' counters beyond 2^32", async () => {
       if (!pg) return;
       const counters = { bytes_in: 2 ** 40, bytes_out: 1, active_connections: 2, total_connections: 3, request_errors: 4 };

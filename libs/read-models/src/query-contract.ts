@@ -11,6 +11,7 @@ export const QUERY_PATTERNS = {
   poolStats: 'lbaas.query.pool-stats',
   listenerStats: 'lbaas.query.listener-stats',
   loadBalancerStats: 'lbaas.query.loadbalancer-stats',
+  projects: 'lbaas.query.projects',
   status: 'lbaas.query.status',
   rebuild: 'lbaas.projections.rebuild',
 } as const;
@@ -79,6 +80,11 @@ export interface LoadBalancerStatsQuery {
   readonly minSeq: number;
 }
 
+/** Which projects own anything: the api derives per-project resources (Neutron's default security groups) from it. */
+export interface ProjectsQuery {
+  readonly minSeq: number;
+}
+
 export interface QueryError {
   readonly error: { readonly type: string; readonly message: string; readonly status: number };
 }
@@ -98,6 +104,9 @@ export interface OctaviaStats {
 }
 /** null when the object does not exist for this tenant; zeros until the data plane reports. */
 export type OctaviaStatsReply = { readonly stats: OctaviaStats | null } | QueryError;
+
+/** The ids of the projects that own at least one object of any collection, sorted. */
+export type ProjectsReply = { readonly projects: readonly string[] } | QueryError;
 
 export interface StatusReply {
   readonly checkpoint: number;

@@ -327,6 +327,13 @@ describe('QueryService', () => {
     });
   });
 
+  it('names every project that owns anything, v1 or v2, once', async () => {
+    expect(await queries.projects()).toEqual({ projects: [TENANT, OTHER_TENANT].sort() });
+    await insertOctaviaWorld(db);
+    await db.getRepository(RESOURCE_TABLES.loadbalancers.entity).update({ id: LB.theirs }, { project_id: 'c3', tenant_id: 'c3' });
+    expect(await queries.projects()).toEqual({ projects: [TENANT, OTHER_TENANT, 'c3'].sort() });
+  });
+
   it('shows a project nothing of a collection without projects', async () => {
     await db.getRepository(RESOURCE_TABLES.nodes.entity).save({ id: 'n1', name: 'node-1', status: 'UP', status_description: null });
     expect(await ids(listQuery('nodes'))).toEqual([]);

@@ -11,6 +11,7 @@ import type {
   OctaviaStats,
   OctaviaStatsReply,
   PoolStatsQuery,
+  ProjectsReply,
   PoolStatsReply,
 } from './query-contract';
 import { ListenerStats, PoolStats } from './tables/bookkeeping-tables';
@@ -135,6 +136,15 @@ export class QueryService {
     // The load balancer's own list, not the samples' loadbalancer_id: a deleted listener's last sample no longer counts.
     const listeners = RESOURCE_TABLES.loadbalancers.toResource(loadBalancer).listeners as { id: string }[];
     return { stats: await this.sumOfListeners(listeners.map((listener) => listener.id)) };
+  }
+
+  /** Every project that owns an object of any collection (v1 or v2). */
+  async projects(): Promise<ProjectsReply> {
+    const owned = Object.values(RESOURCE_TABLES)
+      .filter((table) => table.fields.has('tenant_id'))
+      .map((table) => `SELECT DISTINCT tenant_id FROM ${table.collection}`);
+    const rows = (await this.db.query(`${owned.join(' UNION ')} ORDER BY tenant_id`)) as { tenant_id: string }[];
+    return { projects: rows.map((row) => row.tenant_id) };
   }
 
   private async sumOfListeners(listenerIds: readonly string[]): Promise<OctaviaStats> {
