@@ -153,7 +153,13 @@ const SAMPLE: Payloads = {
   CertificateVipAttached: { certificateId: 'cert', vipId: 'vip' },
   CertificateVipDetached: { certificateId: 'cert', vipId: 'vip' },
   CertificateDeleted: { certificateId: 'cert' },
-  ServiceInstanceCreated: { instanceId: 'si', tenantId: T, source: { kind: 'vip', vipId: 'vip', poolId: 'pool' }, createTs: 1413336206921338, virtualRouterId: 7 },
+  ServiceInstanceCreated: {
+    instanceId: 'si',
+    tenantId: T,
+    source: { kind: 'vip', vipId: 'vip', poolId: 'pool' },
+    createTs: 1413336206921338,
+    virtualRouterId: 7,
+  },
   ServiceInstancePoolChanged: { instanceId: 'si', poolId: 'pool2' },
   InstancePlaced: { instanceId: 'si', vmId: 'vm1', nodeId: 'compute-node-1', role: 'active', priority: 200, vrrpAddress: '198.19.192.1' },
   InstanceFailedOver: {
