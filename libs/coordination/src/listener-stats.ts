@@ -1,8 +1,12 @@
-/** Core NATS, as pool samples: a listener's counters are samples, the newest wins, and none is worth keeping. */
+/** Core NATS like the pool samples: the newest sample of a listener wins, and none is worth keeping. */
 export const LISTENER_STATS_SUBJECT_PREFIX = 'lbaas.stats.listener';
 export const listenerStatsSubject = (listenerId: string): string => `${LISTENER_STATS_SUBJECT_PREFIX}.${listenerId}`;
 
-/** One v2 listener's counters as its load balancer's active placement reports them (the frontend's row of `show stat`). */
+/**
+ * One v2 listener's counters as its load balancer's active placement reports them (the
+ * frontend's row of HAProxy's `show stat`), totals since that HAProxy started. A load
+ * balancer's stats are the sum over its listeners, taken on the read side.
+ */
 export interface ListenerStatsSample {
   readonly listenerId: string;
   readonly loadBalancerId: string;
@@ -15,21 +19,20 @@ export interface ListenerStatsSample {
 
 const COUNTERS = ['bytesIn', 'bytesOut', 'activeConnections', 'totalConnections', 'requestErrors'] as const;
 
-/** A sample as published, or null for anything else (another version's shape, a stray message). */
+/** The sample a message carries, or null when it is not one (a sample is dropped, never half stored). */
 export function parseListenerStatsSample(data: Uint8Array): ListenerStatsSample | null {
   try {
-    const s = JSON.parse(new TextDecoder().decode(data)) as Record<string, unknown>;
-    if (typeof s.listenerId !== 'string' || typeof s.loadBalancerId !== 'string') return null;
-    if (!COUNTERS.every((c) => Number.isInteger(s[c]) && (s[c] as number) >= 0)) return null;
-    const [bytesIn, bytesOut, activeConnections, totalConnections, requestErrors] = COUNTERS.map((c) => s[c] as number);
+    const s = JSON.parse(new TextDecoder().decode(data)) as Record<string, unknown> | null;
+    if (typeof s !== 'object' || s === null || typeof s.listenerId !== 'string' || typeof s.loadBalancerId !== 'string') return null;
+    if (!COUNTERS.every((name) => Number.isSafeInteger(s[name]) && (s[name] as number) >= 0)) return null;
     return {
       listenerId: s.listenerId,
       loadBalancerId: s.loadBalancerId,
-      bytesIn,
-      bytesOut,
-      activeConnections,
-      totalConnections,
-      requestErrors,
+      bytesIn: s.bytesIn as number,
+      bytesOut: s.bytesOut as number,
+      activeConnections: s.activeConnections as number,
+      totalConnections: s.totalConnections as number,
+      requestErrors: s.requestErrors as number,
     };
   } catch {
     return null;
