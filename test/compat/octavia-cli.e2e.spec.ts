@@ -87,6 +87,8 @@ describe('the openstack loadbalancer CLI against Keystone and the v2 API', () =>
   beforeAll(async () => {
     ks = await startKeystoneStack();
     await ks.keystone.setCatalog({ octaviaUrl: ks.stack.octaviaUrl });
+    // The CLI looks the VIP subnet up in the network API, which needs `member`: a tenant's user has it beside load-balancer_member.
+    await cli('lbaas-admin', 'role add --user lb-member --project demo member');
     const common = {
       LBAAS_NATS_URL: ks.stack.nats.url,
       LBAAS_RUN_DIR: join(ks.stack.dir, 'run'),
@@ -185,8 +187,8 @@ describe('the openstack loadbalancer CLI against Keystone and the v2 API', () =>
   });
 
   it('refuses, as the client reports them, a duplicate protocol_port (409) and an algorithm the provider lacks (400)', async () => {
-    expect(await refused('lbaas-lb-member', `loadbalancer listener create --protocol TCP --protocol-port 80 ${lbId()}`)).toContain(
-      'Another Listener on this Load Balancer is already using protocol TCP and protocol_port 80 (HTTP 409)',
+    expect(await refused('lbaas-lb-member', `loadbalancer listener create --protocol HTTP --protocol-port 80 ${lbId()}`)).toContain(
+      'Another Listener on this Load Balancer is already using protocol HTTP and protocol_port 80 (HTTP 409)',
     );
     expect(
       await refused('lbaas-lb-member', `loadbalancer pool create --loadbalancer ${lbId()} --protocol HTTP --lb-algorithm SOURCE_IP_PORT`),
@@ -198,9 +200,11 @@ describe('the openstack loadbalancer CLI against Keystone and the v2 API', () =>
   it("keeps another project's objects from a member of that project: absent from its lists, 403 when asked by id", async () => {
     const listed = await json<{ id: string }[]>('lbaas-other-lb-member', 'loadbalancer list');
     expect(listed.map((l) => l.id)).not.toContain(lbId());
-    // The CLI looks names and ids up in the caller's list first, so it reports the object as not found.
-    expect(await refused('lbaas-other-lb-member', `loadbalancer show ${lbId()}`)).toContain(`Unable to locate ${lbId()} in loadbalancers`);
-    // octaviaclient's API asks for the object itself: Octavia's 403.
+    // `loadbalancer show` with an id asks for the object itself: Octavia's 403, as the client prints it.
+    expect(await refused('lbaas-other-lb-member', `loadbalancer show ${lbId()}`)).toContain(
+      'Policy does not allow this request to be performed. (HTTP 403)',
+    );
+    // The same through octaviaclient's API, as a program would see it.
     expect(await clientCall('lbaas-other-lb-member', ['show-loadbalancer', lbId()])).toEqual({
       code: 403,
       message: 'Policy does not allow this request to be performed.',

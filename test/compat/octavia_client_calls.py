@@ -13,6 +13,7 @@ import sys
 
 import openstack.config
 from octaviaclient.api import exceptions
+from osc_lib import exceptions as osc_exceptions
 from octaviaclient.api.v2 import octavia
 
 
@@ -43,6 +44,9 @@ def main(argv):
             raise SystemExit(f'unknown call {call}')
     except exceptions.OctaviaClientException as refused:
         result = {'code': refused.code, 'message': refused.message}
+    except osc_exceptions.NotFound as missing:
+        # osc_lib's find turns a 404 into its own NotFound before octaviaclient sees it.
+        result = {'code': missing.http_status, 'message': missing.message}
     print(json.dumps(result))
 
 
