@@ -274,7 +274,8 @@ describe('the openstack loadbalancer CLI against Keystone and the v2 API', () =>
     expect((await clientCall('lbaas-lb-member', ['show-loadbalancer', lbId()])).code).toBe(404);
     await waitFor(
       'its amphorae gone',
-      async () => (await json<unknown[]>('lbaas-admin', `loadbalancer amphora list --loadbalancer ${lbId()}`)).length === 0,
+      // `--loadbalancer` looks the load balancer up first, and it is gone: the whole list, filtered here.
+      async () => !(await json<Amphora[]>('lbaas-admin', 'loadbalancer amphora list')).some((a) => a.loadbalancer_id === lbId()),
       60_000,
       500,
     );
