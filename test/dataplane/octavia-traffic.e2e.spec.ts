@@ -43,12 +43,13 @@ const BACKENDS = { 'be-1': '198.18.2.11', 'be-2': '198.18.2.12', 'be-3': '198.18
 type Backend = keyof typeof BACKENDS;
 /**
  * A bounded load in the client namespace: 4 workers over the given URLs, a new connection per
- * request, until the stop file exists, 2000 requests or 60 s; prints {ok, failed}.
+ * request, until the stop file exists, 2000 requests or 60 s; prints `started` after its first
+ * answer, then {ok, failed}.
  */
 const LOAD = (urls: readonly string[], stopFile: string) => `
 const http = require('http'); const fs = require('fs'); const urls = ${JSON.stringify(urls)};
 let ok = 0, failed = 0, sent = 0; const end = Date.now() + 60000;
-const one = (url) => new Promise((res) => { const q = http.get(url, { timeout: 2000, agent: false }, (r) => { r.resume(); r.on('end', () => { r.statusCode === 200 ? ok++ : failed++; res(); }); });
+const one = (url) => new Promise((res) => { const q = http.get(url, { timeout: 2000, agent: false }, (r) => { r.resume(); r.on('end', () => { r.statusCode === 200 ? ok++ : failed++; if (ok + failed === 1) console.log('started'); res(); }); });
   q.on('error', () => { failed++; res(); }); q.on('timeout', () => q.destroy()); });
 const worker = async () => { while (!fs.existsSync('${stopFile}') && Date.now() < end && sent < 2000) await one(urls[sent++ % urls.length]); };
 Promise.all([worker(), worker(), worker(), worker()]).then(() => console.log(JSON.stringify({ ok, failed })));`;
@@ -145,12 +146,14 @@ Promise.all([worker(), worker(), worker(), worker()]).then(() => console.log(JSO
     load.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise((r) => load.once('exit', r));
     try {
+      // The action starts once the load runs (a node process in the namespace takes a moment to start).
+      await waitFor('the load running', () => out.includes('started'), 15_000, 20);
       await during();
     } finally {
       writeFileSync(stopFile, '');
       await exited;
     }
-    return JSON.parse(out.trim() || '{"ok":0,"failed":-1}') as Tally;
+    return JSON.parse(out.trim().split('\n').at(-1) ?? '{"ok":0,"failed":-1}') as Tally;
   };
 
   beforeAll(async () => {
@@ -328,7 +331,6 @@ Promise.all([worker(), worker(), worker(), worker()]).then(() => console.log(JSO
       { address: BACKENDS['be-3'], protocol_port: 80 },
     ];
     const tally = await underLoad(async () => {
-      await new Promise((r) => setTimeout(r, 500));
       for (const pool of [httpPool, tcpPool])
         expect((await v2.put(`/v2/lbaas/pools/${pool}/members`, { members: replaced })).status).toBe(202);
       await waitFor('the batch applied', active, 60_000, 250);
@@ -343,6 +345,7 @@ Promise.all([worker(), worker(), worker(), worker()]).then(() => console.log(JSO
       );
       await new Promise((r) => setTimeout(r, 500));
     });
+    console.log(`batch member replace under load: ${tally.ok} answered, ${tally.failed} failed`);
     expect(tally).toEqual({ ok: expect.any(Number), failed: 0 });
     expect(tally.ok).toBeGreaterThan(0);
     const seen = await counts(10);
