@@ -67,10 +67,10 @@ async function run(signal: AbortSignal): Promise<void> {
     const tokens = JSON.parse(readFileSync(tokensFile, 'utf8')) as Record<string, unknown>;
     const lbMember = { token, tenant_id: stack.tokens.demo.tenant_id, roles: ['member', 'load-balancer_member'] };
     writeFileSync(tokensFile, JSON.stringify({ ...tokens, lbMember }), { mode: 0o600 });
-    const call = async <T>(base: string, method: string, path: string, body?: object): Promise<T> => {
+    const call = async <T>(base: string, method: string, path: string, body?: object, as = token): Promise<T> => {
       const res = await fetch(`${base}${path}`, {
         method,
-        headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' },
+        headers: { 'X-Auth-Token': as, 'Content-Type': 'application/json' },
         body: body ? JSON.stringify(body) : undefined,
       });
       const text = await res.text();
@@ -123,6 +123,18 @@ async function run(signal: AbortSignal): Promise<void> {
       }
       toActive.push(performance.now() - started);
       await call(s.octaviaUrl, 'DELETE', `/v2/lbaas/loadbalancers/${loadbalancer.id}?cascade=true`);
+      // The next load balancer takes the address back: it must not find this one's HAProxy still answering there.
+      for (let w = 0; w < 400; w++) {
+        const { amphorae } = await call<{ amphorae: unknown[] }>(
+          s.octaviaUrl,
+          'GET',
+          `/v2/octavia/amphorae?loadbalancer_id=${loadbalancer.id}`,
+          undefined,
+          s.tokens.admin.token,
+        );
+        if (amphorae.length === 0) break;
+        await sleep(50);
+      }
     }
 
     const rows: BenchRow[] = [50, 95].map((p) => ({
