@@ -1,4 +1,60 @@
-/** The files of the dataplane bench's floors: HAProxy and keepalived by hand, with the settings the renderer would use. */
+import { inNamespace, plugNamespace, removeNamespaces } from '@lbaas/dataplane';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+/** The dataplane benches' floors: HAProxy and keepalived by hand, with the settings the renderer would use. */
+
+export const FLOOR_POLL_MS = 20;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Milliseconds until `url` first answers 200 from the namespace `ns`, polled every FLOOR_POLL_MS. */
+export async function untilAnswer(ns: string, url: string, deadlineMs = 30_000): Promise<number> {
+  const start = performance.now();
+  while (performance.now() - start < deadlineMs) {
+    // A SYN to an address nobody holds yet goes unanswered: give up on it after 0.1 s, so the
+    // time to the first answer is measured to about that, not to a whole request timeout.
+    const ok = await inNamespace(ns, 'curl', ['-s', '-f', '--connect-timeout', '0.1', '-m', '2', url], 3000).then(
+      () => true,
+      () => false,
+    );
+    if (ok) return performance.now() - start;
+    await sleep(FLOOR_POLL_MS);
+  }
+  throw new Error(`no answer from ${url} within ${deadlineMs} ms`);
+}
+
+/**
+ * The floor of "create to the first 200": a namespace on the fabric, its address and HAProxy
+ * started by hand balancing `servers`, until the client namespace gets a 200, `runs` times (each
+ * namespace removed after). Addresses 198.18.3.10 onwards, a fresh one each time: the client's
+ * ARP cache still holds the previous namespace's MAC.
+ */
+export async function handHaproxyFloor(o: {
+  readonly prefix: string;
+  readonly runRoot: string;
+  readonly client: string;
+  readonly servers: readonly string[];
+  readonly runs: number;
+  readonly check: () => void;
+}): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < o.runs; i++) {
+    o.check();
+    const started = performance.now();
+    const address = `198.18.3.${10 + i}`;
+    const ns = await plugNamespace(o.prefix, `floor-${i}`, address);
+    const dir = join(o.runRoot, `floor-${i}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'haproxy.cfg'), handHaproxyConfig(dir, `${address}:80`, o.servers));
+    execFileSync('ip', ['netns', 'exec', ns, '/usr/sbin/haproxy', '-W', '-D', '-f', join(dir, 'haproxy.cfg')], { stdio: 'ignore' });
+    await untilAnswer(o.client, `http://${address}/`);
+    times.push(performance.now() - started);
+    await removeNamespaces(ns);
+  }
+  return times;
+}
 
 /** A master-worker HAProxy in `dir` (its pid file there) balancing `bind` over the servers. */
 export const handHaproxyConfig = (dir: string, bind: string, servers: readonly string[]): string =>

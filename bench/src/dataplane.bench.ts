@@ -1,4 +1,4 @@
-import { ensureFabric, inNamespace, plugNamespace, removeNamespaces } from '@lbaas/dataplane';
+import { ensureFabric, plugNamespace, removeNamespaces } from '@lbaas/dataplane';
 import type { EventEnvelope } from '@lbaas/domain';
 import { type CommitFollower, connectNats, followCommits } from '@lbaas/event-log';
 import { builtService, freePort, type ServiceProcess, spawnService, type Stack, startStack } from '@lbaas/testing';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { NatsConnection } from 'nats';
-import { handHaproxyConfig, plainKeepalivedConfig } from './dataplane-floors';
+import { FLOOR_POLL_MS, handHaproxyConfig, handHaproxyFloor, plainKeepalivedConfig, untilAnswer } from './dataplane-floors';
 import { type BenchRow, percentile, report, round } from './report';
 import { checkLines, stageTable, stepLines, type VipRun, vipTimeline } from './vip-timeline';
 
@@ -17,7 +17,6 @@ const RUNS = 10;
 const FAILOVERS = 5;
 const MEMBER_CHANGES = 50;
 const RELOADS = 20;
-const POLL_MS = 20;
 const BUDGET_MS = 8 * 60_000;
 
 const BACKEND = (name: string, address: string) => `require('http').createServer((q, r) => r.end('${name}\\n')).listen(80, '${address}')`;
@@ -57,21 +56,6 @@ async function killFromPidFile(path: string): Promise<void> {
   throw new Error(`no pid in ${path}`);
 }
 
-async function untilAnswer(ns: string, url: string, deadlineMs = 30_000): Promise<number> {
-  const start = performance.now();
-  while (performance.now() - start < deadlineMs) {
-    // A SYN to an address nobody holds yet goes unanswered: give up on it after 0.1 s, so the
-    // time to the first answer is measured to about that, not to a whole request timeout.
-    const ok = await inNamespace(ns, 'curl', ['-s', '-f', '--connect-timeout', '0.1', '-m', '2', url], 3000).then(
-      () => true,
-      () => false,
-    );
-    if (ok) return performance.now() - start;
-    await sleep(POLL_MS);
-  }
-  throw new Error(`no answer from ${url} within ${deadlineMs} ms`);
-}
-
 /**
  * The data plane end to end, against floors measured in the same run on the same fabric: the
  * time from `POST vip` to the first 200 through it (floor: a namespace plus HAProxy started by
@@ -103,21 +87,14 @@ async function run(signal: AbortSignal): Promise<void> {
     const client = await plugNamespace(PREFIX, 'client', '198.18.255.250');
 
     // Floor 1: a namespace, its address and HAProxy by hand, until the first 200.
-    const floorStart: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      check();
-      const started = performance.now();
-      // A fresh address each time: the client's ARP cache still holds the previous namespace's MAC.
-      const address = `198.18.3.${10 + i}`;
-      const ns = await plugNamespace(PREFIX, `floor-${i}`, address);
-      const dir = join(runRoot, `floor-${i}`);
-      mkdirSync(dir);
-      writeFileSync(join(dir, 'haproxy.cfg'), handHaproxyConfig(dir, `${address}:80`, ['198.18.2.11:80', '198.18.2.12:80']));
-      execFileSync('ip', ['netns', 'exec', ns, '/usr/sbin/haproxy', '-W', '-D', '-f', join(dir, 'haproxy.cfg')], { stdio: 'ignore' });
-      await untilAnswer(client, `http://${address}/`);
-      floorStart.push(performance.now() - started);
-      await removeNamespaces(ns);
-    }
+    const floorStart = await handHaproxyFloor({
+      prefix: PREFIX,
+      runRoot,
+      client,
+      servers: ['198.18.2.11:80', '198.18.2.12:80'],
+      runs: RUNS,
+      check,
+    });
 
     stack = await startStack();
     const env = {
@@ -347,7 +324,7 @@ async function run(signal: AbortSignal): Promise<void> {
     report('dataplane', rows, {
       runs: RUNS,
       failovers: FAILOVERS,
-      pollMs: POLL_MS,
+      pollMs: FLOOR_POLL_MS,
       instances: instances.service_instances.length,
       vipToAnswerMs: vipToAnswer.map(Math.round),
       failoverGapMs: failoverGap.map(Math.round),

@@ -5,6 +5,7 @@ import { dataplane } from './dataplane.bench';
 import { keystone } from './keystone.bench';
 import { keystoneAuth } from './keystone-auth.bench';
 import { listPaging } from './list-paging.bench';
+import { octaviaCreate } from './octavia-create.bench';
 import { placementRender } from './placement-render.bench';
 import { tls } from './tls.bench';
 
@@ -14,7 +15,18 @@ interface Bench {
   run(signal: AbortSignal): Promise<void>;
 }
 
-const BENCHES: readonly Bench[] = [apiCreate, apiCluster, listPaging, placementRender, dataplane, tls, chaosSoak, keystoneAuth, keystone];
+const BENCHES: readonly Bench[] = [
+  apiCreate,
+  apiCluster,
+  listPaging,
+  placementRender,
+  dataplane,
+  octaviaCreate,
+  tls,
+  chaosSoak,
+  keystoneAuth,
+  keystone,
+];
 
 /** Runs every bench in sequence; each prints its table and writes bench/results/<name>.json. */
 async function main(): Promise<void> {
