@@ -81,7 +81,7 @@ describe('the Octavia v2 API', () => {
       ['only member', 'demo', 'GET', '/v2/lbaas/loadbalancers', 403, POLICY],
       ['only member, writing', 'demo', 'POST', '/v2/lbaas/loadbalancers', 403, POLICY],
       ['a reader', 'reader', 'GET', '/v2.0/lbaas/pools', 403, POLICY],
-      ['an unknown path', 'lbdemo', 'GET', '/v2/lbaas/quotas', 404, /could not be found/],
+      ['an unknown path', 'lbdemo', 'GET', '/v2/lbaas/nothing', 404, /could not be found/],
       ['a method the path lacks', 'lbdemo', 'DELETE', '/v2/lbaas/loadbalancers', 405, /not allowed.*GET, POST/],
       ['a missing object', 'lbdemo', 'GET', `/v2/lbaas/pools/${randomUUID()}`, 404, /^Pool .* not found\.$/],
     ])('answers %s in Octavia’s format', async (_desc, who, method, path, status, faultstring) => {

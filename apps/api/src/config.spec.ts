@@ -10,6 +10,7 @@ describe('apiConfigFromEnv', () => {
       logLevel: 'info',
       noAuthTenant: null,
       certificateKeyFile: '/etc/lbaas/certificate.key',
+      quotaDefaults: { loadbalancer: -1, listener: -1, pool: -1, member: -1, healthmonitor: -1, l7policy: -1, l7rule: -1 },
     });
   });
 
@@ -23,6 +24,8 @@ describe('apiConfigFromEnv', () => {
       LBAAS_NOAUTH: '1',
       LBAAS_NOAUTH_TENANT: 'dev',
       LBAAS_CERTIFICATE_KEY_FILE: '/tmp/certificate.key',
+      LBAAS_QUOTA_LOADBALANCER: '10',
+      LBAAS_QUOTA_MEMBER: '0',
     });
     expect(config).toEqual({
       host: '127.0.0.2',
@@ -32,6 +35,7 @@ describe('apiConfigFromEnv', () => {
       logLevel: 'debug',
       noAuthTenant: 'dev',
       certificateKeyFile: '/tmp/certificate.key',
+      quotaDefaults: { loadbalancer: 10, listener: -1, pool: -1, member: 0, healthmonitor: -1, l7policy: -1, l7rule: -1 },
     });
   });
 
@@ -49,5 +53,9 @@ describe('apiConfigFromEnv', () => {
 
   it('refuses one port for both applications', () => {
     expect(() => apiConfigFromEnv({ LBAAS_API_PORT: '9876' })).toThrow(/LBAAS_OCTAVIA_PORT must differ/);
+  });
+
+  it.each(['-2', '1.5', 'many'])('refuses a default quota that is no limit (%p)', (value) => {
+    expect(() => apiConfigFromEnv({ LBAAS_QUOTA_POOL: value })).toThrow('LBAAS_QUOTA_POOL must be an integer from -1 (unlimited)');
   });
 });

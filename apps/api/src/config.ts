@@ -1,5 +1,7 @@
 import { natsUrlFromEnv } from '@lbaas/event-log';
+import type { QuotaLimits } from '@lbaas/domain';
 import { noAuthTenantFromEnv } from '@lbaas/identity';
+import { quotaDefaultsFromEnv } from './octavia/quota/quota-defaults';
 
 export interface ApiConfig {
   readonly host: string;
@@ -16,6 +18,8 @@ export interface ApiConfig {
    * agents hold it, apart from LBAAS_SECRET_KEY_FILE (the stats passwords' key).
    */
   readonly certificateKeyFile: string;
+  /** Octavia's default quota limits (LBAAS_QUOTA_LOADBALANCER ... LBAAS_QUOTA_L7RULE; -1, unlimited, unless set). */
+  readonly quotaDefaults: QuotaLimits;
 }
 
 export const DEFAULT_CERTIFICATE_KEY_FILE = '/etc/lbaas/certificate.key';
@@ -38,5 +42,6 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     logLevel: env.LBAAS_LOG_LEVEL ?? 'info',
     noAuthTenant: noAuthTenantFromEnv(env),
     certificateKeyFile: env.LBAAS_CERTIFICATE_KEY_FILE?.trim() || DEFAULT_CERTIFICATE_KEY_FILE,
+    quotaDefaults: quotaDefaultsFromEnv(env),
   };
 }

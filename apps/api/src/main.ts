@@ -1,3 +1,4 @@
+import type { QuotaLimits } from '@lbaas/domain';
 import 'reflect-metadata';
 import type { ClientProxy } from '@nestjs/microservices';
 import { JetStreamEventStore, connectNats } from '@lbaas/event-log';
@@ -31,7 +32,7 @@ async function bootstrap(): Promise<void> {
   if (config.noAuthTenant !== null)
     logger.warn({ tenantId: config.noAuthTenant }, 'LBAAS_NOAUTH=1: no token checks, every caller is an admin; development only');
   const app = await createApiServer(ApiModule.forRoot(config, store, logger, keyRing, metrics), { logger, metrics });
-  const octavia = await createOctaviaServer(octaviaModule(app, logger), { logger, metrics });
+  const octavia = await createOctaviaServer(octaviaModule(app, logger, config.quotaDefaults), { logger, metrics });
   // SIGTERM: stop accepting on both ports and finish the requests in flight (v2 first: it borrows the
   // Neutron application's services), then close the projections client, drain NATS, exit 0.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -63,7 +64,7 @@ async function bootstrap(): Promise<void> {
 }
 
 /** Octavia's v2 application on the Neutron application's command side, read side and authenticator: one of each per process. */
-function octaviaModule(app: NestFastifyApplication, logger: Logger) {
+function octaviaModule(app: NestFastifyApplication, logger: Logger, quotaDefaults: QuotaLimits) {
   const progress = app.get(WriteProgress);
   const readSide = app.get(ReadSide);
   const shared = {
@@ -72,6 +73,7 @@ function octaviaModule(app: NestFastifyApplication, logger: Logger) {
     queries: new OctaviaQueries(app.get<ClientProxy>(PROJECTIONS_CLIENT), progress),
     lookup: readSide,
     stream: loadBalancerStream,
+    quotaDefaults,
   };
   return OctaviaModule.forRoot(shared, app.get<Authenticator>(AUTHENTICATOR), logger);
 }

@@ -1,5 +1,5 @@
 import { FakeDriver } from '@lbaas/dataplane';
-import { NODE_NAME } from '@lbaas/domain';
+import { NODE_NAME, ZONE_NAME } from '@lbaas/domain';
 import { connectNats } from '@lbaas/event-log';
 import { runNodeAgent } from '@lbaas/node-agent';
 import { parseArgs } from 'node:util';
@@ -17,7 +17,7 @@ export async function runDevNodes(args: string[], natsUrl: string): Promise<numb
   try {
     ({ values } = parseArgs({
       args,
-      options: { count: { type: 'string' }, prefix: { type: 'string' }, 'heartbeat-ms': { type: 'string' } },
+      options: { count: { type: 'string' }, prefix: { type: 'string' }, 'heartbeat-ms': { type: 'string' }, zone: { type: 'string' } },
     }));
   } catch (error) {
     console.error(`lbaas dev nodes: ${error instanceof Error ? error.message : String(error)}`);
@@ -26,6 +26,11 @@ export async function runDevNodes(args: string[], natsUrl: string): Promise<numb
   const count = Number(values.count ?? '3');
   const prefix = values.prefix ?? 'sim-node';
   const heartbeatMs = Number(values['heartbeat-ms'] ?? '1000');
+  const zone = values.zone ?? null;
+  if (zone !== null && !ZONE_NAME.test(zone)) {
+    console.error(`lbaas dev nodes: --zone '${zone}' must be letters, digits, '.', '_' and '-'`);
+    return 2;
+  }
   if (!Number.isInteger(count) || count < 1 || count > MAX_NODES) {
     console.error(`lbaas dev nodes: --count must be an integer from 1 to ${MAX_NODES}`);
     return 2;
@@ -47,6 +52,7 @@ export async function runDevNodes(args: string[], natsUrl: string): Promise<numb
         nodeId,
         driver: new FakeDriver(),
         heartbeatMs,
+        zone,
         reconcileMs: 5000,
         observeMs: 5000,
         log: (level, fields, message) => {
@@ -56,7 +62,8 @@ export async function runDevNodes(args: string[], natsUrl: string): Promise<numb
       }),
     ),
   );
-  console.log(`${count} simulated node(s) heartbeating every ${heartbeatMs} ms: ${nodeIds.join(', ')}; Ctrl-C stops them`);
+  const where = zone === null ? '' : ` in zone ${zone}`;
+  console.log(`${count} simulated node(s)${where} heartbeating every ${heartbeatMs} ms: ${nodeIds.join(', ')}; Ctrl-C stops them`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

@@ -88,7 +88,7 @@ export function mainHelp(groups: readonly VerbGroup[]): string {
       ['audit [verify]', 'the audit trail: verify its hash chain, or list events by --object ID, --tenant ID, --since TIME'],
       ['dev fabric up|down', 'make or remove the local fabric of make up: lb-fabric, backends lb-be-1..3, client lb-client (root)'],
       ['dev kill-node NODE', "kill a compute node as a power cut would: its agent, its placements' links and processes (root for netns)"],
-      ['dev nodes --count N', 'run N simulated compute nodes (sim-node-1...; --prefix NAME, --heartbeat-ms MS) until Ctrl-C'],
+      ['dev nodes --count N', 'run N simulated compute nodes (sim-node-1...; --prefix NAME, --heartbeat-ms MS, --zone ZONE) until Ctrl-C'],
     ]),
   ];
   for (const group of groups) lines.push('', `${group.title}:`, ...describe(group.verbs.map((v) => [v.name, v.summary])));

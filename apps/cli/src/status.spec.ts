@@ -49,7 +49,12 @@ describe('lbaas status: consumers and compute nodes', () => {
   ])('reads the log position of a /healthz body with $desc', ({ health, position }) => expect(reportedPosition(health)).toBe(position));
 
   const now = Date.parse('2026-01-15T09:30:10.000Z');
-  const beat = (nodeId: string, at: string, info: Heartbeat['info'] = {}): Heartbeat => ({ nodeId, at, info });
+  const beat = (nodeId: string, at: string, info: Heartbeat['info'] = {}, zone: string | null = null): Heartbeat => ({
+    nodeId,
+    at,
+    zone,
+    info,
+  });
 
   it('lists the nodes by name: alive within the silence, silent beyond it', () => {
     expect(
@@ -64,6 +69,29 @@ describe('lbaas status: consumers and compute nodes', () => {
     ).toEqual([
       'compute-node-1   alive, last heartbeat 0.4 s ago (driver process)',
       'compute-node-2   silent for 10.0 s, lost after 3.0 s',
+    ]);
+  });
+
+  it('lists nodes by the zone they declare, each zone with how many are alive, those without a zone last', () => {
+    expect(
+      formatNodes(
+        [
+          beat('n3', '2026-01-15T09:30:09.000Z'),
+          beat('n2', '2026-01-15T09:30:00.000Z', {}, 'zone-b'),
+          beat('n1', '2026-01-15T09:30:09.000Z', {}, 'zone-b'),
+          beat('n4', '2026-01-15T09:30:09.000Z', {}, 'zone-a'),
+        ],
+        now,
+        3000,
+      ),
+    ).toEqual([
+      'zone zone-a: 1 of 1 alive',
+      '  n4               alive, last heartbeat 1.0 s ago',
+      'zone zone-b: 1 of 2 alive',
+      '  n1               alive, last heartbeat 1.0 s ago',
+      '  n2               silent for 10.0 s, lost after 3.0 s',
+      'no zone: 1 of 1 alive',
+      '  n3               alive, last heartbeat 1.0 s ago',
     ]);
   });
 

@@ -219,8 +219,23 @@ export async function collectStatus(apiUrl: string, natsUrl: string): Promise<St
 
 const seconds = (ms: number): string => `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
 
-/** A line per node: alive while its last heartbeat is younger than the silence after which the scheduler declares it lost. */
+/**
+ * A line per node: alive while its last heartbeat is younger than the silence after which the
+ * scheduler declares it lost. When nodes declare compute zones, they are listed by zone, each
+ * zone with how many of its nodes are alive (a load balancer in a zone goes only to those).
+ */
 export function formatNodes(heartbeats: readonly Heartbeat[], now: number, silenceMs: number): string[] {
+  if (heartbeats.every((beat) => beat.zone === null)) return nodeLines(heartbeats, now, silenceMs);
+  const zones = [...new Set(heartbeats.map((beat) => beat.zone))].sort((a, b) => (a ?? '\uffff').localeCompare(b ?? '\uffff'));
+  return zones.flatMap((zone) => {
+    const inZone = heartbeats.filter((beat) => beat.zone === zone);
+    const alive = inZone.filter((beat) => now - Date.parse(beat.at) <= silenceMs).length;
+    const title = zone === null ? 'no zone' : `zone ${zone}`;
+    return [`${title}: ${alive} of ${inZone.length} alive`, ...nodeLines(inZone, now, silenceMs).map((line) => `  ${line}`)];
+  });
+}
+
+function nodeLines(heartbeats: readonly Heartbeat[], now: number, silenceMs: number): string[] {
   return [...heartbeats]
     .sort((a, b) => a.nodeId.localeCompare(b.nodeId))
     .map((beat) => {

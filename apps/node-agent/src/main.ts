@@ -1,5 +1,5 @@
 import { FakeDriver, NetnsDriver, type PlacementDriver, ProcessDriver } from '@lbaas/dataplane';
-import { NODE_NAME } from '@lbaas/domain';
+import { NODE_NAME, ZONE_NAME } from '@lbaas/domain';
 import { connectNats } from '@lbaas/event-log';
 import { certificateKeyFile, NodeAgentMetrics, runNodeAgent } from '@lbaas/node-agent';
 import { runRootFromEnv, serveHealth, ServiceMetrics, serviceLogger } from '@lbaas/service-shell';
@@ -43,6 +43,9 @@ async function main(): Promise<void> {
   const heartbeatMs = Number(env.LBAAS_HEARTBEAT_MS?.trim() || 1000);
   const reconcileMs = Number(env.LBAAS_RECONCILE_MS?.trim() || 2000);
   const observeMs = Number(env.LBAAS_OBSERVE_MS?.trim() || 1000);
+  const zone = env.LBAAS_NODE_ZONE?.trim() || null;
+  if (zone !== null && !ZONE_NAME.test(zone))
+    throw new Error(`LBAAS_NODE_ZONE='${zone}' is not a zone name: letters, digits, '.', '_' and '-'`);
   const nc = await connectNats(`lbaas-node-agent-${nodeId}`);
   const metrics = new NodeAgentMetrics(new ServiceMetrics('node-agent', { node: nodeId }));
   const nodes = await runNodeAgent({
@@ -50,6 +53,7 @@ async function main(): Promise<void> {
     nodeId,
     driver,
     heartbeatMs,
+    zone,
     reconcileMs,
     observeMs,
     metrics,
@@ -61,7 +65,7 @@ async function main(): Promise<void> {
     host: process.env.LBAAS_HEALTH_HOST?.trim() || '127.0.0.1',
     port: Number(process.env.LBAAS_HEALTH_PORT?.trim() || 9710),
     notReady: () => (nc.isClosed() ? 'not connected to NATS' : null),
-    details: () => ({ node: nodeId, driver: driverName }),
+    details: () => ({ node: nodeId, driver: driverName, zone }),
     metrics: metrics.service,
   });
   log.info({ driver: driverName, heartbeatMs }, 'node agent heartbeating');

@@ -61,6 +61,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   private readonly model: SchedulingModel;
   private readonly pending = new PendingWatch();
   private readonly lastHeartbeat = new Map<string, number>();
+  private readonly zones = new Map<string, string | null>();
   private readonly causes = new CommandCauses(instanceIdForVip, instanceIdForLoadBalancer);
   private readonly metrics = new ServiceMetrics('scheduler');
   private readonly random: () => number;
@@ -128,7 +129,9 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
         if (entry.operation !== 'PUT') continue;
         const heartbeat = parseHeartbeat(entry.value);
         // The server's time of the put: a replayed old heartbeat of a dead node must not look fresh.
-        if (heartbeat) this.lastHeartbeat.set(heartbeat.nodeId, Math.min(Date.now(), entry.created.getTime()));
+        if (!heartbeat) continue;
+        this.lastHeartbeat.set(heartbeat.nodeId, Math.min(Date.now(), entry.created.getTime()));
+        this.zones.set(heartbeat.nodeId, heartbeat.zone);
       }
     })().catch((error: unknown) => this.log.error({ err: error }, 'heartbeat watch ended'));
   }
@@ -139,6 +142,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     const liveness = planNodeLiveness({
       nodes: this.model.nodes,
       lastHeartbeat: this.lastHeartbeat,
+      zones: this.zones,
       watchingSince: this.watchingSince,
       now,
       silenceMs: this.config.nodeSilenceMs,

@@ -9,6 +9,8 @@ export const LEASES_BUCKET = 'lbaas_leases';
 export interface Heartbeat {
   readonly nodeId: string;
   readonly at: string;
+  /** The compute zone the node's agent declares (LBAAS_NODE_ZONE), null for none. */
+  readonly zone: string | null;
   /** Anything the node wants the scheduler and dashboard to see (driver, pid). */
   readonly info: Record<string, string | number>;
 }
@@ -33,10 +35,11 @@ export async function sendHeartbeats(
   nodeId: string,
   intervalMs: number,
   info: Heartbeat['info'] = {},
+  zone: string | null = null,
 ): Promise<HeartbeatSender> {
   const kv = await nodesBucket(nc);
   const beat = async (): Promise<void> => {
-    const heartbeat: Heartbeat = { nodeId, at: new Date().toISOString(), info };
+    const heartbeat: Heartbeat = { nodeId, at: new Date().toISOString(), zone, info };
     await kv.put(nodeId, JSON.stringify(heartbeat)).catch(() => undefined);
   };
   await beat();
@@ -52,7 +55,7 @@ export function parseHeartbeat(value: Uint8Array): Heartbeat | null {
   try {
     const parsed = JSON.parse(new TextDecoder().decode(value)) as Partial<Heartbeat>;
     return typeof parsed.nodeId === 'string' && typeof parsed.at === 'string'
-      ? { nodeId: parsed.nodeId, at: parsed.at, info: parsed.info ?? {} }
+      ? { nodeId: parsed.nodeId, at: parsed.at, zone: typeof parsed.zone === 'string' ? parsed.zone : null, info: parsed.info ?? {} }
       : null;
   } catch {
     return null;

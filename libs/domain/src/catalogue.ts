@@ -1,4 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
+import { CATALOG_EVENT_SCHEMAS } from './catalog/event-schemas';
+import type { CatalogEvent } from './catalog/events';
 import { CERTIFICATE_EVENT_SCHEMAS } from './certificate/event-schemas';
 import type { CertificateEvent } from './certificate/events';
 import type { AggregateType } from './envelope';
@@ -16,6 +18,8 @@ import { POOL_EVENT_SCHEMAS } from './pool/event-schemas';
 import type { PoolEvent } from './pool/events';
 import { PORT_EVENT_SCHEMAS } from './port/event-schemas';
 import type { PortEvent } from './port/events';
+import { QUOTA_EVENT_SCHEMAS } from './quota/event-schemas';
+import type { QuotaEvent } from './quota/events';
 import { SERVICE_INSTANCE_EVENT_SCHEMAS } from './serviceinstance/event-schemas';
 import type { ServiceInstanceEvent } from './serviceinstance/events';
 import { SUBNET_EVENT_SCHEMAS } from './subnet/event-schemas';
@@ -36,6 +40,8 @@ interface EventsByAggregate {
   serviceinstance: ServiceInstanceEvent;
   node: NodeEvent;
   loadbalancer: LoadBalancerEvent;
+  quota: QuotaEvent;
+  catalog: CatalogEvent;
 }
 /** The events of aggregate `A` at their latest versions. */
 export type EventOf<A extends AggregateType> = EventsByAggregate[A];
@@ -164,10 +170,16 @@ export const EVENT_TYPES = [
   entry('NodeLost', 1, 'node', 'A compute node was silent for longer than the configured time.'),
   entry('NodeRecovered', 1, 'node', 'A lost compute node heartbeats again.'),
   entry(
-    'LoadBalancerCreated',
+    'NodeZoneDeclared',
     1,
+    'node',
+    "The compute zone a node's agent declares (LBAAS_NODE_ZONE, in its heartbeat), or null: load balancers in an availability zone are placed only on its nodes.",
+  ),
+  entry(
+    'LoadBalancerCreated',
+    2,
     'loadbalancer',
-    'An Octavia load balancer was created on its reserved VIP (PENDING_CREATE); a single-call create has its listeners, pools, members and monitors in the same commit.',
+    'An Octavia load balancer was created on its reserved VIP (PENDING_CREATE); a single-call create has its listeners, pools, members and monitors in the same commit. `placement` is what its flavor and availability zone resolved to (topology SINGLE or ACTIVE_STANDBY, compute zone); version 1 (no `placement`) is upcast to ACTIVE_STANDBY on any node.',
   ),
   entry(
     'LoadBalancerUpdated',
@@ -217,6 +229,27 @@ export const EVENT_TYPES = [
     'loadbalancer',
     "A member's health checks changed their verdict (ONLINE, ERROR, DRAINING, NO_MONITOR).",
   ),
+  entry('QuotaSet', 1, 'quota', "A project's own limits were set (the whole set; a resource left out takes the deployment's default)."),
+  entry('QuotaReset', 1, 'quota', "A project's limits are the deployment's defaults again (Octavia's quota DELETE)."),
+  entry('QuotaReserved', 1, 'quota', "Objects were counted against their project's limits before they were created."),
+  entry('QuotaReleased', 1, 'quota', 'Objects stopped counting: deleted, or their create was refused after the reservation.'),
+  entry('FlavorProfileCreated', 1, 'catalog', "A flavor profile was created with the provider's settings (flavor_data)."),
+  entry('FlavorProfileUpdated', 1, 'catalog', "A flavor profile's name or settings changed; carries the whole profile."),
+  entry('FlavorProfileDeleted', 1, 'catalog', 'A flavor profile no flavor uses was deleted.'),
+  entry('FlavorCreated', 1, 'catalog', 'A flavor was created on its profile.'),
+  entry('FlavorUpdated', 1, 'catalog', "A flavor's name, description or enabled changed; carries the whole flavor."),
+  entry('FlavorDeleted', 1, 'catalog', 'A flavor was deleted (load balancers created with it keep their topology).'),
+  entry('AvailabilityZoneProfileCreated', 1, 'catalog', 'An availability zone profile was created with its settings (compute_zone).'),
+  entry(
+    'AvailabilityZoneProfileUpdated',
+    1,
+    'catalog',
+    "An availability zone profile's name or settings changed; carries the whole profile.",
+  ),
+  entry('AvailabilityZoneProfileDeleted', 1, 'catalog', 'An availability zone profile no zone uses was deleted.'),
+  entry('AvailabilityZoneCreated', 1, 'catalog', 'An availability zone was created on its profile.'),
+  entry('AvailabilityZoneUpdated', 1, 'catalog', "An availability zone's description or enabled changed; carries the whole zone."),
+  entry('AvailabilityZoneDeleted', 1, 'catalog', 'An availability zone was deleted (load balancers in it keep their compute zone).'),
 ] as const;
 
 /** Compile-time proof that the catalogue lists every member of the union and nothing else. */
@@ -238,6 +271,8 @@ export const EVENT_PAYLOAD_SCHEMAS: { readonly [T in LbaasEventType]: TSchema } 
   ...SERVICE_INSTANCE_EVENT_SCHEMAS,
   ...NODE_EVENT_SCHEMAS,
   ...LOAD_BALANCER_EVENT_SCHEMAS,
+  ...QUOTA_EVENT_SCHEMAS,
+  ...CATALOG_EVENT_SCHEMAS,
 };
 
 export interface AggregateCatalogueEntry {
@@ -313,5 +348,17 @@ export const AGGREGATE_CATALOGUE: { readonly [A in AggregateType]: AggregateCata
     idName: 'loadBalancerId',
     description:
       "An Octavia v2 load balancer owns its listeners, pools, members and health monitors in one stream, so a protocol_port once per load balancer, one monitor per pool, a member's address and port once per pool, a default pool that cannot go and a single-call create in one commit are decided in one place. Every event that changes what the data plane serves raises the load balancer's revision and leaves the changed object and the load balancer PENDING until `LoadBalancerApplied` names that revision; `LoadBalancerApplied`, `LoadBalancerErrored` and `LbMemberHealthChanged` come from the data plane. Operating status is derived from admin state and health, never stored.",
+  },
+  quota: {
+    title: "Project quota (Octavia's limits and what the project holds)",
+    idName: 'projectId',
+    description:
+      "A project's limits (its own, or the deployment's defaults that each reservation carries) and the ids of the objects it holds. The api reserves (`QuotaReserved`) before it creates a load balancer, listener, pool, member or health monitor and releases (`QuotaReleased`) when the object is deleted or its create is refused, so the limit is decided on this stream with optimistic concurrency: concurrent creates never pass it. Reservations and releases are idempotent by object id.",
+  },
+  catalog: {
+    title: 'Operator catalog (flavor profiles, flavors, availability zone profiles and zones)',
+    idName: 'catalogId',
+    description:
+      "One stream (`lbaas.events.catalog.octavia`) holds the operator's flavors and availability zones with their profiles, so names once, a profile that exists before it is named and a profile in use that keeps its settings are decided in one place. Profiles' data is checked against the provider's capabilities (`loadbalancer_topology`, `compute_zone`). The api resolves a new load balancer's flavor and zone against this stream into its topology and compute zone (`LoadBalancerCreated` version 2).",
   },
 };

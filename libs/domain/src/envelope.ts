@@ -11,6 +11,8 @@ export const AGGREGATE_TYPES = [
   'serviceinstance',
   'node',
   'loadbalancer',
+  'quota',
+  'catalog',
 ] as const;
 export type AggregateType = (typeof AGGREGATE_TYPES)[number];
 
@@ -27,6 +29,8 @@ export const AGGREGATE_KIND: { readonly [A in AggregateType]: string } = {
   serviceinstance: 'ServiceInstance',
   node: 'Node',
   loadbalancer: 'LoadBalancer',
+  quota: 'Quota',
+  catalog: 'Catalog',
 };
 
 /** What a decider returns: a fact with its payload, before the command handler stamps the envelope. */

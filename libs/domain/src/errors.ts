@@ -36,6 +36,17 @@ export class Forbidden extends DomainError {
   }
 }
 
+/**
+ * A project's quota would be passed: Octavia's 403 with its own words (not a policy refusal, so
+ * the edge keeps the message).
+ */
+export class QuotaExceeded extends DomainError {
+  readonly kind = 'forbidden' as const;
+  constructor(readonly resources: readonly string[]) {
+    super('QuotaException', `Quota has been met for resources: ${resources.join(', ')}`);
+  }
+}
+
 export class NotFound extends DomainError {
   readonly kind = 'not-found' as const;
   /** `resource` is Neutron's resource class name, so the type reads `PoolNotFound`, `VipNotFound`. */

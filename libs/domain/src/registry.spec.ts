@@ -203,7 +203,11 @@ const SAMPLE: Payloads = {
   NodeRegistered: { nodeId: 'compute-node-1' },
   NodeLost: { nodeId: 'compute-node-1', silenceMs: 3000 },
   NodeRecovered: { nodeId: 'compute-node-1' },
-  LoadBalancerCreated: { loadBalancer: sampleLoadBalancer({ id: 'lb' }), at: '2026-01-01T00:00:00Z' },
+  LoadBalancerCreated: {
+    loadBalancer: sampleLoadBalancer({ id: 'lb' }),
+    placement: { topology: 'SINGLE', computeZone: 'zone-a' },
+    at: '2026-01-01T00:00:00Z',
+  },
   LoadBalancerUpdated: { loadBalancer: sampleLoadBalancer({ id: 'lb', name: 'renamed' }), at: '2026-01-01T00:00:01Z' },
   LoadBalancerDeleted: { loadBalancerId: 'lb', cascade: true, at: '2026-01-01T00:00:02Z' },
   LoadBalancerFailoverRequested: { loadBalancerId: 'lb', at: '2026-01-01T00:00:03Z' },
@@ -236,6 +240,25 @@ const SAMPLE: Payloads = {
   LoadBalancerApplied: { loadBalancerId: 'lb', revision: 3, at: '2026-01-01T00:00:16Z' },
   LoadBalancerErrored: { loadBalancerId: 'lb', reason: 'no live compute node', at: '2026-01-01T00:00:17Z' },
   LbMemberHealthChanged: { loadBalancerId: 'lb', poolId: 'lbpool', memberId: 'lbmember', health: 'ERROR', at: '2026-01-01T00:00:18Z' },
+  NodeZoneDeclared: { nodeId: 'compute-node-1', zone: 'zone-a' },
+  QuotaSet: { projectId: T, limits: { loadbalancer: 5, member: -1 } },
+  QuotaReset: { projectId: T },
+  QuotaReserved: { projectId: T, claims: [{ resource: 'loadbalancer', objectId: 'lb' }] },
+  QuotaReleased: { projectId: T, claims: [{ resource: 'loadbalancer', objectId: 'lb' }] },
+  FlavorProfileCreated: { profile: { id: 'fp', name: 'single', providerName: 'lbaas', flavorData: '{"loadbalancer_topology":"SINGLE"}' } },
+  FlavorProfileUpdated: { profile: { id: 'fp', name: 'single-2', providerName: 'lbaas', flavorData: '{}' } },
+  FlavorProfileDeleted: { flavorProfileId: 'fp' },
+  FlavorCreated: { flavor: { id: 'fl', name: 'small', description: '', flavorProfileId: 'fp', enabled: true } },
+  FlavorUpdated: { flavor: { id: 'fl', name: 'small', description: 'one placement', flavorProfileId: 'fp', enabled: false } },
+  FlavorDeleted: { flavorId: 'fl' },
+  AvailabilityZoneProfileCreated: {
+    profile: { id: 'azp', name: 'a', providerName: 'lbaas', availabilityZoneData: '{"compute_zone":"zone-a"}' },
+  },
+  AvailabilityZoneProfileUpdated: { profile: { id: 'azp', name: 'a2', providerName: 'lbaas', availabilityZoneData: '{}' } },
+  AvailabilityZoneProfileDeleted: { availabilityZoneProfileId: 'azp' },
+  AvailabilityZoneCreated: { zone: { name: 'az1', description: '', availabilityZoneProfileId: 'azp', enabled: true } },
+  AvailabilityZoneUpdated: { zone: { name: 'az1', description: 'first', availabilityZoneProfileId: 'azp', enabled: false } },
+  AvailabilityZoneDeleted: { name: 'az1' },
 };
 
 const ID_OF: Record<AggregateType, string> = {
@@ -250,6 +273,8 @@ const ID_OF: Record<AggregateType, string> = {
   serviceinstance: 'si',
   node: 'compute-node-1',
   loadbalancer: 'lb',
+  quota: T,
+  catalog: 'octavia',
 };
 
 const envelope = (type: LbaasEventType, seq = 0): EventEnvelope => {

@@ -1,3 +1,4 @@
+import { catalogDecider } from './catalog/decider';
 import { certificateDecider } from './certificate/decider';
 import type { Decider } from './decider';
 import type { AggregateType, DomainEvent, EventEnvelope } from './envelope';
@@ -8,6 +9,7 @@ import { networkDecider } from './network/decider';
 import { nodeDecider } from './node/decider';
 import { poolDecider } from './pool/decider';
 import { portDecider } from './port/decider';
+import { quotaDecider } from './quota/decider';
 import type { AggregateBehaviour, AggregateRegistry, Upcaster } from './registry-contract';
 import { serviceInstanceDecider } from './serviceinstance/decider';
 import { subnetDecider } from './subnet/decider';
@@ -34,6 +36,8 @@ export const AGGREGATES: AggregateRegistry = {
   serviceinstance: behaviour(serviceInstanceDecider),
   node: behaviour(nodeDecider),
   loadbalancer: behaviour(loadBalancerDecider),
+  quota: behaviour(quotaDecider),
+  catalog: behaviour(catalogDecider),
 };
 
 /** Brings a stored event to its type's latest version (the steps are in upcasters.ts). */

@@ -193,6 +193,52 @@ export interface ServiceInstanceResource {
   config_rejection: { uuid: string; file: string; sha256: string; message: string } | null;
 }
 
+/** A project's own Octavia limits (null: the deployment's default) and how many objects it holds of each. */
+export interface ProjectQuotaResource {
+  id: string;
+  project_id: string;
+  tenant_id: string;
+  loadbalancer: number | null;
+  listener: number | null;
+  pool: number | null;
+  member: number | null;
+  healthmonitor: number | null;
+  l7policy: number | null;
+  l7rule: number | null;
+  in_use: Record<'loadbalancer' | 'listener' | 'pool' | 'member' | 'healthmonitor' | 'l7policy' | 'l7rule', number>;
+}
+
+export interface FlavorProfileResource {
+  id: string;
+  name: string;
+  provider_name: string;
+  flavor_data: string;
+}
+
+export interface FlavorResource {
+  id: string;
+  name: string;
+  description: string;
+  flavor_profile_id: string;
+  enabled: boolean;
+}
+
+export interface AvailabilityZoneProfileResource {
+  id: string;
+  name: string;
+  provider_name: string;
+  availability_zone_data: string;
+}
+
+/** `id` is the zone's name: rows are keyed by id; Octavia shows a zone by its name only. */
+export interface AvailabilityZoneResource {
+  id: string;
+  name: string;
+  description: string;
+  availability_zone_profile_id: string;
+  enabled: boolean;
+}
+
 /** Resource collections by their Neutron plural name, which is also the read-model table name. */
 export interface ResourceByCollection {
   pools: PoolResource;
@@ -212,6 +258,11 @@ export interface ResourceByCollection {
   octavia_members: LbMemberResource;
   octavia_healthmonitors: LbHealthMonitorResource;
   amphorae: AmphoraResource;
+  octavia_quotas: ProjectQuotaResource;
+  flavorprofiles: FlavorProfileResource;
+  flavors: FlavorResource;
+  availability_zone_profiles: AvailabilityZoneProfileResource;
+  availability_zones: AvailabilityZoneResource;
 }
 export type Collection = keyof ResourceByCollection;
 export const COLLECTIONS: readonly Collection[] = [
@@ -232,6 +283,11 @@ export const COLLECTIONS: readonly Collection[] = [
   'octavia_members',
   'octavia_healthmonitors',
   'amphorae',
+  'octavia_quotas',
+  'flavorprofiles',
+  'flavors',
+  'availability_zone_profiles',
+  'availability_zones',
 ];
 
 /** Neutron's resource class name per collection: the `<Kind>` of `<Kind>NotFound`. */
@@ -253,6 +309,11 @@ export const RESOURCE_KIND: { readonly [C in Collection]: string } = {
   octavia_members: 'Member',
   octavia_healthmonitors: 'HealthMonitor',
   amphorae: 'Amphora',
+  octavia_quotas: 'Quota',
+  flavorprofiles: 'FlavorProfile',
+  flavors: 'Flavor',
+  availability_zone_profiles: 'AvailabilityZoneProfile',
+  availability_zones: 'AvailabilityZone',
 };
 
 /** The rows one aggregate contributes to the read models in its current state. */

@@ -1,4 +1,6 @@
+import { DEFAULT_PLACEMENT } from './catalog/model';
 import type { EventEnvelope } from './envelope';
+import type { LoadBalancerCreated, LoadBalancerCreatedV1 } from './loadbalancer/events';
 import type {
   InstanceConfigRendered,
   InstanceConfigRenderedV1,
@@ -19,6 +21,11 @@ const STEPS: Readonly<Record<string, Step>> = {
   // A VIP's rendering has no source revision.
   'InstanceConfigRendered@1': (event) => {
     const data: InstanceConfigRendered['data'] = { ...(event.data as InstanceConfigRenderedV1['data']), sourceRevision: null };
+    return { ...event, version: 2, data };
+  },
+  // Before flavors and zones, every load balancer was the pair, on any node.
+  'LoadBalancerCreated@1': (event) => {
+    const data: LoadBalancerCreated['data'] = { ...(event.data as LoadBalancerCreatedV1['data']), placement: DEFAULT_PLACEMENT };
     return { ...event, version: 2, data };
   },
 };

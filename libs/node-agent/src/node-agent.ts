@@ -32,6 +32,8 @@ export interface NodeAgentOptions {
   readonly nodeId: string;
   readonly driver: PlacementDriver;
   readonly heartbeatMs: number;
+  /** The compute zone this node declares in its heartbeats (LBAAS_NODE_ZONE); null or absent: none. */
+  readonly zone?: string | null;
   /** The pass over the whole node that repairs what events alone would not (a daemon that died, a deleted namespace). */
   readonly reconcileMs: number;
   /** How often the active placements' HAProxy is asked for member health and counters. */
@@ -69,7 +71,13 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
   const store = await JetStreamEventStore.create(nc, { onAppended: metrics?.service.countAppended });
   await store.ensureStream();
   const files = new ConfigFiles(await configStore(nc));
-  let heartbeat: HeartbeatSender | null = await sendHeartbeats(nc, nodeId, o.heartbeatMs, { driver: driver.name, pid: process.pid });
+  let heartbeat: HeartbeatSender | null = await sendHeartbeats(
+    nc,
+    nodeId,
+    o.heartbeatMs,
+    { driver: driver.name, pid: process.pid },
+    o.zone ?? null,
+  );
   const nodeLog = new NodeLog(nodeId);
   const writer = new ReportWriter(store, nodeId, log);
   let caughtUp = false;
@@ -197,7 +205,7 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
       heartbeat = null;
     },
     revive: async () => {
-      heartbeat ??= await sendHeartbeats(nc, nodeId, o.heartbeatMs, { driver: driver.name, pid: process.pid });
+      heartbeat ??= await sendHeartbeats(nc, nodeId, o.heartbeatMs, { driver: driver.name, pid: process.pid }, o.zone ?? null);
     },
     stop: async () => {
       clearInterval(timer);

@@ -1,5 +1,6 @@
 export * from './address-pool';
 export * from './load-balancer-sources';
+export * from './node-liveness';
 export * from './pending-deadlines';
 export * from './scheduling-model';
 export * from './seeded-random';

@@ -29,8 +29,9 @@ const at = new Date(T0).toISOString();
 const created = (s: number) =>
   stored(s, {
     type: 'LoadBalancerCreated',
-    version: 1,
+    version: 2,
     data: {
+      placement: { topology: 'ACTIVE_STANDBY', computeZone: null },
       loadBalancer: {
         id: LB,
         projectId: 'p',

@@ -43,8 +43,8 @@ function harness() {
   const lb = (id: string, ...events: LoadBalancerEvent[]): string => sim.record('loadbalancer', id, events);
   const created = (id: string): LoadBalancerEvent => ({
     type: 'LoadBalancerCreated',
-    version: 1,
-    data: { loadBalancer: config(id), at: AT },
+    version: 2,
+    data: { loadBalancer: config(id), placement: { topology: 'ACTIVE_STANDBY', computeZone: null }, at: AT },
   });
   const failover = (id: string): string =>
     lb(id, { type: 'LoadBalancerFailoverRequested', version: 1, data: { loadBalancerId: id, at: AT } });

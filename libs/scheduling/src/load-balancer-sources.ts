@@ -1,4 +1,4 @@
-import type { EventEnvelope, LoadBalancerEvent, ServiceInstanceState } from '@lbaas/domain';
+import type { EventEnvelope, LoadBalancerEvent, PlacementPolicy, ServiceInstanceState } from '@lbaas/domain';
 import { upcastTo } from '@lbaas/domain';
 
 type LiveInstance = Extract<ServiceInstanceState, { kind: 'live' }>;
@@ -8,6 +8,8 @@ export interface ScheduledLoadBalancer {
   readonly id: string;
   readonly projectId: string;
   readonly vipAddress: string;
+  /** How many placements, and in which compute zone, as its flavor and zone resolved at its creation. */
+  readonly placement: PlacementPolicy;
   /** The data plane's last failure as the log holds it (cleared by a change or a served revision), so an unplaceable instance is reported once. */
   readonly errorReason: string | null;
 }
@@ -46,7 +48,13 @@ export class LoadBalancerSources {
       case 'LoadBalancerCreated': {
         const { loadBalancer } = event.data;
         if (lb) return { kind: 'none' };
-        this.all.set(id, { id, projectId: loadBalancer.projectId, vipAddress: loadBalancer.vip.address, errorReason: null });
+        this.all.set(id, {
+          id,
+          projectId: loadBalancer.projectId,
+          vipAddress: loadBalancer.vip.address,
+          placement: event.data.placement,
+          errorReason: null,
+        });
         return { kind: 'source', loadBalancerId: id };
       }
       case 'LoadBalancerDeleted':

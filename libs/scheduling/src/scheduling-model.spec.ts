@@ -1,5 +1,6 @@
 import { type ServiceInstanceState, type VipCreated, serviceInstanceView } from '@lbaas/domain';
-import { NO_LIVE_NODE, planNodeLiveness, type PlanningContext } from './scheduling-model';
+import { planNodeLiveness } from './node-liveness';
+import { NO_LIVE_NODE, type PlanningContext } from './scheduling-model';
 import { seededRandom } from './seeded-random';
 import { SchedulingSimulation } from './simulation';
 
@@ -249,7 +250,7 @@ describe('scheduling service instances', () => {
 });
 
 describe('node liveness', () => {
-  const node = (id: string, alive: boolean) => [id, { kind: 'live' as const, id, alive, lostSilenceMs: null }] as const;
+  const node = (id: string, alive: boolean) => [id, { kind: 'live' as const, id, alive, lostSilenceMs: null, zone: null }] as const;
   const base = { watchingSince: 0, now: 10_000, silenceMs: 3000 };
 
   it('registers a node whose heartbeat is recent and that the log does not know', () => {

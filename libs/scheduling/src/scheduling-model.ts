@@ -1,4 +1,5 @@
 import {
+  DEFAULT_PLACEMENT,
   type EventEnvelope,
   fold,
   type InstanceSource,
@@ -6,6 +7,7 @@ import {
   type NodeCommand,
   nodeDecider,
   type NodeState,
+  type PlacementPolicy,
   type ServiceInstanceCommand,
   serviceInstanceDecider,
   type ServiceInstanceState,
@@ -37,6 +39,8 @@ export interface PlanningContext {
 /** VRRP router ids are one byte: 1..255 on one fabric. */
 const VRID_COUNT = 255;
 export const NO_LIVE_NODE = 'no live compute node to place the instance on';
+/** A load balancer in an availability zone goes only to that zone's nodes, never elsewhere. */
+export const noLiveNodeInZone = (zone: string): string => `no live compute node in compute zone '${zone}' to place the instance on`;
 
 /**
  * The scheduler's view of the log: VIPs, load balancers, service instances and compute nodes
@@ -157,7 +161,7 @@ export class SchedulingModel {
     const after = fold(nodeDecider, [event], before);
     if (after.kind !== 'live') return;
     this.nodes.set(after.id, after);
-    if (before?.alive === after.alive) return;
+    if (before?.alive === after.alive && before?.zone === after.zone) return;
     const affected = after.alive ? this.unprotected : (this.onNode.get(after.id) ?? new Set<string>());
     for (const id of affected) this.dirtyInstances.add(id);
   }
@@ -266,9 +270,10 @@ export class SchedulingModel {
       // A new standby goes elsewhere than the placement a failover moved away from, while another node can take it.
       const last = state.history.at(-1);
       const avoid = last?.event === 'failed_over' ? last.fromNode : null;
-      while (state.kind === 'live' && state.placements.length < 2) {
+      const { topology, computeZone } = this.policyOf(state);
+      while (state.kind === 'live' && state.placements.length < (topology === 'SINGLE' ? 1 : 2)) {
         const taken = new Set(state.placements.map((p) => p.nodeId));
-        const free = live.filter((n) => !taken.has(n));
+        const free = live.filter((n) => !taken.has(n) && (computeZone === null || this.nodes.get(n)?.zone === computeZone));
         const preferred = free.filter((n) => n !== avoid);
         const nodeId = leastLoaded(preferred.length > 0 ? preferred : free, loadOf, ctx.random);
         const vrrpAddress = nodeId === null ? null : this.addresses.take();
@@ -277,10 +282,20 @@ export class SchedulingModel {
         plannedLoad.set(nodeId, (plannedLoad.get(nodeId) ?? 0) + 1);
       }
       if (state.kind === 'live' && state.placements.length === 0)
-        push({ type: 'MarkUnplaceable', data: { instanceId, reason: NO_LIVE_NODE } });
+        push({
+          type: 'MarkUnplaceable',
+          data: { instanceId, reason: computeZone === null ? NO_LIVE_NODE : noLiveNodeInZone(computeZone) },
+        });
       if (state.kind === 'live') commands.push(...this.unplaceableReport(state, at));
     }
     return commands;
+  }
+
+  /** A load balancer's flavor and zone as its creation resolved them; a VIP's instance is the pair, anywhere. */
+  private policyOf(si: LiveInstance): PlacementPolicy {
+    return si.source.kind === 'loadbalancer'
+      ? (this.loadBalancers.all.get(si.source.loadBalancerId)?.placement ?? DEFAULT_PLACEMENT)
+      : DEFAULT_PLACEMENT;
   }
 
   /**
@@ -343,39 +358,6 @@ export function leastLoaded(candidates: readonly string[], loadOf: (nodeId: stri
     }
   }
   return best.length === 0 ? null : best[Math.floor(random() * best.length)];
-}
-
-export interface LivenessInput {
-  readonly nodes: ReadonlyMap<string, Extract<NodeState, { kind: 'live' }>>;
-  /** When this scheduler last received each node's heartbeat (its own clock). */
-  readonly lastHeartbeat: ReadonlyMap<string, number>;
-  /** Since when this scheduler has been watching: a node it has not heard from yet is silent since then. */
-  readonly watchingSince: number;
-  readonly now: number;
-  readonly silenceMs: number;
-}
-
-/** Registers or recovers nodes that heartbeat, and declares lost the live ones silent for too long. */
-export function planNodeLiveness(input: LivenessInput): PlannedCommand[] {
-  const commands: PlannedCommand[] = [];
-  for (const [nodeId, at] of input.lastHeartbeat) {
-    const node = input.nodes.get(nodeId);
-    if (input.now - at <= input.silenceMs && node?.alive !== true) {
-      commands.push({ aggregate: 'node', id: nodeId, command: { type: 'RecordHeartbeat', data: { nodeId } } });
-    }
-  }
-  for (const node of input.nodes.values()) {
-    if (!node.alive) continue;
-    const silence = input.now - (input.lastHeartbeat.get(node.id) ?? input.watchingSince);
-    if (silence > input.silenceMs) {
-      commands.push({
-        aggregate: 'node',
-        id: node.id,
-        command: { type: 'DeclareNodeLost', data: { nodeId: node.id, silenceMs: Math.round(silence) } },
-      });
-    }
-  }
-  return commands;
 }
 
 export type { NodeCommand };

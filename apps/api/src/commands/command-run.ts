@@ -3,9 +3,17 @@ import { type EventStore, handleCommand } from '@lbaas/event-log';
 import type { CommandEnvironment } from './command-environment';
 import type { RequestContext } from './request-context';
 
-/** Neutron's aggregates name their owner `tenantId`, Octavia's load balancer `projectId`. */
-type Owned = Lifecycle<{ tenantId: string } | { projectId: string }>;
-const ownerOf = (state: Extract<Owned, { kind: 'live' }>): string => ('tenantId' in state ? state.tenantId : state.projectId);
+/**
+ * Neutron's aggregates name their owner `tenantId`, Octavia's load balancer and quota `projectId`;
+ * the operator's catalog has no owner and is hidden from no one (its rules are admin-only).
+ */
+type Owned = Lifecycle<{ tenantId: string } | { projectId: string } | object>;
+const ownerOf = (state: Extract<Owned, { kind: 'live' }>): string | null =>
+  'tenantId' in state && typeof state.tenantId === 'string'
+    ? state.tenantId
+    : 'projectId' in state && typeof state.projectId === 'string'
+      ? state.projectId
+      : null;
 export type Live<S> = Extract<S, { kind: 'live' }>;
 
 /** Told of every stored commit's sequence, including those of a request that fails. */
@@ -32,6 +40,8 @@ export interface ExecuteOptions {
    * authorised on the resource it names.
    */
   readonly scoped?: boolean;
+  /** Tries before a lost race is a 409; a project's quota stream takes every create of the project, so it allows more. */
+  readonly attempts?: number;
 }
 
 export interface Saga {
@@ -73,7 +83,8 @@ export class CommandRun {
   }
 
   private hidden(state: Owned): boolean {
-    return state.kind === 'live' && !this.ctx.isAdmin && ownerOf(state) !== this.ctx.tenantId;
+    const owner = state.kind === 'live' ? ownerOf(state) : null;
+    return owner !== null && !this.ctx.isAdmin && owner !== this.ctx.tenantId;
   }
 
   /** The live state if the caller may see it; another tenant's object is NotFound, never Forbidden. */
@@ -135,6 +146,7 @@ export class CommandRun {
         now: () => this.env.now(),
         eventId: () => this.env.eventId(),
         commitId: () => this.env.newId(),
+        ...(options.attempts === undefined ? {} : { attempts: options.attempts }),
       },
     );
     if (!result.appended) {

@@ -128,6 +128,7 @@ describe('the Octavia v2 HTTP edge', () => {
       queries: new OctaviaQueries(queries.client, progress),
       lookup: { memberPoolId: async () => null, floatingIpIdsOnPort: async () => [] },
       stream,
+      quotaDefaults: { loadbalancer: -1, listener: -1, pool: -1, member: -1, healthmonitor: -1, l7policy: -1, l7rule: -1 },
     };
     const logger = pino({ level: 'silent' });
     app = await createOctaviaServer(OctaviaModule.forRoot(shared, new TokenFileAuthenticator(tokens), logger), {

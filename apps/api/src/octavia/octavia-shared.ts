@@ -1,3 +1,4 @@
+import type { QuotaLimits } from '@lbaas/domain';
 import type { CommandRuns } from '../commands/command-runs';
 import type { ResourceLookup } from '../commands/request-context';
 import type { WriteProgress } from '../read-side';
@@ -16,6 +17,8 @@ export interface OctaviaShared {
   readonly queries: OctaviaQueries;
   readonly lookup: ResourceLookup;
   readonly stream: LoadBalancerStream;
+  /** The deployment's default quota limits (LBAAS_QUOTA_*), which every reservation carries. */
+  readonly quotaDefaults: QuotaLimits;
 }
 
 export const OCTAVIA_SHARED = Symbol('OCTAVIA_SHARED');

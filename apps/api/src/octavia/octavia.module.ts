@@ -5,6 +5,9 @@ import type { Logger } from 'pino';
 import { AUTHENTICATOR, PolicyGuard } from '../http/policy.guard';
 import { BodyReaderInterceptor } from '../http/request-input';
 import { API_LOGGER } from '../logger';
+import { CatalogService } from './catalog/catalog-service';
+import { FlavorsController } from './catalog/flavors.controller';
+import { ZonesController } from './catalog/zones.controller';
 import { ChildCommands } from './commands/child-commands';
 import { LoadBalancerCommands } from './commands/loadbalancer-commands';
 import { HealthMonitorsController } from './controllers/healthmonitors.controller';
@@ -18,6 +21,8 @@ import { OctaviaExceptionFilter } from './http/octavia-exception.filter';
 import { OctaviaReads } from './octavia-reads';
 import { OCTAVIA_SHARED, type OctaviaShared } from './octavia-shared';
 import { OctaviaStatusReads } from './octavia-status-reads';
+import { QuotaService } from './quota/quota-service';
+import { QuotasController } from './quota/quotas.controller';
 
 export const OCTAVIA_CONTROLLERS: Type[] = [
   OctaviaVersionController,
@@ -27,6 +32,9 @@ export const OCTAVIA_CONTROLLERS: Type[] = [
   MembersController,
   HealthMonitorsController,
   OperatorController,
+  QuotasController,
+  FlavorsController,
+  ZonesController,
 ];
 
 /**
@@ -51,6 +59,8 @@ export class OctaviaModule {
         OctaviaStatusReads,
         LoadBalancerCommands,
         ChildCommands,
+        QuotaService,
+        CatalogService,
       ],
     };
   }

@@ -1,3 +1,4 @@
+import type { PlacementPolicy } from '../catalog/model';
 import type { LbHealthMonitorConfig, LbMemberConfig, LbPoolConfig, ListenerConfig, LoadBalancerConfig, MemberHealth } from './model';
 
 /** What an update may change: everything but the ids (and, as Octavia has it, protocols and ports). */
@@ -27,6 +28,8 @@ export interface CreateLoadBalancer {
     loadBalancer: LoadBalancerConfig;
     listeners: readonly ListenerConfig[];
     pools: readonly LbPoolTree[];
+    /** What the flavor and zone resolve to; absent: the active and standby pair, on any node. */
+    placement?: PlacementPolicy;
     at: string;
   };
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_PLACEMENT } from '../catalog/model';
 import { Conflict, NotFound } from '../errors';
 import { distinctTags, idExists, liveLoadBalancer, validationFailure } from './checks';
 import type {
@@ -29,7 +30,12 @@ export function createLoadBalancer({ data }: CreateLoadBalancer, state: LoadBala
   if (state.kind !== 'absent') throw idExists();
   const loadBalancer = { ...loadBalancerConfig(data.loadBalancer), tags: distinctTags(data.loadBalancer.tags) };
   checkLoadBalancer(loadBalancer);
-  const first: LoadBalancerCreated = { type: 'LoadBalancerCreated', version: 1, data: { loadBalancer, at: data.at } };
+  const placement = data.placement ?? DEFAULT_PLACEMENT;
+  const first: LoadBalancerCreated = {
+    type: 'LoadBalancerCreated',
+    version: 2,
+    data: { loadBalancer, placement: { topology: placement.topology, computeZone: placement.computeZone }, at: data.at },
+  };
   const events: LoadBalancerEvent[] = [first];
   let lb = liveLoadBalancer(evolveLoadBalancer(state, first), loadBalancer.id);
   const append = (event: LoadBalancerEvent): void => {

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { TOPOLOGIES } from '../catalog/model';
 import { nullable, payloadObject, payloadSchemas } from '../payload-schema';
 import { literalUnion } from '../resource-schemas';
 import type { LoadBalancerEvent } from './events';
@@ -131,7 +132,21 @@ const MemberHealthSchema = literalUnion(['ONLINE', 'ERROR', 'NO_MONITOR', 'DRAIN
 const lbId = Type.String();
 
 export const LOAD_BALANCER_EVENT_SCHEMAS = payloadSchemas<LoadBalancerEvent>()({
-  LoadBalancerCreated: payloadObject({ loadBalancer: LoadBalancerConfigSchema, at: At }),
+  LoadBalancerCreated: payloadObject({
+    loadBalancer: LoadBalancerConfigSchema,
+    placement: Type.Object(
+      {
+        topology: literalUnion(TOPOLOGIES),
+        computeZone: nullable(Type.String({ description: 'The compute zone whose nodes alone may hold the placements; null: any.' })),
+      },
+      {
+        title: 'PlacementPolicy',
+        additionalProperties: false,
+        description: "What the load balancer's flavor and zone resolved to at its creation.",
+      },
+    ),
+    at: At,
+  }),
   LoadBalancerUpdated: payloadObject({ loadBalancer: LoadBalancerConfigSchema, at: At }),
   LoadBalancerDeleted: payloadObject({ loadBalancerId: lbId, cascade: Type.Boolean(), at: At }),
   LoadBalancerFailoverRequested: payloadObject({ loadBalancerId: lbId, at: At }),

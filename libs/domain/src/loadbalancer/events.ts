@@ -1,3 +1,4 @@
+import type { PlacementPolicy } from '../catalog/model';
 import type { DomainEvent } from '../envelope';
 import type { LbHealthMonitorConfig, LbMemberConfig, LbPoolConfig, ListenerConfig, LoadBalancerConfig, MemberHealth } from './model';
 
@@ -8,7 +9,17 @@ import type { LbHealthMonitorConfig, LbMemberConfig, LbPoolConfig, ListenerConfi
  * everything changed up to that revision. Children's payloads carry the whole object (not a patch),
  * so evolve and upcasters never merge.
  */
-export type LoadBalancerCreated = DomainEvent<'LoadBalancerCreated', 1, { loadBalancer: LoadBalancerConfig; at: string }>;
+export type LoadBalancerCreatedV1 = DomainEvent<'LoadBalancerCreated', 1, { loadBalancer: LoadBalancerConfig; at: string }>;
+/**
+ * Version 2 carries the placement policy the api resolved from the flavor and the availability
+ * zone at the creation (the scheduler places by it, whatever becomes of the flavor later);
+ * version 1 is upcast to the pair, anywhere.
+ */
+export type LoadBalancerCreated = DomainEvent<
+  'LoadBalancerCreated',
+  2,
+  { loadBalancer: LoadBalancerConfig; placement: PlacementPolicy; at: string }
+>;
 export type LoadBalancerUpdated = DomainEvent<'LoadBalancerUpdated', 1, { loadBalancer: LoadBalancerConfig; at: string }>;
 /** Gone at once, with its children when `cascade`; its instance's placements are removed after it. */
 export type LoadBalancerDeleted = DomainEvent<'LoadBalancerDeleted', 1, { loadBalancerId: string; cascade: boolean; at: string }>;

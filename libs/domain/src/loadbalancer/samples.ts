@@ -98,8 +98,8 @@ type Event<T extends LoadBalancerEvent['type']> = Extract<LoadBalancerEvent, { t
 
 export const lbCreated = (n = 0, loadBalancer = sampleLoadBalancer()): Event<'LoadBalancerCreated'> => ({
   type: 'LoadBalancerCreated',
-  version: 1,
-  data: { loadBalancer, at: at(n) },
+  version: 2,
+  data: { loadBalancer, placement: { topology: 'ACTIVE_STANDBY', computeZone: null }, at: at(n) },
 });
 export const lbUpdated = (n: number, loadBalancer: LoadBalancerConfig): Event<'LoadBalancerUpdated'> => ({
   type: 'LoadBalancerUpdated',

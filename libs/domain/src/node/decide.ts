@@ -8,13 +8,23 @@ import type { NodeState } from './state';
 /** A node's name is its stream's subject token and a process title: no dots, spaces or wildcards. */
 export const NODE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
+/** A zone is a name like a node's, with capitals, '.' and '_' as compute zones have them. */
+export const ZONE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
 const recordHeartbeat = ({ data }: RecordHeartbeat, state: NodeState): NodeEvent[] => {
-  if (!NODE_NAME.test(data.nodeId)) {
-    throw new ValidationError(`Invalid node name '${data.nodeId}': lower-case letters, digits and '-', at most 63 characters.`);
+  const { nodeId, zone } = data;
+  if (!NODE_NAME.test(nodeId)) {
+    throw new ValidationError(`Invalid node name '${nodeId}': lower-case letters, digits and '-', at most 63 characters.`);
   }
-  if (state.kind === 'absent') return [{ type: 'NodeRegistered', version: 1, data }];
-  if (state.kind === 'live' && !state.alive) return [{ type: 'NodeRecovered', version: 1, data }];
-  return [];
+  if (zone !== undefined && zone !== null && !ZONE_NAME.test(zone)) {
+    throw new ValidationError(`Invalid zone name '${zone.slice(0, 64)}': letters, digits, '.', '_' and '-', at most 63 characters.`);
+  }
+  const events: NodeEvent[] = [];
+  if (state.kind === 'absent') events.push({ type: 'NodeRegistered', version: 1, data: { nodeId } });
+  else if (state.kind === 'live' && !state.alive) events.push({ type: 'NodeRecovered', version: 1, data: { nodeId } });
+  const known = state.kind === 'live' ? state.zone : null;
+  if (zone !== undefined && zone !== known) events.push({ type: 'NodeZoneDeclared', version: 1, data: { nodeId, zone } });
+  return events;
 };
 
 const declareNodeLost = ({ data }: DeclareNodeLost, state: NodeState): NodeEvent[] => {

@@ -7,4 +7,7 @@ export type NodeLost = DomainEvent<'NodeLost', 1, { nodeId: string; silenceMs: n
 /** A lost node heartbeats again. */
 export type NodeRecovered = DomainEvent<'NodeRecovered', 1, { nodeId: string }>;
 
-export type NodeEvent = NodeRegistered | NodeLost | NodeRecovered;
+/** The compute zone the node's agent declares (null: none); only its zone's load balancers, or those in no zone, go there. */
+export type NodeZoneDeclared = DomainEvent<'NodeZoneDeclared', 1, { nodeId: string; zone: string | null }>;
+
+export type NodeEvent = NodeRegistered | NodeLost | NodeRecovered | NodeZoneDeclared;

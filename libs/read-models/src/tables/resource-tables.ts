@@ -298,6 +298,23 @@ const FIELDS: { readonly [C in Collection]: FieldsOf<C> } = {
     created_at: text,
     updated_at: textOrNull,
   },
+  octavia_quotas: {
+    id: text,
+    project_id: text,
+    tenant_id: reference,
+    loadbalancer: field('integer', { nullable: true }),
+    listener: field('integer', { nullable: true }),
+    pool: field('integer', { nullable: true }),
+    member: field('integer', { nullable: true }),
+    healthmonitor: field('integer', { nullable: true }),
+    l7policy: field('integer', { nullable: true }),
+    l7rule: field('integer', { nullable: true }),
+    in_use: json,
+  },
+  flavorprofiles: { id: text, name: text, provider_name: text, flavor_data: text },
+  flavors: { id: text, name: text, description: text, flavor_profile_id: reference, enabled: boolean },
+  availability_zone_profiles: { id: text, name: text, provider_name: text, availability_zone_data: text },
+  availability_zones: { id: text, name: text, description: text, availability_zone_profile_id: reference, enabled: boolean },
 };
 
 /** A read-model row keyed by column name. */
@@ -357,6 +374,11 @@ export const RESOURCE_TABLES: { readonly [C in Collection]: ResourceTable } = {
   octavia_members: resourceTable('octavia_members'),
   octavia_healthmonitors: resourceTable('octavia_healthmonitors'),
   amphorae: resourceTable('amphorae'),
+  octavia_quotas: resourceTable('octavia_quotas'),
+  flavorprofiles: resourceTable('flavorprofiles'),
+  flavors: resourceTable('flavors'),
+  availability_zone_profiles: resourceTable('availability_zone_profiles'),
+  availability_zones: resourceTable('availability_zones'),
 };
 
 export const isCollection = (name: unknown): name is Collection =>

@@ -1,5 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  CATALOG_ID,
+  catalogDecider,
+  placementPolicy,
   type LoadBalancerResource,
   type LoadBalancerVip,
   networkDecider,
@@ -59,6 +62,9 @@ export class LoadBalancerCommands {
     const at = this.runs.now();
     const plan = await this.vipPlan(run, body);
     const tree = await this.tree(run, body, projectId);
+    // The flavor's topology and the zone's compute zone, decided on the catalog as the log holds it.
+    const catalog = (await run.load(catalogDecider, CATALOG_ID)).state;
+    const placement = placementPolicy(catalog, body.flavor_id ?? null, body.availability_zone ?? null);
     const portId = plan.kind === 'existing-port' ? plan.portId : this.runs.derivedId(`${id}/vip-port`);
     const out = await run.saga(async (saga) => {
       let address = plan.kind === 'existing-port' ? plan.address : '';
@@ -114,6 +120,7 @@ export class LoadBalancerCommands {
           },
           listeners: tree.listeners,
           pools: tree.pools,
+          placement,
           at,
         },
       }));

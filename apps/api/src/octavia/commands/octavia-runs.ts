@@ -6,10 +6,15 @@ import type { Deleted, Written } from '../../commands/request-context';
 import type { OctaviaCaller } from '../http/octavia-input';
 import { notFound } from '../http/octavia-input';
 import type { OctaviaShared } from '../octavia-shared';
+import { QuotaAccounting } from '../quota/quota-accounting';
 
 /** What every v2 command shares: a run in the owner's name, the time, the load balancer's stream, the answer. */
 export class OctaviaRuns {
-  constructor(private readonly shared: OctaviaShared) {}
+  private readonly quotas: QuotaAccounting;
+
+  constructor(private readonly shared: OctaviaShared) {
+    this.quotas = new QuotaAccounting(shared.stream, shared.quotaDefaults);
+  }
 
   /**
    * A request's CommandRun, writing in the name of the object's project (an admin acting on
@@ -39,7 +44,7 @@ export class OctaviaRuns {
   }
 
   execute(run: CommandRun, loadBalancerId: string, command: (state: LoadBalancerState) => LoadBalancerCommand | null) {
-    return this.shared.stream.execute(run, loadBalancerId, command);
+    return this.quotas.execute(run, loadBalancerId, command);
   }
 
   /** The write's answer: the object as the decider's new state shows it (read your writes), noted for the next reads. */

@@ -1,5 +1,5 @@
 import { Controller, Inject, Param } from '@nestjs/common';
-import { PROVIDER_NAME } from '@lbaas/domain';
+import { AVAILABILITY_ZONE_CAPABILITIES, FLAVOR_CAPABILITIES, PROVIDER_NAME } from '@lbaas/domain';
 import { HttpError } from '../../http/errors';
 import { LoadBalancerCommands } from '../commands/loadbalancer-commands';
 import { notImplemented } from '../http/octavia-faults';
@@ -14,7 +14,8 @@ export const PROVIDER_DESCRIPTION =
   'lbaas: HAProxy and keepalived in network namespaces, an active and a standby placement per load balancer (VRRP). ' +
   'Listeners HTTP, HTTPS (passthrough), TCP and TERMINATED_HTTPS; pools HTTP, HTTPS, TCP, PROXY and PROXYV2 with ROUND_ROBIN, LEAST_CONNECTIONS or SOURCE_IP; ' +
   'health monitors HTTP, HTTPS, PING, TCP and TLS-HELLO. Not supported: UDP and SCTP (no IPVS on the nodes), PROMETHEUS listeners, SOURCE_IP_PORT, ' +
-  'L7 policies and rules, flavors, availability zones, allowed_cidrs, client certificates and TLS options (issue 16).';
+  'L7 policies and rules, allowed_cidrs, client certificates and TLS options (issue 16). ' +
+  'Flavors set loadbalancer_topology (SINGLE: one placement, ACTIVE_STANDBY: the pair); availability zones set compute_zone (the nodes that may hold the placements).';
 
 const AMPHORA = 'Amphora';
 
@@ -32,17 +33,18 @@ export class OperatorController {
     return { providers: [projected({ name: PROVIDER_NAME, description: PROVIDER_DESCRIPTION }, fieldsOf(url.searchParams))] };
   }
 
-  /** Flavors and availability zones come with issue 16: until then the provider has no capability to offer. */
+  /** What a flavor profile's flavor_data may set: the topology. */
   @OctaviaEndpoint(PROVIDER_ROUTES.flavorCapabilities)
-  flavorCapabilities(@Param('provider') provider: string) {
+  flavorCapabilities(@Param('provider') provider: string, @TargetUrl() url: URL) {
     knownProvider(provider);
-    return { flavor_capabilities: [] };
+    return { flavor_capabilities: FLAVOR_CAPABILITIES.map((c) => projected({ ...c }, fieldsOf(url.searchParams))) };
   }
 
+  /** What an availability zone profile's availability_zone_data may set: the compute zone. */
   @OctaviaEndpoint(PROVIDER_ROUTES.availabilityZoneCapabilities)
-  availabilityZoneCapabilities(@Param('provider') provider: string) {
+  availabilityZoneCapabilities(@Param('provider') provider: string, @TargetUrl() url: URL) {
     knownProvider(provider);
-    return { availability_zone_capabilities: [] };
+    return { availability_zone_capabilities: AVAILABILITY_ZONE_CAPABILITIES.map((c) => projected({ ...c }, fieldsOf(url.searchParams))) };
   }
 
   @OctaviaEndpoint(AMPHORA_ROUTES.list)

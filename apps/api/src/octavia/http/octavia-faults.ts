@@ -1,4 +1,4 @@
-import { DomainError } from '@lbaas/domain';
+import { DomainError, QuotaExceeded } from '@lbaas/domain';
 import { AuthenticationError } from '@lbaas/identity';
 import { HttpError, STATUS_OF_KIND } from '../../http/errors';
 
@@ -43,7 +43,8 @@ export function toOctaviaFault(error: unknown): OctaviaFault {
   if (error instanceof HttpError) return fault(error.status, error.message);
   if (error instanceof DomainError) {
     const status = STATUS_OF_KIND[error.kind];
-    return fault(status, error.kind === 'forbidden' ? POLICY_REFUSAL : error.message);
+    // A quota met is Octavia's 403 with its own words, not a policy refusal.
+    return fault(status, error.kind === 'forbidden' && !(error instanceof QuotaExceeded) ? POLICY_REFUSAL : error.message);
   }
   return fault(500, INTERNAL, true);
 }

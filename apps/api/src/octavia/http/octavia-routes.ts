@@ -1,6 +1,7 @@
 import type { Collection } from '@lbaas/domain';
 import type { PolicyRule } from '@lbaas/identity';
 import type { OctaviaBodyName } from './octavia-schemas';
+import { OPERATOR_ROUTES } from './operator-routes';
 
 export type OctaviaMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -212,7 +213,7 @@ export const PROVIDER_ROUTES = {
     operationId: 'listProviderFlavorCapabilities',
     method: 'GET',
     path: '/v2/lbaas/providers/{provider}/flavor_capabilities',
-    summary: "A provider's flavor capabilities (none until flavors exist)",
+    summary: "A provider's flavor capabilities: what a flavor profile's flavor_data may set",
     status: 200,
     rule: 'os_load-balancer_api:provider-flavor:get_all',
     answers: { key: 'flavor_capabilities', many: true },
@@ -221,7 +222,7 @@ export const PROVIDER_ROUTES = {
     operationId: 'listProviderAvailabilityZoneCapabilities',
     method: 'GET',
     path: '/v2/lbaas/providers/{provider}/availability_zone_capabilities',
-    summary: "A provider's availability zone capabilities (none until zones exist)",
+    summary: "A provider's availability zone capabilities: what a zone profile's availability_zone_data may set",
     status: 200,
     rule: 'os_load-balancer_api:provider-availability-zone:get_all',
     answers: { key: 'availability_zone_capabilities', many: true },
@@ -290,6 +291,7 @@ export const OCTAVIA_ROUTES: readonly OctaviaRoute[] = [
   ...crud(HEALTH_MONITOR_ROUTES),
   ...Object.values(PROVIDER_ROUTES),
   ...Object.values(AMPHORA_ROUTES),
+  ...OPERATOR_ROUTES,
 ];
 
 export type OctaviaRouteMatch =

@@ -1,5 +1,6 @@
 import { HEALTH_MONITOR_TYPES, LB_ALGORITHMS, LISTENER_PROTOCOLS, POOL_PROTOCOLS } from '@lbaas/domain';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { operatorBodySchemas } from './operator-schemas';
 
 /**
  * Octavia v2 request bodies (API 2.26) as TypeBox schemas: Ajv validates with them at the edge
@@ -189,6 +190,7 @@ export const octaviaBodySchemas = {
   replaceMembers: Type.Array(Member, { maxItems: 1000 }),
   createHealthMonitor: Type.Object({ ...monitorCreateFields, pool_id: Id }, strict),
   updateHealthMonitor: Type.Object(monitorFields, strict),
+  ...operatorBodySchemas,
 } satisfies Record<string, TSchema>;
 
 export type OctaviaBodyName = keyof typeof octaviaBodySchemas;

@@ -1,0 +1,136 @@
+import {
+  type LbMemberConfig,
+  type LoadBalancerCommand,
+  type LoadBalancerConfig,
+  type QuotaLimits,
+  QuotaExceeded,
+  quotaDecider,
+} from '@lbaas/domain';
+import { CommandRuns } from '../../commands/command-runs';
+import { InMemoryEventStore } from '../../commands/in-memory-event-store';
+import { loadBalancerStream } from '../commands/loadbalancer-stream.decider';
+import { QuotaAccounting } from './quota-accounting';
+import { effectiveLimits, limitsOf, quotaBody } from './quota-service';
+
+const P = 'project-a';
+const AT = '2026-01-01T00:00:00Z';
+const UNLIMITED: QuotaLimits = { loadbalancer: -1, listener: -1, pool: -1, member: -1, healthmonitor: -1, l7policy: -1, l7rule: -1 };
+const lbConfig = (id: string): LoadBalancerConfig => ({
+  id,
+  projectId: P,
+  name: '',
+  description: '',
+  vip: { address: '198.18.1.10', subnetId: 's', networkId: 'n', portId: `port-${id}`, qosPolicyId: null },
+  adminStateUp: true,
+  provider: 'lbaas',
+  flavorId: null,
+  availabilityZone: null,
+  tags: [],
+});
+const member = (id: string, address: string): LbMemberConfig => ({
+  id,
+  name: '',
+  address,
+  protocolPort: 80,
+  weight: 1,
+  backup: false,
+  monitorAddress: null,
+  monitorPort: null,
+  subnetId: null,
+  adminStateUp: true,
+  tags: [],
+});
+const pool = {
+  id: 'pool-1',
+  name: 'p',
+  description: '',
+  protocol: 'HTTP' as const,
+  lbAlgorithm: 'ROUND_ROBIN' as const,
+  sessionPersistence: null,
+  adminStateUp: true,
+  tags: [],
+};
+
+function harness(defaults: Partial<QuotaLimits> = {}) {
+  const store = new InMemoryEventStore();
+  const runs = new CommandRuns(store);
+  const accounting = new QuotaAccounting(loadBalancerStream, { ...UNLIMITED, ...defaults });
+  const run = () => runs.begin({ tenantId: P, isAdmin: false, actor: 'demo', correlationId: 'c', idempotencyKey: null });
+  const exec = (id: string, command: LoadBalancerCommand) => accounting.execute(run(), id, () => command);
+  const usage = async () => {
+    const { state } = await run().load(quotaDecider, P);
+    return state.kind === 'live' ? Object.fromEntries(Object.entries(state.held).map(([r, ids]) => [r, [...ids].sort()])) : null;
+  };
+  return { exec, usage };
+}
+const create = (id: string, members: LbMemberConfig[] = []): LoadBalancerCommand => ({
+  type: 'CreateLoadBalancer',
+  data: {
+    loadBalancer: lbConfig(id),
+    listeners: [],
+    pools: members.length ? [{ pool, listenerId: null, members, monitor: null }] : [],
+    at: AT,
+  },
+});
+
+describe('QuotaAccounting', () => {
+  it('counts a single-call create whole, and refuses it whole at the limit (nothing created, nothing held)', async () => {
+    const h = harness({ member: 2 });
+    await h.exec('lb-1', create('lb-1', [member('m1', '198.18.2.1'), member('m2', '198.18.2.2')]));
+    expect(await h.usage()).toMatchObject({ loadbalancer: ['lb-1'], pool: ['pool-1'], member: ['m1', 'm2'] });
+    await expect(h.exec('lb-2', create('lb-2', [member('m3', '198.18.2.3')]))).rejects.toThrow(QuotaExceeded);
+    expect(await h.usage()).toMatchObject({ loadbalancer: ['lb-1'], member: ['m1', 'm2'] });
+  });
+
+  it('releases what a refused command reserved', async () => {
+    const h = harness();
+    await h.exec('lb-1', create('lb-1'));
+    await expect(h.exec('lb-1', create('lb-1'))).rejects.toThrow('Already an entity');
+    const listener = {
+      type: 'CreateListener',
+      data: { loadBalancerId: 'nope', listener: { id: 'l-1' }, at: AT },
+    } as unknown as LoadBalancerCommand;
+    await expect(h.exec('nope', listener)).rejects.toThrow();
+    expect(await h.usage()).toMatchObject({ loadbalancer: ['lb-1'], listener: [] });
+  });
+
+  it('counts only the new endpoints of a batch replace, and releases the members it deletes', async () => {
+    const h = harness({ member: 3 });
+    await h.exec('lb-1', create('lb-1', [member('m1', '198.18.2.1'), member('m2', '198.18.2.2')]));
+    const replace = (members: LbMemberConfig[]): LoadBalancerCommand => ({
+      type: 'ReplaceLbMembers',
+      data: { loadBalancerId: 'lb-1', poolId: 'pool-1', members, additiveOnly: false, at: AT },
+    });
+    // The same two endpoints under new ids: matched, nothing new to count.
+    await h.exec('lb-1', replace([member('x1', '198.18.2.1'), member('x2', '198.18.2.2'), member('x3', '198.18.2.3')]));
+    expect(await h.usage()).toMatchObject({ member: ['m1', 'm2', 'x3'] });
+    // As Octavia, new members are counted before the ones the replace deletes are freed.
+    await expect(h.exec('lb-1', replace([member('x4', '198.18.2.4')]))).rejects.toThrow(QuotaExceeded);
+    await h.exec('lb-1', replace([member('x3b', '198.18.2.3')]));
+    expect(await h.usage()).toMatchObject({ member: ['x3'] });
+  });
+
+  it('releases a load balancer and every child with a cascade delete', async () => {
+    const h = harness();
+    await h.exec('lb-1', create('lb-1', [member('m1', '198.18.2.1')]));
+    await h.exec('lb-1', { type: 'DeleteLoadBalancer', data: { loadBalancerId: 'lb-1', cascade: true, at: AT } });
+    expect(await h.usage()).toMatchObject({ loadbalancer: [], pool: [], member: [] });
+  });
+});
+
+describe('quota bodies', () => {
+  it("answers Octavia's older names beside the current ones", () =>
+    expect(quotaBody(effectiveLimits({ loadbalancer: 3 }, { ...UNLIMITED, healthmonitor: 7 }))).toEqual({
+      ...UNLIMITED,
+      loadbalancer: 3,
+      healthmonitor: 7,
+      load_balancer: 3,
+      health_monitor: 7,
+    }));
+
+  it('takes the older names when the current ones are absent, and refuses a body that sets nothing', () => {
+    expect(limitsOf({ load_balancer: 4, health_monitor: null, pool: 2 })).toEqual({ loadbalancer: 4, healthmonitor: null, pool: 2 });
+    expect(limitsOf({ loadbalancer: 1, load_balancer: 4 })).toEqual({ loadbalancer: 1 });
+    expect(() => limitsOf({})).toThrow('sets no limit');
+  });
+});

@@ -1,0 +1,131 @@
+import {
+  type LoadBalancerCommand,
+  type LoadBalancerState,
+  type QuotaClaim,
+  type QuotaLimits,
+  type QuotaResource,
+  quotaDecider,
+} from '@lbaas/domain';
+import type { CommandRun, Outcome } from '../../commands/command-run';
+import type { LoadBalancerStream } from '../commands/loadbalancer-stream';
+
+/** Every create of a project reserves on its one quota stream: more tries than elsewhere before a lost race is a 409. */
+const QUOTA_ATTEMPTS = 40;
+
+const claim = (resource: QuotaResource, objectId: string): QuotaClaim => ({ resource, objectId });
+
+/** Every object of a load balancer that the quota counts. */
+export function claimsOf(state: LoadBalancerState): QuotaClaim[] {
+  if (state.kind !== 'live') return [];
+  return [
+    claim('loadbalancer', state.id),
+    ...state.listeners.map((l) => claim('listener', l.id)),
+    ...state.pools.flatMap((p) => [
+      claim('pool', p.id),
+      ...p.members.map((m) => claim('member', m.id)),
+      ...(p.monitor ? [claim('healthmonitor', p.monitor.id)] : []),
+    ]),
+  ];
+}
+
+/** What a command would create that the state does not hold yet: a batch replace creates the members whose endpoint is new. */
+export function newClaims(command: LoadBalancerCommand, state: LoadBalancerState): QuotaClaim[] {
+  const wanted = ((): QuotaClaim[] => {
+    switch (command.type) {
+      case 'CreateLoadBalancer': {
+        const { loadBalancer, listeners, pools } = command.data;
+        return [
+          claim('loadbalancer', loadBalancer.id),
+          ...listeners.map((l) => claim('listener', l.id)),
+          ...pools.flatMap((t) => [
+            claim('pool', t.pool.id),
+            ...t.members.map((m) => claim('member', m.id)),
+            ...(t.monitor ? [claim('healthmonitor', t.monitor.id)] : []),
+          ]),
+        ];
+      }
+      case 'CreateListener':
+        return [claim('listener', command.data.listener.id)];
+      case 'CreateLbPool':
+        return [claim('pool', command.data.pool.id)];
+      case 'CreateLbMember':
+        return [claim('member', command.data.member.id)];
+      case 'CreateLbHealthMonitor':
+        return [claim('healthmonitor', command.data.monitor.id)];
+      case 'ReplaceLbMembers': {
+        const pool = state.kind === 'live' ? state.pools.find((p) => p.id === command.data.poolId) : undefined;
+        const known = new Set((pool?.members ?? []).map((m) => `${m.address}:${m.protocolPort}`));
+        return command.data.members.filter((m) => !known.has(`${m.address}:${m.protocolPort}`)).map((m) => claim('member', m.id));
+      }
+      default:
+        return [];
+    }
+  })();
+  const held = new Set(claimsOf(state).map((c) => c.objectId));
+  return wanted.filter((c) => !held.has(c.objectId));
+}
+
+const projectOf = (command: LoadBalancerCommand | null, ...states: LoadBalancerState[]): string | null => {
+  for (const s of states) if (s.kind === 'live') return s.projectId;
+  return command?.type === 'CreateLoadBalancer' ? command.data.loadBalancer.projectId : null;
+};
+
+/**
+ * Octavia's quotas around every v2 command on a load balancer: what the command creates is
+ * reserved on the project's quota stream first (refused there with Octavia's 403, decided with
+ * optimistic concurrency, so concurrent creates never pass a limit), then the command is decided;
+ * whatever the decision did not keep (a refusal, a deletion, a batch replace that matched an
+ * existing member) is released after it.
+ */
+export class QuotaAccounting {
+  constructor(
+    private readonly stream: LoadBalancerStream,
+    private readonly defaults: QuotaLimits,
+  ) {}
+
+  async execute(
+    run: CommandRun,
+    loadBalancerId: string,
+    command: (state: LoadBalancerState) => LoadBalancerCommand | null,
+  ): Promise<Outcome<LoadBalancerState>> {
+    const now = await this.stream.execute(run, loadBalancerId, () => null);
+    const planned = command(now.state);
+    const project = projectOf(planned, now.state);
+    const wanted = planned === null || project === null ? [] : newClaims(planned, now.state);
+    if (project !== null && wanted.length > 0) {
+      await run.execute(
+        quotaDecider,
+        project,
+        () => ({ type: 'ReserveQuota', data: { projectId: project, claims: wanted, defaults: this.defaults } }),
+        {
+          scoped: false,
+          attempts: QUOTA_ATTEMPTS,
+        },
+      );
+    }
+    let decidedOn: LoadBalancerState = now.state;
+    let out: Outcome<LoadBalancerState>;
+    try {
+      out = await this.stream.execute(run, loadBalancerId, (state) => {
+        decidedOn = state;
+        return command(state);
+      });
+    } catch (error) {
+      if (project !== null) await this.release(run, project, wanted);
+      throw error;
+    }
+    const kept = new Set(claimsOf(out.state).map((c) => c.objectId));
+    const gone = [...claimsOf(decidedOn), ...wanted].filter((c) => !kept.has(c.objectId));
+    const owner = projectOf(planned, decidedOn, out.state);
+    if (owner !== null) await this.release(run, owner, gone);
+    return out;
+  }
+
+  private async release(run: CommandRun, projectId: string, claims: readonly QuotaClaim[]): Promise<void> {
+    if (claims.length === 0) return;
+    await run.execute(quotaDecider, projectId, () => ({ type: 'ReleaseQuota', data: { projectId, claims } }), {
+      scoped: false,
+      attempts: QUOTA_ATTEMPTS,
+    });
+  }
+}

@@ -1,0 +1,64 @@
+import type { AvailabilityZone, AvailabilityZoneProfile, Flavor, FlavorProfile } from './model';
+
+export interface CreateFlavorProfile {
+  readonly type: 'CreateFlavorProfile';
+  readonly data: { profile: FlavorProfile };
+}
+export interface UpdateFlavorProfile {
+  readonly type: 'UpdateFlavorProfile';
+  readonly data: { flavorProfileId: string; changes: Partial<Omit<FlavorProfile, 'id'>> };
+}
+export interface DeleteFlavorProfile {
+  readonly type: 'DeleteFlavorProfile';
+  readonly data: { flavorProfileId: string };
+}
+export interface CreateFlavor {
+  readonly type: 'CreateFlavor';
+  readonly data: { flavor: Flavor };
+}
+export interface UpdateFlavor {
+  readonly type: 'UpdateFlavor';
+  readonly data: { flavorId: string; changes: Partial<Pick<Flavor, 'name' | 'description' | 'enabled'>> };
+}
+export interface DeleteFlavor {
+  readonly type: 'DeleteFlavor';
+  readonly data: { flavorId: string };
+}
+export interface CreateAvailabilityZoneProfile {
+  readonly type: 'CreateAvailabilityZoneProfile';
+  readonly data: { profile: AvailabilityZoneProfile };
+}
+export interface UpdateAvailabilityZoneProfile {
+  readonly type: 'UpdateAvailabilityZoneProfile';
+  readonly data: { availabilityZoneProfileId: string; changes: Partial<Omit<AvailabilityZoneProfile, 'id'>> };
+}
+export interface DeleteAvailabilityZoneProfile {
+  readonly type: 'DeleteAvailabilityZoneProfile';
+  readonly data: { availabilityZoneProfileId: string };
+}
+export interface CreateAvailabilityZone {
+  readonly type: 'CreateAvailabilityZone';
+  readonly data: { zone: AvailabilityZone };
+}
+export interface UpdateAvailabilityZone {
+  readonly type: 'UpdateAvailabilityZone';
+  readonly data: { name: string; changes: Partial<Pick<AvailabilityZone, 'description' | 'enabled'>> };
+}
+export interface DeleteAvailabilityZone {
+  readonly type: 'DeleteAvailabilityZone';
+  readonly data: { name: string };
+}
+
+export type CatalogCommand =
+  | CreateFlavorProfile
+  | UpdateFlavorProfile
+  | DeleteFlavorProfile
+  | CreateFlavor
+  | UpdateFlavor
+  | DeleteFlavor
+  | CreateAvailabilityZoneProfile
+  | UpdateAvailabilityZoneProfile
+  | DeleteAvailabilityZoneProfile
+  | CreateAvailabilityZone
+  | UpdateAvailabilityZone
+  | DeleteAvailabilityZone;

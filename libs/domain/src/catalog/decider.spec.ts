@@ -1,0 +1,199 @@
+import { Conflict, NotFound, ValidationError } from '../errors';
+import { given } from '../testing/given-when-then';
+import type { CatalogCommand } from './commands';
+import { catalogDecider } from './decider';
+import type { CatalogEvent } from './events';
+import type { AvailabilityZone, AvailabilityZoneProfile, Flavor, FlavorProfile } from './model';
+import { placementPolicy } from './placement-policy';
+
+const profile = (flavorData = '{"loadbalancer_topology": "SINGLE"}', id = 'fp'): FlavorProfile => ({
+  id,
+  name: 'single',
+  providerName: 'lbaas',
+  flavorData,
+});
+const flavor = (change: Partial<Flavor> = {}): Flavor => ({
+  id: 'fl',
+  name: 'small',
+  description: '',
+  flavorProfileId: 'fp',
+  enabled: true,
+  ...change,
+});
+const zoneProfile = (availabilityZoneData = '{"compute_zone": "zone-a"}'): AvailabilityZoneProfile => ({
+  id: 'azp',
+  name: 'a',
+  providerName: 'lbaas',
+  availabilityZoneData,
+});
+const zone = (change: Partial<AvailabilityZone> = {}): AvailabilityZone => ({
+  name: 'az1',
+  description: '',
+  availabilityZoneProfileId: 'azp',
+  enabled: true,
+  ...change,
+});
+const profileCreated = (p = profile()): CatalogEvent => ({ type: 'FlavorProfileCreated', version: 1, data: { profile: p } });
+const flavorCreated = (f = flavor()): CatalogEvent => ({ type: 'FlavorCreated', version: 1, data: { flavor: f } });
+const zoneProfileCreated = (p = zoneProfile()): CatalogEvent => ({
+  type: 'AvailabilityZoneProfileCreated',
+  version: 1,
+  data: { profile: p },
+});
+const zoneCreated = (z = zone()): CatalogEvent => ({ type: 'AvailabilityZoneCreated', version: 1, data: { zone: z } });
+const createProfile = (p: FlavorProfile): CatalogCommand => ({ type: 'CreateFlavorProfile', data: { profile: p } });
+
+describe('catalog: flavor profiles', () => {
+  it('creates a profile whose data names flavor capabilities', () =>
+    given(catalogDecider).when(createProfile(profile())).then([profileCreated()]));
+
+  it.each([
+    {
+      desc: 'an unknown key, named in the answer',
+      data: '{"compute_flavor": "m1"}',
+      error: ValidationError,
+      words: "key 'compute_flavor'",
+    },
+    {
+      desc: 'a topology that is none',
+      data: '{"loadbalancer_topology": "TRIPLE"}',
+      error: ValidationError,
+      words: 'SINGLE, ACTIVE_STANDBY',
+    },
+    { desc: 'text that is not JSON', data: '{topology', error: ValidationError, words: 'is not a valid option for flavor data' },
+    { desc: 'JSON that is no object', data: '["SINGLE"]', error: ValidationError, words: 'is not a valid option for flavor data' },
+  ])('refuses $desc with a 400', ({ data, error, words }) => {
+    given(catalogDecider)
+      .when(createProfile(profile(data)))
+      .thenThrows(error);
+    expect(() => catalogDecider.decide(createProfile(profile(data)), catalogDecider.initialState)).toThrow(words);
+  });
+
+  it("refuses a provider that is not this deployment's", () =>
+    given(catalogDecider)
+      .when(createProfile({ ...profile(), providerName: 'amphora' }))
+      .thenThrows(ValidationError, 'ProviderNotEnabled'));
+
+  it('keeps a profile a flavor uses: no deletion, no new settings, a new name is fine', () => {
+    const history = [profileCreated(), flavorCreated()];
+    given(catalogDecider, history)
+      .when({ type: 'DeleteFlavorProfile', data: { flavorProfileId: 'fp' } })
+      .thenThrows(Conflict, 'ObjectInUse');
+    given(catalogDecider, history)
+      .when({ type: 'UpdateFlavorProfile', data: { flavorProfileId: 'fp', changes: { flavorData: '{}' } } })
+      .thenThrows(Conflict, 'ObjectInUse');
+    given(catalogDecider, history)
+      .when({ type: 'UpdateFlavorProfile', data: { flavorProfileId: 'fp', changes: { name: 'one' } } })
+      .then([{ type: 'FlavorProfileUpdated', version: 1, data: { profile: { ...profile(), name: 'one' } } }]);
+  });
+
+  it('deletes a profile no flavor uses', () =>
+    given(catalogDecider, [profileCreated()])
+      .when({ type: 'DeleteFlavorProfile', data: { flavorProfileId: 'fp' } })
+      .then([{ type: 'FlavorProfileDeleted', version: 1, data: { flavorProfileId: 'fp' } }]));
+});
+
+describe('catalog: flavors', () => {
+  it('creates a flavor on an existing profile, its name once', () => {
+    given(catalogDecider, [profileCreated()])
+      .when({ type: 'CreateFlavor', data: { flavor: flavor() } })
+      .then([flavorCreated()]);
+    given(catalogDecider, [profileCreated(), flavorCreated()])
+      .when({ type: 'CreateFlavor', data: { flavor: flavor({ id: 'fl2' }) } })
+      .thenThrows(Conflict, 'RecordAlreadyExists');
+    given(catalogDecider)
+      .when({ type: 'CreateFlavor', data: { flavor: flavor() } })
+      .thenThrows(ValidationError, 'InvalidOption');
+  });
+
+  it('updates name, description and enabled; 404 for one that is not there', () => {
+    given(catalogDecider, [profileCreated(), flavorCreated()])
+      .when({ type: 'UpdateFlavor', data: { flavorId: 'fl', changes: { enabled: false } } })
+      .then([{ type: 'FlavorUpdated', version: 1, data: { flavor: flavor({ enabled: false }) } }]);
+    given(catalogDecider)
+      .when({ type: 'DeleteFlavor', data: { flavorId: 'nope' } })
+      .thenThrows(NotFound);
+  });
+});
+
+describe('catalog: availability zones', () => {
+  it('creates a zone profile and a zone named once', () => {
+    given(catalogDecider)
+      .when({ type: 'CreateAvailabilityZoneProfile', data: { profile: zoneProfile() } })
+      .then([zoneProfileCreated()]);
+    given(catalogDecider, [zoneProfileCreated()])
+      .when({ type: 'CreateAvailabilityZone', data: { zone: zone() } })
+      .then([zoneCreated()]);
+    given(catalogDecider, [zoneProfileCreated(), zoneCreated()])
+      .when({ type: 'CreateAvailabilityZone', data: { zone: zone() } })
+      .thenThrows(Conflict, 'RecordAlreadyExists');
+  });
+
+  it('refuses zone data with an unknown key or a compute zone that is no name', () => {
+    given(catalogDecider)
+      .when({ type: 'CreateAvailabilityZoneProfile', data: { profile: zoneProfile('{"management_network": "n"}') } })
+      .thenThrows(ValidationError, 'ProviderUnsupportedOptionError');
+    given(catalogDecider)
+      .when({ type: 'CreateAvailabilityZoneProfile', data: { profile: zoneProfile('{"compute_zone": "a b"}') } })
+      .thenThrows(ValidationError, 'ProviderUnsupportedOptionError');
+  });
+
+  it('keeps a zone profile a zone uses', () =>
+    given(catalogDecider, [zoneProfileCreated(), zoneCreated()])
+      .when({ type: 'DeleteAvailabilityZoneProfile', data: { availabilityZoneProfileId: 'azp' } })
+      .thenThrows(Conflict, 'ObjectInUse'));
+
+  it('shows a zone by its name', () =>
+    expect(catalogDecider.views(given(catalogDecider, [zoneProfileCreated(), zoneCreated()]).state).availability_zones).toEqual([
+      { id: 'az1', name: 'az1', description: '', availability_zone_profile_id: 'azp', enabled: true },
+    ]));
+});
+
+describe('placementPolicy', () => {
+  const catalog = given(catalogDecider, [
+    profileCreated(),
+    flavorCreated(),
+    profileCreated(profile('{}', 'fp-empty')),
+    flavorCreated(flavor({ id: 'fl-pair', name: 'pair', flavorProfileId: 'fp-empty' })),
+    flavorCreated(flavor({ id: 'fl-off', name: 'off', enabled: false })),
+    zoneProfileCreated(),
+    zoneCreated(),
+    zoneProfileCreated({ ...zoneProfile('{}'), id: 'azp-empty' }),
+    zoneCreated(zone({ name: 'az-own', availabilityZoneProfileId: 'azp-empty' })),
+    zoneCreated(zone({ name: 'az-off', enabled: false })),
+  ]).state;
+
+  it.each([
+    { desc: 'no flavor, no zone: the pair anywhere', flavor: null, zone: null, policy: { topology: 'ACTIVE_STANDBY', computeZone: null } },
+    {
+      desc: "a SINGLE flavor in a zone: one placement in the zone's compute zone",
+      flavor: 'fl',
+      zone: 'az1',
+      policy: { topology: 'SINGLE', computeZone: 'zone-a' },
+    },
+    {
+      desc: 'a flavor without topology: the pair',
+      flavor: 'fl-pair',
+      zone: null,
+      policy: { topology: 'ACTIVE_STANDBY', computeZone: null },
+    },
+    {
+      desc: "a zone whose profile names no compute zone: the zone's name",
+      flavor: null,
+      zone: 'az-own',
+      policy: { topology: 'ACTIVE_STANDBY', computeZone: 'az-own' },
+    },
+  ])('$desc', ({ flavor: f, zone: z, policy }) => expect(placementPolicy(catalog, f, z)).toEqual(policy));
+
+  it.each([
+    { desc: 'an unknown flavor', flavor: 'nope', zone: null, words: 'Validation failure: Invalid flavor_id.' },
+    { desc: 'a disabled flavor', flavor: 'fl-off', zone: null, words: 'The selected flavor is not allowed in this deployment: fl-off' },
+    { desc: 'an unknown zone', flavor: null, zone: 'nope', words: 'Validation failure: Invalid availability zone name.' },
+    {
+      desc: 'a disabled zone',
+      flavor: null,
+      zone: 'az-off',
+      words: 'The selected availability_zone is not allowed in this deployment: az-off',
+    },
+  ])('refuses $desc with a 400', ({ flavor: f, zone: z, words }) => expect(() => placementPolicy(catalog, f, z)).toThrow(words));
+});

@@ -1,0 +1,30 @@
+import type { DomainEvent } from '../envelope';
+import type { AvailabilityZone, AvailabilityZoneProfile, Flavor, FlavorProfile } from './model';
+
+/* Created and updated events carry the whole object, so evolve replaces and never merges. */
+export type FlavorProfileCreated = DomainEvent<'FlavorProfileCreated', 1, { profile: FlavorProfile }>;
+export type FlavorProfileUpdated = DomainEvent<'FlavorProfileUpdated', 1, { profile: FlavorProfile }>;
+export type FlavorProfileDeleted = DomainEvent<'FlavorProfileDeleted', 1, { flavorProfileId: string }>;
+export type FlavorCreated = DomainEvent<'FlavorCreated', 1, { flavor: Flavor }>;
+export type FlavorUpdated = DomainEvent<'FlavorUpdated', 1, { flavor: Flavor }>;
+export type FlavorDeleted = DomainEvent<'FlavorDeleted', 1, { flavorId: string }>;
+export type AvailabilityZoneProfileCreated = DomainEvent<'AvailabilityZoneProfileCreated', 1, { profile: AvailabilityZoneProfile }>;
+export type AvailabilityZoneProfileUpdated = DomainEvent<'AvailabilityZoneProfileUpdated', 1, { profile: AvailabilityZoneProfile }>;
+export type AvailabilityZoneProfileDeleted = DomainEvent<'AvailabilityZoneProfileDeleted', 1, { availabilityZoneProfileId: string }>;
+export type AvailabilityZoneCreated = DomainEvent<'AvailabilityZoneCreated', 1, { zone: AvailabilityZone }>;
+export type AvailabilityZoneUpdated = DomainEvent<'AvailabilityZoneUpdated', 1, { zone: AvailabilityZone }>;
+export type AvailabilityZoneDeleted = DomainEvent<'AvailabilityZoneDeleted', 1, { name: string }>;
+
+export type CatalogEvent =
+  | FlavorProfileCreated
+  | FlavorProfileUpdated
+  | FlavorProfileDeleted
+  | FlavorCreated
+  | FlavorUpdated
+  | FlavorDeleted
+  | AvailabilityZoneProfileCreated
+  | AvailabilityZoneProfileUpdated
+  | AvailabilityZoneProfileDeleted
+  | AvailabilityZoneCreated
+  | AvailabilityZoneUpdated
+  | AvailabilityZoneDeleted;
