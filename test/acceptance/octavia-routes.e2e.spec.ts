@@ -23,17 +23,22 @@ interface Route {
   readonly rule: string;
   readonly envelope?: string;
 }
-type Kind = 'loadbalancers' | 'listeners' | 'pools' | 'members' | 'healthmonitors' | 'amphorae' | 'provider';
-type Estate = Record<Exclude<Kind, 'amphorae' | 'provider'>, string>;
+/** The operator's catalog: objects of no project, which every project reads or none but admins touch. */
+const CATALOG = ['flavors', 'flavorprofiles', 'availabilityzones', 'availabilityzoneprofiles'] as const;
+type Kind =
+  'loadbalancers' | 'listeners' | 'pools' | 'members' | 'healthmonitors' | 'amphorae' | 'provider' | 'quotas' | (typeof CATALOG)[number];
+type Estate = Record<'loadbalancers' | 'listeners' | 'pools' | 'members' | 'healthmonitors', string>;
 const LISTS = ['loadbalancers', 'listeners', 'pools', 'healthmonitors'] as const;
 const POLICY = 'Policy does not allow this request to be performed.';
-const ADMIN_ONLY = /^os_load-balancer_api:(amphora:|provider-flavor:|provider-availability-zone:|loadbalancer:put_failover)/;
+const ADMIN_ONLY =
+  /^os_load-balancer_api:(amphora:|provider-flavor:|provider-availability-zone:|loadbalancer:put_failover|quota:(put|delete)|flavor-profile:|availability-zone-profile:|flavor:(post|put|delete)|availability-zone:(post|put|delete))/;
 
 /** The kind of object `{param}` of `path` names: the collection just before it. */
 function kindOf(path: string, param: string): Kind {
   const parts = path.split('/');
   const collection = parts[parts.indexOf(`{${param}}`) - 1];
   if (collection === 'providers') return 'provider';
+  if (collection === 'quotas' || (CATALOG as readonly string[]).includes(collection)) return collection as Kind;
   if (collection === 'members' || collection === 'amphorae' || (LISTS as readonly string[]).includes(collection)) return collection as Kind;
   throw new Error(`${path}: no kind known for {${param}}`);
 }
@@ -165,12 +170,20 @@ describe('every v2 route: roles, tenant isolation and hostile bodies', () => {
           ? { members: [] }
           : { [route.envelope]: route.method === 'POST' ? { address: '198.18.83.11', protocol_port: 80 } : {} };
       const adminOnly = ADMIN_ONLY.test(route.rule);
+      const ownQuota = { ...mine, quotas: stack.tokens.demo.tenant_id };
+      const catalog = CATALOG.some((kind) => route.path.includes(`/${kind}/`));
+      // A project's quota names the project: any other project is someone else's (Octavia answers defaults for an unknown one).
+      // The catalog belongs to no project: an absent entry is the only refusal a reader can meet.
       const cases: [string, NeutronApi, string, number][] = adminOnly
-        ? [['member on its own', api.demo, pathOf(route, mine), 403]]
-        : [
-            ["another project's", api.other, pathOf(route, { ...mine, provider: 'lbaas' }), 403],
-            ['absent', api.demo, pathOf(route, { provider: 'lbaas' }), 404],
-          ];
+        ? [['member on its own', api.demo, pathOf(route, ownQuota), 403]]
+        : route.path.includes('/quotas/')
+          ? [["another project's", api.other, pathOf(route, ownQuota), 403]]
+          : catalog
+            ? [['absent', api.demo, pathOf(route, {}), 404]]
+            : [
+                ["another project's", api.other, pathOf(route, { ...mine, provider: 'lbaas' }), 403],
+                ['absent', api.demo, pathOf(route, { provider: 'lbaas' }), 404],
+              ];
       for (const [what, caller, path, status] of cases) {
         const reply = await caller.request(route.method, path, { json: body });
         const words = status === 403 ? (reply.body as { faultstring?: string } | null)?.faultstring === POLICY : true;
