@@ -10,6 +10,7 @@ import {
   type Decider,
   type EventOf,
   type Lifecycle,
+  loadBalancerDecider,
   networkDecider,
   poolDecider,
   subnetDecider,
@@ -103,6 +104,109 @@ class Writer {
     if (n % 5 === 0) await this.run(poolDecider, poolId, { type: 'UpdateMember', data: { poolId, memberId: members[0], weight: 9 } });
     if (n % 7 === 0) await this.run(poolDecider, poolId, { type: 'RemoveMember', data: { poolId, memberId: members[1] } });
     if (n % 11 === 0) await this.run(poolDecider, poolId, { type: 'DeletePool', data: { poolId } });
+    if (n % 3 === 0) await this.loadBalancer(n);
+  }
+
+  /** An Octavia load balancer in one call, then what the data plane and a tenant do to it; every 13th is deleted with its children. */
+  private async loadBalancer(n: number): Promise<void> {
+    const [id, listenerId, poolId, monitorId] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const members = [randomUUID(), randomUUID()];
+    const at = new Date(1_796_600_000_000 + n * 1000).toISOString();
+    const tags: string[] = [];
+    await this.run(loadBalancerDecider, id, {
+      type: 'CreateLoadBalancer',
+      data: {
+        loadBalancer: {
+          id,
+          projectId: TENANT,
+          name: `lb-${n}`,
+          description: '',
+          vip: { address: `198.18.2.${100 + (n % 100)}`, subnetId: SUBNET, networkId: NETWORK, portId: randomUUID(), qosPolicyId: null },
+          adminStateUp: true,
+          provider: 'lbaas',
+          flavorId: null,
+          availabilityZone: null,
+          tags: [`n${n % 4}`],
+        },
+        listeners: [
+          {
+            id: listenerId,
+            name: 'web',
+            description: '',
+            protocol: 'HTTP',
+            protocolPort: 80,
+            connectionLimit: -1,
+            defaultPoolId: poolId,
+            defaultTlsContainerRef: null,
+            defaultTlsCertificateId: null,
+            insertHeaders: {},
+            adminStateUp: true,
+            tags,
+            timeoutClientData: 50000,
+            timeoutMemberConnect: 5000,
+            timeoutMemberData: 50000,
+            timeoutTcpInspect: 0,
+          },
+        ],
+        pools: [
+          {
+            pool: {
+              id: poolId,
+              name: 'web',
+              description: '',
+              protocol: 'HTTP',
+              lbAlgorithm: 'ROUND_ROBIN',
+              sessionPersistence: null,
+              adminStateUp: true,
+              tags,
+            },
+            listenerId,
+            members: members.map((memberId, i) => ({
+              id: memberId,
+              name: '',
+              address: `198.18.3.${10 + i}`,
+              protocolPort: 80,
+              weight: 1,
+              backup: false,
+              monitorAddress: null,
+              monitorPort: null,
+              subnetId: null,
+              adminStateUp: true,
+              tags,
+            })),
+            monitor: {
+              id: monitorId,
+              name: '',
+              type: 'HTTP',
+              delay: 5,
+              timeout: 3,
+              maxRetries: 3,
+              maxRetriesDown: 3,
+              httpMethod: 'GET',
+              urlPath: '/',
+              expectedCodes: '200',
+              httpVersion: null,
+              domainName: null,
+              adminStateUp: true,
+              tags,
+            },
+          },
+        ],
+        at,
+      },
+    });
+    await this.run(loadBalancerDecider, id, { type: 'RecordLoadBalancerApplied', data: { loadBalancerId: id, revision: 6, at } });
+    const health = n % 2 === 0 ? 'ERROR' : 'ONLINE';
+    await this.run(loadBalancerDecider, id, {
+      type: 'RecordLbMemberHealth',
+      data: { loadBalancerId: id, poolId, memberId: members[0], health, at },
+    });
+    await this.run(loadBalancerDecider, id, {
+      type: 'UpdateLbMember',
+      data: { loadBalancerId: id, poolId, memberId: members[1], changes: { weight: 7 }, at },
+    });
+    if (n % 13 === 0)
+      await this.run(loadBalancerDecider, id, { type: 'DeleteLoadBalancer', data: { loadBalancerId: id, cascade: true, at } });
   }
 
   private async run<C extends { readonly type: string }, S extends Lifecycle<object>, A extends AggregateType>(
@@ -246,6 +350,24 @@ describe('the projections service (built), against a real nats-server', () => {
       expect(reweighted && 'items' in reweighted ? reweighted.items.length : reweighted).toBe(
         Array.from({ length: POOLS }, (_, n) => n).filter((n) => n % 5 === 0 && n % 11 !== 0).length,
       );
+
+      const loadBalancers = await ask<ListReply>(QUERY_PATTERNS.list, {
+        collection: 'loadbalancers',
+        tenantId: TENANT,
+        filters: { provisioning_status: ['PENDING_UPDATE'] },
+        fields: ['id'],
+        minSeq: last,
+      });
+      const lbs = Array.from({ length: POOLS }, (_, n) => n).filter((n) => n % 3 === 0 && n % 13 !== 0).length;
+      expect(loadBalancers && 'items' in loadBalancers ? loadBalancers.items.length : loadBalancers).toBe(lbs);
+      const drained = await ask<ListReply>(QUERY_PATTERNS.list, {
+        collection: 'octavia_members',
+        tenantId: null,
+        filters: { weight: ['7'] },
+        fields: ['id'],
+        minSeq: last,
+      });
+      expect(drained && 'items' in drained ? drained.items.length : drained).toBe(lbs);
 
       const liveRows = await readSnapshot(live);
       expect(liveRows.checkpoints).toEqual([{ projection: 'read-models', position: last }]);
