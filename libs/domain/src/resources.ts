@@ -1,5 +1,7 @@
 import type {
   AmphoraResource,
+  L7PolicyResource,
+  L7RuleResource,
   LbHealthMonitorResource,
   LbMemberResource,
   LbPoolResource,
@@ -211,6 +213,8 @@ export interface ResourceByCollection {
   octavia_pools: LbPoolResource;
   octavia_members: LbMemberResource;
   octavia_healthmonitors: LbHealthMonitorResource;
+  l7policies: L7PolicyResource;
+  l7rules: L7RuleResource;
   amphorae: AmphoraResource;
 }
 export type Collection = keyof ResourceByCollection;
@@ -231,6 +235,8 @@ export const COLLECTIONS: readonly Collection[] = [
   'octavia_pools',
   'octavia_members',
   'octavia_healthmonitors',
+  'l7policies',
+  'l7rules',
   'amphorae',
 ];
 
@@ -252,6 +258,8 @@ export const RESOURCE_KIND: { readonly [C in Collection]: string } = {
   octavia_pools: 'Pool',
   octavia_members: 'Member',
   octavia_healthmonitors: 'HealthMonitor',
+  l7policies: 'L7Policy',
+  l7rules: 'L7Rule',
   amphorae: 'Amphora',
 };
 
