@@ -10,3 +10,5 @@ export * from './placement-bundle';
 export * from './runtime-changes';
 export * from './tls';
 export * from './throwaway-certificate';
+export * from './config-string';
+export * from './regex-check';
