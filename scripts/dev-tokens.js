@@ -8,6 +8,8 @@ const file = process.argv[2];
 if (!file) throw new Error('usage: dev-tokens.js <file>');
 if (!existsSync(file)) {
   const entry = (roles) => ({ token: randomBytes(24).toString('hex'), tenant_id: randomUUID().replace(/-/g, ''), roles });
-  const tokens = { admin: entry(['admin']), demo: entry(['member']), other: entry(['member']) };
+  // member for Neutron's v1 and load-balancer_member for Octavia's v2, where member alone is refused.
+  const tenant = ['member', 'load-balancer_member'];
+  const tokens = { admin: entry(['admin']), demo: entry(tenant), other: entry(tenant) };
   writeFileSync(file, JSON.stringify(tokens, null, 2) + '\n', { mode: 0o600 });
 }

@@ -10,7 +10,10 @@
 // - the identity endpoints at URL/v3;
 // - roles service and Octavia's load-balancer_* roles; projects service, demo and other;
 // - users lbaas (service on service), demo (member on demo), demo-reader (reader on demo) and
-//   other (member on other), with generated passwords kept in DIR/passwords.json;
+//   other (member on other), and one user per persona of Octavia's policy: lb-member,
+//   lb-observer, lb-global-observer and lb-admin (load-balancer_<role> on demo) and
+//   other-lb-member (load-balancer_member on other), with generated passwords kept in
+//   DIR/passwords.json;
 // - service neutron (type network) at --api-url, service octavia (type load-balancer) at
 //   --octavia-url, each with public, internal and admin endpoints in RegionOne;
 // then writes DIR/service-password (lbaas's password) and DIR/clouds.yaml (a cloud per user), all
@@ -33,13 +36,29 @@ const ROLES = [
 ];
 const PROJECTS = ['service', 'demo', 'other'];
 // user: [project, role]
-const USERS = { lbaas: ['service', 'service'], demo: ['demo', 'member'], 'demo-reader': ['demo', 'reader'], other: ['other', 'member'] };
+const USERS = {
+  lbaas: ['service', 'service'],
+  demo: ['demo', 'member'],
+  'demo-reader': ['demo', 'reader'],
+  other: ['other', 'member'],
+  // Octavia's personas: its load-balancer_* roles alone, without member or reader beside them.
+  'lb-member': ['demo', 'load-balancer_member'],
+  'lb-observer': ['demo', 'load-balancer_observer'],
+  'lb-global-observer': ['demo', 'load-balancer_global_observer'],
+  'lb-admin': ['demo', 'load-balancer_admin'],
+  'other-lb-member': ['other', 'load-balancer_member'],
+};
 // clouds.yaml: cloud name, user, project
 const CLOUDS = [
   ['lbaas-admin', 'admin', 'admin'],
   ['lbaas-demo', 'demo', 'demo'],
   ['lbaas-demo-reader', 'demo-reader', 'demo'],
   ['lbaas-other', 'other', 'other'],
+  ['lbaas-lb-member', 'lb-member', 'demo'],
+  ['lbaas-lb-observer', 'lb-observer', 'demo'],
+  ['lbaas-lb-global-observer', 'lb-global-observer', 'demo'],
+  ['lbaas-lb-admin', 'lb-admin', 'demo'],
+  ['lbaas-other-lb-member', 'other-lb-member', 'other'],
 ];
 // A bound for a loaded machine, where requests queue for the three workers; a request takes well under a second.
 const REQUEST_TIMEOUT_MS = 60_000;

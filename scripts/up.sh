@@ -5,7 +5,8 @@
 # CLUSTER=3 (`make up CLUSTER=3`): the event log on three nats-servers lb-nats-1..3 forming one
 # JetStream cluster (stores in .lbaas/nats-1..3), every stream and bucket with three replicas.
 # KEYSTONE=1 (`make up KEYSTONE=1`): Debian's Keystone too (scripts/keystone.sh, state in
-# .lbaas/keystone), seeded by scripts/keystone-seed.js with the api in its catalog; the api and the
+# .lbaas/keystone), seeded by scripts/keystone-seed.js with the api (network at 9696, load-balancer at
+# LBAAS_OCTAVIA_PORT, default 9876) in its catalog; the api and the
 # dashboard then take its tokens beside the dev tokens, and .lbaas/clouds.yaml serves the clients.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +25,7 @@ SERVICES=(
   "compute-node-3 node-agent 9713 compute-node-3"
 )
 API_URL=http://127.0.0.1:9696
-OCTAVIA_URL=http://127.0.0.1:9876
+OCTAVIA_URL=http://127.0.0.1:${LBAAS_OCTAVIA_PORT:-9876}
 DASHBOARD_URL=http://127.0.0.1:9702/
 
 CLUSTER=${CLUSTER:-}
@@ -86,10 +87,10 @@ print_summary() {
   fi
   if [[ -f $KEYSTONE_URL_FILE ]]; then
     echo "Keystone:   $(<"$KEYSTONE_URL_FILE")/v3   (state and logs in .lbaas/keystone/); the api and dashboard take its tokens and the dev tokens below (LBAAS_AUTH=keystone+tokens)"
-    echo "            users admin, demo, demo-reader, other with passwords in .lbaas/keystone/passwords.json; one cloud each in .lbaas/clouds.yaml:"
+    echo "            users admin, demo, demo-reader, other and Octavia's personas lb-member, lb-observer, lb-global-observer, lb-admin, other-lb-member with passwords in .lbaas/keystone/passwords.json; one cloud each in .lbaas/clouds.yaml:"
     echo "              OS_CLIENT_CONFIG_FILE=.lbaas/clouds.yaml openstack --os-cloud lbaas-demo network list"
     echo "              OS_CLIENT_CONFIG_FILE=.lbaas/clouds.yaml neutron --os-cloud lbaas-demo lb-pool-list"
-    echo "            (clouds lbaas-admin, lbaas-demo, lbaas-demo-reader, lbaas-other; the service user lbaas validates tokens)"
+    echo "            (clouds lbaas-admin, lbaas-demo, lbaas-demo-reader, lbaas-other, lbaas-lb-member, lbaas-lb-observer, lbaas-lb-global-observer, lbaas-lb-admin, lbaas-other-lb-member; the service user lbaas validates tokens)"
   fi
   echo "Dev tokens (.lbaas/dev-tokens.json), send as X-Auth-Token:"
   node -e '

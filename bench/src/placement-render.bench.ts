@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { VipCreated } from '@lbaas/domain';
-import { baseHaproxyInput, renderHaproxyConfig } from '@lbaas/haproxy';
+import { baseHaproxyInput, memberOf, renderHaproxyConfig, withMembers } from '@lbaas/haproxy';
 import { SchedulingSimulation, seededRandom } from '@lbaas/scheduling';
 import { report } from './report';
 
@@ -21,20 +21,14 @@ function timed<T>(fn: () => T): { ms: number; value: T } {
  * deciding every command), against an empty loop over the same events.
  */
 async function run(): Promise<void> {
-  const base = baseHaproxyInput();
-  const input = {
-    ...base,
-    members: Array.from({ length: MEMBERS }, (_, i) => ({
-      id: uuid(i + 100),
-      address: `198.18.${Math.floor(i / 250)}.${(i % 250) + 2}`,
-      protocolPort: 8080,
-      weight: 1 + (i % 5),
-      adminStateUp: true,
-    })),
-  };
+  const members = Array.from({ length: MEMBERS }, (_, i) => ({
+    ...memberOf(0, `198.18.${Math.floor(i / 250)}.${(i % 250) + 2}`, { weight: 1 + (i % 5) }),
+    id: uuid(i + 100),
+  }));
+  const input = withMembers(() => members)(baseHaproxyInput());
   renderHaproxyConfig(input);
   const render = timed(() => renderHaproxyConfig(input));
-  const floor = timed(() => input.members.map((m) => `    server ${m.id} ${m.address}:${m.protocolPort} weight ${m.weight}`).join('\n'));
+  const floor = timed(() => members.map((m) => `    server ${m.id} ${m.address}:${m.protocolPort} weight ${m.weight}`).join('\n'));
 
   const sim = new SchedulingSimulation('198.19.0.0/16');
   for (let n = 1; n <= NODES; n++) sim.record('node', `node-${n}`, [{ type: 'NodeRegistered', version: 1, data: { nodeId: `node-${n}` } }]);
@@ -66,7 +60,13 @@ async function run(): Promise<void> {
   const random = seededRandom(1);
   let vm = 0;
   const place = timed(() =>
-    sim.settle(() => ({ random, newVmId: () => uuid(++vm + 100_000), instanceIdFor: (vipId) => `si-${vipId}`, now: new Date() })),
+    sim.settle(() => ({
+      random,
+      newVmId: () => uuid(++vm + 100_000),
+      instanceIdFor: (vipId) => `si-${vipId}`,
+      instanceIdForLoadBalancer: (id) => `si-lb-${id}`,
+      now: new Date(),
+    })),
   );
   const loads = Array.from({ length: NODES }, (_, n) => sim.model.loadOf(`node-${n + 1}`));
   report(

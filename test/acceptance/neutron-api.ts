@@ -148,6 +148,8 @@ export const LIST_PATHS = {
   vips: '/v2.0/lb/vips',
   health_monitors: '/v2.0/lb/health_monitors',
   certificates: '/v2.0/lb/certificates',
+  // Derived, not stored: each project's `default` group (a project sees its own, an admin every owner's).
+  security_groups: '/v2.0/security-groups',
 } as const;
 export type CollectionName = keyof typeof LIST_PATHS;
 

@@ -548,6 +548,8 @@ describe('seed workflow (Neutron LBaaS v1)', () => {
         vips: [],
         health_monitors: [],
         certificates: [],
+        // Derived from the projects that own anything: with nothing left, only the caller's own.
+        security_groups: [expect.objectContaining({ name: 'default', tenant_id: adminTenant, security_group_rules: [] })],
       });
     });
   });

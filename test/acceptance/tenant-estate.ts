@@ -12,7 +12,8 @@ export interface Pem {
 /**
  * A network and subnet (198.18.`octet`.0/24), a pool with a member, a TLS certificate, a VIP
  * (and its port) terminating TLS with it, an associated monitor and a floating IP on
- * `publicNet` bound to the VIP's port.
+ * `publicNet` bound to the VIP's port; and the project's default security group, which is there
+ * without being created.
  */
 export async function createEstate(api: NeutronApi, tag: string, octet: number, publicNet: Network, pem: Pem): Promise<Estate> {
   const network = await api.create<Network>('/v2.0/networks', 'network', { name: `${tag}-net` });
@@ -58,6 +59,9 @@ export async function createEstate(api: NeutronApi, tag: string, octet: number, 
     floating_network_id: publicNet.id,
     port_id: vip.port_id,
   });
+  const groups = await api.get<{ security_groups: { id: string; name: string }[] }>('/v2.0/security-groups?name=default');
+  if (groups.status !== 200 || groups.body.security_groups.length !== 1)
+    throw new Error(`the default security group: ${groups.status} ${groups.text}`);
   return {
     networks: network,
     subnets: subnet,
@@ -68,6 +72,7 @@ export async function createEstate(api: NeutronApi, tag: string, octet: number, 
     vips: vip,
     health_monitors: monitor,
     certificates: certificate,
+    security_groups: groups.body.security_groups[0],
   };
 }
 

@@ -168,6 +168,8 @@ describe('roles and tenant isolation on every route', () => {
         'deleteCertificate path:id',
         'createVip body:tls_certificate_id',
         'updateVip body:tls_certificate_id',
+        'showSecurityGroup path:id',
+        'deleteSecurityGroup path:id',
       ]),
     );
     expect(await state()).toEqual(before);

@@ -138,6 +138,24 @@ describe('OpenStack clients authenticated by Keystone', () => {
     expect(shown).toMatchObject({ id: networkId, name: 'ks-cli-net' });
   });
 
+  it("answers the openstack CLI's security group and subnet pool calls: the project's derived default group, no pools", async () => {
+    const groups = (await openstack(['security', 'group', 'list'])) as { ID: string; Name: string; Description: string; Project: string }[];
+    expect(groups).toEqual([
+      expect.objectContaining({ Name: 'default', Description: 'Default security group', Project: ks.keystone.projects.demo }),
+    ]);
+    const shown = (await openstack(['security', 'group', 'show', groups[0].ID])) as { id: string; name: string; project_id: string };
+    expect(shown).toMatchObject({ id: groups[0].ID, name: 'default', project_id: ks.keystone.projects.demo });
+    expect(await openstack(['subnet', 'pool', 'list'])).toEqual([]);
+    const refused = await run(OPENSTACK, ['--os-cloud', 'lbaas-demo', 'security', 'group', 'delete', groups[0].ID], {
+      env: cleanEnv({ OS_CLIENT_CONFIG_FILE: ks.keystone.cloudsYaml }),
+      timeout: 120_000,
+    }).then(
+      () => '',
+      (error: { stderr?: string }) => error.stderr ?? '',
+    );
+    expect(refused).toContain('Insufficient rights for removing default security group');
+  });
+
   it('records the Keystone user as the actor in the audit trail, and `lbaas audit` prints it', async () => {
     const actor = `keystone:${ks.keystone.users.demo}:demo`;
     const recorded = (): AuditRow[] => {

@@ -26,7 +26,9 @@ import { NetworksController } from './controllers/networks.controller';
 import { OperatorViewsController } from './controllers/operator-views.controller';
 import { PoolsController } from './controllers/pools.controller';
 import { PortsController } from './controllers/ports.controller';
+import { SecurityGroupsController } from './controllers/security-groups.controller';
 import { API_METRICS, ServiceEndpointsController } from './controllers/service-endpoints.controller';
+import { SubnetPoolsController } from './controllers/subnet-pools.controller';
 import { SubnetsController } from './controllers/subnets.controller';
 import { VipsController } from './controllers/vips.controller';
 import { CollectionReads } from './http/list-query';
@@ -45,6 +47,8 @@ export const API_CONTROLLERS: Type[] = [
   SubnetsController,
   PortsController,
   FloatingIpsController,
+  SubnetPoolsController,
+  SecurityGroupsController,
   PoolsController,
   MembersController,
   VipsController,

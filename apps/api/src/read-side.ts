@@ -5,7 +5,9 @@ import {
   type GetReply,
   type ListQuery,
   type ListReply,
+  type OctaviaStatsReply,
   type PoolStatsReply,
+  type ProjectsReply,
   QUERY_PATTERNS,
   type QueryError,
   type StatusReply,
@@ -44,7 +46,7 @@ export class ReadSide implements ResourceLookup, OnApplicationShutdown {
     tenantId: string | null,
     filters: Record<string, string[]>,
     fields: string[],
-    shape: Pick<ListQuery, 'sort' | 'page'> = {},
+    shape: Pick<ListQuery, 'sort' | 'page' | 'tags'> = {},
   ): Promise<{ items: Row[]; ids: string[]; more: boolean }> {
     // Links need ids even when ?fields= leaves them out; they are dropped again below.
     const withId = shape.page && fields.length > 0 && !fields.includes('id') ? [...fields, 'id'] : fields;
@@ -71,6 +73,29 @@ export class ReadSide implements ResourceLookup, OnApplicationShutdown {
     const reply = await this.ask<PoolStatsReply>(QUERY_PATTERNS.poolStats, { poolId, tenantId, minSeq: this.progress.minSeq });
     if (reply.stats === null) throw new NotFound('Pool', poolId);
     return reply.stats;
+  }
+
+  /** A v2 listener's counters; NotFound when the tenant cannot see the listener. */
+  async listenerStats(listenerId: string, tenantId: string | null): Promise<Row> {
+    const reply = await this.ask<OctaviaStatsReply>(QUERY_PATTERNS.listenerStats, { listenerId, tenantId, minSeq: this.progress.minSeq });
+    if (reply.stats === null) throw new NotFound(RESOURCE_KIND.listeners, listenerId);
+    return { ...reply.stats };
+  }
+
+  /** A v2 load balancer's counters, the sum over its listeners; NotFound when the tenant cannot see it. */
+  async loadBalancerStats(loadBalancerId: string, tenantId: string | null): Promise<Row> {
+    const reply = await this.ask<OctaviaStatsReply>(QUERY_PATTERNS.loadBalancerStats, {
+      loadBalancerId,
+      tenantId,
+      minSeq: this.progress.minSeq,
+    });
+    if (reply.stats === null) throw new NotFound(RESOURCE_KIND.loadbalancers, loadBalancerId);
+    return { ...reply.stats };
+  }
+
+  /** The projects that own anything, after this process's own writes. */
+  async projects(): Promise<readonly string[]> {
+    return (await this.ask<ProjectsReply>(QUERY_PATTERNS.projects, { minSeq: this.progress.minSeq })).projects;
   }
 
   async status(): Promise<StatusReply> {

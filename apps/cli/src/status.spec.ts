@@ -3,6 +3,7 @@ import {
   type ConsumerLag,
   formatConsumers,
   formatNodes,
+  formatObjects,
   formatReport,
   formatStatus,
   nodeSilenceMs,
@@ -183,4 +184,24 @@ describe('lbaas status: consumers and compute nodes', () => {
     { desc: 'set', env: { LBAAS_NODE_SILENCE_MS: '800' }, ms: 800 },
     { desc: 'not a number', env: { LBAAS_NODE_SILENCE_MS: 'soon' }, ms: 3000 },
   ])('takes the silence from LBAAS_NODE_SILENCE_MS when $desc', ({ env, ms }) => expect(nodeSilenceMs(env)).toBe(ms));
+
+  it('counts VIPs, load balancers and amphorae, saying ? for a count the projections did not give', () => {
+    expect(formatObjects({ vips: 2, loadbalancers: 1, amphorae: 2 })).toBe('objects          2 VIPs, 1 load balancer, 2 amphorae');
+    expect(formatObjects({ vips: 1, loadbalancers: null, amphorae: 1 })).toBe('objects          1 VIP, ? load balancers, 1 amphora');
+    const services = [{ name: 'api', state: 'up', required: true, up: true }];
+    expect(
+      formatReport(
+        {
+          services,
+          heartbeats: null,
+          consumers: null,
+          eventLog: null,
+          natsProblem: null,
+          objects: { vips: 0, loadbalancers: 0, amphorae: 0 },
+        },
+        0,
+        3000,
+      ),
+    ).toBe('api              up\n\nobjects          0 VIPs, 0 load balancers, 0 amphorae');
+  });
 });

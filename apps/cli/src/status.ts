@@ -1,6 +1,6 @@
 import { apiErrorCode, JetStreamApiError, natsServers, STREAM_NAME, streamLastSeq } from '@lbaas/event-log';
 import { type Heartbeat, NODES_BUCKET, parseHeartbeat } from '@lbaas/coordination';
-import { QUERY_PATTERNS, type StatusReply } from '@lbaas/read-models';
+import { type ListQuery, type ListReply, QUERY_PATTERNS, type StatusReply } from '@lbaas/read-models';
 import type { NatsConnection } from 'nats';
 import { connectCommand } from './nats-connection';
 import { projectionsClient } from './projections-client';
@@ -47,6 +47,38 @@ export interface StatusReport {
   readonly eventLog: EventLogFacts | null;
   /** Why the NATS part is missing, or null. */
   readonly natsProblem: string | null;
+  /** What the data plane serves, as the projections count it; null (or absent) when they were not asked or did not answer. */
+  readonly objects?: ObjectCounts | null;
+}
+
+/** v1 VIPs beside v2 load balancers and the amphorae (placements) that serve them; null where the projections did not answer. */
+export interface ObjectCounts {
+  readonly vips: number | null;
+  readonly loadbalancers: number | null;
+  readonly amphorae: number | null;
+}
+
+const COUNTED = ['vips', 'loadbalancers', 'amphorae'] as const;
+
+/** Every tenant's rows of one collection, ids only: an operator's count. */
+async function countOf(client: ReturnType<typeof projectionsClient>, collection: (typeof COUNTED)[number]): Promise<number | null> {
+  const query: ListQuery = { collection, tenantId: null, filters: {}, fields: ['id'], minSeq: 0 };
+  try {
+    const reply = await client.ask<ListReply>(QUERY_PATTERNS.list, query);
+    return 'items' in reply ? reply.items.length : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `objects          2 VIPs, 1 load balancer, 2 amphorae`, with `?` for a count the projections did not give. */
+export function formatObjects(counts: ObjectCounts): string {
+  const count = (n: number | null, one: string, many: string): string => (n === null ? `? ${many}` : `${n} ${n === 1 ? one : many}`);
+  return `${'objects'.padEnd(17)}${[
+    count(counts.vips, 'VIP', 'VIPs'),
+    count(counts.loadbalancers, 'load balancer', 'load balancers'),
+    count(counts.amphorae, 'amphora', 'amphorae'),
+  ].join(', ')}`;
 }
 
 async function probe(url: string): Promise<{ up: boolean; state: string; body: unknown }> {
@@ -153,9 +185,12 @@ export async function collectStatus(apiUrl: string, natsUrl: string): Promise<St
   const api = await probe(`${apiUrl}/healthz`);
   const services: StatusRow[] = [{ name: 'api', state: api.state, required: true, up: api.up }];
   const client = projectionsClient(natsUrl, 3000);
+  let objects: ObjectCounts | null = null;
   try {
     const s = await client.ask<StatusReply>(QUERY_PATTERNS.status, {});
     services.push({ name: 'projections', state: `up, ${positionText(s.checkpoint, s.streamLastSeq)}`, required: true, up: true });
+    const [vips, loadbalancers, amphorae] = await Promise.all(COUNTED.map((c) => countOf(client, c)));
+    objects = { vips, loadbalancers, amphorae };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     services.push({ name: 'projections', state: `no answer over NATS (${reason})`, required: true, up: false });
@@ -172,7 +207,14 @@ export async function collectStatus(apiUrl: string, natsUrl: string): Promise<St
       up: p.up,
     });
   }
-  return { services, heartbeats: facts.heartbeats, consumers: facts.consumers, eventLog: facts.eventLog, natsProblem: facts.problem };
+  return {
+    services,
+    heartbeats: facts.heartbeats,
+    consumers: facts.consumers,
+    eventLog: facts.eventLog,
+    natsProblem: facts.problem,
+    objects,
+  };
 }
 
 const seconds = (ms: number): string => `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
@@ -212,9 +254,10 @@ export function formatConsumers(consumers: readonly ConsumerLag[]): string[] {
 
 export const formatStatus = (rows: readonly StatusRow[]): string => rows.map((r) => `${r.name.padEnd(17)}${r.state}`).join('\n');
 
-/** The whole report: services, compute nodes, the consumers' lag, then the event log's servers and stores. */
+/** The whole report: services, what they serve, compute nodes, the consumers' lag, then the event log's servers and stores. */
 export function formatReport(report: StatusReport, now: number, silenceMs: number): string {
   const sections = [formatStatus(report.services)];
+  if (report.objects) sections.push(formatObjects(report.objects));
   if (report.natsProblem !== null) sections.push(`compute nodes and consumers unknown: ${report.natsProblem}`);
   if (report.heartbeats !== null) {
     const nodes = formatNodes(report.heartbeats, now, silenceMs);

@@ -1,16 +1,12 @@
-import { baseHaproxyInput, haproxyFacts, type HaproxyInput, renderHaproxyConfig } from '@lbaas/haproxy';
+import { baseHaproxyInput, haproxyFacts, type HaproxyInput, renderHaproxyConfig, withVip } from '@lbaas/haproxy';
 import { existsSync } from 'node:fs';
 import { ConfigChecker } from './config-checker';
 
-const input = baseHaproxyInput();
-const tlsInput: HaproxyInput = {
-  ...input,
-  vip: {
-    ...input.vip,
-    protocolPort: 443,
-    tls: { certificateId: '00000000-0000-4000-8000-000000000080', fingerprint: `0123456789abcdef${'0'.repeat(48)}` },
-  },
-};
+const tlsInput: HaproxyInput = withVip({
+  protocolPort: 443,
+  tls: { certificateId: '00000000-0000-4000-8000-000000000080', fingerprint: `0123456789abcdef${'0'.repeat(48)}` },
+  insertHeaders: { forwardedFor: true, forwardedPort: true, forwardedProto: true },
+})(baseHaproxyInput());
 const terminated = renderHaproxyConfig(tlsInput);
 const crts = haproxyFacts(tlsInput, '').tlsFiles.map((f) => f.path);
 const crt = crts[0];
@@ -54,6 +50,6 @@ describe('ConfigChecker without openssl', () => {
   });
 
   it('still checks a file without TLS', async () => {
-    expect(await checker.check('haproxy.cfg', renderHaproxyConfig(input), 'h4')).toEqual({ ok: true, message: '' });
+    expect(await checker.check('haproxy.cfg', renderHaproxyConfig(baseHaproxyInput()), 'h4')).toEqual({ ok: true, message: '' });
   });
 });

@@ -6,6 +6,7 @@ import {
   DomainError,
   type EventEnvelope,
   type HealthMonitorState,
+  type LoadBalancerState,
   type PoolState,
   serviceInstanceDecider,
   type ServiceInstanceState,
@@ -24,12 +25,14 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { ConfigChecker } from './config-checker';
 import type { RendererConfig } from './config';
-import { type ConfigSources, renderInstance } from './instance-config';
+import { type ConfigSources, type InstanceRendering, renderInstance, type RenderSettings } from './instance-config';
+import { renderLoadBalancerInstance } from './load-balancer-config';
+import { LoadBalancerIndex } from './load-balancer-index';
 
 export const RENDERER_CONFIG = Symbol('RENDERER_CONFIG');
 export const LOGGER = Symbol('LOGGER');
 
-const FOLDED: readonly AggregateType[] = ['vip', 'pool', 'healthmonitor', 'subnet', 'certificate', 'serviceinstance'];
+const FOLDED: readonly AggregateType[] = ['vip', 'pool', 'healthmonitor', 'subnet', 'certificate', 'serviceinstance', 'loadbalancer'];
 
 function edit(index: Map<string, Set<string>>, key: string, id: string, add: boolean): void {
   let set = index.get(key);
@@ -59,6 +62,7 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
   private readonly byPool = new Map<string, Set<string>>();
   /** certificate id -> the VIPs that terminate TLS with it, kept as VIPs are folded: a replaced certificate renders their instances again. */
   private readonly byCertificate = new Map<string, Set<string>>();
+  private readonly loadBalancers = new LoadBalancerIndex();
   private rendered = 0;
   private rejected = 0;
 
@@ -123,7 +127,12 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     const before = this.states.get(key);
     const next = behaviour.evolve(this.states.has(key) ? before : behaviour.initialState, upcast(event));
     this.states.set(key, next);
-    if (event.aggregate === 'serviceinstance') this.reindex(before as ServiceInstanceState | undefined, next as ServiceInstanceState);
+    if (event.aggregate === 'serviceinstance') {
+      this.reindex(before as ServiceInstanceState | undefined, next as ServiceInstanceState);
+      this.loadBalancers.instance(before as ServiceInstanceState | undefined, next as ServiceInstanceState);
+    }
+    if (event.aggregate === 'loadbalancer')
+      this.loadBalancers.loadBalancer(event.aggregateId, before as LoadBalancerState | undefined, next as LoadBalancerState);
     if (event.aggregate === 'vip') this.reindexCertificate(event.aggregateId, before as VipState | undefined, next as VipState);
     const affected = this.affectedInstances(event.aggregate, event.aggregateId, next);
     for (const id of affected) this.dirty.set(id, { id: event.id, correlationId: event.correlationId });
@@ -174,7 +183,12 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
         return [...(this.byPool.get(id) ?? [])];
       // A replacement (rotation) changes the file name, and so haproxy.cfg, of every instance whose VIP uses it.
       case 'certificate':
-        return [...(this.byCertificate.get(id) ?? [])].flatMap((vipId) => [...(this.byVip.get(vipId) ?? [])]);
+        return [
+          ...[...(this.byCertificate.get(id) ?? [])].flatMap((vipId) => [...(this.byVip.get(vipId) ?? [])]),
+          ...this.loadBalancers.instancesUsing(id),
+        ];
+      case 'loadbalancer':
+        return this.loadBalancers.instancesOf(id);
       case 'healthmonitor': {
         const hm = state as HealthMonitorState;
         return hm.kind === 'live' ? hm.poolIds.flatMap((poolId) => [...(this.byPool.get(poolId) ?? [])]) : [];
@@ -205,15 +219,33 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
   private statsPassword = (instanceId: string): string =>
     createHmac('sha256', this.config.secretKey).update(`stats-password/${instanceId}`).digest('base64url').slice(0, 32);
 
+  /**
+   * The files of what the instance serves: a VIP and its pool, or a load balancer, with the
+   * load balancer's revision they come from (its agent reports that revision back once served,
+   * which ends PENDING_* up to it).
+   */
+  private renderSource(
+    si: Extract<ServiceInstanceState, { kind: 'live' }>,
+    settings: RenderSettings,
+  ): { rendering: InstanceRendering; sourceRevision: number | null } {
+    if (si.source.kind === 'vip') return { rendering: renderInstance(si, this.sources, settings), sourceRevision: null };
+    const lb = this.state<LoadBalancerState>('loadbalancer', si.source.loadBalancerId);
+    if (lb?.kind !== 'live') return { rendering: { kind: 'nothing' }, sourceRevision: null };
+    const subnet = this.sources.subnet(lb.vip.subnetId);
+    const prefixLength = subnet?.kind === 'live' ? Number(subnet.cidr.split('/')[1]) : 32;
+    return { rendering: renderLoadBalancerInstance(si, lb, this.sources.certificate, prefixLength, settings), sourceRevision: lb.revision };
+  }
+
   /** Returns the sequence appended, or 0 when nothing was. */
   private async renderOne(store: JetStreamEventStore, instanceId: string, cause: CausingEvent): Promise<number> {
     const si = this.state<ServiceInstanceState>('serviceinstance', instanceId);
     if (!si || si.kind !== 'live') return 0;
     const who = systemActor('config-renderer', si.tenantId, cause);
     const settings = { runRoot: this.config.runRoot, pingCheckCommand: this.config.pingCheckCommand, statsPassword: this.statsPassword };
-    let rendering;
+    let rendering: InstanceRendering;
+    let sourceRevision: number | null = null;
     try {
-      rendering = renderInstance(si, this.sources, settings);
+      ({ rendering, sourceRevision } = this.renderSource(si, settings));
     } catch (error) {
       if (!(error instanceof InvalidRenderInput)) throw error;
       return this.reject(
@@ -267,7 +299,7 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
       store,
       serviceInstanceDecider,
       instanceId,
-      { type: 'RecordConfigRendered', data: { instanceId, placements, sourceRevision: null } },
+      { type: 'RecordConfigRendered', data: { instanceId, placements, sourceRevision } },
       who,
     );
     if (result.events.length > 0) {

@@ -1,5 +1,5 @@
 import type { CertificateState, HealthMonitorState, PoolState, ServiceInstanceState, SubnetState, VipState } from '@lbaas/domain';
-import { type ConfigSources, type InstanceRendering, renderInstance, type RenderSettings } from './instance-config';
+import { type ConfigSources, type InstanceRendering, renderInstance, type RenderSettings, vipServedConfig } from './instance-config';
 
 const id = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const [INSTANCE, VIP, POOL, SUBNET, CERT, ACTIVE_VM, STANDBY_VM] = [id(1), id(2), id(3), id(4), id(80), id(71), id(72)];
@@ -166,7 +166,7 @@ describe('renderInstance bundles', () => {
       const hashOf = (file: string) => rendering.files.find((f) => f.vmId === vmId && f.file === file)?.hash;
       expect(rendering.bundles.find((b) => b.vmId === vmId)).toMatchObject({
         instanceId: INSTANCE,
-        haproxy: { hash: hashOf('haproxy.cfg'), backend: { id: POOL, servers: [{ id: id(41), weight: 1, enabled: true }] } },
+        haproxy: { hash: hashOf('haproxy.cfg'), backends: [{ id: POOL, servers: [{ id: id(41), weight: 1, enabled: true }] }] },
         keepalived: {
           hash: hashOf('keepalived.conf'),
           role,
@@ -176,5 +176,64 @@ describe('renderInstance bundles', () => {
         },
       });
     }
+  });
+});
+
+describe('vipServedConfig: the v1 mapping to the one model', () => {
+  const liveVip = (change: Partial<VipState>) => ({ ...vip(null), ...change }) as Extract<VipState, { kind: 'live' }>;
+  const livePool = pool as Extract<PoolState, { kind: 'live' }>;
+
+  it.each([
+    ['HTTP', null, 'http', { forwardedFor: true, forwardedPort: false, forwardedProto: false }],
+    ['HTTP', CERT, 'http', { forwardedFor: true, forwardedPort: true, forwardedProto: true }],
+    ['HTTPS', null, 'tcp', { forwardedFor: false, forwardedPort: false, forwardedProto: false }],
+    ['TCP', null, 'tcp', { forwardedFor: false, forwardedPort: false, forwardedProto: false }],
+  ] as const)(
+    'a %s VIP (certificate %s): one frontend in %s mode with headers %j, one backend of the same mode',
+    (protocol, cert, mode, headers) => {
+      const c = cert === null ? null : { id: CERT, fingerprint: FINGERPRINT };
+      const { frontends, backends } = vipServedConfig(liveVip({ protocol, sessionPersistence: { type: 'SOURCE_IP' } }), livePool, [], c);
+      expect(frontends).toEqual([
+        expect.objectContaining({
+          id: VIP,
+          mode,
+          defaultBackendId: POOL,
+          insertHeaders: headers,
+          timeoutClientMs: null,
+          timeoutTcpInspectMs: null,
+        }),
+      ]);
+      expect(backends).toEqual([
+        expect.objectContaining({
+          id: POOL,
+          mode,
+          modeOf: { object: 'VIP', protocol },
+          sessionPersistence: { type: 'SOURCE_IP' },
+          proxyProtocol: null,
+          timeoutMemberConnectMs: null,
+          timeoutMemberDataMs: null,
+        }),
+      ]);
+      expect(backends[0].members).toEqual([expect.objectContaining({ backup: false, monitorAddress: null, monitorPort: null })]);
+    },
+  );
+
+  it('gives a monitor one max_retries for rise and fall, no HTTP version and no Host', () => {
+    const hm = {
+      kind: 'live',
+      id: id(60),
+      tenantId: 't',
+      type: 'HTTP',
+      delay: 5,
+      timeout: 3,
+      maxRetries: 4,
+      httpMethod: 'GET',
+      urlPath: '/',
+      expectedCodes: '200',
+      adminStateUp: true,
+    } as unknown as Extract<HealthMonitorState, { kind: 'live' }>;
+    expect(vipServedConfig(liveVip({}), livePool, [hm], null).backends[0].monitors).toEqual([
+      expect.objectContaining({ maxRetries: 4, maxRetriesDown: 4, httpVersion: null, domainName: null }),
+    ]);
   });
 });

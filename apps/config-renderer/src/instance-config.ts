@@ -34,8 +34,136 @@ export type InstanceRendering =
   /** Not renderable yet or any more (VIP, pool or the VIP's certificate not folded, instance deleting or unplaced). */
   | { readonly kind: 'nothing' };
 
+type LiveVip = Extract<VipState, { kind: 'live' }>;
+type LivePool = Extract<PoolState, { kind: 'live' }>;
+type LiveMonitor = Extract<HealthMonitorState, { kind: 'live' }>;
+type LiveServiceInstance = Extract<ServiceInstanceState, { kind: 'live' }>;
+
+/** What a service instance serves, the same on each of its placements: its frontends and backends. */
+export type ServedConfig = Pick<HaproxyInput, 'frontends' | 'backends'>;
+
 /**
- * The files of every placement of one instance, from the folded log: pure, so the unit tests
+ * The v1 mapping (ARCHITECTURE.md section 6): a VIP is a load balancer of one frontend, the VIP,
+ * and one backend, its pool. HTTP is http mode with X-Forwarded-For; HTTPS passes TLS through and
+ * TCP forwards connections, both in tcp mode; a certificate on an HTTP VIP terminates TLS and
+ * tells the members X-Forwarded-Proto and -Port. Session persistence is the VIP's, on the pool's
+ * backend; v1 has none of Octavia's timeouts, PROXY protocol, backup members or monitor ports,
+ * and one max_retries for rise and fall. Pure.
+ */
+export function vipServedConfig(
+  vip: LiveVip,
+  pool: LivePool,
+  monitors: readonly LiveMonitor[],
+  certificate: { readonly id: string; readonly fingerprint: string } | null,
+): ServedConfig {
+  const mode = vip.protocol === 'HTTP' ? 'http' : 'tcp';
+  const tls = certificate === null ? null : { certificateId: certificate.id, fingerprint: certificate.fingerprint };
+  const sp = vip.sessionPersistence;
+  return {
+    frontends: [
+      {
+        id: vip.id,
+        address: vip.address,
+        protocolPort: vip.protocolPort,
+        mode,
+        // The agent writes the chain and the opened key in the run directory; the file's name changes with the fingerprint, so a rotation reloads.
+        tls,
+        connectionLimit: vip.connectionLimit,
+        adminStateUp: vip.adminStateUp,
+        defaultBackendId: pool.id,
+        insertHeaders: { forwardedFor: mode === 'http', forwardedPort: tls !== null, forwardedProto: tls !== null },
+        timeoutClientMs: null,
+        timeoutTcpInspectMs: null,
+      },
+    ],
+    backends: [
+      {
+        id: pool.id,
+        mode,
+        modeOf: { object: 'VIP', protocol: vip.protocol },
+        lbMethod: pool.lbMethod,
+        adminStateUp: pool.adminStateUp,
+        sessionPersistence: sp === null ? null : { type: sp.type, ...(sp.cookie_name === undefined ? {} : { cookieName: sp.cookie_name }) },
+        proxyProtocol: null,
+        timeoutMemberConnectMs: null,
+        timeoutMemberDataMs: null,
+        members: pool.members.map((m) => ({
+          id: m.id,
+          address: m.address,
+          protocolPort: m.protocolPort,
+          weight: m.weight,
+          adminStateUp: m.adminStateUp,
+          backup: false,
+          monitorAddress: null,
+          monitorPort: null,
+        })),
+        monitors: monitors.map((hm) => ({
+          id: hm.id,
+          type: hm.type,
+          delay: hm.delay,
+          timeout: hm.timeout,
+          maxRetries: hm.maxRetries,
+          maxRetriesDown: hm.maxRetries,
+          httpMethod: hm.httpMethod,
+          urlPath: hm.urlPath,
+          expectedCodes: hm.expectedCodes,
+          httpVersion: null,
+          domainName: null,
+          adminStateUp: hm.adminStateUp,
+        })),
+      },
+    ],
+  };
+}
+
+/**
+ * Both files of every placement of a live instance, and each placement's bundle, for what it
+ * serves at `vip` (the address keepalived moves): the same frontends and backends everywhere,
+ * each placement with its own run directory and VRRP settings. For either API's source. Throws
+ * InvalidRenderInput when a value does not have the shape a file allows.
+ */
+export function renderPlacements(
+  si: LiveServiceInstance,
+  served: ServedConfig,
+  vip: { readonly address: string; readonly prefixLength: number },
+  settings: RenderSettings,
+): Extract<InstanceRendering, { kind: 'files' }> {
+  const files: RenderedFile[] = [];
+  const bundles: PlacementBundle[] = [];
+  for (const p of si.placements) {
+    const runDir = `${settings.runRoot}/${p.vmId}`;
+    const haproxy: HaproxyInput = {
+      instanceId: si.id,
+      ...served,
+      stats: { address: '127.0.0.1', port: STATS_PORT, user: 'lbstats', password: settings.statsPassword(si.id) },
+      runDir,
+      pingCheckCommand: settings.pingCheckCommand,
+    };
+    const peer = si.placements.find((other) => other.vmId !== p.vmId);
+    const keepalived: KeepalivedInput = {
+      instanceId: si.id,
+      vmId: p.vmId,
+      role: p.role,
+      priority: p.priority,
+      virtualRouterId: si.virtualRouterId,
+      interface: PLACEMENT_INTERFACE,
+      vrrpAddress: p.vrrpAddress,
+      peerAddress: peer?.vrrpAddress ?? null,
+      vip,
+      runDir,
+    };
+    const rendered = renderPlacement(haproxy, keepalived);
+    files.push(
+      { vmId: p.vmId, file: 'haproxy.cfg', ...rendered.haproxy },
+      { vmId: p.vmId, file: 'keepalived.conf', ...rendered.keepalived },
+    );
+    bundles.push(rendered.bundle);
+  }
+  return { kind: 'files', files, bundles };
+}
+
+/**
+ * The files of every placement of one v1 instance, from the folded log: pure, so the unit tests
  * and the property tests run it without NATS. Throws InvalidRenderInput when a value does not
  * have the shape a file allows.
  */
@@ -55,72 +183,7 @@ export function renderInstance(si: ServiceInstanceState, sources: ConfigSources,
   const prefixLength = subnet?.kind === 'live' ? Number(subnet.cidr.split('/')[1]) : 32;
   const monitors = pool.monitorIds.flatMap((id) => {
     const hm = sources.monitor(id);
-    return hm?.kind === 'live'
-      ? [
-          {
-            id: hm.id,
-            type: hm.type,
-            delay: hm.delay,
-            timeout: hm.timeout,
-            maxRetries: hm.maxRetries,
-            httpMethod: hm.httpMethod,
-            urlPath: hm.urlPath,
-            expectedCodes: hm.expectedCodes,
-            adminStateUp: hm.adminStateUp,
-          },
-        ]
-      : [];
+    return hm?.kind === 'live' ? [hm] : [];
   });
-  const sp = vip.sessionPersistence;
-  const files: RenderedFile[] = [];
-  const bundles: PlacementBundle[] = [];
-  for (const p of si.placements) {
-    const runDir = `${settings.runRoot}/${p.vmId}`;
-    const haproxy: HaproxyInput = {
-      instanceId: si.id,
-      vip: {
-        id: vip.id,
-        address: vip.address,
-        protocolPort: vip.protocolPort,
-        protocol: vip.protocol,
-        connectionLimit: vip.connectionLimit,
-        adminStateUp: vip.adminStateUp,
-        sessionPersistence: sp === null ? null : { type: sp.type, ...(sp.cookie_name === undefined ? {} : { cookieName: sp.cookie_name }) },
-        // The agent writes the chain and the opened key in the run directory; the file's name changes with the fingerprint, so a rotation reloads.
-        tls: certificate === null ? null : { certificateId: certificate.id, fingerprint: certificate.fingerprint },
-      },
-      pool: { id: pool.id, protocol: pool.protocol, lbMethod: pool.lbMethod, adminStateUp: pool.adminStateUp },
-      members: pool.members.map((m) => ({
-        id: m.id,
-        address: m.address,
-        protocolPort: m.protocolPort,
-        weight: m.weight,
-        adminStateUp: m.adminStateUp,
-      })),
-      monitors,
-      stats: { address: '127.0.0.1', port: STATS_PORT, user: 'lbstats', password: settings.statsPassword(si.id) },
-      runDir,
-      pingCheckCommand: settings.pingCheckCommand,
-    };
-    const peer = si.placements.find((other) => other.vmId !== p.vmId);
-    const keepalived: KeepalivedInput = {
-      instanceId: si.id,
-      vmId: p.vmId,
-      role: p.role,
-      priority: p.priority,
-      virtualRouterId: si.virtualRouterId,
-      interface: PLACEMENT_INTERFACE,
-      vrrpAddress: p.vrrpAddress,
-      peerAddress: peer?.vrrpAddress ?? null,
-      vip: { address: vip.address, prefixLength },
-      runDir,
-    };
-    const rendered = renderPlacement(haproxy, keepalived);
-    files.push(
-      { vmId: p.vmId, file: 'haproxy.cfg', ...rendered.haproxy },
-      { vmId: p.vmId, file: 'keepalived.conf', ...rendered.keepalived },
-    );
-    bundles.push(rendered.bundle);
-  }
-  return { kind: 'files', files, bundles };
+  return renderPlacements(si, vipServedConfig(vip, pool, monitors, certificate), { address: vip.address, prefixLength }, settings);
 }

@@ -254,4 +254,49 @@ describe('DashboardModel', () => {
     expect(types(model.timelineOf('node-2', ADMIN).events)).toEqual(['NodeRegistered', 'InstancePlaced']);
     expect(model.timelineOf('node-2', MEMBER).events).toEqual([]);
   });
+
+  it("shows a load balancer's placements as amphorae to administrators only, and its timeline follows its instance", () => {
+    const LB = id(30);
+    const LB_INSTANCE = id(31);
+    for (const node of ['node-1', 'node-2'])
+      log.run(nodeDecider, node, { type: 'RecordHeartbeat', data: { nodeId: node } }, 'system', 'heartbeat');
+    log.run(
+      serviceInstanceDecider,
+      LB_INSTANCE,
+      {
+        type: 'CreateServiceInstance',
+        data: {
+          instanceId: LB_INSTANCE,
+          tenantId: TENANT,
+          source: { kind: 'loadbalancer', loadBalancerId: LB, vipAddress: '198.18.7.10' },
+          createTs: 1,
+          virtualRouterId: 2,
+        },
+      },
+      TENANT,
+      'req-lb',
+    );
+    const placed = log.run(
+      serviceInstanceDecider,
+      LB_INSTANCE,
+      {
+        type: 'PlaceInstance',
+        data: { instanceId: LB_INSTANCE, vmId: id(32), nodeId: 'node-1', vrrpAddress: '198.19.192.9', at: '2026-01-15T09:30:01.000Z' },
+      },
+      TENANT,
+      'req-lb',
+    );
+    expect(placed.changes.map((c) => [c.collection, c.id])).toEqual([
+      ['service_instances', LB_INSTANCE],
+      ['amphorae', id(32)],
+    ]);
+    expect(model.forViewer(placed, MEMBER)).toBeNull();
+    expect(model.snapshot(ADMIN, {}).rows.amphorae).toEqual([
+      expect.objectContaining({ id: id(32), loadbalancer_id: LB, compute_id: 'node-1', role: 'MASTER' }),
+    ]);
+    expect(model.snapshot(MEMBER, {}).rows.amphorae).toEqual([]);
+    expect(model.timelineOf(LB, ADMIN).relatedIds).toEqual([LB, LB_INSTANCE]);
+    expect(types(model.timelineOf(LB, ADMIN).events)).toEqual(['ServiceInstanceCreated', 'InstancePlaced']);
+    expect(model.timelineOf(LB, MEMBER).relatedIds).toEqual([LB]);
+  });
 });

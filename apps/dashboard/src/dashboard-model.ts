@@ -21,9 +21,15 @@ export const DASHBOARD_COLLECTIONS: readonly DashboardCollection[] = [
   'floatingips',
   'service_instances',
   'nodes',
+  'loadbalancers',
+  'listeners',
+  'octavia_pools',
+  'octavia_members',
+  'octavia_healthmonitors',
+  'amphorae',
 ];
-/** The api shows these to administrators only; so does the dashboard, rows and events alike. */
-const ADMIN_ONLY_COLLECTIONS: ReadonlySet<DashboardCollection> = new Set(['service_instances', 'nodes']);
+/** The apis show these to administrators only; so does the dashboard, rows and events alike. */
+const ADMIN_ONLY_COLLECTIONS: ReadonlySet<DashboardCollection> = new Set(['service_instances', 'nodes', 'amphorae']);
 const ADMIN_ONLY_AGGREGATES: ReadonlySet<AggregateType> = new Set(['serviceinstance', 'node']);
 /** A busy node's timeline grows with every placement; the page needs the recent past, not all of it. */
 const TIMELINE_LIMIT = 2000;
@@ -53,6 +59,12 @@ export class DashboardModel {
     floatingips: new Map(),
     service_instances: new Map(),
     nodes: new Map(),
+    loadbalancers: new Map(),
+    listeners: new Map(),
+    octavia_pools: new Map(),
+    octavia_members: new Map(),
+    octavia_healthmonitors: new Map(),
+    amphorae: new Map(),
   };
   private readonly timeline = new EventTimelineIndex();
   private position = 0;
@@ -89,6 +101,12 @@ export class DashboardModel {
       floatingips: visible('floatingips'),
       service_instances: visible('service_instances'),
       nodes: visible('nodes'),
+      loadbalancers: visible('loadbalancers'),
+      listeners: visible('listeners'),
+      octavia_pools: visible('octavia_pools'),
+      octavia_members: visible('octavia_members'),
+      octavia_healthmonitors: visible('octavia_healthmonitors'),
+      amphorae: visible('amphorae'),
     };
     const visibleStats = Object.fromEntries(Object.entries(stats).filter(([poolId]) => this.canSeePool(viewer, poolId)));
     return { viewer, seq: this.position, rows, stats: visibleStats };
@@ -109,11 +127,14 @@ export class DashboardModel {
 
   /**
    * Every event that shaped `id`. A VIP's include those of its port (the address allocation, the
-   * floating IPs) and of the service instance that serves it.
+   * floating IPs) and of the service instance that serves it; a load balancer's, its VIP port's
+   * and its service instance's.
    */
   timelineOf(id: string, viewer: Viewer): TimelineReply {
-    const port = this.rows.vips.get(id)?.port_id;
-    const instances = viewer.admin ? [...this.rows.service_instances.values()].filter((si) => si.vip_id === id).map((si) => si.id) : [];
+    const port = this.rows.vips.get(id)?.port_id ?? this.rows.loadbalancers.get(id)?.vip_port_id;
+    const instances = viewer.admin
+      ? [...this.rows.service_instances.values()].filter((si) => si.vip_id === id || si.loadbalancer_id === id).map((si) => si.id)
+      : [];
     const relatedIds = [id, ...(port ? [port] : []), ...instances];
     const events = this.timeline.shaping(relatedIds).filter((event) => canSeeEvent(viewer, event));
     return { id, relatedIds, events: events.slice(-TIMELINE_LIMIT), total: events.length };

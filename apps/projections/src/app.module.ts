@@ -11,7 +11,7 @@ import { HealthController } from './health.controller';
 import { JetStreamEventLog } from './jetstream-event-log';
 import { LiveProjection, READ_MODEL_CONNECTIONS } from './live-projection';
 import { LOGGER } from './logger';
-import { PoolStatsIngest } from './pool-stats-ingest';
+import { StatsIngest } from './stats-ingest';
 import { QueryController } from './query.controller';
 
 @Module({})
@@ -44,7 +44,7 @@ export class ProjectionsModule {
         },
         { provide: CheckpointGate, useValue: new CheckpointGate() },
         LiveProjection,
-        PoolStatsIngest,
+        StatsIngest,
       ],
     };
   }

@@ -63,14 +63,27 @@ describe('QueryController', () => {
     ['filters that are not lists', { ...listNetworks(0), filters: { name: 'x' } }],
     ['a negative minSeq', { ...listNetworks(0), minSeq: -1 }],
     ['a missing tenantId', { collection: 'networks', filters: {}, fields: [], minSeq: 0 }],
+    ['tags without all four lists', { ...listNetworks(0), tags: { all: ['a'] } }],
+    ['tags that are not strings', { ...listNetworks(0), tags: { all: [1], any: [], notAll: [], notAny: [] } }],
   ])('rejects a payload that is %s with InvalidQuery (400)', async (_desc, payload) => {
     expect(await controller.list(payload)).toEqual({ error: { status: 400, type: 'InvalidQuery', message: expect.any(String) } });
   });
 
-  it('serves pool stats and the status', async () => {
+  it('serves pool stats, the projects and the status', async () => {
     gate.moveTo(5);
     expect(await controller.poolStats({ poolId: 'absent', tenantId: TENANT, minSeq: 0 })).toEqual({ stats: null });
+    expect(await controller.listenerStats({ listenerId: 'absent', tenantId: TENANT, minSeq: 0 })).toEqual({ stats: null });
+    expect(await controller.loadBalancerStats({ loadBalancerId: 'absent', tenantId: null, minSeq: 0 })).toEqual({ stats: null });
+    expect(await controller.loadBalancerStats({ listenerId: 'absent', tenantId: null, minSeq: 0 })).toMatchObject({
+      error: { status: 400, type: 'InvalidQuery' },
+    });
+    expect(await controller.projects({ minSeq: 5 })).toEqual({ projects: [TENANT] });
     expect(await controller.status()).toEqual({ checkpoint: 5, streamLastSeq: 42 });
+  });
+
+  it('passes the tag filters through', async () => {
+    const tags = { all: ['web'], any: [], notAll: [], notAny: [] };
+    expect(await controller.list({ ...listNetworks(0), tags })).toEqual({ items: [{ name: 'vipnet' }] });
   });
 
   it('answers a second rebuild with RebuildInProgress (409)', async () => {

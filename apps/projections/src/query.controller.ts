@@ -3,7 +3,9 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   type GetReply,
   type ListReply,
+  type OctaviaStatsReply,
   type PoolStatsReply,
+  type ProjectsReply,
   QUERY_PATTERNS,
   type QueryError,
   QueryService,
@@ -16,7 +18,16 @@ import { PROJECTIONS_CONFIG, type ProjectionsConfig } from './config';
 import { EVENT_LOG, type EventLog } from './event-log';
 import { LiveProjection, RebuildInProgress } from './live-projection';
 import { LOGGER } from './logger';
-import { GetQuerySchema, isQueryError, ListQuerySchema, parsePayload, PoolStatsQuerySchema } from './query-payloads';
+import {
+  GetQuerySchema,
+  isQueryError,
+  ListenerStatsQuerySchema,
+  ListQuerySchema,
+  LoadBalancerStatsQuerySchema,
+  parsePayload,
+  PoolStatsQuerySchema,
+  ProjectsQuerySchema,
+} from './query-payloads';
 
 const lagging = (minSeq: number, checkpoint: number): QueryError => ({
   error: {
@@ -55,6 +66,21 @@ export class QueryController {
   @MessagePattern(QUERY_PATTERNS.poolStats)
   poolStats(@Payload() payload: unknown): Promise<PoolStatsReply> {
     return this.answer(parsePayload(PoolStatsQuerySchema, payload), (query) => this.queries.poolStats(query));
+  }
+
+  @MessagePattern(QUERY_PATTERNS.listenerStats)
+  listenerStats(@Payload() payload: unknown): Promise<OctaviaStatsReply> {
+    return this.answer(parsePayload(ListenerStatsQuerySchema, payload), (query) => this.queries.listenerStats(query));
+  }
+
+  @MessagePattern(QUERY_PATTERNS.loadBalancerStats)
+  loadBalancerStats(@Payload() payload: unknown): Promise<OctaviaStatsReply> {
+    return this.answer(parsePayload(LoadBalancerStatsQuerySchema, payload), (query) => this.queries.loadBalancerStats(query));
+  }
+
+  @MessagePattern(QUERY_PATTERNS.projects)
+  projects(@Payload() payload: unknown): Promise<ProjectsReply> {
+    return this.answer(parsePayload(ProjectsQuerySchema, payload), () => this.queries.projects());
   }
 
   @MessagePattern(QUERY_PATTERNS.status)

@@ -30,7 +30,11 @@ const nodeLost = (instanceId: string, nodeId: string): PlannedCommand => ({
 });
 
 describe('CommandCauses', () => {
-  const causes = (): CommandCauses => new CommandCauses((vipId) => `si-of-${vipId}`);
+  const causes = (): CommandCauses =>
+    new CommandCauses(
+      (vipId) => `si-of-${vipId}`,
+      (loadBalancerId) => `si-of-lb-${loadBalancerId}`,
+    );
 
   it("answers a new VIP's instance commands with the request that created the VIP", () => {
     const c = causes();

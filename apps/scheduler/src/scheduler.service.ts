@@ -1,6 +1,16 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DomainError, type EventEnvelope, nodeDecider, poolDecider, serviceInstanceDecider, vipDecider } from '@lbaas/domain';
-import { executeSystemCommand, systemActor } from '@lbaas/event-log';
+import {
+  DomainError,
+  type EventEnvelope,
+  type LoadBalancerState,
+  loadBalancerDecider,
+  nodeDecider,
+  poolDecider,
+  type RecordLoadBalancerError,
+  serviceInstanceDecider,
+  vipDecider,
+} from '@lbaas/domain';
+import { type CommandResult, executeSystemCommand, handleCommand, type SystemActor, systemActor } from '@lbaas/event-log';
 import { nodesBucket, parseHeartbeat } from '@lbaas/coordination';
 import {
   type DeadlineCommand,
@@ -21,9 +31,23 @@ import type { SchedulerConfig } from './config';
 export const SCHEDULER_CONFIG = Symbol('SCHEDULER_CONFIG');
 export const LOGGER = Symbol('LOGGER');
 
-/** Instance ids derive from VIP ids, so every replica (and every retry) names a VIP's instance alike. */
+/** Instance ids derive from VIP and load balancer ids, so every replica (and every retry) names an instance alike. */
 const INSTANCE_NAMESPACE = '5b0f2f5e-8a55-4c43-9c3e-6d1f0f3b7a21';
 export const instanceIdForVip = (vipId: string): string => uuidv5(`service-instance/${vipId}`, INSTANCE_NAMESPACE);
+export const instanceIdForLoadBalancer = (loadBalancerId: string): string =>
+  uuidv5(`service-instance/loadbalancer/${loadBalancerId}`, INSTANCE_NAMESPACE);
+
+const stillPending = (state: LoadBalancerState): boolean =>
+  state.kind === 'live' && (state.provisioningStatus === 'PENDING_CREATE' || state.provisioningStatus === 'PENDING_UPDATE');
+
+/** A deadline's error, appended only while the load balancer as its stream reads is still pending: a watch behind the log never overwrites a later report. */
+const expireLoadBalancer = (
+  store: LeaderWorker['store'],
+  id: string,
+  command: RecordLoadBalancerError,
+  who: SystemActor,
+): Promise<CommandResult<LoadBalancerState>> =>
+  handleCommand(store, loadBalancerDecider, id, (state: LoadBalancerState) => (stillPending(state) ? command : null), who);
 
 /**
  * The pure SchedulingModel in a leader worker: folds the log into it, watches heartbeats, and
@@ -37,7 +61,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   private readonly model: SchedulingModel;
   private readonly pending = new PendingWatch();
   private readonly lastHeartbeat = new Map<string, number>();
-  private readonly causes = new CommandCauses(instanceIdForVip);
+  private readonly causes = new CommandCauses(instanceIdForVip, instanceIdForLoadBalancer);
   private readonly metrics = new ServiceMetrics('scheduler');
   private readonly random: () => number;
   private watchingSince = Date.now();
@@ -127,6 +151,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
         now,
         deadlineMs: this.config.pendingDeadlineMs,
         instanceOf: (vipId) => this.model.instances.get(instanceIdForVip(vipId)),
+        instanceOfLoadBalancer: (loadBalancerId) => this.model.instanceOf(loadBalancerId),
       }),
     );
     if (!this.model.pendingWork) return;
@@ -134,6 +159,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       random: this.random,
       newVmId: () => uuidv4(),
       instanceIdFor: instanceIdForVip,
+      instanceIdForLoadBalancer,
       now: new Date(now),
     });
     await this.execute(worker, planned);
@@ -152,7 +178,9 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
         const result =
           d.aggregate === 'vip'
             ? await executeSystemCommand(worker.store, vipDecider, d.id, d.command, who)
-            : await executeSystemCommand(worker.store, poolDecider, d.id, d.command, who);
+            : d.aggregate === 'pool'
+              ? await executeSystemCommand(worker.store, poolDecider, d.id, d.command, who)
+              : await expireLoadBalancer(worker.store, d.id, d.command, who);
         if (result.events.length > 0) {
           last = Math.max(last, result.seq);
           this.log.warn(
@@ -161,7 +189,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
               causationId: who.causationId,
               aggregate: d.aggregate,
               id: d.id,
-              statusDescription: d.command.data.statusDescription,
+              statusDescription: d.command.type === 'RecordLoadBalancerError' ? d.command.data.reason : d.command.data.statusDescription,
               seq: result.seq,
             },
             d.command.type,
@@ -187,7 +215,9 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
         const result =
           p.aggregate === 'node'
             ? await executeSystemCommand(worker.store, nodeDecider, p.id, p.command, who)
-            : await executeSystemCommand(worker.store, serviceInstanceDecider, p.id, p.command, who);
+            : p.aggregate === 'loadbalancer'
+              ? await executeSystemCommand(worker.store, loadBalancerDecider, p.id, p.command, who)
+              : await executeSystemCommand(worker.store, serviceInstanceDecider, p.id, p.command, who);
         if (result.events.length > 0) {
           last = Math.max(last, result.seq);
           this.log.info(

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { contentHash } from '@lbaas/haproxy';
+import { contentHash, isCurrentHaproxyFacts } from '@lbaas/haproxy';
 import type { HaproxyRecord, ObservedPlacement, PlacementSpec, TlsFile } from './placement-driver';
 import { pruneTlsFiles, tlsDirOf, writeTlsFiles } from './tls-files';
 
@@ -123,9 +123,8 @@ const isRecord = (v: unknown): v is HaproxyRecord =>
   'tlsFiles' in v &&
   typeof v.variant === 'string' &&
   Array.isArray(v.tlsFiles) &&
-  typeof v.facts === 'object' &&
-  v.facts !== null &&
-  'hash' in v.facts;
+  // A record written by an agent of an older bundle version is no record: the agent reloads once, seamlessly.
+  isCurrentHaproxyFacts(v.facts);
 
 /** The record of what HAProxy runs in `dir`; null when there is none or it cannot be read (then the agent reloads to be sure). */
 export function readHaproxyRecord(dir: string): HaproxyRecord | null {

@@ -1,4 +1,4 @@
-import { baseHaproxyInput, contentHash, HAPROXY_CASES, type HaproxyInput, renderHaproxyConfig } from '@lbaas/haproxy';
+import { baseHaproxyInput, contentHash, HAPROXY_CASES, type HaproxyInput, renderHaproxyConfig, withMembers, withVip } from '@lbaas/haproxy';
 import { checkPortOffset, loopbackAddress, loopbackConfig, type LoopbackOptions, loopbackPort, MAX_PORT_OFFSET } from './loopback-config';
 
 const golden = (name: string): HaproxyInput => HAPROXY_CASES[name](baseHaproxyInput());
@@ -116,7 +116,7 @@ ${BACKEND}
   });
 
   it('keeps one disabled line when the VIP itself is disabled, for either role', () => {
-    const vipDown = render((i) => ({ ...i, vip: { ...i.vip, adminStateUp: false } }));
+    const vipDown = render(withVip({ adminStateUp: false }));
     for (const options of [ACTIVE, STANDBY]) {
       expect(sectionOf(loopbackConfig(vipDown, options), FRONTEND).filter((l) => l === '    disabled')).toHaveLength(1);
     }
@@ -137,13 +137,12 @@ ${BACKEND}
 
   it('offsets privileged member ports and leaves the others', () => {
     const text = loopbackConfig(
-      render((i) => ({
-        ...i,
-        members: [
-          { ...i.members[0], protocolPort: 80 },
-          { ...i.members[1], protocolPort: 1024 },
-        ],
-      })),
+      render(
+        withMembers((ms) => [
+          { ...ms[0], protocolPort: 80 },
+          { ...ms[1], protocolPort: 1024 },
+        ]),
+      ),
       ACTIVE,
     );
     expect(sectionOf(text, BACKEND).filter((l) => l.includes('server'))).toEqual([
@@ -153,10 +152,7 @@ ${BACKEND}
   });
 
   it('leaves a member outside the fabric as it is, port included: it is reached where it is', () => {
-    const text = loopbackConfig(
-      render((i) => ({ ...i, members: [{ ...i.members[0], address: '127.0.0.1', protocolPort: 80 }] })),
-      ACTIVE,
-    );
+    const text = loopbackConfig(render(withMembers((ms) => [{ ...ms[0], address: '127.0.0.1', protocolPort: 80 }])), ACTIVE);
     expect(sectionOf(text, BACKEND)).toContain('    server 00000000-0000-4000-8000-000000000042 127.0.0.1:80 weight 1');
   });
 
@@ -174,12 +170,7 @@ ${BACKEND}
   });
 
   it('refuses a VIP outside the fabric: there is no loopback address to listen on', () => {
-    expect(() =>
-      loopbackConfig(
-        render((i) => ({ ...i, vip: { ...i.vip, address: '203.0.113.7' } })),
-        ACTIVE,
-      ),
-    ).toThrow(/203\.0\.113\.7:80 is outside the fabric/);
+    expect(() => loopbackConfig(render(withVip({ address: '203.0.113.7' })), ACTIVE)).toThrow(/203\.0\.113\.7:80 is outside the fabric/);
   });
 
   describe('a TLS frontend', () => {
@@ -227,6 +218,36 @@ ${BACKEND}
 
     it('outside the fabric are refused', () => {
       expect(() => loopbackConfig(render(), { ...ACTIVE, floatingAddresses: ['203.0.113.9'] })).toThrow(/203\.0\.113\.9 is outside/);
+    });
+  });
+
+  describe('a load balancer of two listeners (Octavia v2)', () => {
+    const two = golden('v2-two-listeners');
+    const frontend = (n: number) => `frontend 00000000-0000-4000-8000-0000000000${n}`;
+
+    it('binds each frontend at its own port, privileged ones moved, and each also on the floating addresses', () => {
+      const text = loopbackConfig(two, { ...ACTIVE, floatingAddresses: ['198.19.0.7'] });
+      expect(sectionOf(text, frontend(21)).slice(0, 2)).toEqual(['    bind 127.18.1.10:10080', '    bind 127.19.0.7:10080']);
+      expect(sectionOf(text, frontend(22)).slice(0, 2)).toEqual(['    bind 127.18.1.10:8080', '    bind 127.19.0.7:8080']);
+    });
+
+    it("disables every frontend of the standby's file", () => {
+      const text = loopbackConfig(two, STANDBY);
+      for (const n of [21, 22]) expect(sectionOf(text, frontend(n))).toContain('    disabled');
+    });
+
+    it("moves a member's monitor address, and its privileged monitor port, to loopback too", () => {
+      const input = withMembers((ms) => [
+        { ...ms[0], monitorAddress: '198.18.3.10', monitorPort: 443 },
+        { ...ms[1], monitorPort: 9000 },
+      ])(golden('v2-backup-monitor-port'));
+      const servers = sectionOf(loopbackConfig(input, ACTIVE), 'backend 00000000-0000-4000-8000-000000000031').filter((l) =>
+        l.startsWith('    server '),
+      );
+      expect(servers).toEqual([
+        '    server 00000000-0000-4000-8000-000000000041 127.18.2.10:8080 weight 0 check inter 5s fall 4 rise 2 port 9000 backup',
+        '    server 00000000-0000-4000-8000-000000000042 127.18.2.11:8080 weight 1 check inter 5s fall 4 rise 2 addr 127.18.3.10 port 10443',
+      ]);
     });
   });
 

@@ -1,5 +1,5 @@
 import type { PlacementRole } from '@lbaas/domain';
-import { type HaproxyInput, type HaproxyVariant, type RenderedMember, renderHaproxyConfig } from '@lbaas/haproxy';
+import { type HaproxyInput, type HaproxyVariant, type RenderedMember, renderHaproxyConfig, type VariantBind } from '@lbaas/haproxy';
 
 /** The largest port offset that still maps port 1023 to a port (65535). */
 export const MAX_PORT_OFFSET = 65535 - 1023;
@@ -41,31 +41,38 @@ export function checkPortOffset(offset: number): void {
 /** The port standing for a fabric port: moved up by `offset` when privileged. */
 export const loopbackPort = (port: number, offset: number): number => (port < 1024 ? port + offset : port);
 
-/** A member on the fabric is reached at its loopback image; one outside the fabric as it is. */
+/**
+ * A member on the fabric is reached at its loopback image, and checked at its monitor address's
+ * (privileged ports moved up as for frontends); what lies outside the fabric stays as it is.
+ */
 function loopbackMember(m: RenderedMember, offset: number): RenderedMember {
   const address = loopbackAddress(m.address);
-  return address === null ? m : { ...m, address, protocolPort: loopbackPort(m.protocolPort, offset) };
+  const monitorAddress = m.monitorAddress === null ? null : loopbackAddress(m.monitorAddress);
+  const checkedOnFabric = (m.monitorAddress === null ? address : monitorAddress) !== null;
+  return {
+    ...m,
+    address: address ?? m.address,
+    protocolPort: address === null ? m.protocolPort : loopbackPort(m.protocolPort, offset),
+    monitorAddress: monitorAddress ?? m.monitorAddress,
+    monitorPort: m.monitorPort !== null && checkedOnFabric ? loopbackPort(m.monitorPort, offset) : m.monitorPort,
+  };
 }
 
 /**
  * The input and variant the process driver renders a placement's haproxy.cfg from, for its
- * loopback data plane (ARCHITECTURE.md section 13): fabric addresses of the VIP and the members
- * move to 127/8 and their privileged ports up by the offset, the stats listener to the
- * placement's own address, the standby's frontend is disabled, the active one's also listens
- * on its floating addresses, and without root HAProxy keeps the agent's user. A first comment
- * line names the role and the offset, so a role change is a change of the file, and so of its
- * hash. Pure; throws for a VIP or floating address outside the fabric.
+ * loopback data plane (ARCHITECTURE.md section 13): fabric addresses of every frontend and
+ * member move to 127/8 and their privileged ports up by the offset, the stats listener to the
+ * placement's own address, the standby's frontends are disabled, the active one's also listen
+ * on its floating addresses (each frontend at its own port), and without root HAProxy keeps the
+ * agent's user. A first comment line names the role and the offset, so a role change is a
+ * change of the file, and so of its hash. Pure; throws for a frontend or floating address
+ * outside the fabric.
  */
 export function loopbackHaproxy(
   input: HaproxyInput,
   o: LoopbackOptions,
 ): { readonly input: HaproxyInput; readonly variant: HaproxyVariant } {
   checkPortOffset(o.portOffset);
-  const vip = loopbackAddress(input.vip.address);
-  if (vip === null)
-    throw new Error(
-      `the VIP ${input.vip.address}:${input.vip.protocolPort} is outside the fabric (198.18.0.0/15): the process driver listens only on the fabric's image in 127/8`,
-    );
   const floating =
     o.role === 'active'
       ? o.floatingAddresses.map((f) => {
@@ -75,19 +82,28 @@ export function loopbackHaproxy(
           return address;
         })
       : [];
-  const port = loopbackPort(input.vip.protocolPort, o.portOffset);
+  const binds: Record<string, readonly VariantBind[]> = {};
+  for (const f of input.frontends) {
+    const address = loopbackAddress(f.address);
+    if (address === null)
+      throw new Error(
+        `the VIP ${f.address}:${f.protocolPort} is outside the fabric (198.18.0.0/15): the process driver listens only on the fabric's image in 127/8`,
+      );
+    const port = loopbackPort(f.protocolPort, o.portOffset);
+    binds[f.id] = [address, ...[...new Set(floating)].sort()].map((a) => ({ address: a, port }));
+  }
   return {
     input: {
       ...input,
       // The standby listens nowhere until a failover makes it the active.
-      vip: { ...input.vip, adminStateUp: input.vip.adminStateUp && o.role === 'active' },
-      members: input.members.map((m) => loopbackMember(m, o.portOffset)),
+      frontends: input.frontends.map((f) => ({ ...f, adminStateUp: f.adminStateUp && o.role === 'active' })),
+      backends: input.backends.map((b) => ({ ...b, members: b.members.map((m) => loopbackMember(m, o.portOffset)) })),
       stats: { ...input.stats, address: o.statsAddress },
     },
     variant: {
       comment: `loopback data plane of the process driver: role ${o.role}, port offset ${o.portOffset}`,
       asInvokingUser: !o.root,
-      binds: [vip, ...[...new Set(floating)].sort()].map((address) => ({ address, port })),
+      binds,
     },
   };
 }

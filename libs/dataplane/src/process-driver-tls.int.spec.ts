@@ -7,7 +7,7 @@ import { connect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { baseHaproxyInput, baseKeepalivedInput, type HaproxyInput, renderPlacement } from '@lbaas/haproxy';
+import { baseHaproxyInput, baseKeepalivedInput, type HaproxyInput, memberOf, renderPlacement, withMembers, withVip } from '@lbaas/haproxy';
 import { type IssuedCertificate, makeTestCa, type TestCa } from '@lbaas/testing';
 import { processesWithArgument } from './daemons';
 import type { PlacementSpec } from './placement-driver';
@@ -35,13 +35,17 @@ const runDir = join(runRoot, vmId);
 
 const memberId = randomUUID();
 const placement = (leaf: IssuedCertificate): PlacementSpec => {
-  const base = baseHaproxyInput();
   const input: HaproxyInput = {
-    ...base,
+    ...withMembers(() => [{ ...memberOf(41, MEMBER, { protocolPort: MEMBER_PORT }), id: memberId }])(
+      withVip({
+        address: VIP,
+        protocolPort: 443,
+        tls: { certificateId, fingerprint: leaf.fingerprint },
+        insertHeaders: { forwardedFor: true, forwardedPort: true, forwardedProto: true },
+      })(baseHaproxyInput()),
+    ),
     instanceId,
     runDir,
-    vip: { ...base.vip, address: VIP, protocolPort: 443, tls: { certificateId, fingerprint: leaf.fingerprint } },
-    members: [{ id: memberId, address: MEMBER, protocolPort: MEMBER_PORT, weight: 1, adminStateUp: true }],
   };
   const vrrpAddress = `198.19.${NET}.171`;
   const r = renderPlacement(input, {

@@ -4,7 +4,16 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PlacementRole } from '@lbaas/domain';
-import { baseHaproxyInput, baseKeepalivedInput, type HaproxyInput, renderPlacement, runtimeChanges } from '@lbaas/haproxy';
+import {
+  baseHaproxyInput,
+  baseKeepalivedInput,
+  type HaproxyInput,
+  memberOf,
+  renderPlacement,
+  runtimeChanges,
+  withMembers,
+  withVip,
+} from '@lbaas/haproxy';
 import { processesWithArgument, waitFor } from './daemons';
 import type { PlacementSpec } from './placement-driver';
 import { ProcessDriver } from './process-driver';
@@ -24,19 +33,12 @@ const instanceId = randomUUID();
 const vmId = randomUUID();
 
 const specOf = (role: PlacementRole, weights: readonly number[] = [1, 1], floatingAddresses: readonly string[] = []): PlacementSpec => {
-  const base = baseHaproxyInput();
   const haproxy: HaproxyInput = {
-    ...base,
+    ...withMembers(() => MEMBERS.map((address, i) => memberOf(41 + i, address, { protocolPort: 80, weight: weights[i] })))(
+      withVip({ address: VIP, protocolPort: 80 })(baseHaproxyInput()),
+    ),
     instanceId,
     runDir: join(runRoot, vmId),
-    vip: { ...base.vip, address: VIP, protocolPort: 80 },
-    members: MEMBERS.map((address, i) => ({
-      id: `00000000-0000-4000-8000-00000000004${i + 1}`,
-      address,
-      protocolPort: 80,
-      weight: weights[i],
-      adminStateUp: true,
-    })),
   };
   const r = renderPlacement(haproxy, {
     ...baseKeepalivedInput(),
@@ -76,7 +78,7 @@ const workers = (): number[] =>
 const frontendStatus = async (driver: ProcessDriver): Promise<string | undefined> =>
   (await driver.showStat(vmId))
     ?.split('\n')
-    .find((l) => l.startsWith(`${baseHaproxyInput().vip.id},FRONTEND,`))
+    .find((l) => l.startsWith(`${baseHaproxyInput().frontends[0].id},FRONTEND,`))
     ?.split(',')[17];
 
 describe('ProcessDriver against a real HAProxy (no root needed)', () => {

@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { baseHaproxyInput, baseKeepalivedInput, monitorOf, uuidOf } from './golden-cases';
+import { baseHaproxyInput, baseKeepalivedInput, monitorOf, uuidOf, withPool } from './golden-cases';
 import { outcome } from './checker-outcome';
 import { renderHaproxyConfig } from './render-haproxy';
 import { renderKeepalivedConfig } from './render-keepalived';
@@ -53,16 +53,14 @@ describe('haproxy -c on every golden haproxy.cfg', () => {
     expect(await haproxyCheck(path)).toEqual(VALID);
   });
 
-  it('accepts every character the validators let into a cookie name, a URL path and credentials', async () => {
-    const input = baseHaproxyInput();
+  it('accepts every character the validators let into a cookie name, a URL path, a host name and credentials', async () => {
+    const input = withPool({
+      sessionPersistence: { type: 'APP_COOKIE', cookieName: 'Az09!$%&*+-.^_`|~' },
+      monitors: [monitorOf('HTTP', { urlPath: '/AZaz09-._~!$&()*+,;=:@%/?x=%41', httpVersion: '1.1', domainName: 'Az09_-b.x_' })],
+    })(baseHaproxyInput());
     const path = writeChecked(
       'all-characters.cfg',
-      renderHaproxyConfig({
-        ...input,
-        vip: { ...input.vip, sessionPersistence: { type: 'APP_COOKIE', cookieName: 'Az09!$%&*+-.^_`|~' } },
-        monitors: [{ ...monitorOf('HTTP'), urlPath: '/AZaz09-._~!$&()*+,;=:@%/?x=%41' }],
-        stats: { ...input.stats, user: 'A-z_0', password: '-_-' },
-      }),
+      renderHaproxyConfig({ ...input, stats: { ...input.stats, user: 'A-z_0', password: '-_-' } }),
     );
     expect(await haproxyCheck(path)).toEqual(VALID);
   });

@@ -1,6 +1,16 @@
 export * from './content-hash';
 export * from './expected-codes';
-export { baseHaproxyInput, baseKeepalivedInput, HAPROXY_CASES } from './golden-cases';
+export {
+  baseHaproxyInput,
+  baseKeepalivedInput,
+  HAPROXY_CASES,
+  memberOf,
+  monitorOf,
+  withMembers,
+  withMonitors,
+  withPool,
+  withVip,
+} from './golden-cases';
 export * from './model';
 export * from './render-haproxy';
 export * from './render-keepalived';

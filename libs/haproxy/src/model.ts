@@ -1,52 +1,115 @@
 /**
- * What the renderers need to know about one placement of a service instance. The config
- * renderer service builds it from the folded domain state; everything here is already
- * validated by the domain, and the renderers check it again (see validate.ts) because a
- * string that reaches a configuration file is a way to inject directives.
+ * What the renderers need to know about one placement of a service instance, the same for both
+ * APIs: a v1 VIP is a load balancer with one frontend (the VIP) and one backend (its pool); an
+ * Octavia v2 load balancer has a frontend per listener and a backend per pool. The config
+ * renderer service maps the folded domain state to it (apps/config-renderer instance-config.ts
+ * and load-balancer-config.ts); everything here is already validated by the domain, and the
+ * renderers check it again (see validate.ts) because a string that reaches a configuration file
+ * is a way to inject directives.
  */
-import type { LbMethod, MonitorType, Protocol, SessionPersistenceType } from '@lbaas/domain';
+import type { LbMethod, SessionPersistenceType } from '@lbaas/domain';
+
+/** The health checks HAProxy runs for either API: v1's four and Octavia's TLS-HELLO. */
+export const RENDERED_MONITOR_TYPES = ['PING', 'TCP', 'HTTP', 'HTTPS', 'TLS-HELLO'] as const;
+export type RenderedMonitorType = (typeof RENDERED_MONITOR_TYPES)[number];
+
+export const PROXY_MODES = ['http', 'tcp'] as const;
+export type ProxyMode = (typeof PROXY_MODES)[number];
+
+/** The protocols of either API that decide a backend's mode: v1 VIPs', Octavia's pools' and listeners'. */
+export const API_PROTOCOLS = ['HTTP', 'HTTPS', 'TCP', 'TERMINATED_HTTPS', 'PROXY', 'PROXYV2'] as const;
+export type ApiProtocol = (typeof API_PROTOCOLS)[number];
 
 export interface RenderedMember {
   id: string;
   address: string;
   protocolPort: number;
+  /** 0..256; 0 drains the member: no new connections. */
   weight: number;
   adminStateUp: boolean;
+  /** Serves only while no other member of its backend is up. */
+  backup: boolean;
+  /** Where the health check goes instead of address and protocolPort (Octavia's monitor_address, monitor_port). */
+  monitorAddress: string | null;
+  monitorPort: number | null;
 }
 
 export interface RenderedMonitor {
   id: string;
-  type: MonitorType;
+  type: RenderedMonitorType;
+  /** Seconds between checks. */
   delay: number;
+  /** Seconds a check may take. */
   timeout: number;
+  /** Good checks that bring a server up (`rise`). */
   maxRetries: number;
+  /** Failed checks that take a server down (`fall`); v1 has one count for both. */
+  maxRetriesDown: number;
   httpMethod: string;
   urlPath: string;
   expectedCodes: string;
+  /** HTTP(S) monitors: the request's version; null sends HAProxy's default request line (v1). */
+  httpVersion: '1.0' | '1.1' | null;
+  /** HTTP(S) monitors: the Host header of the check request. */
+  domainName: string | null;
   adminStateUp: boolean;
+}
+
+/**
+ * TLS termination: the certificate whose chain and key the node agent writes, mode 0600, before
+ * HAProxy reads them, at tlsCertificatePath(runDir, certificateId, fingerprint).
+ */
+export interface RenderedTls {
+  certificateId: string;
+  fingerprint: string;
+}
+
+/** A v1 VIP or an Octavia listener: one `frontend` section. */
+export interface RenderedFrontend {
+  id: string;
+  address: string;
+  protocolPort: number;
+  mode: ProxyMode;
+  tls: RenderedTls | null;
+  /** `maxconn` when > 0; 0 or -1 is unlimited. */
+  connectionLimit: number;
+  adminStateUp: boolean;
+  /** Null: no backend, so an HTTP frontend answers 503 (Octavia's listener without a default pool). */
+  defaultBackendId: string | null;
+  /** Headers set towards the members (http mode only): set, not added, so a client's own values never reach them. */
+  insertHeaders: { forwardedFor: boolean; forwardedPort: boolean; forwardedProto: boolean };
+  /** Milliseconds; null keeps the `defaults` section's. */
+  timeoutClientMs: number | null;
+  timeoutTcpInspectMs: number | null;
+}
+
+/** A v1 pool or an Octavia pool: one `backend` section. */
+export interface RenderedBackend {
+  id: string;
+  mode: ProxyMode;
+  /**
+   * The protocol of the object whose choice made the mode, in its API's words: a v1 VIP's, an
+   * Octavia pool's (or, for a PROXY pool, its listener's). Only a comment says it, where a
+   * cookie persistence cannot apply in tcp mode.
+   */
+  modeOf: { object: 'VIP' | 'pool' | 'listener'; protocol: ApiProtocol };
+  lbMethod: LbMethod;
+  adminStateUp: boolean;
+  sessionPersistence: { type: SessionPersistenceType; cookieName?: string } | null;
+  /** Octavia's PROXY and PROXYV2 pools: the PROXY protocol header on every connection to a member. */
+  proxyProtocol: 'v1' | 'v2' | null;
+  /** Milliseconds; null keeps the `defaults` section's. */
+  timeoutMemberConnectMs: number | null;
+  timeoutMemberDataMs: number | null;
+  members: readonly RenderedMember[];
+  /** Every monitor associated with the pool; HAProxy runs one check per server, so one is chosen (see the renderer). */
+  monitors: readonly RenderedMonitor[];
 }
 
 export interface HaproxyInput {
   instanceId: string;
-  vip: {
-    id: string;
-    address: string;
-    protocolPort: number;
-    protocol: Protocol;
-    connectionLimit: number;
-    adminStateUp: boolean;
-    sessionPersistence: { type: SessionPersistenceType; cookieName?: string } | null;
-    /**
-     * TLS termination (an HTTP VIP with a certificate): the certificate whose chain and key the
-     * node agent writes, mode 0600, before HAProxy reads them, at tlsCertificatePath(runDir,
-     * certificateId, fingerprint).
-     */
-    tls: { certificateId: string; fingerprint: string } | null;
-  };
-  pool: { id: string; protocol: Protocol; lbMethod: LbMethod; adminStateUp: boolean };
-  members: readonly RenderedMember[];
-  /** Every monitor associated with the pool; HAProxy runs one check per server, so one is chosen (see the renderer). */
-  monitors: readonly RenderedMonitor[];
+  frontends: readonly RenderedFrontend[];
+  backends: readonly RenderedBackend[];
   /** Node-local statistics listener, with credentials generated per instance. */
   stats: { address: string; port: number; user: string; password: string };
   /** Absolute directory of this placement's runtime files (stats socket, pid file). */

@@ -1,5 +1,5 @@
 import { contentHash } from './content-hash';
-import { baseHaproxyInput, baseKeepalivedInput, uuidOf } from './golden-cases';
+import { baseHaproxyInput, baseKeepalivedInput, GOLDEN_TLS, HAPROXY_CASES, terminated, uuidOf } from './golden-cases';
 import {
   canonicalJson,
   InvalidPlacementBundle,
@@ -11,11 +11,7 @@ import {
 import { renderHaproxyConfig } from './render-haproxy';
 import { renderKeepalivedConfig } from './render-keepalived';
 
-const FP = `5f3a09c2e1b47d86${'0'.repeat(48)}`;
-const tlsInput = () => {
-  const base = baseHaproxyInput();
-  return { ...base, vip: { ...base.vip, protocolPort: 443, tls: { certificateId: uuidOf(80), fingerprint: FP } } };
-};
+const tlsInput = () => terminated(baseHaproxyInput());
 const rendered = () => renderPlacement(tlsInput(), baseKeepalivedInput());
 const hashes = (r: ReturnType<typeof rendered>) => ({ haproxyHash: r.haproxy.hash, keepalivedHash: r.keepalived.hash });
 
@@ -40,15 +36,17 @@ describe('renderPlacement', () => {
       vmId: uuidOf(71),
       haproxy: {
         hash: haproxy.hash,
-        frontend: { id: uuidOf(2), enabled: true, binds: [{ address: '198.18.1.10', port: 443, tls }] },
-        backend: {
-          id: uuidOf(3),
-          enabled: true,
-          servers: [
-            { id: uuidOf(41), address: '198.18.2.10', port: 8080, weight: 1, enabled: true },
-            { id: uuidOf(42), address: '198.18.2.11', port: 8080, weight: 1, enabled: true },
-          ],
-        },
+        frontends: [{ id: uuidOf(2), enabled: true, binds: [{ address: '198.18.1.10', port: 443, tls }] }],
+        backends: [
+          {
+            id: uuidOf(3),
+            enabled: true,
+            servers: [
+              { id: uuidOf(41), address: '198.18.2.10', port: 8080, weight: 1, enabled: true },
+              { id: uuidOf(42), address: '198.18.2.11', port: 8080, weight: 1, enabled: true },
+            ],
+          },
+        ],
         tlsFiles: [tls],
         statsSocket: `${runDir}/haproxy.sock`,
         stats: { address: '127.0.0.1', port: 5937 },
@@ -66,9 +64,27 @@ describe('renderPlacement', () => {
     expect(haproxy.text).toContain(`ssl crt ${tls.path} alpn`);
   });
 
-  it("names the bundle by both files' hashes", () => {
+  it('states a frontend per listener and a backend per pool, each certificate file once', () => {
+    const two = HAPROXY_CASES['v2-two-listeners'](baseHaproxyInput());
+    const input = { ...two, frontends: two.frontends.map((f) => ({ ...f, mode: 'http' as const, tls: GOLDEN_TLS })) };
+    const { haproxy } = renderPlacement(
+      { ...input, backends: input.backends.map((b) => ({ ...b, mode: 'http' as const })) },
+      baseKeepalivedInput(),
+    ).bundle;
+    expect(haproxy.frontends.map((f) => [f.id, f.binds.map((b) => b.port)])).toEqual([
+      [uuidOf(21), [80]],
+      [uuidOf(22), [8080]],
+    ]);
+    expect(haproxy.backends.map((b) => [b.id, b.servers.map((s) => s.id)])).toEqual([
+      [uuidOf(31), [uuidOf(41), uuidOf(42)]],
+      [uuidOf(32), [uuidOf(43), uuidOf(44)]],
+    ]);
+    expect(haproxy.tlsFiles).toEqual([expect.objectContaining({ certificateId: uuidOf(80) })]);
+  });
+
+  it("names the bundle by both files' hashes and the bundle's version", () => {
     const r = rendered();
-    expect(placementBundleName(r.haproxy.hash, r.keepalived.hash)).toMatch(/^bundle-[0-9a-f]{64}$/);
+    expect(placementBundleName(r.haproxy.hash, r.keepalived.hash)).toMatch(/^bundle-v2-[0-9a-f]{64}$/);
     expect(placementBundleName(r.haproxy.hash, r.keepalived.hash)).not.toBe(placementBundleName(r.haproxy.hash, r.haproxy.hash));
   });
 });
@@ -91,9 +107,9 @@ describe('readPlacementBundle', () => {
     [
       'another version',
       (b) => {
-        b.version = 2;
+        b.version = 1;
       },
-      /version 2/,
+      /version 1, where this reader knows 2/,
     ],
     [
       'the bundle of other files',
@@ -105,15 +121,15 @@ describe('readPlacementBundle', () => {
     [
       'a server id that would be a second runtime command',
       (b) => {
-        b.haproxy.backend.servers[0].id = `${uuidOf(41)}\nshutdown sessions`;
-        b.haproxy.input.members[1].id = b.haproxy.backend.servers[0].id;
+        b.haproxy.backends[0].servers[0].id = `${uuidOf(41)}\nshutdown sessions`;
+        b.haproxy.input.backends[0].members[1].id = b.haproxy.backends[0].servers[0].id;
       },
-      /members\[1\]\.id/,
+      /backends\[0\]\.members\[1\]\.id/,
     ],
     [
       'facts that are not those of the input',
       (b) => {
-        b.haproxy.backend.servers[0].weight = 99;
+        b.haproxy.backends[0].servers[0].weight = 99;
       },
       /facts are not those of its input/,
     ],

@@ -1,12 +1,15 @@
 import { contentHash } from './content-hash';
-import type { HaproxyInput, KeepalivedInput } from './model';
+import type { HaproxyInput, KeepalivedInput, RenderedFrontend } from './model';
 import { renderHaproxyConfig } from './render-haproxy';
 import { renderKeepalivedConfig } from './render-keepalived';
 import { FINGERPRINT_PREFIX_LENGTH, tlsCertificatePath } from './tls';
 import { validateHaproxyInput, validateKeepalivedInput } from './validate';
 
-/** The bundle's shape; a reader refuses any other, so a change of shape is a new version. */
-export const PLACEMENT_BUNDLE_VERSION = 1;
+/**
+ * The bundle's shape; a reader refuses any other, so a change of shape is a new version. 2: a
+ * frontend per VIP or listener and a backend per pool (1 had one of each).
+ */
+export const PLACEMENT_BUNDLE_VERSION = 2;
 
 /** A certificate file HAProxy reads: the node agent writes it (chain, then the opened key) before HAProxy starts or reloads. */
 export interface TlsFileFact {
@@ -30,12 +33,26 @@ export interface ServerFact {
   readonly enabled: boolean;
 }
 
+export interface FrontendFact {
+  readonly id: string;
+  readonly enabled: boolean;
+  readonly binds: readonly BindFact[];
+}
+
+export interface BackendFact {
+  readonly id: string;
+  readonly enabled: boolean;
+  readonly servers: readonly ServerFact[];
+}
+
 /** What a node agent needs to know of a haproxy.cfg without reading it. */
 export interface HaproxyFacts {
   /** The content hash of the haproxy.cfg these facts are of. */
   readonly hash: string;
-  readonly frontend: { readonly id: string; readonly enabled: boolean; readonly binds: readonly BindFact[] };
-  readonly backend: { readonly id: string; readonly enabled: boolean; readonly servers: readonly ServerFact[] };
+  /** In the file's order. */
+  readonly frontends: readonly FrontendFact[];
+  readonly backends: readonly BackendFact[];
+  /** Each certificate file once, however many frontends name it. */
   readonly tlsFiles: readonly TlsFileFact[];
   readonly statsSocket: string;
   readonly stats: { readonly address: string; readonly port: number };
@@ -69,34 +86,62 @@ export interface RenderedPlacement {
   readonly bundle: PlacementBundle;
 }
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+function tlsFileOf(input: HaproxyInput, f: RenderedFrontend): TlsFileFact | null {
+  return f.tls === null
+    ? null
+    : {
+        path: tlsCertificatePath(input.runDir, f.tls.certificateId, f.tls.fingerprint),
+        certificateId: f.tls.certificateId,
+        fingerprintPrefix: f.tls.fingerprint.slice(0, FINGERPRINT_PREFIX_LENGTH),
+      };
+}
 
 /** The facts of the haproxy.cfg rendered from `input` (whose content hash is `hash`), in the file's order. */
 export function haproxyFacts(input: HaproxyInput, hash: string): HaproxyFacts {
-  const { vip, pool, stats } = input;
-  const tls =
-    vip.tls === null
-      ? null
-      : {
-          path: tlsCertificatePath(input.runDir, vip.tls.certificateId, vip.tls.fingerprint),
-          certificateId: vip.tls.certificateId,
-          fingerprintPrefix: vip.tls.fingerprint.slice(0, FINGERPRINT_PREFIX_LENGTH),
-        };
+  const { stats } = input;
+  const frontends = input.frontends.map((f) => ({
+    id: f.id,
+    enabled: f.adminStateUp,
+    binds: [{ address: f.address, port: f.protocolPort, tls: tlsFileOf(input, f) }],
+  }));
+  const tlsFiles = new Map(frontends.flatMap((f) => f.binds.flatMap((b) => (b.tls === null ? [] : [[b.tls.path, b.tls] as const]))));
   return {
     hash,
-    frontend: { id: vip.id, enabled: vip.adminStateUp, binds: [{ address: vip.address, port: vip.protocolPort, tls }] },
-    backend: {
-      id: pool.id,
-      enabled: pool.adminStateUp,
-      servers: [...input.members]
+    frontends,
+    backends: input.backends.map((b) => ({
+      id: b.id,
+      enabled: b.adminStateUp,
+      servers: [...b.members]
         .sort(byId)
         .map((m) => ({ id: m.id, address: m.address, port: m.protocolPort, weight: m.weight, enabled: m.adminStateUp })),
-    },
-    tlsFiles: tls === null ? [] : [tls],
+    })),
+    tlsFiles: [...tlsFiles.values()],
     statsSocket: `${input.runDir}/haproxy.sock`,
     stats: { address: stats.address, port: stats.port },
     input,
   };
+}
+
+/**
+ * Whether `v` has the shape of this version's facts (frontends and backends, in the facts and in
+ * their input): a driver's record of what HAProxy runs may be older than the agent reading it,
+ * and facts of another shape are no record at all (the agent reloads once to be sure).
+ */
+export function isCurrentHaproxyFacts(v: unknown): v is HaproxyFacts {
+  return (
+    isRecord(v) &&
+    typeof v.hash === 'string' &&
+    Array.isArray(v.frontends) &&
+    Array.isArray(v.backends) &&
+    Array.isArray(v.tlsFiles) &&
+    isRecord(v.input) &&
+    Array.isArray(v.input.frontends) &&
+    Array.isArray(v.input.backends)
+  );
 }
 
 /**
@@ -122,9 +167,14 @@ export function renderPlacement(haproxy: HaproxyInput, keepalived: KeepalivedInp
   };
 }
 
-/** The object-store name of the bundle of the placement whose files have these hashes. */
+/**
+ * The object-store name of the bundle of the placement whose files have these hashes. The
+ * version is part of it: a v1 VIP's haproxy.cfg is byte for byte what it was, so without it a
+ * renderer would find a bundle of the older shape under the name and never store its own, and an
+ * agent still of the older version keeps finding the bundles it can read.
+ */
 export const placementBundleName = (haproxyHash: string, keepalivedHash: string): string =>
-  `bundle-${contentHash(`${haproxyHash}/${keepalivedHash}`)}`;
+  `bundle-v${PLACEMENT_BUNDLE_VERSION}-${contentHash(`${haproxyHash}/${keepalivedHash}`)}`;
 
 /** JSON with the keys of every object sorted: equal values give equal text whatever order they were built in. */
 export function canonicalJson(value: unknown): string {
@@ -142,8 +192,6 @@ export class InvalidPlacementBundle extends Error {
     this.name = 'InvalidPlacementBundle';
   }
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * The bundle stored for the files with these hashes, checked before anything of it is used: its

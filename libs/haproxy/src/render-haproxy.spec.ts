@@ -1,22 +1,27 @@
-import { baseHaproxyInput, monitorOf, uuidOf } from './golden-cases';
-import type { HaproxyInput } from './model';
-import { effectiveMonitor, renderHaproxyConfig } from './render-haproxy';
+import {
+  baseHaproxyInput,
+  type Change,
+  monitorOf,
+  uuidOf,
+  v1Protocol,
+  withMembers,
+  withMonitors as monitors,
+  withPool as pool,
+  withVip as vip,
+} from './golden-cases';
+import type { RenderedBackend } from './model';
+import { effectiveMonitor, type HaproxyVariant, renderHaproxyConfig } from './render-haproxy';
 import { InvalidRenderInput } from './validate';
 
-type Change = (i: HaproxyInput) => HaproxyInput;
-const vip =
-  (v: Partial<HaproxyInput['vip']>): Change =>
-  (i) => ({ ...i, vip: { ...i.vip, ...v } });
-const pool =
-  (p: Partial<HaproxyInput['pool']>): Change =>
-  (i) => ({ ...i, pool: { ...i.pool, ...p } });
-const protocol =
-  (p: HaproxyInput['vip']['protocol']): Change =>
-  (i) =>
-    pool({ protocol: p })(vip({ protocol: p })(i));
-const monitors =
-  (...m: HaproxyInput['monitors']): Change =>
-  (i) => ({ ...i, monitors: m });
+const protocol = (p: 'HTTP' | 'HTTPS' | 'TCP'): Change => v1Protocol(p, 80);
+const persistence = (sessionPersistence: RenderedBackend['sessionPersistence']): Change => pool({ sessionPersistence });
+/** A v1 HTTP VIP with a certificate: TLS on 443, X-Forwarded-Proto and -Port with it. */
+const terminatedWith = (fingerprint: string): Change =>
+  vip({
+    protocolPort: 443,
+    tls: { certificateId: uuidOf(80), fingerprint },
+    insertHeaders: { forwardedFor: true, forwardedPort: true, forwardedProto: true },
+  });
 const render = (...changes: Change[]): string => renderHaproxyConfig(changes.reduce((acc, c) => c(acc), baseHaproxyInput()));
 
 /** The directives of one section, without their indentation. */
@@ -85,7 +90,7 @@ describe('renderHaproxyConfig', () => {
 
   describe('TLS termination (an HTTP VIP with a certificate)', () => {
     const crt = `${baseHaproxyInput().runDir}/tls/${uuidOf(80)}-0123456789abcdef.pem`;
-    const tls = vip({ protocolPort: 443, tls: { certificateId: uuidOf(80), fingerprint: `0123456789abcdef${'0'.repeat(48)}` } });
+    const tls = terminatedWith(`0123456789abcdef${'0'.repeat(48)}`);
 
     it("binds with ssl and the placement's certificate file, in http mode, telling the members the client spoke https", () => {
       expect(section(render(tls), FRONTEND)).toEqual([
@@ -100,7 +105,7 @@ describe('renderHaproxyConfig', () => {
     });
 
     it('keeps cookies, maxconn and disabled as for plain HTTP', () => {
-      const text = render(tls, vip({ connectionLimit: 20, adminStateUp: false, sessionPersistence: { type: 'HTTP_COOKIE' } }));
+      const text = render(tls, vip({ connectionLimit: 20, adminStateUp: false }), persistence({ type: 'HTTP_COOKIE' }));
       expect(section(text, FRONTEND).slice(-3)).toEqual(['maxconn 20', 'disabled', `default_backend ${uuidOf(3)}`]);
       expect(section(text, BACKEND)).toContain('cookie SRV insert indirect nocache');
     });
@@ -138,13 +143,12 @@ describe('renderHaproxyConfig', () => {
   });
 
   it('one server per member, sorted by id, with address, port and weight; disabled when the member is down', () => {
-    const text = render((i) => ({
-      ...i,
-      members: [
-        { ...i.members[0], weight: 7 },
-        { ...i.members[1], adminStateUp: false },
-      ],
-    }));
+    const text = render(
+      withMembers((ms) => [
+        { ...ms[0], weight: 7 },
+        { ...ms[1], adminStateUp: false },
+      ]),
+    );
     expect(servers(text)).toEqual([
       `server ${uuidOf(41)} 198.18.2.10:8080 weight 1 disabled`,
       `server ${uuidOf(42)} 198.18.2.11:8080 weight 7`,
@@ -152,18 +156,13 @@ describe('renderHaproxyConfig', () => {
   });
 
   it('a pool without members has a backend without servers', () => {
-    expect(
-      section(
-        render((i) => ({ ...i, members: [] })),
-        BACKEND,
-      ),
-    ).toEqual(['mode http', 'balance roundrobin']);
+    expect(section(render(withMembers(() => [])), BACKEND)).toEqual(['mode http', 'balance roundrobin']);
   });
 
   describe('session persistence', () => {
     it('SOURCE_IP: a stick table of source addresses, in http and tcp mode alike', () => {
       for (const p of ['HTTP', 'TCP', 'HTTPS'] as const) {
-        expect(section(render(protocol(p), vip({ sessionPersistence: { type: 'SOURCE_IP' } })), BACKEND).slice(2)).toEqual([
+        expect(section(render(protocol(p), persistence({ type: 'SOURCE_IP' })), BACKEND).slice(2)).toEqual([
           'stick-table type ip size 10k',
           'stick on src',
           ...servers(render(protocol(p))),
@@ -172,7 +171,7 @@ describe('renderHaproxyConfig', () => {
     });
 
     it('HTTP_COOKIE: an inserted SRV cookie, each server named by its member id', () => {
-      const text = render(vip({ sessionPersistence: { type: 'HTTP_COOKIE' } }));
+      const text = render(persistence({ type: 'HTTP_COOKIE' }));
       expect(section(text, BACKEND)).toContain('cookie SRV insert indirect nocache');
       expect(servers(text)).toEqual([
         `server ${uuidOf(41)} 198.18.2.10:8080 weight 1 cookie ${uuidOf(41)}`,
@@ -181,7 +180,7 @@ describe('renderHaproxyConfig', () => {
     });
 
     it('APP_COOKIE: the named cookie learnt from responses and matched on requests', () => {
-      const text = render(vip({ sessionPersistence: { type: 'APP_COOKIE', cookieName: 'JSESSIONID' } }));
+      const text = render(persistence({ type: 'APP_COOKIE', cookieName: 'JSESSIONID' }));
       expect(section(text, BACKEND).slice(2, 5)).toEqual([
         'stick-table type string len 64 size 10k',
         'stick store-response res.cook(JSESSIONID)',
@@ -195,7 +194,7 @@ describe('renderHaproxyConfig', () => {
       ['TCP', 'APP_COOKIE'],
       ['HTTPS', 'APP_COOKIE'],
     ] as const)('%s VIP with %s: a comment instead, since tcp mode cannot see cookies', (p, type) => {
-      const text = render(protocol(p), vip({ sessionPersistence: { type, cookieName: 'SID' } }));
+      const text = render(protocol(p), persistence({ type, cookieName: 'SID' }));
       expect(section(text, BACKEND)).toEqual([
         'mode tcp',
         'balance roundrobin',
@@ -267,7 +266,7 @@ describe('renderHaproxyConfig', () => {
 
   it('is deterministic: equal input, in any member order, gives identical bytes', () => {
     expect(render()).toBe(render());
-    expect(render((i) => ({ ...i, members: [...i.members].reverse() }))).toBe(render());
+    expect(render(withMembers((ms) => [...ms].reverse()))).toBe(render());
   });
 
   it('refuses invalid input with InvalidRenderInput instead of rendering', () => {
@@ -277,15 +276,17 @@ describe('renderHaproxyConfig', () => {
 });
 
 describe("a variant of the same placement (the process driver's loopback image)", () => {
-  const variant = {
+  const variant: HaproxyVariant = {
     comment: 'loopback data plane: role active',
     asInvokingUser: true,
-    binds: [
-      { address: '127.18.1.10', port: 20443 },
-      { address: '127.19.0.7', port: 20443 },
-    ],
+    binds: {
+      [uuidOf(2)]: [
+        { address: '127.18.1.10', port: 20443 },
+        { address: '127.19.0.7', port: 20443 },
+      ],
+    },
   };
-  const terminated = vip({ protocolPort: 443, tls: { certificateId: uuidOf(80), fingerprint: `0123456789abcdef${'0'.repeat(48)}` } });
+  const terminated = terminatedWith(`0123456789abcdef${'0'.repeat(48)}`);
 
   it('starts with its comment, runs as its invoker and listens where it says, with the certificate on every bind', () => {
     const text = renderHaproxyConfig(terminated(baseHaproxyInput()), variant);
@@ -303,11 +304,17 @@ describe("a variant of the same placement (the process driver's loopback image)"
     expect(section(text, FRONTEND)).toContain('http-request set-header X-Forwarded-Port 443');
   });
 
-  it.each<[string, Partial<typeof variant>, string]>([
+  it.each<[string, Partial<HaproxyVariant>, string]>([
     ['a comment with a newline', { comment: 'x\nuser root' }, 'variant.comment'],
-    ['no bind', { binds: [] }, 'variant.binds'],
-    ['a bind address with a space', { binds: [{ address: '127.0.0.1 ssl', port: 1 }] }, 'variant.binds[0].address'],
-    ['a bind port out of range', { binds: [{ address: '127.0.0.1', port: 70000 }] }, 'variant.binds[0].port'],
+    ['no bind', { binds: { [uuidOf(2)]: [] } }, `variant.binds.${uuidOf(2)}`],
+    ['no binds for a frontend', { binds: {} }, `variant.binds.${uuidOf(2)}`],
+    ['binds for a frontend that is not there', { binds: { ...variant.binds, [uuidOf(9)]: [] } }, `variant.binds.${uuidOf(9)}`],
+    [
+      'a bind address with a space',
+      { binds: { [uuidOf(2)]: [{ address: '127.0.0.1 ssl', port: 1 }] } },
+      `variant.binds.${uuidOf(2)}[0].address`,
+    ],
+    ['a bind port out of range', { binds: { [uuidOf(2)]: [{ address: '127.0.0.1', port: 70000 }] } }, `variant.binds.${uuidOf(2)}[0].port`],
   ])('refuses %s', (_what, change, field) => {
     expect(() => renderHaproxyConfig(baseHaproxyInput(), { ...variant, ...change })).toThrow(
       new RegExp(`^${field.replace(/[[\].]/g, '\\$&')}: `),

@@ -1,5 +1,15 @@
-import { HTTP_METHODS, LB_METHODS, MONITOR_TYPES, PROTOCOLS, SESSION_PERSISTENCE_TYPES } from '@lbaas/domain';
-import type { HaproxyInput, KeepalivedInput } from './model';
+import { HTTP_METHODS, LB_METHODS, SESSION_PERSISTENCE_TYPES } from '@lbaas/domain';
+import {
+  API_PROTOCOLS,
+  type HaproxyInput,
+  type KeepalivedInput,
+  PROXY_MODES,
+  RENDERED_MONITOR_TYPES,
+  type RenderedBackend,
+  type RenderedFrontend,
+  type RenderedMember,
+  type RenderedMonitor,
+} from './model';
 
 /** A value that would reach a configuration file but is not of the strict shape allowed there. */
 export class InvalidRenderInput extends Error {
@@ -22,6 +32,8 @@ const EXPECTED_CODES_LIST = new RegExp(`^${CODE}( *, *${CODE})*$`);
 const EXPECTED_CODES_RANGE = new RegExp(`^(${CODE})-(${CODE})$`);
 // RFC 6265 token characters without ' (quoting) and # (comment start) of haproxy.cfg.
 const COOKIE_NAME = /^[A-Za-z0-9!$%&*+\-.^_`|~]{1,64}$/;
+// RFC 1123 labels (and _, which Octavia's domain_name allows), nothing haproxy.cfg reads as syntax.
+const HOST_NAME = /^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9_-]{1,63}(?<!-))*$/;
 const CREDENTIAL = /^[A-Za-z0-9_-]{1,64}$/;
 const ABSOLUTE_PATH = /^\/[A-Za-z0-9._/-]{1,200}$/;
 const FINGERPRINT = /^[0-9a-f]{64}$/;
@@ -61,73 +73,153 @@ export function validateExpectedCodes(v: unknown, field: string): void {
   check(!range || Number(range[1]) <= Number(range[2]), field, 'a range must run from the lower code to the higher');
 }
 
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v);
+const object = (v: unknown, field: string) => check(isObject(v), field, 'must be an object');
+const nullOr = (v: unknown, field: string, validate: (v: unknown, field: string) => void) => {
+  if (v !== null) validate(v, field);
+};
+// HAProxy refuses a timer above 2^31-1 milliseconds.
+const MAX_TIMEOUT_MS = 2_147_483_647;
+const timeoutMs = (v: unknown, field: string) => nullOr(v, field, (t, f) => int(t, f, 1, MAX_TIMEOUT_MS));
+
+function validatePersistence(v: unknown, field: string): void {
+  if (v === null) return;
+  object(v, field);
+  const persistence = v as { type: unknown; cookieName?: unknown };
+  oneOf(persistence.type, `${field}.type`, SESSION_PERSISTENCE_TYPES);
+  if (persistence.type === 'APP_COOKIE')
+    check(matches(persistence.cookieName, COOKIE_NAME), `${field}.cookieName`, "must be 1 to 64 cookie token characters, without ' and #");
+}
+
+function validateFrontend(f: RenderedFrontend, field: string): void {
+  object(f, field);
+  uuid(f.id, `${field}.id`);
+  ipv4(f.address, `${field}.address`);
+  port(f.protocolPort, `${field}.protocolPort`);
+  oneOf(f.mode, `${field}.mode`, PROXY_MODES);
+  int(f.connectionLimit, `${field}.connectionLimit`, -1, 1_000_000);
+  bool(f.adminStateUp, `${field}.adminStateUp`);
+  nullOr(f.defaultBackendId, `${field}.defaultBackendId`, uuid);
+  const tls: unknown = f.tls;
+  check(tls === null || isObject(tls), `${field}.tls`, 'must be null or an object');
+  if (f.tls !== null) {
+    // HAProxy terminates TLS in http mode only; a TLS stream in tcp mode passes through untouched.
+    check(f.mode === 'http', `${field}.tls`, 'is allowed on an http-mode frontend only');
+    uuid(f.tls.certificateId, `${field}.tls.certificateId`);
+    check(matches(f.tls.fingerprint, FINGERPRINT), `${field}.tls.fingerprint`, 'must be 64 lower-case hexadecimal digits (SHA-256)');
+  }
+  object(f.insertHeaders, `${field}.insertHeaders`);
+  for (const header of ['forwardedFor', 'forwardedPort', 'forwardedProto'] as const) {
+    bool(f.insertHeaders[header], `${field}.insertHeaders.${header}`);
+    // Headers are HTTP: a tcp-mode frontend has none to set.
+    check(!f.insertHeaders[header] || f.mode === 'http', `${field}.insertHeaders.${header}`, 'is allowed on an http-mode frontend only');
+  }
+  timeoutMs(f.timeoutClientMs, `${field}.timeoutClientMs`);
+  timeoutMs(f.timeoutTcpInspectMs, `${field}.timeoutTcpInspectMs`);
+}
+
+function validateMember(m: RenderedMember, field: string): void {
+  object(m, field);
+  uuid(m.id, `${field}.id`);
+  ipv4(m.address, `${field}.address`);
+  port(m.protocolPort, `${field}.protocolPort`);
+  int(m.weight, `${field}.weight`, 0, 256);
+  bool(m.adminStateUp, `${field}.adminStateUp`);
+  bool(m.backup, `${field}.backup`);
+  nullOr(m.monitorAddress, `${field}.monitorAddress`, ipv4);
+  nullOr(m.monitorPort, `${field}.monitorPort`, port);
+}
+
+function validateMonitor(hm: RenderedMonitor, field: string): void {
+  object(hm, field);
+  uuid(hm.id, `${field}.id`);
+  oneOf(hm.type, `${field}.type`, RENDERED_MONITOR_TYPES);
+  int(hm.delay, `${field}.delay`, 1, 86_400);
+  int(hm.timeout, `${field}.timeout`, 1, 86_400);
+  int(hm.maxRetries, `${field}.maxRetries`, 1, 10);
+  int(hm.maxRetriesDown, `${field}.maxRetriesDown`, 1, 10);
+  oneOf(hm.httpMethod, `${field}.httpMethod`, HTTP_METHODS);
+  check(
+    matches(hm.urlPath, URL_PATH),
+    `${field}.urlPath`,
+    'must be an absolute URL path of at most 255 characters without spaces, quotes, #, \\ or control characters',
+  );
+  validateExpectedCodes(hm.expectedCodes, `${field}.expectedCodes`);
+  nullOr(hm.httpVersion, `${field}.httpVersion`, (v, f) => oneOf(v, f, ['1.0', '1.1']));
+  nullOr(hm.domainName, `${field}.domainName`, (v, f) =>
+    check(
+      matches(v, HOST_NAME) && (v as string).length <= 253,
+      f,
+      'must be a host name of dot-separated labels of letters, digits, - and _',
+    ),
+  );
+  bool(hm.adminStateUp, `${field}.adminStateUp`);
+}
+
+function validateBackend(b: RenderedBackend, field: string): void {
+  object(b, field);
+  uuid(b.id, `${field}.id`);
+  oneOf(b.mode, `${field}.mode`, PROXY_MODES);
+  object(b.modeOf, `${field}.modeOf`);
+  oneOf(b.modeOf.object, `${field}.modeOf.object`, ['VIP', 'pool', 'listener']);
+  oneOf(b.modeOf.protocol, `${field}.modeOf.protocol`, API_PROTOCOLS);
+  oneOf(b.lbMethod, `${field}.lbMethod`, LB_METHODS);
+  bool(b.adminStateUp, `${field}.adminStateUp`);
+  validatePersistence(b.sessionPersistence, `${field}.sessionPersistence`);
+  nullOr(b.proxyProtocol, `${field}.proxyProtocol`, (v, f) => oneOf(v, f, ['v1', 'v2']));
+  timeoutMs(b.timeoutMemberConnectMs, `${field}.timeoutMemberConnectMs`);
+  timeoutMs(b.timeoutMemberDataMs, `${field}.timeoutMemberDataMs`);
+  check(Array.isArray(b.members), `${field}.members`, 'must be an array');
+  const serverNames = new Set<string>();
+  b.members.forEach((m, i) => {
+    validateMember(m, `${field}.members[${i}]`);
+    // Server names must be unique within a backend, or haproxy refuses the file.
+    check(!serverNames.has(m.id), `${field}.members[${i}].id`, 'must be unique in the pool');
+    serverNames.add(m.id);
+  });
+  check(Array.isArray(b.monitors), `${field}.monitors`, 'must be an array');
+  b.monitors.forEach((hm, i) => validateMonitor(hm, `${field}.monitors[${i}]`));
+}
+
 /**
  * Checks every value of a haproxy.cfg input against the strict shape the file allows, and throws
  * InvalidRenderInput naming the first field that is not. The domain validated the values
  * already; this is the second wall, since one stray newline or space in a value is a directive
- * of the attacker's choosing.
+ * of the attacker's choosing. It also refuses what haproxy would refuse or silently misserve:
+ * two proxies of one name, two frontends on one address and port, a default backend that is not
+ * there or in tcp mode behind an http frontend.
  */
 export function validateHaproxyInput(input: HaproxyInput): void {
+  object(input, 'input');
   uuid(input.instanceId, 'instanceId');
-  const { vip, pool, stats } = input;
-  uuid(vip.id, 'vip.id');
-  ipv4(vip.address, 'vip.address');
-  port(vip.protocolPort, 'vip.protocolPort');
-  oneOf(vip.protocol, 'vip.protocol', PROTOCOLS);
-  int(vip.connectionLimit, 'vip.connectionLimit', -1, 1_000_000);
-  bool(vip.adminStateUp, 'vip.adminStateUp');
-  const persistence: unknown = vip.sessionPersistence;
-  check(persistence === null || typeof persistence === 'object', 'vip.sessionPersistence', 'must be null or an object');
-  if (vip.sessionPersistence !== null) {
-    oneOf(vip.sessionPersistence.type, 'vip.sessionPersistence.type', SESSION_PERSISTENCE_TYPES);
-    if (vip.sessionPersistence.type === 'APP_COOKIE') {
+  check(Array.isArray(input.frontends), 'frontends', 'must be an array');
+  check(Array.isArray(input.backends), 'backends', 'must be an array');
+  const backends = new Map<string, RenderedBackend>();
+  input.backends.forEach((b, i) => {
+    validateBackend(b, `backends[${i}]`);
+    check(!backends.has(b.id), `backends[${i}].id`, 'must be unique among the backends');
+    backends.set(b.id, b);
+  });
+  const frontendIds = new Set<string>();
+  const binds = new Set<string>();
+  input.frontends.forEach((f, i) => {
+    validateFrontend(f, `frontends[${i}]`);
+    check(!frontendIds.has(f.id), `frontends[${i}].id`, 'must be unique among the frontends');
+    frontendIds.add(f.id);
+    check(!binds.has(`${f.address}:${f.protocolPort}`), `frontends[${i}].protocolPort`, 'must be unique per address');
+    binds.add(`${f.address}:${f.protocolPort}`);
+    if (f.defaultBackendId !== null) {
+      const backend = backends.get(f.defaultBackendId);
+      check(backend !== undefined, `frontends[${i}].defaultBackendId`, 'must name one of the backends');
       check(
-        matches(vip.sessionPersistence.cookieName, COOKIE_NAME),
-        'vip.sessionPersistence.cookieName',
-        "must be 1 to 64 cookie token characters, without ' and #",
+        f.mode === 'tcp' || backend?.mode === 'http',
+        `frontends[${i}].defaultBackendId`,
+        'must name an http-mode backend: HAProxy cannot pass an http frontend to a tcp one',
       );
     }
-  }
-  const tls: unknown = vip.tls;
-  check(tls === null || (typeof tls === 'object' && !Array.isArray(tls)), 'vip.tls', 'must be null or an object');
-  if (vip.tls !== null) {
-    // HAProxy terminates TLS for an HTTP VIP only; an HTTPS VIP passes its bytes through untouched.
-    check(vip.protocol === 'HTTP', 'vip.tls', 'is allowed on an HTTP VIP only');
-    uuid(vip.tls.certificateId, 'vip.tls.certificateId');
-    check(matches(vip.tls.fingerprint, FINGERPRINT), 'vip.tls.fingerprint', 'must be 64 lower-case hexadecimal digits (SHA-256)');
-  }
-  uuid(pool.id, 'pool.id');
-  oneOf(pool.protocol, 'pool.protocol', PROTOCOLS);
-  oneOf(pool.lbMethod, 'pool.lbMethod', LB_METHODS);
-  bool(pool.adminStateUp, 'pool.adminStateUp');
-  check(Array.isArray(input.members), 'members', 'must be an array');
-  const serverNames = new Set<string>();
-  input.members.forEach((m, i) => {
-    uuid(m.id, `members[${i}].id`);
-    // Server names must be unique within a backend, or haproxy refuses the file.
-    check(!serverNames.has(m.id), `members[${i}].id`, 'must be unique in the pool');
-    serverNames.add(m.id);
-    ipv4(m.address, `members[${i}].address`);
-    port(m.protocolPort, `members[${i}].protocolPort`);
-    int(m.weight, `members[${i}].weight`, 0, 256);
-    bool(m.adminStateUp, `members[${i}].adminStateUp`);
   });
-  check(Array.isArray(input.monitors), 'monitors', 'must be an array');
-  input.monitors.forEach((hm, i) => {
-    uuid(hm.id, `monitors[${i}].id`);
-    oneOf(hm.type, `monitors[${i}].type`, MONITOR_TYPES);
-    int(hm.delay, `monitors[${i}].delay`, 1, 86_400);
-    int(hm.timeout, `monitors[${i}].timeout`, 1, 86_400);
-    int(hm.maxRetries, `monitors[${i}].maxRetries`, 1, 10);
-    oneOf(hm.httpMethod, `monitors[${i}].httpMethod`, HTTP_METHODS);
-    check(
-      matches(hm.urlPath, URL_PATH),
-      `monitors[${i}].urlPath`,
-      'must be an absolute URL path of at most 255 characters without spaces, quotes, #, \\ or control characters',
-    );
-    validateExpectedCodes(hm.expectedCodes, `monitors[${i}].expectedCodes`);
-    bool(hm.adminStateUp, `monitors[${i}].adminStateUp`);
-  });
+  const { stats } = input;
+  object(stats, 'stats');
   ipv4(stats.address, 'stats.address');
   port(stats.port, 'stats.port');
   check(matches(stats.user, CREDENTIAL), 'stats.user', 'must be 1 to 64 letters, digits, _ and -');

@@ -1,8 +1,8 @@
 import type { RenderedPlacementConfig } from '@lbaas/domain';
-import { placementBundleName, readPlacementBundle } from '@lbaas/haproxy';
+import { PLACEMENT_BUNDLE_VERSION, placementBundleName, readPlacementBundle } from '@lbaas/haproxy';
 import { CONFIG_BUCKET } from '@lbaas/coordination';
 import type { ObjectStore } from 'nats';
-import type { PlacementFiles } from './desired';
+import type { BundlePending, PlacementFiles } from './desired';
 
 /**
  * Fetches a placement's rendered files and bundle from the object store, keeping what it fetched
@@ -26,8 +26,13 @@ export class ConfigFiles {
     return cached;
   }
 
-  /** Throws, saying what is missing or wrong, when they cannot be had. */
-  async get(r: RenderedPlacementConfig): Promise<PlacementFiles> {
+  /**
+   * The placement's files and bundle, or why they are not there yet: a bundle not in the store
+   * (of a rendering made before this bundle version; the config renderer stores it when it
+   * renders the instance again, at its start). Throws, saying what is missing or wrong, when
+   * they cannot be had.
+   */
+  async get(r: RenderedPlacementConfig): Promise<PlacementFiles | BundlePending> {
     const name = placementBundleName(r.haproxyHash, r.keepalivedHash);
     const [haproxy, keepalived] = [
       { hash: r.haproxyHash, text: await this.text(r.haproxyHash) },
@@ -35,7 +40,12 @@ export class ConfigFiles {
     ];
     let bundle = this.bundles.get(name);
     if (bundle === undefined) {
-      bundle = readPlacementBundle(await this.blob(name, 'placement bundle'), r);
+      const stored = await this.objects.getBlob(name);
+      if (stored === null)
+        return {
+          pending: `placement bundle ${name} (version ${PLACEMENT_BUNDLE_VERSION}) is not in the object store ${CONFIG_BUCKET} yet: the config renderer stores it when it renders the instance`,
+        };
+      bundle = readPlacementBundle(new TextDecoder().decode(stored), r);
       this.bundles.set(name, bundle);
     }
     return { haproxy, keepalived, bundle };

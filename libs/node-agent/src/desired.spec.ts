@@ -170,12 +170,16 @@ describe('desiredNode', () => {
     expect(desiredNode(inputs(log))).toMatchObject({ placements: [], floatingIps: { forward: [] } });
   });
 
-  it('says why a placement runs nothing: not rendered, files that cannot be had, a certificate not folded', () => {
+  it('says why a placement runs nothing: not rendered, files that cannot be had, a bundle not stored yet, a certificate not folded', () => {
     expect(desiredNode(inputs(both(), { files: () => undefined })).placements[0].run).toEqual({ kind: 'unrendered' });
     expect(
       desiredNode(inputs(both(), { files: () => ({ error: 'placement bundle bundle-x is not in the object store lbaas_configs' }) }))
         .placements[0].run,
     ).toEqual({ kind: 'fail', reason: 'placement bundle bundle-x is not in the object store lbaas_configs' });
+    // A rendering made before this bundle version: what runs stays until the renderer stores its bundle.
+    expect(
+      desiredNode(inputs(both(), { files: () => ({ pending: 'placement bundle bundle-v2-x is not stored yet' }) })).placements[0].run,
+    ).toEqual({ kind: 'wait', reason: 'placement bundle bundle-v2-x is not stored yet' });
     const { log } = fold(created(), ...vipCreated(true), placed(VM.a, NODE, 'active'), rendered());
     const tls = (vmId: string): PlacementFiles => {
       const spec = specOf(vmId, { tls: { fingerprint: 'f'.repeat(64), pem: '' } });

@@ -11,6 +11,11 @@ export interface PlacementFiles {
   readonly bundle: PlacementBundle;
 }
 
+/** A rendering whose bundle is not stored yet: what runs stays (an upgrade's renderings until the renderer stores their bundles). */
+export interface BundlePending {
+  readonly pending: string;
+}
+
 /** What should run for a placement this pass, or why nothing new does. */
 export type PlacementRun =
   | { readonly kind: 'run'; readonly spec: PlacementSpec; readonly haproxyVariant: string }
@@ -50,8 +55,8 @@ export interface DesiredInputs {
   readonly log: NodeLog;
   /** The instances this pass looks at; null for the whole node. */
   readonly scope: ReadonlySet<string> | null;
-  /** The fetched files of a placement (by vm uuid) for its current rendering, why they could not be fetched, or undefined when not rendered. */
-  readonly files: (vmId: string) => PlacementFiles | { readonly error: string } | undefined;
+  /** The fetched files of a placement (by vm uuid) for its current rendering, why they could not be fetched or are not stored yet, or undefined when not rendered. */
+  readonly files: (vmId: string) => PlacementFiles | BundlePending | { readonly error: string } | undefined;
   /** Opens certificates' keys; absent for a driver that runs nothing (fake). */
   readonly keys: SecretOpener | undefined;
   readonly driver: Pick<PlacementDriver, 'vrrp' | 'haproxyVariant'>;
@@ -106,6 +111,7 @@ function runOf(
   const files = i.files(vmId);
   if (files === undefined) return { kind: 'unrendered' };
   if ('error' in files) return { kind: 'fail', reason: files.error };
+  if ('pending' in files) return { kind: 'wait', reason: files.pending };
   let tls;
   try {
     tls = placementTlsFiles(files.bundle.haproxy.tlsFiles, {

@@ -1,4 +1,5 @@
 import { FakeDriver, type PlacementSpec } from '@lbaas/dataplane';
+import { withMembers } from '@lbaas/haproxy';
 import { Executor } from './execute';
 import { plan } from './plan';
 import { desiredOf, notRunning, running, specOf, uuidOf, VM } from './plan-fixtures';
@@ -102,7 +103,7 @@ describe('Executor with the fake driver', () => {
   it('reloads when the runtime API refuses a change', async () => {
     await reconcile(executor, driver, desiredOf([running(specOf(VM.a))]));
     driver.runtimeRefused = true;
-    const heavier = specOf(VM.a, { haproxy: (i) => ({ ...i, members: i.members.map((m) => ({ ...m, weight: 9 })) }) });
+    const heavier = specOf(VM.a, { haproxy: withMembers((ms) => ms.map((m) => ({ ...m, weight: 9 }))) });
     driver.calls.length = 0;
     expect((await reconcile(executor, driver, desiredOf([running(heavier)]))).outcomes.get(VM.a)).toMatchObject({ kind: 'converged' });
     expect(driver.calls).toEqual([`updateServers ${VM.a}`, `reloadHaproxy ${VM.a}`]);

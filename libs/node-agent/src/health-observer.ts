@@ -1,10 +1,11 @@
 import type { PlacementDriver } from '@lbaas/dataplane';
-import { poolDecider } from '@lbaas/domain';
+import { loadBalancerDecider, poolDecider } from '@lbaas/domain';
 import { executeSystemCommand, type JetStreamEventStore, systemActor } from '@lbaas/event-log';
 import { memberHealth, parseShowStat } from '@lbaas/haproxy';
-import { type PoolStatsSample, poolStatsSubject } from '@lbaas/coordination';
+import { encodeListenerStatsSample, listenerStatsSubject, type PoolStatsSample, poolStatsSubject } from '@lbaas/coordination';
 import type { NatsConnection } from 'nats';
 import type { AgentLog } from './agent-log';
+import { readLoadBalancerStats } from './load-balancer-health';
 import type { NodeAgentMetrics } from './node-agent-metrics';
 import type { NodeLog } from './node-log';
 
@@ -16,7 +17,8 @@ const MEMBER_STATUS_REASON: Record<string, string | null> = {
 
 /**
  * Member health from HAProxy's checks on this node's active placements, appended on transitions
- * only, and each pool's counters, published as samples on core NATS and kept as metrics.
+ * only, and the counters of each v1 pool and v2 listener, published as samples on core NATS (the
+ * pools' kept as metrics too).
  */
 export class HealthObserver {
   /** What this agent last reported per pool member, so a steady member costs no reads of the log. */
@@ -42,7 +44,11 @@ export class HealthObserver {
       const samples: PoolStatsSample[] = [];
       for (const si of log.instances.values()) {
         const active = si.placements.find((p) => p.role === 'active' && p.nodeId === log.nodeId);
-        if (si.deleting || !active || si.source.kind !== 'vip') continue;
+        if (si.deleting || !active) continue;
+        if (si.source.kind === 'loadbalancer') {
+          await this.observeLoadBalancer(si.source.loadBalancerId, active.vmId);
+          continue;
+        }
         const poolId = si.source.poolId;
         const csv = await driver.showStat(active.vmId);
         if (!csv) continue;
@@ -95,6 +101,41 @@ export class HealthObserver {
       agentLog('warn', { err: error instanceof Error ? error.message : String(error) }, 'could not read member health; retrying');
     } finally {
       this.observing = false;
+    }
+  }
+
+  /** A load balancer's members' health on its stream (transitions only) and its listeners' samples. */
+  private async observeLoadBalancer(loadBalancerId: string, vmId: string): Promise<void> {
+    const { nc, store, log, driver, agentLog } = this.o;
+    const csv = await driver.showStat(vmId);
+    if (!csv) return;
+    const reading = readLoadBalancerStats(loadBalancerId, csv);
+    for (const sample of reading.listeners) nc.publish(listenerStatsSubject(sample.listenerId), encodeListenerStatsSample(sample));
+    for (const { poolId, memberId, health } of reading.members) {
+      const key = `${loadBalancerId}/${poolId}/${memberId}`;
+      if (this.reported.get(key) === health) continue;
+      const actor = systemActor(`node-agent ${log.nodeId}`, 'system', null);
+      const result = await executeSystemCommand(
+        store,
+        loadBalancerDecider,
+        loadBalancerId,
+        { type: 'RecordLbMemberHealth', data: { loadBalancerId, poolId, memberId, health, at: new Date().toISOString() } },
+        actor,
+      );
+      if (result.events.length > 0)
+        agentLog(
+          'info',
+          {
+            correlationId: actor.correlationId,
+            causationId: actor.causationId,
+            loadBalancerId,
+            poolId,
+            memberId,
+            events: result.events.map((e) => e.type),
+          },
+          'appended',
+        );
+      this.reported.set(key, health);
     }
   }
 }

@@ -13,7 +13,15 @@ import {
 } from '@lbaas/domain';
 import { executeSystemCommand, JetStreamEventStore, systemActor } from '@lbaas/event-log';
 import { FakeDriver, type PlacementSpec, waitFor } from '@lbaas/dataplane';
-import { baseHaproxyInput, baseKeepalivedInput, canonicalJson, placementBundleName, renderPlacement } from '@lbaas/haproxy';
+import {
+  baseHaproxyInput,
+  baseKeepalivedInput,
+  canonicalJson,
+  placementBundleName,
+  renderPlacement,
+  withPool,
+  withVip,
+} from '@lbaas/haproxy';
 import { type KeyRing, loadKeyRing, sealSecret } from '@lbaas/secrets';
 import { type NatsServerHandle, startNatsServer } from '@lbaas/testing';
 import { CONFIG_BUCKET } from '@lbaas/coordination';
@@ -80,11 +88,17 @@ describe('node agent with a TLS VIP (real nats-server, recording driver)', () =>
     const runDir = `${runRoot}/${vmId}`;
     const r = renderPlacement(
       {
-        ...base,
+        ...withPool({ id: poolId })(
+          withVip({
+            id: vipId,
+            protocolPort: 443,
+            defaultBackendId: poolId,
+            tls: { certificateId, fingerprint: fingerprint(n) },
+            insertHeaders: { forwardedFor: true, forwardedPort: true, forwardedProto: true },
+          })(base),
+        ),
         instanceId,
         runDir,
-        pool: { ...base.pool, id: poolId },
-        vip: { ...base.vip, id: vipId, protocolPort: 443, tls: { certificateId, fingerprint: fingerprint(n) } },
       },
       { ...baseKeepalivedInput(), instanceId, vmId, runDir, vrrpAddress: '198.19.192.1', virtualRouterId: 7 },
     );

@@ -3,7 +3,15 @@ import { connect, type NatsConnection } from 'nats';
 import { poolDecider, serviceInstanceDecider, vipDecider, type VipState } from '@lbaas/domain';
 import { executeSystemCommand, JetStreamEventStore, systemActor } from '@lbaas/event-log';
 import { FakeDriver, waitFor } from '@lbaas/dataplane';
-import { baseHaproxyInput, baseKeepalivedInput, canonicalJson, placementBundleName, renderPlacement } from '@lbaas/haproxy';
+import {
+  baseHaproxyInput,
+  baseKeepalivedInput,
+  canonicalJson,
+  placementBundleName,
+  renderPlacement,
+  withPool,
+  withVip,
+} from '@lbaas/haproxy';
 import { type NatsServerHandle, startNatsServer } from '@lbaas/testing';
 import { CONFIG_BUCKET } from '@lbaas/coordination';
 import { type NodeAgent, runNodeAgent } from './node-agent';
@@ -111,7 +119,7 @@ describe('node agent with a VRRP driver (real nats-server)', () => {
     const base = baseHaproxyInput();
     const runDir = `/run/lbaas-test/${vmId}`;
     const r = renderPlacement(
-      { ...base, instanceId, runDir, pool: { ...base.pool, id: poolId }, vip: { ...base.vip, id: vipId } },
+      { ...withPool({ id: poolId })(withVip({ id: vipId, defaultBackendId: poolId })(base)), instanceId, runDir },
       {
         ...baseKeepalivedInput(),
         instanceId,

@@ -13,7 +13,7 @@ import { configStore, type HeartbeatSender, sendHeartbeats } from '@lbaas/coordi
 import type { NatsConnection } from 'nats';
 import type { AgentLog } from './agent-log';
 import { ConfigFiles } from './config-files';
-import { desiredNode, type PlacementFiles } from './desired';
+import { type BundlePending, desiredNode, type PlacementFiles } from './desired';
 import { Executor } from './execute';
 import { HealthObserver } from './health-observer';
 import type { NodeAgentMetrics } from './node-agent-metrics';
@@ -113,7 +113,7 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
   const reconcile = async (batch: ReconcileBatch): Promise<void> => {
     const scope = batch.whole ? null : new Set(batch.instances.keys());
     const mine = [...nodeLog.instances.values()].filter((si) => nodeLog.mine(si) && (scope === null || scope.has(si.id)));
-    const fetched = new Map<string, PlacementFiles | { error: string }>();
+    const fetched = new Map<string, PlacementFiles | BundlePending | { error: string }>();
     for (const si of mine.filter((s) => !s.deleting)) {
       for (const r of si.rendered) {
         if (!si.placements.some((p) => p.vmId === r.vmId && p.nodeId === nodeId)) continue;

@@ -52,9 +52,11 @@ export class NodeLog {
         this.certificates.set(event.aggregateId, after);
         this.versions.record(event.aggregateId, after);
         // A new chain may keep the leaf, and so the file name: the placements serving it write it again.
+        // Which certificates a load balancer's listeners use is in its bundle, not in this fold: its placements look again.
         const instances = [...this.instances.values()]
           .filter((si) => {
-            const vip = si.source.kind === 'vip' ? this.vips.get(si.source.vipId) : undefined;
+            if (si.source.kind === 'loadbalancer') return this.mine(si);
+            const vip = this.vips.get(si.source.vipId);
             return vip?.kind === 'live' && vip.tlsCertificateId === event.aggregateId && this.mine(si);
           })
           .map((si) => si.id);

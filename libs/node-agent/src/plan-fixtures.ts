@@ -7,6 +7,7 @@ import {
   type HaproxyInput,
   type KeepalivedInput,
   renderPlacement,
+  withVip,
 } from '@lbaas/haproxy';
 import type { DesiredNode, DesiredPlacement, PlacementRun } from './desired';
 import type { Step } from './plan';
@@ -25,7 +26,7 @@ const VRRP: Record<string, string> = {
   [VM.c]: '198.19.192.3',
   [VM.theirs]: '198.19.192.9',
 };
-export const VIP_ADDRESS = baseHaproxyInput().vip.address;
+export const VIP_ADDRESS = baseHaproxyInput().frontends[0].address;
 export const FINGERPRINT = { first: `5f3a09c2e1b47d86${'0'.repeat(48)}`, second: `a1b2c3d4e5f60718${'1'.repeat(48)}` };
 
 export interface SpecOptions {
@@ -43,12 +44,10 @@ export function specOf(vmId: string, o: SpecOptions = {}): PlacementSpec {
   const base = baseHaproxyInput();
   const instanceId = vmId === VM.b ? INSTANCE.b : vmId === VM.c ? INSTANCE.c : INSTANCE.a;
   const tls = o.tls ? { certificateId: uuidOf(80), fingerprint: o.tls.fingerprint } : null;
-  const haproxy = (o.haproxy ?? ((i) => i))({
-    ...base,
-    instanceId,
-    runDir: `/run/lbaas/${vmId}`,
-    vip: { ...base.vip, ...(tls ? { protocolPort: 443, tls } : {}) },
-  });
+  const terminated = tls
+    ? withVip({ protocolPort: 443, tls, insertHeaders: { forwardedFor: true, forwardedPort: true, forwardedProto: true } })
+    : (i: HaproxyInput) => i;
+  const haproxy = (o.haproxy ?? ((i) => i))({ ...terminated(base), instanceId, runDir: `/run/lbaas/${vmId}` });
   const keepalived: KeepalivedInput = {
     ...baseKeepalivedInput(),
     instanceId,

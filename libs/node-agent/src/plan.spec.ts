@@ -1,5 +1,5 @@
 import type { ObservedNode } from '@lbaas/dataplane';
-import type { HaproxyInput } from '@lbaas/haproxy';
+import { type HaproxyInput, withMembers, withPool, withVip } from '@lbaas/haproxy';
 import type { DesiredNode } from './desired';
 import { plan } from './plan';
 import {
@@ -23,10 +23,8 @@ const pool = uuidOf(3);
 const [m1, m2] = [uuidOf(41), uuidOf(42)];
 const weights =
   (w1: number, w2: number, admin2 = true) =>
-  (i: HaproxyInput): HaproxyInput => ({
-    ...i,
-    members: i.members.map((m) => (m.id === m1 ? { ...m, weight: w1 } : { ...m, weight: w2, adminStateUp: admin2 })),
-  });
+  (i: HaproxyInput): HaproxyInput =>
+    withMembers((ms) => ms.map((m) => (m.id === m1 ? { ...m, weight: w1 } : { ...m, weight: w2, adminStateUp: admin2 })))(i);
 const PEM = { first: 'CHAIN-1\nKEY\n', second: 'CHAIN-2\nKEY\n', rechained: 'CHAIN-1\nINTERMEDIATE\nKEY\n' };
 const FIP = { id: uuidOf(90), floatingAddress: '198.19.0.7', vipAddress: VIP_ADDRESS };
 const FIP2 = { id: uuidOf(91), floatingAddress: '198.19.0.8', vipAddress: VIP_ADDRESS };
@@ -134,23 +132,19 @@ const CASES: [string, DesiredNode, ObservedNode, string[]][] = [
   // Reloads
   [
     'reloads for a new member',
-    desiredOf([
-      running(
-        specOf(VM.a, { haproxy: (i) => ({ ...i, members: [...i.members, { ...i.members[0], id: uuidOf(43), address: '198.18.2.12' }] }) }),
-      ),
-    ]),
+    desiredOf([running(specOf(VM.a, { haproxy: withMembers((ms) => [...ms, { ...ms[0], id: uuidOf(43), address: '198.18.2.12' }]) }))]),
     observedOf([seen(active)]),
     ['reloadHaproxy a: a new haproxy.cfg'],
   ],
   [
     'reloads for another lb method',
-    desiredOf([running(specOf(VM.a, { haproxy: (i) => ({ ...i, pool: { ...i.pool, lbMethod: 'LEAST_CONNECTIONS' } }) }))]),
+    desiredOf([running(specOf(VM.a, { haproxy: withPool({ lbMethod: 'LEAST_CONNECTIONS' }) }))]),
     observedOf([seen(active)]),
     ['reloadHaproxy a: a new haproxy.cfg'],
   ],
   [
     'reloads for a weight change that comes with a connection limit',
-    desiredOf([running(specOf(VM.a, { haproxy: (i) => ({ ...weights(4, 1)(i), vip: { ...i.vip, connectionLimit: 9 } }) }))]),
+    desiredOf([running(specOf(VM.a, { haproxy: (i) => withVip({ connectionLimit: 9 })(weights(4, 1)(i)) }))]),
     observedOf([seen(active)]),
     ['reloadHaproxy a: a new haproxy.cfg'],
   ],

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type PlacementSpec, ProcessDriver, waitFor } from '@lbaas/dataplane';
-import { baseHaproxyInput, baseKeepalivedInput, type HaproxyInput, renderPlacement } from '@lbaas/haproxy';
+import { baseHaproxyInput, baseKeepalivedInput, type HaproxyInput, memberOf, renderPlacement, withMembers, withVip } from '@lbaas/haproxy';
 import type { DesiredNode } from './desired';
 import { Executor } from './execute';
 import { plan } from './plan';
@@ -20,14 +20,13 @@ const [instanceId, vmId] = [randomUUID(), randomUUID()];
 const memberIds = [randomUUID(), randomUUID()].sort();
 
 const specOf = (weights: readonly number[]): PlacementSpec => {
-  const base = baseHaproxyInput();
   const runDir = join(runRoot, vmId);
   const haproxy: HaproxyInput = {
-    ...base,
+    ...withMembers(() =>
+      MEMBERS.map((address, i) => ({ ...memberOf(41, address, { protocolPort: 80, weight: weights[i] }), id: memberIds[i] })),
+    )(withVip({ address: VIP, protocolPort: 80 })(baseHaproxyInput())),
     instanceId,
     runDir,
-    vip: { ...base.vip, address: VIP, protocolPort: 80 },
-    members: MEMBERS.map((address, i) => ({ id: memberIds[i], address, protocolPort: 80, weight: weights[i], adminStateUp: true })),
   };
   const r = renderPlacement(haproxy, {
     ...baseKeepalivedInput(),
@@ -116,7 +115,7 @@ describe('the reconciler on the process driver (real HAProxy, no root, no NATS)'
   it('changes a weight through the runtime API: same master, and the new weight serves', async () => {
     const before = pids();
     const steps = await pass(driver, executor, desiredOf(driver, [specOf([3, 1])]));
-    expect(steps).toEqual([`updateServers ${vmId}: set server ${baseHaproxyInput().pool.id}/${memberIds[0]} weight 3`]);
+    expect(steps).toEqual([`updateServers ${vmId}: set server ${baseHaproxyInput().backends[0].id}/${memberIds[0]} weight 3`]);
     expect(pids()).toBe(before);
     const answers = new Map<string, number>();
     for (let i = 0; i < 8; i++) {

@@ -1,7 +1,7 @@
-import { poolDecider, serviceInstanceDecider, vipDecider } from '@lbaas/domain';
+import { loadBalancerDecider, poolDecider, serviceInstanceDecider, vipDecider } from '@lbaas/domain';
 import { executeSystemCommand, type JetStreamEventStore, type SystemActor } from '@lbaas/event-log';
 import type { AgentLog } from './agent-log';
-import type { Report } from './reports';
+import { type Report, type StatusCommand, statusCommands } from './reports';
 
 /**
  * Appends a pass's reports, each decided on its aggregate's stream, so a report the log already
@@ -57,27 +57,8 @@ export class ReportWriter {
         return;
       }
       case 'status': {
-        // A load balancer's status is written by the v2 pipeline (issue 15), which this build does not create yet.
-        if (report.source.kind !== 'vip') return;
-        const { vipId, poolId } = report.source;
-        const { status } = report;
-        const statusDescription = report.description === null ? null : report.description.slice(0, 255);
-        const vip = await executeSystemCommand(
-          store,
-          vipDecider,
-          vipId,
-          { type: 'RecordVipStatus', data: { vipId, status, statusDescription } },
-          actor,
-        );
-        this.appended(actor, { vipId }, vip.events);
-        const pool = await executeSystemCommand(
-          store,
-          poolDecider,
-          poolId,
-          { type: 'RecordPoolStatus', data: { poolId, status, statusDescription } },
-          actor,
-        );
-        this.appended(actor, { poolId }, pool.events);
+        // In order: a VIP before its pool.
+        for (const c of statusCommands(report, new Date().toISOString())) await this.writeStatus(c, actor);
         return;
       }
       case 'released': {
@@ -95,6 +76,26 @@ export class ReportWriter {
       default: {
         const unhandled: never = report;
         throw new Error(`unknown report ${JSON.stringify(unhandled)}`);
+      }
+    }
+  }
+
+  private async writeStatus(c: StatusCommand, actor: SystemActor): Promise<void> {
+    const { store } = this;
+    switch (c.aggregate) {
+      case 'vip':
+        return this.appended(actor, { vipId: c.id }, (await executeSystemCommand(store, vipDecider, c.id, c.command, actor)).events);
+      case 'pool':
+        return this.appended(actor, { poolId: c.id }, (await executeSystemCommand(store, poolDecider, c.id, c.command, actor)).events);
+      case 'loadbalancer':
+        return this.appended(
+          actor,
+          { loadBalancerId: c.id },
+          (await executeSystemCommand(store, loadBalancerDecider, c.id, c.command, actor)).events,
+        );
+      default: {
+        const unhandled: never = c;
+        throw new Error(`unknown status command ${JSON.stringify(unhandled)}`);
       }
     }
   }

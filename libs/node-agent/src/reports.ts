@@ -1,4 +1,4 @@
-import type { InstanceSource } from '@lbaas/domain';
+import type { InstanceSource, RecordLoadBalancerApplied, RecordLoadBalancerError, RecordPoolStatus, RecordVipStatus } from '@lbaas/domain';
 import type { DesiredPlacement } from './desired';
 import type { PlacementOutcome } from './execute';
 import type { LiveInstance } from './node-log';
@@ -115,4 +115,57 @@ export function releasesFor(si: LiveInstance, nodeId: string, present: ReadonlyS
   return si.placements
     .filter((p) => p.nodeId === nodeId && !present.has(p.vmId) && !removing(p.vmId))
     .map((p) => ({ kind: 'released', instanceId: si.id, vmId: p.vmId }));
+}
+
+export type StatusReport = Extract<Report, { kind: 'status' }>;
+
+/** A status report as commands on the streams of what the instance serves. */
+export type StatusCommand =
+  | { readonly aggregate: 'vip'; readonly id: string; readonly command: RecordVipStatus }
+  | { readonly aggregate: 'pool'; readonly id: string; readonly command: RecordPoolStatus }
+  | { readonly aggregate: 'loadbalancer'; readonly id: string; readonly command: RecordLoadBalancerApplied | RecordLoadBalancerError };
+
+/** Neutron's status_description column. */
+const VIP_DESCRIPTION_LIMIT = 255;
+/** A load balancer's error reason has no column to fit; bounded as InstanceFailed's, so an event stays small. */
+const LOAD_BALANCER_REASON_LIMIT = 1000;
+
+/**
+ * A VIP's status goes to the VIP and its pool; a load balancer's is the revision its active
+ * placement serves (RecordLoadBalancerApplied, which ends PENDING for every change up to it) or
+ * why it cannot (RecordLoadBalancerError). A rendering with no revision is not a load balancer's:
+ * nothing to say. `at` is when the agent saw it. Pure.
+ */
+export function statusCommands(report: StatusReport, at: string): StatusCommand[] {
+  const { source, status, description } = report;
+  if (source.kind === 'vip') {
+    const statusDescription = description === null ? null : description.slice(0, VIP_DESCRIPTION_LIMIT);
+    return [
+      {
+        aggregate: 'vip',
+        id: source.vipId,
+        command: { type: 'RecordVipStatus', data: { vipId: source.vipId, status, statusDescription } },
+      },
+      {
+        aggregate: 'pool',
+        id: source.poolId,
+        command: { type: 'RecordPoolStatus', data: { poolId: source.poolId, status, statusDescription } },
+      },
+    ];
+  }
+  const { loadBalancerId } = source;
+  if (status === 'ERROR') {
+    const reason = (description ?? 'the data plane cannot serve the load balancer').slice(0, LOAD_BALANCER_REASON_LIMIT);
+    return [
+      { aggregate: 'loadbalancer', id: loadBalancerId, command: { type: 'RecordLoadBalancerError', data: { loadBalancerId, reason, at } } },
+    ];
+  }
+  if (report.revision === null) return [];
+  return [
+    {
+      aggregate: 'loadbalancer',
+      id: loadBalancerId,
+      command: { type: 'RecordLoadBalancerApplied', data: { loadBalancerId, revision: report.revision, at } },
+    },
+  ];
 }

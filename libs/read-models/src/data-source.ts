@@ -1,6 +1,6 @@
 import * as sqlite3 from 'sqlite3';
 import { DataSource } from 'typeorm';
-import { AggregateState, Checkpoint, PoolStats } from './tables/bookkeeping-tables';
+import { AggregateState, Checkpoint, ListenerStats, PoolStats } from './tables/bookkeeping-tables';
 import { RESOURCE_TABLES } from './tables/resource-tables';
 
 /** Where the read models live: a SQLite file (`:memory:` for unit tests) or a PostgreSQL URL. */
@@ -24,7 +24,13 @@ export function databaseFromEnv(env: NodeJS.ProcessEnv = process.env): ReadModel
  */
 const quietSqlite = { ...sqlite3, verbose: () => sqlite3 };
 
-export const READ_MODEL_ENTITIES = [...Object.values(RESOURCE_TABLES).map((table) => table.entity), Checkpoint, AggregateState, PoolStats];
+export const READ_MODEL_ENTITIES = [
+  ...Object.values(RESOURCE_TABLES).map((table) => table.entity),
+  Checkpoint,
+  AggregateState,
+  PoolStats,
+  ListenerStats,
+];
 
 export interface DataSourceOptions {
   /** A second SQLite connection for queries: it reads committed data while the projector writes. */

@@ -6,7 +6,9 @@ import { createDataSource, databaseFromEnv } from './data-source';
 import { Projector } from './projector';
 import { QueryService } from './query-service';
 import { snapshotTables } from './snapshot';
-import { PoolStats } from './tables/bookkeeping-tables';
+import { insertOctaviaWorld, LB, LISTENER } from '../test/octavia-fixtures';
+import { answerOf, isIdList, OCTAVIA_LIST_CASES, OCTAVIA_PAGED_SORTS, walk } from '../test/octavia-list-cases';
+import { ListenerStats, PoolStats } from './tables/bookkeeping-tables';
 import { RESOURCE_TABLES } from './tables/resource-tables';
 
 jest.setTimeout(60_000);
@@ -181,5 +183,59 @@ describe('the read models on PostgreSQL', () => {
         minSeq: 0,
       }),
     ).toEqual({ items: [{ id: pool(9), tls_certificate_id: id }] });
+  });
+
+  describe('v2 lists and stats, as on SQLite', () => {
+    let queries: QueryService;
+    beforeAll(async () => {
+      if (!pg) return;
+      queries = new QueryService(pg);
+      await insertOctaviaWorld(pg);
+    });
+
+    it('answers every v2 list case as SQLite does', async () => {
+      if (!pg) return;
+      const sqlite = await createDataSource({ sqlitePath: ':memory:' }).initialize();
+      try {
+        await insertOctaviaWorld(sqlite);
+        const onSqlite = new QueryService(sqlite);
+        for (const { desc, query, expected } of OCTAVIA_LIST_CASES) {
+          const answer = await answerOf(queries, query);
+          expect({ desc, answer }).toEqual({ desc, answer: await answerOf(onSqlite, query) });
+          if (isIdList(expected)) expect({ desc, answer }).toEqual({ desc, answer: expected });
+          else expect({ desc, answer }).toMatchObject({ desc, answer: { status: expected.status, type: expected.type } });
+        }
+      } finally {
+        await sqlite.destroy();
+      }
+    });
+
+    it('pages nullable sort keys both ways into the unpaged order', async () => {
+      if (!pg) return;
+      for (const query of OCTAVIA_PAGED_SORTS) {
+        const unpaged = await answerOf(queries, query);
+        expect(await walk(queries, query, false)).toEqual(unpaged);
+        expect(await walk(queries, query, true)).toEqual(unpaged);
+      }
+    });
+
+    it('names every project that owns anything once', async () => {
+      if (!pg) return;
+      expect(await queries.projects()).toEqual({ projects: [TENANT, OTHER_TENANT].sort() });
+    });
+
+    it("sums a load balancer's listeners' counters beyond 2^32", async () => {
+      if (!pg) return;
+      const counters = { bytes_in: 2 ** 40, bytes_out: 1, active_connections: 2, total_connections: 3, request_errors: 4 };
+      await pg.getRepository(ListenerStats).save([
+        { listener_id: LISTENER.http, loadbalancer_id: LB.web, ...counters },
+        { listener_id: LISTENER.tcp, loadbalancer_id: LB.web, ...counters },
+      ]);
+      expect(await queries.listenerStats({ listenerId: LISTENER.tcp, tenantId: TENANT, minSeq: 0 })).toEqual({ stats: counters });
+      expect(await queries.loadBalancerStats({ loadBalancerId: LB.web, tenantId: TENANT, minSeq: 0 })).toEqual({
+        stats: { bytes_in: 2 ** 41, bytes_out: 2, active_connections: 4, total_connections: 6, request_errors: 8 },
+      });
+      expect(await queries.loadBalancerStats({ loadBalancerId: LB.web, tenantId: OTHER_TENANT, minSeq: 0 })).toEqual({ stats: null });
+    });
   });
 });

@@ -16,6 +16,7 @@ import type { DataSource } from 'typeorm';
 import { DomainHistory, TENANT } from '../test/domain-history';
 import { createDataSource } from './data-source';
 import { Projector } from './projector';
+import { QueryService } from './query-service';
 import { snapshotTables } from './snapshot';
 import { RESOURCE_TABLES } from './tables/resource-tables';
 
@@ -260,5 +261,65 @@ describe('Projector with the domain registry', () => {
       await new Projector(rebuilt, DOMAIN).rebuild(replay(), { batchEvents });
       expect(await snapshotTables(rebuilt)).toEqual(await snapshotTables(live));
     }
+  });
+
+  it("shows a load balancer's VIP port in ports as the v2 api creates it: device_owner Octavia, device_id the load balancer", async () => {
+    const history = new DomainHistory();
+    const LB = id(20);
+    const LB_PORT = id(21);
+    history.run(networkDecider, VIP_NET, {
+      type: 'CreateNetwork',
+      data: { networkId: VIP_NET, tenantId: TENANT, name: 'vipnet', adminStateUp: true, shared: false, external: false },
+    });
+    history.run(portDecider, LB_PORT, {
+      type: 'CreatePort',
+      data: {
+        portId: LB_PORT,
+        tenantId: TENANT,
+        networkId: VIP_NET,
+        subnetId: VIP_SUBNET,
+        ipAddress: '198.18.1.50',
+        name: `octavia-lb-${LB}`,
+        deviceId: LB,
+        deviceOwner: 'Octavia',
+      },
+    });
+    const db = await freshDatabase();
+    await new Projector(db, DOMAIN).applyCommits(history.commits);
+    const queries = new QueryService(db);
+    const port = {
+      id: LB_PORT,
+      tenant_id: TENANT,
+      network_id: VIP_NET,
+      name: `octavia-lb-${LB}`,
+      admin_state_up: true,
+      status: 'ACTIVE',
+      mac_address: expect.stringMatching(/^fa:16:3e(:[0-9a-f]{2}){3}$/),
+      fixed_ips: [{ subnet_id: VIP_SUBNET, ip_address: '198.18.1.50' }],
+      device_id: LB,
+      device_owner: 'Octavia',
+    };
+    expect(
+      await queries.list({
+        collection: 'ports',
+        tenantId: TENANT,
+        filters: { device_owner: ['Octavia'], device_id: [LB] },
+        fields: [],
+        minSeq: 0,
+      }),
+    ).toEqual({
+      items: [port],
+    });
+    expect(
+      await queries.list({
+        collection: 'ports',
+        tenantId: TENANT,
+        filters: { device_owner: ['neutron:LOADBALANCER'] },
+        fields: [],
+        minSeq: 0,
+      }),
+    ).toEqual({
+      items: [],
+    });
   });
 });

@@ -4,7 +4,8 @@ import { memberResource, networkResource, OTHER_TENANT, poolResource, TENANT } f
 import { createDataSource } from './data-source';
 import type { ListQuery } from './query-contract';
 import { QueryService } from './query-service';
-import { PoolStats } from './tables/bookkeeping-tables';
+import { LB, LISTENER, insertOctaviaWorld } from '../test/octavia-fixtures';
+import { ListenerStats, PoolStats } from './tables/bookkeeping-tables';
 import { RESOURCE_TABLES } from './tables/resource-tables';
 
 const P1 = '10000000-0000-4000-8000-000000000001';
@@ -273,5 +274,69 @@ describe('QueryService', () => {
       expect(await queries.poolStats({ poolId: P3, tenantId: TENANT, minSeq: 0 })).toEqual({ stats: null });
       expect(await queries.poolStats({ poolId: 'nope', tenantId: null, minSeq: 0 })).toEqual({ stats: null });
     });
+  });
+
+  describe('listenerStats and loadBalancerStats', () => {
+    const zeros = { bytes_in: 0, bytes_out: 0, active_connections: 0, total_connections: 0, request_errors: 0 };
+    const sample = (listenerId: string, loadBalancerId: string, n: number) => ({
+      listener_id: listenerId,
+      loadbalancer_id: loadBalancerId,
+      bytes_in: 2 ** 40 * n,
+      bytes_out: 10 * n,
+      active_connections: n,
+      total_connections: 100 * n,
+      request_errors: 2 * n,
+    });
+    const listenerStats = (listenerId: string, tenantId: string | null = TENANT) =>
+      queries.listenerStats({ listenerId, tenantId, minSeq: 0 });
+    const loadBalancerStats = (loadBalancerId: string, tenantId: string | null = TENANT) =>
+      queries.loadBalancerStats({ loadBalancerId, tenantId, minSeq: 0 });
+
+    beforeEach(() => insertOctaviaWorld(db));
+
+    it('reads zeros until the data plane reports', async () => {
+      expect(await listenerStats(LISTENER.http)).toEqual({ stats: zeros });
+      expect(await loadBalancerStats(LB.web)).toEqual({ stats: zeros });
+      expect(await loadBalancerStats(LB.bare)).toEqual({ stats: zeros });
+    });
+
+    it("answers a listener's counters and its load balancer's sum over its listeners", async () => {
+      await db
+        .getRepository(ListenerStats)
+        .save([sample(LISTENER.http, LB.web, 1), sample(LISTENER.tcp, LB.web, 2), sample(LISTENER.shop, LB.shop, 4)]);
+      expect(await listenerStats(LISTENER.tcp)).toEqual({
+        stats: { bytes_in: 2 ** 41, bytes_out: 20, active_connections: 2, total_connections: 200, request_errors: 4 },
+      });
+      expect(await loadBalancerStats(LB.web)).toEqual({
+        stats: { bytes_in: 3 * 2 ** 40, bytes_out: 30, active_connections: 3, total_connections: 300, request_errors: 6 },
+      });
+      expect(await loadBalancerStats(LB.shop, null)).toMatchObject({ stats: { total_connections: 400 } });
+    });
+
+    it('leaves out the last sample of a listener the load balancer no longer has', async () => {
+      const gone = 'e0000000-0000-4000-8000-00000000000e';
+      await db.getRepository(ListenerStats).save([sample(LISTENER.shop, LB.shop, 1), sample(gone, LB.shop, 5)]);
+      expect(await loadBalancerStats(LB.shop)).toMatchObject({ stats: { active_connections: 1 } });
+    });
+
+    it("is null for a missing object and for another project's", async () => {
+      expect(await listenerStats(LISTENER.http, OTHER_TENANT)).toEqual({ stats: null });
+      expect(await loadBalancerStats(LB.web, OTHER_TENANT)).toEqual({ stats: null });
+      expect(await listenerStats(LB.web, null)).toEqual({ stats: null });
+      expect(await loadBalancerStats(LISTENER.http, null)).toEqual({ stats: null });
+    });
+  });
+
+  it('names every project that owns anything, v1 or v2, once', async () => {
+    expect(await queries.projects()).toEqual({ projects: [TENANT, OTHER_TENANT].sort() });
+    await insertOctaviaWorld(db);
+    await db.getRepository(RESOURCE_TABLES.loadbalancers.entity).update({ id: LB.theirs }, { project_id: 'c3', tenant_id: 'c3' });
+    expect(await queries.projects()).toEqual({ projects: [TENANT, OTHER_TENANT, 'c3'].sort() });
+  });
+
+  it('shows a project nothing of a collection without projects', async () => {
+    await db.getRepository(RESOURCE_TABLES.nodes.entity).save({ id: 'n1', name: 'node-1', status: 'UP', status_description: null });
+    expect(await ids(listQuery('nodes'))).toEqual([]);
+    expect(await ids(listQuery('nodes', { tenantId: null }))).toEqual(['n1']);
   });
 });

@@ -1,33 +1,21 @@
 import type { Collection } from '@lbaas/domain';
-import { Brackets, type DataSource, type SelectQueryBuilder } from 'typeorm';
-import type { GetQuery, GetReply, ListQuery, ListReply, PoolStatsQuery, PoolStatsReply, QueryError } from './query-contract';
-import { PoolStats } from './tables/bookkeeping-tables';
+import { Brackets, type DataSource, In, type SelectQueryBuilder } from 'typeorm';
+import { filterConditions, OCTAVIA_COLLECTIONS, queryError, type SqlDialect } from './list-filters';
+import type {
+  GetQuery,
+  GetReply,
+  ListenerStatsQuery,
+  ListQuery,
+  ListReply,
+  LoadBalancerStatsQuery,
+  OctaviaStats,
+  OctaviaStatsReply,
+  PoolStatsQuery,
+  ProjectsReply,
+  PoolStatsReply,
+} from './query-contract';
+import { ListenerStats, PoolStats } from './tables/bookkeeping-tables';
 import { type FieldSpec, isCollection, RESOURCE_TABLES, type ResourceRow } from './tables/resource-tables';
-
-const queryError = (status: number, type: string, message: string): QueryError => ({ error: { type, message, status } });
-
-type Coerced = { readonly values: unknown[] } | QueryError;
-
-/** Neutron converts a filter value by the attribute's type and rejects what does not convert. */
-function coerceFilter(name: string, spec: FieldSpec, raw: readonly string[]): Coerced {
-  const values: unknown[] = [];
-  for (const value of raw) {
-    if (spec.type === 'string') values.push(value);
-    else if (spec.type === 'integer') {
-      if (!/^[-+]?\d{1,15}$/.test(value.trim())) {
-        return queryError(400, 'InvalidInput', `Invalid input for operation: '${value}' is not an integer (filter ${name}).`);
-      }
-      values.push(Number(value));
-    } else {
-      const lowered = value.trim().toLowerCase();
-      if (lowered === 'true' || lowered === '1') values.push(true);
-      else if (lowered === 'false' || lowered === '0') values.push(false);
-      else
-        return queryError(400, 'InvalidInput', `Invalid input for operation: '${value}' cannot be converted to boolean (filter ${name}).`);
-    }
-  }
-  return { values };
-}
 
 /** `?fields=a&fields=b` keeps exactly the asked fields that exist; no fields keeps all. */
 function project(resource: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
@@ -38,8 +26,18 @@ function project(resource: Record<string, unknown>, fields: readonly string[]): 
 }
 
 /**
+ * Octavia sorts and pages a null as the type's empty value (pagination.py's default), so a
+ * nullable sort key neither loses rows across pages nor sorts differently on the two databases.
+ */
+const NULL_SORTS_AS: Readonly<Record<FieldSpec['type'], unknown>> = { string: '', integer: 0, boolean: false, json: '' };
+
+const sortable = ({ column, spec }: { column: string; spec: FieldSpec }): string =>
+  spec.nullable ? `COALESCE(r.${column}, ${spec.type === 'integer' ? 0 : spec.type === 'boolean' ? 'false' : "''"})` : `r.${column}`;
+
+/**
  * Answers the api's reads from the read-model tables: tenant scoping as Neutron's default
- * policy has it, filters on any scalar field, `fields` projection, ordered by id.
+ * policy has it, filters (list-filters.ts), `fields` projection, sorting and keyset pages
+ * (ordered by id unless sorted), and the data plane's counters.
  */
 export class QueryService {
   constructor(private readonly db: DataSource) {}
@@ -47,32 +45,36 @@ export class QueryService {
   async list(query: ListQuery): Promise<ListReply> {
     if (!isCollection(query.collection)) return queryError(400, 'InvalidInput', `Unknown collection ${String(query.collection)}.`);
     const table = RESOURCE_TABLES[query.collection];
+    const octavia = OCTAVIA_COLLECTIONS.has(query.collection);
     const builder = this.visible(query.collection, query.tenantId);
-    let index = 0;
-    for (const [name, raw] of Object.entries(query.filters)) {
-      const spec = table.fields.get(name);
-      // Neutron ignores filters it does not know and cannot filter on lists or objects.
-      if (!spec || spec.type === 'json' || raw.length === 0) continue;
-      const coerced = coerceFilter(name, spec, raw);
-      if ('error' in coerced) return coerced;
-      const parameter = `filter${index++}`;
-      builder.andWhere(`r.${spec.column} IN (:...${parameter})`, { [parameter]: coerced.values });
-    }
-    const order: { column: string; dir: 'asc' | 'desc' }[] = [];
+    const conditions = filterConditions(query, this.dialect);
+    if ('error' in conditions) return conditions;
+    for (const condition of conditions) builder.andWhere(condition.sql, condition.parameters);
+    const order: { column: string; spec: FieldSpec; dir: 'asc' | 'desc' }[] = [];
     for (const { key, dir } of query.sort ?? []) {
       const spec = table.fields.get(key);
-      if (!spec || spec.type === 'json') return queryError(400, 'HTTPBadRequest', `Attribute '${key}' not allowed in sort.`);
-      if (key !== 'id') order.push({ column: spec.column, dir });
+      if (!spec || spec.type === 'json') {
+        return octavia
+          ? queryError(400, 'InvalidSortKey', `Supplied sort key '${key}' is not valid.`)
+          : queryError(400, 'HTTPBadRequest', `Attribute '${key}' not allowed in sort.`);
+      }
+      if (key !== 'id') order.push({ column: spec.column, spec, dir });
     }
-    order.push({ column: 'id', dir: query.sort?.find((s) => s.key === 'id')?.dir ?? 'asc' });
+    const idSpec = table.fields.get('id') as FieldSpec;
+    order.push({ column: 'id', spec: idSpec, dir: query.sort?.find((s) => s.key === 'id')?.dir ?? 'asc' });
     const page = query.page;
     // Reading backwards (page_reverse) flips every direction; the page is put back in order below.
     const flip = (dir: 'asc' | 'desc'): 'ASC' | 'DESC' => ((dir === 'asc') !== !!page?.pageReverse ? 'ASC' : 'DESC');
     if (page?.marker) {
       // Only a row the tenant may see can be a marker: another tenant's id must fail like a missing one.
       const marker = await this.visible(query.collection, query.tenantId).andWhere('r.id = :marker', { marker: page.marker }).getOne();
-      if (!marker) return queryError(400, 'HTTPBadRequest', `Invalid marker ${page.marker}: no such ${query.collection} item.`);
+      if (!marker) {
+        return octavia
+          ? queryError(400, 'InvalidMarker', `Supplied pagination marker '${page.marker}' is not valid.`)
+          : queryError(400, 'HTTPBadRequest', `Invalid marker ${page.marker}: no such ${query.collection} item.`);
+      }
       const values = marker as unknown as Record<string, unknown>;
+      const markerValue = (o: (typeof order)[number]) => values[o.column] ?? NULL_SORTS_AS[o.spec.type];
       // Keyset pagination: rows strictly after the marker in the (possibly flipped) sort order.
       builder.andWhere(
         new Brackets((or) => {
@@ -81,15 +83,15 @@ export class QueryService {
               new Brackets((and) => {
                 order
                   .slice(0, i)
-                  .forEach((prev, j) => and.andWhere(`r.${prev.column} = :m${i}_${j}`, { [`m${i}_${j}`]: values[prev.column] }));
-                and.andWhere(`r.${o.column} ${flip(o.dir) === 'ASC' ? '>' : '<'} :m${i}`, { [`m${i}`]: values[o.column] });
+                  .forEach((prev, j) => and.andWhere(`${sortable(prev)} = :m${i}_${j}`, { [`m${i}_${j}`]: markerValue(prev) }));
+                and.andWhere(`${sortable(o)} ${flip(o.dir) === 'ASC' ? '>' : '<'} :m${i}`, { [`m${i}`]: markerValue(o) });
               }),
             );
           });
         }),
       );
     }
-    order.forEach((o, i) => (i === 0 ? builder.orderBy(`r.${o.column}`, flip(o.dir)) : builder.addOrderBy(`r.${o.column}`, flip(o.dir))));
+    order.forEach((o, i) => (i === 0 ? builder.orderBy(sortable(o), flip(o.dir)) : builder.addOrderBy(sortable(o), flip(o.dir))));
     if (page && page.limit > 0) builder.take(page.limit + 1);
     const rows = await builder.getMany();
     const more = !!page && page.limit > 0 && rows.length > page.limit;
@@ -120,6 +122,49 @@ export class QueryService {
     };
   }
 
+  /** A v2 listener's counters: null when the listener does not exist for this tenant; zeros until the data plane reports. */
+  async listenerStats(query: ListenerStatsQuery): Promise<OctaviaStatsReply> {
+    const listener = await this.visible('listeners', query.tenantId).andWhere('r.id = :id', { id: query.listenerId }).getOne();
+    if (!listener) return { stats: null };
+    return { stats: await this.sumOfListeners([query.listenerId]) };
+  }
+
+  /** A v2 load balancer's counters: the sum over its listeners, as Octavia answers them. */
+  async loadBalancerStats(query: LoadBalancerStatsQuery): Promise<OctaviaStatsReply> {
+    const loadBalancer = await this.visible('loadbalancers', query.tenantId).andWhere('r.id = :id', { id: query.loadBalancerId }).getOne();
+    if (!loadBalancer) return { stats: null };
+    // The load balancer's own list, not the samples' loadbalancer_id: a deleted listener's last sample no longer counts.
+    const listeners = RESOURCE_TABLES.loadbalancers.toResource(loadBalancer).listeners as { id: string }[];
+    return { stats: await this.sumOfListeners(listeners.map((listener) => listener.id)) };
+  }
+
+  /** Every project that owns an object of any collection (v1 or v2). */
+  async projects(): Promise<ProjectsReply> {
+    const owned = Object.values(RESOURCE_TABLES)
+      .filter((table) => table.fields.has('tenant_id'))
+      .map((table) => `SELECT DISTINCT tenant_id FROM ${table.collection}`);
+    const rows = (await this.db.query(`${owned.join(' UNION ')} ORDER BY tenant_id`)) as { tenant_id: string }[];
+    return { projects: rows.map((row) => row.tenant_id) };
+  }
+
+  private async sumOfListeners(listenerIds: readonly string[]): Promise<OctaviaStats> {
+    const stats: { -readonly [K in keyof OctaviaStats]: number } = {
+      bytes_in: 0,
+      bytes_out: 0,
+      active_connections: 0,
+      total_connections: 0,
+      request_errors: 0,
+    };
+    if (listenerIds.length === 0) return stats;
+    const samples = await this.db.getRepository(ListenerStats).findBy({ listener_id: In([...listenerIds]) });
+    for (const sample of samples) for (const key of Object.keys(stats) as (keyof OctaviaStats)[]) stats[key] += sample[key];
+    return stats;
+  }
+
+  private get dialect(): SqlDialect {
+    return this.db.options.type === 'postgres' ? 'postgres' : 'sqlite';
+  }
+
   /**
    * Rows the tenant may see (null = admin, every row). Like Neutron's default policy, shared
    * and external networks are visible to every tenant, and so are the subnets of shared ones.
@@ -137,6 +182,18 @@ export class QueryService {
       const shared = builder.subQuery().select('n.id').from(RESOURCE_TABLES.networks.entity, 'n').where('n.shared = :yes').getQuery();
       return builder.where(new Brackets((or) => or.where('r.tenant_id = :tenant', params).orWhere(`r.network_id IN ${shared}`)));
     }
+    if (collection === 'amphorae') {
+      // An amphora is its load balancer's: a project sees the amphorae of its own load balancers.
+      const own = builder
+        .subQuery()
+        .select('l.id')
+        .from(RESOURCE_TABLES.loadbalancers.entity, 'l')
+        .where('l.tenant_id = :tenant')
+        .getQuery();
+      return builder.where(`r.loadbalancer_id IN ${own}`, params);
+    }
+    // A collection without tenants (nodes) belongs to no project.
+    if (!RESOURCE_TABLES[collection].fields.has('tenant_id')) return builder.where('1 = 0');
     return builder.where('r.tenant_id = :tenant', params);
   }
 }

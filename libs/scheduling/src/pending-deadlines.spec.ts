@@ -89,7 +89,12 @@ function watch(events: EventEnvelope[]): PendingWatch {
   return w;
 }
 const due = (events: EventEnvelope[], seconds: number, instance?: LiveInstance): DeadlineCommand[] =>
-  watch(events).overdue({ now: T0 + seconds * 1000, deadlineMs: DEADLINE, instanceOf: () => instance });
+  watch(events).overdue({
+    now: T0 + seconds * 1000,
+    deadlineMs: DEADLINE,
+    instanceOf: () => instance,
+    instanceOfLoadBalancer: () => instance,
+  });
 const expired = (commands: DeadlineCommand[]) => commands.map((c) => `${c.aggregate}/${c.id}`);
 
 const instance = (change: Partial<LiveInstance> = {}): LiveInstance => ({
@@ -206,7 +211,8 @@ describe('PendingWatch', () => {
   it("keeps a description within Neutron's 255 characters and says a fractional deadline as such", () => {
     const w = watch([vipCreated(0)]);
     const long = instance({ placements: [active], rendered, failures: { 'vm-a': 'x'.repeat(400) } });
-    const [expiry] = w.overdue({ now: T0 + 2000, deadlineMs: 1500, instanceOf: () => long });
+    const [expiry] = w.overdue({ now: T0 + 2000, deadlineMs: 1500, instanceOf: () => long, instanceOfLoadBalancer: () => undefined });
+    if (expiry.aggregate === 'loadbalancer') throw new Error('a VIP expires as a VIP');
     expect(expiry.command.data.statusDescription).toHaveLength(255);
     expect(expiry.command.data.statusDescription.startsWith('PENDING_CREATE for longer than 1.5 s: waiting for compute node node-1')).toBe(
       true,

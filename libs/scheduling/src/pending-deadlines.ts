@@ -5,11 +5,14 @@ import {
   fold,
   isProvisioning,
   type LbStatus,
+  type LoadBalancerEvent,
+  type RecordLoadBalancerError,
   poolDecider,
   type PoolState,
   type ServiceInstanceState,
   vipDecider,
   type VipState,
+  upcastTo,
 } from '@lbaas/domain';
 
 type LiveInstance = Extract<ServiceInstanceState, { kind: 'live' }>;
@@ -17,22 +20,40 @@ type LiveInstance = Extract<ServiceInstanceState, { kind: 'live' }>;
 /** Neutron's column for status_description is 255 characters. */
 const DESCRIPTION_LIMIT = 255;
 
-/** An object waiting for the data plane, since the event that started the wait. */
-export interface PendingWait {
-  readonly aggregate: 'vip' | 'pool';
-  readonly id: string;
-  readonly status: LbStatus;
-  /** The VIP whose service instance deploys the object: the VIP itself, or the pool's VIP. */
-  readonly vipId: string;
-  /** The `occurredAt` of that event: the deadline derives from the log, so a rebuilt watch agrees. */
+interface WaitStart {
+  /** The `occurredAt` of the event that started the wait: the deadline derives from the log, so a rebuilt watch agrees. */
   readonly since: string;
   /** That event: the expiry carries its correlation id, so the request that started the wait finds its end. */
   readonly cause: { readonly id: string; readonly correlationId: string };
 }
 
+/** An object waiting for the data plane, since the event that started the wait. */
+export type PendingWait =
+  | (WaitStart & {
+      readonly aggregate: 'vip' | 'pool';
+      readonly id: string;
+      readonly status: LbStatus;
+      /** The VIP whose service instance deploys the object: the VIP itself, or the pool's VIP. */
+      readonly vipId: string;
+    })
+  | (WaitStart & {
+      readonly aggregate: 'loadbalancer';
+      readonly id: string;
+      readonly status: 'PENDING_CREATE' | 'PENDING_UPDATE';
+      /** The revision the data plane has to serve to end the wait. */
+      readonly revision: number;
+    });
+
 export type DeadlineCommand =
   | { readonly aggregate: 'vip'; readonly id: string; readonly command: ExpireVipPending; readonly cause: PendingWait['cause'] }
-  | { readonly aggregate: 'pool'; readonly id: string; readonly command: ExpirePoolPending; readonly cause: PendingWait['cause'] };
+  | { readonly aggregate: 'pool'; readonly id: string; readonly command: ExpirePoolPending; readonly cause: PendingWait['cause'] }
+  /** Decided again on the load balancer's stream only while it is still pending (the scheduler checks the state it reads). */
+  | {
+      readonly aggregate: 'loadbalancer';
+      readonly id: string;
+      readonly command: RecordLoadBalancerError;
+      readonly cause: PendingWait['cause'];
+    };
 
 export interface DeadlineContext {
   /** Milliseconds since the epoch. */
@@ -40,6 +61,35 @@ export interface DeadlineContext {
   readonly deadlineMs: number;
   /** The live service instance of a VIP, if there is one. */
   readonly instanceOf: (vipId: string) => LiveInstance | undefined;
+  /** The live service instance of a load balancer, if there is one. */
+  readonly instanceOfLoadBalancer: (loadBalancerId: string) => LiveInstance | undefined;
+}
+
+/**
+ * A load balancer's provisioning as events.ts describes it, folded from payloads: a change raises
+ * the revision and leaves it pending (PENDING_CREATE until first served), the data plane serving
+ * the latest revision makes it ACTIVE, a failure ERROR.
+ */
+interface LoadBalancerProvisioning {
+  readonly revision: number;
+  readonly status: 'PENDING_CREATE' | 'PENDING_UPDATE' | 'ACTIVE' | 'ERROR';
+}
+
+function provisioningAfter(before: LoadBalancerProvisioning | undefined, event: LoadBalancerEvent): LoadBalancerProvisioning | undefined {
+  switch (event.type) {
+    case 'LoadBalancerCreated':
+      return before ?? { revision: 1, status: 'PENDING_CREATE' };
+    case 'LoadBalancerDeleted':
+      return undefined;
+    case 'LoadBalancerApplied':
+      return before && event.data.revision >= before.revision ? { ...before, status: 'ACTIVE' } : before;
+    case 'LoadBalancerErrored':
+      return before && { ...before, status: 'ERROR' };
+    case 'LbMemberHealthChanged':
+      return before;
+    default:
+      return before && { revision: before.revision + 1, status: before.status === 'PENDING_CREATE' ? 'PENDING_CREATE' : 'PENDING_UPDATE' };
+  }
 }
 
 /**
@@ -47,7 +97,7 @@ export interface DeadlineContext {
  * the VIP to a serving HAProxy has one owner (scheduler, config renderer, node agent), and the
  * first unfinished step names it.
  */
-export function awaitedStep(si: LiveInstance | undefined): string {
+export function awaitedStep(si: LiveInstance | undefined, revision: number | null = null): string {
   if (!si) return 'the scheduler to create its service instance';
   const active = si.placements.find((p) => p.role === 'active');
   if (!active)
@@ -57,13 +107,16 @@ export function awaitedStep(si: LiveInstance | undefined): string {
   }
   const rendered = si.rendered.find((r) => r.vmId === active.vmId);
   if (!rendered) return 'the config renderer to render its configuration';
+  if (revision !== null && (si.renderedRevision ?? 0) < revision) return `the config renderer to render revision ${revision}`;
   const failure = si.failures[active.vmId];
   if (failure !== undefined) return `compute node ${active.nodeId} to apply its active placement (it failed: ${failure})`;
   const applied = si.applied[active.vmId];
   if (!applied || applied.haproxyHash !== rendered.haproxyHash || applied.keepalivedHash !== rendered.keepalivedHash) {
     return `compute node ${active.nodeId} to apply its active placement ${active.vmId}`;
   }
-  return `compute node ${active.nodeId} to report its active placement serving`;
+  return revision === null
+    ? `compute node ${active.nodeId} to report its active placement serving`
+    : `compute node ${active.nodeId} to report its active placement serving revision ${revision}`;
 }
 
 /**
@@ -75,6 +128,7 @@ export function awaitedStep(si: LiveInstance | undefined): string {
 export class PendingWatch {
   private readonly vips = new Map<string, VipState>();
   private readonly pools = new Map<string, PoolState>();
+  private readonly loadBalancers = new Map<string, LoadBalancerProvisioning>();
   private readonly waits = new Map<string, PendingWait>();
 
   apply(event: EventEnvelope): void {
@@ -90,7 +144,26 @@ export class PendingWatch {
         event,
         pool.kind === 'live' && pool.vipId !== null && isProvisioning(pool.status) ? { status: pool.status, vipId: pool.vipId } : null,
       );
+    } else if (event.aggregate === 'loadbalancer') {
+      const typed = upcastTo('loadbalancer', event);
+      if (typed !== null) this.applyLoadBalancer(event, typed);
     }
+  }
+
+  private applyLoadBalancer(event: EventEnvelope, typed: LoadBalancerEvent): void {
+    const after = provisioningAfter(this.loadBalancers.get(event.aggregateId), typed);
+    const key = `loadbalancer/${event.aggregateId}`;
+    if (after) this.loadBalancers.set(event.aggregateId, after);
+    else this.loadBalancers.delete(event.aggregateId);
+    if (after?.status !== 'PENDING_CREATE' && after?.status !== 'PENDING_UPDATE') {
+      this.waits.delete(key);
+      return;
+    }
+    const before = this.waits.get(key);
+    // Changes while pending go on with the same wait, at the new revision.
+    const start: WaitStart =
+      before?.status === after.status ? before : { since: event.occurredAt, cause: { id: event.id, correlationId: event.correlationId } };
+    this.waits.set(key, { ...start, aggregate: 'loadbalancer', id: event.aggregateId, status: after.status, revision: after.revision });
   }
 
   /** Every object waiting now, oldest first. */
@@ -103,11 +176,26 @@ export class PendingWatch {
     const due: DeadlineCommand[] = [];
     for (const wait of this.pending()) {
       if (ctx.now - Date.parse(wait.since) <= ctx.deadlineMs) continue;
-      const description =
-        `${wait.status} for longer than ${formatSeconds(ctx.deadlineMs)}: waiting for ${awaitedStep(ctx.instanceOf(wait.vipId))}`.slice(
-          0,
-          DESCRIPTION_LIMIT,
-        );
+      const awaited =
+        wait.aggregate === 'loadbalancer'
+          ? awaitedStep(ctx.instanceOfLoadBalancer(wait.id), wait.revision)
+          : awaitedStep(ctx.instanceOf(wait.vipId));
+      const description = `${wait.status} for longer than ${formatSeconds(ctx.deadlineMs)}: waiting for ${awaited}`.slice(
+        0,
+        DESCRIPTION_LIMIT,
+      );
+      if (wait.aggregate === 'loadbalancer') {
+        due.push({
+          aggregate: 'loadbalancer',
+          id: wait.id,
+          command: {
+            type: 'RecordLoadBalancerError',
+            data: { loadBalancerId: wait.id, reason: description, at: new Date(ctx.now).toISOString() },
+          },
+          cause: wait.cause,
+        });
+        continue;
+      }
       due.push(
         wait.aggregate === 'vip'
           ? {
@@ -133,14 +221,14 @@ export class PendingWatch {
   }
 
   /** A wait goes on while status and VIP stay the same; another status or VIP is a new wait, with a new start. */
-  private track(aggregate: PendingWait['aggregate'], event: EventEnvelope, now: { status: LbStatus; vipId: string } | null): void {
+  private track(aggregate: 'vip' | 'pool', event: EventEnvelope, now: { status: LbStatus; vipId: string } | null): void {
     const key = `${aggregate}/${event.aggregateId}`;
     if (now === null) {
       this.waits.delete(key);
       return;
     }
     const before = this.waits.get(key);
-    if (before && before.status === now.status && before.vipId === now.vipId) return;
+    if (before && before.aggregate !== 'loadbalancer' && before.status === now.status && before.vipId === now.vipId) return;
     this.waits.set(key, {
       aggregate,
       id: event.aggregateId,

@@ -32,6 +32,7 @@ function harness(seed = 7) {
     random,
     newVmId: () => `vm-${++vm}`,
     instanceIdFor: (vipId) => `si-${vipId}`,
+    instanceIdForLoadBalancer: (loadBalancerId) => `si-lb-${loadBalancerId}`,
     now: new Date((clock += 1000)),
   });
   const nodes = (...ids: string[]) =>

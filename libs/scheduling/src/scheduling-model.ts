@@ -1,6 +1,8 @@
 import {
   type EventEnvelope,
   fold,
+  type InstanceSource,
+  type LoadBalancerCommand,
   type NodeCommand,
   nodeDecider,
   type NodeState,
@@ -11,13 +13,15 @@ import {
   type VipState,
 } from '@lbaas/domain';
 import { AddressPool } from './address-pool';
+import { type FailoverRequest, failoverReason, failoverRequestFor, LoadBalancerSources } from './load-balancer-sources';
 
 type LiveInstance = Extract<ServiceInstanceState, { kind: 'live' }>;
 type LiveVip = Extract<VipState, { kind: 'live' }>;
 
 export type PlannedCommand =
   | { readonly aggregate: 'serviceinstance'; readonly id: string; readonly command: ServiceInstanceCommand }
-  | { readonly aggregate: 'node'; readonly id: string; readonly command: NodeCommand };
+  | { readonly aggregate: 'node'; readonly id: string; readonly command: NodeCommand }
+  | { readonly aggregate: 'loadbalancer'; readonly id: string; readonly command: LoadBalancerCommand };
 
 export interface PlanningContext {
   /** Uniform in [0, 1): picks among equally loaded nodes. */
@@ -25,6 +29,8 @@ export interface PlanningContext {
   readonly newVmId: () => string;
   /** The instance of a VIP; derived from the VIP's id so that two schedulers name it alike. */
   readonly instanceIdFor: (vipId: string) => string;
+  /** The instance of a load balancer, derived from its id likewise. */
+  readonly instanceIdForLoadBalancer: (loadBalancerId: string) => string;
   readonly now: Date;
 }
 
@@ -33,13 +39,14 @@ const VRID_COUNT = 255;
 export const NO_LIVE_NODE = 'no live compute node to place the instance on';
 
 /**
- * The scheduler's view of the log: VIPs, service instances and compute nodes, folded with the
- * domain's own evolve, plus the indexes placement needs (load per node, instances per node,
+ * The scheduler's view of the log: VIPs, load balancers, service instances and compute nodes
+ * (VIPs, instances and nodes folded with the domain's own evolve), plus the indexes placement needs (load per node, instances per node,
  * router ids and VRRP addresses in use). `apply` marks what an event affects; `plan` decides
  * only for those, so a steady log costs nothing and a node loss costs its instances.
  */
 export class SchedulingModel {
   readonly vips = new Map<string, LiveVip>();
+  readonly loadBalancers = new LoadBalancerSources();
   readonly instances = new Map<string, LiveInstance>();
   readonly nodes = new Map<string, Extract<NodeState, { kind: 'live' }>>();
   private readonly load = new Map<string, number>();
@@ -48,6 +55,11 @@ export class SchedulingModel {
   private readonly addresses: AddressPool;
   private readonly deletedInstances = new Set<string>();
   private readonly dirtyVips = new Set<string>();
+  private readonly dirtyLoadBalancers = new Set<string>();
+  /** Load balancer id -> its instance's id, once the instance is in the log. */
+  private readonly instanceOfLoadBalancer = new Map<string, string>();
+  /** Operators' failover requests by instance, until the active they asked to move has moved (or cannot). */
+  private readonly failovers = new Map<string, FailoverRequest[]>();
   private readonly dirtyInstances = new Set<string>();
   /** Instances with fewer than two placements: a node that comes back may protect them. */
   private readonly unprotected = new Set<string>();
@@ -64,6 +76,8 @@ export class SchedulingModel {
         return this.applyInstance(event.aggregateId, event);
       case 'node':
         return this.applyNode(event.aggregateId, event);
+      case 'loadbalancer':
+        return this.applyLoadBalancer(event);
       default:
         return undefined;
     }
@@ -71,14 +85,21 @@ export class SchedulingModel {
 
   /** Marks a planned command's subject again after its execution failed, so the next plan retries it. */
   retry(planned: PlannedCommand): void {
+    if (planned.aggregate === 'loadbalancer') {
+      const instanceId = this.instanceOfLoadBalancer.get(planned.id);
+      if (instanceId !== undefined) this.dirtyInstances.add(instanceId);
+      return;
+    }
     if (planned.aggregate !== 'serviceinstance') return;
     this.dirtyInstances.add(planned.id);
-    if (planned.command.type === 'CreateServiceInstance' && planned.command.data.source.kind === 'vip')
-      this.dirtyVips.add(planned.command.data.source.vipId);
+    if (planned.command.type !== 'CreateServiceInstance') return;
+    const { source } = planned.command.data;
+    if (source.kind === 'vip') this.dirtyVips.add(source.vipId);
+    else this.dirtyLoadBalancers.add(source.loadBalancerId);
   }
 
   get pendingWork(): boolean {
-    return this.dirtyVips.size > 0 || this.dirtyInstances.size > 0;
+    return this.dirtyVips.size > 0 || this.dirtyLoadBalancers.size > 0 || this.dirtyInstances.size > 0;
   }
 
   liveNodes(): string[] {
@@ -96,6 +117,23 @@ export class SchedulingModel {
     this.dirtyVips.add(id);
   }
 
+  /** The live instance that serves a load balancer, if the log has one. */
+  instanceOf(loadBalancerId: string): LiveInstance | undefined {
+    const id = this.instanceOfLoadBalancer.get(loadBalancerId);
+    return id === undefined ? undefined : this.instances.get(id);
+  }
+
+  private applyLoadBalancer(event: EventEnvelope): void {
+    const touch = this.loadBalancers.apply(event);
+    if (touch.kind === 'source') this.dirtyLoadBalancers.add(touch.loadBalancerId);
+    if (touch.kind !== 'failover') return;
+    const si = this.instanceOf(touch.loadBalancerId);
+    const request = failoverRequestFor(touch, si);
+    if (!si || !request) return;
+    this.failovers.set(si.id, [...(this.failovers.get(si.id) ?? []), request]);
+    this.dirtyInstances.add(si.id);
+  }
+
   private applyInstance(id: string, event: EventEnvelope): void {
     if (this.deletedInstances.has(id)) return;
     const before = this.instances.get(id);
@@ -104,8 +142,11 @@ export class SchedulingModel {
     if (after.kind === 'live') {
       this.instances.set(id, after);
       this.index(after);
+      if (after.source.kind === 'loadbalancer') this.instanceOfLoadBalancer.set(after.source.loadBalancerId, id);
     } else {
       this.instances.delete(id);
+      this.failovers.delete(id);
+      if (before?.source.kind === 'loadbalancer') this.instanceOfLoadBalancer.delete(before.source.loadBalancerId);
       if (after.kind === 'deleted') this.deletedInstances.add(id);
     }
     this.dirtyInstances.add(id);
@@ -165,63 +206,71 @@ export class SchedulingModel {
     const live = this.liveNodes();
     const at = ctx.now.toISOString();
 
-    const vipIds = [...this.dirtyVips];
-    this.dirtyVips.clear();
     const instanceIds = new Set(this.dirtyInstances);
     this.dirtyInstances.clear();
     const fresh = new Map<string, LiveInstance>();
-
-    for (const vipId of vipIds) {
-      const instanceId = ctx.instanceIdFor(vipId);
-      const vip = this.vips.get(vipId);
-      const si = this.instances.get(instanceId);
+    const create = (instanceId: string, tenantId: string, source: InstanceSource): void => {
       instanceIds.add(instanceId);
-      if (!vip || si || this.deletedInstances.has(instanceId)) continue;
-      const create: ServiceInstanceCommand = {
+      if (this.instances.has(instanceId) || this.deletedInstances.has(instanceId)) return;
+      const command: ServiceInstanceCommand = {
         type: 'CreateServiceInstance',
-        data: {
-          instanceId,
-          tenantId: vip.tenantId,
-          source: { kind: 'vip', vipId, poolId: vip.poolId },
-          createTs: ctx.now.getTime() * 1000,
-          virtualRouterId: this.takeVrid(),
-        },
+        data: { instanceId, tenantId, source, createTs: ctx.now.getTime() * 1000, virtualRouterId: this.takeVrid() },
       };
-      const state = simulate(serviceInstanceDecider.initialState, create);
-      if (state.kind !== 'live') continue;
+      const state = simulate(serviceInstanceDecider.initialState, command);
+      if (state.kind !== 'live') return;
       this.vridUse[state.virtualRouterId]++;
-      commands.push({ aggregate: 'serviceinstance', id: instanceId, command: create });
+      commands.push({ aggregate: 'serviceinstance', id: instanceId, command });
       fresh.set(instanceId, state);
+    };
+
+    for (const vipId of this.dirtyVips) {
+      const vip = this.vips.get(vipId);
+      const instanceId = ctx.instanceIdFor(vipId);
+      if (vip) create(instanceId, vip.tenantId, { kind: 'vip', vipId, poolId: vip.poolId });
+      else instanceIds.add(instanceId);
     }
+    this.dirtyVips.clear();
+    for (const loadBalancerId of this.dirtyLoadBalancers) {
+      const lb = this.loadBalancers.all.get(loadBalancerId);
+      const instanceId = ctx.instanceIdForLoadBalancer(loadBalancerId);
+      if (lb) create(instanceId, lb.projectId, { kind: 'loadbalancer', loadBalancerId, vipAddress: lb.vipAddress });
+      else instanceIds.add(instanceId);
+    }
+    this.dirtyLoadBalancers.clear();
 
     for (const instanceId of instanceIds) {
       let state: ServiceInstanceState | undefined = fresh.get(instanceId) ?? this.instances.get(instanceId);
       if (!state || state.kind !== 'live') continue;
-      const push = (command: ServiceInstanceCommand): void => {
+      const push = (command: ServiceInstanceCommand): boolean => {
         const next = simulate(state as ServiceInstanceState, command);
-        if (next === state) return;
+        if (next === state) return false;
         commands.push({ aggregate: 'serviceinstance', id: instanceId, command });
         state = next;
+        return true;
       };
       const source = state.source;
       if (source.kind === 'vip') {
         const vip = this.vips.get(source.vipId);
         if (!vip) push({ type: 'RequestInstanceDeletion', data: { instanceId } });
         else if (vip.poolId !== source.poolId) push({ type: 'ChangeInstancePool', data: { instanceId, poolId: vip.poolId } });
+      } else if (!this.loadBalancers.all.has(source.loadBalancerId)) {
+        push({ type: 'RequestInstanceDeletion', data: { instanceId } });
       }
       for (const p of [...(state.kind === 'live' ? state.placements : [])]) {
         if (this.nodes.get(p.nodeId)?.alive !== true) {
           push({ type: 'HandleNodeLost', data: { instanceId, nodeId: p.nodeId, reason: `compute node ${p.nodeId} was lost`, at } });
         }
       }
+      this.planFailovers(instanceId, () => state, push);
       if (state.kind !== 'live' || state.deleting) continue;
+      // A new standby goes elsewhere than the placement a failover moved away from, while another node can take it.
+      const last = state.history.at(-1);
+      const avoid = last?.event === 'failed_over' ? last.fromNode : null;
       while (state.kind === 'live' && state.placements.length < 2) {
         const taken = new Set(state.placements.map((p) => p.nodeId));
-        const nodeId = leastLoaded(
-          live.filter((n) => !taken.has(n)),
-          loadOf,
-          ctx.random,
-        );
+        const free = live.filter((n) => !taken.has(n));
+        const preferred = free.filter((n) => n !== avoid);
+        const nodeId = leastLoaded(preferred.length > 0 ? preferred : free, loadOf, ctx.random);
         const vrrpAddress = nodeId === null ? null : this.addresses.take();
         if (nodeId === null || vrrpAddress === null) break;
         push({ type: 'PlaceInstance', data: { instanceId, vmId: ctx.newVmId(), nodeId, vrrpAddress, at } });
@@ -229,8 +278,45 @@ export class SchedulingModel {
       }
       if (state.kind === 'live' && state.placements.length === 0)
         push({ type: 'MarkUnplaceable', data: { instanceId, reason: NO_LIVE_NODE } });
+      if (state.kind === 'live') commands.push(...this.unplaceableReport(state, at));
     }
     return commands;
+  }
+
+  /**
+   * FailOverInstance for each operator's request whose active has not moved yet; a request whose
+   * active has moved (its failover was appended, or a node loss moved it) or that has no standby
+   * to move to is done.
+   */
+  private planFailovers(
+    instanceId: string,
+    current: () => ServiceInstanceState | undefined,
+    push: (command: ServiceInstanceCommand) => boolean,
+  ): void {
+    const requests = this.failovers.get(instanceId) ?? [];
+    const open = requests.filter((r) => {
+      const si = current();
+      const active = si?.kind === 'live' ? si.placements.find((p) => p.role === 'active') : undefined;
+      if (si?.kind !== 'live' || si.deleting || active?.vmId !== r.fromVmId) return false;
+      return push({ type: 'FailOverInstance', data: { instanceId, reason: failoverReason(r.requestId), at: r.at } });
+    });
+    if (open.length > 0) this.failovers.set(instanceId, open);
+    else this.failovers.delete(instanceId);
+  }
+
+  /** A load balancer's instance that no node can take says so on the load balancer (once per reason), as its status would otherwise wait for the deadline. */
+  private unplaceableReport(si: LiveInstance, at: string): PlannedCommand[] {
+    if (si.source.kind !== 'loadbalancer' || si.deleting || si.placements.length > 0 || si.unplaceableReason === null) return [];
+    const { loadBalancerId } = si.source;
+    const lb = this.loadBalancers.all.get(loadBalancerId);
+    if (!lb || lb.errorReason === si.unplaceableReason) return [];
+    return [
+      {
+        aggregate: 'loadbalancer',
+        id: loadBalancerId,
+        command: { type: 'RecordLoadBalancerError', data: { loadBalancerId, reason: si.unplaceableReason, at } },
+      },
+    ];
   }
 }
 

@@ -2,6 +2,7 @@ import {
   type AggregateType,
   type DomainEvent,
   type EventEnvelope,
+  type LoadBalancerCommand,
   nodeDecider,
   type NodeState,
   serviceInstanceDecider,
@@ -17,6 +18,10 @@ import { type PlannedCommand, type PlanningContext, SchedulingModel } from './sc
 export class SchedulingSimulation {
   readonly model: SchedulingModel;
   readonly log: EventEnvelope[] = [];
+  /** What the scheduler asked of load balancers' streams. */
+  readonly loadBalancerCommands: { readonly id: string; readonly command: LoadBalancerCommand }[] = [];
+  /** The load balancer's answer to such a command, recorded as its stream would hold it; the domain's decider is not this library's to run. */
+  answerLoadBalancer: (id: string, command: LoadBalancerCommand) => readonly DomainEvent<string, number, unknown>[] = () => [];
   private readonly instanceStates = new Map<string, ServiceInstanceState>();
   private readonly nodeStates = new Map<string, NodeState>();
 
@@ -24,8 +29,8 @@ export class SchedulingSimulation {
     this.model = new SchedulingModel(vrrpCidr);
   }
 
-  /** Appends events of other writers (the api's VIPs, agents' releases) as they would reach the scheduler. */
-  record(aggregate: AggregateType, aggregateId: string, events: readonly DomainEvent<string, number, unknown>[]): void {
+  /** Appends events of other writers (the api's VIPs, agents' releases) as they would reach the scheduler; returns the last event's id. */
+  record(aggregate: AggregateType, aggregateId: string, events: readonly DomainEvent<string, number, unknown>[]): string {
     for (const e of events) {
       const envelope: EventEnvelope = {
         id: `e${this.log.length + 1}`,
@@ -48,6 +53,7 @@ export class SchedulingSimulation {
       }
       this.model.apply(envelope);
     }
+    return `e${this.log.length}`;
   }
 
   instanceState(id: string): ServiceInstanceState {
@@ -58,6 +64,13 @@ export class SchedulingSimulation {
   execute(commands: readonly PlannedCommand[]): number {
     let appended = 0;
     for (const planned of commands) {
+      if (planned.aggregate === 'loadbalancer') {
+        this.loadBalancerCommands.push({ id: planned.id, command: planned.command });
+        const answer = this.answerLoadBalancer(planned.id, planned.command);
+        this.record('loadbalancer', planned.id, answer);
+        appended += answer.length;
+        continue;
+      }
       let events: DomainEvent<string, number, unknown>[] = [];
       try {
         events =

@@ -70,7 +70,21 @@ export async function keystoneStep(...args: string[]): Promise<void> {
 
 export interface KeystoneIds {
   readonly projects: Readonly<Record<'admin' | 'service' | 'demo' | 'other', string>>;
-  readonly users: Readonly<Record<'admin' | 'lbaas' | 'demo' | 'demo-reader' | 'other', string>>;
+  readonly users: Readonly<
+    Record<
+      | 'admin'
+      | 'lbaas'
+      | 'demo'
+      | 'demo-reader'
+      | 'other'
+      | 'lb-member'
+      | 'lb-observer'
+      | 'lb-global-observer'
+      | 'lb-admin'
+      | 'other-lb-member',
+      string
+    >
+  >;
 }
 
 /** Runs scripts/keystone-seed.js on the Keystone at `url` with state in `dir`; the ids it made or found. */

@@ -9,6 +9,8 @@ import { keystoneProcess, keystoneStep, seedKeystone } from './keystone-process'
 const BUILT_WITHIN_MS = 180_000;
 /** The api's URL under `make up`, in the template's catalog so that copies seldom change it. */
 export const DEFAULT_API_URL = 'http://127.0.0.1:9696';
+/** The v2 (Octavia) api's URL under `make up` (LBAAS_OCTAVIA_PORT), likewise. */
+export const DEFAULT_OCTAVIA_URL = 'http://127.0.0.1:9876';
 /** A lock without the pid of its holder yet is this young at most. */
 const LOCK_PID_WRITTEN_WITHIN_MS = 5_000;
 
@@ -57,7 +59,7 @@ async function buildTemplate(ready: string): Promise<void> {
     const keystone = keystoneProcess(dir, port);
     await keystone.start();
     try {
-      await seedKeystone(dir, url, { apiUrl: DEFAULT_API_URL });
+      await seedKeystone(dir, url, { apiUrl: DEFAULT_API_URL, octaviaUrl: DEFAULT_OCTAVIA_URL });
     } finally {
       await keystone.stop();
     }

@@ -31,6 +31,7 @@ async function validate(keystone: KeystoneHandle, serviceToken: string, subject:
 
 const mode = (path: string): number => statSync(path).mode & 0o777;
 const API_URL = 'http://127.0.0.1:9696';
+const OCTAVIA_URL = 'http://127.0.0.1:9876';
 
 describe('startKeystone', () => {
   let keystone: KeystoneHandle;
@@ -50,7 +51,18 @@ describe('startKeystone', () => {
     const version = (await (await fetch(`${keystone.url}/v3`)).json()) as { version: { id: string } };
     expect(version.version.id).toMatch(/^v3\./);
     for (const file of [keystone.passwordFile, keystone.cloudsYaml, `${keystone.dir}/passwords.json`]) expect(mode(file)).toBe(0o600);
-    expect(Object.keys(keystone.passwords).sort()).toEqual(['admin', 'demo', 'demo-reader', 'lbaas', 'other']);
+    expect(Object.keys(keystone.passwords).sort()).toEqual([
+      'admin',
+      'demo',
+      'demo-reader',
+      'lb-admin',
+      'lb-global-observer',
+      'lb-member',
+      'lb-observer',
+      'lbaas',
+      'other',
+      'other-lb-member',
+    ]);
   });
 
   it('lets the openstack CLI issue a token with the clouds.yaml it wrote', async () => {
@@ -75,7 +87,43 @@ describe('startKeystone', () => {
       ['internal', API_URL],
       ['public', API_URL],
     ]);
-    expect(token?.catalog.find((s) => s.type === 'load-balancer')).toBeUndefined();
+    expect(
+      token?.catalog
+        .find((s) => s.type === 'load-balancer')
+        ?.endpoints.map((e) => [e.interface, e.url])
+        .sort(),
+    ).toEqual([
+      ['admin', OCTAVIA_URL],
+      ['internal', OCTAVIA_URL],
+      ['public', OCTAVIA_URL],
+    ]);
+  });
+
+  it('lists the load-balancer service octavia in the catalog through the openstack CLI', async () => {
+    const { stdout } = await run('/usr/bin/openstack', ['--os-cloud', 'lbaas-admin', 'catalog', 'list', '-f', 'json'], {
+      env: { ...process.env, OS_CLIENT_CONFIG_FILE: keystone.cloudsYaml },
+    });
+    const catalog = JSON.parse(stdout) as { Name: string; Type: string; Endpoints: { interface: string; url: string }[] }[];
+    const octavia = catalog.find((service) => service.Type === 'load-balancer');
+    expect(octavia?.Name).toBe('octavia');
+    expect(octavia?.Endpoints.map((e) => [e.interface, e.url]).sort()).toEqual([
+      ['admin', OCTAVIA_URL],
+      ['internal', OCTAVIA_URL],
+      ['public', OCTAVIA_URL],
+    ]);
+  });
+
+  it.each([
+    ['lb-member', 'demo', 'load-balancer_member'],
+    ['lb-observer', 'demo', 'load-balancer_observer'],
+    ['lb-global-observer', 'demo', 'load-balancer_global_observer'],
+    ['lb-admin', 'demo', 'load-balancer_admin'],
+    ['other-lb-member', 'other', 'load-balancer_member'],
+  ] as const)("gives Octavia's persona %s on %s the role %s alone, and a cloud for it", async (user, project, role) => {
+    const { token } = await validate(keystone, serviceToken, await keystone.token(user));
+    expect(token?.project.id).toBe(keystone.projects[project]);
+    expect(token?.roles.map((r) => r.name)).toEqual([role]);
+    expect(readFileSync(keystone.cloudsYaml, 'utf8')).toContain(`  lbaas-${user}:\n    auth:\n`);
   });
 
   it('gives demo-reader only the reader role on demo, and other its own project', async () => {
@@ -94,10 +142,10 @@ describe('startKeystone', () => {
   });
 
   it('moves the catalog when asked', async () => {
-    await keystone.setCatalog({ octaviaUrl: 'http://127.0.0.1:9876' });
+    await keystone.setCatalog({ octaviaUrl: 'http://127.0.0.1:19876' });
     const { token } = await validate(keystone, serviceToken, await keystone.token('demo'));
     expect(token?.catalog.find((s) => s.type === 'load-balancer')?.endpoints.map((e) => e.url)).toEqual(
-      Array(3).fill('http://127.0.0.1:9876'),
+      Array(3).fill('http://127.0.0.1:19876'),
     );
     expect(token?.catalog.find((s) => s.type === 'network')?.endpoints[0].url).toBe(API_URL);
   });

@@ -11,12 +11,12 @@ import {
   sweepOrphanedKeystones,
   uwsgiLog,
 } from './keystone-process';
-import { DEFAULT_API_URL, keystoneTemplate } from './keystone-template';
+import { DEFAULT_API_URL, DEFAULT_OCTAVIA_URL, keystoneTemplate } from './keystone-template';
 
 export type { KeystoneIds } from './keystone-process';
 
 /** The users the seed creates (scripts/keystone-seed.js), each with a password in passwords.json. */
-export type KeystoneUser = 'admin' | 'lbaas' | 'demo' | 'demo-reader' | 'other';
+export type KeystoneUser = keyof KeystoneIds['users'];
 
 /** The project each user's token is scoped to. */
 export const KEYSTONE_USER_PROJECT: Readonly<Record<KeystoneUser, keyof KeystoneIds['projects']>> = {
@@ -25,6 +25,11 @@ export const KEYSTONE_USER_PROJECT: Readonly<Record<KeystoneUser, keyof Keystone
   demo: 'demo',
   'demo-reader': 'demo',
   other: 'other',
+  'lb-member': 'demo',
+  'lb-observer': 'demo',
+  'lb-global-observer': 'demo',
+  'lb-admin': 'demo',
+  'other-lb-member': 'other',
 };
 
 /** A bound for a loaded machine: Keystone answers in well under a second. */
@@ -37,7 +42,7 @@ export interface KeystoneOptions {
   readonly tokenExpirationS?: number;
   /** Registered in the catalog as service neutron, type network; `make up`'s api by default. */
   readonly apiUrl?: string;
-  /** Registered in the catalog as service octavia, type load-balancer. */
+  /** Registered in the catalog as service octavia, type load-balancer; `make up`'s v2 api (127.0.0.1:9876) by default. */
   readonly octaviaUrl?: string;
 }
 
@@ -52,7 +57,10 @@ export interface KeystoneHandle {
   /** The service user lbaas's password, mode 0600 (LBAAS_KEYSTONE_PASSWORD_FILE). */
   readonly passwordFile: string;
   readonly passwords: Readonly<Record<KeystoneUser, string>>;
-  /** clouds.yaml with the clouds lbaas-admin, lbaas-demo, lbaas-demo-reader and lbaas-other (OS_CLIENT_CONFIG_FILE). */
+  /**
+   * clouds.yaml (OS_CLIENT_CONFIG_FILE) with the clouds lbaas-admin, lbaas-demo, lbaas-demo-reader, lbaas-other and
+   * Octavia's personas lbaas-lb-member, lbaas-lb-observer, lbaas-lb-global-observer, lbaas-lb-admin, lbaas-other-lb-member.
+   */
   readonly cloudsYaml: string;
   readonly projects: KeystoneIds['projects'];
   readonly users: KeystoneIds['users'];
@@ -124,7 +132,10 @@ export async function startKeystone(options: KeystoneOptions = {}): Promise<Keys
     cpSync(template, dir, { recursive: true });
     await keystoneStep('configure', dir, String(DEFAULT_TOKEN_EXPIRATION_S));
     await keystone.start();
-    ids = await seedKeystone(dir, url, { apiUrl: options.apiUrl ?? DEFAULT_API_URL, octaviaUrl: options.octaviaUrl });
+    ids = await seedKeystone(dir, url, {
+      apiUrl: options.apiUrl ?? DEFAULT_API_URL,
+      octaviaUrl: options.octaviaUrl ?? DEFAULT_OCTAVIA_URL,
+    });
     // The seed's own admin token must outlive the seed, which a loaded machine can stretch past
     // a test's short expiry: that one applies from a restart after it.
     if (options.tokenExpirationS !== undefined && options.tokenExpirationS !== DEFAULT_TOKEN_EXPIRATION_S) {

@@ -66,6 +66,32 @@ export class CollectionReads {
 }
 
 type Page = NonNullable<ListShape['page']>;
+
+/**
+ * A list of resources the service derives rather than stores, in Neutron's envelope: `fields`
+ * kept as the read side keeps them, and the page links of `query`.
+ */
+export function derivedListEnvelope(
+  collection: string,
+  items: readonly Readonly<Record<string, unknown>>[],
+  more: boolean,
+  query: ListRequest,
+): Record<string, unknown> {
+  const ids = items.map((item) => String(item.id));
+  const links = query.shape.page ? pageLinks(query.url, query.shape.page, ids, more) : [];
+  return {
+    [collection]: items.map((item) => withFields(item, query.fields)),
+    ...(links.length ? { [`${collection}_links`]: links } : {}),
+  };
+}
+
+/** `?fields=a&fields=b` keeps exactly the asked fields that exist; none keeps all. */
+export function withFields(resource: Readonly<Record<string, unknown>>, fields: readonly string[]): Record<string, unknown> {
+  if (fields.length === 0) return { ...resource };
+  return Object.fromEntries(
+    fields.filter((name) => Object.prototype.hasOwnProperty.call(resource, name)).map((name) => [name, resource[name]]),
+  );
+}
 export interface ListShape {
   readonly sort: { key: string; dir: 'asc' | 'desc' }[];
   readonly page?: { limit: number; marker: string | null; pageReverse: boolean };

@@ -3,6 +3,9 @@ import type { BodySchemaName } from './schemas';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
+/** Neutron collections this service answers without storing them (see `DERIVED_ROUTES`). */
+export type DerivedCollection = 'security_groups' | 'subnetpools';
+
 /**
  * One route of the API: the single place that ties a path to its body schema and its answer,
  * for the controller that serves it (see `Endpoint`), the OpenAPI document, the metrics' route
@@ -19,7 +22,7 @@ export interface RouteSpec {
   readonly status: 200 | 201 | 204;
   readonly body?: { readonly key: string; readonly schema: BodySchemaName };
   /** The envelope key and collection of the resource(s) answered, for the OpenAPI response. */
-  readonly answers?: { readonly key: string; readonly collection: Collection; readonly many: boolean };
+  readonly answers?: { readonly key: string; readonly collection: Collection | DerivedCollection; readonly many: boolean };
   /** Only administrators may call it; documented as a 403 for everyone else. */
   readonly adminOnly?: boolean;
 }
@@ -135,6 +138,54 @@ export const CERTIFICATE_ROUTES = writeRoutes(RESOURCES.certificates, 'createCer
 export const SERVICE_INSTANCE_ROUTES = readRoutes(RESOURCES.service_instances);
 export const NODE_ROUTES = readRoutes(RESOURCES.nodes);
 
+/**
+ * Neutron resources that OpenStack's tools call around a load balancer, answered from what the
+ * service has rather than stored: no subnet pools, and each project's `default` security group
+ * (default-security-groups.ts).
+ */
+export const DERIVED_ROUTES = {
+  listSubnetPools: {
+    operationId: 'listSubnetPools',
+    method: 'GET',
+    path: '/v2.0/subnetpools',
+    summary: 'List subnet pools: always empty',
+    description:
+      "Subnets take their cidr from the request; there are no subnet pools. Answers Neutron's empty list (filters, fields, sort and limit accepted).",
+    status: 200,
+    answers: { key: 'subnetpools', collection: 'subnetpools', many: true },
+  },
+  listSecurityGroups: {
+    operationId: 'listSecurityGroups',
+    method: 'GET',
+    path: '/v2.0/security-groups',
+    summary: "List security groups: each project's default group",
+    description:
+      'There are no security groups to create; each project has one `default` group, derived and never stored (id: uuid v5 of the project id, no rules). ' +
+      'A project sees its own; an administrator those of every project that owns an object, its own, and any named by `tenant_id`/`project_id`. ' +
+      "Filters on id, name, description, tenant_id, project_id; Neutron's fields, sort and pagination.",
+    status: 200,
+    answers: { key: 'security_groups', collection: 'security_groups', many: true },
+  },
+  showSecurityGroup: {
+    operationId: 'showSecurityGroup',
+    method: 'GET',
+    path: '/v2.0/security-groups/{id}',
+    summary: "Show a project's default security group",
+    status: 200,
+    answers: { key: 'security_group', collection: 'security_groups', many: false },
+  },
+  deleteSecurityGroup: {
+    operationId: 'deleteSecurityGroup',
+    method: 'DELETE',
+    path: '/v2.0/security-groups/{id}',
+    summary: "Delete a project's default security group: refused for the caller's own project",
+    description:
+      "As Neutron, the caller's own project's default group cannot be deleted: 409 SecurityGroupCannotRemoveDefault. An administrator deleting another " +
+      "project's default group (a project clean-up) gets 204, and nothing changes: the group is derived from the project, so it is there again at once.",
+    status: 204,
+  },
+} as const satisfies Record<string, RouteSpec>;
+
 /** Routes beyond a collection's list, show, create, update and delete. */
 export const ACTION_ROUTES = {
   associateHealthMonitor: {
@@ -184,6 +235,7 @@ export const ROUTES: readonly RouteSpec[] = [
   ...crud(SUBNET_ROUTES),
   ...crud(PORT_ROUTES),
   ...crud(FLOATING_IP_ROUTES),
+  ...Object.values(DERIVED_ROUTES),
   ...crud(POOL_ROUTES),
   ...crud(MEMBER_ROUTES),
   ...crud(VIP_ROUTES),

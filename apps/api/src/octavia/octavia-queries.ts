@@ -19,10 +19,10 @@ export interface OctaviaStats {
   request_errors: number;
 }
 
-/** The projections' patterns for v2 counters (libs/read-models' query contract names them alike). */
+/** The projections' patterns for v2 counters, from libs/read-models' query contract. */
 export const STATS_PATTERNS = {
-  listener: 'lbaas.query.listener-stats',
-  loadbalancer: 'lbaas.query.loadbalancer-stats',
+  listener: QUERY_PATTERNS.listenerStats,
+  loadbalancer: QUERY_PATTERNS.loadBalancerStats,
 } as const;
 
 /**

@@ -5,8 +5,24 @@ import type { AggregateType, ResourceByCollection } from '@lbaas/domain';
  * page (browser), so both sides of the wire are checked against one definition.
  */
 
-/** The read-model collections on the page; service instances and nodes reach administrators only, as in the api. */
-export type DashboardCollection = 'vips' | 'pools' | 'members' | 'health_monitors' | 'floatingips' | 'service_instances' | 'nodes';
+/**
+ * The read-model collections on the page: v1's, then v2's (load balancers with their listeners,
+ * pools, members and monitors); service instances, nodes and amphorae reach administrators only, as in the apis.
+ */
+export type DashboardCollection =
+  | 'vips'
+  | 'pools'
+  | 'members'
+  | 'health_monitors'
+  | 'floatingips'
+  | 'service_instances'
+  | 'nodes'
+  | 'loadbalancers'
+  | 'listeners'
+  | 'octavia_pools'
+  | 'octavia_members'
+  | 'octavia_healthmonitors'
+  | 'amphorae';
 
 export type DashboardRows = { [C in DashboardCollection]: ResourceByCollection[C][] };
 

@@ -1,4 +1,14 @@
-import type { MemberResource, PoolResource, ServiceInstanceResource, VipResource } from '@lbaas/domain';
+import type {
+  AmphoraResource,
+  LbMemberResource,
+  LbPoolResource,
+  ListenerResource,
+  LoadBalancerResource,
+  MemberResource,
+  PoolResource,
+  ServiceInstanceResource,
+  VipResource,
+} from '@lbaas/domain';
 import type { DashboardRows, SnapshotMessage } from './dashboard-protocol';
 import { DashboardStore, matchesSearch } from './dashboard-store';
 
@@ -66,10 +76,117 @@ const instance = (vipId: string, active: string, standby: string): ServiceInstan
   config: [],
   config_rejection: null,
 });
+const TIMES = { created_at: '2026-12-07T10:00:00', updated_at: null };
+const octavia = {
+  project_id: 't-a',
+  tenant_id: 't-a',
+  provisioning_status: 'ACTIVE' as const,
+  operating_status: 'ONLINE' as const,
+  admin_state_up: true,
+  tags: [],
+  ...TIMES,
+};
+const loadBalancer = (id: string, name: string, children: { listeners?: string[]; pools?: string[] } = {}): LoadBalancerResource => ({
+  ...octavia,
+  id,
+  name,
+  description: '',
+  vip_address: '198.18.7.10',
+  vip_port_id: `port-${id}`,
+  vip_subnet_id: 's',
+  vip_network_id: 'n',
+  vip_qos_policy_id: null,
+  listeners: (children.listeners ?? []).map((l) => ({ id: l })),
+  pools: (children.pools ?? []).map((p) => ({ id: p })),
+  provider: 'lbaas',
+  flavor_id: null,
+  availability_zone: null,
+});
+const listener = (id: string, port: number, defaultPoolId: string | null): ListenerResource => ({
+  ...octavia,
+  id,
+  name: '',
+  description: '',
+  protocol: 'HTTP',
+  protocol_port: port,
+  connection_limit: -1,
+  default_tls_container_ref: null,
+  sni_container_refs: [],
+  default_pool_id: defaultPoolId,
+  l7policies: [],
+  insert_headers: {},
+  loadbalancers: [{ id: 'lb1' }],
+  timeout_client_data: 50000,
+  timeout_member_connect: 5000,
+  timeout_member_data: 50000,
+  timeout_tcp_inspect: 0,
+});
+const lbPool = (id: string, name: string): LbPoolResource => ({
+  ...octavia,
+  id,
+  name,
+  description: '',
+  protocol: 'HTTP',
+  lb_algorithm: 'ROUND_ROBIN',
+  session_persistence: null,
+  loadbalancers: [{ id: 'lb1' }],
+  listeners: [],
+  members: [],
+  healthmonitor_id: null,
+});
+const lbMember = (id: string, poolId: string, address: string): LbMemberResource => ({
+  ...octavia,
+  id,
+  pool_id: poolId,
+  name: '',
+  address,
+  protocol_port: 80,
+  weight: 1,
+  backup: false,
+  subnet_id: null,
+  monitor_address: null,
+  monitor_port: null,
+});
+const amphora = (id: string, role: 'MASTER' | 'BACKUP', node: string): AmphoraResource => ({
+  id,
+  loadbalancer_id: 'lb1',
+  compute_id: node,
+  lb_network_ip: '198.19.192.1',
+  vrrp_ip: '198.19.192.1',
+  ha_ip: '198.18.7.10',
+  vrrp_port_id: null,
+  ha_port_id: null,
+  role,
+  status: 'ALLOCATED',
+  vrrp_interface: 'lbv0',
+  vrrp_id: 1,
+  vrrp_priority: role === 'MASTER' ? 200 : 100,
+  cached_zone: null,
+  image_id: null,
+  compute_flavor: null,
+  cert_expiration: null,
+  cert_busy: false,
+  ...TIMES,
+});
 const snapshot = (rows: Partial<DashboardRows>): SnapshotMessage => ({
   viewer: { actor: 'admin', name: 'admin', tenantId: 't-admin', admin: true },
   seq: 10,
-  rows: { vips: [], pools: [], members: [], health_monitors: [], floatingips: [], service_instances: [], nodes: [], ...rows },
+  rows: {
+    vips: [],
+    pools: [],
+    members: [],
+    health_monitors: [],
+    floatingips: [],
+    service_instances: [],
+    nodes: [],
+    loadbalancers: [],
+    listeners: [],
+    octavia_pools: [],
+    octavia_members: [],
+    octavia_healthmonitors: [],
+    amphorae: [],
+    ...rows,
+  },
   stats: {},
 });
 
@@ -149,5 +266,55 @@ describe('DashboardStore', () => {
     ['no field', 'db', ['web', null], false],
   ])('matches %s', (_desc, search, fields, expected) => {
     expect(matchesSearch(search, ...fields)).toBe(expected);
+  });
+
+  it("shows a load balancer's listeners by port, its pools with their members, its amphorae master first, and what its timeline follows", () => {
+    const store = new DashboardStore();
+    const lbInstance = { ...instance('none', 'n1', 'n2'), id: 'si-lb1', vip_id: null, pool_id: null, loadbalancer_id: 'lb1' };
+    store.applySnapshot(
+      snapshot({
+        loadbalancers: [loadBalancer('lb1', 'edge', { listeners: ['l2', 'l1'], pools: ['lp2', 'lp1'] })],
+        listeners: [listener('l1', 8080, null), listener('l2', 80, 'lp1')],
+        octavia_pools: [lbPool('lp1', 'web'), lbPool('lp2', 'api')],
+        octavia_members: [
+          lbMember('lm2', 'lp1', '198.18.2.12'),
+          lbMember('lm1', 'lp1', '198.18.2.11'),
+          lbMember('lm3', 'lp2', '198.18.2.13'),
+        ],
+        amphorae: [amphora('a2', 'BACKUP', 'n2'), amphora('a1', 'MASTER', 'n1')],
+        service_instances: [lbInstance],
+      }),
+    );
+    const [lb] = store.filtered({ tenant: null, search: '' }).loadBalancers;
+    expect(store.listenersOf(lb).map((l) => l.protocol_port)).toEqual([80, 8080]);
+    expect(store.lbPoolsOf(lb).map((p) => p.name)).toEqual(['api', 'web']);
+    expect(store.lbMembersOf('lp1').map((m) => m.address)).toEqual(['198.18.2.11', '198.18.2.12']);
+    expect(store.amphoraeOf('lb1').map((a) => a.role)).toEqual(['MASTER', 'BACKUP']);
+    expect(store.relatedIds('lb1')).toEqual(['lb1', 'port-lb1', 'si-lb1']);
+    expect(store.describe('lb1')).toBe('load balancer edge');
+    expect(store.describe('lm1')).toBe('member 198.18.2.11:80');
+    expect(Object.fromEntries(store.nodeLoads())).toEqual({ n1: { active: 1, standby: 0 }, n2: { active: 0, standby: 1 } });
+  });
+
+  it("finds a load balancer by its name, address, a listener or a member's address, within its project", () => {
+    const store = new DashboardStore();
+    store.applySnapshot(
+      snapshot({
+        loadbalancers: [
+          loadBalancer('lb1', 'edge', { pools: ['lp1'] }),
+          { ...loadBalancer('lb2', 'other'), project_id: 't-b', tenant_id: 't-b' },
+        ],
+        octavia_pools: [lbPool('lp1', 'web')],
+        octavia_members: [lbMember('lm1', 'lp1', '198.18.2.77')],
+      }),
+    );
+    const names = (tenant: string | null, search: string) => store.filtered({ tenant, search }).loadBalancers.map((lb) => lb.name);
+    expect(store.tenants()).toEqual(['t-a', 't-b']);
+    expect(names(null, '')).toEqual(['edge', 'other']);
+    expect(names('t-b', '')).toEqual(['other']);
+    expect(names(null, '2.77')).toEqual(['edge']);
+    expect(names(null, '7.10')).toEqual(['edge', 'other']);
+    store.applyCommit({ seq: 11, events: [], changes: [{ collection: 'loadbalancers', id: 'lb2', tenantId: 't-b', row: null }] });
+    expect(names(null, '')).toEqual(['edge']);
   });
 });

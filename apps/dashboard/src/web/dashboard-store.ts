@@ -1,6 +1,12 @@
 import type {
+  AmphoraResource,
   FloatingIpResource,
   HealthMonitorResource,
+  LbHealthMonitorResource,
+  LbMemberResource,
+  LbPoolResource,
+  ListenerResource,
+  LoadBalancerResource,
   MemberResource,
   NodeResource,
   PoolResource,
@@ -26,6 +32,19 @@ export interface NodeLoad {
   readonly standby: number;
 }
 
+const byName = <R extends { name: string; id: string }>(a: R, b: R): number => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
+const byId = <R extends { id: string }>(a: R, b: R): number => a.id.localeCompare(b.id);
+const byAddress = <R extends { address: string; protocol_port: number; id: string }>(a: R, b: R): number =>
+  a.address.localeCompare(b.address, undefined, { numeric: true }) || a.protocol_port - b.protocol_port || a.id.localeCompare(b.id);
+
+const AMPHORA_ROLE_ORDER: Readonly<Record<AmphoraResource['role'], number>> = { MASTER: 0, BACKUP: 1, STANDALONE: 2 };
+
+/** Whether any of `fields` contains the search text, ignoring case; an empty search matches everything. */
+export function matchesSearch(search: string, ...fields: readonly (string | null)[]): boolean {
+  const wanted = search.trim().toLowerCase();
+  return wanted === '' || fields.some((field) => field !== null && field.toLowerCase().includes(wanted));
+}
+
 /** What the page shows, narrowed by the tenant picker (administrators) and the search box. */
 export interface ViewFilter {
   /** null: every tenant the viewer may see. */
@@ -38,15 +57,7 @@ export interface FilteredView {
   readonly pools: PoolResource[];
   readonly monitors: HealthMonitorResource[];
   readonly nodes: NodeResource[];
-}
-
-const byName = <R extends { name: string; id: string }>(a: R, b: R): number => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
-const byId = <R extends { id: string }>(a: R, b: R): number => a.id.localeCompare(b.id);
-
-/** Whether any of `fields` contains the search text, ignoring case; an empty search matches everything. */
-export function matchesSearch(search: string, ...fields: readonly (string | null)[]): boolean {
-  const wanted = search.trim().toLowerCase();
-  return wanted === '' || fields.some((field) => field !== null && field.toLowerCase().includes(wanted));
+  readonly loadBalancers: LoadBalancerResource[];
 }
 
 /**
@@ -64,6 +75,12 @@ export class DashboardStore {
     floatingips: new Map(),
     service_instances: new Map(),
     nodes: new Map(),
+    loadbalancers: new Map(),
+    listeners: new Map(),
+    octavia_pools: new Map(),
+    octavia_members: new Map(),
+    octavia_healthmonitors: new Map(),
+    amphorae: new Map(),
   };
   readonly stats = new Map<string, PoolStatsPoint[]>();
 
@@ -96,7 +113,7 @@ export class DashboardStore {
   /** The tenants that own something the viewer sees, for the administrators' tenant picker. */
   tenants(): string[] {
     const tenants = new Set<string>();
-    for (const collection of ['vips', 'pools', 'health_monitors', 'floatingips'] as const) {
+    for (const collection of ['vips', 'pools', 'health_monitors', 'floatingips', 'loadbalancers'] as const) {
       for (const row of this.rows[collection].values()) tenants.add(row.tenant_id);
     }
     return [...tenants].sort();
@@ -119,12 +136,7 @@ export class DashboardStore {
   }
 
   membersOf(poolId: string): MemberResource[] {
-    return [...this.rows.members.values()]
-      .filter((member) => member.pool_id === poolId)
-      .sort(
-        (a, b) =>
-          a.address.localeCompare(b.address, undefined, { numeric: true }) || a.protocol_port - b.protocol_port || a.id.localeCompare(b.id),
-      );
+    return [...this.rows.members.values()].filter((member) => member.pool_id === poolId).sort(byAddress);
   }
 
   monitorsOf(pool: PoolResource): HealthMonitorResource[] {
@@ -144,10 +156,10 @@ export class DashboardStore {
     return loads;
   }
 
-  /** The objects whose events make up `id`'s timeline: a VIP's include its port's and its service instance's. */
+  /** The objects whose events make up `id`'s timeline: a VIP's and a load balancer's include their port's and service instance's. */
   relatedIds(id: string): string[] {
-    const port = this.rows.vips.get(id)?.port_id;
-    const instance = this.serviceInstanceOf(id);
+    const port = this.rows.vips.get(id)?.port_id ?? this.rows.loadbalancers.get(id)?.vip_port_id;
+    const instance = this.serviceInstanceOf(id) ?? [...this.rows.service_instances.values()].find((si) => si.loadbalancer_id === id);
     return [id, ...(port ? [port] : []), ...(instance ? [instance.id] : [])];
   }
 
@@ -162,7 +174,7 @@ export class DashboardStore {
     const monitor = this.rows.health_monitors.get(id);
     if (monitor) return `${monitor.type} health monitor`;
     if (this.rows.nodes.has(id)) return `compute node ${id}`;
-    return id;
+    return this.describeLoadBalancerObject(id) ?? id;
   }
 
   filtered(filter: ViewFilter): FilteredView {
@@ -186,7 +198,61 @@ export class DashboardStore {
       .filter((m) => inTenant(m) && matchesSearch(s, m.id, m.type, m.url_path))
       .sort(byId);
     const nodes = [...this.rows.nodes.values()].filter((node) => matchesSearch(s, node.id)).sort(byId);
-    return { vips, pools, monitors, nodes };
+    const loadBalancers = [...this.rows.loadbalancers.values()]
+      .filter((lb) => inTenant(lb) && this.matchesLoadBalancer(lb, s))
+      .sort(byName);
+    return { vips, pools, monitors, nodes, loadBalancers };
+  }
+
+  /** A load balancer's listeners by port. */
+  listenersOf(lb: LoadBalancerResource): ListenerResource[] {
+    return lb.listeners
+      .flatMap(({ id }) => this.rows.listeners.get(id) ?? [])
+      .sort((a, b) => a.protocol_port - b.protocol_port || byId(a, b));
+  }
+
+  /** A load balancer's pools by name. */
+  lbPoolsOf(lb: LoadBalancerResource): LbPoolResource[] {
+    return lb.pools.flatMap(({ id }) => this.rows.octavia_pools.get(id) ?? []).sort(byName);
+  }
+
+  lbMembersOf(poolId: string): LbMemberResource[] {
+    return [...this.rows.octavia_members.values()].filter((m) => m.pool_id === poolId).sort(byAddress);
+  }
+
+  lbMonitorOf(pool: LbPoolResource): LbHealthMonitorResource | undefined {
+    return pool.healthmonitor_id === null ? undefined : this.rows.octavia_healthmonitors.get(pool.healthmonitor_id);
+  }
+
+  /** A load balancer's placements as amphorae (administrators only), MASTER first. */
+  amphoraeOf(loadBalancerId: string): AmphoraResource[] {
+    return [...this.rows.amphorae.values()]
+      .filter((a) => a.loadbalancer_id === loadBalancerId)
+      .sort((a, b) => AMPHORA_ROLE_ORDER[a.role] - AMPHORA_ROLE_ORDER[b.role] || byId(a, b));
+  }
+
+  private matchesLoadBalancer(lb: LoadBalancerResource, search: string): boolean {
+    return (
+      matchesSearch(search, lb.name, lb.id, lb.vip_address) ||
+      this.listenersOf(lb).some((l) => matchesSearch(search, l.id, l.name)) ||
+      this.lbPoolsOf(lb).some(
+        (p) => matchesSearch(search, p.id, p.name) || this.lbMembersOf(p.id).some((m) => matchesSearch(search, m.id, m.address)),
+      )
+    );
+  }
+
+  private describeLoadBalancerObject(id: string): string | null {
+    const lb = this.rows.loadbalancers.get(id);
+    if (lb) return `load balancer ${lb.name || lb.id}`;
+    const listener = this.rows.listeners.get(id);
+    if (listener) return `listener ${listener.name || `${listener.protocol}:${listener.protocol_port}`}`;
+    const pool = this.rows.octavia_pools.get(id);
+    if (pool) return `pool ${pool.name || pool.id}`;
+    const member = this.rows.octavia_members.get(id);
+    if (member) return `member ${member.address}:${member.protocol_port}`;
+    const monitor = this.rows.octavia_healthmonitors.get(id);
+    if (monitor) return `${monitor.type} health monitor`;
+    return null;
   }
 
   private replaceRows<C extends DashboardCollection>(collection: C, rows: readonly ResourceByCollection[C][]): void {

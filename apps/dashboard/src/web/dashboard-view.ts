@@ -2,6 +2,7 @@ import type { HealthMonitorResource, LbStatus, MemberResource, NodeResource, Poo
 import { activeConnections, type ChartSeries, polylinePoints, requestRate } from './chart-geometry.js';
 import type { DashboardStore, ViewFilter } from './dashboard-store.js';
 import { type Child, h, svg } from './dom-builder.js';
+import { loadBalancersSection } from './load-balancer-view.js';
 
 const CHART_WIDTH = 180;
 const CHART_HEIGHT = 40;
@@ -159,7 +160,12 @@ export function renderDashboard(store: DashboardStore, filter: ViewFilter): HTML
   const admin = store.viewer?.admin ?? false;
   const view = store.filtered(filter);
   const searching = filter.search.trim() !== '';
-  const nothing = view.vips.length === 0 && view.pools.length === 0 && view.monitors.length === 0 && (!admin || view.nodes.length === 0);
+  const nothing =
+    view.vips.length === 0 &&
+    view.pools.length === 0 &&
+    view.monitors.length === 0 &&
+    view.loadBalancers.length === 0 &&
+    (!admin || view.nodes.length === 0);
   const sections: HTMLElement[] = [];
   if (nothing) {
     sections.push(
@@ -168,7 +174,7 @@ export function renderDashboard(store: DashboardStore, filter: ViewFilter): HTML
         { className: 'empty-state', attrs: { id: 'empty-state', role: 'status' } },
         searching
           ? `Nothing matches “${filter.search.trim()}”.`
-          : 'No load balancers here yet: VIPs, pools and health monitors appear as soon as they are created.',
+          : 'No load balancers here yet: VIPs, pools, health monitors and v2 load balancers appear as soon as they are created.',
       ),
     );
   }
@@ -194,6 +200,7 @@ export function renderDashboard(store: DashboardStore, filter: ViewFilter): HTML
         : h('div', { className: 'pool-grid' }, ...view.pools.map((pool) => poolCard(store, pool, admin))),
     ),
   );
+  sections.push(loadBalancersSection(store, view.loadBalancers, admin));
   sections.push(
     section(
       'monitors',

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn, type ValueTransformer } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, type ValueTransformer } from 'typeorm';
 
 /**
  * PostgreSQL returns `bigint` as a string (it may exceed 2^53); stream sequences and byte
@@ -57,4 +57,33 @@ export class PoolStats {
 
   @Column({ type: 'bigint', transformer: bigintAsNumber, default: 0 })
   total_connections!: number;
+}
+
+/**
+ * Counters of a v2 listener as the data plane reports them (its frontend's row of `show stat`),
+ * kept like `pool_stats`: not derived from the log, so a rebuild keeps them; none reads as zeros.
+ */
+@Entity({ name: 'listener_stats' })
+export class ListenerStats {
+  @PrimaryColumn({ type: 'varchar' })
+  listener_id!: string;
+
+  @Index('idx_listener_stats_loadbalancer_id')
+  @Column({ type: 'varchar' })
+  loadbalancer_id!: string;
+
+  @Column({ type: 'bigint', transformer: bigintAsNumber, default: 0 })
+  bytes_in!: number;
+
+  @Column({ type: 'bigint', transformer: bigintAsNumber, default: 0 })
+  bytes_out!: number;
+
+  @Column({ type: 'bigint', transformer: bigintAsNumber, default: 0 })
+  active_connections!: number;
+
+  @Column({ type: 'bigint', transformer: bigintAsNumber, default: 0 })
+  total_connections!: number;
+
+  @Column({ type: 'bigint', transformer: bigintAsNumber, default: 0 })
+  request_errors!: number;
 }
