@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { CertificateState, LiveLoadBalancer, ServiceInstanceState } from '@lbaas/domain';
 import { baseHaproxyInput, InvalidRenderInput, renderHaproxyConfig } from '@lbaas/haproxy';
 import { loadBalancerServedConfig, renderLoadBalancerInstance } from './load-balancer-config';
-import { FINGERPRINT, GOLDEN, id, listener, member, monitor, pool, twoListeners } from './load-balancer-fixtures';
+import { FINGERPRINT, GOLDEN, id, member, monitor, twoListeners } from './load-balancer-fixtures';
 
 const noCertificate = (_id: string): CertificateState | undefined => undefined;
 const served = (lb: LiveLoadBalancer, certificate = noCertificate) => {

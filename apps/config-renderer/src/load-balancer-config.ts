@@ -8,7 +8,6 @@ import type {
   ServiceInstanceState,
 } from '@lbaas/domain';
 import {
-  InvalidRenderInput,
   type ProxyMode,
   type RenderedBackend,
   type RenderedBackendTls,
