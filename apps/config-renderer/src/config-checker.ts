@@ -15,9 +15,12 @@ export interface CheckResult {
 
 const CHECK_TIMEOUT_MS = 20_000;
 
-/** The text with each `crt <path>` of `paths` (the bundle's TLS files) naming `by` instead. */
+/**
+ * The text with each of `paths` (the bundle's TLS files: `crt`, `ca-file` and `crl-file`, on binds
+ * and servers) naming `by` instead. HAProxy loads a self-signed certificate as any of the three.
+ */
 export const replaceCertificatePaths = (text: string, paths: readonly string[], by: string): string =>
-  paths.reduce((replaced, path) => replaced.replaceAll(`crt ${path}`, `crt ${by}`), text);
+  paths.reduce((replaced, path) => replaced.replaceAll(` ${path}`, ` ${by}`), text);
 
 /**
  * Runs the real checkers on rendered files: `haproxy -c -f` always, `keepalived -t -f` inside a

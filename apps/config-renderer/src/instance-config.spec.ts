@@ -125,7 +125,9 @@ describe('renderInstance with TLS termination', () => {
       const text = haproxyOf(rendering, vmId);
       expect(text).toContain(`\n    bind 198.18.1.10:443 ssl crt ${path} alpn h2,http/1.1\n`);
       expect(text).toContain('\n    http-request set-header X-Forwarded-Proto https\n');
-      expect(tlsFilesOf(rendering, vmId)).toEqual([{ path, certificateId: CERT, fingerprintPrefix: '5f3a09c2e1b47d86' }]);
+      expect(tlsFilesOf(rendering, vmId)).toEqual([
+        { path, kind: 'certificate', certificateId: CERT, fingerprintPrefix: '5f3a09c2e1b47d86' },
+      ]);
     }
   });
 

@@ -74,6 +74,11 @@ export function vipServedConfig(
         insertHeaders: { forwardedFor: mode === 'http', forwardedPort: tls !== null, forwardedProto: tls !== null },
         timeoutClientMs: null,
         timeoutTcpInspectMs: null,
+        // v1 has none of Octavia's TLS options, L7 policies or allowed CIDRs.
+        tlsOptions: null,
+        clientCertificateHeaders: [],
+        allowedCidrs: [],
+        l7Policies: [],
       },
     ],
     backends: [
@@ -87,6 +92,7 @@ export function vipServedConfig(
         proxyProtocol: null,
         timeoutMemberConnectMs: null,
         timeoutMemberDataMs: null,
+        tls: null,
         members: pool.members.map((m) => ({
           id: m.id,
           address: m.address,

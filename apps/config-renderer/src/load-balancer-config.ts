@@ -8,18 +8,15 @@ import type {
   ServiceInstanceState,
 } from '@lbaas/domain';
 import {
-  InvalidRenderInput,
   type ProxyMode,
   type RenderedBackend,
+  type RenderedBackendTls,
   type RenderedFrontend,
   type RenderedMember,
   type RenderedMonitor,
 } from '@lbaas/haproxy';
 import { type InstanceRendering, renderPlacements, type RenderSettings, type ServedConfig } from './instance-config';
-
-/** Octavia's words for a limit of this provider (its provider driver's faultstring). */
-const unsupported = (field: string, what: string): InvalidRenderInput =>
-  new InvalidRenderInput(field, `Provider 'lbaas' does not support a requested option: ${what}`);
+import { l7Policies, listenerTls, poolTls, unsupported } from './load-balancer-l7';
 
 // HAProxy refuses a timer above 2^31-1 ms; Octavia takes up to a year. Both mean "never" in practice.
 const MAX_TIMEOUT_MS = 2_147_483_647;
@@ -36,15 +33,6 @@ const header = (l: ListenerState, name: string): boolean => l.insertHeaders[name
 function listenerProtocol(l: ListenerState): ServedListenerProtocol {
   if (!Object.hasOwn(LISTENER_MODES, l.protocol)) throw unsupported(`listeners[${l.id}].protocol`, `${l.protocol} listeners`);
   return l.protocol as ServedListenerProtocol;
-}
-
-/** The certificate of a TERMINATED_HTTPS listener; undefined while it is not folded (nothing is rendered then). */
-function listenerTls(l: ListenerState, certificate: (id: string) => CertificateState | undefined): RenderedFrontend['tls'] | undefined {
-  if (l.protocol !== 'TERMINATED_HTTPS') return null;
-  if (l.defaultTlsCertificateId === null)
-    throw new InvalidRenderInput(`listeners[${l.id}].defaultTlsContainerRef`, 'a TERMINATED_HTTPS listener needs a certificate');
-  const c = certificate(l.defaultTlsCertificateId);
-  return c?.kind === 'live' ? { certificateId: c.id, fingerprint: c.fingerprint } : undefined;
 }
 
 function member(m: LbMemberState): RenderedMember {
@@ -80,7 +68,7 @@ function monitor(poolId: string, hm: LbHealthMonitorState): RenderedMonitor {
   };
 }
 
-function backend(p: LbPoolState, listener: ListenerState | undefined): RenderedBackend {
+function backend(p: LbPoolState, listener: ListenerState | undefined, tls: RenderedBackendTls | null): RenderedBackend {
   if (p.protocol === 'UDP' || p.protocol === 'SCTP') throw unsupported(`pools[${p.id}].protocol`, `${p.protocol} pools`);
   if (p.lbAlgorithm === 'SOURCE_IP_PORT') throw unsupported(`pools[${p.id}].lbAlgorithm`, 'SOURCE_IP_PORT (HAProxy has no such balance)');
   const proxy = p.protocol === 'PROXY' || p.protocol === 'PROXYV2';
@@ -101,6 +89,7 @@ function backend(p: LbPoolState, listener: ListenerState | undefined): RenderedB
     // Octavia keeps the member timeouts on the listener; they apply to the backend it routes to.
     timeoutMemberConnectMs: listener === undefined ? null : timeoutMs(listener.timeoutMemberConnect),
     timeoutMemberDataMs: listener === undefined ? null : timeoutMs(listener.timeoutMemberData),
+    tls,
     members: p.members.map(member),
     monitors: p.monitor === null ? [] : [monitor(p.id, p.monitor)],
   };
@@ -133,7 +122,7 @@ export function loadBalancerServedConfig(
       address: lb.vip.address,
       protocolPort: l.protocolPort,
       mode,
-      tls,
+      ...tls,
       connectionLimit: l.connectionLimit,
       adminStateUp: l.adminStateUp && lb.adminStateUp,
       defaultBackendId: pools.some((p) => p.id === l.defaultPoolId) ? l.defaultPoolId : null,
@@ -144,17 +133,24 @@ export function loadBalancerServedConfig(
       },
       timeoutClientMs: timeoutMs(l.timeoutClientData),
       timeoutTcpInspectMs: timeoutMs(l.timeoutTcpInspect),
+      allowedCidrs: l.allowedCidrs,
+      l7Policies: http ? l7Policies(l, pools) : [],
     });
   }
-  return {
-    frontends,
-    backends: pools.map((p) =>
+  const backends: RenderedBackend[] = [];
+  for (const p of pools) {
+    const tls = poolTls(p, certificate);
+    if (tls === undefined) return null;
+    backends.push(
       backend(
         p,
-        listeners.find((l) => l.defaultPoolId === p.id),
+        listeners.find((l) => l.defaultPoolId === p.id) ??
+          listeners.find((l) => l.l7policies.some((policy) => policy.redirectPoolId === p.id)),
+        tls,
       ),
-    ),
-  };
+    );
+  }
+  return { frontends, backends };
 }
 
 /**

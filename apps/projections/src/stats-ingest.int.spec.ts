@@ -64,6 +64,13 @@ async function insertLoadBalancer(connections: ReadModelConnections): Promise<vo
     timeout_member_connect: 5000,
     timeout_member_data: 50000,
     timeout_tcp_inspect: 0,
+    client_ca_tls_container_ref: null,
+    client_authentication: 'NONE',
+    client_crl_container_ref: null,
+    tls_ciphers: null,
+    tls_versions: null,
+    alpn_protocols: null,
+    allowed_cidrs: null,
   });
   const { loadbalancers, listeners } = RESOURCE_TABLES;
   await connections.writer.getRepository(loadbalancers.entity).save(loadbalancers.toRow(loadBalancer));

@@ -1,5 +1,13 @@
 import { baseHaproxyInput, contentHash, HAPROXY_CASES, type HaproxyInput, renderHaproxyConfig, withMembers, withVip } from '@lbaas/haproxy';
-import { checkPortOffset, loopbackAddress, loopbackConfig, type LoopbackOptions, loopbackPort, MAX_PORT_OFFSET } from './loopback-config';
+import {
+  checkPortOffset,
+  loopbackAddress,
+  loopbackCidr,
+  loopbackConfig,
+  type LoopbackOptions,
+  loopbackPort,
+  MAX_PORT_OFFSET,
+} from './loopback-config';
 
 const golden = (name: string): HaproxyInput => HAPROXY_CASES[name](baseHaproxyInput());
 
@@ -36,6 +44,17 @@ describe('loopbackAddress: the fabric 198.18.0.0/15 seen in 127/8', () => {
     ['a port', '198.18.1.5:80'],
     ['nothing', ''],
   ])('has none for %s (%s)', (_what, address) => expect(loopbackAddress(address)).toBeNull());
+});
+
+describe('loopbackCidr: allowed CIDRs as loopback clients are seen', () => {
+  it.each([
+    ['198.18.7.0/24', '127.18.7.0/24'],
+    ['198.19.0.1/32', '127.19.0.1/32'],
+    ['198.18.0.0/15', '127.18.0.0/15'],
+    ['198.16.0.0/12', '127.18.0.0/15'],
+    ['0.0.0.0/0', '127.18.0.0/15'],
+    ['198.20.0.0/16', '198.20.0.0/16'],
+  ])('maps %s to %s', (cidr, loopback) => expect(loopbackCidr(cidr)).toBe(loopback));
 });
 
 describe('loopbackPort and the port offset', () => {
@@ -262,7 +281,8 @@ ${BACKEND}
       const out = loopbackConfig(input, options);
       expect(out).not.toMatch(/198\.1[89]\./);
       expect(out).not.toContain('127.0.0.1:5937');
-      const touched = /^ {4}(bind|server|user|group|disabled)( |$)/;
+      // allowed_cidrs move to the loopback image with the clients they admit.
+      const touched = /^ {4}(bind|server|user|group|disabled|acl lb_allowed_cidrs)( |$)/;
       expect(
         out
           .split('\n')

@@ -42,6 +42,22 @@ export function checkPortOffset(offset: number): void {
 export const loopbackPort = (port: number, offset: number): number => (port < 1024 ? port + offset : port);
 
 /**
+ * An allowed CIDR as the loopback data plane sees clients: one in the fabric at its image in
+ * 127/8, one that holds the whole fabric as the fabric's image; any other stays (it admits no
+ * loopback client, as it admits no fabric client).
+ */
+export function loopbackCidr(cidr: string): string {
+  const [address, bits] = cidr.split('/');
+  const image = loopbackAddress(address);
+  if (image !== null && Number(bits) >= 15) return `${image}/${bits}`;
+  const [a, b] = address.split('.').map(Number);
+  const mask = Number(bits);
+  const holdsFabric =
+    mask <= 15 && (mask <= 8 ? a >> (8 - mask) === 198 >> (8 - mask) : a === 198 && b >> (16 - mask) === 18 >> (16 - mask));
+  return holdsFabric ? '127.18.0.0/15' : cidr;
+}
+
+/**
  * A member on the fabric is reached at its loopback image, and checked at its monitor address's
  * (privileged ports moved up as for frontends); what lies outside the fabric stays as it is.
  */
@@ -96,7 +112,11 @@ export function loopbackHaproxy(
     input: {
       ...input,
       // The standby listens nowhere until a failover makes it the active.
-      frontends: input.frontends.map((f) => ({ ...f, adminStateUp: f.adminStateUp && o.role === 'active' })),
+      frontends: input.frontends.map((f) => ({
+        ...f,
+        adminStateUp: f.adminStateUp && o.role === 'active',
+        allowedCidrs: [...new Set(f.allowedCidrs.map(loopbackCidr))],
+      })),
       backends: input.backends.map((b) => ({ ...b, members: b.members.map((m) => loopbackMember(m, o.portOffset)) })),
       stats: { ...input.stats, address: o.statsAddress },
     },

@@ -90,6 +90,8 @@ export * from './loadbalancer/state';
 export * from './loadbalancer/resources';
 export * from './loadbalancer/checks';
 export * from './loadbalancer/object-checks';
+export * from './loadbalancer/l7-checks';
+export * from './loadbalancer/tls-options';
 export * from './loadbalancer/decide';
 export * from './loadbalancer/decider';
 export * from './loadbalancer/evolve';

@@ -6,6 +6,7 @@ import { AGGREGATE_TYPES, type AggregateType, type EventEnvelope } from './envel
 import { floatingIpDecider } from './floatingip/decider';
 import { healthMonitorDecider } from './healthmonitor/decider';
 import { loadBalancerDecider } from './loadbalancer/decider';
+import { samplePolicy, sampleRule } from './loadbalancer/l7-samples';
 import { sampleListener, sampleLoadBalancer, sampleMember, sampleMonitor, samplePool } from './loadbalancer/samples';
 import { networkDecider } from './network/decider';
 import { poolDecider } from './pool/decider';
@@ -237,6 +238,30 @@ const SAMPLE: Payloads = {
     at: '2026-01-01T00:00:14Z',
   },
   LbHealthMonitorDeleted: { loadBalancerId: 'lb', poolId: 'lbpool', monitorId: 'lbmonitor', at: '2026-01-01T00:00:15Z' },
+  L7PolicyCreated: {
+    loadBalancerId: 'lb',
+    listenerId: 'listener',
+    l7policy: samplePolicy('l7policy', { action: 'REDIRECT_TO_POOL', redirectPoolId: 'lbpool' }),
+    rules: [sampleRule('l7rule')],
+    at: '2026-01-01T00:00:15Z',
+  },
+  L7PolicyUpdated: { loadBalancerId: 'lb', listenerId: 'listener', l7policy: samplePolicy('l7policy'), at: '2026-01-01T00:00:15Z' },
+  L7PolicyDeleted: { loadBalancerId: 'lb', listenerId: 'listener', l7policyId: 'l7policy', at: '2026-01-01T00:00:15Z' },
+  L7RuleCreated: {
+    loadBalancerId: 'lb',
+    listenerId: 'listener',
+    l7policyId: 'l7policy',
+    rule: sampleRule('l7rule2'),
+    at: '2026-01-01T00:00:15Z',
+  },
+  L7RuleUpdated: {
+    loadBalancerId: 'lb',
+    listenerId: 'listener',
+    l7policyId: 'l7policy',
+    rule: sampleRule('l7rule', { invert: true }),
+    at: '2026-01-01T00:00:15Z',
+  },
+  L7RuleDeleted: { loadBalancerId: 'lb', listenerId: 'listener', l7policyId: 'l7policy', ruleId: 'l7rule', at: '2026-01-01T00:00:15Z' },
   LoadBalancerApplied: { loadBalancerId: 'lb', revision: 3, at: '2026-01-01T00:00:16Z' },
   LoadBalancerErrored: { loadBalancerId: 'lb', reason: 'no live compute node', at: '2026-01-01T00:00:17Z' },
   LbMemberHealthChanged: { loadBalancerId: 'lb', poolId: 'lbpool', memberId: 'lbmember', health: 'ERROR', at: '2026-01-01T00:00:18Z' },

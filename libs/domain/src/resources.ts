@@ -1,5 +1,7 @@
 import type {
   AmphoraResource,
+  L7PolicyResource,
+  L7RuleResource,
   LbHealthMonitorResource,
   LbMemberResource,
   LbPoolResource,
@@ -257,6 +259,8 @@ export interface ResourceByCollection {
   octavia_pools: LbPoolResource;
   octavia_members: LbMemberResource;
   octavia_healthmonitors: LbHealthMonitorResource;
+  l7policies: L7PolicyResource;
+  l7rules: L7RuleResource;
   amphorae: AmphoraResource;
   octavia_quotas: ProjectQuotaResource;
   flavorprofiles: FlavorProfileResource;
@@ -282,6 +286,8 @@ export const COLLECTIONS: readonly Collection[] = [
   'octavia_pools',
   'octavia_members',
   'octavia_healthmonitors',
+  'l7policies',
+  'l7rules',
   'amphorae',
   'octavia_quotas',
   'flavorprofiles',
@@ -308,6 +314,8 @@ export const RESOURCE_KIND: { readonly [C in Collection]: string } = {
   octavia_pools: 'Pool',
   octavia_members: 'Member',
   octavia_healthmonitors: 'HealthMonitor',
+  l7policies: 'L7Policy',
+  l7rules: 'L7Rule',
   amphorae: 'Amphora',
   octavia_quotas: 'Quota',
   flavorprofiles: 'FlavorProfile',

@@ -2,6 +2,19 @@ import { DEFAULT_PLACEMENT } from './catalog/model';
 import type { EventEnvelope } from './envelope';
 import type { LoadBalancerCreated, LoadBalancerCreatedV1 } from './loadbalancer/events';
 import type {
+  LbPoolCreated,
+  LbPoolCreatedV1,
+  LbPoolUpdated,
+  LbPoolUpdatedV1,
+  ListenerCreated,
+  ListenerCreatedV1,
+  ListenerUpdated,
+  ListenerUpdatedV1,
+} from './loadbalancer/events';
+import type { LbPoolConfig, ListenerConfig } from './loadbalancer/model';
+import type { LbPoolConfigV1, ListenerConfigV1 } from './loadbalancer/events';
+import { withListenerTlsDefaults, withPoolTlsDefaults } from './loadbalancer/tls-options';
+import type {
   InstanceConfigRendered,
   InstanceConfigRenderedV1,
   ServiceInstanceCreated,
@@ -11,7 +24,60 @@ import type {
 /** A stored event of one older version, brought one step forward; upcast() applies steps until none matches. */
 type Step = (event: EventEnvelope) => EventEnvelope;
 
+/** A listener before issue 16: no SNI, no client authentication, every client admitted; TERMINATED_HTTPS gets the default TLS settings. */
+const listenerV2 = (l: ListenerConfigV1): ListenerConfig =>
+  withListenerTlsDefaults({
+    ...l,
+    sniContainerRefs: [],
+    sniCertificateIds: [],
+    clientCaTlsContainerRef: null,
+    clientCaCertificateId: null,
+    clientAuthentication: 'NONE',
+    clientCrlContainerRef: null,
+    clientCrlCertificateId: null,
+    tlsCiphers: null,
+    tlsVersions: null,
+    alpnProtocols: null,
+    allowedCidrs: [],
+  });
+
+/** A pool before issue 16 spoke plain text to its members. */
+const poolV2 = (p: LbPoolConfigV1): LbPoolConfig =>
+  withPoolTlsDefaults({
+    ...p,
+    tlsEnabled: false,
+    tlsContainerRef: null,
+    tlsCertificateId: null,
+    caTlsContainerRef: null,
+    caCertificateId: null,
+    crlContainerRef: null,
+    crlCertificateId: null,
+    tlsCiphers: null,
+    tlsVersions: null,
+    alpnProtocols: null,
+  });
+
 const STEPS: Readonly<Record<string, Step>> = {
+  'ListenerCreated@1': (event) => {
+    const v1 = event.data as ListenerCreatedV1['data'];
+    const data: ListenerCreated['data'] = { ...v1, listener: listenerV2(v1.listener) };
+    return { ...event, version: 2, data };
+  },
+  'ListenerUpdated@1': (event) => {
+    const v1 = event.data as ListenerUpdatedV1['data'];
+    const data: ListenerUpdated['data'] = { ...v1, listener: listenerV2(v1.listener) };
+    return { ...event, version: 2, data };
+  },
+  'LbPoolCreated@1': (event) => {
+    const v1 = event.data as LbPoolCreatedV1['data'];
+    const data: LbPoolCreated['data'] = { ...v1, pool: poolV2(v1.pool) };
+    return { ...event, version: 2, data };
+  },
+  'LbPoolUpdated@1': (event) => {
+    const v1 = event.data as LbPoolUpdatedV1['data'];
+    const data: LbPoolUpdated['data'] = { ...v1, pool: poolV2(v1.pool) };
+    return { ...event, version: 2, data };
+  },
   // Before v2 load balancers, every instance served a VIP and its pool.
   'ServiceInstanceCreated@1': (event) => {
     const { vipId, poolId, ...rest } = event.data as ServiceInstanceCreatedV1['data'];

@@ -44,7 +44,7 @@ export const memberOf = (n: number, address: string, change: Partial<RenderedMem
   ...change,
 });
 
-const frontendOf = (n: number, change: Partial<RenderedFrontend> = {}): RenderedFrontend => ({
+export const frontendOf = (n: number, change: Partial<RenderedFrontend> = {}): RenderedFrontend => ({
   id: uuidOf(n),
   address: '198.18.1.10',
   protocolPort: 80,
@@ -56,10 +56,14 @@ const frontendOf = (n: number, change: Partial<RenderedFrontend> = {}): Rendered
   insertHeaders: { forwardedFor: true, forwardedPort: false, forwardedProto: false },
   timeoutClientMs: null,
   timeoutTcpInspectMs: null,
+  tlsOptions: null,
+  clientCertificateHeaders: [],
+  allowedCidrs: [],
+  l7Policies: [],
   ...change,
 });
 
-const backendOf = (n: number, change: Partial<RenderedBackend> = {}): RenderedBackend => ({
+export const backendOf = (n: number, change: Partial<RenderedBackend> = {}): RenderedBackend => ({
   id: uuidOf(n),
   mode: 'http',
   modeOf: { object: 'VIP', protocol: 'HTTP' },
@@ -69,6 +73,7 @@ const backendOf = (n: number, change: Partial<RenderedBackend> = {}): RenderedBa
   proxyProtocol: null,
   timeoutMemberConnectMs: null,
   timeoutMemberDataMs: null,
+  tls: null,
   members: [],
   monitors: [],
   ...change,
@@ -172,7 +177,7 @@ const NO_HEADERS = { forwardedFor: false, forwardedPort: false, forwardedProto: 
  * An Octavia load balancer with two listeners, HTTP on 80 (X-Forwarded-For) and TCP on 8080,
  * each with its own pool, and Octavia's default timeouts, as load-balancer-config maps them.
  */
-const twoListeners = (i: HaproxyInput): HaproxyInput => ({
+export const twoListeners = (i: HaproxyInput): HaproxyInput => ({
   ...i,
   frontends: [
     frontendOf(21, { defaultBackendId: uuidOf(31), ...OCTAVIA_TIMEOUTS }),
@@ -189,10 +194,10 @@ const twoListeners = (i: HaproxyInput): HaproxyInput => ({
     }),
   ],
 });
-const secondPool =
+export const secondPool =
   (p: Partial<RenderedBackend>): Change =>
   (i) => ({ ...i, backends: [i.backends[0], { ...i.backends[1], ...p }] });
-const secondListener =
+export const secondListener =
   (f: Partial<RenderedFrontend>): Change =>
   (i) => ({ ...i, frontends: [i.frontends[0], { ...i.frontends[1], ...f }] });
 
@@ -246,8 +251,8 @@ const V2_CASES: Record<string, Change> = {
   'v2-disabled': all(twoListeners, withVip({ adminStateUp: false, connectionLimit: 100 }), secondPool({ adminStateUp: false })),
 };
 
-/** Every golden haproxy.cfg: v1's and Octavia v2's. */
-export const HAPROXY_CASES: Record<string, Change> = { ...V1_CASES, ...V2_CASES };
+/** The golden haproxy.cfg of v1 and of Octavia v2 without L7 and TLS options (golden-cases-l7.ts adds those). */
+export const BASE_CASES: Record<string, Change> = { ...V1_CASES, ...V2_CASES };
 
 export const baseKeepalivedInput = (): KeepalivedInput => ({
   instanceId: uuidOf(1),

@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { baseHaproxyInput, baseKeepalivedInput, monitorOf, uuidOf, withPool } from './golden-cases';
+import { HAPROXY_CASES } from './golden-cases-l7';
+import { haproxyFacts } from './placement-bundle';
 import { outcome } from './checker-outcome';
 import { renderHaproxyConfig } from './render-haproxy';
 import { renderKeepalivedConfig } from './render-keepalived';
 import { writeThrowawayCertificate } from './throwaway-certificate';
-import { tlsCertificatePath } from './tls';
 
 const run = promisify(execFile);
 const HAPROXY = '/usr/sbin/haproxy';
@@ -20,12 +21,17 @@ const GOLDEN = join(__dirname, 'golden');
 const goldens = readdirSync(GOLDEN);
 const dir = mkdtempSync(join(tmpdir(), 'lbt-golden-'));
 const certificate = join(dir, 'throwaway.pem');
-/** Where the golden TLS cases' certificate file lies once their runDir is moved to `dir`. */
-const goldenCrt = tlsCertificatePath(dir, uuidOf(80), `5f3a09c2e1b47d86${'0'.repeat(48)}`);
+/**
+ * Every file the golden cases name (certificates, CAs, revocation lists) once their runDir is
+ * moved to `dir`: the throwaway certificate stands for each, as the config checker's does.
+ */
+const goldenFiles = Object.values(HAPROXY_CASES).flatMap((change) =>
+  haproxyFacts({ ...change(baseHaproxyInput()), runDir: dir }, '').tlsFiles.map((f) => f.path),
+);
 beforeAll(async () => {
   await writeThrowawayCertificate(certificate);
-  mkdirSync(join(goldenCrt, '..'), { recursive: true });
-  copyFileSync(certificate, goldenCrt);
+  mkdirSync(join(dir, 'tls'), { recursive: true });
+  for (const path of goldenFiles) copyFileSync(certificate, path);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { baseHaproxyInput, baseKeepalivedInput, HAPROXY_CASES, KEEPALIVED_CASES } from './golden-cases';
+import { baseHaproxyInput, baseKeepalivedInput, KEEPALIVED_CASES } from './golden-cases';
+import { HAPROXY_CASES } from './golden-cases-l7';
 import { renderHaproxyConfig } from './render-haproxy';
 import { renderKeepalivedConfig } from './render-keepalived';
 

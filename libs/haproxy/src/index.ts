@@ -1,22 +1,16 @@
 export * from './content-hash';
 export * from './expected-codes';
-export {
-  baseHaproxyInput,
-  baseKeepalivedInput,
-  HAPROXY_CASES,
-  memberOf,
-  monitorOf,
-  withMembers,
-  withMonitors,
-  withPool,
-  withVip,
-} from './golden-cases';
+export { baseHaproxyInput, baseKeepalivedInput, memberOf, monitorOf, withMembers, withMonitors, withPool, withVip } from './golden-cases';
+export { HAPROXY_CASES, L7_CASES } from './golden-cases-l7';
 export * from './model';
 export * from './render-haproxy';
 export * from './render-keepalived';
 export * from './validate';
+export * from './render-l7';
 export * from './show-stat';
 export * from './placement-bundle';
 export * from './runtime-changes';
 export * from './tls';
 export * from './throwaway-certificate';
+export * from './config-string';
+export * from './regex-check';

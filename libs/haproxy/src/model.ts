@@ -7,7 +7,17 @@
  * renderers check it again (see validate.ts) because a string that reaches a configuration file
  * is a way to inject directives.
  */
-import type { LbMethod, SessionPersistenceType } from '@lbaas/domain';
+import type {
+  AlpnProtocol,
+  ClientAuthentication,
+  L7PolicyAction,
+  L7RuleCompareType,
+  L7RuleType,
+  LbMethod,
+  RedirectHttpCode,
+  SessionPersistenceType,
+  TlsVersion,
+} from '@lbaas/domain';
 
 /** The health checks HAProxy runs for either API: v1's four and Octavia's TLS-HELLO. */
 export const RENDERED_MONITOR_TYPES = ['PING', 'TCP', 'HTTP', 'HTTPS', 'TLS-HELLO'] as const;
@@ -64,6 +74,77 @@ export interface RenderedTls {
   fingerprint: string;
 }
 
+/**
+ * A file of certificates the node agent writes before HAProxy reads it, named by the certificate
+ * and its fingerprint (tls.ts): a CA bundle (`ca-file`) or a revocation list (`crl-file`), with
+ * no private key.
+ */
+export type RenderedCaFile = RenderedTls;
+
+/** One rule of an L7 policy: an `acl` named by its id. */
+export interface RenderedL7Rule {
+  id: string;
+  type: L7RuleType;
+  compareType: L7RuleCompareType;
+  /** The header, cookie or DN field a HEADER, COOKIE or SSL_DN_FIELD rule reads; null for the others. */
+  key: string | null;
+  /** What the request's value is compared with; HAProxy's regex for REGEX (checked by HAProxy at the api). */
+  value: string;
+  invert: boolean;
+}
+
+/** An enabled L7 policy with its enabled rules (at least one): it applies when all of them match. */
+export interface RenderedL7Policy {
+  id: string;
+  action: L7PolicyAction;
+  /** REDIRECT_TO_POOL: the backend the request goes to. */
+  backendId: string | null;
+  /** REDIRECT_TO_URL: the Location; REDIRECT_PREFIX: what replaces the scheme and host. */
+  redirect: string | null;
+  redirectCode: RedirectHttpCode | null;
+  rules: readonly RenderedL7Rule[];
+}
+
+/** Octavia's client-certificate headers a TLS-terminating frontend sets towards the members. */
+export const CLIENT_CERTIFICATE_HEADER_NAMES = [
+  'X-SSL-Client-Verify',
+  'X-SSL-Client-Has-Cert',
+  'X-SSL-Client-DN',
+  'X-SSL-Client-CN',
+  'X-SSL-Issuer',
+  'X-SSL-Client-SHA1',
+  'X-SSL-Client-Not-Before',
+  'X-SSL-Client-Not-After',
+] as const;
+export type ClientCertificateHeader = (typeof CLIENT_CERTIFICATE_HEADER_NAMES)[number];
+
+/** Octavia's TLS settings of a TERMINATED_HTTPS listener, beyond its default certificate. */
+export interface RenderedFrontendTlsOptions {
+  /** Further certificates, chosen by the client's server name (SNI); the default one serves the rest. */
+  sni: readonly RenderedTls[];
+  /** Client certificates are verified against this CA bundle (and revocation list), as clientAuthentication says. */
+  clientCa: RenderedCaFile | null;
+  clientCrl: RenderedCaFile | null;
+  clientAuthentication: ClientAuthentication;
+  /** An OpenSSL cipher string (TLS 1.3 suites, named TLS_*, go to `ciphersuites`); null: OpenSSL's defaults. */
+  ciphers: string | null;
+  /** Contiguous, oldest first; null: HAProxy's defaults. */
+  versions: readonly TlsVersion[] | null;
+  alpn: readonly AlpnProtocol[] | null;
+}
+
+/** Re-encryption: TLS towards every member of a backend. */
+export interface RenderedBackendTls {
+  /** Presented to the members (chain and key). */
+  clientCertificate: RenderedTls | null;
+  /** Members' certificates are verified against it; null: not verified (`verify none`). */
+  ca: RenderedCaFile | null;
+  crl: RenderedCaFile | null;
+  ciphers: string | null;
+  versions: readonly TlsVersion[] | null;
+  alpn: readonly AlpnProtocol[] | null;
+}
+
 /** A v1 VIP or an Octavia listener: one `frontend` section. */
 export interface RenderedFrontend {
   id: string;
@@ -81,6 +162,14 @@ export interface RenderedFrontend {
   /** Milliseconds; null keeps the `defaults` section's. */
   timeoutClientMs: number | null;
   timeoutTcpInspectMs: number | null;
+  /** Octavia's TLS settings with `tls`; null: a v1 VIP's bind (`alpn h2,http/1.1`, OpenSSL's defaults). */
+  tlsOptions: RenderedFrontendTlsOptions | null;
+  /** Set towards the members from the client's certificate (TLS termination only), in this order. */
+  clientCertificateHeaders: readonly ClientCertificateHeader[];
+  /** Source CIDRs admitted; empty admits every client. */
+  allowedCidrs: readonly string[];
+  /** Evaluated in this order (Octavia's position) before the default backend; http mode only. */
+  l7Policies: readonly RenderedL7Policy[];
 }
 
 /** A v1 pool or an Octavia pool: one `backend` section. */
@@ -101,6 +190,8 @@ export interface RenderedBackend {
   /** Milliseconds; null keeps the `defaults` section's. */
   timeoutMemberConnectMs: number | null;
   timeoutMemberDataMs: number | null;
+  /** TLS towards the members; null: plain connections. */
+  tls: RenderedBackendTls | null;
   members: readonly RenderedMember[];
   /** Every monitor associated with the pool; HAProxy runs one check per server, so one is chosen (see the renderer). */
   monitors: readonly RenderedMonitor[];

@@ -1,5 +1,6 @@
 import { contentHash } from './content-hash';
-import { baseHaproxyInput, baseKeepalivedInput, GOLDEN_TLS, HAPROXY_CASES, terminated, uuidOf } from './golden-cases';
+import { baseHaproxyInput, baseKeepalivedInput, GOLDEN_TLS, terminated, uuidOf } from './golden-cases';
+import { HAPROXY_CASES } from './golden-cases-l7';
 import {
   canonicalJson,
   InvalidPlacementBundle,
@@ -84,7 +85,7 @@ describe('renderPlacement', () => {
 
   it("names the bundle by both files' hashes and the bundle's version", () => {
     const r = rendered();
-    expect(placementBundleName(r.haproxy.hash, r.keepalived.hash)).toMatch(/^bundle-v2-[0-9a-f]{64}$/);
+    expect(placementBundleName(r.haproxy.hash, r.keepalived.hash)).toMatch(/^bundle-v3-[0-9a-f]{64}$/);
     expect(placementBundleName(r.haproxy.hash, r.keepalived.hash)).not.toBe(placementBundleName(r.haproxy.hash, r.haproxy.hash));
   });
 });
@@ -109,7 +110,7 @@ describe('readPlacementBundle', () => {
       (b) => {
         b.version = 1;
       },
-      /version 1, where this reader knows 2/,
+      /version 1, where this reader knows 3/,
     ],
     [
       'the bundle of other files',

@@ -1,19 +1,24 @@
 import { contentHash } from './content-hash';
-import type { HaproxyInput, KeepalivedInput, RenderedFrontend } from './model';
+import type { HaproxyInput, KeepalivedInput, RenderedFrontend, RenderedTls } from './model';
 import { renderHaproxyConfig } from './render-haproxy';
 import { renderKeepalivedConfig } from './render-keepalived';
-import { FINGERPRINT_PREFIX_LENGTH, tlsCertificatePath } from './tls';
+import { FINGERPRINT_PREFIX_LENGTH, type TlsFileKind, tlsFilePath } from './tls';
 import { validateHaproxyInput, validateKeepalivedInput } from './validate';
 
 /**
  * The bundle's shape; a reader refuses any other, so a change of shape is a new version. 2: a
- * frontend per VIP or listener and a backend per pool (1 had one of each).
+ * frontend per VIP or listener and a backend per pool (1 had one of each); 3: L7 policies and
+ * TLS options in the input, CA and revocation list files beside certificates in `tlsFiles`.
  */
-export const PLACEMENT_BUNDLE_VERSION = 2;
+export const PLACEMENT_BUNDLE_VERSION = 3;
 
-/** A certificate file HAProxy reads: the node agent writes it (chain, then the opened key) before HAProxy starts or reloads. */
+/**
+ * A file HAProxy reads that the node agent writes before HAProxy starts or reloads: a
+ * certificate's chain then its opened key, or a CA bundle or revocation list (no key).
+ */
 export interface TlsFileFact {
   readonly path: string;
+  readonly kind: TlsFileKind;
   readonly certificateId: string;
   readonly fingerprintPrefix: string;
 }
@@ -90,14 +95,25 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-function tlsFileOf(input: HaproxyInput, f: RenderedFrontend): TlsFileFact | null {
-  return f.tls === null
-    ? null
-    : {
-        path: tlsCertificatePath(input.runDir, f.tls.certificateId, f.tls.fingerprint),
-        certificateId: f.tls.certificateId,
-        fingerprintPrefix: f.tls.fingerprint.slice(0, FINGERPRINT_PREFIX_LENGTH),
-      };
+function tlsFile(runDir: string, kind: TlsFileKind, t: RenderedTls): TlsFileFact {
+  return {
+    path: tlsFilePath(runDir, kind, t.certificateId, t.fingerprint),
+    kind,
+    certificateId: t.certificateId,
+    fingerprintPrefix: t.fingerprint.slice(0, FINGERPRINT_PREFIX_LENGTH),
+  };
+}
+
+/** Every file of a frontend's binds: its certificate, SNI certificates, client CA and revocation list. */
+function frontendFiles(runDir: string, f: RenderedFrontend): TlsFileFact[] {
+  if (f.tls === null) return [];
+  const o = f.tlsOptions;
+  return [
+    tlsFile(runDir, 'certificate', f.tls),
+    ...(o?.sni ?? []).map((t) => tlsFile(runDir, 'certificate', t)),
+    ...(o?.clientCa ? [tlsFile(runDir, 'ca', o.clientCa)] : []),
+    ...(o?.clientCa && o.clientCrl ? [tlsFile(runDir, 'crl', o.clientCrl)] : []),
+  ];
 }
 
 /** The facts of the haproxy.cfg rendered from `input` (whose content hash is `hash`), in the file's order. */
@@ -106,9 +122,19 @@ export function haproxyFacts(input: HaproxyInput, hash: string): HaproxyFacts {
   const frontends = input.frontends.map((f) => ({
     id: f.id,
     enabled: f.adminStateUp,
-    binds: [{ address: f.address, port: f.protocolPort, tls: tlsFileOf(input, f) }],
+    binds: [{ address: f.address, port: f.protocolPort, tls: f.tls === null ? null : tlsFile(input.runDir, 'certificate', f.tls) }],
   }));
-  const tlsFiles = new Map(frontends.flatMap((f) => f.binds.flatMap((b) => (b.tls === null ? [] : [[b.tls.path, b.tls] as const]))));
+  const backendFiles = input.backends.flatMap(({ tls }) =>
+    tls === null
+      ? []
+      : [
+          ...(tls.clientCertificate ? [tlsFile(input.runDir, 'certificate', tls.clientCertificate)] : []),
+          ...(tls.ca ? [tlsFile(input.runDir, 'ca', tls.ca)] : []),
+          ...(tls.ca && tls.crl ? [tlsFile(input.runDir, 'crl', tls.crl)] : []),
+        ],
+  );
+  const files = [...input.frontends.flatMap((f) => frontendFiles(input.runDir, f)), ...backendFiles];
+  const tlsFiles = new Map(files.map((file) => [file.path, file]));
   return {
     hash,
     frontends,

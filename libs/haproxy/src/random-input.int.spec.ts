@@ -93,6 +93,8 @@ const backendArb: fc.Arbitrary<RenderedBackend> = fc.record({
   proxyProtocol: fc.constantFrom(null, 'v1' as const, 'v2' as const),
   timeoutMemberConnectMs: timeoutMs,
   timeoutMemberDataMs: timeoutMs,
+  // Octavia's TLS options and L7 policies at random are random-l7.int.spec.ts.
+  tls: fc.constant(null),
   members: fc.uniqueArray(memberArb, { maxLength: 12, selector: (m) => m.id.toLowerCase() }),
   monitors: fc.array(monitorArb, { maxLength: 2 }),
 });
@@ -143,6 +145,10 @@ const validHaproxyInput: fc.Arbitrary<HaproxyInput> = fc
           defaultBackendId: target?.id ?? null,
           tls: http && tls ? { certificateId: tls[0], fingerprint: tls[1].toLowerCase() } : null,
           insertHeaders: http ? insertHeaders : { forwardedFor: false, forwardedPort: false, forwardedProto: false },
+          tlsOptions: null,
+          clientCertificateHeaders: [],
+          allowedCidrs: [],
+          l7Policies: [],
         };
       });
     return {

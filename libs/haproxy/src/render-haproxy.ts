@@ -1,6 +1,6 @@
 import { expectedCodesRegex } from './expected-codes';
 import type { HaproxyInput, RenderedBackend, RenderedFrontend, RenderedMember, RenderedMonitor } from './model';
-import { tlsCertificatePath } from './tls';
+import { allowedCidrLines, bindTlsOptions, clientCertificateHeaderLines, l7Lines, serverTlsOptions } from './render-l7';
 import { InvalidRenderInput, validateHaproxyInput } from './validate';
 
 const BALANCE = { ROUND_ROBIN: 'roundrobin', LEAST_CONNECTIONS: 'leastconn', SOURCE_IP: 'source' } as const;
@@ -78,21 +78,24 @@ function globalSection(input: HaproxyInput, monitors: readonly (RenderedMonitor 
 }
 
 function frontendSection(input: HaproxyInput, f: RenderedFrontend, variant: HaproxyVariant | undefined): string[] {
-  const ssl = f.tls === null ? '' : ` ssl crt ${tlsCertificatePath(input.runDir, f.tls.certificateId, f.tls.fingerprint)} alpn h2,http/1.1`;
+  const ssl = bindTlsOptions(input.runDir, f);
   const binds = variant?.binds[f.id] ?? [{ address: f.address, port: f.protocolPort }];
   const http = f.mode === 'http';
   return section(`frontend ${f.id}`, [
     ...binds.map((b) => `bind ${b.address}:${b.port}${ssl}`),
     `mode ${f.mode}`,
+    ...allowedCidrLines(f),
     http && f.insertHeaders.forwardedFor && 'option forwardfor',
     // set, not add: a client's own X-Forwarded-Proto and -Port must not reach the members.
     http && f.insertHeaders.forwardedProto && `http-request set-header X-Forwarded-Proto ${f.tls === null ? 'http' : 'https'}`,
     // The frontend's own port, not dst_port: a driver that listens elsewhere (loopback) still says the port the client used.
     http && f.insertHeaders.forwardedPort && `http-request set-header X-Forwarded-Port ${f.protocolPort}`,
+    ...clientCertificateHeaderLines(f),
     f.connectionLimit > 0 && `maxconn ${f.connectionLimit}`,
     f.timeoutClientMs !== null && `timeout client ${f.timeoutClientMs}`,
     f.timeoutTcpInspectMs !== null && `tcp-request inspect-delay ${f.timeoutTcpInspectMs}`,
     !f.adminStateUp && 'disabled',
+    ...l7Lines(f),
     // Without a backend an HTTP frontend answers 503 and a TCP one closes: Octavia's listener without a default pool.
     f.defaultBackendId !== null && `default_backend ${f.defaultBackendId}`,
   ]);
@@ -136,14 +139,15 @@ function monitorLines(input: HaproxyInput, monitor: RenderedMonitor | null): Lin
   return lines;
 }
 
-function serverLine(b: RenderedBackend, monitor: RenderedMonitor | null, m: RenderedMember): string {
+function serverLine(input: HaproxyInput, b: RenderedBackend, monitor: RenderedMonitor | null, m: RenderedMember): string {
   return [
-    `server ${m.id} ${m.address}:${m.protocolPort} weight ${m.weight}`,
+    `server ${m.id} ${m.address}:${m.protocolPort} weight ${m.weight}${serverTlsOptions(input.runDir, b)}`,
     // rise and fall as Octavia has them: v1 gives both the one max_retries.
     monitor && `check inter ${monitor.delay}s fall ${monitor.maxRetriesDown} rise ${monitor.maxRetries}`,
     monitor && m.monitorAddress !== null && `addr ${m.monitorAddress}`,
     monitor && m.monitorPort !== null && `port ${m.monitorPort}`,
-    monitor?.type === 'HTTPS' && 'check-ssl verify none',
+    // A re-encrypting backend's `verify` covers its checks too: a second one here would override it.
+    monitor?.type === 'HTTPS' && (b.tls === null ? 'check-ssl verify none' : 'check-ssl'),
     b.mode === 'http' && b.sessionPersistence?.type === 'HTTP_COOKIE' && `cookie ${m.id}`,
     b.proxyProtocol === 'v1' && 'send-proxy',
     b.proxyProtocol === 'v2' && 'send-proxy-v2',
@@ -165,7 +169,7 @@ function backendSection(input: HaproxyInput, b: RenderedBackend, monitor: Render
     // Every backup serves once no other member is up, as Octavia has it, not only the first.
     b.members.some((m) => m.backup) && 'option allbackups',
     ...monitorLines(input, monitor),
-    ...[...b.members].sort(byId).map((m) => serverLine(b, monitor, m)),
+    ...[...b.members].sort(byId).map((m) => serverLine(input, b, monitor, m)),
   ]);
 }
 

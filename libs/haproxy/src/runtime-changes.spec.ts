@@ -1,4 +1,5 @@
-import { baseHaproxyInput, HAPROXY_CASES, monitorOf, uuidOf, withMembers as members, withPool, withVip } from './golden-cases';
+import { baseHaproxyInput, monitorOf, uuidOf, withMembers as members, withPool, withVip } from './golden-cases';
+import { HAPROXY_CASES } from './golden-cases-l7';
 import type { HaproxyInput, RenderedMember } from './model';
 import { haproxyFacts } from './placement-bundle';
 import { renderHaproxyConfig } from './render-haproxy';

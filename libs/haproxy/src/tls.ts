@@ -13,3 +13,17 @@ export const FINGERPRINT_PREFIX_LENGTH = 16;
 export function tlsCertificatePath(runDir: string, certificateId: string, fingerprint: string): string {
   return `${runDir}/${TLS_DIR}/${certificateId}-${fingerprint.slice(0, FINGERPRINT_PREFIX_LENGTH)}.pem`;
 }
+
+/** What a TLS file holds: a certificate chain and its key (`crt`), a CA bundle (`ca-file`) or a revocation list (`crl-file`). */
+export const TLS_FILE_KINDS = ['certificate', 'ca', 'crl'] as const;
+export type TlsFileKind = (typeof TLS_FILE_KINDS)[number];
+
+/**
+ * Where a placement's HAProxy reads a file of `kind` made from `certificateId` at this
+ * fingerprint: a certificate's as tlsCertificatePath, a CA's and a revocation list's with
+ * `.ca.pem` and `.crl.pem`, so one certificate used both ways gives two files, one with no key.
+ */
+export function tlsFilePath(runDir: string, kind: TlsFileKind, certificateId: string, fingerprint: string): string {
+  const path = tlsCertificatePath(runDir, certificateId, fingerprint);
+  return kind === 'certificate' ? path : `${path.slice(0, -'.pem'.length)}.${kind}.pem`;
+}

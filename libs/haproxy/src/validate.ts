@@ -10,6 +10,7 @@ import {
   type RenderedMember,
   type RenderedMonitor,
 } from './model';
+import { validateBackendL7, validateFrontendL7 } from './validate-l7';
 
 /** A value that would reach a configuration file but is not of the strict shape allowed there. */
 export class InvalidRenderInput extends Error {
@@ -179,6 +180,7 @@ function validateBackend(b: RenderedBackend, field: string): void {
   });
   check(Array.isArray(b.monitors), `${field}.monitors`, 'must be an array');
   b.monitors.forEach((hm, i) => validateMonitor(hm, `${field}.monitors[${i}]`));
+  validateBackendL7(b, field);
 }
 
 /**
@@ -200,10 +202,12 @@ export function validateHaproxyInput(input: HaproxyInput): void {
     check(!backends.has(b.id), `backends[${i}].id`, 'must be unique among the backends');
     backends.set(b.id, b);
   });
+  const httpBackends = new Set(input.backends.filter((b) => b.mode === 'http').map((b) => b.id));
   const frontendIds = new Set<string>();
   const binds = new Set<string>();
   input.frontends.forEach((f, i) => {
     validateFrontend(f, `frontends[${i}]`);
+    validateFrontendL7(f, `frontends[${i}]`, httpBackends);
     check(!frontendIds.has(f.id), `frontends[${i}].id`, 'must be unique among the frontends');
     frontendIds.add(f.id);
     check(!binds.has(`${f.address}:${f.protocolPort}`), `frontends[${i}].protocolPort`, 'must be unique per address');

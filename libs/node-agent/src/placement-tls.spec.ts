@@ -25,7 +25,9 @@ describe('placementTlsFiles', () => {
   const pathOf = (fp: string) => tlsCertificatePath(runDir, CERT, fp);
   /** The TLS files of a placement's bundle: its certificate's, or none. */
   const cfg = (fp: string | null): TlsFileFact[] =>
-    fp === null ? [] : [{ path: pathOf(fp), certificateId: CERT, fingerprintPrefix: fp.slice(0, FINGERPRINT_PREFIX_LENGTH) }];
+    fp === null
+      ? []
+      : [{ path: pathOf(fp), kind: 'certificate', certificateId: CERT, fingerprintPrefix: fp.slice(0, FINGERPRINT_PREFIX_LENGTH) }];
   const certificate = (fp: string, change: Partial<Extract<CertificateState, { kind: 'live' }>> = {}): CertificateState => ({
     kind: 'live',
     id: CERT,
@@ -58,6 +60,21 @@ describe('placementTlsFiles', () => {
 
   it('writes no file for a configuration without TLS', () => {
     expect(placementTlsFiles(cfg(null), context([certificate(fingerprint('a'))]))).toEqual({ kind: 'files', files: [] });
+  });
+
+  it('gives a CA or revocation list file the certificates alone, and opens no key for it', () => {
+    const fp = fingerprint('a');
+    const ca = `${runDir}/tls/${CERT}-aaaaaaaaaaaaaaaa.ca.pem`;
+    const refs: TlsFileFact[] = [{ path: ca, kind: 'ca', certificateId: CERT, fingerprintPrefix: fp.slice(0, FINGERPRINT_PREFIX_LENGTH) }];
+    const unopenable = {
+      open: () => {
+        throw new Error('no key may be opened for a CA');
+      },
+    };
+    expect(placementTlsFiles(refs, context([certificate(fp)], { vipId: null, keys: unopenable }))).toEqual({
+      kind: 'files',
+      files: [{ path: ca, pem: '-----BEGIN CERTIFICATE-----\nLEAF aaaa\n-----END CERTIFICATE-----\n' }],
+    });
   });
 
   it('gives the chain then the opened key at the path the configuration names', () => {

@@ -90,8 +90,9 @@ export type PlacementTls =
   | { readonly kind: 'wait'; readonly reason: string };
 
 /**
- * The certificate files a placement's bundle names, each the certificate chain followed by its
- * opened private key, for a certificate the placement's VIP uses. Throws, with a reason fit for
+ * The TLS files a placement's bundle names: a certificate's chain followed by its opened private
+ * key, or a CA's certificates alone (`ca` and `crl` files), for a certificate the placement's VIP
+ * uses (a load balancer's rendering names only what its listeners and pools use). Throws, with a reason fit for
  * status_description that names the certificate and never holds key material, when a key cannot
  * be opened (not sealed with a key this agent holds, tampered).
  */
@@ -109,6 +110,11 @@ export function placementTlsFiles(refs: readonly TlsFileFact[], c: PlacementTlsC
     const material = c.versions.get(id, ref.fingerprintPrefix);
     if (!material)
       return { kind: 'wait', reason: `certificate ${id} with fingerprint ${ref.fingerprintPrefix}... is not in the log as read so far` };
+    // A CA bundle or revocation list HAProxy verifies with: the PEM alone, and no key is opened for it.
+    if (ref.kind !== 'certificate') {
+      files.push({ path: ref.path, pem: `${material.certificate.trimEnd()}\n` });
+      continue;
+    }
     let key: string;
     try {
       key = c.keys.open(material.privateKey);

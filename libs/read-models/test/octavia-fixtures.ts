@@ -71,6 +71,13 @@ const listener = (listenerId: string, lbId: string, fields: Partial<ListenerReso
   timeout_member_connect: 5000,
   timeout_member_data: 50000,
   timeout_tcp_inspect: 0,
+  client_ca_tls_container_ref: null,
+  client_authentication: 'NONE',
+  client_crl_container_ref: null,
+  tls_ciphers: null,
+  tls_versions: null,
+  alpn_protocols: null,
+  allowed_cidrs: null,
   tags: [],
   ...fields,
 });
@@ -87,6 +94,13 @@ const pool = (poolId: string, lbId: string, listeners: string[], members: string
   listeners: listeners.map((listenerId) => ({ id: listenerId })),
   members: members.map((memberId) => ({ id: memberId })),
   healthmonitor_id: null,
+  tls_enabled: false,
+  tls_container_ref: null,
+  ca_tls_container_ref: null,
+  crl_container_ref: null,
+  tls_ciphers: null,
+  tls_versions: null,
+  alpn_protocols: null,
   tags: [],
 });
 

@@ -24,7 +24,7 @@ function catalogueRows(markdown: string): { line: string; event: DocumentedEvent
           .map((cell) => cell.trim())
       : [];
     if (!cells[2]?.includes('lbaas.events.')) return [];
-    const type = /^`([A-Z][A-Za-z]+)`$/.exec(cells[0]);
+    const type = /^`([A-Z][A-Za-z0-9]+)`$/.exec(cells[0]);
     const version = /^[1-9]\d*$/.exec(cells[1]);
     const subject = /^`lbaas\.events\.([a-z]+)\.<[A-Za-z]+>`$/.exec(cells[2]);
     return [{ line, event: type && version && subject ? { type: type[1], version: Number(version[0]), aggregate: subject[1] } : null }];

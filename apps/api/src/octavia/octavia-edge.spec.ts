@@ -174,7 +174,7 @@ describe('the Octavia v2 HTTP edge', () => {
     ['a missing object', 'GET', `/v2/lbaas/loadbalancers/${MISSING}`, 'lbmember', 404, `Load Balancer ${MISSING} not found.`],
     ['an id that is no UUID', 'GET', '/v2/lbaas/healthmonitors/x', 'lbmember', 404, 'Health Monitor x not found.'],
     ['a member of another pool', 'GET', `/v2/lbaas/pools/${MISSING}/members/${MEMBER_A}`, 'lbmember', 404, `Pool ${MISSING} not found.`],
-    ['an unknown path', 'GET', '/v2/lbaas/l7policies', 'lbmember', 404, 'The resource could not be found: /v2/lbaas/l7policies'],
+    ['an unknown path', 'GET', '/v2/lbaas/unknowns', 'lbmember', 404, 'The resource could not be found: /v2/lbaas/unknowns'],
     ['a method the path lacks', 'PATCH', '/v2/lbaas/pools', 'lbmember', 405, /PATCH is not allowed.*GET, POST/],
     ['a Neutron path', 'GET', '/v2.0/lb/pools', 'lbmember', 404, /could not be found/],
     ['an unknown attribute', 'POST', '/v2/lbaas/pools', 'lbmember', 400, 'Unknown attribute for argument pool: colour'],

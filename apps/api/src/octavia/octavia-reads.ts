@@ -59,8 +59,11 @@ export class OctaviaReads {
     scope: Record<string, string[]> = {},
   ): Promise<Record<string, unknown>> {
     const query = octaviaListQuery(url.searchParams);
+    // A pool's members and a policy's rules are listed under their parent, whose policy decided already.
     const everyProject =
-      resource.policy !== 'member' && allows(principal, `os_load-balancer_api:${resource.policy}:get_all-global` as PolicyRule);
+      resource.policy !== 'member' &&
+      resource.policy !== 'l7rule' &&
+      allows(principal, `os_load-balancer_api:${resource.policy}:get_all-global` as PolicyRule);
     const scoped = Object.keys(scope).length > 0;
     const tenant = everyProject || scoped ? null : principal.tenantId;
     const { items, ids, more } = await this.shared.queries.list(resource.collection, tenant, {
@@ -81,6 +84,20 @@ export class OctaviaReads {
     await this.owned(OCTAVIA_RESOURCES.pools, poolId, principal, rule);
     const row = await this.owned(OCTAVIA_RESOURCES.members, id, principal, rule);
     if (row.pool_id !== poolId) throw notFound('Member', id);
+    return row;
+  }
+
+  /** A policy's rules: the policy's rule decides (403 for another project's policy), then every rule of it is listed. */
+  async rules(policyId: string, principal: Principal, url: URL): Promise<Record<string, unknown>> {
+    await this.owned(OCTAVIA_RESOURCES.l7policies, policyId, principal, 'os_load-balancer_api:l7rule:get_all');
+    return this.list(OCTAVIA_RESOURCES.l7rules, principal, url, { l7policy_id: [policyId] });
+  }
+
+  /** A rule of the policy in the path: a rule of another policy is not found there. */
+  async rule(policyId: string, id: string, principal: Principal, rule: PolicyRule): Promise<Row> {
+    await this.owned(OCTAVIA_RESOURCES.l7policies, policyId, principal, rule);
+    const row = await this.owned(OCTAVIA_RESOURCES.l7rules, id, principal, rule);
+    if (row.l7policy_id !== policyId) throw notFound('L7 Rule', id);
     return row;
   }
 

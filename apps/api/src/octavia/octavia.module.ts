@@ -1,5 +1,6 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { checkRegexWithHaproxy } from '@lbaas/haproxy';
 import type { Authenticator } from '@lbaas/identity';
 import type { Logger } from 'pino';
 import { AUTHENTICATOR, PolicyGuard } from '../http/policy.guard';
@@ -9,8 +10,11 @@ import { CatalogService } from './catalog/catalog-service';
 import { FlavorsController } from './catalog/flavors.controller';
 import { ZonesController } from './catalog/zones.controller';
 import { ChildCommands } from './commands/child-commands';
+import { L7Commands, REGEX_CHECK, type RegexCheck } from './commands/l7-commands';
 import { LoadBalancerCommands } from './commands/loadbalancer-commands';
 import { HealthMonitorsController } from './controllers/healthmonitors.controller';
+import { L7PoliciesController } from './controllers/l7policies.controller';
+import { L7RulesController } from './controllers/l7rules.controller';
 import { ListenersController } from './controllers/listeners.controller';
 import { LoadBalancersController } from './controllers/loadbalancers.controller';
 import { MembersController } from './controllers/members.controller';
@@ -31,6 +35,8 @@ export const OCTAVIA_CONTROLLERS: Type[] = [
   PoolsController,
   MembersController,
   HealthMonitorsController,
+  L7PoliciesController,
+  L7RulesController,
   OperatorController,
   QuotasController,
   FlavorsController,
@@ -44,7 +50,13 @@ export const OCTAVIA_CONTROLLERS: Type[] = [
  */
 @Module({})
 export class OctaviaModule {
-  static forRoot(shared: OctaviaShared, authenticator: Authenticator, logger: Logger): DynamicModule {
+  /** `regexCheck`: how REGEX rules are compiled; by default the haproxy binary of LBAAS_HAPROXY_BIN (or /usr/sbin/haproxy). */
+  static forRoot(
+    shared: OctaviaShared,
+    authenticator: Authenticator,
+    logger: Logger,
+    regexCheck: RegexCheck = haproxyRegexCheck(),
+  ): DynamicModule {
     return {
       module: OctaviaModule,
       controllers: OCTAVIA_CONTROLLERS,
@@ -61,7 +73,14 @@ export class OctaviaModule {
         ChildCommands,
         QuotaService,
         CatalogService,
+        { provide: REGEX_CHECK, useValue: regexCheck },
+        L7Commands,
       ],
     };
   }
+}
+
+function haproxyRegexCheck(): RegexCheck {
+  const bin = process.env.LBAAS_HAPROXY_BIN?.trim() || '/usr/sbin/haproxy';
+  return (regex) => checkRegexWithHaproxy(bin, regex);
 }

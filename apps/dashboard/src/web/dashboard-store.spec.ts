@@ -120,6 +120,13 @@ const listener = (id: string, port: number, defaultPoolId: string | null): Liste
   timeout_member_connect: 5000,
   timeout_member_data: 50000,
   timeout_tcp_inspect: 0,
+  client_ca_tls_container_ref: null,
+  client_authentication: 'NONE',
+  client_crl_container_ref: null,
+  tls_ciphers: null,
+  tls_versions: null,
+  alpn_protocols: null,
+  allowed_cidrs: null,
 });
 const lbPool = (id: string, name: string): LbPoolResource => ({
   ...octavia,
@@ -133,6 +140,13 @@ const lbPool = (id: string, name: string): LbPoolResource => ({
   listeners: [],
   members: [],
   healthmonitor_id: null,
+  tls_enabled: false,
+  tls_container_ref: null,
+  ca_tls_container_ref: null,
+  crl_container_ref: null,
+  tls_ciphers: null,
+  tls_versions: null,
+  alpn_protocols: null,
 });
 const lbMember = (id: string, poolId: string, address: string): LbMemberResource => ({
   ...octavia,

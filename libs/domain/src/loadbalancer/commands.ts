@@ -1,11 +1,22 @@
 import type { PlacementPolicy } from '../catalog/model';
-import type { LbHealthMonitorConfig, LbMemberConfig, LbPoolConfig, ListenerConfig, LoadBalancerConfig, MemberHealth } from './model';
+import type {
+  L7PolicyConfig,
+  L7RuleConfig,
+  LbHealthMonitorConfig,
+  LbMemberConfig,
+  LbPoolConfig,
+  ListenerConfig,
+  LoadBalancerConfig,
+  MemberHealth,
+} from './model';
 
 /** What an update may change: everything but the ids (and, as Octavia has it, protocols and ports). */
 export type ListenerChanges = Partial<Omit<ListenerConfig, 'id' | 'protocol' | 'protocolPort'>>;
 export type LbPoolChanges = Partial<Omit<LbPoolConfig, 'id' | 'protocol'>>;
 export type LbMemberChanges = Partial<Omit<LbMemberConfig, 'id' | 'address' | 'protocolPort' | 'subnetId'>>;
 export type LbHealthMonitorChanges = Partial<Omit<LbHealthMonitorConfig, 'id' | 'type'>>;
+export type L7PolicyChanges = Partial<Omit<L7PolicyConfig, 'id'>>;
+export type L7RuleChanges = Partial<Omit<L7RuleConfig, 'id'>>;
 export type LoadBalancerChanges = Partial<Pick<LoadBalancerConfig, 'name' | 'description' | 'adminStateUp' | 'tags'>> & {
   readonly vipQosPolicyId?: string | null;
 };
@@ -109,6 +120,36 @@ export interface DeleteLbHealthMonitor {
   readonly data: { loadBalancerId: string; monitorId: string; at: string };
 }
 
+/**
+ * A policy at `position` (past the last appends it), with its rules, on an HTTP or
+ * TERMINATED_HTTPS listener; REDIRECT_TO_POOL names a pool of the same load balancer.
+ */
+export interface CreateL7Policy {
+  readonly type: 'CreateL7Policy';
+  readonly data: { loadBalancerId: string; listenerId: string; l7policy: L7PolicyConfig; rules: readonly L7RuleConfig[]; at: string };
+}
+/** Changing `action` clears the fields of the action it leaves, as Octavia does. */
+export interface UpdateL7Policy {
+  readonly type: 'UpdateL7Policy';
+  readonly data: { loadBalancerId: string; l7policyId: string; changes: L7PolicyChanges; at: string };
+}
+export interface DeleteL7Policy {
+  readonly type: 'DeleteL7Policy';
+  readonly data: { loadBalancerId: string; l7policyId: string; at: string };
+}
+export interface CreateL7Rule {
+  readonly type: 'CreateL7Rule';
+  readonly data: { loadBalancerId: string; l7policyId: string; rule: L7RuleConfig; at: string };
+}
+export interface UpdateL7Rule {
+  readonly type: 'UpdateL7Rule';
+  readonly data: { loadBalancerId: string; l7policyId: string; ruleId: string; changes: L7RuleChanges; at: string };
+}
+export interface DeleteL7Rule {
+  readonly type: 'DeleteL7Rule';
+  readonly data: { loadBalancerId: string; l7policyId: string; ruleId: string; at: string };
+}
+
 /** The agent of the active placement serves the rendering of `revision`: idempotent, a no-op once gone. */
 export interface RecordLoadBalancerApplied {
   readonly type: 'RecordLoadBalancerApplied';
@@ -143,6 +184,12 @@ export type LoadBalancerCommand =
   | CreateLbHealthMonitor
   | UpdateLbHealthMonitor
   | DeleteLbHealthMonitor
+  | CreateL7Policy
+  | UpdateL7Policy
+  | DeleteL7Policy
+  | CreateL7Rule
+  | UpdateL7Rule
+  | DeleteL7Rule
   | RecordLoadBalancerApplied
   | RecordLoadBalancerError
   | RecordLbMemberHealth;

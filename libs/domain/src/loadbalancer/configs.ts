@@ -1,4 +1,12 @@
-import type { LbHealthMonitorConfig, LbMemberConfig, LbPoolConfig, ListenerConfig, LoadBalancerConfig } from './model';
+import type {
+  L7PolicyConfig,
+  L7RuleConfig,
+  LbHealthMonitorConfig,
+  LbMemberConfig,
+  LbPoolConfig,
+  ListenerConfig,
+  LoadBalancerConfig,
+} from './model';
 
 /*
  * Each object's configuration, field by field: what its events carry, taken from a command (which
@@ -41,6 +49,17 @@ export const listenerConfig = (c: ListenerConfig): ListenerConfig => ({
   timeoutTcpInspect: c.timeoutTcpInspect,
   adminStateUp: c.adminStateUp,
   tags: [...c.tags],
+  sniContainerRefs: [...c.sniContainerRefs],
+  sniCertificateIds: [...c.sniCertificateIds],
+  clientCaTlsContainerRef: c.clientCaTlsContainerRef,
+  clientCaCertificateId: c.clientCaCertificateId,
+  clientAuthentication: c.clientAuthentication,
+  clientCrlContainerRef: c.clientCrlContainerRef,
+  clientCrlCertificateId: c.clientCrlCertificateId,
+  tlsCiphers: c.tlsCiphers,
+  tlsVersions: c.tlsVersions === null ? null : [...c.tlsVersions],
+  alpnProtocols: c.alpnProtocols === null ? null : [...c.alpnProtocols],
+  allowedCidrs: [...c.allowedCidrs],
 });
 
 export const poolConfig = (c: LbPoolConfig): LbPoolConfig => ({
@@ -60,6 +79,16 @@ export const poolConfig = (c: LbPoolConfig): LbPoolConfig => ({
         },
   adminStateUp: c.adminStateUp,
   tags: [...c.tags],
+  tlsEnabled: c.tlsEnabled,
+  tlsContainerRef: c.tlsContainerRef,
+  tlsCertificateId: c.tlsCertificateId,
+  caTlsContainerRef: c.caTlsContainerRef,
+  caCertificateId: c.caCertificateId,
+  crlContainerRef: c.crlContainerRef,
+  crlCertificateId: c.crlCertificateId,
+  tlsCiphers: c.tlsCiphers,
+  tlsVersions: c.tlsVersions === null ? null : [...c.tlsVersions],
+  alpnProtocols: c.alpnProtocols === null ? null : [...c.alpnProtocols],
 });
 
 export const memberConfig = (c: LbMemberConfig): LbMemberConfig => ({
@@ -89,6 +118,31 @@ export const monitorConfig = (c: LbHealthMonitorConfig): LbHealthMonitorConfig =
   expectedCodes: c.expectedCodes,
   httpVersion: c.httpVersion,
   domainName: c.domainName,
+  adminStateUp: c.adminStateUp,
+  tags: [...c.tags],
+});
+
+export const l7PolicyConfig = (c: L7PolicyConfig): L7PolicyConfig => ({
+  id: c.id,
+  name: c.name,
+  description: c.description,
+  action: c.action,
+  redirectPoolId: c.redirectPoolId,
+  redirectUrl: c.redirectUrl,
+  redirectPrefix: c.redirectPrefix,
+  redirectHttpCode: c.redirectHttpCode,
+  position: c.position,
+  adminStateUp: c.adminStateUp,
+  tags: [...c.tags],
+});
+
+export const l7RuleConfig = (c: L7RuleConfig): L7RuleConfig => ({
+  id: c.id,
+  type: c.type,
+  compareType: c.compareType,
+  key: c.key,
+  value: c.value,
+  invert: c.invert,
   adminStateUp: c.adminStateUp,
   tags: [...c.tags],
 });

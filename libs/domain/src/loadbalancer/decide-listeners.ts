@@ -6,6 +6,7 @@ import type { ListenerCreated, ListenerDeleted, ListenerUpdated } from './events
 import type { ListenerConfig, PoolProtocol } from './model';
 import { checkListener } from './object-checks';
 import type { LiveLoadBalancer } from './state';
+import { withListenerTlsDefaults } from './tls-options';
 
 /** Finds a pool's protocol among the load balancer's pools (and, in a single-call create, among those of the same request). */
 export type PoolProtocolLookup = (poolId: string) => PoolProtocol | undefined;
@@ -21,7 +22,7 @@ export function listenerCreated(
   at: string,
   poolProtocol: PoolProtocolLookup = poolProtocolIn(lb),
 ): ListenerCreated {
-  const listener = { ...listenerConfig(given), tags: distinctTags(given.tags) };
+  const listener = withListenerTlsDefaults({ ...listenerConfig(given), tags: distinctTags(given.tags) });
   if (lb.listeners.some((l) => l.id === listener.id)) throw idExists();
   checkListener(listener, poolProtocol);
   // Every protocol this provider serves is over TCP, so a port is taken whatever the other listener's protocol.
@@ -32,23 +33,25 @@ export function listenerCreated(
       `Another Listener on this Load Balancer is already using protocol ${clash.protocol} and protocol_port ${listener.protocolPort}`,
     );
   }
-  return { type: 'ListenerCreated', version: 1, data: { loadBalancerId: lb.id, listener, at } };
+  return { type: 'ListenerCreated', version: 2, data: { loadBalancerId: lb.id, listener, at } };
 }
 
 export function listenerUpdated(lb: LiveLoadBalancer, listenerId: string, changes: ListenerChanges, at: string): ListenerUpdated[] {
   const current = listenerOf(lb, listenerId);
   const before = listenerConfig(current);
   const merged = withChanges<ListenerConfig>(before, changes);
-  const listener = listenerConfig({
-    ...merged,
-    id: before.id,
-    protocol: before.protocol,
-    protocolPort: before.protocolPort,
-    tags: distinctTags(merged.tags),
-  });
+  const listener = withListenerTlsDefaults(
+    listenerConfig({
+      ...merged,
+      id: before.id,
+      protocol: before.protocol,
+      protocolPort: before.protocolPort,
+      tags: distinctTags(merged.tags),
+    }),
+  );
   checkListener(listener, poolProtocolIn(lb));
   if (sameConfig(listener, before) && current.provisioningStatus !== 'ERROR') return [];
-  return [{ type: 'ListenerUpdated', version: 1, data: { loadBalancerId: lb.id, listener, at } }];
+  return [{ type: 'ListenerUpdated', version: 2, data: { loadBalancerId: lb.id, listener, at } }];
 }
 
 export function listenerDeleted(lb: LiveLoadBalancer, listenerId: string, at: string): ListenerDeleted {

@@ -13,10 +13,11 @@ import type {
 import type { LbHealthMonitorConfig, LbPoolConfig } from './model';
 import { checkMonitor, checkPool, checkPoolFitsListener, withMonitorDefaults } from './object-checks';
 import type { LiveLoadBalancer } from './state';
+import { withPoolTlsDefaults } from './tls-options';
 
 /** `listenerId`: the listener whose default pool the new pool becomes; it must have none yet (or name this one, in a single-call create). */
 export function poolCreated(lb: LiveLoadBalancer, given: LbPoolConfig, listenerId: string | null, at: string): LbPoolCreated {
-  const pool = { ...poolConfig(given), tags: distinctTags(given.tags) };
+  const pool = withPoolTlsDefaults({ ...poolConfig(given), tags: distinctTags(given.tags) });
   if (lb.pools.some((p) => p.id === pool.id)) throw idExists();
   checkPool(pool);
   if (listenerId !== null) {
@@ -26,24 +27,26 @@ export function poolCreated(lb: LiveLoadBalancer, given: LbPoolConfig, listenerI
       throw new Conflict('DuplicatePoolEntry', 'This listener already has a default pool');
     }
   }
-  return { type: 'LbPoolCreated', version: 1, data: { loadBalancerId: lb.id, pool, listenerId, at } };
+  return { type: 'LbPoolCreated', version: 2, data: { loadBalancerId: lb.id, pool, listenerId, at } };
 }
 
 export function poolUpdated(lb: LiveLoadBalancer, poolId: string, changes: LbPoolChanges, at: string): LbPoolUpdated[] {
   const current = poolOf(lb, poolId);
   const before = poolConfig(current);
   const merged = withChanges<LbPoolConfig>(before, changes);
-  const pool = poolConfig({ ...merged, id: before.id, protocol: before.protocol, tags: distinctTags(merged.tags) });
+  const pool = withPoolTlsDefaults(poolConfig({ ...merged, id: before.id, protocol: before.protocol, tags: distinctTags(merged.tags) }));
   checkPool(pool);
   if (sameConfig(pool, before) && current.provisioningStatus !== 'ERROR') return [];
-  return [{ type: 'LbPoolUpdated', version: 1, data: { loadBalancerId: lb.id, pool, at } }];
+  return [{ type: 'LbPoolUpdated', version: 2, data: { loadBalancerId: lb.id, pool, at } }];
 }
 
-/** A pool goes with its members and monitor; not while a listener sends to it. */
+/** A pool goes with its members and monitor; not while a listener or an L7 policy sends to it. */
 export function poolDeleted(lb: LiveLoadBalancer, poolId: string, at: string): LbPoolDeleted {
   poolOf(lb, poolId);
   const user = lb.listeners.find((l) => l.defaultPoolId === poolId);
   if (user) throw new Conflict('PoolInUse', `Pool ${poolId} is in use by Listener ${user.id}; change its default_pool_id first.`);
+  const policy = lb.listeners.flatMap((l) => l.l7policies).find((p) => p.redirectPoolId === poolId);
+  if (policy) throw new Conflict('PoolInUse', `Pool ${poolId} is in use by L7 Policy ${policy.id}; change its redirect_pool_id first.`);
   return { type: 'LbPoolDeleted', version: 1, data: { loadBalancerId: lb.id, poolId, at } };
 }
 

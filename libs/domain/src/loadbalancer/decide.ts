@@ -1,5 +1,6 @@
 import { liveLoadBalancer } from './checks';
 import type { LoadBalancerCommand } from './commands';
+import { l7PolicyCreated, l7PolicyDeleted, l7PolicyUpdated, l7RuleCreated, l7RuleDeleted, l7RuleUpdated } from './decide-l7';
 import { listenerCreated, listenerDeleted, listenerUpdated } from './decide-listeners';
 import {
   createLoadBalancer,
@@ -63,6 +64,20 @@ export function decideLoadBalancer(command: LoadBalancerCommand, state: LoadBala
       return monitorUpdated(on(command.data.loadBalancerId), command.data.monitorId, command.data.changes, command.data.at);
     case 'DeleteLbHealthMonitor':
       return [monitorDeleted(on(command.data.loadBalancerId), command.data.monitorId, command.data.at)];
+    case 'CreateL7Policy':
+      return [l7PolicyCreated(on(command.data.loadBalancerId), command)];
+    case 'UpdateL7Policy':
+      return l7PolicyUpdated(on(command.data.loadBalancerId), command.data.l7policyId, command.data.changes, command.data.at);
+    case 'DeleteL7Policy':
+      return [l7PolicyDeleted(on(command.data.loadBalancerId), command.data.l7policyId, command.data.at)];
+    case 'CreateL7Rule':
+      return [l7RuleCreated(on(command.data.loadBalancerId), command.data.l7policyId, command.data.rule, command.data.at)];
+    case 'UpdateL7Rule': {
+      const { loadBalancerId, l7policyId, ruleId, changes, at } = command.data;
+      return l7RuleUpdated(on(loadBalancerId), l7policyId, ruleId, changes, at);
+    }
+    case 'DeleteL7Rule':
+      return [l7RuleDeleted(on(command.data.loadBalancerId), command.data.l7policyId, command.data.ruleId, command.data.at)];
     case 'RecordLoadBalancerApplied':
       return recordApplied(command, state);
     case 'RecordLoadBalancerError':

@@ -3,13 +3,29 @@ import { TOPOLOGIES } from '../catalog/model';
 import { nullable, payloadObject, payloadSchemas } from '../payload-schema';
 import { literalUnion } from '../resource-schemas';
 import type { LoadBalancerEvent } from './events';
-import { HEALTH_MONITOR_TYPES, LB_ALGORITHMS, LISTENER_PROTOCOLS, POOL_PROTOCOLS } from './model';
+import {
+  ALPN_PROTOCOLS,
+  CLIENT_AUTHENTICATIONS,
+  HEALTH_MONITOR_TYPES,
+  L7POLICY_ACTIONS,
+  L7RULE_COMPARE_TYPES,
+  L7RULE_TYPES,
+  LB_ALGORITHMS,
+  LISTENER_PROTOCOLS,
+  POOL_PROTOCOLS,
+  REDIRECT_HTTP_CODES,
+  TLS_VERSIONS,
+} from './model';
 
 /*
  * Each object's configuration has a title, its TypeScript name: the event catalogue defines it
  * once and every event that carries the whole object refers to it.
  */
 const Tags = Type.Array(Type.String());
+const TlsVersions = nullable(Type.Array(literalUnion(TLS_VERSIONS)));
+const AlpnProtocols = nullable(Type.Array(literalUnion(ALPN_PROTOCOLS)));
+const Ref = (what: string) => nullable(Type.String({ description: `${what}: the reference as the client sent it.` }));
+const CertificateId = (what: string) => nullable(Type.String({ description: `The certificate the ${what} reference names.` }));
 const At = Type.String({ description: 'When the change was decided (ISO 8601), as the command gave it.' });
 
 export const LoadBalancerConfigSchema = Type.Object(
@@ -55,6 +71,17 @@ export const ListenerConfigSchema = Type.Object(
     timeoutTcpInspect: Type.Integer({ description: 'Milliseconds.' }),
     adminStateUp: Type.Boolean(),
     tags: Tags,
+    sniContainerRefs: Type.Array(Type.String(), { description: 'SNI certificate references as sent.' }),
+    sniCertificateIds: Type.Array(Type.String(), { description: 'The certificates they name, in the same order.' }),
+    clientCaTlsContainerRef: Ref('The client CA'),
+    clientCaCertificateId: CertificateId('client CA (kind ca)'),
+    clientAuthentication: literalUnion(CLIENT_AUTHENTICATIONS),
+    clientCrlContainerRef: Ref('The client revocation list'),
+    clientCrlCertificateId: CertificateId('revocation list (kind crl)'),
+    tlsCiphers: nullable(Type.String({ description: 'OpenSSL cipher string (TERMINATED_HTTPS).' })),
+    tlsVersions: TlsVersions,
+    alpnProtocols: AlpnProtocols,
+    allowedCidrs: Type.Array(Type.String(), { description: 'Source CIDRs admitted; empty admits all.' }),
   },
   { title: 'ListenerConfig', additionalProperties: false, description: "An Octavia listener's settings." },
 );
@@ -79,6 +106,16 @@ export const LbPoolConfigSchema = Type.Object(
     ),
     adminStateUp: Type.Boolean(),
     tags: Tags,
+    tlsEnabled: Type.Boolean({ description: 'Re-encryption: TLS towards the members.' }),
+    tlsContainerRef: Ref('The client certificate presented to members'),
+    tlsCertificateId: CertificateId('client certificate'),
+    caTlsContainerRef: Ref("The CA members' certificates are verified against"),
+    caCertificateId: CertificateId('CA (kind ca)'),
+    crlContainerRef: Ref('The revocation list'),
+    crlCertificateId: CertificateId('revocation list (kind crl)'),
+    tlsCiphers: nullable(Type.String()),
+    tlsVersions: TlsVersions,
+    alpnProtocols: AlpnProtocols,
   },
   { title: 'LbPoolConfig', additionalProperties: false, description: "An Octavia pool's settings, without its members and monitor." },
 );
@@ -124,6 +161,37 @@ export const LbHealthMonitorConfigSchema = Type.Object(
   },
 );
 
+export const L7PolicyConfigSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    description: Type.String(),
+    action: literalUnion(L7POLICY_ACTIONS),
+    redirectPoolId: nullable(Type.String()),
+    redirectUrl: nullable(Type.String()),
+    redirectPrefix: nullable(Type.String()),
+    redirectHttpCode: nullable(Type.Union(REDIRECT_HTTP_CODES.map((c) => Type.Literal(c)))),
+    position: Type.Integer({ description: "1-based place among the listener's policies." }),
+    adminStateUp: Type.Boolean(),
+    tags: Tags,
+  },
+  { title: 'L7PolicyConfig', additionalProperties: false, description: "An L7 policy's settings, without its rules." },
+);
+
+export const L7RuleConfigSchema = Type.Object(
+  {
+    id: Type.String(),
+    type: literalUnion(L7RULE_TYPES),
+    compareType: literalUnion(L7RULE_COMPARE_TYPES),
+    key: nullable(Type.String()),
+    value: Type.String(),
+    invert: Type.Boolean(),
+    adminStateUp: Type.Boolean(),
+    tags: Tags,
+  },
+  { title: 'L7RuleConfig', additionalProperties: false, description: "An L7 rule's settings." },
+);
+
 const MemberHealthSchema = literalUnion(['ONLINE', 'ERROR', 'NO_MONITOR', 'DRAINING'] as const, {
   title: 'MemberHealth',
   description: "What a member's health checks say.",
@@ -167,6 +235,36 @@ export const LOAD_BALANCER_EVENT_SCHEMAS = payloadSchemas<LoadBalancerEvent>()({
   LbHealthMonitorCreated: payloadObject({ loadBalancerId: lbId, poolId: Type.String(), monitor: LbHealthMonitorConfigSchema, at: At }),
   LbHealthMonitorUpdated: payloadObject({ loadBalancerId: lbId, poolId: Type.String(), monitor: LbHealthMonitorConfigSchema, at: At }),
   LbHealthMonitorDeleted: payloadObject({ loadBalancerId: lbId, poolId: Type.String(), monitorId: Type.String(), at: At }),
+  L7PolicyCreated: payloadObject({
+    loadBalancerId: lbId,
+    listenerId: Type.String(),
+    l7policy: L7PolicyConfigSchema,
+    rules: Type.Array(L7RuleConfigSchema),
+    at: At,
+  }),
+  L7PolicyUpdated: payloadObject({ loadBalancerId: lbId, listenerId: Type.String(), l7policy: L7PolicyConfigSchema, at: At }),
+  L7PolicyDeleted: payloadObject({ loadBalancerId: lbId, listenerId: Type.String(), l7policyId: Type.String(), at: At }),
+  L7RuleCreated: payloadObject({
+    loadBalancerId: lbId,
+    listenerId: Type.String(),
+    l7policyId: Type.String(),
+    rule: L7RuleConfigSchema,
+    at: At,
+  }),
+  L7RuleUpdated: payloadObject({
+    loadBalancerId: lbId,
+    listenerId: Type.String(),
+    l7policyId: Type.String(),
+    rule: L7RuleConfigSchema,
+    at: At,
+  }),
+  L7RuleDeleted: payloadObject({
+    loadBalancerId: lbId,
+    listenerId: Type.String(),
+    l7policyId: Type.String(),
+    ruleId: Type.String(),
+    at: At,
+  }),
   LoadBalancerApplied: payloadObject({
     loadBalancerId: lbId,
     revision: Type.Integer({ description: 'The revision the active placement serves; every change up to it is ACTIVE.' }),

@@ -1,6 +1,7 @@
 import { DELETED } from '../lifecycle';
 import { listenerConfig, loadBalancerConfig, memberConfig, monitorConfig, poolConfig } from './configs';
 import type { LoadBalancerEvent } from './events';
+import { l7Edit } from './evolve-l7';
 import { changed, created, errored, failedWith, settled, settledBy } from './provisioning';
 import type { LbMemberState, LbPoolState, ListenerState, LiveLoadBalancer, LoadBalancerState, Provisioned } from './state';
 
@@ -40,7 +41,11 @@ function configEdit(event: LoadBalancerEvent): Edit | null {
       return (lb) => ({ ...lb });
     case 'ListenerCreated':
       return (lb, r, at) => {
-        const listeners = appended<ListenerState>(lb.listeners, { ...listenerConfig(event.data.listener), ...created(r, at) });
+        const listeners = appended<ListenerState>(lb.listeners, {
+          ...listenerConfig(event.data.listener),
+          ...created(r, at),
+          l7policies: [],
+        });
         return listeners && { ...lb, listeners };
       };
     case 'ListenerUpdated':
@@ -115,22 +120,35 @@ function configEdit(event: LoadBalancerEvent): Edit | null {
             ? { ...p, monitor: null, members: p.members.map((m) => ({ ...m, health: 'NO_MONITOR' })) }
             : null,
         );
+    case 'L7PolicyCreated':
+    case 'L7PolicyUpdated':
+    case 'L7PolicyDeleted':
+    case 'L7RuleCreated':
+    case 'L7RuleUpdated':
+    case 'L7RuleDeleted':
+      return (lb, r, at) => l7Edit(event, lb, r, at);
     default:
       return null;
   }
 }
 
+/** `settle` of a listener and of its policies and their rules. */
+const withL7 =
+  (settle: <T extends Provisioned>(o: T) => T) =>
+  (l: ListenerState): ListenerState =>
+    settle({ ...l, l7policies: l.l7policies.map((p) => settle({ ...p, rules: p.rules.map(settle) })) });
+
 function applied(lb: LiveLoadBalancer, revision: number, at: string): LiveLoadBalancer {
   const settle = <T extends Provisioned>(o: T): T => (settledBy(o, revision, lb.revision) ? settled(o, at) : o);
   const pools = lb.pools.map((p) => settle({ ...p, members: p.members.map(settle), monitor: p.monitor && settle(p.monitor) }));
   const self = settledBy(lb, revision, lb.revision) ? { ...settled(lb, at), errorReason: null } : lb;
-  return { ...self, listeners: lb.listeners.map(settle), pools };
+  return { ...self, listeners: lb.listeners.map(withL7(settle)), pools };
 }
 
 function failed(lb: LiveLoadBalancer, reason: string, at: string): LiveLoadBalancer {
   const fail = <T extends Provisioned>(o: T): T => (failedWith(o) ? errored(o, at) : o);
   const pools = lb.pools.map((p) => fail({ ...p, members: p.members.map(fail), monitor: p.monitor && fail(p.monitor) }));
-  return { ...errored(lb, at), errorReason: reason, listeners: lb.listeners.map(fail), pools };
+  return { ...errored(lb, at), errorReason: reason, listeners: lb.listeners.map(withL7(fail)), pools };
 }
 
 function evolveLive(lb: LiveLoadBalancer, event: LoadBalancerEvent): LiveLoadBalancer {

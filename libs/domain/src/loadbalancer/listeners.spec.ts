@@ -5,6 +5,7 @@ import { loadBalancerDecider } from './decider';
 import type { LoadBalancerEvent } from './events';
 import type { ListenerConfig, ListenerProtocol, PoolProtocol } from './model';
 import { MAX_TIMEOUT_MS } from './object-checks';
+import { DEFAULT_ALPN_PROTOCOLS, DEFAULT_TLS_CIPHERS, DEFAULT_TLS_VERSIONS } from './tls-options';
 import {
   at,
   errored,
@@ -27,7 +28,13 @@ const withPools: LoadBalancerEvent[] = [
   poolCreated(1, samplePool('pool-http')),
   poolCreated(2, samplePool('pool-tcp', { protocol: 'TCP' })),
 ];
-const TLS = { defaultTlsContainerRef: 'https://lbaas.test/v1/containers/cert-1', defaultTlsCertificateId: 'cert-1' };
+const TLS = {
+  defaultTlsContainerRef: 'https://lbaas.test/v1/containers/cert-1',
+  defaultTlsCertificateId: 'cert-1',
+  tlsCiphers: DEFAULT_TLS_CIPHERS,
+  tlsVersions: [...DEFAULT_TLS_VERSIONS],
+  alpnProtocols: [...DEFAULT_ALPN_PROTOCOLS],
+};
 
 describe('CreateListener', () => {
   it('creates a listener', () =>
@@ -176,10 +183,10 @@ describe('CreateListener', () => {
       message: 'X-Custom is not a valid option for insert_headers',
     },
     {
-      desc: 'of a client certificate',
+      desc: 'of a client certificate on an HTTP listener (TERMINATED_HTTPS only)',
       change: { insertHeaders: { 'X-SSL-Client-DN': 'true' } },
-      type: 'ProviderUnsupportedOptionError',
-      message: "Provider 'lbaas'",
+      type: 'InvalidOption',
+      message: 'X-SSL-Client-DN is not a valid option for HTTP protocol listener.',
     },
   ])('refuses headers to insert $desc', ({ change, type, message }) => {
     const error = refusalOf([lbCreated(0)], create(sampleListener('l', 80, change)));

@@ -22,6 +22,7 @@ import {
   type PoolProtocol,
   PROVIDER_NAME,
 } from './model';
+import { checkInsertHeaders, checkListenerTls, checkPoolTls } from './tls-options';
 
 /** Octavia's bound on listener timeouts (24 days in ms), under HAProxy's own limit of 2^31 - 1 ms. */
 export const MAX_TIMEOUT_MS = 24 * 24 * 60 * 60 * 1000;
@@ -41,7 +42,6 @@ export const COMPATIBLE_POOL_PROTOCOLS: { readonly [L in ListenerProtocol]: read
 };
 
 const NEEDS_IPVS = "needs IPVS, which this provider's nodes do not have";
-const HTTP_HEADERS = ['X-Forwarded-For', 'X-Forwarded-Port', 'X-Forwarded-Proto'];
 const MONITOR_HTTP_DEFAULTS = { httpMethod: 'GET', urlPath: '/', expectedCodes: '200' } as const;
 /** Cookie names reach haproxy.cfg: RFC 6265 token characters, less ' and # (quoting and comments there), as for v1 VIPs. */
 const COOKIE_NAME = /^[A-Za-z0-9!$%&*+\-.^_`|~]{1,64}$/;
@@ -68,36 +68,6 @@ export function checkListenerProtocol(protocol: ListenerProtocol): void {
 export function checkPoolFitsListener(listener: ListenerProtocol, pool: PoolProtocol): void {
   if (!COMPATIBLE_POOL_PROTOCOLS[listener].includes(pool)) {
     throw validationFailure(`The pool protocol '${pool}' is invalid while the listener protocol is '${listener}'.`);
-  }
-}
-
-function checkInsertHeaders(protocol: ListenerProtocol, headers: Readonly<Record<string, string>>): void {
-  const names = Object.keys(headers);
-  if (names.length === 0) return;
-  if (protocol !== 'HTTP' && protocol !== 'TERMINATED_HTTPS') throw invalidOption('insert-headers', `a ${protocol} protocol listener.`);
-  const clientCertificate = names.filter((n) => n.startsWith('X-SSL-'));
-  if (clientCertificate.length > 0) {
-    throw providerLimit(
-      `${clientCertificate.join(', ')}: client certificate headers need client authentication, which this provider does not offer`,
-    );
-  }
-  const unknown = names.filter((n) => !HTTP_HEADERS.includes(n));
-  if (unknown.length > 0) throw invalidOption(unknown.join(', '), 'insert_headers');
-  for (const name of names) {
-    if (!/^(true|false)$/i.test(headers[name]))
-      throw invalidInput('insert_headers', headers[name], `Value of ${name} should be 'true' or 'false'`);
-  }
-}
-
-function checkListenerTls(l: ListenerConfig): void {
-  if (l.protocol === 'TERMINATED_HTTPS') {
-    if (l.defaultTlsCertificateId === null) {
-      throw validationFailure(
-        'An SNI or default certificate container reference must be provided for TERMINATED_HTTPS protocol listeners.',
-      );
-    }
-  } else if (l.defaultTlsContainerRef !== null || l.defaultTlsCertificateId !== null) {
-    throw validationFailure(`Certificate container references are not allowed on ${l.protocol} protocol listeners.`);
   }
 }
 
@@ -147,6 +117,7 @@ export function checkPool(p: LbPoolConfig): void {
   checkText('description', p.description);
   checkTags(p.tags);
   checkSessionPersistence(p);
+  checkPoolTls(p);
 }
 
 export function checkMember(m: LbMemberConfig): void {

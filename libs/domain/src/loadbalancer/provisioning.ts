@@ -50,6 +50,6 @@ export const errored = <T extends Provisioned>(object: T, at: string): T =>
 /** Every provisioned object of a load balancer, itself first: for the data-plane commands' "does anything change". */
 export const provisionedObjects = (lb: LiveLoadBalancer): Provisioned[] => [
   lb,
-  ...lb.listeners,
+  ...lb.listeners.flatMap((l): Provisioned[] => [l, ...l.l7policies.flatMap((p): Provisioned[] => [p, ...p.rules])]),
   ...lb.pools.flatMap((p): Provisioned[] => [p, ...p.members, ...(p.monitor ? [p.monitor] : [])]),
 ];

@@ -1,4 +1,17 @@
-import type { HealthMonitorType, LbAlgorithm, ListenerProtocol, OperatingStatus, PoolProtocol, ProvisioningStatus } from './model';
+import type {
+  AlpnProtocol,
+  ClientAuthentication,
+  HealthMonitorType,
+  L7PolicyAction,
+  L7RuleCompareType,
+  L7RuleType,
+  LbAlgorithm,
+  ListenerProtocol,
+  OperatingStatus,
+  PoolProtocol,
+  ProvisioningStatus,
+  TlsVersion,
+} from './model';
 
 /** Octavia's JSON shapes (API 2.26), as the read models store them and the v2 api answers them. */
 type IdRef = { id: string };
@@ -49,6 +62,13 @@ export interface ListenerResource {
   timeout_member_connect: number;
   timeout_member_data: number;
   timeout_tcp_inspect: number;
+  client_ca_tls_container_ref: string | null;
+  client_authentication: ClientAuthentication;
+  client_crl_container_ref: string | null;
+  tls_ciphers: string | null;
+  tls_versions: TlsVersion[] | null;
+  alpn_protocols: AlpnProtocol[] | null;
+  allowed_cidrs: string[] | null;
   tags: string[];
   created_at: string;
   updated_at: string | null;
@@ -75,6 +95,13 @@ export interface LbPoolResource {
   listeners: IdRef[];
   members: IdRef[];
   healthmonitor_id: string | null;
+  tls_enabled: boolean;
+  tls_container_ref: string | null;
+  ca_tls_container_ref: string | null;
+  crl_container_ref: string | null;
+  tls_ciphers: string | null;
+  tls_versions: TlsVersion[] | null;
+  alpn_protocols: AlpnProtocol[] | null;
   tags: string[];
   created_at: string;
   updated_at: string | null;
@@ -121,6 +148,47 @@ export interface LbHealthMonitorResource {
   http_version: number | null;
   domain_name: string | null;
   pools: IdRef[];
+  tags: string[];
+  created_at: string;
+  updated_at: string | null;
+}
+
+export interface L7PolicyResource {
+  id: string;
+  project_id: string;
+  tenant_id: string;
+  name: string;
+  description: string;
+  provisioning_status: ProvisioningStatus;
+  operating_status: OperatingStatus;
+  admin_state_up: boolean;
+  listener_id: string;
+  action: L7PolicyAction;
+  position: number;
+  redirect_pool_id: string | null;
+  redirect_url: string | null;
+  redirect_prefix: string | null;
+  redirect_http_code: number | null;
+  rules: IdRef[];
+  tags: string[];
+  created_at: string;
+  updated_at: string | null;
+}
+
+export interface L7RuleResource {
+  id: string;
+  project_id: string;
+  tenant_id: string;
+  /** Not in Octavia's body: the row's parent, for the read side's `l7policies/{l7policy_id}/rules`. */
+  l7policy_id: string;
+  provisioning_status: ProvisioningStatus;
+  operating_status: OperatingStatus;
+  admin_state_up: boolean;
+  type: L7RuleType;
+  compare_type: L7RuleCompareType;
+  key: string | null;
+  value: string;
+  invert: boolean;
   tags: string[];
   created_at: string;
   updated_at: string | null;

@@ -45,6 +45,17 @@ export const sampleListener = (id: string, protocolPort = 80, change: Partial<Li
   timeoutTcpInspect: 0,
   adminStateUp: true,
   tags: [],
+  sniContainerRefs: [],
+  sniCertificateIds: [],
+  clientCaTlsContainerRef: null,
+  clientCaCertificateId: null,
+  clientAuthentication: 'NONE',
+  clientCrlContainerRef: null,
+  clientCrlCertificateId: null,
+  tlsCiphers: null,
+  tlsVersions: null,
+  alpnProtocols: null,
+  allowedCidrs: [],
   ...change,
 });
 
@@ -57,6 +68,16 @@ export const samplePool = (id: string, change: Partial<LbPoolConfig> = {}): LbPo
   sessionPersistence: null,
   adminStateUp: true,
   tags: [],
+  tlsEnabled: false,
+  tlsContainerRef: null,
+  tlsCertificateId: null,
+  caTlsContainerRef: null,
+  caCertificateId: null,
+  crlContainerRef: null,
+  crlCertificateId: null,
+  tlsCiphers: null,
+  tlsVersions: null,
+  alpnProtocols: null,
   ...change,
 });
 
@@ -108,22 +129,22 @@ export const lbUpdated = (n: number, loadBalancer: LoadBalancerConfig): Event<'L
 });
 export const listenerCreated = (n: number, listener: ListenerConfig): Event<'ListenerCreated'> => ({
   type: 'ListenerCreated',
-  version: 1,
+  version: 2,
   data: { loadBalancerId: LB, listener, at: at(n) },
 });
 export const listenerUpdated = (n: number, listener: ListenerConfig): Event<'ListenerUpdated'> => ({
   type: 'ListenerUpdated',
-  version: 1,
+  version: 2,
   data: { loadBalancerId: LB, listener, at: at(n) },
 });
 export const poolCreated = (n: number, pool: LbPoolConfig, listenerId: string | null = null): Event<'LbPoolCreated'> => ({
   type: 'LbPoolCreated',
-  version: 1,
+  version: 2,
   data: { loadBalancerId: LB, pool, listenerId, at: at(n) },
 });
 export const poolUpdated = (n: number, pool: LbPoolConfig): Event<'LbPoolUpdated'> => ({
   type: 'LbPoolUpdated',
-  version: 1,
+  version: 2,
   data: { loadBalancerId: LB, pool, at: at(n) },
 });
 export const memberCreated = (n: number, poolId: string, member: LbMemberConfig): Event<'LbMemberCreated'> => ({

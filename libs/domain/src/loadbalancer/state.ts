@@ -1,5 +1,7 @@
 import { ABSENT, type Lifecycle } from '../lifecycle';
 import type {
+  L7PolicyConfig,
+  L7RuleConfig,
   LbHealthMonitorConfig,
   LbMemberConfig,
   LbPoolConfig,
@@ -21,7 +23,10 @@ export type LbMemberState = LbMemberConfig & Provisioned & { readonly health: Me
 export type LbHealthMonitorState = LbHealthMonitorConfig & Provisioned;
 export type LbPoolState = LbPoolConfig &
   Provisioned & { readonly members: readonly LbMemberState[]; readonly monitor: LbHealthMonitorState | null };
-export type ListenerState = ListenerConfig & Provisioned;
+export type L7RuleState = L7RuleConfig & Provisioned;
+/** `position` is always the policy's place in its listener's list (1-based): the list's order is the truth. */
+export type L7PolicyState = L7PolicyConfig & Provisioned & { readonly rules: readonly L7RuleState[] };
+export type ListenerState = ListenerConfig & Provisioned & { readonly l7policies: readonly L7PolicyState[] };
 
 export type LoadBalancerState = Lifecycle<
   LoadBalancerConfig &

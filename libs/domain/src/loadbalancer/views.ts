@@ -6,8 +6,18 @@ import {
   monitorOperatingStatus,
   poolOperatingStatus,
 } from './operating-status';
-import type { LbHealthMonitorResource, LbMemberResource, LbPoolResource, ListenerResource, LoadBalancerResource } from './resources';
 import type {
+  L7PolicyResource,
+  L7RuleResource,
+  LbHealthMonitorResource,
+  LbMemberResource,
+  LbPoolResource,
+  ListenerResource,
+  LoadBalancerResource,
+} from './resources';
+import type {
+  L7PolicyState,
+  L7RuleState,
   LbHealthMonitorState,
   LbMemberState,
   LbPoolState,
@@ -59,15 +69,22 @@ export const listenerView = (lb: LiveLoadBalancer, l: ListenerState): ListenerRe
   protocol_port: l.protocolPort,
   connection_limit: l.connectionLimit,
   default_tls_container_ref: l.defaultTlsContainerRef,
-  sni_container_refs: [],
+  sni_container_refs: [...l.sniContainerRefs],
   default_pool_id: l.defaultPoolId,
-  l7policies: [],
+  l7policies: ids(l.l7policies),
   insert_headers: { ...l.insertHeaders },
   loadbalancers: [{ id: lb.id }],
   timeout_client_data: l.timeoutClientData,
   timeout_member_connect: l.timeoutMemberConnect,
   timeout_member_data: l.timeoutMemberData,
   timeout_tcp_inspect: l.timeoutTcpInspect,
+  client_ca_tls_container_ref: l.clientCaTlsContainerRef,
+  client_authentication: l.clientAuthentication,
+  client_crl_container_ref: l.clientCrlContainerRef,
+  tls_ciphers: l.tlsCiphers,
+  tls_versions: l.tlsVersions && [...l.tlsVersions],
+  alpn_protocols: l.alpnProtocols && [...l.alpnProtocols],
+  allowed_cidrs: l.allowedCidrs.length > 0 ? [...l.allowedCidrs] : null,
   tags: [...l.tags],
 });
 
@@ -90,6 +107,13 @@ export const lbPoolView = (lb: LiveLoadBalancer, p: LbPoolState): LbPoolResource
   listeners: ids(lb.listeners.filter((l) => l.defaultPoolId === p.id)),
   members: ids(p.members),
   healthmonitor_id: p.monitor?.id ?? null,
+  tls_enabled: p.tlsEnabled,
+  tls_container_ref: p.tlsContainerRef,
+  ca_tls_container_ref: p.caTlsContainerRef,
+  crl_container_ref: p.crlContainerRef,
+  tls_ciphers: p.tlsCiphers,
+  tls_versions: p.tlsVersions && [...p.tlsVersions],
+  alpn_protocols: p.alpnProtocols && [...p.alpnProtocols],
   tags: [...p.tags],
 });
 
@@ -130,7 +154,41 @@ export const lbHealthMonitorView = (lb: LiveLoadBalancer, p: LbPoolState, hm: Lb
   tags: [...hm.tags],
 });
 
-/** A live load balancer shows as its own row and one row per listener, pool, member and monitor; otherwise as none. */
+const adminStatus = (o: { readonly adminStateUp: boolean }) => (o.adminStateUp ? 'ONLINE' : 'OFFLINE');
+
+export const l7PolicyView = (lb: LiveLoadBalancer, l: ListenerState, p: L7PolicyState): L7PolicyResource => ({
+  id: p.id,
+  ...common(lb, p),
+  name: p.name,
+  description: p.description,
+  operating_status: adminStatus(p),
+  admin_state_up: p.adminStateUp,
+  listener_id: l.id,
+  action: p.action,
+  position: p.position,
+  redirect_pool_id: p.redirectPoolId,
+  redirect_url: p.redirectUrl,
+  redirect_prefix: p.redirectPrefix,
+  redirect_http_code: p.redirectHttpCode,
+  rules: ids(p.rules),
+  tags: [...p.tags],
+});
+
+export const l7RuleView = (lb: LiveLoadBalancer, p: L7PolicyState, r: L7RuleState): L7RuleResource => ({
+  id: r.id,
+  ...common(lb, r),
+  l7policy_id: p.id,
+  operating_status: adminStatus(r),
+  admin_state_up: r.adminStateUp,
+  type: r.type,
+  compare_type: r.compareType,
+  key: r.key,
+  value: r.value,
+  invert: r.invert,
+  tags: [...r.tags],
+});
+
+/** A live load balancer shows as its own row and one row per listener, pool, member, monitor, L7 policy and rule; otherwise as none. */
 export function loadBalancerViews(state: LoadBalancerState): ResourceRows {
   if (state.kind !== 'live') return {};
   return {
@@ -139,5 +197,7 @@ export function loadBalancerViews(state: LoadBalancerState): ResourceRows {
     octavia_pools: state.pools.map((p) => lbPoolView(state, p)),
     octavia_members: state.pools.flatMap((p) => p.members.map((m) => lbMemberView(state, p, m))),
     octavia_healthmonitors: state.pools.flatMap((p) => (p.monitor ? [lbHealthMonitorView(state, p, p.monitor)] : [])),
+    l7policies: state.listeners.flatMap((l) => l.l7policies.map((p) => l7PolicyView(state, l, p))),
+    l7rules: state.listeners.flatMap((l) => l.l7policies.flatMap((p) => p.rules.map((r) => l7RuleView(state, p, r)))),
   };
 }

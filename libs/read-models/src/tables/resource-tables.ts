@@ -1,29 +1,21 @@
-import type { Collection, ResourceByCollection } from '@lbaas/domain';
+import type { Collection } from '@lbaas/domain';
 import { EntitySchema, type EntitySchemaColumnOptions, type EntitySchemaIndexOptions } from 'typeorm';
+import {
+  boolean,
+  field,
+  type FieldSpec,
+  type FieldsOf,
+  integer,
+  json,
+  jsonOrNull,
+  reference,
+  referenceOrNull,
+  text,
+  textOrNull,
+} from './field-specs';
+import { OCTAVIA_FIELDS } from './octavia-fields';
 
-/** How one Neutron field is stored: a typed column for scalars, JSON text for lists and objects. */
-export interface FieldSpec {
-  readonly type: 'string' | 'integer' | 'boolean' | 'json';
-  readonly nullable: boolean;
-  /** Secondary index for the look-ups the api routes with (a member's pool, a port's floating IPs). */
-  readonly indexed: boolean;
-  /** The SQL column; Neutron's name unless that is not a safe identifier (`router:external`). */
-  readonly column: string;
-}
-
-const field = (type: FieldSpec['type'], options: Partial<Omit<FieldSpec, 'type'>> = {}) =>
-  ({ nullable: false, indexed: false, column: '', ...options, type }) as const;
-const text = field('string');
-const textOrNull = field('string', { nullable: true });
-const reference = field('string', { indexed: true });
-const referenceOrNull = field('string', { nullable: true, indexed: true });
-const integer = field('integer');
-const boolean = field('boolean');
-const json = field('json');
-const jsonOrNull = field('json', { nullable: true });
-
-/** Every field of the resource, so a field added to resources.ts without a column fails to compile. */
-type FieldsOf<C extends Collection> = { readonly [K in keyof ResourceByCollection[C] & string]-?: ReturnType<typeof field> };
+export type { FieldSpec } from './field-specs';
 
 const FIELDS: { readonly [C in Collection]: FieldsOf<C> } = {
   pools: {
@@ -164,140 +156,7 @@ const FIELDS: { readonly [C in Collection]: FieldsOf<C> } = {
     not_after: text,
     vip_ids: json,
   },
-  loadbalancers: {
-    id: text,
-    project_id: reference,
-    tenant_id: text,
-    name: text,
-    description: text,
-    provisioning_status: text,
-    operating_status: text,
-    admin_state_up: boolean,
-    vip_address: text,
-    vip_port_id: reference,
-    vip_subnet_id: reference,
-    vip_network_id: reference,
-    vip_qos_policy_id: textOrNull,
-    listeners: json,
-    pools: json,
-    provider: text,
-    flavor_id: textOrNull,
-    availability_zone: textOrNull,
-    tags: json,
-    created_at: text,
-    updated_at: textOrNull,
-  },
-  listeners: {
-    id: text,
-    project_id: reference,
-    tenant_id: text,
-    name: text,
-    description: text,
-    provisioning_status: text,
-    operating_status: text,
-    admin_state_up: boolean,
-    protocol: text,
-    protocol_port: integer,
-    connection_limit: integer,
-    default_tls_container_ref: textOrNull,
-    sni_container_refs: json,
-    default_pool_id: referenceOrNull,
-    l7policies: json,
-    insert_headers: json,
-    loadbalancers: json,
-    timeout_client_data: integer,
-    timeout_member_connect: integer,
-    timeout_member_data: integer,
-    timeout_tcp_inspect: integer,
-    tags: json,
-    created_at: text,
-    updated_at: textOrNull,
-  },
-  octavia_pools: {
-    id: text,
-    project_id: reference,
-    tenant_id: text,
-    name: text,
-    description: text,
-    provisioning_status: text,
-    operating_status: text,
-    admin_state_up: boolean,
-    protocol: text,
-    lb_algorithm: text,
-    session_persistence: jsonOrNull,
-    loadbalancers: json,
-    listeners: json,
-    members: json,
-    healthmonitor_id: referenceOrNull,
-    tags: json,
-    created_at: text,
-    updated_at: textOrNull,
-  },
-  octavia_members: {
-    id: text,
-    project_id: reference,
-    tenant_id: text,
-    pool_id: reference,
-    name: text,
-    provisioning_status: text,
-    operating_status: text,
-    admin_state_up: boolean,
-    address: text,
-    protocol_port: integer,
-    weight: integer,
-    backup: boolean,
-    subnet_id: textOrNull,
-    monitor_address: textOrNull,
-    monitor_port: field('integer', { nullable: true }),
-    tags: json,
-    created_at: text,
-    updated_at: textOrNull,
-  },
-  octavia_healthmonitors: {
-    id: text,
-    project_id: reference,
-    tenant_id: text,
-    name: text,
-    provisioning_status: text,
-    operating_status: text,
-    admin_state_up: boolean,
-    type: text,
-    delay: integer,
-    timeout: integer,
-    max_retries: integer,
-    max_retries_down: integer,
-    http_method: textOrNull,
-    url_path: textOrNull,
-    expected_codes: textOrNull,
-    http_version: field('integer', { nullable: true }),
-    domain_name: textOrNull,
-    pools: json,
-    tags: json,
-    created_at: text,
-    updated_at: textOrNull,
-  },
-  amphorae: {
-    id: text,
-    loadbalancer_id: reference,
-    compute_id: reference,
-    lb_network_ip: text,
-    vrrp_ip: text,
-    ha_ip: text,
-    vrrp_port_id: textOrNull,
-    ha_port_id: textOrNull,
-    role: text,
-    status: text,
-    vrrp_interface: text,
-    vrrp_id: integer,
-    vrrp_priority: integer,
-    cached_zone: textOrNull,
-    image_id: textOrNull,
-    compute_flavor: textOrNull,
-    cert_expiration: textOrNull,
-    cert_busy: boolean,
-    created_at: text,
-    updated_at: textOrNull,
-  },
+  ...OCTAVIA_FIELDS,
   octavia_quotas: {
     id: text,
     project_id: text,
@@ -373,6 +232,8 @@ export const RESOURCE_TABLES: { readonly [C in Collection]: ResourceTable } = {
   octavia_pools: resourceTable('octavia_pools'),
   octavia_members: resourceTable('octavia_members'),
   octavia_healthmonitors: resourceTable('octavia_healthmonitors'),
+  l7policies: resourceTable('l7policies'),
+  l7rules: resourceTable('l7rules'),
   amphorae: resourceTable('amphorae'),
   octavia_quotas: resourceTable('octavia_quotas'),
   flavorprofiles: resourceTable('flavorprofiles'),

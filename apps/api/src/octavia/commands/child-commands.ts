@@ -20,7 +20,7 @@ import {
   poolConfig,
 } from './octavia-configs';
 import { OctaviaRuns } from './octavia-runs';
-import { resolveTlsReference } from './tls-reference';
+import { resolveListenerReferences, resolvePoolReferences } from './tls-reference';
 
 const { loadbalancers: LB, listeners: LISTENER, pools: POOL, members: MEMBER, healthmonitors: MONITOR } = OCTAVIA_RESOURCES;
 
@@ -49,10 +49,10 @@ export class ChildCommands {
   async createListener(caller: OctaviaCaller, body: OctaviaBodyOf<'createListener'>): Promise<Written<ListenerResource>> {
     const parent = await this.parentLoadBalancer(caller, body.loadbalancer_id, body.project_id, 'os_load-balancer_api:listener:post');
     const run = this.runs.begin(caller, parent.projectId);
-    const tls = await resolveTlsReference(run, body.default_tls_container_ref, parent.projectId);
+    const references = await resolveListenerReferences(run, body, parent.projectId);
     const id = this.runs.newId();
     const { loadbalancer_id: _lb, project_id: _project, ...settings } = body;
-    const listener = listenerConfig(id, settings, body.default_pool_id ?? null, tls);
+    const listener = listenerConfig(id, settings, body.default_pool_id ?? null, references);
     const out = await this.runs.execute(run, parent.loadBalancerId, () => ({
       type: 'CreateListener',
       data: { loadBalancerId: parent.loadBalancerId, listener, at: this.runs.now() },
@@ -63,11 +63,7 @@ export class ChildCommands {
   async updateListener(caller: OctaviaCaller, id: string, body: OctaviaBodyOf<'updateListener'>): Promise<Written<ListenerResource>> {
     const parent = await this.parentOf(LISTENER, id, caller, 'os_load-balancer_api:listener:put');
     const run = this.runs.begin(caller, parent.projectId);
-    const tls =
-      body.default_tls_container_ref === undefined
-        ? undefined
-        : await resolveTlsReference(run, body.default_tls_container_ref, parent.projectId);
-    const changes = listenerChanges(body, tls);
+    const changes = listenerChanges(body, await resolveListenerReferences(run, body, parent.projectId));
     const out = await this.runs.execute(run, parent.loadBalancerId, () => ({
       type: 'UpdateListener',
       data: { loadBalancerId: parent.loadBalancerId, listenerId: id, changes, at: this.runs.now() },
@@ -102,8 +98,8 @@ export class ChildCommands {
     }
     const id = this.runs.newId();
     const { listener_id: _listener, loadbalancer_id: _lb, project_id: _project, ...settings } = body;
-    const pool = poolConfig(id, settings);
     const run = this.runs.begin(caller, parent.projectId);
+    const pool = poolConfig(id, settings, await resolvePoolReferences(run, body, parent.projectId));
     const out = await this.runs.execute(run, parent.loadBalancerId, () => ({
       type: 'CreateLbPool',
       data: { loadBalancerId: parent.loadBalancerId, pool, listenerId: body.listener_id ?? null, at: this.runs.now() },
@@ -114,9 +110,10 @@ export class ChildCommands {
   async updatePool(caller: OctaviaCaller, id: string, body: OctaviaBodyOf<'updatePool'>): Promise<Written<LbPoolResource>> {
     const parent = await this.parentOf(POOL, id, caller, 'os_load-balancer_api:pool:put');
     const run = this.runs.begin(caller, parent.projectId);
+    const changes = poolChanges(body, await resolvePoolReferences(run, body, parent.projectId));
     const out = await this.runs.execute(run, parent.loadBalancerId, () => ({
       type: 'UpdateLbPool',
-      data: { loadBalancerId: parent.loadBalancerId, poolId: id, changes: poolChanges(body), at: this.runs.now() },
+      data: { loadBalancerId: parent.loadBalancerId, poolId: id, changes, at: this.runs.now() },
     }));
     return this.runs.written(run, out.state, 'octavia_pools', POOL.title, id);
   }

@@ -21,7 +21,7 @@ import { OCTAVIA_RESOURCES } from '../http/octavia-routes';
 import type { OctaviaBodyOf } from '../http/octavia-schemas';
 import { OctaviaReads } from '../octavia-reads';
 import { OCTAVIA_SHARED, type OctaviaShared } from '../octavia-shared';
-import { loadBalancerTree } from './octavia-configs';
+import { loadBalancerTree, NO_TLS, type TlsReference } from './octavia-configs';
 import { OctaviaRuns } from './octavia-runs';
 import { resolveTlsReference } from './tls-reference';
 
@@ -207,21 +207,47 @@ export class LoadBalancerCommands {
     throw invalid('VIP must contain one of: vip_port_id, vip_network_id, vip_subnet_id.');
   }
 
-  /** The single-call create's listeners and pools, with their TLS references resolved. */
+  /** The single-call create's listeners and pools, with every certificate reference resolved once. */
   private async tree(run: CommandRun, body: OctaviaBodyOf<'createLoadBalancer'>, projectId: string) {
     const listeners = body.listeners ?? [];
-    const tls = new Map<string, Awaited<ReturnType<typeof resolveTlsReference>>>();
-    for (const listener of listeners) {
-      const ref = listener.default_tls_container_ref;
-      if (ref !== undefined && ref !== null && !tls.has(ref)) tls.set(ref, await resolveTlsReference(run, ref, projectId));
+    const pools: PoolReferenceFields[] = [...(body.pools ?? []), ...listeners.flatMap((l) => (l.default_pool ? [l.default_pool] : []))];
+    const refs = [
+      ...listeners.flatMap((l) => [
+        l.default_tls_container_ref,
+        ...(l.sni_container_refs ?? []),
+        l.client_ca_tls_container_ref,
+        l.client_crl_container_ref,
+      ]),
+      ...pools.flatMap((p) => [p.tls_container_ref, p.ca_tls_container_ref, p.crl_container_ref]),
+    ];
+    const resolved = new Map<string, TlsReference>();
+    for (const ref of refs) {
+      if (ref !== undefined && ref !== null && !resolved.has(ref)) resolved.set(ref, await resolveTlsReference(run, ref, projectId));
     }
+    const of = (ref: string | null | undefined): TlsReference => (ref ? (resolved.get(ref) ?? NO_TLS) : NO_TLS);
     return loadBalancerTree(
       listeners,
       body.pools ?? [],
       () => this.runs.newId(),
-      (l) => tls.get(l.default_tls_container_ref ?? '') ?? { ref: null, certificateId: null },
+      (l) => {
+        const sni = (l.sni_container_refs ?? []).map(of);
+        return {
+          defaultTls: of(l.default_tls_container_ref),
+          sni: { refs: sni.map((s) => s.ref as string), certificateIds: sni.map((s) => s.certificateId as string) },
+          clientCa: of(l.client_ca_tls_container_ref),
+          clientCrl: of(l.client_crl_container_ref),
+        };
+      },
+      (p) => ({ client: of(p.tls_container_ref), ca: of(p.ca_tls_container_ref), crl: of(p.crl_container_ref) }),
     );
   }
+}
+
+/** The certificate references a pool of the single-call create may hold. */
+interface PoolReferenceFields {
+  readonly tls_container_ref?: string | null;
+  readonly ca_tls_container_ref?: string | null;
+  readonly crl_container_ref?: string | null;
 }
 
 /** Octavia answers a VIP's subnet, network or port that does not exist (for the caller) with a 400. */

@@ -1,5 +1,6 @@
 import { ValidationError } from '@lbaas/domain';
 import { listenerChanges, listenerConfig, loadBalancerTree, memberConfig, monitorConfig, NO_TLS, poolConfig } from './octavia-configs';
+import { l7PolicyChanges, l7PolicyConfig, l7RuleConfig } from './l7-configs';
 import { certificateIdOf } from './tls-reference';
 
 const ids = (): (() => string) => {
@@ -9,7 +10,7 @@ const ids = (): (() => string) => {
 
 describe("v2 bodies as the aggregate's configurations", () => {
   it("fills in Octavia's defaults", () => {
-    expect(listenerConfig('l', { protocol: 'HTTP', protocol_port: 80 }, null, NO_TLS)).toEqual({
+    expect(listenerConfig('l', { protocol: 'HTTP', protocol_port: 80 }, null, {})).toEqual({
       id: 'l',
       name: '',
       description: '',
@@ -26,6 +27,17 @@ describe("v2 bodies as the aggregate's configurations", () => {
       timeoutMemberConnect: 5_000,
       timeoutMemberData: 50_000,
       timeoutTcpInspect: 0,
+      sniContainerRefs: [],
+      sniCertificateIds: [],
+      clientCaTlsContainerRef: null,
+      clientCaCertificateId: null,
+      clientAuthentication: 'NONE',
+      clientCrlContainerRef: null,
+      clientCrlCertificateId: null,
+      tlsCiphers: null,
+      tlsVersions: null,
+      alpnProtocols: null,
+      allowedCidrs: [],
     });
     expect(memberConfig('m', { address: '198.18.2.11', protocol_port: 80 })).toMatchObject({
       weight: 1,
@@ -45,18 +57,32 @@ describe("v2 bodies as the aggregate's configurations", () => {
       expectedCodes: null,
     });
     expect(
-      poolConfig('p', { protocol: 'TCP', lb_algorithm: 'SOURCE_IP', session_persistence: { type: 'APP_COOKIE', cookie_name: 'c' } }),
+      poolConfig('p', { protocol: 'TCP', lb_algorithm: 'SOURCE_IP', session_persistence: { type: 'APP_COOKIE', cookie_name: 'c' } }, {}),
     ).toMatchObject({
       sessionPersistence: { type: 'APP_COOKIE', cookieName: 'c', persistenceTimeout: null, persistenceGranularity: null },
+      tlsEnabled: false,
+      caCertificateId: null,
+      tlsVersions: null,
     });
+    expect(l7PolicyConfig('p', { action: 'REJECT' })).toMatchObject({ position: 2147483647, redirectHttpCode: null, adminStateUp: true });
+    expect(l7RuleConfig('r', { type: 'PATH', compare_type: 'STARTS_WITH', value: '/a' })).toMatchObject({ key: null, invert: false });
   });
 
   it('changes only what a PUT names, and null resets to the default', () => {
-    expect(listenerChanges({ name: 'x', timeout_client_data: null, connection_limit: null }, undefined)).toEqual({
+    expect(listenerChanges({ name: 'x', timeout_client_data: null, connection_limit: null }, {})).toEqual({
       name: 'x',
       timeoutClientData: 50_000,
       connectionLimit: -1,
     });
+    const ca = { ref: 'ca-ref', certificateId: 'ca' };
+    expect(listenerChanges({ client_authentication: null, allowed_cidrs: null, tls_versions: null }, { clientCa: ca })).toEqual({
+      clientAuthentication: 'NONE',
+      allowedCidrs: [],
+      tlsVersions: null,
+      clientCaTlsContainerRef: 'ca-ref',
+      clientCaCertificateId: 'ca',
+    });
+    expect(l7PolicyChanges({ name: null, position: 3 })).toEqual({ name: '', position: 3 });
   });
 
   it('builds the single-call tree: pools by name, a whole default pool moved beside the others', () => {
@@ -76,7 +102,8 @@ describe("v2 bodies as the aggregate's configurations", () => {
         },
       ],
       ids(),
-      () => NO_TLS,
+      () => ({ defaultTls: NO_TLS }),
+      () => ({}),
     );
     const [web, tcp] = tree.pools;
     expect(tree.listeners.map((l) => [l.protocolPort, l.defaultPoolId])).toEqual([
@@ -108,8 +135,24 @@ describe("v2 bodies as the aggregate's configurations", () => {
       "Pool 'ghost' was referenced but no full definition was found.",
     ],
   ] as const)('refuses %s', (_desc, listeners, pools, message) => {
-    expect(() => loadBalancerTree(listeners as never, pools as never, ids(), () => NO_TLS)).toThrow(ValidationError);
-    expect(() => loadBalancerTree(listeners as never, pools as never, ids(), () => NO_TLS)).toThrow(message);
+    expect(() =>
+      loadBalancerTree(
+        listeners as never,
+        pools as never,
+        ids(),
+        () => ({}),
+        () => ({}),
+      ),
+    ).toThrow(ValidationError);
+    expect(() =>
+      loadBalancerTree(
+        listeners as never,
+        pools as never,
+        ids(),
+        () => ({}),
+        () => ({}),
+      ),
+    ).toThrow(message);
   });
 });
 

@@ -28,6 +28,26 @@ export interface TlsReference {
 }
 export const NO_TLS: TlsReference = { ref: null, certificateId: null };
 
+/** Every certificate reference of a listener, resolved; a create takes NO_TLS for those it lacks. */
+export interface ListenerReferences {
+  readonly defaultTls: TlsReference;
+  readonly sni: { readonly refs: readonly string[]; readonly certificateIds: readonly string[] };
+  readonly clientCa: TlsReference;
+  readonly clientCrl: TlsReference;
+}
+/** A pool's: the client certificate toward members, the CA that verifies them and its revocation list. */
+export interface PoolReferences {
+  readonly client: TlsReference;
+  readonly ca: TlsReference;
+  readonly crl: TlsReference;
+}
+const whole = (r: Partial<ListenerReferences>): ListenerReferences => ({
+  defaultTls: r.defaultTls ?? NO_TLS,
+  sni: r.sni ?? { refs: [], certificateIds: [] },
+  clientCa: r.clientCa ?? NO_TLS,
+  clientCrl: r.clientCrl ?? NO_TLS,
+});
+
 type SessionBody = OctaviaBodyOf<'createPool'>['session_persistence'];
 
 function sessionPersistence(body: SessionBody): LbSessionPersistence | null {
@@ -43,12 +63,14 @@ function sessionPersistence(body: SessionBody): LbSessionPersistence | null {
 const present = <T extends object>(changes: T): T =>
   Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as T;
 
+/** The TLS settings are null when not given: the decider gives a TERMINATED_HTTPS listener Octavia's defaults. */
 export function listenerConfig(
   id: string,
   body: Omit<ListenerTreeBody, 'default_pool'>,
   defaultPoolId: string | null,
-  tls: TlsReference,
+  references: Partial<ListenerReferences>,
 ): ListenerConfig {
+  const refs = whole(references);
   return {
     id,
     name: body.name ?? '',
@@ -57,8 +79,19 @@ export function listenerConfig(
     protocolPort: body.protocol_port,
     connectionLimit: body.connection_limit ?? -1,
     defaultPoolId,
-    defaultTlsContainerRef: tls.ref,
-    defaultTlsCertificateId: tls.certificateId,
+    defaultTlsContainerRef: refs.defaultTls.ref,
+    defaultTlsCertificateId: refs.defaultTls.certificateId,
+    sniContainerRefs: [...refs.sni.refs],
+    sniCertificateIds: [...refs.sni.certificateIds],
+    clientCaTlsContainerRef: refs.clientCa.ref,
+    clientCaCertificateId: refs.clientCa.certificateId,
+    clientAuthentication: body.client_authentication ?? 'NONE',
+    clientCrlContainerRef: refs.clientCrl.ref,
+    clientCrlCertificateId: refs.clientCrl.certificateId,
+    tlsCiphers: body.tls_ciphers ?? null,
+    tlsVersions: body.tls_versions ?? null,
+    alpnProtocols: body.alpn_protocols ?? null,
+    allowedCidrs: body.allowed_cidrs ?? [],
     insertHeaders: body.insert_headers ?? {},
     adminStateUp: body.admin_state_up ?? true,
     tags: body.tags ?? [],
@@ -69,8 +102,8 @@ export function listenerConfig(
   };
 }
 
-/** A PUT's changes; null resets a setting to Octavia's default, as Octavia's PUT does. */
-export function listenerChanges(body: OctaviaBodyOf<'updateListener'>, tls: TlsReference | undefined): ListenerChanges {
+/** A PUT's changes; null resets a setting to Octavia's default, as Octavia's PUT does (the decider fills TLS defaults). */
+export function listenerChanges(body: OctaviaBodyOf<'updateListener'>, refs: Partial<ListenerReferences>): ListenerChanges {
   const reset = <K extends keyof typeof DEFAULT_TIMEOUTS>(value: number | null | undefined, key: K) =>
     value === null ? DEFAULT_TIMEOUTS[key] : value;
   return present({
@@ -78,8 +111,19 @@ export function listenerChanges(body: OctaviaBodyOf<'updateListener'>, tls: TlsR
     description: body.description === null ? '' : body.description,
     connectionLimit: body.connection_limit === null ? -1 : body.connection_limit,
     defaultPoolId: body.default_pool_id,
-    defaultTlsContainerRef: tls?.ref,
-    defaultTlsCertificateId: tls?.certificateId,
+    defaultTlsContainerRef: refs.defaultTls?.ref,
+    defaultTlsCertificateId: refs.defaultTls?.certificateId,
+    sniContainerRefs: refs.sni?.refs,
+    sniCertificateIds: refs.sni?.certificateIds,
+    clientCaTlsContainerRef: refs.clientCa?.ref,
+    clientCaCertificateId: refs.clientCa?.certificateId,
+    clientAuthentication: body.client_authentication === null ? 'NONE' : body.client_authentication,
+    clientCrlContainerRef: refs.clientCrl?.ref,
+    clientCrlCertificateId: refs.clientCrl?.certificateId,
+    tlsCiphers: body.tls_ciphers,
+    tlsVersions: body.tls_versions,
+    alpnProtocols: body.alpn_protocols,
+    allowedCidrs: body.allowed_cidrs === null ? [] : body.allowed_cidrs,
     insertHeaders: body.insert_headers === null ? {} : body.insert_headers,
     adminStateUp: body.admin_state_up,
     tags: body.tags,
@@ -90,7 +134,10 @@ export function listenerChanges(body: OctaviaBodyOf<'updateListener'>, tls: TlsR
   });
 }
 
-export function poolConfig(id: string, body: Omit<PoolTreeBody, 'members' | 'healthmonitor'>): LbPoolConfig {
+export function poolConfig(id: string, body: Omit<PoolTreeBody, 'members' | 'healthmonitor'>, refs: Partial<PoolReferences>): LbPoolConfig {
+  const client = refs.client ?? NO_TLS;
+  const ca = refs.ca ?? NO_TLS;
+  const crl = refs.crl ?? NO_TLS;
   return {
     id,
     name: body.name ?? '',
@@ -100,11 +147,31 @@ export function poolConfig(id: string, body: Omit<PoolTreeBody, 'members' | 'hea
     sessionPersistence: sessionPersistence(body.session_persistence),
     adminStateUp: body.admin_state_up ?? true,
     tags: body.tags ?? [],
+    tlsEnabled: body.tls_enabled ?? false,
+    tlsContainerRef: client.ref,
+    tlsCertificateId: client.certificateId,
+    caTlsContainerRef: ca.ref,
+    caCertificateId: ca.certificateId,
+    crlContainerRef: crl.ref,
+    crlCertificateId: crl.certificateId,
+    tlsCiphers: body.tls_ciphers ?? null,
+    tlsVersions: body.tls_versions ?? null,
+    alpnProtocols: body.alpn_protocols ?? null,
   };
 }
 
-export function poolChanges(body: OctaviaBodyOf<'updatePool'>): LbPoolChanges {
+export function poolChanges(body: OctaviaBodyOf<'updatePool'>, refs: Partial<PoolReferences>): LbPoolChanges {
   return present({
+    tlsEnabled: body.tls_enabled,
+    tlsContainerRef: refs.client?.ref,
+    tlsCertificateId: refs.client?.certificateId,
+    caTlsContainerRef: refs.ca?.ref,
+    caCertificateId: refs.ca?.certificateId,
+    crlContainerRef: refs.crl?.ref,
+    crlCertificateId: refs.crl?.certificateId,
+    tlsCiphers: body.tls_ciphers,
+    tlsVersions: body.tls_versions,
+    alpnProtocols: body.alpn_protocols,
     name: body.name === null ? '' : body.name,
     description: body.description === null ? '' : body.description,
     lbAlgorithm: body.lb_algorithm,
@@ -199,7 +266,8 @@ export function loadBalancerTree(
   listeners: readonly ListenerTreeBody[],
   pools: readonly PoolTreeBody[],
   newId: () => string,
-  tlsOf: (listener: ListenerTreeBody) => TlsReference,
+  referencesOf: (listener: ListenerTreeBody) => Partial<ListenerReferences>,
+  poolReferencesOf: (pool: PoolTreeBody) => Partial<PoolReferences>,
 ): { listeners: ListenerConfig[]; pools: LbPoolTree[] } {
   const all: PoolTreeBody[] = [...pools];
   for (const listener of listeners) {
@@ -219,13 +287,13 @@ export function loadBalancerTree(
     if (poolId === undefined) throw treeInvalid(`Pool '${String(poolName)}' was referenced but no full definition was found.`);
     if (poolId !== null && !listenerOfPool.has(poolId)) listenerOfPool.set(poolId, id);
     const { default_pool: _pool, ...settings } = listener;
-    return listenerConfig(id, settings, poolId, tlsOf(listener));
+    return listenerConfig(id, settings, poolId, referencesOf(listener));
   });
   const poolTrees = all.map((body): LbPoolTree => {
     const id = poolIds.get(body.name ?? '') as string;
     const { members, healthmonitor, ...settings } = body;
     return {
-      pool: poolConfig(id, settings),
+      pool: poolConfig(id, settings, poolReferencesOf(body)),
       listenerId: listenerOfPool.get(id) ?? null,
       members: (members ?? []).map((m) => memberConfig(newId(), m)),
       monitor: healthmonitor ? monitorConfig(newId(), healthmonitor) : null,

@@ -1,12 +1,12 @@
 import { certificateDecider, ValidationError } from '@lbaas/domain';
 import type { CommandRun } from '../../commands/command-run';
-import { NO_TLS, type TlsReference } from './octavia-configs';
+import { NO_TLS, type ListenerReferences, type PoolReferences, type TlsReference } from './octavia-configs';
 
 const UUID_AT_END = /(?:^|\/)([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/i;
 
 /**
- * The certificate a `default_tls_container_ref` names: this project's certificates (the Neutron
- * API's /v2.0/lb/certificates) by id, or any URL ending in /<id> (a Barbican container ref
+ * The certificate a `*_container_ref` names: this project's certificates (the Neutron API's
+ * /v2.0/lb/certificates) by id, or any URL ending in /<id> (a Barbican container ref
  * `https://barbican.example/v1/containers/<id>` names the certificate with that id).
  */
 export function certificateIdOf(ref: string): string | null {
@@ -22,4 +22,51 @@ export async function resolveTlsReference(run: CommandRun, ref: string | null | 
   const { state } = await run.load(certificateDecider, certificateId);
   if (state.kind !== 'live' || state.tenantId !== projectId) throw refused;
   return { ref, certificateId };
+}
+
+/** `undefined` stays undefined (an update that leaves the reference as it is). */
+const resolvedOrKept = (run: CommandRun, ref: string | null | undefined, projectId: string): Promise<TlsReference | undefined> =>
+  ref === undefined ? Promise.resolve(undefined) : resolveTlsReference(run, ref, projectId);
+
+interface ListenerReferenceFields {
+  readonly default_tls_container_ref?: string | null;
+  readonly sni_container_refs?: string[] | null;
+  readonly client_ca_tls_container_ref?: string | null;
+  readonly client_crl_container_ref?: string | null;
+}
+
+/** A listener body's certificate references, each resolved; an absent field is undefined (an update keeps it). */
+export async function resolveListenerReferences(
+  run: CommandRun,
+  body: ListenerReferenceFields,
+  projectId: string,
+): Promise<Partial<ListenerReferences>> {
+  const sni =
+    body.sni_container_refs === undefined
+      ? undefined
+      : await Promise.all((body.sni_container_refs ?? []).map((ref) => resolveTlsReference(run, ref, projectId)));
+  return {
+    defaultTls: await resolvedOrKept(run, body.default_tls_container_ref, projectId),
+    sni: sni && { refs: sni.map((s) => s.ref as string), certificateIds: sni.map((s) => s.certificateId as string) },
+    clientCa: await resolvedOrKept(run, body.client_ca_tls_container_ref, projectId),
+    clientCrl: await resolvedOrKept(run, body.client_crl_container_ref, projectId),
+  };
+}
+
+interface PoolReferenceFields {
+  readonly tls_container_ref?: string | null;
+  readonly ca_tls_container_ref?: string | null;
+  readonly crl_container_ref?: string | null;
+}
+
+export async function resolvePoolReferences(
+  run: CommandRun,
+  body: PoolReferenceFields,
+  projectId: string,
+): Promise<Partial<PoolReferences>> {
+  return {
+    client: await resolvedOrKept(run, body.tls_container_ref, projectId),
+    ca: await resolvedOrKept(run, body.ca_tls_container_ref, projectId),
+    crl: await resolvedOrKept(run, body.crl_container_ref, projectId),
+  };
 }

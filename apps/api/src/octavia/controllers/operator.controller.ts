@@ -13,9 +13,11 @@ import { OCTAVIA_SHARED, type OctaviaShared } from '../octavia-shared';
 export const PROVIDER_DESCRIPTION =
   'lbaas: HAProxy and keepalived in network namespaces, an active and a standby placement per load balancer (VRRP). ' +
   'Listeners HTTP, HTTPS (passthrough), TCP and TERMINATED_HTTPS; pools HTTP, HTTPS, TCP, PROXY and PROXYV2 with ROUND_ROBIN, LEAST_CONNECTIONS or SOURCE_IP; ' +
-  'health monitors HTTP, HTTPS, PING, TCP and TLS-HELLO. Not supported: UDP and SCTP (no IPVS on the nodes), PROMETHEUS listeners, SOURCE_IP_PORT, ' +
-  'L7 policies and rules, allowed_cidrs, client certificates and TLS options (issue 16). ' +
-  'Flavors set loadbalancer_topology (SINGLE: one placement, ACTIVE_STANDBY: the pair); availability zones set compute_zone (the nodes that may hold the placements).';
+  'health monitors HTTP, HTTPS, PING, TCP and TLS-HELLO; L7 policies and rules; allowed_cidrs (IPv4); SNI certificates, client certificate ' +
+  'authentication and headers, and TLS ciphers, versions (a contiguous range) and ALPN on listeners; re-encryption to members (verified by a CA or not, ' +
+  'with a client certificate). Flavors set loadbalancer_topology (SINGLE: one placement, ACTIVE_STANDBY: the pair); availability zones set ' +
+  'compute_zone (the nodes that may hold the placements). Not supported: UDP and SCTP (no IPVS on the nodes), PROMETHEUS listeners, SOURCE_IP_PORT, ' +
+  'certificate revocation lists.';
 
 const AMPHORA = 'Amphora';
 

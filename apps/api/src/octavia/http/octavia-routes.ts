@@ -31,7 +31,9 @@ export interface OctaviaResource {
   readonly plural: string;
   /** Octavia's name in `<Resource> <id> not found.` */
   readonly title: string;
-  readonly policy: 'loadbalancer' | 'listener' | 'pool' | 'member' | 'healthmonitor';
+  readonly policy: 'loadbalancer' | 'listener' | 'pool' | 'member' | 'healthmonitor' | 'l7policy' | 'l7rule';
+  /** The object's name in operation ids (`listL7Policies`), when its singular key does not spell it. */
+  readonly operation?: { readonly one: string; readonly many: string };
 }
 
 export const OCTAVIA_RESOURCES = {
@@ -51,6 +53,22 @@ export const OCTAVIA_RESOURCES = {
     plural: 'healthmonitors',
     title: 'Health Monitor',
     policy: 'healthmonitor',
+  },
+  l7policies: {
+    collection: 'l7policies',
+    singular: 'l7policy',
+    plural: 'l7policies',
+    title: 'L7 Policy',
+    policy: 'l7policy',
+    operation: { one: 'L7Policy', many: 'L7Policies' },
+  },
+  l7rules: {
+    collection: 'l7rules',
+    singular: 'rule',
+    plural: 'rules',
+    title: 'L7 Rule',
+    policy: 'l7rule',
+    operation: { one: 'L7Rule', many: 'L7Rules' },
   },
 } as const satisfies Record<string, OctaviaResource>;
 
@@ -73,12 +91,13 @@ function crudRoutes<C extends OctaviaBodyName, U extends OctaviaBodyName>(
   create: C,
   update: U,
 ): CrudRoutes<C, U> {
-  const title = r.singular.charAt(0).toUpperCase() + r.singular.slice(1);
+  const title = r.operation?.one ?? r.singular.charAt(0).toUpperCase() + r.singular.slice(1);
+  const titles = r.operation?.many ?? `${title}s`;
   const one = { key: r.singular, collection: r.collection, many: false };
   const rule = (action: string): PolicyRule => `os_load-balancer_api:${r.policy}:${action}` as PolicyRule;
   return {
     list: {
-      operationId: `list${title}s`,
+      operationId: `list${titles}`,
       method: 'GET',
       path,
       summary: `List ${r.plural}`,
@@ -199,6 +218,14 @@ export const HEALTH_MONITOR_ROUTES = crudRoutes(
   'updateHealthMonitor',
 );
 
+export const L7POLICY_ROUTES = crudRoutes(OCTAVIA_RESOURCES.l7policies, '/v2/lbaas/l7policies', 'createL7Policy', 'updateL7Policy');
+export const L7RULE_ROUTES = crudRoutes(
+  OCTAVIA_RESOURCES.l7rules,
+  '/v2/lbaas/l7policies/{l7policy_id}/rules',
+  'createL7Rule',
+  'updateL7Rule',
+);
+
 export const PROVIDER_ROUTES = {
   list: {
     operationId: 'listProviders',
@@ -289,6 +316,8 @@ export const OCTAVIA_ROUTES: readonly OctaviaRoute[] = [
   ...crud(MEMBER_ROUTES),
   MEMBER_ROUTES.batch,
   ...crud(HEALTH_MONITOR_ROUTES),
+  ...crud(L7POLICY_ROUTES),
+  ...crud(L7RULE_ROUTES),
   ...Object.values(PROVIDER_ROUTES),
   ...Object.values(AMPHORA_ROUTES),
   ...OPERATOR_ROUTES,

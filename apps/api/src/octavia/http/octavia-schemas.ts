@@ -1,6 +1,15 @@
-import { HEALTH_MONITOR_TYPES, LB_ALGORITHMS, LISTENER_PROTOCOLS, POOL_PROTOCOLS } from '@lbaas/domain';
+import {
+  ALPN_PROTOCOLS,
+  CLIENT_AUTHENTICATIONS,
+  HEALTH_MONITOR_TYPES,
+  LB_ALGORITHMS,
+  LISTENER_PROTOCOLS,
+  POOL_PROTOCOLS,
+  TLS_VERSIONS,
+} from '@lbaas/domain';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { operatorBodySchemas } from './operator-schemas';
+import { l7BodySchemas } from './l7-schemas';
 
 /**
  * Octavia v2 request bodies (API 2.26) as TypeBox schemas: Ajv validates with them at the edge
@@ -28,12 +37,20 @@ const HttpMethod = literals(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PAT
 const TlsReference = Type.Union([Type.String({ minLength: 1, maxLength: 255 }), Type.Null()], {
   description: "A certificate of this project (see the Neutron API's /v2.0/lb/certificates): its id, or any URL ending in /<its id>.",
 });
+const TlsVersions = Type.Optional(Type.Union([Type.Array(literals(TLS_VERSIONS), { maxItems: 5 }), Type.Null()]));
+const AlpnProtocols = Type.Optional(Type.Union([Type.Array(literals(ALPN_PROTOCOLS), { maxItems: 3 }), Type.Null()]));
+const TlsCiphers = Type.Optional(
+  Type.Union([Type.String({ maxLength: 2048, description: 'An OpenSSL cipher string (letters, digits and -+!:@=_.).' }), Type.Null()]),
+);
+const CaReference = Type.Union([Type.String({ minLength: 1, maxLength: 255 }), Type.Null()], {
+  description: 'A certificate of this project holding the CA (or the revocation list): its id, or any URL ending in /<its id>.',
+});
 const InsertHeaders = Type.Record(
   Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' }),
   Type.String({ maxLength: 255 }),
   {
     description:
-      "Headers HAProxy adds toward members, header name -> 'true' or 'false' (X-Forwarded-For, X-Forwarded-Port, X-Forwarded-Proto).",
+      "Headers HAProxy adds toward members, header name -> 'true' or 'false': X-Forwarded-For, X-Forwarded-Port, X-Forwarded-Proto, and on TERMINATED_HTTPS listeners the client certificate's X-SSL-Client-Verify, -Has-Cert, -DN, -CN, -SHA1, -Not-Before, -Not-After and X-SSL-Issuer.",
   },
 );
 const SessionPersistence = Type.Union([
@@ -105,6 +122,13 @@ const poolFields = {
   session_persistence: Type.Optional(SessionPersistence),
   admin_state_up: AdminStateUp,
   tags: Tags,
+  tls_enabled: Type.Optional(Type.Boolean({ description: 'Re-encryption: TLS towards the members.' })),
+  tls_container_ref: Type.Optional(TlsReference),
+  ca_tls_container_ref: Type.Optional(CaReference),
+  crl_container_ref: Type.Optional(CaReference),
+  tls_ciphers: TlsCiphers,
+  tls_versions: TlsVersions,
+  alpn_protocols: AlpnProtocols,
 };
 const poolCreateFields = { ...poolFields, protocol: PoolProtocol, lb_algorithm: LbAlgorithm, project_id: ProjectId };
 const PoolInTree = Type.Object(
@@ -129,6 +153,14 @@ const listenerFields = {
   timeout_tcp_inspect: Timeout,
   admin_state_up: AdminStateUp,
   tags: Tags,
+  sni_container_refs: Type.Optional(Type.Union([Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 50 }), Type.Null()])),
+  client_ca_tls_container_ref: Type.Optional(CaReference),
+  client_authentication: Type.Optional(Type.Union([literals(CLIENT_AUTHENTICATIONS), Type.Null()])),
+  client_crl_container_ref: Type.Optional(CaReference),
+  tls_ciphers: TlsCiphers,
+  tls_versions: TlsVersions,
+  alpn_protocols: AlpnProtocols,
+  allowed_cidrs: Type.Optional(Type.Union([Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 100 }), Type.Null()])),
 };
 const listenerCreateFields = { ...listenerFields, protocol: ListenerProtocol, protocol_port: Port, project_id: ProjectId };
 /** A listener's default pool in the single-call create: a whole pool, or `{"name"}` of one in `pools`. */
@@ -144,7 +176,10 @@ const DefaultPool = Type.Object(
   { ...strict, description: 'With protocol and lb_algorithm a whole pool; with its name only, a reference to a pool of `pools`.' },
 );
 const ListenerInTree = Type.Object(
-  { ...listenerCreateFields, default_pool: Type.Optional(Type.Union([DefaultPool, Type.Null()])) },
+  {
+    ...listenerCreateFields,
+    default_pool: Type.Optional(Type.Union([DefaultPool, Type.Null()])),
+  },
   strict,
 );
 
@@ -191,6 +226,7 @@ export const octaviaBodySchemas = {
   createHealthMonitor: Type.Object({ ...monitorCreateFields, pool_id: Id }, strict),
   updateHealthMonitor: Type.Object(monitorFields, strict),
   ...operatorBodySchemas,
+  ...l7BodySchemas,
 } satisfies Record<string, TSchema>;
 
 export type OctaviaBodyName = keyof typeof octaviaBodySchemas;

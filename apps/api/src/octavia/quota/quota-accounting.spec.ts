@@ -49,6 +49,16 @@ const pool = {
   sessionPersistence: null,
   adminStateUp: true,
   tags: [],
+  tlsEnabled: false,
+  tlsContainerRef: null,
+  tlsCertificateId: null,
+  caTlsContainerRef: null,
+  caCertificateId: null,
+  crlContainerRef: null,
+  crlCertificateId: null,
+  tlsCiphers: null,
+  tlsVersions: null,
+  alpnProtocols: null,
 };
 
 function harness(defaults: Partial<QuotaLimits> = {}) {
