@@ -173,7 +173,7 @@ describe('the openstack loadbalancer CLI for operators: quotas, flavors and avai
     });
 
     it('creates, shows, lists and sets flavors; tenants list the enabled ones and may not create one (403)', async () => {
-      flavor = await asAdmin(`loadbalancer flavor create --name single --flavorprofile ${flavorProfile.id} --description one --enable`);
+      flavor = await asAdmin(`loadbalancer flavor create --name single --flavorprofile single --description one --enable`);
       expect(flavor).toMatchObject({ name: 'single', flavor_profile_id: flavorProfile.id, enabled: true, description: 'one' });
       expect(await asMember(`loadbalancer flavor show single`)).toMatchObject({ id: flavor.id, enabled: true });
       const hidden = await asAdmin(`loadbalancer flavor create --name hidden --flavorprofile ${flavorProfile.id} --disable`);
@@ -208,7 +208,7 @@ describe('the openstack loadbalancer CLI for operators: quotas, flavors and avai
         'zone-one',
         'zone-two',
       ]);
-      const zone = await asAdmin(`loadbalancer availabilityzone create --name az-1 --availabilityzoneprofile ${zoneProfile.id} --enable`);
+      const zone = await asAdmin(`loadbalancer availabilityzone create --name az-1 --availabilityzoneprofile zone-one --enable`);
       expect(zone).toMatchObject({ name: 'az-1', availability_zone_profile_id: zoneProfile.id, enabled: true });
       await asAdmin(`loadbalancer availabilityzone create --name az-2 --availabilityzoneprofile ${two.id} --description second`);
       expect(await asMember('loadbalancer availabilityzone show az-2')).toMatchObject({ name: 'az-2', description: 'second' });
@@ -235,7 +235,7 @@ describe('the openstack loadbalancer CLI for operators: quotas, flavors and avai
   describe('a load balancer with a flavor and a zone', () => {
     it('runs a SINGLE flavor in az-1 as one amphora on a node of az-1', async () => {
       const lb = await asMember(
-        `loadbalancer create --name single-az1 --vip-subnet-id ${subnetId} --flavor ${flavor.id} --availability-zone az-1 --wait`,
+        `loadbalancer create --name single-az1 --vip-subnet-id ${subnetId} --flavor single --availability-zone az-1 --wait`,
       );
       expect(lb).toMatchObject({ provisioning_status: 'ACTIVE', flavor_id: flavor.id, availability_zone: 'az-1' });
       const amphorae = await amphoraeOf(String(lb.id));
