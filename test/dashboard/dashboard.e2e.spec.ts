@@ -19,6 +19,8 @@ const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '..', 'artifacts');
 const CLI = join(__dirname, '..', '..', 'apps', 'cli', 'dist', 'main.js');
 const NODE_PREFIXES = ['node-a', 'node-b', 'node-c'];
+/** node-a's agent declares this compute zone; the others none. */
+const RACK = 'rack-a';
 
 /**
  * The ops dashboard as an operator uses it: real nats-server, api, projections, scheduler and
@@ -90,6 +92,7 @@ describe('the ops dashboard in a real browser', () => {
           prefix,
           '--heartbeat-ms',
           '300',
+          ...(prefix === 'node-a' ? ['--zone', RACK] : []),
         ]),
       );
     }
@@ -324,6 +327,38 @@ describe('the ops dashboard in a real browser', () => {
     expect(await otherPage.locator('tr.vip').count()).toBe(0);
     expect(await otherPage.locator('article.pool').count()).toBe(0);
     await otherPage.close();
+  });
+
+  it("shows each project's quota use and, to administrators, the zones with their nodes and load balancers", async () => {
+    const octavia = new NeutronApi(stack.octaviaUrl, stack.tokens.admin.token);
+    expect((await octavia.put(`/v2/lbaas/quotas/${stack.tokens.demo.tenant_id}`, { quota: { loadbalancer: 4 } })).status).toBe(202);
+    const quota = (project: string, resource: string) =>
+      `#quotas tr.project-quota[data-project="${project}"] td[data-resource="${resource}"]`;
+    await shows(adminPage, "the demo project's own limit", quota(stack.tokens.demo.tenant_id, 'loadbalancer'), (t) => t === '0 / 4');
+    const profile = await octavia.create<{ id: string }>('/v2/lbaas/availabilityzoneprofiles', 'availability_zone_profile', {
+      name: 'rack-a',
+      provider_name: 'lbaas',
+      availability_zone_data: JSON.stringify({ compute_zone: RACK }),
+    });
+    await octavia.create('/v2/lbaas/availabilityzones', 'availability_zone', { name: 'az-a', availability_zone_profile_id: profile.id });
+    const zone = '#zones article.zone[data-zone="az-a"]';
+    await shows(adminPage, 'the zone with its compute zone', `${zone} .compute-zone`, (t) => t === `compute zone ${RACK}`);
+    expect(await adminPage.locator(`${zone} .zone-node`).evaluateAll((chips) => chips.map((c) => c.getAttribute('data-node')))).toEqual([
+      'node-a-1',
+    ]);
+    expect(await text(adminPage, `#nodes tr.node[data-node="node-a-1"] .zone`)).toBe(RACK);
+
+    const network = await admin.create<Network>('/v2.0/networks', 'network', { name: 'zoned' });
+    const subnet = await admin.create<Subnet>('/v2.0/subnets', 'subnet', { network_id: network.id, cidr: '198.18.7.0/24', ip_version: 4 });
+    await octavia.create('/v2/lbaas/loadbalancers', 'loadbalancer', { name: 'zoned', vip_subnet_id: subnet.id, availability_zone: 'az-a' });
+    await shows(adminPage, 'the load balancer in its zone', `${zone} tr.zone-loadbalancer[data-load-balancer-name="zoned"]`);
+    await shows(adminPage, "the admin project's usage", quota(stack.tokens.admin.tenant_id, 'loadbalancer'), (t) => t === '1 / ∞');
+
+    const demoPage = await open(stack.tokens.demo.token);
+    await shows(demoPage, 'its own quota', quota(stack.tokens.demo.tenant_id, 'loadbalancer'), (t) => t === '0 / 4');
+    expect(await demoPage.locator('#quotas tr.project-quota').count()).toBe(1);
+    expect(await demoPage.locator('#zones').count()).toBe(0);
+    await demoPage.close();
   });
 
   it('stops cleanly on SIGTERM with a page open, and the page says it lost the connection', async () => {

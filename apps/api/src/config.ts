@@ -1,7 +1,6 @@
 import { natsUrlFromEnv } from '@lbaas/event-log';
-import type { QuotaLimits } from '@lbaas/domain';
+import { type QuotaLimits, quotaDefaultsFromSettings } from '@lbaas/domain';
 import { noAuthTenantFromEnv } from '@lbaas/identity';
-import { quotaDefaultsFromEnv } from './octavia/quota/quota-defaults';
 
 export interface ApiConfig {
   readonly host: string;
@@ -42,6 +41,6 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     logLevel: env.LBAAS_LOG_LEVEL ?? 'info',
     noAuthTenant: noAuthTenantFromEnv(env),
     certificateKeyFile: env.LBAAS_CERTIFICATE_KEY_FILE?.trim() || DEFAULT_CERTIFICATE_KEY_FILE,
-    quotaDefaults: quotaDefaultsFromEnv(env),
+    quotaDefaults: quotaDefaultsFromSettings(env),
   };
 }

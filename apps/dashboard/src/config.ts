@@ -1,3 +1,4 @@
+import { type QuotaLimits, quotaDefaultsFromSettings } from '@lbaas/domain';
 import { natsUrlFromEnv } from '@lbaas/event-log';
 import { authModeFromEnv, keystoneTimeoutMsFromEnv, keystoneUrlFromEnv, noAuthTenantFromEnv } from '@lbaas/identity';
 import { portFromEnv } from '@lbaas/service-shell';
@@ -13,6 +14,8 @@ export interface DashboardConfig {
   readonly keystoneUrl: string;
   readonly keystoneTimeoutMs: number;
   readonly logLevel: string;
+  /** The quota panel's limit where a project sets none: the api's defaults, from the same settings (LBAAS_QUOTA_*). */
+  readonly quotaDefaults: QuotaLimits;
 }
 
 export function dashboardConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DashboardConfig {
@@ -24,6 +27,7 @@ export function dashboardConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Da
     keystoneUrl: keystoneUrlFromEnv(env),
     keystoneTimeoutMs: keystoneTimeoutMsFromEnv(env),
     logLevel: env.LBAAS_LOG_LEVEL?.trim() || 'info',
+    quotaDefaults: quotaDefaultsFromSettings(env),
   };
 }
 

@@ -1,5 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { type Decider, type DomainEvent, nodeDecider, poolDecider, portDecider, serviceInstanceDecider, vipDecider } from '@lbaas/domain';
+import {
+  catalogDecider,
+  type Decider,
+  type DomainEvent,
+  nodeDecider,
+  poolDecider,
+  portDecider,
+  quotaDecider,
+  type QuotaLimits,
+  serviceInstanceDecider,
+  vipDecider,
+} from '@lbaas/domain';
 import type { StoredCommit } from '@lbaas/event-log';
 import { DashboardModel } from './dashboard-model';
 import type { Viewer } from './web/dashboard-protocol';
@@ -10,6 +21,7 @@ const TENANT = 'tenant-a';
 const OTHER_TENANT = 'tenant-b';
 const ADMIN: Viewer = { actor: 'admin', name: 'admin', tenantId: 'admin-tenant', admin: true };
 const MEMBER: Viewer = { actor: 'demo', name: 'demo', tenantId: TENANT, admin: false };
+const DEFAULTS: QuotaLimits = { loadbalancer: 10, listener: -1, pool: -1, member: 50, healthmonitor: -1, l7policy: -1, l7rule: -1 };
 
 /** Commits made by the real deciders against their folded state, as the event store would deliver them. */
 class CommitLog {
@@ -173,7 +185,7 @@ describe('DashboardModel', () => {
   let model: DashboardModel;
   let log: CommitLog;
   beforeEach(() => {
-    model = new DashboardModel();
+    model = new DashboardModel(DEFAULTS);
     log = new CommitLog(model);
   });
 
@@ -298,5 +310,56 @@ describe('DashboardModel', () => {
     expect(model.timelineOf(LB, ADMIN).relatedIds).toEqual([LB, LB_INSTANCE]);
     expect(types(model.timelineOf(LB, ADMIN).events)).toEqual(['ServiceInstanceCreated', 'InstancePlaced']);
     expect(model.timelineOf(LB, MEMBER).relatedIds).toEqual([LB]);
+  });
+
+  it("shows each project's quota to it and to administrators, with the defaults, and zones and nodes' zones to administrators", () => {
+    log.run(quotaDecider, TENANT, { type: 'SetQuota', data: { projectId: TENANT, limits: { loadbalancer: 2 } } }, 'admin-tenant');
+    log.run(quotaDecider, TENANT, {
+      type: 'ReserveQuota',
+      data: { projectId: TENANT, claims: [{ resource: 'loadbalancer', objectId: id(40) }], defaults: DEFAULTS },
+    });
+    log.run(quotaDecider, OTHER_TENANT, { type: 'SetQuota', data: { projectId: OTHER_TENANT, limits: { member: 1 } } }, 'admin-tenant');
+    log.run(nodeDecider, 'node-1', { type: 'RecordHeartbeat', data: { nodeId: 'node-1', zone: 'rack-1' } }, 'system', 'heartbeat');
+    log.run(nodeDecider, 'node-2', { type: 'RecordHeartbeat', data: { nodeId: 'node-2' } }, 'system', 'heartbeat');
+    const profile = { id: id(41), name: 'one', providerName: 'lbaas', availabilityZoneData: '{"compute_zone": "rack-1"}' };
+    log.run(catalogDecider, 'octavia', { type: 'CreateAvailabilityZoneProfile', data: { profile } }, 'admin-tenant');
+    const zone = { description: '', availabilityZoneProfileId: id(41), enabled: true };
+    log.run(catalogDecider, 'octavia', { type: 'CreateAvailabilityZone', data: { zone: { ...zone, name: 'az-1' } } }, 'admin-tenant');
+    const plain = { ...profile, id: id(42), availabilityZoneData: '{}' };
+    log.run(catalogDecider, 'octavia', { type: 'CreateAvailabilityZoneProfile', data: { profile: plain } }, 'admin-tenant');
+    const named = log.run(
+      catalogDecider,
+      'octavia',
+      { type: 'CreateAvailabilityZone', data: { zone: { ...zone, name: 'rack-2', availabilityZoneProfileId: id(42) } } },
+      'admin-tenant',
+    );
+
+    const mine = model.snapshot(MEMBER, {});
+    expect(mine.rows.octavia_quotas).toEqual([
+      expect.objectContaining({ project_id: TENANT, loadbalancer: 2, member: null, in_use: expect.objectContaining({ loadbalancer: 1 }) }),
+    ]);
+    expect(mine.quotaDefaults.map((d) => [d.resource, d.title, d.limit]).slice(0, 4)).toEqual([
+      ['loadbalancer', 'Load Balancer', 10],
+      ['listener', 'Listener', -1],
+      ['pool', 'Pool', -1],
+      ['member', 'Member', 50],
+    ]);
+    expect(mine.rows.availability_zones).toEqual([]);
+    expect(model.forViewer(named, MEMBER)).toBeNull();
+
+    const all = model.snapshot(ADMIN, {});
+    expect(all.rows.octavia_quotas.map((q) => q.project_id).sort()).toEqual([TENANT, OTHER_TENANT].sort());
+    expect(all.rows.nodes.map((n) => [n.id, n.zone])).toEqual([
+      ['node-1', 'rack-1'],
+      ['node-2', null],
+    ]);
+    // A zone's compute zone is its profile's, or its own name when the profile names none.
+    expect(all.rows.availability_zones.map((z) => [z.name, z.compute_zone])).toEqual([
+      ['az-1', 'rack-1'],
+      ['rack-2', 'rack-2'],
+    ]);
+    expect(named.changes).toEqual([
+      { collection: 'availability_zones', id: 'rack-2', tenantId: null, row: expect.objectContaining({ compute_zone: 'rack-2' }) },
+    ]);
   });
 });

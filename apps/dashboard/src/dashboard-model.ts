@@ -1,12 +1,15 @@
-import { AGGREGATES, type AggregateType, type ResourceByCollection, type ResourceRows, upcast } from '@lbaas/domain';
+import { AGGREGATES, type AggregateType, QUOTA_RESOURCE_TITLES, QUOTA_RESOURCES, type QuotaLimits, upcast } from '@lbaas/domain';
 import type { StoredCommit } from '@lbaas/event-log';
+import { dashboardViews, type DashboardViews } from './dashboard-views';
 import { EventTimelineIndex, eventRecord } from './event-timeline-index';
 import type {
   CommitMessage,
   DashboardCollection,
+  DashboardRowByCollection,
   DashboardRows,
   EventRecord,
   PoolStatsPoint,
+  QuotaDefault,
   RowChange,
   SnapshotMessage,
   TimelineReply,
@@ -27,16 +30,21 @@ export const DASHBOARD_COLLECTIONS: readonly DashboardCollection[] = [
   'octavia_members',
   'octavia_healthmonitors',
   'amphorae',
+  'octavia_quotas',
+  'availability_zones',
 ];
-/** The apis show these to administrators only; so does the dashboard, rows and events alike. */
-const ADMIN_ONLY_COLLECTIONS: ReadonlySet<DashboardCollection> = new Set(['service_instances', 'nodes', 'amphorae']);
-const ADMIN_ONLY_AGGREGATES: ReadonlySet<AggregateType> = new Set(['serviceinstance', 'node']);
+/**
+ * The apis show these to administrators only; so does the dashboard, rows and events alike.
+ * Tenants may list the enabled availability zones, but the panel is about nodes and placements.
+ */
+const ADMIN_ONLY_COLLECTIONS: ReadonlySet<DashboardCollection> = new Set(['service_instances', 'nodes', 'amphorae', 'availability_zones']);
+const ADMIN_ONLY_AGGREGATES: ReadonlySet<AggregateType> = new Set(['serviceinstance', 'node', 'catalog']);
 /** A busy node's timeline grows with every placement; the page needs the recent past, not all of it. */
 const TIMELINE_LIMIT = 2000;
 
-type RowsByCollection = { [C in DashboardCollection]: Map<string, ResourceByCollection[C]> };
+type RowsByCollection = { [C in DashboardCollection]: Map<string, DashboardRowByCollection[C]> };
 
-const tenantOf = (row: ResourceByCollection[DashboardCollection]): string | null => ('tenant_id' in row ? row.tenant_id : null);
+const tenantOf = (row: DashboardRowByCollection[DashboardCollection]): string | null => ('tenant_id' in row ? row.tenant_id : null);
 
 const canSeeRow = (viewer: Viewer, collection: DashboardCollection, tenantId: string | null): boolean =>
   viewer.admin || (!ADMIN_ONLY_COLLECTIONS.has(collection) && tenantId === viewer.tenantId);
@@ -50,7 +58,7 @@ const canSeeEvent = (viewer: Viewer, event: EventRecord): boolean =>
  * events by the objects they shaped. `apply` returns what a commit changed, for the live stream.
  */
 export class DashboardModel {
-  private readonly aggregates = new Map<string, { readonly state: unknown; readonly views: ResourceRows }>();
+  private readonly aggregates = new Map<string, { readonly state: unknown; readonly views: DashboardViews }>();
   private readonly rows: RowsByCollection = {
     vips: new Map(),
     pools: new Map(),
@@ -65,9 +73,21 @@ export class DashboardModel {
     octavia_members: new Map(),
     octavia_healthmonitors: new Map(),
     amphorae: new Map(),
+    octavia_quotas: new Map(),
+    availability_zones: new Map(),
   };
   private readonly timeline = new EventTimelineIndex();
+  private readonly quotaDefaults: readonly QuotaDefault[];
   private position = 0;
+
+  /** `quotaDefaults`: the deployment's default limits, as the api has them (LBAAS_QUOTA_*). */
+  constructor(quotaDefaults: QuotaLimits) {
+    this.quotaDefaults = QUOTA_RESOURCES.map((resource) => ({
+      resource,
+      title: QUOTA_RESOURCE_TITLES[resource],
+      limit: quotaDefaults[resource],
+    }));
+  }
 
   get seq(): number {
     return this.position;
@@ -79,9 +99,10 @@ export class DashboardModel {
     // A commit holds the events of one aggregate (the subject's), so its first event names it for all.
     const behaviour = AGGREGATES[first.aggregate];
     const key = `${first.aggregate}/${first.aggregateId}`;
-    const before = this.aggregates.get(key) ?? { state: behaviour.initialState, views: behaviour.views(behaviour.initialState) };
+    const viewsOf = (state: unknown) => dashboardViews(first.aggregate, state, behaviour.views(state));
+    const before = this.aggregates.get(key) ?? { state: behaviour.initialState, views: viewsOf(behaviour.initialState) };
     const state = commit.events.reduce((folded, event) => behaviour.evolve(folded, upcast(event)), before.state);
-    const views = behaviour.views(state);
+    const views = viewsOf(state);
     this.aggregates.set(key, { state, views });
     for (const collection of DASHBOARD_COLLECTIONS) this.diff(collection, before.views, views, changes);
     const events = commit.events.map((event) => eventRecord(seq, event));
@@ -91,7 +112,7 @@ export class DashboardModel {
   }
 
   snapshot(viewer: Viewer, stats: Readonly<Record<string, readonly PoolStatsPoint[]>>): SnapshotMessage {
-    const visible = <C extends DashboardCollection>(collection: C): ResourceByCollection[C][] =>
+    const visible = <C extends DashboardCollection>(collection: C): DashboardRowByCollection[C][] =>
       [...this.rows[collection].values()].filter((row) => canSeeRow(viewer, collection, tenantOf(row)));
     const rows: DashboardRows = {
       vips: visible('vips'),
@@ -107,9 +128,11 @@ export class DashboardModel {
       octavia_members: visible('octavia_members'),
       octavia_healthmonitors: visible('octavia_healthmonitors'),
       amphorae: visible('amphorae'),
+      octavia_quotas: visible('octavia_quotas'),
+      availability_zones: visible('availability_zones'),
     };
     const visibleStats = Object.fromEntries(Object.entries(stats).filter(([poolId]) => this.canSeePool(viewer, poolId)));
-    return { viewer, seq: this.position, rows, stats: visibleStats };
+    return { viewer, seq: this.position, rows, quotaDefaults: this.quotaDefaults, stats: visibleStats };
   }
 
   /** What of a commit `viewer` may see, or null when nothing. */
@@ -140,8 +163,8 @@ export class DashboardModel {
     return { id, relatedIds, events: events.slice(-TIMELINE_LIMIT), total: events.length };
   }
 
-  private diff<C extends DashboardCollection>(collection: C, before: ResourceRows, after: ResourceRows, changes: RowChange[]): void {
-    const rows: Map<string, ResourceByCollection[C]> = this.rows[collection];
+  private diff<C extends DashboardCollection>(collection: C, before: DashboardViews, after: DashboardViews, changes: RowChange[]): void {
+    const rows: Map<string, DashboardRowByCollection[C]> = this.rows[collection];
     const old = new Map((before[collection] ?? []).map((row) => [row.id, row]));
     for (const row of after[collection] ?? []) {
       const previous = old.get(row.id);

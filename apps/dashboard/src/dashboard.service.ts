@@ -21,7 +21,7 @@ import type { SnapshotMessage, TimelineReply, Viewer } from './web/dashboard-pro
  */
 @Injectable()
 export class DashboardService implements DashboardSource, OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly model = new DashboardModel();
+  private readonly model: DashboardModel;
   private readonly stats = new PoolStatsHistory();
   private readonly hub = new LiveStreamHub();
   private readonly metrics = new ServiceMetrics('dashboard');
@@ -40,7 +40,9 @@ export class DashboardService implements DashboardSource, OnApplicationBootstrap
     @Inject(DASHBOARD_CONFIG) private readonly config: DashboardConfig,
     @Inject(LOGGER) private readonly log: Logger,
     @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
-  ) {}
+  ) {
+    this.model = new DashboardModel(config.quotaDefaults);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const c = this.config;

@@ -1,3 +1,4 @@
+export * from './aggregate-catalogue';
 export * from './catalogue';
 export * from './decider';
 export * from './envelope';
@@ -99,6 +100,7 @@ export * from './loadbalancer/operating-status';
 export * from './loadbalancer/views';
 export * from './loadbalancer/event-schemas';
 export * from './quota/model';
+export * from './quota/default-limits';
 export * from './quota/commands';
 export * from './quota/events';
 export * from './quota/state';

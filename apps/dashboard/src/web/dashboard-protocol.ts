@@ -1,4 +1,4 @@
-import type { AggregateType, ResourceByCollection } from '@lbaas/domain';
+import type { AggregateType, AvailabilityZoneResource, NodeResource, QuotaResource, ResourceByCollection } from '@lbaas/domain';
 
 /**
  * What the dashboard server sends the page: types only, shared by the server (Node) and the
@@ -7,7 +7,8 @@ import type { AggregateType, ResourceByCollection } from '@lbaas/domain';
 
 /**
  * The read-model collections on the page: v1's, then v2's (load balancers with their listeners,
- * pools, members and monitors); service instances, nodes and amphorae reach administrators only, as in the apis.
+ * pools, members and monitors), the projects' quotas and the availability zones; service
+ * instances, nodes, amphorae and zones reach administrators only, as in the apis.
  */
 export type DashboardCollection =
   | 'vips'
@@ -22,9 +23,31 @@ export type DashboardCollection =
   | 'octavia_pools'
   | 'octavia_members'
   | 'octavia_healthmonitors'
-  | 'amphorae';
+  | 'amphorae'
+  | 'octavia_quotas'
+  | 'availability_zones';
 
-export type DashboardRows = { [C in DashboardCollection]: ResourceByCollection[C][] };
+/** A compute node with the zone its agent declares (LBAAS_NODE_ZONE), which the apis' node rows leave out. */
+export type DashboardNode = NodeResource & { readonly zone: string | null };
+
+/** An availability zone with the compute zone whose nodes take its load balancers (its profile's, else its own name). */
+export type DashboardAvailabilityZone = AvailabilityZoneResource & { readonly compute_zone: string };
+
+/** The rows of each collection as the page gets them: the read models' rows, nodes and zones with what placement needs. */
+export type DashboardRowByCollection = Omit<Pick<ResourceByCollection, DashboardCollection>, 'nodes' | 'availability_zones'> & {
+  nodes: DashboardNode;
+  availability_zones: DashboardAvailabilityZone;
+};
+
+export type DashboardRows = { [C in DashboardCollection]: DashboardRowByCollection[C][] };
+
+/** One of a project's limits where the project sets none: the deployment's default (LBAAS_QUOTA_*), with Octavia's name of the object. */
+export interface QuotaDefault {
+  readonly resource: QuotaResource;
+  readonly title: string;
+  /** -1: no limit. */
+  readonly limit: number;
+}
 
 /** The caller a token names. */
 export interface Viewer {
@@ -58,7 +81,7 @@ export type RowChange = {
     readonly collection: C;
     readonly id: string;
     readonly tenantId: string | null;
-    readonly row: ResourceByCollection[C] | null;
+    readonly row: DashboardRowByCollection[C] | null;
   };
 }[DashboardCollection];
 
@@ -76,6 +99,8 @@ export interface SnapshotMessage {
   readonly viewer: Viewer;
   readonly seq: number;
   readonly rows: DashboardRows;
+  /** Every quota resource in Octavia's order, with its default limit. */
+  readonly quotaDefaults: readonly QuotaDefault[];
   readonly stats: Readonly<Record<string, readonly PoolStatsPoint[]>>;
 }
 

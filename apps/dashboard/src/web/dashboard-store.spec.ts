@@ -199,8 +199,11 @@ const snapshot = (rows: Partial<DashboardRows>): SnapshotMessage => ({
     octavia_members: [],
     octavia_healthmonitors: [],
     amphorae: [],
+    octavia_quotas: [],
+    availability_zones: [],
     ...rows,
   },
+  quotaDefaults: [],
   stats: {},
 });
 

@@ -8,15 +8,23 @@ import type {
   ListenerResource,
   LoadBalancerResource,
   MemberResource,
-  NodeResource,
   PoolResource,
-  ResourceByCollection,
   ServiceInstanceResource,
   VipResource,
 } from '@lbaas/domain';
-import type { CommitMessage, DashboardCollection, PoolStatsPoint, SnapshotMessage, StatsMessage, Viewer } from './dashboard-protocol';
+import type {
+  CommitMessage,
+  DashboardCollection,
+  DashboardNode,
+  DashboardRowByCollection,
+  PoolStatsPoint,
+  QuotaDefault,
+  SnapshotMessage,
+  StatsMessage,
+  Viewer,
+} from './dashboard-protocol';
 
-type Rows = { [C in DashboardCollection]: Map<string, ResourceByCollection[C]> };
+type Rows = { [C in DashboardCollection]: Map<string, DashboardRowByCollection[C]> };
 
 /** As many samples as the server keeps, so a long-open page charts the same span as a new one. */
 const POINTS_PER_POOL = 120;
@@ -56,7 +64,7 @@ export interface FilteredView {
   readonly vips: VipResource[];
   readonly pools: PoolResource[];
   readonly monitors: HealthMonitorResource[];
-  readonly nodes: NodeResource[];
+  readonly nodes: DashboardNode[];
   readonly loadBalancers: LoadBalancerResource[];
 }
 
@@ -81,12 +89,16 @@ export class DashboardStore {
     octavia_members: new Map(),
     octavia_healthmonitors: new Map(),
     amphorae: new Map(),
+    octavia_quotas: new Map(),
+    availability_zones: new Map(),
   };
   readonly stats = new Map<string, PoolStatsPoint[]>();
+  quotaDefaults: readonly QuotaDefault[] = [];
 
   applySnapshot(snapshot: SnapshotMessage): void {
     this.viewer = snapshot.viewer;
     this.seq = snapshot.seq;
+    this.quotaDefaults = snapshot.quotaDefaults;
     for (const collection of Object.keys(this.rows) as DashboardCollection[]) this.replaceRows(collection, snapshot.rows[collection]);
     this.stats.clear();
     for (const [poolId, points] of Object.entries(snapshot.stats)) this.stats.set(poolId, [...points]);
@@ -95,7 +107,7 @@ export class DashboardStore {
   applyCommit(message: CommitMessage): void {
     for (const change of message.changes) {
       // The server sends a row of the change's collection; the union cannot say so per member.
-      const rows = this.rows[change.collection] as Map<string, ResourceByCollection[DashboardCollection]>;
+      const rows = this.rows[change.collection] as Map<string, DashboardRowByCollection[DashboardCollection]>;
       if (change.row === null) rows.delete(change.id);
       else rows.set(change.id, change.row);
       if (change.collection === 'pools' && change.row === null) this.stats.delete(change.id);
@@ -113,7 +125,7 @@ export class DashboardStore {
   /** The tenants that own something the viewer sees, for the administrators' tenant picker. */
   tenants(): string[] {
     const tenants = new Set<string>();
-    for (const collection of ['vips', 'pools', 'health_monitors', 'floatingips', 'loadbalancers'] as const) {
+    for (const collection of ['vips', 'pools', 'health_monitors', 'floatingips', 'loadbalancers', 'octavia_quotas'] as const) {
       for (const row of this.rows[collection].values()) tenants.add(row.tenant_id);
     }
     return [...tenants].sort();
@@ -197,7 +209,7 @@ export class DashboardStore {
     const monitors = [...this.rows.health_monitors.values()]
       .filter((m) => inTenant(m) && matchesSearch(s, m.id, m.type, m.url_path))
       .sort(byId);
-    const nodes = [...this.rows.nodes.values()].filter((node) => matchesSearch(s, node.id)).sort(byId);
+    const nodes = [...this.rows.nodes.values()].filter((node) => matchesSearch(s, node.id, node.zone)).sort(byId);
     const loadBalancers = [...this.rows.loadbalancers.values()]
       .filter((lb) => inTenant(lb) && this.matchesLoadBalancer(lb, s))
       .sort(byName);
@@ -255,8 +267,8 @@ export class DashboardStore {
     return null;
   }
 
-  private replaceRows<C extends DashboardCollection>(collection: C, rows: readonly ResourceByCollection[C][]): void {
-    const map: Map<string, ResourceByCollection[C]> = this.rows[collection];
+  private replaceRows<C extends DashboardCollection>(collection: C, rows: readonly DashboardRowByCollection[C][]): void {
+    const map: Map<string, DashboardRowByCollection[C]> = this.rows[collection];
     map.clear();
     for (const row of rows) map.set(row.id, row);
   }

@@ -1,8 +1,10 @@
 import type { HealthMonitorResource, LbStatus, MemberResource, NodeResource, PoolResource, VipResource } from '@lbaas/domain';
 import { activeConnections, type ChartSeries, polylinePoints, requestRate } from './chart-geometry.js';
+import type { DashboardNode } from './dashboard-protocol.js';
 import type { DashboardStore, ViewFilter } from './dashboard-store.js';
 import { type Child, h, svg } from './dom-builder.js';
 import { loadBalancersSection } from './load-balancer-view.js';
+import { quotasSection, zonesSection } from './operator-view.js';
 
 const CHART_WIDTH = 180;
 const CHART_HEIGHT = 40;
@@ -144,11 +146,12 @@ function monitorRow(store: DashboardStore, monitor: HealthMonitorResource, admin
   );
 }
 
-function nodeRow(node: NodeResource, load: { active: number; standby: number } | undefined): HTMLTableRowElement {
+function nodeRow(node: DashboardNode, load: { active: number; standby: number } | undefined): HTMLTableRowElement {
   return h(
     'tr',
     { ...objectProps(node.id, 'object node'), data: { objectId: node.id, node: node.id } },
     h('td', {}, h('strong', {}, node.name)),
+    h('td', { className: 'zone' }, node.zone ?? '—'),
     h('td', { className: 'liveness' }, statusBadge(node.status, node.status_description), ' ', node.status_description ?? ''),
     h('td', { className: 'load-active' }, load?.active ?? 0),
     h('td', { className: 'load-standby' }, load?.standby ?? 0),
@@ -201,6 +204,7 @@ export function renderDashboard(store: DashboardStore, filter: ViewFilter): HTML
     ),
   );
   sections.push(loadBalancersSection(store, view.loadBalancers, admin));
+  sections.push(quotasSection(store, filter));
   sections.push(
     section(
       'monitors',
@@ -221,12 +225,13 @@ export function renderDashboard(store: DashboardStore, filter: ViewFilter): HTML
         'Compute nodes',
         view.nodes.length,
         table(
-          ['Node', 'Liveness', 'Active placements', 'Standby placements'],
+          ['Node', 'Zone', 'Liveness', 'Active placements', 'Standby placements'],
           view.nodes.map((node) => nodeRow(node, loads.get(node.id))),
           'No compute nodes have registered.',
         ),
       ),
     );
+    sections.push(zonesSection(store, view));
   }
   return sections;
 }
