@@ -9,7 +9,7 @@ import {
 import { CommandRuns } from '../../commands/command-runs';
 import { InMemoryEventStore } from '../../commands/in-memory-event-store';
 import { loadBalancerStream } from '../commands/loadbalancer-stream.decider';
-import { QuotaAccounting } from './quota-accounting';
+import { claimsOf, newClaims, QuotaAccounting } from './quota-accounting';
 import { effectiveLimits, limitsOf, quotaBody } from './quota-service';
 
 const P = 'project-a';
@@ -125,6 +125,41 @@ describe('QuotaAccounting', () => {
     await h.exec('lb-1', create('lb-1', [member('m1', '198.18.2.1')]));
     await h.exec('lb-1', { type: 'DeleteLoadBalancer', data: { loadBalancerId: 'lb-1', cascade: true, at: AT } });
     expect(await h.usage()).toMatchObject({ loadbalancer: [], pool: [], member: [] });
+  });
+});
+
+describe('L7 policies and rules in the quota', () => {
+  // Only what the accounting reads of a state; the rest is the domain's.
+  const state = {
+    kind: 'live',
+    id: 'lb-1',
+    listeners: [{ id: 'l-1', l7policies: [{ id: 'p-1', rules: [{ id: 'r-1' }, { id: 'r-2' }] }] }],
+    pools: [],
+  } as never;
+  const policy = (rules: string[]): LoadBalancerCommand =>
+    ({
+      type: 'CreateL7Policy',
+      data: { loadBalancerId: 'lb-1', listenerId: 'l-1', l7policy: { id: 'p-2' }, rules: rules.map((id) => ({ id })), at: AT },
+    }) as never;
+
+  it('counts every policy and rule a load balancer holds', () =>
+    expect(claimsOf(state)).toEqual(
+      expect.arrayContaining([
+        { resource: 'l7policy', objectId: 'p-1' },
+        { resource: 'l7rule', objectId: 'r-1' },
+        { resource: 'l7rule', objectId: 'r-2' },
+      ]),
+    ));
+
+  it('claims a new policy with the rules it brings, and a new rule, but nothing already held', () => {
+    expect(newClaims(policy(['r-3']), state)).toEqual([
+      { resource: 'l7policy', objectId: 'p-2' },
+      { resource: 'l7rule', objectId: 'r-3' },
+    ]);
+    const rule = (id: string) =>
+      ({ type: 'CreateL7Rule', data: { loadBalancerId: 'lb-1', l7policyId: 'p-1', rule: { id }, at: AT } }) as never;
+    expect(newClaims(rule('r-4'), state)).toEqual([{ resource: 'l7rule', objectId: 'r-4' }]);
+    expect(newClaims(rule('r-1'), state)).toEqual([]);
   });
 });
 

@@ -19,7 +19,10 @@ export function claimsOf(state: LoadBalancerState): QuotaClaim[] {
   if (state.kind !== 'live') return [];
   return [
     claim('loadbalancer', state.id),
-    ...state.listeners.map((l) => claim('listener', l.id)),
+    ...state.listeners.flatMap((l) => [
+      claim('listener', l.id),
+      ...l.l7policies.flatMap((p) => [claim('l7policy', p.id), ...p.rules.map((r) => claim('l7rule', r.id))]),
+    ]),
     ...state.pools.flatMap((p) => [
       claim('pool', p.id),
       ...p.members.map((m) => claim('member', m.id)),
@@ -52,6 +55,10 @@ export function newClaims(command: LoadBalancerCommand, state: LoadBalancerState
         return [claim('member', command.data.member.id)];
       case 'CreateLbHealthMonitor':
         return [claim('healthmonitor', command.data.monitor.id)];
+      case 'CreateL7Policy':
+        return [claim('l7policy', command.data.l7policy.id), ...command.data.rules.map((r) => claim('l7rule', r.id))];
+      case 'CreateL7Rule':
+        return [claim('l7rule', command.data.rule.id)];
       case 'ReplaceLbMembers': {
         const pool = state.kind === 'live' ? state.pools.find((p) => p.id === command.data.poolId) : undefined;
         const known = new Set((pool?.members ?? []).map((m) => `${m.address}:${m.protocolPort}`));
