@@ -171,6 +171,23 @@ const SAMPLE: Payloads = {
     reason: 'node lost',
     at: '2026-11-25T10:00:00.000Z',
   },
+  InstanceRolesSwapped: {
+    instanceId: 'si',
+    fromVmId: 'vm1',
+    fromNodeId: 'compute-node-1',
+    toVmId: 'vm2',
+    toNodeId: 'compute-node-2',
+    reason: 'failover requested by an operator (request e1)',
+    at: '2026-11-25T10:00:00.000Z',
+  },
+  InstanceVipHeld: { instanceId: 'si', vmId: 'vm2', nodeId: 'compute-node-2', keepalivedHash: 'b'.repeat(64) },
+  InstancePlacementRetired: {
+    instanceId: 'si',
+    vmId: 'vm1',
+    nodeId: 'compute-node-1',
+    reason: "retired after an operator's failover",
+    at: '2026-11-25T10:00:00.500Z',
+  },
   InstanceReprotected: {
     instanceId: 'si',
     vmId: 'vm3',

@@ -39,6 +39,8 @@ export interface PlanningContext {
 /** VRRP router ids are one byte: 1..255 on one fabric. */
 const VRID_COUNT = 255;
 export const NO_LIVE_NODE = 'no live compute node to place the instance on';
+/** Why an operator's failover releases the old active, once the new one holds the VIP. */
+export const RETIRED_AFTER_FAILOVER = "retired after an operator's failover";
 /** A load balancer in an availability zone goes only to that zone's nodes, never elsewhere. */
 export const noLiveNodeInZone = (zone: string): string => `no live compute node in compute zone '${zone}' to place the instance on`;
 
@@ -267,9 +269,12 @@ export class SchedulingModel {
       }
       this.planFailovers(instanceId, () => state, push);
       if (state.kind !== 'live' || state.deleting) continue;
+      if (state.handover?.served === true)
+        push({ type: 'RetirePlacement', data: { instanceId, vmId: state.handover.fromVmId, reason: RETIRED_AFTER_FAILOVER, at } });
+      if (state.kind !== 'live') continue;
       // A new standby goes elsewhere than the placement a failover moved away from, while another node can take it.
       const last = state.history.at(-1);
-      const avoid = last?.event === 'failed_over' ? last.fromNode : null;
+      const avoid = last?.event === 'failed_over' || last?.event === 'retired' ? last.fromNode : null;
       const { topology, computeZone } = this.policyOf(state);
       while (state.kind === 'live' && state.placements.length < (topology === 'SINGLE' ? 1 : 2)) {
         const taken = new Set(state.placements.map((p) => p.nodeId));
@@ -299,9 +304,9 @@ export class SchedulingModel {
   }
 
   /**
-   * FailOverInstance for each operator's request whose active has not moved yet; a request whose
-   * active has moved (its failover was appended, or a node loss moved it) or that has no standby
-   * to move to is done.
+   * FailOverInstance (the roles' swap) for each operator's request whose active has not moved yet;
+   * a request whose active has moved (its swap was appended, or a node loss moved it), that has no
+   * standby to move to, or that came during another handover (which moves the VIP already) is done.
    */
   private planFailovers(
     instanceId: string,

@@ -39,6 +39,28 @@ export const SERVICE_INSTANCE_EVENT_SCHEMAS = payloadSchemas<ServiceInstanceEven
     reason: Type.String(),
     at,
   }),
+  InstanceRolesSwapped: payloadObject({
+    instanceId: Type.String(),
+    fromVmId: Type.String({ description: 'The active until now, the standby from now until it is retired.' }),
+    fromNodeId: Type.String(),
+    toVmId: Type.String({ description: 'The standby until now, the active from now.' }),
+    toNodeId: Type.String(),
+    reason: Type.String({ description: 'Names the request, so the same request swaps once.' }),
+    at,
+  }),
+  InstanceVipHeld: payloadObject({
+    instanceId: Type.String(),
+    vmId: Type.String({ description: 'The new active of the handover.' }),
+    nodeId: Type.String(),
+    keepalivedHash: Type.String({ description: 'sha256 hex of the keepalived.conf it runs: one rendered after the swap.' }),
+  }),
+  InstancePlacementRetired: payloadObject({
+    instanceId: Type.String(),
+    vmId: Type.String(),
+    nodeId: Type.String(),
+    reason: Type.String(),
+    at,
+  }),
   InstanceReprotected: payloadObject({ instanceId: Type.String(), ...placement, at }),
   InstancePlacementLost: payloadObject({
     instanceId: Type.String(),
