@@ -4,30 +4,26 @@ import { PLACEMENT_INTERFACE } from '@lbaas/haproxy';
 
 const exec = promisify(execFile);
 
-/** A packet for the VIP of a connection this namespace never saw: handed to the peer, which may have it. */
+/** A packet for the VIP of a connection this namespace never saw begin: handed to the peer, which may own it. */
 const TO_PEER_MARK = '0x2';
-/** A packet for the VIP that a socket here owns: delivered here, even once the VIP has moved away. */
-const OWN_SOCKET_MARK = '0x1';
+/** Set on a handed packet, so the peer never hands it back. */
+const HANDED_DSCP = '0x01';
 const TO_PEER_TABLE = '102';
-const OWN_SOCKET_TABLE = '101';
 
 /**
  * The placement's netfilter tables (iptables-restore input, whole tables) for a handover that
  * loses no connection. When VRRP moves the VIP, the client's packets of connections the old
- * holder accepted reach the new holder, which would answer them with a reset. Instead, the
- * holder of the VIP (`addrtype LOCAL`) hands a packet conntrack never saw begin (INVALID, with
- * `nf_conntrack_tcp_loose` 0) to its peer, and a placement delivers locally any packet that one
- * of its sockets owns, with or without the VIP. Nothing else is forwarded, so a packet never
- * loops between the two.
+ * holder accepted reach the new one, which would reset them. Instead a placement hands a packet
+ * for the VIP that conntrack never saw begin (INVALID, with `nf_conntrack_tcp_loose` 0) to its
+ * peer, once (the DSCP mark), and forwards nothing else.
  */
 export function handoverTables(vipAddress: string): string {
-  const vip = `-i ${PLACEMENT_INTERFACE} -d ${vipAddress}/32 -p tcp`;
   return [
     '*mangle',
     ':PREROUTING ACCEPT [0:0]',
-    `-A PREROUTING ${vip} -m conntrack --ctstate INVALID -m addrtype --dst-type LOCAL -j MARK --set-xmark ${TO_PEER_MARK}/0xffffffff`,
-    `-A PREROUTING -m mark --mark ${TO_PEER_MARK} -j ACCEPT`,
-    `-A PREROUTING ${vip} -m socket -j MARK --set-xmark ${OWN_SOCKET_MARK}/0xffffffff`,
+    ':FORWARD ACCEPT [0:0]',
+    `-A PREROUTING -i ${PLACEMENT_INTERFACE} -d ${vipAddress}/32 -p tcp -m dscp ! --dscp ${HANDED_DSCP} -m conntrack --ctstate INVALID -j MARK --set-xmark ${TO_PEER_MARK}/0xffffffff`,
+    `-A FORWARD -m mark --mark ${TO_PEER_MARK} -j DSCP --set-dscp ${HANDED_DSCP}`,
     'COMMIT',
     '*filter',
     ':FORWARD DROP [0:0]',
@@ -37,13 +33,17 @@ export function handoverTables(vipAddress: string): string {
   ].join('\n');
 }
 
-/** The policy routing beside the tables: marked packets are looked up before the local table. */
-export const HANDOVER_ROUTING: readonly (readonly string[])[] = [
+/**
+ * Every placement has the VIP on `lo`, so the old holder still receives and answers (the kernel
+ * sends only from a local address) its connections' packets after keepalived took the VIP off
+ * its interface; `arp_ignore` 1 leaves ARP answers for the VIP to the holder of the interface
+ * address. The handed packets are looked up before the local table, which the VIP is in.
+ */
+export const handoverRouting = (vipAddress: string): readonly (readonly string[])[] => [
+  ['addr', 'add', `${vipAddress}/32`, 'dev', 'lo'],
   ['rule', 'add', 'pref', '50', 'fwmark', TO_PEER_MARK, 'lookup', TO_PEER_TABLE],
-  ['rule', 'add', 'pref', '60', 'fwmark', OWN_SOCKET_MARK, 'lookup', OWN_SOCKET_TABLE],
   ['rule', 'add', 'pref', '100', 'lookup', 'local'],
   ['rule', 'del', 'pref', '0', 'lookup', 'local'],
-  ['route', 'replace', 'local', '0.0.0.0/0', 'dev', 'lo', 'table', OWN_SOCKET_TABLE],
 ];
 
 /** The route to the peer; while the placement runs alone, `throw` sends the lookup on to the local table: such a packet is answered here, as before. */
@@ -70,19 +70,22 @@ export async function setUpHandover(ns: string, vipAddress: string): Promise<voi
   await inNamespace(ns, 'sysctl', [
     '-qw',
     'net.ipv4.ip_forward=1',
-    'net.ipv4.conf.all.send_redirects=0',
-    `net.ipv4.conf.${PLACEMENT_INTERFACE}.send_redirects=0`,
     'net.netfilter.nf_conntrack_tcp_loose=0',
+    ...['all', PLACEMENT_INTERFACE].flatMap((i) => [
+      `net.ipv4.conf.${i}.send_redirects=0`,
+      `net.ipv4.conf.${i}.arp_ignore=1`,
+      `net.ipv4.conf.${i}.arp_announce=2`,
+    ]),
   ]);
-  for (const args of HANDOVER_ROUTING) await inNamespace(ns, 'ip', args).catch(ignoreDone);
+  for (const args of handoverRouting(vipAddress)) await inNamespace(ns, 'ip', args).catch(ignoreDone);
 }
 
-/** Points the hand-over at the current peer (a new standby has another address). */
+/** Points the handed packets at the current peer (a new standby has another address). */
 export async function routeToPeer(ns: string, peerAddress: string | null): Promise<void> {
   await inNamespace(ns, 'ip', peerRoute(peerAddress));
 }
 
-/** A rule added or deleted before (set-up run again) is what was wanted. */
+/** An address or rule added or deleted before (set-up run again) is what was wanted. */
 function ignoreDone(error: unknown): void {
-  if (!/File exists|No such file or directory|already exists/.test(String(error))) throw error;
+  if (!/File exists|No such file or directory|already exists|already assigned/.test(String(error))) throw error;
 }

@@ -147,7 +147,12 @@ export const EVENT_TYPES = [
     'serviceinstance',
     "An operator's failover: the standby became the active (priority 200) and the active the standby (100), both running, so VRRP moves the VIP while the old active serves.",
   ),
-  entry('InstanceVipHeld', 1, 'serviceinstance', "The new active of an operator's failover holds the VIP with the files rendered after the swap."),
+  entry(
+    'InstanceVipHeld',
+    1,
+    'serviceinstance',
+    "The new active of an operator's failover holds the VIP with the files rendered after the swap.",
+  ),
   entry(
     'InstancePlacementRetired',
     1,

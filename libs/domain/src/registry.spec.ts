@@ -180,7 +180,13 @@ const SAMPLE: Payloads = {
     reason: 'failover requested by an operator (request e1)',
     at: '2026-11-25T10:00:00.000Z',
   },
-  InstanceVipHeld: { instanceId: 'si', vmId: 'vm2', nodeId: 'compute-node-2', keepalivedHash: 'b'.repeat(64) },
+  InstanceVipHeld: {
+    instanceId: 'si',
+    vmId: 'vm2',
+    nodeId: 'compute-node-2',
+    keepalivedHash: 'b'.repeat(64),
+    at: '2026-11-25T10:00:00.400Z',
+  },
   InstancePlacementRetired: {
     instanceId: 'si',
     vmId: 'vm1',

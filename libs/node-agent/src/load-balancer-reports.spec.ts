@@ -63,13 +63,13 @@ describe("reports of a load balancer's placement", () => {
 
 describe("reports of an operator's failover (a handover)", () => {
   // VM.b is the new active, VM.a the old one, both still on the instance until VM.a is retired.
-  const handingOver = (rendered: boolean, served = false) =>
+  const handingOver = (rendered: boolean, servedAt: string | null = null) =>
     instance({
       placements: [
         { vmId: VM.b, nodeId: 'compute-node-2', role: 'active', priority: 200, vrrpAddress: '198.19.192.2' },
         { vmId: VM.a, nodeId: 'compute-node-1', role: 'standby', priority: 100, vrrpAddress: '198.19.192.1' },
       ],
-      handover: { fromVmId: VM.a, toVmId: VM.b, reason: 'failover requested by an operator (request r1)', rendered, served },
+      handover: { fromVmId: VM.a, toVmId: VM.b, reason: 'failover requested by an operator (request r1)', rendered, servedAt },
       applied: { [VM.a]: HASHES, [VM.b]: HASHES },
     });
   const newActive = running(specOf(VM.b));
@@ -86,7 +86,7 @@ describe("reports of an operator's failover (a handover)", () => {
 
   it('say nothing of the VIP before a rendering after the swap, once it was said, or from the old active', () => {
     expect(reportsFor(handingOver(false), newActive, converged).reports).toEqual([status('ACTIVE', null)]);
-    expect(reportsFor(handingOver(true, true), newActive, converged).reports).toEqual([status('ACTIVE', null)]);
+    expect(reportsFor(handingOver(true, AT), newActive, converged).reports).toEqual([status('ACTIVE', null)]);
     expect(reportsFor(handingOver(true), oldActive, converged).reports).toEqual([]);
   });
 });

@@ -79,7 +79,7 @@ export class ReportWriter {
           store,
           serviceInstanceDecider,
           instanceId,
-          { type: 'RecordVipHeld', data: { instanceId, vmId, nodeId, keepalivedHash } },
+          { type: 'RecordVipHeld', data: { instanceId, vmId, nodeId, keepalivedHash, at: new Date().toISOString() } },
           actor,
         );
         this.appended(actor, { instanceId, vmId }, result.events);

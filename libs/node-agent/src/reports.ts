@@ -101,7 +101,7 @@ export function reportsFor(si: LiveInstance, d: DesiredPlacement, outcome: Place
       // settled would be reset when the active takes the address over.
       if (rejection === null && !outcome.holdsVip) return { reports, recheckVip: true };
       const h = si.handover;
-      if (outcome.holdsVip && rendered && h !== null && h.toVmId === d.vmId && h.rendered && !h.served)
+      if (outcome.holdsVip && rendered && h !== null && h.toVmId === d.vmId && h.rendered && h.servedAt === null)
         reports.push({ kind: 'vipHeld', instanceId: si.id, vmId: d.vmId, keepalivedHash: rendered.keepalivedHash });
       return { reports: [...reports, rejection === null ? status('ACTIVE', null) : status('ERROR', rejection)], recheckVip: false };
     }

@@ -1,5 +1,6 @@
 import { AT, harness } from './load-balancer-fixtures';
 import { RETIRED_AFTER_FAILOVER } from './scheduling-model';
+import { SchedulingSimulation } from './simulation';
 
 const SI = 'si-lb-lb-1';
 
@@ -65,7 +66,10 @@ describe("an operator's failover as a handover, in the scheduler", () => {
       {
         aggregate: 'serviceinstance',
         id: SI,
-        command: { type: 'RecordVipHeld', data: { instanceId: SI, vmId: standby.vmId, nodeId: standby.nodeId, keepalivedHash: 'x' } },
+        command: {
+          type: 'RecordVipHeld',
+          data: { instanceId: SI, vmId: standby.vmId, nodeId: standby.nodeId, keepalivedHash: 'x', at: AT },
+        },
       },
     ]);
     h.settle();
@@ -105,5 +109,24 @@ describe("an operator's failover as a handover, in the scheduler", () => {
     expect(h.holdVip(SI)).toBe(0);
     h.settle();
     expect(types()).not.toContain('InstancePlacementRetired');
+  });
+
+  it('keeps the old active for the drain period after the new one holds the VIP, then retires it (each plan is a second later)', () => {
+    const h = harness(new SchedulingSimulation(undefined, 3500));
+    h.nodes('n1', 'n2', 'n3');
+    h.lb('lb-1', h.created('lb-1'));
+    h.settle();
+    h.render(SI);
+    h.failover('lb-1');
+    h.settle();
+    h.render(SI);
+    h.holdVip(SI);
+    const plans = [1, 2, 3, 4].map(() => h.sim.execute(h.sim.model.plan(h.ctx())));
+    const retiredAt = plans.findIndex((appended) => appended > 0);
+    expect(retiredAt).toBe(3);
+    expect(h.sim.log.filter((e) => e.type === 'InstancePlacementRetired')).toHaveLength(1);
+    expect(h.sim.model.pendingWork).toBe(true);
+    h.settle();
+    expect(h.sim.model.pendingWork).toBe(false);
   });
 });

@@ -18,8 +18,7 @@ const config = (id: string): LoadBalancerConfig => ({
 });
 
 /** The scheduler over an in-memory log, with load balancers and what the renderer and the agents would append, for the scheduling specs. */
-export function harness() {
-  const sim = new SchedulingSimulation();
+export function harness(sim = new SchedulingSimulation()) {
   const random = seededRandom(11);
   let vm = 0;
   let clock = Date.parse(AT);
@@ -69,7 +68,13 @@ export function harness() {
     const active = live(instanceId).placements.find((p) => p.role === 'active');
     const rendered = live(instanceId).rendered.find((r) => r.vmId === active?.vmId);
     if (!active || !rendered) throw new Error(`${instanceId} has no rendered active`);
-    const data = { instanceId, vmId: active.vmId, nodeId: active.nodeId, keepalivedHash: rendered.keepalivedHash };
+    const data = {
+      instanceId,
+      vmId: active.vmId,
+      nodeId: active.nodeId,
+      keepalivedHash: rendered.keepalivedHash,
+      at: new Date(clock).toISOString(),
+    };
     return sim.execute([{ aggregate: 'serviceinstance', id: instanceId, command: { type: 'RecordVipHeld', data } }]);
   };
   // The load balancer's stream records an error as LoadBalancerErrored, as its decider would.

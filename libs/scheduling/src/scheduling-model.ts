@@ -69,8 +69,18 @@ export class SchedulingModel {
   private readonly dirtyInstances = new Set<string>();
   /** Instances with fewer than two placements: a node that comes back may protect them. */
   private readonly unprotected = new Set<string>();
+  /** Instances whose handover is served and whose old active drains: looked at on every plan until it is retired. */
+  private readonly draining = new Set<string>();
 
-  constructor(vrrpCidr: string) {
+  /**
+   * `handoverDrainMs`: how long the old active of an operator's failover stays after the new one
+   * holds the VIP, so the connections it took before finish (the new active hands their packets
+   * to it, its peer, until it goes).
+   */
+  constructor(
+    vrrpCidr: string,
+    private readonly handoverDrainMs = 0,
+  ) {
     this.addresses = new AddressPool(vrrpCidr);
   }
 
@@ -105,7 +115,7 @@ export class SchedulingModel {
   }
 
   get pendingWork(): boolean {
-    return this.dirtyVips.size > 0 || this.dirtyLoadBalancers.size > 0 || this.dirtyInstances.size > 0;
+    return this.dirtyVips.size > 0 || this.dirtyLoadBalancers.size > 0 || this.dirtyInstances.size > 0 || this.draining.size > 0;
   }
 
   liveNodes(): string[] {
@@ -212,8 +222,9 @@ export class SchedulingModel {
     const live = this.liveNodes();
     const at = ctx.now.toISOString();
 
-    const instanceIds = new Set(this.dirtyInstances);
+    const instanceIds = new Set([...this.dirtyInstances, ...this.draining]);
     this.dirtyInstances.clear();
+    this.draining.clear();
     const fresh = new Map<string, LiveInstance>();
     const create = (instanceId: string, tenantId: string, source: InstanceSource): void => {
       instanceIds.add(instanceId);
@@ -269,8 +280,12 @@ export class SchedulingModel {
       }
       this.planFailovers(instanceId, () => state, push);
       if (state.kind !== 'live' || state.deleting) continue;
-      if (state.handover?.served === true)
-        push({ type: 'RetirePlacement', data: { instanceId, vmId: state.handover.fromVmId, reason: RETIRED_AFTER_FAILOVER, at } });
+      const servedAt = state.handover?.servedAt ?? null;
+      if (state.handover && servedAt !== null) {
+        if (ctx.now.getTime() >= Date.parse(servedAt) + this.handoverDrainMs)
+          push({ type: 'RetirePlacement', data: { instanceId, vmId: state.handover.fromVmId, reason: RETIRED_AFTER_FAILOVER, at } });
+        else this.draining.add(instanceId);
+      }
       if (state.kind !== 'live') continue;
       // A new standby goes elsewhere than the placement a failover moved away from, while another node can take it.
       const last = state.history.at(-1);

@@ -140,18 +140,18 @@ const failOverInstance = ({ data }: FailOverInstance, state: ServiceInstanceStat
 const recordVipHeld = ({ data }: RecordVipHeld, state: ServiceInstanceState): ServiceInstanceEvent[] => {
   if (state.kind !== 'live' || state.deleting) return [];
   const h = state.handover;
-  if (h === null || h.served || !h.rendered || h.toVmId !== data.vmId) return [];
+  if (h === null || h.servedAt !== null || !h.rendered || h.toVmId !== data.vmId) return [];
   const active = state.placements.find((p) => p.vmId === data.vmId && p.nodeId === data.nodeId && p.role === 'active');
   const rendered = state.rendered.find((r) => r.vmId === data.vmId);
   if (!active || rendered?.keepalivedHash !== data.keepalivedHash) return [];
   return [{ type: 'InstanceVipHeld', version: 1, data }];
 };
 
-/** The old active of a handover goes once the new one serves; its node sees it gone and removes it. */
+/** The old active of a handover goes once the new one serves (when is the scheduler's drain); its node sees it gone and removes it. */
 const retirePlacement = ({ data }: RetirePlacement, state: ServiceInstanceState): ServiceInstanceEvent[] => {
   if (state.kind !== 'live' || state.deleting) return [];
   const h = state.handover;
-  if (h === null || !h.served || h.fromVmId !== data.vmId) return [];
+  if (h === null || h.servedAt === null || h.fromVmId !== data.vmId) return [];
   const retired = state.placements.find((p) => p.vmId === data.vmId);
   if (!retired) return [];
   return [

@@ -53,6 +53,7 @@ export const SERVICE_INSTANCE_EVENT_SCHEMAS = payloadSchemas<ServiceInstanceEven
     vmId: Type.String({ description: 'The new active of the handover.' }),
     nodeId: Type.String(),
     keepalivedHash: Type.String({ description: 'sha256 hex of the keepalived.conf it runs: one rendered after the swap.' }),
+    at: Type.String({ description: "ISO 8601 time the agent saw the VIP held: the old active's drain starts then." }),
   }),
   InstancePlacementRetired: payloadObject({
     instanceId: Type.String(),

@@ -83,7 +83,7 @@ export type InstanceRolesSwapped = DomainEvent<
 export type InstanceVipHeld = DomainEvent<
   'InstanceVipHeld',
   1,
-  { instanceId: string; vmId: string; nodeId: string; keepalivedHash: string }
+  { instanceId: string; vmId: string; nodeId: string; keepalivedHash: string; at: string }
 >;
 /** The scheduler released the old active of a handover once the new one served; its node removes it. */
 export type InstancePlacementRetired = DomainEvent<

@@ -85,7 +85,7 @@ export function evolveServiceInstance(state: ServiceInstanceState, event: Servic
       return {
         ...state,
         placements: swapped,
-        handover: { fromVmId: d.fromVmId, toVmId: d.toVmId, reason: d.reason, rendered: false, served: false },
+        handover: { fromVmId: d.fromVmId, toVmId: d.toVmId, reason: d.reason, rendered: false, servedAt: null },
         history: withHistory(state.history, {
           at: d.at,
           event: 'roles_swapped',
@@ -96,7 +96,7 @@ export function evolveServiceInstance(state: ServiceInstanceState, event: Servic
       };
     }
     case 'InstanceVipHeld':
-      return state.handover === null ? state : { ...state, handover: { ...state.handover, served: true } };
+      return state.handover === null ? state : { ...state, handover: { ...state.handover, servedAt: event.data.at } };
     case 'InstancePlacementRetired': {
       const d = event.data;
       return {

@@ -44,7 +44,7 @@ const swapped: ServiceInstanceEvent = {
 const held: ServiceInstanceEvent = {
   type: 'InstanceVipHeld',
   version: 1,
-  data: { instanceId: SI, vmId: 'vm-b', nodeId: 'n2', keepalivedHash: 'after-b' },
+  data: { instanceId: SI, vmId: 'vm-b', nodeId: 'n2', keepalivedHash: 'after-b', at: AT },
 };
 const retired: ServiceInstanceEvent = {
   type: 'InstancePlacementRetired',
@@ -53,7 +53,7 @@ const retired: ServiceInstanceEvent = {
 };
 const failOver = { type: 'FailOverInstance', data: { instanceId: SI, reason: REASON, at: AT } } as const;
 const vipHeld = (vmId: string, nodeId: string, keepalivedHash: string) =>
-  ({ type: 'RecordVipHeld', data: { instanceId: SI, vmId, nodeId, keepalivedHash } }) as const;
+  ({ type: 'RecordVipHeld', data: { instanceId: SI, vmId, nodeId, keepalivedHash, at: AT } }) as const;
 const retire = (vmId: string) => ({ type: 'RetirePlacement', data: { instanceId: SI, vmId, reason: RETIRED, at: AT } }) as const;
 const served = [...pair, swapped, rendered('after'), held];
 
@@ -66,7 +66,7 @@ describe("an operator's failover as a handover", () => {
       ['vm-b', 'active', 200],
       ['vm-a', 'standby', 100],
     ]);
-    expect(state.handover).toEqual({ fromVmId: 'vm-a', toVmId: 'vm-b', reason: REASON, rendered: false, served: false });
+    expect(state.handover).toEqual({ fromVmId: 'vm-a', toVmId: 'vm-b', reason: REASON, rendered: false, servedAt: null });
     // The same request decided again (a second scheduler), during or after the handover: nothing.
     given(serviceInstanceDecider, [...pair, swapped])
       .when(failOver)

@@ -22,8 +22,11 @@ export interface Handover {
   reason: string;
   /** A rendering was recorded after the swap, so its files carry the swapped priorities. */
   rendered: boolean;
-  /** The new active reported the VIP held with such files (InstanceVipHeld): the old one may go. */
-  served: boolean;
+  /**
+   * When the new active reported the VIP held with such files (InstanceVipHeld): the old one may
+   * go once the connections it took before have drained (the scheduler's drain period).
+   */
+  servedAt: string | null;
 }
 
 export type ServiceInstanceState = Lifecycle<
