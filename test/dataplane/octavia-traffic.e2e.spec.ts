@@ -43,15 +43,15 @@ const BACKENDS = { 'be-1': '198.18.2.11', 'be-2': '198.18.2.12', 'be-3': '198.18
 type Backend = keyof typeof BACKENDS;
 /**
  * A bounded load in the client namespace: 4 workers over the given URLs, a new connection per
- * request, until the stop file exists, 2000 requests or 60 s; prints `started` after its first
+ * request, until the stop file exists, `max` requests or 60 s; prints `started` after its first
  * answer, then {ok, failed}.
  */
-const LOAD = (urls: readonly string[], stopFile: string) => `
+const LOAD = (urls: readonly string[], stopFile: string, max: number) => `
 const http = require('http'); const fs = require('fs'); const urls = ${JSON.stringify(urls)};
 let ok = 0, failed = 0, sent = 0; const end = Date.now() + 60000;
-const one = (url) => new Promise((res) => { const q = http.get(url, { timeout: 2000, agent: false }, (r) => { r.resume(); r.on('end', () => { r.statusCode === 200 ? ok++ : failed++; if (ok + failed === 1) console.log('started'); res(); }); });
-  q.on('error', () => { failed++; res(); }); q.on('timeout', () => q.destroy()); });
-const worker = async () => { while (!fs.existsSync('${stopFile}') && Date.now() < end && sent < 2000) await one(urls[sent++ % urls.length]); };
+const one = (url) => new Promise((res) => { const t0 = Date.now(); const q = http.get(url, { timeout: 2000, agent: false }, (r) => { r.resume(); r.on('end', () => { r.statusCode === 200 ? ok++ : (failed++, console.error('load: ' + url + ' answered ' + r.statusCode)); if (ok + failed === 1) console.log('started'); res(); }); });
+  q.on('error', (e) => { failed++; console.error('load: ' + url + ' failed at ' + new Date().toISOString() + ' after ' + (Date.now() - t0) + ' ms: ' + e.message); res(); }); q.on('timeout', () => q.destroy()); });
+const worker = async () => { while (!fs.existsSync('${stopFile}') && Date.now() < end && sent < ${max}) await one(urls[sent++ % urls.length]); };
 Promise.all([worker(), worker(), worker(), worker()]).then(() => console.log(JSON.stringify({ ok, failed })));`;
 
 /**
@@ -137,9 +137,9 @@ Promise.all([worker(), worker(), worker(), worker()]).then(() => console.log(JSO
     });
   };
   /** A bounded load through both listeners while `during` runs; what it counted. */
-  const underLoad = async (during: () => Promise<void>): Promise<Tally> => {
+  const underLoad = async (during: () => Promise<void>, max = 2000): Promise<Tally> => {
     const stopFile = join(runRoot, `stop-${randomBytes(4).toString('hex')}`);
-    const load = spawn('ip', ['netns', 'exec', client, process.execPath, '-e', LOAD(urls(), stopFile)], {
+    const load = spawn('ip', ['netns', 'exec', client, process.execPath, '-e', LOAD(urls(), stopFile, max)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -289,17 +289,19 @@ Promise.all([worker(), worker(), worker(), worker()]).then(() => console.log(JSO
     expect((await loadBalancer()).provisioning_status).toBe('ACTIVE');
   });
 
-  it('fails over on request: the standby takes over, a new standby is placed, and both listeners keep serving', async () => {
+  it('fails over on request as a handover: the standby takes the VIP, the old active goes, a new standby comes, no request fails', async () => {
     const before = await amphorae();
     const master = before.find((a) => a.role === 'MASTER');
     const backup = before.find((a) => a.role === 'BACKUP');
     if (!master || !backup) throw new Error(`no pair: ${JSON.stringify(before)}`);
     expect((await v2.put(`/v2/lbaas/loadbalancers/${lb.id}/failover`, {})).status).toBe(403);
     let after: Amphora[] = [];
+    // Enough requests that the load outlasts the handover (it ends on the stop file, not on its bound).
+    const bound = 20_000;
     const tally = await underLoad(async () => {
       expect((await admin.put(`/v2/lbaas/loadbalancers/${lb.id}/failover`, {})).status).toBe(202);
       await waitFor(
-        'the standby MASTER, a new BACKUP, and the load balancer ACTIVE',
+        'the standby MASTER, a new BACKUP, the old master gone, and the load balancer ACTIVE',
         async () => {
           after = await amphorae();
           const roles = Object.fromEntries(after.map((a) => [a.role, a]));
@@ -308,15 +310,18 @@ Promise.all([worker(), worker(), worker(), worker()]).then(() => console.log(JSO
             roles.MASTER?.id === backup.id &&
             roles.BACKUP !== undefined &&
             roles.BACKUP.id !== master.id &&
+            !execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).includes(master.id) &&
             (await active())
           );
         },
         60_000,
         250,
       );
-    });
+    }, bound);
     console.log(`operator failover under load: ${tally.ok} answered, ${tally.failed} failed`);
+    expect(tally).toEqual({ ok: expect.any(Number), failed: 0 });
     expect(tally.ok).toBeGreaterThan(0);
+    expect(tally.ok).toBeLessThan(bound);
     // A new placement, not the old master's come back.
     expect([master.id, backup.id]).not.toContain(after.find((a) => a.role === 'BACKUP')?.id);
     const seen = await counts(10);

@@ -134,7 +134,7 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     if (event.aggregate === 'loadbalancer')
       this.loadBalancers.loadBalancer(event.aggregateId, before as LoadBalancerState | undefined, next as LoadBalancerState);
     if (event.aggregate === 'vip') this.reindexCertificate(event.aggregateId, before as VipState | undefined, next as VipState);
-    const affected = this.affectedInstances(event.aggregate, event.aggregateId, next);
+    const affected = this.affectedInstances(event.aggregate, event.aggregateId, next).filter((id) => !this.swapFollows(event, id));
     for (const id of affected) this.dirty.set(id, { id: event.id, correlationId: event.correlationId });
     // Replaying the log at start is not acting on it.
     if (affected.length > 0 && live) {
@@ -170,6 +170,23 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     if (was === is) return;
     if (was !== null) edit(this.byCertificate, was, vipId, false);
     if (is !== null) edit(this.byCertificate, is, vipId, true);
+  }
+
+  /**
+   * An operator's failover of a pair is the scheduler's to act on (libs/scheduling takes a request
+   * under the same conditions): its swap renders this revision, so the old active never reports it
+   * served before the new one holds the VIP. Without a standby, nothing else renders it.
+   */
+  private swapFollows(event: EventEnvelope, instanceId: string): boolean {
+    if (event.type !== 'LoadBalancerFailoverRequested') return false;
+    const si = this.state<ServiceInstanceState>('serviceinstance', instanceId);
+    return (
+      si?.kind === 'live' &&
+      !si.deleting &&
+      si.handover === null &&
+      si.placements.some((p) => p.role === 'active') &&
+      si.placements.some((p) => p.role === 'standby')
+    );
   }
 
   /** The instances whose files may change with an event of this aggregate. */

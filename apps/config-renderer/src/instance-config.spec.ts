@@ -20,6 +20,7 @@ const instance: ServiceInstanceState = {
   unplaceableReason: null,
   deleting: false,
   history: [],
+  handover: null,
   rendered: [],
   renderedRevision: null,
   lastRejection: null,

@@ -8,6 +8,7 @@ describe('scheduler configuration', () => {
       vrrpCidr: '198.19.192.0/18',
       healthPort: 9700,
       pendingDeadlineMs: 60_000,
+      handoverDrainMs: 2000,
     });
   });
 
@@ -21,6 +22,7 @@ describe('scheduler configuration', () => {
   it('takes the pending deadline from the environment', () => {
     expect(schedulerConfigFromEnv({ LBAAS_PENDING_DEADLINE_MS: '5000' })).toMatchObject({ pendingDeadlineMs: 5000 });
     expect(() => schedulerConfigFromEnv({ LBAAS_PENDING_DEADLINE_MS: '1m' })).toThrow(/LBAAS_PENDING_DEADLINE_MS/);
+    expect(schedulerConfigFromEnv({ LBAAS_HANDOVER_DRAIN_MS: '0' })).toMatchObject({ handoverDrainMs: 0 });
   });
 
   it('refuses values that are not integers in range, naming the variable', () => {

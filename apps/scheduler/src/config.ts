@@ -11,6 +11,8 @@ export interface SchedulerConfig {
   readonly tickMs: number;
   /** A VIP or pool PENDING_CREATE / PENDING_UPDATE for longer goes to ERROR with what it waits for (section 19). */
   readonly pendingDeadlineMs: number;
+  /** How long the old active of an operator's failover drains after the new one holds the VIP (section 5). */
+  readonly handoverDrainMs: number;
   /** Fixes the random choice among equally loaded nodes (tests, benchmarks); unset means a random seed. */
   readonly seed: number | null;
   /** Where placements' VRRP addresses come from: inside 198.18.0.0/15, apart from tenant subnets. */
@@ -37,6 +39,7 @@ export function schedulerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Sc
     leaseTtlMs: integer(env, 'LBAAS_LEASE_TTL_MS', 3000, 300, 600_000),
     tickMs: integer(env, 'LBAAS_SCHEDULER_TICK_MS', 250, 10, 60_000),
     pendingDeadlineMs: integer(env, 'LBAAS_PENDING_DEADLINE_MS', 60_000, 100, 86_400_000),
+    handoverDrainMs: integer(env, 'LBAAS_HANDOVER_DRAIN_MS', 2000, 0, 3_600_000),
     seed: seed ? integer(env, 'LBAAS_SCHEDULER_SEED', 0, 0, 2 ** 32 - 1) : null,
     vrrpCidr: env.LBAAS_VRRP_CIDR?.trim() || '198.19.192.0/18',
     logLevel: env.LBAAS_LOG_LEVEL?.trim() || 'info',

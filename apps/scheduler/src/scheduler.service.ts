@@ -71,7 +71,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
     @Inject(LOGGER) private readonly log: Logger,
   ) {
-    this.model = new SchedulingModel(config.vrrpCidr);
+    this.model = new SchedulingModel(config.vrrpCidr, config.handoverDrainMs);
     this.random = seededRandom(config.seed ?? Math.floor(Math.random() * 2 ** 32));
   }
 

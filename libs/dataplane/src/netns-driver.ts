@@ -18,6 +18,7 @@ import {
 } from './daemons';
 import type { ObservedFloatingIp, ObservedNode, PlacementDriver, PlacementSpec } from './placement-driver';
 import { HaproxyPlacementDriver } from './haproxy-placement-driver';
+import { routeToPeer, setUpHandover } from './handover-forwarding';
 
 const exec = promisify(execFile);
 
@@ -133,6 +134,8 @@ export class NetnsDriver extends HaproxyPlacementDriver implements PlacementDriv
     // The standby's HAProxy binds the VIP before keepalived gives it the address; PING monitors
     // run ping as HAProxy's user (nobody, no new privileges), which needs unprivileged ICMP sockets.
     await exec('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv4.ip_nonlocal_bind=1', 'net.ipv4.ping_group_range=0 2147483647']);
+    // Only while nothing has served from it yet (no interface until now): see setUpHandover.
+    if (addresses === null) await setUpHandover(ns, p.bundle.keepalived.vip.address);
     mkdirSync(this.runDir(p.vmId), { recursive: true, mode: 0o700 });
   }
 
@@ -174,11 +177,14 @@ export class NetnsDriver extends HaproxyPlacementDriver implements PlacementDriv
     };
   }
 
+  /** The peer is in the file keepalived reads: the hand-over's route follows it, before VRRP can move the VIP. */
   async startKeepalived(p: PlacementSpec): Promise<void> {
+    await routeToPeer(this.ns(p.vmId), p.bundle.keepalived.peerAddress);
     await startKeepalived(this.keepalivedSpec(p));
   }
 
   async reloadKeepalived(p: PlacementSpec): Promise<void> {
+    await routeToPeer(this.ns(p.vmId), p.bundle.keepalived.peerAddress);
     await reloadKeepalived(this.keepalivedSpec(p));
   }
 

@@ -27,7 +27,10 @@ export function renderKeepalivedConfig(input: KeepalivedInput): string {
     '}',
     `vrrp_instance lb-${input.instanceId} {`,
     // The active starts as MASTER so a new VIP answers without waiting out an election (three
-    // adverts); neither is nopreempt, so the higher priority holds the VIP whenever both run.
+    // adverts); neither is nopreempt, so the higher priority holds the VIP whenever both run. An
+    // operator's failover relies on it: with the priorities swapped, the new 200 takes the VIP
+    // once it hears only 100, and the old master yields at the first advert of 200 (a reload
+    // keeps the running state, whatever `state` says).
     `    state ${input.role === 'active' ? 'MASTER' : 'BACKUP'}`,
     `    interface ${input.interface}`,
     `    virtual_router_id ${input.virtualRouterId}`,

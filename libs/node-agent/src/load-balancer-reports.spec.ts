@@ -22,6 +22,7 @@ const instance = (change: Partial<LiveInstance> = {}): LiveInstance => ({
   unplaceableReason: null,
   deleting: false,
   history: [],
+  handover: null,
   renderedRevision: 3,
   rendered: [
     { vmId: VM.a, ...HASHES },
@@ -57,6 +58,36 @@ describe("reports of a load balancer's placement", () => {
   it('say nothing of the load balancer from the standby', () => {
     const standby = running(specOf(VM.b, { role: 'standby' }));
     expect(reportsFor(instance(), standby, converged).reports.map((r) => r.kind)).toEqual(['applied']);
+  });
+});
+
+describe("reports of an operator's failover (a handover)", () => {
+  // VM.b is the new active, VM.a the old one, both still on the instance until VM.a is retired.
+  const handingOver = (rendered: boolean, servedAt: string | null = null) =>
+    instance({
+      placements: [
+        { vmId: VM.b, nodeId: 'compute-node-2', role: 'active', priority: 200, vrrpAddress: '198.19.192.2' },
+        { vmId: VM.a, nodeId: 'compute-node-1', role: 'standby', priority: 100, vrrpAddress: '198.19.192.1' },
+      ],
+      handover: { fromVmId: VM.a, toVmId: VM.b, reason: 'failover requested by an operator (request r1)', rendered, servedAt },
+      applied: { [VM.a]: HASHES, [VM.b]: HASHES },
+    });
+  const newActive = running(specOf(VM.b));
+  const oldActive = running(specOf(VM.a, { role: 'standby' }));
+  const vipHeld: Report = { kind: 'vipHeld', instanceId: INSTANCE.a, vmId: VM.b, keepalivedHash: HASHES.keepalivedHash };
+
+  it('say the VIP held from the new active running files rendered after the swap, before the revision it serves', () => {
+    expect(reportsFor(handingOver(true), newActive, converged).reports).toEqual([vipHeld, status('ACTIVE', null)]);
+  });
+
+  it('say nothing while the new active does not hold the VIP yet, and look again soon', () => {
+    expect(reportsFor(handingOver(true), newActive, { ...converged, holdsVip: false })).toEqual({ reports: [], recheckVip: true });
+  });
+
+  it('say nothing of the VIP before a rendering after the swap, once it was said, or from the old active', () => {
+    expect(reportsFor(handingOver(false), newActive, converged).reports).toEqual([status('ACTIVE', null)]);
+    expect(reportsFor(handingOver(true, AT), newActive, converged).reports).toEqual([status('ACTIVE', null)]);
+    expect(reportsFor(handingOver(true), oldActive, converged).reports).toEqual([]);
   });
 });
 

@@ -73,6 +73,18 @@ export class ReportWriter {
         this.appended(actor, { instanceId, vmId }, result.events);
         return;
       }
+      case 'vipHeld': {
+        const { instanceId, vmId, keepalivedHash } = report;
+        const result = await executeSystemCommand(
+          store,
+          serviceInstanceDecider,
+          instanceId,
+          { type: 'RecordVipHeld', data: { instanceId, vmId, nodeId, keepalivedHash, at: new Date().toISOString() } },
+          actor,
+        );
+        this.appended(actor, { instanceId, vmId }, result.events);
+        return;
+      }
       default: {
         const unhandled: never = report;
         throw new Error(`unknown report ${JSON.stringify(unhandled)}`);

@@ -20,6 +20,7 @@ const instance = (change: Partial<LiveInstance> = {}): LiveInstance => ({
   unplaceableReason: null,
   deleting: false,
   history: [],
+  handover: null,
   renderedRevision: null,
   rendered: [
     { vmId: VM.a, ...HASHES },

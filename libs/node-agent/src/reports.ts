@@ -26,7 +26,9 @@ export type Report =
       readonly description: string | null;
     }
   /** A placement of an instance being deleted is gone from this node. */
-  | { readonly kind: 'released'; readonly instanceId: string; readonly vmId: string };
+  | { readonly kind: 'released'; readonly instanceId: string; readonly vmId: string }
+  /** The new active of an operator's failover holds the VIP with these files: the scheduler may retire the old one. */
+  | { readonly kind: 'vipHeld'; readonly instanceId: string; readonly vmId: string; readonly keepalivedHash: string };
 
 export interface PlacementReports {
   /** In order: a VIP goes ACTIVE only after its placement is recorded as applied. */
@@ -45,7 +47,8 @@ export const rejectionOf = (si: LiveInstance): string | null =>
  * What to append for one placement of this node after a pass: InstanceApplied once per new
  * rendering (or after a failure), InstanceFailed with the driver's reason, and, from the
  * active placement only, the VIP's and pool's status: ERROR with the reason or the checker's
- * rejection, ACTIVE only once the placement holds the VIP's address. Pure.
+ * rejection, ACTIVE only once the placement holds the VIP's address, and, when it is the new
+ * active of a handover running files rendered after the swap, that it holds the VIP. Pure.
  */
 export function reportsFor(si: LiveInstance, d: DesiredPlacement, outcome: PlacementOutcome): PlacementReports {
   const rendered = si.rendered.find((r) => r.vmId === d.vmId);
@@ -97,6 +100,9 @@ export function reportsFor(si: LiveInstance, d: DesiredPlacement, outcome: Place
       // ACTIVE promises traffic reaches this placement: a connection the standby took while VRRP
       // settled would be reset when the active takes the address over.
       if (rejection === null && !outcome.holdsVip) return { reports, recheckVip: true };
+      const h = si.handover;
+      if (outcome.holdsVip && rendered && h !== null && h.toVmId === d.vmId && h.rendered && h.servedAt === null)
+        reports.push({ kind: 'vipHeld', instanceId: si.id, vmId: d.vmId, keepalivedHash: rendered.keepalivedHash });
       return { reports: [...reports, rejection === null ? status('ACTIVE', null) : status('ERROR', rejection)], recheckVip: false };
     }
     default: {

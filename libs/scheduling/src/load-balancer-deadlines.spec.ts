@@ -67,6 +67,7 @@ const instance = (change: Partial<LiveInstance> = {}): LiveInstance => ({
   unplaceableReason: null,
   deleting: false,
   history: [],
+  handover: null,
   rendered: [],
   renderedRevision: null,
   lastRejection: null,

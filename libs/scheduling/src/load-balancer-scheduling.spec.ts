@@ -1,68 +1,8 @@
-import {
-  type LoadBalancerConfig,
-  type LoadBalancerEvent,
-  type PlacementHistoryEntry,
-  type ServiceInstanceState,
-  serviceInstanceView,
-} from '@lbaas/domain';
+import { type PlacementHistoryEntry, serviceInstanceView } from '@lbaas/domain';
+import { AT, harness, nodesOf } from './load-balancer-fixtures';
 import { failoverReason } from './load-balancer-sources';
-import { NO_LIVE_NODE, type PlanningContext } from './scheduling-model';
-import { seededRandom } from './seeded-random';
+import { NO_LIVE_NODE, RETIRED_AFTER_FAILOVER } from './scheduling-model';
 import { SchedulingSimulation } from './simulation';
-
-const AT = '2026-11-25T10:00:00.000Z';
-const config = (id: string): LoadBalancerConfig => ({
-  id,
-  projectId: 'project-a',
-  name: id,
-  description: '',
-  vip: { address: '198.18.7.10', subnetId: 'subnet', networkId: 'network', portId: `port-${id}`, qosPolicyId: null },
-  adminStateUp: true,
-  provider: 'lbaas',
-  flavorId: null,
-  availabilityZone: null,
-  tags: [],
-});
-
-function harness() {
-  const sim = new SchedulingSimulation();
-  const random = seededRandom(11);
-  let vm = 0;
-  let clock = Date.parse(AT);
-  const ctx = (): PlanningContext => ({
-    random,
-    newVmId: () => `vm-${++vm}`,
-    instanceIdFor: (vipId) => `si-${vipId}`,
-    instanceIdForLoadBalancer: (loadBalancerId) => `si-lb-${loadBalancerId}`,
-    now: new Date((clock += 1000)),
-  });
-  const nodes = (...ids: string[]) =>
-    ids.forEach((id) => sim.record('node', id, [{ type: 'NodeRegistered', version: 1, data: { nodeId: id } }]));
-  const lose = (...ids: string[]) =>
-    ids.forEach((id) => sim.record('node', id, [{ type: 'NodeLost', version: 1, data: { nodeId: id, silenceMs: 3000 } }]));
-  const lb = (id: string, ...events: LoadBalancerEvent[]): string => sim.record('loadbalancer', id, events);
-  const created = (id: string): LoadBalancerEvent => ({
-    type: 'LoadBalancerCreated',
-    version: 2,
-    data: { loadBalancer: config(id), placement: { topology: 'ACTIVE_STANDBY', computeZone: null }, at: AT },
-  });
-  const failover = (id: string): string =>
-    lb(id, { type: 'LoadBalancerFailoverRequested', version: 1, data: { loadBalancerId: id, at: AT } });
-  const live = (id: string) => {
-    const s = sim.instanceState(id);
-    if (s.kind !== 'live') throw new Error(`${id} is ${s.kind}`);
-    return s;
-  };
-  const failedOver = () => sim.log.filter((e) => e.type === 'InstanceFailedOver');
-  // The load balancer's stream records an error as LoadBalancerErrored, as its decider would.
-  sim.answerLoadBalancer = (id, command) =>
-    command.type === 'RecordLoadBalancerError'
-      ? [{ type: 'LoadBalancerErrored', version: 1, data: { loadBalancerId: id, reason: command.data.reason, at: command.data.at } }]
-      : [];
-  return { sim, ctx, nodes, lose, lb, created, failover, live, failedOver, settle: () => sim.settle(ctx) };
-}
-
-const nodesOf = (s: Extract<ServiceInstanceState, { kind: 'live' }>) => s.placements.map((p) => p.nodeId);
 
 describe('scheduling load balancers', () => {
   it("creates the load balancer's instance for its project and VIP address, placed on two distinct nodes", () => {
@@ -113,50 +53,76 @@ describe('scheduling load balancers', () => {
     expect(h.sim.log.filter((e) => e.type === 'ServiceInstanceCreated')).toHaveLength(1);
   });
 
-  it("fails over once per request, names the request, and places the new standby away from the old active's node", () => {
+  it('hands over once per request: swaps the roles, retires the old active once the new one holds the VIP, and re-protects away from it', () => {
     const h = harness();
     h.nodes('n1', 'n2', 'n3');
     h.lb('lb-1', h.created('lb-1'));
     h.settle();
-    const [active, standby] = h.live('si-lb-lb-1').placements;
+    const si = 'si-lb-lb-1';
+    h.render(si);
+    const [active, standby] = h.live(si).placements;
     const request = h.failover('lb-1');
     h.settle();
-    const after = h.live('si-lb-lb-1');
-    expect(after.placements[0]).toMatchObject({ vmId: standby.vmId, role: 'active' });
-    expect(after.placements[1].role).toBe('standby');
+    // Both still run, the roles swapped: VRRP moves the VIP while the old active serves.
+    expect(h.live(si).placements.map((p) => [p.vmId, p.role, p.priority])).toEqual([
+      [standby.vmId, 'active', 200],
+      [active.vmId, 'standby', 100],
+    ]);
+    expect(h.sim.model.plan(h.ctx())).toEqual([]);
+    // The files rendered before the swap do not count: the new active ran at 100 with them.
+    expect(h.holdVip(si)).toBe(0);
+    h.render(si);
+    expect(h.holdVip(si)).toBe(1);
+    h.settle();
+    const after = h.live(si);
+    expect(after.placements[0]).toMatchObject({ vmId: standby.vmId, role: 'active', priority: 200 });
+    expect(after.placements[1]).toMatchObject({ role: 'standby', priority: 100 });
+    expect([active.vmId, standby.vmId]).not.toContain(after.placements[1].vmId);
     expect(after.placements[1].nodeId).not.toBe(active.nodeId);
     expect(after.history.map((e: PlacementHistoryEntry) => [e.event, e.reason])).toEqual([
-      ['failed_over', failoverReason(request)],
+      ['roles_swapped', failoverReason(request)],
+      ['retired', RETIRED_AFTER_FAILOVER],
       ['reprotected', expect.any(String)],
     ]);
     expect(failoverReason(request)).toBe(`failover requested by an operator (request ${request})`);
-    expect(h.failedOver()).toHaveLength(1);
-    // Folding the same log again (a restarted or second scheduler) does not fail over again.
+    expect(h.swapped()).toHaveLength(1);
+    expect(h.failedOver()).toHaveLength(0);
+    // Folding the same log again (a restarted or second scheduler) swaps nothing and retires nothing.
     const second = new SchedulingSimulation();
     for (const e of h.sim.log) second.model.apply(e);
     expect(second.model.plan(h.ctx())).toEqual([]);
   });
 
-  it('fails over again for a second request, and not for a request with no standby to move to', () => {
+  it('hands over again for a second request, and not for a request with no standby to move to', () => {
     const h = harness();
+    const si = 'si-lb-lb-1';
+    const handOver = () => {
+      h.failover('lb-1');
+      h.settle();
+      h.render(si);
+      h.holdVip(si);
+      h.settle();
+    };
     h.nodes('n1', 'n2');
     h.lb('lb-1', h.created('lb-1'));
     h.settle();
+    handOver();
+    // Two nodes: the new standby goes back to the old active's node, the only one free.
+    expect(nodesOf(h.live(si)).sort()).toEqual(['n1', 'n2']);
+    handOver();
+    expect(h.swapped()).toHaveLength(2);
+    expect(h.sim.log.filter((e) => e.type === 'InstancePlacementRetired')).toHaveLength(2);
+    h.lose(h.live(si).placements[1].nodeId);
+    h.settle();
+    expect(h.live(si).placements).toHaveLength(1);
     h.failover('lb-1');
     h.settle();
-    h.failover('lb-1');
-    h.settle();
-    expect(h.failedOver()).toHaveLength(2);
-    h.lose(h.live('si-lb-lb-1').placements[1].nodeId);
-    h.settle();
-    expect(h.live('si-lb-lb-1').placements).toHaveLength(1);
-    h.failover('lb-1');
-    h.settle();
-    expect(h.failedOver()).toHaveLength(2);
+    expect(h.swapped()).toHaveLength(2);
     h.nodes('n3');
     h.settle();
-    expect(h.live('si-lb-lb-1').placements).toHaveLength(2);
-    expect(h.failedOver()).toHaveLength(2);
+    expect(h.live(si).placements).toHaveLength(2);
+    expect(h.swapped()).toHaveLength(2);
+    expect(h.failedOver()).toHaveLength(0);
   });
 
   it('ignores a failover request before the instance has an active placement', () => {
@@ -167,7 +133,7 @@ describe('scheduling load balancers', () => {
     h.nodes('n1', 'n2');
     h.settle();
     expect(h.live('si-lb-lb-1').placements).toHaveLength(2);
-    expect(h.failedOver()).toHaveLength(0);
+    expect(h.swapped()).toHaveLength(0);
   });
 
   it('reports an unplaceable instance on the load balancer once, with the reason, and is placed once nodes register', () => {

@@ -80,12 +80,15 @@ export class LoadBalancerSources {
   }
 }
 
-/** The request as it stands when it is folded: without an active placement to move away from, there is nothing to fail over. */
+/**
+ * The request as it stands when it is folded: without an active placement to move away from, or
+ * during a handover (the VIP is moving already), there is nothing to fail over.
+ */
 export function failoverRequestFor(
   touch: Extract<LoadBalancerTouch, { kind: 'failover' }>,
   si: LiveInstance | undefined,
 ): FailoverRequest | null {
   const active = si?.placements.find((p) => p.role === 'active');
-  if (!si || si.deleting || !active) return null;
+  if (!si || si.deleting || si.handover !== null || !active) return null;
   return { requestId: touch.requestId, loadBalancerId: touch.loadBalancerId, fromVmId: active.vmId, at: touch.at };
 }

@@ -108,6 +108,7 @@ const instance = (change: Partial<LiveInstance> = {}): LiveInstance => ({
   unplaceableReason: null,
   deleting: false,
   history: [],
+  handover: null,
   rendered: [],
   renderedRevision: null,
   lastRejection: null,

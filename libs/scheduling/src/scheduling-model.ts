@@ -39,6 +39,8 @@ export interface PlanningContext {
 /** VRRP router ids are one byte: 1..255 on one fabric. */
 const VRID_COUNT = 255;
 export const NO_LIVE_NODE = 'no live compute node to place the instance on';
+/** Why an operator's failover releases the old active, once the new one holds the VIP. */
+export const RETIRED_AFTER_FAILOVER = "retired after an operator's failover";
 /** A load balancer in an availability zone goes only to that zone's nodes, never elsewhere. */
 export const noLiveNodeInZone = (zone: string): string => `no live compute node in compute zone '${zone}' to place the instance on`;
 
@@ -67,8 +69,18 @@ export class SchedulingModel {
   private readonly dirtyInstances = new Set<string>();
   /** Instances with fewer than two placements: a node that comes back may protect them. */
   private readonly unprotected = new Set<string>();
+  /** Instances whose handover is served and whose old active drains: looked at on every plan until it is retired. */
+  private readonly draining = new Set<string>();
 
-  constructor(vrrpCidr: string) {
+  /**
+   * `handoverDrainMs`: how long the old active of an operator's failover stays after the new one
+   * holds the VIP, so the connections it took before finish (the new active hands their packets
+   * to it, its peer, until it goes).
+   */
+  constructor(
+    vrrpCidr: string,
+    private readonly handoverDrainMs = 0,
+  ) {
     this.addresses = new AddressPool(vrrpCidr);
   }
 
@@ -103,7 +115,7 @@ export class SchedulingModel {
   }
 
   get pendingWork(): boolean {
-    return this.dirtyVips.size > 0 || this.dirtyLoadBalancers.size > 0 || this.dirtyInstances.size > 0;
+    return this.dirtyVips.size > 0 || this.dirtyLoadBalancers.size > 0 || this.dirtyInstances.size > 0 || this.draining.size > 0;
   }
 
   liveNodes(): string[] {
@@ -210,8 +222,9 @@ export class SchedulingModel {
     const live = this.liveNodes();
     const at = ctx.now.toISOString();
 
-    const instanceIds = new Set(this.dirtyInstances);
+    const instanceIds = new Set([...this.dirtyInstances, ...this.draining]);
     this.dirtyInstances.clear();
+    this.draining.clear();
     const fresh = new Map<string, LiveInstance>();
     const create = (instanceId: string, tenantId: string, source: InstanceSource): void => {
       instanceIds.add(instanceId);
@@ -267,9 +280,16 @@ export class SchedulingModel {
       }
       this.planFailovers(instanceId, () => state, push);
       if (state.kind !== 'live' || state.deleting) continue;
+      const servedAt = state.handover?.servedAt ?? null;
+      if (state.handover && servedAt !== null) {
+        if (ctx.now.getTime() >= Date.parse(servedAt) + this.handoverDrainMs)
+          push({ type: 'RetirePlacement', data: { instanceId, vmId: state.handover.fromVmId, reason: RETIRED_AFTER_FAILOVER, at } });
+        else this.draining.add(instanceId);
+      }
+      if (state.kind !== 'live') continue;
       // A new standby goes elsewhere than the placement a failover moved away from, while another node can take it.
       const last = state.history.at(-1);
-      const avoid = last?.event === 'failed_over' ? last.fromNode : null;
+      const avoid = last?.event === 'failed_over' || last?.event === 'retired' ? last.fromNode : null;
       const { topology, computeZone } = this.policyOf(state);
       while (state.kind === 'live' && state.placements.length < (topology === 'SINGLE' ? 1 : 2)) {
         const taken = new Set(state.placements.map((p) => p.nodeId));
@@ -299,9 +319,9 @@ export class SchedulingModel {
   }
 
   /**
-   * FailOverInstance for each operator's request whose active has not moved yet; a request whose
-   * active has moved (its failover was appended, or a node loss moved it) or that has no standby
-   * to move to is done.
+   * FailOverInstance (the roles' swap) for each operator's request whose active has not moved yet;
+   * a request whose active has moved (its swap was appended, or a node loss moved it), that has no
+   * standby to move to, or that came during another handover (which moves the VIP already) is done.
    */
   private planFailovers(
     instanceId: string,

@@ -25,8 +25,8 @@ export class SchedulingSimulation {
   private readonly instanceStates = new Map<string, ServiceInstanceState>();
   private readonly nodeStates = new Map<string, NodeState>();
 
-  constructor(vrrpCidr = '198.19.192.0/18') {
-    this.model = new SchedulingModel(vrrpCidr);
+  constructor(vrrpCidr = '198.19.192.0/18', handoverDrainMs = 0) {
+    this.model = new SchedulingModel(vrrpCidr, handoverDrainMs);
   }
 
   /** Appends events of other writers (the api's VIPs, agents' releases) as they would reach the scheduler; returns the last event's id. */

@@ -1,4 +1,11 @@
-import type { InstanceApplied, InstanceConfigRejected, InstanceFailed, RenderedPlacementConfig, ServiceInstanceCreated } from './events';
+import type {
+  InstanceApplied,
+  InstanceConfigRejected,
+  InstanceFailed,
+  InstanceVipHeld,
+  RenderedPlacementConfig,
+  ServiceInstanceCreated,
+} from './events';
 
 export interface CreateServiceInstance {
   readonly type: 'CreateServiceInstance';
@@ -33,11 +40,21 @@ export interface RecordConfigRendered {
   readonly type: 'RecordConfigRendered';
   readonly data: { instanceId: string; placements: RenderedPlacementConfig[]; sourceRevision: number | null };
 }
-/** An operator asked for a failover (Octavia's `PUT .../failover`): the standby becomes the active now, though the active's node lives. */
+/** An operator asked for a failover (Octavia's `PUT .../failover`): the roles swap, the old active serves until the new one holds the VIP. */
 export interface FailOverInstance {
   readonly type: 'FailOverInstance';
-  /** Names the request (the load balancer's FailoverRequested event), so the same request fails over once. */
+  /** Names the request (the load balancer's FailoverRequested event), so the same request swaps once. */
   readonly data: { instanceId: string; reason: string; at: string };
+}
+/** The agent of a handover's new active: it holds the VIP, running this keepalived.conf. */
+export interface RecordVipHeld {
+  readonly type: 'RecordVipHeld';
+  readonly data: InstanceVipHeld['data'];
+}
+/** The scheduler releases a handover's old active once the new one holds the VIP. */
+export interface RetirePlacement {
+  readonly type: 'RetirePlacement';
+  readonly data: { instanceId: string; vmId: string; reason: string; at: string };
 }
 export interface RecordConfigRejected {
   readonly type: 'RecordConfigRejected';
@@ -63,6 +80,8 @@ export type ServiceInstanceCommand =
   | ReleasePlacement
   | RecordConfigRendered
   | FailOverInstance
+  | RecordVipHeld
+  | RetirePlacement
   | RecordConfigRejected
   | RecordApplied
   | RecordFailed;

@@ -12,8 +12,10 @@ import type {
   RecordConfigRejected,
   RecordConfigRendered,
   RecordFailed,
+  RecordVipHeld,
   ReleasePlacement,
   RequestInstanceDeletion,
+  RetirePlacement,
   ServiceInstanceCommand,
 } from './commands';
 import { type InstanceSource, PRIORITY, type RenderedPlacementConfig, type ServiceInstanceEvent } from './events';
@@ -103,19 +105,20 @@ const handleNodeLost = ({ data }: HandleNodeLost, state: ServiceInstanceState): 
 };
 
 /**
- * The standby becomes the active at once; the old active's node sees its placement gone and removes
- * it, and the scheduler places a new standby (InstanceReprotected). The reason names the request,
- * so a scheduler that decides the same request twice (a crash, a lost lease) fails over once. With no
- * standby there is nothing to move to: nothing is appended.
+ * A handover, not a node loss: the roles and priorities swap while both placements run, so VRRP
+ * moves the VIP to the new active (it preempts at 200) and the old active serves until then. The
+ * old placement goes only once the new active holds the VIP (RetirePlacement). The reason names
+ * the request, so a scheduler that decides the same request twice swaps once. With no standby, or
+ * a handover still under way, there is nothing to swap: nothing is appended.
  */
 const failOverInstance = ({ data }: FailOverInstance, state: ServiceInstanceState): ServiceInstanceEvent[] => {
-  if (state.kind !== 'live' || state.deleting || state.history.some((h) => h.reason === data.reason)) return [];
+  if (state.kind !== 'live' || state.deleting || state.handover !== null || state.history.some((h) => h.reason === data.reason)) return [];
   const active = state.placements.find((p) => p.role === 'active');
   const standby = state.placements.find((p) => p.role === 'standby');
   if (!active || !standby) return [];
   return [
     {
-      type: 'InstanceFailedOver',
+      type: 'InstanceRolesSwapped',
       version: 1,
       data: {
         instanceId: state.id,
@@ -126,6 +129,36 @@ const failOverInstance = ({ data }: FailOverInstance, state: ServiceInstanceStat
         reason: data.reason,
         at: data.at,
       },
+    },
+  ];
+};
+
+/**
+ * The new active's node says it holds the VIP: taken only from the new active of a handover, once
+ * per handover, running the keepalived.conf of a rendering recorded after the swap.
+ */
+const recordVipHeld = ({ data }: RecordVipHeld, state: ServiceInstanceState): ServiceInstanceEvent[] => {
+  if (state.kind !== 'live' || state.deleting) return [];
+  const h = state.handover;
+  if (h === null || h.servedAt !== null || !h.rendered || h.toVmId !== data.vmId) return [];
+  const active = state.placements.find((p) => p.vmId === data.vmId && p.nodeId === data.nodeId && p.role === 'active');
+  const rendered = state.rendered.find((r) => r.vmId === data.vmId);
+  if (!active || rendered?.keepalivedHash !== data.keepalivedHash) return [];
+  return [{ type: 'InstanceVipHeld', version: 1, data }];
+};
+
+/** The old active of a handover goes once the new one serves (when is the scheduler's drain); its node sees it gone and removes it. */
+const retirePlacement = ({ data }: RetirePlacement, state: ServiceInstanceState): ServiceInstanceEvent[] => {
+  if (state.kind !== 'live' || state.deleting) return [];
+  const h = state.handover;
+  if (h === null || h.servedAt === null || h.fromVmId !== data.vmId) return [];
+  const retired = state.placements.find((p) => p.vmId === data.vmId);
+  if (!retired) return [];
+  return [
+    {
+      type: 'InstancePlacementRetired',
+      version: 1,
+      data: { instanceId: state.id, vmId: retired.vmId, nodeId: retired.nodeId, reason: data.reason, at: data.at },
     },
   ];
 };
@@ -210,6 +243,10 @@ export function decideServiceInstance(command: ServiceInstanceCommand, state: Se
       return recordConfigRendered(command, state);
     case 'FailOverInstance':
       return failOverInstance(command, state);
+    case 'RecordVipHeld':
+      return recordVipHeld(command, state);
+    case 'RetirePlacement':
+      return retirePlacement(command, state);
     case 'RecordConfigRejected':
       return recordConfigRejected(command, state);
     case 'RecordApplied':

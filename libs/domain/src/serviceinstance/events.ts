@@ -62,6 +62,35 @@ export type InstanceFailedOver = DomainEvent<
     at: string;
   }
 >;
+/**
+ * An operator's failover, the graceful half: the standby is the active now (priority 200) and the
+ * active the standby (100), both still running, so VRRP moves the VIP while the old active serves.
+ */
+export type InstanceRolesSwapped = DomainEvent<
+  'InstanceRolesSwapped',
+  1,
+  {
+    instanceId: string;
+    fromVmId: string;
+    fromNodeId: string;
+    toVmId: string;
+    toNodeId: string;
+    reason: string;
+    at: string;
+  }
+>;
+/** The new active of a handover holds the VIP with the files rendered after the swap: the old placement may go. */
+export type InstanceVipHeld = DomainEvent<
+  'InstanceVipHeld',
+  1,
+  { instanceId: string; vmId: string; nodeId: string; keepalivedHash: string; at: string }
+>;
+/** The scheduler released the old active of a handover once the new one served; its node removes it. */
+export type InstancePlacementRetired = DomainEvent<
+  'InstancePlacementRetired',
+  1,
+  { instanceId: string; vmId: string; nodeId: string; reason: string; at: string }
+>;
 /** A new standby was placed for an instance that had lost one. */
 export type InstanceReprotected = DomainEvent<'InstanceReprotected', 1, PlacementData & { instanceId: string; at: string }>;
 /** A placement's node was lost with no standby to take over from it (a standby, or an active running alone). */
@@ -131,6 +160,9 @@ export type ServiceInstanceEvent =
   | ServiceInstancePoolChanged
   | InstancePlaced
   | InstanceFailedOver
+  | InstanceRolesSwapped
+  | InstanceVipHeld
+  | InstancePlacementRetired
   | InstanceReprotected
   | InstancePlacementLost
   | InstanceUnplaceable

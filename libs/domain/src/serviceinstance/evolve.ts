@@ -1,10 +1,14 @@
 import { DELETED } from '../lifecycle';
 import { PRIORITY, type ServiceInstanceEvent } from './events';
-import type { PlacementHistoryEntry, ServiceInstanceState } from './state';
+import type { Handover, PlacementHistoryEntry, ServiceInstanceState } from './state';
 
 /** A node that flaps for months must not grow the state without bound; the log keeps everything. */
 const HISTORY_KEPT = 50;
 const withHistory = (history: PlacementHistoryEntry[], entry: PlacementHistoryEntry) => [...history, entry].slice(-HISTORY_KEPT);
+/** A handover ends when either of its placements goes, whatever removed it (a node loss falls back to the node-loss path). */
+const handoverWithout = (handover: Handover | null, vmId: string): Handover | null =>
+  handover !== null && (handover.fromVmId === vmId || handover.toVmId === vmId) ? null : handover;
+const byPriority = (a: { priority: number }, b: { priority: number }) => b.priority - a.priority;
 
 export function evolveServiceInstance(state: ServiceInstanceState, event: ServiceInstanceEvent): ServiceInstanceState {
   if (event.type === 'ServiceInstanceCreated') {
@@ -17,6 +21,7 @@ export function evolveServiceInstance(state: ServiceInstanceState, event: Servic
       unplaceableReason: null,
       deleting: false,
       history: [],
+      handover: null,
       rendered: [],
       renderedRevision: null,
       lastRejection: null,
@@ -30,14 +35,14 @@ export function evolveServiceInstance(state: ServiceInstanceState, event: Servic
       return state.source.kind === 'vip' ? { ...state, source: { ...state.source, poolId: event.data.poolId } } : state;
     case 'InstancePlaced': {
       const { instanceId: _id, ...placement } = event.data;
-      return { ...state, placements: [...state.placements, placement].sort((a, b) => b.priority - a.priority), unplaceableReason: null };
+      return { ...state, placements: [...state.placements, placement].sort(byPriority), unplaceableReason: null };
     }
     case 'InstanceReprotected': {
       const { instanceId: _id, at, ...placement } = event.data;
       const active = state.placements.find((p) => p.role === 'active');
       return {
         ...state,
-        placements: [...state.placements, placement].sort((a, b) => b.priority - a.priority),
+        placements: [...state.placements, placement].sort(byPriority),
         unplaceableReason: null,
         history: withHistory(state.history, {
           at,
@@ -56,6 +61,7 @@ export function evolveServiceInstance(state: ServiceInstanceState, event: Servic
       return {
         ...state,
         placements,
+        handover: null,
         history: withHistory(state.history, {
           at: d.at,
           event: 'failed_over',
@@ -65,11 +71,47 @@ export function evolveServiceInstance(state: ServiceInstanceState, event: Servic
         }),
       };
     }
+    case 'InstanceRolesSwapped': {
+      const d = event.data;
+      const swapped = state.placements
+        .map((p) =>
+          p.vmId === d.toVmId
+            ? { ...p, role: 'active' as const, priority: PRIORITY.active }
+            : p.vmId === d.fromVmId
+              ? { ...p, role: 'standby' as const, priority: PRIORITY.standby }
+              : p,
+        )
+        .sort(byPriority);
+      return {
+        ...state,
+        placements: swapped,
+        handover: { fromVmId: d.fromVmId, toVmId: d.toVmId, reason: d.reason, rendered: false, servedAt: null },
+        history: withHistory(state.history, {
+          at: d.at,
+          event: 'roles_swapped',
+          fromNode: d.fromNodeId,
+          toNode: d.toNodeId,
+          reason: d.reason,
+        }),
+      };
+    }
+    case 'InstanceVipHeld':
+      return state.handover === null ? state : { ...state, handover: { ...state.handover, servedAt: event.data.at } };
+    case 'InstancePlacementRetired': {
+      const d = event.data;
+      return {
+        ...state,
+        placements: state.placements.filter((p) => p.vmId !== d.vmId),
+        handover: handoverWithout(state.handover, d.vmId),
+        history: withHistory(state.history, { at: d.at, event: 'retired', fromNode: d.nodeId, toNode: null, reason: d.reason }),
+      };
+    }
     case 'InstancePlacementLost': {
       const d = event.data;
       return {
         ...state,
         placements: state.placements.filter((p) => p.vmId !== d.vmId),
+        handover: handoverWithout(state.handover, d.vmId),
         history: withHistory(state.history, { at: d.at, event: 'placement_lost', fromNode: d.nodeId, toNode: null, reason: d.reason }),
       };
     }
@@ -78,11 +120,21 @@ export function evolveServiceInstance(state: ServiceInstanceState, event: Servic
     case 'InstanceDeletionRequested':
       return { ...state, deleting: true };
     case 'InstancePlacementReleased':
-      return { ...state, placements: state.placements.filter((p) => p.vmId !== event.data.vmId) };
+      return {
+        ...state,
+        placements: state.placements.filter((p) => p.vmId !== event.data.vmId),
+        handover: handoverWithout(state.handover, event.data.vmId),
+      };
     case 'ServiceInstanceDeleted':
       return DELETED;
     case 'InstanceConfigRendered':
-      return { ...state, rendered: event.data.placements, renderedRevision: event.data.sourceRevision, lastRejection: null };
+      return {
+        ...state,
+        rendered: event.data.placements,
+        renderedRevision: event.data.sourceRevision,
+        lastRejection: null,
+        handover: state.handover === null ? null : { ...state.handover, rendered: true },
+      };
     case 'InstanceConfigRejected':
       return { ...state, lastRejection: event.data };
     case 'InstanceApplied': {

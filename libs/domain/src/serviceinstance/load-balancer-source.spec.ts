@@ -90,29 +90,6 @@ describe('service instances of both APIs', () => {
       .then([]);
   });
 
-  it("fails over on an operator's request once per request, and not without a standby", () => {
-    const reason = 'failover requested by an operator (request r1)';
-    const failedOver: ServiceInstanceEvent = {
-      type: 'InstanceFailedOver',
-      version: 1,
-      data: { instanceId: SI, fromVmId: 'vm-a', fromNodeId: 'n1', toVmId: 'vm-b', toNodeId: 'n2', reason, at: AT },
-    };
-    given(serviceInstanceDecider, pair)
-      .when({ type: 'FailOverInstance', data: { instanceId: SI, reason, at: AT } })
-      .then([failedOver]);
-    const reprotected: ServiceInstanceEvent = {
-      type: 'InstanceReprotected',
-      version: 1,
-      data: { instanceId: SI, vmId: 'vm-c', nodeId: 'n3', role: 'standby', priority: 100, vrrpAddress: '198.19.0.4', at: AT },
-    };
-    given(serviceInstanceDecider, [...pair, failedOver, reprotected])
-      .when({ type: 'FailOverInstance', data: { instanceId: SI, reason, at: AT } })
-      .then([]);
-    given(serviceInstanceDecider, [created, placed('vm-a', 'n1', 'active')])
-      .when({ type: 'FailOverInstance', data: { instanceId: SI, reason, at: AT } })
-      .then([]);
-  });
-
   it("shows a load balancer's placements as amphorae, and no VIP or pool on the instance", () => {
     const state = given(serviceInstanceDecider, [...pair, rendered(1)]).state;
     expect(serviceInstanceView(state)).toMatchObject({ vip_id: null, pool_id: null, loadbalancer_id: 'lb-1' });

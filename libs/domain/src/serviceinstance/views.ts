@@ -12,6 +12,11 @@ const PLACEMENT_INTERFACE_NAME = 'lbv0';
 
 function statusOf(si: Live): { status: LbStatus; description: string | null } {
   if (si.deleting) return { status: 'PENDING_DELETE', description: `waiting for ${si.placements.length} placement(s) to be removed` };
+  if (si.handover !== null)
+    return {
+      status: 'ACTIVE',
+      description: `operator's failover under way: ${si.handover.toVmId} takes the VIP over, then ${si.handover.fromVmId} is retired`,
+    };
   if (si.placements.length >= 2) return { status: 'ACTIVE', description: null };
   if (si.placements.length === 1)
     return { status: 'ACTIVE', description: 'degraded: running without a standby until a second live compute node can take one' };
