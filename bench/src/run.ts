@@ -4,6 +4,7 @@ import { chaosSoak } from './chaos-soak.bench';
 import { dataplane } from './dataplane.bench';
 import { keystone } from './keystone.bench';
 import { keystoneAuth } from './keystone-auth.bench';
+import { l7Rules } from './l7-rules.bench';
 import { listPaging } from './list-paging.bench';
 import { octaviaCreate } from './octavia-create.bench';
 import { placementRender } from './placement-render.bench';
@@ -22,6 +23,7 @@ const BENCHES: readonly Bench[] = [
   placementRender,
   dataplane,
   octaviaCreate,
+  l7Rules,
   tls,
   chaosSoak,
   keystoneAuth,

@@ -19,6 +19,8 @@ export interface IssueOptions {
   readonly keyType?: 'rsa' | 'ec';
   /** The leaf's common name; the first DNS name by default. Give it with no DNS names for a leaf without subject alternative names. */
   readonly commonName?: string;
+  /** A client certificate (extended key usage clientAuth), as a TLS server verifying its clients requires. */
+  readonly client?: boolean;
 }
 
 export interface IssuedCertificate {
@@ -38,6 +40,8 @@ export interface TestCa {
   /** The root certificate, PEM: what a client trusts to verify what this CA issues. */
   readonly certificatePem: string;
   readonly certPath: string;
+  /** The root's private key: a test that hands the CA over as a certificate resource needs it. */
+  readonly keyPath: string;
   issue(dnsNames: readonly string[], options?: IssueOptions): Promise<IssuedCertificate>;
 }
 
@@ -195,7 +199,7 @@ export async function makeTestCa(dir: string): Promise<TestCa> {
     const issuer = chained ? await intermediate(options.intermediateExpired === true) : root;
     const leaf = await sign(`leaf-${++leaves}`, commonName, issuer, options.keyType ?? 'ec', options.expired === true, [
       'basicConstraints = CA:FALSE',
-      'extendedKeyUsage = serverAuth',
+      `extendedKeyUsage = ${options.client === true ? 'clientAuth' : 'serverAuth'}`,
       'subjectKeyIdentifier = hash',
       'authorityKeyIdentifier = keyid:always',
       ...(dnsNames.length > 0 ? [`subjectAltName = ${dnsNames.map((n) => `DNS:${n}`).join(',')}`] : []),
@@ -211,5 +215,5 @@ export async function makeTestCa(dir: string): Promise<TestCa> {
     };
   };
 
-  return { certificatePem: root.pem, certPath: rootCert, issue };
+  return { certificatePem: root.pem, certPath: rootCert, keyPath: rootKey, issue };
 }
