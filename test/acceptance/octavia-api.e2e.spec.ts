@@ -1,7 +1,5 @@
 import { type Stack, startStack } from '@lbaas/testing';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { NeutronApi } from './neutron-api';
 
 /**
@@ -41,21 +39,12 @@ describe('the Octavia v2 API', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    // Octavia's roles beside member (as Keystone users have them): the token file is read again when it changes.
-    const file = join(stack.dir, 'tokens.json');
-    const tokens = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { token: string; tenant_id: string; roles: string[] }>;
-    projectId = randomUUID().replace(/-/g, '');
-    const lb = (tenant: string) => ({
-      token: randomBytes(24).toString('hex'),
-      tenant_id: tenant,
-      roles: ['member', 'load-balancer_member'],
-    });
-    const added = { lbdemo: lb(projectId), lbother: lb(randomUUID().replace(/-/g, '')) };
-    writeFileSync(file, JSON.stringify({ ...tokens, ...added }), { mode: 0o600 });
-    v2 = new NeutronApi(stack.octaviaUrl, added.lbdemo.token);
-    other = v2.as(added.lbother.token);
+    const { lbdemo, lbother } = stack.tokens;
+    projectId = lbdemo.tenant_id;
+    v2 = new NeutronApi(stack.octaviaUrl, lbdemo.token);
+    other = v2.as(lbother.token);
     admin = v2.as(stack.tokens.admin.token);
-    neutron = new NeutronApi(stack.apiUrl, added.lbdemo.token);
+    neutron = new NeutronApi(stack.apiUrl, lbdemo.token);
     network = (await ok(neutron.post<{ network: Obj }>('/v2.0/networks', { network: { name: 'octavia' } }), 201)).network;
     subnet = (await ok(neutron.post<{ subnet: Obj }>('/v2.0/subnets', { subnet: { network_id: network.id, cidr: '198.18.40.0/24' } }), 201))
       .subnet;

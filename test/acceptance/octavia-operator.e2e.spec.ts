@@ -1,6 +1,4 @@
 import { builtService, freePort, type ServiceProcess, spawnService, type Stack, startStack, waitFor } from '@lbaas/testing';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NeutronApi } from './neutron-api';
 
@@ -52,11 +50,8 @@ describe('Octavia quotas, flavors and availability zones', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    const file = join(stack.dir, 'tokens.json');
-    const tokens = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    projectId = randomUUID().replace(/-/g, '');
-    const lbdemo = { token: randomBytes(24).toString('hex'), tenant_id: projectId, roles: ['member', 'load-balancer_member'] };
-    writeFileSync(file, JSON.stringify({ ...tokens, lbdemo }), { mode: 0o600 });
+    const { lbdemo } = stack.tokens;
+    projectId = lbdemo.tenant_id;
     v2 = new NeutronApi(stack.octaviaUrl, lbdemo.token);
     admin = v2.as(stack.tokens.admin.token);
     const neutron = new NeutronApi(stack.apiUrl, lbdemo.token);

@@ -1,8 +1,5 @@
 import { type Stack, startStack } from '@lbaas/testing';
 import fc from 'fast-check';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { absentId, NeutronApi, type Reply } from './neutron-api';
 
 /**
@@ -25,10 +22,10 @@ interface Route {
 }
 /** The operator's catalog: objects of no project, which every project reads or none but admins touch. */
 const CATALOG = ['flavors', 'flavorprofiles', 'availabilityzones', 'availabilityzoneprofiles'] as const;
-type Kind =
-  'loadbalancers' | 'listeners' | 'pools' | 'members' | 'healthmonitors' | 'amphorae' | 'provider' | 'quotas' | (typeof CATALOG)[number];
-type Estate = Record<'loadbalancers' | 'listeners' | 'pools' | 'members' | 'healthmonitors', string>;
-const LISTS = ['loadbalancers', 'listeners', 'pools', 'healthmonitors'] as const;
+type Owned = 'loadbalancers' | 'listeners' | 'pools' | 'members' | 'healthmonitors' | 'l7policies' | 'rules';
+type Kind = Owned | 'amphorae' | 'provider' | 'quotas' | (typeof CATALOG)[number];
+type Estate = Record<Owned, string>;
+const LISTS = ['loadbalancers', 'listeners', 'pools', 'healthmonitors', 'l7policies'] as const;
 const POLICY = 'Policy does not allow this request to be performed.';
 const ADMIN_ONLY =
   /^os_load-balancer_api:(amphora:|provider-flavor:|provider-availability-zone:|loadbalancer:put_failover|quota:(put|delete)|flavor-profile:|availability-zone-profile:|flavor:(post|put|delete)|availability-zone:(post|put|delete))/;
@@ -39,7 +36,8 @@ function kindOf(path: string, param: string): Kind {
   const collection = parts[parts.indexOf(`{${param}}`) - 1];
   if (collection === 'providers') return 'provider';
   if (collection === 'quotas' || (CATALOG as readonly string[]).includes(collection)) return collection as Kind;
-  if (collection === 'members' || collection === 'amphorae' || (LISTS as readonly string[]).includes(collection)) return collection as Kind;
+  if (collection === 'members' || collection === 'rules' || collection === 'amphorae' || (LISTS as readonly string[]).includes(collection))
+    return collection as Kind;
   throw new Error(`${path}: no kind known for {${param}}`);
 }
 
@@ -60,7 +58,8 @@ describe('every v2 route: roles, tenant isolation and hostile bodies', () => {
     route.path.replace(/\{(\w+)\}/g, (_m, param: string) => ids[kindOf(route.path, param)] ?? absentId());
   const state = async (): Promise<unknown> => {
     const lists = await Promise.all(LISTS.map(async (kind) => (await api.admin.get(`/v2/lbaas/${kind}`)).text));
-    const members = await Promise.all([mine, theirs].map(async (e) => (await api.admin.get(`/v2/lbaas/pools/${e.pools}/members`)).text));
+    const children = [mine, theirs].flatMap((e) => [`/v2/lbaas/pools/${e.pools}/members`, `/v2/lbaas/l7policies/${e.l7policies}/rules`]);
+    const members = await Promise.all(children.map(async (path) => (await api.admin.get(path)).text));
     const ready = await new NeutronApi(stack.apiUrl, null).get<{ projections: { streamLastSeq: number } }>('/readyz');
     return { lists, members, seq: ready.body.projections.streamLastSeq };
   };
@@ -82,11 +81,25 @@ describe('every v2 route: roles, tenant isolation and hostile bodies', () => {
         },
       ],
     });
-    const one = async (path: string, key: string) => (await caller.get<Record<string, { id: string }[]>>(path)).body[key][0].id;
+    const one = async (path: string, key: string): Promise<string> => {
+      const reply = await caller.get<Record<string, { id: string }[]>>(path);
+      const first = reply.body?.[key]?.[0];
+      if (!first) throw new Error(`${path}: ${reply.status} ${reply.text}`);
+      return first.id;
+    };
     const pools = await one(`/v2/lbaas/pools?loadbalancer_id=${lb.id}`, 'pools');
+    const listeners = await one(`/v2/lbaas/listeners?loadbalancer_id=${lb.id}`, 'listeners');
+    const l7policy = await caller.create<{ id: string }>('/v2/lbaas/l7policies', 'l7policy', {
+      listener_id: listeners,
+      action: 'REJECT',
+      name: 'web',
+      rules: [{ type: 'PATH', compare_type: 'STARTS_WITH', value: '/private' }],
+    });
     return {
       loadbalancers: lb.id,
-      listeners: await one(`/v2/lbaas/listeners?loadbalancer_id=${lb.id}`, 'listeners'),
+      l7policies: l7policy.id,
+      rules: await one(`/v2/lbaas/l7policies/${l7policy.id}/rules`, 'rules'),
+      listeners,
       pools,
       members: await one(`/v2/lbaas/pools/${pools}/members`, 'members'),
       healthmonitors: await one(`/v2/lbaas/healthmonitors?pool_id=${pools}`, 'healthmonitors'),
@@ -95,15 +108,7 @@ describe('every v2 route: roles, tenant isolation and hostile bodies', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    const file = join(stack.dir, 'tokens.json');
-    const tokens = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    const lb = (tenant: string) => ({
-      token: randomBytes(24).toString('hex'),
-      tenant_id: tenant,
-      roles: ['member', 'load-balancer_member'],
-    });
-    const added = { lbdemo: lb(stack.tokens.demo.tenant_id), lbother: lb(randomUUID().replace(/-/g, '')) };
-    writeFileSync(file, JSON.stringify({ ...tokens, ...added }), { mode: 0o600 });
+    const added = { lbdemo: stack.tokens.lbdemo, lbother: stack.tokens.lbother };
     api.demo = new NeutronApi(stack.octaviaUrl, added.lbdemo.token);
     api.other = api.demo.as(added.lbother.token);
     api.memberOnly = api.demo.as(stack.tokens.demo.token);
@@ -168,7 +173,9 @@ describe('every v2 route: roles, tenant isolation and hostile bodies', () => {
         ? undefined
         : route.envelope === 'members'
           ? { members: [] }
-          : { [route.envelope]: route.method === 'POST' ? { address: '198.18.83.11', protocol_port: 80 } : {} };
+          : route.envelope === 'rule'
+            ? { rule: route.method === 'POST' ? { type: 'PATH', compare_type: 'STARTS_WITH', value: '/x' } : {} }
+            : { [route.envelope]: route.method === 'POST' ? { address: '198.18.83.11', protocol_port: 80 } : {} };
       const adminOnly = ADMIN_ONLY.test(route.rule);
       const ownQuota = { ...mine, quotas: stack.tokens.demo.tenant_id };
       const catalog = CATALOG.some((kind) => route.path.includes(`/${kind}/`));

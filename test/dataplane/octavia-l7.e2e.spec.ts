@@ -1,8 +1,7 @@
 import { ensureFabric, inNamespace, plugNamespace, removeNamespaces } from '@lbaas/dataplane';
-import { builtService, freePort, type ServiceProcess, spawnService, type Stack, startBackend, startStack, waitFor } from '@lbaas/testing';
+import { type ServiceProcess, type Stack, startBackend, startStack, waitFor, pipelineServices } from '@lbaas/testing';
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NeutronApi } from '../acceptance/neutron-api';
@@ -84,44 +83,10 @@ const [ADMITTED, REFUSED] = ['198.18.255.240', '198.18.255.241'];
     for (const address of [ADMITTED, REFUSED]) clients.set(address, await plugNamespace(PREFIX, `cl-${address.split('.')[3]}`, address));
     stack = await startStack();
     // Octavia's roles beside member, as Keystone users have them: the token file is read again when it changes.
-    const file = join(stack.dir, 'tokens.json');
-    const tokens = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    const lbdemo = {
-      token: randomBytes(24).toString('hex'),
-      tenant_id: randomUUID().replace(/-/g, ''),
-      roles: ['member', 'load-balancer_member'],
-    };
-    writeFileSync(file, JSON.stringify({ ...tokens, lbdemo }), { mode: 0o600 });
-    token = lbdemo.token;
+    token = stack.tokens.lbdemo.token;
     v2 = new NeutronApi(stack.octaviaUrl, token);
     runRoot = mkdtempSync(join(tmpdir(), 'lbt-run-'));
-    const env = {
-      LBAAS_NATS_URL: stack.nats.url,
-      LBAAS_RUN_DIR: runRoot,
-      LBAAS_SECRET_KEY_FILE: join(runRoot, 'secret.key'),
-      LBAAS_NODE_SILENCE_MS: '2000',
-    };
-    services.push(
-      spawnService('scheduler', builtService('scheduler'), {
-        ...env,
-        LBAAS_HEALTH_PORT: String(await freePort()),
-        LBAAS_SCHEDULER_SEED: '5',
-      }),
-    );
-    services.push(
-      spawnService('config-renderer', builtService('config-renderer'), { ...env, LBAAS_HEALTH_PORT: String(await freePort()) }),
-    );
-    for (const n of [1, 2]) {
-      const agent = {
-        ...env,
-        LBAAS_HEALTH_PORT: String(await freePort()),
-        LBAAS_NODE_DRIVER: 'netns',
-        LBAAS_NS_PREFIX: PREFIX,
-        LBAAS_HEARTBEAT_MS: '300',
-        LBAAS_RECONCILE_MS: '1000',
-      };
-      services.push(spawnService(`node-${n}`, builtService('node-agent'), agent, [`compute-node-${n}`]));
-    }
+    services.push(...(await pipelineServices({ natsUrl: stack.nats.url, runRoot, nodes: 2, driver: 'netns', prefix: PREFIX })));
     for (const s of services) s.start();
   }, 180_000);
 

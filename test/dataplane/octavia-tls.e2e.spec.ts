@@ -1,20 +1,17 @@
 import { ensureFabric, inNamespace, plugNamespace, removeNamespaces } from '@lbaas/dataplane';
 import {
-  builtService,
-  freePort,
   type IssuedCertificate,
   makeTestCa,
   type ServiceProcess,
-  spawnService,
   type Stack,
   startBackend,
   startStack,
   type TestCa,
   waitFor,
+  pipelineServices,
 } from '@lbaas/testing';
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NeutronApi } from '../acceptance/neutron-api';
@@ -147,45 +144,20 @@ const [DEFAULT_HOST, ALPHA_HOST, BETA_HOST] = ['www.lbaas.test', 'alpha.lbaas.te
     client = await plugNamespace(PREFIX, 'client', CLIENT_ADDRESS);
     stack = await startStack();
     // Octavia's roles beside member, as Keystone users have them: the token file is read again when it changes.
-    const file = join(stack.dir, 'tokens.json');
-    const tokens = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    const lbdemo = {
-      token: randomBytes(24).toString('hex'),
-      tenant_id: randomUUID().replace(/-/g, ''),
-      roles: ['member', 'load-balancer_member'],
-    };
-    writeFileSync(file, JSON.stringify({ ...tokens, lbdemo }), { mode: 0o600 });
+    const lbdemo = stack.tokens.lbdemo;
     v2 = new NeutronApi(stack.octaviaUrl, lbdemo.token);
     certificatesApi = new NeutronApi(stack.apiUrl, lbdemo.token);
-    const runRoot = join(work, 'run');
-    const env = {
-      LBAAS_NATS_URL: stack.nats.url,
-      LBAAS_RUN_DIR: runRoot,
-      LBAAS_SECRET_KEY_FILE: join(work, 'secret.key'),
-      LBAAS_NODE_SILENCE_MS: '2000',
-    };
     services.push(
-      spawnService('scheduler', builtService('scheduler'), {
-        ...env,
-        LBAAS_HEALTH_PORT: String(await freePort()),
-        LBAAS_SCHEDULER_SEED: '3',
-      }),
+      ...(await pipelineServices({
+        natsUrl: stack.nats.url,
+        runRoot: join(work, 'run'),
+        nodes: 2,
+        driver: 'netns',
+        prefix: PREFIX,
+        schedulerSeed: 3,
+        env: { LBAAS_CERTIFICATE_KEY_FILE: stack.certificateKeyFile },
+      })),
     );
-    services.push(
-      spawnService('config-renderer', builtService('config-renderer'), { ...env, LBAAS_HEALTH_PORT: String(await freePort()) }),
-    );
-    for (const n of [1, 2]) {
-      const agent = {
-        ...env,
-        LBAAS_HEALTH_PORT: String(await freePort()),
-        LBAAS_NODE_DRIVER: 'netns',
-        LBAAS_NS_PREFIX: PREFIX,
-        LBAAS_HEARTBEAT_MS: '300',
-        LBAAS_RECONCILE_MS: '1000',
-        LBAAS_CERTIFICATE_KEY_FILE: stack.certificateKeyFile,
-      };
-      services.push(spawnService(`node-${n}`, builtService('node-agent'), agent, [`compute-node-${n}`]));
-    }
     for (const s of services) s.start();
 
     refs.www = await upload('www', leaves.www.certificatePem, leaves.www.privateKeyPem);

@@ -1,17 +1,8 @@
 import { ensureFabric, inNamespace, plugNamespace, removeNamespaces } from '@lbaas/dataplane';
-import {
-  builtService,
-  freePort,
-  type ServiceProcess,
-  spawnService,
-  type Stack,
-  startBackend as runBackend,
-  startStack,
-  waitFor,
-} from '@lbaas/testing';
+import { type ServiceProcess, type Stack, startBackend as runBackend, startStack, waitFor, pipelineServices } from '@lbaas/testing';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RUN_PREFIX as PREFIX, sweepDeadRuns } from './run-fabric';
@@ -165,51 +156,10 @@ Promise.all([worker(), worker(), worker(), worker()]).then(() => console.log(JSO
       if (name !== 'be-3') await startBackend(name);
     }
     stack = await startStack();
-    // A tenant with Octavia's load-balancer_member beside member (as a Keystone user has them): the token file is read again when it changes.
-    const file = join(stack.dir, 'tokens.json');
-    const tokens = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    const lbdemo = {
-      token: randomBytes(24).toString('hex'),
-      tenant_id: stack.tokens.demo.tenant_id,
-      roles: ['member', 'load-balancer_member'],
-    };
-    writeFileSync(file, JSON.stringify({ ...tokens, lbdemo }), { mode: 0o600 });
-    v2 = new NeutronApi(stack.octaviaUrl, lbdemo.token);
+    v2 = new NeutronApi(stack.octaviaUrl, stack.tokens.lbdemo.token);
     admin = v2.as(stack.tokens.admin.token);
     runRoot = mkdtempSync(join(tmpdir(), 'lbt-run-'));
-    const env = {
-      LBAAS_NATS_URL: stack.nats.url,
-      LBAAS_RUN_DIR: runRoot,
-      LBAAS_SECRET_KEY_FILE: join(runRoot, 'secret.key'),
-      LBAAS_NODE_SILENCE_MS: '2000',
-    };
-    services.push(
-      spawnService('scheduler', builtService('scheduler'), {
-        ...env,
-        LBAAS_HEALTH_PORT: String(await freePort()),
-        LBAAS_SCHEDULER_SEED: '5',
-      }),
-    );
-    services.push(
-      spawnService('config-renderer', builtService('config-renderer'), { ...env, LBAAS_HEALTH_PORT: String(await freePort()) }),
-    );
-    for (const n of [1, 2, 3]) {
-      services.push(
-        spawnService(
-          `node-${n}`,
-          builtService('node-agent'),
-          {
-            ...env,
-            LBAAS_HEALTH_PORT: String(await freePort()),
-            LBAAS_NODE_DRIVER: 'netns',
-            LBAAS_NS_PREFIX: PREFIX,
-            LBAAS_HEARTBEAT_MS: '300',
-            LBAAS_RECONCILE_MS: '1000',
-          },
-          [`compute-node-${n}`],
-        ),
-      );
-    }
+    services.push(...(await pipelineServices({ natsUrl: stack.nats.url, runRoot, nodes: 3, driver: 'netns', prefix: PREFIX })));
     for (const s of services) s.start();
   }, 180_000);
 

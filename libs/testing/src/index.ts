@@ -9,3 +9,4 @@ export * from './backends';
 export * from './test-ca';
 export * from './throwaway-postgres';
 export * from './keystone';
+export * from './pipeline';

@@ -17,6 +17,9 @@ export interface StackTokens {
   readonly demo: DevToken;
   readonly other: DevToken;
   readonly reader: DevToken;
+  /** Octavia's tenants: load-balancer_member beside member, as a Keystone user has them; lbdemo in demo's project, lbother in another. */
+  readonly lbdemo: DevToken;
+  readonly lbother: DevToken;
 }
 export type StackService = 'api' | 'projections';
 
@@ -85,6 +88,8 @@ export async function startStack(options: StackOptions & { cluster?: number } = 
     demo: token(demoTenant, ['member']),
     other: token(tenant(), ['member']),
     reader: token(demoTenant, ['reader']),
+    lbdemo: token(demoTenant, ['member', 'load-balancer_member']),
+    lbother: token(tenant(), ['member', 'load-balancer_member']),
   };
   const tokensFile = join(dir, 'tokens.json');
   writeFileSync(tokensFile, JSON.stringify(tokens, null, 2), { mode: 0o600 });

@@ -93,6 +93,7 @@ export const PathIds = (title: string): ParameterDecorator =>
     transform: (params: Record<string, string>): Record<string, string> => {
       const ids: Record<string, string> = {};
       if (params.pool_id !== undefined) ids.pool_id = objectId('Pool', params.pool_id);
+      if (params.l7policy_id !== undefined) ids.l7policy_id = objectId('L7 Policy', params.l7policy_id);
       if (params.id !== undefined) ids.id = objectId(title, params.id);
       return ids;
     },
