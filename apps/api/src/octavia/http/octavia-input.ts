@@ -87,12 +87,13 @@ export const Body = <N extends OctaviaBodyName>(route: OctaviaBodyRoute<N>): Par
 /** An action that takes no body accepts none, or `{}`. */
 export const NoBody = (): ParameterDecorator => RawBody({ transform: (raw: string) => requireNoBody(raw) });
 
-/** The path's ids, each a UUID or the 404 of its object (`{id}` of `title`, `{pool_id}` of a pool). */
+/** The path's ids, each a UUID or the 404 of its object (`{id}` of `title`, `{pool_id}` of a pool, `{l7policy_id}` of a policy). */
 export const PathIds = (title: string): ParameterDecorator =>
   PathParams({
     transform: (params: Record<string, string>): Record<string, string> => {
       const ids: Record<string, string> = {};
       if (params.pool_id !== undefined) ids.pool_id = objectId('Pool', params.pool_id);
+      if (params.l7policy_id !== undefined) ids.l7policy_id = objectId('L7 Policy', params.l7policy_id);
       if (params.id !== undefined) ids.id = objectId(title, params.id);
       return ids;
     },
