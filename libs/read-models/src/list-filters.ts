@@ -18,6 +18,8 @@ export const OCTAVIA_COLLECTIONS: ReadonlySet<Collection> = new Set<Collection>(
   'octavia_pools',
   'octavia_members',
   'octavia_healthmonitors',
+  'l7policies',
+  'l7rules',
   'amphorae',
 ]);
 

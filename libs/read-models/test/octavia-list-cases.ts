@@ -166,6 +166,18 @@ export const OCTAVIA_LIST_CASES: readonly OctaviaListCase[] = [
     expected: { status: 400, type: 'InvalidFilterArgument', message: /'colour' is not a field of loadbalancers/ },
   },
   {
+    // Octavia's rules have no name: a client that looks a rule up by name is told so, not given every rule.
+    desc: 'a name filter on L7 rules',
+    query: { collection: 'l7rules', filters: { name: ['web'] } },
+    expected: { status: 400, type: 'InvalidFilterArgument', message: /'name' is not a field of l7rules/ },
+  },
+  {
+    desc: 'an unknown field of L7 policies',
+    query: { collection: 'l7policies', filters: { colour: ['blue'] } },
+    expected: { status: 400, type: 'InvalidFilterArgument', message: /'colour' is not a field of l7policies/ },
+  },
+  { desc: 'L7 rules by id', query: { collection: 'l7rules', filters: { id: [id('a1')] } }, expected: [] },
+  {
     desc: 'loadbalancer_id where it is no filter',
     query: { collection: 'octavia_members', filters: { loadbalancer_id: [LB.web] } },
     expected: { status: 400, type: 'InvalidFilterArgument' },

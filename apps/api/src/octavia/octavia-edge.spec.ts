@@ -37,6 +37,8 @@ const LISTENER_A = '1a2b3c4d-5e6f-4a70-8b91-a2b3c4d5e6f7';
 const POOL_A = '2b3c4d5e-6f70-4a81-9ba2-b3c4d5e6f708';
 const MEMBER_A = '3c4d5e6f-7081-4a92-aba3-c4d5e6f70819';
 const MONITOR_A = '4d5e6f70-8192-4aa3-bbb4-d5e6f708192a';
+const POLICY_A = '5e6f7081-92a3-4bb4-8cc5-e6f708192a3b';
+const RULE_A = '6f708192-a3b4-4cc5-9dd6-f708192a3b4c';
 const MISSING = '9e8d7c6b-5a49-4837-a261-504f3e2d1c0b';
 
 const rows: Record<string, Record<string, Record<string, unknown>>> = {
@@ -45,6 +47,8 @@ const rows: Record<string, Record<string, Record<string, unknown>>> = {
   octavia_pools: { [POOL_A]: { id: POOL_A, project_id: 'project-a', loadbalancers: [{ id: LB_A }], listeners: [{ id: LISTENER_A }] } },
   octavia_members: { [MEMBER_A]: { id: MEMBER_A, project_id: 'project-a', pool_id: POOL_A } },
   octavia_healthmonitors: { [MONITOR_A]: { id: MONITOR_A, project_id: 'project-a', pools: [{ id: POOL_A }] } },
+  l7policies: { [POLICY_A]: { id: POLICY_A, project_id: 'project-a', listener_id: LISTENER_A } },
+  l7rules: { [RULE_A]: { id: RULE_A, project_id: 'project-a', l7policy_id: POLICY_A, type: 'PATH' } },
 };
 
 /** The projections' side of NATS request/reply: gets from the fixtures, lists recorded and answered empty. */
@@ -223,6 +227,23 @@ describe('the Octavia v2 HTTP edge', () => {
     expect(queries.lists.at(-1)).toMatchObject({ collection: 'listeners', tenantId: null });
     await call('GET', `/v2/lbaas/pools/${POOL_A}/members`, 'lbmember');
     expect(queries.lists.at(-1)).toMatchObject({ collection: 'octavia_members', filters: { pool_id: [POOL_A] } });
+  });
+
+  it("reaches a policy's rules by the policy in the path, a bad policy id its 404", async () => {
+    await call('GET', `/v2.0/lbaas/l7policies/${POLICY_A}/rules/`, 'lbmember');
+    expect(queries.lists.at(-1)).toMatchObject({ collection: 'l7rules', filters: { l7policy_id: [POLICY_A] } });
+    expect(await call('GET', `/v2/lbaas/l7policies/${POLICY_A}/rules/${RULE_A}`, 'lbmember')).toEqual({
+      status: 200,
+      body: { rule: expect.objectContaining({ id: RULE_A, type: 'PATH' }) },
+    });
+    expect(await call('GET', `/v2/lbaas/l7policies/${MISSING}/rules/${RULE_A}`, 'lbmember')).toEqual({
+      status: 404,
+      body: fault(`L7 Policy ${MISSING} not found.`),
+    });
+    expect(await call('GET', '/v2/lbaas/l7policies/not-a-uuid/rules', 'lbmember')).toEqual({
+      status: 404,
+      body: fault('L7 Policy not-a-uuid not found.'),
+    });
   });
 
   it('creates a listener on the load balancer of the body, in its project, and answers the new state (201)', async () => {

@@ -87,7 +87,7 @@ export const Body = <N extends OctaviaBodyName>(route: OctaviaBodyRoute<N>): Par
 /** An action that takes no body accepts none, or `{}`. */
 export const NoBody = (): ParameterDecorator => RawBody({ transform: (raw: string) => requireNoBody(raw) });
 
-/** The path's ids, each a UUID or the 404 of its object (`{id}` of `title`, `{pool_id}` of a pool). */
+/** The path's ids, each a UUID or the 404 of its object (`{id}` of `title`, `{pool_id}` of a pool, `{l7policy_id}` of a policy). */
 export const PathIds = (title: string): ParameterDecorator =>
   PathParams({
     transform: (params: Record<string, string>): Record<string, string> => {
