@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Body, Caller, type OctaviaCaller, OctaviaEndpoint, PathIds, TargetUrl } from '../http/octavia-input';
 import type { OctaviaBodyOf } from '../http/octavia-schemas';
 import { FLAVOR_PROFILE_ROUTES as PROFILE, FLAVOR_ROUTES as FLAVOR, OPERATOR_RESOURCES } from '../http/operator-routes';
+import { present } from '../commands/octavia-configs';
 import { CatalogService } from './catalog-service';
 
 const { flavorProfiles: PROFILES, flavors: FLAVORS } = OPERATOR_RESOURCES;
@@ -35,7 +36,7 @@ export class FlavorsController {
     @Body(PROFILE.update) body: OctaviaBodyOf<'updateFlavorProfile'>,
     @Caller() caller: OctaviaCaller,
   ) {
-    const changes = defined({ name: body.name, providerName: body.provider_name, flavorData: body.flavor_data });
+    const changes = present({ name: body.name, providerName: body.provider_name, flavorData: body.flavor_data });
     return this.catalog.write(PROFILES, id, caller, { type: 'UpdateFlavorProfile', data: { flavorProfileId: id, changes } });
   }
 
@@ -73,7 +74,7 @@ export class FlavorsController {
     @Body(FLAVOR.update) body: OctaviaBodyOf<'updateFlavor'>,
     @Caller() caller: OctaviaCaller,
   ) {
-    const changes = defined({ name: body.name, description: text(body.description), enabled: body.enabled });
+    const changes = present({ name: body.name, description: text(body.description), enabled: body.enabled });
     return this.catalog.write(FLAVORS, id, caller, { type: 'UpdateFlavor', data: { flavorId: id, changes } });
   }
 
@@ -81,9 +82,4 @@ export class FlavorsController {
   async delete(@PathIds(FLAVORS.title) { id }: { id: string }, @Caller() caller: OctaviaCaller): Promise<void> {
     await this.catalog.remove(caller, { type: 'DeleteFlavor', data: { flavorId: id } });
   }
-}
-
-/** The fields the client sent: an update changes only those. */
-export function defined<T extends Record<string, unknown>>(fields: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }

@@ -3,8 +3,8 @@ import { Body, Caller, notFound, type OctaviaCaller, OctaviaEndpoint, PathIds, T
 import type { OctaviaBodyOf } from '../http/octavia-schemas';
 import { OPERATOR_RESOURCES, ZONE_PROFILE_ROUTES as PROFILE, ZONE_ROUTES as ZONE } from '../http/operator-routes';
 import { ZONE_NAME_PATTERN } from '../http/operator-schemas';
+import { present } from '../commands/octavia-configs';
 import { CatalogService } from './catalog-service';
-import { defined } from './flavors.controller';
 
 const { zoneProfiles: PROFILES, zones: ZONES } = OPERATOR_RESOURCES;
 const ZONE_NAME = new RegExp(ZONE_NAME_PATTERN);
@@ -43,7 +43,7 @@ export class ZonesController {
     @Body(PROFILE.update) body: OctaviaBodyOf<'updateAvailabilityZoneProfile'>,
     @Caller() caller: OctaviaCaller,
   ) {
-    const changes = defined({ name: body.name, providerName: body.provider_name, availabilityZoneData: body.availability_zone_data });
+    const changes = present({ name: body.name, providerName: body.provider_name, availabilityZoneData: body.availability_zone_data });
     return this.catalog.write(PROFILES, id, caller, {
       type: 'UpdateAvailabilityZoneProfile',
       data: { availabilityZoneProfileId: id, changes },
@@ -78,7 +78,7 @@ export class ZonesController {
 
   @OctaviaEndpoint(ZONE.update)
   update(@Param('id') name: string, @Body(ZONE.update) body: OctaviaBodyOf<'updateAvailabilityZone'>, @Caller() caller: OctaviaCaller) {
-    const changes = defined({ description: body.description === null ? '' : body.description, enabled: body.enabled });
+    const changes = present({ description: body.description === null ? '' : body.description, enabled: body.enabled });
     return this.catalog.write(ZONES, zoneName(name), caller, { type: 'UpdateAvailabilityZone', data: { name, changes } });
   }
 

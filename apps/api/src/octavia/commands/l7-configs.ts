@@ -1,15 +1,13 @@
 import type { L7PolicyChanges, L7PolicyConfig, L7RuleChanges, L7RuleConfig } from '@lbaas/domain';
 import type { L7RuleBody } from '../http/l7-schemas';
 import type { OctaviaBodyOf } from '../http/octavia-schemas';
+import { present } from './octavia-configs';
 
 /*
  * Octavia's L7 bodies as the aggregate's configurations, with Octavia's defaults (position past
  * the last, admin state up, not inverted). What an action needs and clears is the decider's.
  */
 const LAST = 2147483647;
-
-const present = <T extends object>(changes: T): T =>
-  Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as T;
 
 type PolicyBody = Omit<OctaviaBodyOf<'createL7Policy'>, 'listener_id' | 'project_id' | 'rules'>;
 

@@ -60,8 +60,10 @@ function sessionPersistence(body: SessionBody): LbSessionPersistence | null {
   };
 }
 
-const present = <T extends object>(changes: T): T =>
-  Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as T;
+/** The fields the client sent: an update changes only those. */
+export function present<T extends Record<string, unknown>>(fields: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}
 
 /** The TLS settings are null when not given: the decider gives a TERMINATED_HTTPS listener Octavia's defaults. */
 export function listenerConfig(
