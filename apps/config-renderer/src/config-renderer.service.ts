@@ -27,20 +27,12 @@ import { ConfigChecker } from './config-checker';
 import type { RendererConfig } from './config';
 import { type ConfigSources, type InstanceRendering, renderInstance, type RenderSettings } from './instance-config';
 import { renderLoadBalancerInstance } from './load-balancer-config';
-import { LoadBalancerIndex } from './load-balancer-index';
+import { editIndex, LoadBalancerIndex } from './load-balancer-index';
 
 export const RENDERER_CONFIG = Symbol('RENDERER_CONFIG');
 export const LOGGER = Symbol('LOGGER');
 
 const FOLDED: readonly AggregateType[] = ['vip', 'pool', 'healthmonitor', 'subnet', 'certificate', 'serviceinstance', 'loadbalancer'];
-
-function edit(index: Map<string, Set<string>>, key: string, id: string, add: boolean): void {
-  let set = index.get(key);
-  if (!set) index.set(key, (set = new Set()));
-  if (add) set.add(id);
-  else set.delete(id);
-  if (set.size === 0) index.delete(key);
-}
 
 /**
  * Folds the aggregates a configuration depends on, re-renders only the instances an event
@@ -155,12 +147,12 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
 
   private reindex(before: ServiceInstanceState | undefined, after: ServiceInstanceState): void {
     if (before?.kind === 'live' && before.source.kind === 'vip') {
-      edit(this.byVip, before.source.vipId, before.id, false);
-      edit(this.byPool, before.source.poolId, before.id, false);
+      editIndex(this.byVip, before.source.vipId, before.id, false);
+      editIndex(this.byPool, before.source.poolId, before.id, false);
     }
     if (after.kind === 'live' && after.source.kind === 'vip') {
-      edit(this.byVip, after.source.vipId, after.id, true);
-      edit(this.byPool, after.source.poolId, after.id, true);
+      editIndex(this.byVip, after.source.vipId, after.id, true);
+      editIndex(this.byPool, after.source.poolId, after.id, true);
     }
   }
 
@@ -168,8 +160,8 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     const was = before?.kind === 'live' ? before.tlsCertificateId : null;
     const is = after.kind === 'live' ? after.tlsCertificateId : null;
     if (was === is) return;
-    if (was !== null) edit(this.byCertificate, was, vipId, false);
-    if (is !== null) edit(this.byCertificate, is, vipId, true);
+    if (was !== null) editIndex(this.byCertificate, was, vipId, false);
+    if (is !== null) editIndex(this.byCertificate, is, vipId, true);
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { LoadBalancerState, ServiceInstanceState } from '@lbaas/domain';
 
-function edit(index: Map<string, Set<string>>, key: string, id: string, add: boolean): void {
+/** Adds `id` under `key` or takes it away, keeping no empty set: the renderer's indexes of which instances an event reaches. */
+export function editIndex(index: Map<string, Set<string>>, key: string, id: string, add: boolean): void {
   let set = index.get(key);
   if (!set) index.set(key, (set = new Set()));
   if (add) set.add(id);
@@ -23,14 +24,15 @@ export class LoadBalancerIndex {
 
   instance(before: ServiceInstanceState | undefined, after: ServiceInstanceState): void {
     if (before?.kind === 'live' && before.source.kind === 'loadbalancer')
-      edit(this.instances, before.source.loadBalancerId, before.id, false);
-    if (after.kind === 'live' && after.source.kind === 'loadbalancer') edit(this.instances, after.source.loadBalancerId, after.id, true);
+      editIndex(this.instances, before.source.loadBalancerId, before.id, false);
+    if (after.kind === 'live' && after.source.kind === 'loadbalancer')
+      editIndex(this.instances, after.source.loadBalancerId, after.id, true);
   }
 
   loadBalancer(id: string, before: LoadBalancerState | undefined, after: LoadBalancerState): void {
     const [was, is] = [certificatesOf(before), certificatesOf(after)];
-    for (const c of was) if (!is.has(c)) edit(this.byCertificate, c, id, false);
-    for (const c of is) if (!was.has(c)) edit(this.byCertificate, c, id, true);
+    for (const c of was) if (!is.has(c)) editIndex(this.byCertificate, c, id, false);
+    for (const c of is) if (!was.has(c)) editIndex(this.byCertificate, c, id, true);
   }
 
   instancesOf(loadBalancerId: string): string[] {
