@@ -25,7 +25,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { ConfigChecker } from './config-checker';
 import type { RendererConfig } from './config';
-import { type ConfigSources, type InstanceRendering, renderInstance, type RenderSettings } from './instance-config';
+import { type ConfigSources, type InstanceRendering, renderInstance, type RenderSettings, vipPrefixLength } from './instance-config';
 import { renderLoadBalancerInstance } from './load-balancer-config';
 import { editIndex, LoadBalancerIndex } from './load-balancer-index';
 
@@ -240,8 +240,7 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     if (si.source.kind === 'vip') return { rendering: renderInstance(si, this.sources, settings), sourceRevision: null };
     const lb = this.state<LoadBalancerState>('loadbalancer', si.source.loadBalancerId);
     if (lb?.kind !== 'live') return { rendering: { kind: 'nothing' }, sourceRevision: null };
-    const subnet = this.sources.subnet(lb.vip.subnetId);
-    const prefixLength = subnet?.kind === 'live' ? Number(subnet.cidr.split('/')[1]) : 32;
+    const prefixLength = vipPrefixLength(this.sources.subnet(lb.vip.subnetId));
     return { rendering: renderLoadBalancerInstance(si, lb, this.sources.certificate, prefixLength, settings), sourceRevision: lb.revision };
   }
 

@@ -168,6 +168,10 @@ export function renderPlacements(
   return { kind: 'files', files, bundles };
 }
 
+/** The VIP's prefix length on its subnet, as keepalived adds the address; a host route while the subnet is not folded. */
+export const vipPrefixLength = (subnet: SubnetState | undefined): number =>
+  subnet?.kind === 'live' ? Number(subnet.cidr.split('/')[1]) : 32;
+
 /**
  * The files of every placement of one v1 instance, from the folded log: pure, so the unit tests
  * and the property tests run it without NATS. Throws InvalidRenderInput when a value does not
@@ -185,8 +189,7 @@ export function renderInstance(si: ServiceInstanceState, sources: ConfigSources,
   // instance again once it is there. (The api attaches a certificate before the VIP names it and
   // a certificate in use cannot be deleted, so this is a short wait.)
   if (certificate !== null && certificate?.kind !== 'live') return { kind: 'nothing' };
-  const subnet = sources.subnet(vip.subnetId);
-  const prefixLength = subnet?.kind === 'live' ? Number(subnet.cidr.split('/')[1]) : 32;
+  const prefixLength = vipPrefixLength(sources.subnet(vip.subnetId));
   const monitors = pool.monitorIds.flatMap((id) => {
     const hm = sources.monitor(id);
     return hm?.kind === 'live' ? [hm] : [];
