@@ -36,7 +36,7 @@ function run(overrides: Partial<VipRun> = {}): VipRun {
     events: [
       event(650, 'vip', 'VipStatusChanged', { vipId: VIP, status: 'ACTIVE' }),
       event(40, 'vip', 'VipCreated', { vipId: VIP }),
-      event(60, 'serviceinstance', 'ServiceInstanceCreated', { instanceId: SI, source: { kind: 'vip', vipId: VIP, poolId: 'p' } }),
+      event(60, 'serviceinstance', 'ServiceInstanceCreated', { instanceId: SI, vipId: VIP, poolId: 'p' }),
       event(60, 'serviceinstance', 'InstancePlaced', { instanceId: SI, vmId: 'vm-a', role: 'active' }),
       event(70, 'serviceinstance', 'InstancePlaced', { instanceId: SI, vmId: 'vm-s', role: 'standby' }),
       event(300, 'serviceinstance', 'InstanceConfigRendered', { instanceId: SI, placements }),

@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '@lbaas/domain';
+import { type EventEnvelope, upcastTo } from '@lbaas/domain';
 import { percentile } from './report';
 
 /** A debug line a service wrote about a VIP's way to the data plane, with its own timestamp (ms since the epoch). */
@@ -52,11 +52,10 @@ export type VipTimeline = Readonly<Record<Stage, number>> & { readonly total: nu
 const at = (e: EventEnvelope): number => Date.parse(e.occurredAt);
 const dataOf = (e: EventEnvelope): Record<string, unknown> =>
   typeof e.data === 'object' && e.data !== null ? (e.data as Record<string, unknown>) : {};
-/** The VIP an instance serves: version 1 of ServiceInstanceCreated names it at the top, version 2 in its source. */
-const vipOfInstance = (e: EventEnvelope): unknown => {
-  const data = dataOf(e);
-  const source = data.source as { vipId?: string } | undefined;
-  return source?.vipId ?? data.vipId;
+/** The VIP an instance serves, whatever version of ServiceInstanceCreated the log holds. */
+const vipOfInstance = (e: EventEnvelope): string | null => {
+  const created = upcastTo('serviceinstance', e);
+  return created?.type === 'ServiceInstanceCreated' && created.data.source.kind === 'vip' ? created.data.source.vipId : null;
 };
 
 function first(events: readonly EventEnvelope[], what: string, test: (e: EventEnvelope) => boolean): EventEnvelope {
