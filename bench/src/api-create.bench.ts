@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
@@ -28,8 +30,14 @@ interface Timed {
   readonly ms: number;
 }
 
-/** Creates over the public API as one tenant, timing each request from send to the last byte of its body. */
+/**
+ * Creates over the public API as one tenant, timing each request from send to the last byte of
+ * its body. Plain node:http on a keep-alive agent with a socket per worker: fetch's per-request
+ * abort signals and web streams showed in the client's profile, on the same 2 cores as the api.
+ */
 class NeutronCreates {
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: WORKERS });
+
   constructor(
     private readonly apiUrl: string,
     private readonly token: string,
@@ -38,18 +46,40 @@ class NeutronCreates {
 
   async create(path: string, resource: string, body: Record<string, unknown>): Promise<Timed> {
     const sent = performance.now();
-    const response = await fetch(`${this.apiUrl}/v2.0/${path}`, {
-      method: 'POST',
-      headers: { 'X-Auth-Token': this.token, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ [resource]: body }),
-      signal: AbortSignal.any([this.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
-    });
-    const text = await response.text();
+    const { status, text } = await this.post(`/v2.0/${path}`, JSON.stringify({ [resource]: body }));
     const ms = performance.now() - sent;
-    if (response.status !== 201) throw new CreateFailed(`POST /v2.0/${path} -> ${response.status} ${text.slice(0, 300)}`);
+    if (status !== 201) throw new CreateFailed(`POST /v2.0/${path} -> ${status} ${text.slice(0, 300)}`);
     const id: unknown = (JSON.parse(text) as Record<string, { id?: unknown } | undefined>)[resource]?.id;
     if (typeof id !== 'string') throw new CreateFailed(`POST /v2.0/${path} answered without ${resource}.id: ${text.slice(0, 300)}`);
     return { id, ms };
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private post(path: string, json: string): Promise<{ status: number; text: string }> {
+    return new Promise((resolve, reject) => {
+      const request = httpRequest(
+        new URL(path, this.apiUrl),
+        {
+          method: 'POST',
+          agent: this.agent,
+          signal: this.signal,
+          timeout: REQUEST_TIMEOUT_MS,
+          headers: { 'X-Auth-Token': this.token, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(json) },
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+          response.on('error', reject);
+        },
+      );
+      request.on('timeout', () => request.destroy(new CreateFailed(`POST ${path}: no answer within ${REQUEST_TIMEOUT_MS} ms`)));
+      request.on('error', reject);
+      request.end(json);
+    });
   }
 }
 
@@ -134,6 +164,31 @@ async function createPoolsWithMembers(api: NeutronCreates, subnetId: string, sig
   };
 }
 
+/** Linux's USER_HZ: /proc counts CPU time in these ticks. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU seconds (user + system) a process has used so far. On a machine shared with other work the
+ * wall-clock rates move with the neighbours' load; the CPU each process spends per create does not.
+ */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  // The fields after "pid (comm) ": state is the first, utime the 12th and stime the 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+type LoadProcess = 'api' | 'projections' | 'nats-server' | 'bench client';
+
+function cpuOf(stack: Stack): Record<LoadProcess, number> {
+  return {
+    api: cpuSeconds(stack.services.api.pid()),
+    projections: cpuSeconds(stack.services.projections.pid()),
+    'nats-server': cpuSeconds(stack.nats.pid()),
+    'bench client': cpuSeconds(process.pid),
+  };
+}
+
 const lastSeq = async (jsm: JetStreamManager): Promise<number> => (await jsm.streams.info(STREAM_NAME)).state.last_seq;
 
 /** Events and bytes in the stream's sequences (from, to]: what the load appended. */
@@ -171,6 +226,7 @@ async function run(signal: AbortSignal): Promise<void> {
   let stack: Stack | undefined;
   let nc: NatsConnection | undefined;
   let client: ClientProxy | undefined;
+  let api: NeutronCreates | undefined;
   try {
     stack = await startStack();
     nc = await connectNats('lb-bench', stack.nats.url);
@@ -184,13 +240,15 @@ async function run(signal: AbortSignal): Promise<void> {
     );
     const floors: JetStreamFloors = await measureJetStreamFloors(nc, { ...FLOOR, payload, signal });
 
-    const api = new NeutronCreates(stack.apiUrl, stack.tokens.demo.token, signal);
+    api = new NeutronCreates(stack.apiUrl, stack.tokens.demo.token, signal);
     const network = await api.create('networks', 'network', { name: 'bench-net' });
     const subnet = await api.create('subnets', 'subnet', { name: 'bench-subnet', network_id: network.id, cidr: '198.18.0.0/16' });
 
     console.log(`load: ${POOLS} pools with ${MEMBERS_PER_POOL} members each, ${WORKERS} workers, at most ${LOAD_BUDGET_MS / 1000} s`);
     const seqBefore = await lastSeq(jsm);
+    const cpuBefore = cpuOf(stack);
     const load = await createPoolsWithMembers(api, subnet.id, signal);
+    const cpuAfter = cpuOf(stack);
     const seqAfter = await lastSeq(jsm);
     const appended = await countAppended(nc, seqBefore, seqAfter);
     const creates = load.poolMs.length + load.memberMs.length;
@@ -252,6 +310,11 @@ async function run(signal: AbortSignal): Promise<void> {
       },
       { metric: `creates/s (pools + members, ${WORKERS} workers)`, value: creates / load.seconds, unit: 'creates/s', floor: awaitedFloor },
       { metric: 'events appended/s', value: appended.events / load.seconds, unit: 'events/s', floor: awaitedFloor },
+      ...(Object.keys(cpuAfter) as LoadProcess[]).map((name) => ({
+        metric: `${name} CPU per create`,
+        value: ((cpuAfter[name] - cpuBefore[name]) * 1000) / creates,
+        unit: 'ms',
+      })),
       { metric: 'projection rebuild events/s', value: rebuild.events / rebuild.seconds, unit: 'events/s', floor: readFloor },
       { metric: 'projection rebuild commits/s', value: rebuild.commits / rebuild.seconds, unit: 'commits/s', floor: readFloor },
     ];
@@ -275,6 +338,9 @@ async function run(signal: AbortSignal): Promise<void> {
           meanCommitBytes: appended.commits ? appended.bytes / appended.commits : 0,
         },
         projectionCatchUpMsAfterLoad: catchUpMs,
+        cpuSecondsDuringLoad: Object.fromEntries(
+          (Object.keys(cpuAfter) as LoadProcess[]).map((name) => [name, cpuAfter[name] - cpuBefore[name]]),
+        ),
       },
       floors: {
         payloadBytes: payload.length,
@@ -288,6 +354,7 @@ async function run(signal: AbortSignal): Promise<void> {
     if (load.stoppedEarly)
       console.warn(`the load stopped early (its ${LOAD_BUDGET_MS / 1000} s bound or an interrupt) after ${creates} creates`);
   } finally {
+    api?.close();
     await client?.close();
     await nc?.close();
     await stack?.stop();

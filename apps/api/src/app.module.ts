@@ -3,7 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ClientsModule, Transport } from '@nestjs/microservices';
 import type { JetStreamEventStore } from '@lbaas/event-log';
 import { authenticatorFromEnv } from '@lbaas/identity';
-import { natsCredentialsFromEnv, natsServers, RECONNECT_FOREVER } from '@lbaas/event-log';
+import { natsCredentialsFromEnv, natsServers, RECONNECT_FOREVER, WITHOUT_ASYNC_TRACES } from '@lbaas/event-log';
 import type { KeyRing } from '@lbaas/secrets';
 import type { ServiceMetrics } from '@lbaas/service-shell';
 import type { Logger } from 'pino';
@@ -88,7 +88,13 @@ export class ApiModule {
           {
             name: PROJECTIONS_CLIENT,
             transport: Transport.NATS,
-            options: { servers: natsServers(config.natsUrl), ...natsCredentialsFromEnv(), ...RECONNECT_FOREVER, name: 'lbaas-api-queries' },
+            options: {
+              servers: natsServers(config.natsUrl),
+              ...natsCredentialsFromEnv(),
+              ...RECONNECT_FOREVER,
+              ...WITHOUT_ASYNC_TRACES,
+              name: 'lbaas-api-queries',
+            },
           },
         ]),
       ],

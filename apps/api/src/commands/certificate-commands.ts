@@ -43,7 +43,7 @@ export class CertificateCommands {
 
   async createCertificate(ctx: RequestContext, input: BodyOf<'createCertificate'>): Promise<Written<CertificateResource>> {
     const run = this.runs.begin(ctx);
-    const certificateId = this.runs.newId(ctx, 'certificate');
+    const certificateId = run.newAggregateId(certificateDecider, 'certificate');
     const tenantId = tenantFor(ctx, input.tenant_id);
     const earlier = await replay(run, certificateDecider, certificateId);
     if (earlier) return written(run, certificateView(earlier), 'Certificate', certificateId);

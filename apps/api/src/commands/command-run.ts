@@ -2,6 +2,7 @@ import { AGGREGATE_KIND, type AggregateType, type Decider, type EventOf, fold, t
 import { type EventStore, handleCommand } from '@lbaas/event-log';
 import type { CommandEnvironment } from './command-environment';
 import type { RequestContext } from './request-context';
+import { RequestHistories } from './request-histories';
 
 /**
  * Neutron's aggregates name their owner `tenantId`, Octavia's load balancer and quota `projectId`;
@@ -49,6 +50,10 @@ export interface Saga {
   compensate<S>(outcome: Outcome<S>, undo: () => Promise<unknown>): Outcome<S>;
 }
 
+/** A fresh id, or with an Idempotency-Key the same id for every retry of the same tenant's request. */
+export const requestScopedId = (env: CommandEnvironment, ctx: RequestContext, kind: string): string =>
+  ctx.idempotencyKey ? env.derivedId(`${ctx.tenantId}/${kind}/${ctx.idempotencyKey}`) : env.newId();
+
 /**
  * One request's writes: read an aggregate's stream, fold, decide, stamp envelopes, append with
  * optimistic concurrency and decide again on a conflict. It remembers the highest sequence it
@@ -58,14 +63,28 @@ export interface Saga {
 export class CommandRun {
   private highest = 0;
   private lastEventId: string | null = null;
+  private readonly store: RequestHistories;
 
   constructor(
     readonly ctx: RequestContext,
-    private readonly store: EventStore,
+    store: EventStore,
     private readonly env: CommandEnvironment,
     private readonly observer: AppendObserver | null,
     private readonly log: CompensationLog | null,
-  ) {}
+  ) {
+    this.store = new RequestHistories(store);
+  }
+
+  /**
+   * The id of an aggregate this request creates: with an Idempotency-Key the one every retry
+   * derives (an earlier try may have written its stream, so it is read), else a fresh one whose
+   * stream is known to be empty, so the create appends without reading.
+   */
+  newAggregateId<C, S, A extends AggregateType>(decider: Decider<C, S, EventOf<A>, A>, kind: string): string {
+    const id = requestScopedId(this.env, this.ctx, kind);
+    if (!this.ctx.idempotencyKey) this.store.created(decider.aggregate, id);
+    return id;
+  }
 
   /** The highest stream sequence this request appended, or read when it replayed an earlier result. */
   get seq(): number {

@@ -3,7 +3,7 @@ import { type AggregateType, type Decider, type EventOf, NotFound, ValidationErr
 import type { EventStore } from '@lbaas/event-log';
 import { API_LOGGER } from '../logger';
 import { type CommandEnvironment, systemCommandEnvironment } from './command-environment';
-import { type AppendObserver, CommandRun, type CompensationLog, type Live } from './command-run';
+import { type AppendObserver, CommandRun, type CompensationLog, type Live, requestScopedId } from './command-run';
 import type { RequestContext, Written } from './request-context';
 import { APPEND_OBSERVER, COMMAND_ENVIRONMENT, EVENT_STORE } from './tokens';
 
@@ -27,7 +27,7 @@ export class CommandRuns {
 
   /** A fresh id, or with an Idempotency-Key the same id for every retry of the same tenant's request. */
   newId(ctx: RequestContext, kind: string): string {
-    return ctx.idempotencyKey ? this.env.derivedId(`${ctx.tenantId}/${kind}/${ctx.idempotencyKey}`) : this.env.newId();
+    return requestScopedId(this.env, ctx, kind);
   }
 }
 

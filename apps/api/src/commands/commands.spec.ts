@@ -1387,7 +1387,71 @@ describe('the command side', () => {
         Conflict,
         'MemberExists',
       );
-      expect(reads).toBe(2); // the visibility check, then one decision
+      expect(reads).toBe(1); // one read for the visibility check and the one decision
+    });
+
+    it('decides again on the log when the pool it read changed before its append (a deletion: NotFound)', async () => {
+      const h = harness();
+      const { pool } = await loadBalancerGround(h);
+      let raced = false;
+      h.store.intercept((aggregate, id) => {
+        if (aggregate !== 'pool' || raced) return;
+        raced = true;
+        h.store.appendAsAnotherWriter('pool', id, [envelope('pool', id, 'PoolDeleted', { poolId: id })], 'c-deleted');
+      });
+      await expectRejected(
+        h.service.createMember(demo, { pool_id: pool.id, address: '198.18.2.12', protocol_port: 80 }),
+        NotFound,
+        'PoolNotFound',
+      );
+      expect(h.store.events('pool', pool.id).filter((e) => e.type === 'MemberAdded')).toHaveLength(1);
+    });
+  });
+
+  describe('round trips to the log (issue 17)', () => {
+    /** Every read and append the command side makes on the store, as `<read|append> <aggregate>`. */
+    function counted(h: Harness): string[] {
+      const calls: string[] = [];
+      const read = h.store.read.bind(h.store);
+      const append = h.store.append.bind(h.store);
+      h.store.read = async (aggregate, id) => {
+        calls.push(`read ${aggregate}`);
+        return read(aggregate, id);
+      };
+      h.store.append = async (aggregate, id, events, options) => {
+        calls.push(`append ${aggregate}`);
+        return append(aggregate, id, events, options);
+      };
+      return calls;
+    }
+
+    it('a pool create reads its subnet and appends: its new stream needs no read', async () => {
+      const h = harness();
+      const { poolSubnet } = await loadBalancerGround(h);
+      const calls = counted(h);
+      await h.service.createPool(demo, { subnet_id: poolSubnet.id, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' });
+      expect(calls).toEqual(['read subnet', 'append pool']);
+    });
+
+    it('a pool create with an Idempotency-Key reads its pool first: an earlier try may have written it', async () => {
+      const h = harness();
+      const { poolSubnet } = await loadBalancerGround(h);
+      const calls = counted(h);
+      const body = { subnet_id: poolSubnet.id, protocol: 'HTTP', lb_method: 'ROUND_ROBIN' } as const;
+      const first = await h.service.createPool(withKey(demo, 'k-trips'), body);
+      expect(calls).toEqual(['read pool', 'read subnet', 'append pool']);
+      calls.length = 0;
+      const again = await h.service.createPool(withKey(demo, 'k-trips'), body);
+      expect(calls).toEqual(['read pool']);
+      expect(again.resource).toEqual(first.resource);
+    });
+
+    it('a member create reads its pool once for the visibility check and the decision, and appends', async () => {
+      const h = harness();
+      const { pool } = await loadBalancerGround(h);
+      const calls = counted(h);
+      await h.service.createMember(demo, { pool_id: pool.id, address: '198.18.2.13', protocol_port: 80 });
+      expect(calls).toEqual(['read pool', 'append pool']);
     });
   });
 });

@@ -19,7 +19,7 @@ export class HealthMonitorCommands {
 
   async createHealthMonitor(ctx: RequestContext, input: BodyOf<'createHealthMonitor'>): Promise<Written<HealthMonitorResource>> {
     const run = this.runs.begin(ctx);
-    const monitorId = this.runs.newId(ctx, 'healthmonitor');
+    const monitorId = run.newAggregateId(healthMonitorDecider, 'healthmonitor');
     const tenantId = tenantFor(ctx, input.tenant_id);
     const earlier = await replay(run, healthMonitorDecider, monitorId);
     if (earlier) return written(run, healthMonitorView(earlier), 'HealthMonitor', monitorId);

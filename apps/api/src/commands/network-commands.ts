@@ -23,7 +23,7 @@ export class NetworkCommands {
 
   async createNetwork(ctx: RequestContext, input: BodyOf<'createNetwork'>): Promise<Written<NetworkResource>> {
     const run = this.runs.begin(ctx);
-    const networkId = this.runs.newId(ctx, 'network');
+    const networkId = run.newAggregateId(networkDecider, 'network');
     const tenantId = tenantFor(ctx, input.tenant_id);
     const earlier = await replay(run, networkDecider, networkId);
     if (earlier) return written(run, networkView(earlier), 'Network', networkId);
@@ -63,7 +63,7 @@ export class NetworkCommands {
   /** Network (reserve the cidr: overlap is decided there) -> subnet; the reservation is released if the subnet is rejected. */
   async createSubnet(ctx: RequestContext, input: BodyOf<'createSubnet'>): Promise<Written<SubnetResource>> {
     const run = this.runs.begin(ctx);
-    const subnetId = this.runs.newId(ctx, 'subnet');
+    const subnetId = run.newAggregateId(subnetDecider, 'subnet');
     const tenantId = tenantFor(ctx, input.tenant_id);
     const earlier = await replay(run, subnetDecider, subnetId);
     if (earlier) return written(run, subnetView(earlier), 'Subnet', subnetId);

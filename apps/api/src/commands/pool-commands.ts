@@ -12,7 +12,7 @@ export class PoolCommands {
 
   async createPool(ctx: RequestContext, input: BodyOf<'createPool'>): Promise<Written<PoolResource>> {
     const run = this.runs.begin(ctx);
-    const poolId = this.runs.newId(ctx, 'pool');
+    const poolId = run.newAggregateId(poolDecider, 'pool');
     const tenantId = tenantFor(ctx, input.tenant_id);
     const earlier = await replay(run, poolDecider, poolId);
     if (earlier) return written(run, poolView(earlier), 'Pool', poolId);

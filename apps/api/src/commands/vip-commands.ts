@@ -41,7 +41,7 @@ export class VipCommands {
    */
   async createVip(ctx: RequestContext, input: BodyOf<'createVip'>): Promise<Written<VipResource>> {
     const run = this.runs.begin(ctx);
-    const vipId = this.runs.newId(ctx, 'vip');
+    const vipId = run.newAggregateId(vipDecider, 'vip');
     const tenantId = tenantFor(ctx, input.tenant_id);
     const earlier = await replay(run, vipDecider, vipId);
     if (earlier) return written(run, vipView(earlier), 'Vip', vipId);
