@@ -119,6 +119,30 @@ describe('Octavia quotas, flavors and availability zones', () => {
       await ok(v2.delete(`/v2/lbaas/loadbalancers/${first.id}?cascade=true`), 204);
     }, 60_000);
 
+    it('counts the L7 policies and rules of a single-call create and of a listener create', async () => {
+      await ok(admin.put(`/v2/lbaas/quotas/${projectId}`, { quota: { l7policy: 2, l7rule: 2 } }), 202);
+      const rule = (value: string) => ({ type: 'PATH', compare_type: 'STARTS_WITH', value });
+      const listener = (port: number, rules: number) => ({
+        protocol: 'HTTP',
+        protocol_port: port,
+        l7policies: [{ action: 'REJECT', rules: Array.from({ length: rules }, (_, i) => rule(`/r${i}`)) }],
+      });
+      const refusedWith = (resource: string) => ({ status: 403, body: { faultstring: `Quota has been met for resources: ${resource}` } });
+      const tooMany = await v2.post('/v2/lbaas/loadbalancers', lbBody({ listeners: [listener(80, 3)] }));
+      expect({ status: tooMany.status, body: tooMany.body }).toMatchObject(refusedWith('L7 Rule'));
+      const lb = (await ok(v2.post<{ loadbalancer: Obj }>('/v2/lbaas/loadbalancers', lbBody({ listeners: [listener(80, 2)] })), 201))
+        .loadbalancer;
+      const more = await v2.post('/v2/lbaas/listeners', { listener: { loadbalancer_id: lb.id, ...listener(81, 0) } });
+      expect({ status: more.status }).toEqual({ status: 201 });
+      const third = await v2.post('/v2/lbaas/listeners', { listener: { loadbalancer_id: lb.id, ...listener(82, 0) } });
+      expect({ status: third.status, body: third.body }).toMatchObject(refusedWith('L7 Policy'));
+      // The refused listener took nothing: deleting the second frees one policy for it.
+      await ok(v2.delete(`/v2/lbaas/listeners/${(more.body as { listener: Obj }).listener.id}`), 204);
+      await ok(v2.post('/v2/lbaas/listeners', { listener: { loadbalancer_id: lb.id, ...listener(82, 0) } }), 201);
+      await ok(v2.delete(`/v2/lbaas/loadbalancers/${lb.id}?cascade=true`), 204);
+      await ok(admin.put(`/v2/lbaas/quotas/${projectId}`, { quota: { l7policy: -1, l7rule: -1 } }), 202);
+    }, 60_000);
+
     it('shows, lists and resets quotas; the defaults are the deployment’s', async () => {
       expect((await ok(v2.get<{ quota: Record<string, number> }>(`/v2/lbaas/quotas/${projectId}`))).quota).toMatchObject({ member: 3 });
       expect((await ok(v2.get<{ quota: Record<string, number> }>('/v2/lbaas/quotas/defaults'))).quota).toMatchObject({ loadbalancer: -1 });

@@ -21,7 +21,9 @@ import { OCTAVIA_RESOURCES } from '../http/octavia-routes';
 import type { OctaviaBodyOf } from '../http/octavia-schemas';
 import { OctaviaReads } from '../octavia-reads';
 import { OCTAVIA_SHARED, type OctaviaShared } from '../octavia-shared';
-import { loadBalancerTree, NO_TLS, type TlsReference } from './octavia-configs';
+import { NO_TLS, type TlsReference } from './octavia-configs';
+import { checkPolicyRegexes, REGEX_CHECK, type RegexCheck } from './l7-commands';
+import { loadBalancerTree } from './load-balancer-tree';
 import { OctaviaRuns } from './octavia-runs';
 import { resolveTlsReference } from './tls-reference';
 
@@ -50,6 +52,7 @@ export class LoadBalancerCommands {
   constructor(
     @Inject(OCTAVIA_SHARED) shared: OctaviaShared,
     private readonly reads: OctaviaReads,
+    @Inject(REGEX_CHECK) private readonly regexCheck: RegexCheck,
   ) {
     this.runs = new OctaviaRuns(shared);
   }
@@ -62,6 +65,7 @@ export class LoadBalancerCommands {
     const at = this.runs.now();
     const plan = await this.vipPlan(run, body);
     const tree = await this.tree(run, body, projectId);
+    await checkPolicyRegexes(this.regexCheck, tree.l7policies);
     // The flavor's topology and the zone's compute zone, decided on the catalog as the log holds it.
     const catalog = (await run.load(catalogDecider, CATALOG_ID)).state;
     const placement = placementPolicy(catalog, body.flavor_id ?? null, body.availability_zone ?? null);
@@ -120,6 +124,7 @@ export class LoadBalancerCommands {
           },
           listeners: tree.listeners,
           pools: tree.pools,
+          l7policies: tree.l7policies,
           placement,
           at,
         },
