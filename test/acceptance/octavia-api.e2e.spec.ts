@@ -437,6 +437,28 @@ describe('the Octavia v2 API', () => {
     });
   });
 
+  it('refuses TLS versions with a hole at the API, saying why, and takes a contiguous range in any order', async () => {
+    const lb = await createLb();
+    const pool = (versions: string[]) =>
+      v2.post<{ pool: Obj }>('/v2/lbaas/pools', {
+        pool: { loadbalancer_id: lb.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN', tls_enabled: true, tls_versions: versions },
+      });
+    const holed = await pool(['TLSv1', 'TLSv1.2']);
+    expect({ status: holed.status, body: holed.body }).toEqual({
+      status: 400,
+      body: fault(
+        "Provider 'lbaas' does not support a requested option: tls_versions TLSv1, TLSv1.2 (HAProxy serves a contiguous range of TLS versions)",
+      ),
+    });
+    const made = (await ok(pool(['TLSv1.3', 'TLSv1.2']), 201)).pool;
+    const update = await v2.put(`/v2/lbaas/pools/${made.id}`, { pool: { tls_versions: ['SSLv3', 'TLSv1.3'] } });
+    expect({ status: update.status, body: update.body }).toEqual({
+      status: 400,
+      body: fault(/tls_versions SSLv3, TLSv1\.3 \(HAProxy serves/),
+    });
+    await ok(v2.request('DELETE', `/v2/lbaas/loadbalancers/${lb.id}?cascade=true`), 204);
+  });
+
   it('pages, sorts, projects and filters by tags', async () => {
     const made = [
       await createLb({ name: 'pg-a', tags: ['pg', 'x'] }),
