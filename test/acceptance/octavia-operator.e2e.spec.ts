@@ -279,5 +279,30 @@ describe('Octavia quotas, flavors and availability zones', () => {
         status_description: "no live compute node in compute zone 'zone-a' to place the instance on",
       });
     }, 60_000);
+
+    it('refuses to delete a flavor or zone a live load balancer uses, in Octavia’s words (409), and deletes them once none does', async () => {
+      const users = [
+        ...(await ok(admin.get<{ loadbalancers: Obj[] }>(`/v2/lbaas/loadbalancers?flavor_id=${single.id}`))).loadbalancers,
+        ...(await ok(admin.get<{ loadbalancers: Obj[] }>(`/v2/lbaas/loadbalancers?availability_zone=${zone}`))).loadbalancers,
+      ];
+      expect(users).toHaveLength(2);
+      const inUse = async (path: string, faultstring: string) => {
+        const reply = await admin.delete(path);
+        expect({ status: reply.status, body: reply.body }).toEqual({
+          status: 409,
+          body: { faultcode: 'Client', faultstring, debuginfo: null },
+        });
+      };
+      await inUse(`/v2/lbaas/flavors/${single.id}`, `Flavor ${single.id} is in use and cannot be modified.`);
+      await inUse(`/v2/lbaas/availabilityzones/${zone}`, `Availability Zone ${zone} is in use and cannot be modified.`);
+      // A create refused after its use was recorded (an address outside the subnet) leaves no use behind.
+      const refused = await v2.post('/v2/lbaas/loadbalancers', lbBody({ flavor_id: single.id, vip_address: '198.19.99.1' }));
+      expect(refused.status).toBeGreaterThanOrEqual(400);
+      await ok(v2.delete(`/v2/lbaas/loadbalancers/${users[0].id}`), 204);
+      await inUse(`/v2/lbaas/availabilityzones/${zone}`, `Availability Zone ${zone} is in use and cannot be modified.`);
+      await ok(admin.delete(`/v2/lbaas/flavors/${single.id}`), 204);
+      await ok(v2.delete(`/v2/lbaas/loadbalancers/${users[1].id}`), 204);
+      await ok(admin.delete(`/v2/lbaas/availabilityzones/${zone}`), 204);
+    }, 60_000);
   });
 });
