@@ -294,6 +294,171 @@ describe('the Octavia v2 API', () => {
     await ok(v2.request('DELETE', `/v2/lbaas/loadbalancers/${lb.id}?cascade=true`), 204);
   });
 
+  describe('L7 policies created with their load balancer or listener', () => {
+    type Policy = Obj & { rules: { id: string }[] };
+    const policiesOf = async (listenerId: string): Promise<Policy[]> =>
+      (await ok(v2.get<{ l7policies: Policy[] }>(`/v2/lbaas/l7policies?listener_id=${listenerId}`))).l7policies.sort(
+        (a, b) => Number(a.position) - Number(b.position),
+      );
+    const childrenOf = async (lb: Obj, collection: 'pools' | 'listeners'): Promise<Obj[]> => {
+      const singular = collection === 'pools' ? 'pool' : 'listener';
+      const ids = (lb[collection] as { id: string }[]).map((c) => c.id);
+      return Promise.all(ids.map(async (id) => (await ok(v2.get<Record<string, Obj>>(`/v2/lbaas/${collection}/${id}`)))[singular]));
+    };
+    const rulesOf = async (policyId: string): Promise<Obj[]> =>
+      (await ok(v2.get<{ rules: Obj[] }>(`/v2/lbaas/l7policies/${policyId}/rules`))).rules;
+    const countOf = async (collection: string): Promise<number> =>
+      (await ok(v2.get<Record<string, unknown[]>>(`/v2/lbaas/${collection}?fields=id`)))[collection].length;
+
+    it('creates policies with their rules in the single-call create, a redirect_pool by name or whole', async () => {
+      const lb = await createLb({
+        listeners: [
+          {
+            protocol: 'HTTP',
+            protocol_port: 80,
+            default_pool: { name: 'web' },
+            l7policies: [
+              {
+                name: 'to-api',
+                action: 'REDIRECT_TO_POOL',
+                redirect_pool: {
+                  name: 'api',
+                  protocol: 'HTTP',
+                  lb_algorithm: 'ROUND_ROBIN',
+                  members: [{ address: '198.18.2.21', protocol_port: 8080 }],
+                },
+                rules: [
+                  { type: 'PATH', compare_type: 'STARTS_WITH', value: '/api' },
+                  { type: 'HOST_NAME', compare_type: 'REGEX', value: '^api[0-9]*\\.lbaas\\.test$' },
+                ],
+              },
+              { name: 'block', action: 'REJECT', rules: [{ type: 'HEADER', key: 'X-Block', compare_type: 'EQUAL_TO', value: 'yes' }] },
+              { name: 'moved', action: 'REDIRECT_PREFIX', redirect_prefix: 'https://www.lbaas.test', redirect_http_code: 301, position: 1 },
+              { name: 'back-to-web', action: 'REDIRECT_TO_POOL', redirect_pool: { name: 'web' } },
+            ],
+          },
+        ],
+        pools: [{ name: 'web', protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' }],
+      });
+      const pools = new Map((await childrenOf(lb, 'pools')).map((p) => [String(p.name), p]));
+      expect([...pools.keys()].sort()).toEqual(['api', 'web']);
+      const [listener] = await childrenOf(lb, 'listeners');
+      const policies = await policiesOf(listener.id);
+      expect(policies.map((p) => [p.name, p.position, p.action, p.redirect_pool_id ?? null, p.redirect_http_code ?? null])).toEqual([
+        ['moved', 1, 'REDIRECT_PREFIX', null, 301],
+        ['to-api', 2, 'REDIRECT_TO_POOL', pools.get('api')?.id, null],
+        ['block', 3, 'REJECT', null, null],
+        ['back-to-web', 4, 'REDIRECT_TO_POOL', pools.get('web')?.id, null],
+      ]);
+      // One commit: the rules share created_at, so the list's order between them is the ids'.
+      expect((await rulesOf(policies[1].id)).map((r) => [r.type, r.compare_type, r.value]).sort()).toEqual([
+        ['HOST_NAME', 'REGEX', '^api[0-9]*\\.lbaas\\.test$'],
+        ['PATH', 'STARTS_WITH', '/api'],
+      ]);
+      expect((await rulesOf(policies[2].id)).map((r) => [r.type, r.key, r.value])).toEqual([['HEADER', 'X-Block', 'yes']]);
+      expect(listener.l7policies).toEqual(expect.arrayContaining(policies.map((p) => ({ id: p.id }))));
+      // The pool a policy redirects to is in use.
+      const inUse = await v2.request('DELETE', `/v2/lbaas/pools/${String(pools.get('api')?.id)}`);
+      expect(inUse.status).toBe(409);
+      await ok(v2.request('DELETE', `/v2/lbaas/loadbalancers/${lb.id}?cascade=true`), 204);
+    });
+
+    it.each([
+      [
+        'a redirect_pool naming no pool',
+        { action: 'REDIRECT_TO_POOL', redirect_pool: { name: 'ghost' } },
+        "Validation failure: Pool 'ghost' was referenced but no full definition was found.",
+      ],
+      [
+        'a redirect_pool_id, which a pool of the same call cannot have yet',
+        { action: 'REDIRECT_TO_POOL', redirect_pool_id: randomUUID() },
+        'Unknown attribute for argument loadbalancer: listeners.0.l7policies.0.redirect_pool_id',
+      ],
+      [
+        'a regular expression HAProxy cannot compile',
+        { action: 'REJECT', rules: [{ type: 'PATH', compare_type: 'REGEX', value: '(abc' }] },
+        /^Error parsing L7Rule: Unable to parse regular expression: missing closing parenthesis/,
+      ],
+      [
+        'a rule the separate create refuses',
+        { action: 'REJECT', rules: [{ type: 'HEADER', compare_type: 'EQUAL_TO', value: 'x' }] },
+        /key/,
+      ],
+      ['a REDIRECT_TO_POOL without a pool', { action: 'REDIRECT_TO_POOL' }, /redirect_pool_id or redirect_pool must not be None/],
+    ])('refuses the whole create for %s (400), creating nothing', async (_desc, policy, faultstring) => {
+      const before = await Promise.all(['loadbalancers', 'listeners', 'pools', 'l7policies'].map(countOf));
+      const reply = await v2.post('/v2/lbaas/loadbalancers', {
+        loadbalancer: {
+          vip_subnet_id: subnet.id,
+          listeners: [{ protocol: 'HTTP', protocol_port: 80, default_pool: { name: 'web' }, l7policies: [policy] }],
+          pools: [{ name: 'web', protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' }],
+        },
+      });
+      expect({ status: reply.status, body: reply.body }).toEqual({ status: 400, body: fault(faultstring) });
+      expect(await Promise.all(['loadbalancers', 'listeners', 'pools', 'l7policies'].map(countOf))).toEqual(before);
+    });
+
+    it('creates a listener with its policies and their rules in one call', async () => {
+      const lb = await createLb({ pools: [{ name: 'api', protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' }] });
+      const [pool] = await childrenOf(lb, 'pools');
+      const listener = (
+        await ok(
+          v2.post<{ listener: Obj }>('/v2/lbaas/listeners', {
+            listener: {
+              loadbalancer_id: lb.id,
+              protocol: 'HTTP',
+              protocol_port: 8000,
+              l7policies: [
+                {
+                  action: 'REDIRECT_TO_POOL',
+                  redirect_pool_id: pool.id,
+                  rules: [{ type: 'PATH', compare_type: 'EQUAL_TO', value: '/v1' }],
+                },
+                { action: 'REDIRECT_TO_URL', redirect_url: 'https://www.lbaas.test/', position: 1 },
+              ],
+            },
+          }),
+          201,
+        )
+      ).listener;
+      const policies = await policiesOf(listener.id);
+      expect(policies.map((p) => [p.action, p.position, p.redirect_pool_id ?? null, p.rules.length])).toEqual([
+        ['REDIRECT_TO_URL', 1, null, 0],
+        ['REDIRECT_TO_POOL', 2, pool.id, 1],
+      ]);
+      expect(listener.l7policies).toEqual(expect.arrayContaining(policies.map((p) => ({ id: p.id }))));
+      const onTcp = await v2.post('/v2/lbaas/listeners', {
+        listener: { loadbalancer_id: lb.id, protocol: 'TCP', protocol_port: 8001, l7policies: [{ action: 'REJECT' }] },
+      });
+      expect(onTcp.status).toBe(400);
+      const shown = (await ok(v2.get<{ loadbalancer: Obj }>(`/v2/lbaas/loadbalancers/${lb.id}`))).loadbalancer;
+      expect(shown.listeners).toEqual([{ id: listener.id }]);
+      await ok(v2.request('DELETE', `/v2/lbaas/loadbalancers/${lb.id}?cascade=true`), 204);
+    });
+  });
+
+  it('refuses TLS versions with a hole at the API, saying why, and takes a contiguous range in any order', async () => {
+    const lb = await createLb();
+    const pool = (versions: string[]) =>
+      v2.post<{ pool: Obj }>('/v2/lbaas/pools', {
+        pool: { loadbalancer_id: lb.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN', tls_enabled: true, tls_versions: versions },
+      });
+    const holed = await pool(['TLSv1', 'TLSv1.2']);
+    expect({ status: holed.status, body: holed.body }).toEqual({
+      status: 400,
+      body: fault(
+        "Provider 'lbaas' does not support a requested option: tls_versions TLSv1, TLSv1.2 (HAProxy serves a contiguous range of TLS versions)",
+      ),
+    });
+    const made = (await ok(pool(['TLSv1.3', 'TLSv1.2']), 201)).pool;
+    const update = await v2.put(`/v2/lbaas/pools/${made.id}`, { pool: { tls_versions: ['SSLv3', 'TLSv1.3'] } });
+    expect({ status: update.status, body: update.body }).toEqual({
+      status: 400,
+      body: fault(/tls_versions SSLv3, TLSv1\.3 \(HAProxy serves/),
+    });
+    await ok(v2.request('DELETE', `/v2/lbaas/loadbalancers/${lb.id}?cascade=true`), 204);
+  });
+
   it('pages, sorts, projects and filters by tags', async () => {
     const made = [
       await createLb({ name: 'pg-a', tags: ['pg', 'x'] }),

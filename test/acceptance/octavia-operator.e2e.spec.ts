@@ -119,6 +119,30 @@ describe('Octavia quotas, flavors and availability zones', () => {
       await ok(v2.delete(`/v2/lbaas/loadbalancers/${first.id}?cascade=true`), 204);
     }, 60_000);
 
+    it('counts the L7 policies and rules of a single-call create and of a listener create', async () => {
+      await ok(admin.put(`/v2/lbaas/quotas/${projectId}`, { quota: { l7policy: 2, l7rule: 2 } }), 202);
+      const rule = (value: string) => ({ type: 'PATH', compare_type: 'STARTS_WITH', value });
+      const listener = (port: number, rules: number) => ({
+        protocol: 'HTTP',
+        protocol_port: port,
+        l7policies: [{ action: 'REJECT', rules: Array.from({ length: rules }, (_, i) => rule(`/r${i}`)) }],
+      });
+      const refusedWith = (resource: string) => ({ status: 403, body: { faultstring: `Quota has been met for resources: ${resource}` } });
+      const tooMany = await v2.post('/v2/lbaas/loadbalancers', lbBody({ listeners: [listener(80, 3)] }));
+      expect({ status: tooMany.status, body: tooMany.body }).toMatchObject(refusedWith('L7 Rule'));
+      const lb = (await ok(v2.post<{ loadbalancer: Obj }>('/v2/lbaas/loadbalancers', lbBody({ listeners: [listener(80, 2)] })), 201))
+        .loadbalancer;
+      const more = await v2.post('/v2/lbaas/listeners', { listener: { loadbalancer_id: lb.id, ...listener(81, 0) } });
+      expect({ status: more.status }).toEqual({ status: 201 });
+      const third = await v2.post('/v2/lbaas/listeners', { listener: { loadbalancer_id: lb.id, ...listener(82, 0) } });
+      expect({ status: third.status, body: third.body }).toMatchObject(refusedWith('L7 Policy'));
+      // The refused listener took nothing: deleting the second frees one policy for it.
+      await ok(v2.delete(`/v2/lbaas/listeners/${(more.body as { listener: Obj }).listener.id}`), 204);
+      await ok(v2.post('/v2/lbaas/listeners', { listener: { loadbalancer_id: lb.id, ...listener(82, 0) } }), 201);
+      await ok(v2.delete(`/v2/lbaas/loadbalancers/${lb.id}?cascade=true`), 204);
+      await ok(admin.put(`/v2/lbaas/quotas/${projectId}`, { quota: { l7policy: -1, l7rule: -1 } }), 202);
+    }, 60_000);
+
     it('shows, lists and resets quotas; the defaults are the deployment’s', async () => {
       expect((await ok(v2.get<{ quota: Record<string, number> }>(`/v2/lbaas/quotas/${projectId}`))).quota).toMatchObject({ member: 3 });
       expect((await ok(v2.get<{ quota: Record<string, number> }>('/v2/lbaas/quotas/defaults'))).quota).toMatchObject({ loadbalancer: -1 });
@@ -254,6 +278,31 @@ describe('Octavia quotas, flavors and availability zones', () => {
         status: 'ERROR',
         status_description: "no live compute node in compute zone 'zone-a' to place the instance on",
       });
+    }, 60_000);
+
+    it('refuses to delete a flavor or zone a live load balancer uses, in Octavia’s words (409), and deletes them once none does', async () => {
+      const users = [
+        ...(await ok(admin.get<{ loadbalancers: Obj[] }>(`/v2/lbaas/loadbalancers?flavor_id=${single.id}`))).loadbalancers,
+        ...(await ok(admin.get<{ loadbalancers: Obj[] }>(`/v2/lbaas/loadbalancers?availability_zone=${zone}`))).loadbalancers,
+      ];
+      expect(users).toHaveLength(2);
+      const inUse = async (path: string, faultstring: string) => {
+        const reply = await admin.delete(path);
+        expect({ status: reply.status, body: reply.body }).toEqual({
+          status: 409,
+          body: { faultcode: 'Client', faultstring, debuginfo: null },
+        });
+      };
+      await inUse(`/v2/lbaas/flavors/${single.id}`, `Flavor ${single.id} is in use and cannot be modified.`);
+      await inUse(`/v2/lbaas/availabilityzones/${zone}`, `Availability Zone ${zone} is in use and cannot be modified.`);
+      // A create refused after its use was recorded (an address outside the subnet) leaves no use behind.
+      const refused = await v2.post('/v2/lbaas/loadbalancers', lbBody({ flavor_id: single.id, vip_address: '198.19.99.1' }));
+      expect(refused.status).toBeGreaterThanOrEqual(400);
+      await ok(v2.delete(`/v2/lbaas/loadbalancers/${users[0].id}`), 204);
+      await inUse(`/v2/lbaas/availabilityzones/${zone}`, `Availability Zone ${zone} is in use and cannot be modified.`);
+      await ok(admin.delete(`/v2/lbaas/flavors/${single.id}`), 204);
+      await ok(v2.delete(`/v2/lbaas/loadbalancers/${users[1].id}`), 204);
+      await ok(admin.delete(`/v2/lbaas/availabilityzones/${zone}`), 204);
     }, 60_000);
   });
 });

@@ -292,7 +292,7 @@ export const EVENT_TYPES = [
   entry('FlavorProfileDeleted', 1, 'catalog', 'A flavor profile no flavor uses was deleted.'),
   entry('FlavorCreated', 1, 'catalog', 'A flavor was created on its profile.'),
   entry('FlavorUpdated', 1, 'catalog', "A flavor's name, description or enabled changed; carries the whole flavor."),
-  entry('FlavorDeleted', 1, 'catalog', 'A flavor was deleted (load balancers created with it keep their topology).'),
+  entry('FlavorDeleted', 1, 'catalog', 'A flavor no live load balancer uses was deleted.'),
   entry('AvailabilityZoneProfileCreated', 1, 'catalog', 'An availability zone profile was created with its settings (compute_zone).'),
   entry(
     'AvailabilityZoneProfileUpdated',
@@ -303,7 +303,19 @@ export const EVENT_TYPES = [
   entry('AvailabilityZoneProfileDeleted', 1, 'catalog', 'An availability zone profile no zone uses was deleted.'),
   entry('AvailabilityZoneCreated', 1, 'catalog', 'An availability zone was created on its profile.'),
   entry('AvailabilityZoneUpdated', 1, 'catalog', "An availability zone's description or enabled changed; carries the whole zone."),
-  entry('AvailabilityZoneDeleted', 1, 'catalog', 'An availability zone was deleted (load balancers in it keep their compute zone).'),
+  entry('AvailabilityZoneDeleted', 1, 'catalog', 'An availability zone no live load balancer uses was deleted.'),
+  entry(
+    'CatalogUseRecorded',
+    1,
+    'catalog',
+    'A load balancer is being created with this flavor or zone (resolved as its placement): while the use stands, neither can be deleted (409 ObjectInUse).',
+  ),
+  entry(
+    'CatalogUseEnded',
+    1,
+    'catalog',
+    "A load balancer's use of its flavor and zone ended: it was deleted, or its create was refused or never appended.",
+  ),
 ] as const;
 
 /** Compile-time proof that the catalogue lists every member of the union and nothing else. */

@@ -307,6 +307,8 @@ const SAMPLE: Payloads = {
   AvailabilityZoneCreated: { zone: { name: 'az1', description: '', availabilityZoneProfileId: 'azp', enabled: true } },
   AvailabilityZoneUpdated: { zone: { name: 'az1', description: 'first', availabilityZoneProfileId: 'azp', enabled: false } },
   AvailabilityZoneDeleted: { name: 'az1' },
+  CatalogUseRecorded: { loadBalancerId: 'lb-1', flavorId: 'fl', availabilityZone: 'az1' },
+  CatalogUseEnded: { loadBalancerId: 'lb-1' },
 };
 
 const ID_OF: Record<AggregateType, string> = {

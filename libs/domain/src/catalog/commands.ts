@@ -1,4 +1,4 @@
-import type { AvailabilityZone, AvailabilityZoneProfile, Flavor, FlavorProfile } from './model';
+import type { AvailabilityZone, AvailabilityZoneProfile, CatalogUse, Flavor, FlavorProfile } from './model';
 
 export interface CreateFlavorProfile {
   readonly type: 'CreateFlavorProfile';
@@ -49,6 +49,20 @@ export interface DeleteAvailabilityZone {
   readonly data: { name: string };
 }
 
+/**
+ * A new load balancer's flavor and zone, resolved (as `placementPolicy` does, so a missing or
+ * disabled one is refused) and recorded before the load balancer is created; idempotent.
+ */
+export interface RecordCatalogUse {
+  readonly type: 'RecordCatalogUse';
+  readonly data: CatalogUse;
+}
+/** The load balancer is deleted, or its create was refused or never appended; a no-op without a use. */
+export interface EndCatalogUse {
+  readonly type: 'EndCatalogUse';
+  readonly data: { loadBalancerId: string };
+}
+
 export type CatalogCommand =
   | CreateFlavorProfile
   | UpdateFlavorProfile
@@ -61,4 +75,6 @@ export type CatalogCommand =
   | DeleteAvailabilityZoneProfile
   | CreateAvailabilityZone
   | UpdateAvailabilityZone
-  | DeleteAvailabilityZone;
+  | DeleteAvailabilityZone
+  | RecordCatalogUse
+  | EndCatalogUse;

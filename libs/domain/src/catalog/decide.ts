@@ -5,6 +5,7 @@ import { availabilityZoneSettings, flavorSettings } from './capabilities';
 import type { CatalogCommand } from './commands';
 import type { CatalogEvent } from './events';
 import type { AvailabilityZone, AvailabilityZoneProfile, Flavor, FlavorProfile } from './model';
+import { placementPolicy } from './placement-policy';
 import type { CatalogState } from './state';
 
 const TITLES = {
@@ -105,6 +106,7 @@ function decideFlavors(command: CatalogCommand, state: CatalogState): CatalogEve
     case 'DeleteFlavor': {
       const id = command.data.flavorId;
       found(state.flavors, (f) => f.id === id, TITLES.flavor, id);
+      if (state.uses.some((u) => u.flavorId === id)) throw inUse(TITLES.flavor, id);
       return [{ type: 'FlavorDeleted', version: 1, data: { flavorId: id } }];
     }
     default:
@@ -154,7 +156,28 @@ function decideZones(command: CatalogCommand, state: CatalogState): CatalogEvent
     case 'DeleteAvailabilityZone': {
       const { name } = command.data;
       found(state.zones, (z) => z.name === name, TITLES.zone, name);
+      if (state.uses.some((u) => u.availabilityZone === name)) throw inUse(TITLES.zone, name);
       return [{ type: 'AvailabilityZoneDeleted', version: 1, data: { name } }];
+    }
+    default:
+      return decideUses(command, state);
+  }
+}
+
+function decideUses(command: CatalogCommand, state: CatalogState): CatalogEvent[] {
+  switch (command.type) {
+    case 'RecordCatalogUse': {
+      const use = command.data;
+      placementPolicy(state, use.flavorId, use.availabilityZone);
+      const held = state.uses.find((u) => u.loadBalancerId === use.loadBalancerId);
+      if (held !== undefined && held.flavorId === use.flavorId && held.availabilityZone === use.availabilityZone) return [];
+      return [{ type: 'CatalogUseRecorded', version: 1, data: { ...use } }];
+    }
+    case 'EndCatalogUse': {
+      const { loadBalancerId } = command.data;
+      return state.uses.some((u) => u.loadBalancerId === loadBalancerId)
+        ? [{ type: 'CatalogUseEnded', version: 1, data: { loadBalancerId } }]
+        : [];
     }
     default:
       throw new Error(`unknown command ${JSON.stringify(command)}`);
@@ -164,8 +187,8 @@ function decideZones(command: CatalogCommand, state: CatalogState): CatalogEvent
 /**
  * The catalog's rules, on its one stream: names once (flavors, zones), a profile exists before
  * its flavor or zone names it, a profile in use is neither deleted nor given other settings, and
- * every profile's data is checked against the provider's capabilities. A flavor or zone in use by
- * load balancers may go: each load balancer took its placement policy at its creation.
+ * every profile's data is checked against the provider's capabilities, and a flavor or zone that
+ * a load balancer uses (its `CatalogUseRecorded`, not yet ended) is not deleted, as in Octavia.
  */
 export function decideCatalog(command: CatalogCommand, state: CatalogState): CatalogEvent[] {
   return decideFlavors(command, state) ?? decideZones(command, state);

@@ -197,3 +197,76 @@ describe('placementPolicy', () => {
     },
   ])('refuses $desc with a 400', ({ flavor: f, zone: z, words }) => expect(() => placementPolicy(catalog, f, z)).toThrow(words));
 });
+
+describe('catalog: flavors and zones in use by load balancers', () => {
+  const catalog = [profileCreated(), flavorCreated(), zoneProfileCreated(), zoneCreated()];
+  const use = (loadBalancerId: string, flavorId: string | null, availabilityZone: string | null) => ({
+    loadBalancerId,
+    flavorId,
+    availabilityZone,
+  });
+  const record = (u: ReturnType<typeof use>): CatalogCommand => ({ type: 'RecordCatalogUse', data: u });
+  const recorded = (u: ReturnType<typeof use>): CatalogEvent => ({ type: 'CatalogUseRecorded', version: 1, data: u });
+  const end = (loadBalancerId: string): CatalogCommand => ({ type: 'EndCatalogUse', data: { loadBalancerId } });
+  const ended = (loadBalancerId: string): CatalogEvent => ({ type: 'CatalogUseEnded', version: 1, data: { loadBalancerId } });
+  const deleteFlavor: CatalogCommand = { type: 'DeleteFlavor', data: { flavorId: 'fl' } };
+  const deleteZone: CatalogCommand = { type: 'DeleteAvailabilityZone', data: { name: 'az1' } };
+
+  it('records a use once, resolving the flavor and zone as a placement does', () => {
+    given(catalogDecider, catalog)
+      .when(record(use('lb-1', 'fl', 'az1')))
+      .then([recorded(use('lb-1', 'fl', 'az1'))]);
+    given(catalogDecider, [...catalog, recorded(use('lb-1', 'fl', 'az1'))])
+      .when(record(use('lb-1', 'fl', 'az1')))
+      .then([]);
+  });
+
+  const refusal = (history: readonly CatalogEvent[], command: CatalogCommand): Error => {
+    try {
+      catalogDecider.decide(command, history.reduce(catalogDecider.evolve, catalogDecider.initialState));
+    } catch (error) {
+      return error as Error;
+    }
+    throw new Error(`${command.type} was not refused`);
+  };
+
+  it.each([
+    { desc: 'a flavor that is not there', u: use('lb-1', 'nope', null), words: 'Validation failure: Invalid flavor_id.' },
+    { desc: 'a zone that is not there', u: use('lb-1', null, 'nowhere'), words: 'Validation failure: Invalid availability zone name.' },
+  ])('refuses a use of $desc (400)', ({ u, words }) => {
+    const error = refusal(catalog, record(u));
+    expect([error instanceof ValidationError, error.message]).toEqual([true, words]);
+  });
+
+  it("refuses to delete a flavor or zone a load balancer uses, in Octavia's words (409)", () => {
+    const inUse = [...catalog, recorded(use('lb-1', 'fl', null)), recorded(use('lb-2', null, 'az1'))];
+    given(catalogDecider, inUse).when(deleteFlavor).thenThrows(Conflict, 'ObjectInUse');
+    expect(refusal(inUse, deleteFlavor).message).toBe('Flavor fl is in use and cannot be modified.');
+    expect(refusal(inUse, deleteZone).message).toBe('Availability Zone az1 is in use and cannot be modified.');
+  });
+
+  it('deletes them once every use has ended, and ends a use once', () => {
+    const freed = [...catalog, recorded(use('lb-1', 'fl', 'az1')), ended('lb-1')];
+    given(catalogDecider, freed)
+      .when(deleteFlavor)
+      .then([{ type: 'FlavorDeleted', version: 1, data: { flavorId: 'fl' } }]);
+    given(catalogDecider, freed)
+      .when(deleteZone)
+      .then([{ type: 'AvailabilityZoneDeleted', version: 1, data: { name: 'az1' } }]);
+    given(catalogDecider, [...catalog, recorded(use('lb-1', 'fl', null))])
+      .when(end('lb-1'))
+      .then([ended('lb-1')]);
+    given(catalogDecider, freed).when(end('lb-1')).then([]);
+  });
+
+  it('keeps a disabled flavor in use from deletion too, and a use does not show in the views', () => {
+    const history = [
+      ...catalog,
+      recorded(use('lb-1', 'fl', null)),
+      { type: 'FlavorUpdated', version: 1, data: { flavor: flavor({ enabled: false }) } } as CatalogEvent,
+    ];
+    given(catalogDecider, history).when(deleteFlavor).thenThrows(Conflict);
+    const state = history.reduce(catalogDecider.evolve, catalogDecider.initialState);
+    expect(Object.keys(catalogDecider.views(state))).not.toContain('uses');
+  });
+});

@@ -42,4 +42,10 @@ export const CATALOG_EVENT_SCHEMAS = payloadSchemas<CatalogEvent>()({
   AvailabilityZoneCreated: payloadObject({ zone: ZoneSchema }),
   AvailabilityZoneUpdated: payloadObject({ zone: ZoneSchema }),
   AvailabilityZoneDeleted: payloadObject({ name: Type.String() }),
+  CatalogUseRecorded: payloadObject({
+    loadBalancerId: Type.String(),
+    flavorId: Type.Union([Type.String(), Type.Null()]),
+    availabilityZone: Type.Union([Type.String(), Type.Null()], { description: "The zone's name." }),
+  }),
+  CatalogUseEnded: payloadObject({ loadBalancerId: Type.String() }),
 });

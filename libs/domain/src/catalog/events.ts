@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../envelope';
-import type { AvailabilityZone, AvailabilityZoneProfile, Flavor, FlavorProfile } from './model';
+import type { AvailabilityZone, AvailabilityZoneProfile, CatalogUse, Flavor, FlavorProfile } from './model';
 
 /* Created and updated events carry the whole object, so evolve replaces and never merges. */
 export type FlavorProfileCreated = DomainEvent<'FlavorProfileCreated', 1, { profile: FlavorProfile }>;
@@ -14,6 +14,10 @@ export type AvailabilityZoneProfileDeleted = DomainEvent<'AvailabilityZoneProfil
 export type AvailabilityZoneCreated = DomainEvent<'AvailabilityZoneCreated', 1, { zone: AvailabilityZone }>;
 export type AvailabilityZoneUpdated = DomainEvent<'AvailabilityZoneUpdated', 1, { zone: AvailabilityZone }>;
 export type AvailabilityZoneDeleted = DomainEvent<'AvailabilityZoneDeleted', 1, { name: string }>;
+/** A load balancer was created with this flavor or zone: while the use stands, neither can be deleted. */
+export type CatalogUseRecorded = DomainEvent<'CatalogUseRecorded', 1, CatalogUse>;
+/** The load balancer is gone (or never came): its flavor and zone are free of it. */
+export type CatalogUseEnded = DomainEvent<'CatalogUseEnded', 1, { loadBalancerId: string }>;
 
 export type CatalogEvent =
   | FlavorProfileCreated
@@ -27,4 +31,6 @@ export type CatalogEvent =
   | AvailabilityZoneProfileDeleted
   | AvailabilityZoneCreated
   | AvailabilityZoneUpdated
-  | AvailabilityZoneDeleted;
+  | AvailabilityZoneDeleted
+  | CatalogUseRecorded
+  | CatalogUseEnded;

@@ -35,6 +35,10 @@ export function evolveCatalog(state: CatalogState, event: CatalogEvent): Catalog
     }
     case 'AvailabilityZoneDeleted':
       return { ...state, zones: state.zones.filter((z) => z.name !== event.data.name) };
+    case 'CatalogUseRecorded':
+      return { ...state, uses: put(state.uses, { ...event.data }, (u) => u.loadBalancerId === event.data.loadBalancerId) };
+    case 'CatalogUseEnded':
+      return { ...state, uses: state.uses.filter((u) => u.loadBalancerId !== event.data.loadBalancerId) };
     default:
       return state;
   }

@@ -36,6 +36,13 @@ export interface AvailabilityZone {
   readonly enabled: boolean;
 }
 
+/** A load balancer's flavor and zone, as it was created with them (one of the two at least). */
+export interface CatalogUse {
+  readonly loadBalancerId: string;
+  readonly flavorId: string | null;
+  readonly availabilityZone: string | null;
+}
+
 /** The stream id of the one catalog. */
 export const CATALOG_ID = 'octavia';
 

@@ -29,9 +29,20 @@ export interface LbPoolTree {
   readonly monitor: LbHealthMonitorConfig | null;
 }
 
+/** An L7 policy with the rules it is created with. */
+export interface L7PolicyTree {
+  readonly l7policy: L7PolicyConfig;
+  readonly rules: readonly L7RuleConfig[];
+}
+/** A policy of the single-call create, on a listener of the same request. */
+export interface ListenerL7PolicyTree extends L7PolicyTree {
+  readonly listenerId: string;
+}
+
 /**
- * Creates the load balancer; `listeners` and `pools` make Octavia's single-call create (one
- * commit). The VIP's address and port were reserved by the api's saga before (subnet, then port).
+ * Creates the load balancer; `listeners`, `pools` and `l7policies` make Octavia's single-call
+ * create (one commit). The VIP's address and port were reserved by the api's saga before (subnet,
+ * then port).
  */
 export interface CreateLoadBalancer {
   readonly type: 'CreateLoadBalancer';
@@ -39,6 +50,8 @@ export interface CreateLoadBalancer {
     loadBalancer: LoadBalancerConfig;
     listeners: readonly ListenerConfig[];
     pools: readonly LbPoolTree[];
+    /** In the listeners' order and each listener's; a REDIRECT_TO_POOL may name a pool of `pools`. */
+    l7policies?: readonly ListenerL7PolicyTree[];
     /** What the flavor and zone resolve to; absent: the active and standby pair, on any node. */
     placement?: PlacementPolicy;
     at: string;
@@ -58,9 +71,10 @@ export interface RequestLoadBalancerFailover {
   readonly data: { loadBalancerId: string; at: string };
 }
 
+/** With `l7policies`, the listener and its policies (with their rules) are one commit. */
 export interface CreateListener {
   readonly type: 'CreateListener';
-  readonly data: { loadBalancerId: string; listener: ListenerConfig; at: string };
+  readonly data: { loadBalancerId: string; listener: ListenerConfig; l7policies?: readonly L7PolicyTree[]; at: string };
 }
 export interface UpdateListener {
   readonly type: 'UpdateListener';

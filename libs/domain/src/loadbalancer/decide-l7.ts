@@ -1,6 +1,6 @@
 import { Conflict } from '../errors';
 import { distinctTags, idExists, listenerOf, poolOf } from './checks';
-import type { CreateL7Policy, L7PolicyChanges, L7RuleChanges } from './commands';
+import type { L7PolicyChanges, L7PolicyTree, L7RuleChanges } from './commands';
 import { l7PolicyConfig, l7RuleConfig, sameConfig, withChanges } from './configs';
 import type { L7PolicyCreated, L7PolicyDeleted, L7PolicyUpdated, L7RuleCreated, L7RuleDeleted, L7RuleUpdated } from './events';
 import { checkListenerTakesPolicies, checkPolicy, checkRule, l7PolicyArgs, MAX_RULES_PER_POLICY, policyOf, ruleOf } from './l7-checks';
@@ -45,16 +45,16 @@ function checkedRules(lb: LiveLoadBalancer, policyId: string, given: readonly L7
 }
 
 /** Inserted at `position`, or appended when the position is past the last (Octavia's ordering list). */
-export function l7PolicyCreated(lb: LiveLoadBalancer, { data }: CreateL7Policy): L7PolicyCreated {
-  const listener = listenerOf(lb, data.listenerId);
+export function l7PolicyCreated(lb: LiveLoadBalancer, listenerId: string, tree: L7PolicyTree, at: string): L7PolicyCreated {
+  const listener = listenerOf(lb, listenerId);
   checkListenerTakesPolicies(listener.protocol);
-  const given = { ...l7PolicyConfig(data.l7policy), tags: distinctTags(data.l7policy.tags) };
+  const given = { ...l7PolicyConfig(tree.l7policy), tags: distinctTags(tree.l7policy.tags) };
   if (lb.listeners.some((l) => l.l7policies.some((p) => p.id === given.id))) throw idExists();
   checkPolicy(given);
   const l7policy = settledAction({ ...given, position: Math.min(given.position, listener.l7policies.length + 1) });
   checkedPolicy(lb, listener, l7policy);
-  const rules = checkedRules(lb, l7policy.id, data.rules, 0);
-  return { type: 'L7PolicyCreated', version: 1, data: { loadBalancerId: lb.id, listenerId: listener.id, l7policy, rules, at: data.at } };
+  const rules = checkedRules(lb, l7policy.id, tree.rules, 0);
+  return { type: 'L7PolicyCreated', version: 1, data: { loadBalancerId: lb.id, listenerId: listener.id, l7policy, rules, at } };
 }
 
 /** As Octavia reads a PUT without `action`: a new pool, URL or prefix implies the action that uses it. */

@@ -1,8 +1,10 @@
 import { Conflict } from '../errors';
-import { distinctTags, idExists, listenerOf } from './checks';
-import type { ListenerChanges } from './commands';
+import { distinctTags, idExists, listenerOf, liveLoadBalancer } from './checks';
+import type { CreateListener, ListenerChanges } from './commands';
 import { listenerConfig, sameConfig, withChanges } from './configs';
-import type { ListenerCreated, ListenerDeleted, ListenerUpdated } from './events';
+import { l7PolicyCreated } from './decide-l7';
+import type { ListenerCreated, ListenerDeleted, ListenerUpdated, LoadBalancerEvent } from './events';
+import { evolveLoadBalancer } from './evolve';
 import type { ListenerConfig, PoolProtocol } from './model';
 import { checkListener } from './object-checks';
 import type { LiveLoadBalancer } from './state';
@@ -34,6 +36,18 @@ export function listenerCreated(
     );
   }
   return { type: 'ListenerCreated', version: 2, data: { loadBalancerId: lb.id, listener, at } };
+}
+
+/** The listener, then its policies in the order given, each decided on the state the events before it leave. */
+export function createListener({ data }: CreateListener, lb: LiveLoadBalancer): LoadBalancerEvent[] {
+  const events: LoadBalancerEvent[] = [listenerCreated(lb, data.listener, data.at)];
+  let now = liveLoadBalancer(evolveLoadBalancer(lb, events[0]), lb.id);
+  for (const tree of data.l7policies ?? []) {
+    const created = l7PolicyCreated(now, data.listener.id, tree, data.at);
+    events.push(created);
+    now = liveLoadBalancer(evolveLoadBalancer(now, created), lb.id);
+  }
+  return events;
 }
 
 export function listenerUpdated(lb: LiveLoadBalancer, listenerId: string, changes: ListenerChanges, at: string): ListenerUpdated[] {

@@ -11,6 +11,7 @@ import type {
   UpdateLoadBalancer,
 } from './commands';
 import { loadBalancerConfig, sameConfig, withChanges } from './configs';
+import { l7PolicyCreated } from './decide-l7';
 import { listenerCreated, type PoolProtocolLookup, poolProtocolIn } from './decide-listeners';
 import { memberCreated } from './decide-members';
 import { monitorCreated, poolCreated } from './decide-pools';
@@ -23,7 +24,7 @@ import type { LiveLoadBalancer, LoadBalancerState } from './state';
 
 /**
  * Octavia's single-call create in one commit: the load balancer, then its listeners, pools,
- * members and monitors, each decided on the state the events before it leave, as separate creates
+ * members, monitors and L7 policies with their rules, each decided on the state the events before it leave, as separate creates
  * would be. A listener's default pool may be one of the same request.
  */
 export function createLoadBalancer({ data }: CreateLoadBalancer, state: LoadBalancerState): LoadBalancerEvent[] {
@@ -50,6 +51,8 @@ export function createLoadBalancer({ data }: CreateLoadBalancer, state: LoadBala
   for (const tree of data.pools) append(poolCreated(lb, tree.pool, tree.listenerId, data.at));
   for (const tree of data.pools) for (const member of tree.members) append(memberCreated(lb, tree.pool.id, member, data.at));
   for (const tree of data.pools) if (tree.monitor) append(monitorCreated(lb, tree.pool.id, tree.monitor, data.at));
+  // After the pools: a REDIRECT_TO_POOL names a pool of the same request.
+  for (const tree of data.l7policies ?? []) append(l7PolicyCreated(lb, tree.listenerId, tree, data.at));
   return events;
 }
 

@@ -1,7 +1,7 @@
 import { liveLoadBalancer } from './checks';
 import type { LoadBalancerCommand } from './commands';
 import { l7PolicyCreated, l7PolicyDeleted, l7PolicyUpdated, l7RuleCreated, l7RuleDeleted, l7RuleUpdated } from './decide-l7';
-import { listenerCreated, listenerDeleted, listenerUpdated } from './decide-listeners';
+import { createListener, listenerDeleted, listenerUpdated } from './decide-listeners';
 import {
   createLoadBalancer,
   deleteLoadBalancer,
@@ -33,7 +33,7 @@ export function decideLoadBalancer(command: LoadBalancerCommand, state: LoadBala
     case 'RequestLoadBalancerFailover':
       return requestFailover(command, state);
     case 'CreateListener':
-      return [listenerCreated(on(command.data.loadBalancerId), command.data.listener, command.data.at)];
+      return createListener(command, on(command.data.loadBalancerId));
     case 'UpdateListener':
       return listenerUpdated(on(command.data.loadBalancerId), command.data.listenerId, command.data.changes, command.data.at);
     case 'DeleteListener':
@@ -64,8 +64,10 @@ export function decideLoadBalancer(command: LoadBalancerCommand, state: LoadBala
       return monitorUpdated(on(command.data.loadBalancerId), command.data.monitorId, command.data.changes, command.data.at);
     case 'DeleteLbHealthMonitor':
       return [monitorDeleted(on(command.data.loadBalancerId), command.data.monitorId, command.data.at)];
-    case 'CreateL7Policy':
-      return [l7PolicyCreated(on(command.data.loadBalancerId), command)];
+    case 'CreateL7Policy': {
+      const { loadBalancerId, listenerId, l7policy, rules, at } = command.data;
+      return [l7PolicyCreated(on(loadBalancerId), listenerId, { l7policy, rules }, at)];
+    }
     case 'UpdateL7Policy':
       return l7PolicyUpdated(on(command.data.loadBalancerId), command.data.l7policyId, command.data.changes, command.data.at);
     case 'DeleteL7Policy':

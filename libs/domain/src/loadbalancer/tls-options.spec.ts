@@ -3,9 +3,9 @@ import { ValidationError } from '../errors';
 import { upcast } from '../registry';
 import { given } from '../testing/given-when-then';
 import { loadBalancerDecider } from './decider';
-import type { LbPoolConfig, ListenerConfig } from './model';
+import type { LbPoolConfig, ListenerConfig, TlsVersion } from './model';
 import { at, LB, lbCreated, listenerCreated, poolCreated, refusalOf, sampleListener, samplePool } from './samples';
-import { DEFAULT_ALPN_PROTOCOLS, DEFAULT_TLS_CIPHERS, DEFAULT_TLS_VERSIONS } from './tls-options';
+import { contiguousTlsVersions, DEFAULT_ALPN_PROTOCOLS, DEFAULT_TLS_CIPHERS, DEFAULT_TLS_VERSIONS } from './tls-options';
 
 const createListener = (listener: ListenerConfig) =>
   ({ type: 'CreateListener', data: { loadBalancerId: LB, listener, at: at(10) } }) as const;
@@ -57,6 +57,12 @@ describe('listener TLS options', () => {
     ['a CRL without a CA', { clientCrlContainerRef: 'x', clientCrlCertificateId: 'x' }, 'A client authentication CA reference is required'],
     ['a cipher string with a space', { tlsCiphers: 'AES128 #x' }, 'Invalid characters in cipher string.'],
     ['an empty TLS version list', { tlsVersions: [] }, 'Empty TLS version list.'],
+    [
+      'TLS versions with a hole',
+      { tlsVersions: ['TLSv1', 'TLSv1.2'] },
+      "Provider 'lbaas' does not support a requested option: tls_versions TLSv1, TLSv1.2 (HAProxy serves a contiguous range of TLS versions)",
+    ],
+    ['SSLv3 and TLSv1.3 alone', { tlsVersions: ['TLSv1.3', 'SSLv3'] }, 'tls_versions TLSv1.3, SSLv3 (HAProxy serves a contiguous range'],
     ['an empty ALPN list', { alpnProtocols: [] }, 'Empty ALPN protocol list.'],
     ['a CIDR that is not one', { allowedCidrs: ['198.18.0.0/33'] }, 'Invalid input for field/attribute allowed_cidrs'],
     ['a CIDR with a newline', { allowedCidrs: ['198.18.0.0/16\nbind'] }, 'Invalid input for field/attribute allowed_cidrs'],
@@ -108,6 +114,25 @@ describe('pool re-encryption', () => {
       .when(createPool(samplePool('p')))
       .then([poolCreated(10, samplePool('p'))]);
   });
+
+  it('takes contiguous TLS versions in any order, and refuses a hole on a pool too', () => {
+    const pool = samplePool('p', { tlsEnabled: true, tlsVersions: ['TLSv1.3', 'TLSv1.1', 'TLSv1.2'] });
+    given(loadBalancerDecider, [lbCreated(0)])
+      .when(createPool(pool))
+      .then([poolCreated(10, { ...pool, tlsCiphers: DEFAULT_TLS_CIPHERS, alpnProtocols: [...DEFAULT_ALPN_PROTOCOLS] })]);
+    expect(refusalOf([lbCreated(0)], createPool(samplePool('p', { tlsEnabled: true, tlsVersions: ['TLSv1.1', 'TLSv1.3'] }))).message).toBe(
+      "Provider 'lbaas' does not support a requested option: tls_versions TLSv1.1, TLSv1.3 (HAProxy serves a contiguous range of TLS versions)",
+    );
+  });
+
+  it.each<[readonly TlsVersion[], boolean]>([
+    [['TLSv1.2'], true],
+    [['TLSv1.2', 'TLSv1.3'], true],
+    [['TLSv1.3', 'TLSv1.2', 'TLSv1.2'], true],
+    [['SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'], true],
+    [['SSLv3', 'TLSv1.1'], false],
+    [['TLSv1', 'TLSv1.1', 'TLSv1.3'], false],
+  ])('contiguousTlsVersions(%j) is %s', (versions, expected) => expect(contiguousTlsVersions(versions)).toBe(expected));
 
   it('refuses a CRL without a CA, and bad ciphers', () => {
     expect(refusalOf([lbCreated(0)], createPool(samplePool('p', { tlsEnabled: true, crlCertificateId: 'x' }))).message).toBe(

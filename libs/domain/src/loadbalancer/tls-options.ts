@@ -1,6 +1,6 @@
 import { isIpv4 } from '../ipv4';
 import { invalidInput, invalidOption, providerLimit, validationFailure } from './checks';
-import type { AlpnProtocol, LbPoolConfig, ListenerConfig, ListenerProtocol, TlsVersion } from './model';
+import { type AlpnProtocol, type LbPoolConfig, type ListenerConfig, type ListenerProtocol, TLS_VERSIONS, type TlsVersion } from './model';
 
 /*
  * The TLS options of listeners (termination, SNI, client authentication) and pools
@@ -56,12 +56,22 @@ export const withPoolTlsDefaults = (p: LbPoolConfig): LbPoolConfig =>
       }
     : p;
 
-function checkTlsSettings(ciphers: string | null, versions: readonly string[] | null, alpn: readonly string[] | null): void {
+/** Whether the versions, in any order, leave none out between their oldest and newest. */
+export function contiguousTlsVersions(versions: readonly TlsVersion[]): boolean {
+  const at = [...new Set(versions.map((v) => TLS_VERSIONS.indexOf(v)))];
+  return at.length === 0 || Math.max(...at) - Math.min(...at) + 1 === at.length;
+}
+
+function checkTlsSettings(ciphers: string | null, versions: readonly TlsVersion[] | null, alpn: readonly string[] | null): void {
   if (ciphers !== null && !CIPHERS.test(ciphers)) {
     throw validationFailure('Invalid characters in cipher string. Only alphanumeric, -, +, !, :, @, =, _, and . are allowed.');
   }
   if (versions !== null && versions.length === 0) {
     throw validationFailure('Empty TLS version list. Either specify at least one TLS version or remove this parameter to use the default.');
+  }
+  // Octavia takes any set; HAProxy serves a range (ssl-min-ver to ssl-max-ver), so a hole could only be served wrong.
+  if (versions !== null && !contiguousTlsVersions(versions)) {
+    throw providerLimit(`tls_versions ${versions.join(', ')} (HAProxy serves a contiguous range of TLS versions)`);
   }
   if (alpn !== null && alpn.length === 0) {
     throw validationFailure(

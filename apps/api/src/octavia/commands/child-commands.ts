@@ -19,6 +19,8 @@ import {
   poolChanges,
   poolConfig,
 } from './octavia-configs';
+import { l7PolicyTree } from './l7-configs';
+import { checkPolicyRegexes, REGEX_CHECK, type RegexCheck } from './l7-commands';
 import { OctaviaRuns } from './octavia-runs';
 import { resolveListenerReferences, resolvePoolReferences } from './tls-reference';
 
@@ -42,6 +44,7 @@ export class ChildCommands {
   constructor(
     @Inject(OCTAVIA_SHARED) shared: OctaviaShared,
     private readonly reads: OctaviaReads,
+    @Inject(REGEX_CHECK) private readonly regexCheck: RegexCheck,
   ) {
     this.runs = new OctaviaRuns(shared);
   }
@@ -51,11 +54,13 @@ export class ChildCommands {
     const run = this.runs.begin(caller, parent.projectId);
     const references = await resolveListenerReferences(run, body, parent.projectId);
     const id = this.runs.newId();
-    const { loadbalancer_id: _lb, project_id: _project, ...settings } = body;
+    const { loadbalancer_id: _lb, project_id: _project, l7policies: policies, ...settings } = body;
     const listener = listenerConfig(id, settings, body.default_pool_id ?? null, references);
+    const l7policies = (policies ?? []).map((p) => l7PolicyTree(p, () => this.runs.newId()));
+    await checkPolicyRegexes(this.regexCheck, l7policies);
     const out = await this.runs.execute(run, parent.loadBalancerId, () => ({
       type: 'CreateListener',
-      data: { loadBalancerId: parent.loadBalancerId, listener, at: this.runs.now() },
+      data: { loadBalancerId: parent.loadBalancerId, listener, l7policies, at: this.runs.now() },
     }));
     return this.runs.written(run, out.state, 'listeners', LISTENER.title, id);
   }

@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type L7PolicyResource, type L7RuleConfig, type L7RuleResource, Unavailable, ValidationError } from '@lbaas/domain';
+import {
+  type L7PolicyResource,
+  type L7PolicyTree,
+  type L7RuleConfig,
+  type L7RuleResource,
+  Unavailable,
+  ValidationError,
+} from '@lbaas/domain';
 import type { RegexVerdict } from '@lbaas/haproxy';
 import type { PolicyRule } from '@lbaas/identity';
 import type { Deleted, Written } from '../../commands/request-context';
@@ -21,6 +28,24 @@ const { listeners: LISTENER, l7policies: POLICY, l7rules: RULE } = OCTAVIA_RESOU
 interface Parent {
   readonly loadBalancerId: string;
   readonly projectId: string;
+}
+
+/** A REGEX value HAProxy's PCRE2 would not compile is a 400 with PCRE2's words; control characters are the decider's. */
+export async function checkRuleRegex(check: RegexCheck, rule: Pick<L7RuleConfig, 'compareType' | 'value'>): Promise<void> {
+  if (rule.compareType !== 'REGEX' || /[\x00-\x1f\x7f-\x9f]/.test(rule.value)) return;
+  let verdict: RegexVerdict;
+  try {
+    verdict = await check(rule.value);
+  } catch (error) {
+    throw new Unavailable(`HAProxy could not check the regular expression (${error instanceof Error ? error.message : String(error)}).`);
+  }
+  if (!verdict.ok)
+    throw new ValidationError(`Error parsing L7Rule: Unable to parse regular expression: ${verdict.reason}`, 'L7RuleValidation');
+}
+
+/** Every rule of policies created with their listener or load balancer, compiled before anything is decided. */
+export async function checkPolicyRegexes(check: RegexCheck, policies: readonly L7PolicyTree[]): Promise<void> {
+  await Promise.all(policies.flatMap((p) => p.rules.map((r) => checkRuleRegex(check, r))));
 }
 
 /**
@@ -122,17 +147,8 @@ export class L7Commands {
     return this.runs.done(run);
   }
 
-  /** A REGEX value HAProxy's PCRE2 would not compile is a 400 with PCRE2's words; control characters are the decider's. */
-  private async checkRegex(rule: Pick<L7RuleConfig, 'compareType' | 'value'>): Promise<void> {
-    if (rule.compareType !== 'REGEX' || /[\x00-\x1f\x7f-\x9f]/.test(rule.value)) return;
-    let verdict: RegexVerdict;
-    try {
-      verdict = await this.regexCheck(rule.value);
-    } catch (error) {
-      throw new Unavailable(`HAProxy could not check the regular expression (${error instanceof Error ? error.message : String(error)}).`);
-    }
-    if (!verdict.ok)
-      throw new ValidationError(`Error parsing L7Rule: Unable to parse regular expression: ${verdict.reason}`, 'L7RuleValidation');
+  private checkRegex(rule: Pick<L7RuleConfig, 'compareType' | 'value'>): Promise<void> {
+    return checkRuleRegex(this.regexCheck, rule);
   }
 
   private async listenerParent(caller: OctaviaCaller, listenerId: string, rule: PolicyRule): Promise<Parent> {

@@ -1,5 +1,5 @@
-import type { L7PolicyChanges, L7PolicyConfig, L7RuleChanges, L7RuleConfig } from '@lbaas/domain';
-import type { L7RuleBody } from '../http/l7-schemas';
+import type { L7PolicyChanges, L7PolicyConfig, L7PolicyTree, L7RuleChanges, L7RuleConfig } from '@lbaas/domain';
+import type { L7RuleBody, PolicyOfNewListenerBody } from '../http/l7-schemas';
 import type { OctaviaBodyOf } from '../http/octavia-schemas';
 import { present } from './octavia-configs';
 
@@ -24,6 +24,13 @@ export const l7PolicyConfig = (id: string, body: PolicyBody): L7PolicyConfig => 
   adminStateUp: body.admin_state_up ?? true,
   tags: body.tags ?? [],
 });
+
+/** A policy of a listener's create, with its rules; the policy's id is taken before its rules'. */
+export function l7PolicyTree(body: PolicyOfNewListenerBody, newId: () => string): L7PolicyTree {
+  const { rules, ...settings } = body;
+  const l7policy = l7PolicyConfig(newId(), settings);
+  return { l7policy, rules: (rules ?? []).map((r) => l7RuleConfig(newId(), r)) };
+}
 
 export const l7PolicyChanges = (body: OctaviaBodyOf<'updateL7Policy'>): L7PolicyChanges =>
   present({

@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   CATALOG_ID,
   catalogDecider,
+  DEFAULT_PLACEMENT,
+  type PlacementPolicy,
   placementPolicy,
   type LoadBalancerResource,
   type LoadBalancerVip,
@@ -13,7 +15,7 @@ import {
   type SubnetState,
   ValidationError,
 } from '@lbaas/domain';
-import type { CommandRun } from '../../commands/command-run';
+import type { CommandRun, Saga } from '../../commands/command-run';
 import { addressAllocatedTo } from '../../commands/network-commands';
 import type { Deleted, Written } from '../../commands/request-context';
 import type { OctaviaCaller } from '../http/octavia-input';
@@ -21,7 +23,9 @@ import { OCTAVIA_RESOURCES } from '../http/octavia-routes';
 import type { OctaviaBodyOf } from '../http/octavia-schemas';
 import { OctaviaReads } from '../octavia-reads';
 import { OCTAVIA_SHARED, type OctaviaShared } from '../octavia-shared';
-import { loadBalancerTree, NO_TLS, type TlsReference } from './octavia-configs';
+import { NO_TLS, type TlsReference } from './octavia-configs';
+import { checkPolicyRegexes, REGEX_CHECK, type RegexCheck } from './l7-commands';
+import { loadBalancerTree } from './load-balancer-tree';
 import { OctaviaRuns } from './octavia-runs';
 import { resolveTlsReference } from './tls-reference';
 
@@ -50,6 +54,7 @@ export class LoadBalancerCommands {
   constructor(
     @Inject(OCTAVIA_SHARED) shared: OctaviaShared,
     private readonly reads: OctaviaReads,
+    @Inject(REGEX_CHECK) private readonly regexCheck: RegexCheck,
   ) {
     this.runs = new OctaviaRuns(shared);
   }
@@ -62,11 +67,10 @@ export class LoadBalancerCommands {
     const at = this.runs.now();
     const plan = await this.vipPlan(run, body);
     const tree = await this.tree(run, body, projectId);
-    // The flavor's topology and the zone's compute zone, decided on the catalog as the log holds it.
-    const catalog = (await run.load(catalogDecider, CATALOG_ID)).state;
-    const placement = placementPolicy(catalog, body.flavor_id ?? null, body.availability_zone ?? null);
+    await checkPolicyRegexes(this.regexCheck, tree.l7policies);
     const portId = plan.kind === 'existing-port' ? plan.portId : this.runs.derivedId(`${id}/vip-port`);
     const out = await run.saga(async (saga) => {
+      const placement = await this.recordCatalogUse(run, saga, id, body.flavor_id ?? null, body.availability_zone ?? null);
       let address = plan.kind === 'existing-port' ? plan.address : '';
       if (plan.kind === 'new-port') {
         const allocated = saga.compensate(
@@ -120,6 +124,7 @@ export class LoadBalancerCommands {
           },
           listeners: tree.listeners,
           pools: tree.pools,
+          l7policies: tree.l7policies,
           placement,
           at,
         },
@@ -151,11 +156,13 @@ export class LoadBalancerCommands {
   async delete(caller: OctaviaCaller, id: string, cascade: boolean): Promise<Deleted> {
     const row = await this.reads.owned(LB, id, caller.principal, 'os_load-balancer_api:loadbalancer:delete');
     const run = this.runs.begin(caller, String(row.project_id));
-    const seen: { vip: LoadBalancerVip | null } = { vip: null };
+    const seen: { vip: LoadBalancerVip | null; usesCatalog: boolean } = { vip: null, usesCatalog: false };
     await this.runs.execute(run, id, (state) => {
       seen.vip = state.kind === 'live' ? state.vip : null;
+      seen.usesCatalog = state.kind === 'live' && (state.flavorId !== null || state.availabilityZone !== null);
       return { type: 'DeleteLoadBalancer', data: { loadBalancerId: id, cascade, at: this.runs.now() } };
     });
+    if (seen.usesCatalog) await endCatalogUse(run, id);
     const vip = seen.vip;
     if (vip !== null) {
       const { state: port } = await run.load(portDecider, vip.portId);
@@ -173,6 +180,34 @@ export class LoadBalancerCommands {
     const run = this.runs.begin(caller, String(row.project_id));
     await this.runs.execute(run, id, () => ({ type: 'RequestLoadBalancerFailover', data: { loadBalancerId: id, at: this.runs.now() } }));
     return this.runs.done(run);
+  }
+
+  /**
+   * The flavor's topology and the zone's compute zone, decided on the catalog as the log holds it.
+   * With a flavor or zone, the load balancer's use of them is recorded there first (with optimistic
+   * concurrency, so a concurrent deletion of the flavor or zone either comes first and this create
+   * is refused, or is refused itself), and ended if the create is refused.
+   */
+  private async recordCatalogUse(
+    run: CommandRun,
+    saga: Saga,
+    loadBalancerId: string,
+    flavorId: string | null,
+    availabilityZone: string | null,
+  ): Promise<PlacementPolicy> {
+    if (flavorId === null && availabilityZone === null) return DEFAULT_PLACEMENT;
+    const recorded = saga.compensate(
+      await run.execute(
+        catalogDecider,
+        CATALOG_ID,
+        () => ({ type: 'RecordCatalogUse', data: { loadBalancerId, flavorId, availabilityZone } }),
+        {
+          scoped: false,
+        },
+      ),
+      () => endCatalogUse(run, loadBalancerId),
+    );
+    return placementPolicy(recorded.state, flavorId, availabilityZone);
   }
 
   /**
@@ -258,6 +293,10 @@ async function visibleOr400<T>(load: () => Promise<T>, title: string, id: string
     if (error instanceof Error && 'kind' in error && error.kind === 'not-found') throw invalid(`${title} ${id} not found.`);
     throw error;
   }
+}
+
+function endCatalogUse(run: CommandRun, loadBalancerId: string) {
+  return run.execute(catalogDecider, CATALOG_ID, () => ({ type: 'EndCatalogUse', data: { loadBalancerId } }), { scoped: false });
 }
 
 function deletePort(run: CommandRun, portId: string) {

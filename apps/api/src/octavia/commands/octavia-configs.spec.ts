@@ -1,12 +1,6 @@
-import { ValidationError } from '@lbaas/domain';
-import { listenerChanges, listenerConfig, loadBalancerTree, memberConfig, monitorConfig, NO_TLS, poolConfig } from './octavia-configs';
+import { listenerChanges, listenerConfig, memberConfig, monitorConfig, poolConfig } from './octavia-configs';
 import { l7PolicyChanges, l7PolicyConfig, l7RuleConfig } from './l7-configs';
 import { certificateIdOf } from './tls-reference';
-
-const ids = (): (() => string) => {
-  let n = 0;
-  return () => `id-${++n}`;
-};
 
 describe("v2 bodies as the aggregate's configurations", () => {
   it("fills in Octavia's defaults", () => {
@@ -83,76 +77,6 @@ describe("v2 bodies as the aggregate's configurations", () => {
       clientCaCertificateId: 'ca',
     });
     expect(l7PolicyChanges({ name: null, position: 3 })).toEqual({ name: '', position: 3 });
-  });
-
-  it('builds the single-call tree: pools by name, a whole default pool moved beside the others', () => {
-    const tree = loadBalancerTree(
-      [
-        { protocol: 'HTTP', protocol_port: 80, default_pool: { name: 'web' } },
-        { protocol: 'TCP', protocol_port: 8080, default_pool: { name: 'tcp', protocol: 'TCP', lb_algorithm: 'ROUND_ROBIN' } },
-        { protocol: 'TCP', protocol_port: 9090 },
-      ],
-      [
-        {
-          name: 'web',
-          protocol: 'HTTP',
-          lb_algorithm: 'LEAST_CONNECTIONS',
-          members: [{ address: '198.18.2.11', protocol_port: 80 }],
-          healthmonitor: { type: 'HTTP', delay: 1, timeout: 1, max_retries: 1 },
-        },
-      ],
-      ids(),
-      () => ({ defaultTls: NO_TLS }),
-      () => ({}),
-    );
-    const [web, tcp] = tree.pools;
-    expect(tree.listeners.map((l) => [l.protocolPort, l.defaultPoolId])).toEqual([
-      [80, web.pool.id],
-      [8080, tcp.pool.id],
-      [9090, null],
-    ]);
-    expect([web.listenerId, tcp.listenerId]).toEqual([tree.listeners[0].id, tree.listeners[1].id]);
-    expect(web.members).toHaveLength(1);
-    expect(web.monitor?.type).toBe('HTTP');
-    expect(new Set([...tree.listeners.map((l) => l.id), ...tree.pools.map((p) => p.pool.id)]).size).toBe(5);
-  });
-
-  it.each([
-    ['an unnamed pool', [], [{ protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' }], 'Pools must be named'],
-    [
-      'two pools of one name',
-      [],
-      [
-        { name: 'a', protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' },
-        { name: 'a', protocol: 'TCP', lb_algorithm: 'ROUND_ROBIN' },
-      ],
-      'Pool names must be unique',
-    ],
-    [
-      'a reference to no pool',
-      [{ protocol: 'HTTP', protocol_port: 80, default_pool: { name: 'ghost' } }],
-      [],
-      "Pool 'ghost' was referenced but no full definition was found.",
-    ],
-  ] as const)('refuses %s', (_desc, listeners, pools, message) => {
-    expect(() =>
-      loadBalancerTree(
-        listeners as never,
-        pools as never,
-        ids(),
-        () => ({}),
-        () => ({}),
-      ),
-    ).toThrow(ValidationError);
-    expect(() =>
-      loadBalancerTree(
-        listeners as never,
-        pools as never,
-        ids(),
-        () => ({}),
-        () => ({}),
-      ),
-    ).toThrow(message);
   });
 });
 

@@ -5,13 +5,11 @@ import {
   type LbMemberConfig,
   type LbPoolChanges,
   type LbPoolConfig,
-  type LbPoolTree,
   type LbSessionPersistence,
   type ListenerChanges,
   type ListenerConfig,
-  ValidationError,
 } from '@lbaas/domain';
-import type { DefaultPoolBody, ListenerTreeBody, MemberBody, MonitorTreeBody, OctaviaBodyOf, PoolTreeBody } from '../http/octavia-schemas';
+import type { ListenerTreeBody, MemberBody, MonitorTreeBody, OctaviaBodyOf, PoolTreeBody } from '../http/octavia-schemas';
 
 /*
  * Octavia's bodies as the `loadbalancer` aggregate's configurations, with Octavia's defaults for
@@ -68,7 +66,7 @@ export function present<T extends Record<string, unknown>>(fields: T): { [K in k
 /** The TLS settings are null when not given: the decider gives a TERMINATED_HTTPS listener Octavia's defaults. */
 export function listenerConfig(
   id: string,
-  body: Omit<ListenerTreeBody, 'default_pool'>,
+  body: Omit<ListenerTreeBody, 'default_pool' | 'l7policies'>,
   defaultPoolId: string | null,
   references: Partial<ListenerReferences>,
 ): ListenerConfig {
@@ -248,58 +246,4 @@ export function monitorChanges(body: OctaviaBodyOf<'updateHealthMonitor'>): LbHe
     adminStateUp: body.admin_state_up,
     tags: body.tags,
   });
-}
-
-const treeInvalid = (detail: string): ValidationError => new ValidationError(`Validation failure: ${detail}`);
-
-/** A whole pool of the single-call create, from `pools` or a listener's `default_pool`. */
-function wholePool(body: PoolTreeBody | DefaultPoolBody): PoolTreeBody {
-  if (body.protocol === undefined || body.lb_algorithm === undefined)
-    throw treeInvalid(`Pool '${body.name ?? ''}' was referenced but no full definition was found.`);
-  return { ...body, protocol: body.protocol, lb_algorithm: body.lb_algorithm };
-}
-
-/**
- * Octavia's single-call create as the aggregate takes it: every pool (those of `pools` and the
- * whole default pools of the listeners) with its members and monitor, and every listener with
- * its default pool resolved by name. Pools must be named and their names unique.
- */
-export function loadBalancerTree(
-  listeners: readonly ListenerTreeBody[],
-  pools: readonly PoolTreeBody[],
-  newId: () => string,
-  referencesOf: (listener: ListenerTreeBody) => Partial<ListenerReferences>,
-  poolReferencesOf: (pool: PoolTreeBody) => Partial<PoolReferences>,
-): { listeners: ListenerConfig[]; pools: LbPoolTree[] } {
-  const all: PoolTreeBody[] = [...pools];
-  for (const listener of listeners) {
-    const pool = listener.default_pool;
-    if (pool === undefined || pool === null) continue;
-    if (pool.protocol !== undefined || pool.lb_algorithm !== undefined) all.push(wholePool(pool));
-  }
-  const names = all.map((p) => p.name ?? '');
-  if (all.length > 0 && names.some((n) => n === '')) throw treeInvalid('Pools must be named when creating a fully populated loadbalancer.');
-  if (new Set(names).size !== names.length) throw treeInvalid('Pool names must be unique when creating a fully populated loadbalancer.');
-  const poolIds = new Map(names.map((name) => [name, newId()]));
-  const listenerOfPool = new Map<string, string>();
-  const listenerConfigs = listeners.map((listener) => {
-    const id = newId();
-    const poolName = listener.default_pool?.name;
-    const poolId = poolName === undefined ? null : poolIds.get(poolName);
-    if (poolId === undefined) throw treeInvalid(`Pool '${String(poolName)}' was referenced but no full definition was found.`);
-    if (poolId !== null && !listenerOfPool.has(poolId)) listenerOfPool.set(poolId, id);
-    const { default_pool: _pool, ...settings } = listener;
-    return listenerConfig(id, settings, poolId, referencesOf(listener));
-  });
-  const poolTrees = all.map((body): LbPoolTree => {
-    const id = poolIds.get(body.name ?? '') as string;
-    const { members, healthmonitor, ...settings } = body;
-    return {
-      pool: poolConfig(id, settings, poolReferencesOf(body)),
-      listenerId: listenerOfPool.get(id) ?? null,
-      members: (members ?? []).map((m) => memberConfig(newId(), m)),
-      monitor: healthmonitor ? monitorConfig(newId(), healthmonitor) : null,
-    };
-  });
-  return { listeners: listenerConfigs, pools: poolTrees };
 }

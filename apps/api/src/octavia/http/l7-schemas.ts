@@ -36,6 +36,7 @@ const ruleFields = {
 };
 const ruleCreateFields = { ...ruleFields, type: literals(L7RULE_TYPES), compare_type: literals(L7RULE_COMPARE_TYPES), value: RuleText };
 const RuleInPolicy = Type.Object(ruleCreateFields, strict);
+const Rules = Type.Optional(Type.Array(RuleInPolicy, { maxItems: 50 }));
 
 const policyFields = {
   name: Text,
@@ -50,15 +51,21 @@ const policyFields = {
   tags: Tags,
 };
 
+/** A policy created with its listener (`POST /listeners`' `l7policies`): a policy's create but for the listener. */
+export const PolicyOfNewListener = Type.Object({ ...policyFields, action: literals(L7POLICY_ACTIONS), rules: Rules }, strict);
+
+/**
+ * A policy's fields in the single-call create, where a pool has no id yet: the create's `redirect_pool`
+ * (a whole pool or the name of one) stands for `redirect_pool_id`, as Octavia's L7PolicySingleCreate has it.
+ */
+export const policyInTreeFields = (() => {
+  const { redirect_pool_id: _byId, ...fields } = policyFields;
+  return { ...fields, action: literals(L7POLICY_ACTIONS), rules: Rules };
+})();
+
 export const l7BodySchemas = {
   createL7Policy: Type.Object(
-    {
-      ...policyFields,
-      action: literals(L7POLICY_ACTIONS),
-      listener_id: Id,
-      project_id: ProjectId,
-      rules: Type.Optional(Type.Array(RuleInPolicy, { maxItems: 50 })),
-    },
+    { ...policyFields, action: literals(L7POLICY_ACTIONS), listener_id: Id, project_id: ProjectId, rules: Rules },
     strict,
   ),
   updateL7Policy: Type.Object(policyFields, strict),
@@ -67,3 +74,4 @@ export const l7BodySchemas = {
 };
 
 export type L7RuleBody = Static<typeof RuleInPolicy>;
+export type PolicyOfNewListenerBody = Static<typeof PolicyOfNewListener>;

@@ -9,7 +9,7 @@ import {
 } from '@lbaas/domain';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { operatorBodySchemas } from './operator-schemas';
-import { l7BodySchemas } from './l7-schemas';
+import { l7BodySchemas, PolicyOfNewListener, policyInTreeFields } from './l7-schemas';
 
 /**
  * Octavia v2 request bodies (API 2.26) as TypeBox schemas: Ajv validates with them at the edge
@@ -175,10 +175,15 @@ const DefaultPool = Type.Object(
   },
   { ...strict, description: 'With protocol and lb_algorithm a whole pool; with its name only, a reference to a pool of `pools`.' },
 );
+const PolicyInTree = Type.Object(
+  { ...policyInTreeFields, redirect_pool: Type.Optional(Type.Union([DefaultPool, Type.Null()])) },
+  { ...strict, description: 'A REDIRECT_TO_POOL names its pool by `redirect_pool`: a whole pool, or `{"name"}` of one in `pools`.' },
+);
 const ListenerInTree = Type.Object(
   {
     ...listenerCreateFields,
     default_pool: Type.Optional(Type.Union([DefaultPool, Type.Null()])),
+    l7policies: Type.Optional(Type.Array(PolicyInTree, { maxItems: 50 })),
   },
   strict,
 );
@@ -213,7 +218,10 @@ export const octaviaBodySchemas = {
     },
   ),
   updateLoadBalancer: Type.Object(loadBalancerFields, strict),
-  createListener: Type.Object({ ...listenerCreateFields, loadbalancer_id: Id }, strict),
+  createListener: Type.Object(
+    { ...listenerCreateFields, loadbalancer_id: Id, l7policies: Type.Optional(Type.Array(PolicyOfNewListener, { maxItems: 50 })) },
+    strict,
+  ),
   updateListener: Type.Object(listenerFields, strict),
   createPool: Type.Object(
     { ...poolCreateFields, listener_id: Type.Optional(Id), loadbalancer_id: Type.Optional(Id) },
@@ -234,5 +242,6 @@ export type OctaviaBodyOf<N extends OctaviaBodyName> = Static<(typeof octaviaBod
 export type ListenerTreeBody = Static<typeof ListenerInTree>;
 export type PoolTreeBody = Static<typeof PoolInTree>;
 export type DefaultPoolBody = Static<typeof DefaultPool>;
+export type PolicyTreeBody = Static<typeof PolicyInTree>;
 export type MemberBody = Static<typeof Member>;
 export type MonitorTreeBody = Static<typeof MonitorInTree>;

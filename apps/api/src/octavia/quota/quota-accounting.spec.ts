@@ -8,7 +8,9 @@ import {
 } from '@lbaas/domain';
 import { CommandRuns } from '../../commands/command-runs';
 import { InMemoryEventStore } from '../../commands/in-memory-event-store';
+import { l7PolicyConfig, l7RuleConfig } from '../commands/l7-configs';
 import { loadBalancerStream } from '../commands/loadbalancer-stream.decider';
+import { listenerConfig } from '../commands/octavia-configs';
 import { claimsOf, newClaims, QuotaAccounting } from './quota-accounting';
 import { effectiveLimits, limitsOf, quotaBody } from './quota-service';
 
@@ -160,6 +162,46 @@ describe('L7 policies and rules in the quota', () => {
       ({ type: 'CreateL7Rule', data: { loadBalancerId: 'lb-1', l7policyId: 'p-1', rule: { id }, at: AT } }) as never;
     expect(newClaims(rule('r-4'), state)).toEqual([{ resource: 'l7rule', objectId: 'r-4' }]);
     expect(newClaims(rule('r-1'), state)).toEqual([]);
+  });
+});
+
+describe('L7 policies created with their load balancer or listener', () => {
+  const http = (id: string, port: number) => listenerConfig(id, { protocol: 'HTTP', protocol_port: port }, null, {});
+  const tree = (id: string, rules: string[]) => ({
+    l7policy: l7PolicyConfig(id, { action: 'REJECT' }),
+    rules: rules.map((r) => l7RuleConfig(r, { type: 'PATH', compare_type: 'STARTS_WITH', value: '/x' })),
+  });
+  const withPolicies = (id: string, rules: string[]): LoadBalancerCommand => ({
+    type: 'CreateLoadBalancer',
+    data: {
+      loadBalancer: lbConfig(id),
+      listeners: [http(`l-${id}`, 80)],
+      pools: [],
+      l7policies: [{ listenerId: `l-${id}`, ...tree(`p-${id}`, rules) }],
+      at: AT,
+    },
+  });
+
+  it('counts the policies and rules of a single-call create, and refuses it whole past the rule limit', async () => {
+    const h = harness({ l7rule: 2 });
+    await h.exec('lb-1', withPolicies('lb-1', ['r1', 'r2']));
+    expect(await h.usage()).toMatchObject({ listener: ['l-lb-1'], l7policy: ['p-lb-1'], l7rule: ['r1', 'r2'] });
+    await expect(h.exec('lb-2', withPolicies('lb-2', ['r3']))).rejects.toThrow(QuotaExceeded);
+    expect(await h.usage()).toMatchObject({ loadbalancer: ['lb-1'], listener: ['l-lb-1'], l7policy: ['p-lb-1'], l7rule: ['r1', 'r2'] });
+  });
+
+  it("counts a listener's policies with it, and releases them with it", async () => {
+    const h = harness({ l7policy: 1 });
+    await h.exec('lb-1', create('lb-1'));
+    const listener = (id: string, port: number, policies: ReturnType<typeof tree>[]): LoadBalancerCommand => ({
+      type: 'CreateListener',
+      data: { loadBalancerId: 'lb-1', listener: http(id, port), l7policies: policies, at: AT },
+    });
+    await h.exec('lb-1', listener('l-1', 80, [tree('p-1', ['r1'])]));
+    await expect(h.exec('lb-1', listener('l-2', 81, [tree('p-2', [])]))).rejects.toThrow(QuotaExceeded);
+    expect(await h.usage()).toMatchObject({ listener: ['l-1'], l7policy: ['p-1'], l7rule: ['r1'] });
+    await h.exec('lb-1', { type: 'DeleteListener', data: { loadBalancerId: 'lb-1', listenerId: 'l-1', at: AT } });
+    expect(await h.usage()).toMatchObject({ listener: [], l7policy: [], l7rule: [] });
   });
 });
 

@@ -1,4 +1,5 @@
 import {
+  type L7PolicyTree,
   type LoadBalancerCommand,
   type LoadBalancerState,
   type QuotaClaim,
@@ -13,6 +14,9 @@ import type { LoadBalancerStream } from '../commands/loadbalancer-stream';
 const QUOTA_ATTEMPTS = 40;
 
 const claim = (resource: QuotaResource, objectId: string): QuotaClaim => ({ resource, objectId });
+
+const policyClaims = (policies: readonly L7PolicyTree[]): QuotaClaim[] =>
+  policies.flatMap((p) => [claim('l7policy', p.l7policy.id), ...p.rules.map((r) => claim('l7rule', r.id))]);
 
 /** Every object of a load balancer that the quota counts. */
 export function claimsOf(state: LoadBalancerState): QuotaClaim[] {
@@ -36,7 +40,7 @@ export function newClaims(command: LoadBalancerCommand, state: LoadBalancerState
   const wanted = ((): QuotaClaim[] => {
     switch (command.type) {
       case 'CreateLoadBalancer': {
-        const { loadBalancer, listeners, pools } = command.data;
+        const { loadBalancer, listeners, pools, l7policies } = command.data;
         return [
           claim('loadbalancer', loadBalancer.id),
           ...listeners.map((l) => claim('listener', l.id)),
@@ -45,10 +49,11 @@ export function newClaims(command: LoadBalancerCommand, state: LoadBalancerState
             ...t.members.map((m) => claim('member', m.id)),
             ...(t.monitor ? [claim('healthmonitor', t.monitor.id)] : []),
           ]),
+          ...policyClaims(l7policies ?? []),
         ];
       }
       case 'CreateListener':
-        return [claim('listener', command.data.listener.id)];
+        return [claim('listener', command.data.listener.id), ...policyClaims(command.data.l7policies ?? [])];
       case 'CreateLbPool':
         return [claim('pool', command.data.pool.id)];
       case 'CreateLbMember':
@@ -56,7 +61,7 @@ export function newClaims(command: LoadBalancerCommand, state: LoadBalancerState
       case 'CreateLbHealthMonitor':
         return [claim('healthmonitor', command.data.monitor.id)];
       case 'CreateL7Policy':
-        return [claim('l7policy', command.data.l7policy.id), ...command.data.rules.map((r) => claim('l7rule', r.id))];
+        return policyClaims([command.data]);
       case 'CreateL7Rule':
         return [claim('l7rule', command.data.rule.id)];
       case 'ReplaceLbMembers': {
