@@ -26,6 +26,7 @@ import { OCTAVIA_SHARED, type OctaviaShared } from '../octavia-shared';
 import { NO_TLS, type TlsReference } from './octavia-configs';
 import { checkPolicyRegexes, REGEX_CHECK, type RegexCheck } from './l7-commands';
 import { loadBalancerTree } from './load-balancer-tree';
+import { loadBalancerTreeClaims } from '../quota/quota-accounting';
 import { OctaviaRuns } from './octavia-runs';
 import { resolveTlsReference } from './tls-reference';
 
@@ -70,6 +71,7 @@ export class LoadBalancerCommands {
     await checkPolicyRegexes(this.regexCheck, tree.l7policies);
     const portId = plan.kind === 'existing-port' ? plan.portId : this.runs.derivedId(`${id}/vip-port`);
     const out = await run.saga(async (saga) => {
+      await this.runs.reserveFirst(run, saga, projectId, loadBalancerTreeClaims(id, tree));
       const placement = await this.recordCatalogUse(run, saga, id, body.flavor_id ?? null, body.availability_zone ?? null);
       let address = plan.kind === 'existing-port' ? plan.address : '';
       if (plan.kind === 'new-port') {

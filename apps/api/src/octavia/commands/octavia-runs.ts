@@ -1,7 +1,13 @@
-import { type Collection, type LoadBalancerCommand, type LoadBalancerState, type ResourceByCollection } from '@lbaas/domain';
+import {
+  type Collection,
+  type LoadBalancerCommand,
+  type LoadBalancerState,
+  type QuotaClaim,
+  type ResourceByCollection,
+} from '@lbaas/domain';
 import { allows, type PolicyRule } from '@lbaas/identity';
 import { Forbidden } from '@lbaas/domain';
-import type { CommandRun } from '../../commands/command-run';
+import type { CommandRun, Saga } from '../../commands/command-run';
 import type { Deleted, Written } from '../../commands/request-context';
 import type { OctaviaCaller } from '../http/octavia-input';
 import { notFound } from '../http/octavia-input';
@@ -45,6 +51,12 @@ export class OctaviaRuns {
 
   execute(run: CommandRun, loadBalancerId: string, command: (state: LoadBalancerState) => LoadBalancerCommand | null) {
     return this.quotas.execute(run, loadBalancerId, command);
+  }
+
+  /** A saga's first step: the project's quota for what it will create, released if a later step fails. */
+  async reserveFirst(run: CommandRun, saga: Saga, projectId: string, claims: readonly QuotaClaim[]): Promise<void> {
+    const reserved = await this.quotas.reserve(run, projectId, claims);
+    if (reserved !== null) saga.compensate(reserved, () => this.quotas.release(run, projectId, claims));
   }
 
   /** The write's answer: the object as the decider's new state shows it (read your writes), noted for the next reads. */

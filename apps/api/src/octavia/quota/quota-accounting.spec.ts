@@ -2,6 +2,7 @@ import {
   type LbMemberConfig,
   type LoadBalancerCommand,
   type LoadBalancerConfig,
+  type QuotaClaim,
   type QuotaLimits,
   QuotaExceeded,
   quotaDecider,
@@ -11,7 +12,7 @@ import { InMemoryEventStore } from '../../commands/in-memory-event-store';
 import { l7PolicyConfig, l7RuleConfig } from '../commands/l7-configs';
 import { loadBalancerStream } from '../commands/loadbalancer-stream.decider';
 import { listenerConfig } from '../commands/octavia-configs';
-import { claimsOf, newClaims, QuotaAccounting } from './quota-accounting';
+import { claimsOf, loadBalancerTreeClaims, newClaims, QuotaAccounting } from './quota-accounting';
 import { effectiveLimits, limitsOf, quotaBody } from './quota-service';
 
 const P = 'project-a';
@@ -73,7 +74,8 @@ function harness(defaults: Partial<QuotaLimits> = {}) {
     const { state } = await run().load(quotaDecider, P);
     return state.kind === 'live' ? Object.fromEntries(Object.entries(state.held).map(([r, ids]) => [r, [...ids].sort()])) : null;
   };
-  return { exec, usage };
+  const reserve = (claims: readonly QuotaClaim[]) => accounting.reserve(run(), P, claims);
+  return { exec, usage, reserve };
 }
 const create = (id: string, members: LbMemberConfig[] = []): LoadBalancerCommand => ({
   type: 'CreateLoadBalancer',
@@ -120,6 +122,17 @@ describe('QuotaAccounting', () => {
     await expect(h.exec('lb-1', replace([member('x4', '198.18.2.4')]))).rejects.toThrow(QuotaExceeded);
     await h.exec('lb-1', replace([member('x3b', '198.18.2.3')]));
     expect(await h.usage()).toMatchObject({ member: ['x3'] });
+  });
+
+  it('reserves a single-call create before it is decided, and the create then counts nothing twice', async () => {
+    const h = harness({ loadbalancer: 1, member: 1 });
+    const command = create('lb-1', [member('m1', '198.18.2.1')]);
+    const tree = command.type === 'CreateLoadBalancer' ? command.data : null;
+    if (tree === null) throw new Error('not a create');
+    await h.reserve(loadBalancerTreeClaims('lb-1', tree));
+    await expect(h.reserve(loadBalancerTreeClaims('lb-2', { ...tree, pools: [] }))).rejects.toThrow(QuotaExceeded);
+    await h.exec('lb-1', command);
+    expect(await h.usage()).toMatchObject({ loadbalancer: ['lb-1'], pool: ['pool-1'], member: ['m1'] });
   });
 
   it('releases a load balancer and every child with a cascade delete', async () => {

@@ -5,6 +5,7 @@ import {
   type QuotaClaim,
   type QuotaLimits,
   type QuotaResource,
+  type QuotaState,
   quotaDecider,
 } from '@lbaas/domain';
 import type { CommandRun, Outcome } from '../../commands/command-run';
@@ -35,23 +36,28 @@ export function claimsOf(state: LoadBalancerState): QuotaClaim[] {
   ];
 }
 
+type LoadBalancerTree = Pick<Extract<LoadBalancerCommand, { type: 'CreateLoadBalancer' }>['data'], 'listeners' | 'pools' | 'l7policies'>;
+
+/** Every object a single-call create makes, known before its VIP address is. */
+export function loadBalancerTreeClaims(loadBalancerId: string, tree: LoadBalancerTree): QuotaClaim[] {
+  return [
+    claim('loadbalancer', loadBalancerId),
+    ...tree.listeners.map((l) => claim('listener', l.id)),
+    ...tree.pools.flatMap((t) => [
+      claim('pool', t.pool.id),
+      ...t.members.map((m) => claim('member', m.id)),
+      ...(t.monitor ? [claim('healthmonitor', t.monitor.id)] : []),
+    ]),
+    ...policyClaims(tree.l7policies ?? []),
+  ];
+}
+
 /** What a command would create that the state does not hold yet: a batch replace creates the members whose endpoint is new. */
 export function newClaims(command: LoadBalancerCommand, state: LoadBalancerState): QuotaClaim[] {
   const wanted = ((): QuotaClaim[] => {
     switch (command.type) {
-      case 'CreateLoadBalancer': {
-        const { loadBalancer, listeners, pools, l7policies } = command.data;
-        return [
-          claim('loadbalancer', loadBalancer.id),
-          ...listeners.map((l) => claim('listener', l.id)),
-          ...pools.flatMap((t) => [
-            claim('pool', t.pool.id),
-            ...t.members.map((m) => claim('member', m.id)),
-            ...(t.monitor ? [claim('healthmonitor', t.monitor.id)] : []),
-          ]),
-          ...policyClaims(l7policies ?? []),
-        ];
-      }
+      case 'CreateLoadBalancer':
+        return loadBalancerTreeClaims(command.data.loadBalancer.id, command.data);
       case 'CreateListener':
         return [claim('listener', command.data.listener.id), ...policyClaims(command.data.l7policies ?? [])];
       case 'CreateLbPool':
@@ -104,17 +110,7 @@ export class QuotaAccounting {
     const planned = command(now.state);
     const project = projectOf(planned, now.state);
     const wanted = planned === null || project === null ? [] : newClaims(planned, now.state);
-    if (project !== null && wanted.length > 0) {
-      await run.execute(
-        quotaDecider,
-        project,
-        () => ({ type: 'ReserveQuota', data: { projectId: project, claims: wanted, defaults: this.defaults } }),
-        {
-          scoped: false,
-          attempts: QUOTA_ATTEMPTS,
-        },
-      );
-    }
+    if (project !== null) await this.reserve(run, project, wanted);
     let decidedOn: LoadBalancerState = now.state;
     let out: Outcome<LoadBalancerState>;
     try {
@@ -133,7 +129,21 @@ export class QuotaAccounting {
     return out;
   }
 
-  private async release(run: CommandRun, projectId: string, claims: readonly QuotaClaim[]): Promise<void> {
+  /**
+   * Reserves before a command is decided; a create that makes other objects first (the VIP's
+   * address and port) reserves before those, so a project at its limit is refused before it
+   * touches a shared subnet. Claims already held are a no-op, so the command's own reservation
+   * after it repeats nothing.
+   */
+  async reserve(run: CommandRun, projectId: string, claims: readonly QuotaClaim[]): Promise<Outcome<QuotaState> | null> {
+    if (claims.length === 0) return null;
+    return run.execute(quotaDecider, projectId, () => ({ type: 'ReserveQuota', data: { projectId, claims, defaults: this.defaults } }), {
+      scoped: false,
+      attempts: QUOTA_ATTEMPTS,
+    });
+  }
+
+  async release(run: CommandRun, projectId: string, claims: readonly QuotaClaim[]): Promise<void> {
     if (claims.length === 0) return;
     await run.execute(quotaDecider, projectId, () => ({ type: 'ReleaseQuota', data: { projectId, claims } }), {
       scoped: false,
