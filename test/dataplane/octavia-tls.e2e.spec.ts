@@ -26,7 +26,9 @@ const [DEFAULT_HOST, ALPHA_HOST, BETA_HOST] = ['www.lbaas.test', 'alpha.lbaas.te
 /**
  * An Octavia load balancer's TLS options as a client and the members see them, over real HAProxy
  * in namespaces: SNI certificates chosen by the client's server name, client certificates
- * required and their DN passed on, and re-encryption towards members verified by a CA.
+ * required or optional and their DN passed on, checked against a revocation list, and
+ * re-encryption towards members verified by a CA. The CA and the revocation list are
+ * certificate resources without a key (kinds ca and crl).
  */
 (ROOT ? describe : describe.skip)('TLS options of an Octavia load balancer (netns driver, two nodes)', () => {
   let stack: Stack;
@@ -35,9 +37,9 @@ const [DEFAULT_HOST, ALPHA_HOST, BETA_HOST] = ['www.lbaas.test', 'alpha.lbaas.te
   let work: string;
   let ca: TestCa;
   let otherCa: TestCa;
-  const leaves = {} as Record<'www' | 'alpha' | 'beta' | 'member' | 'client' | 'stranger', IssuedCertificate>;
+  const leaves = {} as Record<'www' | 'alpha' | 'beta' | 'member' | 'client' | 'stranger' | 'revoked', IssuedCertificate>;
   /** Certificate resources by what they hold. */
-  const refs = {} as Record<'www' | 'alpha' | 'beta' | 'ca' | 'otherCa', string>;
+  const refs = {} as Record<'www' | 'alpha' | 'beta' | 'ca' | 'otherCa' | 'crl', string>;
   const services: ServiceProcess[] = [];
   const backends: ChildProcess[] = [];
   let client: string;
@@ -99,8 +101,8 @@ const [DEFAULT_HOST, ALPHA_HOST, BETA_HOST] = ['www.lbaas.test', 'alpha.lbaas.te
    * What openssl s_client prints of a TLS session with the VIP's 8443 that sends a request only
    * after a second and waits a second more: the server's alert when it refuses the client, the answer when not.
    */
-  const session = async (args: string[]): Promise<string> => {
-    const connect = `openssl s_client -connect ${lb.vip_address as string}:8443 -servername ${DEFAULT_HOST} -CAfile ${ca.certPath} ${args.join(' ')}`;
+  const session = async (args: string[], port = 8443): Promise<string> => {
+    const connect = `openssl s_client -connect ${lb.vip_address as string}:${port} -servername ${DEFAULT_HOST} -CAfile ${ca.certPath} ${args.join(' ')}`;
     const request = `printf 'GET / HTTP/1.0\\r\\nHost: ${DEFAULT_HOST}\\r\\n\\r\\n'`;
     const { stdout } = await inNamespace(client, 'sh', ['-c', `(sleep 1; ${request}; sleep 1) | ${connect} 2>&1; true`], 10_000);
     return stdout;
@@ -119,6 +121,15 @@ const [DEFAULT_HOST, ALPHA_HOST, BETA_HOST] = ['www.lbaas.test', 'alpha.lbaas.te
         201,
       )
     ).certificate.id;
+  /** A CA bundle or revocation list: no key, its kind shown back. */
+  const uploadKeyless = async (name: string, kind: 'ca' | 'crl', certificate: string): Promise<string> => {
+    const created = (
+      await ok(certificatesApi.post<{ certificate: Obj }>('/v2.0/lb/certificates', { certificate: { name, kind, certificate } }), 201)
+    ).certificate;
+    expect(created.kind).toBe(kind);
+    return created.id;
+  };
+  const withCertificate = (leaf: IssuedCertificate) => ['--cert', leaf.certPath, '--key', leaf.keyPath];
 
   beforeAll(async () => {
     await sweepDeadRuns();
@@ -131,6 +142,7 @@ const [DEFAULT_HOST, ALPHA_HOST, BETA_HOST] = ['www.lbaas.test', 'alpha.lbaas.te
     leaves.member = await ca.issue(['member.lbaas.test']);
     leaves.client = await ca.issue([], { commonName: 'client.lbaas.test', client: true });
     leaves.stranger = await otherCa.issue([], { commonName: 'stranger.lbaas.test', client: true });
+    leaves.revoked = await ca.issue([], { commonName: 'revoked.lbaas.test', client: true });
 
     await ensureFabric(PREFIX);
     for (const [i, address] of MEMBERS.entries()) {
@@ -163,9 +175,10 @@ const [DEFAULT_HOST, ALPHA_HOST, BETA_HOST] = ['www.lbaas.test', 'alpha.lbaas.te
     refs.www = await upload('www', leaves.www.certificatePem, leaves.www.privateKeyPem);
     refs.alpha = await upload('alpha', leaves.alpha.certificatePem, leaves.alpha.privateKeyPem);
     refs.beta = await upload('beta', leaves.beta.certificatePem, leaves.beta.privateKeyPem);
-    // A CA reference names an ordinary certificate resource: the node writes its chain alone as the CA file.
-    refs.ca = await upload('ca', ca.certificatePem, readFileSync(ca.keyPath, 'utf8'));
+    // A CA bundle without its key; the other CA as an ordinary certificate with its key, as a CA reference took before kinds.
+    refs.ca = await uploadKeyless('ca', 'ca', ca.certificatePem);
     refs.otherCa = await upload('other-ca', otherCa.certificatePem, readFileSync(otherCa.keyPath, 'utf8'));
+    refs.crl = await uploadKeyless('crl', 'crl', await ca.revocationList([leaves.revoked]));
 
     const neutron = new NeutronApi(stack.apiUrl, lbdemo.token);
     const network = (await ok(neutron.post<{ network: Obj }>('/v2.0/networks', { network: { name: 'octls' } }), 201)).network;
@@ -221,7 +234,6 @@ const [DEFAULT_HOST, ALPHA_HOST, BETA_HOST] = ['www.lbaas.test', 'alpha.lbaas.te
       insert_headers: { 'X-SSL-Client-DN': 'true', 'X-SSL-Client-Verify': 'true', 'X-SSL-Client-CN': 'true' },
     });
     await pool(listener.id, 80);
-    const withCertificate = (leaf: IssuedCertificate) => ['--cert', leaf.certPath, '--key', leaf.keyPath];
     await waitFor(
       'an answer to the client with a certificate',
       async () => (await https(DEFAULT_HOST, 8443, '/headers', withCertificate(leaves.client))).code === 0,
@@ -245,6 +257,79 @@ const [DEFAULT_HOST, ALPHA_HOST, BETA_HOST] = ['www.lbaas.test', 'alpha.lbaas.te
       expect(refused).not.toMatch(/HTTP\/1\.[01] /);
     }
   }, 240_000);
+
+  it('refuses a client whose certificate the revocation list names, and answers one it does not', async () => {
+    const listener = await create('/v2/lbaas/listeners', 'listener', {
+      loadbalancer_id: lb.id,
+      protocol: 'TERMINATED_HTTPS',
+      protocol_port: 8444,
+      default_tls_container_ref: refs.www,
+      client_ca_tls_container_ref: refs.ca,
+      client_crl_container_ref: refs.crl,
+      client_authentication: 'MANDATORY',
+    });
+    await pool(listener.id, 80);
+    await waitFor(
+      'an answer to the client whose certificate is not revoked',
+      async () => /HTTP\/1\.[01] 200/.test(await session(withCertificate(leaves.client), 8444)),
+      30_000,
+      250,
+    );
+    const refused = await session(withCertificate(leaves.revoked), 8444);
+    expect(refused).toMatch(/alert certificate revoked/);
+    expect(refused).not.toMatch(/HTTP\/1\.[01] /);
+    expect(await session([], 8444)).toMatch(/alert certificate required/);
+  }, 240_000);
+
+  it('answers a client without a certificate under OPTIONAL client authentication, and passes the DN of one with', async () => {
+    const listener = await create('/v2/lbaas/listeners', 'listener', {
+      loadbalancer_id: lb.id,
+      protocol: 'TERMINATED_HTTPS',
+      protocol_port: 8445,
+      default_tls_container_ref: refs.www,
+      client_ca_tls_container_ref: refs.ca,
+      client_authentication: 'OPTIONAL',
+      insert_headers: { 'X-SSL-Client-Has-Cert': 'true', 'X-SSL-Client-DN': 'true' },
+    });
+    await pool(listener.id, 80);
+    await waitFor(
+      'an answer to a client without a certificate',
+      async () => (await https(DEFAULT_HOST, 8445, '/headers')).code === 0,
+      30_000,
+      250,
+    );
+    const without = echoed((await https(DEFAULT_HOST, 8445, '/headers')).stdout);
+    expect(without['x-ssl-client-has-cert']).toBe('0');
+    const { code, stdout } = await https(DEFAULT_HOST, 8445, '/headers', withCertificate(leaves.client));
+    expect(code).toBe(0);
+    const withOne = echoed(stdout);
+    expect(withOne['x-ssl-client-has-cert']).toBe('1');
+    expect(withOne['x-ssl-client-dn']).toBe('/CN=client.lbaas.test');
+  }, 240_000);
+
+  it("refuses, in Octavia's words, a revocation list as a listener's certificate and a CA bundle as a revocation list", async () => {
+    const refused = async (body: Record<string, unknown>) => {
+      const reply = await v2.post<{ faultcode: string; faultstring: string }>('/v2/lbaas/listeners', {
+        listener: { loadbalancer_id: lb.id, protocol: 'TERMINATED_HTTPS', protocol_port: 9443, ...body },
+      });
+      expect(reply.status).toBe(400);
+      return reply.body;
+    };
+    expect(await refused({ default_tls_container_ref: refs.crl })).toMatchObject({
+      faultcode: 'Client',
+      faultstring: `Could not retrieve certificate: ${refs.crl}`,
+    });
+    expect(await refused({ default_tls_container_ref: refs.www, sni_container_refs: [refs.ca] })).toMatchObject({
+      faultstring: `Could not retrieve certificate: ${refs.ca}`,
+    });
+    expect(
+      (await refused({ default_tls_container_ref: refs.www, client_ca_tls_container_ref: refs.ca, client_crl_container_ref: refs.ca }))
+        .faultstring,
+    ).toMatch(/^Validation failure: The certificate revocation list .* is invalid: it holds certificates \(kind ca\)/);
+    // The v1 api shows what the revocation list is.
+    const shown = (await ok(certificatesApi.get<{ certificate: Obj }>(`/v2.0/lb/certificates/${refs.crl}`))).certificate;
+    expect(shown).toMatchObject({ kind: 'crl', hostnames: [], subject: 'LBaaS Test Root CA' });
+  }, 60_000);
 
   it('re-encrypts towards members that serve TLS, verified by the CA that signed their certificate', async () => {
     const listener = await create('/v2/lbaas/listeners', 'listener', { loadbalancer_id: lb.id, protocol: 'HTTP', protocol_port: 8080 });

@@ -77,6 +77,7 @@ const pool: PoolState = {
 const certificate = (fingerprint: string): CertificateState => ({
   kind: 'live',
   id: CERT,
+  certificateKind: 'server',
   tenantId: 't',
   name: 'www',
   description: '',

@@ -9,6 +9,7 @@ const CERTIFICATES: Record<string, string> = {
   [id(81)]: fp('81'),
   [id(82)]: fp('82'),
   [id(83)]: fp('83'),
+  [id(84)]: fp('84'),
   [id(85)]: fp('85'),
 };
 const folded = (x: string): CertificateState | undefined =>
@@ -170,10 +171,16 @@ describe('listener TLS options in the Octavia v2 mapping', () => {
     expect(loadBalancerServedConfig(terminated(), without(missing))).toBeNull();
   });
 
-  it("refuses, in Octavia's words, a revocation list and TLS versions with a hole", () => {
-    expect(() => served(terminated({ clientCrlCertificateId: id(84) }))).toThrow(
-      /Provider 'lbaas' does not support a requested option: client_crl_container_ref/,
+  it('verifies clients against the revocation list too, and renders nothing while it is not folded', () => {
+    const crl = terminated({ clientCrlCertificateId: id(84) });
+    expect(frontend21(crl).tlsOptions).toMatchObject({ clientCrl: { certificateId: id(84), fingerprint: fp('84') } });
+    expect(renderHaproxyConfig({ ...baseHaproxyInput(), ...served(crl) })).toMatch(
+      / ca-file \S+83-8383838383838383\.ca\.pem verify required crl-file \S+84-8484848484848484\.crl\.pem /,
     );
+    expect(loadBalancerServedConfig(crl, without(id(84)))).toBeNull();
+  });
+
+  it("refuses, in Octavia's words, TLS versions with a hole", () => {
     expect(() => served(terminated({ tlsVersions: ['TLSv1', 'TLSv1.2'] }))).toThrow(InvalidRenderInput);
   });
 
@@ -205,9 +212,11 @@ describe('pool re-encryption in the Octavia v2 mapping', () => {
     });
   });
 
-  it('does not verify the members without a CA, renders nothing while a certificate is not folded, and refuses a CRL', () => {
+  it('does not verify the members without a CA, renders nothing while a certificate is not folded, and checks them against a CRL', () => {
     expect(served(reencrypting({})).backends.find((b) => b.id === id(31))?.tls).toMatchObject({ clientCertificate: null, ca: null });
     expect(loadBalancerServedConfig(reencrypting({ caCertificateId: id(86) }), folded)).toBeNull();
-    expect(() => served(reencrypting({ caCertificateId: id(83), crlCertificateId: id(84) }))).toThrow(/crl_container_ref/);
+    const withCrl = reencrypting({ caCertificateId: id(83), crlCertificateId: id(84) });
+    expect(served(withCrl).backends.find((b) => b.id === id(31))?.tls?.crl).toEqual({ certificateId: id(84), fingerprint: fp('84') });
+    expect(loadBalancerServedConfig(withCrl, without(id(84)))).toBeNull();
   });
 });

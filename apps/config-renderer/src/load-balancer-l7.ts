@@ -41,7 +41,7 @@ type ListenerTls = Pick<RenderedFrontend, 'tls' | 'tlsOptions' | 'clientCertific
 /**
  * A TERMINATED_HTTPS listener's certificates and options: the default certificate first (the
  * first SNI one when there is none, as HAProxy serves the bind's first to a client that names no
- * other), then the SNI ones. A revocation list cannot be held by the certificate resource yet.
+ * other), then the SNI ones; the client CA and its revocation list (a `crl` certificate).
  */
 export function listenerTls(l: ListenerState, certificate: CertificateLookup): ListenerTls | undefined {
   const none: ListenerTls = { tls: null, tlsOptions: null, clientCertificateHeaders: [] };
@@ -53,20 +53,16 @@ export function listenerTls(l: ListenerState, certificate: CertificateLookup): L
   const files = unique.map((id) => fileOf(id, certificate));
   if (files.some((f) => f === undefined)) return undefined;
   const [tls, ...sni] = files as RenderedTls[];
-  if (l.clientCrlCertificateId !== null)
-    throw unsupported(
-      `listeners[${l.id}].clientCrlContainerRef`,
-      'client_crl_container_ref (the certificate resource holds no revocation list yet)',
-    );
   const clientCa = l.clientCaCertificateId === null ? null : fileOf(l.clientCaCertificateId, certificate);
-  if (clientCa === undefined) return undefined;
+  const clientCrl = l.clientCrlCertificateId === null ? null : fileOf(l.clientCrlCertificateId, certificate);
+  if (clientCa === undefined || clientCrl === undefined) return undefined;
   const on = (name: string) => l.insertHeaders[name]?.toLowerCase() === 'true';
   return {
     tls,
     tlsOptions: {
       sni,
       clientCa,
-      clientCrl: null,
+      clientCrl,
       clientAuthentication: l.clientAuthentication,
       ciphers: l.tlsCiphers,
       versions: versions(l.tlsVersions, `listeners[${l.id}].tlsVersions`),
@@ -81,13 +77,12 @@ export function poolTls(p: LbPoolState, certificate: CertificateLookup): Rendere
   if (!p.tlsEnabled) return null;
   const clientCertificate = p.tlsCertificateId === null ? null : fileOf(p.tlsCertificateId, certificate);
   const ca = p.caCertificateId === null ? null : fileOf(p.caCertificateId, certificate);
-  if (clientCertificate === undefined || ca === undefined) return undefined;
-  if (p.crlCertificateId !== null)
-    throw unsupported(`pools[${p.id}].crlContainerRef`, 'crl_container_ref (the certificate resource holds no revocation list yet)');
+  const crl = p.crlCertificateId === null ? null : fileOf(p.crlCertificateId, certificate);
+  if (clientCertificate === undefined || ca === undefined || crl === undefined) return undefined;
   return {
     clientCertificate,
     ca,
-    crl: null,
+    crl,
     ciphers: p.tlsCiphers,
     versions: versions(p.tlsVersions, `pools[${p.id}].tlsVersions`),
     alpn: p.alpnProtocols,

@@ -69,6 +69,7 @@ export * from './certificate/decider';
 export * from './certificate/events';
 export * from './certificate/evolve';
 export * from './certificate/state';
+export * from './certificate/uses';
 export * from './certificate/views';
 export * from './serviceinstance/commands';
 export * from './serviceinstance/decide';

@@ -18,6 +18,7 @@ import { vipDecider } from './vip/decider';
 const T = 'tenant-a';
 type Payloads = { [K in LbaasEventType]: Extract<LbaasEvent, { type: K }>['data'] };
 const material = (serial: string): CertificateMaterial => ({
+  kind: 'server',
   certificate: `-----BEGIN CERTIFICATE-----\n${serial}\n-----END CERTIFICATE-----\n`,
   privateKey: { algorithm: 'AES-256-GCM', keyId: '0123456789abcdef', iv: 'aXY=', tag: 'dGFn', ciphertext: serial },
   fingerprint: serial.repeat(64),

@@ -1,3 +1,4 @@
+import type { CertificateKind } from './certificate/events';
 import type {
   AmphoraResource,
   L7PolicyResource,
@@ -86,6 +87,8 @@ export interface VipResource {
 export interface CertificateResource {
   id: string;
   tenant_id: string;
+  /** server (chain and key), ca (CA certificates) or crl (revocation lists); the v1 api shows it for ca and crl only. */
+  kind: CertificateKind;
   name: string;
   description: string;
   /** PEM: the leaf first, then its chain. */

@@ -1,4 +1,5 @@
 import { DEFAULT_PLACEMENT } from './catalog/model';
+import type { CertificateCreated, CertificateCreatedV1, CertificateReplaced, CertificateReplacedV1 } from './certificate/events';
 import type { EventEnvelope } from './envelope';
 import type { LoadBalancerCreated, LoadBalancerCreatedV1 } from './loadbalancer/events';
 import type {
@@ -87,6 +88,15 @@ const STEPS: Readonly<Record<string, Step>> = {
   // A VIP's rendering has no source revision.
   'InstanceConfigRendered@1': (event) => {
     const data: InstanceConfigRendered['data'] = { ...(event.data as InstanceConfigRenderedV1['data']), sourceRevision: null };
+    return { ...event, version: 2, data };
+  },
+  // Before kinds, every certificate was a chain with its key.
+  'CertificateCreated@1': (event) => {
+    const data: CertificateCreated['data'] = { ...(event.data as CertificateCreatedV1['data']), kind: 'server' };
+    return { ...event, version: 2, data };
+  },
+  'CertificateReplaced@1': (event) => {
+    const data: CertificateReplaced['data'] = { ...(event.data as CertificateReplacedV1['data']), kind: 'server' };
     return { ...event, version: 2, data };
   },
   // Before flavors and zones, every load balancer was the pair, on any node.

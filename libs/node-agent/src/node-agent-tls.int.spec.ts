@@ -73,6 +73,7 @@ describe('node agent with a TLS VIP (real nats-server, recording driver)', () =>
   const who = systemActor('test', tenantId, null);
   const fingerprint = (n: number) => `${String(n).repeat(16)}${'e'.repeat(48)}`;
   const material = (n: number, sealedWith: KeyRing): CertificateMaterial => ({
+    kind: 'server',
     certificate: certificatePem(n),
     privateKey: sealSecret(KEY_PEM, sealedWith),
     fingerprint: fingerprint(n),

@@ -31,6 +31,7 @@ describe('placementTlsFiles', () => {
   const certificate = (fp: string, change: Partial<Extract<CertificateState, { kind: 'live' }>> = {}): CertificateState => ({
     kind: 'live',
     id: CERT,
+    certificateKind: 'server',
     tenantId: 't',
     name: 'www',
     description: '',
@@ -75,6 +76,25 @@ describe('placementTlsFiles', () => {
       kind: 'files',
       files: [{ path: ca, pem: '-----BEGIN CERTIFICATE-----\nLEAF aaaa\n-----END CERTIFICATE-----\n' }],
     });
+  });
+
+  it('writes a crl certificate as its lists alone, with no key to open', () => {
+    const fp = fingerprint('c');
+    const crlPath = `${runDir}/tls/${CERT}-cccccccccccccccc.crl.pem`;
+    const list = '-----BEGIN X509 CRL-----\nLIST\n-----END X509 CRL-----\n';
+    const crl = certificate(fp, { certificateKind: 'crl', certificate: list, privateKey: null, hostnames: [] });
+    const refs: TlsFileFact[] = [
+      { path: crlPath, kind: 'crl', certificateId: CERT, fingerprintPrefix: fp.slice(0, FINGERPRINT_PREFIX_LENGTH) },
+    ];
+    expect(placementTlsFiles(refs, context([crl], { vipId: null }))).toEqual({ kind: 'files', files: [{ path: crlPath, pem: list }] });
+  });
+
+  it('refuses to serve a keyless certificate as a certificate, naming it', () => {
+    const fp = fingerprint('d');
+    const ca = certificate(fp, { certificateKind: 'ca', privateKey: null, hostnames: [] });
+    expect(() => placementTlsFiles(cfg(fp), context([ca], { vipId: null }))).toThrow(
+      `certificate ${CERT} has no private key (it is a CA bundle or revocation list) and cannot be served as a certificate`,
+    );
   });
 
   it('gives the chain then the opened key at the path the configuration names', () => {
@@ -148,7 +168,7 @@ describe('placementTlsFiles', () => {
   it('throws when the sealed key was tampered with', () => {
     const fp = fingerprint('a');
     const sealed = certificate(fp);
-    if (sealed.kind !== 'live') throw new Error('live');
+    if (sealed.kind !== 'live' || sealed.privateKey === null) throw new Error('live');
     const tampered = { ...sealed, privateKey: { ...sealed.privateKey, ciphertext: Buffer.from('x'.repeat(40)).toString('base64') } };
     expect(() => placementTlsFiles(cfg(fp), context([tampered]))).toThrow(/^cannot open the private key of certificate .*altered/);
   });

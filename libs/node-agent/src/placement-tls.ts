@@ -42,7 +42,8 @@ const KEPT_VERSIONS = 4;
 
 interface Material {
   readonly certificate: string;
-  readonly privateKey: SealedSecret;
+  /** Null for a CA bundle or revocation list, which is written as it is. */
+  readonly privateKey: SealedSecret | null;
 }
 
 /**
@@ -115,6 +116,9 @@ export function placementTlsFiles(refs: readonly TlsFileFact[], c: PlacementTlsC
       files.push({ path: ref.path, pem: `${material.certificate.trimEnd()}\n` });
       continue;
     }
+    // The api refuses a keyless certificate where a server certificate is named; a rendering that names one anyway fails loudly.
+    if (material.privateKey === null)
+      throw new Error(`certificate ${id} has no private key (it is a CA bundle or revocation list) and cannot be served as a certificate`);
     let key: string;
     try {
       key = c.keys.open(material.privateKey);

@@ -129,6 +129,7 @@ describe('the read models on PostgreSQL', () => {
     const certificate: CertificateResource = {
       id,
       tenant_id: TENANT,
+      kind: 'server',
       name: 'site',
       description: 'a chain of ten',
       certificate: block.repeat(10),

@@ -28,6 +28,7 @@ const [VIP_NET, VIP_SUBNET, POOL, M1, M2, MONITOR, VIP, PORT, PUBLIC_NET, PUBLIC
 /** Stands for the AES-256-GCM ciphertext of a key: what must never reach a read-model table. */
 const SEALED = 'c2VhbGVkIGtleSBieXRlcyB0aGF0IG5vIHRhYmxlIG1heSBob2xk';
 const material = (n: number): CertificateMaterial => ({
+  kind: 'server',
   certificate: `-----BEGIN CERTIFICATE-----\nMIIB${n}\n-----END CERTIFICATE-----\n`,
   privateKey: { algorithm: 'AES-256-GCM', keyId: '0123456789abcdef', iv: 'aXY=', tag: 'dGFn', ciphertext: `${SEALED}${n}` },
   fingerprint: String(n).repeat(64).slice(0, 64),
@@ -194,6 +195,7 @@ describe('Projector with the domain registry', () => {
       {
         id: CERT,
         tenant_id: TENANT,
+        kind: 'server',
         name: 'site',
         description: '',
         certificate: material(2).certificate,

@@ -192,6 +192,7 @@ describe('QueryService', () => {
     const certificate = (id: string, tenant: string, fields: Partial<CertificateResource> = {}): CertificateResource => ({
       id,
       tenant_id: tenant,
+      kind: 'server',
       name: 'site',
       description: '',
       certificate: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',

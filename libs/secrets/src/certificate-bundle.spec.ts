@@ -4,7 +4,8 @@ import { createPrivateKey, generateKeyPairSync, type KeyExportOptions, type KeyO
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAX_PEM_BYTES, readCertificateBundle, sealCertificateBundle } from './certificate-bundle';
+import { readCertificateBundle, sealCertificateBundle } from './certificate-bundle';
+import { MAX_PEM_BYTES } from './pem';
 import { loadKeyRing, openSecret } from './key-ring';
 
 const NOW = new Date();
@@ -372,6 +373,7 @@ describe('readCertificateBundle', () => {
       const material = sealCertificateBundle(bundle, ring);
       const { privateKey: _plain, ...everythingElse } = bundle;
       expect(material).toEqual({
+        kind: 'server',
         ...everythingElse,
         privateKey: {
           algorithm: 'AES-256-GCM',
@@ -384,7 +386,7 @@ describe('readCertificateBundle', () => {
       expect(openSecret(material.privateKey, ring)).toBe(bundle.privateKey);
       expect(JSON.stringify(material)).not.toContain(bundle.privateKey.split('\n')[1]);
       const data = { certificateId: 'cert-1', tenantId: 'tenant-a', name: 'www', description: '', ...material };
-      expect(catalogueMismatches({ type: 'CertificateCreated', version: 1, data })).toEqual([]);
+      expect(catalogueMismatches({ type: 'CertificateCreated', version: 2, data })).toEqual([]);
     });
   });
 });

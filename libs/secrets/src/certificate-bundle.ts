@@ -1,6 +1,7 @@
-import { type CertificateMaterial, ValidationError } from '@lbaas/domain';
+import { type CertificateMaterial, type SealedSecret, ValidationError } from '@lbaas/domain';
 import { createHash, createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { type KeyRing, sealSecret } from './key-ring';
+import { badCertificate, checkPemSize, MAX_PEM_BYTES, pemBlocks, quoted } from './pem';
 
 /** A certificate chain and its private key as a tenant sent them, validated and normalized; the key is still in plain text. */
 export interface CertificateBundle {
@@ -19,7 +20,6 @@ export interface CertificateBundle {
 }
 
 export const MAX_CHAIN_CERTIFICATES = 10;
-export const MAX_PEM_BYTES = 64 * 1024;
 /** What HAProxy on Debian loads at OpenSSL's default security level. */
 const EC_CURVES: Readonly<Record<string, string>> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
 const MIN_RSA_BITS = 2048;
@@ -27,33 +27,7 @@ const MIN_RSA_BITS = 2048;
 const MAX_KEY_BLOCKS = 4;
 /** A DNS host name, or a wildcard for one level: hostnames may reach HAProxy's configuration, so nothing else passes. */
 const HOST_NAME = /^(?=.{1,253}$)(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n[\s\S]*?-----END \1-----/g;
-const PEM_BEGIN = /-----BEGIN /g;
-
-const badCertificate = (reason: string) => new ValidationError(`Invalid input for certificate. Reason: ${reason}.`, 'HTTPBadRequest');
 const badKey = (reason: string) => new ValidationError(`Invalid input for private_key. Reason: ${reason}.`, 'HTTPBadRequest');
-/** Messages quote at most 64 characters of what a client sent. */
-const quoted = (value: string) => `'${value.length > 64 ? `${value.slice(0, 64)}...` : value}'`;
-
-interface PemBlock {
-  readonly label: string;
-  readonly text: string;
-}
-
-function pemBlocks(
-  pem: string,
-  bad: (reason: string) => ValidationError,
-  maxBlocks: number,
-  tooMany: (blocks: number) => string,
-): PemBlock[] {
-  // Counted before the blocks are matched: each BEGIN costs a scan of the rest of the text.
-  const begins = (pem.match(PEM_BEGIN) ?? []).length;
-  if (begins > maxBlocks) throw bad(tooMany(begins));
-  const blocks = [...pem.matchAll(PEM_BLOCK)].map((m) => ({ label: m[1], text: m[0] }));
-  // A BEGIN without its END would otherwise be skipped silently, and a truncated chain accepted.
-  if (begins !== blocks.length) throw bad('a PEM block has no -----END line');
-  return blocks;
-}
 
 function commonName(certificate: X509Certificate): string | undefined {
   return certificate.subject
@@ -62,7 +36,8 @@ function commonName(certificate: X509Certificate): string | undefined {
     ?.slice(3);
 }
 
-const subjectName = (certificate: X509Certificate) => commonName(certificate) ?? certificate.subject.split('\n').join(', ');
+/** A certificate's common name, or its whole subject when it has none. */
+export const subjectName = (certificate: X509Certificate) => commonName(certificate) ?? certificate.subject.split('\n').join(', ');
 const named = (certificate: X509Certificate) => quoted(subjectName(certificate));
 
 function dnsNames(subjectAltName: string): string[] {
@@ -89,8 +64,7 @@ function hostnames(leaf: X509Certificate): string[] {
 }
 
 function readCertificates(certificatePem: string, now: Date): X509Certificate[] {
-  const bytes = Buffer.byteLength(certificatePem, 'utf8');
-  if (bytes > MAX_PEM_BYTES) throw badCertificate(`it is ${bytes} bytes, more than the ${MAX_PEM_BYTES} allowed`);
+  checkPemSize(certificatePem);
   const blocks = pemBlocks(
     certificatePem,
     badCertificate,
@@ -198,6 +172,9 @@ export function readCertificateBundle(certificatePem: string, privateKeyPem: str
 }
 
 /** The bundle as events carry it: the private key sealed with the ring's current key, everything else as it is. */
-export function sealCertificateBundle(bundle: CertificateBundle, ring: KeyRing): CertificateMaterial {
-  return { ...bundle, hostnames: [...bundle.hostnames], privateKey: sealSecret(bundle.privateKey, ring) };
+export function sealCertificateBundle(
+  bundle: CertificateBundle,
+  ring: KeyRing,
+): CertificateMaterial & { kind: 'server'; privateKey: SealedSecret } {
+  return { kind: 'server', ...bundle, hostnames: [...bundle.hostnames], privateKey: sealSecret(bundle.privateKey, ring) };
 }

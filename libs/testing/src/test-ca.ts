@@ -43,6 +43,11 @@ export interface TestCa {
   /** The root's private key: a test that hands the CA over as a certificate resource needs it. */
   readonly keyPath: string;
   issue(dnsNames: readonly string[], options?: IssueOptions): Promise<IssuedCertificate>;
+  /**
+   * The root's certificate revocation list (PEM) listing `revoked` (leaves the root issued),
+   * valid from an hour ago for 30 days, or past its nextUpdate since yesterday when `expired`.
+   */
+  revocationList(revoked: readonly IssuedCertificate[], options?: { readonly expired?: boolean }): Promise<string>;
 }
 
 /** Host names and common names reach an OpenSSL configuration file: nothing there may be read as syntax. */
@@ -215,5 +220,30 @@ export async function makeTestCa(dir: string): Promise<TestCa> {
     };
   };
 
-  return { certificatePem: root.pem, certPath: rootCert, keyPath: rootKey, issue };
+  const rootSigns = ['-batch', '-config', config, '-cert', rootCert, '-keyfile', rootKey];
+  const revoked = new Set<string>();
+  let lists = 0;
+  const revocationList = (leaves: readonly IssuedCertificate[], options: { readonly expired?: boolean } = {}) =>
+    serialized(async () => {
+      for (const leaf of leaves.filter((l) => !revoked.has(l.certPath))) {
+        await openssl('ca', ...rootSigns, '-revoke', leaf.certPath);
+        revoked.add(leaf.certPath);
+      }
+      const { start, end } = validity(options.expired === true);
+      const out = join(dir, `revoked-${++lists}.crl`);
+      await openssl(
+        'ca',
+        ...rootSigns,
+        '-gencrl',
+        '-crl_lastupdate',
+        asn1Time(new Date(start)),
+        '-crl_nextupdate',
+        asn1Time(new Date(end)),
+        '-out',
+        out,
+      );
+      return readFile(out, 'utf8');
+    });
+
+  return { certificatePem: root.pem, certPath: rootCert, keyPath: rootKey, issue, revocationList };
 }

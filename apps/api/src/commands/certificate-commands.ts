@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
+  type CertificateKind,
   type CertificateMaterial,
   certificateDecider,
   type CertificateResource,
@@ -11,12 +12,27 @@ import {
   ValidationError,
   vipDecider,
 } from '@lbaas/domain';
-import { type KeyRing, openSecret, readCertificateBundle, sealCertificateBundle, sealSecret, SecretUnreadable } from '@lbaas/secrets';
+import {
+  type KeyRing,
+  openSecret,
+  readCaBundle,
+  readCertificateBundle,
+  readRevocationLists,
+  sealCertificateBundle,
+  sealSecret,
+  SecretUnreadable,
+} from '@lbaas/secrets';
 import type { BodyOf } from '../http/schemas';
 import { detachCertificate } from './certificate-attachments';
 import { CommandRuns, replay, tenantFor, written } from './command-runs';
 import type { Deleted, RequestContext, Written } from './request-context';
 import { CERTIFICATE_KEY_RING } from './tokens';
+
+const keyRefused = (kind: CertificateKind) =>
+  new ValidationError(
+    `Invalid input for private_key. Reason: a ${kind} certificate has no private key; send its certificate alone.`,
+    'HTTPBadRequest',
+  );
 
 /** TLS certificates: the private key is sealed with the deployment's key ring before anything is appended. */
 @Injectable()
@@ -33,12 +49,22 @@ export class CertificateCommands {
   }
 
   /**
-   * Reads the bundle as the edge must (a parsable leaf and chain in order, a key that matches
-   * the leaf, valid now, no passphrase) and seals the key: only the sealed key leaves this call.
+   * Reads the material as the edge must, by kind: a server certificate's chain in order with a
+   * key that matches the leaf, valid now, no passphrase, the key sealed (only the sealed key
+   * leaves this call); a CA bundle's CA certificates; revocation lists that parse. The last two
+   * have no key, so they need no key ring.
    */
-  private material(certificatePem: string, privateKeyPem: string): CertificateMaterial {
+  private material(kind: CertificateKind, certificatePem: string, privateKeyPem: string | undefined): CertificateMaterial {
+    const now = new Date();
+    if (kind !== 'server') {
+      if (privateKeyPem !== undefined) throw keyRefused(kind);
+      return { ...(kind === 'ca' ? readCaBundle(certificatePem, now) : readRevocationLists(certificatePem, now)), privateKey: null };
+    }
+    // The words the body schema gave before private_key became optional for the keyless kinds.
+    if (privateKeyPem === undefined)
+      throw new ValidationError("Failed to parse request. Required attribute 'private_key' not specified", 'HTTPBadRequest');
     const ring = this.ring();
-    return sealCertificateBundle(readCertificateBundle(certificatePem, privateKeyPem, new Date()), ring);
+    return sealCertificateBundle(readCertificateBundle(certificatePem, privateKeyPem, now), ring);
   }
 
   async createCertificate(ctx: RequestContext, input: BodyOf<'createCertificate'>): Promise<Written<CertificateResource>> {
@@ -47,7 +73,7 @@ export class CertificateCommands {
     const tenantId = tenantFor(ctx, input.tenant_id);
     const earlier = await replay(run, certificateDecider, certificateId);
     if (earlier) return written(run, certificateView(earlier), 'Certificate', certificateId);
-    const material = this.material(input.certificate, input.private_key);
+    const material = this.material(input.kind ?? 'server', input.certificate, input.private_key);
     const out = await run.execute(certificateDecider, certificateId, (s) =>
       s.kind === 'live' && ctx.idempotencyKey
         ? null
@@ -60,21 +86,23 @@ export class CertificateCommands {
   }
 
   /**
-   * Name and description, and a replacement in place (rotation: every VIP using it is served
-   * the new pair): certificate and private_key come together. The material is checked before
-   * anything is appended.
+   * Name and description, and a replacement in place (rotation: every VIP or listener using it
+   * is served the new material): a server certificate's certificate and private_key come
+   * together, a CA bundle or revocation list is replaced by its certificate alone. The material
+   * is checked before anything is appended.
    */
   async updateCertificate(ctx: RequestContext, id: string, input: BodyOf<'updateCertificate'>): Promise<Written<CertificateResource>> {
     const run = this.runs.begin(ctx);
-    await run.visible(certificateDecider, id);
+    const { certificateKind: kind } = await run.visible(certificateDecider, id);
     const { certificate, private_key: privateKey } = input;
-    if ((certificate === undefined) !== (privateKey === undefined)) {
+    if (kind === 'server' && (certificate === undefined) !== (privateKey === undefined)) {
       throw new ValidationError(
         `Invalid input for certificate. Reason: a certificate is replaced together with its private key; send both certificate and private_key, or neither.`,
         'HTTPBadRequest',
       );
     }
-    const material = certificate !== undefined && privateKey !== undefined ? this.material(certificate, privateKey) : null;
+    if (kind !== 'server' && privateKey !== undefined) throw keyRefused(kind);
+    const material = certificate === undefined ? null : this.material(kind, certificate, privateKey);
     let out =
       material === null
         ? null
@@ -103,13 +131,17 @@ export class CertificateCommands {
     return { seq: run.seq };
   }
 
-  /** Opens the sealed key with the ring (current or previous key) and seals it with the current key; the certificate stays as it is. */
+  /**
+   * Opens the sealed key with the ring (current or previous key) and seals it with the current
+   * key; the certificate stays as it is. A CA bundle or revocation list has nothing sealed: no change.
+   */
   async resealCertificate(ctx: RequestContext, id: string): Promise<Written<CertificateResource>> {
     if (!ctx.isAdmin) throw new Forbidden('Only administrators may reseal certificates.');
     const run = this.runs.begin(ctx);
     const ring = this.ring();
     const out = await run.execute(certificateDecider, id, (s) => {
       if (s.kind !== 'live') throw new NotFound('Certificate', id);
+      if (s.privateKey === null) return null;
       let plain: string;
       try {
         plain = openSecret(s.privateKey, ring);
@@ -126,6 +158,7 @@ export class CertificateCommands {
         type: 'ReplaceCertificate',
         data: {
           certificateId: id,
+          kind: s.certificateKind,
           certificate: s.certificate,
           privateKey: sealSecret(plain, ring),
           fingerprint: s.fingerprint,

@@ -1498,6 +1498,7 @@ describe('certificates and TLS termination on VIPs', () => {
       expect(resource).toEqual({
         id: expect.any(String),
         tenant_id: DEMO,
+        kind: 'server',
         name: 'site',
         description: 'the shop',
         certificate: site.certificatePem,

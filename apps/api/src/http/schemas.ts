@@ -1,4 +1,12 @@
-import { HTTP_METHODS, LbMethodSchema, MonitorTypeSchema, ProtocolSchema, SessionPersistenceSchema } from '@lbaas/domain';
+import {
+  CERTIFICATE_KINDS,
+  HTTP_METHODS,
+  literalUnion,
+  LbMethodSchema,
+  MonitorTypeSchema,
+  ProtocolSchema,
+  SessionPersistenceSchema,
+} from '@lbaas/domain';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 
 /**
@@ -42,12 +50,18 @@ export const MAX_PEM_CHARS = 64 * 1024;
 const CertificatePem = Type.String({
   minLength: 1,
   maxLength: MAX_PEM_CHARS,
-  description: 'PEM: the leaf certificate first, then each certificate of its chain, each issued by the next.',
+  description:
+    'PEM. server: the leaf certificate first, then each certificate of its chain, each issued by the next; ca: CA certificates (basic constraints CA:TRUE), in any order; crl: X509 CRL blocks, each with a nextUpdate still ahead.',
+});
+const CertificateKindField = literalUnion(CERTIFICATE_KINDS, {
+  description:
+    'server (the default): a certificate chain and its private_key, for VIPs and listeners; ca: CA certificates without a key, for client_ca_tls_container_ref and ca_tls_container_ref; crl: revocation lists without a key, for client_crl_container_ref and crl_container_ref. Shown for ca and crl only; it cannot change.',
 });
 const PrivateKeyPem = Type.String({
   minLength: 1,
   maxLength: MAX_PEM_CHARS,
-  description: 'PEM, unencrypted (PKCS#8 or the traditional RSA/EC form), matching the leaf. Sealed before it is stored, never returned.',
+  description:
+    'PEM, unencrypted (PKCS#8 or the traditional RSA/EC form), matching the leaf: server certificates only, where it is required. Sealed before it is stored, never returned.',
 });
 const TlsCertificateId = Type.Union([Id, Type.Null()], {
   description: 'A certificate (see /v2.0/lb/certificates) to terminate TLS with: HTTP VIPs only. null: plain HTTP.',
@@ -205,8 +219,9 @@ export const bodySchemas = {
       tenant_id: Type.Optional(TenantId),
       name: Type.Optional(Name),
       description: Type.Optional(Description),
+      kind: Type.Optional(CertificateKindField),
       certificate: CertificatePem,
-      private_key: PrivateKeyPem,
+      private_key: Type.Optional(PrivateKeyPem),
     },
     strict,
   ),

@@ -1,5 +1,5 @@
 import { AGGREGATE_KIND } from '../envelope';
-import { Conflict } from '../errors';
+import { Conflict, ValidationError } from '../errors';
 import { live } from '../lifecycle';
 import type {
   AttachCertificateVip,
@@ -14,18 +14,32 @@ import type {
   CertificateCreated,
   CertificateDeleted,
   CertificateEvent,
+  CertificateMaterial,
   CertificateReplaced,
   CertificateUpdated,
   CertificateVipAttached,
   CertificateVipDetached,
 } from './events';
 import type { CertificateState } from './state';
+import { certificateServes } from './uses';
 
 const KIND = AGGREGATE_KIND.certificate;
 
+/** A server certificate carries its sealed key; a CA bundle or a revocation list never carries one. */
+function checkKey(data: CertificateMaterial & { certificateId: string }): void {
+  if ((data.privateKey !== null) !== (data.kind === 'server')) {
+    throw new ValidationError(
+      data.kind === 'server'
+        ? `Certificate ${data.certificateId} is a server certificate and needs its private key.`
+        : `Certificate ${data.certificateId} is of kind ${data.kind}, which holds no private key.`,
+    );
+  }
+}
+
 const createCertificate = ({ data }: CreateCertificate, state: CertificateState): [CertificateCreated] => {
   if (state.kind !== 'absent') throw new Conflict('CertificateExists', `Certificate ${data.certificateId} already exists.`);
-  return [{ type: 'CertificateCreated', version: 1, data }];
+  checkKey(data);
+  return [{ type: 'CertificateCreated', version: 2, data }];
 };
 
 const updateCertificate = ({ data }: UpdateCertificate, state: CertificateState): [CertificateUpdated] => {
@@ -43,13 +57,25 @@ const updateCertificate = ({ data }: UpdateCertificate, state: CertificateState)
   ];
 };
 
+// The kind stays: what names the certificate (a VIP, a listener's CA or CRL) chose it for what it holds.
 const replaceCertificate = ({ data }: ReplaceCertificate, state: CertificateState): [CertificateReplaced] => {
-  live(state, KIND, data.certificateId);
-  return [{ type: 'CertificateReplaced', version: 1, data }];
+  const certificate = live(state, KIND, data.certificateId);
+  if (data.kind !== certificate.certificateKind) {
+    throw new ValidationError(
+      `Certificate ${certificate.id} is of kind ${certificate.certificateKind} and is replaced by material of that kind, not ${data.kind}.`,
+    );
+  }
+  checkKey(data);
+  return [{ type: 'CertificateReplaced', version: 2, data }];
 };
 
 const attachCertificateVip = ({ data }: AttachCertificateVip, state: CertificateState): CertificateVipAttached[] => {
   const certificate = live(state, KIND, data.certificateId);
+  if (!certificateServes('server', certificate.certificateKind)) {
+    throw new ValidationError(
+      `Certificate ${certificate.id} is of kind ${certificate.certificateKind} and has no private key; a VIP terminates TLS with a server certificate.`,
+    );
+  }
   return certificate.vipIds.includes(data.vipId) ? [] : [{ type: 'CertificateVipAttached', version: 1, data }];
 };
 

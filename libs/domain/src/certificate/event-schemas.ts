@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { payloadObject, payloadSchemas } from '../payload-schema';
-import type { CertificateEvent } from './events';
+import { literalUnion } from '../resource-schemas';
+import { CERTIFICATE_KINDS, type CertificateEvent } from './events';
 
 const SealedSecretSchema = Type.Object(
   {
@@ -18,16 +19,28 @@ const SealedSecretSchema = Type.Object(
 );
 
 const material = {
-  certificate: Type.String({ description: 'PEM: the leaf first, then each certificate of its chain, each issuing the one before.' }),
-  privateKey: SealedSecretSchema,
-  fingerprint: Type.String({ description: "SHA-256 of the leaf's DER, lower-case hex." }),
-  subject: Type.String({ description: "The leaf's common name, or its whole subject when it has none." }),
+  kind: literalUnion(CERTIFICATE_KINDS, {
+    description:
+      'server: a chain and its private key; ca: CA certificates that verify peers; crl: certificate revocation lists. Version 1 events are server certificates.',
+  }),
+  certificate: Type.String({
+    description:
+      'PEM: the leaf first, then each certificate of its chain, each issuing the one before (server); CA certificates (ca); X509 CRL blocks (crl).',
+  }),
+  privateKey: Type.Union([SealedSecretSchema, Type.Null()], { description: "The server certificate's key; null for ca and crl." }),
+  fingerprint: Type.String({
+    description: "SHA-256, lower-case hex, of the leaf's DER (server), or of every certificate's or list's DER in order (ca, crl).",
+  }),
+  subject: Type.String({
+    description:
+      "The leaf's (server) or first certificate's (ca) common name, or its whole subject when it has none; a list's issuer (crl).",
+  }),
   hostnames: Type.Array(Type.String(), {
     description:
-      "The leaf's DNS subject alternative names; its common name when it has no subject alternative names and the name is a host name.",
+      "The leaf's DNS subject alternative names; its common name when it has no subject alternative names and the name is a host name. Empty for ca and crl.",
   }),
-  notBefore: Type.String({ description: 'ISO 8601.' }),
-  notAfter: Type.String({ description: 'ISO 8601.' }),
+  notBefore: Type.String({ description: 'ISO 8601; the latest start of the certificates (ca); the thisUpdate of the first list (crl).' }),
+  notAfter: Type.String({ description: 'ISO 8601; the earliest end of the certificates (ca); the nextUpdate of the first list (crl).' }),
 };
 
 export const CERTIFICATE_EVENT_SCHEMAS = payloadSchemas<CertificateEvent>()({

@@ -6,15 +6,15 @@ import type { CertificateState } from './state';
 export function evolveCertificate(state: CertificateState, event: CertificateEvent): CertificateState {
   switch (event.type) {
     case 'CertificateCreated': {
-      const { certificateId, ...rest } = event.data;
-      return { kind: 'live', id: certificateId, ...rest, vipIds: [] };
+      const { certificateId, kind, ...rest } = event.data;
+      return { kind: 'live', id: certificateId, certificateKind: kind, ...rest, vipIds: [] };
     }
     case 'CertificateUpdated':
       return state.kind === 'live' ? { ...state, name: event.data.name, description: event.data.description } : state;
     case 'CertificateReplaced': {
       if (state.kind !== 'live') return state;
-      const { certificateId: _id, ...material } = event.data;
-      return { ...state, ...material };
+      const { certificateId: _id, kind, ...material } = event.data;
+      return { ...state, certificateKind: kind, ...material };
     }
     case 'CertificateVipAttached':
       return state.kind === 'live' && !state.vipIds.includes(event.data.vipId)

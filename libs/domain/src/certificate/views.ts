@@ -8,6 +8,7 @@ export function certificateView(state: CertificateState): CertificateResource | 
   return {
     id: state.id,
     tenant_id: state.tenantId,
+    kind: state.certificateKind,
     name: state.name,
     description: state.description,
     certificate: state.certificate,

@@ -146,6 +146,7 @@ const FIELDS: { readonly [C in Collection]: FieldsOf<C> } = {
   certificates: {
     id: text,
     tenant_id: reference,
+    kind: text,
     name: text,
     description: text,
     certificate: text,

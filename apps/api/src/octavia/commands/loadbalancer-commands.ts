@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   CATALOG_ID,
   catalogDecider,
+  type CertificateUse,
   DEFAULT_PLACEMENT,
   type PlacementPolicy,
   placementPolicy,
@@ -248,18 +249,23 @@ export class LoadBalancerCommands {
   private async tree(run: CommandRun, body: OctaviaBodyOf<'createLoadBalancer'>, projectId: string) {
     const listeners = body.listeners ?? [];
     const pools: PoolReferenceFields[] = [...(body.pools ?? []), ...listeners.flatMap((l) => (l.default_pool ? [l.default_pool] : []))];
-    const refs = [
-      ...listeners.flatMap((l) => [
-        l.default_tls_container_ref,
-        ...(l.sni_container_refs ?? []),
-        l.client_ca_tls_container_ref,
-        l.client_crl_container_ref,
+    const refs: [string | null | undefined, CertificateUse][] = [
+      ...listeners.flatMap((l): [string | null | undefined, CertificateUse][] => [
+        [l.default_tls_container_ref, 'server'],
+        ...(l.sni_container_refs ?? []).map((ref): [string, CertificateUse] => [ref, 'server']),
+        [l.client_ca_tls_container_ref, 'ca'],
+        [l.client_crl_container_ref, 'crl'],
       ]),
-      ...pools.flatMap((p) => [p.tls_container_ref, p.ca_tls_container_ref, p.crl_container_ref]),
+      ...pools.flatMap((p): [string | null | undefined, CertificateUse][] => [
+        [p.tls_container_ref, 'server'],
+        [p.ca_tls_container_ref, 'ca'],
+        [p.crl_container_ref, 'crl'],
+      ]),
     ];
     const resolved = new Map<string, TlsReference>();
-    for (const ref of refs) {
-      if (ref !== undefined && ref !== null && !resolved.has(ref)) resolved.set(ref, await resolveTlsReference(run, ref, projectId));
+    for (const [ref, use] of refs) {
+      // Each use of a reference is checked: the same certificate may serve as a CA and be refused as a CRL.
+      if (ref !== undefined && ref !== null) resolved.set(ref, await resolveTlsReference(run, ref, projectId, use));
     }
     const of = (ref: string | null | undefined): TlsReference => (ref ? (resolved.get(ref) ?? NO_TLS) : NO_TLS);
     return loadBalancerTree(
