@@ -74,7 +74,7 @@ describe('help', () => {
     );
     const certificate = findVerb('lb-certificate-create');
     expect(certificate && verbUsage(certificate)).toBe(
-      'usage: lbaas lb-certificate-create --certificate-file FILE --private-key-file FILE [options] NAME',
+      'usage: lbaas lb-certificate-create --certificate-file FILE [options] NAME',
     );
     const subnet = findVerb('subnet-create');
     expect(subnet && verbUsage(subnet)).toBe('usage: lbaas subnet-create [options] NETWORK [CIDR]');

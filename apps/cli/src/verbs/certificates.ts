@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { CommandError, UsageError } from '../cli-errors';
 import type { ParsedArgs } from '../command-line';
+import { choiceValue, choicesMetavar } from '../option-values';
 import { CERTIFICATE } from '../resources';
 import { TENANT_OPTION, createAndShow, deleteVerb, given, listVerb, showVerb, updateAndShow } from './crud';
 import type { Verb } from './verb';
@@ -9,6 +10,9 @@ import type { Verb } from './verb';
 const MAX_PEM_BYTES = 64 * 1024;
 
 const CERTIFICATE_FILE_HELP = 'PEM file of the certificate chain: the leaf first, then each certificate that issued the one before.';
+const CERTIFICATE_KINDS = ['server', 'ca', 'crl'] as const;
+const KIND_HELP =
+  'server (default): a chain and its private key, served by a VIP or listener; ca: CA certificates, no key, to verify clients or members; crl: revocation lists, no key.';
 const PRIVATE_KEY_FILE_HELP = "PEM file of the leaf's unencrypted private key; sent to the API only, which seals it and never shows it.";
 
 /**
@@ -51,25 +55,39 @@ async function material(args: ParsedArgs): Promise<{ certificate?: string; priva
   return { certificate: await pemFile('certificate-file', certificatePath), private_key: await pemFile('private-key-file', keyPath) };
 }
 
+/** A server certificate's chain and key, or a CA bundle's or revocation list's PEM alone (which has no key to send). */
+async function createMaterial(args: ParsedArgs): Promise<{ kind?: string; certificate?: string; private_key?: string }> {
+  const kindText = args.string('kind');
+  const kind = kindText === undefined ? 'server' : choiceValue('kind', kindText, CERTIFICATE_KINDS);
+  if (kind === 'server') {
+    if (args.string('private-key-file') === undefined) throw new UsageError('the following arguments are required: --private-key-file');
+    return material(args);
+  }
+  if (args.string('private-key-file') !== undefined)
+    throw new UsageError(`argument --private-key-file: a ${kind} certificate has no private key`);
+  return { kind, certificate: await pemFile('certificate-file', args.requiredOption('certificate-file')) };
+}
+
 const certificateCreate: Verb = {
   name: 'lb-certificate-create',
-  summary: 'Upload a TLS certificate chain and its private key, for HTTP VIPs that terminate TLS.',
+  summary: 'Upload a TLS certificate chain and its private key (or, with --kind, CA certificates or revocation lists).',
   positionals: [{ name: 'NAME', required: true, help: 'Name of the certificate.' }],
   options: {
     ...TENANT_OPTION,
+    kind: { type: 'string', metavar: choicesMetavar(CERTIFICATE_KINDS), help: KIND_HELP },
     'certificate-file': { type: 'string', required: true, metavar: 'FILE', help: CERTIFICATE_FILE_HELP },
-    'private-key-file': { type: 'string', required: true, metavar: 'FILE', help: PRIVATE_KEY_FILE_HELP },
+    'private-key-file': { type: 'string', metavar: 'FILE', help: `${PRIVATE_KEY_FILE_HELP} Required for a server certificate.` },
     description: { type: 'string', metavar: 'DESCRIPTION', help: 'Description of the certificate.' },
   },
   async run(ctx, args) {
-    const pair = await material(args);
+    const body = await createMaterial(args);
     return createAndShow(
       ctx,
       CERTIFICATE,
       given({
         name: args.required('NAME'),
         description: args.string('description'),
-        ...pair,
+        ...body,
         tenant_id: args.string('tenant-id'),
       }),
     );

@@ -413,6 +413,28 @@ describe('certificates', () => {
     await expect(runAgainst(verb('lb-certificate-create'), ['www', ...argv], nothingSent)).rejects.toEqual(new CommandError(message));
   });
 
+  it('creates a CA bundle or revocation list from its file alone, with its kind', async () => {
+    const run = await runAgainst(verb('lb-certificate-create'), ['roots', '--kind', 'CA', '--certificate-file', chainFile], api());
+    expect(run.requests).toEqual([
+      { method: 'POST', path: '/v2.0/lb/certificates', body: { certificate: { name: 'roots', kind: 'ca', certificate: CHAIN } } },
+    ]);
+    expect(run.status).toBe(0);
+  });
+
+  it.each([
+    { argv: ['--certificate-file', chainFile], message: 'the following arguments are required: --private-key-file' },
+    {
+      argv: ['--kind', 'crl', '--certificate-file', chainFile, '--private-key-file', keyFile],
+      message: 'argument --private-key-file: a crl certificate has no private key',
+    },
+    {
+      argv: ['--kind', 'leaf', '--certificate-file', chainFile],
+      message: "argument --kind: invalid choice: 'leaf' (choose from 'server', 'ca', 'crl')",
+    },
+  ])('refuses $argv before anything is sent', async ({ argv, message }) => {
+    await expect(runAgainst(verb('lb-certificate-create'), ['www', ...argv], nothingSent)).rejects.toEqual(new UsageError(message));
+  });
+
   it('refuses a file larger than the API takes, without sending it', async () => {
     const big = join(dir, 'big.pem');
     writeFileSync(big, 'x'.repeat(64 * 1024 + 1));
