@@ -73,9 +73,7 @@ describe('help', () => {
       'usage: lbaas lb-vip-create --name NAME --protocol-port PROTOCOL_PORT --protocol {HTTP,HTTPS,TCP} --subnet-id SUBNET [options] POOL',
     );
     const certificate = findVerb('lb-certificate-create');
-    expect(certificate && verbUsage(certificate)).toBe(
-      'usage: lbaas lb-certificate-create --certificate-file FILE [options] NAME',
-    );
+    expect(certificate && verbUsage(certificate)).toBe('usage: lbaas lb-certificate-create --certificate-file FILE [options] NAME');
     const subnet = findVerb('subnet-create');
     expect(subnet && verbUsage(subnet)).toBe('usage: lbaas subnet-create [options] NETWORK [CIDR]');
   });
