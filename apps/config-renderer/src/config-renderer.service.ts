@@ -25,9 +25,9 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { ConfigChecker } from './config-checker';
 import type { RendererConfig } from './config';
-import { type ConfigSources, type InstanceRendering, renderInstance, type RenderSettings, vipPrefixLength } from './instance-config';
-import { renderLoadBalancerInstance } from './load-balancer-config';
+import type { ConfigSources, InstanceRendering } from './instance-config';
 import { editIndex, LoadBalancerIndex } from './load-balancer-index';
+import { renderServiceInstance } from './service-instance-rendering';
 
 export const RENDERER_CONFIG = Symbol('RENDERER_CONFIG');
 export const LOGGER = Symbol('LOGGER');
@@ -75,6 +75,7 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     monitor: (id) => this.state<HealthMonitorState>('healthmonitor', id),
     subnet: (id) => this.state<SubnetState>('subnet', id),
     certificate: (id) => this.state<CertificateState>('certificate', id),
+    loadBalancer: (id) => this.state<LoadBalancerState>('loadbalancer', id),
   };
 
   async onApplicationBootstrap(): Promise<void> {
@@ -233,17 +234,6 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
    * load balancer's revision they come from (its agent reports that revision back once served,
    * which ends PENDING_* up to it).
    */
-  private renderSource(
-    si: Extract<ServiceInstanceState, { kind: 'live' }>,
-    settings: RenderSettings,
-  ): { rendering: InstanceRendering; sourceRevision: number | null } {
-    if (si.source.kind === 'vip') return { rendering: renderInstance(si, this.sources, settings), sourceRevision: null };
-    const lb = this.state<LoadBalancerState>('loadbalancer', si.source.loadBalancerId);
-    if (lb?.kind !== 'live') return { rendering: { kind: 'nothing' }, sourceRevision: null };
-    const prefixLength = vipPrefixLength(this.sources.subnet(lb.vip.subnetId));
-    return { rendering: renderLoadBalancerInstance(si, lb, this.sources.certificate, prefixLength, settings), sourceRevision: lb.revision };
-  }
-
   /** Returns the sequence appended, or 0 when nothing was. */
   private async renderOne(store: JetStreamEventStore, instanceId: string, cause: CausingEvent): Promise<number> {
     const si = this.state<ServiceInstanceState>('serviceinstance', instanceId);
@@ -253,7 +243,7 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     let rendering: InstanceRendering;
     let sourceRevision: number | null = null;
     try {
-      ({ rendering, sourceRevision } = this.renderSource(si, settings));
+      ({ rendering, sourceRevision } = renderServiceInstance(si, this.sources, settings));
     } catch (error) {
       if (!(error instanceof InvalidRenderInput)) throw error;
       return this.reject(

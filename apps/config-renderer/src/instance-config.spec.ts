@@ -97,6 +97,7 @@ const sources = (v: VipState, certificates: Record<string, CertificateState> = {
   monitor: (): HealthMonitorState | undefined => undefined,
   subnet: (): SubnetState | undefined => ({ kind: 'live', id: SUBNET, cidr: '198.18.1.0/24' }) as SubnetState,
   certificate: (x) => certificates[x],
+  loadBalancer: () => undefined,
 });
 const settings: RenderSettings = {
   runRoot: '/run/lbaas',

@@ -1,4 +1,12 @@
-import type { CertificateState, HealthMonitorState, PoolState, ServiceInstanceState, SubnetState, VipState } from '@lbaas/domain';
+import type {
+  CertificateState,
+  HealthMonitorState,
+  LoadBalancerState,
+  PoolState,
+  ServiceInstanceState,
+  SubnetState,
+  VipState,
+} from '@lbaas/domain';
 import { type HaproxyInput, type KeepalivedInput, PLACEMENT_INTERFACE, type PlacementBundle, renderPlacement } from '@lbaas/haproxy';
 
 /** HAProxy's statistics listener inside each placement's namespace (the seed's port). */
@@ -19,6 +27,7 @@ export interface ConfigSources {
   monitor(id: string): HealthMonitorState | undefined;
   subnet(id: string): SubnetState | undefined;
   certificate(id: string): CertificateState | undefined;
+  loadBalancer(id: string): LoadBalancerState | undefined;
 }
 
 export interface RenderedFile {
