@@ -175,9 +175,11 @@ async function run(signal: AbortSignal): Promise<void> {
       const { pool } = await newPool();
       const postedAt = Date.now();
       const started = performance.now();
+      // A fresh address each run, as the floor's: the subnet hands a deleted VIP's address to the
+      // next VIP, and the deleted VIP's namespace, still going, would answer for it.
       const vip = (
         await call<{ vip: { id: string; address: string } }>('POST', '/v2.0/lb/vips', {
-          vip: { subnet_id: subnet, protocol: 'HTTP', protocol_port: 80, pool_id: pool },
+          vip: { subnet_id: subnet, protocol: 'HTTP', protocol_port: 80, pool_id: pool, address: `198.18.6.${10 + i}` },
         })
       ).vip;
       await untilAnswer(client, `http://${vip.address}/`);
