@@ -1,4 +1,5 @@
 import { contentHash } from '@lbaas/haproxy';
+import type { AddressWait } from './address-watch';
 import type {
   HaproxyRecord,
   ObservedFloatingIp,
@@ -115,6 +116,21 @@ export class FakeDriver implements PlacementDriver {
 
   async reloadKeepalived(p: PlacementSpec): Promise<void> {
     this.placement(p).keepalived = { running: true, hash: p.keepalived.hash };
+  }
+
+  /** Nothing tells the fake that `holdsVip` changed: it answers now, or at the end of the wait. */
+  untilAddress(vmId: string, address: string, o: AddressWait): Promise<boolean> {
+    const holds = (): boolean => !this.vrrp || (this.placements.get(vmId)?.keepalived.running === true && this.holdsVip(vmId, address));
+    if (holds() || o.signal.aborted) return Promise.resolve(holds());
+    return new Promise((resolve) => {
+      const end = (): void => {
+        clearTimeout(timer);
+        o.signal.removeEventListener('abort', end);
+        resolve(holds());
+      };
+      const timer = setTimeout(end, o.withinMs);
+      o.signal.addEventListener('abort', end, { once: true });
+    });
   }
 
   async remove(vmId: string): Promise<void> {

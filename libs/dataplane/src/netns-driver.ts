@@ -16,6 +16,7 @@ import {
   startKeepalived,
   terminate,
 } from './daemons';
+import { type AddressWait, untilAddressIn } from './address-watch';
 import type { ObservedFloatingIp, ObservedNode, PlacementDriver, PlacementSpec } from './placement-driver';
 import { HaproxyPlacementDriver } from './haproxy-placement-driver';
 import { routeToPeer, setUpHandover } from './handover-forwarding';
@@ -97,6 +98,10 @@ export class NetnsDriver extends HaproxyPlacementDriver implements PlacementDriv
   private async addresses(vmId: string): Promise<string[] | null> {
     const out = await ip('-n', this.ns(vmId), '-o', '-4', 'addr', 'show', 'dev', PLACEMENT_INTERFACE).catch(() => null);
     return out === null ? null : [...out.matchAll(/ inet (\d+\.\d+\.\d+\.\d+)\//g)].map((m) => m[1]);
+  }
+
+  untilAddress(vmId: string, address: string, o: AddressWait): Promise<boolean> {
+    return untilAddressIn(this.ns(vmId), PLACEMENT_INTERFACE, address, () => this.addresses(vmId), o);
   }
 
   async observe(vmIds?: readonly string[]): Promise<ObservedNode> {

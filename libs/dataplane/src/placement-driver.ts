@@ -1,5 +1,6 @@
 import type { PlacementRole } from '@lbaas/domain';
 import type { HaproxyFacts, PlacementBundle } from '@lbaas/haproxy';
+import type { AddressWait } from './address-watch';
 
 /** A certificate file a haproxy.cfg names: the chain, then the opened private key; written mode 0600 before HAProxy reads it. */
 export interface TlsFile {
@@ -84,6 +85,11 @@ export interface PlacementDriver {
   /** Removes the TLS files `p` does not name. */
   pruneTlsFiles(p: PlacementSpec): Promise<void>;
   startKeepalived(p: PlacementSpec): Promise<void>;
+  /**
+   * True once the placement holds `address` (VRRP gave it the VIP), at once when it does already;
+   * false when `o.withinMs` pass first or `o.signal` aborts. Wakes on the change, not on a timer.
+   */
+  untilAddress(vmId: string, address: string, o: AddressWait): Promise<boolean>;
   reloadKeepalived(p: PlacementSpec): Promise<void>;
   /** Takes away whatever is there of the placement. */
   remove(vmId: string): Promise<void>;

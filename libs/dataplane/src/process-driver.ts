@@ -123,6 +123,11 @@ export class ProcessDriver extends HaproxyPlacementDriver implements PlacementDr
 
   async reloadKeepalived(): Promise<void> {}
 
+  /** Placements share the host's addresses: nothing moves them. */
+  async untilAddress(): Promise<boolean> {
+    return true;
+  }
+
   showStat(vmId: string): Promise<string | null> {
     return runtimeCommand(join(this.runDir(vmId), 'haproxy.sock'), 'show stat');
   }
