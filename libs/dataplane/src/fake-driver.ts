@@ -6,11 +6,14 @@ import type {
   ObservedNode,
   ObservedPlacement,
   PlacementDriver,
+  PlacementNetwork,
   PlacementSpec,
 } from './placement-driver';
 
 interface FakePlacement {
-  spec: PlacementSpec;
+  network: PlacementNetwork;
+  /** What it was last brought to; null while only plumbed. */
+  spec: PlacementSpec | null;
   /** The VRRP address, once plumbed (a driver with VRRP). */
   addresses: string[];
   haproxy: { running: boolean; record: HaproxyRecord | null };
@@ -31,7 +34,7 @@ export class FakeDriver implements PlacementDriver {
   readonly name: string = 'fake';
   readonly vrrp: boolean;
   /** With VRRP: whether keepalived has given the placement the VIP's address now. */
-  holdsVip: (vmId: string, vipAddress: string) => boolean = (vmId) => this.placements.get(vmId)?.spec.role === 'active';
+  holdsVip: (vmId: string, vipAddress: string) => boolean = (vmId) => this.placements.get(vmId)?.spec?.role === 'active';
   private readonly placements = new Map<string, FakePlacement>();
   private readonly forwarded = new Map<string, ObservedFloatingIp>();
 
@@ -47,7 +50,7 @@ export class FakeDriver implements PlacementDriver {
     const placements: ObservedPlacement[] = [...this.placements.entries()]
       .filter(([vmId]) => vmIds === undefined || vmIds.includes(vmId))
       .map(([vmId, p]) => {
-        const vip = p.spec.bundle.keepalived.vip.address;
+        const vip = p.network.vipAddress;
         const addresses = p.keepalived.running && this.holdsVip(vmId, vip) ? [...p.addresses, vip] : p.addresses;
         return {
           vmId,
@@ -71,13 +74,14 @@ export class FakeDriver implements PlacementDriver {
     return { facts: p.bundle.haproxy, variant: '', tlsFiles: p.tlsFiles.map((f) => ({ path: f.path, hash: contentHash(f.pem) })) };
   }
 
-  async plumb(p: PlacementSpec): Promise<void> {
-    const found = this.placements.get(p.vmId);
-    if (found) found.addresses = [p.vrrpAddress];
+  async plumb(n: PlacementNetwork): Promise<void> {
+    const found = this.placements.get(n.vmId);
+    if (found) found.addresses = [n.vrrpAddress];
     else
-      this.placements.set(p.vmId, {
-        spec: p,
-        addresses: [p.vrrpAddress],
+      this.placements.set(n.vmId, {
+        network: n,
+        spec: null,
+        addresses: [n.vrrpAddress],
         haproxy: { running: false, record: null },
         keepalived: { running: false, hash: null },
         tlsFiles: new Set(),

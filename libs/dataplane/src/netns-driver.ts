@@ -17,7 +17,7 @@ import {
   terminate,
 } from './daemons';
 import { type AddressWait, untilAddressIn } from './address-watch';
-import type { ObservedFloatingIp, ObservedNode, PlacementDriver, PlacementSpec } from './placement-driver';
+import type { ObservedFloatingIp, ObservedNode, PlacementDriver, PlacementNetwork, PlacementSpec } from './placement-driver';
 import { HaproxyPlacementDriver } from './haproxy-placement-driver';
 import { handoverRouting, routeToPeer, setUpHandover } from './handover-forwarding';
 import { DONE_BEFORE, ipBatch } from './ip-batch';
@@ -121,7 +121,7 @@ export class NetnsDriver extends HaproxyPlacementDriver implements PlacementDriv
     return { placements, floatingIps: vmIds === undefined ? await this.forwardedFloatingIps() : [] };
   }
 
-  async plumb(p: PlacementSpec): Promise<void> {
+  async plumb(p: PlacementNetwork): Promise<void> {
     const ns = this.ns(p.vmId);
     const fabric = fabricNamespace(this.o.prefix);
     const addresses = await ip('-n', ns, '-o', 'addr', 'show', 'dev', PLACEMENT_INTERFACE).catch(() => null);
@@ -132,7 +132,7 @@ export class NetnsDriver extends HaproxyPlacementDriver implements PlacementDriv
     // No interface until now: nothing has served from it yet (see setUpHandover).
     const fresh = addresses === null;
     const veth = fabricVeth(p.vmId);
-    const vip = p.bundle.keepalived.vip.address;
+    const vip = p.vipAddress;
     if (fresh) {
       const link = ['link', 'add', veth, 'netns', fabric, 'type', 'veth', 'peer', 'name', PLACEMENT_INTERFACE, 'netns', ns];
       await ipBatch(null, [{ args: ['netns', 'add', ns], done: DONE_BEFORE }, { args: link }]).catch(async (error: unknown) => {

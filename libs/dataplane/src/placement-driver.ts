@@ -24,6 +24,20 @@ export interface PlacementSpec {
   readonly tlsFiles: readonly TlsFile[];
 }
 
+/** A placement's network: known from its placement, before any file of it is rendered. */
+export interface PlacementNetwork {
+  readonly vmId: string;
+  readonly vrrpAddress: string;
+  /** The address of the VIP it serves (netns: on every placement's `lo`, for lossless handovers). */
+  readonly vipAddress: string;
+}
+
+export const networkOf = (p: PlacementSpec): PlacementNetwork => ({
+  vmId: p.vmId,
+  vrrpAddress: p.vrrpAddress,
+  vipAddress: p.bundle.keepalived.vip.address,
+});
+
 /** What a driver last brought a placement's HAProxy to: written once it serves, read back after any restart. */
 export interface HaproxyRecord {
   /** The facts of the rendered haproxy.cfg it runs. */
@@ -75,7 +89,7 @@ export interface PlacementDriver {
   /** Every placement of this driver on the machine, or only those of `vmIds`, and the floating IPs it forwards. */
   observe(vmIds?: readonly string[]): Promise<ObservedNode>;
   /** The placement's network (netns: namespace, veth, VRRP address) and run directory. */
-  plumb(p: PlacementSpec): Promise<void>;
+  plumb(n: PlacementNetwork): Promise<void>;
   /** Writes the TLS files and haproxy.cfg, starts HAProxy (reloads it if it runs already) and returns once it serves, recorded. */
   startHaproxy(p: PlacementSpec): Promise<void>;
   /** Writes the TLS files and haproxy.cfg and reloads seamlessly (starts it if it died); returns once a new worker serves, recorded, older TLS files removed. */
