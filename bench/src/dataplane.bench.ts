@@ -35,6 +35,17 @@ Promise.all([worker(), worker(), worker(), worker()]).then(() => console.log(JSO
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * The results of a run of the code before a change (LBAAS_BENCH_BEFORE names its JSON), kept in
+ * this run's JSON: a before and after measured back to back in one session, on the same load.
+ */
+function runBefore(): { readonly at: string; readonly context: unknown; readonly rows: unknown } | null {
+  const path = process.env.LBAAS_BENCH_BEFORE?.trim();
+  if (!path) return null;
+  const { at, context, rows } = JSON.parse(readFileSync(path, 'utf8')) as { at: string; context: unknown; rows: unknown };
+  return { at, context, rows };
+}
+
 /** SIGKILL of the process in a pid file, waiting (bounded) for the file: an agent may be restarting the daemon. */
 async function killFromPidFile(path: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
@@ -48,7 +59,12 @@ async function killFromPidFile(path: string): Promise<void> {
       })(),
     );
     if (pid > 1) {
-      process.kill(pid, 'SIGKILL');
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch (error) {
+        // Gone already: keepalived's VRRP child ends with its parent.
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+      }
       return;
     }
     await sleep(50);
@@ -63,6 +79,7 @@ async function killFromPidFile(path: string): Promise<void> {
  * same settings), and requests lost across member changes and reloads under a bounded load.
  */
 async function run(signal: AbortSignal): Promise<void> {
+  const before = runBefore();
   const deadline = Date.now() + BUDGET_MS;
   const check = () => {
     if (signal.aborted || Date.now() > deadline) throw new Error('dataplane: out of time or interrupted');
@@ -175,9 +192,11 @@ async function run(signal: AbortSignal): Promise<void> {
       const { pool } = await newPool();
       const postedAt = Date.now();
       const started = performance.now();
+      // A fresh address each run, as the floor's: the subnet hands a deleted VIP's address to the
+      // next VIP, and the deleted VIP's namespace, still going, would answer for it.
       const vip = (
         await call<{ vip: { id: string; address: string } }>('POST', '/v2.0/lb/vips', {
-          vip: { subnet_id: subnet, protocol: 'HTTP', protocol_port: 80, pool_id: pool },
+          vip: { subnet_id: subnet, protocol: 'HTTP', protocol_port: 80, pool_id: pool, address: `198.18.6.${10 + i}` },
         })
       ).vip;
       await untilAnswer(client, `http://${vip.address}/`);
@@ -330,6 +349,7 @@ async function run(signal: AbortSignal): Promise<void> {
       failoverGapMs: failoverGap.map(Math.round),
       plainGapMs: plainGap.map(Math.round),
       stagesMs: stages,
+      ...(before === null ? {} : { before }),
     });
     console.log(`\nPOST vip -> first 200 by stage (ms over ${RUNS} runs)`);
     console.table(stages);

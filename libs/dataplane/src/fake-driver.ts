@@ -1,15 +1,19 @@
 import { contentHash } from '@lbaas/haproxy';
+import type { AddressWait } from './address-watch';
 import type {
   HaproxyRecord,
   ObservedFloatingIp,
   ObservedNode,
   ObservedPlacement,
   PlacementDriver,
+  PlacementNetwork,
   PlacementSpec,
 } from './placement-driver';
 
 interface FakePlacement {
-  spec: PlacementSpec;
+  network: PlacementNetwork;
+  /** What it was last brought to; null while only plumbed. */
+  spec: PlacementSpec | null;
   /** The VRRP address, once plumbed (a driver with VRRP). */
   addresses: string[];
   haproxy: { running: boolean; record: HaproxyRecord | null };
@@ -30,7 +34,7 @@ export class FakeDriver implements PlacementDriver {
   readonly name: string = 'fake';
   readonly vrrp: boolean;
   /** With VRRP: whether keepalived has given the placement the VIP's address now. */
-  holdsVip: (vmId: string, vipAddress: string) => boolean = (vmId) => this.placements.get(vmId)?.spec.role === 'active';
+  holdsVip: (vmId: string, vipAddress: string) => boolean = (vmId) => this.placements.get(vmId)?.spec?.role === 'active';
   private readonly placements = new Map<string, FakePlacement>();
   private readonly forwarded = new Map<string, ObservedFloatingIp>();
 
@@ -46,7 +50,7 @@ export class FakeDriver implements PlacementDriver {
     const placements: ObservedPlacement[] = [...this.placements.entries()]
       .filter(([vmId]) => vmIds === undefined || vmIds.includes(vmId))
       .map(([vmId, p]) => {
-        const vip = p.spec.bundle.keepalived.vip.address;
+        const vip = p.network.vipAddress;
         const addresses = p.keepalived.running && this.holdsVip(vmId, vip) ? [...p.addresses, vip] : p.addresses;
         return {
           vmId,
@@ -70,13 +74,14 @@ export class FakeDriver implements PlacementDriver {
     return { facts: p.bundle.haproxy, variant: '', tlsFiles: p.tlsFiles.map((f) => ({ path: f.path, hash: contentHash(f.pem) })) };
   }
 
-  async plumb(p: PlacementSpec): Promise<void> {
-    const found = this.placements.get(p.vmId);
-    if (found) found.addresses = [p.vrrpAddress];
+  async plumb(n: PlacementNetwork): Promise<void> {
+    const found = this.placements.get(n.vmId);
+    if (found) found.addresses = [n.vrrpAddress];
     else
-      this.placements.set(p.vmId, {
-        spec: p,
-        addresses: [p.vrrpAddress],
+      this.placements.set(n.vmId, {
+        network: n,
+        spec: null,
+        addresses: [n.vrrpAddress],
         haproxy: { running: false, record: null },
         keepalived: { running: false, hash: null },
         tlsFiles: new Set(),
@@ -115,6 +120,21 @@ export class FakeDriver implements PlacementDriver {
 
   async reloadKeepalived(p: PlacementSpec): Promise<void> {
     this.placement(p).keepalived = { running: true, hash: p.keepalived.hash };
+  }
+
+  /** Nothing tells the fake that `holdsVip` changed: it answers now, or at the end of the wait. */
+  untilAddress(vmId: string, address: string, o: AddressWait): Promise<boolean> {
+    const holds = (): boolean => !this.vrrp || (this.placements.get(vmId)?.keepalived.running === true && this.holdsVip(vmId, address));
+    if (holds() || o.signal.aborted) return Promise.resolve(holds());
+    return new Promise((resolve) => {
+      const end = (): void => {
+        clearTimeout(timer);
+        o.signal.removeEventListener('abort', end);
+        resolve(holds());
+      };
+      const timer = setTimeout(end, o.withinMs);
+      o.signal.addEventListener('abort', end, { once: true });
+    });
   }
 
   async remove(vmId: string): Promise<void> {

@@ -60,32 +60,30 @@ const inNamespace = async (ns: string, command: string, args: readonly string[],
   });
 };
 
+/** The settings of a namespace set up for lossless handovers; conntrack's only once the tables have loaded it. */
+const HANDOVER_SYSCTLS: readonly string[] = [
+  'net.ipv4.ip_forward=1',
+  'net.netfilter.nf_conntrack_tcp_loose=0',
+  ...['all', PLACEMENT_INTERFACE].flatMap((i) => [
+    `net.ipv4.conf.${i}.send_redirects=0`,
+    `net.ipv4.conf.${i}.arp_ignore=1`,
+    `net.ipv4.conf.${i}.arp_announce=2`,
+  ]),
+];
+
 /**
- * Sets up a new namespace for lossless handovers. Only a namespace that has served no connection
- * yet: conntrack starts here, and a connection it did not see begin would be handed to the peer.
+ * Sets up a new namespace's netfilter tables and settings for lossless handovers (its routing,
+ * handoverRouting, goes with the rest of its `ip` commands), with `sysctls` of the caller's in
+ * the same call. Only a namespace that has served no connection yet: conntrack starts here, and
+ * a connection it did not see begin would be handed to the peer.
  */
-export async function setUpHandover(ns: string, vipAddress: string): Promise<void> {
+export async function setUpHandover(ns: string, vipAddress: string, sysctls: readonly string[]): Promise<void> {
   await inNamespace(ns, 'iptables-restore', [], handoverTables(vipAddress));
   // After the tables: their conntrack match loads conntrack in the namespace, and with it the setting.
-  await inNamespace(ns, 'sysctl', [
-    '-qw',
-    'net.ipv4.ip_forward=1',
-    'net.netfilter.nf_conntrack_tcp_loose=0',
-    ...['all', PLACEMENT_INTERFACE].flatMap((i) => [
-      `net.ipv4.conf.${i}.send_redirects=0`,
-      `net.ipv4.conf.${i}.arp_ignore=1`,
-      `net.ipv4.conf.${i}.arp_announce=2`,
-    ]),
-  ]);
-  for (const args of handoverRouting(vipAddress)) await inNamespace(ns, 'ip', args).catch(ignoreDone);
+  await inNamespace(ns, 'sysctl', ['-qw', ...HANDOVER_SYSCTLS, ...sysctls]);
 }
 
 /** Points the handed packets at the current peer (a new standby has another address). */
 export async function routeToPeer(ns: string, peerAddress: string | null): Promise<void> {
   await inNamespace(ns, 'ip', peerRoute(peerAddress));
-}
-
-/** An address or rule added or deleted before (set-up run again) is what was wanted. */
-function ignoreDone(error: unknown): void {
-  if (!/File exists|No such file or directory|already exists|already assigned/.test(String(error))) throw error;
 }

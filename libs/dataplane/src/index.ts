@@ -1,4 +1,5 @@
 export { runtimeCommand, waitFor } from './daemons';
+export type { AddressWait } from './address-watch';
 export * from './fabric';
 export * from './fake-driver';
 export * from './loopback-config';

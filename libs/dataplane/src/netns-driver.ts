@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fnv1a } from '@lbaas/domain';
@@ -16,9 +16,11 @@ import {
   startKeepalived,
   terminate,
 } from './daemons';
-import type { ObservedFloatingIp, ObservedNode, PlacementDriver, PlacementSpec } from './placement-driver';
+import { type AddressWait, untilAddressIn } from './address-watch';
+import type { ObservedFloatingIp, ObservedNode, PlacementDriver, PlacementNetwork, PlacementSpec } from './placement-driver';
 import { HaproxyPlacementDriver } from './haproxy-placement-driver';
-import { routeToPeer, setUpHandover } from './handover-forwarding';
+import { handoverRouting, routeToPeer, setUpHandover } from './handover-forwarding';
+import { DONE_BEFORE, ipBatch } from './ip-batch';
 
 const exec = promisify(execFile);
 
@@ -36,6 +38,8 @@ export const FABRIC_BRIDGE = 'lbbr0';
 const FABRIC_PREFIX_LENGTH = 15;
 /** The fabric's range (the project's 198.18.0.0/15): the fabric namespace routes it onto its bridge. */
 const FABRIC_RANGE = '198.18.0.0/15';
+/** Where `ip netns add` names namespaces. */
+const NETNS_DIR = '/run/netns';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export const fabricNamespace = (prefix: string): string => `${prefix}fabric`;
@@ -99,6 +103,10 @@ export class NetnsDriver extends HaproxyPlacementDriver implements PlacementDriv
     return out === null ? null : [...out.matchAll(/ inet (\d+\.\d+\.\d+\.\d+)\//g)].map((m) => m[1]);
   }
 
+  untilAddress(vmId: string, address: string, o: AddressWait): Promise<boolean> {
+    return untilAddressIn(this.ns(vmId), PLACEMENT_INTERFACE, address, () => this.addresses(vmId), o);
+  }
+
   async observe(vmIds?: readonly string[]): Promise<ObservedNode> {
     const present = await this.present();
     const wanted = vmIds === undefined ? present : present.filter((id) => vmIds.includes(id));
@@ -113,29 +121,39 @@ export class NetnsDriver extends HaproxyPlacementDriver implements PlacementDriv
     return { placements, floatingIps: vmIds === undefined ? await this.forwardedFloatingIps() : [] };
   }
 
-  async plumb(p: PlacementSpec): Promise<void> {
+  async plumb(p: PlacementNetwork): Promise<void> {
     const ns = this.ns(p.vmId);
     const fabric = fabricNamespace(this.o.prefix);
     const addresses = await ip('-n', ns, '-o', 'addr', 'show', 'dev', PLACEMENT_INTERFACE).catch(() => null);
     if (addresses?.includes(`${p.vrrpAddress}/${FABRIC_PREFIX_LENGTH}`)) return;
-    if (!(await ip('netns', 'list')).split('\n').some((l) => l.trim().split(' ')[0] === fabric)) {
+    if (!existsSync(join(NETNS_DIR, fabric))) {
       throw new Error(`the fabric namespace ${fabric} does not exist (make up, or the test's fabric, creates it)`);
     }
-    await ip('netns', 'add', ns).catch(ignoreExisting);
+    // No interface until now: nothing has served from it yet (see setUpHandover).
+    const fresh = addresses === null;
     const veth = fabricVeth(p.vmId);
-    if (addresses === null) {
-      await ip('-n', fabric, 'link', 'del', veth).catch(() => undefined);
-      await ip('link', 'add', veth, 'netns', fabric, 'type', 'veth', 'peer', 'name', PLACEMENT_INTERFACE, 'netns', ns);
+    const vip = p.vipAddress;
+    if (fresh) {
+      const link = ['link', 'add', veth, 'netns', fabric, 'type', 'veth', 'peer', 'name', PLACEMENT_INTERFACE, 'netns', ns];
+      await ipBatch(null, [{ args: ['netns', 'add', ns], done: DONE_BEFORE }, { args: link }]).catch(async (error: unknown) => {
+        if (!/File exists/.test(String(error))) throw error;
+        // The fabric's end of a veth whose namespace went without it (a crash): made again.
+        await ip('-n', fabric, 'link', 'del', veth);
+        await ip(...link);
+      });
     }
     await ip('-n', fabric, 'link', 'set', veth, 'master', FABRIC_BRIDGE, 'up');
-    await ip('-n', ns, 'addr', 'add', `${p.vrrpAddress}/${FABRIC_PREFIX_LENGTH}`, 'dev', PLACEMENT_INTERFACE).catch(ignoreExisting);
-    await ip('-n', ns, 'link', 'set', PLACEMENT_INTERFACE, 'up');
-    await ip('-n', ns, 'link', 'set', 'lo', 'up');
+    await ipBatch(ns, [
+      { args: ['addr', 'add', `${p.vrrpAddress}/${FABRIC_PREFIX_LENGTH}`, 'dev', PLACEMENT_INTERFACE], done: DONE_BEFORE },
+      { args: ['link', 'set', PLACEMENT_INTERFACE, 'up'] },
+      { args: ['link', 'set', 'lo', 'up'] },
+      ...(fresh ? handoverRouting(vip).map((args) => ({ args, done: DONE_BEFORE })) : []),
+    ]);
     // The standby's HAProxy binds the VIP before keepalived gives it the address; PING monitors
     // run ping as HAProxy's user (nobody, no new privileges), which needs unprivileged ICMP sockets.
-    await exec('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv4.ip_nonlocal_bind=1', 'net.ipv4.ping_group_range=0 2147483647']);
-    // Only while nothing has served from it yet (no interface until now): see setUpHandover.
-    if (addresses === null) await setUpHandover(ns, p.bundle.keepalived.vip.address);
+    const sysctls = ['net.ipv4.ip_nonlocal_bind=1', 'net.ipv4.ping_group_range=0 2147483647'];
+    if (fresh) await setUpHandover(ns, vip, sysctls);
+    else await exec('ip', ['netns', 'exec', ns, 'sysctl', '-qw', ...sysctls]);
     mkdirSync(this.runDir(p.vmId), { recursive: true, mode: 0o700 });
   }
 

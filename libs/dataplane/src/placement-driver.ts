@@ -1,5 +1,6 @@
 import type { PlacementRole } from '@lbaas/domain';
 import type { HaproxyFacts, PlacementBundle } from '@lbaas/haproxy';
+import type { AddressWait } from './address-watch';
 
 /** A certificate file a haproxy.cfg names: the chain, then the opened private key; written mode 0600 before HAProxy reads it. */
 export interface TlsFile {
@@ -22,6 +23,20 @@ export interface PlacementSpec {
   /** The TLS files the bundle names, certificate chain and opened key. */
   readonly tlsFiles: readonly TlsFile[];
 }
+
+/** A placement's network: known from its placement, before any file of it is rendered. */
+export interface PlacementNetwork {
+  readonly vmId: string;
+  readonly vrrpAddress: string;
+  /** The address of the VIP it serves (netns: on every placement's `lo`, for lossless handovers). */
+  readonly vipAddress: string;
+}
+
+export const networkOf = (p: PlacementSpec): PlacementNetwork => ({
+  vmId: p.vmId,
+  vrrpAddress: p.vrrpAddress,
+  vipAddress: p.bundle.keepalived.vip.address,
+});
 
 /** What a driver last brought a placement's HAProxy to: written once it serves, read back after any restart. */
 export interface HaproxyRecord {
@@ -74,7 +89,7 @@ export interface PlacementDriver {
   /** Every placement of this driver on the machine, or only those of `vmIds`, and the floating IPs it forwards. */
   observe(vmIds?: readonly string[]): Promise<ObservedNode>;
   /** The placement's network (netns: namespace, veth, VRRP address) and run directory. */
-  plumb(p: PlacementSpec): Promise<void>;
+  plumb(n: PlacementNetwork): Promise<void>;
   /** Writes the TLS files and haproxy.cfg, starts HAProxy (reloads it if it runs already) and returns once it serves, recorded. */
   startHaproxy(p: PlacementSpec): Promise<void>;
   /** Writes the TLS files and haproxy.cfg and reloads seamlessly (starts it if it died); returns once a new worker serves, recorded, older TLS files removed. */
@@ -84,6 +99,11 @@ export interface PlacementDriver {
   /** Removes the TLS files `p` does not name. */
   pruneTlsFiles(p: PlacementSpec): Promise<void>;
   startKeepalived(p: PlacementSpec): Promise<void>;
+  /**
+   * True once the placement holds `address` (VRRP gave it the VIP), at once when it does already;
+   * false when `o.withinMs` pass first or `o.signal` aborts. Wakes on the change, not on a timer.
+   */
+  untilAddress(vmId: string, address: string, o: AddressWait): Promise<boolean>;
   reloadKeepalived(p: PlacementSpec): Promise<void>;
   /** Takes away whatever is there of the placement. */
   remove(vmId: string): Promise<void>;

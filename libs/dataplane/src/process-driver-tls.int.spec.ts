@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { baseHaproxyInput, baseKeepalivedInput, type HaproxyInput, memberOf, renderPlacement, withMembers, withVip } from '@lbaas/haproxy';
 import { type IssuedCertificate, makeTestCa, type TestCa } from '@lbaas/testing';
 import { processesWithArgument } from './daemons';
-import type { PlacementSpec } from './placement-driver';
+import { networkOf, type PlacementSpec } from './placement-driver';
 import { ProcessDriver } from './process-driver';
 
 const run = promisify(execFile);
@@ -147,7 +147,7 @@ describe('ProcessDriver terminating TLS with a tenant certificate (real HAProxy,
   });
 
   it('serves https with the certificate to a client that trusts the CA, plain http to the member, which sees X-Forwarded-Proto https', async () => {
-    await driver.plumb(placement(first));
+    await driver.plumb(networkOf(placement(first)));
     await driver.startHaproxy(placement(first));
     expect(await curl(ca)).toEqual({ status: '200', body: 'plain http behind the VIP' });
     expect(seen.at(-1)).toEqual({ proto: 'https', port: '443', for: '127.0.0.1' });

@@ -15,7 +15,7 @@ import {
   withVip,
 } from '@lbaas/haproxy';
 import { processesWithArgument, waitFor } from './daemons';
-import type { PlacementSpec } from './placement-driver';
+import { networkOf, type PlacementSpec } from './placement-driver';
 import { ProcessDriver } from './process-driver';
 
 /** This run's own corner of the fabric, so parallel runs never share a loopback address. */
@@ -101,7 +101,7 @@ describe('ProcessDriver against a real HAProxy (no root needed)', () => {
   });
 
   it('runs the standby with its frontend stopped: nothing listens on the VIP', async () => {
-    await driver.plumb(specOf('standby'));
+    await driver.plumb(networkOf(specOf('standby')));
     await driver.startHaproxy(specOf('standby'));
     expect((await driver.observe()).placements.map((p) => p.vmId)).toEqual([vmId]);
     // A disabled proxy is not even in show stat.

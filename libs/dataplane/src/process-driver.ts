@@ -12,7 +12,7 @@ import {
   terminate,
 } from './daemons';
 import { checkPortOffset, loopbackAddress, loopbackConfig } from './loopback-config';
-import type { ObservedFloatingIp, ObservedNode, PlacementDriver, PlacementSpec } from './placement-driver';
+import type { ObservedFloatingIp, ObservedNode, PlacementDriver, PlacementNetwork, PlacementSpec } from './placement-driver';
 import { HaproxyPlacementDriver } from './haproxy-placement-driver';
 
 export interface ProcessDriverOptions {
@@ -90,7 +90,7 @@ export class ProcessDriver extends HaproxyPlacementDriver implements PlacementDr
     };
   }
 
-  async plumb(p: PlacementSpec): Promise<void> {
+  async plumb(p: PlacementNetwork): Promise<void> {
     if (loopbackAddress(p.vrrpAddress) === null)
       throw new Error(`the placement address ${p.vrrpAddress} is outside the fabric (198.18.0.0/15), so it has no loopback image`);
     mkdirSync(this.runDir(p.vmId), { recursive: true, mode: 0o700 });
@@ -122,6 +122,11 @@ export class ProcessDriver extends HaproxyPlacementDriver implements PlacementDr
   async startKeepalived(): Promise<void> {}
 
   async reloadKeepalived(): Promise<void> {}
+
+  /** Placements share the host's addresses: nothing moves them. */
+  async untilAddress(): Promise<boolean> {
+    return true;
+  }
 
   showStat(vmId: string): Promise<string | null> {
     return runtimeCommand(join(this.runDir(vmId), 'haproxy.sock'), 'show stat');

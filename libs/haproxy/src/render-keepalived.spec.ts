@@ -38,10 +38,11 @@ describe('renderKeepalivedConfig', () => {
     ]);
   });
 
-  it('vrrp_instance named from the instance id: both BACKUP without nopreempt, 100 ms adverts to the unicast peer, the VIP, the tracked script', () => {
+  it('vrrp_instance named from the instance id: the active MASTER after one advert, no nopreempt, 100 ms adverts to the unicast peer, the VIP, the tracked script', () => {
     const text = render();
     expect(block(text, INSTANCE)).toEqual([
       'state MASTER',
+      'down_timer_adverts 1',
       'interface lbv0',
       'virtual_router_id 7',
       'priority 200',
@@ -61,7 +62,7 @@ describe('renderKeepalivedConfig', () => {
     expect(text).not.toContain('nopreempt');
   });
 
-  it('the standby differs only in its placement, priority and addresses', () => {
+  it("the standby differs only in its placement, priority, addresses and master-down timer (keepalived's default, the RFC's 3 adverts)", () => {
     const standby = render({ vmId: uuidOf(72), role: 'standby', priority: 100, vrrpAddress: '198.19.192.2', peerAddress: '198.19.192.1' });
     expect(block(standby, INSTANCE).slice(0, 8)).toEqual([
       'state BACKUP',
@@ -78,8 +79,9 @@ describe('renderKeepalivedConfig', () => {
   it('degraded (no peer): neither unicast_src_ip nor unicast_peer, which keepalived refuses without peers', () => {
     const text = render({ peerAddress: null });
     expect(text).not.toMatch(/unicast/);
-    expect(block(text, INSTANCE).slice(0, 6)).toEqual([
+    expect(block(text, INSTANCE).slice(0, 7)).toEqual([
       'state MASTER',
+      'down_timer_adverts 1',
       'interface lbv0',
       'virtual_router_id 7',
       'priority 200',

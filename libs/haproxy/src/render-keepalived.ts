@@ -1,6 +1,9 @@
 import type { KeepalivedInput } from './model';
 import { validateKeepalivedInput } from './validate';
 
+/** Adverts the active waits, unanswered, in BACKUP before it takes the VIP (keepalived's default and the RFC's: 3). */
+const ACTIVE_DOWN_TIMER_ADVERTS = 1;
+
 /**
  * keepalived.conf of one placement for keepalived 2.2.7: VRRP v3 between the pair over unicast,
  * adverts every 100 ms, the VIP as the virtual address, and HAProxy's liveness tracked so a
@@ -32,6 +35,14 @@ export function renderKeepalivedConfig(input: KeepalivedInput): string {
     // once it hears only 100, and the old master yields at the first advert of 200 (a reload
     // keeps the running state, whatever `state` says).
     `    state ${input.role === 'active' ? 'MASTER' : 'BACKUP'}`,
+    // keepalived 2.2.7 ignores `state MASTER` below priority 255: the instance leaves INIT (its
+    // tracked script's first success) as BACKUP and waits out the master-down timer before it
+    // takes the VIP, 3 adverts plus skew by default, some 320 ms of a new VIP's wait. The active
+    // at 200 has no higher peer to wait for, so one advert is enough to hear a master that holds
+    // the VIP already (a handover's old active, at 200 until its reload). The standby keeps the
+    // RFC's 3: its timer is the one that detects a lost master, and one late advert must not
+    // make it take the VIP.
+    ...(input.role === 'active' ? [`    down_timer_adverts ${ACTIVE_DOWN_TIMER_ADVERTS}`] : []),
     `    interface ${input.interface}`,
     `    virtual_router_id ${input.virtualRouterId}`,
     `    priority ${input.priority}`,

@@ -171,7 +171,14 @@ describe('desiredNode', () => {
   });
 
   it('says why a placement runs nothing: not rendered, files that cannot be had, a bundle not stored yet, a certificate not folded', () => {
-    expect(desiredNode(inputs(both(), { files: () => undefined })).placements[0].run).toEqual({ kind: 'unrendered' });
+    // Not rendered: its network, known from the placement and the VIP, is made meanwhile.
+    expect(desiredNode(inputs(both(), { files: () => undefined })).placements.map((p) => p.run)).toEqual([
+      { kind: 'unrendered', network: { vmId: VM.a, vrrpAddress: '198.19.192.1', vipAddress: '198.18.1.10' } },
+      { kind: 'unrendered', network: { vmId: VM.b, vrrpAddress: '198.19.192.2', vipAddress: '198.18.1.10' } },
+    ]);
+    // Without the VIP in the log (not folded yet) there is no address to set the namespace up with.
+    const noVip = fold(created(), placed(VM.a, NODE, 'active')).log;
+    expect(desiredNode(inputs(noVip, { files: () => undefined })).placements[0].run).toEqual({ kind: 'unrendered', network: null });
     expect(
       desiredNode(inputs(both(), { files: () => ({ error: 'placement bundle bundle-x is not in the object store lbaas_configs' }) }))
         .placements[0].run,

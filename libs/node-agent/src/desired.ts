@@ -1,4 +1,4 @@
-import type { ObservedFloatingIp, PlacementDriver, PlacementSpec } from '@lbaas/dataplane';
+import type { ObservedFloatingIp, PlacementDriver, PlacementNetwork, PlacementSpec } from '@lbaas/dataplane';
 import type { PlacementRole } from '@lbaas/domain';
 import type { PlacementBundle } from '@lbaas/haproxy';
 import type { NodeLog } from './node-log';
@@ -19,8 +19,8 @@ export interface BundlePending {
 /** What should run for a placement this pass, or why nothing new does. */
 export type PlacementRun =
   | { readonly kind: 'run'; readonly spec: PlacementSpec; readonly haproxyVariant: string }
-  /** Nothing rendered yet (or only rejected renderings): nothing to run. */
-  | { readonly kind: 'unrendered' }
+  /** Nothing rendered yet (or only rejected renderings): nothing to run; its network, once the VIP's address is known, can be made. */
+  | { readonly kind: 'unrendered'; readonly network: PlacementNetwork | null }
   /** Not yet (a certificate the rendering names is not folded): what runs stays, a later pass looks again. */
   | { readonly kind: 'wait'; readonly reason: string }
   /** Cannot be run as rendered (files missing from the store, a key that cannot be opened): reported, looked at again later. */
@@ -75,6 +75,8 @@ export function desiredNode(i: DesiredInputs): DesiredNode {
   for (const si of log.instances.values()) {
     const activeHere = si.placements.some((p) => p.role === 'active' && p.nodeId === log.nodeId);
     const vipId = si.source.kind === 'vip' ? si.source.vipId : null;
+    const vip = vipId === null ? undefined : log.vips.get(vipId);
+    const vipAddress = si.source.kind === 'loadbalancer' ? si.source.vipAddress : vip?.kind === 'live' ? vip.address : null;
     const addresses = floating.filter((f) => f.vipId === vipId);
     if (activeHere && !si.deleting)
       forward.push(...addresses.map(({ id, floatingAddress, vipAddress }) => ({ id, floatingAddress, vipAddress })));
@@ -86,7 +88,7 @@ export function desiredNode(i: DesiredInputs): DesiredNode {
         instanceId: si.id,
         vmId: p.vmId,
         role: p.role,
-        run: runOf(i, si.id, vipId, p.vmId, p.role, p.vrrpAddress, floatingAddresses),
+        run: runOf(i, si.id, vipId, p.vmId, p.role, p.vrrpAddress, floatingAddresses, vipAddress),
       });
     }
   }
@@ -107,9 +109,10 @@ function runOf(
   role: PlacementRole,
   vrrpAddress: string,
   floatingAddresses: string[],
+  vipAddress: string | null,
 ): PlacementRun {
   const files = i.files(vmId);
-  if (files === undefined) return { kind: 'unrendered' };
+  if (files === undefined) return { kind: 'unrendered', network: vipAddress === null ? null : { vmId, vrrpAddress, vipAddress } };
   if ('error' in files) return { kind: 'fail', reason: files.error };
   if ('pending' in files) return { kind: 'wait', reason: files.pending };
   let tls;

@@ -1,4 +1,4 @@
-import { FakeDriver, type PlacementSpec } from '@lbaas/dataplane';
+import { FakeDriver, type PlacementNetwork, type PlacementSpec } from '@lbaas/dataplane';
 import { withMembers } from '@lbaas/haproxy';
 import { Executor } from './execute';
 import { plan } from './plan';
@@ -13,6 +13,11 @@ class ScriptedDriver extends FakeDriver {
   private call(what: string, vmId: string): void {
     this.calls.push(`${what} ${vmId}`);
     if (this.failing === what) throw new Error(`${what} failed for ${vmId}`);
+  }
+
+  override async plumb(n: PlacementNetwork): Promise<void> {
+    this.call('plumb', n.vmId);
+    await super.plumb(n);
   }
 
   override async startHaproxy(p: PlacementSpec): Promise<void> {
@@ -117,7 +122,7 @@ describe('Executor with the fake driver', () => {
         desiredOf([
           notRunning(VM.a, { kind: 'wait', reason: 'not folded' }),
           notRunning(VM.b, { kind: 'fail', reason: 'no key' }),
-          notRunning(VM.c, { kind: 'unrendered' }),
+          notRunning(VM.c, { kind: 'unrendered', network: null }),
         ]),
       )
     ).outcomes;
@@ -127,6 +132,23 @@ describe('Executor with the fake driver', () => {
       [VM.c]: { kind: 'unrendered' },
     });
     expect(driver.calls).toEqual([]);
+  });
+
+  it('makes the network of a placement ahead of its files, and a failure there waits for them to be reported', async () => {
+    const ahead = notRunning(VM.a, { kind: 'unrendered', network: { vmId: VM.a, vrrpAddress: '198.19.192.1', vipAddress: '198.18.1.10' } });
+    driver.failing = 'plumb';
+    expect((await reconcile(executor, driver, desiredOf([ahead]))).outcomes.get(VM.a)).toEqual({ kind: 'unrendered' });
+    driver.failing = null;
+    expect((await reconcile(executor, driver, desiredOf([ahead]))).outcomes.get(VM.a)).toEqual({ kind: 'unrendered' });
+    expect(driver.calls).toEqual([`plumb ${VM.a}`, `plumb ${VM.a}`]);
+    // The files come: the rest of the placement, on the network made ahead.
+    driver.calls.length = 0;
+    expect((await reconcile(executor, driver, desiredOf([running(specOf(VM.a))]))).outcomes.get(VM.a)).toEqual({
+      kind: 'converged',
+      stepsTaken: 2,
+      holdsVip: true,
+    });
+    expect(driver.calls).toEqual([`startHaproxy ${VM.a}`, `startKeepalived ${VM.a}`]);
   });
 
   it('removes beside the pass, once, and says when it is done', async () => {

@@ -81,15 +81,15 @@ export class Executor {
     steps: readonly Step[],
     seen: ObservedPlacement | undefined,
   ): Promise<PlacementOutcome> {
-    if (d.run.kind === 'unrendered') return { kind: 'unrendered' };
+    if (d.run.kind === 'unrendered') {
+      // Only a namespace made ahead of the files: a failure shows again, and is reported, once they come.
+      await this.run(d.vmId, steps).catch(() => undefined);
+      return { kind: 'unrendered' };
+    }
     if (d.run.kind === 'wait') return { kind: 'waiting', reason: d.run.reason };
     if (d.run.kind === 'fail') return { kind: 'failed', reason: d.run.reason };
     try {
-      for (const step of steps) {
-        const started = performance.now();
-        await this.apply(step);
-        this.o.onStepDone?.(d.vmId, step.kind, performance.now() - started);
-      }
+      await this.run(d.vmId, steps);
     } catch (error) {
       return { kind: 'failed', reason: reasonOf(error) };
     }
@@ -100,10 +100,19 @@ export class Executor {
     return { kind: 'converged', stepsTaken: steps.length, holdsVip: holdsAddress(now, vip) };
   }
 
+  /** A placement's steps in order, up to the first that throws. */
+  private async run(vmId: string, steps: readonly Step[]): Promise<void> {
+    for (const step of steps) {
+      const started = performance.now();
+      await this.apply(step);
+      this.o.onStepDone?.(vmId, step.kind, performance.now() - started);
+    }
+  }
+
   private async apply(step: Step): Promise<void> {
     switch (step.kind) {
       case 'plumb':
-        return this.driver.plumb(step.spec);
+        return this.driver.plumb(step.network);
       case 'startHaproxy':
         return this.driver.startHaproxy(step.spec);
       case 'reloadHaproxy':

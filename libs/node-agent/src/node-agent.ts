@@ -24,8 +24,11 @@ import { type ReconcileBatch, ReconcileQueue } from './reconcile-queue';
 import { ReportWriter } from './report-writer';
 import { releasesFor, reportsFor } from './reports';
 
-/** How soon a pass looks again at an active placement that VRRP has not given the VIP's address yet. */
-const VIP_RECHECK_MS = 100;
+/**
+ * How long an active placement that VRRP has not given the VIP's address yet waits for it before
+ * a pass looks again anyway; the address arriving ends the wait at once.
+ */
+const VIP_WAIT_MS = 1000;
 
 export interface NodeAgentOptions {
   readonly nc: NatsConnection;
@@ -91,6 +94,7 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
   const queue = new ReconcileQueue(() => {
     if (caughtUp) passes.kick();
   });
+  const waits = new AbortController();
   const executor = new Executor(driver, {
     onRemoved: (vmId, error) => {
       const instanceId = nodeLog.ours.get(vmId) ?? '';
@@ -159,7 +163,10 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
         );
       const { reports, recheckVip } = reportsFor(si, d, outcome);
       for (const report of reports) await writer.write(report, actor);
-      if (recheckVip) queue.addAfter(si.id, VIP_RECHECK_MS, cause);
+      if (recheckVip && d.run.kind === 'run') {
+        const address = d.run.spec.bundle.keepalived.vip.address;
+        queue.addWhen(si.id, () => driver.untilAddress(d.vmId, address, { withinMs: VIP_WAIT_MS, signal: waits.signal }), cause);
+      }
     }
     const present = new Set(observed.placements.map((p) => p.vmId));
     for (const si of mine) {
@@ -211,6 +218,7 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
       clearInterval(timer);
       clearInterval(observer);
       queue.stop();
+      waits.abort();
       await heartbeat?.stop();
       await passes.stop();
       await executor.settle();

@@ -169,16 +169,16 @@ export function afterSteps(desired: DesiredNode, observed: ObservedNode, steps: 
   for (const step of steps) {
     switch (step.kind) {
       case 'plumb': {
-        const p = placements.get(step.spec.vmId);
+        const p = placements.get(step.network.vmId);
         const network: ObservedPlacement['network'] = desired.vrrp
-          ? { kind: 'own', addresses: [step.spec.vrrpAddress] }
+          ? { kind: 'own', addresses: [step.network.vrrpAddress] }
           : { kind: 'shared' };
         placements.set(
-          step.spec.vmId,
+          step.network.vmId,
           p
             ? { ...p, network }
             : {
-                vmId: step.spec.vmId,
+                vmId: step.network.vmId,
                 network,
                 haproxy: { running: false, record: null },
                 keepalived: desired.vrrp ? { running: false, hash: null } : null,
@@ -228,6 +228,8 @@ export function summary(step: Step): string {
       return `updateServers ${label(step.spec.vmId)}: ${step.commands.join('; ')}`;
     case 'removePlacement':
       return `removePlacement ${label(step.vmId)}`;
+    case 'plumb':
+      return `plumb ${label(step.network.vmId)}`;
     case 'ensureFloatingIp':
       return `ensureFloatingIp ${step.floatingIpId} ${step.floatingAddress} -> ${step.vipAddress}`;
     case 'removeFloatingIp':

@@ -291,10 +291,38 @@ const CASES: [string, DesiredNode, ObservedNode, string[]][] = [
     [],
   ],
 
+  // Ahead of the files
+  [
+    'makes the namespace of a placement whose files are not rendered yet, and nothing else',
+    desiredOf([notRunning(VM.a, { kind: 'unrendered', network: { vmId: VM.a, vrrpAddress: '198.19.192.1', vipAddress: VIP_ADDRESS } })]),
+    observedOf([]),
+    ['plumb a'],
+  ],
+  [
+    'makes it once: a namespace there already is left as it is',
+    desiredOf([notRunning(VM.a, { kind: 'unrendered', network: { vmId: VM.a, vrrpAddress: '198.19.192.1', vipAddress: VIP_ADDRESS } })]),
+    observedOf([seen(active, { haproxyRunning: false, record: null, keepalived: { running: false, hash: null }, holdsVip: false })]),
+    [],
+  ],
+  [
+    'makes nothing ahead without VRRP (the process driver has no namespace to make)',
+    desiredOf([notRunning(VM.a, { kind: 'unrendered', network: { vmId: VM.a, vrrpAddress: '198.19.192.1', vipAddress: VIP_ADDRESS } })], {
+      vrrp: false,
+    }),
+    observedOf([]),
+    [],
+  ],
+  [
+    "makes nothing ahead while the VIP's address is not known",
+    desiredOf([notRunning(VM.a, { kind: 'unrendered', network: null })]),
+    observedOf([]),
+    [],
+  ],
+
   // Nothing runs
   [
     'applies nothing for an instance whose only rendering was rejected',
-    desiredOf([notRunning(VM.a, { kind: 'unrendered' })]),
+    desiredOf([notRunning(VM.a, { kind: 'unrendered', network: null })]),
     observedOf([]),
     [],
   ],

@@ -1,10 +1,17 @@
-import type { HaproxyRecord, ObservedNode, ObservedPlacement, PlacementSpec } from '@lbaas/dataplane';
+import {
+  type HaproxyRecord,
+  networkOf,
+  type ObservedNode,
+  type ObservedPlacement,
+  type PlacementNetwork,
+  type PlacementSpec,
+} from '@lbaas/dataplane';
 import { contentHash, runtimeChanges } from '@lbaas/haproxy';
 import type { DesiredNode, DesiredPlacement } from './desired';
 
 /** One thing to do to the machine; the executor does it through the driver. */
 export type Step =
-  | { readonly kind: 'plumb'; readonly spec: PlacementSpec }
+  | { readonly kind: 'plumb'; readonly network: PlacementNetwork }
   | { readonly kind: 'startHaproxy'; readonly spec: PlacementSpec }
   | { readonly kind: 'reloadHaproxy'; readonly spec: PlacementSpec; readonly why: string }
   | { readonly kind: 'updateServers'; readonly spec: PlacementSpec; readonly commands: readonly string[] }
@@ -20,6 +27,8 @@ export const vmIdOf = (step: Step): string | null => {
   switch (step.kind) {
     case 'removePlacement':
       return step.vmId;
+    case 'plumb':
+      return step.network.vmId;
     case 'ensureFloatingIp':
     case 'removeFloatingIp':
       return null;
@@ -52,14 +61,20 @@ function haproxySteps(spec: PlacementSpec, variant: string, seen: ObservedPlacem
   return [{ kind: 'reloadHaproxy', spec, why: 'a new haproxy.cfg' }];
 }
 
+const plumbed = (seen: ObservedPlacement | undefined, vrrpAddress: string): boolean =>
+  seen !== undefined && (seen.network.kind === 'shared' || (seen.network.addresses?.includes(vrrpAddress) ?? false));
+
 function placementSteps(d: DesiredPlacement, vrrp: boolean, seen: ObservedPlacement | undefined): Step[] {
+  // A namespace is made as soon as the placement is known, while its files are rendered and
+  // checked: it is most of what a new placement waits for on the node. Nothing else is worth it.
+  if (d.run.kind === 'unrendered')
+    return vrrp && d.run.network !== null && !plumbed(seen, d.run.network.vrrpAddress) ? [{ kind: 'plumb', network: d.run.network }] : [];
   if (d.run.kind !== 'run') return [];
   const { spec, haproxyVariant } = d.run;
+  const network = networkOf(spec);
   if (!seen)
-    return [{ kind: 'plumb', spec }, { kind: 'startHaproxy', spec }, ...(vrrp ? [{ kind: 'startKeepalived', spec } as const] : [])];
-  const network = seen.network;
-  const plumbed = network.kind === 'shared' || (network.addresses?.includes(spec.vrrpAddress) ?? false);
-  const steps: Step[] = plumbed ? [] : [{ kind: 'plumb', spec }];
+    return [{ kind: 'plumb', network }, { kind: 'startHaproxy', spec }, ...(vrrp ? [{ kind: 'startKeepalived', spec } as const] : [])];
+  const steps: Step[] = plumbed(seen, spec.vrrpAddress) ? [] : [{ kind: 'plumb', network }];
   steps.push(...haproxySteps(spec, haproxyVariant, seen.haproxy, seen.tlsFiles));
   if (vrrp) {
     // After HAProxy: keepalived tracks HAProxy's pid, and takes the VIP only where HAProxy runs.

@@ -9,13 +9,14 @@ export interface ReconcileBatch {
 /**
  * Keys waiting to be reconciled, as controller-runtime's work queue: an event or a timer adds a
  * key (an instance id, or the whole node) and never says what to do; adding a key that waits
- * already only refreshes its cause; a key may come back after a delay (a VIP VRRP has not moved
- * yet).
+ * already only refreshes its cause; a key may come back when something it waits for happens (the
+ * address of a VIP VRRP has not moved yet).
  */
 export class ReconcileQueue {
   private whole = false;
+  private stopped = false;
   private readonly instances = new Map<string, CausingEvent | null>();
-  private readonly later = new Map<string, NodeJS.Timeout>();
+  private readonly waiting = new Set<string>();
 
   constructor(private readonly onAdded: () => void) {}
 
@@ -25,23 +26,28 @@ export class ReconcileQueue {
   }
 
   add(instanceId: string, cause: CausingEvent | null): void {
+    if (this.stopped) return;
     // A cause is kept over none: a timer's look again still answers the event.
     this.instances.set(instanceId, cause ?? this.instances.get(instanceId) ?? null);
     this.onAdded();
   }
 
-  addAfter(instanceId: string, delayMs: number, cause: CausingEvent | null): void {
-    if (this.later.has(instanceId)) return;
-    this.later.set(
-      instanceId,
-      setTimeout(() => {
-        this.later.delete(instanceId);
+  /**
+   * Adds the key once `until` settles, whatever it settles to (it bounds its own wait); `until`
+   * is not called while the key waits already.
+   */
+  addWhen(instanceId: string, until: () => Promise<unknown>, cause: CausingEvent | null): void {
+    if (this.stopped || this.waiting.has(instanceId)) return;
+    this.waiting.add(instanceId);
+    void until()
+      .catch(() => undefined)
+      .then(() => {
+        this.waiting.delete(instanceId);
         this.add(instanceId, cause);
-      }, delayMs),
-    );
+      });
   }
 
-  /** Whether anything waits (not counting delayed keys). */
+  /** Whether anything waits (not counting keys that wait for something to happen). */
   get pending(): boolean {
     return this.whole || this.instances.size > 0;
   }
@@ -59,8 +65,8 @@ export class ReconcileQueue {
     for (const [id, cause] of batch.instances) if (!this.instances.has(id)) this.instances.set(id, cause);
   }
 
+  /** Adds nothing from now on: what keys still wait for ends on its own (the agent aborts its waits). */
   stop(): void {
-    for (const timer of this.later.values()) clearTimeout(timer);
-    this.later.clear();
+    this.stopped = true;
   }
 }

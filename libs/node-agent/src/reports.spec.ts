@@ -114,7 +114,7 @@ describe("reportsFor: what a placement's outcome appends", () => {
     [
       'nothing rendered, the first rendering rejected: ERROR on the active, saying why',
       instance({ rendered: [], ...rejected }),
-      notRunning(VM.a, { kind: 'unrendered' }),
+      notRunning(VM.a, { kind: 'unrendered', network: null }),
       { kind: 'unrendered' },
       [status('ERROR', REJECTION)],
       false,
@@ -122,7 +122,7 @@ describe("reportsFor: what a placement's outcome appends", () => {
     [
       'nothing rendered yet: nothing',
       instance({ rendered: [] }),
-      notRunning(VM.a, { kind: 'unrendered' }),
+      notRunning(VM.a, { kind: 'unrendered', network: null }),
       { kind: 'unrendered' },
       [],
       false,
@@ -130,7 +130,7 @@ describe("reportsFor: what a placement's outcome appends", () => {
     [
       'nothing rendered, on the standby: nothing',
       instance({ rendered: [], ...rejected }),
-      notRunning(VM.b, { kind: 'unrendered' }, 'standby'),
+      notRunning(VM.b, { kind: 'unrendered', network: null }, 'standby'),
       { kind: 'unrendered' },
       [],
       false,

@@ -33,7 +33,7 @@ export type Report =
 export interface PlacementReports {
   /** In order: a VIP goes ACTIVE only after its placement is recorded as applied. */
   readonly reports: readonly Report[];
-  /** The active runs its files but VRRP has not given it the VIP's address yet: look again soon. */
+  /** The active runs its files but VRRP has not given it the VIP's address yet: look again once it does. */
   readonly recheckVip: boolean;
 }
 
