@@ -82,6 +82,8 @@ interface Measured {
   readonly gaps: number[];
   /** From the power cut to the standby's notify of MASTER, ms. */
   readonly takeovers: number[];
+  /** From the active's node coming back (link up, daemons started) to its notify of MASTER: what a new active waits, ms. */
+  readonly rejoins: number[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -186,8 +188,8 @@ async function failovers(
   rounds: number,
   client: string,
   check: () => void,
-): Promise<Map<Pair, [number[], number[]]>> {
-  const out = new Map<Pair, [number[], number[]]>(pairs.map((p) => [p, [[], []]]));
+): Promise<Map<Pair, Pick<Measured, 'gaps' | 'takeovers' | 'rejoins'>>> {
+  const out = new Map(pairs.map((p) => [p, { gaps: [] as number[], takeovers: [] as number[], rejoins: [] as number[] }]));
   for (let r = 0; r < rounds; r++) {
     for (const pair of pairs) {
       check();
@@ -202,11 +204,13 @@ async function failovers(
       let takeover: StateChange | undefined;
       for (let i = 0; i < 100 && !(takeover = firstChange(states(pair.standby), 'MASTER', cutAt)); i++) await sleep(FLOOR_POLL_MS);
       if (!takeover) throw new Error(`pair advert_int ${pair.advertS}: the standby answered but logged no MASTER`);
-      out.get(pair)?.[0].push(gap);
-      out.get(pair)?.[1].push(takeover.at - cutAt);
       const restoredAt = Date.now();
       await restore(pair, pair.active);
       await settled(pair, restoredAt);
+      const rejoin = firstChange(states(pair.active), 'MASTER', restoredAt)?.at ?? Number.NaN;
+      out.get(pair)?.gaps.push(gap);
+      out.get(pair)?.takeovers.push(takeover.at - cutAt);
+      out.get(pair)?.rejoins.push(rejoin - restoredAt);
     }
   }
   return out;
@@ -298,8 +302,7 @@ async function run(signal: AbortSignal): Promise<void> {
         new Map(
           pairs.map((p) => {
             const [falseFailovers, activeStepDowns] = windowed.get(p) ?? [0, 0];
-            const [gaps, takeovers] = cuts.get(p) ?? [[], []];
-            return [p, { falseFailovers, activeStepDowns, gaps, takeovers }];
+            return [p, { falseFailovers, activeStepDowns, ...(cuts.get(p) ?? { gaps: [], takeovers: [], rejoins: [] }) }];
           }),
         ),
       );
@@ -344,6 +347,12 @@ async function run(signal: AbortSignal): Promise<void> {
             unit: 'ms',
             floor: { metric: `${floorTag}, p50 (ms)`, value: p50(floor.takeovers) },
           },
+          {
+            metric: `restored active to MASTER p50, ${tag}`,
+            value: p50(m.rejoins),
+            unit: 'ms',
+            floor: { metric: `${floorTag}, p50 (ms)`, value: p50(floor.rejoins) },
+          },
         );
         Object.assign(line, {
           [`${condition}: false failovers`]: m.falseFailovers,
@@ -351,6 +360,7 @@ async function run(signal: AbortSignal): Promise<void> {
           [`${condition}: gap p50 (ms)`]: Math.round(p50(m.gaps)),
           [`${condition}: gap max (ms)`]: Math.round(Math.max(...m.gaps)),
           [`${condition}: takeover p50 (ms)`]: Math.round(p50(m.takeovers)),
+          [`${condition}: rejoin p50 (ms)`]: Math.round(p50(m.rejoins)),
         });
       }
       curve.push(line);
@@ -368,7 +378,7 @@ async function run(signal: AbortSignal): Promise<void> {
       samplesMs: Object.fromEntries(
         [...measured].map(([condition, byPair]) => [
           condition,
-          [...byPair].map(([p, m]) => ({ advertS: p.advertS, gaps: m.gaps.map(Math.round), takeovers: m.takeovers })),
+          [...byPair].map(([p, m]) => ({ advertS: p.advertS, gaps: m.gaps.map(Math.round), takeovers: m.takeovers, rejoins: m.rejoins })),
         ]),
       ),
     });
