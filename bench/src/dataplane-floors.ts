@@ -76,13 +76,20 @@ export const handHaproxyConfig = (dir: string, bind: string, servers: readonly s
     '',
   ].join('\n');
 
-/** One side of a plain unicast keepalived pair holding `vip` on lbv0, adverts every 0.1 s as the renderer's. */
+/**
+ * One side of a plain unicast keepalived pair holding `vip` on lbv0: adverts every 0.1 s as the
+ * renderer's unless `advertInt` (seconds) says otherwise; `notify` is a script keepalived runs at
+ * each state change, with the new state as its third argument.
+ */
 export const plainKeepalivedConfig = (o: {
   readonly name: string;
   readonly master: boolean;
   readonly self: string;
   readonly peer: string;
   readonly vip: string;
+  readonly advertInt?: number;
+  readonly virtualRouterId?: number;
+  readonly notify?: string;
 }): string =>
   [
     'global_defs {',
@@ -92,9 +99,9 @@ export const plainKeepalivedConfig = (o: {
     'vrrp_instance plain {',
     `    state ${o.master ? 'MASTER' : 'BACKUP'}`,
     '    interface lbv0',
-    '    virtual_router_id 250',
+    `    virtual_router_id ${o.virtualRouterId ?? 250}`,
     `    priority ${o.master ? 200 : 100}`,
-    '    advert_int 0.1',
+    `    advert_int ${o.advertInt ?? 0.1}`,
     `    unicast_src_ip ${o.self}`,
     '    unicast_peer {',
     `        ${o.peer}`,
@@ -102,6 +109,7 @@ export const plainKeepalivedConfig = (o: {
     '    virtual_ipaddress {',
     `        ${o.vip}/24 dev lbv0`,
     '    }',
+    ...(o.notify === undefined ? [] : [`    notify ${o.notify}`]),
     '}',
     '',
   ].join('\n');

@@ -2,6 +2,7 @@ import { apiCluster } from './api-cluster.bench';
 import { apiCreate } from './api-create.bench';
 import { chaosSoak } from './chaos-soak.bench';
 import { dataplane } from './dataplane.bench';
+import { failoverCurve } from './failover-curve.bench';
 import { keystone } from './keystone.bench';
 import { keystoneAuth } from './keystone-auth.bench';
 import { l7Rules } from './l7-rules.bench';
@@ -22,6 +23,7 @@ const BENCHES: readonly Bench[] = [
   listPaging,
   placementRender,
   dataplane,
+  failoverCurve,
   octaviaCreate,
   l7Rules,
   tls,
