@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -66,6 +66,17 @@ async function readStream(nc: NatsConnection, decode: boolean): Promise<StreamRe
     messages.stop();
   }
   return { ...totals, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Debian keeps initdb and postgres off PATH, under /usr/lib/postgresql/<version>/bin; the throw-away cluster looks on PATH. */
+function withDebianPostgresOnPath(): void {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return;
+  const bins = readdirSync(root)
+    .sort((a, b) => Number(b) - Number(a))
+    .map((version) => join(root, version, 'bin'))
+    .filter((bin) => existsSync(join(bin, 'initdb')));
+  if (bins.length > 0) process.env.PATH = `${process.env.PATH ?? ''}:${bins[0]}`;
 }
 
 const median = (values: readonly number[]): number =>
@@ -156,6 +167,7 @@ async function run(signal: AbortSignal): Promise<void> {
     console.log(`SQLite: ${SQLITE_ROUNDS} rebuilds, each after a floor read`);
     const sqlite = await rebuildRounds(nats, nc, client, { LBAAS_DB_PATH: join(dir, 'read-models.sqlite') }, SQLITE_ROUNDS);
 
+    withDebianPostgresOnPath();
     postgres = await testPostgres();
     let onPostgres: { rounds: Round[]; catchUpSeconds: number } | null = null;
     if ('url' in postgres) {
