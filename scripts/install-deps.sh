@@ -9,6 +9,8 @@
 # --test adds what only the tests use: the real python-neutronclient for test/compat, Debian's
 # chromium, which the dashboard's browser test drives through playwright-core, and all of --keystone
 # (the suites run a real Keystone and its clients).
+# --bench adds what only benches use: Debian's postgresql, whose initdb and postgres the rebuild
+# bench runs as a throw-away cluster on 127.0.0.1 (skipped, and said so, without them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,8 +27,9 @@ keystone=(keystone: uwsgi-core: uwsgi-plugin-python3: python3-openstackclient: p
 case ${1:-} in
   --keystone) wanted+=("${keystone[@]}") ;;
   --test) wanted+=("${keystone[@]}" chromium:chromium) ;;
+  --bench) wanted+=(postgresql:) ;;
   '') ;;
-  *) echo "usage: install-deps.sh [--keystone | --test]" >&2; exit 2 ;;
+  *) echo "usage: install-deps.sh [--keystone | --test | --bench]" >&2; exit 2 ;;
 esac
 missing=()
 for w in "${wanted[@]}"; do

@@ -9,6 +9,7 @@ import { l7Rules } from './l7-rules.bench';
 import { listPaging } from './list-paging.bench';
 import { octaviaCreate } from './octavia-create.bench';
 import { placementRender } from './placement-render.bench';
+import { rebuild } from './rebuild.bench';
 import { tls } from './tls.bench';
 
 interface Bench {
@@ -22,6 +23,7 @@ const BENCHES: readonly Bench[] = [
   apiCluster,
   listPaging,
   placementRender,
+  rebuild,
   dataplane,
   failoverCurve,
   octaviaCreate,

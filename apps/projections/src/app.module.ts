@@ -38,8 +38,7 @@ export class ProjectionsModule {
         },
         {
           provide: CERTIFICATE_EXPIRY,
-          useFactory: (metrics: ServiceMetrics, connections: ReadModelConnections) =>
-            registerCertificateExpiry(metrics, connections.reader),
+          useFactory: (metrics: ServiceMetrics, connections: ReadModelConnections) => registerCertificateExpiry(metrics, connections),
           inject: [ServiceMetrics, READ_MODEL_CONNECTIONS],
         },
         { provide: CheckpointGate, useValue: new CheckpointGate() },

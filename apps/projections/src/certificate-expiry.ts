@@ -1,7 +1,6 @@
-import { RESOURCE_TABLES } from '@lbaas/read-models';
+import { RESOURCE_TABLES, type ReadModelConnections } from '@lbaas/read-models';
 import type { ServiceMetrics } from '@lbaas/service-shell';
 import { Gauge } from 'prom-client';
-import type { DataSource } from 'typeorm';
 
 /** The provider that registers the gauge when the module starts. */
 export const CERTIFICATE_EXPIRY = Symbol('CERTIFICATE_EXPIRY');
@@ -11,14 +10,15 @@ export const CERTIFICATE_EXPIRY = Symbol('CERTIFICATE_EXPIRY');
  * read model at each scrape. HAProxy keeps serving an expired certificate and clients then refuse
  * it, so the operator's alert is this minus time() falling below the renewal window.
  */
-export function registerCertificateExpiry(metrics: ServiceMetrics, reader: DataSource): void {
+export function registerCertificateExpiry(metrics: ServiceMetrics, connections: ReadModelConnections): void {
   new Gauge({
     name: 'lbaas_certificate_not_after_seconds',
     help: 'When a TLS certificate of a tenant expires (Unix time, seconds), per certificate.',
     labelNames: ['certificate_id', 'tenant_id'],
     registers: [metrics.registry],
     async collect() {
-      const rows = await reader
+      await connections.readable();
+      const rows = await connections.reader
         .getRepository(RESOURCE_TABLES.certificates.entity)
         .find({ select: { id: true, tenant_id: true, not_after: true } });
       // A deleted certificate must stop being reported, not keep its last value.

@@ -18,8 +18,8 @@ export interface EventLog {
    * `done` resolves) and the caller starts again from its checkpoint, so order is never broken.
    */
   consume(fromSeq: number, handle: (batch: ProjectableCommit[]) => Promise<void>): Promise<RunningConsumer>;
-  /** Every commit from sequence 1 up to the stream's last sequence when the replay starts. */
-  replay(): AsyncIterable<ProjectableCommit>;
+  /** Every commit from `fromSeq` (1 unless given) up to the stream's last sequence when the replay starts. */
+  replay(fromSeq?: number): AsyncIterable<ProjectableCommit>;
   /** Publishes on core NATS (not the stream). */
   publish(subject: string, payload: unknown): void;
   close(): Promise<void>;

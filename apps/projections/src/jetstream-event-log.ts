@@ -131,13 +131,13 @@ export class JetStreamEventLog implements EventLog {
     };
   }
 
-  async *replay(): AsyncIterable<ProjectableCommit> {
+  async *replay(fromSeq = 1): AsyncIterable<ProjectableCommit> {
     const last = await this.lastSeq();
-    if (last === 0) return;
+    if (last < fromSeq) return;
     const consumer = await this.js.consumers.get(STREAM_NAME, {
       filterSubjects: ALL_EVENTS_SUBJECT,
       deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: 1,
+      opt_start_seq: fromSeq,
     });
     const messages = await consumer.consume({ max_messages: 10_000 });
     try {

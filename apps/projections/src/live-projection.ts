@@ -2,7 +2,9 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import {
   Projector,
   type ReadModelConnections,
+  rebuildBeside,
   REBUILD_PROGRESS_SUBJECT,
+  type RebuildProgress,
   type RebuildProgressMessage,
   type RebuildReply,
 } from '@lbaas/read-models';
@@ -35,6 +37,10 @@ export class LiveProjection implements OnApplicationBootstrap, OnApplicationShut
   private restartTimer: NodeJS.Timeout | null = null;
   private turns: Promise<unknown> = Promise.resolve();
   private rebuilding = false;
+  /** Only a rebuild in place empties the tables queries read; one beside them leaves them serving. */
+  private rebuildingInPlace = false;
+  /** The consumer is stopped for a rebuild: in place all along, beside only for its last commits and the swap. */
+  private pausedForRebuild = false;
   private stopping = false;
   /** The stream's last sequence when the consumer started; ready once the checkpoint reaches it. */
   private catchUpTarget = Number.POSITIVE_INFINITY;
@@ -61,7 +67,7 @@ export class LiveProjection implements OnApplicationBootstrap, OnApplicationShut
     const caughtUp = this.gate.checkpoint >= this.catchUpTarget;
     const natsConnected = this.log.connected;
     return {
-      ready: natsConnected && caughtUp && !this.rebuilding,
+      ready: natsConnected && caughtUp && !this.rebuildingInPlace,
       natsConnected,
       caughtUp,
       rebuilding: this.rebuilding,
@@ -69,35 +75,55 @@ export class LiveProjection implements OnApplicationBootstrap, OnApplicationShut
     };
   }
 
-  /** Pauses the live consumer, replays the whole stream into emptied tables, resumes. */
+  /** Resolves when queries can read the tables: at once, except while a rebuilt file is swapped in. */
+  readable(): Promise<void> {
+    return this.connections.readable();
+  }
+
+  /**
+   * On a SQLite file, builds a new file beside the serving one while that one keeps answering and
+   * following the stream, then pauses the consumer for the new file's last commits and the swap
+   * (rebuild-beside.ts). Elsewhere, pauses the consumer and replays the whole stream into emptied tables.
+   */
   async rebuild(): Promise<RebuildReply> {
     if (this.rebuilding) throw new RebuildInProgress('A rebuild is already running.');
     this.rebuilding = true;
+    this.rebuildingInPlace = this.connections.rebuildPath === null;
     try {
-      await this.stopConsumer();
       const total = await this.log.lastSeq();
-      this.logger.info({ total }, 'rebuild started');
-      this.gate.moveTo(0);
-      const result = await this.projector.rebuild(this.log.replay(), {
-        onProgress: (progress) => {
-          this.gate.moveTo(progress.position);
-          const eventsPerSecond = progress.seconds > 0 ? Math.round(progress.events / progress.seconds) : 0;
-          const message: RebuildProgressMessage = {
-            events: progress.events,
-            commits: progress.commits,
-            position: progress.position,
-            total,
-            eventsPerSecond,
-          };
-          this.log.publish(REBUILD_PROGRESS_SUBJECT, message);
-        },
-      });
+      this.logger.info({ total, inPlace: this.rebuildingInPlace }, 'rebuild started');
+      const onProgress = (progress: RebuildProgress): void => {
+        if (this.rebuildingInPlace) this.gate.moveTo(progress.position);
+        const eventsPerSecond = progress.seconds > 0 ? Math.round(progress.events / progress.seconds) : 0;
+        const message: RebuildProgressMessage = {
+          events: progress.events,
+          commits: progress.commits,
+          position: progress.position,
+          total,
+          eventsPerSecond,
+        };
+        this.log.publish(REBUILD_PROGRESS_SUBJECT, message);
+      };
+      let result: RebuildProgress;
+      if (this.rebuildingInPlace) {
+        await this.pauseConsumer();
+        this.gate.moveTo(0);
+        result = await this.projector.rebuild(this.log.replay(), { onProgress });
+      } else {
+        result = await rebuildBeside(this.connections, this.projector, {
+          replay: (fromSeq) => this.log.replay(fromSeq),
+          pauseLive: () => this.pauseConsumer(),
+          onProgress,
+        });
+      }
       this.gate.moveTo(result.position);
       this.logger.info({ ...result }, 'rebuild finished');
       return { events: result.events, commits: result.commits, seconds: result.seconds };
     } finally {
-      // Also after a failed rebuild: the consumer resumes from the checkpoint the rebuild reached.
+      // Also after a failed rebuild: the consumer resumes from the checkpoint of the file that serves.
       this.rebuilding = false;
+      this.rebuildingInPlace = false;
+      this.pausedForRebuild = false;
       await this.startConsumer().catch((error: unknown) => this.retryStart(error));
     }
   }
@@ -120,7 +146,7 @@ export class LiveProjection implements OnApplicationBootstrap, OnApplicationShut
 
   private startConsumer(): Promise<void> {
     return this.inTurn(async () => {
-      if (this.consumer || this.rebuilding || this.stopping) return;
+      if (this.consumer || this.pausedForRebuild || this.stopping) return;
       const position = await this.projector.position();
       this.gate.moveTo(position);
       this.catchUpTarget = await this.log.lastSeq();
@@ -146,6 +172,11 @@ export class LiveProjection implements OnApplicationBootstrap, OnApplicationShut
       this.restartTimer = null;
       this.startConsumer().catch((again: unknown) => this.retryStart(again));
     }, 1000);
+  }
+
+  private pauseConsumer(): Promise<void> {
+    this.pausedForRebuild = true;
+    return this.stopConsumer();
   }
 
   private stopConsumer(): Promise<void> {

@@ -23,6 +23,7 @@ import {
   Projector,
   QUERY_PATTERNS,
   REBUILD_PROGRESS_SUBJECT,
+  RESOURCE_TABLES,
   type RebuildProgressMessage,
   type RebuildResult,
   type ReadModelDatabase,
@@ -58,6 +59,23 @@ const SUBNET = randomUUID();
  * Each pool gets three members; some members are then reweighted or removed, some pools deleted.
  */
 const TENANT = 'a0000000-0000-4000-8000-00000000000a';
+const STRAY_POOL = {
+  id: 'f0000000-0000-4000-8000-00000000000f',
+  tenant_id: TENANT,
+  vip_id: null,
+  name: 'stray',
+  description: '',
+  subnet_id: SUBNET,
+  protocol: 'HTTP',
+  lb_method: 'ROUND_ROBIN',
+  health_monitors: [],
+  health_monitors_status: [],
+  members: [],
+  admin_state_up: true,
+  status: 'ACTIVE',
+  status_description: null,
+  provider: 'haproxy',
+};
 
 class Writer {
   appended = 0;
@@ -410,6 +428,62 @@ describe('the projections service (built), against a real nats-server', () => {
       await service.stop();
     }
     expect(service.logs()).toContain('projections stopped');
+  });
+
+  it("keeps serving the old file when killed mid-rebuild, sweeps the unfinished one at start, and a later rebuild swaps in the log's rows", async () => {
+    const path = join(dir, 'killed.sqlite');
+    let { service } = await startProjections({ LBAAS_DB_PATH: path });
+    try {
+      // Enough history that the kill, at the first progress report (every 5,000 events), lands well before the end.
+      const writer = new Writer(store);
+      let next = 10_000;
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          while (next < 12_000) await writer.pool(next++);
+        }),
+      );
+      await waitFor('the projection to catch up', caughtUp, 120_000, 100);
+      const last = await store.lastSeq();
+      // A row the log does not have: only the serving file shows it, never a rebuilt one.
+      const stray = await createDataSource({ sqlitePath: path }).initialize();
+      await stray.getRepository(RESOURCE_TABLES.pools.entity).save({ ...RESOURCE_TABLES.pools.toRow(STRAY_POOL) });
+      await stray.destroy();
+      const strayListed = async (): Promise<boolean | null> => {
+        const reply = await ask<ListReply>(QUERY_PATTERNS.list, {
+          collection: 'pools',
+          tenantId: TENANT,
+          filters: { id: [STRAY_POOL.id] },
+          fields: ['id'],
+          minSeq: last,
+        });
+        return reply && 'items' in reply ? reply.items.length === 1 : null;
+      };
+      expect(await strayListed()).toBe(true);
+
+      const firstProgress = new Promise<void>((resolve) => {
+        const subscription = nc.subscribe(REBUILD_PROGRESS_SUBJECT, { max: 1, callback: () => resolve() });
+        void subscription.closed.then(resolve);
+      });
+      // Never answered: the service dies first, and the request ends with the client.
+      void ask<RebuildResult>(QUERY_PATTERNS.rebuild, {}, 120_000);
+      await firstProgress;
+      await service.kill();
+      expect(existsSync(`${path}.rebuild`)).toBe(true);
+
+      ({ service } = await startProjections({ LBAAS_DB_PATH: path }));
+      expect(existsSync(`${path}.rebuild`)).toBe(false);
+      await waitFor('the restarted projection to catch up', caughtUp, 60_000, 100);
+      expect(await strayListed()).toBe(true);
+
+      const reply = await ask<RebuildResult>(QUERY_PATTERNS.rebuild, {}, 120_000);
+      expect(reply).toEqual({ events: expect.any(Number), commits: last, seconds: expect.any(Number) });
+      expect(await strayListed()).toBe(false);
+      expect(await readSnapshot({ sqlitePath: path })).toEqual(
+        await rebuildInto({ sqlitePath: join(dir, 'killed-compare.sqlite') }, nats.url),
+      );
+    } finally {
+      await service.stop();
+    }
   });
 
   it('answers a query with minSeq beyond the stream with ProjectionLagging, and a malformed one with InvalidQuery', async () => {

@@ -31,7 +31,7 @@ describe('QueryController', () => {
     gate = new CheckpointGate();
     rebuild = jest.fn();
     const log = { lastSeq: async () => 42 } as Partial<EventLog> as EventLog;
-    const live = { rebuild } as Partial<LiveProjection> as LiveProjection;
+    const live = { rebuild, readable: async () => undefined } as Partial<LiveProjection> as LiveProjection;
     const config = { ...configFromEnv({}), minSeqWaitMs: 200 };
     controller = new QueryController(new QueryService(db), gate, live, log, config, pino({ level: 'silent' }));
   });

@@ -102,6 +102,7 @@ export class QueryController {
   private async answer<Q extends { minSeq: number }, R>(query: Q | QueryError, run: (query: Q) => Promise<R>): Promise<R | QueryError> {
     if (isQueryError(query)) return query;
     if (!(await this.gate.waitFor(query.minSeq, this.config.minSeqWaitMs))) return lagging(query.minSeq, this.gate.checkpoint);
+    await this.live.readable();
     try {
       return await run(query);
     } catch (error) {

@@ -1,3 +1,5 @@
+import { closeSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import * as sqlite3 from 'sqlite3';
 import { DataSource } from 'typeorm';
 import { AggregateState, Checkpoint, ListenerStats, PoolStats } from './tables/bookkeeping-tables';
@@ -35,6 +37,8 @@ export const READ_MODEL_ENTITIES = [
 export interface DataSourceOptions {
   /** A second SQLite connection for queries: it reads committed data while the projector writes. */
   readonly readOnly?: boolean;
+  /** A file a rebuild writes and nobody reads until it is complete: no write-ahead log (see rebuild-beside.ts). */
+  readonly beingRebuilt?: boolean;
 }
 
 /**
@@ -51,7 +55,7 @@ export function createDataSource(db: ReadModelDatabase, options: DataSourceOptio
     driver: quietSqlite,
     database: db.sqlitePath,
     // WAL lets the reader see the last committed transaction while the projector writes the next.
-    enableWAL: !inMemory && !options.readOnly,
+    enableWAL: !inMemory && !options.readOnly && !options.beingRebuilt,
     flags: options.readOnly ? sqlite3.OPEN_READONLY : undefined,
     busyTimeout: 10_000,
   });
@@ -61,20 +65,81 @@ export function createDataSource(db: ReadModelDatabase, options: DataSourceOptio
 export interface ReadModelConnections {
   readonly writer: DataSource;
   readonly reader: DataSource;
+  /**
+   * Where a rebuild writes its replacement of the SQLite file, beside it, so a crash mid-rebuild
+   * leaves the serving file as it was; null where the database is rebuilt in place (PostgreSQL, `:memory:`).
+   */
+  readonly rebuildPath: string | null;
+  /**
+   * Puts the finished file at `rebuildPath` in place of the serving one by rename, which is
+   * atomic: the writer and the reader close, the file is renamed, both open again (the same
+   * DataSource objects, so whoever holds them reads the new file).
+   */
+  swapInRebuilt(): Promise<void>;
+  /** Resolves when the tables can be read: at once, except while a rebuilt file is being swapped in. */
+  readable(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function openReadModels(db: ReadModelDatabase): Promise<ReadModelConnections> {
-  const writer = await createDataSource(db).initialize();
-  const separateReader = 'sqlitePath' in db && db.sqlitePath !== ':memory:';
+/** The files SQLite keeps beside a database file. */
+const SIDE_FILES = ['-wal', '-shm', '-journal'];
+
+/** Removes a file and the files SQLite keeps beside it; absent ones are no error. */
+export function removeSqliteFile(path: string): void {
+  for (const suffix of ['', ...SIDE_FILES]) rmSync(`${path}${suffix}`, { force: true });
+}
+
+/** Makes a rename or a new file in `directory` survive a power loss. */
+export function syncDirectory(directory: string): void {
+  const fd = openSync(directory, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function openWriter(writer: DataSource, separateReader: boolean): Promise<void> {
+  await writer.initialize();
   // In WAL mode NORMAL loses no commit when the process dies, only on power loss; the checkpoint
   // is in the same transaction, so the consumer then resumes from what the file really holds.
   if (separateReader) await writer.query('PRAGMA synchronous = NORMAL');
+}
+
+export async function openReadModels(db: ReadModelDatabase): Promise<ReadModelConnections> {
+  const separateReader = 'sqlitePath' in db && db.sqlitePath !== ':memory:';
+  const rebuildPath = separateReader ? `${db.sqlitePath}.rebuild` : null;
+  // A rebuild that crashed left its unfinished file: it is no part of the read models.
+  if (rebuildPath) removeSqliteFile(rebuildPath);
+  const writer = createDataSource(db);
+  await openWriter(writer, separateReader);
   const reader = separateReader ? await createDataSource(db, { readOnly: true }).initialize() : writer;
+  let swapping: Promise<void> = Promise.resolve();
   return {
     writer,
     reader,
+    rebuildPath,
+    readable: () => swapping,
+    swapInRebuilt: async () => {
+      if (!rebuildPath || !('sqlitePath' in db)) throw new Error('the read models are rebuilt in place on this database');
+      let swapped = (): void => undefined;
+      swapping = new Promise((resolve) => (swapped = resolve));
+      try {
+        // The last connection to close checkpoints the write-ahead log into the file and removes it;
+        // whatever SQLite still left beside the old file belongs to it, not to the new one.
+        if (reader.isInitialized) await reader.destroy();
+        if (writer.isInitialized) await writer.destroy();
+        for (const suffix of SIDE_FILES) rmSync(`${db.sqlitePath}${suffix}`, { force: true });
+        renameSync(rebuildPath, db.sqlitePath);
+        syncDirectory(dirname(db.sqlitePath));
+        await openWriter(writer, separateReader);
+        await reader.initialize();
+      } finally {
+        swapped();
+      }
+    },
     close: async () => {
+      await swapping;
       if (reader !== writer && reader.isInitialized) await reader.destroy();
       if (writer.isInitialized) await writer.destroy();
     },

@@ -5,3 +5,4 @@ export * from './data-source';
 export * from './projector';
 export * from './query-service';
 export * from './snapshot';
+export * from './rebuild-beside';

@@ -250,17 +250,23 @@ describe('Projector with the domain registry', () => {
     expect(states.filter((kind) => kind === 'deleted')).toHaveLength(9);
   });
 
-  it('rebuilds to the same tables as the live projection, in any batch size', async () => {
+  it('rebuilds to the same tables as the live projection, in any batch size and written once at the end', async () => {
     const history = seedWorkflow();
     const live = await freshDatabase();
     const projector = new Projector(live, DOMAIN);
     for (const commit of history.commits) await projector.applyCommits([commit]);
-    for (const batchEvents of [1, 3, 5000]) {
+    for (const [batchEvents, unread] of [
+      [1, false],
+      [3, false],
+      [5000, false],
+      [1, true],
+      [5000, true],
+    ] as const) {
       const rebuilt = await freshDatabase();
       async function* replay() {
         yield* history.commits;
       }
-      await new Projector(rebuilt, DOMAIN).rebuild(replay(), { batchEvents });
+      await new Projector(rebuilt, DOMAIN).rebuild(replay(), { batchEvents, unread });
       expect(await snapshotTables(rebuilt)).toEqual(await snapshotTables(live));
     }
   });

@@ -43,6 +43,27 @@ describe('Projector', () => {
     expect(await projector.position()).toBe(1);
   });
 
+  it('rebuilds an unread database with one write at the end, reporting progress as it folds', async () => {
+    const db = await freshDatabase();
+    const log = new CommitLog();
+    log.append('pool', P1, ['PoolCreated', 1, poolResource(P1)]);
+    log.append('pool', P1, ['MemberAdded', 1, memberResource(M1, P1)]);
+    log.append('pool', P2, ['PoolCreated', 1, poolResource(P2)]);
+    log.append('pool', P1, ['MemberRemoved', 1, { memberId: M1 }]);
+
+    const progress: number[] = [];
+    const result = await new Projector(db, FAKE_DOMAIN).rebuild(replay([...log.commits, log.commits[1]]), {
+      batchEvents: 2,
+      unread: true,
+      onProgress: (p) => progress.push(p.position),
+    });
+    expect(result).toMatchObject({ commits: 4, events: 4, position: 4 });
+    expect(progress).toEqual([2, 4]);
+    expect(await rows(db, 'pools')).toEqual([poolResource(P1), poolResource(P2)]);
+    expect(await rows(db, 'members')).toEqual([]);
+    expect(await new Projector(db, FAKE_DOMAIN).position()).toBe(4);
+  });
+
   it('applies a commit repeated inside one batch once', async () => {
     const db = await freshDatabase();
     const log = new CommitLog();
@@ -211,7 +232,8 @@ describe('Projector', () => {
           fc.array(step, { maxLength: 25 }),
           fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1 }),
           fc.integer({ min: 1, max: 10 }),
-          async (steps, redeliveries, batchEvents) => {
+          fc.boolean(),
+          async (steps, redeliveries, batchEvents, unread) => {
             const commits = toCommits(steps);
             const live = await createDataSource({ sqlitePath: ':memory:' }).initialize();
             const rebuilt = await createDataSource({ sqlitePath: ':memory:' }).initialize();
@@ -224,7 +246,7 @@ describe('Projector', () => {
                 await projector.applyCommits(commits.slice(Math.max(0, at - 1), at + take));
                 at += take;
               }
-              await new Projector(rebuilt, FAKE_DOMAIN).rebuild(replay(commits), { batchEvents });
+              await new Projector(rebuilt, FAKE_DOMAIN).rebuild(replay(commits), { batchEvents, unread });
               expect(await snapshotTables(live)).toEqual(await snapshotTables(rebuilt));
             } finally {
               await Promise.all([live.destroy(), rebuilt.destroy()]);

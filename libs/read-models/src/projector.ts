@@ -1,7 +1,8 @@
 import type { AggregateBehaviour, AggregateType, Collection, Commit, ResourceRows, Upcaster } from '@lbaas/domain';
-import { type DataSource, type EntityManager, type EntityTarget, In, type ObjectLiteral } from 'typeorm';
+import { type DataSource, type EntityManager, In } from 'typeorm';
 import { AggregateState, Checkpoint } from './tables/bookkeeping-tables';
-import { RESOURCE_TABLES, type ResourceRow } from './tables/resource-tables';
+import { chunks, RowChanges, upsert, ViewRow, type ViewRowsByCollection } from './row-writes';
+import { RESOURCE_TABLES } from './tables/resource-tables';
 
 /** A commit with its stream sequence, as the event store's consumers deliver it (`StoredCommit`). */
 export interface ProjectableCommit {
@@ -32,23 +33,18 @@ export interface RebuildProgress {
 }
 
 export interface RebuildOptions {
-  /** Events per transaction; a few thousand keeps a rebuild fast without huge transactions. */
+  /** Events per transaction (per progress report with `unread`); a few thousand keeps a rebuild fast without huge transactions. */
   readonly batchEvents?: number;
   readonly onProgress?: (progress: RebuildProgress) => void;
+  /**
+   * Nobody reads the database until the rebuild has ended (a new file, rebuild-beside.ts): the
+   * rows are then written once, at the end, instead of a transaction per batch.
+   */
+  readonly unread?: boolean;
 }
 
 /** The checkpoint row of the read models; one projection writes every resource table. */
 export const READ_MODELS_PROJECTION = 'read-models';
-
-/** SQLite binds at most 32766 parameters per statement, PostgreSQL 65535. */
-const MAX_PARAMETERS = 30_000;
-
-/** A row with its canonical JSON, to tell a changed row from an unchanged one. */
-interface ViewRow {
-  readonly row: ResourceRow;
-  readonly fingerprint: string;
-}
-type ViewRowsByCollection = Map<Collection, Map<string, ViewRow>>;
 
 interface LoadedState {
   readonly behaviour: AggregateBehaviour;
@@ -60,7 +56,10 @@ interface LoadedState {
   rows: ViewRowsByCollection;
   changed: boolean;
 }
-type LoadedStates = Map<string, LoadedState>;
+/** Folded states by aggregate, and the keys of those changed since they were last written. */
+class LoadedStates extends Map<string, LoadedState> {
+  changed: string[] = [];
+}
 
 /**
  * How many folded states a rebuild keeps between batches. Below it the rebuild reads no state
@@ -75,8 +74,7 @@ function viewRows(views: ResourceRows): ViewRowsByCollection {
     if (!table) continue;
     const rows = new Map<string, ViewRow>();
     for (const resource of views[collection] ?? []) {
-      const row = table.toRow(resource);
-      rows.set(resource.id, { row, fingerprint: JSON.stringify(row) });
+      rows.set(resource.id, new ViewRow(table.toRow(resource)));
     }
     byCollection.set(collection, rows);
   }
@@ -98,6 +96,11 @@ export class Projector {
     private readonly name = READ_MODELS_PROJECTION,
   ) {}
 
+  /** The same projection writing to another database: a rebuild's new file. */
+  on(db: DataSource): Projector {
+    return new Projector(db, this.domain, this.name);
+  }
+
   /** The stream sequence of the last applied commit, 0 before the first. */
   position(): Promise<number> {
     return this.exclusive(() => readPosition(this.db.manager, this.name));
@@ -113,49 +116,100 @@ export class Projector {
    * sequence 1, in order) in batches. Pool stats are not derived from the log and stay.
    */
   rebuild(source: AsyncIterable<ProjectableCommit>, options: RebuildOptions = {}): Promise<RebuildProgress> {
+    return this.exclusive(() => (options.unread ? this.replayThenWrite(source, options) : this.replayInBatches(source, options)));
+  }
+
+  /** A transaction per batch, each read back as the live projection's would be. */
+  private async replayInBatches(source: AsyncIterable<ProjectableCommit>, options: RebuildOptions): Promise<RebuildProgress> {
     const batchEvents = options.batchEvents ?? 5000;
-    return this.exclusive(async () => {
-      const started = process.hrtime.bigint();
-      const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
-      let commits = 0;
-      let events = 0;
-      let position = 0;
-      let batch: ProjectableCommit[] = [];
-      let batchSize = 0;
-      // The tables start empty, so an aggregate the rebuild has not folded yet has no stored state.
-      let carried: LoadedStates | undefined = new Map();
-      // One write at a time, in order, while the next batch is read off the stream: the read
-      // overlaps the database's work instead of waiting for it.
-      let writing = guarded(this.clear());
-      const flush = async () => {
-        const next = batch;
-        batch = [];
-        batchSize = 0;
-        await writing;
-        writing = guarded(
-          this.applyBatch(next, carried).then((result) => {
-            if (carried && carried.size > MAX_CARRIED_STATES) carried = undefined;
-            commits += result.commits;
-            events += result.events;
-            position = result.position;
-            options.onProgress?.({ commits, events, position, seconds: seconds() });
-          }),
-        );
-      };
-      try {
-        for await (const stored of source) {
-          batch.push(stored);
-          batchSize += stored.commit.events.length;
-          if (batchSize >= batchEvents) await flush();
-        }
-        if (batch.length > 0) await flush();
-      } finally {
-        // Whatever ended the replay, no write outlives the rebuild's turn.
-        await writing.catch(() => undefined);
-      }
+    const elapsed = stopwatch();
+    const totals = { commits: 0, events: 0, position: 0 };
+    let batch: ProjectableCommit[] = [];
+    let batchSize = 0;
+    // The tables start empty, so an aggregate the rebuild has not folded yet has no stored state.
+    let carried: LoadedStates | undefined = new LoadedStates();
+    // One write at a time, in order, while the next batch is read off the stream: the read
+    // overlaps the database's work instead of waiting for it.
+    let writing = guarded(this.clear());
+    const flush = async () => {
+      const next = batch;
+      batch = [];
+      batchSize = 0;
       await writing;
-      return { commits, events, position, seconds: seconds() };
-    });
+      writing = guarded(
+        this.applyBatch(next, carried).then((result) => {
+          if (carried && carried.size > MAX_CARRIED_STATES) carried = undefined;
+          totals.commits += result.commits;
+          totals.events += result.events;
+          totals.position = result.position;
+          options.onProgress?.({ ...totals, seconds: elapsed() });
+        }),
+      );
+    };
+    try {
+      for await (const stored of source) {
+        batch.push(stored);
+        batchSize += stored.commit.events.length;
+        if (batchSize >= batchEvents) await flush();
+      }
+      if (batch.length > 0) await flush();
+    } finally {
+      // Whatever ended the replay, no write outlives the rebuild's turn.
+      await writing.catch(() => undefined);
+    }
+    await writing;
+    return { ...totals, seconds: elapsed() };
+  }
+
+  /**
+   * Folds the whole replay in memory and writes each row and state once at the end, in one
+   * transaction. Should the states outgrow MAX_CARRIED_STATES, they are written then and the rest
+   * goes in batches that read their states back, as the live projection's do. Progress reports
+   * what has been folded.
+   */
+  private async replayThenWrite(source: AsyncIterable<ProjectableCommit>, options: RebuildOptions): Promise<RebuildProgress> {
+    const batchEvents = options.batchEvents ?? 5000;
+    const elapsed = stopwatch();
+    const totals = { commits: 0, events: 0, position: 0 };
+    const states = new LoadedStates();
+    let inMemory = true;
+    let batch: ProjectableCommit[] = [];
+    let batchSize = 0;
+    let reported = 0;
+    const applyBatch = async () => {
+      const result = await this.applyBatch(batch);
+      batch = [];
+      batchSize = 0;
+      totals.commits += result.commits;
+      totals.events += result.events;
+      totals.position = result.position;
+    };
+    await this.clear();
+    for await (const item of source) {
+      if (inMemory) {
+        if (item.seq <= totals.position) continue;
+        totals.events += this.fold(states, item);
+        totals.commits++;
+        totals.position = item.seq;
+        if (states.size > MAX_CARRIED_STATES) {
+          await this.db.transaction((tx) => this.writeFolded(tx, states, totals.position, false));
+          inMemory = false;
+        }
+      } else {
+        batch.push(item);
+        batchSize += item.commit.events.length;
+        if (batchSize >= batchEvents) await applyBatch();
+      }
+      if (totals.events - reported >= batchEvents) {
+        reported = totals.events;
+        options.onProgress?.({ ...totals, seconds: elapsed() });
+      }
+    }
+    if (inMemory && totals.commits > 0) await this.db.transaction((tx) => this.writeFolded(tx, states, totals.position, false));
+    else if (batch.length > 0) await applyBatch();
+    const result = { ...totals, seconds: elapsed() };
+    if (reported < totals.events) options.onProgress?.(result);
+    return result;
   }
 
   private clear(): Promise<void> {
@@ -190,48 +244,61 @@ export class Projector {
 
       const states = carried ?? (await this.loadStates(tx, fresh));
       let events = 0;
-      for (const item of fresh) {
-        const target = aggregateOf(item);
-        const behaviour = target && this.domain.aggregates[target.aggregate];
-        if (!target || !behaviour) continue;
-        const key = stateKey(target.aggregate, target.id);
-        let loaded = states.get(key);
-        if (!loaded) {
-          const { initialState } = behaviour;
-          loaded = { behaviour, version: 0, state: initialState, json: '', rows: viewRows(behaviour.views(initialState)), changed: false };
-          states.set(key, loaded);
-        }
-        if (item.seq <= loaded.version) continue;
-        let next = loaded.state;
-        for (const event of item.commit.events) next = behaviour.evolve(next, this.domain.upcast(event));
-        // A JSON round trip per commit makes a rebuilt state identical to one stored and reloaded live;
-        // it leaves secrets out, which no view shows.
-        loaded.json = storedJson(next);
-        loaded.state = JSON.parse(loaded.json);
-        loaded.version = item.seq;
-        loaded.changed = true;
-        events += item.commit.events.length;
-      }
-
-      // Each row belongs to one aggregate, so the rows its last state shows are the batch's net
-      // change to them: the views are drawn once per aggregate and batch, not once per commit.
-      const changes = new RowChanges();
-      const saved: AggregateState[] = [];
-      for (const [key, loaded] of states) {
-        if (!loaded.changed) continue;
-        const rows = viewRows(loaded.behaviour.views(loaded.state));
-        changes.diff(loaded.rows, rows);
-        loaded.rows = rows;
-        loaded.changed = false;
-        const [aggregate, aggregate_id] = splitStateKey(key);
-        saved.push({ aggregate, aggregate_id, version: loaded.version, state: loaded.json });
-      }
-
-      await changes.write(tx);
-      await upsert(tx, AggregateState, saved, ['aggregate', 'aggregate_id']);
-      await upsert(tx, Checkpoint, [{ projection: this.name, position }], ['projection']);
+      for (const item of fresh) events += this.fold(states, item);
+      await this.writeFolded(tx, states, position, carried !== undefined);
       return { position, commits: fresh.length, events };
     });
+  }
+
+  /** Evolves the commit's aggregate in `states`; the events folded (none for a commit seen before). */
+  private fold(states: LoadedStates, item: ProjectableCommit): number {
+    const target = aggregateOf(item);
+    const behaviour = target && this.domain.aggregates[target.aggregate];
+    if (!target || !behaviour) return 0;
+    const key = stateKey(target.aggregate, target.id);
+    let loaded = states.get(key);
+    if (!loaded) {
+      const { initialState } = behaviour;
+      loaded = { behaviour, version: 0, state: initialState, json: '', rows: viewRows(behaviour.views(initialState)), changed: false };
+      states.set(key, loaded);
+    }
+    if (item.seq <= loaded.version) return 0;
+    let next = loaded.state;
+    for (const event of item.commit.events) next = behaviour.evolve(next, this.domain.upcast(event));
+    loaded.state = next;
+    loaded.version = item.seq;
+    if (!loaded.changed) {
+      loaded.changed = true;
+      states.changed.push(key);
+    }
+    return item.commit.events.length;
+  }
+
+  /** Writes what the folded states show now that they did not before, their states and the checkpoint. */
+  private async writeFolded(tx: EntityManager, states: LoadedStates, position: number, carry: boolean): Promise<void> {
+    // Each row belongs to one aggregate, so the rows its last state shows are the net change to
+    // them: the views are drawn once per aggregate and write, not once per commit.
+    const changes = new RowChanges();
+    const saved: AggregateState[] = [];
+    for (const key of states.changed) {
+      const loaded = states.get(key);
+      if (!loaded) continue;
+      loaded.json = storedJson(loaded.state);
+      // A state carried into the next batch is the one a restart would read back (without secrets,
+      // which no view shows). Evolve treats a state as plain data, so the views of the state in
+      // hand are those of its JSON: the batching specs compare every way of cutting the log.
+      if (carry) loaded.state = JSON.parse(loaded.json);
+      const rows = viewRows(loaded.behaviour.views(loaded.state));
+      changes.diff(loaded.rows, rows);
+      loaded.rows = rows;
+      loaded.changed = false;
+      const [aggregate, aggregate_id] = splitStateKey(key);
+      saved.push({ aggregate, aggregate_id, version: loaded.version, state: loaded.json });
+    }
+    states.changed = [];
+    await changes.write(tx);
+    await upsert(tx, AggregateState, saved, ['aggregate', 'aggregate_id']);
+    await upsert(tx, Checkpoint, [{ projection: this.name, position }], ['projection']);
   }
 
   private async loadStates(tx: EntityManager, commits: readonly ProjectableCommit[]): Promise<LoadedStates> {
@@ -240,26 +307,39 @@ export class Projector {
       const target = aggregateOf(item);
       if (target) wanted.set(stateKey(target.aggregate, target.id), target);
     }
-    const states: LoadedStates = new Map();
-    const ids = [...new Set([...wanted.values()].map((target) => target.id))];
-    for (const chunk of chunks(ids, 500)) {
-      for (const row of await tx.find(AggregateState, { where: { aggregate_id: In(chunk) } })) {
-        const key = stateKey(row.aggregate, row.aggregate_id);
-        const behaviour = this.domain.aggregates[row.aggregate as AggregateType];
-        if (!wanted.has(key) || !behaviour) continue;
-        const state: unknown = JSON.parse(row.state);
-        states.set(key, {
-          behaviour,
-          version: row.version,
-          state,
-          json: row.state,
-          rows: viewRows(behaviour.views(state)),
-          changed: false,
-        });
-      }
+    const states = new LoadedStates();
+    // By aggregate and ids, the primary key's order: by ids alone every look-up scanned the table.
+    const idsByAggregate = new Map<AggregateType, string[]>();
+    for (const { aggregate, id } of wanted.values()) {
+      const ids = idsByAggregate.get(aggregate);
+      if (ids) ids.push(id);
+      else idsByAggregate.set(aggregate, [id]);
     }
+    for (const [aggregate, ids] of idsByAggregate)
+      for (const chunk of chunks(ids, 500)) {
+        for (const row of await tx.find(AggregateState, { where: { aggregate, aggregate_id: In(chunk) } })) {
+          const key = stateKey(row.aggregate, row.aggregate_id);
+          const behaviour = this.domain.aggregates[row.aggregate as AggregateType];
+          if (!wanted.has(key) || !behaviour) continue;
+          const state: unknown = JSON.parse(row.state);
+          states.set(key, {
+            behaviour,
+            version: row.version,
+            state,
+            json: row.state,
+            rows: viewRows(behaviour.views(state)),
+            changed: false,
+          });
+        }
+      }
     return states;
   }
+}
+
+/** Seconds since it was made. */
+function stopwatch(): () => number {
+  const started = process.hrtime.bigint();
+  return () => Number(process.hrtime.bigint() - started) / 1e9;
 }
 
 /** The same promise, marked handled: its failure surfaces where it is awaited, not as an unhandled rejection before. */
@@ -285,87 +365,6 @@ function storedJson(state: unknown): string {
   return SECRET_FIELD.test(json) ? JSON.stringify(state ?? null, withoutSecrets) : json;
 }
 
-/** The net change of a batch per table: the last row written wins, null deletes. */
-class RowChanges {
-  private readonly byCollection = new Map<Collection, Map<string, ResourceRow | null>>();
-
-  diff(before: ViewRowsByCollection, after: ViewRowsByCollection): void {
-    for (const collection of new Set([...before.keys(), ...after.keys()])) {
-      const old = before.get(collection) ?? new Map<string, ViewRow>();
-      const now = after.get(collection) ?? new Map<string, ViewRow>();
-      const pending = this.pending(collection);
-      for (const [id, { row, fingerprint }] of now) {
-        if (old.get(id)?.fingerprint !== fingerprint) pending.set(id, row);
-      }
-      for (const id of old.keys()) if (!now.has(id)) pending.set(id, null);
-    }
-  }
-
-  async write(tx: EntityManager): Promise<void> {
-    for (const [collection, pending] of this.byCollection) {
-      const table = RESOURCE_TABLES[collection];
-      const upserts: ResourceRow[] = [];
-      const deletes: string[] = [];
-      for (const [id, row] of pending) {
-        if (row) upserts.push(row);
-        else deletes.push(id);
-      }
-      for (const chunk of chunks(deletes, 500)) {
-        await tx
-          .createQueryBuilder()
-          .delete()
-          .from(table.entity)
-          .where({ id: In(chunk) })
-          .execute();
-      }
-      await upsert(tx, table.entity, upserts, ['id']);
-    }
-  }
-
-  private pending(collection: Collection): Map<string, ResourceRow | null> {
-    let pending = this.byCollection.get(collection);
-    if (!pending) this.byCollection.set(collection, (pending = new Map()));
-    return pending;
-  }
-}
-
-/**
- * Multi-row INSERT ... ON CONFLICT DO UPDATE, the same statement on SQLite and PostgreSQL.
- * Written out rather than through the query builder, whose parameter bookkeeping dominated
- * the cost of a rebuild; values still go through the driver's column conversions.
- */
-async function upsert<T extends ObjectLiteral>(
-  tx: EntityManager,
-  target: EntityTarget<T>,
-  rows: readonly T[],
-  key: readonly string[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  const { driver } = tx.connection;
-  const metadata = tx.connection.getMetadata(target);
-  const columns = metadata.columns;
-  const quoted = columns.map((column) => driver.escape(column.databaseName));
-  const updates = columns
-    .filter((column) => !key.includes(column.databaseName))
-    .map((column) => `${driver.escape(column.databaseName)} = excluded.${driver.escape(column.databaseName)}`);
-  const numbered = driver.options.type === 'postgres';
-  for (const chunk of chunks(rows, Math.floor(MAX_PARAMETERS / columns.length))) {
-    const parameters: unknown[] = [];
-    const tuples = chunk.map((row) => {
-      const marks = columns.map((column) => {
-        parameters.push(driver.preparePersistentValue(column.getEntityValue(row), column));
-        return numbered ? `$${parameters.length}` : '?';
-      });
-      return `(${marks.join(', ')})`;
-    });
-    await tx.query(
-      `INSERT INTO ${driver.escape(metadata.tableName)} (${quoted.join(', ')}) VALUES ${tuples.join(', ')} ` +
-        `ON CONFLICT (${key.map((column) => driver.escape(column)).join(', ')}) DO UPDATE SET ${updates.join(', ')}`,
-      parameters,
-    );
-  }
-}
-
 async function readPosition(manager: EntityManager, projection: string, forUpdate = false): Promise<number> {
   const query = manager.createQueryBuilder(Checkpoint, 'c').where('c.projection = :projection', { projection });
   // Two projections processes on one PostgreSQL database take turns instead of interleaving.
@@ -384,7 +383,3 @@ function aggregateOf({ subject, commit }: ProjectableCommit): { aggregate: Aggre
 
 const stateKey = (aggregate: string, id: string) => `${aggregate}\u0000${id}`;
 const splitStateKey = (key: string) => key.split('\u0000') as [string, string];
-
-function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
-  for (let start = 0; start < items.length; start += size) yield items.slice(start, start + size);
-}

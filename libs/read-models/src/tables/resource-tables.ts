@@ -207,9 +207,12 @@ function resourceTable(collection: Collection): ResourceTable {
     collection,
     entity: new EntitySchema<ResourceRow>({ name: collection, tableName: collection, columns, indices }),
     fields,
+    // A loop rather than fromEntries over a mapped array: a rebuild makes a row per view of every aggregate.
     toRow: (resource) => {
       const source = resource as Record<string, unknown>;
-      return Object.fromEntries(entries.map(([name, spec]) => [spec.column, source[name] ?? null]));
+      const row: ResourceRow = {};
+      for (const [name, spec] of entries) row[spec.column] = source[name] ?? null;
+      return row;
     },
     toResource: (row) => Object.fromEntries(entries.map(([name, spec]) => [name, row[spec.column] ?? null])),
   };

@@ -1,0 +1,166 @@
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ALL_EVENTS_SUBJECT, connectNats, STREAM_NAME } from '@lbaas/event-log';
+import { createDataSource, READ_MODELS_PROJECTION } from '@lbaas/read-models';
+import { startStack, type Stack } from '@lbaas/testing';
+import { DeliverPolicy, type NatsConnection } from 'nats';
+import type { DataSource } from 'typeorm';
+import { percentile } from './report';
+import { memberAddress } from './rebuild-history';
+
+/** The api-create bench's load: 1,000 pools with four members each over HTTP, 16 workers. */
+const POOLS = 1000;
+const MEMBERS_PER_POOL = 4;
+const WORKERS = 16;
+const LOAD_BUDGET_MS = 5 * 60_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+/** How often the bench reads the read model's checkpoint: the lag is known to within this. */
+const POLL_EVERY_MS = 2;
+
+export interface LagFigures {
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+export interface LiveLag {
+  readonly commits: number;
+  readonly creates: number;
+  readonly failures: readonly string[];
+  readonly loadSeconds: number;
+  readonly pollEveryMs: number;
+  /** Stored in the stream (the server's timestamp) -> the checkpoint read at or past it in the read-model file. */
+  readonly visibleMs: LagFigures;
+  /** Stored in the stream -> delivered to an ordered consumer in the bench: what any consumer waits at least. */
+  readonly deliveryMs: LagFigures;
+}
+
+const now = (): number => performance.timeOrigin + performance.now();
+
+const figures = (values: number[]): LagFigures => {
+  const sorted = values.sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? 0 };
+};
+
+/**
+ * Runs the api-create load against a stack of its own while it reads, every few milliseconds,
+ * the checkpoint that the projections commit with their rows (so a commit's rows are visible
+ * exactly when the checkpoint covers it), and follows the stream with an ordered consumer.
+ */
+export async function measureLiveLag(signal: AbortSignal): Promise<LiveLag> {
+  let stack: Stack | undefined;
+  let nc: NatsConnection | undefined;
+  let readModel: DataSource | undefined;
+  try {
+    stack = await startStack();
+    nc = await connectNats('lb-bench-lag', stack.nats.url);
+    readModel = await createDataSource({ sqlitePath: join(stack.dir, 'read-models.sqlite') }, { readOnly: true }).initialize();
+    const from = (await (await nc.jetstreamManager()).streams.info(STREAM_NAME)).state.last_seq + 1;
+
+    const stored = new Map<number, number>();
+    const delivered = new Map<number, number>();
+    const consumer = await nc.jetstream().consumers.get(STREAM_NAME, {
+      filterSubjects: ALL_EVENTS_SUBJECT,
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: from,
+    });
+    const messages = await consumer.consume({ max_messages: 1000 });
+    const following = (async () => {
+      for await (const message of messages) {
+        delivered.set(message.seq, now());
+        stored.set(message.seq, message.info.timestampNanos / 1e6);
+      }
+    })();
+
+    const seen: { at: number; position: number }[] = [];
+    let polling = true;
+    const reader = readModel;
+    const poll = (async () => {
+      while (polling) {
+        const rows: { position: number | string }[] = await reader.query('SELECT position FROM checkpoints WHERE projection = ?', [
+          READ_MODELS_PROJECTION,
+        ]);
+        const position = Number(rows[0]?.position ?? 0);
+        if (seen.length === 0 || position > seen[seen.length - 1].position) seen.push({ at: now(), position });
+        await new Promise((resolve) => setTimeout(resolve, POLL_EVERY_MS));
+      }
+    })();
+
+    const load = await createPoolsWithMembers(stack.apiUrl, stack.tokens.demo.token, signal);
+    const to = (await (await nc.jetstreamManager()).streams.info(STREAM_NAME)).state.last_seq;
+    const caughtUp = Date.now() + 60_000;
+    while ((seen.at(-1)?.position ?? 0) < to && Date.now() < caughtUp) await new Promise((resolve) => setTimeout(resolve, 20));
+    polling = false;
+    await poll;
+    messages.stop();
+    await following;
+
+    const visible: number[] = [];
+    const delivery: number[] = [];
+    let sample = 0;
+    for (let seq = from; seq <= to; seq++) {
+      const at = stored.get(seq);
+      if (at === undefined) continue;
+      while (sample < seen.length && seen[sample].position < seq) sample++;
+      if (sample < seen.length) visible.push(seen[sample].at - at);
+      const got = delivered.get(seq);
+      if (got !== undefined) delivery.push(got - at);
+    }
+    return {
+      commits: to - from + 1,
+      creates: load.creates,
+      failures: load.failures.slice(0, 10),
+      loadSeconds: load.seconds,
+      pollEveryMs: POLL_EVERY_MS,
+      visibleMs: figures(visible),
+      deliveryMs: figures(delivery),
+    };
+  } finally {
+    await readModel?.destroy();
+    await nc?.close();
+    await stack?.stop();
+  }
+}
+
+async function createPoolsWithMembers(
+  apiUrl: string,
+  token: string,
+  signal: AbortSignal,
+): Promise<{ creates: number; failures: string[]; seconds: number }> {
+  const create = async (path: string, resource: string, body: Record<string, unknown>): Promise<string> => {
+    const response = await fetch(`${apiUrl}/v2.0/${path}`, {
+      method: 'POST',
+      headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ [resource]: body }),
+      signal: AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
+    });
+    const text = await response.text();
+    if (response.status !== 201) throw new Error(`POST /v2.0/${path} -> ${response.status} ${text.slice(0, 300)}`);
+    return String((JSON.parse(text) as Record<string, { id?: unknown }>)[resource]?.id);
+  };
+  const network = await create('networks', 'network', { name: 'lag-net' });
+  const subnet = await create('subnets', 'subnet', { name: 'lag-subnet', network_id: network, cidr: '198.18.0.0/16' });
+  const failures: string[] = [];
+  const deadline = Date.now() + LOAD_BUDGET_MS;
+  let creates = 0;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (failures.length === 0 && Date.now() < deadline && !signal.aborted) {
+      const n = next++;
+      if (n >= POOLS) return;
+      try {
+        const pool = await create('lb/pools', 'pool', { name: `lag-${n}`, protocol: 'HTTP', lb_method: 'ROUND_ROBIN', subnet_id: subnet });
+        creates++;
+        for (let m = 0; m < MEMBERS_PER_POOL; m++) {
+          await create('lb/members', 'member', { pool_id: pool, address: memberAddress(n * MEMBERS_PER_POOL + m), protocol_port: 80 });
+          creates++;
+        }
+      } catch (error) {
+        failures.push(error instanceof Error ? error.message : String(error));
+      }
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: WORKERS }, worker));
+  return { creates, failures, seconds: (performance.now() - started) / 1000 };
+}

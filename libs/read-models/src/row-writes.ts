@@ -1,0 +1,114 @@
+import type { Collection } from '@lbaas/domain';
+import { type EntityManager, type EntityTarget, In, type ObjectLiteral } from 'typeorm';
+import { RESOURCE_TABLES, type ResourceRow } from './tables/resource-tables';
+
+/** A row a view shows, with its canonical JSON to tell a changed row from an unchanged one. */
+export class ViewRow {
+  private json: string | undefined;
+
+  constructor(readonly row: ResourceRow) {}
+
+  /** Made when first compared: a row without a predecessor (most of a rebuild's) never is. */
+  get fingerprint(): string {
+    return (this.json ??= JSON.stringify(this.row));
+  }
+}
+export type ViewRowsByCollection = Map<Collection, Map<string, ViewRow>>;
+
+/** The net change of a batch per table: the last row written wins, null deletes. */
+export class RowChanges {
+  private readonly byCollection = new Map<Collection, Map<string, ResourceRow | null>>();
+
+  diff(before: ViewRowsByCollection, after: ViewRowsByCollection): void {
+    for (const collection of new Set([...before.keys(), ...after.keys()])) {
+      const old = before.get(collection) ?? new Map<string, ViewRow>();
+      const now = after.get(collection) ?? new Map<string, ViewRow>();
+      const pending = this.pending(collection);
+      for (const [id, viewRow] of now) {
+        const previous = old.get(id);
+        if (!previous || previous.fingerprint !== viewRow.fingerprint) pending.set(id, viewRow.row);
+      }
+      for (const id of old.keys()) if (!now.has(id)) pending.set(id, null);
+    }
+  }
+
+  async write(tx: EntityManager): Promise<void> {
+    for (const [collection, pending] of this.byCollection) {
+      const table = RESOURCE_TABLES[collection];
+      const upserts: ResourceRow[] = [];
+      const deletes: string[] = [];
+      for (const [id, row] of pending) {
+        if (row) upserts.push(row);
+        else deletes.push(id);
+      }
+      for (const chunk of chunks(deletes, 500)) {
+        await tx
+          .createQueryBuilder()
+          .delete()
+          .from(table.entity)
+          .where({ id: In(chunk) })
+          .execute();
+      }
+      await upsert(tx, table.entity, upserts, ['id']);
+    }
+  }
+
+  private pending(collection: Collection): Map<string, ResourceRow | null> {
+    let pending = this.byCollection.get(collection);
+    if (!pending) this.byCollection.set(collection, (pending = new Map()));
+    return pending;
+  }
+}
+
+/** Rows per statement: each statement's rows travel as one JSON text. */
+const ROWS_PER_STATEMENT = 5000;
+
+/**
+ * INSERT ... ON CONFLICT DO UPDATE of many rows whose values travel as one JSON parameter, which
+ * the database unpacks (SQLite's json_each, PostgreSQL's json_populate_recordset): binding each
+ * value as a parameter of its own cost more than everything else a rebuild does. The values still
+ * go through the driver's column conversions first, so they are stored as a row at a time would be.
+ */
+export async function upsert<T extends ObjectLiteral>(
+  tx: EntityManager,
+  target: EntityTarget<T>,
+  rows: readonly T[],
+  key: readonly string[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const { driver } = tx.connection;
+  const metadata = tx.connection.getMetadata(target);
+  const columns = metadata.columns;
+  const table = driver.escape(metadata.tableName);
+  const quoted = columns.map((column) => driver.escape(column.databaseName));
+  const onConflict =
+    `ON CONFLICT (${key.map((column) => driver.escape(column)).join(', ')}) DO UPDATE SET ` +
+    columns
+      .filter((column) => !key.includes(column.databaseName))
+      .map((column) => `${driver.escape(column.databaseName)} = excluded.${driver.escape(column.databaseName)}`)
+      .join(', ');
+  const stored = (row: T) => columns.map((column) => driver.preparePersistentValue(column.getEntityValue(row), column) as unknown);
+  for (const chunk of chunks(rows, ROWS_PER_STATEMENT)) {
+    if (driver.options.type === 'postgres') {
+      const objects = chunk.map((row) => {
+        const values = stored(row);
+        return Object.fromEntries(columns.map((column, i) => [column.databaseName, values[i]]));
+      });
+      await tx.query(
+        `INSERT INTO ${table} (${quoted.join(', ')}) SELECT ${quoted.join(', ')} FROM json_populate_recordset(NULL::${table}, $1::json) ${onConflict}`,
+        [JSON.stringify(objects)],
+      );
+    } else {
+      // WHERE true: without it SQLite would read ON CONFLICT as part of the SELECT's join.
+      const extracts = columns.map((_, i) => `json_extract(value, '$[${i}]')`);
+      await tx.query(
+        `INSERT INTO ${table} (${quoted.join(', ')}) SELECT ${extracts.join(', ')} FROM json_each(?) WHERE true ${onConflict}`,
+        [JSON.stringify(chunk.map(stored))],
+      );
+    }
+  }
+}
+
+export function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let start = 0; start < items.length; start += size) yield items.slice(start, start + size);
+}
