@@ -11,6 +11,7 @@ describe('apiConfigFromEnv', () => {
       noAuthTenant: null,
       certificateKeyFile: '/etc/lbaas/certificate.key',
       quotaDefaults: { loadbalancer: -1, listener: -1, pool: -1, member: -1, healthmonitor: -1, l7policy: -1, l7rule: -1 },
+      quotaReclaimGraceMs: 60_000,
     });
   });
 
@@ -26,6 +27,7 @@ describe('apiConfigFromEnv', () => {
       LBAAS_CERTIFICATE_KEY_FILE: '/tmp/certificate.key',
       LBAAS_QUOTA_LOADBALANCER: '10',
       LBAAS_QUOTA_MEMBER: '0',
+      LBAAS_QUOTA_RECLAIM_GRACE_MS: '1500',
     });
     expect(config).toEqual({
       host: '127.0.0.2',
@@ -36,6 +38,7 @@ describe('apiConfigFromEnv', () => {
       noAuthTenant: 'dev',
       certificateKeyFile: '/tmp/certificate.key',
       quotaDefaults: { loadbalancer: 10, listener: -1, pool: -1, member: 0, healthmonitor: -1, l7policy: -1, l7rule: -1 },
+      quotaReclaimGraceMs: 1500,
     });
   });
 

@@ -1,5 +1,5 @@
 import { natsUrlFromEnv } from '@lbaas/event-log';
-import { type QuotaLimits, quotaDefaultsFromSettings } from '@lbaas/domain';
+import { type QuotaLimits, quotaDefaultsFromSettings, reclaimGraceFromSettings } from '@lbaas/domain';
 import { noAuthTenantFromEnv } from '@lbaas/identity';
 
 export interface ApiConfig {
@@ -19,6 +19,8 @@ export interface ApiConfig {
   readonly certificateKeyFile: string;
   /** Octavia's default quota limits (LBAAS_QUOTA_LOADBALANCER ... LBAAS_QUOTA_L7RULE; -1, unlimited, unless set). */
   readonly quotaDefaults: QuotaLimits;
+  /** LBAAS_QUOTA_RECLAIM_GRACE_MS, the scheduler's reclaimer's grace: a create slower than half of it checks that its claims are still held. */
+  readonly quotaReclaimGraceMs: number;
 }
 
 export const DEFAULT_CERTIFICATE_KEY_FILE = '/etc/lbaas/certificate.key';
@@ -42,5 +44,6 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     noAuthTenant: noAuthTenantFromEnv(env),
     certificateKeyFile: env.LBAAS_CERTIFICATE_KEY_FILE?.trim() || DEFAULT_CERTIFICATE_KEY_FILE,
     quotaDefaults: quotaDefaultsFromSettings(env),
+    quotaReclaimGraceMs: reclaimGraceFromSettings(env),
   };
 }

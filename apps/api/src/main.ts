@@ -1,4 +1,3 @@
-import type { QuotaLimits } from '@lbaas/domain';
 import 'reflect-metadata';
 import type { ClientProxy } from '@nestjs/microservices';
 import { JetStreamEventStore, connectNats } from '@lbaas/event-log';
@@ -9,7 +8,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { ApiModule } from './app.module';
 import { CommandRuns } from './commands/command-runs';
-import { apiConfigFromEnv } from './config';
+import { type ApiConfig, apiConfigFromEnv } from './config';
 import { createApiServer } from './http/api-server';
 import { AUTHENTICATOR } from './http/policy.guard';
 import { createApiLogger } from './logger';
@@ -32,7 +31,7 @@ async function bootstrap(): Promise<void> {
   if (config.noAuthTenant !== null)
     logger.warn({ tenantId: config.noAuthTenant }, 'LBAAS_NOAUTH=1: no token checks, every caller is an admin; development only');
   const app = await createApiServer(ApiModule.forRoot(config, store, logger, keyRing, metrics), { logger, metrics });
-  const octavia = await createOctaviaServer(octaviaModule(app, logger, config.quotaDefaults), { logger, metrics });
+  const octavia = await createOctaviaServer(octaviaModule(app, logger, config), { logger, metrics });
   // SIGTERM: stop accepting on both ports and finish the requests in flight (v2 first: it borrows the
   // Neutron application's services), then close the projections client, drain NATS, exit 0.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -64,7 +63,7 @@ async function bootstrap(): Promise<void> {
 }
 
 /** Octavia's v2 application on the Neutron application's command side, read side and authenticator: one of each per process. */
-function octaviaModule(app: NestFastifyApplication, logger: Logger, quotaDefaults: QuotaLimits) {
+function octaviaModule(app: NestFastifyApplication, logger: Logger, config: ApiConfig) {
   const progress = app.get(WriteProgress);
   const readSide = app.get(ReadSide);
   const shared = {
@@ -73,7 +72,8 @@ function octaviaModule(app: NestFastifyApplication, logger: Logger, quotaDefault
     queries: new OctaviaQueries(app.get<ClientProxy>(PROJECTIONS_CLIENT), progress),
     lookup: readSide,
     stream: loadBalancerStream,
-    quotaDefaults,
+    quotaDefaults: config.quotaDefaults,
+    quotaReclaimGraceMs: config.quotaReclaimGraceMs,
   };
   return OctaviaModule.forRoot(shared, app.get<Authenticator>(AUTHENTICATOR), logger);
 }

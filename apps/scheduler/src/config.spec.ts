@@ -9,7 +9,13 @@ describe('scheduler configuration', () => {
       healthPort: 9700,
       pendingDeadlineMs: 60_000,
       handoverDrainMs: 2000,
+      quotaReclaimGraceMs: 60_000,
     });
+  });
+
+  it('takes the reclaimer grace from the environment, refusing one below 100 ms', () => {
+    expect(schedulerConfigFromEnv({ LBAAS_QUOTA_RECLAIM_GRACE_MS: '1500' })).toMatchObject({ quotaReclaimGraceMs: 1500 });
+    expect(() => schedulerConfigFromEnv({ LBAAS_QUOTA_RECLAIM_GRACE_MS: '10' })).toThrow(/LBAAS_QUOTA_RECLAIM_GRACE_MS/);
   });
 
   it('takes a seed and a silence from the environment', () => {

@@ -1,3 +1,4 @@
+import { reclaimGraceFromSettings } from '@lbaas/domain';
 import { natsUrlFromEnv } from '@lbaas/event-log';
 export interface SchedulerConfig {
   readonly natsUrl: string;
@@ -17,6 +18,8 @@ export interface SchedulerConfig {
   readonly seed: number | null;
   /** Where placements' VRRP addresses come from: inside 198.18.0.0/15, apart from tenant subnets. */
   readonly vrrpCidr: string;
+  /** A quota claim or flavor use this old whose load balancer does not hold it is reclaimed (LBAAS_QUOTA_RECLAIM_GRACE_MS, section 31). */
+  readonly quotaReclaimGraceMs: number;
   readonly logLevel: string;
 }
 
@@ -42,6 +45,7 @@ export function schedulerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Sc
     handoverDrainMs: integer(env, 'LBAAS_HANDOVER_DRAIN_MS', 2000, 0, 3_600_000),
     seed: seed ? integer(env, 'LBAAS_SCHEDULER_SEED', 0, 0, 2 ** 32 - 1) : null,
     vrrpCidr: env.LBAAS_VRRP_CIDR?.trim() || '198.19.192.0/18',
+    quotaReclaimGraceMs: reclaimGraceFromSettings(env),
     logLevel: env.LBAAS_LOG_LEVEL?.trim() || 'info',
   };
 }

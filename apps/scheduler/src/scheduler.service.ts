@@ -27,9 +27,10 @@ import type { Logger } from 'pino';
 import { v4 as uuidv4, v5 as uuidv5 } from 'uuid';
 import { CommandCauses } from './command-causes';
 import type { SchedulerConfig } from './config';
+import { QuotaReclaimer } from './quota-reclaimer';
+import { LOGGER, SCHEDULER_CONFIG } from './tokens';
 
-export const SCHEDULER_CONFIG = Symbol('SCHEDULER_CONFIG');
-export const LOGGER = Symbol('LOGGER');
+export { LOGGER, SCHEDULER_CONFIG } from './tokens';
 
 /** Instance ids derive from VIP and load balancer ids, so every replica (and every retry) names an instance alike. */
 const INSTANCE_NAMESPACE = '5b0f2f5e-8a55-4c43-9c3e-6d1f0f3b7a21';
@@ -70,6 +71,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
     @Inject(LOGGER) private readonly log: Logger,
+    private readonly reclaimer: QuotaReclaimer,
   ) {
     this.model = new SchedulingModel(config.vrrpCidr, config.handoverDrainMs);
     this.random = seededRandom(config.seed ?? Math.floor(Math.random() * 2 ** 32));
@@ -100,6 +102,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
         nodes: this.model.liveNodes().length,
         instances: this.model.instances.size,
         pending: this.pending.pending().length,
+        reclaimChecks: this.reclaimer.pending(),
       }),
       caughtUpDetails: () => ({ instances: this.model.instances.size, nodes: this.model.nodes.size }),
       onConnected: ({ nc }) => this.watchHeartbeats(nc),
@@ -113,6 +116,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   private fold(event: EventEnvelope, seq: number, live: boolean): void {
     this.model.apply(event);
     this.pending.apply(event);
+    this.reclaimer.fold(event);
     // Replaying the log at start is not acting on it.
     if (this.causes.note(event) && live)
       this.log.info(
@@ -158,6 +162,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
         instanceOfLoadBalancer: (loadBalancerId) => this.model.instanceOf(loadBalancerId),
       }),
     );
+    await this.reclaimer.round(worker.store, now);
     if (!this.model.pendingWork) return;
     const planned = this.model.plan({
       random: this.random,

@@ -285,8 +285,18 @@ export const EVENT_TYPES = [
   ),
   entry('QuotaSet', 1, 'quota', "A project's own limits were set (the whole set; a resource left out takes the deployment's default)."),
   entry('QuotaReset', 1, 'quota', "A project's limits are the deployment's defaults again (Octavia's quota DELETE)."),
-  entry('QuotaReserved', 1, 'quota', "Objects were counted against their project's limits before they were created."),
-  entry('QuotaReleased', 1, 'quota', 'Objects stopped counting: deleted, or their create was refused after the reservation.'),
+  entry(
+    'QuotaReserved',
+    2,
+    'quota',
+    "Objects were counted against their project's limits before they were created (or counted again: they exist, but a reclaimer had released them), each claim naming its load balancer, at `at`. Version 1 is upcast with the envelope's time and `loadBalancerId` the object's own id for a `loadbalancer` claim, else null: unknown, so the reclaimer never releases it.",
+  ),
+  entry(
+    'QuotaReleased',
+    1,
+    'quota',
+    'Objects stopped counting: deleted, or their create was refused after the reservation, or (the reclaimer) their load balancer did not hold them past the grace.',
+  ),
   entry('FlavorProfileCreated', 1, 'catalog', "A flavor profile was created with the provider's settings (flavor_data)."),
   entry('FlavorProfileUpdated', 1, 'catalog', "A flavor profile's name or settings changed; carries the whole profile."),
   entry('FlavorProfileDeleted', 1, 'catalog', 'A flavor profile no flavor uses was deleted.'),
@@ -306,15 +316,15 @@ export const EVENT_TYPES = [
   entry('AvailabilityZoneDeleted', 1, 'catalog', 'An availability zone no live load balancer uses was deleted.'),
   entry(
     'CatalogUseRecorded',
-    1,
+    2,
     'catalog',
-    'A load balancer is being created with this flavor or zone (resolved as its placement): while the use stands, neither can be deleted (409 ObjectInUse).',
+    'A load balancer is being created with this flavor or zone (resolved as its placement), at `at`: while the use stands, neither can be deleted (409 ObjectInUse). Version 1 is upcast with the envelope time.',
   ),
   entry(
     'CatalogUseEnded',
     1,
     'catalog',
-    "A load balancer's use of its flavor and zone ended: it was deleted, or its create was refused or never appended.",
+    "A load balancer's use of its flavor and zone ended: it was deleted, or its create was refused or never appended (the reclaimer ends a use whose load balancer is not live after the grace).",
   ),
 ] as const;
 

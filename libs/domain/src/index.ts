@@ -108,6 +108,8 @@ export * from './quota/state';
 export * from './quota/decide';
 export * from './quota/decider';
 export * from './quota/views';
+export * from './quota/claims-of';
+export * from './quota/reclaim';
 export * from './quota/event-schemas';
 export * from './catalog/model';
 export * from './catalog/capabilities';

@@ -292,7 +292,11 @@ const SAMPLE: Payloads = {
   NodeZoneDeclared: { nodeId: 'compute-node-1', zone: 'zone-a' },
   QuotaSet: { projectId: T, limits: { loadbalancer: 5, member: -1 } },
   QuotaReset: { projectId: T },
-  QuotaReserved: { projectId: T, claims: [{ resource: 'loadbalancer', objectId: 'lb' }] },
+  QuotaReserved: {
+    projectId: T,
+    at: '2026-01-01T00:00:00.000Z',
+    claims: [{ resource: 'loadbalancer', objectId: 'lb', loadBalancerId: 'lb' }],
+  },
   QuotaReleased: { projectId: T, claims: [{ resource: 'loadbalancer', objectId: 'lb' }] },
   FlavorProfileCreated: { profile: { id: 'fp', name: 'single', providerName: 'lbaas', flavorData: '{"loadbalancer_topology":"SINGLE"}' } },
   FlavorProfileUpdated: { profile: { id: 'fp', name: 'single-2', providerName: 'lbaas', flavorData: '{}' } },
@@ -308,7 +312,7 @@ const SAMPLE: Payloads = {
   AvailabilityZoneCreated: { zone: { name: 'az1', description: '', availabilityZoneProfileId: 'azp', enabled: true } },
   AvailabilityZoneUpdated: { zone: { name: 'az1', description: 'first', availabilityZoneProfileId: 'azp', enabled: false } },
   AvailabilityZoneDeleted: { name: 'az1' },
-  CatalogUseRecorded: { loadBalancerId: 'lb-1', flavorId: 'fl', availabilityZone: 'az1' },
+  CatalogUseRecorded: { loadBalancerId: 'lb-1', flavorId: 'fl', availabilityZone: 'az1', at: '2026-01-01T00:00:00.000Z' },
   CatalogUseEnded: { loadBalancerId: 'lb-1' },
 };
 

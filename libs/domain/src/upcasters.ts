@@ -1,3 +1,4 @@
+import type { CatalogUseRecorded, CatalogUseRecordedV1 } from './catalog/events';
 import { DEFAULT_PLACEMENT } from './catalog/model';
 import type { CertificateCreated, CertificateCreatedV1, CertificateReplaced, CertificateReplacedV1 } from './certificate/events';
 import type { EventEnvelope } from './envelope';
@@ -13,6 +14,7 @@ import type {
   ListenerUpdatedV1,
 } from './loadbalancer/events';
 import type { LbPoolConfig, ListenerConfig } from './loadbalancer/model';
+import type { QuotaReserved, QuotaReservedV1 } from './quota/events';
 import type { LbPoolConfigV1, ListenerConfigV1 } from './loadbalancer/events';
 import { withListenerTlsDefaults, withPoolTlsDefaults } from './loadbalancer/tls-options';
 import type {
@@ -102,6 +104,20 @@ const STEPS: Readonly<Record<string, Step>> = {
   // Before flavors and zones, every load balancer was the pair, on any node.
   'LoadBalancerCreated@1': (event) => {
     const data: LoadBalancerCreated['data'] = { ...(event.data as LoadBalancerCreatedV1['data']), placement: DEFAULT_PLACEMENT };
+    return { ...event, version: 2, data };
+  },
+  // Before the reclaimer: the time is the envelope's, and only a load balancer's own claim says whose it is.
+  'QuotaReserved@1': (event) => {
+    const v1 = event.data as QuotaReservedV1['data'];
+    const data: QuotaReserved['data'] = {
+      projectId: v1.projectId,
+      at: event.occurredAt,
+      claims: v1.claims.map((c) => ({ ...c, loadBalancerId: c.resource === 'loadbalancer' ? c.objectId : null })),
+    };
+    return { ...event, version: 2, data };
+  },
+  'CatalogUseRecorded@1': (event) => {
+    const data: CatalogUseRecorded['data'] = { ...(event.data as CatalogUseRecordedV1['data']), at: event.occurredAt };
     return { ...event, version: 2, data };
   },
 };

@@ -133,6 +133,7 @@ describe('the Octavia v2 HTTP edge', () => {
       lookup: { memberPoolId: async () => null, floatingIpIdsOnPort: async () => [] },
       stream,
       quotaDefaults: { loadbalancer: -1, listener: -1, pool: -1, member: -1, healthmonitor: -1, l7policy: -1, l7rule: -1 },
+      quotaReclaimGraceMs: 60_000,
     };
     const logger = pino({ level: 'silent' });
     app = await createOctaviaServer(OctaviaModule.forRoot(shared, new TokenFileAuthenticator(tokens), logger), {

@@ -19,6 +19,8 @@ export interface OctaviaShared {
   readonly stream: LoadBalancerStream;
   /** The deployment's default quota limits (LBAAS_QUOTA_*), which every reservation carries. */
   readonly quotaDefaults: QuotaLimits;
+  /** The reclaimer's grace (LBAAS_QUOTA_RECLAIM_GRACE_MS): a create slower than half of it checks that its claims were not reclaimed. */
+  readonly quotaReclaimGraceMs: number;
 }
 
 export const OCTAVIA_SHARED = Symbol('OCTAVIA_SHARED');

@@ -57,6 +57,15 @@ export interface RecordCatalogUse {
   readonly type: 'RecordCatalogUse';
   readonly data: CatalogUse;
 }
+/**
+ * Records again the use of a load balancer that exists but whose use a reclaimer ended while its
+ * create was appended. Never refused (the flavor or zone may be gone since: the load balancer
+ * still has it); a no-op while the use stands.
+ */
+export interface RestoreCatalogUse {
+  readonly type: 'RestoreCatalogUse';
+  readonly data: CatalogUse;
+}
 /** The load balancer is deleted, or its create was refused or never appended; a no-op without a use. */
 export interface EndCatalogUse {
   readonly type: 'EndCatalogUse';
@@ -77,4 +86,5 @@ export type CatalogCommand =
   | UpdateAvailabilityZone
   | DeleteAvailabilityZone
   | RecordCatalogUse
+  | RestoreCatalogUse
   | EndCatalogUse;

@@ -171,7 +171,13 @@ function decideUses(command: CatalogCommand, state: CatalogState): CatalogEvent[
       placementPolicy(state, use.flavorId, use.availabilityZone);
       const held = state.uses.find((u) => u.loadBalancerId === use.loadBalancerId);
       if (held !== undefined && held.flavorId === use.flavorId && held.availabilityZone === use.availabilityZone) return [];
-      return [{ type: 'CatalogUseRecorded', version: 1, data: { ...use } }];
+      return [{ type: 'CatalogUseRecorded', version: 2, data: { ...use } }];
+    }
+    case 'RestoreCatalogUse': {
+      const use = command.data;
+      return state.uses.some((u) => u.loadBalancerId === use.loadBalancerId)
+        ? []
+        : [{ type: 'CatalogUseRecorded', version: 2, data: { ...use } }];
     }
     case 'EndCatalogUse': {
       const { loadBalancerId } = command.data;

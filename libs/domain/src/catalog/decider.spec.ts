@@ -5,6 +5,7 @@ import { catalogDecider } from './decider';
 import type { CatalogEvent } from './events';
 import type { AvailabilityZone, AvailabilityZoneProfile, Flavor, FlavorProfile } from './model';
 import { placementPolicy } from './placement-policy';
+import { upcastEvent } from '../upcasters';
 
 const profile = (flavorData = '{"loadbalancer_topology": "SINGLE"}', id = 'fp'): FlavorProfile => ({
   id,
@@ -200,13 +201,14 @@ describe('placementPolicy', () => {
 
 describe('catalog: flavors and zones in use by load balancers', () => {
   const catalog = [profileCreated(), flavorCreated(), zoneProfileCreated(), zoneCreated()];
-  const use = (loadBalancerId: string, flavorId: string | null, availabilityZone: string | null) => ({
+  const use = (loadBalancerId: string, flavorId: string | null, availabilityZone: string | null, at = '2026-01-01T00:00:00.000Z') => ({
     loadBalancerId,
     flavorId,
     availabilityZone,
+    at,
   });
   const record = (u: ReturnType<typeof use>): CatalogCommand => ({ type: 'RecordCatalogUse', data: u });
-  const recorded = (u: ReturnType<typeof use>): CatalogEvent => ({ type: 'CatalogUseRecorded', version: 1, data: u });
+  const recorded = (u: ReturnType<typeof use>): CatalogEvent => ({ type: 'CatalogUseRecorded', version: 2, data: u });
   const end = (loadBalancerId: string): CatalogCommand => ({ type: 'EndCatalogUse', data: { loadBalancerId } });
   const ended = (loadBalancerId: string): CatalogEvent => ({ type: 'CatalogUseEnded', version: 1, data: { loadBalancerId } });
   const deleteFlavor: CatalogCommand = { type: 'DeleteFlavor', data: { flavorId: 'fl' } };
@@ -268,5 +270,31 @@ describe('catalog: flavors and zones in use by load balancers', () => {
     given(catalogDecider, history).when(deleteFlavor).thenThrows(Conflict);
     const state = history.reduce(catalogDecider.evolve, catalogDecider.initialState);
     expect(Object.keys(catalogDecider.views(state))).not.toContain('uses');
+  });
+
+  it('restores a use without checking the catalog (the load balancer exists with it), once', () => {
+    given(catalogDecider, [...catalog, { type: 'FlavorDeleted', version: 1, data: { flavorId: 'fl' } }])
+      .when({ type: 'RestoreCatalogUse', data: use('lb-1', 'fl', null, '2026-01-02T00:00:00.000Z') })
+      .then([recorded(use('lb-1', 'fl', null, '2026-01-02T00:00:00.000Z'))]);
+    given(catalogDecider, [...catalog, recorded(use('lb-1', 'fl', null))])
+      .when({ type: 'RestoreCatalogUse', data: use('lb-1', 'fl', null, '2026-01-02T00:00:00.000Z') })
+      .then([]);
+  });
+
+  it('upcasts version 1 with the time of its envelope', () => {
+    const v1 = {
+      id: 'e',
+      type: 'CatalogUseRecorded',
+      version: 1,
+      aggregate: 'catalog' as const,
+      aggregateId: 'octavia',
+      tenantId: 'admin',
+      actor: 'a',
+      occurredAt: '2026-01-03T00:00:00.000Z',
+      correlationId: 'c',
+      causationId: null,
+      data: { loadBalancerId: 'lb-1', flavorId: 'fl', availabilityZone: null },
+    };
+    expect(upcastEvent(v1)).toEqual({ ...v1, version: 2, data: { ...v1.data, at: '2026-01-03T00:00:00.000Z' } });
   });
 });

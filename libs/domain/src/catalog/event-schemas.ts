@@ -46,6 +46,7 @@ export const CATALOG_EVENT_SCHEMAS = payloadSchemas<CatalogEvent>()({
     loadBalancerId: Type.String(),
     flavorId: Type.Union([Type.String(), Type.Null()]),
     availabilityZone: Type.Union([Type.String(), Type.Null()], { description: "The zone's name." }),
+    at: Type.String({ description: 'When the use was recorded (ISO); version 1 takes the envelope occurredAt.' }),
   }),
   CatalogUseEnded: payloadObject({ loadBalancerId: Type.String() }),
 });

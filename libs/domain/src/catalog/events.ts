@@ -14,8 +14,10 @@ export type AvailabilityZoneProfileDeleted = DomainEvent<'AvailabilityZoneProfil
 export type AvailabilityZoneCreated = DomainEvent<'AvailabilityZoneCreated', 1, { zone: AvailabilityZone }>;
 export type AvailabilityZoneUpdated = DomainEvent<'AvailabilityZoneUpdated', 1, { zone: AvailabilityZone }>;
 export type AvailabilityZoneDeleted = DomainEvent<'AvailabilityZoneDeleted', 1, { name: string }>;
+/** Version 1: no time of its own (upcast from the envelope's). */
+export type CatalogUseRecordedV1 = DomainEvent<'CatalogUseRecorded', 1, Omit<CatalogUse, 'at'>>;
 /** A load balancer was created with this flavor or zone: while the use stands, neither can be deleted. */
-export type CatalogUseRecorded = DomainEvent<'CatalogUseRecorded', 1, CatalogUse>;
+export type CatalogUseRecorded = DomainEvent<'CatalogUseRecorded', 2, CatalogUse>;
 /** The load balancer is gone (or never came): its flavor and zone are free of it. */
 export type CatalogUseEnded = DomainEvent<'CatalogUseEnded', 1, { loadBalancerId: string }>;
 

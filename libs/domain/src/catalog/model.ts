@@ -36,11 +36,12 @@ export interface AvailabilityZone {
   readonly enabled: boolean;
 }
 
-/** A load balancer's flavor and zone, as it was created with them (one of the two at least). */
+/** A load balancer's flavor and zone, as it was created with them (one of the two at least), and since when (ISO). */
 export interface CatalogUse {
   readonly loadBalancerId: string;
   readonly flavorId: string | null;
   readonly availabilityZone: string | null;
+  readonly at: string;
 }
 
 /** The stream id of the one catalog. */

@@ -11,13 +11,22 @@ export interface ResetQuota {
   readonly data: { projectId: string };
 }
 /**
- * Counts objects before they are created; refused with Octavia's 403 when a limit would be passed.
- * Idempotent by object id. `defaults` are the deployment's limits (the api's settings), so the
- * decision stays pure.
+ * Counts objects of one load balancer before they are created; refused with Octavia's 403 when a
+ * limit would be passed. Idempotent by object id. `defaults` are the deployment's limits (the
+ * api's settings) and `at` the time, so the decision stays pure.
  */
 export interface ReserveQuota {
   readonly type: 'ReserveQuota';
-  readonly data: { projectId: string; claims: readonly QuotaClaim[]; defaults: QuotaLimits };
+  readonly data: { projectId: string; loadBalancerId: string; at: string; claims: readonly QuotaClaim[]; defaults: QuotaLimits };
+}
+/**
+ * Counts again objects that exist but whose claims a reclaimer released while their create was
+ * appended (a race the api and the reclaimer each check for after their write). Never refused:
+ * the objects exist, so usage must count them even above a limit. Idempotent by object id.
+ */
+export interface RestoreQuota {
+  readonly type: 'RestoreQuota';
+  readonly data: { projectId: string; loadBalancerId: string; at: string; claims: readonly QuotaClaim[] };
 }
 /** Stops counting objects that were deleted or never created; ids not held are ignored. */
 export interface ReleaseQuota {
@@ -25,4 +34,4 @@ export interface ReleaseQuota {
   readonly data: { projectId: string; claims: readonly QuotaClaim[] };
 }
 
-export type QuotaCommand = SetQuota | ResetQuota | ReserveQuota | ReleaseQuota;
+export type QuotaCommand = SetQuota | ResetQuota | ReserveQuota | RestoreQuota | ReleaseQuota;

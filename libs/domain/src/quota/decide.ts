@@ -1,8 +1,16 @@
 import { QuotaExceeded } from '../errors';
 import { checkInteger } from '../loadbalancer/checks';
-import type { QuotaCommand, ReserveQuota, SetQuota } from './commands';
+import type { QuotaCommand, ReserveQuota, RestoreQuota, SetQuota } from './commands';
 import type { QuotaEvent } from './events';
-import { MAX_QUOTA, QUOTA_RESOURCE_TITLES, QUOTA_RESOURCES, type QuotaClaim, type QuotaOverrides, type QuotaResource } from './model';
+import {
+  MAX_QUOTA,
+  QUOTA_RESOURCE_TITLES,
+  QUOTA_RESOURCES,
+  type QuotaClaim,
+  type QuotaOverrides,
+  type QuotaResource,
+  reservationKey,
+} from './model';
 import type { QuotaState } from './state';
 
 const heldIds = (state: QuotaState, resource: QuotaResource): readonly string[] => (state.kind === 'live' ? state.held[resource] : []);
@@ -25,17 +33,29 @@ function setQuota({ data }: SetQuota, state: QuotaState): QuotaEvent[] {
   return same ? [] : [{ type: 'QuotaSet', version: 1, data: { projectId: data.projectId, limits } }];
 }
 
-/** Every claim not yet held, refused as a whole when any resource would pass its limit. */
-function reserveQuota({ data }: ReserveQuota, state: QuotaState): QuotaEvent[] {
-  const own = overrides(state);
+/** The claims not yet held, each once. */
+function unheld(state: QuotaState, claims: readonly QuotaClaim[]): QuotaClaim[] {
   const fresh: QuotaClaim[] = [];
   const seen = new Set<string>();
-  for (const claim of data.claims) {
-    const key = `${claim.resource}/${claim.objectId}`;
+  for (const claim of claims) {
+    const key = reservationKey(claim);
     if (seen.has(key) || heldIds(state, claim.resource).includes(claim.objectId)) continue;
     seen.add(key);
     fresh.push({ resource: claim.resource, objectId: claim.objectId });
   }
+  return fresh;
+}
+
+const reservedEvent = ({ projectId, loadBalancerId, at }: RestoreQuota['data'], claims: readonly QuotaClaim[]): QuotaEvent => ({
+  type: 'QuotaReserved',
+  version: 2,
+  data: { projectId, at, claims: claims.map((c) => ({ ...c, loadBalancerId })) },
+});
+
+/** Every claim not yet held, refused as a whole when any resource would pass its limit. */
+function reserveQuota({ data }: ReserveQuota, state: QuotaState): QuotaEvent[] {
+  const own = overrides(state);
+  const fresh = unheld(state, data.claims);
   if (fresh.length === 0) return [];
   const met = QUOTA_RESOURCES.filter((resource) => {
     const limit = own[resource] ?? data.defaults[resource];
@@ -43,7 +63,7 @@ function reserveQuota({ data }: ReserveQuota, state: QuotaState): QuotaEvent[] {
     return wanted > 0 && limit !== -1 && heldIds(state, resource).length + wanted > limit;
   });
   if (met.length > 0) throw new QuotaExceeded(met.map((r) => QUOTA_RESOURCE_TITLES[r]));
-  return [{ type: 'QuotaReserved', version: 1, data: { projectId: data.projectId, claims: fresh } }];
+  return [reservedEvent(data, fresh)];
 }
 
 /**
@@ -61,6 +81,10 @@ export function decideQuota(command: QuotaCommand, state: QuotaState): QuotaEven
         : [{ type: 'QuotaReset', version: 1, data: { projectId: command.data.projectId } }];
     case 'ReserveQuota':
       return reserveQuota(command, state);
+    case 'RestoreQuota': {
+      const fresh = unheld(state, command.data.claims);
+      return fresh.length === 0 ? [] : [reservedEvent(command.data, fresh)];
+    }
     case 'ReleaseQuota': {
       const held = command.data.claims.filter((c) => heldIds(state, c.resource).includes(c.objectId));
       const claims = held

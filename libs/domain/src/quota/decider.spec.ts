@@ -10,8 +10,18 @@ const P = 'project-a';
 const DEFAULTS: QuotaLimits = { loadbalancer: 2, listener: -1, pool: -1, member: 3, healthmonitor: -1, l7policy: -1, l7rule: -1 };
 const lb = (id: string): QuotaClaim => ({ resource: 'loadbalancer', objectId: id });
 const member = (id: string): QuotaClaim => ({ resource: 'member', objectId: id });
-const reserve = (...claims: QuotaClaim[]): ReserveQuota => ({ type: 'ReserveQuota', data: { projectId: P, claims, defaults: DEFAULTS } });
-const reserved = (...claims: QuotaClaim[]): QuotaEvent => ({ type: 'QuotaReserved', version: 1, data: { projectId: P, claims } });
+const AT = '2026-01-01T00:00:00.000Z';
+const LB = 'lb-x';
+const reserve = (...claims: QuotaClaim[]): ReserveQuota => ({
+  type: 'ReserveQuota',
+  data: { projectId: P, loadBalancerId: LB, at: AT, claims, defaults: DEFAULTS },
+});
+const reservedBy = (loadBalancerId: string, at: string, ...claims: QuotaClaim[]): QuotaEvent => ({
+  type: 'QuotaReserved',
+  version: 2,
+  data: { projectId: P, at, claims: claims.map((c) => ({ ...c, loadBalancerId })) },
+});
+const reserved = (...claims: QuotaClaim[]): QuotaEvent => reservedBy(LB, AT, ...claims);
 const released = (...claims: QuotaClaim[]): QuotaEvent => ({ type: 'QuotaReleased', version: 1, data: { projectId: P, claims } });
 const set = (limits: Partial<QuotaLimits>): QuotaEvent => ({ type: 'QuotaSet', version: 1, data: { projectId: P, limits } });
 
@@ -74,6 +84,33 @@ describe('quota: reservations', () => {
       .thenThrows(QuotaExceeded));
 });
 
+describe('quota: restores and what each claim belongs to', () => {
+  const restore = (at: string, ...claims: QuotaClaim[]) =>
+    ({ type: 'RestoreQuota', data: { projectId: P, loadBalancerId: LB, at, claims } }) as const;
+
+  it('restores released claims past every limit: the objects exist', () =>
+    given(quotaDecider, [set({ loadbalancer: 1 }), reserved(lb('a')), released(lb('a')), reserved(lb('b'))])
+      .when(restore('2026-01-02T00:00:00.000Z', lb('a'), lb('b')))
+      .then([reservedBy(LB, '2026-01-02T00:00:00.000Z', lb('a'))]));
+
+  it('restores nothing that is held', () =>
+    given(quotaDecider, [reserved(lb('a'))])
+      .when(restore(AT, lb('a')))
+      .then([]));
+
+  it("keeps each held claim's load balancer and time, forgets it on release, and keeps the first time of a claim held twice", () => {
+    const state = given(quotaDecider, [
+      reservedBy('lb-1', AT, lb('lb-1'), member('m1')),
+      reservedBy('lb-2', '2026-01-05T00:00:00.000Z', member('m1'), member('m2')),
+      released(member('m2')),
+    ]).state;
+    expect(state.kind === 'live' ? state.reservations : null).toEqual({
+      'loadbalancer/lb-1': { loadBalancerId: 'lb-1', at: AT },
+      'member/m1': { loadBalancerId: 'lb-1', at: AT },
+    });
+  });
+});
+
 describe('quota: limits', () => {
   it('sets, merges and puts a resource back on the default with null', () => {
     given(quotaDecider)
@@ -123,6 +160,36 @@ describe('quota: limits', () => {
         in_use: { loadbalancer: 1, listener: 0, pool: 0, member: 0, healthmonitor: 0, l7policy: 0, l7rule: 0 },
       },
     ]);
+  });
+});
+
+describe('QuotaReserved version 1', () => {
+  it("is upcast with the envelope's time, a load balancer's claim its own, other claims unknown (null)", () => {
+    const v1 = {
+      id: 'e',
+      type: 'QuotaReserved',
+      version: 1,
+      aggregate: 'quota' as const,
+      aggregateId: P,
+      tenantId: P,
+      actor: 'a',
+      occurredAt: '2026-01-04T00:00:00.000Z',
+      correlationId: 'c',
+      causationId: null,
+      data: { projectId: P, claims: [lb('lb-1'), member('m1')] },
+    };
+    expect(upcastEvent(v1)).toEqual({
+      ...v1,
+      version: 2,
+      data: {
+        projectId: P,
+        at: '2026-01-04T00:00:00.000Z',
+        claims: [
+          { ...lb('lb-1'), loadBalancerId: 'lb-1' },
+          { ...member('m1'), loadBalancerId: null },
+        ],
+      },
+    });
   });
 });
 

@@ -20,3 +20,20 @@ export function quotaDefaultsFromSettings(settings: Readonly<Record<string, stri
   }
   return limits;
 }
+
+/** How long a reservation or a flavor's use may wait for its load balancer before the reclaimer checks it, by default. */
+export const DEFAULT_RECLAIM_GRACE_MS = 60_000;
+
+/**
+ * LBAAS_QUOTA_RECLAIM_GRACE_MS: the scheduler's reclaimer waits this long after a reservation
+ * before it checks it, and the api re-checks its own reservation after a create that took half
+ * of it (so the two agree on when a claim may be reclaimed).
+ */
+export function reclaimGraceFromSettings(settings: Readonly<Record<string, string | undefined>>): number {
+  const raw = settings.LBAAS_QUOTA_RECLAIM_GRACE_MS?.trim();
+  if (raw === undefined || raw === '') return DEFAULT_RECLAIM_GRACE_MS;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 100 || value > 86_400_000)
+    throw new Error(`LBAAS_QUOTA_RECLAIM_GRACE_MS must be an integer from 100 to 86400000 (ms), not '${raw}'`);
+  return value;
+}

@@ -10,6 +10,18 @@ const Claims = Type.Array(
     { additionalProperties: false, title: 'QuotaClaim' },
   ),
 );
+const ReservedClaims = Type.Array(
+  Type.Object(
+    {
+      resource: literalUnion(QUOTA_RESOURCES),
+      objectId: Type.String({ description: 'The id of the object counted.' }),
+      loadBalancerId: Type.Union([Type.String(), Type.Null()], {
+        description: 'The load balancer the object belongs to; null (upcast from version 1, other than a load balancer) is unknown.',
+      }),
+    },
+    { additionalProperties: false, title: 'ReservedClaim' },
+  ),
+);
 const limit = Type.Optional(Type.Integer({ description: '-1 for no limit.' }));
 
 export const QUOTA_EVENT_SCHEMAS = payloadSchemas<QuotaEvent>()({
@@ -29,6 +41,10 @@ export const QUOTA_EVENT_SCHEMAS = payloadSchemas<QuotaEvent>()({
     ),
   }),
   QuotaReset: payloadObject({ projectId: Type.String() }),
-  QuotaReserved: payloadObject({ projectId: Type.String(), claims: Claims }),
+  QuotaReserved: payloadObject({
+    projectId: Type.String(),
+    at: Type.String({ description: 'When the reservation was made (ISO); version 1 takes the envelope occurredAt.' }),
+    claims: ReservedClaims,
+  }),
   QuotaReleased: payloadObject({ projectId: Type.String(), claims: Claims }),
 });

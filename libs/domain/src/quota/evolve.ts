@@ -1,5 +1,5 @@
 import type { QuotaEvent } from './events';
-import { QUOTA_RESOURCES, type QuotaClaim } from './model';
+import { QUOTA_RESOURCES, type QuotaClaim, type Reservation, reservationKey } from './model';
 import type { LiveQuota, QuotaState } from './state';
 
 const empty = (projectId: string): LiveQuota => ({
@@ -7,6 +7,7 @@ const empty = (projectId: string): LiveQuota => ({
   projectId,
   limits: {},
   held: { loadbalancer: [], listener: [], pool: [], member: [], healthmonitor: [], l7policy: [], l7rule: [] },
+  reservations: {},
 });
 
 function withClaims(quota: LiveQuota, claims: readonly QuotaClaim[], keep: (held: Set<string>, id: string) => void): LiveQuota {
@@ -29,10 +30,19 @@ export function evolveQuota(state: QuotaState, event: QuotaEvent): QuotaState {
       return { ...quota, limits: event.data.limits };
     case 'QuotaReset':
       return { ...quota, limits: {} };
-    case 'QuotaReserved':
-      return withClaims(quota, event.data.claims, (held, id) => held.add(id));
-    case 'QuotaReleased':
-      return withClaims(quota, event.data.claims, (held, id) => held.delete(id));
+    case 'QuotaReserved': {
+      // A state stored before reservations were kept (the projections' aggregate_states) has none: spreading undefined is {}.
+      const reservations: Record<string, Reservation> = { ...quota.reservations };
+      for (const c of event.data.claims)
+        if (!quota.held[c.resource].includes(c.objectId))
+          reservations[reservationKey(c)] = { loadBalancerId: c.loadBalancerId, at: event.data.at };
+      return { ...withClaims(quota, event.data.claims, (held, id) => held.add(id)), reservations };
+    }
+    case 'QuotaReleased': {
+      const reservations: Record<string, Reservation> = { ...quota.reservations };
+      for (const c of event.data.claims) delete reservations[reservationKey(c)];
+      return { ...withClaims(quota, event.data.claims, (held, id) => held.delete(id)), reservations };
+    }
     default:
       return state;
   }

@@ -31,3 +31,21 @@ export interface QuotaClaim {
   readonly resource: QuotaResource;
   readonly objectId: string;
 }
+
+/**
+ * A claim as reserved: the load balancer whose object it counts, so a reclaimer checks that one
+ * stream alone. Null for claims reserved before claims named one (QuotaReserved version 1, other
+ * than a load balancer's own): unknown, never reclaimed automatically.
+ */
+export interface ReservedClaim extends QuotaClaim {
+  readonly loadBalancerId: string | null;
+}
+
+/** Whose object a held unit counts, and since when (the reservation's time, ISO). */
+export interface Reservation {
+  readonly loadBalancerId: string | null;
+  readonly at: string;
+}
+
+/** The key of a held claim in `reservations`. */
+export const reservationKey = (claim: QuotaClaim): string => `${claim.resource}/${claim.objectId}`;

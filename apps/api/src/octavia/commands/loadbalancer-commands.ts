@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   CATALOG_ID,
   catalogDecider,
+  type CatalogUse,
   type CertificateUse,
   DEFAULT_PLACEMENT,
   type PlacementPolicy,
@@ -71,9 +72,9 @@ export class LoadBalancerCommands {
     const tree = await this.tree(run, body, projectId);
     await checkPolicyRegexes(this.regexCheck, tree.l7policies);
     const portId = plan.kind === 'existing-port' ? plan.portId : this.runs.derivedId(`${id}/vip-port`);
-    const out = await run.saga(async (saga) => {
-      await this.runs.reserveFirst(run, saga, projectId, loadBalancerTreeClaims(id, tree));
-      const placement = await this.recordCatalogUse(run, saga, id, body.flavor_id ?? null, body.availability_zone ?? null);
+    const { out, use } = await run.saga(async (saga) => {
+      await this.runs.reserveFirst(run, saga, projectId, id, loadBalancerTreeClaims(id, tree));
+      const { placement, use } = await this.recordCatalogUse(run, saga, id, body.flavor_id ?? null, body.availability_zone ?? null);
       let address = plan.kind === 'existing-port' ? plan.address : '';
       if (plan.kind === 'new-port') {
         const allocated = saga.compensate(
@@ -110,7 +111,7 @@ export class LoadBalancerCommands {
         portId,
         qosPolicyId: body.vip_qos_policy_id ?? null,
       };
-      return this.runs.execute(run, id, () => ({
+      const created = await this.runs.execute(run, id, () => ({
         type: 'CreateLoadBalancer',
         data: {
           loadBalancer: {
@@ -132,7 +133,9 @@ export class LoadBalancerCommands {
           at,
         },
       }));
+      return { out: created, use };
     });
+    if (use !== null && this.runs.lateCreates.late(use.at)) await this.runs.lateCreates.recordUseAgain(run, use);
     return this.runs.written(run, out.state, 'loadbalancers', LB.title, id);
   }
 
@@ -197,20 +200,20 @@ export class LoadBalancerCommands {
     loadBalancerId: string,
     flavorId: string | null,
     availabilityZone: string | null,
-  ): Promise<PlacementPolicy> {
-    if (flavorId === null && availabilityZone === null) return DEFAULT_PLACEMENT;
+  ): Promise<{ placement: PlacementPolicy; use: CatalogUse | null }> {
+    if (flavorId === null && availabilityZone === null) return { placement: DEFAULT_PLACEMENT, use: null };
     const recorded = saga.compensate(
       await run.execute(
         catalogDecider,
         CATALOG_ID,
-        () => ({ type: 'RecordCatalogUse', data: { loadBalancerId, flavorId, availabilityZone } }),
-        {
-          scoped: false,
-        },
+        () => ({ type: 'RecordCatalogUse', data: { loadBalancerId, flavorId, availabilityZone, at: this.runs.now() } }),
+        { scoped: false },
       ),
       () => endCatalogUse(run, loadBalancerId),
     );
-    return placementPolicy(recorded.state, flavorId, availabilityZone);
+    // The use as held: an earlier try of the same request may have recorded it, at its own time.
+    const use = recorded.state.uses.find((u) => u.loadBalancerId === loadBalancerId) ?? null;
+    return { placement: placementPolicy(recorded.state, flavorId, availabilityZone), use };
   }
 
   /**

@@ -12,14 +12,18 @@ import type { Deleted, Written } from '../../commands/request-context';
 import type { OctaviaCaller } from '../http/octavia-input';
 import { notFound } from '../http/octavia-input';
 import type { OctaviaShared } from '../octavia-shared';
+import { LateCreates } from '../quota/late-creates';
 import { QuotaAccounting } from '../quota/quota-accounting';
 
 /** What every v2 command shares: a run in the owner's name, the time, the load balancer's stream, the answer. */
 export class OctaviaRuns {
   private readonly quotas: QuotaAccounting;
+  /** A create that appended late checks that the reclaimer did not release what it reserved. */
+  readonly lateCreates: LateCreates;
 
   constructor(private readonly shared: OctaviaShared) {
-    this.quotas = new QuotaAccounting(shared.stream, shared.quotaDefaults);
+    this.lateCreates = new LateCreates(shared.runs, shared.quotaReclaimGraceMs);
+    this.quotas = new QuotaAccounting(shared.stream, shared.quotaDefaults, () => this.now(), this.lateCreates);
   }
 
   /**
@@ -53,9 +57,9 @@ export class OctaviaRuns {
     return this.quotas.execute(run, loadBalancerId, command);
   }
 
-  /** A saga's first step: the project's quota for what it will create, released if a later step fails. */
-  async reserveFirst(run: CommandRun, saga: Saga, projectId: string, claims: readonly QuotaClaim[]): Promise<void> {
-    const reserved = await this.quotas.reserve(run, projectId, claims);
+  /** A saga's first step: the project's quota for what the load balancer's create will make, released if a later step fails. */
+  async reserveFirst(run: CommandRun, saga: Saga, projectId: string, loadBalancerId: string, claims: readonly QuotaClaim[]): Promise<void> {
+    const reserved = await this.quotas.reserve(run, projectId, loadBalancerId, claims);
     if (reserved !== null) saga.compensate(reserved, () => this.quotas.release(run, projectId, claims));
   }
 

@@ -1,4 +1,5 @@
 import {
+  claimsOf,
   type LbMemberConfig,
   type LoadBalancerCommand,
   type LoadBalancerConfig,
@@ -8,11 +9,13 @@ import {
   quotaDecider,
 } from '@lbaas/domain';
 import { CommandRuns } from '../../commands/command-runs';
+import { systemCommandEnvironment } from '../../commands/command-environment';
 import { InMemoryEventStore } from '../../commands/in-memory-event-store';
 import { l7PolicyConfig, l7RuleConfig } from '../commands/l7-configs';
 import { loadBalancerStream } from '../commands/loadbalancer-stream.decider';
 import { listenerConfig } from '../commands/octavia-configs';
-import { claimsOf, loadBalancerTreeClaims, newClaims, QuotaAccounting } from './quota-accounting';
+import { LateCreates } from './late-creates';
+import { loadBalancerTreeClaims, newClaims, QuotaAccounting } from './quota-accounting';
 import { effectiveLimits, limitsOf, quotaBody } from './quota-service';
 
 const P = 'project-a';
@@ -64,18 +67,24 @@ const pool = {
   alpnProtocols: null,
 };
 
+const GRACE_MS = 1000;
+
 function harness(defaults: Partial<QuotaLimits> = {}) {
   const store = new InMemoryEventStore();
-  const runs = new CommandRuns(store);
-  const accounting = new QuotaAccounting(loadBalancerStream, { ...UNLIMITED, ...defaults });
+  const clock = { ms: Date.parse('2026-01-01T00:00:00.000Z') };
+  const now = () => new Date(clock.ms).toISOString();
+  const runs = new CommandRuns(store, { ...systemCommandEnvironment, now });
+  const accounting = new QuotaAccounting(loadBalancerStream, { ...UNLIMITED, ...defaults }, now, new LateCreates(runs, GRACE_MS));
   const run = () => runs.begin({ tenantId: P, isAdmin: false, actor: 'demo', correlationId: 'c', idempotencyKey: null });
   const exec = (id: string, command: LoadBalancerCommand) => accounting.execute(run(), id, () => command);
+  const quota = async () => (await run().load(quotaDecider, P)).state;
   const usage = async () => {
-    const { state } = await run().load(quotaDecider, P);
+    const state = await quota();
     return state.kind === 'live' ? Object.fromEntries(Object.entries(state.held).map(([r, ids]) => [r, [...ids].sort()])) : null;
   };
-  const reserve = (claims: readonly QuotaClaim[]) => accounting.reserve(run(), P, claims);
-  return { exec, usage, reserve };
+  const reserve = (claims: readonly QuotaClaim[], loadBalancerId = 'lb-1') => accounting.reserve(run(), P, loadBalancerId, claims);
+  const release = (claims: readonly QuotaClaim[]) => accounting.release(run(), P, claims);
+  return { store, clock, exec, quota, usage, reserve, release };
 }
 const create = (id: string, members: LbMemberConfig[] = []): LoadBalancerCommand => ({
   type: 'CreateLoadBalancer',
@@ -140,6 +149,49 @@ describe('QuotaAccounting', () => {
     await h.exec('lb-1', create('lb-1', [member('m1', '198.18.2.1')]));
     await h.exec('lb-1', { type: 'DeleteLoadBalancer', data: { loadBalancerId: 'lb-1', cascade: true, at: AT } });
     expect(await h.usage()).toMatchObject({ loadbalancer: [], pool: [], member: [] });
+  });
+});
+
+describe('QuotaAccounting and the reclaimer', () => {
+  it('names the load balancer and the time of every claim it reserves', async () => {
+    const h = harness();
+    await h.exec('lb-1', create('lb-1', [member('m1', '198.18.2.1')]));
+    const state = await h.quota();
+    expect(state.kind === 'live' ? state.reservations : null).toEqual({
+      'loadbalancer/lb-1': { loadBalancerId: 'lb-1', at: '2026-01-01T00:00:00.000Z' },
+      'pool/pool-1': { loadBalancerId: 'lb-1', at: '2026-01-01T00:00:00.000Z' },
+      'member/m1': { loadBalancerId: 'lb-1', at: '2026-01-01T00:00:00.000Z' },
+    });
+  });
+
+  /** A reclaimer's release lands between the create's reservation and its append, `afterMs` after the reservation. */
+  const raced = (h: ReturnType<typeof harness>, afterMs: number, alsoTaken: QuotaClaim[] = []) => {
+    let done = false;
+    h.store.intercept(async (aggregate) => {
+      if (aggregate !== 'loadbalancer' || done) return;
+      done = true;
+      h.clock.ms += afterMs;
+      await h.release([{ resource: 'loadbalancer', objectId: 'lb-1' }]);
+      if (alsoTaken.length > 0) await h.reserve(alsoTaken, 'lb-2');
+    });
+  };
+
+  it('counts again, past the limit, a claim released before its append when the create took half the grace or more', async () => {
+    const h = harness({ loadbalancer: 1 });
+    // The freed unit is taken by another create before this one checks: the object exists all the same.
+    raced(h, GRACE_MS / 2, [{ resource: 'loadbalancer', objectId: 'lb-2' }]);
+    await h.exec('lb-1', create('lb-1'));
+    expect(await h.usage()).toMatchObject({ loadbalancer: ['lb-1', 'lb-2'] });
+  });
+
+  it('reads the quota again only after a create that took half the grace: before it, no reclaimer may release its claims', async () => {
+    const h = harness();
+    raced(h, GRACE_MS / 2 - 1);
+    const before = h.store.commits().length;
+    await h.exec('lb-1', create('lb-1'));
+    // The create and the simulated release, no restore: this release cannot happen for real this early.
+    expect(h.store.commits().length - before).toBe(3);
+    expect(await h.usage()).toMatchObject({ loadbalancer: [] });
   });
 });
 

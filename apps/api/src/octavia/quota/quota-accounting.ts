@@ -1,4 +1,5 @@
 import {
+  claimsOf,
   type L7PolicyTree,
   type LoadBalancerCommand,
   type LoadBalancerState,
@@ -7,9 +8,11 @@ import {
   type QuotaResource,
   type QuotaState,
   quotaDecider,
+  reservationKey,
 } from '@lbaas/domain';
 import type { CommandRun, Outcome } from '../../commands/command-run';
 import type { LoadBalancerStream } from '../commands/loadbalancer-stream';
+import type { LateCreates } from './late-creates';
 
 /** Every create of a project reserves on its one quota stream: more tries than elsewhere before a lost race is a 409. */
 const QUOTA_ATTEMPTS = 40;
@@ -18,23 +21,6 @@ const claim = (resource: QuotaResource, objectId: string): QuotaClaim => ({ reso
 
 const policyClaims = (policies: readonly L7PolicyTree[]): QuotaClaim[] =>
   policies.flatMap((p) => [claim('l7policy', p.l7policy.id), ...p.rules.map((r) => claim('l7rule', r.id))]);
-
-/** Every object of a load balancer that the quota counts. */
-export function claimsOf(state: LoadBalancerState): QuotaClaim[] {
-  if (state.kind !== 'live') return [];
-  return [
-    claim('loadbalancer', state.id),
-    ...state.listeners.flatMap((l) => [
-      claim('listener', l.id),
-      ...l.l7policies.flatMap((p) => [claim('l7policy', p.id), ...p.rules.map((r) => claim('l7rule', r.id))]),
-    ]),
-    ...state.pools.flatMap((p) => [
-      claim('pool', p.id),
-      ...p.members.map((m) => claim('member', m.id)),
-      ...(p.monitor ? [claim('healthmonitor', p.monitor.id)] : []),
-    ]),
-  ];
-}
 
 type LoadBalancerTree = Pick<Extract<LoadBalancerCommand, { type: 'CreateLoadBalancer' }>['data'], 'listeners' | 'pools' | 'l7policies'>;
 
@@ -99,6 +85,8 @@ export class QuotaAccounting {
   constructor(
     private readonly stream: LoadBalancerStream,
     private readonly defaults: QuotaLimits,
+    private readonly now: () => string,
+    private readonly lateCreates: LateCreates,
   ) {}
 
   async execute(
@@ -110,7 +98,7 @@ export class QuotaAccounting {
     const planned = command(now.state);
     const project = projectOf(planned, now.state);
     const wanted = planned === null || project === null ? [] : newClaims(planned, now.state);
-    if (project !== null) await this.reserve(run, project, wanted);
+    const reserved = project === null ? null : await this.reserve(run, project, loadBalancerId, wanted);
     let decidedOn: LoadBalancerState = now.state;
     let out: Outcome<LoadBalancerState>;
     try {
@@ -126,6 +114,10 @@ export class QuotaAccounting {
     const gone = [...claimsOf(decidedOn), ...wanted].filter((c) => !kept.has(c.objectId));
     const owner = projectOf(planned, decidedOn, out.state);
     if (owner !== null) await this.release(run, owner, gone);
+    const created = wanted.filter((c) => kept.has(c.objectId));
+    const since = reserved === null ? null : oldestReservation(reserved.state, created);
+    if (project !== null && since !== null && this.lateCreates.late(since))
+      await this.lateCreates.recount(run, project, loadBalancerId, created);
     return out;
   }
 
@@ -135,12 +127,19 @@ export class QuotaAccounting {
    * touches a shared subnet. Claims already held are a no-op, so the command's own reservation
    * after it repeats nothing.
    */
-  async reserve(run: CommandRun, projectId: string, claims: readonly QuotaClaim[]): Promise<Outcome<QuotaState> | null> {
+  async reserve(
+    run: CommandRun,
+    projectId: string,
+    loadBalancerId: string,
+    claims: readonly QuotaClaim[],
+  ): Promise<Outcome<QuotaState> | null> {
     if (claims.length === 0) return null;
-    return run.execute(quotaDecider, projectId, () => ({ type: 'ReserveQuota', data: { projectId, claims, defaults: this.defaults } }), {
-      scoped: false,
-      attempts: QUOTA_ATTEMPTS,
-    });
+    return run.execute(
+      quotaDecider,
+      projectId,
+      () => ({ type: 'ReserveQuota', data: { projectId, loadBalancerId, at: this.now(), claims, defaults: this.defaults } }),
+      { scoped: false, attempts: QUOTA_ATTEMPTS },
+    );
   }
 
   async release(run: CommandRun, projectId: string, claims: readonly QuotaClaim[]): Promise<void> {
@@ -150,4 +149,14 @@ export class QuotaAccounting {
       attempts: QUOTA_ATTEMPTS,
     });
   }
+}
+
+/**
+ * When the oldest of `claims` was reserved, as the quota holds them: an earlier try of the same
+ * request (an Idempotency-Key) may have reserved them long before this one's append.
+ */
+function oldestReservation(quota: QuotaState, claims: readonly QuotaClaim[]): string | null {
+  if (quota.kind !== 'live') return null;
+  const times = claims.flatMap((c) => quota.reservations[reservationKey(c)]?.at ?? []);
+  return times.reduce<string | null>((oldest, at) => (oldest === null || Date.parse(at) < Date.parse(oldest) ? at : oldest), null);
 }
