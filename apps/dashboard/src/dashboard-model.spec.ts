@@ -316,7 +316,13 @@ describe('DashboardModel', () => {
     log.run(quotaDecider, TENANT, { type: 'SetQuota', data: { projectId: TENANT, limits: { loadbalancer: 2 } } }, 'admin-tenant');
     log.run(quotaDecider, TENANT, {
       type: 'ReserveQuota',
-      data: { projectId: TENANT, claims: [{ resource: 'loadbalancer', objectId: id(40) }], defaults: DEFAULTS },
+      data: {
+        projectId: TENANT,
+        loadBalancerId: id(40),
+        at: '2026-12-07T08:00:00.000Z',
+        claims: [{ resource: 'loadbalancer', objectId: id(40) }],
+        defaults: DEFAULTS,
+      },
     });
     log.run(quotaDecider, OTHER_TENANT, { type: 'SetQuota', data: { projectId: OTHER_TENANT, limits: { member: 1 } } }, 'admin-tenant');
     log.run(nodeDecider, 'node-1', { type: 'RecordHeartbeat', data: { nodeId: 'node-1', zone: 'rack-1' } }, 'system', 'heartbeat');

@@ -90,7 +90,7 @@ describe('QuotaReclaimer against a real nats-server', () => {
   const run = async (
     aggregate: 'quota' | 'catalog' | 'loadbalancer',
     id: string,
-    command: Parameters<typeof handleCommand>[3],
+    command: { readonly type: string; readonly data: object },
     at: number,
   ): Promise<void> => {
     const decider = aggregate === 'quota' ? quotaDecider : aggregate === 'catalog' ? catalogDecider : loadBalancerDecider;
