@@ -8,6 +8,7 @@ import { l7Rules } from './l7-rules.bench';
 import { listPaging } from './list-paging.bench';
 import { octaviaCreate } from './octavia-create.bench';
 import { placementRender } from './placement-render.bench';
+import { scale } from './scale.bench';
 import { tls } from './tls.bench';
 
 interface Bench {
@@ -28,6 +29,7 @@ const BENCHES: readonly Bench[] = [
   chaosSoak,
   keystoneAuth,
   keystone,
+  scale,
 ];
 
 /** Runs every bench in sequence; each prints its table and writes bench/results/<name>.json. */
