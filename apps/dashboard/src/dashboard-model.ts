@@ -42,8 +42,8 @@ const ADMIN_ONLY_AGGREGATES: ReadonlySet<AggregateType> = new Set(['serviceinsta
 /** A busy node's timeline grows with every placement; the page needs the recent past, not all of it. */
 const TIMELINE_LIMIT = 2000;
 /**
- * Events the timelines are drawn from: the most recent of the log, so the dashboard's memory
- * follows what exists, not every event ever appended (about 0.3 KiB each in the scale bench).
+ * Events the timelines are drawn from by default: the most recent of the log, so the dashboard's
+ * memory follows what exists, not every event ever appended.
  */
 export const TIMELINE_EVENTS = 100_000;
 
