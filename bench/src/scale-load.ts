@@ -26,7 +26,7 @@ export class NeutronTenant {
     readonly token: string,
   ) {}
 
-  async send(method: 'GET' | 'POST', path: string, body?: object): Promise<Answer> {
+  async send(method: 'GET' | 'POST' | 'PUT', path: string, body?: object): Promise<Answer> {
     const sent = performance.now();
     const response = await fetch(`${this.apiUrl}${path}`, {
       method,
@@ -56,7 +56,9 @@ export class NeutronTenant {
 /** What the load has created so far, by tenant, for the probes. */
 export class Fleet {
   networks = 0;
-  readonly pools: { tenant: NeutronTenant; id: string }[] = [];
+  /** Members the probes added one at a time, beside the networks' eight per pool. */
+  probeMembers = 0;
+  readonly pools: { tenant: NeutronTenant; id: string; members: string[] }[] = [];
   readonly members: { tenant: NeutronTenant; id: string }[] = [];
   readonly vips: { tenant: NeutronTenant; id: string }[] = [];
 
@@ -115,9 +117,11 @@ export async function growFleet(
             lb_method: 'ROUND_ROBIN',
             subnet_id: subnetId,
           });
-          fleet.pools.push({ tenant, id: poolId });
+          const pool = { tenant, id: poolId, members: [] as string[] };
+          fleet.pools.push(pool);
           for (let m = 0; m < MEMBERS_PER_POOL; m++) {
             const id = await timed('member', 'lb/members', tenant, { pool_id: poolId, address: memberAddress(m), protocol_port: 80 });
+            pool.members.push(id);
             fleet.members.push({ tenant, id });
           }
           const vipId = await timed('vip', 'lb/vips', tenant, {
@@ -149,16 +153,48 @@ export async function sequentialCreates(fleet: Fleet, count: number): Promise<nu
   const start = fleet.members.length;
   for (let i = 0; i < count && fleet.pools.length > 0; i++) {
     const pool = fleet.pools[(start + i * 7919) % fleet.pools.length];
-    const n = start + i;
+    // A port of its own per create (the probes' count): (pool, address, port) never repeats.
     const created = await pool.tenant.create('member', 'lb/members', {
       pool_id: pool.id,
-      address: `198.19.${1 + (n >> 8)}.${n & 255}`,
-      protocol_port: 81,
+      address: '198.19.1.10',
+      protocol_port: 1024 + fleet.probeMembers++,
     });
     fleet.members.push({ tenant: pool.tenant, id: created.id });
+    pool.members.push(created.id);
     ms.push(created.ms);
   }
   return ms.sort((a, b) => a - b);
+}
+
+/**
+ * History without growth: `updates` weight changes of existing members (the pools' first eight),
+ * a pool's members one after another, `workers` pools at a time. The objects stay as many; only
+ * the log grows, so a service whose memory grows here holds history, not state.
+ */
+export async function churnMembers(
+  fleet: Fleet,
+  o: { updates: number; workers: number; deadline: number; signal: AbortSignal },
+): Promise<{ updates: number; seconds: number }> {
+  const pools = fleet.pools.length;
+  let next = 0;
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    while (done < o.updates && Date.now() < o.deadline && !o.signal.aborted && pools > 0) {
+      const round = next++;
+      const poolIndex = round % pools;
+      const weight = 1 + (Math.floor(round / pools) % 10);
+      const pool = fleet.pools[poolIndex];
+      for (const memberId of pool.members.slice(0, MEMBERS_PER_POOL)) {
+        if (done >= o.updates) break;
+        const answer = await pool.tenant.send('PUT', `/v2.0/lb/members/${memberId}`, { member: { weight } });
+        if (answer.status !== 200) throw new RequestFailed(`PUT member -> ${answer.status} ${answer.text.slice(0, 300)}`);
+        done++;
+      }
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: o.workers }, worker));
+  return { updates: done, seconds: (performance.now() - started) / 1000 };
 }
 
 /** p50 of `count` GETs of `path(i)`, one at a time (per-request latency, not throughput). */

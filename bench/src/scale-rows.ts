@@ -1,4 +1,5 @@
 import type { AgentRestart } from './agent-restart';
+import type { ChurnMeasure } from './churn-phase';
 import type { PublishFloor } from './jetstream-floors';
 import type { DaemonCost } from './node-daemon-cost';
 import type { BenchRow } from './report';
@@ -211,9 +212,26 @@ function daemonRows(costs: readonly DaemonCost[]): BenchRow[] {
   return rows;
 }
 
+function churnRows(churn: ChurnMeasure | null): BenchRow[] {
+  if (!churn) return [];
+  return Object.entries(churn.residentAfter).flatMap(([service, after]): BenchRow[] => {
+    const before = churn.residentBefore[service];
+    if (after === null || !before) return [];
+    return [
+      {
+        metric: `RSS after ${churn.updates} updates at ${churn.objects} objects, ${service}`,
+        value: after,
+        unit: 'MiB',
+        floor: { metric: 'RSS before the updates', value: before },
+      },
+    ];
+  });
+}
+
 export function scaleRows(
   measures: readonly SizeMeasure[],
   floors: ScaleFloors,
+  churn: ChurnMeasure | null,
   placements: readonly PlacementRun[],
   daemons: readonly DaemonCost[],
 ): BenchRow[] {
@@ -222,6 +240,7 @@ export function scaleRows(
     { metric: 'floor: GET on the empty system p50', value: p50(floors.emptyGetMs), unit: 'ms' },
     ...measures.flatMap((m) => sizeRows(m, floors)),
     ...curveRows(measures, floors),
+    ...churnRows(churn),
     ...placementRows(placements),
     ...daemonRows(daemons),
   ];

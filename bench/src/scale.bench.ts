@@ -23,6 +23,7 @@ import { nodeDaemonCost, type DaemonCost } from './node-daemon-cost';
 import { residentMiB } from './process-memory';
 import { report } from './report';
 import { scaleRows, type SizeMeasure } from './scale-rows';
+import { churnPhase } from './churn-phase';
 import { Fleet, growFleet, NeutronTenant, OBJECTS_PER_NETWORK, p50, p99 } from './scale-load';
 import { scaleSettings } from './scale-settings';
 import { activeVips, probeRequests, projectionsAt, rebuildProjections, residentOf, streamState } from './scale-probes';
@@ -32,6 +33,7 @@ import { readWholeLog } from './whole-log-read';
 /** What a size leaves for its measurements once its growth stops: probes, a read, a rebuild, a restart. */
 const MEASURE_RESERVE_MS = 8 * 60_000;
 const SETTLE_BOUND_MS = 5 * 60_000;
+const UNBOUNDED_TIMELINE = 1_000_000_000;
 
 /** A MemberAdded commit as the api appends it, so the floor publishes the same bytes. */
 function memberAddedCommit(): Uint8Array {
@@ -99,7 +101,15 @@ async function run(signal: AbortSignal): Promise<void> {
       LBAAS_HEALTH_PORT: String(dashboardPort),
       LBAAS_TOKENS_FILE: dashboardTokens,
     });
-    services.push(dashboard);
+    // The same dashboard with a timeline bound it never reaches: memory as before the bound, side by side.
+    const unboundedDashboard = spawnService('dashboard-unbounded', builtService('dashboard'), {
+      LBAAS_NATS_URL: stack.nats.url,
+      LBAAS_HEALTH_HOST: '127.0.0.1',
+      LBAAS_HEALTH_PORT: String(await freePort()),
+      LBAAS_TOKENS_FILE: dashboardTokens,
+      LBAAS_DASHBOARD_TIMELINE_EVENTS: String(UNBOUNDED_TIMELINE),
+    });
+    services.push(dashboard, unboundedDashboard);
     await waitFor(
       'the dashboard',
       async () => (await fetch(`http://127.0.0.1:${dashboardPort}/readyz`).catch(() => null))?.ok === true,
@@ -113,11 +123,13 @@ async function run(signal: AbortSignal): Promise<void> {
       scheduler,
       'config-renderer': renderer,
       dashboard,
+      'dashboard, timeline unbounded as before': unboundedDashboard,
       [`agent (${measuredAgent?.name ?? restarted.name})`]: measuredAgent ?? restarted,
     };
     nc = await connectNats('lb-bench-scale', stack.nats.url);
     client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [stack.nats.url], name: 'lb-bench-scale' } });
     await client.connect();
+    const [queries, natsConnection] = [client, nc];
     const tenants = [new NeutronTenant(stack.apiUrl, stack.tokens.demo.token), new NeutronTenant(stack.apiUrl, stack.tokens.other.token)];
 
     console.log('floors: awaited publishes, a GET on the empty system, resident memory empty');
@@ -181,6 +193,14 @@ async function run(signal: AbortSignal): Promise<void> {
       });
       if (!growth.reachedTarget) break;
     }
+    const churn = await churnPhase(fleet, {
+      updates: settings.churnUpdates,
+      workers: settings.workers,
+      deadline,
+      signal,
+      resident: () => residentOf(watched),
+      caughtUp: async () => projectionsAt(queries, (await streamState(natsConnection)).lastSeq, 5 * 60_000),
+    });
     await client.close();
     client = undefined;
     await nc.close();
@@ -197,9 +217,10 @@ async function run(signal: AbortSignal): Promise<void> {
     }
     const daemons: DaemonCost[] = settings.realPlacements.length > 0 ? await nodeDaemonCost(settings.realPlacements, check) : [];
 
-    report('scale', scaleRows(measures, { publish, emptyGetMs, emptyResident }, placements, daemons), {
+    report(settings.reportName, scaleRows(measures, { publish, emptyGetMs, emptyResident }, churn, placements, daemons), {
       machine: { cpus: cpus().length, node: process.version },
       settings,
+      dashboardTimelineEvents: process.env.LBAAS_DASHBOARD_TIMELINE_EVENTS ?? 'default',
       shape: { objectsPerNetwork: OBJECTS_PER_NETWORK, perNetwork: '1 subnet, 4 pools, each with 8 members and 1 VIP' },
       sizesRun: measures.map((m) => ({ target: m.target, reached: m.objects })),
       floors: {
@@ -221,6 +242,7 @@ async function run(signal: AbortSignal): Promise<void> {
         },
         probes: { getP50: p50(m.probes.getMs), firstPageP50: p50(m.probes.firstPageMs), lastPageP50: p50(m.probes.lastPageMs) },
       })),
+      churn,
       placements,
       nodeDaemons: daemons,
       benchRssMiB: residentMiB(process.pid),
