@@ -10,6 +10,7 @@ import { listPaging } from './list-paging.bench';
 import { octaviaCreate } from './octavia-create.bench';
 import { placementRender } from './placement-render.bench';
 import { rebuild } from './rebuild.bench';
+import { scale } from './scale.bench';
 import { tls } from './tls.bench';
 
 interface Bench {
@@ -32,6 +33,7 @@ const BENCHES: readonly Bench[] = [
   chaosSoak,
   keystoneAuth,
   keystone,
+  scale,
 ];
 
 /** Runs every bench in sequence; each prints its table and writes bench/results/<name>.json. */

@@ -2,6 +2,7 @@ import { type QuotaLimits, quotaDefaultsFromSettings } from '@lbaas/domain';
 import { natsUrlFromEnv } from '@lbaas/event-log';
 import { authModeFromEnv, keystoneTimeoutMsFromEnv, keystoneUrlFromEnv, noAuthTenantFromEnv } from '@lbaas/identity';
 import { portFromEnv } from '@lbaas/service-shell';
+import { TIMELINE_EVENTS } from './dashboard-model';
 
 export interface DashboardConfig {
   readonly natsUrl: string;
@@ -16,6 +17,16 @@ export interface DashboardConfig {
   readonly logLevel: string;
   /** The quota panel's limit where a project sets none: the api's defaults, from the same settings (LBAAS_QUOTA_*). */
   readonly quotaDefaults: QuotaLimits;
+  /** How many of the log's most recent events the timelines are drawn from (LBAAS_DASHBOARD_TIMELINE_EVENTS). */
+  readonly timelineEvents: number;
+}
+
+function timelineEventsFromEnv(env: NodeJS.ProcessEnv): number {
+  const raw = env.LBAAS_DASHBOARD_TIMELINE_EVENTS?.trim();
+  if (!raw) return TIMELINE_EVENTS;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`LBAAS_DASHBOARD_TIMELINE_EVENTS must be a positive integer, got '${raw}'`);
+  return value;
 }
 
 export function dashboardConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DashboardConfig {
@@ -28,6 +39,7 @@ export function dashboardConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Da
     keystoneTimeoutMs: keystoneTimeoutMsFromEnv(env),
     logLevel: env.LBAAS_LOG_LEVEL?.trim() || 'info',
     quotaDefaults: quotaDefaultsFromSettings(env),
+    timelineEvents: timelineEventsFromEnv(env),
   };
 }
 

@@ -41,6 +41,11 @@ const ADMIN_ONLY_COLLECTIONS: ReadonlySet<DashboardCollection> = new Set(['servi
 const ADMIN_ONLY_AGGREGATES: ReadonlySet<AggregateType> = new Set(['serviceinstance', 'node', 'catalog']);
 /** A busy node's timeline grows with every placement; the page needs the recent past, not all of it. */
 const TIMELINE_LIMIT = 2000;
+/**
+ * Events the timelines are drawn from by default: the most recent of the log, so the dashboard's
+ * memory follows what exists, not every event ever appended.
+ */
+export const TIMELINE_EVENTS = 100_000;
 
 type RowsByCollection = { [C in DashboardCollection]: Map<string, DashboardRowByCollection[C]> };
 
@@ -76,12 +81,13 @@ export class DashboardModel {
     octavia_quotas: new Map(),
     availability_zones: new Map(),
   };
-  private readonly timeline = new EventTimelineIndex();
+  private readonly timeline: EventTimelineIndex;
   private readonly quotaDefaults: readonly QuotaDefault[];
   private position = 0;
 
   /** `quotaDefaults`: the deployment's default limits, as the api has them (LBAAS_QUOTA_*). */
-  constructor(quotaDefaults: QuotaLimits) {
+  constructor(quotaDefaults: QuotaLimits, timelineEvents = TIMELINE_EVENTS) {
+    this.timeline = new EventTimelineIndex(timelineEvents);
     this.quotaDefaults = QUOTA_RESOURCES.map((resource) => ({
       resource,
       title: QUOTA_RESOURCE_TITLES[resource],

@@ -41,7 +41,7 @@ export class DashboardService implements DashboardSource, OnApplicationBootstrap
     @Inject(LOGGER) private readonly log: Logger,
     @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
   ) {
-    this.model = new DashboardModel(config.quotaDefaults);
+    this.model = new DashboardModel(config.quotaDefaults, config.timelineEvents);
   }
 
   async onApplicationBootstrap(): Promise<void> {

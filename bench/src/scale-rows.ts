@@ -1,0 +1,252 @@
+import type { AgentRestart } from './agent-restart';
+import type { ChurnMeasure } from './churn-phase';
+import type { PublishFloor } from './jetstream-floors';
+import type { DaemonCost } from './node-daemon-cost';
+import type { BenchRow } from './report';
+import { type GrowthResult, p50, p99 } from './scale-load';
+import type { RequestProbes } from './scale-probes';
+import type { PlacementRun } from './simulated-placement';
+import type { WholeLogRead } from './whole-log-read';
+
+export interface SizeMeasure {
+  readonly target: number;
+  readonly objects: number;
+  readonly counts: { networks: number; pools: number; members: number; vips: number };
+  readonly growth: GrowthResult;
+  readonly probes: RequestProbes;
+  readonly residentMiB: Record<string, number | null>;
+  readonly log: { messages: number; bytes: number };
+  readonly wholeRead: WholeLogRead;
+  readonly rebuild: { events: number; commits: number; seconds: number };
+  /** VIPs ACTIVE (placed, rendered and applied) when the size was measured, and how long the bench waited for them. */
+  readonly pipeline: { active: number; total: number; waitedMs: number };
+  readonly agentRestart: AgentRestart;
+}
+
+export interface ScaleFloors {
+  readonly publish: { readonly awaited: PublishFloor; readonly inFlight: PublishFloor };
+  readonly emptyGetMs: readonly number[];
+  readonly emptyResident: Record<string, number | null>;
+}
+
+/** The placements a node agent was asked about in the issue. */
+const AGENT_PLACEMENTS = 500;
+const WORKERS_NOTE = 'growing, all workers';
+
+const allCreates = (g: GrowthResult): number[] =>
+  Object.values(g.createMs)
+    .flat()
+    .sort((a, b) => a - b);
+
+/** `ratio` for a size step of `sizeRatio`, scaled to a step of 10 (a cost growing as size^k grows 10^k per 10x). */
+const per10x = (ratio: number, sizeRatio: number): number => (sizeRatio > 1 ? ratio ** (1 / Math.log10(sizeRatio)) : ratio);
+
+function sizeRows(m: SizeMeasure, floors: ScaleFloors): BenchRow[] {
+  const at = `[${m.objects} objects]`;
+  const creates = allCreates(m.growth);
+  const awaited = floors.publish.awaited.latenciesMs;
+  const rows: BenchRow[] = [
+    {
+      metric: `${at} create one at a time p50`,
+      value: p50(m.probes.createMs),
+      unit: 'ms',
+      floor: { metric: 'awaited publish p50', value: p50(awaited) },
+    },
+    {
+      metric: `${at} create one at a time p99`,
+      value: p99(m.probes.createMs),
+      unit: 'ms',
+      floor: { metric: 'awaited publish p99', value: p99(awaited) },
+    },
+    {
+      metric: `${at} create p50, ${WORKERS_NOTE}`,
+      value: p50(creates),
+      unit: 'ms',
+      floor: { metric: 'awaited publish p50', value: p50(awaited) },
+    },
+    {
+      metric: `${at} create p99, ${WORKERS_NOTE}`,
+      value: p99(creates),
+      unit: 'ms',
+      floor: { metric: 'awaited publish p99', value: p99(awaited) },
+    },
+    {
+      metric: `${at} creates/s while growing (${creates.length})`,
+      value: creates.length / m.growth.seconds,
+      unit: 'creates/s',
+      floor: { metric: 'publish/s, 500 in flight', value: floors.publish.inFlight.perSecond },
+    },
+    {
+      metric: `${at} GET one object p50`,
+      value: p50(m.probes.getMs),
+      unit: 'ms',
+      floor: { metric: 'GET on the empty system p50', value: p50(floors.emptyGetMs) },
+    },
+    {
+      metric: `${at} list members, first page p50`,
+      value: p50(m.probes.firstPageMs),
+      unit: 'ms',
+      floor: { metric: 'GET on the empty system p50', value: p50(floors.emptyGetMs) },
+    },
+    {
+      metric: `${at} list members, last page p50`,
+      value: p50(m.probes.lastPageMs),
+      unit: 'ms',
+      floor: { metric: 'first page p50', value: p50(m.probes.firstPageMs) },
+    },
+    {
+      metric: `${at} projection rebuild (${m.rebuild.events} events)`,
+      value: m.rebuild.seconds * 1000,
+      unit: 'ms',
+      floor: { metric: 'ordered read of the whole log (ms)', value: m.wholeRead.seconds * 1000 },
+    },
+    { metric: `${at} event log`, value: m.log.bytes / 2 ** 20, unit: 'MiB' },
+    { metric: `${at} event log per object`, value: m.log.bytes / m.objects, unit: 'bytes' },
+    {
+      metric: `${at} agent restart to converged, ${m.agentRestart.placements} placements (fake driver)`,
+      value: m.agentRestart.convergedMs,
+      unit: 'ms',
+      floor: { metric: 'ordered read of the whole log (ms)', value: m.wholeRead.seconds * 1000 },
+    },
+    { metric: `${at} VIPs ACTIVE when measured`, value: m.pipeline.active, unit: `of ${m.pipeline.total}` },
+  ];
+  for (const [service, mib] of Object.entries(m.residentMiB)) {
+    const empty = floors.emptyResident[service];
+    if (mib === null) continue;
+    rows.push({
+      metric: `${at} RSS ${service}`,
+      value: mib,
+      unit: 'MiB',
+      floor: empty ? { metric: 'RSS on the empty system', value: empty } : undefined,
+    });
+  }
+  return rows;
+}
+
+function curveRows(measures: readonly SizeMeasure[], floors: ScaleFloors): BenchRow[] {
+  const rows: BenchRow[] = [];
+  const [first] = measures;
+  for (let i = 1; i < measures.length; i++) {
+    const [prev, m] = [measures[i - 1], measures[i]];
+    const step = `${prev.objects} -> ${m.objects}`;
+    const sizeRatio = m.objects / prev.objects;
+    rows.push(
+      {
+        metric: `rebuild time per 10x (${step}; goal <= 12)`,
+        value: per10x(m.rebuild.seconds / prev.rebuild.seconds, sizeRatio),
+        unit: 'x',
+      },
+      { metric: `whole-log read per 10x (${step})`, value: per10x(m.wholeRead.seconds / prev.wholeRead.seconds, sizeRatio), unit: 'x' },
+      {
+        metric: `agent restart per 10x (${step})`,
+        value: per10x(m.agentRestart.convergedMs / prev.agentRestart.convergedMs, sizeRatio),
+        unit: 'x',
+      },
+      {
+        metric: `create one at a time p50 vs ${first.objects} objects (${m.objects}; goal <= 1.5)`,
+        value: p50(m.probes.createMs) / p50(first.probes.createMs),
+        unit: 'x',
+      },
+      {
+        metric: `create p50 while growing vs ${first.objects} objects (${m.objects})`,
+        value: p50(allCreates(m.growth)) / p50(allCreates(first.growth)),
+        unit: 'x',
+      },
+      {
+        metric: `GET p50 vs ${first.objects} objects (${m.objects}; goal <= 1.5)`,
+        value: p50(m.probes.getMs) / p50(first.probes.getMs),
+        unit: 'x',
+      },
+      {
+        metric: `last page p50 vs ${first.objects} objects (${m.objects}; goal <= 1.5)`,
+        value: p50(m.probes.lastPageMs) / p50(first.probes.lastPageMs),
+        unit: 'x',
+      },
+    );
+  }
+  const last = measures.at(-1);
+  if (last) {
+    for (const [service, mib] of Object.entries(last.residentMiB)) {
+      const empty = floors.emptyResident[service];
+      if (mib === null || !empty) continue;
+      rows.push({
+        metric: `RSS per 1,000 objects, ${service} (to ${last.objects})`,
+        value: ((mib - empty) * 1000) / last.objects,
+        unit: 'MiB',
+      });
+    }
+  }
+  return rows;
+}
+
+function placementRows(runs: readonly PlacementRun[]): BenchRow[] {
+  const rows: BenchRow[] = runs.map((r) => ({
+    metric: `place ${r.vips} VIPs on ${r.nodes} simulated nodes`,
+    value: r.ms,
+    unit: 'ms',
+    floor: { metric: 'empty loop over the VIP events (ms)', value: r.floorMs },
+  }));
+  for (let i = 1; i < runs.length; i++) {
+    const [prev, r] = [runs[i - 1], runs[i]];
+    rows.push({
+      metric: `placement time per 10x (${prev.vips} -> ${r.vips} VIPs)`,
+      value: per10x(r.ms / prev.ms, r.vips / prev.vips),
+      unit: 'x',
+    });
+  }
+  return rows;
+}
+
+function daemonRows(costs: readonly DaemonCost[]): BenchRow[] {
+  const rows: BenchRow[] = costs.flatMap((c) => [
+    { metric: `real placements ${c.placements}: processes`, value: c.processes, unit: 'processes' },
+    { metric: `real placements ${c.placements}: PSS (RSS ${Math.round(c.rssMiB)} MiB)`, value: c.pssMiB, unit: 'MiB' },
+  ]);
+  const [low, high] = [costs.at(-2), costs.at(-1)];
+  if (low && high && high.placements > low.placements) {
+    const n = high.placements - low.placements;
+    const processes = (high.processes - low.processes) / n;
+    const pss = (high.pssMiB - low.pssMiB) / n;
+    rows.push(
+      { metric: 'real placement: processes each', value: processes, unit: 'processes' },
+      { metric: 'real placement: PSS each', value: pss, unit: 'MiB' },
+      { metric: `${AGENT_PLACEMENTS} placements, extrapolated: processes`, value: processes * AGENT_PLACEMENTS, unit: 'processes' },
+      { metric: `${AGENT_PLACEMENTS} placements, extrapolated: PSS`, value: pss * AGENT_PLACEMENTS, unit: 'MiB' },
+    );
+  }
+  return rows;
+}
+
+function churnRows(churn: ChurnMeasure | null): BenchRow[] {
+  if (!churn) return [];
+  return Object.entries(churn.residentAfter).flatMap(([service, after]): BenchRow[] => {
+    const before = churn.residentBefore[service];
+    if (after === null || !before) return [];
+    return [
+      {
+        metric: `RSS after ${churn.updates} updates at ${churn.objects} objects, ${service}`,
+        value: after,
+        unit: 'MiB',
+        floor: { metric: 'RSS before the updates', value: before },
+      },
+    ];
+  });
+}
+
+export function scaleRows(
+  measures: readonly SizeMeasure[],
+  floors: ScaleFloors,
+  churn: ChurnMeasure | null,
+  placements: readonly PlacementRun[],
+  daemons: readonly DaemonCost[],
+): BenchRow[] {
+  return [
+    { metric: 'floor: awaited publish p50', value: p50(floors.publish.awaited.latenciesMs), unit: 'ms' },
+    { metric: 'floor: GET on the empty system p50', value: p50(floors.emptyGetMs), unit: 'ms' },
+    ...measures.flatMap((m) => sizeRows(m, floors)),
+    ...curveRows(measures, floors),
+    ...churnRows(churn),
+    ...placementRows(placements),
+    ...daemonRows(daemons),
+  ];
+}
