@@ -1,6 +1,6 @@
 import { type ServiceInstanceState, type VipCreated, serviceInstanceView } from '@lbaas/domain';
 import { planNodeLiveness } from './node-liveness';
-import { NO_LIVE_NODE, type PlanningContext } from './scheduling-model';
+import { NO_LIVE_NODE, noFreeVrrpAddress, type PlanningContext } from './scheduling-model';
 import { seededRandom } from './seeded-random';
 import { SchedulingSimulation } from './simulation';
 
@@ -24,8 +24,8 @@ const vipCreated = (vipId: string, poolId = `pool-${vipId}`): VipCreated => ({
   },
 });
 
-function harness(seed = 7) {
-  const sim = new SchedulingSimulation();
+function harness(seed = 7, vrrpCidr?: string) {
+  const sim = new SchedulingSimulation(vrrpCidr);
   const random = seededRandom(seed);
   let vm = 0;
   let clock = Date.parse('2026-11-25T10:00:00Z');
@@ -182,6 +182,15 @@ describe('scheduling service instances', () => {
     h.nodes('n1');
     h.settle();
     expect(h.view(id)).toMatchObject({ status: 'ACTIVE', degraded: true });
+  });
+
+  it("says the VRRP range is full, not that no node lives, when every address is a placement's", () => {
+    const h = harness(7, '198.19.192.0/30');
+    h.nodes('n1', 'n2', 'n3');
+    const [first, second] = h.vips(2);
+    h.settle();
+    expect(h.view(first)).toMatchObject({ status: 'ACTIVE', degraded: false });
+    expect(h.view(second)).toMatchObject({ status: 'ERROR', status_description: noFreeVrrpAddress('198.19.192.0/30'), vm_list: [] });
   });
 
   it('deletes the instance of a deleted VIP once both placements are released', () => {

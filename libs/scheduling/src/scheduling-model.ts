@@ -43,6 +43,9 @@ export const NO_LIVE_NODE = 'no live compute node to place the instance on';
 export const RETIRED_AFTER_FAILOVER = "retired after an operator's failover";
 /** A load balancer in an availability zone goes only to that zone's nodes, never elsewhere. */
 export const noLiveNodeInZone = (zone: string): string => `no live compute node in compute zone '${zone}' to place the instance on`;
+/** Every address of the VRRP range is a placement's: more nodes would not help, a larger range would. */
+export const noFreeVrrpAddress = (cidr: string): string =>
+  `no free VRRP address in ${cidr} (LBAAS_VRRP_CIDR) to place the instance with: every address is a placement's`;
 
 /**
  * The scheduler's view of the log: VIPs, load balancers, service instances and compute nodes
@@ -78,7 +81,7 @@ export class SchedulingModel {
    * to it, its peer, until it goes).
    */
   constructor(
-    vrrpCidr: string,
+    private readonly vrrpCidr: string,
     private readonly handoverDrainMs = 0,
   ) {
     this.addresses = new AddressPool(vrrpCidr);
@@ -291,21 +294,22 @@ export class SchedulingModel {
       const last = state.history.at(-1);
       const avoid = last?.event === 'failed_over' || last?.event === 'retired' ? last.fromNode : null;
       const { topology, computeZone } = this.policyOf(state);
+      let reason = computeZone === null ? NO_LIVE_NODE : noLiveNodeInZone(computeZone);
       while (state.kind === 'live' && state.placements.length < (topology === 'SINGLE' ? 1 : 2)) {
         const taken = new Set(state.placements.map((p) => p.nodeId));
         const free = live.filter((n) => !taken.has(n) && (computeZone === null || this.nodes.get(n)?.zone === computeZone));
         const preferred = free.filter((n) => n !== avoid);
         const nodeId = leastLoaded(preferred.length > 0 ? preferred : free, loadOf, ctx.random);
-        const vrrpAddress = nodeId === null ? null : this.addresses.take();
-        if (nodeId === null || vrrpAddress === null) break;
+        if (nodeId === null) break;
+        const vrrpAddress = this.addresses.take();
+        if (vrrpAddress === null) {
+          reason = noFreeVrrpAddress(this.vrrpCidr);
+          break;
+        }
         push({ type: 'PlaceInstance', data: { instanceId, vmId: ctx.newVmId(), nodeId, vrrpAddress, at } });
         plannedLoad.set(nodeId, (plannedLoad.get(nodeId) ?? 0) + 1);
       }
-      if (state.kind === 'live' && state.placements.length === 0)
-        push({
-          type: 'MarkUnplaceable',
-          data: { instanceId, reason: computeZone === null ? NO_LIVE_NODE : noLiveNodeInZone(computeZone) },
-        });
+      if (state.kind === 'live' && state.placements.length === 0) push({ type: 'MarkUnplaceable', data: { instanceId, reason } });
       if (state.kind === 'live') commands.push(...this.unplaceableReport(state, at));
     }
     return commands;
