@@ -248,6 +248,7 @@ const KEEPALIVED_LINES = [
   ' {4}virtual_router_id [0-9]+',
   ' {4}priority [0-9]+',
   ' {4}advert_int 0\\.1',
+  ' {4}down_timer_adverts 1',
   ` {4}unicast_src_ip ${IP}`,
   ' {4}unicast_peer \\{',
   ` {8}${IP}`,
