@@ -65,6 +65,80 @@ function given<T extends Record<string, unknown>>(fields: T): { [K in keyof T]?:
   };
 }
 
+/*
+ * Each object's settings as the client sent them, in the aggregate's names. A create body holds
+ * an update body's fields and more, so both read them here: a create gives what is set to the
+ * domain's defaults builder, an update changes what is present.
+ */
+const listenerSettings = (body: OctaviaBodyOf<'updateListener'>) => ({
+  name: body.name,
+  description: body.description,
+  connectionLimit: body.connection_limit,
+  clientAuthentication: body.client_authentication,
+  tlsCiphers: body.tls_ciphers,
+  tlsVersions: body.tls_versions,
+  alpnProtocols: body.alpn_protocols,
+  allowedCidrs: body.allowed_cidrs,
+  insertHeaders: body.insert_headers,
+  adminStateUp: body.admin_state_up,
+  tags: body.tags,
+  timeoutClientData: body.timeout_client_data,
+  timeoutMemberConnect: body.timeout_member_connect,
+  timeoutMemberData: body.timeout_member_data,
+  timeoutTcpInspect: body.timeout_tcp_inspect,
+});
+const listenerReferences = ({ defaultTls, sni, clientCa, clientCrl }: Partial<ListenerReferences>) => ({
+  defaultTlsContainerRef: defaultTls?.ref,
+  defaultTlsCertificateId: defaultTls?.certificateId,
+  sniContainerRefs: sni && [...sni.refs],
+  sniCertificateIds: sni && [...sni.certificateIds],
+  clientCaTlsContainerRef: clientCa?.ref,
+  clientCaCertificateId: clientCa?.certificateId,
+  clientCrlContainerRef: clientCrl?.ref,
+  clientCrlCertificateId: clientCrl?.certificateId,
+});
+const poolSettings = (body: OctaviaBodyOf<'updatePool'>) => ({
+  name: body.name,
+  description: body.description,
+  adminStateUp: body.admin_state_up,
+  tags: body.tags,
+  tlsEnabled: body.tls_enabled,
+  tlsCiphers: body.tls_ciphers,
+  tlsVersions: body.tls_versions,
+  alpnProtocols: body.alpn_protocols,
+});
+const poolReferences = ({ client, ca, crl }: Partial<PoolReferences>) => ({
+  tlsContainerRef: client?.ref,
+  tlsCertificateId: client?.certificateId,
+  caTlsContainerRef: ca?.ref,
+  caCertificateId: ca?.certificateId,
+  crlContainerRef: crl?.ref,
+  crlCertificateId: crl?.certificateId,
+});
+const memberSettings = (body: OctaviaBodyOf<'updateMember'>) => ({
+  name: body.name,
+  weight: body.weight,
+  backup: body.backup,
+  monitorAddress: body.monitor_address,
+  monitorPort: body.monitor_port,
+  adminStateUp: body.admin_state_up,
+  tags: body.tags,
+});
+const monitorSettings = (body: OctaviaBodyOf<'updateHealthMonitor'>) => ({
+  name: body.name,
+  delay: body.delay,
+  timeout: body.timeout,
+  maxRetries: body.max_retries,
+  maxRetriesDown: body.max_retries_down,
+  httpMethod: body.http_method,
+  urlPath: body.url_path,
+  expectedCodes: body.expected_codes,
+  httpVersion: body.http_version,
+  domainName: body.domain_name,
+  adminStateUp: body.admin_state_up,
+  tags: body.tags,
+});
+
 /** The TLS settings are null when not given: the decider gives a TERMINATED_HTTPS listener Octavia's defaults. */
 export function listenerConfig(
   id: string,
@@ -72,37 +146,13 @@ export function listenerConfig(
   defaultPoolId: string | null,
   references: Partial<ListenerReferences>,
 ): ListenerConfig {
-  const { defaultTls, sni, clientCa, clientCrl } = references;
   return listenerWithDefaults({
-    ...given({
-      name: body.name,
-      description: body.description,
-      connectionLimit: body.connection_limit,
-      clientAuthentication: body.client_authentication,
-      tlsCiphers: body.tls_ciphers,
-      tlsVersions: body.tls_versions,
-      alpnProtocols: body.alpn_protocols,
-      allowedCidrs: body.allowed_cidrs,
-      insertHeaders: body.insert_headers,
-      adminStateUp: body.admin_state_up,
-      tags: body.tags,
-      timeoutClientData: body.timeout_client_data,
-      timeoutMemberConnect: body.timeout_member_connect,
-      timeoutMemberData: body.timeout_member_data,
-      timeoutTcpInspect: body.timeout_tcp_inspect,
-    }),
+    ...given(listenerSettings(body)),
+    ...listenerReferences(references),
     id,
     protocol: body.protocol,
     protocolPort: body.protocol_port,
     defaultPoolId,
-    defaultTlsContainerRef: defaultTls?.ref,
-    defaultTlsCertificateId: defaultTls?.certificateId,
-    sniContainerRefs: sni && [...sni.refs],
-    sniCertificateIds: sni && [...sni.certificateIds],
-    clientCaTlsContainerRef: clientCa?.ref,
-    clientCaCertificateId: clientCa?.certificateId,
-    clientCrlContainerRef: clientCrl?.ref,
-    clientCrlCertificateId: clientCrl?.certificateId,
   });
 }
 
@@ -111,26 +161,15 @@ export function listenerChanges(body: OctaviaBodyOf<'updateListener'>, refs: Par
   const reset = <K extends keyof typeof DEFAULT_TIMEOUTS>(value: number | null | undefined, key: K) =>
     value === null ? DEFAULT_TIMEOUTS[key] : value;
   return present({
+    ...listenerSettings(body),
+    ...listenerReferences(refs),
     name: body.name === null ? '' : body.name,
     description: body.description === null ? '' : body.description,
     connectionLimit: body.connection_limit === null ? -1 : body.connection_limit,
     defaultPoolId: body.default_pool_id,
-    defaultTlsContainerRef: refs.defaultTls?.ref,
-    defaultTlsCertificateId: refs.defaultTls?.certificateId,
-    sniContainerRefs: refs.sni?.refs,
-    sniCertificateIds: refs.sni?.certificateIds,
-    clientCaTlsContainerRef: refs.clientCa?.ref,
-    clientCaCertificateId: refs.clientCa?.certificateId,
     clientAuthentication: body.client_authentication === null ? 'NONE' : body.client_authentication,
-    clientCrlContainerRef: refs.clientCrl?.ref,
-    clientCrlCertificateId: refs.clientCrl?.certificateId,
-    tlsCiphers: body.tls_ciphers,
-    tlsVersions: body.tls_versions,
-    alpnProtocols: body.alpn_protocols,
     allowedCidrs: body.allowed_cidrs === null ? [] : body.allowed_cidrs,
     insertHeaders: body.insert_headers === null ? {} : body.insert_headers,
-    adminStateUp: body.admin_state_up,
-    tags: body.tags,
     timeoutClientData: reset(body.timeout_client_data, 'timeoutClientData'),
     timeoutMemberConnect: reset(body.timeout_member_connect, 'timeoutMemberConnect'),
     timeoutMemberData: reset(body.timeout_member_data, 'timeoutMemberData'),
@@ -140,62 +179,29 @@ export function listenerChanges(body: OctaviaBodyOf<'updateListener'>, refs: Par
 
 export function poolConfig(id: string, body: Omit<PoolTreeBody, 'members' | 'healthmonitor'>, refs: Partial<PoolReferences>): LbPoolConfig {
   return poolWithDefaults({
-    ...given({
-      name: body.name,
-      description: body.description,
-      adminStateUp: body.admin_state_up,
-      tags: body.tags,
-      tlsEnabled: body.tls_enabled,
-      tlsCiphers: body.tls_ciphers,
-      tlsVersions: body.tls_versions,
-      alpnProtocols: body.alpn_protocols,
-    }),
+    ...given(poolSettings(body)),
+    ...poolReferences(refs),
     id,
     protocol: body.protocol,
     lbAlgorithm: body.lb_algorithm,
     sessionPersistence: sessionPersistence(body.session_persistence),
-    tlsContainerRef: refs.client?.ref,
-    tlsCertificateId: refs.client?.certificateId,
-    caTlsContainerRef: refs.ca?.ref,
-    caCertificateId: refs.ca?.certificateId,
-    crlContainerRef: refs.crl?.ref,
-    crlCertificateId: refs.crl?.certificateId,
   });
 }
 
 export function poolChanges(body: OctaviaBodyOf<'updatePool'>, refs: Partial<PoolReferences>): LbPoolChanges {
   return present({
-    tlsEnabled: body.tls_enabled,
-    tlsContainerRef: refs.client?.ref,
-    tlsCertificateId: refs.client?.certificateId,
-    caTlsContainerRef: refs.ca?.ref,
-    caCertificateId: refs.ca?.certificateId,
-    crlContainerRef: refs.crl?.ref,
-    crlCertificateId: refs.crl?.certificateId,
-    tlsCiphers: body.tls_ciphers,
-    tlsVersions: body.tls_versions,
-    alpnProtocols: body.alpn_protocols,
+    ...poolSettings(body),
+    ...poolReferences(refs),
     name: body.name === null ? '' : body.name,
     description: body.description === null ? '' : body.description,
     lbAlgorithm: body.lb_algorithm,
     sessionPersistence: body.session_persistence === undefined ? undefined : sessionPersistence(body.session_persistence),
-    adminStateUp: body.admin_state_up,
-    tags: body.tags,
   });
 }
 
 export function memberConfig(id: string, body: MemberBody): LbMemberConfig {
   return memberWithDefaults({
-    ...given({
-      name: body.name,
-      weight: body.weight,
-      backup: body.backup,
-      monitorAddress: body.monitor_address,
-      monitorPort: body.monitor_port,
-      subnetId: body.subnet_id,
-      adminStateUp: body.admin_state_up,
-      tags: body.tags,
-    }),
+    ...given({ ...memberSettings(body), subnetId: body.subnet_id }),
     id,
     address: body.address,
     protocolPort: body.protocol_port,
@@ -203,31 +209,13 @@ export function memberConfig(id: string, body: MemberBody): LbMemberConfig {
 }
 
 export function memberChanges(body: OctaviaBodyOf<'updateMember'>): LbMemberChanges {
-  return present({
-    name: body.name === null ? '' : body.name,
-    weight: body.weight,
-    backup: body.backup,
-    monitorAddress: body.monitor_address,
-    monitorPort: body.monitor_port,
-    adminStateUp: body.admin_state_up,
-    tags: body.tags,
-  });
+  return present({ ...memberSettings(body), name: body.name === null ? '' : body.name });
 }
 
 /** HTTP and HTTPS monitors get Octavia's method, path and codes unless given; the others have none unless given. */
 export function monitorConfig(id: string, body: MonitorTreeBody): LbHealthMonitorConfig {
   return monitorWithDefaults({
-    ...given({
-      name: body.name,
-      maxRetriesDown: body.max_retries_down,
-      httpMethod: body.http_method,
-      urlPath: body.url_path,
-      expectedCodes: body.expected_codes,
-      httpVersion: body.http_version,
-      domainName: body.domain_name,
-      adminStateUp: body.admin_state_up,
-      tags: body.tags,
-    }),
+    ...given(monitorSettings(body)),
     id,
     type: body.type,
     delay: body.delay,
@@ -238,17 +226,8 @@ export function monitorConfig(id: string, body: MonitorTreeBody): LbHealthMonito
 
 export function monitorChanges(body: OctaviaBodyOf<'updateHealthMonitor'>): LbHealthMonitorChanges {
   return present({
+    ...monitorSettings(body),
     name: body.name === null ? '' : body.name,
-    delay: body.delay,
-    timeout: body.timeout,
-    maxRetries: body.max_retries,
     maxRetriesDown: body.max_retries_down === null ? 3 : body.max_retries_down,
-    httpMethod: body.http_method,
-    urlPath: body.url_path,
-    expectedCodes: body.expected_codes,
-    httpVersion: body.http_version,
-    domainName: body.domain_name,
-    adminStateUp: body.admin_state_up,
-    tags: body.tags,
   });
 }
