@@ -9,52 +9,115 @@ import {
 } from './octavia-defaults';
 
 const VIP = { address: '198.18.1.10', subnetId: 'subnet-1', networkId: 'net-1', portId: 'port-1', qosPolicyId: null };
+const built = {
+  loadBalancer: loadBalancerWithDefaults({ id: 'lb', projectId: 'p', vip: VIP }),
+  listener: listenerWithDefaults({ id: 'l', protocol: 'HTTP', protocolPort: 80 }),
+  pool: poolWithDefaults({ id: 'p', protocol: 'TCP', lbAlgorithm: 'SOURCE_IP' }),
+  member: memberWithDefaults({ id: 'm', address: '198.18.2.10', protocolPort: 8080 }),
+  monitor: monitorWithDefaults({ id: 'h', type: 'HTTP', delay: 5, timeout: 3, maxRetries: 2 }),
+};
+type Kind = keyof typeof built;
+
+/** Every field of every configuration, with what the builder puts there from the required fields above or from Octavia. */
+const EXPECTED: { readonly [K in Kind]: readonly (readonly [string, unknown])[] } = {
+  loadBalancer: [
+    ['id', 'lb'],
+    ['projectId', 'p'],
+    ['vip', VIP],
+    ['name', ''],
+    ['description', ''],
+    ['adminStateUp', true],
+    ['provider', 'lbaas'],
+    ['flavorId', null],
+    ['availabilityZone', null],
+    ['tags', []],
+  ],
+  listener: [
+    ['id', 'l'],
+    ['protocol', 'HTTP'],
+    ['protocolPort', 80],
+    ['name', ''],
+    ['description', ''],
+    ['connectionLimit', -1],
+    ['defaultPoolId', null],
+    ['defaultTlsContainerRef', null],
+    ['defaultTlsCertificateId', null],
+    ['insertHeaders', {}],
+    ...Object.entries(DEFAULT_TIMEOUTS),
+    ['adminStateUp', true],
+    ['tags', []],
+    ['sniContainerRefs', []],
+    ['sniCertificateIds', []],
+    ['clientCaTlsContainerRef', null],
+    ['clientCaCertificateId', null],
+    ['clientAuthentication', 'NONE'],
+    ['clientCrlContainerRef', null],
+    ['clientCrlCertificateId', null],
+    ['tlsCiphers', null],
+    ['tlsVersions', null],
+    ['alpnProtocols', null],
+    ['allowedCidrs', []],
+  ],
+  pool: [
+    ['id', 'p'],
+    ['protocol', 'TCP'],
+    ['lbAlgorithm', 'SOURCE_IP'],
+    ['name', ''],
+    ['description', ''],
+    ['sessionPersistence', null],
+    ['adminStateUp', true],
+    ['tags', []],
+    ['tlsEnabled', false],
+    ['tlsContainerRef', null],
+    ['tlsCertificateId', null],
+    ['caTlsContainerRef', null],
+    ['caCertificateId', null],
+    ['crlContainerRef', null],
+    ['crlCertificateId', null],
+    ['tlsCiphers', null],
+    ['tlsVersions', null],
+    ['alpnProtocols', null],
+  ],
+  member: [
+    ['id', 'm'],
+    ['address', '198.18.2.10'],
+    ['protocolPort', 8080],
+    ['name', ''],
+    ['weight', 1],
+    ['backup', false],
+    ['monitorAddress', null],
+    ['monitorPort', null],
+    ['subnetId', null],
+    ['adminStateUp', true],
+    ['tags', []],
+  ],
+  monitor: [
+    ['id', 'h'],
+    ['type', 'HTTP'],
+    ['delay', 5],
+    ['timeout', 3],
+    ['maxRetries', 2],
+    ['name', ''],
+    ['maxRetriesDown', 3],
+    ['httpMethod', 'GET'],
+    ['urlPath', '/'],
+    ['expectedCodes', '200'],
+    ['httpVersion', null],
+    ['domainName', null],
+    ['adminStateUp', true],
+    ['tags', []],
+  ],
+};
+const rows = (Object.keys(EXPECTED) as Kind[]).flatMap((kind) => EXPECTED[kind].map(([field, value]) => ({ kind, field, value })));
 
 describe("Octavia's defaults", () => {
-  it('a load balancer is named nothing, up, of this provider, in no flavor or zone, untagged', () =>
-    expect(loadBalancerWithDefaults({ id: 'lb', projectId: 'p', vip: VIP })).toStrictEqual({
-      id: 'lb',
-      projectId: 'p',
-      name: '',
-      description: '',
-      vip: VIP,
-      adminStateUp: true,
-      provider: 'lbaas',
-      flavorId: null,
-      availabilityZone: null,
-      tags: [],
-    }));
+  it.each(rows)('a $kind has $field $value unless given', ({ kind, field, value }) =>
+    expect((built[kind] as Readonly<Record<string, unknown>>)[field]).toStrictEqual(value),
+  );
 
-  it('a listener is unlimited, with the default timeouts, no pool, no TLS, no client authentication, every client admitted', () =>
-    expect(listenerWithDefaults({ id: 'l', protocol: 'HTTP', protocolPort: 80 })).toStrictEqual({
-      id: 'l',
-      name: '',
-      description: '',
-      protocol: 'HTTP',
-      protocolPort: 80,
-      connectionLimit: -1,
-      defaultPoolId: null,
-      defaultTlsContainerRef: null,
-      defaultTlsCertificateId: null,
-      insertHeaders: {},
-      timeoutClientData: 50_000,
-      timeoutMemberConnect: 5_000,
-      timeoutMemberData: 50_000,
-      timeoutTcpInspect: 0,
-      adminStateUp: true,
-      tags: [],
-      sniContainerRefs: [],
-      sniCertificateIds: [],
-      clientCaTlsContainerRef: null,
-      clientCaCertificateId: null,
-      clientAuthentication: 'NONE',
-      clientCrlContainerRef: null,
-      clientCrlCertificateId: null,
-      tlsCiphers: null,
-      tlsVersions: null,
-      alpnProtocols: null,
-      allowedCidrs: [],
-    }));
+  it.each(Object.keys(EXPECTED) as Kind[])('a %s has no field but those', (kind) =>
+    expect(Object.keys(built[kind]).sort()).toEqual(EXPECTED[kind].map(([field]) => field).sort()),
+  );
 
   it("the timeouts are Octavia's, in milliseconds", () =>
     expect(DEFAULT_TIMEOUTS).toStrictEqual({
@@ -62,43 +125,6 @@ describe("Octavia's defaults", () => {
       timeoutMemberConnect: 5_000,
       timeoutMemberData: 50_000,
       timeoutTcpInspect: 0,
-    }));
-
-  it('a pool has no session persistence and speaks plain text to its members', () =>
-    expect(poolWithDefaults({ id: 'p', protocol: 'TCP', lbAlgorithm: 'SOURCE_IP' })).toStrictEqual({
-      id: 'p',
-      name: '',
-      description: '',
-      protocol: 'TCP',
-      lbAlgorithm: 'SOURCE_IP',
-      sessionPersistence: null,
-      adminStateUp: true,
-      tags: [],
-      tlsEnabled: false,
-      tlsContainerRef: null,
-      tlsCertificateId: null,
-      caTlsContainerRef: null,
-      caCertificateId: null,
-      crlContainerRef: null,
-      crlCertificateId: null,
-      tlsCiphers: null,
-      tlsVersions: null,
-      alpnProtocols: null,
-    }));
-
-  it('a member weighs 1, is no backup and is checked at its own address', () =>
-    expect(memberWithDefaults({ id: 'm', address: '198.18.2.10', protocolPort: 8080 })).toStrictEqual({
-      id: 'm',
-      name: '',
-      address: '198.18.2.10',
-      protocolPort: 8080,
-      weight: 1,
-      backup: false,
-      monitorAddress: null,
-      monitorPort: null,
-      subnetId: null,
-      adminStateUp: true,
-      tags: [],
     }));
 
   it.each<[HealthMonitorType, string | null, string | null, string | null]>([
@@ -109,22 +135,11 @@ describe("Octavia's defaults", () => {
     ['TLS-HELLO', null, null, null],
     ['UDP-CONNECT', null, null, null],
     ['SCTP', null, null, null],
-  ])('a %s monitor asks %p for %p and expects %p, going down after 3 failures', (type, httpMethod, urlPath, expectedCodes) =>
-    expect(monitorWithDefaults({ id: 'h', type, delay: 5, timeout: 3, maxRetries: 2 })).toStrictEqual({
-      id: 'h',
-      name: '',
-      type,
-      delay: 5,
-      timeout: 3,
-      maxRetries: 2,
-      maxRetriesDown: 3,
+  ])('a %s monitor asks %p for %p and expects %p unless given', (type, httpMethod, urlPath, expectedCodes) =>
+    expect(monitorWithDefaults({ id: 'h', type, delay: 5, timeout: 3, maxRetries: 3 })).toMatchObject({
       httpMethod,
       urlPath,
       expectedCodes,
-      httpVersion: null,
-      domainName: null,
-      adminStateUp: true,
-      tags: [],
     }),
   );
 
@@ -171,12 +186,9 @@ describe("Octavia's defaults", () => {
   });
 
   it('no two configurations share a default list or map', () => {
-    const [a, b] = [
-      listenerWithDefaults({ id: 'a', protocol: 'HTTP', protocolPort: 80 }),
-      listenerWithDefaults({ id: 'b', protocol: 'HTTP', protocolPort: 81 }),
-    ];
-    expect(a.tags).not.toBe(b.tags);
-    expect(a.insertHeaders).not.toBe(b.insertHeaders);
-    expect(a.allowedCidrs).not.toBe(b.allowedCidrs);
+    const other = listenerWithDefaults({ id: 'l2', protocol: 'HTTP', protocolPort: 81 });
+    expect(other.tags).not.toBe(built.listener.tags);
+    expect(other.insertHeaders).not.toBe(built.listener.insertHeaders);
+    expect(other.allowedCidrs).not.toBe(built.listener.allowedCidrs);
   });
 });
