@@ -94,6 +94,7 @@ export * from './loadbalancer/checks';
 export * from './loadbalancer/object-checks';
 export * from './loadbalancer/l7-checks';
 export * from './loadbalancer/tls-options';
+export * from './loadbalancer/octavia-defaults';
 export * from './loadbalancer/decide';
 export * from './loadbalancer/decider';
 export * from './loadbalancer/evolve';

@@ -16,6 +16,7 @@ import type {
 import type { LbPoolConfig, ListenerConfig } from './loadbalancer/model';
 import type { QuotaReserved, QuotaReservedV1 } from './quota/events';
 import type { LbPoolConfigV1, ListenerConfigV1 } from './loadbalancer/events';
+import { listenerWithDefaults, poolWithDefaults } from './loadbalancer/octavia-defaults';
 import { withListenerTlsDefaults, withPoolTlsDefaults } from './loadbalancer/tls-options';
 import type {
   InstanceConfigRendered,
@@ -28,37 +29,10 @@ import type {
 type Step = (event: EventEnvelope) => EventEnvelope;
 
 /** A listener before issue 16: no SNI, no client authentication, every client admitted; TERMINATED_HTTPS gets the default TLS settings. */
-const listenerV2 = (l: ListenerConfigV1): ListenerConfig =>
-  withListenerTlsDefaults({
-    ...l,
-    sniContainerRefs: [],
-    sniCertificateIds: [],
-    clientCaTlsContainerRef: null,
-    clientCaCertificateId: null,
-    clientAuthentication: 'NONE',
-    clientCrlContainerRef: null,
-    clientCrlCertificateId: null,
-    tlsCiphers: null,
-    tlsVersions: null,
-    alpnProtocols: null,
-    allowedCidrs: [],
-  });
+const listenerV2 = (l: ListenerConfigV1): ListenerConfig => withListenerTlsDefaults(listenerWithDefaults(l));
 
 /** A pool before issue 16 spoke plain text to its members. */
-const poolV2 = (p: LbPoolConfigV1): LbPoolConfig =>
-  withPoolTlsDefaults({
-    ...p,
-    tlsEnabled: false,
-    tlsContainerRef: null,
-    tlsCertificateId: null,
-    caTlsContainerRef: null,
-    caCertificateId: null,
-    crlContainerRef: null,
-    crlCertificateId: null,
-    tlsCiphers: null,
-    tlsVersions: null,
-    alpnProtocols: null,
-  });
+const poolV2 = (p: LbPoolConfigV1): LbPoolConfig => withPoolTlsDefaults(poolWithDefaults(p));
 
 const STEPS: Readonly<Record<string, Step>> = {
   'ListenerCreated@1': (event) => {

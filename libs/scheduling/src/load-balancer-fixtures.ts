@@ -1,21 +1,16 @@
-import type { LoadBalancerConfig, LoadBalancerEvent, ServiceInstanceState } from '@lbaas/domain';
+import { type LoadBalancerConfig, type LoadBalancerEvent, loadBalancerWithDefaults, type ServiceInstanceState } from '@lbaas/domain';
 import type { PlanningContext } from './scheduling-model';
 import { seededRandom } from './seeded-random';
 import { SchedulingSimulation } from './simulation';
 
 export const AT = '2026-11-25T10:00:00.000Z';
-const config = (id: string): LoadBalancerConfig => ({
-  id,
-  projectId: 'project-a',
-  name: id,
-  description: '',
-  vip: { address: '198.18.7.10', subnetId: 'subnet', networkId: 'network', portId: `port-${id}`, qosPolicyId: null },
-  adminStateUp: true,
-  provider: 'lbaas',
-  flavorId: null,
-  availabilityZone: null,
-  tags: [],
-});
+const config = (id: string): LoadBalancerConfig =>
+  loadBalancerWithDefaults({
+    id,
+    projectId: 'project-a',
+    name: id,
+    vip: { address: '198.18.7.10', subnetId: 'subnet', networkId: 'network', portId: `port-${id}`, qosPolicyId: null },
+  });
 
 /** The scheduler over an in-memory log, with load balancers and what the renderer and the agents would append, for the scheduling specs. */
 export function harness(sim = new SchedulingSimulation()) {

@@ -3,6 +3,13 @@ import type { LoadBalancerCommand } from './commands';
 import { loadBalancerDecider } from './decider';
 import type { LoadBalancerEvent } from './events';
 import type { LbHealthMonitorConfig, LbMemberConfig, LbPoolConfig, ListenerConfig, LoadBalancerConfig } from './model';
+import {
+  listenerWithDefaults,
+  loadBalancerWithDefaults,
+  memberWithDefaults,
+  monitorWithDefaults,
+  poolWithDefaults,
+} from './octavia-defaults';
 
 /*
  * Sample configurations and events of one small load balancer, for the domain's specs. Like
@@ -14,106 +21,27 @@ export const PROJECT = 'project-a';
 /** The n-th second of a test day, so events of one spec have distinct, ordered times. */
 export const at = (n: number): string => `2026-03-01T10:${String(Math.floor(n / 60)).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}Z`;
 
-export const sampleLoadBalancer = (change: Partial<LoadBalancerConfig> = {}): LoadBalancerConfig => ({
-  id: LB,
-  projectId: PROJECT,
-  name: 'web',
-  description: '',
-  vip: { address: '198.18.1.10', subnetId: 'subnet-1', networkId: 'net-1', portId: 'port-1', qosPolicyId: null },
-  adminStateUp: true,
-  provider: 'lbaas',
-  flavorId: null,
-  availabilityZone: null,
-  tags: [],
-  ...change,
-});
+export const sampleLoadBalancer = (change: Partial<LoadBalancerConfig> = {}): LoadBalancerConfig =>
+  loadBalancerWithDefaults({
+    id: LB,
+    projectId: PROJECT,
+    name: 'web',
+    vip: { address: '198.18.1.10', subnetId: 'subnet-1', networkId: 'net-1', portId: 'port-1', qosPolicyId: null },
+    ...change,
+  });
 
-export const sampleListener = (id: string, protocolPort = 80, change: Partial<ListenerConfig> = {}): ListenerConfig => ({
-  id,
-  name: id,
-  description: '',
-  protocol: 'HTTP',
-  protocolPort,
-  connectionLimit: -1,
-  defaultPoolId: null,
-  defaultTlsContainerRef: null,
-  defaultTlsCertificateId: null,
-  insertHeaders: {},
-  timeoutClientData: 50000,
-  timeoutMemberConnect: 5000,
-  timeoutMemberData: 50000,
-  timeoutTcpInspect: 0,
-  adminStateUp: true,
-  tags: [],
-  sniContainerRefs: [],
-  sniCertificateIds: [],
-  clientCaTlsContainerRef: null,
-  clientCaCertificateId: null,
-  clientAuthentication: 'NONE',
-  clientCrlContainerRef: null,
-  clientCrlCertificateId: null,
-  tlsCiphers: null,
-  tlsVersions: null,
-  alpnProtocols: null,
-  allowedCidrs: [],
-  ...change,
-});
+export const sampleListener = (id: string, protocolPort = 80, change: Partial<ListenerConfig> = {}): ListenerConfig =>
+  listenerWithDefaults({ id, name: id, protocol: 'HTTP', protocolPort, ...change });
 
-export const samplePool = (id: string, change: Partial<LbPoolConfig> = {}): LbPoolConfig => ({
-  id,
-  name: id,
-  description: '',
-  protocol: 'HTTP',
-  lbAlgorithm: 'ROUND_ROBIN',
-  sessionPersistence: null,
-  adminStateUp: true,
-  tags: [],
-  tlsEnabled: false,
-  tlsContainerRef: null,
-  tlsCertificateId: null,
-  caTlsContainerRef: null,
-  caCertificateId: null,
-  crlContainerRef: null,
-  crlCertificateId: null,
-  tlsCiphers: null,
-  tlsVersions: null,
-  alpnProtocols: null,
-  ...change,
-});
+export const samplePool = (id: string, change: Partial<LbPoolConfig> = {}): LbPoolConfig =>
+  poolWithDefaults({ id, name: id, protocol: 'HTTP', lbAlgorithm: 'ROUND_ROBIN', ...change });
 
-export const sampleMember = (id: string, address: string, change: Partial<LbMemberConfig> = {}): LbMemberConfig => ({
-  id,
-  name: '',
-  address,
-  protocolPort: 8080,
-  weight: 1,
-  backup: false,
-  monitorAddress: null,
-  monitorPort: null,
-  subnetId: null,
-  adminStateUp: true,
-  tags: [],
-  ...change,
-});
+export const sampleMember = (id: string, address: string, change: Partial<LbMemberConfig> = {}): LbMemberConfig =>
+  memberWithDefaults({ id, address, protocolPort: 8080, ...change });
 
 /** An HTTP monitor with Octavia's defaults filled in, as decide leaves one. */
-export const sampleMonitor = (id: string, change: Partial<LbHealthMonitorConfig> = {}): LbHealthMonitorConfig => ({
-  id,
-  name: '',
-  type: 'HTTP',
-  delay: 5,
-  timeout: 3,
-  maxRetries: 3,
-  maxRetriesDown: 3,
-  httpMethod: 'GET',
-  urlPath: '/',
-  expectedCodes: '200',
-  httpVersion: null,
-  domainName: null,
-  adminStateUp: true,
-  tags: [],
-  ...change,
-});
+export const sampleMonitor = (id: string, change: Partial<LbHealthMonitorConfig> = {}): LbHealthMonitorConfig =>
+  monitorWithDefaults({ id, type: 'HTTP', delay: 5, timeout: 3, maxRetries: 3, ...change });
 
 type Event<T extends LoadBalancerEvent['type']> = Extract<LoadBalancerEvent, { type: T }>;
 

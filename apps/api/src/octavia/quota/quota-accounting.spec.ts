@@ -4,6 +4,9 @@ import {
   type LoadBalancerCommand,
   type LoadBalancerConfig,
   type QuotaClaim,
+  loadBalancerWithDefaults,
+  memberWithDefaults,
+  poolWithDefaults,
   type QuotaLimits,
   QuotaExceeded,
   quotaDecider,
@@ -21,51 +24,14 @@ import { effectiveLimits, limitsOf, quotaBody } from './quota-service';
 const P = 'project-a';
 const AT = '2026-01-01T00:00:00Z';
 const UNLIMITED: QuotaLimits = { loadbalancer: -1, listener: -1, pool: -1, member: -1, healthmonitor: -1, l7policy: -1, l7rule: -1 };
-const lbConfig = (id: string): LoadBalancerConfig => ({
-  id,
-  projectId: P,
-  name: '',
-  description: '',
-  vip: { address: '198.18.1.10', subnetId: 's', networkId: 'n', portId: `port-${id}`, qosPolicyId: null },
-  adminStateUp: true,
-  provider: 'lbaas',
-  flavorId: null,
-  availabilityZone: null,
-  tags: [],
-});
-const member = (id: string, address: string): LbMemberConfig => ({
-  id,
-  name: '',
-  address,
-  protocolPort: 80,
-  weight: 1,
-  backup: false,
-  monitorAddress: null,
-  monitorPort: null,
-  subnetId: null,
-  adminStateUp: true,
-  tags: [],
-});
-const pool = {
-  id: 'pool-1',
-  name: 'p',
-  description: '',
-  protocol: 'HTTP' as const,
-  lbAlgorithm: 'ROUND_ROBIN' as const,
-  sessionPersistence: null,
-  adminStateUp: true,
-  tags: [],
-  tlsEnabled: false,
-  tlsContainerRef: null,
-  tlsCertificateId: null,
-  caTlsContainerRef: null,
-  caCertificateId: null,
-  crlContainerRef: null,
-  crlCertificateId: null,
-  tlsCiphers: null,
-  tlsVersions: null,
-  alpnProtocols: null,
-};
+const lbConfig = (id: string): LoadBalancerConfig =>
+  loadBalancerWithDefaults({
+    id,
+    projectId: P,
+    vip: { address: '198.18.1.10', subnetId: 's', networkId: 'n', portId: `port-${id}`, qosPolicyId: null },
+  });
+const member = (id: string, address: string): LbMemberConfig => memberWithDefaults({ id, address, protocolPort: 80 });
+const pool = poolWithDefaults({ id: 'pool-1', name: 'p', protocol: 'HTTP', lbAlgorithm: 'ROUND_ROBIN' });
 
 const GRACE_MS = 1000;
 
