@@ -99,15 +99,23 @@ export async function upsert<T extends ObjectLiteral>(
         [JSON.stringify(objects)],
       );
     } else {
+      const values = chunk.map(stored);
+      const travel = values.filter((row) => !row.some(holdsNul));
       // WHERE true: without it SQLite would read ON CONFLICT as part of the SELECT's join.
       const extracts = columns.map((_, i) => `json_extract(value, '$[${i}]')`);
-      await tx.query(
-        `INSERT INTO ${table} (${quoted.join(', ')}) SELECT ${extracts.join(', ')} FROM json_each(?) WHERE true ${onConflict}`,
-        [JSON.stringify(chunk.map(stored))],
-      );
+      if (travel.length > 0)
+        await tx.query(
+          `INSERT INTO ${table} (${quoted.join(', ')}) SELECT ${extracts.join(', ')} FROM json_each(?) WHERE true ${onConflict}`,
+          [JSON.stringify(travel)],
+        );
+      // SQLite's JSON functions end a text at U+0000, which a name may hold: such rows are bound value by value.
+      for (const row of values.filter((row) => row.some(holdsNul)))
+        await tx.query(`INSERT INTO ${table} (${quoted.join(', ')}) VALUES (${quoted.map(() => '?').join(', ')}) ${onConflict}`, row);
     }
   }
 }
+
+const holdsNul = (value: unknown): boolean => typeof value === 'string' && value.includes('\u0000');
 
 export function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
   for (let start = 0; start < items.length; start += size) yield items.slice(start, start + size);
