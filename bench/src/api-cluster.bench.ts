@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { Commit } from '@lbaas/domain';
-import { connectNats, encodeCommit } from '@lbaas/event-log';
+import { connectNats } from '@lbaas/event-log';
 import { type NatsClusterHandle, type NatsServerHandle, type Stack, startStack } from '@lbaas/testing';
 import type { NatsConnection } from 'nats';
+import { poolCreatedCommit } from './floor-commits';
 import { measurePublishFloors } from './jetstream-floors';
 import { type BenchRow, percentile, report } from './report';
 
@@ -28,41 +27,6 @@ interface Measured {
   readonly failures: string[];
   readonly floors: Awaited<ReturnType<typeof measurePublishFloors>>;
   readonly natsServer: string;
-}
-
-/** A PoolCreated commit, so that the floor moves the bytes the load appends. */
-function poolCommit(): Uint8Array {
-  const poolId = randomUUID();
-  const tenantId = randomUUID().replace(/-/g, '');
-  const commit: Commit = {
-    commitId: randomUUID(),
-    events: [
-      {
-        id: randomUUID(),
-        type: 'PoolCreated',
-        version: 1,
-        aggregate: 'pool',
-        aggregateId: poolId,
-        tenantId,
-        actor: tenantId,
-        occurredAt: new Date().toISOString(),
-        correlationId: `req-${randomUUID()}`,
-        causationId: null,
-        data: {
-          poolId,
-          tenantId,
-          name: 'bench-pool',
-          description: '',
-          subnetId: randomUUID(),
-          protocol: 'HTTP',
-          lbMethod: 'ROUND_ROBIN',
-          adminStateUp: true,
-          provider: 'haproxy',
-        },
-      },
-    ],
-  };
-  return encodeCommit(commit);
 }
 
 async function post(apiUrl: string, token: string, path: string, resource: string, body: object, signal: AbortSignal): Promise<string> {
@@ -124,7 +88,7 @@ async function measure(topology: Topology, signal: AbortSignal): Promise<Measure
     console.log(
       `${topology.name}: floors (${FLOOR.awaitedCount} awaited publishes, ${FLOOR.inFlightCount} with ${FLOOR.inFlightWindow} in flight, R${topology.replicas})`,
     );
-    const floors = await measurePublishFloors(nc, { ...FLOOR, payload: poolCommit(), signal, replicas: topology.replicas });
+    const floors = await measurePublishFloors(nc, { ...FLOOR, payload: poolCreatedCommit(), signal, replicas: topology.replicas });
     console.log(`${topology.name}: load (${POOLS} pool creates, ${WORKERS} workers, at most ${LOAD_BUDGET_MS / 1000} s)`);
     const load = await createPools(stack, signal);
     return { topology: topology.name, ...load, floors, natsServer: nc.info?.version ?? 'unknown' };

@@ -1,168 +1,25 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Agent, request as httpRequest } from 'node:http';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
 import { type ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
-import type { Commit } from '@lbaas/domain';
-import { ALL_EVENTS_SUBJECT, connectNats, decodeCommit, encodeCommit, STREAM_NAME } from '@lbaas/event-log';
+import { ALL_EVENTS_SUBJECT, connectNats, decodeCommit, STREAM_NAME } from '@lbaas/event-log';
 import { QUERY_PATTERNS, type RebuildResult, type StatusReply } from '@lbaas/read-models';
 import { type Stack, startStack, waitFor } from '@lbaas/testing';
 import { DeliverPolicy, type JetStreamManager, type NatsConnection } from 'nats';
 import { firstValueFrom, timeout } from 'rxjs';
 import { type JetStreamFloors, measureJetStreamFloors } from './jetstream-floors';
 import { type BenchRow, percentile, report } from './report';
+import { memberAddedCommit } from './floor-commits';
+import { createPoolsWithMembers, NeutronCreates } from './pool-member-load';
 
 const POOLS = 1000;
 const MEMBERS_PER_POOL = 4;
 const WORKERS = 16;
 const LOAD_BUDGET_MS = 5 * 60_000;
-const REQUEST_TIMEOUT_MS = 30_000;
 const CATCH_UP_BUDGET_MS = 120_000;
 const REBUILD_BUDGET_MS = 180_000;
 const FLOOR = { awaitedCount: 10_000, inFlightCount: 50_000, inFlightWindow: 500, phaseBudgetMs: 60_000 };
-
-class CreateFailed extends Error {}
-
-interface Timed {
-  readonly id: string;
-  readonly ms: number;
-}
-
-/**
- * Creates over the public API as one tenant, timing each request from send to the last byte of
- * its body. Plain node:http on a keep-alive agent with a socket per worker: fetch's per-request
- * abort signals and web streams showed in the client's profile, on the same 2 cores as the api.
- */
-class NeutronCreates {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: WORKERS });
-
-  constructor(
-    private readonly apiUrl: string,
-    private readonly token: string,
-    private readonly signal: AbortSignal,
-  ) {}
-
-  async create(path: string, resource: string, body: Record<string, unknown>): Promise<Timed> {
-    const sent = performance.now();
-    const { status, text } = await this.post(`/v2.0/${path}`, JSON.stringify({ [resource]: body }));
-    const ms = performance.now() - sent;
-    if (status !== 201) throw new CreateFailed(`POST /v2.0/${path} -> ${status} ${text.slice(0, 300)}`);
-    const id: unknown = (JSON.parse(text) as Record<string, { id?: unknown } | undefined>)[resource]?.id;
-    if (typeof id !== 'string') throw new CreateFailed(`POST /v2.0/${path} answered without ${resource}.id: ${text.slice(0, 300)}`);
-    return { id, ms };
-  }
-
-  close(): void {
-    this.agent.destroy();
-  }
-
-  private post(path: string, json: string): Promise<{ status: number; text: string }> {
-    return new Promise((resolve, reject) => {
-      const request = httpRequest(
-        new URL(path, this.apiUrl),
-        {
-          method: 'POST',
-          agent: this.agent,
-          signal: this.signal,
-          timeout: REQUEST_TIMEOUT_MS,
-          headers: { 'X-Auth-Token': this.token, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(json) },
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-          response.on('error', reject);
-        },
-      );
-      request.on('timeout', () => request.destroy(new CreateFailed(`POST ${path}: no answer within ${REQUEST_TIMEOUT_MS} ms`)));
-      request.on('error', reject);
-      request.end(json);
-    });
-  }
-}
-
-/** A commit shaped like the api's MemberAdded commits, so that the floors move the same bytes. */
-function representativeCommit(): Uint8Array {
-  const poolId = randomUUID();
-  const tenantId = randomUUID().replace(/-/g, '');
-  const commit: Commit = {
-    commitId: randomUUID(),
-    events: [
-      {
-        id: randomUUID(),
-        type: 'MemberAdded',
-        version: 1,
-        aggregate: 'pool',
-        aggregateId: poolId,
-        tenantId,
-        actor: tenantId,
-        occurredAt: new Date().toISOString(),
-        correlationId: `req-${randomUUID()}`,
-        causationId: null,
-        data: { poolId, memberId: randomUUID(), tenantId, address: '198.18.0.1', protocolPort: 80, weight: 1, adminStateUp: true },
-      },
-    ],
-  };
-  return encodeCommit(commit);
-}
-
-/** 198.18.0.1 upwards: unique per member, inside the benchmark range 198.18.0.0/15. */
-const memberAddress = (n: number): string => `198.18.${(n + 1) >> 8}.${(n + 1) & 255}`;
-
-interface LoadResult {
-  readonly poolMs: number[];
-  readonly memberMs: number[];
-  readonly seconds: number;
-  readonly failures: string[];
-  readonly stoppedEarly: boolean;
-}
-
-async function createPoolsWithMembers(api: NeutronCreates, subnetId: string, signal: AbortSignal): Promise<LoadResult> {
-  const poolMs: number[] = [];
-  const memberMs: number[] = [];
-  const failures: string[] = [];
-  const deadline = Date.now() + LOAD_BUDGET_MS;
-  let next = 0;
-  // Members of one pool go one after another: they append to the same pool stream, and the
-  // bench measures creates, not optimistic-concurrency retries.
-  const worker = async (): Promise<void> => {
-    while (failures.length === 0 && Date.now() < deadline && !signal.aborted) {
-      const n = next++;
-      if (n >= POOLS) return;
-      try {
-        const pool = await api.create('lb/pools', 'pool', {
-          name: `bench-pool-${n}`,
-          protocol: 'HTTP',
-          lb_method: 'ROUND_ROBIN',
-          subnet_id: subnetId,
-        });
-        poolMs.push(pool.ms);
-        for (let m = 0; m < MEMBERS_PER_POOL; m++) {
-          const member = await api.create('lb/members', 'member', {
-            pool_id: pool.id,
-            address: memberAddress(n * MEMBERS_PER_POOL + m),
-            protocol_port: 80,
-          });
-          memberMs.push(member.ms);
-        }
-      } catch (error) {
-        failures.push(error instanceof Error ? error.message : String(error));
-      }
-    }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: WORKERS }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  return {
-    poolMs: poolMs.sort((a, b) => a - b),
-    memberMs: memberMs.sort((a, b) => a - b),
-    seconds,
-    failures,
-    stoppedEarly: poolMs.length < POOLS && failures.length === 0,
-  };
-}
 
 /** Linux's USER_HZ: /proc counts CPU time in these ticks. */
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -234,20 +91,25 @@ async function run(signal: AbortSignal): Promise<void> {
     client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [stack.nats.url], name: 'lb-bench-queries' } });
     await client.connect();
 
-    const payload = representativeCommit();
+    const payload = memberAddedCommit();
     console.log(
       `floors: ${FLOOR.awaitedCount} awaited publishes, ${FLOOR.inFlightCount} with ${FLOOR.inFlightWindow} in flight, one ordered read`,
     );
     const floors: JetStreamFloors = await measureJetStreamFloors(nc, { ...FLOOR, payload, signal });
 
-    api = new NeutronCreates(stack.apiUrl, stack.tokens.demo.token, signal);
+    api = new NeutronCreates(stack.apiUrl, stack.tokens.demo.token, signal, WORKERS);
     const network = await api.create('networks', 'network', { name: 'bench-net' });
     const subnet = await api.create('subnets', 'subnet', { name: 'bench-subnet', network_id: network.id, cidr: '198.18.0.0/16' });
 
     console.log(`load: ${POOLS} pools with ${MEMBERS_PER_POOL} members each, ${WORKERS} workers, at most ${LOAD_BUDGET_MS / 1000} s`);
     const seqBefore = await lastSeq(jsm);
     const cpuBefore = cpuOf(stack);
-    const load = await createPoolsWithMembers(api, subnet.id, signal);
+    const load = await createPoolsWithMembers(
+      api,
+      subnet.id,
+      { pools: POOLS, membersPerPool: MEMBERS_PER_POOL, workers: WORKERS, budgetMs: LOAD_BUDGET_MS },
+      signal,
+    );
     const cpuAfter = cpuOf(stack);
     const seqAfter = await lastSeq(jsm);
     const appended = await countAppended(nc, seqBefore, seqAfter);

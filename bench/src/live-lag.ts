@@ -6,14 +6,13 @@ import { startStack, type Stack } from '@lbaas/testing';
 import { DeliverPolicy, type NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 import { percentile } from './report';
-import { memberAddress } from './rebuild-history';
+import { createPoolsWithMembers, NeutronCreates } from './pool-member-load';
 
 /** The api-create bench's load: 1,000 pools with four members each over HTTP, 16 workers. */
 const POOLS = 1000;
 const MEMBERS_PER_POOL = 4;
 const WORKERS = 16;
 const LOAD_BUDGET_MS = 5 * 60_000;
-const REQUEST_TIMEOUT_MS = 30_000;
 /** How often the bench reads the read model's checkpoint: the lag is known to within this. */
 const POLL_EVERY_MS = 2;
 
@@ -86,7 +85,16 @@ export async function measureLiveLag(signal: AbortSignal): Promise<LiveLag> {
       }
     })();
 
-    const load = await createPoolsWithMembers(stack.apiUrl, stack.tokens.demo.token, signal);
+    const api = new NeutronCreates(stack.apiUrl, stack.tokens.demo.token, signal, WORKERS);
+    const network = await api.create('networks', 'network', { name: 'lag-net' });
+    const subnet = await api.create('subnets', 'subnet', { name: 'lag-subnet', network_id: network.id, cidr: '198.18.0.0/16' });
+    const load = await createPoolsWithMembers(
+      api,
+      subnet.id,
+      { pools: POOLS, membersPerPool: MEMBERS_PER_POOL, workers: WORKERS, budgetMs: LOAD_BUDGET_MS },
+      signal,
+    );
+    api.close();
     const to = (await (await nc.jetstreamManager()).streams.info(STREAM_NAME)).state.last_seq;
     const caughtUp = Date.now() + 60_000;
     while ((seen.at(-1)?.position ?? 0) < to && Date.now() < caughtUp) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -108,7 +116,7 @@ export async function measureLiveLag(signal: AbortSignal): Promise<LiveLag> {
     }
     return {
       commits: to - from + 1,
-      creates: load.creates,
+      creates: load.poolMs.length + load.memberMs.length,
       failures: load.failures.slice(0, 10),
       loadSeconds: load.seconds,
       pollEveryMs: POLL_EVERY_MS,
@@ -120,47 +128,4 @@ export async function measureLiveLag(signal: AbortSignal): Promise<LiveLag> {
     await nc?.close();
     await stack?.stop();
   }
-}
-
-async function createPoolsWithMembers(
-  apiUrl: string,
-  token: string,
-  signal: AbortSignal,
-): Promise<{ creates: number; failures: string[]; seconds: number }> {
-  const create = async (path: string, resource: string, body: Record<string, unknown>): Promise<string> => {
-    const response = await fetch(`${apiUrl}/v2.0/${path}`, {
-      method: 'POST',
-      headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ [resource]: body }),
-      signal: AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
-    });
-    const text = await response.text();
-    if (response.status !== 201) throw new Error(`POST /v2.0/${path} -> ${response.status} ${text.slice(0, 300)}`);
-    return String((JSON.parse(text) as Record<string, { id?: unknown }>)[resource]?.id);
-  };
-  const network = await create('networks', 'network', { name: 'lag-net' });
-  const subnet = await create('subnets', 'subnet', { name: 'lag-subnet', network_id: network, cidr: '198.18.0.0/16' });
-  const failures: string[] = [];
-  const deadline = Date.now() + LOAD_BUDGET_MS;
-  let creates = 0;
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (failures.length === 0 && Date.now() < deadline && !signal.aborted) {
-      const n = next++;
-      if (n >= POOLS) return;
-      try {
-        const pool = await create('lb/pools', 'pool', { name: `lag-${n}`, protocol: 'HTTP', lb_method: 'ROUND_ROBIN', subnet_id: subnet });
-        creates++;
-        for (let m = 0; m < MEMBERS_PER_POOL; m++) {
-          await create('lb/members', 'member', { pool_id: pool, address: memberAddress(n * MEMBERS_PER_POOL + m), protocol_port: 80 });
-          creates++;
-        }
-      } catch (error) {
-        failures.push(error instanceof Error ? error.message : String(error));
-      }
-    }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: WORKERS }, worker));
-  return { creates, failures, seconds: (performance.now() - started) / 1000 };
 }

@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
 import { type ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
-import { connectNats, encodeCommit } from '@lbaas/event-log';
+import { connectNats } from '@lbaas/event-log';
 import {
   builtService,
   freePort,
@@ -18,6 +17,7 @@ import {
 } from '@lbaas/testing';
 import type { NatsConnection } from 'nats';
 import { restartAgent } from './agent-restart';
+import { memberAddedCommit } from './floor-commits';
 import { measurePublishFloors } from './jetstream-floors';
 import { nodeDaemonCost, type DaemonCost } from './node-daemon-cost';
 import { residentMiB } from './process-memory';
@@ -34,31 +34,6 @@ import { readWholeLog } from './whole-log-read';
 const MEASURE_RESERVE_MS = 8 * 60_000;
 const SETTLE_BOUND_MS = 5 * 60_000;
 const UNBOUNDED_TIMELINE = 1_000_000_000;
-
-/** A MemberAdded commit as the api appends it, so the floor publishes the same bytes. */
-function memberAddedCommit(): Uint8Array {
-  const poolId = randomUUID();
-  const tenantId = randomUUID().replace(/-/g, '');
-  const data = { poolId, memberId: randomUUID(), tenantId, address: '198.19.0.10', protocolPort: 80, weight: 1, adminStateUp: true };
-  return encodeCommit({
-    commitId: randomUUID(),
-    events: [
-      {
-        id: randomUUID(),
-        type: 'MemberAdded',
-        version: 1,
-        aggregate: 'pool',
-        aggregateId: poolId,
-        tenantId,
-        actor: tenantId,
-        occurredAt: new Date().toISOString(),
-        correlationId: `req-${randomUUID()}`,
-        causationId: null,
-        data,
-      },
-    ],
-  });
-}
 
 /**
  * Issue 17, item 6: cost curves. Grows one system (api, projections, scheduler, config renderer,
