@@ -39,11 +39,19 @@ export async function waitGone(pid: number, withinMs: number): Promise<boolean> 
   return false;
 }
 
+/**
+ * A daemon is usually ready within tens of milliseconds of its start: the first checks come every
+ * 5 ms, so a new VIP does not wait out most of a longer pause after its HAProxy or keepalived is
+ * ready, and later ones every 25 ms, so a slow start costs few checks.
+ */
+const FAST_CHECKS = 10;
+export const pauseBeforeCheck = (checksMade: number): number => (checksMade < FAST_CHECKS ? 5 : 25);
+
 export async function waitFor(what: string, check: () => boolean | Promise<boolean>, withinMs: number): Promise<void> {
   const deadline = Date.now() + withinMs;
-  while (Date.now() < deadline) {
+  for (let made = 1; Date.now() < deadline; made++) {
     if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, pauseBeforeCheck(made)));
   }
   throw new Error(`${what} within ${withinMs} ms`);
 }
