@@ -286,6 +286,8 @@ describe('the ops dashboard in a real browser', () => {
   it('opens the timeline of a member from its row', async () => {
     await adminPage.locator('article.pool[data-pool-name="web"] tr.member[data-address="198.18.6.11"]').click();
     await shows(adminPage, 'the member timeline', '#timeline h2', (t) => t === 'Timeline of member 198.18.6.11:80');
+    // The heading comes with the panel; its events with the timeline's answer, a moment later.
+    await shows(adminPage, "the member's events", '#timeline tr.event');
     const types = await adminPage.locator('#timeline tr.event').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-type')));
     expect(types).toEqual(['MemberAdded']);
   });
