@@ -1,4 +1,5 @@
-import { catalogueMismatches, ValidationError } from '@lbaas/domain';
+import { catalogueMismatches } from '@lbaas/domain';
+import { rejection } from '../test/rejection';
 import { type IssuedCertificate, makeTestCa, type TestCa } from '@lbaas/testing';
 import { createHash, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -7,17 +8,6 @@ import { join } from 'node:path';
 import { readCaBundle } from './ca-bundle';
 
 const NOW = new Date();
-
-function rejection(read: () => unknown): string {
-  try {
-    read();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    expect(error).toMatchObject({ neutronType: 'HTTPBadRequest', kind: 'invalid' });
-    return (error as ValidationError).message;
-  }
-  throw new Error('the bundle was accepted');
-}
 
 describe('readCaBundle', () => {
   let dir: string;
@@ -114,7 +104,7 @@ describe('readCaBundle', () => {
       message: /bytes, more than the 65536 allowed/,
     },
   ])('refuses $desc', ({ pem, message }) => {
-    const text = rejection(() => readCaBundle(pem(), NOW));
+    const text = rejection(() => readCaBundle(pem(), NOW), 'the bundle');
     expect(text).toMatch(/^Invalid input for certificate\. Reason: /);
     expect(text).toMatch(message);
   });

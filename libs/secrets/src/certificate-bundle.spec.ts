@@ -1,4 +1,5 @@
-import { catalogueMismatches, ValidationError } from '@lbaas/domain';
+import { catalogueMismatches } from '@lbaas/domain';
+import { rejection } from '../test/rejection';
 import { type IssuedCertificate, makeTestCa, type TestCa } from '@lbaas/testing';
 import { createPrivateKey, generateKeyPairSync, type KeyExportOptions, type KeyObject, X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,18 +14,6 @@ const blocks = (pem: string): string[] => pem.match(/-----BEGIN CERTIFICATE-----
 const derOf = (pem: string) => createPrivateKey(pem).export({ type: 'pkcs8', format: 'der' });
 const isoOf = (openssl: string) => new Date(openssl).toISOString();
 const exported = (pem: string, options: KeyExportOptions<'pem'>) => createPrivateKey(pem).export(options).toString();
-
-/** The message of the ValidationError `read` throws, checked to be a Neutron bad request. */
-function rejection(read: () => unknown): string {
-  try {
-    read();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    expect(error).toMatchObject({ neutronType: 'HTTPBadRequest', kind: 'invalid' });
-    return (error as ValidationError).message;
-  }
-  throw new Error('the bundle was accepted');
-}
 
 describe('readCertificateBundle', () => {
   let dir: string;
@@ -146,17 +135,17 @@ describe('readCertificateBundle', () => {
       { desc: 'that is empty', pem: '' },
       { desc: 'given as DER in base64', pem: 'MIIBszCCAVmgAwIBAgIUJ' },
     ])('$desc', ({ pem }) => {
-      expect(rejection(() => readCertificateBundle(pem, ec.privateKeyPem, NOW))).toBe(
+      expect(rejection(() => readCertificateBundle(pem, ec.privateKeyPem, NOW), 'the bundle')).toBe(
         cert('no PEM certificate (-----BEGIN CERTIFICATE-----) was found'),
       );
     });
 
     it('whose PEM does not hold X.509', () => {
       const garbage = '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n';
-      expect(rejection(() => readCertificateBundle(garbage, ec.privateKeyPem, NOW))).toBe(
+      expect(rejection(() => readCertificateBundle(garbage, ec.privateKeyPem, NOW), 'the bundle')).toBe(
         cert('certificate 1 of the chain is not an X.509 certificate'),
       );
-      expect(rejection(() => readCertificateBundle(ec.certificatePem + garbage, ec.privateKeyPem, NOW))).toBe(
+      expect(rejection(() => readCertificateBundle(ec.certificatePem + garbage, ec.privateKeyPem, NOW), 'the bundle')).toBe(
         cert('certificate 2 of the chain is not an X.509 certificate'),
       );
     });
@@ -165,45 +154,47 @@ describe('readCertificateBundle', () => {
       { desc: 'a leaf', pem: () => ec.certificatePem.slice(0, 200) },
       { desc: 'the intermediate', pem: () => chained.certificatePem.slice(0, chained.certificatePem.length - 100) },
     ])('with a truncated PEM block ($desc)', ({ pem }) => {
-      expect(rejection(() => readCertificateBundle(pem(), ec.privateKeyPem, NOW))).toBe(cert('a PEM block has no -----END line'));
+      expect(rejection(() => readCertificateBundle(pem(), ec.privateKeyPem, NOW), 'the bundle')).toBe(
+        cert('a PEM block has no -----END line'),
+      );
     });
 
     it('that holds a private key, which is never shown', () => {
-      expect(rejection(() => readCertificateBundle(ec.certificatePem + ec.privateKeyPem, ec.privateKeyPem, NOW))).toBe(
+      expect(rejection(() => readCertificateBundle(ec.certificatePem + ec.privateKeyPem, ec.privateKeyPem, NOW), 'the bundle')).toBe(
         cert('it holds a private key, which is sent as private_key, never with the certificate'),
       );
     });
 
     it('that holds another kind of PEM block', () => {
       const crl = '-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n';
-      expect(rejection(() => readCertificateBundle(ec.certificatePem + crl, ec.privateKeyPem, NOW))).toBe(
+      expect(rejection(() => readCertificateBundle(ec.certificatePem + crl, ec.privateKeyPem, NOW), 'the bundle')).toBe(
         cert('it holds a X509 CRL PEM block; only certificates (-----BEGIN CERTIFICATE-----) are allowed'),
       );
     });
 
     it('chain of more than 10 certificates', () => {
-      expect(rejection(() => readCertificateBundle(ec.certificatePem.repeat(11), ec.privateKeyPem, NOW))).toBe(
+      expect(rejection(() => readCertificateBundle(ec.certificatePem.repeat(11), ec.privateKeyPem, NOW), 'the bundle')).toBe(
         cert('it holds 11 PEM blocks, more than the 10 certificates a chain may have'),
       );
     });
 
     it('of many unterminated PEM blocks, counted before any is matched', () => {
       const hostile = '-----BEGIN CERTIFICATE-----\n'.repeat(2000);
-      expect(rejection(() => readCertificateBundle(hostile, ec.privateKeyPem, NOW))).toBe(
+      expect(rejection(() => readCertificateBundle(hostile, ec.privateKeyPem, NOW), 'the bundle')).toBe(
         cert('it holds 2000 PEM blocks, more than the 10 certificates a chain may have'),
       );
     });
 
     it('of more than 64 KiB', () => {
       const padded = `${'#'.repeat(MAX_PEM_BYTES)}\n${ec.certificatePem}`;
-      expect(rejection(() => readCertificateBundle(padded, ec.privateKeyPem, NOW))).toBe(
+      expect(rejection(() => readCertificateBundle(padded, ec.privateKeyPem, NOW), 'the bundle')).toBe(
         cert(`it is ${Buffer.byteLength(padded)} bytes, more than the 65536 allowed`),
       );
     });
 
     it('chain out of order: the intermediate before the leaf', () => {
       const [leaf, intermediate] = blocks(chained.certificatePem);
-      expect(rejection(() => readCertificateBundle(intermediate + leaf, chained.privateKeyPem, NOW))).toBe(
+      expect(rejection(() => readCertificateBundle(intermediate + leaf, chained.privateKeyPem, NOW), 'the bundle')).toBe(
         cert(
           "certificate 2 of the chain ('chain.example.test') did not issue certificate 1 ('LBaaS Test Intermediate CA'): send the leaf first, then each certificate that issued the one before it",
         ),
@@ -230,7 +221,7 @@ describe('readCertificateBundle', () => {
         subject: 'www.example.test',
       },
     ])('chain with $desc', ({ pem, issuer, subject }) => {
-      expect(rejection(() => readCertificateBundle(pem(), ec.privateKeyPem, NOW))).toContain(
+      expect(rejection(() => readCertificateBundle(pem(), ec.privateKeyPem, NOW), 'the bundle')).toContain(
         `certificate 2 of the chain ('${issuer}') did not issue certificate 1 ('${subject}')`,
       );
     });
@@ -238,7 +229,7 @@ describe('readCertificateBundle', () => {
     it('that expired, saying when', async () => {
       const expired = await ca.issue(['old.example.test'], { expired: true });
       const notAfter = isoOf(new X509Certificate(expired.certificatePem).validTo);
-      expect(rejection(() => readCertificateBundle(expired.certificatePem, expired.privateKeyPem, NOW))).toBe(
+      expect(rejection(() => readCertificateBundle(expired.certificatePem, expired.privateKeyPem, NOW), 'the bundle')).toBe(
         cert(`the certificate expired on ${notAfter}`),
       );
     });
@@ -246,7 +237,7 @@ describe('readCertificateBundle', () => {
     it('whose validity ends before `now`', () => {
       const notAfter = new Date(new X509Certificate(ec.certificatePem).validTo);
       const later = new Date(notAfter.getTime() + 1000);
-      expect(rejection(() => readCertificateBundle(ec.certificatePem, ec.privateKeyPem, later))).toBe(
+      expect(rejection(() => readCertificateBundle(ec.certificatePem, ec.privateKeyPem, later), 'the bundle')).toBe(
         cert(`the certificate expired on ${notAfter.toISOString()}`),
       );
     });
@@ -254,14 +245,14 @@ describe('readCertificateBundle', () => {
     it('whose intermediate expired, naming it', async () => {
       const issued = await ca.issue(['www.example.test'], { intermediateExpired: true });
       const intermediate = new X509Certificate(blocks(issued.certificatePem)[1]);
-      expect(rejection(() => readCertificateBundle(issued.certificatePem, issued.privateKeyPem, NOW))).toBe(
+      expect(rejection(() => readCertificateBundle(issued.certificatePem, issued.privateKeyPem, NOW), 'the bundle')).toBe(
         cert(`certificate 2 of the chain ('LBaaS Test Intermediate CA (expired)') expired on ${isoOf(intermediate.validTo)}`),
       );
     });
 
     it('whose subject alternative name is not a DNS host name', async () => {
       const odd = await ca.issue(['www.example.test', 'bad..example.test']);
-      expect(rejection(() => readCertificateBundle(odd.certificatePem, odd.privateKeyPem, NOW))).toBe(
+      expect(rejection(() => readCertificateBundle(odd.certificatePem, odd.privateKeyPem, NOW), 'the bundle')).toBe(
         cert("the subject alternative name 'bad..example.test' is not a DNS host name"),
       );
     });
@@ -276,40 +267,41 @@ describe('readCertificateBundle', () => {
       { desc: 'that is missing', pem: () => '' },
       { desc: 'that is a certificate', pem: () => ec.certificatePem },
     ])('$desc', ({ pem }) => {
-      expect(rejection(() => readCertificateBundle(ec.certificatePem, pem(), NOW))).toBe(
+      expect(rejection(() => readCertificateBundle(ec.certificatePem, pem(), NOW), 'the bundle')).toBe(
         key('no PEM private key (-----BEGIN PRIVATE KEY-----) was found'),
       );
     });
 
     it('that does not parse', () => {
       expect(
-        rejection(() =>
-          readCertificateBundle(ec.certificatePem, '-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n', NOW),
+        rejection(
+          () => readCertificateBundle(ec.certificatePem, '-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n', NOW),
+          'the bundle',
         ),
       ).toBe(key('the private key does not parse'));
     });
 
     it('that is truncated', () => {
-      expect(rejection(() => readCertificateBundle(ec.certificatePem, ec.privateKeyPem.slice(0, 60), NOW))).toBe(
+      expect(rejection(() => readCertificateBundle(ec.certificatePem, ec.privateKeyPem.slice(0, 60), NOW), 'the bundle')).toBe(
         key('a PEM block has no -----END line'),
       );
     });
 
     it('of more than 64 KiB', () => {
       const padded = `${'#'.repeat(MAX_PEM_BYTES)}\n${ec.privateKeyPem}`;
-      expect(rejection(() => readCertificateBundle(ec.certificatePem, padded, NOW))).toBe(
+      expect(rejection(() => readCertificateBundle(ec.certificatePem, padded, NOW), 'the bundle')).toBe(
         key(`it is ${Buffer.byteLength(padded)} bytes, more than the 65536 allowed`),
       );
     });
 
     it('among many PEM blocks', () => {
-      expect(rejection(() => readCertificateBundle(ec.certificatePem, ec.certificatePem.repeat(4) + ec.privateKeyPem, NOW))).toBe(
-        key('it holds 5 PEM blocks; send the private key of the certificate alone'),
-      );
+      expect(
+        rejection(() => readCertificateBundle(ec.certificatePem, ec.certificatePem.repeat(4) + ec.privateKeyPem, NOW), 'the bundle'),
+      ).toBe(key('it holds 5 PEM blocks; send the private key of the certificate alone'));
     });
 
     it('given twice', () => {
-      expect(rejection(() => readCertificateBundle(ec.certificatePem, ec.privateKeyPem + rsa.privateKeyPem, NOW))).toBe(
+      expect(rejection(() => readCertificateBundle(ec.certificatePem, ec.privateKeyPem + rsa.privateKeyPem, NOW), 'the bundle')).toBe(
         key('it holds 2 private keys; send the one of the certificate'),
       );
     });
@@ -324,7 +316,7 @@ describe('readCertificateBundle', () => {
         pem: () => exported(ec.privateKeyPem, { type: 'sec1', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'secret' }),
       },
     ])('encrypted with a passphrase ($desc)', ({ pem }) => {
-      expect(rejection(() => readCertificateBundle(ec.certificatePem, pem(), NOW))).toBe(
+      expect(rejection(() => readCertificateBundle(ec.certificatePem, pem(), NOW), 'the bundle')).toBe(
         key(
           "the private key is encrypted with a passphrase; send it unencrypted (it is sealed with the deployment's key before it is stored)",
         ),
@@ -353,14 +345,14 @@ describe('readCertificateBundle', () => {
         reason: 'an EC key on curve secp256k1 is not supported; use P-256, P-384, P-521',
       },
     ])('of a kind HAProxy is not given ($desc)', ({ pem, reason }) => {
-      expect(rejection(() => readCertificateBundle(ec.certificatePem, pem(), NOW))).toBe(key(reason));
+      expect(rejection(() => readCertificateBundle(ec.certificatePem, pem(), NOW), 'the bundle')).toBe(key(reason));
     });
 
     it.each([
       { desc: "another certificate's key of the same type", pem: () => chained.privateKeyPem },
       { desc: 'a key of another type', pem: () => rsa.privateKeyPem },
     ])("that is not the leaf's: $desc", ({ pem }) => {
-      expect(rejection(() => readCertificateBundle(ec.certificatePem, pem(), NOW))).toBe(
+      expect(rejection(() => readCertificateBundle(ec.certificatePem, pem(), NOW), 'the bundle')).toBe(
         key('the private key does not match the certificate (the first of the chain)'),
       );
     });

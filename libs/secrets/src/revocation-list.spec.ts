@@ -1,4 +1,5 @@
 import { catalogueMismatches, ValidationError } from '@lbaas/domain';
+import { rejection } from '../test/rejection';
 import { type IssuedCertificate, makeTestCa, OPENSSL_BIN, type TestCa } from '@lbaas/testing';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -11,17 +12,6 @@ import { readRevocationLists } from './revocation-list';
 const NOW = new Date();
 const DER_OF = (pem: string) => Buffer.from(pem.replace(/-----[A-Z0-9 ]+-----/g, '').replace(/\s+/g, ''), 'base64');
 const pemOf = (der: Buffer) => `-----BEGIN X509 CRL-----\n${der.toString('base64')}\n-----END X509 CRL-----\n`;
-
-function rejection(read: () => unknown): string {
-  try {
-    read();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    expect(error).toMatchObject({ neutronType: 'HTTPBadRequest', kind: 'invalid' });
-    return (error as ValidationError).message;
-  }
-  throw new Error('the list was accepted');
-}
 
 describe('readRevocationLists', () => {
   let dir: string;
@@ -108,7 +98,7 @@ describe('readRevocationLists', () => {
     },
     { desc: '11 lists', pem: () => list.repeat(11), message: /11 PEM blocks, more than the 10 revocation lists/ },
   ])('refuses $desc', ({ pem, message }) => {
-    const text = rejection(() => readRevocationLists(pem(), NOW));
+    const text = rejection(() => readRevocationLists(pem(), NOW), 'the list');
     expect(text).toMatch(/^Invalid input for certificate\. Reason: /);
     expect(text).toMatch(message);
   });
