@@ -1,4 +1,4 @@
-import { builtService, freePort, type ServiceProcess, spawnService } from '@lbaas/testing';
+import { builtService, freePort, type ServiceProcess, spawnService, cleanEnv } from '@lbaas/testing';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -25,12 +25,6 @@ interface Amphora {
   loadbalancer_id: string;
   compute_id: string;
   role: string;
-}
-
-/** A clean environment: no OS_* or LBAAS_* of the developer's shell reaches the client. */
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('OS_') && !key.startsWith('LBAAS_')));
-  return { ...env, ...extra };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { builtService, freePort, type ServiceProcess, spawnService, waitFor } from '@lbaas/testing';
+import { builtService, freePort, type ServiceProcess, spawnService, waitFor, cleanEnv } from '@lbaas/testing';
 import { execFile, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -32,12 +32,6 @@ interface AuditRow {
   aggregate_id: string;
   tenant_id: string;
   actor: string;
-}
-
-/** A clean environment: no OS_* or LBAAS_* of the developer's shell reaches the clients. */
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('OS_') && !key.startsWith('LBAAS_')));
-  return { ...env, ...extra };
 }
 
 /**

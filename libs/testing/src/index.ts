@@ -10,3 +10,4 @@ export * from './test-ca';
 export * from './throwaway-postgres';
 export * from './keystone';
 export * from './pipeline';
+export * from './client-env';
