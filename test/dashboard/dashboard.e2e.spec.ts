@@ -52,7 +52,8 @@ describe('the ops dashboard in a real browser', () => {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1100 } });
     page.on('pageerror', (error) => problems.push(error.message));
     page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
+      // A failed resource's text does not say which one; its location does.
+      if (message.type() === 'error') problems.push(`${message.text()} ${message.location().url ?? ''}`.trim());
     });
     await page.goto(`${dashboardUrl}/?token=${token}`);
     return page;

@@ -93,6 +93,11 @@ describe('the dashboard HTTP edge', () => {
     expect([down.status, await down.json()]).toEqual([503, { error: 'Keystone does not answer.' }]);
   });
 
+  it("answers a browser's icon request with no content, so no page logs a 404 for it", async () => {
+    const icon = await fetch(`${base}/favicon.ico`);
+    expect([icon.status, await icon.text()]).toEqual([204, '']);
+  });
+
   it('signs in with a Keystone user name and password, answering the token and the viewer', async () => {
     const answer = await signIn({ username: 'demo', password: 'right' });
     expect([answer.status, await answer.json()]).toEqual([200, { token: 'keystone-token', viewer: viewerOf(KEYSTONE_USER) }]);

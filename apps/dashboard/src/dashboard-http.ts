@@ -144,6 +144,8 @@ export function serveDashboard(options: DashboardHttpOptions): Promise<Server> {
     }
     if (path === '/metrics') return options.metrics.respond(res);
     if (path === '/' || path === '/index.html') return file(res, join(options.staticDir, 'index.html'));
+    // Browsers ask for an icon the page never names; a 404 there shows as an error in every console.
+    if (path === '/favicon.ico') return void res.writeHead(204, { ...SECURITY_HEADERS, 'Cache-Control': 'max-age=86400' }).end();
     if (path.startsWith('/assets/')) {
       const name = path.slice('/assets/'.length);
       if (!ASSET_NAME.test(name)) return json(res, 404, { error: 'not found' });
