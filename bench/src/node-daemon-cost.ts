@@ -8,6 +8,16 @@ import { proportionalMiB, residentMiB } from './process-memory';
 
 const TAG = 'lbsc';
 const SERVERS = Array.from({ length: 8 }, (_, m) => `198.19.0.${m + 10}:80`);
+/** Blocks of 2,048 addresses each in 198.19.224.0/19, so up to 2,000 placements get their own. */
+const OWN_BASE = '198.19.224.0';
+const VIP_BASE = '198.19.232.0';
+const PEER_BASE = '198.19.240.0';
+const MAX_PLACEMENTS = 2000;
+const fabricAddress = (base: string, i: number): string => {
+  const [a, b, c] = base.split('.').map(Number);
+  const offset = i + 10;
+  return `${a}.${b}.${c + Math.floor(offset / 256)}.${offset % 256}`;
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface DaemonCost {
@@ -45,6 +55,8 @@ async function measure(namespaces: readonly string[]): Promise<DaemonCost> {
  * (ascending), so the cost per placement is the difference between two counts.
  */
 export async function nodeDaemonCost(counts: readonly number[], check: () => void): Promise<DaemonCost[]> {
+  if (counts.some((count) => count > MAX_PLACEMENTS))
+    throw new Error(`at most ${MAX_PLACEMENTS} real placements fit the bench's address blocks`);
   await removeDeadRuns(TAG);
   const prefix = `${TAG}${process.pid.toString(16)}-`;
   const runRoot = mkdtempSync(join(tmpdir(), 'lbsc-run-'));
@@ -56,8 +68,8 @@ export async function nodeDaemonCost(counts: readonly number[], check: () => voi
       while (namespaces.length < count) {
         check();
         const i = namespaces.length;
-        const own = `198.19.240.${i + 10}`;
-        const vip = `198.19.241.${i + 10}`;
+        const own = fabricAddress(OWN_BASE, i);
+        const vip = fabricAddress(VIP_BASE, i);
         const ns = await plugNamespace(prefix, `p${i}`, own);
         namespaces.push(ns);
         execFileSync('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv4.ip_nonlocal_bind=1']);
@@ -66,7 +78,7 @@ export async function nodeDaemonCost(counts: readonly number[], check: () => voi
         writeFileSync(join(dir, 'haproxy.cfg'), handHaproxyConfig(dir, `${vip}:80`, SERVERS));
         writeFileSync(
           join(dir, 'keepalived.conf'),
-          plainKeepalivedConfig({ name: `p${i}`, master: true, self: own, peer: `198.19.242.${i + 10}`, vip }),
+          plainKeepalivedConfig({ name: `p${i}`, master: true, self: own, peer: fabricAddress(PEER_BASE, i), vip }),
         );
         execFileSync('ip', ['netns', 'exec', ns, '/usr/sbin/haproxy', '-W', '-D', '-f', join(dir, 'haproxy.cfg')], { stdio: 'ignore' });
         execFileSync('ip', [
