@@ -63,11 +63,7 @@ export class SchedulingModel {
   private readonly onNode = new Map<string, Set<string>>();
   private readonly routerIds = new RouterIds();
   private readonly position = new LogPosition();
-  /**
-   * Sources (`vip/<id>`, `loadbalancer/<id>`) still in the model whose instance is deleted: its
-   * stream refuses a second creation. A source leaves before its instance is deleted, so this
-   * holds nothing in a log the scheduler wrote; it is pruned when the source leaves.
-   */
+  /** Sources (`vip/<id>`, `loadbalancer/<id>`) still in the model whose instance is deleted (its stream refuses a second creation); pruned when the source leaves. */
   private readonly deletedWithSource = new Set<string>();
   private readonly dirtyVips = new Set<string>();
   private readonly dirtyLoadBalancers = new Set<string>();
@@ -179,10 +175,12 @@ export class SchedulingModel {
   private applyInstance(id: string, event: EventEnvelope): void {
     const before = this.instances.get(id);
     const after = fold(serviceInstanceDecider, [event], before);
-    if (before) this.unindex(before);
+    // Most events (renderings, agents' reports) leave the placements, router id and deletion as they were: nothing to re-index.
+    const reindex = !before || after.kind !== 'live' || !sameIndexed(before, after);
+    if (before && reindex) this.unindex(before);
     if (after.kind === 'live') {
       this.instances.set(id, after);
-      this.index(after);
+      if (reindex) this.index(after);
       if (after.source.kind === 'loadbalancer') this.instanceOfLoadBalancer.set(after.source.loadBalancerId, id);
     } else {
       this.instances.delete(id);
@@ -381,6 +379,9 @@ export class SchedulingModel {
     ];
   }
 }
+
+const sameIndexed = (a: LiveInstance, b: LiveInstance): boolean =>
+  a.placements === b.placements && a.virtualRouterId === b.virtualRouterId && a.deleting === b.deleting;
 
 const sourceKey = (source: InstanceSource): string =>
   source.kind === 'vip' ? `vip/${source.vipId}` : `loadbalancer/${source.loadBalancerId}`;
