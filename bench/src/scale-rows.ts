@@ -179,9 +179,9 @@ function curveRows(measures: readonly SizeMeasure[], floors: ScaleFloors): Bench
   return rows;
 }
 
-function placementRows(runs: readonly PlacementRun[]): BenchRow[] {
+export function placementRows(runs: readonly PlacementRun[]): BenchRow[] {
   const rows: BenchRow[] = runs.map((r) => ({
-    metric: `place ${r.vips} VIPs on ${r.nodes} simulated nodes`,
+    metric: `place ${r.vips} VIPs on ${r.nodes} simulated nodes${r.addressesReused ? ' (VRRP addresses reused past the /15)' : ''}`,
     value: r.ms,
     unit: 'ms',
     floor: { metric: 'empty loop over the VIP events (ms)', value: r.floorMs },

@@ -15,6 +15,8 @@ export interface ScaleSettings {
   readonly churnUpdates: number;
   /** VIPs placed by the pure scheduling model, each over a tenth as many nodes. */
   readonly placementSizes: readonly number[];
+  /** Only the pure placement model, no services (LBAAS_SCALE_PLACEMENT_ONLY=1), into bench/results/<reportName>-placement.json. */
+  readonly placementOnly: boolean;
 }
 
 const list = (raw: string | undefined, fallback: readonly number[], name: string): readonly number[] => {
@@ -44,6 +46,7 @@ export function scaleSettings(env: NodeJS.ProcessEnv): ScaleSettings {
     agents: positive(env.LBAAS_SCALE_AGENTS, 4, 'LBAAS_SCALE_AGENTS'),
     realPlacements: list(env.LBAAS_SCALE_REAL_PLACEMENTS, process.getuid?.() === 0 ? [10, 50] : [], 'LBAAS_SCALE_REAL_PLACEMENTS'),
     churnUpdates: env.LBAAS_SCALE_CHURN?.trim() === '0' ? 0 : positive(env.LBAAS_SCALE_CHURN, 20_000, 'LBAAS_SCALE_CHURN'),
-    placementSizes: list(env.LBAAS_SCALE_PLACEMENT_VIPS, [1000, 10_000, 50_000], 'LBAAS_SCALE_PLACEMENT_VIPS'),
+    placementSizes: list(env.LBAAS_SCALE_PLACEMENT_VIPS, [1000, 10_000, 100_000], 'LBAAS_SCALE_PLACEMENT_VIPS'),
+    placementOnly: env.LBAAS_SCALE_PLACEMENT_ONLY?.trim() === '1',
   };
 }

@@ -22,7 +22,7 @@ import { measurePublishFloors } from './jetstream-floors';
 import { nodeDaemonCost, type DaemonCost } from './node-daemon-cost';
 import { residentMiB } from './process-memory';
 import { report } from './report';
-import { scaleRows, type SizeMeasure } from './scale-rows';
+import { placementRows, scaleRows, type SizeMeasure } from './scale-rows';
 import { churnPhase } from './churn-phase';
 import { Fleet, growFleet, NeutronTenant, OBJECTS_PER_NETWORK, p50, p99 } from './scale-load';
 import { scaleSettings } from './scale-settings';
@@ -44,6 +44,7 @@ const UNBOUNDED_TIMELINE = 1_000_000_000;
  */
 async function run(signal: AbortSignal): Promise<void> {
   const settings = scaleSettings(process.env);
+  if (settings.placementOnly) return placementOnly(settings.reportName, settings.placementSizes, signal);
   const deadline = Date.now() + settings.budgetMs;
   const check = (): void => {
     if (signal.aborted) throw new Error('scale: interrupted');
@@ -184,12 +185,7 @@ async function run(signal: AbortSignal): Promise<void> {
     await stack.stop();
     stack = undefined;
 
-    const placements: PlacementRun[] = [];
-    for (const vips of settings.placementSizes) {
-      check();
-      console.log(`place ${vips} VIPs on ${vips / 10} simulated nodes`);
-      placements.push(placeSimulated(vips, Math.max(2, Math.round(vips / 10))));
-    }
+    const placements = placeAtSizes(settings.placementSizes, check);
     const daemons: DaemonCost[] = settings.realPlacements.length > 0 ? await nodeDaemonCost(settings.realPlacements, check) : [];
 
     report(settings.reportName, scaleRows(measures, { publish, emptyGetMs, emptyResident }, churn, placements, daemons), {
@@ -229,6 +225,24 @@ async function run(signal: AbortSignal): Promise<void> {
     await stack?.stop();
     rmSync(runRoot, { recursive: true, force: true });
   }
+}
+
+function placeAtSizes(sizes: readonly number[], check: () => void): PlacementRun[] {
+  const placements: PlacementRun[] = [];
+  for (const vips of sizes) {
+    check();
+    console.log(`place ${vips} VIPs on ${vips / 10} simulated nodes`);
+    placements.push(placeSimulated(vips, Math.max(2, Math.round(vips / 10))));
+  }
+  return placements;
+}
+
+/** The placement part alone: no services started, nothing else measured. */
+function placementOnly(reportName: string, sizes: readonly number[], signal: AbortSignal): void {
+  const placements = placeAtSizes(sizes, () => {
+    if (signal.aborted) throw new Error('scale: interrupted');
+  });
+  report(`${reportName}-placement`, placementRows(placements), { machine: { cpus: cpus().length, node: process.version }, placements });
 }
 
 export const scale = { name: 'scale', run };

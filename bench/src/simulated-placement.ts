@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import type { VipCreated } from '@lbaas/domain';
-import { SchedulingSimulation, seededRandom } from '@lbaas/scheduling';
+import { firstHost, intToIp, lastHost, parseCidr, type VipCreated } from '@lbaas/domain';
+import { SchedulingSimulation, seededRandom, type VrrpAddresses } from '@lbaas/scheduling';
 
 /**
  * The whole fabric range the house rules allow. The scheduler's VRRP addresses come from one
@@ -12,6 +12,8 @@ export const VRRP_RANGE_PAIRS = 65_535;
 export interface PlacementRun {
   readonly vips: number;
   readonly nodes: number;
+  /** Past the range's pairs, VRRP addresses were handed out again (RecycledVrrpAddresses): placement work as before, addresses not unique. */
+  readonly addressesReused: boolean;
   /** Plan plus deciding every command, until nothing is pending. */
   readonly ms: number;
   /** An empty loop over the same VIP events. */
@@ -28,10 +30,41 @@ const sumOfPorts = (events: readonly VipCreated[]): number => {
   return sum;
 };
 
-/** Places `vips` VIPs on `nodes` simulated nodes with the pure scheduling model (libs/scheduling). */
+/**
+ * The range's addresses in turn, each handed out again after the last: for a simulated run of more
+ * VIP pairs than 198.18.0.0/15 holds, where the house rules allow no address outside it. Taking
+ * one costs O(1), as the scheduler's own pool does on a range with room.
+ */
+class RecycledVrrpAddresses implements VrrpAddresses {
+  private readonly first: number;
+  private readonly size: number;
+  private next = 0;
+
+  constructor(cidr: string) {
+    const range = parseCidr(cidr);
+    this.first = firstHost(range);
+    this.size = lastHost(range) - this.first + 1;
+  }
+
+  hold(): void {}
+
+  free(): void {}
+
+  take(): string {
+    const address = intToIp(this.first + this.next);
+    this.next = (this.next + 1) % this.size;
+    return address;
+  }
+}
+
+/**
+ * Places `vips` VIPs on `nodes` simulated nodes with the pure scheduling model (libs/scheduling).
+ * Up to the range's 65,535 pairs every placement has its own VRRP address from the scheduler's
+ * pool; past it (100,000 VIPs) addresses are reused, which changes no placement decision.
+ */
 export function placeSimulated(vips: number, nodes: number): PlacementRun {
-  if (vips > VRRP_RANGE_PAIRS) throw new Error(`${vips} VIP pairs need more VRRP addresses than ${VRRP_RANGE} holds`);
-  const sim = new SchedulingSimulation(VRRP_RANGE);
+  const addressesReused = vips > VRRP_RANGE_PAIRS;
+  const sim = new SchedulingSimulation(VRRP_RANGE, 0, addressesReused ? new RecycledVrrpAddresses(VRRP_RANGE) : undefined);
   for (let n = 1; n <= nodes; n++) sim.record('node', `node-${n}`, [{ type: 'NodeRegistered', version: 1, data: { nodeId: `node-${n}` } }]);
   const events: VipCreated[] = Array.from({ length: vips }, (_, i) => ({
     type: 'VipCreated',
@@ -69,5 +102,5 @@ export function placeSimulated(vips: number, nodes: number): PlacementRun {
   }));
   const ms = performance.now() - started;
   const loads = Array.from({ length: nodes }, (_, n) => sim.model.loadOf(`node-${n + 1}`));
-  return { vips, nodes, ms, floorMs, appended, loadSpread: Math.max(...loads) - Math.min(...loads) };
+  return { vips, nodes, addressesReused, ms, floorMs, appended, loadSpread: Math.max(...loads) - Math.min(...loads) };
 }

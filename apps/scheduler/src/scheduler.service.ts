@@ -101,6 +101,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       details: () => ({
         nodes: this.model.liveNodes().length,
         instances: this.model.instances.size,
+        tombstones: this.model.tombstones,
         pending: this.pending.pending().length,
         reclaimChecks: this.reclaimer.pending(),
       }),
@@ -114,7 +115,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private fold(event: EventEnvelope, seq: number, live: boolean): void {
-    this.model.apply(event);
+    this.model.apply(event, seq);
     this.pending.apply(event);
     this.reclaimer.fold(event);
     // Replaying the log at start is not acting on it.

@@ -1,10 +1,18 @@
 import { firstHost, intToIp, ipToInt, isIpv4, lastHost, parseCidr } from '@lbaas/domain';
 
+/** Where placements' VRRP addresses come from: one per placement, held while the placement is in the log. */
+export interface VrrpAddresses {
+  hold(address: string): void;
+  free(address: string): void;
+  /** The next free address, or null when none is left. */
+  take(): string | null;
+}
+
 /**
  * The VRRP addresses of placements, one per placement, from a fabric range. Allocation walks
  * from a cursor, so placing n instances costs O(n) in all, not O(n) each.
  */
-export class AddressPool {
+export class AddressPool implements VrrpAddresses {
   private readonly first: number;
   private readonly size: number;
   private readonly used = new Set<number>();

@@ -14,8 +14,11 @@ import {
   vipDecider,
   type VipState,
 } from '@lbaas/domain';
-import { AddressPool } from './address-pool';
+import { AddressPool, type VrrpAddresses } from './address-pool';
 import { type FailoverRequest, failoverReason, failoverRequestFor, LoadBalancerSources } from './load-balancer-sources';
+import { LogPosition } from './log-position';
+import { NodeLoads, type NodeLoadsView } from './node-loads';
+import { RouterIds } from './router-ids';
 
 type LiveInstance = Extract<ServiceInstanceState, { kind: 'live' }>;
 type LiveVip = Extract<VipState, { kind: 'live' }>;
@@ -36,8 +39,6 @@ export interface PlanningContext {
   readonly now: Date;
 }
 
-/** VRRP router ids are one byte: 1..255 on one fabric. */
-const VRID_COUNT = 255;
 export const NO_LIVE_NODE = 'no live compute node to place the instance on';
 /** Why an operator's failover releases the old active, once the new one holds the VIP. */
 export const RETIRED_AFTER_FAILOVER = "retired after an operator's failover";
@@ -58,11 +59,12 @@ export class SchedulingModel {
   readonly loadBalancers = new LoadBalancerSources();
   readonly instances = new Map<string, LiveInstance>();
   readonly nodes = new Map<string, Extract<NodeState, { kind: 'live' }>>();
-  private readonly load = new Map<string, number>();
+  private readonly loads = new NodeLoads();
   private readonly onNode = new Map<string, Set<string>>();
-  private readonly vridUse = new Array<number>(VRID_COUNT + 1).fill(0);
-  private readonly addresses: AddressPool;
-  private readonly deletedInstances = new Set<string>();
+  private readonly routerIds = new RouterIds();
+  private readonly position = new LogPosition();
+  /** Sources (`vip/<id>`, `loadbalancer/<id>`) still in the model whose instance is deleted (its stream refuses a second creation); pruned when the source leaves. */
+  private readonly deletedWithSource = new Set<string>();
   private readonly dirtyVips = new Set<string>();
   private readonly dirtyLoadBalancers = new Set<string>();
   /** Load balancer id -> its instance's id, once the instance is in the log. */
@@ -83,11 +85,15 @@ export class SchedulingModel {
   constructor(
     private readonly vrrpCidr: string,
     private readonly handoverDrainMs = 0,
-  ) {
-    this.addresses = new AddressPool(vrrpCidr);
-  }
+    private readonly addresses: VrrpAddresses = new AddressPool(vrrpCidr),
+  ) {}
 
-  apply(event: EventEnvelope): void {
+  /**
+   * Folds an event. With its stream sequence, a redelivered event (an earlier commit, or one of
+   * the latest commit's events again) is recognised and passed over, so seeing it twice converges.
+   */
+  apply(event: EventEnvelope, seq?: number): void {
+    if (seq !== undefined && !this.position.first(seq, event.id)) return;
     switch (event.aggregate) {
       case 'vip':
         return this.applyVip(event.aggregateId, event);
@@ -126,13 +132,23 @@ export class SchedulingModel {
   }
 
   loadOf(nodeId: string): number {
-    return this.load.get(nodeId) ?? 0;
+    return this.loads.loadOf(nodeId);
+  }
+
+  /** Deleted instances remembered, for the scheduler's memory bound: only those whose source is still in the model. */
+  get tombstones(): number {
+    return this.deletedWithSource.size;
+  }
+
+  /** The load index as its structure holds it, for checking it against a recomputation. */
+  loadIndex(): NodeLoadsView {
+    return this.loads.view();
   }
 
   private applyVip(id: string, event: EventEnvelope): void {
     const after = fold(vipDecider, [event], this.vips.get(id));
     if (after.kind === 'live') this.vips.set(id, after);
-    else this.vips.delete(id);
+    else if (this.vips.delete(id)) this.deletedWithSource.delete(`vip/${id}`);
     this.dirtyVips.add(id);
   }
 
@@ -144,7 +160,10 @@ export class SchedulingModel {
 
   private applyLoadBalancer(event: EventEnvelope): void {
     const touch = this.loadBalancers.apply(event);
-    if (touch.kind === 'source') this.dirtyLoadBalancers.add(touch.loadBalancerId);
+    if (touch.kind === 'source') {
+      this.dirtyLoadBalancers.add(touch.loadBalancerId);
+      if (!this.loadBalancers.all.has(touch.loadBalancerId)) this.deletedWithSource.delete(`loadbalancer/${touch.loadBalancerId}`);
+    }
     if (touch.kind !== 'failover') return;
     const si = this.instanceOf(touch.loadBalancerId);
     const request = failoverRequestFor(touch, si);
@@ -154,19 +173,20 @@ export class SchedulingModel {
   }
 
   private applyInstance(id: string, event: EventEnvelope): void {
-    if (this.deletedInstances.has(id)) return;
     const before = this.instances.get(id);
     const after = fold(serviceInstanceDecider, [event], before);
-    if (before) this.unindex(before);
+    // Most events (renderings, agents' reports) leave the placements, router id and deletion as they were: nothing to re-index.
+    const reindex = !before || after.kind !== 'live' || !sameIndexed(before, after);
+    if (before && reindex) this.unindex(before);
     if (after.kind === 'live') {
       this.instances.set(id, after);
-      this.index(after);
+      if (reindex) this.index(after);
       if (after.source.kind === 'loadbalancer') this.instanceOfLoadBalancer.set(after.source.loadBalancerId, id);
     } else {
       this.instances.delete(id);
       this.failovers.delete(id);
       if (before?.source.kind === 'loadbalancer') this.instanceOfLoadBalancer.delete(before.source.loadBalancerId);
-      if (after.kind === 'deleted') this.deletedInstances.add(id);
+      if (after.kind === 'deleted' && before && this.hasSource(before.source)) this.deletedWithSource.add(sourceKey(before.source));
     }
     this.dirtyInstances.add(id);
   }
@@ -176,15 +196,16 @@ export class SchedulingModel {
     const after = fold(nodeDecider, [event], before);
     if (after.kind !== 'live') return;
     this.nodes.set(after.id, after);
+    this.loads.setNode(after.id, after.alive, after.zone);
     if (before?.alive === after.alive && before?.zone === after.zone) return;
     const affected = after.alive ? this.unprotected : (this.onNode.get(after.id) ?? new Set<string>());
     for (const id of affected) this.dirtyInstances.add(id);
   }
 
   private index(si: LiveInstance): void {
-    this.vridUse[si.virtualRouterId] = (this.vridUse[si.virtualRouterId] ?? 0) + 1;
+    this.routerIds.hold(si.virtualRouterId);
     for (const p of si.placements) {
-      this.load.set(p.nodeId, this.loadOf(p.nodeId) + 1);
+      this.loads.shift(p.nodeId, 1);
       let set = this.onNode.get(p.nodeId);
       if (!set) this.onNode.set(p.nodeId, (set = new Set()));
       set.add(si.id);
@@ -194,23 +215,13 @@ export class SchedulingModel {
   }
 
   private unindex(si: LiveInstance): void {
-    this.vridUse[si.virtualRouterId] = Math.max(0, (this.vridUse[si.virtualRouterId] ?? 0) - 1);
+    this.routerIds.release(si.virtualRouterId);
     for (const p of si.placements) {
-      this.load.set(p.nodeId, Math.max(0, this.loadOf(p.nodeId) - 1));
+      this.loads.shift(p.nodeId, -1);
       this.onNode.get(p.nodeId)?.delete(si.id);
       this.addresses.free(p.vrrpAddress);
     }
     this.unprotected.delete(si.id);
-  }
-
-  /** The least used router id; unique while fewer than 255 instances share the fabric (unicast VRRP keeps the rest apart). */
-  private takeVrid(): number {
-    let best = 1;
-    for (let vrid = 1; vrid <= VRID_COUNT; vrid++) {
-      if (this.vridUse[vrid] === 0) return vrid;
-      if (this.vridUse[vrid] < this.vridUse[best]) best = vrid;
-    }
-    return best;
   }
 
   /**
@@ -219,10 +230,17 @@ export class SchedulingModel {
    * a wrong placement.
    */
   plan(ctx: PlanningContext): PlannedCommand[] {
+    // Placements planned in this round count on their nodes until the plan is made; the log's own count takes over once they are folded.
+    const planned: string[] = [];
+    try {
+      return this.planMarked(ctx, planned);
+    } finally {
+      for (const nodeId of planned) this.loads.shift(nodeId, -1);
+    }
+  }
+
+  private planMarked(ctx: PlanningContext, planned: string[]): PlannedCommand[] {
     const commands: PlannedCommand[] = [];
-    const plannedLoad = new Map<string, number>();
-    const loadOf = (nodeId: string) => this.loadOf(nodeId) + (plannedLoad.get(nodeId) ?? 0);
-    const live = this.liveNodes();
     const at = ctx.now.toISOString();
 
     const instanceIds = new Set([...this.dirtyInstances, ...this.draining]);
@@ -231,14 +249,14 @@ export class SchedulingModel {
     const fresh = new Map<string, LiveInstance>();
     const create = (instanceId: string, tenantId: string, source: InstanceSource): void => {
       instanceIds.add(instanceId);
-      if (this.instances.has(instanceId) || this.deletedInstances.has(instanceId)) return;
+      if (this.instances.has(instanceId) || this.deletedWithSource.has(sourceKey(source))) return;
       const command: ServiceInstanceCommand = {
         type: 'CreateServiceInstance',
-        data: { instanceId, tenantId, source, createTs: ctx.now.getTime() * 1000, virtualRouterId: this.takeVrid() },
+        data: { instanceId, tenantId, source, createTs: ctx.now.getTime() * 1000, virtualRouterId: this.routerIds.leastUsed() },
       };
       const state = simulate(serviceInstanceDecider.initialState, command);
       if (state.kind !== 'live') return;
-      this.vridUse[state.virtualRouterId]++;
+      this.routerIds.hold(state.virtualRouterId);
       commands.push({ aggregate: 'serviceinstance', id: instanceId, command });
       fresh.set(instanceId, state);
     };
@@ -296,10 +314,8 @@ export class SchedulingModel {
       const { topology, computeZone } = this.policyOf(state);
       let reason = computeZone === null ? NO_LIVE_NODE : noLiveNodeInZone(computeZone);
       while (state.kind === 'live' && state.placements.length < (topology === 'SINGLE' ? 1 : 2)) {
-        const taken = new Set(state.placements.map((p) => p.nodeId));
-        const free = live.filter((n) => !taken.has(n) && (computeZone === null || this.nodes.get(n)?.zone === computeZone));
-        const preferred = free.filter((n) => n !== avoid);
-        const nodeId = leastLoaded(preferred.length > 0 ? preferred : free, loadOf, ctx.random);
+        const taken = state.placements.map((p) => p.nodeId);
+        const nodeId = this.loads.leastLoaded({ zone: computeZone, taken, avoid }, ctx.random);
         if (nodeId === null) break;
         const vrrpAddress = this.addresses.take();
         if (vrrpAddress === null) {
@@ -307,12 +323,17 @@ export class SchedulingModel {
           break;
         }
         push({ type: 'PlaceInstance', data: { instanceId, vmId: ctx.newVmId(), nodeId, vrrpAddress, at } });
-        plannedLoad.set(nodeId, (plannedLoad.get(nodeId) ?? 0) + 1);
+        this.loads.shift(nodeId, 1);
+        planned.push(nodeId);
       }
       if (state.kind === 'live' && state.placements.length === 0) push({ type: 'MarkUnplaceable', data: { instanceId, reason } });
       if (state.kind === 'live') commands.push(...this.unplaceableReport(state, at));
     }
     return commands;
+  }
+
+  private hasSource(source: InstanceSource): boolean {
+    return source.kind === 'vip' ? this.vips.has(source.vipId) : this.loadBalancers.all.has(source.loadBalancerId);
   }
 
   /** A load balancer's flavor and zone as its creation resolved them; a VIP's instance is the pair, anywhere. */
@@ -359,6 +380,12 @@ export class SchedulingModel {
   }
 }
 
+const sameIndexed = (a: LiveInstance, b: LiveInstance): boolean =>
+  a.placements === b.placements && a.virtualRouterId === b.virtualRouterId && a.deleting === b.deleting;
+
+const sourceKey = (source: InstanceSource): string =>
+  source.kind === 'vip' ? `vip/${source.vipId}` : `loadbalancer/${source.loadBalancerId}`;
+
 function simulate(state: ServiceInstanceState, command: ServiceInstanceCommand): ServiceInstanceState {
   try {
     const events = serviceInstanceDecider.decide(command, state);
@@ -366,22 +393,6 @@ function simulate(state: ServiceInstanceState, command: ServiceInstanceCommand):
   } catch {
     return state;
   }
-}
-
-/** Random among the least loaded candidates, so equal nodes share new instances evenly. */
-export function leastLoaded(candidates: readonly string[], loadOf: (nodeId: string) => number, random: () => number): string | null {
-  let best: string[] = [];
-  let min = Infinity;
-  for (const nodeId of candidates) {
-    const load = loadOf(nodeId);
-    if (load < min) {
-      min = load;
-      best = [nodeId];
-    } else if (load === min) {
-      best.push(nodeId);
-    }
-  }
-  return best.length === 0 ? null : best[Math.floor(random() * best.length)];
 }
 
 export type { NodeCommand };

@@ -8,6 +8,7 @@ import {
   serviceInstanceDecider,
   type ServiceInstanceState,
 } from '@lbaas/domain';
+import type { VrrpAddresses } from './address-pool';
 import { type PlannedCommand, type PlanningContext, SchedulingModel } from './scheduling-model';
 
 /**
@@ -25,8 +26,9 @@ export class SchedulingSimulation {
   private readonly instanceStates = new Map<string, ServiceInstanceState>();
   private readonly nodeStates = new Map<string, NodeState>();
 
-  constructor(vrrpCidr = '198.19.192.0/18', handoverDrainMs = 0) {
-    this.model = new SchedulingModel(vrrpCidr, handoverDrainMs);
+  /** `addresses`: another source of VRRP addresses than the range's own pool (a benchmark past the range's size). */
+  constructor(vrrpCidr = '198.19.192.0/18', handoverDrainMs = 0, addresses?: VrrpAddresses) {
+    this.model = new SchedulingModel(vrrpCidr, handoverDrainMs, addresses);
   }
 
   /** Appends events of other writers (the api's VIPs, agents' releases) as they would reach the scheduler; returns the last event's id. */
