@@ -273,7 +273,12 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     // Where a new VIP's time goes: the dataplane bench reads the checks' share from this line.
     if (checked.length > 0)
       this.log.debug(
-        { correlationId: who.correlationId, instanceId, files: checked.length, ms: Math.round((performance.now() - checkStarted) * 10) / 10 },
+        {
+          correlationId: who.correlationId,
+          instanceId,
+          files: checked.length,
+          ms: Math.round((performance.now() - checkStarted) * 10) / 10,
+        },
         'checked',
       );
     const failed = results.findIndex((r) => !r.ok);
