@@ -85,7 +85,7 @@ describe('vipTimeline', () => {
       placements: [{ vmId: 'vm-a', haproxyHash: 'old', keepalivedHash: 'k' }],
     });
     const t = vipTimeline(run({ events: [...run().events, first], checks: [...run().checks, { at: T0 + 150, ms: 80, instanceId: SI }] }));
-    expect(t['haproxy -c + keepalived -t']).toBe(180);
+    expect(t['checks (config renderer: haproxy -c)']).toBe(180);
     expect(t['render (-> InstanceConfigRendered, less checks)']).toBe(50);
   });
 

@@ -9,7 +9,7 @@ export interface TimedLine {
   readonly ms: number;
 }
 
-/** The config renderer's `checked` line: `haproxy -c` and `keepalived -t` of an instance's new files, side by side. */
+/** The config renderer's `checked` line: `haproxy -c` of an instance's new haproxy.cfg files, side by side. */
 export interface CheckLine extends TimedLine {
   readonly instanceId: string;
 }
@@ -36,7 +36,7 @@ export const STAGES = [
   'api (POST -> VipCreated)',
   'scheduler (-> InstancePlaced)',
   'render (-> InstanceConfigRendered, less checks)',
-  'haproxy -c + keepalived -t',
+  'checks (config renderer: haproxy -c)',
   'agent pick-up (event, files, observe, plan)',
   'namespace + veth',
   'haproxy start',

@@ -14,7 +14,6 @@ const crt = crts[0];
 describe('ConfigChecker on a haproxy.cfg that terminates TLS (real haproxy and openssl)', () => {
   const checker = new ConfigChecker();
   beforeAll(async () => {
-    // Not root only skips keepalived; the throwaway certificate is made either way.
     const unchecked = await checker.start();
     expect(unchecked ?? '').not.toMatch(/throwaway/);
   });
@@ -22,12 +21,12 @@ describe('ConfigChecker on a haproxy.cfg that terminates TLS (real haproxy and o
 
   it("accepts it without the tenant's certificate or key: the checked copy loads a throwaway one", async () => {
     expect(existsSync(crt)).toBe(false);
-    expect(await checker.check('haproxy.cfg', terminated, 'h1', crts)).toEqual({ ok: true, message: '' });
+    expect(await checker.check(terminated, 'h1', crts)).toEqual({ ok: true, message: '' });
   });
 
   it("refuses a broken one with haproxy's words, naming the file and the certificate the agent writes, not the stand-in", async () => {
     const broken = terminated.replace('alpn h2,http/1.1', 'alpn h2,http/1.1 no-such-bind-option');
-    const result = await checker.check('haproxy.cfg', broken, 'h2', crts);
+    const result = await checker.check(broken, 'h2', crts);
     expect(result.ok).toBe(false);
     expect(result.message).toMatch(/no-such-bind-option/);
     expect(result.message).not.toMatch(/throwaway|lbck-|NOTICE/);
@@ -36,7 +35,7 @@ describe('ConfigChecker on a haproxy.cfg that terminates TLS (real haproxy and o
 });
 
 describe('ConfigChecker without openssl', () => {
-  const checker = new ConfigChecker(undefined, undefined, '/nonexistent/openssl');
+  const checker = new ConfigChecker(undefined, '/nonexistent/openssl');
   let unchecked: string | null = null;
   beforeAll(async () => {
     unchecked = await checker.start();
@@ -45,11 +44,11 @@ describe('ConfigChecker without openssl', () => {
 
   it('says at start that TLS frontends will be rejected, and rejects them with the reason', async () => {
     expect(unchecked).toMatch(/no throwaway certificate .*\/nonexistent\/openssl.*a haproxy.cfg that terminates TLS is rejected/);
-    const result = await checker.check('haproxy.cfg', terminated, 'h3', crts);
+    const result = await checker.check(terminated, 'h3', crts);
     expect(result).toEqual({ ok: false, message: expect.stringMatching(/^cannot check a TLS frontend without a throwaway certificate: /) });
   });
 
   it('still checks a file without TLS', async () => {
-    expect(await checker.check('haproxy.cfg', renderHaproxyConfig(baseHaproxyInput()), 'h4')).toEqual({ ok: true, message: '' });
+    expect(await checker.check(renderHaproxyConfig(baseHaproxyInput()), 'h4')).toEqual({ ok: true, message: '' });
   });
 });

@@ -36,7 +36,7 @@ const FOLDED: readonly AggregateType[] = ['vip', 'pool', 'healthmonitor', 'subne
 
 /**
  * Folds the aggregates a configuration depends on, re-renders only the instances an event
- * touches, checks every new file with the real haproxy and keepalived, stores it by hash and
+ * touches, checks every new haproxy.cfg with the real haproxy, stores each new file by hash and
  * appends InstanceConfigRendered, or InstanceConfigRejected with the checker's message (the last
  * good configuration stays). An event that changes no file appends nothing.
  */
@@ -62,7 +62,7 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     @Inject(RENDERER_CONFIG) private readonly config: RendererConfig,
     @Inject(LOGGER) private readonly log: Logger,
   ) {
-    this.checker = new ConfigChecker(config.haproxyBin, config.keepalivedBin, config.opensslBin);
+    this.checker = new ConfigChecker(config.haproxyBin, config.opensslBin);
   }
 
   private state<S>(aggregate: AggregateType, id: string): S | undefined {
@@ -262,24 +262,28 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
       return { vmId: p.vmId, haproxyHash: of('haproxy.cfg'), keepalivedHash: of('keepalived.conf') };
     });
     const known = new Set(si.rendered.flatMap((r) => [r.haproxyHash, r.keepalivedHash]));
-    // The checks run side by side: each is a process start (haproxy -c, keepalived -t), and a new
-    // VIP waits for all four of them.
     // Both placements may share a file (the same haproxy.cfg): check each text once.
     const fresh = [...new Map(rendering.files.filter((f) => !known.has(f.hash)).map((f) => [f.hash, f])).values()];
+    // keepalived.conf is good by construction (ConfigChecker says how that is tested). The checks
+    // run side by side: each is a process start, and a new VIP waits for both.
+    const checked = fresh.filter((f) => f.file === 'haproxy.cfg');
     const tlsPaths = (vmId: string): string[] => rendering.bundles.find((b) => b.vmId === vmId)?.haproxy.tlsFiles.map((t) => t.path) ?? [];
     const checkStarted = performance.now();
-    const results = await Promise.all(
-      fresh.map((f) => this.checker.check(f.file, f.text, f.hash, f.file === 'haproxy.cfg' ? tlsPaths(f.vmId) : [])),
-    );
+    const results = await Promise.all(checked.map((f) => this.checker.check(f.text, f.hash, tlsPaths(f.vmId))));
     // Where a new VIP's time goes: the dataplane bench reads the checks' share from this line.
-    if (fresh.length > 0)
+    if (checked.length > 0)
       this.log.debug(
-        { correlationId: who.correlationId, instanceId, files: fresh.length, ms: Math.round((performance.now() - checkStarted) * 10) / 10 },
+        {
+          correlationId: who.correlationId,
+          instanceId,
+          files: checked.length,
+          ms: Math.round((performance.now() - checkStarted) * 10) / 10,
+        },
         'checked',
       );
     const failed = results.findIndex((r) => !r.ok);
     if (failed >= 0)
-      return this.reject(store, instanceId, fresh[failed].vmId, fresh[failed].file, fresh[failed].hash, results[failed].message, who);
+      return this.reject(store, instanceId, checked[failed].vmId, checked[failed].file, checked[failed].hash, results[failed].message, who);
     for (const f of fresh) {
       if (!(await this.objects?.info(f.hash)))
         await this.objects?.putBlob({ name: f.hash, description: `${f.file} of ${instanceId}` }, new TextEncoder().encode(f.text));

@@ -14,7 +14,6 @@ export interface RendererConfig {
   readonly secretKey: Buffer;
   readonly logLevel: string;
   readonly haproxyBin: string;
-  readonly keepalivedBin: string;
   /** Makes the throwaway certificate `haproxy -c` loads in place of a tenant's (Debian's openssl package). */
   readonly opensslBin: string;
 }
@@ -35,7 +34,6 @@ export function rendererConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ren
     secretKey: deploymentKey(env.LBAAS_SECRET_KEY_FILE?.trim() || '/etc/lbaas/secret.key'),
     logLevel: env.LBAAS_LOG_LEVEL?.trim() || 'info',
     haproxyBin: env.LBAAS_HAPROXY_BIN?.trim() || '/usr/sbin/haproxy',
-    keepalivedBin: env.LBAAS_KEEPALIVED_BIN?.trim() || '/usr/sbin/keepalived',
     opensslBin: env.LBAAS_OPENSSL_BIN?.trim() || '/usr/bin/openssl',
   };
 }

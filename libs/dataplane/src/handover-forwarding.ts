@@ -85,5 +85,8 @@ export async function setUpHandover(ns: string, vipAddress: string, sysctls: rea
 
 /** Points the handed packets at the current peer (a new standby has another address). */
 export async function routeToPeer(ns: string, peerAddress: string | null): Promise<void> {
-  await inNamespace(ns, 'ip', peerRoute(peerAddress));
+  // `ip -n` enters the namespace itself: one process start on a new VIP's way, not two (ip netns exec, then ip).
+  await exec('ip', ['-n', ns, ...peerRoute(peerAddress)], { timeout: 20_000 }).catch((error: { stderr?: string; message?: string }) => {
+    throw new Error(`ip ${peerRoute(peerAddress).join(' ')} in ${ns}: ${(error.stderr ?? error.message ?? String(error)).trim()}`);
+  });
 }

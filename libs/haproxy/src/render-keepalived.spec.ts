@@ -29,9 +29,9 @@ describe('renderKeepalivedConfig', () => {
     ]);
   });
 
-  it('tracks HAProxy by the pid in the placement runDir', () => {
+  it("tracks HAProxy by the pid in the placement runDir, with the shell's builtins", () => {
     expect(block(render(), 'vrrp_script haproxy_alive')).toEqual([
-      `script "/usr/bin/pgrep -F ${baseKeepalivedInput().runDir}/haproxy.pid"`,
+      `script "/bin/sh -c 'read -r pid < ${baseKeepalivedInput().runDir}/haproxy.pid; [ "$pid" -gt 1 ] && kill -0 "$pid"'"`,
       'interval 1',
       'fall 2',
       'rise 1',
