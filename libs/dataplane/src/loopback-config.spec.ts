@@ -87,6 +87,7 @@ global
     log stdout format raw local0 notice
     pidfile /run/lbaas/00000000-0000-4000-8000-000000000071/haproxy.pid
     stats socket /run/lbaas/00000000-0000-4000-8000-000000000071/haproxy.sock mode 600 level admin expose-fd listeners
+    httpclient.ssl.verify none
 defaults
     log global
     retries 3

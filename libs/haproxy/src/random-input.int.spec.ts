@@ -192,6 +192,7 @@ const HAPROXY_LINES = [
     'log stdout format raw local0 notice',
     `pidfile ${PATH}/haproxy\\.pid`,
     `stats socket ${PATH}/haproxy\\.sock mode 600 level admin expose-fd listeners`,
+    'httpclient\\.ssl\\.verify none',
     'external-check',
     'insecure-fork-wanted',
     'log global',

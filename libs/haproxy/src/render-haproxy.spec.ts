@@ -46,7 +46,7 @@ describe('renderHaproxyConfig', () => {
     expect(text.endsWith('\n')).toBe(true);
   });
 
-  it('global: master-worker as nobody:nogroup, pid file and admin socket in runDir, logs to stdout', () => {
+  it('global: master-worker as nobody:nogroup, pid file and admin socket in runDir, logs to stdout, no CA store for the unused HTTP client', () => {
     expect(section(render(), 'global')).toEqual([
       'master-worker',
       'user nobody',
@@ -54,6 +54,7 @@ describe('renderHaproxyConfig', () => {
       'log stdout format raw local0 notice',
       `pidfile ${baseHaproxyInput().runDir}/haproxy.pid`,
       `stats socket ${baseHaproxyInput().runDir}/haproxy.sock mode 600 level admin expose-fd listeners`,
+      'httpclient.ssl.verify none',
     ]);
   });
 
@@ -111,8 +112,9 @@ describe('renderHaproxyConfig', () => {
     });
 
     it('changes nothing for a VIP without a certificate', () => {
-      expect(render()).not.toMatch(/ssl|X-Forwarded-Proto/);
-      expect(render(protocol('HTTPS'))).not.toMatch(/ssl|X-Forwarded-Proto/);
+      const proxies = (text: string) => text.slice(text.indexOf('\ndefaults'));
+      expect(proxies(render())).not.toMatch(/ssl|X-Forwarded-Proto/);
+      expect(proxies(render(protocol('HTTPS')))).not.toMatch(/ssl|X-Forwarded-Proto/);
     });
   });
 

@@ -71,6 +71,9 @@ function globalSection(input: HaproxyInput, monitors: readonly (RenderedMonitor 
     'log stdout format raw local0 notice',
     `pidfile ${input.runDir}/haproxy.pid`,
     `stats socket ${input.runDir}/haproxy.sock mode 600 level admin expose-fd listeners`,
+    // HAProxy 2.6 reads the whole system CA store at every start and check for its built-in HTTP
+    // client (Lua's httpclient), which nothing here uses: this skips the read, about 25 ms of CPU each.
+    'httpclient.ssl.verify none',
     // An external check forks a process per check; HAProxy 2.6 allows that only with both lines.
     ping && 'external-check',
     ping && 'insecure-fork-wanted',
