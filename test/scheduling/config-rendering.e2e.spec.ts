@@ -18,9 +18,9 @@ interface ServiceInstance {
 const CLI = join(__dirname, '..', '..', 'apps', 'cli', 'dist', 'main.js');
 
 /**
- * The config renderer as operators see it: from API calls to checked haproxy.cfg and
- * keepalived.conf in the object store, named by hash in the instance; a file the checker
- * refuses is recorded with the checker's words and the last good one stays.
+ * The config renderer as operators see it: from API calls to haproxy.cfg (checked) and
+ * keepalived.conf (good by construction) in the object store, named by hash in the instance; a
+ * file the checker refuses is recorded with the checker's words and the last good one stays.
  */
 describe('rendering haproxy.cfg and keepalived.conf for placed instances', () => {
   let stack: Stack;

@@ -175,7 +175,7 @@ export const EVENT_TYPES = [
     'InstanceConfigRejected',
     1,
     'serviceinstance',
-    'A rendered file failed haproxy -c or keepalived -t; the last good configuration stays.',
+    'A rendered file failed its check (haproxy -c; keepalived -t until issue 17, when keepalived.conf became good by construction); the last good configuration stays.',
   ),
   entry(
     'InstanceApplied',
