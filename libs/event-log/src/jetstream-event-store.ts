@@ -1,6 +1,6 @@
 import { type AggregateType, type Commit, ConcurrencyConflict, type EventEnvelope, Unavailable } from '@lbaas/domain';
 import { apiErrorCode, JetStreamApiError } from './jetstream-errors';
-import { checkCommitSubject, decodeCommit, encodeCommit } from './commit-codec';
+import { checkCommitShape, checkCommitSubject, decodeCommit, encodeCommit } from './commit-codec';
 import { ensureEventStream, streamLastSeq } from './event-stream';
 import { eventSubject, STREAM_NAME } from './subjects';
 import { streamReplicasFromEnv } from './nats-connection';
@@ -111,9 +111,10 @@ export class JetStreamEventStore implements EventStore {
   async append(aggregate: AggregateType, id: string, events: readonly EventEnvelope[], options: AppendOptions): Promise<AppendResult> {
     const subject = eventSubject(aggregate, id);
     const commit: Commit = { commitId: options.commitId, events };
-    const data = encodeCommit(commit);
     // The store never writes what its consumers would terminate as poison.
-    checkCommitSubject(subject, decodeCommit(data));
+    checkCommitShape(commit);
+    checkCommitSubject(subject, commit);
+    const data = encodeCommit(commit);
     const h = headers();
     // Header form of the expectation so that 0 ("no message yet on this subject") is sent too.
     h.set('Nats-Expected-Last-Subject-Sequence', String(options.expectedVersion));
