@@ -54,7 +54,7 @@ export function writeOncePerTurn(protocol: ProtocolWrites): void {
 
 /**
  * One socket write per event-loop turn on `nc` (see `writeOncePerTurn`): under the api-create
- * load this took a tenth of the api's CPU per create and two fifths of nats-server's (issue 17).
+ * load this took nats-server's CPU per create from 0.20 to 0.14 ms and a little of the api's (issue 17).
  * Messages keep their order; each waits at most for the rest of the turn it was sent in. False
  * when this nats.js does not have the internals it changes: the connection is then unchanged.
  */
