@@ -1,5 +1,5 @@
 import { type DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ClientsModule, Transport } from '@nestjs/microservices';
 import type { JetStreamEventStore } from '@lbaas/event-log';
 import { authenticatorFromEnv } from '@lbaas/identity';
@@ -34,7 +34,6 @@ import { VipsController } from './controllers/vips.controller';
 import { CollectionReads } from './http/list-query';
 import { NeutronExceptionFilter } from './http/neutron-exception.filter';
 import { AUTHENTICATOR, PolicyGuard } from './http/policy.guard';
-import { BodyReaderInterceptor } from './http/request-input';
 import { WriteAnswers } from './http/write-answers';
 import { API_LOGGER } from './logger';
 import { NatsConnectionState } from './nats-connection-state';
@@ -57,10 +56,9 @@ export const API_CONTROLLERS: Type[] = [
   OperatorViewsController,
 ];
 
-/** The HTTP edge around the controllers: the guard, the body reader, the error filter, and the answers they build. */
+/** The HTTP edge around the controllers: the guard (which reads the body too), the error filter, and the answers they build. */
 export const EDGE_PROVIDERS: Provider[] = [
   { provide: APP_GUARD, useClass: PolicyGuard },
-  { provide: APP_INTERCEPTOR, useClass: BodyReaderInterceptor },
   { provide: APP_FILTER, useClass: NeutronExceptionFilter },
   CollectionReads,
   WriteAnswers,

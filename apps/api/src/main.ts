@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { ClientProxy } from '@nestjs/microservices';
-import { JetStreamEventStore, connectNats } from '@lbaas/event-log';
+import { JetStreamEventStore, coalesceWrites, connectNats } from '@lbaas/event-log';
 import type { Authenticator } from '@lbaas/identity';
 import { type KeyRing, loadKeyRing } from '@lbaas/secrets';
 import { ServiceMetrics } from '@lbaas/service-shell';
@@ -25,6 +25,8 @@ async function bootstrap(): Promise<void> {
   // An unexpected rejection is a bug to log, not a reason to drop every other request in flight.
   process.on('unhandledRejection', (reason: unknown) => logger.error({ err: reason }, 'unhandled rejection'));
   const nc = await connectNats('lbaas-api', config.natsUrl);
+  // Every create is a direct get and a publish: one socket write per loop turn for all requests in flight.
+  if (!coalesceWrites(nc)) logger.warn('this nats.js has no write queue to coalesce: one socket write per request and publish');
   const metrics = new ServiceMetrics('api');
   const store = await JetStreamEventStore.create(nc, { onAppended: metrics.countAppended });
   await store.ensureStream();

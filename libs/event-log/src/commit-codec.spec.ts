@@ -1,5 +1,5 @@
 import type { Commit, EventEnvelope } from '@lbaas/domain';
-import { checkCommitSubject, decodeCommit, decodeStoredCommit, encodeCommit, MalformedCommit } from './commit-codec';
+import { checkCommitShape, checkCommitSubject, decodeCommit, decodeStoredCommit, encodeCommit, MalformedCommit } from './commit-codec';
 
 const event: EventEnvelope = {
   id: '0192f3a4-0000-7000-8000-000000000001',
@@ -46,6 +46,21 @@ describe('commit codec', () => {
     { desc: 'a causation id that is a number', data: bytes({ commitId: 'c1', events: [{ ...event, causationId: 3 }] }) },
   ])('calls $desc a malformed commit', ({ data }) => {
     expect(() => decodeCommit(data)).toThrow(MalformedCommit);
+  });
+
+  it('takes a commit before it is encoded exactly when it would decode what was encoded', () => {
+    expect(() => checkCommitShape(commit)).not.toThrow();
+    for (const candidate of [
+      { commitId: 'c1', events: [{ ...event, data: undefined }] },
+      { commitId: 'c1', events: [{ ...event, causationId: undefined }] },
+      { commitId: 'c1', events: [{ ...event, tenantId: undefined }] },
+      { commitId: 'c1', events: [withoutData] },
+      { commitId: '', events: [event] },
+      { commitId: 'c1', events: [] },
+    ]) {
+      expect(() => checkCommitShape(candidate)).toThrow(MalformedCommit);
+      expect(() => decodeCommit(bytes(candidate))).toThrow(MalformedCommit);
+    }
   });
 
   it.each([

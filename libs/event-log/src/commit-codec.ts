@@ -39,7 +39,8 @@ function isEnvelope(v: unknown): v is EventEnvelope {
     isText(e.occurredAt) &&
     typeof e.correlationId === 'string' &&
     (e.causationId === null || typeof e.causationId === 'string') &&
-    'data' in e
+    // JSON drops an undefined value: such an event would be stored without its data.
+    e.data !== undefined
   );
 }
 
@@ -51,7 +52,17 @@ export function decodeCommit(data: Uint8Array): Commit {
   } catch (error) {
     throw new MalformedCommit(`commit is not JSON: ${String(error)}`);
   }
-  const c = parsed as Partial<Commit> | null;
+  checkCommitShape(parsed);
+  return parsed;
+}
+
+/**
+ * Throws MalformedCommit unless `value` has the shape `decodeCommit` accepts. The store checks a
+ * commit with it before it encodes it, rather than decoding what it encoded: values JSON would
+ * drop (undefined) or could not carry fail here as they would there.
+ */
+export function checkCommitShape(value: unknown): asserts value is Commit {
+  const c = value as Partial<Commit> | null;
   if (
     !c ||
     typeof c !== 'object' ||
@@ -62,7 +73,6 @@ export function decodeCommit(data: Uint8Array): Commit {
   ) {
     throw new MalformedCommit('commit does not have the shape {commitId, events: EventEnvelope[]}');
   }
-  return c as Commit;
 }
 
 /** Throws MalformedCommit unless every event of `commit` belongs to the aggregate `subject` names. */

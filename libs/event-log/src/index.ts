@@ -1,4 +1,4 @@
-// The event log: the NATS connection, the stream, commits and their codec, append and read with optimistic concurrency, the command handler, consumers, followers and replays.
+// The event log: the NATS connection (and its write coalescing), the stream, commits and their codec, append and read with optimistic concurrency, the command handler, consumers, followers and replays.
 export * from './command-handler';
 export * from './commit-codec';
 export * from './commit-consumer';
@@ -11,3 +11,4 @@ export * from './jetstream-event-store';
 export * from './nats-connection';
 export * from './subjects';
 export * from './system-command';
+export * from './write-coalescing';

@@ -1,21 +1,14 @@
 import { type AggregateType, type Commit, ConcurrencyConflict, type EventEnvelope, Unavailable } from '@lbaas/domain';
 import { apiErrorCode, JetStreamApiError } from './jetstream-errors';
-import { checkCommitSubject, decodeCommit, encodeCommit } from './commit-codec';
+import { checkCommitShape, checkCommitSubject, decodeCommit, encodeCommit } from './commit-codec';
 import { ensureEventStream, streamLastSeq } from './event-stream';
 import { eventSubject, STREAM_NAME } from './subjects';
 import { streamReplicasFromEnv } from './nats-connection';
-import { type JetStreamClient, type JetStreamManager, type NatsConnection, NatsError, headers, type StoredMsg } from 'nats';
+import { type DirectMessage, JetStreamRequests } from './jetstream-requests';
+import { type NatsConnection, NatsError, headers } from 'nats';
 import type { AggregateHistory, AppendOptions, AppendResult, EventStore } from './event-store';
 
 const CACHE_LIMIT = 20_000;
-
-/**
- * The direct gets this store makes. nats.js 2.x has them on its manager but exports neither the
- * property nor its type, so the shape is named here instead of importing the package's private path.
- */
-interface DirectGet {
-  getMessage(stream: string, query: { seq: number; next_by_subj: string } | { last_by_subj: string }): Promise<StoredMsg>;
-}
 
 interface CachedHistory {
   readonly version: number;
@@ -49,19 +42,18 @@ export interface JetStreamEventStoreOptions {
  */
 export class JetStreamEventStore implements EventStore {
   private readonly cache = new Map<string, CachedHistory>();
-  private readonly direct: DirectGet;
+  /** Direct gets and publishes over the store's own inbox, not nats.js's request (see JetStreamRequests). */
+  private readonly requests: JetStreamRequests;
 
   private constructor(
     readonly nc: NatsConnection,
-    private readonly js: JetStreamClient,
-    jsm: JetStreamManager,
     private readonly options: JetStreamEventStoreOptions,
   ) {
-    this.direct = (jsm as JetStreamManager & { direct: DirectGet }).direct;
+    this.requests = new JetStreamRequests(nc);
   }
 
   static async create(nc: NatsConnection, options: JetStreamEventStoreOptions = {}): Promise<JetStreamEventStore> {
-    return new JetStreamEventStore(nc, nc.jetstream(), await nc.jetstreamManager({ checkAPI: false }), options);
+    return new JetStreamEventStore(nc, options);
   }
 
   /** Creates the stream, or brings its configuration up to date. Safe to call from every service. */
@@ -89,7 +81,7 @@ export class JetStreamEventStore implements EventStore {
       const events = extend ? [...cached.events] : [];
       let from = extend ? cached.version + 1 : 1;
       for (;;) {
-        const message = from === last.seq ? last : await this.direct.getMessage(STREAM_NAME, { seq: from, next_by_subj: subject });
+        const message = from === last.seq ? last : await this.requests.directGet(STREAM_NAME, { seq: from, next_by_subj: subject });
         const commit = decodeCommit(message.data);
         checkCommitSubject(subject, commit);
         events.push(...commit.events);
@@ -111,14 +103,16 @@ export class JetStreamEventStore implements EventStore {
   async append(aggregate: AggregateType, id: string, events: readonly EventEnvelope[], options: AppendOptions): Promise<AppendResult> {
     const subject = eventSubject(aggregate, id);
     const commit: Commit = { commitId: options.commitId, events };
-    const data = encodeCommit(commit);
     // The store never writes what its consumers would terminate as poison.
-    checkCommitSubject(subject, decodeCommit(data));
+    checkCommitShape(commit);
+    checkCommitSubject(subject, commit);
+    const data = encodeCommit(commit);
     const h = headers();
+    h.set('Nats-Msg-Id', options.commitId);
     // Header form of the expectation so that 0 ("no message yet on this subject") is sent too.
     h.set('Nats-Expected-Last-Subject-Sequence', String(options.expectedVersion));
     try {
-      const ack = await this.js.publish(subject, data, { msgID: options.commitId, headers: h });
+      const ack = await this.requests.publish(subject, data, h);
       if (!ack.duplicate) {
         this.options.onAppended?.(events);
         const cached = this.cache.get(subject);
@@ -142,9 +136,9 @@ export class JetStreamEventStore implements EventStore {
     }
   }
 
-  private async lastOnSubject(subject: string): Promise<StoredMsg | null> {
+  private async lastOnSubject(subject: string): Promise<DirectMessage | null> {
     try {
-      return await this.direct.getMessage(STREAM_NAME, { last_by_subj: subject });
+      return await this.requests.directGet(STREAM_NAME, { last_by_subj: subject });
     } catch (error) {
       // A direct get answers "not found" with a 404 status rather than an API error.
       if (apiErrorCode(error) === JetStreamApiError.NoMessageFound || (error instanceof NatsError && error.code === '404')) return null;

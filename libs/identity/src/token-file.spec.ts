@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuthenticationError } from './principal';
-import { NoAuthAuthenticator, TokenFileAuthenticator } from './token-file';
+import { NoAuthAuthenticator, TOKEN_FILE_FRESH_MS, TokenFileAuthenticator } from './token-file';
 
 const ADMIN = 'admin-token-0123456789abcdef';
 const DEMO = 'demo-token-0123456789abcdef';
@@ -18,6 +18,13 @@ describe('TokenFileAuthenticator', () => {
   let dir: string;
   let file: string;
   let tick = 0;
+  /** The authenticator's monotonic clock, in milliseconds. */
+  let clock = 0;
+  const authenticator = (): TokenFileAuthenticator => new TokenFileAuthenticator(file, () => clock);
+  /** Past the time the file's last stat stands for. */
+  const staleness = (): void => {
+    clock += TOKEN_FILE_FRESH_MS;
+  };
 
   /** Writes the file with a later mtime each time, so a change is seen whatever the clock's granularity. */
   function write(content: unknown): void {
@@ -72,23 +79,38 @@ describe('TokenFileAuthenticator', () => {
     expect((await store.authenticate(ADMIN)).roles).toEqual(['reader']);
   });
 
-  it('sees tokens added and removed after start, without a restart', async () => {
-    const store = new TokenFileAuthenticator(file);
+  it('sees a token added after start on its first use, and one removed once the last look at the file is stale', async () => {
+    const store = authenticator();
     const added = 'added-token-0123456789abcdef';
     await expect(store.authenticate(added)).rejects.toThrow(AuthenticationError);
     write({ ...TOKENS, late: { token: added, tenant_id: 'tenant-late', roles: ['member'] } });
     expect((await store.authenticate(added)).actor).toBe('late');
     write({ admin: TOKENS.admin });
+    staleness();
     expect((await rejection(() => store.authenticate(DEMO))).kind).toBe('unauthenticated');
     expect((await store.authenticate(ADMIN)).actor).toBe('admin');
   });
 
+  it('serves a listed token from memory until the last look at the file is stale, then from the file', async () => {
+    const store = authenticator();
+    expect((await store.authenticate(DEMO)).actor).toBe('demo');
+    write({ admin: TOKENS.admin, renamed: { ...TOKENS.demo, tenant_id: 'tenant-moved' } });
+    clock += TOKEN_FILE_FRESH_MS - 1;
+    expect((await store.authenticate(DEMO)).tenantId).toBe('tenant-demo');
+    clock += 1;
+    expect(await store.authenticate(DEMO)).toMatchObject({ actor: 'renamed', tenantId: 'tenant-moved' });
+    expect((await rejection(() => store.authenticate(READER))).kind).toBe('unauthenticated');
+  });
+
   it('keeps the last good tokens while the file is half written, and takes the whole one', async () => {
-    const store = new TokenFileAuthenticator(file);
+    const store = authenticator();
     write('{"admin": {"token": "adm');
+    staleness();
     expect((await store.authenticate(DEMO)).actor).toBe('demo');
     rmSync(file);
+    staleness();
     expect((await store.authenticate(DEMO)).actor).toBe('demo');
+    // The failed looks left the file due for another: the whole file is read on the next request.
     write({ admin: TOKENS.admin });
     expect((await rejection(() => store.authenticate(DEMO))).kind).toBe('unauthenticated');
   });

@@ -47,7 +47,7 @@ export async function createApiServer(module: DynamicModule, deps: EdgeDependenc
 function installEdgeHooks(fastify: FastifyInstance, { logger, metrics }: EdgeDependencies): void {
   const durations = requestDurations(metrics);
   const scrape = (method: string, url: string): boolean => method === 'GET' && url === '/metrics';
-  // Bodies are read by the BodyReaderInterceptor, after the guard; any content type is taken as text.
+  // Bodies are read by the PolicyGuard once the caller has passed; any content type is taken as text.
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', (_request, _payload, done) => done(null));
   fastify.addHook('onRequest', (request, reply, done) => {

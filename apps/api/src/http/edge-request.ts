@@ -6,7 +6,7 @@ export interface EdgeState {
   readonly startedAt: bigint;
   /** Set by the PolicyGuard once the token is authenticated. */
   principal: Principal | null;
-  /** Set by the BodyReaderInterceptor for routes that take a body. */
+  /** Set by the PolicyGuard, once the caller has passed, for routes that take a body. */
   rawBody: string | null;
 }
 

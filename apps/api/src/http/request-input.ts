@@ -1,44 +1,20 @@
-import {
-  type CallHandler,
-  createParamDecorator,
-  type ExecutionContext,
-  Injectable,
-  type NestInterceptor,
-  Param,
-  type PipeTransform,
-} from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { createParamDecorator, type ExecutionContext, Param, type PipeTransform } from '@nestjs/common';
 import { NotFound } from '@lbaas/domain';
 import { allows } from '@lbaas/identity';
 import type { FastifyRequest } from 'fastify';
-import { from, mergeMap, type Observable } from 'rxjs';
 import type { RequestContext } from '../commands/request-context';
 import { parseResourceBody, readBody, requireNoBody } from './request-body';
-import { ROUTE_SPEC } from './route-metadata';
 import type { BodyRoute, RouteSpec } from './route-table';
 import type { BodyOf, BodySchemaName } from './schemas';
 
 /**
  * Reads the body of the routes that take one (the documented bodies, and every POST and PUT,
- * whose body must then be empty) after the PolicyGuard and before the pipes: a caller who may
- * not write gets 403 whatever it sends, and a body over the limit is a 413 before its path id
- * or its fields are looked at.
+ * whose body must then be empty) for the pipes. The PolicyGuard calls it once the caller has
+ * passed: a body over the limit is a 413 before its path id or its fields are looked at.
  */
-@Injectable()
-export class BodyReaderInterceptor implements NestInterceptor {
-  constructor(private readonly reflector: Reflector) {}
-
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const route = this.reflector.get<RouteSpec | undefined>(ROUTE_SPEC, context.getHandler());
-    if (route === undefined || (route.body === undefined && route.method !== 'POST' && route.method !== 'PUT')) return next.handle();
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    return from(readBody(request.raw)).pipe(
-      mergeMap((raw) => {
-        request.edge.rawBody = raw;
-        return next.handle();
-      }),
-    );
-  }
+export async function readRouteBody(request: FastifyRequest, route: RouteSpec | undefined): Promise<void> {
+  if (route === undefined || (route.body === undefined && route.method !== 'POST' && route.method !== 'PUT')) return;
+  request.edge.rawBody = await readBody(request.raw);
 }
 
 const RawBody = createParamDecorator(

@@ -1,10 +1,9 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { checkRegexWithHaproxy } from '@lbaas/haproxy';
 import type { Authenticator } from '@lbaas/identity';
 import type { Logger } from 'pino';
 import { AUTHENTICATOR, PolicyGuard } from '../http/policy.guard';
-import { BodyReaderInterceptor } from '../http/request-input';
 import { API_LOGGER } from '../logger';
 import { CatalogService } from './catalog/catalog-service';
 import { FlavorsController } from './catalog/flavors.controller';
@@ -65,7 +64,6 @@ export class OctaviaModule {
         { provide: AUTHENTICATOR, useValue: authenticator },
         { provide: API_LOGGER, useValue: logger },
         { provide: APP_GUARD, useClass: PolicyGuard },
-        { provide: APP_INTERCEPTOR, useClass: BodyReaderInterceptor },
         { provide: APP_FILTER, useClass: OctaviaExceptionFilter },
         OctaviaReads,
         OctaviaStatusReads,
