@@ -6,8 +6,7 @@ import { eventSubject, STREAM_NAME } from './subjects';
 import { streamReplicasFromEnv } from './nats-connection';
 import { type JetStreamClient, type JetStreamManager, type NatsConnection, NatsError, headers, type StoredMsg } from 'nats';
 import type { AggregateHistory, AppendOptions, AppendResult, EventStore } from './event-store';
-
-const CACHE_LIMIT = 20_000;
+import { type CachedHistory, HistoryCache, type HistoryCacheLimits, historyCacheLimitsFromEnv } from './history-cache';
 
 /**
  * The direct gets this store makes. nats.js 2.x has them on its manager but exports neither the
@@ -15,11 +14,6 @@ const CACHE_LIMIT = 20_000;
  */
 interface DirectGet {
   getMessage(stream: string, query: { seq: number; next_by_subj: string } | { last_by_subj: string }): Promise<StoredMsg>;
-}
-
-interface CachedHistory {
-  readonly version: number;
-  readonly events: readonly EventEnvelope[];
 }
 
 /**
@@ -37,18 +31,21 @@ function unavailableIfNats(error: unknown): unknown {
 export interface JetStreamEventStoreOptions {
   /** Told of every commit this store wrote (a retry the stream recognised as a duplicate is not one), for metrics. */
   readonly onAppended?: (events: readonly EventEnvelope[]) => void;
+  /** How much history the cache holds; LBAAS_EVENT_CACHE_EVENTS (history-cache.ts) when not given. */
+  readonly historyCache?: HistoryCacheLimits;
 }
 
 /**
  * The event log on the JetStream stream LBAAS_EVENTS (ARCHITECTURE.md section 3). Histories
  * are cached per subject and validated against the subject's last sequence on every read,
- * so an unchanged aggregate costs one round trip and the cache is never a source of truth.
+ * so an unchanged aggregate costs one round trip and the cache is never a source of truth;
+ * the cache is bounded in the events it holds (history-cache.ts).
  *
  * Construct it on a connection the caller owns and closes:
  * `JetStreamEventStore.create(await connectNats('lbaas-api', url))`, then `ensureStream()` once.
  */
 export class JetStreamEventStore implements EventStore {
-  private readonly cache = new Map<string, CachedHistory>();
+  private readonly cache: HistoryCache;
   private readonly direct: DirectGet;
 
   private constructor(
@@ -58,6 +55,7 @@ export class JetStreamEventStore implements EventStore {
     private readonly options: JetStreamEventStoreOptions,
   ) {
     this.direct = (jsm as JetStreamManager & { direct: DirectGet }).direct;
+    this.cache = new HistoryCache(options.historyCache ?? historyCacheLimitsFromEnv());
   }
 
   static async create(nc: NatsConnection, options: JetStreamEventStoreOptions = {}): Promise<JetStreamEventStore> {
@@ -153,12 +151,7 @@ export class JetStreamEventStore implements EventStore {
   }
 
   private remember(subject: string, history: CachedHistory): CachedHistory {
-    this.cache.delete(subject);
     this.cache.set(subject, history);
-    if (this.cache.size > CACHE_LIMIT) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
-    }
     return history;
   }
 }
