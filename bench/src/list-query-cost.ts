@@ -9,7 +9,7 @@ import type { DataSource } from 'typeorm';
 import { type BenchRow, percentile } from './report';
 
 const PAGE = 100;
-const READS = 50;
+const READS = 100;
 /** Reads before the timed ones, so the first size does not pay for the JIT and the statement caches. */
 const WARM_UP = 10;
 const INSERT_BATCH = 500;
