@@ -36,6 +36,19 @@ describe('a tenant page reads its rows in order from the marker', () => {
     expect(steps).toEqual([`SEARCH r USING INDEX idx_${collection}_tenant_id_id (tenant_id=?)`]);
   });
 
+  it.each(TENANT_SCOPED.filter((collection) => RESOURCE_TABLES[collection].fields.get('tenant_id')?.indexed))(
+    '%s sorted by another key reads the tenant in table order, by tenant_id alone',
+    async (collection) => {
+      const other = [...RESOURCE_TABLES[collection].fields.values()].find(
+        (spec) => spec.type !== 'json' && spec.column !== 'id' && spec.column !== 'tenant_id',
+      )?.column;
+      const steps = await plan(`SELECT * FROM ${collection} r WHERE r.tenant_id = ? ORDER BY r.${other} DESC, r.id DESC LIMIT 101`, [
+        'tenant',
+      ]);
+      expect(steps).toEqual([`SEARCH r USING INDEX idx_${collection}_tenant_id (tenant_id=?)`, 'USE TEMP B-TREE FOR ORDER BY']);
+    },
+  );
+
   it('covers the collections a tenant owns directly, v1 and v2', () => {
     expect(TENANT_SCOPED).toEqual(expect.arrayContaining(['members', 'pools', 'vips', 'loadbalancers', 'octavia_members']));
   });
