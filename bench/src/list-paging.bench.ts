@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { type Stack, startStack } from '@lbaas/testing';
+import { listCostRows, listCostSizes, listQueryCost } from './list-query-cost';
 import { type BenchRow, percentile, report } from './report';
 
 const POOLS = 100;
@@ -14,8 +15,14 @@ interface Page {
   members_links?: { rel: string; href: string }[];
 }
 
-/** Neutron pagination over 10,000 members: every page once, and late pages as fast as early ones. */
+/**
+ * What a page costs the read side as the table grows (in process, `LBAAS_LIST_PAGING_SIZES`),
+ * then Neutron pagination over HTTP across 10,000 members: every page once, and late pages as
+ * fast as early ones.
+ */
 async function run(signal: AbortSignal): Promise<void> {
+  const sizes = listCostSizes();
+  const cost = await listQueryCost(sizes, signal);
   const stack: Stack = await startStack();
   const deadline = Date.now() + BUDGET_MS;
   const call = async <T>(method: string, path: string, body?: object): Promise<{ ms: number; body: T }> => {
@@ -117,8 +124,9 @@ async function run(signal: AbortSignal): Promise<void> {
         floor: { metric: 'first 10 pages mean', value: mean(firstPages) },
       },
       { metric: 'pages walked (by id, by address desc)', value: byId.pageMs.length + byAddress.pageMs.length, unit: 'pages' },
+      ...listCostRows(cost),
     ];
-    report('list-paging', rows, { members: TOTAL, pageSize: PAGE, correct: true });
+    report('list-paging', rows, { members: TOTAL, pageSize: PAGE, correct: true, querySizes: sizes, queryCost: cost });
   } finally {
     await stack.stop();
   }

@@ -1,6 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import {
-  AGGREGATES,
   type AggregateType,
   type CertificateState,
   DomainError,
@@ -11,7 +10,6 @@ import {
   serviceInstanceDecider,
   type ServiceInstanceState,
   type SubnetState,
-  upcast,
   type VipState,
 } from '@lbaas/domain';
 import { configStore } from '@lbaas/coordination';
@@ -23,6 +21,7 @@ import type { ObjectStore } from 'nats';
 import { createHmac } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
+import { AggregateStates } from './aggregate-states';
 import { ConfigChecker } from './config-checker';
 import type { RendererConfig } from './config';
 import type { ConfigSources, InstanceRendering } from './instance-config';
@@ -45,7 +44,7 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
   private worker: LeaderWorker | null = null;
   private objects: ObjectStore | null = null;
   private readonly checker: ConfigChecker;
-  private readonly states = new Map<string, unknown>();
+  private readonly states = new AggregateStates();
   /** The instances to render again, each with the last event that reached it: what the rendering answers. */
   private readonly dirty = new Map<string, CausingEvent>();
   private readonly metrics = new ServiceMetrics('config-renderer');
@@ -66,7 +65,7 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
   }
 
   private state<S>(aggregate: AggregateType, id: string): S | undefined {
-    return this.states.get(`${aggregate}/${id}`) as S | undefined;
+    return this.states.get(aggregate, id) as S | undefined;
   }
 
   private readonly sources: ConfigSources = {
@@ -97,7 +96,7 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
       },
       fold: (event, seq, live) => this.fold(event, seq, live),
       round: (worker) => this.round(worker),
-      details: () => ({ rendered: this.rendered, rejected: this.rejected }),
+      details: () => ({ rendered: this.rendered, rejected: this.rejected, aggregates: this.states.size }),
       beforeConnect: async (lifetime) => {
         const unchecked = await this.checker.start();
         if (unchecked) this.log.warn(unchecked);
@@ -115,11 +114,7 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
 
   private fold(event: EventEnvelope, seq: number, live: boolean): void {
     if (!FOLDED.includes(event.aggregate)) return;
-    const key = `${event.aggregate}/${event.aggregateId}`;
-    const behaviour = AGGREGATES[event.aggregate];
-    const before = this.states.get(key);
-    const next = behaviour.evolve(this.states.has(key) ? before : behaviour.initialState, upcast(event));
-    this.states.set(key, next);
+    const { before, next } = this.states.fold(event);
     if (event.aggregate === 'serviceinstance') {
       this.reindex(before as ServiceInstanceState | undefined, next as ServiceInstanceState);
       this.loadBalancers.instance(before as ServiceInstanceState | undefined, next as ServiceInstanceState);

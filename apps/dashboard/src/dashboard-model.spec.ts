@@ -189,6 +189,47 @@ describe('DashboardModel', () => {
     log = new CommitLog(model);
   });
 
+  it('lets a deleted aggregate go, and an event after its deletion changes nothing', () => {
+    log.pool(POOL);
+    log.member(M1, '198.18.2.11');
+    expect(model.aggregateCount).toBe(1);
+    const deleted = log.run(poolDecider, POOL, { type: 'DeletePool', data: { poolId: POOL } });
+    expect(deleted.changes.map(({ collection, id: rowId, row }) => [collection, rowId, row])).toEqual(
+      expect.arrayContaining([
+        ['pools', POOL, null],
+        ['members', M1, null],
+      ]),
+    );
+    expect(model.aggregateCount).toBe(0);
+    // Folded as a commit of the pool's subject even though no decider would emit it now.
+    const late = model.apply({
+      seq: 1000,
+      subject: `lbaas.events.pool.${POOL}`,
+      commit: {
+        commitId: randomUUID(),
+        events: [
+          {
+            id: randomUUID(),
+            type: 'PoolStatusChanged',
+            version: 1,
+            aggregate: 'pool',
+            aggregateId: POOL,
+            tenantId: TENANT,
+            actor: 'scheduling',
+            occurredAt: '2026-01-15T09:30:02.000Z',
+            correlationId: 'req-late',
+            causationId: null,
+            data: { poolId: POOL, status: 'ACTIVE', statusDescription: null },
+          },
+        ],
+      },
+    });
+    expect(late.changes).toEqual([]);
+    expect(model.aggregateCount).toBe(0);
+    expect(model.snapshot(ADMIN, {}).rows.pools).toEqual([]);
+    expect(model.snapshot(ADMIN, {}).rows.members).toEqual([]);
+  });
+
   it('says which rows a commit changed, and only those', () => {
     const created = log.pool(POOL);
     expect(created.changes).toEqual([

@@ -96,7 +96,7 @@ export class DashboardService implements DashboardSource, OnApplicationBootstrap
   }
 
   health(): Record<string, unknown> {
-    return { position: this.model.seq, pages: this.hub.size };
+    return { position: this.model.seq, pages: this.hub.size, aggregates: this.model.aggregateCount };
   }
 
   async onApplicationShutdown(): Promise<void> {

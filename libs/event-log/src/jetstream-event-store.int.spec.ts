@@ -137,6 +137,37 @@ describe('JetStreamEventStore against a real nats-server', () => {
     expect((await store.read('network', id)).events.map((e) => (e.data as { n: number }).n)).toEqual([1, 2]);
   });
 
+  it('reads and appends as before when its history cache holds less than the histories', async () => {
+    const bounded = await JetStreamEventStore.create(nc, { historyCache: { events: 4, subjects: 100 } });
+    const other = await JetStreamEventStore.create(nc);
+    const numbers = async (id: string) => (await bounded.read('network', id)).events.map((e) => (e.data as { n: number }).n);
+    const [kept, pushedOut, long] = [randomUUID(), randomUUID(), randomUUID()];
+    let version = (
+      await bounded.append('network', kept, [envelope(kept, 1), envelope(kept, 2)], { expectedVersion: 0, commitId: randomUUID() })
+    ).seq;
+    expect(await numbers(kept)).toEqual([1, 2]);
+    // Three more events: holding both would be five, so the older history leaves the cache.
+    await bounded.append('network', pushedOut, [envelope(pushedOut, 1), envelope(pushedOut, 2), envelope(pushedOut, 3)], {
+      expectedVersion: 0,
+      commitId: randomUUID(),
+    });
+    expect(await numbers(pushedOut)).toEqual([1, 2, 3]);
+    version = (await other.append('network', kept, [envelope(kept, 3)], { expectedVersion: version, commitId: randomUUID() })).seq;
+    expect(await numbers(kept)).toEqual([1, 2, 3]);
+    expect((await bounded.read('network', kept)).version).toBe(version);
+    await expect(
+      bounded.append('network', kept, [envelope(kept, 9)], { expectedVersion: version - 1, commitId: randomUUID() }),
+    ).rejects.toBeInstanceOf(ConcurrencyConflict);
+    // A history longer than the whole cache is read from the log every time, and stays exact.
+    let longVersion = 0;
+    for (let n = 1; n <= 6; n++) {
+      longVersion = (await bounded.append('network', long, [envelope(long, n)], { expectedVersion: longVersion, commitId: randomUUID() }))
+        .seq;
+      expect(await numbers(long)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+    }
+    expect((await bounded.read('network', long)).version).toBe(longVersion);
+  });
+
   it('stores a commit id once and reports the retry as a duplicate', async () => {
     const id = randomUUID();
     const commitId = randomUUID();

@@ -7,13 +7,7 @@ import { streamReplicasFromEnv } from './nats-connection';
 import { type DirectMessage, JetStreamRequests } from './jetstream-requests';
 import { type NatsConnection, NatsError, headers } from 'nats';
 import type { AggregateHistory, AppendOptions, AppendResult, EventStore } from './event-store';
-
-const CACHE_LIMIT = 20_000;
-
-interface CachedHistory {
-  readonly version: number;
-  readonly events: readonly EventEnvelope[];
-}
+import { type CachedHistory, HistoryCache, type HistoryCacheLimits, historyCacheLimitsFromEnv } from './history-cache';
 
 /**
  * Connection trouble (closed, timed out, no responders, JetStream down, a stream without a
@@ -30,18 +24,21 @@ function unavailableIfNats(error: unknown): unknown {
 export interface JetStreamEventStoreOptions {
   /** Told of every commit this store wrote (a retry the stream recognised as a duplicate is not one), for metrics. */
   readonly onAppended?: (events: readonly EventEnvelope[]) => void;
+  /** How much history the cache holds; LBAAS_EVENT_CACHE_EVENTS (history-cache.ts) when not given. */
+  readonly historyCache?: HistoryCacheLimits;
 }
 
 /**
  * The event log on the JetStream stream LBAAS_EVENTS (ARCHITECTURE.md section 3). Histories
  * are cached per subject and validated against the subject's last sequence on every read,
- * so an unchanged aggregate costs one round trip and the cache is never a source of truth.
+ * so an unchanged aggregate costs one round trip and the cache is never a source of truth;
+ * the cache is bounded in the events it holds (history-cache.ts).
  *
  * Construct it on a connection the caller owns and closes:
  * `JetStreamEventStore.create(await connectNats('lbaas-api', url))`, then `ensureStream()` once.
  */
 export class JetStreamEventStore implements EventStore {
-  private readonly cache = new Map<string, CachedHistory>();
+  private readonly cache: HistoryCache;
   /** Direct gets and publishes over the store's own inbox, not nats.js's request (see JetStreamRequests). */
   private readonly requests: JetStreamRequests;
 
@@ -50,6 +47,7 @@ export class JetStreamEventStore implements EventStore {
     private readonly options: JetStreamEventStoreOptions,
   ) {
     this.requests = new JetStreamRequests(nc);
+    this.cache = new HistoryCache(options.historyCache ?? historyCacheLimitsFromEnv());
   }
 
   static async create(nc: NatsConnection, options: JetStreamEventStoreOptions = {}): Promise<JetStreamEventStore> {
@@ -147,12 +145,7 @@ export class JetStreamEventStore implements EventStore {
   }
 
   private remember(subject: string, history: CachedHistory): CachedHistory {
-    this.cache.delete(subject);
     this.cache.set(subject, history);
-    if (this.cache.size > CACHE_LIMIT) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
-    }
     return history;
   }
 }
