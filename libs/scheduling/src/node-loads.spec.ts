@@ -1,9 +1,10 @@
-import { type LoadBalancerEvent, type VipCreated } from '@lbaas/domain';
+import { type LoadBalancerEvent } from '@lbaas/domain';
 import { AT, harness } from './load-balancer-fixtures';
 import { ANY_ZONE, NodeLoads, type NodeLoadsView } from './node-loads';
 import type { SchedulingModel } from './scheduling-model';
 import { seededRandom } from './seeded-random';
 import { SchedulingSimulation } from './simulation';
+import { vipCreated } from './vip-fixtures';
 
 /** The index as it must be, counted from scratch from the model's instances and nodes. */
 function recomputed(model: SchedulingModel): NodeLoadsView {
@@ -24,26 +25,6 @@ function recomputed(model: SchedulingModel): NodeLoadsView {
   for (const set of Object.values(sets)) for (const nodes of Object.values(set.byLoad)) nodes.sort();
   return { loads: Object.fromEntries([...loads].sort(([a], [b]) => a.localeCompare(b))), sets };
 }
-
-const vipCreated = (vipId: string): VipCreated => ({
-  type: 'VipCreated',
-  version: 1,
-  data: {
-    vipId,
-    tenantId: 'tenant-a',
-    subnetId: 'subnet',
-    address: '198.18.1.10',
-    portId: `port-${vipId}`,
-    protocolPort: 80,
-    protocol: 'HTTP',
-    poolId: `pool-${vipId}`,
-    name: vipId,
-    description: '',
-    sessionPersistence: null,
-    connectionLimit: -1,
-    adminStateUp: true,
-  },
-});
 
 const ZONES = [null, 'zone-a', 'zone-b'] as const;
 

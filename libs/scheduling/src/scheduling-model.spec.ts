@@ -1,28 +1,9 @@
-import { type ServiceInstanceState, type VipCreated, serviceInstanceView } from '@lbaas/domain';
+import { type ServiceInstanceState, serviceInstanceView } from '@lbaas/domain';
 import { planNodeLiveness } from './node-liveness';
 import { NO_LIVE_NODE, noFreeVrrpAddress, type PlanningContext } from './scheduling-model';
 import { seededRandom } from './seeded-random';
 import { SchedulingSimulation } from './simulation';
-
-const vipCreated = (vipId: string, poolId = `pool-${vipId}`): VipCreated => ({
-  type: 'VipCreated',
-  version: 1,
-  data: {
-    vipId,
-    tenantId: 'tenant-a',
-    subnetId: 'subnet',
-    address: '198.18.1.10',
-    portId: `port-${vipId}`,
-    protocolPort: 80,
-    protocol: 'HTTP',
-    poolId,
-    name: vipId,
-    description: '',
-    sessionPersistence: null,
-    connectionLimit: -1,
-    adminStateUp: true,
-  },
-});
+import { vipCreated } from './vip-fixtures';
 
 function harness(seed = 7, vrrpCidr?: string) {
   const sim = new SchedulingSimulation(vrrpCidr);
