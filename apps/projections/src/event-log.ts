@@ -1,4 +1,4 @@
-import type { ProjectableCommit, RawCommit } from '@lbaas/read-models';
+import type { ProjectableCommit } from '@lbaas/read-models';
 
 /** A running durable subscription; `stop` returns once the commit in hand is handled and acknowledged. */
 export interface RunningConsumer {
@@ -20,10 +20,6 @@ export interface EventLog {
   consume(fromSeq: number, handle: (batch: ProjectableCommit[]) => Promise<void>): Promise<RunningConsumer>;
   /** Every commit from `fromSeq` (1 unless given) up to the stream's last sequence when the replay starts. */
   replay(fromSeq?: number): AsyncIterable<ProjectableCommit>;
-  /** The same commits undecoded, for a rebuild that decodes them in a worker thread. */
-  replayRaw(fromSeq?: number): AsyncIterable<RawCommit>;
-  /** Logs a commit that could not be decoded, which is then projected as a commit without events. */
-  reportUndecodable(seq: number, subject: string, error: unknown): void;
   /** Publishes on core NATS (not the stream). */
   publish(subject: string, payload: unknown): void;
   close(): Promise<void>;

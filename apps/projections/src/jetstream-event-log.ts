@@ -1,5 +1,5 @@
 import { JetStreamEventStore, ALL_EVENTS_SUBJECT, connectNats, decodeCommit, STREAM_NAME } from '@lbaas/event-log';
-import type { ProjectableCommit, RawCommit } from '@lbaas/read-models';
+import type { ProjectableCommit } from '@lbaas/read-models';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -132,10 +132,6 @@ export class JetStreamEventLog implements EventLog {
   }
 
   async *replay(fromSeq = 1): AsyncIterable<ProjectableCommit> {
-    for await (const raw of this.replayRaw(fromSeq)) yield this.decodeOrReport(raw);
-  }
-
-  async *replayRaw(fromSeq = 1): AsyncIterable<RawCommit> {
     const last = await this.lastSeq();
     if (last < fromSeq) return;
     const consumer = await this.js.consumers.get(STREAM_NAME, {
@@ -146,9 +142,8 @@ export class JetStreamEventLog implements EventLog {
     const messages = await consumer.consume({ max_messages: 10_000 });
     try {
       for await (const message of messages) {
-        const { seq, subject, data } = message;
-        yield { seq, subject, data };
-        if (seq >= last || message.info.pending === 0) break;
+        yield this.decodeOrReport(message);
+        if (message.seq >= last || message.info.pending === 0) break;
       }
     } finally {
       messages.stop();
@@ -159,17 +154,13 @@ export class JetStreamEventLog implements EventLog {
    * A message that is not a commit is projected as a commit without events: reported, and
    * passed over by the checkpoint the same way live and in a rebuild, so both give the same rows.
    */
-  private decodeOrReport(message: RawCommit): ProjectableCommit {
+  private decodeOrReport(message: JsMsg): ProjectableCommit {
     try {
       return { seq: message.seq, subject: message.subject, commit: decodeCommit(message.data) };
     } catch (error) {
-      this.reportUndecodable(message.seq, message.subject, error);
+      this.logger.error({ seq: message.seq, subject: message.subject, err: error }, 'undecodable commit passed over');
       return { seq: message.seq, subject: message.subject, commit: { commitId: `undecodable-${message.seq}`, events: [] } };
     }
-  }
-
-  reportUndecodable(seq: number, subject: string, error: unknown): void {
-    this.logger.error({ seq, subject, err: error }, 'undecodable commit passed over');
   }
 
   publish(subject: string, payload: unknown): void {

@@ -112,8 +112,6 @@ export class LiveProjection implements OnApplicationBootstrap, OnApplicationShut
       } else {
         result = await rebuildBeside(this.connections, this.projector, {
           replay: (fromSeq) => this.log.replay(fromSeq),
-          replayRaw: (fromSeq) => this.log.replayRaw(fromSeq),
-          onUndecodable: (seq, subject, reason) => this.log.reportUndecodable(seq, subject, reason),
           pauseLive: () => this.pauseConsumer(),
           onProgress,
         });

@@ -6,5 +6,3 @@ export * from './projector';
 export * from './query-service';
 export * from './snapshot';
 export * from './rebuild-beside';
-export type { RawCommit } from './fold-worker-protocol';
-export { foldInWorker, type FoldInWorkerOptions } from './fold-in-worker';
