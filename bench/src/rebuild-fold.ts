@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AGGREGATES, type AggregateType, ConcurrencyConflict, type EventEnvelope, upcast } from '@lbaas/domain';
-import { type AggregateHistory, type AppendOptions, type AppendResult, decodeCommit, encodeCommit, type EventStore } from '@lbaas/event-log';
+import {
+  type AggregateHistory,
+  type AppendOptions,
+  type AppendResult,
+  decodeCommit,
+  encodeCommit,
+  type EventStore,
+} from '@lbaas/event-log';
 import { createDataSource, type ProjectableCommit, Projector } from '@lbaas/read-models';
 import { RebuildHistory } from './rebuild-history';
 

@@ -130,7 +130,12 @@ async function rebuildRounds(
       const rebuild = await ask<RebuildResult>(client, QUERY_PATTERNS.rebuild, REBUILD_BUDGET_MS);
       if ('error' in rebuild) throw new Error(`rebuild failed: ${rebuild.error.type}: ${rebuild.error.message}`);
       const cpuSeconds = processCpuSeconds(service.pid()) - cpuBefore;
-      results.push({ floorMsgsPerSecond: floor.commits / floor.seconds, rebuild, eventsPerSecond: rebuild.events / rebuild.seconds, cpuSeconds });
+      results.push({
+        floorMsgsPerSecond: floor.commits / floor.seconds,
+        rebuild,
+        eventsPerSecond: rebuild.events / rebuild.seconds,
+        cpuSeconds,
+      });
       console.log(
         `  round ${round + 1}: floor ${Math.round(floor.commits / floor.seconds)} msgs/s, ` +
           `rebuild ${rebuild.events} events in ${rebuild.seconds.toFixed(2)} s = ${Math.round(rebuild.events / rebuild.seconds)} events/s, ` +

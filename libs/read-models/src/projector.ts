@@ -1,5 +1,5 @@
 import type { AggregateBehaviour, AggregateType, Commit, Upcaster } from '@lbaas/domain';
-import { type DataSource, type EntityManager, In } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { AggregateState, Checkpoint } from './tables/bookkeeping-tables';
 import { LoadedStates, splitStateKey, StateCache, stateKey, storedJson, viewRows } from './folded-states';
 import { chunks, RowChanges, upsert } from './row-writes';
@@ -321,7 +321,7 @@ export class Projector {
     }
     for (const [aggregate, ids] of idsByAggregate)
       for (const chunk of chunks(ids, 500)) {
-        for (const row of await tx.find(AggregateState, { where: { aggregate, aggregate_id: In(chunk) } })) {
+        for (const row of await readStates(tx, aggregate, chunk)) {
           const key = stateKey(row.aggregate, row.aggregate_id);
           const behaviour = this.domain.aggregates[row.aggregate as AggregateType];
           if (!wanted.has(key) || !behaviour) continue;
@@ -352,12 +352,33 @@ function guarded<T>(work: Promise<T>): Promise<T> {
   return work;
 }
 
+/**
+ * Plain SQL where a read runs once per live transaction: building it through the query builder
+ * cost more than the database's work. Placeholders are the driver's own.
+ */
+const placeholder = (manager: EntityManager, n: number): string => (manager.connection.options.type === 'postgres' ? `$${n}` : '?');
+
 async function readPosition(manager: EntityManager, projection: string, forUpdate = false): Promise<number> {
-  const query = manager.createQueryBuilder(Checkpoint, 'c').where('c.projection = :projection', { projection });
   // Two projections processes on one PostgreSQL database take turns instead of interleaving.
-  if (forUpdate && manager.connection.options.type === 'postgres') query.setLock('pessimistic_write');
-  const row = await query.getOne();
-  return row?.position ?? 0;
+  const lock = forUpdate && manager.connection.options.type === 'postgres' ? ' FOR UPDATE' : '';
+  const rows: { position: number | string }[] = await manager.query(
+    `SELECT "position" FROM "checkpoints" WHERE "projection" = ${placeholder(manager, 1)}${lock}`,
+    [projection],
+  );
+  return rows.length > 0 ? Number(rows[0].position) : 0;
+}
+
+/** The stored states of `ids` of one aggregate type, by the primary key (aggregate, aggregate_id). */
+function readStates(manager: EntityManager, aggregate: string, ids: readonly string[]): Promise<AggregateState[]> {
+  const list = ids.map((_, i) => placeholder(manager, i + 2)).join(', ');
+  return manager
+    .query(
+      `SELECT "aggregate", "aggregate_id", "version", "state" FROM "aggregate_states" WHERE "aggregate" = ${placeholder(manager, 1)} AND "aggregate_id" IN (${list})`,
+      [aggregate, ...ids],
+    )
+    .then((rows: { aggregate: string; aggregate_id: string; version: number | string; state: string }[]) =>
+      rows.map((row) => ({ ...row, version: Number(row.version) })),
+    );
 }
 
 /** The aggregate a commit belongs to: from its events, else from its subject `lbaas.events.<aggregate>.<id>`. */
