@@ -54,7 +54,7 @@ export const READ_MODELS_PROJECTION = 'read-models';
 const MAX_CARRIED_STATES = 100_000;
 
 /** How many states the live projection keeps between its transactions (StateCache). */
-const LIVE_CACHED_STATES = 20_000;
+const LIVE_CACHED_STATES = 5_000;
 
 /**
  * Projects commits of every aggregate into the read-model tables through the domain registry:
