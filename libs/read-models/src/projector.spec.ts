@@ -197,7 +197,10 @@ describe('Projector', () => {
         return FAKE_DOMAIN.upcast(event);
       },
     });
-    const more = [log.append('pool', P1, ['MemberAdded', 1, memberResource(M1, P1)]), log.append('pool', P1, ['PoolRenamed', 2, { name: 'again' }])];
+    const more = [
+      log.append('pool', P1, ['MemberAdded', 1, memberResource(M1, P1)]),
+      log.append('pool', P1, ['PoolRenamed', 2, { name: 'again' }]),
+    ];
     await failing.applyCommits([commits[4]]);
     await expect(failing.applyCommits(more)).rejects.toThrow('boom');
     await first.applyCommits(more);

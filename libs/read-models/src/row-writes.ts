@@ -111,9 +111,10 @@ export async function upsert<T extends ObjectLiteral>(
       // WHERE true: without it SQLite would read ON CONFLICT as part of the SELECT's join.
       const extracts = columns.map((_, i) => `json_extract(value, '$[${i}]')`);
       if (withNul.length < values.length)
-        await tx.query(`INSERT INTO ${table} (${quoted.join(', ')}) SELECT ${extracts.join(', ')} FROM json_each(?) WHERE true ${onConflict}`, [
-          json,
-        ]);
+        await tx.query(
+          `INSERT INTO ${table} (${quoted.join(', ')}) SELECT ${extracts.join(', ')} FROM json_each(?) WHERE true ${onConflict}`,
+          [json],
+        );
       for (const row of withNul)
         await tx.query(`INSERT INTO ${table} (${quoted.join(', ')}) VALUES (${quoted.map(() => '?').join(', ')}) ${onConflict}`, row);
     }
