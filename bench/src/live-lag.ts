@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ALL_EVENTS_SUBJECT, connectNats, STREAM_NAME } from '@lbaas/event-log';
@@ -32,9 +33,25 @@ export interface LiveLag {
   readonly visibleMs: LagFigures;
   /** Stored in the stream -> delivered to an ordered consumer in the bench: what any consumer waits at least. */
   readonly deliveryMs: LagFigures;
+  /** The projections process's CPU over the load and its catching up, per create. */
+  readonly projectionsCpuMsPerCreate: number;
 }
 
 const now = (): number => performance.timeOrigin + performance.now();
+
+/** Linux's USER_HZ: /proc counts CPU time in these ticks. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU seconds (user + system, every thread) a process has used so far: steadier than rates on a
+ * machine whose neighbours' load moves the wall clock.
+ */
+export function processCpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  // The fields after "pid (comm) ": state is the first, utime the 12th and stime the 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
 
 const figures = (values: number[]): LagFigures => {
   const sorted = values.sort((a, b) => a - b);
@@ -85,6 +102,7 @@ export async function measureLiveLag(signal: AbortSignal): Promise<LiveLag> {
       }
     })();
 
+    const projectionsCpu = processCpuSeconds(stack.services.projections.pid());
     const api = new NeutronCreates(stack.apiUrl, stack.tokens.demo.token, signal, WORKERS);
     const network = await api.create('networks', 'network', { name: 'lag-net' });
     const subnet = await api.create('subnets', 'subnet', { name: 'lag-subnet', network_id: network.id, cidr: '198.18.0.0/16' });
@@ -98,6 +116,7 @@ export async function measureLiveLag(signal: AbortSignal): Promise<LiveLag> {
     const to = (await (await nc.jetstreamManager()).streams.info(STREAM_NAME)).state.last_seq;
     const caughtUp = Date.now() + 60_000;
     while ((seen.at(-1)?.position ?? 0) < to && Date.now() < caughtUp) await new Promise((resolve) => setTimeout(resolve, 20));
+    const projectionsCpuSeconds = processCpuSeconds(stack.services.projections.pid()) - projectionsCpu;
     polling = false;
     await poll;
     messages.stop();
@@ -114,14 +133,16 @@ export async function measureLiveLag(signal: AbortSignal): Promise<LiveLag> {
       const got = delivered.get(seq);
       if (got !== undefined) delivery.push(got - at);
     }
+    const creates = load.poolMs.length + load.memberMs.length;
     return {
       commits: to - from + 1,
-      creates: load.poolMs.length + load.memberMs.length,
+      creates,
       failures: load.failures.slice(0, 10),
       loadSeconds: load.seconds,
       pollEveryMs: POLL_EVERY_MS,
       visibleMs: figures(visible),
       deliveryMs: figures(delivery),
+      projectionsCpuMsPerCreate: (projectionsCpuSeconds * 1000) / creates,
     };
   } finally {
     await readModel?.destroy();

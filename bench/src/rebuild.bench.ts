@@ -19,7 +19,7 @@ import {
 } from '@lbaas/testing';
 import { DeliverPolicy, type NatsConnection } from 'nats';
 import { firstValueFrom, timeout } from 'rxjs';
-import { measureLiveLag, type LiveLag } from './live-lag';
+import { measureLiveLag, type LiveLag, processCpuSeconds } from './live-lag';
 import { type BenchRow, percentile, report } from './report';
 import { RebuildHistory } from './rebuild-history';
 
@@ -89,6 +89,8 @@ interface Round {
   readonly floorMsgsPerSecond: number;
   readonly rebuild: RebuildReply;
   readonly eventsPerSecond: number;
+  /** The projections process's CPU (every thread) for the rebuild. */
+  readonly cpuSeconds: number;
 }
 
 /** A projections service (the built one) on a database, asked to rebuild `rounds` times, each after a floor read. */
@@ -124,12 +126,20 @@ async function rebuildRounds(
     const results: Round[] = [];
     for (let round = 0; round < rounds; round++) {
       const floor = await readStream(nc, false);
+      const cpuBefore = processCpuSeconds(service.pid());
       const rebuild = await ask<RebuildResult>(client, QUERY_PATTERNS.rebuild, REBUILD_BUDGET_MS);
       if ('error' in rebuild) throw new Error(`rebuild failed: ${rebuild.error.type}: ${rebuild.error.message}`);
-      results.push({ floorMsgsPerSecond: floor.commits / floor.seconds, rebuild, eventsPerSecond: rebuild.events / rebuild.seconds });
+      const cpuSeconds = processCpuSeconds(service.pid()) - cpuBefore;
+      results.push({
+        floorMsgsPerSecond: floor.commits / floor.seconds,
+        rebuild,
+        eventsPerSecond: rebuild.events / rebuild.seconds,
+        cpuSeconds,
+      });
       console.log(
         `  round ${round + 1}: floor ${Math.round(floor.commits / floor.seconds)} msgs/s, ` +
-          `rebuild ${rebuild.events} events in ${rebuild.seconds.toFixed(2)} s = ${Math.round(rebuild.events / rebuild.seconds)} events/s`,
+          `rebuild ${rebuild.events} events in ${rebuild.seconds.toFixed(2)} s = ${Math.round(rebuild.events / rebuild.seconds)} events/s, ` +
+          `CPU ${cpuSeconds.toFixed(2)} s`,
       );
     }
     return { rounds: results, catchUpSeconds };
@@ -197,6 +207,11 @@ async function run(signal: AbortSignal): Promise<void> {
         unit: 'commits/s',
         floor: readFloor,
       },
+      {
+        metric: 'rebuild on SQLite: projections CPU per 1,000 events (median)',
+        value: median(sqlite.rounds.map((r) => (r.cpuSeconds * 1000) / (r.rebuild.events / 1000))),
+        unit: 'ms',
+      },
       { metric: 'live catch-up on SQLite from 0', value: stream.events / sqlite.catchUpSeconds, unit: 'events/s', floor: readFloor },
       ...(onPostgres
         ? [
@@ -223,6 +238,7 @@ async function run(signal: AbortSignal): Promise<void> {
         floor: { metric: 'delivery p99', value: lag.deliveryMs.p99 },
       },
       { metric: 'live lag under api-create load max', value: lag.visibleMs.max, unit: 'ms' },
+      { metric: 'projections CPU per create under the api-create load', value: lag.projectionsCpuMsPerCreate, unit: 'ms' },
     ];
     report('rebuild', rows, {
       machine: { cpus: cpus().length, node: process.version, natsServer: nc.info?.version ?? 'unknown' },

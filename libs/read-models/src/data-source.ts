@@ -4,6 +4,7 @@ import * as sqlite3 from 'sqlite3';
 import { DataSource } from 'typeorm';
 import { AggregateState, Checkpoint, ListenerStats, PoolStats } from './tables/bookkeeping-tables';
 import { RESOURCE_TABLES } from './tables/resource-tables';
+import { WalCheckpoints } from './wal-checkpoints';
 
 /** Where the read models live: a SQLite file (`:memory:` for unit tests) or a PostgreSQL URL. */
 export type ReadModelDatabase = { readonly sqlitePath: string } | { readonly url: string };
@@ -99,11 +100,15 @@ export function syncDirectory(directory: string): void {
   }
 }
 
-async function openWriter(writer: DataSource, separateReader: boolean): Promise<void> {
+/** Opens the writer and, on a file, the connection that checkpoints its write-ahead log. */
+async function openWriter(writer: DataSource, db: ReadModelDatabase, separateReader: boolean): Promise<WalCheckpoints | null> {
   await writer.initialize();
+  if (!separateReader || !('sqlitePath' in db)) return null;
   // In WAL mode NORMAL loses no commit when the process dies, only on power loss; the checkpoint
   // is in the same transaction, so the consumer then resumes from what the file really holds.
-  if (separateReader) await writer.query('PRAGMA synchronous = NORMAL');
+  await writer.query('PRAGMA synchronous = NORMAL');
+  await writer.query(WalCheckpoints.WRITER_PRAGMA);
+  return WalCheckpoints.start(db.sqlitePath);
 }
 
 export async function openReadModels(db: ReadModelDatabase): Promise<ReadModelConnections> {
@@ -112,7 +117,7 @@ export async function openReadModels(db: ReadModelDatabase): Promise<ReadModelCo
   // A rebuild that crashed left its unfinished file: it is no part of the read models.
   if (rebuildPath) removeSqliteFile(rebuildPath);
   const writer = createDataSource(db);
-  await openWriter(writer, separateReader);
+  let checkpoints = await openWriter(writer, db, separateReader);
   const reader = separateReader ? await createDataSource(db, { readOnly: true }).initialize() : writer;
   let swapping: Promise<void> = Promise.resolve();
   return {
@@ -127,12 +132,14 @@ export async function openReadModels(db: ReadModelDatabase): Promise<ReadModelCo
       try {
         // The last connection to close checkpoints the write-ahead log into the file and removes it;
         // whatever SQLite still left beside the old file belongs to it, not to the new one.
+        await checkpoints?.close();
+        checkpoints = null;
         if (reader.isInitialized) await reader.destroy();
         if (writer.isInitialized) await writer.destroy();
         for (const suffix of SIDE_FILES) rmSync(`${db.sqlitePath}${suffix}`, { force: true });
         renameSync(rebuildPath, db.sqlitePath);
         syncDirectory(dirname(db.sqlitePath));
-        await openWriter(writer, separateReader);
+        checkpoints = await openWriter(writer, db, separateReader);
         await reader.initialize();
       } finally {
         swapped();
@@ -140,6 +147,8 @@ export async function openReadModels(db: ReadModelDatabase): Promise<ReadModelCo
     },
     close: async () => {
       await swapping;
+      await checkpoints?.close();
+      checkpoints = null;
       if (reader !== writer && reader.isInitialized) await reader.destroy();
       if (writer.isInitialized) await writer.destroy();
     },

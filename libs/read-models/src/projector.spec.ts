@@ -173,6 +173,41 @@ describe('Projector', () => {
     expect(await snapshotTables(restarted)).toEqual(await snapshotTables(rebuilt));
   });
 
+  it('reads the states back when another projector wrote since, or after a failed batch', async () => {
+    const db = await freshDatabase();
+    const [first, second] = [new Projector(db, FAKE_DOMAIN), new Projector(db, FAKE_DOMAIN)];
+    const log = new CommitLog();
+    const commits = [
+      log.append('pool', P1, ['PoolCreated', 1, poolResource(P1)]),
+      log.append('pool', P1, ['MemberAdded', 1, memberResource(M1, P1)]),
+      log.append('pool', P1, ['PoolRenamed', 2, { name: 'renamed' }]),
+      log.append('pool', P1, ['MemberAdded', 1, memberResource(M2, P1)]),
+      log.append('pool', P1, ['MemberRemoved', 1, { memberId: M1 }]),
+    ];
+    // Two processes on one PostgreSQL database take turns: each batch goes to either.
+    for (const [i, commit] of commits.entries()) await (i % 3 === 1 ? second : first).applyCommits([commit]);
+    const rebuilt = await freshDatabase();
+    await new Projector(rebuilt, FAKE_DOMAIN).rebuild(replay(commits));
+    expect(await snapshotTables(db)).toEqual(await snapshotTables(rebuilt));
+
+    const failing = new Projector(db, {
+      ...FAKE_DOMAIN,
+      upcast: (event) => {
+        if (event.type === 'PoolRenamed') throw new Error('boom');
+        return FAKE_DOMAIN.upcast(event);
+      },
+    });
+    const more = [
+      log.append('pool', P1, ['MemberAdded', 1, memberResource(M1, P1)]),
+      log.append('pool', P1, ['PoolRenamed', 2, { name: 'again' }]),
+    ];
+    await failing.applyCommits([commits[4]]);
+    await expect(failing.applyCommits(more)).rejects.toThrow('boom');
+    await first.applyCommits(more);
+    await new Projector(rebuilt, FAKE_DOMAIN).rebuild(replay(log.commits));
+    expect(await snapshotTables(db)).toEqual(await snapshotTables(rebuilt));
+  });
+
   it('rebuilds from scratch: stale rows go, the checkpoint restarts from the first commit', async () => {
     const db = await freshDatabase();
     const projector = new Projector(db, FAKE_DOMAIN);

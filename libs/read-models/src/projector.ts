@@ -1,7 +1,8 @@
-import type { AggregateBehaviour, AggregateType, Collection, Commit, ResourceRows, Upcaster } from '@lbaas/domain';
-import { type DataSource, type EntityManager, In } from 'typeorm';
+import type { AggregateBehaviour, AggregateType, Commit, Upcaster } from '@lbaas/domain';
+import type { DataSource, EntityManager } from 'typeorm';
 import { AggregateState, Checkpoint } from './tables/bookkeeping-tables';
-import { chunks, RowChanges, upsert, ViewRow, type ViewRowsByCollection } from './row-writes';
+import { LoadedStates, splitStateKey, StateCache, stateKey, storedJson, viewRows } from './folded-states';
+import { chunks, RowChanges, upsert } from './row-writes';
 import { RESOURCE_TABLES } from './tables/resource-tables';
 
 /** A commit with its stream sequence, as the event store's consumers deliver it (`StoredCommit`). */
@@ -46,40 +47,14 @@ export interface RebuildOptions {
 /** The checkpoint row of the read models; one projection writes every resource table. */
 export const READ_MODELS_PROJECTION = 'read-models';
 
-interface LoadedState {
-  readonly behaviour: AggregateBehaviour;
-  version: number;
-  state: unknown;
-  /** The state as stored: the JSON text the state was last parsed from. */
-  json: string;
-  /** The rows the tables hold for the aggregate: what its views showed when last written. */
-  rows: ViewRowsByCollection;
-  changed: boolean;
-}
-/** Folded states by aggregate, and the keys of those changed since they were last written. */
-class LoadedStates extends Map<string, LoadedState> {
-  changed: string[] = [];
-}
-
 /**
  * How many folded states a rebuild keeps between batches. Below it the rebuild reads no state
  * back (it wrote every one itself); above it, it drops them and reads each batch's back.
  */
 const MAX_CARRIED_STATES = 100_000;
 
-function viewRows(views: ResourceRows): ViewRowsByCollection {
-  const byCollection: ViewRowsByCollection = new Map();
-  for (const collection of Object.keys(views) as Collection[]) {
-    const table = RESOURCE_TABLES[collection];
-    if (!table) continue;
-    const rows = new Map<string, ViewRow>();
-    for (const resource of views[collection] ?? []) {
-      rows.set(resource.id, new ViewRow(table.toRow(resource)));
-    }
-    byCollection.set(collection, rows);
-  }
-  return byCollection;
-}
+/** How many states the live projection keeps between its transactions (StateCache). */
+const LIVE_CACHED_STATES = 5_000;
 
 /**
  * Projects commits of every aggregate into the read-model tables through the domain registry:
@@ -89,6 +64,7 @@ function viewRows(views: ResourceRows): ViewRowsByCollection {
  */
 export class Projector {
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly cache = new StateCache(LIVE_CACHED_STATES);
 
   constructor(
     private readonly db: DataSource,
@@ -106,6 +82,14 @@ export class Projector {
     return this.exclusive(() => readPosition(this.db.manager, this.name));
   }
 
+  /**
+   * Forgets the states kept between transactions: the database's file was replaced (a rebuild
+   * beside it swapped in), so they are read back from it.
+   */
+  forgetStates(): Promise<void> {
+    return this.exclusive(async () => this.cache.forget());
+  }
+
   /** Applies commits in stream order in one transaction: one commit when live, thousands when rebuilding. */
   applyCommits(stored: readonly ProjectableCommit[]): Promise<ApplyResult> {
     return this.exclusive(() => this.applyBatch(stored));
@@ -116,7 +100,10 @@ export class Projector {
    * sequence 1, in order) in batches. Pool stats are not derived from the log and stay.
    */
   rebuild(source: AsyncIterable<ProjectableCommit>, options: RebuildOptions = {}): Promise<RebuildProgress> {
-    return this.exclusive(() => (options.unread ? this.replayThenWrite(source, options) : this.replayInBatches(source, options)));
+    return this.exclusive(() => {
+      this.cache.forget();
+      return options.unread ? this.replayThenWrite(source, options) : this.replayInBatches(source, options);
+    });
   }
 
   /** A transaction per batch, each read back as the live projection's would be. */
@@ -192,7 +179,7 @@ export class Projector {
         totals.commits++;
         totals.position = item.seq;
         if (states.size > MAX_CARRIED_STATES) {
-          await this.db.transaction((tx) => this.writeFolded(tx, states, totals.position, false));
+          await this.db.transaction((tx) => this.writeFolded(tx, states, totals.position));
           inMemory = false;
         }
       } else {
@@ -205,7 +192,7 @@ export class Projector {
         options.onProgress?.({ ...totals, seconds: elapsed() });
       }
     }
-    if (inMemory && totals.commits > 0) await this.db.transaction((tx) => this.writeFolded(tx, states, totals.position, false));
+    if (inMemory && totals.commits > 0) await this.db.transaction((tx) => this.writeFolded(tx, states, totals.position));
     else if (batch.length > 0) await applyBatch();
     const result = { ...totals, seconds: elapsed() };
     if (reported < totals.events) options.onProgress?.(result);
@@ -228,26 +215,36 @@ export class Projector {
 
   /**
    * `carried` holds every state stored so far (a rebuild's own), so none is read back; without
-   * it the batch reads the states of the aggregates it touches.
+   * it the batch takes the states of the aggregates it touches from the cache of those the last
+   * transaction committed, and reads the others back.
    */
-  private applyBatch(stored: readonly ProjectableCommit[], carried?: LoadedStates): Promise<ApplyResult> {
-    return this.db.transaction(async (tx) => {
-      const checkpoint = await readPosition(tx, this.name, true);
-      let position = checkpoint;
-      const fresh: ProjectableCommit[] = [];
-      for (const item of stored) {
-        if (item.seq <= position) continue;
-        fresh.push(item);
-        position = item.seq;
-      }
-      if (fresh.length === 0) return { position, commits: 0, events: 0 };
+  private async applyBatch(stored: readonly ProjectableCommit[], carried?: LoadedStates): Promise<ApplyResult> {
+    let states: LoadedStates | undefined;
+    try {
+      const result = await this.db.transaction(async (tx) => {
+        const checkpoint = await readPosition(tx, this.name, true);
+        let position = checkpoint;
+        const fresh: ProjectableCommit[] = [];
+        for (const item of stored) {
+          if (item.seq <= position) continue;
+          fresh.push(item);
+          position = item.seq;
+        }
+        if (fresh.length === 0) return { position, commits: 0, events: 0 };
 
-      const states = carried ?? (await this.loadStates(tx, fresh));
-      let events = 0;
-      for (const item of fresh) events += this.fold(states, item);
-      await this.writeFolded(tx, states, position, carried !== undefined);
-      return { position, commits: fresh.length, events };
-    });
+        states = carried ?? (await this.loadStates(tx, fresh, this.cache.validAt(checkpoint)));
+        let events = 0;
+        for (const item of fresh) events += this.fold(states, item);
+        await this.writeFolded(tx, states, position);
+        return { position, commits: fresh.length, events };
+      });
+      if (states && !carried) this.cache.committed(states, result.position);
+      return result;
+    } catch (error) {
+      // The states in hand were folded past what the database holds now.
+      this.cache.forget();
+      throw error;
+    }
   }
 
   /** Evolves the commit's aggregate in `states`; the events folded (none for a commit seen before). */
@@ -275,7 +272,7 @@ export class Projector {
   }
 
   /** Writes what the folded states show now that they did not before, their states and the checkpoint. */
-  private async writeFolded(tx: EntityManager, states: LoadedStates, position: number, carry: boolean): Promise<void> {
+  private async writeFolded(tx: EntityManager, states: LoadedStates, position: number): Promise<void> {
     // Each row belongs to one aggregate, so the rows its last state shows are the net change to
     // them: the views are drawn once per aggregate and write, not once per commit.
     const changes = new RowChanges();
@@ -283,11 +280,12 @@ export class Projector {
     for (const key of states.changed) {
       const loaded = states.get(key);
       if (!loaded) continue;
-      loaded.json = storedJson(loaded.state);
-      // A state carried into the next batch is the one a restart would read back (without secrets,
-      // which no view shows). Evolve treats a state as plain data, so the views of the state in
-      // hand are those of its JSON: the batching specs compare every way of cutting the log.
-      if (carry) loaded.state = JSON.parse(loaded.json);
+      const stored = storedJson(loaded.state);
+      loaded.json = stored.json;
+      // A state kept for the next batch is the one a restart would read back: without secrets, which
+      // no view shows. Evolve treats a state as plain data, so the state in hand is otherwise its
+      // JSON's: the batching specs compare every way of cutting the log.
+      if (stored.stripped) loaded.state = JSON.parse(loaded.json);
       const rows = viewRows(loaded.behaviour.views(loaded.state));
       changes.diff(loaded.rows, rows);
       loaded.rows = rows;
@@ -301,13 +299,19 @@ export class Projector {
     await upsert(tx, Checkpoint, [{ projection: this.name, position }], ['projection']);
   }
 
-  private async loadStates(tx: EntityManager, commits: readonly ProjectableCommit[]): Promise<LoadedStates> {
+  /** The states of the aggregates `commits` touch: from the cache where `cached`, read back otherwise. */
+  private async loadStates(tx: EntityManager, commits: readonly ProjectableCommit[], cached: boolean): Promise<LoadedStates> {
+    const states = new LoadedStates();
     const wanted = new Map<string, { aggregate: AggregateType; id: string }>();
     for (const item of commits) {
       const target = aggregateOf(item);
-      if (target) wanted.set(stateKey(target.aggregate, target.id), target);
+      if (!target) continue;
+      const key = stateKey(target.aggregate, target.id);
+      if (states.has(key) || wanted.has(key)) continue;
+      const kept = cached ? this.cache.take(key) : undefined;
+      if (kept) states.set(key, kept);
+      else wanted.set(key, target);
     }
-    const states = new LoadedStates();
     // By aggregate and ids, the primary key's order: by ids alone every look-up scanned the table.
     const idsByAggregate = new Map<AggregateType, string[]>();
     for (const { aggregate, id } of wanted.values()) {
@@ -317,7 +321,7 @@ export class Projector {
     }
     for (const [aggregate, ids] of idsByAggregate)
       for (const chunk of chunks(ids, 500)) {
-        for (const row of await tx.find(AggregateState, { where: { aggregate, aggregate_id: In(chunk) } })) {
+        for (const row of await readStates(tx, aggregate, chunk)) {
           const key = stateKey(row.aggregate, row.aggregate_id);
           const behaviour = this.domain.aggregates[row.aggregate as AggregateType];
           if (!wanted.has(key) || !behaviour) continue;
@@ -349,28 +353,32 @@ function guarded<T>(work: Promise<T>): Promise<T> {
 }
 
 /**
- * Fields named like a secret (a certificate's sealed private key) are no part of any view, so
- * the stored states keep none: the read-model database holds no key, sealed or not.
+ * Plain SQL where a read runs once per live transaction: building it through the query builder
+ * cost more than the database's work. Placeholders are the driver's own.
  */
-const SECRET_FIELD = /password|passphrase|secret|private_?key/i;
-const withoutSecrets = (key: string, value: unknown): unknown => (SECRET_FIELD.test(key) ? undefined : value);
-
-/**
- * A state's JSON without its secrets. A key keeps its letters verbatim in JSON text, so a text
- * the pattern does not match has no secret field; only such a rare state pays for the replacer,
- * which takes JSON.stringify off its fast path.
- */
-function storedJson(state: unknown): string {
-  const json = JSON.stringify(state ?? null);
-  return SECRET_FIELD.test(json) ? JSON.stringify(state ?? null, withoutSecrets) : json;
-}
+const placeholder = (manager: EntityManager, n: number): string => (manager.connection.options.type === 'postgres' ? `$${n}` : '?');
 
 async function readPosition(manager: EntityManager, projection: string, forUpdate = false): Promise<number> {
-  const query = manager.createQueryBuilder(Checkpoint, 'c').where('c.projection = :projection', { projection });
   // Two projections processes on one PostgreSQL database take turns instead of interleaving.
-  if (forUpdate && manager.connection.options.type === 'postgres') query.setLock('pessimistic_write');
-  const row = await query.getOne();
-  return row?.position ?? 0;
+  const lock = forUpdate && manager.connection.options.type === 'postgres' ? ' FOR UPDATE' : '';
+  const rows: { position: number | string }[] = await manager.query(
+    `SELECT "position" FROM "checkpoints" WHERE "projection" = ${placeholder(manager, 1)}${lock}`,
+    [projection],
+  );
+  return rows.length > 0 ? Number(rows[0].position) : 0;
+}
+
+/** The stored states of `ids` of one aggregate type, by the primary key (aggregate, aggregate_id). */
+function readStates(manager: EntityManager, aggregate: string, ids: readonly string[]): Promise<AggregateState[]> {
+  const list = ids.map((_, i) => placeholder(manager, i + 2)).join(', ');
+  return manager
+    .query(
+      `SELECT "aggregate", "aggregate_id", "version", "state" FROM "aggregate_states" WHERE "aggregate" = ${placeholder(manager, 1)} AND "aggregate_id" IN (${list})`,
+      [aggregate, ...ids],
+    )
+    .then((rows: { aggregate: string; aggregate_id: string; version: number | string; state: string }[]) =>
+      rows.map((row) => ({ ...row, version: Number(row.version) })),
+    );
 }
 
 /** The aggregate a commit belongs to: from its events, else from its subject `lbaas.events.<aggregate>.<id>`. */
@@ -380,6 +388,3 @@ function aggregateOf({ subject, commit }: ProjectableCommit): { aggregate: Aggre
   const parts = subject.split('.');
   return parts.length === 4 ? { aggregate: parts[2] as AggregateType, id: parts[3] } : null;
 }
-
-const stateKey = (aggregate: string, id: string) => `${aggregate}\u0000${id}`;
-const splitStateKey = (key: string) => key.split('\u0000') as [string, string];

@@ -68,7 +68,12 @@ export async function rebuildBeside(
   await fresh.destroy();
   // Written without fsync: it reaches the disk before the rename makes it the read model.
   syncFile(path);
-  await connections.swapInRebuilt();
+  try {
+    await connections.swapInRebuilt();
+  } finally {
+    // The new file's checkpoint may equal the old one's: the states the live projection kept are read back.
+    await projector.forgetStates();
+  }
   return result;
 }
 

@@ -100,16 +100,22 @@ export async function upsert<T extends ObjectLiteral>(
       );
     } else {
       const values = chunk.map(stored);
-      const travel = values.filter((row) => !row.some(holdsNul));
+      // SQLite's JSON functions end a text at U+0000, which a name may hold: such rows are bound
+      // value by value. JSON writes U+0000 as \u0000, so one look at the text tells whether any row does.
+      let json = JSON.stringify(values);
+      let withNul: unknown[][] = [];
+      if (json.includes('\\u0000')) {
+        withNul = values.filter((row) => row.some(holdsNul));
+        json = JSON.stringify(values.filter((row) => !row.some(holdsNul)));
+      }
       // WHERE true: without it SQLite would read ON CONFLICT as part of the SELECT's join.
       const extracts = columns.map((_, i) => `json_extract(value, '$[${i}]')`);
-      if (travel.length > 0)
+      if (withNul.length < values.length)
         await tx.query(
           `INSERT INTO ${table} (${quoted.join(', ')}) SELECT ${extracts.join(', ')} FROM json_each(?) WHERE true ${onConflict}`,
-          [JSON.stringify(travel)],
+          [json],
         );
-      // SQLite's JSON functions end a text at U+0000, which a name may hold: such rows are bound value by value.
-      for (const row of values.filter((row) => row.some(holdsNul)))
+      for (const row of withNul)
         await tx.query(`INSERT INTO ${table} (${quoted.join(', ')}) VALUES (${quoted.map(() => '?').join(', ')}) ${onConflict}`, row);
     }
   }
