@@ -1,22 +1,11 @@
-import { AGGREGATES, type AggregateType, type EventEnvelope, upcast } from '@lbaas/domain';
-
-/**
- * A state the map need not hold: the initial one, or the one after the aggregate's deletion.
- * Folding the events that may follow a deletion from either gives the same (deleted ids are
- * never reused, so the only events that make an aggregate live, its creation, never follow it;
- * every other event leaves a state that is not live as it is), and every reader treats a state
- * that is not live as none.
- */
-const gone = (state: unknown): boolean => {
-  const kind = (state as { readonly kind?: unknown }).kind;
-  return kind === 'absent' || kind === 'deleted';
-};
+import { AGGREGATES, type AggregateType, type EventEnvelope, isAbsentOrDeleted, upcast } from '@lbaas/domain';
 
 /**
  * The folded state of each aggregate the renderer depends on, holding only the live ones, so
- * its memory follows what exists, not every aggregate ever created. The log is followed in
- * order from sequence 1 by an ordered consumer, which never delivers an event below its
- * position again; an event folded twice converges, as every `evolve` is idempotent on it.
+ * its memory follows what exists, not every aggregate ever created (`isAbsentOrDeleted` says why
+ * a dropped state folds as it would have). The log is followed in order from sequence 1 by an
+ * ordered consumer, which never delivers an event below its position again; an event folded
+ * twice converges, as every `evolve` is idempotent on it.
  */
 export class AggregateStates {
   private readonly states = new Map<string, unknown>();
@@ -36,7 +25,7 @@ export class AggregateStates {
     const behaviour = AGGREGATES[event.aggregate];
     const before = this.states.get(key);
     const next = behaviour.evolve(before ?? behaviour.initialState, upcast(event));
-    if (gone(next)) this.states.delete(key);
+    if (isAbsentOrDeleted(next)) this.states.delete(key);
     else this.states.set(key, next);
     return { before, next };
   }

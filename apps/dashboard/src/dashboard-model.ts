@@ -1,4 +1,12 @@
-import { AGGREGATES, type AggregateType, QUOTA_RESOURCE_TITLES, QUOTA_RESOURCES, type QuotaLimits, upcast } from '@lbaas/domain';
+import {
+  AGGREGATES,
+  type AggregateType,
+  isAbsentOrDeleted,
+  QUOTA_RESOURCE_TITLES,
+  QUOTA_RESOURCES,
+  type QuotaLimits,
+  upcast,
+} from '@lbaas/domain';
 import type { StoredCommit } from '@lbaas/event-log';
 import { dashboardViews, type DashboardViews } from './dashboard-views';
 import { EventTimelineIndex, eventRecord } from './event-timeline-index';
@@ -49,17 +57,6 @@ export const TIMELINE_EVENTS = 100_000;
 
 type RowsByCollection = { [C in DashboardCollection]: Map<string, DashboardRowByCollection[C]> };
 
-/**
- * A state the model need not hold: the initial one, or the one after the aggregate's deletion,
- * which show the same rows (none). No event that may follow a deletion makes an aggregate live
- * again (its creation never follows: deleted ids are not reused), so folding from nothing gives
- * what folding from the deleted state gave.
- */
-const gone = (state: unknown): boolean => {
-  const kind = (state as { readonly kind?: unknown }).kind;
-  return kind === 'absent' || kind === 'deleted';
-};
-
 const tenantOf = (row: DashboardRowByCollection[DashboardCollection]): string | null => ('tenant_id' in row ? row.tenant_id : null);
 
 const canSeeRow = (viewer: Viewer, collection: DashboardCollection, tenantId: string | null): boolean =>
@@ -72,7 +69,7 @@ const canSeeEvent = (viewer: Viewer, event: EventRecord): boolean =>
  * The dashboard's own fold of the whole event log, in memory: each aggregate's state through the
  * domain's `evolve`, the rows its `views` show (the same rows the read models hold), and the
  * events by the objects they shaped. `apply` returns what a commit changed, for the live stream.
- * It holds the states of live aggregates only, so its memory follows what exists.
+ * It holds the states of live aggregates only (`isAbsentOrDeleted`), so its memory follows what exists.
  */
 export class DashboardModel {
   private readonly aggregates = new Map<string, { readonly state: unknown; readonly views: DashboardViews }>();
@@ -126,7 +123,7 @@ export class DashboardModel {
     const before = this.aggregates.get(key) ?? { state: behaviour.initialState, views: viewsOf(behaviour.initialState) };
     const state = commit.events.reduce((folded, event) => behaviour.evolve(folded, upcast(event)), before.state);
     const views = viewsOf(state);
-    if (gone(state)) this.aggregates.delete(key);
+    if (isAbsentOrDeleted(state)) this.aggregates.delete(key);
     else this.aggregates.set(key, { state, views });
     for (const collection of DASHBOARD_COLLECTIONS) this.diff(collection, before.views, views, changes);
     const events = commit.events.map((event) => eventRecord(seq, event));
