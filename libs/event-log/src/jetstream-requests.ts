@@ -6,6 +6,7 @@ export const JETSTREAM_REQUEST_TIMEOUT_MS = 5000;
 const DEADLINE_CHECK_MS = 250;
 
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
 /** A message of the stream as a direct get answers it: what the store reads of it. */
 export interface DirectMessage {
@@ -89,7 +90,7 @@ export class JetStreamRequests {
   async directGet(stream: string, query: DirectGetQuery): Promise<DirectMessage> {
     const last = 'last_by_subj' in query;
     const subject = last ? `$JS.API.DIRECT.GET.${stream}.${query.last_by_subj}` : `$JS.API.DIRECT.GET.${stream}`;
-    const reply = await this.request(subject, last ? new Uint8Array(0) : new TextEncoder().encode(JSON.stringify(query)));
+    const reply = await this.request(subject, last ? new Uint8Array(0) : encoder.encode(JSON.stringify(query)));
     const refused = checkJsError(reply);
     if (refused) throw refused;
     const seq = Number(reply.headers?.last('Nats-Sequence'));
