@@ -71,20 +71,23 @@ describe('leaveBodiesToTheGuard', () => {
     CONTENT_TYPES.flatMap((contentType) => BODIES.flatMap((body) => PATHS.map((path) => ({ method, contentType, body, path })))),
   );
 
-  it.each(cases)('$method $path with Content-Type $contentType and body "$body" is answered as before', async ({ method, contentType, body, path }) => {
-    const request = {
-      method,
-      url: path,
-      headers: contentType === undefined ? {} : { 'content-type': contentType },
-      ...(body === '' ? {} : { payload: body }),
-    };
-    const [was, is] = await Promise.all([before.inject(request), after.inject(request)]);
-    const answer = (r: typeof was) => {
-      const { date: _date, ...headers } = r.headers;
-      return { status: r.statusCode, headers, body: r.body };
-    };
-    expect(answer(is)).toEqual(answer(was));
-  });
+  it.each(cases)(
+    '$method $path with Content-Type $contentType and body "$body" is answered as before',
+    async ({ method, contentType, body, path }) => {
+      const request = {
+        method,
+        url: path,
+        headers: contentType === undefined ? {} : { 'content-type': contentType },
+        ...(body === '' ? {} : { payload: body }),
+      };
+      const [was, is] = await Promise.all([before.inject(request), after.inject(request)]);
+      const answer = (r: typeof was) => {
+        const { date: _date, ...headers } = r.headers;
+        return { status: r.statusCode, headers, body: r.body };
+      };
+      expect(answer(is)).toEqual(answer(was));
+    },
+  );
 
   it('answers a Content-Type that does not parse with 415, as Fastify did', async () => {
     const reply = await after.inject({ method: 'POST', url: '/v2.0/lb/pools', headers: { 'content-type': 'garbage' }, payload: '{}' });
