@@ -246,4 +246,64 @@ describe('handleCommand', () => {
     expect(seen).toEqual([expect.objectContaining({ kind: 'live', name: 'web' })]);
     expect(store.commits).toHaveLength(1);
   });
+
+  describe('deciding first on the history the store holds', () => {
+    /** A store that holds what it was told, as the JetStream store's cache that another writer leaves behind. */
+    const holding = (store: InMemoryStore, held: AggregateHistory | undefined): EventStore => ({
+      read: (aggregate, id) => store.read(aggregate, id),
+      append: (aggregate, id, events, options) => store.append(aggregate, id, events, options),
+      known: () => held,
+    });
+    const firstOnKnown = { ...noPause, decideFirstOnKnownHistory: true };
+
+    it('appends on the held history without reading the log when it is current', async () => {
+      const store = storeWithPool();
+      const result = await handleCommand(
+        holding(store, { events: [poolCreated], version: 1 }),
+        poolDecider,
+        POOL,
+        rename,
+        ADMIN,
+        firstOnKnown,
+      );
+      expect(store.reads).toBe(0);
+      expect(result).toMatchObject({ appended: true, seq: 2, state: { name: 'ours' } });
+    });
+
+    it('reads the log and decides again when the held history is behind it, without counting that try as a lost race', async () => {
+      const store = storeWithPool();
+      store.otherWriter('pool', POOL, [otherUpdate(2)]);
+      const pauses: number[] = [];
+      const result = await handleCommand(holding(store, { events: [poolCreated], version: 1 }), poolDecider, POOL, rename, ADMIN, {
+        decideFirstOnKnownHistory: true,
+        attempts: 1,
+        pause: async (attempt) => void pauses.push(attempt),
+      });
+      expect(store.reads).toBe(1);
+      expect(pauses).toEqual([]);
+      expect(result).toMatchObject({ appended: true, seq: 3, state: { name: 'ours', lbMethod: 'LEAST_CONNECTIONS' } });
+    });
+
+    it('takes neither a refusal nor nothing-to-do from the held history: the log decides', async () => {
+      const store = storeWithPool();
+      store.otherWriter('pool', POOL, [memberAdded('m1', 2)]);
+      const held = { events: [poolCreated], version: 1 };
+      const refusing = (state: PoolState): PoolCommand => {
+        if (state.kind === 'live' && state.members.length === 0) throw new Unavailable('refused on the held history');
+        return rename;
+      };
+      const renamed = await handleCommand(holding(store, held), poolDecider, POOL, refusing, ADMIN, firstOnKnown);
+      expect(renamed).toMatchObject({ appended: true, seq: 3 });
+      const idle = (state: PoolState): PoolCommand | null => (state.kind === 'live' && state.members.length === 0 ? null : rename);
+      const again = await handleCommand(holding(store, held), poolDecider, POOL, idle, ADMIN, firstOnKnown);
+      expect(again).toMatchObject({ appended: true, seq: 4 });
+      expect(store.reads).toBe(2);
+    });
+
+    it('reads the log when the store holds nothing', async () => {
+      const store = storeWithPool();
+      await handleCommand(holding(store, undefined), poolDecider, POOL, rename, ADMIN, firstOnKnown);
+      expect(store.reads).toBe(1);
+    });
+  });
 });

@@ -11,7 +11,7 @@ import {
   type Lifecycle,
 } from '@lbaas/domain';
 import { v7 as uuidv7 } from 'uuid';
-import type { EventStore } from './event-store';
+import type { AggregateHistory, EventStore } from './event-store';
 
 /**
  * Read, decide and append are tried this many times in all when another writer got there first.
@@ -43,6 +43,14 @@ export interface HandleCommandOptions {
   readonly eventId?: () => string;
   /** The commit's `Nats-Msg-Id` (uuid v7 unless given). */
   readonly commitId?: () => string;
+  /**
+   * Decide first on the history the store already holds (`EventStore.known`) instead of reading
+   * the log: the append's expected version confirms it. Only for a command whose one read is the
+   * aggregate it appends to; whatever that first try would end in other than a stored commit (a
+   * refusal, nothing to do, a lost race) is not taken: the log is read and the command decided
+   * again, without counting the try.
+   */
+  readonly decideFirstOnKnownHistory?: boolean;
 }
 
 export interface CommandResult<S> {
@@ -78,29 +86,61 @@ export async function handleCommand<C extends { readonly type: string }, S exten
   options: HandleCommandOptions = {},
 ): Promise<CommandResult<S>> {
   const attempts = options.attempts ?? APPEND_ATTEMPTS;
-  for (let attempt = 1; ; attempt++) {
-    const history = await store.read(decider.aggregate, id);
-    const state = fold(decider, history.events);
-    const cmd = typeof command === 'function' ? command(state) : command;
-    const events = cmd === null ? [] : decider.decide(cmd, state);
-    if (events.length === 0) return { state, events: [], seq: history.version, appended: false };
-    const next = events.reduce((s, e) => decider.evolve(s, e), state);
-    const owner = ownerOf(next) ?? ownerOf(state) ?? metadata.tenantId;
-    const envelopes = stamp(decider.aggregate, id, events, { ...metadata, tenantId: owner }, options);
-    try {
-      const commitId = options.commitId?.() ?? uuidv7();
-      const { seq } = await store.append(decider.aggregate, id, envelopes, { expectedVersion: history.version, commitId });
-      return { state: next, events: envelopes, seq, appended: true };
-    } catch (error) {
-      if (!(error instanceof ConcurrencyConflict)) throw error;
-      if (attempt >= attempts) {
-        throw new ConcurrencyConflict(
-          error.stream,
-          `${AGGREGATE_KIND[decider.aggregate]} ${id} was changed by other requests each of the ${attempts} times this request decided on it, so the request was not completed: retry it.`,
-        );
-      }
-      await (options.pause ?? jitteredPause)(attempt);
+  const attempt = (history: AggregateHistory) => decideAndAppend(store, decider, id, command, metadata, options, history);
+  const known = options.decideFirstOnKnownHistory ? store.known?.(decider.aggregate, id) : undefined;
+  if (known !== undefined) {
+    const first = await attempt(known);
+    if (first.outcome === 'appended') return first.result;
+  }
+  for (let n = 1; ; n++) {
+    const tried = await attempt(await store.read(decider.aggregate, id));
+    if (tried.outcome === 'refused') throw tried.refusal;
+    if (tried.outcome !== 'lost') return tried.result;
+    if (n >= attempts) {
+      throw new ConcurrencyConflict(
+        tried.conflict.stream,
+        `${AGGREGATE_KIND[decider.aggregate]} ${id} was changed by other requests each of the ${attempts} times this request decided on it, so the request was not completed: retry it.`,
+      );
     }
+    await (options.pause ?? jitteredPause)(n);
+  }
+}
+
+type Attempt<S> =
+  | { readonly outcome: 'appended' | 'unchanged'; readonly result: CommandResult<S> }
+  | { readonly outcome: 'refused'; readonly refusal: unknown }
+  | { readonly outcome: 'lost'; readonly conflict: ConcurrencyConflict };
+
+/** One try: fold the history, decide, and append expecting its version. Errors other than a refusal or a lost race are thrown. */
+async function decideAndAppend<C extends { readonly type: string }, S extends Lifecycle<object>, A extends AggregateType>(
+  store: EventStore,
+  decider: Decider<C, S, EventOf<A>, A>,
+  id: string,
+  command: CommandInput<C, S>,
+  metadata: EventMetadata,
+  options: HandleCommandOptions,
+  history: AggregateHistory,
+): Promise<Attempt<S>> {
+  let state: S;
+  let events: EventOf<A>[];
+  try {
+    state = fold(decider, history.events);
+    const cmd = typeof command === 'function' ? command(state) : command;
+    events = cmd === null ? [] : decider.decide(cmd, state);
+  } catch (refusal) {
+    return { outcome: 'refused', refusal };
+  }
+  if (events.length === 0) return { outcome: 'unchanged', result: { state, events: [], seq: history.version, appended: false } };
+  const next = events.reduce((s, e) => decider.evolve(s, e), state);
+  const owner = ownerOf(next) ?? ownerOf(state) ?? metadata.tenantId;
+  const envelopes = stamp(decider.aggregate, id, events, { ...metadata, tenantId: owner }, options);
+  try {
+    const commitId = options.commitId?.() ?? uuidv7();
+    const { seq } = await store.append(decider.aggregate, id, envelopes, { expectedVersion: history.version, commitId });
+    return { outcome: 'appended', result: { state: next, events: envelopes, seq, appended: true } };
+  } catch (error) {
+    if (error instanceof ConcurrencyConflict) return { outcome: 'lost', conflict: error };
+    throw error;
   }
 }
 

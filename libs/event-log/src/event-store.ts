@@ -23,6 +23,12 @@ export interface AppendResult {
 /** The write side of the event log, as the command handlers see it. */
 export interface EventStore {
   read(aggregate: AggregateType, id: string): Promise<AggregateHistory>;
+  /**
+   * What the store last read or wrote of the aggregate, without asking the log (so it may be
+   * behind it), or undefined when it holds nothing: a decision on it must be confirmed by an
+   * append that expects its version.
+   */
+  known?(aggregate: AggregateType, id: string): AggregateHistory | undefined;
   append(aggregate: AggregateType, id: string, events: readonly EventEnvelope[], options: AppendOptions): Promise<AppendResult>;
 }
 

@@ -91,6 +91,26 @@ describe('JetStreamEventStore against a real nats-server', () => {
     expect(history.events.map((e) => (e.data as { n: number }).n)).toEqual([1, 2, 3, 4]);
   });
 
+  it('knows, without asking the log, what it wrote from an empty subject on, and falls behind what another client appends', async () => {
+    const id = randomUUID();
+    expect(store.known('network', id)).toBeUndefined();
+    const first = await store.append('network', id, [envelope(id, 1)], { expectedVersion: 0, commitId: randomUUID() });
+    expect(store.known('network', id)).toEqual({ version: first.seq, events: [expect.objectContaining({ data: { n: 1 } })] });
+    const otherNc = await connectNats('lbt-event-store-known', nats.url);
+    try {
+      const other = await JetStreamEventStore.create(otherNc);
+      const theirs = await other.append('network', id, [envelope(id, 2)], { expectedVersion: first.seq, commitId: randomUUID() });
+      expect(store.known('network', id)?.version).toBe(first.seq);
+      await expect(store.append('network', id, [envelope(id, 3)], { expectedVersion: first.seq, commitId: randomUUID() })).rejects.toThrow(
+        ConcurrencyConflict,
+      );
+      expect((await store.read('network', id)).version).toBe(theirs.seq);
+      expect(store.known('network', id)?.version).toBe(theirs.seq);
+    } finally {
+      await otherNc.close();
+    }
+  });
+
   it('keeps the histories of aggregates whose commits interleave apart', async () => {
     const [x, y] = [randomUUID(), randomUUID()];
     let [vx, vy] = [0, 0];

@@ -21,6 +21,8 @@ function unavailableIfNats(error: unknown): unknown {
     : error;
 }
 
+const EMPTY_HISTORY: CachedHistory = { version: 0, events: [] };
+
 export interface JetStreamEventStoreOptions {
   /** Told of every commit this store wrote (a retry the stream recognised as a duplicate is not one), for metrics. */
   readonly onAppended?: (events: readonly EventEnvelope[]) => void;
@@ -92,6 +94,11 @@ export class JetStreamEventStore implements EventStore {
     }
   }
 
+  /** The history cached for the aggregate, unchecked against the log (see `EventStore.known`). */
+  known(aggregate: AggregateType, id: string): AggregateHistory | undefined {
+    return this.cache.get(eventSubject(aggregate, id));
+  }
+
   /**
    * Appends one commit with `Nats-Expected-Last-Subject-Sequence` = `expectedVersion` and
    * `Nats-Msg-Id` = `commitId`. Throws ConcurrencyConflict when someone appended since that
@@ -113,7 +120,8 @@ export class JetStreamEventStore implements EventStore {
       const ack = await this.requests.publish(subject, data, h);
       if (!ack.duplicate) {
         this.options.onAppended?.(events);
-        const cached = this.cache.get(subject);
+        // Expecting 0 the subject was empty, so these events are its whole history: a new pool's first member needs no read.
+        const cached = options.expectedVersion === 0 ? EMPTY_HISTORY : this.cache.get(subject);
         if (cached && cached.version === options.expectedVersion) {
           this.remember(subject, { version: ack.seq, events: [...cached.events, ...events] });
         }

@@ -43,6 +43,12 @@ export interface ExecuteOptions {
   readonly scoped?: boolean;
   /** Tries before a lost race is a 409; a project's quota stream takes every create of the project, so it allows more. */
   readonly attempts?: number;
+  /**
+   * Decide first on the history the store holds without reading the log, the append confirming
+   * it (handleCommand's `decideFirstOnKnownHistory`): only where the command reads nothing but
+   * the aggregate it appends to.
+   */
+  readonly decideFirstOnKnownHistory?: boolean;
 }
 
 export interface Saga {
@@ -166,6 +172,7 @@ export class CommandRun {
         eventId: () => this.env.eventId(),
         commitId: () => this.env.newId(),
         ...(options.attempts === undefined ? {} : { attempts: options.attempts }),
+        decideFirstOnKnownHistory: options.decideFirstOnKnownHistory ?? false,
       },
     );
     if (!result.appended) {

@@ -1446,12 +1446,108 @@ describe('the command side', () => {
       expect(again.resource).toEqual(first.resource);
     });
 
-    it('a member create reads its pool once for the visibility check and the decision, and appends', async () => {
+    it('a member create decides on the pool the store holds and appends: the append confirms it', async () => {
       const h = harness();
       const { pool } = await loadBalancerGround(h);
       const calls = counted(h);
-      await h.service.createMember(demo, { pool_id: pool.id, address: '198.18.2.13', protocol_port: 80 });
+      const { resource } = await h.service.createMember(demo, { pool_id: pool.id, address: '198.18.2.13', protocol_port: 80 });
+      expect(calls).toEqual(['append pool']);
+      expect(resource).toMatchObject({ pool_id: pool.id, address: '198.18.2.13', tenant_id: DEMO });
+    });
+
+    it('a member create on a pool the store does not hold reads it once and appends', async () => {
+      const h = harness();
+      const { pool } = await loadBalancerGround(h);
+      // Another api process: the same log, nothing held.
+      const cold = new InMemoryEventStore();
+      for (const { commit } of h.store.commits()) {
+        const [{ aggregate, aggregateId }] = commit.events;
+        cold.appendAsAnotherWriter(aggregate, aggregateId, commit.events, commit.commitId);
+      }
+      const calls = counted({ ...h, store: cold });
+      const service = writeSide(cold, new ProjectedLookup(cold), new TestEnvironment(), { note: () => undefined }, null, TEST_RING);
+      await service.createMember(demo, { pool_id: pool.id, address: '198.18.2.13', protocol_port: 80 });
       expect(calls).toEqual(['read pool', 'append pool']);
+    });
+
+    it('a member create on a held pool another writer changed since loses the append, reads the log and decides again', async () => {
+      const h = harness();
+      const { pool } = await loadBalancerGround(h);
+      h.store.appendAsAnotherWriter(
+        'pool',
+        pool.id,
+        [
+          envelope('pool', pool.id, 'PoolUpdated', {
+            poolId: pool.id,
+            name: 'renamed',
+            description: '',
+            lbMethod: 'ROUND_ROBIN',
+            adminStateUp: true,
+          }),
+        ],
+        'c-rename',
+      );
+      const calls = counted(h);
+      await h.service.createMember(demo, { pool_id: pool.id, address: '198.18.2.13', protocol_port: 80 });
+      expect(calls).toEqual(['append pool', 'read pool', 'append pool']);
+      expect(h.store.events('pool', pool.id).map((e) => e.type)).toEqual(['PoolCreated', 'MemberAdded', 'PoolUpdated', 'MemberAdded']);
+    });
+
+    it('a member create refused on the held pool is decided again on the log: a member another writer removed is no conflict', async () => {
+      const h = harness();
+      const { pool, member } = await loadBalancerGround(h);
+      h.store.appendAsAnotherWriter(
+        'pool',
+        pool.id,
+        [envelope('pool', pool.id, 'MemberRemoved', { poolId: pool.id, memberId: member.id })],
+        'c-remove',
+      );
+      const calls = counted(h);
+      const { resource } = await h.service.createMember(demo, {
+        pool_id: pool.id,
+        address: member.address,
+        protocol_port: member.protocol_port,
+      });
+      expect(calls).toEqual(['read pool', 'append pool']);
+      expect(resource).toMatchObject({ address: member.address, protocol_port: member.protocol_port });
+    });
+
+    it('a member create on a held pool another writer deleted is PoolNotFound, as read from the log', async () => {
+      const h = harness();
+      const { pool } = await loadBalancerGround(h);
+      h.store.appendAsAnotherWriter('pool', pool.id, [envelope('pool', pool.id, 'PoolDeleted', { poolId: pool.id })], 'c-delete');
+      const calls = counted(h);
+      await expectNothingAppended(
+        h,
+        () => h.service.createMember(demo, { pool_id: pool.id, address: '198.18.2.13', protocol_port: 80 }),
+        NotFound,
+        'PoolNotFound',
+      );
+      expect(calls).toEqual(['append pool', 'read pool']);
+    });
+
+    it("a member create on another tenant's held pool is PoolNotFound, decided on the log", async () => {
+      const h = harness();
+      const { pool } = await loadBalancerGround(h);
+      const calls = counted(h);
+      await expectNothingAppended(
+        h,
+        () => h.service.createMember(other, { pool_id: pool.id, address: '198.18.2.13', protocol_port: 80 }),
+        NotFound,
+        'PoolNotFound',
+      );
+      expect(calls).toEqual(['read pool']);
+    });
+
+    it('a retried member create with an Idempotency-Key replays from the log, not from the held pool', async () => {
+      const h = harness();
+      const { pool } = await loadBalancerGround(h);
+      const body = { pool_id: pool.id, address: '198.18.2.13', protocol_port: 80 };
+      const first = await h.service.createMember(withKey(demo, 'k-member'), body);
+      const calls = counted(h);
+      const again = await h.service.createMember(withKey(demo, 'k-member'), body);
+      expect(calls).toEqual(['read pool']);
+      expect(again.resource).toEqual(first.resource);
     });
   });
 });

@@ -14,6 +14,8 @@ export class InMemoryEventStore implements EventStore {
   private readonly stored: StoredCommit[] = [];
   private readonly seqByCommitId = new Map<string, number>();
   private readonly interceptors: AppendInterceptor[] = [];
+  /** What this store last read or wrote per subject, as the JetStream store's cache: another writer's appends leave it behind. */
+  private readonly held = new Map<string, AggregateHistory>();
 
   /** Adds an interceptor that runs before every later append, in the order they were added. */
   intercept(interceptor: AppendInterceptor): void {
@@ -21,7 +23,13 @@ export class InMemoryEventStore implements EventStore {
   }
 
   async read(aggregate: AggregateType, id: string): Promise<AggregateHistory> {
-    return this.history(aggregate, id);
+    const history = this.history(aggregate, id);
+    this.held.set(subjectOf(aggregate, id), history);
+    return history;
+  }
+
+  known(aggregate: AggregateType, id: string): AggregateHistory | undefined {
+    return this.held.get(subjectOf(aggregate, id));
   }
 
   private history(aggregate: AggregateType, id: string): AggregateHistory {
@@ -36,7 +44,11 @@ export class InMemoryEventStore implements EventStore {
     // Checked and stored in one turn of the event loop, as the stream does atomically: concurrent appends must conflict.
     const { version } = this.history(aggregate, id);
     if (version !== options.expectedVersion) throw new ConcurrencyConflict(subjectOf(aggregate, id));
-    return { seq: this.store(aggregate, id, events, options.commitId), duplicate: false };
+    const seq = this.store(aggregate, id, events, options.commitId);
+    const held = options.expectedVersion === 0 ? { events: [], version: 0 } : this.held.get(subjectOf(aggregate, id));
+    if (held?.version === options.expectedVersion)
+      this.held.set(subjectOf(aggregate, id), { events: [...held.events, ...events], version: seq });
+    return { seq, duplicate: false };
   }
 
   /** Appends as another writer would, between a handler's read and its write: no version check, no interceptors. */

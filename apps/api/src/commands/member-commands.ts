@@ -27,23 +27,31 @@ export class MemberCommands {
     const run = this.runs.begin(ctx);
     const memberId = this.runs.newId(ctx, 'member');
     const requestedTenant = input.tenant_id === undefined ? undefined : tenantFor(ctx, input.tenant_id);
-    const pool = await run.visible(poolDecider, input.pool_id);
-    const out = await run.execute(poolDecider, pool.id, (s) => {
-      if (ctx.idempotencyKey && s.kind === 'live' && s.members.some((m) => m.id === memberId)) return null;
-      return {
-        type: 'AddMember',
-        data: {
-          // A member belongs to its pool's tenant unless an admin says otherwise.
-          poolId: pool.id,
-          memberId,
-          tenantId: requestedTenant ?? pool.tenantId,
-          address: input.address,
-          protocolPort: input.protocol_port,
-          weight: input.weight ?? 1,
-          adminStateUp: input.admin_state_up ?? true,
-        },
-      };
-    });
+    // The pool's stream is the only one read, so the decision can be made on the pool the store
+    // holds and confirmed by the append; a refusal or a replay is decided again on the log.
+    const out = await run.execute(
+      poolDecider,
+      input.pool_id,
+      (pool) => {
+        // Another tenant's pool is hidden by execute, a pool that is not live is not found: as `visible` says.
+        if (pool.kind !== 'live') throw new NotFound('Pool', input.pool_id);
+        if (ctx.idempotencyKey && pool.members.some((m) => m.id === memberId)) return null;
+        return {
+          type: 'AddMember',
+          data: {
+            // A member belongs to its pool's tenant unless an admin says otherwise.
+            poolId: pool.id,
+            memberId,
+            tenantId: requestedTenant ?? pool.tenantId,
+            address: input.address,
+            protocolPort: input.protocol_port,
+            weight: input.weight ?? 1,
+            adminStateUp: input.admin_state_up ?? true,
+          },
+        };
+      },
+      { decideFirstOnKnownHistory: true },
+    );
     if (!out.appended) run.observed(out.seq);
     return this.memberWritten(run, out.state, memberId);
   }

@@ -15,6 +15,8 @@ import type { AggregateHistory, AppendOptions, AppendResult, EventStore } from '
  */
 export class RequestHistories implements EventStore {
   private readonly histories = new Map<string, AggregateHistory>();
+  /** Histories the store held (`known`), not read from the log in this request: an append that expects their version confirms them. */
+  private readonly unconfirmed = new Map<string, AggregateHistory>();
 
   constructor(private readonly store: EventStore) {}
 
@@ -35,11 +37,22 @@ export class RequestHistories implements EventStore {
     return history;
   }
 
+  /** What this request read or wrote of the aggregate, else what the store holds without asking the log (`EventStore.known`). */
+  known(aggregate: AggregateType, id: string): AggregateHistory | undefined {
+    const k = key(aggregate, id);
+    const read = this.histories.get(k);
+    if (read) return read;
+    const held = this.store.known?.(aggregate, id);
+    if (held) this.unconfirmed.set(k, held);
+    return held;
+  }
+
   async append(aggregate: AggregateType, id: string, events: readonly EventEnvelope[], options: AppendOptions): Promise<AppendResult> {
     const k = key(aggregate, id);
-    const before = this.histories.get(k);
+    const before = this.histories.get(k) ?? this.unconfirmed.get(k);
     // Forgotten until the append answers: a failed or duplicate append leaves the log to say what is there.
     this.histories.delete(k);
+    this.unconfirmed.delete(k);
     const result = await this.store.append(aggregate, id, events, options);
     if (!result.duplicate && before?.version === options.expectedVersion) {
       this.histories.set(k, { events: [...before.events, ...events], version: result.seq });

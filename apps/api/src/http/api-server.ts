@@ -10,6 +10,7 @@ import { methodLabel, requestDurations, routeTemplateOf } from '../http-metrics'
 import { answerClientError } from './client-error';
 import './edge-request';
 import { parseTarget, routedUrl } from './request-target';
+import { leaveBodiesToTheGuard } from './unparsed-bodies';
 
 export interface EdgeDependencies {
   readonly logger: Logger;
@@ -47,15 +48,14 @@ export async function createApiServer(module: DynamicModule, deps: EdgeDependenc
 function installEdgeHooks(fastify: FastifyInstance, { logger, metrics }: EdgeDependencies): void {
   const durations = requestDurations(metrics);
   const scrape = (method: string, url: string): boolean => method === 'GET' && url === '/metrics';
-  // Bodies are read by the PolicyGuard once the caller has passed; any content type is taken as text.
-  fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('*', (_request, _payload, done) => done(null));
   fastify.addHook('onRequest', (request, reply, done) => {
     const requestId = `req-${uuidv4()}`;
     request.edge = { requestId, startedAt: process.hrtime.bigint(), principal: null, rawBody: null };
     if (!scrape(request.method, request.url)) void reply.header('X-Openstack-Request-Id', requestId);
     done();
   });
+  // Bodies are read by the PolicyGuard once the caller has passed.
+  leaveBodiesToTheGuard(fastify);
   // Neutron's JSON is plain application/json, without the charset Fastify adds.
   fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (reply.getHeader('content-type') === 'application/json; charset=utf-8') void reply.header('content-type', 'application/json');

@@ -12,6 +12,7 @@ import '../../http/edge-request';
 import { methodLabel } from '../../http-metrics';
 import { faultBody } from './octavia-faults';
 import { octaviaRoutedUrl, octaviaRouteTemplate } from './octavia-target';
+import { leaveBodiesToTheGuard } from '../../http/unparsed-bodies';
 
 export interface OctaviaEdgeDependencies {
   readonly logger: Logger;
@@ -65,14 +66,13 @@ function installOctaviaHooks(fastify: FastifyInstance, { logger, metrics }: Octa
     labelNames: ['method', 'route', 'status'],
     registers: [metrics.registry],
   });
-  fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('*', (_request, _payload, done) => done(null));
   fastify.addHook('onRequest', (request, reply, done) => {
     const requestId = `req-${uuidv4()}`;
     request.edge = { requestId, startedAt: process.hrtime.bigint(), principal: null, rawBody: null };
     void reply.header('X-Openstack-Request-Id', requestId);
     done();
   });
+  leaveBodiesToTheGuard(fastify);
   fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (reply.getHeader('content-type') === 'application/json; charset=utf-8') void reply.header('content-type', 'application/json');
     done(null, payload);
