@@ -52,6 +52,8 @@ interface BadRequest {
   readonly body?: (f: Fixtures) => unknown;
   /** A body sent byte for byte, for what is not JSON. */
   readonly raw?: () => string;
+  /** The Content-Type sent, application/json unless said otherwise. */
+  readonly contentType?: string;
   /** demo unless said otherwise. */
   readonly as?: Caller;
   readonly status: number;
@@ -652,6 +654,15 @@ const ROWS: readonly BadRequest[] = [
     type: 'PolicyNotAuthorized',
   },
   {
+    desc: 'pool with a Content-Type that is no media type',
+    method: 'POST',
+    path: pools,
+    body: (f) => poolBody(f),
+    contentType: 'garbage',
+    status: 415,
+    type: 'HTTPUnsupportedMediaType',
+  },
+  {
     desc: 'reseal with a body',
     method: 'PUT',
     as: 'admin',
@@ -699,7 +710,8 @@ describe('bad requests change nothing', () => {
     const reply = await apis[row.as ?? 'demo'].request(row.method, row.path(f), {
       raw: row.raw?.(),
       json: row.body?.(f),
-      headers: row.raw !== undefined ? { 'Content-Type': 'application/json' } : undefined,
+      headers:
+        row.raw !== undefined || row.contentType !== undefined ? { 'Content-Type': row.contentType ?? 'application/json' } : undefined,
     });
     expectNeutronError(reply, row.status, row.type);
     expect(await admin.snapshot()).toEqual(before);

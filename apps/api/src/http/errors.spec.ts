@@ -1,5 +1,6 @@
 import { Conflict, ConcurrencyConflict, Forbidden, NotFound, Unavailable, ValidationError } from '@lbaas/domain';
 import { AuthenticationError } from '@lbaas/identity';
+import { HttpException } from '@nestjs/common';
 import { HttpError, STATUS_OF_KIND, toNeutronError } from './errors';
 
 describe('toNeutronError', () => {
@@ -97,6 +98,24 @@ describe('toNeutronError', () => {
     });
     expect(toNeutronError(new AuthenticationError('unauthenticated', 'Authentication required'))).not.toHaveProperty('challenge');
     expect(toNeutronError(new AuthenticationError('unavailable', 'Keystone is not answering')).status).toBe(503);
+  });
+
+  it("answers Fastify's refusal of a Content-Type that is no media type 415, not as an unexpected failure", () => {
+    expect(toNeutronError(new HttpException('Unsupported Media Type', 415))).toEqual({
+      status: 415,
+      body: {
+        NeutronError: {
+          type: 'HTTPUnsupportedMediaType',
+          message: 'Unsupported Media Type.',
+          detail: '',
+        },
+      },
+      unexpected: false,
+    });
+  });
+
+  it("keeps Nest's HttpExceptions other than a client error opaque", () => {
+    expect(toNeutronError(new HttpException('upstream detail', 502))).toMatchObject({ status: 500, unexpected: true });
   });
 
   it('maps every kind of domain error to a status', () => {

@@ -1,5 +1,6 @@
 import { DomainError, type DomainErrorKind } from '@lbaas/domain';
 import { AuthenticationError } from '@lbaas/identity';
+import { HttpException } from '@nestjs/common';
 
 /** An error the edge answers itself (routing, parsing, auth), already in Neutron's terms. */
 export class HttpError extends Error {
@@ -35,8 +36,33 @@ export const STATUS_OF_KIND: Readonly<Record<DomainErrorKind, number>> = {
   unavailable: 503,
 };
 
+/** webob's names for the client errors Fastify raises of its own. */
+const CLIENT_ERROR_TYPE: Readonly<Record<number, string>> = {
+  400: 'HTTPBadRequest',
+  408: 'HTTPRequestTimeout',
+  411: 'HTTPLengthRequired',
+  413: 'HTTPRequestEntityTooLarge',
+  414: 'HTTPRequestURITooLong',
+  415: 'HTTPUnsupportedMediaType',
+  431: 'HTTPRequestHeaderFieldsTooLarge',
+};
+
+/**
+ * Fastify's own refusals of a request, in the edge's terms. Nest hands them to the filters as
+ * its HttpException with Fastify's status and words (a Content-Type that is no media type: 415,
+ * raised by `leaveBodiesToTheGuard` before any route runs): the client's fault, not an
+ * unexpected failure. The router's NotFoundException is the filters' own case.
+ */
+export function withFastifyRefusals(error: unknown): unknown {
+  if (!(error instanceof HttpException)) return error;
+  const status = error.getStatus();
+  if (status < 400 || status > 499) return error;
+  return new HttpError(status, CLIENT_ERROR_TYPE[status] ?? 'HTTPClientError', `${error.message}.`);
+}
+
 /** Any thrown value as a status and Neutron's error body; unknown errors become an opaque 500. */
-export function toNeutronError(error: unknown): NeutronErrorAnswer {
+export function toNeutronError(thrown: unknown): NeutronErrorAnswer {
+  const error = withFastifyRefusals(thrown);
   if (error instanceof AuthenticationError) {
     const [status, type] = error.kind === 'unauthenticated' ? [401, 'HTTPUnauthorized'] : [503, 'ServiceUnavailable'];
     return {

@@ -1,5 +1,6 @@
 import { Conflict, Forbidden, NotFound, Unavailable, ValidationError } from '@lbaas/domain';
 import { AuthenticationError } from '@lbaas/identity';
+import { HttpException } from '@nestjs/common';
 import { HttpError } from '../../http/errors';
 import { POLICY_REFUSAL, toOctaviaFault } from './octavia-faults';
 
@@ -18,6 +19,13 @@ describe("Octavia's fault body", () => {
     ['the event log down', new Unavailable('no quorum'), 503, 'Server', 'no quorum'],
     ['an edge error', new HttpError(413, 'HTTPRequestEntityTooLarge', 'too large'), 413, 'Client', 'too large'],
     ['a 405', new HttpError(405, 'MethodNotAllowed', 'no'), 405, 'Client', 'no'],
+    [
+      'a Content-Type that is no media type (Fastify refuses it)',
+      new HttpException('Unsupported Media Type', 415),
+      415,
+      'Client',
+      'Unsupported Media Type.',
+    ],
   ])('answers %s', (_desc, error, status, faultcode, faultstring) => {
     expect(toOctaviaFault(error)).toEqual({ status, body: { faultcode, faultstring, debuginfo: null }, unexpected: false });
   });

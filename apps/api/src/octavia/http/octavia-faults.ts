@@ -1,6 +1,6 @@
 import { DomainError, QuotaExceeded } from '@lbaas/domain';
 import { AuthenticationError } from '@lbaas/identity';
-import { HttpError, STATUS_OF_KIND } from '../../http/errors';
+import { HttpError, STATUS_OF_KIND, withFastifyRefusals } from '../../http/errors';
 
 /** Octavia's error body (wsme's fault): "Client" for 4xx, "Server" for 5xx. */
 export interface OctaviaFaultBody {
@@ -35,7 +35,8 @@ const fault = (status: number, message: string, unexpected = false): OctaviaFaul
 });
 
 /** Any thrown value as a status and Octavia's fault body; an error nobody planned for is an opaque 500. */
-export function toOctaviaFault(error: unknown): OctaviaFault {
+export function toOctaviaFault(thrown: unknown): OctaviaFault {
+  const error = withFastifyRefusals(thrown);
   if (error instanceof AuthenticationError) {
     const answer = fault(error.kind === 'unauthenticated' ? 401 : 503, error.message);
     return error.challenge ? { ...answer, challenge: error.challenge } : answer;
