@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fnv1a } from '@lbaas/domain';
@@ -92,11 +92,14 @@ export class NetnsDriver extends HaproxyPlacementDriver implements PlacementDriv
     return `${this.o.prefix}${vmId}`;
   }
 
-  private async present(): Promise<string[]> {
-    const out = await ip('netns', 'list');
-    return out
-      .split('\n')
-      .map((l) => l.trim().split(' ')[0])
+  /**
+   * The placements' namespaces, by the files `ip netns add` makes for them (what `ip netns list`
+   * reads): one directory read instead of a process start on every observation, the one after
+   * keepalived gave a new VIP its address among them.
+   */
+  private present(): string[] {
+    const names = existsSync(NETNS_DIR) ? readdirSync(NETNS_DIR) : [];
+    return names
       .filter((n) => n.startsWith(this.o.prefix))
       .map((n) => n.slice(this.o.prefix.length))
       .filter((id) => UUID.test(id));
@@ -118,7 +121,7 @@ export class NetnsDriver extends HaproxyPlacementDriver implements PlacementDriv
   }
 
   async observe(vmIds?: readonly string[]): Promise<ObservedNode> {
-    const present = await this.present();
+    const present = this.present();
     const wanted = vmIds === undefined ? present : present.filter((id) => vmIds.includes(id));
     const placements = await Promise.all(
       wanted.map(async (vmId) => ({
