@@ -1,4 +1,5 @@
 import { inNamespace, plugNamespace, removeNamespaces } from '@lbaas/dataplane';
+import { PLACEMENT_INTERFACE, renderKeepalivedConfig } from '@lbaas/haproxy';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -54,6 +55,68 @@ export async function handHaproxyFloor(o: {
     await removeNamespaces(ns);
   }
   return times;
+}
+
+/** One run of the VRRP floor: milliseconds from its start to each point. */
+export interface HandVrrpRun {
+  /** The namespace plugged and HAProxy's exec returned (its pid file written). */
+  readonly haproxyStarted: number;
+  /** keepalived's exec returned (its parent forked; the VRRP child starts after). */
+  readonly keepalivedStarted: number;
+  /** The client's first 200 through the VIP. */
+  readonly answered: number;
+}
+
+/**
+ * The floor under the design's fixed points: floor 1's namespace and HAProxy, then at once
+ * keepalived on the active's keepalived.conf as the renderer writes it (priority 200, `advert_int
+ * 0.1`, `down_timer_adverts 1`, the tracked script), its peer an address nobody holds, until the
+ * client gets a 200 through the VIP. keepalived 2.2.7 takes the VIP only after its script's first
+ * success and one advert plus skew in BACKUP, so no control plane brings a VIP up faster than
+ * this. VIPs 198.18.5.10 onwards, VRRP addresses 198.19.251.10 onwards.
+ */
+export async function handVrrpFloor(o: {
+  readonly prefix: string;
+  readonly runRoot: string;
+  readonly client: string;
+  readonly servers: readonly string[];
+  readonly runs: number;
+  readonly check: () => void;
+}): Promise<HandVrrpRun[]> {
+  const runs: HandVrrpRun[] = [];
+  for (let i = 0; i < o.runs; i++) {
+    o.check();
+    const started = performance.now();
+    const vip = `198.18.5.${10 + i}`;
+    const ns = await plugNamespace(o.prefix, `vfloor-${i}`, `198.19.251.${10 + i}`);
+    // As the netns driver's: HAProxy binds the VIP before keepalived gives the namespace its address.
+    execFileSync('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv4.ip_nonlocal_bind=1']);
+    const dir = join(o.runRoot, `vfloor-${i}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'haproxy.cfg'), handHaproxyConfig(dir, `${vip}:80`, o.servers));
+    const keepalivedConf = renderKeepalivedConfig({
+      instanceId: '00000000-0000-4000-8000-0000000000f0',
+      vmId: `00000000-0000-4000-8000-0000000000${(0xf1 + i).toString(16)}`,
+      role: 'active',
+      priority: 200,
+      virtualRouterId: 230 + i,
+      interface: PLACEMENT_INTERFACE,
+      vrrpAddress: `198.19.251.${10 + i}`,
+      peerAddress: `198.19.251.${110 + i}`,
+      vip: { address: vip, prefixLength: 16 },
+      runDir: dir,
+    });
+    writeFileSync(join(dir, 'keepalived.conf'), keepalivedConf);
+    execFileSync('ip', ['netns', 'exec', ns, '/usr/sbin/haproxy', '-W', '-D', '-f', join(dir, 'haproxy.cfg')], { stdio: 'ignore' });
+    const haproxyStarted = performance.now() - started;
+    const keepalived = ['-f', join(dir, 'keepalived.conf'), '-p', join(dir, 'keepalived.pid'), '-r', join(dir, 'vrrp.pid'), '--vrrp'];
+    execFileSync('ip', ['netns', 'exec', ns, '/usr/sbin/keepalived', ...keepalived], { stdio: 'ignore' });
+    const keepalivedStarted = performance.now() - started;
+    await untilAnswer(o.client, `http://${vip}/`);
+    runs.push({ haproxyStarted, keepalivedStarted, answered: performance.now() - started });
+    await removeNamespaces(ns);
+  }
+  return runs;
 }
 
 /** A master-worker HAProxy in `dir` (its pid file there) balancing `bind` over the servers. */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { NatsConnection } from 'nats';
-import { FLOOR_POLL_MS, handHaproxyConfig, handHaproxyFloor, plainKeepalivedConfig, untilAnswer } from './dataplane-floors';
+import { FLOOR_POLL_MS, handHaproxyConfig, handHaproxyFloor, handVrrpFloor, plainKeepalivedConfig, untilAnswer } from './dataplane-floors';
 import { type BenchRow, percentile, report, round } from './report';
 import { checkLines, stageTable, stepLines, type VipRun, vipTimeline } from './vip-timeline';
 
@@ -105,6 +105,16 @@ async function run(signal: AbortSignal): Promise<void> {
 
     // Floor 1: a namespace, its address and HAProxy by hand, until the first 200.
     const floorStart = await handHaproxyFloor({
+      prefix: PREFIX,
+      runRoot,
+      client,
+      servers: ['198.18.2.11:80', '198.18.2.12:80'],
+      runs: RUNS,
+      check,
+    });
+
+    // Floor 1b: the same with keepalived's election as the design fixes it (priority 200, advert_int 0.1).
+    const floorVrrp = await handVrrpFloor({
       prefix: PREFIX,
       runRoot,
       client,
@@ -322,6 +332,15 @@ async function run(signal: AbortSignal): Promise<void> {
         floor: { metric: 'namespace + HAProxy by hand, p95 (ms)', value: percentile(sorted(floorStart), 95) },
       },
       {
+        metric: 'POST vip -> first 200, p50 (against keepalived by hand)',
+        value: percentile(sorted(vipToAnswer), 50),
+        unit: 'ms',
+        floor: {
+          metric: "namespace + HAProxy + keepalived (the active's file) by hand, p50 (ms)",
+          value: percentile(sorted(floorVrrp.map((r) => r.answered)), 50),
+        },
+      },
+      {
         metric: 'failover gap (kill active HAProxy + keepalived), p50',
         value: percentile(sorted(failoverGap), 50),
         unit: 'ms',
@@ -348,6 +367,11 @@ async function run(signal: AbortSignal): Promise<void> {
       vipToAnswerMs: vipToAnswer.map(Math.round),
       failoverGapMs: failoverGap.map(Math.round),
       plainGapMs: plainGap.map(Math.round),
+      vrrpFloorMs: floorVrrp.map((r) => ({
+        haproxyStarted: Math.round(r.haproxyStarted),
+        keepalivedStarted: Math.round(r.keepalivedStarted),
+        answered: Math.round(r.answered),
+      })),
       stagesMs: stages,
       ...(before === null ? {} : { before }),
     });

@@ -64,6 +64,24 @@ describe('vipTimeline', () => {
     expect(t.total).toBe(700);
   });
 
+  it("counts of keepalived's start only what it adds after HAProxy serves, as the agent starts both together", () => {
+    const together = (keepalivedEnds: number) =>
+      vipTimeline(
+        run({
+          steps: [
+            { at: T0 + 380, ms: 50, vmId: 'vm-a', step: 'plumb' },
+            { at: T0 + 470, ms: 90, vmId: 'vm-a', step: 'startHaproxy' },
+            { at: T0 + keepalivedEnds, ms: keepalivedEnds - 385, vmId: 'vm-a', step: 'startKeepalived' },
+          ],
+        }),
+      );
+    expect(together(500)['haproxy start']).toBe(90);
+    expect(together(500)['keepalived start']).toBe(30);
+    expect(together(500)['agent report (-> InstanceApplied)']).toBe(60);
+    expect(together(450)['keepalived start']).toBe(0);
+    expect(together(450)['agent report (-> InstanceApplied)']).toBe(90);
+  });
+
   it('adds up to the total when clocks cross or the answer comes before ACTIVE', () => {
     const early = vipTimeline(run({ answeredAt: T0 + 600 }));
     expect(STAGES.reduce((s, stage) => s + early[stage], 0)).toBe(600);

@@ -107,6 +107,7 @@ export function vipTimeline(run: VipRun): VipTimeline {
   const stepMs = (kind: string) => steps.filter((s) => s.step === kind).reduce((sum, s) => sum + s.ms, 0);
   const firstStepAt = Math.min(...steps.map((s) => s.at - s.ms));
   const lastStepAt = Math.max(...steps.map((s) => s.at));
+  const haproxyServes = firstStepAt + stepMs('plumb') + stepMs('startHaproxy');
 
   // Each milestone as measured; the ones inside the agent's pass are placed by the steps' own durations.
   const raw: readonly number[] = [
@@ -116,8 +117,9 @@ export function vipTimeline(run: VipRun): VipTimeline {
     at(rendered),
     firstStepAt,
     firstStepAt + stepMs('plumb'),
-    firstStepAt + stepMs('plumb') + stepMs('startHaproxy'),
-    Math.max(lastStepAt, firstStepAt + stepMs('plumb') + stepMs('startHaproxy') + stepMs('startKeepalived')),
+    haproxyServes,
+    // keepalived's start overlaps HAProxy's (the agent starts both together): its stage is what it adds after HAProxy serves.
+    Math.max(haproxyServes, lastStepAt),
     at(applied),
     active ? at(active) : run.answeredAt,
   ];

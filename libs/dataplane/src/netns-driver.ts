@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fnv1a } from '@lbaas/domain';
@@ -15,9 +15,17 @@ import {
   runtimeCommand,
   startKeepalived,
   terminate,
+  waitFor,
 } from './daemons';
 import { type AddressWait, untilAddressIn } from './address-watch';
-import type { ObservedFloatingIp, ObservedNode, PlacementDriver, PlacementNetwork, PlacementSpec } from './placement-driver';
+import type {
+  KeepalivedStart,
+  ObservedFloatingIp,
+  ObservedNode,
+  PlacementDriver,
+  PlacementNetwork,
+  PlacementSpec,
+} from './placement-driver';
 import { HaproxyPlacementDriver } from './haproxy-placement-driver';
 import { handoverRouting, routeToPeer, setUpHandover } from './handover-forwarding';
 import { DONE_BEFORE, ipBatch } from './ip-batch';
@@ -40,6 +48,8 @@ const FABRIC_PREFIX_LENGTH = 15;
 const FABRIC_RANGE = '198.18.0.0/15';
 /** Where `ip netns add` names namespaces. */
 const NETNS_DIR = '/run/netns';
+/** As long as HAProxy's own exec may take (startDaemon's bound): past it, HAProxy's start has failed too. */
+const HAPROXY_MASTER_MS = 20_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export const fabricNamespace = (prefix: string): string => `${prefix}fabric`;
@@ -82,11 +92,14 @@ export class NetnsDriver extends HaproxyPlacementDriver implements PlacementDriv
     return `${this.o.prefix}${vmId}`;
   }
 
-  private async present(): Promise<string[]> {
-    const out = await ip('netns', 'list');
-    return out
-      .split('\n')
-      .map((l) => l.trim().split(' ')[0])
+  /**
+   * The placements' namespaces, by the files `ip netns add` makes for them (what `ip netns list`
+   * reads): one directory read instead of a process start on every observation, the one after
+   * keepalived gave a new VIP its address among them.
+   */
+  private present(): string[] {
+    const names = existsSync(NETNS_DIR) ? readdirSync(NETNS_DIR) : [];
+    return names
       .filter((n) => n.startsWith(this.o.prefix))
       .map((n) => n.slice(this.o.prefix.length))
       .filter((id) => UUID.test(id));
@@ -108,7 +121,7 @@ export class NetnsDriver extends HaproxyPlacementDriver implements PlacementDriv
   }
 
   async observe(vmIds?: readonly string[]): Promise<ObservedNode> {
-    const present = await this.present();
+    const present = this.present();
     const wanted = vmIds === undefined ? present : present.filter((id) => vmIds.includes(id));
     const placements = await Promise.all(
       wanted.map(async (vmId) => ({
@@ -195,9 +208,25 @@ export class NetnsDriver extends HaproxyPlacementDriver implements PlacementDriv
     };
   }
 
-  /** The peer is in the file keepalived reads: the hand-over's route follows it, before VRRP can move the VIP. */
-  async startKeepalived(p: PlacementSpec): Promise<void> {
-    await routeToPeer(this.ns(p.vmId), p.bundle.keepalived.peerAddress);
+  /**
+   * The peer is in the file keepalived reads: the hand-over's route follows it, before VRRP can
+   * move the VIP. keepalived's exec waits for HAProxy's master (its pid file is written before
+   * HAProxy's exec returns), not for its worker to serve: VRRP gives the VIP an advert and its
+   * skew after the script's first success at the earliest, and the agent reports the placement
+   * applied only once HAProxy serves.
+   */
+  async startKeepalived(p: PlacementSpec, o: KeepalivedStart = {}): Promise<void> {
+    const ns = this.ns(p.vmId);
+    const haproxyPid = join(this.runDir(p.vmId), 'haproxy.pid');
+    const haproxyMaster = waitFor(
+      `HAProxy's master running in ${ns}, before keepalived`,
+      () => {
+        if (o.haproxyFailed?.aborted) throw new Error(`keepalived not started in ${ns}: HAProxy did not start`);
+        return alive(haproxyPid, 'haproxy') !== null;
+      },
+      HAPROXY_MASTER_MS,
+    );
+    await Promise.all([routeToPeer(ns, p.bundle.keepalived.peerAddress), haproxyMaster]);
     await startKeepalived(this.keepalivedSpec(p));
   }
 

@@ -75,6 +75,10 @@ export interface ObservedNode {
   readonly floatingIps: readonly ObservedFloatingIp[];
 }
 
+export interface KeepalivedStart {
+  readonly haproxyFailed?: AbortSignal;
+}
+
 /**
  * How a node runs placements: it observes the machine and does one thing per call. The node
  * agent plans the calls from what it observed (libs/node-agent); a call checks before it acts,
@@ -98,7 +102,13 @@ export interface PlacementDriver {
   updateServers(p: PlacementSpec, commands: readonly string[]): Promise<boolean>;
   /** Removes the TLS files `p` does not name. */
   pruneTlsFiles(p: PlacementSpec): Promise<void>;
-  startKeepalived(p: PlacementSpec): Promise<void>;
+  /**
+   * Starts keepalived (reloads it if it runs already) once HAProxy's master runs, which may be
+   * while HAProxy's start is still under way: the tracked script's first run decides whether the
+   * instance leaves INIT, and a failed one costs a whole script interval. `o.haproxyFailed` ends
+   * the wait when the HAProxy start it waits for failed.
+   */
+  startKeepalived(p: PlacementSpec, o?: KeepalivedStart): Promise<void>;
   /**
    * True once the placement holds `address` (VRRP gave it the VIP), at once when it does already;
    * false when `o.withinMs` pass first or `o.signal` aborts. Wakes on the change, not on a timer.

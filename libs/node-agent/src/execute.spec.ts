@@ -1,4 +1,4 @@
-import { FakeDriver, type PlacementNetwork, type PlacementSpec } from '@lbaas/dataplane';
+import { FakeDriver, type KeepalivedStart, type PlacementNetwork, type PlacementSpec } from '@lbaas/dataplane';
 import { withMembers } from '@lbaas/haproxy';
 import { Executor } from './execute';
 import { plan } from './plan';
@@ -43,6 +43,30 @@ class ScriptedDriver extends FakeDriver {
   override async ensureFloatingIp(id: string, floating: string, vip: string): Promise<void> {
     this.call('ensureFloatingIp', id);
     await super.ensureFloatingIp(id, floating, vip);
+  }
+}
+
+/** HAProxy's start held until `release`, as a real one is while its worker comes up; what keepalived's start was given. */
+class SlowHaproxyDriver extends ScriptedDriver {
+  release: () => void = () => undefined;
+  haproxyFails = false;
+  keepalivedGot: KeepalivedStart | undefined;
+  readonly order: string[] = [];
+
+  override async startHaproxy(p: PlacementSpec): Promise<void> {
+    this.order.push('haproxy begins');
+    await new Promise<void>((resolve) => (this.release = resolve));
+    this.order.push('haproxy serves');
+    if (this.haproxyFails) throw new Error(`HAProxy did not start for ${p.vmId}`);
+    await super.startHaproxy(p);
+  }
+
+  override async startKeepalived(p: PlacementSpec, o?: KeepalivedStart): Promise<void> {
+    this.order.push('keepalived begins');
+    this.keepalivedGot = o;
+    // As the netns driver's: it waits for HAProxy's master, or for word that HAProxy's start failed.
+    if (o?.haproxyFailed?.aborted) throw new Error('HAProxy did not start');
+    await super.startKeepalived(p);
   }
 }
 
@@ -103,6 +127,29 @@ describe('Executor with the fake driver', () => {
     driver.failing = null;
     const again = await reconcile(executor, driver, desiredOf([running(specOf(VM.a)), running(specOf(VM.c))]));
     expect(again.outcomes.get(VM.a)).toEqual({ kind: 'converged', stepsTaken: 1, holdsVip: true });
+  });
+
+  it("starts a new placement's keepalived while its HAProxy comes up, and reports only once both are done", async () => {
+    const slow = new SlowHaproxyDriver({ vrrp: true });
+    const overlapping = new Executor(slow, { onRemoved: () => undefined });
+    const pass = reconcile(overlapping, slow, desiredOf([running(specOf(VM.a))]));
+    await new Promise((r) => setImmediate(r));
+    expect(slow.order).toEqual(['haproxy begins', 'keepalived begins']);
+    expect(slow.keepalivedGot?.haproxyFailed?.aborted).toBe(false);
+    slow.release();
+    expect((await pass).outcomes.get(VM.a)).toEqual({ kind: 'converged', stepsTaken: 3, holdsVip: true });
+    expect(slow.order).toEqual(['haproxy begins', 'keepalived begins', 'haproxy serves']);
+  });
+
+  it("reports HAProxy's failure when both start together, and tells keepalived's start that HAProxy failed", async () => {
+    const slow = new SlowHaproxyDriver({ vrrp: true });
+    slow.haproxyFails = true;
+    const overlapping = new Executor(slow, { onRemoved: () => undefined });
+    const pass = reconcile(overlapping, slow, desiredOf([running(specOf(VM.a))]));
+    await new Promise((r) => setImmediate(r));
+    slow.release();
+    expect((await pass).outcomes.get(VM.a)).toEqual({ kind: 'failed', reason: `HAProxy did not start for ${VM.a}` });
+    expect(slow.keepalivedGot?.haproxyFailed?.aborted).toBe(true);
   });
 
   it('reloads when the runtime API refuses a change', async () => {

@@ -100,13 +100,46 @@ export class Executor {
     return { kind: 'converged', stepsTaken: steps.length, holdsVip: holdsAddress(now, vip) };
   }
 
-  /** A placement's steps in order, up to the first that throws. */
+  /** A placement's steps in order, up to the first that throws; HAProxy's start and keepalived's that follows it overlap. */
   private async run(vmId: string, steps: readonly Step[]): Promise<void> {
-    for (const step of steps) {
-      const started = performance.now();
-      await this.apply(step);
-      this.o.onStepDone?.(vmId, step.kind, performance.now() - started);
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i];
+      const next = steps[i + 1];
+      if (step.kind === 'startHaproxy' && next?.kind === 'startKeepalived') {
+        await this.startTogether(vmId, step, next);
+        i++;
+      } else await this.timed(vmId, step, () => this.apply(step));
     }
+  }
+
+  private async timed(vmId: string, step: Step, action: () => Promise<void>): Promise<void> {
+    const started = performance.now();
+    await action();
+    this.o.onStepDone?.(vmId, step.kind, performance.now() - started);
+  }
+
+  /**
+   * A new placement's HAProxy and keepalived: keepalived's route to the peer, and then its exec
+   * once the driver sees HAProxy's master, come while HAProxy's worker comes up, instead of after
+   * it serves. Both are awaited; HAProxy's failure is the one reported, and it ends keepalived's
+   * wait for the master.
+   */
+  private async startTogether(
+    vmId: string,
+    haproxy: Extract<Step, { kind: 'startHaproxy' }>,
+    keepalived: Extract<Step, { kind: 'startKeepalived' }>,
+  ): Promise<void> {
+    const haproxyFailed = new AbortController();
+    const started = this.timed(vmId, haproxy, () => this.driver.startHaproxy(haproxy.spec)).catch((error: unknown) => {
+      haproxyFailed.abort();
+      throw error;
+    });
+    const [h, k] = await Promise.allSettled([
+      started,
+      this.timed(vmId, keepalived, () => this.driver.startKeepalived(keepalived.spec, { haproxyFailed: haproxyFailed.signal })),
+    ]);
+    if (h.status === 'rejected') throw h.reason;
+    if (k.status === 'rejected') throw k.reason;
   }
 
   private async apply(step: Step): Promise<void> {
