@@ -19,7 +19,7 @@ export interface SizeMeasure {
   readonly wholeRead: WholeLogRead;
   readonly rebuild: { events: number; commits: number; seconds: number };
   /** VIPs ACTIVE (placed, rendered and applied) when the size was measured, and how long the bench waited for them. */
-  readonly pipeline: { active: number; total: number; waitedMs: number };
+  readonly pipeline: { active: number; total: number; waitedMs: number; boundMs: number };
   readonly agentRestart: AgentRestart;
 }
 
@@ -108,7 +108,15 @@ function sizeRows(m: SizeMeasure, floors: ScaleFloors): BenchRow[] {
       unit: 'ms',
       floor: { metric: 'ordered read of the whole log (ms)', value: m.wholeRead.seconds * 1000 },
     },
+    ...(m.agentRestart.cpuSeconds === null
+      ? []
+      : [{ metric: `${at} agent restart, CPU of the new process to converged`, value: m.agentRestart.cpuSeconds * 1000, unit: 'ms' }]),
     { metric: `${at} VIPs ACTIVE when measured`, value: m.pipeline.active, unit: `of ${m.pipeline.total}` },
+    {
+      metric: `${at} wait for the pipeline to settle after the growth (bound ${Math.round(m.pipeline.boundMs / 1000)} s)`,
+      value: m.pipeline.waitedMs,
+      unit: 'ms',
+    },
   ];
   for (const [service, mib] of Object.entries(m.residentMiB)) {
     const empty = floors.emptyResident[service];
