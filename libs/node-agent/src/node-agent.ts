@@ -90,7 +90,13 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     o.zone ?? null,
   );
   const nodeLog = new NodeLog(nodeId);
-  const writer = new ReportWriter(store, nodeId, log);
+  const writer = new ReportWriter(store, nodeId, log, {
+    vip: (id) => {
+      const vip = nodeLog.vips.get(id);
+      return vip?.kind === 'live' ? vip : undefined;
+    },
+    pool: (id) => nodeLog.poolStatuses.get(id),
+  });
   let caughtUp = false;
 
   /** Acting on `cause` keeps its correlation id; with none (a timer's pass), a new one starts. */

@@ -5,6 +5,7 @@ import {
   floatingIpDecider,
   type FloatingIpState,
   fold,
+  type LbStatus,
   serviceInstanceDecider,
   type ServiceInstanceEvent,
   type ServiceInstanceState,
@@ -15,6 +16,12 @@ import {
 import { CertificateVersions } from './placement-tls';
 
 export type LiveInstance = Extract<ServiceInstanceState, { kind: 'live' }>;
+
+/** A status as RecordVipStatus and RecordPoolStatus compare it. */
+export interface RecordedStatus {
+  readonly status: LbStatus;
+  readonly statusDescription: string | null;
+}
 
 /** What an event asks the agent to look at again: some instances, or the whole node. */
 export interface Touched {
@@ -33,6 +40,8 @@ export class NodeLog {
   readonly vips = new Map<string, VipState>();
   readonly floatingIps = new Map<string, FloatingIpState>();
   readonly certificates = new Map<string, CertificateState>();
+  /** Live pools' status, the only part of a pool the agent needs: a status the log holds already is not written again. */
+  readonly poolStatuses = new Map<string, RecordedStatus>();
   readonly versions = new CertificateVersions();
   /** vm uuid -> instance id of every placement the log ever put on this node: only those may this agent tear down. */
   readonly ours = new Map<string, string>();
@@ -65,6 +74,9 @@ export class NodeLog {
       case 'vip':
         this.vips.set(event.aggregateId, fold(vipDecider, [event], this.vips.get(event.aggregateId)));
         return { instances: [], node: false };
+      case 'pool':
+        this.applyPoolStatus(event);
+        return { instances: [], node: false };
       case 'floatingip':
         this.floatingIps.set(event.aggregateId, fold(floatingIpDecider, [event], this.floatingIps.get(event.aggregateId)));
         return { instances: [], node: true };
@@ -86,6 +98,15 @@ export class NodeLog {
     if (!this.mine(before) && !this.mine(after)) return { instances: [], node: false };
     // A placement that left this node (failover to elsewhere, loss) goes on a pass over the whole node too.
     return { instances: [id], node: !this.mine(after) };
+  }
+
+  /** A pool's status changes only with these three events (evolvePool): members and settings leave it as it is. */
+  private applyPoolStatus(event: EventEnvelope): void {
+    const e = upcastTo('pool', event);
+    if (e?.type === 'PoolCreated') this.poolStatuses.set(e.data.poolId, { status: 'PENDING_CREATE', statusDescription: null });
+    if (e?.type === 'PoolStatusChanged' && this.poolStatuses.has(e.data.poolId))
+      this.poolStatuses.set(e.data.poolId, { status: e.data.status, statusDescription: e.data.statusDescription });
+    if (e?.type === 'PoolDeleted') this.poolStatuses.delete(e.data.poolId);
   }
 
   /** The VIPs' live floating IPs: floating IP id -> its address and the VIP's address it forwards to, with the VIP's id. */
