@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import type { ServiceProcess } from '@lbaas/testing';
-import { cpuSeconds } from './process-memory';
 
 export interface AgentRestart {
   /** Placements the agent's first full pass after the restart acted on (its 'reconciling' steps). */
@@ -10,8 +9,6 @@ export interface AgentRestart {
   readonly readyMs: number;
   /** From the spawn to the end of its first full reconcile pass: every placement applied again. */
   readonly convergedMs: number;
-  /** CPU the new process used up to then (catching up with the log, fetching files, the pass). */
-  readonly cpuSeconds: number | null;
 }
 
 const FULL_PASSES = /^lbaas_reconcile_pass_duration_seconds_count\{[^}]*pass="full"[^}]*\} (\d+)/m;
@@ -74,7 +71,7 @@ export async function restartAgent(agent: ServiceProcess, healthUrl: string, bou
       const convergedMs = performance.now() - spawned;
       steps ??= firstReconcileSteps(logsAfter(agent.logs(), mark)) ?? [];
       const placements = new Set(steps.map((s) => s.split(' ').at(-1))).size;
-      return { placements, steps: steps.length, readyMs, convergedMs, cpuSeconds: cpuSeconds(agent.pid()) };
+      return { placements, steps: steps.length, readyMs, convergedMs };
     }
     await new Promise((r) => setTimeout(r, 20));
   }

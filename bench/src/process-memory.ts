@@ -23,20 +23,3 @@ export function proportionalMiB(pid: number): number | null {
     return null;
   }
 }
-
-/** CPU seconds (user and system) a process has used so far (/proc/<pid>/stat), or null when it is gone. */
-export function cpuSeconds(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    // The command name in parentheses may hold spaces: the fields after it are counted from its end.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name and state.
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return null;
-  }
-}
-
-/** USER_HZ: Linux reports CPU times in /proc in these ticks, 100 on every architecture it runs on. */
-const CLOCK_TICKS = 100;

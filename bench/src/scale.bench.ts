@@ -27,6 +27,7 @@ import { churnPhase } from './churn-phase';
 import { Fleet, growFleet, NeutronTenant, OBJECTS_PER_NETWORK, p50, p99 } from './scale-load';
 import { scaleSettings } from './scale-settings';
 import { activeVips, probeRequests, projectionsAt, rebuildProjections, residentOf, streamState } from './scale-probes';
+import { measuredCpu } from './scale-cpu';
 import { placeSimulated, type PlacementRun } from './simulated-placement';
 import { readWholeLog } from './whole-log-read';
 
@@ -167,9 +168,17 @@ async function run(signal: AbortSignal): Promise<void> {
       const resident = residentOf(watched);
       const logNow = await streamState(nc);
       console.log(`at ${fleet.objects} objects: ${logNow.messages} commits; whole-log read, rebuild, agent restart`);
-      const wholeRead = await readWholeLog(nc, 10 * 60_000);
-      const rebuild = await rebuildProjections(client, 20 * 60_000);
-      const agentRestart = await restartAgent(restarted, `http://127.0.0.1:${agentPorts[0]}`, 10 * 60_000);
+      const natsServer = stack.nats.pid;
+      const read = await measuredCpu({ worker: () => process.pid, natsServer }, () => readWholeLog(natsConnection, 10 * 60_000));
+      const rebuilt = await measuredCpu({ worker: stack.services.projections.pid, natsServer }, () =>
+        rebuildProjections(queries, 20 * 60_000),
+      );
+      const restart = await measuredCpu(
+        { worker: restarted.pid, natsServer },
+        () => restartAgent(restarted, `http://127.0.0.1:${agentPorts[0]}`, 10 * 60_000),
+        { workerStartsAtZero: true },
+      );
+      const [wholeRead, rebuild, agentRestart] = [read.result, rebuilt.result, restart.result];
       measures.push({
         target,
         objects: fleet.objects,
@@ -182,6 +191,7 @@ async function run(signal: AbortSignal): Promise<void> {
         rebuild,
         pipeline,
         agentRestart,
+        cpu: { wholeRead: read.cpu, rebuild: rebuilt.cpu, agentRestart: restart.cpu },
       });
       if (!growth.reachedTarget) break;
     }
