@@ -150,6 +150,17 @@ describe('NodeLog', () => {
     ]);
     // Placed here once: only this agent may tear it down.
     expect([...log.ours]).toEqual([[VM.a, INSTANCE]]);
+    // Failed over to another node: no placement here any more, so no longer one of this node's instances.
+    expect([...log.mineInstances()]).toEqual([]);
+  });
+
+  it("keeps this node's instances and the VIPs' floating IPs as they are folded", () => {
+    const { log } = fold(created(), ...vipCreated(), placed(VM.a, NODE, 'active'), floatingIp());
+    expect([...log.mineInstances()].map((si) => si.id)).toEqual([INSTANCE]);
+    expect(log.associatedFloatingIps().map((f) => [f.id, f.vipId])).toEqual([[FIP, VIP]]);
+    log.apply(event('vip', VIP, 'VipDeleted', { vipId: VIP }));
+    expect(log.associatedFloatingIps()).toEqual([]);
+    expect([...fold(created(), placed(VM.b, 'compute-node-2', 'active')).log.mineInstances()]).toEqual([]);
   });
 
   it('ignores instances with nothing on this node', () => {

@@ -156,7 +156,7 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
 
   const reconcile = async (batch: ReconcileBatch): Promise<void> => {
     const scope = batch.whole ? null : new Set(batch.instances.keys());
-    const mine = [...nodeLog.instances.values()].filter((si) => nodeLog.mine(si) && (scope === null || scope.has(si.id)));
+    const mine = [...nodeLog.mineInstances()].filter((si) => scope === null || scope.has(si.id));
     const renderings = mine
       .filter((si) => !si.deleting)
       .flatMap((si) => si.rendered.filter((r) => si.placements.some((p) => p.vmId === r.vmId && p.nodeId === nodeId)));
