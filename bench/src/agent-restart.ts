@@ -26,15 +26,26 @@ async function fullPasses(metricsUrl: string): Promise<number | null> {
   }
 }
 
-/** The steps of the first 'reconciling' line the process logged since its last start. */
-function firstReconcileSteps(logs: string): string[] {
-  const since = logs.lastIndexOf(STARTED);
-  for (const line of logs.slice(Math.max(0, since)).split('\n')) {
+/**
+ * What the process logged after `mark` (the captured output's end when it was stopped). The
+ * capture drops its oldest half past a bound: once the mark is gone, all it holds is newer.
+ */
+export function logsAfter(logs: string, mark: string): string {
+  const at = mark === '' ? -1 : logs.lastIndexOf(mark);
+  return at < 0 ? logs : logs.slice(at + mark.length);
+}
+
+/** The steps of the first 'reconciling' line the new process logged, or null before there is one. */
+export function firstReconcileSteps(logs: string): string[] | null {
+  const since = logs.indexOf(STARTED);
+  if (since < 0) return null;
+  // A line still being written (the steps of thousands of placements are a long one) is read next time.
+  for (const line of logs.slice(since, logs.lastIndexOf('\n')).split('\n')) {
     if (!line.includes(RECONCILING)) continue;
     const parsed = JSON.parse(line) as { steps?: unknown };
     return Array.isArray(parsed.steps) ? parsed.steps.filter((s): s is string => typeof s === 'string') : [];
   }
-  return [];
+  return null;
 }
 
 /**
@@ -44,17 +55,23 @@ function firstReconcileSteps(logs: string): string[] {
  */
 export async function restartAgent(agent: ServiceProcess, healthUrl: string, boundMs: number): Promise<AgentRestart> {
   await agent.stop();
+  const mark = agent.logs().slice(-4000);
   const spawned = performance.now();
   agent.start();
   let readyMs = -1;
+  // Read as soon as it is logged: the pass's own reports follow it, and the captured output keeps
+  // only its last megabytes (at 100,000 objects the line was gone by the end of the pass).
+  let steps: string[] | null = null;
   while (performance.now() - spawned < boundMs) {
     if (!agent.running()) throw new Error(`${agent.name} exited after its restart:\n${agent.logs().slice(-2000)}`);
+    steps ??= firstReconcileSteps(logsAfter(agent.logs(), mark));
     const passes = await fullPasses(`${healthUrl}/metrics`);
     if (passes !== null && readyMs < 0) readyMs = performance.now() - spawned;
     if (passes !== null && passes > 0) {
-      const steps = firstReconcileSteps(agent.logs());
+      const convergedMs = performance.now() - spawned;
+      steps ??= firstReconcileSteps(logsAfter(agent.logs(), mark)) ?? [];
       const placements = new Set(steps.map((s) => s.split(' ').at(-1))).size;
-      return { placements, steps: steps.length, readyMs, convergedMs: performance.now() - spawned };
+      return { placements, steps: steps.length, readyMs, convergedMs };
     }
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -1,4 +1,5 @@
 import type { AgentRestart } from './agent-restart';
+import type { WorkCpu } from './scale-cpu';
 import type { ChurnMeasure } from './churn-phase';
 import type { PublishFloor } from './jetstream-floors';
 import type { DaemonCost } from './node-daemon-cost';
@@ -19,8 +20,10 @@ export interface SizeMeasure {
   readonly wholeRead: WholeLogRead;
   readonly rebuild: { events: number; commits: number; seconds: number };
   /** VIPs ACTIVE (placed, rendered and applied) when the size was measured, and how long the bench waited for them. */
-  readonly pipeline: { active: number; total: number; waitedMs: number };
+  readonly pipeline: { active: number; total: number; waitedMs: number; boundMs: number };
   readonly agentRestart: AgentRestart;
+  /** CPU of each whole-log work: the steadier curve on shared cores. */
+  readonly cpu: { readonly wholeRead: WorkCpu; readonly rebuild: WorkCpu; readonly agentRestart: WorkCpu };
 }
 
 export interface ScaleFloors {
@@ -108,7 +111,13 @@ function sizeRows(m: SizeMeasure, floors: ScaleFloors): BenchRow[] {
       unit: 'ms',
       floor: { metric: 'ordered read of the whole log (ms)', value: m.wholeRead.seconds * 1000 },
     },
+    ...cpuRows(at, m),
     { metric: `${at} VIPs ACTIVE when measured`, value: m.pipeline.active, unit: `of ${m.pipeline.total}` },
+    {
+      metric: `${at} wait for the pipeline to settle after the growth (bound ${Math.round(m.pipeline.boundMs / 1000)} s)`,
+      value: m.pipeline.waitedMs,
+      unit: 'ms',
+    },
   ];
   for (const [service, mib] of Object.entries(m.residentMiB)) {
     const empty = floors.emptyResident[service];
@@ -123,6 +132,33 @@ function sizeRows(m: SizeMeasure, floors: ScaleFloors): BenchRow[] {
   return rows;
 }
 
+const WORKS = [
+  ['wholeRead', 'whole-log read', 'the bench reader'],
+  ['rebuild', 'projection rebuild', 'the projections'],
+  ['agentRestart', 'agent restart to converged', 'the new agent'],
+] as const;
+
+const cpuTotal = (c: WorkCpu): number | null => (c.worker === null || c.natsServer === null ? null : c.worker + c.natsServer);
+
+function cpuRows(at: string, m: SizeMeasure): BenchRow[] {
+  return WORKS.flatMap(([key, what, worker]) => {
+    const c = m.cpu[key];
+    const total = cpuTotal(c);
+    if (total === null) return [];
+    return [
+      { metric: `${at} ${what}, CPU of ${worker} (${c.worker} s) and nats-server (${c.natsServer} s)`, value: total * 1000, unit: 'ms' },
+    ];
+  });
+}
+
+function cpuCurveRows(prev: SizeMeasure, m: SizeMeasure, step: string, sizeRatio: number): BenchRow[] {
+  return WORKS.flatMap(([key, what]) => {
+    const [a, b] = [cpuTotal(prev.cpu[key]), cpuTotal(m.cpu[key])];
+    if (a === null || b === null || a === 0) return [];
+    return [{ metric: `${what} CPU per 10x (${step}; goal <= 12)`, value: per10x(b / a, sizeRatio), unit: 'x' }];
+  });
+}
+
 function curveRows(measures: readonly SizeMeasure[], floors: ScaleFloors): BenchRow[] {
   const rows: BenchRow[] = [];
   const [first] = measures;
@@ -131,6 +167,7 @@ function curveRows(measures: readonly SizeMeasure[], floors: ScaleFloors): Bench
     const step = `${prev.objects} -> ${m.objects}`;
     const sizeRatio = m.objects / prev.objects;
     rows.push(
+      ...cpuCurveRows(prev, m, step, sizeRatio),
       {
         metric: `rebuild time per 10x (${step}; goal <= 12)`,
         value: per10x(m.rebuild.seconds / prev.rebuild.seconds, sizeRatio),

@@ -27,12 +27,25 @@ import { churnPhase } from './churn-phase';
 import { Fleet, growFleet, NeutronTenant, OBJECTS_PER_NETWORK, p50, p99 } from './scale-load';
 import { scaleSettings } from './scale-settings';
 import { activeVips, probeRequests, projectionsAt, rebuildProjections, residentOf, streamState } from './scale-probes';
+import { measuredCpu } from './scale-cpu';
 import { placeSimulated, type PlacementRun } from './simulated-placement';
 import { readWholeLog } from './whole-log-read';
 
 /** What a size leaves for its measurements once its growth stops: probes, a read, a rebuild, a restart. */
 const MEASURE_RESERVE_MS = 8 * 60_000;
-const SETTLE_BOUND_MS = 5 * 60_000;
+/**
+ * The pipeline's work after a growth is linear in the VIPs (each is placed, rendered, checked by
+ * haproxy -c twice and applied), so its bound is too: 10 VIPs/s at the least, never under a minute.
+ */
+const SETTLE_MS_PER_VIP = 100;
+const SETTLE_FLOOR_MS = 60_000;
+/**
+ * Every VIP takes two VRRP addresses. The services' default range (198.19.192.0/18) holds 8,191
+ * pairs, fewer than the 9,524 VIPs of 100,000 objects, and a VIP left unplaced never settles. This
+ * /17 holds 16,383 pairs and stays clear of the networks' /27s (from 198.18.0.0 upwards: they
+ * reach 198.19.41.0 at 100,000 objects, 198.19.128.0 past some 129,000).
+ */
+const VRRP_CIDR = '198.19.128.0/17';
 const UNBOUNDED_TIMELINE = 1_000_000_000;
 
 /**
@@ -65,6 +78,7 @@ async function run(signal: AbortSignal): Promise<void> {
         runRoot,
         nodes: settings.agents,
         driver: 'fake',
+        env: { LBAAS_VRRP_CIDR: VRRP_CIDR },
         nodeEnv: (n) => ({ LBAAS_HEALTH_PORT: String(agentPorts[n - 1]), LBAAS_RECONCILE_MS: '2000' }),
       })),
     );
@@ -141,19 +155,30 @@ async function run(signal: AbortSignal): Promise<void> {
       await projectionsAt(client, log.lastSeq, 5 * 60_000);
       const probes = await probeRequests(fleet);
       const settleStarted = performance.now();
+      const settleBoundMs = Math.max(SETTLE_FLOOR_MS, fleet.vips.length * SETTLE_MS_PER_VIP);
       let vips = await activeVips(tenants);
-      while (vips.active < vips.total && performance.now() - settleStarted < SETTLE_BOUND_MS) {
+      while (vips.active < vips.total && performance.now() - settleStarted < settleBoundMs) {
         check();
         await new Promise((r) => setTimeout(r, 2000));
         vips = await activeVips(tenants);
       }
-      const pipeline = { ...vips, waitedMs: performance.now() - settleStarted };
+      const pipeline = { ...vips, waitedMs: performance.now() - settleStarted, boundMs: settleBoundMs };
+      if (vips.active < vips.total)
+        console.log(`at ${fleet.objects} objects: ${vips.active} of ${vips.total} VIPs ACTIVE after ${settleBoundMs} ms: not settled`);
       const resident = residentOf(watched);
       const logNow = await streamState(nc);
       console.log(`at ${fleet.objects} objects: ${logNow.messages} commits; whole-log read, rebuild, agent restart`);
-      const wholeRead = await readWholeLog(nc, 10 * 60_000);
-      const rebuild = await rebuildProjections(client, 20 * 60_000);
-      const agentRestart = await restartAgent(restarted, `http://127.0.0.1:${agentPorts[0]}`, 10 * 60_000);
+      const natsServer = stack.nats.pid;
+      const read = await measuredCpu({ worker: () => process.pid, natsServer }, () => readWholeLog(natsConnection, 10 * 60_000));
+      const rebuilt = await measuredCpu({ worker: stack.services.projections.pid, natsServer }, () =>
+        rebuildProjections(queries, 20 * 60_000),
+      );
+      const restart = await measuredCpu(
+        { worker: restarted.pid, natsServer },
+        () => restartAgent(restarted, `http://127.0.0.1:${agentPorts[0]}`, 10 * 60_000),
+        { workerStartsAtZero: true },
+      );
+      const [wholeRead, rebuild, agentRestart] = [read.result, rebuilt.result, restart.result];
       measures.push({
         target,
         objects: fleet.objects,
@@ -166,6 +191,7 @@ async function run(signal: AbortSignal): Promise<void> {
         rebuild,
         pipeline,
         agentRestart,
+        cpu: { wholeRead: read.cpu, rebuild: rebuilt.cpu, agentRestart: restart.cpu },
       });
       if (!growth.reachedTarget) break;
     }

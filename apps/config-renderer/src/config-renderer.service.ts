@@ -22,10 +22,11 @@ import { createHmac } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { AggregateStates } from './aggregate-states';
-import { ConfigChecker } from './config-checker';
+import { type CheckResult, ConfigChecker } from './config-checker';
 import type { RendererConfig } from './config';
 import type { ConfigSources, InstanceRendering } from './instance-config';
 import { editIndex, LoadBalancerIndex } from './load-balancer-index';
+import { InFlightByKey, inLanes } from './render-lanes';
 import { renderServiceInstance } from './service-instance-rendering';
 
 export const RENDERER_CONFIG = Symbol('RENDERER_CONFIG');
@@ -54,6 +55,9 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
   /** certificate id -> the VIPs that terminate TLS with it, kept as VIPs are folded: a replaced certificate renders their instances again. */
   private readonly byCertificate = new Map<string, Set<string>>();
   private readonly loadBalancers = new LoadBalancerIndex();
+  /** Instances rendered side by side share a check of the same text and a store of the same blob. */
+  private readonly checks = new InFlightByKey<CheckResult>();
+  private readonly stores = new InFlightByKey<void>();
   private rendered = 0;
   private rejected = 0;
 
@@ -203,12 +207,17 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     }
   }
 
+  /**
+   * Renders the dirty instances, `renderLanes` at a time: each waits mostly on I/O (haproxy -c,
+   * the object store, the append), so one after the other left the process idle while VIPs
+   * queued. Instances are independent (each its own subject), and each is rendered once a round.
+   */
   private async round(worker: LeaderWorker): Promise<void> {
     if (this.dirty.size === 0) return;
     const work = [...this.dirty];
     this.dirty.clear();
     let last = 0;
-    for (const [id, cause] of work) {
+    await inLanes(work, this.config.renderLanes, async ([id, cause]) => {
       try {
         last = Math.max(last, await this.renderOne(worker.store, id, cause));
       } catch (error) {
@@ -216,9 +225,16 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
         if (!this.dirty.has(id)) this.dirty.set(id, cause);
         this.log.error({ correlationId: cause.correlationId, instanceId: id, err: error }, 'could not record the rendering; retried');
       }
-    }
+    });
     // The next round must see its own appends folded in, or it would render the same files again.
     if (last > 0) await worker.waitFor(last);
+  }
+
+  /** Stores a blob under its content-derived name unless it is there already. */
+  private store(name: string, description: string, text: () => string): Promise<void> {
+    return this.stores.run(name, async () => {
+      if (!(await this.objects?.info(name))) await this.objects?.putBlob({ name, description }, new TextEncoder().encode(text()));
+    });
   }
 
   private statsPassword = (instanceId: string): string =>
@@ -264,7 +280,9 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     const checked = fresh.filter((f) => f.file === 'haproxy.cfg');
     const tlsPaths = (vmId: string): string[] => rendering.bundles.find((b) => b.vmId === vmId)?.haproxy.tlsFiles.map((t) => t.path) ?? [];
     const checkStarted = performance.now();
-    const results = await Promise.all(checked.map((f) => this.checker.check(f.text, f.hash, tlsPaths(f.vmId))));
+    const results = await Promise.all(
+      checked.map((f) => this.checks.run(f.hash, () => this.checker.check(f.text, f.hash, tlsPaths(f.vmId)))),
+    );
     // Where a new VIP's time goes: the dataplane bench reads the checks' share from this line.
     if (checked.length > 0)
       this.log.debug(
@@ -279,19 +297,12 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     const failed = results.findIndex((r) => !r.ok);
     if (failed >= 0)
       return this.reject(store, instanceId, checked[failed].vmId, checked[failed].file, checked[failed].hash, results[failed].message, who);
-    for (const f of fresh) {
-      if (!(await this.objects?.info(f.hash)))
-        await this.objects?.putBlob({ name: f.hash, description: `${f.file} of ${instanceId}` }, new TextEncoder().encode(f.text));
-    }
+    for (const f of fresh) await this.store(f.hash, `${f.file} of ${instanceId}`, () => f.text);
     // Every placement's, not only new files': a rendering recorded before bundles existed gets its bundle when it is rendered again (at start).
-    for (const b of rendering.bundles) {
-      const name = placementBundleName(b.haproxy.hash, b.keepalived.hash);
-      if (!(await this.objects?.info(name)))
-        await this.objects?.putBlob(
-          { name, description: `placement bundle of ${b.vmId} of ${instanceId}` },
-          new TextEncoder().encode(canonicalJson(b)),
-        );
-    }
+    for (const b of rendering.bundles)
+      await this.store(placementBundleName(b.haproxy.hash, b.keepalived.hash), `placement bundle of ${b.vmId} of ${instanceId}`, () =>
+        canonicalJson(b),
+      );
     const result = await executeSystemCommand(
       store,
       serviceInstanceDecider,

@@ -16,6 +16,8 @@ export interface RendererConfig {
   readonly haproxyBin: string;
   /** Makes the throwaway certificate `haproxy -c` loads in place of a tenant's (Debian's openssl package). */
   readonly opensslBin: string;
+  /** Instances rendered side by side (LBAAS_RENDER_LANES): each waits mostly on haproxy -c and NATS. */
+  readonly renderLanes: number;
 }
 
 export function rendererConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RendererConfig {
@@ -23,6 +25,9 @@ export function rendererConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ren
   const ttl = Number(env.LBAAS_LEASE_TTL_MS?.trim() || 3000);
   if (!Number.isInteger(ttl) || ttl < 300)
     throw new Error(`LBAAS_LEASE_TTL_MS must be an integer of at least 300, got '${env.LBAAS_LEASE_TTL_MS}'`);
+  const lanes = Number(env.LBAAS_RENDER_LANES?.trim() || 4);
+  if (!Number.isInteger(lanes) || lanes < 1 || lanes > 64)
+    throw new Error(`LBAAS_RENDER_LANES must be an integer from 1 to 64, got '${env.LBAAS_RENDER_LANES}'`);
   return {
     natsUrl: natsUrlFromEnv(env),
     healthHost: env.LBAAS_HEALTH_HOST?.trim() || '127.0.0.1',
@@ -35,5 +40,6 @@ export function rendererConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ren
     logLevel: env.LBAAS_LOG_LEVEL?.trim() || 'info',
     haproxyBin: env.LBAAS_HAPROXY_BIN?.trim() || '/usr/sbin/haproxy',
     opensslBin: env.LBAAS_OPENSSL_BIN?.trim() || '/usr/bin/openssl',
+    renderLanes: lanes,
   };
 }

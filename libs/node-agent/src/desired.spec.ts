@@ -93,6 +93,38 @@ const inputs = (log: NodeLog, change: Partial<DesiredInputs> = {}): DesiredInput
 });
 
 describe('NodeLog', () => {
+  it("folds pools' status as the pool's own fold does, and forgets a deleted pool", () => {
+    const poolCreated = event('pool', POOL, 'PoolCreated', {
+      poolId: POOL,
+      tenantId: 't',
+      name: 'p',
+      description: '',
+      subnetId: uuidOf(7),
+      protocol: 'HTTP',
+      lbMethod: 'ROUND_ROBIN',
+      adminStateUp: true,
+      provider: 'haproxy',
+    });
+    const statusChanged = (status: string, statusDescription: string | null) =>
+      event('pool', POOL, 'PoolStatusChanged', { poolId: POOL, status, statusDescription });
+    const member = event('pool', POOL, 'MemberAdded', {
+      poolId: POOL,
+      memberId: uuidOf(8),
+      tenantId: 't',
+      address: '198.18.0.10',
+      protocolPort: 80,
+      weight: 1,
+      adminStateUp: true,
+    });
+    expect(fold(poolCreated).log.poolStatuses.get(POOL)).toEqual({ status: 'PENDING_CREATE', statusDescription: null });
+    const { log, touched } = fold(poolCreated, statusChanged('ACTIVE', null), member, statusChanged('ERROR', 'down'));
+    expect(log.poolStatuses.get(POOL)).toEqual({ status: 'ERROR', statusDescription: 'down' });
+    expect(touched.every((t) => t.instances.length === 0 && !t.node)).toBe(true);
+    expect(fold(poolCreated, event('pool', POOL, 'PoolDeleted', { poolId: POOL })).log.poolStatuses.has(POOL)).toBe(false);
+    // A status of a pool this fold never saw created stays unknown: the write then decides.
+    expect(fold(statusChanged('ACTIVE', null)).log.poolStatuses.has(POOL)).toBe(false);
+  });
+
   it('names the instances an event may change for this node, and the whole node when a placement leaves it', () => {
     const { log, touched } = fold(
       created(),
@@ -118,6 +150,17 @@ describe('NodeLog', () => {
     ]);
     // Placed here once: only this agent may tear it down.
     expect([...log.ours]).toEqual([[VM.a, INSTANCE]]);
+    // Failed over to another node: no placement here any more, so no longer one of this node's instances.
+    expect([...log.mineInstances()]).toEqual([]);
+  });
+
+  it("keeps this node's instances and the VIPs' floating IPs as they are folded", () => {
+    const { log } = fold(created(), ...vipCreated(), placed(VM.a, NODE, 'active'), floatingIp());
+    expect([...log.mineInstances()].map((si) => si.id)).toEqual([INSTANCE]);
+    expect(log.associatedFloatingIps().map((f) => [f.id, f.vipId])).toEqual([[FIP, VIP]]);
+    log.apply(event('vip', VIP, 'VipDeleted', { vipId: VIP }));
+    expect(log.associatedFloatingIps()).toEqual([]);
+    expect([...fold(created(), placed(VM.b, 'compute-node-2', 'active')).log.mineInstances()]).toEqual([]);
   });
 
   it('ignores instances with nothing on this node', () => {

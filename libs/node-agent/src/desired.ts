@@ -72,12 +72,15 @@ export function desiredNode(i: DesiredInputs): DesiredNode {
   const floating = log.associatedFloatingIps();
   const placements: DesiredPlacement[] = [];
   const forward: ObservedFloatingIp[] = [];
-  for (const si of log.instances.values()) {
+  const floatingOf = new Map<string, typeof floating>();
+  for (const f of floating) floatingOf.set(f.vipId, [...(floatingOf.get(f.vipId) ?? []), f]);
+  // An instance without a placement here has nothing to run or forward on this node.
+  for (const si of log.mineInstances()) {
     const activeHere = si.placements.some((p) => p.role === 'active' && p.nodeId === log.nodeId);
     const vipId = si.source.kind === 'vip' ? si.source.vipId : null;
     const vip = vipId === null ? undefined : log.vips.get(vipId);
     const vipAddress = si.source.kind === 'loadbalancer' ? si.source.vipAddress : vip?.kind === 'live' ? vip.address : null;
-    const addresses = floating.filter((f) => f.vipId === vipId);
+    const addresses = vipId === null ? [] : (floatingOf.get(vipId) ?? []);
     if (activeHere && !si.deleting)
       forward.push(...addresses.map(({ id, floatingAddress, vipAddress }) => ({ id, floatingAddress, vipAddress })));
     if (si.deleting || (i.scope !== null && !i.scope.has(si.id))) continue;

@@ -5,6 +5,7 @@ import {
   floatingIpDecider,
   type FloatingIpState,
   fold,
+  type LbStatus,
   serviceInstanceDecider,
   type ServiceInstanceEvent,
   type ServiceInstanceState,
@@ -15,6 +16,12 @@ import {
 import { CertificateVersions } from './placement-tls';
 
 export type LiveInstance = Extract<ServiceInstanceState, { kind: 'live' }>;
+
+/** A status as RecordVipStatus and RecordPoolStatus compare it. */
+export interface RecordedStatus {
+  readonly status: LbStatus;
+  readonly statusDescription: string | null;
+}
 
 /** What an event asks the agent to look at again: some instances, or the whole node. */
 export interface Touched {
@@ -33,15 +40,32 @@ export class NodeLog {
   readonly vips = new Map<string, VipState>();
   readonly floatingIps = new Map<string, FloatingIpState>();
   readonly certificates = new Map<string, CertificateState>();
+  /** Live pools' status, the only part of a pool the agent needs: a status the log holds already is not written again. */
+  readonly poolStatuses = new Map<string, RecordedStatus>();
   readonly versions = new CertificateVersions();
   /** vm uuid -> instance id of every placement the log ever put on this node: only those may this agent tear down. */
   readonly ours = new Map<string, string>();
+  /**
+   * Ids of the live instances with a placement on this node, and live VIPs by port, kept as they
+   * are folded: a pass looks at this node's instances and the floating IPs, not at every instance
+   * and VIP of the log (which made each pass's cost grow with the whole deployment).
+   */
+  private readonly mineIds = new Set<string>();
+  private readonly vipByPort = new Map<string, string>();
 
   constructor(readonly nodeId: string) {}
 
   /** Whether the instance has a placement on this node. */
   mine(si: ServiceInstanceState | undefined): boolean {
     return si?.kind === 'live' && si.placements.some((p) => p.nodeId === this.nodeId);
+  }
+
+  /** The live instances with a placement on this node. */
+  *mineInstances(): IterableIterator<LiveInstance> {
+    for (const id of this.mineIds) {
+      const si = this.instances.get(id);
+      if (si) yield si;
+    }
   }
 
   /** Folds one event; says which instances (or the whole node) it may change the wanted state of. */
@@ -53,17 +77,25 @@ export class NodeLog {
         this.versions.record(event.aggregateId, after);
         // A new chain may keep the leaf, and so the file name: the placements serving it write it again.
         // Which certificates a load balancer's listeners use is in its bundle, not in this fold: its placements look again.
-        const instances = [...this.instances.values()]
+        const instances = [...this.mineInstances()]
           .filter((si) => {
-            if (si.source.kind === 'loadbalancer') return this.mine(si);
+            if (si.source.kind === 'loadbalancer') return true;
             const vip = this.vips.get(si.source.vipId);
-            return vip?.kind === 'live' && vip.tlsCertificateId === event.aggregateId && this.mine(si);
+            return vip?.kind === 'live' && vip.tlsCertificateId === event.aggregateId;
           })
           .map((si) => si.id);
         return { instances, node: false };
       }
-      case 'vip':
-        this.vips.set(event.aggregateId, fold(vipDecider, [event], this.vips.get(event.aggregateId)));
+      case 'vip': {
+        const before = this.vips.get(event.aggregateId);
+        const after = fold(vipDecider, [event], before);
+        this.vips.set(event.aggregateId, after);
+        if (before?.kind === 'live' && this.vipByPort.get(before.portId) === before.id) this.vipByPort.delete(before.portId);
+        if (after.kind === 'live') this.vipByPort.set(after.portId, after.id);
+        return { instances: [], node: false };
+      }
+      case 'pool':
+        this.applyPoolStatus(event);
         return { instances: [], node: false };
       case 'floatingip':
         this.floatingIps.set(event.aggregateId, fold(floatingIpDecider, [event], this.floatingIps.get(event.aggregateId)));
@@ -82,10 +114,21 @@ export class NodeLog {
     const after = serviceInstanceDecider.evolve(before, e);
     if (after.kind === 'live') this.instances.set(id, after);
     else this.instances.delete(id);
+    if (this.mine(after)) this.mineIds.add(id);
+    else this.mineIds.delete(id);
     if ((e.type === 'InstancePlaced' || e.type === 'InstanceReprotected') && e.data.nodeId === this.nodeId) this.ours.set(e.data.vmId, id);
     if (!this.mine(before) && !this.mine(after)) return { instances: [], node: false };
     // A placement that left this node (failover to elsewhere, loss) goes on a pass over the whole node too.
     return { instances: [id], node: !this.mine(after) };
+  }
+
+  /** A pool's status changes only with these three events (evolvePool): members and settings leave it as it is. */
+  private applyPoolStatus(event: EventEnvelope): void {
+    const e = upcastTo('pool', event);
+    if (e?.type === 'PoolCreated') this.poolStatuses.set(e.data.poolId, { status: 'PENDING_CREATE', statusDescription: null });
+    if (e?.type === 'PoolStatusChanged' && this.poolStatuses.has(e.data.poolId))
+      this.poolStatuses.set(e.data.poolId, { status: e.data.status, statusDescription: e.data.statusDescription });
+    if (e?.type === 'PoolDeleted') this.poolStatuses.delete(e.data.poolId);
   }
 
   /** The VIPs' live floating IPs: floating IP id -> its address and the VIP's address it forwards to, with the VIP's id. */
@@ -95,11 +138,11 @@ export class NodeLog {
     readonly vipId: string;
     readonly vipAddress: string;
   }[] {
-    const vipOfPort = new Map([...this.vips.values()].flatMap((v) => (v.kind === 'live' ? [[v.portId, v] as const] : [])));
     return [...this.floatingIps.values()].flatMap((fip) => {
       if (fip.kind !== 'live' || fip.portId === null || fip.fixedIpAddress === null) return [];
-      const vip = vipOfPort.get(fip.portId);
-      return vip ? [{ id: fip.id, floatingAddress: fip.floatingIpAddress, vipId: vip.id, vipAddress: vip.address }] : [];
+      const vipId = this.vipByPort.get(fip.portId);
+      const vip = vipId === undefined ? undefined : this.vips.get(vipId);
+      return vip?.kind === 'live' ? [{ id: fip.id, floatingAddress: fip.floatingIpAddress, vipId: vip.id, vipAddress: vip.address }] : [];
     });
   }
 }

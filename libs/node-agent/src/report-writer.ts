@@ -1,7 +1,7 @@
 import { loadBalancerDecider, poolDecider, serviceInstanceDecider, vipDecider } from '@lbaas/domain';
 import { executeSystemCommand, type JetStreamEventStore, type SystemActor } from '@lbaas/event-log';
 import type { AgentLog } from './agent-log';
-import { type Report, type StatusCommand, statusCommands } from './reports';
+import { type FoldedStatuses, type Report, type StatusCommand, statusCommands, statusRecorded } from './reports';
 
 /**
  * Appends a pass's reports, each decided on its aggregate's stream, so a report the log already
@@ -12,6 +12,7 @@ export class ReportWriter {
     private readonly store: JetStreamEventStore,
     private readonly nodeId: string,
     private readonly log: AgentLog,
+    private readonly folded: FoldedStatuses,
   ) {}
 
   private appended(actor: SystemActor, fields: Record<string, unknown>, events: readonly { type: string }[]): void {
@@ -58,7 +59,8 @@ export class ReportWriter {
       }
       case 'status': {
         // In order: a VIP before its pool.
-        for (const c of statusCommands(report, new Date().toISOString())) await this.writeStatus(c, actor);
+        for (const c of statusCommands(report, new Date().toISOString()))
+          if (!statusRecorded(c, this.folded)) await this.writeStatus(c, actor);
         return;
       }
       case 'released': {

@@ -2,7 +2,7 @@ import type { DesiredPlacement } from './desired';
 import type { PlacementOutcome } from './execute';
 import type { LiveInstance } from './node-log';
 import { INSTANCE, notRunning, running, specOf, uuidOf, VM } from './plan-fixtures';
-import { releasesFor, type Report, reportsFor } from './reports';
+import { type FoldedStatuses, releasesFor, type Report, reportsFor, statusCommands, statusRecorded, type StatusReport } from './reports';
 
 const [VIP, POOL] = [uuidOf(2), uuidOf(3)];
 const HASHES = { haproxyHash: 'h'.repeat(64), keepalivedHash: 'k'.repeat(64) };
@@ -160,5 +160,48 @@ describe('releasesFor', () => {
   it("releases nothing of an instance not being deleted, nor another node's placements", () => {
     expect(releasesFor(instance(), 'compute-node-1', new Set(), none)).toEqual([]);
     expect(releasesFor(deleting, 'compute-node-2', new Set(), none)).toEqual([]);
+  });
+});
+
+describe('statusRecorded: a status write the fold says would append nothing', () => {
+  const commands = (s: 'ACTIVE' | 'ERROR', description: string | null) => statusCommands(status(s, description) as StatusReport, 'now');
+  const folded = (vip: FoldedStatuses['vip'] extends (id: string) => infer R ? R : never, pool: typeof vip): FoldedStatuses => ({
+    vip: (id) => (id === VIP ? vip : undefined),
+    pool: (id) => (id === POOL ? pool : undefined),
+  });
+  const active = { status: 'ACTIVE' as const, statusDescription: null };
+
+  it('skips the VIP and the pool that hold the status already', () => {
+    expect(commands('ACTIVE', null).map((c) => statusRecorded(c, folded(active, active)))).toEqual([true, true]);
+  });
+
+  it('writes to the one whose status or description differs', () => {
+    const pending = { status: 'PENDING_UPDATE' as const, statusDescription: null };
+    expect(commands('ACTIVE', null).map((c) => statusRecorded(c, folded(pending, active)))).toEqual([false, true]);
+    expect(commands('ACTIVE', null).map((c) => statusRecorded(c, folded(active, pending)))).toEqual([true, false]);
+    const error = { status: 'ERROR' as const, statusDescription: 'haproxy exited' };
+    expect(commands('ERROR', 'haproxy refused').map((c) => statusRecorded(c, folded(error, error)))).toEqual([false, false]);
+  });
+
+  it('compares the description as written, cut to the column', () => {
+    const long = 'x'.repeat(300);
+    const held = { status: 'ERROR' as const, statusDescription: long.slice(0, 255) };
+    expect(commands('ERROR', long).map((c) => statusRecorded(c, folded(held, held)))).toEqual([true, true]);
+  });
+
+  it("skips what is not live (the decider appends nothing to it), and always writes a load balancer's revision", () => {
+    expect(commands('ACTIVE', null).map((c) => statusRecorded(c, folded(undefined, undefined)))).toEqual([true, true]);
+    const lb = statusCommands(
+      {
+        kind: 'status',
+        instanceId: INSTANCE.a,
+        source: { kind: 'loadbalancer', loadBalancerId: VIP, vipAddress: '198.18.0.5' },
+        revision: 3,
+        status: 'ACTIVE',
+        description: null,
+      },
+      'now',
+    );
+    expect(lb.map((c) => statusRecorded(c, folded(active, active)))).toEqual([false]);
   });
 });

@@ -1,0 +1,36 @@
+import { cpuSeconds, measuredCpu } from './scale-cpu';
+
+/** Burns this much CPU (not wall time: the machine is shared). */
+const spin = (cpuMs: number): void => {
+  const start = process.cpuUsage();
+  while (true) {
+    const used = process.cpuUsage(start);
+    if ((used.user + used.system) / 1000 >= cpuMs) return;
+  }
+};
+
+describe('CPU of whole-log work from /proc', () => {
+  it("reads this process's CPU, and null for a process that is gone or unknown", () => {
+    expect(cpuSeconds(process.pid)).toBeGreaterThan(0);
+    expect(cpuSeconds(undefined)).toBeNull();
+    expect(cpuSeconds(2 ** 22 + 1)).toBeNull();
+  });
+
+  it('counts what the worker spent during the work', async () => {
+    const { result, cpu } = await measuredCpu({ worker: () => process.pid, natsServer: () => process.pid }, async () => {
+      spin(300);
+      return 'done';
+    });
+    expect(result).toBe('done');
+    expect(cpu.worker).toBeGreaterThanOrEqual(0.2);
+    expect(cpu.natsServer).toBe(cpu.worker);
+  });
+
+  it("takes a new process's whole CPU when it starts at zero, and null for one that is gone", async () => {
+    const { cpu } = await measuredCpu({ worker: () => process.pid, natsServer: () => undefined }, async () => undefined, {
+      workerStartsAtZero: true,
+    });
+    expect(cpu.worker).toBe(Math.round((cpuSeconds(process.pid) ?? 0) * 100) / 100);
+    expect(cpu.natsServer).toBeNull();
+  });
+});
