@@ -12,7 +12,7 @@ import {
   encodeCommit,
   type EventStore,
 } from '@lbaas/event-log';
-import { createDataSource, type ProjectableCommit, Projector } from '@lbaas/read-models';
+import { createDataSource, openReadModels, type ProjectableCommit, Projector, rebuildBeside } from '@lbaas/read-models';
 import { RebuildHistory } from './rebuild-history';
 
 const DOMAIN = { aggregates: AGGREGATES, upcast };
@@ -49,6 +49,26 @@ const cpuSeconds = (): number => {
   return (user + system) / 1e6;
 };
 
+/**
+ * With node's --expose-gc, the most heap the rebuild held beyond what was live before it, sampled
+ * after a full collection at each progress report (every 5,000 events): its folded states.
+ */
+class HeldHeap {
+  most = 0;
+  private readonly before = HeldHeap.live();
+
+  readonly sample = (): void => {
+    this.most = Math.max(this.most, HeldHeap.live() - this.before);
+  };
+
+  private static live(): number {
+    const collect = (globalThis as { gc?: () => void }).gc;
+    if (!collect) return 0;
+    collect();
+    return process.memoryUsage().heapUsed;
+  }
+}
+
 /** Runs `work` under the inspector's CPU profiler when PROFILE names a file prefix. */
 async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
   const prefix = process.env.PROFILE;
@@ -77,7 +97,9 @@ async function main(): Promise<void> {
   const sizes = process.argv.slice(2).map(Number);
   for (const pools of sizes.length > 0 ? sizes : [1000]) {
     const store = new SubjectMapStore();
-    await new RebuildHistory(store).write(pools, 1, new AbortController().signal);
+    const history = new RebuildHistory(store);
+    if (process.env.WIDE) await history.writeWide(pools);
+    else await history.write(pools, 1, new AbortController().signal);
     const dir = mkdtempSync(join(tmpdir(), 'lb-rebuild-fold-'));
     try {
       if (process.env.LIVE) {
@@ -93,21 +115,36 @@ async function main(): Promise<void> {
         console.log(`${pools} pools, live: ${commits.length} commits one per transaction, ${perCommit.toFixed(3)} ms of CPU per commit`);
         await live.destroy();
       }
-      const db = await createDataSource({ sqlitePath: join(dir, 'rebuilt.sqlite') }, { beingRebuilt: true }).initialize();
-      for (const pragma of BUILD_PRAGMAS) await db.query(pragma);
-      async function* replay(): AsyncIterable<ProjectableCommit> {
-        for (const { seq, subject, data } of store.stored) yield { seq, subject, commit: decodeCommit(data) };
+      async function* replay(fromSeq = 1): AsyncIterable<ProjectableCommit> {
+        for (const { seq, subject, data } of store.stored.slice(fromSeq - 1)) yield { seq, subject, commit: decodeCommit(data) };
       }
+      const heldHeap = new HeldHeap();
       const wall = performance.now();
       const cpu = cpuSeconds();
-      const result = await profiled(`rebuild-${pools}`, () => new Projector(db, DOMAIN).rebuild(replay(), { unread: true }));
+      let result: { commits: number; events: number };
+      if (process.env.BESIDE) {
+        // The service's whole rebuild: a new file beside a serving one, indexes made after, swapped in.
+        const connections = await openReadModels({ sqlitePath: join(dir, 'serving.sqlite') });
+        const projector = new Projector(connections.writer, DOMAIN);
+        result = await profiled(`beside-${pools}`, () =>
+          rebuildBeside(connections, projector, { replay, pauseLive: async () => undefined }),
+        );
+        await connections.close();
+      } else {
+        const db = await createDataSource({ sqlitePath: join(dir, 'rebuilt.sqlite') }, { beingRebuilt: true }).initialize();
+        for (const pragma of BUILD_PRAGMAS) await db.query(pragma);
+        result = await profiled(`rebuild-${pools}`, () =>
+          new Projector(db, DOMAIN).rebuild(replay(), { unread: true, onProgress: heldHeap.sample }),
+        );
+        await db.destroy();
+      }
       const seconds = (performance.now() - wall) / 1000;
       const cpuUsed = cpuSeconds() - cpu;
+      if (heldHeap.most > 0) console.log(`${pools} pools: the rebuild held at most ${(heldHeap.most / 2 ** 20).toFixed(1)} MiB of heap`);
       console.log(
-        `${pools} pools, rebuild: ${result.commits} commits, ${result.events} events in ${seconds.toFixed(2)} s ` +
+        `${pools} pools, ${process.env.BESIDE ? 'rebuild beside' : 'rebuild'}: ${result.commits} commits, ${result.events} events in ${seconds.toFixed(2)} s ` +
           `(${Math.round(result.events / seconds)} events/s), CPU ${cpuUsed.toFixed(2)} s (${Math.round(result.events / cpuUsed)} events per CPU-second)`,
       );
-      await db.destroy();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

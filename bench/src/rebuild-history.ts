@@ -45,6 +45,31 @@ export class RebuildHistory {
     );
   }
 
+  /**
+   * Many small aggregates instead: each pool is created and gets one member, two events, so
+   * 100,000 pools make a log of 200,000 events over as many aggregates. A member's address need
+   * only be unique in its pool, so any number of pools stays inside the benchmark range.
+   */
+  async writeWide(pools: number): Promise<void> {
+    await this.prepareNetwork();
+    for (let n = 0; n < pools; n++) {
+      const poolId = randomUUID();
+      await this.run(poolDecider, poolId, { type: 'CreatePool', data: poolData(poolId, n) });
+      await this.run(poolDecider, poolId, {
+        type: 'AddMember',
+        data: {
+          poolId,
+          memberId: randomUUID(),
+          tenantId: TENANT,
+          address: memberAddress(n % VIP_ADDRESSES),
+          protocolPort: 80,
+          weight: 1,
+          adminStateUp: true,
+        },
+      });
+    }
+  }
+
   private async prepareNetwork(): Promise<void> {
     const network = { networkId: NETWORK, tenantId: TENANT, name: 'rebuild-net', adminStateUp: true, shared: false, external: false };
     await this.run(networkDecider, NETWORK, { type: 'CreateNetwork', data: network });
@@ -57,20 +82,7 @@ export class RebuildHistory {
 
   private async pool(n: number): Promise<void> {
     const poolId = randomUUID();
-    await this.run(poolDecider, poolId, {
-      type: 'CreatePool',
-      data: {
-        poolId,
-        tenantId: TENANT,
-        name: `pool-${n}`,
-        description: '',
-        subnetId: SUBNET,
-        protocol: 'HTTP',
-        lbMethod: 'ROUND_ROBIN',
-        adminStateUp: true,
-        provider: 'haproxy',
-      },
-    });
+    await this.run(poolDecider, poolId, { type: 'CreatePool', data: poolData(poolId, n) });
     const members = [randomUUID(), randomUUID(), randomUUID()];
     for (const [i, memberId] of members.entries()) {
       const address = memberAddress(n * members.length + i);
@@ -134,6 +146,19 @@ export class RebuildHistory {
     this.commits++;
   }
 }
+
+const poolData = (poolId: string, n: number) =>
+  ({
+    poolId,
+    tenantId: TENANT,
+    name: `pool-${n}`,
+    description: '',
+    subnetId: SUBNET,
+    protocol: 'HTTP',
+    lbMethod: 'ROUND_ROBIN',
+    adminStateUp: true,
+    provider: 'haproxy',
+  }) as const;
 
 /** 198.18.0.1 upwards, inside the benchmark range 198.18.0.0/15 while n < 131,071. */
 export const memberAddress = (n: number): string => `198.${18 + ((n + 1) >> 16)}.${((n + 1) >> 8) & 255}.${(n + 1) & 255}`;

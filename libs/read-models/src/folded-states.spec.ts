@@ -5,7 +5,6 @@ const loaded = (version: number): LoadedState => ({
   behaviour: FAKE_DOMAIN.aggregates.pool!,
   version,
   state: { version },
-  json: '',
   rows: new Map(),
   changed: false,
 });

@@ -7,8 +7,6 @@ export interface LoadedState {
   readonly behaviour: AggregateBehaviour;
   version: number;
   state: unknown;
-  /** The state as stored: the JSON text the state was last written as or parsed from. */
-  json: string;
   /** The rows the tables hold for the aggregate: what its views showed when last written. */
   rows: ViewRowsByCollection;
   changed: boolean;

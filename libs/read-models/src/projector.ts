@@ -256,7 +256,7 @@ export class Projector {
     let loaded = states.get(key);
     if (!loaded) {
       const { initialState } = behaviour;
-      loaded = { behaviour, version: 0, state: initialState, json: '', rows: viewRows(behaviour.views(initialState)), changed: false };
+      loaded = { behaviour, version: 0, state: initialState, rows: viewRows(behaviour.views(initialState)), changed: false };
       states.set(key, loaded);
     }
     if (item.seq <= loaded.version) return 0;
@@ -281,17 +281,16 @@ export class Projector {
       const loaded = states.get(key);
       if (!loaded) continue;
       const stored = storedJson(loaded.state);
-      loaded.json = stored.json;
       // A state kept for the next batch is the one a restart would read back: without secrets, which
       // no view shows. Evolve treats a state as plain data, so the state in hand is otherwise its
       // JSON's: the batching specs compare every way of cutting the log.
-      if (stored.stripped) loaded.state = JSON.parse(loaded.json);
+      if (stored.stripped) loaded.state = JSON.parse(stored.json);
       const rows = viewRows(loaded.behaviour.views(loaded.state));
       changes.diff(loaded.rows, rows);
       loaded.rows = rows;
       loaded.changed = false;
       const [aggregate, aggregate_id] = splitStateKey(key);
-      saved.push({ aggregate, aggregate_id, version: loaded.version, state: loaded.json });
+      saved.push({ aggregate, aggregate_id, version: loaded.version, state: stored.json });
     }
     states.changed = [];
     await changes.write(tx);
@@ -330,7 +329,6 @@ export class Projector {
             behaviour,
             version: row.version,
             state,
-            json: row.state,
             rows: viewRows(behaviour.views(state)),
             changed: false,
           });
