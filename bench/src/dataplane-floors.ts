@@ -26,20 +26,23 @@ export async function untilAnswer(ns: string, url: string, deadlineMs = 30_000):
   throw new Error(`no answer from ${url} within ${deadlineMs} ms`);
 }
 
-/**
- * The floor of "create to the first 200": a namespace on the fabric, its address and HAProxy
- * started by hand balancing `servers`, until the client namespace gets a 200, `runs` times (each
- * namespace removed after). Addresses 198.18.3.10 onwards, a fresh one each time: the client's
- * ARP cache still holds the previous namespace's MAC.
- */
-export async function handHaproxyFloor(o: {
+/** Where a by-hand floor runs: its namespaces' prefix and run directory, the client's namespace, the backends, how many runs. */
+export interface HandFloorOptions {
   readonly prefix: string;
   readonly runRoot: string;
   readonly client: string;
   readonly servers: readonly string[];
   readonly runs: number;
   readonly check: () => void;
-}): Promise<number[]> {
+}
+
+/**
+ * The floor of "create to the first 200": a namespace on the fabric, its address and HAProxy
+ * started by hand balancing `servers`, until the client namespace gets a 200, `runs` times (each
+ * namespace removed after). Addresses 198.18.3.10 onwards, a fresh one each time: the client's
+ * ARP cache still holds the previous namespace's MAC.
+ */
+export async function handHaproxyFloor(o: HandFloorOptions): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < o.runs; i++) {
     o.check();
@@ -75,14 +78,7 @@ export interface HandVrrpRun {
  * success and one advert plus skew in BACKUP, so no control plane brings a VIP up faster than
  * this. VIPs 198.18.5.10 onwards, VRRP addresses 198.19.251.10 onwards.
  */
-export async function handVrrpFloor(o: {
-  readonly prefix: string;
-  readonly runRoot: string;
-  readonly client: string;
-  readonly servers: readonly string[];
-  readonly runs: number;
-  readonly check: () => void;
-}): Promise<HandVrrpRun[]> {
+export async function handVrrpFloor(o: HandFloorOptions): Promise<HandVrrpRun[]> {
   const runs: HandVrrpRun[] = [];
   for (let i = 0; i < o.runs; i++) {
     o.check();

@@ -104,24 +104,11 @@ async function run(signal: AbortSignal): Promise<void> {
     const client = await plugNamespace(PREFIX, 'client', '198.18.255.250');
 
     // Floor 1: a namespace, its address and HAProxy by hand, until the first 200.
-    const floorStart = await handHaproxyFloor({
-      prefix: PREFIX,
-      runRoot,
-      client,
-      servers: ['198.18.2.11:80', '198.18.2.12:80'],
-      runs: RUNS,
-      check,
-    });
+    const floorOptions = { prefix: PREFIX, runRoot, client, servers: ['198.18.2.11:80', '198.18.2.12:80'], runs: RUNS, check };
+    const floorStart = await handHaproxyFloor(floorOptions);
 
     // Floor 1b: the same with keepalived's election as the design fixes it (priority 200, advert_int 0.1).
-    const floorVrrp = await handVrrpFloor({
-      prefix: PREFIX,
-      runRoot,
-      client,
-      servers: ['198.18.2.11:80', '198.18.2.12:80'],
-      runs: RUNS,
-      check,
-    });
+    const floorVrrp = await handVrrpFloor(floorOptions);
 
     stack = await startStack();
     const env = {
