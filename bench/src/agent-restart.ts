@@ -26,15 +26,6 @@ async function fullPasses(metricsUrl: string): Promise<number | null> {
   }
 }
 
-/**
- * What the process logged after `mark` (the captured output's end when it was stopped). The
- * capture drops its oldest half past a bound: once the mark is gone, all it holds is newer.
- */
-export function logsAfter(logs: string, mark: string): string {
-  const at = mark === '' ? -1 : logs.lastIndexOf(mark);
-  return at < 0 ? logs : logs.slice(at + mark.length);
-}
-
 /** The steps of the first 'reconciling' line the new process logged, or null before there is one. */
 export function firstReconcileSteps(logs: string): string[] | null {
   const since = logs.indexOf(STARTED);
@@ -55,25 +46,33 @@ export function firstReconcileSteps(logs: string): string[] | null {
  */
 export async function restartAgent(agent: ServiceProcess, healthUrl: string, boundMs: number): Promise<AgentRestart> {
   await agent.stop();
-  const mark = agent.logs().slice(-4000);
-  const spawned = performance.now();
-  agent.start();
-  let readyMs = -1;
-  // Read as soon as it is logged: the pass's own reports follow it, and the captured output keeps
-  // only its last megabytes (at 100,000 objects the line was gone by the end of the pass).
+  // The new process's own output, whole: the captured logs keep only their last megabytes, and at
+  // 100,000 objects the pass's line (itself about a megabyte) and its reports overflowed them.
+  let since = '';
   let steps: string[] | null = null;
-  while (performance.now() - spawned < boundMs) {
-    if (!agent.running()) throw new Error(`${agent.name} exited after its restart:\n${agent.logs().slice(-2000)}`);
-    steps ??= firstReconcileSteps(logsAfter(agent.logs(), mark));
-    const passes = await fullPasses(`${healthUrl}/metrics`);
-    if (passes !== null && readyMs < 0) readyMs = performance.now() - spawned;
-    if (passes !== null && passes > 0) {
-      const convergedMs = performance.now() - spawned;
-      steps ??= firstReconcileSteps(logsAfter(agent.logs(), mark)) ?? [];
-      const placements = new Set(steps.map((s) => s.split(' ').at(-1))).size;
-      return { placements, steps: steps.length, readyMs, convergedMs };
+  const stopListening = agent.onOutput((chunk) => {
+    since += chunk;
+    steps ??= firstReconcileSteps(since);
+    if (steps !== null) stopListening();
+  });
+  try {
+    const spawned = performance.now();
+    agent.start();
+    let readyMs = -1;
+    while (performance.now() - spawned < boundMs) {
+      if (!agent.running()) throw new Error(`${agent.name} exited after its restart:\n${agent.logs().slice(-2000)}`);
+      const passes = await fullPasses(`${healthUrl}/metrics`);
+      if (passes !== null && readyMs < 0) readyMs = performance.now() - spawned;
+      if (passes !== null && passes > 0) {
+        const convergedMs = performance.now() - spawned;
+        const acted: string[] = steps ?? [];
+        const placements = new Set(acted.map((s) => s.split(' ').at(-1))).size;
+        return { placements, steps: acted.length, readyMs, convergedMs };
+      }
+      await new Promise((r) => setTimeout(r, 20));
     }
-    await new Promise((r) => setTimeout(r, 20));
+    throw new Error(`${agent.name} did not finish a full pass within ${boundMs} ms of its restart`);
+  } finally {
+    stopListening();
   }
-  throw new Error(`${agent.name} did not finish a full pass within ${boundMs} ms of its restart`);
 }

@@ -4,7 +4,10 @@ import { killOnExit } from './exit-cleanup';
 export interface ServiceProcess {
   readonly name: string;
   readonly pid: () => number | undefined;
+  /** The last megabyte or two of its output: older output is dropped. */
   readonly logs: () => string;
+  /** Hands every chunk of output from now on to `listener`, whatever the bound on `logs`; returns the way to stop. */
+  readonly onOutput: (listener: (chunk: string) => void) => () => void;
   readonly running: () => boolean;
   /** Starts the process again with the same script and environment. */
   start(): void;
@@ -20,9 +23,12 @@ const MAX_LOG = 2_000_000;
 export function spawnService(name: string, script: string, env: Record<string, string>, args: string[] = []): ServiceProcess {
   let child: ChildProcess | undefined;
   let output = '';
+  const listeners = new Set<(chunk: string) => void>();
   const append = (d: Buffer): void => {
-    output += d.toString();
+    const chunk = d.toString();
+    output += chunk;
     if (output.length > MAX_LOG) output = output.slice(-MAX_LOG / 2);
+    for (const listener of listeners) listener(chunk);
   };
   const isRunning = (): boolean => !!child && child.exitCode === null && child.signalCode === null;
   const halt = (signal: NodeJS.Signals, graceMs: number): Promise<void> =>
@@ -58,6 +64,10 @@ export function spawnService(name: string, script: string, env: Record<string, s
     name,
     pid: () => child?.pid,
     logs: () => output,
+    onOutput: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     running: isRunning,
     start,
     stop: () => halt('SIGTERM', 10_000),
