@@ -370,28 +370,17 @@ async function readPosition(manager: EntityManager, projection: string, forUpdat
 
 /**
  * The stored states of `ids` of one aggregate type, by the primary key (aggregate, aggregate_id).
- * On a connection that keeps statements the ids travel as one JSON text, so that one text serves
- * any number of them.
+ * Where the connection keeps statements the ids travel as one JSON text: one text serves any number.
  */
 async function readStates(manager: EntityManager, aggregate: string, ids: readonly string[]): Promise<AggregateState[]> {
-  const columns = `SELECT "aggregate", "aggregate_id", "version", "state" FROM "aggregate_states" WHERE "aggregate" = ${placeholder(manager, 1)}`;
-  const rows = keptStatementsOf(manager)
-    ? await queryKept<StoredStateRow>(manager, `${columns} AND "aggregate_id" IN (SELECT value FROM json_each(?))`, [
-        aggregate,
-        JSON.stringify(ids),
-      ])
-    : await queryKept<StoredStateRow>(manager, `${columns} AND "aggregate_id" IN (${ids.map((_, i) => placeholder(manager, i + 2)).join(', ')})`, [
-        aggregate,
-        ...ids,
-      ]);
+  const asJson = keptStatementsOf(manager) !== null;
+  const list = asJson ? 'SELECT value FROM json_each(?)' : ids.map((_, i) => placeholder(manager, i + 2)).join(', ');
+  const rows = await queryKept<{ aggregate: string; aggregate_id: string; version: number | string; state: string }>(
+    manager,
+    `SELECT "aggregate", "aggregate_id", "version", "state" FROM "aggregate_states" WHERE "aggregate" = ${placeholder(manager, 1)} AND "aggregate_id" IN (${list})`,
+    asJson ? [aggregate, JSON.stringify(ids)] : [aggregate, ...ids],
+  );
   return rows.map((row) => ({ ...row, version: Number(row.version) }));
-}
-
-interface StoredStateRow {
-  readonly aggregate: string;
-  readonly aggregate_id: string;
-  readonly version: number | string;
-  readonly state: string;
 }
 
 /** The aggregate a commit belongs to: from its events, else from its subject `lbaas.events.<aggregate>.<id>`. */
