@@ -10,9 +10,9 @@ const MAX_KEPT_STATEMENTS = 64;
 
 /**
  * A sqlite3 connection that keeps the statements run through `runKept` and `allKept` prepared
- * between runs. TypeORM's `query` prepares, runs and finalizes a statement per call, which under
- * the live projection's transaction of a commit or two was most of its CPU: SQLite parsing the
- * same texts again on the worker thread, and two trips to it (prepare, run) instead of one.
+ * between runs. TypeORM's `query` prepares, runs and finalizes a statement per call, which was
+ * about half the CPU of a live transaction of one commit: SQLite parsing the same texts again on
+ * the worker thread, and two trips to it (prepare, run) instead of one.
  * Closing finalizes them first: SQLite refuses to close a connection with statements open.
  */
 export class KeptStatementsDatabase extends sqlite3.Database {
