@@ -68,7 +68,8 @@ export class JetStreamEventLog implements EventLog {
     await this.jsm.consumers.delete(STREAM_NAME, DURABLE).catch(() => undefined);
     await this.jsm.consumers.add(STREAM_NAME, {
       durable_name: DURABLE,
-      ack_policy: AckPolicy.Explicit,
+      // Acknowledging a batch's last commit acknowledges the batch: one ack per transaction, not per commit.
+      ack_policy: AckPolicy.All,
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: fromSeq,
       filter_subject: ALL_EVENTS_SUBJECT,
@@ -113,7 +114,7 @@ export class JetStreamEventLog implements EventLog {
             this.logger.error({ from: batch[0]?.seq, to: batch[batch.length - 1]?.seq, err: error }, 'projecting commits failed');
             break;
           }
-          for (const message of batch) message.ack();
+          batch[batch.length - 1]?.ack();
         }
       } finally {
         messages.stop();

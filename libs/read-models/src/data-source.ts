@@ -4,6 +4,7 @@ import * as sqlite3 from 'sqlite3';
 import { DataSource } from 'typeorm';
 import { AggregateState, Checkpoint, ListenerStats, PoolStats } from './tables/bookkeeping-tables';
 import { RESOURCE_TABLES } from './tables/resource-tables';
+import { keptStatementsSqlite } from './kept-statements';
 import { WalCheckpoints } from './wal-checkpoints';
 
 /** Where the read models live: a SQLite file (`:memory:` for unit tests) or a PostgreSQL URL. */
@@ -23,9 +24,10 @@ export function databaseFromEnv(env: NodeJS.ProcessEnv = process.env): ReadModel
 
 /**
  * TypeORM switches sqlite3 into verbose mode, which formats every statement's arguments for
- * long stack traces and makes each statement several times slower; hand it a driver without.
+ * long stack traces and makes each statement several times slower; hand it a driver without,
+ * whose connections keep the projector's statements prepared (kept-statements.ts).
  */
-const quietSqlite = { ...sqlite3, verbose: () => sqlite3 };
+const quietSqlite = { ...keptStatementsSqlite, verbose: () => keptStatementsSqlite };
 
 export const READ_MODEL_ENTITIES = [
   ...Object.values(RESOURCE_TABLES).map((table) => table.entity),

@@ -2,6 +2,7 @@ import type { AggregateBehaviour, AggregateType, Commit, Upcaster } from '@lbaas
 import type { DataSource, EntityManager } from 'typeorm';
 import { AggregateState, Checkpoint } from './tables/bookkeeping-tables';
 import { LoadedStates, splitStateKey, StateCache, stateKey, storedJson, viewRows } from './folded-states';
+import { keptStatementsOf, keptTransaction, queryKept } from './kept-statements';
 import { chunks, RowChanges, upsert } from './row-writes';
 import { RESOURCE_TABLES } from './tables/resource-tables';
 
@@ -179,7 +180,7 @@ export class Projector {
         totals.commits++;
         totals.position = item.seq;
         if (states.size > MAX_CARRIED_STATES) {
-          await this.db.transaction((tx) => this.writeFolded(tx, states, totals.position));
+          await keptTransaction(this.db, (tx) => this.writeFolded(tx, states, totals.position));
           inMemory = false;
         }
       } else {
@@ -192,7 +193,7 @@ export class Projector {
         options.onProgress?.({ ...totals, seconds: elapsed() });
       }
     }
-    if (inMemory && totals.commits > 0) await this.db.transaction((tx) => this.writeFolded(tx, states, totals.position));
+    if (inMemory && totals.commits > 0) await keptTransaction(this.db, (tx) => this.writeFolded(tx, states, totals.position));
     else if (batch.length > 0) await applyBatch();
     const result = { ...totals, seconds: elapsed() };
     if (reported < totals.events) options.onProgress?.(result);
@@ -200,7 +201,7 @@ export class Projector {
   }
 
   private clear(): Promise<void> {
-    return this.db.transaction(async (tx) => {
+    return keptTransaction(this.db, async (tx) => {
       for (const table of Object.values(RESOURCE_TABLES)) await tx.clear(table.entity);
       await tx.clear(AggregateState);
       await tx.delete(Checkpoint, { projection: this.name });
@@ -221,7 +222,7 @@ export class Projector {
   private async applyBatch(stored: readonly ProjectableCommit[], carried?: LoadedStates): Promise<ApplyResult> {
     let states: LoadedStates | undefined;
     try {
-      const result = await this.db.transaction(async (tx) => {
+      const result = await keptTransaction(this.db, async (tx) => {
         const checkpoint = await readPosition(tx, this.name, true);
         let position = checkpoint;
         const fresh: ProjectableCommit[] = [];
@@ -359,24 +360,27 @@ const placeholder = (manager: EntityManager, n: number): string => (manager.conn
 async function readPosition(manager: EntityManager, projection: string, forUpdate = false): Promise<number> {
   // Two projections processes on one PostgreSQL database take turns instead of interleaving.
   const lock = forUpdate && manager.connection.options.type === 'postgres' ? ' FOR UPDATE' : '';
-  const rows: { position: number | string }[] = await manager.query(
+  const rows = await queryKept<{ position: number | string }>(
+    manager,
     `SELECT "position" FROM "checkpoints" WHERE "projection" = ${placeholder(manager, 1)}${lock}`,
     [projection],
   );
   return rows.length > 0 ? Number(rows[0].position) : 0;
 }
 
-/** The stored states of `ids` of one aggregate type, by the primary key (aggregate, aggregate_id). */
-function readStates(manager: EntityManager, aggregate: string, ids: readonly string[]): Promise<AggregateState[]> {
-  const list = ids.map((_, i) => placeholder(manager, i + 2)).join(', ');
-  return manager
-    .query(
-      `SELECT "aggregate", "aggregate_id", "version", "state" FROM "aggregate_states" WHERE "aggregate" = ${placeholder(manager, 1)} AND "aggregate_id" IN (${list})`,
-      [aggregate, ...ids],
-    )
-    .then((rows: { aggregate: string; aggregate_id: string; version: number | string; state: string }[]) =>
-      rows.map((row) => ({ ...row, version: Number(row.version) })),
-    );
+/**
+ * The stored states of `ids` of one aggregate type, by the primary key (aggregate, aggregate_id).
+ * Where the connection keeps statements the ids travel as one JSON text: one text serves any number.
+ */
+async function readStates(manager: EntityManager, aggregate: string, ids: readonly string[]): Promise<AggregateState[]> {
+  const asJson = keptStatementsOf(manager) !== null;
+  const list = asJson ? 'SELECT value FROM json_each(?)' : ids.map((_, i) => placeholder(manager, i + 2)).join(', ');
+  const rows = await queryKept<{ aggregate: string; aggregate_id: string; version: number | string; state: string }>(
+    manager,
+    `SELECT "aggregate", "aggregate_id", "version", "state" FROM "aggregate_states" WHERE "aggregate" = ${placeholder(manager, 1)} AND "aggregate_id" IN (${list})`,
+    asJson ? [aggregate, JSON.stringify(ids)] : [aggregate, ...ids],
+  );
+  return rows.map((row) => ({ ...row, version: Number(row.version) }));
 }
 
 /** The aggregate a commit belongs to: from its events, else from its subject `lbaas.events.<aggregate>.<id>`. */

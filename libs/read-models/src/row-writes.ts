@@ -1,5 +1,6 @@
 import type { Collection } from '@lbaas/domain';
 import { type EntityManager, type EntityTarget, In, type ObjectLiteral } from 'typeorm';
+import { executeKept } from './kept-statements';
 import { RESOURCE_TABLES, type ResourceRow } from './tables/resource-tables';
 
 /** A row a view shows, with its canonical JSON to tell a changed row from an unchanged one. */
@@ -111,7 +112,8 @@ export async function upsert<T extends ObjectLiteral>(
       // WHERE true: without it SQLite would read ON CONFLICT as part of the SELECT's join.
       const extracts = columns.map((_, i) => `json_extract(value, '$[${i}]')`);
       if (withNul.length < values.length)
-        await tx.query(
+        await executeKept(
+          tx,
           `INSERT INTO ${table} (${quoted.join(', ')}) SELECT ${extracts.join(', ')} FROM json_each(?) WHERE true ${onConflict}`,
           [json],
         );
