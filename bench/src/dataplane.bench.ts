@@ -299,7 +299,8 @@ async function run(signal: AbortSignal): Promise<void> {
     const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
     const checks = checkLines(services.find((p) => p.name === 'config-renderer')?.logs() ?? '');
     const steps = services.filter((p) => p.name.startsWith('node-')).flatMap((p) => stepLines(p.logs()));
-    const stages = stageTable(vipRuns.map((r) => vipTimeline({ ...r, events, checks, steps }))).map((r) => ({
+    const timelines = vipRuns.map((r) => vipTimeline({ ...r, events, checks, steps }));
+    const stages = stageTable(timelines).map((r) => ({
       stage: r.stage,
       p50: Math.round(r.p50),
       p95: Math.round(r.p95),
@@ -360,6 +361,8 @@ async function run(signal: AbortSignal): Promise<void> {
         answered: Math.round(r.answered),
       })),
       stagesMs: stages,
+      // Each run's stages, to tell one slow run from a slow stage.
+      runStagesMs: timelines.map((t) => Object.values(t).map(Math.round)),
       ...(before === null ? {} : { before }),
     });
     console.log(`\nPOST vip -> first 200 by stage (ms over ${RUNS} runs)`);
