@@ -108,8 +108,12 @@ export function vipTimeline(run: VipRun): VipTimeline {
   const firstStepAt = Math.min(...steps.map((s) => s.at - s.ms));
   const lastStepAt = Math.max(...steps.map((s) => s.at));
   // The namespace is made at placement: only what of it is left after rendering is on the path.
+  // The agent's pass after rendering may wait for it (a plumb line of its own, overlapping the first).
   const plumbs = steps.filter((s) => s.step === 'plumb');
-  const namespaceMs = plumbs.reduce((sum, s) => sum + Math.max(0, s.at - Math.max(at(rendered), s.at - s.ms)), 0);
+  const namespaceMs =
+    plumbs.length === 0
+      ? 0
+      : Math.max(0, Math.max(...plumbs.map((s) => s.at)) - Math.max(at(rendered), Math.min(...plumbs.map((s) => s.at - s.ms))));
   const haproxy = steps.find((s) => s.step === 'startHaproxy');
   // HAProxy's own step, where there is one: the pass's files, observation and plan after a namespace
   // made ahead come before it, and would otherwise be counted as keepalived's.
