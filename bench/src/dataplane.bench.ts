@@ -363,6 +363,17 @@ async function run(signal: AbortSignal): Promise<void> {
       stagesMs: stages,
       // Each run's stages, to tell one slow run from a slow stage.
       runStagesMs: timelines.map((t) => Object.values(t).map(Math.round)),
+      // Every agent's steps around each run, from its POST: [vm, step, started, ended]; and the log's events: [type, vm, at].
+      runStepsMs: vipRuns.map((r) =>
+        steps
+          .filter((x) => x.at >= r.postedAt && x.at - x.ms <= r.answeredAt)
+          .map((x) => [x.vmId.slice(0, 4), x.step, Math.round(x.at - x.ms - r.postedAt), Math.round(x.at - r.postedAt)]),
+      ),
+      runEventsMs: vipRuns.map((r) =>
+        events
+          .filter((e) => Date.parse(e.occurredAt) >= r.postedAt && Date.parse(e.occurredAt) <= r.answeredAt + 300)
+          .map((e) => [e.type, String((e.data as { vmId?: string }).vmId ?? '').slice(0, 4), Date.parse(e.occurredAt) - r.postedAt]),
+      ),
       ...(before === null ? {} : { before }),
     });
     console.log(`\nPOST vip -> first 200 by stage (ms over ${RUNS} runs)`);
