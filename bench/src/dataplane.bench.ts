@@ -369,10 +369,15 @@ async function run(signal: AbortSignal): Promise<void> {
           .filter((x) => x.at >= r.postedAt && x.at - x.ms <= r.answeredAt)
           .map((x) => [x.vmId.slice(0, 4), x.step, Math.round(x.at - x.ms - r.postedAt), Math.round(x.at - r.postedAt)]),
       ),
+      postedAtMs: vipRuns.map((r) => r.postedAt),
       runEventsMs: vipRuns.map((r) =>
         events
           .filter((e) => Date.parse(e.occurredAt) >= r.postedAt && Date.parse(e.occurredAt) <= r.answeredAt + 300)
-          .map((e) => [e.type, String((e.data as { vmId?: string }).vmId ?? '').slice(0, 4), Date.parse(e.occurredAt) - r.postedAt]),
+          .map((e) => {
+            const d = e.data as { vmId?: string; role?: string; vrrpAddress?: string; virtualRouterId?: number };
+            const vrrp = [d.role, d.vrrpAddress, d.virtualRouterId].filter((x) => x !== undefined).join(' ');
+            return [e.type, String(d.vmId ?? '').slice(0, 4), Date.parse(e.occurredAt) - r.postedAt, ...(vrrp ? [vrrp] : [])];
+          }),
       ),
       ...(before === null ? {} : { before }),
     });
