@@ -70,19 +70,6 @@ class SlowHaproxyDriver extends ScriptedDriver {
   }
 }
 
-/** Plumbing held until `release`: a namespace still being made when the next pass comes. */
-class HeldPlumbDriver extends ScriptedDriver {
-  release: () => void = () => undefined;
-  private readonly held = new Promise<void>((resolve) => (this.release = resolve));
-
-  override async plumb(n: PlacementNetwork): Promise<void> {
-    this.calls.push(`plumb ${n.vmId}`);
-    await this.held;
-    if (this.failing === 'plumb') throw new Error(`plumb failed for ${n.vmId}`);
-    await FakeDriver.prototype.plumb.call(this, n);
-  }
-}
-
 const reconcile = async (executor: Executor, driver: FakeDriver, desired: ReturnType<typeof desiredOf>) => {
   const observed = await driver.observe();
   return executor.execute(desired, observed, plan(desired, observed));
@@ -198,10 +185,8 @@ describe('Executor with the fake driver', () => {
     const ahead = notRunning(VM.a, { kind: 'unrendered', network: { vmId: VM.a, vrrpAddress: '198.19.192.1', vipAddress: '198.18.1.10' } });
     driver.failing = 'plumb';
     expect((await reconcile(executor, driver, desiredOf([ahead]))).outcomes.get(VM.a)).toEqual({ kind: 'unrendered' });
-    await executor.settle();
     driver.failing = null;
     expect((await reconcile(executor, driver, desiredOf([ahead]))).outcomes.get(VM.a)).toEqual({ kind: 'unrendered' });
-    await executor.settle();
     expect(driver.calls).toEqual([`plumb ${VM.a}`, `plumb ${VM.a}`]);
     // The files come: the rest of the placement, on the network made ahead.
     driver.calls.length = 0;
@@ -211,56 +196,6 @@ describe('Executor with the fake driver', () => {
       holdsVip: true,
     });
     expect(driver.calls).toEqual([`startHaproxy ${VM.a}`, `startKeepalived ${VM.a}`]);
-  });
-
-  describe('a namespace made ahead, beside the passes', () => {
-    const network = { vmId: VM.a, vrrpAddress: '198.19.192.1', vipAddress: '198.18.1.10' };
-    const ahead = notRunning(VM.a, { kind: 'unrendered', network });
-    let slow: HeldPlumbDriver;
-    let timed: string[];
-    let beside: Executor;
-    beforeEach(() => {
-      slow = new HeldPlumbDriver({ vrrp: true });
-      timed = [];
-      beside = new Executor(slow, { onRemoved: () => undefined, onStepDone: (vmId, step) => timed.push(`${step} ${vmId}`) });
-    });
-
-    it("ends the pass while it is made, makes it once, and starts the placement's daemons only once it is made", async () => {
-      expect((await reconcile(beside, slow, desiredOf([ahead]))).outcomes.get(VM.a)).toEqual({ kind: 'unrendered' });
-      // Another pass before it is made leaves it be.
-      await reconcile(beside, slow, desiredOf([ahead]));
-      expect(slow.calls).toEqual([`plumb ${VM.a}`]);
-      // The files come while it is still being made: the pass waits for it, and does not plumb again.
-      const withFiles = reconcile(beside, slow, desiredOf([running(specOf(VM.a))]));
-      await new Promise((r) => setImmediate(r));
-      expect(slow.calls).toEqual([`plumb ${VM.a}`]);
-      slow.release();
-      expect((await withFiles).outcomes.get(VM.a)).toEqual({ kind: 'converged', stepsTaken: 3, holdsVip: true });
-      expect(slow.calls).toEqual([`plumb ${VM.a}`, `startHaproxy ${VM.a}`, `startKeepalived ${VM.a}`]);
-      // The namespace's own time, and the pass's wait for it.
-      expect(timed).toEqual([`plumb ${VM.a}`, `plumb ${VM.a}`, `startHaproxy ${VM.a}`, `startKeepalived ${VM.a}`]);
-    });
-
-    it('plumbs again in the pass with the files when it failed, and reports that failure', async () => {
-      slow.failing = 'plumb';
-      await reconcile(beside, slow, desiredOf([ahead]));
-      const withFiles = reconcile(beside, slow, desiredOf([running(specOf(VM.a))]));
-      slow.release();
-      expect((await withFiles).outcomes.get(VM.a)).toEqual({ kind: 'failed', reason: `plumb failed for ${VM.a}` });
-      expect(slow.calls).toEqual([`plumb ${VM.a}`, `plumb ${VM.a}`]);
-    });
-
-    it('is waited for by a removal, and forgotten when the placement went before its files', async () => {
-      await reconcile(beside, slow, desiredOf([ahead]));
-      const gone = desiredOf([], { ours: [VM.a] });
-      await beside.execute(gone, await slow.observe(), [{ kind: 'removePlacement', vmId: VM.a }]);
-      await new Promise((r) => setImmediate(r));
-      expect(beside.removing(VM.a)).toBe(true);
-      slow.release();
-      await beside.settle();
-      expect(beside.removing(VM.a)).toBe(false);
-      expect((await slow.observe()).placements).toEqual([]);
-    });
   });
 
   it('removes beside the pass, once, and says when it is done', async () => {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { ObservedNode, ObservedPlacement, PlacementDriver, PlacementNetwork } from '@lbaas/dataplane';
+import type { ObservedNode, ObservedPlacement, PlacementDriver } from '@lbaas/dataplane';
 import type { DesiredNode, DesiredPlacement } from './desired';
 import { type Step, vmIdOf } from './plan';
 
@@ -29,16 +29,6 @@ export interface ExecutorOptions {
 
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-/** A namespace being made, or made, for a placement whose files were not rendered yet. */
-interface MadeAhead {
-  readonly network: PlacementNetwork;
-  /** True once it is made; false when it failed (the pass with the files plumbs again, and reports a failure). */
-  readonly made: Promise<boolean>;
-}
-
-const sameNetwork = (a: PlacementNetwork, b: PlacementNetwork): boolean =>
-  a.vmId === b.vmId && a.vrrpAddress === b.vrrpAddress && a.vipAddress === b.vipAddress;
-
 const holdsAddress = (seen: ObservedPlacement | undefined, address: string): boolean =>
   seen?.network.kind === 'shared' || (seen?.network.kind === 'own' && (seen.network.addresses?.includes(address) ?? false));
 
@@ -47,16 +37,9 @@ const holdsAddress = (seen: ObservedPlacement | undefined, address: string): boo
  * flipping flags: the reports are derived from the outcomes. A placement's steps run in order
  * and stop at the first failure. Removals run beside the passes: keepalived takes about a second
  * to say goodbye, and a new VIP on this node must not wait behind the one deleted before it.
- * So do namespaces made ahead of a placement's files: the pass that the files wake fetches them,
- * observes and plans while the namespace is still being made, and waits for it only before the
- * placement's own steps.
  */
 export class Executor {
   private readonly removals = new Map<string, Promise<void>>();
-  /** By vm uuid, until the pass with the placement's files (or its removal) takes it. */
-  private readonly ahead = new Map<string, MadeAhead>();
-  /** The placements whose namespace is being made ahead right now. */
-  private readonly underWay = new Set<string>();
 
   constructor(
     private readonly driver: PlacementDriver,
@@ -75,12 +58,6 @@ export class Executor {
       if (vmId !== null) byVm.set(vmId, [...(byVm.get(vmId) ?? []), step]);
     }
     const seen = new Map(observed.placements.map((p) => [p.vmId, p]));
-    if (desired.whole) {
-      // A placement gone from this node before its files came: nothing will take what was made for
-      // it. One still being made stays, for its removal to wait for.
-      const placed = new Set(desired.placements.map((d) => d.vmId));
-      for (const vmId of this.ahead.keys()) if (!placed.has(vmId) && !this.underWay.has(vmId)) this.ahead.delete(vmId);
-    }
     const outcomes = new Map<string, PlacementOutcome>();
     for (const d of desired.placements) outcomes.set(d.vmId, await this.bring(d, desired.vrrp, byVm.get(d.vmId) ?? [], seen.get(d.vmId)));
     for (const step of steps) if (step.kind === 'removePlacement') this.removeBeside(step.vmId);
@@ -105,13 +82,14 @@ export class Executor {
     seen: ObservedPlacement | undefined,
   ): Promise<PlacementOutcome> {
     if (d.run.kind === 'unrendered') {
-      this.makeAhead(d.vmId, steps);
+      // Only a namespace made ahead of the files: a failure shows again, and is reported, once they come.
+      await this.run(d.vmId, steps).catch(() => undefined);
       return { kind: 'unrendered' };
     }
     if (d.run.kind === 'wait') return { kind: 'waiting', reason: d.run.reason };
     if (d.run.kind === 'fail') return { kind: 'failed', reason: d.run.reason };
     try {
-      await this.run(d.vmId, await this.afterAhead(d.vmId, steps));
+      await this.run(d.vmId, steps);
     } catch (error) {
       return { kind: 'failed', reason: reasonOf(error) };
     }
@@ -120,41 +98,6 @@ export class Executor {
     // ACTIVE promises traffic reaches this placement: after steps, look again whether VRRP gave it the address.
     const now = steps.length === 0 ? seen : (await this.driver.observe([d.vmId])).placements[0];
     return { kind: 'converged', stepsTaken: steps.length, holdsVip: holdsAddress(now, vip) };
-  }
-
-  /**
-   * Only a namespace is made ahead of the files, beside the passes: a failure shows again, and is
-   * reported, once they come. One at a time per placement: a pass that observes it half made
-   * while it is under way leaves it be.
-   */
-  private makeAhead(vmId: string, steps: readonly Step[]): void {
-    const plumb = steps.find((s) => s.kind === 'plumb');
-    if (plumb?.kind !== 'plumb' || this.underWay.has(vmId)) return;
-    this.underWay.add(vmId);
-    const made = this.run(vmId, [plumb]).then(
-      () => true,
-      () => false,
-    );
-    this.ahead.set(vmId, { network: plumb.network, made: made.finally(() => this.underWay.delete(vmId)) });
-  }
-
-  /**
-   * The placement's steps once a namespace made ahead for it is done: its steps must not start on
-   * a namespace half made. The plan's plumb is left out when that namespace is the one it asks
-   * for and was made; a wait is timed as the plumb it stands for.
-   */
-  private async afterAhead(vmId: string, steps: readonly Step[]): Promise<readonly Step[]> {
-    const ahead = this.ahead.get(vmId);
-    if (ahead === undefined) return steps;
-    this.ahead.delete(vmId);
-    const plumb = steps.find((s) => s.kind === 'plumb');
-    let made = false;
-    const wait = async (): Promise<void> => {
-      made = await ahead.made;
-    };
-    if (this.underWay.has(vmId)) await this.timed(vmId, { kind: 'plumb', network: ahead.network }, wait);
-    else await wait();
-    return made && plumb?.kind === 'plumb' && sameNetwork(plumb.network, ahead.network) ? steps.filter((s) => s !== plumb) : steps;
   }
 
   /** A placement's steps in order, up to the first that throws; HAProxy's start and keepalived's that follows it overlap. */
@@ -235,9 +178,6 @@ export class Executor {
       (async () => {
         let failure: string | null = null;
         try {
-          // A namespace still being made ahead would come back after the removal.
-          await this.ahead.get(vmId)?.made;
-          this.ahead.delete(vmId);
           await this.driver.remove(vmId);
         } catch (error) {
           failure = reasonOf(error);
@@ -249,8 +189,8 @@ export class Executor {
     );
   }
 
-  /** Waits for the removals, and the namespaces made ahead, under way. */
+  /** Waits for the removals under way. */
   async settle(): Promise<void> {
-    await Promise.all([...this.removals.values(), ...[...this.ahead.values()].map((a) => a.made)]);
+    await Promise.all(this.removals.values());
   }
 }
