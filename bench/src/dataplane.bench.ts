@@ -299,7 +299,8 @@ async function run(signal: AbortSignal): Promise<void> {
     const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
     const checks = checkLines(services.find((p) => p.name === 'config-renderer')?.logs() ?? '');
     const steps = services.filter((p) => p.name.startsWith('node-')).flatMap((p) => stepLines(p.logs()));
-    const stages = stageTable(vipRuns.map((r) => vipTimeline({ ...r, events, checks, steps }))).map((r) => ({
+    const timelines = vipRuns.map((r) => vipTimeline({ ...r, events, checks, steps }));
+    const stages = stageTable(timelines).map((r) => ({
       stage: r.stage,
       p50: Math.round(r.p50),
       p95: Math.round(r.p95),
@@ -360,6 +361,24 @@ async function run(signal: AbortSignal): Promise<void> {
         answered: Math.round(r.answered),
       })),
       stagesMs: stages,
+      // Each run's stages, to tell one slow run from a slow stage.
+      runStagesMs: timelines.map((t) => Object.values(t).map(Math.round)),
+      // Every agent's steps around each run, from its POST: [vm, step, started, ended]; and the log's events: [type, vm, at].
+      runStepsMs: vipRuns.map((r) =>
+        steps
+          .filter((x) => x.at >= r.postedAt && x.at - x.ms <= r.answeredAt)
+          .map((x) => [x.vmId.slice(0, 4), x.step, Math.round(x.at - x.ms - r.postedAt), Math.round(x.at - r.postedAt)]),
+      ),
+      postedAtMs: vipRuns.map((r) => r.postedAt),
+      runEventsMs: vipRuns.map((r) =>
+        events
+          .filter((e) => Date.parse(e.occurredAt) >= r.postedAt && Date.parse(e.occurredAt) <= r.answeredAt + 300)
+          .map((e) => {
+            const d = e.data as { vmId?: string; role?: string; vrrpAddress?: string; virtualRouterId?: number };
+            const vrrp = [d.role, d.vrrpAddress, d.virtualRouterId].filter((x) => x !== undefined).join(' ');
+            return [e.type, String(d.vmId ?? '').slice(0, 4), Date.parse(e.occurredAt) - r.postedAt, ...(vrrp ? [vrrp] : [])];
+          }),
+      ),
       ...(before === null ? {} : { before }),
     });
     console.log(`\nPOST vip -> first 200 by stage (ms over ${RUNS} runs)`);

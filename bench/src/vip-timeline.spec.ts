@@ -82,6 +82,22 @@ describe('vipTimeline', () => {
     expect(together(450)['agent report (-> InstanceApplied)']).toBe(90);
   });
 
+  it("counts the pass's pick-up after a namespace made ahead as pick-up, not as keepalived's start", () => {
+    const t = vipTimeline(
+      run({
+        steps: [
+          { at: T0 + 320, ms: 70, vmId: 'vm-a', step: 'plumb' },
+          { at: T0 + 440, ms: 90, vmId: 'vm-a', step: 'startHaproxy' },
+          { at: T0 + 500, ms: 150, vmId: 'vm-a', step: 'startKeepalived' },
+        ],
+      }),
+    );
+    expect(t['namespace + veth (what is left after rendering)']).toBe(20);
+    expect(t['agent pick-up (event, files, observe, plan)']).toBe(30);
+    expect(t['haproxy start']).toBe(90);
+    expect(t['keepalived start']).toBe(60);
+  });
+
   it('adds up to the total when clocks cross or the answer comes before ACTIVE', () => {
     const early = vipTimeline(run({ answeredAt: T0 + 600 }));
     expect(STAGES.reduce((s, stage) => s + early[stage], 0)).toBe(600);

@@ -38,7 +38,7 @@ export const STAGES = [
   'render (-> InstanceConfigRendered, less checks)',
   'checks (config renderer: haproxy -c)',
   'agent pick-up (event, files, observe, plan)',
-  'namespace + veth',
+  'namespace + veth (what is left after rendering)',
   'haproxy start',
   'keepalived start',
   'agent report (-> InstanceApplied)',
@@ -107,7 +107,18 @@ export function vipTimeline(run: VipRun): VipTimeline {
   const stepMs = (kind: string) => steps.filter((s) => s.step === kind).reduce((sum, s) => sum + s.ms, 0);
   const firstStepAt = Math.min(...steps.map((s) => s.at - s.ms));
   const lastStepAt = Math.max(...steps.map((s) => s.at));
-  const haproxyServes = firstStepAt + stepMs('plumb') + stepMs('startHaproxy');
+  // The namespace is made at placement: only what of it is left after rendering is on the path.
+  // The agent's pass after rendering may wait for it (a plumb line of its own, overlapping the first).
+  const plumbs = steps.filter((s) => s.step === 'plumb');
+  const namespaceMs =
+    plumbs.length === 0
+      ? 0
+      : Math.max(0, Math.max(...plumbs.map((s) => s.at)) - Math.max(at(rendered), Math.min(...plumbs.map((s) => s.at - s.ms))));
+  const haproxy = steps.find((s) => s.step === 'startHaproxy');
+  // HAProxy's own step, where there is one: the pass's files, observation and plan after a namespace
+  // made ahead come before it, and would otherwise be counted as keepalived's.
+  const haproxyStarts = haproxy ? haproxy.at - haproxy.ms : firstStepAt + stepMs('plumb');
+  const haproxyServes = haproxy ? haproxy.at : haproxyStarts;
 
   // Each milestone as measured; the ones inside the agent's pass are placed by the steps' own durations.
   const raw: readonly number[] = [
@@ -115,8 +126,8 @@ export function vipTimeline(run: VipRun): VipTimeline {
     placedAt,
     at(rendered) - checkMs,
     at(rendered),
-    firstStepAt,
-    firstStepAt + stepMs('plumb'),
+    haproxyStarts - namespaceMs,
+    haproxyStarts,
     haproxyServes,
     // keepalived's start overlaps HAProxy's (the agent starts both together): its stage is what it adds after HAProxy serves.
     Math.max(haproxyServes, lastStepAt),

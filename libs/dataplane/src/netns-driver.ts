@@ -137,7 +137,10 @@ export class NetnsDriver extends HaproxyPlacementDriver implements PlacementDriv
   async plumb(p: PlacementNetwork): Promise<void> {
     const ns = this.ns(p.vmId);
     const fabric = fabricNamespace(this.o.prefix);
-    const addresses = await ip('-n', ns, '-o', 'addr', 'show', 'dev', PLACEMENT_INTERFACE).catch(() => null);
+    // A namespace not made yet has no interface: no process start to ask (a new VIP's way).
+    const addresses = existsSync(join(NETNS_DIR, ns))
+      ? await ip('-n', ns, '-o', 'addr', 'show', 'dev', PLACEMENT_INTERFACE).catch(() => null)
+      : null;
     if (addresses?.includes(`${p.vrrpAddress}/${FABRIC_PREFIX_LENGTH}`)) return;
     if (!existsSync(join(NETNS_DIR, fabric))) {
       throw new Error(`the fabric namespace ${fabric} does not exist (make up, or the test's fabric, creates it)`);
@@ -155,18 +158,23 @@ export class NetnsDriver extends HaproxyPlacementDriver implements PlacementDriv
         await ip(...link);
       });
     }
-    await ip('-n', fabric, 'link', 'set', veth, 'master', FABRIC_BRIDGE, 'up');
-    await ipBatch(ns, [
-      { args: ['addr', 'add', `${p.vrrpAddress}/${FABRIC_PREFIX_LENGTH}`, 'dev', PLACEMENT_INTERFACE], done: DONE_BEFORE },
-      { args: ['link', 'set', PLACEMENT_INTERFACE, 'up'] },
-      { args: ['link', 'set', 'lo', 'up'] },
-      ...(fresh ? handoverRouting(vip).map((args) => ({ args, done: DONE_BEFORE })) : []),
-    ]);
     // The standby's HAProxy binds the VIP before keepalived gives it the address; PING monitors
     // run ping as HAProxy's user (nobody, no new privileges), which needs unprivileged ICMP sockets.
     const sysctls = ['net.ipv4.ip_nonlocal_bind=1', 'net.ipv4.ping_group_range=0 2147483647'];
-    if (fresh) await setUpHandover(ns, vip, sysctls);
-    else await exec('ip', ['netns', 'exec', ns, 'sysctl', '-qw', ...sysctls]);
+    const inside = async (): Promise<void> => {
+      await ipBatch(ns, [
+        { args: ['addr', 'add', `${p.vrrpAddress}/${FABRIC_PREFIX_LENGTH}`, 'dev', PLACEMENT_INTERFACE], done: DONE_BEFORE },
+        { args: ['link', 'set', PLACEMENT_INTERFACE, 'up'] },
+        { args: ['link', 'set', 'lo', 'up'] },
+        ...(fresh ? handoverRouting(vip).map((args) => ({ args, done: DONE_BEFORE })) : []),
+      ]);
+      if (fresh) await setUpHandover(ns, vip, sysctls);
+      else await exec('ip', ['netns', 'exec', ns, 'sysctl', '-qw', ...sysctls]);
+    };
+    // The fabric's end and the namespace's inside are independent: side by side, as the machine's cores allow.
+    // Both end before a failure is thrown, so a retry never overlaps either.
+    const ends = await Promise.allSettled([ip('-n', fabric, 'link', 'set', veth, 'master', FABRIC_BRIDGE, 'up'), inside()]);
+    for (const end of ends) if (end.status === 'rejected') throw end.reason;
     mkdirSync(this.runDir(p.vmId), { recursive: true, mode: 0o700 });
   }
 

@@ -34,13 +34,18 @@ export class ConfigFiles {
    */
   async get(r: RenderedPlacementConfig): Promise<PlacementFiles | BundlePending> {
     const name = placementBundleName(r.haproxyHash, r.keepalivedHash);
+    // Side by side: each is round trips to the object store, on a new placement's way to serving.
+    const [haproxyText, keepalivedText, stored] = await Promise.all([
+      this.text(r.haproxyHash),
+      this.text(r.keepalivedHash),
+      this.bundles.has(name) ? null : this.objects.getBlob(name),
+    ]);
     const [haproxy, keepalived] = [
-      { hash: r.haproxyHash, text: await this.text(r.haproxyHash) },
-      { hash: r.keepalivedHash, text: await this.text(r.keepalivedHash) },
+      { hash: r.haproxyHash, text: haproxyText },
+      { hash: r.keepalivedHash, text: keepalivedText },
     ];
     let bundle = this.bundles.get(name);
     if (bundle === undefined) {
-      const stored = await this.objects.getBlob(name);
       if (stored === null)
         return {
           pending: `placement bundle ${name} (version ${PLACEMENT_BUNDLE_VERSION}) is not in the object store ${CONFIG_BUCKET} yet: the config renderer stores it when it renders the instance`,
