@@ -15,7 +15,7 @@ import {
 import { configStore } from '@lbaas/coordination';
 import { type CausingEvent, executeSystemCommand, type JetStreamEventStore, type SystemActor, systemActor } from '@lbaas/event-log';
 import { canonicalJson, contentHash, InvalidRenderInput, placementBundleName } from '@lbaas/haproxy';
-import { ServiceMetrics } from '@lbaas/service-shell';
+import { InFlightByKey, inLanes, ServiceMetrics } from '@lbaas/service-shell';
 import { type LeaderWorker, runLeaderWorker } from '@lbaas/worker-shell';
 import type { ObjectStore } from 'nats';
 import { createHmac } from 'node:crypto';
@@ -26,7 +26,6 @@ import { type CheckResult, ConfigChecker } from './config-checker';
 import type { RendererConfig } from './config';
 import type { ConfigSources, InstanceRendering } from './instance-config';
 import { editIndex, LoadBalancerIndex } from './load-balancer-index';
-import { InFlightByKey, inLanes } from './render-lanes';
 import { renderServiceInstance } from './service-instance-rendering';
 
 export const RENDERER_CONFIG = Symbol('RENDERER_CONFIG');
