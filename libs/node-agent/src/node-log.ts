@@ -51,6 +51,15 @@ export class NodeLog {
    * and VIP of the log (which made each pass's cost grow with the whole deployment).
    */
   private readonly mineIds = new Set<string>();
+  /**
+   * Counts the events that may change any placement's wanted state at once (a floating IP, a
+   * certificate): a placement whose inputs were recorded at another count is looked at again.
+   */
+  private nodeWide = 0;
+
+  get nodeWideChanges(): number {
+    return this.nodeWide;
+  }
   private readonly vipByPort = new Map<string, string>();
 
   constructor(readonly nodeId: string) {}
@@ -72,6 +81,7 @@ export class NodeLog {
   apply(event: EventEnvelope): Touched {
     switch (event.aggregate) {
       case 'certificate': {
+        this.nodeWide++;
         const after = fold(certificateDecider, [event], this.certificates.get(event.aggregateId));
         this.certificates.set(event.aggregateId, after);
         this.versions.record(event.aggregateId, after);
@@ -98,6 +108,7 @@ export class NodeLog {
         this.applyPoolStatus(event);
         return { instances: [], node: false };
       case 'floatingip':
+        this.nodeWide++;
         this.floatingIps.set(event.aggregateId, fold(floatingIpDecider, [event], this.floatingIps.get(event.aggregateId)));
         return { instances: [], node: true };
       case 'serviceinstance': {
