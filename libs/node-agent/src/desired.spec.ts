@@ -152,6 +152,8 @@ describe('NodeLog', () => {
     ]);
     // Placed here once: only this agent may tear it down.
     expect([...log.ours]).toEqual([[VM.a, INSTANCE]]);
+    expect(log.oursOf(INSTANCE)).toEqual([VM.a]);
+    expect(log.oursOf(uuidOf(99))).toEqual([]);
     // Failed over to another node: no placement here any more, so no longer one of this node's instances.
     expect([...log.mineInstances()]).toEqual([]);
   });

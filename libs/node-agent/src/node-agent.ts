@@ -195,7 +195,7 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
           }
         : await driver.observe([
             ...mine.flatMap((si) => si.placements.filter((p) => p.nodeId === nodeId).map((p) => p.vmId)),
-            ...[...nodeLog.ours].filter(([, instanceId]) => batchScope.has(instanceId)).map(([vmId]) => vmId),
+            ...[...batchScope].flatMap((instanceId) => nodeLog.oursOf(instanceId)),
           ]);
     const steps = plan(desired, observed);
     if (steps.length > 0) log('info', { steps: steps.map(describeStep) }, 'reconciling');
