@@ -26,7 +26,7 @@ import { type CheckResult, ConfigChecker } from './config-checker';
 import type { RendererConfig } from './config';
 import type { ConfigSources, InstanceRendering } from './instance-config';
 import { editIndex, LoadBalancerIndex } from './load-balancer-index';
-import { renderServiceInstance } from './service-instance-rendering';
+import { changesNoFile, renderServiceInstance } from './service-instance-rendering';
 
 export const RENDERER_CONFIG = Symbol('RENDERER_CONFIG');
 export const LOGGER = Symbol('LOGGER');
@@ -125,7 +125,9 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     if (event.aggregate === 'loadbalancer')
       this.loadBalancers.loadBalancer(event.aggregateId, before as LoadBalancerState | undefined, next as LoadBalancerState);
     if (event.aggregate === 'vip') this.reindexCertificate(event.aggregateId, before as VipState | undefined, next as VipState);
-    const affected = this.affectedInstances(event.aggregate, event.aggregateId, next).filter((id) => !this.swapFollows(event, id));
+    const affected = changesNoFile(event.type)
+      ? []
+      : this.affectedInstances(event.aggregate, event.aggregateId, next).filter((id) => !this.swapFollows(event, id));
     for (const id of affected) this.dirty.set(id, { id: event.id, correlationId: event.correlationId });
     // Replaying the log at start is not acting on it.
     if (affected.length > 0 && live) {
