@@ -1,4 +1,4 @@
-import { cpuSeconds, measuredCpu } from './scale-cpu';
+import { cpuSeconds, cpuSpentMs, measuredCpu, processCpu, snapshotCpu } from './scale-cpu';
 
 /** Burns this much CPU (not wall time: the machine is shared). */
 const spin = (cpuMs: number): void => {
@@ -32,5 +32,25 @@ describe('CPU of whole-log work from /proc', () => {
     });
     expect(cpu.worker).toBe(Math.round((cpuSeconds(process.pid) ?? 0) * 100) / 100);
     expect(cpu.natsServer).toBeNull();
+  });
+});
+
+describe('CPU of every process over a window', () => {
+  it("reads this process's own CPU and its children's, and null for a process that is gone", () => {
+    const now = processCpu(process.pid);
+    expect(now?.self).toBeGreaterThan(0);
+    expect(now?.children).toBeGreaterThanOrEqual(0);
+    expect(processCpu(undefined)).toBeNull();
+    expect(processCpu(2 ** 22 + 1)).toBeNull();
+  });
+
+  it('gives what each process spent between two snapshots, null for one missing in either', () => {
+    const pids = { bench: () => process.pid, gone: () => 2 ** 22 + 1 };
+    const before = snapshotCpu(pids);
+    spin(200);
+    const spent = cpuSpentMs(before, snapshotCpu(pids));
+    expect(spent.bench?.self).toBeGreaterThanOrEqual(150);
+    expect(spent.bench?.children).toBe(0);
+    expect(spent.gone).toBeNull();
   });
 });

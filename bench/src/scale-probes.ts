@@ -54,9 +54,15 @@ export interface RequestProbes {
   readonly lastPageMs: number[];
 }
 
-/** Per-request latency at the fleet's size, one request at a time. */
-export async function probeRequests(fleet: Fleet): Promise<RequestProbes> {
-  const createMs = await sequentialCreates(fleet, SEQUENTIAL_CREATES);
+/**
+ * Per-request latency at the fleet's size, one request at a time. `aroundCreates` wraps the lone
+ * creates (the bench reads every process's CPU over them).
+ */
+export async function probeRequests(
+  fleet: Fleet,
+  aroundCreates: (creates: () => Promise<number[]>) => Promise<number[]> = (creates) => creates(),
+): Promise<RequestProbes> {
+  const createMs = await aroundCreates(() => sequentialCreates(fleet, SEQUENTIAL_CREATES));
   const kinds = [fleet.pools, fleet.members, fleet.vips];
   const pathOf = ['/v2.0/lb/pools/', '/v2.0/lb/members/', '/v2.0/lb/vips/'];
   const pick = (i: number) => {

@@ -1,5 +1,5 @@
 import type { AgentRestart } from './agent-restart';
-import type { WorkCpu } from './scale-cpu';
+import type { ProcessCpu, WindowCpu, WorkCpu } from './scale-cpu';
 import type { ChurnMeasure } from './churn-phase';
 import type { PublishFloor } from './jetstream-floors';
 import type { DaemonCost } from './node-daemon-cost';
@@ -24,12 +24,15 @@ export interface SizeMeasure {
   readonly agentRestart: AgentRestart;
   /** CPU of each whole-log work: the steadier curve on shared cores. */
   readonly cpu: { readonly wholeRead: WorkCpu; readonly rebuild: WorkCpu; readonly agentRestart: WorkCpu };
+  /** Every process's CPU on the settled system: standing still, and over the lone creates (with their downstream). */
+  readonly settledCpu?: { readonly idle: WindowCpu; readonly creates: { readonly count: number; readonly cpu: WindowCpu } };
 }
 
 export interface ScaleFloors {
   readonly publish: { readonly awaited: PublishFloor; readonly inFlight: PublishFloor };
   readonly emptyGetMs: readonly number[];
   readonly emptyResident: Record<string, number | null>;
+  readonly emptyIdle: WindowCpu;
 }
 
 /** The placements a node agent was asked about in the issue. */
@@ -112,6 +115,7 @@ function sizeRows(m: SizeMeasure, floors: ScaleFloors): BenchRow[] {
       floor: { metric: 'ordered read of the whole log (ms)', value: m.wholeRead.seconds * 1000 },
     },
     ...cpuRows(at, m),
+    ...settledCpuRows(at, m, floors),
     { metric: `${at} VIPs ACTIVE when measured`, value: m.pipeline.active, unit: `of ${m.pipeline.total}` },
     {
       metric: `${at} wait for the pipeline to settle after the growth (bound ${Math.round(m.pipeline.boundMs / 1000)} s)`,
@@ -151,6 +155,54 @@ function cpuRows(at: string, m: SizeMeasure): BenchRow[] {
   });
 }
 
+const both = (c: ProcessCpu): number => c.self + c.children;
+const spentNote = (c: ProcessCpu): string => (c.children > 0 ? ` (${c.self} ms itself, ${c.children} ms its children)` : '');
+
+/** CPU per second of wall time of each process, and of all together. */
+function perSecond(w: WindowCpu): Map<string, number> {
+  const rates = new Map<string, number>();
+  for (const [name, c] of Object.entries(w.spentMs)) if (c) rates.set(name, (both(c) * 1000) / w.wallMs);
+  rates.set(
+    'all processes',
+    [...rates.values()].reduce((a, b) => a + b, 0),
+  );
+  return rates;
+}
+
+/** A lone create's CPU in each process beyond what the process spends standing still over the same time. */
+export function perCreateMs(settled: NonNullable<SizeMeasure['settledCpu']>): Map<string, number> {
+  const idle = perSecond(settled.idle);
+  const { count, cpu } = settled.creates;
+  const costs = new Map<string, number>();
+  for (const [name, c] of Object.entries(cpu.spentMs))
+    if (c && idle.has(name)) costs.set(name, (both(c) - ((idle.get(name) ?? 0) * cpu.wallMs) / 1000) / count);
+  costs.set(
+    'all processes',
+    [...costs.values()].reduce((a, b) => a + b, 0),
+  );
+  return costs;
+}
+
+function settledCpuRows(at: string, m: SizeMeasure, floors: ScaleFloors): BenchRow[] {
+  if (!m.settledCpu) return [];
+  const emptyIdle = perSecond(floors.emptyIdle);
+  const idle = m.settledCpu.idle;
+  const idleRows = [...perSecond(idle)].map(([name, rate]): BenchRow => {
+    const spent = idle.spentMs[name];
+    return {
+      metric: `${at} idle CPU, settled, no requests, ${name}${spent ? spentNote(spent) : ''}`,
+      value: rate,
+      unit: 'ms per s',
+      floor: emptyIdle.has(name) ? { metric: 'idle CPU on the empty system', value: emptyIdle.get(name) ?? 0 } : undefined,
+    };
+  });
+  const createRows = [...perCreateMs(m.settledCpu)].map(([name, ms]): BenchRow => {
+    const spent = m.settledCpu?.creates.cpu.spentMs[name];
+    return { metric: `${at} CPU per lone create beyond idle, ${name}${spent ? spentNote(spent) : ''}`, value: ms, unit: 'ms' };
+  });
+  return [...idleRows, ...createRows];
+}
+
 function cpuCurveRows(prev: SizeMeasure, m: SizeMeasure, step: string, sizeRatio: number): BenchRow[] {
   return WORKS.flatMap(([key, what]) => {
     const [a, b] = [cpuTotal(prev.cpu[key]), cpuTotal(m.cpu[key])];
@@ -184,6 +236,21 @@ function curveRows(measures: readonly SizeMeasure[], floors: ScaleFloors): Bench
         value: p50(m.probes.createMs) / p50(first.probes.createMs),
         unit: 'x',
       },
+      ...(m.settledCpu && first.settledCpu
+        ? [
+            {
+              metric: `CPU per lone create, all processes, vs ${first.objects} objects (${m.objects})`,
+              value: (perCreateMs(m.settledCpu).get('all processes') ?? 0) / (perCreateMs(first.settledCpu).get('all processes') ?? 1),
+              unit: 'x',
+            },
+            {
+              metric: `idle CPU, all processes, vs ${first.objects} objects (${m.objects})`,
+              value:
+                (perSecond(m.settledCpu.idle).get('all processes') ?? 0) / (perSecond(first.settledCpu.idle).get('all processes') ?? 1),
+              unit: 'x',
+            },
+          ]
+        : []),
       {
         metric: `create p50 while growing vs ${first.objects} objects (${m.objects})`,
         value: p50(allCreates(m.growth)) / p50(allCreates(first.growth)),

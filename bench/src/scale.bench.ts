@@ -27,7 +27,7 @@ import { churnPhase } from './churn-phase';
 import { Fleet, growFleet, NeutronTenant, OBJECTS_PER_NETWORK, p50, p99 } from './scale-load';
 import { scaleSettings } from './scale-settings';
 import { activeVips, probeRequests, projectionsAt, rebuildProjections, residentOf, streamState } from './scale-probes';
-import { measuredCpu } from './scale-cpu';
+import { cpuAround, measuredCpu, type WindowCpu } from './scale-cpu';
 import { placeSimulated, type PlacementRun } from './simulated-placement';
 import { readWholeLog } from './whole-log-read';
 
@@ -47,6 +47,10 @@ const SETTLE_FLOOR_MS = 60_000;
  */
 const VRRP_CIDR = '198.19.128.0/17';
 const UNBOUNDED_TIMELINE = 1_000_000_000;
+/** The settled system with no requests, its CPU read per process: what it costs to stand still. */
+const IDLE_WINDOW_MS = 30_000;
+/** After the last lone create, the time its rendering, check and apply are given to finish. */
+const CREATE_TAIL_MS = 5_000;
 
 /**
  * Issue 17, item 6: cost curves. Grows one system (api, projections, scheduler, config renderer,
@@ -116,6 +120,12 @@ async function run(signal: AbortSignal): Promise<void> {
       'dashboard, timeline unbounded as before': unboundedDashboard,
       [`agent (${measuredAgent?.name ?? restarted.name})`]: measuredAgent ?? restarted,
     };
+    const cpuPids: Record<string, () => number | undefined> = {
+      api: stack.services.api.pid,
+      projections: stack.services.projections.pid,
+      'nats-server': stack.nats.pid,
+      ...Object.fromEntries(services.map((s) => [s.name, s.pid])),
+    };
     nc = await connectNats('lb-bench-scale', stack.nats.url);
     client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [stack.nats.url], name: 'lb-bench-scale' } });
     await client.connect();
@@ -137,6 +147,7 @@ async function run(signal: AbortSignal): Promise<void> {
       return ms.sort((a, b) => a - b);
     })();
     const emptyResident = residentOf(watched);
+    const emptyIdle = (await cpuAround(cpuPids, async () => undefined, IDLE_WINDOW_MS)).cpu;
 
     const fleet = new Fleet();
     for (const target of settings.sizes) {
@@ -164,7 +175,13 @@ async function run(signal: AbortSignal): Promise<void> {
       const pipeline = { ...vips, waitedMs: performance.now() - settleStarted, boundMs: settleBoundMs };
       // Requests are timed on the settled system: the pipeline rendering and applying the new VIPs
       // on the same 2 cores would be timed with them.
-      const probes = await probeRequests(fleet);
+      const idle = (await cpuAround(cpuPids, async () => undefined, IDLE_WINDOW_MS)).cpu;
+      let createCpu: WindowCpu | undefined;
+      const probes = await probeRequests(fleet, async (creates) => {
+        const measured = await cpuAround(cpuPids, creates, CREATE_TAIL_MS);
+        createCpu = measured.cpu;
+        return measured.result;
+      });
       if (vips.active < vips.total)
         console.log(`at ${fleet.objects} objects: ${vips.active} of ${vips.total} VIPs ACTIVE after ${settleBoundMs} ms: not settled`);
       const resident = residentOf(watched);
@@ -194,6 +211,7 @@ async function run(signal: AbortSignal): Promise<void> {
         pipeline,
         agentRestart,
         cpu: { wholeRead: read.cpu, rebuild: rebuilt.cpu, agentRestart: restart.cpu },
+        settledCpu: createCpu ? { idle, creates: { count: probes.createMs.length, cpu: createCpu } } : undefined,
       });
       if (!growth.reachedTarget) break;
     }
@@ -216,7 +234,7 @@ async function run(signal: AbortSignal): Promise<void> {
     const placements = placeAtSizes(settings.placementSizes, check);
     const daemons: DaemonCost[] = settings.realPlacements.length > 0 ? await nodeDaemonCost(settings.realPlacements, check) : [];
 
-    report(settings.reportName, scaleRows(measures, { publish, emptyGetMs, emptyResident }, churn, placements, daemons), {
+    report(settings.reportName, scaleRows(measures, { publish, emptyGetMs, emptyResident, emptyIdle }, churn, placements, daemons), {
       machine: { cpus: cpus().length, node: process.version },
       settings,
       dashboardTimelineEvents: process.env.LBAAS_DASHBOARD_TIMELINE_EVENTS ?? 'default',
@@ -231,6 +249,7 @@ async function run(signal: AbortSignal): Promise<void> {
         inFlightPublish: { perSecond: publish.inFlight.perSecond },
         emptyGet: { p50: p50(emptyGetMs), p99: p99(emptyGetMs) },
         emptyResidentMiB: emptyResident,
+        emptyIdleCpu: emptyIdle,
       },
       sizes: measures.map((m) => ({
         ...m,

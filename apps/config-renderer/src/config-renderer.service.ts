@@ -15,7 +15,7 @@ import {
 import { configStore } from '@lbaas/coordination';
 import { type CausingEvent, executeSystemCommand, type JetStreamEventStore, type SystemActor, systemActor } from '@lbaas/event-log';
 import { canonicalJson, contentHash, InvalidRenderInput, placementBundleName } from '@lbaas/haproxy';
-import { ServiceMetrics } from '@lbaas/service-shell';
+import { InFlightByKey, inLanes, ServiceMetrics } from '@lbaas/service-shell';
 import { type LeaderWorker, runLeaderWorker } from '@lbaas/worker-shell';
 import type { ObjectStore } from 'nats';
 import { createHmac } from 'node:crypto';
@@ -26,8 +26,7 @@ import { type CheckResult, ConfigChecker } from './config-checker';
 import type { RendererConfig } from './config';
 import type { ConfigSources, InstanceRendering } from './instance-config';
 import { editIndex, LoadBalancerIndex } from './load-balancer-index';
-import { InFlightByKey, inLanes } from './render-lanes';
-import { renderServiceInstance } from './service-instance-rendering';
+import { changesNoFile, renderServiceInstance } from './service-instance-rendering';
 
 export const RENDERER_CONFIG = Symbol('RENDERER_CONFIG');
 export const LOGGER = Symbol('LOGGER');
@@ -126,7 +125,9 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     if (event.aggregate === 'loadbalancer')
       this.loadBalancers.loadBalancer(event.aggregateId, before as LoadBalancerState | undefined, next as LoadBalancerState);
     if (event.aggregate === 'vip') this.reindexCertificate(event.aggregateId, before as VipState | undefined, next as VipState);
-    const affected = this.affectedInstances(event.aggregate, event.aggregateId, next).filter((id) => !this.swapFollows(event, id));
+    const affected = changesNoFile(event.type)
+      ? []
+      : this.affectedInstances(event.aggregate, event.aggregateId, next).filter((id) => !this.swapFollows(event, id));
     for (const id of affected) this.dirty.set(id, { id: event.id, correlationId: event.correlationId });
     // Replaying the log at start is not acting on it.
     if (affected.length > 0 && live) {

@@ -1,7 +1,7 @@
 import type { CertificateState, LoadBalancerState, ServiceInstanceState, SubnetState } from '@lbaas/domain';
 import type { ConfigSources } from './instance-config';
 import { id, twoListeners } from './load-balancer-fixtures';
-import { renderServiceInstance } from './service-instance-rendering';
+import { changesNoFile, renderServiceInstance } from './service-instance-rendering';
 
 const LB = twoListeners({ revision: 7 });
 const si = (source: object, change: object = {}) =>
@@ -49,4 +49,17 @@ describe('renderServiceInstance', () => {
   ])('renders nothing for %s', (_what, instance, lb) => {
     expect(renderServiceInstance(instance, sources(lb), settings)).toEqual({ rendering: { kind: 'nothing' }, sourceRevision: null });
   });
+});
+
+describe('changesNoFile', () => {
+  it.each(['VipStatusChanged', 'PoolStatusChanged', 'MemberStatusChanged'])('renders nothing again for %s', (type) => {
+    expect(changesNoFile(type)).toBe(true);
+  });
+
+  it.each(['MemberAdded', 'MemberUpdated', 'PoolUpdated', 'VipUpdated', 'VipCertificateChanged', 'InstancePlaced'])(
+    'renders again for %s',
+    (type) => {
+      expect(changesNoFile(type)).toBe(false);
+    },
+  );
 });

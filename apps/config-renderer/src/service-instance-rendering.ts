@@ -24,3 +24,13 @@ export function renderServiceInstance(si: ServiceInstanceState, sources: ConfigS
   const rendering = renderLoadBalancerInstance(si, lb, sources.certificate, prefixLength, settings);
   return rendering.kind === 'nothing' ? NOTHING : { rendering, sourceRevision: lb.revision };
 }
+
+/**
+ * Statuses the agents and the health checks record: no rendered file reads a VIP's, pool's or
+ * member's status, so such an event renders nothing again. Each VIP going ACTIVE appended two of
+ * them, and rendering its instance again for each (render, two object infos, a stream read, to
+ * append nothing) kept the renderer and nats-server busy for minutes after a large growth settled.
+ */
+const STATUS_ONLY_EVENTS: ReadonlySet<string> = new Set(['VipStatusChanged', 'PoolStatusChanged', 'MemberStatusChanged']);
+
+export const changesNoFile = (eventType: string): boolean => STATUS_ONLY_EVENTS.has(eventType);

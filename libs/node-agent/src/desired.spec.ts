@@ -1,7 +1,9 @@
 import type { AggregateType, EventEnvelope } from '@lbaas/domain';
+import type { ObservedPlacement } from '@lbaas/dataplane';
 import { desiredNode, type DesiredInputs, type PlacementFiles } from './desired';
 import { NodeLog } from './node-log';
 import { processVariant, specOf, uuidOf, VM } from './plan-fixtures';
+import { observedFingerprint, SettledPlacements } from './settled-placements';
 
 const NODE = 'compute-node-1';
 const [INSTANCE, VIP, POOL, PORT, FIP, CERT] = [uuidOf(1), uuidOf(2), uuidOf(3), uuidOf(4), uuidOf(90), uuidOf(80)];
@@ -150,6 +152,8 @@ describe('NodeLog', () => {
     ]);
     // Placed here once: only this agent may tear it down.
     expect([...log.ours]).toEqual([[VM.a, INSTANCE]]);
+    expect(log.oursOf(INSTANCE)).toEqual([VM.a]);
+    expect(log.oursOf(uuidOf(99))).toEqual([]);
     // Failed over to another node: no placement here any more, so no longer one of this node's instances.
     expect([...log.mineInstances()]).toEqual([]);
   });
@@ -186,7 +190,7 @@ describe('desiredNode', () => {
       forward: [{ id: FIP, floatingAddress: '198.19.0.7', vipAddress: '198.18.1.10' }],
       associated: new Set([FIP]),
     });
-    expect(desired.ours).toEqual(new Set([VM.a, VM.b]));
+    expect([VM.a, VM.b, VM.c].map((vmId) => desired.ours.has(vmId))).toEqual([true, true, false]);
   });
 
   it("asks the driver for its variant of each placement's file", () => {
@@ -199,6 +203,21 @@ describe('desiredNode', () => {
 
   it('looks only at the instances of its scope', () => {
     expect(desiredNode(inputs(both(), { scope: new Set([uuidOf(99)]) }))).toMatchObject({ whole: false, placements: [] });
+  });
+
+  it('plans floating IPs over the whole node even when the placements it looks at are some', () => {
+    const desired = desiredNode(inputs(both(), { scope: new Set(), whole: true }));
+    expect(desired).toMatchObject({ whole: true, placements: [] });
+    expect(desired.floatingIps.forward).toEqual([{ id: FIP, floatingAddress: '198.19.0.7', vipAddress: '198.18.1.10' }]);
+    expect(desiredNode(inputs(both(), { scope: new Set([INSTANCE]) })).floatingIps.forward).toEqual([]);
+  });
+
+  it('notes each floating IP and certificate event, which may change any placement', () => {
+    const { log } = fold(created(), ...vipCreated(), placed(VM.a, NODE, 'active'));
+    const before = log.nodeWideChanges;
+    log.apply(floatingIp());
+    log.apply(event('vip', VIP, 'VipUpdated', { vipId: VIP, name: 'w' }));
+    expect(log.nodeWideChanges).toBe(before + 1);
   });
 
   it('wants nothing of an instance being deleted, and forwards nothing to it', () => {
@@ -240,5 +259,85 @@ describe('desiredNode', () => {
       kind: 'wait',
       reason: expect.stringMatching(/certificate .* is not in the log as read so far/),
     });
+  });
+});
+
+describe('SettledPlacements', () => {
+  const seenOf = (vmId: string, running = true): ObservedPlacement => ({
+    vmId,
+    network: { kind: 'own', addresses: ['198.19.192.1', '198.18.1.10'] },
+    haproxy: { running, record: null },
+    keepalived: { running: true, hash: 'k' },
+    tlsFiles: [],
+  });
+  const converged = { kind: 'converged', stepsTaken: 0, holdsVip: true } as const;
+  const settle = () => {
+    const { log } = fold(created(), ...vipCreated(), placed(VM.a, NODE, 'active'), rendered());
+    const si = log.instances.get(INSTANCE);
+    if (!si) throw new Error('no instance');
+    const [d] = desiredNode(inputs(log)).placements;
+    const settled = new SettledPlacements();
+    settled.record(log, si, d, converged, seenOf(VM.a), false);
+    return { log, si, d, settled, seen: new Map([[VM.a, seenOf(VM.a)]]) };
+  };
+
+  it('leaves a placement that converged with no step alone while its inputs and what is observed of it stay the same', () => {
+    const { log, si, settled, seen } = settle();
+    expect(settled.unchanged(log, si, seen)).toBe(true);
+  });
+
+  it('looks again at drift: a daemon that stopped, a placement gone from the machine', () => {
+    const { log, si, settled } = settle();
+    expect(settled.unchanged(log, si, new Map([[VM.a, seenOf(VM.a, false)]]))).toBe(false);
+    expect(settled.unchanged(log, si, new Map())).toBe(false);
+  });
+
+  it('looks again when its instance, its VIP, or a floating IP changed in the log', () => {
+    const renderedAgain = settle();
+    renderedAgain.log.apply(rendered());
+    const si = renderedAgain.log.instances.get(INSTANCE);
+    expect(si && renderedAgain.settled.unchanged(renderedAgain.log, si, renderedAgain.seen)).toBe(false);
+    const vipDeleted = settle();
+    vipDeleted.log.apply(event('vip', VIP, 'VipDeleted', { vipId: VIP }));
+    expect(vipDeleted.settled.unchanged(vipDeleted.log, vipDeleted.si, vipDeleted.seen)).toBe(false);
+    const floating = settle();
+    floating.log.apply(floatingIp());
+    expect(floating.settled.unchanged(floating.log, floating.si, floating.seen)).toBe(false);
+  });
+
+  it.each([
+    ['steps were taken', { kind: 'converged', stepsTaken: 2, holdsVip: true } as const, false],
+    ['VRRP has not given it the address yet', converged, true],
+    ['it failed', { kind: 'failed', reason: 'no' } as const, false],
+    ['it waits', { kind: 'waiting', reason: 'a certificate' } as const, false],
+  ])('forgets a placement when %s', (_, outcome, recheckVip) => {
+    const { log, si, d, settled, seen } = settle();
+    settled.record(log, si, d, outcome, seenOf(VM.a), recheckVip);
+    expect(settled.unchanged(log, si, seen)).toBe(false);
+  });
+
+  it('never leaves an instance being deleted alone, and forgets placements no longer on the node', () => {
+    const { log, settled, seen } = settle();
+    log.apply(event('serviceinstance', INSTANCE, 'InstanceDeletionRequested', { instanceId: INSTANCE }));
+    const deleting = log.instances.get(INSTANCE);
+    expect(deleting && settled.unchanged(log, deleting, seen)).toBe(false);
+    settled.retain(new Set([VM.b]));
+    expect(settled.size).toBe(0);
+  });
+
+  it('fingerprints everything the plan reads of an observed placement', () => {
+    const base = seenOf(VM.a);
+    const variants: ObservedPlacement[] = [
+      { ...base, network: { kind: 'own', addresses: ['198.19.192.1'] } },
+      { ...base, network: { kind: 'own', addresses: null } },
+      { ...base, network: { kind: 'shared' } },
+      { ...base, haproxy: { running: true, record: { facts: { hash: 'h' } as never, variant: '', tlsFiles: [] } } },
+      { ...base, keepalived: { running: true, hash: 'k2' } },
+      { ...base, keepalived: null },
+      { ...base, tlsFiles: ['a.pem'] },
+    ];
+    const prints = new Set([base, ...variants].map(observedFingerprint));
+    expect(prints.size).toBe(variants.length + 1);
+    expect(observedFingerprint(seenOf(VM.a))).toBe(observedFingerprint(base));
   });
 });

@@ -1,7 +1,7 @@
 import type { ObservedFloatingIp, PlacementDriver, PlacementNetwork, PlacementSpec } from '@lbaas/dataplane';
 import type { PlacementRole } from '@lbaas/domain';
 import type { PlacementBundle } from '@lbaas/haproxy';
-import type { NodeLog } from './node-log';
+import type { LiveInstance, NodeLog } from './node-log';
 import { placementTlsFiles, type SecretOpener } from './placement-tls';
 
 /** A placement's rendered files and bundle, as fetched from the object store. */
@@ -42,7 +42,7 @@ export interface DesiredNode {
   /** This node's placements of live instances that are not being deleted. */
   readonly placements: readonly DesiredPlacement[];
   /** vm uuids of every placement the log ever put on this node: the only ones this agent may remove. */
-  readonly ours: ReadonlySet<string>;
+  readonly ours: Pick<ReadonlySet<string>, 'has'>;
   readonly floatingIps: {
     /** Those whose VIP's active placement is on this node: they forward to it. */
     readonly forward: readonly ObservedFloatingIp[];
@@ -53,8 +53,14 @@ export interface DesiredNode {
 
 export interface DesiredInputs {
   readonly log: NodeLog;
-  /** The instances this pass looks at; null for the whole node. */
+  /** The instances whose placements this pass looks at; null for all of this node's. */
   readonly scope: ReadonlySet<string> | null;
+  /**
+   * Whether the pass looks at the whole node (placements no longer wanted, floating IPs); by
+   * default when the scope is all. A pass over the whole node may plan only the placements that
+   * changed: the others are neither wanted here nor observed by it.
+   */
+  readonly whole?: boolean;
   /** The fetched files of a placement (by vm uuid) for its current rendering, why they could not be fetched or are not stored yet, or undefined when not rendered. */
   readonly files: (vmId: string) => PlacementFiles | BundlePending | { readonly error: string } | undefined;
   /** Opens certificates' keys; absent for a driver that runs nothing (fake). */
@@ -69,21 +75,28 @@ export interface DesiredInputs {
  */
 export function desiredNode(i: DesiredInputs): DesiredNode {
   const { log } = i;
+  const whole = i.whole ?? i.scope === null;
   const floating = log.associatedFloatingIps();
   const placements: DesiredPlacement[] = [];
   const forward: ObservedFloatingIp[] = [];
   const floatingOf = new Map<string, typeof floating>();
   for (const f of floating) floatingOf.set(f.vipId, [...(floatingOf.get(f.vipId) ?? []), f]);
-  // An instance without a placement here has nothing to run or forward on this node.
-  for (const si of log.mineInstances()) {
-    const activeHere = si.placements.some((p) => p.role === 'active' && p.nodeId === log.nodeId);
+  // Forwarding is planned on a pass over the whole node only, and only a VIP with a floating IP
+  // forwards: a pass over some instances need not walk the node's every instance for it.
+  if (whole && floating.length > 0)
+    for (const si of log.mineInstances()) {
+      const activeHere = si.placements.some((p) => p.role === 'active' && p.nodeId === log.nodeId);
+      const addresses = si.source.kind === 'vip' ? (floatingOf.get(si.source.vipId) ?? []) : [];
+      if (activeHere && !si.deleting)
+        forward.push(...addresses.map(({ id, floatingAddress, vipAddress }) => ({ id, floatingAddress, vipAddress })));
+    }
+  // An instance without a placement here has nothing to run on this node.
+  for (const si of i.scope === null ? log.mineInstances() : scoped(log, i.scope)) {
     const vipId = si.source.kind === 'vip' ? si.source.vipId : null;
     const vip = vipId === null ? undefined : log.vips.get(vipId);
     const vipAddress = si.source.kind === 'loadbalancer' ? si.source.vipAddress : vip?.kind === 'live' ? vip.address : null;
     const addresses = vipId === null ? [] : (floatingOf.get(vipId) ?? []);
-    if (activeHere && !si.deleting)
-      forward.push(...addresses.map(({ id, floatingAddress, vipAddress }) => ({ id, floatingAddress, vipAddress })));
-    if (si.deleting || (i.scope !== null && !i.scope.has(si.id))) continue;
+    if (si.deleting) continue;
     for (const p of si.placements) {
       if (p.nodeId !== log.nodeId) continue;
       const floatingAddresses = p.role === 'active' ? addresses.map((f) => f.floatingAddress) : [];
@@ -97,11 +110,19 @@ export function desiredNode(i: DesiredInputs): DesiredNode {
   }
   return {
     vrrp: i.driver.vrrp,
-    whole: i.scope === null,
+    whole,
     placements,
-    ours: new Set(log.ours.keys()),
+    ours: log.ours,
     floatingIps: { forward, associated: new Set(floating.map((f) => f.id)) },
   };
+}
+
+/** The scope's instances that have a placement on this node, in the scope's order. */
+function* scoped(log: NodeLog, scope: ReadonlySet<string>): IterableIterator<LiveInstance> {
+  for (const id of scope) {
+    const si = log.instances.get(id);
+    if (si && log.mine(si)) yield si;
+  }
 }
 
 function runOf(

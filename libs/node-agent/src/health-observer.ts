@@ -42,7 +42,8 @@ export class HealthObserver {
     const { nc, store, log, driver, agentLog, metrics } = this.o;
     try {
       const samples: PoolStatsSample[] = [];
-      for (const si of log.instances.values()) {
+      // This node's instances only: walking every instance of the log cost each agent the whole deployment every second.
+      for (const si of log.mineInstances()) {
         const active = si.placements.find((p) => p.role === 'active' && p.nodeId === log.nodeId);
         if (si.deleting || !active) continue;
         if (si.source.kind === 'loadbalancer') {

@@ -9,7 +9,7 @@ import {
   followCommits,
   streamLastSeq,
 } from '@lbaas/event-log';
-import { CoalescedRounds } from '@lbaas/service-shell';
+import { CoalescedRounds, inLanes } from '@lbaas/service-shell';
 import { configStore, type HeartbeatSender, sendHeartbeats } from '@lbaas/coordination';
 import type { NatsConnection } from 'nats';
 import type { AgentLog } from './agent-log';
@@ -18,11 +18,12 @@ import { type BundlePending, desiredNode, type PlacementFiles } from './desired'
 import { Executor } from './execute';
 import { HealthObserver } from './health-observer';
 import type { NodeAgentMetrics } from './node-agent-metrics';
-import { NodeLog } from './node-log';
+import { type LiveInstance, NodeLog } from './node-log';
 import { plan, type Step, vmIdOf } from './plan';
 import type { SecretOpener } from './placement-tls';
 import { type ReconcileBatch, ReconcileQueue } from './reconcile-queue';
 import { ReportWriter } from './report-writer';
+import { SettledPlacements } from './settled-placements';
 import { releasesFor, reportsFor } from './reports';
 
 /**
@@ -98,6 +99,9 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     pool: (id) => nodeLog.poolStatuses.get(id),
   });
   let caughtUp = false;
+  const settled = new SettledPlacements();
+  /** Files were fetched since the last pass over the whole node forgot those no longer needed. */
+  let filesFetched = true;
 
   /** Acting on `cause` keeps its correlation id; with none (a timer's pass), a new one starts. */
   const who = (cause: CausingEvent | null): SystemActor => systemActor(`node-agent ${nodeId}`, 'system', cause);
@@ -140,40 +144,64 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     renderings: readonly RenderedPlacementConfig[],
   ): Promise<Map<string, PlacementFiles | BundlePending | { error: string }>> => {
     const fetched = new Map<string, PlacementFiles | BundlePending | { error: string }>();
-    let next = 0;
-    const lane = async (): Promise<void> => {
-      while (next < renderings.length) {
-        const r = renderings[next++];
-        fetched.set(
-          r.vmId,
-          await files.get(r).catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) })),
-        );
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(FETCH_LANES, renderings.length) }, lane));
+    await inLanes(renderings, FETCH_LANES, async (r) => {
+      fetched.set(
+        r.vmId,
+        await files.get(r).catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) })),
+      );
+    });
     return fetched;
   };
 
+  /**
+   * A pass over the whole node observes every placement and looks further only at the instances
+   * whose placements are not settled as they were (see SettledPlacements), then at orphans and
+   * floating IPs as before; a pass for some instances looks at those.
+   */
   const reconcile = async (batch: ReconcileBatch): Promise<void> => {
-    const scope = batch.whole ? null : new Set(batch.instances.keys());
-    const mine = [...nodeLog.mineInstances()].filter((si) => scope === null || scope.has(si.id));
+    const observedAll = batch.whole ? await driver.observe() : null;
+    const batchScope = batch.whole ? null : new Set(batch.instances.keys());
+    const mine: LiveInstance[] = [];
+    /** On a pass over the whole node: the placements left as they are, neither planned nor observed (so not removed either). */
+    const settledVms = new Set<string>();
+    if (observedAll !== null) {
+      const seenAll = new Map(observedAll.placements.map((p) => [p.vmId, p]));
+      for (const si of nodeLog.mineInstances()) {
+        if (!settled.unchanged(nodeLog, si, seenAll)) mine.push(si);
+        else for (const p of si.placements) if (p.nodeId === nodeId) settledVms.add(p.vmId);
+      }
+    } else
+      for (const id of batch.instances.keys()) {
+        const si = nodeLog.instances.get(id);
+        if (si && nodeLog.mine(si)) mine.push(si);
+      }
     const renderings = mine
       .filter((si) => !si.deleting)
       .flatMap((si) => si.rendered.filter((r) => si.placements.some((p) => p.vmId === r.vmId && p.nodeId === nodeId)));
     const fetched = await fetchFiles(renderings);
-    const desired = desiredNode({ log: nodeLog, scope, files: (vmId) => fetched.get(vmId), keys: o.certificateKeys, driver });
-    const vmIds =
-      scope === null
-        ? undefined
-        : [
+    const desired = desiredNode({
+      log: nodeLog,
+      scope: new Set(mine.map((si) => si.id)),
+      whole: batch.whole,
+      files: (vmId) => fetched.get(vmId),
+      keys: o.certificateKeys,
+      driver,
+    });
+    const observed =
+      batchScope === null
+        ? {
+            placements: (observedAll?.placements ?? []).filter((p) => !settledVms.has(p.vmId)),
+            floatingIps: observedAll?.floatingIps ?? [],
+          }
+        : await driver.observe([
             ...mine.flatMap((si) => si.placements.filter((p) => p.nodeId === nodeId).map((p) => p.vmId)),
-            ...[...nodeLog.ours].filter(([, instanceId]) => scope.has(instanceId)).map(([vmId]) => vmId),
-          ];
-    const observed = await driver.observe(vmIds);
+            ...[...batchScope].flatMap((instanceId) => nodeLog.oursOf(instanceId)),
+          ]);
     const steps = plan(desired, observed);
     if (steps.length > 0) log('info', { steps: steps.map(describeStep) }, 'reconciling');
     const result = await executor.execute(desired, observed, steps);
     for (const failure of result.floatingIpFailures) log('error', { err: failure }, 'could not forward a floating IP; retrying');
+    const seen = new Map(observed.placements.map((p) => [p.vmId, p]));
     for (const d of desired.placements) {
       const si = nodeLog.instances.get(d.instanceId);
       // Deleted while the steps ran: nothing left to report on.
@@ -189,6 +217,7 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
         );
       const { reports, recheckVip } = reportsFor(si, d, outcome);
       for (const report of reports) await writer.write(report, actor);
+      settled.record(nodeLog, si, d, outcome, seen.get(d.vmId), recheckVip);
       if (recheckVip && d.run.kind === 'run') {
         const address = d.run.spec.bundle.keepalived.vip.address;
         queue.addWhen(si.id, () => driver.untilAddress(d.vmId, address, { withinMs: VIP_WAIT_MS, signal: waits.signal }), cause);
@@ -199,7 +228,13 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
       for (const report of releasesFor(si, nodeId, present, (vmId) => executor.removing(vmId)))
         await writer.write(report, who(batch.instances.get(si.id) ?? null));
     }
-    if (batch.whole) files.retain(mine.flatMap((si) => si.rendered));
+    if (batch.whole && (filesFetched || settled.size > settledVms.size + desired.placements.length)) {
+      const all = [...nodeLog.mineInstances()];
+      files.retain(all.flatMap((si) => si.rendered));
+      settled.retain(new Set(all.flatMap((si) => si.placements.map((p) => p.vmId))));
+      filesFetched = false;
+    }
+    if (renderings.length > 0) filesFetched = true;
   };
 
   const health = new HealthObserver({ nc, store, log: nodeLog, driver, agentLog: log, metrics });

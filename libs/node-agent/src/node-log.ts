@@ -45,15 +45,31 @@ export class NodeLog {
   readonly versions = new CertificateVersions();
   /** vm uuid -> instance id of every placement the log ever put on this node: only those may this agent tear down. */
   readonly ours = new Map<string, string>();
+  /** The same placements by instance: a pass for some instances observes theirs without walking every one ever ours. */
+  private readonly oursByInstance = new Map<string, readonly string[]>();
   /**
    * Ids of the live instances with a placement on this node, and live VIPs by port, kept as they
    * are folded: a pass looks at this node's instances and the floating IPs, not at every instance
    * and VIP of the log (which made each pass's cost grow with the whole deployment).
    */
   private readonly mineIds = new Set<string>();
+  /**
+   * Counts the events that may change any placement's wanted state at once (a floating IP, a
+   * certificate): a placement whose inputs were recorded at another count is looked at again.
+   */
+  private nodeWide = 0;
+
+  get nodeWideChanges(): number {
+    return this.nodeWide;
+  }
   private readonly vipByPort = new Map<string, string>();
 
   constructor(readonly nodeId: string) {}
+
+  /** vm uuids of the placements the log ever put on this node for the instance. */
+  oursOf(instanceId: string): readonly string[] {
+    return this.oursByInstance.get(instanceId) ?? [];
+  }
 
   /** Whether the instance has a placement on this node. */
   mine(si: ServiceInstanceState | undefined): boolean {
@@ -72,6 +88,7 @@ export class NodeLog {
   apply(event: EventEnvelope): Touched {
     switch (event.aggregate) {
       case 'certificate': {
+        this.nodeWide++;
         const after = fold(certificateDecider, [event], this.certificates.get(event.aggregateId));
         this.certificates.set(event.aggregateId, after);
         this.versions.record(event.aggregateId, after);
@@ -98,6 +115,7 @@ export class NodeLog {
         this.applyPoolStatus(event);
         return { instances: [], node: false };
       case 'floatingip':
+        this.nodeWide++;
         this.floatingIps.set(event.aggregateId, fold(floatingIpDecider, [event], this.floatingIps.get(event.aggregateId)));
         return { instances: [], node: true };
       case 'serviceinstance': {
@@ -116,7 +134,11 @@ export class NodeLog {
     else this.instances.delete(id);
     if (this.mine(after)) this.mineIds.add(id);
     else this.mineIds.delete(id);
-    if ((e.type === 'InstancePlaced' || e.type === 'InstanceReprotected') && e.data.nodeId === this.nodeId) this.ours.set(e.data.vmId, id);
+    if ((e.type === 'InstancePlaced' || e.type === 'InstanceReprotected') && e.data.nodeId === this.nodeId) {
+      this.ours.set(e.data.vmId, id);
+      const vms = this.oursByInstance.get(id) ?? [];
+      if (!vms.includes(e.data.vmId)) this.oursByInstance.set(id, [...vms, e.data.vmId]);
+    }
     if (!this.mine(before) && !this.mine(after)) return { instances: [], node: false };
     // A placement that left this node (failover to elsewhere, loss) goes on a pass over the whole node too.
     return { instances: [id], node: !this.mine(after) };

@@ -4,3 +4,4 @@ export * from './health-endpoints';
 export * from './settings-from-env';
 export * from './service-logger';
 export * from './service-metrics';
+export * from './work-lanes';

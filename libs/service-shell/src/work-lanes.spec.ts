@@ -1,4 +1,4 @@
-import { InFlightByKey, inLanes } from './render-lanes';
+import { InFlightByKey, inLanes } from './work-lanes';
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
