@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import {
   DomainError,
   type EventEnvelope,
+  inSequence,
   type LoadBalancerState,
   loadBalancerDecider,
   nodeDecider,
@@ -17,6 +18,8 @@ import {
   PendingWatch,
   planNodeLiveness,
   type PlannedCommand,
+  type PlannedCommit,
+  plannedCommits,
   SchedulingModel,
   seededRandom,
 } from '@lbaas/scheduling';
@@ -216,42 +219,58 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     if (last > 0) await worker.waitFor(last);
   }
 
-  /** Executes in order and waits until the model has folded what was appended; returns the last sequence appended (0 for none). */
+  /**
+   * Executes in order, an instance's placements of the round as one commit (plannedCommits), and
+   * waits until the model has folded what was appended; returns the last sequence appended (0 for none).
+   */
   private async execute(worker: LeaderWorker, planned: readonly PlannedCommand[]): Promise<number> {
     let last = 0;
-    for (const p of planned) {
-      const who = systemActor('scheduler', 'system', this.causes.of(p));
+    for (const commit of plannedCommits(planned)) {
+      const first: PlannedCommand =
+        'placements' in commit ? { aggregate: 'serviceinstance', id: commit.id, command: commit.placements[0] } : commit;
+      const type = first.command.type;
+      const who = systemActor('scheduler', 'system', this.causes.of(first));
       try {
-        const result =
-          p.aggregate === 'node'
-            ? await executeSystemCommand(worker.store, nodeDecider, p.id, p.command, who)
-            : p.aggregate === 'loadbalancer'
-              ? await executeSystemCommand(worker.store, loadBalancerDecider, p.id, p.command, who)
-              : await executeSystemCommand(worker.store, serviceInstanceDecider, p.id, p.command, who);
+        const result = await this.append(worker, commit, who);
         if (result.events.length > 0) {
           last = Math.max(last, result.seq);
           this.log.info(
             {
               correlationId: who.correlationId,
               causationId: who.causationId,
-              aggregate: p.aggregate,
-              id: p.id,
+              aggregate: commit.aggregate,
+              id: commit.id,
               events: result.events.map((e) => e.type),
               seq: result.seq,
             },
-            p.command.type,
+            type,
           );
         }
       } catch (error) {
-        this.model.retry(p);
+        this.model.retry(first);
         const level = error instanceof DomainError ? 'warn' : 'error';
         this.log[level](
-          { correlationId: who.correlationId, aggregate: p.aggregate, id: p.id, command: p.command.type, err: error },
+          { correlationId: who.correlationId, aggregate: commit.aggregate, id: commit.id, command: type, err: error },
           'command not applied; retried on the next round',
         );
       }
     }
     if (last > 0) await worker.waitFor(last);
     return last;
+  }
+
+  private append(worker: LeaderWorker, commit: PlannedCommit, who: SystemActor): Promise<CommandResult<unknown>> {
+    if ('placements' in commit) {
+      const placements = { type: 'CommandSequence', commands: commit.placements } as const;
+      return executeSystemCommand(worker.store, inSequence(serviceInstanceDecider), commit.id, placements, who);
+    }
+    switch (commit.aggregate) {
+      case 'node':
+        return executeSystemCommand(worker.store, nodeDecider, commit.id, commit.command, who);
+      case 'loadbalancer':
+        return executeSystemCommand(worker.store, loadBalancerDecider, commit.id, commit.command, who);
+      default:
+        return executeSystemCommand(worker.store, serviceInstanceDecider, commit.id, commit.command, who);
+    }
   }
 }

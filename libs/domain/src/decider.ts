@@ -21,3 +21,32 @@ export const singleRowViews =
     const row = view(state);
     return row ? ({ [collection]: [row] } as ResourceRows) : {};
   };
+
+/** Commands decided together: their events go to the log as one commit, so readers never see one without the others. */
+export interface CommandSequence<C> {
+  readonly type: 'CommandSequence';
+  readonly commands: readonly C[];
+}
+
+/**
+ * `decider` deciding a CommandSequence: each command on the state the ones before it leave, a
+ * refusal of any refusing the whole sequence.
+ */
+export const inSequence = <C, S, E extends DomainEvent<string, number, unknown>, A extends AggregateType>(
+  decider: Decider<C, S, E, A>,
+): Decider<CommandSequence<C>, S, E, A> => ({
+  aggregate: decider.aggregate,
+  initialState: decider.initialState,
+  evolve: (state, event) => decider.evolve(state, event),
+  views: (state) => decider.views(state),
+  decide: ({ commands }, state) => {
+    const events: E[] = [];
+    let current = state;
+    for (const command of commands) {
+      const decided = decider.decide(command, current);
+      for (const event of decided) current = decider.evolve(current, event);
+      events.push(...decided);
+    }
+    return events;
+  },
+});

@@ -4,6 +4,7 @@ export * from './log-position';
 export * from './node-liveness';
 export * from './node-loads';
 export * from './pending-deadlines';
+export * from './planned-commits';
 export * from './scheduling-model';
 export * from './seeded-random';
 export * from './simulation';

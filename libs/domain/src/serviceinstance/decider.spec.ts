@@ -1,3 +1,4 @@
+import { inSequence } from '../decider';
 import { Conflict } from '../errors';
 import { given } from '../testing/given-when-then';
 import { serviceInstanceDecider } from './decider';
@@ -66,6 +67,24 @@ describe('service instance decider', () => {
       .thenThrows(Conflict, 'PlacementNodeTaken');
     given(serviceInstanceDecider, pair)
       .when({ type: 'PlaceInstance', data: { instanceId: SI, vmId: 'vm-c', nodeId: 'n3', vrrpAddress: '198.19.192.6', at: AT } })
+      .then([]);
+  });
+
+  it('places both of a new pair in one decision, each on the state the first leaves; a refusal of either refuses both', () => {
+    const place = (vmId: string, nodeId: string, vrrpAddress: string) =>
+      ({ type: 'PlaceInstance', data: { instanceId: SI, vmId, nodeId, vrrpAddress, at: AT } }) as const;
+    const both = inSequence(serviceInstanceDecider);
+    given(both, [created])
+      .when({ type: 'CommandSequence', commands: [place('vm-a', 'n1', '198.19.192.4'), place('vm-bb', 'n2', '198.19.192.5')] })
+      .then([
+        { ...placed('vm-a', 'n1', 'active'), data: { ...placed('vm-a', 'n1', 'active').data, vrrpAddress: '198.19.192.4' } },
+        { ...placed('vm-bb', 'n2', 'standby'), data: { ...placed('vm-bb', 'n2', 'standby').data, vrrpAddress: '198.19.192.5' } },
+      ] as ServiceInstanceEvent[]);
+    given(both, [created])
+      .when({ type: 'CommandSequence', commands: [place('vm-a', 'n1', '198.19.192.4'), place('vm-b', 'n1', '198.19.192.5')] })
+      .thenThrows(Conflict, 'PlacementNodeTaken');
+    given(both, pair)
+      .when({ type: 'CommandSequence', commands: [place('vm-c', 'n3', '198.19.192.6'), place('vm-d', 'n4', '198.19.192.7')] })
       .then([]);
   });
 
