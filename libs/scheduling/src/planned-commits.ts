@@ -26,7 +26,8 @@ export function plannedCommits(planned: readonly PlannedCommand[]): PlannedCommi
     const placement = placementOf(command);
     const last = commits.at(-1);
     const before = last === undefined || last.id !== command.id ? null : placementsOf(last);
-    if (placement && before) commits[commits.length - 1] = { aggregate: 'serviceinstance', id: command.id, placements: [...before, placement] };
+    if (placement && before)
+      commits[commits.length - 1] = { aggregate: 'serviceinstance', id: command.id, placements: [...before, placement] };
     else commits.push(command);
   }
   return commits;
