@@ -52,14 +52,24 @@ describe('renderServiceInstance', () => {
 });
 
 describe('changesNoFile', () => {
-  it.each(['VipStatusChanged', 'PoolStatusChanged', 'MemberStatusChanged'])('renders nothing again for %s', (type) => {
-    expect(changesNoFile(type)).toBe(true);
-  });
-
-  it.each(['MemberAdded', 'MemberUpdated', 'PoolUpdated', 'VipUpdated', 'VipCertificateChanged', 'InstancePlaced'])(
-    'renders again for %s',
+  it.each(['VipStatusChanged', 'PoolStatusChanged', 'MemberStatusChanged', 'InstanceApplied', 'InstanceFailed'])(
+    'renders nothing again for %s',
     (type) => {
-      expect(changesNoFile(type)).toBe(false);
+      expect(changesNoFile(type)).toBe(true);
     },
   );
+
+  it.each([
+    'MemberAdded',
+    'MemberUpdated',
+    'PoolUpdated',
+    'VipUpdated',
+    'VipCertificateChanged',
+    'InstancePlaced',
+    'InstanceRolesSwapped',
+    'InstanceConfigRejected',
+    'InstanceConfigRendered',
+  ])('renders again for %s', (type) => {
+    expect(changesNoFile(type)).toBe(false);
+  });
 });

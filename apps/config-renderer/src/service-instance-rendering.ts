@@ -26,11 +26,19 @@ export function renderServiceInstance(si: ServiceInstanceState, sources: ConfigS
 }
 
 /**
- * Statuses the agents and the health checks record: no rendered file reads a VIP's, pool's or
- * member's status, so such an event renders nothing again. Each VIP going ACTIVE appended two of
- * them, and rendering its instance again for each (render, two object infos, a stream read, to
+ * Statuses the agents and the health checks record, and the agents' reports of what they applied
+ * or failed to apply: no rendered file reads a VIP's, pool's or member's status, and neither the
+ * rendering nor the decision to record it reads an instance's `applied` or `failures`, so such an
+ * event renders nothing again. Each VIP going ACTIVE appended two statuses and each placement a
+ * report, and rendering the instance again for each (render, two object infos, a stream read, to
  * append nothing) kept the renderer and nats-server busy for minutes after a large growth settled.
  */
-const STATUS_ONLY_EVENTS: ReadonlySet<string> = new Set(['VipStatusChanged', 'PoolStatusChanged', 'MemberStatusChanged']);
+const NO_FILE_EVENTS: ReadonlySet<string> = new Set([
+  'VipStatusChanged',
+  'PoolStatusChanged',
+  'MemberStatusChanged',
+  'InstanceApplied',
+  'InstanceFailed',
+]);
 
-export const changesNoFile = (eventType: string): boolean => STATUS_ONLY_EVENTS.has(eventType);
+export const changesNoFile = (eventType: string): boolean => NO_FILE_EVENTS.has(eventType);
