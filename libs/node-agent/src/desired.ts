@@ -1,7 +1,7 @@
 import type { ObservedFloatingIp, PlacementDriver, PlacementNetwork, PlacementSpec } from '@lbaas/dataplane';
 import type { PlacementRole } from '@lbaas/domain';
 import type { PlacementBundle } from '@lbaas/haproxy';
-import type { LiveInstance, NodeLog } from './node-log';
+import type { NodeLog } from './node-log';
 import { placementTlsFiles, type SecretOpener } from './placement-tls';
 
 /** A placement's rendered files and bundle, as fetched from the object store. */
@@ -91,7 +91,7 @@ export function desiredNode(i: DesiredInputs): DesiredNode {
         forward.push(...addresses.map(({ id, floatingAddress, vipAddress }) => ({ id, floatingAddress, vipAddress })));
     }
   // An instance without a placement here has nothing to run on this node.
-  for (const si of i.scope === null ? log.mineInstances() : scoped(log, i.scope)) {
+  for (const si of i.scope === null ? log.mineInstances() : log.mineAmong(i.scope)) {
     const vipId = si.source.kind === 'vip' ? si.source.vipId : null;
     const vip = vipId === null ? undefined : log.vips.get(vipId);
     const vipAddress = si.source.kind === 'loadbalancer' ? si.source.vipAddress : vip?.kind === 'live' ? vip.address : null;
@@ -115,14 +115,6 @@ export function desiredNode(i: DesiredInputs): DesiredNode {
     ours: log.ours,
     floatingIps: { forward, associated: new Set(floating.map((f) => f.id)) },
   };
-}
-
-/** The scope's instances that have a placement on this node, in the scope's order. */
-function* scoped(log: NodeLog, scope: ReadonlySet<string>): IterableIterator<LiveInstance> {
-  for (const id of scope) {
-    const si = log.instances.get(id);
-    if (si && log.mine(si)) yield si;
-  }
 }
 
 function runOf(

@@ -170,11 +170,7 @@ export async function runNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
         if (!settled.unchanged(nodeLog, si, seenAll)) mine.push(si);
         else for (const p of si.placements) if (p.nodeId === nodeId) settledVms.add(p.vmId);
       }
-    } else
-      for (const id of batch.instances.keys()) {
-        const si = nodeLog.instances.get(id);
-        if (si && nodeLog.mine(si)) mine.push(si);
-      }
+    } else mine.push(...nodeLog.mineAmong(batch.instances.keys()));
     const renderings = mine
       .filter((si) => !si.deleting)
       .flatMap((si) => si.rendered.filter((r) => si.placements.some((p) => p.vmId === r.vmId && p.nodeId === nodeId)));

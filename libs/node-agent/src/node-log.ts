@@ -84,6 +84,14 @@ export class NodeLog {
     }
   }
 
+  /** The instances among `ids` that have a placement on this node, in the order given. */
+  *mineAmong(ids: Iterable<string>): IterableIterator<LiveInstance> {
+    for (const id of ids) {
+      const si = this.instances.get(id);
+      if (si && this.mine(si)) yield si;
+    }
+  }
+
   /** Folds one event; says which instances (or the whole node) it may change the wanted state of. */
   apply(event: EventEnvelope): Touched {
     switch (event.aggregate) {
