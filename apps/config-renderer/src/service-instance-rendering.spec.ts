@@ -1,6 +1,15 @@
-import type { CertificateState, LoadBalancerState, ServiceInstanceState, SubnetState } from '@lbaas/domain';
+import {
+  type CertificateState,
+  evolveLoadBalancer,
+  evolveServiceInstance,
+  type LoadBalancerEvent,
+  type LoadBalancerState,
+  type ServiceInstanceState,
+  serviceInstanceDecider,
+  type SubnetState,
+} from '@lbaas/domain';
 import type { ConfigSources } from './instance-config';
-import { id, twoListeners } from './load-balancer-fixtures';
+import { id, member, pool, twoListeners } from './load-balancer-fixtures';
 import { changesNoFile, renderServiceInstance } from './service-instance-rendering';
 
 const LB = twoListeners({ revision: 7 });
@@ -52,12 +61,19 @@ describe('renderServiceInstance', () => {
 });
 
 describe('changesNoFile', () => {
-  it.each(['VipStatusChanged', 'PoolStatusChanged', 'MemberStatusChanged', 'InstanceApplied', 'InstanceFailed'])(
-    'renders nothing again for %s',
-    (type) => {
-      expect(changesNoFile(type)).toBe(true);
-    },
-  );
+  it.each([
+    'VipStatusChanged',
+    'PoolStatusChanged',
+    'MemberStatusChanged',
+    'InstanceApplied',
+    'InstanceFailed',
+    'InstanceConfigRendered',
+    'LoadBalancerApplied',
+    'LoadBalancerErrored',
+    'LbMemberHealthChanged',
+  ])('renders nothing again for %s', (type) => {
+    expect(changesNoFile(type)).toBe(true);
+  });
 
   it.each([
     'MemberAdded',
@@ -68,8 +84,55 @@ describe('changesNoFile', () => {
     'InstancePlaced',
     'InstanceRolesSwapped',
     'InstanceConfigRejected',
-    'InstanceConfigRendered',
+    'LbMemberCreated',
+    'LbMemberUpdated',
+    'LoadBalancerFailoverRequested',
   ])('renders again for %s', (type) => {
     expect(changesNoFile(type)).toBe(false);
+  });
+
+  /* Why the list is safe: the event leaves the files and the revision as they were, so rendering again would record nothing. */
+  const at = '2026-01-01T00:00:01';
+  const pending = twoListeners({
+    revision: 7,
+    provisioningStatus: 'PENDING_UPDATE',
+    pendingRevision: 7,
+    pools: [pool(31, { members: [member(41, '198.18.2.10', 8080, { provisioningStatus: 'PENDING_CREATE', pendingRevision: 7 })] })],
+  });
+  it.each<[string, LoadBalancerEvent]>([
+    ['LoadBalancerApplied', { type: 'LoadBalancerApplied', version: 1, data: { loadBalancerId: LB.id, revision: 7, at } }],
+    ['LoadBalancerErrored', { type: 'LoadBalancerErrored', version: 1, data: { loadBalancerId: LB.id, reason: 'no node', at } }],
+    [
+      'LbMemberHealthChanged',
+      {
+        type: 'LbMemberHealthChanged',
+        version: 1,
+        data: { loadBalancerId: LB.id, poolId: id(31), memberId: id(41), health: 'ERROR', at },
+      },
+    ],
+  ])("%s changes the load balancer's state but not its files or revision", (_type, event) => {
+    const after = evolveLoadBalancer(pending, event);
+    expect(after).not.toEqual(pending);
+    expect(renderServiceInstance(si(fromLb), sources(after), settings)).toEqual(
+      renderServiceInstance(si(fromLb), sources(pending), settings),
+    );
+  });
+
+  it("folding the renderer's own InstanceConfigRendered leaves a rendering that records nothing", () => {
+    const before = si(fromLb, { rendered: [], renderedRevision: null, lastRejection: null, handover: null, applied: {}, failures: {} });
+    const first = renderServiceInstance(before, sources(pending), settings);
+    if (first.rendering.kind !== 'files') throw new Error('nothing rendered');
+    const { files } = first.rendering;
+    const placements = [id(71), id(72)].map((vmId) => ({
+      vmId,
+      haproxyHash: files.find((f) => f.vmId === vmId && f.file === 'haproxy.cfg')?.hash ?? '',
+      keepalivedHash: files.find((f) => f.vmId === vmId && f.file === 'keepalived.conf')?.hash ?? '',
+    }));
+    const record = { type: 'RecordConfigRendered', data: { instanceId: id(1), placements, sourceRevision: first.sourceRevision } } as const;
+    const recorded = serviceInstanceDecider.decide(record, before);
+    expect(recorded.map((e) => e.type)).toEqual(['InstanceConfigRendered']);
+    const after = recorded.reduce(evolveServiceInstance, before);
+    expect(renderServiceInstance(after, sources(pending), settings)).toEqual(first);
+    expect(serviceInstanceDecider.decide(record, after)).toEqual([]);
   });
 });

@@ -26,12 +26,19 @@ export function renderServiceInstance(si: ServiceInstanceState, sources: ConfigS
 }
 
 /**
- * Statuses the agents and the health checks record, and the agents' reports of what they applied
- * or failed to apply: no rendered file reads a VIP's, pool's or member's status, and neither the
- * rendering nor the decision to record it reads an instance's `applied` or `failures`, so such an
- * event renders nothing again. Each VIP going ACTIVE appended two statuses and each placement a
- * report, and rendering the instance again for each (render, two object infos, a stream read, to
- * append nothing) kept the renderer and nats-server busy for minutes after a large growth settled.
+ * Events that change nothing a rendered file or RecordConfigRendered's decision reads, so they
+ * render nothing again:
+ * - statuses the agents and the health checks record (no file reads a VIP's, pool's or member's
+ *   status, nor a v2 member's health), and a load balancer's reports of what it applied or failed
+ *   to apply (its provisioning statuses; its revision, which the decision reads, is unchanged);
+ * - the agents' reports of what a placement applied or failed to apply (`applied`, `failures`);
+ * - the renderer's own record of a rendering: rendering the same sources again gives the same
+ *   files and revision, which the decision then records as nothing. Whatever changed the sources
+ *   meanwhile marked the instance itself. A rejection still renders again: it retries a check
+ *   that may have failed for a reason of the moment.
+ * Each VIP going ACTIVE appended two statuses and each placement a report and a rendering, and
+ * rendering the instance again for each (render, two object infos, a stream read, to append
+ * nothing) kept the renderer and nats-server busy for minutes after a large growth settled.
  */
 const NO_FILE_EVENTS: ReadonlySet<string> = new Set([
   'VipStatusChanged',
@@ -39,6 +46,10 @@ const NO_FILE_EVENTS: ReadonlySet<string> = new Set([
   'MemberStatusChanged',
   'InstanceApplied',
   'InstanceFailed',
+  'InstanceConfigRendered',
+  'LoadBalancerApplied',
+  'LoadBalancerErrored',
+  'LbMemberHealthChanged',
 ]);
 
 export const changesNoFile = (eventType: string): boolean => NO_FILE_EVENTS.has(eventType);
