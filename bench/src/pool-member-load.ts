@@ -1,5 +1,5 @@
-import { Agent, request as httpRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { KeepAlivePosts } from './keep-alive-posts';
 
 /*
  * The write load of the api-create bench, which the rebuild bench's live-lag phase runs too:
@@ -17,30 +17,31 @@ export interface Timed {
 
 /**
  * Creates over the public API as one tenant, timing each request from send to the last byte of
- * its body. Plain node:http on a keep-alive agent with a socket per worker: fetch's per-request
- * abort signals and web streams showed in the client's profile, on the same 2 cores as the api.
+ * its body. Real HTTP/1.1 requests on kept-alive connections, one per worker, one request in flight
+ * on each, every response read whole; the client is the bench's own (`KeepAlivePosts`) rather than
+ * node:http, whose per-request objects cost the bench's process CPU on the same 2 cores as the api
+ * (fetch's abort signals and web streams cost more still).
  */
 export class NeutronCreates {
-  private readonly agent: Agent;
-  private readonly api: URL;
-  private readonly abort = (): void => this.agent.destroy();
+  private readonly posts: KeepAlivePosts;
+  private readonly abort = (): void => this.posts.destroy();
 
   constructor(
     apiUrl: string,
-    private readonly token: string,
+    token: string,
     private readonly signal: AbortSignal,
     workers: number,
   ) {
-    this.agent = new Agent({ keepAlive: true, maxSockets: workers });
-    this.api = new URL(apiUrl);
-    // One listener for the run rather than an abort signal per request (its listeners showed in
-    // the client's profile): an abort destroys the sockets, which fails the requests in flight.
+    this.posts = new KeepAlivePosts(new URL(apiUrl), { 'X-Auth-Token': token }, workers, REQUEST_TIMEOUT_MS);
+    // One listener for the run rather than one per request: an abort closes the connections,
+    // which fails the requests in flight.
     signal.addEventListener('abort', this.abort, { once: true });
   }
 
   async create(path: string, resource: string, body: Record<string, unknown>): Promise<Timed> {
+    if (this.signal.aborted) throw this.signal.reason;
     const sent = performance.now();
-    const { status, text } = await this.post(`/v2.0/${path}`, JSON.stringify({ [resource]: body }));
+    const { status, text } = await this.posts.post(`/v2.0/${path}`, JSON.stringify({ [resource]: body }));
     const ms = performance.now() - sent;
     if (status !== 201) throw new CreateFailed(`POST /v2.0/${path} -> ${status} ${text.slice(0, 300)}`);
     const id: unknown = (JSON.parse(text) as Record<string, { id?: unknown } | undefined>)[resource]?.id;
@@ -50,34 +51,7 @@ export class NeutronCreates {
 
   close(): void {
     this.signal.removeEventListener('abort', this.abort);
-    this.agent.destroy();
-  }
-
-  private post(path: string, json: string): Promise<{ status: number; text: string }> {
-    if (this.signal.aborted) return Promise.reject(this.signal.reason);
-    return new Promise((resolve, reject) => {
-      const request = httpRequest(
-        {
-          protocol: this.api.protocol,
-          hostname: this.api.hostname,
-          port: this.api.port,
-          path,
-          method: 'POST',
-          agent: this.agent,
-          timeout: REQUEST_TIMEOUT_MS,
-          headers: { 'X-Auth-Token': this.token, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(json) },
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-          response.on('error', reject);
-        },
-      );
-      request.on('timeout', () => request.destroy(new CreateFailed(`POST ${path}: no answer within ${REQUEST_TIMEOUT_MS} ms`)));
-      request.on('error', reject);
-      request.end(json);
-    });
+    this.posts.destroy();
   }
 }
 

@@ -9,8 +9,12 @@ import { v4 as uuidv4 } from 'uuid';
 import { methodLabel, requestDurations, routeTemplateOf } from '../http-metrics';
 import { answerClientError } from './client-error';
 import './edge-request';
-import { parseTarget, routedUrl } from './request-target';
+import { parseTarget, type RoutedTarget, routeTarget } from './request-target';
 import { leaveBodiesToTheGuard } from './unparsed-bodies';
+
+/** The router's parse and match of a request's target, kept on the request for its log line and histogram sample. */
+const ROUTED = Symbol('routed target');
+type RoutedMessage = IncomingMessage & { [ROUTED]?: RoutedTarget };
 
 export interface EdgeDependencies {
   readonly logger: Logger;
@@ -24,7 +28,11 @@ export interface EdgeDependencies {
  */
 export async function createApiServer(module: DynamicModule, deps: EdgeDependencies): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
-    rewriteUrl: (req: IncomingMessage) => routedUrl(req.method ?? 'GET', req.url ?? '/'),
+    rewriteUrl: (req: RoutedMessage) => {
+      const target = routeTarget(req.method ?? 'GET', req.url ?? '/');
+      req[ROUTED] = target;
+      return target.url;
+    },
     // HEAD is a 405 like every method a path does not list.
     exposeHeadRoutes: false,
     // Path ids of any length reach the controllers, which answer 404 for anything but a UUID.
@@ -65,9 +73,10 @@ function installEdgeHooks(fastify: FastifyInstance, { logger, metrics }: EdgeDep
     if (scrape(request.method, request.url)) return done();
     const seconds = Number(process.hrtime.bigint() - request.edge.startedAt) / 1e9;
     const method = methodLabel(request.method);
-    const rawPath = request.originalUrl.split('?')[0] ?? '/';
-    durations.observe({ method, route: routeTemplateOf(method, rawPath), status: String(reply.statusCode) }, seconds);
-    const path = parseTarget(request.originalUrl)?.pathname ?? request.originalUrl;
+    const routed = (request.raw as RoutedMessage)[ROUTED];
+    const route = routed?.template ?? routeTemplateOf(method, request.originalUrl.split('?')[0] ?? '/');
+    durations.observe({ method, route, status: String(reply.statusCode) }, seconds);
+    const path = (routed === undefined ? parseTarget(request.originalUrl)?.pathname : routed.pathname) ?? request.originalUrl;
     logger.info(
       {
         correlationId: request.edge.requestId,

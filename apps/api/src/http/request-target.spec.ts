@@ -1,4 +1,5 @@
-import { routedUrl, UNROUTED_PATH } from './request-target';
+import { routeTemplateOf } from '../http-metrics';
+import { parseTarget, routedUrl, routeTarget, UNROUTED_PATH } from './request-target';
 
 const ID = '0f4d3e4a-6c2b-4a51-9b7e-2d8c1f0a9b31';
 
@@ -22,5 +23,41 @@ describe('routedUrl', () => {
     { desc: 'a POST to a health check', method: 'POST', target: '/healthz', routed: UNROUTED_PATH },
   ])('routes $desc', ({ method, target, routed }) => {
     expect(routedUrl(method, target)).toBe(routed);
+  });
+});
+
+describe('routeTarget', () => {
+  const targets = [
+    ['POST', '/v2.0/lb/pools'],
+    ['POST', '/v2.0/lb/members'],
+    ['POST', '/v2.0/lb/pools/'],
+    ['GET', `/v2.0/lb/pools/${ID}.json?fields=id`],
+    ['GET', `/v2.0/lb/pools/${ID}?fields=id`],
+    ['GET', '/v2.0/lb/x/../pools'],
+    ['GET', '/v2.0/lb/p%6Fols'],
+    ['GET', '/v2.0/lb/pools#x'],
+    ['GET', '/healthz/'],
+    ['GET', '/v2.0/extensions/lbaas.json'],
+    ['GET', '/v2.0'],
+    ['PATCH', `/v2.0/lb/pools/${ID}`],
+    ['PUT', `/v2.0/lb/pools/${ID}`],
+    ['DELETE', `/v2.0/lb/members/${ID}/`],
+    ['OPTIONS', '*'],
+    ['GET', '//v2.0/lb/pools'],
+  ];
+
+  it.each(targets)('%s %s: the URL routedUrl gives, the path a URL parse gives, the template routeTemplateOf gives', (method, target) => {
+    const routed = routeTarget(method, target);
+    expect(routed.url).toBe(routedUrl(method, target));
+    expect(routed.pathname).toBe(parseTarget(target)?.pathname ?? null);
+    if (routed.template !== null) expect(routed.template).toBe(routeTemplateOf(method, target.split('?')[0] ?? '/'));
+  });
+
+  it('keeps the template of a create, and none for a path that needed normalising', () => {
+    expect(routeTarget('POST', '/v2.0/lb/pools').template).toBe('/v2.0/lb/pools');
+    expect(routeTarget('POST', '/v2.0/lb/pools/').template).toBe('/v2.0/lb/pools');
+    expect(routeTarget('GET', `/v2.0/lb/pools/${ID}?fields=id`).template).toBe('/v2.0/lb/pools/{id}');
+    expect(routeTarget('GET', '/v2.0/lb/pools#x').template).toBeNull();
+    expect(routeTarget('GET', '/v2.0/lb/x/../pools').template).toBeNull();
   });
 });

@@ -27,20 +27,41 @@ export function requestUrl(target: string): URL {
 /** The path the API answers for: the target's path without trailing slashes. */
 export const answeredPath = (url: URL): string => url.pathname.replace(/\/+$/, '') || '/';
 
+/** What routing learned about a request's target, kept for the request's log line and histogram sample. */
+export interface RoutedTarget {
+  /** The URL the router sees (`routedUrl`). */
+  readonly url: string;
+  /** The target's path as a URL, the log line's path; null when the target does not parse. */
+  readonly pathname: string | null;
+  /**
+   * The matched route's template, when the target's raw path is the path matched (nothing to
+   * normalise): what `routeTemplateOf` finds for it, without matching it a second time.
+   */
+  readonly template: string | null;
+}
+
 /**
  * The URL the router sees (Fastify's rewriteUrl): the normalised path without trailing slashes
  * and without the `.json` format suffix, for the paths the API serves, and UNROUTED_PATH for every
  * other. The route table decides which paths exist, so the router never serves a path the table
  * does not (it would decode `%6F` in a fixed segment, for one) and the filter can tell 404 from 405.
  */
-export function routedUrl(method: string, target: string): string {
+export const routedUrl = (method: string, target: string): string => routeTarget(method, target).url;
+
+/** `routedUrl` with what its parse and match found along the way. */
+export function routeTarget(method: string, target: string): RoutedTarget {
   const url = parseTarget(target);
-  if (url === null) return UNROUTED_PATH;
-  if (method === 'GET' && url.pathname === '/metrics') return '/metrics';
+  if (url === null) return { url: UNROUTED_PATH, pathname: null, template: null };
+  const { pathname } = url;
+  const routed = (to: string, template: string | null = null): RoutedTarget => ({ url: to, pathname, template });
+  if (method === 'GET' && pathname === '/metrics') return routed('/metrics');
   const path = answeredPath(url);
-  if (method === 'GET' && FIXED_PATHS.has(path)) return path + url.search;
+  if (method === 'GET' && FIXED_PATHS.has(path)) return routed(path + url.search);
   const bare = path.replace(/(?<=[^/])\.json$/, '');
-  if (method === 'GET' && DISCOVERY_PATH.test(path)) return bare;
+  if (method === 'GET' && DISCOVERY_PATH.test(path)) return routed(bare);
   const matched = matchRoute(method, path);
-  return matched !== null && 'route' in matched ? bare + url.search : UNROUTED_PATH;
+  if (matched === null || !('route' in matched)) return routed(UNROUTED_PATH);
+  // The metrics' template is looked up from the raw path, fixed and discovery paths first.
+  const exact = target.split('?')[0] === pathname && !FIXED_PATHS.has(path) && !DISCOVERY_PATH.test(path);
+  return routed(bare + url.search, exact ? matched.route.path : null);
 }
