@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkerWords, replaceCertificatePaths, sweepCheckDirectories } from './config-checker';
+import { checkerWords, placementCheck, replaceCertificatePaths, sweepCheckDirectories } from './config-checker';
 
 describe('sweepCheckDirectories', () => {
   let parent: string;
@@ -57,5 +57,27 @@ describe('checkerWords', () => {
 
   it('keeps words in another shape (a wrapper script) as they are', () => {
     expect(checkerWords('[ALERT] injected refusal\n')).toBe('[ALERT] injected refusal');
+  });
+});
+
+describe('placementCheck', () => {
+  const text = (dir: string) => `global\n    pidfile ${dir}/haproxy.pid\n    stats socket ${dir}/haproxy.sock mode 600\n`;
+
+  it('names only the run directory itself, not a directory whose name it begins', () => {
+    const c = placementCheck(`${text('/run/lbaas/vm1')}# /run/lbaas/vm10/x\n`, '/run/lbaas/vm1', [], '/run/lbaas/vmX');
+    expect(c.text).toBe(`${text('/run/lbaas/vmX')}# /run/lbaas/vm10/x\n`);
+  });
+
+  it('gives texts that differ elsewhere different keys', () => {
+    const a = placementCheck(text('/r/a'), '/r/a', [], '/r/z');
+    const b = placementCheck(`${text('/r/b')}    maxconn 10\n`, '/r/b', [], '/r/z');
+    expect(b.key).not.toBe(a.key);
+    expect(placementCheck(text('/r/b'), '/r/b', [], '/r/z').key).toBe(a.key);
+  });
+
+  it('keys the certificate paths with the text', () => {
+    const a = placementCheck(text('/r/a'), '/r/a', ['/r/a/tls/c.pem'], '/r/z');
+    expect(a.tlsPaths).toEqual(['/r/z/tls/c.pem']);
+    expect(placementCheck(text('/r/a'), '/r/a', [], '/r/z').key).not.toBe(a.key);
   });
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { writeThrowawayCertificate } from '@lbaas/haproxy';
+import { contentHash, writeThrowawayCertificate } from '@lbaas/haproxy';
 
 const run = promisify(execFile);
 
@@ -21,6 +21,29 @@ const CHECK_TIMEOUT_MS = 20_000;
  */
 export const replaceCertificatePaths = (text: string, paths: readonly string[], by: string): string =>
   paths.reduce((replaced, path) => replaced.replaceAll(` ${path}`, ` ${by}`), text);
+
+/** What a placement's own run directory is named as in the checked copy: a vmId's shape and length. */
+export const CHECKED_PLACEMENT = '00000000-0000-4000-8000-000000000000';
+
+/** One haproxy.cfg as `haproxy -c` sees it, and the key of that check. */
+export interface PlacementCheck {
+  readonly text: string;
+  readonly tlsPaths: readonly string[];
+  readonly key: string;
+}
+
+/**
+ * A placement's haproxy.cfg with its run directory (pid file, stats socket, TLS files) named as
+ * every placement's is. The files of a pair differ only there, so the pair is checked once
+ * instead of twice (each check is a haproxy process, some 10 ms of CPU). `haproxy -c` opens none
+ * of those paths (the TLS files are replaced by the throwaway certificate) and the stand-in has
+ * the directory's length, so the check says of one what it says of the other.
+ */
+export function placementCheck(text: string, runDir: string, tlsPaths: readonly string[], checkedRunDir: string): PlacementCheck {
+  const neutral = (s: string): string => s.replaceAll(`${runDir}/`, `${checkedRunDir}/`);
+  const checked = { text: neutral(text), tlsPaths: tlsPaths.map(neutral) };
+  return { ...checked, key: contentHash(`${checked.text}\n${checked.tlsPaths.join('\n')}`) };
+}
 
 /**
  * Runs `haproxy -c -f` on rendered haproxy.cfg files. A TLS frontend names a file with the

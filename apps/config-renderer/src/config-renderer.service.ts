@@ -22,7 +22,7 @@ import { createHmac } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { AggregateStates } from './aggregate-states';
-import { type CheckResult, ConfigChecker } from './config-checker';
+import { CHECKED_PLACEMENT, type CheckResult, ConfigChecker, placementCheck } from './config-checker';
 import type { RendererConfig } from './config';
 import type { ConfigSources, InstanceRendering } from './instance-config';
 import { editIndex, LoadBalancerIndex } from './load-balancer-index';
@@ -54,7 +54,7 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
   /** certificate id -> the VIPs that terminate TLS with it, kept as VIPs are folded: a replaced certificate renders their instances again. */
   private readonly byCertificate = new Map<string, Set<string>>();
   private readonly loadBalancers = new LoadBalancerIndex();
-  /** Instances rendered side by side share a check of the same text and a store of the same blob. */
+  /** Instances rendered side by side, and the placements of one, share a check of the same text; instances, a store of the same blob. */
   private readonly checks = new InFlightByKey<CheckResult>();
   private readonly stores = new InFlightByKey<void>();
   private rendered = 0;
@@ -280,9 +280,15 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     // run side by side: each is a process start, and a new VIP waits for both.
     const checked = fresh.filter((f) => f.file === 'haproxy.cfg');
     const tlsPaths = (vmId: string): string[] => rendering.bundles.find((b) => b.vmId === vmId)?.haproxy.tlsFiles.map((t) => t.path) ?? [];
+    const runDir = (vmId: string): string => `${this.config.runRoot}/${vmId}`;
+    const checkedRunDir = runDir(CHECKED_PLACEMENT);
     const checkStarted = performance.now();
     const results = await Promise.all(
-      checked.map((f) => this.checks.run(f.hash, () => this.checker.check(f.text, f.hash, tlsPaths(f.vmId)))),
+      checked.map(async (f) => {
+        const c = placementCheck(f.text, runDir(f.vmId), tlsPaths(f.vmId), checkedRunDir);
+        const result = await this.checks.run(c.key, () => this.checker.check(c.text, c.key, c.tlsPaths));
+        return result.ok ? result : { ...result, message: result.message.replaceAll(checkedRunDir, runDir(f.vmId)) };
+      }),
     );
     // Where a new VIP's time goes: the dataplane bench reads the checks' share from this line.
     if (checked.length > 0)

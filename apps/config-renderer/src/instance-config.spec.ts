@@ -1,4 +1,5 @@
 import type { CertificateState, HealthMonitorState, PoolState, ServiceInstanceState, SubnetState, VipState } from '@lbaas/domain';
+import { CHECKED_PLACEMENT, placementCheck } from './config-checker';
 import { type ConfigSources, type InstanceRendering, renderInstance, type RenderSettings, vipServedConfig } from './instance-config';
 
 const id = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -240,5 +241,36 @@ describe('vipServedConfig: the v1 mapping to the one model', () => {
     expect(vipServedConfig(liveVip({}), livePool, [hm], null).backends[0].monitors).toEqual([
       expect.objectContaining({ maxRetries: 4, maxRetriesDown: 4, httpVersion: null, domainName: null }),
     ]);
+  });
+});
+
+describe('placementCheck over a rendered pair', () => {
+  const checkOf = (r: InstanceRendering, vmId: string) =>
+    placementCheck(
+      haproxyOf(r, vmId),
+      `/run/lbaas/${vmId}`,
+      (tlsFilesOf(r, vmId) ?? []).map((t) => t.path),
+      `/run/lbaas/${CHECKED_PLACEMENT}`,
+    );
+
+  it.each<[string, VipState, Record<string, CertificateState>]>([
+    ['plain HTTP', vip(null), {}],
+    ['TLS termination', vip(CERT), { [CERT]: certificate(FINGERPRINT) }],
+  ])("checks the active's and the standby's haproxy.cfg as one text (%s)", (_, v, certificates) => {
+    const rendering = renderInstance(instance, sources(v, certificates), settings);
+    expect(haproxyOf(rendering, ACTIVE_VM)).not.toBe(haproxyOf(rendering, STANDBY_VM));
+    const [active, standby] = [checkOf(rendering, ACTIVE_VM), checkOf(rendering, STANDBY_VM)];
+    expect(standby).toEqual(active);
+    expect(active.text).not.toContain(ACTIVE_VM);
+    expect(active.text).toContain(`pidfile /run/lbaas/${CHECKED_PLACEMENT}/haproxy.pid`);
+    expect(active.text.length).toBe(haproxyOf(rendering, ACTIVE_VM).length);
+  });
+
+  it('keeps a TLS rendering apart from a plain one, and the certificate paths with the text', () => {
+    const plain = checkOf(renderInstance(instance, sources(vip(null)), settings), ACTIVE_VM);
+    const tls = checkOf(renderInstance(instance, sources(vip(CERT), { [CERT]: certificate(FINGERPRINT) }), settings), ACTIVE_VM);
+    expect(tls.key).not.toBe(plain.key);
+    expect(tls.tlsPaths).toEqual([`/run/lbaas/${CHECKED_PLACEMENT}/tls/${CERT}-5f3a09c2e1b47d86.pem`]);
+    expect(tls.text).toContain(` ${tls.tlsPaths[0]} `);
   });
 });
