@@ -33,25 +33,19 @@ export class RowChanges {
     }
   }
 
-  async write(tx: EntityManager): Promise<void> {
-    for (const [collection, pending] of this.byCollection) {
-      const table = RESOURCE_TABLES[collection];
-      const upserts: ResourceRow[] = [];
-      const deletes: string[] = [];
-      for (const [id, row] of pending) {
-        if (row) upserts.push(row);
-        else deletes.push(id);
-      }
-      for (const chunk of chunks(deletes, 500)) {
-        await tx
-          .createQueryBuilder()
-          .delete()
-          .from(table.entity)
-          .where({ id: In(chunk) })
-          .execute();
-      }
-      await upsert(tx, table.entity, upserts, ['id']);
+  /**
+   * Deletes and upserts the pending rows, table after table; `together` queues every table's
+   * statements at once (SQLite's one connection runs them in turn on its own thread; no two touch
+   * the same row).
+   */
+  async write(tx: EntityManager, together = false): Promise<void> {
+    if (!together) {
+      for (const [collection, pending] of this.byCollection) await writeTable(tx, collection, pending);
+      return;
     }
+    const writes = [...this.byCollection].map(([collection, pending]) => writeTable(tx, collection, pending));
+    await Promise.allSettled(writes);
+    await Promise.all(writes);
   }
 
   private pending(collection: Collection): Map<string, ResourceRow | null> {
@@ -59,6 +53,25 @@ export class RowChanges {
     if (!pending) this.byCollection.set(collection, (pending = new Map()));
     return pending;
   }
+}
+
+async function writeTable(tx: EntityManager, collection: Collection, pending: Map<string, ResourceRow | null>): Promise<void> {
+  const table = RESOURCE_TABLES[collection];
+  const upserts: ResourceRow[] = [];
+  const deletes: string[] = [];
+  for (const [id, row] of pending) {
+    if (row) upserts.push(row);
+    else deletes.push(id);
+  }
+  for (const chunk of chunks(deletes, 500)) {
+    await tx
+      .createQueryBuilder()
+      .delete()
+      .from(table.entity)
+      .where({ id: In(chunk) })
+      .execute();
+  }
+  await upsert(tx, table.entity, upserts, ['id']);
 }
 
 /** Rows per statement: each statement's rows travel as one JSON text. */
