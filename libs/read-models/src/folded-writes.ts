@@ -109,8 +109,9 @@ function writePart(tx: EntityManager, states: LoadedStates, keys: readonly strin
     const [aggregate, aggregate_id] = splitStateKey(key);
     saved.push({ aggregate, aggregate_id, version: loaded.version, state: stored.json });
   }
-  if (!together) return changes.write(tx).then(() => upsert(tx, AggregateState, saved, ['aggregate', 'aggregate_id']));
-  const writes = [changes.write(tx, true), upsert(tx, AggregateState, saved, ['aggregate', 'aggregate_id'])];
+  const writeStates = () => upsert(tx, AggregateState, saved, ['aggregate', 'aggregate_id'], { longTexts: true });
+  if (!together) return changes.write(tx).then(writeStates);
+  const writes = [changes.write(tx, true), writeStates()];
   return Promise.allSettled(writes).then(() => Promise.all(writes).then(() => undefined));
 }
 

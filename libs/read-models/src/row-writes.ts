@@ -1,6 +1,6 @@
 import type { Collection } from '@lbaas/domain';
 import { type EntityManager, type EntityTarget, In, type ObjectLiteral } from 'typeorm';
-import { executeKept } from './kept-statements';
+import { executeKept, keptStatementsOf } from './kept-statements';
 import { RESOURCE_TABLES, type ResourceRow } from './tables/resource-tables';
 
 /** A row a view shows, with its canonical JSON to tell a changed row from an unchanged one. */
@@ -77,6 +77,17 @@ async function writeTable(tx: EntityManager, collection: Collection, pending: Ma
 /** Rows per statement: each statement's rows travel as one JSON text. */
 const ROWS_PER_STATEMENT = 5000;
 
+/** Rows per statement whose values are bound one by one (4 columns: 800 parameters). */
+const ROWS_PER_BOUND_STATEMENT = 200;
+
+export interface UpsertOptions {
+  /**
+   * The rows hold long texts (a folded state's JSON): on SQLite their values are bound one by one,
+   * since escaping such texts into one JSON text, and SQLite's unescaping them, cost twice as much.
+   */
+  readonly longTexts?: boolean;
+}
+
 /**
  * INSERT ... ON CONFLICT DO UPDATE of many rows whose values travel as one JSON parameter, which
  * the database unpacks (SQLite's json_each, PostgreSQL's json_populate_recordset): binding each
@@ -88,6 +99,7 @@ export async function upsert<T extends ObjectLiteral>(
   target: EntityTarget<T>,
   rows: readonly T[],
   key: readonly string[],
+  { longTexts = false }: UpsertOptions = {},
 ): Promise<void> {
   if (rows.length === 0) return;
   const { driver } = tx.connection;
@@ -102,7 +114,19 @@ export async function upsert<T extends ObjectLiteral>(
       .map((column) => `${driver.escape(column.databaseName)} = excluded.${driver.escape(column.databaseName)}`)
       .join(', ');
   const stored = (row: T) => columns.map((column) => driver.preparePersistentValue(column.getEntityValue(row), column) as unknown);
-  for (const chunk of chunks(rows, ROWS_PER_STATEMENT)) {
+  let unbound = rows;
+  if (longTexts && keptStatementsOf(tx) !== null) {
+    // Only whole chunks are bound, so that one statement text serves every chunk; the rest goes as JSON.
+    const whole = rows.length - (rows.length % ROWS_PER_BOUND_STATEMENT);
+    const values = `(${quoted.map(() => '?').join(', ')})`;
+    const text = `INSERT INTO ${table} (${quoted.join(', ')}) VALUES ${Array.from({ length: ROWS_PER_BOUND_STATEMENT }, () => values).join(', ')} ${onConflict}`;
+    // Queued together: sqlite3 runs one statement's runs in order, and no two rows here share a key.
+    const runs = [...chunks(rows.slice(0, whole), ROWS_PER_BOUND_STATEMENT)].map((chunk) => executeKept(tx, text, chunk.flatMap(stored)));
+    await Promise.allSettled(runs);
+    await Promise.all(runs);
+    unbound = rows.slice(whole);
+  }
+  for (const chunk of chunks(unbound, ROWS_PER_STATEMENT)) {
     if (driver.options.type === 'postgres') {
       const objects = chunk.map((row) => {
         const values = stored(row);
