@@ -25,11 +25,17 @@ export class FoldedWrites {
   /** Aggregates drawn before, while `queued` may still hold their writes. */
   private readonly drawn = new Set<string>();
 
+  /**
+   * `bulk`: a rebuild's, whose statements are queued while it goes on. The live projection's
+   * transactions run theirs one after the other, as before: queued together, its CPU per create
+   * under the api-create load was 0.34-0.44 ms in three runs against 0.29-0.32 in two without.
+   */
   constructor(
     private readonly tx: EntityManager,
     private readonly projection: string,
+    bulk: boolean,
   ) {
-    this.overlapped = keptStatementsOf(tx) !== null;
+    this.overlapped = bulk && keptStatementsOf(tx) !== null;
   }
 
   /**
@@ -64,15 +70,14 @@ export class FoldedWrites {
   }
 
   private async queueParts(states: LoadedStates, keys: readonly string[]): Promise<void> {
+    if (!this.overlapped) {
+      if (keys.length > 0) await writePart(this.tx, states, keys, false);
+      return;
+    }
     for (let start = 0; start < keys.length; start += AGGREGATES_PER_PART) {
       const part = keys.slice(start, start + AGGREGATES_PER_PART);
-      if (this.overlapped) for (const key of part) this.drawn.add(key);
-      const written = writePart(this.tx, states, part, this.overlapped);
-      if (!this.overlapped) {
-        await written;
-        continue;
-      }
-      this.queued.push(handled(written));
+      for (const key of part) this.drawn.add(key);
+      this.queued.push(handled(writePart(this.tx, states, part, true)));
       // sqlite3 starts a statement's next run from this thread's event loop once its last is done.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
@@ -81,7 +86,7 @@ export class FoldedWrites {
 
 /** Writes the changed states of `states` with their rows and the checkpoint, in the transaction `tx`. */
 export async function writeFolded(tx: EntityManager, states: LoadedStates, projection: string, position: number): Promise<void> {
-  const writes = new FoldedWrites(tx, projection);
+  const writes = new FoldedWrites(tx, projection, false);
   try {
     await writes.draw(states);
     await writes.finish(position);
@@ -109,7 +114,7 @@ function writePart(tx: EntityManager, states: LoadedStates, keys: readonly strin
     const [aggregate, aggregate_id] = splitStateKey(key);
     saved.push({ aggregate, aggregate_id, version: loaded.version, state: stored.json });
   }
-  const writeStates = () => upsert(tx, AggregateState, saved, ['aggregate', 'aggregate_id'], { longTexts: true });
+  const writeStates = () => upsert(tx, AggregateState, saved, ['aggregate', 'aggregate_id'], { longTexts: together });
   if (!together) return changes.write(tx).then(writeStates);
   const writes = [changes.write(tx, true), writeStates()];
   return Promise.allSettled(writes).then(() => Promise.all(writes).then(() => undefined));

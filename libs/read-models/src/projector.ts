@@ -173,7 +173,7 @@ export class Projector {
     try {
       const outgrown = await keptTransaction(this.db, async (tx) => {
         const states = new LoadedStates();
-        const writes = new FoldedWrites(tx, this.name);
+        const writes = new FoldedWrites(tx, this.name, true);
         let windowStart = { position: 0, events: 0 };
         try {
           for (let next = await commits.next(); !next.done; next = await commits.next()) {
