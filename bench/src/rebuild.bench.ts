@@ -28,6 +28,8 @@ const POOLS = Number(process.env.LBAAS_BENCH_REBUILD_POOLS ?? 8000);
 const WRITERS = 32;
 const SQLITE_ROUNDS = 3;
 const POSTGRES_ROUNDS = 2;
+/** LBAAS_BENCH_REBUILD_SQLITE_ONLY=1: the SQLite rounds alone, printed and not written to results (for back-to-back pairs). */
+const SQLITE_ONLY = !!process.env.LBAAS_BENCH_REBUILD_SQLITE_ONLY;
 const CATCH_UP_BUDGET_MS = 300_000;
 const REBUILD_BUDGET_MS = 600_000;
 const READ_BUDGET_MS = 120_000;
@@ -176,6 +178,7 @@ async function run(signal: AbortSignal): Promise<void> {
 
     console.log(`SQLite: ${SQLITE_ROUNDS} rebuilds, each after a floor read`);
     const sqlite = await rebuildRounds(nats, nc, client, { LBAAS_DB_PATH: join(dir, 'read-models.sqlite') }, SQLITE_ROUNDS);
+    if (SQLITE_ONLY) return;
 
     withDebianPostgresOnPath();
     postgres = await testPostgres();

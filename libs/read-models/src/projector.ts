@@ -1,9 +1,10 @@
 import type { AggregateBehaviour, AggregateType, Commit, Upcaster } from '@lbaas/domain';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AggregateState, Checkpoint } from './tables/bookkeeping-tables';
-import { LoadedStates, splitStateKey, StateCache, stateKey, storedJson, viewRows } from './folded-states';
+import { LoadedStates, StateCache, stateKey, viewRows } from './folded-states';
+import { FoldedWrites, writeFolded } from './folded-writes';
 import { keptStatementsOf, keptTransaction, queryKept } from './kept-statements';
-import { chunks, RowChanges, upsert } from './row-writes';
+import { chunks } from './row-writes';
 import { RESOURCE_TABLES } from './tables/resource-tables';
 
 /** A commit with its stream sequence, as the event store's consumers deliver it (`StoredCommit`). */
@@ -150,51 +151,79 @@ export class Projector {
   }
 
   /**
-   * Folds the whole replay in memory and writes each row and state once at the end, in one
-   * transaction. Should the states outgrow MAX_CARRIED_STATES, they are written then and the rest
-   * goes in batches that read their states back, as the live projection's do. Progress reports
-   * what has been folded.
+   * Folds the replay in memory in one transaction and writes each row and state once, at the end
+   * or, for an aggregate the replay has not folded for a whole batch (most likely done with), while
+   * the replay goes on: SQLite writes it on its own thread meanwhile. One folded again after all
+   * is written again, only its changed rows. Should the states outgrow MAX_CARRIED_STATES, they are
+   * written then and the rest goes in batches that read their states back, as the live
+   * projection's do. Progress reports what has been folded.
    */
   private async replayThenWrite(source: AsyncIterable<ProjectableCommit>, options: RebuildOptions): Promise<RebuildProgress> {
     const batchEvents = options.batchEvents ?? 5000;
     const elapsed = stopwatch();
     const totals = { commits: 0, events: 0, position: 0 };
-    const states = new LoadedStates();
-    let inMemory = true;
-    let batch: ProjectableCommit[] = [];
-    let batchSize = 0;
     let reported = 0;
-    const applyBatch = async () => {
-      const result = await this.applyBatch(batch);
-      batch = [];
-      batchSize = 0;
-      totals.commits += result.commits;
-      totals.events += result.events;
-      totals.position = result.position;
+    const report = () => {
+      if (totals.events - reported < batchEvents) return;
+      reported = totals.events;
+      options.onProgress?.({ ...totals, seconds: elapsed() });
     };
     await this.clear();
-    for await (const item of source) {
-      if (inMemory) {
-        if (item.seq <= totals.position) continue;
-        totals.events += this.fold(states, item);
-        totals.commits++;
-        totals.position = item.seq;
-        if (states.size > MAX_CARRIED_STATES) {
-          await keptTransaction(this.db, (tx) => this.writeFolded(tx, states, totals.position));
-          inMemory = false;
+    const commits = source[Symbol.asyncIterator]();
+    try {
+      const outgrown = await keptTransaction(this.db, async (tx) => {
+        const states = new LoadedStates();
+        const writes = new FoldedWrites(tx, this.name, true);
+        let windowStart = { position: 0, events: 0 };
+        try {
+          for (let next = await commits.next(); !next.done; next = await commits.next()) {
+            const item = next.value;
+            if (item.seq <= totals.position) continue;
+            totals.events += this.fold(states, item);
+            totals.commits++;
+            totals.position = item.seq;
+            if (states.size > MAX_CARRIED_STATES) {
+              await writes.draw(states);
+              await writes.finish(totals.position);
+              return true;
+            }
+            if (totals.events - windowStart.events >= batchEvents) {
+              await writes.draw(states, windowStart.position);
+              windowStart = { position: totals.position, events: totals.events };
+            }
+            report();
+          }
+          await writes.draw(states);
+          if (totals.commits > 0) await writes.finish(totals.position);
+          return false;
+        } finally {
+          // Nothing may run after the transaction ends (a rollback would leave it outside).
+          await writes.settled();
         }
-      } else {
-        batch.push(item);
-        batchSize += item.commit.events.length;
-        if (batchSize >= batchEvents) await applyBatch();
+      });
+      if (outgrown) {
+        let batch: ProjectableCommit[] = [];
+        let batchSize = 0;
+        const applyBatch = async () => {
+          const result = await this.applyBatch(batch);
+          batch = [];
+          batchSize = 0;
+          totals.commits += result.commits;
+          totals.events += result.events;
+          totals.position = result.position;
+        };
+        for (let next = await commits.next(); !next.done; next = await commits.next()) {
+          batch.push(next.value);
+          batchSize += next.value.commit.events.length;
+          if (batchSize >= batchEvents) await applyBatch();
+          report();
+        }
+        if (batch.length > 0) await applyBatch();
       }
-      if (totals.events - reported >= batchEvents) {
-        reported = totals.events;
-        options.onProgress?.({ ...totals, seconds: elapsed() });
-      }
+    } finally {
+      // As a for-await loop would: a replay broken off stops reading the stream.
+      await commits.return?.();
     }
-    if (inMemory && totals.commits > 0) await keptTransaction(this.db, (tx) => this.writeFolded(tx, states, totals.position));
-    else if (batch.length > 0) await applyBatch();
     const result = { ...totals, seconds: elapsed() };
     if (reported < totals.events) options.onProgress?.(result);
     return result;
@@ -236,7 +265,7 @@ export class Projector {
         states = carried ?? (await this.loadStates(tx, fresh, this.cache.validAt(checkpoint)));
         let events = 0;
         for (const item of fresh) events += this.fold(states, item);
-        await this.writeFolded(tx, states, position);
+        await writeFolded(tx, states, this.name, position);
         return { position, commits: fresh.length, events };
       });
       if (states && !carried) this.cache.committed(states, result.position);
@@ -270,33 +299,6 @@ export class Projector {
       states.changed.push(key);
     }
     return item.commit.events.length;
-  }
-
-  /** Writes what the folded states show now that they did not before, their states and the checkpoint. */
-  private async writeFolded(tx: EntityManager, states: LoadedStates, position: number): Promise<void> {
-    // Each row belongs to one aggregate, so the rows its last state shows are the net change to
-    // them: the views are drawn once per aggregate and write, not once per commit.
-    const changes = new RowChanges();
-    const saved: AggregateState[] = [];
-    for (const key of states.changed) {
-      const loaded = states.get(key);
-      if (!loaded) continue;
-      const stored = storedJson(loaded.state);
-      // A state kept for the next batch is the one a restart would read back: without secrets, which
-      // no view shows. Evolve treats a state as plain data, so the state in hand is otherwise its
-      // JSON's: the batching specs compare every way of cutting the log.
-      if (stored.stripped) loaded.state = JSON.parse(stored.json);
-      const rows = viewRows(loaded.behaviour.views(loaded.state));
-      changes.diff(loaded.rows, rows);
-      loaded.rows = rows;
-      loaded.changed = false;
-      const [aggregate, aggregate_id] = splitStateKey(key);
-      saved.push({ aggregate, aggregate_id, version: loaded.version, state: stored.json });
-    }
-    states.changed = [];
-    await changes.write(tx);
-    await upsert(tx, AggregateState, saved, ['aggregate', 'aggregate_id']);
-    await upsert(tx, Checkpoint, [{ projection: this.name, position }], ['projection']);
   }
 
   /** The states of the aggregates `commits` touch: from the cache where `cached`, read back otherwise. */

@@ -37,4 +37,29 @@ describe('upsert on SQLite', () => {
     await db.transaction((tx) => upsert(tx, table.entity, [flavor(1, 'renamed'), flavor(2, 'again\u0000')], ['id']));
     expect((await stored()).map((r) => r.name)).toEqual(['plain', 'renamed', 'again\u0000', 'tab\there', 'quote\'"', 'ünïcødé ✓']);
   });
+
+  it('stores long texts bound value by value in whole chunks, the rest as JSON, the same as without', async () => {
+    const names = Array.from({ length: 450 }, (_, i) => (i % 7 === 0 ? `nul\u0000${i}` : `{"state":"${'x'.repeat(i)}","n":${i}}`));
+    await db.transaction((tx) =>
+      upsert(
+        tx,
+        table.entity,
+        names.map((name, i) => flavor(i, name)),
+        ['id'],
+        { longTexts: true },
+      ),
+    );
+    expect(await stored()).toEqual(names.map((name, i) => ({ name, enabled: i % 2 === 0 })));
+    const renamed = names.map((name, i) => (i % 3 === 0 ? `${name}!` : name));
+    await db.transaction((tx) =>
+      upsert(
+        tx,
+        table.entity,
+        renamed.map((name, i) => flavor(i, name)),
+        ['id'],
+        { longTexts: true },
+      ),
+    );
+    expect((await stored()).map((r) => r.name)).toEqual(renamed);
+  });
 });

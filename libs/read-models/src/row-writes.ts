@@ -1,6 +1,6 @@
 import type { Collection } from '@lbaas/domain';
 import { type EntityManager, type EntityTarget, In, type ObjectLiteral } from 'typeorm';
-import { executeKept } from './kept-statements';
+import { executeKept, keptStatementsOf } from './kept-statements';
 import { RESOURCE_TABLES, type ResourceRow } from './tables/resource-tables';
 
 /** A row a view shows, with its canonical JSON to tell a changed row from an unchanged one. */
@@ -33,25 +33,19 @@ export class RowChanges {
     }
   }
 
-  async write(tx: EntityManager): Promise<void> {
-    for (const [collection, pending] of this.byCollection) {
-      const table = RESOURCE_TABLES[collection];
-      const upserts: ResourceRow[] = [];
-      const deletes: string[] = [];
-      for (const [id, row] of pending) {
-        if (row) upserts.push(row);
-        else deletes.push(id);
-      }
-      for (const chunk of chunks(deletes, 500)) {
-        await tx
-          .createQueryBuilder()
-          .delete()
-          .from(table.entity)
-          .where({ id: In(chunk) })
-          .execute();
-      }
-      await upsert(tx, table.entity, upserts, ['id']);
+  /**
+   * Deletes and upserts the pending rows, table after table; `together` queues every table's
+   * statements at once (SQLite's one connection runs them in turn on its own thread; no two touch
+   * the same row).
+   */
+  async write(tx: EntityManager, together = false): Promise<void> {
+    if (!together) {
+      for (const [collection, pending] of this.byCollection) await writeTable(tx, collection, pending);
+      return;
     }
+    const writes = [...this.byCollection].map(([collection, pending]) => writeTable(tx, collection, pending));
+    await Promise.allSettled(writes);
+    await Promise.all(writes);
   }
 
   private pending(collection: Collection): Map<string, ResourceRow | null> {
@@ -61,8 +55,38 @@ export class RowChanges {
   }
 }
 
+async function writeTable(tx: EntityManager, collection: Collection, pending: Map<string, ResourceRow | null>): Promise<void> {
+  const table = RESOURCE_TABLES[collection];
+  const upserts: ResourceRow[] = [];
+  const deletes: string[] = [];
+  for (const [id, row] of pending) {
+    if (row) upserts.push(row);
+    else deletes.push(id);
+  }
+  for (const chunk of chunks(deletes, 500)) {
+    await tx
+      .createQueryBuilder()
+      .delete()
+      .from(table.entity)
+      .where({ id: In(chunk) })
+      .execute();
+  }
+  await upsert(tx, table.entity, upserts, ['id']);
+}
+
 /** Rows per statement: each statement's rows travel as one JSON text. */
 const ROWS_PER_STATEMENT = 5000;
+
+/** Rows per statement whose values are bound one by one (4 columns: 800 parameters). */
+const ROWS_PER_BOUND_STATEMENT = 200;
+
+export interface UpsertOptions {
+  /**
+   * The rows hold long texts (a folded state's JSON): on SQLite their values are bound one by one,
+   * since escaping such texts into one JSON text, and SQLite's unescaping them, cost twice as much.
+   */
+  readonly longTexts?: boolean;
+}
 
 /**
  * INSERT ... ON CONFLICT DO UPDATE of many rows whose values travel as one JSON parameter, which
@@ -75,6 +99,7 @@ export async function upsert<T extends ObjectLiteral>(
   target: EntityTarget<T>,
   rows: readonly T[],
   key: readonly string[],
+  { longTexts = false }: UpsertOptions = {},
 ): Promise<void> {
   if (rows.length === 0) return;
   const { driver } = tx.connection;
@@ -89,7 +114,19 @@ export async function upsert<T extends ObjectLiteral>(
       .map((column) => `${driver.escape(column.databaseName)} = excluded.${driver.escape(column.databaseName)}`)
       .join(', ');
   const stored = (row: T) => columns.map((column) => driver.preparePersistentValue(column.getEntityValue(row), column) as unknown);
-  for (const chunk of chunks(rows, ROWS_PER_STATEMENT)) {
+  let unbound = rows;
+  if (longTexts && keptStatementsOf(tx) !== null) {
+    // Only whole chunks are bound, so that one statement text serves every chunk; the rest goes as JSON.
+    const whole = rows.length - (rows.length % ROWS_PER_BOUND_STATEMENT);
+    const values = `(${quoted.map(() => '?').join(', ')})`;
+    const text = `INSERT INTO ${table} (${quoted.join(', ')}) VALUES ${Array.from({ length: ROWS_PER_BOUND_STATEMENT }, () => values).join(', ')} ${onConflict}`;
+    // Queued together: sqlite3 runs one statement's runs in order, and no two rows here share a key.
+    const runs = [...chunks(rows.slice(0, whole), ROWS_PER_BOUND_STATEMENT)].map((chunk) => executeKept(tx, text, chunk.flatMap(stored)));
+    await Promise.allSettled(runs);
+    await Promise.all(runs);
+    unbound = rows.slice(whole);
+  }
+  for (const chunk of chunks(unbound, ROWS_PER_STATEMENT)) {
     if (driver.options.type === 'postgres') {
       const objects = chunk.map((row) => {
         const values = stored(row);
