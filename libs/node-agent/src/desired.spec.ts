@@ -345,8 +345,7 @@ describe('SettledPlacements', () => {
       { ...base, tlsFiles: ['a.pem'] },
     ];
     const all = [base, ...variants];
-    for (const [i, a] of all.entries())
-      for (const [j, b] of all.entries()) expect([i, j, sameObservation(a, b)]).toEqual([i, j, i === j]);
+    for (const [i, a] of all.entries()) for (const [j, b] of all.entries()) expect([i, j, sameObservation(a, b)]).toEqual([i, j, i === j]);
     const copy = (p: ObservedPlacement): ObservedPlacement => JSON.parse(JSON.stringify(p)) as ObservedPlacement;
     for (const p of all) expect(sameObservation(p, copy(p))).toBe(true);
   });
