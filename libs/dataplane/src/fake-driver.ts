@@ -19,6 +19,8 @@ interface FakePlacement {
   haproxy: { running: boolean; record: HaproxyRecord | null };
   keepalived: { running: boolean; hash: string | null };
   tlsFiles: Set<string>;
+  /** The last observation of it, until it changes. */
+  seen: { readonly holds: boolean; readonly placement: ObservedPlacement } | null;
 }
 
 export interface FakeDriverOptions {
@@ -47,26 +49,41 @@ export class FakeDriver implements PlacementDriver {
   }
 
   async observe(vmIds?: readonly string[]): Promise<ObservedNode> {
-    const placements: ObservedPlacement[] = [...this.placements.entries()]
-      .filter(([vmId]) => vmIds === undefined || vmIds.includes(vmId))
-      .map(([vmId, p]) => {
-        const vip = p.network.vipAddress;
-        const addresses = p.keepalived.running && this.holdsVip(vmId, vip) ? [...p.addresses, vip] : p.addresses;
-        return {
-          vmId,
-          network: this.vrrp ? { kind: 'own', addresses } : { kind: 'shared' },
-          haproxy: { ...p.haproxy },
-          keepalived: this.vrrp ? { ...p.keepalived } : null,
-          tlsFiles: [...p.tlsFiles],
-        };
-      });
+    const placements: ObservedPlacement[] = [];
+    if (vmIds === undefined) for (const [vmId, p] of this.placements) placements.push(this.observed(vmId, p));
+    else
+      for (const vmId of new Set(vmIds)) {
+        const p = this.placements.get(vmId);
+        if (p) placements.push(this.observed(vmId, p));
+      }
     return { placements, floatingIps: vmIds === undefined ? [...this.forwarded.values()] : [] };
+  }
+
+  /**
+   * The placement as observed, built again only after it changed (or `holdsVip` answers
+   * otherwise): a simulated node's idle pass would otherwise copy every placement every time,
+   * which is this driver's cost, not the agent's. Observations are never changed once returned.
+   */
+  private observed(vmId: string, p: FakePlacement): ObservedPlacement {
+    const holds = p.keepalived.running && this.holdsVip(vmId, p.network.vipAddress);
+    if (p.seen?.holds === holds) return p.seen.placement;
+    const addresses = holds ? [...p.addresses, p.network.vipAddress] : [...p.addresses];
+    const placement: ObservedPlacement = {
+      vmId,
+      network: this.vrrp ? { kind: 'own', addresses } : { kind: 'shared' },
+      haproxy: { ...p.haproxy },
+      keepalived: this.vrrp ? { ...p.keepalived } : null,
+      tlsFiles: [...p.tlsFiles],
+    };
+    p.seen = { holds, placement };
+    return placement;
   }
 
   private placement(p: PlacementSpec): FakePlacement {
     const found = this.placements.get(p.vmId);
     if (!found) throw new Error(`placement ${p.vmId} is not plumbed`);
     found.spec = p;
+    found.seen = null;
     return found;
   }
 
@@ -76,8 +93,10 @@ export class FakeDriver implements PlacementDriver {
 
   async plumb(n: PlacementNetwork): Promise<void> {
     const found = this.placements.get(n.vmId);
-    if (found) found.addresses = [n.vrrpAddress];
-    else
+    if (found) {
+      found.addresses = [n.vrrpAddress];
+      found.seen = null;
+    } else
       this.placements.set(n.vmId, {
         network: n,
         spec: null,
@@ -85,6 +104,7 @@ export class FakeDriver implements PlacementDriver {
         haproxy: { running: false, record: null },
         keepalived: { running: false, hash: null },
         tlsFiles: new Set(),
+        seen: null,
       });
   }
 
@@ -159,5 +179,6 @@ export class FakeDriver implements PlacementDriver {
     if (!found) return;
     found.haproxy = { ...found.haproxy, running: false };
     found.keepalived = { ...found.keepalived, running: false };
+    found.seen = null;
   }
 }

@@ -90,7 +90,11 @@ export interface PlacementDriver {
   readonly vrrp: boolean;
   /** This driver's part of the HAProxy file beyond the rendered one (the process driver: role, floating addresses); '' when none. */
   haproxyVariant(role: PlacementRole, floatingAddresses: readonly string[]): string;
-  /** Every placement of this driver on the machine, or only those of `vmIds`, and the floating IPs it forwards. */
+  /**
+   * Every placement of this driver on the machine, or only those of `vmIds`, and the floating IPs
+   * it forwards. The caller may keep what it returns: a driver never changes an observation once
+   * returned (the agent compares a settled placement's with the next pass's).
+   */
   observe(vmIds?: readonly string[]): Promise<ObservedNode>;
   /** The placement's network (netns: namespace, veth, VRRP address) and run directory. */
   plumb(n: PlacementNetwork): Promise<void>;

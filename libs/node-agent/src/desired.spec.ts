@@ -3,7 +3,7 @@ import type { ObservedPlacement } from '@lbaas/dataplane';
 import { desiredNode, type DesiredInputs, type PlacementFiles } from './desired';
 import { NodeLog } from './node-log';
 import { processVariant, specOf, uuidOf, VM } from './plan-fixtures';
-import { observedFingerprint, SettledPlacements } from './settled-placements';
+import { sameObservation, SettledPlacements } from './settled-placements';
 
 const NODE = 'compute-node-1';
 const [INSTANCE, VIP, POOL, PORT, FIP, CERT] = [uuidOf(1), uuidOf(2), uuidOf(3), uuidOf(4), uuidOf(90), uuidOf(80)];
@@ -325,19 +325,28 @@ describe('SettledPlacements', () => {
     expect(settled.size).toBe(0);
   });
 
-  it('fingerprints everything the plan reads of an observed placement', () => {
+  it('tells apart observations that differ in anything the plan reads, and not copies of one', () => {
     const base = seenOf(VM.a);
+    const record = { facts: { hash: 'h' } as never, variant: '', tlsFiles: [{ path: 'a.pem', hash: '1' }] };
     const variants: ObservedPlacement[] = [
       { ...base, network: { kind: 'own', addresses: ['198.19.192.1'] } },
+      { ...base, network: { kind: 'own', addresses: ['198.18.1.10', '198.19.192.1'] } },
       { ...base, network: { kind: 'own', addresses: null } },
       { ...base, network: { kind: 'shared' } },
-      { ...base, haproxy: { running: true, record: { facts: { hash: 'h' } as never, variant: '', tlsFiles: [] } } },
+      { ...base, haproxy: { running: false, record: null } },
+      { ...base, haproxy: { running: true, record } },
+      { ...base, haproxy: { running: true, record: { ...record, facts: { hash: 'h2' } as never } } },
+      { ...base, haproxy: { running: true, record: { ...record, variant: 'v' } } },
+      { ...base, haproxy: { running: true, record: { ...record, tlsFiles: [{ path: 'a.pem', hash: '2' }] } } },
+      { ...base, haproxy: { running: true, record: { ...record, tlsFiles: [] } } },
       { ...base, keepalived: { running: true, hash: 'k2' } },
+      { ...base, keepalived: { running: false, hash: 'k' } },
       { ...base, keepalived: null },
       { ...base, tlsFiles: ['a.pem'] },
     ];
-    const prints = new Set([base, ...variants].map(observedFingerprint));
-    expect(prints.size).toBe(variants.length + 1);
-    expect(observedFingerprint(seenOf(VM.a))).toBe(observedFingerprint(base));
+    const all = [base, ...variants];
+    for (const [i, a] of all.entries()) for (const [j, b] of all.entries()) expect([i, j, sameObservation(a, b)]).toEqual([i, j, i === j]);
+    const copy = (p: ObservedPlacement): ObservedPlacement => JSON.parse(JSON.stringify(p)) as ObservedPlacement;
+    for (const p of all) expect(sameObservation(p, copy(p))).toBe(true);
   });
 });

@@ -3,19 +3,36 @@ import type { DesiredPlacement } from './desired';
 import type { PlacementOutcome } from './execute';
 import type { LiveInstance, NodeLog } from './node-log';
 
+const sameList = <T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean =>
+  a === b || (a.length === b.length && a.every((x, i) => same(x, b[i])));
+
+const sameString = (x: string, y: string): boolean => x === y;
+
 /**
- * Everything of one observed placement that `plan` and the outcome read, as one string: two
- * observations with the same fingerprint plan the same steps (none) for the same wanted state.
+ * Whether two observations of one placement agree on everything `plan` and the outcome read: then
+ * they plan the same steps (none) for the same wanted state. Compared field by field, not as a
+ * string built per placement per pass: an idle pass over thousands of placements made that string
+ * garbage every 2 s.
  */
-export function observedFingerprint(p: ObservedPlacement): string {
-  const network = p.network.kind === 'shared' ? 'shared' : (p.network.addresses?.join(',') ?? 'missing');
-  const record = p.haproxy.record;
-  const loaded =
-    record === null
-      ? 'unrecorded'
-      : `${record.facts.hash} ${record.variant} ${record.tlsFiles.map((f) => `${f.path}=${f.hash}`).join(',')}`;
-  const keepalived = p.keepalived === null ? 'none' : `${p.keepalived.running} ${p.keepalived.hash ?? ''}`;
-  return `${network}|${p.haproxy.running} ${loaded}|${keepalived}|${p.tlsFiles.join(',')}`;
+export function sameObservation(a: ObservedPlacement, b: ObservedPlacement): boolean {
+  if (a === b) return true;
+  const [na, nb] = [a.network, b.network];
+  const network =
+    na.kind === 'shared' || nb.kind === 'shared'
+      ? na.kind === nb.kind
+      : na.addresses === null || nb.addresses === null
+        ? na.addresses === nb.addresses
+        : sameList(na.addresses, nb.addresses, sameString);
+  if (!network || a.haproxy.running !== b.haproxy.running || !sameList(a.tlsFiles, b.tlsFiles, sameString)) return false;
+  const [ra, rb] = [a.haproxy.record, b.haproxy.record];
+  const record =
+    ra === null || rb === null
+      ? ra === rb
+      : ra.facts.hash === rb.facts.hash &&
+        ra.variant === rb.variant &&
+        sameList(ra.tlsFiles, rb.tlsFiles, (x, y) => x.path === y.path && x.hash === y.hash);
+  const [ka, kb] = [a.keepalived, b.keepalived];
+  return record && (ka === null || kb === null ? ka === kb : ka.running === kb.running && ka.hash === kb.hash);
 }
 
 /**
@@ -38,8 +55,13 @@ const inputsOf = (log: NodeLog, si: LiveInstance): PlacementInputs => ({
   nodeWide: log.nodeWideChanges,
 });
 
-const sameInputs = (a: PlacementInputs, b: PlacementInputs): boolean =>
-  a.instance === b.instance && a.vip === b.vip && a.poolStatus === b.poolStatus && a.nodeWide === b.nodeWide;
+/** The kept inputs against the log as it is now, without building them: asked per instance per pass. */
+const sameInputs = (kept: PlacementInputs, log: NodeLog, si: LiveInstance): boolean =>
+  kept.instance === si &&
+  kept.nodeWide === log.nodeWideChanges &&
+  (si.source.kind === 'vip'
+    ? kept.vip === log.vips.get(si.source.vipId) && kept.poolStatus === log.poolStatuses.get(si.source.poolId)
+    : kept.vip === undefined && kept.poolStatus === undefined);
 
 /**
  * Placements a pass left with nothing to do and nothing more to report, with what they were made
@@ -49,7 +71,7 @@ const sameInputs = (a: PlacementInputs, b: PlacementInputs): boolean =>
  * address or a namespace gone) still shows in the observation and is repaired in that pass.
  */
 export class SettledPlacements {
-  private readonly settled = new Map<string, { readonly inputs: PlacementInputs; readonly seen: string }>();
+  private readonly settled = new Map<string, { readonly inputs: PlacementInputs; readonly seen: ObservedPlacement }>();
 
   /**
    * Records a placement after a pass: settled when it converged with no step (`seen` is then how
@@ -66,20 +88,20 @@ export class SettledPlacements {
     recheckVip: boolean,
   ): void {
     const final = outcome.kind === 'converged' && outcome.stepsTaken === 0 && !recheckVip && si.source.kind === 'vip';
-    if (final && seen !== undefined) this.settled.set(d.vmId, { inputs: inputsOf(log, si), seen: observedFingerprint(seen) });
+    if (final && seen !== undefined) this.settled.set(d.vmId, { inputs: inputsOf(log, si), seen });
     else this.settled.delete(d.vmId);
   }
 
   /** Whether every placement of the instance on this node is settled, with the same inputs, and seen as it was. */
   unchanged(log: NodeLog, si: LiveInstance, seen: ReadonlyMap<string, ObservedPlacement>): boolean {
     if (si.deleting) return false;
-    const inputs = inputsOf(log, si);
-    return si.placements.every((p) => {
-      if (p.nodeId !== log.nodeId) return true;
+    for (const p of si.placements) {
+      if (p.nodeId !== log.nodeId) continue;
       const kept = this.settled.get(p.vmId);
       const now = seen.get(p.vmId);
-      return kept !== undefined && now !== undefined && sameInputs(kept.inputs, inputs) && kept.seen === observedFingerprint(now);
-    });
+      if (kept === undefined || now === undefined || !sameInputs(kept.inputs, log, si) || !sameObservation(kept.seen, now)) return false;
+    }
+    return true;
   }
 
   /** Keeps only these placements' records: those of placements that left the node can never match again. */
