@@ -24,7 +24,7 @@ import type { Logger } from 'pino';
 import { AggregateStates } from './aggregate-states';
 import { CHECKED_PLACEMENT, type CheckResult, ConfigChecker, placementCheck } from './config-checker';
 import type { RendererConfig } from './config';
-import type { ConfigSources, InstanceRendering } from './instance-config';
+import { type ConfigSources, type InstanceRendering, placementRunDir } from './instance-config';
 import { editIndex, LoadBalancerIndex } from './load-balancer-index';
 import { changesNoFile, renderServiceInstance } from './service-instance-rendering';
 
@@ -280,7 +280,7 @@ export class ConfigRendererService implements OnApplicationBootstrap, OnApplicat
     // run side by side: each is a process start, and a new VIP waits for both.
     const checked = fresh.filter((f) => f.file === 'haproxy.cfg');
     const tlsPaths = (vmId: string): string[] => rendering.bundles.find((b) => b.vmId === vmId)?.haproxy.tlsFiles.map((t) => t.path) ?? [];
-    const runDir = (vmId: string): string => `${this.config.runRoot}/${vmId}`;
+    const runDir = (vmId: string): string => placementRunDir(this.config.runRoot, vmId);
     const checkedRunDir = runDir(CHECKED_PLACEMENT);
     const checkStarted = performance.now();
     const results = await Promise.all(

@@ -131,6 +131,9 @@ export function vipServedConfig(
   };
 }
 
+/** A placement's runtime directory: its pid files, stats socket and TLS files, as its files name them. */
+export const placementRunDir = (runRoot: string, vmId: string): string => `${runRoot}/${vmId}`;
+
 /**
  * Both files of every placement of a live instance, and each placement's bundle, for what it
  * serves at `vip` (the address keepalived moves): the same frontends and backends everywhere,
@@ -146,7 +149,7 @@ export function renderPlacements(
   const files: RenderedFile[] = [];
   const bundles: PlacementBundle[] = [];
   for (const p of si.placements) {
-    const runDir = `${settings.runRoot}/${p.vmId}`;
+    const runDir = placementRunDir(settings.runRoot, p.vmId);
     const haproxy: HaproxyInput = {
       instanceId: si.id,
       ...served,
