@@ -48,20 +48,21 @@ interface PlacementInputs {
   readonly nodeWide: number;
 }
 
+/** The VIP and the pool status a placement's reports compare with: a v1 VIP's, none for a load balancer. */
+const vipOf = (log: NodeLog, si: LiveInstance): unknown => (si.source.kind === 'vip' ? log.vips.get(si.source.vipId) : undefined);
+const poolStatusOf = (log: NodeLog, si: LiveInstance): unknown =>
+  si.source.kind === 'vip' ? log.poolStatuses.get(si.source.poolId) : undefined;
+
 const inputsOf = (log: NodeLog, si: LiveInstance): PlacementInputs => ({
   instance: si,
-  vip: si.source.kind === 'vip' ? log.vips.get(si.source.vipId) : undefined,
-  poolStatus: si.source.kind === 'vip' ? log.poolStatuses.get(si.source.poolId) : undefined,
+  vip: vipOf(log, si),
+  poolStatus: poolStatusOf(log, si),
   nodeWide: log.nodeWideChanges,
 });
 
 /** The kept inputs against the log as it is now, without building them: asked per instance per pass. */
 const sameInputs = (kept: PlacementInputs, log: NodeLog, si: LiveInstance): boolean =>
-  kept.instance === si &&
-  kept.nodeWide === log.nodeWideChanges &&
-  (si.source.kind === 'vip'
-    ? kept.vip === log.vips.get(si.source.vipId) && kept.poolStatus === log.poolStatuses.get(si.source.poolId)
-    : kept.vip === undefined && kept.poolStatus === undefined);
+  kept.instance === si && kept.nodeWide === log.nodeWideChanges && kept.vip === vipOf(log, si) && kept.poolStatus === poolStatusOf(log, si);
 
 /**
  * Placements a pass left with nothing to do and nothing more to report, with what they were made
